@@ -1,0 +1,2 @@
+// Builds every plugin under plugins/ from source (filled in with the plugin SDK).
+console.log('build-plugins: no plugins yet');
