@@ -1,1 +1,11 @@
-export {};
+export * from './api-level.js';
+export * from './errors.js';
+export * from './pane-command.js';
+export * from './view-spec.js';
+export * from './pane-view.js';
+export * from './layout.js';
+export * from './keys.js';
+export * from './session-layout.js';
+export * from './methods.js';
+export * from './validate.js';
+export * from './discover.js';

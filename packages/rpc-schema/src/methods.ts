@@ -1,0 +1,266 @@
+import { z } from 'zod';
+import { NotificationType, ParameterStructures, RequestType } from 'vscode-jsonrpc';
+import { PaneCommandSchema } from './pane-command.js';
+import { PaneViewSchema } from './pane-view.js';
+import { DirectionSchema, SplitDirectionSchema } from './layout.js';
+import { SessionLayoutSchema } from './session-layout.js';
+import { ViewSpecSchema } from './view-spec.js';
+
+export interface RequestDecl<P extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
+  kind: 'request';
+  name: string;
+  since: number;
+  description: string;
+  params: P;
+  result: R;
+}
+export interface NotificationDecl<P extends z.ZodType = z.ZodType> {
+  kind: 'notification';
+  name: string;
+  since: number;
+  description: string;
+  params: P;
+}
+
+const req = <P extends z.ZodType, R extends z.ZodType>(
+  name: string,
+  description: string,
+  params: P,
+  result: R,
+  since = 1,
+): RequestDecl<P, R> => ({ kind: 'request', name, since, description, params, result });
+const note = <P extends z.ZodType>(name: string, description: string, params: P, since = 1): NotificationDecl<P> => ({
+  kind: 'notification',
+  name,
+  since,
+  description,
+  params,
+});
+
+const Empty = z.object({}).strict();
+const Ok = z.object({ ok: z.literal(true) });
+const Size = z.object({ cols: z.number().int().min(1).max(1000), rows: z.number().int().min(1).max(1000) });
+const SessionName = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (1 to 64)');
+const Id = z.number().int().min(1);
+/** Scripts that have not attached may name a session; attached clients default to theirs. */
+const SessionRef = { session: SessionName.optional() };
+
+const ResourceActionSchema = z.enum([
+  'yaml', 'describe', 'detail', 'logs', 'exec', 'port-forward', 'delete', 'scale', 'restart', 'debug',
+]);
+
+export const Requests = {
+  hello: req(
+    'daemon/hello',
+    'Handshake; must be the first call on a connection.',
+    z.object({ client: z.object({ name: z.string().min(1).max(64), version: z.string().max(64) }), apiLevel: z.number().int() }),
+    z.object({ server: z.object({ name: z.string(), version: z.string(), pid: z.number().int() }), apiLevel: z.number().int() }),
+  ),
+  status: req(
+    'daemon/status',
+    'Uptime, sessions, clients, panes, plugins, watches, port-forwards and memory.',
+    Empty,
+    z.object({
+      pid: z.number().int(),
+      version: z.string(),
+      uptimeSeconds: z.number(),
+      socket: z.string(),
+      sessions: z.number().int(),
+      clients: z.number().int(),
+      panes: z.number().int(),
+      plugins: z.number().int(),
+      watches: z.number().int(),
+      portForwards: z.number().int(),
+      memory: z.object({ rss: z.number(), heapUsed: z.number() }),
+    }),
+  ),
+  shutdown: req('daemon/shutdown', 'Stops the daemon; clients get daemon/exit first.', Empty, Ok),
+  discover: req(
+    'rpc/discover',
+    'Every method and notification with its params/result JSON schema.',
+    Empty,
+    z.object({
+      apiLevel: z.number().int(),
+      methods: z.array(
+        z.object({
+          name: z.string(),
+          kind: z.enum(['request', 'notification']),
+          since: z.number().int(),
+          description: z.string(),
+          params: z.unknown(),
+          result: z.unknown().optional(),
+        }),
+      ),
+    }),
+  ),
+  sessionList: req(
+    'session/list',
+    'Sessions with their tab, pane and client counts.',
+    Empty,
+    z.object({ sessions: z.array(z.object({ name: z.string(), tabs: z.number().int(), panes: z.number().int(), clients: z.number().int() })) }),
+  ),
+  attach: req(
+    'session/attach',
+    'Attach this connection to a session (created when missing) as a client with its own focus and mode.',
+    z.object({ ...SessionRef, size: Size }),
+    z.object({ clientId: z.string(), layout: SessionLayoutSchema }),
+  ),
+  detach: req('session/detach', 'Detach from the session; its tabs and panes live on.', Empty, Ok),
+  tabNew: req(
+    'tab/new',
+    'Open a tab (with an empty pane unless a view is given) and select it.',
+    z.object({ ...SessionRef, view: ViewSpecSchema.optional() }),
+    z.object({ tabId: Id, paneId: Id }),
+  ),
+  tabClose: req('tab/close', 'Close a tab and its panes.', z.object({ ...SessionRef, tabId: Id }), Ok),
+  tabSelect: req('tab/select', "Make a tab this client's active tab.", z.object({ tabId: Id }), Ok),
+  paneOpen: req(
+    'pane/open',
+    'Open a pane from a ViewSpec: split an existing pane, open a new tab, or split the focused pane.',
+    z.object({
+      ...SessionRef,
+      view: ViewSpecSchema,
+      split: z.object({ paneId: Id, direction: SplitDirectionSchema, ratio: z.number().min(0.1).max(0.9).optional() }).optional(),
+      newTab: z.boolean().optional(),
+    }),
+    z.object({ paneId: Id, tabId: Id }),
+  ),
+  paneClose: req('pane/close', 'Close a pane; its sibling takes its place.', z.object({ paneId: Id }), Ok),
+  paneFocus: req('pane/focus', 'Focus a pane for this client (selecting its tab).', z.object({ paneId: Id }), Ok),
+  paneList: req(
+    'pane/list',
+    'Every pane of every session.',
+    z.object({ ...SessionRef }),
+    z.object({
+      panes: z.array(z.object({ paneId: Id, tabId: Id, session: z.string(), key: z.string(), title: z.string(), args: z.record(z.string(), z.unknown()) })),
+    }),
+  ),
+  paneCommand: req('pane/command', 'Send a PaneCommand to a pane.', z.object({ paneId: Id, command: PaneCommandSchema }), Ok),
+  paneSnapshot: req(
+    'pane/snapshot',
+    'What a pane shows for a viewport (default 80x24): the same PaneView clients receive.',
+    z.object({ paneId: Id, rows: z.number().int().min(1).max(10000).optional(), cols: z.number().int().min(1).max(1000).optional() }),
+    z.object({ paneId: Id, view: PaneViewSchema }),
+  ),
+  key: req(
+    'client/key',
+    "A key pressed in this client's terminal, e.g. \"j\", \"ctrl+p\", \"alt+v\"; mapped with this client's mode.",
+    z.object({ key: z.string().min(1).max(32) }),
+    z.object({ handled: z.boolean(), command: z.string().optional() }),
+  ),
+  resize: req('client/resize', "This client's terminal size.", Size, Ok),
+  focusDirection: req(
+    'client/focus',
+    'Move focus to the neighbouring pane in a direction.',
+    z.object({ direction: DirectionSchema }),
+    z.object({ paneId: Id }),
+  ),
+  kubeContexts: req(
+    'kube/contexts',
+    'Contexts from the kubeconfig, with the current one.',
+    Empty,
+    z.object({ current: z.string().nullable(), contexts: z.array(z.object({ name: z.string(), cluster: z.string(), namespace: z.string().optional() })) }),
+  ),
+  kubeNamespaces: req(
+    'kube/namespaces',
+    'Namespaces of a context (default: the current one).',
+    z.object({ context: z.string().optional() }),
+    z.object({ namespaces: z.array(z.string()) }),
+  ),
+  kubeUse: req(
+    'kube/use',
+    "Set a tab's context and/or namespace.",
+    z.object({ ...SessionRef, tabId: Id, context: z.string().optional(), namespace: z.string().optional() }),
+    Ok,
+  ),
+  resourceAction: req(
+    'resource/action',
+    'Act on the selected resource of a resource-list pane.',
+    z.object({ paneId: Id, action: ResourceActionSchema, args: z.record(z.string(), z.unknown()).optional() }),
+    z.object({ ok: z.literal(true), paneId: Id.optional(), message: z.string().optional() }),
+  ),
+  portForwardList: req(
+    'portForward/list',
+    'Active port-forwards.',
+    Empty,
+    z.object({
+      forwards: z.array(
+        z.object({ id: z.string(), namespace: z.string(), pod: z.string(), remotePort: z.number().int(), localPort: z.number().int(), status: z.string() }),
+      ),
+    }),
+  ),
+  portForwardStart: req(
+    'portForward/start',
+    'Forward a local port to a pod port; owned by the daemon.',
+    z.object({
+      namespace: z.string().min(1),
+      pod: z.string().min(1),
+      remotePort: z.number().int().min(1).max(65535),
+      localPort: z.number().int().min(0).max(65535).optional(),
+    }),
+    z.object({ id: z.string(), localPort: z.number().int() }),
+  ),
+  portForwardStop: req('portForward/stop', 'Stop a port-forward.', z.object({ id: z.string().min(1) }), Ok),
+  pluginList: req(
+    'plugin/list',
+    'Plugins with path, sha256, permissions, status, instances and call stats.',
+    Empty,
+    z.object({
+      plugins: z.array(
+        z.object({
+          key: z.string(),
+          path: z.string(),
+          sha256: z.string().nullable(),
+          permissions: z.array(z.string()),
+          status: z.string(),
+          error: z.string().nullable(),
+          instances: z.number().int(),
+          calls: z.number().int(),
+          errors: z.number().int(),
+          p50Ms: z.number().nullable(),
+          p99Ms: z.number().nullable(),
+        }),
+      ),
+    }),
+  ),
+  pluginReload: req('plugin/reload', 'Reload a plugin from its file.', z.object({ key: z.string().min(1) }), Ok),
+  configReload: req(
+    'config/reload',
+    'Re-read the config file; errors are reported and the last good config stays.',
+    Empty,
+    z.object({ ok: z.boolean(), errors: z.array(z.string()) }),
+  ),
+} as const;
+
+export const Notifications = {
+  layout: note('session/layout', "This client's layout: tabs, pane trees, focus, mode, overlay, status.", SessionLayoutSchema),
+  paneView: note(
+    'pane/view',
+    "A pane's view cut to this client's rectangle; seq grows per pane.",
+    z.object({ paneId: Id, seq: z.number().int(), view: PaneViewSchema }),
+  ),
+  toast: note('toast', 'A transient message.', z.object({ level: z.enum(['info', 'success', 'warn', 'error']), text: z.string() })),
+  pluginStatus: note(
+    'plugin/status',
+    "A plugin's status changed.",
+    z.object({ key: z.string(), status: z.string(), error: z.string().optional() }),
+  ),
+  clipboard: note('clipboard/write', 'Text for the client to put on the clipboard (OSC 52).', z.object({ text: z.string() })),
+  exit: note('daemon/exit', 'The daemon is going away.', z.object({ reason: z.string() })),
+} as const;
+
+export type RequestName = (typeof Requests)[keyof typeof Requests]['name'];
+export type ParamsOf<D extends { params: z.ZodType }> = z.infer<D['params']>;
+export type ResultOf<D extends RequestDecl> = z.infer<D['result']>;
+
+export const ALL_REQUESTS: readonly RequestDecl[] = Object.values(Requests);
+export const ALL_NOTIFICATIONS: readonly NotificationDecl[] = Object.values(Notifications);
+export const REQUESTS_BY_NAME: ReadonlyMap<string, RequestDecl> = new Map(ALL_REQUESTS.map((d) => [d.name, d]));
+
+/** vscode-jsonrpc RequestType for a declaration (params sent by name). */
+export function requestType<D extends RequestDecl>(d: D): RequestType<z.infer<D['params']>, z.infer<D['result']>, void> {
+  return new RequestType(d.name, ParameterStructures.byName);
+}
+export function notificationType<D extends NotificationDecl>(d: D): NotificationType<z.infer<D['params']>> {
+  return new NotificationType(d.name, ParameterStructures.byName);
+}

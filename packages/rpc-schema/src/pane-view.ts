@@ -1,0 +1,94 @@
+import { z } from 'zod';
+
+/** Semantic styles; the client maps them to theme colours. */
+export const StyleSchema = z.enum(['normal', 'dim', 'accent', 'ok', 'warn', 'error', 'header', 'selected', 'match']);
+export type Style = z.infer<typeof StyleSchema>;
+
+export const SpanSchema = z.object({ text: z.string(), style: StyleSchema.optional() });
+export type Span = z.infer<typeof SpanSchema>;
+
+/** A line is plain text with an optional style, or a list of styled spans. */
+export const LineSchema = z.object({
+  text: z.string(),
+  style: StyleSchema.optional(),
+  spans: z.array(SpanSchema).optional(),
+});
+export type Line = z.infer<typeof LineSchema>;
+
+export const ColumnSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  width: z.number().int().min(0).optional(),
+  align: z.enum(['left', 'right']).optional(),
+});
+export type Column = z.infer<typeof ColumnSchema>;
+
+export const RowSchema = z.object({
+  /** Stable identity (e.g. a UID) so selection survives updates. */
+  id: z.string(),
+  /** Cells keyed by column id, never by position. */
+  cells: z.record(z.string(), z.string()),
+  /** Per-cell styles, keyed by column id. */
+  styles: z.record(z.string(), StyleSchema).optional(),
+});
+export type Row = z.infer<typeof RowSchema>;
+
+const Common = {
+  title: z.string(),
+  /** Right-hand part of the bottom border, e.g. a count `3/12`. */
+  badge: z.string().optional(),
+  /** A one-line footer under the content (state, filter, hints). */
+  footer: z.string().optional(),
+};
+
+export const TableViewSchema = z.object({
+  type: z.literal('table'),
+  ...Common,
+  columns: z.array(ColumnSchema),
+  /** Only the rows that fit the viewport, starting at `offset`. */
+  rows: z.array(RowSchema),
+  offset: z.number().int().min(0),
+  /** Rows after filtering. */
+  total: z.number().int().min(0),
+  /** Rows before filtering. */
+  unfiltered: z.number().int().min(0),
+  /** Absolute index of the selected row (within the filtered rows), or null. */
+  selected: z.number().int().nullable(),
+  sort: z.object({ column: z.string(), order: z.enum(['asc', 'desc']) }).optional(),
+  filter: z.string().optional(),
+  /** Shown instead of rows when there are none (`Loading...`, `No resources found`). */
+  empty: z.string().optional(),
+});
+export type TableView = z.infer<typeof TableViewSchema>;
+
+export const LinesViewSchema = z.object({
+  type: z.literal('lines'),
+  ...Common,
+  /** Only the lines that fit the viewport, starting at `offset`. */
+  lines: z.array(LineSchema),
+  offset: z.number().int().min(0),
+  total: z.number().int().min(0),
+  /** Index of the highlighted line, if the pane has a cursor. */
+  cursor: z.number().int().nullable().optional(),
+  follow: z.boolean().optional(),
+  wrap: z.boolean().optional(),
+});
+export type LinesView = z.infer<typeof LinesViewSchema>;
+
+export const MessageViewSchema = z.object({
+  type: z.literal('message'),
+  ...Common,
+  level: z.enum(['info', 'loading', 'error']),
+  text: z.string(),
+});
+export type MessageView = z.infer<typeof MessageViewSchema>;
+
+export const PaneViewSchema = z.discriminatedUnion('type', [TableViewSchema, LinesViewSchema, MessageViewSchema]);
+/** What a pane shows, already cut to one client's viewport. */
+export type PaneView = z.infer<typeof PaneViewSchema>;
+
+export const ViewportSchema = z.object({
+  cols: z.number().int().min(1).max(1000),
+  rows: z.number().int().min(1).max(1000),
+});
+export type Viewport = z.infer<typeof ViewportSchema>;

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { PaneTreeSchema } from './layout.js';
+
+export const InputModeSchema = z.enum(['normal', 'filter', 'search', 'insert', 'selector', 'confirm']);
+export type InputMode = z.infer<typeof InputModeSchema>;
+
+export const TabInfoSchema = z.object({
+  id: z.number().int(),
+  title: z.string(),
+  tree: PaneTreeSchema,
+  fullscreenPaneId: z.number().int().nullable(),
+  /** The pane this client has focused in this tab. */
+  focusedPaneId: z.number().int(),
+  context: z.string().nullable(),
+  namespace: z.string(),
+});
+export type TabInfo = z.infer<typeof TabInfoSchema>;
+
+export const OverlaySchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('selector'),
+    title: z.string(),
+    query: z.string(),
+    /** Only the items that match the query (at most a screenful). */
+    items: z.array(z.string()),
+    selected: z.number().int(),
+    total: z.number().int(),
+  }),
+  z.object({ type: z.literal('confirm'), title: z.string(), text: z.string() }),
+  z.object({ type: z.literal('input'), title: z.string(), value: z.string() }),
+]);
+export type Overlay = z.infer<typeof OverlaySchema>;
+
+export const HintSchema = z.object({ key: z.string(), label: z.string() });
+export type Hint = z.infer<typeof HintSchema>;
+
+export const StatusInfoSchema = z.object({
+  /** Cluster context of the active tab, `demo cluster` on the built-in demo. */
+  context: z.string(),
+  /** connected | reconnecting | no cluster | … */
+  cluster: z.string(),
+  hints: z.array(HintSchema),
+});
+export type StatusInfo = z.infer<typeof StatusInfoSchema>;
+
+/** Everything a client needs to draw the chrome around its panes. Sent per client. */
+export const SessionLayoutSchema = z.object({
+  session: z.string(),
+  clientId: z.string(),
+  tabs: z.array(TabInfoSchema),
+  activeTabId: z.number().int(),
+  mode: InputModeSchema,
+  /** Text being typed in filter/search mode. */
+  input: z.string().optional(),
+  overlay: OverlaySchema.nullable(),
+  status: StatusInfoSchema,
+  /** Titles of the panes of the active tab, by pane id. */
+  paneTitles: z.record(z.string(), z.string()),
+});
+export type SessionLayout = z.infer<typeof SessionLayoutSchema>;
