@@ -9,3 +9,4 @@ export * from './session-layout.js';
 export * from './methods.js';
 export * from './validate.js';
 export * from './discover.js';
+export * from './paths.js';
