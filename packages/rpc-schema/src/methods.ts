@@ -6,30 +6,30 @@ import { DirectionSchema, SplitDirectionSchema } from './layout.js';
 import { SessionLayoutSchema } from './session-layout.js';
 import { ViewSpecSchema } from './view-spec.js';
 
-export interface RequestDecl<P extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
+export interface RequestDecl<P extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType, N extends string = string> {
   kind: 'request';
-  name: string;
+  name: N;
   since: number;
   description: string;
   params: P;
   result: R;
 }
-export interface NotificationDecl<P extends z.ZodType = z.ZodType> {
+export interface NotificationDecl<P extends z.ZodType = z.ZodType, N extends string = string> {
   kind: 'notification';
-  name: string;
+  name: N;
   since: number;
   description: string;
   params: P;
 }
 
-const req = <P extends z.ZodType, R extends z.ZodType>(
-  name: string,
+const req = <N extends string, P extends z.ZodType, R extends z.ZodType>(
+  name: N,
   description: string,
   params: P,
   result: R,
   since = 1,
-): RequestDecl<P, R> => ({ kind: 'request', name, since, description, params, result });
-const note = <P extends z.ZodType>(name: string, description: string, params: P, since = 1): NotificationDecl<P> => ({
+): RequestDecl<P, R, N> => ({ kind: 'request', name, since, description, params, result });
+const note = <N extends string, P extends z.ZodType>(name: N, description: string, params: P, since = 1): NotificationDecl<P, N> => ({
   kind: 'notification',
   name,
   since,

@@ -1,0 +1,97 @@
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { basename } from 'node:path';
+import { parse, TomlError } from 'smol-toml';
+import { ConfigSchema, DEFAULT_CONFIG, type Config } from './schema.js';
+import { locateKey } from './locate.js';
+import { Keymap, type KeymapBuild } from '../keys/keymap.js';
+
+export interface ConfigProblem {
+  file: string;
+  line?: number;
+  key?: string;
+  message: string;
+  severity: 'error' | 'warning';
+}
+
+export function formatProblem(p: ConfigProblem): string {
+  return `${basename(p.file)}${p.line ? `:${p.line}` : ''}: ${p.key ? `${p.key}: ` : ''}${p.message}`;
+}
+
+export interface LoadedConfig {
+  /** The config to use, or null when the file has errors (keep the last good one). */
+  config: Config | null;
+  keymap: KeymapBuild['keymap'] | null;
+  problems: ConfigProblem[];
+}
+
+/** `[general]` and plugin fields accept kebab-case aliases, as KubeTile's did. */
+function snakeKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(snakeKeys);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k.replace(/-/g, '_'), v]));
+  }
+  return value;
+}
+
+export function expandHome(p: string): string {
+  return p === '~' ? homedir() : p.startsWith('~/') ? homedir() + p.slice(1) : p;
+}
+
+/** Parses and validates config source text; pure apart from nothing — easy to unit test. */
+export function parseConfig(file: string, source: string): LoadedConfig {
+  let raw: Record<string, unknown>;
+  try {
+    raw = parse(source) as Record<string, unknown>;
+  } catch (err) {
+    if (err instanceof TomlError) {
+      const msg = err.message.split('\n')[0] ?? 'invalid TOML';
+      return { config: null, keymap: null, problems: [{ file, line: err.line, message: `invalid TOML: ${msg}`, severity: 'error' }] };
+    }
+    throw err;
+  }
+  if (raw.general) raw.general = snakeKeys(raw.general);
+  if (Array.isArray(raw.plugins)) raw.plugins = raw.plugins.map((p) => snakeKeys(p));
+  const parsed = ConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i): ConfigProblem => {
+      const path = [...i.path] as Array<string | number>;
+      if (i.code === 'unrecognized_keys') {
+        const k = i.keys[0] ?? '';
+        const full = [...path, k];
+        return { file, line: locateKey(source, full), key: full.join('.'), message: `unknown key '${k}'`, severity: 'error' };
+      }
+      return { file, line: locateKey(source, path), key: path.join('.'), message: i.message, severity: 'error' };
+    });
+    return { config: null, keymap: null, problems };
+  }
+  const config = parsed.data;
+  const problems: ConfigProblem[] = [];
+  const keys = new Set<string>();
+  config.plugins.forEach((p, i) => {
+    if (keys.has(p.key)) {
+      problems.push({ file, line: locateKey(source, ['plugins', i, 'key']), key: `plugins.${i}.key`, message: `duplicate plugin key '${p.key}'`, severity: 'error' });
+    }
+    keys.add(p.key);
+  });
+  const built = Keymap.build(config.keybindings);
+  for (const p of built.problems) {
+    problems.push({ file, line: locateKey(source, p.path.split('.')), key: p.path, message: p.message, severity: p.severity });
+  }
+  if (problems.some((p) => p.severity === 'error')) return { config: null, keymap: null, problems };
+  return { config, keymap: built.keymap, problems };
+}
+
+/** Reads the config file; a missing file means the defaults. */
+export async function loadConfigFile(file: string): Promise<LoadedConfig> {
+  let source: string;
+  try {
+    source = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      return { config: DEFAULT_CONFIG, keymap: Keymap.build().keymap, problems: [] };
+    }
+    return { config: null, keymap: null, problems: [{ file, message: `cannot read: ${(err as Error).message}`, severity: 'error' }] };
+  }
+  return parseConfig(file, source);
+}

@@ -1,0 +1,134 @@
+import { mkdir } from 'node:fs/promises';
+import type { Socket } from 'node:net';
+import type { ViewSpec } from '@kubetile/rpc-schema';
+import { formatProblem, loadConfigFile } from './config/load.js';
+import { DEFAULT_CONFIG, type Config } from './config/schema.js';
+import { watchFile } from './config/watch.js';
+import { Keymap } from './keys/keymap.js';
+import type { Logger } from './logging/logger.js';
+import type { LogRing } from './logging/log-ring.js';
+import { registerBuiltins } from './panes/builtin/register.js';
+import { PaneRegistry } from './panes/registry.js';
+import { RpcConnection } from './rpc/connection.js';
+import type { DaemonContext } from './rpc/context.js';
+import { listenOnSocket, type Listening } from './rpc/socket-listener.js';
+import { KeyRouter } from './session/key-router.js';
+import { Workspace } from './session/workspace.js';
+import { Signal } from './util/signal.js';
+
+export interface DaemonOptions {
+  socketPath: string;
+  /** True when the socket sits in our own runtime directory (then it is made 0700). */
+  privateSocketDir: boolean;
+  configPath: string;
+  stateDir: string;
+  logger: Logger;
+  logRing: LogRing;
+  watchConfig?: boolean;
+}
+
+/** The composition root: socket, workspace, panes, keys, config and its hot reload. */
+export class Daemon implements DaemonContext {
+  readonly logger: Logger;
+  readonly workspace: Workspace;
+  readonly keys: KeyRouter;
+  readonly registry = new PaneRegistry();
+  readonly startedAt = Date.now();
+  readonly connections = new Set<RpcConnection>();
+  readonly bindingsChanged = new Signal();
+  readonly stopped = new Signal<string>();
+  private config: Config = DEFAULT_CONFIG;
+  private keymap: Keymap = Keymap.build().keymap;
+  private listening: Listening | null = null;
+  private configWatch: { close(): Promise<void> } | null = null;
+  private stopping: Promise<void> | null = null;
+
+  constructor(private readonly opts: DaemonOptions) {
+    this.logger = opts.logger;
+    registerBuiltins(this.registry);
+    this.workspace = new Workspace({
+      registry: this.registry,
+      logger: this.logger,
+      services: {
+        logRing: opts.logRing,
+        bindings: () => this.keymap.snapshot(),
+        bindingsChanged: this.bindingsChanged,
+      },
+      keymap: () => this.keymap,
+      defaultView: (): ViewSpec => ({ key: this.registry.has(this.config.general.default_view) ? this.config.general.default_view : 'empty' }),
+      defaultNamespace: () => ({ context: null, namespace: 'default' }),
+      status: () => ({ context: 'no cluster', cluster: 'no cluster' }),
+    });
+    this.keys = new KeyRouter({
+      workspace: this.workspace,
+      keymap: () => this.keymap,
+      logger: this.logger,
+      switchableViews: () => this.registry.keys(),
+    });
+  }
+
+  get socketPath(): string {
+    return this.opts.socketPath;
+  }
+
+  counts() {
+    return { plugins: 0, watches: 0, portForwards: 0 };
+  }
+
+  async start(): Promise<void> {
+    await mkdir(this.opts.stateDir, { recursive: true, mode: 0o700 });
+    const first = await this.reloadConfig();
+    if (!first.ok) this.logger.warn({ errors: first.errors }, 'config has errors; using defaults');
+    this.listening = await listenOnSocket(this.opts.socketPath, (s) => this.accept(s), { privateDir: this.opts.privateSocketDir });
+    if (this.opts.watchConfig !== false) {
+      this.configWatch = watchFile(this.opts.configPath, () => {
+        void this.reloadConfig().then((r) => {
+          for (const c of this.workspace.clients.values()) {
+            if (r.ok && r.errors.length === 0) c.sink.toast('success', 'config reloaded');
+            for (const e of r.errors) c.sink.toast(r.ok ? 'warn' : 'error', e);
+          }
+        });
+      });
+    }
+    this.logger.info({ socket: this.opts.socketPath, pid: process.pid }, 'daemon listening');
+  }
+
+  private accept(socket: Socket): void {
+    const c = new RpcConnection(socket, this, (closed) => this.connections.delete(closed));
+    this.connections.add(c);
+  }
+
+  /** Re-reads the config file; on errors the last good config stays in force. */
+  async reloadConfig(): Promise<{ ok: boolean; errors: string[] }> {
+    const loaded = await loadConfigFile(this.opts.configPath);
+    const errors = loaded.problems.map(formatProblem);
+    for (const p of loaded.problems) this.logger[p.severity === 'error' ? 'error' : 'warn']({ file: p.file, line: p.line, key: p.key }, p.message);
+    if (!loaded.config || !loaded.keymap) return { ok: false, errors };
+    this.config = loaded.config;
+    this.keymap = loaded.keymap;
+    this.logger.level = loaded.config.general.log_level;
+    this.bindingsChanged.emit();
+    this.workspace.refreshAll();
+    this.logger.info({ file: this.opts.configPath }, 'config loaded');
+    return { ok: true, errors };
+  }
+
+  shutdown(reason: string): void {
+    void this.stop(reason);
+  }
+
+  /** Clients get daemon/exit first; then the socket file is removed and panes disposed. */
+  stop(reason: string): Promise<void> {
+    this.stopping ??= (async () => {
+      this.logger.info({ reason }, 'daemon stopping');
+      await Promise.all([...this.connections].map((c) => c.sayGoodbye(reason)));
+      await this.configWatch?.close();
+      await this.listening?.close();
+      for (const c of [...this.connections]) c.close();
+      this.workspace.disposeAll();
+      this.logger.info('daemon stopped');
+      this.stopped.emit(reason);
+    })();
+    return this.stopping;
+  }
+}

@@ -1,0 +1,37 @@
+import type { PaneCommand } from '@kubetile/rpc-schema';
+
+/** Intents handled by the session/client layer rather than a pane. */
+export type AppCommand =
+  | 'help'
+  | 'app_logs'
+  | 'detach'
+  | 'split_vertical'
+  | 'split_horizontal'
+  | 'close_pane'
+  | 'new_tab'
+  | 'close_tab'
+  | 'next_tab'
+  | 'prev_tab'
+  | 'goto_tab'
+  | 'toggle_fullscreen'
+  | 'focus_next'
+  | 'focus_prev'
+  | 'focus_up'
+  | 'focus_down'
+  | 'focus_left'
+  | 'focus_right'
+  | 'resize_grow'
+  | 'resize_shrink'
+  | 'filter'
+  | 'view_switcher';
+
+export type Action = { kind: 'pane'; command: PaneCommand } | { kind: 'app'; command: AppCommand; arg?: number };
+
+export const paneAction = (command: PaneCommand): Action => ({ kind: 'pane', command });
+export const appAction = (command: AppCommand, arg?: number): Action =>
+  arg === undefined ? { kind: 'app', command } : { kind: 'app', command, arg };
+
+/** A name for logs and `client/key` results: `pane:select_next`, `app:split_vertical`, `app:goto_tab:3`. */
+export function actionName(a: Action): string {
+  return a.kind === 'pane' ? `pane:${a.command.type}` : `app:${a.command}${a.arg !== undefined ? `:${a.arg}` : ''}`;
+}

@@ -1,0 +1,84 @@
+import { appAction, paneAction, type Action } from './actions.js';
+
+/**
+ * Groups in lookup order. `global` applies in every mode; the others in normal mode, in this order
+ * (KubeTile's order: mutate → interact → browse → navigation → tui).
+ */
+export const GROUPS = ['global', 'browse', 'navigation', 'tui'] as const;
+export type Group = (typeof GROUPS)[number];
+
+export interface BindingDef {
+  group: Group;
+  name: string;
+  keys: string[];
+  action: Action;
+  description: string;
+}
+
+const def = (group: Group, name: string, keys: string | string[], action: Action, description: string): BindingDef => ({
+  group,
+  name,
+  keys: Array.isArray(keys) ? keys : [keys],
+  action,
+  description,
+});
+
+/** KubeTile's default groups, embedded (its defaults.toml), with our terminal-safe fixes noted inline. */
+export const DEFAULT_BINDINGS: readonly BindingDef[] = [
+  // [keybindings.navigation]
+  def('navigation', 'scroll_up', 'k', paneAction({ type: 'select_prev' }), 'Up'),
+  def('navigation', 'scroll_down', 'j', paneAction({ type: 'select_next' }), 'Down'),
+  def('navigation', 'select_prev', 'up', paneAction({ type: 'select_prev' }), 'Up'),
+  def('navigation', 'select_next', 'down', paneAction({ type: 'select_next' }), 'Down'),
+  def('navigation', 'select', 'enter', paneAction({ type: 'select' }), 'Open / select'),
+  def('navigation', 'back', 'esc', paneAction({ type: 'back' }), 'Back'),
+  def('navigation', 'go_to_top', 'g', paneAction({ type: 'go_to_top' }), 'Top'),
+  def('navigation', 'go_to_bottom', 'shift+g', paneAction({ type: 'go_to_bottom' }), 'Bottom'),
+  def('navigation', 'page_up', 'ctrl+b', paneAction({ type: 'page_up' }), 'Page up'),
+  def('navigation', 'page_down', 'ctrl+f', paneAction({ type: 'page_down' }), 'Page down'),
+  def('navigation', 'page_up_key', 'pageup', paneAction({ type: 'page_up' }), 'Page up'),
+  def('navigation', 'page_down_key', 'pagedown', paneAction({ type: 'page_down' }), 'Page down'),
+  def('navigation', 'scroll_left', 'ctrl+left', paneAction({ type: 'scroll_left' }), 'Scroll left'),
+  def('navigation', 'scroll_right', 'ctrl+right', paneAction({ type: 'scroll_right' }), 'Scroll right'),
+  // [keybindings.browse] (the parts the built-in panes use so far)
+  def('browse', 'view_switcher', ':', appAction('view_switcher'), 'Switch view'),
+  def('browse', 'filter', '/', appAction('filter'), 'Filter'),
+  def('browse', 'toggle_follow', 'f', paneAction({ type: 'toggle_follow' }), 'Follow'),
+  def('browse', 'toggle_wrap', 'w', paneAction({ type: 'toggle_wrap' }), 'Wrap'),
+  def('browse', 'toggle_sort_order', 'shift+s', paneAction({ type: 'toggle_sort_order' }), 'Sort order'),
+  // [keybindings.tui]
+  def('tui', 'close_pane', 'alt+x', appAction('close_pane'), 'Close pane'),
+  def('tui', 'new_tab', 'ctrl+t', appAction('new_tab'), 'New tab'),
+  def('tui', 'close_tab', 'ctrl+w', appAction('close_tab'), 'Close tab'),
+  // KubeTile has no default for next/prev tab; browsers' ctrl+pageup/pagedown are a safe choice.
+  def('tui', 'next_tab', 'ctrl+pagedown', appAction('next_tab'), 'Next tab'),
+  def('tui', 'prev_tab', 'ctrl+pageup', appAction('prev_tab'), 'Previous tab'),
+  def('tui', 'toggle_fullscreen', 'alt+f', appAction('toggle_fullscreen'), 'Fullscreen'),
+  def('tui', 'focus_up', 'alt+up', appAction('focus_up'), 'Focus up'),
+  def('tui', 'focus_down', 'alt+down', appAction('focus_down'), 'Focus down'),
+  def('tui', 'focus_left', 'alt+left', appAction('focus_left'), 'Focus left'),
+  def('tui', 'focus_right', 'alt+right', appAction('focus_right'), 'Focus right'),
+  def('tui', 'split_vertical', 'alt+v', appAction('split_vertical'), 'Split'),
+  def('tui', 'split_horizontal', 'alt+h', appAction('split_horizontal'), 'Split below'),
+  def('tui', 'resize_grow', 'alt+shift+up', appAction('resize_grow'), 'Grow'),
+  def('tui', 'resize_shrink', 'alt+shift+down', appAction('resize_shrink'), 'Shrink'),
+  def('tui', 'focus_next', 'tab', appAction('focus_next'), 'Next pane'),
+  def('tui', 'focus_prev', 'shift+tab', appAction('focus_prev'), 'Previous pane'),
+  ...[1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => def('tui', `goto_tab_${n}`, `alt+${n}`, appAction('goto_tab', n), `Tab ${n}`)),
+  // [keybindings.global]
+  def('global', 'help', 'f1', appAction('help'), 'Help'),
+  // Terminals cannot tell ctrl+shift+l from ctrl+l (KubeTile folded them), so app logs moved to alt+l.
+  def('global', 'app_logs', 'alt+l', appAction('app_logs'), 'App logs'),
+  // kubetile is a daemon: ctrl+q detaches this terminal, like tmux; `kubetile kill-server` stops it.
+  def('global', 'detach', 'ctrl+q', appAction('detach'), 'Detach'),
+];
+
+/** Binding names shown as status-bar hints, in order, with their labels. */
+export const HINT_BINDINGS: ReadonlyArray<[Group, string, string]> = [
+  ['global', 'help', 'Help'],
+  ['tui', 'split_vertical', 'Split'],
+  ['tui', 'close_pane', 'Close pane'],
+  ['tui', 'new_tab', 'New tab'],
+  ['browse', 'view_switcher', 'View'],
+  ['global', 'detach', 'Detach'],
+];

@@ -1,0 +1,123 @@
+import { KeyParseError, normalizeKey } from '@kubetile/rpc-schema';
+import type { Action } from './actions.js';
+import { DEFAULT_BINDINGS, GROUPS, HINT_BINDINGS, type BindingDef, type Group } from './bindings.js';
+
+/** User overrides: `[keybindings.<group>] <name> = "key" | ["k1","k2"] | ""` (empty unbinds). */
+export type BindingOverrides = Partial<Record<string, Record<string, string | string[]>>>;
+
+export interface BoundEntry {
+  group: Group;
+  name: string;
+  action: Action;
+}
+
+export interface BindingsSnapshot {
+  groups: Array<{ group: Group; bindings: Array<{ name: string; keys: string[]; description: string }> }>;
+}
+
+export interface KeymapBuild {
+  keymap: Keymap;
+  /** Problems with the overrides: unknown groups/names, bad key strings, conflicts. */
+  problems: Array<{ path: string; message: string; severity: 'error' | 'warning' }>;
+}
+
+export class Keymap {
+  private constructor(
+    private readonly byGroup: Map<Group, Map<string, BoundEntry>>,
+    private readonly defs: BindingDef[],
+  ) {}
+
+  /** Looks a canonical key up in the given groups, in order. */
+  lookup(key: string, groups: readonly Group[]): BoundEntry | undefined {
+    for (const g of groups) {
+      const hit = this.byGroup.get(g)?.get(key);
+      if (hit) return hit;
+    }
+    return undefined;
+  }
+
+  keysFor(group: Group, name: string): string[] {
+    return this.defs.find((d) => d.group === group && d.name === name)?.keys ?? [];
+  }
+
+  hints(): Array<{ key: string; label: string }> {
+    const out: Array<{ key: string; label: string }> = [];
+    for (const [group, name, label] of HINT_BINDINGS) {
+      const k = this.keysFor(group, name)[0];
+      if (k) out.push({ key: k, label });
+    }
+    return out;
+  }
+
+  snapshot(): BindingsSnapshot {
+    return {
+      groups: GROUPS.map((group) => ({
+        group,
+        bindings: this.defs
+          .filter((d) => d.group === group)
+          .map((d) => ({ name: d.name, keys: d.keys, description: d.description })),
+      })),
+    };
+  }
+
+  /** Defaults merged per key with the overrides; every problem is reported, none is fatal. */
+  static build(overrides: BindingOverrides = {}, extra: readonly BindingDef[] = []): KeymapBuild {
+    const problems: KeymapBuild['problems'] = [];
+    const defs = [...DEFAULT_BINDINGS, ...extra].map((d) => ({ ...d, keys: [...d.keys] }));
+    for (const [group, table] of Object.entries(overrides)) {
+      if (!table) continue;
+      if (!(GROUPS as readonly string[]).includes(group)) {
+        problems.push({ path: `keybindings.${group}`, message: `unknown keybinding group '${group}' (known: ${GROUPS.join(', ')})`, severity: 'error' });
+        continue;
+      }
+      for (const [name, value] of Object.entries(table)) {
+        const d = defs.find((x) => x.group === group && x.name === name);
+        if (!d) {
+          problems.push({ path: `keybindings.${group}.${name}`, message: `unknown binding '${name}' in group '${group}'`, severity: 'error' });
+          continue;
+        }
+        const keys = (Array.isArray(value) ? value : [value]).filter((k) => k !== '' && k !== 'none');
+        const parsed: string[] = [];
+        let bad = false;
+        for (const k of keys) {
+          try {
+            parsed.push(normalizeKey(k));
+          } catch (err) {
+            bad = true;
+            problems.push({ path: `keybindings.${group}.${name}`, message: err instanceof KeyParseError ? err.message : String(err), severity: 'error' });
+          }
+        }
+        if (!bad) d.keys = parsed;
+      }
+    }
+    for (const d of defs) d.keys = d.keys.map((k) => normalizeKey(k));
+
+    const byGroup = new Map<Group, Map<string, BoundEntry>>();
+    const seen = new Map<string, BoundEntry>();
+    for (const group of GROUPS) {
+      const m = new Map<string, BoundEntry>();
+      byGroup.set(group, m);
+      for (const d of defs.filter((x) => x.group === group)) {
+        const kept: string[] = [];
+        for (const k of d.keys) {
+          // global keys apply in every mode, so they clash with any group; the others share normal mode.
+          const prior = seen.get(k);
+          if (prior) {
+            problems.push({
+              path: `keybindings.${group}.${d.name}`,
+              message: `key '${k}' is bound to both ${prior.group}.${prior.name} and ${group}.${d.name}; ${prior.group}.${prior.name} wins`,
+              severity: 'warning',
+            });
+            continue;
+          }
+          const entry = { group, name: d.name, action: d.action };
+          m.set(k, entry);
+          seen.set(k, entry);
+          kept.push(k);
+        }
+        d.keys = kept;
+      }
+    }
+    return { keymap: new Keymap(byGroup, defs), problems };
+  }
+}

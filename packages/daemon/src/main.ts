@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+import { join, resolve } from 'node:path';
+import { resolveConfigPath, resolveSocketPath, runtimeDir, stateDir } from '@kubetile/rpc-schema';
+import { parseDaemonArgs, USAGE, UsageError } from './cli/args.js';
+import { Daemon } from './daemon.js';
+import { createLogger } from './logging/logger.js';
+import { SocketInUseError } from './rpc/socket-listener.js';
+import { errorMessage } from './util/errors.js';
+
+async function main(): Promise<number> {
+  let args;
+  try {
+    args = parseDaemonArgs(process.argv.slice(2));
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`kubetiled: ${err.message}\n${USAGE}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  if (args.command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const socketPath = resolveSocketPath(args.socket);
+  const state = args.stateDir ? resolve(args.stateDir) : stateDir();
+  const log = createLogger({ file: join(state, 'kubetiled.log'), level: args.logLevel ?? 'info', stderr: args.logStderr });
+  const daemon = new Daemon({
+    socketPath,
+    privateSocketDir: socketPath.startsWith(runtimeDir() + '/'),
+    configPath: resolveConfigPath(args.config),
+    stateDir: state,
+    logger: log.logger,
+    logRing: log.ring,
+  });
+  process.on('uncaughtException', (err) => log.logger.error({ err: errorMessage(err), stack: err.stack }, 'uncaught exception (daemon keeps running)'));
+  process.on('unhandledRejection', (err) => log.logger.error({ err: errorMessage(err) }, 'unhandled rejection (daemon keeps running)'));
+  try {
+    await daemon.start();
+  } catch (err) {
+    const msg = errorMessage(err);
+    process.stderr.write(`kubetiled: ${msg}\n`);
+    log.logger.error({ err: msg }, 'daemon failed to start');
+    log.flush();
+    return err instanceof SocketInUseError ? 3 : 1;
+  }
+  const done = new Promise<number>((resolveExit) => daemon.stopped.subscribe(() => resolveExit(0)));
+  for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, () => daemon.shutdown(`signal ${sig}`));
+  const code = await done;
+  log.flush();
+  return code;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    process.stderr.write(`kubetiled: ${errorMessage(err)}\n`);
+    process.exit(1);
+  },
+);

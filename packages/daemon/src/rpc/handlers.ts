@@ -1,0 +1,164 @@
+import { ResponseError } from 'vscode-jsonrpc/node';
+import type { z } from 'zod';
+import {
+  API_LEVEL, describeApi, ErrorCodes, MIN_API_LEVEL, PRODUCT_NAME, PRODUCT_VERSION, Requests, type RequestDecl,
+} from '@kubetile/rpc-schema';
+import { invalidState, notAttached, notFound } from '../util/errors.js';
+import type { DaemonContext } from './context.js';
+import type { RpcConnection } from './connection.js';
+
+export interface Call {
+  conn: RpcConnection;
+  daemon: DaemonContext;
+}
+type HandlerFor<D extends RequestDecl> = (call: Call, params: z.infer<D['params']>) => Promise<z.infer<D['result']>> | z.infer<D['result']>;
+type Table = { [K in keyof typeof Requests as (typeof Requests)[K]['name']]: HandlerFor<(typeof Requests)[K]> };
+
+const OK = { ok: true } as const;
+
+function attached(call: Call, method: string) {
+  const c = call.conn.client;
+  if (!c) throw notAttached(method);
+  return c;
+}
+
+/** The session a call acts on: the one named, else the attached client's, else `main`. */
+function sessionOf(call: Call, named?: string): string {
+  return named ?? call.conn.client?.state.sessionName ?? 'main';
+}
+
+const notYet = (what: string) => (): never => {
+  throw invalidState(`${what} is not available in this build yet`);
+};
+
+const table: Table = {
+  'daemon/hello': ({ conn }, p) => {
+    if (p.apiLevel < MIN_API_LEVEL || p.apiLevel > API_LEVEL) {
+      throw new ResponseError(
+        ErrorCodes.IncompatibleApiLevel,
+        `client '${p.client.name}' speaks API level ${p.apiLevel}; this daemon (${PRODUCT_VERSION}) speaks ${MIN_API_LEVEL === API_LEVEL ? API_LEVEL : `${MIN_API_LEVEL}..${API_LEVEL}`}`,
+      );
+    }
+    conn.helloDone = true;
+    conn.clientName = p.client.name;
+    return { server: { name: PRODUCT_NAME, version: PRODUCT_VERSION, pid: process.pid }, apiLevel: API_LEVEL };
+  },
+  'daemon/status': ({ daemon }) => {
+    const mem = process.memoryUsage();
+    const counts = daemon.counts();
+    return {
+      pid: process.pid,
+      version: PRODUCT_VERSION,
+      uptimeSeconds: Math.round((Date.now() - daemon.startedAt) / 100) / 10,
+      socket: daemon.socketPath,
+      sessions: daemon.workspace.sessions.size,
+      clients: daemon.workspace.clients.size,
+      panes: daemon.workspace.paneCount,
+      plugins: counts.plugins,
+      watches: counts.watches,
+      portForwards: counts.portForwards,
+      memory: { rss: mem.rss, heapUsed: mem.heapUsed },
+    };
+  },
+  'daemon/shutdown': ({ daemon }) => {
+    setImmediate(() => daemon.shutdown('shutdown requested'));
+    return OK;
+  },
+  'rpc/discover': () => describeApi(),
+  'session/list': ({ daemon }) => ({
+    sessions: [...daemon.workspace.sessions.values()].map((s) => ({
+      name: s.name,
+      tabs: s.tabs.length,
+      panes: s.tabs.reduce((n, t) => n + t.paneIds().length, 0),
+      clients: daemon.workspace.clientsOf(s.name).length,
+    })),
+  }),
+  'session/attach': ({ conn, daemon }, p) => {
+    if (conn.client) throw invalidState(`already attached to session '${conn.client.state.sessionName}'; call session/detach first`);
+    const client = daemon.workspace.attach(p.session ?? 'main', p.size, conn);
+    conn.client = client;
+    const layout = daemon.workspace.buildLayout(client.state);
+    // Views follow as notifications right after the reply.
+    setImmediate(() => client.scheduler.markLayout());
+    return { clientId: client.state.id, layout };
+  },
+  'session/detach': ({ conn, daemon }) => {
+    const c = attached({ conn, daemon }, 'session/detach');
+    daemon.workspace.detach(c.state.id);
+    conn.client = null;
+    return OK;
+  },
+  'tab/new': (call, p) => call.daemon.workspace.newTab(sessionOf(call, p.session), p.view, call.conn.client?.state),
+  'tab/close': (call, p) => {
+    call.daemon.workspace.closeTab(sessionOf(call, p.session), p.tabId);
+    return OK;
+  },
+  'tab/select': (call, p) => {
+    call.daemon.workspace.selectTab(attached(call, 'tab/select').state, p.tabId);
+    return OK;
+  },
+  'pane/open': (call, p) =>
+    call.daemon.workspace.openPane(
+      sessionOf(call, p.session),
+      p.view,
+      { ...(p.split ? { split: p.split } : {}), ...(p.newTab ? { newTab: true } : {}) },
+      call.conn.client?.state,
+    ),
+  'pane/close': ({ daemon }, p) => {
+    daemon.workspace.closePane(p.paneId);
+    return OK;
+  },
+  'pane/focus': (call, p) => {
+    call.daemon.workspace.focusPane(attached(call, 'pane/focus').state, p.paneId);
+    return OK;
+  },
+  'pane/list': ({ daemon }, p) => ({
+    panes: daemon.workspace
+      .paneEntries()
+      .filter((e) => !p.session || e.session === p.session)
+      .map((e) => ({ paneId: e.pane.id, tabId: e.tabId, session: e.session, key: e.pane.key, title: e.pane.title(), args: e.pane.args })),
+  }),
+  'pane/command': ({ daemon }, p) => {
+    daemon.workspace.pane(p.paneId).handleCommand(p.command);
+    return OK;
+  },
+  'pane/snapshot': ({ daemon }, p) => {
+    daemon.workspace.pane(p.paneId);
+    const view = daemon.workspace.renderPane(p.paneId, { cols: p.cols ?? 80, rows: p.rows ?? 24 });
+    if (!view) throw notFound(`no pane ${p.paneId}`);
+    return { paneId: p.paneId, view };
+  },
+  'client/key': (call, p) => {
+    const c = attached(call, 'client/key');
+    const r = call.daemon.keys.handle(c.state, p.key);
+    return r.command ? { handled: r.handled, command: r.command } : { handled: r.handled };
+  },
+  'client/resize': (call, p) => {
+    call.daemon.workspace.resizeClient(attached(call, 'client/resize').state, p);
+    return OK;
+  },
+  'client/focus': (call, p) => {
+    const c = attached(call, 'client/focus');
+    call.daemon.workspace.focusDirection(c.state, p.direction);
+    return { paneId: call.daemon.workspace.focusedPane(c.state) };
+  },
+  'kube/contexts': notYet('kube/contexts (the Kubernetes layer)'),
+  'kube/namespaces': notYet('kube/namespaces (the Kubernetes layer)'),
+  'kube/use': notYet('kube/use (the Kubernetes layer)'),
+  'resource/action': notYet('resource/action (the Kubernetes layer)'),
+  'portForward/list': () => ({ forwards: [] }),
+  'portForward/start': notYet('portForward/start (the Kubernetes layer)'),
+  'portForward/stop': (_call, p) => {
+    throw notFound(`no port-forward '${p.id}'`);
+  },
+  'plugin/list': () => ({ plugins: [] }),
+  'plugin/reload': (_call, p) => {
+    throw notFound(`no plugin '${p.key}'`);
+  },
+  'config/reload': ({ daemon }) => daemon.reloadConfig(),
+};
+
+export const HANDLERS: Readonly<Record<string, (call: Call, params: unknown) => unknown>> = table as unknown as Record<
+  string,
+  (call: Call, params: unknown) => unknown
+>;

@@ -1,0 +1,75 @@
+import { chmod, lstat, mkdir, stat, unlink } from 'node:fs/promises';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { dirname } from 'node:path';
+
+/** Node truncates longer Unix socket paths silently; refuse them instead. */
+export const MAX_SOCKET_PATH_BYTES = 107;
+
+export class SocketInUseError extends Error {}
+
+/** True when something accepts connections on the socket path. */
+export function socketAnswers(path: string, timeoutMs = 1000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect(path);
+    const done = (ok: boolean): void => {
+      clearTimeout(timer);
+      s.destroy();
+      resolve(ok);
+    };
+    const timer = setTimeout(() => done(true), timeoutMs); // connected-but-silent still counts as live
+    s.once('connect', () => done(true));
+    s.once('error', () => done(false));
+  });
+}
+
+export interface Listening {
+  server: Server;
+  close(): Promise<void>;
+}
+
+/**
+ * Listens on a Unix socket: directory 0700 (when we own it), socket 0600. A live socket is never
+ * unlinked (another daemon answers → SocketInUseError); a stale one (nobody answers) is replaced.
+ */
+export async function listenOnSocket(path: string, onConnection: (s: Socket) => void, opts: { privateDir: boolean }): Promise<Listening> {
+  if (Buffer.byteLength(path) > MAX_SOCKET_PATH_BYTES) {
+    throw new Error(`socket path is ${Buffer.byteLength(path)} bytes, more than the ${MAX_SOCKET_PATH_BYTES} a Unix socket allows: ${path}`);
+  }
+  const dir = dirname(path);
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  if (opts.privateDir) {
+    const st = await stat(dir);
+    if (typeof process.getuid === 'function' && st.uid !== process.getuid()) {
+      throw new Error(`socket directory ${dir} belongs to another user`);
+    }
+    await chmod(dir, 0o700);
+  }
+  const existing = await lstat(path).catch(() => null);
+  if (existing) {
+    if (!existing.isSocket()) throw new Error(`${path} exists and is not a socket; refusing to replace it`);
+    if (await socketAnswers(path)) throw new SocketInUseError(`a kubetile daemon is already running on ${path}`);
+    await unlink(path).catch(() => undefined);
+  }
+  const server = createServer({ allowHalfOpen: false }, onConnection);
+  const oldUmask = process.umask(0o177);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (err: NodeJS.ErrnoException) =>
+        reject(err.code === 'EADDRINUSE' ? new SocketInUseError(`a kubetile daemon is already running on ${path}`) : err),
+      );
+      server.listen(path, () => resolve());
+    });
+  } finally {
+    process.umask(oldUmask);
+  }
+  await chmod(path, 0o600);
+  const ino = (await stat(path)).ino;
+  return {
+    server,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const now = await stat(path).catch(() => null);
+      if (now && now.ino === ino) await unlink(path).catch(() => undefined);
+    },
+  };
+}

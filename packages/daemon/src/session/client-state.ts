@@ -1,0 +1,64 @@
+import type { InputMode, Overlay, Viewport } from '@kubetile/rpc-schema';
+
+/** A selector overlay's live state (the layout sends only what fits). */
+export interface SelectorState {
+  type: 'selector';
+  title: string;
+  items: string[];
+  query: string;
+  selected: number;
+  onPick(item: string): void;
+}
+
+export interface ConfirmState {
+  type: 'confirm';
+  title: string;
+  text: string;
+  onConfirm(): void;
+}
+
+export type OverlayState = SelectorState | ConfirmState;
+
+/** What the daemon keeps for each attached terminal: own tab, focus per tab, mode, overlay, size. */
+export class ClientState {
+  activeTabId: number;
+  readonly focusByTab = new Map<number, number>();
+  mode: InputMode = 'normal';
+  input = '';
+  overlay: OverlayState | null = null;
+  size: Viewport;
+
+  constructor(
+    readonly id: string,
+    readonly sessionName: string,
+    activeTabId: number,
+    size: Viewport,
+  ) {
+    this.activeTabId = activeTabId;
+    this.size = size;
+  }
+
+  /** Only the matching items, a screenful at most, for `session/layout`. */
+  overlayView(): Overlay | null {
+    const o = this.overlay;
+    if (!o) return null;
+    if (o.type === 'confirm') return { type: 'confirm', title: o.title, text: o.text };
+    const items = filterItems(o.items, o.query);
+    const max = Math.max(3, this.size.rows - 8);
+    const start = Math.max(0, Math.min(o.selected - max + 1, items.length - max));
+    return {
+      type: 'selector',
+      title: o.title,
+      query: o.query,
+      items: items.slice(Math.max(0, start), Math.max(0, start) + max),
+      selected: o.selected - Math.max(0, start),
+      total: items.length,
+    };
+  }
+}
+
+/** Case-insensitive substring match, as KubeTile's selectors do. */
+export function filterItems(items: readonly string[], query: string): string[] {
+  const q = query.toLowerCase();
+  return q ? items.filter((i) => i.toLowerCase().includes(q)) : [...items];
+}

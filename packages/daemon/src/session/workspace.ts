@@ -1,0 +1,451 @@
+import { layoutTab, bodyRect, findNeighbour, type Direction, type SessionLayout, type SplitDirection, type ViewSpec, type Viewport } from '@kubetile/rpc-schema';
+import type { Logger } from '../logging/logger.js';
+import type { Pane, PaneServices } from '../panes/pane.js';
+import type { PaneRegistry } from '../panes/registry.js';
+import { notFound, invalidState } from '../util/errors.js';
+import { Signal } from '../util/signal.js';
+import { FrameScheduler } from '../view/frame-scheduler.js';
+import { ClientState } from './client-state.js';
+import type { ClientSink } from './client-sink.js';
+import { cycleFocus, removePane, replacePane, resizePane, splitPane } from './pane-tree-ops.js';
+import { Session } from './session.js';
+import { Tab } from './tab.js';
+import type { Keymap } from '../keys/keymap.js';
+
+interface PaneEntry {
+  pane: Pane;
+  session: string;
+  unsubscribe: () => void;
+}
+
+export interface AttachedClient {
+  state: ClientState;
+  sink: ClientSink;
+  scheduler: FrameScheduler;
+}
+
+export interface WorkspaceOptions {
+  registry: PaneRegistry;
+  logger: Logger;
+  services: PaneServices;
+  keymap: () => Keymap;
+  defaultView: () => ViewSpec;
+  defaultNamespace: () => { context: string | null; namespace: string };
+  status: () => { context: string; cluster: string };
+}
+
+const RESIZE_STEP = 0.05;
+
+/**
+ * Sessions, tabs, pane trees, pane instances and attached clients. Every change to what a
+ * client sees goes through here, and here alone decides which clients to refresh.
+ */
+export class Workspace {
+  readonly sessions = new Map<string, Session>();
+  private readonly panes = new Map<number, PaneEntry>();
+  readonly clients = new Map<string, AttachedClient>();
+  private nextPaneId = 1;
+  private nextTabId = 1;
+  private nextClientId = 1;
+  /** Emitted after any pane is created or disposed (plugins count instances). */
+  readonly panesChanged = new Signal();
+
+  constructor(private readonly opts: WorkspaceOptions) {}
+
+  // ---- sessions and panes ------------------------------------------------------------------
+
+  session(name: string): Session {
+    let s = this.sessions.get(name);
+    if (!s) {
+      s = new Session(name);
+      this.sessions.set(name, s);
+      this.addTab(s);
+      this.opts.logger.info({ session: name }, 'session created');
+    }
+    return s;
+  }
+
+  existingSession(name: string): Session {
+    const s = this.sessions.get(name);
+    if (!s) throw notFound(`no session '${name}'`);
+    return s;
+  }
+
+  pane(paneId: number): Pane {
+    const e = this.panes.get(paneId);
+    if (!e) throw notFound(`no pane ${paneId}`);
+    return e.pane;
+  }
+
+  paneEntries(): Array<{ pane: Pane; session: string; tabId: number }> {
+    const out: Array<{ pane: Pane; session: string; tabId: number }> = [];
+    for (const [, e] of this.panes) {
+      const tab = this.sessions.get(e.session)?.tabOfPane(e.pane.id);
+      if (tab) out.push({ pane: e.pane, session: e.session, tabId: tab.id });
+    }
+    return out.sort((a, b) => a.pane.id - b.pane.id);
+  }
+
+  get paneCount(): number {
+    return this.panes.size;
+  }
+
+  locate(paneId: number): { session: Session; tab: Tab; pane: Pane } {
+    const e = this.panes.get(paneId);
+    if (!e) throw notFound(`no pane ${paneId}`);
+    const session = this.existingSession(e.session);
+    const tab = session.tabOfPane(paneId);
+    if (!tab) throw notFound(`pane ${paneId} is in no tab`);
+    return { session, tab, pane: e.pane };
+  }
+
+  private createPane(session: string, view: ViewSpec): Pane {
+    const id = this.nextPaneId++;
+    const pane = this.opts.registry.create(view.key, {
+      paneId: id,
+      args: view.args ?? {},
+      logger: this.opts.logger.child({ pane: id, key: view.key }),
+      services: this.opts.services,
+    });
+    const unsubscribe = pane.changed.subscribe(() => this.paneChanged(id));
+    this.panes.set(id, { pane, session, unsubscribe });
+    this.panesChanged.emit();
+    return pane;
+  }
+
+  private disposePane(paneId: number): void {
+    const e = this.panes.get(paneId);
+    if (!e) return;
+    this.panes.delete(paneId);
+    e.unsubscribe();
+    try {
+      e.pane.dispose();
+    } catch (err) {
+      this.opts.logger.error({ pane: paneId, err: String(err) }, 'pane dispose failed');
+    }
+    this.panesChanged.emit();
+  }
+
+  private addTab(session: Session, view?: ViewSpec): { tab: Tab; pane: Pane } {
+    const pane = this.createPane(session.name, view ?? this.opts.defaultView());
+    const { context, namespace } = this.opts.defaultNamespace();
+    const tab = new Tab(this.nextTabId++, pane.id, context, namespace);
+    session.tabs.push(tab);
+    session.lastActiveTabId ??= tab.id;
+    return { tab, pane };
+  }
+
+  // ---- structural operations (all refresh the session's clients) ----------------------------
+
+  newTab(sessionName: string, view?: ViewSpec, client?: ClientState): { tabId: number; paneId: number } {
+    const session = this.session(sessionName);
+    const { tab, pane } = this.addTab(session, view);
+    if (client) this.selectTab(client, tab.id);
+    else session.lastActiveTabId = tab.id;
+    this.refreshSession(session.name);
+    return { tabId: tab.id, paneId: pane.id };
+  }
+
+  /** Opens a pane: split a given pane, a new tab, or split the (client's or last) focused pane. */
+  openPane(
+    sessionName: string,
+    view: ViewSpec,
+    where: { split?: { paneId: number; direction: SplitDirection; ratio?: number }; newTab?: boolean },
+    client?: ClientState,
+  ): { paneId: number; tabId: number } {
+    if (where.newTab) {
+      const r = this.newTab(sessionName, view, client);
+      return { paneId: r.paneId, tabId: r.tabId };
+    }
+    let target: number;
+    let direction: SplitDirection = 'vertical';
+    let ratio = 0.5;
+    if (where.split) {
+      target = where.split.paneId;
+      direction = where.split.direction;
+      ratio = where.split.ratio ?? 0.5;
+    } else {
+      const session = this.session(sessionName);
+      const tab = client ? session.tab(client.activeTabId) : session.defaultTab();
+      if (!tab) throw invalidState(`session '${sessionName}' has no tab`);
+      target = client ? this.focusedPane(client, tab) : tab.lastFocusedPaneId;
+    }
+    const { session, tab } = this.locate(target);
+    if (session.name !== sessionName && !where.split) throw notFound(`pane ${target} is not in session '${sessionName}'`);
+    const pane = this.createPane(session.name, view);
+    tab.tree = splitPane(tab.tree, target, pane.id, direction, ratio);
+    tab.fullscreenPaneId = null;
+    if (client && client.sessionName === session.name) {
+      client.activeTabId = tab.id;
+      this.setFocus(client, tab, pane.id);
+    } else {
+      tab.lastFocusedPaneId = pane.id;
+    }
+    this.refreshSession(session.name);
+    return { paneId: pane.id, tabId: tab.id };
+  }
+
+  /** Swaps a pane for a new one of another view in the same place (the `:` switcher). */
+  replaceView(paneId: number, view: ViewSpec): number {
+    const { session, tab } = this.locate(paneId);
+    const next = this.createPane(session.name, view);
+    tab.tree = replacePane(tab.tree, paneId, next.id);
+    if (tab.fullscreenPaneId === paneId) tab.fullscreenPaneId = next.id;
+    if (tab.lastFocusedPaneId === paneId) tab.lastFocusedPaneId = next.id;
+    for (const c of this.clientsOf(session.name)) {
+      if (c.state.focusByTab.get(tab.id) === paneId) c.state.focusByTab.set(tab.id, next.id);
+    }
+    this.disposePane(paneId);
+    this.refreshSession(session.name);
+    return next.id;
+  }
+
+  closePane(paneId: number): void {
+    const { session, tab } = this.locate(paneId);
+    const { tree, heir } = removePane(tab.tree, paneId);
+    this.disposePane(paneId);
+    if (tree === null) {
+      this.removeTab(session, tab);
+      return;
+    }
+    tab.tree = tree;
+    if (tab.fullscreenPaneId === paneId) tab.fullscreenPaneId = null;
+    if (tab.lastFocusedPaneId === paneId && heir !== null) tab.lastFocusedPaneId = heir;
+    for (const c of this.clientsOf(session.name)) {
+      if (c.state.focusByTab.get(tab.id) === paneId && heir !== null) c.state.focusByTab.set(tab.id, heir);
+    }
+    this.refreshSession(session.name);
+  }
+
+  closeTab(sessionName: string, tabId: number): void {
+    const session = this.existingSession(sessionName);
+    const tab = session.tab(tabId);
+    if (!tab) throw notFound(`no tab ${tabId} in session '${sessionName}'`);
+    for (const id of tab.paneIds()) this.disposePane(id);
+    this.removeTab(session, tab);
+  }
+
+  /** Removes a tab (its panes already disposed); the last tab is replaced by a fresh one. */
+  private removeTab(session: Session, tab: Tab): void {
+    const index = session.tabs.indexOf(tab);
+    session.tabs.splice(index, 1);
+    if (session.tabs.length === 0) this.addTab(session);
+    const fallback = session.tabs[Math.min(index, session.tabs.length - 1)]!;
+    if (session.lastActiveTabId === tab.id) session.lastActiveTabId = fallback.id;
+    for (const c of this.clientsOf(session.name)) {
+      c.state.focusByTab.delete(tab.id);
+      if (c.state.activeTabId === tab.id) c.state.activeTabId = fallback.id;
+    }
+    this.refreshSession(session.name);
+  }
+
+  // ---- per-client navigation ----------------------------------------------------------------
+
+  focusedPane(client: ClientState, tab?: Tab): number {
+    const t = tab ?? this.activeTab(client);
+    const f = client.focusByTab.get(t.id);
+    return f !== undefined && t.has(f) ? f : t.has(t.lastFocusedPaneId) ? t.lastFocusedPaneId : t.paneIds()[0]!;
+  }
+
+  activeTab(client: ClientState): Tab {
+    const session = this.session(client.sessionName);
+    let tab = session.tab(client.activeTabId);
+    if (!tab) {
+      tab = session.defaultTab()!;
+      client.activeTabId = tab.id;
+    }
+    return tab;
+  }
+
+  private setFocus(client: ClientState, tab: Tab, paneId: number): void {
+    const prev = this.focusedPane(client, tab);
+    client.focusByTab.set(tab.id, paneId);
+    tab.lastFocusedPaneId = paneId;
+    if (prev !== paneId) {
+      this.panes.get(prev)?.pane.onFocus?.(false);
+      this.panes.get(paneId)?.pane.onFocus?.(true);
+    }
+  }
+
+  selectTab(client: ClientState, tabId: number): void {
+    const session = this.session(client.sessionName);
+    if (!session.tab(tabId)) throw notFound(`no tab ${tabId} in session '${client.sessionName}'`);
+    client.activeTabId = tabId;
+    session.lastActiveTabId = tabId;
+    this.refreshClient(client);
+  }
+
+  selectTabIndex(client: ClientState, index: number): boolean {
+    const tab = this.session(client.sessionName).tabs[index];
+    if (!tab) return false;
+    this.selectTab(client, tab.id);
+    return true;
+  }
+
+  cycleTab(client: ClientState, step: 1 | -1): void {
+    const tabs = this.session(client.sessionName).tabs;
+    const i = tabs.findIndex((t) => t.id === client.activeTabId);
+    this.selectTab(client, tabs[(i + step + tabs.length) % tabs.length]!.id);
+  }
+
+  focusPane(client: ClientState, paneId: number): void {
+    const { session, tab } = this.locate(paneId);
+    if (session.name !== client.sessionName) throw notFound(`pane ${paneId} is not in session '${client.sessionName}'`);
+    client.activeTabId = tab.id;
+    session.lastActiveTabId = tab.id;
+    this.setFocus(client, tab, paneId);
+    this.refreshClient(client);
+  }
+
+  cycleFocus(client: ClientState, step: 1 | -1): void {
+    const tab = this.activeTab(client);
+    if (tab.fullscreenPaneId !== null) return;
+    this.setFocus(client, tab, cycleFocus(tab.tree, this.focusedPane(client, tab), step));
+    this.refreshClient(client);
+  }
+
+  focusDirection(client: ClientState, direction: Direction): number | null {
+    const tab = this.activeTab(client);
+    if (tab.fullscreenPaneId !== null) return null;
+    const rects = layoutTab(tab.tree, null, bodyRect(client.size));
+    const next = findNeighbour(rects, this.focusedPane(client, tab), direction);
+    if (next === null) return null;
+    this.setFocus(client, tab, next);
+    this.refreshClient(client);
+    return next;
+  }
+
+  splitFocused(client: ClientState, direction: SplitDirection, view: ViewSpec = { key: 'empty' }): number {
+    const target = this.focusedPane(client);
+    return this.openPane(client.sessionName, view, { split: { paneId: target, direction } }, client).paneId;
+  }
+
+  resizeFocused(client: ClientState, grow: boolean): void {
+    const tab = this.activeTab(client);
+    tab.tree = resizePane(tab.tree, this.focusedPane(client, tab), grow ? RESIZE_STEP : -RESIZE_STEP);
+    this.refreshSession(client.sessionName);
+  }
+
+  toggleFullscreen(client: ClientState): void {
+    const tab = this.activeTab(client);
+    const focused = this.focusedPane(client, tab);
+    tab.fullscreenPaneId = tab.fullscreenPaneId === null ? focused : null;
+    this.refreshSession(client.sessionName);
+  }
+
+  // ---- clients ------------------------------------------------------------------------------
+
+  attach(sessionName: string, size: Viewport, sink: ClientSink): AttachedClient {
+    const session = this.session(sessionName);
+    const tab = session.defaultTab()!;
+    const state = new ClientState(`c${this.nextClientId++}`, sessionName, tab.id, size);
+    const client: AttachedClient = {
+      state,
+      sink,
+      scheduler: new FrameScheduler(sink, {
+        layout: () => (this.clients.has(state.id) ? this.buildLayout(state) : null),
+        activeTab: () => {
+          if (!this.clients.has(state.id)) return null;
+          const t = this.activeTab(state);
+          return { tree: t.tree, fullscreenPaneId: t.fullscreenPaneId };
+        },
+        size: () => state.size,
+        render: (paneId, viewport) => this.renderPane(paneId, viewport),
+      }),
+    };
+    this.clients.set(state.id, client);
+    this.opts.logger.info({ client: state.id, session: sessionName }, 'client attached');
+    return client;
+  }
+
+  detach(clientId: string): void {
+    const c = this.clients.get(clientId);
+    if (!c) return;
+    c.scheduler.close();
+    this.clients.delete(clientId);
+    this.opts.logger.info({ client: clientId }, 'client detached');
+  }
+
+  resizeClient(client: ClientState, size: Viewport): void {
+    client.size = size;
+    this.refreshClient(client);
+  }
+
+  clientsOf(sessionName: string): AttachedClient[] {
+    return [...this.clients.values()].filter((c) => c.state.sessionName === sessionName);
+  }
+
+  buildLayout(state: ClientState): SessionLayout {
+    const session = this.session(state.sessionName);
+    const active = this.activeTab(state);
+    const paneTitles: Record<string, string> = {};
+    for (const id of active.paneIds()) {
+      const p = this.panes.get(id)?.pane;
+      if (p) paneTitles[String(id)] = p.title();
+    }
+    const st = this.opts.status();
+    return {
+      session: session.name,
+      clientId: state.id,
+      tabs: session.tabs.map((t) => ({
+        id: t.id,
+        title: this.tabTitle(t),
+        tree: t.tree,
+        fullscreenPaneId: t.fullscreenPaneId,
+        focusedPaneId: this.focusedPane(state, t),
+        context: t.context,
+        namespace: t.namespace,
+      })),
+      activeTabId: active.id,
+      mode: state.mode,
+      ...(state.mode === 'filter' || state.mode === 'search' ? { input: state.input } : {}),
+      overlay: state.overlayView(),
+      status: { context: st.context, cluster: st.cluster, hints: this.opts.keymap().hints() },
+      paneTitles,
+    };
+  }
+
+  private tabTitle(tab: Tab): string {
+    const p = this.panes.get(tab.lastFocusedPaneId)?.pane ?? this.panes.get(tab.paneIds()[0]!)?.pane;
+    return `${tab.namespace.slice(0, 25)}|${p?.alias() ?? '?'}`;
+  }
+
+  renderPane(paneId: number, viewport: Viewport) {
+    const e = this.panes.get(paneId);
+    if (!e) return null;
+    try {
+      return e.pane.view(viewport);
+    } catch (err) {
+      this.opts.logger.error({ pane: paneId, err: String(err) }, 'pane view failed');
+      return { type: 'message' as const, title: e.pane.title(), level: 'error' as const, text: `view failed: ${String(err)}` };
+    }
+  }
+
+  /** Re-sends layout + views to every client of a session. */
+  refreshSession(sessionName: string): void {
+    for (const c of this.clientsOf(sessionName)) c.scheduler.markLayout();
+  }
+
+  refreshClient(client: ClientState): void {
+    this.clients.get(client.id)?.scheduler.markLayout();
+  }
+
+  refreshAll(): void {
+    for (const c of this.clients.values()) c.scheduler.markLayout();
+  }
+
+  private paneChanged(paneId: number): void {
+    const e = this.panes.get(paneId);
+    if (!e) return;
+    for (const c of this.clientsOf(e.session)) {
+      const tab = this.activeTab(c.state);
+      if (tab.has(paneId)) c.scheduler.markPane(paneId);
+    }
+  }
+
+  disposeAll(): void {
+    for (const c of this.clients.values()) c.scheduler.close();
+    this.clients.clear();
+    for (const id of [...this.panes.keys()]) this.disposePane(id);
+  }
+}

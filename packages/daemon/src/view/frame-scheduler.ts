@@ -1,0 +1,98 @@
+import { bodyRect, contentViewport, layoutTab, type PaneTree, type PaneView, type SessionLayout, type Viewport } from '@kubetile/rpc-schema';
+import type { ClientSink } from '../session/client-sink.js';
+
+const FRAME_MS = 16;
+
+export interface FrameSource {
+  /** The layout for this client, or null when it is gone. */
+  layout(): SessionLayout | null;
+  /** The tree of the client's active tab. */
+  activeTab(): { tree: PaneTree; fullscreenPaneId: number | null } | null;
+  size(): Viewport;
+  render(paneId: number, viewport: Viewport): PaneView | null;
+}
+
+let seqCounter = 0;
+
+/**
+ * Coalesces updates per client: at most one frame per ~16 ms, each carrying the latest layout
+ * and the latest view of every dirty visible pane. A backlogged (slow) client is skipped until
+ * its socket drains, then gets the newest state — never a backlog of stale frames.
+ */
+export class FrameScheduler {
+  private layoutDirty = true;
+  private readonly dirtyPanes = new Set<number>();
+  private allDirty = true;
+  private timer: NodeJS.Timeout | null = null;
+  private lastFlush = 0;
+  private waitingDrain = false;
+  private closed = false;
+
+  constructor(
+    private readonly sink: ClientSink,
+    private readonly source: FrameSource,
+  ) {}
+
+  markLayout(): void {
+    this.layoutDirty = true;
+    this.allDirty = true;
+    this.schedule();
+  }
+
+  markPane(paneId: number): void {
+    this.dirtyPanes.add(paneId);
+    this.schedule();
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  /** Sends everything pending right now (used after attach and in tests). */
+  flushNow(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.flush();
+  }
+
+  private schedule(): void {
+    if (this.closed || this.timer || this.waitingDrain) return;
+    const wait = Math.max(0, this.lastFlush + FRAME_MS - Date.now());
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.flush();
+    }, wait);
+  }
+
+  private flush(): void {
+    if (this.closed) return;
+    if (this.sink.backlogged()) {
+      if (!this.waitingDrain) {
+        this.waitingDrain = true;
+        this.sink.onDrain(() => {
+          this.waitingDrain = false;
+          this.schedule();
+        });
+      }
+      return;
+    }
+    this.lastFlush = Date.now();
+    if (this.layoutDirty) {
+      const layout = this.source.layout();
+      if (layout) this.sink.layout(layout);
+      this.layoutDirty = false;
+    }
+    const tab = this.source.activeTab();
+    if (!tab) return;
+    const rects = layoutTab(tab.tree, tab.fullscreenPaneId, bodyRect(this.source.size()));
+    for (const [paneId, rect] of rects) {
+      if (!this.allDirty && !this.dirtyPanes.has(paneId)) continue;
+      const view = this.source.render(paneId, contentViewport(rect));
+      if (view) this.sink.view(paneId, ++seqCounter, view);
+    }
+    this.allDirty = false;
+    this.dirtyPanes.clear();
+  }
+}

@@ -1,0 +1,74 @@
+import { connect, type Socket } from 'node:net';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { API_LEVEL, type PaneView, type SessionLayout } from '@kubetile/rpc-schema';
+import { waitFor } from './daemon-process.js';
+
+/** A raw JSON-RPC client on the daemon socket that records every notification it receives. */
+export class RawClient {
+  readonly notifications: Array<{ method: string; params: unknown }> = [];
+  layout: SessionLayout | null = null;
+  readonly views = new Map<number, { seq: number; view: PaneView }>();
+  closed = false;
+
+  private constructor(
+    readonly socket: Socket,
+    readonly conn: MessageConnection,
+  ) {
+    conn.onNotification((method, params) => {
+      this.notifications.push({ method, params });
+      if (method === 'session/layout') this.layout = params as SessionLayout;
+      if (method === 'pane/view') {
+        const p = params as { paneId: number; seq: number; view: PaneView };
+        const prev = this.views.get(p.paneId);
+        if (!prev || prev.seq < p.seq) this.views.set(p.paneId, { seq: p.seq, view: p.view });
+      }
+    });
+    conn.onClose(() => {
+      this.closed = true;
+      conn.dispose();
+    });
+    conn.listen();
+  }
+
+  static async connect(path: string, opts: { hello?: boolean } = {}): Promise<RawClient> {
+    const socket = connect(path);
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      socket.once('error', reject);
+    });
+    const c = new RawClient(socket, createMessageConnection(new StreamMessageReader(socket), new StreamMessageWriter(socket)));
+    if (opts.hello !== false) await c.request('daemon/hello', { client: { name: 'test', version: '0' }, apiLevel: API_LEVEL });
+    return c;
+  }
+
+  request<T = unknown>(method: string, params: unknown = {}): Promise<T> {
+    return this.conn.sendRequest(method, params) as Promise<T>;
+  }
+
+  async attach(size = { cols: 120, rows: 40 }, session?: string): Promise<{ clientId: string; layout: SessionLayout }> {
+    const r = await this.request<{ clientId: string; layout: SessionLayout }>('session/attach', { size, ...(session ? { session } : {}) });
+    this.layout ??= r.layout;
+    return r;
+  }
+
+  waitLayout(label: string, pred: (l: SessionLayout) => boolean): Promise<SessionLayout> {
+    return waitFor(label, () => (this.layout && pred(this.layout) ? this.layout : null));
+  }
+
+  waitView(label: string, paneId: number, pred: (v: PaneView) => boolean): Promise<PaneView> {
+    return waitFor(label, () => {
+      const v = this.views.get(paneId)?.view;
+      return v && pred(v) ? v : null;
+    });
+  }
+
+  activeTab() {
+    const l = this.layout!;
+    return l.tabs.find((t) => t.id === l.activeTabId)!;
+  }
+
+  close(): void {
+    this.conn.dispose();
+    this.socket.destroy();
+  }
+}
