@@ -179,7 +179,7 @@ export class Workspace {
       client.activeTabId = tab.id;
       this.setFocus(client, tab, pane.id);
     } else {
-      tab.lastFocusedPaneId = pane.id;
+      this.setDefaultFocus(tab, pane.id);
     }
     this.refreshSession(session.name);
     return { paneId: pane.id, tabId: tab.id };
@@ -257,10 +257,29 @@ export class Workspace {
     return tab;
   }
 
+  /**
+   * Clients that never chose a pane in this tab follow the tab's default focus; pin it for them
+   * before the default moves, so one client's focus change never moves another's.
+   */
+  private setDefaultFocus(tab: Tab, paneId: number): void {
+    const session = this.sessionOfTab(tab);
+    if (session) {
+      for (const c of this.clientsOf(session.name)) {
+        if (!c.state.focusByTab.has(tab.id)) c.state.focusByTab.set(tab.id, this.focusedPane(c.state, tab));
+      }
+    }
+    tab.lastFocusedPaneId = paneId;
+  }
+
+  private sessionOfTab(tab: Tab): Session | undefined {
+    for (const s of this.sessions.values()) if (s.tabs.includes(tab)) return s;
+    return undefined;
+  }
+
   private setFocus(client: ClientState, tab: Tab, paneId: number): void {
     const prev = this.focusedPane(client, tab);
     client.focusByTab.set(tab.id, paneId);
-    tab.lastFocusedPaneId = paneId;
+    this.setDefaultFocus(tab, paneId);
     if (prev !== paneId) {
       this.panes.get(prev)?.pane.onFocus?.(false);
       this.panes.get(paneId)?.pane.onFocus?.(true);

@@ -1,0 +1,144 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { connect, type Socket } from 'node:net';
+import { makeTestEnv, startDaemon, waitFor, type DaemonProcess, type TestEnv } from '../helpers/daemon-process.js';
+import { RawClient } from '../helpers/rpc-client.js';
+
+let env: TestEnv;
+let daemon: DaemonProcess;
+let bystander: RawClient;
+
+/** A socket speaking raw bytes, collecting framed responses. */
+class RawSocket {
+  readonly messages: Array<Record<string, unknown>> = [];
+  private buf = Buffer.alloc(0);
+  closed = false;
+  private constructor(readonly socket: Socket) {
+    socket.on('data', (d: Buffer) => {
+      this.buf = Buffer.concat([this.buf, d]);
+      for (;;) {
+        const end = this.buf.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        const len = Number(/Content-Length: (\d+)/i.exec(this.buf.subarray(0, end).toString())![1]);
+        if (this.buf.length < end + 4 + len) return;
+        this.messages.push(JSON.parse(this.buf.subarray(end + 4, end + 4 + len).toString()));
+        this.buf = this.buf.subarray(end + 4 + len);
+      }
+    });
+    socket.on('close', () => (this.closed = true));
+    socket.on('error', () => (this.closed = true));
+  }
+  static async open(path: string): Promise<RawSocket> {
+    const s = connect(path);
+    await new Promise<void>((r, j) => {
+      s.once('connect', () => r());
+      s.once('error', j);
+    });
+    return new RawSocket(s);
+  }
+  frame(body: string | Buffer): void {
+    const b = typeof body === 'string' ? Buffer.from(body) : body;
+    this.socket.write(Buffer.concat([Buffer.from(`Content-Length: ${b.length}\r\n\r\n`), b]));
+  }
+  send(obj: unknown): void {
+    this.frame(JSON.stringify(obj));
+  }
+  next(pred: (m: Record<string, unknown>) => boolean = () => true): Promise<Record<string, unknown>> {
+    return waitFor('a response', () => this.messages.find(pred) ?? null);
+  }
+}
+
+const errorOf = (m: Record<string, unknown>) => m.error as { code: number; message: string };
+
+beforeEach(async () => {
+  env = makeTestEnv();
+  daemon = await startDaemon(env);
+  bystander = await RawClient.connect(env.socket);
+  await bystander.attach();
+});
+afterEach(async () => {
+  // After every bad input, the daemon still answers an innocent client.
+  await expect(bystander.request('daemon/status')).resolves.toMatchObject({ clients: 1 });
+  bystander.close();
+  await daemon.stop();
+  expect(daemon.child.exitCode).toBe(0);
+  env.cleanup();
+});
+
+describe('bad input never crashes or hangs the daemon', () => {
+  it('an unknown method gets -32601 naming it', async () => {
+    const c = await RawClient.connect(env.socket);
+    await expect(c.request('pane/explode', {})).rejects.toMatchObject({ code: -32601, message: expect.stringMatching(/unknown method 'pane\/explode'/) });
+    c.close();
+  });
+  it('invalid params get -32602 naming the field', async () => {
+    const c = await RawClient.connect(env.socket);
+    await expect(c.request('session/attach', { size: { cols: 'wide', rows: 24 } })).rejects.toMatchObject({
+      code: -32602,
+      message: expect.stringMatching(/size\.cols/),
+    });
+    await expect(c.request('pane/command', { paneId: 1, command: { type: 'filter' } })).rejects.toMatchObject({
+      code: -32602,
+      message: expect.stringMatching(/command/),
+    });
+    await expect(c.request('pane/open', { view: { key: 'help' }, split: { paneId: 1, direction: 'diagonal' } })).rejects.toMatchObject({
+      code: -32602,
+      message: expect.stringMatching(/split\.direction/),
+    });
+    c.close();
+  });
+  it('malformed JSON gets -32700 and the connection stays usable', async () => {
+    const s = await RawSocket.open(env.socket);
+    s.frame('{"jsonrpc":"2.0","id":1,"method":"daemon/hello",');
+    const e = await s.next();
+    expect(errorOf(e).code).toBe(-32700);
+    expect(e.id).toBeNull();
+    s.send({ jsonrpc: '2.0', id: 2, method: 'daemon/hello', params: { client: { name: 'raw', version: '0' }, apiLevel: 1 } });
+    const ok = await s.next((m) => m.id === 2);
+    expect(ok.result).toMatchObject({ apiLevel: 1 });
+    s.socket.destroy();
+  });
+  it('non-JSON-RPC messages get -32600, not silence', async () => {
+    const s = await RawSocket.open(env.socket);
+    s.send({ hello: 'world' });
+    expect(errorOf(await s.next()).code).toBe(-32600);
+    s.send({ jsonrpc: '2.0', id: 7, method: 42 });
+    const m = await s.next((x) => x.id === 7);
+    expect(errorOf(m)).toMatchObject({ code: -32600, message: expect.stringMatching(/method/) });
+    s.send([{ jsonrpc: '2.0', id: 8, method: 'daemon/status' }]);
+    await waitFor('batch refusal', () => s.messages.find((x) => errorOf(x)?.message?.includes('batch')));
+    s.frame('42');
+    await waitFor('scalar refusal', () => s.messages.filter((x) => errorOf(x)?.code === -32600).length >= 4);
+    s.socket.destroy();
+  });
+  it('an oversized message is refused before it is buffered, and that connection closed', async () => {
+    const s = await RawSocket.open(env.socket);
+    s.socket.write(`Content-Length: ${64 * 1024 * 1024}\r\n\r\n`);
+    s.socket.write(Buffer.alloc(1024 * 1024, 0x20));
+    const e = await s.next();
+    expect(errorOf(e)).toMatchObject({ code: -32600, message: expect.stringMatching(/exceeds the 4194304-byte limit/) });
+    await waitFor('connection closed', () => s.closed);
+  });
+  it('a frame without Content-Length is refused and the connection closed', async () => {
+    const s = await RawSocket.open(env.socket);
+    s.socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+    expect(errorOf(await s.next()).message).toMatch(/Content-Length/);
+    await waitFor('connection closed', () => s.closed);
+  });
+  it('a client that vanishes mid-message does not disturb others', async () => {
+    const s = await RawSocket.open(env.socket);
+    s.socket.write('Content-Length: 100\r\n\r\n{"jsonrpc":');
+    s.socket.destroy();
+    const c = await RawClient.connect(env.socket);
+    await expect(c.request('session/list')).resolves.toMatchObject({ sessions: [{ name: 'main', clients: 1 }] });
+    c.close();
+  });
+  it('requests naming things that do not exist get clear errors', async () => {
+    const c = await RawClient.connect(env.socket);
+    await c.attach();
+    await expect(c.request('tab/select', { tabId: 42 })).rejects.toThrow(/no tab 42/);
+    await expect(c.request('pane/close', { paneId: 42 })).rejects.toThrow(/no pane 42/);
+    await expect(c.request('session/attach', { size: { cols: 80, rows: 24 } })).rejects.toThrow(/already attached/);
+    await expect(c.request('client/key', { key: 'hyper+nothing' })).resolves.toEqual({ handled: false });
+    c.close();
+  });
+});
