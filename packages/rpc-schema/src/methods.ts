@@ -93,6 +93,12 @@ export const Requests = {
       ),
     }),
   ),
+  echo: req(
+    'rpc/echo',
+    'Returns its value unchanged: a liveness probe and the latency floor for benchmarks.',
+    z.object({ value: z.unknown() }),
+    z.object({ value: z.unknown() }),
+  ),
   sessionList: req(
     'session/list',
     'Sessions with their tab, pane and client counts.',

@@ -65,6 +65,7 @@ const table: Table = {
     return OK;
   },
   'rpc/discover': () => describeApi(),
+  'rpc/echo': (_call, p) => ({ value: p.value }),
   'session/list': ({ daemon }) => ({
     sessions: [...daemon.workspace.sessions.values()].map((s) => ({
       name: s.name,

@@ -23,7 +23,7 @@ export class FrameScheduler {
   private layoutDirty = true;
   private readonly dirtyPanes = new Set<number>();
   private allDirty = true;
-  private timer: NodeJS.Timeout | null = null;
+  private timer: { cancel(): void } | null = null;
   private lastFlush = 0;
   private waitingDrain = false;
   private closed = false;
@@ -46,24 +46,33 @@ export class FrameScheduler {
 
   close(): void {
     this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.timer?.cancel();
     this.timer = null;
   }
 
   /** Sends everything pending right now (used after attach and in tests). */
   flushNow(): void {
-    if (this.timer) clearTimeout(this.timer);
+    this.timer?.cancel();
     this.timer = null;
     this.flush();
   }
 
   private schedule(): void {
     if (this.closed || this.timer || this.waitingDrain) return;
-    const wait = Math.max(0, this.lastFlush + FRAME_MS - Date.now());
-    this.timer = setTimeout(() => {
+    // Leading edge: after a quiet period the frame goes out as soon as the current burst of
+    // work is done (setImmediate); within 16 ms of the last frame, changes wait and coalesce.
+    const wait = this.lastFlush + FRAME_MS - Date.now();
+    const run = (): void => {
       this.timer = null;
       this.flush();
-    }, wait);
+    };
+    if (wait <= 0) {
+      const h = setImmediate(run);
+      this.timer = { cancel: () => clearImmediate(h) };
+    } else {
+      const h = setTimeout(run, wait);
+      this.timer = { cancel: () => clearTimeout(h) };
+    }
   }
 
   private flush(): void {

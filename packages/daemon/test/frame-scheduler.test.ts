@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import type { PaneView, SessionLayout } from '@kubetile/rpc-schema';
+import { FrameScheduler } from '../src/view/frame-scheduler.js';
+import type { ClientSink } from '../src/session/client-sink.js';
+
+class SlowSink implements ClientSink {
+  views: Array<{ paneId: number; view: PaneView }> = [];
+  layouts = 0;
+  backlog = false;
+  private drains: Array<() => void> = [];
+  layout(_l: SessionLayout): void {
+    this.layouts++;
+  }
+  view(paneId: number, _seq: number, view: PaneView): void {
+    this.views.push({ paneId, view });
+  }
+  toast(): void {}
+  clipboard(): void {}
+  backlogged(): boolean {
+    return this.backlog;
+  }
+  onDrain(cb: () => void): void {
+    this.drains.push(cb);
+  }
+  drain(): void {
+    this.backlog = false;
+    for (const d of this.drains.splice(0)) d();
+  }
+}
+
+const tick = () => new Promise((r) => setTimeout(r, 25));
+const until = async (cond: () => boolean) => {
+  for (let i = 0; i < 400 && !cond(); i++) await tick();
+  expect(cond()).toBe(true);
+};
+
+describe('FrameScheduler', () => {
+  it('gives a slow client only the newest frame once it drains, not a backlog', async () => {
+    const sink = new SlowSink();
+    let counter = 0;
+    const s = new FrameScheduler(sink, {
+      layout: () => ({}) as SessionLayout,
+      activeTab: () => ({ tree: { type: 'leaf', paneId: 1 }, fullscreenPaneId: null }),
+      size: () => ({ cols: 80, rows: 24 }),
+      render: () => ({ type: 'message', title: 't', level: 'info', text: `state ${counter}` }),
+    });
+    s.flushNow();
+    expect(sink.views).toHaveLength(1);
+    sink.backlog = true;
+    for (let i = 1; i <= 500; i++) {
+      counter = i;
+      s.markPane(1);
+      if (i % 50 === 0) await tick();
+    }
+    await tick();
+    expect(sink.views).toHaveLength(1); // nothing sent while backlogged
+    sink.drain();
+    await until(() => sink.views.length === 2);
+    await tick();
+    expect(sink.views).toHaveLength(2);
+    expect(sink.views[1]!.view).toMatchObject({ text: 'state 500' });
+  });
+  it('sends only panes that changed, and every visible pane after a layout change', async () => {
+    const sink = new SlowSink();
+    const s = new FrameScheduler(sink, {
+      layout: () => ({}) as SessionLayout,
+      activeTab: () => ({
+        tree: { type: 'split', direction: 'vertical', ratio: 0.5, first: { type: 'leaf', paneId: 1 }, second: { type: 'leaf', paneId: 2 } },
+        fullscreenPaneId: null,
+      }),
+      size: () => ({ cols: 80, rows: 24 }),
+      render: (id, vp) => ({ type: 'message', title: `p${id}`, level: 'info', text: `${vp.cols}x${vp.rows}` }),
+    });
+    s.flushNow();
+    expect(sink.views.map((v) => v.paneId)).toEqual([1, 2]);
+    // 80 cols split in half, minus the borders; 24 rows minus tab bar, status bar and borders
+    expect(sink.views[0]!.view).toMatchObject({ text: '38x20' });
+    s.markPane(2);
+    await until(() => sink.views.length === 3);
+    expect(sink.views[2]!.paneId).toBe(2);
+    s.markLayout();
+    await until(() => sink.views.length === 5);
+    expect(sink.layouts).toBe(2);
+    s.close();
+  });
+});
