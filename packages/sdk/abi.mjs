@@ -1,0 +1,260 @@
+// kubetile plugin ABI v1: constants and a load-time module check, in plain JS
+// (no dependencies) so the daemon's plugin host, the build helper and tests
+// share one definition. The contract itself is written down in ABI.md.
+
+export const ABI_VERSION = 1;
+
+/** Import module name of the kubetile host functions. */
+export const HOST_MODULE = 'kubetile';
+
+/** Import module name of the Extism kernel functions. */
+export const EXTISM_ENV_MODULE = 'extism:host/env';
+
+/** Largest memory maximum a plugin may declare: 512 pages of 64 KiB = 32 MiB. */
+export const MAX_MEMORY_PAGES = 512;
+
+/** Default maximum the SDK build helper declares (16 MiB). */
+export const DEFAULT_MEMORY_PAGES = 256;
+
+/** Host function name → permission that grants it (null: always available). */
+export const HOST_FUNCTIONS = Object.freeze({
+  host_send_render: null,
+  list_pods: 'k8s:list:pods',
+  get_secret: 'k8s:get:secrets',
+  clipboard_write: 'clipboard:write',
+});
+
+/** Every permission name a plugin can be granted. */
+export const PERMISSIONS = Object.freeze(
+  [...new Set(Object.values(HOST_FUNCTIONS).filter((p) => p !== null))].sort(),
+);
+
+/** Plugin exports: `plugin_on_command` is required, the rest optional. */
+export const REQUIRED_EXPORTS = Object.freeze(['plugin_on_command']);
+export const OPTIONAL_EXPORTS = Object.freeze([
+  'plugin_init',
+  'plugin_on_open',
+  'plugin_on_close',
+  'plugin_on_tick',
+  'plugin_snapshot',
+  'plugin_restore',
+]);
+
+/** Functions the Extism JS kernel (2.0.0-rc13) provides under extism:host/env. */
+export const EXTISM_ENV_FUNCTIONS = Object.freeze([
+  'alloc', 'free', 'length', 'length_unsafe',
+  'load_u8', 'load_u64', 'store_u8', 'store_u64',
+  'input_offset', 'input_length', 'input_load_u8', 'input_load_u64',
+  'output_set', 'error_set', 'error_get',
+  'config_get', 'var_get', 'var_set',
+  'http_request', 'http_status_code', 'http_headers',
+  'log_warn', 'log_info', 'log_debug', 'log_error', 'log_trace', 'get_log_level',
+]);
+
+/** The PluginCommand `type` values of ABI v1. */
+export const COMMAND_TYPES = Object.freeze([
+  'scroll_up', 'scroll_down', 'select_next', 'select_prev', 'select', 'back',
+  'go_to_top', 'go_to_bottom', 'page_up', 'page_down', 'toggle_follow', 'toggle_wrap',
+  'scroll_left', 'scroll_right', 'send_input', 'filter', 'clear_filter', 'focus', 'resize',
+]);
+
+const KEBAB = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
+
+/** Plugin keys and names are kebab-case: lowercase letters and digits, single dashes. */
+export function isKebabCase(name) {
+  return typeof name === 'string' && KEBAB.test(name);
+}
+
+// ---- binary inspection ----------------------------------------------------------
+
+class Reader {
+  constructor(bytes, pos = 0, end = bytes.length) {
+    this.bytes = bytes;
+    this.pos = pos;
+    this.end = end;
+  }
+  byte() {
+    if (this.pos >= this.end) throw new Error('unexpected end of section');
+    return this.bytes[this.pos++];
+  }
+  // Unsigned LEB128 as a Number (exact up to 2^53, enough for page counts).
+  uleb() {
+    let result = 0;
+    let mul = 1;
+    for (let i = 0; i < 10; i++) {
+      const b = this.byte();
+      result += (b & 0x7f) * mul;
+      if ((b & 0x80) === 0) return result;
+      mul *= 128;
+    }
+    throw new Error('malformed LEB128');
+  }
+  name() {
+    const len = this.uleb();
+    if (this.pos + len > this.end) throw new Error('name runs past section end');
+    const s = new TextDecoder().decode(this.bytes.subarray(this.pos, this.pos + len));
+    this.pos += len;
+    return s;
+  }
+  limits() {
+    const flags = this.byte();
+    const min = this.uleb();
+    const max = flags & 1 ? this.uleb() : null;
+    return { min, max, shared: Boolean(flags & 2), memory64: Boolean(flags & 4) };
+  }
+}
+
+const IMPORT_KINDS = ['function', 'table', 'memory', 'global', 'tag'];
+
+/**
+ * Reads a module's imports, exports and memories without instantiating it.
+ * Throws on a malformed module (bad magic, truncated section).
+ *
+ * @param {Uint8Array | ArrayBuffer} input
+ */
+export function inspectModule(input) {
+  const bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
+  if (
+    bytes.length < 8 ||
+    bytes[0] !== 0x00 || bytes[1] !== 0x61 || bytes[2] !== 0x73 || bytes[3] !== 0x6d
+  ) {
+    throw new Error('not a WebAssembly module (bad magic)');
+  }
+  if (bytes[4] !== 1 || bytes[5] !== 0 || bytes[6] !== 0 || bytes[7] !== 0) {
+    throw new Error('unsupported WebAssembly binary version (components are not supported)');
+  }
+  const imports = [];
+  const exports = [];
+  const memories = [];
+  const top = new Reader(bytes, 8);
+  while (top.pos < bytes.length) {
+    const id = top.byte();
+    const size = top.uleb();
+    const start = top.pos;
+    const end = start + size;
+    if (end > bytes.length) throw new Error(`section ${id} runs past the end of the module`);
+    const r = new Reader(bytes, start, end);
+    if (id === 2) {
+      const count = r.uleb();
+      for (let i = 0; i < count; i++) {
+        const module = r.name();
+        const name = r.name();
+        const kindByte = r.byte();
+        const kind = IMPORT_KINDS[kindByte] ?? `unknown(${kindByte})`;
+        const entry = { module, name, kind };
+        if (kindByte === 0) r.uleb();
+        else if (kindByte === 1) {
+          r.byte();
+          r.limits();
+        } else if (kindByte === 2) {
+          const limits = r.limits();
+          entry.limits = limits;
+          memories.push({ imported: true, ...limits });
+        } else if (kindByte === 3) {
+          r.byte();
+          r.byte();
+        } else if (kindByte === 4) {
+          r.byte();
+          r.uleb();
+        } else throw new Error(`unknown import kind ${kindByte}`);
+        imports.push(entry);
+      }
+    } else if (id === 5) {
+      const count = r.uleb();
+      for (let i = 0; i < count; i++) memories.push({ imported: false, ...r.limits() });
+    } else if (id === 7) {
+      const count = r.uleb();
+      for (let i = 0; i < count; i++) {
+        const name = r.name();
+        const kindByte = r.byte();
+        r.uleb();
+        exports.push({ name, kind: IMPORT_KINDS[kindByte] ?? `unknown(${kindByte})` });
+      }
+    }
+    top.pos = end;
+  }
+  return { imports, exports, memories };
+}
+
+/** Permissions a module needs for its `kubetile` imports (sorted, unique). */
+export function requiredPermissions(info) {
+  const perms = new Set();
+  for (const imp of info.imports) {
+    if (imp.module !== HOST_MODULE) continue;
+    const p = HOST_FUNCTIONS[imp.name];
+    if (typeof p === 'string') perms.add(p);
+  }
+  return [...perms].sort();
+}
+
+/**
+ * The load-time checks of ABI v1. Returns a list of problems (empty = loadable).
+ * Each problem: { code, message } with code one of
+ *   'malformed', 'memory-unbounded', 'memory-too-large', 'memory-imported',
+ *   'memory-unsupported', 'import-not-granted', 'import-unknown', 'missing-export'.
+ *
+ * @param {Uint8Array | ArrayBuffer} bytes
+ * @param {{ permissions?: string[], maxMemoryPages?: number }} [options]
+ */
+export function validatePluginModule(bytes, options = {}) {
+  const granted = new Set(options.permissions ?? []);
+  const maxPages = options.maxMemoryPages ?? MAX_MEMORY_PAGES;
+  const problems = [];
+  let info;
+  try {
+    info = inspectModule(bytes);
+  } catch (err) {
+    return [{ code: 'malformed', message: `malformed module: ${err.message}` }];
+  }
+  for (const mem of info.memories) {
+    if (mem.imported) {
+      problems.push({ code: 'memory-imported', message: 'the module imports its memory; plugins must define their own' });
+    } else if (mem.memory64 || mem.shared) {
+      problems.push({ code: 'memory-unsupported', message: `memory64/shared memories are not supported` });
+    } else if (mem.max === null) {
+      problems.push({
+        code: 'memory-unbounded',
+        message: `memory declares no maximum (limit: ${maxPages} pages = ${(maxPages * 64) / 1024} MiB); build with --maximumMemory`,
+      });
+    } else if (mem.max > maxPages) {
+      problems.push({
+        code: 'memory-too-large',
+        message: `memory maximum ${mem.max} pages exceeds the limit of ${maxPages} pages (${(maxPages * 64) / 1024} MiB)`,
+      });
+    }
+  }
+  for (const imp of info.imports) {
+    const where = `${imp.module}::${imp.name}`;
+    if (imp.module === HOST_MODULE) {
+      if (!(imp.name in HOST_FUNCTIONS) || imp.kind !== 'function') {
+        problems.push({ code: 'import-unknown', message: `imports unknown host function ${where}` });
+        continue;
+      }
+      const perm = HOST_FUNCTIONS[imp.name];
+      if (perm !== null && !granted.has(perm)) {
+        problems.push({
+          code: 'import-not-granted',
+          message: `imports ${where}, which needs permission "${perm}" (not granted)`,
+          permission: perm,
+          import: imp.name,
+        });
+      }
+    } else if (imp.module === EXTISM_ENV_MODULE) {
+      if (!EXTISM_ENV_FUNCTIONS.includes(imp.name) || imp.kind !== 'function') {
+        problems.push({ code: 'import-unknown', message: `imports unknown Extism kernel function ${where}` });
+      }
+    } else if (imp.kind !== 'memory') {
+      problems.push({
+        code: 'import-unknown',
+        message: `imports ${where}; only "${HOST_MODULE}" and "${EXTISM_ENV_MODULE}" functions are provided` +
+          (imp.module === 'env' && imp.name === 'abort' ? ' (AssemblyScript: build with --use abort=…)' : ''),
+      });
+    }
+  }
+  for (const name of REQUIRED_EXPORTS) {
+    if (!info.exports.some((e) => e.name === name && e.kind === 'function')) {
+      problems.push({ code: 'missing-export', message: `missing required export ${name}` });
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,49 @@
+// @kubetile/sdk — write kubetile pane plugins in AssemblyScript.
+//
+//   import { Plugin, Command, CommandKind, Lines, registerPlugin } from "@kubetile/sdk";
+//   export * from "@kubetile/sdk/exports";
+//
+// See packages/sdk/README.md for a guide and packages/sdk/ABI.md for the wire contract.
+
+export { Plugin, registerPlugin } from "./plugin";
+export { Command, CommandKind, commandKindName, commandKindFromName } from "./command";
+export { Config } from "./config";
+export {
+  Lines,
+  codePointWidth,
+  columns,
+  containsIgnoreCase,
+  displayWidth,
+  fit,
+  formatAge,
+  padEnd,
+  padStart,
+  truncate,
+} from "./lines";
+export {
+  Envelope,
+  Pod,
+  Result,
+  Secret,
+  SecretInfo,
+  Status,
+  clipboardWrite,
+  encodeRequest,
+  getSecret,
+  listPods,
+  listSecrets,
+  sendRender,
+} from "./host";
+export { LogLevel, fail, log, readInput, readInputString, writeOutput } from "./abi";
+export {
+  JSON,
+  JsonWriter,
+  asObj,
+  getBool,
+  getFloat,
+  getInt,
+  getString,
+  parseBytes,
+  parseString,
+  quote,
+} from "./json";
