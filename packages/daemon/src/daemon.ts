@@ -11,7 +11,7 @@ import { registerBuiltins } from './panes/builtin/register.js';
 import { PaneRegistry } from './panes/registry.js';
 import { RpcConnection } from './rpc/connection.js';
 import type { DaemonContext } from './rpc/context.js';
-import { listenOnSocket, type Listening } from './rpc/socket-listener.js';
+import { activationFd, listenOnFd, listenOnSocket, type Listening } from './rpc/socket-listener.js';
 import { KeyRouter } from './session/key-router.js';
 import { Workspace } from './session/workspace.js';
 import { Signal } from './util/signal.js';
@@ -79,7 +79,12 @@ export class Daemon implements DaemonContext {
     await mkdir(this.opts.stateDir, { recursive: true, mode: 0o700 });
     const first = await this.reloadConfig();
     if (!first.ok) this.logger.warn({ errors: first.errors }, 'config has errors; using defaults');
-    this.listening = await listenOnSocket(this.opts.socketPath, (s) => this.accept(s), { privateDir: this.opts.privateSocketDir });
+    const fd = activationFd();
+    this.listening =
+      fd !== null
+        ? await listenOnFd(fd, (s) => this.accept(s))
+        : await listenOnSocket(this.opts.socketPath, (s) => this.accept(s), { privateDir: this.opts.privateSocketDir });
+    if (fd !== null) this.logger.info({ fd }, 'using the socket passed by systemd');
     if (this.opts.watchConfig !== false) {
       this.configWatch = watchFile(this.opts.configPath, () => {
         void this.reloadConfig().then((r) => {

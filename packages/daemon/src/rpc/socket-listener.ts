@@ -22,6 +22,23 @@ export function socketAnswers(path: string, timeoutMs = 1000): Promise<boolean> 
   });
 }
 
+/** systemd socket activation: the first passed fd (3) when LISTEN_PID names this process. */
+export function activationFd(env: NodeJS.ProcessEnv = process.env): number | null {
+  if (env.LISTEN_PID !== String(process.pid)) return null;
+  const n = Number(env.LISTEN_FDS ?? '0');
+  return Number.isInteger(n) && n >= 1 ? 3 : null;
+}
+
+/** Serves on a socket systemd created and owns; closing never unlinks it. */
+export async function listenOnFd(fd: number, onConnection: (s: Socket) => void): Promise<Listening> {
+  const server = createServer({ allowHalfOpen: false }, onConnection);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ fd }, () => resolve());
+  });
+  return { server, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
 export interface Listening {
   server: Server;
   close(): Promise<void>;
