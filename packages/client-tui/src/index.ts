@@ -1,1 +1,6 @@
-export {};
+export { run } from './cli/run.js';
+export { parseCli, UsageError, type Command } from './cli/args.js';
+export { DaemonClient, DaemonUnreachableError, RpcError, ConnectionLostError } from './connection/daemon-client.js';
+export { AttachedClient, type SessionEnd } from './connection/attached-client.js';
+export { decodeKeys, KeyDecoder } from './input/decode-keys.js';
+export { Store } from './tui/store.js';

@@ -1,0 +1,109 @@
+import { PassThrough } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import { render } from 'ink';
+import { resolveSocketPath } from '@kubetile/rpc-schema';
+import { AttachedClient, type SessionEnd } from '../connection/attached-client.js';
+import { DaemonUnreachableError } from '../connection/daemon-client.js';
+import { DaemonStartError, startDetached } from '../connection/launcher.js';
+import { KeyDecoder } from '../input/decode-keys.js';
+import { FrameSink, NullSink } from '../terminal/frame-sink.js';
+import { installRestoreHandlers, osc52, TerminalScreen } from '../terminal/screen.js';
+import { App } from '../tui/App.js';
+import { Store } from '../tui/store.js';
+import { clientLogger } from '../util/client-log.js';
+import type { DaemonFlags } from './args.js';
+import { daemonOptions } from './daemon-command.js';
+import type { Io } from './io.js';
+import { reportError } from './rpc-command.js';
+
+function endMessage(end: SessionEnd): string {
+  switch (end.kind) {
+    case 'detached':
+      return `[detached (from session ${end.session})]`;
+    case 'server-exited':
+      return `[server exited (${end.reason})]`;
+    case 'quit':
+      return `[lost server (session ${end.session})]`;
+  }
+}
+
+/** `kubetile`: attach to the session in this terminal, starting the daemon first when none answers. */
+export async function runAttach(io: Io, flags: DaemonFlags & { session?: string }): Promise<number> {
+  const stdin = process.stdin;
+  const stdout = process.stdout;
+  if (!stdin.isTTY || !stdout.isTTY) {
+    io.err(`kubetile: the TUI needs a terminal (stdin and stdout must be a TTY); scripts can use 'kubetile rpc'\n`);
+    return 1;
+  }
+  const socket = resolveSocketPath(flags.socket, io.env);
+  const log = clientLogger(io.env);
+  const screen = new TerminalScreen(stdin, stdout);
+  const store = new Store(screen.size, { notify: 'batched' });
+  const client = new AttachedClient({
+    socket,
+    ...(flags.session ? { session: flags.session } : {}),
+    store,
+    log,
+    writeClipboard: (text) => screen.writeRaw(osc52(text)),
+  });
+
+  // Attach before taking over the screen, so that failures print plainly.
+  try {
+    try {
+      await client.start();
+      if (flags.demo) io.err(`kubetile: a daemon already runs on ${socket}; --demo applies only to a daemon this command starts\n`);
+    } catch (e) {
+      if (!(e instanceof DaemonUnreachableError)) throw e;
+      io.err(`kubetile: starting the daemon on ${socket}…\n`);
+      await startDetached(daemonOptions(flags, io.env), { env: io.env });
+      await client.start();
+    }
+  } catch (e) {
+    store.dispose();
+    if (e instanceof DaemonStartError) {
+      io.err(`kubetile: ${e.message}\n`);
+      return 1;
+    }
+    return reportError(io, e);
+  }
+
+  const removeHandlers = installRestoreHandlers(() => screen.restore());
+  screen.enter();
+  const sink = new FrameSink(screen.size, (frame) => screen.paint(frame));
+  const ink = render(<App store={store} />, {
+    stdout: sink as unknown as NodeJS.WriteStream,
+    stderr: new NullSink() as unknown as NodeJS.WriteStream,
+    stdin: new PassThrough() as unknown as NodeJS.ReadStream,
+    debug: true,
+    exitOnCtrlC: false,
+    patchConsole: false,
+  });
+
+  const onResize = (): void => {
+    const size = screen.size;
+    sink.setSize(size);
+    screen.invalidate();
+    client.resize(size);
+    store.redraw();
+  };
+  stdout.on('resize', onResize);
+
+  const text = new StringDecoder('utf8');
+  const decoder = new KeyDecoder((key) => client.key(key));
+  const onData = (chunk: Buffer | string): void => {
+    decoder.push(typeof chunk === 'string' ? chunk : text.write(chunk));
+  };
+  stdin.on('data', onData);
+
+  const end = await client.done;
+
+  stdin.off('data', onData);
+  stdout.off('resize', onResize);
+  decoder.dispose();
+  ink.unmount();
+  screen.restore();
+  removeHandlers();
+  store.dispose();
+  io.out(`${endMessage(end)}\n`);
+  return 0;
+}

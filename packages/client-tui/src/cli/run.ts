@@ -1,0 +1,44 @@
+import { PRODUCT_VERSION } from '@kubetile/rpc-schema';
+import { parseCli, UsageError } from './args.js';
+import { runDaemonForeground, runDaemonStart, runDaemonStatus, runKillServer } from './daemon-command.js';
+import { processIo, type Io } from './io.js';
+import { runRpc, runRpcList } from './rpc-command.js';
+
+/** Runs the `kubetile` command line; resolves with the exit code. */
+export async function run(argv: readonly string[], io: Io = processIo): Promise<number> {
+  let cmd;
+  try {
+    cmd = parseCli(argv);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`kubetile: ${e.message}\nRun 'kubetile --help' for usage.\n`);
+      return 2;
+    }
+    throw e;
+  }
+  switch (cmd.kind) {
+    case 'help':
+      io.out(cmd.text);
+      return 0;
+    case 'version':
+      io.out(`kubetile ${PRODUCT_VERSION}\n`);
+      return 0;
+    case 'rpc':
+      return runRpc(io, cmd.socket, cmd.method, cmd.params);
+    case 'rpc-list':
+      return runRpcList(io, cmd.socket);
+    case 'daemon-run':
+      return runDaemonForeground(io, cmd);
+    case 'daemon-start':
+      return runDaemonStart(io, cmd);
+    case 'daemon-status':
+      return runDaemonStatus(io, cmd.socket, cmd.json);
+    case 'kill-server':
+      return runKillServer(io, cmd.socket);
+    case 'attach': {
+      // ink and react load only for the TUI.
+      const { runAttach } = await import('./attach-command.js');
+      return runAttach(io, cmd);
+    }
+  }
+}

@@ -1,0 +1,240 @@
+import { Requests, type SessionLayout } from '@kubetile/rpc-schema';
+import type { Size, Store } from '../tui/store.js';
+import { ConnectionLostError, DaemonClient, DaemonUnreachableError, RpcError } from './daemon-client.js';
+import { retryUntil } from './reconnect.js';
+
+/** How an attached session ended. */
+export type SessionEnd =
+  | { kind: 'detached'; session: string }
+  | { kind: 'server-exited'; reason: string }
+  | { kind: 'quit'; session: string };
+
+export interface AttachedClientOptions {
+  socket: string;
+  /** Session to attach to (the daemon's default when omitted). */
+  session?: string;
+  store: Store;
+  /** Opens a connection that has said hello (injectable for tests). */
+  connect?: (socket: string) => Promise<DaemonClient>;
+  writeClipboard?: (text: string) => void;
+  log?: (message: string) => void;
+  /** Delay between reconnect attempts. */
+  retryMs?: number;
+}
+
+/** Keys that leave the client when the daemon is not there to map them. */
+const OFFLINE_QUIT_KEYS = new Set(['ctrl+q', 'ctrl+c']);
+/** `client/key` results whose command the client carries out itself. */
+const DETACH_COMMANDS = new Set(['detach', 'quit']);
+
+const describe = (e: unknown): string =>
+  e instanceof DaemonUnreachableError ? e.reason : e instanceof RpcError ? `error ${e.code}: ${e.message}` : e instanceof Error ? e.message : String(e);
+
+/**
+ * One terminal's attachment to a daemon session: keeps the store in step with the daemon's
+ * notifications, sends keys in order and resizes, and reconnects after an unexpected drop.
+ * `done` settles when the client should leave (detach, daemon exit, quit while offline).
+ */
+export class AttachedClient {
+  readonly done: Promise<SessionEnd>;
+  private resolveDone!: (end: SessionEnd) => void;
+  private client: DaemonClient | null = null;
+  private ended = false;
+  private sessionName: string | undefined;
+  private readonly keys: string[] = [];
+  private pumping = false;
+  private resizeInFlight = false;
+  private resizePending = false;
+  private readonly abort = new AbortController();
+  private readonly connectFn: (socket: string) => Promise<DaemonClient>;
+  private readonly log: (message: string) => void;
+
+  constructor(private readonly opts: AttachedClientOptions) {
+    this.done = new Promise((r) => (this.resolveDone = r));
+    this.sessionName = opts.session;
+    this.log = opts.log ?? (() => {});
+    this.connectFn = opts.connect ?? ((socket) => DaemonClient.connect(socket, { log: this.log }));
+  }
+
+  get session(): string | undefined {
+    return this.sessionName;
+  }
+
+  get connected(): boolean {
+    return this.client !== null && !this.client.closed;
+  }
+
+  /** First connection and attach; throws (DaemonUnreachableError, RpcError) when it fails. */
+  async start(): Promise<SessionLayout> {
+    return this.attach(await this.connectFn(this.opts.socket));
+  }
+
+  private async attach(client: DaemonClient): Promise<SessionLayout> {
+    const { store } = this.opts;
+    let layoutSeen = false;
+    client.on('layout', (l) => {
+      if (this.client !== client) return;
+      layoutSeen = true;
+      store.setLayout(l);
+    });
+    client.on('paneView', (v) => {
+      if (this.client === client) store.applyView(v.paneId, v.seq, v.view);
+    });
+    client.on('toast', (t) => store.pushToast(t.level, t.text));
+    client.on('pluginStatus', (p) => {
+      if (p.error) store.pushToast('error', `plugin ${p.key}: ${p.error}`);
+    });
+    client.on('clipboard', (c) => this.opts.writeClipboard?.(c.text));
+    client.on('exit', (e) => {
+      if (this.client !== client) return;
+      store.setConn({ state: 'exited', reason: e.reason });
+      this.finish({ kind: 'server-exited', reason: e.reason });
+      client.close('daemon exited');
+    });
+    this.client = client;
+    store.resetViews();
+    const sentSize = store.getState().size;
+    try {
+      const res = await client.request(Requests.attach, {
+        ...(this.sessionName ? { session: this.sessionName } : {}),
+        size: sentSize,
+      });
+      this.sessionName = res.layout.session;
+      if (!layoutSeen) store.setLayout(res.layout);
+      store.setConn({ state: 'connected' });
+      client.onClose((reason) => this.dropped(client, reason));
+      // The terminal may have changed size while we were attaching.
+      const size = store.getState().size;
+      if (size.cols !== sentSize.cols || size.rows !== sentSize.rows) this.sendResize();
+      return res.layout;
+    } catch (e) {
+      this.client = null;
+      client.close();
+      throw e;
+    }
+  }
+
+  private dropped(client: DaemonClient, reason: string): void {
+    if (this.client !== client || this.ended) return;
+    this.client = null;
+    this.keys.length = 0;
+    const { store } = this.opts;
+    store.setConn({ state: 'reconnecting', reason, attempts: 0 });
+    void retryUntil(
+      async (n) => {
+        store.setConn({ state: 'reconnecting', reason, attempts: n });
+        const c = await this.connectFn(this.opts.socket);
+        if (this.ended) {
+          c.close();
+          return null;
+        }
+        return this.attach(c);
+      },
+      {
+        intervalMs: this.opts.retryMs ?? 500,
+        signal: this.abort.signal,
+        onFailure: (e, n) => {
+          if (!(e instanceof DaemonUnreachableError)) this.log(`reconnect attempt ${n}: ${describe(e)}`);
+        },
+      },
+    );
+  }
+
+  /** A key pressed in the terminal: sent in order; carried out locally only when offline. */
+  key(key: string): void {
+    if (this.ended) return;
+    if (!this.connected) {
+      if (OFFLINE_QUIT_KEYS.has(key)) this.quit();
+      return;
+    }
+    this.keys.push(key);
+    void this.pump();
+  }
+
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      while (this.keys.length > 0 && !this.ended) {
+        const client = this.client;
+        if (!client) {
+          this.keys.length = 0;
+          break;
+        }
+        const key = this.keys.shift()!;
+        try {
+          const res = await client.request(Requests.key, { key });
+          if (res.command && DETACH_COMMANDS.has(res.command)) {
+            this.keys.length = 0;
+            await this.detach();
+            break;
+          }
+        } catch (e) {
+          if (e instanceof ConnectionLostError) {
+            this.keys.length = 0;
+            break;
+          }
+          this.log(`client/key ${key}: ${describe(e)}`);
+          if (e instanceof RpcError) this.opts.store.pushToast('error', `${key}: ${e.message}`);
+        }
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  /** The terminal's new size: stored at once, sent to the daemon (coalesced). */
+  resize(size: Size): void {
+    this.opts.store.setSize(size);
+    this.sendResize();
+  }
+
+  private sendResize(): void {
+    const client = this.client;
+    if (!client || this.ended) return;
+    if (this.resizeInFlight) {
+      this.resizePending = true;
+      return;
+    }
+    this.resizeInFlight = true;
+    this.resizePending = false;
+    client
+      .request(Requests.resize, this.opts.store.getState().size)
+      .catch((e: unknown) => {
+        if (!(e instanceof ConnectionLostError)) this.log(`client/resize: ${describe(e)}`);
+      })
+      .finally(() => {
+        this.resizeInFlight = false;
+        if (this.resizePending) this.sendResize();
+      });
+  }
+
+  /** Detaches from the session (the daemon and its panes live on) and ends. */
+  async detach(): Promise<void> {
+    const client = this.client;
+    if (client && !client.closed) {
+      await Promise.race([client.request(Requests.detach, {}).catch(() => undefined), new Promise((r) => setTimeout(r, 2000))]);
+    }
+    this.finish({ kind: 'detached', session: this.sessionName ?? 'main' });
+  }
+
+  /** Leaves without the daemon (offline). */
+  quit(): void {
+    this.finish({ kind: 'quit', session: this.sessionName ?? 'main' });
+  }
+
+  private finish(end: SessionEnd): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.abort.abort();
+    const c = this.client;
+    this.client = null;
+    c?.close('client leaving');
+    this.resolveDone(end);
+  }
+
+  /** Ends without ceremony (signals, errors). */
+  dispose(): void {
+    this.quit();
+  }
+}

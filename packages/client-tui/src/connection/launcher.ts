@@ -1,0 +1,133 @@
+import { spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stateDir } from '@kubetile/rpc-schema';
+import { DaemonClient, DaemonUnreachableError, type HelloResult } from './daemon-client.js';
+
+/** What a daemon is started with: `node <daemon main> run …`. */
+export interface DaemonOptions {
+  socket: string;
+  config?: string;
+  demo?: boolean;
+  stateDir?: string;
+}
+
+/**
+ * The daemon's entry file: `KUBETILE_DAEMON_MAIN` when set (development, tests), else
+ * `@kubetile/daemon/main` resolved from here. The client never imports daemon code; it runs it.
+ */
+export function daemonMainPath(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.KUBETILE_DAEMON_MAIN) return resolve(env.KUBETILE_DAEMON_MAIN);
+  return fileURLToPath(import.meta.resolve('@kubetile/daemon/main'));
+}
+
+export function daemonArgv(o: DaemonOptions): string[] {
+  const argv = ['run', '--socket', o.socket];
+  if (o.config) argv.push('--config', o.config);
+  if (o.demo) argv.push('--demo');
+  if (o.stateDir) argv.push('--state-dir', o.stateDir);
+  return argv;
+}
+
+/** Where a detached daemon's stdout/stderr go. */
+export function launchLogPath(o: Pick<DaemonOptions, 'stateDir'>, env: NodeJS.ProcessEnv = process.env): string {
+  return join(o.stateDir ? resolve(o.stateDir) : stateDir(env), 'daemon-launch.log');
+}
+
+/** The hello answer when a daemon answers on the socket, else null. RpcErrors (e.g. API level) are thrown. */
+export async function probe(socket: string, timeoutMs = 2000): Promise<HelloResult | null> {
+  try {
+    const c = await DaemonClient.connect(socket, { timeoutMs, clientName: 'kubetile-probe' });
+    const hello = c.hello;
+    c.close();
+    return hello;
+  } catch (e) {
+    if (e instanceof DaemonUnreachableError) return null;
+    throw e;
+  }
+}
+
+export class DaemonStartError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DaemonStartError';
+  }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function logTail(file: string, lines = 15): string {
+  try {
+    const text = readFileSync(file, 'utf8').trimEnd();
+    return text.split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+export interface StartResult {
+  pid: number;
+  logFile: string;
+  hello: HelloResult;
+}
+
+/**
+ * Starts the daemon detached (its output appended to the launch log) and returns once it answers
+ * daemon/hello on the socket. Fails early, with the log's tail, when the process exits first.
+ */
+export async function startDetached(o: DaemonOptions, opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<StartResult> {
+  const env = opts.env ?? process.env;
+  const timeoutMs = opts.timeoutMs ?? 15_000;
+  const main = daemonMainPath(env);
+  const logFile = launchLogPath(o, env);
+  mkdirSync(join(logFile, '..'), { recursive: true, mode: 0o700 });
+  const fd = openSync(logFile, 'a', 0o600);
+  let exited: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+  let spawnError: Error | null = null;
+  let pid: number;
+  try {
+    const child = spawn(process.execPath, [main, ...daemonArgv(o)], {
+      detached: true,
+      stdio: ['ignore', fd, fd],
+      env,
+      cwd: '/',
+    });
+    child.on('error', (e) => (spawnError = e));
+    child.on('exit', (code, signal) => (exited = { code, signal }));
+    child.unref();
+    pid = child.pid ?? -1;
+  } finally {
+    closeSync(fd);
+  }
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const hello = await probe(o.socket, 1000).catch((e: unknown) => {
+      throw new DaemonStartError(`the daemon on ${o.socket} refused us: ${e instanceof Error ? e.message : String(e)}`);
+    });
+    if (hello) return { pid: hello.server.pid, logFile, hello };
+    const failed = spawnError as Error | null;
+    if (failed) throw new DaemonStartError(`could not start the daemon (${main}): ${failed.message}`);
+    const ex = exited as { code: number | null; signal: NodeJS.Signals | null } | null;
+    if (ex) {
+      const tail = logTail(logFile);
+      throw new DaemonStartError(
+        `the daemon exited (${ex.signal ?? `code ${ex.code}`}) before answering on ${o.socket}; see ${logFile}${tail ? `:\n${tail}` : ''}`,
+      );
+    }
+    if (Date.now() > deadline) {
+      throw new DaemonStartError(`the daemon (pid ${pid}) did not answer on ${o.socket} within ${Math.round(timeoutMs / 1000)} s; see ${logFile}`);
+    }
+    await sleep(100);
+  }
+}
+
+/** Asks the daemon to stop and waits (up to `timeoutMs`) until its socket no longer answers. */
+export async function waitUntilGone(socket: string, timeoutMs = 5000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if ((await probe(socket, 500).catch(() => null)) === null) return true;
+    await sleep(100);
+  }
+  return false;
+}

@@ -1,0 +1,239 @@
+import { normalizeKey } from '@kubetile/rpc-schema';
+
+/**
+ * Raw terminal input → canonical key strings (`j`, `shift+g`, `ctrl+q`, `alt+shift+up`, `f1`…).
+ * Pure: `decodeKeys` takes the text read so far and returns the keys it holds plus any trailing
+ * incomplete escape sequence, which the caller keeps until more input arrives (`KeyDecoder`).
+ */
+
+export interface Decoded {
+  keys: string[];
+  /** An incomplete escape sequence at the end of the input, to prepend to the next chunk. */
+  rest: string;
+}
+
+interface Mods {
+  ctrl: boolean;
+  alt: boolean;
+  shift: boolean;
+}
+
+const NO_MODS: Mods = { ctrl: false, alt: false, shift: false };
+
+const withMods = (key: string, m: Mods): string =>
+  `${m.ctrl ? 'ctrl+' : ''}${m.alt ? 'alt+' : ''}${m.shift ? 'shift+' : ''}${key}`;
+
+/** xterm modifier parameter: 1 + (shift 1 | alt 2 | ctrl 4 | meta 8). */
+function modsFromParam(p: number | undefined): Mods {
+  if (p === undefined || !Number.isFinite(p) || p < 2) return NO_MODS;
+  const bits = p - 1;
+  return { shift: (bits & 1) !== 0, alt: (bits & 2) !== 0 || (bits & 8) !== 0, ctrl: (bits & 4) !== 0 };
+}
+
+const orMods = (a: Mods, b: Mods): Mods => ({ ctrl: a.ctrl || b.ctrl, alt: a.alt || b.alt, shift: a.shift || b.shift });
+
+const LETTER_FINALS: Record<string, string> = {
+  A: 'up', B: 'down', C: 'right', D: 'left', H: 'home', F: 'end',
+  P: 'f1', Q: 'f2', R: 'f3', S: 'f4',
+};
+
+const TILDE_CODES: Record<number, string> = {
+  1: 'home', 2: 'insert', 3: 'delete', 4: 'end', 5: 'pageup', 6: 'pagedown', 7: 'home', 8: 'end',
+  11: 'f1', 12: 'f2', 13: 'f3', 14: 'f4', 15: 'f5', 17: 'f6', 18: 'f7', 19: 'f8', 20: 'f9', 21: 'f10',
+  23: 'f11', 24: 'f12',
+};
+
+/** Linux console function keys: `ESC [ [ A` … `ESC [ [ E`. */
+const LINUX_F: Record<string, string> = { A: 'f1', B: 'f2', C: 'f3', D: 'f4', E: 'f5' };
+
+/** A key from a single (non-escape) character, or null for one we cannot name. */
+function keyOfChar(ch: string): string | null {
+  const c = ch.codePointAt(0)!;
+  if (c === 0x0d || c === 0x0a) return 'enter';
+  if (c === 0x09) return 'tab';
+  if (c === 0x7f || c === 0x08) return 'backspace';
+  if (c === 0x00) return 'ctrl+space';
+  if (c >= 0x01 && c <= 0x1a) return `ctrl+${String.fromCharCode(c + 0x60)}`;
+  if (c === 0x1c) return 'ctrl+\\';
+  if (c === 0x1d) return 'ctrl+]';
+  if (c === 0x1e) return 'ctrl+^';
+  if (c === 0x1f) return 'ctrl+_';
+  if (c < 0x20 || (c >= 0x80 && c < 0xa0)) return null;
+  if (ch === ' ') return 'space';
+  try {
+    return normalizeKey(ch);
+  } catch {
+    return null;
+  }
+}
+
+/** Adds alt to a key produced by keyOfChar (e.g. `ctrl+a` → `ctrl+alt+a`, `shift+v` → `alt+shift+v`). */
+function addAlt(key: string): string {
+  try {
+    return normalizeKey(`alt+${key}`);
+  } catch {
+    return key;
+  }
+}
+
+type Parsed = { kind: 'key'; key: string | null; length: number } | { kind: 'incomplete' };
+
+/** Parses an escape sequence starting at `s[i] === ESC`. */
+function parseEscape(s: string, i: number, final: boolean): Parsed {
+  const next = s[i + 1];
+  if (next === undefined) return { kind: 'key', key: 'esc', length: 1 };
+  if (next === '[') return parseCsi(s, i, final);
+  if (next === 'O') {
+    const f = s[i + 2];
+    if (f === undefined) return final ? { kind: 'key', key: 'alt+shift+o', length: 2 } : { kind: 'incomplete' };
+    // SS3 with an optional modifier digit (`ESC O 2 P` from some terminals).
+    let j = i + 2;
+    let mod: number | undefined;
+    if (f >= '1' && f <= '9') {
+      mod = Number(f);
+      j++;
+      if (s[j] === undefined) return final ? { kind: 'key', key: null, length: j - i } : { kind: 'incomplete' };
+    }
+    const name = LETTER_FINALS[s[j]!];
+    if (name) return { kind: 'key', key: withMods(name, modsFromParam(mod)), length: j - i + 1 };
+    if (mod === undefined) {
+      // Not an SS3 key we know: ESC O is alt+shift+o and the char is typed next.
+      return { kind: 'key', key: 'alt+shift+o', length: 2 };
+    }
+    return { kind: 'key', key: null, length: j - i + 1 };
+  }
+  if (next === '\x1b') {
+    // ESC ESC <seq>: some terminals send alt+arrow this way. A lone ESC ESC is two esc keys.
+    const third = s[i + 2];
+    if (third === '[' || third === 'O') {
+      const inner = parseEscape(s, i + 1, final);
+      if (inner.kind === 'incomplete') return inner;
+      return { kind: 'key', key: inner.key === null ? null : addAlt(inner.key), length: inner.length + 1 };
+    }
+    return { kind: 'key', key: 'esc', length: 1 };
+  }
+  // ESC <char>: alt+char.
+  const cp = next.codePointAt(0)!;
+  const ch = String.fromCodePoint(cp);
+  const k = keyOfChar(ch);
+  return { kind: 'key', key: k === null ? null : addAlt(k), length: 1 + ch.length };
+}
+
+function parseCsi(s: string, i: number, final: boolean): Parsed {
+  let j = i + 2;
+  // Linux console F1–F5: ESC [ [ A–E.
+  if (s[j] === '[') {
+    const f = s[j + 1];
+    if (f === undefined) return final ? { kind: 'key', key: null, length: 3 } : { kind: 'incomplete' };
+    return { kind: 'key', key: LINUX_F[f] ?? null, length: 4 };
+  }
+  const start = j;
+  while (j < s.length && s.charCodeAt(j) >= 0x30 && s.charCodeAt(j) <= 0x3f) j++; // parameter bytes
+  while (j < s.length && s.charCodeAt(j) >= 0x20 && s.charCodeAt(j) <= 0x2f) j++; // intermediate bytes
+  if (j >= s.length) {
+    if (!final) return { kind: 'incomplete' };
+    // Input ended inside the sequence: `ESC [` alone is alt+[.
+    return j === start ? { kind: 'key', key: 'alt+[', length: 2 } : { kind: 'key', key: null, length: j - i };
+  }
+  const fc = s.charCodeAt(j);
+  if (fc < 0x40 || fc > 0x7e) {
+    // Not a CSI after all: treat `ESC [` as alt+[ and carry on after it.
+    return { kind: 'key', key: 'alt+[', length: 2 };
+  }
+  const finalChar = s[j]!;
+  const params = s.slice(start, j);
+  const length = j - i + 1;
+  if (/[<=>?]/.test(params)) return { kind: 'key', key: null, length }; // private sequences (replies, mouse)
+  const nums = params.split(';').map((p) => (p === '' ? undefined : Number(p.split(':')[0])));
+  if (finalChar === 'Z') return { kind: 'key', key: withMods('tab', orMods(modsFromParam(nums[1]), { ...NO_MODS, shift: true })), length };
+  if (finalChar === 'u' || (finalChar === '~' && nums[0] === 27)) {
+    // CSI u (fixterms / kitty): `code;mods u`; xterm modifyOtherKeys: `27;mods;code ~`.
+    const code = finalChar === 'u' ? nums[0] : nums[2];
+    const modParam = nums[1];
+    if (code === undefined) return { kind: 'key', key: null, length };
+    const base = code === 13 ? 'enter' : code === 9 ? 'tab' : code === 27 ? 'esc' : code === 127 ? 'backspace' : code === 32 ? 'space' : code > 32 ? String.fromCodePoint(code) : null;
+    if (base === null) return { kind: 'key', key: null, length };
+    try {
+      return { kind: 'key', key: normalizeKey(withMods(base, modsFromParam(modParam))), length };
+    } catch {
+      return { kind: 'key', key: null, length };
+    }
+  }
+  if (finalChar === '~') {
+    const name = nums[0] === undefined ? undefined : TILDE_CODES[nums[0]];
+    return { kind: 'key', key: name ? withMods(name, modsFromParam(nums[1])) : null, length };
+  }
+  const name = LETTER_FINALS[finalChar];
+  if (name) return { kind: 'key', key: withMods(name, modsFromParam(nums.length > 1 ? nums[1] : undefined)), length };
+  return { kind: 'key', key: null, length };
+}
+
+/**
+ * Decodes input text into key strings. `final` (default true) treats input that ends inside an
+ * escape sequence as complete; with `final: false` that tail is returned in `rest` instead.
+ */
+export function decodeKeys(input: string, final = true): Decoded {
+  const keys: string[] = [];
+  let i = 0;
+  while (i < input.length) {
+    const c = input[i]!;
+    if (c === '\x1b') {
+      const p = parseEscape(input, i, final);
+      if (p.kind === 'incomplete') return { keys, rest: input.slice(i) };
+      if (p.key !== null) keys.push(p.key);
+      i += p.length;
+      continue;
+    }
+    const cp = input.codePointAt(i)!;
+    const ch = String.fromCodePoint(cp);
+    const k = keyOfChar(ch);
+    if (k !== null) keys.push(k);
+    i += ch.length;
+  }
+  return { keys, rest: '' };
+}
+
+/**
+ * Stateful wrapper for a stream: keeps an incomplete escape sequence until the next chunk, and
+ * flushes it as-is when nothing follows within `flushMs` (a lone ESC at the end of a chunk is esc
+ * right away, as terminals send escape sequences in one write).
+ */
+export class KeyDecoder {
+  private pending = '';
+  private timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(
+    private readonly onKey: (key: string) => void,
+    private readonly flushMs = 50,
+  ) {}
+
+  push(chunk: string): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    const { keys, rest } = decodeKeys(this.pending + chunk, false);
+    this.pending = rest;
+    for (const k of keys) this.onKey(k);
+    if (this.pending) {
+      this.timer = setTimeout(() => this.flush(), this.flushMs);
+      this.timer.unref?.();
+    }
+  }
+
+  flush(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    const p = this.pending;
+    this.pending = '';
+    if (p) for (const k of decodeKeys(p, true).keys) this.onKey(k);
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.pending = '';
+  }
+}

@@ -1,0 +1,167 @@
+import { writeSync } from 'node:fs';
+
+export const ALT_SCREEN_ON = '\x1b[?1049h';
+export const ALT_SCREEN_OFF = '\x1b[?1049l';
+export const CURSOR_HIDE = '\x1b[?25l';
+export const CURSOR_SHOW = '\x1b[?25h';
+const RESET = '\x1b[0m';
+const CLEAR = '\x1b[2J\x1b[H';
+const SYNC_BEGIN = '\x1b[?2026h';
+const SYNC_END = '\x1b[?2026l';
+/** Auto-wrap off while we draw: a line can never wrap or scroll the screen. */
+const AUTOWRAP_OFF = '\x1b[?7l';
+const AUTOWRAP_ON = '\x1b[?7h';
+
+export interface TtyIn {
+  isTTY?: boolean;
+  setRawMode?(mode: boolean): unknown;
+  resume(): unknown;
+  pause(): unknown;
+}
+export interface TtyOut {
+  fd?: number;
+  columns?: number;
+  rows?: number;
+  write(s: string): unknown;
+}
+
+/** OSC 52: put `text` on the terminal's clipboard. */
+export const osc52 = (text: string): string => `\x1b]52;c;${Buffer.from(text, 'utf8').toString('base64')}\x07`;
+
+/**
+ * The terminal while the TUI owns it: raw mode, alternate screen, hidden cursor. `restore()` is
+ * idempotent and synchronous, so it is safe from exit handlers and signal handlers.
+ */
+export class TerminalScreen {
+  private active = false;
+  private prev: string[] = [];
+
+  constructor(
+    private readonly stdin: TtyIn,
+    private readonly stdout: TtyOut,
+  ) {}
+
+  get size(): { cols: number; rows: number } {
+    return { cols: Math.max(1, this.stdout.columns ?? 80), rows: Math.max(1, this.stdout.rows ?? 24) };
+  }
+
+  enter(): void {
+    if (this.active) return;
+    this.active = true;
+    this.stdin.setRawMode?.(true);
+    this.stdin.resume();
+    this.write(ALT_SCREEN_ON + CURSOR_HIDE + AUTOWRAP_OFF + CLEAR);
+    this.prev = [];
+  }
+
+  /** Leaves raw mode and the alternate screen and shows the cursor again. Safe to call twice. */
+  restore(): void {
+    if (!this.active) return;
+    this.active = false;
+    this.writeSyncSafe(RESET + AUTOWRAP_ON + CURSOR_SHOW + ALT_SCREEN_OFF);
+    try {
+      this.stdin.setRawMode?.(false);
+    } catch {
+      // the terminal may be gone (SIGHUP)
+    }
+    try {
+      this.stdin.pause();
+    } catch {
+      // ignore
+    }
+  }
+
+  get isActive(): boolean {
+    return this.active;
+  }
+
+  /** Forget what is on screen: the next frame repaints every line (after a resize). */
+  invalidate(): void {
+    if (!this.active) return;
+    this.prev = [];
+    this.write(RESET + CLEAR);
+  }
+
+  /**
+   * Paints a full frame (lines separated by `\n`, at most `rows` of them) by rewriting only the
+   * lines that changed, each addressed absolutely, so the screen never scrolls.
+   */
+  paint(frame: string): void {
+    if (!this.active) return;
+    const { rows } = this.size;
+    const lines = frame.split('\n').slice(0, rows);
+    let out = '';
+    for (let i = 0; i < rows; i++) {
+      const line = lines[i] ?? '';
+      if (this.prev[i] === line) continue;
+      out += `\x1b[${i + 1};1H${RESET}\x1b[2K${line}${RESET}`;
+    }
+    this.prev = lines;
+    if (out) this.write(SYNC_BEGIN + out + SYNC_END);
+  }
+
+  /** Writes raw output (OSC sequences) while active. */
+  writeRaw(s: string): void {
+    if (this.active) this.write(s);
+  }
+
+  private write(s: string): void {
+    try {
+      this.stdout.write(s);
+    } catch {
+      // EIO after the terminal went away
+    }
+  }
+
+  private writeSyncSafe(s: string): void {
+    if (typeof this.stdout.fd === 'number') {
+      try {
+        writeSync(this.stdout.fd, s);
+        return;
+      } catch {
+        // fall back to the stream
+      }
+    }
+    this.write(s);
+  }
+}
+
+const SIGNAL_CODES: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
+
+/**
+ * Restores the terminal on every way out: process exit, SIGTERM/SIGHUP/SIGINT (then exits with
+ * 128+n), uncaught exceptions and unhandled rejections (prints the error, exits 1).
+ * Returns a function that removes the handlers.
+ */
+export function installRestoreHandlers(restore: () => void, onFatal: (message: string, code: number) => void = defaultFatal): () => void {
+  const onExit = (): void => restore();
+  const onSignal = (sig: NodeJS.Signals): void => {
+    restore();
+    onFatal('', 128 + (SIGNAL_CODES[sig] ?? 0));
+  };
+  const onError = (e: unknown): void => {
+    restore();
+    onFatal(`kubetile: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`, 1);
+  };
+  process.on('exit', onExit);
+  for (const s of Object.keys(SIGNAL_CODES) as NodeJS.Signals[]) process.on(s, onSignal);
+  process.on('uncaughtException', onError);
+  process.on('unhandledRejection', onError);
+  return () => {
+    process.off('exit', onExit);
+    for (const s of Object.keys(SIGNAL_CODES) as NodeJS.Signals[]) process.off(s, onSignal);
+    process.off('uncaughtException', onError);
+    process.off('unhandledRejection', onError);
+  };
+}
+
+function defaultFatal(message: string, code: number): void {
+  if (message) {
+    try {
+      writeSync(2, message);
+    } catch {
+      // ignore
+    }
+  }
+  process.exit(code);
+}

@@ -1,0 +1,72 @@
+import { Box } from 'ink';
+import type { PaneView, Rect } from '@kubetile/rpc-schema';
+import { clip, sanitize, stringWidth } from '../util/text.js';
+import { Line } from './Line.js';
+import { seg, type SegLine } from './segments.js';
+import { borderColor, type TextStyle } from './theme.js';
+import { viewLines } from './view-lines.js';
+
+const LIGHT = { tl: '┌', tr: '┐', bl: '└', br: '┘', h: '─', v: '│' };
+const HEAVY = { tl: '┏', tr: '┓', bl: '┗', br: '┛', h: '━', v: '┃' };
+
+/** A border line `┌─ title ───┐` (or the bottom one with a right-hand badge) of exactly `width` cells. */
+function borderLine(width: number, left: string, right: string, h: string, label: string, atRight: boolean, style: TextStyle, labelStyle: TextStyle): SegLine {
+  if (width <= 0) return [];
+  if (width === 1) return [seg(left, style)];
+  const inner = width - 2;
+  const text = label ? ` ${clip(sanitize(label), Math.max(0, inner - 3))} ` : '';
+  if (!text || stringWidth(text) > inner - 1) return [seg(left + h.repeat(inner) + right, style)];
+  const rest = inner - 1 - stringWidth(text);
+  return atRight
+    ? [seg(left + h.repeat(rest), style), seg(text, labelStyle), seg(h + right, style)]
+    : [seg(left + h, style), seg(text, labelStyle), seg(h.repeat(rest) + right, style)];
+}
+
+/** Every line of a pane drawn in `rect`: border with title and badge around the view's content. */
+export function paneLines(rect: Rect, title: string, view: PaneView | undefined, focused: boolean, frame = 0): SegLine[] {
+  const { width, height } = rect;
+  if (width <= 0 || height <= 0) return [];
+  const b = focused ? HEAVY : LIGHT;
+  const style: TextStyle = { color: borderColor(focused), bold: focused };
+  const titleStyle: TextStyle = { color: borderColor(focused), bold: true };
+  const out: SegLine[] = [borderLine(width, b.tl, b.tr, b.h, title, false, style, titleStyle)];
+  if (height === 1) return out;
+  const cols = Math.max(0, width - 2);
+  const rows = Math.max(0, height - 2);
+  const content = cols > 0 ? viewLines(view, cols, rows, frame) : [];
+  for (let i = 0; i < rows; i++) {
+    const inner = content[i] ?? [seg(' '.repeat(cols))];
+    out.push(width >= 2 ? [seg(b.v, style), ...inner, seg(b.v, style)] : [seg(b.v, style)]);
+  }
+  out.push(borderLine(width, b.bl, b.br, b.h, view?.badge ?? '', true, style, { color: borderColor(focused) }));
+  return out;
+}
+
+export interface PaneBoxProps {
+  rect: Rect;
+  /** Row of the body's top edge on screen (rect.y is in screen coordinates). */
+  originY: number;
+  title: string;
+  view: PaneView | undefined;
+  focused: boolean;
+  frame?: number;
+}
+
+export function PaneBox({ rect, originY, title, view, focused, frame = 0 }: PaneBoxProps) {
+  const lines = paneLines(rect, title, view, focused, frame);
+  return (
+    <Box
+      position="absolute"
+      marginLeft={rect.x}
+      marginTop={rect.y - originY}
+      width={rect.width}
+      height={rect.height}
+      flexDirection="column"
+      overflow="hidden"
+    >
+      {lines.map((l, i) => (
+        <Line key={i} line={l} />
+      ))}
+    </Box>
+  );
+}

@@ -1,0 +1,93 @@
+import type { Column, TableView } from '@kubetile/rpc-schema';
+import { centre, fit, sanitize, stringWidth } from '../util/text.js';
+import { fitLine, overlayStyle, seg, type SegLine } from './segments.js';
+import { palette, styleFor, type TextStyle } from './theme.js';
+
+const GAP = 2;
+const MAX_AUTO_WIDTH = 60;
+
+const headerText = (c: Column, view: TableView): string =>
+  view.sort && view.sort.column === c.id ? `${c.title} ${view.sort.order === 'asc' ? '▲' : '▼'}` : c.title;
+
+/**
+ * Column widths for `width` cells: a column's own `width` when given, else the widest of its header
+ * and visible cells. When they do not fit, the widest columns shrink first (never below 3 cells
+ * or their header), then the gap narrows to one cell.
+ */
+export function columnWidths(view: TableView, width: number): { widths: number[]; gap: number } {
+  const widths = view.columns.map((c) => {
+    if (c.width !== undefined && c.width > 0) return c.width;
+    let w = stringWidth(headerText(c, view));
+    for (const r of view.rows) w = Math.max(w, stringWidth(sanitize(r.cells[c.id] ?? '')));
+    return Math.min(w, MAX_AUTO_WIDTH);
+  });
+  const n = widths.length;
+  if (n === 0) return { widths, gap: GAP };
+  let gap = GAP;
+  const total = (): number => widths.reduce((a, b) => a + b, 0) + gap * (n - 1);
+  if (total() > width) gap = 1;
+  const floor = view.columns.map((c) => Math.min(3, stringWidth(c.title)));
+  while (total() > width) {
+    let widest = -1;
+    for (let i = 0; i < n; i++) if (widths[i]! > floor[i]! && (widest < 0 || widths[i]! > widths[widest]!)) widest = i;
+    if (widest < 0) break; // cannot shrink further: the line is clipped at the edge
+    widths[widest]! -= 1;
+  }
+  return { widths, gap };
+}
+
+function rowLine(cells: Array<{ text: string; style: TextStyle }>, widths: number[], aligns: Array<'left' | 'right'>, gap: number): SegLine {
+  const line: SegLine = [];
+  cells.forEach((c, i) => {
+    if (i > 0) line.push(seg(' '.repeat(gap)));
+    line.push(seg(fit(c.text, widths[i]!, aligns[i]), c.style));
+  });
+  return line;
+}
+
+/**
+ * A table view as exactly `rows` lines of exactly `cols` cells: the header, the rows (absolute
+ * index `offset + i`; the `selected` one highlighted), `empty` centred when there are none, and
+ * the `footer` on the last line.
+ */
+export function tableLines(view: TableView, cols: number, rows: number): SegLine[] {
+  if (rows <= 0 || cols <= 0) return [];
+  const out: SegLine[] = [];
+  const { widths, gap } = columnWidths(view, cols);
+  const aligns = view.columns.map((c) => c.align ?? 'left');
+  const headerStyle: TextStyle = { ...styleFor('header'), backgroundColor: palette.headerBg };
+  const header = rowLine(view.columns.map((c) => ({ text: headerText(c, view), style: headerStyle })), widths, aligns, gap);
+  out.push(fitLine(header, cols, headerStyle));
+
+  const footer = view.footer !== undefined ? sanitize(view.footer) : undefined;
+  const dataRows = Math.max(0, rows - 1 - (footer !== undefined && rows > 1 ? 1 : 0));
+  // The daemon cuts the rows to our viewport; should it send more, keep the selection in sight.
+  let start = 0;
+  if (view.rows.length > dataRows && view.selected !== null) {
+    const sel = view.selected - view.offset;
+    if (sel >= dataRows) start = Math.min(sel - dataRows + 1, view.rows.length - dataRows);
+  }
+  const visible = view.rows.slice(start, start + dataRows);
+  if (visible.length === 0 && dataRows > 0) {
+    const mid = Math.floor((dataRows - 1) / 2);
+    for (let i = 0; i < dataRows; i++) {
+      out.push(i === mid ? [seg(centre(sanitize(view.empty ?? ''), cols), styleFor('dim'))] : [seg(' '.repeat(cols))]);
+    }
+  } else {
+    const selStyle: TextStyle = { backgroundColor: palette.selectionBg, bold: true };
+    visible.forEach((r, i) => {
+      const abs = view.offset + start + i;
+      const line = rowLine(
+        view.columns.map((c) => ({ text: sanitize(r.cells[c.id] ?? ''), style: styleFor(r.styles?.[c.id]) })),
+        widths,
+        aligns,
+        gap,
+      );
+      const selected = view.selected !== null && abs === view.selected;
+      out.push(selected ? overlayStyle(fitLine(line, cols), selStyle) : fitLine(line, cols));
+    });
+    for (let i = visible.length; i < dataRows; i++) out.push([seg(' '.repeat(cols))]);
+  }
+  if (footer !== undefined && rows > 1) out.push([seg(fit(footer, cols), styleFor('dim'))]);
+  return out.slice(0, rows);
+}

@@ -1,0 +1,246 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanup, render } from 'ink-testing-library';
+import type { PaneView } from '@kubetile/rpc-schema';
+import { App, Screen } from '../src/tui/App.js';
+import { Store, type Clock } from '../src/tui/store.js';
+import { tableLines } from '../src/tui/table-lines.js';
+import { lineText } from '../src/tui/segments.js';
+import { palette } from '../src/tui/theme.js';
+import { stringWidth } from '../src/util/text.js';
+import { errorView, logsView, podsTable, splitLayout } from './fixtures.js';
+import { waitFor } from './helpers.js';
+
+afterEach(() => cleanup());
+
+function fakeClock(): Clock & { advance(ms: number): void } {
+  let now = 0;
+  let timers: Array<{ at: number; fn: () => void; id: number }> = [];
+  let nextId = 1;
+  return {
+    now: () => now,
+    setTimeout: (fn, ms) => {
+      const id = nextId++;
+      timers.push({ at: now + ms, fn, id });
+      return id;
+    },
+    clearTimeout: (h) => {
+      timers = timers.filter((t) => t.id !== h);
+    },
+    advance(ms) {
+      now += ms;
+      for (;;) {
+        const due = timers.filter((t) => t.at <= now).sort((a, b) => a.at - b.at)[0];
+        if (!due) break;
+        timers = timers.filter((t) => t !== due);
+        due.fn();
+      }
+    },
+  };
+}
+
+function connectedStore(cols = 100, rows = 20, clock?: Clock): Store {
+  const store = new Store({ cols, rows }, clock ? { clock } : {});
+  store.setLayout(splitLayout());
+  store.applyView(1, 1, podsTable);
+  store.applyView(2, 1, logsView);
+  store.applyView(3, 1, errorView);
+  store.setConn({ state: 'connected' });
+  return store;
+}
+
+const frameOf = (store: Store): string => render(<Screen state={store.getState()} />).lastFrame() ?? '';
+
+describe('the screen', () => {
+  it('draws the tab bar, the split panes with titles, table, lines, error and the status bar', () => {
+    const frame = frameOf(connectedStore());
+    const lines = frame.split('\n');
+    expect(lines).toHaveLength(20);
+    for (const l of lines) expect(stringWidth(l)).toBeLessThanOrEqual(100);
+    // tab bar
+    expect(lines[0]).toContain('[1] default|POD');
+    expect(lines[0]).toContain('[2] kube-system|DEP');
+    expect(lines[0]).toMatch(/main\s*$/);
+    // pane titles in the top borders; the focused pane has the heavy border
+    expect(lines[1]).toContain('┏━ Pods ━');
+    expect(lines[1]).toContain('┌─ Logs web-1 ─');
+    expect(frame).toContain('┌─ Describe ─');
+    // table header (sort arrow) and rows
+    expect(lines[2]).toMatch(/NAME ▲\s+READY\s+STATUS/);
+    expect(lines[3]).toMatch(/web-1\s+1\/1\s+Running/);
+    expect(lines[4]).toMatch(/web-2\s+0\/1\s+Pending/);
+    expect(lines[5]).toMatch(/db-0\s+0\/1\s+CrashLoopBackOff/);
+    // lines view with spans and footer
+    expect(frame).toContain('GET /healthz 200');
+    expect(frame).toContain('ERROR db timeout');
+    expect(frame).toContain('following');
+    // message view: the error text
+    expect(frame).toContain('Error: pods "db-0" is forbidden');
+    // badge in the bottom border of the table pane
+    expect(lines[18]).toMatch(/━ 3 ━┛/);
+    // status bar: mode, context, cluster and the hints from the live bindings
+    expect(lines[19]).toMatch(/^ NORMAL  kind-dev \(connected\)/);
+    expect(lines[19]).toContain('F1 Help');
+    expect(lines[19]).toContain('Alt+V Split');
+    expect(lines[19]).toContain('Ctrl+Q Detach');
+  });
+
+  it('right-aligns columns that ask for it', () => {
+    const lines = tableLines(podsTable as Extract<PaneView, { type: 'table' }>, 40, 5).map(lineText);
+    expect(lines[0]).toBe('NAME ▲  READY  STATUS                   ');
+    expect(lines[1]).toBe('web-1     1/1  Running                  ');
+  });
+
+  it('highlights the selected row (absolute index = offset + i)', () => {
+    const table = { ...(podsTable as Extract<PaneView, { type: 'table' }>), offset: 10, selected: 12 };
+    const lines = tableLines(table, 40, 6);
+    const bg = lines.map((l) => l.every((s) => s.style?.backgroundColor === palette.selectionBg));
+    expect(bg).toEqual([false, false, false, true, false, false]);
+    expect(lineText(lines[3]!)).toContain('db-0');
+    // cell styles survive under the selection
+    expect(lines[3]!.some((s) => s.text.includes('CrashLoopBackOff') && s.style?.color === palette.error)).toBe(true);
+    expect(lines[1]!.some((s) => s.text.includes('Running') && s.style?.color === palette.ok)).toBe(true);
+  });
+
+  it('shrinks and truncates columns with … when the pane is narrow', () => {
+    const lines = tableLines(podsTable as Extract<PaneView, { type: 'table' }>, 16, 5).map(lineText);
+    for (const l of lines) expect(stringWidth(l)).toBe(16);
+    expect(lines[3]).toContain('…');
+  });
+
+  it('shows the empty text centred and the footer on the last row', () => {
+    const empty: PaneView = { ...(podsTable as Extract<PaneView, { type: 'table' }>), rows: [], total: 0, selected: null, empty: 'No resources found', footer: 'Filter: zzz' };
+    const lines = tableLines(empty, 30, 7).map(lineText);
+    expect(lines[0]).toContain('NAME');
+    expect(lines[3]!.trim()).toBe('No resources found');
+    expect(lines[6]!.trim()).toBe('Filter: zzz');
+  });
+
+  it('draws only the fullscreen pane', () => {
+    const store = connectedStore();
+    const layout = splitLayout();
+    layout.tabs[0]!.fullscreenPaneId = 2;
+    store.setLayout(layout);
+    const frame = frameOf(store);
+    expect(frame).toContain('Logs web-1');
+    expect(frame).not.toContain('NAME');
+    expect(frame.split('\n')[1]).toMatch(/^┌─ Logs web-1 ─+┐$/);
+  });
+
+  it('ignores a view older than the one drawn', () => {
+    const store = connectedStore();
+    expect(store.applyView(3, 5, { type: 'message', title: 'Describe', level: 'info', text: 'fresh' })).toBe(true);
+    expect(store.applyView(3, 4, { type: 'message', title: 'Describe', level: 'info', text: 'stale' })).toBe(false);
+    const frame = frameOf(store);
+    expect(frame).toContain('fresh');
+    expect(frame).not.toContain('stale');
+  });
+
+  it('shows the filter being typed and the mode badge', () => {
+    const store = connectedStore();
+    store.setLayout(splitLayout({ mode: 'filter', input: 'web' }));
+    const last = frameOf(store).split('\n').at(-1)!;
+    expect(last).toMatch(/^ FILTER /);
+    expect(last).toContain('/web_');
+  });
+
+  it('renders a selector overlay centred with query, items, selection and n/total', () => {
+    const store = connectedStore();
+    store.setLayout(
+      splitLayout({
+        mode: 'selector',
+        overlay: { type: 'selector', title: 'Namespace', query: 'ku', items: ['kube-system', 'kube-public', 'kube-node-lease'], selected: 1, total: 3 },
+      }),
+    );
+    const frame = frameOf(store);
+    expect(frame).toContain('╭─ Namespace ─');
+    expect(frame).toContain('> ku_');
+    expect(frame).toContain('  kube-system');
+    expect(frame).toContain('› kube-public');
+    expect(frame).toContain('kube-node-lease');
+    expect(frame).toContain(' 2/3 ─╯');
+    expect(frame.split('\n').at(-1)).toMatch(/^ SELECTOR /);
+  });
+
+  it('renders a confirm overlay', () => {
+    const store = connectedStore();
+    store.setLayout(splitLayout({ mode: 'confirm', overlay: { type: 'confirm', title: 'Delete pod', text: 'Delete pod web-2 in default?' } }));
+    const frame = frameOf(store);
+    expect(frame).toContain('╭─ Delete pod ─');
+    expect(frame).toContain('Delete pod web-2 in default?');
+    expect(frame).toContain('[y] Yes    [n] No');
+  });
+
+  it('renders an input overlay', () => {
+    const store = connectedStore();
+    store.setLayout(splitLayout({ mode: 'insert', overlay: { type: 'input', title: 'Scale replicas', value: '3' } }));
+    const frame = frameOf(store);
+    expect(frame).toContain('Scale replicas');
+    expect(frame).toContain('> 3_');
+  });
+
+  it('shows toasts bottom-right, at most three, and expires them (info 3 s, error 5 s)', () => {
+    const clock = fakeClock();
+    const store = connectedStore(100, 24, clock);
+    store.pushToast('info', 'first info');
+    store.pushToast('success', 'copied to clipboard');
+    store.pushToast('error', 'delete failed: forbidden');
+    store.pushToast('warn', 'context changed');
+    let frame = frameOf(store);
+    expect(frame).not.toContain('first info');
+    expect(frame).toContain('✓ copied to clipboard');
+    expect(frame).toContain('✗ delete failed: forbidden');
+    expect(frame).toContain('⚠ context changed');
+    const rows = frame.split('\n');
+    const at = rows.findIndex((l) => l.includes('context changed'));
+    expect(at).toBeGreaterThan(rows.findIndex((l) => l.includes('delete failed')));
+    expect(at).toBe(rows.length - 3); // just above the bottom of the body
+    expect(rows[at]!.trimEnd().endsWith('│')).toBe(true);
+    clock.advance(3001);
+    frame = frameOf(store);
+    expect(frame).not.toContain('copied to clipboard');
+    expect(frame).toContain('delete failed');
+    clock.advance(2000);
+    frame = frameOf(store);
+    expect(frame).not.toContain('delete failed');
+    expect(store.getState().toasts).toHaveLength(0);
+    store.dispose();
+  });
+
+  it('says when the daemon is gone and that it reconnects', () => {
+    const store = connectedStore();
+    store.setConn({ state: 'reconnecting', reason: 'connection closed', attempts: 3 });
+    const frame = frameOf(store);
+    // The last layout stays on screen.
+    expect(frame).toContain('Pods');
+    expect(frame.split('\n').at(-1)).toContain('daemon gone (connection closed) — reconnecting… (attempt 3)');
+  });
+
+  it('says when the terminal is too small', () => {
+    expect(frameOf(connectedStore(40, 3))).toContain('terminal too small (40x3)');
+    expect(frameOf(connectedStore(12, 3))).toMatch(/terminal too\s+small/);
+  });
+
+  it('strips escape sequences coming from the daemon', () => {
+    const store = connectedStore();
+    store.applyView(2, 2, { ...(logsView as Extract<PaneView, { type: 'lines' }>), lines: [{ text: '\x1b[31mred\x1b[0m \x1b]0;pwned\x07text' }] });
+    const frame = frameOf(store);
+    expect(frame).toContain('red text');
+    expect(frame).not.toContain('pwned');
+  });
+});
+
+describe('App', () => {
+  it('redraws when the store changes, with a spinner while loading', async () => {
+    const store = new Store({ cols: 80, rows: 12 });
+    const { lastFrame } = render(<App store={store} />);
+    expect(lastFrame()).toContain('connecting');
+    store.setLayout(splitLayout());
+    store.applyView(1, 1, { type: 'message', title: 'Pods', level: 'loading', text: 'Loading...' });
+    store.setConn({ state: 'connected' });
+    await waitFor(() => expect(lastFrame()).toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] Loading\.\.\./));
+    const first = lastFrame()!.match(/([⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]) Loading/)![1];
+    await waitFor(() => expect(lastFrame()!.match(/([⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]) Loading/)![1]).not.toBe(first));
+    store.applyView(1, 2, podsTable);
+    await waitFor(() => expect(lastFrame()).toContain('web-1'));
+  });
+});

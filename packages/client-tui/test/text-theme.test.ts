@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { centre, fit, sanitize, stringWidth, truncate, wrap } from '../src/util/text.js';
+import { borderColor, modeStyle, palette, styleFor, toastColor } from '../src/tui/theme.js';
+import { fitLine, lineText, lineWidth, seg } from '../src/tui/segments.js';
+
+describe('text cells', () => {
+  it('measures wide and zero-width characters', () => {
+    expect(stringWidth('abc')).toBe(3);
+    expect(stringWidth('日本')).toBe(4);
+    expect(stringWidth('e\u0301')).toBe(1);
+    expect(stringWidth('😀')).toBe(2);
+  });
+
+  it('fits, truncates with … and aligns', () => {
+    expect(fit('web', 6)).toBe('web   ');
+    expect(fit('web', 6, 'right')).toBe('   web');
+    expect(fit('abcdefgh', 5)).toBe('abcd…');
+    expect(truncate('日本語', 4)).toBe('日… ');
+    expect(stringWidth(truncate('日本語', 4))).toBe(4);
+    expect(centre('ab', 6)).toBe('  ab  ');
+  });
+
+  it('sanitises escape sequences and control characters', () => {
+    expect(sanitize('\x1b[31mred\x1b[0m')).toBe('red');
+    expect(sanitize('a\tb')).toBe('a    b');
+    expect(sanitize('x\x07y\rz\x1b]0;title\x07')).toBe('xyz');
+  });
+
+  it('wraps words', () => {
+    expect(wrap('the quick brown fox', 9)).toEqual(['the quick', 'brown fox']);
+    expect(wrap('abcdefghij', 4)).toEqual(['abcd', 'efgh', 'ij']);
+  });
+
+  it('fits segment lines to an exact width', () => {
+    const l = fitLine([seg('hello '), seg('world', { color: 'red' })], 8);
+    expect(lineText(l)).toBe('hello w…');
+    expect(lineWidth(fitLine([seg('ab')], 5))).toBe(5);
+  });
+});
+
+describe('theme', () => {
+  it('maps semantic styles to the palette', () => {
+    expect(styleFor('ok').color).toBe(palette.ok);
+    expect(styleFor('warn').color).toBe(palette.warn);
+    expect(styleFor('error').color).toBe(palette.error);
+    expect(styleFor('dim').color).toBe(palette.textDim);
+    expect(styleFor('accent').color).toBe(palette.accent);
+    expect(styleFor('selected').backgroundColor).toBe(palette.selectionBg);
+    expect(styleFor('header').bold).toBe(true);
+    expect(styleFor('match').color).toBe(palette.match);
+    expect(styleFor(undefined)).toEqual({});
+    expect(styleFor('normal')).toEqual({});
+  });
+
+  it('uses KubeTile colours for borders, modes and toasts', () => {
+    expect(borderColor(true)).toBe('#89b4fa');
+    expect(borderColor(false)).toBe('#585b70');
+    expect(modeStyle('insert').backgroundColor).toBe('#a6e3a1');
+    expect(modeStyle('normal').backgroundColor).toBe(palette.accent);
+    expect(toastColor('error')).toBe(palette.error);
+    expect(toastColor('success')).toBe(palette.ok);
+    expect(toastColor('info')).toBe(palette.accent);
+  });
+});
