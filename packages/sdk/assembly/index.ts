@@ -5,6 +5,8 @@
 //
 // See packages/sdk/README.md for a guide and packages/sdk/ABI.md for the wire contract.
 
+// The abort handler the build helper aliases (--use abort=…): always loaded.
+export { kubetileAbort } from "./abort";
 export { Plugin, registerPlugin } from "./plugin";
 export { Command, CommandKind, commandKindName, commandKindFromName } from "./command";
 export { Config } from "./config";

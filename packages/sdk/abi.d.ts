@@ -1,0 +1,75 @@
+// Types for abi.mjs — kubetile plugin ABI v1 constants and load-time checks.
+
+export declare const ABI_VERSION: 1;
+export declare const HOST_MODULE: 'kubetile';
+export declare const EXTISM_ENV_MODULE: 'extism:host/env';
+/** 512 pages of 64 KiB = 32 MiB. */
+export declare const MAX_MEMORY_PAGES: number;
+export declare const DEFAULT_MEMORY_PAGES: number;
+
+export type HostFunctionName = 'host_send_render' | 'list_pods' | 'get_secret' | 'clipboard_write';
+export type Permission = 'k8s:list:pods' | 'k8s:get:secrets' | 'clipboard:write';
+
+/** Host function → the permission that grants it (null: always available). */
+export declare const HOST_FUNCTIONS: Readonly<Record<HostFunctionName, Permission | null>>;
+export declare const PERMISSIONS: readonly Permission[];
+export declare const REQUIRED_EXPORTS: readonly string[];
+export declare const OPTIONAL_EXPORTS: readonly string[];
+export declare const EXTISM_ENV_FUNCTIONS: readonly string[];
+export declare const COMMAND_TYPES: readonly string[];
+
+export declare function isKebabCase(name: unknown): boolean;
+
+export interface ModuleImport {
+  module: string;
+  name: string;
+  kind: 'function' | 'table' | 'memory' | 'global' | 'tag' | string;
+  limits?: MemoryLimits;
+}
+export interface ModuleExport {
+  name: string;
+  kind: 'function' | 'table' | 'memory' | 'global' | 'tag' | string;
+}
+export interface MemoryLimits {
+  /** Pages of 64 KiB. */
+  min: number;
+  /** null when the module declares no maximum. */
+  max: number | null;
+  shared: boolean;
+  memory64: boolean;
+}
+export interface ModuleInfo {
+  imports: ModuleImport[];
+  exports: ModuleExport[];
+  memories: (MemoryLimits & { imported: boolean })[];
+}
+
+/** Reads imports, exports and memory limits without compiling. Throws on a malformed module. */
+export declare function inspectModule(bytes: Uint8Array | ArrayBuffer): ModuleInfo;
+
+/** Permissions needed by a module's `kubetile` imports (sorted). */
+export declare function requiredPermissions(info: ModuleInfo): Permission[];
+
+export type ProblemCode =
+  | 'malformed'
+  | 'memory-unbounded'
+  | 'memory-too-large'
+  | 'memory-imported'
+  | 'memory-unsupported'
+  | 'import-not-granted'
+  | 'import-unknown'
+  | 'missing-export';
+
+export interface Problem {
+  code: ProblemCode;
+  message: string;
+  /** For 'import-not-granted'. */
+  permission?: Permission;
+  import?: string;
+}
+
+/** The load-time checks of ABI v1; an empty list means the host may instantiate it. */
+export declare function validatePluginModule(
+  bytes: Uint8Array | ArrayBuffer,
+  options?: { permissions?: readonly string[]; maxMemoryPages?: number },
+): Problem[];
