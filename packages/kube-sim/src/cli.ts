@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+/** The kube-sim command: runs a sim until SIGTERM/SIGINT. */
+import { parseArgs, USAGE, UsageError } from './cli-args.js';
+import { startKubeSim } from './index.js';
+
+async function main(): Promise<void> {
+  let opts;
+  try {
+    opts = parseArgs(process.argv.slice(2));
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`kube-sim: ${err.message}\n${USAGE}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  if (opts === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const sim = await startKubeSim(opts);
+  process.stdout.write(`kube-sim listening on ${sim.url} (seed ${opts.seed})\n`);
+  if (sim.kubeconfigPath) process.stdout.write(`kubeconfig written to ${sim.kubeconfigPath}\n`);
+  else process.stdout.write('no --kubeconfig-out given; kubeconfig not written\n');
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`kube-sim: ${signal}, stopping\n`);
+    sim.stop().then(() => process.exit(0), (err: unknown) => {
+      process.stderr.write(`kube-sim: stop failed: ${String(err)}\n`);
+      process.exit(1);
+    });
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`kube-sim: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

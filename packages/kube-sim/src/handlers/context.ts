@@ -1,0 +1,25 @@
+/** What request handlers share: the store, watches, faults, config and the pieces for pods. */
+import type { ResourceRegistry } from '../api/resource-types.js';
+import type { Faults } from '../admin/faults.js';
+import type { Journal } from '../admin/journal.js';
+import type { ObjectStore } from '../store/object-store.js';
+import type { SimConfig } from '../sim-config.js';
+import type { WatchHub } from '../watch/watch-hub.js';
+
+export interface HandlerContext {
+  readonly store: ObjectStore;
+  readonly registry: ResourceRegistry;
+  readonly hub: WatchHub;
+  readonly config: SimConfig;
+  readonly faults: Faults;
+  readonly journal: Journal;
+  /** host:port clients reach the server at. */
+  serverAddress(): string;
+  /** True when a lifecycle controller finishes graceful pod deletion. */
+  gracefulPodDeletion(): boolean;
+}
+
+export function boolParam(q: URLSearchParams, name: string): boolean {
+  const v = q.get(name);
+  return v === 'true' || v === '1' || v === 'True';
+}

@@ -1,0 +1,119 @@
+/** The Pod table printer, following kubectl's printPod. */
+import { asArray, asNumber, asString, getPath, isRecord, type KubeObject } from '../types.js';
+import { col, orNone, str, type Cell, type Printer, type RowCondition } from './columns.js';
+import { since } from './humanize.js';
+
+interface Reasoned {
+  reason: string;
+  restarts: number;
+  ready: number;
+  lastRestart: number;
+}
+
+function containerReason(obj: KubeObject): Reasoned {
+  const status = getPath(obj, ['status']);
+  let reason = str(status, ['phase']);
+  const statusReason = str(status, ['reason']);
+  if (statusReason) reason = statusReason;
+  let restarts = 0;
+  let ready = 0;
+  let lastRestart = 0;
+  let initializing = false;
+  const initSpecs = asArray(getPath(obj, ['spec', 'initContainers']));
+  const initStatuses = asArray(getPath(status, ['initContainerStatuses']));
+  for (let i = 0; i < initStatuses.length; i++) {
+    const c = initStatuses[i];
+    restarts += asNumber(getPath(c, ['restartCount'])) ?? 0;
+    const term = getPath(c, ['state', 'terminated']);
+    const waiting = getPath(c, ['state', 'waiting']);
+    if (isRecord(term) && (asNumber(term['exitCode']) ?? 0) === 0) continue;
+    if (isRecord(term)) {
+      const r = asString(term['reason']) ?? '';
+      reason = r ? `Init:${r}` : `Init:ExitCode:${asNumber(term['exitCode']) ?? 0}`;
+    } else if (isRecord(waiting) && asString(waiting['reason']) && waiting['reason'] !== 'PodInitializing') {
+      reason = `Init:${String(waiting['reason'])}`;
+    } else {
+      reason = `Init:${i}/${initSpecs.length}`;
+    }
+    initializing = true;
+    break;
+  }
+  if (!initializing) {
+    restarts = 0;
+    let hasRunning = false;
+    const statuses = asArray(getPath(status, ['containerStatuses']));
+    for (let i = statuses.length - 1; i >= 0; i--) {
+      const c = statuses[i];
+      restarts += asNumber(getPath(c, ['restartCount'])) ?? 0;
+      const finished = asString(getPath(c, ['lastState', 'terminated', 'finishedAt']));
+      if (finished) lastRestart = Math.max(lastRestart, Date.parse(finished) || 0);
+      const waitingReason = asString(getPath(c, ['state', 'waiting', 'reason']));
+      const term = getPath(c, ['state', 'terminated']);
+      if (waitingReason) reason = waitingReason;
+      else if (isRecord(term) && asString(term['reason'])) reason = String(term['reason']);
+      else if (isRecord(term)) {
+        const sig = asNumber(term['signal']) ?? 0;
+        reason = sig ? `Signal:${sig}` : `ExitCode:${asNumber(term['exitCode']) ?? 0}`;
+      } else if (getPath(c, ['ready']) === true && isRecord(getPath(c, ['state', 'running']))) {
+        hasRunning = true;
+        ready++;
+      }
+    }
+    if (reason === 'Completed' && hasRunning) {
+      const readyCond = asArray(getPath(status, ['conditions'])).some((c) => getPath(c, ['type']) === 'Ready' && getPath(c, ['status']) === 'True');
+      reason = readyCond ? 'Running' : 'NotReady';
+    }
+  }
+  const phase = str(status, ['phase']);
+  if (obj.metadata.deletionTimestamp && statusReason === 'NodeLost') reason = 'Unknown';
+  else if (obj.metadata.deletionTimestamp && phase !== 'Succeeded' && phase !== 'Failed') reason = 'Terminating';
+  return { reason, restarts, ready, lastRestart };
+}
+
+/** kubectl's STATUS column for a pod; also used by the demo controller's tests. */
+export function podDisplayStatus(obj: KubeObject): string {
+  return containerReason(obj).reason;
+}
+
+export const podPrinter: Printer = {
+  columns: [
+    col('Name'),
+    col('Ready', 'string', 0),
+    col('Status', 'string', 0),
+    col('Restarts', 'string', 0),
+    col('Age'),
+    col('IP', 'string', 1),
+    col('Node', 'string', 1),
+    col('Nominated Node', 'string', 1),
+    col('Readiness Gates', 'string', 1),
+  ],
+  cells(obj: KubeObject, now: number): Cell[] {
+    const r = containerReason(obj);
+    const total = asArray(getPath(obj, ['spec', 'containers'])).length;
+    const restarts = r.restarts !== 0 && r.lastRestart > 0 ? `${r.restarts} (${since(new Date(r.lastRestart).toISOString(), now)} ago)` : String(r.restarts);
+    const gates = asArray(getPath(obj, ['spec', 'readinessGates']));
+    let gatesCell = '<none>';
+    if (gates.length > 0) {
+      const conds = asArray(getPath(obj, ['status', 'conditions']));
+      const trueCount = gates.filter((g) => conds.some((c) => getPath(c, ['type']) === getPath(g, ['conditionType']) && getPath(c, ['status']) === 'True')).length;
+      gatesCell = `${trueCount}/${gates.length}`;
+    }
+    return [
+      obj.metadata.name ?? '',
+      `${r.ready}/${total}`,
+      r.reason,
+      restarts,
+      since(obj.metadata.creationTimestamp, now),
+      orNone(str(obj, ['status', 'podIP'])),
+      orNone(str(obj, ['spec', 'nodeName'])),
+      orNone(str(obj, ['status', 'nominatedNodeName'])),
+      gatesCell,
+    ];
+  },
+  conditions(obj: KubeObject): RowCondition[] | undefined {
+    const phase = str(obj, ['status', 'phase']);
+    if (phase === 'Succeeded') return [{ type: 'Completed', status: 'True', reason: 'Succeeded', message: 'The pod has completed successfully.' }];
+    if (phase === 'Failed') return [{ type: 'Completed', status: 'True', reason: 'Failed', message: 'The pod failed.' }];
+    return undefined;
+  },
+};
