@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { centre, fit, sanitize, stringWidth, truncate, wrap } from '../src/util/text.js';
-import { borderColor, modeStyle, palette, styleFor, toastColor } from '../src/tui/theme.js';
+import {
+  ANSI_PALETTE, borderColor, detectColorLevel, modeStyle, palette, paletteFor, styleFor, toastColor, TRUE_COLOR_PALETTE,
+} from '../src/tui/theme.js';
 import { fitLine, lineText, lineWidth, seg } from '../src/tui/segments.js';
 
 describe('text cells', () => {
@@ -53,12 +55,35 @@ describe('theme', () => {
   });
 
   it('uses KubeTile colours for borders, modes and toasts', () => {
-    expect(borderColor(true)).toBe('#89b4fa');
-    expect(borderColor(false)).toBe('#585b70');
-    expect(modeStyle('insert').backgroundColor).toBe('#a6e3a1');
+    expect(TRUE_COLOR_PALETTE.borderActive).toBe('#89b4fa');
+    expect(TRUE_COLOR_PALETTE.border).toBe('#585b70');
+    expect(TRUE_COLOR_PALETTE.insertBg).toBe('#a6e3a1');
+    expect(borderColor(true)).toBe(palette.borderActive);
+    expect(borderColor(false)).toBe(palette.border);
+    expect(modeStyle('insert').backgroundColor).toBe(palette.insertBg);
     expect(modeStyle('normal').backgroundColor).toBe(palette.accent);
     expect(toastColor('error')).toBe(palette.error);
     expect(toastColor('success')).toBe(palette.ok);
     expect(toastColor('info')).toBe(palette.accent);
+  });
+});
+
+describe('colour levels', () => {
+  it('detects the level like chalk, erring low', () => {
+    expect(detectColorLevel({ COLORTERM: 'truecolor', TERM: 'xterm' })).toBe(3);
+    expect(detectColorLevel({ TERM: 'xterm-256color' })).toBe(2);
+    expect(detectColorLevel({ TERM: 'tmux-256color' })).toBe(2);
+    expect(detectColorLevel({ TERM: 'screen' })).toBe(1);
+    expect(detectColorLevel({ TERM: 'linux' })).toBe(1);
+    expect(detectColorLevel({ TERM: 'dumb' })).toBe(0);
+    expect(detectColorLevel({ FORCE_COLOR: '3', TERM: 'screen' })).toBe(3);
+    expect(detectColorLevel({ FORCE_COLOR: '0' })).toBe(0);
+  });
+
+  it('uses named ANSI colours below 256 colours, so borders never turn black', () => {
+    expect(paletteFor(1)).toBe(ANSI_PALETTE);
+    expect(paletteFor(2)).toBe(TRUE_COLOR_PALETTE);
+    expect(ANSI_PALETTE.border).toBe('gray');
+    expect(ANSI_PALETTE.error).toBe('red');
   });
 });

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stateDir } from '@kubetile/rpc-schema';
@@ -57,10 +57,15 @@ export class DaemonStartError extends Error {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+const LAUNCH_MARK = '--- kubetile daemon start';
+
+/** The end of this launch's part of the log (after the last start marker). */
 function logTail(file: string, lines = 15): string {
   try {
-    const text = readFileSync(file, 'utf8').trimEnd();
-    return text.split('\n').slice(-lines).join('\n');
+    const text = readFileSync(file, 'utf8');
+    const mark = text.lastIndexOf(LAUNCH_MARK);
+    const mine = (mark >= 0 ? text.slice(text.indexOf('\n', mark) + 1) : text).trimEnd();
+    return mine.split('\n').slice(-lines).join('\n');
   } catch {
     return '';
   }
@@ -83,6 +88,7 @@ export async function startDetached(o: DaemonOptions, opts: { timeoutMs?: number
   const logFile = launchLogPath(o, env);
   mkdirSync(join(logFile, '..'), { recursive: true, mode: 0o700 });
   const fd = openSync(logFile, 'a', 0o600);
+  writeSync(fd, `${LAUNCH_MARK} ${new Date().toISOString()} (${main} ${daemonArgv(o).join(' ')}) ---\n`);
   let exited: { code: number | null; signal: NodeJS.Signals | null } | null = null;
   let spawnError: Error | null = null;
   let pid: number;

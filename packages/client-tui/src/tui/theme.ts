@@ -1,7 +1,28 @@
 import type { Style } from '@kubetile/rpc-schema';
 
-/** The palette: KubeTile's built-in Catppuccin-Mocha-like colours (reference §3.3). */
-export const palette = {
+export interface Palette {
+  accent: string;
+  fg: string | undefined;
+  headerBg: string | undefined;
+  headerFg: string | undefined;
+  selectionBg: string;
+  selectionFg: string | undefined;
+  border: string;
+  borderActive: string;
+  textDim: string;
+  overlayBg: string | undefined;
+  ok: string;
+  warn: string;
+  error: string;
+  unknown: string;
+  insertBg: string;
+  insertFg: string;
+  match: string;
+  mauve: string;
+}
+
+/** KubeTile's built-in Catppuccin-Mocha-like colours (reference §3.3), for 256-colour and true-colour terminals. */
+export const TRUE_COLOR_PALETTE: Palette = {
   accent: '#89b4fa',
   fg: '#cdd6f4',
   headerBg: '#1e1e2e',
@@ -20,7 +41,53 @@ export const palette = {
   insertFg: '#1e1e2e',
   match: '#fab387',
   mauve: '#cba6f7',
-} as const;
+};
+
+/**
+ * The same roles in the 16 ANSI colours. Hex colours squeezed into 16 colours go wrong (the grey
+ * border becomes black, the accent white), so terminals without 256 colours (tmux with TERM=screen,
+ * the Linux console) get named colours and the terminal's own foreground and background.
+ */
+export const ANSI_PALETTE: Palette = {
+  accent: 'blueBright',
+  fg: undefined,
+  headerBg: undefined,
+  headerFg: undefined,
+  selectionBg: 'blue',
+  selectionFg: 'whiteBright',
+  border: 'gray',
+  borderActive: 'blueBright',
+  textDim: 'gray',
+  overlayBg: undefined,
+  ok: 'green',
+  warn: 'yellow',
+  error: 'red',
+  unknown: 'gray',
+  insertBg: 'green',
+  insertFg: 'black',
+  match: 'magentaBright',
+  mauve: 'magenta',
+};
+
+/** 0 none, 1 sixteen colours, 2 256 colours, 3 true colour: chalk's rules, erring low. */
+export function detectColorLevel(env: NodeJS.ProcessEnv): 0 | 1 | 2 | 3 {
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) {
+    if (force === 'false' || force === '0') return 0;
+    const n = force === '' || force === 'true' ? 1 : Number.parseInt(force, 10);
+    return (Number.isFinite(n) ? Math.max(0, Math.min(3, n)) : 1) as 0 | 1 | 2 | 3;
+  }
+  if (env.COLORTERM === 'truecolor' || env.COLORTERM === '24bit') return 3;
+  const term = env.TERM ?? '';
+  if (term === 'dumb') return 0;
+  if (/-256(colou?r)?$/i.test(term) || /^xterm-kitty$|^alacritty$|^wezterm$|^foot/.test(term)) return 2;
+  return 1;
+}
+
+export const paletteFor = (level: number): Palette => (level >= 2 ? TRUE_COLOR_PALETTE : ANSI_PALETTE);
+
+/** The palette for this terminal. */
+export const palette: Palette = paletteFor(detectColorLevel(process.env));
 
 /** How a piece of text is drawn. Colours are hex strings ink understands. */
 export interface TextStyle {

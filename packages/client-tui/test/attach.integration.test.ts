@@ -1,0 +1,146 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { leafIds, Requests } from '@kubetile/rpc-schema';
+import { AttachedClient } from '../src/connection/attached-client.js';
+import { DaemonClient } from '../src/connection/daemon-client.js';
+import { startDetached } from '../src/connection/launcher.js';
+import { Store } from '../src/tui/store.js';
+import { BUILT, kubetile, makeHome, stopDaemon, until, type Home } from './harness.js';
+
+describe.skipIf(!BUILT)('an attached client against a real daemon', () => {
+  let home: Home;
+  const clients: AttachedClient[] = [];
+  beforeEach(() => {
+    home = makeHome();
+  });
+  afterEach(async () => {
+    for (const c of clients.splice(0)) c.dispose();
+    await stopDaemon(home);
+    home.cleanup();
+  });
+
+  const start = () => startDetached({ socket: home.socket }, { env: home.env });
+  function attachClient(store: Store, session?: string): AttachedClient {
+    const c = new AttachedClient({ socket: home.socket, store, retryMs: 100, ...(session ? { session } : {}) });
+    clients.push(c);
+    return c;
+  }
+  const activeLeaves = (store: Store): number[] => {
+    const l = store.getState().layout!;
+    return leafIds(l.tabs.find((t) => t.id === l.activeTabId)!.tree);
+  };
+
+  it('attaches, draws the views it is sent, maps keys in order through the daemon, and detaches with ctrl+q', async () => {
+    await start();
+    const store = new Store({ cols: 100, rows: 30 });
+    const client = attachClient(store);
+    const layout = await client.start();
+    expect(layout.session).toBe('main');
+    expect(store.getState().conn.state).toBe('connected');
+    const [first] = activeLeaves(store);
+    await until('a view of the first pane', () => store.getState().views.get(first!));
+
+    // alt+v splits; the new pane gets a view cut for its rectangle.
+    client.key('alt+v');
+    await until('a split', () => activeLeaves(store).length === 2);
+    const second = activeLeaves(store)[1]!;
+    await until('a view of the new pane', () => store.getState().views.get(second));
+
+    // Fast typing: ':' opens the view switcher, the query is typed, enter picks it.
+    for (const k of [':', 'h', 'e', 'l', 'p']) client.key(k);
+    await until('the selector with the query', () => {
+      const o = store.getState().layout?.overlay;
+      return o?.type === 'selector' && o.query === 'help';
+    });
+    client.key('enter');
+    await until('a help pane', () => [...store.getState().views.values()].some((v) => v.view.title === 'Help'));
+    expect(store.getState().layout!.overlay).toBeNull();
+
+    client.key('ctrl+q');
+    const end = await client.done;
+    expect(end).toEqual({ kind: 'detached', session: 'main' });
+    // The session and its panes live on without clients.
+    const list = JSON.parse((await kubetile(['rpc', 'session/list'], home.env)).stdout) as { sessions: Array<{ name: string; panes: number; clients: number }> };
+    expect(list.sessions).toEqual([expect.objectContaining({ name: 'main', clients: 0 })]);
+    expect(list.sessions[0]!.panes).toBeGreaterThanOrEqual(2);
+  });
+
+  it('sends resizes; the daemon answers with views cut to the new rectangles', async () => {
+    await start();
+    const store = new Store({ cols: 80, rows: 24 });
+    const client = attachClient(store);
+    await client.start();
+    const [id] = activeLeaves(store);
+    await until('first view', () => store.getState().views.get(id!));
+    const c = await DaemonClient.connect(home.socket);
+    const before = await c.request(Requests.status, {});
+    expect(before.clients).toBe(1);
+    c.close();
+    client.resize({ cols: 60, rows: 12 });
+    expect(store.getState().size).toEqual({ cols: 60, rows: 12 });
+    // The message view is centred in the content rectangle; its line count follows the size.
+    const seqBefore = store.getState().views.get(id!)!.seq;
+    await until('a view after the resize', () => store.getState().views.get(id!)!.seq > seqBefore);
+  });
+
+  it('says the daemon is gone after an unexpected drop and reconnects when it is back', async () => {
+    const first = await start();
+    const store = new Store({ cols: 80, rows: 24 });
+    const client = attachClient(store);
+    await client.start();
+    client.key('alt+v');
+    await until('a split', () => activeLeaves(store).length === 2);
+
+    process.kill(first.pid, 'SIGKILL');
+    await until('reconnecting', () => store.getState().conn.state === 'reconnecting');
+    const conn = store.getState().conn;
+    expect(conn.state === 'reconnecting' && conn.reason).toBeTruthy();
+    // Keys are not sent while offline (and do not throw).
+    client.key('j');
+
+    await start();
+    await until('connected again', () => store.getState().conn.state === 'connected');
+    // A new daemon: a fresh session, and fresh views for it.
+    expect(activeLeaves(store)).toHaveLength(1);
+    await until('a view from the new daemon', () => store.getState().views.get(activeLeaves(store)[0]!));
+    client.key('ctrl+q');
+    expect((await client.done).kind).toBe('detached');
+  });
+
+  it('leaves when the daemon exits (kill-server), like tmux', async () => {
+    await start();
+    const store = new Store({ cols: 80, rows: 24 });
+    const client = attachClient(store);
+    await client.start();
+    const kill = await kubetile(['kill-server'], home.env);
+    expect(kill.code).toBe(0);
+    const end = await client.done;
+    expect(end.kind).toBe('server-exited');
+    expect(store.getState().conn.state).toBe('exited');
+  });
+
+  it('ctrl+q quits while the daemon is away', async () => {
+    const d = await start();
+    const store = new Store({ cols: 80, rows: 24 });
+    const client = attachClient(store);
+    await client.start();
+    process.kill(d.pid, 'SIGKILL');
+    await until('reconnecting', () => store.getState().conn.state === 'reconnecting');
+    client.key('ctrl+q');
+    expect(await client.done).toEqual({ kind: 'quit', session: 'main' });
+  });
+
+  it('two clients on one session share panes but not focus', async () => {
+    await start();
+    const a = new Store({ cols: 100, rows: 30 });
+    const b = new Store({ cols: 100, rows: 30 });
+    const ca = attachClient(a);
+    const cb = attachClient(b);
+    await ca.start();
+    await cb.start();
+    ca.key('alt+v');
+    await until('b sees the split', () => activeLeaves(b).length === 2);
+    const ta = a.getState().layout!.tabs[0]!;
+    const tb = b.getState().layout!.tabs[0]!;
+    expect(ta.focusedPaneId).not.toBe(tb.focusedPaneId);
+  });
+});

@@ -1,0 +1,141 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createMessageConnection, ResponseError, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { API_LEVEL, ErrorCodes } from '@kubetile/rpc-schema';
+import { AttachedClient } from '../src/connection/attached-client.js';
+import { DaemonClient, RpcError } from '../src/connection/daemon-client.js';
+import { Store } from '../src/tui/store.js';
+import { splitLayout } from './fixtures.js';
+import { until } from './harness.js';
+
+/** A scripted daemon: answers hello/attach/key/detach and lets the test push notifications. */
+class FakeDaemon {
+  server: Server;
+  conns: MessageConnection[] = [];
+  keys: string[] = [];
+  detached = 0;
+  apiLevel = API_LEVEL;
+  keyDelayMs = 0;
+
+  constructor(readonly socket: string) {
+    this.server = createServer((sock) => {
+      const conn = createMessageConnection(new StreamMessageReader(sock), new StreamMessageWriter(sock));
+      this.conns.push(conn);
+      conn.onClose(() => conn.dispose());
+      conn.onRequest('daemon/hello', (p: { apiLevel: number }) => {
+        if (p.apiLevel !== this.apiLevel) throw new ResponseError(ErrorCodes.IncompatibleApiLevel, `client API level ${p.apiLevel} is not supported (daemon speaks ${this.apiLevel})`);
+        return { server: { name: 'kubetiled', version: '0.0.0', pid: process.pid }, apiLevel: this.apiLevel };
+      });
+      conn.onRequest('session/attach', () => ({ clientId: 'c1', layout: splitLayout() }));
+      conn.onRequest('client/key', async (p: { key: string }) => {
+        // Later keys answer sooner: the client must still send them in order.
+        const delay = Math.max(0, this.keyDelayMs - this.keys.length * 5);
+        this.keys.push(p.key);
+        if (delay) await new Promise((r) => setTimeout(r, delay));
+        return p.key === 'ctrl+q' ? { handled: true, command: 'detach' } : { handled: true };
+      });
+      conn.onRequest('client/resize', () => ({ ok: true }));
+      conn.onRequest('session/detach', () => {
+        this.detached++;
+        return { ok: true };
+      });
+      conn.listen();
+    });
+  }
+
+  listen(): Promise<void> {
+    return new Promise((r) => this.server.listen(this.socket, () => r()));
+  }
+
+  notify(method: string, params: unknown): void {
+    for (const c of this.conns) void c.sendNotification(method, params);
+  }
+
+  close(): Promise<void> {
+    for (const c of this.conns) c.dispose();
+    return new Promise((r) => this.server.close(() => r()));
+  }
+}
+
+describe('the client against a scripted daemon', () => {
+  let dir: string;
+  let daemon: FakeDaemon;
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ktf-'));
+    daemon = new FakeDaemon(join(dir, 's.sock'));
+    await daemon.listen();
+  });
+  afterEach(async () => {
+    await daemon.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('validates notifications: invalid ones are dropped and logged, valid ones reach the store', async () => {
+    const logs: string[] = [];
+    const store = new Store({ cols: 80, rows: 24 });
+    const client = new AttachedClient({
+      socket: daemon.socket,
+      store,
+      connect: (s) => DaemonClient.connect(s, { log: (m) => logs.push(m) }),
+    });
+    await client.start();
+    daemon.notify('pane/view', { paneId: 1, seq: 1, view: { type: 'table', title: 'x' } });
+    daemon.notify('toast', { level: 'shout', text: 'nope' });
+    daemon.notify('toast', { level: 'success', text: 'copied' });
+    await until('the valid toast', () => store.getState().toasts.some((t) => t.text === 'copied'));
+    expect(store.getState().views.size).toBe(0);
+    expect(store.getState().toasts).toHaveLength(1);
+    expect(logs.some((l) => l.startsWith('dropped invalid pane/view notification') && l.includes('columns'))).toBe(true);
+    expect(logs.some((l) => l.startsWith('dropped invalid toast notification'))).toBe(true);
+    client.dispose();
+  });
+
+  it('sends keys strictly in order, even when answers are slow, and detaches on the detach command', async () => {
+    daemon.keyDelayMs = 40;
+    const store = new Store({ cols: 80, rows: 24 });
+    const client = new AttachedClient({ socket: daemon.socket, store });
+    await client.start();
+    const typed = ['/', 'w', 'e', 'b', 'enter', 'j', 'j', 'k', 'ctrl+q', 'x'];
+    for (const k of typed) client.key(k);
+    expect(await client.done).toEqual({ kind: 'detached', session: 'main' });
+    expect(daemon.keys).toEqual(typed.slice(0, 9)); // nothing after the detach
+    expect(daemon.detached).toBe(1);
+  });
+
+  it('writes clipboard notifications through the callback', async () => {
+    const store = new Store({ cols: 80, rows: 24 });
+    const clip: string[] = [];
+    const client = new AttachedClient({ socket: daemon.socket, store, writeClipboard: (t) => clip.push(t) });
+    await client.start();
+    daemon.notify('clipboard/write', { text: 'kubectl get pods' });
+    await until('clipboard', () => clip.length === 1);
+    expect(clip).toEqual(['kubectl get pods']);
+    client.dispose();
+  });
+
+  it('ignores a stale pane/view and applies newer ones', async () => {
+    const store = new Store({ cols: 80, rows: 24 });
+    const client = new AttachedClient({ socket: daemon.socket, store });
+    await client.start();
+    const view = (text: string) => ({ type: 'message', title: 't', level: 'info', text });
+    daemon.notify('pane/view', { paneId: 2, seq: 7, view: view('seven') });
+    daemon.notify('pane/view', { paneId: 2, seq: 6, view: view('six') });
+    daemon.notify('pane/view', { paneId: 3, seq: 1, view: view('other') });
+    await until('pane 3', () => store.getState().views.get(3));
+    const v = store.getState().views.get(2)!;
+    expect(v.seq).toBe(7);
+    expect(v.view.type === 'message' && v.view.text).toBe('seven');
+    client.dispose();
+  });
+
+  it('reports an incompatible API level as an RPC error, never a hang', async () => {
+    daemon.apiLevel = 99;
+    const err = await DaemonClient.connect(daemon.socket).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RpcError);
+    expect((err as RpcError).code).toBe(ErrorCodes.IncompatibleApiLevel);
+    expect((err as RpcError).message).toContain('API level');
+  });
+});

@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BUILT, HAVE_SCRIPT, kubetile, makeHome, plain, runInPty, stopDaemon, until, type Home, type PtyRun } from './harness.js';
+
+const ALT_ON = '\x1b[?1049h';
+const ALT_OFF = '\x1b[?1049l';
+const CURSOR_SHOW = '\x1b[?25h';
+
+/** The pid of `script`'s child (the kubetile process, thanks to `exec`). */
+function childOf(pid: number): number {
+  const kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+  return Number(kids[0]);
+}
+
+/** Output written after the alternate screen was left: what the user sees on the normal screen. */
+const afterAltScreen = (out: string): string => out.slice(out.lastIndexOf(ALT_OFF));
+
+describe.skipIf(!BUILT || !HAVE_SCRIPT)('kubetile in a real terminal (PTY)', () => {
+  let home: Home;
+  let pty: PtyRun | null = null;
+  beforeEach(() => {
+    home = makeHome();
+  });
+  afterEach(async () => {
+    if (pty && pty.child.exitCode === null) pty.child.kill('SIGKILL');
+    pty = null;
+    await stopDaemon(home);
+    home.cleanup();
+  });
+
+  it('starts the daemon when none answers, draws the screen, and ctrl+q detaches and restores the terminal', async () => {
+    pty = runInPty([], home.env, { cols: 90, rows: 20 });
+    await until('the status bar', () => plain(pty!.output()).includes('NORMAL'));
+    const out = pty.output();
+    expect(out).toContain('starting the daemon');
+    expect(out).toContain(ALT_ON);
+    const screen = plain(out);
+    expect(screen).toContain('[1] ');
+    expect(screen).toContain('F1 Help');
+    pty.write('\x11'); // ctrl+q
+    expect(await pty.exited).toBe(0);
+    const tail = afterAltScreen(pty.output());
+    expect(tail).toContain(ALT_OFF);
+    expect(pty.output()).toContain(CURSOR_SHOW);
+    expect(tail).toContain('[detached (from session main)]');
+    // The daemon lives on.
+    expect((await kubetile(['rpc', 'session/list'], home.env)).code).toBe(0);
+  });
+
+  it('kill-server ends the attached client with a message and a restored terminal', async () => {
+    expect((await kubetile(['daemon', 'start'], home.env)).code).toBe(0);
+    pty = runInPty([], home.env);
+    await until('the status bar', () => plain(pty!.output()).includes('NORMAL'));
+    expect((await kubetile(['kill-server'], home.env)).code).toBe(0);
+    expect(await pty.exited).toBe(0);
+    const tail = afterAltScreen(pty.output());
+    expect(tail).toContain(ALT_OFF);
+    expect(tail).toContain('[server exited');
+  });
+
+  it('restores the terminal on SIGTERM', async () => {
+    expect((await kubetile(['daemon', 'start'], home.env)).code).toBe(0);
+    pty = runInPty([], home.env);
+    await until('the status bar', () => plain(pty!.output()).includes('NORMAL'));
+    process.kill(childOf(pty.child.pid!), 'SIGTERM');
+    expect(await pty.exited).toBe(143);
+    expect(afterAltScreen(pty.output())).toContain(ALT_OFF);
+    expect(pty.output().lastIndexOf(CURSOR_SHOW)).toBeGreaterThan(pty.output().lastIndexOf('\x1b[?25l'));
+  });
+
+  it('keys typed in the terminal reach the daemon (alt+v splits, F1 opens help)', async () => {
+    expect((await kubetile(['daemon', 'start'], home.env)).code).toBe(0);
+    pty = runInPty([], home.env, { cols: 100, rows: 24 });
+    await until('the status bar', () => plain(pty!.output()).includes('NORMAL'));
+    pty.write('\x1bv');
+    await until('two panes', async () => {
+      const r = await kubetile(['rpc', 'pane/list'], home.env);
+      return (JSON.parse(r.stdout) as { panes: unknown[] }).panes.length === 2;
+    });
+    pty.write('\x1bOP');
+    await until('the help pane on screen', () => /[─━] Help [─━]/.test(plain(pty!.output())));
+    pty.write('\x11');
+    expect(await pty.exited).toBe(0);
+  });
+});
