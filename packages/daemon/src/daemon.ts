@@ -15,6 +15,7 @@ import { activationFd, listenOnFd, listenOnSocket, type Listening } from './rpc/
 import { KeyRouter } from './session/key-router.js';
 import { Workspace } from './session/workspace.js';
 import { Signal } from './util/signal.js';
+import { ClusterManager } from './kube/cluster.js';
 
 export interface DaemonOptions {
   socketPath: string;
@@ -37,6 +38,7 @@ export class Daemon implements DaemonContext {
   readonly connections = new Set<RpcConnection>();
   readonly bindingsChanged = new Signal();
   readonly stopped = new Signal<string>();
+  readonly kube: ClusterManager;
   private config: Config = DEFAULT_CONFIG;
   private keymap: Keymap = Keymap.build().keymap;
   private listening: Listening | null = null;
@@ -45,6 +47,7 @@ export class Daemon implements DaemonContext {
 
   constructor(private readonly opts: DaemonOptions) {
     this.logger = opts.logger;
+    this.kube = new ClusterManager(this.logger.child({ part: 'kube' }));
     registerBuiltins(this.registry);
     this.workspace = new Workspace({
       registry: this.registry,
@@ -53,6 +56,8 @@ export class Daemon implements DaemonContext {
         logRing: opts.logRing,
         bindings: () => this.keymap.snapshot(),
         bindingsChanged: this.bindingsChanged,
+        kube: this.kube,
+        config: () => this.config,
       },
       keymap: () => this.keymap,
       defaultView: (): ViewSpec => ({ key: this.registry.has(this.config.general.default_view) ? this.config.general.default_view : 'empty' }),

@@ -6,13 +6,23 @@ import { LogRing } from '../src/logging/log-ring.js';
 import { Keymap } from '../src/keys/keymap.js';
 import { Signal } from '../src/util/signal.js';
 import type { PaneContext } from '../src/panes/pane.js';
+import { ClusterManager } from '../src/kube/cluster.js';
+import { DEFAULT_CONFIG } from '../src/config/schema.js';
 
 function ctx(paneId: number, ring = new LogRing(100)): PaneContext {
   return {
     paneId,
     args: {},
     logger: pino({ level: 'silent' }),
-    services: { logRing: ring, bindings: () => Keymap.build().keymap.snapshot(), bindingsChanged: new Signal() },
+    services: {
+      logRing: ring,
+      bindings: () => Keymap.build().keymap.snapshot(),
+      bindingsChanged: new Signal(),
+      kube: new ClusterManager(pino({ level: 'silent' })),
+      config: () => DEFAULT_CONFIG,
+    },
+    scope: () => ({ context: null, namespace: 'default' }),
+    requests: { open: () => undefined, close: () => undefined, toast: () => undefined },
   };
 }
 

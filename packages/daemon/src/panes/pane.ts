@@ -3,6 +3,24 @@ import type { Logger } from '../logging/logger.js';
 import type { LogRing } from '../logging/log-ring.js';
 import type { Signal } from '../util/signal.js';
 import type { BindingsSnapshot } from '../keys/keymap.js';
+import type { SplitDirection, ViewSpec } from '@kubetile/rpc-schema';
+import type { ClusterManager } from '../kube/cluster.js';
+import type { KubeScope } from '../kube/types.js';
+import type { Config } from '../config/schema.js';
+
+/** A resource a pane has selected, for resource actions (yaml, describe, delete, …). */
+export interface ResourceTarget {
+  /** Kind id as in ViewSpec args (`pods`), plus what is needed to address it over REST. */
+  kindId: string;
+  kind: string;
+  group: string;
+  version: string;
+  plural: string;
+  namespaced: boolean;
+  name: string;
+  namespace: string | null;
+  context: string;
+}
 
 /**
  * A pane instance. Panes hold their own state (selection, scroll, filter, sort, follow), never
@@ -21,8 +39,23 @@ export interface Pane {
   view(viewport: Viewport): PaneView;
   onFocus?(focused: boolean): void;
   onResize?(viewport: Viewport): void;
-  /** Text input in filter mode is applied live; panes that do not filter ignore it. */
+  /** The tab's context or namespace changed. */
+  onScopeChange?(): void;
+  /** Resource lists: the selected object, for resource actions. */
+  selectedResource?(): ResourceTarget | null;
+  /** Resource lists: `s` cycles the sort column. */
+  cycleSort?(): void;
+  /** Resource lists: `a` toggles all namespaces. */
+  toggleAllNamespaces?(): void;
   dispose(): void;
+}
+
+/** What a pane may ask of the workspace: open a pane beside itself, or close itself. */
+export interface PaneRequests {
+  open(view: ViewSpec, split: { direction: SplitDirection; ratio?: number }): void;
+  close(): void;
+  /** A transient message for the session's clients. */
+  toast(level: 'info' | 'success' | 'warn' | 'error', text: string): void;
 }
 
 /** What a pane factory gets: its id, its arguments and the daemon services it may use. */
@@ -31,6 +64,9 @@ export interface PaneContext {
   args: Record<string, unknown>;
   logger: Logger;
   services: PaneServices;
+  /** The context and namespace of the pane's tab (it may change: see onScopeChange). */
+  scope(): KubeScope;
+  requests: PaneRequests;
 }
 
 export interface PaneServices {
@@ -38,6 +74,8 @@ export interface PaneServices {
   /** The live key bindings (for the help pane); changes on config reload. */
   bindings(): BindingsSnapshot;
   bindingsChanged: Signal;
+  kube: ClusterManager;
+  config(): Config;
 }
 
 export type PaneFactory = (ctx: PaneContext) => Pane;

@@ -99,6 +99,19 @@ export class Workspace {
     return { session, tab, pane: e.pane };
   }
 
+  /** The client whose key or request is being handled, so pane-initiated opens focus for it. */
+  private actor: ClientState | undefined;
+
+  withActor<T>(client: ClientState | undefined, fn: () => T): T {
+    const prev = this.actor;
+    this.actor = client;
+    try {
+      return fn();
+    } finally {
+      this.actor = prev;
+    }
+  }
+
   private createPane(session: string, view: ViewSpec): Pane {
     const id = this.nextPaneId++;
     const pane = this.opts.registry.create(view.key, {
@@ -106,6 +119,22 @@ export class Workspace {
       args: view.args ?? {},
       logger: this.opts.logger.child({ pane: id, key: view.key }),
       services: this.opts.services,
+      scope: () => {
+        const tab = this.sessions.get(session)?.tabOfPane(id);
+        return tab ? { context: tab.context, namespace: tab.namespace } : this.opts.defaultNamespace();
+      },
+      requests: {
+        open: (v, split) => {
+          if (!this.panes.has(id)) return;
+          this.openPane(session, v, { split: { paneId: id, ...split } }, this.actor);
+        },
+        close: () => {
+          if (this.panes.has(id)) this.closePane(id);
+        },
+        toast: (level, text) => {
+          for (const c of this.clientsOf(session)) c.sink.toast(level, text);
+        },
+      },
     });
     const unsubscribe = pane.changed.subscribe(() => this.paneChanged(id));
     this.panes.set(id, { pane, session, unsubscribe });
@@ -237,6 +266,16 @@ export class Workspace {
       if (c.state.activeTabId === tab.id) c.state.activeTabId = fallback.id;
     }
     this.refreshSession(session.name);
+  }
+
+  /** Points a tab at another context and/or namespace; its panes follow. */
+  setTabScope(sessionName: string, tabId: number, scope: { context?: string; namespace?: string }): void {
+    const tab = this.existingSession(sessionName).tab(tabId);
+    if (!tab) throw notFound(`no tab ${tabId} in session '${sessionName}'`);
+    if (scope.context !== undefined) tab.context = scope.context;
+    if (scope.namespace !== undefined) tab.namespace = scope.namespace;
+    for (const id of tab.paneIds()) this.panes.get(id)?.pane.onScopeChange?.();
+    this.refreshSession(sessionName);
   }
 
   // ---- per-client navigation ----------------------------------------------------------------

@@ -1,0 +1,45 @@
+/** An error from the API server or the way to it, with what a user needs to read. */
+export class KubeApiError extends Error {
+  constructor(
+    message: string,
+    /** HTTP status, or 0 when the server was not reached. */
+    readonly status: number,
+    readonly reason?: string,
+  ) {
+    super(message);
+  }
+
+  get expired(): boolean {
+    return this.status === 410;
+  }
+}
+
+/** Reads a Status object body into a KubeApiError. */
+export function statusError(status: number, body: string, what: string): KubeApiError {
+  try {
+    const s = JSON.parse(body) as { message?: unknown; reason?: unknown; code?: unknown };
+    if (typeof s.message === 'string') return new KubeApiError(s.message, status, typeof s.reason === 'string' ? s.reason : undefined);
+  } catch {
+    /* not a Status */
+  }
+  const text = body.trim().slice(0, 200);
+  if (status === 401) return new KubeApiError(`unauthorized: the credentials for ${what} were refused (expired token?)`, 401, 'Unauthorized');
+  return new KubeApiError(`${what}: HTTP ${status}${text ? `: ${text}` : ''}`, status);
+}
+
+/** Turns a socket-level failure into a readable message. */
+export function transportError(err: unknown, server: string): KubeApiError {
+  const e = err as NodeJS.ErrnoException;
+  const code = e?.code ?? '';
+  const msg =
+    code === 'ECONNREFUSED'
+      ? `cannot reach the API server at ${server}: connection refused`
+      : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+        ? `cannot resolve the API server host of ${server}`
+        : code === 'ETIMEDOUT'
+          ? `the API server at ${server} timed out`
+          : code.startsWith('ERR_TLS') || code.includes('CERT') || code === 'DEPTH_ZERO_SELF_SIGNED_CERT'
+            ? `TLS error talking to ${server}: ${e.message}`
+            : `API server ${server}: ${e?.message ?? String(err)}`;
+  return new KubeApiError(msg, 0, code || undefined);
+}
