@@ -82,6 +82,7 @@ describe('colour levels', () => {
 
   it('uses named ANSI colours below 256 colours, so borders never turn black', () => {
     expect(paletteFor(1)).toBe(ANSI_PALETTE);
+    expect(paletteFor(3)).toBe(TRUE_COLOR_PALETTE);
     expect(paletteFor(2)).toBe(TRUE_COLOR_PALETTE);
     expect(ANSI_PALETTE.border).toBe('gray');
     expect(ANSI_PALETTE.error).toBe('red');

@@ -94,10 +94,14 @@ export async function runAttach(io: Io, flags: DaemonFlags & { session?: string 
     decoder.push(typeof chunk === 'string' ? chunk : text.write(chunk));
   };
   stdin.on('data', onData);
+  // The terminal went away without a SIGHUP (stdin closed): leave like ctrl+q offline.
+  const onEnd = (): void => client.quit();
+  stdin.on('end', onEnd);
 
   const end = await client.done;
 
   stdin.off('data', onData);
+  stdin.off('end', onEnd);
   stdout.off('resize', onResize);
   decoder.dispose();
   ink.unmount();

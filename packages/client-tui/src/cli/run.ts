@@ -36,9 +36,12 @@ export async function run(argv: readonly string[], io: Io = processIo): Promise<
     case 'kill-server':
       return runKillServer(io, cmd.socket);
     case 'attach': {
-      // ink and react load only for the TUI.
+      // ink and react load only for the TUI, in React's production build (several times faster
+      // per frame); a daemon this command starts gets the environment as it was.
+      const env = { ...io.env };
+      process.env.NODE_ENV ??= 'production';
       const { runAttach } = await import('./attach-command.js');
-      return runAttach(io, cmd);
+      return runAttach({ ...io, env }, cmd);
     }
   }
 }

@@ -18,7 +18,7 @@ export function Screen({ state, frame = 0 }: { state: ClientState; frame?: numbe
   const { cols, rows } = size;
   if (cols < MIN_COLS || rows < MIN_ROWS) {
     return (
-      <Box width={cols} height={rows} flexDirection="column" overflow="hidden">
+      <Box width={cols} height={rows} flexDirection="column">
         {wrap(`terminal too small (${cols}x${rows})`, cols)
           .slice(0, rows)
           .map((l, i) => (
@@ -33,9 +33,9 @@ export function Screen({ state, frame = 0 }: { state: ClientState; frame?: numbe
   const tab = layout?.tabs.find((t) => t.id === layout.activeTabId) ?? layout?.tabs[0];
   const rects = tab ? layoutTab(tab.tree, tab.fullscreenPaneId, body) : new Map();
   return (
-    <Box width={cols} height={rows} flexDirection="column" overflow="hidden">
+    <Box width={cols} height={rows} flexDirection="column">
       <TabBar layout={layout} cols={cols} />
-      <Box width={cols} height={body.height} overflow="hidden">
+      <Box width={cols} height={body.height}>
         {[...rects].map(([id, rect]) => {
           const entry = views.get(id);
           const title = entry?.view.title || layout?.paneTitles[String(id)] || `pane ${id}`;

@@ -7,7 +7,7 @@ import { lineWidth } from './segments.js';
 export function Floating({ box }: { box: FloatingBox }) {
   const width = box.lines.reduce((w, l) => Math.max(w, lineWidth(l)), 0);
   return (
-    <Box position="absolute" marginLeft={box.x} marginTop={box.y} width={width} height={box.lines.length} flexDirection="column" overflow="hidden">
+    <Box position="absolute" marginLeft={box.x} marginTop={box.y} width={width} height={box.lines.length} flexDirection="column">
       {box.lines.map((l, i) => (
         <Line key={i} line={l} />
       ))}

@@ -1,22 +1,8 @@
 import { Text } from 'ink';
+import { lineToAnsi } from './ansi.js';
 import type { SegLine } from './segments.js';
 
-/** One screen line: styled segments, never wrapped. */
+/** One screen line, pre-rendered with its escape codes into a single text node; never wrapped. */
 export function Line({ line }: { line: SegLine }) {
-  return (
-    <Text wrap="truncate">
-      {line.map((s, i) => (
-        <Text
-          key={i}
-          color={s.style?.color}
-          backgroundColor={s.style?.backgroundColor}
-          bold={s.style?.bold}
-          dimColor={s.style?.dim}
-          inverse={s.style?.inverse}
-        >
-          {s.text}
-        </Text>
-      ))}
-    </Text>
-  );
+  return <Text wrap="truncate">{lineToAnsi(line)}</Text>;
 }

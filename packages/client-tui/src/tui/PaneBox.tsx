@@ -1,7 +1,8 @@
-import { Box } from 'ink';
+import { Box, Text } from 'ink';
+import { memo } from 'react';
 import type { PaneView, Rect } from '@kubetile/rpc-schema';
 import { clip, sanitize, stringWidth } from '../util/text.js';
-import { Line } from './Line.js';
+import { lineToAnsi } from './ansi.js';
 import { seg, type SegLine } from './segments.js';
 import { borderColor, type TextStyle } from './theme.js';
 import { viewLines } from './view-lines.js';
@@ -52,7 +53,7 @@ export interface PaneBoxProps {
   frame?: number;
 }
 
-export function PaneBox({ rect, originY, title, view, focused, frame = 0 }: PaneBoxProps) {
+function PaneBoxImpl({ rect, originY, title, view, focused, frame = 0 }: PaneBoxProps) {
   const lines = paneLines(rect, title, view, focused, frame);
   return (
     <Box
@@ -62,11 +63,22 @@ export function PaneBox({ rect, originY, title, view, focused, frame = 0 }: Pane
       width={rect.width}
       height={rect.height}
       flexDirection="column"
-      overflow="hidden"
     >
-      {lines.map((l, i) => (
-        <Line key={i} line={l} />
-      ))}
+      <Text>{lines.map((l) => lineToAnsi(l)).join('\n')}</Text>
     </Box>
   );
 }
+
+const sameRect = (a: Rect, b: Rect): boolean => a.x === b.x && a.y === b.y && a.width === b.width && a.height === b.height;
+
+/** Redrawn only when its view, rectangle, title or focus changed (or its spinner ticked). */
+export const PaneBox = memo(
+  PaneBoxImpl,
+  (a, b) =>
+    a.view === b.view &&
+    a.title === b.title &&
+    a.focused === b.focused &&
+    a.originY === b.originY &&
+    sameRect(a.rect, b.rect) &&
+    (a.frame === b.frame || !(b.view?.type === 'message' && b.view.level === 'loading')),
+);

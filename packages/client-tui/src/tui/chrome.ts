@@ -21,7 +21,7 @@ export function tabBarLine(layout: SessionLayout | null, cols: number): SegLine 
   if (first > 0) line.push(seg('‹', { ...barStyle, color: palette.textDim }));
   labels.slice(first).forEach((l, j) => {
     const i = first + j;
-    line.push(seg(l, i === active ? { color: palette.headerBg, backgroundColor: palette.accent, bold: true } : { ...barStyle, color: palette.fg }));
+    line.push(seg(l, i === active ? { color: palette.insertFg, backgroundColor: palette.accent, bold: true } : { ...barStyle, color: palette.fg }));
   });
   const tabs = fitLine(line, avail, barStyle);
   return avail < cols ? [...tabs, seg(fit(right, cols - avail, 'right'), { ...barStyle, color: palette.textDim })] : tabs;
@@ -48,7 +48,7 @@ export function statusLine(layout: SessionLayout | null, conn: ConnState, cols: 
   const line: SegLine = [seg(` ${layout.mode.toUpperCase()} `, modeStyle(layout.mode)), seg(' ')];
   line.push(seg(truncate(sanitize(layout.status.context), 24), { color: palette.accent }));
   const cluster = sanitize(layout.status.cluster);
-  if (cluster) {
+  if (cluster && cluster !== layout.status.context) {
     const cs = /^(connected|ok|ready)$/i.test(cluster) ? styleFor('ok') : /error|fail|unreach|forbidden/i.test(cluster) ? styleFor('error') : styleFor('warn');
     line.push(seg(' '), seg(`(${cluster})`, cs));
   }

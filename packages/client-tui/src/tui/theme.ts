@@ -45,8 +45,8 @@ export const TRUE_COLOR_PALETTE: Palette = {
 
 /**
  * The same roles in the 16 ANSI colours. Hex colours squeezed into 16 colours go wrong (the grey
- * border becomes black, the accent white), so terminals without 256 colours (tmux with TERM=screen,
- * the Linux console) get named colours and the terminal's own foreground and background.
+ * border becomes black, the accent white), so terminals without 256 colours (TERM=screen, the
+ * Linux console) get named colours and the terminal's own foreground and background.
  */
 export const ANSI_PALETTE: Palette = {
   accent: 'blueBright',
@@ -70,12 +70,12 @@ export const ANSI_PALETTE: Palette = {
 };
 
 /** 0 none, 1 sixteen colours, 2 256 colours, 3 true colour: chalk's rules, erring low. */
-export function detectColorLevel(env: NodeJS.ProcessEnv): 0 | 1 | 2 | 3 {
+export function detectColorLevel(env: NodeJS.ProcessEnv): ColorLevel {
   const force = env.FORCE_COLOR;
   if (force !== undefined) {
     if (force === 'false' || force === '0') return 0;
     const n = force === '' || force === 'true' ? 1 : Number.parseInt(force, 10);
-    return (Number.isFinite(n) ? Math.max(0, Math.min(3, n)) : 1) as 0 | 1 | 2 | 3;
+    return (Number.isFinite(n) ? Math.max(0, Math.min(3, n)) : 1) as ColorLevel;
   }
   if (env.COLORTERM === 'truecolor' || env.COLORTERM === '24bit') return 3;
   const term = env.TERM ?? '';
@@ -84,10 +84,25 @@ export function detectColorLevel(env: NodeJS.ProcessEnv): 0 | 1 | 2 | 3 {
   return 1;
 }
 
+/** 256 colours use the hex palette too (ansi.ts picks the nearest of the cube and the grey ramp). */
 export const paletteFor = (level: number): Palette => (level >= 2 ? TRUE_COLOR_PALETTE : ANSI_PALETTE);
 
-/** The palette for this terminal. */
-export const palette: Palette = paletteFor(detectColorLevel(process.env));
+/** Colours this process draws with: 0 when stdout is not a terminal (tests, pipes), as chalk does. */
+export function defaultColorLevel(env: NodeJS.ProcessEnv = process.env, isTTY = Boolean(process.stdout.isTTY)): ColorLevel {
+  if (env.FORCE_COLOR !== undefined) return detectColorLevel(env);
+  return isTTY ? detectColorLevel(env) : 0;
+}
+
+export type ColorLevel = 0 | 1 | 2 | 3;
+
+/** The colour level and palette in use (live bindings; `setColorLevel` changes both). */
+export let colorLevel: ColorLevel = defaultColorLevel();
+export let palette: Palette = paletteFor(colorLevel);
+
+export function setColorLevel(level: ColorLevel): void {
+  colorLevel = level;
+  palette = paletteFor(level);
+}
 
 /** How a piece of text is drawn. Colours are hex strings ink understands. */
 export interface TextStyle {
