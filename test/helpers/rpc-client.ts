@@ -25,7 +25,8 @@ export class RawClient {
     });
     conn.onClose(() => {
       this.closed = true;
-      conn.dispose();
+      // vscode-jsonrpc decodes asynchronously: let the last messages (daemon/exit) through first.
+      setImmediate(() => conn.dispose());
     });
     conn.listen();
   }
