@@ -38,7 +38,7 @@ describe('echo', () => {
 
 describe('spin', () => {
   it('never returns from plugin_on_command: the call times out, the host carries on', async () => {
-    const host = await load('spin', { timeoutMs: 1500 });
+    const host = await load('spin', { timeoutMs: 3000 });
     await host.init();
     await expect(host.command({ type: 'select' })).rejects.toThrow(/timeout/);
     // Extism replaced the worker: the instance answers again (its state is gone).

@@ -104,8 +104,12 @@ export class TestHost {
 
   #plugin: ExtismPlugin | null = null;
   #queue: Promise<unknown> = Promise.resolve();
+  #timeoutMs: number;
+  /** Set when a call outlived the watchdog: the Extism worker is wedged. */
+  poisoned = false;
 
   private constructor(opts: TestHostOptions) {
+    this.#timeoutMs = opts.timeoutMs ?? 20_000;
     this.paneId = opts.paneId ?? 1;
     this.namespace = opts.namespace ?? 'default';
     this.pods = opts.pods ?? [];
@@ -140,7 +144,7 @@ export class TestHost {
       {
         useWasi: false,
         runInWorker: true,
-        timeoutMs: opts.timeoutMs ?? 20_000,
+        timeoutMs: host.#timeoutMs,
         functions: { [HOST_MODULE]: functions },
         logger,
         logLevel: 'info',
@@ -221,17 +225,34 @@ export class TestHost {
 
   // ---- calls ------------------------------------------------------------------------
 
-  /** Raw, serialised call. Resolves to the output text ('' when none). */
+  /**
+   * Raw, serialised call. Resolves to the output text ('' when none).
+   * A watchdog (2 × timeoutMs + 5 s) guards against Extism leaving a call
+   * unsettled, which it does when it cannot recreate a timed-out worker in time.
+   */
   call(fn: string, input?: string): Promise<string> {
     const run = async (): Promise<string> => {
       const plugin = this.#plugin;
       if (!plugin) throw new Error('plugin closed');
-      await plugin.reset();
+      if (this.poisoned) throw new Error('plugin poisoned by an earlier stuck call');
+      let timer: NodeJS.Timeout | undefined;
+      const watchdog = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          this.poisoned = true;
+          reject(new Error(`watchdog: ${fn} did not settle`));
+        }, this.#timeoutMs * 2 + 5_000);
+      });
       try {
-        const out = await plugin.call(fn, input);
-        return out ? out.text() : '';
+        const attempt = (async () => {
+          await plugin.reset(); // free the previous calls' Extism blocks (see ABI.md section 6)
+          const out = await plugin.call(fn, input);
+          return out ? out.text() : '';
+        })();
+        return await Promise.race([attempt, watchdog]);
       } catch (err) {
         throw toError(err);
+      } finally {
+        clearTimeout(timer);
       }
     };
     const result = this.#queue.then(run, run);
