@@ -34,6 +34,7 @@ class FakeDaemon {
         // Later keys answer sooner: the client must still send them in order.
         const delay = Math.max(0, this.keyDelayMs - this.keys.length * 5);
         this.keys.push(p.key);
+        if (p.key === 'hang') await new Promise(() => {});
         if (delay) await new Promise((r) => setTimeout(r, delay));
         return p.key === 'ctrl+q' ? { handled: true, command: 'detach' } : { handled: true };
       });
@@ -103,6 +104,17 @@ describe('the client against a scripted daemon', () => {
     expect(await client.done).toEqual({ kind: 'detached', session: 'main' });
     expect(daemon.keys).toEqual(typed.slice(0, 9)); // nothing after the detach
     expect(daemon.detached).toBe(1);
+  });
+
+  it('ctrl+q still leaves when the daemon stops answering keys', async () => {
+    const store = new Store({ cols: 80, rows: 24 });
+    const client = new AttachedClient({ socket: daemon.socket, store, stallMs: 100 });
+    await client.start();
+    client.key('hang');
+    await until('the key sent', () => daemon.keys.includes('hang'));
+    await new Promise((r) => setTimeout(r, 150));
+    client.key('ctrl+q');
+    expect(await client.done).toEqual({ kind: 'quit', session: 'main' });
   });
 
   it('writes clipboard notifications through the callback', async () => {

@@ -20,10 +20,14 @@ export interface AttachedClientOptions {
   log?: (message: string) => void;
   /** Delay between reconnect attempts. */
   retryMs?: number;
+  /** A key unanswered this long lets ctrl+q leave locally (default 2 s). */
+  stallMs?: number;
 }
 
 /** Keys that leave the client when the daemon is not there to map them. */
 const OFFLINE_QUIT_KEYS = new Set(['ctrl+q', 'ctrl+c']);
+/** A key answer slower than this means the daemon is stuck. */
+const STALL_MS = 2000;
 /** `client/key` results whose command the client carries out itself. */
 const DETACH_COMMANDS = new Set(['detach', 'quit']);
 
@@ -43,6 +47,8 @@ export class AttachedClient {
   private sessionName: string | undefined;
   private readonly keys: string[] = [];
   private pumping = false;
+  /** When the key now waiting for its answer was sent (null when none is). */
+  private keySentAt: number | null = null;
   private resizeInFlight = false;
   private resizePending = false;
   private readonly abort = new AbortController();
@@ -140,12 +146,19 @@ export class AttachedClient {
     );
   }
 
-  /** A key pressed in the terminal: sent in order; carried out locally only when offline. */
+  /**
+   * A key pressed in the terminal: sent in order; carried out locally only when the daemon is not
+   * there to map it (offline, or not answering a key for STALL_MS: ctrl+q still gets you out).
+   */
   key(key: string): void {
     if (this.ended) return;
-    if (!this.connected) {
-      if (OFFLINE_QUIT_KEYS.has(key)) this.quit();
-      return;
+    const stalled = this.keySentAt !== null && Date.now() - this.keySentAt > (this.opts.stallMs ?? STALL_MS);
+    if (!this.connected || stalled) {
+      if (OFFLINE_QUIT_KEYS.has(key)) {
+        this.quit();
+        return;
+      }
+      if (!this.connected) return;
     }
     this.keys.push(key);
     void this.pump();
@@ -163,7 +176,8 @@ export class AttachedClient {
         }
         const key = this.keys.shift()!;
         try {
-          const res = await client.request(Requests.key, { key });
+          this.keySentAt = Date.now();
+          const res = await client.request(Requests.key, { key }).finally(() => (this.keySentAt = null));
           if (res.command && DETACH_COMMANDS.has(res.command)) {
             this.keys.length = 0;
             await this.detach();

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { ALT_SCREEN_OFF, ALT_SCREEN_ON, CURSOR_HIDE, CURSOR_SHOW, osc52, TerminalScreen } from '../src/terminal/screen.js';
+
+function fakeTty(cols = 20, rows = 4) {
+  const calls: string[] = [];
+  let out = '';
+  const stdin = {
+    isTTY: true,
+    setRawMode: (m: boolean) => void calls.push(`raw:${m}`),
+    resume: () => void calls.push('resume'),
+    pause: () => void calls.push('pause'),
+  };
+  const stdout = { columns: cols, rows, write: (s: string) => void (out += s) };
+  return { stdin, stdout, calls, out: () => out, reset: () => void (out = '') };
+}
+
+describe('TerminalScreen', () => {
+  it('enters raw mode and the alternate screen, and restores both exactly once', () => {
+    const t = fakeTty();
+    const screen = new TerminalScreen(t.stdin, t.stdout);
+    screen.enter();
+    expect(t.calls).toEqual(['raw:true', 'resume']);
+    expect(t.out()).toContain(ALT_SCREEN_ON);
+    expect(t.out()).toContain(CURSOR_HIDE);
+    expect(t.out()).toContain('\x1b[?7l'); // no auto-wrap: a line can never scroll the screen
+    t.reset();
+    screen.restore();
+    screen.restore();
+    expect(t.calls).toEqual(['raw:true', 'resume', 'raw:false', 'pause']);
+    expect(t.out().split(ALT_SCREEN_OFF)).toHaveLength(2);
+    expect(t.out()).toContain(CURSOR_SHOW);
+    expect(t.out()).toContain('\x1b[?7h');
+  });
+
+  it('paints only the lines that changed, each at an absolute position, never past the last row', () => {
+    const t = fakeTty(20, 3);
+    const screen = new TerminalScreen(t.stdin, t.stdout);
+    screen.enter();
+    t.reset();
+    screen.paint('one\ntwo\nthree\nfour');
+    expect(t.out()).toContain('\x1b[1;1H');
+    expect(t.out()).toContain('\x1b[3;1H');
+    expect(t.out()).not.toContain('\x1b[4;1H');
+    expect(t.out()).not.toContain('four');
+    expect(t.out()).not.toContain('\n');
+    t.reset();
+    screen.paint('one\nTWO\nthree');
+    expect(t.out()).toContain('\x1b[2;1H');
+    expect(t.out()).not.toContain('\x1b[1;1H');
+    expect(t.out()).not.toContain('\x1b[3;1H');
+    t.reset();
+    screen.paint('one\nTWO\nthree');
+    expect(t.out()).toBe('');
+    screen.invalidate();
+    t.reset();
+    screen.paint('one\nTWO\nthree');
+    expect(t.out()).toContain('\x1b[1;1H');
+    screen.restore();
+    t.reset();
+    screen.paint('after');
+    expect(t.out()).toBe('');
+  });
+
+  it('writes the clipboard with OSC 52', () => {
+    expect(osc52('kubectl get pods')).toBe(`\x1b]52;c;${Buffer.from('kubectl get pods').toString('base64')}\x07`);
+  });
+});
