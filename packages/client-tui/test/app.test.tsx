@@ -4,6 +4,7 @@ import type { PaneView } from '@kubetile/rpc-schema';
 import { App, Screen } from '../src/tui/App.js';
 import { Store, type Clock } from '../src/tui/store.js';
 import { tableLines } from '../src/tui/table-lines.js';
+import { overlayBox, tabBarLine } from '../src/tui/chrome.js';
 import { lineText } from '../src/tui/segments.js';
 import { palette } from '../src/tui/theme.js';
 import { stringWidth } from '../src/util/text.js';
@@ -213,6 +214,25 @@ describe('the screen', () => {
     // The last layout stays on screen.
     expect(frame).toContain('Pods');
     expect(frame.split('\n').at(-1)).toContain('daemon gone (connection closed) — reconnecting… (attempt 3)');
+  });
+
+  it('scrolls the tab bar to keep the active tab in sight', () => {
+    const base = splitLayout();
+    const tabs = Array.from({ length: 12 }, (_, i) => ({ ...base.tabs[1]!, id: i + 1, title: `ns-${i + 1}|POD` }));
+    const line = lineText(tabBarLine({ ...base, tabs, activeTabId: 12 }, 60));
+    expect(stringWidth(line)).toBe(60);
+    expect(line).toContain('[12] ns-12|POD');
+    expect(line.startsWith('‹')).toBe(true);
+    expect(line).not.toContain('[1] ');
+  });
+
+  it('keeps the selected item of a long selector in sight', () => {
+    const items = Array.from({ length: 40 }, (_, i) => `item-${i}`);
+    const box = overlayBox({ type: 'selector', title: 'Pick', query: '', items, selected: 33, total: 40 }, 60, 12)!;
+    const text = box.lines.map(lineText);
+    expect(text.length).toBeLessThanOrEqual(12);
+    expect(text.some((l) => l.includes('› item-33'))).toBe(true);
+    expect(text.at(-1)).toContain('34/40');
   });
 
   it('says when the terminal is too small', () => {
