@@ -136,6 +136,14 @@ describe('the screen', () => {
     expect(frame).not.toContain('stale');
   });
 
+  it('keeps the hints in sight when the cluster state is long', () => {
+    const store = connectedStore(90, 12);
+    store.setLayout(splitLayout({ status: { ...splitLayout().status, context: 'no cluster', cluster: 'no kubeconfig file found in KUBECONFIG=/tmp/some/long/path' } }));
+    const last = frameOf(store).split('\n').at(-1)!;
+    expect(last).toContain('(no kubeconfig file found in KUB…)');
+    expect(last).toContain('F1 Help');
+  });
+
   it('shows the filter being typed and the mode badge', () => {
     const store = connectedStore();
     store.setLayout(splitLayout({ mode: 'filter', input: 'web' }));

@@ -50,7 +50,8 @@ export function statusLine(layout: SessionLayout | null, conn: ConnState, cols: 
   const cluster = sanitize(layout.status.cluster);
   if (cluster && cluster !== layout.status.context) {
     const cs = /^(connected|ok|ready)$/i.test(cluster) ? styleFor('ok') : /error|fail|unreach|forbidden/i.test(cluster) ? styleFor('error') : styleFor('warn');
-    line.push(seg(' '), seg(`(${cluster})`, cs));
+    // Long states (`no kubeconfig file found in …`) must not push the hints off the bar.
+    line.push(seg(' '), seg(`(${truncate(cluster, 32)})`, cs));
   }
   if ((layout.mode === 'filter' || layout.mode === 'search' || layout.mode === 'insert') && layout.input !== undefined) {
     line.push(seg(SEP, dim), seg(`/${sanitize(layout.input)}_`, { color: palette.warn, bold: true }));
