@@ -15,7 +15,11 @@ import { activationFd, listenOnFd, listenOnSocket, type Listening } from './rpc/
 import { KeyRouter } from './session/key-router.js';
 import { Workspace } from './session/workspace.js';
 import { Signal } from './util/signal.js';
-import { ClusterManager } from './kube/cluster.js';
+import { ClusterManager, kubeconfigFiles } from './kube/cluster.js';
+import { startDemoCluster, type DemoCluster } from './kube/demo.js';
+import { discoverResources, type DiscoveredResource } from './kube/discovery.js';
+import { ResourceActions } from './session/resource-actions.js';
+import { builtinKindIds } from './panes/resource/kind-resolution.js';
 
 export interface DaemonOptions {
   socketPath: string;
@@ -26,6 +30,8 @@ export interface DaemonOptions {
   logger: Logger;
   logRing: LogRing;
   watchConfig?: boolean;
+  /** `true`: always run the built-in demo cluster; `auto`: only when no kubeconfig exists. */
+  demo?: boolean | 'auto';
 }
 
 /** The composition root: socket, workspace, panes, keys, config and its hot reload. */
@@ -39,6 +45,9 @@ export class Daemon implements DaemonContext {
   readonly bindingsChanged = new Signal();
   readonly stopped = new Signal<string>();
   readonly kube: ClusterManager;
+  readonly actions: ResourceActions;
+  /** Resources the API serves, by plural name, per context (the `:` switcher's discovered kinds). */
+  private readonly discovered = new Map<string, Map<string, DiscoveredResource>>();
   private config: Config = DEFAULT_CONFIG;
   private keymap: Keymap = Keymap.build().keymap;
   private listening: Listening | null = null;
@@ -60,15 +69,19 @@ export class Daemon implements DaemonContext {
         config: () => this.config,
       },
       keymap: () => this.keymap,
-      defaultView: (): ViewSpec => ({ key: this.registry.has(this.config.general.default_view) ? this.config.general.default_view : 'empty' }),
-      defaultNamespace: () => ({ context: null, namespace: 'default' }),
-      status: () => ({ context: 'no cluster', cluster: 'no cluster' }),
+      defaultView: (): ViewSpec => this.defaultView(),
+      defaultNamespace: () => this.kube.defaultScope(),
+      status: (context) => this.kube.status(context),
     });
+    this.actions = new ResourceActions(this.workspace, this.kube, this.logger);
     this.keys = new KeyRouter({
       workspace: this.workspace,
       keymap: () => this.keymap,
       logger: this.logger,
-      switchableViews: () => this.registry.keys(),
+      switchableViews: (client) => this.switchItems(this.workspace.activeTab(client).context),
+      viewFor: (item) => this.viewFor(item),
+      actions: this.actions,
+      kube: this.kube,
     });
   }
 
@@ -76,12 +89,48 @@ export class Daemon implements DaemonContext {
     return this.opts.socketPath;
   }
 
+  /** The `:` switcher: built-in kinds, then the kinds the API serves, then pane types. */
+  private async switchItems(context: string | null): Promise<string[]> {
+    const builtin = builtinKindIds();
+    const panes = this.registry.keys().filter((k) => !k.startsWith('resource-'));
+    if (context === null || !this.kube.available) return [...builtin, ...panes];
+    let found = this.discovered.get(context);
+    if (!found) {
+      try {
+        found = new Map((await discoverResources(this.kube.configFor(context))).map((r) => [r.plural, r]));
+        this.discovered.set(context, found);
+      } catch (err) {
+        this.logger.warn({ context, err: String(err) }, 'discovery failed');
+        found = new Map();
+      }
+    }
+    const extra = [...found.keys()].filter((p) => !builtin.includes(p)).sort();
+    return [...builtin, ...extra, ...panes];
+  }
+
+  private viewFor(item: string): ViewSpec {
+    if (this.registry.has(item)) return { key: item };
+    for (const m of this.discovered.values()) {
+      const r = m.get(item);
+      if (r) return { key: 'resource-list', args: { kind: r.plural, group: r.group, version: r.version, namespaced: r.namespaced, kindName: r.kind } };
+    }
+    return { key: 'resource-list', args: { kind: item } };
+  }
+
+  /** `general.default_view`: a pane type, or a resource kind shown as a resource list. */
+  private defaultView(): ViewSpec {
+    const v = this.config.general.default_view;
+    if (this.registry.has(v)) return { key: v };
+    return { key: 'resource-list', args: { kind: v } };
+  }
+
   counts() {
-    return { plugins: 0, watches: 0, portForwards: 0 };
+    return { plugins: 0, watches: this.kube.pool.size, portForwards: 0 };
   }
 
   async start(): Promise<void> {
     await mkdir(this.opts.stateDir, { recursive: true, mode: 0o700 });
+    await this.startCluster();
     const first = await this.reloadConfig();
     if (!first.ok) this.logger.warn({ errors: first.errors }, 'config has errors; using defaults');
     const fd = activationFd();
@@ -101,6 +150,21 @@ export class Daemon implements DaemonContext {
       });
     }
     this.logger.info({ socket: this.opts.socketPath, pid: process.pid }, 'daemon listening');
+  }
+
+  private demo: DemoCluster | null = null;
+
+  /** Loads the kubeconfig, or starts the built-in demo cluster (`--demo`, or `auto` without a kubeconfig). */
+  private async startCluster(): Promise<void> {
+    const wantDemo = this.opts.demo === true || (this.opts.demo === 'auto' && kubeconfigFiles().length === 0);
+    if (wantDemo) {
+      this.demo = await startDemoCluster(this.opts.stateDir, this.logger.child({ part: 'demo' }));
+      process.env.KUBECONFIG = this.demo.kubeconfigPath;
+      this.kube.label = 'demo cluster';
+    }
+    this.kube.load();
+    if (!this.kube.available) this.logger.warn({ problem: this.kube.problem }, 'no cluster');
+    this.kube.pool.stateChanged.subscribe(() => this.workspace.refreshAll());
   }
 
   private accept(socket: Socket): void {
@@ -136,6 +200,8 @@ export class Daemon implements DaemonContext {
       await this.listening?.close();
       for (const c of [...this.connections]) c.close();
       this.workspace.disposeAll();
+      this.kube.stop();
+      await this.demo?.stop().catch(() => undefined);
       this.logger.info('daemon stopped');
       this.stopped.emit(reason);
     })();

@@ -32,6 +32,7 @@ async function main(): Promise<number> {
     stateDir: state,
     logger: log.logger,
     logRing: log.ring,
+    demo: args.demo ? true : process.env.KUBETILE_DEMO === 'auto' ? 'auto' : process.env.KUBETILE_DEMO === '1' ? true : false,
   });
   process.on('uncaughtException', (err) => log.logger.error({ err: errorMessage(err), stack: err.stack }, 'uncaught exception (daemon keeps running)'));
   process.on('unhandledRejection', (err) => log.logger.error({ err: errorMessage(err) }, 'unhandled rejection (daemon keeps running)'));

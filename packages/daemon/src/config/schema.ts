@@ -5,7 +5,7 @@ const KeyOrKeys = z.union([z.string(), z.array(z.string())]);
 export const GeneralSchema = z
   .object({
     tick_rate_ms: z.number().int().min(50).max(60_000).default(250),
-    /** The pane a new tab opens with. */
+    /** What a new tab opens with: a pane type (`help`, `empty`) or a resource kind (`pods`). */
     default_view: z.string().default('empty'),
     log_level: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
     show_managed_fields: z.boolean().default(false),

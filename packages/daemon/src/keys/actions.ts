@@ -23,7 +23,16 @@ export type AppCommand =
   | 'resize_grow'
   | 'resize_shrink'
   | 'filter'
-  | 'view_switcher';
+  | 'view_switcher'
+  | 'namespace_selector'
+  | 'context_selector'
+  | 'toggle_all_namespaces'
+  | 'sort_column'
+  | 'view_yaml'
+  | 'view_describe'
+  | 'delete'
+  | 'scale'
+  | 'restart_rollout';
 
 export type Action = { kind: 'pane'; command: PaneCommand } | { kind: 'app'; command: AppCommand; arg?: number };
 

@@ -4,7 +4,7 @@ import { appAction, paneAction, type Action } from './actions.js';
  * Groups in lookup order. `global` applies in every mode; the others in normal mode, in this order
  * (KubeTile's order: mutate → interact → browse → navigation → tui).
  */
-export const GROUPS = ['global', 'browse', 'navigation', 'tui'] as const;
+export const GROUPS = ['global', 'mutate', 'browse', 'navigation', 'tui'] as const;
 export type Group = (typeof GROUPS)[number];
 
 export interface BindingDef {
@@ -46,6 +46,14 @@ export const DEFAULT_BINDINGS: readonly BindingDef[] = [
   def('browse', 'toggle_follow', 'f', paneAction({ type: 'toggle_follow' }), 'Follow'),
   def('browse', 'toggle_wrap', 'w', paneAction({ type: 'toggle_wrap' }), 'Wrap'),
   def('browse', 'toggle_sort_order', 'shift+s', paneAction({ type: 'toggle_sort_order' }), 'Sort order'),
+  def('browse', 'sort_column', 's', appAction('sort_column'), 'Sort by next column'),
+  def('browse', 'toggle_all_namespaces', 'a', appAction('toggle_all_namespaces'), 'All namespaces'),
+  def('browse', 'view_yaml', 'y', appAction('view_yaml'), 'YAML'),
+  def('browse', 'view_describe', 'd', appAction('view_describe'), 'Describe'),
+  // [keybindings.mutate]: each asks for confirmation once (KubeTile asked twice).
+  def('mutate', 'delete', 'ctrl+alt+x', appAction('delete'), 'Delete resource'),
+  def('mutate', 'scale', 'ctrl+alt+s', appAction('scale'), 'Scale'),
+  def('mutate', 'restart_rollout', 'ctrl+alt+r', appAction('restart_rollout'), 'Restart rollout'),
   // [keybindings.tui]
   def('tui', 'close_pane', 'alt+x', appAction('close_pane'), 'Close pane'),
   def('tui', 'new_tab', 'ctrl+t', appAction('new_tab'), 'New tab'),
@@ -67,6 +75,8 @@ export const DEFAULT_BINDINGS: readonly BindingDef[] = [
   ...[1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => def('tui', `goto_tab_${n}`, `alt+${n}`, appAction('goto_tab', n), `Tab ${n}`)),
   // [keybindings.global]
   def('global', 'help', 'f1', appAction('help'), 'Help'),
+  def('global', 'namespace_selector', 'ctrl+n', appAction('namespace_selector'), 'Namespace'),
+  def('global', 'context_selector', 'ctrl+k', appAction('context_selector'), 'Context'),
   // Terminals cannot tell ctrl+shift+l from ctrl+l (KubeTile folded them), so app logs moved to alt+l.
   def('global', 'app_logs', 'alt+l', appAction('app_logs'), 'App logs'),
   // kubetile is a daemon: ctrl+q detaches this terminal, like tmux; `kubetile kill-server` stops it.
@@ -76,6 +86,8 @@ export const DEFAULT_BINDINGS: readonly BindingDef[] = [
 /** Binding names shown as status-bar hints, in order, with their labels. */
 export const HINT_BINDINGS: ReadonlyArray<[Group, string, string]> = [
   ['global', 'help', 'Help'],
+  ['global', 'namespace_selector', 'Namespace'],
+  ['global', 'context_selector', 'Context'],
   ['tui', 'split_vertical', 'Split'],
   ['tui', 'close_pane', 'Close pane'],
   ['tui', 'new_tab', 'New tab'],

@@ -17,7 +17,14 @@ export interface ConfirmState {
   onConfirm(): void;
 }
 
-export type OverlayState = SelectorState | ConfirmState;
+export interface InputState {
+  type: 'input';
+  title: string;
+  value: string;
+  onSubmit(value: string): void;
+}
+
+export type OverlayState = SelectorState | ConfirmState | InputState;
 
 /** What the daemon keeps for each attached terminal: own tab, focus per tab, mode, overlay, size. */
 export class ClientState {
@@ -43,6 +50,7 @@ export class ClientState {
     const o = this.overlay;
     if (!o) return null;
     if (o.type === 'confirm') return { type: 'confirm', title: o.title, text: o.text };
+    if (o.type === 'input') return { type: 'input', title: o.title, value: o.value };
     const items = filterItems(o.items, o.query);
     const max = Math.max(3, this.size.rows - 8);
     const start = Math.max(0, Math.min(o.selected - max + 1, items.length - max));

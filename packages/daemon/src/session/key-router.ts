@@ -5,6 +5,10 @@ import { actionName } from '../keys/actions.js';
 import type { Group } from '../keys/bindings.js';
 import type { Keymap } from '../keys/keymap.js';
 import { filterItems, type ClientState } from './client-state.js';
+import type { ViewSpec } from '@kubetile/rpc-schema';
+import type { ClusterManager } from '../kube/cluster.js';
+import { describeTarget, type ResourceActions, type ResourceActionName } from './resource-actions.js';
+import { errorMessage } from '../util/errors.js';
 import type { Workspace } from './workspace.js';
 
 export interface KeyResult {
@@ -12,15 +16,19 @@ export interface KeyResult {
   command?: string;
 }
 
-const NORMAL_GROUPS: readonly Group[] = ['global', 'browse', 'navigation', 'tui'];
+const NORMAL_GROUPS: readonly Group[] = ['global', 'mutate', 'browse', 'navigation', 'tui'];
+const ALL_NAMESPACES = 'All Namespaces';
 const GLOBAL_ONLY: readonly Group[] = ['global'];
 
 export interface KeyRouterDeps {
   workspace: Workspace;
   keymap: () => Keymap;
   logger: Logger;
-  /** Pane types offered by the `:` switcher. */
-  switchableViews: () => string[];
+  /** Items offered by the `:` switcher (resource kinds, then pane types), and the view for one. */
+  switchableViews: (client: ClientState) => string[] | Promise<string[]>;
+  viewFor: (item: string) => ViewSpec;
+  actions: ResourceActions;
+  kube: ClusterManager;
 }
 
 /**
@@ -40,6 +48,7 @@ export class KeyRouter {
     const ws = this.deps.workspace;
     if (client.overlay?.type === 'confirm') return this.confirmKey(client, key);
     if (client.overlay?.type === 'selector') return this.selectorKey(client, key);
+    if (client.overlay?.type === 'input') return this.inputKey(client, key);
     if (client.mode === 'filter') {
       const r = this.filterKey(client, key);
       if (r) return r;
@@ -125,7 +134,174 @@ export class KeyRouter {
       case 'view_switcher':
         this.openSwitcher(client);
         return;
+      case 'namespace_selector':
+        this.openNamespaceSelector(client);
+        return;
+      case 'context_selector':
+        this.openContextSelector(client);
+        return;
+      case 'toggle_all_namespaces':
+        ws.pane(ws.focusedPane(client)).toggleAllNamespaces?.();
+        return;
+      case 'sort_column':
+        ws.pane(ws.focusedPane(client)).cycleSort?.();
+        return;
+      case 'view_yaml':
+        this.act(client, 'yaml');
+        return;
+      case 'view_describe':
+        this.act(client, 'describe');
+        return;
+      case 'delete':
+        this.confirmAct(client, 'delete', (t) => `Delete ${t}?`);
+        return;
+      case 'restart_rollout':
+        this.confirmAct(client, 'restart', (t) => `Restart the rollout of ${t}?`);
+        return;
+      case 'scale':
+        this.askScale(client);
+        return;
     }
+  }
+
+  private toast(client: ClientState, level: 'info' | 'success' | 'warn' | 'error', text: string): void {
+    this.deps.workspace.clients.get(client.id)?.sink.toast(level, text);
+  }
+
+  /** Runs a resource action on the focused pane's selection; failures become error toasts. */
+  private act(client: ClientState, action: ResourceActionName, args?: Record<string, unknown>): void {
+    const paneId = this.deps.workspace.focusedPane(client);
+    let pending;
+    try {
+      pending = this.deps.actions.run(paneId, action, args, client);
+    } catch (err) {
+      this.toast(client, 'error', errorMessage(err));
+      return;
+    }
+    pending.then(
+      (r) => {
+        if (!r.paneId) this.toast(client, 'success', r.message);
+      },
+      (err: unknown) => this.toast(client, 'error', `${action} failed: ${errorMessage(err)}`),
+    );
+  }
+
+  private confirmAct(client: ClientState, action: ResourceActionName, question: (target: string) => string): void {
+    let target;
+    try {
+      target = this.deps.actions.target(this.deps.workspace.focusedPane(client));
+    } catch (err) {
+      this.toast(client, 'warn', errorMessage(err));
+      return;
+    }
+    client.mode = 'confirm';
+    client.overlay = { type: 'confirm', title: 'Confirm', text: question(describeTarget(target)), onConfirm: () => this.act(client, action) };
+  }
+
+  private askScale(client: ClientState): void {
+    let target;
+    try {
+      target = this.deps.actions.target(this.deps.workspace.focusedPane(client));
+    } catch (err) {
+      this.toast(client, 'warn', errorMessage(err));
+      return;
+    }
+    client.mode = 'selector';
+    client.overlay = {
+      type: 'input',
+      title: `Scale ${describeTarget(target)} to replicas`,
+      value: '',
+      onSubmit: (value) => {
+        const n = Number(value);
+        if (!/^\d+$/.test(value) || n > 10000) {
+          this.toast(client, 'error', `replicas must be a whole number from 0 to 10000, not '${value}'`);
+          return;
+        }
+        this.act(client, 'scale', { replicas: n });
+      },
+    };
+  }
+
+  /** Opens a selector now; items that arrive later (from the API) replace a placeholder. */
+  private openSelector(client: ClientState, title: string, items: string[] | Promise<string[]>, onPick: (item: string) => void): void {
+    client.mode = 'selector';
+    const state = { type: 'selector' as const, title, items: Array.isArray(items) ? items : ['Loading...'], query: '', selected: 0, onPick };
+    client.overlay = state;
+    if (!Array.isArray(items)) {
+      items.then(
+        (list) => {
+          state.items = list;
+          if (client.overlay === state) this.deps.workspace.refreshClient(client);
+        },
+        (err: unknown) => {
+          state.items = [];
+          if (client.overlay === state) {
+            this.closeOverlay(client);
+            this.toast(client, 'error', `${title}: ${errorMessage(err)}`);
+            this.deps.workspace.refreshClient(client);
+          }
+        },
+      );
+    }
+  }
+
+  private openNamespaceSelector(client: ClientState): void {
+    const ws = this.deps.workspace;
+    const tab = ws.activeTab(client);
+    const kube = this.deps.kube;
+    if (!kube.available || tab.context === null) {
+      this.toast(client, 'error', `No cluster connection: ${kube.problem ?? 'no context'}`);
+      return;
+    }
+    const context = tab.context;
+    this.openSelector(client, `Namespace (${kube.label ?? context})`, kube.namespaces(context).then((ns) => [ALL_NAMESPACES, ...ns]), (item) => {
+      if (item === 'Loading...') return;
+      ws.setTabScope(client.sessionName, tab.id, { namespace: item === ALL_NAMESPACES ? '*' : item });
+    });
+  }
+
+  private openContextSelector(client: ClientState): void {
+    const ws = this.deps.workspace;
+    const tab = ws.activeTab(client);
+    const { contexts } = this.deps.kube.contexts();
+    if (contexts.length === 0) {
+      this.toast(client, 'error', `No contexts: ${this.deps.kube.problem ?? 'the kubeconfig lists none'}`);
+      return;
+    }
+    this.openSelector(
+      client,
+      'Context',
+      contexts.map((c) => c.name),
+      (item) => ws.setTabScope(client.sessionName, tab.id, { context: item, namespace: this.deps.kube.namespaceOf(item) }),
+    );
+  }
+
+  private inputKey(client: ClientState, key: string): KeyResult {
+    const o = client.overlay;
+    if (o?.type !== 'input') return { handled: false };
+    const done = (command: string): KeyResult => {
+      this.deps.workspace.refreshClient(client);
+      return { handled: true, command };
+    };
+    if (key === 'esc') {
+      this.closeOverlay(client);
+      return done('overlay:cancel');
+    }
+    if (key === 'enter') {
+      this.closeOverlay(client);
+      o.onSubmit(o.value);
+      return done('overlay:submit');
+    }
+    if (key === 'backspace') {
+      o.value = [...o.value].slice(0, -1).join('');
+      return done('overlay:input');
+    }
+    const text = keyText(key);
+    if (text !== null) {
+      o.value += text;
+      return done('overlay:input');
+    }
+    return { handled: false };
   }
 
   /** F1: a help pane split off the focused pane; F1 again (anywhere in the tab) closes it. */
@@ -150,17 +326,9 @@ export class KeyRouter {
   private openSwitcher(client: ClientState): void {
     const ws = this.deps.workspace;
     const target = ws.focusedPane(client);
-    client.mode = 'selector';
-    client.overlay = {
-      type: 'selector',
-      title: 'Switch view',
-      items: this.deps.switchableViews(),
-      query: '',
-      selected: 0,
-      onPick: (item) => {
-        ws.replaceView(target, { key: item });
-      },
-    };
+    this.openSelector(client, 'Switch view', this.deps.switchableViews(client), (item) => {
+      if (item !== 'Loading...') ws.replaceView(target, this.deps.viewFor(item));
+    });
   }
 
   private closeOverlay(client: ClientState): void {

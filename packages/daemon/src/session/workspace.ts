@@ -31,7 +31,8 @@ export interface WorkspaceOptions {
   keymap: () => Keymap;
   defaultView: () => ViewSpec;
   defaultNamespace: () => { context: string | null; namespace: string };
-  status: () => { context: string; cluster: string };
+  /** Status-bar context label and cluster state for a tab's context. */
+  status: (context: string | null) => { context: string; cluster: string };
 }
 
 const RESIZE_STEP = 0.05;
@@ -441,7 +442,7 @@ export class Workspace {
       const p = this.panes.get(id)?.pane;
       if (p) paneTitles[String(id)] = p.title();
     }
-    const st = this.opts.status();
+    const st = this.opts.status(active.context);
     return {
       session: session.name,
       clientId: state.id,
