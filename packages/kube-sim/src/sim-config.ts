@@ -24,6 +24,10 @@ export interface SimConfig {
   execSendCloseFrames: boolean;
   /** Identity reported for 403s. */
   userName: string;
+  /** Demo controller: log lines per second per running container. */
+  logLinesPerSecond: number;
+  /** Demo controller: longest crash-loop back-off (kubelet uses 300 s). */
+  crashBackoffCapSeconds: number;
 }
 
 export function defaultConfig(): SimConfig {
@@ -38,5 +42,7 @@ export function defaultConfig(): SimConfig {
     podTerminationMs: 1_000,
     execSendCloseFrames: false,
     userName: 'kube-sim-admin',
+    logLinesPerSecond: 1,
+    crashBackoffCapSeconds: 40,
   };
 }

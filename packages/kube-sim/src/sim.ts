@@ -19,6 +19,7 @@ import type { KubeObject } from './types.js';
 import type { WatchHub } from './watch/watch-hub.js';
 import { makeWorld, type World } from './world.js';
 import { handleAdmin } from './admin/admin-http.js';
+import type { LogRateSpec } from './runtime/container-admin.js';
 import { addPods } from './seed/scale.js';
 
 export type SeedName = 'demo' | 'empty';
@@ -67,9 +68,13 @@ export interface PodRuntime {
   subresources: Map<string, SubresourceHandler>;
   upgrades: Map<string, UpgradeHandler>;
   /** Called with each new world (start, and restart without keepState). */
-  attach(world: World, seed: SeedName, controller: boolean): void;
+  attach(world: World, seed: SeedName, controller: boolean, config: SimConfig): void;
   /** True when something finishes graceful pod deletion. */
   gracefulPodDeletion(): boolean;
+  appendLog(namespace: string, pod: string, container: string | undefined, lines: string | readonly string[]): void;
+  terminateContainer(namespace: string, pod: string, container: string | undefined, exitCode: number): void;
+  restartContainer(namespace: string, pod: string, container: string | undefined): void;
+  setLogRate(spec: LogRateSpec): number;
   stop(): Promise<void>;
 }
 
@@ -132,7 +137,7 @@ export class KubeSim implements HandlerContext {
     const w = makeWorld(this.opts.history, initialRv);
     this.world = w;
     this.seeder(w, this.opts.seed);
-    this.runtime.attach(w, this.opts.seed, this.controllerOn);
+    this.runtime.attach(w, this.opts.seed, this.controllerOn, this.config);
     return w;
   }
 
@@ -241,6 +246,27 @@ export class KubeSim implements HandlerContext {
    */
   async addPods(n: number, namespace = 'default', opts: { prefix?: string; labels?: Record<string, string> } = {}): Promise<number> {
     return addPods(this.world, n, namespace, opts);
+  }
+
+  // ---- containers and logs ----
+  /** Appends lines to a container's current log (the only container when `container` is omitted). */
+  appendLog(namespace: string, pod: string, lines: string | readonly string[], container?: string): void {
+    this.runtime.appendLog(namespace, pod, container, lines);
+  }
+
+  /** Terminates a running container (log followers see the end of the stream). */
+  terminateContainer(namespace: string, pod: string, opts: { container?: string; exitCode?: number } = {}): void {
+    this.runtime.terminateContainer(namespace, pod, opts.container, opts.exitCode ?? 0);
+  }
+
+  /** Starts a new instance of a container: restartCount + 1, the old log becomes `previous`. */
+  restartContainer(namespace: string, pod: string, container?: string): void {
+    this.runtime.restartContainer(namespace, pod, container);
+  }
+
+  /** Generates log lines at `perSec` per running container matching the filter; returns how many. */
+  setLogRate(spec: LogRateSpec): number {
+    return this.runtime.setLogRate(spec);
   }
 
   // ---- history and lists ----

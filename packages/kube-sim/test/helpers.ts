@@ -66,3 +66,23 @@ export function pod(name: string, namespace = 'default', labels: Record<string, 
 } {
   return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace, labels }, spec: { containers: [{ name: 'main', image: 'nginx:1.27' }] } };
 }
+
+/** A pod that is scheduled and running (what a kubelet would report), with the given containers. */
+export function runningPod(name: string, containers: Array<{ name: string; image?: string; ports?: number[] }> = [{ name: 'main' }], namespace = 'default'): {
+  apiVersion: string; kind: string; metadata: { name: string; namespace: string }; spec: Record<string, unknown>; status: Record<string, unknown>;
+} {
+  const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace },
+    spec: { nodeName: 'node-1', containers: containers.map((c) => ({ name: c.name, image: c.image ?? 'busybox:1.36', ports: (c.ports ?? []).map((p) => ({ containerPort: p })) })) },
+    status: {
+      phase: 'Running',
+      podIP: '10.244.0.9',
+      startTime: now,
+      conditions: [{ type: 'Ready', status: 'True' }],
+      containerStatuses: containers.map((c) => ({ name: c.name, ready: true, restartCount: 0, image: c.image ?? 'busybox:1.36', state: { running: { startedAt: now } } })),
+    },
+  };
+}

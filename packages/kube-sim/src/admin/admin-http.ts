@@ -68,6 +68,8 @@ const CONFIG_KEYS: Record<keyof SimConfig, 'number' | 'boolean' | 'string'> = {
   podTerminationMs: 'number',
   execSendCloseFrames: 'boolean',
   userName: 'string',
+  logLinesPerSecond: 'number',
+  crashBackoffCapSeconds: 'number',
 };
 
 function configPatch(b: Body): Partial<SimConfig> {
@@ -163,6 +165,33 @@ const ACTIONS: Record<string, Action> = {
   'restore-token': (sim) => sim.restoreToken(),
   'reset-faults': (sim) => sim.resetFaults(),
   'kill-sockets': (sim, b) => sim.killSockets({ reset: optBool(b, 'reset') ?? false }),
+  'logs/append': (sim, b) => {
+    const lines = b['lines'];
+    const list = typeof lines === 'string' ? [lines] : Array.isArray(lines) && lines.every((l) => typeof l === 'string') ? (lines as string[]) : undefined;
+    if (!list) throw badRequest('admin: "lines" must be a string or a list of strings');
+    sim.appendLog(str(b, 'namespace'), str(b, 'pod'), list, optStr(b, 'container'));
+  },
+  'logs/rate': (sim, b) => {
+    const spec: { perSec: number; namespace?: string; pod?: string; container?: string; lineLength?: number } = { perSec: num(b, 'perSec') };
+    const ns = optStr(b, 'namespace');
+    const pod = optStr(b, 'pod');
+    const container = optStr(b, 'container');
+    const len = optNum(b, 'lineLength');
+    if (ns) spec.namespace = ns;
+    if (pod) spec.pod = pod;
+    if (container) spec.container = container;
+    if (len !== undefined) spec.lineLength = len;
+    return sim.setLogRate(spec);
+  },
+  'containers/terminate': (sim, b) => {
+    const o: { container?: string; exitCode?: number } = {};
+    const c = optStr(b, 'container');
+    const code = optNum(b, 'exitCode');
+    if (c) o.container = c;
+    if (code !== undefined) o.exitCode = code;
+    sim.terminateContainer(str(b, 'namespace'), str(b, 'pod'), o);
+  },
+  'containers/restart': (sim, b) => sim.restartContainer(str(b, 'namespace'), str(b, 'pod'), optStr(b, 'container')),
 };
 
 export async function handleAdmin(sim: KubeSim, req: IncomingMessage, res: ServerResponse, action: string, q: URLSearchParams): Promise<void> {

@@ -167,11 +167,10 @@ function deleteOne(ctx: HandlerContext, rt: ResourceType, rec: StoredObject, p: 
     const terminal = phase === 'Succeeded' || phase === 'Failed';
     if (grace > 0 && scheduled && !terminal && ctx.gracefulPodDeletion()) {
       if (pod.metadata.deletionTimestamp) return { code: 200, body: rec.json, obj: rec };
-      if (p.preconditionUid && p.preconditionUid !== rec.uid) store.delete(rt, rec.namespace, rec.name, { preconditionUid: p.preconditionUid });
-      pod.metadata.deletionTimestamp = new Date(store.now() + grace * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-      pod.metadata.deletionGracePeriodSeconds = grace;
-      if (p.preconditionRv) pod.metadata.resourceVersion = p.preconditionRv;
-      const updated = store.update(rt, pod);
+      if (p.preconditionUid && p.preconditionUid !== rec.uid) {
+        throw apiError('Conflict', `Precondition failed: UID in precondition: ${p.preconditionUid}, UID in object meta: ${rec.uid}`);
+      }
+      const updated = store.markDeleting(rt, rec.namespace, rec.name, grace, p.preconditionRv);
       return { code: 200, body: updated.json, obj: updated };
     }
     const r = store.delete(rt, rec.namespace, rec.name, { preconditionRv: p.preconditionRv, preconditionUid: p.preconditionUid, propagation: p.propagation });

@@ -1,20 +1,82 @@
 /** The pod runtime: what a kubelet would provide (logs, exec, port-forward) plus the demo controller. */
+import { DemoController } from '../controller/controller.js';
 import type { SubresourceHandler, UpgradeHandler } from '../http/api-server.js';
+import { makeLogHandler } from '../logs/log-handler.js';
+import { LogStore } from '../logs/log-store.js';
 import type { PodRuntime, SeedName } from '../sim.js';
+import type { SimConfig } from '../sim-config.js';
 import type { World } from '../world.js';
+import { ContainerAdmin, type LogRateSpec } from './container-admin.js';
 
 export class SimPodRuntime implements PodRuntime {
   readonly subresources = new Map<string, SubresourceHandler>();
   readonly upgrades = new Map<string, UpgradeHandler>();
-  private controllerRunning = false;
+  private world: World | undefined;
+  logs = new LogStore();
+  controller: DemoController | undefined;
+  private unsubscribe: (() => void) | undefined;
 
-  attach(_world: World, _seed: SeedName, controller: boolean): void {
-    this.controllerRunning = controller;
+  constructor() {
+    this.subresources.set('pods/log', makeLogHandler(() => this.currentWorld().store, () => this.logs));
+  }
+
+  currentWorld(): World {
+    if (!this.world) throw new Error('kube-sim runtime not attached');
+    return this.world;
+  }
+
+  attach(world: World, _seed: SeedName, controller: boolean, config: SimConfig): void {
+    this.controller?.stop();
+    this.unsubscribe?.();
+    this.logs.stop();
+    this.logs = new LogStore();
+    this.world = world;
+    const pods = world.registry.get('', 'v1', 'pods');
+    // Logs of deleted pods end (followers see EOF) even without a controller.
+    this.unsubscribe = world.store.subscribe((ev) => {
+      if (ev.rt === pods && ev.type === 'DELETED') this.logs.dropPod(ev.obj.uid);
+    });
+    this.controller = undefined;
+    if (controller) {
+      this.controller = new DemoController(world, this.logs, {
+        get logLinesPerSec() { return config.logLinesPerSecond; },
+        get crashBackoffCapSec() { return config.crashBackoffCapSeconds; },
+        podTerminationMs: () => config.podTerminationMs,
+      });
+      this.controller.start();
+    }
+  }
+
+  private containers(): ContainerAdmin {
+    const w = this.currentWorld();
+    const pods = w.registry.get('', 'v1', 'pods');
+    if (!pods) throw new Error('pods resource missing');
+    return new ContainerAdmin(w.store, pods, this.logs);
+  }
+
+  appendLog(namespace: string, pod: string, container: string | undefined, lines: string | readonly string[]): void {
+    this.containers().appendLog(namespace, pod, container, lines);
+  }
+
+  terminateContainer(namespace: string, pod: string, container: string | undefined, exitCode: number): void {
+    this.containers().terminateContainer(namespace, pod, container, exitCode);
+  }
+
+  restartContainer(namespace: string, pod: string, container: string | undefined): void {
+    this.containers().restartContainer(namespace, pod, container);
+  }
+
+  setLogRate(spec: LogRateSpec): number {
+    return this.containers().setLogRate(spec);
   }
 
   gracefulPodDeletion(): boolean {
-    return this.controllerRunning;
+    return this.controller !== undefined;
   }
 
-  async stop(): Promise<void> {}
+  async stop(): Promise<void> {
+    this.controller?.stop();
+    this.unsubscribe?.();
+    this.logs.stop();
+  }
 }

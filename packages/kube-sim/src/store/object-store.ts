@@ -169,7 +169,7 @@ export class ObjectStore {
   }
 
   /** Creates an object. Takes ownership of `input` (it is mutated). */
-  create(rt: ResourceType, input: KubeObject, opts: { dryRun?: boolean } = {}): StoredObject {
+  create(rt: ResourceType, input: KubeObject, opts: { dryRun?: boolean; createdAt?: number } = {}): StoredObject {
     const md = (input.metadata ??= {});
     if (!rt.namespaced) delete md.namespace;
     else if (!md.namespace) md.namespace = 'default';
@@ -186,7 +186,7 @@ export class ObjectStore {
     const coll = this.collection(rt);
     if (coll.has(objectKey(ns, md.name ?? ''))) throw alreadyExists(rt.plural, md.name ?? '', rt.group);
     md.uid = randomUUID();
-    md.creationTimestamp = this.timestamp();
+    md.creationTimestamp = opts.createdAt !== undefined ? rfc3339(opts.createdAt) : this.timestamp();
     md.generation = 1;
     delete md.deletionTimestamp;
     delete md.deletionGracePeriodSeconds;
@@ -258,6 +258,20 @@ export class ObjectStore {
     if (fn(obj) === false) return rec;
     obj.metadata.resourceVersion = String(rec.rv);
     return this.update(rt, obj);
+  }
+
+  /**
+   * Starts graceful deletion: sets deletionTimestamp (now + grace) and deletionGracePeriodSeconds.
+   * Something else (the pod lifecycle) finishes the deletion. Returns the updated record.
+   */
+  markDeleting(rt: ResourceType, namespace: string, name: string, graceSeconds: number, preconditionRv?: string): StoredObject {
+    const rec = this.require(rt, namespace, name);
+    if (preconditionRv && preconditionRv !== String(rec.rv)) throw conflict(rt.plural, name, rt.group);
+    const obj = parseStored(rec);
+    if (obj.metadata.deletionTimestamp) return rec;
+    obj.metadata.deletionTimestamp = rfc3339(this.now() + graceSeconds * 1000);
+    obj.metadata.deletionGracePeriodSeconds = graceSeconds;
+    return this.commit(rt, 'MODIFIED', normalise(rt, obj), rec);
   }
 
   delete(rt: ResourceType, namespace: string, name: string, opts: DeleteOptions = {}): DeleteResult {
