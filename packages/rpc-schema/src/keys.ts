@@ -87,7 +87,9 @@ export function keyText(key: string): string | null {
 export function displayKey(key: string): string {
   try {
     const c = parseKey(key);
-    const name = [...c.key].length === 1 ? c.key.toUpperCase() : c.key.charAt(0).toUpperCase() + c.key.slice(1);
+    // A plain letter reads as typed (`f`); with modifiers it is upper-cased like a keycap (`Ctrl+Q`).
+    const single = [...c.key].length === 1;
+    const name = single ? (c.ctrl || c.alt || c.shift ? c.key.toUpperCase() : c.key) : c.key.charAt(0).toUpperCase() + c.key.slice(1);
     return `${c.ctrl ? 'Ctrl+' : ''}${c.alt ? 'Alt+' : ''}${c.shift ? 'Shift+' : ''}${name}`;
   } catch {
     return key;

@@ -37,5 +37,7 @@ describe('key strings', () => {
     expect(displayKey('ctrl+q')).toBe('Ctrl+Q');
     expect(displayKey('alt+shift+up')).toBe('Alt+Shift+Up');
     expect(displayKey('f1')).toBe('F1');
+    expect(displayKey('f')).toBe('f');
+    expect(displayKey('shift+s')).toBe('Shift+S');
   });
 });

@@ -2,7 +2,7 @@ import { displayKey, type Line } from '@kubetile/rpc-schema';
 import { LinesPane } from '../lines-pane.js';
 import type { PaneContext } from '../pane.js';
 
-const GROUP_TITLES: Record<string, string> = { global: 'Global', navigation: 'Navigation', browse: 'Browse', tui: 'TUI' };
+const GROUP_TITLES: Record<string, string> = { global: 'Global', mutate: 'Mutate', navigation: 'Navigation', browse: 'Browse', tui: 'TUI' };
 
 /** The live key bindings, by group, like KubeTile's help pane; follows config reloads. */
 export class HelpPane extends LinesPane {
@@ -22,30 +22,40 @@ export class HelpPane extends LinesPane {
   protected lines(): Line[] {
     const out: Line[] = [];
     for (const g of this.ctx.services.bindings().groups) {
+      const entries = this.groupEntries(g.bindings);
+      if (entries.length === 0) continue;
       if (out.length) out.push({ text: '' });
       out.push({ text: GROUP_TITLES[g.group] ?? g.group, style: 'header' });
-      const seen = new Set<string>();
-      const tabs = g.bindings.filter((b) => /^goto_tab_\d$/.test(b.name));
-      for (const b of g.bindings) {
-        if (b.keys.length === 0 || seen.has(b.description)) continue;
-        if (/^goto_tab_\d$/.test(b.name)) {
-          // Compacted like KubeTile: Alt+1..9.
-          if (b.name !== 'goto_tab_1') continue;
-          const first = tabs[0]?.keys[0];
-          const last = tabs[tabs.length - 1]?.keys[0];
-          if (first && last) out.push(row(`${displayKey(first)}..${displayKey(last).split('+').pop()}`, 'Go to tab N'));
-          continue;
-        }
-        const dupes = g.bindings.filter((x) => x.description === b.description && x.keys.length > 0);
-        seen.add(b.description);
-        out.push(row(dupes.flatMap((x) => x.keys).map(displayKey).join(' / '), b.description));
+      const width = Math.min(18, Math.max(...entries.map(([k]) => k.length)));
+      for (const [keys, description] of entries) out.push(row(keys, description, width));
+    }
+    return out;
+  }
+
+  /** `[keys, description]` rows of a group: same-description bindings merged, Alt+1..9 compacted. */
+  private groupEntries(bindings: Array<{ name: string; keys: string[]; description: string }>): Array<[string, string]> {
+    const out: Array<[string, string]> = [];
+    const seen = new Set<string>();
+    const tabs = bindings.filter((b) => /^goto_tab_\d$/.test(b.name));
+    for (const b of bindings) {
+      if (b.keys.length === 0 || seen.has(b.description)) continue;
+      if (/^goto_tab_\d$/.test(b.name)) {
+        // Compacted like KubeTile: Alt+1..9.
+        if (b.name !== 'goto_tab_1') continue;
+        const first = tabs[0]?.keys[0];
+        const last = tabs[tabs.length - 1]?.keys[0];
+        if (first && last) out.push([`${displayKey(first)}..${displayKey(last).split('+').pop()}`, 'Go to tab N']);
+        continue;
       }
+      const dupes = bindings.filter((x) => x.description === b.description && x.keys.length > 0);
+      seen.add(b.description);
+      out.push([dupes.flatMap((x) => x.keys).map(displayKey).join(' / '), b.description]);
     }
     return out;
   }
 }
 
-function row(keys: string, description: string): Line {
-  const k = keys.padEnd(24);
-  return { text: `  ${k}${description}`, spans: [{ text: `  ${k}`, style: 'accent' }, { text: description }] };
+function row(keys: string, description: string, width: number): Line {
+  const k = `  ${keys.padEnd(width)}  `;
+  return { text: `${k}${description}`, spans: [{ text: k, style: 'accent' }, { text: description }] };
 }

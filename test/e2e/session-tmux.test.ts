@@ -1,0 +1,77 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeTestEnv, startDaemon, type DaemonProcess, type TestEnv } from '../helpers/daemon-process.js';
+import { RawClient } from '../helpers/rpc-client.js';
+import { TmuxTerminal, tmuxMissing } from '../helpers/tmux.js';
+
+let env: TestEnv;
+let daemon: DaemonProcess | null = null;
+let term: TmuxTerminal | null = null;
+
+beforeEach(() => {
+  env = makeTestEnv();
+});
+afterEach(async () => {
+  term?.kill();
+  term = null;
+  await daemon?.stop();
+  daemon = null;
+  env.cleanup();
+});
+
+/** Count of pane title rows: each pane's top border carries its title. */
+const count = (screen: string, word: string): number => screen.split(word).length - 1;
+
+describe.skipIf(tmuxMissing)('kubetile in a real terminal (tmux)', () => {
+  it('splits with alt+v, detaches with ctrl+q, and finds the layout again on re-attach', async () => {
+    daemon = await startDaemon(env);
+    term = TmuxTerminal.start(env);
+    const first = await term.waitScreen('kubetile drawn', (s) => s.includes('Empty pane') && s.includes('NORMAL'));
+    expect(count(first, 'Empty pane — press')).toBe(1);
+    term.keys('M-v');
+    const split = await term.waitScreen('two panes side by side', (s) => count(s, 'Empty pane — press') === 2);
+    // side by side: both texts sit on the same row
+    expect(split.split('\n').some((row) => count(row, 'Empty pane') === 2)).toBe(true);
+    term.keys('F1');
+    await term.waitScreen('help pane', (s) => s.includes('Help') && s.includes('Navigation'));
+    term.keys('C-q');
+    await term.waitScreen('client exited', (s) => s.includes('[kubetile exited 0]'));
+    // The daemon kept the layout: three panes in the session.
+    const script = await RawClient.connect(env.socket);
+    const panes = await script.request<{ panes: Array<{ key: string }> }>('pane/list');
+    expect(panes.panes.map((p) => p.key).sort()).toEqual(['empty', 'empty', 'help']);
+    script.close();
+    term.run([]);
+    const again = await term.waitScreen('re-attached with the same layout', (s) => count(s, 'Empty pane') === 2 && s.includes('Navigation'));
+    expect(again).toContain('Help');
+  });
+
+  it('a keystroke in one terminal shows up in another attached to the same session', async () => {
+    daemon = await startDaemon(env);
+    term = TmuxTerminal.start(env);
+    const other = TmuxTerminal.start(env, [], { cols: 100, rows: 30 });
+    try {
+      await term.waitScreen('A drawn', (s) => s.includes('Empty pane'));
+      await other.waitScreen('B drawn', (s) => s.includes('Empty pane'));
+      term.keys('M-h');
+      await other.waitScreen('split seen in B', (s) => count(s, 'Empty pane — press') === 2);
+      // ... while B keeps its own mode: A enters filter mode, B stays NORMAL
+      term.keys('/');
+      await term.waitScreen('A in filter mode', (s) => s.includes('FILTER'));
+      expect(other.screen()).toContain('NORMAL');
+    } finally {
+      other.kill();
+    }
+  });
+
+  it('kubetile kill-server ends the attached client like tmux does', async () => {
+    daemon = await startDaemon(env);
+    term = TmuxTerminal.start(env);
+    await term.waitScreen('drawn', (s) => s.includes('Empty pane'));
+    const { execFileSync } = await import('node:child_process');
+    const { CLIENT_MAIN } = await import('../helpers/daemon-process.js');
+    const out = execFileSync(process.execPath, [CLIENT_MAIN, 'kill-server', '--socket', env.socket], { env: env.env, encoding: 'utf8' });
+    expect(out).toMatch(/daemon stopped/);
+    await term.waitScreen('client told and gone', (s) => s.includes('server exited') && s.includes('[kubetile exited 0]'));
+    expect(await daemon.exited).toBe(0);
+  });
+});
