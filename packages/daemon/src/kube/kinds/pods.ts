@@ -1,0 +1,46 @@
+import { ageCol, col, nameCol, namespaceCol, orNone, ratioCol, statusCol } from './common.js';
+import { at, objs, str } from './json.js';
+import { podReady, podRestarts, podStatus } from './pod-status.js';
+import type { KindDef } from './types.js';
+
+function podIP(o: unknown): string {
+  const first = objs(at(o, 'status', 'podIPs'))[0];
+  return orNone(str(first?.['ip']) || str(at(o, 'status', 'podIP')));
+}
+
+function readinessGates(o: unknown): string {
+  const gates = objs(at(o, 'spec', 'readinessGates'));
+  if (gates.length === 0) return '<none>';
+  const conds = objs(at(o, 'status', 'conditions'));
+  let ok = 0;
+  for (const g of gates) {
+    const c = conds.find((x) => str(x['type']) === str(g['conditionType']));
+    if (c && str(c['status']) === 'True') ok++;
+  }
+  return `${ok}/${gates.length}`;
+}
+
+export const podsKind: KindDef = {
+  id: 'pods',
+  kind: 'Pod',
+  group: '',
+  version: 'v1',
+  namespaced: true,
+  shortNames: ['po'],
+  alias: 'POD',
+  display: 'Pods',
+  columns: [
+    nameCol,
+    namespaceCol,
+    ratioCol('ready', 'READY', (o) => podReady(o)),
+    statusCol('status', 'STATUS', (o) => podStatus(o)),
+    col('restarts', 'RESTARTS', 'number', (o, now) => podRestarts(o, now), undefined, 'right'),
+    ageCol,
+    col('ip', 'IP', 'text', podIP),
+    col('node', 'NODE', 'text', (o) => orNone(str(at(o, 'spec', 'nodeName')))),
+    col('nominated-node', 'NOMINATED NODE', 'text', (o) => orNone(str(at(o, 'status', 'nominatedNodeName')))),
+    col('readiness-gates', 'READINESS GATES', 'ratio', readinessGates),
+    col('uid', 'UID', 'text', (o) => str(at(o, 'metadata', 'uid'))),
+  ],
+  defaultColumns: ['name', 'ready', 'status', 'restarts', 'age', 'node'],
+};
