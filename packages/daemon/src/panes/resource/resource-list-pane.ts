@@ -1,0 +1,338 @@
+import type { Column, PaneCommand, Row, Style, TableView, Viewport, PaneView } from '@kubetile/rpc-schema';
+import { BasePane } from '../base-pane.js';
+import type { PaneContext, ResourceTarget } from '../pane.js';
+import type { InformerHandle } from '../../kube/informer-pool.js';
+import type { StoreEntry } from '../../kube/object-store.js';
+import type { ColumnDef, KindDef } from '../../kube/kinds/types.js';
+import { compareCells, refOf, resolveKind, visibleColumns } from './kind-resolution.js';
+
+/** Cells of one entry at one revision, for filtering and sorting big lists without recomputing. */
+interface CellCache {
+  rev: number;
+  columnsKey: string;
+  cells: string[];
+  search: string;
+}
+
+/**
+ * A live table of one kind (KubeTile's 14 plus discovered ones) from a shared informer: cells keyed
+ * by column id, kubectl-like status, stable namespace/name order until sorted, selection kept by
+ * UID across updates, filter, typed sort, all-namespaces; the view holds only the visible rows.
+ */
+export class ResourceListPane extends BasePane {
+  readonly kindDef: KindDef;
+  private handle: InformerHandle | null = null;
+  private unsubscribe: (() => void) | null = null;
+  private allNs: boolean;
+  private filter = '';
+  private sortCol: string | null = null;
+  private desc = false;
+  private selectedUid: string | null = null;
+  private selectedIndex = 0;
+  private top = 0;
+  private lastRows = 20;
+  private problems: string[] = [];
+  private readonly cellCache = new WeakMap<StoreEntry, CellCache>();
+  private orderedCache: { key: string; rows: StoreEntry[] } | null = null;
+
+  constructor(private readonly ctx: PaneContext) {
+    super('resource-list', ctx);
+    this.kindDef = resolveKind(ctx.args);
+    this.allNs = this.kindDef.namespaced && (ctx.args.allNamespaces === true || ctx.scope().namespace === '*');
+    this.subscribe();
+  }
+
+  title(): string {
+    if (!this.kindDef.namespaced) return this.kindDef.display;
+    return `${this.kindDef.display} (${this.allNs ? 'All Namespaces' : this.ctx.scope().namespace})`;
+  }
+
+  alias(): string {
+    return this.kindDef.alias;
+  }
+
+  private subscribe(): void {
+    this.unsubscribe?.();
+    this.handle?.release();
+    this.handle = null;
+    this.unsubscribe = null;
+    this.orderedCache = null;
+    const { context, namespace } = this.ctx.scope();
+    const kube = this.ctx.services.kube;
+    if (!kube.available || context === null) return;
+    try {
+      this.handle = kube.pool.acquire(context, refOf(this.kindDef), this.allNs || namespace === '*' ? null : namespace);
+    } catch (err) {
+      this.ctx.logger.warn({ err: String(err) }, 'cannot watch');
+      return;
+    }
+    this.unsubscribe = this.handle.reflector.changed.subscribe(() => this.changed.emit());
+  }
+
+  onScopeChange(): void {
+    // Choosing "All Namespaces" in the tab's selector shows every namespace; a namespace shows one.
+    this.allNs = this.kindDef.namespaced && this.ctx.scope().namespace === '*';
+    this.selectedUid = null;
+    this.selectedIndex = 0;
+    this.top = 0;
+    this.subscribe();
+    this.changed.emit();
+  }
+
+  toggleAllNamespaces(): void {
+    if (!this.kindDef.namespaced) {
+      this.ctx.requests.toast('info', `${this.kindDef.display} are not namespaced`);
+      return;
+    }
+    this.allNs = !this.allNs;
+    this.subscribe();
+    this.changed.emit();
+  }
+
+  private columns(): ColumnDef[] {
+    const configured = this.ctx.services.config().views[this.kindDef.id]?.columns;
+    const r = visibleColumns(this.kindDef, configured, this.allNs);
+    if (r.problems.join() !== this.problems.join()) {
+      this.problems = r.problems;
+      for (const p of r.problems) this.ctx.logger.warn({ kind: this.kindDef.id }, p);
+    }
+    return r.columns;
+  }
+
+  cycleSort(): void {
+    const cols = this.columns();
+    const i = this.sortCol === null ? -1 : cols.findIndex((c) => c.id === this.sortCol);
+    const next = cols[i + 1];
+    this.sortCol = next ? next.id : null;
+    this.desc = false;
+    this.changed.emit();
+  }
+
+  private cells(e: StoreEntry, cols: ColumnDef[], columnsKey: string, now: number): CellCache {
+    const c = this.cellCache.get(e);
+    if (c && c.rev === e.rev && c.columnsKey === columnsKey) return c;
+    const cells = cols.map((col) => safeCell(col, e, now));
+    const fresh = { rev: e.rev, columnsKey, cells, search: cells.filter((_, i) => cols[i]!.sort !== 'age').join('\u0000').toLowerCase() };
+    this.cellCache.set(e, fresh);
+    return fresh;
+  }
+
+  private ordered(cols: ColumnDef[], now: number): StoreEntry[] {
+    const r = this.handle?.reflector;
+    if (!r) return [];
+    const columnsKey = cols.map((c) => c.id).join(',');
+    const key = `${r.version}|${this.filter}|${this.sortCol}|${this.desc}|${columnsKey}`;
+    if (this.orderedCache?.key === key) return this.orderedCache.rows;
+    let rows: StoreEntry[] = r.store.sorted;
+    if (this.filter) {
+      const q = this.filter.toLowerCase();
+      rows = rows.filter((e) => this.cells(e, cols, columnsKey, now).search.includes(q));
+    }
+    const si = this.sortCol === null ? -1 : cols.findIndex((c) => c.id === this.sortCol);
+    if (si >= 0) {
+      const col = cols[si]!;
+      const dir = this.desc ? -1 : 1;
+      if (col.sort === 'age') {
+        // Older objects have larger ages; compare timestamps rather than rendered text.
+        const t = (e: StoreEntry): number => Date.parse(e.obj.metadata.creationTimestamp ?? '') || 0;
+        rows = [...rows].sort((a, b) => dir * (t(b) - t(a)) || (a.key < b.key ? -1 : 1));
+      } else {
+        rows = [...rows].sort(
+          (a, b) => dir * compareCells(col.sort, this.cells(a, cols, columnsKey, now).cells[si]!, this.cells(b, cols, columnsKey, now).cells[si]!) || (a.key < b.key ? -1 : 1),
+        );
+      }
+    } else if (this.desc) {
+      rows = [...rows].reverse();
+    }
+    this.orderedCache = { key, rows };
+    return rows;
+  }
+
+  /** Index of the selected row in `rows`, following the UID when it is still there. */
+  private selection(rows: StoreEntry[]): number {
+    if (rows.length === 0) return -1;
+    if (this.selectedUid !== null) {
+      const at = rows[this.selectedIndex];
+      if (at && at.obj.metadata.uid === this.selectedUid) return this.selectedIndex;
+      const found = rows.findIndex((e) => e.obj.metadata.uid === this.selectedUid);
+      if (found >= 0) {
+        this.selectedIndex = found;
+        return found;
+      }
+    }
+    this.selectedIndex = Math.min(Math.max(0, this.selectedIndex), rows.length - 1);
+    this.selectedUid = rows[this.selectedIndex]!.obj.metadata.uid;
+    return this.selectedIndex;
+  }
+
+  private move(rows: StoreEntry[], to: number): void {
+    if (rows.length === 0) return;
+    this.selectedIndex = Math.max(0, Math.min(rows.length - 1, to));
+    this.selectedUid = rows[this.selectedIndex]!.obj.metadata.uid;
+  }
+
+  handleCommand(cmd: PaneCommand): void {
+    const now = Date.now();
+    const cols = this.columns();
+    const rows = this.ordered(cols, now);
+    const cur = this.selection(rows);
+    const page = Math.max(1, this.lastRows - 1);
+    switch (cmd.type) {
+      case 'select_next':
+      case 'scroll_down':
+        // Wrap around at the ends, as KubeTile's lists do.
+        this.move(rows, cur + 1 >= rows.length ? 0 : cur + 1);
+        break;
+      case 'select_prev':
+      case 'scroll_up':
+        this.move(rows, cur - 1 < 0 ? rows.length - 1 : cur - 1);
+        break;
+      case 'page_down':
+        this.move(rows, cur + page);
+        break;
+      case 'page_up':
+        this.move(rows, cur - page);
+        break;
+      case 'go_to_top':
+        this.move(rows, 0);
+        break;
+      case 'go_to_bottom':
+        this.move(rows, rows.length - 1);
+        break;
+      case 'filter':
+        this.filter = cmd.query;
+        this.selectedIndex = 0;
+        this.selectedUid = null;
+        break;
+      case 'clear_filter':
+        this.filter = '';
+        break;
+      case 'sort_by_column': {
+        const col = cols[cmd.column];
+        if (!col) return;
+        this.sortCol = col.id;
+        this.desc = false;
+        break;
+      }
+      case 'toggle_sort_order':
+        this.desc = !this.desc;
+        break;
+      case 'select': {
+        const t = this.selectedResource();
+        if (t) this.ctx.requests.open({ key: 'resource-detail', args: { ...t } }, { direction: 'horizontal', ratio: 0.5 });
+        return;
+      }
+      default:
+        return;
+    }
+    this.changed.emit();
+  }
+
+  selectedResource(): ResourceTarget | null {
+    const rows = this.ordered(this.columns(), Date.now());
+    const i = this.selection(rows);
+    const e = rows[i];
+    const context = this.ctx.scope().context;
+    if (!e || context === null) return null;
+    return {
+      kindId: this.kindDef.id,
+      kind: this.kindDef.kind,
+      group: this.kindDef.group,
+      version: this.kindDef.version,
+      plural: this.kindDef.id,
+      namespaced: this.kindDef.namespaced,
+      name: e.obj.metadata.name,
+      namespace: e.obj.metadata.namespace ?? null,
+      context,
+    };
+  }
+
+  view(viewport: Viewport): PaneView {
+    const kube = this.ctx.services.kube;
+    const scope = this.ctx.scope();
+    if (!kube.available || scope.context === null) {
+      return { type: 'message', title: this.title(), level: 'error', text: `No cluster connection: ${kube.problem ?? 'no context'}` };
+    }
+    const r = this.handle?.reflector;
+    const now = Date.now();
+    const cols = this.columns();
+    const rows = this.ordered(cols, now);
+    const sel = this.selection(rows);
+    const footerParts: string[] = [];
+    if (this.filter) footerParts.push(`/${this.filter}`);
+    if (r && r.state !== 'synced' && r.error) footerParts.push(`${r.state}: ${r.error}`);
+    const footer = footerParts.join(' | ');
+    const bodyRows = Math.max(1, viewport.rows - 1 - (footer ? 1 : 0));
+    this.lastRows = bodyRows;
+    if (sel >= 0) {
+      if (sel < this.top) this.top = sel;
+      if (sel >= this.top + bodyRows) this.top = sel - bodyRows + 1;
+    }
+    this.top = Math.max(0, Math.min(this.top, Math.max(0, rows.length - bodyRows)));
+    const columnsKey = cols.map((c) => c.id).join(',');
+    const visible: Row[] = rows.slice(this.top, this.top + bodyRows).map((e) => {
+      const cells: Record<string, string> = {};
+      const styles: Record<string, Style> = {};
+      const cached = this.cells(e, cols, columnsKey, now);
+      cols.forEach((c, i) => {
+        cells[c.id] = c.sort === 'age' ? safeCell(c, e, now) : cached.cells[i]!;
+        const st = safeStyle(c, e, now);
+        if (st) styles[c.id] = st;
+      });
+      return { id: e.obj.metadata.uid, cells, ...(Object.keys(styles).length ? { styles } : {}) };
+    });
+    const columns: Column[] = cols.map((c) => ({ id: c.id, title: c.title, ...(c.align ? { align: c.align } : {}) }));
+    const total = r?.store.size ?? 0;
+    let empty: string | undefined;
+    if (rows.length === 0) {
+      empty = !r || (r.state === 'connecting' && total === 0)
+        ? 'Loading...'
+        : r.state === 'error' && total === 0
+          ? `Error: ${r.error}`
+          : r.state === 'reconnecting' && total === 0
+            ? `Reconnecting: ${r.error ?? ''}`
+            : this.filter
+              ? 'No matches'
+              : 'No resources found';
+    }
+    const view: TableView = {
+      type: 'table',
+      title: this.title(),
+      badge: this.filter ? `${rows.length}/${total}` : `${total}`,
+      columns,
+      rows: visible,
+      offset: this.top,
+      total: rows.length,
+      unfiltered: total,
+      selected: sel >= 0 ? sel : null,
+      ...(this.sortCol ? { sort: { column: this.sortCol, order: this.desc ? ('desc' as const) : ('asc' as const) } } : {}),
+      ...(this.filter ? { filter: this.filter } : {}),
+      ...(empty ? { empty } : {}),
+      ...(footer ? { footer } : {}),
+    };
+    return view;
+  }
+
+  override dispose(): void {
+    this.unsubscribe?.();
+    this.handle?.release();
+    this.handle = null;
+    super.dispose();
+  }
+}
+
+function safeCell(col: ColumnDef, e: StoreEntry, now: number): string {
+  try {
+    return col.cell(e.obj, now);
+  } catch {
+    return '?';
+  }
+}
+
+function safeStyle(col: ColumnDef, e: StoreEntry, now: number): Style | undefined {
+  try {
+    return col.style?.(e.obj, now);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,157 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { startKubeSim, type KubeSim } from '@kubetile/kube-sim';
+import type { TableView } from '@kubetile/rpc-schema';
+import { makeTestEnv, startDaemon, waitFor, type DaemonProcess, type TestEnv } from '../helpers/daemon-process.js';
+import { RawClient } from '../helpers/rpc-client.js';
+
+let env: TestEnv;
+let sim: KubeSim;
+let daemon: DaemonProcess;
+let script: RawClient;
+
+const pod = (name: string, ns = 'default', phase = 'Running') => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name, namespace: ns, labels: { app: name.split('-')[0]! } },
+  spec: { containers: [{ name: 'main', image: 'nginx:1.27' }], nodeName: 'node-1' },
+  status: {
+    phase,
+    containerStatuses: [{ name: 'main', ready: phase === 'Running', restartCount: 0, image: 'nginx:1.27', imageID: '', state: { running: { startedAt: new Date().toISOString() } } }],
+  },
+});
+
+async function snapshot(paneId: number, rows = 40): Promise<TableView> {
+  const r = await script.request<{ view: TableView }>('pane/snapshot', { paneId, rows, cols: 160 });
+  return r.view;
+}
+const names = (v: TableView): string[] => v.rows.map((r) => r.cells.name!);
+
+async function waitNames(paneId: number, want: string[], label: string): Promise<TableView> {
+  let last: TableView | undefined;
+  try {
+    return await waitFor(label, async () => {
+      last = await snapshot(paneId);
+      return last.type === 'table' && JSON.stringify(names(last)) === JSON.stringify(want) ? last : null;
+    });
+  } catch (err) {
+    throw new Error(`${(err as Error).message}; last rows: ${last ? JSON.stringify(names(last)) : 'none'} ${last?.empty ?? ''}`);
+  }
+}
+
+beforeAll(async () => {
+  env = makeTestEnv();
+  const kubeconfig = join(env.dir, 'sim-kubeconfig');
+  sim = await startKubeSim({ port: 0, seed: 'empty', kubeconfigOut: kubeconfig, stateDir: join(env.dir, 'sim') });
+  env.env.KUBECONFIG = kubeconfig;
+  daemon = await startDaemon(env);
+  script = await RawClient.connect(env.socket);
+});
+afterAll(async () => {
+  script?.close();
+  await daemon?.stop();
+  await sim?.stop();
+  env?.cleanup();
+});
+
+describe('resource-list panes against kube-sim', () => {
+  it('shows pods as they are created and removes them when deleted', async () => {
+    const { paneId } = await script.request<{ paneId: number }>('pane/open', { view: { key: 'resource-list', args: { kind: 'pods' } }, newTab: true });
+    const empty = await waitFor('synced', async () => {
+      const v = await snapshot(paneId);
+      return v.empty === 'No resources found' ? v : null;
+    });
+    expect(empty.title).toBe('Pods (default)');
+    sim.createObject(pod('web-1'));
+    sim.createObject(pod('api-1'));
+    sim.createObject(pod('other-1', 'kube-system'));
+    const v = await waitNames(paneId, ['api-1', 'web-1'], 'two pods listed in namespace/name order');
+    expect(v.columns.map((c) => c.id)).toEqual(expect.arrayContaining(['name', 'ready', 'status', 'restarts', 'age']));
+    expect(v.rows[1]!.cells.status).toBe('Running');
+    expect(v.rows[1]!.styles?.status).toBe('ok');
+    expect(v.badge).toBe('2');
+    sim.deleteObject('v1', 'Pod', 'api-1', 'default');
+    await waitNames(paneId, ['web-1'], 'deleted pod gone');
+    sim.deleteObject('v1', 'Pod', 'web-1', 'default');
+    sim.deleteObject('v1', 'Pod', 'other-1', 'kube-system');
+    await waitNames(paneId, [], 'all gone');
+  });
+
+  it('keeps the selection on the same pod by UID across updates, filters and sorts', async () => {
+    const { paneId } = await script.request<{ paneId: number }>('pane/open', { view: { key: 'resource-list', args: { kind: 'pods' } }, newTab: true });
+    for (const n of ['b-1', 'c-1', 'd-1']) sim.createObject(pod(n));
+    await waitNames(paneId, ['b-1', 'c-1', 'd-1'], 'three pods');
+    await script.request('pane/command', { paneId, command: { type: 'select_next' } });
+    expect((await snapshot(paneId)).selected).toBe(1); // c-1
+    sim.createObject(pod('a-1')); // sorts before the selection
+    const v = await waitNames(paneId, ['a-1', 'b-1', 'c-1', 'd-1'], 'a-1 inserted above');
+    expect(v.rows[v.selected!]!.cells.name).toBe('c-1');
+    await script.request('pane/command', { paneId, command: { type: 'filter', query: 'd-' } });
+    const f = await snapshot(paneId);
+    expect(names(f)).toEqual(['d-1']);
+    expect(f.badge).toBe('1/4');
+    await script.request('pane/command', { paneId, command: { type: 'filter', query: 'zzz' } });
+    expect((await snapshot(paneId)).empty).toBe('No matches');
+    await script.request('pane/command', { paneId, command: { type: 'clear_filter' } });
+    await script.request('pane/command', { paneId, command: { type: 'sort_by_column', column: 0 } });
+    await script.request('pane/command', { paneId, command: { type: 'toggle_sort_order' } });
+    const sorted = await snapshot(paneId);
+    expect(names(sorted)).toEqual(['d-1', 'c-1', 'b-1', 'a-1']);
+    expect(sorted.sort).toEqual({ column: 'name', order: 'desc' });
+    for (const n of ['a-1', 'b-1', 'c-1', 'd-1']) sim.deleteObject('v1', 'Pod', n, 'default');
+    await waitNames(paneId, [], 'cleaned');
+  });
+
+  it('two panes on the same kind share one informer', async () => {
+    const before = (await script.request<{ watches: number }>('daemon/status')).watches;
+    const a = await script.request<{ paneId: number }>('pane/open', { view: { key: 'resource-list', args: { kind: 'services' } }, newTab: true });
+    const b = await script.request<{ paneId: number }>('pane/open', { view: { key: 'resource-list', args: { kind: 'svc' } } });
+    const loaded = async (id: number) => {
+      const v = await snapshot(id);
+      return v.type === 'table' && v.empty !== 'Loading...';
+    };
+    await waitFor('both loaded', async () => (await loaded(a.paneId)) && (await loaded(b.paneId)));
+    expect(names(await snapshot(a.paneId))).toEqual(names(await snapshot(b.paneId)));
+    expect((await script.request<{ watches: number }>('daemon/status')).watches).toBe(before + 1);
+    await script.request('pane/close', { paneId: a.paneId });
+    expect((await script.request<{ watches: number }>('daemon/status')).watches).toBe(before + 1);
+    await script.request('pane/close', { paneId: b.paneId });
+    expect((await script.request<{ watches: number }>('daemon/status')).watches).toBe(before);
+  });
+
+  it('converges to the sim after a restart mid-watch, with nothing lost or duplicated', async () => {
+    const { paneId } = await script.request<{ paneId: number }>('pane/open', { view: { key: 'resource-list', args: { kind: 'pods' } }, newTab: true });
+    for (const n of ['r-1', 'r-2', 'r-3']) sim.createObject(pod(n));
+    await waitNames(paneId, ['r-1', 'r-2', 'r-3'], 'before restart');
+    const restarting = sim.restart({ keepState: true, downMs: 500 });
+    sim.deleteObject('v1', 'Pod', 'r-2', 'default');
+    sim.createObject(pod('r-4'));
+    await restarting;
+    sim.createObject(pod('r-5'));
+    const truth = sim.listObjects('v1', 'Pod', 'default').map((o) => o.metadata.name).sort();
+    expect(truth).toEqual(['r-1', 'r-3', 'r-4', 'r-5']);
+    await waitNames(paneId, truth, 'converged after restart');
+    for (const n of truth) sim.deleteObject('v1', 'Pod', n, 'default');
+    await waitNames(paneId, [], 'cleaned');
+  });
+
+  it('relists when compaction makes its resourceVersion too old (410)', async () => {
+    const { paneId } = await script.request<{ paneId: number }>('pane/open', { view: { key: 'resource-list', args: { kind: 'configmaps' } }, newTab: true });
+    await waitFor('synced', async () => (await snapshot(paneId)).empty === 'No resources found');
+    const listsBefore = sim.journalEntries({ path: '/api/v1/namespaces/default/configmaps', method: 'GET' }).filter((e) => !/watch=/.test(JSON.stringify(e))).length;
+    sim.stallWatches(60_000);
+    for (let i = 0; i < 5; i++) sim.createObject({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${i}`, namespace: 'default' }, data: { a: 'b' } });
+    sim.compact();
+    sim.killWatches();
+    sim.unstallWatches();
+    await waitNames(paneId, ['cm-0', 'cm-1', 'cm-2', 'cm-3', 'cm-4'], 'relisted after 410');
+    const listsAfter = sim.journalEntries({ path: '/api/v1/namespaces/default/configmaps', method: 'GET' }).filter((e) => !/watch=/.test(JSON.stringify(e))).length;
+    expect(listsAfter).toBeGreaterThan(listsBefore);
+  });
+
+  it('an unknown kind gives a clear error pane, and the rest keeps working', async () => {
+    const { paneId } = await script.request<{ paneId: number }>('pane/open', { view: { key: 'resource-list', args: { kind: 'flurbs' } }, newTab: true });
+    const v = await script.request<{ view: { type: string; text: string } }>('pane/snapshot', { paneId });
+    expect(v.view).toMatchObject({ type: 'message', text: expect.stringMatching(/unknown kind 'flurbs'/) });
+  });
+});
