@@ -1,0 +1,83 @@
+/**
+ * kubetile plugin ABI v1, host side: the import module, the host functions and the permission
+ * that grants each, the exports a plugin has, and the limits the host enforces.
+ * (The guest side lives in packages/sdk; its abi.mjs states the same table.)
+ */
+
+/** Import module of the kubetile host functions. */
+export const HOST_MODULE = 'kubetile';
+
+/** Import module of the Extism kernel functions. */
+export const EXTISM_ENV_MODULE = 'extism:host/env';
+
+export const PERMISSIONS = ['clipboard:write', 'k8s:get:secrets', 'k8s:list:pods'] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+/** Host function → the permission that grants it (null: always granted). */
+export const HOST_FUNCTIONS = {
+  host_send_render: null,
+  list_pods: 'k8s:list:pods',
+  get_secret: 'k8s:get:secrets',
+  clipboard_write: 'clipboard:write',
+} as const satisfies Record<string, Permission | null>;
+export type HostFunctionName = keyof typeof HOST_FUNCTIONS;
+
+export function isPermission(p: string): p is Permission {
+  return (PERMISSIONS as readonly string[]).includes(p);
+}
+
+export function isHostFunctionName(name: string): name is HostFunctionName {
+  return Object.hasOwn(HOST_FUNCTIONS, name);
+}
+
+/** The host functions a set of permissions grants, `host_send_render` always included. */
+export function grantedHostFunctions(permissions: readonly string[]): HostFunctionName[] {
+  return (Object.keys(HOST_FUNCTIONS) as HostFunctionName[]).filter((f) => {
+    const p = HOST_FUNCTIONS[f];
+    return p === null || permissions.includes(p);
+  });
+}
+
+/**
+ * Extism kernel functions a plugin may import. The rest of what the kernel offers (HTTP) needs a
+ * capability kubetile does not grant, so importing it is refused at load.
+ */
+export const EXTISM_ENV_FUNCTIONS: ReadonlySet<string> = new Set([
+  'alloc', 'free', 'length', 'length_unsafe',
+  'load_u8', 'load_u64', 'store_u8', 'store_u64',
+  'input_offset', 'input_length', 'input_load_u8', 'input_load_u64',
+  'output_set', 'error_set', 'error_get',
+  'config_get', 'var_get', 'var_set',
+  'log_warn', 'log_info', 'log_debug', 'log_error', 'log_trace', 'get_log_level',
+]);
+
+export const REQUIRED_EXPORTS = ['plugin_on_command'] as const;
+export const OPTIONAL_EXPORTS = [
+  'plugin_init', 'plugin_on_open', 'plugin_on_close', 'plugin_on_tick', 'plugin_snapshot', 'plugin_restore',
+] as const;
+export type PluginExport = (typeof REQUIRED_EXPORTS)[number] | (typeof OPTIONAL_EXPORTS)[number];
+
+/** Largest guest memory a plugin may declare: 512 pages of 64 KiB = 32 MiB. */
+export const MAX_MEMORY_PAGES = 512;
+export const WASM_PAGE_BYTES = 65536;
+
+/** Extism kernel memory (input/output/host blocks) per instance: 256 pages = 16 MiB. */
+export const MAX_KERNEL_PAGES = 256;
+export const MAX_VAR_BYTES = 1 << 20;
+
+/** A render is cut to this many lines / bytes, with a marker line saying so. */
+export const RENDER_MAX_LINES = 2000;
+export const RENDER_MAX_BYTES = 256 * 1024;
+/** A render bigger than this is not read at all: the call counts as a crash. */
+export const RENDER_HARD_MAX_BYTES = 1024 * 1024;
+/** Host-function requests and snapshots bigger than this are refused. */
+export const REQUEST_MAX_BYTES = 64 * 1024;
+export const SNAPSHOT_MAX_BYTES = 1024 * 1024;
+
+export const DEFAULT_TIMEOUT_MS = 1000;
+/** Creating a worker plugin (spawn + instantiate) may take this long before it counts as failed. */
+export const START_TIMEOUT_MS = 10_000;
+
+export function mib(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(bytes % (1024 * 1024) === 0 ? 0 : 1)} MiB`;
+}

@@ -1,0 +1,187 @@
+import type { CurrentPlugin } from '@extism/extism';
+import { z } from 'zod';
+import type { KubeScope } from '../kube/types.js';
+import { errorMessage } from '../util/errors.js';
+import { grantedHostFunctions, HOST_MODULE, RENDER_HARD_MAX_BYTES, REQUEST_MAX_BYTES, mib, type HostFunctionName } from './abi.js';
+import type { PluginKubeAccess, PluginKubeScope } from './kube-access.js';
+import { boundLines, RenderPayloadSchema } from './render-payload.js';
+
+/** What the host functions of one instance may touch: its pane, and the call in progress. */
+export interface HostBridge {
+  readonly paneId: number;
+  /** The pane's tab scope, read at call time (the tab's namespace may change). */
+  scope(): KubeScope;
+  render(lines: string[]): void;
+  clipboard(text: string): void;
+  readonly kube: PluginKubeAccess;
+  /** Milliseconds left before async host work must answer (the call's deadline minus a margin). */
+  timeLeft(): number;
+  /** Aborted when the call in progress ends. */
+  signal(): AbortSignal;
+  /** The plugin broke a limit in this call: the call ends as a crash. */
+  violation(reason: string): void;
+}
+
+type Envelope = { ok: true; value: unknown } | { ok: false; error: string };
+type HostFn = (cp: CurrentPlugin, offset: bigint) => bigint | Promise<bigint>;
+
+class HostError extends Error {}
+
+const decoder = new TextDecoder();
+
+const NamespaceField = z.string().max(253).optional();
+const Requests = {
+  host_send_render: RenderPayloadSchema,
+  list_pods: z.object({ namespace: NamespaceField }),
+  get_secret: z.object({ namespace: NamespaceField, name: z.string().min(1).max(253).optional() }),
+  clipboard_write: z.object({ text: z.string() }),
+} satisfies Record<HostFunctionName, z.ZodType>;
+
+/** Reads and validates a request; throws HostError with a message for the plugin. */
+function readRequest<F extends HostFunctionName>(fn: F, cp: CurrentPlugin, offset: bigint, bridge: HostBridge): z.infer<(typeof Requests)[F]> {
+  const block = cp.read(offset)?.bytes();
+  if (!block) throw new HostError(`${fn}: no request (bad offset)`);
+  const limit = fn === 'host_send_render' ? RENDER_HARD_MAX_BYTES : REQUEST_MAX_BYTES;
+  if (block.byteLength > limit) {
+    const reason = `${fn}: request of ${mib(block.byteLength)} is over the ${mib(limit)} limit`;
+    if (fn === 'host_send_render') bridge.violation(reason);
+    throw new HostError(reason);
+  }
+  let json: unknown;
+  try {
+    json = block.byteLength === 0 ? {} : JSON.parse(decoder.decode(block));
+  } catch {
+    throw new HostError(`${fn}: the request is not JSON`);
+  }
+  const parsed = Requests[fn].safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new HostError(`${fn}: invalid request${issue ? ` at '${issue.path.join('.') || '(root)'}': ${issue.message}` : ''}`);
+  }
+  return parsed.data as z.infer<(typeof Requests)[F]>;
+}
+
+/** Resolves with the value, or rejects when the call's time runs out first. */
+async function inTime<T>(bridge: HostBridge, fn: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const left = bridge.timeLeft();
+  if (left <= 0) throw new HostError(`${fn}: no time left in this call`);
+  const ac = new AbortController();
+  const outer = bridge.signal();
+  const onAbort = (): void => ac.abort();
+  outer.addEventListener('abort', onAbort, { once: true });
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      work(ac.signal),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          ac.abort();
+          reject(new HostError(`${fn}: the cluster did not answer within ${left} ms`));
+        }, left);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+    outer.removeEventListener('abort', onAbort);
+  }
+}
+
+function paneScope(bridge: HostBridge, requested: string | undefined): PluginKubeScope {
+  const tab = bridge.scope();
+  if (requested === '*') return { context: tab.context, namespace: null };
+  return { context: tab.context, namespace: requested ? requested : tab.namespace };
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+function decodeSecretValue(b64: string): string {
+  const bytes = Buffer.from(b64, 'base64');
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return `<binary, ${bytes.byteLength} bytes>`;
+  }
+}
+
+const HANDLERS: { [F in HostFunctionName]: (bridge: HostBridge, req: z.infer<(typeof Requests)[F]>) => unknown } = {
+  host_send_render: (bridge, req) => {
+    bridge.render(boundLines(req.lines));
+    return null;
+  },
+  list_pods: (bridge, req) =>
+    inTime(bridge, 'list_pods', async (signal) => {
+      const pods = await bridge.kube.listPods(paneScope(bridge, req.namespace), signal);
+      return pods.map((p) => ({
+        name: String(p.name),
+        namespace: String(p.namespace),
+        phase: String(p.phase),
+        status: String(p.status),
+        ready: String(p.ready),
+        restarts: Number(p.restarts) || 0,
+        node: String(p.node ?? ''),
+        age_seconds: Math.max(0, Math.floor(Number(p.ageSeconds) || 0)),
+      }));
+    }),
+  get_secret: (bridge, req) => {
+    const scope = paneScope(bridge, req.namespace);
+    if (scope.namespace === null) throw new HostError("get_secret: needs one namespace, not '*'");
+    const ns = { context: scope.context, namespace: scope.namespace };
+    const name = req.name;
+    if (name === undefined) {
+      return inTime(bridge, 'get_secret', async (signal) => ({
+        items: (await bridge.kube.listSecrets(ns, signal)).map((s) => ({ name: String(s.name), type: String(s.type), keys: Number(s.keys) || 0 })),
+      }));
+    }
+    return inTime(bridge, 'get_secret', async (signal) => {
+      const s = await bridge.kube.getSecret(ns, name, signal);
+      const data: Record<string, string> = {};
+      for (const [k, v] of Object.entries(s.data ?? {})) data[k] = decodeSecretValue(String(v));
+      return { name: s.name, namespace: s.namespace, type: s.type, data };
+    });
+  },
+  clipboard_write: (bridge, req) => {
+    bridge.clipboard(req.text);
+    return null;
+  },
+};
+
+function store(cp: CurrentPlugin, envelope: Envelope): bigint {
+  try {
+    return cp.store(JSON.stringify(envelope));
+  } catch {
+    // Never throw across the boundary: in worker mode that poisons the plugin. 0 = "no response".
+    return 0n;
+  }
+}
+
+function failure(fn: string, err: unknown): Envelope {
+  return { ok: false, error: err instanceof HostError ? err.message : `${fn}: ${errorMessage(err)}` };
+}
+
+function hostFunction<F extends HostFunctionName>(fn: F, bridge: HostBridge): HostFn {
+  return (cp, offset) => {
+    let result: unknown;
+    try {
+      result = HANDLERS[fn](bridge, readRequest(fn, cp, offset, bridge));
+    } catch (err) {
+      return store(cp, failure(fn, err));
+    }
+    if (result instanceof Promise) {
+      return result.then(
+        (value: unknown) => store(cp, { ok: true, value }),
+        (err: unknown) => store(cp, failure(fn, err)),
+      );
+    }
+    return store(cp, { ok: true, value: result });
+  };
+}
+
+/**
+ * The Extism `functions` option for one instance: exactly the host functions its permissions
+ * grant, under the `kubetile` import module. Each answers `{"ok":true,"value":…}` or
+ * `{"ok":false,"error":…}` and never throws.
+ */
+export function hostFunctions(permissions: readonly string[], bridge: HostBridge): Record<string, Record<string, HostFn>> {
+  const table: Record<string, HostFn> = {};
+  for (const fn of grantedHostFunctions(permissions)) table[fn] = hostFunction(fn, bridge);
+  return { [HOST_MODULE]: table };
+}

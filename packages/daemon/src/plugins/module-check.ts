@@ -1,0 +1,80 @@
+import {
+  EXTISM_ENV_FUNCTIONS, EXTISM_ENV_MODULE, HOST_FUNCTIONS, HOST_MODULE, isHostFunctionName, MAX_MEMORY_PAGES, REQUIRED_EXPORTS, WASM_PAGE_BYTES, mib,
+} from './abi.js';
+import { inspectModule, WasmFormatError, type ModuleInfo } from './wasm-inspect.js';
+
+export type ProblemCode =
+  | 'malformed'
+  | 'memory-unbounded'
+  | 'memory-too-large'
+  | 'memory-imported'
+  | 'memory-unsupported'
+  | 'import-not-granted'
+  | 'import-unknown'
+  | 'missing-export';
+
+export interface ModuleProblem {
+  code: ProblemCode;
+  message: string;
+}
+
+export interface CheckedModule {
+  info: ModuleInfo;
+  problems: ModuleProblem[];
+}
+
+const limitText = (pages: number): string => `${pages} pages = ${mib(pages * WASM_PAGE_BYTES)}`;
+
+/**
+ * The load-time checks of ABI v1, run before anything is instantiated: guest memory must declare
+ * a maximum of at most 512 pages (Extism cannot cap guest memory at run time), every import must be
+ * a function the host will provide — kubetile host functions only as granted — and
+ * `plugin_on_command` must be exported. (In Extism's worker mode an unresolved import makes
+ * createPlugin hang and throws an uncaught exception, so this check is also what keeps the daemon up.)
+ */
+export function checkModule(bytes: Uint8Array, permissions: readonly string[], maxPages = MAX_MEMORY_PAGES): CheckedModule {
+  let info: ModuleInfo;
+  try {
+    info = inspectModule(bytes);
+  } catch (err) {
+    const msg = err instanceof WasmFormatError ? err.message : String(err);
+    return { info: { imports: [], exports: [], memories: [], hasStart: false }, problems: [{ code: 'malformed', message: `malformed module: ${msg}` }] };
+  }
+  const problems: ModuleProblem[] = [];
+  for (const mem of info.memories) {
+    if (mem.imported) problems.push({ code: 'memory-imported', message: 'the module imports its memory; a plugin must define its own' });
+    else if (mem.memory64 || mem.shared) problems.push({ code: 'memory-unsupported', message: '64-bit and shared memories are not supported' });
+    else if (mem.max === null) {
+      problems.push({
+        code: 'memory-unbounded',
+        message: `its memory declares no maximum; plugins must declare one of at most ${limitText(maxPages)} (AssemblyScript: --maximumMemory)`,
+      });
+    } else if (mem.max > maxPages) {
+      problems.push({ code: 'memory-too-large', message: `its memory maximum of ${limitText(mem.max)} is over the limit of ${limitText(maxPages)}` });
+    }
+  }
+  for (const imp of info.imports) {
+    const where = `${imp.module}::${imp.name}`;
+    if (imp.module === HOST_MODULE && imp.kind === 'function' && isHostFunctionName(imp.name)) {
+      const perm = HOST_FUNCTIONS[imp.name];
+      if (perm !== null && !permissions.includes(perm)) {
+        problems.push({ code: 'import-not-granted', message: `it imports ${where}, which needs the permission '${perm}' (not granted in its [[plugins]] entry)` });
+      }
+    } else if (imp.module === HOST_MODULE) {
+      problems.push({ code: 'import-unknown', message: `it imports ${where}, which is not a kubetile host function (known: ${Object.keys(HOST_FUNCTIONS).join(', ')})` });
+    } else if (imp.module === EXTISM_ENV_MODULE && imp.kind === 'function' && EXTISM_ENV_FUNCTIONS.has(imp.name)) {
+      // provided by the Extism kernel
+    } else if (imp.module === EXTISM_ENV_MODULE) {
+      problems.push({ code: 'import-unknown', message: `it imports ${where}, which kubetile does not provide to plugins` });
+    } else {
+      const hint = imp.module === 'env' && imp.name === 'abort' ? ' (AssemblyScript: build with --use abort=…)' : '';
+      problems.push({ code: 'import-unknown', message: `it imports ${where}; only '${HOST_MODULE}' and '${EXTISM_ENV_MODULE}' functions are provided${hint}` });
+    }
+  }
+  for (const name of REQUIRED_EXPORTS) {
+    if (!info.exports.some((e) => e.name === name && e.kind === 'function')) {
+      problems.push({ code: 'missing-export', message: `it does not export ${name}, which every plugin must` });
+    }
+  }
+  return { info, problems };
+}

@@ -1,0 +1,329 @@
+import type { Logger } from '../logging/logger.js';
+import { watchFile } from '../config/watch.js';
+import type { Pane, PaneContext } from '../panes/pane.js';
+import type { PaneRegistry } from '../panes/registry.js';
+import { errorMessage } from '../util/errors.js';
+import type { CrashPolicy } from './crash-policy.js';
+import type { PluginKubeAccess } from './kube-access.js';
+import { PluginDefinition, type PluginStatus, type ResolvedPluginEntry } from './plugin-definition.js';
+import { PluginInstance } from './plugin-instance.js';
+import { loadPluginFile, type LoadedModule } from './plugin-module.js';
+import { PluginPane } from './plugin-pane.js';
+import { WasmSession } from './wasm-session.js';
+
+export interface PluginHostDeps {
+  registry: PaneRegistry;
+  logger: Logger;
+  kube: PluginKubeAccess;
+  /** Delivers a plugin's clipboard_write for a pane (see routeClipboard). */
+  clipboard(paneId: number, text: string): void;
+  /** A toast for every attached client. */
+  toast(level: 'info' | 'success' | 'warn' | 'error', text: string): void;
+  /** A `plugin/status` notification. */
+  status(key: string, status: string, error: string | null): void;
+  /** general.tick_rate_ms, read at every tick. */
+  tickRateMs(): number;
+  /** Watch plugin files for hot reload (default true). */
+  watch?: boolean;
+  policy?: CrashPolicy;
+}
+
+/** One row of `plugin/list`. */
+export interface PluginInfo {
+  key: string;
+  path: string;
+  sha256: string | null;
+  permissions: string[];
+  status: string;
+  error: string | null;
+  instances: number;
+  calls: number;
+  errors: number;
+  p50Ms: number | null;
+  p99Ms: number | null;
+}
+
+type Def = PluginDefinition<WasmSession>;
+
+const STOP_GRACE_MS = 3000;
+
+const sameList = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/**
+ * The daemon's plugin host: turns `[[plugins]]` into pane types, compiles each plugin once,
+ * starts an instance per pane (WasmSession), ticks them, watches the files and hot-swaps rebuilt
+ * plugins, and reports to `plugin/list` / `plugin/status`.
+ */
+export class PluginHost {
+  private readonly defs = new Map<string, Def>();
+  private readonly registered = new Set<string>();
+  private readonly watchers = new Map<string, { path: string; close(): Promise<void> }>();
+  private readonly lastStatus = new Map<string, string>();
+  private tickTimer: NodeJS.Timeout | null = null;
+  private stopped = false;
+
+  constructor(private readonly deps: PluginHostDeps) {}
+
+  // ---- configuration ------------------------------------------------------------------------
+
+  /** Adds, removes, re-permissions and re-configures plugins to match the config. */
+  async applyConfig(entries: readonly ResolvedPluginEntry[]): Promise<void> {
+    if (this.stopped) return;
+    const wanted = new Map(entries.map((e) => [e.key, e]));
+    for (const key of [...this.defs.keys()]) {
+      if (!wanted.has(key)) this.remove(key, `plugin '${key}' was removed from the config`);
+    }
+    const work: Array<Promise<unknown>> = [];
+    for (const entry of entries) {
+      const def = this.defs.get(entry.key);
+      if (!def) {
+        work.push(this.add(entry));
+        continue;
+      }
+      const old = def.entry;
+      const changed =
+        old.path !== entry.path ||
+        !sameList(old.permissions, entry.permissions) ||
+        old.timeoutMs !== entry.timeoutMs ||
+        JSON.stringify(old.config) !== JSON.stringify(entry.config);
+      def.entry = entry;
+      if (old.path !== entry.path) this.watch(def);
+      if (changed) work.push(this.reloadDef(def, { entryChanged: true, force: true }));
+    }
+    await Promise.all(work);
+  }
+
+  private async add(entry: ResolvedPluginEntry): Promise<void> {
+    const def: Def = new PluginDefinition<WasmSession>(entry);
+    this.defs.set(entry.key, def);
+    if (this.deps.registry.has(entry.key)) {
+      def.status = 'error';
+      def.error = `key '${entry.key}' is already a built-in pane type; choose another key`;
+      this.emitStatus(def);
+      return;
+    }
+    this.deps.registry.register(entry.key, (ctx) => this.createPane(def, ctx));
+    this.registered.add(entry.key);
+    this.watch(def);
+    def.firstLoad = def.exclusive(() => this.load(def));
+    this.emitStatus(def);
+    await def.firstLoad;
+  }
+
+  private remove(key: string, reason: string): void {
+    const def = this.defs.get(key);
+    if (!def) return;
+    def.removed = true;
+    this.defs.delete(key);
+    if (this.registered.delete(key)) this.deps.registry.unregister(key);
+    void this.unwatch(key);
+    for (const s of def.sessions) s.fail(reason);
+    this.lastStatus.delete(key);
+    this.deps.status(key, 'removed', null);
+    this.deps.logger.info({ plugin: key }, 'plugin removed');
+  }
+
+  private async load(def: Def): Promise<void> {
+    try {
+      def.module = await loadPluginFile(def.entry.path, def.entry.permissions);
+      def.status = 'ready';
+      def.error = null;
+      this.deps.logger.info({ plugin: def.key, path: def.entry.path, sha256: def.module.sha256 }, 'plugin loaded');
+    } catch (err) {
+      def.module = null;
+      def.status = 'error';
+      def.error = errorMessage(err);
+      this.deps.logger.warn({ plugin: def.key, path: def.entry.path, err: def.error }, 'plugin not loaded');
+    }
+    this.emitStatus(def);
+  }
+
+  // ---- reload -------------------------------------------------------------------------------
+
+  /** `plugin/reload`: re-reads the file and swaps every instance onto it (or keeps the old build). */
+  async reload(key: string): Promise<{ ok: boolean; error?: string }> {
+    const def = this.defs.get(key);
+    if (!def) throw new Error(`no plugin '${key}'`);
+    return this.reloadDef(def, { entryChanged: false, force: true });
+  }
+
+  private reloadDef(def: Def, opts: { entryChanged: boolean; force: boolean }): Promise<{ ok: boolean; error?: string }> {
+    return def.exclusive(async () => {
+      if (def.removed || this.stopped) return { ok: false, error: 'plugin removed' };
+      let mod: LoadedModule;
+      try {
+        mod = await loadPluginFile(def.entry.path, def.entry.permissions);
+      } catch (err) {
+        return this.reloadFailed(def, errorMessage(err), opts.entryChanged);
+      }
+      if (!opts.force && def.module?.sha256 === mod.sha256 && def.status === 'ready' && def.error === null) return { ok: true };
+      const sessions = [...def.sessions];
+      if (sessions.length === 0) {
+        const trial = await this.trial(def, mod);
+        if (trial !== null) return this.reloadFailed(def, trial, opts.entryChanged);
+      } else {
+        const preps = await Promise.all(sessions.map((s) => s.prepareSwap(mod)));
+        const bad = preps.find((p) => !p.ok);
+        if (bad && !bad.ok) {
+          preps.forEach((p, i) => sessions[i]!.abortSwap(p));
+          return this.reloadFailed(def, bad.reason, opts.entryChanged);
+        }
+        preps.forEach((p, i) => sessions[i]!.commitSwap(p));
+      }
+      const wasLoaded = def.module !== null;
+      def.module = mod;
+      def.status = 'ready';
+      def.error = null;
+      this.emitStatus(def, true);
+      this.deps.logger.info({ plugin: def.key, sha256: mod.sha256, instances: sessions.length }, 'plugin reloaded');
+      this.deps.toast('success', wasLoaded ? `plugin '${def.key}' reloaded` : `plugin '${def.key}' loaded`);
+      return { ok: true };
+    });
+  }
+
+  private reloadFailed(def: Def, reason: string, entryChanged: boolean): { ok: false; error: string } {
+    if (def.module && !entryChanged) {
+      def.error = `${reason} (the previous build keeps running)`;
+      this.deps.toast('error', `plugin '${def.key}': ${reason}; the previous build keeps running`);
+    } else {
+      // Nothing runs, or the entry changed (a grant may be gone): nothing of the old build may stay.
+      def.module = null;
+      def.status = 'error';
+      def.error = reason;
+      for (const s of def.sessions) s.fail(`plugin '${def.key}' ${reason}`);
+      this.deps.toast('error', `plugin '${def.key}' ${reason}`);
+    }
+    this.deps.logger.warn({ plugin: def.key, err: reason }, 'plugin reload failed');
+    this.emitStatus(def, true);
+    return { ok: false, error: reason };
+  }
+
+  /** With no pane open, a new build is still started and initialised once before it is accepted. */
+  private async trial(def: Def, mod: LoadedModule): Promise<string | null> {
+    let inst: PluginInstance;
+    try {
+      inst = await PluginInstance.create({
+        key: def.key,
+        module: mod.module,
+        permissions: def.entry.permissions,
+        timeoutMs: def.entry.timeoutMs,
+        config: def.extismConfig(),
+        logger: this.deps.logger,
+        onClosed: () => def.instances--,
+        pane: { paneId: 0, scope: () => ({ context: null, namespace: 'default' }), kube: this.deps.kube, render: () => undefined, clipboard: () => undefined },
+      });
+    } catch (err) {
+      return errorMessage(err);
+    }
+    def.instances++;
+    try {
+      if (!mod.exports.has('plugin_init')) return null;
+      const r = await inst.call('plugin_init', JSON.stringify(def.entry.config));
+      def.stats.record(r.ms, r.ok);
+      return r.ok ? null : r.kind === 'plugin-error' ? `plugin_init failed: ${r.message}` : r.message;
+    } finally {
+      await inst.close();
+    }
+  }
+
+  // ---- panes, ticks, files ------------------------------------------------------------------
+
+  private createPane(def: Def, ctx: PaneContext): Pane {
+    const session = new WasmSession({
+      def,
+      paneId: ctx.paneId,
+      scope: ctx.scope,
+      clipboard: (text) => this.deps.clipboard(ctx.paneId, text),
+      kube: this.deps.kube,
+      logger: ctx.logger,
+      ...(this.deps.policy ? { policy: this.deps.policy } : {}),
+    });
+    return new PluginPane(ctx, def.key, session);
+  }
+
+  /** Starts the tick loop (plugin_on_tick every general.tick_rate_ms). */
+  start(): void {
+    if (this.tickTimer || this.stopped) return;
+    const next = (): void => {
+      this.tickTimer = setTimeout(() => {
+        for (const def of this.defs.values()) for (const s of def.sessions) s.tick();
+        next();
+      }, Math.max(10, this.deps.tickRateMs()));
+    };
+    next();
+  }
+
+  private watch(def: Def): void {
+    if (this.deps.watch === false) return;
+    const prev = this.watchers.get(def.key);
+    if (prev?.path === def.entry.path) return;
+    void prev?.close();
+    const w = watchFile(def.entry.path, () => {
+      if (def.removed) return;
+      void this.reloadDef(def, { entryChanged: false, force: false });
+    });
+    this.watchers.set(def.key, { path: def.entry.path, close: () => w.close() });
+  }
+
+  private async unwatch(key: string): Promise<void> {
+    const w = this.watchers.get(key);
+    this.watchers.delete(key);
+    await w?.close();
+  }
+
+  // ---- reporting ----------------------------------------------------------------------------
+
+  private emitStatus(def: Def, always = false): void {
+    const sig = `${def.status}\u0000${def.error ?? ''}`;
+    if (!always && this.lastStatus.get(def.key) === sig) return;
+    this.lastStatus.set(def.key, sig);
+    this.deps.status(def.key, def.status, def.error);
+  }
+
+  has(key: string): boolean {
+    return this.defs.has(key);
+  }
+
+  count(): number {
+    return this.defs.size;
+  }
+
+  status(key: string): PluginStatus | null {
+    return this.defs.get(key)?.status ?? null;
+  }
+
+  list(): PluginInfo[] {
+    return [...this.defs.values()]
+      .sort((a, b) => a.key.localeCompare(b.key))
+      .map((d) => ({
+        key: d.key,
+        path: d.entry.path,
+        sha256: d.module?.sha256 ?? null,
+        permissions: [...d.entry.permissions],
+        status: d.status,
+        error: d.error,
+        instances: d.instances,
+        calls: d.stats.calls,
+        errors: d.stats.errors,
+        p50Ms: d.stats.percentile(50),
+        p99Ms: d.stats.percentile(99),
+      }));
+  }
+
+  /** Ends every instance (after plugin_on_close, within a grace period) and stops watching. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.tickTimer) clearTimeout(this.tickTimer);
+    this.tickTimer = null;
+    await Promise.all([...this.watchers.keys()].map((k) => this.unwatch(k)));
+    const sessions = [...this.defs.values()].flatMap((d) => [...d.sessions]);
+    let timer: NodeJS.Timeout | undefined;
+    const graceOver = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), STOP_GRACE_MS)));
+    const done = Promise.all(sessions.map((s) => s.close()));
+    if ((await Promise.race([done, graceOver])) === 'late') {
+      for (const s of sessions) s.terminate();
+      await done;
+    }
+    clearTimeout(timer);
+  }
+}

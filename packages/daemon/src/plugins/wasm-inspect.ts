@@ -1,0 +1,129 @@
+/**
+ * Reads what the host must check in a WebAssembly binary before instantiating it — imports,
+ * exports, memory limits, a start function — without compiling or running anything.
+ */
+
+export interface MemoryLimits {
+  /** Pages of 64 KiB. */
+  min: number;
+  /** null: the module declares no maximum. */
+  max: number | null;
+  shared: boolean;
+  memory64: boolean;
+}
+
+export type ExternKind = 'function' | 'table' | 'memory' | 'global' | 'tag';
+
+export interface ModuleImport {
+  module: string;
+  name: string;
+  kind: ExternKind;
+}
+
+export interface ModuleInfo {
+  imports: ModuleImport[];
+  exports: Array<{ name: string; kind: ExternKind }>;
+  memories: Array<MemoryLimits & { imported: boolean }>;
+  hasStart: boolean;
+}
+
+export class WasmFormatError extends Error {}
+
+const KINDS: readonly ExternKind[] = ['function', 'table', 'memory', 'global', 'tag'];
+
+class Reader {
+  constructor(
+    private readonly bytes: Uint8Array,
+    public pos: number,
+    private readonly end: number,
+  ) {}
+  byte(): number {
+    if (this.pos >= this.end) throw new WasmFormatError('unexpected end of section');
+    return this.bytes[this.pos++]!;
+  }
+  /** Unsigned LEB128 (exact up to 2^53; page counts and sizes fit). */
+  uleb(): number {
+    let result = 0;
+    let mul = 1;
+    for (let i = 0; i < 10; i++) {
+      const b = this.byte();
+      result += (b & 0x7f) * mul;
+      if ((b & 0x80) === 0) return result;
+      mul *= 128;
+    }
+    throw new WasmFormatError('malformed LEB128 number');
+  }
+  name(): string {
+    const len = this.uleb();
+    if (this.pos + len > this.end) throw new WasmFormatError('name runs past the end of its section');
+    const s = new TextDecoder().decode(this.bytes.subarray(this.pos, this.pos + len));
+    this.pos += len;
+    return s;
+  }
+  kind(): ExternKind {
+    const k = this.byte();
+    const kind = KINDS[k];
+    if (!kind) throw new WasmFormatError(`unknown import/export kind ${k}`);
+    return kind;
+  }
+  limits(): MemoryLimits {
+    const flags = this.byte();
+    const min = this.uleb();
+    const max = flags & 1 ? this.uleb() : null;
+    return { min, max, shared: (flags & 2) !== 0, memory64: (flags & 4) !== 0 };
+  }
+}
+
+/** Throws WasmFormatError on anything that is not a well-formed core module's header/sections. */
+export function inspectModule(bytes: Uint8Array): ModuleInfo {
+  if (bytes.length < 8 || bytes[0] !== 0x00 || bytes[1] !== 0x61 || bytes[2] !== 0x73 || bytes[3] !== 0x6d) {
+    throw new WasmFormatError('not a WebAssembly module (bad magic number)');
+  }
+  if (bytes[4] !== 1 || bytes[5] !== 0 || bytes[6] !== 0 || bytes[7] !== 0) {
+    throw new WasmFormatError('unsupported WebAssembly binary version (components are not supported)');
+  }
+  const info: ModuleInfo = { imports: [], exports: [], memories: [], hasStart: false };
+  const top = new Reader(bytes, 8, bytes.length);
+  while (top.pos < bytes.length) {
+    const id = top.byte();
+    const size = top.uleb();
+    const start = top.pos;
+    const end = start + size;
+    if (end > bytes.length) throw new WasmFormatError(`section ${id} runs past the end of the module`);
+    const r = new Reader(bytes, start, end);
+    if (id === 2) readImports(r, info);
+    else if (id === 5) {
+      for (let n = r.uleb(); n > 0; n--) info.memories.push({ imported: false, ...r.limits() });
+    } else if (id === 7) {
+      for (let n = r.uleb(); n > 0; n--) {
+        const name = r.name();
+        const kind = r.kind();
+        r.uleb();
+        info.exports.push({ name, kind });
+      }
+    } else if (id === 8) info.hasStart = true;
+    top.pos = end;
+  }
+  return info;
+}
+
+function readImports(r: Reader, info: ModuleInfo): void {
+  for (let n = r.uleb(); n > 0; n--) {
+    const module = r.name();
+    const name = r.name();
+    const kind = r.kind();
+    if (kind === 'function') r.uleb();
+    else if (kind === 'table') {
+      r.byte();
+      r.limits();
+    } else if (kind === 'memory') info.memories.push({ imported: true, ...r.limits() });
+    else if (kind === 'global') {
+      r.byte();
+      r.byte();
+    } else {
+      r.byte();
+      r.uleb();
+    }
+    info.imports.push({ module, name, kind });
+  }
+}

@@ -1,0 +1,412 @@
+import type { KubeScope } from '../kube/types.js';
+import type { Logger } from '../logging/logger.js';
+import { errorMessage } from '../util/errors.js';
+import { SNAPSHOT_MAX_BYTES } from './abi.js';
+import { CrashTracker, type CrashPolicy } from './crash-policy.js';
+import type { PluginKubeAccess } from './kube-access.js';
+import type { PluginDefinition, SwappableSession } from './plugin-definition.js';
+import { commandInput, type PluginCommand } from './plugin-command.js';
+import { PluginInstance, type CallResult } from './plugin-instance.js';
+import type { LoadedModule } from './plugin-module.js';
+import type { PluginSession, PluginSessionSink, PluginState } from './plugin-session.js';
+import { readRender } from './render-payload.js';
+
+export interface WasmSessionDeps {
+  def: PluginDefinition<WasmSession>;
+  paneId: number;
+  scope(): KubeScope;
+  /** Delivers clipboard_write text to the client(s) looking at this pane. */
+  clipboard(text: string): void;
+  kube: PluginKubeAccess;
+  logger: Logger;
+  policy?: CrashPolicy;
+}
+
+type Job = { kind: 'command'; cmd: PluginCommand } | { kind: 'tick' };
+
+/** An instance with the routing of its host_send_render / clipboard_write calls. */
+interface Slot {
+  instance: PluginInstance;
+  /** Only the pane's current instance may render or copy; a swap candidate's render waits here. */
+  current: boolean;
+  pushed: string[] | null;
+}
+
+type Spawned = { ok: true; slot: Slot; lines: string[] | null; notice: string | null } | { ok: false; reason: string };
+export type PreparedSwap = { ok: true; mod: LoadedModule; spawned: Extract<Spawned, { ok: true }> | null } | { ok: false; reason: string };
+
+/** Commands waiting for a busy or restarting instance; beyond this the oldest are dropped. */
+const MAX_QUEUE = 256;
+
+const describe = (fn: string, r: Extract<CallResult, { ok: false }>): string =>
+  r.kind === 'plugin-error' ? `${fn} failed: ${r.message}` : r.message;
+
+/**
+ * A WASM plugin behind one pane: one Extism instance, fed from a queue (one call at a time; the
+ * daemon never waits on it). A crash — trap, timeout, a limit broken — ends that call; the instance
+ * is replaced after a backoff (plugin_init + plugin_on_open again) and, after repeated crashes,
+ * stopped with the reason in the pane. Hot reload swaps a new instance in beside the old one.
+ */
+export class WasmSession implements PluginSession, SwappableSession {
+  private sink: PluginSessionSink | null = null;
+  private state: PluginState = { kind: 'loading' };
+  private slot: Slot | null = null;
+  /** The build the current instance runs. */
+  private module: LoadedModule | null = null;
+  private jobs: Job[] = [];
+  private tickQueued = false;
+  private pumping = false;
+  private paused = false;
+  private disposed = false;
+  private booting: Promise<void> | null = null;
+  private closing: Promise<void> | null = null;
+  private restartTimer: NodeJS.Timeout | null = null;
+  private restartDeferred = false;
+  private idleWaiters: Array<() => void> = [];
+  private readonly crashes: CrashTracker;
+
+  constructor(private readonly deps: WasmSessionDeps) {
+    this.crashes = new CrashTracker(deps.policy);
+    deps.def.sessions.add(this);
+  }
+
+  private get key(): string {
+    return this.deps.def.key;
+  }
+
+  private get instance(): PluginInstance | null {
+    return this.slot?.instance ?? null;
+  }
+
+  get status(): PluginState {
+    return this.state;
+  }
+
+  start(sink: PluginSessionSink): void {
+    this.sink = sink;
+    this.setState({ kind: 'loading' });
+    void this.boot();
+  }
+
+  command(cmd: PluginCommand): void {
+    if (this.disposed || this.state.kind === 'error') return;
+    if (cmd.type === 'resize' || cmd.type === 'focus') {
+      // Only the latest size/focus matters while it waits.
+      const waiting = this.jobs.find((j) => j.kind === 'command' && j.cmd.type === cmd.type);
+      if (waiting && waiting.kind === 'command') {
+        waiting.cmd = cmd;
+        return;
+      }
+    }
+    if (this.jobs.length >= MAX_QUEUE) {
+      const dropped = this.jobs.shift();
+      if (dropped?.kind === 'tick') this.tickQueued = false;
+      this.deps.logger.warn({ plugin: this.key }, 'plugin command queue full: dropped the oldest');
+    }
+    this.jobs.push({ kind: 'command', cmd });
+    void this.pump();
+  }
+
+  /** The daemon's tick: plugin_on_tick, if exported and none is waiting already. */
+  tick(): void {
+    if (this.disposed || this.state.kind !== 'ready' || this.tickQueued || !this.module?.exports.has('plugin_on_tick')) return;
+    this.tickQueued = true;
+    this.jobs.push({ kind: 'tick' });
+    void this.pump();
+  }
+
+  // ---- starting and crashing ----------------------------------------------------------------
+
+  private boot(): Promise<void> {
+    const run = async (): Promise<void> => {
+      const def = this.deps.def;
+      await def.firstLoad;
+      if (this.disposed) return;
+      const mod = def.module;
+      if (!mod) {
+        this.setState({ kind: 'error', message: `plugin '${this.key}' ${def.error ?? 'is not loaded'}` });
+        return;
+      }
+      const s = await this.spawn(mod, null);
+      if (!s.ok) {
+        if (!this.disposed) this.crash(s.reason);
+        return;
+      }
+      this.adopt(mod, s);
+    };
+    this.booting = run().finally(() => {
+      this.booting = null;
+      this.wakeIdle();
+      void this.pump();
+    });
+    return this.booting;
+  }
+
+  /** A new instance of `mod`: created, plugin_init (+ plugin_restore), plugin_on_open. */
+  private async spawn(mod: LoadedModule, snapshot: string | null): Promise<Spawned> {
+    const { def, paneId } = this.deps;
+    const holder: { slot: Slot | null } = { slot: null };
+    let instance: PluginInstance;
+    try {
+      instance = await PluginInstance.create({
+        key: def.key,
+        module: mod.module,
+        permissions: def.entry.permissions,
+        timeoutMs: def.entry.timeoutMs,
+        config: def.extismConfig(),
+        logger: this.deps.logger,
+        onClosed: () => def.instances--,
+        pane: {
+          paneId,
+          scope: this.deps.scope,
+          kube: this.deps.kube,
+          render: (lines) => {
+            const slot = holder.slot;
+            if (!slot) return;
+            if (slot.current) this.sink?.render(lines);
+            else slot.pushed = lines;
+          },
+          clipboard: (text) => {
+            if (holder.slot?.current) this.deps.clipboard(text);
+          },
+        },
+      });
+    } catch (err) {
+      return { ok: false, reason: errorMessage(err) };
+    }
+    def.instances++;
+    const slot: Slot = { instance, current: false, pushed: null };
+    holder.slot = slot;
+    const fail = (reason: string): Spawned => {
+      void instance.close();
+      return { ok: false, reason };
+    };
+    if (mod.exports.has('plugin_init')) {
+      const r = await this.call(instance, 'plugin_init', JSON.stringify(def.entry.config));
+      if (!r.ok) return fail(describe('plugin_init', r));
+    }
+    if (snapshot !== null && mod.exports.has('plugin_restore')) {
+      const r = await this.call(instance, 'plugin_restore', snapshot);
+      if (!r.ok && r.kind !== 'plugin-error') return fail(describe('plugin_restore', r));
+    }
+    let lines: string[] | null = null;
+    let notice: string | null = null;
+    if (mod.exports.has('plugin_on_open')) {
+      const r = await this.call(instance, 'plugin_on_open', JSON.stringify({ pane_id: paneId }));
+      if (!r.ok && r.kind !== 'plugin-error') return fail(describe('plugin_on_open', r));
+      if (!r.ok) notice = describe('plugin_on_open', r);
+      else {
+        const rr = readRender(r.output, 'plugin_on_open');
+        if (rr.ok) lines = rr.lines;
+        else if (rr.kind === 'oversize') return fail(rr.reason);
+        else notice = rr.reason;
+      }
+    }
+    return { ok: true, slot, lines: lines ?? slot.pushed, notice };
+  }
+
+  private adopt(mod: LoadedModule, s: Extract<Spawned, { ok: true }>): void {
+    this.slot = s.slot;
+    s.slot.current = true;
+    this.module = mod;
+    if (this.disposed) return; // close() says plugin_on_close to it
+    this.setState({ kind: 'ready' });
+    this.sink?.notice(s.notice);
+    if (s.lines) this.sink?.render(s.lines);
+    void this.pump();
+  }
+
+  private crash(reason: string): void {
+    const inst = this.instance;
+    if (this.slot) this.slot.current = false;
+    this.slot = null;
+    void inst?.close();
+    const verdict = this.crashes.record(Date.now());
+    this.deps.logger.warn({ plugin: this.key, reason, crashes: verdict.count }, 'plugin instance crashed');
+    if (verdict.stop) {
+      this.jobs = [];
+      this.tickQueued = false;
+      this.setState({ kind: 'error', message: `plugin '${this.key}' stopped after ${verdict.count} crashes within ${this.crashes.describeWindow()}: ${reason}` });
+      return;
+    }
+    this.setState({ kind: 'restarting', reason, crashes: verdict.count });
+    if (this.paused) {
+      this.restartDeferred = true;
+      return;
+    }
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = null;
+      void this.boot();
+    }, verdict.delayMs);
+  }
+
+  /** Stops this pane's plugin for good (removed from the config, re-permissioned, refused). */
+  fail(message: string): void {
+    if (this.disposed) return;
+    this.clearRestart();
+    const inst = this.instance;
+    if (this.slot) this.slot.current = false;
+    this.slot = null;
+    void inst?.close();
+    this.jobs = [];
+    this.tickQueued = false;
+    this.setState({ kind: 'error', message });
+  }
+
+  // ---- running calls ------------------------------------------------------------------------
+
+  private async call(instance: PluginInstance, fn: string, input: string): Promise<CallResult> {
+    const r = await instance.call(fn, input);
+    if (!(r.ok === false && r.kind === 'closed')) this.deps.def.stats.record(r.ms, r.ok);
+    if (!r.ok && r.kind !== 'closed') this.deps.logger.debug({ plugin: this.key, fn, kind: r.kind, err: r.message }, 'plugin call failed');
+    return r;
+  }
+
+  private async pump(): Promise<void> {
+    if (this.pumping || this.paused || this.disposed || this.booting || !this.instance) return;
+    this.pumping = true;
+    try {
+      for (;;) {
+        const slot = this.slot;
+        if (this.paused || this.disposed || !slot) break;
+        const job = this.jobs.shift();
+        if (!job) break;
+        if (job.kind === 'tick') this.tickQueued = false;
+        await this.run(slot, job);
+      }
+    } finally {
+      this.pumping = false;
+      this.wakeIdle();
+    }
+  }
+
+  private async run(slot: Slot, job: Job): Promise<void> {
+    const paneId = this.deps.paneId;
+    const fn = job.kind === 'tick' ? 'plugin_on_tick' : 'plugin_on_command';
+    const input = job.kind === 'tick' ? JSON.stringify({ pane_id: paneId }) : commandInput(job.cmd, paneId);
+    const r = await this.call(slot.instance, fn, input);
+    if (slot !== this.slot || this.disposed) return; // replaced meanwhile
+    if (!r.ok) {
+      if (r.kind === 'closed') return;
+      if (r.kind === 'plugin-error') this.sink?.notice(describe(fn, r));
+      else this.crash(r.message);
+      return;
+    }
+    const rr = readRender(r.output, fn);
+    if (!rr.ok) {
+      if (rr.kind === 'oversize') this.crash(rr.reason);
+      else this.sink?.notice(rr.reason);
+      return;
+    }
+    this.sink?.notice(null);
+    if (rr.lines) this.sink?.render(rr.lines);
+  }
+
+  private wakeIdle(): void {
+    if (this.pumping || this.booting) return;
+    for (const w of this.idleWaiters.splice(0)) w();
+  }
+
+  /** Waits until no boot and no call of the queue is in progress. */
+  private async idle(): Promise<void> {
+    while (this.booting || this.pumping) {
+      if (this.booting) await this.booting;
+      else await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    }
+  }
+
+  private clearRestart(): void {
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = null;
+  }
+
+  // ---- hot reload ---------------------------------------------------------------------------
+
+  /**
+   * Starts an instance of a new build beside the running one (which keeps its state but gets no
+   * calls meanwhile): snapshot → init → restore → open. Nothing changes for the pane until
+   * commitSwap; abortSwap resumes the old instance.
+   */
+  async prepareSwap(mod: LoadedModule): Promise<PreparedSwap> {
+    this.paused = true;
+    if (this.restartTimer) {
+      this.clearRestart();
+      this.restartDeferred = true;
+    }
+    await this.idle();
+    if (this.disposed) return { ok: true, mod, spawned: null };
+    let snapshot: string | null = null;
+    const old = this.instance;
+    if (old && this.module?.exports.has('plugin_snapshot') && mod.exports.has('plugin_restore')) {
+      const r = await this.call(old, 'plugin_snapshot', '');
+      if (r.ok && r.output && r.output.byteLength <= SNAPSHOT_MAX_BYTES) snapshot = new TextDecoder().decode(r.output);
+      else if (!r.ok) this.deps.logger.warn({ plugin: this.key, err: r.message }, 'plugin_snapshot failed; reloading without state');
+    }
+    const spawned = await this.spawn(mod, snapshot);
+    return spawned.ok ? { ok: true, mod, spawned } : { ok: false, reason: spawned.reason };
+  }
+
+  commitSwap(p: PreparedSwap): void {
+    if (!p.ok || !p.spawned) return this.resume();
+    if (this.disposed) {
+      void p.spawned.slot.instance.close();
+      return this.resume();
+    }
+    const old = this.slot;
+    if (old) old.current = false;
+    this.slot = null;
+    this.restartDeferred = false;
+    this.crashes.reset();
+    this.adopt(p.mod, p.spawned);
+    void old?.instance.close();
+    this.resume();
+  }
+
+  abortSwap(p: PreparedSwap): void {
+    if (p.ok && p.spawned) void p.spawned.slot.instance.close();
+    this.resume();
+  }
+
+  private resume(): void {
+    this.paused = false;
+    if (this.restartDeferred && !this.disposed && !this.slot && this.state.kind === 'restarting') {
+      this.restartDeferred = false;
+      void this.boot();
+      return;
+    }
+    this.restartDeferred = false;
+    void this.pump();
+  }
+
+  // ---- closing ------------------------------------------------------------------------------
+
+  /** plugin_on_close (after the call in flight), then the worker is terminated. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.disposed = true;
+      this.clearRestart();
+      this.jobs = [];
+      if (this.booting) await this.booting;
+      const slot = this.slot;
+      this.slot = null;
+      if (slot) {
+        slot.current = false;
+        if (this.module?.exports.has('plugin_on_close')) await this.call(slot.instance, 'plugin_on_close', JSON.stringify({ pane_id: this.deps.paneId }));
+        await slot.instance.close();
+      }
+      this.deps.def.sessions.delete(this);
+      this.wakeIdle();
+    })();
+    return this.closing;
+  }
+
+  /** Ends the instance now, without waiting for calls (daemon shutdown past its grace period). */
+  terminate(): void {
+    void this.slot?.instance.close();
+  }
+
+  private setState(s: PluginState): void {
+    this.state = s;
+    this.sink?.state(s);
+  }
+}

@@ -1,0 +1,86 @@
+import wabtInit from 'wabt';
+
+/**
+ * A test-only plugin written in WAT (compiled here with wabt): it shows exactly what the host
+ * sends it.
+ *   plugin_on_open, plugin_on_command → {"lines":["<its input JSON, verbatim>"]}
+ *   plugin_on_tick  → pushes {"lines":["pushed"]} through kubetile::host_send_render, no output
+ *   plugin_on_close → calls kubetile::list_pods with {"namespace":"bye"} (observable by the test)
+ * Needs the permission k8s:list:pods.
+ */
+const PROBE_WAT = String.raw`
+(module
+  (import "extism:host/env" "input_length" (func $input_length (result i64)))
+  (import "extism:host/env" "input_load_u8" (func $input_load_u8 (param i64) (result i32)))
+  (import "extism:host/env" "alloc" (func $alloc (param i64) (result i64)))
+  (import "extism:host/env" "store_u8" (func $store_u8 (param i64 i32)))
+  (import "extism:host/env" "output_set" (func $output_set (param i64 i64)))
+  (import "kubetile" "host_send_render" (func $render (param i64) (result i64)))
+  (import "kubetile" "list_pods" (func $list_pods (param i64) (result i64)))
+  (memory 1 2)
+  (data (i32.const 0) "{\"lines\":[\"")
+  (data (i32.const 16) "\"]}")
+  (data (i32.const 32) "{\"lines\":[\"pushed\"]}")
+  (data (i32.const 64) "{\"namespace\":\"bye\"}")
+  (func $copy (param $dst i32) (param $src i32) (param $n i32)
+    (local $i i32)
+    (block $d (loop $l
+      (br_if $d (i32.ge_u (local.get $i) (local.get $n)))
+      (i32.store8 (i32.add (local.get $dst) (local.get $i)) (i32.load8_u (i32.add (local.get $src) (local.get $i))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $l))))
+  (func $to_block (param $ptr i32) (param $len i32) (result i64)
+    (local $blk i64) (local $i i32)
+    (local.set $blk (call $alloc (i64.extend_i32_u (local.get $len))))
+    (block $d (loop $l
+      (br_if $d (i32.ge_u (local.get $i) (local.get $len)))
+      (call $store_u8 (i64.add (local.get $blk) (i64.extend_i32_u (local.get $i)))
+        (i32.load8_u (i32.add (local.get $ptr) (local.get $i))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $l)))
+    (local.get $blk))
+  (func $echo (result i32)
+    (local $len i32) (local $i i32) (local $o i32) (local $b i32)
+    (local.set $len (i32.wrap_i64 (call $input_length)))
+    (call $copy (i32.const 1024) (i32.const 0) (i32.const 11))
+    (local.set $o (i32.const 1035))
+    (block $d (loop $l
+      (br_if $d (i32.ge_u (local.get $i) (local.get $len)))
+      (local.set $b (call $input_load_u8 (i64.extend_i32_u (local.get $i))))
+      (if (i32.or (i32.eq (local.get $b) (i32.const 34)) (i32.eq (local.get $b) (i32.const 92)))
+        (then
+          (i32.store8 (local.get $o) (i32.const 92))
+          (local.set $o (i32.add (local.get $o) (i32.const 1)))))
+      (i32.store8 (local.get $o) (local.get $b))
+      (local.set $o (i32.add (local.get $o) (i32.const 1)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $l)))
+    (call $copy (local.get $o) (i32.const 16) (i32.const 3))
+    (local.set $o (i32.sub (i32.add (local.get $o) (i32.const 3)) (i32.const 1024)))
+    (call $output_set (call $to_block (i32.const 1024) (local.get $o)) (i64.extend_i32_u (local.get $o)))
+    (i32.const 0))
+  (func (export "plugin_init") (result i32) (i32.const 0))
+  (export "plugin_on_open" (func $echo))
+  (export "plugin_on_command" (func $echo))
+  (func (export "plugin_on_tick") (result i32)
+    (drop (call $render (call $to_block (i32.const 32) (i32.const 20))))
+    (i32.const 0))
+  (func (export "plugin_on_close") (result i32)
+    (drop (call $list_pods (call $to_block (i32.const 64) (i32.const 19))))
+    (i32.const 0))
+)`;
+
+let cached: Uint8Array | null = null;
+
+export async function probeWasm(): Promise<Uint8Array> {
+  if (cached) return cached;
+  const wabt = await wabtInit();
+  const mod = wabt.parseWat('probe.wat', PROBE_WAT);
+  try {
+    mod.validate();
+    cached = new Uint8Array(mod.toBinary({}).buffer);
+    return cached;
+  } finally {
+    mod.destroy();
+  }
+}
