@@ -25,12 +25,14 @@ describe.skipIf(tmuxMissing)('kubetile in a real terminal (tmux)', () => {
   it('splits with alt+v, detaches with ctrl+q, and finds the layout again on re-attach', async () => {
     daemon = await startDaemon(env);
     term = TmuxTerminal.start(env);
-    const first = await term.waitScreen('kubetile drawn', (s) => s.includes('Empty pane') && s.includes('NORMAL'));
-    expect(count(first, 'Empty pane — press')).toBe(1);
+    // The first tab shows a pods list; with no kubeconfig it says so instead of a frozen list.
+    const first = await term.waitScreen('kubetile drawn', (s) => s.includes('No cluster connection') && s.includes('NORMAL'));
+    expect(first).toContain('Pods');
+    expect(count(first, 'Empty pane — press')).toBe(0);
     term.keys('M-v');
-    const split = await term.waitScreen('two panes side by side', (s) => count(s, 'Empty pane — press') === 2);
-    // side by side: both texts sit on the same row
-    expect(split.split('\n').some((row) => count(row, 'Empty pane') === 2)).toBe(true);
+    const split = await term.waitScreen('two panes side by side', (s) => count(s, 'Empty pane — press') === 1);
+    // side by side: both panes' texts sit on the same row
+    expect(split.split('\n').some((row) => row.includes('No cluster') && row.includes('Empty pane'))).toBe(true);
     term.keys('F1');
     await term.waitScreen('help pane', (s) => s.includes('Help') && s.includes('Navigation'));
     term.keys('C-q');
@@ -38,10 +40,10 @@ describe.skipIf(tmuxMissing)('kubetile in a real terminal (tmux)', () => {
     // The daemon kept the layout: three panes in the session.
     const script = await RawClient.connect(env.socket);
     const panes = await script.request<{ panes: Array<{ key: string }> }>('pane/list');
-    expect(panes.panes.map((p) => p.key).sort()).toEqual(['empty', 'empty', 'help']);
+    expect(panes.panes.map((p) => p.key).sort()).toEqual(['empty', 'help', 'resource-list']);
     script.close();
     term.run([]);
-    const again = await term.waitScreen('re-attached with the same layout', (s) => count(s, 'Empty pane') === 2 && s.includes('Navigation'));
+    const again = await term.waitScreen('re-attached with the same layout', (s) => count(s, 'Empty pane') === 1 && s.includes('No cluster') && s.includes('Navigation'));
     expect(again).toContain('Help');
   });
 
@@ -50,10 +52,10 @@ describe.skipIf(tmuxMissing)('kubetile in a real terminal (tmux)', () => {
     term = TmuxTerminal.start(env);
     const other = TmuxTerminal.start(env, [], { cols: 100, rows: 30 });
     try {
-      await term.waitScreen('A drawn', (s) => s.includes('Empty pane'));
-      await other.waitScreen('B drawn', (s) => s.includes('Empty pane'));
+      await term.waitScreen('A drawn', (s) => s.includes('No cluster'));
+      await other.waitScreen('B drawn', (s) => s.includes('No cluster'));
       term.keys('M-h');
-      await other.waitScreen('split seen in B', (s) => count(s, 'Empty pane — press') === 2);
+      await other.waitScreen('split seen in B', (s) => count(s, 'Empty pane — press') === 1);
       // ... while B keeps its own mode: A enters filter mode, B stays NORMAL
       term.keys('/');
       await term.waitScreen('A in filter mode', (s) => s.includes('FILTER'));
@@ -66,7 +68,7 @@ describe.skipIf(tmuxMissing)('kubetile in a real terminal (tmux)', () => {
   it('kubetile kill-server ends the attached client like tmux does', async () => {
     daemon = await startDaemon(env);
     term = TmuxTerminal.start(env);
-    await term.waitScreen('drawn', (s) => s.includes('Empty pane'));
+    await term.waitScreen('drawn', (s) => s.includes('No cluster'));
     const { execFileSync } = await import('node:child_process');
     const { CLIENT_MAIN } = await import('../helpers/daemon-process.js');
     const out = execFileSync(process.execPath, [CLIENT_MAIN, 'kill-server', '--socket', env.socket], { env: env.env, encoding: 'utf8' });

@@ -128,7 +128,7 @@ describe('scripting over the socket', () => {
     const s = await client();
     const opened = await s.request<{ paneId: number; tabId: number }>('pane/open', { view: { key: 'help' } });
     const list = await s.request<{ panes: Array<{ paneId: number; key: string }> }>('pane/list');
-    expect(list.panes.map((p) => p.key)).toEqual(['empty', 'help']);
+    expect(list.panes.map((p) => p.key)).toEqual(['resource-list', 'help']);
     const snap = await s.request<{ view: { type: string; lines: Array<{ text: string }> } }>('pane/snapshot', { paneId: opened.paneId, rows: 5, cols: 40 });
     expect(snap.view.type).toBe('lines');
     expect(snap.view.lines.length).toBeLessThanOrEqual(5);
