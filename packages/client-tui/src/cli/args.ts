@@ -23,6 +23,7 @@ export type Command =
   | ({ kind: 'daemon-start' } & DaemonFlags)
   | { kind: 'daemon-status'; socket?: string; json: boolean }
   | { kind: 'kill-server'; socket?: string }
+  | { kind: 'plugin-new'; name: string; dir: string }
   | { kind: 'help'; text: string }
   | { kind: 'version' };
 
@@ -37,6 +38,7 @@ Usage:
   kubetile daemon status [--json]                      show daemon/status
   kubetile daemon stop                                 same as kill-server
   kubetile kill-server                                 stop the daemon (its sessions and panes end)
+  kubetile plugin new NAME [DIR]                       scaffold a plugin (AssemblyScript) in DIR (default NAME)
 
 Options:
   --socket PATH      daemon socket (default: $KUBETILE_SOCKET, else $XDG_RUNTIME_DIR/kubetile/kubetile.sock)
@@ -75,6 +77,7 @@ const ALLOWED: Record<string, ReadonlySet<OptName>> = {
   'daemon status': new Set(['socket', 'json']),
   'daemon stop': new Set(['socket']),
   'kill-server': new Set(['socket']),
+  'plugin new': new Set([]),
 };
 
 function parseParams(text: string | undefined): Record<string, unknown> {
@@ -126,6 +129,13 @@ export function parseCli(argv: readonly string[]): Command {
       name = 'kill-server';
       if (rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}' after 'kill-server'`);
       break;
+    case 'plugin': {
+      if (rest[0] !== 'new') throw new UsageError(rest[0] === undefined ? `'kubetile plugin' needs an action: new` : `unknown plugin action '${rest[0]}' (new)`);
+      if (rest[1] === undefined) throw new UsageError(`'kubetile plugin new' needs a name, e.g. kubetile plugin new pod-counter`);
+      if (rest.length > 3) throw new UsageError(`unexpected argument '${rest[3]}' after 'plugin new ${rest[1]} ${rest[2]}'`);
+      name = 'plugin new';
+      break;
+    }
     case 'help':
       return { kind: 'help', text: USAGE };
     default:
@@ -164,6 +174,8 @@ export function parseCli(argv: readonly string[]): Command {
       return { kind: 'daemon-start', ...daemonFlags };
     case 'daemon status':
       return { kind: 'daemon-status', socket, json: values.json ?? false };
+    case 'plugin new':
+      return { kind: 'plugin-new', name: rest[1]!, dir: rest[2] ?? rest[1]! };
     default:
       return { kind: 'kill-server', socket };
   }

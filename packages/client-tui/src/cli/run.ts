@@ -3,6 +3,7 @@ import { parseCli, UsageError } from './args.js';
 import { runDaemonForeground, runDaemonStart, runDaemonStatus, runKillServer } from './daemon-command.js';
 import { processIo, type Io } from './io.js';
 import { runRpc, runRpcList } from './rpc-command.js';
+import { runPluginNew } from './plugin-command.js';
 
 /** Runs the `kubetile` command line; resolves with the exit code. */
 export async function run(argv: readonly string[], io: Io = processIo): Promise<number> {
@@ -35,6 +36,8 @@ export async function run(argv: readonly string[], io: Io = processIo): Promise<
       return runDaemonStatus(io, cmd.socket, cmd.json);
     case 'kill-server':
       return runKillServer(io, cmd.socket);
+    case 'plugin-new':
+      return runPluginNew(io, cmd.name, cmd.dir);
     case 'attach': {
       // ink and react load only for the TUI, in React's production build (several times faster
       // per frame); a daemon this command starts gets the environment as it was.

@@ -1,0 +1,23 @@
+import { resolve } from 'node:path';
+import { ScaffoldError, scaffoldPlugin } from '@kubetile/sdk/scaffold';
+import type { Io } from './io.js';
+
+/** `kubetile plugin new NAME [DIR]`: a plugin project from the SDK's template, ready for `npm run build`. */
+export async function runPluginNew(io: Io, name: string, dir: string): Promise<number> {
+  try {
+    const r = scaffoldPlugin(resolve(dir), name);
+    io.out(
+      `created plugin '${r.name}' in ${r.dir}:\n${r.files.map((f) => `  ${f}`).join('\n')}\n\n` +
+        `next:\n  cd ${dir} && npm install && npm run build      # → build/${r.name}.wasm\n` +
+        `then add to ~/.config/kubetile/config.toml:\n  [[plugins]]\n  key = "${r.name}"\n  path = "${resolve(r.dir, 'build', `${r.name}.wasm`)}"\n  permissions = []\n  keybinding = "alt+g"\n`,
+    );
+    return 0;
+  } catch (err) {
+    if (err instanceof ScaffoldError) {
+      io.err(`kubetile: ${err.message}\n`);
+      return 2;
+    }
+    io.err(`kubetile: plugin new failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+}
