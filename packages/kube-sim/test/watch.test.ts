@@ -106,7 +106,9 @@ describe('watch', () => {
     await waitFor(() => sim.metrics().watches.open === 1, 'watch reopened');
 
     // Delete b and compact while nobody is watching: the next watch gets 410 and the informer relists.
-    inf.stop();
+    // (stop() cannot abort a watch whose request is still being set up, so end it from the server too.)
+    await inf.stop();
+    sim.killWatches({ graceful: true });
     await waitFor(() => sim.metrics().watches.open === 0, 'watch closed');
     sim.deleteObject('v1', 'Pod', 'b');
     sim.createObject(pod('d'));
@@ -116,7 +118,7 @@ describe('watch', () => {
     expect(log.filter((l) => l === 'add:a')).toHaveLength(1);
     expect(inf.list().map((p) => p.metadata?.name).sort()).toEqual(['a', 'c', 'd']);
     expect(connects).toBeGreaterThanOrEqual(3);
-    inf.stop();
+    await inf.stop();
   });
 
   it('sends bookmarks when asked, and unrequested ones advance the informer RV', async () => {

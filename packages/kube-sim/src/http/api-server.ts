@@ -72,6 +72,9 @@ export function rejectUpgrade(socket: Duplex, status: Status, headers: Record<st
 export class ApiServer {
   readonly server: https.Server;
   private readonly sockets = new Set<Socket>();
+  /** Raw TCP connections, including ones still in the TLS handshake. */
+  private readonly rawSockets = new Set<Socket>();
+  private closing = false;
   private boundPort = 0;
 
   constructor(private readonly ctx: HandlerContext, private readonly opts: ApiServerOptions) {
@@ -79,7 +82,19 @@ export class ApiServer {
     this.server.keepAliveTimeout = 30_000;
     this.server.requestTimeout = 0;
     this.server.headersTimeout = 60_000;
+    this.server.on('connection', (s: Socket) => {
+      if (this.closing) {
+        s.destroy();
+        return;
+      }
+      this.rawSockets.add(s);
+      s.on('close', () => this.rawSockets.delete(s));
+    });
     this.server.on('secureConnection', (s: Socket) => {
+      if (this.closing) {
+        s.destroy();
+        return;
+      }
       s.setNoDelay(true);
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
@@ -121,6 +136,7 @@ export class ApiServer {
 
   /** Stops listening and drops every connection. */
   close(): Promise<void> {
+    this.closing = true;
     return new Promise((resolve) => {
       if (!this.server.listening) {
         this.destroySockets(false);
@@ -128,6 +144,7 @@ export class ApiServer {
         return;
       }
       this.server.close(() => resolve());
+      this.server.closeAllConnections();
       this.destroySockets(false);
     });
   }
@@ -141,6 +158,10 @@ export class ApiServer {
       } else s.destroy();
     }
     this.sockets.clear();
+    if (this.closing) {
+      for (const s of this.rawSockets) s.destroy();
+      this.rawSockets.clear();
+    }
     return n;
   }
 
