@@ -23,13 +23,29 @@ function begin(): Plugin | null {
   return p;
 }
 
+/**
+ * A full garbage collection after every hook, so each call starts with only
+ * live data on the heap. Without it the incremental collector lags behind
+ * bursts of garbage (decoding thousands of pods on every tick, filtering them
+ * on every keypress) and linear memory grows to its declared maximum and
+ * traps. Measured with pod-health: without it, 5,000 pods trapped at 16 MiB
+ * after a few ticks; with it, 20,000 pods run in 32 MiB. The cost is
+ * proportional to the live heap: ~0.002 ms for a small plugin, ~2 ms with
+ * 5,000 pods, ~12 ms with 20,000.
+ */
+function collect(): void {
+  __collect();
+}
+
 function end(render: Lines | null): i32 {
   const err = takePendingError();
   if (err != null) {
     setCallError(err);
+    collect();
     return 1;
   }
   if (render != null) writeOutput(render.toJson());
+  collect();
   return 0;
 }
 
@@ -93,6 +109,7 @@ export function plugin_snapshot(): i32 {
     return 1;
   }
   if (state.length > 0) writeOutput(state);
+  collect();
   return 0;
 }
 

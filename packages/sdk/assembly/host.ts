@@ -12,7 +12,7 @@
 
 import { free } from "@extism/as-pdk/lib/env";
 import { loadBlock, storeString } from "./abi";
-import { JSON, JsonWriter, asObj, getBool, getInt, getString, parseBytes } from "./json";
+import { JSON, JSONHandler, JsonWriter, asObj, decodeInto, getBool, getInt, getString, parseBytes } from "./json";
 import { Lines } from "./lines";
 
 @external("kubetile", "host_send_render")
@@ -117,6 +117,83 @@ export class Pod {
   }
 }
 
+// Decodes a list_pods envelope straight into Pod objects: no JSON tree, so a
+// list of thousands of pods costs little more than the Pods themselves.
+class PodListHandler extends JSONHandler {
+  depth: i32 = 0;
+  ok: bool = false;
+  error: string = "";
+  sawValueArray: bool = false;
+  inValue: bool = false;
+  pods: Pod[] = new Array<Pod>();
+  current: Pod | null = null;
+
+  setString(name: string, value: string): void {
+    if (this.depth == 1) {
+      if (name == "error") this.error = value;
+      return;
+    }
+    const p = this.current;
+    if (this.depth != 3 || p == null) return;
+    if (name == "name") p.name = value;
+    else if (name == "namespace") p.namespace = value;
+    else if (name == "phase") p.phase = value;
+    else if (name == "status") p.status = value;
+    else if (name == "ready") p.ready = value;
+    else if (name == "node") p.node = value;
+    else if (name == "restarts") p.restarts = <i32>parseInt(value);
+    else if (name == "age_seconds") p.ageSeconds = <i64>parseInt(value);
+  }
+
+  setBoolean(name: string, value: bool): void {
+    if (this.depth == 1 && name == "ok") this.ok = value;
+  }
+
+  setInteger(name: string, value: i64): void {
+    const p = this.current;
+    if (this.depth != 3 || p == null) return;
+    if (name == "restarts") p.restarts = <i32>value;
+    else if (name == "age_seconds") p.ageSeconds = value;
+  }
+
+  setFloat(name: string, value: f64): void {
+    if (isFinite(value)) this.setInteger(name, <i64>value);
+  }
+
+  pushArray(name: string): bool {
+    this.depth++;
+    if (this.depth == 2 && name == "value") {
+      this.sawValueArray = true;
+      this.inValue = true;
+    }
+    return true;
+  }
+
+  popArray(): void {
+    if (this.depth == 2) this.inValue = false;
+    this.depth--;
+  }
+
+  pushObject(name: string): bool {
+    this.depth++;
+    if (this.depth == 3 && this.inValue) {
+      const p = new Pod();
+      this.current = p;
+      this.pods.push(p);
+    }
+    return true;
+  }
+
+  popObject(): void {
+    if (this.depth == 3) {
+      const p = this.current;
+      if (p != null && p.status.length == 0) p.status = p.phase;
+      this.current = null;
+    }
+    this.depth--;
+  }
+}
+
 /**
  * Lists pods (permission `k8s:list:pods`).
  * `namespace`: "" = the pane's namespace, "*" = all namespaces.
@@ -126,13 +203,14 @@ export function listPods(namespace: string = ""): Result<Pod[]> {
   if (namespace.length > 0) req.key("namespace").string(namespace);
   req.endObject();
   const reqOff = encodeRequest(req.toString());
-  const env = finish(reqOff, kubetile_list_pods(reqOff));
-  const pods = new Array<Pod>();
-  if (!env.ok) return new Result<Pod[]>(false, env.error, pods);
-  if (!env.value.isArr) return new Result<Pod[]>(false, "list_pods: expected an array", pods);
-  const items = (<JSON.Arr>env.value).valueOf();
-  for (let i = 0; i < items.length; i++) pods.push(Pod.fromJson(items[i]));
-  return new Result<Pod[]>(true, "", pods);
+  const respOff = kubetile_list_pods(reqOff);
+  free(reqOff);
+  if (respOff == 0) return new Result<Pod[]>(false, "host function returned no response", new Array<Pod>());
+  const h = new PodListHandler();
+  decodeInto<PodListHandler>(loadBlock(respOff, true), h);
+  if (!h.ok) return new Result<Pod[]>(false, h.error.length > 0 ? h.error : "host function failed", new Array<Pod>());
+  if (!h.sawValueArray) return new Result<Pod[]>(false, "list_pods: expected an array", new Array<Pod>());
+  return new Result<Pod[]>(true, "", h.pods);
 }
 
 // ---- secrets ------------------------------------------------------------------

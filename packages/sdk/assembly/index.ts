@@ -39,8 +39,10 @@ export {
 export { LogLevel, fail, log, readInput, readInputString, writeOutput } from "./abi";
 export {
   JSON,
+  JSONHandler,
   JsonWriter,
   asObj,
+  decodeInto,
   getBool,
   getFloat,
   getInt,

@@ -7,7 +7,7 @@
 
 import { JSON, JSONDecoder, JSONHandler } from "assemblyscript-json/assembly";
 
-export { JSON };
+export { JSON, JSONHandler };
 
 const HEX = "0123456789abcdef";
 
@@ -234,6 +234,15 @@ function normalizeEscapes(bytes: Uint8Array): Uint8Array {
     }
   }
   return out;
+}
+
+/**
+ * Streams UTF-8 JSON bytes into a custom assemblyscript-json handler (no tree is
+ * built: the cheapest way to decode large payloads). Malformed JSON traps.
+ */
+export function decodeInto<H extends JSONHandler>(bytes: Uint8Array, handler: H): void {
+  const decoder = new JSONDecoder<H>(handler);
+  decoder.deserialize(normalizeEscapes(bytes));
 }
 
 /** Parses UTF-8 JSON bytes; an empty buffer parses as `{}`. Malformed JSON traps. */

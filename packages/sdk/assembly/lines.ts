@@ -185,8 +185,28 @@ export function formatAge(seconds: i64): string {
   return (days / 365).toString() + "y";
 }
 
-/** Case-insensitive substring test (`needle` "" matches everything). */
+// ASCII case folding; other characters compare exactly.
+// @ts-ignore: decorator
+@inline
+function foldAscii(c: i32): i32 {
+  return c >= 0x41 && c <= 0x5a ? c + 0x20 : c;
+}
+
+/**
+ * Substring test ignoring ASCII case (`needle` "" matches everything).
+ * Allocates nothing, so it is cheap to run over thousands of rows per keypress.
+ */
 export function containsIgnoreCase(haystack: string, needle: string): bool {
-  if (needle.length == 0) return true;
-  return haystack.toLowerCase().indexOf(needle.toLowerCase()) >= 0;
+  const n = needle.length;
+  if (n == 0) return true;
+  const h = haystack.length;
+  if (n > h) return false;
+  const first = foldAscii(needle.charCodeAt(0));
+  for (let i = 0; i <= h - n; i++) {
+    if (foldAscii(haystack.charCodeAt(i)) != first) continue;
+    let j = 1;
+    while (j < n && foldAscii(haystack.charCodeAt(i + j)) == foldAscii(needle.charCodeAt(j))) j++;
+    if (j == n) return true;
+  }
+  return false;
 }

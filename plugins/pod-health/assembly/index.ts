@@ -42,9 +42,17 @@ function podKey(p: Pod): string {
 }
 
 function notReady(p: Pod): bool {
-  const slash = p.ready.indexOf("/");
-  if (slash < 0) return false;
-  return p.ready.substring(0, slash) != p.ready.substring(slash + 1);
+  const ready = p.ready;
+  const slash = ready.indexOf("/");
+  if (slash < 0 || slash + 1 >= ready.length) return false;
+  // compare "N/M" halves without allocating
+  const n = slash;
+  const m = ready.length - slash - 1;
+  if (n != m) return true;
+  for (let i = 0; i < n; i++) {
+    if (ready.charCodeAt(i) != ready.charCodeAt(slash + 1 + i)) return true;
+  }
+  return false;
 }
 
 class PodHealth extends Plugin {
@@ -60,9 +68,20 @@ class PodHealth extends Plugin {
   error: string = "";
   loaded: bool = false;
   detail: bool = false;
+  /** Rows rendered when the pane height is unknown (config key `max_rows`). */
+  maxRows: i32 = 200;
+  /** The filtered rows and the column widths, recomputed on refresh and filter changes. */
+  rows: Pod[] = new Array<Pod>();
+  nameW: i32 = 4;
+  statusW: i32 = 6;
+  nsW: i32 = 9;
+  crashCount: i32 = 0;
+  unreadyCount: i32 = 0;
 
   onInit(config: Config): void {
     this.namespace = config.getString("namespace", "");
+    const m = <i32>config.getInt("max_rows", 200);
+    this.maxRows = m > 0 ? m : 200;
   }
 
   onOpen(): Lines | null {
@@ -81,10 +100,12 @@ class PodHealth extends Plugin {
       case CommandKind.Filter:
         this.filter = cmd.query;
         this.detail = false;
+        this.applyFilter();
         this.moveTo(0);
         break;
       case CommandKind.ClearFilter:
         this.filter = "";
+        this.applyFilter();
         this.moveTo(0);
         break;
       case CommandKind.SelectNext:
@@ -138,6 +159,7 @@ class PodHealth extends Plugin {
     this.filter = getString(o, "filter");
     this.selectedKey = getString(o, "selected");
     this.cursor = <i32>getInt(o, "cursor");
+    this.applyFilter();
   }
 
   // ---- state -------------------------------------------------------------------
@@ -153,6 +175,24 @@ class PodHealth extends Plugin {
     const pods = res.value;
     pods.sort(byRestarts);
     this.pods = pods;
+    let nameW = 4;
+    let statusW = 6;
+    let nsW = 9;
+    let crash = 0;
+    let unready = 0;
+    for (let i = 0; i < pods.length; i++) {
+      if (pods[i].crashLooping) crash++;
+      else if (notReady(pods[i])) unready++;
+      nameW = max(nameW, displayWidth(pods[i].name));
+      statusW = max(statusW, displayWidth(pods[i].status));
+      nsW = max(nsW, displayWidth(pods[i].namespace));
+    }
+    this.nameW = min(nameW, 48);
+    this.statusW = min(statusW, 24);
+    this.nsW = min(nsW, 24);
+    this.crashCount = crash;
+    this.unreadyCount = unready;
+    this.applyFilter();
     // Follow the selected pod to its new position, if it still exists.
     const rows = this.visible();
     let found = -1;
@@ -167,7 +207,14 @@ class PodHealth extends Plugin {
   }
 
   visible(): Pod[] {
-    if (this.filter.length == 0) return this.pods;
+    return this.rows;
+  }
+
+  applyFilter(): void {
+    if (this.filter.length == 0) {
+      this.rows = this.pods;
+      return;
+    }
     const out = new Array<Pod>();
     for (let i = 0; i < this.pods.length; i++) {
       const p = this.pods[i];
@@ -180,7 +227,7 @@ class PodHealth extends Plugin {
         out.push(p);
       }
     }
-    return out;
+    this.rows = out;
   }
 
   moveTo(index: i32): void {
@@ -205,12 +252,8 @@ class PodHealth extends Plugin {
     const rows = this.visible();
     if (this.detail && rows.length > 0) return this.renderDetail(rows[this.cursor]);
 
-    let crash = 0;
-    let unready = 0;
-    for (let i = 0; i < this.pods.length; i++) {
-      if (this.pods[i].crashLooping) crash++;
-      else if (notReady(this.pods[i])) unready++;
-    }
+    const crash = this.crashCount;
+    const unready = this.unreadyCount;
     const where =
       this.namespace == "*" ? "all namespaces" : this.namespace.length > 0 ? this.namespace : "this namespace";
     let header =
@@ -232,29 +275,21 @@ class PodHealth extends Plugin {
     }
 
     const allNs = this.namespace == "*";
-    let nameW = 4;
-    let statusW = 6;
-    let nsW = 9;
-    for (let i = 0; i < rows.length; i++) {
-      nameW = max(nameW, displayWidth(rows[i].name));
-      statusW = max(statusW, displayWidth(rows[i].status));
-      nsW = max(nsW, displayWidth(rows[i].namespace));
-    }
-    nameW = min(nameW, 48);
-    statusW = min(statusW, 24);
-    nsW = min(nsW, 24);
-
+    const nameW = this.nameW;
+    const statusW = this.statusW;
+    const nsW = this.nsW;
     const widths: i32[] = allNs ? [3, nsW, nameW, statusW, 5, 8, 5] : [3, nameW, statusW, 5, 8, 5];
     const head: string[] = allNs
       ? ["", "NAMESPACE", "NAME", "STATUS", "READY", "RESTARTS", "AGE"]
       : ["", "NAME", "STATUS", "READY", "RESTARTS", "AGE"];
     out.add(this.clip(columns(head, widths, " ")));
 
-    // Window the rows so the cursor stays visible when the pane is short.
+    // Window the rows so the cursor stays visible when the pane is short
+    // (or, before the host has told us the height, to at most maxRows rows).
     let first = 0;
     let count = rows.length;
-    const room = this.height - out.length;
-    if (this.height > 0 && room > 0 && rows.length > room) {
+    const room = this.height > 0 ? this.height - out.length : this.maxRows;
+    if (room > 0 && rows.length > room) {
       if (this.cursor < this.scroll) this.scroll = this.cursor;
       if (this.cursor >= this.scroll + room) this.scroll = this.cursor - room + 1;
       if (this.scroll > rows.length - room) this.scroll = rows.length - room;
@@ -271,6 +306,12 @@ class PodHealth extends Plugin {
         ? [mark, p.namespace, p.name, p.status, p.ready, p.restarts.toString(), formatAge(p.ageSeconds)]
         : [mark, p.name, p.status, p.ready, p.restarts.toString(), formatAge(p.ageSeconds)];
       out.add(this.clip(columns(cells, widths, " ")));
+    }
+    if (this.height <= 0 && count < rows.length) {
+      out.add(
+        "… rows " + (first + 1).toString() + "–" + (first + count).toString() + " of " +
+          rows.length.toString() + "; filter to narrow",
+      );
     }
     return out;
   }

@@ -155,6 +155,22 @@ describe('pod-health', () => {
     expect(rows(lines).at(-1)).toMatch(/^> {3}p-10/);
   });
 
+  it('renders at most max_rows rows (default 200) until the host sends the pane height', async () => {
+    const many = Array.from({ length: 250 }, (_, i) => pod(`p-${String(i).padStart(3, '0')}`, 1000 - i));
+    const host = await open({ pods: many });
+    expect(rows(host.lines)).toHaveLength(201);
+    expect(host.lines.at(-1)).toBe('… rows 1–200 of 250; filter to narrow');
+    await host.command({ type: 'go_to_bottom' });
+    expect(host.lines.at(-1)).toBe('… rows 51–250 of 250; filter to narrow');
+    expect(rows(host.lines).at(-2)).toMatch(/^> {3}p-249/);
+
+    const capped = await open({ pods: many, config: { max_rows: '10' } });
+    expect(capped.lines.at(-1)).toBe('… rows 1–10 of 250; filter to narrow');
+    await capped.command({ type: 'resize', width: 100, height: 30 });
+    expect(capped.lines).toHaveLength(30);
+    expect(capped.lines.at(-1)).toMatch(/^ {4}p-027/);
+  });
+
   it('shows UTF-8 pod names and an empty namespace', async () => {
     const host = await open({ pods: [pod('héllo-✓-日本', 1)] });
     expect(rows(host.lines)[0]).toMatch(/^> {3}héllo-✓-日本\s+Running/);
