@@ -1,15 +1,21 @@
 import type { Logger } from '../logging/logger.js';
 import type { Workspace } from '../session/workspace.js';
 import type { KeyRouter } from '../session/key-router.js';
+import type { ResourceActions } from '../session/resource-actions.js';
+import type { ClusterManager } from '../kube/cluster.js';
+import type { PluginHost } from '../plugins/plugin-host.js';
 
 /** What RPC handlers may use of the daemon. */
 export interface DaemonContext {
   readonly logger: Logger;
   readonly workspace: Workspace;
   readonly keys: KeyRouter;
+  readonly actions: ResourceActions;
+  readonly kube: ClusterManager;
   readonly socketPath: string;
   readonly startedAt: number;
   readonly connections: ReadonlySet<unknown>;
+  readonly plugins: Pick<PluginHost, 'list' | 'reload' | 'has'>;
   shutdown(reason: string): void;
   reloadConfig(): Promise<{ ok: boolean; errors: string[] }>;
   counts(): { plugins: number; watches: number; portForwards: number };

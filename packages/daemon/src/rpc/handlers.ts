@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import {
   API_LEVEL, describeApi, ErrorCodes, MIN_API_LEVEL, PRODUCT_NAME, PRODUCT_VERSION, Requests, type RequestDecl,
 } from '@kubetile/rpc-schema';
-import { invalidState, notAttached, notFound } from '../util/errors.js';
+import { errorMessage, invalidState, notAttached, notFound } from '../util/errors.js';
 import type { DaemonContext } from './context.js';
 import type { RpcConnection } from './connection.js';
 
@@ -143,18 +143,47 @@ const table: Table = {
     call.daemon.workspace.focusDirection(c.state, p.direction);
     return { paneId: call.daemon.workspace.focusedPane(c.state) };
   },
-  'kube/contexts': notYet('kube/contexts (the Kubernetes layer)'),
-  'kube/namespaces': notYet('kube/namespaces (the Kubernetes layer)'),
-  'kube/use': notYet('kube/use (the Kubernetes layer)'),
-  'resource/action': notYet('resource/action (the Kubernetes layer)'),
+  'kube/contexts': ({ daemon }) => daemon.kube.contexts(),
+  'kube/namespaces': async ({ daemon }, p) => {
+    const context = p.context ?? daemon.kube.defaultScope().context;
+    if (!daemon.kube.available || context === null) throw invalidState(`no cluster: ${daemon.kube.problem ?? 'no context'}`);
+    if (!daemon.kube.hasContext(context)) throw notFound(`no context '${context}' in the kubeconfig`);
+    try {
+      return { namespaces: await daemon.kube.namespaces(context) };
+    } catch (err) {
+      throw invalidState(`listing namespaces of '${context}' failed: ${errorMessage(err)}`);
+    }
+  },
+  'kube/use': (call, p) => {
+    const kube = call.daemon.kube;
+    if (p.context !== undefined && !kube.hasContext(p.context)) throw notFound(`no context '${p.context}' in the kubeconfig`);
+    const namespace = p.namespace ?? (p.context !== undefined ? kube.namespaceOf(p.context) : undefined);
+    call.daemon.workspace.setTabScope(sessionOf(call, p.session), p.tabId, {
+      ...(p.context !== undefined ? { context: p.context } : {}),
+      ...(namespace !== undefined ? { namespace } : {}),
+    });
+    return OK;
+  },
+  'resource/action': async (call, p) => {
+    try {
+      const r = await call.daemon.actions.run(p.paneId, p.action, p.args ?? {}, call.conn.client?.state);
+      return { ok: true as const, message: r.message, ...(r.paneId !== undefined ? { paneId: r.paneId } : {}) };
+    } catch (err) {
+      if (err instanceof ResponseError) throw err;
+      throw invalidState(`${p.action} failed: ${errorMessage(err)}`);
+    }
+  },
   'portForward/list': () => ({ forwards: [] }),
   'portForward/start': notYet('portForward/start (the Kubernetes layer)'),
   'portForward/stop': (_call, p) => {
     throw notFound(`no port-forward '${p.id}'`);
   },
-  'plugin/list': () => ({ plugins: [] }),
-  'plugin/reload': (_call, p) => {
-    throw notFound(`no plugin '${p.key}'`);
+  'plugin/list': ({ daemon }) => ({ plugins: daemon.plugins.list() }),
+  'plugin/reload': async ({ daemon }, p) => {
+    if (!daemon.plugins.has(p.key)) throw notFound(`no plugin '${p.key}'`);
+    const r = await daemon.plugins.reload(p.key);
+    if (!r.ok) throw invalidState(`plugin '${p.key}' was not reloaded: ${r.error ?? 'unknown error'}`);
+    return OK;
   },
   'config/reload': ({ daemon }) => daemon.reloadConfig(),
 };
