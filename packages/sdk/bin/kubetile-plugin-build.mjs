@@ -120,7 +120,7 @@ export async function buildPlugin(opts = {}) {
   mkdirSync(path.dirname(outFile), { recursive: true });
   // Compile to a temporary file and move it in place only once it passes the
   // ABI checks, so a failed build never leaves a fresh-looking output behind.
-  const tmpFile = `${outFile}.${process.pid}.tmp`;
+  const tmpFile = `${outFile.replace(/\.wasm$/, "")}.tmp-${process.pid}.wasm`;
   const args = [
     path.relative(dir, entry),
     '--outFile', tmpFile,

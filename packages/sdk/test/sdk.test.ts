@@ -179,6 +179,19 @@ describe('host functions', () => {
     expect(await input('pods data')).toEqual(['data/db-0 CrashLoopBackOff 0/1 7 n2 60 crash', 'count=1']);
   });
 
+  it('listPods tolerates odd pod shapes: missing status, numbers as strings or floats, extra fields', async () => {
+    const saved = host.pods;
+    host.pods = [
+      { name: 'a', namespace: 'default', phase: 'Pending', ready: '0/1', restarts: '3', node: '', age_seconds: 12.9, extra: { deep: [1, { x: 'y' }] } },
+      { name: 'b\u0000"q"', namespace: 'default', status: 'Error', phase: 'Failed', restarts: 1e2, labels: ['x'] },
+    ] as unknown as CannedPod[];
+    try {
+      expect(await input('pods')).toEqual(['default/a Pending 0/1 3  12', 'default/b\u0000"q" Error  100  0', 'count=2']);
+    } finally {
+      host.pods = saved;
+    }
+  });
+
   it('getSecret decodes data with quotes, backslashes, newlines and UTF-8', async () => {
     const lines = await input('secret - db');
     expect(lines).toEqual(['secret default/db Opaque', 'user=admin', 'password=p"w\\d', UTF8]);
