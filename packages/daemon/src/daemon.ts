@@ -20,6 +20,10 @@ import { startDemoCluster, type DemoCluster } from './kube/demo.js';
 import { discoverResources, type DiscoveredResource } from './kube/discovery.js';
 import { ResourceActions } from './session/resource-actions.js';
 import { builtinKindIds } from './panes/resource/kind-resolution.js';
+import { PluginHost } from './plugins/plugin-host.js';
+import { resolvePluginEntries } from './plugins/config-entries.js';
+import { routeClipboard } from './plugins/clipboard-route.js';
+import { unavailableKubeAccess } from './plugins/kube-access.js';
 
 export interface DaemonOptions {
   socketPath: string;
@@ -46,6 +50,7 @@ export class Daemon implements DaemonContext {
   readonly stopped = new Signal<string>();
   readonly kube: ClusterManager;
   readonly actions: ResourceActions;
+  readonly plugins: PluginHost;
   /** Resources the API serves, by plural name, per context (the `:` switcher's discovered kinds). */
   private readonly discovered = new Map<string, Map<string, DiscoveredResource>>();
   private config: Config = DEFAULT_CONFIG;
@@ -72,6 +77,20 @@ export class Daemon implements DaemonContext {
       defaultView: (): ViewSpec => this.defaultView(),
       defaultNamespace: () => this.kube.defaultScope(),
       status: (context) => this.kube.status(context),
+    });
+    this.plugins = new PluginHost({
+      registry: this.registry,
+      logger: this.logger.child({ part: 'plugins' }),
+      // TODO(kube layer): list_pods/get_secret from the informer cache / a GET (see plugins/kube-access.ts).
+      kube: unavailableKubeAccess,
+      clipboard: (paneId, text) => routeClipboard(this.workspace, paneId, text),
+      toast: (level, text) => {
+        for (const c of this.workspace.clients.values()) c.sink.toast(level, text);
+      },
+      status: (key, status, error) => {
+        for (const c of this.connections) c.pluginStatus(key, status, error ?? undefined);
+      },
+      tickRateMs: () => this.config.general.tick_rate_ms,
     });
     this.actions = new ResourceActions(this.workspace, this.kube, this.logger);
     this.keys = new KeyRouter({
@@ -125,7 +144,7 @@ export class Daemon implements DaemonContext {
   }
 
   counts() {
-    return { plugins: 0, watches: this.kube.pool.size, portForwards: 0 };
+    return { plugins: this.plugins.count(), watches: this.kube.pool.size, portForwards: 0 };
   }
 
   async start(): Promise<void> {
@@ -133,6 +152,7 @@ export class Daemon implements DaemonContext {
     await this.startCluster();
     const first = await this.reloadConfig();
     if (!first.ok) this.logger.warn({ errors: first.errors }, 'config has errors; using defaults');
+    this.plugins.start();
     const fd = activationFd();
     this.listening =
       fd !== null
@@ -180,6 +200,7 @@ export class Daemon implements DaemonContext {
     if (!loaded.config || !loaded.keymap) return { ok: false, errors };
     this.config = loaded.config;
     this.keymap = loaded.keymap;
+    await this.plugins.applyConfig(resolvePluginEntries(loaded.config.plugins, this.opts.configPath));
     this.logger.level = loaded.config.general.log_level;
     this.bindingsChanged.emit();
     this.workspace.refreshAll();
@@ -200,6 +221,7 @@ export class Daemon implements DaemonContext {
       await this.listening?.close();
       for (const c of [...this.connections]) c.close();
       this.workspace.disposeAll();
+      await this.plugins.stop();
       this.kube.stop();
       await this.demo?.stop().catch(() => undefined);
       this.logger.info('daemon stopped');

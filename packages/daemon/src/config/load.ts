@@ -5,6 +5,8 @@ import { parse, TomlError } from 'smol-toml';
 import { ConfigSchema, DEFAULT_CONFIG, type Config } from './schema.js';
 import { locateKey } from './locate.js';
 import { Keymap, type KeymapBuild } from '../keys/keymap.js';
+import { pluginBinding, type BindingDef } from '../keys/bindings.js';
+import { KeyParseError, normalizeKey } from '@kubetile/rpc-schema';
 
 export interface ConfigProblem {
   file: string;
@@ -74,9 +76,23 @@ export function parseConfig(file: string, source: string): LoadedConfig {
     }
     keys.add(p.key);
   });
-  const built = Keymap.build(config.keybindings);
+  // A plugin's keybinding is a global binding named plugin:<key>; its problems point at the entry.
+  const pluginKeys: BindingDef[] = [];
+  const pluginPath = new Map<string, string>();
+  config.plugins.forEach((p, i) => {
+    if (!p.keybinding) return;
+    const path = `plugins.${i}.keybinding`;
+    pluginPath.set(`keybindings.global.plugin:${p.key}`, path);
+    try {
+      pluginKeys.push(pluginBinding(p.key, [normalizeKey(p.keybinding)]));
+    } catch (err) {
+      problems.push({ file, line: locateKey(source, ['plugins', i, 'keybinding']), key: path, message: err instanceof KeyParseError ? err.message : String(err), severity: 'error' });
+    }
+  });
+  const built = Keymap.build(config.keybindings, pluginKeys);
   for (const p of built.problems) {
-    problems.push({ file, line: locateKey(source, p.path.split('.')), key: p.path, message: p.message, severity: p.severity });
+    const path = pluginPath.get(p.path) ?? p.path;
+    problems.push({ file, line: locateKey(source, path.split('.')), key: path, message: p.message, severity: p.severity });
   }
   if (problems.some((p) => p.severity === 'error')) return { config: null, keymap: null, problems };
   return { config, keymap: built.keymap, problems };

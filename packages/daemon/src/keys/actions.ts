@@ -32,15 +32,20 @@ export type AppCommand =
   | 'view_describe'
   | 'delete'
   | 'scale'
-  | 'restart_rollout';
+  | 'restart_rollout'
+  | 'open_plugin';
 
-export type Action = { kind: 'pane'; command: PaneCommand } | { kind: 'app'; command: AppCommand; arg?: number };
+/** `plugin` names the plugin pane type of `open_plugin`. */
+export type Action = { kind: 'pane'; command: PaneCommand } | { kind: 'app'; command: AppCommand; arg?: number; plugin?: string };
 
 export const paneAction = (command: PaneCommand): Action => ({ kind: 'pane', command });
 export const appAction = (command: AppCommand, arg?: number): Action =>
   arg === undefined ? { kind: 'app', command } : { kind: 'app', command, arg };
 
+/** A plugin's keybinding: open its pane (split the focused pane) or focus it in the active tab. */
+export const pluginAction = (key: string): Action => ({ kind: 'app', command: 'open_plugin', plugin: key });
+
 /** A name for logs and `client/key` results: `pane:select_next`, `app:split_vertical`, `app:goto_tab:3`. */
 export function actionName(a: Action): string {
-  return a.kind === 'pane' ? `pane:${a.command.type}` : `app:${a.command}${a.arg !== undefined ? `:${a.arg}` : ''}`;
+  return a.kind === 'pane' ? `pane:${a.command.type}` : `app:${a.command}${a.arg !== undefined ? `:${a.arg}` : ''}${a.plugin !== undefined ? `:${a.plugin}` : ''}`;
 }

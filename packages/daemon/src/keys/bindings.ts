@@ -1,4 +1,4 @@
-import { appAction, paneAction, type Action } from './actions.js';
+import { appAction, paneAction, pluginAction, type Action } from './actions.js';
 
 /**
  * Groups in lookup order. `global` applies in every mode; the others in normal mode, in this order
@@ -82,6 +82,11 @@ export const DEFAULT_BINDINGS: readonly BindingDef[] = [
   // kubetile is a daemon: ctrl+q detaches this terminal, like tmux; `kubetile kill-server` stops it.
   def('global', 'detach', 'ctrl+q', appAction('detach'), 'Detach'),
 ];
+
+/** A `[[plugins]]` keybinding: group `global`, name `plugin:<key>`, opens or focuses that plugin's pane. */
+export function pluginBinding(key: string, keys: string[]): BindingDef {
+  return def('global', `plugin:${key}`, keys, pluginAction(key), `Plugin ${key}`);
+}
 
 /** Binding names shown as status-bar hints, in order, with their labels. */
 export const HINT_BINDINGS: ReadonlyArray<[Group, string, string]> = [

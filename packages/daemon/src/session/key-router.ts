@@ -58,6 +58,8 @@ export class KeyRouter {
     const action = entry.action;
     if (action.kind === 'pane') {
       this.sendToFocused(client, action.command);
+    } else if (action.command === 'open_plugin' && action.plugin) {
+      this.openPlugin(client, action.plugin);
     } else {
       this.runApp(client, action.command, action.arg);
     }
@@ -302,6 +304,14 @@ export class KeyRouter {
       return done('overlay:input');
     }
     return { handled: false };
+  }
+
+  /** A plugin's keybinding: focus its pane in the active tab, or split the focused pane to open it. */
+  private openPlugin(client: ClientState, key: string): void {
+    const ws = this.deps.workspace;
+    const existing = ws.activeTab(client).paneIds().find((id) => ws.pane(id).key === key);
+    if (existing !== undefined) ws.focusPane(client, existing);
+    else ws.splitFocused(client, 'vertical', { key });
   }
 
   /** F1: a help pane split off the focused pane; F1 again (anywhere in the tab) closes it. */
