@@ -75,6 +75,7 @@ export interface PodRuntime {
   terminateContainer(namespace: string, pod: string, container: string | undefined, exitCode: number): void;
   restartContainer(namespace: string, pod: string, container: string | undefined): void;
   setLogRate(spec: LogRateSpec): number;
+  setPortTarget(namespace: string, pod: string, port: number, target: { host: string; port: number } | null): void;
   stop(): Promise<void>;
 }
 
@@ -267,6 +268,14 @@ export class KubeSim implements HandlerContext {
   /** Generates log lines at `perSec` per running container matching the filter; returns how many. */
   setLogRate(spec: LogRateSpec): number {
     return this.runtime.setLogRate(spec);
+  }
+
+  /**
+   * Port-forwards to namespace/pod:port reach host:port instead of the sim's own responder
+   * (null restores the default). Lets a test run its own server "inside" a pod.
+   */
+  setPortTarget(namespace: string, pod: string, port: number, target: { host: string; port: number } | null): void {
+    this.runtime.setPortTarget(namespace, pod, port, target);
   }
 
   // ---- history and lists ----

@@ -191,6 +191,11 @@ const ACTIONS: Record<string, Action> = {
     if (code !== undefined) o.exitCode = code;
     sim.terminateContainer(str(b, 'namespace'), str(b, 'pod'), o);
   },
+  'port-target': (sim, b) => {
+    const host = optStr(b, 'targetHost') ?? '127.0.0.1';
+    const tp = optNum(b, 'targetPort');
+    sim.setPortTarget(str(b, 'namespace'), str(b, 'pod'), num(b, 'port'), tp === undefined ? null : { host, port: tp });
+  },
   'containers/restart': (sim, b) => sim.restartContainer(str(b, 'namespace'), str(b, 'pod'), optStr(b, 'container')),
 };
 

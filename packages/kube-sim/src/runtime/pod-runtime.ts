@@ -7,6 +7,9 @@ import type { PodRuntime, SeedName } from '../sim.js';
 import type { SimConfig } from '../sim-config.js';
 import type { World } from '../world.js';
 import { ContainerAdmin, type LogRateSpec } from './container-admin.js';
+import { makeExecUpgrade } from '../exec/exec-handler.js';
+import { makePortForwardUpgrade } from '../portforward/pf-handler.js';
+import { PortTargets, type PortTarget } from '../portforward/targets.js';
 
 export class SimPodRuntime implements PodRuntime {
   readonly subresources = new Map<string, SubresourceHandler>();
@@ -15,9 +18,26 @@ export class SimPodRuntime implements PodRuntime {
   logs = new LogStore();
   controller: DemoController | undefined;
   private unsubscribe: (() => void) | undefined;
+  private config: SimConfig | undefined;
+  readonly targets = new PortTargets();
 
   constructor() {
     this.subresources.set('pods/log', makeLogHandler(() => this.currentWorld().store, () => this.logs));
+    const execDeps = {
+      store: () => this.currentWorld().store,
+      logs: () => this.logs,
+      config: (): SimConfig => {
+        if (!this.config) throw new Error('kube-sim runtime not attached');
+        return this.config;
+      },
+    };
+    this.upgrades.set('pods/exec', makeExecUpgrade(execDeps, 'exec'));
+    this.upgrades.set('pods/attach', makeExecUpgrade(execDeps, 'attach'));
+    this.upgrades.set('pods/portforward', makePortForwardUpgrade({ store: () => this.currentWorld().store, targets: () => this.targets }));
+  }
+
+  setPortTarget(namespace: string, pod: string, port: number, target: PortTarget | null): void {
+    this.targets.setTarget(namespace, pod, port, target);
   }
 
   currentWorld(): World {
@@ -31,10 +51,15 @@ export class SimPodRuntime implements PodRuntime {
     this.logs.stop();
     this.logs = new LogStore();
     this.world = world;
+    this.config = config;
+    void this.targets.closeAll();
     const pods = world.registry.get('', 'v1', 'pods');
-    // Logs of deleted pods end (followers see EOF) even without a controller.
+    // Logs of deleted pods end (followers see EOF) and their port responders stop.
     this.unsubscribe = world.store.subscribe((ev) => {
-      if (ev.rt === pods && ev.type === 'DELETED') this.logs.dropPod(ev.obj.uid);
+      if (ev.rt === pods && ev.type === 'DELETED') {
+        this.logs.dropPod(ev.obj.uid);
+        void this.targets.dropPod(ev.obj.uid);
+      }
     });
     this.controller = undefined;
     if (controller) {
@@ -78,5 +103,6 @@ export class SimPodRuntime implements PodRuntime {
     this.controller?.stop();
     this.unsubscribe?.();
     this.logs.stop();
+    await this.targets.closeAll();
   }
 }

@@ -1,0 +1,171 @@
+/** Built-in commands of the exec simulator: echo, cat, env, ls, sleep, exit N and friends. */
+import { FakeFs } from './fake-fs.js';
+import { readOrAbort, sleep, type ExecIO, type ShellState } from './io.js';
+
+export type Builtin = (args: string[], io: ExecIO, sh: ShellState) => Promise<number>;
+
+function dateString(d: Date): string {
+  const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const p = (n: number): string => String(n).padStart(2, '0');
+  return `${days[d.getUTCDay()]} ${months[d.getUTCMonth()]} ${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} UTC ${d.getUTCFullYear()}`;
+}
+
+const echo: Builtin = async (args, io) => {
+  let newline = true;
+  let escapes = false;
+  while (args[0] === '-n' || args[0] === '-e' || args[0] === '-ne' || args[0] === '-en') {
+    const f = args.shift() as string;
+    if (f.includes('n')) newline = false;
+    if (f.includes('e')) escapes = true;
+  }
+  let text = args.join(' ');
+  if (escapes) text = text.replace(/\\n/g, '\n').replace(/\\t/g, '\t').replace(/\\\\/g, '\\');
+  io.out(newline ? `${text}\n` : text);
+  return 0;
+};
+
+const cat: Builtin = async (args, io, sh) => {
+  let code = 0;
+  const files = args.filter((a) => !a.startsWith('-') || a === '-');
+  if (files.length === 0) files.push('-');
+  for (const f of files) {
+    if (f === '-') {
+      for (let c = await readOrAbort(io.stdin, io.signal); c; c = await readOrAbort(io.stdin, io.signal)) io.out(c);
+      if (io.signal.aborted) return 130;
+      continue;
+    }
+    const path = FakeFs.normalise(f, sh.cwd);
+    const content = sh.fs.read(path);
+    if (content === undefined) {
+      io.err(`cat: ${f}: ${sh.fs.isDir(path) ? 'Is a directory' : 'No such file or directory'}\n`);
+      code = 1;
+    } else io.out(content);
+  }
+  return code;
+};
+
+const env: Builtin = async (args, io, sh) => {
+  if (args.length > 0 && !args[0]?.startsWith('-')) {
+    const v = sh.env[args[0] as string];
+    if (v === undefined) return 1;
+    io.out(`${v}\n`);
+    return 0;
+  }
+  io.out(Object.entries(sh.env).map(([k, v]) => `${k}=${v}\n`).join(''));
+  return 0;
+};
+
+const ls: Builtin = async (args, io, sh) => {
+  const long = args.some((a) => a.startsWith('-') && a.includes('l'));
+  const all = args.some((a) => a.startsWith('-') && a.includes('a'));
+  const paths = args.filter((a) => !a.startsWith('-'));
+  if (paths.length === 0) paths.push('.');
+  let code = 0;
+  paths.forEach((p, idx) => {
+    const path = FakeFs.normalise(p, sh.cwd);
+    if (!sh.fs.exists(path)) {
+      io.err(`ls: cannot access '${p}': No such file or directory\n`);
+      code = 2;
+      return;
+    }
+    const names = sh.fs.isDir(path) ? sh.fs.list(path) : [p];
+    if (all && sh.fs.isDir(path)) names.unshift('.', '..');
+    if (paths.length > 1 && sh.fs.isDir(path)) io.out(`${idx > 0 ? '\n' : ''}${p}:\n`);
+    if (long) {
+      io.out(`total ${names.length * 4}\n`);
+      for (const n of names) {
+        const full = sh.fs.isDir(path) ? FakeFs.normalise(n, path) : path;
+        const dir = sh.fs.isDir(full) || n === '.' || n === '..';
+        io.out(`${dir ? 'drwxr-xr-x' : '-rw-r--r--'} 1 root root ${String(sh.fs.size(full)).padStart(5)} Nov 24 09:12 ${n}\n`);
+      }
+    } else if (names.length > 0) io.out(`${names.join(io.tty ? '  ' : '\n')}\n`);
+  });
+  return code;
+};
+
+const sleepCmd: Builtin = async (args, io) => {
+  const n = Number((args[0] ?? '').replace(/s$/, ''));
+  if (!Number.isFinite(n) || n < 0) {
+    io.err(`sleep: invalid time interval '${args[0] ?? ''}'\n`);
+    return 1;
+  }
+  return (await sleep(n * 1000, io.signal)) ? 0 : 130;
+};
+
+const exit: Builtin = async (args, _io, sh) => {
+  const n = args[0] === undefined ? sh.lastExit : Number(args[0]);
+  sh.exitCode = Number.isInteger(n) ? ((n % 256) + 256) % 256 : 2;
+  return sh.exitCode;
+};
+
+const ps: Builtin = async (_args, io, sh) => {
+  io.out(`PID   USER     TIME  COMMAND\n    1 root      0:03 ${sh.pod.container}\n   27 root      0:00 sh\n   33 root      0:00 ps\n`);
+  return 0;
+};
+
+const uname: Builtin = async (args, io, sh) => {
+  io.out(args.includes('-a') ? `Linux ${sh.pod.name} 6.1.0-27-amd64 #1 SMP PREEMPT_DYNAMIC Debian 6.1.115-1 x86_64 GNU/Linux\n` : 'Linux\n');
+  return 0;
+};
+
+const cd: Builtin = async (args, io, sh) => {
+  const target = FakeFs.normalise(args[0] ?? '/root', sh.cwd);
+  if (!sh.fs.isDir(target)) {
+    io.err(`sh: cd: can't cd to ${args[0] ?? ''}: No such file or directory\n`);
+    return 2;
+  }
+  sh.cwd = target;
+  sh.env['PWD'] = target;
+  return 0;
+};
+
+const head: Builtin = async (args, io, sh) => {
+  let n = 10;
+  const files: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    if (a === '-n') n = Number(args[++i] ?? '10');
+    else if (/^-\d+$/.test(a)) n = Number(a.slice(1));
+    else files.push(a);
+  }
+  let text: string;
+  if (files.length === 0) {
+    const parts: Buffer[] = [];
+    for (let c = await readOrAbort(io.stdin, io.signal); c; c = await readOrAbort(io.stdin, io.signal)) parts.push(c);
+    text = Buffer.concat(parts).toString('utf8');
+  } else {
+    const content = sh.fs.read(FakeFs.normalise(files[0] as string, sh.cwd));
+    if (content === undefined) {
+      io.err(`head: cannot open '${files[0] ?? ''}' for reading: No such file or directory\n`);
+      return 1;
+    }
+    text = content;
+  }
+  const lines = text.split('\n');
+  io.out(lines.slice(0, n).join('\n') + (lines.length > n ? '\n' : ''));
+  return 0;
+};
+
+export const BUILTINS: Record<string, Builtin> = {
+  echo,
+  cat,
+  env,
+  printenv: env,
+  ls,
+  sleep: sleepCmd,
+  exit,
+  ps,
+  uname,
+  cd,
+  head,
+  pwd: async (_a, io, sh) => { io.out(`${sh.cwd}\n`); return 0; },
+  hostname: async (_a, io, sh) => { io.out(`${sh.pod.name}\n`); return 0; },
+  whoami: async (_a, io) => { io.out('root\n'); return 0; },
+  id: async (_a, io) => { io.out('uid=0(root) gid=0(root) groups=0(root)\n'); return 0; },
+  date: async (_a, io) => { io.out(`${dateString(new Date())}\n`); return 0; },
+  true: async () => 0,
+  false: async () => 1,
+  clear: async (_a, io) => { io.out('\u001b[H\u001b[2J'); return 0; },
+  help: async (_a, io) => { io.out(`kube-sim shell built-ins: ${Object.keys(BUILTINS).sort().join(' ')} sh bash\n`); return 0; },
+};

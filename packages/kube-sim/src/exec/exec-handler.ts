@@ -1,0 +1,189 @@
+/**
+ * pods/exec and pods/attach over WebSocket (checklist H1–H5): validation before the upgrade,
+ * subprotocol negotiation, channel framing, the command simulator, and the exit Status.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { badRequest } from '../api/status.js';
+import type { ResourceTarget } from '../http/router.js';
+import { resolveContainer } from '../logs/log-handler.js';
+import type { LogStore } from '../logs/log-store.js';
+import { allContainers, containerState, nodeName, podPhase } from '../runtime/pod-info.js';
+import type { SimConfig } from '../sim-config.js';
+import type { ObjectStore } from '../store/object-store.js';
+import { parseStored } from '../store/stored-object.js';
+import { asString, getPath, type KubeObject } from '../types.js';
+import { CHANNEL, decodeFrame, encodeFrame, execProtocolsFor, negotiate, offeredProtocols, traitsOf } from './channel-protocol.js';
+import type { PodIdentity } from './fake-fs.js';
+import type { ExecIO, InputSource } from './io.js';
+import { isKnownCommand, newShellState, runCommand } from './shell.js';
+import { StdinReader } from './stdin.js';
+import { TtyInput } from './tty.js';
+
+export interface ExecDeps {
+  store(): ObjectStore;
+  logs(): LogStore;
+  config(): SimConfig;
+}
+
+function flag(q: URLSearchParams, k: string): boolean {
+  const v = q.get(k);
+  return v === 'true' || v === '1' || v === 'True';
+}
+
+/** The checks kube-apiserver and the kubelet make before upgrading; throws a 400/404 Status. */
+export function checkPodForStreaming(pod: KubeObject, container: string): void {
+  const name = pod.metadata.name ?? '';
+  const phase = podPhase(pod);
+  if (phase === 'Succeeded' || phase === 'Failed') throw badRequest(`cannot exec into a container in a completed pod; current phase is ${phase}`);
+  if (!nodeName(pod)) throw badRequest(`pod ${name} does not have a host assigned`);
+  const state = containerState(pod, container);
+  if (state !== 'running') throw badRequest(`unable to upgrade connection: container not found ("${container}")`);
+}
+
+export function podIdentity(pod: KubeObject, container: string): PodIdentity {
+  const c = allContainers(pod).find((x) => x.name === container);
+  return {
+    name: pod.metadata.name ?? '',
+    namespace: pod.metadata.namespace ?? '',
+    uid: pod.metadata.uid ?? '',
+    ip: asString(getPath(pod, ['status', 'podIP'])) ?? '',
+    node: nodeName(pod),
+    container,
+    image: c?.image ?? '',
+    env: c?.env ?? {},
+  };
+}
+
+/** Accepts the WebSocket with the negotiated protocol; throws 400 when none matches. */
+export function acceptWebSocket(req: IncomingMessage, socket: Duplex, head: Buffer, supported: readonly string[], allowEmpty: boolean): Promise<{ ws: WebSocket; protocol: string }> {
+  const offered = offeredProtocols(req.headers['sec-websocket-protocol']);
+  const protocol = negotiate(offered, supported, allowEmpty);
+  if (protocol === undefined) {
+    throw badRequest(`unable to upgrade connection: requested protocol(s) are not supported: [${offered.join(' ')}]; supports [${supported.join(' ')}]`);
+  }
+  return new Promise((resolve) => {
+    const server = new WebSocketServer({ noServer: true, perMessageDeflate: false, handleProtocols: () => protocol || false });
+    server.handleUpgrade(req, socket, head, (ws) => resolve({ ws, protocol }));
+  });
+}
+
+function status(code: number, argv: string[]): Record<string, unknown> {
+  if (code === 0) return { metadata: {}, status: 'Success' };
+  return {
+    metadata: {},
+    status: 'Failure',
+    message: `command terminated with non-zero exit code: error executing command [${argv.join(' ')}], exit code ${code}`,
+    reason: 'NonZeroExitCode',
+    details: { causes: [{ reason: 'ExitCode', message: String(code) }] },
+  };
+}
+
+function internalError(message: string): Record<string, unknown> {
+  return { metadata: {}, status: 'Failure', message: `Internal error occurred: ${message}`, reason: 'InternalError', details: { causes: [{ message }] }, code: 500 };
+}
+
+const EMPTY_INPUT: InputSource = { read: () => Promise.resolve(null) };
+
+export function makeExecUpgrade(deps: ExecDeps, kind: 'exec' | 'attach') {
+  return (req: IncomingMessage, socket: Duplex, head: Buffer, target: ResourceTarget, q: URLSearchParams): void => {
+    const pod = parseStored(deps.store().require(target.rt, target.namespace ?? '', target.name ?? ''));
+    const container = resolveContainer(pod, q.get('container') ?? '');
+    const want = { stdin: flag(q, 'stdin'), stdout: flag(q, 'stdout'), stderr: flag(q, 'stderr'), tty: flag(q, 'tty') };
+    if (!want.stdin && !want.stdout && !want.stderr) throw badRequest('you must specify at least 1 of stdin, stdout, stderr');
+    const argv = q.getAll('command');
+    if (kind === 'exec' && argv.length === 0) throw badRequest('you must specify at least one command for the container');
+    checkPodForStreaming(pod, container);
+    const supported = execProtocolsFor(deps.config().execProtocols);
+    const identity = podIdentity(pod, container);
+    void acceptWebSocket(req, socket, head, supported, deps.config().execProtocols !== 'apiserver').then(({ ws, protocol }) => {
+      const t = traitsOf(protocol);
+      runSession(ws, t, want, argv, kind, identity, deps);
+    }).catch(() => socket.destroy());
+  };
+}
+
+function runSession(
+  ws: WebSocket,
+  t: ReturnType<typeof traitsOf>,
+  want: { stdin: boolean; stdout: boolean; stderr: boolean; tty: boolean },
+  argv: string[],
+  kind: 'exec' | 'attach',
+  pod: PodIdentity,
+  deps: ExecDeps,
+): void {
+  const send = (ch: number, data: Buffer | string): void => {
+    if (ws.readyState === ws.OPEN) ws.send(encodeFrame(t.base64, ch, data));
+  };
+  const tty = (d: Buffer | string): Buffer | string => (want.tty ? (typeof d === 'string' ? d : d.toString('utf8')).replace(/\r?\n/g, '\r\n') : d);
+  const lowest = want.stdout ? CHANNEL.stdout : want.stderr && !want.tty ? CHANNEL.stderr : CHANNEL.error;
+  send(lowest, Buffer.alloc(0));
+
+  const closed = new AbortController();
+  const raw = new StdinReader();
+  const sh = newShellState(pod);
+  let input: InputSource = EMPTY_INPUT;
+  if (want.stdin) {
+    input = want.tty ? new TtyInput(raw, (s) => { if (want.stdout) send(CHANNEL.stdout, s); }, () => sh.interrupt?.()) : raw;
+  }
+  ws.on('message', (data: Buffer, isBinary: boolean) => {
+    const f = decodeFrame(t.base64, data, isBinary);
+    if (!f) return;
+    if (f.channel === CHANNEL.stdin) raw.push(Buffer.from(f.data));
+    else if (f.channel === CHANNEL.close && t.closeFrames && f.data[0] === CHANNEL.stdin) raw.end();
+  });
+  ws.on('close', () => {
+    raw.end();
+    closed.abort();
+  });
+  ws.on('error', () => closed.abort());
+
+  const io: ExecIO = {
+    tty: want.tty,
+    out: (d) => { if (want.stdout) send(CHANNEL.stdout, tty(d)); },
+    err: (d) => {
+      if (want.tty) { if (want.stdout) send(CHANNEL.stdout, tty(d)); }
+      else if (want.stderr) send(CHANNEL.stderr, d);
+    },
+    stdin: input,
+    signal: closed.signal,
+  };
+
+  const finish = (st: Record<string, unknown>, failed: boolean, text: string): void => {
+    if (ws.readyState !== ws.OPEN) return;
+    if (deps.config().execSendCloseFrames && t.closeFrames) {
+      send(CHANNEL.close, Buffer.from([CHANNEL.stdout]));
+      send(CHANNEL.close, Buffer.from([CHANNEL.stderr]));
+    }
+    if (t.jsonStatus) send(CHANNEL.error, JSON.stringify(st));
+    else if (failed) send(CHANNEL.error, text);
+    ws.close(1000);
+  };
+
+  if (kind === 'attach') {
+    const log = deps.logs().current(pod.uid, pod.container) ?? deps.logs().ensure(pod.uid, pod.container);
+    const stop = log.follow((line) => {
+      if (line === null) {
+        stop();
+        finish(status(0, []), false, '');
+      } else io.out(`${line.text}\n`);
+    });
+    closed.signal.addEventListener('abort', () => stop(), { once: true });
+    return;
+  }
+
+  const cmd = argv[0] ?? '';
+  if (!isKnownCommand(cmd)) {
+    const msg = `error executing command in container: failed to exec in container: failed to start exec: OCI runtime exec failed: exec failed: unable to start container process: exec: "${cmd}": executable file not found in $PATH: unknown`;
+    finish(internalError(msg), true, msg);
+    return;
+  }
+  runCommand(argv, io, sh).then(
+    (code) => finish(status(code, argv), code !== 0, `command terminated with non-zero exit code: exit status ${code}`),
+    (err: unknown) => {
+      const msg = err instanceof Error ? err.message : String(err);
+      finish(internalError(msg), true, msg);
+    },
+  );
+}

@@ -1,0 +1,78 @@
+/** What a simulated command sees: output, input, a tty flag and a cancel signal. */
+import type { FakeFs, PodIdentity } from './fake-fs.js';
+
+export interface InputSource {
+  /** The next chunk (a line in tty mode), or null at end of input. */
+  read(): Promise<Buffer | null>;
+}
+
+export interface ExecIO {
+  readonly tty: boolean;
+  out(data: string | Buffer): void;
+  err(data: string | Buffer): void;
+  readonly stdin: InputSource;
+  /** Aborted when the client goes away or presses ^C (tty). */
+  readonly signal: AbortSignal;
+}
+
+export interface ShellState {
+  cwd: string;
+  env: Record<string, string>;
+  lastExit: number;
+  readonly fs: FakeFs;
+  readonly pod: PodIdentity;
+  /** Set by `exit`: the shell stops with this code. */
+  exitCode?: number;
+  /** Aborts the interactive shell's foreground command (^C in a tty). */
+  interrupt?: (() => void) | undefined;
+}
+
+export async function readAll(src: InputSource): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for (let c = await src.read(); c; c = await src.read()) parts.push(c);
+  return Buffer.concat(parts);
+}
+
+/** An input that yields one buffer, then EOF (the read end of a pipe). */
+export function bufferInput(buf: Buffer): InputSource {
+  let done = false;
+  return {
+    read: () => {
+      if (done || buf.length === 0) return Promise.resolve(null);
+      done = true;
+      return Promise.resolve(buf);
+    },
+  };
+}
+
+/** Resolves after `ms`, or early (false) when the signal aborts. */
+export function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (signal.aborted) {
+      resolve(false);
+      return;
+    }
+    const t = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(t);
+      resolve(false);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Races a read against the signal: null when aborted. */
+export async function readOrAbort(src: InputSource, signal: AbortSignal): Promise<Buffer | null> {
+  if (signal.aborted) return null;
+  return new Promise((resolve) => {
+    const onAbort = (): void => resolve(null);
+    signal.addEventListener('abort', onAbort, { once: true });
+    src.read().then((b) => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(signal.aborted ? null : b);
+    }, () => resolve(null));
+  });
+}

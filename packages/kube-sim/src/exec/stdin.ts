@@ -1,0 +1,50 @@
+/** The stdin of a simulated command: chunks as they arrive, then EOF. */
+
+export class StdinReader {
+  private readonly chunks: Buffer[] = [];
+  private eof = false;
+  private waiter: (() => void) | undefined;
+
+  push(data: Buffer): void {
+    if (this.eof || data.length === 0) return;
+    this.chunks.push(data);
+    this.wake();
+  }
+
+  end(): void {
+    this.eof = true;
+    this.wake();
+  }
+
+  get ended(): boolean {
+    return this.eof && this.chunks.length === 0;
+  }
+
+  private wake(): void {
+    const w = this.waiter;
+    this.waiter = undefined;
+    w?.();
+  }
+
+  /** The next chunk, or null at EOF. */
+  async read(): Promise<Buffer | null> {
+    for (;;) {
+      const c = this.chunks.shift();
+      if (c) return c;
+      if (this.eof) return null;
+      await new Promise<void>((r) => { this.waiter = r; });
+    }
+  }
+
+  /** Everything until EOF. */
+  async readAll(): Promise<Buffer> {
+    const parts: Buffer[] = [];
+    for (let c = await this.read(); c; c = await this.read()) parts.push(c);
+    return Buffer.concat(parts);
+  }
+
+  /** Puts unread bytes back at the front. */
+  unshift(data: Buffer): void {
+    if (data.length > 0) this.chunks.unshift(data);
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * A terminal line discipline for tty exec sessions: echo, backspace, ^C (interrupt), ^D (end of
+ * input for the current reader), and line-at-a-time delivery (canonical mode).
+ */
+import type { InputSource } from './io.js';
+import type { StdinReader } from './stdin.js';
+
+export class TtyInput implements InputSource {
+  private line = '';
+  private pending: Buffer | null | undefined;
+  private escape = false;
+
+  constructor(
+    private readonly raw: StdinReader,
+    private readonly echo: (s: string) => void,
+    private readonly onInterrupt: () => void,
+  ) {}
+
+  async read(): Promise<Buffer | null> {
+    if (this.pending !== undefined) {
+      const p = this.pending;
+      this.pending = undefined;
+      return p;
+    }
+    for (;;) {
+      const chunk = await this.raw.read();
+      if (chunk === null) {
+        if (this.line) {
+          const l = this.line;
+          this.line = '';
+          return Buffer.from(l);
+        }
+        return null;
+      }
+      const text = chunk.toString('utf8');
+      for (let i = 0; i < text.length; i++) {
+        const ch = text[i] as string;
+        if (this.escape) {
+          // Swallow ANSI escape sequences (arrow keys and the like): ESC [ ... final byte.
+          if (/[A-Za-z~]/.test(ch)) this.escape = false;
+          continue;
+        }
+        if (ch === '\u001b') { this.escape = true; continue; }
+        if (ch === '\r' || ch === '\n') {
+          this.echo('\r\n');
+          const l = `${this.line}\n`;
+          this.line = '';
+          this.raw.unshift(Buffer.from(text.slice(i + 1 + (ch === '\r' && text[i + 1] === '\n' ? 1 : 0))));
+          return Buffer.from(l);
+        }
+        if (ch === '\u007f' || ch === '\b') {
+          if (this.line.length > 0) {
+            this.line = this.line.slice(0, -1);
+            this.echo('\b \b');
+          }
+          continue;
+        }
+        if (ch === '\u0003') {
+          this.echo('^C\r\n');
+          this.line = '';
+          this.raw.unshift(Buffer.from(text.slice(i + 1)));
+          this.onInterrupt();
+          return Buffer.from('');
+        }
+        if (ch === '\u0004') {
+          if (this.line.length === 0) {
+            this.raw.unshift(Buffer.from(text.slice(i + 1)));
+            return null;
+          }
+          continue;
+        }
+        if (ch < ' ' && ch !== '\t') continue;
+        this.line += ch;
+        this.echo(ch);
+      }
+    }
+  }
+}
