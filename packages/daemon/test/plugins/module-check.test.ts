@@ -76,7 +76,7 @@ describe('the import and export checks', () => {
     expect(codes(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 5, 10, 1]))).toEqual(['malformed']);
   });
   it('agrees with the SDK check on every fixture and plugin', async () => {
-    const abi = (await import('../../../sdk/abi.mjs')) as { validatePluginModule(b: Uint8Array, o: { permissions: string[] }): Array<{ code: string }> };
+    const abi = (await import('@kubetile/sdk/abi')) as { validatePluginModule(b: Uint8Array, o: { permissions: string[] }): Array<{ code: string }> };
     const files = ['echo', 'spin', 'trap', 'render-flood', 'memory-bomb', 'memory-bomb-unbounded', 'missing-export', 'ungranted-import'].map(fixture);
     files.push(sdkPlugin('smoke'), sdkPlugin('pod-health'), sdkPlugin('secret-viewer'));
     for (const f of files) {

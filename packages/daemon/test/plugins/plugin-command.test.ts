@@ -56,7 +56,7 @@ describe('PluginCommand.fromPaneCommand', () => {
   });
 
   it('the SDK speaks the same command types', async () => {
-    const abi = (await import('../../../sdk/abi.mjs')) as { COMMAND_TYPES: readonly string[] };
+    const abi = (await import('@kubetile/sdk/abi')) as { COMMAND_TYPES: readonly string[] };
     expect([...abi.COMMAND_TYPES].sort()).toEqual([...PLUGIN_COMMAND_TYPES].sort());
   });
 });
