@@ -6,7 +6,7 @@ import type { KubeObject } from '../../src/kube/types.js';
 import * as O from './fixtures/objects.js';
 import * as P from './fixtures/pods.js';
 import { NOW } from './fixtures/time.js';
-import { expectValidLines, styleAt, texts } from './lines-check.js';
+import { expectValidLines, styleAt } from './lines-check.js';
 
 const k = (id: string): KindDef => findKind(id) as KindDef;
 
