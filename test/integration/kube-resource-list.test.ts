@@ -149,6 +149,41 @@ describe('resource-list panes against kube-sim', () => {
     expect(listsAfter).toBeGreaterThan(listsBefore);
   });
 
+  it('opens YAML, describe and detail of the selected pod; / searches; esc closes', async () => {
+    const { paneId, tabId } = await script.request<{ paneId: number; tabId: number }>('pane/open', { view: { key: 'resource-list', args: { kind: 'pods' } }, newTab: true });
+    sim.createObject({ ...pod('yaml-1'), metadata: { ...pod('yaml-1').metadata, managedFields: [{ manager: 'kubectl', operation: 'Apply' }] } });
+    await waitNames(paneId, ['yaml-1'], 'pod listed');
+    const lines = async (id: number) => {
+      const v = await waitFor('object pane loaded', async () => {
+        const r = await script.request<{ view: { type: string; lines?: Array<{ text: string }>; footer?: string } }>('pane/snapshot', { paneId: id, rows: 200, cols: 120 });
+        return r.view.type === 'lines' ? r.view : null;
+      });
+      return { text: v.lines!.map((l) => l.text).join('\n'), footer: v.footer ?? '' };
+    };
+    const yaml = await script.request<{ paneId: number; message: string }>('resource/action', { paneId, action: 'yaml' });
+    expect(yaml.message).toBe('yaml of Pod default/yaml-1');
+    const y = await lines(yaml.paneId);
+    expect(y.text).toMatch(/^kind: Pod$/m);
+    expect(y.text).toMatch(/name: yaml-1/);
+    expect(y.text).not.toMatch(/managedFields/);
+    await script.request('pane/command', { paneId: yaml.paneId, command: { type: 'filter', query: 'nginx' } });
+    expect((await lines(yaml.paneId)).footer).toMatch(/search "nginx": \d+ match/);
+    const d = await lines((await script.request<{ paneId: number }>('resource/action', { paneId, action: 'describe' })).paneId);
+    expect(d.text).toMatch(/^Name:\s+yaml-1$/m);
+    expect(d.text).toMatch(/^Events:/m);
+    const detail = await script.request<{ paneId: number }>('resource/action', { paneId, action: 'detail' });
+    const t = await lines(detail.paneId);
+    expect(t.text).toMatch(/^Containers/m);
+    expect(t.text).toMatch(/nginx:1\.27/);
+    // esc (back) closes an object pane; its sibling takes its place
+    await script.request('pane/command', { paneId: detail.paneId, command: { type: 'back' } });
+    const list = await script.request<{ panes: Array<{ paneId: number; tabId: number }> }>('pane/list');
+    expect(list.panes.filter((p) => p.tabId === tabId).map((p) => p.paneId)).not.toContain(detail.paneId);
+    // a resource action on a pane that lists nothing is refused clearly
+    await expect(script.request('resource/action', { paneId: yaml.paneId, action: 'yaml' })).rejects.toThrow(/has no resources to act on/);
+    sim.deleteObject('v1', 'Pod', 'yaml-1', 'default');
+  });
+
   it('an unknown kind gives a clear error pane, and the rest keeps working', async () => {
     const { paneId } = await script.request<{ paneId: number }>('pane/open', { view: { key: 'resource-list', args: { kind: 'flurbs' } }, newTab: true });
     const v = await script.request<{ view: { type: string; text: string } }>('pane/snapshot', { paneId });

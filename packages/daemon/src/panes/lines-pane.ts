@@ -1,4 +1,4 @@
-import type { Line, LinesView, PaneCommand, Viewport } from '@kubetile/rpc-schema';
+import type { Line, LinesView, PaneCommand, PaneView, Viewport } from '@kubetile/rpc-schema';
 import { BasePane } from './base-pane.js';
 
 const H_STEP = 8;
@@ -106,7 +106,11 @@ export abstract class LinesPane extends BasePane {
   }
   private lastTotal = 0;
 
-  view(viewport: Viewport): LinesView {
+  view(viewport: Viewport): PaneView {
+    return this.linesView(viewport);
+  }
+
+  protected linesView(viewport: Viewport): LinesView {
     const footer = this.footer();
     const rows = Math.max(1, viewport.rows - (footer ? 1 : 0));
     this.lastRows = rows;

@@ -137,8 +137,10 @@ export class ResourceListPane extends BasePane {
         const t = (e: StoreEntry): number => Date.parse(e.obj.metadata.creationTimestamp ?? '') || 0;
         rows = [...rows].sort((a, b) => dir * (t(b) - t(a)) || (a.key < b.key ? -1 : 1));
       } else {
+        // compareCells takes the order itself so that blank cells stay last both ways.
+        const order = this.desc ? ('desc' as const) : ('asc' as const);
         rows = [...rows].sort(
-          (a, b) => dir * compareCells(col.sort, this.cells(a, cols, columnsKey, now).cells[si]!, this.cells(b, cols, columnsKey, now).cells[si]!) || (a.key < b.key ? -1 : 1),
+          (a, b) => compareCells(col.sort, this.cells(a, cols, columnsKey, now).cells[si]!, this.cells(b, cols, columnsKey, now).cells[si]!, order) || (a.key < b.key ? -1 : 1),
         );
       }
     } else if (this.desc) {
