@@ -1,0 +1,49 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { CLIENT_MAIN, makeTestEnv, type TestEnv } from '../helpers/daemon-process.js';
+import { TmuxTerminal, tmuxMissing } from '../helpers/tmux.js';
+
+let env: TestEnv;
+let term: TmuxTerminal | null = null;
+
+beforeEach(() => {
+  env = makeTestEnv();
+});
+afterEach(() => {
+  term?.kill();
+  term = null;
+  // kubetile started the daemon itself: stop it.
+  spawnSync(process.execPath, [CLIENT_MAIN, 'kill-server', '--socket', env.socket], { env: env.env });
+  env.cleanup();
+});
+
+describe.skipIf(tmuxMissing)('kubetile --demo in a real terminal (tmux)', () => {
+  it('lists pods, switches to deployments with :, filters with /, opens YAML with y', async () => {
+    term = TmuxTerminal.start(env, ['--demo'], { cols: 140, rows: 40 });
+    const pods = await term.waitScreen('demo pods listed', (s) => s.includes('Pods (shop)') && s.includes('Running'), 60_000);
+    expect(pods).toContain('demo cluster');
+    expect(pods).toMatch(/NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE/);
+    expect(pods).toMatch(/cart-\S+\s+0\/1\s+CrashLoopBackOff/);
+
+    term.keys(':');
+    await term.waitScreen('switcher open', (s) => s.includes('Switch view'));
+    term.text('deploy');
+    await term.waitScreen('switcher filtered', (s) => s.includes('deployments'));
+    term.keys('Enter');
+    const deps = await term.waitScreen('deployments listed', (s) => s.includes('Deployments (shop)') && /frontend\s+3\/3/.test(s));
+    expect(deps).toMatch(/NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE/);
+
+    term.keys('/');
+    term.text('front');
+    const filtered = await term.waitScreen('filter applied', (s) => /frontend\s+3\/3/.test(s) && !/\bcart\b/.test(s) && !/\bapi\s+2\/2/.test(s));
+    expect(filtered).toContain('FILTER');
+    term.keys('Enter');
+    await term.waitScreen('back to normal mode', (s) => s.includes('NORMAL'));
+
+    term.keys('y');
+    const yaml = await term.waitScreen('YAML pane', (s) => s.includes('YAML: Deployment shop/frontend') && /kind: Deployment/.test(s));
+    expect(yaml).toMatch(/replicas: 3/);
+    term.keys('Escape');
+    await term.waitScreen('YAML pane closed', (s) => !s.includes('YAML: Deployment'));
+  });
+});
