@@ -23,7 +23,7 @@ import { builtinKindIds } from './panes/resource/kind-resolution.js';
 import { PluginHost } from './plugins/plugin-host.js';
 import { resolvePluginEntries } from './plugins/config-entries.js';
 import { routeClipboard } from './plugins/clipboard-route.js';
-import { unavailableKubeAccess } from './plugins/kube-access.js';
+import { ClusterPluginAccess } from './kube/plugin-kube-access.js';
 
 export interface DaemonOptions {
   socketPath: string;
@@ -51,6 +51,7 @@ export class Daemon implements DaemonContext {
   readonly kube: ClusterManager;
   readonly actions: ResourceActions;
   readonly plugins: PluginHost;
+  private readonly pluginKube: ClusterPluginAccess;
   /** Resources the API serves, by plural name, per context (the `:` switcher's discovered kinds). */
   private readonly discovered = new Map<string, Map<string, DiscoveredResource>>();
   private config: Config = DEFAULT_CONFIG;
@@ -78,11 +79,11 @@ export class Daemon implements DaemonContext {
       defaultNamespace: () => this.kube.defaultScope(),
       status: (context) => this.kube.status(context),
     });
+    this.pluginKube = new ClusterPluginAccess(this.kube);
     this.plugins = new PluginHost({
       registry: this.registry,
       logger: this.logger.child({ part: 'plugins' }),
-      // TODO(kube layer): list_pods/get_secret from the informer cache / a GET (see plugins/kube-access.ts).
-      kube: unavailableKubeAccess,
+      kube: this.pluginKube,
       clipboard: (paneId, text) => routeClipboard(this.workspace, paneId, text),
       toast: (level, text) => {
         for (const c of this.workspace.clients.values()) c.sink.toast(level, text);
@@ -222,6 +223,7 @@ export class Daemon implements DaemonContext {
       for (const c of [...this.connections]) c.close();
       this.workspace.disposeAll();
       await this.plugins.stop();
+      this.pluginKube.stop();
       this.kube.stop();
       await this.demo?.stop().catch(() => undefined);
       this.logger.info('daemon stopped');

@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { startKubeSim, type KubeSim } from '@kubetile/kube-sim';
+import { makeTestEnv, REPO_ROOT, startDaemon, waitFor, type DaemonProcess, type TestEnv } from '../helpers/daemon-process.js';
+import { RawClient } from '../helpers/rpc-client.js';
+
+let env: TestEnv;
+let sim: KubeSim;
+let daemon: DaemonProcess;
+let client: RawClient;
+
+const pod = (name: string, restarts: number, waiting?: string) => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name, namespace: 'default' },
+  spec: { containers: [{ name: 'main', image: 'app:1' }], nodeName: 'node-1' },
+  status: {
+    phase: 'Running',
+    containerStatuses: [
+      {
+        name: 'main', image: 'app:1', imageID: '', ready: !waiting, restartCount: restarts,
+        state: waiting ? { waiting: { reason: waiting } } : { running: { startedAt: new Date().toISOString() } },
+      },
+    ],
+  },
+});
+
+async function lines(paneId: number): Promise<string[]> {
+  const r = await client.request<{ view: { type: string; lines?: Array<{ text: string }> } }>('pane/snapshot', { paneId, rows: 30, cols: 100 });
+  return r.view.type === 'lines' ? r.view.lines!.map((l) => l.text) : [];
+}
+
+beforeAll(async () => {
+  env = makeTestEnv();
+  const kc = join(env.dir, 'kubeconfig');
+  sim = await startKubeSim({ port: 0, seed: 'empty', kubeconfigOut: kc, stateDir: join(env.dir, 'sim') });
+  sim.createObject(pod('steady-1', 0));
+  sim.createObject(pod('flaky-1', 3));
+  sim.createObject(pod('crashy-1', 12, 'CrashLoopBackOff'));
+  sim.createObject({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db-creds', namespace: 'default' }, type: 'Opaque', data: { username: Buffer.from('admin').toString('base64'), password: Buffer.from('s3cr3t-é').toString('base64') } });
+  env.env.KUBECONFIG = kc;
+  mkdirSync(dirname(env.configFile), { recursive: true });
+  writeFileSync(
+    env.configFile,
+    [
+      '[[plugins]]', 'key = "pod-health"', `path = "${join(REPO_ROOT, 'plugins/pod-health/build/pod-health.wasm')}"`, 'permissions = ["k8s:list:pods"]', '',
+      '[[plugins]]', 'key = "secret-viewer"', `path = "${join(REPO_ROOT, 'plugins/secret-viewer/build/secret-viewer.wasm')}"`, 'permissions = ["k8s:get:secrets", "clipboard:write"]', '',
+    ].join('\n'),
+  );
+  daemon = await startDaemon(env);
+  client = await RawClient.connect(env.socket);
+  await client.attach({ cols: 120, rows: 40 });
+});
+afterAll(async () => {
+  client?.close();
+  await daemon?.stop();
+  await sim?.stop();
+  env?.cleanup();
+});
+
+describe('plugins reading the cluster through the daemon', () => {
+  it('pod-health lists the tab namespace pods from the informer cache, crash loops first and marked', async () => {
+    const { paneId } = await client.request<{ paneId: number }>('pane/open', { view: { key: 'pod-health' }, newTab: true });
+    const text = await waitFor('pod-health rendered', async () => {
+      const l = await lines(paneId);
+      return l.some((x) => x.includes('crashy-1')) && l.some((x) => x.includes('steady-1')) ? l : null;
+    });
+    const order = ['crashy-1', 'flaky-1', 'steady-1'].map((n) => text.findIndex((x) => x.includes(n)));
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    expect(text.find((x) => x.includes('crashy-1'))).toMatch(/!!.*CrashLoopBackOff|CrashLoopBackOff.*!!/);
+    // a new pod reaches the plugin on its next tick, through the shared informer
+    sim.createObject(pod('fresh-1', 0));
+    await waitFor('fresh pod shown', async () => (await lines(paneId)).some((x) => x.includes('fresh-1')));
+  });
+
+  it('secret-viewer lists secrets, shows decoded keys masked, copies a value to the clipboard', async () => {
+    const { paneId } = await client.request<{ paneId: number }>('pane/open', { view: { key: 'secret-viewer' }, newTab: true });
+    await waitFor('secret list', async () => (await lines(paneId)).some((x) => x.includes('db-creds')));
+    await client.request('pane/command', { paneId, command: { type: 'select' } });
+    const keys = await waitFor('keys view', async () => {
+      const l = await lines(paneId);
+      return l.some((x) => x.includes('username')) ? l : null;
+    });
+    expect(keys.join('\n')).not.toContain('s3cr3t');
+    await client.request('pane/command', { paneId, command: { type: 'select_next' } });
+    await client.request('pane/command', { paneId, command: { type: 'select' } });
+    const clip = await waitFor('clipboard/write', () => client.notifications.find((n) => n.method === 'clipboard/write'));
+    expect(clip.params).toEqual({ text: 's3cr3t-é' });
+  });
+});
