@@ -2,6 +2,7 @@
  * kubectl as a second, independent client. Skipped (with a message) when kubectl is not on PATH.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,9 +40,9 @@ interface Run {
   stderr: string;
 }
 
-function kubectl(sim: KubeSim, args: string[], input?: string): Promise<Run> {
+function kubectl(sim: KubeSim, args: string[], input?: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> {
   return new Promise((resolve) => {
-    const c = spawn('kubectl', args, { env: env(sim), stdio: ['pipe', 'pipe', 'pipe'] });
+    const c = spawn('kubectl', args, { env: { ...env(sim), ...extraEnv }, stdio: ['pipe', 'pipe', 'pipe'] });
     children.push(c);
     let stdout = '';
     let stderr = '';
@@ -104,4 +105,42 @@ describe.skipIf(!haveKubectl)(`kubectl against kube-sim${haveKubectl ? '' : ' (s
     const piped = await kubectl(sim, ['exec', '-i', 'p', '--', 'cat'], 'from stdin\n');
     expect(piped.stdout).toBe('from stdin\n');
   });
+
+  it('execs over SPDY/3.1 as older kubectl does', async () => {
+    const { sim } = await startSim();
+    sim.createObject(runningPod('p'));
+    // kubectl 1.30+ uses WebSockets unless told otherwise; older ones (Debian's 1.20) always use SPDY.
+    const spdy = { KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'false' };
+    const r = await kubectl(sim, ['exec', 'p', '--', 'sh', '-c', 'echo spdy; exit 5'], undefined, spdy);
+    expect(r.stdout).toBe('spdy\n');
+    expect(r.code).toBe(5);
+    const piped = await kubectl(sim, ['exec', '-i', 'p', '--', 'cat'], 'through spdy\n', spdy);
+    expect(piped.stdout).toBe('through spdy\n');
+    expect(piped.code).toBe(0);
+    expect(sim.journalEntries({ path: '/api/v1/namespaces/default/pods/p/exec' }).some((e) => e.headers['upgrade']?.toLowerCase() === 'spdy/3.1')).toBe(true);
+  });
+
+  for (const mode of ['default', 'spdy'] as const) {
+    it(`port-forwards to a pod port (${mode})`, async () => {
+      const { sim } = await startSim();
+      sim.createObject(runningPod('web', [{ name: 'main', image: 'nginx:1.27', ports: [80] }]));
+      const extra: NodeJS.ProcessEnv = mode === 'spdy' ? { KUBECTL_PORT_FORWARD_WEBSOCKETS: 'false' } : {};
+      const c = spawn('kubectl', ['port-forward', 'pod/web', ':80'], { env: { ...env(sim), ...extra }, stdio: ['ignore', 'pipe', 'pipe'] });
+      children.push(c);
+      let out = '';
+      c.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+      const m = await waitFor(() => /Forwarding from 127\.0\.0\.1:(\d+) -> 80/.exec(out), 'port-forward ready', 30_000);
+      const port = Number(m[1]);
+      const body = await new Promise<string>((resolve, reject) => {
+        const s = net.connect(port, '127.0.0.1', () => s.write('GET /via-kubectl HTTP/1.1\r\nHost: web\r\nConnection: close\r\n\r\n'));
+        let text = '';
+        s.on('data', (d: Buffer) => { text += d.toString(); });
+        s.on('end', () => resolve(text));
+        s.on('error', reject);
+      });
+      expect(body).toMatch(/^HTTP\/1\.1 200 OK/);
+      expect(body).toContain('default/web port 80 answered GET /via-kubectl');
+      c.kill('SIGTERM');
+    });
+  }
 });

@@ -20,6 +20,8 @@ import type { ExecIO, InputSource } from './io.js';
 import { isKnownCommand, newShellState, runCommand } from './shell.js';
 import { StdinReader } from './stdin.js';
 import { TtyInput } from './tty.js';
+import { isSpdyUpgrade } from '../spdy/handshake.js';
+import { serveSpdyExec } from '../spdy/spdy-exec.js';
 
 export interface ExecDeps {
   store(): ObjectStore;
@@ -95,8 +97,12 @@ export function makeExecUpgrade(deps: ExecDeps, kind: 'exec' | 'attach') {
     const argv = q.getAll('command');
     if (kind === 'exec' && argv.length === 0) throw badRequest('you must specify at least one command for the container');
     checkPodForStreaming(pod, container);
-    const supported = execProtocolsFor(deps.config().execProtocols);
     const identity = podIdentity(pod, container);
+    if (isSpdyUpgrade(req)) {
+      serveSpdyExec(req, socket, head, want, argv, kind, identity, deps);
+      return;
+    }
+    const supported = execProtocolsFor(deps.config().execProtocols);
     void acceptWebSocket(req, socket, head, supported, deps.config().execProtocols !== 'apiserver').then(({ ws, protocol }) => {
       const t = traitsOf(protocol);
       runSession(ws, t, want, argv, kind, identity, deps);
@@ -104,61 +110,90 @@ export function makeExecUpgrade(deps: ExecDeps, kind: 'exec' | 'attach') {
   };
 }
 
-function runSession(
-  ws: WebSocket,
-  t: ReturnType<typeof traitsOf>,
-  want: { stdin: boolean; stdout: boolean; stderr: boolean; tty: boolean },
-  argv: string[],
-  kind: 'exec' | 'attach',
-  pod: PodIdentity,
-  deps: ExecDeps,
-): void {
+/** The wire a session runs over: WebSocket channels or SPDY streams. */
+export interface ExecTransport {
+  readonly jsonStatus: boolean;
+  /** Bytes for the client's stdout / stderr (already filtered by what was requested). */
+  stdout(data: Buffer | string): void;
+  stderr(data: Buffer | string): void;
+  /** Writes the final status (JSON for v4/v5, text for older protocols) and closes. */
+  finish(status: Record<string, unknown>, failed: boolean, text: string): void;
+  /** True once the client went away. */
+  readonly closed: AbortSignal;
+  /** Where stdin bytes and stdin EOF go. */
+  bindStdin(raw: StdinReader): void;
+}
+
+interface Want {
+  stdin: boolean;
+  stdout: boolean;
+  stderr: boolean;
+  tty: boolean;
+}
+
+function runSession(ws: WebSocket, t: ReturnType<typeof traitsOf>, want: Want, argv: string[], kind: 'exec' | 'attach', pod: PodIdentity, deps: ExecDeps): void {
   const send = (ch: number, data: Buffer | string): void => {
     if (ws.readyState === ws.OPEN) ws.send(encodeFrame(t.base64, ch, data));
   };
-  const tty = (d: Buffer | string): Buffer | string => (want.tty ? (typeof d === 'string' ? d : d.toString('utf8')).replace(/\r?\n/g, '\r\n') : d);
   const lowest = want.stdout ? CHANNEL.stdout : want.stderr && !want.tty ? CHANNEL.stderr : CHANNEL.error;
   send(lowest, Buffer.alloc(0));
-
   const closed = new AbortController();
+  ws.on('close', () => closed.abort());
+  ws.on('error', () => closed.abort());
+  const transport: ExecTransport = {
+    jsonStatus: t.jsonStatus,
+    stdout: (d) => send(CHANNEL.stdout, d),
+    stderr: (d) => send(CHANNEL.stderr, d),
+    closed: closed.signal,
+    bindStdin: (raw) => {
+      ws.on('message', (data: Buffer, isBinary: boolean) => {
+        const f = decodeFrame(t.base64, data, isBinary);
+        if (!f) return;
+        if (f.channel === CHANNEL.stdin) raw.push(Buffer.from(f.data));
+        else if (f.channel === CHANNEL.close && t.closeFrames && f.data[0] === CHANNEL.stdin) raw.end();
+      });
+      ws.on('close', () => raw.end());
+    },
+    finish: (st, failed, text) => {
+      if (ws.readyState !== ws.OPEN) return;
+      if (deps.config().execSendCloseFrames && t.closeFrames) {
+        send(CHANNEL.close, Buffer.from([CHANNEL.stdout]));
+        send(CHANNEL.close, Buffer.from([CHANNEL.stderr]));
+      }
+      if (t.jsonStatus) send(CHANNEL.error, JSON.stringify(st));
+      else if (failed) send(CHANNEL.error, text);
+      ws.close(1000);
+    },
+  };
+  runExec(transport, want, argv, kind, pod, deps);
+}
+
+/** Runs exec or attach over any transport. */
+export function runExec(transport: ExecTransport, want: Want, argv: string[], kind: 'exec' | 'attach', pod: PodIdentity, deps: ExecDeps): void {
+  const tty = (d: Buffer | string): Buffer | string => (want.tty ? (typeof d === 'string' ? d : d.toString('utf8')).replace(/\r?\n/g, '\r\n') : d);
   const raw = new StdinReader();
   const sh = newShellState(pod);
   let input: InputSource = EMPTY_INPUT;
   if (want.stdin) {
-    input = want.tty ? new TtyInput(raw, (s) => { if (want.stdout) send(CHANNEL.stdout, s); }, () => sh.interrupt?.()) : raw;
+    input = want.tty ? new TtyInput(raw, (s) => { if (want.stdout) transport.stdout(s); }, () => sh.interrupt?.()) : raw;
   }
-  ws.on('message', (data: Buffer, isBinary: boolean) => {
-    const f = decodeFrame(t.base64, data, isBinary);
-    if (!f) return;
-    if (f.channel === CHANNEL.stdin) raw.push(Buffer.from(f.data));
-    else if (f.channel === CHANNEL.close && t.closeFrames && f.data[0] === CHANNEL.stdin) raw.end();
-  });
-  ws.on('close', () => {
-    raw.end();
-    closed.abort();
-  });
-  ws.on('error', () => closed.abort());
-
+  transport.bindStdin(raw);
+  transport.closed.addEventListener('abort', () => raw.end(), { once: true });
   const io: ExecIO = {
     tty: want.tty,
-    out: (d) => { if (want.stdout) send(CHANNEL.stdout, tty(d)); },
+    out: (d) => { if (want.stdout) transport.stdout(tty(d)); },
     err: (d) => {
-      if (want.tty) { if (want.stdout) send(CHANNEL.stdout, tty(d)); }
-      else if (want.stderr) send(CHANNEL.stderr, d);
+      if (want.tty) { if (want.stdout) transport.stdout(tty(d)); }
+      else if (want.stderr) transport.stderr(d);
     },
     stdin: input,
-    signal: closed.signal,
+    signal: transport.closed,
   };
-
+  let done = false;
   const finish = (st: Record<string, unknown>, failed: boolean, text: string): void => {
-    if (ws.readyState !== ws.OPEN) return;
-    if (deps.config().execSendCloseFrames && t.closeFrames) {
-      send(CHANNEL.close, Buffer.from([CHANNEL.stdout]));
-      send(CHANNEL.close, Buffer.from([CHANNEL.stderr]));
-    }
-    if (t.jsonStatus) send(CHANNEL.error, JSON.stringify(st));
-    else if (failed) send(CHANNEL.error, text);
-    ws.close(1000);
+    if (done) return;
+    done = true;
+    transport.finish(st, failed, text);
   };
 
   if (kind === 'attach') {
@@ -169,7 +204,7 @@ function runSession(
         finish(status(0, []), false, '');
       } else io.out(`${line.text}\n`);
     });
-    closed.signal.addEventListener('abort', () => stop(), { once: true });
+    transport.closed.addEventListener('abort', () => stop(), { once: true });
     return;
   }
 

@@ -5,9 +5,11 @@
 import net from 'node:net';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { WebSocket } from 'ws';
+import { createWebSocketStream, type WebSocket } from 'ws';
 import { badRequest } from '../api/status.js';
-import { CHANNEL, decodeFrame, encodeFrame, PORTFORWARD_PROTOCOLS, traitsOf } from '../exec/channel-protocol.js';
+import { CHANNEL, decodeFrame, encodeFrame, offeredProtocols, PORTFORWARD_PROTOCOLS, traitsOf } from '../exec/channel-protocol.js';
+import { acceptSpdy, isSpdyUpgrade, negotiateSpdy } from '../spdy/handshake.js';
+import { serveSpdyPortForward, SPDY_PORTFORWARD_PROTOCOL, TUNNEL_PORTFORWARD_PROTOCOL } from '../spdy/spdy-portforward.js';
 import { acceptWebSocket, podIdentity } from '../exec/exec-handler.js';
 import type { PodIdentity } from '../exec/fake-fs.js';
 import type { ResourceTarget } from '../http/router.js';
@@ -41,11 +43,26 @@ function check(pod: KubeObject): void {
 export function makePortForwardUpgrade(deps: PortForwardDeps) {
   return (req: IncomingMessage, socket: Duplex, head: Buffer, target: ResourceTarget, q: URLSearchParams): void => {
     const pod = parseStored(deps.store().require(target.rt, target.namespace ?? '', target.name ?? ''));
-    const ports = parsePorts(q);
-    check(pod);
     const containers = mainContainers(pod);
     const declared = containers.flatMap((c) => c.ports);
     const owner = (port: number): PodIdentity => podIdentity(pod, (containers.find((c) => c.ports.includes(port)) ?? containers[0])?.name ?? '');
+    // SPDY (kubectl before 1.31) names ports per stream, not in the query.
+    if (isSpdyUpgrade(req)) {
+      check(pod);
+      const protocol = negotiateSpdy(req, [SPDY_PORTFORWARD_PROTOCOL]);
+      acceptSpdy(socket, protocol);
+      serveSpdyPortForward(socket, head, declared, owner, deps.targets());
+      return;
+    }
+    if (offeredProtocols(req.headers['sec-websocket-protocol']).includes(TUNNEL_PORTFORWARD_PROTOCOL)) {
+      check(pod);
+      void acceptWebSocket(req, socket, head, [TUNNEL_PORTFORWARD_PROTOCOL], false).then(({ ws }) => {
+        serveSpdyPortForward(createWebSocketStream(ws), Buffer.alloc(0), declared, owner, deps.targets());
+      }).catch(() => socket.destroy());
+      return;
+    }
+    const ports = parsePorts(q);
+    check(pod);
     void acceptWebSocket(req, socket, head, PORTFORWARD_PROTOCOLS, true).then(({ ws, protocol }) => {
       forward(ws, traitsOf(protocol).base64, ports, declared, owner, deps.targets());
     }).catch(() => socket.destroy());
