@@ -92,14 +92,9 @@ function paneScope(bridge: HostBridge, requested: string | undefined): PluginKub
   return { context: tab.context, namespace: requested ? requested : tab.namespace };
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** ABI v1: each value base64-decoded and given as UTF-8 text, invalid sequences as U+FFFD. */
 function decodeSecretValue(b64: string): string {
-  const bytes = Buffer.from(b64, 'base64');
-  try {
-    return utf8.decode(bytes);
-  } catch {
-    return `<binary, ${bytes.byteLength} bytes>`;
-  }
+  return decoder.decode(Buffer.from(b64, 'base64'));
 }
 
 const HANDLERS: { [F in HostFunctionName]: (bridge: HostBridge, req: z.infer<(typeof Requests)[F]>) => unknown } = {

@@ -339,7 +339,8 @@ export class WasmSession implements PluginSession, SwappableSession {
     const old = this.instance;
     if (old && this.module?.exports.has('plugin_snapshot') && mod.exports.has('plugin_restore')) {
       const r = await this.call(old, 'plugin_snapshot', '');
-      if (r.ok && r.output && r.output.byteLength <= SNAPSHOT_MAX_BYTES) snapshot = new TextDecoder().decode(r.output);
+      // An empty snapshot means "nothing to carry": plugin_restore is not called then.
+      if (r.ok && r.output && r.output.byteLength > 0 && r.output.byteLength <= SNAPSHOT_MAX_BYTES) snapshot = new TextDecoder().decode(r.output);
       else if (!r.ok) this.deps.logger.warn({ plugin: this.key, err: r.message }, 'plugin_snapshot failed; reloading without state');
     }
     const spawned = await this.spawn(mod, snapshot);

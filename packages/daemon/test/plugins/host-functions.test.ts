@@ -1,0 +1,138 @@
+import type { CurrentPlugin } from '@extism/extism';
+import { describe, expect, it } from 'vitest';
+import { hostFunctions, type HostBridge } from '../../src/plugins/host-functions.js';
+import type { PluginKubeAccess } from '../../src/plugins/kube-access.js';
+
+/** A stand-in for Extism's CallContext: one request block in, the stored responses out. */
+class FakeContext {
+  stored: string[] = [];
+  failStore = false;
+  constructor(private readonly request: Uint8Array | null) {}
+  read(): { bytes(): Uint8Array } | null {
+    return this.request ? { bytes: () => this.request! } : null;
+  }
+  store(s: string): bigint {
+    if (this.failStore) throw new RangeError('Offset is outside the bounds of the DataView');
+    this.stored.push(s);
+    return BigInt(this.stored.length);
+  }
+}
+
+function bridge(over: Partial<HostBridge> = {}) {
+  const rec = { renders: [] as string[][], clipboard: [] as string[], violations: [] as string[], kube: [] as unknown[] };
+  const kube: PluginKubeAccess = {
+    listPods: async (scope) => {
+      rec.kube.push(['listPods', scope]);
+      return [{ name: 'a', namespace: 'x', phase: 'Running', status: 'Running', ready: '1/1', restarts: 2, node: 'n', ageSeconds: 61.7 }];
+    },
+    getSecret: async (scope, name) => {
+      rec.kube.push(['getSecret', scope, name]);
+      return { name, namespace: scope.namespace, type: 'Opaque', data: { ok: Buffer.from('héllo').toString('base64'), bin: Buffer.from([0xff, 0x41]).toString('base64') } };
+    },
+    listSecrets: async (scope) => {
+      rec.kube.push(['listSecrets', scope]);
+      return [{ name: 's', type: 'Opaque', keys: 1 }];
+    },
+  };
+  const b: HostBridge = {
+    paneId: 1,
+    scope: () => ({ context: 'ctx', namespace: 'tab-ns' }),
+    render: (l) => rec.renders.push(l),
+    clipboard: (t) => rec.clipboard.push(t),
+    kube,
+    timeLeft: () => 1000,
+    signal: () => new AbortController().signal,
+    violation: (r) => rec.violations.push(r),
+    ...over,
+  };
+  return { b, rec };
+}
+
+type Fn = (cp: CurrentPlugin, off: bigint) => bigint | Promise<bigint>;
+
+async function call(fn: string, request: string | Uint8Array | null, b: HostBridge, perms = ['k8s:list:pods', 'k8s:get:secrets', 'clipboard:write']): Promise<unknown> {
+  const table = hostFunctions(perms, b).kubetile!;
+  const f = table[fn] as Fn;
+  const cp = new FakeContext(typeof request === 'string' ? new TextEncoder().encode(request) : request);
+  await f(cp as unknown as CurrentPlugin, 1n);
+  return JSON.parse(cp.stored[0]!);
+}
+
+describe('host functions', () => {
+  it('are exactly the granted ones, host_send_render always', () => {
+    const { b } = bridge();
+    expect(Object.keys(hostFunctions([], b).kubetile!)).toEqual(['host_send_render']);
+    expect(Object.keys(hostFunctions(['clipboard:write', 'k8s:list:pods'], b).kubetile!).sort()).toEqual(['clipboard_write', 'host_send_render', 'list_pods']);
+  });
+
+  it('list_pods: "" is the tab namespace, "*" all, anything else as given; snake_case out', async () => {
+    const { b, rec } = bridge();
+    expect(await call('list_pods', '{}', b)).toEqual({
+      ok: true,
+      value: [{ name: 'a', namespace: 'x', phase: 'Running', status: 'Running', ready: '1/1', restarts: 2, node: 'n', age_seconds: 61 }],
+    });
+    await call('list_pods', '{"namespace":""}', b);
+    await call('list_pods', '{"namespace":"*"}', b);
+    await call('list_pods', '{"namespace":"kube-system"}', b);
+    expect(rec.kube).toEqual([
+      ['listPods', { context: 'ctx', namespace: 'tab-ns' }],
+      ['listPods', { context: 'ctx', namespace: 'tab-ns' }],
+      ['listPods', { context: 'ctx', namespace: null }],
+      ['listPods', { context: 'ctx', namespace: 'kube-system' }],
+    ]);
+  });
+
+  it('get_secret decodes base64 values to UTF-8 (invalid bytes as U+FFFD); without a name it lists', async () => {
+    const { b } = bridge();
+    expect(await call('get_secret', '{"name":"db"}', b)).toEqual({ ok: true, value: { name: 'db', namespace: 'tab-ns', type: 'Opaque', data: { ok: 'héllo', bin: '\ufffdA' } } });
+    expect(await call('get_secret', '{"namespace":"other"}', b)).toEqual({ ok: true, value: { items: [{ name: 's', type: 'Opaque', keys: 1 }] } });
+    expect(await call('get_secret', '{"namespace":"*","name":"db"}', b)).toEqual({ ok: false, error: "get_secret: needs one namespace, not '*'" });
+  });
+
+  it('invalid requests get an error envelope naming the problem', async () => {
+    const { b } = bridge();
+    expect(await call('list_pods', 'not json', b)).toEqual({ ok: false, error: 'list_pods: the request is not JSON' });
+    expect(await call('list_pods', '{"namespace":5}', b)).toMatchObject({ ok: false, error: expect.stringMatching(/^list_pods: invalid request at 'namespace'/) });
+    expect(await call('clipboard_write', '{}', b)).toMatchObject({ ok: false, error: expect.stringMatching(/^clipboard_write: invalid request at 'text'/) });
+    expect(await call('host_send_render', '{"lines":[1,2]}', b)).toMatchObject({ ok: false, error: expect.stringMatching(/^host_send_render: invalid request at 'lines.0'/) });
+    expect(await call('host_send_render', null, b)).toEqual({ ok: false, error: 'host_send_render: no request (bad offset)' });
+  });
+
+  it('a Kubernetes failure or a call out of time is an envelope, never a throw', async () => {
+    const { b } = bridge({
+      kube: {
+        listPods: () => Promise.reject(new Error('pods is forbidden: User "x" cannot list resource "pods"')),
+        getSecret: () => new Promise(() => undefined),
+        listSecrets: () => Promise.reject(new Error('x')),
+      },
+    });
+    expect(await call('list_pods', '{}', b)).toEqual({ ok: false, error: 'list_pods: pods is forbidden: User "x" cannot list resource "pods"' });
+    const slow = bridge({ timeLeft: () => 30, kube: b.kube }).b;
+    expect(await call('get_secret', '{"name":"db"}', slow)).toEqual({ ok: false, error: 'get_secret: the cluster did not answer within 30 ms' });
+    const late = bridge({ timeLeft: () => 0 }).b;
+    expect(await call('list_pods', '{}', late)).toEqual({ ok: false, error: 'list_pods: no time left in this call' });
+  });
+
+  it('host_send_render renders (cut to the limits); an oversized one is a violation', async () => {
+    const { b, rec } = bridge();
+    expect(await call('host_send_render', '{"lines":["a\\tb","\\u001b[31mred"]}', b)).toEqual({ ok: true, value: null });
+    expect(rec.renders).toEqual([['a b', '\ufffd[31mred']]);
+    const huge = new Uint8Array(1024 * 1024 + 1).fill(32);
+    expect(await call('host_send_render', huge, b)).toEqual({ ok: false, error: 'host_send_render: request of 1.0 MiB is over the 1 MiB limit' });
+    expect(rec.violations).toEqual(['host_send_render: request of 1.0 MiB is over the 1 MiB limit']);
+  });
+
+  it('clipboard_write hands the text over', async () => {
+    const { b, rec } = bridge();
+    expect(await call('clipboard_write', '{"text":"s3cr3t"}', b)).toEqual({ ok: true, value: null });
+    expect(rec.clipboard).toEqual(['s3cr3t']);
+  });
+
+  it('when even storing the answer fails, it returns 0 instead of throwing', async () => {
+    const { b } = bridge();
+    const f = hostFunctions([], b).kubetile!.host_send_render as Fn;
+    const cp = new FakeContext(new TextEncoder().encode('{"lines":[]}'));
+    cp.failStore = true;
+    expect(await f(cp as unknown as CurrentPlugin, 1n)).toBe(0n);
+  });
+});
