@@ -18,12 +18,14 @@ beforeEach(() => {
 key = "smoke-test"
 path = "${join(REPO_ROOT, 'plugins/smoke/build/smoke.wasm')}"
 keybinding = "ctrl+y"
+timeout_ms = 20000
 
 [[plugins]]
 key = "pod-health"
 path = "${join(REPO_ROOT, 'plugins/pod-health/build/pod-health.wasm')}"
 permissions = ["k8s:list:pods"]
 keybinding = "alt+p"
+timeout_ms = 20000
 `,
   );
 });

@@ -21,7 +21,7 @@ const answered: number[] = [];
 let typing = true;
 let typist: Promise<void>;
 
-const SPIN_TIMEOUT_MS = 2000;
+const SPIN_TIMEOUT_MS = 3000;
 
 beforeAll(async () => {
   env = makeTestEnv();
@@ -32,7 +32,7 @@ beforeAll(async () => {
     [
       entry('spin', 'spin', `timeout_ms = ${SPIN_TIMEOUT_MS}`),
       entry('memory-bomb', 'memory-bomb', 'timeout_ms = 20000'),
-      entry('trap', 'trap'),
+      entry('trap', 'trap', 'timeout_ms = 20000'),
       entry('render-flood', 'render-flood', 'timeout_ms = 20000'),
       entry('ungranted-import', 'ungranted-import'),
       entry('missing-export', 'missing-export'),

@@ -8,6 +8,8 @@ import { RawClient } from '../helpers/rpc-client.js';
 
 const SMOKE = join(REPO_ROOT, 'plugins/smoke/build/smoke.wasm');
 const ECHO = join(REPO_ROOT, 'test/fixtures/plugins/build/echo.wasm');
+/** Generous: a well-behaved plugin must not count as hung on a loaded test machine. */
+const CALL_TIMEOUT_MS = 20_000;
 
 let env: TestEnv;
 let daemon: DaemonProcess;
@@ -37,10 +39,12 @@ beforeEach(async () => {
 key = "smoke-test"
 path = "${SMOKE}"
 keybinding = "ctrl+y"
+timeout_ms = ${CALL_TIMEOUT_MS}
 
 [[plugins]]
 key = "echo"
 path = "${ECHO}"
+timeout_ms = ${CALL_TIMEOUT_MS}
 `);
   daemon = await startDaemon(env);
 });

@@ -33,9 +33,12 @@ function replaceAtomically(target: string, bytes: Buffer | string): void {
   renameSync(tmp, target);
 }
 
+/** Saved like an editor does (write + rename): the daemon's config watcher never sees half a file. */
 function writeConfig(body: string): void {
   mkdirSync(dirname(env.configFile), { recursive: true });
-  writeFileSync(env.configFile, body);
+  const tmp = join(env.dir, `config.${Date.now()}.tmp`);
+  writeFileSync(tmp, body);
+  renameSync(tmp, env.configFile);
 }
 
 beforeEach(async () => {
@@ -43,7 +46,7 @@ beforeEach(async () => {
   live = join(dirname(env.configFile), 'plugins', 'live.wasm');
   mkdirSync(dirname(live), { recursive: true });
   copyFileSync(SMOKE, live);
-  writeConfig(`[[plugins]]\nkey = "live"\npath = "plugins/live.wasm"\n`);
+  writeConfig(`[[plugins]]\nkey = "live"\npath = "plugins/live.wasm"\ntimeout_ms = 20000\n`);
   daemon = await startDaemon(env);
   c = await RawClient.connect(env.socket);
   await c.attach({ cols: 120, rows: 40 });
@@ -100,18 +103,18 @@ describe('plugin hot reload on a real daemon', () => {
   });
 
   it('config changes add and remove plugins without a restart', async () => {
-    writeConfig(`[[plugins]]\nkey = "live"\npath = "plugins/live.wasm"\n\n[[plugins]]\nkey = "echo"\npath = "${ECHO}"\n`);
+    writeConfig(`[[plugins]]\nkey = "live"\npath = "plugins/live.wasm"\ntimeout_ms = 20000\n\n[[plugins]]\nkey = "echo"\npath = "${ECHO}"\ntimeout_ms = 20000\n`);
     expect(await c.request('config/reload')).toEqual({ ok: true, errors: [] });
     expect((await c.request<{ plugins: PluginRow[] }>('plugin/list')).plugins.map((p) => p.key)).toEqual(['echo', 'live']);
     const { paneId } = await c.request<{ paneId: number }>('pane/open', { view: { key: 'echo' } });
     await c.waitView('echo', paneId, (v) => text(v) === 'open' || text(v) === 'resize');
 
-    writeConfig(`[[plugins]]\nkey = "live"\npath = "plugins/live.wasm"\npermissions = ["k8s:nope"]\n`);
+    writeConfig(`[[plugins]]\nkey = "live"\npath = "plugins/live.wasm"\npermissions = ["k8s:nope"]\ntimeout_ms = 20000\n`);
     const bad = await c.request<{ ok: boolean; errors: string[] }>('config/reload');
     expect(bad).toEqual({ ok: false, errors: ["config.toml:4: plugins.0.permissions.0: unknown permission 'k8s:nope' (known: clipboard:write, k8s:get:secrets, k8s:list:pods)"] });
     expect((await c.request<{ plugins: PluginRow[] }>('plugin/list')).plugins).toHaveLength(2);
 
-    writeConfig(`[[plugins]]\nkey = "live"\npath = "plugins/live.wasm"\n`);
+    writeConfig(`[[plugins]]\nkey = "live"\npath = "plugins/live.wasm"\ntimeout_ms = 20000\n`);
     expect((await c.request<{ ok: boolean }>('config/reload')).ok).toBe(true);
     await c.waitView('removed', paneId, (v) => text(v) === "plugin 'echo' was removed from the config");
     expect((await c.request<{ plugins: PluginRow[] }>('plugin/list')).plugins.map((p) => p.key)).toEqual(['live']);

@@ -59,6 +59,8 @@ export class PluginHost {
   private readonly registered = new Set<string>();
   private readonly watchers = new Map<string, { path: string; close(): Promise<void> }>();
   private readonly lastStatus = new Map<string, string>();
+  /** Panes of plugins removed from the config; they come back if their key does. */
+  private readonly orphans = new Map<string, Set<WasmSession>>();
   private tickTimer: NodeJS.Timeout | null = null;
   private stopped = false;
 
@@ -108,6 +110,17 @@ export class PluginHost {
     def.firstLoad = def.exclusive(() => this.load(def));
     this.emitStatus(def);
     await def.firstLoad;
+    await this.adoptOrphans(def);
+  }
+
+  /** Panes left open when this key was removed get the plugin back. */
+  private async adoptOrphans(def: Def): Promise<void> {
+    const orphans = [...(this.orphans.get(def.key) ?? [])].filter((s) => !s.closed);
+    this.orphans.delete(def.key);
+    if (orphans.length === 0) return;
+    for (const s of orphans) s.rebind(def);
+    if (def.module) await this.reloadDef(def, { entryChanged: false, force: true });
+    else for (const s of orphans) s.fail(`plugin '${def.key}' ${def.error ?? 'is not loaded'}`);
   }
 
   private remove(key: string, reason: string): void {
@@ -118,6 +131,7 @@ export class PluginHost {
     if (this.registered.delete(key)) this.deps.registry.unregister(key);
     void this.unwatch(key);
     for (const s of def.sessions) s.fail(reason);
+    this.orphans.set(key, new Set([...def.sessions]));
     this.lastStatus.delete(key);
     this.deps.status(key, 'removed', null);
     this.deps.logger.info({ plugin: key }, 'plugin removed');

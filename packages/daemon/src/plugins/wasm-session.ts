@@ -64,14 +64,29 @@ export class WasmSession implements PluginSession, SwappableSession {
   private restartDeferred = false;
   private idleWaiters: Array<() => void> = [];
   private readonly crashes: CrashTracker;
+  /** The plugin this pane shows (a new definition when its key is re-added to the config). */
+  private def: PluginDefinition<WasmSession>;
 
   constructor(private readonly deps: WasmSessionDeps) {
     this.crashes = new CrashTracker(deps.policy);
-    deps.def.sessions.add(this);
+    this.def = deps.def;
+    this.def.sessions.add(this);
   }
 
   private get key(): string {
-    return this.deps.def.key;
+    return this.def.key;
+  }
+
+  /** The pane's key came back in the config as a new definition: follow it (then swap onto it). */
+  rebind(def: PluginDefinition<WasmSession>): void {
+    if (this.disposed) return;
+    this.def.sessions.delete(this);
+    this.def = def;
+    def.sessions.add(this);
+  }
+
+  get closed(): boolean {
+    return this.disposed;
   }
 
   private get instance(): PluginInstance | null {
@@ -119,7 +134,7 @@ export class WasmSession implements PluginSession, SwappableSession {
 
   private boot(): Promise<void> {
     const run = async (): Promise<void> => {
-      const def = this.deps.def;
+      const def = this.def;
       await def.firstLoad;
       if (this.disposed) return;
       const mod = def.module;
@@ -144,7 +159,8 @@ export class WasmSession implements PluginSession, SwappableSession {
 
   /** A new instance of `mod`: created, plugin_init (+ plugin_restore), plugin_on_open. */
   private async spawn(mod: LoadedModule, snapshot: string | null): Promise<Spawned> {
-    const { def, paneId } = this.deps;
+    const def = this.def;
+    const paneId = this.deps.paneId;
     const holder: { slot: Slot | null } = { slot: null };
     let instance: PluginInstance;
     try {
@@ -257,7 +273,7 @@ export class WasmSession implements PluginSession, SwappableSession {
 
   private async call(instance: PluginInstance, fn: string, input: string): Promise<CallResult> {
     const r = await instance.call(fn, input);
-    if (!(r.ok === false && r.kind === 'closed')) this.deps.def.stats.record(r.ms, r.ok);
+    if (!(r.ok === false && r.kind === 'closed')) this.def.stats.record(r.ms, r.ok);
     if (!r.ok && r.kind !== 'closed') this.deps.logger.debug({ plugin: this.key, fn, kind: r.kind, err: r.message }, 'plugin call failed');
     return r;
   }
@@ -395,7 +411,7 @@ export class WasmSession implements PluginSession, SwappableSession {
         if (this.module?.exports.has('plugin_on_close')) await this.call(slot.instance, 'plugin_on_close', JSON.stringify({ pane_id: this.deps.paneId }));
         await slot.instance.close();
       }
-      this.deps.def.sessions.delete(this);
+      this.def.sessions.delete(this);
       this.wakeIdle();
     })();
     return this.closing;

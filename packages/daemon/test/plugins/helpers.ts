@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import type { KubeScope } from '../../src/kube/types.js';
-import { DEFAULT_TIMEOUT_MS } from '../../src/plugins/abi.js';
 import type { CrashPolicy } from '../../src/plugins/crash-policy.js';
 import { unavailableKubeAccess, type PluginKubeAccess } from '../../src/plugins/kube-access.js';
 import { PluginDefinition } from '../../src/plugins/plugin-definition.js';
@@ -45,7 +44,8 @@ export async function loadDef(
     key: opts.key ?? 'test-plugin',
     path,
     permissions: opts.permissions ?? [],
-    timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    // Generous by default: a well-behaved plugin must not count as hung on a loaded machine.
+    timeoutMs: opts.timeoutMs ?? 20_000,
     config: opts.config ?? {},
   });
   try {

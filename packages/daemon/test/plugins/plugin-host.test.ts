@@ -36,7 +36,7 @@ const kube: PluginKubeAccess = {
 };
 
 function entry(key: string, path: string, extra: Partial<ResolvedPluginEntry> = {}): ResolvedPluginEntry {
-  return { key, path, permissions: [], timeoutMs: 5000, config: {}, ...extra };
+  return { key, path, permissions: [], timeoutMs: 20_000, config: {}, ...extra };
 }
 
 let nextPane = 1;
@@ -187,6 +187,10 @@ describe('PluginHost', () => {
     expect(registry.has('pods')).toBe(false);
     expect(statuses).toContainEqual(['pods', 'removed', null]);
     expect(host.count()).toBe(1);
+    // Back in the config (say an editor saved an empty file for a moment): the open pane revives.
+    await host.applyConfig([entry('pods', sdkPlugin('pod-health'), { permissions: ['k8s:list:pods'] })]);
+    await shows(p, (t) => t.includes('web-1'));
+    expect(host.list()[0]).toMatchObject({ key: 'pods', status: 'ready', instances: 1 });
   });
 
   it('ticks plugins that export plugin_on_tick', async () => {
