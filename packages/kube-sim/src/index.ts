@@ -15,6 +15,8 @@ export type { PatchType } from './store/patch.js';
 export type { HistoryLimits } from './store/history.js';
 export { KubeSim } from './sim.js';
 export { kubeconfigYaml } from './kubeconfig.js';
+export type { InClusterSetup } from './in-cluster.js';
+export type { LogRateSpec } from './runtime/container-admin.js';
 
 /** Starts a sim and resolves once it is listening (and the kubeconfig is written, if asked). */
 export function startKubeSim(opts: KubeSimOptions): Promise<KubeSim> {

@@ -21,6 +21,7 @@ import { makeWorld, type World } from './world.js';
 import { handleAdmin } from './admin/admin-http.js';
 import type { LogRateSpec } from './runtime/container-admin.js';
 import { addPods } from './seed/scale.js';
+import { writeInClusterFiles, type InClusterSetup } from './in-cluster.js';
 
 export type SeedName = 'demo' | 'empty';
 
@@ -219,6 +220,27 @@ export class KubeSim implements HandlerContext {
     return out;
   }
 
+  /**
+   * Creates many objects at once: an array, or a List (`{"items":[...]}`) as `kubectl get -o json`
+   * prints it. Namespaces are created first. Returns how many were created.
+   */
+  loadObjects(objects: readonly KubeObject[] | { items: readonly KubeObject[] }): number {
+    const list = Array.isArray(objects) ? objects : (objects as { items: readonly KubeObject[] }).items;
+    const ordered = [...list].sort((a, b) => Number(b.kind === 'Namespace' || b.kind === 'CustomResourceDefinition') - Number(a.kind === 'Namespace' || a.kind === 'CustomResourceDefinition'));
+    let n = 0;
+    for (const o of ordered) {
+      const { resourceVersion: _rv, uid: _uid, creationTimestamp: _ct, ...md } = o.metadata ?? {};
+      this.createObject({ ...o, metadata: md });
+      n++;
+    }
+    return n;
+  }
+
+  /** Writes token, CA and namespace files for client-node's `loadFromCluster(prefix)`. */
+  inClusterFiles(prefix: string, namespace = 'default'): InClusterSetup {
+    return writeInClusterFiles(prefix, this.host, this.boundPort, this.token, this.caPem, namespace);
+  }
+
   /** Replaces an object (no resourceVersion check unless the object carries one). */
   updateObject(obj: KubeObject): KubeObject {
     const rt = this.typeOf(obj.apiVersion ?? '', obj.kind ?? '');
@@ -381,7 +403,10 @@ export class KubeSim implements HandlerContext {
     return this.journal.list(filter);
   }
 
-  metrics(): SimMetrics {
+  /** Counters and memory; with `gc` (and node --expose-gc) memory is measured after a collection. */
+  metrics(opts: { gc?: boolean } = {}): SimMetrics {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    if (opts.gc && gc) gc();
     const objects: Record<string, number> = {};
     for (const rt of this.registry.all()) {
       const n = this.store.count(rt);

@@ -119,3 +119,33 @@ describe('discovery and CRUD through client-node', () => {
     expect(apiCode(err)).toBe(404);
   });
 });
+
+describe('other ways in', () => {
+  it('bulk-loads a List and supports client-node loadFromCluster', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { KubeConfig } = await import('@kubernetes/client-node');
+    const { sim } = await startSim();
+    const n = sim.loadObjects({ items: [
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c1', namespace: 'imported', resourceVersion: '999', uid: 'old' }, data: { a: '1' } },
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'imported' } },
+    ] });
+    expect(n).toBe(2);
+    const dir = mkdtempSync(join(tmpdir(), 'kube-sim-incluster-'));
+    try {
+      const setup = sim.inClusterFiles(dir, 'imported');
+      const saved = { host: process.env['KUBERNETES_SERVICE_HOST'], port: process.env['KUBERNETES_SERVICE_PORT'] };
+      Object.assign(process.env, setup.env);
+      const kc = new KubeConfig();
+      kc.loadFromCluster(setup.pathPrefix);
+      if (saved.host === undefined) delete process.env['KUBERNETES_SERVICE_HOST']; else process.env['KUBERNETES_SERVICE_HOST'] = saved.host;
+      if (saved.port === undefined) delete process.env['KUBERNETES_SERVICE_PORT']; else process.env['KUBERNETES_SERVICE_PORT'] = saved.port;
+      const cms = await kc.makeApiClient(CoreV1Api).listNamespacedConfigMap({ namespace: 'imported' });
+      expect(cms.items.map((c) => c.metadata?.name)).toEqual(['c1']);
+      expect(cms.items[0]?.metadata?.uid).not.toBe('old');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -109,7 +109,7 @@ type Action = (sim: KubeSim, body: Body, q: URLSearchParams) => unknown;
 export const extraAdminActions = new Map<string, Action>();
 
 const ACTIONS: Record<string, Action> = {
-  'metrics': (sim) => sim.metrics(),
+  'metrics': (sim, _b, q) => sim.metrics({ gc: q.get('gc') === '1' }),
   'journal': (sim, _b, q) => {
     const f: { path?: string; method?: string; sinceSeq?: number } = {};
     const p = q.get('path');
@@ -124,6 +124,11 @@ const ACTIONS: Record<string, Action> = {
   'config': (sim, b) => sim.configure(configPatch(b)),
   'objects': (sim, b) => sim.createObject(kubeObject(b)),
   'objects/update': (sim, b) => sim.updateObject(kubeObject(b)),
+  'objects/load': (sim, b) => {
+    const items = b['items'];
+    if (!Array.isArray(items)) throw badRequest('admin: body must be a List with "items"');
+    return sim.loadObjects(items.map(kubeObject));
+  },
   'objects/patch': (sim, b) => {
     const type = b['type'] === undefined ? 'merge' : str(b, 'type');
     if (!['merge', 'json', 'strategic'].includes(type)) throw badRequest('admin: type must be merge, json or strategic');

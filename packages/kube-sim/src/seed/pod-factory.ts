@@ -14,6 +14,8 @@ export interface PodSpecInput {
   startTime: string;
   owner?: { apiVersion: string; kind: string; name: string; uid: string };
   env?: Record<string, string>;
+  /** Leave out optional fields (scale generator): about 2 KiB of JSON instead of about 3. */
+  compact?: boolean;
 }
 
 /** A pod in Running phase with one ready container. */
@@ -27,7 +29,7 @@ export function runningPod(p: PodSpecInput): KubeObject {
   };
   if (p.owner) md.ownerReferences = [{ ...p.owner, controller: true, blockOwnerDeletion: true }];
   const cond = (type: string): Record<string, unknown> => ({ type, status: 'True', lastProbeTime: null, lastTransitionTime: p.startTime });
-  return {
+  const pod: KubeObject = {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: md,
@@ -98,6 +100,17 @@ export function runningPod(p: PodSpecInput): KubeObject {
       qosClass: 'Burstable',
     },
   };
+  if (p.compact) {
+    delete md.annotations;
+    const spec = pod['spec'] as Record<string, unknown>;
+    for (const k of ['tolerations', 'enableServiceLinks', 'preemptionPolicy', 'priority', 'securityContext', 'serviceAccount']) delete spec[k];
+    spec['volumes'] = [{ name: 'kube-api-access', projected: { defaultMode: 420, sources: [{ serviceAccountToken: { expirationSeconds: 3607, path: 'token' } }] } }];
+    const status = pod['status'] as Record<string, unknown>;
+    status['conditions'] = (status['conditions'] as Array<Record<string, unknown>>).filter((c) => c['type'] !== 'PodReadyToStartContainers');
+    delete status['hostIPs'];
+    delete status['podIPs'];
+  }
+  return pod;
 }
 
 export function podIP(n: number): string {

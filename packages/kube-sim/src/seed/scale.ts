@@ -45,6 +45,7 @@ export async function addPods(world: World, n: number, namespace: string, opts: 
       ports: [8080],
       startTime,
       env: { APP: app, SHARD: String(i % 16), LOG_LEVEL: 'info' },
+      compact: true,
     }));
     created++;
     if (created % BATCH === 0) await new Promise<void>((r) => setImmediate(r));

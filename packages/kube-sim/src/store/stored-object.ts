@@ -6,6 +6,7 @@
 import { extractFieldValues } from '../api/field-values.js';
 import type { ResourceType } from '../api/resource-types.js';
 import type { KubeObject } from '../types.js';
+import { intern } from '../util/intern.js';
 
 export interface StoredObject {
   /** "namespace/name" for namespaced kinds, "name" otherwise. */
@@ -26,13 +27,26 @@ export function objectKey(namespace: string, name: string): string {
   return namespace ? `${namespace}/${name}` : name;
 }
 
+/** Fields whose values are unique per object and not worth pooling. */
+const UNIQUE_FIELDS = new Set(['status.podIP', 'involvedObject.uid', 'involvedObject.name', 'involvedObject.resourceVersion']);
+
+function compactLabels(labels: Record<string, string> | undefined): Readonly<Record<string, string>> | null {
+  if (!labels) return null;
+  const keys = Object.keys(labels);
+  if (keys.length === 0) return null;
+  const out: Record<string, string> = {};
+  for (const k of keys) out[intern(k)] = intern(String(labels[k]));
+  return out;
+}
+
 /** Freezes an object into a stored record. The caller has already set metadata.resourceVersion. */
 export function toStored(rt: ResourceType, obj: KubeObject): StoredObject {
   const md = obj.metadata;
-  const namespace = rt.namespaced ? md.namespace ?? '' : '';
+  const namespace = intern(rt.namespaced ? md.namespace ?? '' : '');
   const name = md.name ?? '';
-  const labels = md.labels && Object.keys(md.labels).length > 0 ? md.labels : null;
   const owners = md.ownerReferences && md.ownerReferences.length > 0 ? md.ownerReferences.map((o) => o.uid) : null;
+  const fields = extractFieldValues(rt, obj);
+  if (fields) for (let i = 0; i < fields.length; i++) if (!UNIQUE_FIELDS.has(rt.selectableFields[i] ?? '')) fields[i] = intern(fields[i] as string);
   return {
     key: objectKey(namespace, name),
     namespace,
@@ -40,8 +54,8 @@ export function toStored(rt: ResourceType, obj: KubeObject): StoredObject {
     uid: md.uid ?? '',
     rv: Number(md.resourceVersion ?? '0'),
     json: JSON.stringify(obj),
-    labels,
-    fields: extractFieldValues(rt, obj),
+    labels: compactLabels(md.labels),
+    fields,
     ownerUids: owners,
   };
 }
