@@ -184,6 +184,35 @@ describe('resource-list panes against kube-sim', () => {
     sim.deleteObject('v1', 'Pod', 'yaml-1', 'default');
   });
 
+  it('ctrl+alt+x deletes the selected pod after one confirmation; ctrl+alt+s scales through an input', async () => {
+    const c = await RawClient.connect(env.socket);
+    try {
+      await c.attach({ cols: 140, rows: 40 });
+      const { paneId } = await c.request<{ paneId: number }>('pane/open', { view: { key: 'resource-list', args: { kind: 'pods' } }, newTab: true });
+      sim.createObject(pod('doomed-1'));
+      await waitNames(paneId, ['doomed-1'], 'pod listed');
+      await c.request('client/key', { key: 'ctrl+alt+x' });
+      const l = await c.waitLayout('confirm', (x) => x.overlay?.type === 'confirm');
+      expect(l.overlay).toMatchObject({ text: 'Delete Pod default/doomed-1?' });
+      await c.request('client/key', { key: 'y' });
+      await waitNames(paneId, [], 'deleted after one confirmation');
+      await waitFor('success toast', () => c.notifications.find((n) => n.method === 'toast' && (n.params as { text: string }).text === 'deleted Pod default/doomed-1'));
+      // scaling needs a scalable kind: a pod says so
+      sim.createObject(pod('solo-1'));
+      await waitNames(paneId, ['solo-1'], 'pod listed');
+      await c.request('client/key', { key: 'ctrl+alt+s' });
+      await c.waitLayout('input', (x) => x.overlay?.type === 'input');
+      await c.request('client/key', { key: '2' });
+      await c.request('client/key', { key: 'enter' });
+      await waitFor('scale refused for a pod', () =>
+        c.notifications.find((n) => n.method === 'toast' && /Pod cannot be scaled/.test((n.params as { text: string }).text)),
+      );
+      sim.deleteObject('v1', 'Pod', 'solo-1', 'default');
+    } finally {
+      c.close();
+    }
+  });
+
   it('an unknown kind gives a clear error pane, and the rest keeps working', async () => {
     const { paneId } = await script.request<{ paneId: number }>('pane/open', { view: { key: 'resource-list', args: { kind: 'flurbs' } }, newTab: true });
     const v = await script.request<{ view: { type: string; text: string } }>('pane/snapshot', { paneId });

@@ -9,6 +9,7 @@ import type { ViewSpec } from '@kubetile/rpc-schema';
 import type { ClusterManager } from '../kube/cluster.js';
 import { describeTarget, type ResourceActions, type ResourceActionName } from './resource-actions.js';
 import { errorMessage } from '../util/errors.js';
+import type { ResourceTarget } from '../panes/pane.js';
 import type { Workspace } from './workspace.js';
 
 export interface KeyResult {
@@ -188,26 +189,26 @@ export class KeyRouter {
     );
   }
 
-  private confirmAct(client: ClientState, action: ResourceActionName, question: (target: string) => string): void {
-    let target;
+  /** The focused pane's selected resource, or null after telling the client why there is none. */
+  private focusedTarget(client: ClientState): ResourceTarget | null {
     try {
-      target = this.deps.actions.target(this.deps.workspace.focusedPane(client));
+      return this.deps.actions.target(this.deps.workspace.focusedPane(client));
     } catch (err) {
       this.toast(client, 'warn', errorMessage(err));
-      return;
+      return null;
     }
+  }
+
+  private confirmAct(client: ClientState, action: ResourceActionName, question: (target: string) => string): void {
+    const target = this.focusedTarget(client);
+    if (!target) return;
     client.mode = 'confirm';
     client.overlay = { type: 'confirm', title: 'Confirm', text: question(describeTarget(target)), onConfirm: () => this.act(client, action) };
   }
 
   private askScale(client: ClientState): void {
-    let target;
-    try {
-      target = this.deps.actions.target(this.deps.workspace.focusedPane(client));
-    } catch (err) {
-      this.toast(client, 'warn', errorMessage(err));
-      return;
-    }
+    const target = this.focusedTarget(client);
+    if (!target) return;
     client.mode = 'selector';
     client.overlay = {
       type: 'input',
