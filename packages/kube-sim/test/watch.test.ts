@@ -203,3 +203,24 @@ describe('watch', () => {
     expect(bad.status).toBe(422);
   });
 });
+
+describe('history window', () => {
+  it('is tracked per resource type: churn elsewhere does not expire a quiet kind', async () => {
+    const { sim, kc } = await startSim({ history: { maxEvents: 50 } });
+    sim.createObject({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'quiet', namespace: 'default' } });
+    const rv = sim.store.rv;
+    for (let i = 0; i < 100; i++) sim.createObject(pod(`busy-${i}`));
+    // Pods from rv are gone from the window; config maps lost nothing.
+    const pods: Array<{ type: string; code?: number }> = [];
+    await new Promise<void>((resolve) => {
+      void new Watch(kc).watch('/api/v1/namespaces/default/pods', { resourceVersion: String(rv) }, (type, obj: { code?: number }) => pods.push({ type, code: obj.code }), () => resolve());
+    });
+    expect(pods).toEqual([{ type: 'ERROR', code: 410 }]);
+    const cms: string[] = [];
+    const ctl = await new Watch(kc).watch('/api/v1/namespaces/default/configmaps', { resourceVersion: String(rv) }, (type) => cms.push(type), () => undefined);
+    sim.createObject({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'later', namespace: 'default' } });
+    await waitFor(() => cms.length === 1, 'configmap event');
+    expect(cms).toEqual(['ADDED']);
+    ctl.abort();
+  });
+});

@@ -36,6 +36,7 @@ export async function handleList(ctx: HandlerContext, res: ServerResponse, targe
     continueNotBefore: ctx.faults.continueNotBefore,
     tooLargeRvWaitMs: ctx.config.tooLargeRvWaitMs,
     now,
+    rtId: target.rt.id,
   });
   const cursor = openSnapshot(ctx.store, target.rt, plan.rv, plan.afterKey, sel.namespace);
   if (!cursor) throw new ApiError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'The resourceVersion for the provided list is too old.', reason: 'Expired', code: 410 });

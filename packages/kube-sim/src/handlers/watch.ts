@@ -73,7 +73,7 @@ export async function handleWatch(ctx: HandlerContext, res: ServerResponse, targ
   } else {
     const events = store.history.since(requestedRv, sel.rt.id);
     if (!events) {
-      w.error(tooOldResourceVersion(requestedRv, store.history.floor));
+      w.error(tooOldResourceVersion(requestedRv, store.history.floorFor(sel.rt.id)));
       w.end();
       return;
     }

@@ -22,6 +22,8 @@ export interface PlanInputs {
   continueNotBefore: number;
   tooLargeRvWaitMs: number;
   now: number;
+  /** The resource type listed: history completeness is tracked per type. */
+  rtId: string;
 }
 
 function parseRv(raw: string): number {
@@ -34,9 +36,9 @@ async function notOlderThan(store: ObjectStore, rv: number, waitMs: number): Pro
   return store.rv;
 }
 
-async function exact(store: ObjectStore, rv: number, waitMs: number): Promise<number> {
+async function exact(store: ObjectStore, rv: number, waitMs: number, rtId: string): Promise<number> {
   if (rv > store.rv && !(await store.waitForRv(rv, waitMs))) throw tooLargeResourceVersion(rv, store.rv);
-  if (rv < store.rv && rv < store.history.floor) {
+  if (rv < store.rv && rv < store.history.floorFor(rtId)) {
     throw apiError('Expired', `The resourceVersion for the provided list is too old.`);
   }
   return rv;
@@ -53,7 +55,7 @@ export async function planList(store: ObjectStore, p: PlanInputs): Promise<ListP
     if (match !== '') throw badRequest('resourceVersionMatch is forbidden when continue is provided');
     const tok = decodeContinue(p.continueToken);
     if (tok.rv === -1) return { rv: store.rv, afterKey: tok.start };
-    const expired = p.now - tok.issued > p.continueTtlMs || tok.issued < p.continueNotBefore || (tok.rv < store.rv && tok.rv < store.history.floor);
+    const expired = p.now - tok.issued > p.continueTtlMs || tok.issued < p.continueNotBefore || (tok.rv < store.rv && tok.rv < store.history.floorFor(p.rtId));
     if (expired) throw continueExpired(encodeContinue({ rv: -1, start: tok.start, issued: p.now }));
     if (tok.rv > store.rv) throw badRequest('continue key is not valid: resource version is in the future');
     return { rv: tok.rv, afterKey: tok.start };
@@ -62,7 +64,7 @@ export async function planList(store: ObjectStore, p: PlanInputs): Promise<ListP
     if (rvRaw === '' || rvRaw === '0') {
       throw invalid('ListOptions', '', [{ reason: 'FieldValueForbidden', field: 'resourceVersionMatch', message: `Forbidden: resourceVersionMatch "Exact" is forbidden for resourceVersion "${rvRaw}"` }]);
     }
-    return { rv: await exact(store, parseRv(rvRaw), p.tooLargeRvWaitMs), afterKey: undefined };
+    return { rv: await exact(store, parseRv(rvRaw), p.tooLargeRvWaitMs, p.rtId), afterKey: undefined };
   }
   if (match === 'NotOlderThan') {
     if (rvRaw === '') throw invalid('ListOptions', '', [{ reason: 'FieldValueForbidden', field: 'resourceVersionMatch', message: 'Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided' }]);
@@ -70,6 +72,6 @@ export async function planList(store: ObjectStore, p: PlanInputs): Promise<ListP
   }
   if (rvRaw === '' || rvRaw === '0') return { rv: store.rv, afterKey: undefined };
   const rv = parseRv(rvRaw);
-  if (p.limit > 0) return { rv: await exact(store, rv, p.tooLargeRvWaitMs), afterKey: undefined };
+  if (p.limit > 0) return { rv: await exact(store, rv, p.tooLargeRvWaitMs, p.rtId), afterKey: undefined };
   return { rv: await notOlderThan(store, rv, p.tooLargeRvWaitMs), afterKey: undefined };
 }

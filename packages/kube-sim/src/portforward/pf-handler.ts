@@ -57,7 +57,10 @@ export function makePortForwardUpgrade(deps: PortForwardDeps) {
     if (offeredProtocols(req.headers['sec-websocket-protocol']).includes(TUNNEL_PORTFORWARD_PROTOCOL)) {
       check(pod);
       void acceptWebSocket(req, socket, head, [TUNNEL_PORTFORWARD_PROTOCOL], false).then(({ ws }) => {
-        serveSpdyPortForward(createWebSocketStream(ws), Buffer.alloc(0), declared, owner, deps.targets());
+        ws.on('error', () => undefined);
+        const duplex = createWebSocketStream(ws);
+        duplex.on('error', () => duplex.destroy());
+        serveSpdyPortForward(duplex, Buffer.alloc(0), declared, owner, deps.targets());
       }).catch(() => socket.destroy());
       return;
     }
@@ -119,6 +122,9 @@ function forward(ws: WebSocket, base64: boolean, ports: number[], declared: numb
     else queues[i]?.push(payload);
   });
   ws.on('close', () => {
+    for (const c of conns) c?.destroy();
+  });
+  ws.on('error', () => {
     for (const c of conns) c?.destroy();
   });
 }

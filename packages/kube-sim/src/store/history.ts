@@ -26,18 +26,32 @@ export interface HistoryLimits {
   maxAgeMs: number;
 }
 
+/**
+ * Like the apiserver's per-resource watch caches, completeness is tracked per resource type: a
+ * quiet kind does not lose its window because a busy kind churned through the shared buffer.
+ */
 export class EventHistory {
   private events: StoreEvent[] = [];
   private start = 0;
+  /** Everything at or below this RV is gone for every type (start, compaction). */
   private floorRv: number;
+  /** Per type: the newest RV of an event of that type that was dropped. */
+  private readonly droppedMax = new Map<string, number>();
 
   constructor(public limits: HistoryLimits, initialFloor = 0) {
     this.floorRv = initialFloor;
   }
 
-  /** Every event with rv > floor is retained. */
+  /** Every event with rv > floor is retained (for all types). */
   get floor(): number {
-    return this.floorRv;
+    let f = this.floorRv;
+    for (const v of this.droppedMax.values()) if (v > f) f = v;
+    return f;
+  }
+
+  /** Every event of this type with rv > floorFor(type) is retained. */
+  floorFor(rtId: string): number {
+    return Math.max(this.floorRv, this.droppedMax.get(rtId) ?? 0);
   }
 
   get size(): number {
@@ -78,12 +92,15 @@ export class EventHistory {
     this.events = [];
     this.start = 0;
     this.floorRv = floor;
+    this.droppedMax.clear();
   }
 
   private dropOldest(n: number): void {
-    const last = this.events[this.start + n - 1];
-    if (last) this.floorRv = Math.max(this.floorRv, last.rv);
-    for (let i = this.start; i < this.start + n; i++) (this.events as (StoreEvent | undefined)[])[i] = undefined;
+    for (let i = this.start; i < this.start + n; i++) {
+      const ev = this.events[i];
+      if (ev) this.droppedMax.set(ev.rt.id, ev.rv);
+      (this.events as (StoreEvent | undefined)[])[i] = undefined;
+    }
     this.start += n;
     if (this.start > 1024 && this.start * 2 > this.events.length) {
       this.events = this.events.slice(this.start);
@@ -109,7 +126,7 @@ export class EventHistory {
    * or null when history no longer reaches back to `rv`.
    */
   since(rv: number, rtId?: string): StoreEvent[] | null {
-    if (rv < this.floorRv) return null;
+    if (rv < (rtId === undefined ? this.floor : this.floorFor(rtId))) return null;
     const out: StoreEvent[] = [];
     for (let i = this.indexAfter(rv); i < this.events.length; i++) {
       const ev = this.events[i];
