@@ -143,4 +143,15 @@ describe.skipIf(!haveKubectl)(`kubectl against kube-sim${haveKubectl ? '' : ' (s
       c.kill('SIGTERM');
     });
   }
+
+  it('applies manifests (create, then configure)', async () => {
+    const { sim } = await startSim();
+    const manifest = (v: string): string => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: applied\n  namespace: default\ndata:\n  a: "${v}"\n`;
+    const first = await kubectl(sim, ['apply', '-f', '-'], manifest('1'));
+    expect(first.stderr).toBe('');
+    expect(first.stdout).toBe('configmap/applied created\n');
+    const second = await kubectl(sim, ['apply', '-f', '-'], manifest('2'));
+    expect(second.stdout).toBe('configmap/applied configured\n');
+    expect(sim.getObject('v1', 'ConfigMap', 'applied')?.['data']).toEqual({ a: '2' });
+  });
 });

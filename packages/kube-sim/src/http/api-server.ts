@@ -13,6 +13,7 @@ import type { JournalEntry } from '../admin/journal.js';
 import type { HandlerContext } from '../handlers/context.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, sendHealth, sendVersion } from '../handlers/discovery.js';
 import { handleList } from '../handlers/list.js';
+import { OPENAPI_V2_PROTOBUF, openApiV2Protobuf, openApiV3Doc, openApiV3Index } from '../handlers/openapi.js';
 import { sendObject } from '../handlers/object-output.js';
 import { toScale } from '../handlers/scale.js';
 import { handleWatch } from '../handlers/watch.js';
@@ -214,6 +215,15 @@ export class ApiServer {
       case 'health': sendHealth(res, r.check, q.has('verbose')); return;
       default: break;
     }
+    if (r.kind === 'openapiV2') {
+      this.authenticate(req);
+      const accept = req.headers['accept'] ?? '';
+      if (!accept.includes('protobuf')) throw apiError('NotAcceptable', `only the following media types are accepted: ${OPENAPI_V2_PROTOBUF}`);
+      const body = openApiV2Protobuf();
+      res.writeHead(200, { 'Content-Type': OPENAPI_V2_PROTOBUF, 'Content-Length': body.length });
+      res.end(body);
+      return;
+    }
     if (r.kind !== 'resource') {
       this.authenticate(req);
       if (method !== 'GET') throw apiError('MethodNotAllowed', 'the server does not allow this method on the requested resource');
@@ -223,6 +233,7 @@ export class ApiServer {
         case 'apiGroupList': sendJson(res, 200, apiGroupList(this.ctx.registry)); return;
         case 'apiGroup': sendJson(res, 200, apiGroup(this.ctx.registry, r.group)); return;
         case 'resourceList': sendJson(res, 200, apiResourceList(this.ctx.registry, r.group, r.version)); return;
+        case 'openapiV3': sendJson(res, 200, r.path === undefined ? openApiV3Index(this.ctx.registry) : openApiV3Doc(this.ctx.registry, r.path)); return;
       }
     }
     const target = r.target;

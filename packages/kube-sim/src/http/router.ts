@@ -10,6 +10,8 @@ export type Route =
   | { kind: 'apiGroup'; group: string }
   | { kind: 'resourceList'; group: string; version: string }
   | { kind: 'admin'; action: string }
+  | { kind: 'openapiV3'; path: string | undefined }
+  | { kind: 'openapiV2' }
   | { kind: 'resource'; target: ResourceTarget };
 
 export interface ResourceTarget {
@@ -40,6 +42,8 @@ export function route(pathname: string, registry: ResourceRegistry): Route {
   if (segs.length === 0) return notFoundPath();
   if (a === '_sim') return { kind: 'admin', action: segs.slice(1).join('/') };
   if (a === 'version' && segs.length === 1) return { kind: 'version' };
+  if ((a === 'openapi' && b === 'v2' && segs.length === 2) || (a === 'swagger-2.0.0.pb-v1' && segs.length === 1)) return { kind: 'openapiV2' };
+  if (a === 'openapi' && b === 'v3') return { kind: 'openapiV3', path: segs.length > 2 ? segs.slice(2).join('/') : undefined };
   if ((a === 'healthz' || a === 'livez' || a === 'readyz') && segs.length <= 2) return { kind: 'health', check: a };
   if (a === 'api') {
     if (segs.length === 1) return { kind: 'apiVersions' };
