@@ -2,9 +2,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ResponseError } from 'vscode-jsonrpc/node';
-import type { LinesView, PaneView } from '@kubetile/rpc-schema';
+import type { PaneView } from '@kubetile/rpc-schema';
 import { makeTestEnv, REPO_ROOT, startDaemon, waitFor, type DaemonProcess, type TestEnv } from '../helpers/daemon-process.js';
 import { RawClient } from '../helpers/rpc-client.js';
+import { historyWasm } from '../../packages/daemon/test/plugins/probe-plugin.js';
 
 const SMOKE = join(REPO_ROOT, 'plugins/smoke/build/smoke.wasm');
 const ECHO = join(REPO_ROOT, 'test/fixtures/plugins/build/echo.wasm');
@@ -123,15 +124,27 @@ describe('plugin panes on a real daemon', () => {
   });
 
   it('focus and the viewport size reach the plugin as commands', async () => {
+    // A plugin that renders every input it was given, so nothing is lost to coalesced frames.
+    const history = join(env.dir, 'history.wasm');
+    writeFileSync(history, await historyWasm());
+    writeConfig(`[[plugins]]\nkey = "history"\npath = "${history}"\ntimeout_ms = ${CALL_TIMEOUT_MS}\n`);
+    expect(await (await client()).request('config/reload')).toEqual({ ok: true, errors: [] });
     const c = await client();
-    await c.attach({ cols: 100, rows: 30 });
-    const { paneId } = await c.request<{ paneId: number }>('pane/open', { view: { key: 'echo' } });
-    // The pane opened focused and shown: the plugin hears focus and resize after its open.
-    await waitFor('commands', async () => (await c.request<{ plugins: Array<{ key: string; calls: number }> }>('plugin/list')).plugins.find((p) => p.key === 'echo')!.calls >= 3);
-    await c.request('client/resize', { cols: 140, rows: 44 });
-    await c.waitView('resize echoed', paneId, (v) => (v as LinesView).lines?.[0]?.text === 'resize');
-    await c.request('client/key', { key: 'tab' }); // focus the other pane: the plugin hears focus false
-    await c.waitView('focus echoed', paneId, (v) => (v as LinesView).lines?.[0]?.text === 'focus');
+    await c.attach({ cols: 200, rows: 30 }); // wide enough for whole JSON lines
+    const { paneId } = await c.request<{ paneId: number }>('pane/open', { view: { key: 'history' } });
+    const inputs = (v: PaneView) => (v.type === 'lines' ? v.lines.map((l) => JSON.parse(l.text) as Record<string, unknown>) : []);
+    const has = (want: Record<string, unknown>) => (v: PaneView) => inputs(v).some((i) => Object.entries(want).every(([k, x]) => i[k] === x));
+    // Opened beside the focused pane: it hears open, then focus and its size.
+    const first = await c.waitView('focus + size', paneId, (v) => has({ type: 'focus', focused: true })(v) && has({ type: 'resize' })(v));
+    expect(inputs(first)[0]).toEqual({ pane_id: paneId });
+    const size = inputs(first).find((i) => i.type === 'resize')!;
+    expect(size).toEqual({ type: 'resize', width: expect.any(Number), height: expect.any(Number), pane_id: paneId });
+    // The terminal grows: a new, larger size.
+    await c.request('client/resize', { cols: 240, rows: 44 });
+    await c.waitView('bigger size', paneId, (v) => inputs(v).some((i) => i.type === 'resize' && (i.width as number) > (size.width as number) && (i.height as number) > (size.height as number)));
+    // Focus moves to the other pane: the plugin hears it lose focus.
+    await c.request('client/key', { key: 'tab' });
+    await c.waitView('focus lost', paneId, has({ type: 'focus', focused: false }));
   });
 
   it('closing the tab and stopping the daemon close the plugin instances', async () => {

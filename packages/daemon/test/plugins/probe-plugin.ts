@@ -70,17 +70,93 @@ const PROBE_WAT = String.raw`
     (i32.const 0))
 )`;
 
-let cached: Uint8Array | null = null;
+/**
+ * A second test-only plugin: it keeps every input it was given and renders them all, oldest first
+ * (one line per call, verbatim JSON). The latest render therefore shows everything the host sent,
+ * even when frames coalesced. plugin_on_open and plugin_on_command record; nothing else exported.
+ */
+const HISTORY_WAT = String.raw`
+(module
+  (import "extism:host/env" "input_length" (func $input_length (result i64)))
+  (import "extism:host/env" "input_load_u8" (func $input_load_u8 (param i64) (result i32)))
+  (import "extism:host/env" "alloc" (func $alloc (param i64) (result i64)))
+  (import "extism:host/env" "store_u8" (func $store_u8 (param i64 i32)))
+  (import "extism:host/env" "output_set" (func $output_set (param i64 i64)))
+  (memory 2 2)
+  (global $hist (mut i32) (i32.const 0))
+  (data (i32.const 0) "{\"lines\":[")
+  (data (i32.const 16) "]}")
+  (func $copy (param $dst i32) (param $src i32) (param $n i32)
+    (local $i i32)
+    (block $d (loop $l
+      (br_if $d (i32.ge_u (local.get $i) (local.get $n)))
+      (i32.store8 (i32.add (local.get $dst) (local.get $i)) (i32.load8_u (i32.add (local.get $src) (local.get $i))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $l))))
+  (func $to_block (param $ptr i32) (param $len i32) (result i64)
+    (local $blk i64) (local $i i32)
+    (local.set $blk (call $alloc (i64.extend_i32_u (local.get $len))))
+    (block $d (loop $l
+      (br_if $d (i32.ge_u (local.get $i) (local.get $len)))
+      (call $store_u8 (i64.add (local.get $blk) (i64.extend_i32_u (local.get $i)))
+        (i32.load8_u (i32.add (local.get $ptr) (local.get $i))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $l)))
+    (local.get $blk))
+  ;; history lives at 4096.., as "…","…" ; the output is built at 65536
+  (func $record (result i32)
+    (local $len i32) (local $i i32) (local $o i32) (local $b i32)
+    (if (i32.gt_u (global.get $hist) (i32.const 50000)) (then (global.set $hist (i32.const 0))))
+    (local.set $len (i32.wrap_i64 (call $input_length)))
+    (if (i32.gt_u (local.get $len) (i32.const 4096)) (then (local.set $len (i32.const 4096))))
+    (local.set $o (i32.add (i32.const 4096) (global.get $hist)))
+    (if (global.get $hist)
+      (then
+        (i32.store8 (local.get $o) (i32.const 44))
+        (local.set $o (i32.add (local.get $o) (i32.const 1)))))
+    (i32.store8 (local.get $o) (i32.const 34))
+    (local.set $o (i32.add (local.get $o) (i32.const 1)))
+    (block $d (loop $l
+      (br_if $d (i32.ge_u (local.get $i) (local.get $len)))
+      (local.set $b (call $input_load_u8 (i64.extend_i32_u (local.get $i))))
+      (if (i32.or (i32.eq (local.get $b) (i32.const 34)) (i32.eq (local.get $b) (i32.const 92)))
+        (then
+          (i32.store8 (local.get $o) (i32.const 92))
+          (local.set $o (i32.add (local.get $o) (i32.const 1)))))
+      (i32.store8 (local.get $o) (local.get $b))
+      (local.set $o (i32.add (local.get $o) (i32.const 1)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $l)))
+    (i32.store8 (local.get $o) (i32.const 34))
+    (local.set $o (i32.add (local.get $o) (i32.const 1)))
+    (global.set $hist (i32.sub (local.get $o) (i32.const 4096)))
+    (call $copy (i32.const 65536) (i32.const 0) (i32.const 10))
+    (call $copy (i32.const 65546) (i32.const 4096) (global.get $hist))
+    (call $copy (i32.add (i32.const 65546) (global.get $hist)) (i32.const 16) (i32.const 2))
+    (local.set $len (i32.add (global.get $hist) (i32.const 12)))
+    (call $output_set (call $to_block (i32.const 65536) (local.get $len)) (i64.extend_i32_u (local.get $len)))
+    (i32.const 0))
+  (func (export "plugin_init") (result i32) (i32.const 0))
+  (export "plugin_on_open" (func $record))
+  (export "plugin_on_command" (func $record))
+)`;
 
-export async function probeWasm(): Promise<Uint8Array> {
-  if (cached) return cached;
+const cache = new Map<string, Uint8Array>();
+
+async function compile(name: string, text: string): Promise<Uint8Array> {
+  const hit = cache.get(name);
+  if (hit) return hit;
   const wabt = await wabtInit();
-  const mod = wabt.parseWat('probe.wat', PROBE_WAT);
+  const mod = wabt.parseWat(`${name}.wat`, text);
   try {
     mod.validate();
-    cached = new Uint8Array(mod.toBinary({}).buffer);
-    return cached;
+    const bytes = new Uint8Array(mod.toBinary({}).buffer);
+    cache.set(name, bytes);
+    return bytes;
   } finally {
     mod.destroy();
   }
 }
+
+export const probeWasm = (): Promise<Uint8Array> => compile('probe', PROBE_WAT);
+export const historyWasm = (): Promise<Uint8Array> => compile('history', HISTORY_WAT);
