@@ -55,13 +55,15 @@ export interface RestartOptions {
 export interface SimMetrics {
   resourceVersion: number;
   objects: Record<string, number>;
-  watches: { open: number; opened: number; eventsSent: number };
+  watches: { open: number; opened: number; eventsSent: number; backlogBytes: number; maxBacklogBytes: number };
   historyEvents: number;
   historyFloor: number;
   writes: number;
   openSockets: number;
   eventRate: number;
   memory: { rss: number; heapUsed: number };
+  /** Process CPU time in microseconds since start (user, system). */
+  cpu: { user: number; system: number };
 }
 
 /** Hooks the pod runtime (logs, exec, port-forward, controller) plugs in with. */
@@ -423,6 +425,7 @@ export class KubeSim implements HandlerContext {
       openSockets: this.server?.openSockets ?? 0,
       eventRate: this.world.churn.rate,
       memory: { rss: mem.rss, heapUsed: mem.heapUsed },
+      cpu: process.cpuUsage(),
     };
   }
 

@@ -8,6 +8,9 @@ export interface WatchStats {
   open: number;
   eventsSent: number;
   opened: number;
+  /** Bytes written but not yet sent, summed over watches and the largest one (slow consumers). */
+  backlogBytes: number;
+  maxBacklogBytes: number;
 }
 
 export class WatchHub {
@@ -63,8 +66,17 @@ export class WatchHub {
 
   stats(): WatchStats {
     let open = 0;
-    for (const set of this.byType.values()) open += set.size;
-    return { open, eventsSent: this.eventsSent, opened: this.opened };
+    let backlog = 0;
+    let max = 0;
+    for (const set of this.byType.values()) {
+      open += set.size;
+      for (const w of set) {
+        const b = w.res.writableLength;
+        backlog += b;
+        if (b > max) max = b;
+      }
+    }
+    return { open, eventsSent: this.eventsSent, opened: this.opened, backlogBytes: backlog, maxBacklogBytes: max };
   }
 
   /** Ends every watch: cleanly (zero-length chunk) or by destroying the socket. */
