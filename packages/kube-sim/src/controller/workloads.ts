@@ -14,7 +14,6 @@ import type { ControllerContext } from './context.js';
 import { cronMatches } from './cron.js';
 import { nodeInfo } from './scheduler.js';
 
-const CM = { component: 'controller-manager' };
 
 function ownerRef(owner: KubeObject): { apiVersion: string; kind: string; name: string; uid: string; controller: boolean; blockOwnerDeletion: boolean } {
   return { apiVersion: owner.apiVersion ?? '', kind: owner.kind ?? '', name: owner.metadata.name ?? '', uid: owner.metadata.uid ?? '', controller: true, blockOwnerDeletion: true };

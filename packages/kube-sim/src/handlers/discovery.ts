@@ -1,6 +1,6 @@
 /** /version, health checks and API discovery documents (checklist A6). */
 import type { ServerResponse } from 'node:http';
-import { apiVersionOf, type ResourceRegistry, type ResourceType } from '../api/resource-types.js';
+import type { ResourceRegistry, ResourceType } from '../api/resource-types.js';
 import { notFoundPath } from '../http/router.js';
 import { sendJson } from '../http/respond.js';
 
@@ -82,4 +82,3 @@ export function apiResourceList(registry: ResourceRegistry, group: string, versi
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/${version}` : version, resources };
 }
 
-export { apiVersionOf };

@@ -1,5 +1,4 @@
 /** Reads namespace and selectors of a collection request into a Selection. */
-import { apiVersionOf } from '../api/resource-types.js';
 import type { ResourceTarget } from '../http/router.js';
 import { parseFieldSelector, parseLabelSelector } from '../store/selectors.js';
 import type { Selection } from '../watch/filter.js';
@@ -10,6 +9,6 @@ export function parseSelection(target: ResourceTarget, q: URLSearchParams): Sele
     rt,
     namespace: rt.namespaced ? target.namespace : undefined,
     labels: parseLabelSelector(q.get('labelSelector')),
-    fields: parseFieldSelector(q.get('fieldSelector'), rt.selectableFields, rt.kind, apiVersionOf(rt)),
+    fields: parseFieldSelector(q.get('fieldSelector'), rt.selectableFields),
   };
 }

@@ -1,6 +1,6 @@
 /** GET …/pods/{name}/log (checklist G1, G3). */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { apiError, badRequest, invalid } from '../api/status.js';
+import { badRequest, invalid } from '../api/status.js';
 import type { ResourceTarget } from '../http/router.js';
 import { writeAsync } from '../http/respond.js';
 import { allContainers, containerState, mainContainers, nodeName } from '../runtime/pod-info.js';
@@ -152,4 +152,3 @@ export function makeLogHandler(getStore: () => ObjectStore, getLogs: () => LogSt
   };
 }
 
-export { apiError };

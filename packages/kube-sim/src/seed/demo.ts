@@ -157,12 +157,11 @@ export function seedDemo(store: ObjectStore): void {
   ctx.put({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'gateway-config', namespace: 'payments' }, data: { 'routes.yaml': 'routes:\n  - path: /charge\n    upstream: processor\n  - path: /refund\n    upstream: processor\n', TIMEOUT_MS: '2500' } }, 3 * DAY);
   deployment(ctx, { namespace: 'payments', name: 'payments-gateway', image: 'ghcr.io/kubetile/payments-gateway:2.3.0', replicas: 2, ports: [8443], age: 3 * DAY, env: { UPSTREAM: 'processor.payments.svc:9000', TLS: 'true' } });
   service(ctx, 'payments', 'payments-gateway', [{ port: 443, target: 8443, name: 'https' }], 3 * DAY, { type: 'LoadBalancer' });
-  const fraud = ctx.put({
+  ctx.put({
     apiVersion: 'apps/v1', kind: 'Deployment',
     metadata: { name: 'fraud-model', namespace: 'payments', labels: { app: 'fraud-model' } },
     spec: { replicas: 1, selector: { matchLabels: { app: 'fraud-model' } }, template: { metadata: { labels: { app: 'fraud-model' } }, spec: { containers: [{ name: 'fraud-model', image: 'ghcr.io/kubetile/fraud-model:0.3.0', resources: { requests: { cpu: '64', memory: '256Gi' } } }] } } },
   }, 25 * MIN);
-  void fraud;
   ctx.put({ apiVersion: 'kubetile.dev/v1alpha1', kind: 'Database', metadata: { name: 'ledger', namespace: 'payments' }, spec: { engine: 'postgres', version: '15', storage: '20Gi', replicas: 1 }, status: { phase: 'Provisioning' } }, 20 * MIN);
 
   const job = ctx.put({
@@ -182,9 +181,8 @@ export function seedDemo(store: ObjectStore): void {
     mcs['started'] = false;
     mcs['state'] = { terminated: { exitCode: 0, reason: 'Completed', startedAt: rfc3339(ctx.at(2 * HOUR - 3000)), finishedAt: rfc3339(ctx.at(2 * HOUR - 40_000)) } };
   }
-  const migrated = ctx.put(migratePod, 2 * HOUR);
+  ctx.put(migratePod, 2 * HOUR);
   event(ctx, job, 'Normal', 'Completed', 'Job completed', 'job-controller', 2 * HOUR - 41_000);
-  void migrated;
   ctx.put({
     apiVersion: 'batch/v1', kind: 'CronJob',
     metadata: { name: 'settlement-report', namespace: 'payments' },

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { apiVersionOf, ResourceRegistry, resourceTypeFromCrd, type ResourceType } from '../api/resource-types.js';
-import { alreadyExists, apiError, conflict, notFound, type ApiError } from '../api/status.js';
+import { alreadyExists, apiError, conflict, notFound } from '../api/status.js';
 import type { KubeObject, ObjectMeta } from '../types.js';
 import { Collection } from './collection.js';
 import { applyCreateDefaults } from './defaults.js';
@@ -436,4 +436,3 @@ export class ObjectStore {
   }
 }
 
-export type { ApiError };

@@ -99,7 +99,7 @@ export type FieldSelector = readonly FieldRequirement[];
  * Parses a field selector; `allowed` is the kind's selectable fields (metadata.name and
  * metadata.namespace are always allowed). An unknown field gives 400 BadRequest.
  */
-export function parseFieldSelector(raw: string | null | undefined, allowed: readonly string[], kind: string, apiVersion: string): FieldSelector | null {
+export function parseFieldSelector(raw: string | null | undefined, allowed: readonly string[]): FieldSelector | null {
   if (raw === null || raw === undefined || raw.trim() === '') return null;
   const reqs: FieldRequirement[] = [];
   for (const part of raw.split(',').map((p) => p.trim()).filter((p) => p)) {
@@ -111,8 +111,6 @@ export function parseFieldSelector(raw: string | null | undefined, allowed: read
     }
     reqs.push({ field, negate: m[2] === '!=', value: (m[3] ?? '').trim() });
   }
-  void kind;
-  void apiVersion;
   return reqs;
 }
 
