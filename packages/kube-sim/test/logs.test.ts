@@ -88,7 +88,7 @@ describe('pod logs', () => {
     sim.appendLog('default', 'multi', 'second run', 'app');
     expect((await raw(sim, 'GET', '/api/v1/namespaces/default/pods/multi/log?container=app&previous=true')).body).toBe('first run\n');
     expect((await raw(sim, 'GET', '/api/v1/namespaces/default/pods/multi/log?container=app')).body).toContain('second run\n');
-    const pod = sim.getObject('v1', 'Pod', 'multi') as { status: { containerStatuses: Array<{ name: string; restartCount: number }> } };
+    const pod = sim.getObject('v1', 'Pod', 'multi') as unknown as { status: { containerStatuses: Array<{ name: string; restartCount: number }> } };
     expect(pod.status.containerStatuses.find((c) => c.name === 'app')?.restartCount).toBe(1);
     expect((await raw(sim, 'GET', '/api/v1/namespaces/default/pods/missing/log')).status).toBe(404);
   });

@@ -1,6 +1,6 @@
 import https from 'node:https';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { KubeSim } from '../src/index.js';
+import type { KubeObject, KubeSim } from '../src/index.js';
 import { pod, raw, startSim, stopAll, waitFor } from './helpers.js';
 
 afterEach(stopAll);
@@ -15,7 +15,7 @@ interface Table {
   rows: Array<{ cells: unknown[]; object?: { kind: string; metadata: { name: string } }; conditions?: unknown[] }>;
 }
 
-function runningPod(name: string): Record<string, unknown> {
+function runningPod(name: string): KubeObject {
   return {
     ...pod(name),
     spec: { nodeName: 'node-1', containers: [{ name: 'main', image: 'nginx' }, { name: 'side', image: 'envoy' }] },

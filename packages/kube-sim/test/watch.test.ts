@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { CoreV1Api, makeInformer, Watch, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import { CoreV1Api, makeInformer, Watch, type KubeConfig, type ListWatch, type V1Pod } from '@kubernetes/client-node';
 import type { KubeSim } from '../src/index.js';
 import { pod, raw, startSim, stopAll, waitFor } from './helpers.js';
 
@@ -11,7 +11,7 @@ interface Ev {
 }
 
 /** Opens a client-node Watch and collects its events. */
-async function collect(kc: KubeConfig, path: string, params: Record<string, unknown>): Promise<{ events: Ev[]; done: Promise<unknown>; abort: () => void }> {
+async function collect(kc: KubeConfig, path: string, params: Record<string, string | number | boolean | undefined>): Promise<{ events: Ev[]; done: Promise<unknown>; abort: () => void }> {
   const events: Ev[] = [];
   let resolveDone!: (v: unknown) => void;
   const done = new Promise((r) => { resolveDone = r; });
@@ -22,7 +22,8 @@ async function collect(kc: KubeConfig, path: string, params: Record<string, unkn
 function podsInformer(kc: KubeConfig, sim: KubeSim) {
   const core = kc.makeApiClient(CoreV1Api);
   void sim;
-  return makeInformer(kc, '/api/v1/namespaces/default/pods', () => core.listNamespacedPod({ namespace: 'default' }));
+  // makeInformer returns a ListWatch, which also offers latestResourceVersion().
+  return makeInformer(kc, '/api/v1/namespaces/default/pods', () => core.listNamespacedPod({ namespace: 'default' })) as unknown as ListWatch<V1Pod>;
 }
 
 describe('watch', () => {
