@@ -30,7 +30,7 @@ export function exportsOf(m: LoadedModule, name: PluginExport): boolean {
 
 /** Checks and compiles plugin bytes; throws PluginLoadError saying every reason it is refused. */
 export async function compilePlugin(path: string, bytes: Uint8Array, permissions: readonly string[]): Promise<LoadedModule> {
-  const { problems } = checkModule(bytes, permissions);
+  const { info, problems } = checkModule(bytes, permissions);
   if (problems.length > 0) {
     throw new PluginLoadError(`refused: ${problems.map((p) => p.message).join('; ')}`, problems);
   }
@@ -39,6 +39,18 @@ export async function compilePlugin(path: string, bytes: Uint8Array, permissions
     module = await Wasm.compile(bytes);
   } catch (err) {
     throw new PluginLoadError(`does not compile: ${errorMessage(err)}`);
+  }
+  // An instantiation failure inside an Extism worker surfaces as an uncaught exception and a
+  // createPlugin that only ends at its timeout. Without a start function no guest code runs at
+  // instantiation, so try it here first (stub imports; segments are checked, nothing is called).
+  if (!info.hasStart) {
+    const stubs: Record<string, Record<string, unknown>> = {};
+    for (const imp of Wasm.Module.imports(module)) (stubs[imp.module] ??= {})[imp.name] = () => 0;
+    try {
+      new Wasm.Instance(module, stubs);
+    } catch (err) {
+      throw new PluginLoadError(`does not instantiate: ${errorMessage(err)}`);
+    }
   }
   return {
     path,

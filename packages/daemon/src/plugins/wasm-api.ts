@@ -10,6 +10,8 @@ export interface WasmModule {
 
 interface WasmApi {
   compile(bytes: Uint8Array): Promise<WasmModule>;
+  /** Synchronous instantiation (throws LinkError/RuntimeError); runs the start function if any. */
+  Instance: new (module: WasmModule, imports: Record<string, Record<string, unknown>>) => object;
   Module: {
     exports(module: WasmModule): Array<{ name: string; kind: string }>;
     imports(module: WasmModule): Array<{ module: string; name: string; kind: string }>;

@@ -87,3 +87,14 @@ describe('the import and export checks', () => {
     }
   });
 });
+
+describe('compilePlugin', () => {
+  it('refuses a module whose instantiation would fail, before any worker is started', async () => {
+    const { compilePlugin } = await import('../../src/plugins/plugin-module.js');
+    const bad = await wat('(module (memory 1 1) (data (i32.const 70000) "x") (func (export "plugin_on_command") (result i32) (i32.const 0)))');
+    await expect(compilePlugin('bad.wasm', bad, [])).rejects.toThrow(/^does not instantiate: .*data segment is out of bounds/);
+    const good = await compilePlugin('echo.wasm', new Uint8Array(readFileSync(fixture('echo'))), []);
+    expect(good.exports.has('plugin_on_open')).toBe(true);
+    expect(good.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
