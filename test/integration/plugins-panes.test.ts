@@ -5,7 +5,7 @@ import { ResponseError } from 'vscode-jsonrpc/node';
 import type { PaneView } from '@kubetile/rpc-schema';
 import { makeTestEnv, REPO_ROOT, startDaemon, waitFor, type DaemonProcess, type TestEnv } from '../helpers/daemon-process.js';
 import { RawClient } from '../helpers/rpc-client.js';
-import { historyWasm } from '../../packages/daemon/test/plugins/probe-plugin.js';
+import { clipboardWasm, historyWasm } from '../../packages/daemon/test/plugins/probe-plugin.js';
 
 const SMOKE = join(REPO_ROOT, 'plugins/smoke/build/smoke.wasm');
 const ECHO = join(REPO_ROOT, 'test/fixtures/plugins/build/echo.wasm');
@@ -145,6 +145,31 @@ describe('plugin panes on a real daemon', () => {
     // Focus moves to the other pane: the plugin hears it lose focus.
     await c.request('client/key', { key: 'tab' });
     await c.waitView('focus lost', paneId, has({ type: 'focus', focused: false }));
+  });
+
+  it("clipboard_write goes to the client focused on the plugin's pane, or to all the session's clients", async () => {
+    const wasm = join(env.dir, 'clip.wasm');
+    writeFileSync(wasm, await clipboardWasm());
+    writeConfig(`[[plugins]]\nkey = "clip"\npath = "${wasm}"\npermissions = ["clipboard:write"]\ntimeout_ms = ${CALL_TIMEOUT_MS}\n`);
+    const a = await client();
+    const b = await client();
+    expect(await a.request('config/reload')).toEqual({ ok: true, errors: [] });
+    await a.attach();
+    await b.attach();
+    const { paneId } = await a.request<{ paneId: number }>('pane/open', { view: { key: 'clip' } });
+    await a.waitView('ready', paneId, (v) => text(v) === 'ready');
+    const copies = (c: RawClient) => c.notifications.filter((n) => n.method === 'clipboard/write').map((n) => (n.params as { text: string }).text);
+
+    await a.request('pane/command', { paneId, command: { type: 'select' } });
+    await a.waitView('copied', paneId, (v) => text(v) === '{"ok":true,"value":null}');
+    await waitFor('A got it', () => copies(a).length === 1);
+    expect(copies(a)).toEqual(['copied!']);
+    expect(copies(b)).toEqual([]); // B's focus is on its own pane
+
+    await a.request('client/key', { key: 'tab' }); // now nobody is focused on the plugin pane
+    await a.waitLayout('A moved on', (l) => l.tabs.find((t) => t.id === l.activeTabId)!.focusedPaneId !== paneId);
+    await a.request('pane/command', { paneId, command: { type: 'select' } });
+    await waitFor('both got it', () => copies(a).length === 2 && copies(b).length === 1);
   });
 
   it('closing the tab and stopping the daemon close the plugin instances', async () => {
