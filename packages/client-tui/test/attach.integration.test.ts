@@ -75,11 +75,17 @@ describe.skipIf(!BUILT)('an attached client against a real daemon', () => {
     const before = await c.request(Requests.status, {});
     expect(before.clients).toBe(1);
     c.close();
+    // A help pane's lines follow its size (a message view does not, and unchanged views are not re-sent).
+    client.key('f1');
+    await until('a help pane', () => activeLeaves(store).length === 2);
+    const help = activeLeaves(store).find((p) => p !== id)!;
+    await until('help view', () => store.getState().views.get(help));
     client.resize({ cols: 60, rows: 12 });
     expect(store.getState().size).toEqual({ cols: 60, rows: 12 });
-    // The message view is centred in the content rectangle; its line count follows the size.
-    const seqBefore = store.getState().views.get(id!)!.seq;
-    await until('a view after the resize', () => store.getState().views.get(id!)!.seq > seqBefore);
+    const seqBefore = store.getState().views.get(help)!.seq;
+    await until('a view after the resize', () => store.getState().views.get(help)!.seq > seqBefore);
+    const v = store.getState().views.get(help)!.view;
+    expect(v.type === 'lines' && v.lines.length).toBeLessThanOrEqual(12 - 2 - 2);
   });
 
   it('says the daemon is gone after an unexpected drop and reconnects when it is back', async () => {

@@ -60,27 +60,40 @@ describe('FrameScheduler', () => {
     expect(sink.views).toHaveLength(2);
     expect(sink.views[1]!.view).toMatchObject({ text: 'state 500' });
   });
-  it('sends only panes that changed, and every visible pane after a layout change', async () => {
+  it('sends only panes that changed, skips unchanged views and layouts, and re-sends views cut to a new size', async () => {
     const sink = new SlowSink();
+    const version = new Map([[1, 0], [2, 0]]);
+    let size = { cols: 80, rows: 24 };
     const s = new FrameScheduler(sink, {
-      layout: () => ({}) as SessionLayout,
+      layout: () => ({ size }) as unknown as SessionLayout,
       activeTab: () => ({
         tree: { type: 'split', direction: 'vertical', ratio: 0.5, first: { type: 'leaf', paneId: 1 }, second: { type: 'leaf', paneId: 2 } },
         fullscreenPaneId: null,
       }),
-      size: () => ({ cols: 80, rows: 24 }),
-      render: (id, vp) => ({ type: 'message', title: `p${id}`, level: 'info', text: `${vp.cols}x${vp.rows}` }),
+      size: () => size,
+      render: (id, vp) => ({ type: 'message', title: `p${id}`, level: 'info', text: `${vp.cols}x${vp.rows} v${version.get(id)}` }),
     });
     s.flushNow();
     expect(sink.views.map((v) => v.paneId)).toEqual([1, 2]);
     // 80 cols split in half, minus the borders; 24 rows minus tab bar, status bar and borders
-    expect(sink.views[0]!.view).toMatchObject({ text: '38x20' });
+    expect(sink.views[0]!.view).toMatchObject({ text: '38x20 v0' });
+    version.set(2, 1);
     s.markPane(2);
     await until(() => sink.views.length === 3);
     expect(sink.views[2]!.paneId).toBe(2);
+    // nothing changed: neither the layout nor the views go out again
+    s.markLayout();
+    s.markPane(1);
+    await tick();
+    await tick();
+    expect(sink.views).toHaveLength(3);
+    expect(sink.layouts).toBe(1);
+    // a resize changes the layout and every view's rectangle
+    size = { cols: 60, rows: 12 };
     s.markLayout();
     await until(() => sink.views.length === 5);
     expect(sink.layouts).toBe(2);
+    expect(sink.views[3]!.view).toMatchObject({ text: '28x8 v0' });
     s.close();
   });
 });

@@ -27,6 +27,9 @@ export class FrameScheduler {
   private lastFlush = 0;
   private waitingDrain = false;
   private closed = false;
+  /** What this client was last sent, so unchanged layouts and views are not sent again. */
+  private lastLayout = '';
+  private readonly lastViews = new Map<number, string>();
 
   constructor(
     private readonly sink: ClientSink,
@@ -87,20 +90,35 @@ export class FrameScheduler {
       }
       return;
     }
-    this.lastFlush = Date.now();
+    let sent = false;
     if (this.layoutDirty) {
       const layout = this.source.layout();
-      if (layout) this.sink.layout(layout);
+      const json = layout ? JSON.stringify(layout) : '';
+      if (layout && json !== this.lastLayout) {
+        this.sink.layout(layout);
+        this.lastLayout = json;
+        sent = true;
+      }
       this.layoutDirty = false;
     }
     const tab = this.source.activeTab();
     if (!tab) return;
     const rects = layoutTab(tab.tree, tab.fullscreenPaneId, bodyRect(this.source.size()));
+    if (this.allDirty) for (const id of this.lastViews.keys()) if (!rects.has(id)) this.lastViews.delete(id);
     for (const [paneId, rect] of rects) {
       if (!this.allDirty && !this.dirtyPanes.has(paneId)) continue;
       const view = this.source.render(paneId, contentViewport(rect));
-      if (view) this.sink.view(paneId, ++seqCounter, view);
+      if (!view) continue;
+      // A view equal to the last one sent is skipped: keys often change nothing on screen.
+      const json = JSON.stringify(view);
+      if (this.lastViews.get(paneId) === json) continue;
+      this.lastViews.set(paneId, json);
+      this.sink.view(paneId, ++seqCounter, view);
+      sent = true;
     }
+    // Only a frame that sent something counts toward the 16 ms pacing: an empty one must not
+    // delay the next real change (e.g. a plugin's render arriving just after the keystroke).
+    if (sent) this.lastFlush = Date.now();
     this.allDirty = false;
     this.dirtyPanes.clear();
   }
