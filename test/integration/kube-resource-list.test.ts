@@ -78,7 +78,7 @@ describe('resource-list panes against kube-sim', () => {
   });
 
   it('keeps the selection on the same pod by UID across updates, filters and sorts', async () => {
-    const { paneId } = await script.request<{ paneId: number }>('pane/open', { view: { key: 'resource-list', args: { kind: 'pods' } }, newTab: true });
+    let { paneId } = await script.request<{ paneId: number }>('pane/open', { view: { key: 'resource-list', args: { kind: 'pods' } }, newTab: true });
     for (const n of ['b-1', 'c-1', 'd-1']) sim.createObject(pod(n));
     await waitNames(paneId, ['b-1', 'c-1', 'd-1'], 'three pods');
     await script.request('pane/command', { paneId, command: { type: 'select_next' } });
@@ -98,7 +98,19 @@ describe('resource-list panes against kube-sim', () => {
     const sorted = await snapshot(paneId);
     expect(names(sorted)).toEqual(['d-1', 'c-1', 'b-1', 'a-1']);
     expect(sorted.sort).toEqual({ column: 'name', order: 'desc' });
-    for (const n of ['a-1', 'b-1', 'c-1', 'd-1']) sim.deleteObject('v1', 'Pod', n, 'default');
+    // a filter follows adds, removals and updates that change whether a row matches
+    const fresh = await script.request<{ paneId: number }>('pane/open', { view: { key: 'resource-list', args: { kind: 'pods' } } });
+    await script.request('pane/close', { paneId });
+    paneId = fresh.paneId;
+    await script.request('pane/command', { paneId, command: { type: 'filter', query: 'running' } });
+    await waitNames(paneId, ['a-1', 'b-1', 'c-1', 'd-1'], 'all running');
+    sim.createObject(pod('e-1', 'default', 'Pending'));
+    sim.patchObject('v1', 'Pod', 'b-1', 'default', { status: { phase: 'Failed', containerStatuses: [] } });
+    sim.deleteObject('v1', 'Pod', 'c-1', 'default');
+    sim.createObject(pod('f-1'));
+    await waitNames(paneId, ['a-1', 'd-1', 'f-1'], 'filtered rows follow the changes');
+    for (const n of ['a-1', 'b-1', 'd-1', 'e-1', 'f-1']) sim.deleteObject('v1', 'Pod', n, 'default');
+    await script.request('pane/command', { paneId, command: { type: 'clear_filter' } });
     await waitNames(paneId, [], 'cleaned');
   });
 

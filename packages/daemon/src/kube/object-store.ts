@@ -10,11 +10,54 @@ export interface StoreEntry {
 
 const keyOf = (o: KubeObject): string => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 
-/** Objects by UID plus an array kept sorted by namespace/name, updated incrementally. */
+export interface StoreChange {
+  entry: StoreEntry;
+  removed: boolean;
+}
+
+const LOG_MAX = 50_000;
+
+/**
+ * Objects by UID plus an array kept sorted by namespace/name, updated incrementally, and a
+ * bounded log of changes so views can follow a big store without rescanning it.
+ */
 export class ObjectStore {
   private readonly byUid = new Map<string, StoreEntry>();
   readonly sorted: StoreEntry[] = [];
   private rev = 0;
+  /** Sequence number of the last change; `changesSince` answers from here. */
+  seq = 0;
+  private log: StoreChange[] = [];
+  /** The seq just before log[0]. */
+  private logBase = 0;
+
+  private record(entry: StoreEntry, removed: boolean): void {
+    this.seq++;
+    this.log.push({ entry, removed });
+    if (this.log.length > LOG_MAX) {
+      const drop = this.log.length - LOG_MAX / 2;
+      this.log = this.log.slice(drop);
+      this.logBase += drop;
+    }
+  }
+
+  /** The changes after `seq`, oldest first, or null when the log no longer reaches back that far. */
+  changesSince(seq: number): readonly StoreChange[] | null {
+    if (seq < this.logBase || seq > this.seq) return null;
+    return this.log.slice(seq - this.logBase);
+  }
+
+  /** Binary search by key in an array sorted by key (the store's order). */
+  static indexIn(rows: readonly StoreEntry[], key: string): number {
+    let lo = 0;
+    let hi = rows.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (rows[mid]!.key < key) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
 
   get size(): number {
     return this.byUid.size;
@@ -25,14 +68,7 @@ export class ObjectStore {
   }
 
   private indexOf(key: string): number {
-    let lo = 0;
-    let hi = this.sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.sorted[mid]!.key < key) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return ObjectStore.indexIn(this.sorted, key);
   }
 
   upsert(obj: KubeObject): void {
@@ -41,6 +77,7 @@ export class ObjectStore {
     if (existing) {
       existing.obj = obj;
       existing.rev = ++this.rev;
+      this.record(existing, false);
       return;
     }
     const entry: StoreEntry = { obj, key: keyOf(obj), rev: ++this.rev };
@@ -50,10 +87,12 @@ export class ObjectStore {
     if (clash && clash.key === entry.key) {
       this.byUid.delete(clash.obj.metadata.uid);
       this.sorted[i] = entry;
+      this.record(clash, true);
     } else {
       this.sorted.splice(i, 0, entry);
     }
     this.byUid.set(uid, entry);
+    this.record(entry, false);
   }
 
   remove(obj: KubeObject): void {
@@ -66,6 +105,7 @@ export class ObjectStore {
       const j = this.sorted.indexOf(e);
       if (j >= 0) this.sorted.splice(j, 1);
     }
+    this.record(e, true);
   }
 
   /** Replaces everything (after a list), keeping entries (and their caches) whose object did not change. */
@@ -81,5 +121,9 @@ export class ObjectStore {
     this.sorted.length = 0;
     this.sorted.push(...next.values());
     this.sorted.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    // A relist is not a list of changes: incremental consumers start over.
+    this.seq++;
+    this.log = [];
+    this.logBase = this.seq;
   }
 }

@@ -2,7 +2,7 @@ import type { Column, PaneCommand, Row, Style, TableView, Viewport, PaneView } f
 import { BasePane } from '../base-pane.js';
 import type { PaneContext, ResourceTarget } from '../pane.js';
 import type { InformerHandle } from '../../kube/informer-pool.js';
-import type { StoreEntry } from '../../kube/object-store.js';
+import { ObjectStore, type StoreChange, type StoreEntry } from '../../kube/object-store.js';
 import type { ColumnDef, KindDef } from '../../kube/kinds/types.js';
 import { compareCells, refOf, resolveKind, visibleColumns } from './kind-resolution.js';
 
@@ -33,7 +33,8 @@ export class ResourceListPane extends BasePane {
   private lastRows = 20;
   private problems: string[] = [];
   private readonly cellCache = new WeakMap<StoreEntry, CellCache>();
-  private orderedCache: { key: string; rows: StoreEntry[] } | null = null;
+  /** Rows after filter and sort, as of store change `seq`; `members` is kept for incremental filtering. */
+  private orderedCache: { key: string; seq: number; rows: StoreEntry[]; members: Set<StoreEntry> | null } | null = null;
 
   constructor(private readonly ctx: PaneContext) {
     super('resource-list', ctx);
@@ -120,10 +121,22 @@ export class ResourceListPane extends BasePane {
   private ordered(cols: ColumnDef[], now: number): StoreEntry[] {
     const r = this.handle?.reflector;
     if (!r) return [];
+    const store = r.store;
     const columnsKey = cols.map((c) => c.id).join(',');
-    const key = `${r.version}|${this.filter}|${this.sortCol}|${this.desc}|${columnsKey}`;
-    if (this.orderedCache?.key === key) return this.orderedCache.rows;
-    let rows: StoreEntry[] = r.store.sorted;
+    const key = `${this.filter}|${this.sortCol}|${this.desc}|${columnsKey}`;
+    const cache = this.orderedCache;
+    if (cache && cache.key === key) {
+      if (cache.seq === store.seq) return cache.rows;
+      // Filtered in store order: apply just the changes since last time (a big list under churn
+      // would otherwise be rescanned every frame).
+      const changes = cache.members ? store.changesSince(cache.seq) : null;
+      if (changes && cache.members) {
+        this.applyChanges(changes, cache.rows, cache.members, cols, columnsKey, now);
+        cache.seq = store.seq;
+        return cache.rows;
+      }
+    }
+    let rows: StoreEntry[] = store.sorted;
     if (this.filter) {
       const q = this.filter.toLowerCase();
       rows = rows.filter((e) => this.cells(e, cols, columnsKey, now).search.includes(q));
@@ -146,8 +159,26 @@ export class ResourceListPane extends BasePane {
     } else if (this.desc) {
       rows = [...rows].reverse();
     }
-    this.orderedCache = { key, rows };
+    const incremental = this.filter !== '' && si < 0 && !this.desc;
+    this.orderedCache = { key, seq: store.seq, rows, members: incremental ? new Set(rows) : null };
     return rows;
+  }
+
+  private applyChanges(changes: readonly StoreChange[], rows: StoreEntry[], members: Set<StoreEntry>, cols: ColumnDef[], columnsKey: string, now: number): void {
+    const q = this.filter.toLowerCase();
+    for (const { entry, removed } of changes) {
+      const match = !removed && this.cells(entry, cols, columnsKey, now).search.includes(q);
+      if (match === members.has(entry)) continue;
+      const i = ObjectStore.indexIn(rows, entry.key);
+      if (match) {
+        rows.splice(i, 0, entry);
+        members.add(entry);
+      } else {
+        const at = rows[i] === entry ? i : rows.indexOf(entry);
+        if (at >= 0) rows.splice(at, 1);
+        members.delete(entry);
+      }
+    }
   }
 
   /** Index of the selected row in `rows`, following the UID when it is still there. */
