@@ -20,10 +20,12 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const helper = path.join(root, 'packages/sdk/bin/kubetile-plugin-build.mjs');
+// The same up-to-date check the SDK's build tool uses for one plugin.
+const { newestMtime } = await import(pathToFileURL(helper).href);
 const fixturesDir = path.join(root, 'test/fixtures/plugins');
 const started = performance.now();
 
@@ -45,25 +47,6 @@ function mtime(p) {
   }
 }
 
-function newest(paths) {
-  let max = 0;
-  const visit = (p) => {
-    let st;
-    try {
-      st = statSync(p);
-    } catch {
-      return;
-    }
-    if (st.isDirectory()) {
-      for (const f of readdirSync(p)) {
-        if (f === 'node_modules' || f === 'build' || f.startsWith('.')) continue;
-        visit(path.join(p, f));
-      }
-    } else max = Math.max(max, st.mtimeMs);
-  };
-  paths.forEach(visit);
-  return max;
-}
 
 // ---- AssemblyScript plugins ----------------------------------------------------------
 
@@ -115,10 +98,10 @@ function buildOne(plugin) {
 
 async function buildPlugins() {
   const plugins = findPlugins().filter((p) => !only || only.has(p.name));
-  const sdkNewest = newest(sdkInputs());
+  const sdkNewest = newestMtime(sdkInputs());
   const stale = [];
   for (const p of plugins) {
-    const inputs = Math.max(sdkNewest, newest([path.join(p.dir, 'package.json'), path.join(p.dir, 'assembly')]));
+    const inputs = Math.max(sdkNewest, newestMtime([path.join(p.dir, 'package.json'), path.join(p.dir, 'assembly')]));
     if (!force && mtime(p.out) >= inputs) log(`${p.name}: up to date`);
     else stale.push(p);
   }
