@@ -151,15 +151,18 @@ export class Daemon implements DaemonContext {
   async start(): Promise<void> {
     await mkdir(this.opts.stateDir, { recursive: true, mode: 0o700 });
     await this.startCluster();
-    const first = await this.reloadConfig();
+    // Plugins load after the socket listens: a slow plugin must never keep clients (or
+    // `kubetile daemon start`) from connecting; its panes say "loading" meanwhile.
+    const first = await this.reloadConfig({ plugins: 'defer' });
     if (!first.ok) this.logger.warn({ errors: first.errors }, 'config has errors; using defaults');
-    this.plugins.start();
     const fd = activationFd();
     this.listening =
       fd !== null
         ? await listenOnFd(fd, (s) => this.accept(s))
         : await listenOnSocket(this.opts.socketPath, (s) => this.accept(s), { privateDir: this.opts.privateSocketDir });
     if (fd !== null) this.logger.info({ fd }, 'using the socket passed by systemd');
+    this.plugins.start();
+    this.applyPlugins();
     if (this.opts.watchConfig !== false) {
       this.configWatch = watchFile(this.opts.configPath, () => {
         void this.reloadConfig().then((r) => {
@@ -193,15 +196,25 @@ export class Daemon implements DaemonContext {
     this.connections.add(c);
   }
 
-  /** Re-reads the config file; on errors the last good config stays in force. */
-  async reloadConfig(): Promise<{ ok: boolean; errors: string[] }> {
+  /** Brings the plugin host in line with the config in force, in the background (errors are logged). */
+  private applyPlugins(): Promise<void> {
+    return this.plugins
+      .applyConfig(resolvePluginEntries(this.config.plugins, this.opts.configPath))
+      .catch((err: unknown) => this.logger.error({ err: String(err) }, 'applying the plugin config failed'));
+  }
+
+  /**
+   * Re-reads the config file; on errors the last good config stays in force. Plugins are applied
+   * and awaited unless `plugins: 'defer'` (start-up: they load once the socket listens).
+   */
+  async reloadConfig(opts: { plugins?: 'await' | 'defer' } = {}): Promise<{ ok: boolean; errors: string[] }> {
     const loaded = await loadConfigFile(this.opts.configPath);
     const errors = loaded.problems.map(formatProblem);
     for (const p of loaded.problems) this.logger[p.severity === 'error' ? 'error' : 'warn']({ file: p.file, line: p.line, key: p.key }, p.message);
     if (!loaded.config || !loaded.keymap) return { ok: false, errors };
     this.config = loaded.config;
     this.keymap = loaded.keymap;
-    await this.plugins.applyConfig(resolvePluginEntries(loaded.config.plugins, this.opts.configPath));
+    if (opts.plugins !== 'defer') await this.applyPlugins();
     this.logger.level = loaded.config.general.log_level;
     this.bindingsChanged.emit();
     this.workspace.refreshAll();
