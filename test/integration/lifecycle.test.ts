@@ -55,7 +55,7 @@ describe('daemon socket lifecycle', () => {
     await d.stop();
   });
   it('refuses to replace a path that is not a socket', async () => {
-    mkdirSync(dirname(env.socket), { recursive: true });
+    mkdirSync(dirname(env.socket), { recursive: true, mode: 0o700 });
     writeFileSync(env.socket, 'precious');
     const d = await startDaemon(env, [], { wait: false });
     expect(await d.exited).toBe(1);

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { join, resolve } from 'node:path';
-import { resolveConfigPath, resolveSocketPath, runtimeDir, stateDir } from '@kubetile/rpc-schema';
+import { resolveConfigPath, resolveSocketPath, socketDirKind, stateDir } from '@kubetile/rpc-schema';
 import { parseDaemonArgs, USAGE, UsageError } from './cli/args.js';
 import { Daemon } from './daemon.js';
 import { createLogger } from './logging/logger.js';
@@ -27,7 +27,7 @@ async function main(): Promise<number> {
   const log = createLogger({ file: join(state, 'kubetiled.log'), level: args.logLevel ?? 'info', stderr: args.logStderr });
   const daemon = new Daemon({
     socketPath,
-    privateSocketDir: socketPath.startsWith(runtimeDir() + '/'),
+    privateSocketDir: socketDirKind(socketPath) === 'private',
     configPath: resolveConfigPath(args.config),
     stateDir: state,
     logger: log.logger,

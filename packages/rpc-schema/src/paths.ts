@@ -1,13 +1,31 @@
 import { homedir, tmpdir, userInfo } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import type { SocketDirKind } from './socket-trust.js';
+
+export * from './socket-trust.js';
 
 type Env = Record<string, string | undefined>;
 
-/** `$XDG_RUNTIME_DIR/kubetile`, or a per-user directory under /tmp when that is unset. */
+/** The temp directory of `env` (its TMPDIR when absolute, else the system's). */
+function tempDir(env: Env): string {
+  if (env === process.env) return tmpdir();
+  const t = env.TMPDIR;
+  return t && t.startsWith('/') ? resolve(t) : '/tmp';
+}
+
+/**
+ * `$XDG_RUNTIME_DIR/kubetile`, or `$TMPDIR/kubetile-UID` when that is unset: a name anyone can
+ * create first, so both sides check it (see socket-trust.ts) before trusting it.
+ */
 export function runtimeDir(env: Env = process.env): string {
   const xdg = env.XDG_RUNTIME_DIR;
   if (xdg && xdg.startsWith('/')) return join(xdg, 'kubetile');
-  return join(tmpdir(), `kubetile-${userInfo().uid}`);
+  return join(tempDir(env), `kubetile-${userInfo().uid}`);
+}
+
+/** `private` when the socket sits directly in the runtime directory (0700, ours), else `shared`. */
+export function socketDirKind(socketPath: string, env: Env = process.env): SocketDirKind {
+  return dirname(resolve(socketPath)) === runtimeDir(env) ? 'private' : 'shared';
 }
 
 /** `--socket PATH` wins, then `KUBETILE_SOCKET`, then the runtime directory's `kubetile.sock`. */

@@ -51,7 +51,7 @@ export async function runDaemonForeground(io: Io, flags: DaemonFlags): Promise<n
 export async function runDaemonStart(io: Io, flags: DaemonFlags): Promise<number> {
   const o = daemonOptions(flags, io.env);
   try {
-    const running = await probe(o.socket);
+    const running = await probe(o.socket, 2000, io.env);
     if (running) {
       io.out(`kubetile: a daemon is already running (pid ${running.server.pid}) on ${o.socket}\n`);
       return 0;
@@ -83,7 +83,7 @@ export async function runDaemonStatus(io: Io, socketFlag: string | undefined, js
   const socket = resolveSocketPath(socketFlag, io.env);
   let client: DaemonClient | null = null;
   try {
-    client = await DaemonClient.connect(socket, { clientName: 'kubetile-status' });
+    client = await DaemonClient.connect(socket, { clientName: 'kubetile-status', env: io.env });
     const s = await client.request(Requests.status, {});
     if (json) {
       io.out(`${JSON.stringify(s, null, 2)}\n`);
@@ -116,7 +116,7 @@ export async function runKillServer(io: Io, socketFlag: string | undefined): Pro
   const socket = resolveSocketPath(socketFlag, io.env);
   let client: DaemonClient;
   try {
-    client = await DaemonClient.connect(socket, { clientName: 'kubetile-kill-server' });
+    client = await DaemonClient.connect(socket, { clientName: 'kubetile-kill-server', env: io.env });
   } catch (e) {
     if (e instanceof Error && e.name === 'DaemonUnreachableError') {
       io.err(`kubetile: no daemon answers on ${socket}\n`);

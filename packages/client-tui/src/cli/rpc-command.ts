@@ -15,7 +15,7 @@ export async function runRpc(io: Io, socketFlag: string | undefined, method: str
   const socket = resolveSocketPath(socketFlag, io.env);
   let client: DaemonClient | null = null;
   try {
-    client = await DaemonClient.connect(socket, { clientName: 'kubetile-rpc' });
+    client = await DaemonClient.connect(socket, { clientName: 'kubetile-rpc', env: io.env });
     const result = await client.call(method, params);
     io.out(`${JSON.stringify(result ?? null, null, 2)}\n`);
     return 0;
@@ -31,7 +31,7 @@ export async function runRpcList(io: Io, socketFlag: string | undefined): Promis
   const socket = resolveSocketPath(socketFlag, io.env);
   let client: DaemonClient | null = null;
   try {
-    client = await DaemonClient.connect(socket, { clientName: 'kubetile-rpc' });
+    client = await DaemonClient.connect(socket, { clientName: 'kubetile-rpc', env: io.env });
     const api = await client.request(Requests.discover, {});
     const w = Math.max(...api.methods.map((m) => m.name.length), 6);
     for (const m of api.methods) {

@@ -4,7 +4,7 @@ import {
 } from 'vscode-jsonrpc/node';
 import type { z } from 'zod';
 import {
-  API_LEVEL, Notifications, PRODUCT_VERSION, Requests, requestType, validate,
+  API_LEVEL, Notifications, PRODUCT_VERSION, Requests, requestType, socketDirKind, socketTrustProblem, validate,
   type NotificationDecl, type ParamsOf, type RequestDecl, type ResultOf,
 } from '@kubetile/rpc-schema';
 
@@ -16,6 +16,20 @@ export class DaemonUnreachableError extends Error {
   ) {
     super(`no daemon answers on ${socketPath} (${reason})`);
     this.name = 'DaemonUnreachableError';
+  }
+}
+
+/**
+ * The socket (or its directory) is not ours: another user could be answering on it, so we do
+ * not connect. The message names the path and what is wrong with it.
+ */
+export class UntrustedSocketError extends Error {
+  constructor(
+    readonly socketPath: string,
+    readonly problem: string,
+  ) {
+    super(`refusing to connect to ${socketPath}: ${problem}`);
+    this.name = 'UntrustedSocketError';
   }
 }
 
@@ -50,6 +64,8 @@ export interface ConnectOptions {
   timeoutMs?: number;
   /** Where to report dropped (invalid) notifications. */
   log?: (message: string) => void;
+  /** The environment that chose the socket (which directory counts as the private runtime one). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Converts a vscode-jsonrpc failure into RpcError / ConnectionLostError. */
@@ -63,7 +79,19 @@ function toError(e: unknown): Error {
   return e instanceof Error ? e : new Error(String(e));
 }
 
-function openSocket(path: string, timeoutMs: number): Promise<Socket> {
+/** Refuses a socket that is not ours (see rpc-schema's socket-trust), before connecting to it. */
+async function checkTrusted(path: string, env: NodeJS.ProcessEnv): Promise<void> {
+  let problem: string | null;
+  try {
+    problem = await socketTrustProblem(path, socketDirKind(path, env));
+  } catch (e) {
+    problem = `cannot inspect it (${(e as NodeJS.ErrnoException).code ?? String(e)})`;
+  }
+  if (problem) throw new UntrustedSocketError(path, problem);
+}
+
+async function openSocket(path: string, timeoutMs: number, env: NodeJS.ProcessEnv): Promise<Socket> {
+  await checkTrusted(path, env);
   return new Promise((resolve, reject) => {
     const sock = createConnection({ path });
     const timer = setTimeout(() => {
@@ -136,11 +164,14 @@ export class DaemonClient {
     conn.listen();
   }
 
-  /** Connects and says hello. Throws DaemonUnreachableError, or RpcError when the daemon refuses us. */
+  /**
+   * Checks the socket is ours, connects and says hello. Throws UntrustedSocketError,
+   * DaemonUnreachableError, or RpcError when the daemon refuses us.
+   */
   static async connect(socketPath: string, opts: ConnectOptions = {}): Promise<DaemonClient> {
     const timeoutMs = opts.timeoutMs ?? 3000;
     const started = Date.now();
-    const socket = await openSocket(socketPath, timeoutMs);
+    const socket = await openSocket(socketPath, timeoutMs, opts.env ?? process.env);
     const conn = createMessageConnection(
       new StreamMessageReader(socket),
       new StreamMessageWriter(socket),

@@ -3,7 +3,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stateDir } from '@kubetile/rpc-schema';
-import { DaemonClient, DaemonUnreachableError, type HelloResult } from './daemon-client.js';
+import { DaemonClient, DaemonUnreachableError, UntrustedSocketError, type HelloResult } from './daemon-client.js';
 
 /** What a daemon is started with: `node <daemon main> run …`. */
 export interface DaemonOptions {
@@ -35,10 +35,13 @@ export function launchLogPath(o: Pick<DaemonOptions, 'stateDir'>, env: NodeJS.Pr
   return join(o.stateDir ? resolve(o.stateDir) : stateDir(env), 'daemon-launch.log');
 }
 
-/** The hello answer when a daemon answers on the socket, else null. RpcErrors (e.g. API level) are thrown. */
-export async function probe(socket: string, timeoutMs = 2000): Promise<HelloResult | null> {
+/**
+ * The hello answer when a daemon answers on the socket, else null. RpcErrors (e.g. API level)
+ * and UntrustedSocketError (the socket or its directory is not ours) are thrown.
+ */
+export async function probe(socket: string, timeoutMs = 2000, env: NodeJS.ProcessEnv = process.env): Promise<HelloResult | null> {
   try {
-    const c = await DaemonClient.connect(socket, { timeoutMs, clientName: 'kubetile-probe' });
+    const c = await DaemonClient.connect(socket, { timeoutMs, clientName: 'kubetile-probe', env });
     const hello = c.hello;
     c.close();
     return hello;
@@ -108,7 +111,8 @@ export async function startDetached(o: DaemonOptions, opts: { timeoutMs?: number
   }
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const hello = await probe(o.socket, 1000).catch((e: unknown) => {
+    const hello = await probe(o.socket, 1000, env).catch((e: unknown) => {
+      if (e instanceof UntrustedSocketError) throw e;
       throw new DaemonStartError(`the daemon on ${o.socket} refused us: ${e instanceof Error ? e.message : String(e)}`);
     });
     if (hello) return { pid: hello.server.pid, logFile, hello };

@@ -1,6 +1,7 @@
 import { chmod, lstat, mkdir, stat, unlink } from 'node:fs/promises';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { dirname } from 'node:path';
+import { currentUid, socketDirStatProblem, socketFileStatProblem, type SocketDirKind } from '@kubetile/rpc-schema';
 
 /** Node truncates longer Unix socket paths silently; refuse them instead. */
 export const MAX_SOCKET_PATH_BYTES = 107;
@@ -45,25 +46,47 @@ export interface Listening {
 }
 
 /**
- * Listens on a Unix socket: directory 0700 (when we own it), socket 0600. A live socket is never
- * unlinked (another daemon answers → SocketInUseError); a stale one (nobody answers) is replaced.
+ * Makes sure the socket's directory exists and may be trusted, without following a symlink and
+ * without changing a directory we did not create: the private runtime directory is made 0700
+ * when we create it, and refused when it is a symlink, someone else's, or any mode but 0700.
+ */
+async function prepareSocketDir(dir: string, kind: SocketDirKind): Promise<void> {
+  const uid = currentUid();
+  let created = false;
+  await mkdir(dirname(dir), { recursive: true, mode: 0o700 });
+  try {
+    await mkdir(dir, { mode: 0o700 });
+    created = true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  }
+  const st = await lstat(dir);
+  // mkdir's mode passes through the umask; a directory we just made is ours to set right.
+  if (created && kind === 'private' && st.isDirectory() && !st.isSymbolicLink() && (st.mode & 0o777) !== 0o700) {
+    await chmod(dir, 0o700);
+    return prepareSocketDir(dir, kind);
+  }
+  const problem = uid === null ? null : socketDirStatProblem(dir, st, kind, uid);
+  if (problem) throw new Error(`not listening there: ${problem}`);
+}
+
+/**
+ * Listens on a Unix socket: in a directory that may be trusted (see prepareSocketDir), socket
+ * 0600. A live socket is never unlinked (another daemon answers → SocketInUseError); a stale one
+ * (nobody answers) is replaced; anything else at the path (a symlink, a file, someone else's
+ * socket) is refused.
  */
 export async function listenOnSocket(path: string, onConnection: (s: Socket) => void, opts: { privateDir: boolean }): Promise<Listening> {
   if (Buffer.byteLength(path) > MAX_SOCKET_PATH_BYTES) {
     throw new Error(`socket path is ${Buffer.byteLength(path)} bytes, more than the ${MAX_SOCKET_PATH_BYTES} a Unix socket allows: ${path}`);
   }
-  const dir = dirname(path);
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  if (opts.privateDir) {
-    const st = await stat(dir);
-    if (typeof process.getuid === 'function' && st.uid !== process.getuid()) {
-      throw new Error(`socket directory ${dir} belongs to another user`);
-    }
-    await chmod(dir, 0o700);
-  }
+  await prepareSocketDir(dirname(path), opts.privateDir ? 'private' : 'shared');
   const existing = await lstat(path).catch(() => null);
   if (existing) {
     if (!existing.isSocket()) throw new Error(`${path} exists and is not a socket; refusing to replace it`);
+    const uid = currentUid();
+    const problem = uid === null ? null : socketFileStatProblem(path, existing, uid);
+    if (problem) throw new Error(`refusing to replace ${path}: ${problem}`);
     if (await socketAnswers(path)) throw new SocketInUseError(`a kubetile daemon is already running on ${path}`);
     await unlink(path).catch(() => undefined);
   }
