@@ -5,8 +5,66 @@ export interface Io {
   env: NodeJS.ProcessEnv;
 }
 
+/** Exit status after the reader of our output went away (what a tool killed by SIGPIPE reports). */
+export const EXIT_BROKEN_PIPE = 141;
+
+type Stream = NodeJS.WriteStream;
+const lastWrite = new Map<Stream, Promise<void>>();
+
+/**
+ * A write to stdout or stderr failed. The reader went away (EPIPE: `| head`): leave quietly, with
+ * the SIGPIPE status. Anything else (a full disk): say so in one line and exit 1; the output is
+ * incomplete, so success must not be reported.
+ */
+function outputFailed(stream: Stream, err: NodeJS.ErrnoException): never {
+  if (err.code === 'EPIPE') process.exit(EXIT_BROKEN_PIPE);
+  if (stream === process.stdout) {
+    try {
+      process.stderr.write(`kubetile: cannot write the output: ${err.message}\n`);
+    } catch {
+      /* stderr is gone too */
+    }
+  }
+  process.exit(1);
+}
+
+function write(stream: Stream, text: string): void {
+  lastWrite.set(
+    stream,
+    new Promise<void>((resolve) => {
+      stream.write(text, (err) => {
+        if (err) outputFailed(stream, err);
+        resolve();
+      });
+    }),
+  );
+}
+
+let guarded = false;
+/** Output errors end the process as `outputFailed` says, instead of an uncaught 'error' event. */
+function guardOutput(): void {
+  if (guarded) return;
+  guarded = true;
+  for (const s of [process.stdout, process.stderr]) s.on('error', (err: NodeJS.ErrnoException) => outputFailed(s, err));
+}
+
 export const processIo: Io = {
-  out: (t) => void process.stdout.write(t),
-  err: (t) => void process.stderr.write(t),
+  out: (t) => {
+    guardOutput();
+    write(process.stdout, t);
+  },
+  err: (t) => {
+    guardOutput();
+    write(process.stderr, t);
+  },
   env: process.env,
 };
+
+/**
+ * Resolves once everything written through `processIo` has been handed to the OS. A pipe whose
+ * reader is slow keeps our output queued in the process: exiting before this loses it.
+ */
+export async function outputFlushed(): Promise<void> {
+  guardOutput();
+  await Promise.all(lastWrite.values());
+}
