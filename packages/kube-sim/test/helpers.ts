@@ -82,7 +82,7 @@ export function runningPod(name: string, containers: Array<{ name: string; image
       podIP: '10.244.0.9',
       startTime: now,
       conditions: [{ type: 'Ready', status: 'True' }],
-      containerStatuses: containers.map((c) => ({ name: c.name, ready: true, restartCount: 0, image: c.image ?? 'busybox:1.36', state: { running: { startedAt: now } } })),
+      containerStatuses: containers.map((c) => ({ name: c.name, ready: true, restartCount: 0, image: c.image ?? 'busybox:1.36', imageID: '', state: { running: { startedAt: now } } })),
     },
   };
 }

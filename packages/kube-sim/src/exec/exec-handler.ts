@@ -6,6 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { badRequest } from '../api/status.js';
+import { queryBool } from '../http/query.js';
 import type { ResourceTarget } from '../http/router.js';
 import { resolveContainer } from '../logs/log-handler.js';
 import type { LogStore } from '../logs/log-store.js';
@@ -15,6 +16,7 @@ import type { ObjectStore } from '../store/object-store.js';
 import { parseStored } from '../store/stored-object.js';
 import { asString, getPath, type KubeObject } from '../types.js';
 import { CHANNEL, decodeFrame, encodeFrame, execProtocolsFor, negotiate, offeredProtocols, traitsOf } from './channel-protocol.js';
+import { FrameSender } from './frame-sender.js';
 import type { PodIdentity } from './fake-fs.js';
 import type { ExecIO, InputSource } from './io.js';
 import { isKnownCommand, newShellState, runCommand } from './shell.js';
@@ -27,11 +29,6 @@ export interface ExecDeps {
   store(): ObjectStore;
   logs(): LogStore;
   config(): SimConfig;
-}
-
-function flag(q: URLSearchParams, k: string): boolean {
-  const v = q.get(k);
-  return v === 'true' || v === '1' || v === 'True';
 }
 
 /** The checks kube-apiserver and the kubelet make before upgrading; throws a 400/404 Status. */
@@ -92,7 +89,7 @@ export function makeExecUpgrade(deps: ExecDeps, kind: 'exec' | 'attach') {
   return (req: IncomingMessage, socket: Duplex, head: Buffer, target: ResourceTarget, q: URLSearchParams): void => {
     const pod = parseStored(deps.store().require(target.rt, target.namespace ?? '', target.name ?? ''));
     const container = resolveContainer(pod, q.get('container') ?? '');
-    const want = { stdin: flag(q, 'stdin'), stdout: flag(q, 'stdout'), stderr: flag(q, 'stderr'), tty: flag(q, 'tty') };
+    const want = { stdin: queryBool(q, 'stdin'), stdout: queryBool(q, 'stdout'), stderr: queryBool(q, 'stderr'), tty: queryBool(q, 'tty') };
     if (!want.stdin && !want.stdout && !want.stderr) throw badRequest('you must specify at least 1 of stdin, stdout, stderr');
     const argv = q.getAll('command');
     if (kind === 'exec' && argv.length === 0) throw badRequest('you must specify at least one command for the container');
@@ -105,7 +102,7 @@ export function makeExecUpgrade(deps: ExecDeps, kind: 'exec' | 'attach') {
     const supported = execProtocolsFor(deps.config().execProtocols);
     void acceptWebSocket(req, socket, head, supported, deps.config().execProtocols !== 'apiserver').then(({ ws, protocol }) => {
       const t = traitsOf(protocol);
-      runSession(ws, t, want, argv, kind, identity, deps);
+      runSession(ws, socket, t, want, argv, kind, identity, deps);
     }).catch(() => socket.destroy());
   };
 }
@@ -131,10 +128,9 @@ interface Want {
   tty: boolean;
 }
 
-function runSession(ws: WebSocket, t: ReturnType<typeof traitsOf>, want: Want, argv: string[], kind: 'exec' | 'attach', pod: PodIdentity, deps: ExecDeps): void {
-  const send = (ch: number, data: Buffer | string): void => {
-    if (ws.readyState === ws.OPEN) ws.send(encodeFrame(t.base64, ch, data));
-  };
+function runSession(ws: WebSocket, socket: Duplex, t: ReturnType<typeof traitsOf>, want: Want, argv: string[], kind: 'exec' | 'attach', pod: PodIdentity, deps: ExecDeps): void {
+  const sender = new FrameSender(ws);
+  const send = (ch: number, data: Buffer | string): void => sender.send(encodeFrame(t.base64, ch, data));
   const lowest = want.stdout ? CHANNEL.stdout : want.stderr && !want.tty ? CHANNEL.stderr : CHANNEL.error;
   send(lowest, Buffer.alloc(0));
   const closed = new AbortController();
@@ -162,7 +158,14 @@ function runSession(ws: WebSocket, t: ReturnType<typeof traitsOf>, want: Want, a
       }
       if (t.jsonStatus) send(CHANNEL.error, JSON.stringify(st));
       else if (failed) send(CHANNEL.error, text);
-      ws.close(1000);
+      sender.afterQueued(() => {
+        if (ws.readyState !== ws.OPEN) return;
+        ws.close(1000);
+        // v5 waits for the client's close frame (as kube-apiserver's translator does); v1–v4 end
+        // the connection now, as the kubelet's Go WebSocket Conn.Close() does: a client that never
+        // answers the close frame is not left waiting for ws's 30 s close timeout.
+        if (!t.closeFrames) socket.end();
+      });
     },
   };
   runExec(transport, want, argv, kind, pod, deps);

@@ -18,8 +18,3 @@ export interface HandlerContext {
   /** True when a lifecycle controller finishes graceful pod deletion. */
   gracefulPodDeletion(): boolean;
 }
-
-export function boolParam(q: URLSearchParams, name: string): boolean {
-  const v = q.get(name);
-  return v === 'true' || v === '1' || v === 'True';
-}

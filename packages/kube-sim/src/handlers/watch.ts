@@ -5,7 +5,8 @@ import type { OutputFormat } from '../http/accept.js';
 import type { ResourceTarget } from '../http/router.js';
 import { parseIncludeObject } from '../table/table.js';
 import { Watcher } from '../watch/watcher.js';
-import { boolParam, type HandlerContext } from './context.js';
+import { optionalQueryBool, queryBool } from '../http/query.js';
+import type { HandlerContext } from './context.js';
 import { parseSelection } from './selection.js';
 
 function parseTimeout(q: URLSearchParams, defaultSeconds: number): number {
@@ -20,17 +21,17 @@ export async function handleWatch(ctx: HandlerContext, res: ServerResponse, targ
   const sel = parseSelection(target, q);
   const rvRaw = q.get('resourceVersion') ?? '';
   if (rvRaw !== '' && !/^\d+$/.test(rvRaw)) throw badRequest(`invalid resource version: ${rvRaw}`);
-  const sendInitialRaw = q.get('sendInitialEvents');
+  const sendInitialRaw = optionalQueryBool(q, 'sendInitialEvents');
   const match = q.get('resourceVersionMatch') ?? '';
-  const sendInitial = sendInitialRaw === 'true' || sendInitialRaw === '1';
-  if (sendInitialRaw !== null && match !== 'NotOlderThan') {
+  const sendInitial = sendInitialRaw === true;
+  if (sendInitialRaw !== undefined && match !== 'NotOlderThan') {
     throw invalid('ListOptions', '', [{ reason: 'FieldValueForbidden', field: 'resourceVersionMatch', message: "Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan" }]);
   }
-  if (match !== '' && sendInitialRaw === null) {
+  if (match !== '' && sendInitialRaw === undefined) {
     throw invalid('ListOptions', '', [{ reason: 'FieldValueForbidden', field: 'resourceVersionMatch', message: 'Forbidden: resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided' }]);
   }
   const timeoutSec = parseTimeout(q, ctx.config.watchTimeoutSeconds);
-  const allowBookmarks = boolParam(q, 'allowWatchBookmarks');
+  const allowBookmarks = queryBool(q, 'allowWatchBookmarks');
   const requestedRv = rvRaw === '' ? 0 : Number(rvRaw);
   const store = ctx.store;
 
@@ -61,7 +62,7 @@ export async function handleWatch(ctx: HandlerContext, res: ServerResponse, targ
   }
 
   // Everything below runs synchronously: the replay and the subscription are gap-free.
-  const initial = sendInitial || (sendInitialRaw === null && (rvRaw === '' || rvRaw === '0'));
+  const initial = sendInitial || (sendInitialRaw === undefined && (rvRaw === '' || rvRaw === '0'));
   if (initial) {
     const coll = store.collection(sel.rt);
     const [from, to] = sel.namespace !== undefined && sel.rt.namespaced ? coll.namespaceRange(sel.namespace) : [0, coll.keyCount];

@@ -4,6 +4,7 @@ import { apiVersionOf, type ResourceType } from '../api/resource-types.js';
 import { apiError, badRequest, successStatus } from '../api/status.js';
 import type { OutputFormat } from '../http/accept.js';
 import { asKubeObject, readBody, readJson } from '../http/body.js';
+import { optionalQueryBool } from '../http/query.js';
 import { sendJson } from '../http/respond.js';
 import type { ResourceTarget } from '../http/router.js';
 import { applyPatch, patchTypeOf } from '../store/patch.js';
@@ -137,8 +138,8 @@ async function deleteParams(req: IncomingMessage, q: URLSearchParams): Promise<D
   }
   let prop = q.get('propagationPolicy') ?? asString(b['propagationPolicy']);
   if (prop === undefined || prop === null) {
-    const orphan = q.get('orphanDependents') ?? (b['orphanDependents'] !== undefined ? String(b['orphanDependents']) : null);
-    if (orphan === 'true') prop = 'Orphan';
+    const orphan = optionalQueryBool(q, 'orphanDependents') ?? b['orphanDependents'];
+    if (orphan === true) prop = 'Orphan';
   }
   if (prop !== undefined && prop !== null && prop !== 'Background' && prop !== 'Foreground' && prop !== 'Orphan') {
     throw badRequest(`DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${prop}": supported values: "Foreground", "Background", "Orphan", "nil"`);

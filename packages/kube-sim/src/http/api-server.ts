@@ -21,6 +21,7 @@ import { handleCreate, handleDelete, handlePatch, handleUpdate } from '../handle
 import { negotiate, type OutputFormat } from './accept.js';
 import { bearerToken, tokenMatches } from './auth.js';
 import { sendError, sendJson, sendStatus } from './respond.js';
+import { queryBool } from './query.js';
 import { route, type ResourceTarget, type Route } from './router.js';
 import { parseStored } from '../store/stored-object.js';
 
@@ -47,7 +48,7 @@ function sleep(ms: number): Promise<void> {
 }
 
 function verbOf(method: string, target: ResourceTarget, q: URLSearchParams): string {
-  const watch = q.get('watch') === 'true' || q.get('watch') === '1' || target.legacyWatch;
+  const watch = queryBool(q, 'watch') || target.legacyWatch;
   switch (method) {
     case 'GET':
     case 'HEAD':

@@ -2,6 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { badRequest, invalid } from '../api/status.js';
 import type { ResourceTarget } from '../http/router.js';
+import { queryBool } from '../http/query.js';
 import { writeAsync } from '../http/respond.js';
 import { allContainers, containerState, mainContainers, nodeName } from '../runtime/pod-info.js';
 import type { ObjectStore } from '../store/object-store.js';
@@ -18,11 +19,6 @@ export interface LogOptions {
   tailLines: number | undefined;
   limitBytes: number | undefined;
   sinceMs: number | undefined;
-}
-
-function boolOf(q: URLSearchParams, k: string): boolean {
-  const v = q.get(k);
-  return v === 'true' || v === '1';
 }
 
 function intOf(q: URLSearchParams, k: string, min: number, pod: string): number | undefined {
@@ -48,9 +44,9 @@ export function parseLogOptions(q: URLSearchParams, pod: string, now: number): L
   }
   return {
     container: q.get('container') ?? '',
-    follow: boolOf(q, 'follow'),
-    previous: boolOf(q, 'previous'),
-    timestamps: boolOf(q, 'timestamps'),
+    follow: queryBool(q, 'follow'),
+    previous: queryBool(q, 'previous'),
+    timestamps: queryBool(q, 'timestamps'),
     tailLines: intOf(q, 'tailLines', 0, pod),
     limitBytes: intOf(q, 'limitBytes', 1, pod),
     sinceMs,

@@ -11,6 +11,7 @@ import { CHANNEL, decodeFrame, encodeFrame, offeredProtocols, PORTFORWARD_PROTOC
 import { acceptSpdy, isSpdyUpgrade, negotiateSpdy } from '../spdy/handshake.js';
 import { serveSpdyPortForward, SPDY_PORTFORWARD_PROTOCOL, TUNNEL_PORTFORWARD_PROTOCOL } from '../spdy/spdy-portforward.js';
 import { acceptWebSocket, podIdentity } from '../exec/exec-handler.js';
+import { FrameSender } from '../exec/frame-sender.js';
 import type { PodIdentity } from '../exec/fake-fs.js';
 import type { ResourceTarget } from '../http/router.js';
 import { mainContainers, nodeName, podPhase } from '../runtime/pod-info.js';
@@ -73,15 +74,18 @@ export function makePortForwardUpgrade(deps: PortForwardDeps) {
 }
 
 function forward(ws: WebSocket, base64: boolean, ports: number[], declared: number[], owner: (port: number) => PodIdentity, targets: PortTargets): void {
-  const send = (ch: number, data: Buffer | string): void => {
-    if (ws.readyState === ws.OPEN) ws.send(encodeFrame(base64, ch, data));
-  };
+  // One frame per socket write (one TLS record each), as for exec: see FrameSender.
+  const sender = new FrameSender(ws);
+  const send = (ch: number, data: Buffer | string): void => sender.send(encodeFrame(base64, ch, data));
+  const closeAfterQueued = (): void => sender.afterQueued(() => {
+    if (ws.readyState === ws.OPEN) ws.close(1000);
+  });
   const conns: Array<net.Socket | undefined> = [];
   const queues: Buffer[][] = ports.map(() => []);
   let open = ports.length;
   const closeOne = (): void => {
     open--;
-    if (open <= 0 && ws.readyState === ws.OPEN) ws.close(1000);
+    if (open <= 0) closeAfterQueued();
   };
   ports.forEach((port, i) => {
     const pre = Buffer.from([port & 0xff, port >> 8]);
@@ -90,7 +94,7 @@ function forward(ws: WebSocket, base64: boolean, ports: number[], declared: numb
     const pod = owner(port);
     const fail = (err: string): void => {
       send(2 * i + 1, `error forwarding port ${port} to pod ${pod.name}, uid ${pod.uid}: ${err}`);
-      if (ws.readyState === ws.OPEN) ws.close(1000);
+      closeAfterQueued();
     };
     targets.resolve(pod, declared, port).then((t) => {
       if (ws.readyState !== ws.OPEN) return;

@@ -138,10 +138,17 @@ export class SpdySession extends EventEmitter {
     return Buffer.concat([h, payload]);
   }
 
+  /**
+   * Frames leave one at a time, each once the previous one was handed to the socket: one frame
+   * per write, so TLS never seals several into one record (see exec/frame-sender.ts).
+   */
   private enqueue(make: () => Promise<Buffer>): void {
     this.out = this.out.then(async () => {
       const frame = await make();
-      if (!this.closed && !this.socket.destroyed) this.socket.write(frame);
+      if (this.closed || this.socket.destroyed) return;
+      await new Promise<void>((resolve) => {
+        this.socket.write(frame, () => resolve());
+      });
     }).catch(() => undefined);
   }
 
