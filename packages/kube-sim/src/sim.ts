@@ -1,4 +1,5 @@
 /** A running kube-sim: the HTTPS server, its state, and the admin API tests drive it with. */
+import type { Duplex } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -396,9 +397,13 @@ export class KubeSim implements HandlerContext {
     return { ...this.config };
   }
 
-  /** Destroys every client connection (watches, logs, exec, keep-alive sockets). */
-  killSockets(opts: { reset?: boolean } = {}): number {
-    return this.server?.destroySockets(opts.reset ?? false) ?? 0;
+  /**
+   * Drops every client connection (watches, logs, exec, keep-alive sockets), with a TCP RST when
+   * `reset`. `spare` is a connection to leave alone (the admin request's own). Returns how many
+   * connections were dropped.
+   */
+  killSockets(opts: { reset?: boolean; spare?: Duplex } = {}): number {
+    return this.server?.destroySockets(opts.reset ?? false, opts.spare) ?? 0;
   }
 
   journalEntries(filter?: { path?: string; method?: string; sinceSeq?: number }): JournalEntry[] {

@@ -169,7 +169,6 @@ const ACTIONS: Record<string, Action> = {
   'expire-token': (sim) => sim.expireToken(),
   'restore-token': (sim) => sim.restoreToken(),
   'reset-faults': (sim) => sim.resetFaults(),
-  'kill-sockets': (sim, b) => sim.killSockets({ reset: optBool(b, 'reset') ?? false }),
   'logs/append': (sim, b) => {
     const lines = b['lines'];
     const list = typeof lines === 'string' ? [lines] : Array.isArray(lines) && lines.every((l) => typeof l === 'string') ? (lines as string[]) : undefined;
@@ -220,6 +219,16 @@ export async function handleAdmin(sim: KubeSim, req: IncomingMessage, res: Serve
       if (downMs !== undefined) o.downMs = downMs;
       setImmediate(() => { sim.restart(o).catch((err: unknown) => process.emitWarning(`kube-sim restart failed: ${String(err)}`)); });
     });
+    return;
+  }
+  if (action === 'kill-sockets') {
+    if (method !== 'POST') throw apiError('MethodNotAllowed', 'admin: use POST');
+    const raw = await readJson(req);
+    if (raw !== undefined && !isRecord(raw)) throw badRequest('admin: body must be a JSON object');
+    const reset = optBool(raw ?? {}, 'reset') ?? false;
+    // Every connection but this request's own, which closes after the answer.
+    const n = sim.killSockets({ reset, spare: req.socket });
+    sendJson(res, 200, { ok: true, result: n }, { Connection: 'close' });
     return;
   }
   const fn = ACTIONS[action] ?? extraAdminActions.get(action);

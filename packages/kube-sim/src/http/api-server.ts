@@ -151,20 +151,38 @@ export class ApiServer {
     });
   }
 
-  /** Destroys all client connections; `reset` sends TCP RST where possible. */
-  destroySockets(reset: boolean): number {
-    const n = this.sockets.size;
-    for (const s of this.sockets) {
-      if (reset && typeof (s as Socket & { resetAndDestroy?: () => void }).resetAndDestroy === 'function') {
-        (s as Socket & { resetAndDestroy: () => void }).resetAndDestroy();
-      } else s.destroy();
+  /**
+   * Destroys all client connections but `spare`; `reset` sends a TCP RST. A TLS socket cannot be
+   * reset itself (its handle is not a TCP handle: Node throws "This handle type cannot be sent"),
+   * so the reset goes to the raw TCP connection under it. Returns the number dropped.
+   */
+  destroySockets(reset: boolean, spare?: Duplex): number {
+    const spared = spare ? this.rawSocketUnder(spare) : undefined;
+    // The RST first: destroying the TLS socket first would close the connection with a FIN.
+    // Connections still in the TLS handshake go too.
+    for (const raw of this.rawSockets) {
+      if (raw === spared || !(reset || this.closing)) continue;
+      if (reset && !raw.destroyed) raw.resetAndDestroy();
+      else raw.destroy();
+      this.rawSockets.delete(raw);
     }
-    this.sockets.clear();
-    if (this.closing) {
-      for (const s of this.rawSockets) s.destroy();
-      this.rawSockets.clear();
+    let n = 0;
+    for (const s of this.sockets) {
+      if (s === spare) continue;
+      n++;
+      s.destroy();
+      this.sockets.delete(s);
     }
     return n;
+  }
+
+  /** The raw TCP connection a TLS socket runs over (same remote address and port). */
+  private rawSocketUnder(tlsSocket: Duplex): Socket | undefined {
+    const s = tlsSocket as Partial<Socket>;
+    for (const raw of this.rawSockets) {
+      if (raw.remotePort === s.remotePort && raw.remoteAddress === s.remoteAddress) return raw;
+    }
+    return undefined;
   }
 
   private authenticate(req: IncomingMessage): void {
