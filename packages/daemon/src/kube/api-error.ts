@@ -14,6 +14,21 @@ export class KubeApiError extends Error {
   }
 }
 
+/** A kubeconfig credential (an exec plugin) could not be had: no request was sent. */
+export class CredentialError extends KubeApiError {
+  constructor(message: string) {
+    super(message, 0, 'CredentialUnavailable');
+  }
+}
+
+/** The API server took longer than this to start answering a request (connect, TLS, headers). */
+export const ANSWER_DEADLINE_MS = 10_000;
+
+/** No answer before the deadline: the server accepted the connection (or not) and said nothing. */
+export function noAnswerError(server: string, ms = ANSWER_DEADLINE_MS): KubeApiError {
+  return new KubeApiError(`the API server at ${server} did not answer within ${Math.round(ms / 1000)} s`, 0, 'ETIMEDOUT');
+}
+
 /** Reads a Status object body into a KubeApiError. */
 export function statusError(status: number, body: string, what: string): KubeApiError {
   try {

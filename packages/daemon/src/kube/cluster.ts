@@ -4,8 +4,11 @@ import { delimiter, join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from '../logging/logger.js';
 import { errorMessage } from '../util/errors.js';
+import { ExecAuthenticator, useExecAuthenticator } from './exec-auth.js';
+import { ExecCredentialProvider } from './exec-credential.js';
 import { InformerPool } from './informer-pool.js';
 import { kubeRequest } from './kube-http.js';
+import { loadKubeconfigFiles, type LoadedKubeconfig } from './kubeconfig-load.js';
 import type { KubeScope } from './types.js';
 
 export interface ContextInfo {
@@ -23,12 +26,14 @@ export function kubeconfigFiles(env: NodeJS.ProcessEnv = process.env): string[] 
 
 /**
  * The kubeconfig as kubectl loads it (KUBECONFIG list merged, current context and its namespace),
- * a KubeConfig per context, the shared informer pool, and a readable problem when there is no
- * usable cluster configuration.
+ * a KubeConfig per context, the shared informer pool, the exec credential plugins, and a readable
+ * problem when there is no usable cluster configuration.
  */
 export class ClusterManager {
   readonly pool: InformerPool;
-  private base: KubeConfig | null = null;
+  /** Exec credential plugins, shared by every context (one process per user at a time). */
+  readonly credentials: ExecCredentialProvider;
+  private loaded: LoadedKubeconfig | null = null;
   private readonly perContext = new Map<string, KubeConfig>();
   /** Why there is no cluster (no kubeconfig, malformed file), or null. */
   problem: string | null = null;
@@ -36,68 +41,71 @@ export class ClusterManager {
   label: string | null = null;
 
   constructor(private readonly logger: Logger) {
+    this.credentials = new ExecCredentialProvider(logger.child({ part: 'credentials' }));
     this.pool = new InformerPool((ctx) => this.configFor(ctx), logger);
   }
 
-  /** (Re)loads the kubeconfig from the environment; never throws. */
+  /**
+   * (Re)loads the kubeconfig from the environment; never throws, and never blocks: a kubeconfig
+   * (or a file it names) that is a FIFO, a device or huge is refused before it is read.
+   */
   load(env: NodeJS.ProcessEnv = process.env): void {
     this.perContext.clear();
-    this.base = null;
+    this.loaded = null;
     const files = kubeconfigFiles(env);
     if (files.length === 0) {
       this.problem = env.KUBECONFIG ? `no kubeconfig file found in KUBECONFIG=${env.KUBECONFIG}` : 'no kubeconfig (~/.kube/config) — try kubetile --demo';
       return;
     }
     try {
-      const kc = new KubeConfig();
-      kc.loadFromDefault();
-      if (kc.getContexts().length === 0) throw new Error('it defines no contexts');
-      if (!kc.getCurrentContext()) kc.setCurrentContext(kc.getContexts()[0]!.name);
-      this.base = kc;
+      const loaded = loadKubeconfigFiles(files);
+      if (loaded.contexts.length === 0) throw new Error(`kubeconfig ${files.join(delimiter)} is malformed: it defines no contexts`);
+      if (!loaded.contexts.some((c) => c.name === loaded.currentContext)) loaded.currentContext = loaded.contexts[0]!.name;
+      this.loaded = loaded;
       this.problem = null;
-      this.logger.info({ files, context: kc.getCurrentContext() }, 'kubeconfig loaded');
+      this.logger.info({ files, context: loaded.currentContext, execUsers: [...loaded.exec.keys()] }, 'kubeconfig loaded');
     } catch (err) {
-      this.problem = `kubeconfig ${files.join(delimiter)} is malformed: ${errorMessage(err)}`;
-      this.logger.error({ files, err: errorMessage(err) }, 'kubeconfig is malformed');
+      this.problem = errorMessage(err);
+      this.logger.error({ files, err: this.problem }, 'kubeconfig unusable');
     }
   }
 
   get available(): boolean {
-    return this.base !== null;
+    return this.loaded !== null;
   }
 
   contexts(): { current: string | null; contexts: ContextInfo[] } {
-    if (!this.base) return { current: null, contexts: [] };
+    if (!this.loaded) return { current: null, contexts: [] };
     return {
-      current: this.base.getCurrentContext(),
-      contexts: this.base.getContexts().map((c) => ({ name: c.name, cluster: c.cluster, ...(c.namespace ? { namespace: c.namespace } : {}) })),
+      current: this.loaded.currentContext,
+      contexts: this.loaded.contexts.map((c) => ({ name: c.name, cluster: c.cluster, ...(c.namespace ? { namespace: c.namespace } : {}) })),
     };
   }
 
   /** The scope a new tab starts with: the current context and its namespace. */
   defaultScope(): KubeScope {
-    if (!this.base) return { context: null, namespace: 'default' };
-    const name = this.base.getCurrentContext();
-    const ctx = this.base.getContexts().find((c) => c.name === name);
-    return { context: name, namespace: ctx?.namespace || 'default' };
+    if (!this.loaded) return { context: null, namespace: 'default' };
+    const name = this.loaded.currentContext;
+    return { context: name, namespace: this.namespaceOf(name) };
   }
 
   hasContext(name: string): boolean {
-    return !!this.base?.getContexts().some((c) => c.name === name);
+    return !!this.loaded?.contexts.some((c) => c.name === name);
   }
 
   namespaceOf(context: string): string {
-    return this.base?.getContexts().find((c) => c.name === context)?.namespace || 'default';
+    return this.loaded?.contexts.find((c) => c.name === context)?.namespace || 'default';
   }
 
   configFor(context: string): KubeConfig {
     let kc = this.perContext.get(context);
     if (kc) return kc;
-    if (!this.base) throw new Error(this.problem ?? 'no cluster');
+    if (!this.loaded) throw new Error(this.problem ?? 'no cluster');
     if (!this.hasContext(context)) throw new Error(`no context '${context}' in the kubeconfig`);
+    const l = this.loaded;
     kc = new KubeConfig();
-    kc.loadFromDefault();
-    kc.setCurrentContext(context);
+    kc.loadFromOptions({ clusters: l.clusters, users: l.users, contexts: l.contexts, currentContext: context });
+    useExecAuthenticator(kc, new ExecAuthenticator(this.credentials, l.exec, kc));
     this.perContext.set(context, kc);
     return kc;
   }
@@ -109,14 +117,23 @@ export class ClusterManager {
 
   /** What the status bar says about a context. */
   status(context: string | null): { context: string; cluster: string } {
-    if (!this.base || context === null) return { context: 'no cluster', cluster: this.problem ?? 'no cluster' };
+    if (!this.loaded || context === null) return { context: 'no cluster', cluster: this.problem ?? 'no cluster' };
     const h = this.pool.health(context);
     const cluster =
-      h.state === 'error' ? `error: ${h.error}` : h.state === 'reconnecting' ? `reconnecting: ${h.error ?? ''}`.trim() : h.state === 'connecting' ? 'connecting' : 'connected';
+      h.state === 'error'
+        ? `error: ${h.error}`
+        : h.state === 'reconnecting'
+          ? `reconnecting: ${h.error ?? ''}`.trim()
+          : h.state === 'connecting'
+            ? 'connecting'
+            : h.notice
+              ? `connected (${h.notice})`
+              : 'connected';
     return { context: this.label ?? context, cluster };
   }
 
   stop(): void {
     this.pool.stopAll();
+    this.credentials.stop();
   }
 }

@@ -1,6 +1,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from '../logging/logger.js';
 import { Signal } from '../util/signal.js';
+import { DiscoveryCheck } from './discovery-check.js';
 import { Reflector } from './reflector.js';
 import type { ResourceRef } from './resource-ref.js';
 
@@ -21,6 +22,8 @@ interface Slot {
  */
 export class InformerPool {
   private readonly slots = new Map<string, Slot>();
+  /** Discovery documents per context, shared by its reflectors. */
+  private readonly discovery = new Map<string, DiscoveryCheck>();
   /** Fires when any reflector's state changes (for the status bar). */
   readonly stateChanged = new Signal();
 
@@ -34,13 +37,22 @@ export class InformerPool {
     const key = `${context}|${resource.group}/${resource.version}/${resource.plural}|${ns ?? '*'}`;
     let slot = this.slots.get(key);
     if (!slot) {
-      const reflector = new Reflector(this.configFor(context), resource, ns, this.logger.child({ informer: key }));
+      const kc = this.configFor(context);
+      let check = this.discovery.get(context);
+      if (!check) {
+        check = new DiscoveryCheck(kc);
+        this.discovery.set(context, check);
+      }
+      const verifier = check;
+      const reflector = new Reflector(kc, resource, ns, this.logger.child({ informer: key }), (r) => verifier.verify(r));
       slot = { reflector, refs: 0, context };
       this.slots.set(key, slot);
-      let last = reflector.state;
+      const statusOf = (): string => `${reflector.state}\0${reflector.error ?? ''}\0${reflector.notice ?? ''}`;
+      let last = statusOf();
       reflector.changed.subscribe(() => {
-        if (reflector.state !== last) {
-          last = reflector.state;
+        const now = statusOf();
+        if (now !== last) {
+          last = now;
           this.stateChanged.emit();
         }
       });
@@ -70,24 +82,35 @@ export class InformerPool {
     return this.slots.size;
   }
 
-  /** The worst state among a context's reflectors, with an error to show. */
-  health(context: string): { state: 'connected' | 'connecting' | 'reconnecting' | 'error' | 'idle'; error: string | null } {
+  /**
+   * The worst state among a context's reflectors, with an error to show, and the latest notice
+   * (what a relist repaired) while there is one.
+   */
+  health(context: string): { state: 'connected' | 'connecting' | 'reconnecting' | 'error' | 'idle'; error: string | null; notice: string | null } {
     let state: 'connected' | 'connecting' | 'reconnecting' | 'error' | 'idle' = 'idle';
     let error: string | null = null;
+    let notice: string | null = null;
+    let noticeAt = 0;
     const rank = { idle: 0, connected: 1, connecting: 2, reconnecting: 3, error: 4 } as const;
     for (const s of this.slots.values()) {
       if (s.context !== context) continue;
-      const st = s.reflector.state === 'synced' ? 'connected' : s.reflector.state;
+      const r = s.reflector;
+      const st = r.state === 'synced' ? 'connected' : r.state;
       if (rank[st] > rank[state]) {
         state = st;
-        error = s.reflector.error;
+        error = r.error;
+      }
+      if (r.notice && r.noticeAt >= noticeAt) {
+        notice = r.notice;
+        noticeAt = r.noticeAt;
       }
     }
-    return { state, error };
+    return { state, error, notice };
   }
 
   stopAll(): void {
     for (const s of this.slots.values()) s.reflector.stop();
     this.slots.clear();
+    this.discovery.clear();
   }
 }

@@ -1,7 +1,9 @@
 import { request as httpsRequest, type RequestOptions } from 'node:https';
-import { request as httpRequest } from 'node:http';
+import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { KubeApiError, statusError, transportError } from './api-error.js';
+import { ANSWER_DEADLINE_MS, CredentialError, KubeApiError, noAnswerError, statusError, transportError } from './api-error.js';
+import { credentialsRefused } from './exec-auth.js';
+import { badNamespace, invalidRef } from './resource-ref.js';
 
 export interface KubeRequest {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -11,17 +13,34 @@ export interface KubeRequest {
   contentType?: string;
   accept?: string;
   signal?: AbortSignal;
+  /** Longest silence while the body streams in (default 30 s). */
   timeoutMs?: number;
+  /** Longest wait for the answer to start: connect, TLS, credentials excluded, headers (default 10 s). */
+  answerMs?: number;
+}
+
+export interface PreparedRequest {
+  /** The server URL from the kubeconfig, for messages. */
+  server: string;
+  /** `GET /api/v1/pods`, for messages. */
+  what: string;
+  /** Starts the request; `onResponse` gets the response once its headers are in. */
+  start(onResponse: (res: IncomingMessage) => void): ClientRequest;
 }
 
 /**
- * A JSON request to the API server with the kubeconfig's TLS and credentials (client-node's
- * `applyToHTTPSOptions`), parsing the body with plain JSON.parse: lists of 100k objects stay fast.
+ * The kubeconfig's TLS and credentials (client-node's `applyToHTTPSOptions`: exec plugins go
+ * through our ExecAuthenticator) applied to one request.
  */
-export async function kubeRequest<T = unknown>(kc: KubeConfig, req: KubeRequest): Promise<T> {
+export async function prepareRequest(kc: KubeConfig, req: KubeRequest): Promise<PreparedRequest> {
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new KubeApiError('the kubeconfig has no current cluster', 0);
-  const url = new URL(cluster.server);
+  let url: URL;
+  try {
+    url = new URL(cluster.server);
+  } catch {
+    throw new KubeApiError(`the kubeconfig's server ${JSON.stringify(cluster.server)} is not a URL`, 0);
+  }
   const qs = new URLSearchParams();
   for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) qs.set(k, String(v));
   const path = `${url.pathname.replace(/\/$/, '')}${req.path}${qs.size ? `?${qs}` : ''}`;
@@ -33,7 +52,13 @@ export async function kubeRequest<T = unknown>(kc: KubeConfig, req: KubeRequest)
     headers: { Accept: req.accept ?? 'application/json' },
     ...(req.signal ? { signal: req.signal } : {}),
   };
-  await kc.applyToHTTPSOptions(opts);
+  try {
+    await kc.applyToHTTPSOptions(opts);
+  } catch (err) {
+    if (err instanceof KubeApiError) throw err;
+    const user = kc.getCurrentUser()?.name ?? '?';
+    throw new CredentialError(`the credentials of user '${user}' could not be applied: ${(err as Error).message}`);
+  }
   const payload = req.body === undefined ? undefined : Buffer.from(JSON.stringify(req.body));
   if (payload) {
     (opts.headers as Record<string, string | number>)['Content-Type'] = req.contentType ?? 'application/json';
@@ -41,32 +66,64 @@ export async function kubeRequest<T = unknown>(kc: KubeConfig, req: KubeRequest)
   }
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   const what = `${opts.method} ${req.path}`;
+  const answerMs = req.answerMs ?? ANSWER_DEADLINE_MS;
+  return {
+    server: cluster.server,
+    what,
+    start(onResponse) {
+      // A server that accepts the connection and never answers (or a TLS handshake that never
+      // ends) must not hold a request for the socket's idle timeout.
+      let answered = false;
+      const r = send(opts, (res) => {
+        answered = true;
+        clearTimeout(deadline);
+        if (res.statusCode === 401) credentialsRefused(kc);
+        onResponse(res);
+      });
+      const deadline = setTimeout(() => {
+        if (!answered) r.destroy(noAnswerError(cluster.server, answerMs));
+      }, answerMs);
+      r.once('close', () => clearTimeout(deadline));
+      if (payload) r.write(payload);
+      r.end();
+      return r;
+    },
+  };
+}
+
+/**
+ * A JSON request to the API server, parsing the body with plain JSON.parse: lists of 100k objects
+ * stay fast. It fails within `answerMs` (10 s) when the server does not start answering, and when
+ * the body stalls for `timeoutMs` (30 s).
+ */
+export async function kubeRequest<T = unknown>(kc: KubeConfig, req: KubeRequest): Promise<T> {
+  const p = await prepareRequest(kc, req);
   return new Promise<T>((resolve, reject) => {
-    const r = send(opts, (res) => {
+    const r = p.start((res) => {
+      r.setTimeout(req.timeoutMs ?? 30_000, () => r.destroy(Object.assign(new Error('the answer stalled'), { code: 'ETIMEDOUT' })));
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('error', (err) => reject(transportError(err, cluster.server)));
+      res.on('error', (err) => reject(transportError(err, p.server)));
       res.on('end', () => {
         const body = Buffer.concat(chunks).toString('utf8');
         const status = res.statusCode ?? 0;
-        if (status < 200 || status >= 300) return reject(statusError(status, body, what));
+        if (status < 200 || status >= 300) return reject(statusError(status, body, p.what));
         if (!body) return resolve(undefined as T);
         try {
           resolve(JSON.parse(body) as T);
         } catch {
-          reject(new KubeApiError(`${what}: the API server sent invalid JSON`, status));
+          reject(new KubeApiError(`${p.what}: the API server sent invalid JSON`, status));
         }
       });
     });
-    r.setTimeout(req.timeoutMs ?? 30_000, () => r.destroy(Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' })));
-    r.on('error', (err) => reject(err instanceof KubeApiError ? err : transportError(err, cluster.server)));
-    if (payload) r.write(payload);
-    r.end();
+    r.on('error', (err) => reject(err instanceof KubeApiError ? err : transportError(err, p.server)));
   });
 }
 
-/** The REST path of a collection: `/api/v1/namespaces/ns/pods`, `/apis/apps/v1/deployments`. */
+/** The REST path of a collection: `/api/v1/namespaces/ns/pods`, `/apis/apps/v1/deployments`. Throws on names that are not plain path segments. */
 export function collectionPath(r: { group: string; version: string; plural: string; namespaced: boolean }, namespace: string | null): string {
+  const bad = invalidRef(r) ?? (r.namespaced && namespace !== null ? badNamespace(namespace) : null);
+  if (bad) throw new KubeApiError(`refusing to build a request: ${bad}`, 0, 'Invalid');
   const base = r.group ? `/apis/${r.group}/${r.version}` : `/api/${r.version}`;
-  return r.namespaced && namespace ? `${base}/namespaces/${encodeURIComponent(namespace)}/${r.plural}` : `${base}/${r.plural}`;
+  return r.namespaced && namespace ? `${base}/namespaces/${namespace}/${r.plural}` : `${base}/${r.plural}`;
 }

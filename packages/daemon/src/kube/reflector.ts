@@ -1,20 +1,32 @@
-import { Watch, type KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from '../logging/logger.js';
 import { Signal } from '../util/signal.js';
-import { KubeApiError, transportError } from './api-error.js';
+import { CredentialError, KubeApiError, transportError } from './api-error.js';
 import { Backoff } from './backoff.js';
 import { collectionPath, kubeRequest } from './kube-http.js';
 import { ObjectStore } from './object-store.js';
 import type { ResourceRef } from './resource-ref.js';
+import { wentBackwards } from './resource-version.js';
 import type { KubeObject } from './types.js';
+import { openWatch, type WatchStream } from './watch-stream.js';
 
 export type ReflectorState = 'connecting' | 'synced' | 'reconnecting' | 'error';
 
 const PAGE = 5000;
+/** How long the status bar says what an unusual relist repaired. */
+export const NOTICE_MS = 60_000;
+/** A watch that lasted this long was healthy: the next failure starts the backoff over. */
+const HEALTHY_WATCH_MS = 30_000;
 
 interface ListBody {
   metadata?: { resourceVersion?: string; continue?: string };
   items?: unknown[];
+}
+
+/** Why the store is rebuilt from a fresh list; `reset` when the reason already says the server's store went back. */
+interface RelistReason {
+  text: string;
+  reset: boolean;
 }
 
 function isObject(x: unknown): x is KubeObject {
@@ -28,32 +40,56 @@ function slim(o: KubeObject): KubeObject {
   return o;
 }
 
+function asApiError(err: unknown, what: string): KubeApiError {
+  return err instanceof KubeApiError ? err : transportError(err, what);
+}
+
+const tooLarge = (msg: string): boolean => /too large resource version/i.test(msg);
+
 /**
  * List + watch for one (context, resource, namespace) into an ObjectStore. Unlike client-node's
- * informer it never stops for good: a dropped watch is resumed from the last resourceVersion with
- * backoff, a 410 Expired relists, and errors are surfaced as state for the status bar.
+ * informer it never stops for good and always converges to the server's truth:
+ * - the resource is checked against discovery before the first list (nothing else is requested for
+ *   a resource the server does not serve);
+ * - a dropped watch is resumed from the last resourceVersion, with backoff; after the server was
+ *   unreachable (connection refused: it restarted, maybe on a restored store) it relists instead;
+ * - any watch error it cannot resume from (410 Expired, 504 "Too large resource version", an
+ *   in-stream ERROR, a malformed event, a resourceVersion that goes backwards) relists, which
+ *   replaces the store (ghosts removed, missing objects added), with backoff;
+ * - state for the status bar: `synced` again as soon as a watch is established or a BOOKMARK
+ *   arrives; a `notice` says for a minute what an unusual relist repaired.
  */
 export class Reflector {
   readonly store = new ObjectStore();
   readonly changed = new Signal();
   state: ReflectorState = 'connecting';
   error: string | null = null;
-  /** Bumped on every change to the store. */
+  /** What the last unusual relist repaired (`relisted: the API server's store was reset …`), for a minute. */
+  notice: string | null = null;
+  noticeAt = 0;
+  /** Bumped on every change to the store or the state. */
   version = 0;
   private rv = '';
   private stopped = false;
-  private abort: AbortController | null = null;
+  private stream: WatchStream | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private noticeTimer: NodeJS.Timeout | null = null;
   private readonly backoff = new Backoff();
   private emitPending = false;
+  private verified = false;
+  /** The server refused connections: when it is back, relist rather than resume. */
+  private serverWasDown = false;
+  private reason: RelistReason | null = null;
   /** Counters for status and tests. */
-  readonly stats = { lists: 0, watches: 0, events: 0, relists410: 0 };
+  readonly stats = { lists: 0, watches: 0, events: 0, relists: 0, relists410: 0 };
 
   constructor(
     private readonly kc: KubeConfig,
     readonly resource: ResourceRef,
     readonly namespace: string | null,
     private readonly logger: Logger,
+    /** Discovery check run before the first list (and again after the collection was not found). */
+    private readonly verify: ((r: ResourceRef) => Promise<void>) | null = null,
   ) {}
 
   start(): void {
@@ -63,7 +99,9 @@ export class Reflector {
   stop(): void {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    this.abort?.abort();
+    if (this.noticeTimer) clearTimeout(this.noticeTimer);
+    this.stream?.abort();
+    this.stream = null;
     this.changed.clear();
   }
 
@@ -84,112 +122,211 @@ export class Reflector {
     this.notify();
   }
 
-  private retry(what: () => void, err: KubeApiError): void {
+  /** The server answers and the watch works: the status bar says connected. */
+  private healthy(): void {
+    this.setState('synced', null);
+  }
+
+  private setNotice(text: string): void {
+    this.notice = text;
+    this.noticeAt = Date.now();
+    if (this.noticeTimer) clearTimeout(this.noticeTimer);
+    this.noticeTimer = setTimeout(() => {
+      this.noticeTimer = null;
+      this.notice = null;
+      this.notify();
+    }, NOTICE_MS);
+    this.noticeTimer.unref();
+    this.notify();
+  }
+
+  private schedule(what: () => void, delay: number): void {
     if (this.stopped) return;
-    const fatalish = err.status === 401 || err.status === 403 || err.status === 404;
-    this.setState(fatalish ? 'error' : 'reconnecting', err.message);
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      what();
+    }, delay);
+  }
+
+  /** A failure to retry later: the state says why. */
+  private fail(retry: 'list' | 'watch', err: KubeApiError): void {
+    if (this.stopped) return;
+    const fatal = err.status === 401 || err.status === 403 || err.status === 404 || err.status === 405 || err instanceof CredentialError || err.reason === 'Invalid';
+    this.setState(fatal ? 'error' : 'reconnecting', err.message);
+    if (err.reason === 'Invalid') return; // a name that cannot be requested stays wrong
+    if (err.reason === 'ECONNREFUSED') this.serverWasDown = true;
     const delay = this.backoff.next();
-    this.logger.warn({ resource: this.resource.plural, namespace: this.namespace, err: err.message, retryInMs: delay }, 'watch failed; retrying');
-    this.timer = setTimeout(what, delay);
+    this.logger.warn({ resource: this.resource.plural, namespace: this.namespace, err: err.message, retryInMs: delay, retry }, `${retry} failed; retrying`);
+    this.schedule(() => (retry === 'list' || this.serverWasDown ? void this.list() : this.watch()), delay);
+  }
+
+  /** Rebuilds the store from a fresh list, after a watch error it cannot resume from. */
+  private relist(reason: RelistReason | null, expired = false): void {
+    if (this.stopped) return;
+    this.stats.relists++;
+    if (expired) this.stats.relists410++;
+    if (reason && !this.reason?.reset) this.reason = reason;
+    if (reason) {
+      this.logger.warn({ resource: this.resource.plural, namespace: this.namespace, reason: reason.text }, 'relisting');
+      this.setState('reconnecting', reason.text);
+    } else this.logger.info({ resource: this.resource.plural, namespace: this.namespace }, 'resourceVersion expired (410); relisting');
+    this.schedule(() => void this.list(), this.backoff.next());
   }
 
   private async list(): Promise<void> {
     if (this.stopped) return;
-    const path = collectionPath(this.resource, this.namespace);
+    let path = '';
+    try {
+      path = collectionPath(this.resource, this.namespace);
+      if (!this.verified && this.verify) {
+        await this.verify(this.resource);
+        this.verified = true;
+      }
+    } catch (err) {
+      return this.fail('list', asApiError(err, path || this.resource.plural));
+    }
+    if (this.stopped) return;
     const items: KubeObject[] = [];
     let cont: string | undefined;
     let rv = '';
-    try {
-      do {
-        const body = await kubeRequest<ListBody>(this.kc, { path, query: { limit: PAGE, continue: cont } });
-        for (const it of body.items ?? []) if (isObject(it)) items.push(slim(it));
-        cont = body.metadata?.continue || undefined;
-        rv = body.metadata?.resourceVersion ?? rv;
-      } while (cont && !this.stopped);
-    } catch (err) {
-      return this.retry(() => void this.list(), err instanceof KubeApiError ? err : transportError(err, path));
+    let restarted = false;
+    for (;;) {
+      try {
+        do {
+          const body = await kubeRequest<ListBody>(this.kc, { path, query: { limit: PAGE, continue: cont } });
+          for (const it of body?.items ?? []) if (isObject(it)) items.push(slim(it));
+          cont = body?.metadata?.continue || undefined;
+          rv = body?.metadata?.resourceVersion ?? rv;
+        } while (cont && !this.stopped);
+        break;
+      } catch (err) {
+        const e = asApiError(err, path);
+        // A continue token that expired mid-list: start the list over once.
+        if (e.status === 410 && cont && !restarted) {
+          restarted = true;
+          items.length = 0;
+          cont = undefined;
+          rv = '';
+          continue;
+        }
+        if (e.status === 404) this.verified = false;
+        return this.fail('list', e);
+      }
     }
     if (this.stopped) return;
     this.stats.lists++;
+    const prev = this.rv;
+    if (prev && rv && wentBackwards(prev, rv) && !this.reason?.reset) {
+      this.reason = { text: `the API server's store was reset: resourceVersion went back from ${prev} to ${rv}`, reset: true };
+    }
     this.store.replace(items);
     this.rv = rv;
-    this.setState('synced', null);
+    this.serverWasDown = false;
+    if (this.reason) {
+      this.logger.warn({ resource: this.resource.plural, namespace: this.namespace, reason: this.reason.text, objects: items.length }, 'relisted');
+      this.setNotice(`relisted ${this.resource.plural}: ${this.reason.text}`);
+      this.reason = null;
+    }
+    this.healthy();
     this.notify();
     this.watch();
+  }
+
+  /** What an event means for the watch: null to go on, or why to relist. */
+  private apply(type: string, obj: unknown): { relist: RelistReason | null; expired?: boolean } | null {
+    if (type === 'ERROR') {
+      const s = obj as { code?: unknown; message?: unknown };
+      const code = typeof s.code === 'number' ? s.code : 500;
+      const msg = typeof s.message === 'string' ? s.message : `watch error ${code}`;
+      if (code === 410) return { relist: null, expired: true };
+      if (code === 504 || tooLarge(msg)) return { relist: { text: `the API server does not have resourceVersion ${this.rv} (${msg})`, reset: false } };
+      return { relist: { text: `the watch failed: ${msg}`, reset: false } };
+    }
+    const rv = (obj as { metadata?: { resourceVersion?: unknown } }).metadata?.resourceVersion;
+    const objRv = typeof rv === 'string' ? rv : '';
+    if (objRv && this.rv && wentBackwards(this.rv, objRv)) {
+      return { relist: { text: `the API server's store was reset: resourceVersion went back from ${this.rv} to ${objRv}`, reset: true } };
+    }
+    if (type === 'BOOKMARK') {
+      if (objRv) this.rv = objRv;
+      this.backoff.reset();
+      this.healthy();
+      return null;
+    }
+    if (type !== 'ADDED' && type !== 'MODIFIED' && type !== 'DELETED') return null;
+    if (!isObject(obj)) return { relist: { text: `the API server sent a ${type} event without an object`, reset: false } };
+    if (type === 'DELETED') this.store.remove(obj);
+    else this.store.upsert(slim(obj));
+    if (objRv) this.rv = objRv;
+    this.backoff.reset();
+    this.healthy();
+    this.notify();
+    return null;
   }
 
   private watch(): void {
     if (this.stopped) return;
     const path = collectionPath(this.resource, this.namespace);
     const started = Date.now();
+    const timeoutSeconds = 240 + Math.floor(Math.random() * 120);
     let events = 0;
-    let expired = false;
-    let errored: KubeApiError | null = null;
+    let done = false;
     this.stats.watches++;
-    const done = (err: unknown): void => {
-      this.abort = null;
-      if (this.stopped) return;
-      if (expired) {
-        this.stats.relists410++;
-        this.logger.info({ resource: this.resource.plural, namespace: this.namespace }, 'resourceVersion expired (410); relisting');
-        // A burst of 410s would otherwise relist in a loop.
-        if (this.stats.relists410 > 1 && Date.now() - started < 1000) this.timer = setTimeout(() => void this.list(), this.backoff.next());
-        else void this.list();
-        return;
-      }
-      const e = errored ?? (err ? toKubeError(err, path) : null);
-      if (e) {
-        if (e.status === 410) {
-          this.stats.relists410++;
-          void this.list();
-          return;
-        }
-        this.retry(() => this.watch(), e);
-        return;
-      }
-      // The server ended the watch (timeout): resume at once, unless it keeps ending them instantly.
-      if (events === 0 && Date.now() - started < 1000) this.timer = setTimeout(() => this.watch(), this.backoff.next());
-      else {
-        this.backoff.reset();
-        this.watch();
-      }
+    const end = (err: KubeApiError | null): void => {
+      if (done) return;
+      done = true;
+      this.stream = null;
+      if (!this.stopped) this.afterWatch(err, started, events);
     };
-    const onEvent = (phase: string, obj: unknown): void => {
-      if (this.stopped) return;
-      events++;
-      this.stats.events++;
-      if (phase === 'ERROR') {
-        const s = obj as { code?: number; message?: string };
-        if (s?.code === 410) expired = true;
-        else errored = new KubeApiError(s?.message ?? 'watch error', s?.code ?? 500);
-        this.abort?.abort();
-        return;
-      }
-      const rv = (obj as { metadata?: { resourceVersion?: string } })?.metadata?.resourceVersion;
-      if (rv) this.rv = rv;
-      if (phase === 'BOOKMARK') return;
-      if (!isObject(obj)) return;
-      if (phase === 'DELETED') this.store.remove(obj);
-      else this.store.upsert(slim(obj));
-      if (this.state !== 'synced') this.setState('synced', null);
-      this.backoff.reset();
-      this.notify();
-    };
-    new Watch(this.kc)
-      .watch(path, { resourceVersion: this.rv, allowWatchBookmarks: true, timeoutSeconds: 240 + Math.floor(Math.random() * 120) }, onEvent, done)
-      .then((ac) => {
-        if (this.stopped) ac.abort();
-        else this.abort = ac;
+    openWatch(
+      this.kc,
+      path,
+      { resourceVersion: this.rv || undefined, allowWatchBookmarks: true, timeoutSeconds },
+      {
+        open: () => {
+          if (!done && !this.stopped) this.healthy();
+        },
+        event: (type, obj) => {
+          if (done || this.stopped) return;
+          events++;
+          this.stats.events++;
+          const verdict = this.apply(type, obj);
+          if (!verdict) return;
+          done = true;
+          this.stream?.abort();
+          this.stream = null;
+          this.relist(verdict.relist, verdict.expired === true);
+        },
+        end,
+      },
+      // The server ends a watch at timeoutSeconds; a watch silent well past that is a dead connection.
+      (timeoutSeconds + 60) * 1000,
+    )
+      .then((s) => {
+        if (done || this.stopped) s.abort();
+        else this.stream = s;
       })
-      .catch((err: unknown) => done(err));
+      .catch((err: unknown) => end(asApiError(err, path)));
   }
-}
 
-function toKubeError(err: unknown, path: string): KubeApiError {
-  if (err instanceof KubeApiError) return err;
-  const e = err as { statusCode?: number; code?: number | string; message?: string; name?: string };
-  if (e?.name === 'AbortError') return new KubeApiError('watch aborted', 0);
-  const status = typeof e?.statusCode === 'number' ? e.statusCode : typeof e?.code === 'number' ? e.code : 0;
-  if (status) return new KubeApiError(`watch ${path}: ${e.message ?? `HTTP ${status}`}`, status);
-  return transportError(err, path);
+  private afterWatch(err: KubeApiError | null, started: number, events: number): void {
+    if (Date.now() - started >= HEALTHY_WATCH_MS) this.backoff.reset();
+    if (!err) {
+      // The server ended the watch (its timeout): resume at once, unless it keeps ending them instantly.
+      if (events === 0 && Date.now() - started < 1000) this.schedule(() => this.watch(), this.backoff.next());
+      else this.watch();
+      return;
+    }
+    if (err.status === 410) return this.relist(null, true);
+    if (err.status === 504 || tooLarge(err.message)) return this.relist({ text: `the API server does not have resourceVersion ${this.rv} (${err.message})`, reset: false });
+    if (err.reason === 'MalformedEvent') return this.relist({ text: err.message, reset: false });
+    if (err.status === 404) {
+      // The collection is gone (a CRD deleted): check discovery again before listing.
+      this.verified = false;
+      return this.fail('list', err);
+    }
+    // Transport errors, 401/403, 429 and 5xx: resume from the last resourceVersion.
+    this.fail('watch', err);
+  }
 }

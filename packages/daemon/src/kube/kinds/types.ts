@@ -32,4 +32,6 @@ export interface KindDef {
   columns: ColumnDef[];
   /** Column ids shown by default, in order (without `namespace`; the list adds it in all-namespaces mode). */
   defaultColumns: string[];
+  /** For a kind made from pane args: which args named the plural and the group version (for error messages). */
+  origin?: { plural: string; groupVersion: string };
 }

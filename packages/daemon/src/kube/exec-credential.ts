@@ -1,0 +1,306 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { z } from 'zod';
+import type { Logger } from '../logging/logger.js';
+import { CredentialError } from './api-error.js';
+
+/** A kubeconfig `users[].user.exec` block (client.authentication.k8s.io). */
+export interface ExecConfig {
+  command: string;
+  args: string[];
+  env: Array<{ name: string; value: string }>;
+  apiVersion: string;
+  installHint?: string;
+  provideClusterInfo: boolean;
+  interactiveMode?: 'Never' | 'IfAvailable' | 'Always';
+}
+
+/** What the API server needs from a plugin's answer, and until when it may be reused. */
+export interface ExecCredential {
+  token?: string;
+  clientCertificateData?: string;
+  clientKeyData?: string;
+  /** ms since the epoch after which the plugin is asked again; null: until the API server refuses it (401). */
+  reuseUntil: number | null;
+}
+
+/** The cluster a plugin is told about when the kubeconfig sets `provideClusterInfo`. */
+export interface ClusterInfo {
+  server: string;
+  caData?: string;
+  skipTLSVerify?: boolean;
+  tlsServerName?: string;
+}
+
+/** How long a credential plugin may take before it is stopped. */
+export const CREDENTIAL_TIMEOUT_MS = 20_000;
+/** After a failure, requests get the same error for this long instead of starting the plugin again. */
+const FAILURE_HOLD_MS = 5_000;
+/** SIGTERM first; the process group gets SIGKILL if it is still there after this. */
+const KILL_GRACE_MS = 2_000;
+const MAX_STDOUT = 1024 * 1024;
+const STDERR_TAIL = 2048;
+
+const execSchema = z.object({
+  command: z.string().min(1, 'command is empty'),
+  args: z.array(z.string()).nullish(),
+  env: z.array(z.object({ name: z.string().min(1), value: z.string() })).nullish(),
+  apiVersion: z.string().nullish(),
+  installHint: z.string().nullish(),
+  provideClusterInfo: z.boolean().nullish(),
+  interactiveMode: z.enum(['Never', 'IfAvailable', 'Always']).nullish(),
+});
+
+/** Reads an exec block as client-node passes it through (untyped); throws naming `where` and the field. */
+export function parseExecConfig(raw: unknown, where: string): ExecConfig {
+  const r = execSchema.safeParse(raw);
+  if (!r.success) {
+    const i = r.error.issues[0]!;
+    throw new Error(`${where}.exec${i.path.length ? `.${i.path.join('.')}` : ''}: ${i.message}`);
+  }
+  const e = r.data;
+  return {
+    command: e.command,
+    args: e.args ?? [],
+    env: e.env ?? [],
+    apiVersion: e.apiVersion ?? 'client.authentication.k8s.io/v1beta1',
+    ...(e.installHint ? { installHint: e.installHint } : {}),
+    provideClusterInfo: e.provideClusterInfo === true,
+    ...(e.interactiveMode ? { interactiveMode: e.interactiveMode } : {}),
+  };
+}
+
+const outputSchema = z.object({
+  kind: z.literal('ExecCredential', { message: 'kind is not ExecCredential' }).optional(),
+  apiVersion: z.string().optional(),
+  status: z.object(
+    {
+      token: z.string().optional(),
+      clientCertificateData: z.string().optional(),
+      clientKeyData: z.string().optional(),
+      expirationTimestamp: z.string().optional(),
+    },
+    { message: 'it has no status' },
+  ),
+});
+
+/** Process groups of running plugins, killed if the daemon exits with them still running. */
+const liveGroups = new Set<number>();
+let exitHookInstalled = false;
+function trackGroup(pid: number): void {
+  liveGroups.add(pid);
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const p of liveGroups) killGroup(p, 'SIGKILL');
+  });
+}
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    /* gone already */
+  }
+}
+
+/**
+ * Runs kubeconfig exec credential plugins without ever blocking the daemon: at most one process
+ * at a time per user (concurrent requests share its answer), the credential reused until its
+ * `expirationTimestamp` (or, without one, until the API server answers 401), a plugin that takes
+ * longer than the timeout stopped with its whole process group, and every running plugin stopped
+ * when the daemon stops.
+ */
+export class ExecCredentialProvider {
+  private readonly cache = new Map<string, ExecCredential>();
+  private readonly inflight = new Map<string, Promise<ExecCredential>>();
+  private readonly failed = new Map<string, { error: Error; until: number }>();
+  private readonly running = new Set<ChildProcess>();
+  private stopped = false;
+  /** Plugin processes started (for status and tests). */
+  runs = 0;
+
+  constructor(
+    private readonly logger: Logger,
+    private readonly timeoutMs = CREDENTIAL_TIMEOUT_MS,
+  ) {}
+
+  get(user: string, exec: ExecConfig, cluster: ClusterInfo | null): Promise<ExecCredential> {
+    const key = `${user}\0${JSON.stringify(exec)}\0${exec.provideClusterInfo && cluster ? cluster.server : ''}`;
+    if (this.stopped) return Promise.reject(new CredentialError(`credential plugin "${exec.command}" for user '${user}': the daemon is stopping`));
+    const now = Date.now();
+    const hit = this.cache.get(key);
+    if (hit && (hit.reuseUntil === null || hit.reuseUntil > now)) return Promise.resolve(hit);
+    if (hit) this.cache.delete(key);
+    const f = this.failed.get(key);
+    if (f && f.until > now) return Promise.reject(f.error);
+    let p = this.inflight.get(key);
+    if (!p) {
+      p = this.run(user, exec, cluster)
+        .then(
+          (cred) => {
+            this.failed.delete(key);
+            if (cred.reuseUntil === null || cred.reuseUntil > Date.now()) this.cache.set(key, cred);
+            return cred;
+          },
+          (err: Error) => {
+            this.failed.set(key, { error: err, until: Date.now() + FAILURE_HOLD_MS });
+            throw err;
+          },
+        )
+        .finally(() => this.inflight.delete(key));
+      this.inflight.set(key, p);
+    }
+    return p;
+  }
+
+  /** Forgets a user's credentials (the API server refused them): the next request runs the plugin again. */
+  invalidate(user: string): void {
+    for (const k of [...this.cache.keys()]) if (k.startsWith(`${user}\0`)) this.cache.delete(k);
+  }
+
+  /** Kills every running plugin's process group; later requests fail. */
+  stop(): void {
+    this.stopped = true;
+    for (const c of this.running) if (c.pid) killGroup(c.pid, 'SIGKILL');
+    this.running.clear();
+  }
+
+  private run(user: string, exec: ExecConfig, cluster: ClusterInfo | null): Promise<ExecCredential> {
+    const what = `credential plugin "${exec.command}" for user '${user}'`;
+    if (exec.interactiveMode === 'Always') {
+      return Promise.reject(
+        new CredentialError(`${what} needs a terminal (interactiveMode: Always), which the kubetile daemon does not have: log in with kubectl first, or use a non-interactive credential`),
+      );
+    }
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    for (const e of exec.env) env[e.name] = e.value;
+    const spec: Record<string, unknown> = { interactive: false };
+    if (exec.provideClusterInfo && cluster) {
+      spec.cluster = {
+        server: cluster.server,
+        ...(cluster.caData ? { 'certificate-authority-data': cluster.caData } : {}),
+        ...(cluster.skipTLSVerify ? { 'insecure-skip-tls-verify': true } : {}),
+        ...(cluster.tlsServerName ? { 'tls-server-name': cluster.tlsServerName } : {}),
+      };
+    }
+    env.KUBERNETES_EXEC_INFO = JSON.stringify({ apiVersion: exec.apiVersion, kind: 'ExecCredential', spec });
+
+    return new Promise<ExecCredential>((resolve, reject) => {
+      let child: ChildProcess;
+      try {
+        // Its own process group, so a timeout (or the daemon stopping) kills whatever it started too.
+        child = spawn(exec.command, exec.args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+      } catch (err) {
+        reject(new CredentialError(`${what} could not be started: ${(err as Error).message}`));
+        return;
+      }
+      this.runs++;
+      const pid = child.pid;
+      if (pid) trackGroup(pid);
+      this.running.add(child);
+      const started = Date.now();
+      this.logger.debug({ user, command: exec.command, pid }, 'running credential plugin');
+      let stdout = '';
+      let stderr = '';
+      let settled = false;
+      let failure: Error | null = null;
+      const finish = (err: Error | null, cred?: ExecCredential): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(deadline);
+        if (err) {
+          this.logger.warn({ user, command: exec.command, err: err.message }, 'credential plugin failed');
+          reject(err);
+        } else resolve(cred!);
+      };
+      const stopGroup = (): void => {
+        if (!pid) return;
+        killGroup(pid, 'SIGTERM');
+        setTimeout(() => {
+          killGroup(pid, 'SIGKILL');
+          liveGroups.delete(pid);
+        }, KILL_GRACE_MS).unref();
+      };
+      const deadline = setTimeout(() => {
+        stopGroup();
+        finish(new CredentialError(`${what} did not answer within ${this.timeoutMs % 1000 === 0 ? `${this.timeoutMs / 1000} s` : `${this.timeoutMs} ms`} and was stopped`));
+      }, this.timeoutMs);
+      child.stdout!.setEncoding('utf8');
+      child.stderr!.setEncoding('utf8');
+      child.stdout!.on('data', (d: string) => {
+        stdout += d;
+        if (stdout.length > MAX_STDOUT && !failure) {
+          failure = new CredentialError(`${what} printed more than ${MAX_STDOUT} bytes`);
+          stopGroup();
+          finish(failure);
+        }
+      });
+      child.stderr!.on('data', (d: string) => {
+        stderr = (stderr + d).slice(-STDERR_TAIL);
+      });
+      child.on('error', (err: NodeJS.ErrnoException) => {
+        this.running.delete(child);
+        if (pid) liveGroups.delete(pid);
+        const hint = exec.installHint ? `: ${exec.installHint.trim()}` : '';
+        finish(new CredentialError(err.code === 'ENOENT' ? `${what} was not found${hint}` : `${what} could not be started: ${err.message}`));
+      });
+      // A child it left behind may hold stdout open: do not wait for it long.
+      child.on('exit', () => {
+        setTimeout(() => {
+          if (!settled) {
+            if (pid) killGroup(pid, 'SIGKILL');
+            done(child.exitCode, child.signalCode);
+          }
+        }, 1000).unref();
+      });
+      const done = (code: number | null, signal: NodeJS.Signals | null): void => {
+        this.running.delete(child);
+        if (pid) liveGroups.delete(pid);
+        if (settled) return;
+        this.logger.debug({ user, code, signal, ms: Date.now() - started }, 'credential plugin exited');
+        if (this.stopped) {
+          finish(new CredentialError(`${what} was stopped: the daemon is stopping`));
+          return;
+        }
+        if (code !== 0) {
+          const tail = stderr.trim().split('\n').slice(-3).join(' ').slice(0, 400);
+          finish(new CredentialError(`${what} failed (${signal ? `signal ${signal}` : `exit code ${code}`})${tail ? `: ${tail}` : ''}`));
+          return;
+        }
+        try {
+          finish(null, parseCredential(stdout));
+        } catch (err) {
+          finish(new CredentialError(`${what} printed no valid ExecCredential: ${(err as Error).message}`));
+        }
+      };
+      child.on('close', (code, signal) => done(code, signal));
+    });
+  }
+}
+
+/** The plugin's stdout as a credential, reusable until shortly before it expires. */
+export function parseCredential(stdout: string, now = Date.now()): ExecCredential {
+  let json: unknown;
+  try {
+    json = JSON.parse(stdout);
+  } catch {
+    throw new Error(stdout.trim() === '' ? 'it printed nothing' : 'its output is not JSON');
+  }
+  const r = outputSchema.safeParse(json);
+  if (!r.success) throw new Error(r.error.issues[0]!.message);
+  const s = r.data.status;
+  if (!s.token && !(s.clientCertificateData && s.clientKeyData)) throw new Error('status has neither a token nor a client certificate and key');
+  let reuseUntil: number | null = null;
+  if (s.expirationTimestamp !== undefined) {
+    const exp = Date.parse(s.expirationTimestamp);
+    if (Number.isNaN(exp)) throw new Error(`status.expirationTimestamp ${JSON.stringify(s.expirationTimestamp)} is not a time`);
+    // Ask again a little early, so a request never leaves with a token about to expire.
+    reuseUntil = exp - now > 20_000 ? exp - 10_000 : exp;
+  }
+  return {
+    ...(s.token ? { token: s.token } : {}),
+    ...(s.clientCertificateData ? { clientCertificateData: s.clientCertificateData } : {}),
+    ...(s.clientKeyData ? { clientKeyData: s.clientKeyData } : {}),
+    reuseUntil,
+  };
+}

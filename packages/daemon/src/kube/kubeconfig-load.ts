@@ -1,0 +1,123 @@
+import { dirname, isAbsolute, join } from 'node:path';
+import { KubeConfig, type Cluster, type Context, type User } from '@kubernetes/client-node';
+import { parse } from 'yaml';
+import { parseExecConfig, type ExecConfig } from './exec-credential.js';
+import { readRegularFile } from './safe-read.js';
+
+/** The merged kubeconfig, with every file it names already read, and the exec users set apart. */
+export interface LoadedKubeconfig {
+  clusters: Cluster[];
+  users: User[];
+  contexts: Context[];
+  currentContext: string;
+  /** Users whose credentials come from an exec plugin (or why their exec block is unusable). */
+  exec: Map<string, ExecConfig | Error>;
+}
+
+type Doc = Record<string, unknown>;
+
+const isMap = (x: unknown): x is Doc => typeof x === 'object' && x !== null && !Array.isArray(x);
+const entries = (doc: Doc, key: string): Doc[] => (Array.isArray(doc[key]) ? (doc[key] as unknown[]).filter(isMap) : []);
+
+/**
+ * Replaces a file reference by its content (`client-certificate` → `client-certificate-data`),
+ * read once, here, without blocking: client-node would otherwise read it synchronously on every
+ * request, and a FIFO there would freeze the daemon.
+ */
+function inline(section: Doc, fileKey: string, dataKey: string | null, dir: string, where: string): void {
+  const ref = section[fileKey];
+  if (ref === undefined || ref === null || ref === '') return;
+  if (typeof ref !== 'string') throw new Error(`${where} ${fileKey} is not a path`);
+  const path = isAbsolute(ref) ? ref : join(dir, ref);
+  let content: Buffer;
+  try {
+    content = readRegularFile(path);
+  } catch (err) {
+    throw new Error(`${where} ${fileKey}: ${(err as Error).message}`);
+  }
+  delete section[fileKey];
+  if (dataKey) section[dataKey] = content.toString('base64');
+  else section.token = content.toString('utf8').trim();
+}
+
+function readOne(file: string): KubeConfig {
+  let text: string;
+  try {
+    text = readRegularFile(file).toString('utf8');
+  } catch (err) {
+    throw new Error(`kubeconfig ${(err as Error).message}`);
+  }
+  let doc: unknown;
+  try {
+    doc = parse(text) ?? {};
+  } catch (err) {
+    throw new Error(`kubeconfig ${file} is malformed: ${(err as Error).message}`);
+  }
+  if (!isMap(doc)) throw new Error(`kubeconfig ${file} is malformed: it is not a mapping`);
+  const dir = dirname(file);
+  entries(doc, 'clusters').forEach((c, i) => {
+    if (isMap(c.cluster)) inline(c.cluster, 'certificate-authority', 'certificate-authority-data', dir, `kubeconfig ${file}: clusters[${i}] (${String(c.name)})`);
+  });
+  entries(doc, 'users').forEach((u, i) => {
+    if (!isMap(u.user)) return;
+    const where = `kubeconfig ${file}: users[${i}] (${String(u.name)})`;
+    inline(u.user, 'client-certificate', 'client-certificate-data', dir, where);
+    inline(u.user, 'client-key', 'client-key-data', dir, where);
+    if (u.user.token) delete u.user['token-file'];
+    else inline(u.user, 'token-file', null, dir, where);
+    // kubectl runs a relative command with a slash from the kubeconfig's directory.
+    const exec = u.user.exec;
+    if (isMap(exec) && typeof exec.command === 'string' && exec.command.includes('/') && !isAbsolute(exec.command)) exec.command = join(dir, exec.command);
+  });
+  const kc = new KubeConfig();
+  try {
+    kc.loadFromString(JSON.stringify(doc));
+  } catch (err) {
+    throw new Error(`kubeconfig ${file} is malformed: ${(err as Error).message}`);
+  }
+  return kc;
+}
+
+/** client-node's ExecAuth matches these; we take them over. */
+function execBlock(u: User): unknown {
+  if (u.exec) return u.exec;
+  const ap = u.authProvider as { name?: unknown; config?: { exec?: unknown } } | null | undefined;
+  if (ap && (ap.name === 'exec' || ap.config?.exec)) return ap.config?.exec ?? ap.config;
+  return undefined;
+}
+
+/**
+ * Loads kubeconfig files as kubectl merges them (the first file to name a cluster, user or context
+ * wins, and the first `current-context` set), reading every file without blocking: each must be a
+ * regular file of sane size. Throws an Error naming the file and the problem.
+ */
+export function loadKubeconfigFiles(files: readonly string[]): LoadedKubeconfig {
+  const clusters = new Map<string, Cluster>();
+  const users = new Map<string, User>();
+  const contexts = new Map<string, Context>();
+  let current = '';
+  for (const file of files) {
+    const kc = readOne(file);
+    for (const c of kc.getClusters()) if (!clusters.has(c.name)) clusters.set(c.name, c);
+    for (const u of kc.getUsers()) if (!users.has(u.name)) users.set(u.name, u);
+    for (const c of kc.getContexts()) if (!contexts.has(c.name)) contexts.set(c.name, c);
+    if (!current && kc.getCurrentContext()) current = kc.getCurrentContext();
+  }
+  const exec = new Map<string, ExecConfig | Error>();
+  const plainUsers: User[] = [];
+  for (const u of users.values()) {
+    const block = execBlock(u);
+    if (block === undefined || block === null) {
+      plainUsers.push(u);
+      continue;
+    }
+    try {
+      exec.set(u.name, parseExecConfig(block, `user '${u.name}'`));
+    } catch (err) {
+      exec.set(u.name, err as Error);
+    }
+    const { exec: _e, authProvider: _a, ...rest } = u;
+    plainUsers.push(rest as User);
+  }
+  return { clusters: [...clusters.values()], users: plainUsers, contexts: [...contexts.values()], currentContext: current, exec };
+}
