@@ -93,4 +93,18 @@ describe('loadKubeconfigFiles', () => {
     expect(l.exec.get('y')).toBeInstanceOf(Error);
     expect((l.exec.get('y') as Error).message).toMatch(/^user 'y'\.exec\.command: /);
   });
+
+  it('refuses the legacy gcp/azure auth-providers that client-node runs with execSync, and a FIFO tokenFile, for that user only', () => {
+    execFileSync('mkfifo', [join(dir, 'tokfifo')]);
+    const f = write('kc', config('x', {
+      users: [
+        { name: 'x', user: { 'auth-provider': { name: 'gcp', config: { 'cmd-path': '/usr/bin/gcloud', 'cmd-args': 'config config-helper' } } } },
+        { name: 'y', user: { 'auth-provider': { name: 'file', config: { tokenFile: join(dir, 'tokfifo') } } } },
+      ],
+    }));
+    const l = loadKubeconfigFiles([f]);
+    expect((l.exec.get('x') as Error).message).toMatch(/auth-provider "gcp" with cmd-path, which kubectl dropped in 1\.26 .* use an exec credential plugin \(gke-gcloud-auth-plugin\)/);
+    expect((l.exec.get('y') as Error).message).toMatch(/auth-provider tokenFile: .*tokfifo is not a regular file \(a FIFO\)/);
+    expect(l.users.every((u) => !u.authProvider)).toBe(true);
+  });
 });

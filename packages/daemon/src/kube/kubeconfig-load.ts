@@ -78,6 +78,12 @@ function readOne(file: string): KubeConfig {
   return kc;
 }
 
+/** What replaces a legacy auth-provider that client-node runs synchronously (execSync: the whole daemon would wait). */
+const LEGACY_COMMAND_PROVIDERS: Record<string, string> = {
+  gcp: 'gke-gcloud-auth-plugin',
+  azure: 'kubelogin',
+};
+
 /** client-node's ExecAuth matches these; we take them over. */
 function execBlock(u: User): unknown {
   if (u.exec) return u.exec;
@@ -106,6 +112,29 @@ export function loadKubeconfigFiles(files: readonly string[]): LoadedKubeconfig 
   const exec = new Map<string, ExecConfig | Error>();
   const plainUsers: User[] = [];
   for (const u of users.values()) {
+    const ap = u.authProvider as { name?: unknown; config?: Record<string, unknown> } | null | undefined;
+    const legacy = typeof ap?.name === 'string' ? LEGACY_COMMAND_PROVIDERS[ap.name] : undefined;
+    if (legacy && ap?.config?.['cmd-path']) {
+      exec.set(
+        u.name,
+        new Error(`user '${u.name}' uses auth-provider "${String(ap.name)}" with cmd-path, which kubectl dropped in 1.26 and which would stall the daemon while it runs: use an exec credential plugin (${legacy}) instead`),
+      );
+      const { authProvider: _a, ...rest } = u;
+      plainUsers.push(rest as User);
+      continue;
+    }
+    // client-node re-reads an auth-provider tokenFile synchronously: it must not be a FIFO.
+    const tokenFile = ap?.config?.tokenFile;
+    if (typeof tokenFile === 'string') {
+      try {
+        readRegularFile(tokenFile);
+      } catch (err) {
+        exec.set(u.name, new Error(`user '${u.name}' auth-provider tokenFile: ${(err as Error).message}`));
+        const { authProvider: _a, ...rest } = u;
+        plainUsers.push(rest as User);
+        continue;
+      }
+    }
     const block = execBlock(u);
     if (block === undefined || block === null) {
       plainUsers.push(u);
