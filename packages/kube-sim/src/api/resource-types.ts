@@ -159,6 +159,8 @@ export function resourceTypeFromCrd(crd: KubeObject): ResourceType | undefined {
         if (d) col.description = d;
         const p = getPath(c, ['priority']);
         if (typeof p === 'number') col.priority = p;
+        const f = asString(getPath(c, ['format']));
+        if (f) col.format = f;
         return [col];
       });
     }
