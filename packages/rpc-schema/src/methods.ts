@@ -181,8 +181,20 @@ export const Requests = {
   ),
   resourceAction: req(
     'resource/action',
-    'Act on the selected resource of a resource-list pane.',
-    z.object({ paneId: Id, action: ResourceActionSchema, args: z.record(z.string(), z.unknown()).optional() }),
+    "Act on a resource of a resource-list pane: the one named by `target` (of the pane's kind; `uid` pins the exact object), else the pane's selection at the time of the call (pinned by its uid).",
+    z.object({
+      paneId: Id,
+      action: ResourceActionSchema,
+      args: z.record(z.string(), z.unknown()).optional(),
+      target: z
+        .object({
+          namespace: z.string().min(1).max(253).optional(),
+          name: z.string().min(1).max(253),
+          uid: z.string().min(1).max(128).optional(),
+        })
+        .strict()
+        .optional(),
+    }),
     z.object({ ok: z.literal(true), paneId: Id.optional(), message: z.string().optional() }),
   ),
   portForwardList: req(

@@ -1,43 +1,11 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { kubeRequest } from './kube-http.js';
-import { collectionPath } from './kube-http.js';
-import type { ResourceTarget } from '../panes/pane.js';
+import { objectPath } from './mutations.js';
+import type { ObjectRef } from './object-ref.js';
 import type { KubeObject } from './types.js';
 
-const objectPath = (t: ResourceTarget): string => `${collectionPath(t, t.namespace)}/${encodeURIComponent(t.name)}`;
-
-export function getObject(kc: KubeConfig, t: ResourceTarget): Promise<KubeObject> {
+export function getObject(kc: KubeConfig, t: ObjectRef): Promise<KubeObject> {
   return kubeRequest<KubeObject>(kc, { path: objectPath(t) });
-}
-
-export async function deleteObject(kc: KubeConfig, t: ResourceTarget): Promise<void> {
-  await kubeRequest(kc, { method: 'DELETE', path: objectPath(t), body: { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background' } });
-}
-
-const SCALABLE = new Set(['Deployment', 'StatefulSet', 'ReplicaSet']);
-
-/** Sets replicas through the scale subresource, as `kubectl scale` does. */
-export async function scaleObject(kc: KubeConfig, t: ResourceTarget, replicas: number): Promise<void> {
-  if (!SCALABLE.has(t.kind)) throw new Error(`${t.kind} cannot be scaled (Deployments, StatefulSets and ReplicaSets can)`);
-  await kubeRequest(kc, {
-    method: 'PATCH',
-    path: `${objectPath(t)}/scale`,
-    contentType: 'application/merge-patch+json',
-    body: { spec: { replicas } },
-  });
-}
-
-const RESTARTABLE = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
-
-/** `kubectl rollout restart`: stamps the pod template so the controller rolls the pods. */
-export async function restartRollout(kc: KubeConfig, t: ResourceTarget, now = new Date()): Promise<void> {
-  if (!RESTARTABLE.has(t.kind)) throw new Error(`${t.kind} has no rollout to restart (Deployments, StatefulSets and DaemonSets do)`);
-  await kubeRequest(kc, {
-    method: 'PATCH',
-    path: objectPath(t),
-    contentType: 'application/merge-patch+json',
-    body: { spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': now.toISOString() } } } } },
-  });
 }
 
 /** Events about one object, oldest first. */

@@ -6,21 +6,14 @@ import type { BindingsSnapshot } from '../keys/keymap.js';
 import type { SplitDirection, ViewSpec } from '@kubetile/rpc-schema';
 import type { ClusterManager } from '../kube/cluster.js';
 import type { KubeScope } from '../kube/types.js';
+import type { ObjectRef } from '../kube/object-ref.js';
 import type { Config } from '../config/schema.js';
 
-/** A resource a pane has selected, for resource actions (yaml, describe, delete, …). */
-export interface ResourceTarget {
-  /** Kind id as in ViewSpec args (`pods`), plus what is needed to address it over REST. */
-  kindId: string;
-  kind: string;
-  group: string;
-  version: string;
-  plural: string;
-  namespaced: boolean;
-  name: string;
-  namespace: string | null;
-  context: string;
-}
+/** A resource a pane has selected, for resource actions (yaml, describe, delete, …); `uid` pins it. */
+export type ResourceTarget = ObjectRef;
+
+/** The kind (and context) a resource pane lists, without a particular object. */
+export type ResourceKindTarget = Omit<ObjectRef, 'name' | 'namespace' | 'uid'> & { namespace: string | null };
 
 /**
  * A pane instance. Panes hold their own state (selection, scroll, filter, sort, follow), never
@@ -41,8 +34,10 @@ export interface Pane {
   onResize?(viewport: Viewport): void;
   /** The tab's context or namespace changed. */
   onScopeChange?(): void;
-  /** Resource lists: the selected object, for resource actions. */
+  /** Resource lists: the selected object (with its uid), for resource actions. */
   selectedResource?(): ResourceTarget | null;
+  /** Resource lists: the kind and context listed, and the namespace shown (null: all or cluster-scoped). */
+  resourceKind?(): ResourceKindTarget | null;
   /** Resource lists: `s` cycles the sort column. */
   cycleSort?(): void;
   /** Resource lists: `a` toggles all namespaces. */
@@ -53,6 +48,8 @@ export interface Pane {
 /** What a pane may ask of the workspace: open a pane beside itself, or close itself. */
 export interface PaneRequests {
   open(view: ViewSpec, split: { direction: SplitDirection; ratio?: number }): void;
+  /** Opens a viewer below the pane, reusing the one of the same type this pane opened before. */
+  openBeside(view: ViewSpec): void;
   close(): void;
   /** A transient message for the session's clients. */
   toast(level: 'info' | 'success' | 'warn' | 'error', text: string): void;

@@ -166,7 +166,7 @@ const table: Table = {
   },
   'resource/action': async (call, p) => {
     try {
-      const r = await call.daemon.actions.run(p.paneId, p.action, p.args ?? {}, call.conn.client?.state);
+      const r = await call.daemon.actions.run(p.paneId, p.action, p.args ?? {}, call.conn.client?.state, p.target);
       return { ok: true as const, message: r.message, ...(r.paneId !== undefined ? { paneId: r.paneId } : {}) };
     } catch (err) {
       if (err instanceof ResponseError) throw err;

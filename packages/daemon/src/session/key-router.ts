@@ -7,7 +7,8 @@ import type { Keymap } from '../keys/keymap.js';
 import { filterItems, type ClientState } from './client-state.js';
 import type { ViewSpec } from '@kubetile/rpc-schema';
 import type { ClusterManager } from '../kube/cluster.js';
-import { describeTarget, type ResourceActions, type ResourceActionName } from './resource-actions.js';
+import { describeTarget, MAX_REPLICAS, refusal, SCALE_CONFIRM_ABOVE, type MutationName, type ResourceActions, type ResourceActionName } from './resource-actions.js';
+import { deleteNeedsTypedName, MutationRefused } from '../kube/mutations.js';
 import { errorMessage } from '../util/errors.js';
 import type { ResourceTarget } from '../panes/pane.js';
 import type { Workspace } from './workspace.js';
@@ -156,10 +157,10 @@ export class KeyRouter {
         this.act(client, 'describe');
         return;
       case 'delete':
-        this.confirmAct(client, 'delete', (t) => `Delete ${t}?`);
+        this.confirmMutation(client, 'delete');
         return;
       case 'restart_rollout':
-        this.confirmAct(client, 'restart', (t) => `Restart the rollout of ${t}?`);
+        this.confirmMutation(client, 'restart');
         return;
       case 'scale':
         this.askScale(client);
@@ -199,28 +200,84 @@ export class KeyRouter {
     }
   }
 
-  private confirmAct(client: ClientState, action: ResourceActionName, question: (target: string) => string): void {
-    const target = this.focusedTarget(client);
-    if (!target) return;
-    client.mode = 'confirm';
-    client.overlay = { type: 'confirm', title: 'Confirm', text: question(describeTarget(target)), onConfirm: () => this.act(client, action) };
+  /** Runs a mutation on a target captured earlier (a confirmation named it); the result is a toast. */
+  private mutate(client: ClientState, target: ResourceTarget, action: MutationName, args?: Record<string, unknown>): void {
+    this.deps.actions.mutate(target, action, args).then(
+      (r) => this.toast(client, 'success', r.message),
+      (err: unknown) => this.toast(client, 'error', err instanceof MutationRefused ? errorMessage(err) : `${action} failed: ${errorMessage(err)}`),
+    );
   }
 
-  private askScale(client: ClientState): void {
+  /** The focused pane's selection, if `action` applies to its kind (else a toast says why, and no dialog opens). */
+  private mutationTarget(client: ClientState, action: MutationName): ResourceTarget | null {
     const target = this.focusedTarget(client);
+    if (!target) return null;
+    const why = refusal(action, target.kind);
+    if (why) {
+      this.toast(client, 'warn', why);
+      return null;
+    }
+    return target;
+  }
+
+  private confirm(client: ClientState, text: string, onConfirm: () => void): void {
+    client.mode = 'confirm';
+    client.overlay = { type: 'confirm', title: 'Confirm', text, onConfirm };
+  }
+
+  /**
+   * Delete and restart ask once, naming the object; the object is captured (with its uid) when the
+   * dialog opens, so `y` acts on it even if the selection moved or the object was replaced meanwhile.
+   * Namespaces and Nodes take everything in or on them along: the user types the name instead.
+   */
+  private confirmMutation(client: ClientState, action: 'delete' | 'restart'): void {
+    const target = this.mutationTarget(client, action);
     if (!target) return;
+    const name = describeTarget(target);
+    if (action === 'restart') {
+      this.confirm(client, `Restart the rollout of ${name}?`, () => this.mutate(client, target, 'restart'));
+      return;
+    }
+    if (!deleteNeedsTypedName(target.kind)) {
+      this.confirm(client, `Delete ${name}?`, () => this.mutate(client, target, 'delete'));
+      return;
+    }
     client.mode = 'selector';
     client.overlay = {
       type: 'input',
-      title: `Scale ${describeTarget(target)} to replicas`,
+      title: `Delete ${name} and everything ${target.kind === 'Node' ? 'scheduled on' : 'in'} it? Type its name to confirm`,
+      value: '',
+      onSubmit: (value) => {
+        if (value !== target.name) {
+          this.toast(client, 'warn', `'${value}' is not '${target.name}'; nothing was deleted`);
+          return;
+        }
+        this.mutate(client, target, 'delete');
+      },
+    };
+  }
+
+  /** Scale asks for the replicas; more than SCALE_CONFIRM_ABOVE asks once more. */
+  private askScale(client: ClientState): void {
+    const target = this.mutationTarget(client, 'scale');
+    if (!target) return;
+    const name = describeTarget(target);
+    client.mode = 'selector';
+    client.overlay = {
+      type: 'input',
+      title: `Scale ${name} to replicas`,
       value: '',
       onSubmit: (value) => {
         const n = Number(value);
-        if (!/^\d+$/.test(value) || n > 10000) {
-          this.toast(client, 'error', `replicas must be a whole number from 0 to 10000, not '${value}'`);
+        if (!/^\d+$/.test(value) || n > MAX_REPLICAS) {
+          this.toast(client, 'error', `replicas must be a whole number from 0 to ${MAX_REPLICAS}, not '${value}'`);
           return;
         }
-        this.act(client, 'scale', { replicas: n });
+        if (n > SCALE_CONFIRM_ABOVE) {
+          this.confirm(client, `Scale ${name} to ${n} replicas? That is more than ${SCALE_CONFIRM_ABOVE}.`, () => this.mutate(client, target, 'scale', { replicas: n }));
+          return;
+        }
+        this.mutate(client, target, 'scale', { replicas: n });
       },
     };
   }

@@ -1,5 +1,6 @@
 import type { ClusterManager } from '../kube/cluster.js';
-import { deleteObject, restartRollout, scaleObject } from '../kube/resource-ops.js';
+import { canRestart, canScale, deleteObject, restartRollout, scaleObject } from '../kube/mutations.js';
+import { describeObject } from '../kube/object-ref.js';
 import type { Logger } from '../logging/logger.js';
 import type { ResourceTarget } from '../panes/pane.js';
 import { invalidParams, invalidState } from '../util/errors.js';
@@ -7,12 +8,42 @@ import type { ClientState } from './client-state.js';
 import type { Workspace } from './workspace.js';
 
 export type ResourceActionName = 'yaml' | 'describe' | 'detail' | 'logs' | 'exec' | 'port-forward' | 'delete' | 'scale' | 'restart' | 'debug';
+export type MutationName = 'delete' | 'scale' | 'restart';
 
 const VIEWERS: Partial<Record<ResourceActionName, string>> = { yaml: 'resource-yaml', describe: 'resource-describe', detail: 'resource-detail' };
 
-export const describeTarget = (t: ResourceTarget): string => `${t.kind} ${t.namespace ? `${t.namespace}/` : ''}${t.name}`;
+export const describeTarget = describeObject;
 
-/** Actions on the selected resource of a pane, shared by key bindings and `resource/action`. */
+/** The most replicas a scale accepts; above `SCALE_CONFIRM_ABOVE` the user is asked again. */
+export const MAX_REPLICAS = 10_000;
+export const SCALE_CONFIRM_ABOVE = 100;
+
+/** An object named by a script: namespace/name within the pane's kind, optionally pinned by uid. */
+export interface ExplicitTarget {
+  namespace?: string;
+  name: string;
+  uid?: string;
+}
+
+/** Why `action` cannot apply to objects of `kind`, or null when it can. */
+export function refusal(action: ResourceActionName, kind: string): string | null {
+  if (action === 'scale' && !canScale(kind)) return `${kind} cannot be scaled (Deployments, StatefulSets and ReplicaSets can)`;
+  if (action === 'restart' && !canRestart(kind)) return `${kind} has no rollout to restart (Deployments, StatefulSets and DaemonSets do)`;
+  return null;
+}
+
+export function checkReplicas(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_REPLICAS) {
+    throw invalidParams(`scale needs args.replicas, a whole number from 0 to ${MAX_REPLICAS}, not ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+/**
+ * Actions on resources, shared by key bindings and `resource/action`. A mutation always acts on a
+ * target captured once (with its uid) — the one a confirmation named, or the one a script named —
+ * never on whatever a pane has selected when the mutation finally runs.
+ */
 export class ResourceActions {
   constructor(
     private readonly workspace: Workspace,
@@ -20,6 +51,7 @@ export class ResourceActions {
     private readonly logger: Logger,
   ) {}
 
+  /** The pane's selected object now, with its uid. */
   target(paneId: number): ResourceTarget {
     const pane = this.workspace.pane(paneId);
     if (!pane.selectedResource) throw invalidState(`pane ${paneId} (${pane.key}) has no resources to act on`);
@@ -28,40 +60,55 @@ export class ResourceActions {
     return t;
   }
 
-  /** Runs an action; viewers open beside the pane (focused for `client`), mutations go to the API. */
+  /** An object a script names, of the kind the pane lists (the pane's namespace unless given). */
+  explicitTarget(paneId: number, e: ExplicitTarget): ResourceTarget {
+    const pane = this.workspace.pane(paneId);
+    const k = pane.resourceKind?.();
+    if (!k) throw invalidState(`pane ${paneId} (${pane.key}) lists no resources to act on`);
+    const namespace = k.namespaced ? (e.namespace ?? k.namespace) : null;
+    if (k.namespaced && !namespace) throw invalidParams(`target.namespace is needed: pane ${paneId} shows ${k.kind} objects of all namespaces`);
+    if (!k.namespaced && e.namespace) throw invalidParams(`target.namespace must be left out: ${k.kind} objects are not namespaced`);
+    return { ...k, name: e.name, namespace, ...(e.uid ? { uid: e.uid } : {}) };
+  }
+
+  /** Runs an action on a pane's selection, or on `explicit`; viewers open beside the pane. */
   async run(
     paneId: number,
     action: ResourceActionName,
     args: Record<string, unknown> = {},
     client?: ClientState,
+    explicit?: ExplicitTarget,
   ): Promise<{ paneId?: number; message: string }> {
-    const t = this.target(paneId);
+    const t = explicit ? this.explicitTarget(paneId, explicit) : this.target(paneId);
     const viewer = VIEWERS[action];
     if (viewer) {
-      const { session } = this.workspace.locate(paneId);
-      const opened = this.workspace.openPane(session.name, { key: viewer, args: { ...t } }, { split: { paneId, direction: 'horizontal', ratio: 0.5 } }, client);
+      const opened = this.workspace.openCompanion(paneId, { key: viewer, args: { ...t } }, client);
       return { paneId: opened.paneId, message: `${action} of ${describeTarget(t)}` };
     }
+    if (action === 'delete' || action === 'scale' || action === 'restart') return this.mutate(t, action, args);
+    throw invalidState(`${action} is not available in this build yet`);
+  }
+
+  /** Deletes, scales or restarts exactly `t` (its uid, when known, is checked by the API server). */
+  async mutate(t: ResourceTarget, action: MutationName, args: Record<string, unknown> = {}): Promise<{ message: string }> {
+    const why = refusal(action, t.kind);
+    if (why) throw invalidState(why);
     const kc = this.kube.configFor(t.context);
     switch (action) {
       case 'delete':
         await deleteObject(kc, t);
-        this.logger.info({ target: describeTarget(t) }, 'deleted');
+        this.logger.info({ target: describeTarget(t), uid: t.uid }, 'deleted');
         return { message: `deleted ${describeTarget(t)}` };
       case 'scale': {
-        const replicas = args.replicas;
-        if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0 || replicas > 10000) {
-          throw invalidParams('scale needs args.replicas, a whole number from 0 to 10000');
-        }
+        const replicas = checkReplicas(args.replicas);
         await scaleObject(kc, t, replicas);
-        this.logger.info({ target: describeTarget(t), replicas }, 'scaled');
+        this.logger.info({ target: describeTarget(t), uid: t.uid, replicas }, 'scaled');
         return { message: `scaled ${describeTarget(t)} to ${replicas}` };
       }
       case 'restart':
         await restartRollout(kc, t);
+        this.logger.info({ target: describeTarget(t), uid: t.uid }, 'restarted');
         return { message: `restarted ${describeTarget(t)}` };
-      default:
-        throw invalidState(`${action} is not available in this build yet`);
     }
   }
 }

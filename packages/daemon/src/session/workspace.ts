@@ -129,6 +129,9 @@ export class Workspace {
           if (!this.panes.has(id)) return;
           this.openPane(session, v, { split: { paneId: id, ...split } }, this.actor);
         },
+        openBeside: (v) => {
+          if (this.panes.has(id)) this.openCompanion(id, v, this.actor);
+        },
         close: () => {
           if (this.panes.has(id)) this.closePane(id);
         },
@@ -147,6 +150,7 @@ export class Workspace {
     const e = this.panes.get(paneId);
     if (!e) return;
     this.panes.delete(paneId);
+    this.companions.delete(paneId);
     e.unsubscribe();
     try {
       e.pane.dispose();
@@ -213,6 +217,33 @@ export class Workspace {
     }
     this.refreshSession(session.name);
     return { paneId: pane.id, tabId: tab.id };
+  }
+
+  /** Viewer panes (detail, YAML, describe) opened from a pane, by source pane and pane type. */
+  private readonly companions = new Map<number, Map<string, number>>();
+
+  /**
+   * Opens a viewer beside `sourceId` (below it, half its height); when one of the same type opened
+   * from that pane is still in the tab, it shows the new view instead of stacking another pane.
+   */
+  openCompanion(sourceId: number, view: ViewSpec, client?: ClientState): { paneId: number; tabId: number } {
+    const { session, tab } = this.locate(sourceId);
+    const mine = this.companions.get(sourceId) ?? new Map<string, number>();
+    this.companions.set(sourceId, mine);
+    const existing = mine.get(view.key);
+    let paneId: number;
+    if (existing !== undefined && this.panes.has(existing) && tab.has(existing)) {
+      paneId = this.replaceView(existing, view);
+      if (client && client.sessionName === session.name) {
+        client.activeTabId = tab.id;
+        this.setFocus(client, tab, paneId);
+      }
+    } else {
+      paneId = this.openPane(session.name, view, { split: { paneId: sourceId, direction: 'horizontal', ratio: 0.5 } }, client).paneId;
+    }
+    mine.set(view.key, paneId);
+    this.refreshSession(session.name);
+    return { paneId, tabId: tab.id };
   }
 
   /** Swaps a pane for a new one of another view in the same place (the `:` switcher). */

@@ -1,6 +1,6 @@
 import type { Column, PaneCommand, Row, Style, TableView, Viewport, PaneView } from '@kubetile/rpc-schema';
 import { BasePane } from '../base-pane.js';
-import type { PaneContext, ResourceTarget } from '../pane.js';
+import type { PaneContext, ResourceKindTarget, ResourceTarget } from '../pane.js';
 import type { InformerHandle } from '../../kube/informer-pool.js';
 import { ObjectStore, type StoreChange, type StoreEntry } from '../../kube/object-store.js';
 import type { ColumnDef, KindDef } from '../../kube/kinds/types.js';
@@ -252,7 +252,7 @@ export class ResourceListPane extends BasePane {
         break;
       case 'select': {
         const t = this.selectedResource();
-        if (t) this.ctx.requests.open({ key: 'resource-detail', args: { ...t } }, { direction: 'horizontal', ratio: 0.5 });
+        if (t) this.ctx.requests.openBeside({ key: 'resource-detail', args: { ...t } });
         return;
       }
       default:
@@ -261,12 +261,9 @@ export class ResourceListPane extends BasePane {
     this.changed.emit();
   }
 
-  selectedResource(): ResourceTarget | null {
-    const rows = this.ordered(this.columns(), Date.now());
-    const i = this.selection(rows);
-    const e = rows[i];
-    const context = this.ctx.scope().context;
-    if (!e || context === null) return null;
+  resourceKind(): ResourceKindTarget | null {
+    const { context, namespace } = this.ctx.scope();
+    if (context === null) return null;
     return {
       kindId: this.kindDef.id,
       kind: this.kindDef.kind,
@@ -274,10 +271,19 @@ export class ResourceListPane extends BasePane {
       version: this.kindDef.version,
       plural: this.kindDef.id,
       namespaced: this.kindDef.namespaced,
-      name: e.obj.metadata.name,
-      namespace: e.obj.metadata.namespace ?? null,
       context,
+      namespace: this.kindDef.namespaced && !this.allNs && namespace !== '*' ? namespace : null,
     };
+  }
+
+  /** The selected object as it is now, uid included, so an action can be pinned to it. */
+  selectedResource(): ResourceTarget | null {
+    const rows = this.ordered(this.columns(), Date.now());
+    const i = this.selection(rows);
+    const e = rows[i];
+    const k = this.resourceKind();
+    if (!e || !k) return null;
+    return { ...k, name: e.obj.metadata.name, namespace: e.obj.metadata.namespace ?? null, uid: e.obj.metadata.uid };
   }
 
   view(viewport: Viewport): PaneView {

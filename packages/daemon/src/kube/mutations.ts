@@ -1,0 +1,106 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import { KubeApiError } from './api-error.js';
+import { collectionPath, kubeRequest } from './kube-http.js';
+import { describeObject, type ObjectRef } from './object-ref.js';
+import type { KubeObject } from './types.js';
+
+/**
+ * A mutation refused because the object it was meant for is not the one the server has: gone,
+ * or replaced by another object of the same name. Nothing was changed.
+ */
+export class MutationRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MutationRefused';
+  }
+}
+
+/** Which kinds each mutation applies to (by Kind). Others are refused before any dialog. */
+const SCALABLE = new Set(['Deployment', 'StatefulSet', 'ReplicaSet']);
+const RESTARTABLE = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
+
+export const canScale = (kind: string): boolean => SCALABLE.has(kind);
+export const canRestart = (kind: string): boolean => RESTARTABLE.has(kind);
+
+/** Kinds whose deletion takes everything in or on them with it: the user types the name to confirm. */
+export const deleteNeedsTypedName = (kind: string): boolean => kind === 'Namespace' || kind === 'Node';
+
+export const objectPath = (t: ObjectRef): string => `${collectionPath(t, t.namespace)}/${encodeURIComponent(t.name)}`;
+
+const gone = (t: ObjectRef, what: string): MutationRefused => new MutationRefused(`${describeObject(t)} no longer exists; nothing was ${what}`);
+const replaced = (t: ObjectRef, what: string): MutationRefused =>
+  new MutationRefused(`${describeObject(t)} was replaced by another object of the same name since it was chosen; nothing was ${what}`);
+
+/**
+ * Deletes exactly the object `t` names: with its uid as a precondition (the API server refuses
+ * a different object of the same name with 409), as `kubectl delete` with `--preconditions`.
+ */
+export async function deleteObject(kc: KubeConfig, t: ObjectRef): Promise<void> {
+  try {
+    await kubeRequest(kc, {
+      method: 'DELETE',
+      path: objectPath(t),
+      body: { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background', ...(t.uid ? { preconditions: { uid: t.uid } } : {}) },
+    });
+  } catch (err) {
+    if (err instanceof KubeApiError && err.status === 404) throw gone(t, 'deleted');
+    if (err instanceof KubeApiError && err.status === 409 && /precondition/i.test(err.message)) throw replaced(t, 'deleted');
+    throw err;
+  }
+}
+
+const ATTEMPTS = 5;
+
+/**
+ * Read, check, write: reads `path`, refuses when its uid is not `t.uid`, then sends a merge patch
+ * carrying the resourceVersion it read, so the server applies it only to that very version (409
+ * otherwise, and we read again). The uid cannot change under a resourceVersion, so the patch lands
+ * on the object the user chose or nowhere.
+ */
+async function guardedMergePatch(kc: KubeConfig, t: ObjectRef, path: string, patch: Record<string, unknown>, what: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    let current: KubeObject;
+    try {
+      current = await kubeRequest<KubeObject>(kc, { path });
+    } catch (err) {
+      if (err instanceof KubeApiError && err.status === 404) throw gone(t, what);
+      throw err;
+    }
+    const uid = current?.metadata?.uid;
+    const rv = current?.metadata?.resourceVersion;
+    if (t.uid && uid !== t.uid) throw replaced(t, what);
+    if (typeof rv !== 'string' || rv === '') throw new Error(`${describeObject(t)}: the API server sent no resourceVersion; nothing was ${what}`);
+    try {
+      await kubeRequest(kc, {
+        method: 'PATCH',
+        path,
+        contentType: 'application/merge-patch+json',
+        body: { ...patch, metadata: { ...(patch.metadata as Record<string, unknown> | undefined), resourceVersion: rv } },
+      });
+      return;
+    } catch (err) {
+      if (err instanceof KubeApiError && err.status === 404) throw gone(t, what);
+      if (err instanceof KubeApiError && err.status === 409 && attempt < ATTEMPTS) continue;
+      if (err instanceof KubeApiError && err.status === 409) throw new Error(`${describeObject(t)} kept changing; nothing was ${what}, try again`);
+      throw err;
+    }
+  }
+}
+
+/** Sets replicas through the scale subresource, as `kubectl scale` does, on exactly `t`. */
+export async function scaleObject(kc: KubeConfig, t: ObjectRef, replicas: number): Promise<void> {
+  if (!canScale(t.kind)) throw new Error(`${t.kind} cannot be scaled (Deployments, StatefulSets and ReplicaSets can)`);
+  await guardedMergePatch(kc, t, `${objectPath(t)}/scale`, { spec: { replicas } }, 'scaled');
+}
+
+/** `kubectl rollout restart`: stamps the pod template of exactly `t` so the controller rolls the pods. */
+export async function restartRollout(kc: KubeConfig, t: ObjectRef, now = new Date()): Promise<void> {
+  if (!canRestart(t.kind)) throw new Error(`${t.kind} has no rollout to restart (Deployments, StatefulSets and DaemonSets do)`);
+  await guardedMergePatch(
+    kc,
+    t,
+    objectPath(t),
+    { spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': now.toISOString() } } } } },
+    'restarted',
+  );
+}
