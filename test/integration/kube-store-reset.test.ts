@@ -123,6 +123,21 @@ describe('a resource list after the API server store is reset', () => {
     await c.waitLayout('connected again', (l) => /^connected/.test(l.status.cluster));
   }, 90_000);
 
+  it('a malformed watch line (an event may be lost) relists, and the status bar says why', async () => {
+    const { sim: s, c } = await bootSim();
+    const paneId = await openList(c, 'configmaps');
+    s.createObject(configMap('kept'));
+    await waitRows(c, paneId, () => ['kept'], 'listed');
+    const path = '/api/v1/namespaces/default/configmaps';
+    const lists = () => s.journalEntries({ path, method: 'GET' }).filter((e) => e.query.watch === undefined).length;
+    const before = lists();
+    expect(s.injectWatchGarbage()).toBeGreaterThan(0);
+    await waitFor('relisted', () => lists() > before);
+    await c.waitLayout('status says why', (l) => /^connected \(relisted .*malformed watch event/.test(l.status.cluster));
+    s.createObject(configMap('later'));
+    await waitRows(c, paneId, () => ['kept', 'later'], 'watching again');
+  }, 60_000);
+
   it('a quiet watch: the status bar says connected once the watch is back (a BOOKMARK arrives), with no object changing', async () => {
     const { sim: s, c } = await bootSim();
     s.createObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'quiet' } });
