@@ -63,6 +63,20 @@ describe('config', () => {
     expect(locateKey(src, ['plugins', 1, 'path'])).toBe(7);
     expect(locateKey(src, ['plugins', 1, 'missing'])).toBe(5);
   });
+  it('reports bindings a terminal can never send, with their lines, and keeps the config', () => {
+    const r = parseConfig(
+      FILE,
+      `[keybindings.navigation]\nscroll_down = "ctrl+h"\nscroll_up = ["k", "ctrl+shift+k"]\n\n[[plugins]]\nkey = "p"\npath = "p.wasm"\nkeybinding = "ctrl+i"\n`,
+    );
+    expect(r.config).not.toBeNull();
+    const msgs = r.problems.map(formatProblem);
+    expect(msgs).toContain("config.toml:2: keybindings.navigation.scroll_down: terminals send 'ctrl+h' as backspace (both are 0x08), so this binding can never fire; choose another key");
+    expect(msgs.find((m) => m.startsWith('config.toml:3: keybindings.navigation.scroll_up:'))).toMatch(/'ctrl\+shift\+k' exactly as 'ctrl\+k'/);
+    expect(msgs.find((m) => m.startsWith('config.toml:8: plugins.0.keybinding:'))).toMatch(/'ctrl\+i' as tab/);
+    expect(r.problems.every((p) => p.severity === 'warning')).toBe(true);
+    // keys terminals do send are not reported
+    expect(parseConfig(FILE, `[keybindings.navigation]\nscroll_down = ["ctrl+alt+j", "alt+shift+j", "ctrl+space", "f5"]\n`).problems).toEqual([]);
+  });
   it('has no conflicts in the defaults', () => {
     expect(Keymap.build().problems).toEqual([]);
   });

@@ -1,3 +1,4 @@
+import { unsendableReason } from './terminal-keys.js';
 import { KeyParseError, normalizeKey } from '@kubetile/rpc-schema';
 import type { Action } from './actions.js';
 import { DEFAULT_BINDINGS, GROUPS, HINT_BINDINGS, type BindingDef, type Group } from './bindings.js';
@@ -88,9 +89,19 @@ export class Keymap {
           }
         }
         if (!bad) d.keys = parsed;
+        for (const k of parsed) {
+          const why = unsendableReason(k);
+          if (why) problems.push({ path: `keybindings.${group}.${name}`, message: why, severity: 'warning' });
+        }
       }
     }
     for (const d of defs) d.keys = d.keys.map((k) => normalizeKey(k));
+    for (const d of extra) {
+      for (const k of d.keys) {
+        const why = unsendableReason(normalizeKey(k));
+        if (why) problems.push({ path: `keybindings.${d.group}.${d.name}`, message: why, severity: 'warning' });
+      }
+    }
 
     const byGroup = new Map<Group, Map<string, BoundEntry>>();
     const seen = new Map<string, BoundEntry>();

@@ -30,6 +30,8 @@ export type OverlayState = SelectorState | ConfirmState | InputState;
 export class ClientState {
   activeTabId: number;
   readonly focusByTab = new Map<number, number>();
+  /** The pane this client shows fullscreen, per tab; always its focused pane there (tmux's zoom). */
+  readonly fullscreenByTab = new Map<number, number>();
   mode: InputMode = 'normal';
   input = '';
   overlay: OverlayState | null = null;

@@ -1,10 +1,9 @@
 import { leafIds, type PaneTree } from '@kubetile/rpc-schema';
 import { leaf } from './pane-tree-ops.js';
 
-/** A tab: a pane tree, its Kubernetes context and namespace, and a fullscreen pane. */
+/** A tab: a pane tree and its Kubernetes context and namespace (fullscreen is each client's own). */
 export class Tab {
   tree: PaneTree;
-  fullscreenPaneId: number | null = null;
   /** The pane focused most recently by anyone: the default target of unattached scripts. */
   lastFocusedPaneId: number;
 

@@ -208,7 +208,6 @@ export class Workspace {
     if (session.name !== sessionName && !where.split) throw notFound(`pane ${target} is not in session '${sessionName}'`);
     const pane = this.createPane(session.name, view);
     tab.tree = splitPane(tab.tree, target, pane.id, direction, ratio);
-    tab.fullscreenPaneId = null;
     if (client && client.sessionName === session.name) {
       client.activeTabId = tab.id;
       this.setFocus(client, tab, pane.id);
@@ -251,10 +250,10 @@ export class Workspace {
     const { session, tab } = this.locate(paneId);
     const next = this.createPane(session.name, view);
     tab.tree = replacePane(tab.tree, paneId, next.id);
-    if (tab.fullscreenPaneId === paneId) tab.fullscreenPaneId = next.id;
     if (tab.lastFocusedPaneId === paneId) tab.lastFocusedPaneId = next.id;
     for (const c of this.clientsOf(session.name)) {
       if (c.state.focusByTab.get(tab.id) === paneId) c.state.focusByTab.set(tab.id, next.id);
+      if (c.state.fullscreenByTab.get(tab.id) === paneId) c.state.fullscreenByTab.set(tab.id, next.id);
     }
     this.disposePane(paneId);
     this.refreshSession(session.name);
@@ -270,10 +269,10 @@ export class Workspace {
       return;
     }
     tab.tree = tree;
-    if (tab.fullscreenPaneId === paneId) tab.fullscreenPaneId = null;
     if (tab.lastFocusedPaneId === paneId && heir !== null) tab.lastFocusedPaneId = heir;
     for (const c of this.clientsOf(session.name)) {
       if (c.state.focusByTab.get(tab.id) === paneId && heir !== null) c.state.focusByTab.set(tab.id, heir);
+      if (c.state.fullscreenByTab.get(tab.id) === paneId) c.state.fullscreenByTab.delete(tab.id);
     }
     this.refreshSession(session.name);
   }
@@ -295,6 +294,7 @@ export class Workspace {
     if (session.lastActiveTabId === tab.id) session.lastActiveTabId = fallback.id;
     for (const c of this.clientsOf(session.name)) {
       c.state.focusByTab.delete(tab.id);
+      c.state.fullscreenByTab.delete(tab.id);
       if (c.state.activeTabId === tab.id) c.state.activeTabId = fallback.id;
     }
     this.refreshSession(session.name);
@@ -350,6 +350,8 @@ export class Workspace {
   private setFocus(client: ClientState, tab: Tab, paneId: number): void {
     const prev = this.focusedPane(client, tab);
     client.focusByTab.set(tab.id, paneId);
+    // Keys go to the focused pane, so a fullscreen pane that is no longer focused is unzoomed.
+    if (client.fullscreenByTab.has(tab.id) && client.fullscreenByTab.get(tab.id) !== paneId) client.fullscreenByTab.delete(tab.id);
     this.setDefaultFocus(tab, paneId);
     if (prev !== paneId) {
       this.panes.get(prev)?.pane.onFocus?.(false);
@@ -389,14 +391,14 @@ export class Workspace {
 
   cycleFocus(client: ClientState, step: 1 | -1): void {
     const tab = this.activeTab(client);
-    if (tab.fullscreenPaneId !== null) return;
+    if (this.fullscreenOf(client, tab) !== null) return;
     this.setFocus(client, tab, cycleFocus(tab.tree, this.focusedPane(client, tab), step));
     this.refreshClient(client);
   }
 
   focusDirection(client: ClientState, direction: Direction): number | null {
     const tab = this.activeTab(client);
-    if (tab.fullscreenPaneId !== null) return null;
+    if (this.fullscreenOf(client, tab) !== null) return null;
     const rects = layoutTab(tab.tree, null, bodyRect(client.size));
     const next = findNeighbour(rects, this.focusedPane(client, tab), direction);
     if (next === null) return null;
@@ -416,11 +418,17 @@ export class Workspace {
     this.refreshSession(client.sessionName);
   }
 
+  /** The pane `client` shows fullscreen in `tab`, or null: each client zooms on its own. */
+  fullscreenOf(client: ClientState, tab: Tab): number | null {
+    const id = client.fullscreenByTab.get(tab.id);
+    return id !== undefined && tab.has(id) && id === this.focusedPane(client, tab) ? id : null;
+  }
+
   toggleFullscreen(client: ClientState): void {
     const tab = this.activeTab(client);
-    const focused = this.focusedPane(client, tab);
-    tab.fullscreenPaneId = tab.fullscreenPaneId === null ? focused : null;
-    this.refreshSession(client.sessionName);
+    if (this.fullscreenOf(client, tab) !== null) client.fullscreenByTab.delete(tab.id);
+    else client.fullscreenByTab.set(tab.id, this.focusedPane(client, tab));
+    this.refreshClient(client);
   }
 
   // ---- clients ------------------------------------------------------------------------------
@@ -437,7 +445,7 @@ export class Workspace {
         activeTab: () => {
           if (!this.clients.has(state.id)) return null;
           const t = this.activeTab(state);
-          return { tree: t.tree, fullscreenPaneId: t.fullscreenPaneId };
+          return { tree: t.tree, fullscreenPaneId: this.fullscreenOf(state, t) };
         },
         size: () => state.size,
         render: (paneId, viewport) => this.renderPane(paneId, viewport),
@@ -481,7 +489,7 @@ export class Workspace {
         id: t.id,
         title: this.tabTitle(t),
         tree: t.tree,
-        fullscreenPaneId: t.fullscreenPaneId,
+        fullscreenPaneId: this.fullscreenOf(state, t),
         focusedPaneId: this.focusedPane(state, t),
         context: t.context,
         namespace: t.namespace,

@@ -34,7 +34,7 @@ export const podsKind: KindDef = {
     namespaceCol,
     ratioCol('ready', 'READY', (o) => podReady(o)),
     statusCol('status', 'STATUS', (o) => podStatus(o)),
-    col('restarts', 'RESTARTS', 'number', (o, now) => podRestarts(o, now), undefined, 'right'),
+    { ...col('restarts', 'RESTARTS', 'number', (o, now) => podRestarts(o, now), undefined, 'right'), clock: true },
     ageCol,
     col('ip', 'IP', 'text', podIP),
     col('node', 'NODE', 'text', (o) => orNone(str(at(o, 'spec', 'nodeName')))),

@@ -13,6 +13,8 @@ export interface ColumnDef {
   /** How `s` sorts it: ages as durations, counts as numbers, `1/2` as ratios. */
   sort: SortKind;
   cell(obj: KubeObject, now: number): string;
+  /** The text depends on the time (`5 (3m ago)`): recomputed for every frame, never cached. Age-sorted columns always are. */
+  clock?: boolean;
   style?(obj: KubeObject, now: number): Style | undefined;
 }
 

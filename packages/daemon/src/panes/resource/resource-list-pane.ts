@@ -36,11 +36,19 @@ export class ResourceListPane extends BasePane {
   /** Rows after filter and sort, as of store change `seq`; `members` is kept for incremental filtering. */
   private orderedCache: { key: string; seq: number; rows: StoreEntry[]; members: Set<StoreEntry> | null } | null = null;
 
+  private readonly clock: NodeJS.Timeout;
+
   constructor(private readonly ctx: PaneContext) {
     super('resource-list', ctx);
     this.kindDef = resolveKind(ctx.args);
     this.allNs = this.kindDef.namespaced && (ctx.args.allNamespaces === true || ctx.scope().namespace === '*');
     this.subscribe();
+    // Ages and "(3m ago)" must tick without an object changing: ask for a redraw every second. Only
+    // clients showing the pane render it, and a frame identical to the last one is not sent.
+    this.clock = setInterval(() => {
+      if (this.columns().some(ticks) && (this.handle?.reflector.store.size ?? 0) > 0) this.changed.emit();
+    }, CLOCK_MS);
+    this.clock.unref();
   }
 
   title(): string {
@@ -113,7 +121,7 @@ export class ResourceListPane extends BasePane {
     const c = this.cellCache.get(e);
     if (c && c.rev === e.rev && c.columnsKey === columnsKey) return c;
     const cells = cols.map((col) => safeCell(col, e, now));
-    const fresh = { rev: e.rev, columnsKey, cells, search: cells.filter((_, i) => cols[i]!.sort !== 'age').join('\u0000').toLowerCase() };
+    const fresh = { rev: e.rev, columnsKey, cells, search: cells.filter((_, i) => !ticks(cols[i]!)).join('\u0000').toLowerCase() };
     this.cellCache.set(e, fresh);
     return fresh;
   }
@@ -314,7 +322,7 @@ export class ResourceListPane extends BasePane {
       const styles: Record<string, Style> = {};
       const cached = this.cells(e, cols, columnsKey, now);
       cols.forEach((c, i) => {
-        cells[c.id] = c.sort === 'age' ? safeCell(c, e, now) : cached.cells[i]!;
+        cells[c.id] = ticks(c) ? safeCell(c, e, now) : cached.cells[i]!;
         const st = safeStyle(c, e, now);
         if (st) styles[c.id] = st;
       });
@@ -353,12 +361,19 @@ export class ResourceListPane extends BasePane {
   }
 
   override dispose(): void {
+    clearInterval(this.clock);
     this.unsubscribe?.();
     this.handle?.release();
     this.handle = null;
     super.dispose();
   }
 }
+
+/** Columns whose text changes with the time alone (ages, `5 (3m ago)`). */
+const ticks = (c: ColumnDef): boolean => c.sort === 'age' || c.clock === true;
+
+/** How often a list with time-dependent columns is redrawn (ages and "(3m ago)" tick). */
+const CLOCK_MS = 1000;
 
 function safeCell(col: ColumnDef, e: StoreEntry, now: number): string {
   try {

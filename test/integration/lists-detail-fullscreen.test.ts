@@ -1,0 +1,153 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { startKubeSim, type KubeSim } from '@kubetile/kube-sim';
+import type { TableView } from '@kubetile/rpc-schema';
+import { makeTestEnv, startDaemon, waitFor, type DaemonProcess, type TestEnv } from '../helpers/daemon-process.js';
+import { RawClient } from '../helpers/rpc-client.js';
+
+/**
+ * What users saw wrong: RESTARTS "(Ns ago)" and ages froze until the object changed; Enter on a
+ * list stacked a new detail pane each time; fullscreen was shared by the tab, so another client's
+ * focused pane vanished from its screen while still taking its keys.
+ */
+
+let env: TestEnv;
+let sim: KubeSim;
+let daemon: DaemonProcess;
+
+beforeAll(async () => {
+  env = makeTestEnv();
+  const kubeconfig = join(env.dir, 'sim-kubeconfig');
+  sim = await startKubeSim({ port: 0, seed: 'empty', kubeconfigOut: kubeconfig, stateDir: join(env.dir, 'sim') });
+  env.env.KUBECONFIG = kubeconfig;
+  daemon = await startDaemon(env);
+});
+afterAll(async () => {
+  await daemon?.stop();
+  await sim?.stop();
+  env?.cleanup();
+});
+
+function restartedPod(name: string, namespace: string, restartedMsAgo: number) {
+  const at = (ms: number): string => new Date(Date.now() - ms).toISOString();
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace, creationTimestamp: at(restartedMsAgo + 60_000) },
+    spec: { containers: [{ name: 'main', image: 'busybox' }], nodeName: 'node-1' },
+    status: {
+      phase: 'Running',
+      containerStatuses: [
+        {
+          name: 'main',
+          ready: true,
+          restartCount: 2,
+          image: 'busybox',
+          imageID: '',
+          state: { running: { startedAt: at(restartedMsAgo) } },
+          lastState: { terminated: { exitCode: 1, reason: 'Error', startedAt: at(restartedMsAgo + 5000), finishedAt: at(restartedMsAgo) } },
+        },
+      ],
+    },
+  };
+}
+
+const restartsSeconds = (text: string | undefined): number => Number(/^2 \((\d+)s ago\)$/.exec(text ?? '')?.[1] ?? NaN);
+
+describe('resource lists', () => {
+  it('RESTARTS "(Ns ago)" and AGE tick on an attached client with no change to the object', async () => {
+    sim.createObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'tick' } });
+    sim.createObject(restartedPod('flappy-1', 'tick', 3000));
+    const c = await RawClient.connect(env.socket);
+    try {
+      await c.attach({ cols: 160, rows: 30 });
+      const { paneId, tabId } = await c.request<{ paneId: number; tabId: number }>('pane/open', { view: { key: 'resource-list', args: { kind: 'pods' } }, newTab: true });
+      await c.request('kube/use', { tabId, namespace: 'tick' });
+      const first = (await c.waitView('the pod listed', paneId, (v) => v.type === 'table' && v.rows.length === 1)) as TableView;
+      const s0 = restartsSeconds(first.rows[0]!.cells.restarts);
+      expect(s0).toBeGreaterThanOrEqual(3);
+      const rv = sim.getObject('v1', 'Pod', 'flappy-1', 'tick')!.metadata.resourceVersion;
+      // Without any change to the pod, the client is sent a newer RESTARTS text.
+      const later = (await c.waitView('RESTARTS ticking', paneId, (v) => v.type === 'table' && restartsSeconds(v.rows[0]?.cells.restarts) >= s0 + 2, )) as TableView;
+      expect(later.rows[0]!.cells.restarts).toMatch(/^2 \(\d+s ago\)$/);
+      expect(sim.getObject('v1', 'Pod', 'flappy-1', 'tick')!.metadata.resourceVersion).toBe(rv);
+      // pane/snapshot computes it fresh too (it used to return the text cached at the last change).
+      const snap = (await c.request<{ view: TableView }>('pane/snapshot', { paneId, rows: 10, cols: 160 })).view;
+      expect(restartsSeconds(snap.rows[0]!.cells.restarts)).toBeGreaterThanOrEqual(s0 + 2);
+    } finally {
+      c.close();
+    }
+  }, 60_000);
+
+  it('Enter on one row after another reuses the detail pane instead of stacking new ones', async () => {
+    sim.createObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'detail' } });
+    for (const n of ['alpha', 'beta', 'gamma']) sim.createObject({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: n, namespace: 'detail' }, data: { k: n } });
+    const c = await RawClient.connect(env.socket);
+    try {
+      await c.attach({ cols: 160, rows: 40 });
+      const { paneId, tabId } = await c.request<{ paneId: number; tabId: number }>('pane/open', { view: { key: 'resource-list', args: { kind: 'configmaps' } }, newTab: true });
+      await c.request('kube/use', { tabId, namespace: 'detail' });
+      await c.waitView('configmaps listed', paneId, (v) => v.type === 'table' && v.rows.length === 3);
+      const paneCount = (): number => {
+        const t = c.layout!.tabs.find((x) => x.id === tabId)!;
+        const count = (n: { type: string; first?: unknown; second?: unknown }): number =>
+          n.type === 'leaf' ? 1 : count(n.first as never) + count(n.second as never);
+        return count(t.tree as never);
+      };
+      const titles = (): string[] => Object.values(c.layout!.paneTitles);
+      for (const [i, name] of ['alpha', 'beta', 'gamma'].entries()) {
+        await c.request('pane/focus', { paneId });
+        if (i > 0) await c.request('client/key', { key: 'j' });
+        await c.request('client/key', { key: 'enter' });
+        await c.waitLayout(`detail of ${name}`, (l) => Object.values(l.paneTitles).some((t) => t === `Detail: ConfigMap detail/${name}`));
+        expect(paneCount()).toBe(2);
+      }
+      expect(titles().filter((t) => t.startsWith('Detail:'))).toEqual(['Detail: ConfigMap detail/gamma']);
+      // y (YAML) likewise reuses its own pane: list + detail + one YAML pane.
+      await c.request('pane/focus', { paneId });
+      await c.request('client/key', { key: 'y' });
+      await c.waitLayout('yaml of gamma', (l) => Object.values(l.paneTitles).includes('YAML: ConfigMap detail/gamma'));
+      await c.request('pane/focus', { paneId });
+      await c.request('client/key', { key: 'k' });
+      await c.request('client/key', { key: 'y' });
+      await c.waitLayout('yaml of beta', (l) => Object.values(l.paneTitles).includes('YAML: ConfigMap detail/beta'));
+      expect(paneCount()).toBe(3);
+    } finally {
+      c.close();
+    }
+  });
+});
+
+describe('fullscreen belongs to the client', () => {
+  it("one client's fullscreen leaves another client's screen and keys alone", async () => {
+    const a = await RawClient.connect(env.socket);
+    const b = await RawClient.connect(env.socket);
+    try {
+      await a.attach({ cols: 120, rows: 40 }, 'zoom');
+      await b.attach({ cols: 100, rows: 30 }, 'zoom');
+      const first = a.activeTab().focusedPaneId;
+      const { paneId: second } = await a.request<{ paneId: number }>('pane/open', { view: { key: 'help' }, split: { paneId: first, direction: 'vertical' } });
+      await b.request('pane/focus', { paneId: first });
+      await a.request('pane/focus', { paneId: second });
+      await a.request('client/key', { key: 'alt+f' });
+      await a.waitLayout('A fullscreen on the help pane', (l) => l.tabs.find((t) => t.id === l.activeTabId)!.fullscreenPaneId === second);
+      // B still sees both panes, its own focus, and no fullscreen.
+      await b.request('client/key', { key: 'ctrl+t' }); // any key: B's layout is re-sent
+      await b.waitLayout('B on its new tab', (l) => l.tabs.length >= 2);
+      await b.request('client/key', { key: 'ctrl+pageup' });
+      const lb = await b.waitLayout('B back on the first tab', (l) => l.activeTabId === a.layout!.activeTabId);
+      const tb = lb.tabs.find((t) => t.id === lb.activeTabId)!;
+      expect(tb.fullscreenPaneId).toBeNull();
+      expect(tb.focusedPaneId).toBe(first);
+      // A's fullscreen is unchanged by B.
+      const ta = a.layout!.tabs.find((t) => t.id === a.layout!.activeTabId)!;
+      expect(ta.fullscreenPaneId).toBe(second);
+      // A focusing another pane unzooms (keys always go to what is shown).
+      await a.request('pane/focus', { paneId: first });
+      await a.waitLayout('A unzoomed', (l) => l.tabs.find((t) => t.id === l.activeTabId)!.fullscreenPaneId === null);
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
+});
