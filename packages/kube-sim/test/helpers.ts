@@ -34,6 +34,8 @@ export function raw(sim: KubeSim, method: string, path: string, opts: { headers?
     if (opts.body !== undefined) {
       payload = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
       headers['Content-Type'] ??= 'application/json';
+      // Node sends a DELETE body unframed unless it has a length.
+      headers['Content-Length'] = String(Buffer.byteLength(payload));
     }
     const req = https.request(`${sim.url}${path}`, { method, headers, ca: sim.caPem, agent: false }, (res) => {
       const chunks: Buffer[] = [];

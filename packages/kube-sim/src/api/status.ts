@@ -104,8 +104,13 @@ export function failureStatus(
   code: number = codeForReason(reason),
   metadata: Status['metadata'] = {},
 ): Status {
+  // Keys in the apiserver's order: …, reason, details, code.
   const s: Status = { kind: 'Status', apiVersion: 'v1', metadata, status: 'Failure', message, reason, code };
-  if (details) s.details = details;
+  if (details) {
+    delete (s as Partial<Status>).code;
+    s.details = details;
+    s.code = code;
+  }
   return s;
 }
 
@@ -135,50 +140,83 @@ export function apiError(reason: StatusReason, message: string, details?: Status
 
 export function notFound(resource: string, name: string, group = ''): ApiError {
   const qualified = group ? `${resource}.${group}` : resource;
-  const details: StatusDetails = { name, kind: resource };
-  if (group) details.group = group;
-  return apiError('NotFound', `${qualified} "${name}" not found`, details);
+  return apiError('NotFound', `${qualified} "${name}" not found`, { name, ...detailsFor(resource, group) });
 }
 
 export function alreadyExists(resource: string, name: string, group = ''): ApiError {
   const qualified = group ? `${resource}.${group}` : resource;
-  const details: StatusDetails = { name, kind: resource };
-  if (group) details.group = group;
-  return apiError('AlreadyExists', `${qualified} "${name}" already exists`, details);
+  return apiError('AlreadyExists', `${qualified} "${name}" already exists`, { name, ...detailsFor(resource, group) });
 }
 
 export function conflict(resource: string, name: string, group = ''): ApiError {
-  const qualified = group ? `${resource}.${group}` : resource;
-  const details: StatusDetails = { name, kind: resource };
-  if (group) details.group = group;
-  return apiError(
-    'Conflict',
-    `Operation cannot be fulfilled on ${qualified} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
-    details,
-  );
+  return conflictBecause(resource, name, group, 'the object has been modified; please apply your changes to the latest version and try again');
 }
 
 export function badRequest(message: string): ApiError {
   return apiError('BadRequest', message);
 }
 
+/**
+ * 422 Invalid (errors.NewInvalid): `kind` is the Kind (e.g. "ConfigMap", "ListOptions"), the
+ * name is left out of details when empty.
+ */
 export function invalid(kind: string, name: string, causes: StatusCause[], group = ''): ApiError {
   const qualified = group ? `${kind}.${group}` : kind;
   const list = causes.map((c) => `${c.field ?? ''}: ${c.message ?? ''}`).join(', ');
-  const details: StatusDetails = { name, kind, causes };
+  const details: StatusDetails = {};
+  if (name) details.name = name;
   if (group) details.group = group;
+  details.kind = kind;
+  details.causes = causes;
   return apiError('Invalid', `${qualified} "${name}" is invalid: ${causes.length > 1 ? `[${list}]` : list}`, details);
 }
 
-export function forbidden(user: string, verb: string, resource: string, group: string, namespace: string | undefined): ApiError {
+/** An invalid ListOptions query (group meta.k8s.io, as the apiserver names it). */
+export function invalidListOptions(causes: StatusCause[]): ApiError {
+  return invalid('ListOptions', '', causes, 'meta.k8s.io');
+}
+
+/** 403 as the authorizer words it; `name` when the request named an object. */
+export function forbidden(user: string, verb: string, resource: string, group: string, namespace: string | undefined, name?: string): ApiError {
   const where = namespace ? ` in the namespace "${namespace}"` : ' at the cluster scope';
-  const details: StatusDetails = { kind: resource };
-  if (group) details.group = group;
+  const details = detailsFor(resource, group, name);
+  const qualified = `${resource}${group ? `.${group}` : ''}`;
   return apiError(
     'Forbidden',
-    `${resource}${group ? `.${group}` : ''} is forbidden: User "${user}" cannot ${verb} resource "${resource}" in API group "${group}"${where}`,
+    `${qualified}${name ? ` "${name}"` : ''} is forbidden: User "${user}" cannot ${verb} resource "${resource}" in API group "${group}"${where}`,
     details,
   );
+}
+
+/** Forbidden for another reason than RBAC (errors.NewForbidden with the reason text). */
+export function forbiddenBecause(resource: string, group: string, name: string, reason: string): ApiError {
+  const qualified = `${resource}${group ? `.${group}` : ''}`;
+  return apiError('Forbidden', `${qualified} "${name}" is forbidden: ${reason}`, detailsFor(resource, group, name));
+}
+
+/** A Conflict for a failed precondition (errors.NewConflict with the reason text). */
+export function conflictBecause(resource: string, name: string, group: string, reason: string): ApiError {
+  const qualified = group ? `${resource}.${group}` : resource;
+  return apiError('Conflict', `Operation cannot be fulfilled on ${qualified} "${name}": ${reason}`, detailsFor(resource, group, name));
+}
+
+/** 404 for a path nothing is served at: empty details, as NewGenericServerResponse gives. */
+export function pathNotFound(): ApiError {
+  return apiError('NotFound', 'the server could not find the requested resource', {});
+}
+
+/** 405, as the apiserver answers a verb a resource does not support: empty details. */
+export function methodNotAllowed(): ApiError {
+  return apiError('MethodNotAllowed', 'the server does not allow this method on the requested resource', {});
+}
+
+/** {name, group, kind} in the apiserver's key order, leaving out what is empty. */
+export function detailsFor(resource: string, group: string, name?: string): StatusDetails {
+  const d: StatusDetails = {};
+  if (name) d.name = name;
+  if (group) d.group = group;
+  d.kind = resource;
+  return d;
 }
 
 export function unauthorized(): ApiError {

@@ -1,6 +1,6 @@
 /** GET on a collection with watch=true: the streaming half of list/watch (checklist D1–D10). */
 import type { ServerResponse } from 'node:http';
-import { badRequest, failureStatus, invalid, tooOldResourceVersion } from '../api/status.js';
+import { badRequest, failureStatus, invalidListOptions, tooOldResourceVersion } from '../api/status.js';
 import type { OutputFormat } from '../http/accept.js';
 import type { ResourceTarget } from '../http/router.js';
 import { parseIncludeObject } from '../table/table.js';
@@ -25,10 +25,10 @@ export async function handleWatch(ctx: HandlerContext, res: ServerResponse, targ
   const match = q.get('resourceVersionMatch') ?? '';
   const sendInitial = sendInitialRaw === true;
   if (sendInitialRaw !== undefined && match !== 'NotOlderThan') {
-    throw invalid('ListOptions', '', [{ reason: 'FieldValueForbidden', field: 'resourceVersionMatch', message: "Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan" }]);
+    throw invalidListOptions([{ reason: 'FieldValueForbidden', field: 'resourceVersionMatch', message: "Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan" }]);
   }
   if (match !== '' && sendInitialRaw === undefined) {
-    throw invalid('ListOptions', '', [{ reason: 'FieldValueForbidden', field: 'resourceVersionMatch', message: 'Forbidden: resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided' }]);
+    throw invalidListOptions([{ reason: 'FieldValueForbidden', field: 'resourceVersionMatch', message: 'Forbidden: resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided' }]);
   }
   const timeoutSec = parseTimeout(q, ctx.config.watchTimeoutSeconds);
   const allowBookmarks = queryBool(q, 'allowWatchBookmarks');

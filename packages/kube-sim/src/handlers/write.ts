@@ -1,7 +1,7 @@
 /** POST, PUT, PATCH and DELETE on resources and their status/scale subresources (checklist B3). */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { apiVersionOf, type ResourceType } from '../api/resource-types.js';
-import { apiError, badRequest, successStatus } from '../api/status.js';
+import { apiError, badRequest, conflictBecause, methodNotAllowed, successStatus } from '../api/status.js';
 import type { OutputFormat } from '../http/accept.js';
 import { asKubeObject, readBody, readJson } from '../http/body.js';
 import { optionalQueryBool } from '../http/query.js';
@@ -42,8 +42,8 @@ function checkNamespace(target: ResourceTarget, obj: KubeObject): void {
 }
 
 export async function handleCreate(ctx: HandlerContext, req: IncomingMessage, res: ServerResponse, target: ResourceTarget, q: URLSearchParams, format: OutputFormat): Promise<void> {
-  if (target.name !== undefined) throw apiError('MethodNotAllowed', 'the server does not allow this method on the requested resource');
-  if (target.rt.namespaced && target.namespace === undefined) throw apiError('MethodNotAllowed', 'the server does not allow this method on the requested resource');
+  if (target.name !== undefined) throw methodNotAllowed();
+  if (target.rt.namespaced && target.namespace === undefined) throw methodNotAllowed();
   const obj = asKubeObject(await readJson(req));
   checkKind(target.rt, obj);
   checkNamespace(target, obj);
@@ -169,7 +169,7 @@ function deleteOne(ctx: HandlerContext, rt: ResourceType, rec: StoredObject, p: 
     if (grace > 0 && scheduled && !terminal && ctx.gracefulPodDeletion()) {
       if (pod.metadata.deletionTimestamp) return { code: 200, body: rec.json, obj: rec };
       if (p.preconditionUid && p.preconditionUid !== rec.uid) {
-        throw apiError('Conflict', `Precondition failed: UID in precondition: ${p.preconditionUid}, UID in object meta: ${rec.uid}`);
+        throw conflictBecause(rt.plural, rec.name, rt.group, `Precondition failed: UID in precondition: ${p.preconditionUid}, UID in object meta: ${rec.uid}`);
       }
       const updated = store.markDeleting(rt, rec.namespace, rec.name, grace, p.preconditionRv);
       return { code: 200, body: updated.json, obj: updated };
@@ -204,7 +204,7 @@ export async function handleDelete(ctx: HandlerContext, req: IncomingMessage, re
     sendJson(res, 200, `{"kind":"${rt.listKind}","apiVersion":"${apiVersionOf(rt)}","metadata":{"resourceVersion":"${ctx.store.rv}"},"items":[${items.join(',')}]}`);
     return;
   }
-  if (target.subresource !== undefined) throw apiError('MethodNotAllowed', 'the server does not allow this method on the requested resource');
+  if (target.subresource !== undefined) throw methodNotAllowed();
   const rec = parent(ctx, target);
   const out = deleteOne(ctx, rt, rec, p);
   if (typeof out.body === 'string' && format !== 'json') sendObject(res, out.code, rt, out.obj, format, q, ctx.store.now());

@@ -7,7 +7,7 @@ import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
-import { ApiError, apiError, failureStatus, forbidden, reasonForCode, unauthorized, type Status } from '../api/status.js';
+import { ApiError, apiError, detailsFor, failureStatus, forbidden, methodNotAllowed, reasonForCode, unauthorized, type Status } from '../api/status.js';
 import type { RequestFacts } from '../admin/faults.js';
 import type { JournalEntry } from '../admin/journal.js';
 import type { HandlerContext } from '../handlers/context.js';
@@ -197,14 +197,16 @@ export class ApiServer {
     if (target.subresource) facts.subresource = target.subresource;
     if (this.ctx.faults.isForbidden(facts)) {
       const res = target.subresource ? `${target.rt.plural}/${target.subresource}` : target.rt.plural;
-      throw forbidden(this.ctx.config.userName, verb, res, target.rt.group, target.namespace);
+      throw forbidden(this.ctx.config.userName, verb, res, target.rt.group, target.namespace, target.name);
     }
     const delay = this.ctx.faults.latencyFor(facts);
     if (delay > 0) await sleep(delay);
     const inj = this.ctx.faults.takeError(facts);
     if (inj) {
       const reason = reasonForCode(inj.status);
-      const details = inj.retryAfterSeconds !== undefined ? { retryAfterSeconds: inj.retryAfterSeconds } : undefined;
+      // Shaped as errors.NewGenericServerResponse: what was asked for, and the retry delay.
+      const details = detailsFor(target.rt.plural, target.rt.group, target.name);
+      if (inj.retryAfterSeconds !== undefined) details.retryAfterSeconds = inj.retryAfterSeconds;
       const headers: Record<string, string> = inj.retryAfterSeconds !== undefined ? { 'Retry-After': String(inj.retryAfterSeconds) } : {};
       throw new ApiError(failureStatus(reason, inj.message ?? `injected ${inj.status} (${reason})`, details, inj.status), headers);
     }
@@ -245,7 +247,7 @@ export class ApiServer {
     }
     if (r.kind !== 'resource') {
       this.authenticate(req);
-      if (method !== 'GET') throw apiError('MethodNotAllowed', 'the server does not allow this method on the requested resource');
+      if (method !== 'GET') throw methodNotAllowed();
       if (negotiate(req.headers['accept'], false) === undefined) throw apiError('NotAcceptable', 'only the following media types are accepted: application/json');
       switch (r.kind) {
         case 'apiVersions': sendJson(res, 200, apiVersions(this.ctx.serverAddress())); return;
@@ -261,7 +263,7 @@ export class ApiServer {
     const sub = target.subresource;
     if (sub && sub !== 'status' && sub !== 'scale' && sub !== 'finalize') {
       const h = this.opts.subresources.get(`${target.rt.plural}/${sub}`);
-      if (!h || method !== 'GET') throw apiError('MethodNotAllowed', `the server does not allow this method on the requested resource`);
+      if (!h || method !== 'GET') throw methodNotAllowed();
       await h(req, res, target, q);
       return;
     }
@@ -299,7 +301,7 @@ export class ApiServer {
       case 'DELETE': await handleDelete(this.ctx, req, res, target, q, format); return;
       default: break;
     }
-    sendStatus(res, failureStatus('MethodNotAllowed', 'the server does not allow this method on the requested resource'));
+    sendError(res, methodNotAllowed());
   }
 
   private async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {

@@ -1,7 +1,7 @@
 /** Response helpers: JSON bodies, Status errors, and back-pressure aware streaming. */
 import type { ServerResponse } from 'node:http';
 import type { Writable } from 'node:stream';
-import { ApiError, type Status } from '../api/status.js';
+import { ApiError, failureStatus, type Status } from '../api/status.js';
 
 export function sendJson(res: ServerResponse, code: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
@@ -28,7 +28,8 @@ export function sendError(res: ServerResponse, err: unknown): void {
     return;
   }
   const message = err instanceof Error ? err.message : String(err);
-  sendStatus(res, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `Internal error occurred: ${message}`, reason: 'InternalError', code: 500 });
+  // errors.NewInternalError: the cause in details.
+  sendStatus(res, failureStatus('InternalError', `Internal error occurred: ${message}`, { causes: [{ message }] }));
 }
 
 /** Writes and waits for 'drain' when the socket buffer is full. Resolves false if the stream closed. */

@@ -1,6 +1,6 @@
 /** Turns a request path into what it addresses: discovery, health, or a resource (checklist A6, B5). */
 import type { ResourceRegistry, ResourceType } from '../api/resource-types.js';
-import { apiError } from '../api/status.js';
+import { pathNotFound } from '../api/status.js';
 
 export type Route =
   | { kind: 'version' }
@@ -25,7 +25,7 @@ export interface ResourceTarget {
 }
 
 export function notFoundPath(): never {
-  throw apiError('NotFound', 'the server could not find the requested resource');
+  throw pathNotFound();
 }
 
 function decode(seg: string): string {

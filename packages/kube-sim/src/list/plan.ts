@@ -2,7 +2,7 @@
  * Decides which snapshot a list is served from: resourceVersion / resourceVersionMatch / continue
  * semantics of api-concepts (checklist C2–C4).
  */
-import { apiError, badRequest, continueExpired, invalid, tooLargeResourceVersion } from '../api/status.js';
+import { apiError, badRequest, continueExpired, invalidListOptions, tooLargeResourceVersion } from '../api/status.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { decodeContinue, encodeContinue } from './continue-token.js';
 
@@ -48,7 +48,7 @@ export async function planList(store: ObjectStore, p: PlanInputs): Promise<ListP
   const rvRaw = p.resourceVersion ?? '';
   const match = p.resourceVersionMatch ?? '';
   if (match !== '' && match !== 'Exact' && match !== 'NotOlderThan') {
-    throw invalid('ListOptions', '', [{ reason: 'FieldValueNotSupported', field: 'resourceVersionMatch', message: `Unsupported value: "${match}": supported values: "Exact", "NotOlderThan", ""` }]);
+    throw invalidListOptions([{ reason: 'FieldValueNotSupported', field: 'resourceVersionMatch', message: `Unsupported value: "${match}": supported values: "Exact", "NotOlderThan", ""` }]);
   }
   if (p.continueToken) {
     if (rvRaw !== '' && rvRaw !== '0') throw badRequest('specifying resource version is not allowed when using continue');
@@ -60,14 +60,16 @@ export async function planList(store: ObjectStore, p: PlanInputs): Promise<ListP
     if (tok.rv > store.rv) throw badRequest('continue key is not valid: resource version is in the future');
     return { rv: tok.rv, afterKey: tok.start };
   }
+  if (match !== '' && rvRaw === '') {
+    throw invalidListOptions([{ reason: 'FieldValueForbidden', field: 'resourceVersionMatch', message: 'Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided' }]);
+  }
   if (match === 'Exact') {
-    if (rvRaw === '' || rvRaw === '0') {
-      throw invalid('ListOptions', '', [{ reason: 'FieldValueForbidden', field: 'resourceVersionMatch', message: `Forbidden: resourceVersionMatch "Exact" is forbidden for resourceVersion "${rvRaw}"` }]);
+    if (rvRaw === '0') {
+      throw invalidListOptions([{ reason: 'FieldValueForbidden', field: 'resourceVersionMatch', message: `Forbidden: resourceVersionMatch "Exact" is forbidden for resourceVersion "${rvRaw}"` }]);
     }
     return { rv: await exact(store, parseRv(rvRaw), p.tooLargeRvWaitMs, p.rtId), afterKey: undefined };
   }
   if (match === 'NotOlderThan') {
-    if (rvRaw === '') throw invalid('ListOptions', '', [{ reason: 'FieldValueForbidden', field: 'resourceVersionMatch', message: 'Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided' }]);
     return { rv: await notOlderThan(store, parseRv(rvRaw), p.tooLargeRvWaitMs), afterKey: undefined };
   }
   if (rvRaw === '' || rvRaw === '0') return { rv: store.rv, afterKey: undefined };

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { apiVersionOf, ResourceRegistry, resourceTypeFromCrd, type ResourceType } from '../api/resource-types.js';
-import { alreadyExists, apiError, conflict, notFound } from '../api/status.js';
+import { alreadyExists, conflict, conflictBecause, forbiddenBecause, notFound } from '../api/status.js';
 import type { KubeObject, ObjectMeta } from '../types.js';
 import { Collection } from './collection.js';
 import { applyCreateDefaults } from './defaults.js';
@@ -180,7 +180,7 @@ export class ObjectStore {
     if (rt.namespaced) {
       const nsRec = this.colls.get(NS_ID)?.get(ns);
       if (nsRec && nsRec.json.includes('"deletionTimestamp"')) {
-        throw apiError('Forbidden', `${rt.plural} "${md.name ?? ''}" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`);
+        throw forbiddenBecause(rt.plural, rt.group, md.name ?? '', `unable to create new content in namespace ${ns} because it is being terminated`);
       }
     }
     const coll = this.collection(rt);
@@ -277,10 +277,10 @@ export class ObjectStore {
   delete(rt: ResourceType, namespace: string, name: string, opts: DeleteOptions = {}): DeleteResult {
     const rec = this.require(rt, namespace, name);
     if (opts.preconditionUid && opts.preconditionUid !== rec.uid) {
-      throw apiError('Conflict', `Precondition failed: UID in precondition: ${opts.preconditionUid}, UID in object meta: ${rec.uid}`);
+      throw conflictBecause(rt.plural, name, rt.group, `Precondition failed: UID in precondition: ${opts.preconditionUid}, UID in object meta: ${rec.uid}`);
     }
     if (opts.preconditionRv && opts.preconditionRv !== String(rec.rv)) {
-      throw apiError('Conflict', `Precondition failed: ResourceVersion in precondition: ${opts.preconditionRv}, ResourceVersion in object meta: ${rec.rv}`);
+      throw conflictBecause(rt.plural, name, rt.group, `Precondition failed: ResourceVersion in precondition: ${opts.preconditionRv}, ResourceVersion in object meta: ${rec.rv}`);
     }
     const obj = parseStored(rec);
     if ((obj.metadata.finalizers ?? []).length > 0 && rt.id !== NS_ID) {

@@ -123,7 +123,7 @@ function parentOf(doc: unknown, tokens: string[], op: string, path: string): [un
     if (Array.isArray(cur)) cur = cur[Number(t)];
     else if (isRecord(cur)) cur = cur[t];
     else cur = undefined;
-    if (cur === undefined) throw apiError('Invalid', `the server rejected our request due to an error in our request: ${op} operation does not apply: doc is missing path: "${path}": missing value`);
+    if (cur === undefined) throw apiError('Invalid', `the server rejected our request due to an error in our request: ${op} operation does not apply: doc is missing path: "${path}": missing value`, {});
   }
   return [cur, tokens[tokens.length - 1] ?? ''];
 }
@@ -143,7 +143,7 @@ function removeAt(doc: unknown, path: string, op: string): unknown {
   const [parent, last] = parentOf(doc, tokens, op, path);
   if (Array.isArray(parent)) {
     const i = Number(last);
-    if (!Number.isInteger(i) || i < 0 || i >= parent.length) throw apiError('Invalid', `${op} operation does not apply: doc is missing path: "${path}": missing value`);
+    if (!Number.isInteger(i) || i < 0 || i >= parent.length) throw apiError('Invalid', `${op} operation does not apply: doc is missing path: "${path}": missing value`, {});
     return parent.splice(i, 1)[0];
   }
   if (isRecord(parent) && last in parent) {
@@ -151,7 +151,7 @@ function removeAt(doc: unknown, path: string, op: string): unknown {
     delete parent[last];
     return v;
   }
-  throw apiError('Invalid', `the server rejected our request due to an error in our request: ${op} operation does not apply: doc is missing path: "${path}": missing value`);
+  throw apiError('Invalid', `the server rejected our request due to an error in our request: ${op} operation does not apply: doc is missing path: "${path}": missing value`, {});
 }
 
 function addAt(doc: unknown, path: string, value: unknown, op: string, replace: boolean): unknown {
@@ -162,14 +162,14 @@ function addAt(doc: unknown, path: string, value: unknown, op: string, replace: 
     if (last === '-') parent.push(clone(value));
     else {
       const i = Number(last);
-      if (!Number.isInteger(i) || i < 0 || i > parent.length) throw apiError('Invalid', `${op} operation does not apply: index out of range in "${path}"`);
+      if (!Number.isInteger(i) || i < 0 || i > parent.length) throw apiError('Invalid', `${op} operation does not apply: index out of range in "${path}"`, {});
       if (replace) parent[i] = clone(value);
       else parent.splice(i, 0, clone(value));
     }
   } else if (isRecord(parent)) {
-    if (replace && !(last in parent)) throw apiError('Invalid', `the server rejected our request due to an error in our request: replace operation does not apply: doc is missing key: ${path}: missing value`);
+    if (replace && !(last in parent)) throw apiError('Invalid', `the server rejected our request due to an error in our request: replace operation does not apply: doc is missing key: ${path}: missing value`, {});
     parent[last] = clone(value);
-  } else throw apiError('Invalid', `${op} operation does not apply: doc is missing path: "${path}"`);
+  } else throw apiError('Invalid', `${op} operation does not apply: doc is missing path: "${path}"`, {});
   return doc;
 }
 
@@ -199,7 +199,7 @@ export function jsonPatch(target: unknown, ops: unknown): unknown {
       }
       case 'test': {
         if (JSON.stringify(getAt(doc, path)) !== JSON.stringify(raw['value'])) {
-          throw apiError('Invalid', `the server rejected our request due to an error in our request: testing value ${path} failed`);
+          throw apiError('Invalid', `the server rejected our request due to an error in our request: testing value ${path} failed`, {});
         }
         break;
       }
