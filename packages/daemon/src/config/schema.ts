@@ -22,6 +22,7 @@ export const PluginEntrySchema = z
       .default([]),
     keybinding: z.string().optional(),
     timeout_ms: z.number().int().min(10).max(60_000).optional(),
+    max_instances: z.number().int().min(1).max(256).optional(),
     config: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
   })
   .strict();
