@@ -61,8 +61,17 @@ export type PluginExport = (typeof REQUIRED_EXPORTS)[number] | (typeof OPTIONAL_
 export const MAX_MEMORY_PAGES = 512;
 export const WASM_PAGE_BYTES = 65536;
 
-/** Extism kernel memory (input/output/host blocks) per instance: 256 pages = 16 MiB. */
+/** Function-table entries a plugin may declare, all its tables together (each must declare a maximum). */
+export const MAX_TABLE_ENTRIES = 65_536;
+/** Largest plugin file the host reads. */
+export const MAX_MODULE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Extism kernel memory (input/output/host blocks) per instance: 256 pages = 16 MiB. An `alloc`
+ * past it ends the call as a crash (the block is never made).
+ */
 export const MAX_KERNEL_PAGES = 256;
+export const MAX_KERNEL_BYTES = MAX_KERNEL_PAGES * 65536;
 export const MAX_VAR_BYTES = 1 << 20;
 
 /** A render is cut to this many lines / bytes, with a marker line saying so. */
@@ -73,8 +82,21 @@ export const RENDER_HARD_MAX_BYTES = 1024 * 1024;
 /** Host-function requests and snapshots bigger than this are refused. */
 export const REQUEST_MAX_BYTES = 64 * 1024;
 export const SNAPSHOT_MAX_BYTES = 1024 * 1024;
+/** A host-function answer bigger than this is replaced by an error envelope saying so. */
+export const RESPONSE_MAX_BYTES = 4 * 1024 * 1024;
+/** A plugin's error text (error_set) is cut to this many bytes. */
+export const ERROR_MAX_BYTES = 4096;
+/** Guest log lines passed on per call (the rest are dropped), each cut to LOG_LINE_MAX_BYTES. */
+export const LOG_LINES_PER_CALL = 50;
+export const LOG_LINE_MAX_BYTES = 1024;
 
 export const DEFAULT_TIMEOUT_MS = 1000;
+/** `timeout_ms` above this is clamped to it (with a config warning). */
+export const MAX_TIMEOUT_MS = 10_000;
+/** Instances (panes) one plugin may run at once, unless its entry sets `max_instances`. */
+export const DEFAULT_MAX_INSTANCES = 16;
+/** This many crashes in a row (no successful command or tick between them) stop an instance, whatever their pace. */
+export const MAX_CONSECUTIVE_CRASHES = 3;
 /** Creating a worker plugin (spawn + instantiate) may take this long before it counts as failed. */
 export const START_TIMEOUT_MS = 10_000;
 

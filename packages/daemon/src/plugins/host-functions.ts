@@ -1,8 +1,7 @@
-import type { CurrentPlugin } from '@extism/extism';
 import { z } from 'zod';
 import type { KubeScope } from '../kube/types.js';
 import { errorMessage } from '../util/errors.js';
-import { grantedHostFunctions, HOST_MODULE, RENDER_HARD_MAX_BYTES, REQUEST_MAX_BYTES, mib, type HostFunctionName } from './abi.js';
+import { isHostFunctionName, RENDER_HARD_MAX_BYTES, REQUEST_MAX_BYTES, RESPONSE_MAX_BYTES, mib, type HostFunctionName } from './abi.js';
 import type { PluginKubeAccess, PluginKubeScope } from './kube-access.js';
 import { boundLines, RenderPayloadSchema } from './render-payload.js';
 
@@ -23,7 +22,6 @@ export interface HostBridge {
 }
 
 type Envelope = { ok: true; value: unknown } | { ok: false; error: string };
-type HostFn = (cp: CurrentPlugin, offset: bigint) => bigint | Promise<bigint>;
 
 class HostError extends Error {}
 
@@ -38,8 +36,7 @@ const Requests = {
 } satisfies Record<HostFunctionName, z.ZodType>;
 
 /** Reads and validates a request; throws HostError with a message for the plugin. */
-function readRequest<F extends HostFunctionName>(fn: F, cp: CurrentPlugin, offset: bigint, bridge: HostBridge): z.infer<(typeof Requests)[F]> {
-  const block = cp.read(offset)?.bytes();
+function readRequest<F extends HostFunctionName>(fn: F, block: Uint8Array | null, bridge: HostBridge): z.infer<(typeof Requests)[F]> {
   if (!block) throw new HostError(`${fn}: no request (bad offset)`);
   const limit = fn === 'host_send_render' ? RENDER_HARD_MAX_BYTES : REQUEST_MAX_BYTES;
   if (block.byteLength > limit) {
@@ -139,44 +136,41 @@ const HANDLERS: { [F in HostFunctionName]: (bridge: HostBridge, req: z.infer<(ty
   },
 };
 
-function store(cp: CurrentPlugin, envelope: Envelope): bigint {
+/** The envelope as JSON; one over RESPONSE_MAX_BYTES becomes an error saying so. */
+function encode(fn: string, envelope: Envelope): string {
+  let json: string;
   try {
-    return cp.store(JSON.stringify(envelope));
-  } catch {
-    // Never throw across the boundary: in worker mode that poisons the plugin. 0 = "no response".
-    return 0n;
+    json = JSON.stringify(envelope);
+  } catch (err) {
+    return JSON.stringify(failure(fn, err));
   }
+  const size = Buffer.byteLength(json, 'utf8');
+  if (size <= RESPONSE_MAX_BYTES) return json;
+  return JSON.stringify({ ok: false, error: `${fn}: the answer is ${mib(size)}, over the ${mib(RESPONSE_MAX_BYTES)} limit (ask for less, e.g. one namespace)` });
 }
 
 function failure(fn: string, err: unknown): Envelope {
   return { ok: false, error: err instanceof HostError ? err.message : `${fn}: ${errorMessage(err)}` };
 }
 
-function hostFunction<F extends HostFunctionName>(fn: F, bridge: HostBridge): HostFn {
-  return (cp, offset) => {
-    let result: unknown;
-    try {
-      result = HANDLERS[fn](bridge, readRequest(fn, cp, offset, bridge));
-    } catch (err) {
-      return store(cp, failure(fn, err));
-    }
-    if (result instanceof Promise) {
-      return result.then(
-        (value: unknown) => store(cp, { ok: true, value }),
-        (err: unknown) => store(cp, failure(fn, err)),
-      );
-    }
-    return store(cp, { ok: true, value: result });
-  };
-}
-
 /**
- * The Extism `functions` option for one instance: exactly the host functions its permissions
- * grant, under the `kubetile` import module. Each answers `{"ok":true,"value":…}` or
- * `{"ok":false,"error":…}` and never throws.
+ * Answers one call of a kubetile host function made by a plugin instance (its worker waits
+ * meanwhile): `{"ok":true,"value":…}` or `{"ok":false,"error":…}`, as JSON. Never throws; only
+ * functions the instance was granted reach here (its worker imports no others).
  */
-export function hostFunctions(permissions: readonly string[], bridge: HostBridge): Record<string, Record<string, HostFn>> {
-  const table: Record<string, HostFn> = {};
-  for (const fn of grantedHostFunctions(permissions)) table[fn] = hostFunction(fn, bridge);
-  return { [HOST_MODULE]: table };
+export function answerHostCall(fn: string, request: Uint8Array | null, bridge: HostBridge): string | Promise<string> {
+  if (!isHostFunctionName(fn)) return encode(fn, { ok: false, error: `${fn}: no such host function` });
+  let result: unknown;
+  try {
+    result = (HANDLERS[fn] as (bridge: HostBridge, req: unknown) => unknown)(bridge, readRequest(fn, request, bridge));
+  } catch (err) {
+    return encode(fn, failure(fn, err));
+  }
+  if (result instanceof Promise) {
+    return result.then(
+      (value: unknown) => encode(fn, { ok: true, value }),
+      (err: unknown) => encode(fn, failure(fn, err)),
+    );
+  }
+  return encode(fn, { ok: true, value: result });
 }

@@ -1,5 +1,6 @@
 import {
-  EXTISM_ENV_FUNCTIONS, EXTISM_ENV_MODULE, HOST_FUNCTIONS, HOST_MODULE, isHostFunctionName, MAX_MEMORY_PAGES, REQUIRED_EXPORTS, WASM_PAGE_BYTES, mib,
+  EXTISM_ENV_FUNCTIONS, EXTISM_ENV_MODULE, HOST_FUNCTIONS, HOST_MODULE, isHostFunctionName, MAX_MEMORY_PAGES, MAX_TABLE_ENTRIES, REQUIRED_EXPORTS,
+  WASM_PAGE_BYTES, mib,
 } from './abi.js';
 import { inspectModule, WasmFormatError, type ModuleInfo } from './wasm-inspect.js';
 
@@ -9,6 +10,8 @@ export type ProblemCode =
   | 'memory-too-large'
   | 'memory-imported'
   | 'memory-unsupported'
+  | 'table-unbounded'
+  | 'table-too-large'
   | 'import-not-granted'
   | 'import-unknown'
   | 'missing-export';
@@ -26,8 +29,31 @@ export interface CheckedModule {
 const limitText = (pages: number): string => `${pages} pages = ${mib(pages * WASM_PAGE_BYTES)}`;
 
 /**
+ * Tables are allocated when a module is instantiated (their minimum) and may grow to their
+ * maximum: every table must declare one, and all of them together may hold MAX_TABLE_ENTRIES.
+ */
+function checkTables(info: ModuleInfo): ModuleProblem | null {
+  let total = 0;
+  for (const [i, t] of info.tables.entries()) {
+    if (t.max === null) {
+      return {
+        code: 'table-unbounded',
+        message: `its table ${i} declares no maximum; plugins must declare one (at most ${MAX_TABLE_ENTRIES} entries, all tables together)`,
+      };
+    }
+    const size = Math.max(t.min, t.max);
+    total += size;
+    if (total > MAX_TABLE_ENTRIES) {
+      return { code: 'table-too-large', message: `its table ${i} declares ${size} entries, over the limit of ${MAX_TABLE_ENTRIES} (all tables together)` };
+    }
+  }
+  return null;
+}
+
+/**
  * The load-time checks of ABI v1, run before anything is instantiated: guest memory must declare
- * a maximum of at most 512 pages (Extism cannot cap guest memory at run time), every import must be
+ * a maximum of at most 512 pages (Extism cannot cap guest memory at run time), function tables at
+ * most 65,536 entries together (each with a declared maximum), every import must be
  * a function the host will provide — kubetile host functions only as granted — and
  * `plugin_on_command` must be exported. (In Extism's worker mode an unresolved import makes
  * createPlugin hang and throws an uncaught exception, so this check is also what keeps the daemon up.)
@@ -38,7 +64,7 @@ export function checkModule(bytes: Uint8Array, permissions: readonly string[], m
     info = inspectModule(bytes);
   } catch (err) {
     const msg = err instanceof WasmFormatError ? err.message : String(err);
-    return { info: { imports: [], exports: [], memories: [], hasStart: false }, problems: [{ code: 'malformed', message: `malformed module: ${msg}` }] };
+    return { info: { imports: [], exports: [], memories: [], tables: [], hasStart: false }, problems: [{ code: 'malformed', message: `malformed module: ${msg}` }] };
   }
   const problems: ModuleProblem[] = [];
   for (const mem of info.memories) {
@@ -49,10 +75,12 @@ export function checkModule(bytes: Uint8Array, permissions: readonly string[], m
         code: 'memory-unbounded',
         message: `its memory declares no maximum; plugins must declare one of at most ${limitText(maxPages)} (AssemblyScript: --maximumMemory)`,
       });
-    } else if (mem.max > maxPages) {
-      problems.push({ code: 'memory-too-large', message: `its memory maximum of ${limitText(mem.max)} is over the limit of ${limitText(maxPages)}` });
+    } else if (Math.max(mem.max, mem.min) > maxPages) {
+      problems.push({ code: 'memory-too-large', message: `its memory maximum of ${limitText(Math.max(mem.max, mem.min))} is over the limit of ${limitText(maxPages)}` });
     }
   }
+  const tableProblem = checkTables(info);
+  if (tableProblem) problems.push(tableProblem);
   for (const imp of info.imports) {
     const where = `${imp.module}::${imp.name}`;
     if (imp.module === HOST_MODULE && imp.kind === 'function' && isHostFunctionName(imp.name)) {

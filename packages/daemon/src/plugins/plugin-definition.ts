@@ -8,12 +8,19 @@ export interface ResolvedPluginEntry {
   path: string;
   permissions: string[];
   keybinding?: string;
+  /** Per-call time limit, already clamped to MAX_TIMEOUT_MS. */
   timeoutMs: number;
+  /** Instances (panes) this plugin may run at once (`max_instances`). */
+  maxInstances: number;
+  /** What was wrong with the entry and has been corrected (e.g. a clamped timeout), for the user. */
+  warnings: string[];
   /** The plugin's own `config` table, given to plugin_init as a JSON object. */
   config: Record<string, string | number | boolean>;
 }
 
 export type PluginStatus = 'loading' | 'ready' | 'error';
+/** What `plugin/list` shows: a loaded plugin whose instances all stopped at run time is `stopped`. */
+export type PluginListStatus = PluginStatus | 'stopped';
 
 /** Anything that holds instances of a plugin and can be swapped onto a new build. */
 export interface SwappableSession {
@@ -34,6 +41,13 @@ export class PluginDefinition<S extends SwappableSession = SwappableSession> {
   readonly sessions = new Set<S>();
   /** Live Extism instances (panes' and trial ones). */
   instances = 0;
+  /**
+   * Sessions (panes) entitled to run an instance: starting, running or restarting. At most
+   * `entry.maxInstances`; a pane stopped for good gives its seat up.
+   */
+  readonly seats = new Set<S>();
+  /** Why the last instance stopped at run time (crashes); cleared when one runs again. */
+  lastStop: string | null = null;
   /** Settles when the first load attempt is over (instances wait for it, never for reloads). */
   firstLoad: Promise<void> = Promise.resolve();
   removed = false;
@@ -43,6 +57,30 @@ export class PluginDefinition<S extends SwappableSession = SwappableSession> {
 
   get key(): string {
     return this.entry.key;
+  }
+
+  /** Takes a seat for `s` (true), or says the plugin already runs its maximum (false). */
+  takeSeat(s: S): boolean {
+    if (this.seats.has(s)) return true;
+    if (this.seats.size >= this.entry.maxInstances) return false;
+    this.seats.add(s);
+    return true;
+  }
+
+  leaveSeat(s: S): void {
+    this.seats.delete(s);
+  }
+
+  /** The pane text for a session refused a seat. */
+  overCapMessage(): string {
+    const n = this.entry.maxInstances;
+    return `plugin '${this.key}' already runs ${n} instance${n === 1 ? '' : 's'}, its limit (max_instances = ${n} in its [[plugins]] entry): close one of its panes, or raise max_instances`;
+  }
+
+  /** Status for plugin/list: `stopped` (with lastStop) when loaded but nothing runs since a run-time stop. */
+  listStatus(): { status: PluginListStatus; error: string | null } {
+    if (this.status === 'ready' && this.lastStop !== null && this.seats.size === 0) return { status: 'stopped', error: this.lastStop };
+    return { status: this.status, error: this.error };
   }
 
   /** Runs loads and reloads of this plugin one at a time. */

@@ -5,7 +5,7 @@ import type { PaneRegistry } from '../panes/registry.js';
 import { errorMessage } from '../util/errors.js';
 import type { CrashPolicy } from './crash-policy.js';
 import type { PluginKubeAccess } from './kube-access.js';
-import { PluginDefinition, type PluginStatus, type ResolvedPluginEntry } from './plugin-definition.js';
+import { PluginDefinition, type PluginListStatus, type ResolvedPluginEntry } from './plugin-definition.js';
 import { PluginInstance } from './plugin-instance.js';
 import { loadPluginFile, type LoadedModule } from './plugin-module.js';
 import { PluginPane } from './plugin-pane.js';
@@ -77,6 +77,10 @@ export class PluginHost {
     }
     const work: Array<Promise<unknown>> = [];
     for (const entry of entries) {
+      for (const w of entry.warnings) {
+        this.deps.logger.warn({ plugin: entry.key }, w);
+        this.deps.toast('warn', `plugin '${entry.key}': ${w}`);
+      }
       const def = this.defs.get(entry.key);
       if (!def) {
         work.push(this.add(entry));
@@ -154,10 +158,18 @@ export class PluginHost {
 
   // ---- reload -------------------------------------------------------------------------------
 
-  /** `plugin/reload`: re-reads the file and swaps every instance onto it (or keeps the old build). */
+  /**
+   * `plugin/reload`: re-reads the file and swaps every instance onto it (or keeps the old build).
+   * Asked while the plugin is still being loaded for the first time, it waits for that load (which
+   * is reading the file anyway) and answers with its outcome.
+   */
   async reload(key: string): Promise<{ ok: boolean; error?: string }> {
     const def = this.defs.get(key);
     if (!def) throw new Error(`no plugin '${key}'`);
+    if (def.status === 'loading') {
+      await def.firstLoad;
+      if (def.status !== 'loading') return def.module ? { ok: true } : { ok: false, error: def.error ?? 'not loaded' };
+    }
     return this.reloadDef(def, { entryChanged: false, force: true });
   }
 
@@ -251,6 +263,9 @@ export class PluginHost {
       kube: this.deps.kube,
       logger: ctx.logger,
       ...(this.deps.policy ? { policy: this.deps.policy } : {}),
+      onStatusChange: () => {
+        if (!def.removed) this.emitStatus(def);
+      },
     });
     return new PluginPane(ctx, def.key, session);
   }
@@ -288,10 +303,11 @@ export class PluginHost {
   // ---- reporting ----------------------------------------------------------------------------
 
   private emitStatus(def: Def, always = false): void {
-    const sig = `${def.status}\u0000${def.error ?? ''}`;
+    const { status, error } = def.listStatus();
+    const sig = `${status}\u0000${error ?? ''}`;
     if (!always && this.lastStatus.get(def.key) === sig) return;
     this.lastStatus.set(def.key, sig);
-    this.deps.status(def.key, def.status, def.error);
+    this.deps.status(def.key, status, error);
   }
 
   has(key: string): boolean {
@@ -302,8 +318,8 @@ export class PluginHost {
     return this.defs.size;
   }
 
-  status(key: string): PluginStatus | null {
-    return this.defs.get(key)?.status ?? null;
+  status(key: string): PluginListStatus | null {
+    return this.defs.get(key)?.listStatus().status ?? null;
   }
 
   list(): PluginInfo[] {
@@ -314,8 +330,7 @@ export class PluginHost {
         path: d.entry.path,
         sha256: d.module?.sha256 ?? null,
         permissions: [...d.entry.permissions],
-        status: d.status,
-        error: d.error,
+        ...d.listStatus(),
         instances: d.instances,
         calls: d.stats.calls,
         errors: d.stats.errors,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { errorMessage } from '../util/errors.js';
-import type { PluginExport } from './abi.js';
+import { MAX_MODULE_BYTES, mib, type PluginExport } from './abi.js';
 import { checkModule, type ModuleProblem } from './module-check.js';
 import { Wasm, type WasmModule } from './wasm-api.js';
 
@@ -28,9 +28,15 @@ export function exportsOf(m: LoadedModule, name: PluginExport): boolean {
   return m.exports.has(name);
 }
 
-/** Checks and compiles plugin bytes; throws PluginLoadError saying every reason it is refused. */
+/**
+ * Checks and compiles plugin bytes; throws PluginLoadError saying every reason it is refused.
+ * Nothing of the plugin is instantiated or run here (this is the daemon's main thread): every size
+ * the module declares is checked from its sections first, and instances start in their own
+ * worker, where a failing instantiation is an ordinary start error.
+ */
 export async function compilePlugin(path: string, bytes: Uint8Array, permissions: readonly string[]): Promise<LoadedModule> {
-  const { info, problems } = checkModule(bytes, permissions);
+  if (bytes.byteLength > MAX_MODULE_BYTES) throw new PluginLoadError(`refused: the file is ${mib(bytes.byteLength)}, over the ${mib(MAX_MODULE_BYTES)} limit`);
+  const { problems } = checkModule(bytes, permissions);
   if (problems.length > 0) {
     throw new PluginLoadError(`refused: ${problems.map((p) => p.message).join('; ')}`, problems);
   }
@@ -39,18 +45,6 @@ export async function compilePlugin(path: string, bytes: Uint8Array, permissions
     module = await Wasm.compile(bytes);
   } catch (err) {
     throw new PluginLoadError(`does not compile: ${errorMessage(err)}`);
-  }
-  // An instantiation failure inside an Extism worker surfaces as an uncaught exception and a
-  // createPlugin that only ends at its timeout. Without a start function no guest code runs at
-  // instantiation, so try it here first (stub imports; segments are checked, nothing is called).
-  if (!info.hasStart) {
-    const stubs: Record<string, Record<string, unknown>> = {};
-    for (const imp of Wasm.Module.imports(module)) (stubs[imp.module] ??= {})[imp.name] = () => 0;
-    try {
-      new Wasm.Instance(module, stubs);
-    } catch (err) {
-      throw new PluginLoadError(`does not instantiate: ${errorMessage(err)}`);
-    }
   }
   return {
     path,
@@ -61,12 +55,33 @@ export async function compilePlugin(path: string, bytes: Uint8Array, permissions
   };
 }
 
+/** Reads at most MAX_MODULE_BYTES (+1, to tell a bigger file) of a file, FIFOs and devices included. */
+async function readBounded(path: string): Promise<Uint8Array> {
+  const fh = await open(path, 'r');
+  try {
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for (;;) {
+      const buf = new Uint8Array(Math.min(1 << 20, MAX_MODULE_BYTES + 1 - total));
+      const { bytesRead } = await fh.read(buf, 0, buf.byteLength, null);
+      if (bytesRead === 0) break;
+      chunks.push(buf.subarray(0, bytesRead));
+      total += bytesRead;
+      if (total > MAX_MODULE_BYTES) throw new PluginLoadError(`refused: the file is over the ${mib(MAX_MODULE_BYTES)} limit`);
+    }
+    return Buffer.concat(chunks, total);
+  } finally {
+    await fh.close();
+  }
+}
+
 /** Reads, checks and compiles a plugin file. */
 export async function loadPluginFile(path: string, permissions: readonly string[]): Promise<LoadedModule> {
   let bytes: Uint8Array;
   try {
-    bytes = new Uint8Array(await readFile(path));
+    bytes = await readBounded(path);
   } catch (err) {
+    if (err instanceof PluginLoadError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     throw new PluginLoadError(code === 'ENOENT' ? `file not found: ${path}` : `cannot read ${path}: ${errorMessage(err)}`);
   }

@@ -1,6 +1,7 @@
 /**
  * The few WebAssembly JS APIs the host uses, typed here: the daemon compiles against ES2023 +
- * @types/node, which declare no `WebAssembly` namespace.
+ * @types/node, which declare no `WebAssembly` namespace. (No instantiation: plugin code only
+ * ever runs in a plugin worker, see sandbox/.)
  */
 
 /** A compiled module (opaque; shareable with workers). */
@@ -10,8 +11,6 @@ export interface WasmModule {
 
 interface WasmApi {
   compile(bytes: Uint8Array): Promise<WasmModule>;
-  /** Synchronous instantiation (throws LinkError/RuntimeError); runs the start function if any. */
-  Instance: new (module: WasmModule, imports: Record<string, Record<string, unknown>>) => object;
   Module: {
     exports(module: WasmModule): Array<{ name: string; kind: string }>;
     imports(module: WasmModule): Array<{ module: string; name: string; kind: string }>;

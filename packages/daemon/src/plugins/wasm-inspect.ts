@@ -1,6 +1,6 @@
 /**
  * Reads what the host must check in a WebAssembly binary before instantiating it — imports,
- * exports, memory limits, a start function — without compiling or running anything.
+ * exports, memory and table limits, a start function — without compiling or running anything.
  */
 
 export interface MemoryLimits {
@@ -20,10 +20,18 @@ export interface ModuleImport {
   kind: ExternKind;
 }
 
+/** A table's declared size, in entries. */
+export interface TableLimits {
+  min: number;
+  max: number | null;
+  imported: boolean;
+}
+
 export interface ModuleInfo {
   imports: ModuleImport[];
   exports: Array<{ name: string; kind: ExternKind }>;
   memories: Array<MemoryLimits & { imported: boolean }>;
+  tables: TableLimits[];
   hasStart: boolean;
 }
 
@@ -66,6 +74,15 @@ class Reader {
     if (!kind) throw new WasmFormatError(`unknown import/export kind ${k}`);
     return kind;
   }
+  /** A table type: element reference type, then limits (64-bit tables count the same). */
+  table(): { min: number; max: number | null } {
+    const refType = this.byte();
+    if (refType === 0x40) throw new WasmFormatError('tables with initializer expressions are not supported');
+    // The function-references proposal's (ref null? ht) forms carry a heap type after the prefix.
+    if (refType === 0x63 || refType === 0x64) this.uleb();
+    const { min, max } = this.limits();
+    return { min, max };
+  }
   limits(): MemoryLimits {
     const flags = this.byte();
     const min = this.uleb();
@@ -82,7 +99,7 @@ export function inspectModule(bytes: Uint8Array): ModuleInfo {
   if (bytes[4] !== 1 || bytes[5] !== 0 || bytes[6] !== 0 || bytes[7] !== 0) {
     throw new WasmFormatError('unsupported WebAssembly binary version (components are not supported)');
   }
-  const info: ModuleInfo = { imports: [], exports: [], memories: [], hasStart: false };
+  const info: ModuleInfo = { imports: [], exports: [], memories: [], tables: [], hasStart: false };
   const top = new Reader(bytes, 8, bytes.length);
   while (top.pos < bytes.length) {
     const id = top.byte();
@@ -92,7 +109,9 @@ export function inspectModule(bytes: Uint8Array): ModuleInfo {
     if (end > bytes.length) throw new WasmFormatError(`section ${id} runs past the end of the module`);
     const r = new Reader(bytes, start, end);
     if (id === 2) readImports(r, info);
-    else if (id === 5) {
+    else if (id === 4) {
+      for (let n = r.uleb(); n > 0; n--) info.tables.push({ imported: false, ...r.table() });
+    } else if (id === 5) {
       for (let n = r.uleb(); n > 0; n--) info.memories.push({ imported: false, ...r.limits() });
     } else if (id === 7) {
       for (let n = r.uleb(); n > 0; n--) {
@@ -113,10 +132,8 @@ function readImports(r: Reader, info: ModuleInfo): void {
     const name = r.name();
     const kind = r.kind();
     if (kind === 'function') r.uleb();
-    else if (kind === 'table') {
-      r.byte();
-      r.limits();
-    } else if (kind === 'memory') info.memories.push({ imported: true, ...r.limits() });
+    else if (kind === 'table') info.tables.push({ imported: true, ...r.table() });
+    else if (kind === 'memory') info.memories.push({ imported: true, ...r.limits() });
     else if (kind === 'global') {
       r.byte();
       r.byte();

@@ -20,6 +20,8 @@ export interface WasmSessionDeps {
   kube: PluginKubeAccess;
   logger: Logger;
   policy?: CrashPolicy;
+  /** The plugin's run-time status may have changed (an instance stopped for good, or runs again). */
+  onStatusChange?: () => void;
 }
 
 type Job = { kind: 'command'; cmd: PluginCommand } | { kind: 'tick' };
@@ -62,6 +64,8 @@ export class WasmSession implements PluginSession, SwappableSession {
   private closing: Promise<void> | null = null;
   private restartTimer: NodeJS.Timeout | null = null;
   private restartDeferred = false;
+  /** prepareSwap took a seat for this pane (it had none): given back unless the swap commits. */
+  private seatForSwap = false;
   private idleWaiters: Array<() => void> = [];
   private readonly crashes: CrashTracker;
   /** The plugin this pane shows (a new definition when its key is re-added to the config). */
@@ -81,6 +85,7 @@ export class WasmSession implements PluginSession, SwappableSession {
   rebind(def: PluginDefinition<WasmSession>): void {
     if (this.disposed) return;
     this.def.sessions.delete(this);
+    this.def.leaveSeat(this);
     this.def = def;
     def.sessions.add(this);
   }
@@ -140,6 +145,10 @@ export class WasmSession implements PluginSession, SwappableSession {
       const mod = def.module;
       if (!mod) {
         this.setState({ kind: 'error', message: `plugin '${this.key}' ${def.error ?? 'is not loaded'}` });
+        return;
+      }
+      if (!def.takeSeat(this)) {
+        this.setState({ kind: 'error', message: def.overCapMessage() });
         return;
       }
       const s = await this.spawn(mod, null);
@@ -226,6 +235,10 @@ export class WasmSession implements PluginSession, SwappableSession {
     s.slot.current = true;
     this.module = mod;
     if (this.disposed) return; // close() says plugin_on_close to it
+    if (this.def.lastStop !== null) {
+      this.def.lastStop = null;
+      this.deps.onStatusChange?.();
+    }
     this.setState({ kind: 'ready' });
     this.sink?.notice(s.notice);
     if (s.lines) this.sink?.render(s.lines);
@@ -242,7 +255,11 @@ export class WasmSession implements PluginSession, SwappableSession {
     if (verdict.stop) {
       this.jobs = [];
       this.tickQueued = false;
-      this.setState({ kind: 'error', message: `plugin '${this.key}' stopped after ${verdict.count} crashes within ${this.crashes.describeWindow()}: ${reason}` });
+      const message = `plugin '${this.key}' stopped after ${verdict.why}: ${reason}`;
+      this.def.leaveSeat(this);
+      this.def.lastStop = message;
+      this.setState({ kind: 'error', message });
+      this.deps.onStatusChange?.();
       return;
     }
     this.setState({ kind: 'restarting', reason, crashes: verdict.count });
@@ -266,6 +283,7 @@ export class WasmSession implements PluginSession, SwappableSession {
     void inst?.close();
     this.jobs = [];
     this.tickQueued = false;
+    this.def.leaveSeat(this);
     this.setState({ kind: 'error', message });
   }
 
@@ -304,10 +322,13 @@ export class WasmSession implements PluginSession, SwappableSession {
     if (slot !== this.slot || this.disposed) return; // replaced meanwhile
     if (!r.ok) {
       if (r.kind === 'closed') return;
-      if (r.kind === 'plugin-error') this.sink?.notice(describe(fn, r));
-      else this.crash(r.message);
+      if (r.kind === 'plugin-error') {
+        this.crashes.succeeded();
+        this.sink?.notice(describe(fn, r));
+      } else this.crash(r.message);
       return;
     }
+    this.crashes.succeeded();
     const rr = readRender(r.output, fn);
     if (!rr.ok) {
       if (rr.kind === 'oversize') this.crash(rr.reason);
@@ -351,6 +372,10 @@ export class WasmSession implements PluginSession, SwappableSession {
     }
     await this.idle();
     if (this.disposed) return { ok: true, mod, spawned: null };
+    // A pane stopped for good comes back on a new build if the plugin has a seat free for it.
+    const seated = this.def.seats.has(this);
+    if (!seated && !this.def.takeSeat(this)) return { ok: true, mod, spawned: null };
+    this.seatForSwap = !seated;
     let snapshot: string | null = null;
     const old = this.instance;
     if (old && this.module?.exports.has('plugin_snapshot') && mod.exports.has('plugin_restore')) {
@@ -363,12 +388,19 @@ export class WasmSession implements PluginSession, SwappableSession {
     return spawned.ok ? { ok: true, mod, spawned } : { ok: false, reason: spawned.reason };
   }
 
+  /** The seat taken by prepareSwap for a pane that had none goes back if the swap does not happen. */
+  private releaseSwapSeat(): void {
+    if (this.seatForSwap) this.def.leaveSeat(this);
+    this.seatForSwap = false;
+  }
+
   commitSwap(p: PreparedSwap): void {
-    if (!p.ok || !p.spawned) return this.resume();
-    if (this.disposed) {
-      void p.spawned.slot.instance.close();
+    if (!p.ok || !p.spawned || this.disposed) {
+      if (p.ok && p.spawned) void p.spawned.slot.instance.close();
+      this.releaseSwapSeat();
       return this.resume();
     }
+    this.seatForSwap = false;
     const old = this.slot;
     if (old) old.current = false;
     this.slot = null;
@@ -381,6 +413,7 @@ export class WasmSession implements PluginSession, SwappableSession {
 
   abortSwap(p: PreparedSwap): void {
     if (p.ok && p.spawned) void p.spawned.slot.instance.close();
+    this.releaseSwapSeat();
     this.resume();
   }
 
@@ -401,6 +434,8 @@ export class WasmSession implements PluginSession, SwappableSession {
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.disposed = true;
+      // The pane is gone: its seat is free for another one at once (plugin_on_close still runs).
+      this.def.leaveSeat(this);
       this.clearRestart();
       this.jobs = [];
       if (this.booting) await this.booting;

@@ -38,7 +38,7 @@ export async function until<T>(label: string, probe: () => T, timeoutMs = 30_000
 /** A definition with its module loaded (or its load error), as the host would have it. */
 export async function loadDef(
   path: string,
-  opts: { key?: string; permissions?: string[]; timeoutMs?: number; config?: Record<string, string | number | boolean> } = {},
+  opts: { key?: string; permissions?: string[]; timeoutMs?: number; maxInstances?: number; config?: Record<string, string | number | boolean> } = {},
 ): Promise<PluginDefinition<WasmSession>> {
   const def = new PluginDefinition<WasmSession>({
     key: opts.key ?? 'test-plugin',
@@ -46,6 +46,8 @@ export async function loadDef(
     permissions: opts.permissions ?? [],
     // Generous by default: a well-behaved plugin must not count as hung on a loaded machine.
     timeoutMs: opts.timeoutMs ?? 20_000,
+    maxInstances: opts.maxInstances ?? 16,
+    warnings: [],
     config: opts.config ?? {},
   });
   try {

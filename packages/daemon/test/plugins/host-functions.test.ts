@@ -1,22 +1,7 @@
-import type { CurrentPlugin } from '@extism/extism';
 import { describe, expect, it } from 'vitest';
-import { hostFunctions, type HostBridge } from '../../src/plugins/host-functions.js';
+import { grantedHostFunctions } from '../../src/plugins/abi.js';
+import { answerHostCall, type HostBridge } from '../../src/plugins/host-functions.js';
 import type { PluginKubeAccess } from '../../src/plugins/kube-access.js';
-
-/** A stand-in for Extism's CallContext: one request block in, the stored responses out. */
-class FakeContext {
-  stored: string[] = [];
-  failStore = false;
-  constructor(private readonly request: Uint8Array | null) {}
-  read(): { bytes(): Uint8Array } | null {
-    return this.request ? { bytes: () => this.request! } : null;
-  }
-  store(s: string): bigint {
-    if (this.failStore) throw new RangeError('Offset is outside the bounds of the DataView');
-    this.stored.push(s);
-    return BigInt(this.stored.length);
-  }
-}
 
 function bridge(over: Partial<HostBridge> = {}) {
   const rec = { renders: [] as string[][], clipboard: [] as string[], violations: [] as string[], kube: [] as unknown[] };
@@ -48,21 +33,17 @@ function bridge(over: Partial<HostBridge> = {}) {
   return { b, rec };
 }
 
-type Fn = (cp: CurrentPlugin, off: bigint) => bigint | Promise<bigint>;
-
-async function call(fn: string, request: string | Uint8Array | null, b: HostBridge, perms = ['k8s:list:pods', 'k8s:get:secrets', 'clipboard:write']): Promise<unknown> {
-  const table = hostFunctions(perms, b).kubetile!;
-  const f = table[fn] as Fn;
-  const cp = new FakeContext(typeof request === 'string' ? new TextEncoder().encode(request) : request);
-  await f(cp as unknown as CurrentPlugin, 1n);
-  return JSON.parse(cp.stored[0]!);
+/** One host call as the plugin's worker makes it: the request bytes in, the JSON answer out. */
+async function call(fn: string, request: string | Uint8Array | null, b: HostBridge): Promise<unknown> {
+  const bytes = typeof request === 'string' ? new TextEncoder().encode(request) : request;
+  return JSON.parse(await answerHostCall(fn, bytes, b));
 }
 
 describe('host functions', () => {
-  it('are exactly the granted ones, host_send_render always', () => {
-    const { b } = bridge();
-    expect(Object.keys(hostFunctions([], b).kubetile!)).toEqual(['host_send_render']);
-    expect(Object.keys(hostFunctions(['clipboard:write', 'k8s:list:pods'], b).kubetile!).sort()).toEqual(['clipboard_write', 'host_send_render', 'list_pods']);
+  it('are exactly the granted ones, host_send_render always; an unknown name gets an error envelope', async () => {
+    expect(grantedHostFunctions([])).toEqual(['host_send_render']);
+    expect(grantedHostFunctions(['clipboard:write', 'k8s:list:pods']).sort()).toEqual(['clipboard_write', 'host_send_render', 'list_pods']);
+    expect(await call('format_disk', '{}', bridge().b)).toEqual({ ok: false, error: 'format_disk: no such host function' });
   });
 
   it('list_pods: "" is the tab namespace, "*" all, anything else as given; snake_case out', async () => {
@@ -128,11 +109,14 @@ describe('host functions', () => {
     expect(rec.clipboard).toEqual(['s3cr3t']);
   });
 
-  it('when even storing the answer fails, it returns 0 instead of throwing', async () => {
-    const { b } = bridge();
-    const f = hostFunctions([], b).kubetile!.host_send_render as Fn;
-    const cp = new FakeContext(new TextEncoder().encode('{"lines":[]}'));
-    cp.failStore = true;
-    expect(await f(cp as unknown as CurrentPlugin, 1n)).toBe(0n);
+  it('an answer over the 4 MiB limit becomes an error envelope saying so', async () => {
+    const pod = { name: 'p'.repeat(200), namespace: 'x', phase: 'Running', status: 'Running', ready: '1/1', restarts: 0, node: 'n', ageSeconds: 1 };
+    const { b } = bridge({
+      kube: { listPods: async () => Array.from({ length: 20_000 }, () => pod), getSecret: () => Promise.reject(new Error('x')), listSecrets: async () => [] },
+    });
+    expect(await call('list_pods', '{}', b)).toEqual({
+      ok: false,
+      error: expect.stringMatching(/^list_pods: the answer is 6\.\d MiB, over the 4 MiB limit \(ask for less, e\.g\. one namespace\)$/),
+    });
   });
 });

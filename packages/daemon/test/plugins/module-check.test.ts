@@ -89,12 +89,51 @@ describe('the import and export checks', () => {
 });
 
 describe('compilePlugin', () => {
-  it('refuses a module whose instantiation would fail, before any worker is started', async () => {
+  it('compiles without instantiating (no plugin code on the daemon thread); a module that cannot instantiate fails to start in its worker', async () => {
     const { compilePlugin } = await import('../../src/plugins/plugin-module.js');
-    const bad = await wat('(module (memory 1 1) (data (i32.const 70000) "x") (func (export "plugin_on_command") (result i32) (i32.const 0)))');
-    await expect(compilePlugin('bad.wasm', bad, [])).rejects.toThrow(/^does not instantiate: .*data segment is out of bounds/);
+    const { PluginInstance } = await import('../../src/plugins/plugin-instance.js');
+    const { unavailableKubeAccess } = await import('../../src/plugins/kube-access.js');
+    const { silent } = await import('./helpers.js');
+    const bad = await compilePlugin('bad.wasm', await wat('(module (memory 1 1) (data (i32.const 70000) "x") (func (export "plugin_on_command") (result i32) (i32.const 0)))'), []);
+    const start = PluginInstance.create({
+      key: 'bad',
+      module: bad.module,
+      permissions: [],
+      timeoutMs: 5000,
+      config: {},
+      logger: silent,
+      pane: { paneId: 1, scope: () => ({ context: null, namespace: 'default' }), kube: unavailableKubeAccess, render: () => undefined, clipboard: () => undefined },
+    });
+    await expect(start).rejects.toThrow(/^could not start: .*data segment is out of bounds/);
     const good = await compilePlugin('echo.wasm', new Uint8Array(readFileSync(fixture('echo'))), []);
     expect(good.exports.has('plugin_on_open')).toBe(true);
     expect(good.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('refuses a file over 16 MiB before reading the rest of it', async () => {
+    const { compilePlugin } = await import('../../src/plugins/plugin-module.js');
+    await expect(compilePlugin('big.wasm', new Uint8Array(16 * 1024 * 1024 + 1), [])).rejects.toThrow('refused: the file is 16.0 MiB, over the 16 MiB limit');
+  });
+});
+
+describe('the table-section check', () => {
+  const withTables = (decl: string) => wat(`(module ${decl} (memory 1 1) (func (export "plugin_on_command") (result i32) (i32.const 0)))`);
+  it('refuses the table bomb from its declared sizes alone, naming the limit', () => {
+    const r = checkModule(new Uint8Array(readFileSync(fixture('table-bomb'))), []);
+    expect(r.info.tables).toHaveLength(4);
+    expect(r.problems).toEqual([{ code: 'table-too-large', message: 'its table 0 declares 10000000 entries, over the limit of 65536 (all tables together)' }]);
+  });
+  it('counts all tables together, and needs a maximum on each', async () => {
+    expect(codes(await withTables('(table 40000 40000 funcref) (table 30000 30000 funcref)'))).toEqual(['table-too-large']);
+    expect(checkModule(await withTables('(table 40000 40000 funcref) (table 30000 30000 funcref)'), []).problems[0]?.message).toBe(
+      'its table 1 declares 30000 entries, over the limit of 65536 (all tables together)',
+    );
+    expect(checkModule(await withTables('(table 1 funcref)'), []).problems).toEqual([
+      { code: 'table-unbounded', message: 'its table 0 declares no maximum; plugins must declare one (at most 65536 entries, all tables together)' },
+    ]);
+    expect(codes(await withTables('(table 2 2 funcref) (table 65534 65534 externref)'))).toEqual([]);
+  });
+  it('accepts the SDK plugins (AssemblyScript declares min = max)', () => {
+    expect(checkModule(new Uint8Array(readFileSync(sdkPlugin('pod-health'))), ['k8s:list:pods']).info.tables).toEqual([{ imported: false, min: 2, max: 2 }]);
   });
 });

@@ -58,5 +58,16 @@ describe('[[plugins]] in config.toml', () => {
     expect(e.map((x) => x.path)).toEqual([`${homedir()}/p/a.wasm`, '/home/u/.config/kubetile/plugins/b.wasm', '/abs/c.wasm']);
     expect(e.map((x) => x.timeoutMs)).toEqual([1000, 1000, 50]);
     expect(e[1]!.permissions).toEqual(['k8s:list:pods']);
+    expect(e.map((x) => x.maxInstances)).toEqual([16, 16, 16]);
+    expect(e.map((x) => x.warnings)).toEqual([[], [], []]);
+  });
+
+  it('clamps timeout_ms to the 10 s cap with a warning; max_instances is read from the entry', () => {
+    const r = parseConfig(FILE, `[[plugins]]\nkey = "a"\npath = "a.wasm"\ntimeout_ms = 60000\nmax_instances = 2\n[[plugins]]\nkey = "b"\npath = "b.wasm"\ntimeout_ms = 10000\n`);
+    expect(r.problems).toEqual([]);
+    const [a, b] = resolvePluginEntries(r.config!.plugins, FILE);
+    expect(a).toMatchObject({ timeoutMs: 10_000, maxInstances: 2, warnings: ['timeout_ms = 60000 is over the cap of 10000 ms; using 10000 ms'] });
+    expect(b).toMatchObject({ timeoutMs: 10_000, maxInstances: 16, warnings: [] });
+    expect(parseConfig(FILE, `[[plugins]]\nkey = "a"\npath = "a.wasm"\nmax_instances = 0\n`).problems[0]).toMatchObject({ key: 'plugins.0.max_instances', severity: 'error' });
   });
 });

@@ -36,7 +36,7 @@ const kube: PluginKubeAccess = {
 };
 
 function entry(key: string, path: string, extra: Partial<ResolvedPluginEntry> = {}): ResolvedPluginEntry {
-  return { key, path, permissions: [], timeoutMs: 20_000, config: {}, ...extra };
+  return { key, path, permissions: [], timeoutMs: 20_000, maxInstances: 16, warnings: [], config: {}, ...extra };
 }
 
 let nextPane = 1;

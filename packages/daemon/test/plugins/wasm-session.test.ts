@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PluginKubeAccess, PluginKubeScope } from '../../src/plugins/kube-access.js';
+import { CrashTracker } from '../../src/plugins/crash-policy.js';
 import { LocalPluginSession } from '../../src/plugins/local-session.js';
 import { commandInput } from '../../src/plugins/plugin-command.js';
 import type { WasmSession } from '../../src/plugins/wasm-session.js';
@@ -135,6 +136,62 @@ describe('WasmSession on real wasm', () => {
     expect(r.reason).toBe('plugin_on_command timed out after 200 ms');
     await ready(t);
     expect(def.instances).toBe(1);
+  });
+
+  it('timeouts in a row stop the instance even when they come slower than the crash window', async () => {
+    const def = await loadDef(fixture('spin'), { key: 'spin', timeoutMs: 200 });
+    // A window too short to ever hold 3 crashes: only the count in a row can stop it.
+    const t = track(startSession(def, { policy: { maxCrashes: 3, windowMs: 1, backoffMs: () => 20 } }));
+    for (let n = 1; n <= 3; n++) {
+      await until(`ready ${n}`, () => t.sink.current?.kind === 'ready');
+      t.session.command({ type: 'scroll_down' });
+      await until(`crash ${n}`, () => t.sink.current?.kind !== 'ready');
+    }
+    const s = await until('stopped', () => (t.sink.current?.kind === 'error' ? t.sink.current : null));
+    expect(s.message).toBe("plugin 'spin' stopped after 3 crashes in a row: plugin_on_command timed out after 200 ms");
+    expect(def.instances).toBe(0);
+    expect(def.listStatus()).toEqual({ status: 'stopped', error: s.message });
+  });
+
+  it('a successful command or tick between crashes resets the count in a row (CrashTracker)', () => {
+    const tracker = new CrashTracker({ maxCrashes: 99, windowMs: 60_000, backoffMs: () => 20 });
+    expect(tracker.record(0).stop).toBe(false);
+    expect(tracker.record(1).stop).toBe(false);
+    tracker.succeeded();
+    expect(tracker.record(2).stop).toBe(false);
+    expect(tracker.record(3).stop).toBe(false);
+    expect(tracker.record(4)).toMatchObject({ stop: true, why: '3 crashes in a row', count: 5 });
+    const windowed = new CrashTracker({ maxCrashes: 3, windowMs: 60_000, backoffMs: () => 20 });
+    windowed.record(0);
+    windowed.succeeded();
+    windowed.record(1);
+    windowed.succeeded();
+    expect(windowed.record(2)).toMatchObject({ stop: true, why: '3 crashes within 60 s' });
+  });
+
+  it('an alloc over the kernel-block limit ends the call as a crash naming the limit, before the block exists', async () => {
+    const def = await loadDef(fixture('alloc-amplify'), { key: 'amp' });
+    const t = track(startSession(def));
+    await ready(t);
+    t.session.command({ type: 'select' });
+    const r = await until('restarting', () => (t.sink.current?.kind === 'restarting' ? t.sink.current : null));
+    expect(r.reason).toBe('plugin_on_command: alloc of 256 MiB is over the Extism memory limit of 16 MiB');
+    expect(t.sink.renders).toEqual([]); // its host_send_render never ran
+    expect(def.stats.errors).toBe(1);
+  });
+
+  it('instances per plugin are capped: the pane over the cap says so; a freed seat is taken by the next pane', async () => {
+    const def = await loadDef(fixture('echo'), { key: 'echo', maxInstances: 2 });
+    const [a, b] = [track(startSession(def, { paneId: 1 })), track(startSession(def, { paneId: 2 }))];
+    await Promise.all([rendered(a, 'open'), rendered(b, 'open')]);
+    const c = track(startSession(def, { paneId: 3 }));
+    const s = await until('refused', () => (c.sink.current?.kind === 'error' ? c.sink.current : null));
+    expect(s.message).toBe("plugin 'echo' already runs 2 instances, its limit (max_instances = 2 in its [[plugins]] entry): close one of its panes, or raise max_instances");
+    expect(def.instances).toBe(2);
+    await a.session.close();
+    const d = track(startSession(def, { paneId: 4 }));
+    await rendered(d, 'open');
+    expect(def.instances).toBe(2);
   });
 
   it('a guest filling the Extism memory limit is stopped with that reason', async () => {
