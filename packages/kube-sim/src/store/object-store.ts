@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { apiVersionOf, ResourceRegistry, resourceTypeFromCrd, type ResourceType } from '../api/resource-types.js';
 import { alreadyExists, conflict, conflictBecause, forbiddenBecause, notFound } from '../api/status.js';
+import { decodeSecret } from './secret-data.js';
 import type { KubeObject, ObjectMeta } from '../types.js';
 import { Collection } from './collection.js';
 import { applyCreateDefaults } from './defaults.js';
@@ -65,6 +66,11 @@ function orderMeta(md: ObjectMeta): ObjectMeta {
 }
 
 /** Puts apiVersion, kind and metadata first, as the apiserver's encoder does. */
+/** What the apiserver's decoding does to an incoming object before it is validated. */
+function decodeIncoming(rt: ResourceType, obj: KubeObject): void {
+  if (rt.group === '' && rt.plural === 'secrets') decodeSecret(obj);
+}
+
 function normalise(rt: ResourceType, obj: KubeObject): KubeObject {
   const { apiVersion: _a, kind: _k, metadata, ...rest } = obj;
   return { apiVersion: apiVersionOf(rt), kind: rt.kind, metadata: orderMeta(metadata), ...rest };
@@ -174,6 +180,7 @@ export class ObjectStore {
     if (!rt.namespaced) delete md.namespace;
     else if (!md.namespace) md.namespace = 'default';
     if (!md.name && md.generateName) md.name = `${md.generateName}${randomSuffix()}`;
+    decodeIncoming(rt, input);
     validateObject(rt, input);
     const ns = md.namespace ?? '';
     if (rt.namespaced && !this.namespaceExists(ns)) throw notFound('namespaces', ns);
@@ -231,6 +238,7 @@ export class ObjectStore {
         delete md.deletionGracePeriodSeconds;
       }
       const gen = old.metadata.generation ?? 1;
+      decodeIncoming(rt, next);
       md.generation = sameSpec(old, next) ? gen : gen + 1;
       validateObject(rt, next);
     }

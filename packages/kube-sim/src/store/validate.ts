@@ -68,6 +68,30 @@ function labelCauses(obj: KubeObject): StatusCause[] {
   return causes;
 }
 
+const CONFIG_KEY = /^[-._a-zA-Z0-9]+$/;
+const CONFIG_KEY_MESSAGE = "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')";
+const MAX_SECRET_BYTES = 1024 * 1024;
+
+/** Keys of ConfigMap data/binaryData and Secret data (IsConfigMapKey), and a Secret's size. */
+function dataCauses(obj: KubeObject, fields: readonly string[], secret: boolean): StatusCause[] {
+  const causes: StatusCause[] = [];
+  let size = 0;
+  for (const field of fields) {
+    const m = (obj as Record<string, unknown>)[field];
+    if (!isRecord(m)) continue;
+    for (const [k, v] of Object.entries(m)) {
+      if (k.length > 253) causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: "${k}": must be no more than 253 characters`, field: `${field}[${k}]` });
+      else if (!CONFIG_KEY.test(k) || k === '.' || k === '..' || k.startsWith('..')) {
+        const why = CONFIG_KEY.test(k) ? (k.startsWith('..') && k.length > 2 ? "must not start with '..'" : "must not be '.' or '..'") : CONFIG_KEY_MESSAGE;
+        causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: "${k}": ${why}`, field: `${field}[${k}]` });
+      }
+      if (secret && typeof v === 'string') size += Buffer.byteLength(v, 'base64');
+    }
+  }
+  if (secret && size > MAX_SECRET_BYTES) causes.push({ reason: 'FieldValueTooLong', message: `Too long: must have at most ${MAX_SECRET_BYTES} bytes`, field: 'data' });
+  return causes;
+}
+
 /** Throws 422 Invalid when the object cannot be stored. `name` must already be resolved. */
 export function validateObject(rt: ResourceType, obj: KubeObject): void {
   const name = obj.metadata.name ?? '';
@@ -79,6 +103,8 @@ export function validateObject(rt: ResourceType, obj: KubeObject): void {
   }
   causes.push(...labelCauses(obj));
   if (!rt.group && rt.plural === 'pods') causes.push(...podCauses(obj));
+  if (!rt.group && rt.plural === 'secrets') causes.push(...dataCauses(obj, ['data'], true));
+  if (!rt.group && rt.plural === 'configmaps') causes.push(...dataCauses(obj, ['data', 'binaryData'], false));
   if (rt.group === 'apps' && (rt.plural === 'deployments' || rt.plural === 'replicasets' || rt.plural === 'statefulsets')) {
     const replicas = getPath(obj, ['spec', 'replicas']);
     if (replicas !== undefined && (typeof replicas !== 'number' || replicas < 0 || !Number.isInteger(replicas))) {
