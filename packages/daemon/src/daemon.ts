@@ -1,7 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import type { Socket } from 'node:net';
 import type { ViewSpec } from '@kubetile/rpc-schema';
-import { formatProblem, loadConfigFile } from './config/load.js';
+import { basename } from 'node:path';
+import { DEFAULT_KEYMAP, formatProblem, type LoadedConfig } from './config/load.js';
+import { parseConfigSource } from './config/parse-off-thread.js';
+import { readConfigSource } from './config/read-source.js';
 import { DEFAULT_CONFIG, type Config } from './config/schema.js';
 import { watchFile } from './config/watch.js';
 import { Keymap } from './keys/keymap.js';
@@ -24,6 +27,9 @@ import { PluginHost } from './plugins/plugin-host.js';
 import { resolvePluginEntries } from './plugins/config-entries.js';
 import { routeClipboard } from './plugins/clipboard-route.js';
 import { ClusterPluginAccess } from './kube/plugin-kube-access.js';
+
+/** How long the config file must be quiet before it is read (a write in progress is not). */
+const CONFIG_QUIET_MS = 400;
 
 export interface DaemonOptions {
   socketPath: string;
@@ -164,14 +170,19 @@ export class Daemon implements DaemonContext {
     this.plugins.start();
     this.applyPlugins();
     if (this.opts.watchConfig !== false) {
-      this.configWatch = watchFile(this.opts.configPath, () => {
-        void this.reloadConfig().then((r) => {
-          for (const c of this.workspace.clients.values()) {
-            if (r.ok && r.errors.length === 0) c.sink.toast('success', 'config reloaded');
-            for (const e of r.errors) c.sink.toast(r.ok ? 'warn' : 'error', e);
-          }
-        });
-      });
+      // 400 ms of quiet before reading: a file written in chunks is read once, when it is complete.
+      this.configWatch = watchFile(
+        this.opts.configPath,
+        () => {
+          void this.reloadConfig().then((r) => {
+            for (const c of this.workspace.clients.values()) {
+              if (r.ok && r.errors.length === 0) c.sink.toast('success', 'config reloaded');
+              for (const e of r.errors) c.sink.toast(r.ok || r.kept ? 'warn' : 'error', e);
+            }
+          });
+        },
+        CONFIG_QUIET_MS,
+      );
     }
     this.logger.info({ socket: this.opts.socketPath, pid: process.pid }, 'daemon listening');
   }
@@ -203,22 +214,43 @@ export class Daemon implements DaemonContext {
       .catch((err: unknown) => this.logger.error({ err: String(err) }, 'applying the plugin config failed'));
   }
 
+  /** Whether a config has been applied yet (the first load may fall back to the defaults silently). */
+  private configApplied = false;
+
   /**
-   * Re-reads the config file; on errors the last good config stays in force. Plugins are applied
-   * and awaited unless `plugins: 'defer'` (start-up: they load once the socket listens).
+   * Re-reads the config file; on errors the last good config stays in force. An empty or missing
+   * file (a write in progress, an accidental delete) also keeps it, unless `reset` asks for the
+   * built-in defaults; at start-up it simply means the defaults. Plugins are applied and awaited
+   * unless `plugins: 'defer'` (start-up: they load once the socket listens).
    */
-  async reloadConfig(opts: { plugins?: 'await' | 'defer' } = {}): Promise<{ ok: boolean; errors: string[] }> {
-    const loaded = await loadConfigFile(this.opts.configPath);
+  async reloadConfig(opts: { plugins?: 'await' | 'defer'; reset?: boolean } = {}): Promise<{ ok: boolean; errors: string[]; kept?: boolean }> {
+    const file = this.opts.configPath;
+    const src = await readConfigSource(file);
+    let loaded: LoadedConfig;
+    if (src.kind === 'missing' || src.kind === 'empty') {
+      if (this.configApplied && !opts.reset) {
+        const what = src.kind === 'missing' ? 'was removed' : 'is empty';
+        const msg = `${basename(file)} ${what}; keeping the last good config (config/reload with {"reset": true} goes back to the defaults)`;
+        this.logger.warn({ file }, msg);
+        return { ok: false, errors: [msg], kept: true };
+      }
+      loaded = { config: DEFAULT_CONFIG, keymap: DEFAULT_KEYMAP(), problems: [] };
+    } else if (src.kind === 'refused') {
+      loaded = { config: null, keymap: null, problems: [{ file, message: src.message, severity: 'error' }] };
+    } else {
+      loaded = await parseConfigSource(file, src.source);
+    }
     const errors = loaded.problems.map(formatProblem);
     for (const p of loaded.problems) this.logger[p.severity === 'error' ? 'error' : 'warn']({ file: p.file, line: p.line, key: p.key }, p.message);
     if (!loaded.config || !loaded.keymap) return { ok: false, errors };
     this.config = loaded.config;
     this.keymap = loaded.keymap;
+    this.configApplied = true;
     if (opts.plugins !== 'defer') await this.applyPlugins();
     this.logger.level = loaded.config.general.log_level;
     this.bindingsChanged.emit();
     this.workspace.refreshAll();
-    this.logger.info({ file: this.opts.configPath }, 'config loaded');
+    this.logger.info({ file }, src.kind === 'text' ? 'config loaded' : 'using the built-in defaults');
     return { ok: true, errors };
   }
 

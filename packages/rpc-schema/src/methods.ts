@@ -244,8 +244,8 @@ export const Requests = {
   pluginReload: req('plugin/reload', 'Reload a plugin from its file.', z.object({ key: z.string().min(1) }), Ok),
   configReload: req(
     'config/reload',
-    'Re-read the config file; errors are reported and the last good config stays.',
-    Empty,
+    'Re-read the config file; errors are reported and the last good config stays (also when the file is empty or missing, unless `reset` asks for the built-in defaults then).',
+    z.object({ reset: z.boolean().optional() }).strict(),
     z.object({ ok: z.boolean(), errors: z.array(z.string()) }),
   ),
 } as const;

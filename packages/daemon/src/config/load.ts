@@ -1,8 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename } from 'node:path';
 import { parse, TomlError } from 'smol-toml';
-import { ConfigSchema, DEFAULT_CONFIG, type Config } from './schema.js';
+import { ConfigSchema, type Config } from './schema.js';
 import { locateKey } from './locate.js';
 import { Keymap, type KeymapBuild } from '../keys/keymap.js';
 import { pluginBinding, type BindingDef } from '../keys/bindings.js';
@@ -19,6 +18,9 @@ export interface ConfigProblem {
 export function formatProblem(p: ConfigProblem): string {
   return `${basename(p.file)}${p.line ? `:${p.line}` : ''}: ${p.key ? `${p.key}: ` : ''}${p.message}`;
 }
+
+/** At most this many problems are reported for one file (with a count of the rest). */
+const MAX_PROBLEMS = 20;
 
 export interface LoadedConfig {
   /** The config to use, or null when the file has errors (keep the last good one). */
@@ -56,7 +58,9 @@ export function parseConfig(file: string, source: string): LoadedConfig {
   if (Array.isArray(raw.plugins)) raw.plugins = raw.plugins.map((p) => snakeKeys(p));
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i): ConfigProblem => {
+    // Only the first few are located (each is a scan of the source): a huge broken file stays cheap.
+    const issues = parsed.error.issues;
+    const problems = issues.slice(0, MAX_PROBLEMS).map((i): ConfigProblem => {
       const path = [...i.path] as Array<string | number>;
       if (i.code === 'unrecognized_keys') {
         const k = i.keys[0] ?? '';
@@ -65,6 +69,7 @@ export function parseConfig(file: string, source: string): LoadedConfig {
       }
       return { file, line: locateKey(source, path), key: path.join('.'), message: i.message, severity: 'error' };
     });
+    if (issues.length > MAX_PROBLEMS) problems.push({ file, message: `and ${issues.length - MAX_PROBLEMS} more problems`, severity: 'error' });
     return { config: null, keymap: null, problems };
   }
   const config = parsed.data;
@@ -90,7 +95,7 @@ export function parseConfig(file: string, source: string): LoadedConfig {
     }
   });
   const built = Keymap.build(config.keybindings, pluginKeys);
-  for (const p of built.problems) {
+  for (const p of built.problems.slice(0, MAX_PROBLEMS)) {
     const path = pluginPath.get(p.path) ?? p.path;
     problems.push({ file, line: locateKey(source, path.split('.')), key: path, message: p.message, severity: p.severity });
   }
@@ -98,16 +103,10 @@ export function parseConfig(file: string, source: string): LoadedConfig {
   return { config, keymap: built.keymap, problems };
 }
 
-/** Reads the config file; a missing file means the defaults. */
-export async function loadConfigFile(file: string): Promise<LoadedConfig> {
-  let source: string;
-  try {
-    source = await readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-      return { config: DEFAULT_CONFIG, keymap: Keymap.build().keymap, problems: [] };
-    }
-    return { config: null, keymap: null, problems: [{ file, message: `cannot read: ${(err as Error).message}`, severity: 'error' }] };
-  }
-  return parseConfig(file, source);
+/** The keymap of a config already validated (the plugin keybindings parse: parseConfig checked them). */
+export function keymapFor(config: Config): KeymapBuild['keymap'] {
+  const pluginKeys = config.plugins.filter((p) => p.keybinding).map((p) => pluginBinding(p.key, [normalizeKey(p.keybinding!)]));
+  return Keymap.build(config.keybindings, pluginKeys).keymap;
 }
+
+export const DEFAULT_KEYMAP = (): KeymapBuild['keymap'] => Keymap.build().keymap;

@@ -1,31 +1,83 @@
 import { watch, type FSWatcher } from 'chokidar';
+import { existsSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 
 /**
- * Calls `onChange` (debounced) when the file is written, replaced atomically, created or
- * removed. Watches the directory so an editor's rename-over-save and a first creation are seen.
+ * Calls `onChange` (debounced: only after `debounceMs` without another event, so a file written in
+ * several chunks is read once it is quiet) when the file is written, replaced atomically, created or
+ * removed. Watches the directory so an editor's rename-over-save and a first creation are seen; when
+ * the directory itself does not exist yet (no ~/.config/kubetile at start), watches the nearest
+ * existing ancestor until it appears, then moves closer.
  */
 export function watchFile(file: string, onChange: () => void, debounceMs = 100): { close(): Promise<void> } {
   const name = basename(file);
+  const dir = dirname(file);
   let timer: NodeJS.Timeout | null = null;
-  const fire = (path: string): void => {
-    if (basename(path) !== name) return;
+  let watcher: FSWatcher | null = null;
+  let closed = false;
+  let arming: Promise<void> = Promise.resolve();
+
+  const fire = (): void => {
+    if (closed) return;
     if (timer) clearTimeout(timer);
     timer = setTimeout(() => {
       timer = null;
-      onChange();
+      if (!closed) onChange();
     }, debounceMs);
   };
-  const watcher: FSWatcher = watch(dirname(file), {
-    ignoreInitial: true,
-    depth: 0,
-    ignored: (p: string) => p !== dirname(file) && basename(p) !== name,
-  });
-  watcher.on('add', fire).on('change', fire).on('unlink', fire).on('error', () => undefined);
+
+  const rearm = (): void => {
+    arming = arming.then(arm, arm);
+  };
+
+  async function arm(): Promise<void> {
+    const old = watcher;
+    watcher = null;
+    await old?.close();
+    if (closed) return;
+    let at = dir;
+    let next: string | null = null;
+    while (!existsSync(at)) {
+      const up = dirname(at);
+      if (up === at) return; // nothing exists at all: give up quietly
+      next = at;
+      at = up;
+    }
+    if (next === null) {
+      watcher = watch(dir, { ignoreInitial: true, depth: 0, ignored: (p: string) => p !== dir && basename(p) !== name });
+      const onFile = (p: string): void => {
+        if (basename(p) === name) fire();
+      };
+      watcher.on('add', onFile).on('change', onFile).on('unlink', (p) => {
+        onFile(p);
+        if (!existsSync(dir)) rearm(); // the directory went away with it: wait for it again
+      });
+    } else {
+      const awaited = next;
+      watcher = watch(at, { ignoreInitial: true, depth: 0, ignored: (p: string) => p !== at && p !== awaited });
+      watcher.on('addDir', (p) => {
+        if (p !== awaited) return;
+        rearm();
+        fire(); // the file may have been created with its directory, before the closer watch is ready
+      });
+    }
+    watcher.on('error', () => undefined);
+    // It may have appeared while we were setting up.
+    if (next !== null && existsSync(next)) {
+      rearm();
+      fire();
+    }
+  }
+
+  rearm();
   return {
     async close() {
+      closed = true;
       if (timer) clearTimeout(timer);
-      await watcher.close();
+      await arming.catch(() => undefined);
+      await watcher?.close();
+      watcher = null;
     },
   };
 }
+

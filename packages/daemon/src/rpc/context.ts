@@ -17,6 +17,6 @@ export interface DaemonContext {
   readonly connections: ReadonlySet<unknown>;
   readonly plugins: Pick<PluginHost, 'list' | 'reload' | 'has'>;
   shutdown(reason: string): void;
-  reloadConfig(): Promise<{ ok: boolean; errors: string[] }>;
+  reloadConfig(opts?: { reset?: boolean }): Promise<{ ok: boolean; errors: string[] }>;
   counts(): { plugins: number; watches: number; portForwards: number };
 }

@@ -185,7 +185,7 @@ const table: Table = {
     if (!r.ok) throw invalidState(`plugin '${p.key}' was not reloaded: ${r.error ?? 'unknown error'}`);
     return OK;
   },
-  'config/reload': ({ daemon }) => daemon.reloadConfig(),
+  'config/reload': ({ daemon }, p) => daemon.reloadConfig({ reset: p.reset === true }),
 };
 
 export const HANDLERS: Readonly<Record<string, (call: Call, params: unknown) => unknown>> = table as unknown as Record<

@@ -1,0 +1,38 @@
+import { Worker } from 'node:worker_threads';
+import { keymapFor, parseConfig, type ConfigProblem, type LoadedConfig } from './load.js';
+import type { Config } from './schema.js';
+
+/** Sources up to this size parse on the main thread (well under a frame); bigger ones in a worker. */
+export const INLINE_PARSE_BYTES = 16 * 1024;
+const WORKER_DEADLINE_MS = 15_000;
+
+/**
+ * Parses a config source without holding up the daemon: a big file (up to the 1 MiB limit can take
+ * a second of TOML parsing and validation) is parsed in a worker thread, so other clients keep
+ * being answered; the main thread then only builds the keymap of a valid result.
+ */
+export async function parseConfigSource(file: string, source: string): Promise<LoadedConfig> {
+  if (Buffer.byteLength(source) <= INLINE_PARSE_BYTES) return parseConfig(file, source);
+  const r = await inWorker(file, source);
+  return r.config ? { config: r.config, keymap: keymapFor(r.config), problems: r.problems } : { config: null, keymap: null, problems: r.problems };
+}
+
+function inWorker(file: string, source: string): Promise<{ config: Config | null; problems: ConfigProblem[] }> {
+  return new Promise((resolve) => {
+    const worker = new Worker(new URL('./parse-worker.js', import.meta.url), { workerData: { file, source } });
+    const fail = (message: string): void => resolve({ config: null, problems: [{ file, message, severity: 'error' }] });
+    const timer = setTimeout(() => {
+      void worker.terminate();
+      fail(`parsing took longer than ${WORKER_DEADLINE_MS / 1000} s; the last good config stays`);
+    }, WORKER_DEADLINE_MS);
+    worker.once('message', (m: { config: Config | null; problems: ConfigProblem[] }) => {
+      clearTimeout(timer);
+      void worker.terminate();
+      resolve(m);
+    });
+    worker.once('error', (err) => {
+      clearTimeout(timer);
+      fail(`cannot parse: ${err.message}`);
+    });
+  });
+}
