@@ -15,3 +15,15 @@ export interface ObjectRef extends ResourceRef {
 }
 
 export const describeObject = (t: Pick<ObjectRef, 'kind' | 'namespace' | 'name'>): string => `${t.kind} ${t.namespace ? `${t.namespace}/` : ''}${t.name}`;
+
+/**
+ * Why `name` cannot name an object in a request path, or null. Object names are path segments:
+ * never `.` or `..`, never containing `/` or `%` (the API server's own rule), at most 253 bytes.
+ */
+export function badObjectName(name: unknown, field = 'name'): string | null {
+  if (typeof name !== 'string' || name === '') return `${field} is missing`;
+  if (name.length > 253 || name === '.' || name === '..' || /[/%\u0000-\u001f]/.test(name)) {
+    return `${field} ${JSON.stringify(name.length > 80 ? `${name.slice(0, 80)}…` : name)} is not an object name`;
+  }
+  return null;
+}

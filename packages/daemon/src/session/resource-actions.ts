@@ -1,6 +1,7 @@
 import type { ClusterManager } from '../kube/cluster.js';
 import { canRestart, canScale, deleteObject, restartRollout, scaleObject } from '../kube/mutations.js';
-import { describeObject } from '../kube/object-ref.js';
+import { badObjectName, describeObject } from '../kube/object-ref.js';
+import { badNamespace } from '../kube/resource-ref.js';
 import type { Logger } from '../logging/logger.js';
 import type { ResourceTarget } from '../panes/pane.js';
 import { invalidParams, invalidState } from '../util/errors.js';
@@ -65,6 +66,8 @@ export class ResourceActions {
     const pane = this.workspace.pane(paneId);
     const k = pane.resourceKind?.();
     if (!k) throw invalidState(`pane ${paneId} (${pane.key}) lists no resources to act on`);
+    const bad = badObjectName(e.name, 'target.name') ?? (e.namespace === undefined ? null : badNamespace(e.namespace, 'target.namespace'));
+    if (bad) throw invalidParams(bad);
     const namespace = k.namespaced ? (e.namespace ?? k.namespace) : null;
     if (k.namespaced && !namespace) throw invalidParams(`target.namespace is needed: pane ${paneId} shows ${k.kind} objects of all namespaces`);
     if (!k.namespaced && e.namespace) throw invalidParams(`target.namespace must be left out: ${k.kind} objects are not namespaced`);

@@ -4,6 +4,8 @@ import type { PaneContext, ResourceTarget } from '../pane.js';
 import { getObject, eventsFor } from '../../kube/resource-ops.js';
 import { errorMessage } from '../../util/errors.js';
 import type { KubeObject } from '../../kube/types.js';
+import { badObjectName } from '../../kube/object-ref.js';
+import { badGroup, badKind, badNamespace, badPlural, badVersion } from '../../kube/resource-ref.js';
 import { findKind } from './kind-resolution.js';
 import { renderDescribe, renderDetail, renderYaml } from '../../kube/render/index.js';
 
@@ -12,23 +14,38 @@ export type ObjectPaneMode = 'yaml' | 'describe' | 'detail';
 const TITLES: Record<ObjectPaneMode, string> = { yaml: 'YAML', describe: 'Describe', detail: 'Detail' };
 const ALIASES: Record<ObjectPaneMode, string> = { yaml: 'YML', describe: 'DSC', detail: 'DTL' };
 
-/** Parses pane args into a ResourceTarget, or throws naming what is missing. */
+/**
+ * Parses pane args into a ResourceTarget, or throws naming the arg that is missing or unusable:
+ * every name that ends up in a request path must be a plain name (a script could otherwise make
+ * `version: "v1/namespaces/shop/secrets?x="` fetch something else).
+ */
 export function targetFromArgs(args: Record<string, unknown>): ResourceTarget {
   const str = (k: string): string => {
     const v = args[k];
     if (typeof v !== 'string' || !v) throw new Error(`missing '${k}' in the pane's args`);
     return v;
   };
+  const group = args.group === undefined ? '' : args.group;
+  const problem =
+    badGroup(group, 'args.group') ??
+    badVersion(args.version, 'args.version') ??
+    badPlural(args.plural, 'args.plural') ??
+    badKind(args.kind, 'args.kind') ??
+    badObjectName(args.name, 'args.name') ??
+    (args.namespace === undefined || args.namespace === null ? null : badNamespace(args.namespace, 'args.namespace')) ??
+    (args.uid === undefined ? null : typeof args.uid === 'string' && args.uid.length <= 128 ? null : 'args.uid is not a uid');
+  if (problem) throw new Error(problem);
   return {
     kindId: str('kindId'),
     kind: str('kind'),
-    group: typeof args.group === 'string' ? args.group : '',
+    group: group as string,
     version: str('version'),
     plural: str('plural'),
     namespaced: args.namespaced === true,
     name: str('name'),
     namespace: typeof args.namespace === 'string' ? args.namespace : null,
     context: str('context'),
+    ...(typeof args.uid === 'string' ? { uid: args.uid } : {}),
   };
 }
 
