@@ -1,6 +1,7 @@
 // Smoke suite of the real-control-plane harness (etcd + kube-apiserver v1.20.2 +
 // controller-manager + scheduler + the kubelet player). Skips with a message when the
 // binaries are not built; see test/real-k8s/README.md.
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AppsV1Api,
@@ -95,7 +96,11 @@ describe.skipIf(!!skipReason)(`real control plane v1.20.2${skipReason ? ` (skipp
     apps = cluster.kubeConfig().makeApiClient(AppsV1Api);
   }, 20 * 60_000);
 
+  // Dials the loopback probe below makes on purpose; nothing else may reach the node's kubelet port.
+  let probeDials = 0;
+
   afterAll(async () => {
+    if (cluster) expect(cluster.kubeletDials(), 'connections to the node\'s kubelet port besides the probe').toBe(probeDials);
     await cluster?.stop();
   }, 60_000);
 
@@ -120,6 +125,67 @@ describe.skipIf(!!skipReason)(`real control plane v1.20.2${skipReason ? ` (skipp
     expect(parsed.kind).toBe('Table');
     expect(parsed.columnDefinitions.map((c) => c.name)).toEqual(['Name', 'Status', 'Age']);
     expect(parsed.rows).toHaveLength(4);
+  }, TEST_TIMEOUT);
+
+  it('never lets the apiserver dial or resolve off loopback: the node has only InternalIP 127.0.0.1, the apiserver prefers InternalIP', async () => {
+    const node = await core.readNode({ name: cluster.nodeName });
+    // No Hostname address: the apiserver would resolve the node's name through DNS.
+    expect(node.status?.addresses).toEqual([{ type: 'InternalIP', address: '127.0.0.1' }]);
+    expect(node.status?.daemonEndpoints?.kubeletEndpoint?.Port).toBe(cluster.kubeletPort);
+    const apiserver = cluster.processes().find((p) => p.name === 'kube-apiserver');
+    const cmdline = readFileSync(`/proc/${apiserver?.pid}/cmdline`, 'utf8').split('\0');
+    expect(cmdline).toContain('--kubelet-preferred-address-types=InternalIP');
+  }, TEST_TIMEOUT);
+
+  it('a request the apiserver proxies to the node dials 127.0.0.1:<kubelet port>, nothing else', async () => {
+    // A node proxy request (not logs/exec/port-forward, which the tests leave to kube-sim):
+    // the apiserver picks the node address as for those, and the harness's guard listener on
+    // 127.0.0.1 takes the connection and drops it.
+    const before = cluster.kubeletDials();
+    const r = await cluster.request(`/api/v1/nodes/${cluster.nodeName}/proxy/healthz`);
+    expect(r.status).toBeGreaterThanOrEqual(500);
+    expect(r.body).not.toMatch(/no such host|lookup/);
+    probeDials += cluster.kubeletDials() - before;
+    expect(cluster.kubeletDials() - before).toBeGreaterThanOrEqual(1);
+  }, TEST_TIMEOUT);
+
+  it('reads query booleans as kube-sim does: only "0" and "false" (any case) are false', async () => {
+    // The same table as packages/kube-sim/test/query-booleans.test.ts, against the real parser.
+    const watched = async (v: string) => {
+      const r = await cluster.request(`/api/v1/namespaces/kube-system/configmaps?watch=${encodeURIComponent(v)}&timeoutSeconds=1`);
+      return r.body === '' || r.body.startsWith('{"type":') ? 'watch' : (JSON.parse(r.body) as { kind: string }).kind;
+    };
+    const truthy = ['true', 'True', 'TRUE', 't', 'T', '1', 'yes', 'f', ''];
+    const falsy = ['false', 'False', 'FALSE', 'fAlSe', '0'];
+    const seen = await Promise.all([...truthy, ...falsy].map(async (v) => [v, await watched(v)]));
+    expect(seen).toEqual([...truthy.map((v) => [v, 'watch']), ...falsy.map((v) => [v, 'ConfigMapList'])]);
+  }, TEST_TIMEOUT);
+
+  it('answers Status bodies with the details kube-sim copies', async () => {
+    const body = async (path: string, opts: Parameters<RealCluster['request']>[1] = {}) => JSON.parse((await cluster.request(path, opts)).body) as Record<string, unknown>;
+    const notFoundPath = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'the server could not find the requested resource', reason: 'NotFound', details: {}, code: 404 };
+    expect(await body('/api/v1/foos')).toEqual(notFoundPath);
+    expect(await body(`/api/v1/namespaces/kube-system/pods/x/bogus`)).toEqual(notFoundPath);
+    expect(await body('/api/v1/namespaces/default/pods/nope')).toMatchObject({ details: { name: 'nope', kind: 'pods' } });
+    expect(await body('/api/v1/namespaces/default/configmaps/x', { method: 'POST', body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } } }))
+      .toMatchObject({ reason: 'MethodNotAllowed', details: {}, code: 405 });
+    expect(await body('/api/v1/namespaces/default/secrets/s', { token: cluster.restrictedToken }))
+      .toMatchObject({ message: expect.stringMatching(/^secrets "s" is forbidden: /), details: { name: 's', kind: 'secrets' } });
+    expect(await body('/api/v1/namespaces', { token: 'bad' })).not.toHaveProperty('details');
+  }, TEST_TIMEOUT);
+
+  it('decodes Secrets as kube-sim does: stringData merged into data, never stored', async () => {
+    const r = await cluster.request('/api/v1/namespaces/default/secrets', {
+      method: 'POST',
+      body: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'sd' }, data: { a: 'eA==' }, stringData: { a: 'y', b: 'z' } },
+    });
+    expect(r.status).toBe(201);
+    const got = JSON.parse((await cluster.request('/api/v1/namespaces/default/secrets/sd')).body) as { data?: unknown; stringData?: unknown };
+    expect(got.data).toEqual({ a: 'eQ==', b: 'eg==' });
+    expect(got).not.toHaveProperty('stringData');
+    const bad = await cluster.request('/api/v1/namespaces/default/secrets', { method: 'POST', body: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'sd2' }, data: { a: 'not base64!' } } });
+    expect(bad.status).toBe(400);
+    expect(JSON.parse(bad.body).message).toMatch(/^Secret in version "v1" cannot be handled as a Secret: .*illegal base64 data at input byte 3/);
   }, TEST_TIMEOUT);
 
   it('runs a Deployment: 3 replicas become Running/Ready, scaling to 1 removes the others', async () => {

@@ -36,6 +36,8 @@ describe.skipIf(!!skipReason)('daemon against a real control plane', () => {
     ({ env, daemon, client: script } = await startDaemonWith(cluster.kubeconfigPath));
   }, 20 * 60_000);
   afterAll(async () => {
+    // Nothing the daemon did made the apiserver reach for the (absent) kubelet.
+    if (cluster) expect(cluster.kubeletDials(), 'connections to the node\'s kubelet port').toBe(0);
     script?.close();
     await daemon?.stop();
     env?.cleanup();

@@ -412,7 +412,18 @@ export interface KubeletPlayerOptions {
   resyncMs?: number;
   /** Lease renewal period in ms. Default 10000 (like the kubelet). */
   leaseRenewMs?: number;
+  /**
+   * The port the Node publishes as its kubelet endpoint (status.daemonEndpoints). Default
+   * 10250; startRealCluster() points it at its guard listener on 127.0.0.1.
+   */
+  kubeletPort?: number;
 }
+
+/**
+ * The node's only address. No Hostname address: with one, the apiserver would resolve the
+ * node's name through DNS when it reaches for the kubelet (logs, exec, port-forward, proxy).
+ */
+export const NODE_ADDRESSES: ReadonlyArray<{ type: string; address: string }> = [{ type: 'InternalIP', address: '127.0.0.1' }];
 
 const microTime = (d = new Date()) => d.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 const rfc3339 = (d = new Date()) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -435,6 +446,7 @@ export class KubeletPlayer {
   private readonly podFilter: (pod: V1Pod) => boolean;
   private readonly resyncMs: number;
   private readonly leaseRenewMs: number;
+  private readonly kubeletPort: number;
   private stopped = true;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
@@ -456,6 +468,7 @@ export class KubeletPlayer {
     this.podFilter = opts.podFilter ?? (() => true);
     this.resyncMs = opts.resyncMs ?? 2_000;
     this.leaseRenewMs = opts.leaseRenewMs ?? 10_000;
+    this.kubeletPort = opts.kubeletPort ?? 10_250;
   }
 
   start(): void {
@@ -594,7 +607,10 @@ export class KubeletPlayer {
       );
     }
     const ready = node.status?.conditions?.find((c) => c.type === 'Ready');
-    if (ready?.status !== 'True') {
+    const addresses = (node.status?.addresses ?? []).map((a) => ({ type: a.type, address: a.address }));
+    const addressesOk = JSON.stringify(addresses) === JSON.stringify(NODE_ADDRESSES);
+    const portOk = node.status?.daemonEndpoints?.kubeletEndpoint?.Port === this.kubeletPort;
+    if (ready?.status !== 'True' || !addressesOk || !portOk) {
       const t = rfc3339();
       const cond = (type: string, status: string, reason: string, message: string) =>
         ({ type, status, reason, message, lastHeartbeatTime: t, lastTransitionTime: t });
@@ -611,11 +627,8 @@ export class KubeletPlayer {
               cond('PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
               cond('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status (kubetile harness)'),
             ],
-            addresses: [
-              { type: 'InternalIP', address: '127.0.0.1' },
-              { type: 'Hostname', address: name },
-            ],
-            daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
+            addresses: [...NODE_ADDRESSES],
+            daemonEndpoints: { kubeletEndpoint: { Port: this.kubeletPort } },
             nodeInfo: {
               machineID: 'kubetile-fake', systemUUID: 'kubetile-fake', bootID: 'kubetile-fake',
               kernelVersion: '6.1.0', osImage: 'kubetile harness', containerRuntimeVersion: 'fake://1.0',
@@ -785,6 +798,13 @@ export interface RealCluster {
   readonly kubelet: KubeletPlayer | undefined;
   /** The fake node's name (even with `kubelet: false`). */
   readonly nodeName: string;
+  /**
+   * The node's kubelet port: a guard listener on 127.0.0.1 that counts and drops every
+   * connection. There is no kubelet; the tests leave logs, exec and port-forward to kube-sim.
+   */
+  readonly kubeletPort: number;
+  /** Connections the guard listener took (the apiserver reaching for the kubelet). */
+  kubeletDials(): number;
   /** A fresh KubeConfig loaded from the admin (default) or restricted kubeconfig. */
   kubeConfig(user?: 'admin' | 'restricted'): KubeConfig;
   /**
@@ -854,12 +874,14 @@ export async function startRealCluster(opts: StartRealClusterOptions = {}): Prom
   if (ownDir) writeFileSync(join(dataDir, 'owner.pid'), `${process.pid}\n`);
   const procs: Proc[] = [];
   let kubelet: KubeletPlayer | undefined;
+  let guard: KubeletGuard | undefined;
   let stopped = false;
 
   const stopAll = async () => {
     if (stopped) return;
     stopped = true;
     await kubelet?.stop();
+    await guard?.close();
     const [etcd, apiserver, ...controllers] = procs;
     await Promise.all(controllers.map((p) => p.stop('SIGTERM', 3_000)));
     await apiserver?.stop('SIGTERM', 5_000);
@@ -940,6 +962,8 @@ export async function startRealCluster(opts: StartRealClusterOptions = {}): Prom
       `--watch-cache=${opts.watchCache ? 'true' : 'false'}`,
       '--bind-address=127.0.0.1',
       '--advertise-address=127.0.0.1',
+      // Reach nodes by their InternalIP (127.0.0.1) only, never by a name to resolve.
+      '--kubelet-preferred-address-types=InternalIP',
       `--secure-port=${apiPort}`,
       `--cert-dir=${dirs.certs}`,
       `--token-auth-file=${tokenFile}`,
@@ -1021,8 +1045,10 @@ export async function startRealCluster(opts: StartRealClusterOptions = {}): Prom
     await createRestrictedRole(server, token, caPem, restrictedUser);
 
     const nodeName = typeof opts.kubelet === 'object' && opts.kubelet.nodeName ? opts.kubelet.nodeName : 'fake-node-1';
+    guard = await startKubeletGuard(await freePort());
+    const kubeletPort = guard.port;
     if (opts.kubelet !== false) {
-      kubelet = new KubeletPlayer(adminKc, typeof opts.kubelet === 'object' ? opts.kubelet : {});
+      kubelet = new KubeletPlayer(adminKc, { kubeletPort, ...(typeof opts.kubelet === 'object' ? opts.kubelet : {}) });
       kubelet.start();
       await withTimeout(kubelet.nextPass(), remaining(), `kubelet player first pass (last error: ${kubelet.lastError})`);
     }
@@ -1050,6 +1076,8 @@ export async function startRealCluster(opts: StartRealClusterOptions = {}): Prom
       logDir: dirs.logs,
       kubelet,
       nodeName,
+      kubeletPort,
+      kubeletDials: () => guard?.dials ?? 0,
       kubeConfig: (user = 'admin') => loadKc(user === 'admin' ? kubeconfigPath : restrictedKubeconfigPath),
       writeKubeconfig,
       request: (path, ropts = {}) => rawRequest(`${server}${path}`, { ...ropts, token: ropts.token ?? token, ca: caPem }),
@@ -1100,6 +1128,31 @@ export async function startRealCluster(opts: StartRealClusterOptions = {}): Prom
     const e = new Error(`startRealCluster failed: ${errorMessage(err)}\n${logs}`);
     throw e;
   }
+}
+
+interface KubeletGuard {
+  readonly port: number;
+  readonly dials: number;
+  close(): Promise<void>;
+}
+
+/** Listens on 127.0.0.1:port where a kubelet would; counts and drops every connection. */
+function startKubeletGuard(port: number): Promise<KubeletGuard> {
+  return new Promise((resolvePromise, reject) => {
+    let dials = 0;
+    const srv = net.createServer((sock) => {
+      dials++;
+      sock.destroy();
+    });
+    srv.once('error', reject);
+    srv.listen({ port, host: '127.0.0.1', exclusive: true }, () => {
+      resolvePromise({
+        port,
+        get dials() { return dials; },
+        close: () => new Promise<void>((r) => srv.close(() => r())),
+      });
+    });
+  });
 }
 
 async function waitForUp(proc: Proc, what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
