@@ -91,6 +91,22 @@ def exec_status():
     return {'stdout': r.read_stdout(), 'stderr': r.read_stderr(), 'returncode': r.returncode}
 timed('exec_status', exec_status)
 
+def port_forward():
+    from kubernetes.stream import portforward
+    pf = portforward(v1.connect_get_namespaced_pod_portforward, 'p', 'default', ports='8080')
+    s = pf.socket(8080)
+    s.settimeout(30)
+    s.sendall(b'GET /hello HTTP/1.0\r\nHost: p\r\n\r\n')
+    data = b''
+    while True:
+        c = s.recv(65536)
+        if not c:
+            break
+        data += c
+    s.close()
+    return data.decode()
+timed('port_forward', port_forward)
+
 print(json.dumps(out))
 `;
 
@@ -104,6 +120,7 @@ interface PyResult {
   exec_seconds: number;
   exec_status: { stdout: string; stderr: string; returncode: number };
   exec_status_seconds: number;
+  port_forward: string;
 }
 
 function runPython(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -130,9 +147,9 @@ describe.skipIf(!python)('the official Python client', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   afterEach(stopAll);
 
-  it('lists, watches (watch=True), reads logs (timestamps=True, follow=True) and execs promptly', async () => {
+  it('lists, watches (watch=True), reads logs (timestamps=True, follow=True), execs promptly and port-forwards', async () => {
     const { sim } = await startSim();
-    sim.createObject(runningPod('p'));
+    sim.createObject(runningPod('p', [{ name: 'main', ports: [8080] }]));
     sim.appendLog('default', 'p', ['one', 'two']);
     const kubeconfig = join(dir, 'kubeconfig');
     const ca = join(dir, 'ca.pem');
@@ -157,6 +174,7 @@ describe.skipIf(!python)('the official Python client', () => {
     // It used to wait ~30 s per exec for the connection to drop; generous bounds for a loaded machine.
     expect(out.exec_seconds).toBeLessThan(10);
     expect(out.exec_status_seconds).toBeLessThan(10);
+    expect(out.port_forward).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*\/hello/);
 
     // What it sent: Python's spelling of booleans.
     const sent = sim.journalEntries({ path: '/api/v1/namespaces/default/pods' });

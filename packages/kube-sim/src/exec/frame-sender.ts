@@ -10,6 +10,7 @@ import type { WebSocket } from 'ws';
 
 export class FrameSender {
   private readonly queue: Array<Buffer | string> = [];
+  private queued = 0;
   private busy = false;
   private waiting: Array<() => void> = [];
 
@@ -18,7 +19,13 @@ export class FrameSender {
   send(frame: Buffer | string): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
     this.queue.push(frame);
+    this.queued += frame.length;
     this.pump();
+  }
+
+  /** Bytes waiting behind the message being written (a slow client makes this grow). */
+  get queuedBytes(): number {
+    return this.queued;
   }
 
   /** Runs `fn` once every message queued so far is written (or the socket is gone). */
@@ -36,15 +43,20 @@ export class FrameSender {
       for (const fn of fns) fn();
       return;
     }
+    this.queued -= next.length;
     if (this.ws.readyState !== this.ws.OPEN) {
       this.queue.length = 0;
+      this.queued = 0;
       this.pump();
       return;
     }
     this.busy = true;
     this.ws.send(next, (err) => {
       this.busy = false;
-      if (err) this.queue.length = 0;
+      if (err) {
+        this.queue.length = 0;
+        this.queued = 0;
+      }
       this.pump();
     });
   }

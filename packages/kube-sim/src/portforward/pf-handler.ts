@@ -73,6 +73,8 @@ export function makePortForwardUpgrade(deps: PortForwardDeps) {
   };
 }
 
+const MAX_QUEUED_BYTES = 1024 * 1024;
+
 function forward(ws: WebSocket, base64: boolean, ports: number[], declared: number[], owner: (port: number) => PodIdentity, targets: PortTargets): void {
   // One frame per socket write (one TLS record each), as for exec: see FrameSender.
   const sender = new FrameSender(ws);
@@ -109,7 +111,14 @@ function forward(ws: WebSocket, base64: boolean, ports: number[], declared: numb
         for (const b of queues[i] ?? []) sock.write(b);
         queues[i] = [];
       });
-      sock.on('data', (d: Buffer) => send(2 * i, d));
+      sock.on('data', (d: Buffer) => {
+        send(2 * i, d);
+        // A client that reads slowly holds the target back instead of growing our queue.
+        if (sender.queuedBytes > MAX_QUEUED_BYTES && !sock.isPaused()) {
+          sock.pause();
+          sender.afterQueued(() => sock.resume());
+        }
+      });
       sock.on('error', (err: NodeJS.ErrnoException) => {
         fail(`dial tcp4 ${t.host}:${t.port}: connect: ${err.code === 'ECONNREFUSED' ? 'connection refused' : err.message}`);
       });
