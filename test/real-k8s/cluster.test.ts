@@ -2,6 +2,8 @@
 // controller-manager + scheduler + the kubelet player). Skips with a message when the
 // binaries are not built; see test/real-k8s/README.md.
 import { readFileSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
+import { startKubeSim } from '@kubetile/kube-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AppsV1Api,
@@ -21,6 +23,25 @@ import {
   waitFor,
   type RealCluster,
 } from './harness.js';
+
+/** A Table from kube-sim over HTTPS (its CA pinned). */
+function fetchTable(base: string, token: string, ca: string, path: string, accept: string): Promise<{ rows: Array<{ cells: unknown[] }> }> {
+  return new Promise((resolvePromise, reject) => {
+    const req = httpsRequest(`${base}${path}`, { headers: { Authorization: `Bearer ${token}`, Accept: accept }, ca }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => { body += c.toString('utf8'); });
+      res.on('end', () => {
+        try {
+          resolvePromise(JSON.parse(body) as { rows: Array<{ cells: unknown[] }> });
+        } catch (err) {
+          reject(err instanceof Error ? err : new Error(String(err)));
+        }
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 const skipReason = realClusterSkipReason();
 if (skipReason) console.warn(`[real-k8s] skipped: ${skipReason}`);
@@ -186,6 +207,51 @@ describe.skipIf(!!skipReason)(`real control plane v1.20.2${skipReason ? ` (skipp
     const bad = await cluster.request('/api/v1/namespaces/default/secrets', { method: 'POST', body: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'sd2' }, data: { a: 'not base64!' } } });
     expect(bad.status).toBe(400);
     expect(JSON.parse(bad.body).message).toMatch(/^Secret in version "v1" cannot be handled as a Secret: .*illegal base64 data at input byte 3/);
+  }, TEST_TIMEOUT);
+
+  it('prints CRD columns as kube-sim does (the same CRD and object on both, cell by cell)', async () => {
+    const crd = {
+      apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'gadgets.example.com' },
+      spec: {
+        group: 'example.com', scope: 'Namespaced', names: { plural: 'gadgets', singular: 'gadget', kind: 'Gadget', listKind: 'GadgetList' },
+        versions: [{
+          name: 'v1', served: true, storage: true,
+          schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+          additionalPrinterColumns: [
+            { name: 'When', type: 'date', jsonPath: '.spec.when' },
+            { name: 'Bad', type: 'date', jsonPath: '.spec.bad' },
+            { name: 'Int', type: 'integer', jsonPath: '.spec.ratio' },
+            { name: 'Num', type: 'number', jsonPath: '.spec.count' },
+            { name: 'NoBool', type: 'boolean', jsonPath: '.spec.name' },
+            { name: 'Map', type: 'string', jsonPath: '.spec.map' },
+            { name: 'Float', type: 'string', jsonPath: '.spec.million' },
+            { name: 'First', type: 'string', jsonPath: '.spec.items[*].n' },
+            { name: 'Null', type: 'string', jsonPath: '.spec.nullv' },
+          ],
+        }],
+      },
+    };
+    const when = new Date(Date.now() - 3 * 86_400_000 - 5 * 3_600_000 - 600_000).toISOString();
+    const gadget = {
+      apiVersion: 'example.com/v1', kind: 'Gadget', metadata: { name: 'g', namespace: 'default' },
+      spec: { when, bad: 'soon', ratio: 2.75, count: 7, name: 'x', map: { z: 1, a: 'b<c>' }, million: 1234567.5, items: [{ n: 'first' }, { n: 'second' }], nullv: null },
+    };
+    const TABLE = 'application/json;as=Table;v=v1;g=meta.k8s.io';
+    expect((await cluster.request('/apis/apiextensions.k8s.io/v1/customresourcedefinitions', { method: 'POST', body: crd })).status).toBe(201);
+    await waitFor('the CRD served', async () => (await cluster.request('/apis/example.com/v1/namespaces/default/gadgets')).status === 200);
+    expect((await cluster.request('/apis/example.com/v1/namespaces/default/gadgets', { method: 'POST', body: gadget })).status).toBe(201);
+    const real = JSON.parse((await cluster.request('/apis/example.com/v1/namespaces/default/gadgets', { accept: TABLE })).body) as { rows: Array<{ cells: unknown[] }> };
+
+    const sim = await startKubeSim({ seed: 'empty', port: 0 });
+    try {
+      sim.createObject(crd);
+      sim.createObject(gadget);
+      const r = await fetchTable(sim.url, sim.token, sim.caPem, '/apis/example.com/v1/namespaces/default/gadgets', TABLE);
+      expect(r.rows[0]?.cells).toEqual(real.rows[0]?.cells);
+      expect(real.rows[0]?.cells).toEqual(['g', '3d5h', '<invalid>', 2, 7, null, '{"a":"b\\u003cc\\u003e","z":1}', '1.2345675e+06', 'first', '<no value>']);
+    } finally {
+      await sim.stop();
+    }
   }, TEST_TIMEOUT);
 
   it('runs a Deployment: 3 replicas become Running/Ready, scaling to 1 removes the others', async () => {
