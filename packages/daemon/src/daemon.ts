@@ -18,6 +18,7 @@ import { activationFd, listenOnFd, listenOnSocket, type Listening } from './rpc/
 import { KeyRouter } from './session/key-router.js';
 import { Workspace } from './session/workspace.js';
 import { Signal } from './util/signal.js';
+import { OpenStreams } from './util/open-streams.js';
 import { ClusterManager, kubeconfigFiles } from './kube/cluster.js';
 import { startDemoCluster, type DemoCluster } from './kube/demo.js';
 import { discoverResources, type DiscoveredResource } from './kube/discovery.js';
@@ -57,6 +58,7 @@ export class Daemon implements DaemonContext {
   readonly kube: ClusterManager;
   readonly actions: ResourceActions;
   readonly plugins: PluginHost;
+  readonly streams = new OpenStreams();
   private readonly pluginKube: ClusterPluginAccess;
   /** Resources the API serves, by plural name, per context (the `:` switcher's discovered kinds). */
   private readonly discovered = new Map<string, Map<string, DiscoveredResource>>();
@@ -79,6 +81,7 @@ export class Daemon implements DaemonContext {
         bindingsChanged: this.bindingsChanged,
         kube: this.kube,
         config: () => this.config,
+        streams: this.streams,
       },
       keymap: () => this.keymap,
       defaultView: (): ViewSpec => this.defaultView(),
@@ -108,6 +111,7 @@ export class Daemon implements DaemonContext {
       viewFor: (item) => this.viewFor(item),
       actions: this.actions,
       kube: this.kube,
+      hasPaneType: (key) => this.registry.has(key),
     });
   }
 
@@ -151,7 +155,8 @@ export class Daemon implements DaemonContext {
   }
 
   counts() {
-    return { plugins: this.plugins.count(), watches: this.kube.pool.size, portForwards: 0 };
+    const streams = this.streams.snapshot();
+    return { plugins: this.plugins.count(), watches: this.kube.pool.size, portForwards: streams['port-forward-listeners'], streams };
   }
 
   async start(): Promise<void> {

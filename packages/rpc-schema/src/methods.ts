@@ -71,6 +71,13 @@ export const Requests = {
       plugins: z.number().int(),
       watches: z.number().int(),
       portForwards: z.number().int(),
+      /** Open API streams and local sockets: log streams, exec sessions, port-forward listeners and connections. */
+      streams: z.object({
+        logs: z.number().int(),
+        exec: z.number().int(),
+        portForwardListeners: z.number().int(),
+        portForwardConnections: z.number().int(),
+      }),
       memory: z.object({ rss: z.number(), heapUsed: z.number() }),
     }),
   ),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isPermission, PERMISSIONS } from '../plugins/abi.js';
 
-const KeyOrKeys = z.union([z.string(), z.array(z.string())]);
+const KeyOrKeys = z.union([z.string().max(64), z.array(z.string().max(64)).max(16)]);
 
 export const GeneralSchema = z
   .object({
@@ -27,9 +27,33 @@ export const PluginEntrySchema = z
   })
   .strict();
 
+export const LogsSchema = z
+  .object({
+    /** Lines fetched when a logs pane opens (then it follows). */
+    tail_lines: z.number().int().min(0).max(100_000).default(1000),
+    /** A logs pane keeps at most this many lines… */
+    max_lines: z.number().int().min(100).max(1_000_000).default(50_000),
+    /** …and at most this many bytes of them (the oldest go first; the pane says so). */
+    max_bytes: z.number().int().min(64 * 1024).max(512 * 1024 * 1024).default(16 * 1024 * 1024),
+    /** Where ctrl+s (save) and ctrl+e (download) write. */
+    download_dir: z.string().min(1).max(4096).default('~/Downloads'),
+  })
+  .strict();
+
+export const ExecSchema = z
+  .object({
+    /** Shells tried in order in the container; the first one found runs. */
+    shells: z.array(z.string().regex(/^[A-Za-z0-9_./-]+$/, 'a shell is a program name or path')).min(1).max(8).default(['zsh', 'bash', 'sh']),
+    /** Lines of scrollback each exec screen keeps (shared by every client that shows it). */
+    scrollback: z.number().int().min(0).max(100_000).default(5000),
+  })
+  .strict();
+
 export const ConfigSchema = z
   .object({
     general: GeneralSchema.default(GeneralSchema.parse({})),
+    logs: LogsSchema.default(LogsSchema.parse({})),
+    exec: ExecSchema.default(ExecSchema.parse({})),
     keybindings: z.record(z.string(), z.record(z.string(), KeyOrKeys)).default({}),
     plugins: z.array(PluginEntrySchema).default([]),
     views: z.record(z.string(), z.object({ columns: z.array(z.string()) }).strict()).default({}),

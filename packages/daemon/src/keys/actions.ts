@@ -33,10 +33,23 @@ export type AppCommand =
   | 'delete'
   | 'scale'
   | 'restart_rollout'
+  | 'view_logs'
+  | 'exec'
+  | 'port_forward'
+  | 'port_forwards'
+  | 'enter_insert'
+  | 'leave_insert'
   | 'open_plugin';
 
-/** `plugin` names the plugin pane type of `open_plugin`. */
-export type Action = { kind: 'pane'; command: PaneCommand } | { kind: 'app'; command: AppCommand; arg?: number; plugin?: string };
+/**
+ * `pane`: a PaneCommand for the focused pane; `app`: the session/client layer (`plugin` names the
+ * pane type of `open_plugin`); `local`: a pane-scoped action the focused pane handles by name
+ * (bindings of a pane group: `toggle_timestamps` in a logs pane).
+ */
+export type Action =
+  | { kind: 'pane'; command: PaneCommand }
+  | { kind: 'app'; command: AppCommand; arg?: number; plugin?: string }
+  | { kind: 'local'; name: string };
 
 export const paneAction = (command: PaneCommand): Action => ({ kind: 'pane', command });
 export const appAction = (command: AppCommand, arg?: number): Action =>
@@ -45,7 +58,10 @@ export const appAction = (command: AppCommand, arg?: number): Action =>
 /** A plugin's keybinding: open its pane (split the focused pane) or focus it in the active tab. */
 export const pluginAction = (key: string): Action => ({ kind: 'app', command: 'open_plugin', plugin: key });
 
-/** A name for logs and `client/key` results: `pane:select_next`, `app:split_vertical`, `app:goto_tab:3`. */
+export const localAction = (name: string): Action => ({ kind: 'local', name });
+
+/** A name for logs and `client/key` results: `pane:select_next`, `app:split_vertical`, `app:goto_tab:3`, `local:save`. */
 export function actionName(a: Action): string {
+  if (a.kind === 'local') return `local:${a.name}`;
   return a.kind === 'pane' ? `pane:${a.command.type}` : `app:${a.command}${a.arg !== undefined ? `:${a.arg}` : ''}${a.plugin !== undefined ? `:${a.plugin}` : ''}`;
 }

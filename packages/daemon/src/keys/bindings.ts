@@ -1,11 +1,20 @@
-import { appAction, paneAction, pluginAction, type Action } from './actions.js';
+import { appAction, localAction, paneAction, pluginAction, type Action } from './actions.js';
 
 /**
  * Groups in lookup order. `global` applies in every mode; the others in normal mode, in this order
  * (KubeTile's order: mutate → interact → browse → navigation → tui).
  */
-export const GROUPS = ['global', 'mutate', 'browse', 'navigation', 'tui'] as const;
+export const GROUPS = ['global', 'mutate', 'interact', 'browse', 'navigation', 'tui', 'logs', 'exec', 'port_forwards'] as const;
 export type Group = (typeof GROUPS)[number];
+
+/**
+ * Groups that apply only while a pane of their kind is focused (its `bindingGroup`); they are looked
+ * up right after `global`, so they may reuse keys of the other groups (`p` is "previous container"
+ * in a logs pane, "port-forward" on a list).
+ */
+export const PANE_GROUPS = ['logs', 'exec', 'port_forwards'] as const;
+export type PaneGroup = (typeof PANE_GROUPS)[number];
+export const isPaneGroup = (g: Group): g is PaneGroup => (PANE_GROUPS as readonly string[]).includes(g);
 
 export interface BindingDef {
   group: Group;
@@ -50,6 +59,10 @@ export const DEFAULT_BINDINGS: readonly BindingDef[] = [
   def('browse', 'toggle_all_namespaces', 'a', appAction('toggle_all_namespaces'), 'All namespaces'),
   def('browse', 'view_yaml', 'y', appAction('view_yaml'), 'YAML'),
   def('browse', 'view_describe', 'd', appAction('view_describe'), 'Describe'),
+  // [keybindings.interact]: on the selected resource (KubeTile's group).
+  def('interact', 'view_logs', 'l', appAction('view_logs'), 'Logs'),
+  def('interact', 'exec', 'e', appAction('exec'), 'Exec (shell)'),
+  def('interact', 'port_forward', 'p', appAction('port_forward'), 'Port-forward'),
   // [keybindings.mutate]: each asks for confirmation once (KubeTile asked twice).
   def('mutate', 'delete', 'ctrl+alt+x', appAction('delete'), 'Delete resource'),
   def('mutate', 'scale', 'ctrl+alt+s', appAction('scale'), 'Scale'),
@@ -81,6 +94,20 @@ export const DEFAULT_BINDINGS: readonly BindingDef[] = [
   def('global', 'app_logs', 'alt+l', appAction('app_logs'), 'App logs'),
   // kubetile is a daemon: ctrl+q detaches this terminal, like tmux; `kubetile kill-server` stops it.
   def('global', 'detach', 'ctrl+q', appAction('detach'), 'Detach'),
+  // KubeTile's key; only terminals that tell ctrl+shift+p from ctrl+p can send it (`:port-forwards` always works).
+  def('global', 'port_forwards', 'ctrl+shift+p', appAction('port_forwards'), 'Port-forwards'),
+  // [keybindings.logs]: in a logs pane.
+  def('logs', 'toggle_timestamps', 't', localAction('toggle_timestamps'), 'Timestamps on/off'),
+  def('logs', 'previous', 'p', localAction('toggle_previous'), "Previous container's logs"),
+  def('logs', 'containers', 'c', localAction('pick_container'), 'Container'),
+  def('logs', 'since', 's', localAction('pick_since'), 'Since (1m … all)'),
+  def('logs', 'save_logs', 'ctrl+s', localAction('save'), 'Save shown lines'),
+  def('logs', 'download_logs', 'ctrl+e', localAction('download'), 'Download full log'),
+  // [keybindings.exec]: in an exec pane. Insert mode sends every key (Esc included) to the shell but leave_insert.
+  def('exec', 'enter_insert', ['i', 'enter'], appAction('enter_insert'), 'Type into the shell'),
+  def('exec', 'leave_insert', 'ctrl+]', appAction('leave_insert'), 'Leave insert mode'),
+  // [keybindings.port_forwards]: in the port-forwards pane.
+  def('port_forwards', 'stop', ['ctrl+alt+x', 'x'], localAction('stop'), 'Stop the forward'),
 ];
 
 /** A `[[plugins]]` keybinding: group `global`, name `plugin:<key>`, opens or focuses that plugin's pane. */

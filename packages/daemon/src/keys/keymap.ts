@@ -1,7 +1,7 @@
 import { unsendableReason } from './terminal-keys.js';
 import { KeyParseError, normalizeKey } from '@kubetile/rpc-schema';
 import type { Action } from './actions.js';
-import { DEFAULT_BINDINGS, GROUPS, HINT_BINDINGS, type BindingDef, type Group } from './bindings.js';
+import { DEFAULT_BINDINGS, GROUPS, HINT_BINDINGS, isPaneGroup, type BindingDef, type Group } from './bindings.js';
 
 /** User overrides: `[keybindings.<group>] <name> = "key" | ["k1","k2"] | ""` (empty unbinds). */
 export type BindingOverrides = Partial<Record<string, Record<string, string | string[]>>>;
@@ -105,14 +105,17 @@ export class Keymap {
 
     const byGroup = new Map<Group, Map<string, BoundEntry>>();
     const seen = new Map<string, BoundEntry>();
+    const globals = new Map<string, BoundEntry>();
     for (const group of GROUPS) {
       const m = new Map<string, BoundEntry>();
       byGroup.set(group, m);
+      // A pane group shadows the normal groups inside its pane: it clashes only with global keys and itself.
+      const scope = isPaneGroup(group) ? new Map(globals) : seen;
       for (const d of defs.filter((x) => x.group === group)) {
         const kept: string[] = [];
         for (const k of d.keys) {
           // global keys apply in every mode, so they clash with any group; the others share normal mode.
-          const prior = seen.get(k);
+          const prior = scope.get(k);
           if (prior) {
             problems.push({
               path: `keybindings.${group}.${d.name}`,
@@ -123,7 +126,8 @@ export class Keymap {
           }
           const entry = { group, name: d.name, action: d.action };
           m.set(k, entry);
-          seen.set(k, entry);
+          scope.set(k, entry);
+          if (group === 'global') globals.set(k, entry);
           kept.push(k);
         }
         d.keys = kept;

@@ -7,13 +7,29 @@ import type { SplitDirection, ViewSpec } from '@kubetile/rpc-schema';
 import type { ClusterManager } from '../kube/cluster.js';
 import type { KubeScope } from '../kube/types.js';
 import type { ObjectRef } from '../kube/object-ref.js';
+import type { PaneGroup } from '../keys/bindings.js';
 import type { Config } from '../config/schema.js';
+import type { OpenStreams } from '../util/open-streams.js';
 
 /** A resource a pane has selected, for resource actions (yaml, describe, delete, …); `uid` pins it. */
 export type ResourceTarget = ObjectRef;
 
 /** The kind (and context) a resource pane lists, without a particular object. */
 export type ResourceKindTarget = Omit<ObjectRef, 'name' | 'namespace' | 'uid'> & { namespace: string | null };
+
+/**
+ * Questions a pane or an action may ask the client whose key started it: a selector, a text
+ * input, a yes/no. Each resolves null/false when the user cancels (esc), another overlay replaces
+ * it, or the client goes away; without an attached client (scripts) they resolve so at once.
+ */
+export interface ClientPrompts {
+  /** True when a client can answer (an attached terminal), false for scripts. */
+  readonly interactive: boolean;
+  pick(title: string, items: readonly string[], opts?: { selected?: number }): Promise<string | null>;
+  ask(title: string, value?: string): Promise<string | null>;
+  confirm(text: string): Promise<boolean>;
+  toast(level: 'info' | 'success' | 'warn' | 'error', text: string): void;
+}
 
 /**
  * A pane instance. Panes hold their own state (selection, scroll, filter, sort, follow), never
@@ -42,6 +58,12 @@ export interface Pane {
   cycleSort?(): void;
   /** Resource lists: `a` toggles all namespaces. */
   toggleAllNamespaces?(): void;
+  /** The pane-scoped bindings group (`logs`, `exec`, `port_forwards`) looked up after `global` while focused. */
+  bindingGroup?(): PaneGroup | null;
+  /** A binding of the pane's group was pressed (`toggle_timestamps`); `prompts` asks the client that pressed it. */
+  handleAction?(name: string, prompts: ClientPrompts): void;
+  /** Insert mode (exec panes): a key for the program in the pane. Panes without it have no insert mode. */
+  handleInput?(key: string): void;
   dispose(): void;
 }
 
@@ -73,6 +95,8 @@ export interface PaneServices {
   bindingsChanged: Signal;
   kube: ClusterManager;
   config(): Config;
+  /** Open streams and sockets by kind (logs, exec, port-forwards), for `daemon/status`. */
+  streams: OpenStreams;
 }
 
 export type PaneFactory = (ctx: PaneContext) => Pane;

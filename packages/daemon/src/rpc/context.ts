@@ -4,6 +4,7 @@ import type { KeyRouter } from '../session/key-router.js';
 import type { ResourceActions } from '../session/resource-actions.js';
 import type { ClusterManager } from '../kube/cluster.js';
 import type { PluginHost } from '../plugins/plugin-host.js';
+import type { StreamKind } from '../util/open-streams.js';
 
 /** What RPC handlers may use of the daemon. */
 export interface DaemonContext {
@@ -18,5 +19,5 @@ export interface DaemonContext {
   readonly plugins: Pick<PluginHost, 'list' | 'reload' | 'has'>;
   shutdown(reason: string): void;
   reloadConfig(opts?: { reset?: boolean }): Promise<{ ok: boolean; errors: string[] }>;
-  counts(): { plugins: number; watches: number; portForwards: number };
+  counts(): { plugins: number; watches: number; portForwards: number; streams: Record<StreamKind, number> };
 }

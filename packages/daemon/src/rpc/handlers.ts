@@ -57,6 +57,12 @@ const table: Table = {
       plugins: counts.plugins,
       watches: counts.watches,
       portForwards: counts.portForwards,
+      streams: {
+        logs: counts.streams.logs,
+        exec: counts.streams.exec,
+        portForwardListeners: counts.streams['port-forward-listeners'],
+        portForwardConnections: counts.streams['port-forward-connections'],
+      },
       memory: { rss: mem.rss, heapUsed: mem.heapUsed },
     };
   },

@@ -8,6 +8,8 @@ export interface SelectorState {
   query: string;
   selected: number;
   onPick(item: string): void;
+  /** Called when the overlay goes without a pick (esc, replaced, client gone). */
+  onCancel?(): void;
 }
 
 export interface ConfirmState {
@@ -15,6 +17,7 @@ export interface ConfirmState {
   title: string;
   text: string;
   onConfirm(): void;
+  onCancel?(): void;
 }
 
 export interface InputState {
@@ -22,6 +25,7 @@ export interface InputState {
   title: string;
   value: string;
   onSubmit(value: string): void;
+  onCancel?(): void;
 }
 
 export type OverlayState = SelectorState | ConfirmState | InputState;
@@ -45,6 +49,25 @@ export class ClientState {
   ) {
     this.activeTabId = activeTabId;
     this.size = size;
+  }
+
+  /**
+   * Shows an overlay (selector and input overlays use mode `selector`, confirm dialogs `confirm`).
+   * One that was open is cancelled: whoever waits on it hears so.
+   */
+  setOverlay(o: OverlayState): void {
+    const prev = this.overlay;
+    this.overlay = o;
+    this.mode = o.type === 'confirm' ? 'confirm' : 'selector';
+    if (prev && prev !== o) prev.onCancel?.();
+  }
+
+  /** Closes the overlay; `cancelled` tells whoever waits on it that no answer is coming. */
+  closeOverlay(cancelled: boolean): void {
+    const prev = this.overlay;
+    this.overlay = null;
+    if (this.mode === 'selector' || this.mode === 'confirm') this.mode = 'normal';
+    if (cancelled) prev?.onCancel?.();
   }
 
   /** Only the matching items, a screenful at most, for `session/layout`. */

@@ -3,6 +3,7 @@ import type { Logger } from '../logging/logger.js';
 import type { AppCommand } from '../keys/actions.js';
 import { actionName } from '../keys/actions.js';
 import type { Group } from '../keys/bindings.js';
+import { clientPrompts } from './client-prompts.js';
 import type { Keymap } from '../keys/keymap.js';
 import { filterItems, type ClientState } from './client-state.js';
 import type { ViewSpec } from '@kubetile/rpc-schema';
@@ -10,7 +11,7 @@ import type { ClusterManager } from '../kube/cluster.js';
 import { describeTarget, MAX_REPLICAS, refusal, SCALE_CONFIRM_ABOVE, type MutationName, type ResourceActions, type ResourceActionName } from './resource-actions.js';
 import { deleteNeedsTypedName, MutationRefused } from '../kube/mutations.js';
 import { errorMessage } from '../util/errors.js';
-import type { ResourceTarget } from '../panes/pane.js';
+import type { ClientPrompts, ResourceTarget } from '../panes/pane.js';
 import type { Workspace } from './workspace.js';
 
 export interface KeyResult {
@@ -18,7 +19,7 @@ export interface KeyResult {
   command?: string;
 }
 
-const NORMAL_GROUPS: readonly Group[] = ['global', 'mutate', 'browse', 'navigation', 'tui'];
+const NORMAL_GROUPS: readonly Group[] = ['global', 'mutate', 'interact', 'browse', 'navigation', 'tui'];
 const ALL_NAMESPACES = 'All Namespaces';
 const GLOBAL_ONLY: readonly Group[] = ['global'];
 
@@ -31,6 +32,8 @@ export interface KeyRouterDeps {
   viewFor: (item: string) => ViewSpec;
   actions: ResourceActions;
   kube: ClusterManager;
+  /** Whether a pane type is registered (built-ins, plugins). */
+  hasPaneType: (key: string) => boolean;
 }
 
 /**
@@ -51,15 +54,21 @@ export class KeyRouter {
     if (client.overlay?.type === 'confirm') return this.confirmKey(client, key);
     if (client.overlay?.type === 'selector') return this.selectorKey(client, key);
     if (client.overlay?.type === 'input') return this.inputKey(client, key);
+    if (client.mode === 'insert') {
+      const r = this.insertKey(client, key);
+      if (r) return r;
+    }
     if (client.mode === 'filter') {
       const r = this.filterKey(client, key);
       if (r) return r;
     }
-    const entry = this.deps.keymap().lookup(key, client.mode === 'normal' ? NORMAL_GROUPS : GLOBAL_ONLY);
+    const entry = this.deps.keymap().lookup(key, client.mode === 'normal' ? this.normalGroups(client) : GLOBAL_ONLY);
     if (!entry) return { handled: false };
     const action = entry.action;
     if (action.kind === 'pane') {
       this.sendToFocused(client, action.command);
+    } else if (action.kind === 'local') {
+      this.runLocal(client, action.name);
     } else if (action.command === 'open_plugin' && action.plugin) {
       this.openPlugin(client, action.plugin);
     } else {
@@ -67,6 +76,51 @@ export class KeyRouter {
     }
     ws.refreshClient(client);
     return { handled: true, command: action.kind === 'app' && action.command === 'detach' ? 'detach' : actionName(action) };
+  }
+
+  /** Normal-mode groups: global, then the focused pane's own group (logs, exec…), then the rest. */
+  private normalGroups(client: ClientState): readonly Group[] {
+    const ws = this.deps.workspace;
+    const group = ws.pane(ws.focusedPane(client)).bindingGroup?.() ?? null;
+    return group ? ['global', group, ...NORMAL_GROUPS.slice(1)] : NORMAL_GROUPS;
+  }
+
+  /** Questions for this client (overlays that resolve with the answer). */
+  prompts(client: ClientState): ClientPrompts {
+    return clientPrompts(this.deps.workspace, client);
+  }
+
+  /** A binding of the focused pane's own group: the pane handles it by name. */
+  private runLocal(client: ClientState, name: string): void {
+    const ws = this.deps.workspace;
+    const pane = ws.pane(ws.focusedPane(client));
+    if (!pane.handleAction) return;
+    try {
+      pane.handleAction(name, this.prompts(client));
+    } catch (err) {
+      this.toast(client, 'error', `${name}: ${errorMessage(err)}`);
+    }
+  }
+
+  /**
+   * Insert mode (exec panes): every key goes to the pane's program except the leave_insert chord
+   * (default ctrl+]), so Esc reaches the shell. A pane without input ends insert mode.
+   */
+  private insertKey(client: ClientState, key: string): KeyResult | null {
+    const ws = this.deps.workspace;
+    const pane = ws.pane(ws.focusedPane(client));
+    if (!pane.handleInput) {
+      client.mode = 'normal';
+      return null;
+    }
+    const leave = this.deps.keymap().lookup(key, ['exec']);
+    if (leave?.action.kind === 'app' && leave.action.command === 'leave_insert') {
+      client.mode = 'normal';
+      ws.refreshClient(client);
+      return { handled: true, command: 'app:leave_insert' };
+    }
+    pane.handleInput(key);
+    return { handled: true, command: 'insert:input' };
   }
 
   sendToFocused(client: ClientState, command: PaneCommand): void {
@@ -165,6 +219,26 @@ export class KeyRouter {
       case 'scale':
         this.askScale(client);
         return;
+      case 'view_logs':
+        this.act(client, 'logs');
+        return;
+      case 'exec':
+        this.act(client, 'exec');
+        return;
+      case 'port_forward':
+        this.act(client, 'port-forward');
+        return;
+      case 'port_forwards':
+        this.toggleTabOf(client, 'port-forwards', 'Port-forwards');
+        return;
+      case 'enter_insert': {
+        const pane = ws.pane(ws.focusedPane(client));
+        if (pane.handleInput) client.mode = 'insert';
+        return;
+      }
+      case 'leave_insert':
+        client.mode = 'normal';
+        return;
     }
   }
 
@@ -177,7 +251,7 @@ export class KeyRouter {
     const paneId = this.deps.workspace.focusedPane(client);
     let pending;
     try {
-      pending = this.deps.actions.run(paneId, action, args, client);
+      pending = this.deps.actions.run(paneId, action, args, client, undefined, this.prompts(client));
     } catch (err) {
       this.toast(client, 'error', errorMessage(err));
       return;
@@ -221,8 +295,7 @@ export class KeyRouter {
   }
 
   private confirm(client: ClientState, text: string, onConfirm: () => void): void {
-    client.mode = 'confirm';
-    client.overlay = { type: 'confirm', title: 'Confirm', text, onConfirm };
+    client.setOverlay({ type: 'confirm', title: 'Confirm', text, onConfirm });
   }
 
   /**
@@ -242,8 +315,7 @@ export class KeyRouter {
       this.confirm(client, `Delete ${name}?`, () => this.mutate(client, target, 'delete'));
       return;
     }
-    client.mode = 'selector';
-    client.overlay = {
+    client.setOverlay({
       type: 'input',
       title: `Delete ${name} and everything ${target.kind === 'Node' ? 'scheduled on' : 'in'} it? Type its name to confirm`,
       value: '',
@@ -254,7 +326,7 @@ export class KeyRouter {
         }
         this.mutate(client, target, 'delete');
       },
-    };
+    });
   }
 
   /** Scale asks for the replicas; more than SCALE_CONFIRM_ABOVE asks once more. */
@@ -262,8 +334,7 @@ export class KeyRouter {
     const target = this.mutationTarget(client, 'scale');
     if (!target) return;
     const name = describeTarget(target);
-    client.mode = 'selector';
-    client.overlay = {
+    client.setOverlay({
       type: 'input',
       title: `Scale ${name} to replicas`,
       value: '',
@@ -279,14 +350,13 @@ export class KeyRouter {
         }
         this.mutate(client, target, 'scale', { replicas: n });
       },
-    };
+    });
   }
 
   /** Opens a selector now; items that arrive later (from the API) replace a placeholder. */
   private openSelector(client: ClientState, title: string, items: string[] | Promise<string[]>, onPick: (item: string) => void): void {
-    client.mode = 'selector';
     const state = { type: 'selector' as const, title, items: Array.isArray(items) ? items : ['Loading...'], query: '', selected: 0, onPick };
-    client.overlay = state;
+    client.setOverlay(state);
     if (!Array.isArray(items)) {
       items.then(
         (list) => {
@@ -348,7 +418,7 @@ export class KeyRouter {
       return done('overlay:cancel');
     }
     if (key === 'enter') {
-      this.closeOverlay(client);
+      this.closeOverlay(client, false);
       o.onSubmit(o.value);
       return done('overlay:submit');
     }
@@ -383,10 +453,19 @@ export class KeyRouter {
 
   /** The app-logs tab: select it, close it when it is the active one, or open it. */
   private toggleAppLogs(client: ClientState): void {
+    this.toggleTabOf(client, 'app-logs', 'App logs');
+  }
+
+  /** A tab holding a pane of `key`: select it, close it when it is the active one, or open it. */
+  private toggleTabOf(client: ClientState, key: string, label: string): void {
     const ws = this.deps.workspace;
+    if (!this.deps.hasPaneType(key)) {
+      this.toast(client, 'warn', `${label} are not available in this build yet`);
+      return;
+    }
     const session = ws.session(client.sessionName);
-    const tab = session.tabs.find((t) => t.paneIds().some((id) => ws.pane(id).key === 'app-logs'));
-    if (!tab) ws.newTab(client.sessionName, { key: 'app-logs' }, client);
+    const tab = session.tabs.find((t) => t.paneIds().some((id) => ws.pane(id).key === key));
+    if (!tab) ws.newTab(client.sessionName, { key }, client);
     else if (tab.id === client.activeTabId) ws.closeTab(client.sessionName, tab.id);
     else ws.selectTab(client, tab.id);
   }
@@ -399,9 +478,9 @@ export class KeyRouter {
     });
   }
 
-  private closeOverlay(client: ClientState): void {
-    client.overlay = null;
-    client.mode = 'normal';
+  /** Closes the client's overlay; `cancelled` (esc, errors) tells whoever waits on it. */
+  private closeOverlay(client: ClientState, cancelled = true): void {
+    client.closeOverlay(cancelled);
   }
 
   private selectorKey(client: ClientState, key: string): KeyResult {
@@ -418,7 +497,7 @@ export class KeyRouter {
         return done('overlay:cancel');
       case 'enter': {
         const item = items[o.selected];
-        this.closeOverlay(client);
+        this.closeOverlay(client, item === undefined);
         if (item !== undefined) {
           try {
             o.onPick(item);
@@ -457,7 +536,7 @@ export class KeyRouter {
     const o = client.overlay;
     if (o?.type !== 'confirm') return { handled: false };
     if (key === 'y' || key === 'shift+y' || key === 'enter') {
-      this.closeOverlay(client);
+      this.closeOverlay(client, false);
       try {
         o.onConfirm();
       } catch (err) {

@@ -3,7 +3,8 @@ import { canRestart, canScale, deleteObject, restartRollout, scaleObject } from 
 import { badObjectName, describeObject } from '../kube/object-ref.js';
 import { badNamespace } from '../kube/resource-ref.js';
 import type { Logger } from '../logging/logger.js';
-import type { ResourceTarget } from '../panes/pane.js';
+import type { ClientPrompts, ResourceTarget } from '../panes/pane.js';
+import { clientPrompts, scriptPrompts } from './client-prompts.js';
 import { invalidParams, invalidState } from '../util/errors.js';
 import type { ClientState } from './client-state.js';
 import type { Workspace } from './workspace.js';
@@ -26,6 +27,22 @@ export interface ExplicitTarget {
   uid?: string;
 }
 
+/** The actions that open something for a resource (a stream, a session, a forward), provided by their rooms. */
+export type InteractionName = 'logs' | 'exec' | 'port-forward' | 'debug';
+
+/** What an interaction gets: the pane it was started from, the object (pinned by uid), args, and who asked. */
+export interface InteractionRequest {
+  paneId: number;
+  target: ResourceTarget;
+  args: Record<string, unknown>;
+  /** The client whose key or request started it (for placement and focus), if attached. */
+  client?: ClientState;
+  /** Questions for that client (container pickers, dialogs); non-interactive for scripts. */
+  prompts: ClientPrompts;
+}
+
+export type InteractionHandler = (req: InteractionRequest) => Promise<{ paneId?: number; message: string }>;
+
 /** Why `action` cannot apply to objects of `kind`, or null when it can. */
 export function refusal(action: ResourceActionName, kind: string): string | null {
   if (action === 'scale' && !canScale(kind)) return `${kind} cannot be scaled (Deployments, StatefulSets and ReplicaSets can)`;
@@ -46,6 +63,8 @@ export function checkReplicas(value: unknown): number {
  * never on whatever a pane has selected when the mutation finally runs.
  */
 export class ResourceActions {
+  private readonly interactions = new Map<InteractionName, InteractionHandler>();
+
   constructor(
     private readonly workspace: Workspace,
     private readonly kube: ClusterManager,
@@ -74,6 +93,11 @@ export class ResourceActions {
     return { ...k, name: e.name, namespace, ...(e.uid ? { uid: e.uid } : {}) };
   }
 
+  /** Provides logs, exec, port-forward or debug (each lives in its own room and registers here). */
+  register(action: InteractionName, handler: InteractionHandler): void {
+    this.interactions.set(action, handler);
+  }
+
   /** Runs an action on a pane's selection, or on `explicit`; viewers open beside the pane. */
   async run(
     paneId: number,
@@ -81,6 +105,7 @@ export class ResourceActions {
     args: Record<string, unknown> = {},
     client?: ClientState,
     explicit?: ExplicitTarget,
+    prompts?: ClientPrompts,
   ): Promise<{ paneId?: number; message: string }> {
     const t = explicit ? this.explicitTarget(paneId, explicit) : this.target(paneId);
     const viewer = VIEWERS[action];
@@ -89,7 +114,10 @@ export class ResourceActions {
       return { paneId: opened.paneId, message: `${action} of ${describeTarget(t)}` };
     }
     if (action === 'delete' || action === 'scale' || action === 'restart') return this.mutate(t, action, args);
-    throw invalidState(`${action} is not available in this build yet`);
+    const handler = this.interactions.get(action as InteractionName);
+    if (!handler) throw invalidState(`${action} is not available in this build yet`);
+    const asker = prompts ?? (client && this.workspace.clients.has(client.id) ? clientPrompts(this.workspace, client) : scriptPrompts(this.logger));
+    return handler({ paneId, target: t, args, ...(client ? { client } : {}), prompts: asker });
   }
 
   /** Deletes, scales or restarts exactly `t` (its uid, when known, is checked by the API server). */

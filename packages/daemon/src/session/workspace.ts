@@ -352,6 +352,8 @@ export class Workspace {
     client.focusByTab.set(tab.id, paneId);
     // Keys go to the focused pane, so a fullscreen pane that is no longer focused is unzoomed.
     if (client.fullscreenByTab.has(tab.id) && client.fullscreenByTab.get(tab.id) !== paneId) client.fullscreenByTab.delete(tab.id);
+    // Typing into one pane's program never continues into another.
+    if (client.mode === 'insert' && prev !== paneId) client.mode = 'normal';
     this.setDefaultFocus(tab, paneId);
     if (prev !== paneId) {
       this.panes.get(prev)?.pane.onFocus?.(false);
@@ -461,6 +463,7 @@ export class Workspace {
     if (!c) return;
     c.scheduler.close();
     this.clients.delete(clientId);
+    c.state.closeOverlay(true); // whoever waits on its dialog hears that no answer is coming
     this.opts.logger.info({ client: clientId }, 'client detached');
   }
 

@@ -2,7 +2,17 @@ import { displayKey, type Line } from '@kubetile/rpc-schema';
 import { LinesPane } from '../lines-pane.js';
 import type { PaneContext } from '../pane.js';
 
-const GROUP_TITLES: Record<string, string> = { global: 'Global', mutate: 'Mutate', navigation: 'Navigation', browse: 'Browse', tui: 'TUI' };
+const GROUP_TITLES: Record<string, string> = {
+  global: 'Global',
+  mutate: 'Mutate',
+  interact: 'Interact (selected resource)',
+  navigation: 'Navigation',
+  browse: 'Browse',
+  tui: 'TUI',
+  logs: 'Logs pane',
+  exec: 'Exec pane',
+  port_forwards: 'Port-forwards pane',
+};
 
 /** The live key bindings, by group, like KubeTile's help pane; follows config reloads. */
 export class HelpPane extends LinesPane {
