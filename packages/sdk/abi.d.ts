@@ -5,6 +5,7 @@ export declare const HOST_MODULE: 'kubetile';
 export declare const EXTISM_ENV_MODULE: 'extism:host/env';
 /** 512 pages of 64 KiB = 32 MiB. */
 export declare const MAX_MEMORY_PAGES: number;
+export declare const MAX_TABLE_ENTRIES: number;
 export declare const DEFAULT_MEMORY_PAGES: number;
 
 export type HostFunctionName = 'host_send_render' | 'list_pods' | 'get_secret' | 'clipboard_write';
@@ -42,6 +43,7 @@ export interface ModuleInfo {
   imports: ModuleImport[];
   exports: ModuleExport[];
   memories: (MemoryLimits & { imported: boolean })[];
+  tables: { imported: boolean; min: number; max: number | null }[];
 }
 
 /** Reads imports, exports and memory limits without compiling. Throws on a malformed module. */
@@ -56,6 +58,8 @@ export type ProblemCode =
   | 'memory-too-large'
   | 'memory-imported'
   | 'memory-unsupported'
+  | 'table-unbounded'
+  | 'table-too-large'
   | 'import-not-granted'
   | 'import-unknown'
   | 'missing-export';

@@ -12,6 +12,8 @@ export const EXTISM_ENV_MODULE = 'extism:host/env';
 
 /** Largest memory maximum a plugin may declare: 512 pages of 64 KiB = 32 MiB. */
 export const MAX_MEMORY_PAGES = 512;
+/** Function-table entries a plugin may declare, all its tables together (each needs a maximum). */
+export const MAX_TABLE_ENTRIES = 65536;
 
 /** Default maximum the SDK build helper declares (16 MiB). */
 export const DEFAULT_MEMORY_PAGES = 256;
@@ -126,6 +128,7 @@ export function inspectModule(input) {
   const imports = [];
   const exports = [];
   const memories = [];
+  const tables = [];
   const top = new Reader(bytes, 8);
   while (top.pos < bytes.length) {
     const id = top.byte();
@@ -145,7 +148,8 @@ export function inspectModule(input) {
         if (kindByte === 0) r.uleb();
         else if (kindByte === 1) {
           r.byte();
-          r.limits();
+          const { min, max } = r.limits();
+          tables.push({ imported: true, min, max });
         } else if (kindByte === 2) {
           const limits = r.limits();
           entry.limits = limits;
@@ -158,6 +162,15 @@ export function inspectModule(input) {
           r.uleb();
         } else throw new Error(`unknown import kind ${kindByte}`);
         imports.push(entry);
+      }
+    } else if (id === 4) {
+      const count = r.uleb();
+      for (let i = 0; i < count; i++) {
+        const refType = r.byte();
+        if (refType === 0x40) throw new Error('tables with initializer expressions are not supported');
+        if (refType === 0x63 || refType === 0x64) r.uleb();
+        const { min, max } = r.limits();
+        tables.push({ imported: false, min, max });
       }
     } else if (id === 5) {
       const count = r.uleb();
@@ -173,7 +186,7 @@ export function inspectModule(input) {
     }
     top.pos = end;
   }
-  return { imports, exports, memories };
+  return { imports, exports, memories, tables };
 }
 
 /** Permissions a module needs for its `kubetile` imports (sorted, unique). */
@@ -191,7 +204,8 @@ export function requiredPermissions(info) {
  * The load-time checks of ABI v1. Returns a list of problems (empty = loadable).
  * Each problem: { code, message } with code one of
  *   'malformed', 'memory-unbounded', 'memory-too-large', 'memory-imported',
- *   'memory-unsupported', 'import-not-granted', 'import-unknown', 'missing-export'.
+ *   'memory-unsupported', 'table-unbounded', 'table-too-large', 'import-not-granted',
+ *   'import-unknown', 'missing-export'.
  *
  * @param {Uint8Array | ArrayBuffer} bytes
  * @param {{ permissions?: string[], maxMemoryPages?: number }} [options]
@@ -221,6 +235,18 @@ export function validatePluginModule(bytes, options = {}) {
         code: 'memory-too-large',
         message: `memory maximum ${mem.max} pages exceeds the limit of ${maxPages} pages (${(maxPages * 64) / 1024} MiB)`,
       });
+    }
+  }
+  let tableEntries = 0;
+  for (const [i, t] of info.tables.entries()) {
+    if (t.max === null) {
+      problems.push({ code: 'table-unbounded', message: `table ${i} declares no maximum (limit: ${MAX_TABLE_ENTRIES} entries, all tables together)` });
+      break;
+    }
+    tableEntries += Math.max(t.min, t.max);
+    if (tableEntries > MAX_TABLE_ENTRIES) {
+      problems.push({ code: 'table-too-large', message: `table ${i} declares ${Math.max(t.min, t.max)} entries, over the limit of ${MAX_TABLE_ENTRIES} (all tables together)` });
+      break;
     }
   }
   for (const imp of info.imports) {

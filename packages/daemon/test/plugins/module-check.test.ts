@@ -77,7 +77,9 @@ describe('the import and export checks', () => {
   });
   it('agrees with the SDK check on every fixture and plugin', async () => {
     const abi = (await import('@kubetile/sdk/abi')) as { validatePluginModule(b: Uint8Array, o: { permissions: string[] }): Array<{ code: string }> };
-    const files = ['echo', 'spin', 'trap', 'render-flood', 'memory-bomb', 'memory-bomb-unbounded', 'missing-export', 'ungranted-import'].map(fixture);
+    const files = [
+      'echo', 'spin', 'trap', 'render-flood', 'memory-bomb', 'memory-bomb-unbounded', 'missing-export', 'ungranted-import', 'alloc-amplify', 'table-bomb', 'slow-init',
+    ].map(fixture);
     files.push(sdkPlugin('smoke'), sdkPlugin('pod-health'), sdkPlugin('secret-viewer'));
     for (const f of files) {
       const bytes = new Uint8Array(readFileSync(f));
@@ -132,6 +134,13 @@ describe('the table-section check', () => {
       { code: 'table-unbounded', message: 'its table 0 declares no maximum; plugins must declare one (at most 65536 entries, all tables together)' },
     ]);
     expect(codes(await withTables('(table 2 2 funcref) (table 65534 65534 externref)'))).toEqual([]);
+  });
+  it('the SDK check refuses the same tables', async () => {
+    const abi = (await import('@kubetile/sdk/abi')) as { validatePluginModule(b: Uint8Array, o: { permissions: string[] }): Array<{ code: string }> };
+    for (const decl of ['(table 1 funcref)', '(table 40000 40000 funcref) (table 30000 30000 funcref)', '(table 2 2 funcref)']) {
+      const bytes = await withTables(decl);
+      expect(abi.validatePluginModule(bytes, { permissions: [] }).map((p) => p.code), decl).toEqual(codes(bytes));
+    }
   });
   it('accepts the SDK plugins (AssemblyScript declares min = max)', () => {
     expect(checkModule(new Uint8Array(readFileSync(sdkPlugin('pod-health'))), ['k8s:list:pods']).info.tables).toEqual([{ imported: false, min: 2, max: 2 }]);

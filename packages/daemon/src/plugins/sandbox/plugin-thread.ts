@@ -20,7 +20,7 @@ export interface PluginThreadOptions {
  * JS heap of a plugin worker (the guest's memory and Extism blocks are outside it, bounded by the
  * module checks and the kernel limit): enough for Extism, small enough that a runaway stays small.
  */
-const RESOURCE_LIMITS = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 16, stackSizeMb: 4 };
+const RESOURCE_LIMITS = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 2, stackSizeMb: 4 };
 
 /** The sources the worker entry is built from (for the up-to-date check below). */
 const ENTRY_SOURCES = ['./worker-entry.ts', './protocol.ts', '../abi.ts'];
