@@ -19,6 +19,8 @@ import { KeyRouter } from './session/key-router.js';
 import { Workspace } from './session/workspace.js';
 import { Signal } from './util/signal.js';
 import { OpenStreams } from './util/open-streams.js';
+import { FEATURES } from './features/index.js';
+import type { FeatureHost } from './features/feature-host.js';
 import { ClusterManager, kubeconfigFiles } from './kube/cluster.js';
 import { startDemoCluster, type DemoCluster } from './kube/demo.js';
 import { discoverResources, type DiscoveredResource } from './kube/discovery.js';
@@ -67,6 +69,8 @@ export class Daemon implements DaemonContext {
   private listening: Listening | null = null;
   private configWatch: { close(): Promise<void> } | null = null;
   private stopping: Promise<void> | null = null;
+  /** Features' stop hooks (streams, forwards), run before the cluster connections close. */
+  private readonly stopHooks: Array<() => Promise<void> | void> = [];
 
   constructor(private readonly opts: DaemonOptions) {
     this.logger = opts.logger;
@@ -103,6 +107,18 @@ export class Daemon implements DaemonContext {
       tickRateMs: () => this.config.general.tick_rate_ms,
     });
     this.actions = new ResourceActions(this.workspace, this.kube, this.logger);
+    const host: FeatureHost = {
+      registry: this.registry,
+      actions: this.actions,
+      workspace: this.workspace,
+      kube: this.kube,
+      streams: this.streams,
+      logger: this.logger,
+      stateDir: opts.stateDir,
+      config: () => this.config,
+      onStop: (fn) => this.stopHooks.push(fn),
+    };
+    for (const install of FEATURES) install(host);
     this.keys = new KeyRouter({
       workspace: this.workspace,
       keymap: () => this.keymap,
@@ -272,6 +288,7 @@ export class Daemon implements DaemonContext {
       await this.listening?.close();
       for (const c of [...this.connections]) c.close();
       this.workspace.disposeAll();
+      for (const hook of this.stopHooks) await Promise.resolve(hook()).catch((err: unknown) => this.logger.error({ err: String(err) }, 'a stop hook failed'));
       await this.plugins.stop();
       this.pluginKube.stop();
       this.kube.stop();

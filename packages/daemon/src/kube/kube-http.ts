@@ -8,7 +8,8 @@ import { badNamespace, invalidRef } from './resource-ref.js';
 export interface KubeRequest {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
-  query?: Record<string, string | number | boolean | undefined>;
+  /** Query parameters; an array repeats the key (`command=sh&command=-c`). */
+  query?: Record<string, string | number | boolean | undefined | readonly string[]>;
   body?: unknown;
   contentType?: string;
   accept?: string;
@@ -33,32 +34,7 @@ export interface PreparedRequest {
  * through our ExecAuthenticator) applied to one request.
  */
 export async function prepareRequest(kc: KubeConfig, req: KubeRequest): Promise<PreparedRequest> {
-  const cluster = kc.getCurrentCluster();
-  if (!cluster) throw new KubeApiError('the kubeconfig has no current cluster', 0);
-  let url: URL;
-  try {
-    url = new URL(cluster.server);
-  } catch {
-    throw new KubeApiError(`the kubeconfig's server ${JSON.stringify(cluster.server)} is not a URL`, 0);
-  }
-  const qs = new URLSearchParams();
-  for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) qs.set(k, String(v));
-  const path = `${url.pathname.replace(/\/$/, '')}${req.path}${qs.size ? `?${qs}` : ''}`;
-  const opts: RequestOptions = {
-    method: req.method ?? 'GET',
-    hostname: url.hostname.replace(/^\[|\]$/g, ''),
-    port: url.port || (url.protocol === 'https:' ? 443 : 80),
-    path,
-    headers: { Accept: req.accept ?? 'application/json' },
-    ...(req.signal ? { signal: req.signal } : {}),
-  };
-  try {
-    await kc.applyToHTTPSOptions(opts);
-  } catch (err) {
-    if (err instanceof KubeApiError) throw err;
-    const user = kc.getCurrentUser()?.name ?? '?';
-    throw new CredentialError(`the credentials of user '${user}' could not be applied: ${(err as Error).message}`);
-  }
+  const { url, cluster, opts } = await connectionOptions(kc, req);
   const payload = req.body === undefined ? undefined : Buffer.from(JSON.stringify(req.body));
   if (payload) {
     (opts.headers as Record<string, string | number>)['Content-Type'] = req.contentType ?? 'application/json';
@@ -89,6 +65,45 @@ export async function prepareRequest(kc: KubeConfig, req: KubeRequest): Promise<
       return r;
     },
   };
+}
+
+/**
+ * Where and how to reach the API server for one request: the URL, and the request options with
+ * the kubeconfig's TLS material and credentials applied (client-node's `applyToHTTPSOptions`;
+ * exec plugins go through our ExecAuthenticator). Shared by plain requests and WebSockets.
+ */
+export async function connectionOptions(kc: KubeConfig, req: KubeRequest): Promise<{ url: URL; cluster: { server: string }; opts: RequestOptions }> {
+  const cluster = kc.getCurrentCluster();
+  if (!cluster) throw new KubeApiError('the kubeconfig has no current cluster', 0);
+  let url: URL;
+  try {
+    url = new URL(cluster.server);
+  } catch {
+    throw new KubeApiError(`the kubeconfig's server ${JSON.stringify(cluster.server)} is not a URL`, 0);
+  }
+  const qs = new URLSearchParams();
+  for (const [k, v] of Object.entries(req.query ?? {})) {
+    if (v === undefined) continue;
+    if (Array.isArray(v)) for (const one of v as readonly string[]) qs.append(k, one);
+    else qs.set(k, String(v));
+  }
+  const path = `${url.pathname.replace(/\/$/, '')}${req.path}${qs.size ? `?${qs}` : ''}`;
+  const opts: RequestOptions = {
+    method: req.method ?? 'GET',
+    hostname: url.hostname.replace(/^\[|\]$/g, ''),
+    port: url.port || (url.protocol === 'https:' ? 443 : 80),
+    path,
+    headers: { Accept: req.accept ?? 'application/json' },
+    ...(req.signal ? { signal: req.signal } : {}),
+  };
+  try {
+    await kc.applyToHTTPSOptions(opts);
+  } catch (err) {
+    if (err instanceof KubeApiError) throw err;
+    const user = kc.getCurrentUser()?.name ?? '?';
+    throw new CredentialError(`the credentials of user '${user}' could not be applied: ${(err as Error).message}`);
+  }
+  return { url, cluster, opts };
 }
 
 /**
