@@ -38,12 +38,15 @@ function log(level: 'error' | 'warn' | 'info' | 'debug', args: unknown[]): void 
   post({ type: 'log', level, message: cut(args.map(String).join(' '), LOG_LINE_MAX_BYTES) });
 }
 
+/** What the Extism kernel logs when it refuses a block (`alloc`) or a variable (`var_set`). */
+const KERNEL_REFUSAL = /^(var )?memory limit exceeded: \d+ (pages|bytes) requested, \d+ allowed$/;
+
 /** Extism's logger. The kernel reports a refused alloc (or var) only here: that ends the call. */
 const logger = {
   ...console,
   error: (...args: unknown[]) => {
     const text = args.map(String).join(' ');
-    if (/memory limit exceeded/.test(text)) throw new LimitError(`Extism memory limit exceeded (${cut(text, 200)})`);
+    if (KERNEL_REFUSAL.test(text)) throw new LimitError(`Extism memory limit exceeded (${cut(text, 200)})`);
     log('error', args);
   },
   warn: (...args: unknown[]) => log('warn', args),
