@@ -62,8 +62,12 @@ export interface Pane {
   bindingGroup?(): PaneGroup | null;
   /** A binding of the pane's group was pressed (`toggle_timestamps`); `prompts` asks the client that pressed it. */
   handleAction?(name: string, prompts: ClientPrompts): void;
-  /** Insert mode (exec panes): a key for the program in the pane. Panes without it have no insert mode. */
-  handleInput?(key: string): void;
+  /**
+   * Insert mode (exec panes): a key for the program in the pane, with the pane's size on the screen
+   * of the client that typed it (a shared terminal follows the client that typed last, as tmux's
+   * `latest`). Panes without it have no insert mode.
+   */
+  handleInput?(key: string, size: Viewport | null): void;
   dispose(): void;
 }
 

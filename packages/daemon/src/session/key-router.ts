@@ -119,7 +119,7 @@ export class KeyRouter {
       ws.refreshClient(client);
       return { handled: true, command: 'app:leave_insert' };
     }
-    pane.handleInput(key);
+    pane.handleInput(key, ws.paneViewport(client, pane.id));
     return { handled: true, command: 'insert:input' };
   }
 

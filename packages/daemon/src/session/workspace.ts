@@ -1,4 +1,4 @@
-import { layoutTab, bodyRect, findNeighbour, type Direction, type SessionLayout, type SplitDirection, type ViewSpec, type Viewport } from '@kubetile/rpc-schema';
+import { layoutTab, bodyRect, contentViewport, findNeighbour, type Direction, type SessionLayout, type SplitDirection, type ViewSpec, type Viewport } from '@kubetile/rpc-schema';
 import type { Logger } from '../logging/logger.js';
 import type { Pane, PaneServices } from '../panes/pane.js';
 import type { PaneRegistry } from '../panes/registry.js';
@@ -418,6 +418,13 @@ export class Workspace {
     const tab = this.activeTab(client);
     tab.tree = resizePane(tab.tree, this.focusedPane(client, tab), grow ? RESIZE_STEP : -RESIZE_STEP);
     this.refreshSession(client.sessionName);
+  }
+
+  /** The size of a pane's content on `client`'s screen (its active tab), or null when not shown there. */
+  paneViewport(client: ClientState, paneId: number): Viewport | null {
+    const tab = this.activeTab(client);
+    const rect = layoutTab(tab.tree, this.fullscreenOf(client, tab), bodyRect(client.size)).get(paneId);
+    return rect ? contentViewport(rect) : null;
   }
 
   /** The pane `client` shows fullscreen in `tab`, or null: each client zooms on its own. */
