@@ -73,3 +73,69 @@ export class RawClient {
     this.socket.destroy();
   }
 }
+
+/**
+ * A socket speaking raw bytes to the daemon (no JSON-RPC library): for hostile peers that send
+ * broken, huge or duplicate frames, or never read. Collects the framed messages it receives.
+ */
+export class FrameSocket {
+  readonly messages: Array<Record<string, unknown>> = [];
+  private buf = Buffer.alloc(0);
+  closed = false;
+  /** The socket error that ended it (EPIPE, ECONNRESET…), if any. */
+  error: string | null = null;
+
+  private constructor(readonly socket: Socket) {
+    socket.on('data', (d: Buffer) => {
+      this.buf = Buffer.concat([this.buf, d]);
+      for (;;) {
+        const end = this.buf.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        const len = Number(/Content-Length: (\d+)/i.exec(this.buf.subarray(0, end).toString())![1]);
+        if (this.buf.length < end + 4 + len) return;
+        this.messages.push(JSON.parse(this.buf.subarray(end + 4, end + 4 + len).toString()) as Record<string, unknown>);
+        this.buf = this.buf.subarray(end + 4 + len);
+      }
+    });
+    socket.on('close', () => (this.closed = true));
+    socket.on('error', (e: NodeJS.ErrnoException) => {
+      this.error = e.code ?? e.message;
+      this.closed = true;
+    });
+  }
+
+  static async open(path: string): Promise<FrameSocket> {
+    const s = connect(path);
+    await new Promise<void>((resolve, reject) => {
+      s.once('connect', () => resolve());
+      s.once('error', reject);
+    });
+    return new FrameSocket(s);
+  }
+
+  /** One frame around `body` (a string is sent as UTF-8). */
+  static frame(body: string | Buffer): Buffer {
+    const b = typeof body === 'string' ? Buffer.from(body) : body;
+    return Buffer.concat([Buffer.from(`Content-Length: ${b.length}\r\n\r\n`), b]);
+  }
+
+  frame(body: string | Buffer): void {
+    this.socket.write(FrameSocket.frame(body));
+  }
+
+  send(obj: unknown): void {
+    this.frame(JSON.stringify(obj));
+  }
+
+  hello(id: number | string = 'hello'): void {
+    this.send({ jsonrpc: '2.0', id, method: 'daemon/hello', params: { client: { name: 'frames', version: '0' }, apiLevel: API_LEVEL } });
+  }
+
+  next(pred: (m: Record<string, unknown>) => boolean = () => true, timeoutMs?: number): Promise<Record<string, unknown>> {
+    return waitFor('a message', () => this.messages.find(pred) ?? null, timeoutMs);
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+}

@@ -14,3 +14,5 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown): Valida
   const r = schema.safeParse(value);
   return r.success ? { ok: true, value: r.data } : { ok: false, message: formatZodError(r.error) };
 }
+
+export * from './json-bounds.js';

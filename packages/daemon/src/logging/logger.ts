@@ -1,7 +1,6 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { LogRing } from './log-ring.js';
+import { RotatingFile, rotationFromEnv, type RotationOptions } from './rotating-file.js';
 
 export type { Logger };
 
@@ -11,28 +10,20 @@ export interface LoggerSetup {
   flush(): void;
 }
 
-/** JSON log lines to a file (pino), mirrored into a ring buffer for the app-logs pane, optionally to stderr. */
-export function createLogger(opts: { file?: string; level?: string; stderr?: boolean; ringSize?: number }): LoggerSetup {
+/**
+ * JSON log lines to a file rotated by size (pino), mirrored into a ring buffer for the app-logs
+ * pane, optionally to stderr.
+ */
+export function createLogger(opts: { file?: string; level?: string; stderr?: boolean; ringSize?: number; rotation?: RotationOptions }): LoggerSetup {
   const ring = new LogRing(opts.ringSize ?? 5000);
   const streams: pino.StreamEntry[] = [{ stream: ring.stream(), level: 'debug' }];
-  let fileDest: pino.DestinationStream | undefined;
-  if (opts.file) {
-    mkdirSync(dirname(opts.file), { recursive: true, mode: 0o700 });
-    fileDest = pino.destination({ dest: opts.file, sync: false, mkdir: true });
-    streams.push({ stream: fileDest, level: 'debug' });
-  }
+  if (opts.file) streams.push({ stream: new RotatingFile(opts.file, opts.rotation ?? rotationFromEnv()), level: 'debug' });
   if (opts.stderr) streams.push({ stream: process.stderr, level: 'debug' });
   const logger = pino({ level: opts.level ?? 'info', base: { pid: process.pid } }, pino.multistream(streams));
   return {
     logger,
     ring,
-    flush() {
-      const d = fileDest as unknown as { flushSync?: () => void } | undefined;
-      try {
-        d?.flushSync?.();
-      } catch {
-        /* the file may already be closed */
-      }
-    },
+    // Lines reach the file synchronously: nothing is left to flush.
+    flush() {},
   };
 }

@@ -1,16 +1,17 @@
 import type { Socket } from 'node:net';
+import { createMessageConnection, Message, ResponseError, type MessageConnection } from 'vscode-jsonrpc/node';
 import {
-  createMessageConnection, ResponseError, StreamMessageWriter, type MessageConnection,
-} from 'vscode-jsonrpc/node';
-import {
-  ErrorCodes, Notifications, notificationType, REQUESTS_BY_NAME, validate, type PaneView, type SessionLayout,
+  ErrorCodes, MAX_PARAMS_DEPTH, Notifications, notificationType, REQUESTS_BY_NAME, tooDeepAt, validate, type PaneView, type SessionLayout,
 } from '@kubetile/rpc-schema';
+import { RateLimitedLog } from '../logging/rate-limited-log.js';
 import type { ClientSink } from '../session/client-sink.js';
 import type { AttachedClient } from '../session/workspace.js';
 import { errorMessage } from '../util/errors.js';
+import { BoundedMessageWriter } from './bounded-writer.js';
 import type { DaemonContext } from './context.js';
 import { GuardedMessageReader } from './guarded-reader.js';
 import { HANDLERS } from './handlers.js';
+import { socketLimits, type SocketLimits } from './limits.js';
 
 /** Above this many queued bytes a client counts as slow and gets only the newest frame later. */
 const BACKLOG_BYTES = 256 * 1024;
@@ -25,8 +26,23 @@ const N = {
 };
 
 let nextConnectionId = 1;
+/** How long a connection refused for a framing error may take to close on its own. */
+const FATAL_CLOSE_GRACE_MS = 1000;
+let limitsInForce: SocketLimits | null = null;
+/** The socket limits (read from the environment once). */
+const limits = (): SocketLimits => (limitsInForce ??= socketLimits());
 
-/** One socket: the hello gate, validation of every call, and the client sink once attached. */
+/**
+ * Request ids are strings or numbers; vscode-jsonrpc queues requests by `String(id)`, so `7` and
+ * `"7"` in flight together would silently lose one: both count as the same id here.
+ */
+const idKey = (id: string | number): string => String(id);
+
+/**
+ * One socket: the hello gate, validation of every call, and the client sink once attached.
+ * Everything one peer can make the daemon hold is bounded (see limits.ts): unread replies,
+ * unfinished frames, requests in flight, nesting of params, and its log lines.
+ */
 export class RpcConnection implements ClientSink {
   readonly id = nextConnectionId++;
   readonly conn: MessageConnection;
@@ -34,36 +50,130 @@ export class RpcConnection implements ClientSink {
   clientName = 'unknown';
   client: AttachedClient | null = null;
   private closed = false;
-  private readonly writer: StreamMessageWriter;
+  private closing = false;
+  /** More than `pauseReadingAboveBytes` queued: waiting for the client to read (until 'drain'). */
+  private backlogged_ = false;
+  private stallWatch: NodeJS.Timeout | null = null;
+  private readonly limits = limits();
+  private readonly writer: BoundedMessageWriter;
+  private readonly reader: GuardedMessageReader;
+  private readonly log: RateLimitedLog;
+  private readonly inFlight = new Set<string>();
+  private readonly helloTimer: NodeJS.Timeout;
 
   constructor(
     private readonly socket: Socket,
     private readonly daemon: DaemonContext,
     private readonly onClosed: (c: RpcConnection) => void,
   ) {
-    this.writer = new StreamMessageWriter(socket);
-    const reader = new GuardedMessageReader(socket, (id, code, message, fatal) => {
-      daemon.logger.warn({ conn: this.id, code, message }, 'bad message on socket');
-      this.writer
-        .write({ jsonrpc: '2.0', id, error: { code, message } } as never)
-        .catch(() => undefined)
-        .finally(() => {
-          if (fatal) socket.end();
-        });
+    const L = this.limits;
+    this.log = new RateLimitedLog(daemon.logger.child({ conn: this.id }), L.logBurst, L.logWindowMs);
+    this.writer = new BoundedMessageWriter(socket, L.maxQueuedBytes, {
+      overflow: (queued) => this.disconnectNonReader(queued, `more than ${L.maxQueuedBytes} bytes queued`),
+      responded: (id) => {
+        this.inFlight.delete(idKey(id));
+        this.updateFlow();
+      },
+      queued: (bytes) => {
+        if (bytes > L.pauseReadingAboveBytes) this.startBacklog();
+      },
     });
-    this.conn = createMessageConnection(reader, this.writer, {
-      error: (m) => daemon.logger.debug({ conn: this.id }, m),
-      warn: (m) => daemon.logger.debug({ conn: this.id }, m),
+    this.reader = new GuardedMessageReader(
+      socket,
+      (id, code, message, fatal) => {
+        this.log.warn({ code, message }, 'bad message on socket');
+        this.writer.send({ jsonrpc: '2.0', id, error: { code, message } } as Message);
+        if (fatal) this.closeAfterFlush();
+      },
+      { frameTimeoutMs: L.frameTimeoutMs, admit: (msg) => this.admit(msg) },
+    );
+    this.conn = createMessageConnection(this.reader, this.writer, {
+      error: (m) => this.log.debug({}, m),
+      warn: (m) => this.log.debug({}, m),
       info: () => undefined,
       log: () => undefined,
     });
     this.conn.onRequest((method, params) => this.dispatch(method, params));
     this.conn.onNotification(() => undefined);
     this.conn.onClose(() => this.close());
-    this.conn.onError(([err]) => daemon.logger.debug({ conn: this.id, err: errorMessage(err) }, 'connection error'));
+    this.conn.onError(([err]) => this.log.debug({ err: errorMessage(err) }, 'connection error'));
     socket.on('error', () => this.close());
     socket.on('close', () => this.close());
+    this.helloTimer = setTimeout(() => {
+      if (this.helloDone || this.closed) return;
+      daemon.logger.warn({ conn: this.id, timeoutMs: L.helloTimeoutMs }, 'closing a connection that did not complete daemon/hello in time');
+      this.close();
+    }, L.helloTimeoutMs);
+    this.helloTimer.unref();
     this.conn.listen();
+  }
+
+  /** Before a message reaches the library: one request per id at a time. */
+  private admit(msg: Message): { code: number; message: string } | null {
+    if (!Message.isRequest(msg)) return null;
+    const key = idKey(msg.id as string | number);
+    if (this.inFlight.has(key)) {
+      return { code: ErrorCodes.InvalidRequest, message: `duplicate request id ${JSON.stringify(msg.id)}: a request with this id is still being answered` };
+    }
+    this.inFlight.add(key);
+    this.updateFlow();
+    return null;
+  }
+
+  /**
+   * Flow control: the client's requests are read only while it has fewer than `maxInFlight`
+   * unanswered and reads what it is sent. Requests it pipelines beyond that wait in the
+   * socket, costing the daemon nothing.
+   */
+  private updateFlow(): void {
+    if (this.closed || this.closing) return;
+    if (this.backlogged_ || this.inFlight.size >= this.limits.maxInFlight) this.reader.pause();
+    else this.reader.resume();
+  }
+
+  /**
+   * Too much queued unread: stop reading the client's requests until it has read everything,
+   * and watch that it reads at all; one that takes nothing for `stallTimeoutMs` is disconnected.
+   */
+  private startBacklog(): void {
+    if (this.backlogged_ || this.closed) return;
+    this.backlogged_ = true;
+    this.updateFlow();
+    this.socket.once('drain', () => {
+      this.backlogged_ = false;
+      if (this.stallWatch) clearInterval(this.stallWatch);
+      this.stallWatch = null;
+      this.updateFlow();
+    });
+    let flushed = this.writer.flushedBytes;
+    this.stallWatch = setInterval(() => {
+      const now = this.writer.flushedBytes;
+      if (now === flushed) this.disconnectNonReader(this.socket.writableLength, `nothing read for ${this.limits.stallTimeoutMs} ms`);
+      flushed = now;
+    }, this.limits.stallTimeoutMs);
+    this.stallWatch.unref();
+  }
+
+  /** The client does not read: it goes at once (its queue freed), with the reason logged. */
+  private disconnectNonReader(queuedBytes: number, reason: string): void {
+    if (this.closed) return;
+    this.daemon.logger.warn(
+      { conn: this.id, client: this.clientName, reason, queuedBytes, limitBytes: this.limits.maxQueuedBytes },
+      'disconnecting a client that does not read its replies',
+    );
+    this.close();
+  }
+
+  /**
+   * After a fatal framing error: the error and our end of the stream go out, and the socket is
+   * destroyed when the peer closes its side or after a second, whichever comes first; it is never
+   * drained (the reader stops reading soon after the error).
+   */
+  private closeAfterFlush(): void {
+    if (this.closing || this.closed) return;
+    this.closing = true;
+    this.socket.end();
+    setTimeout(() => this.close(), FATAL_CLOSE_GRACE_MS).unref();
   }
 
   private async dispatch(method: string, rawParams: unknown): Promise<unknown> {
@@ -73,6 +183,10 @@ export class RpcConnection implements ClientSink {
       throw new ResponseError(ErrorCodes.HandshakeRequired, `call daemon/hello first (got '${method}')`);
     }
     if (Array.isArray(rawParams)) throw new ResponseError(ErrorCodes.InvalidParams, `${method}: params must be an object, not an array`);
+    const deep = tooDeepAt(rawParams, MAX_PARAMS_DEPTH);
+    if (deep !== null) {
+      throw new ResponseError(ErrorCodes.InvalidParams, `${method}: invalid params: ${deep}: nested more than ${MAX_PARAMS_DEPTH} levels deep`);
+    }
     const checked = validate(decl.params, rawParams ?? {});
     if (!checked.ok) throw new ResponseError(ErrorCodes.InvalidParams, `${method}: invalid params: ${checked.message}`);
     const handler = HANDLERS[method];
@@ -81,7 +195,7 @@ export class RpcConnection implements ClientSink {
       return await handler({ conn: this, daemon: this.daemon }, checked.value);
     } catch (err) {
       if (err instanceof ResponseError) throw err;
-      this.daemon.logger.error({ method, err: errorMessage(err), stack: (err as Error)?.stack }, 'handler failed');
+      this.log.error({ method, err: errorMessage(err), stack: (err as Error)?.stack }, 'handler failed');
       throw new ResponseError(ErrorCodes.InternalError, `${method} failed: ${errorMessage(err)}`);
     }
   }
@@ -127,6 +241,11 @@ export class RpcConnection implements ClientSink {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.helloTimer);
+    if (this.stallWatch) clearInterval(this.stallWatch);
+    this.reader.dispose();
+    this.inFlight.clear();
+    this.log.flush();
     if (this.client) this.daemon.workspace.detach(this.client.state.id);
     this.client = null;
     this.conn.dispose();

@@ -3,15 +3,32 @@ import { AbstractMessageReader, Disposable, type DataCallback, type Message } fr
 import { ErrorCodes, MAX_MESSAGE_BYTES } from '@kubetile/rpc-schema';
 
 const MAX_HEADER_BYTES = 8 * 1024;
+/**
+ * After a fatal error, this much more is read and thrown away (while the error is on its way
+ * and the connection closes) so that a peer still writing can read why; then reading stops.
+ */
+const DISCARD_AFTER_FATAL_BYTES = 1024 * 1024;
 const HEADER_END = Buffer.from('\r\n\r\n', 'ascii');
 
 export type Rejection = (id: string | number | null, code: number, message: string, fatal: boolean) => void;
 
+/** Refuses a well-formed message before delivery (e.g. a duplicate request id), or lets it through (null). */
+export type Admission = (msg: Message) => { code: number; message: string } | null;
+
+export interface GuardedReaderOptions {
+  maxBytes?: number;
+  /** A frame, once begun, must be complete within this long, or the connection is refused. */
+  frameTimeoutMs?: number;
+  admit?: Admission;
+}
+
 /**
  * vscode-jsonrpc's framing (Content-Length headers), hardened for an untrusted socket: a frame
  * over the size limit or with a broken header is refused and the connection closed before its
- * body is buffered; malformed JSON and non-JSON-RPC messages get JSON-RPC errors (-32700,
- * -32600) instead of silence, so no sender is left hanging.
+ * body is buffered; so is one that does not complete in time (a peer that sends half a header
+ * and stalls); malformed JSON and non-JSON-RPC messages get JSON-RPC errors (-32700, -32600)
+ * instead of silence, so no sender is left hanging. After a fatal error at most
+ * DISCARD_AFTER_FATAL_BYTES more are read (and dropped) before the connection closes.
  */
 export class GuardedMessageReader extends AbstractMessageReader {
   private chunks: Buffer[] = [];
@@ -19,13 +36,68 @@ export class GuardedMessageReader extends AbstractMessageReader {
   private bodyLength = -1;
   private callback: DataCallback | null = null;
   private dead = false;
+  private discarded = 0;
+  private paused = false;
+  private frameTimer: NodeJS.Timeout | null = null;
+  private readonly maxBytes: number;
+  private readonly frameTimeoutMs: number;
 
   constructor(
     private readonly socket: Socket,
     private readonly reject: Rejection,
-    private readonly maxBytes = MAX_MESSAGE_BYTES,
+    private readonly opts: GuardedReaderOptions = {},
   ) {
     super();
+    this.maxBytes = opts.maxBytes ?? MAX_MESSAGE_BYTES;
+    this.frameTimeoutMs = opts.frameTimeoutMs ?? 0;
+  }
+
+  /**
+   * Delivers no more messages and reads no more of the socket (flow control: the peer is not
+   * reading our answers, or has enough requests in flight); frames already buffered wait. The
+   * frame clock stops too: the wait is ours, not the peer's.
+   */
+  pause(): void {
+    if (this.paused || this.dead) return;
+    this.paused = true;
+    this.socket.pause();
+    this.clearFrameTimer();
+  }
+
+  resume(): void {
+    if (!this.paused || this.dead) return;
+    this.paused = false;
+    this.socket.resume();
+    // Not from inside the caller (a write, a response): the held frames go out on the next turn.
+    setImmediate(() => {
+      if (this.paused || this.dead) return;
+      this.readFrames();
+      this.armFrameTimer();
+    });
+  }
+
+  /** Nothing more is read or delivered (the connection is closing). */
+  override dispose(): void {
+    this.dead = true;
+    this.clearFrameTimer();
+    super.dispose();
+  }
+
+  private clearFrameTimer(): void {
+    if (this.frameTimer) clearTimeout(this.frameTimer);
+    this.frameTimer = null;
+  }
+
+  /** Starts the clock for the frame now begun, if one is and the clock is not already running. */
+  private armFrameTimer(): void {
+    if (this.dead || this.paused || this.frameTimeoutMs <= 0 || this.frameTimer) return;
+    if (this.buffered === 0 && this.bodyLength < 0) return;
+    this.frameTimer = setTimeout(() => {
+      this.frameTimer = null;
+      const what = this.bodyLength < 0 ? 'its header' : `a ${this.bodyLength}-byte body`;
+      this.fatal(`incomplete frame: ${what} did not arrive within ${this.frameTimeoutMs} ms (${this.buffered} bytes so far)`);
+    }, this.frameTimeoutMs);
+    this.frameTimer.unref();
   }
 
   listen(callback: DataCallback): Disposable {
@@ -37,6 +109,7 @@ export class GuardedMessageReader extends AbstractMessageReader {
     this.socket.on('close', onClose);
     this.socket.on('error', onError);
     return Disposable.create(() => {
+      this.clearFrameTimer();
       this.socket.off('data', onData);
       this.socket.off('close', onClose);
       this.socket.off('error', onError);
@@ -54,16 +127,28 @@ export class GuardedMessageReader extends AbstractMessageReader {
 
   private fatal(message: string): void {
     this.dead = true;
+    this.clearFrameTimer();
     this.chunks = [];
     this.buffered = 0;
     this.reject(null, ErrorCodes.InvalidRequest, message, true);
   }
 
   private onData(data: Buffer): void {
-    if (this.dead) return;
+    if (this.dead) {
+      // The connection is refused, not drained: a little grace for the error to be read, no more.
+      this.discarded += data.length;
+      if (this.discarded > DISCARD_AFTER_FATAL_BYTES) this.socket.pause();
+      return;
+    }
+    const idle = this.buffered === 0 && this.bodyLength < 0;
     this.chunks.push(data);
     this.buffered += data.length;
-    while (!this.dead) {
+    if (idle) this.armFrameTimer();
+    this.readFrames();
+  }
+
+  private readFrames(): void {
+    while (!this.dead && !this.paused) {
       if (this.bodyLength < 0) {
         const all = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.buffered);
         this.chunks = [all];
@@ -82,6 +167,9 @@ export class GuardedMessageReader extends AbstractMessageReader {
       if (this.buffered < this.bodyLength) return;
       const body = this.take(this.bodyLength);
       this.bodyLength = -1;
+      // A frame is complete: the clock restarts for the next one, if it has begun.
+      this.clearFrameTimer();
+      this.armFrameTimer();
       this.deliver(body);
     }
   }
@@ -116,6 +204,11 @@ export class GuardedMessageReader extends AbstractMessageReader {
     }
     if ('id' in o && o.id !== null && id === null) {
       this.reject(null, ErrorCodes.InvalidRequest, 'invalid request: "id" must be a string or a number', false);
+      return;
+    }
+    const refused = this.opts.admit?.(o as unknown as Message);
+    if (refused) {
+      this.reject(id, refused.code, refused.message, false);
       return;
     }
     this.callback?.(o as unknown as Message);

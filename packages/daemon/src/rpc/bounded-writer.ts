@@ -1,0 +1,84 @@
+import type { Socket } from 'node:net';
+import { AbstractMessageWriter, Message, type MessageWriter } from 'vscode-jsonrpc/node';
+import { ErrorCodes } from '@kubetile/rpc-schema';
+
+export interface BoundedWriterHooks {
+  /** More than the limit is queued unread: the client must go. Called once; later writes are dropped. */
+  overflow(queuedBytes: number): void;
+  /** A response (to a request of the client's) was queued. */
+  responded?(id: string | number): void;
+  /** After each write, with the bytes now queued (for pausing the reader). */
+  queued?(queuedBytes: number): void;
+}
+
+/**
+ * vscode-jsonrpc's framing on the way out, with every queued byte accounted for. The library's
+ * own writer waits for each write's callback before the next, so a client that does not read
+ * leaves an ever-longer line of messages in the daemon's heap where nothing can see it. Here a
+ * message is serialised and handed to the socket at once, `socket.writableLength` is the whole
+ * backlog, and a backlog over the limit when the next message comes ends the connection.
+ */
+export class BoundedMessageWriter extends AbstractMessageWriter implements MessageWriter {
+  private overflowed = false;
+  /** Every byte handed to the socket so far. */
+  private handed = 0;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly maxQueuedBytes: number,
+    private readonly hooks: BoundedWriterHooks,
+  ) {
+    super();
+  }
+
+  /** The library's path: responses it writes count as answered. */
+  write(msg: Message): Promise<void> {
+    this.send(msg);
+    if (Message.isResponse(msg) && msg.id !== null) this.hooks.responded?.(msg.id);
+    return Promise.resolve();
+  }
+
+  /** A message of the daemon's own (an error for a frame that never reached the library). */
+  send(msg: Message): void {
+    if (this.overflowed || this.socket.destroyed || !this.socket.writable) return;
+    const queued = this.socket.writableLength;
+    if (queued > this.maxQueuedBytes) {
+      this.overflowed = true;
+      this.hooks.overflow(queued);
+      return;
+    }
+    const body = Buffer.from(serialise(msg), 'utf8');
+    const header = `Content-Length: ${body.byteLength}\r\n\r\n`;
+    this.socket.cork();
+    this.socket.write(header, 'ascii');
+    this.socket.write(body);
+    this.socket.uncork();
+    this.handed += header.length + body.byteLength;
+    this.hooks.queued?.(this.socket.writableLength);
+  }
+
+  /** Bytes the peer's side has taken so far (handed to the socket minus still queued). */
+  get flushedBytes(): number {
+    return this.handed - this.socket.writableLength;
+  }
+
+  end(): void {
+    this.socket.end();
+  }
+}
+
+/** JSON for `msg`; a result that cannot be written (a cycle, a BigInt) becomes an error answer. */
+function serialise(msg: Message): string {
+  try {
+    return JSON.stringify(msg);
+  } catch (err) {
+    if (Message.isResponse(msg)) {
+      return JSON.stringify({
+        jsonrpc: '2.0',
+        id: msg.id,
+        error: { code: ErrorCodes.InternalError, message: `the result could not be written as JSON: ${(err as Error).message}` },
+      });
+    }
+    throw err;
+  }
+}
