@@ -27,6 +27,8 @@ export class ObjectStore {
   private rev = 0;
   /** Sequence number of the last change; `changesSince` answers from here. */
   seq = 0;
+  /** Bumped by every `replace` (a relist): caches built over the whole store start over. */
+  generation = 0;
   private log: StoreChange[] = [];
   /** The seq just before log[0]. */
   private logBase = 0;
@@ -122,6 +124,7 @@ export class ObjectStore {
     this.sorted.push(...next.values());
     this.sorted.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     // A relist is not a list of changes: incremental consumers start over.
+    this.generation++;
     this.seq++;
     this.log = [];
     this.logBase = this.seq;

@@ -2,17 +2,10 @@ import type { Column, PaneCommand, Row, Style, TableView, Viewport, PaneView } f
 import { BasePane } from '../base-pane.js';
 import type { PaneContext, ResourceKindTarget, ResourceTarget } from '../pane.js';
 import type { InformerHandle } from '../../kube/informer-pool.js';
-import { ObjectStore, type StoreChange, type StoreEntry } from '../../kube/object-store.js';
+import type { ObjectStore, StoreEntry } from '../../kube/object-store.js';
+import { ListIndex, safeCell, ticks, type ListSpec } from './list-index.js';
 import type { ColumnDef, KindDef } from '../../kube/kinds/types.js';
-import { compareCells, refOf, resolveKind, visibleColumns } from './kind-resolution.js';
-
-/** Cells of one entry at one revision, for filtering and sorting big lists without recomputing. */
-interface CellCache {
-  rev: number;
-  columnsKey: string;
-  cells: string[];
-  search: string;
-}
+import { refOf, resolveKind, visibleColumns } from './kind-resolution.js';
 
 /**
  * A live table of one kind (KubeTile's 14 plus discovered ones) from a shared informer: cells keyed
@@ -32,9 +25,9 @@ export class ResourceListPane extends BasePane {
   private top = 0;
   private lastRows = 20;
   private problems: string[] = [];
-  private readonly cellCache = new WeakMap<StoreEntry, CellCache>();
-  /** Rows after filter and sort, as of store change `seq`; `members` is kept for incremental filtering. */
-  private orderedCache: { key: string; seq: number; rows: StoreEntry[]; members: Set<StoreEntry> | null } | null = null;
+  /** Filter and sort kept incrementally over the informer's store (see ListIndex). */
+  private index: ListIndex | null = null;
+  private indexStore: ObjectStore | null = null;
 
   private readonly clock: NodeJS.Timeout;
 
@@ -65,7 +58,9 @@ export class ResourceListPane extends BasePane {
     this.handle?.release();
     this.handle = null;
     this.unsubscribe = null;
-    this.orderedCache = null;
+    this.index?.dispose();
+    this.index = null;
+    this.indexStore = null;
     const { context, namespace } = this.ctx.scope();
     const kube = this.ctx.services.kube;
     if (!kube.available || context === null) return;
@@ -117,80 +112,30 @@ export class ResourceListPane extends BasePane {
     this.changed.emit();
   }
 
-  private cells(e: StoreEntry, cols: ColumnDef[], columnsKey: string, now: number): CellCache {
-    const c = this.cellCache.get(e);
-    if (c && c.rev === e.rev && c.columnsKey === columnsKey) return c;
-    const cells = cols.map((col) => safeCell(col, e, now));
-    const fresh = { rev: e.rev, columnsKey, cells, search: cells.filter((_, i) => !ticks(cols[i]!)).join('\u0000').toLowerCase() };
-    this.cellCache.set(e, fresh);
-    return fresh;
+  private spec(cols: ColumnDef[]): ListSpec {
+    return {
+      cols,
+      columnsKey: cols.map((c) => c.id).join(','),
+      filter: this.filter.toLowerCase(),
+      sortIndex: this.sortCol === null ? -1 : cols.findIndex((c) => c.id === this.sortCol),
+      desc: this.desc,
+    };
   }
 
-  private ordered(cols: ColumnDef[], now: number): StoreEntry[] {
-    const r = this.handle?.reflector;
-    if (!r) return [];
-    const store = r.store;
-    const columnsKey = cols.map((c) => c.id).join(',');
-    const key = `${this.filter}|${this.sortCol}|${this.desc}|${columnsKey}`;
-    const cache = this.orderedCache;
-    if (cache && cache.key === key) {
-      if (cache.seq === store.seq) return cache.rows;
-      // Filtered in store order: apply just the changes since last time (a big list under churn
-      // would otherwise be rescanned every frame).
-      const changes = cache.members ? store.changesSince(cache.seq) : null;
-      if (changes && cache.members) {
-        this.applyChanges(changes, cache.rows, cache.members, cols, columnsKey, now);
-        cache.seq = store.seq;
-        return cache.rows;
-      }
+  /** Rows after filter and sort; at least the first `need` in their final order. */
+  private ordered(cols: ColumnDef[], now: number, need = this.selectedIndex + this.lastRows * 2 + 64): readonly StoreEntry[] {
+    const store = this.handle?.reflector.store;
+    if (!store) return [];
+    if (!this.index || this.indexStore !== store) {
+      this.index?.dispose();
+      this.index = new ListIndex(store, () => this.changed.emit());
+      this.indexStore = store;
     }
-    let rows: StoreEntry[] = store.sorted;
-    if (this.filter) {
-      const q = this.filter.toLowerCase();
-      rows = rows.filter((e) => this.cells(e, cols, columnsKey, now).search.includes(q));
-    }
-    const si = this.sortCol === null ? -1 : cols.findIndex((c) => c.id === this.sortCol);
-    if (si >= 0) {
-      const col = cols[si]!;
-      const dir = this.desc ? -1 : 1;
-      if (col.sort === 'age') {
-        // Older objects have larger ages; compare timestamps rather than rendered text.
-        const t = (e: StoreEntry): number => Date.parse(e.obj.metadata.creationTimestamp ?? '') || 0;
-        rows = [...rows].sort((a, b) => dir * (t(b) - t(a)) || (a.key < b.key ? -1 : 1));
-      } else {
-        // compareCells takes the order itself so that blank cells stay last both ways.
-        const order = this.desc ? ('desc' as const) : ('asc' as const);
-        rows = [...rows].sort(
-          (a, b) => compareCells(col.sort, this.cells(a, cols, columnsKey, now).cells[si]!, this.cells(b, cols, columnsKey, now).cells[si]!, order) || (a.key < b.key ? -1 : 1),
-        );
-      }
-    } else if (this.desc) {
-      rows = [...rows].reverse();
-    }
-    const incremental = this.filter !== '' && si < 0 && !this.desc;
-    this.orderedCache = { key, seq: store.seq, rows, members: incremental ? new Set(rows) : null };
-    return rows;
-  }
-
-  private applyChanges(changes: readonly StoreChange[], rows: StoreEntry[], members: Set<StoreEntry>, cols: ColumnDef[], columnsKey: string, now: number): void {
-    const q = this.filter.toLowerCase();
-    for (const { entry, removed } of changes) {
-      const match = !removed && this.cells(entry, cols, columnsKey, now).search.includes(q);
-      if (match === members.has(entry)) continue;
-      const i = ObjectStore.indexIn(rows, entry.key);
-      if (match) {
-        rows.splice(i, 0, entry);
-        members.add(entry);
-      } else {
-        const at = rows[i] === entry ? i : rows.indexOf(entry);
-        if (at >= 0) rows.splice(at, 1);
-        members.delete(entry);
-      }
-    }
+    return this.index.rows(this.spec(cols), need, now);
   }
 
   /** Index of the selected row in `rows`, following the UID when it is still there. */
-  private selection(rows: StoreEntry[]): number {
+  private selection(rows: readonly StoreEntry[]): number {
     if (rows.length === 0) return -1;
     if (this.selectedUid !== null) {
       const at = rows[this.selectedIndex];
@@ -206,7 +151,7 @@ export class ResourceListPane extends BasePane {
     return this.selectedIndex;
   }
 
-  private move(rows: StoreEntry[], to: number): void {
+  private move(rows: readonly StoreEntry[], to: number): void {
     if (rows.length === 0) return;
     this.selectedIndex = Math.max(0, Math.min(rows.length - 1, to));
     this.selectedUid = rows[this.selectedIndex]!.obj.metadata.uid;
@@ -215,7 +160,9 @@ export class ResourceListPane extends BasePane {
   handleCommand(cmd: PaneCommand): void {
     const now = Date.now();
     const cols = this.columns();
-    const rows = this.ordered(cols, now);
+    // Moves to the far end need the whole order; the others only the rows near the selection.
+    const toEnd = cmd.type === 'go_to_bottom' || ((cmd.type === 'select_prev' || cmd.type === 'scroll_up') && this.selectedIndex === 0);
+    const rows = this.ordered(cols, now, toEnd ? Infinity : undefined);
     const cur = this.selection(rows);
     const page = Math.max(1, this.lastRows - 1);
     switch (cmd.type) {
@@ -317,10 +264,12 @@ export class ResourceListPane extends BasePane {
     }
     this.top = Math.max(0, Math.min(this.top, Math.max(0, rows.length - bodyRows)));
     const columnsKey = cols.map((c) => c.id).join(',');
+    // Big lists: compute every row's cells in the background so the first filter key or sort is quick.
+    if (r?.state === 'synced' && r.store.size > 2000) this.index?.warm(cols, columnsKey);
     const visible: Row[] = rows.slice(this.top, this.top + bodyRows).map((e) => {
       const cells: Record<string, string> = {};
       const styles: Record<string, Style> = {};
-      const cached = this.cells(e, cols, columnsKey, now);
+      const cached = this.index ? this.index.cached(e, cols, columnsKey, now) : { cells: cols.map((c) => safeCell(c, e, now)) };
       cols.forEach((c, i) => {
         cells[c.id] = ticks(c) ? safeCell(c, e, now) : cached.cells[i]!;
         const st = safeStyle(c, e, now);
@@ -362,6 +311,7 @@ export class ResourceListPane extends BasePane {
 
   override dispose(): void {
     clearInterval(this.clock);
+    this.index?.dispose();
     this.unsubscribe?.();
     this.handle?.release();
     this.handle = null;
@@ -369,19 +319,8 @@ export class ResourceListPane extends BasePane {
   }
 }
 
-/** Columns whose text changes with the time alone (ages, `5 (3m ago)`). */
-const ticks = (c: ColumnDef): boolean => c.sort === 'age' || c.clock === true;
-
 /** How often a list with time-dependent columns is redrawn (ages and "(3m ago)" tick). */
 const CLOCK_MS = 1000;
-
-function safeCell(col: ColumnDef, e: StoreEntry, now: number): string {
-  try {
-    return col.cell(e.obj, now);
-  } catch {
-    return '?';
-  }
-}
 
 function safeStyle(col: ColumnDef, e: StoreEntry, now: number): Style | undefined {
   try {
