@@ -49,6 +49,29 @@ const ResourceActionSchema = z.enum([
   'yaml', 'describe', 'detail', 'logs', 'exec', 'port-forward', 'delete', 'scale', 'restart', 'debug',
 ]);
 
+/** One port-forward as `portForward/list` and the port-forwards pane show it. */
+const PortForwardInfo = z.object({
+  id: z.string(),
+  context: z.string(),
+  namespace: z.string(),
+  kind: z.enum(['pod', 'service', 'deployment', 'statefulset', 'replicaset', 'daemonset']),
+  name: z.string(),
+  target: z.string(),
+  pod: z.string().nullable(),
+  remotePort: z.number().int(),
+  podPort: z.number().int().nullable(),
+  localAddress: z.literal('127.0.0.1'),
+  localPort: z.number().int(),
+  startedAt: z.string(),
+  connections: z.number().int(),
+  totalConnections: z.number().int(),
+  bytesIn: z.number().int(),
+  bytesOut: z.number().int(),
+  state: z.enum(['active', 'pod gone', 'pod not running', 'no ready pod', 'listener failed', 'stopped']),
+  error: z.string().nullable(),
+  errorAt: z.string().nullable(),
+});
+
 export const Requests = {
   hello: req(
     'daemon/hello',
@@ -206,26 +229,37 @@ export const Requests = {
   ),
   portForwardList: req(
     'portForward/list',
-    'Active port-forwards.',
+    "The daemon's port-forwards, oldest first: what the port-forwards pane shows. `pod` is where new connections go now; `bytesIn` came from the pod, `bytesOut` went to it; `state` is active, pod gone, pod not running, no ready pod or listener failed; `error` the last thing that went wrong (an error-channel message, a refused stream).",
     Empty,
-    z.object({
-      forwards: z.array(
-        z.object({ id: z.string(), namespace: z.string(), pod: z.string(), remotePort: z.number().int(), localPort: z.number().int(), status: z.string() }),
-      ),
-    }),
+    z.object({ forwards: z.array(PortForwardInfo) }),
   ),
   portForwardStart: req(
     'portForward/start',
-    'Forward a local port to a pod port; owned by the daemon.',
-    z.object({
-      namespace: z.string().min(1),
-      pod: z.string().min(1),
-      remotePort: z.number().int().min(1).max(65535),
-      localPort: z.number().int().min(0).max(65535).optional(),
-    }),
-    z.object({ id: z.string(), localPort: z.number().int() }),
+    "Forward a port on 127.0.0.1 to a pod, a Service (its `port`, mapped to the pods' `targetPort`) or a Deployment (a running pod behind it); exactly one of `pod`, `service`, `deployment`. Owned by the daemon: it keeps running when clients detach, and new connections follow a replaced pod to a running pod of the same owner or Service. `remotePort` defaults to the suggested port; `localPort` 0 (default) takes any free port; a port in use is an error. `context` defaults to the current context.",
+    z
+      .object({
+        context: z.string().min(1).max(253).optional(),
+        namespace: z.string().min(1).max(63),
+        pod: z.string().min(1).max(253).optional(),
+        service: z.string().min(1).max(253).optional(),
+        deployment: z.string().min(1).max(253).optional(),
+        remotePort: z.number().int().min(1).max(65535).optional(),
+        localPort: z.number().int().min(0).max(65535).optional(),
+      })
+      .strict()
+      .superRefine((p, ctx) => {
+        const named = (['pod', 'service', 'deployment'] as const).filter((k) => p[k] !== undefined);
+        if (named.length !== 1) {
+          ctx.addIssue({
+            code: 'custom',
+            path: named.length === 0 ? ['pod'] : [named[1]!],
+            message: named.length === 0 ? 'name exactly one target: pod, service or deployment' : `name exactly one target, not ${named.join(' and ')}`,
+          });
+        }
+      }),
+    z.object({ id: z.string(), localPort: z.number().int(), pod: z.string(), podPort: z.number().int(), message: z.string() }),
   ),
-  portForwardStop: req('portForward/stop', 'Stop a port-forward.', z.object({ id: z.string().min(1) }), Ok),
+  portForwardStop: req('portForward/stop', 'Stop a port-forward: its listener and every connection through it.', z.object({ id: z.string().min(1).max(64) }).strict(), Ok),
   pluginList: req(
     'plugin/list',
     'Plugins with path, sha256, permissions, status, instances and call stats.',

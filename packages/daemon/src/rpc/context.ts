@@ -5,6 +5,7 @@ import type { ResourceActions } from '../session/resource-actions.js';
 import type { ClusterManager } from '../kube/cluster.js';
 import type { PluginHost } from '../plugins/plugin-host.js';
 import type { StreamKind } from '../util/open-streams.js';
+import type { ForwardManager } from '../forwards/forward-manager.js';
 
 /** What RPC handlers may use of the daemon. */
 export interface DaemonContext {
@@ -17,6 +18,8 @@ export interface DaemonContext {
   readonly startedAt: number;
   readonly connections: ReadonlySet<unknown>;
   readonly plugins: Pick<PluginHost, 'list' | 'reload' | 'has'>;
+  /** The daemon's port-forwards (until the daemon sets it, the port-forwards feature publishes them through the workspace). */
+  readonly portForwards?: ForwardManager;
   shutdown(reason: string): void;
   reloadConfig(opts?: { reset?: boolean }): Promise<{ ok: boolean; errors: string[] }>;
   counts(): { plugins: number; watches: number; portForwards: number; streams: Record<StreamKind, number> };

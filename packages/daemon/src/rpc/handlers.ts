@@ -6,6 +6,9 @@ import {
 import { errorMessage, invalidState, notAttached, notFound } from '../util/errors.js';
 import type { DaemonContext } from './context.js';
 import type { RpcConnection } from './connection.js';
+import type { ForwardManager } from '../forwards/forward-manager.js';
+import { publishedForwards } from '../forwards/service-registry.js';
+import { getTarget, suggestRemotePort } from '../forwards/resolve-target.js';
 
 export interface Call {
   conn: RpcConnection;
@@ -27,9 +30,12 @@ function sessionOf(call: Call, named?: string): string {
   return named ?? call.conn.client?.state.sessionName ?? 'main';
 }
 
-const notYet = (what: string) => (): never => {
-  throw invalidState(`${what} is not available in this build yet`);
-};
+/** The daemon's port-forwards. */
+function forwardsOf(daemon: DaemonContext): ForwardManager {
+  const m = daemon.portForwards ?? publishedForwards(daemon.workspace);
+  if (!m) throw invalidState('port-forwards are not available in this build');
+  return m;
+}
 
 const table: Table = {
   'daemon/hello': ({ conn }, p) => {
@@ -179,10 +185,28 @@ const table: Table = {
       throw invalidState(`${p.action} failed: ${errorMessage(err)}`);
     }
   },
-  'portForward/list': () => ({ forwards: [] }),
-  'portForward/start': notYet('portForward/start (the Kubernetes layer)'),
-  'portForward/stop': (_call, p) => {
-    throw notFound(`no port-forward '${p.id}'`);
+  'portForward/list': ({ daemon }) => ({ forwards: forwardsOf(daemon).list() }),
+  'portForward/start': async (call, p) => {
+    const manager = forwardsOf(call.daemon);
+    const kube = call.daemon.kube;
+    const context = p.context ?? (call.conn.client ? call.daemon.workspace.activeTab(call.conn.client.state).context : null) ?? kube.defaultScope().context;
+    if (context === null) throw invalidState(`no cluster: ${kube.problem ?? 'no context'}`);
+    const kind = p.pod !== undefined ? 'pod' : p.service !== undefined ? 'service' : 'deployment';
+    const name = p.pod ?? p.service ?? p.deployment ?? '';
+    try {
+      let remotePort = p.remotePort;
+      if (remotePort === undefined) remotePort = suggestRemotePort(kind, await getTarget(kube.configFor(context), kind, p.namespace, name));
+      const f = await manager.start({ context, namespace: p.namespace, kind, name, remotePort, localPort: p.localPort ?? 0 });
+      const info = f.info();
+      return { id: f.id, localPort: f.localPort, pod: info.pod ?? '', podPort: info.podPort ?? remotePort, message: `Forwarding ${f.describe()}` };
+    } catch (err) {
+      throw invalidState(`portForward/start: ${errorMessage(err)}`);
+    }
+  },
+  'portForward/stop': async ({ daemon }, p) => {
+    const stopped = await forwardsOf(daemon).stop(p.id);
+    if (!stopped) throw notFound(`no port-forward '${p.id}'`);
+    return OK;
   },
   'plugin/list': ({ daemon }) => ({ plugins: daemon.plugins.list() }),
   'plugin/reload': async ({ daemon }, p) => {

@@ -1,0 +1,77 @@
+import type { ClusterManager } from '../kube/cluster.js';
+import type { ClientPrompts } from '../panes/pane.js';
+import type { InteractionHandler } from '../session/resource-actions.js';
+import type { ForwardManager } from './forward-manager.js';
+import type { TargetKind } from './forward-types.js';
+import { getTarget, suggestRemotePort } from './resolve-target.js';
+
+/** The resource kinds (kind ids of resource lists) `p` forwards to. */
+const KIND_OF: Record<string, TargetKind> = {
+  pods: 'pod',
+  services: 'service',
+  deployments: 'deployment',
+  statefulsets: 'statefulset',
+  replicasets: 'replicaset',
+  daemonsets: 'daemonset',
+};
+
+/** A port from a dialog or a script's args: a whole number in range, or an error naming the field. */
+export function parsePort(value: unknown, field: 'remote port' | 'local port'): number {
+  const min = field === 'local port' ? 0 : 1;
+  const n = typeof value === 'string' && /^\s*\d{1,5}\s*$/.test(value) ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > 65535) {
+    const shown = typeof value === 'string' ? `'${value.slice(0, 20)}'` : JSON.stringify(value);
+    throw new Error(`${field} must be a whole number from ${min}${min === 0 ? ' (any free port)' : ''} to 65535, not ${shown}`);
+  }
+  return n;
+}
+
+/** The remote and local ports: from `args`, else asked one after the other (KubeTile's dialog), else the suggestion and 0. */
+async function askPorts(prompts: ClientPrompts, args: Record<string, unknown>, what: string, suggested: number): Promise<{ remote: number; local: number } | null> {
+  let remote: number;
+  if (args.remotePort !== undefined) remote = parsePort(args.remotePort, 'remote port');
+  else if (prompts.interactive) {
+    const answer = await prompts.ask(`Port-forward ${what}: remote port`, String(suggested));
+    if (answer === null) return null;
+    remote = parsePort(answer, 'remote port');
+  } else remote = suggested;
+  let local: number;
+  if (args.localPort !== undefined) local = parsePort(args.localPort, 'local port');
+  else if (prompts.interactive) {
+    const answer = await prompts.ask(`Port-forward ${what}:${remote}: local port on 127.0.0.1 (0 = any free port)`, '0');
+    if (answer === null) return null;
+    local = parsePort(answer, 'local port');
+  } else local = 0;
+  return { remote, local };
+}
+
+/**
+ * `p` (and `resource/action port-forward`) on a pod, Service or workload: on something already
+ * forwarded it offers to stop that forward; otherwise it suggests a remote port (KubeTile's
+ * rule), asks for the remote and local ports (scripts pass `args.remotePort`, `args.localPort`)
+ * and starts a forward owned by the daemon.
+ */
+export function portForwardAction(manager: ForwardManager, kube: ClusterManager): InteractionHandler {
+  return async ({ target, args, prompts }) => {
+    const kind = KIND_OF[target.kindId];
+    if (!kind) throw new Error(`port-forward works on pods, services and deployments (statefulsets, replicasets, daemonsets), not on ${target.kind}`);
+    if (!target.namespace) throw new Error(`${target.kind} ${target.name} has no namespace`);
+    const what = `${kind}/${target.name}`;
+    const existing = manager.forwardsTo(target.context, target.namespace, kind, target.name);
+    const last = existing[existing.length - 1];
+    if (last && prompts.interactive && args.remotePort === undefined) {
+      if (await prompts.confirm(`${last.describe()} is running. Stop it?`)) {
+        await manager.stop(last.id);
+        return { message: `Stopped port-forward ${last.describe()}` };
+      }
+      return { message: `Kept port-forward ${last.describe()}` };
+    }
+    const obj = await getTarget(kube.configFor(target.context), kind, target.namespace, target.name);
+    const ports = await askPorts(prompts, args, what, suggestRemotePort(kind, obj));
+    if (!ports) return { message: 'Port-forward cancelled' };
+    const f = await manager.start({ context: target.context, namespace: target.namespace, kind, name: target.name, remotePort: ports.remote, localPort: ports.local });
+    const info = f.info();
+    const via = kind === 'pod' || !info.pod ? '' : ` (pod ${info.pod}:${info.podPort ?? ports.remote})`;
+    return { message: `Forwarding ${f.describe()}${via}` };
+  };
+}

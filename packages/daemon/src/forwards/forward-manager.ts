@@ -1,0 +1,136 @@
+import type { ClusterManager } from '../kube/cluster.js';
+import type { InformerHandle } from '../kube/informer-pool.js';
+import type { ResourceRef } from '../kube/resource-ref.js';
+import type { Logger } from '../logging/logger.js';
+import type { OpenStreams } from '../util/open-streams.js';
+import { errorMessage } from '../util/errors.js';
+import { Signal } from '../util/signal.js';
+import { Forward, listenLoopback } from './forward.js';
+import { TARGET_KINDS, type ForwardInfo, type ForwardRequest } from './forward-types.js';
+import { resolveTarget } from './resolve-target.js';
+import { badObjectName } from '../kube/object-ref.js';
+import { badNamespace } from '../kube/resource-ref.js';
+
+/** Forwards the daemon holds at once (each is a listener and a pods watch). */
+export const MAX_FORWARDS = 256;
+
+const PODS: ResourceRef = { group: '', version: 'v1', plural: 'pods', kind: 'Pod', namespaced: true };
+
+/** A request that cannot be carried out as asked (bad input, the object, the port); the message says why. */
+export class ForwardError extends Error {}
+
+export interface ForwardManagerDeps {
+  kube: ClusterManager;
+  streams: OpenStreams;
+  logger: Logger;
+}
+
+const isPort = (n: unknown, min: number): n is number => typeof n === 'number' && Number.isInteger(n) && n >= min && n <= 65535;
+
+/** Why a request cannot be started as it is, or null. */
+export function badRequest(r: ForwardRequest): string | null {
+  if (!(TARGET_KINDS as readonly string[]).includes(r.kind)) return `cannot port-forward to a ${String(r.kind)}: pods, services and deployments (statefulsets, replicasets, daemonsets) can be`;
+  const bad = badNamespace(r.namespace, 'namespace') ?? badObjectName(r.name, r.kind);
+  if (bad) return bad;
+  if (!isPort(r.remotePort, 1)) return `remote port must be a whole number from 1 to 65535, not ${JSON.stringify(r.remotePort)}`;
+  if (!isPort(r.localPort, 0)) return `local port must be a whole number from 0 (any free port) to 65535, not ${JSON.stringify(r.localPort)}`;
+  return null;
+}
+
+/**
+ * The daemon's port-forwards: they belong to the daemon, not to a client, and live until stopped
+ * (or the daemon stops). Each listens on 127.0.0.1 only.
+ */
+export class ForwardManager {
+  /** A forward started, stopped, or something the pane shows changed. */
+  readonly changed = new Signal();
+  private readonly forwards = new Map<string, Forward>();
+  private nextId = 1;
+  private starting = 0;
+  private closed = false;
+
+  constructor(private readonly deps: ForwardManagerDeps) {}
+
+  async start(req: ForwardRequest): Promise<Forward> {
+    const bad = badRequest(req);
+    if (bad) throw new ForwardError(bad);
+    if (this.closed) throw new ForwardError('the daemon is stopping');
+    if (this.forwards.size + this.starting >= MAX_FORWARDS) throw new ForwardError(`${MAX_FORWARDS} port-forwards are running (the limit); stop one first`);
+    const kube = this.deps.kube;
+    if (!kube.available) throw new ForwardError(`no cluster: ${kube.problem ?? 'no kubeconfig'}`);
+    if (!kube.hasContext(req.context)) throw new ForwardError(`no context '${req.context}' in the kubeconfig`);
+    this.starting++;
+    let pods: InformerHandle | null = null;
+    try {
+      const kc = kube.configFor(req.context);
+      const resolved = await resolveTarget(kc, req.kind, req.namespace, req.name, req.remotePort);
+      const id = `pf-${this.nextId++}`;
+      const server = await listenLoopback(req.localPort);
+      if (this.closed) {
+        server.close();
+        throw new ForwardError('the daemon is stopping');
+      }
+      try {
+        pods = kube.pool.acquire(req.context, PODS, req.namespace);
+      } catch (err) {
+        this.deps.logger.warn({ err: errorMessage(err) }, 'port-forward: cannot watch pods; a replaced pod will not be followed');
+      }
+      const forward = new Forward(id, req, resolved, server, {
+        kc,
+        streams: this.deps.streams,
+        logger: this.deps.logger,
+        pods,
+        changed: () => this.changed.emit(),
+      });
+      pods = null;
+      this.forwards.set(id, forward);
+      this.deps.logger.info({ forward: id, target: forward.target, namespace: req.namespace, pod: resolved.pod.metadata.name, local: forward.localPort }, `port-forward ${forward.describe()}`);
+      this.changed.emit();
+      return forward;
+    } catch (err) {
+      pods?.release();
+      if (err instanceof ForwardError) throw err;
+      throw new ForwardError(errorMessage(err));
+    } finally {
+      this.starting--;
+    }
+  }
+
+  get(id: string): Forward | undefined {
+    return this.forwards.get(id);
+  }
+
+  /** Forwards in start order. */
+  all(): Forward[] {
+    return [...this.forwards.values()];
+  }
+
+  list(): ForwardInfo[] {
+    return this.all().map((f) => f.info());
+  }
+
+  /** Forwards to one object (for `p` on something already forwarded). */
+  forwardsTo(context: string, namespace: string, kind: string, name: string): Forward[] {
+    return this.all().filter((f) => f.request.context === context && f.request.namespace === namespace && f.request.kind === kind && f.request.name === name);
+  }
+
+  get size(): number {
+    return this.forwards.size;
+  }
+
+  async stop(id: string): Promise<Forward | null> {
+    const f = this.forwards.get(id);
+    if (!f) return null;
+    this.forwards.delete(id);
+    await f.stop();
+    this.deps.logger.info({ forward: id }, `stopped port-forward ${f.describe()}`);
+    this.changed.emit();
+    return f;
+  }
+
+  /** Stops every forward (the daemon is stopping); no new ones start after this. */
+  async stopAll(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.forwards.keys()].map((id) => this.stop(id)));
+  }
+}

@@ -1,0 +1,58 @@
+import type { Selector } from './label-selector.js';
+
+/** What a forward may name: a pod, a Service, or a workload with a pod selector. */
+export const TARGET_KINDS = ['pod', 'service', 'deployment', 'statefulset', 'replicaset', 'daemonset'] as const;
+export type TargetKind = (typeof TARGET_KINDS)[number];
+
+/** A forward as asked for: the object, its port, and the local port (0 = any free one). */
+export interface ForwardRequest {
+  context: string;
+  namespace: string;
+  kind: TargetKind;
+  name: string;
+  /** The pod port, or for a Service its service `port` (mapped to the pod's `targetPort`). */
+  remotePort: number;
+  localPort: number;
+}
+
+/**
+ * Where connections go: one bare pod (by name), or any running pod a selector picks (a Service,
+ * a workload, or the owner of the pod that was asked for, so a replaced pod is followed).
+ */
+export type Backing = { kind: 'pod'; name: string } | { kind: 'selector'; owner: string; selector: Selector };
+
+/**
+ * The state a forward is in. `active`: listening, a pod is there. `pod gone` / `pod not running`:
+ * a bare pod was deleted or stopped running; `no ready pod`: nothing behind the Service or owner
+ * runs now; `listener failed`: the local listener died; `stopped`.
+ */
+export type ForwardState = 'active' | 'pod gone' | 'pod not running' | 'no ready pod' | 'listener failed' | 'stopped';
+
+/** What the port-forwards pane and `portForward/list` show of one forward. */
+export interface ForwardInfo {
+  id: string;
+  context: string;
+  namespace: string;
+  kind: TargetKind;
+  name: string;
+  /** `pod/web`, `service/api`. */
+  target: string;
+  /** The pod connections go to now, when known. */
+  pod: string | null;
+  remotePort: number;
+  /** The port on the pod (a Service's targetPort), when known. */
+  podPort: number | null;
+  localAddress: '127.0.0.1';
+  localPort: number;
+  startedAt: string;
+  /** Connections open now, and since the start. */
+  connections: number;
+  totalConnections: number;
+  /** Bytes from the pod to local clients, and from local clients to the pod. */
+  bytesIn: number;
+  bytesOut: number;
+  state: ForwardState;
+  /** The last thing that went wrong (an error-channel message, a refused stream…), or null. */
+  error: string | null;
+  errorAt: string | null;
+}

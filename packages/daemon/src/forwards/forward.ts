@@ -1,0 +1,238 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { Logger } from '../logging/logger.js';
+import type { InformerHandle } from '../kube/informer-pool.js';
+import { openPortForward } from '../kube/portforward/pf-stream.js';
+import type { OpenStreams } from '../util/open-streams.js';
+import { bridge } from './connection-bridge.js';
+import type { ForwardInfo, ForwardRequest, ForwardState } from './forward-types.js';
+import { PodPicker, type PodSource } from './pod-picker.js';
+import type { ResolvedTarget } from './resolve-target.js';
+
+/** The only address a forward ever listens on. */
+export const LOOPBACK = '127.0.0.1';
+/** Connections one forward carries at once; more are closed as they arrive (configurable later). */
+export const MAX_CONNECTIONS_PER_FORWARD = 256;
+/** Longest error text kept for the pane. */
+const MAX_ERROR_TEXT = 500;
+/** The same connection error is logged at most this often per forward. */
+const LOG_EVERY_MS = 10_000;
+
+/** Binds 127.0.0.1:port (0: any free port); a port in use or reserved is a clear error. */
+export function listenLoopback(port: number): Promise<Server> {
+  return new Promise<Server>((resolve, reject) => {
+    // Connections arrive paused: nothing is read before their API stream is open.
+    const server = createServer({ pauseOnConnect: true, allowHalfOpen: true });
+    const onError = (err: NodeJS.ErrnoException): void => {
+      server.close();
+      const where = `local port ${port} on ${LOOPBACK}`;
+      if (err.code === 'EADDRINUSE') reject(new Error(`${where} is already in use`));
+      else if (err.code === 'EACCES') reject(new Error(`${where} needs privileges (ports below 1024 are reserved); choose a port from 1024 or 0 for any free port`));
+      else reject(new Error(`cannot listen on ${where}: ${err.message}`));
+    };
+    server.once('error', onError);
+    server.listen({ host: LOOPBACK, port, exclusive: true }, () => {
+      server.off('error', onError);
+      resolve(server);
+    });
+  });
+}
+
+export interface ForwardDeps {
+  kc: KubeConfig;
+  streams: OpenStreams;
+  logger: Logger;
+  /** The namespace's pods (shared watch), or null when they cannot be watched. */
+  pods: InformerHandle | null;
+  /** Something the pane shows changed (connections, state, errors). */
+  changed(): void;
+  maxConnections?: number;
+}
+
+/**
+ * One port-forward owned by the daemon: a listener on 127.0.0.1, one API stream per accepted
+ * connection to the pod the picker chooses (followed through rollouts and crashes), counters,
+ * the state and the last error for the pane. Lives until `stop()`, whoever is attached.
+ */
+export class Forward {
+  readonly startedAt = new Date();
+  readonly localPort: number;
+  private readonly sockets = new Set<Socket>();
+  private readonly picker: PodPicker;
+  private readonly source: PodSource;
+  private totalConnections = 0;
+  private bytesIn = 0;
+  private bytesOut = 0;
+  private error: string | null = null;
+  private errorAt: Date | null = null;
+  private listenerFailed = false;
+  private stopped = false;
+  private lastLogged = { text: '', at: 0 };
+  private lastState: ForwardState | null = null;
+  private readonly releaseListener: () => void;
+  private readonly unwatch: () => void;
+  private everSynced = false;
+
+  constructor(
+    readonly id: string,
+    readonly request: ForwardRequest,
+    private readonly resolved: ResolvedTarget,
+    private readonly server: Server,
+    private readonly deps: ForwardDeps,
+  ) {
+    const addr = server.address();
+    this.localPort = typeof addr === 'object' && addr ? addr.port : request.localPort;
+    this.picker = new PodPicker(resolved.backing, resolved.podPort, { pod: resolved.pod, port: resolved.port });
+    const reflector = deps.pods?.reflector ?? null;
+    this.everSynced = reflector?.state === 'synced';
+    this.source = {
+      known: () => this.everSynced && reflector !== null && reflector.state !== 'error',
+      byUid: (uid) => reflector?.store.get(uid)?.obj,
+      all: () => (reflector ? reflector.store.sorted.map((e) => e.obj) : []),
+    };
+    this.unwatch =
+      reflector?.changed.subscribe(() => {
+        if (reflector.state === 'synced') this.everSynced = true;
+        this.noteState();
+      }) ?? (() => undefined);
+    this.releaseListener = deps.streams.open('port-forward-listeners');
+    server.on('connection', (s: Socket) => this.accept(s));
+    // An accept error (EMFILE…) leaves the listener up; only a listener that stopped listening has failed.
+    server.on('error', (err: Error) => (server.listening ? this.note(`the listener: ${err.message}`) : this.listenerDied(err.message)));
+    server.on('close', () => {
+      this.releaseListener();
+      if (!this.stopped) this.listenerDied('the listener closed');
+    });
+    this.lastState = this.state();
+  }
+
+  get target(): string {
+    return `${this.request.kind}/${this.request.name}`;
+  }
+
+  /** `pod/web:80 -> 127.0.0.1:54321`. */
+  describe(): string {
+    return `${this.target}:${this.request.remotePort} -> ${LOOPBACK}:${this.localPort}`;
+  }
+
+  private listenerDied(message: string): void {
+    if (this.stopped) return;
+    this.listenerFailed = true;
+    this.note(`listener failed: ${message}`);
+  }
+
+  /** Remembers the last error for the pane, and logs it (the same text at most every 10 s). */
+  private note(text: string): void {
+    const clipped = text.length > MAX_ERROR_TEXT ? `${text.slice(0, MAX_ERROR_TEXT)}…` : text;
+    this.error = clipped;
+    this.errorAt = new Date();
+    const now = Date.now();
+    if (clipped !== this.lastLogged.text || now - this.lastLogged.at > LOG_EVERY_MS) {
+      this.lastLogged = { text: clipped, at: now };
+      this.deps.logger.warn({ forward: this.id, target: this.target, namespace: this.request.namespace }, clipped);
+    }
+    this.deps.changed();
+  }
+
+  /** Tells the pane when the state changed (the pods watch saw the pod go, a new one come). */
+  private noteState(): void {
+    const s = this.state();
+    if (s !== this.lastState) {
+      this.lastState = s;
+      this.deps.changed();
+    }
+  }
+
+  private accept(socket: Socket): void {
+    if (this.stopped) {
+      socket.destroy();
+      return;
+    }
+    const max = this.deps.maxConnections ?? MAX_CONNECTIONS_PER_FORWARD;
+    if (this.sockets.size >= max) {
+      socket.destroy();
+      this.note(`a new connection was refused: ${max} are open (the limit per forward)`);
+      return;
+    }
+    const pick = this.picker.pick(this.source);
+    if (!pick.ok) {
+      socket.destroy();
+      this.note(`a connection was closed: ${pick.why}`);
+      this.noteState();
+      return;
+    }
+    this.sockets.add(socket);
+    this.totalConnections++;
+    const release = this.deps.streams.open('port-forward-connections');
+    socket.once('close', () => {
+      this.sockets.delete(socket);
+      release();
+      this.deps.changed();
+    });
+    this.deps.changed();
+    const { namespace } = this.request;
+    bridge(socket, (signal) => openPortForward(this.deps.kc, { namespace, pod: pick.pod, port: pick.port }, { signal }), {
+      bytesIn: (n) => (this.bytesIn += n),
+      bytesOut: (n) => (this.bytesOut += n),
+      done: (error) => {
+        if (error && !this.stopped) this.note(error);
+      },
+    });
+  }
+
+  state(): ForwardState {
+    if (this.stopped) return 'stopped';
+    if (this.listenerFailed) return 'listener failed';
+    const r = this.picker.peek(this.source);
+    return r.ok ? 'active' : r.state;
+  }
+
+  info(): ForwardInfo {
+    const r = this.stopped || this.listenerFailed ? null : this.picker.peek(this.source);
+    const pod = r?.ok ? { name: r.pod, port: r.port } : this.picker.currentPod;
+    return {
+      id: this.id,
+      context: this.request.context,
+      namespace: this.request.namespace,
+      kind: this.request.kind,
+      name: this.request.name,
+      target: this.target,
+      pod: pod.name,
+      remotePort: this.request.remotePort,
+      podPort: pod.port,
+      localAddress: LOOPBACK,
+      localPort: this.localPort,
+      startedAt: this.startedAt.toISOString(),
+      connections: this.sockets.size,
+      totalConnections: this.totalConnections,
+      bytesIn: this.bytesIn,
+      bytesOut: this.bytesOut,
+      state: this.state(),
+      error: r && !r.ok ? r.why : this.error,
+      errorAt: r && !r.ok ? null : (this.errorAt?.toISOString() ?? null),
+    };
+  }
+
+  /** Closes the listener and every connection; resolves when the listener is closed. */
+  stop(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    this.stopped = true;
+    this.unwatch();
+    this.deps.pods?.release();
+    const closed = new Promise<void>((resolve) => {
+      if (!this.server.listening) {
+        this.releaseListener();
+        resolve();
+        return;
+      }
+      this.server.close(() => resolve());
+    });
+    for (const s of this.sockets) s.destroy();
+    return closed;
+  }
+
+  /** The resolved backing, for messages: `deployment/web` when a replaced pod is followed. */
+  get followed(): string | null {
+    return this.resolved.backing.kind === 'selector' ? this.resolved.backing.owner : null;
+  }
+}

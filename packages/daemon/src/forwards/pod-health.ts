@@ -1,0 +1,30 @@
+import type { KubeObject } from '../kube/types.js';
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export function podPhase(pod: KubeObject): string {
+  const phase = isRecord(pod.status) ? pod.status.phase : undefined;
+  return typeof phase === 'string' && phase ? phase : 'Pending';
+}
+
+export function podReady(pod: KubeObject): boolean {
+  const conds = isRecord(pod.status) && Array.isArray(pod.status.conditions) ? pod.status.conditions : [];
+  return conds.some((c) => isRecord(c) && c.type === 'Ready' && c.status === 'True');
+}
+
+/** Why connections cannot go to this pod now (phase, deletion), or null when they can. */
+export function podUnusable(pod: KubeObject): string | null {
+  if (pod.metadata.deletionTimestamp) return `pod ${pod.metadata.name} is terminating`;
+  const phase = podPhase(pod);
+  if (phase !== 'Running') return `pod ${pod.metadata.name} is not running (phase ${phase})`;
+  return null;
+}
+
+const created = (p: KubeObject): number => Date.parse(p.metadata.creationTimestamp ?? '') || 0;
+
+/** The pods connections may go to, best first: running and not terminating; ready before not ready, then newest. */
+export function rankPods(pods: Iterable<KubeObject>): KubeObject[] {
+  return [...pods]
+    .filter((p) => podUnusable(p) === null)
+    .sort((a, b) => Number(podReady(b)) - Number(podReady(a)) || created(b) - created(a) || (a.metadata.name < b.metadata.name ? -1 : 1));
+}

@@ -1,0 +1,89 @@
+import type { KubeObject } from '../kube/types.js';
+import type { Backing, ForwardState } from './forward-types.js';
+import { matches } from './label-selector.js';
+import { podUnusable, rankPods } from './pod-health.js';
+import { portOn } from './resolve-target.js';
+
+/** The namespace's pods as a watch knows them. */
+export interface PodSource {
+  /** False until the first list arrived (or when pods cannot be listed): then the last pod is kept. */
+  known(): boolean;
+  byUid(uid: string): KubeObject | undefined;
+  all(): Iterable<KubeObject>;
+}
+
+export type Pick = { ok: true; pod: string; uid: string; port: number } | { ok: false; state: ForwardState; why: string };
+
+/**
+ * Chooses the pod each new connection goes to: the current one while it runs; when it is gone or
+ * stops running, a running pod the backing selector picks (ready first, newest first), so a
+ * forward follows a rollout or a crash; a bare pod is looked up by name (re-created, it is used
+ * again). Works from the watch's store: no request per connection.
+ */
+export class PodPicker {
+  private current: { name: string; uid: string; port: number };
+
+  constructor(
+    private readonly backing: Backing,
+    private readonly podPort: number | string,
+    first: { pod: KubeObject; port: number },
+  ) {
+    this.current = { name: first.pod.metadata.name, uid: first.pod.metadata.uid, port: first.port };
+  }
+
+  /** The pod connections went to last. */
+  get currentPod(): { name: string; port: number } {
+    return this.current;
+  }
+
+  /** Where a connection made now goes (and remembers it), or why there is nowhere. */
+  pick(source: PodSource): Pick {
+    const r = this.choose(source);
+    if (r.ok) this.current = { name: r.pod, uid: r.uid, port: r.port };
+    return r;
+  }
+
+  /** As `pick`, without changing the current pod (for the pane's state). */
+  peek(source: PodSource): Pick {
+    return this.choose(source);
+  }
+
+  private usable(pod: KubeObject): Pick {
+    const why = podUnusable(pod);
+    if (why) return { ok: false, state: this.backing.kind === 'pod' ? 'pod not running' : 'no ready pod', why };
+    const port = portOn(pod, this.podPort);
+    if (typeof port !== 'number') return { ok: false, state: 'no ready pod', why: port };
+    return { ok: true, pod: pod.metadata.name, uid: pod.metadata.uid, port };
+  }
+
+  private choose(source: PodSource): Pick {
+    const cur = this.current;
+    if (!source.known()) return { ok: true, pod: cur.name, uid: cur.uid, port: cur.port };
+    const same = source.byUid(cur.uid);
+    if (same) {
+      const r = this.usable(same);
+      if (r.ok) return r;
+    }
+    const b = this.backing;
+    if (b.kind === 'pod') {
+      let byName: KubeObject | undefined;
+      for (const p of source.all()) {
+        if (p.metadata.name === b.name) {
+          byName = p;
+          break;
+        }
+      }
+      if (!byName) return { ok: false, state: 'pod gone', why: `pod ${b.name} is gone` };
+      return this.usable(byName);
+    }
+    const selected: KubeObject[] = [];
+    for (const p of source.all()) if (matches(b.selector, p.metadata.labels)) selected.push(p);
+    let lastWhy = '';
+    for (const p of rankPods(selected)) {
+      const r = this.usable(p);
+      if (r.ok) return r;
+      lastWhy = r.why;
+    }
+    return { ok: false, state: 'no ready pod', why: lastWhy || `no running pod behind ${b.owner}` };
+  }
+}
