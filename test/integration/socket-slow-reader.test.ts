@@ -98,6 +98,27 @@ describe('clients that never read what they asked for', () => {
     c.close();
   });
 
+  it('one answer larger than the limit is not held against a client reading it', async () => {
+    await start({ KUBETILE_MAX_QUEUED_BYTES: String(MiB) });
+    const s = await FrameSocket.open(env.socket);
+    s.socket.pause(); // reads a moment late
+    s.hello();
+    // A 3 MiB answer, and a small one queued behind it while the first is still unread.
+    s.socket.write(
+      Buffer.concat([
+        FrameSocket.frame(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'rpc/echo', params: { value: 'x'.repeat(3 * MiB) } })),
+        FrameSocket.frame(JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'daemon/status' })),
+      ]),
+    );
+    await new Promise((r) => setTimeout(r, 1000));
+    s.socket.resume();
+    await waitFor('both answers', () => s.messages.some((m) => m.id === 1 && m.result) && s.messages.some((m) => m.id === 2 && m.result), 30_000);
+    expect((s.messages.find((m) => m.id === 1)!.result as { value: string }).value).toHaveLength(3 * MiB);
+    expect(disconnects()).toEqual([]);
+    expect(s.closed).toBe(false);
+    s.destroy();
+  });
+
   it('one that is merely slow (reads late, pipelines many) keeps its connection and gets every answer', async () => {
     await start();
     const s = await nonReader(60);

@@ -17,11 +17,17 @@ export interface BoundedWriterHooks {
  * leaves an ever-longer line of messages in the daemon's heap where nothing can see it. Here a
  * message is serialised and handed to the socket at once, `socket.writableLength` is the whole
  * backlog, and a backlog over the limit when the next message comes ends the connection.
+ *
+ * One message may be larger than the limit on its own (a big pane/snapshot): the largest
+ * message still queued is not counted, so a client reading such an answer is not cut off by a
+ * notification that comes while it reads. What one client can hold is the limit plus one message.
  */
 export class BoundedMessageWriter extends AbstractMessageWriter implements MessageWriter {
   private overflowed = false;
   /** Every byte handed to the socket so far. */
   private handed = 0;
+  /** The largest message still (possibly) queued: where it ends in `handed` terms, and its size. */
+  private largest: { end: number; size: number } | null = null;
 
   constructor(
     private readonly socket: Socket,
@@ -42,7 +48,10 @@ export class BoundedMessageWriter extends AbstractMessageWriter implements Messa
   send(msg: Message): void {
     if (this.overflowed || this.socket.destroyed || !this.socket.writable) return;
     const queued = this.socket.writableLength;
-    if (queued > this.maxQueuedBytes) {
+    const flushed = this.handed - queued;
+    if (this.largest && this.largest.end <= flushed) this.largest = null;
+    const exempt = this.largest ? Math.min(this.largest.size, this.largest.end - flushed) : 0;
+    if (queued - exempt > this.maxQueuedBytes) {
       this.overflowed = true;
       this.hooks.overflow(queued);
       return;
@@ -53,7 +62,9 @@ export class BoundedMessageWriter extends AbstractMessageWriter implements Messa
     this.socket.write(header, 'ascii');
     this.socket.write(body);
     this.socket.uncork();
-    this.handed += header.length + body.byteLength;
+    const size = header.length + body.byteLength;
+    this.handed += size;
+    if (!this.largest || size > this.largest.size) this.largest = { end: this.handed, size };
     this.hooks.queued?.(this.socket.writableLength);
   }
 
