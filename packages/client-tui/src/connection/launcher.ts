@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stateDir } from '@kubetile/rpc-schema';
@@ -61,6 +61,16 @@ export class DaemonStartError extends Error {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 const LAUNCH_MARK = '--- kubetile daemon start';
+/** Past this size the launch log is moved to `<file>.1` (replacing an older one) before a launch. */
+const LAUNCH_LOG_MAX_BYTES = 1024 * 1024;
+
+function rotateIfLarge(file: string, maxBytes: number): void {
+  try {
+    if (statSync(file).size > maxBytes) renameSync(file, `${file}.1`);
+  } catch {
+    /* no log yet */
+  }
+}
 
 /** The end of this launch's part of the log (after the last start marker). */
 function logTail(file: string, lines = 15): string {
@@ -90,6 +100,7 @@ export async function startDetached(o: DaemonOptions, opts: { timeoutMs?: number
   const main = daemonMainPath(env);
   const logFile = launchLogPath(o, env);
   mkdirSync(join(logFile, '..'), { recursive: true, mode: 0o700 });
+  rotateIfLarge(logFile, LAUNCH_LOG_MAX_BYTES);
   const fd = openSync(logFile, 'a', 0o600);
   writeSync(fd, `${LAUNCH_MARK} ${new Date().toISOString()} (${main} ${daemonArgv(o).join(' ')}) ---\n`);
   let exited: { code: number | null; signal: NodeJS.Signals | null } | null = null;
