@@ -20,9 +20,66 @@ const echo: Builtin = async (args, io) => {
     if (f.includes('e')) escapes = true;
   }
   let text = args.join(' ');
-  if (escapes) text = text.replace(/\\n/g, '\n').replace(/\\t/g, '\t').replace(/\\\\/g, '\\');
+  if (escapes) text = echoEscapes(text);
   io.out(newline ? `${text}\n` : text);
   return 0;
+};
+
+const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', a: '\u0007', b: '\b', e: '\u001b', E: '\u001b', '\\': '\\' };
+
+/** `echo -e`: \n \t \r \a \b \e \\, \0NNN (octal) and \xHH, as bash's echo -e reads them. */
+function echoEscapes(text: string): string {
+  return text.replace(/\\(0[0-7]{0,3}|x[0-9a-fA-F]{1,2}|[ntrabeE\\])/g, (m, code: string) => {
+    if (code[0] === '0') return String.fromCharCode(parseInt(code.slice(1) || '0', 8) & 0xff);
+    if (code[0] === 'x') return String.fromCharCode(parseInt(code.slice(1), 16));
+    return SIMPLE_ESCAPES[code] ?? m;
+  });
+}
+
+/** Shell built-ins `command -v` names as themselves (dash and bash print the bare name). */
+const SHELL_BUILTINS = new Set(['cd', 'command', 'echo', 'exec', 'exit', 'false', 'pwd', 'true']);
+
+/** `command -v NAME…`: where each program is (PATH in the container's files), exit 1 when one is not. */
+const command: Builtin = async (args, io, sh) => {
+  if (args[0] !== '-v' && args[0] !== '-V') {
+    io.err('command: only -v and -V are simulated\n');
+    return 2;
+  }
+  let code = 0;
+  for (const name of args.slice(1)) {
+    const found = SHELL_BUILTINS.has(name)
+      ? name
+      : name.includes('/')
+        ? (sh.fs.read(FakeFs.normalise(name, sh.cwd)) !== undefined ? name : undefined)
+        : (sh.env['PATH'] ?? '').split(':').filter((d) => d.startsWith('/')).map((d) => `${d.replace(/\/$/, '')}/${name}`).find((p) => sh.fs.read(p) !== undefined);
+    if (found === undefined) code = 1;
+    else io.out(args[0] === '-V' ? `${name} is ${found}\n` : `${found}\n`);
+  }
+  return code;
+};
+
+/** `stty size`: the rows and columns the client last sent on the resize channel. */
+const stty: Builtin = async (args, io, sh) => {
+  if (!io.tty) {
+    io.err("stty: 'standard input': Inappropriate ioctl for device\n");
+    return 1;
+  }
+  if (args[0] === 'size') io.out(`${sh.size?.rows ?? 0} ${sh.size?.cols ?? 0}\n`);
+  return 0;
+};
+
+/** `yes [WORD]`: the word on every line until interrupted; paced by the client (drain) so memory stays flat. */
+const yes: Builtin = async (args, io) => {
+  const line = `${args.length > 0 ? args.join(' ') : 'y'}\n`;
+  const chunk = line.repeat(Math.max(1, Math.floor(16384 / line.length)));
+  // Captured into a pipe or a file nothing reads concurrently: stop at 64 KiB instead of filling memory.
+  const limit = io.drain ? Infinity : 65536;
+  for (let sent = 0; sent < limit && !io.signal.aborted; sent += chunk.length) {
+    io.out(chunk);
+    if (io.drain) await io.drain();
+    else await new Promise((r) => setImmediate(r));
+  }
+  return io.signal.aborted ? 130 : 0;
 };
 
 const cat: Builtin = async (args, io, sh) => {
@@ -159,6 +216,9 @@ export const BUILTINS: Record<string, Builtin> = {
   uname,
   cd,
   head,
+  command,
+  stty,
+  yes,
   pwd: async (_a, io, sh) => { io.out(`${sh.cwd}\n`); return 0; },
   hostname: async (_a, io, sh) => { io.out(`${sh.pod.name}\n`); return 0; },
   whoami: async (_a, io) => { io.out('root\n'); return 0; },

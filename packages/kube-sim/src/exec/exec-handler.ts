@@ -119,6 +119,30 @@ export interface ExecTransport {
   readonly closed: AbortSignal;
   /** Where stdin bytes and stdin EOF go. */
   bindStdin(raw: StdinReader): void;
+  /** Where terminal sizes from the resize channel go (transports that carry them). */
+  bindResize?(fn: (size: { cols: number; rows: number }) => void): void;
+  /** Resolves once most of the output written so far has been sent (pacing for endless writers). */
+  drain?(): Promise<void>;
+}
+
+/** The most output a session lets queue for a slow client before a program that waits on drain() waits. */
+const DRAIN_BELOW_BYTES = 256 * 1024;
+
+/** A resize message `{"Width":W,"Height":H}` (field names case-insensitive, as Go decodes them), or null. */
+export function parseResize(data: Buffer): { cols: number; rows: number } | null {
+  if (data.length > 1024) return null;
+  let v: unknown;
+  try {
+    v = JSON.parse(data.toString('utf8'));
+  } catch {
+    return null;
+  }
+  if (typeof v !== 'object' || v === null) return null;
+  const field = (name: string): unknown => Object.entries(v as Record<string, unknown>).find(([k]) => k.toLowerCase() === name)?.[1];
+  const cols = field('width');
+  const rows = field('height');
+  const ok = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= 65535;
+  return ok(cols) && ok(rows) ? { cols, rows } : null;
 }
 
 interface Want {
@@ -136,6 +160,7 @@ function runSession(ws: WebSocket, socket: Duplex, t: ReturnType<typeof traitsOf
   const closed = new AbortController();
   ws.on('close', () => closed.abort());
   ws.on('error', () => closed.abort());
+  let onResize: ((size: { cols: number; rows: number }) => void) | undefined;
   const transport: ExecTransport = {
     jsonStatus: t.jsonStatus,
     stdout: (d) => send(CHANNEL.stdout, d),
@@ -147,9 +172,21 @@ function runSession(ws: WebSocket, socket: Duplex, t: ReturnType<typeof traitsOf
         if (!f) return;
         if (f.channel === CHANNEL.stdin) raw.push(Buffer.from(f.data));
         else if (f.channel === CHANNEL.close && t.closeFrames && f.data[0] === CHANNEL.stdin) raw.end();
+        else if (f.channel === CHANNEL.resize && t.resize) {
+          const size = parseResize(f.data);
+          if (size) onResize?.(size);
+        }
       });
       ws.on('close', () => raw.end());
     },
+    bindResize: (fn) => {
+      onResize = fn;
+    },
+    drain: () =>
+      new Promise<void>((resolve) => {
+        if (closed.signal.aborted || sender.queuedBytes < DRAIN_BELOW_BYTES) setImmediate(resolve);
+        else sender.afterQueued(resolve);
+      }),
     finish: (st, failed, text) => {
       if (ws.readyState !== ws.OPEN) return;
       if (deps.config().execSendCloseFrames && t.closeFrames) {
@@ -181,6 +218,9 @@ export function runExec(transport: ExecTransport, want: Want, argv: string[], ki
     input = want.tty ? new TtyInput(raw, (s) => { if (want.stdout) transport.stdout(s); }, () => sh.interrupt?.()) : raw;
   }
   transport.bindStdin(raw);
+  transport.bindResize?.((size) => {
+    sh.size = size;
+  });
   transport.closed.addEventListener('abort', () => raw.end(), { once: true });
   const io: ExecIO = {
     tty: want.tty,
@@ -191,6 +231,7 @@ export function runExec(transport: ExecTransport, want: Want, argv: string[], ki
     },
     stdin: input,
     signal: transport.closed,
+    ...(transport.drain && want.stdout ? { drain: () => transport.drain!() } : {}),
   };
   let done = false;
   const finish = (st: Record<string, unknown>, failed: boolean, text: string): void => {

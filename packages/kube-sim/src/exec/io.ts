@@ -13,6 +13,12 @@ export interface ExecIO {
   readonly stdin: InputSource;
   /** Aborted when the client goes away or presses ^C (tty). */
   readonly signal: AbortSignal;
+  /**
+   * Resolves once the output written so far has mostly left for the client: a program that writes
+   * without end (`yes`) waits on it, so a slow client holds it back instead of filling memory.
+   * Absent when the output is captured (a pipe, a redirect).
+   */
+  drain?(): Promise<void>;
 }
 
 export interface ShellState {
@@ -25,6 +31,8 @@ export interface ShellState {
   exitCode?: number;
   /** Aborts the interactive shell's foreground command (^C in a tty). */
   interrupt?: (() => void) | undefined;
+  /** The terminal size the client last sent on the resize channel (tty sessions), for `stty size`. */
+  size?: { cols: number; rows: number };
 }
 
 export async function readAll(src: InputSource): Promise<Buffer> {

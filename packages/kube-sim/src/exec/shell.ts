@@ -33,6 +33,13 @@ export function isKnownCommand(word: string): boolean {
 async function runArgv(argv: string[], io: ExecIO, sh: ShellState, inShell: boolean): Promise<number> {
   const [cmd, ...args] = argv;
   if (cmd === undefined) return 0;
+  if (cmd === 'exec' && inShell) {
+    // `exec PROGRAM…` replaces the shell: the shell ends with the program's exit code.
+    if (args.length === 0) return 0;
+    const code = await runArgv(args, io, sh, true);
+    sh.exitCode ??= code;
+    return code;
+  }
   if (SHELLS.has(cmd)) return runShell(args, io, sh);
   const b = BUILTINS[commandName(cmd)];
   if (!b) {
@@ -57,11 +64,12 @@ async function runPipeline(p: Pipeline, io: ExecIO, sh: ShellState): Promise<num
       err: (d) => io.err(d),
       stdin: input,
       signal: io.signal,
+      ...(!capture && io.drain ? { drain: io.drain } : {}),
     };
     code = await runArgv(c.words, sub, sh, true);
     if (c.redirect) {
       const path = FakeFs.normalise(c.redirect.path, sh.cwd);
-      if (!sh.fs.write(path, Buffer.concat(captured).toString('utf8'), c.redirect.append)) {
+      if (path !== '/dev/null' && !sh.fs.write(path, Buffer.concat(captured).toString('utf8'), c.redirect.append)) {
         io.err(`sh: can't create ${c.redirect.path}: nonexistent directory\n`);
         code = 2;
       }

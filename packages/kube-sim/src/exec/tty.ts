@@ -8,7 +8,8 @@ import type { StdinReader } from './stdin.js';
 export class TtyInput implements InputSource {
   private line = '';
   private pending: Buffer | null | undefined;
-  private escape = false;
+  /** Where we are in a key's escape sequence: after ESC before [ or O, inside CSI, or before SS3's final. */
+  private escape: 'none' | 'intro' | 'csi' | 'ss3' = 'none';
 
   constructor(
     private readonly raw: StdinReader,
@@ -35,12 +36,19 @@ export class TtyInput implements InputSource {
       const text = chunk.toString('utf8');
       for (let i = 0; i < text.length; i++) {
         const ch = text[i] as string;
-        if (this.escape) {
-          // Swallow ANSI escape sequences (arrow keys and the like): ESC [ ... final byte.
-          if (/[A-Za-z~]/.test(ch)) this.escape = false;
+        // Keys' escape sequences (arrows and the like: ESC [ … final, ESC O x) are swallowed, as
+        // readline ignores keys it has no binding for.
+        if (this.escape === 'intro') { this.escape = ch === '[' ? 'csi' : 'ss3'; continue; }
+        if (this.escape === 'csi') { if (ch >= '@' && ch <= '~') this.escape = 'none'; continue; }
+        if (this.escape === 'ss3') { this.escape = 'none'; continue; }
+        if (ch === '\u001b') {
+          const next = text[i + 1];
+          if (next === '[' || next === 'O') { this.escape = 'intro'; continue; }
+          // A lone Esc (or alt+key) is a character of the line, echoed as ^[ (a tty's echoctl).
+          this.line += ch;
+          this.echo('^[');
           continue;
         }
-        if (ch === '\u001b') { this.escape = true; continue; }
         if (ch === '\r' || ch === '\n') {
           this.echo('\r\n');
           const l = `${this.line}\n`;
@@ -50,8 +58,9 @@ export class TtyInput implements InputSource {
         }
         if (ch === '\u007f' || ch === '\b') {
           if (this.line.length > 0) {
+            const gone = this.line.slice(-1);
             this.line = this.line.slice(0, -1);
-            this.echo('\b \b');
+            this.echo(gone < ' ' ? '\b\b  \b\b' : '\b \b');
           }
           continue;
         }
