@@ -82,7 +82,7 @@ export class Forward {
   ) {
     const addr = server.address();
     this.localPort = typeof addr === 'object' && addr ? addr.port : request.localPort;
-    this.picker = new PodPicker(resolved.backing, resolved.podPort, { pod: resolved.pod, port: resolved.port });
+    this.picker = new PodPicker(resolved.backing, resolved.podPort, { pod: resolved.pod, port: resolved.port }, request.kind === 'pod');
     const reflector = deps.pods?.reflector ?? null;
     this.everSynced = reflector?.state === 'synced';
     this.source = {

@@ -22,9 +22,9 @@ export function podUnusable(pod: KubeObject): string | null {
 
 const created = (p: KubeObject): number => Date.parse(p.metadata.creationTimestamp ?? '') || 0;
 
-/** The pods connections may go to, best first: running and not terminating; ready before not ready, then newest. */
-export function rankPods(pods: Iterable<KubeObject>): KubeObject[] {
+/** The pods a Service or workload forward may go to, best first: running, ready and not terminating; newest first. */
+export function readyPods(pods: Iterable<KubeObject>): KubeObject[] {
   return [...pods]
-    .filter((p) => podUnusable(p) === null)
-    .sort((a, b) => Number(podReady(b)) - Number(podReady(a)) || created(b) - created(a) || (a.metadata.name < b.metadata.name ? -1 : 1));
+    .filter((p) => podUnusable(p) === null && podReady(p))
+    .sort((a, b) => created(b) - created(a) || (a.metadata.name < b.metadata.name ? -1 : 1));
 }

@@ -1,7 +1,7 @@
 import type { KubeObject } from '../kube/types.js';
 import type { Backing, ForwardState } from './forward-types.js';
 import { matches } from './label-selector.js';
-import { podUnusable, rankPods } from './pod-health.js';
+import { podReady, podUnusable, readyPods } from './pod-health.js';
 import { portOn } from './resolve-target.js';
 
 /** The namespace's pods as a watch knows them. */
@@ -15,9 +15,10 @@ export interface PodSource {
 export type Pick = { ok: true; pod: string; uid: string; port: number } | { ok: false; state: ForwardState; why: string };
 
 /**
- * Chooses the pod each new connection goes to: the current one while it runs; when it is gone or
- * stops running, a running pod the backing selector picks (ready first, newest first), so a
- * forward follows a rollout or a crash; a bare pod is looked up by name (re-created, it is used
+ * Chooses the pod each new connection goes to. A forward to a pod stays on it while it runs; a
+ * forward to a Service or workload stays on its pod while it is ready. When that pod is gone (a
+ * rollout, a crash, a delete) a ready pod the backing selector picks takes over (newest first),
+ * else the old pod while it still runs; a bare pod is looked up by name (re-created, it is used
  * again). Works from the watch's store: no request per connection.
  */
 export class PodPicker {
@@ -27,6 +28,8 @@ export class PodPicker {
     private readonly backing: Backing,
     private readonly podPort: number | string,
     first: { pod: KubeObject; port: number },
+    /** True when a pod was asked for: it is kept while it runs, ready or not. */
+    private readonly stickWhileRunning: boolean,
   ) {
     this.current = { name: first.pod.metadata.name, uid: first.pod.metadata.uid, port: first.port };
   }
@@ -60,7 +63,7 @@ export class PodPicker {
     const cur = this.current;
     if (!source.known()) return { ok: true, pod: cur.name, uid: cur.uid, port: cur.port };
     const same = source.byUid(cur.uid);
-    if (same) {
+    if (same && (this.stickWhileRunning || podReady(same))) {
       const r = this.usable(same);
       if (r.ok) return r;
     }
@@ -79,11 +82,16 @@ export class PodPicker {
     const selected: KubeObject[] = [];
     for (const p of source.all()) if (matches(b.selector, p.metadata.labels)) selected.push(p);
     let lastWhy = '';
-    for (const p of rankPods(selected)) {
+    for (const p of readyPods(selected)) {
       const r = this.usable(p);
       if (r.ok) return r;
       lastWhy = r.why;
     }
-    return { ok: false, state: 'no ready pod', why: lastWhy || `no running pod behind ${b.owner}` };
+    // Nothing ready: the old pod while it still runs is better than nothing.
+    if (same) {
+      const r = this.usable(same);
+      if (r.ok) return r;
+    }
+    return { ok: false, state: 'no ready pod', why: lastWhy || `no ready pod behind ${b.owner}` };
   }
 }

@@ -6,7 +6,7 @@ import { badNamespace } from '../kube/resource-ref.js';
 import type { KubeObject } from '../kube/types.js';
 import type { Backing, TargetKind } from './forward-types.js';
 import { labelSelector, mapSelector, selectorQuery, type Selector } from './label-selector.js';
-import { podUnusable, rankPods } from './pod-health.js';
+import { podUnusable, readyPods } from './pod-health.js';
 import { containerPorts, namedPort, servicePorts, suggestPort, type DeclaredPort } from './pod-ports.js';
 
 const COLLECTIONS: Record<TargetKind, string> = {
@@ -102,7 +102,7 @@ async function followedOwner(kc: KubeConfig, pod: KubeObject, namespace: string)
  * Resolves what a forward asked for into where its connections go: a pod (followed through its
  * owner's selector when it has one, so a replaced pod is followed), a Service (its `port` mapped
  * to the pods' `targetPort`, named ports looked up on the pod) or a workload (a running pod its
- * selector picks). Errors say what is wrong (gone, not running, no such port, 403…).
+ * selector picks; a ready one). Errors say what is wrong (gone, not running, no such port, 403…).
  */
 export async function resolveTarget(kc: KubeConfig, kind: TargetKind, namespace: string, name: string, remotePort: number): Promise<ResolvedTarget> {
   const what = `${kind}/${name}`;
@@ -131,8 +131,8 @@ export async function resolveTarget(kc: KubeConfig, kind: TargetKind, namespace:
   }
   const selector = selectorOf(kind, obj, what);
   const pods = await listPods(kc, namespace, selector);
-  const ranked = rankPods(pods);
-  if (ranked.length === 0) throw new KubeApiError(`no running pod behind ${what} (${pods.length} ${pods.length === 1 ? 'pod matches' : 'pods match'} its selector)`, 0);
+  const ranked = readyPods(pods);
+  if (ranked.length === 0) throw new KubeApiError(`no ready pod behind ${what} (${pods.length} ${pods.length === 1 ? 'pod matches' : 'pods match'} its selector${pods.length ? ', none ready' : ''})`, 0);
   let lastWhy = '';
   for (const pod of ranked) {
     const port = portOn(pod, podPort);

@@ -1,0 +1,187 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { startKubeSim, type KubeSim } from '@kubetile/kube-sim';
+import { makeTestEnv, startDaemon, waitFor, type DaemonProcess, type TestEnv } from '../helpers/daemon-process.js';
+import { RawClient } from '../helpers/rpc-client.js';
+
+/**
+ * A forward follows the pods behind it: to a Deployment, a Service (its port mapped to the pods'
+ * named targetPort) or a pod with an owner, new connections reach a running pod of the same
+ * owner or Service after the old pod is deleted or a rollout replaced it; a forward to a bare pod
+ * that is gone says so. kube-sim's controller plays the ReplicaSet controller and the kubelet; the
+ * sim's own responder on each declared container port answers with the pod's name.
+ */
+
+let env: TestEnv;
+let sim: KubeSim;
+let daemon: DaemonProcess;
+let script: RawClient;
+let nsCounter = 0;
+let ns = '';
+
+const NODE = {
+  apiVersion: 'v1',
+  kind: 'Node',
+  metadata: { name: 'node-a', labels: { 'kubernetes.io/hostname': 'node-a' } },
+  status: { allocatable: { cpu: '8', memory: '16Gi' }, conditions: [{ type: 'Ready', status: 'True' }], addresses: [{ type: 'InternalIP', address: '172.18.0.9' }] },
+};
+
+const deployment = (name: string, namespace: string) => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name, namespace },
+  spec: {
+    replicas: 1,
+    selector: { matchLabels: { app: name } },
+    template: {
+      metadata: { labels: { app: name }, annotations: { 'sim.kubetile.dev/start-delay': '0.2' } },
+      spec: { containers: [{ name: 'main', image: 'ghcr.io/example/api:1', ports: [{ name: 'http', containerPort: 8080 }] }] },
+    },
+  },
+});
+
+const service = (name: string, namespace: string) => ({
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: { name, namespace },
+  spec: { selector: { app: name }, ports: [{ name: 'web', port: 80, targetPort: 'http' }] },
+});
+
+/** The pod that answers a GET on a fresh connection through the forward (the sim's responder says its name). */
+function whoAnswers(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: '/who', agent: false, headers: { Connection: 'close' } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () => {
+        try {
+          resolve((JSON.parse(text) as { pod: string }).pod);
+        } catch {
+          reject(new Error(`not the responder's JSON: ${text.slice(0, 200)}`));
+        }
+      });
+    });
+    req.on('error', reject);
+    req.setTimeout(15_000, () => req.destroy(new Error('no answer within 15 s')));
+    req.end();
+  });
+}
+
+const readyPods = (namespace: string, app: string): string[] =>
+  sim
+    .listObjects('v1', 'Pod', namespace)
+    .filter((p) => p.metadata.labels?.app === app && !p.metadata.deletionTimestamp)
+    .filter((p) => ((p.status as { conditions?: Array<{ type: string; status: string }> } | undefined)?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'))
+    .map((p) => p.metadata.name!);
+
+async function oneReadyPod(app: string, not?: string): Promise<string> {
+  return waitFor(`a ready ${app} pod${not ? ` other than ${not}` : ''}`, () => readyPods(ns, app).find((n) => n !== not), 30_000);
+}
+
+type Info = { id: string; pod: string | null; podPort: number | null; state: string; error: string | null; namespace: string };
+async function forward(id: string): Promise<Info> {
+  const { forwards } = await script.request<{ forwards: Info[] }>('portForward/list');
+  return forwards.find((f) => f.id === id)!;
+}
+
+/** Fresh connections until one is answered by a pod other than `old`; connections may fail while nothing runs. */
+async function waitNewPod(port: number, old: string): Promise<string> {
+  return waitFor(`an answer from a pod other than ${old}`, async () => {
+    const pod = await whoAnswers(port).catch(() => null);
+    return pod && pod !== old ? pod : null;
+  }, 45_000, 200);
+}
+
+beforeAll(async () => {
+  env = makeTestEnv();
+  const kubeconfig = join(env.dir, 'sim-kubeconfig');
+  sim = await startKubeSim({ port: 0, seed: 'empty', controller: true, kubeconfigOut: kubeconfig, stateDir: join(env.dir, 'sim'), config: { podTerminationMs: 300 } });
+  sim.createObject(NODE);
+  env.env.KUBECONFIG = kubeconfig;
+  daemon = await startDaemon(env);
+  script = await RawClient.connect(env.socket);
+});
+afterAll(async () => {
+  script?.close();
+  await daemon?.stop();
+  await sim?.stop();
+  env?.cleanup();
+});
+beforeEach(() => {
+  ns = `rt-${++nsCounter}`;
+  sim.createObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+});
+
+describe('a forward follows the pods behind it', () => {
+  it('to a Deployment: after its pod is deleted, new connections reach the replacement', async () => {
+    sim.createObject(deployment('web', ns));
+    const first = await oneReadyPod('web');
+    const f = await script.request<{ id: string; localPort: number; pod: string; podPort: number }>('portForward/start', { namespace: ns, deployment: 'web', remotePort: 8080 });
+    expect(f).toMatchObject({ pod: first, podPort: 8080 });
+    expect(await whoAnswers(f.localPort)).toBe(first);
+
+    sim.deleteObject('v1', 'Pod', first, ns);
+    const second = await waitNewPod(f.localPort, first);
+    expect(readyPods(ns, 'web')).toContain(second);
+    await waitFor('the list to name the new pod', async () => (await forward(f.id)).pod === second);
+    expect(await forward(f.id)).toMatchObject({ state: 'active', pod: second });
+    await script.request('portForward/stop', { id: f.id });
+  });
+
+  it('to a Service: the service port goes to the named targetPort, and a rollout moves it to a pod of the new ReplicaSet', async () => {
+    sim.createObject(deployment('api', ns));
+    sim.createObject(service('api', ns));
+    const first = await oneReadyPod('api');
+    const c = await RawClient.connect(env.socket);
+    await c.attach({ cols: 160, rows: 40 });
+    try {
+      const { paneId, tabId } = await c.request<{ paneId: number; tabId: number }>('pane/open', { view: { key: 'resource-list', args: { kind: 'services' } }, newTab: true });
+      await c.request('kube/use', { tabId, namespace: ns });
+      const r = await waitFor('the service listed, then forwarded', () =>
+        c.request<{ message: string }>('resource/action', { paneId, action: 'port-forward', target: { name: 'api' }, args: { remotePort: 80, localPort: 0 } }).catch(() => null),
+      );
+      expect(r.message).toMatch(new RegExp(`^Forwarding service/api:80 -> 127\\.0\\.0\\.1:\\d+ \\(pod ${first}:8080\\)$`));
+      const port = Number(/127\.0\.0\.1:(\d+)/.exec(r.message)![1]);
+      expect(await whoAnswers(port)).toBe(first);
+
+      // A rollout: a new ReplicaSet, the old pod terminates.
+      sim.patchObject('apps/v1', 'Deployment', 'api', ns, { spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': new Date().toISOString() } } } } });
+      const second = await waitNewPod(port, first);
+      const rsOf = (pod: string): string | undefined => sim.getObject('v1', 'Pod', pod, ns)?.metadata.ownerReferences?.[0]?.name;
+      expect(rsOf(second)).toBeDefined();
+      expect(rsOf(second)).not.toBe(rsOf(first) ?? 'gone');
+    } finally {
+      c.close();
+    }
+  });
+
+  it('to a pod with an owner: the pod is followed through its Deployment', async () => {
+    sim.createObject(deployment('worker', ns));
+    const first = await oneReadyPod('worker');
+    const f = await script.request<{ id: string; localPort: number }>('portForward/start', { namespace: ns, pod: first, remotePort: 8080 });
+    expect(await whoAnswers(f.localPort)).toBe(first);
+    sim.deleteObject('v1', 'Pod', first, ns);
+    const second = await waitNewPod(f.localPort, first);
+    expect(second).toMatch(/^worker-/);
+    await waitFor('the forward to say where it goes', async () => (await forward(f.id)).pod === second);
+    expect((await forward(f.id)).state).toBe('active');
+    await script.request('portForward/stop', { id: f.id });
+  });
+
+  it('to a bare pod that is gone: the state says so and connections are closed with the reason', async () => {
+    sim.createObject({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'lonely', namespace: ns, labels: { app: 'lonely' } }, spec: { containers: [{ name: 'main', image: 'busybox', ports: [{ containerPort: 7000 }] }] } });
+    await oneReadyPod('lonely');
+    const f = await script.request<{ id: string; localPort: number }>('portForward/start', { namespace: ns, pod: 'lonely', remotePort: 7000 });
+    expect(await whoAnswers(f.localPort)).toBe('lonely');
+    sim.deleteObject('v1', 'Pod', 'lonely', ns);
+    const gone = await waitFor('the state to say the pod is gone', async () => {
+      const x = await forward(f.id);
+      return x.state === 'pod gone' ? x : null;
+    });
+    expect(gone.error).toBe('pod lonely is gone');
+    await expect(whoAnswers(f.localPort)).rejects.toThrow(/socket hang up|ECONNRESET/);
+    await script.request('portForward/stop', { id: f.id });
+  });
+});
