@@ -35,4 +35,18 @@ describe('ObjectStore', () => {
     expect(s.changesSince(s.seq)).toEqual([]);
     expect(s.sorted.map((e) => e.obj.metadata.name)).toEqual(['a', 'z']);
   });
+  it('appendPage merges pages in any order into namespace/name order, skips objects it holds, and restarts readers', () => {
+    const s = new ObjectStore();
+    s.appendPage([obj('m'), obj('c')]);
+    const at = s.seq;
+    s.appendPage([obj('z'), obj('a'), obj('c'), obj('n')]);
+    expect(s.sorted.map((e) => e.obj.metadata.name)).toEqual(['a', 'c', 'm', 'n', 'z']);
+    expect(s.size).toBe(5);
+    expect(s.changesSince(at)).toBeNull();
+    const big = Array.from({ length: 150_000 }, (_, i) => obj(`p-${String(i).padStart(6, '0')}`));
+    s.appendPage(big);
+    expect(s.size).toBe(150_005);
+    s.replace(big);
+    expect(s.size).toBe(150_000);
+  });
 });

@@ -9,6 +9,7 @@ export interface StoreEntry {
 }
 
 const keyOf = (o: KubeObject): string => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+const byKey = (a: StoreEntry, b: StoreEntry): number => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 
 export interface StoreChange {
   entry: StoreEntry;
@@ -110,6 +111,41 @@ export class ObjectStore {
     this.record(e, true);
   }
 
+  /**
+   * Adds one page of a first list (shown while the next pages load): objects not yet held, merged
+   * into the namespace/name order (pages usually arrive in that order: then they are appended).
+   */
+  appendPage(objs: readonly KubeObject[]): void {
+    const fresh: StoreEntry[] = [];
+    for (const obj of objs) {
+      const uid = obj.metadata.uid;
+      if (this.byUid.has(uid)) continue;
+      const e: StoreEntry = { obj, key: keyOf(obj), rev: ++this.rev };
+      this.byUid.set(uid, e);
+      fresh.push(e);
+    }
+    fresh.sort(byKey);
+    const last = this.sorted[this.sorted.length - 1];
+    if (!last || fresh.length === 0 || fresh[0]!.key > last.key) {
+      for (const e of fresh) this.sorted.push(e);
+    } else {
+      const merged: StoreEntry[] = [];
+      let i = 0;
+      let j = 0;
+      while (i < this.sorted.length || j < fresh.length) {
+        if (j >= fresh.length || (i < this.sorted.length && this.sorted[i]!.key <= fresh[j]!.key)) merged.push(this.sorted[i++]!);
+        else merged.push(fresh[j++]!);
+      }
+      this.sorted.length = 0;
+      for (const e of merged) this.sorted.push(e);
+    }
+    // Not a list of changes either: incremental consumers start over.
+    this.generation++;
+    this.seq++;
+    this.log = [];
+    this.logBase = this.seq;
+  }
+
   /** Replaces everything (after a list), keeping entries (and their caches) whose object did not change. */
   replace(objs: KubeObject[]): void {
     const next = new Map<string, StoreEntry>();
@@ -121,8 +157,8 @@ export class ObjectStore {
     this.byUid.clear();
     for (const [k, v] of next) this.byUid.set(k, v);
     this.sorted.length = 0;
-    this.sorted.push(...next.values());
-    this.sorted.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    for (const v of next.values()) this.sorted.push(v);
+    this.sorted.sort(byKey);
     // A relist is not a list of changes: incremental consumers start over.
     this.generation++;
     this.seq++;

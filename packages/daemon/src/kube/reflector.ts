@@ -13,13 +13,15 @@ import { openWatch, type WatchStream } from './watch-stream.js';
 export type ReflectorState = 'connecting' | 'synced' | 'reconnecting' | 'error';
 
 const PAGE = 5000;
+/** The first page of a first list is small: its rows reach the screen while the rest loads. */
+const FIRST_PAGE = 500;
 /** How long the status bar says what an unusual relist repaired. */
 export const NOTICE_MS = 60_000;
 /** A watch that lasted this long was healthy: the next failure starts the backoff over. */
 const HEALTHY_WATCH_MS = 30_000;
 
 interface ListBody {
-  metadata?: { resourceVersion?: string; continue?: string };
+  metadata?: { resourceVersion?: string; continue?: string; remainingItemCount?: number };
   items?: unknown[];
 }
 
@@ -64,6 +66,8 @@ export class Reflector {
   readonly changed = new Signal();
   state: ReflectorState = 'connecting';
   error: string | null = null;
+  /** While a first list arrives page by page: how many objects so far, of how many (when the server says). */
+  loading: { loaded: number; total: number | null } | null = null;
   /** What the last unusual relist repaired (`relisted: the API server's store was reset …`), for a minute. */
   notice: string | null = null;
   noticeAt = 0;
@@ -191,13 +195,25 @@ export class Reflector {
     let cont: string | undefined;
     let rv = '';
     let restarted = false;
+    // The first list of an empty store is shown page by page (a small first page, so the first rows
+    // are on screen at once); a relist replaces the store only when complete (no rows vanish meanwhile).
+    const progressive = this.store.size === 0;
     for (;;) {
       try {
         do {
-          const body = await kubeRequest<ListBody>(this.kc, { path, query: { limit: PAGE, continue: cont } });
-          for (const it of body?.items ?? []) if (isObject(it)) items.push(slim(it));
+          const limit = progressive && !cont ? FIRST_PAGE : PAGE;
+          const body = await kubeRequest<ListBody>(this.kc, { path, query: { limit, continue: cont } });
+          const page: KubeObject[] = [];
+          for (const it of body?.items ?? []) if (isObject(it)) page.push(slim(it));
+          for (const o of page) items.push(o);
           cont = body?.metadata?.continue || undefined;
           rv = body?.metadata?.resourceVersion ?? rv;
+          if (progressive && !this.stopped && (cont || this.loading)) {
+            const remaining = body?.metadata?.remainingItemCount;
+            this.store.appendPage(page);
+            this.loading = { loaded: items.length, total: typeof remaining === 'number' && remaining >= 0 ? items.length + remaining : null };
+            this.notify();
+          }
         } while (cont && !this.stopped);
         break;
       } catch (err) {
@@ -210,6 +226,7 @@ export class Reflector {
           rv = '';
           continue;
         }
+        this.loading = null;
         if (e.status === 404) this.verified = false;
         return this.fail('list', e);
       }
@@ -220,7 +237,9 @@ export class Reflector {
     if (prev && rv && wentBackwards(prev, rv) && !this.reason?.reset) {
       this.reason = { text: `the API server's store was reset: resourceVersion went back from ${prev} to ${rv}`, reset: true };
     }
-    this.store.replace(items);
+    // Shown page by page already, unless the list had to start over.
+    if (!(this.loading && !restarted && this.store.size === items.length)) this.store.replace(items);
+    this.loading = null;
     this.rv = rv;
     this.serverWasDown = false;
     if (this.reason) {

@@ -254,6 +254,7 @@ export class ResourceListPane extends BasePane {
     const sel = this.selection(rows);
     const footerParts: string[] = [];
     if (this.filter) footerParts.push(`/${this.filter}`);
+    if (r?.loading) footerParts.push(`loading ${r.loading.loaded.toLocaleString('en')}${r.loading.total !== null ? ` / ~${r.loading.total.toLocaleString('en')}` : ''}`);
     if (r && r.state !== 'synced' && r.error) footerParts.push(`${r.state}: ${r.error}`);
     const footer = footerParts.join(' | ');
     const bodyRows = Math.max(1, viewport.rows - 1 - (footer ? 1 : 0));
