@@ -43,6 +43,8 @@ describe.skipIf(!!skipReason)('confirmed actions against a real control plane', 
     script = await RawClient.connect(env.socket);
   }, 20 * 60_000);
   afterAll(async () => {
+    // Nothing the daemon did made the apiserver reach for the (absent) kubelet.
+    if (cluster) expect(cluster.kubeletDials(), "connections to the node's kubelet port").toBe(0);
     script?.close();
     await daemon?.stop();
     env?.cleanup();
