@@ -83,7 +83,49 @@ export const MessageViewSchema = z.object({
 });
 export type MessageView = z.infer<typeof MessageViewSchema>;
 
-export const PaneViewSchema = z.discriminatedUnion('type', [TableViewSchema, LinesViewSchema, MessageViewSchema]);
+/** Bounds of a terminal view: rows and columns as a viewport's, and the text of one run. */
+export const TERMINAL_MAX_ROWS = 1000;
+export const TERMINAL_MAX_COLS = 1000;
+export const TERMINAL_MAX_RUN_CHARS = 8192;
+
+/**
+ * A colour of a terminal cell: an xterm-256 palette index (0–15 are the user's own ANSI colours,
+ * 16–255 the cube and the grey ramp) or a true colour `#rrggbb`. Absent: the terminal's default.
+ */
+export const TermColorSchema = z.union([z.number().int().min(0).max(255), z.string().regex(/^#[0-9a-f]{6}$/)]);
+export type TermColor = z.infer<typeof TermColorSchema>;
+
+/** Cells side by side in one style. The text never holds control characters. */
+export const TermRunSchema = z.object({
+  text: z.string().max(TERMINAL_MAX_RUN_CHARS),
+  fg: TermColorSchema.optional(),
+  bg: TermColorSchema.optional(),
+  bold: z.boolean().optional(),
+  dim: z.boolean().optional(),
+  italic: z.boolean().optional(),
+  underline: z.boolean().optional(),
+  inverse: z.boolean().optional(),
+});
+export type TermRun = z.infer<typeof TermRunSchema>;
+
+/**
+ * A terminal screen (an exec pane): the rows that fit the viewport, each as styled runs (trailing
+ * blank cells left out), and the cursor. The screen itself lives in the daemon, so every client
+ * shows the same one.
+ */
+export const TerminalViewSchema = z.object({
+  type: z.literal('terminal'),
+  ...Common,
+  rows: z.array(z.array(TermRunSchema).max(TERMINAL_MAX_COLS)).max(TERMINAL_MAX_ROWS),
+  /** Where the cursor is within `rows` (cells from the left), or null when hidden or scrolled away. */
+  cursor: z.object({ row: z.number().int().min(0).max(TERMINAL_MAX_ROWS - 1), col: z.number().int().min(0).max(TERMINAL_MAX_COLS - 1) }).nullable(),
+  /** Lines of scrollback above the live screen, and how many of them the view is scrolled up (0: live). */
+  scrollback: z.number().int().min(0),
+  scrolled: z.number().int().min(0),
+});
+export type TerminalView = z.infer<typeof TerminalViewSchema>;
+
+export const PaneViewSchema = z.discriminatedUnion('type', [TableViewSchema, LinesViewSchema, MessageViewSchema, TerminalViewSchema]);
 /** What a pane shows, already cut to one client's viewport. */
 export type PaneView = z.infer<typeof PaneViewSchema>;
 

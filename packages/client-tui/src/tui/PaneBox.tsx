@@ -34,7 +34,7 @@ export function paneLines(rect: Rect, title: string, view: PaneView | undefined,
   if (height === 1) return out;
   const cols = Math.max(0, width - 2);
   const rows = Math.max(0, height - 2);
-  const content = cols > 0 ? viewLines(view, cols, rows, frame) : [];
+  const content = cols > 0 ? viewLines(view, cols, rows, frame, focused) : [];
   for (let i = 0; i < rows; i++) {
     const inner = content[i] ?? [seg(' '.repeat(cols))];
     out.push(width >= 2 ? [seg(b.v, style), ...inner, seg(b.v, style)] : [seg(b.v, style)]);

@@ -36,29 +36,55 @@ const BASIC: Array<[number, [number, number, number]]> = [
   [94, [92, 92, 255]], [95, [255, 0, 255]], [96, [0, 255, 255]], [97, [255, 255, 255]],
 ];
 
-function colorCode(color: string, bg: boolean, level: ColorLevel): string | null {
+/** The RGB of an xterm-256 palette entry from 16 up (the 6×6×6 cube, then the grey ramp). */
+export function xterm256Rgb(index: number): [number, number, number] {
+  if (index >= 232) {
+    const g = 8 + (index - 232) * 10;
+    return [g, g, g];
+  }
+  const n = index - 16;
+  return [CUBE[Math.floor(n / 36)]!, CUBE[Math.floor(n / 6) % 6]!, CUBE[n % 6]!];
+}
+
+function nearestBasic(rgb: readonly [number, number, number], bg: boolean): string {
+  let best = BASIC[0]!;
+  for (const b of BASIC) if (dist(b[1], rgb) < dist(best[1], rgb)) best = b;
+  return String(best[0] + (bg ? 10 : 0));
+}
+
+/** A palette index: the terminal's own colour for 0–15; 16–255 as such with 256 colours, else the nearest of 16. */
+function indexCode(index: number, bg: boolean, level: ColorLevel): string | null {
+  if (!Number.isInteger(index) || index < 0 || index > 255) return null;
+  if (index < 16) return String((index < 8 ? 30 + index : 90 + index - 8) + (bg ? 10 : 0));
+  if (level >= 2) return `${bg ? 48 : 38};5;${index}`;
+  return nearestBasic(xterm256Rgb(index), bg);
+}
+
+function colorCode(color: string | number, bg: boolean, level: ColorLevel): string | null {
+  if (typeof color === 'number') return indexCode(color, bg, level);
   const named = NAMED[color];
   if (named !== undefined) return String(named + (bg ? 10 : 0));
   const rgb = hexRgb(color);
   if (!rgb) return null;
   if (level >= 3) return `${bg ? 48 : 38};2;${rgb[0]};${rgb[1]};${rgb[2]}`;
   if (level === 2) return `${bg ? 48 : 38};5;${rgbTo256(rgb)}`;
-  let best = BASIC[0]!;
-  for (const b of BASIC) if (dist(b[1], rgb) < dist(best[1], rgb)) best = b;
-  return String(best[0] + (bg ? 10 : 0));
+  return nearestBasic(rgb, bg);
 }
 
 const sgrCache = new Map<string, string>();
+const SGR_CACHE_MAX = 4096;
 
 /** The SGR sequence that switches to `style` (empty for the default style or colour level 0). */
 export function sgr(style: TextStyle | undefined, level: ColorLevel = colorLevel): string {
   if (!style || level === 0) return '';
-  const key = `${level}|${style.color ?? ''}|${style.backgroundColor ?? ''}|${style.bold ? 1 : 0}${style.dim ? 1 : 0}${style.inverse ? 1 : 0}`;
+  const key = `${level}|${style.color ?? ''}|${style.backgroundColor ?? ''}|${style.bold ? 1 : 0}${style.dim ? 1 : 0}${style.italic ? 1 : 0}${style.underline ? 1 : 0}${style.inverse ? 1 : 0}`;
   let out = sgrCache.get(key);
   if (out === undefined) {
     const codes: string[] = [];
     if (style.bold) codes.push('1');
     if (style.dim) codes.push('2');
+    if (style.italic) codes.push('3');
+    if (style.underline) codes.push('4');
     if (style.inverse) codes.push('7');
     if (style.color) {
       const c = colorCode(style.color, false, level);
@@ -69,6 +95,8 @@ export function sgr(style: TextStyle | undefined, level: ColorLevel = colorLevel
       if (c) codes.push(c);
     }
     out = codes.length ? `\x1b[${codes.join(';')}m` : '';
+    // Terminal screens can use any of 16M true colours: the cache stays small.
+    if (sgrCache.size >= SGR_CACHE_MAX) sgrCache.clear();
     sgrCache.set(key, out);
   }
   return out;

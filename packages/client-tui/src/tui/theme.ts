@@ -104,12 +104,17 @@ export function setColorLevel(level: ColorLevel): void {
   palette = paletteFor(level);
 }
 
-/** How a piece of text is drawn. Colours are hex strings ink understands. */
+/**
+ * How a piece of text is drawn. Colours are names (`red`, `blueBright`) or `#rrggbb`, or an
+ * xterm-256 palette index (a terminal screen's cells: 0–15 are the user's own ANSI colours).
+ */
 export interface TextStyle {
-  color?: string;
-  backgroundColor?: string;
+  color?: string | number;
+  backgroundColor?: string | number;
   bold?: boolean;
   dim?: boolean;
+  italic?: boolean;
+  underline?: boolean;
   inverse?: boolean;
 }
 

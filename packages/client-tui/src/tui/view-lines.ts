@@ -3,6 +3,7 @@ import { centre, fit, sanitize, wrap } from '../util/text.js';
 import { fitLine, overlayStyle, seg, type SegLine } from './segments.js';
 import { palette, styleFor } from './theme.js';
 import { tableLines } from './table-lines.js';
+import { terminalLines } from './terminal-lines.js';
 
 export const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'] as const;
 
@@ -49,8 +50,8 @@ export function messageLines(view: MessageView, cols: number, rows: number, fram
   return out;
 }
 
-/** Any pane view as exactly `rows` lines of `cols` cells. */
-export function viewLines(view: PaneView | undefined, cols: number, rows: number, frame = 0): SegLine[] {
+/** Any pane view as exactly `rows` lines of `cols` cells (a terminal's cursor only in the focused pane). */
+export function viewLines(view: PaneView | undefined, cols: number, rows: number, frame = 0, focused = true): SegLine[] {
   if (!view) {
     const out: SegLine[] = [];
     for (let i = 0; i < rows; i++) out.push(blank(cols));
@@ -63,5 +64,7 @@ export function viewLines(view: PaneView | undefined, cols: number, rows: number
       return linesLines(view, cols, rows);
     case 'message':
       return messageLines(view, cols, rows, frame);
+    case 'terminal':
+      return terminalLines(view, cols, rows, focused);
   }
 }

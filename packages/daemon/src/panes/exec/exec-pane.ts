@@ -1,0 +1,274 @@
+import type { PaneCommand, PaneView, Viewport } from '@kubetile/rpc-schema';
+import { openExec, type ExecSession } from '../../kube/exec/exec-session.js';
+import { printable, type ExecEnd } from '../../kube/exec/exec-status.js';
+import { errorMessage } from '../../util/errors.js';
+import { BasePane } from '../base-pane.js';
+import type { PaneContext } from '../pane.js';
+import type { PaneGroup } from '../../keys/bindings.js';
+import { parseExecArgs, type ExecTargetArgs } from './exec-args.js';
+import { keyBytes } from './key-bytes.js';
+import { shellCommand } from './shell-command.js';
+import { TerminalScreen } from './terminal-screen.js';
+
+/** The terminal size before any client has typed or opened it with its own. */
+export const DEFAULT_SIZE: Viewport = { cols: 80, rows: 24 };
+/** Keys typed while the connection is being made are kept (up to this many bytes) and sent once it is up. */
+const EARLY_INPUT_MAX_BYTES = 4096;
+
+type State =
+  | { kind: 'connecting' }
+  | { kind: 'running' }
+  | { kind: 'exited'; code: number }
+  | { kind: 'failed'; message: string };
+
+export interface ExecPaneHooks {
+  /** The pane is going away (closed, replaced, its tab closed). */
+  disposing?(paneId: number): void;
+}
+
+/**
+ * A shell in a container: the exec stream through the API server with a TTY, its screen emulated
+ * here so every client shows the same one (scrollback included, for clients that attach later).
+ * Insert mode types into it (handleInput, with the typing client's size: the remote terminal
+ * follows the client that typed last); normal mode scrolls its scrollback.
+ */
+export class ExecPane extends BasePane {
+  private readonly target: ExecTargetArgs | null;
+  private state: State;
+  private screen: TerminalScreen | null = null;
+  private session: ExecSession | null = null;
+  private size: Viewport | null = null;
+  private started = false;
+  private gone = false;
+  private readonly abort = new AbortController();
+  private early: string[] = [];
+  private earlyBytes = 0;
+
+  constructor(
+    private readonly ctx: PaneContext,
+    private readonly hooks: ExecPaneHooks = {},
+  ) {
+    super('exec', ctx);
+    const parsed = parseExecArgs(ctx.args, ctx.scope());
+    if ('error' in parsed) {
+      this.target = null;
+      this.state = { kind: 'failed', message: parsed.error };
+      this.started = true;
+    } else {
+      this.target = parsed;
+      this.state = { kind: 'connecting' };
+      // The opener may set the size or a failure first (same tick); then the connection starts.
+      setImmediate(() => this.start());
+    }
+  }
+
+  /** The terminal size to open with (the opening client's pane), before the connection starts. */
+  setInitialSize(size: Viewport | null): void {
+    if (size && !this.started) this.size = clampSize(size);
+  }
+
+  /** Shows why no shell can start here (pod gone, container not running) instead of connecting. */
+  failBeforeStart(message: string): void {
+    if (this.started) return;
+    this.started = true;
+    this.state = { kind: 'failed', message };
+    this.changed.emit();
+  }
+
+  get ended(): boolean {
+    return this.state.kind === 'exited' || this.state.kind === 'failed';
+  }
+
+  private start(): void {
+    if (this.started || this.gone || !this.target) return;
+    this.started = true;
+    const t = this.target;
+    const size = this.size ?? DEFAULT_SIZE;
+    this.size = size;
+    const cfg = this.ctx.services.config().exec;
+    this.screen = new TerminalScreen(size.cols, size.rows, cfg.scrollback, {
+      changed: () => this.changed.emit(),
+      reply: (data) => {
+        if (this.state.kind === 'running') this.session?.write(data);
+      },
+      backpressure: (paused) => (paused ? this.session?.pause() : this.session?.resume()),
+    });
+    const release = this.ctx.services.streams.open('exec');
+    let kc;
+    try {
+      kc = this.ctx.services.kube.configFor(t.context);
+    } catch (err) {
+      release();
+      this.fail(errorMessage(err));
+      return;
+    }
+    this.ctx.logger.info({ namespace: t.namespace, pod: t.pod, container: t.container }, 'exec starting');
+    openExec(
+      kc,
+      { namespace: t.namespace, pod: t.pod, ...(t.container !== undefined ? { container: t.container } : {}), command: shellCommand(cfg.shells), tty: true, signal: this.abort.signal },
+      {
+        output: (data) => this.screen?.write(data),
+        end: (end) => this.onEnd(end),
+      },
+    ).then(
+      (session) => {
+        void session.closed.then(release);
+        if (this.gone) {
+          session.terminate();
+          return;
+        }
+        this.session = session;
+        this.state = { kind: 'running' };
+        const sz = this.size ?? size;
+        session.resize(sz.cols, sz.rows);
+        for (const chunk of this.early) session.write(chunk);
+        this.early = [];
+        this.earlyBytes = 0;
+        this.changed.emit();
+      },
+      (err: unknown) => {
+        release();
+        if (!this.gone) this.fail(`exec into ${this.where()} failed: ${printable(errorMessage(err))}`);
+      },
+    );
+  }
+
+  private onEnd(end: ExecEnd): void {
+    if (this.gone || this.ended) return;
+    this.ctx.logger.info({ end }, 'exec ended');
+    if (end.kind === 'exit') this.state = { kind: 'exited', code: end.code };
+    else this.state = { kind: 'failed', message: end.message };
+    this.changed.emit();
+  }
+
+  private fail(message: string): void {
+    this.state = { kind: 'failed', message };
+    this.changed.emit();
+  }
+
+  private where(): string {
+    const t = this.target;
+    if (!t) return 'the pod';
+    return `${t.namespace}/${t.pod}${t.container !== undefined ? ` (${t.container})` : ''}`;
+  }
+
+  title(): string {
+    return `exec ${this.where()}`;
+  }
+
+  alias(): string {
+    return 'EXE';
+  }
+
+  bindingGroup(): PaneGroup {
+    return 'exec';
+  }
+
+  private applySize(size: Viewport): void {
+    const s = clampSize(size);
+    this.size = s;
+    this.screen?.resize(s.cols, s.rows);
+    this.session?.resize(s.cols, s.rows);
+  }
+
+  /** Insert mode: the key as a terminal sends it; once the shell has ended, any key closes the pane. */
+  handleInput(key: string, size: Viewport | null): void {
+    if (this.ended) {
+      this.ctx.requests.close();
+      return;
+    }
+    // The remote terminal follows the client that typed last (tmux's `latest`).
+    if (size) this.applySize(size);
+    const bytes = keyBytes(key, this.screen?.applicationCursorKeys ?? false);
+    if (bytes === null) return;
+    this.screen?.scrollToBottom();
+    if (this.state.kind === 'running') this.session?.write(bytes);
+    else if (this.earlyBytes + bytes.length <= EARLY_INPUT_MAX_BYTES) {
+      this.early.push(bytes);
+      this.earlyBytes += bytes.length;
+    }
+  }
+
+  handleCommand(cmd: PaneCommand): void {
+    const screen = this.screen;
+    const page = Math.max(1, (this.size ?? DEFAULT_SIZE).rows - 1);
+    switch (cmd.type) {
+      case 'scroll_up':
+      case 'select_prev':
+        screen?.scrollBy(1);
+        return;
+      case 'scroll_down':
+      case 'select_next':
+        screen?.scrollBy(-1);
+        return;
+      case 'page_up':
+        screen?.scrollBy(page);
+        return;
+      case 'page_down':
+        screen?.scrollBy(-page);
+        return;
+      case 'go_to_top':
+        screen?.scrollToTop();
+        return;
+      case 'go_to_bottom':
+      case 'toggle_follow':
+        screen?.scrollToBottom();
+        return;
+      case 'back':
+        if (this.ended) this.ctx.requests.close();
+        else screen?.scrollToBottom();
+        return;
+      default:
+        return;
+    }
+  }
+
+  view(viewport: Viewport): PaneView {
+    const title = this.title();
+    const s = this.state;
+    const screen = this.screen;
+    if (s.kind === 'failed' && (!screen || !this.session)) {
+      return { type: 'message', title, level: 'error', text: s.message, footer: 'esc closes the pane (any key in insert mode)' };
+    }
+    if (!screen || s.kind === 'connecting') {
+      return { type: 'message', title, level: 'loading', text: `connecting to ${this.where()}…` };
+    }
+    const footer =
+      s.kind === 'exited'
+        ? `[exited with code ${s.code}] a key closes the pane (esc in normal mode)`
+        : s.kind === 'failed'
+          ? `[${s.message}] a key closes the pane (esc in normal mode)`
+          : undefined;
+    const rows = Math.max(0, viewport.rows - (footer !== undefined && viewport.rows > 1 ? 1 : 0));
+    const r = screen.render(rows, viewport.cols);
+    const size = `${screen.cols}x${screen.rows}`;
+    return {
+      type: 'terminal',
+      title,
+      badge: r.scrolled > 0 ? `↑${r.scrolled}/${r.scrollback} ${size}` : size,
+      ...(footer !== undefined ? { footer } : {}),
+      rows: r.rows,
+      cursor: r.cursor,
+      scrollback: r.scrollback,
+      scrolled: r.scrolled,
+    };
+  }
+
+  /** The daemon is stopping: cut the connection now. */
+  shutdown(): void {
+    this.abort.abort();
+    this.session?.terminate();
+  }
+
+  override dispose(): void {
+    if (this.gone) return;
+    this.gone = true;
+    this.hooks.disposing?.(this.id);
+    this.abort.abort();
+    this.session?.close();
+    this.screen?.dispose();
+    super.dispose();
+  }
+}
+
+const clampSize = (v: Viewport): Viewport => ({ cols: Math.max(1, Math.min(1000, Math.floor(v.cols))), rows: Math.max(1, Math.min(1000, Math.floor(v.rows))) });
