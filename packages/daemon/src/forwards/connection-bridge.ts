@@ -2,8 +2,11 @@ import type { Socket } from 'node:net';
 import { errorMessage } from '../util/errors.js';
 import type { PortForwardStream } from '../kube/portforward/pf-stream.js';
 
-/** After the local client ended its side, how long the pod may stay silent before the stream is closed. */
-export const HALF_CLOSE_IDLE_MS = 30_000;
+/**
+ * After the local client ended its side (the v4 protocol cannot pass a half-close on), how long
+ * the pod may stay silent before the stream is closed; a client that sent nothing is done at once.
+ */
+export const HALF_CLOSE_IDLE_MS = 10_000;
 
 export interface BridgeEvents {
   /** Bytes from the pod delivered to the local socket, and from the local socket sent to the pod. */
@@ -25,6 +28,7 @@ export function bridge(socket: Socket, open: (signal: AbortSignal) => Promise<Po
   let stream: PortForwardStream | null = null;
   let finished = false;
   let halfCloseTimer: NodeJS.Timeout | null = null;
+  let sent = 0;
 
   const finish = (error: string | null): void => {
     if (finished) return;
@@ -79,11 +83,18 @@ export function bridge(socket: Socket, open: (signal: AbortSignal) => Promise<Po
       });
       socket.on('drain', () => s.resume());
       socket.on('data', (chunk: Buffer) => {
+        sent += chunk.length;
         ev.bytesOut(chunk.length);
         if (!s.write(chunk)) socket.pause();
       });
-      // The v4 protocol has no half-close: keep the stream while the pod still answers.
-      socket.on('end', () => armHalfClose());
+      // The v4 protocol has no half-close: keep the stream while the pod still answers what was asked.
+      socket.on('end', () => {
+        if (sent > 0) armHalfClose();
+        else {
+          s.close();
+          socket.end();
+        }
+      });
       socket.resume();
     },
     (err: unknown) => {
