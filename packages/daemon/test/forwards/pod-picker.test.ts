@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { PodPicker, type PodSource } from '../../src/forwards/pod-picker.js';
+import { labelSelector } from '../../src/forwards/label-selector.js';
+import type { KubeObject } from '../../src/kube/types.js';
+
+let uidN = 0;
+function pod(name: string, opts: { labels?: Record<string, string>; ready?: boolean; phase?: string; deleting?: boolean; created?: string; ports?: Array<{ name: string; containerPort: number }> } = {}): KubeObject {
+  return {
+    metadata: {
+      name,
+      uid: `uid-${name}-${++uidN}`,
+      labels: opts.labels ?? { app: 'web' },
+      creationTimestamp: opts.created ?? '2024-01-01T00:00:00Z',
+      ...(opts.deleting ? { deletionTimestamp: '2024-01-02T00:00:00Z' } : {}),
+    },
+    spec: { containers: [{ name: 'main', ports: opts.ports ?? [{ name: 'http', containerPort: 8080 }] }] },
+    status: { phase: opts.phase ?? 'Running', conditions: [{ type: 'Ready', status: opts.ready === false ? 'False' : 'True' }] },
+  };
+}
+
+function source(pods: KubeObject[], known = true): PodSource {
+  return { known: () => known, byUid: (uid) => pods.find((p) => p.metadata.uid === uid), all: () => pods };
+}
+
+const sel = labelSelector({ matchLabels: { app: 'web' } }, 'deployment/web')!;
+
+describe('the pod a new connection goes to', () => {
+  it('stays on a ready pod; when it is gone, takes the newest ready pod of the selector', () => {
+    const a = pod('web-a');
+    const picker = new PodPicker({ kind: 'selector', owner: 'deployment/web', selector: sel }, 8080, { pod: a, port: 8080 }, false);
+    const b = pod('web-b', { created: '2024-01-03T00:00:00Z' });
+    const c = pod('web-c', { created: '2024-01-02T00:00:00Z' });
+    expect(picker.pick(source([a, b, c]))).toMatchObject({ ok: true, pod: 'web-a' });
+    const other = pod('db-1', { labels: { app: 'db' }, created: '2024-02-01T00:00:00Z' });
+    const notReady = pod('web-d', { ready: false, created: '2024-02-01T00:00:00Z' });
+    const terminating = pod('web-e', { deleting: true, created: '2024-02-01T00:00:00Z' });
+    expect(picker.pick(source([b, c, other, notReady, terminating]))).toMatchObject({ ok: true, pod: 'web-b', port: 8080 });
+    // …and stays there.
+    expect(picker.pick(source([c, b]))).toMatchObject({ ok: true, pod: 'web-b' });
+  });
+
+  it('says so when nothing ready runs behind the selector; keeps the old pod while it still runs', () => {
+    const a = pod('web-a');
+    const picker = new PodPicker({ kind: 'selector', owner: 'service/web', selector: sel }, 'http', { pod: a, port: 8080 }, false);
+    expect(picker.pick(source([pod('web-x', { phase: 'Pending' })]))).toEqual({ ok: false, state: 'no ready pod', why: 'no ready pod behind service/web' });
+    const unready = { ...a, status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'False' }] } };
+    expect(picker.pick(source([unready]))).toMatchObject({ ok: true, pod: 'web-a' });
+  });
+
+  it('looks named target ports up on each pod', () => {
+    const a = pod('web-a');
+    const picker = new PodPicker({ kind: 'selector', owner: 'service/web', selector: sel }, 'http', { pod: a, port: 8080 }, false);
+    const b = pod('web-b', { ports: [{ name: 'http', containerPort: 9000 }] });
+    expect(picker.pick(source([b]))).toMatchObject({ ok: true, pod: 'web-b', port: 9000 });
+    const c = pod('web-c', { ports: [{ name: 'grpc', containerPort: 9000 }] });
+    expect(picker.pick(source([c]))).toEqual({ ok: false, state: 'no ready pod', why: "pod web-c has no container port named 'http'" });
+  });
+
+  it('a bare pod: gone, not running, re-created with the same name', () => {
+    const a = pod('solo');
+    const picker = new PodPicker({ kind: 'pod', name: 'solo' }, 80, { pod: a, port: 80 }, true);
+    expect(picker.pick(source([]))).toEqual({ ok: false, state: 'pod gone', why: 'pod solo is gone' });
+    expect(picker.pick(source([pod('solo', { phase: 'Succeeded' })]))).toEqual({ ok: false, state: 'pod not running', why: 'pod solo is not running (phase Succeeded)' });
+    expect(picker.pick(source([pod('solo')]))).toMatchObject({ ok: true, pod: 'solo', port: 80 });
+  });
+
+  it('a pod asked for by name stays while it runs, ready or not; before the pods list arrives the last pod is used', () => {
+    const a = pod('web-a', { ready: false });
+    const picker = new PodPicker({ kind: 'selector', owner: 'deployment/web', selector: sel }, 8080, { pod: a, port: 8080 }, true);
+    expect(picker.pick(source([a, pod('web-b')]))).toMatchObject({ ok: true, pod: 'web-a' });
+    expect(picker.pick(source([], false))).toMatchObject({ ok: true, pod: 'web-a' });
+  });
+});
