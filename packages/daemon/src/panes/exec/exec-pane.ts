@@ -16,6 +16,8 @@ export const DEFAULT_SIZE: Viewport = { cols: 80, rows: 24 };
 const EARLY_INPUT_MAX_BYTES = 4096;
 
 type State =
+  /** Restored after a daemon restart: the old shell is gone; a key starts a new one. */
+  | { kind: 'dormant' }
   | { kind: 'connecting' }
   | { kind: 'running' }
   | { kind: 'exited'; code: number }
@@ -54,12 +56,21 @@ export class ExecPane extends BasePane {
       this.target = null;
       this.state = { kind: 'failed', message: parsed.error };
       this.started = true;
+    } else if (ctx.args.restored === true) {
+      // A session brought back after a restart never starts shells in the cluster by itself.
+      this.target = parsed;
+      this.state = { kind: 'dormant' };
     } else {
       this.target = parsed;
       this.state = { kind: 'connecting' };
       // The opener may set the size or a failure first (same tick); then the connection starts.
       setImmediate(() => this.start());
     }
+  }
+
+  /** Saved with the session: after a restart the pane waits for a key instead of starting a shell. */
+  persistState(): Record<string, unknown> {
+    return { restored: true };
   }
 
   /** The terminal size to open with (the opening client's pane), before the connection starts. */
@@ -177,6 +188,13 @@ export class ExecPane extends BasePane {
       this.ctx.requests.close();
       return;
     }
+    if (this.state.kind === 'dormant') {
+      if (size) this.size = clampSize(size);
+      this.state = { kind: 'connecting' };
+      this.changed.emit();
+      this.start();
+      return;
+    }
     // The remote terminal follows the client that typed last (tmux's `latest`).
     if (size) this.applySize(size);
     const bytes = keyBytes(key, this.screen?.applicationCursorKeys ?? false);
@@ -215,7 +233,7 @@ export class ExecPane extends BasePane {
         screen?.scrollToBottom();
         return;
       case 'back':
-        if (this.ended) this.ctx.requests.close();
+        if (this.ended || this.state.kind === 'dormant') this.ctx.requests.close();
         else screen?.scrollToBottom();
         return;
       default:
@@ -229,6 +247,14 @@ export class ExecPane extends BasePane {
     const screen = this.screen;
     if (s.kind === 'failed' && (!screen || !this.session)) {
       return { type: 'message', title, level: 'error', text: s.message, footer: 'esc closes the pane (any key in insert mode)' };
+    }
+    if (s.kind === 'dormant') {
+      return {
+        type: 'message',
+        title,
+        level: 'info',
+        text: `The shell that ran in ${this.where()} ended when the daemon stopped. Type any key in insert mode (i) to start a new one; esc closes the pane.`,
+      };
     }
     if (!screen || s.kind === 'connecting') {
       return { type: 'message', title, level: 'loading', text: `connecting to ${this.where()}…` };
