@@ -2,6 +2,9 @@ import type { Socket } from 'node:net';
 import { errorMessage } from '../util/errors.js';
 import type { PortForwardStream } from '../kube/portforward/pf-stream.js';
 
+/** Bytes waiting for a slow local client before reading from the API server pauses. */
+export const LOCAL_BUFFER_BYTES = 512 * 1024;
+
 /**
  * After the local client ended its side (the v4 protocol cannot pass a half-close on), how long
  * the pod may stay silent before the stream is closed; a client that sent nothing is done at once.
@@ -18,7 +21,7 @@ export interface BridgeEvents {
 
 /**
  * Joins one accepted local connection to one API stream, with backpressure both ways (a full
- * local socket pauses reading from the API server; a stream with a megabyte queued pauses the
+ * local socket (half a megabyte waiting) pauses reading from the API server; a stream with a megabyte queued pauses the
  * local socket): nothing is buffered without bound. The local socket must arrive paused; it is
  * read once the stream is open. A refused stream or an error-channel message closes the local
  * connection at once; a clean end of the pod's side ends it after the data.
@@ -66,7 +69,8 @@ export function bridge(socket: Socket, open: (signal: AbortSignal) => Promise<Po
           if (!socket.writable) return;
           ev.bytesIn(chunk.length);
           if (halfCloseTimer) armHalfClose();
-          if (!socket.write(chunk)) s.pause();
+          // Pausing on every full 16 KiB socket buffer would stop and start the stream per message.
+          if (!socket.write(chunk) && socket.writableLength > LOCAL_BUFFER_BYTES) s.pause();
         },
         drain: () => {
           if (!finished) socket.resume();
