@@ -177,6 +177,43 @@ describe('p on a pod', () => {
   });
 });
 
+describe('p on a Deployment', () => {
+  it("suggests the template's web port and forwards to a ready pod behind it", async () => {
+    sim.createObject({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'shop', namespace: ns },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: { app: 'shop' } },
+        template: { metadata: { labels: { app: 'shop' } }, spec: { containers: [{ name: 'main', image: 'shop:1', ports: [{ containerPort: 9100 }, { name: 'web', containerPort: 8000 }] }] } },
+      },
+    });
+    // kube-sim runs no controller here: the pods behind it are made by hand (one not ready).
+    sim.createObject({ ...runningPod('shop-2', ns, [{ name: 'web', containerPort: 8000 }]), status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'False' }] } });
+    sim.createObject(runningPod('shop-1', ns, [{ name: 'web', containerPort: 8000 }]));
+    for (const name of ['shop-1', 'shop-2']) sim.patchObject('v1', 'Pod', name, ns, { metadata: { labels: { app: 'shop' } } });
+    sim.setPortTarget(ns, 'shop-1', 8000, { host: '127.0.0.1', port: backendPort });
+    const c = await RawClient.connect(env.socket);
+    try {
+      await c.attach({ cols: 160, rows: 40 });
+      const { paneId, tabId } = await c.request<{ paneId: number; tabId: number }>('pane/open', { view: { key: 'resource-list', args: { kind: 'deployments' } }, newTab: true });
+      await c.request('kube/use', { tabId, namespace: ns });
+      await waitFor('the deployment listed', async () => (await snapshot(paneId)).rows.some((r) => r.cells.name === 'shop'));
+      await c.request('client/key', { key: 'p' });
+      await answer(c, /deployment\/shop.*remote port/, '8000');
+      await answer(c, /local port/, '0');
+      const toast = await waitToast(c, /^Forwarding deployment\/shop:8000 -> 127\.0\.0\.1:\d+ \(pod shop-1:8000\)$/);
+      const localPort = Number(/127\.0\.0\.1:(\d+)/.exec(toast)![1]);
+      expect(await http(localPort, '/cart', 'item=1')).toEqual({ status: 200, text: 'backend saw POST /cart with "item=1"' });
+      const { forwards } = await script.request<{ forwards: Array<{ id: string; localPort: number }> }>('portForward/list');
+      await script.request('portForward/stop', { id: forwards.find((f) => f.localPort === localPort)!.id });
+    } finally {
+      c.close();
+    }
+  });
+});
+
 describe('a busy local port', () => {
   let squatter: TcpServer;
   beforeEach(async () => {

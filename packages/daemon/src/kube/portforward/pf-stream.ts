@@ -68,6 +68,8 @@ export class PortForwardStream {
       this.transportError ??= err.message;
     });
     ws.on('close', (code: number, reason: Buffer) => this.onClose(code, reason.toString('utf8')));
+    // Closed between the upgrade and here: its close event has gone by.
+    if (ws.readyState !== ws.OPEN) this.ended = true;
   }
 
   /** Starts delivering; anything that arrived meanwhile is delivered first. */
