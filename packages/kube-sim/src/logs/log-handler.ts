@@ -97,7 +97,20 @@ export function makeLogHandler(getStore: () => ObjectStore, getLogs: () => LogSt
       }
       log = logs.ensure(uid, container);
     }
-    let lines = log.snapshot();
+    // Follow from the moment of the snapshot: lines appended while the backlog drains to a slow
+    // client are queued, never lost between the two.
+    const following = opts.follow && !log.ended;
+    const queued: Array<LogLine | null> = [];
+    let live: ((line: LogLine | null) => void) | null = null;
+    const unfollow = following ? log.follow((line) => (live ? live(line) : queued.push(line))) : () => undefined;
+    let closed = false;
+    let onClosed: (() => void) | null = null;
+    res.on('close', () => {
+      closed = true;
+      unfollow();
+      onClosed?.();
+    });
+    let lines = log.snapshot().slice();
     if (opts.sinceMs !== undefined) {
       const since = opts.sinceMs;
       lines = lines.filter((l) => l.t >= since);
@@ -118,32 +131,38 @@ export function makeLogHandler(getStore: () => ObjectStore, getLogs: () => LogSt
       res.write(text);
       return true;
     };
+    const finish = (): void => {
+      unfollow();
+      res.end();
+    };
     let chunk = '';
     for (const l of lines) {
       chunk += render(l, opts.timestamps);
       if (chunk.length > 32 * 1024) {
-        if (!emit(chunk)) { res.end(); return; }
+        if (!emit(chunk)) return finish();
         chunk = '';
         if (res.writableNeedDrain) await writeAsync(res, '');
+        if (closed) return;
       }
     }
-    if (chunk && !emit(chunk)) { res.end(); return; }
-    if (!opts.follow || log.ended) {
-      res.end();
-      return;
-    }
+    if (chunk && !emit(chunk)) return finish();
+    if (!following || closed) return finish();
     await new Promise<void>((resolve) => {
-      const stop = log.follow((line) => {
-        if (line === null || !emit(render(line, opts.timestamps))) {
-          stop();
-          res.end();
-          resolve();
-        }
-      });
-      res.on('close', () => {
-        stop();
+      let done = false;
+      const end = (): void => {
+        if (done) return;
+        done = true;
+        finish();
         resolve();
-      });
+      };
+      onClosed = () => {
+        done = true;
+        resolve();
+      };
+      live = (line) => {
+        if (!done && (line === null || !emit(render(line, opts.timestamps)))) end();
+      };
+      for (const q of queued.splice(0)) live(q);
     });
   };
 }
