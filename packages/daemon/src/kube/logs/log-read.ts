@@ -1,0 +1,168 @@
+import type { ClientRequest, IncomingMessage } from 'node:http';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { KubeApiError, statusError, transportError } from '../api-error.js';
+import { prepareRequest } from '../kube-http.js';
+import { LineSplitter, MAX_LINE_BYTES } from './line-splitter.js';
+import { arrivalSeq, parseTimestamp, type LogLine, type LogOrigin } from './log-line.js';
+import { logPath, logQuery, type LogTarget, type ReadStart } from './log-request.js';
+import { sanitizeLogText } from './sanitize.js';
+
+/** How a read ended: the server finished the body, the connection broke, the request was refused, or we stopped it. */
+export type ReadEnd = { kind: 'eof' } | { kind: 'cut'; message: string } | { kind: 'failed'; error: unknown } | { kind: 'aborted' };
+
+export interface LogRead {
+  /** Resolves once the request is over (never rejects). */
+  readonly done: Promise<ReadEnd>;
+  /** True once the server answered 200 and the body is streaming. */
+  readonly open: boolean;
+  abort(): void;
+}
+
+export interface ReadOptions {
+  kc: KubeConfig;
+  target: LogTarget;
+  start: ReadStart;
+  follow: boolean;
+  origin: LogOrigin;
+  /**
+   * Lines of one chunk, in order; called synchronously as data arrives (TCP pushes back while it
+   * runs). A returned promise pauses the body until it settles (a file being written).
+   */
+  onLines(lines: LogLine[]): void | Promise<void>;
+  /** The server answered 200: the stream is open. */
+  onOpen?(): void;
+  /** Counts the open request (daemon/status `streams.logs`); returns its closer. */
+  track?(): () => void;
+  /** Longest Status body read from a refused request. */
+  maxErrorBody?: number;
+  maxLine?: number;
+}
+
+const ERROR_BODY = 64 * 1024;
+/** A follow stream can be quiet for hours; the kernel's keepalive notices a dead peer. */
+const KEEPALIVE_MS = 30_000;
+
+/**
+ * One GET of a container's log with `timestamps=true`, split into bounded lines (timestamps parsed,
+ * text sanitised) as it streams. Memory is bounded: one partial line at most, lines handed out per
+ * chunk, nothing queued.
+ */
+export function readLog(o: ReadOptions): LogRead {
+  let aborted = false;
+  let req: ClientRequest | null = null;
+  let open = false;
+  let settle!: (e: ReadEnd) => void;
+  const done = new Promise<ReadEnd>((resolve) => {
+    let settled = false;
+    settle = (e) => {
+      if (settled) return;
+      settled = true;
+      resolve(e);
+    };
+  });
+  const untrack = o.track?.() ?? (() => undefined);
+  void done.then(untrack);
+
+  let prevSec = 0;
+  let prevNano = 0;
+  let batch: LogLine[] = [];
+  const splitter = new LineSplitter((buf, start, end, cut) => {
+    const ts = parseTimestamp(buf, start, end);
+    let from = start;
+    if (ts) {
+      prevSec = ts.sec;
+      prevNano = ts.nano;
+      from = ts.textStart;
+    }
+    // A line without a timestamp (a broken server, a proxy) sorts with the line before it.
+    batch.push({ sec: prevSec, nano: prevNano, seq: arrivalSeq(), text: sanitizeLogText(buf.toString('utf8', from, end)), origin: o.origin, cut });
+  }, o.maxLine ?? MAX_LINE_BYTES);
+  const flush = (res?: IncomingMessage): void => {
+    if (batch.length === 0) return;
+    const out = batch;
+    batch = [];
+    const wait = o.onLines(out);
+    if (wait && res) {
+      res.pause();
+      void wait.then(
+        () => res.resume(),
+        () => res.resume(),
+      );
+    }
+  };
+
+  const onResponse = (res: IncomingMessage, what: string, server: string): void => {
+    const status = res.statusCode ?? 0;
+    if (status < 200 || status >= 300) {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (c: Buffer) => {
+        if (size >= (o.maxErrorBody ?? ERROR_BODY)) return;
+        chunks.push(c);
+        size += c.length;
+      });
+      res.on('error', () => settle({ kind: 'failed', error: new KubeApiError(`${what}: HTTP ${status}`, status) }));
+      res.on('end', () => settle({ kind: 'failed', error: statusError(status, Buffer.concat(chunks).toString('utf8').slice(0, o.maxErrorBody ?? ERROR_BODY), what) }));
+      res.on('close', () => settle({ kind: 'failed', error: new KubeApiError(`${what}: HTTP ${status}`, status) }));
+      return;
+    }
+    open = true;
+    o.onOpen?.();
+    let ended = false;
+    res.on('data', (c: Buffer) => {
+      if (aborted) return;
+      splitter.push(c);
+      flush(res);
+    });
+    res.on('end', () => {
+      ended = true;
+      if (aborted) return settle({ kind: 'aborted' });
+      // The server finished: a last line without a newline counts (a non-follow read, a terminated container).
+      splitter.finish();
+      flush();
+      settle({ kind: 'eof' });
+    });
+    res.on('error', (err) => {
+      if (aborted) return settle({ kind: 'aborted' });
+      splitter.reset();
+      settle({ kind: 'cut', message: transportError(err, server).message });
+    });
+    res.on('close', () => {
+      if (ended) return;
+      if (aborted) return settle({ kind: 'aborted' });
+      splitter.reset();
+      settle({ kind: 'cut', message: 'the API server closed the stream' });
+    });
+  };
+
+  void (async () => {
+    try {
+      const prepared = await prepareRequest(o.kc, { path: logPath(o.target), query: logQuery(o.target, o.start, o.follow), accept: 'text/plain, application/json' });
+      if (aborted) return settle({ kind: 'aborted' });
+      req = prepared.start((res) => onResponse(res, prepared.what, prepared.server));
+      req.on('socket', (s) => s.setKeepAlive(true, KEEPALIVE_MS));
+      req.on('error', (err) => {
+        if (aborted) return settle({ kind: 'aborted' });
+        settle(open ? { kind: 'cut', message: transportError(err, prepared.server).message } : { kind: 'failed', error: err instanceof KubeApiError ? err : transportError(err, prepared.server) });
+      });
+      req.on('close', () => {
+        if (aborted) settle({ kind: 'aborted' });
+      });
+    } catch (err) {
+      settle(aborted ? { kind: 'aborted' } : { kind: 'failed', error: err });
+    }
+  })();
+
+  return {
+    done,
+    get open() {
+      return open;
+    },
+    abort() {
+      if (aborted) return;
+      aborted = true;
+      req?.destroy();
+      if (!req) settle({ kind: 'aborted' });
+    },
+  };
+}
