@@ -1,4 +1,4 @@
-import { homedir, tmpdir, userInfo } from 'node:os';
+import { homedir, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { SocketDirKind } from './socket-trust.js';
 
@@ -6,11 +6,10 @@ export * from './socket-trust.js';
 
 type Env = Record<string, string | undefined>;
 
-/** The temp directory of `env` (its TMPDIR when absolute, else the system's). */
+/** The temp directory `env` names, as `os.tmpdir()` finds it on POSIX (TMPDIR, TMP, TEMP, /tmp). */
 function tempDir(env: Env): string {
-  if (env === process.env) return tmpdir();
-  const t = env.TMPDIR;
-  return t && t.startsWith('/') ? resolve(t) : '/tmp';
+  const t = env.TMPDIR || env.TMP || env.TEMP || '/tmp';
+  return t.length > 1 && t.endsWith('/') ? t.slice(0, -1) : t;
 }
 
 /**
@@ -20,7 +19,7 @@ function tempDir(env: Env): string {
 export function runtimeDir(env: Env = process.env): string {
   const xdg = env.XDG_RUNTIME_DIR;
   if (xdg && xdg.startsWith('/')) return join(xdg, 'kubetile');
-  return join(tempDir(env), `kubetile-${userInfo().uid}`);
+  return join(resolve(tempDir(env)), `kubetile-${userInfo().uid}`);
 }
 
 /** `private` when the socket sits directly in the runtime directory (0700, ours), else `shared`. */
