@@ -1,7 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import type { Socket } from 'node:net';
 import type { ViewSpec } from '@kubetile/rpc-schema';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
+import { SessionPersistence } from './state/session-persistence.js';
 import { DEFAULT_KEYMAP, formatProblem, type LoadedConfig } from './config/load.js';
 import { parseConfigSource } from './config/parse-off-thread.js';
 import { readConfigSource } from './config/read-source.js';
@@ -61,6 +62,7 @@ export class Daemon implements DaemonContext {
   readonly actions: ResourceActions;
   readonly plugins: PluginHost;
   readonly streams = new OpenStreams();
+  readonly persistence: SessionPersistence;
   private readonly pluginKube: ClusterPluginAccess;
   /** Resources the API serves, by plural name, per context (the `:` switcher's discovered kinds). */
   private readonly discovered = new Map<string, Map<string, DiscoveredResource>>();
@@ -107,6 +109,7 @@ export class Daemon implements DaemonContext {
       tickRateMs: () => this.config.general.tick_rate_ms,
     });
     this.actions = new ResourceActions(this.workspace, this.kube, this.logger);
+    this.persistence = new SessionPersistence(this.workspace, join(opts.stateDir, 'sessions.json'), this.logger.child({ part: 'state' }));
     const host: FeatureHost = {
       registry: this.registry,
       actions: this.actions,
@@ -117,6 +120,7 @@ export class Daemon implements DaemonContext {
       stateDir: opts.stateDir,
       config: () => this.config,
       onStop: (fn) => this.stopHooks.push(fn),
+      persist: (key, feature) => this.persistence.register(key, feature),
     };
     for (const install of FEATURES) install(host);
     this.keys = new KeyRouter({
@@ -178,6 +182,7 @@ export class Daemon implements DaemonContext {
   async start(): Promise<void> {
     await mkdir(this.opts.stateDir, { recursive: true, mode: 0o700 });
     await this.startCluster();
+    const saved = await this.persistence.load();
     // Plugins load after the socket listens: a slow plugin must never keep clients (or
     // `kubetile daemon start`) from connecting; its panes say "loading" meanwhile.
     const first = await this.reloadConfig({ plugins: 'defer' });
@@ -189,7 +194,9 @@ export class Daemon implements DaemonContext {
         : await listenOnSocket(this.opts.socketPath, (s) => this.accept(s), { privateDir: this.opts.privateSocketDir });
     if (fd !== null) this.logger.info({ fd }, 'using the socket passed by systemd');
     this.plugins.start();
-    this.applyPlugins();
+    void this.applyPlugins(); // registers plugin pane types at once; modules load in the background
+    // Synchronously after listening and registering: no client can attach before the sessions are back.
+    this.workspace.startNotices.push(...this.persistence.apply(saved));
     if (this.opts.watchConfig !== false) {
       // 400 ms of quiet before reading: a file written in chunks is read once, when it is complete.
       this.configWatch = watchFile(
@@ -284,6 +291,8 @@ export class Daemon implements DaemonContext {
     this.stopping ??= (async () => {
       this.logger.info({ reason }, 'daemon stopping');
       await Promise.all([...this.connections].map((c) => c.sayGoodbye(reason)));
+      // Saved before the panes go: a kill-server brings the same layout back on the next start.
+      await this.persistence.stop();
       await this.configWatch?.close();
       await this.listening?.close();
       for (const c of [...this.connections]) c.close();

@@ -5,6 +5,7 @@ import type { PaneRegistry } from '../panes/registry.js';
 import type { ResourceActions } from '../session/resource-actions.js';
 import type { Workspace } from '../session/workspace.js';
 import type { OpenStreams } from '../util/open-streams.js';
+import type { PersistedFeature } from '../state/session-persistence.js';
 
 /**
  * What a feature (logs, exec, port-forwards) gets from the daemon to plug itself in: pane types to
@@ -22,6 +23,11 @@ export interface FeatureHost {
   config(): Config;
   /** Runs when the daemon stops, after clients were told and before the cluster connections close. */
   onStop(fn: () => Promise<void> | void): void;
+  /**
+   * Saves what the feature owns with the sessions (`save()` is called whenever a save happens; call
+   * `workspace.persistChanged.emit()` when it changed) and gets it back after a restart (`restore`).
+   */
+  persist(key: string, feature: PersistedFeature): void;
 }
 
 /** A feature's installer: registers its panes and actions; returns what other rooms may call. */

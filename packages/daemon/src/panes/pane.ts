@@ -58,6 +58,11 @@ export interface Pane {
   cycleSort?(): void;
   /** Resource lists: `a` toggles all namespaces. */
   toggleAllNamespaces?(): void;
+  /**
+   * What the pane wants back after a daemon restart, beyond its args (a list's filter and sort, a
+   * log's container): merged into its args when the session is restored.
+   */
+  persistState?(): Record<string, unknown>;
   /** The pane-scoped bindings group (`logs`, `exec`, `port_forwards`) looked up after `global` while focused. */
   bindingGroup?(): PaneGroup | null;
   /** A binding of the pane's group was pressed (`toggle_timestamps`); `prompts` asks the client that pressed it. */

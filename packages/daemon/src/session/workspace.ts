@@ -1,4 +1,4 @@
-import { layoutTab, bodyRect, contentViewport, findNeighbour, type Direction, type SessionLayout, type SplitDirection, type ViewSpec, type Viewport } from '@kubetile/rpc-schema';
+import { layoutTab, bodyRect, contentViewport, findNeighbour, leafIds, type Direction, type SessionLayout, type SplitDirection, type ViewSpec, type Viewport } from '@kubetile/rpc-schema';
 import type { Logger } from '../logging/logger.js';
 import type { Pane, PaneServices } from '../panes/pane.js';
 import type { PaneRegistry } from '../panes/registry.js';
@@ -11,6 +11,7 @@ import { cycleFocus, removePane, replacePane, resizePane, splitPane } from './pa
 import { Session } from './session.js';
 import { Tab } from './tab.js';
 import type { Keymap } from '../keys/keymap.js';
+import type { SavedSession } from '../state/saved-state.js';
 
 interface PaneEntry {
   pane: Pane;
@@ -50,6 +51,10 @@ export class Workspace {
   private nextClientId = 1;
   /** Emitted after any pane is created or disposed (plugins count instances). */
   readonly panesChanged = new Signal();
+  /** Warnings from the daemon's start for the first client that attaches. */
+  readonly startNotices: string[] = [];
+  /** Emitted when anything a saved session holds may have changed (layout, scopes, pane state). */
+  readonly persistChanged = new Signal();
 
   constructor(private readonly opts: WorkspaceOptions) {}
 
@@ -113,8 +118,8 @@ export class Workspace {
     }
   }
 
-  private createPane(session: string, view: ViewSpec): Pane {
-    const id = this.nextPaneId++;
+  private createPane(session: string, view: ViewSpec, restoreId?: number): Pane {
+    const id = restoreId ?? this.nextPaneId++;
     const pane = this.opts.registry.create(view.key, {
       paneId: id,
       args: view.args ?? {},
@@ -306,6 +311,7 @@ export class Workspace {
     if (!tab) throw notFound(`no tab ${tabId} in session '${sessionName}'`);
     if (scope.context !== undefined) tab.context = scope.context;
     if (scope.namespace !== undefined) tab.namespace = scope.namespace;
+    this.persistChanged.emit();
     for (const id of tab.paneIds()) this.panes.get(id)?.pane.onScopeChange?.();
     this.refreshSession(sessionName);
   }
@@ -462,6 +468,9 @@ export class Workspace {
     };
     this.clients.set(state.id, client);
     this.opts.logger.info({ client: state.id, session: sessionName }, 'client attached');
+    // What the user must hear about the daemon's start (sessions that could not be restored) goes to the first client.
+    const notices = this.startNotices.splice(0);
+    if (notices.length) setImmediate(() => notices.forEach((n) => sink.toast('warn', n)));
     return client;
   }
 
@@ -532,6 +541,68 @@ export class Workspace {
   /** Re-sends layout + views to every client of a session. */
   refreshSession(sessionName: string): void {
     for (const c of this.clientsOf(sessionName)) c.scheduler.markLayout();
+    this.persistChanged.emit();
+  }
+
+  // ---- saving and restoring sessions ----------------------------------------------------------
+
+  /** Every session as it would be restored: tabs, trees and ratios, each pane's view with its state. */
+  snapshotSessions(): SavedSession[] {
+    const out: SavedSession[] = [];
+    for (const s of this.sessions.values()) {
+      const panes: SavedSession['panes'] = [];
+      for (const t of s.tabs) {
+        for (const id of t.paneIds()) {
+          const e = this.panes.get(id);
+          if (!e) continue;
+          let state: Record<string, unknown> = {};
+          try {
+            state = e.pane.persistState?.() ?? {};
+          } catch (err) {
+            this.opts.logger.warn({ pane: id, err: String(err) }, 'pane state not saved');
+          }
+          panes.push({ id, view: { key: e.pane.key, args: { ...e.pane.args, ...state } } });
+        }
+      }
+      out.push({
+        name: s.name,
+        tabs: s.tabs.map((t) => ({ id: t.id, context: t.context, namespace: t.namespace, tree: t.tree, lastFocusedPaneId: t.lastFocusedPaneId })),
+        panes,
+        lastActiveTabId: s.lastActiveTabId,
+      });
+    }
+    return out;
+  }
+
+  /**
+   * Brings saved sessions back with their tab and pane ids (scripts keep working), before any client
+   * attaches. A session whose tree names a pane it did not save is skipped with a problem.
+   */
+  restoreSessions(saved: readonly SavedSession[]): string[] {
+    const problems: string[] = [];
+    for (const ss of saved) {
+      if (this.sessions.has(ss.name)) continue;
+      const views = new Map(ss.panes.map((p) => [p.id, p.view] as const));
+      const bad = ss.tabs.flatMap((t) => leafIds(t.tree)).find((id) => !views.has(id) || this.panes.has(id));
+      if (bad !== undefined) {
+        problems.push(`session '${ss.name}' was not restored: its pane ${bad} is missing or taken`);
+        continue;
+      }
+      const session = new Session(ss.name);
+      this.sessions.set(ss.name, session);
+      for (const st of ss.tabs) {
+        for (const id of leafIds(st.tree)) this.createPane(session.name, views.get(id)!, id);
+        const tab = new Tab(st.id, leafIds(st.tree)[0]!, st.context, st.namespace);
+        tab.tree = st.tree;
+        tab.lastFocusedPaneId = tab.has(st.lastFocusedPaneId) ? st.lastFocusedPaneId : leafIds(st.tree)[0]!;
+        session.tabs.push(tab);
+        this.nextTabId = Math.max(this.nextTabId, st.id + 1);
+      }
+      session.lastActiveTabId = ss.lastActiveTabId !== null && session.tab(ss.lastActiveTabId) ? ss.lastActiveTabId : session.tabs[0]!.id;
+      for (const id of views.keys()) this.nextPaneId = Math.max(this.nextPaneId, id + 1);
+      this.opts.logger.info({ session: ss.name, tabs: ss.tabs.length, panes: ss.panes.length }, 'session restored');
+    }
+    return problems;
   }
 
   refreshClient(client: ClientState): void {
@@ -545,6 +616,7 @@ export class Workspace {
   private paneChanged(paneId: number): void {
     const e = this.panes.get(paneId);
     if (!e) return;
+    this.persistChanged.emit();
     for (const c of this.clientsOf(e.session)) {
       const tab = this.activeTab(c.state);
       if (tab.has(paneId)) c.scheduler.markPane(paneId);

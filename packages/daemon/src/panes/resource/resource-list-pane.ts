@@ -35,6 +35,11 @@ export class ResourceListPane extends BasePane {
     super('resource-list', ctx);
     this.kindDef = resolveKind(ctx.args);
     this.allNs = this.kindDef.namespaced && (ctx.args.allNamespaces === true || ctx.scope().namespace === '*');
+    // A filter and sort may come with the args (scripts, a restored session); a column the kind
+    // does not have is ignored.
+    if (typeof ctx.args.filter === 'string') this.filter = ctx.args.filter.slice(0, 1024);
+    if (typeof ctx.args.sortColumn === 'string' && this.kindDef.columns.some((c) => c.id === ctx.args.sortColumn)) this.sortCol = ctx.args.sortColumn;
+    this.desc = ctx.args.sortDesc === true;
     this.subscribe();
     // Ages and "(3m ago)" must tick without an object changing: ask for a redraw every second. Only
     // clients showing the pane render it, and a frame identical to the last one is not sent.
@@ -214,6 +219,15 @@ export class ResourceListPane extends BasePane {
         return;
     }
     this.changed.emit();
+  }
+
+  persistState(): Record<string, unknown> {
+    return {
+      filter: this.filter || undefined,
+      sortColumn: this.sortCol ?? undefined,
+      sortDesc: this.desc || undefined,
+      allNamespaces: this.kindDef.namespaced && this.allNs && this.ctx.scope().namespace !== '*' ? true : undefined,
+    };
   }
 
   resourceKind(): ResourceKindTarget | null {

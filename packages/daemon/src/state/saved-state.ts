@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { PaneTreeSchema, ViewSpecSchema } from '@kubetile/rpc-schema';
+
+/** The version of the state file this daemon writes; a newer one is moved aside, never misread. */
+export const STATE_VERSION = 1;
+
+const Id = z.number().int().min(1).max(2 ** 31);
+
+export const SavedPaneSchema = z.object({
+  id: Id,
+  /** The pane's view, its own state (filter, sort, container…) merged into the args. */
+  view: ViewSpecSchema,
+});
+
+export const SavedTabSchema = z.object({
+  id: Id,
+  context: z.string().max(253).nullable(),
+  namespace: z.string().max(253),
+  tree: PaneTreeSchema,
+  lastFocusedPaneId: Id,
+});
+
+export const SavedSessionSchema = z.object({
+  name: z.string().min(1).max(64),
+  tabs: z.array(SavedTabSchema).min(1).max(256),
+  panes: z.array(SavedPaneSchema).max(4096),
+  lastActiveTabId: Id.nullable(),
+});
+
+/** Port-forwards to start again (each feature saves what it owns under its own key). */
+export const SavedStateSchema = z.object({
+  version: z.literal(STATE_VERSION),
+  savedAt: z.string(),
+  sessions: z.array(SavedSessionSchema).max(64),
+  features: z.record(z.string(), z.unknown()).default({}),
+});
+
+export type SavedPane = z.infer<typeof SavedPaneSchema>;
+export type SavedTab = z.infer<typeof SavedTabSchema>;
+export type SavedSession = z.infer<typeof SavedSessionSchema>;
+export type SavedState = z.infer<typeof SavedStateSchema>;

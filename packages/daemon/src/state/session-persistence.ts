@@ -1,0 +1,121 @@
+import type { Logger } from '../logging/logger.js';
+import type { Workspace } from '../session/workspace.js';
+import { errorMessage } from '../util/errors.js';
+import { STATE_VERSION, type SavedState } from './saved-state.js';
+import { readStateFile, writeStateFile, type LoadedState } from './state-file.js';
+
+/** What a feature saves with the sessions and gets back after a restart (port-forwards). */
+export interface PersistedFeature {
+  save(): unknown;
+  restore(data: unknown): void;
+}
+
+/**
+ * Saves every session (tabs, trees and ratios, each pane's view and state) and what features
+ * register (port-forwards) under the state directory whenever they change — debounced, written
+ * atomically — and brings them back when the daemon starts again after a crash, a kill -9, a
+ * kill-server or a reboot.
+ */
+export class SessionPersistence {
+  private readonly features = new Map<string, PersistedFeature>();
+  private timer: NodeJS.Timeout | null = null;
+  private last = '';
+  private writing: Promise<void> = Promise.resolve();
+  private stopped = false;
+  private failedOnce = false;
+  private unsubscribe: (() => void) | null = null;
+
+  constructor(
+    private readonly workspace: Workspace,
+    readonly file: string,
+    private readonly logger: Logger,
+    private readonly debounceMs = 300,
+  ) {}
+
+  register(key: string, feature: PersistedFeature): void {
+    this.features.set(key, feature);
+  }
+
+  /** Reads the saved state (before the socket listens). */
+  load(): Promise<LoadedState> {
+    return readStateFile(this.file);
+  }
+
+  /**
+   * Restores what `load` read (synchronously: no client can attach in between) and starts saving.
+   * Returns warnings for the user (a file moved aside, a session that could not come back).
+   */
+  apply(loaded: LoadedState): string[] {
+    const warnings: string[] = [];
+    if (loaded.kind === 'moved') {
+      const msg = `the saved sessions could not be read (${loaded.why})${loaded.movedTo ? `; moved aside to ${loaded.movedTo}` : ''}; starting fresh`;
+      this.logger.warn({ file: this.file }, msg);
+      warnings.push(msg);
+    }
+    if (loaded.kind === 'ok') {
+      warnings.push(...this.workspace.restoreSessions(loaded.state.sessions));
+      for (const [key, data] of Object.entries(loaded.state.features)) {
+        const f = this.features.get(key);
+        if (!f) continue;
+        try {
+          f.restore(data);
+        } catch (err) {
+          warnings.push(`${key} could not be restored: ${errorMessage(err)}`);
+        }
+      }
+      this.last = JSON.stringify(this.build(''));
+    }
+    for (const w of warnings.slice(loaded.kind === 'moved' ? 1 : 0)) this.logger.warn({ file: this.file }, w);
+    this.unsubscribe = this.workspace.persistChanged.subscribe(() => this.schedule());
+    return warnings;
+  }
+
+  /** Something a saved session holds may have changed: save soon (coalesced). */
+  schedule(): void {
+    if (this.stopped || this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.save();
+    }, this.debounceMs);
+    this.timer.unref();
+  }
+
+  private build(savedAt: string): SavedState {
+    const features: Record<string, unknown> = {};
+    for (const [key, f] of this.features) {
+      try {
+        features[key] = f.save();
+      } catch (err) {
+        this.logger.warn({ feature: key, err: errorMessage(err) }, 'feature state not saved');
+      }
+    }
+    return { version: STATE_VERSION, savedAt, sessions: this.workspace.snapshotSessions(), features };
+  }
+
+  /** Writes the state if it differs from the last written (one write at a time). */
+  save(): Promise<void> {
+    this.writing = this.writing.then(async () => {
+      const state = this.build('');
+      const json = JSON.stringify(state);
+      if (json === this.last) return;
+      try {
+        await writeStateFile(this.file, { ...state, savedAt: new Date().toISOString() });
+        this.last = json;
+        this.failedOnce = false;
+      } catch (err) {
+        if (!this.failedOnce) this.logger.error({ file: this.file, err: errorMessage(err) }, 'cannot save the sessions');
+        this.failedOnce = true;
+      }
+    });
+    return this.writing;
+  }
+
+  /** Saves now and stops saving (the daemon is going away; its panes are about to be disposed). */
+  async stop(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.unsubscribe?.();
+    if (!this.stopped) await this.save();
+    this.stopped = true;
+  }
+}

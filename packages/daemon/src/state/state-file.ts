@@ -1,0 +1,68 @@
+import { open, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { SavedStateSchema, STATE_VERSION, type SavedState } from './saved-state.js';
+
+/** A saved state bigger than this is not read (a session holds a few KiB). */
+const MAX_STATE_BYTES = 8 * 1024 * 1024;
+
+export type LoadedState =
+  | { kind: 'none' }
+  | { kind: 'ok'; state: SavedState }
+  /** Unreadable, corrupt or from a newer kubetile: moved aside to `movedTo`, and why. */
+  | { kind: 'moved'; movedTo: string | null; why: string };
+
+/**
+ * Reads the saved sessions. Anything wrong with the file (not JSON, not our schema, a future
+ * version, too big, not a regular file) moves it aside with a reason — never fatal, never misread.
+ */
+export async function readStateFile(file: string): Promise<LoadedState> {
+  let st;
+  try {
+    st = await stat(file);
+  } catch {
+    return { kind: 'none' };
+  }
+  const aside = async (why: string): Promise<LoadedState> => {
+    const movedTo = `${file}.${why.startsWith('written by a newer') ? 'future' : 'corrupt'}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    try {
+      await rename(file, movedTo);
+      return { kind: 'moved', movedTo, why };
+    } catch {
+      return { kind: 'moved', movedTo: null, why };
+    }
+  };
+  if (!st.isFile()) return aside('not a regular file');
+  if (st.size > MAX_STATE_BYTES) return aside(`${st.size} bytes, more than a saved state can be`);
+  let text: string;
+  const fh = await open(file, 'r');
+  try {
+    text = (await fh.readFile()).toString('utf8');
+  } finally {
+    await fh.close();
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    return aside(`not JSON (${(err as Error).message})`);
+  }
+  const version = (raw as { version?: unknown } | null)?.version;
+  if (typeof version === 'number' && version > STATE_VERSION) return aside(`written by a newer kubetile (state version ${version}; this one reads ${STATE_VERSION})`);
+  const parsed = SavedStateSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return aside(`not a kubetile state (${issue ? `${issue.path.join('.') || 'file'}: ${issue.message}` : 'invalid'})`);
+  }
+  return { kind: 'ok', state: parsed.data };
+}
+
+/** Writes atomically: a temporary file beside it, flushed, then renamed over the old one. */
+export async function writeStateFile(file: string, state: SavedState): Promise<void> {
+  const tmp = `${file}.tmp-${process.pid}`;
+  try {
+    await writeFile(tmp, `${JSON.stringify(state)}\n`, { mode: 0o600, flush: true });
+    await rename(tmp, file);
+  } catch (err) {
+    await unlink(tmp).catch(() => undefined);
+    throw err;
+  }
+}

@@ -1,0 +1,144 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startKubeSim, type KubeSim } from '@kubetile/kube-sim';
+import type { SessionLayout, TableView } from '@kubetile/rpc-schema';
+import { makeTestEnv, startDaemon, waitFor, type DaemonProcess, type TestEnv } from '../helpers/daemon-process.js';
+import { RawClient } from '../helpers/rpc-client.js';
+
+/**
+ * Sessions survive the daemon: after a kill -9 or a kill-server the next daemon brings back every
+ * session's tabs, pane trees and ratios, each pane's view and state (a list's filter and sort), with
+ * the same pane ids; a corrupt or future state file is moved aside with a warning, never fatal.
+ */
+
+let sim: KubeSim;
+let simDir: TestEnv;
+let env: TestEnv;
+let daemon: DaemonProcess | null = null;
+const clients: RawClient[] = [];
+
+beforeAll(async () => {
+  simDir = makeTestEnv();
+  sim = await startKubeSim({ port: 0, seed: 'empty', kubeconfigOut: join(simDir.dir, 'kubeconfig'), stateDir: join(simDir.dir, 'sim') });
+  for (const n of ['web-1', 'web-2', 'api-1', 'db-1']) {
+    sim.createObject({ apiVersion: 'v1', kind: 'Pod', metadata: { name: n, namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'x' }] }, status: { phase: 'Running' } });
+  }
+});
+afterAll(async () => {
+  await sim?.stop();
+  simDir?.cleanup();
+});
+beforeEach(() => {
+  env = makeTestEnv();
+  env.env.KUBECONFIG = join(simDir.dir, 'kubeconfig');
+});
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.close();
+  await daemon?.stop();
+  daemon = null;
+  env.cleanup();
+});
+
+const stateFile = (): string => join(env.dir, 'state', 'kubetile', 'sessions.json');
+
+async function attach(session: string): Promise<RawClient> {
+  const c = await RawClient.connect(env.socket);
+  clients.push(c);
+  await c.attach({ cols: 140, rows: 40 }, session);
+  return c;
+}
+
+/** What must come back: tabs with their trees (ids, directions, ratios) and each pane's title. */
+function shape(l: SessionLayout): unknown {
+  return { tabs: l.tabs.map((t) => ({ id: t.id, tree: t.tree, context: t.context, namespace: t.namespace })) };
+}
+
+async function rows(c: RawClient, paneId: number): Promise<string[]> {
+  const v = (await c.request<{ view: TableView }>('pane/snapshot', { paneId, rows: 20, cols: 120 })).view;
+  return v.type === 'table' ? v.rows.map((r) => r.cells.name!) : [];
+}
+
+async function buildLayout(c: RawClient): Promise<{ listId: number; deployId: number }> {
+  const first = c.activeTab().focusedPaneId;
+  const { paneId: listId } = await c.request<{ paneId: number }>('pane/open', { view: { key: 'resource-list', args: { kind: 'pods' } }, split: { paneId: first, direction: 'vertical' } });
+  await c.request('pane/command', { paneId: listId, command: { type: 'filter', query: 'web' } });
+  await c.request('pane/command', { paneId: listId, command: { type: 'sort_by_column', column: 0 } });
+  await c.request('pane/command', { paneId: listId, command: { type: 'toggle_sort_order' } });
+  await c.request('pane/focus', { paneId: listId });
+  await c.request('client/key', { key: 'alt+shift+up' }); // grow: a ratio that is not 0.5
+  await c.request('pane/open', { view: { key: 'help' }, split: { paneId: listId, direction: 'horizontal' } });
+  const { paneId: deployId } = await c.request<{ paneId: number }>('pane/open', { view: { key: 'resource-list', args: { kind: 'deployments' } }, newTab: true });
+  await waitFor('filtered, sorted rows', async () => JSON.stringify(await rows(c, listId)) === JSON.stringify(['web-2', 'web-1']));
+  return { listId, deployId };
+}
+
+async function waitSaved(pred: (text: string) => boolean): Promise<void> {
+  await waitFor('the state file written', () => existsSync(stateFile()) && pred(readFileSync(stateFile(), 'utf8')));
+}
+
+describe('session resurrection', () => {
+  it.each([
+    ['kill -9', async (d: DaemonProcess) => {
+      d.child.kill('SIGKILL');
+      await d.exited;
+    }],
+    ['kill-server', async (d: DaemonProcess) => {
+      const c = await RawClient.connect(env.socket);
+      await c.request('daemon/shutdown').catch(() => undefined);
+      c.close();
+      await d.exited;
+    }],
+  ])('after %s the next daemon restores the layout, pane ids, the filter and the sort', async (_how, stop) => {
+    daemon = await startDaemon(env);
+    const a = await attach('work');
+    const { listId, deployId } = await buildLayout(a);
+    const before = await a.waitLayout('layout settled', (l) => l.tabs.length === 2);
+    await waitSaved((t) => t.includes('"filter":"web"') && t.includes('"deployments"'));
+    await stop(daemon);
+    for (const c of clients.splice(0)) c.close();
+
+    daemon = await startDaemon(env);
+    const b = await attach('work');
+    const after = b.layout!;
+    expect(shape(after)).toEqual(shape(before));
+    const panes = await b.request<{ panes: Array<{ paneId: number; key: string; args?: Record<string, unknown> }> }>('pane/list');
+    const ids = panes.panes.map((p) => p.paneId).sort((x, y) => x - y);
+    expect(ids).toContain(listId);
+    expect(ids).toContain(deployId);
+    // The list came back with its filter and its descending sort, and its watch is live again.
+    await waitFor('the restored list shows the filtered, sorted rows', async () => JSON.stringify(await rows(b, listId)) === JSON.stringify(['web-2', 'web-1']));
+    sim.createObject({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-3', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'x' }] }, status: { phase: 'Running' } });
+    await waitFor('the restored watch follows changes', async () => JSON.stringify(await rows(b, listId)) === JSON.stringify(['web-3', 'web-2', 'web-1']));
+    sim.deleteObject('v1', 'Pod', 'web-3', 'default');
+    // New panes get new ids, never a restored one's.
+    const { paneId: fresh } = await b.request<{ paneId: number }>('pane/open', { view: { key: 'help' }, newTab: true });
+    expect(ids).not.toContain(fresh);
+  }, 120_000);
+
+  it('a corrupt state file is moved aside with a warning to the first client; the daemon starts fresh', async () => {
+    const dir = join(env.dir, 'state', 'kubetile');
+    await import('node:fs').then((fs) => fs.mkdirSync(dir, { recursive: true }));
+    writeFileSync(stateFile(), '{"version":1,"sessions":[{"name":');
+    daemon = await startDaemon(env);
+    const c = await attach('main');
+    const toast = await waitFor('a warning toast', () =>
+      c.notifications.find((n) => n.method === 'toast' && /saved sessions could not be read \(not JSON/.test((n.params as { text: string }).text)),
+    );
+    expect((toast.params as { level: string }).level).toBe('warn');
+    expect(readdirSync(dir).some((f) => f.startsWith('sessions.json.corrupt-'))).toBe(true);
+    expect(c.layout!.tabs).toHaveLength(1);
+  });
+
+  it('a state file from a newer kubetile is moved aside as such, not misread', async () => {
+    const dir = join(env.dir, 'state', 'kubetile');
+    await import('node:fs').then((fs) => fs.mkdirSync(dir, { recursive: true }));
+    writeFileSync(stateFile(), JSON.stringify({ version: 99, sessions: [{ name: 'work', somethingNew: true }] }));
+    daemon = await startDaemon(env);
+    const c = await attach('work');
+    await waitFor('a warning toast', () =>
+      c.notifications.find((n) => n.method === 'toast' && /written by a newer kubetile \(state version 99/.test((n.params as { text: string }).text)),
+    );
+    expect(readdirSync(dir).some((f) => f.startsWith('sessions.json.future-'))).toBe(true);
+  });
+});
