@@ -41,7 +41,7 @@ export class LogScroll {
       const abs = Math.min(Math.max(this.top.abs, buf.matchBase), buf.matchEnd - 1);
       const line = buf.match(abs)!;
       pos = { abs, sub: abs === this.top.abs ? Math.min(this.top.sub, rowsOf(line) - 1) : 0 };
-      // Near the end, show a full page rather than empty rows below.
+      // Near the end, show a full page rather than empty rows below (and stay there as lines come).
       const bottom = this.bottomTop(buf, rows);
       if (before(bottom, pos)) pos = bottom;
       this.top = pos;
@@ -85,6 +85,8 @@ export class LogScroll {
       this.follow = false;
       this.top = { ...this.lastTop };
     }
+    // Up from a position below what was last shown (a taller view showed a full page) starts from what was shown.
+    if (n < 0 && before(this.lastTop, this.top)) this.top = { ...this.lastTop };
     let { abs, sub } = this.top;
     if (abs < buf.matchBase) {
       abs = buf.matchBase;

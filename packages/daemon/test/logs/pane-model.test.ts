@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { arrivalSeq, type LogLine, type LogOrigin } from '../../src/kube/logs/log-line.js';
+import { LogBuffer } from '../../src/panes/logs/log-buffer.js';
+import { compileFilter } from '../../src/panes/logs/log-filter.js';
+import { LogScroll } from '../../src/panes/logs/log-scroll.js';
+import { logFileName, safePart } from '../../src/panes/logs/log-files.js';
+
+const A: LogOrigin = { pod: 'p', container: 'a' };
+const B: LogOrigin = { pod: 'p', container: 'b' };
+const line = (sec: number, text: string, origin = A, nano = 0): LogLine => ({ sec, nano, seq: arrivalSeq(), text, origin, cut: 0 });
+const texts = (b: LogBuffer) => b.matching().map((l) => l.text);
+
+describe('the logs filter', () => {
+  it('substring (case-insensitive), re: (a regular expression), ! inverts', () => {
+    const f = (q: string) => {
+      const c = compileFilter(q);
+      if (!c || !c.ok) throw new Error(String(c && !c.ok ? c.error : 'null'));
+      return ['GET /health 200', 'POST /orders 500', 'get /cart 404'].filter((t) => c.test(t));
+    };
+    expect(f('get')).toEqual(['GET /health 200', 'get /cart 404']);
+    expect(f('re:^GET')).toEqual(['GET /health 200']);
+    expect(f('re: [45]\\d\\d$')).toEqual(['POST /orders 500', 'get /cart 404']);
+    expect(f('!get')).toEqual(['POST /orders 500']);
+    expect(f('!re:\\d00$')).toEqual(['get /cart 404']);
+    expect(compileFilter('')).toBeNull();
+  });
+
+  it('a bad regular expression is a message, not an exception; nested quantifiers are refused', () => {
+    expect(compileFilter('re:(unclosed')).toEqual({ ok: false, error: 'bad regular expression /(unclosed/: Unterminated group' });
+    expect(compileFilter('re:')).toMatchObject({ ok: false, error: expect.stringContaining('needs a regular expression') });
+    expect(compileFilter('re:(a+)+$')).toMatchObject({ ok: false, error: expect.stringContaining('nested quantifiers') });
+    expect(compileFilter('re:(\\w*)*x')).toMatchObject({ ok: false });
+    expect(compileFilter('re:(ab)+c*')).toMatchObject({ ok: true });
+    expect(compileFilter('re:[(a+)+]')).toMatchObject({ ok: true });
+    expect(compileFilter('x'.repeat(2000))).toMatchObject({ ok: false });
+  });
+});
+
+describe('the pane buffer', () => {
+  it('interleaves lines of several containers by timestamp, whatever order they arrive in', () => {
+    const b = new LogBuffer(100, 1e6);
+    b.insert([line(1, 'a1'), line(3, 'a3'), line(5, 'a5')]);
+    b.insert([line(2, 'b2', B), line(4, 'b4', B), line(6, 'b6', B)]);
+    b.insert([line(3, 'b3 (same second, after a3)', B)]);
+    expect(texts(b)).toEqual(['a1', 'b2', 'a3', 'b3 (same second, after a3)', 'b4', 'a5', 'b6']);
+  });
+
+  it('drops the oldest lines beyond max_lines and max_bytes and counts them; matches follow', () => {
+    const b = new LogBuffer(5, 1e6);
+    for (let i = 0; i < 12; i++) b.insert([line(i, `line ${i}`)]);
+    expect(b.size).toBe(5);
+    expect(b.dropped).toBe(7);
+    expect(texts(b)).toEqual(['line 7', 'line 8', 'line 9', 'line 10', 'line 11']);
+    const bytes = new LogBuffer(1000, 1000);
+    for (let i = 0; i < 100; i++) bytes.insert([line(i, 'x'.repeat(100))]);
+    expect(bytes.bytes).toBeLessThanOrEqual(1000);
+    expect(bytes.size).toBe(6);
+    // The filter's matches shrink with the buffer, with stable absolute indexes.
+    const f = new LogBuffer(4, 1e6);
+    f.setFilter((l) => l.text.includes('even'));
+    for (let i = 0; i < 10; i++) f.insert([line(i, `${i} ${i % 2 ? 'odd' : 'even'}`)]);
+    expect(texts(f)).toEqual(['6 even', '8 even']);
+    expect(f.matchBase).toBe(3);
+    expect(f.match(3)!.text).toBe('6 even');
+  });
+});
+
+describe('scrolling a logs pane', () => {
+  const fill = (n: number) => {
+    const b = new LogBuffer(1000, 1e6);
+    for (let i = 0; i < n; i++) b.insert([line(i, `line ${i}`)]);
+    return b;
+  };
+  const shown = (s: LogScroll, b: LogBuffer, rows = 3, rowsOf = () => 1) => s.window(b, rows, rowsOf).map((r) => `${r.line.text}${r.sub ? `#${r.sub}` : ''}`);
+
+  it('follows the newest lines; scrolling up pauses where the view is; G resumes', () => {
+    const b = fill(10);
+    const s = new LogScroll();
+    expect(shown(s, b)).toEqual(['line 7', 'line 8', 'line 9']);
+    s.scroll(b, -2);
+    expect(s.follow).toBe(false);
+    expect(shown(s, b)).toEqual(['line 5', 'line 6', 'line 7']);
+    b.insert([line(10, 'line 10')]);
+    expect(shown(s, b)).toEqual(['line 5', 'line 6', 'line 7']);
+    s.toTop(b);
+    expect(shown(s, b)).toEqual(['line 0', 'line 1', 'line 2']);
+    s.toBottom();
+    expect(shown(s, b)).toEqual(['line 8', 'line 9', 'line 10']);
+  });
+
+  it('wraps long lines into rows and scrolls by rows', () => {
+    const b = new LogBuffer(1000, 1e6);
+    b.insert([line(1, 'short'), line(2, 'long'), line(3, 'end')]);
+    const rowsOf = (l: LogLine) => (l.text === 'long' ? 3 : 1);
+    const s = new LogScroll();
+    s.toggleWrap();
+    expect(shown(s, b, 3, rowsOf)).toEqual(['long#1', 'long#2', 'end']);
+    s.scroll(b, -2);
+    expect(shown(s, b, 3, rowsOf)).toEqual(['short', 'long', 'long#1']);
+  });
+});
+
+describe('file names', () => {
+  it('are KubeTile names with every part sanitised (no path from a pod or context name)', () => {
+    const when = new Date(2024, 0, 2, 3, 4, 5);
+    expect(logFileName({ context: 'kind-dev', namespace: 'shop', what: 'pod', name: 'web-1', container: 'main', filter: '' }, when, false)).toBe('kind-dev_shop_web-1_20240102-030405.log');
+    expect(logFileName({ context: 'arn:aws:eks:eu/prod', namespace: 'ns', what: 'deployment', name: 'api', container: '', filter: '' }, when, true)).toBe('arn_aws_eks_eu_prod_ns_deployment-api_20240102-030405_full.log');
+    expect(safePart('../../etc/passwd')).toBe('__.._etc_passwd');
+    expect(safePart('..')).toBe('_');
+    expect(safePart('')).toBe('_');
+  });
+});
