@@ -76,7 +76,7 @@ const table: Table = {
     setImmediate(() => daemon.shutdown('shutdown requested'));
     return OK;
   },
-  'rpc/discover': () => describeApi(),
+  'rpc/discover': () => (discovered ??= describeApi()),
   'rpc/echo': (_call, p) => ({ value: p.value }),
   'session/list': ({ daemon }) => ({
     sessions: [...daemon.workspace.sessions.values()].map((s) => ({
@@ -217,6 +217,9 @@ const table: Table = {
   },
   'config/reload': ({ daemon }, p) => daemon.reloadConfig({ reset: p.reset === true }),
 };
+
+/** rpc/discover's answer never changes while the daemon runs: built once (a JSON schema per method). */
+let discovered: ReturnType<typeof describeApi> | undefined;
 
 export const HANDLERS: Readonly<Record<string, (call: Call, params: unknown) => unknown>> = table as unknown as Record<
   string,
