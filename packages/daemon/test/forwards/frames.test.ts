@@ -33,8 +33,18 @@ describe('the v4.channel.k8s.io port-forward frames', () => {
     expect(r.errorText().length).toBeLessThanOrEqual(MAX_ERROR_TEXT);
   });
 
-  it('calls anything else a protocol error: another port, another channel, text messages', () => {
-    expect(new FrameReader(80).read(preamble(0, 81), true)).toEqual({ type: 'invalid', message: 'the API server answered for port 81, not 80' });
+  it('takes first bytes that are not the port for data: the preamble was lost on the way', () => {
+    const r = new FrameReader(80);
+    expect(r.read(msg(0, 'HTTP/1.1 200'), true)).toEqual({ type: 'data', data: Buffer.from('HTTP/1.1 200') });
+    expect(r.read(msg(1, 'error forwarding port 80'), true)).toEqual({ type: 'error-text' });
+    expect(r.errorText()).toBe('error forwarding port 80');
+    // Half a preamble, then something else: the held byte is data too.
+    const split = new FrameReader(80);
+    expect(split.read(Buffer.from([0, 80]), true)).toEqual({ type: 'nothing' });
+    expect(split.read(Buffer.from([0, 1, 2]), true)).toEqual({ type: 'data', data: Buffer.from([80, 1, 2]) });
+  });
+
+  it('calls anything else a protocol error: another channel, text messages', () => {
     expect(new FrameReader(80).read(msg(2, 'x'), true)).toMatchObject({ type: 'invalid', message: expect.stringContaining('channel 2') });
     expect(new FrameReader(80).read(Buffer.from('hello'), false)).toMatchObject({ type: 'invalid' });
     expect(new FrameReader(80).read(Buffer.alloc(0), true)).toEqual({ type: 'nothing' });

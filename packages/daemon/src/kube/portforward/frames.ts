@@ -29,8 +29,9 @@ export function dataFrame(payload: Buffer): Buffer {
 
 /**
  * Reads the server's messages for one forwarded port: strips each channel's port preamble (also
- * when it arrives split or joined with data), checks it names our port, passes data on, collects
- * the error text (bounded), and calls anything else a protocol error.
+ * when it arrives split or joined with data; bytes that are not our port mean it was lost and are
+ * data), passes data on, collects the error text (bounded), and calls anything else a protocol
+ * error.
  */
 export class FrameReader {
   /** Preamble bytes still expected, per channel. */
@@ -56,17 +57,23 @@ export class FrameReader {
     if (channel !== DATA_CHANNEL && channel !== ERROR_CHANNEL) return { type: 'invalid', message: `the API server sent data on channel ${channel}; a one-port forward has channels 0 and 1` };
     let body = message.subarray(1);
     if (!this.preambleDone[channel]) {
+      // The preamble is the port, little-endian. When the first bytes are not our port, the
+      // preamble never reached us (a frame that arrived with the upgrade answer can be lost on
+      // the way): they are the stream's own bytes.
       const have = this.preamble[channel]!;
       const need = 2 - have.length;
       const got = Buffer.concat([have, body.subarray(0, need)]);
-      body = body.subarray(need);
-      if (got.length < 2) {
+      const expected = Buffer.from([this.port & 0xff, this.port >> 8]);
+      if (!got.equals(expected.subarray(0, got.length))) {
+        this.preambleDone[channel] = true;
+        body = Buffer.concat([have, body]);
+      } else if (got.length < 2) {
         this.preamble[channel] = got;
         return { type: 'nothing' };
+      } else {
+        this.preambleDone[channel] = true;
+        body = body.subarray(need);
       }
-      this.preambleDone[channel] = true;
-      const port = got.readUInt16LE(0);
-      if (port !== this.port) return { type: 'invalid', message: `the API server answered for port ${port}, not ${this.port}` };
     }
     if (body.length === 0) return { type: 'nothing' };
     if (channel === DATA_CHANNEL) return { type: 'data', data: body };
