@@ -76,7 +76,7 @@ export class Forward {
   constructor(
     readonly id: string,
     readonly request: ForwardRequest,
-    private readonly resolved: ResolvedTarget,
+    resolved: ResolvedTarget,
     private readonly server: Server,
     private readonly deps: ForwardDeps,
   ) {
@@ -229,10 +229,5 @@ export class Forward {
     });
     for (const s of this.sockets) s.destroy();
     return closed;
-  }
-
-  /** The resolved backing, for messages: `deployment/web` when a replaced pod is followed. */
-  get followed(): string | null {
-    return this.resolved.backing.kind === 'selector' ? this.resolved.backing.owner : null;
   }
 }

@@ -69,7 +69,7 @@ export class PortForwardsPane extends BasePane {
   private readonly clock: NodeJS.Timeout;
 
   constructor(
-    private readonly ctx: PaneContext,
+    ctx: PaneContext,
     private readonly model: ForwardsModel,
   ) {
     super('port-forwards', ctx);
