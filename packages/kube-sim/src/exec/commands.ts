@@ -71,7 +71,7 @@ const stty: Builtin = async (args, io, sh) => {
 /** `yes [WORD]`: the word on every line until interrupted; paced by the client (drain) so memory stays flat. */
 const yes: Builtin = async (args, io) => {
   const line = `${args.length > 0 ? args.join(' ') : 'y'}\n`;
-  const chunk = line.repeat(Math.max(1, Math.floor(16384 / line.length)));
+  const chunk = line.repeat(Math.max(1, Math.floor(262144 / line.length)));
   // Captured into a pipe or a file nothing reads concurrently: stop at 64 KiB instead of filling memory.
   const limit = io.drain ? Infinity : 65536;
   for (let sent = 0; sent < limit && !io.signal.aborted; sent += chunk.length) {

@@ -214,9 +214,17 @@ export function runExec(transport: ExecTransport, want: Want, argv: string[], ki
   const raw = new StdinReader();
   const sh = newShellState(pod);
   let input: InputSource = EMPTY_INPUT;
-  if (want.stdin) {
-    input = want.tty ? new TtyInput(raw, (s) => { if (want.stdout) transport.stdout(s); }, () => sh.interrupt?.()) : raw;
-  }
+  if (want.stdin && want.tty) {
+    const ttyIn = new TtyInput(raw, (s) => { if (want.stdout) transport.stdout(s); }, () => sh.interrupt?.());
+    input = ttyIn;
+    // ^C interrupts a program that is not reading the terminal (ISIG), not only one that is.
+    const push = raw.push.bind(raw);
+    raw.push = (data: Buffer): void => {
+      const at = data.lastIndexOf(3);
+      if (at >= 0 && ttyIn.interruptIfIdle()) push(data.subarray(at + 1));
+      else push(data);
+    };
+  } else if (want.stdin) input = raw;
   transport.bindStdin(raw);
   transport.bindResize?.((size) => {
     sh.size = size;

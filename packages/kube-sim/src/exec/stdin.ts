@@ -43,6 +43,11 @@ export class StdinReader {
     return Buffer.concat(parts);
   }
 
+  /** Drops bytes not read yet (a tty's ^C flushes typed-ahead input). */
+  discard(): void {
+    this.chunks.length = 0;
+  }
+
   /** Puts unread bytes back at the front. */
   unshift(data: Buffer): void {
     if (data.length > 0) this.chunks.unshift(data);

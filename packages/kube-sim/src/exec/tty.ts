@@ -17,7 +17,32 @@ export class TtyInput implements InputSource {
     private readonly onInterrupt: () => void,
   ) {}
 
+  /** True while a program waits for a line (then ^C is handled as the line is read). */
+  private reading = false;
+
+  /**
+   * ^C while nothing reads the terminal (a program busy writing, `yes`, `sleep`): interrupt it now,
+   * as a tty's ISIG does, dropping typed-ahead input. False when a reader will see the ^C itself.
+   */
+  interruptIfIdle(): boolean {
+    if (this.reading) return false;
+    this.line = '';
+    this.raw.discard();
+    this.echo('^C\r\n');
+    this.onInterrupt();
+    return true;
+  }
+
   async read(): Promise<Buffer | null> {
+    this.reading = true;
+    try {
+      return await this.readLine();
+    } finally {
+      this.reading = false;
+    }
+  }
+
+  private async readLine(): Promise<Buffer | null> {
     if (this.pending !== undefined) {
       const p = this.pending;
       this.pending = undefined;
