@@ -140,6 +140,18 @@ describe('TerminalScreen', () => {
     s.dispose();
   });
 
+  it('takes output of any size a piece at a time (xterm itself throws past 50 MB pending)', () => {
+    const { s, rec } = screen(80, 24, 100);
+    const big = Buffer.alloc(40 * 2 ** 20, 0x41);
+    expect(() => {
+      s.write(big);
+      s.write(big);
+    }).not.toThrow();
+    expect(s.pendingBytes).toBe(2 * big.length);
+    expect(rec.pauses).toEqual([true]);
+    s.dispose();
+  });
+
   it('asks to pause its source while more than PAUSE_ABOVE_BYTES wait to be parsed, then to resume', async () => {
     const { s, rec } = screen(80, 24, 100);
     const chunk = Buffer.from('y\r\n'.repeat(100_000));

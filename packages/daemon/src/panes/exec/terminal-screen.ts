@@ -9,6 +9,12 @@ const { Terminal } = pkg;
 export const PAUSE_ABOVE_BYTES = 1024 * 1024;
 /** …and below which it may resume. */
 export const RESUME_BELOW_BYTES = 256 * 1024;
+/**
+ * Output goes to the emulator this much at a time, the next piece after the last one is parsed and
+ * the event loop has had a turn: a flood never holds the daemon for more than one piece (other
+ * clients are answered in between), and xterm's own buffer (which throws past 50 MB) stays small.
+ */
+const FEED_CHUNK_BYTES = 16 * 1024;
 /** The most UTF-16 units of one cell we show (a base character and a few combining marks). */
 const MAX_CELL_CHARS = 16;
 
@@ -76,6 +82,9 @@ export class TerminalScreen {
   private readonly subs: IDisposable[] = [];
   private pending = 0;
   private paused = false;
+  /** Output not handed to xterm yet, and whether a piece is being parsed. */
+  private readonly queue: Uint8Array[] = [];
+  private feeding = false;
   private cursorHidden = false;
   /** Top line of a view scrolled into the scrollback; null: live (following the output). */
   private top: IMarker | null = null;
@@ -132,22 +141,41 @@ export class TerminalScreen {
     this.events.changed();
   }
 
-  /** Feeds program output to the emulator (parsed asynchronously, in slices, by xterm). */
+  /** Feeds program output to the emulator (parsed asynchronously, a piece at a time). */
   write(data: Uint8Array): void {
-    if (this.disposed) return;
-    const n = data.length;
-    this.pending += n;
-    this.term.write(data, () => {
-      this.pending -= n;
-      if (this.paused && this.pending < RESUME_BELOW_BYTES) {
-        this.paused = false;
-        this.events.backpressure(false);
-      }
-    });
+    if (this.disposed || data.length === 0) return;
+    this.queue.push(data);
+    this.pending += data.length;
     if (!this.paused && this.pending > PAUSE_ABOVE_BYTES) {
       this.paused = true;
       this.events.backpressure(true);
     }
+    this.feed();
+  }
+
+  private feed(): void {
+    if (this.feeding || this.disposed) return;
+    const head = this.queue[0];
+    if (!head) return;
+    let piece: Uint8Array;
+    if (head.length <= FEED_CHUNK_BYTES) piece = this.queue.shift()!;
+    else {
+      // Split anywhere: xterm's UTF-8 decoder keeps a sequence cut between two writes.
+      piece = head.subarray(0, FEED_CHUNK_BYTES);
+      this.queue[0] = head.subarray(FEED_CHUNK_BYTES);
+    }
+    this.feeding = true;
+    this.term.write(piece, () => {
+      this.pending -= piece.length;
+      if (this.paused && this.pending < RESUME_BELOW_BYTES) {
+        this.paused = false;
+        this.events.backpressure(false);
+      }
+      setImmediate(() => {
+        this.feeding = false;
+        this.feed();
+      });
+    });
   }
 
   resize(cols: number, rows: number): void {
@@ -272,6 +300,7 @@ export class TerminalScreen {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.queue.length = 0;
     for (const s of this.subs.splice(0)) s.dispose();
     this.top?.dispose();
     this.term.dispose();
