@@ -65,6 +65,9 @@ export async function fetchSelector(kc: KubeConfig, kind: Exclude<LogKind, 'Pod'
   if (kind === 'Service') {
     sel = { matchLabels: stringMap(obj.spec?.['selector'], `${what} spec.selector`), matchExpressions: [] };
     if (isEmpty(sel)) throw new Error(`${what} has no selector (its endpoints are managed by hand), so it has no pods to show logs of`);
+  } else if (kind === 'Job' && obj.spec?.['selector'] === undefined && obj.metadata?.uid) {
+    // The apiserver defaults a Job's selector to its controller uid; a server that did not gets the same.
+    sel = { matchLabels: { 'batch.kubernetes.io/controller-uid': obj.metadata.uid }, matchExpressions: [] };
   } else {
     sel = parseSelector(obj.spec?.['selector'], `${what} spec.selector`);
     if (isEmpty(sel)) throw new Error(`${what} has an empty selector`);
