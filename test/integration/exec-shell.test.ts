@@ -91,6 +91,35 @@ describe('exec into a pod', () => {
     }
   });
 
+  it('the leave chord is configurable ([keybindings.exec] leave_insert); ctrl+] then reaches the shell', async () => {
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    const { dirname } = await import('node:path');
+    mkdirSync(dirname(w.env.configFile), { recursive: true });
+    writeFileSync(w.env.configFile, '[keybindings.exec]\nleave_insert = "ctrl+g"\n');
+    const r = await w.script.request<{ ok: boolean; errors: string[] }>('config/reload');
+    expect(r).toEqual({ ok: true, errors: [] });
+    const ns = namespaceWith(w.sim, [(n) => pod('chord', n)]);
+    const a = await RawClient.connect(w.env.socket);
+    try {
+      await a.attach(SIZE_A);
+      await podsPane(a, ns, ['chord']);
+      await a.request('client/key', { key: 'e' });
+      const paneId = await focusedExecPane(a);
+      await waitScreen(a, paneId, 'prompt', (rows) => rows.some((r) => r.startsWith('root@chord:/#')));
+      expect(await a.request('client/key', { key: 'ctrl+]' })).toEqual({ handled: true, command: 'insert:input' });
+      await type(a, 'echo still-typing\r');
+      await waitScreen(a, paneId, 'still typing into the shell', (rows) => rows.includes('still-typing'));
+      expect(a.layout!.mode).toBe('insert');
+      await a.request('client/key', { key: 'ctrl+g' });
+      await a.waitLayout('ctrl+g left insert mode', (l) => l.mode === 'normal');
+      await a.request('pane/close', { paneId });
+    } finally {
+      a.close();
+      writeFileSync(w.env.configFile, '# the defaults\n');
+      await w.script.request('config/reload');
+    }
+  });
+
   it('the remote terminal takes the size of the client that typed last (on open too)', async () => {
     const ns = namespaceWith(w.sim, [(n) => pod('sized', n)]);
     const a = await RawClient.connect(w.env.socket);
@@ -209,6 +238,10 @@ describe('exec that cannot run or stops: a clear message in the pane, nothing le
       await a.request('pane/close', { paneId: r.paneId });
 
       await expect(a.request('resource/action', { paneId: listId, action: 'exec', args: { container: '../x' } })).rejects.toThrow(/args.container/);
+      // Not a pod: refused with a reason, nothing opened.
+      const deployments = await a.request<{ paneId: number }>('pane/open', { view: { key: 'resource-list', args: { kind: 'deployments', namespace: ns } }, split: { paneId: listId, direction: 'vertical' } });
+      await expect(a.request('resource/action', { paneId: deployments.paneId, action: 'exec', target: { name: 'web' } })).rejects.toThrow(`exec runs a shell in a pod; Deployment ${ns}/web is not one`);
+      await a.request('pane/close', { paneId: deployments.paneId });
       expect(await execStreams(w.script)).toBe(0);
       // The daemon carries on: the list still answers.
       expect((await a.request<{ view: { type: string } }>('pane/snapshot', { paneId: listId })).view.type).toBe('table');
