@@ -47,6 +47,18 @@ describe.skipIf(!BUILT)('kubetile rpc / daemon / kill-server against a real daem
     expect(killAgain.stderr).toContain(`no daemon answers on ${home.socket}`);
   });
 
+  it('--version prints the client version, and the daemon\'s when one answers', async () => {
+    const alone = await kubetile(['--version'], home.env);
+    expect(alone.code).toBe(0);
+    expect(alone.stdout).toMatch(/^kubetile \d+\.\d+\.\d+\n/);
+    expect(alone.stdout).toContain(`daemon: none answers on ${home.socket}`);
+    const start = await kubetile(['daemon', 'start'], home.env);
+    const pid = Number(start.stdout.match(/daemon started \(pid (\d+)\)/)![1]);
+    const both = await kubetile(['--version'], home.env);
+    expect(both.code).toBe(0);
+    expect(both.stdout).toMatch(new RegExp(`^daemon: kubetile \\d+\\.\\d+\\.\\d+ \\(pid ${pid}, API level \\d+\\) on ${home.socket.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
+  });
+
   it('rpc --list prints every method from rpc/discover', async () => {
     expect((await kubetile(['daemon', 'start'], home.env)).code).toBe(0);
     const list = await kubetile(['rpc', '--list'], home.env);

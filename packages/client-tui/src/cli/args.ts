@@ -25,7 +25,7 @@ export type Command =
   | { kind: 'kill-server'; socket?: string }
   | { kind: 'plugin-new'; name: string; dir: string }
   | { kind: 'help'; text: string }
-  | { kind: 'version' };
+  | { kind: 'version'; socket?: string };
 
 export const USAGE = `kubetile — a keyboard-driven Kubernetes workspace for the terminal
 
@@ -105,7 +105,7 @@ export function parseCli(argv: readonly string[]): Command {
     throw new UsageError(msg.replace(/\. To specify a positional argument.*$/s, ''));
   }
   const { values, positionals } = parsed;
-  if (values.version) return { kind: 'version' };
+  if (values.version) return { kind: 'version', ...(values.socket ? { socket: values.socket } : {}) };
   const [sub, ...rest] = positionals;
   let name: string;
   switch (sub) {

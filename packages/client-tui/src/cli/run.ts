@@ -1,9 +1,9 @@
-import { PRODUCT_VERSION } from '@kubetile/rpc-schema';
 import { parseCli, UsageError } from './args.js';
 import { runDaemonForeground, runDaemonStart, runDaemonStatus, runKillServer } from './daemon-command.js';
 import { processIo, type Io } from './io.js';
 import { runRpc, runRpcList } from './rpc-command.js';
 import { runPluginNew } from './plugin-command.js';
+import { runVersion } from './version-command.js';
 
 /** Runs the `kubetile` command line; resolves with the exit code. */
 export async function run(argv: readonly string[], io: Io = processIo): Promise<number> {
@@ -22,8 +22,7 @@ export async function run(argv: readonly string[], io: Io = processIo): Promise<
       io.out(cmd.text);
       return 0;
     case 'version':
-      io.out(`kubetile ${PRODUCT_VERSION}\n`);
-      return 0;
+      return runVersion(io, cmd.socket);
     case 'rpc':
       return runRpc(io, cmd.socket, cmd.method, cmd.params);
     case 'rpc-list':
