@@ -154,3 +154,9 @@ export function toasts(c: RawClient): string[] {
 
 export const waitToast = (c: RawClient, re: RegExp, timeoutMs = 30_000): Promise<string> =>
   waitFor(`a toast matching ${re} (got ${JSON.stringify(toasts(c))})`, () => toasts(c).find((t) => re.test(t)), timeoutMs);
+
+/** Closes every logs pane (tests start from no open stream). */
+export async function closeLogsPanes(c: RawClient): Promise<void> {
+  const { panes } = await c.request<{ panes: Array<{ paneId: number; key: string }> }>('pane/list');
+  for (const p of panes) if (p.key === 'logs') await c.request('pane/close', { paneId: p.paneId });
+}
