@@ -14,7 +14,7 @@ export interface LogsEnv {
   stop(): Promise<void>;
 }
 
-export async function startLogsEnv(opts: { controller?: boolean; config?: string } = {}): Promise<LogsEnv> {
+export async function startLogsEnv(opts: { controller?: boolean; config?: string; nodeOptions?: string } = {}): Promise<LogsEnv> {
   const env = makeTestEnv();
   const kubeconfig = join(env.dir, 'sim-kubeconfig');
   const sim = await startKubeSim({
@@ -26,6 +26,7 @@ export async function startLogsEnv(opts: { controller?: boolean; config?: string
     config: { logLinesPerSecond: 0, podTerminationMs: 300 },
   });
   env.env.KUBECONFIG = kubeconfig;
+  if (opts.nodeOptions) env.env.NODE_OPTIONS = opts.nodeOptions;
   if (opts.config) {
     const { mkdirSync, writeFileSync } = await import('node:fs');
     mkdirSync(join(env.dir, 'config', 'kubetile'), { recursive: true });
