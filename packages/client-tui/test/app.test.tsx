@@ -1,7 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, render } from 'ink-testing-library';
 import type { PaneView } from '@kubetile/rpc-schema';
-import { App, Screen } from '../src/tui/App.js';
+import { App } from '../src/tui/App.js';
+import { FrameCompositor } from '../src/tui/frame-compositor.js';
+import { ScreenPainter } from '../src/tui/screen-painter.js';
+import { screenFrame } from './frame.js';
 import { Store, type Clock } from '../src/tui/store.js';
 import { tableLines } from '../src/tui/table-lines.js';
 import { overlayBox, tabBarLine } from '../src/tui/chrome.js';
@@ -49,7 +52,7 @@ function connectedStore(cols = 100, rows = 20, clock?: Clock): Store {
   return store;
 }
 
-const frameOf = (store: Store): string => render(<Screen state={store.getState()} />).lastFrame() ?? '';
+const frameOf = (store: Store): string => screenFrame(store.getState());
 
 describe('the screen', () => {
   it('draws the tab bar, the split panes with titles, table, lines, error and the status bar', () => {
@@ -257,18 +260,27 @@ describe('the screen', () => {
   });
 });
 
-describe('App', () => {
-  it('redraws when the store changes, with a spinner while loading', async () => {
+describe('App and painter', () => {
+  it('repaints when the store changes, with a spinner while loading; the chrome comes from ink', async () => {
     const store = new Store({ cols: 80, rows: 12 });
+    let painted: string[] = [];
+    const painter = new ScreenPainter(store, new FrameCompositor(), (lines) => (painted = lines));
     const { lastFrame } = render(<App store={store} />);
-    expect(lastFrame()).toContain('connecting');
+    painter.setChrome(lastFrame() ?? '');
+    const screen = (): string => painted.join('\n');
+    await waitFor(() => expect(screen()).toContain('connecting'));
     store.setLayout(splitLayout());
     store.applyView(1, 1, { type: 'message', title: 'Pods', level: 'loading', text: 'Loading...' });
     store.setConn({ state: 'connected' });
-    await waitFor(() => expect(lastFrame()).toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] Loading\.\.\./));
-    const first = lastFrame()!.match(/([⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]) Loading/)![1];
-    await waitFor(() => expect(lastFrame()!.match(/([⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]) Loading/)![1]).not.toBe(first));
+    await waitFor(() => {
+      painter.setChrome(lastFrame() ?? '');
+      expect(screen()).toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] Loading\.\.\./);
+    });
+    const first = screen().match(/([⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]) Loading/)![1];
+    await waitFor(() => expect(screen().match(/([⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]) Loading/)![1]).not.toBe(first));
     store.applyView(1, 2, podsTable);
-    await waitFor(() => expect(lastFrame()).toContain('web-1'));
+    await waitFor(() => expect(screen()).toContain('web-1'));
+    expect(screen()).toContain(' NORMAL ');
+    painter.dispose();
   });
 });

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, render } from 'ink-testing-library';
 import type { PaneView } from '@kubetile/rpc-schema';
-import { Screen } from '../src/tui/App.js';
 import { lineToAnsi, rgbTo256, sgr } from '../src/tui/ansi.js';
-import { paneLines } from '../src/tui/PaneBox.js';
+import { paneLines } from '../src/tui/pane-lines.js';
+import { screenFrame } from './frame.js';
 import { Store } from '../src/tui/store.js';
 import { colorLevel, setColorLevel, type ColorLevel } from '../src/tui/theme.js';
 import { errorView, podsTable, splitLayout } from './fixtures.js';
@@ -37,7 +37,7 @@ describe('colours on screen', () => {
     store.setLayout(splitLayout());
     store.applyView(3, 1, errorView as PaneView);
     store.setConn({ state: 'connected' });
-    const frame = render(<Screen state={store.getState()} />).lastFrame()!;
+    const frame = screenFrame(store.getState());
     expect(frame).toMatch(/243;139;168m[^\x1b]*Error: pods "db-0" is forbidden/);
   });
 

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, render } from 'ink-testing-library';
 import { Notifications, PaneViewSchema, validate, type TerminalView } from '@kubetile/rpc-schema';
-import { Screen } from '../src/tui/App.js';
 import { lineToAnsi, sgr } from '../src/tui/ansi.js';
-import { paneLines } from '../src/tui/PaneBox.js';
+import { paneLines } from '../src/tui/pane-lines.js';
+import { screenFrame } from './frame.js';
 import { lineText } from '../src/tui/segments.js';
 import { Store } from '../src/tui/store.js';
 import { terminalLines, terminalRow } from '../src/tui/terminal-lines.js';
@@ -97,7 +97,7 @@ describe('terminal colours', () => {
     store.setLayout(splitLayout());
     store.applyView(2, 1, term());
     store.setConn({ state: 'connected' });
-    const frame = render(<Screen state={store.getState()} />).lastFrame()!;
+    const frame = screenFrame(store.getState());
     expect(frame).toContain('root@web-1:/# ls');
     expect(frame).toMatch(/bin {2}etc {2}tmp/);
   });

@@ -9,6 +9,8 @@ import { KeyDecoder } from '../input/decode-keys.js';
 import { FrameSink, NullSink } from '../terminal/frame-sink.js';
 import { installRestoreHandlers, osc52, TerminalScreen } from '../terminal/screen.js';
 import { App } from '../tui/App.js';
+import { FrameCompositor } from '../tui/frame-compositor.js';
+import { ScreenPainter } from '../tui/screen-painter.js';
 import { Store } from '../tui/store.js';
 import { clientLogger } from '../util/client-log.js';
 import type { DaemonFlags } from './args.js';
@@ -69,7 +71,9 @@ export async function runAttach(io: Io, flags: DaemonFlags & { session?: string 
 
   const removeHandlers = installRestoreHandlers(() => screen.restore());
   screen.enter();
-  const sink = new FrameSink(screen.size, (frame) => screen.paint(frame));
+  // ink draws the chrome; the compositor lays the pane bodies beside it and paints changed lines.
+  const painter = new ScreenPainter(store, new FrameCompositor(), (lines) => screen.paintLines(lines));
+  const sink = new FrameSink(screen.size, (frame) => painter.setChrome(frame));
   const ink = render(<App store={store} />, {
     stdout: sink as unknown as NodeJS.WriteStream,
     stderr: new NullSink() as unknown as NodeJS.WriteStream,
@@ -104,6 +108,7 @@ export async function runAttach(io: Io, flags: DaemonFlags & { session?: string 
   stdin.off('end', onEnd);
   stdout.off('resize', onResize);
   decoder.dispose();
+  painter.dispose();
   ink.unmount();
   screen.restore();
   removeHandlers();

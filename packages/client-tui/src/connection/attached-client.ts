@@ -28,6 +28,8 @@ export interface AttachedClientOptions {
 const OFFLINE_QUIT_KEYS = new Set(['ctrl+q', 'ctrl+c']);
 /** A key answer slower than this means the daemon is stuck. */
 const STALL_MS = 2000;
+/** Keys sent ahead of their answers (the daemon serves at most 32 requests at once per connection). */
+const KEY_WINDOW = 16;
 /** `client/key` results whose command the client carries out itself. */
 const DETACH_COMMANDS = new Set(['detach', 'quit']);
 
@@ -46,7 +48,9 @@ export class AttachedClient {
   private ended = false;
   private sessionName: string | undefined;
   private readonly keys: string[] = [];
-  private pumping = false;
+  /** Keys sent and not answered yet, oldest first. */
+  private readonly inFlight: Array<{ at: number }> = [];
+  private detaching = false;
   /** When the key now waiting for its answer was sent (null when none is). */
   private keySentAt: number | null = null;
   private resizeInFlight = false;
@@ -161,39 +165,50 @@ export class AttachedClient {
       if (!this.connected) return;
     }
     this.keys.push(key);
-    void this.pump();
+    this.pump();
   }
 
-  private async pump(): Promise<void> {
-    if (this.pumping) return;
-    this.pumping = true;
-    try {
-      while (this.keys.length > 0 && !this.ended) {
-        const client = this.client;
-        if (!client) {
-          this.keys.length = 0;
-          break;
-        }
-        const key = this.keys.shift()!;
-        try {
-          this.keySentAt = Date.now();
-          const res = await client.request(Requests.key, { key }).finally(() => (this.keySentAt = null));
-          if (res.command && DETACH_COMMANDS.has(res.command)) {
-            this.keys.length = 0;
-            await this.detach();
-            break;
-          }
-        } catch (e) {
-          if (e instanceof ConnectionLostError) {
-            this.keys.length = 0;
-            break;
-          }
-          this.log(`client/key ${key}: ${describe(e)}`);
-          if (e instanceof RpcError) this.opts.store.pushToast('error', `${key}: ${e.message}`);
-        }
+  /**
+   * Sends queued keys without waiting for each answer (a held key never waits a round trip per
+   * repeat), at most KEY_WINDOW in flight; the daemon handles them in order. The oldest unanswered
+   * key dates the stall check; an answer that says "detach" drops the keys behind it.
+   */
+  private pump(): void {
+    while (this.keys.length > 0 && this.inFlight.length < KEY_WINDOW && !this.ended && !this.detaching) {
+      const client = this.client;
+      if (!client) {
+        this.keys.length = 0;
+        return;
       }
-    } finally {
-      this.pumping = false;
+      const key = this.keys.shift()!;
+      const sent = { at: Date.now() };
+      this.inFlight.push(sent);
+      this.keySentAt = this.inFlight[0]!.at;
+      client
+        .request(Requests.key, { key })
+        .then(
+          (res) => {
+            if (res.command && DETACH_COMMANDS.has(res.command) && !this.detaching) {
+              this.detaching = true;
+              this.keys.length = 0;
+              void this.detach();
+            }
+          },
+          (e: unknown) => {
+            if (e instanceof ConnectionLostError) {
+              this.keys.length = 0;
+              return;
+            }
+            if (this.detaching) return;
+            this.log(`client/key ${key}: ${describe(e)}`);
+            if (e instanceof RpcError) this.opts.store.pushToast('error', `${key}: ${e.message}`);
+          },
+        )
+        .finally(() => {
+          this.inFlight.splice(this.inFlight.indexOf(sent), 1);
+          this.keySentAt = this.inFlight[0]?.at ?? null;
+          this.pump();
+        });
     }
   }
 

@@ -87,9 +87,14 @@ export class TerminalScreen {
    * lines that changed, each addressed absolutely, so the screen never scrolls.
    */
   paint(frame: string): void {
+    this.paintLines(frame.split('\n'));
+  }
+
+  /** Paints a frame given as its lines (the compositor's output): only the changed lines are written. */
+  paintLines(all: readonly string[]): void {
     if (!this.active) return;
     const { rows } = this.size;
-    const lines = frame.split('\n').slice(0, rows);
+    const lines = all.slice(0, rows);
     let out = '';
     for (let i = 0; i < rows; i++) {
       const line = lines[i] ?? '';

@@ -1,22 +1,26 @@
 import { Box, Text } from 'ink';
-import { useEffect, useState, useSyncExternalStore } from 'react';
-import { bodyRect, layoutTab } from '@kubetile/rpc-schema';
+import { useRef, useSyncExternalStore } from 'react';
+import { bodyRect } from '@kubetile/rpc-schema';
+import { tooSmall } from './frame-compositor.js';
 import { Overlay } from './Overlay.js';
-import { PaneBox } from './PaneBox.js';
 import { StatusBar } from './StatusBar.js';
 import type { ClientState, Store } from './store.js';
 import { TabBar } from './TabBar.js';
 import { Toasts } from './Toasts.js';
 import { wrap } from '../util/text.js';
 
-export const MIN_COLS = 20;
-export const MIN_ROWS = 5;
+/** What the chrome is drawn from: everything but the pane views (which change far more often). */
+export type ChromeState = Pick<ClientState, 'size' | 'layout' | 'toasts' | 'conn'>;
 
-/** The whole screen for a state: tab bar, the active tab's panes, status bar, overlay, toasts. */
-export function Screen({ state, frame = 0 }: { state: ClientState; frame?: number }) {
-  const { size, layout, views, toasts, conn } = state;
+/**
+ * The chrome of the screen, drawn by ink: the tab bar, the status bar, the overlay and the toasts,
+ * with the body left blank — the pane bodies are drawn beside ink by the FrameCompositor, which
+ * lays them under this. A terminal too small for panes gets a message instead.
+ */
+export function Chrome({ state }: { state: ChromeState }) {
+  const { size, layout, toasts, conn } = state;
   const { cols, rows } = size;
-  if (cols < MIN_COLS || rows < MIN_ROWS) {
+  if (tooSmall(size)) {
     return (
       <Box width={cols} height={rows} flexDirection="column">
         {wrap(`terminal too small (${cols}x${rows})`, cols)
@@ -30,17 +34,10 @@ export function Screen({ state, frame = 0 }: { state: ClientState; frame?: numbe
     );
   }
   const body = bodyRect(size);
-  const tab = layout?.tabs.find((t) => t.id === layout.activeTabId) ?? layout?.tabs[0];
-  const rects = tab ? layoutTab(tab.tree, tab.fullscreenPaneId, body) : new Map();
   return (
     <Box width={cols} height={rows} flexDirection="column">
       <TabBar layout={layout} cols={cols} />
       <Box width={cols} height={body.height}>
-        {[...rects].map(([id, rect]) => {
-          const entry = views.get(id);
-          const title = entry?.view.title || layout?.paneTitles[String(id)] || `pane ${id}`;
-          return <PaneBox key={id} rect={rect} originY={body.y} title={title} view={entry?.view} focused={tab?.focusedPaneId === id} frame={frame} />;
-        })}
         {layout?.overlay ? <Overlay overlay={layout.overlay} cols={cols} rows={body.height} /> : null}
         <Toasts toasts={toasts} cols={cols} rows={body.height} />
       </Box>
@@ -49,17 +46,15 @@ export function Screen({ state, frame = 0 }: { state: ClientState; frame?: numbe
   );
 }
 
-const hasLoading = (s: ClientState): boolean => [...s.views.values()].some((e) => e.view.type === 'message' && e.view.level === 'loading');
-
-/** The app: renders the store's state; ticks a spinner while a pane is loading. */
+/** The app: the chrome for the store's state, redrawn only when the chrome's inputs change. */
 export function App({ store }: { store: Store }) {
-  const state = useSyncExternalStore(store.subscribe, store.getState);
-  const [frame, setFrame] = useState(0);
-  const loading = hasLoading(state);
-  useEffect(() => {
-    if (!loading) return;
-    const t = setInterval(() => setFrame((f) => f + 1), 100);
-    return () => clearInterval(t);
-  }, [loading]);
-  return <Screen state={state} frame={frame} />;
+  const last = useRef<ChromeState | null>(null);
+  const chrome = useSyncExternalStore(store.subscribe, () => {
+    const s = store.getState();
+    const prev = last.current;
+    if (prev && prev.size === s.size && prev.layout === s.layout && prev.toasts === s.toasts && prev.conn === s.conn) return prev;
+    last.current = { size: s.size, layout: s.layout, toasts: s.toasts, conn: s.conn };
+    return last.current;
+  });
+  return <Chrome state={chrome} />;
 }

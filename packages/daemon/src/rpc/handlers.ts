@@ -143,7 +143,10 @@ const table: Table = {
   },
   'client/key': (call, p) => {
     const c = attached(call, 'client/key');
+    // Clients send keys ahead of the answers: the keys behind a detach go nowhere.
+    if (c.state.detaching) return { handled: false, command: 'ignored:detaching' };
     const r = call.daemon.keys.handle(c.state, p.key);
+    if (r.command === 'detach') c.state.detaching = true;
     return r.command ? { handled: r.handled, command: r.command } : { handled: r.handled };
   },
   'client/resize': (call, p) => {

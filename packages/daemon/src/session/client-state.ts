@@ -37,6 +37,8 @@ export class ClientState {
   /** The pane this client shows fullscreen, per tab; always its focused pane there (tmux's zoom). */
   readonly fullscreenByTab = new Map<number, number>();
   mode: InputMode = 'normal';
+  /** The client pressed its detach key: keys it sent after that are ignored. */
+  detaching = false;
   input = '';
   overlay: OverlayState | null = null;
   size: Viewport;

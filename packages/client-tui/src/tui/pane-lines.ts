@@ -1,8 +1,5 @@
-import { Box, Text } from 'ink';
-import { memo } from 'react';
 import type { PaneView, Rect } from '@kubetile/rpc-schema';
 import { clip, sanitize, stringWidth } from '../util/text.js';
-import { lineToAnsi } from './ansi.js';
 import { seg, type SegLine } from './segments.js';
 import { borderColor, type TextStyle } from './theme.js';
 import { viewLines } from './view-lines.js';
@@ -42,43 +39,3 @@ export function paneLines(rect: Rect, title: string, view: PaneView | undefined,
   out.push(borderLine(width, b.bl, b.br, b.h, view?.badge ?? '', true, style, { color: borderColor(focused) }));
   return out;
 }
-
-export interface PaneBoxProps {
-  rect: Rect;
-  /** Row of the body's top edge on screen (rect.y is in screen coordinates). */
-  originY: number;
-  title: string;
-  view: PaneView | undefined;
-  focused: boolean;
-  frame?: number;
-}
-
-function PaneBoxImpl({ rect, originY, title, view, focused, frame = 0 }: PaneBoxProps) {
-  const lines = paneLines(rect, title, view, focused, frame);
-  return (
-    <Box
-      position="absolute"
-      marginLeft={rect.x}
-      marginTop={rect.y - originY}
-      width={rect.width}
-      height={rect.height}
-      flexDirection="column"
-    >
-      <Text>{lines.map((l) => lineToAnsi(l)).join('\n')}</Text>
-    </Box>
-  );
-}
-
-const sameRect = (a: Rect, b: Rect): boolean => a.x === b.x && a.y === b.y && a.width === b.width && a.height === b.height;
-
-/** Redrawn only when its view, rectangle, title or focus changed (or its spinner ticked). */
-export const PaneBox = memo(
-  PaneBoxImpl,
-  (a, b) =>
-    a.view === b.view &&
-    a.title === b.title &&
-    a.focused === b.focused &&
-    a.originY === b.originY &&
-    sameRect(a.rect, b.rect) &&
-    (a.frame === b.frame || !(b.view?.type === 'message' && b.view.level === 'loading')),
-);

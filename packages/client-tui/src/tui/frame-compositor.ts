@@ -1,0 +1,125 @@
+import sliceAnsi from 'slice-ansi';
+import { bodyRect, layoutTab, type PaneView, type Rect } from '@kubetile/rpc-schema';
+import { lineToAnsi } from './ansi.js';
+import { overlayBox, toastBoxes, type Floating } from './chrome.js';
+import { paneLines } from './pane-lines.js';
+import { lineWidth } from './segments.js';
+import { MAX_TOASTS, type ClientState } from './store.js';
+
+export const MIN_COLS = 20;
+export const MIN_ROWS = 5;
+
+interface PaneEntry {
+  view: PaneView | undefined;
+  title: string;
+  focused: boolean;
+  rect: Rect;
+  spin: number;
+  rows: string[];
+}
+
+/** Is the screen too small to draw panes (then the chrome alone says so)? */
+export const tooSmall = (size: { cols: number; rows: number }): boolean => size.cols < MIN_COLS || size.rows < MIN_ROWS;
+
+const isLoading = (v: PaneView | undefined): boolean => v?.type === 'message' && v.level === 'loading';
+
+/**
+ * Builds each frame as screen rows: ink renders the chrome (tab bar, status bar, overlays, toasts)
+ * and the pane bodies are drawn beside it from their views — each pane's rows are kept until its
+ * view, size, title or focus changes, so a frame costs what changed, not the whole screen. Where a
+ * floating box (overlay, toast) covers panes, ink's cells are laid over them.
+ */
+export class FrameCompositor {
+  private readonly panes = new Map<number, PaneEntry>();
+  private chrome: string[] = [];
+
+  /** The chrome as ink last rendered it (a full screen, blank where the panes go). */
+  setChrome(frame: string): void {
+    this.chrome = frame.split('\n');
+  }
+
+  /** Whether a visible pane shows a spinner (the painter then ticks `spin`). */
+  animating(state: ClientState): boolean {
+    for (const [id] of this.visible(state)) if (isLoading(state.views.get(id)?.view)) return true;
+    return false;
+  }
+
+  private visible(state: ClientState): Map<number, Rect> {
+    const layout = state.layout;
+    const tab = layout?.tabs.find((t) => t.id === layout.activeTabId) ?? layout?.tabs[0];
+    return tab ? layoutTab(tab.tree, tab.fullscreenPaneId, bodyRect(state.size)) : new Map();
+  }
+
+  /** The screen as `rows` lines (ANSI), for `state`. */
+  compose(state: ClientState, spin = 0): string[] {
+    const { cols, rows } = state.size;
+    if (tooSmall(state.size)) return Array.from({ length: rows }, (_, i) => this.chrome[i] ?? '');
+    const layout = state.layout;
+    const tab = layout?.tabs.find((t) => t.id === layout.activeTabId) ?? layout?.tabs[0];
+    const rects = this.visible(state);
+    const out: string[] = Array.from({ length: rows }, (_, i) => this.chrome[i] ?? '');
+    // Pane rows, left to right on each screen row (the layout tiles the body exactly).
+    const slots = [...rects].sort((a, b) => a[1].x - b[1].x);
+    const drawn = new Map<number, string[]>();
+    for (const [id, rect] of slots) {
+      const entry = state.views.get(id);
+      const title = entry?.view.title || layout?.paneTitles[String(id)] || `pane ${id}`;
+      drawn.set(id, this.paneRows(id, rect, title, entry?.view, tab?.focusedPaneId === id, spin));
+    }
+    for (const id of [...this.panes.keys()]) if (!rects.has(id)) this.panes.delete(id);
+    const body = bodyRect(state.size);
+    for (let r = body.y; r < body.y + body.height && r < rows; r++) {
+      let line = '';
+      for (const [id, rect] of slots) {
+        if (r < rect.y || r >= rect.y + rect.height) continue;
+        line += drawn.get(id)![r - rect.y] ?? '';
+      }
+      out[r] = line;
+    }
+    // Floating boxes: ink drew them in the chrome; lay those cells over the panes.
+    for (const box of this.floating(state)) {
+      const width = box.lines.reduce((w, l) => Math.max(w, lineWidth(l)), 0);
+      for (let i = 0; i < box.lines.length; i++) {
+        const r = body.y + box.y + i;
+        if (r >= rows) break;
+        const under = out[r]!;
+        const over = sliceAnsi(this.chrome[r] ?? '', box.x, box.x + width);
+        out[r] = `${sliceAnsi(under, 0, box.x)}\x1b[0m${over}\x1b[0m${sliceAnsi(under, box.x + width, cols)}`;
+      }
+    }
+    return out;
+  }
+
+  private floating(state: ClientState): Floating[] {
+    const body = bodyRect(state.size);
+    const boxes: Floating[] = [];
+    const o = state.layout?.overlay;
+    if (o) {
+      const b = overlayBox(o, state.size.cols, body.height);
+      if (b) boxes.push(b);
+    }
+    boxes.push(...toastBoxes(state.toasts, state.size.cols, body.height, MAX_TOASTS));
+    return boxes;
+  }
+
+  private paneRows(id: number, rect: Rect, title: string, view: PaneView | undefined, focused: boolean, spin: number): string[] {
+    const e = this.panes.get(id);
+    const s = isLoading(view) ? spin : 0;
+    if (
+      e &&
+      e.view === view &&
+      e.title === title &&
+      e.focused === focused &&
+      e.spin === s &&
+      e.rect.x === rect.x &&
+      e.rect.y === rect.y &&
+      e.rect.width === rect.width &&
+      e.rect.height === rect.height
+    ) {
+      return e.rows;
+    }
+    const rows = paneLines(rect, title, view, focused, s).map((l) => lineToAnsi(l));
+    this.panes.set(id, { view, title, focused, rect: { ...rect }, spin: s, rows });
+    return rows;
+  }
+}
