@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { KubeConfig } from '@kubernetes/client-node';
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import { ANSWER_DEADLINE_MS, KubeApiError, noAnswerError, statusError, transportError } from './api-error.js';
 import { credentialsRefused } from './exec-auth.js';
 import { connectionOptions, type KubeRequest } from './kube-http.js';
@@ -26,6 +26,8 @@ export async function openApiWebSocket(kc: KubeConfig, req: Pick<KubeRequest, 'p
   const headers = { ...(opts.headers as Record<string, string>) };
   delete headers.Accept;
   const what = `${req.path}`;
+  // ws is loaded with the first exec or port-forward, not at the daemon's start.
+  const { default: WebSocketClass } = await import('ws');
   return new Promise<ApiWebSocket>((resolve, reject) => {
     let settled = false;
     const fail = (err: KubeApiError): void => {
@@ -35,7 +37,7 @@ export async function openApiWebSocket(kc: KubeConfig, req: Pick<KubeRequest, 'p
       ws.terminate();
       reject(err);
     };
-    const ws = new WebSocket(target, [...protocols], {
+    const ws = new WebSocketClass(target, [...protocols], {
       headers,
       ...(opts.ca ? { ca: opts.ca } : {}),
       ...(opts.cert ? { cert: opts.cert } : {}),

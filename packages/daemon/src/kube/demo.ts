@@ -1,7 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { startKubeSim } from '@kubetile/kube-sim';
 import type { Logger } from '../logging/logger.js';
 
 export interface DemoCluster {
@@ -22,6 +21,8 @@ function focusNamespace(kubeconfigPath: string, namespace: string): void {
 /** The built-in demo cluster: kube-sim with the demo seed, for the daemon's lifetime. */
 export async function startDemoCluster(stateDir: string, logger: Logger): Promise<DemoCluster> {
   const kubeconfigPath = join(stateDir, 'demo-kubeconfig');
+  // The simulator (and its TLS and WebSocket code) is loaded only when the demo runs.
+  const { startKubeSim } = await import('@kubetile/kube-sim');
   const sim = await startKubeSim({ port: 0, seed: 'demo', kubeconfigOut: kubeconfigPath, stateDir: join(stateDir, 'demo-sim') });
   focusNamespace(kubeconfigPath, DEMO_NAMESPACE);
   const url = sim.serverAddress();
