@@ -1,3 +1,4 @@
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { PaneCommand, PaneView, Viewport } from '@kubetile/rpc-schema';
 import { openExec, type ExecSession } from '../../kube/exec/exec-session.js';
 import { printable, type ExecEnd } from '../../kube/exec/exec-status.js';
@@ -105,7 +106,7 @@ export class ExecPane extends BasePane {
       backpressure: (paused) => (paused ? this.session?.pause() : this.session?.resume()),
     });
     const release = this.ctx.services.streams.open('exec');
-    let kc;
+    let kc: KubeConfig;
     try {
       kc = this.ctx.services.kube.configFor(t.context);
     } catch (err) {
@@ -139,6 +140,9 @@ export class ExecPane extends BasePane {
       },
       (err: unknown) => {
         release();
+        // Nothing ran: the pane shows the message, the empty screen goes.
+        this.screen?.dispose();
+        this.screen = null;
         if (!this.gone) this.fail(`exec into ${this.where()} failed: ${printable(errorMessage(err))}`);
       },
     );
