@@ -197,6 +197,39 @@ describe('exec into a pod', () => {
   });
 });
 
+describe('exec panes opened by scripts', () => {
+  it('pane/open with args runs a shell; bad args are said in the pane; a restored pane waits for a key', async () => {
+    const ns = namespaceWith(w.sim, [(n) => pod('scripted', n)]);
+    const a = await RawClient.connect(w.env.socket);
+    try {
+      await a.attach(SIZE_A);
+      const opened = await a.request<{ paneId: number }>('pane/open', { view: { key: 'exec', args: { namespace: ns, pod: 'scripted' } }, newTab: true });
+      await waitScreen(a, opened.paneId, 'a shell from pane/open', (rows) => rows.some((r) => r.startsWith('root@scripted:/#')));
+      await a.request('pane/close', { paneId: opened.paneId });
+
+      const bad = await a.request<{ paneId: number }>('pane/open', { view: { key: 'exec', args: { namespace: ns, pod: 'a/b' } }, newTab: true });
+      const v = await a.waitView('bad args said', bad.paneId, (x) => x.type === 'message' && x.level === 'error');
+      expect(v.type === 'message' && v.text).toBe('exec: pod "a/b" is not an object name');
+      await a.request('pane/close', { paneId: bad.paneId });
+
+      // As a session restored after a daemon restart brings it back: no shell until a key.
+      const restored = await a.request<{ paneId: number }>('pane/open', { view: { key: 'exec', args: { namespace: ns, pod: 'scripted', restored: true } }, newTab: true });
+      const waiting = await a.waitView('the restored pane waits', restored.paneId, (x) => x.type === 'message' && x.level === 'info');
+      expect(waiting.type === 'message' && waiting.text).toContain('ended when the daemon stopped');
+      expect(await execStreams(w.script)).toBe(0);
+      await a.request('client/key', { key: 'i' });
+      await a.waitLayout('insert mode', (l) => l.mode === 'insert');
+      await a.request('client/key', { key: 'space' });
+      await waitScreen(a, restored.paneId, 'a new shell after the key', (rows) => rows.some((r) => r.startsWith('root@scripted:/#')));
+      expect(await execStreams(w.script)).toBe(1);
+      await a.request('pane/close', { paneId: restored.paneId });
+      await waitFor('streams closed', async () => (await execStreams(w.script)) === 0);
+    } finally {
+      a.close();
+    }
+  });
+});
+
 describe('exec that cannot run or stops: a clear message in the pane, nothing leaked', () => {
   async function execMessage(a: RawClient, listId: number, target?: { name: string }): Promise<{ paneId: number; text: string }> {
     const r = await a.request<{ paneId: number }>('resource/action', { paneId: listId, action: 'exec', ...(target ? { target } : {}) });
