@@ -15,7 +15,8 @@ import { registerBuiltins } from './panes/builtin/register.js';
 import { PaneRegistry } from './panes/registry.js';
 import { RpcConnection } from './rpc/connection.js';
 import type { DaemonContext } from './rpc/context.js';
-import { activationFd, listenOnFd, listenOnSocket, type Listening } from './rpc/socket-listener.js';
+import type { Listening } from './rpc/socket-listener.js';
+import { listenEarly, type EarlyListener } from './rpc/early-listener.js';
 import { KeyRouter } from './session/key-router.js';
 import { Workspace } from './session/workspace.js';
 import { Signal } from './util/signal.js';
@@ -44,6 +45,8 @@ export interface DaemonOptions {
   logger: Logger;
   logRing: LogRing;
   watchConfig?: boolean;
+  /** The socket, already listening (main listens before loading the daemon); else start() listens. */
+  early?: EarlyListener;
   /** `true`: always run the built-in demo cluster; `auto`: only when no kubeconfig exists. */
   demo?: boolean | 'auto';
 }
@@ -187,12 +190,10 @@ export class Daemon implements DaemonContext {
     // `kubetile daemon start`) from connecting; its panes say "loading" meanwhile.
     const first = await this.reloadConfig({ plugins: 'defer' });
     if (!first.ok) this.logger.warn({ errors: first.errors }, 'config has errors; using defaults');
-    const fd = activationFd();
-    this.listening =
-      fd !== null
-        ? await listenOnFd(fd, (s) => this.accept(s))
-        : await listenOnSocket(this.opts.socketPath, (s) => this.accept(s), { privateDir: this.opts.privateSocketDir });
-    if (fd !== null) this.logger.info({ fd }, 'using the socket passed by systemd');
+    const early = this.opts.early ?? (await listenEarly(this.opts.socketPath, { privateDir: this.opts.privateSocketDir }));
+    this.listening = early.listening;
+    if (early.viaSystemd) this.logger.info('using the socket passed by systemd');
+    early.handOff((s) => this.accept(s));
     this.plugins.start();
     void this.applyPlugins(); // registers plugin pane types at once; modules load in the background
     // Synchronously after listening and registering: no client can attach before the sessions are back.

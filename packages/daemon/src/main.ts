@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 import { join, resolve } from 'node:path';
-import { resolveConfigPath, resolveSocketPath, socketDirKind, stateDir } from '@kubetile/rpc-schema';
+import { resolveConfigPath, resolveSocketPath, socketDirKind, stateDir } from '@kubetile/rpc-schema/paths';
 import { parseDaemonArgs, USAGE, UsageError } from './cli/args.js';
-import { Daemon } from './daemon.js';
 import { createLogger } from './logging/logger.js';
 import { SocketInUseError } from './rpc/socket-listener.js';
-import { errorMessage } from './util/errors.js';
+import { listenEarly, type EarlyListener } from './rpc/early-listener.js';
+import { errorMessage } from './util/error-message.js';
 
 async function main(): Promise<number> {
   let args;
@@ -25,9 +25,24 @@ async function main(): Promise<number> {
   const socketPath = resolveSocketPath(args.socket);
   const state = args.stateDir ? resolve(args.stateDir) : stateDir();
   const log = createLogger({ file: join(state, 'kubetiled.log'), level: args.logLevel ?? 'info', stderr: args.logStderr });
+  const privateSocketDir = socketDirKind(socketPath) === 'private';
+  // Listen before loading the rest of the daemon: the socket accepts within a moment of the spawn,
+  // and a second daemon is refused before it loads anything.
+  let early: EarlyListener;
+  try {
+    early = await listenEarly(socketPath, { privateDir: privateSocketDir });
+  } catch (err) {
+    const msg = errorMessage(err);
+    process.stderr.write(`kubetiled: ${msg}\n`);
+    log.logger.error({ err: msg }, 'daemon failed to start');
+    log.flush();
+    return err instanceof SocketInUseError ? 3 : 1;
+  }
+  const { Daemon } = await import('./daemon.js');
   const daemon = new Daemon({
+    early,
     socketPath,
-    privateSocketDir: socketDirKind(socketPath) === 'private',
+    privateSocketDir,
     configPath: resolveConfigPath(args.config),
     stateDir: state,
     logger: log.logger,

@@ -69,7 +69,11 @@ export async function openApiWebSocket(kc: KubeConfig, req: Pick<KubeRequest, 'p
       settled = true;
       clearTimeout(timer);
       req.signal?.removeEventListener('abort', onAbort);
+      // Frames that came in the same read as the 101 answer would be emitted before the caller
+      // attaches its handlers (after this promise resolves): hold them until the next turn.
+      ws.pause();
       resolve({ ws, protocol: ws.protocol });
+      setImmediate(() => ws.resume());
     });
     ws.once('error', (err) => fail(err instanceof KubeApiError ? err : /handshake has timed out/i.test(err.message) ? noAnswerError(cluster.server, answerMs) : transportError(err, cluster.server)));
   });

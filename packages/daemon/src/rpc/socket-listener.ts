@@ -1,7 +1,7 @@
 import { chmod, lstat, mkdir, stat, unlink } from 'node:fs/promises';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { dirname } from 'node:path';
-import { currentUid, socketDirStatProblem, socketFileStatProblem, type SocketDirKind } from '@kubetile/rpc-schema';
+import { currentUid, socketDirStatProblem, socketFileStatProblem, type SocketDirKind } from '@kubetile/rpc-schema/paths';
 
 /** Node truncates longer Unix socket paths silently; refuse them instead. */
 export const MAX_SOCKET_PATH_BYTES = 107;

@@ -278,6 +278,8 @@ export class Workspace {
     for (const c of this.clientsOf(session.name)) {
       if (c.state.focusByTab.get(tab.id) === paneId && heir !== null) c.state.focusByTab.set(tab.id, heir);
       if (c.state.fullscreenByTab.get(tab.id) === paneId) c.state.fullscreenByTab.delete(tab.id);
+      // Typing into a pane that is gone must not continue into its neighbour.
+      if (c.state.mode === 'insert' && c.state.activeTabId === tab.id) c.state.mode = 'normal';
     }
     this.refreshSession(session.name);
   }

@@ -1,0 +1,177 @@
+import type { RequestOptions } from 'node:https';
+import { parse } from 'yaml';
+
+/**
+ * The kubeconfig as the daemon uses it: clusters, users and contexts, the current context, and
+ * what a request to the current cluster needs (TLS material, credentials). Our own, instead of
+ * @kubernetes/client-node's KubeConfig, whose module pulls in the whole generated API (~75 MiB and
+ * 1–2 s at the daemon's start) for the few hundred lines used here.
+ */
+
+export interface Cluster {
+  readonly name: string;
+  readonly server: string;
+  /** The CA bundle, base64 (certificate-authority-data; files are inlined by the loader). */
+  readonly caData?: string;
+  readonly skipTLSVerify: boolean;
+  readonly tlsServerName?: string;
+}
+
+export interface AuthProvider {
+  readonly name: string;
+  readonly config: Readonly<Record<string, unknown>>;
+}
+
+export interface User {
+  readonly name: string;
+  readonly token?: string;
+  /** client-certificate-data / client-key-data, base64. */
+  readonly certData?: string;
+  readonly keyData?: string;
+  readonly username?: string;
+  readonly password?: string;
+  readonly authProvider?: AuthProvider;
+  /** The raw `exec` block; the loader hands it to the exec credential provider. */
+  readonly exec?: unknown;
+}
+
+export interface Context {
+  readonly name: string;
+  readonly cluster: string;
+  readonly user: string;
+  readonly namespace?: string;
+}
+
+/** Supplies credentials for some users (exec plugins): fills `opts` for a request. */
+export interface Authenticator {
+  isAuthProvider(user: User): boolean;
+  applyAuthentication(user: User, opts: RequestOptions): Promise<void>;
+}
+
+type Doc = Record<string, unknown>;
+const isMap = (x: unknown): x is Doc => typeof x === 'object' && x !== null && !Array.isArray(x);
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+function named(list: unknown, what: string, inner: string): Array<{ name: string; body: Doc }> {
+  if (list === undefined || list === null) return [];
+  if (!Array.isArray(list)) throw new Error(`${what} is not a list`);
+  return list.map((item, i) => {
+    if (!isMap(item)) throw new Error(`${what}[${i}] is not a mapping`);
+    const name = str(item.name);
+    if (!name) throw new Error(`${what}[${i}] has no name`);
+    const body = item[inner];
+    if (body !== undefined && body !== null && !isMap(body)) throw new Error(`${what}[${i}] (${name}) ${inner} is not a mapping`);
+    return { name, body: (body as Doc | undefined) ?? {} };
+  });
+}
+
+/** Reads one kubeconfig document (already parsed from YAML/JSON) as kubectl reads its fields. */
+export function fromDocument(doc: unknown): { clusters: Cluster[]; users: User[]; contexts: Context[]; currentContext: string } {
+  if (!isMap(doc)) throw new Error('it is not a mapping');
+  const clusters = named(doc.clusters, 'clusters', 'cluster').map(({ name, body }): Cluster => {
+    const server = str(body.server);
+    if (!server) throw new Error(`cluster '${name}' has no server`);
+    const caData = str(body['certificate-authority-data']);
+    const tlsServerName = str(body['tls-server-name']);
+    return { name, server, skipTLSVerify: body['insecure-skip-tls-verify'] === true, ...(caData ? { caData } : {}), ...(tlsServerName ? { tlsServerName } : {}) };
+  });
+  const users = named(doc.users, 'users', 'user').map(({ name, body }): User => {
+    const ap = body['auth-provider'];
+    const authProvider = isMap(ap) && typeof ap.name === 'string' ? { name: ap.name, config: isMap(ap.config) ? ap.config : {} } : undefined;
+    const pick = (k: string): string | undefined => str(body[k]);
+    const out: { -readonly [K in keyof User]?: User[K] } = { name };
+    if (pick('token')) out.token = pick('token');
+    if (pick('client-certificate-data')) out.certData = pick('client-certificate-data');
+    if (pick('client-key-data')) out.keyData = pick('client-key-data');
+    if (pick('username')) out.username = pick('username');
+    if (pick('password')) out.password = pick('password');
+    if (authProvider) out.authProvider = authProvider;
+    if (body.exec !== undefined && body.exec !== null) out.exec = body.exec;
+    return out as User;
+  });
+  const contexts = named(doc.contexts, 'contexts', 'context').map(({ name, body }): Context => {
+    const namespace = str(body.namespace);
+    return { name, cluster: str(body.cluster) ?? '', user: str(body.user) ?? '', ...(namespace ? { namespace } : {}) };
+  });
+  return { clusters, users, contexts, currentContext: str(doc['current-context']) ?? '' };
+}
+
+export class KubeConfig {
+  clusters: Cluster[] = [];
+  users: User[] = [];
+  contexts: Context[] = [];
+  currentContext = '';
+  private readonly authenticators: Authenticator[] = [];
+
+  loadFromOptions(o: { clusters: readonly Cluster[]; users: readonly User[]; contexts: readonly Context[]; currentContext: string }): void {
+    this.clusters = [...o.clusters];
+    this.users = [...o.users];
+    this.contexts = [...o.contexts];
+    this.currentContext = o.currentContext;
+  }
+
+  /** A kubeconfig as YAML or JSON text (tests, the demo cluster's kubeconfig). Throws when malformed. */
+  loadFromString(text: string): void {
+    this.loadFromOptions(fromDocument(parse(text) ?? {}));
+  }
+
+  getClusters(): Cluster[] {
+    return this.clusters;
+  }
+  getUsers(): User[] {
+    return this.users;
+  }
+  getContexts(): Context[] {
+    return this.contexts;
+  }
+  getCurrentContext(): string {
+    return this.currentContext;
+  }
+  setCurrentContext(name: string): void {
+    this.currentContext = name;
+  }
+  getContextObject(name: string): Context | null {
+    return this.contexts.find((c) => c.name === name) ?? null;
+  }
+  getCurrentCluster(): Cluster | null {
+    const ctx = this.getContextObject(this.currentContext);
+    return ctx ? (this.clusters.find((c) => c.name === ctx.cluster) ?? null) : null;
+  }
+  getCurrentUser(): User | null {
+    const ctx = this.getContextObject(this.currentContext);
+    return ctx ? (this.users.find((u) => u.name === ctx.user) ?? null) : null;
+  }
+
+  addAuthenticator(a: Authenticator): void {
+    this.authenticators.push(a);
+  }
+
+  /**
+   * Puts the current cluster's TLS settings and the current user's credentials on a request: the CA,
+   * the server name, skip-verify, a client certificate, a bearer token (static, an auth-provider's
+   * id/access token, or an exec plugin's through an Authenticator) or basic auth.
+   */
+  async applyToHTTPSOptions(opts: RequestOptions): Promise<void> {
+    const cluster = this.getCurrentCluster();
+    if (cluster) {
+      if (cluster.caData) opts.ca = Buffer.from(cluster.caData, 'base64');
+      opts.rejectUnauthorized = !cluster.skipTLSVerify;
+      if (cluster.tlsServerName) opts.servername = cluster.tlsServerName;
+    }
+    const user = this.getCurrentUser();
+    if (!user) return;
+    if (user.certData) opts.cert = Buffer.from(user.certData, 'base64');
+    if (user.keyData) opts.key = Buffer.from(user.keyData, 'base64');
+    const headers = (opts.headers ?? {}) as Record<string, string | number | string[]>;
+    opts.headers = headers;
+    const auth = this.authenticators.find((a) => a.isAuthProvider(user));
+    if (auth) {
+      await auth.applyAuthentication(user, opts);
+      return;
+    }
+    const providerToken = user.authProvider ? str(user.authProvider.config['id-token']) ?? str(user.authProvider.config['access-token']) : undefined;
+    const token = user.token ?? providerToken;
+    if (token) headers.Authorization = `Bearer ${token}`;
+    else if (user.username !== undefined) opts.auth = `${user.username}:${user.password ?? ''}`;
+  }
+}
