@@ -145,6 +145,8 @@ describe.skipIf(!BUILT)('an attached client against a real daemon', () => {
     await cb.start();
     ca.key('alt+v');
     await until('b sees the split', () => activeLeaves(b).length === 2);
+    // a's own layout (its focus on the new pane) may arrive after b's.
+    await until('a sees the split', () => activeLeaves(a).length === 2);
     const ta = a.getState().layout!.tabs[0]!;
     const tb = b.getState().layout!.tabs[0]!;
     expect(ta.focusedPaneId).not.toBe(tb.focusedPaneId);
