@@ -145,7 +145,7 @@ export class Daemon implements DaemonContext {
   /** The `:` switcher: built-in kinds, then the kinds the API serves, then pane types. */
   private async switchItems(context: string | null): Promise<string[]> {
     const builtin = builtinKindIds();
-    const panes = this.registry.keys().filter((k) => !k.startsWith('resource-'));
+    const panes = this.registry.switchable();
     if (context === null || !this.kube.available) return [...builtin, ...panes];
     let found = this.discovered.get(context);
     if (!found) {

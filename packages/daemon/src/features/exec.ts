@@ -25,7 +25,7 @@ export function installExec(host: FeatureHost): void {
     });
     panes.set(ctx.paneId, pane);
     return pane;
-  });
+  }, { needsTarget: true });
 
   host.actions.register('exec', (req) => startExec(host, panes, req));
 
