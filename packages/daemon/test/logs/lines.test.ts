@@ -107,4 +107,15 @@ describe('the seam of a resumed read', () => {
     expect([f.accept(10, 1), f.accept(10, 5), f.accept(10, 5), f.accept(10, 5), f.accept(10, 7), f.accept(10, 2)]).toEqual([false, false, false, true, true, true]);
     expect(f.done).toBe(true);
   });
+
+  it('marks a batch as line by line would', () => {
+    const batches = [[[1, 1], [1, 1]], [[1, 1]], [[2, 0], [2, 0], [3, 5]], [[3, 5], [3, 5]], [[4, 0]]] as const;
+    const one = new SeamTracker();
+    const all = new SeamTracker();
+    for (const b of batches) {
+      for (const [s, n] of b) one.see(s, n);
+      all.seeAll(b.map(([sec, nano]) => ({ sec, nano })));
+      expect(all.mark).toEqual(one.mark);
+    }
+  });
 });

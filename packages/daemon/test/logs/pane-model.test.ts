@@ -7,7 +7,7 @@ import { logFileName, safePart } from '../../src/panes/logs/log-files.js';
 
 const A: LogOrigin = { pod: 'p', container: 'a' };
 const B: LogOrigin = { pod: 'p', container: 'b' };
-const line = (sec: number, text: string, origin = A, nano = 0): LogLine => ({ sec, nano, seq: arrivalSeq(), text, origin, cut: 0 });
+const line = (sec: number, text: string, origin = A, nano = 0): LogLine => ({ sec, nano, seq: arrivalSeq(), text, chars: text.length, origin, cut: 0 });
 const texts = (b: LogBuffer) => b.matching().map((l) => l.text);
 
 describe('the logs filter', () => {
@@ -62,6 +62,39 @@ describe('the pane buffer', () => {
     expect(texts(f)).toEqual(['6 even', '8 even']);
     expect(f.matchBase).toBe(3);
     expect(f.match(3)!.text).toBe('6 even');
+  });
+});
+
+describe('the pane buffer against a plain model', () => {
+  it('random out-of-order inserts from several sources, filters and bounds: the same lines as sorting and cutting a list', () => {
+    let seed = 7;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    for (let round = 0; round < 20; round++) {
+      const maxLines = 5 + rnd(200);
+      const b = new LogBuffer(maxLines, 1e9);
+      const model: LogLine[] = [];
+      const wantFilter = rnd(2) === 0;
+      const test = (l: LogLine) => l.text.includes('7');
+      if (wantFilter) b.setFilter(test);
+      for (let i = 0; i < 400; i++) {
+        const batch: LogLine[] = [];
+        const sec = Math.floor(i / 3) - rnd(5);
+        for (let k = 0; k < 1 + rnd(3); k++) batch.push(line(sec, `line ${i}.${k}`, rnd(2) ? A : B, rnd(3)));
+        b.insert(batch);
+        model.push(...batch);
+        model.sort((x, y) => x.sec - y.sec || x.nano - y.nano || x.seq - y.seq);
+        while (model.length > maxLines) model.shift();
+        if (i % 50 === 49) {
+          const want = model.filter((l) => !wantFilter || test(l)).map((l) => l.text);
+          expect(texts(b)).toEqual(want);
+          expect(b.size).toBe(model.length);
+          expect(b.matchEnd - b.matchBase).toBe(want.length);
+        }
+      }
+    }
   });
 });
 

@@ -1,7 +1,7 @@
 import type { LogLine } from './log-line.js';
 
 /** Characters a line is charged for in a byte bound (its text plus a fixed overhead). */
-export const lineCost = (l: LogLine): number => l.text.length + 64;
+export const lineCost = (l: LogLine): number => l.chars + 64;
 
 /**
  * The newest lines, bounded by count and by size (oldest dropped first). An array with a moving
@@ -34,6 +34,17 @@ export class LineRing {
   push(l: LogLine): void {
     this.items.push(l);
     this.bytes += lineCost(l);
+    this.trim();
+  }
+
+  pushAll(lines: readonly LogLine[]): void {
+    let bytes = this.bytes;
+    for (let i = 0; i < lines.length; i++) {
+      const l = lines[i]!;
+      this.items.push(l);
+      bytes += lineCost(l);
+    }
+    this.bytes = bytes;
     this.trim();
   }
 

@@ -1,3 +1,5 @@
+import { sanitizeLogText } from './sanitize.js';
+
 /** Which container a log line came from (one object per stream, shared by all its lines). */
 export interface LogOrigin {
   readonly pod: string;
@@ -16,11 +18,40 @@ export interface LogLine {
   readonly nano: number;
   readonly seq: number;
   readonly text: string;
+  /** The text's length as stored (what the buffer bounds count), before sanitising. */
+  readonly chars: number;
   readonly origin: LogOrigin;
   /** Bytes dropped from the end of an overlong line (0 for a whole line). */
   readonly cut: number;
   /** Lines the daemon adds (a pod went away, a stream ended): their style; absent for log lines. */
   readonly marker?: 'info' | 'warn' | 'error';
+}
+
+/**
+ * A line read from a stream: its text is a range of the chunk it came in, decoded once per chunk,
+ * sliced and sanitised when it is read (for a view, a filter or a file), so a line costs one small
+ * object while it waits in buffers.
+ */
+export class StreamLine implements LogLine {
+  constructor(
+    readonly sec: number,
+    readonly nano: number,
+    readonly seq: number,
+    /** The string the text is a range of (the decoded chunk), and the range. */
+    readonly src: string,
+    readonly from: number,
+    readonly to: number,
+    readonly origin: LogOrigin,
+    readonly cut: number,
+  ) {}
+
+  get text(): string {
+    return sanitizeLogText(this.from === 0 && this.to === this.src.length ? this.src : this.src.slice(this.from, this.to));
+  }
+
+  get chars(): number {
+    return this.to - this.from;
+  }
 }
 
 let nextSeq = 1;
@@ -49,15 +80,36 @@ function num(buf: Uint8Array, at: number, len: number): number {
   return n;
 }
 
-/** Seconds of the last `YYYY-MM-DDTHH:MM:SS` parsed (most lines share it with the previous one). */
-let cacheKey = -1;
-let cacheSec = 0;
-
 export interface ParsedTimestamp {
   sec: number;
   nano: number;
   /** Index just after the timestamp's trailing space (where the text starts). */
   textStart: number;
+}
+
+/** The last `YYYY-MM-DDTHH:MM:SS` seen and its seconds: most lines share it with the line before. */
+const lastPrefix = new Uint8Array(19);
+let lastPrefixSec = Number.NaN;
+
+function samePrefix(buf: Uint8Array, start: number): boolean {
+  // Compared from the end: lines of one second differ first in the seconds digits.
+  for (let i = 18; i >= 0; i--) if (buf[start + i] !== lastPrefix[i]) return false;
+  return !Number.isNaN(lastPrefixSec);
+}
+
+function parsePrefix(buf: Uint8Array, start: number): number {
+  const y = num(buf, start, 4);
+  const mo = num(buf, start + 5, 2);
+  const d = num(buf, start + 8, 2);
+  const h = num(buf, start + 11, 2);
+  const mi = num(buf, start + 14, 2);
+  const s = num(buf, start + 17, 2);
+  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 60) return Number.NaN;
+  if (buf[start + 4] !== 45 || buf[start + 7] !== 45 || (buf[start + 10] !== 84 && buf[start + 10] !== 116) || buf[start + 13] !== 58 || buf[start + 16] !== 58) return Number.NaN;
+  const sec = Date.UTC(y, mo - 1, d, h, mi, s) / 1000;
+  for (let i = 0; i < 19; i++) lastPrefix[i] = buf[start + i]!;
+  lastPrefixSec = sec;
+  return sec;
 }
 
 /**
@@ -67,23 +119,17 @@ export interface ParsedTimestamp {
  */
 export function parseTimestamp(buf: Uint8Array, start: number, end: number): ParsedTimestamp | null {
   if (end - start < 21) return null;
-  const y = num(buf, start, 4);
-  const mo = num(buf, start + 5, 2);
-  const d = num(buf, start + 8, 2);
-  const h = num(buf, start + 11, 2);
-  const mi = num(buf, start + 14, 2);
-  const s = num(buf, start + 17, 2);
-  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 60) return null;
-  if (buf[start + 4] !== 45 || buf[start + 7] !== 45 || (buf[start + 10] !== 84 && buf[start + 10] !== 116) || buf[start + 13] !== 58 || buf[start + 16] !== 58) return null;
+  const base = samePrefix(buf, start) ? lastPrefixSec : parsePrefix(buf, start);
+  if (Number.isNaN(base)) return null;
   let i = start + 19;
   let nano = 0;
   if (buf[i] === 46) {
     i++;
     let digits = 0;
     while (i < end) {
-      const dg = digit(buf[i]!);
-      if (dg < 0) break;
-      if (digits < 9) nano = nano * 10 + dg;
+      const b = buf[i]!;
+      if (b < 48 || b > 57) break;
+      if (digits < 9) nano = nano * 10 + (b - 48);
       digits++;
       i++;
     }
@@ -101,15 +147,7 @@ export function parseTimestamp(buf: Uint8Array, start: number, end: number): Par
     i += 6;
   } else return null;
   if (i > end || (i < end && buf[i] !== 32)) return null;
-  const key = ((((y * 13 + mo) * 32 + d) * 24 + h) * 60 + mi) * 61 + s;
-  let sec: number;
-  if (key === cacheKey) sec = cacheSec;
-  else {
-    sec = Date.UTC(y, mo - 1, d, h, mi, s) / 1000;
-    cacheKey = key;
-    cacheSec = sec;
-  }
-  return { sec: sec - offsetSec, nano, textStart: i < end ? i + 1 : i };
+  return { sec: base - offsetSec, nano, textStart: i < end ? i + 1 : i };
 }
 
 /** `2024-01-01T00:00:00.123Z` (milliseconds: what a pane shows). */

@@ -3,9 +3,8 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { KubeApiError, statusError, transportError } from '../api-error.js';
 import { prepareRequest } from '../kube-http.js';
 import { LineSplitter, MAX_LINE_BYTES } from './line-splitter.js';
-import { arrivalSeq, parseTimestamp, type LogLine, type LogOrigin } from './log-line.js';
+import { arrivalSeq, parseTimestamp, StreamLine, type LogLine, type LogOrigin } from './log-line.js';
 import { logPath, logQuery, type LogTarget, type ReadStart } from './log-request.js';
-import { sanitizeLogText } from './sanitize.js';
 
 /** How a read ended: the server finished the body, the connection broke, the request was refused, or we stopped it. */
 export type ReadEnd = { kind: 'eof' } | { kind: 'cut'; message: string } | { kind: 'failed'; error: unknown } | { kind: 'aborted' };
@@ -39,6 +38,39 @@ export interface ReadOptions {
 }
 
 const ERROR_BODY = 64 * 1024;
+
+/**
+ * Decodes a chunk once: a line is then a range of that string. Only when every byte of the chunk
+ * is one character (plain ASCII) are byte offsets string offsets; otherwise a line is decoded on
+ * its own. Small chunks are decoded per line (a kept line never holds a big string for a few bytes).
+ */
+class ChunkText {
+  private buf: Buffer | null = null;
+  private str = '';
+  private aligned = false;
+  /** The last line: a string and the range of it that is the line. */
+  src = '';
+  from = 0;
+  to = 0;
+
+  line(buf: Buffer, from: number, to: number): void {
+    if (buf !== this.buf) {
+      this.buf = buf;
+      this.str = buf.length >= 4096 ? buf.toString('utf8') : '';
+      this.aligned = this.str.length === buf.length;
+    }
+    if (this.aligned) {
+      this.src = this.str;
+      this.from = from;
+      this.to = to;
+    } else {
+      this.src = buf.toString('utf8', from, to);
+      this.from = 0;
+      this.to = this.src.length;
+    }
+  }
+}
+
 /** A follow stream can be quiet for hours; the kernel's keepalive notices a dead peer. */
 const KEEPALIVE_MS = 30_000;
 
@@ -66,6 +98,7 @@ export function readLog(o: ReadOptions): LogRead {
   let prevSec = 0;
   let prevNano = 0;
   let batch: LogLine[] = [];
+  const text = new ChunkText();
   const splitter = new LineSplitter((buf, start, end, cut) => {
     const ts = parseTimestamp(buf, start, end);
     let from = start;
@@ -75,7 +108,8 @@ export function readLog(o: ReadOptions): LogRead {
       from = ts.textStart;
     }
     // A line without a timestamp (a broken server, a proxy) sorts with the line before it.
-    batch.push({ sec: prevSec, nano: prevNano, seq: arrivalSeq(), text: sanitizeLogText(buf.toString('utf8', from, end)), origin: o.origin, cut });
+    text.line(buf, from, end);
+    batch.push(new StreamLine(prevSec, prevNano, arrivalSeq(), text.src, text.from, text.to, o.origin, cut));
   }, o.maxLine ?? MAX_LINE_BYTES);
   const flush = (res?: IncomingMessage): void => {
     if (batch.length === 0) return;
@@ -109,10 +143,20 @@ export function readLog(o: ReadOptions): LogRead {
     open = true;
     o.onOpen?.();
     let ended = false;
+    // One socket read holds many small body chunks (a server may send a chunk per line): lines of
+    // all of them go out together once the read is handled, not one call per chunk.
+    let scheduled = false;
+    const later = (): void => {
+      scheduled = false;
+      if (!aborted) flush(res);
+    };
     res.on('data', (c: Buffer) => {
       if (aborted) return;
       splitter.push(c);
-      flush(res);
+      if (!scheduled && batch.length > 0) {
+        scheduled = true;
+        queueMicrotask(later);
+      }
     });
     res.on('end', () => {
       ended = true;
@@ -124,12 +168,15 @@ export function readLog(o: ReadOptions): LogRead {
     });
     res.on('error', (err) => {
       if (aborted) return settle({ kind: 'aborted' });
+      // Complete lines count; a partial one is read again whole after the resume.
+      flush();
       splitter.reset();
       settle({ kind: 'cut', message: transportError(err, server).message });
     });
     res.on('close', () => {
       if (ended) return;
       if (aborted) return settle({ kind: 'aborted' });
+      flush();
       splitter.reset();
       settle({ kind: 'cut', message: 'the API server closed the stream' });
     });

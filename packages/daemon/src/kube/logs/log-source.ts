@@ -233,10 +233,8 @@ export class LogSource {
     // that cuts streams now and then is never answered with long waits (and a log rotated away).
     this.backoff.reset();
     this.attempt = 0;
-    for (const l of out) {
-      this.seam.see(l.sec, l.nano);
-      this.ring.push(l);
-    }
+    this.seam.seeAll(out);
+    this.ring.pushAll(out);
     this.receivedAny = true;
     this.received += out.length;
     for (const [sub, e] of this.subs) {

@@ -47,4 +47,16 @@ export class SeamTracker {
     if (m && m.sec === sec && m.nano === nano) m.count++;
     else this.mark = { sec, nano, count: 1 };
   }
+
+  /** The same as `see` for each line, in one step. */
+  seeAll(lines: readonly { sec: number; nano: number }[]): void {
+    const n = lines.length;
+    if (n === 0) return;
+    const last = lines[n - 1]!;
+    let i = n - 1;
+    while (i > 0 && lines[i - 1]!.sec === last.sec && lines[i - 1]!.nano === last.nano) i--;
+    const m = this.mark;
+    if (i === 0 && m && m.sec === last.sec && m.nano === last.nano) m.count += n;
+    else this.mark = { sec: last.sec, nano: last.nano, count: n - i };
+  }
 }

@@ -1,29 +1,20 @@
 import { compareLines, type LogLine } from '../../kube/logs/log-line.js';
 import { lineCost } from '../../kube/logs/line-ring.js';
-
-/** First index in `arr[from..]` whose line sorts after `l` (so equal keys keep arrival order). */
-function upperBound(arr: readonly LogLine[], from: number, l: LogLine): number {
-  let lo = from;
-  let hi = arr.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (compareLines(arr[mid]!, l) <= 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
+import { LineColumns } from './line-columns.js';
 
 /**
  * A pane's lines: sorted by timestamp (lines of several containers interleave as they happened),
  * bounded by count and size — the oldest go first and are counted — with the lines that pass the
- * filter kept alongside, so a view or a scroll never rescans the buffer. Matching lines have
+ * filter listed alongside, so a view or a scroll never rescans the buffer. Matching lines have
  * absolute indexes (`matchBase` counts those dropped from the front) so a scroll position stays
- * put while old lines go.
+ * put while old lines go. Lines are kept column-wise (LineColumns): no object per kept line.
  */
 export class LogBuffer {
-  private items: LogLine[] = [];
-  private head = 0;
-  private matches: LogLine[] = [];
+  private readonly items = new LineColumns();
+  /** Absolute id of the first item (items dropped since the last reset). */
+  private itemBase = 0;
+  /** With a filter: absolute item ids of the matching lines, in order. */
+  private matches: number[] = [];
   private mhead = 0;
   /** Matching lines dropped from the front since the last reset: the absolute index of the first match. */
   matchBase = 0;
@@ -38,11 +29,11 @@ export class LogBuffer {
   ) {}
 
   get size(): number {
-    return this.items.length - this.head;
+    return this.items.length;
   }
 
   get matchCount(): number {
-    return this.matches.length - this.mhead;
+    return this.test === null ? this.items.length : this.matches.length - this.mhead;
   }
 
   /** One past the last matching line's absolute index. */
@@ -53,58 +44,92 @@ export class LogBuffer {
   /** The matching line at absolute index `abs`. */
   match(abs: number): LogLine | undefined {
     const i = abs - this.matchBase;
-    return i < 0 ? undefined : this.matches[this.mhead + i];
+    if (i < 0 || i >= this.matchCount) return undefined;
+    return this.items.get(this.test === null ? i : this.matches[this.mhead + i]! - this.itemBase);
   }
 
   last(): LogLine | undefined {
-    return this.items.length > this.head ? this.items[this.items.length - 1] : undefined;
+    return this.items.length ? this.items.get(this.items.length - 1) : undefined;
   }
 
   private passes(l: LogLine): boolean {
     return this.test === null || l.marker !== undefined || this.test(l);
   }
 
-  /** Replaces the filter and rebuilds the matching lines (absolute indexes start over). */
+  /** Replaces the filter and rebuilds the matching lines (absolute indexes start over). Without one, every line matches. */
   setFilter(test: ((l: LogLine) => boolean) | null): void {
     this.test = test;
-    const all = this.items.slice(this.head);
-    this.matches = test === null ? all : all.filter((l) => this.passes(l));
+    this.matches = [];
     this.mhead = 0;
     this.matchBase = 0;
+    if (test === null) return;
+    for (let i = 0; i < this.items.length; i++) if (this.passes(this.items.get(i))) this.matches.push(this.itemBase + i);
+  }
+
+  /** First item index whose line sorts after `l` (equal keys keep arrival order). */
+  private upperBound(l: LogLine): number {
+    let lo = 0;
+    let hi = this.items.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.items.compare(mid, l) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** First position in the matches whose id is at least `id`. */
+  private matchFrom(id: number): number {
+    let lo = this.mhead;
+    let hi = this.matches.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.matches[mid]! < id) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   insert(lines: readonly LogLine[]): void {
-    for (const l of lines) {
-      const last = this.items.length > this.head ? this.items[this.items.length - 1]! : undefined;
-      const pass = this.passes(l);
-      if (!last || compareLines(l, last) >= 0) {
-        this.items.push(l);
-        if (pass) this.matches.push(l);
+    const items = this.items;
+    const filtered = this.test !== null;
+    let bytes = this.bytes;
+    let last = this.last();
+    for (let k = 0; k < lines.length; k++) {
+      const l = lines[k]!;
+      if (!last || l.sec > last.sec || compareLines(l, last) >= 0) {
+        items.push(l);
+        last = l;
+        if (filtered && this.passes(l)) this.matches.push(this.itemBase + items.length - 1);
       } else {
-        this.items.splice(upperBound(this.items, this.head, l), 0, l);
-        if (pass) this.matches.splice(upperBound(this.matches, this.mhead, l), 0, l);
+        const pos = this.upperBound(l);
+        items.insertAt(pos, l);
+        if (filtered) {
+          // Ids at and after the new line's move up by one.
+          const id = this.itemBase + pos;
+          const m = this.matchFrom(id);
+          for (let j = m; j < this.matches.length; j++) this.matches[j]!++;
+          if (this.passes(l)) this.matches.splice(m, 0, id);
+        }
       }
-      this.bytes += lineCost(l);
+      bytes += lineCost(l);
     }
+    this.bytes = bytes;
     this.trim();
   }
 
   private trim(): void {
-    while (this.size > 0 && (this.size > this.maxLines || this.bytes > this.maxBytes)) {
-      const l = this.items[this.head]!;
-      this.items[this.head] = undefined as unknown as LogLine;
-      this.head++;
-      this.bytes -= lineCost(l);
+    const items = this.items;
+    while (items.length > 0 && (items.length > this.maxLines || this.bytes > this.maxBytes)) {
+      this.bytes -= items.chars(0) + 64;
+      items.shift();
       this.dropped++;
-      if (this.mhead < this.matches.length && this.matches[this.mhead] === l) {
-        this.matches[this.mhead] = undefined as unknown as LogLine;
+      const id = this.itemBase++;
+      if (this.test === null) this.matchBase++;
+      else if (this.mhead < this.matches.length && this.matches[this.mhead] === id) {
         this.mhead++;
         this.matchBase++;
       }
-    }
-    if (this.head > 4096 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.head = 0;
     }
     if (this.mhead > 4096 && this.mhead * 2 > this.matches.length) {
       this.matches = this.matches.slice(this.mhead);
@@ -112,14 +137,16 @@ export class LogBuffer {
     }
   }
 
-  /** The matching lines, oldest first (a copy, for saving). */
+  /** The matching lines, oldest first (made for saving). */
   matching(): LogLine[] {
-    return this.matches.slice(this.mhead);
+    const out: LogLine[] = [];
+    for (let abs = this.matchBase; abs < this.matchEnd; abs++) out.push(this.match(abs)!);
+    return out;
   }
 
   clear(): void {
-    this.items = [];
-    this.head = 0;
+    this.items.clear();
+    this.itemBase = 0;
     this.matches = [];
     this.mhead = 0;
     this.matchBase = 0;

@@ -255,7 +255,7 @@ export class LogsPane extends BasePane {
   /** A line of the pane's own (a pod went away, a stream ended), placed after the newest line. */
   private marker(kind: 'info' | 'warn' | 'error', text: string): void {
     const last = this.buffer.last();
-    this.buffer.insert([{ sec: last?.sec ?? Math.floor(Date.now() / 1000), nano: last?.nano ?? 0, seq: arrivalSeq(), text, origin: MARKER_ORIGIN, cut: 0, marker: kind }]);
+    this.buffer.insert([{ sec: last?.sec ?? Math.floor(Date.now() / 1000), nano: last?.nano ?? 0, seq: arrivalSeq(), text, chars: text.length, origin: MARKER_ORIGIN, cut: 0, marker: kind }]);
   }
 
   /** Coalesces redraws while lines pour in. */

@@ -1,0 +1,149 @@
+import { StreamLine, type LogLine, type LogOrigin } from '../../kube/logs/log-line.js';
+
+const MARKERS = [undefined, 'info', 'warn', 'error'] as const;
+const NO_ORIGIN: LogOrigin = { pod: '', container: '' };
+const markerCode = (m: LogLine['marker']): number => (m === undefined ? 0 : MARKERS.indexOf(m));
+
+/** A line marked by the pane: its text is safe as it is. */
+interface MarkerLine extends LogLine {
+  readonly marker: 'info' | 'warn' | 'error';
+}
+
+/**
+ * Lines stored column by column (typed arrays, and arrays of references to the shared chunk
+ * strings and origins): a kept line is no object of its own, so a buffer of 50,000 lines costs the
+ * garbage collector a few arrays instead of 50,000 objects to mark and move. Lines are made again
+ * (`get`) only to be shown, filtered or saved.
+ */
+export class LineColumns {
+  private cap = 0;
+  private head = 0;
+  private n = 0;
+  private src: string[] = [];
+  private origin: LogOrigin[] = [];
+  private from = new Int32Array(0);
+  private to = new Int32Array(0);
+  private sec = new Float64Array(0);
+  private nano = new Int32Array(0);
+  private seq = new Float64Array(0);
+  private cut = new Int32Array(0);
+  private marker = new Uint8Array(0);
+
+  get length(): number {
+    return this.n;
+  }
+
+  /** Characters of line `i`'s stored text. */
+  chars(i: number): number {
+    const k = this.head + i;
+    return this.to[k]! - this.from[k]!;
+  }
+
+  /** Orders stored line `i` against `l` (timestamp, then arrival). */
+  compare(i: number, l: LogLine): number {
+    const k = this.head + i;
+    return this.sec[k]! - l.sec || this.nano[k]! - l.nano || this.seq[k]! - l.seq;
+  }
+
+  get(i: number): LogLine {
+    const k = this.head + i;
+    const m = this.marker[k]!;
+    const src = this.src[k]!;
+    if (m !== 0) {
+      const line: MarkerLine = { sec: this.sec[k]!, nano: this.nano[k]!, seq: this.seq[k]!, text: src, chars: src.length, origin: this.origin[k]!, cut: 0, marker: MARKERS[m]! };
+      return line;
+    }
+    return new StreamLine(this.sec[k]!, this.nano[k]!, this.seq[k]!, src, this.from[k]!, this.to[k]!, this.origin[k]!, this.cut[k]!);
+  }
+
+  push(l: LogLine): void {
+    this.room();
+    this.write(this.head + this.n, l);
+    this.n++;
+  }
+
+  /** Inserts `l` before line `i` (the lines after it move by one). */
+  insertAt(i: number, l: LogLine): void {
+    this.room();
+    const at = this.head + i;
+    const end = this.head + this.n;
+    for (const a of [this.from, this.to, this.sec, this.nano, this.seq, this.cut, this.marker] as const) a.copyWithin(at + 1, at, end);
+    this.src.copyWithin(at + 1, at, end);
+    this.origin.copyWithin(at + 1, at, end);
+    this.write(at, l);
+    this.n++;
+  }
+
+  /** Drops the first line. */
+  shift(): void {
+    if (this.n === 0) return;
+    this.src[this.head] = '';
+    this.head++;
+    this.n--;
+  }
+
+  clear(): void {
+    this.head = 0;
+    this.n = 0;
+    this.src.fill('');
+  }
+
+  private write(k: number, l: LogLine): void {
+    if (l instanceof StreamLine) {
+      this.src[k] = l.src;
+      this.from[k] = l.from;
+      this.to[k] = l.to;
+    } else {
+      this.src[k] = l.text;
+      this.from[k] = 0;
+      this.to[k] = l.text.length;
+    }
+    this.origin[k] = l.origin;
+    this.sec[k] = l.sec;
+    this.nano[k] = l.nano;
+    this.seq[k] = l.seq;
+    this.cut[k] = l.cut;
+    this.marker[k] = markerCode(l.marker);
+  }
+
+  /** Makes room for one more line at the end: moves the lines to the front, or grows. */
+  private room(): void {
+    if (this.head + this.n < this.cap) return;
+    if (this.n * 2 <= this.cap && this.cap > 0) {
+      this.move(this.head, 0);
+      return;
+    }
+    const cap = Math.max(1024, this.cap * 2);
+    const grow = <T extends Int32Array | Float64Array | Uint8Array>(a: T, make: (n: number) => T): T => {
+      const b = make(cap);
+      b.set(a.subarray(this.head, this.head + this.n));
+      return b;
+    };
+    this.from = grow(this.from, (c) => new Int32Array(c));
+    this.to = grow(this.to, (c) => new Int32Array(c));
+    this.sec = grow(this.sec, (c) => new Float64Array(c));
+    this.nano = grow(this.nano, (c) => new Int32Array(c));
+    this.seq = grow(this.seq, (c) => new Float64Array(c));
+    this.cut = grow(this.cut, (c) => new Int32Array(c));
+    this.marker = grow(this.marker, (c) => new Uint8Array(c));
+    const src: string[] = new Array<string>(cap).fill('');
+    const origin: LogOrigin[] = new Array<LogOrigin>(cap).fill(NO_ORIGIN);
+    for (let i = 0; i < this.n; i++) {
+      src[i] = this.src[this.head + i]!;
+      origin[i] = this.origin[this.head + i]!;
+    }
+    this.src = src;
+    this.origin = origin;
+    this.head = 0;
+    this.cap = cap;
+  }
+
+  private move(from: number, to: number): void {
+    const end = from + this.n;
+    for (const a of [this.from, this.to, this.sec, this.nano, this.seq, this.cut, this.marker] as const) a.copyWithin(to, from, end);
+    this.src.copyWithin(to, from, end);
+    this.origin.copyWithin(to, from, end);
+    this.src.fill('', to + this.n);
+    this.head = to;
+  }
+}
