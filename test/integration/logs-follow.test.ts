@@ -76,6 +76,32 @@ describe('logs of a pod', () => {
     }
   });
 
+  it('a pane that wants more history than the shared stream holds gets it joined to the live lines, each line once', async () => {
+    const ns = fresh();
+    t.sim.createObject(runningPod('long', ns));
+    t.sim.appendLog(ns, 'long', Array.from({ length: 1500 }, (_, i) => `old ${i}`));
+    const a = await RawClient.connect(t.env.socket);
+    try {
+      const first = await openLogs(a, await podsPane(a, ns), 'long', ns);
+      await waitPane(a, first.paneId, 'the last 1000 lines', (x) => received(x) === 1000);
+      const all = await openLogs(a, await podsPane(a, ns), 'long', ns, { since: 'all' });
+      let v = await waitPane(a, all.paneId, 'the whole log', (x) => received(x) === 1500);
+      expect(v.title).toContain('(all)');
+      expect(shown(v).at(-1)).toBe('old 1499');
+      t.sim.appendLog(ns, 'long', ['new 1', 'new 2']);
+      v = await waitPane(a, all.paneId, 'new lines once', (x) => received(x) === 1502);
+      expect(shown(v).slice(-3)).toEqual(['old 1499', 'new 1', 'new 2']);
+      await waitPane(a, first.paneId, 'the first pane too', (x) => received(x) === 1002);
+      // The backfill read is over: one stream serves both.
+      await waitFor('one stream', async () => (await logStreams(a)) === 1);
+      await a.request('pane/command', { paneId: all.paneId, command: { type: 'go_to_top' } });
+      expect(shown(await snapshot(a, all.paneId))[0]).toBe('old 0');
+      for (const p of [first, all]) await a.request('pane/close', { paneId: p.paneId });
+    } finally {
+      a.close();
+    }
+  });
+
   it('a dropped stream resumes with no gap and no duplicate (sockets killed, 5xx on resume, a server restart)', async () => {
     const ns = fresh();
     t.sim.createObject(runningPod('busy', ns));
