@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMessageConnection, ResponseError, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
-import { API_LEVEL, ErrorCodes } from '@kubetile/rpc-schema';
+import { API_LEVEL, ErrorCodes, PRODUCT_VERSION } from '@kubetile/rpc-schema';
 import { AttachedClient } from '../src/connection/attached-client.js';
-import { DaemonClient, RpcError } from '../src/connection/daemon-client.js';
+import { ApiMismatchError, DaemonClient } from '../src/connection/daemon-client.js';
 import { Store } from '../src/tui/store.js';
 import { splitLayout } from './fixtures.js';
 import { until } from './harness.js';
@@ -147,11 +147,13 @@ describe('the client against a scripted daemon', () => {
     client.dispose();
   });
 
-  it('reports an incompatible API level as an RPC error, never a hang', async () => {
+  it('reports an incompatible API level with its own version and what to do, never a hang', async () => {
     daemon.apiLevel = 99;
     const err = await DaemonClient.connect(daemon.socket).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(RpcError);
-    expect((err as RpcError).code).toBe(ErrorCodes.IncompatibleApiLevel);
-    expect((err as RpcError).message).toContain('API level');
+    expect(err).toBeInstanceOf(ApiMismatchError);
+    // An older daemon that sends no data: its words, ours, and the way out.
+    expect((err as ApiMismatchError).message).toContain(`kubetile ${PRODUCT_VERSION} (API level ${API_LEVEL})`);
+    expect((err as ApiMismatchError).message).toContain('daemon speaks 99');
+    expect((err as ApiMismatchError).message).toContain('kubetile daemon restart');
   });
 });

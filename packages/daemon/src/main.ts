@@ -1,75 +1,12 @@
 #!/usr/bin/env node
-import { join, resolve } from 'node:path';
-import { resolveConfigPath, resolveSocketPath, socketDirKind, stateDir } from '@kubetile/rpc-schema/paths';
-import { parseDaemonArgs, USAGE, UsageError } from './cli/args.js';
-import { createLogger } from './logging/logger.js';
-import { SocketInUseError } from './rpc/socket-listener.js';
-import { listenEarly, type EarlyListener } from './rpc/early-listener.js';
+// `kubetiled`: the daemon in the foreground. Only node's own modules and the paths load before the
+// socket listens (see run-daemon.ts); `kubetile daemon run` runs the same code in its own process.
+import { runDaemon } from './run-daemon.js';
 import { errorMessage } from './util/error-message.js';
 
-async function main(): Promise<number> {
-  let args;
-  try {
-    args = parseDaemonArgs(process.argv.slice(2));
-  } catch (err) {
-    if (err instanceof UsageError) {
-      process.stderr.write(`kubetiled: ${err.message}\n${USAGE}\n`);
-      return 2;
-    }
-    throw err;
-  }
-  if (args.command === 'help') {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-  const socketPath = resolveSocketPath(args.socket);
-  const state = args.stateDir ? resolve(args.stateDir) : stateDir();
-  const log = createLogger({ file: join(state, 'kubetiled.log'), level: args.logLevel ?? 'info', stderr: args.logStderr });
-  const privateSocketDir = socketDirKind(socketPath) === 'private';
-  // Listen before loading the rest of the daemon: the socket accepts within a moment of the spawn,
-  // and a second daemon is refused before it loads anything.
-  let early: EarlyListener;
-  try {
-    early = await listenEarly(socketPath, { privateDir: privateSocketDir });
-  } catch (err) {
-    const msg = errorMessage(err);
-    process.stderr.write(`kubetiled: ${msg}\n`);
-    log.logger.error({ err: msg }, 'daemon failed to start');
-    log.flush();
-    return err instanceof SocketInUseError ? 3 : 1;
-  }
-  const { Daemon } = await import('./daemon.js');
-  const daemon = new Daemon({
-    early,
-    socketPath,
-    privateSocketDir,
-    configPath: resolveConfigPath(args.config),
-    stateDir: state,
-    logger: log.logger,
-    logRing: log.ring,
-    demo: args.demo ? true : process.env.KUBETILE_DEMO === 'auto' ? 'auto' : process.env.KUBETILE_DEMO === '1' ? true : false,
-  });
-  process.on('uncaughtException', (err) => log.logger.error({ err: errorMessage(err), stack: err.stack }, 'uncaught exception (daemon keeps running)'));
-  process.on('unhandledRejection', (err) => log.logger.error({ err: errorMessage(err) }, 'unhandled rejection (daemon keeps running)'));
-  try {
-    await daemon.start();
-  } catch (err) {
-    const msg = errorMessage(err);
-    process.stderr.write(`kubetiled: ${msg}\n`);
-    log.logger.error({ err: msg }, 'daemon failed to start');
-    log.flush();
-    return err instanceof SocketInUseError ? 3 : 1;
-  }
-  const done = new Promise<number>((resolveExit) => daemon.stopped.subscribe(() => resolveExit(0)));
-  for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, () => daemon.shutdown(`signal ${sig}`));
-  const code = await done;
-  log.flush();
-  return code;
-}
-
-main().then(
+runDaemon(process.argv.slice(2)).then(
   (code) => process.exit(code),
-  (err) => {
+  (err: unknown) => {
     process.stderr.write(`kubetiled: ${errorMessage(err)}\n`);
     process.exit(1);
   },

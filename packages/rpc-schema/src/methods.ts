@@ -75,9 +75,18 @@ const PortForwardInfo = z.object({
 export const Requests = {
   hello: req(
     'daemon/hello',
-    'Handshake; must be the first call on a connection.',
-    z.object({ client: z.object({ name: z.string().min(1).max(64), version: z.string().max(64) }), apiLevel: z.number().int() }),
-    z.object({ server: z.object({ name: z.string(), version: z.string(), pid: z.number().int() }), apiLevel: z.number().int() }),
+    "Handshake; must be the first call on a connection. The client says the newest API level it speaks (`apiLevel`) and the oldest (`minApiLevel`, default: the same); the daemon answers with the level the connection will speak (the newest both know) and the range it speaks itself, or refuses with error -32001, whose message names both versions and what to do and whose `data` holds the daemon's `server`, `apiLevel` and `minApiLevel`.",
+    z.object({
+      client: z.object({ name: z.string().min(1).max(64), version: z.string().max(64) }),
+      apiLevel: z.number().int(),
+      minApiLevel: z.number().int().optional(),
+    }),
+    z.object({
+      server: z.object({ name: z.string(), version: z.string(), pid: z.number().int() }),
+      apiLevel: z.number().int(),
+      minApiLevel: z.number().int().optional(),
+      maxApiLevel: z.number().int().optional(),
+    }),
   ),
   status: req(
     'daemon/status',
@@ -170,6 +179,12 @@ export const Requests = {
     z.object({
       panes: z.array(z.object({ paneId: Id, tabId: Id, session: z.string(), key: z.string(), title: z.string(), args: z.record(z.string(), z.unknown()) })),
     }),
+  ),
+  paneTypes: req(
+    'pane/types',
+    "The pane types this daemon can open by key (built-in and plugins'): `switchable` need no target (what `kubetile open NAME` and the `:` switcher offer); the rest need args (logs, exec, resource-yaml…). A name that is not a pane type opens as a resource list of that kind.",
+    Empty,
+    z.object({ types: z.array(z.object({ key: z.string(), switchable: z.boolean() })) }),
   ),
   paneCommand: req('pane/command', 'Send a PaneCommand to a pane.', z.object({ paneId: Id, command: PaneCommandSchema }), Ok),
   paneSnapshot: req(

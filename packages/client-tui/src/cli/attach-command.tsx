@@ -26,6 +26,8 @@ function endMessage(end: SessionEnd): string {
       return `[server exited (${end.reason})]`;
     case 'quit':
       return `[lost server (session ${end.session})]`;
+    case 'incompatible':
+      return `[the daemon was replaced by another version]`;
   }
 }
 
@@ -50,17 +52,22 @@ export async function runAttach(io: Io, flags: DaemonFlags & { session?: string 
   });
 
   // Attach before taking over the screen, so that failures print plainly.
+  // A daemon that accepted but has not answered yet is loading (a socket-activated start): wait for it,
+  // saying so, and never start a second one beside it.
+  const slow = setTimeout(() => io.err(`kubetile: waiting for the daemon on ${socket} to answer…\n`), 2000);
   try {
     try {
       await client.start();
       if (flags.demo) io.err(`kubetile: a daemon already runs on ${socket}; --demo applies only to a daemon this command starts\n`);
     } catch (e) {
-      if (!(e instanceof DaemonUnreachableError)) throw e;
+      if (!(e instanceof DaemonUnreachableError) || !e.nobodyListens) throw e;
+      clearTimeout(slow);
       io.err(`kubetile: starting the daemon on ${socket}…\n`);
       await startDetached(daemonOptions(flags, io.env), { env: io.env });
       await client.start();
     }
   } catch (e) {
+    clearTimeout(slow);
     store.dispose();
     if (e instanceof DaemonStartError) {
       io.err(`kubetile: ${e.message}\n`);
@@ -69,6 +76,7 @@ export async function runAttach(io: Io, flags: DaemonFlags & { session?: string 
     return reportError(io, e);
   }
 
+  clearTimeout(slow);
   const removeHandlers = installRestoreHandlers(() => screen.restore());
   screen.enter();
   // ink draws the chrome; the compositor lays the pane bodies beside it and paints changed lines.
@@ -114,5 +122,9 @@ export async function runAttach(io: Io, flags: DaemonFlags & { session?: string 
   removeHandlers();
   store.dispose();
   io.out(`${endMessage(end)}\n`);
+  if (end.kind === 'incompatible') {
+    io.err(`kubetile: ${end.message}\n`);
+    return 1;
+  }
   return 0;
 }

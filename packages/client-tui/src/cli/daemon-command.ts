@@ -1,6 +1,7 @@
-import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Requests, resolveSocketPath } from '@kubetile/rpc-schema';
-import { DaemonClient } from '../connection/daemon-client.js';
+import { ApiMismatchError, DaemonClient, DaemonUnreachableError } from '../connection/daemon-client.js';
 import { daemonArgv, daemonMainPath, DaemonStartError, probe, startDetached, waitUntilGone, type DaemonOptions } from '../connection/launcher.js';
 import type { DaemonFlags } from './args.js';
 import type { Io } from './io.js';
@@ -15,49 +16,49 @@ export function daemonOptions(flags: DaemonFlags, env: NodeJS.ProcessEnv): Daemo
   };
 }
 
-/** `kubetile daemon run`: the daemon in the foreground; signals forwarded; its exit code returned. */
+type RunDaemon = (argv: readonly string[]) => Promise<number>;
+
+/**
+ * The daemon's `runDaemon`, loaded from beside its entry file (the client never imports daemon code
+ * statically: the daemon loads only when this process becomes one).
+ */
+async function loadRunDaemon(env: NodeJS.ProcessEnv): Promise<RunDaemon> {
+  const file = join(dirname(daemonMainPath(env)), 'run-daemon.js');
+  const mod: unknown = await import(pathToFileURL(file).href);
+  const fn = typeof mod === 'object' && mod !== null ? (mod as Record<string, unknown>).runDaemon : undefined;
+  if (typeof fn !== 'function') throw new Error(`${file} has no runDaemon export`);
+  return fn as RunDaemon;
+}
+
+/**
+ * `kubetile daemon run`: the daemon in the foreground, in this very process — so a socket systemd
+ * passes (LISTEN_FDS with LISTEN_PID = this pid, fd 3) is served, and signals reach it directly.
+ */
 export async function runDaemonForeground(io: Io, flags: DaemonFlags): Promise<number> {
   const o = daemonOptions(flags, io.env);
-  let main: string;
+  let runDaemon: RunDaemon;
   try {
-    main = daemonMainPath(io.env);
+    runDaemon = await loadRunDaemon(io.env);
   } catch (e) {
-    io.err(`kubetile: cannot find the daemon (@kubetile/daemon/main): ${e instanceof Error ? e.message : String(e)}\n`);
+    io.err(`kubetile: cannot find the daemon (@kubetile/daemon): ${e instanceof Error ? e.message : String(e)}\n`);
     return 1;
   }
-  const child = spawn(process.execPath, [main, ...daemonArgv(o)], { stdio: 'inherit', env: io.env });
-  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-  const forward = (sig: NodeJS.Signals): void => {
-    child.kill(sig);
-  };
-  for (const s of signals) process.on(s, forward);
-  try {
-    return await new Promise<number>((resolve) => {
-      child.on('error', (e) => {
-        io.err(`kubetile: could not run the daemon: ${e.message}\n`);
-        resolve(1);
-      });
-      child.on('exit', (code, signal) => {
-        if (signal) resolve(128 + (({ SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 }) as Record<string, number>)[signal]! || 1);
-        else resolve(code ?? 1);
-      });
-    });
-  } finally {
-    for (const s of signals) process.off(s, forward);
-  }
+  return runDaemon(daemonArgv(o));
 }
 
 /** `kubetile daemon start`: detached; returns once the socket answers. */
-export async function runDaemonStart(io: Io, flags: DaemonFlags): Promise<number> {
+export async function runDaemonStart(io: Io, flags: DaemonFlags & { json?: boolean }): Promise<number> {
   const o = daemonOptions(flags, io.env);
   try {
     const running = await probe(o.socket, 2000, io.env);
     if (running) {
-      io.out(`kubetile: a daemon is already running (pid ${running.server.pid}) on ${o.socket}\n`);
+      if (flags.json) io.out(`${JSON.stringify({ started: false, pid: running.server.pid, socket: o.socket })}\n`);
+      else io.out(`kubetile: a daemon is already running (pid ${running.server.pid}) on ${o.socket}\n`);
       return 0;
     }
     const r = await startDetached(o, { env: io.env });
-    io.out(`kubetile: daemon started (pid ${r.pid}) on ${o.socket}\n`);
+    if (flags.json) io.out(`${JSON.stringify({ started: true, pid: r.pid, socket: o.socket })}\n`);
+    else io.out(`kubetile: daemon started (pid ${r.pid}) on ${o.socket}\n`);
     return 0;
   } catch (e) {
     if (e instanceof DaemonStartError) {
@@ -111,35 +112,93 @@ export async function runDaemonStatus(io: Io, socketFlag: string | undefined, js
   }
 }
 
-/** `kubetile kill-server`: daemon/shutdown, then wait until the socket stops answering. */
-export async function runKillServer(io: Io, socketFlag: string | undefined): Promise<number> {
-  const socket = resolveSocketPath(socketFlag, io.env);
+/**
+ * A connection good enough to stop the daemon, whatever its API level: daemon/hello and
+ * daemon/shutdown never change across levels, so a daemon that refused ours is asked again at its own.
+ */
+async function connectToStop(socket: string, env: NodeJS.ProcessEnv): Promise<DaemonClient> {
+  try {
+    return await DaemonClient.connect(socket, { clientName: 'kubetile-kill-server', env });
+  } catch (e) {
+    if (!(e instanceof ApiMismatchError) || e.daemonRange === null) throw e;
+    return DaemonClient.connect(socket, { clientName: 'kubetile-kill-server', env, apiLevel: e.daemonRange.max });
+  }
+}
+
+type Stopped = { ok: true; pid: number | null } | { ok: false; code: number };
+
+/** daemon/shutdown, then wait until the daemon's process has gone (or, without its pid, its socket). */
+async function stopDaemon(io: Io, socket: string, what: string): Promise<Stopped> {
   let client: DaemonClient;
   try {
-    client = await DaemonClient.connect(socket, { clientName: 'kubetile-kill-server', env: io.env });
+    client = await connectToStop(socket, io.env);
   } catch (e) {
-    if (e instanceof Error && e.name === 'DaemonUnreachableError') {
+    if (e instanceof DaemonUnreachableError && e.nobodyListens) {
       io.err(`kubetile: no daemon answers on ${socket}\n`);
-      return 1;
+      return { ok: false, code: 1 };
     }
-    return reportError(io, e);
+    return { ok: false, code: reportError(io, e) };
   }
-  const pid = client.hello?.server.pid;
+  const pid = client.hello?.server.pid ?? null;
   try {
     await client.request(Requests.shutdown, {});
   } catch (e) {
     // The daemon may close the connection before its answer arrives: that is a success too.
     if (!(e instanceof Error && e.name === 'ConnectionLostError')) {
       client.close();
-      return reportError(io, e);
+      return { ok: false, code: reportError(io, e) };
     }
   }
   client.close();
-  const gone = await waitUntilGone(socket, 10_000);
+  const gone = await waitUntilGone(socket, 15_000, pid ?? undefined);
   if (!gone) {
-    io.err(`kubetile: the daemon (pid ${pid}) was asked to stop but still answers on ${socket}\n`);
-    return 1;
+    io.err(`kubetile: the daemon (pid ${pid}) was asked to ${what} but is still running on ${socket}\n`);
+    return { ok: false, code: 1 };
   }
-  io.out(`kubetile: daemon stopped (pid ${pid})\n`);
+  return { ok: true, pid };
+}
+
+/** `kubetile kill-server`: daemon/shutdown, then wait until the daemon has gone. */
+export async function runKillServer(io: Io, socketFlag: string | undefined, json = false): Promise<number> {
+  const socket = resolveSocketPath(socketFlag, io.env);
+  const r = await stopDaemon(io, socket, 'stop');
+  if (!r.ok) return r.code;
+  if (json) io.out(`${JSON.stringify({ stopped: true, pid: r.pid, socket })}\n`);
+  else io.out(`kubetile: daemon stopped (pid ${r.pid})\n`);
   return 0;
+}
+
+/**
+ * `kubetile daemon restart`: stop the daemon (its sessions and port-forwards are saved) and start
+ * this version's (they come back). Works on a daemon of another API level too. A daemon that is not
+ * running is just started; under systemd the socket starts it again itself.
+ */
+export async function runDaemonRestart(io: Io, flags: DaemonFlags & { json?: boolean }): Promise<number> {
+  const o = daemonOptions(flags, io.env);
+  const r = await stopDaemon({ ...io, err: () => undefined }, o.socket, 'restart');
+  let oldPid: number | null = null;
+  if (r.ok) oldPid = r.pid;
+  else {
+    // Say why it could not be stopped, unless nothing was running (then starting is all there is to do).
+    const again = await probe(o.socket, 2000, io.env).catch((e: unknown) => e);
+    if (again !== null) {
+      io.err(`kubetile: could not stop the daemon on ${o.socket}${again instanceof Error ? `: ${again.message}` : ''}\n`);
+      return 1;
+    }
+  }
+  try {
+    // A socket systemd holds answers by itself (it starts the service on this very probe).
+    const running = await probe(o.socket, 20_000, io.env);
+    const started = running ?? (await startDetached(o, { env: io.env })).hello;
+    const pid = started.server.pid;
+    if (flags.json) io.out(`${JSON.stringify({ stopped: oldPid, started: pid, version: started.server.version, socket: o.socket })}\n`);
+    else io.out(`kubetile: daemon ${oldPid !== null ? `restarted (pid ${oldPid} → ${pid})` : `started (pid ${pid})`}, kubetile ${started.server.version} on ${o.socket}\n`);
+    return 0;
+  } catch (e) {
+    if (e instanceof DaemonStartError) {
+      io.err(`kubetile: ${e.message}\n`);
+      return 1;
+    }
+    return reportError(io, e);
+  }
 }

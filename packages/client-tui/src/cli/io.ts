@@ -3,6 +3,10 @@ export interface Io {
   out(text: string): void;
   err(text: string): void;
   env: NodeJS.ProcessEnv;
+  /** Bytes written to `out` that the reader has not taken yet (streams pause above a bound). */
+  outBacklog?(): number;
+  /** Calls `cb` once the reader has taken what was queued. */
+  onOutDrain?(cb: () => void): void;
 }
 
 /** Exit status after the reader of our output went away (what a tool killed by SIGPIPE reports). */
@@ -58,6 +62,8 @@ export const processIo: Io = {
     write(process.stderr, t);
   },
   env: process.env,
+  outBacklog: () => process.stdout.writableLength,
+  onOutDrain: (cb) => void process.stdout.once('drain', cb),
 };
 
 /**

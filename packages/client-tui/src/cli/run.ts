@@ -1,5 +1,5 @@
 import { parseCli, UsageError } from './args.js';
-import { runDaemonForeground, runDaemonStart, runDaemonStatus, runKillServer } from './daemon-command.js';
+import { runDaemonForeground, runDaemonRestart, runDaemonStart, runDaemonStatus, runKillServer } from './daemon-command.js';
 import { processIo, type Io } from './io.js';
 import { runRpc, runRpcList } from './rpc-command.js';
 import { runPluginNew } from './plugin-command.js';
@@ -22,19 +22,57 @@ export async function run(argv: readonly string[], io: Io = processIo): Promise<
       io.out(cmd.text);
       return 0;
     case 'version':
-      return runVersion(io, cmd.socket);
+      return runVersion(io, cmd.socket, cmd.json ?? false);
     case 'rpc':
-      return runRpc(io, cmd.socket, cmd.method, cmd.params);
+      return runRpc(io, cmd);
     case 'rpc-list':
-      return runRpcList(io, cmd.socket);
+      return runRpcList(io, cmd.socket, cmd.json ?? false);
     case 'daemon-run':
       return runDaemonForeground(io, cmd);
     case 'daemon-start':
       return runDaemonStart(io, cmd);
+    case 'daemon-restart':
+      return runDaemonRestart(io, cmd);
     case 'daemon-status':
       return runDaemonStatus(io, cmd.socket, cmd.json);
+    case 'daemon-install-units': {
+      const { runInstallUnits } = await import('./install-units-command.js');
+      return runInstallUnits(io, cmd);
+    }
     case 'kill-server':
-      return runKillServer(io, cmd.socket);
+      return runKillServer(io, cmd.socket, cmd.json ?? false);
+    case 'open': {
+      const { runOpen } = await import('./open-command.js');
+      return runOpen(io, cmd);
+    }
+    case 'snapshot': {
+      const { runSnapshot } = await import('./snapshot-command.js');
+      return runSnapshot(io, cmd);
+    }
+    case 'keys': {
+      const { runKeys } = await import('./keys-command.js');
+      return runKeys(io, cmd);
+    }
+    case 'pf-list': {
+      const { runPfList } = await import('./pf-command.js');
+      return runPfList(io, cmd.socket, cmd.json);
+    }
+    case 'pf-start': {
+      const { runPfStart } = await import('./pf-command.js');
+      return runPfStart(io, cmd);
+    }
+    case 'pf-stop': {
+      const { runPfStop } = await import('./pf-command.js');
+      return runPfStop(io, cmd.socket, cmd.ids, cmd.json);
+    }
+    case 'plugins-list': {
+      const { runPluginsList } = await import('./plugins-command.js');
+      return runPluginsList(io, cmd.socket, cmd.json);
+    }
+    case 'plugins-reload': {
+      const { runPluginsReload } = await import('./plugins-command.js');
+      return runPluginsReload(io, cmd.socket, cmd.key, cmd.json);
+    }
     case 'plugin-new':
       return runPluginNew(io, cmd.name, cmd.dir);
     case 'attach': {

@@ -1,13 +1,15 @@
 import { Requests, type SessionLayout } from '@kubetile/rpc-schema';
 import type { Size, Store } from '../tui/store.js';
-import { ConnectionLostError, DaemonClient, DaemonUnreachableError, RpcError } from './daemon-client.js';
+import { ApiMismatchError, ConnectionLostError, DaemonClient, DaemonUnreachableError, RpcError } from './daemon-client.js';
 import { retryUntil } from './reconnect.js';
 
 /** How an attached session ended. */
 export type SessionEnd =
   | { kind: 'detached'; session: string }
   | { kind: 'server-exited'; reason: string }
-  | { kind: 'quit'; session: string };
+  | { kind: 'quit'; session: string }
+  /** The daemon came back at an API level this client does not speak (the message says both versions and what to do). */
+  | { kind: 'incompatible'; message: string };
 
 export interface AttachedClientOptions {
   socket: string;
@@ -144,6 +146,12 @@ export class AttachedClient {
         intervalMs: this.opts.retryMs ?? 500,
         signal: this.abort.signal,
         onFailure: (e, n) => {
+          // A daemon of another version took over the socket: retrying cannot help; say so and leave.
+          if (e instanceof ApiMismatchError) {
+            store.setConn({ state: 'exited', reason: e.message });
+            this.finish({ kind: 'incompatible', message: e.message });
+            return;
+          }
           if (!(e instanceof DaemonUnreachableError)) this.log(`reconnect attempt ${n}: ${describe(e)}`);
         },
       },

@@ -1,21 +1,49 @@
 import { createConnection, type Socket } from 'node:net';
 import {
-  createMessageConnection, ResponseError, StreamMessageReader, StreamMessageWriter, type MessageConnection,
+  CancellationTokenSource, createMessageConnection, ResponseError, StreamMessageReader, StreamMessageWriter, type MessageConnection,
 } from 'vscode-jsonrpc/node';
 import type { z } from 'zod';
 import {
-  API_LEVEL, Notifications, PRODUCT_VERSION, Requests, requestType, socketDirKind, socketTrustProblem, validate,
-  type NotificationDecl, type ParamsOf, type RequestDecl, type ResultOf,
+  API_LEVEL, apiMismatchMessage, ErrorCodes, MIN_API_LEVEL, Notifications, PRODUCT_VERSION, Requests, requestType, socketDirKind,
+  socketTrustProblem, validate, type ApiMismatch, type ApiRange, type NotificationDecl, type ParamsOf, type RequestDecl, type ResultOf,
 } from '@kubetile/rpc-schema';
+
+/**
+ * Why nobody answered: no socket file (`absent`), nothing listening (`refused`), the connection
+ * itself timed out (`timeout`), connected but no hello answer in time (`silent`: a daemon may be
+ * loading or stuck; never start a second one then), closed during the hello (`closed`).
+ */
+export type UnreachableKind = 'absent' | 'refused' | 'timeout' | 'silent' | 'closed' | 'other';
 
 /** Nobody answers on the socket (no file, refused, or not a kubetile daemon). */
 export class DaemonUnreachableError extends Error {
   constructor(
     readonly socketPath: string,
     readonly reason: string,
+    readonly kind: UnreachableKind = 'other',
   ) {
     super(`no daemon answers on ${socketPath} (${reason})`);
     this.name = 'DaemonUnreachableError';
+  }
+
+  /** Nothing listens there at all: starting a daemon is the right move. */
+  get nobodyListens(): boolean {
+    return this.kind === 'absent' || this.kind === 'refused';
+  }
+}
+
+/**
+ * This client and the daemon share no API level. The message names both versions and what to do
+ * (see rpc-schema's apiMismatchMessage); `daemonPid` lets `kubetile daemon restart` find it.
+ */
+export class ApiMismatchError extends Error {
+  constructor(
+    message: string,
+    readonly daemonRange: ApiRange | null,
+    readonly daemonPid: number | null,
+  ) {
+    super(message);
+    this.name = 'ApiMismatchError';
   }
 }
 
@@ -60,8 +88,18 @@ export type HelloResult = ResultOf<typeof Requests.hello>;
 export interface ConnectOptions {
   /** Client name sent in daemon/hello. */
   clientName?: string;
-  /** Deadline for connecting plus the hello answer. */
+  /** Deadline for the socket to accept. */
   timeoutMs?: number;
+  /**
+   * Deadline for the hello answer once the socket accepted (default 20 s): a daemon accepts at once
+   * and answers when it has loaded, which takes seconds on a loaded machine or a socket-activated start.
+   */
+  helloTimeoutMs?: number;
+  /**
+   * The API level to claim instead of this build's (`kubetile daemon restart` speaks to a daemon of
+   * another level only to stop it; daemon/hello and daemon/shutdown never change across levels).
+   */
+  apiLevel?: number;
   /** Where to report dropped (invalid) notifications. */
   log?: (message: string) => void;
   /** The environment that chose the socket (which directory counts as the private runtime one). */
@@ -96,7 +134,7 @@ async function openSocket(path: string, timeoutMs: number, env: NodeJS.ProcessEn
     const sock = createConnection({ path });
     const timer = setTimeout(() => {
       sock.destroy();
-      reject(new DaemonUnreachableError(path, 'timed out connecting'));
+      reject(new DaemonUnreachableError(path, 'timed out connecting', 'timeout'));
     }, timeoutMs);
     sock.once('connect', () => {
       clearTimeout(timer);
@@ -105,8 +143,9 @@ async function openSocket(path: string, timeoutMs: number, env: NodeJS.ProcessEn
     });
     sock.once('error', (err: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      const reason = err.code === 'ENOENT' ? 'no socket file' : err.code === 'ECONNREFUSED' ? 'connection refused' : (err.code ?? err.message);
-      reject(new DaemonUnreachableError(path, reason));
+      const kind: UnreachableKind = err.code === 'ENOENT' ? 'absent' : err.code === 'ECONNREFUSED' ? 'refused' : 'other';
+      const reason = kind === 'absent' ? 'no socket file' : kind === 'refused' ? 'connection refused' : (err.code ?? err.message);
+      reject(new DaemonUnreachableError(path, reason, kind));
     });
   });
 }
@@ -134,6 +173,7 @@ function withTimeout<T>(p: Promise<T>, ms: number, onTimeout: () => Error): Prom
 export class DaemonClient {
   private readonly handlers = new Map<string, Set<(params: unknown) => void>>();
   private readonly closeHandlers = new Set<(reason: string) => void>();
+  private readonly anyHandlers = new Set<(method: string, params: unknown) => void>();
   private closedReason: string | null = null;
   hello: HelloResult | null = null;
 
@@ -143,17 +183,22 @@ export class DaemonClient {
     private readonly conn: MessageConnection,
     private readonly log: (message: string) => void,
   ) {
-    const decls = Object.values(Notifications) as NotificationDecl[];
-    for (const d of decls) {
-      conn.onNotification(d.name, (params: unknown) => {
+    const decls = new Map((Object.values(Notifications) as NotificationDecl[]).map((d) => [d.name, d]));
+    conn.onNotification((method: string, params: unknown) => {
+      const d = decls.get(method);
+      let value = params;
+      if (d) {
         const v = validate(d.params, params);
         if (!v.ok) {
           this.log(`dropped invalid ${d.name} notification: ${v.message}`);
           return;
         }
-        for (const h of this.handlers.get(d.name) ?? []) h(v.value);
-      });
-    }
+        value = v.value;
+        for (const h of this.handlers.get(d.name) ?? []) h(value);
+      }
+      // Notifications this build does not know (a newer daemon may add some within the level) reach only `onAny`.
+      for (const h of this.anyHandlers) h(method, value);
+    });
     let socketError = '';
     socket.on('error', (e: NodeJS.ErrnoException) => {
       socketError = e.code ?? e.message;
@@ -170,26 +215,50 @@ export class DaemonClient {
    */
   static async connect(socketPath: string, opts: ConnectOptions = {}): Promise<DaemonClient> {
     const timeoutMs = opts.timeoutMs ?? 3000;
-    const started = Date.now();
     const socket = await openSocket(socketPath, timeoutMs, opts.env ?? process.env);
     const conn = createMessageConnection(
       new StreamMessageReader(socket),
       new StreamMessageWriter(socket),
     );
     const client = new DaemonClient(socketPath, socket, conn, opts.log ?? (() => {}));
+    const clientName = opts.clientName ?? 'kubetile';
+    const level = opts.apiLevel ?? API_LEVEL;
+    const mine: ApiRange = opts.apiLevel !== undefined ? { min: level, max: level } : { min: MIN_API_LEVEL, max: API_LEVEL };
     try {
-      const remaining = Math.max(100, timeoutMs - (Date.now() - started));
-      client.hello = await withTimeout(
-        client.request(Requests.hello, { client: { name: opts.clientName ?? 'kubetile', version: PRODUCT_VERSION }, apiLevel: API_LEVEL }),
-        remaining,
-        () => new DaemonUnreachableError(socketPath, 'no answer to daemon/hello'),
+      const hello = await withTimeout(
+        client.request(Requests.hello, { client: { name: clientName, version: PRODUCT_VERSION }, apiLevel: mine.max, minApiLevel: mine.min }),
+        opts.helloTimeoutMs ?? 20_000,
+        () => new DaemonUnreachableError(socketPath, 'it accepted the connection but did not answer daemon/hello', 'silent'),
       );
+      // A daemon that does not negotiate may answer with a level we do not speak: refuse it here.
+      if (hello.apiLevel < mine.min || hello.apiLevel > mine.max) {
+        const daemonRange = { min: hello.minApiLevel ?? hello.apiLevel, max: hello.maxApiLevel ?? hello.apiLevel };
+        throw new ApiMismatchError(
+          apiMismatchMessage({
+            client: { name: 'kubetile', version: PRODUCT_VERSION, range: mine },
+            daemon: { version: hello.server.version, pid: hello.server.pid, range: daemonRange },
+          }),
+          daemonRange,
+          hello.server.pid,
+        );
+      }
+      client.hello = hello;
       return client;
     } catch (e) {
       client.close();
-      if (e instanceof ConnectionLostError) throw new DaemonUnreachableError(socketPath, 'closed during daemon/hello');
+      if (e instanceof ConnectionLostError) throw new DaemonUnreachableError(socketPath, 'closed during daemon/hello', 'closed');
+      if (e instanceof RpcError && e.code === ErrorCodes.IncompatibleApiLevel) throw mismatchFromRefusal(e, mine);
       throw e;
     }
+  }
+
+  /** Stops reading from the daemon (a slow consumer downstream); the daemon keeps only the newest views meanwhile. */
+  pauseReading(): void {
+    this.socket.pause();
+  }
+
+  resumeReading(): void {
+    this.socket.resume();
   }
 
   get closed(): boolean {
@@ -205,27 +274,43 @@ export class DaemonClient {
   }
 
   /** A declared request, with its params typed and its result validated. */
-  async request<D extends RequestDecl>(decl: D, params: ParamsOf<D>): Promise<ResultOf<D>> {
+  async request<D extends RequestDecl>(decl: D, params: ParamsOf<D>, signal?: AbortSignal): Promise<ResultOf<D>> {
     if (this.closed) throw new ConnectionLostError();
     let raw: unknown;
+    const cancel = cancellation(signal);
     try {
-      raw = await this.conn.sendRequest(requestType(decl), params as never);
+      raw = await this.conn.sendRequest(requestType(decl), params as never, cancel.token);
     } catch (e) {
       throw toError(e);
+    } finally {
+      cancel.dispose();
     }
     const v = validate(decl.result, raw);
     if (!v.ok) throw new Error(`invalid ${decl.name} result from the daemon: ${v.message}`);
     return v.value as ResultOf<D>;
   }
 
-  /** Any method by name, params sent as given (scripts: `kubetile rpc`). */
-  async call(method: string, params: Record<string, unknown>): Promise<unknown> {
+  /**
+   * Any method by name, params sent as given (scripts: `kubetile rpc`). Aborting `signal` sends
+   * `$/cancelRequest`; the promise still settles with the daemon's answer (RequestCancelled -32800
+   * from a daemon that stopped the work).
+   */
+  async call(method: string, params: Record<string, unknown>, signal?: AbortSignal): Promise<unknown> {
     if (this.closed) throw new ConnectionLostError();
+    const cancel = cancellation(signal);
     try {
-      return await this.conn.sendRequest(method, params);
+      return await this.conn.sendRequest(method, params, cancel.token);
     } catch (e) {
       throw toError(e);
+    } finally {
+      cancel.dispose();
     }
+  }
+
+  /** Every notification, by method name (validated when this build declares it; unknown ones as sent). */
+  onAny(handler: (method: string, params: unknown) => void): () => void {
+    this.anyHandlers.add(handler);
+    return () => this.anyHandlers.delete(handler);
   }
 
   /** Subscribes to a notification (validated with its schema; invalid ones are logged and dropped). */
@@ -252,6 +337,46 @@ export class DaemonClient {
   close(reason = 'closed by client'): void {
     this.markClosed(reason);
   }
+}
+
+/** A cancellation token that follows `signal` (vscode-jsonrpc sends `$/cancelRequest` when it fires). */
+function cancellation(signal: AbortSignal | undefined): { token: CancellationTokenSource['token'] | undefined; dispose(): void } {
+  if (!signal) return { token: undefined, dispose: () => undefined };
+  const source = new CancellationTokenSource();
+  const onAbort = (): void => source.cancel();
+  if (signal.aborted) source.cancel();
+  else signal.addEventListener('abort', onAbort, { once: true });
+  return {
+    token: source.token,
+    dispose: () => {
+      signal.removeEventListener('abort', onAbort);
+      source.dispose();
+    },
+  };
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+
+/** The daemon refused our level: its data (when it sends it) gives its version and range. */
+function mismatchFromRefusal(e: RpcError, mine: ApiRange): ApiMismatchError {
+  const d = e.data;
+  const server = isObject(d) && isObject(d.server) ? d.server : null;
+  if (isObject(d) && server && typeof server.version === 'string' && isInt(d.apiLevel)) {
+    const range = { min: isInt(d.minApiLevel) ? d.minApiLevel : d.apiLevel, max: d.apiLevel };
+    const pid = isInt(server.pid) ? server.pid : null;
+    const m: ApiMismatch = {
+      client: { name: 'kubetile', version: PRODUCT_VERSION, range: mine },
+      daemon: { version: server.version, pid, range },
+    };
+    return new ApiMismatchError(apiMismatchMessage(m), range, pid);
+  }
+  // An older daemon says it in its own words: add ours, and what to do.
+  return new ApiMismatchError(
+    `the daemon refused this kubetile ${PRODUCT_VERSION} (API level ${mine.max}): ${e.message}; restart it with this version with 'kubetile daemon restart'`,
+    null,
+    null,
+  );
 }
 
 /** Connects, says hello, runs `fn`, closes. */

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
+import { createConnection } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stateDir } from '@kubetile/rpc-schema';
@@ -41,7 +42,7 @@ export function launchLogPath(o: Pick<DaemonOptions, 'stateDir'>, env: NodeJS.Pr
  */
 export async function probe(socket: string, timeoutMs = 2000, env: NodeJS.ProcessEnv = process.env): Promise<HelloResult | null> {
   try {
-    const c = await DaemonClient.connect(socket, { timeoutMs, clientName: 'kubetile-probe', env });
+    const c = await DaemonClient.connect(socket, { timeoutMs, helloTimeoutMs: timeoutMs, clientName: 'kubetile-probe', env });
     const hello = c.hello;
     c.close();
     return hello;
@@ -143,12 +144,41 @@ export async function startDetached(o: DaemonOptions, opts: { timeoutMs?: number
   }
 }
 
-/** Asks the daemon to stop and waits (up to `timeoutMs`) until its socket no longer answers. */
-export async function waitUntilGone(socket: string, timeoutMs = 5000): Promise<boolean> {
+/**
+ * Waits (up to `timeoutMs`) until the daemon's process `pid` has ended (a socket systemd holds keeps
+ * accepting), or without a pid until nothing accepts on the socket any more.
+ */
+export async function waitUntilGone(socket: string, timeoutMs = 5000, pid?: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if ((await probe(socket, 500).catch(() => null)) === null) return true;
+    // The pid first: a probe of a socket systemd holds would start the daemon again.
+    if (pid !== undefined ? !processAlive(pid) : !(await socketAccepts(socket))) return true;
     await sleep(100);
   }
   return false;
+}
+
+/** True when something accepts a connection on the socket (a daemon, or systemd holding it). */
+export function socketAccepts(socket: string, timeoutMs = 1000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createConnection({ path: socket });
+    const done = (ok: boolean): void => {
+      clearTimeout(t);
+      s.destroy();
+      resolve(ok);
+    };
+    const t = setTimeout(() => done(true), timeoutMs);
+    s.once('connect', () => done(true));
+    s.once('error', () => done(false));
+  });
+}
+
+/** Whether a process with this pid exists (signal 0). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

@@ -1,7 +1,7 @@
 import { ResponseError } from 'vscode-jsonrpc/node';
 import type { z } from 'zod';
 import {
-  API_LEVEL, describeApi, ErrorCodes, MIN_API_LEVEL, PRODUCT_NAME, PRODUCT_VERSION, Requests, type RequestDecl,
+  API_LEVEL, apiMismatchMessage, describeApi, ErrorCodes, MIN_API_LEVEL, negotiateApiLevel, PRODUCT_NAME, PRODUCT_VERSION, Requests, type RequestDecl,
 } from '@kubetile/rpc-schema';
 import { errorMessage, invalidState, notAttached, notFound } from '../util/errors.js';
 import type { DaemonContext } from './context.js';
@@ -39,15 +39,23 @@ function forwardsOf(daemon: DaemonContext): ForwardManager {
 
 const table: Table = {
   'daemon/hello': ({ conn }, p) => {
-    if (p.apiLevel < MIN_API_LEVEL || p.apiLevel > API_LEVEL) {
+    const daemonRange = { min: MIN_API_LEVEL, max: API_LEVEL };
+    const clientRange = { min: p.minApiLevel ?? p.apiLevel, max: p.apiLevel };
+    const n = negotiateApiLevel(clientRange, daemonRange);
+    const server = { name: PRODUCT_NAME, version: PRODUCT_VERSION, pid: process.pid };
+    if (!n.ok) {
       throw new ResponseError(
         ErrorCodes.IncompatibleApiLevel,
-        `client '${p.client.name}' speaks API level ${p.apiLevel}; this daemon (${PRODUCT_VERSION}) speaks ${MIN_API_LEVEL === API_LEVEL ? API_LEVEL : `${MIN_API_LEVEL}..${API_LEVEL}`}`,
+        apiMismatchMessage({
+          client: { name: p.client.name, version: p.client.version || '?', range: clientRange },
+          daemon: { version: PRODUCT_VERSION, pid: process.pid, range: daemonRange },
+        }),
+        { server, apiLevel: API_LEVEL, minApiLevel: MIN_API_LEVEL },
       );
     }
     conn.helloDone = true;
     conn.clientName = p.client.name;
-    return { server: { name: PRODUCT_NAME, version: PRODUCT_VERSION, pid: process.pid }, apiLevel: API_LEVEL };
+    return { server, apiLevel: n.level, minApiLevel: MIN_API_LEVEL, maxApiLevel: API_LEVEL };
   },
   'daemon/status': ({ daemon }) => {
     const mem = process.memoryUsage();
@@ -131,6 +139,12 @@ const table: Table = {
       .filter((e) => !p.session || e.session === p.session)
       .map((e) => ({ paneId: e.pane.id, tabId: e.tabId, session: e.session, key: e.pane.key, title: e.pane.title(), args: e.pane.args })),
   }),
+  'pane/types': ({ daemon }) => {
+    const registry = (daemon as DaemonContext & { registry?: { keys(): string[]; switchable(): string[] } }).registry;
+    if (!registry) throw invalidState('pane types are not available in this build');
+    const switchable = new Set(registry.switchable());
+    return { types: registry.keys().map((key) => ({ key, switchable: switchable.has(key) })) };
+  },
   'pane/command': ({ daemon }, p) => {
     daemon.workspace.pane(p.paneId).handleCommand(p.command);
     return OK;

@@ -1,0 +1,125 @@
+import { Requests, type ParamsOf } from '@kubetile/rpc-schema';
+import type { DaemonClient } from '../connection/daemon-client.js';
+import { UsageError } from './args.js';
+import type { Io } from './io.js';
+import { callInterruptibly, connectScript, reportError } from './rpc-command.js';
+import { alignColumns } from './view-text.js';
+
+type StartParams = ParamsOf<typeof Requests.portForwardStart>;
+
+/** kubectl's names for what a port-forward may target. */
+const KINDS: Record<string, 'pod' | 'service' | 'deployment'> = {
+  pod: 'pod', pods: 'pod', po: 'pod',
+  service: 'service', services: 'service', svc: 'service',
+  deployment: 'deployment', deployments: 'deployment', deploy: 'deployment',
+};
+
+function portOf(what: string, text: string, min: number): number {
+  const n = /^\d{1,5}$/.test(text) ? Number(text) : NaN;
+  if (!(n >= min && n <= 65535)) throw new UsageError(`${what} must be a port from ${min} to 65535, not '${text}'`);
+  return n;
+}
+
+/** `pod/web`, `svc/web`, `deploy/web` or a bare pod name; `[LOCAL:]REMOTE` (LOCAL 0 or empty: any free port). */
+export function parseForward(target: string, ports: string | undefined): Pick<StartParams, 'pod' | 'service' | 'deployment' | 'remotePort' | 'localPort'> {
+  const slash = target.indexOf('/');
+  const kind = slash < 0 ? 'pod' : KINDS[target.slice(0, slash).toLowerCase()];
+  const name = slash < 0 ? target : target.slice(slash + 1);
+  if (!kind) throw new UsageError(`cannot port-forward to '${target.slice(0, slash)}': name a pod/NAME, svc/NAME or deploy/NAME`);
+  if (!name) throw new UsageError(`'${target}' names no object: pod/NAME, svc/NAME or deploy/NAME`);
+  const out: ReturnType<typeof parseForward> = { [kind]: name };
+  if (ports !== undefined) {
+    const m = /^(?:(\d*):)?(\d+)$/.exec(ports);
+    if (!m) throw new UsageError(`ports are REMOTE or LOCAL:REMOTE, like 80 or 8080:80, not '${ports}'`);
+    out.remotePort = portOf('the remote port', m[2]!, 1);
+    if (m[1]) out.localPort = portOf('the local port', m[1], 0);
+  }
+  return out;
+}
+
+/** The namespace of the context in use (kube/contexts), else `default`. */
+async function defaultNamespace(client: DaemonClient, context: string | undefined): Promise<string> {
+  const c = await client.request(Requests.kubeContexts, {});
+  const name = context ?? c.current;
+  return c.contexts.find((x) => x.name === name)?.namespace ?? 'default';
+}
+
+/** `kubetile pf list`. */
+export async function runPfList(io: Io, socket: string | undefined, json: boolean): Promise<number> {
+  let client: DaemonClient | null = null;
+  try {
+    client = await connectScript(io, socket, 'kubetile-pf');
+    const { forwards } = await client.request(Requests.portForwardList, {});
+    if (json) {
+      io.out(`${JSON.stringify(forwards, null, 2)}\n`);
+      return 0;
+    }
+    if (forwards.length === 0) {
+      io.err('no port-forwards\n');
+      return 0;
+    }
+    const rows = [['ID', 'TARGET', 'NAMESPACE', 'LOCAL', 'REMOTE', 'POD', 'STATE', 'CONNECTIONS']];
+    for (const f of forwards) {
+      rows.push([f.id, f.target, f.namespace, `${f.localAddress}:${f.localPort}`, String(f.remotePort), f.pod ?? '-', f.state, String(f.connections)]);
+    }
+    io.out(`${alignColumns(rows).join('\n')}\n`);
+    return 0;
+  } catch (e) {
+    return reportError(io, e);
+  } finally {
+    client?.close();
+  }
+}
+
+/** `kubetile pf start TARGET [[LOCAL:]REMOTE] [--namespace N] [--context C]`. */
+export async function runPfStart(
+  io: Io,
+  cmd: { socket?: string; target: string; ports?: string; namespace?: string; context?: string; json: boolean },
+): Promise<number> {
+  let client: DaemonClient | null = null;
+  try {
+    const what = parseForward(cmd.target, cmd.ports);
+    client = await connectScript(io, cmd.socket, 'kubetile-pf');
+    const namespace = cmd.namespace ?? (await defaultNamespace(client, cmd.context));
+    const params: StartParams = { ...what, namespace, ...(cmd.context !== undefined ? { context: cmd.context } : {}) };
+    const r = await callInterruptibly(io, client, Requests.portForwardStart.name, params);
+    if (!r.ok) return r.code;
+    const res = r.result as { id: string; localPort: number; message: string };
+    io.out(cmd.json ? `${JSON.stringify(res)}\n` : `${res.id}: ${res.message}\n`);
+    return 0;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`kubetile: ${e.message}\n`);
+      return 2;
+    }
+    return reportError(io, e);
+  } finally {
+    client?.close();
+  }
+}
+
+/** `kubetile pf stop ID…`: each one it can; the status says whether all were. */
+export async function runPfStop(io: Io, socket: string | undefined, ids: string[], json: boolean): Promise<number> {
+  let client: DaemonClient | null = null;
+  try {
+    client = await connectScript(io, socket, 'kubetile-pf');
+    let failed = 0;
+    const stopped: string[] = [];
+    for (const id of ids) {
+      try {
+        await client.request(Requests.portForwardStop, { id });
+        stopped.push(id);
+        if (!json) io.out(`stopped ${id}\n`);
+      } catch (e) {
+        failed++;
+        reportError(io, e);
+      }
+    }
+    if (json) io.out(`${JSON.stringify({ stopped })}\n`);
+    return failed > 0 ? 1 : 0;
+  } catch (e) {
+    return reportError(io, e);
+  } finally {
+    client?.close();
+  }
+}

@@ -1,0 +1,138 @@
+import { z } from 'zod';
+import type { Logger } from '../logging/logger.js';
+import type { PersistedFeature } from '../state/session-persistence.js';
+import type { Workspace } from '../session/workspace.js';
+import { errorMessage } from '../util/error-message.js';
+import type { ForwardManager } from './forward-manager.js';
+import { MAX_FORWARDS } from './forward-manager.js';
+import { TARGET_KINDS, type ForwardRequest } from './forward-types.js';
+import { publishedForwards } from './service-registry.js';
+
+/** The key port-forwards are saved under in the state file. */
+export const FORWARDS_STATE_KEY = 'port-forwards';
+
+const SavedForwardSchema = z.object({
+  context: z.string().min(1).max(253),
+  namespace: z.string().min(1).max(63),
+  kind: z.enum(TARGET_KINDS),
+  name: z.string().min(1).max(253),
+  remotePort: z.number().int().min(1).max(65535),
+  localPort: z.number().int().min(0).max(65535),
+});
+const SavedForwardsSchema = z.object({ forwards: z.array(SavedForwardSchema).max(MAX_FORWARDS) });
+type SavedForward = z.infer<typeof SavedForwardSchema>;
+
+/** A listener error (as listenLoopback words it): the port, not the target, was the problem. */
+const LOCAL_PORT_PROBLEM = /^local port \d+ on 127\.0\.0\.1 |^cannot listen on local port /;
+
+/** What the restart of one forward came to, for the notice. */
+type Outcome = { kind: 'same' } | { kind: 'moved'; from: number; to: number } | { kind: 'failed'; why: string };
+
+export interface ForwardRestoreDeps {
+  manager: ForwardManager;
+  workspace: Pick<Workspace, 'clients' | 'startNotices' | 'persistChanged'>;
+  logger: Logger;
+}
+
+/**
+ * Port-forwards survive a daemon restart: each forward's request (context, namespace, object,
+ * remote port and the local port it got) is saved with the sessions; after a restart each starts
+ * again, on the same local port when it is free, else on a new one. What moved or could not come
+ * back is said to the user: in a toast to the clients attached by then, or to the first that
+ * attaches. Forwards not started yet are saved too, so a crash during the restore loses none.
+ */
+export class ForwardRestore implements PersistedFeature {
+  private pending: SavedForward[] = [];
+  private lastSaved = '';
+  /** Resolves when the last restore has finished (tests, the benchmark). */
+  restored: Promise<void> = Promise.resolve();
+
+  constructor(private readonly deps: ForwardRestoreDeps) {
+    deps.manager.changed.subscribe(() => {
+      // Byte counters change all the time: save only when the set of forwards did.
+      const now = JSON.stringify(this.save());
+      if (now === this.lastSaved) return;
+      this.lastSaved = now;
+      deps.workspace.persistChanged.emit();
+    });
+  }
+
+  save(): { forwards: SavedForward[] } {
+    const running = this.deps.manager.all().map((f) => toSaved(f.request, f.localPort));
+    return { forwards: [...running, ...this.pending] };
+  }
+
+  restore(data: unknown): void {
+    const parsed = SavedForwardsSchema.safeParse(data);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new Error(`the saved port-forwards are not valid (${issue ? `${issue.path.join('.') || 'forwards'}: ${issue.message}` : 'invalid'})`);
+    }
+    this.pending = [...parsed.data.forwards];
+    this.restored = this.startAll();
+  }
+
+  private async startAll(): Promise<void> {
+    const lines: string[] = [];
+    while (this.pending.length > 0) {
+      const saved = this.pending[0]!;
+      const outcome = await this.startOne(saved);
+      this.pending.shift();
+      const what = `port-forward ${saved.kind}/${saved.name} (${saved.namespace}) :${saved.remotePort}`;
+      if (outcome.kind === 'moved') lines.push(`${what}: local port ${outcome.from} is taken; now on 127.0.0.1:${outcome.to}`);
+      if (outcome.kind === 'failed') lines.push(`${what} could not be restarted: ${outcome.why}`);
+      this.deps.logger.info({ forward: what, outcome: outcome.kind }, 'port-forward restored after restart');
+    }
+    this.deps.workspace.persistChanged.emit();
+    if (lines.length > 0) this.tell(lines);
+  }
+
+  private async startOne(saved: SavedForward): Promise<Outcome> {
+    const req: ForwardRequest = { ...saved };
+    try {
+      await this.deps.manager.start(req);
+      return { kind: 'same' };
+    } catch (err) {
+      const why = errorMessage(err);
+      if (req.localPort === 0 || !LOCAL_PORT_PROBLEM.test(why)) return { kind: 'failed', why };
+    }
+    try {
+      const f = await this.deps.manager.start({ ...req, localPort: 0 });
+      return { kind: 'moved', from: req.localPort, to: f.localPort };
+    } catch (err) {
+      return { kind: 'failed', why: errorMessage(err) };
+    }
+  }
+
+  private tell(lines: string[]): void {
+    const clients = [...this.deps.workspace.clients.values()];
+    if (clients.length === 0) {
+      this.deps.workspace.startNotices.push(...lines);
+      return;
+    }
+    for (const c of clients) for (const l of lines) c.sink.toast('warn', l);
+  }
+}
+
+function toSaved(r: ForwardRequest, localPort: number): SavedForward {
+  return { context: r.context, namespace: r.namespace, kind: r.kind, name: r.name, remotePort: r.remotePort, localPort };
+}
+
+/** What `persistForwards` needs of the daemon. */
+export interface ForwardPersistenceHost {
+  readonly workspace: Workspace;
+  readonly logger: Logger;
+  readonly persistence: { register(key: string, feature: PersistedFeature): void };
+}
+
+/**
+ * Saves and restores the daemon's port-forwards with its sessions (before `daemon.start()`, which
+ * restores). Returns null when this build has no port-forwards.
+ */
+export function persistForwards(daemon: ForwardPersistenceHost): ForwardRestore | null {
+  const manager = publishedForwards(daemon.workspace);
+  if (!manager) return null;
+  const restore = new ForwardRestore({ manager, workspace: daemon.workspace, logger: daemon.logger.child({ part: 'port-forward' }) });
+  daemon.persistence.register(FORWARDS_STATE_KEY, restore);
+  return restore;
+}

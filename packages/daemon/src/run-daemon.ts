@@ -1,0 +1,81 @@
+import { join, resolve } from 'node:path';
+import { resolveConfigPath, resolveSocketPath, socketDirKind, stateDir } from '@kubetile/rpc-schema/paths';
+import { parseDaemonArgs, USAGE, UsageError } from './cli/args.js';
+import { createLogger } from './logging/logger.js';
+import { SocketInUseError } from './rpc/socket-listener.js';
+import { listenEarly, type EarlyListener } from './rpc/early-listener.js';
+import { errorMessage } from './util/error-message.js';
+
+/** The variables systemd's socket activation sets; read once, then removed so no child misreads them. */
+const ACTIVATION_VARS = ['LISTEN_PID', 'LISTEN_FDS', 'LISTEN_FDNAMES'] as const;
+
+/**
+ * Runs the daemon in this process until it stops (SIGTERM, SIGINT, SIGHUP or daemon/shutdown) and
+ * resolves with the exit code: `kubetiled run` and `kubetile daemon run` both come here, so a
+ * socket systemd passes (LISTEN_FDS, LISTEN_PID = this process, fd 3) is served by whichever was
+ * started. Only node's own modules and the paths load before the socket listens; the daemon loads
+ * after, with connections that arrive meanwhile held until it is ready.
+ */
+export async function runDaemon(argv: readonly string[]): Promise<number> {
+  let args;
+  try {
+    args = parseDaemonArgs([...argv]);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`kubetiled: ${err.message}\n${USAGE}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  if (args.command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const socketPath = resolveSocketPath(args.socket);
+  const state = args.stateDir ? resolve(args.stateDir) : stateDir();
+  const log = createLogger({ file: join(state, 'kubetiled.log'), level: args.logLevel ?? 'info', stderr: args.logStderr });
+  const privateSocketDir = socketDirKind(socketPath) === 'private';
+  // Listen before loading the rest of the daemon: the socket accepts within a moment of the spawn,
+  // and a second daemon is refused before it loads anything.
+  let early: EarlyListener;
+  try {
+    early = await listenEarly(socketPath, { privateDir: privateSocketDir });
+  } catch (err) {
+    const msg = errorMessage(err);
+    process.stderr.write(`kubetiled: ${msg}\n`);
+    log.logger.error({ err: msg }, 'daemon failed to start');
+    log.flush();
+    return err instanceof SocketInUseError ? 3 : 1;
+  } finally {
+    for (const v of ACTIVATION_VARS) delete process.env[v];
+  }
+  const { Daemon } = await import('./daemon.js');
+  const daemon = new Daemon({
+    early,
+    socketPath,
+    privateSocketDir,
+    configPath: resolveConfigPath(args.config),
+    stateDir: state,
+    logger: log.logger,
+    logRing: log.ring,
+    demo: args.demo ? true : process.env.KUBETILE_DEMO === 'auto' ? 'auto' : process.env.KUBETILE_DEMO === '1' ? true : false,
+  });
+  const { persistForwards } = await import('./forwards/forward-persistence.js');
+  persistForwards(daemon);
+  process.on('uncaughtException', (err) => log.logger.error({ err: errorMessage(err), stack: err.stack }, 'uncaught exception (daemon keeps running)'));
+  process.on('unhandledRejection', (err) => log.logger.error({ err: errorMessage(err) }, 'unhandled rejection (daemon keeps running)'));
+  try {
+    await daemon.start();
+  } catch (err) {
+    const msg = errorMessage(err);
+    process.stderr.write(`kubetiled: ${msg}\n`);
+    log.logger.error({ err: msg }, 'daemon failed to start');
+    log.flush();
+    return err instanceof SocketInUseError ? 3 : 1;
+  }
+  const done = new Promise<number>((resolveExit) => daemon.stopped.subscribe(() => resolveExit(0)));
+  for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, () => daemon.shutdown(`signal ${sig}`));
+  const code = await done;
+  log.flush();
+  return code;
+}
