@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KubeConfig } from '@kubernetes/client-node';
+import { KubeConfig } from '../src/kube/kubeconfig.js';
 import { startKubeSim, type KubeSim } from '@kubetile/kube-sim';
 import { openApiWebSocket } from '../src/kube/api-websocket.js';
 

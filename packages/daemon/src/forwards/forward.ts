@@ -1,5 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '../kube/kubeconfig.js';
 import type { Logger } from '../logging/logger.js';
 import type { InformerHandle } from '../kube/informer-pool.js';
 import { openPortForward } from '../kube/portforward/pf-stream.js';

@@ -1,4 +1,4 @@
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '../kube/kubeconfig.js';
 import { KubeApiError } from '../kube/api-error.js';
 import { kubeRequest } from '../kube/kube-http.js';
 import { badObjectName } from '../kube/object-ref.js';

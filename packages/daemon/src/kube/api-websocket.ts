@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from './kubeconfig.js';
 import type WebSocket from 'ws';
 import { ANSWER_DEADLINE_MS, KubeApiError, noAnswerError, statusError, transportError } from './api-error.js';
 import { credentialsRefused } from './exec-auth.js';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
+import { KubeConfig } from './kubeconfig.js';
 import type { Logger } from '../logging/logger.js';
 import { errorMessage } from '../util/errors.js';
 import { ExecAuthenticator, useExecAuthenticator } from './exec-auth.js';

@@ -1,10 +1,9 @@
-import type { KubeConfig, User } from '@kubernetes/client-node';
+import type { RequestOptions } from 'node:https';
+import type { Authenticator, KubeConfig, User } from './kubeconfig.js';
 import { CredentialError } from './api-error.js';
 import type { ExecConfig, ExecCredentialProvider } from './exec-credential.js';
 
-/** client-node's Authenticator interface (not exported from its index). */
-type Authenticator = Parameters<KubeConfig['addAuthenticator']>[0];
-type AuthOptions = Parameters<Authenticator['applyAuthentication']>[1];
+type AuthOptions = RequestOptions;
 
 /**
  * Supplies the credentials of kubeconfig users with an `exec` block from our own provider (with a

@@ -1,4 +1,4 @@
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from './kubeconfig.js';
 import type { Logger } from '../logging/logger.js';
 import { Signal } from '../util/signal.js';
 import { DiscoveryCheck } from './discovery-check.js';

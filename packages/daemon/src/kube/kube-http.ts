@@ -1,6 +1,6 @@
 import { request as httpsRequest, type RequestOptions } from 'node:https';
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from './kubeconfig.js';
 import { ANSWER_DEADLINE_MS, CredentialError, KubeApiError, noAnswerError, statusError, transportError } from './api-error.js';
 import { credentialsRefused } from './exec-auth.js';
 import { badNamespace, invalidRef } from './resource-ref.js';

@@ -1,5 +1,5 @@
 import { dirname, isAbsolute, join } from 'node:path';
-import { KubeConfig, type Cluster, type Context, type User } from '@kubernetes/client-node';
+import { fromDocument, type Cluster, type Context, type User } from './kubeconfig.js';
 import { parse } from 'yaml';
 import { parseExecConfig, type ExecConfig } from './exec-credential.js';
 import { readRegularFile } from './safe-read.js';
@@ -40,7 +40,7 @@ function inline(section: Doc, fileKey: string, dataKey: string | null, dir: stri
   else section.token = content.toString('utf8').trim();
 }
 
-function readOne(file: string): KubeConfig {
+function readOne(file: string): ReturnType<typeof fromDocument> {
   let text: string;
   try {
     text = readRegularFile(file).toString('utf8');
@@ -69,13 +69,11 @@ function readOne(file: string): KubeConfig {
     const exec = u.user.exec;
     if (isMap(exec) && typeof exec.command === 'string' && exec.command.includes('/') && !isAbsolute(exec.command)) exec.command = join(dir, exec.command);
   });
-  const kc = new KubeConfig();
   try {
-    kc.loadFromString(JSON.stringify(doc));
+    return fromDocument(doc);
   } catch (err) {
     throw new Error(`kubeconfig ${file} is malformed: ${(err as Error).message}`);
   }
-  return kc;
 }
 
 /** What replaces a legacy auth-provider that client-node runs synchronously (execSync: the whole daemon would wait). */
@@ -84,7 +82,7 @@ const LEGACY_COMMAND_PROVIDERS: Record<string, string> = {
   azure: 'kubelogin',
 };
 
-/** client-node's ExecAuth matches these; we take them over. */
+/** The exec blocks (also in an `exec` auth-provider) our credential provider runs. */
 function execBlock(u: User): unknown {
   if (u.exec) return u.exec;
   const ap = u.authProvider as { name?: unknown; config?: { exec?: unknown } } | null | undefined;
@@ -104,10 +102,10 @@ export function loadKubeconfigFiles(files: readonly string[]): LoadedKubeconfig 
   let current = '';
   for (const file of files) {
     const kc = readOne(file);
-    for (const c of kc.getClusters()) if (!clusters.has(c.name)) clusters.set(c.name, c);
-    for (const u of kc.getUsers()) if (!users.has(u.name)) users.set(u.name, u);
-    for (const c of kc.getContexts()) if (!contexts.has(c.name)) contexts.set(c.name, c);
-    if (!current && kc.getCurrentContext()) current = kc.getCurrentContext();
+    for (const c of kc.clusters) if (!clusters.has(c.name)) clusters.set(c.name, c);
+    for (const u of kc.users) if (!users.has(u.name)) users.set(u.name, u);
+    for (const c of kc.contexts) if (!contexts.has(c.name)) contexts.set(c.name, c);
+    if (!current && kc.currentContext) current = kc.currentContext;
   }
   const exec = new Map<string, ExecConfig | Error>();
   const plainUsers: User[] = [];
@@ -123,11 +121,15 @@ export function loadKubeconfigFiles(files: readonly string[]): LoadedKubeconfig 
       plainUsers.push(rest as User);
       continue;
     }
-    // client-node re-reads an auth-provider tokenFile synchronously: it must not be a FIFO.
+    // An auth-provider tokenFile is read here once: it must not be a FIFO.
     const tokenFile = ap?.config?.tokenFile;
     if (typeof tokenFile === 'string') {
       try {
-        readRegularFile(tokenFile);
+        const token = readRegularFile(tokenFile).toString('utf8').trim();
+        if (!u.token && token) {
+          plainUsers.push({ ...u, token });
+          continue;
+        }
       } catch (err) {
         exec.set(u.name, new Error(`user '${u.name}' auth-provider tokenFile: ${(err as Error).message}`));
         const { authProvider: _a, ...rest } = u;

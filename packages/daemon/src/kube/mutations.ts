@@ -1,4 +1,4 @@
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from './kubeconfig.js';
 import { KubeApiError } from './api-error.js';
 import { collectionPath, kubeRequest } from './kube-http.js';
 import { describeObject, type ObjectRef } from './object-ref.js';

@@ -1,4 +1,4 @@
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from './kubeconfig.js';
 import { KubeApiError, statusError, transportError } from './api-error.js';
 import { prepareRequest } from './kube-http.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createServer, type AddressInfo } from 'node:net';
-import { KubeConfig } from '@kubernetes/client-node';
+import { KubeConfig } from '../../src/kube/kubeconfig.js';
 import pino from 'pino';
 import { Forward, listenLoopback } from '../../src/forwards/forward.js';
 import { OpenStreams } from '../../src/util/open-streams.js';

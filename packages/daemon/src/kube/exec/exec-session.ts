@@ -1,4 +1,4 @@
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '../kubeconfig.js';
 import type WebSocket from 'ws';
 import { KubeApiError } from '../api-error.js';
 import { openApiWebSocket } from '../api-websocket.js';

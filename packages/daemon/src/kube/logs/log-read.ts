@@ -1,5 +1,5 @@
 import type { ClientRequest, IncomingMessage } from 'node:http';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '../kubeconfig.js';
 import { KubeApiError, statusError, transportError } from '../api-error.js';
 import { prepareRequest } from '../kube-http.js';
 import { LineSplitter, MAX_LINE_BYTES } from './line-splitter.js';

@@ -1,4 +1,4 @@
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '../kubeconfig.js';
 import type { Logger } from '../../logging/logger.js';
 import { KubeApiError } from '../api-error.js';
 import { Backoff } from '../backoff.js';

@@ -1,4 +1,4 @@
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '../kubeconfig.js';
 import type WebSocket from 'ws';
 import { openApiWebSocket } from '../api-websocket.js';
 import { KubeApiError } from '../api-error.js';

@@ -1,4 +1,4 @@
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '../../kube/kubeconfig.js';
 import type { PaneCommand, PaneView, Viewport } from '@kubetile/rpc-schema';
 import { openExec, type ExecSession } from '../../kube/exec/exec-session.js';
 import { printable, type ExecEnd } from '../../kube/exec/exec-status.js';

@@ -1,5 +1,5 @@
 import type { FileHandle } from 'node:fs/promises';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '../../kube/kubeconfig.js';
 import type { LogLine } from '../../kube/logs/log-line.js';
 import { readLog, type LogRead } from '../../kube/logs/log-read.js';
 import type { LogTarget } from '../../kube/logs/log-request.js';

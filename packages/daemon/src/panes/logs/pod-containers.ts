@@ -1,4 +1,4 @@
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '../../kube/kubeconfig.js';
 import { kubeRequest } from '../../kube/kube-http.js';
 import { badContainer, podPath } from '../../kube/logs/log-request.js';
 import type { KubeObject } from '../../kube/types.js';
