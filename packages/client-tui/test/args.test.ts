@@ -51,6 +51,41 @@ describe('parseCli', () => {
     expect(parseCli(['kill-server', '--socket', '/s'])).toEqual({ kind: 'kill-server', socket: '/s' });
   });
 
+  it('scripting commands and their flags', () => {
+    expect(parseCli(['rpc', 'pane/command', '{"paneId":2}', '--watch', 'pane/view', '--watch', 'toast', '--pane', '2', '--cols', '80'])).toEqual({
+      kind: 'rpc', socket: undefined, method: 'pane/command', params: { paneId: 2 }, watch: ['pane/view', 'toast'], pane: 2, size: { cols: 80, rows: 40 },
+    });
+    expect(parseCli(['open', 'pods', '-n', 'kube-system', '--context', 'kind', '--json'])).toEqual({
+      kind: 'open', socket: undefined, view: 'pods', namespace: 'kube-system', context: 'kind', split: false, json: true,
+    });
+    expect(parseCli(['snapshot', '7'])).toEqual({ kind: 'snapshot', socket: undefined, paneId: 7, format: 'text', timeoutMs: 10_000 });
+    expect(parseCli(['snapshot', '7', '--json', '--rows', '50'])).toMatchObject({ format: 'json', size: { rows: 50 } });
+    expect(parseCli(['keys', 'j', 'ctrl+p', '--session', 'w'])).toEqual({ kind: 'keys', socket: undefined, session: 'w', keys: ['j', 'ctrl+p'], json: false });
+    expect(parseCli(['pf', 'start', 'svc/web', '8080:80', '-n', 'shop'])).toEqual({ kind: 'pf-start', socket: undefined, target: 'svc/web', ports: '8080:80', namespace: 'shop', json: false });
+    expect(parseCli(['pf', 'stop', 'pf-1', 'pf-2'])).toEqual({ kind: 'pf-stop', socket: undefined, ids: ['pf-1', 'pf-2'], json: false });
+    expect(parseCli(['pf', 'list', '--json'])).toEqual({ kind: 'pf-list', socket: undefined, json: true });
+    expect(parseCli(['plugins'])).toEqual({ kind: 'plugins-list', socket: undefined, json: false });
+    expect(parseCli(['plugins', 'reload', 'smoke-test'])).toEqual({ kind: 'plugins-reload', socket: undefined, key: 'smoke-test', json: false });
+    expect(parseCli(['daemon', 'restart', '--demo'])).toEqual({ kind: 'daemon-restart', demo: true });
+    expect(parseCli(['daemon', 'install-units', '--no-enable', '--dir', '/u'])).toEqual({ kind: 'daemon-install-units', enable: false, dir: '/u' });
+  });
+
+  it('scripting commands name what is wrong', () => {
+    expect(usage(['snapshot'])).toContain('needs a pane id');
+    expect(usage(['snapshot', 'x'])).toContain("the pane id must be a whole number from 1 to 2147483648, not 'x'");
+    expect(usage(['snapshot', '1', '--json', '--format', 'text'])).toContain('disagree');
+    expect(usage(['keys'])).toContain('needs at least one key');
+    expect(usage(['open'])).toContain('needs a view');
+    expect(usage(['open', 'pods', '--split', '-n', 'x'])).toContain('belong to a tab');
+    expect(usage(['pf'])).toContain('needs an action');
+    expect(usage(['pf', 'start'])).toContain('needs a target');
+    expect(usage(['plugins', 'zap'])).toContain("unknown plugins action 'zap'");
+    expect(usage(['rpc', 'a/b', '--watch', 'Bad Name'])).toContain('--watch takes a notification name');
+    expect(usage(['rpc', 'a/b', '--cols', '5'])).toContain('--cols applies only with --watch');
+    expect(usage(['keys', 'j', '--rows', '0'])).toContain("--rows must be a whole number from 1 to 10000, not '0'");
+    expect(usage(['open', 'pods', '--demo'])).toContain("'--demo' does not apply to 'kubetile open'");
+  });
+
   it('help and version', () => {
     expect(parseCli(['--help']).kind).toBe('help');
     expect(parseCli(['-h']).kind).toBe('help');
