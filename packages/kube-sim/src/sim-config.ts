@@ -28,6 +28,8 @@ export interface SimConfig {
   logLinesPerSecond: number;
   /** Demo controller: longest crash-loop back-off (kubelet uses 300 s). */
   crashBackoffCapSeconds: number;
+  /** Serve pods/ephemeralcontainers (Kubernetes 1.23+); false answers 404 like an older API server. */
+  ephemeralContainers: boolean;
 }
 
 export function defaultConfig(): SimConfig {
@@ -44,5 +46,6 @@ export function defaultConfig(): SimConfig {
     userName: 'kube-sim-admin',
     logLinesPerSecond: 1,
     crashBackoffCapSeconds: 40,
+    ephemeralContainers: true,
   };
 }

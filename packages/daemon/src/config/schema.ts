@@ -56,7 +56,40 @@ export const ConfigSchema = z
     exec: ExecSchema.default(ExecSchema.parse({})),
     keybindings: z.record(z.string(), z.record(z.string(), KeyOrKeys)).default({}),
     plugins: z.array(PluginEntrySchema).default([]),
-    views: z.record(z.string(), z.object({ columns: z.array(z.string()) }).strict()).default({}),
+    views: z
+      .record(
+        z.string(),
+        z
+          .object({
+            columns: z.array(z.string()).optional(),
+            /** Start this kind's lists wide (`-o wide`: NODE and IP on pods); the wide key toggles it per pane. */
+            wide: z.boolean().optional(),
+          })
+          .strict(),
+      )
+      .default({}),
+    /** `:` names of your own: `dp = "deployments"`, `cr = "certificates.cert-manager.io"` (k9s aliases). */
+    aliases: z
+      .record(
+        z.string().regex(/^[a-z0-9][a-z0-9.-]{0,62}$/, 'an alias is a lower-case name (letters, digits, - and .)'),
+        z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$/, 'an alias names a kind: a plural, singular or short name, optionally .group'),
+      )
+      .default({}),
+    /** `s` on a node: the privileged pod that opens a shell on it (k9s "node shell"). */
+    node_shell: z
+      .object({
+        image: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._\/:@-]{0,254}$/, 'an image reference').default('busybox:1.36'),
+        namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a namespace name').max(63).default('default'),
+      })
+      .strict()
+      .default({ image: 'busybox:1.36', namespace: 'default' }),
+    /** Ephemeral debug containers (`kubectl debug`): the image offered first. */
+    debug: z
+      .object({
+        image: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._\/:@-]{0,254}$/, 'an image reference').default('busybox:1.36'),
+      })
+      .strict()
+      .default({ image: 'busybox:1.36' }),
     theme: z.record(z.string(), z.string()).default({}),
   })
   .strict();

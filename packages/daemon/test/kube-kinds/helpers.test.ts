@@ -83,16 +83,16 @@ describe('columnsFor', () => {
   });
 
   it('falls back to the defaults when nothing is configured or nothing matches', () => {
-    expect(columnsFor(kind('pods'), undefined, false).map((c) => c.id)).toEqual(['name', 'ready', 'status', 'restarts', 'age', 'node']);
+    expect(columnsFor(kind('pods'), undefined, false).map((c) => c.id)).toEqual(['name', 'ready', 'status', 'restarts', 'age']);
     expect(columnsFor(kind('pods'), [], false).problems).toEqual([]);
     const none = columnsFor(kind('pods'), ['nope'], false);
-    expect(none.map((c) => c.id)).toEqual(['name', 'ready', 'status', 'restarts', 'age', 'node']);
+    expect(none.map((c) => c.id)).toEqual(['name', 'ready', 'status', 'restarts', 'age']);
     expect(none.problems.length).toBe(2);
   });
 
-  it('puts namespace second in all-namespaces mode, only for namespaced kinds', () => {
-    expect(columnsFor(kind('pods'), undefined, true).map((c) => c.id).slice(0, 3)).toEqual(['name', 'namespace', 'ready']);
-    expect(columnsFor(kind('pods'), ['age', 'name', 'namespace'], true).map((c) => c.id)).toEqual(['age', 'namespace', 'name']);
+  it('puts namespace first in all-namespaces mode (kubectl get -A), only for namespaced kinds', () => {
+    expect(columnsFor(kind('pods'), undefined, true).map((c) => c.id).slice(0, 3)).toEqual(['namespace', 'name', 'ready']);
+    expect(columnsFor(kind('pods'), ['age', 'name', 'namespace'], true).map((c) => c.id)).toEqual(['namespace', 'age', 'name']);
     expect(columnsFor(kind('nodes'), undefined, true).map((c) => c.id)).not.toContain('namespace');
     expect(columnsFor(kind('pods'), ['name', 'namespace'], false).map((c) => c.id)).toEqual(['name', 'namespace']);
   });
@@ -136,7 +136,7 @@ describe('genericKind', () => {
     expect(k).toMatchObject({ id: 'certificates', kind: 'Certificate', group: 'cert-manager.io', version: 'v1', namespaced: true, shortNames: ['cert'], alias: 'CER', display: 'Certificates' });
     expect(k.columns.map((c) => c.id)).toEqual(['name', 'namespace', 'age']);
     expect(columnsFor(k, undefined, false).map((c) => c.cell(certificate, NOW))).toEqual(['shop-tls', '3d']);
-    expect(columnsFor(k, undefined, true).map((c) => c.cell(certificate, NOW))).toEqual(['shop-tls', 'shop', '3d']);
+    expect(columnsFor(k, undefined, true).map((c) => c.cell(certificate, NOW))).toEqual(['shop', 'shop-tls', '3d']);
   });
 
   it('leaves NAMESPACE out for cluster-scoped kinds and derives an alias from the kind', () => {

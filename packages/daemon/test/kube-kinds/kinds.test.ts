@@ -78,8 +78,9 @@ describe('default cells, keyed by column id', () => {
       status: 'CrashLoopBackOff',
       restarts: '5 (3m ago)',
       age: '2d',
-      node: 'node-a',
     });
+    // NODE and IP are wide columns, as in `kubectl get pods -o wide`.
+    expect(columnsFor(kind('pods'), undefined, false, true).map((c) => c.id)).toEqual(['name', 'ready', 'status', 'restarts', 'age', 'ip', 'node', 'nominated-node', 'readiness-gates']);
     expect(styleOf('pods', 'status', P.crashLoopPod)).toBe('error');
     expect(styleOf('pods', 'ready', P.crashLoopPod)).toBe('warn');
     expect(styleOf('pods', 'status', P.runningPod)).toBe('ok');
@@ -94,13 +95,14 @@ describe('default cells, keyed by column id', () => {
     const ip = kind('pods').columns.find((c) => c.id === 'ip');
     expect(ip?.cell(P.runningPod, NOW)).toBe('10.244.1.7');
     expect(ip?.cell(P.unscheduledPod, NOW)).toBe('<none>');
-    expect(row('pods', P.unscheduledPod)['node']).toBe('<none>');
+    expect(kind('pods').columns.find((c) => c.id === 'node')?.cell(P.unscheduledPod, NOW)).toBe('<none>');
   });
 
   it('deployments: READY 2/3 lands in the ready column (no KubeTile shift)', () => {
     expect(row('deployments', O.deployment)).toEqual({ name: 'web', ready: '2/3', 'up-to-date': '3', available: '2', age: '3d' });
     expect(row('deployments', O.deployment, true)).toEqual({ name: 'web', namespace: 'shop', ready: '2/3', 'up-to-date': '3', available: '2', age: '3d' });
-    expect(columnsFor(kind('deployments'), undefined, true).map((c) => c.id)).toEqual(['name', 'namespace', 'ready', 'up-to-date', 'available', 'age']);
+    // `kubectl get -A`: NAMESPACE first.
+    expect(columnsFor(kind('deployments'), undefined, true).map((c) => c.id)).toEqual(['namespace', 'name', 'ready', 'up-to-date', 'available', 'age']);
     expect(styleOf('deployments', 'ready', O.deployment)).toBe('warn');
   });
 
@@ -121,14 +123,15 @@ describe('default cells, keyed by column id', () => {
     expect(row('statefulsets', O.statefulSet)).toEqual({ name: 'db', ready: '1/3', age: '3d' });
   });
 
-  it('daemonsets (kubectl columns available, KubeTile defaults shown)', () => {
-    expect(row('daemonsets', O.daemonSet)).toEqual({ name: 'node-exporter', desired: '3', current: '3', ready: '2', age: '3d' });
+  it("daemonsets: kubectl's columns (UP-TO-DATE, AVAILABLE, NODE SELECTOR)", () => {
+    expect(row('daemonsets', O.daemonSet)).toEqual({ name: 'node-exporter', desired: '3', current: '3', ready: '2', 'up-to-date': '3', available: '2', 'node-selector': 'kubernetes.io/os=linux', age: '3d' });
+    expect(columnsFor(kind('daemonsets'), undefined, false).map((c) => c.title)).toEqual(['NAME', 'DESIRED', 'CURRENT', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'NODE SELECTOR', 'AGE']);
     const all = Object.fromEntries(kind('daemonsets').columns.map((c) => [c.id, c.cell(O.daemonSet, NOW)]));
     expect(all).toMatchObject({ 'up-to-date': '3', available: '2', 'node-selector': 'kubernetes.io/os=linux' });
   });
 
   it('jobs', () => {
-    expect(row('jobs', O.job)).toEqual({ name: 'report-28882020', completions: '1/1', duration: '45s', age: '3d' });
+    expect(row('jobs', O.job)).toEqual({ name: 'report-28882020', status: 'Complete', completions: '1/1', duration: '45s', age: '3d' });
     expect(row('jobs', O.runningJob)).toMatchObject({ completions: '0/1 of 3', duration: '3h5m' });
     expect(kind('jobs').columns.find((c) => c.id === 'status')?.cell(O.job, NOW)).toBe('Complete');
   });
@@ -137,6 +140,7 @@ describe('default cells, keyed by column id', () => {
     expect(row('cronjobs', O.cronJob)).toEqual({
       name: 'report',
       schedule: '*/10 * * * *',
+      timezone: '<none>',
       suspend: 'False',
       active: '1',
       'last-schedule': '5m',
@@ -184,6 +188,8 @@ describe('default cells, keyed by column id', () => {
       status: 'Bound',
       claim: 'shop/data-db-0',
       storageclass: 'standard',
+      volumeattributesclass: '<unset>',
+      reason: '',
       age: '3d',
     });
     expect(styleOf('pv', 'status', O.persistentVolume)).toBe('ok');
@@ -194,8 +200,12 @@ describe('default cells, keyed by column id', () => {
       capacity: '10Gi',
       'access-modes': 'RWO',
       storageclass: 'standard',
+      volumeattributesclass: '<unset>',
       age: '3d',
     });
+    // Bound without a capacity: the zero quantity, as kubectl prints it.
+    const noCapacity = { ...O.persistentVolumeClaim, status: { phase: 'Bound' } } as KubeObject;
+    expect(row('pvc', noCapacity)['capacity']).toBe('0');
     expect(row('pvc', O.pendingClaim)).toMatchObject({ status: 'Pending', volume: '', capacity: '', 'access-modes': '', storageclass: 'fast' });
     expect(styleOf('pvc', 'status', O.pendingClaim)).toBe('warn');
   });

@@ -70,6 +70,7 @@ const CONFIG_KEYS: Record<keyof SimConfig, 'number' | 'boolean' | 'string'> = {
   userName: 'string',
   logLinesPerSecond: 'number',
   crashBackoffCapSeconds: 'number',
+  ephemeralContainers: 'boolean',
 };
 
 function configPatch(b: Body): Partial<SimConfig> {

@@ -102,7 +102,7 @@ const EVENT_FIELDS = [
 
 export const BUILTIN_RESOURCES: readonly ResourceType[] = [
   make({ plural: 'namespaces', kind: 'Namespace', namespaced: false, shortNames: ['ns'], subresources: ['status', 'finalize'], fields: ['status.phase'], verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'] }),
-  make({ plural: 'pods', kind: 'Pod', shortNames: ['po'], categories: ['all'], subresources: ['status', 'log', 'exec', 'attach', 'portforward', 'binding', 'eviction'], fields: POD_FIELDS }),
+  make({ plural: 'pods', kind: 'Pod', shortNames: ['po'], categories: ['all'], subresources: ['status', 'log', 'exec', 'attach', 'portforward', 'binding', 'eviction', 'ephemeralcontainers'], fields: POD_FIELDS }),
   make({ plural: 'services', kind: 'Service', shortNames: ['svc'], categories: ['all'], subresources: ['status', 'proxy'], verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'] }),
   make({ plural: 'endpoints', kind: 'Endpoints', shortNames: ['ep'] }),
   make({ plural: 'configmaps', kind: 'ConfigMap', shortNames: ['cm'] }),

@@ -58,6 +58,7 @@ const SUBRESOURCE_INFO: Record<string, { kind?: string; group?: string; version?
   eviction: { kind: 'Eviction', group: 'policy', version: 'v1', verbs: ['create'] },
   proxy: { kind: 'NodeProxyOptions', verbs: ['create', 'delete', 'get', 'patch', 'update'] },
   finalize: { verbs: ['update'] },
+  ephemeralcontainers: { verbs: ['get', 'patch', 'update'] },
 };
 
 export function apiResourceList(registry: ResourceRegistry, group: string, version: string): unknown {

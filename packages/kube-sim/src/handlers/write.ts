@@ -15,6 +15,7 @@ import { matches } from '../watch/filter.js';
 import type { HandlerContext } from './context.js';
 import { sendObject } from './object-output.js';
 import { applyScale, toScale } from './scale.js';
+import { requireObjectPatch, updateEphemeralContainers } from './ephemeral.js';
 import { parseSelection } from './selection.js';
 
 function isDryRun(q: URLSearchParams): boolean {
@@ -66,6 +67,11 @@ export async function handleUpdate(ctx: HandlerContext, req: IncomingMessage, re
     sendJson(res, 200, toScale(parseStored(rec)));
     return;
   }
+  if (target.subresource === 'ephemeralcontainers') {
+    const pod = updateEphemeralContainers(ctx, rt, target.namespace ?? '', target.name ?? '', body, body.metadata.resourceVersion);
+    sendJson(res, 200, pod);
+    return;
+  }
   checkKind(rt, body);
   checkNamespace(target, body);
   if (body.metadata.name !== undefined && body.metadata.name !== target.name) {
@@ -108,6 +114,12 @@ export async function handlePatch(ctx: HandlerContext, req: IncomingMessage, res
     const next = applyScale(rt, cur, scale);
     const rec = ctx.store.update(rt, next, { dryRun });
     sendJson(res, 200, toScale(parseStored(rec)));
+    return;
+  }
+  if (target.subresource === 'ephemeralcontainers') {
+    const next = requireObjectPatch(applyPatch(type, cur, patch));
+    const pod = updateEphemeralContainers(ctx, rt, target.namespace ?? '', target.name ?? '', next, next.metadata?.resourceVersion);
+    sendJson(res, 200, pod);
     return;
   }
   const patched = applyPatch(type, cur, patch);

@@ -56,7 +56,8 @@ export const jobsKind: KindDef = {
     imagesCol('spec', 'template', 'spec'),
     col('selector', 'SELECTOR', 'text', (o) => formatSelector(at(o, 'spec', 'selector'))),
   ],
-  defaultColumns: ['name', 'completions', 'duration', 'age'],
+  defaultColumns: ['name', 'status', 'completions', 'duration', 'age'],
+  wideColumns: ['containers', 'images', 'selector'],
 };
 
 const jobTemplateSpec = ['spec', 'jobTemplate', 'spec', 'template', 'spec'];
@@ -92,5 +93,6 @@ export const cronJobsKind: KindDef = {
     imagesCol(...jobTemplateSpec),
     col('selector', 'SELECTOR', 'text', (o) => formatSelector(at(o, 'spec', 'jobTemplate', 'spec', 'selector'))),
   ],
-  defaultColumns: ['name', 'schedule', 'suspend', 'active', 'last-schedule', 'age'],
+  defaultColumns: ['name', 'schedule', 'timezone', 'suspend', 'active', 'last-schedule', 'age'],
+  wideColumns: ['containers', 'images', 'selector'],
 };

@@ -18,10 +18,11 @@ function matches(c: ColumnDef, name: string): boolean {
 /**
  * Applies `views.<kind>.columns`: configured ids in the configured order (duplicates ignored); unknown ids are
  * reported in `problems`, not silently dropped; nothing configured, or nothing matching, means the kind's defaults.
- * In all-namespaces mode a namespaced kind gets NAMESPACE second (moved there if configured elsewhere);
- * otherwise NAMESPACE appears only if configured explicitly.
+ * In all-namespaces mode a namespaced kind gets NAMESPACE first, as `kubectl get -A` prints it (moved there if
+ * configured elsewhere); otherwise NAMESPACE appears only if configured explicitly. `wide` adds the kind's wide
+ * columns (`-o wide`) after the others.
  */
-export function columnsFor(kind: KindDef, configured: readonly string[] | undefined, allNamespaces: boolean): ColumnSelection {
+export function columnsFor(kind: KindDef, configured: readonly string[] | undefined, allNamespaces: boolean, wide = false): ColumnSelection {
   const problems: string[] = [];
   const picked: ColumnDef[] = [];
   const add = (c: ColumnDef | undefined): void => {
@@ -38,12 +39,14 @@ export function columnsFor(kind: KindDef, configured: readonly string[] | undefi
     for (const id of kind.defaultColumns) add(kind.columns.find((x) => x.id === id));
   }
   if (picked.length === 0) add(kind.columns[0]);
+  // `-o wide`: the kind's wide columns after what is shown (kubectl's order), those already shown kept where they are.
+  if (wide) for (const id of kind.wideColumns ?? []) add(kind.columns.find((x) => x.id === id));
 
   let out = picked;
   const ns = kind.columns.find((x) => x.id === 'namespace');
   if (kind.namespaced && allNamespaces && ns) {
-    out = picked.filter((c) => c !== ns);
-    out.splice(Math.min(1, out.length), 0, ns);
+    // `kubectl get -A`: NAMESPACE is the first column.
+    out = [ns, ...picked.filter((c) => c !== ns)];
   }
   return Object.assign([...out], { columns: [...out], problems });
 }

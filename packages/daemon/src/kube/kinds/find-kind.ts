@@ -1,13 +1,13 @@
-import { BUILTIN_KINDS } from './builtin.js';
+import { KNOWN_KINDS } from './builtin.js';
 import type { KindDef } from './types.js';
 
 /**
  * Finds a kind by what a user types, case-insensitively: plural id (`pods`), short name (`po`), kind or singular
  * (`Pod`, `pod`), tab alias (`POD`) or display name; `deployments.apps` / `deploy.apps` also match the group.
  * Earlier forms win over later ones across the whole list (an id beats another kind's short name).
- * `kinds` defaults to the built-ins; pass built-ins plus discovered kinds to search those too.
+ * `kinds` defaults to the kinds with hand-written columns; pass them plus discovered kinds to search those too.
  */
-export function findKind(nameOrShortOrAlias: string, kinds: readonly KindDef[] = BUILTIN_KINDS): KindDef | undefined {
+export function findKind(nameOrShortOrAlias: string, kinds: readonly KindDef[] = KNOWN_KINDS): KindDef | undefined {
   const q = nameOrShortOrAlias.trim().toLowerCase();
   if (q === '') return undefined;
   const candidates: Array<{ name: string; group?: string }> = [{ name: q }];

@@ -1,5 +1,7 @@
 export type { ColumnDef, KindDef, SortKind } from './types.js';
-export { BUILTIN_KINDS } from './builtin.js';
+export { BUILTIN_KINDS, KNOWN_KINDS } from './builtin.js';
+export { EXTRA_KINDS, replicaSetsKind, formatEndpoints } from './more-kinds.js';
+export { eventsKind, eventTimes, eventObject } from './events.js';
 export { findKind } from './find-kind.js';
 export { genericKind, aliasForKind, type DiscoveredKind } from './generic.js';
 export { columnsFor, type ColumnSelection } from './columns-for.js';

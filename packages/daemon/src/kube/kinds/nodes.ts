@@ -57,4 +57,5 @@ export const nodesKind: KindDef = {
     col('container-runtime', 'CONTAINER-RUNTIME', 'text', nodeInfo('containerRuntimeVersion')),
   ],
   defaultColumns: ['name', 'status', 'roles', 'age', 'version'],
+  wideColumns: ['internal-ip', 'external-ip', 'os-image', 'kernel-version', 'container-runtime'],
 };

@@ -42,5 +42,7 @@ export const podsKind: KindDef = {
     col('readiness-gates', 'READINESS GATES', 'ratio', readinessGates),
     col('uid', 'UID', 'text', (o) => str(at(o, 'metadata', 'uid'))),
   ],
-  defaultColumns: ['name', 'ready', 'status', 'restarts', 'age', 'node'],
+  // kubectl's columns; IP and NODE are wide ones (`-o wide`).
+  defaultColumns: ['name', 'ready', 'status', 'restarts', 'age'],
+  wideColumns: ['ip', 'node', 'nominated-node', 'readiness-gates'],
 };

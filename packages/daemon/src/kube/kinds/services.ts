@@ -12,10 +12,11 @@ export function servicePorts(o: unknown): string {
   return orNone(pieces.join(','));
 }
 
-const LOAD_BALANCER_WIDTH = 16;
-
-/** kubectl's `loadBalancerStatusStringer`: unique IPs/hostnames sorted, clipped to 16 characters unless `wide`. */
-export function loadBalancerAddresses(status: unknown, wide = false): string {
+/**
+ * kubectl's `loadBalancerStatusStringer`: unique IPs/hostnames sorted. kubectl clips them to 16 characters unless
+ * `-o wide`; a pane scrolls sideways, so the whole value is shown (a cut address cannot be copied or read).
+ */
+export function loadBalancerAddresses(status: unknown): string {
   const set = new Set<string>();
   for (const i of objs(at(status, 'ingress'))) {
     const ip = str(i['ip']);
@@ -23,8 +24,7 @@ export function loadBalancerAddresses(status: unknown, wide = false): string {
     if (ip !== '') set.add(ip);
     else if (host !== '') set.add(host);
   }
-  const r = [...set].sort().join(',');
-  return !wide && r.length > LOAD_BALANCER_WIDTH ? `${r.slice(0, LOAD_BALANCER_WIDTH - 3)}...` : r;
+  return [...set].sort().join(',');
 }
 
 /** EXTERNAL-IP as kubectl prints it (spec.externalIPs, load-balancer ingress, `<pending>`, the external name). */
@@ -72,4 +72,5 @@ export const servicesKind: KindDef = {
     col('selector', 'SELECTOR', 'text', (o) => formatLabels(at(o, 'spec', 'selector'))),
   ],
   defaultColumns: ['name', 'type', 'cluster-ip', 'external-ip', 'ports', 'age'],
+  wideColumns: ['selector'],
 };

@@ -55,7 +55,8 @@ export const persistentVolumesKind: KindDef = {
     ageCol,
     col('volumemode', 'VOLUMEMODE', 'text', (o) => str(at(o, 'spec', 'volumeMode')) || '<unset>'),
   ],
-  defaultColumns: ['name', 'capacity', 'access-modes', 'reclaim-policy', 'status', 'claim', 'storageclass', 'age'],
+  defaultColumns: ['name', 'capacity', 'access-modes', 'reclaim-policy', 'status', 'claim', 'storageclass', 'volumeattributesclass', 'reason', 'age'],
+  wideColumns: ['volumemode'],
 };
 
 export const persistentVolumeClaimsKind: KindDef = {
@@ -73,12 +74,14 @@ export const persistentVolumeClaimsKind: KindDef = {
     statusCol('status', 'STATUS', (o) => terminatingOr(o, str(at(o, 'status', 'phase')))),
     col('volume', 'VOLUME', 'text', (o) => str(at(o, 'spec', 'volumeName'))),
     // kubectl shows capacity and access modes only once the claim is bound to a volume.
-    col('capacity', 'CAPACITY', 'text', (o) => (str(at(o, 'spec', 'volumeName')) ? str(at(o, 'status', 'capacity', 'storage')) : '')),
+    // A bound claim without a capacity prints the zero quantity, `0`, as kubectl does.
+    col('capacity', 'CAPACITY', 'text', (o) => (str(at(o, 'spec', 'volumeName')) ? str(at(o, 'status', 'capacity', 'storage')) || '0' : '')),
     col('access-modes', 'ACCESS MODES', 'text', (o) => (str(at(o, 'spec', 'volumeName')) ? accessModes(at(o, 'status', 'accessModes')) : '')),
     col('storageclass', 'STORAGECLASS', 'text', storageClass),
     col('volumeattributesclass', 'VOLUMEATTRIBUTESCLASS', 'text', (o) => str(at(o, 'spec', 'volumeAttributesClassName')) || '<unset>'),
     ageCol,
     col('volumemode', 'VOLUMEMODE', 'text', (o) => str(at(o, 'spec', 'volumeMode')) || '<unset>'),
   ],
-  defaultColumns: ['name', 'status', 'volume', 'capacity', 'access-modes', 'storageclass', 'age'],
+  defaultColumns: ['name', 'status', 'volume', 'capacity', 'access-modes', 'storageclass', 'volumeattributesclass', 'age'],
+  wideColumns: ['volumemode'],
 };

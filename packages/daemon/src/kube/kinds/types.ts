@@ -34,6 +34,14 @@ export interface KindDef {
   columns: ColumnDef[];
   /** Column ids shown by default, in order (without `namespace`; the list adds it in all-namespaces mode). */
   defaultColumns: string[];
+  /** Column ids `-o wide` adds after the defaults (kubectl's wide columns), shown when the list is wide. */
+  wideColumns?: string[];
+  /** The order a new list starts in (events: newest first). */
+  defaultSort?: { column: string; desc: boolean };
+  /** A style for a whole row (a Warning event), applied to the cells without their own. */
+  rowStyle?(obj: KubeObject): Style | undefined;
+  /** Where the columns came from when not hand-written: `printer-columns` (a CRD's), `server-table`. */
+  columnSource?: 'printer-columns' | 'server-table';
   /** For a kind made from pane args: which args named the plural and the group version (for error messages). */
   origin?: { plural: string; groupVersion: string };
 }

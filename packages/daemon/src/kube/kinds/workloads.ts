@@ -30,6 +30,7 @@ export const deploymentsKind: KindDef = {
     selectorCol,
   ],
   defaultColumns: ['name', 'ready', 'up-to-date', 'available', 'age'],
+  wideColumns: ['containers', 'images', 'selector'],
 };
 
 export const statefulSetsKind: KindDef = {
@@ -50,6 +51,7 @@ export const statefulSetsKind: KindDef = {
     imagesCol('spec', 'template', 'spec'),
   ],
   defaultColumns: ['name', 'ready', 'age'],
+  wideColumns: ['containers', 'images'],
 };
 
 export const daemonSetsKind: KindDef = {
@@ -83,5 +85,6 @@ export const daemonSetsKind: KindDef = {
     imagesCol('spec', 'template', 'spec'),
     selectorCol,
   ],
-  defaultColumns: ['name', 'desired', 'current', 'ready', 'age'],
+  defaultColumns: ['name', 'desired', 'current', 'ready', 'up-to-date', 'available', 'node-selector', 'age'],
+  wideColumns: ['containers', 'images', 'selector'],
 };

@@ -22,7 +22,7 @@ export function describeService(w: DescribeWriter, s: KubeObject): void {
   if (externalIPs.length > 0) w.kv(0, 'External IPs', externalIPs.join(','));
   if (str(spec['loadBalancerIP']) !== '') w.kv(0, 'IP', str(spec['loadBalancerIP']));
   if (type === 'ExternalName') w.kv(0, 'External Name', str(spec['externalName']));
-  const lb = loadBalancerAddresses(at(s, 'status', 'loadBalancer'), true);
+  const lb = loadBalancerAddresses(at(s, 'status', 'loadBalancer'));
   if (lb !== '') w.kv(0, 'LoadBalancer Ingress', lb);
   for (const p of objs(spec['ports'])) {
     const name = str(p['name']) || '<unset>';
@@ -59,7 +59,7 @@ export function describeIngress(w: DescribeWriter, ing: KubeObject): void {
   w.kv(0, 'Name', str(at(ing, 'metadata', 'name')));
   writeLabels(w, 'Labels', at(ing, 'metadata', 'labels'));
   w.kv(0, 'Namespace', str(at(ing, 'metadata', 'namespace')));
-  w.kv(0, 'Address', loadBalancerAddresses(at(ing, 'status', 'loadBalancer'), true));
+  w.kv(0, 'Address', loadBalancerAddresses(at(ing, 'status', 'loadBalancer')));
   w.kv(0, 'Ingress Class', str(spec['ingressClassName']) || '<none>');
   const def = isObj(spec['defaultBackend']) ? backend(spec['defaultBackend']) : '<default>';
   w.kv(0, 'Default backend', def);

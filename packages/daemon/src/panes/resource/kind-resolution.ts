@@ -72,7 +72,7 @@ export function refOf(kind: KindDef): ResourceRef {
   return { group: kind.group, version: kind.version, plural: kind.id, kind: kind.kind, namespaced: kind.namespaced, ...(kind.origin ? { origin: kind.origin } : {}) };
 }
 
-export function visibleColumns(kind: KindDef, configured: readonly string[] | undefined, allNamespaces: boolean): { columns: ColumnDef[]; problems: string[] } {
-  const sel = columnsFor(kind, configured, allNamespaces);
+export function visibleColumns(kind: KindDef, configured: readonly string[] | undefined, allNamespaces: boolean, wide = false): { columns: ColumnDef[]; problems: string[] } {
+  const sel = columnsFor(kind, configured, allNamespaces, wide);
   return { columns: sel.columns, problems: [...sel.problems] };
 }

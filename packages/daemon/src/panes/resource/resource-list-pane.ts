@@ -6,6 +6,7 @@ import type { ObjectStore, StoreEntry } from '../../kube/object-store.js';
 import { ListIndex, safeCell, ticks, type ListSpec } from './list-index.js';
 import type { ColumnDef, KindDef } from '../../kube/kinds/types.js';
 import { refOf, resolveKind, visibleColumns } from './kind-resolution.js';
+import { KindColumns } from './kind-columns.js';
 
 /**
  * A live table of one kind (KubeTile's 14 plus discovered ones) from a shared informer: cells keyed
@@ -13,7 +14,10 @@ import { refOf, resolveKind, visibleColumns } from './kind-resolution.js';
  * UID across updates, filter, typed sort, all-namespaces; the view holds only the visible rows.
  */
 export class ResourceListPane extends BasePane {
-  readonly kindDef: KindDef;
+  /** The kind's columns: hand-written, or the server's (a CRD's printer columns, a Table), which arrive later. */
+  private readonly kinds: KindColumns;
+  /** `-o wide`: the kind's wide columns too (NODE and IP on pods). */
+  private wide: boolean;
   private handle: InformerHandle | null = null;
   private unsubscribe: (() => void) | null = null;
   private allNs: boolean;
@@ -33,13 +37,34 @@ export class ResourceListPane extends BasePane {
 
   constructor(private readonly ctx: PaneContext) {
     super('resource-list', ctx);
-    this.kindDef = resolveKind(ctx.args);
+    const base = resolveKind(ctx.args);
+    this.kinds = new KindColumns(
+      base,
+      () => {
+        const c = this.ctx.scope().context;
+        if (c === null || !this.ctx.services.kube.available) return null;
+        try {
+          return this.ctx.services.kube.configFor(c);
+        } catch {
+          return null;
+        }
+      },
+      () => this.resourceKind()?.namespace ?? null,
+      ctx.logger,
+    );
+    this.disposers.push(this.kinds.changed.subscribe(() => this.changed.emit()));
+    this.wide = typeof ctx.args.wide === 'boolean' ? ctx.args.wide : ctx.services.config().views[base.id]?.wide === true;
     this.allNs = this.kindDef.namespaced && (ctx.args.allNamespaces === true || ctx.scope().namespace === '*');
     // A filter and sort may come with the args (scripts, a restored session); a column the kind
     // does not have is ignored.
     if (typeof ctx.args.filter === 'string') this.filter = ctx.args.filter.slice(0, 1024);
-    if (typeof ctx.args.sortColumn === 'string' && this.kindDef.columns.some((c) => c.id === ctx.args.sortColumn)) this.sortCol = ctx.args.sortColumn;
+    // (Server columns arrive later: any column-id-like name is kept, and one the kind lacks sorts nothing.)
+    if (typeof ctx.args.sortColumn === 'string' && /^[a-z0-9][a-z0-9-]{0,63}$/.test(ctx.args.sortColumn)) this.sortCol = ctx.args.sortColumn;
     this.desc = ctx.args.sortDesc === true;
+    if (ctx.args.sortColumn === undefined && base.defaultSort) {
+      this.sortCol = base.defaultSort.column;
+      this.desc = base.defaultSort.desc;
+    }
     this.subscribe();
     // Ages and "(3m ago)" must tick without an object changing: ask for a redraw every second. Only
     // clients showing the pane render it, and a frame identical to the last one is not sent.
@@ -47,6 +72,10 @@ export class ResourceListPane extends BasePane {
       if (this.columns().some(ticks) && (this.handle?.reflector.store.size ?? 0) > 0) this.changed.emit();
     }, CLOCK_MS);
     this.clock.unref();
+  }
+
+  get kindDef(): KindDef {
+    return this.kinds.kind;
   }
 
   title(): string {
@@ -75,7 +104,11 @@ export class ResourceListPane extends BasePane {
       this.ctx.logger.warn({ err: String(err) }, 'cannot watch');
       return;
     }
-    this.unsubscribe = this.handle.reflector.changed.subscribe(() => this.changed.emit());
+    this.unsubscribe = this.handle.reflector.changed.subscribe(() => {
+      this.kinds.objectsChanged();
+      this.changed.emit();
+    });
+    this.kinds.start();
   }
 
   onScopeChange(): void {
@@ -98,9 +131,19 @@ export class ResourceListPane extends BasePane {
     this.changed.emit();
   }
 
+  /** `ctrl+o`-style wide toggle (`-o wide`): the kind's wide columns on or off. */
+  toggleWide(): void {
+    this.wide = !this.wide;
+    this.changed.emit();
+  }
+
+  get isWide(): boolean {
+    return this.wide;
+  }
+
   private columns(): ColumnDef[] {
     const configured = this.ctx.services.config().views[this.kindDef.id]?.columns;
-    const r = visibleColumns(this.kindDef, configured, this.allNs);
+    const r = visibleColumns(this.kindDef, configured, this.allNs, this.wide);
     if (r.problems.join() !== this.problems.join()) {
       this.problems = r.problems;
       for (const p of r.problems) this.ctx.logger.warn({ kind: this.kindDef.id }, p);
@@ -117,10 +160,16 @@ export class ResourceListPane extends BasePane {
     this.changed.emit();
   }
 
+  /** What cached cells are keyed on: the columns, and the server's cells generation for Table kinds. */
+  private columnsKey(cols: ColumnDef[]): string {
+    const ids = cols.map((c) => c.id).join(',');
+    return this.kinds.serverCells ? `${ids}#${this.kinds.generation}` : ids;
+  }
+
   private spec(cols: ColumnDef[]): ListSpec {
     return {
       cols,
-      columnsKey: cols.map((c) => c.id).join(','),
+      columnsKey: this.columnsKey(cols),
       filter: this.filter.toLowerCase(),
       sortIndex: this.sortCol === null ? -1 : cols.findIndex((c) => c.id === this.sortCol),
       desc: this.desc,
@@ -227,6 +276,7 @@ export class ResourceListPane extends BasePane {
       sortColumn: this.sortCol ?? undefined,
       sortDesc: this.desc || undefined,
       allNamespaces: this.kindDef.namespaced && this.allNs && this.ctx.scope().namespace !== '*' ? true : undefined,
+      wide: this.wide || undefined,
     };
   }
 
@@ -270,6 +320,7 @@ export class ResourceListPane extends BasePane {
     if (this.filter) footerParts.push(`/${this.filter}`);
     if (r?.loading) footerParts.push(`loading ${r.loading.loaded.toLocaleString('en')}${r.loading.total !== null ? ` / ~${r.loading.total.toLocaleString('en')}` : ''}`);
     if (r && r.state !== 'synced' && r.error) footerParts.push(`${r.state}: ${r.error}`);
+    if (this.kinds.problem) footerParts.push(this.kinds.problem);
     const footer = footerParts.join(' | ');
     const bodyRows = Math.max(1, viewport.rows - 1 - (footer ? 1 : 0));
     this.lastRows = bodyRows;
@@ -278,7 +329,8 @@ export class ResourceListPane extends BasePane {
       if (sel >= this.top + bodyRows) this.top = sel - bodyRows + 1;
     }
     this.top = Math.max(0, Math.min(this.top, Math.max(0, rows.length - bodyRows)));
-    const columnsKey = cols.map((c) => c.id).join(',');
+    const columnsKey = this.columnsKey(cols);
+    const rowStyle = this.kindDef.rowStyle;
     // Big lists: compute every row's cells in the background so the first filter key or sort is quick.
     if (r?.state === 'synced' && r.store.size > 2000) this.index?.warm(cols, columnsKey);
     const visible: Row[] = rows.slice(this.top, this.top + bodyRows).map((e) => {
@@ -287,7 +339,7 @@ export class ResourceListPane extends BasePane {
       const cached = this.index ? this.index.cached(e, cols, columnsKey, now) : { cells: cols.map((c) => safeCell(c, e, now)) };
       cols.forEach((c, i) => {
         cells[c.id] = ticks(c) ? safeCell(c, e, now) : cached.cells[i]!;
-        const st = safeStyle(c, e, now);
+        const st = safeStyle(c, e, now) ?? rowStyleOf(rowStyle, e);
         if (st) styles[c.id] = st;
       });
       return { id: e.obj.metadata.uid, cells, ...(Object.keys(styles).length ? { styles } : {}) };
@@ -326,6 +378,7 @@ export class ResourceListPane extends BasePane {
 
   override dispose(): void {
     clearInterval(this.clock);
+    this.kinds.dispose();
     this.index?.dispose();
     this.unsubscribe?.();
     this.handle?.release();
@@ -336,6 +389,14 @@ export class ResourceListPane extends BasePane {
 
 /** How often a list with time-dependent columns is redrawn (ages and "(3m ago)" tick). */
 const CLOCK_MS = 1000;
+
+function rowStyleOf(f: KindDef['rowStyle'], e: StoreEntry): Style | undefined {
+  try {
+    return f?.(e.obj);
+  } catch {
+    return undefined;
+  }
+}
 
 function safeStyle(col: ColumnDef, e: StoreEntry, now: number): Style | undefined {
   try {

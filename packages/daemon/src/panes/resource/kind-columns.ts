@@ -1,0 +1,140 @@
+import type { ApiConfig as KubeConfig } from '../../kube/api-config.js';
+import type { Logger } from '../../logging/logger.js';
+import { KNOWN_KINDS } from '../../kube/kinds/builtin.js';
+import { printerColumnsKind } from '../../kube/kinds/printer-columns.js';
+import { serverTableKind } from '../../kube/kinds/server-table-kind.js';
+import type { KindDef } from '../../kube/kinds/types.js';
+import { fetchPrinterColumns, fetchTable } from '../../kube/server-table.js';
+import { errorMessage } from '../../util/errors.js';
+import { Signal } from '../../util/signal.js';
+import { refOf } from './kind-resolution.js';
+
+/** Server cells are fetched again this long after the objects last changed… */
+const REFRESH_QUIET_MS = 250;
+/** …and at most this often. */
+const REFRESH_EVERY_MS = 1000;
+
+/**
+ * The columns of a kind we have no printer for, from the server as kubectl gets them: a CRD's
+ * `additionalPrinterColumns` (cells computed from each object: live as the watch), or else the server's Table
+ * (`as=Table`), whose cells are fetched again (debounced) whenever the watched objects change. Until either
+ * arrives, and when neither can be had, the kind keeps NAME (NAMESPACE) AGE.
+ */
+export class KindColumns {
+  kind: KindDef;
+  /** Bumped when server cells change without the objects' versions changing (part of the cache key). */
+  generation = 0;
+  /** What the status line says about the columns (`columns: …` when they could not be had). */
+  problem: string | null = null;
+  readonly changed = new Signal();
+  private cells = new Map<string, readonly unknown[]>();
+  private mode: 'fixed' | 'pending' | 'printer' | 'table' = 'fixed';
+  private token = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private lastFetch = 0;
+  private inflight = false;
+  private again = false;
+  private disposed = false;
+
+  constructor(
+    private readonly base: KindDef,
+    private readonly kc: () => KubeConfig | null,
+    private readonly namespace: () => string | null,
+    private readonly logger: Logger,
+  ) {
+    this.kind = base;
+    if (!KNOWN_KINDS.includes(base)) this.mode = 'pending';
+  }
+
+  /** Whether the kind's cells come from the server's Table (so they change without the objects' versions). */
+  get serverCells(): boolean {
+    return this.mode === 'table';
+  }
+
+  /** Starts (again, after a scope change) looking the columns up. */
+  start(): void {
+    if (this.mode === 'fixed' || this.disposed) return;
+    const token = ++this.token;
+    this.cells = new Map();
+    if (this.mode === 'table') this.mode = 'pending';
+    if (this.mode !== 'pending') return;
+    const kc = this.kc();
+    if (!kc) return;
+    const ref = refOf(this.base);
+    void (async () => {
+      try {
+        const printer = await fetchPrinterColumns(kc, ref);
+        if (token !== this.token || this.disposed) return;
+        if (printer) {
+          this.mode = 'printer';
+          this.kind = printerColumnsKind(this.base, printer);
+          this.changed.emit();
+          return;
+        }
+        const table = await fetchTable(kc, ref, this.namespace());
+        if (token !== this.token || this.disposed) return;
+        if (table.columns.length === 0) return;
+        this.cells = table.rows;
+        this.lastFetch = Date.now();
+        this.mode = 'table';
+        this.kind = serverTableKind(this.base, table.columns, (uid) => this.cells.get(uid));
+        this.generation++;
+        this.changed.emit();
+      } catch (err) {
+        if (token !== this.token || this.disposed) return;
+        this.problem = `columns: ${errorMessage(err)}`;
+        this.logger.warn({ kind: this.base.id, err: errorMessage(err) }, 'server columns unavailable; showing NAME and AGE');
+        this.changed.emit();
+      }
+    })();
+  }
+
+  /** The watched objects changed: a Table kind fetches its cells again (debounced, at most once a second). */
+  objectsChanged(): void {
+    if (this.mode !== 'table' || this.disposed) return;
+    if (this.inflight) {
+      this.again = true;
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    const wait = Math.max(REFRESH_QUIET_MS, this.lastFetch + REFRESH_EVERY_MS - Date.now());
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.refresh();
+    }, wait);
+    this.timer.unref();
+  }
+
+  private async refresh(): Promise<void> {
+    const kc = this.kc();
+    if (!kc || this.disposed) return;
+    const token = this.token;
+    this.inflight = true;
+    this.lastFetch = Date.now();
+    try {
+      const table = await fetchTable(kc, refOf(this.base), this.namespace());
+      if (token !== this.token || this.disposed) return;
+      this.cells = table.rows;
+      this.problem = null;
+      this.generation++;
+      this.changed.emit();
+    } catch (err) {
+      if (token === this.token && !this.disposed) {
+        this.problem = `columns: ${errorMessage(err)}`;
+        this.changed.emit();
+      }
+    } finally {
+      this.inflight = false;
+      if (this.again) {
+        this.again = false;
+        this.objectsChanged();
+      }
+    }
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.changed.clear();
+  }
+}
