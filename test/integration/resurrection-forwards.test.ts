@@ -1,0 +1,205 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer as createHttpServer, request, type Server as HttpServer } from 'node:http';
+import { createServer, type AddressInfo, type Server } from 'node:net';
+import { join } from 'node:path';
+import { startKubeSim, type KubeSim } from '@kubetile/kube-sim';
+import { AttachedClient, Store } from '@kubetile/client-tui';
+import type { SessionLayout, TableView } from '@kubetile/rpc-schema';
+import { makeTestEnv, startDaemon, waitFor, type DaemonProcess, type TestEnv } from '../helpers/daemon-process.js';
+import { RawClient } from '../helpers/rpc-client.js';
+
+/**
+ * A kill -9 of the daemon with two tabs, three panes (a filtered list, help, a pod's logs) and a
+ * port-forward: the next daemon brings them back. An attached client (the TUI's own AttachedClient)
+ * reconnects by itself to the same layout, the list keeps its filter, and the forward carries
+ * traffic again on the same local port — or, when that port was taken meanwhile, on a new one,
+ * said in a toast.
+ */
+
+let sim: KubeSim;
+let simEnv: TestEnv;
+let env: TestEnv;
+let daemon: DaemonProcess | null = null;
+let backend: HttpServer;
+const cleanups: Array<() => void | Promise<void>> = [];
+
+const runningPod = (name: string) => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name, namespace: 'default', labels: { app: name.replace(/-\d+$/, '') } },
+  spec: { nodeName: 'node-1', containers: [{ name: 'main', image: 'busybox:1.36', ports: [{ containerPort: 80 }] }] },
+  status: {
+    phase: 'Running',
+    conditions: [{ type: 'Ready', status: 'True' }],
+    containerStatuses: [{ name: 'main', ready: true, restartCount: 0, image: 'busybox:1.36', imageID: '', state: { running: { startedAt: new Date().toISOString() } } }],
+  },
+});
+
+beforeAll(async () => {
+  simEnv = makeTestEnv();
+  sim = await startKubeSim({ port: 0, seed: 'empty', kubeconfigOut: join(simEnv.dir, 'kubeconfig'), stateDir: join(simEnv.dir, 'sim') });
+  for (const n of ['web-1', 'web-2', 'api-1']) sim.createObject(runningPod(n));
+  backend = createHttpServer((req, res) => res.end(`web-1 says ${req.url}`));
+  await new Promise<void>((r) => backend.listen(0, '127.0.0.1', () => r()));
+  sim.setPortTarget('default', 'web-1', 80, { host: '127.0.0.1', port: (backend.address() as AddressInfo).port });
+});
+afterAll(async () => {
+  backend?.close();
+  await sim?.stop();
+  simEnv?.cleanup();
+});
+beforeEach(() => {
+  env = makeTestEnv();
+  env.env.KUBECONFIG = join(simEnv.dir, 'kubeconfig');
+});
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+  await daemon?.stop();
+  daemon = null;
+  env.cleanup();
+});
+
+function get(port: number, path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, agent: false }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve(body));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function script(): Promise<RawClient> {
+  const c = await RawClient.connect(env.socket);
+  cleanups.push(() => c.close());
+  return c;
+}
+
+async function rows(c: RawClient, paneId: number): Promise<string[]> {
+  const v = (await c.request<{ view: TableView }>('pane/snapshot', { paneId, rows: 20, cols: 120 })).view;
+  return v.type === 'table' ? v.rows.map((r) => r.cells.name!).sort() : [];
+}
+
+/** What must come back: each tab's id, tree (ids, directions, ratios) and scope. */
+const shape = (l: SessionLayout): unknown => l.tabs.map((t) => ({ id: t.id, tree: t.tree, context: t.context, namespace: t.namespace }));
+
+const stateFile = (): string => join(env.dir, 'state', 'kubetile', 'sessions.json');
+
+/** Two tabs, three panes (a filtered list over a pod's logs; help) and a forward to web-1:80. */
+async function build(c: RawClient): Promise<{ listId: number; logsId: number; forward: { id: string; localPort: number } }> {
+  const { paneId: listId, tabId } = await c.request<{ paneId: number; tabId: number }>('pane/open', {
+    session: 'main',
+    view: { key: 'resource-list', args: { kind: 'pods' } },
+    newTab: true,
+  });
+  // The session's first tab (an empty pane) goes: only what we build is left.
+  for (const p of (await c.request<{ panes: Array<{ tabId: number }> }>('pane/list', { session: 'main' })).panes) {
+    if (p.tabId !== tabId) await c.request('tab/close', { session: 'main', tabId: p.tabId });
+  }
+  await c.request('pane/command', { paneId: listId, command: { type: 'filter', query: 'web' } });
+  await waitFor('the filtered list', async () => JSON.stringify(await rows(c, listId)) === '["web-1","web-2"]');
+  const logs = await c.request<{ paneId?: number }>('resource/action', { paneId: listId, action: 'logs', target: { namespace: 'default', name: 'web-1' } });
+  const logsId = logs.paneId!;
+  await c.request('pane/open', { session: 'main', view: { key: 'help' }, newTab: true });
+  const forward = await c.request<{ id: string; localPort: number }>('portForward/start', { namespace: 'default', pod: 'web-1', remotePort: 80 });
+  expect(await get(forward.localPort, '/before')).toBe('web-1 says /before');
+  return { listId, logsId, forward };
+}
+
+describe('port-forwards and sessions survive a kill -9', () => {
+  it('the attached client reconnects to the same layout, the list keeps its filter, the forward carries traffic on its port', async () => {
+    daemon = await startDaemon(env);
+    const s = await script();
+    const { listId, logsId, forward } = await build(s);
+
+    // The TUI's client, attached all along: it must come back by itself.
+    const store = new Store({ cols: 140, rows: 40 });
+    const tui = new AttachedClient({ socket: env.socket, session: 'main', store, retryMs: 100 });
+    cleanups.push(() => tui.dispose());
+    await tui.start();
+    const before = await waitFor('the layout with two tabs', () => {
+      const l = store.getState().layout;
+      return l && l.tabs.length === 2 ? l : null;
+    });
+    await waitFor('the forward saved', () => existsSync(stateFile()) && readFileSync(stateFile(), 'utf8').includes(`"localPort":${forward.localPort}`) && readFileSync(stateFile(), 'utf8').includes('"filter":"web"'));
+
+    daemon.child.kill('SIGKILL');
+    await daemon.exited;
+    await waitFor('the client noticed', () => store.getState().conn.state === 'reconnecting');
+    await expect(get(forward.localPort, '/')).rejects.toThrow();
+
+    daemon = await startDaemon(env);
+    await waitFor('the client reconnected by itself', () => store.getState().conn.state === 'connected');
+    const after = store.getState().layout!;
+    expect(shape(after)).toEqual(shape(before));
+    const c = await script();
+    const panes = (await c.request<{ panes: Array<{ paneId: number; key: string }> }>('pane/list')).panes;
+    expect(panes.map((p) => [p.paneId, p.key])).toEqual(expect.arrayContaining([[listId, 'resource-list'], [logsId, 'logs']]));
+    expect(panes).toHaveLength(3);
+    await waitFor('the list keeps its filter (its watch live again)', async () => JSON.stringify(await rows(c, listId)) === '["web-1","web-2"]');
+
+    const forwards = await waitFor('the forward restarted', async () => {
+      const f = (await c.request<{ forwards: Array<{ localPort: number; target: string; state: string }> }>('portForward/list')).forwards;
+      return f.length === 1 && f[0]!.state === 'active' ? f : null;
+    });
+    expect(forwards[0]).toMatchObject({ target: 'pod/web-1', localPort: forward.localPort, remotePort: 80 });
+    expect(await get(forward.localPort, '/after')).toBe('web-1 says /after');
+    // The views the reconnected client shows are the restored panes'.
+    await waitFor('views for the restored tab', () => store.getState().views.size > 0);
+  }, 120_000);
+
+  it('a local port taken meanwhile: the forward comes back on a new port, said in a toast', async () => {
+    daemon = await startDaemon(env);
+    const s = await script();
+    const { forward } = await s.request<{ id: string; localPort: number }>('portForward/start', { namespace: 'default', pod: 'web-1', remotePort: 80 }).then((f) => ({ forward: f }));
+    await waitFor('the forward saved', () => existsSync(stateFile()) && readFileSync(stateFile(), 'utf8').includes(`"localPort":${forward.localPort}`));
+    daemon.child.kill('SIGKILL');
+    await daemon.exited;
+    s.close();
+
+    const squatter: Server = createServer((sock) => sock.end('not kubetile'));
+    await new Promise<void>((r) => squatter.listen(forward.localPort, '127.0.0.1', () => r()));
+    cleanups.push(() => new Promise<void>((r) => squatter.close(() => r())));
+
+    daemon = await startDaemon(env);
+    const c = await script();
+    await c.attach();
+    const toast = await waitFor('the toast', () =>
+      c.notifications.find((n) => n.method === 'toast' && (n.params as { text: string }).text.includes(`local port ${forward.localPort} is taken`)),
+    );
+    const text = (toast.params as { text: string }).text;
+    const moved = Number(/now on 127\.0\.0\.1:(\d+)/.exec(text)![1]);
+    expect(moved).not.toBe(forward.localPort);
+    expect(text).toContain('port-forward pod/web-1 (default) :80');
+    const f = (await c.request<{ forwards: Array<{ localPort: number }> }>('portForward/list')).forwards;
+    expect(f.map((x) => x.localPort)).toEqual([moved]);
+    expect(await get(moved, '/moved')).toBe('web-1 says /moved');
+    // The new port is what is saved now.
+    await waitFor('the new port saved', () => readFileSync(stateFile(), 'utf8').includes(`"localPort":${moved}`));
+  }, 120_000);
+
+  it('a saved forward whose pod is gone is dropped with a toast naming it; the sessions still come back', async () => {
+    sim.createObject(runningPod('tmp-1'));
+    daemon = await startDaemon(env);
+    const s = await script();
+    await s.request('portForward/start', { namespace: 'default', pod: 'tmp-1', remotePort: 80 });
+    await waitFor('the forward saved', () => existsSync(stateFile()) && readFileSync(stateFile(), 'utf8').includes('"tmp-1"'));
+    daemon.child.kill('SIGKILL');
+    await daemon.exited;
+    s.close();
+    sim.deleteObject('v1', 'Pod', 'tmp-1', 'default');
+    await waitFor('the pod gone', () => !sim.getObject('v1', 'Pod', 'tmp-1', 'default'));
+
+    daemon = await startDaemon(env);
+    const c = await script();
+    await c.attach();
+    const toast = await waitFor('the toast', () =>
+      c.notifications.find((n) => n.method === 'toast' && (n.params as { text: string }).text.includes('port-forward pod/tmp-1 (default) :80 could not be restarted')),
+    );
+    expect((toast.params as { level: string }).level).toBe('warn');
+    expect((await c.request<{ forwards: unknown[] }>('portForward/list')).forwards).toEqual([]);
+  }, 120_000);
+});
