@@ -129,6 +129,18 @@ describe('logs of a workload', () => {
     await waitFor('no streams left', async () => (await logStreams(t.script)) === 0);
   });
 
+  it('a DaemonSet follows its pod on each node', async () => {
+    const ns = fresh();
+    t.sim.createObject({ apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'agent', namespace: ns }, spec: { selector: { matchLabels: { app: 'agent' } }, template: template('agent') } });
+    const [p] = await waitRunning(ns, 'agent', 1);
+    t.sim.appendLog(ns, p!, 'agent up');
+    const list = await podsPane(t.script, ns, 'daemonsets');
+    const { paneId } = await openLogs(t.script, list, 'agent', ns);
+    const v = await waitPane(t.script, paneId, 'the daemonset pod', (x) => shown(x).includes(`[${p}/main] agent up`));
+    expect(v.title).toBe(`Logs: DaemonSet agent @ ${ns} — 1 pod`);
+    await t.script.request('pane/close', { paneId });
+  });
+
   it('a selector that matches nothing says so, and picks up the first pod that appears', async () => {
     const ns = fresh();
     t.sim.createObject({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'later', namespace: ns }, spec: { selector: { app: 'later' }, ports: [{ port: 80 }] } });
