@@ -87,8 +87,8 @@ describe('config writes in progress', () => {
     writeFileSync(env.configFile, 'split_vertical = "alt+b"\n', { flag: 'a' });
     await waitFor('the complete file applied', async () => (await commandOf(c, 'alt+b')) === 'app:split_vertical');
     expect(await commandOf(c, 'alt+s')).not.toBe('app:split_vertical');
-    // Whatever the daemon saw meanwhile, the empty moment never put the defaults in force: it says so.
-    expect(toastsOf(c).filter((t) => /defaults/.test(t.text))).toEqual([]);
+    // If the daemon saw the empty moment it kept the last good config and said so (never the defaults).
+    for (const t of toastsOf(c)) expect(t.text).not.toMatch(/using the built-in defaults/);
   });
 
   it('hot reload works when the config directory did not exist at start', async () => {
