@@ -27,10 +27,10 @@ export function watchFile(file: string, onChange: () => void, debounceMs = 100):
   };
 
   const rearm = (): void => {
-    arming = arming.then(arm, arm);
+    arming = arming.then(() => arm(false), () => arm(false));
   };
 
-  async function arm(): Promise<void> {
+  async function arm(initial: boolean): Promise<void> {
     const old = watcher;
     watcher = null;
     await old?.close();
@@ -62,14 +62,24 @@ export function watchFile(file: string, onChange: () => void, debounceMs = 100):
       });
     }
     watcher.on('error', () => undefined);
-    // It may have appeared while we were setting up.
+    // Events before the watcher is ready are not seen: look again once it is.
+    const w = watcher;
+    await new Promise<void>((resolve) => {
+      w.once('ready', () => resolve());
+      w.once('error', () => resolve());
+    });
+    if (closed || watcher !== w) return;
     if (next !== null && existsSync(next)) {
+      // The directory appeared while we were setting up: move closer.
       rearm();
+      fire();
+    } else if (next === null && !initial) {
+      // Re-armed after the directory came (or came back): the file may have come with it.
       fire();
     }
   }
 
-  rearm();
+  arming = arm(true);
   return {
     async close() {
       closed = true;
