@@ -32,18 +32,27 @@ export class InformerPool {
     private readonly logger: Logger,
   ) {}
 
+  /** Whether the context's API server serves the resource (discovery only; throws a KubeApiError naming what is not served). */
+  verify(context: string, resource: ResourceRef): Promise<void> {
+    return this.checkFor(context, this.configFor(context)).verify(resource);
+  }
+
+  private checkFor(context: string, kc: KubeConfig): DiscoveryCheck {
+    let check = this.discovery.get(context);
+    if (!check) {
+      check = new DiscoveryCheck(kc);
+      this.discovery.set(context, check);
+    }
+    return check;
+  }
+
   acquire(context: string, resource: ResourceRef, namespace: string | null): InformerHandle {
     const ns = resource.namespaced ? namespace : null;
     const key = `${context}|${resource.group}/${resource.version}/${resource.plural}|${ns ?? '*'}`;
     let slot = this.slots.get(key);
     if (!slot) {
       const kc = this.configFor(context);
-      let check = this.discovery.get(context);
-      if (!check) {
-        check = new DiscoveryCheck(kc);
-        this.discovery.set(context, check);
-      }
-      const verifier = check;
+      const verifier = this.checkFor(context, kc);
       const reflector = new Reflector(kc, resource, ns, this.logger.child({ informer: key }), (r) => verifier.verify(r));
       slot = { reflector, refs: 0, context };
       this.slots.set(key, slot);

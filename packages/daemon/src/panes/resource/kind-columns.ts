@@ -8,6 +8,7 @@ import { fetchPrinterColumns, fetchTable } from '../../kube/server-table.js';
 import { errorMessage } from '../../util/errors.js';
 import { Signal } from '../../util/signal.js';
 import { refOf } from './kind-resolution.js';
+import type { ResourceRef } from '../../kube/resource-ref.js';
 
 /** Server cells are fetched again this long after the objects last changed… */
 const REFRESH_QUIET_MS = 250;
@@ -41,6 +42,8 @@ export class KindColumns {
     private readonly kc: () => KubeConfig | null,
     private readonly namespace: () => string | null,
     private readonly logger: Logger,
+    /** Discovery: whether the server serves the kind at all (nothing else is asked for one it does not). */
+    private readonly served: (ref: ResourceRef) => Promise<void>,
   ) {
     this.kind = base;
     if (!KNOWN_KINDS.includes(base)) this.mode = 'pending';
@@ -62,6 +65,12 @@ export class KindColumns {
     if (!kc) return;
     const ref = refOf(this.base);
     void (async () => {
+      try {
+        await this.served(ref);
+      } catch {
+        return; // the list itself says what is not served
+      }
+      if (token !== this.token || this.disposed) return;
       try {
         const printer = await fetchPrinterColumns(kc, ref);
         if (token !== this.token || this.disposed) return;

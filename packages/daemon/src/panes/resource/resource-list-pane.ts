@@ -51,6 +51,11 @@ export class ResourceListPane extends BasePane {
       },
       () => this.resourceKind()?.namespace ?? null,
       ctx.logger,
+      async (ref) => {
+        const c = this.ctx.scope().context;
+        if (c === null || !this.ctx.services.kube.available) throw new Error('no context');
+        await this.ctx.services.kube.pool.verify(c, ref);
+      },
     );
     this.disposers.push(this.kinds.changed.subscribe(() => this.changed.emit()));
     this.wide = typeof ctx.args.wide === 'boolean' ? ctx.args.wide : ctx.services.config().views[base.id]?.wide === true;
