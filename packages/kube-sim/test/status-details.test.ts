@@ -21,7 +21,8 @@ const METHOD_NOT_ALLOWED = {
 
 describe('Status details', () => {
   it('an unknown resource, path or subresource: 404 with empty details', async () => {
-    const { sim } = await startSim();
+    // ephemeralcontainers is not served by a v1.20 API server (the expected bodies are that server's).
+    const { sim } = await startSim({ config: { ephemeralContainers: false } });
     sim.createObject(pod('p'));
     for (const [method, path] of [
       ['GET', '/api/v1/foos'],
@@ -119,7 +120,7 @@ describe('Status details', () => {
     const kubectl = kubectlRunner();
     afterAll(() => kubectl.cleanup());
     it('kubectl debug prints the apiserver\'s errors instead of crashing', async () => {
-      const { sim } = await startSim();
+      const { sim } = await startSim({ config: { ephemeralContainers: false } });
       sim.createObject(runningPod('p'));
       const r = await kubectl.run(sim, ['debug', 'p', '--image=busybox', '--', 'true']);
       expect(r.stderr).not.toMatch(/panic|nil pointer/);
@@ -128,6 +129,15 @@ describe('Status details', () => {
       const missing = await kubectl.run(sim, ['debug', 'nope', '--image=busybox', '--', 'true']);
       expect(missing.code).not.toBe(0);
       expect(missing.stderr).toContain('Error from server (NotFound): pods "nope" not found');
+    });
+    it('kubectl debug adds a running ephemeral container where the sim serves them (the default)', async () => {
+      const { sim } = await startSim();
+      sim.createObject(runningPod('p'));
+      const r = await kubectl.run(sim, ['debug', 'p', '--image=busybox', '--container=dbg', '--', 'true']);
+      expect(r.stderr).not.toMatch(/panic|nil pointer|error/i);
+      expect(r.code).toBe(0);
+      const got = await kubectl.run(sim, ['get', 'pod', 'p', '-o', 'jsonpath={.spec.ephemeralContainers[*].name}/{.status.ephemeralContainerStatuses[0].state.running.startedAt}']);
+      expect(got.stdout).toMatch(/^dbg\/\d{4}-/);
     });
   });
 });

@@ -35,13 +35,19 @@ export function updateEphemeralContainers(ctx: HandlerContext, rt: ResourceType,
     }
   }
   const added: Rec[] = [];
+  const seen = new Set<string>();
   after.forEach((c, i) => {
     if (!isRecord(c)) {
       causes.push({ field: `spec.ephemeralContainers[${i}]`, reason: 'FieldValueInvalid', message: 'Invalid value: not an object' });
       return;
     }
-    if (before.some((o) => o['name'] === c['name'])) return;
     const n = c['name'];
+    if (typeof n === 'string' && seen.has(n)) {
+      causes.push({ field: `spec.ephemeralContainers[${i}].name`, reason: 'FieldValueDuplicate', message: `Duplicate value: "${n}"` });
+      return;
+    }
+    if (typeof n === 'string') seen.add(n);
+    if (before.some((o) => o['name'] === n)) return;
     if (typeof n !== 'string' || !NAME.test(n) || n.length > 63) causes.push({ field: `spec.ephemeralContainers[${i}].name`, reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(n)}: a lowercase RFC 1123 label` });
     else if (taken.has(n)) causes.push({ field: `spec.ephemeralContainers[${i}].name`, reason: 'FieldValueDuplicate', message: `Duplicate value: "${n}"` });
     if (typeof c['image'] !== 'string' || c['image'] === '') causes.push({ field: `spec.ephemeralContainers[${i}].image`, reason: 'FieldValueRequired', message: 'Required value' });
