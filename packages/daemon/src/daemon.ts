@@ -7,7 +7,7 @@ import { DEFAULT_KEYMAP, formatProblem, type LoadedConfig } from './config/load.
 import { parseConfigSource } from './config/parse-off-thread.js';
 import { readConfigSource } from './config/read-source.js';
 import { DEFAULT_CONFIG, type Config } from './config/schema.js';
-import { watchFile } from './config/watch.js';
+import { fileStamp, watchFile } from './config/watch.js';
 import { Keymap } from './keys/keymap.js';
 import type { Logger } from './logging/logger.js';
 import type { LogRing } from './logging/log-ring.js';
@@ -188,6 +188,7 @@ export class Daemon implements DaemonContext {
     const saved = await this.persistence.load();
     // Plugins load after the socket listens: a slow plugin must never keep clients (or
     // `kubetile daemon start`) from connecting; its panes say "loading" meanwhile.
+    const loadedStamp = fileStamp(this.opts.configPath); // before reading: a write after it is looked at again
     const first = await this.reloadConfig({ plugins: 'defer' });
     if (!first.ok) this.logger.warn({ errors: first.errors }, 'config has errors; using defaults');
     const early = this.opts.early ?? (await listenEarly(this.opts.socketPath, { privateDir: this.opts.privateSocketDir }));
@@ -211,6 +212,7 @@ export class Daemon implements DaemonContext {
           });
         },
         CONFIG_QUIET_MS,
+        loadedStamp,
       );
     }
     this.logger.info({ socket: this.opts.socketPath, pid: process.pid }, 'daemon listening');

@@ -1,5 +1,5 @@
 import { watch, type FSWatcher } from 'chokidar';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 
 /**
@@ -9,7 +9,21 @@ import { basename, dirname } from 'node:path';
  * the directory itself does not exist yet (no ~/.config/kubetile at start), watches the nearest
  * existing ancestor until it appears, then moves closer.
  */
-export function watchFile(file: string, onChange: () => void, debounceMs = 100): { close(): Promise<void> } {
+/** What identifies a version of a file (inode, size, mtime), or `missing`. */
+export function fileStamp(file: string): string {
+  try {
+    const st = statSync(file);
+    return `${st.ino}:${st.size}:${st.mtimeMs}`;
+  } catch {
+    return 'missing';
+  }
+}
+
+/**
+ * `since`: the file's stamp when the caller last read it; a change between that read and the
+ * watcher being ready (which the watcher cannot see) fires once it is.
+ */
+export function watchFile(file: string, onChange: () => void, debounceMs = 100, since?: string): { close(): Promise<void> } {
   const name = basename(file);
   const dir = dirname(file);
   let timer: NodeJS.Timeout | null = null;
@@ -75,6 +89,9 @@ export function watchFile(file: string, onChange: () => void, debounceMs = 100):
       fire();
     } else if (next === null && !initial) {
       // Re-armed after the directory came (or came back): the file may have come with it.
+      fire();
+    } else if (next === null && since !== undefined && fileStamp(file) !== since) {
+      // Written after the caller read it but before the watcher was ready.
       fire();
     }
   }
