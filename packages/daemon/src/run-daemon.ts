@@ -64,6 +64,9 @@ export async function runDaemon(argv: readonly string[]): Promise<number> {
   persistForwards(daemon);
   process.on('uncaughtException', (err) => log.logger.error({ err: errorMessage(err), stack: err.stack }, 'uncaught exception (daemon keeps running)'));
   process.on('unhandledRejection', (err) => log.logger.error({ err: errorMessage(err) }, 'unhandled rejection (daemon keeps running)'));
+  // Subscribed before start: a kill-server that arrives while start() is still loading (the socket listens
+  // first) stops the daemon before start() returns, and its exit must not be missed.
+  const done = new Promise<number>((resolveExit) => daemon.stopped.subscribe(() => resolveExit(0)));
   try {
     await daemon.start();
   } catch (err) {
@@ -73,7 +76,6 @@ export async function runDaemon(argv: readonly string[]): Promise<number> {
     log.flush();
     return err instanceof SocketInUseError ? 3 : 1;
   }
-  const done = new Promise<number>((resolveExit) => daemon.stopped.subscribe(() => resolveExit(0)));
   for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, () => daemon.shutdown(`signal ${sig}`));
   const code = await done;
   log.flush();

@@ -173,12 +173,25 @@ export function socketAccepts(socket: string, timeoutMs = 1000): Promise<boolean
   });
 }
 
-/** Whether a process with this pid exists (signal 0). */
+/**
+ * Whether a process with this pid exists (signal 0) and has not exited: a daemon that has exited but
+ * whose parent has not reaped it yet (a zombie: a script or test that spawned it and is blocked) is gone.
+ */
 export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  return !isZombie(pid);
+}
+
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state === 'Z' || state === 'X';
+  } catch {
+    return false; // no /proc (not Linux): signal 0 is all we have
   }
 }
