@@ -51,7 +51,7 @@ describe('handshake', () => {
     const c = await client(false);
     const err = await rpcError(c.request('daemon/hello', { client: { name: 'future', version: '9' }, apiLevel: 99 }));
     expect(err.code).toBe(-32001);
-    expect(err.message).toMatch(/API level 99; this daemon .* speaks 1/);
+    expect(err.message).toMatch(/future 9 \(API level 99\) and the daemon is kubetile \S+ \(API level 1, pid \d+\) share no API level; the daemon is older/);
   });
 });
 

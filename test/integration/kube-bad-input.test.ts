@@ -107,7 +107,7 @@ describe('namespace and context selectors', () => {
       const v = await view(c, pane);
       return v.type === 'table' && v.title === 'Pods (All Namespaces)' ? v : null;
     });
-    expect((all as TableView).columns.map((x) => x.id)[1]).toBe('namespace');
+    expect((all as TableView).columns.map((x) => x.id)[0]).toBe('namespace');
   });
 
   it('ctrl+k lists the kubeconfig contexts; kube/use switches a tab; an unknown context is refused', async () => {

@@ -39,11 +39,4 @@ describe('systemd integration', () => {
     expect(existsSync(env.socket)).toBe(true); // systemd's socket is systemd's to remove
     c.close();
   });
-  it('installs units that point at this checkout', () => {
-    const unitDir = join(env.dir, 'units');
-    execFileSync('bash', [join(REPO_ROOT, 'scripts/install-systemd-units.sh'), '--no-enable'], { env: { ...env.env, UNIT_DIR: unitDir } });
-    const service = readFileSync(join(unitDir, 'kubetile.service'), 'utf8');
-    expect(service).toContain(`ExecStart=${process.execPath} ${DAEMON_MAIN} run`);
-    expect(readFileSync(join(unitDir, 'kubetile.socket'), 'utf8')).toMatch(/ListenStream=%t\/kubetile\/kubetile\.sock/);
-  });
 });
