@@ -55,15 +55,22 @@ sock.on('connect', async () => {
     const status = await call('daemon/status');
     console.log(`sessions ${status.sessions}, panes ${status.panes}, port-forwards ${status.portForwards}`);
     // Views, layouts and toasts come only to a connection attached to a session.
+    // The first views may arrive before the attach answer: they are printed after it.
     const seen = new Set<number>();
+    let attached = false;
+    const early: string[] = [];
     onNotification.push((m) => {
       if (m.method === 'pane/view' && !seen.has(m.params.paneId)) {
         seen.add(m.params.paneId);
-        console.log(`pane ${m.params.paneId}: ${m.params.view.title} (${m.params.view.type})`);
+        const line = `pane ${m.params.paneId}: ${m.params.view.title} (${m.params.view.type})`;
+        if (attached) console.log(line);
+        else early.push(line);
       }
     });
     const { layout } = await call('session/attach', { session: 'main', size: { cols: 100, rows: 30 } });
     console.log(`attached to '${layout.session}' with ${layout.tabs.length} tab(s)`);
+    attached = true;
+    for (const line of early) console.log(line);
     await new Promise((r) => setTimeout(r, 500));
     await call('session/detach');
     sock.end();
