@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { parseCli, USAGE } from '../../packages/client-tui/src/cli/args.js';
-import { CLIENT_MAIN, makeTestEnv, startDaemon, waitFor, type DaemonProcess, type TestEnv } from '../helpers/daemon-process.js';
+import { CLIENT_MAIN, makeTestEnv, REPO_ROOT, startDaemon, waitFor, type DaemonProcess, type TestEnv } from '../helpers/daemon-process.js';
 
 /**
  * Every `kubetile` command takes --json (the TUI itself aside): its output on stdout is JSON a
@@ -19,6 +19,9 @@ let daemon: DaemonProcess;
 beforeAll(async () => {
   env = makeTestEnv();
   env.env.KUBETILE_SOCKET = env.socket;
+  // One real plugin, for `kubetile plugins`, `plugins reload` and `open` of a plugin's pane.
+  mkdirSync(dirname(env.configFile), { recursive: true });
+  writeFileSync(env.configFile, `[[plugins]]\nkey = "smoke"\npath = ${JSON.stringify(join(REPO_ROOT, 'plugins/smoke/build/smoke.wasm'))}\n`);
   daemon = await startDaemon(env);
 }, 60_000);
 afterAll(async () => {
@@ -87,7 +90,11 @@ describe('--json on every command', () => {
     expect(await json('snapshot', String(opened.paneId))).toMatchObject({ title: expect.stringMatching(/help/i) });
     expect(await json('keys', 'j')).toEqual([expect.objectContaining({ key: 'j', handled: true })]);
     expect(await json('pf', 'list')).toEqual([]);
-    expect(await json('plugins')).toEqual([]);
+    expect(await json('plugins')).toEqual([expect.objectContaining({ key: 'smoke', status: 'ready', error: null })]);
+    expect(await json('plugins', 'reload', 'smoke')).toEqual({ reloaded: 'smoke' });
+    expect((await kubetile('plugins')).stdout).toMatch(/^smoke\s+ready\s/m);
+    const plugin = (await json('open', 'smoke')) as { paneId: number };
+    await waitFor('the plugin pane shows what the plugin renders', async () => (await kubetile('snapshot', String(plugin.paneId))).stdout.includes('smoke-ok'), 60_000);
 
     await fails(['rpc', 'nope/x'], /unknown method 'nope\/x'/);
     await fails(['snapshot', '9999'], /9999/);
