@@ -72,12 +72,10 @@ beforeAll(() => {
     PATH: [join(prefix, 'bin'), join(env.dir, '.local', 'bin'), dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].join(':'),
   };
 });
-afterAll(() => {
+afterAll(async () => {
   // A daemon a failed Scripting run left behind.
-  void socketAccepts(env.socket).then((up) => {
-    if (up) spawnSync(process.execPath, [CLIENT_MAIN, 'kill-server', '--socket', env.socket], { env: env.env, timeout: 30_000 });
-    env.cleanup();
-  });
+  if (await socketAccepts(env.socket)) spawnSync(process.execPath, [CLIENT_MAIN, 'kill-server', '--socket', env.socket], { env: env.env, timeout: 30_000 });
+  env.cleanup();
 });
 
 interface Ran {
@@ -141,6 +139,7 @@ describe('README sections work when pasted into a shell', () => {
     expect(existsSync(join(env.dir, '.local', 'bin', 'kubetile'))).toBe(true);
   }, 300_000);
 
+  // Runs the `kubetile` the Install section put on the PATH (the tests of this file run in order).
   it('Scripting: every command against the demo cluster, as written', async () => {
     const r = await runLines(shellLines(section(README, 'Scripting')!));
     expectOk(r);
