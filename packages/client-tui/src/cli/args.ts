@@ -42,7 +42,7 @@ export type Command =
       size?: Size;
     }
   | { kind: 'rpc-list'; socket?: string; json?: boolean }
-  | ({ kind: 'daemon-run' } & DaemonFlags)
+  | ({ kind: 'daemon-run'; json?: boolean } & DaemonFlags)
   | ({ kind: 'daemon-start'; json?: boolean } & DaemonFlags)
   | ({ kind: 'daemon-restart'; json?: boolean } & DaemonFlags)
   | { kind: 'daemon-status'; socket?: string; json: boolean }
@@ -56,7 +56,7 @@ export type Command =
   | { kind: 'pf-stop'; socket?: string; ids: string[]; json: boolean }
   | { kind: 'plugins-list'; socket?: string; json: boolean }
   | { kind: 'plugins-reload'; socket?: string; key: string; json: boolean }
-  | { kind: 'plugin-new'; name: string; dir: string }
+  | { kind: 'plugin-new'; name: string; dir: string; json?: boolean }
   | { kind: 'help'; text: string }
   | { kind: 'version'; socket?: string; json?: boolean };
 
@@ -85,8 +85,9 @@ Scripting (every command takes --json; errors go to stderr with a non-zero statu
   kubetile plugins [reload KEY]                        list plugins, or reload one from its file
 
 Daemon:
-  kubetile daemon run [daemon flags]                   run the daemon in the foreground (serves a socket
-                                                       systemd passes, LISTEN_FDS)
+  kubetile daemon run [daemon flags] [--json]          run the daemon in the foreground (serves a socket
+                                                       systemd passes, LISTEN_FDS); --json: its log
+                                                       as JSON lines on stderr too
   kubetile daemon start [daemon flags]                 start the daemon detached; returns when it answers
   kubetile daemon restart [daemon flags]               stop and start it (sessions and port-forwards come back)
   kubetile daemon status [--json]                      show daemon/status
@@ -95,7 +96,7 @@ Daemon:
                                                        write systemd user units (socket activation) that
                                                        run this kubetile, and enable the socket
   kubetile kill-server                                 stop the daemon (sessions are saved and come back)
-  kubetile plugin new NAME [DIR]                       scaffold a plugin (AssemblyScript) in DIR (default NAME)
+  kubetile plugin new NAME [DIR] [--json]              scaffold a plugin (AssemblyScript) in DIR (default NAME)
 
 Options:
   --socket PATH      daemon socket (default: $KUBETILE_SOCKET, else $XDG_RUNTIME_DIR/kubetile/kubetile.sock)
@@ -143,7 +144,7 @@ const DAEMON = ['socket', 'config', 'state-dir', 'demo'] as const;
 const ALLOWED: Record<string, ReadonlySet<OptName>> = {
   attach: new Set(['session', ...DAEMON]),
   rpc: new Set(['socket', 'list', 'json', 'watch', 'pane', 'session', 'cols', 'rows']),
-  'daemon run': new Set(DAEMON),
+  'daemon run': new Set([...DAEMON, 'json']),
   'daemon start': new Set([...DAEMON, 'json']),
   'daemon restart': new Set([...DAEMON, 'json']),
   'daemon status': new Set(['socket', 'json']),
@@ -158,7 +159,7 @@ const ALLOWED: Record<string, ReadonlySet<OptName>> = {
   'pf stop': new Set(['socket', 'json']),
   plugins: new Set(['socket', 'json']),
   'plugins reload': new Set(['socket', 'json']),
-  'plugin new': new Set([]),
+  'plugin new': new Set(['json']),
 };
 
 function parseParams(text: string | undefined): Record<string, unknown> {
@@ -309,7 +310,7 @@ export function parseCli(argv: readonly string[]): Command {
       };
     }
     case 'daemon run':
-      return { kind: 'daemon-run', ...daemonFlags };
+      return { kind: 'daemon-run', ...daemonFlags, ...jsonOpt };
     case 'daemon start':
       return { kind: 'daemon-start', ...daemonFlags, ...jsonOpt };
     case 'daemon restart':
@@ -388,7 +389,7 @@ export function parseCli(argv: readonly string[]): Command {
       return { kind: 'plugins-reload', socket, key, json };
     }
     case 'plugin new':
-      return { kind: 'plugin-new', name: rest[1]!, dir: rest[2] ?? rest[1]! };
+      return { kind: 'plugin-new', name: rest[1]!, dir: rest[2] ?? rest[1]!, ...jsonOpt };
     default:
       return { kind: 'kill-server', socket, ...jsonOpt };
   }

@@ -34,7 +34,7 @@ async function loadRunDaemon(env: NodeJS.ProcessEnv): Promise<RunDaemon> {
  * `kubetile daemon run`: the daemon in the foreground, in this very process — so a socket systemd
  * passes (LISTEN_FDS with LISTEN_PID = this pid, fd 3) is served, and signals reach it directly.
  */
-export async function runDaemonForeground(io: Io, flags: DaemonFlags): Promise<number> {
+export async function runDaemonForeground(io: Io, flags: DaemonFlags & { json?: boolean }): Promise<number> {
   const o = daemonOptions(flags, io.env);
   let runDaemon: RunDaemon;
   try {
@@ -43,7 +43,8 @@ export async function runDaemonForeground(io: Io, flags: DaemonFlags): Promise<n
     io.err(`kubetile: cannot find the daemon (@kubetile/daemon): ${e instanceof Error ? e.message : String(e)}\n`);
     return 1;
   }
-  return runDaemon(daemonArgv(o));
+  // --json: the daemon's output is its log; its lines (JSON already) go to stderr as well as the file.
+  return runDaemon([...daemonArgv(o), ...(flags.json ? ['--log-stderr'] : [])]);
 }
 
 /** `kubetile daemon start`: detached; returns once the socket answers. */

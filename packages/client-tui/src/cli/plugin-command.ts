@@ -3,9 +3,13 @@ import { ScaffoldError, scaffoldPlugin } from '@kubetile/sdk/scaffold';
 import type { Io } from './io.js';
 
 /** `kubetile plugin new NAME [DIR]`: a plugin project from the SDK's template, ready for `npm run build`. */
-export async function runPluginNew(io: Io, name: string, dir: string): Promise<number> {
+export async function runPluginNew(io: Io, name: string, dir: string, json = false): Promise<number> {
   try {
     const r = scaffoldPlugin(resolve(dir), name);
+    if (json) {
+      io.out(`${JSON.stringify({ name: r.name, dir: r.dir, files: r.files, wasm: resolve(r.dir, 'build', `${r.name}.wasm`) })}\n`);
+      return 0;
+    }
     io.out(
       `created plugin '${r.name}' in ${r.dir}:\n${r.files.map((f) => `  ${f}`).join('\n')}\n\n` +
         `next:\n  cd ${dir} && npm install && npm run build      # → build/${r.name}.wasm\n` +

@@ -74,7 +74,7 @@ export async function run(argv: readonly string[], io: Io = processIo): Promise<
       return runPluginsReload(io, cmd.socket, cmd.key, cmd.json);
     }
     case 'plugin-new':
-      return runPluginNew(io, cmd.name, cmd.dir);
+      return runPluginNew(io, cmd.name, cmd.dir, cmd.json ?? false);
     case 'attach': {
       // ink and react load only for the TUI, in React's production build (several times faster
       // per frame); a daemon this command starts gets the environment as it was.

@@ -257,7 +257,7 @@ export class ExecPane extends BasePane {
         type: 'message',
         title,
         level: 'info',
-        text: `The shell that ran in ${this.where()} ended when the daemon stopped. Type any key in insert mode (i) to start a new one; esc closes the pane.`,
+        text: `session ended — press enter to reconnect (enter again once the status bar says INSERT). The shell that ran in ${this.where()} ended when the daemon stopped; esc closes the pane.`,
       };
     }
     if (!screen || s.kind === 'connecting') {

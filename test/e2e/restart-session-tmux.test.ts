@@ -1,0 +1,90 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startKubeSim, type KubeSim } from '@kubetile/kube-sim';
+import { CLIENT_MAIN, makeTestEnv, socketAccepts, startDaemon, waitFor, type DaemonProcess, type TestEnv } from '../helpers/daemon-process.js';
+import { RawClient } from '../helpers/rpc-client.js';
+import { TmuxTerminal, tmuxMissing } from '../helpers/tmux.js';
+import { pod, waitScreen } from '../../packages/daemon/test/exec/harness.js';
+
+/**
+ * After a kill -9 of the daemon, a person types `kubetile --session work` in a terminal: the command
+ * starts a fresh daemon (none answers), which restores the saved session, and the terminal shows
+ * that session's layout; its exec pane says "session ended — press enter to reconnect", and enter
+ * there opens a new shell in the same pod.
+ */
+
+let env: TestEnv;
+let sim: KubeSim | null = null;
+let daemon: DaemonProcess | null = null;
+let term: TmuxTerminal | null = null;
+
+beforeEach(() => {
+  env = makeTestEnv();
+});
+afterEach(async () => {
+  term?.kill();
+  term = null;
+  await daemon?.stop();
+  daemon = null;
+  // The daemon `kubetile --session` started is not a child of this test: stop it through the CLI.
+  if (await socketAccepts(env.socket)) {
+    try {
+      execFileSync(process.execPath, [CLIENT_MAIN, 'kill-server', '--socket', env.socket], { env: env.env, timeout: 30_000 });
+    } catch {
+      /* already gone */
+    }
+  }
+  await sim?.stop();
+  sim = null;
+  env.cleanup();
+});
+
+describe.skipIf(tmuxMissing)('kubetile --session NAME after the daemon died', () => {
+  it('a fresh daemon started by the command finds the session; its exec pane says session ended, enter reconnects', async () => {
+    const kubeconfig = join(env.dir, 'sim-kubeconfig');
+    sim = await startKubeSim({ port: 0, seed: 'empty', kubeconfigOut: kubeconfig, stateDir: join(env.dir, 'sim') });
+    env.env.KUBECONFIG = kubeconfig;
+    sim.createObject(pod('web-7', 'default'));
+    daemon = await startDaemon(env);
+
+    // A session "work" with a help tab and an exec pane on web-7 in a second tab.
+    const c = await RawClient.connect(env.socket);
+    try {
+      await c.attach({ cols: 120, rows: 36 }, 'work');
+      await c.request('pane/open', { view: { key: 'help' }, newTab: true });
+      const { paneId } = await c.request<{ paneId: number }>('pane/open', { view: { key: 'exec', args: { namespace: 'default', pod: 'web-7' } }, newTab: true });
+      await waitScreen(c, paneId, 'the shell runs', (rows) => rows.some((r) => r.startsWith('root@web-7:/#')), 60_000);
+    } finally {
+      c.close();
+    }
+    const stateFile = join(env.dir, 'state', 'kubetile', 'sessions.json');
+    await waitFor('the session saved with its exec pane', () => existsSync(stateFile) && /"work"/.test(readFileSync(stateFile, 'utf8')) && /"exec"/.test(readFileSync(stateFile, 'utf8')));
+
+    daemon.child.kill('SIGKILL');
+    await daemon.exited;
+    daemon = null;
+
+    // No daemon answers: `kubetile --session work` starts one, which brings the session back.
+    term = TmuxTerminal.start(env, ['--session', 'work'], { cols: 120, rows: 36 });
+    const screen = await term.waitScreen('the restored exec pane, in the restored session', (s) => s.includes('session ended — press enter to reconnect') && s.includes('exec default/web-7'), 60_000);
+    // Three tabs came back (the first, help and exec), not a new session's single one.
+    expect(screen).toMatch(/Help/);
+    const script = await RawClient.connect(env.socket);
+    try {
+      const sessions = await script.request<{ sessions: Array<{ name: string; tabs: number }> }>('session/list');
+      expect(sessions.sessions.find((s) => s.name === 'work')).toMatchObject({ tabs: 3 });
+    } finally {
+      script.close();
+    }
+
+    term.keys('Enter');
+    await term.waitScreen('insert mode', (s) => s.includes('INSERT'));
+    term.keys('Enter');
+    await term.waitScreen('a new shell in the same pod', (s) => s.includes('root@web-7:/#') && !s.includes('session ended'), 60_000);
+    term.text('echo back-again');
+    term.keys('Enter');
+    await term.waitScreen('the new shell runs commands', (s) => s.split('\n').some((row) => /[│┃]back-again\s*[│┃]/.test(row)));
+  }, 180_000);
+});
