@@ -1,7 +1,9 @@
 import { StringDecoder } from 'node:string_decoder';
-import { resolveSocketPath } from '@kubetile/rpc-schema';
+import { resolveSocketPath } from '@kubetile/rpc-schema/light';
 import { AttachedClient, type SessionEnd } from '../connection/attached-client.js';
+import { schemaContract } from '../connection/contract.js';
 import { DaemonUnreachableError } from '../connection/daemon-client.js';
+import { LIGHT_CONTRACT } from '../connection/light-contract.js';
 import { DaemonStartError, startDetached } from '../connection/launcher.js';
 import { KeyDecoder } from '../input/decode-keys.js';
 import { FrameSink } from '../terminal/frame-sink.js';
@@ -12,9 +14,7 @@ import { ScreenPainter } from '../tui/screen-painter.js';
 import { Store } from '../tui/store.js';
 import { clientLogger } from '../util/client-log.js';
 import type { DaemonFlags } from './args.js';
-import { daemonOptions } from './daemon-command.js';
 import type { Io } from './io.js';
-import { reportError } from './rpc-command.js';
 
 /** ink loads at the latest this long after the first frame, even while a pane is still loading. */
 const INK_LOAD_MS = 1500;
@@ -49,6 +49,8 @@ export async function runAttach(io: Io, flags: DaemonFlags & { session?: string 
     ...(flags.session ? { session: flags.session } : {}),
     store,
     log,
+    // The attach path is checked by hand until zod has loaded (after the first views are on screen).
+    contract: LIGHT_CONTRACT,
     writeClipboard: (text) => screen.writeRaw(osc52(text)),
   });
 
@@ -64,6 +66,7 @@ export async function runAttach(io: Io, flags: DaemonFlags & { session?: string 
       if (!(e instanceof DaemonUnreachableError) || !e.nobodyListens) throw e;
       clearTimeout(slow);
       io.err(`kubetile: starting the daemon on ${socket}…\n`);
+      const { daemonOptions } = await import('./daemon-command.js');
       await startDetached(daemonOptions(flags, io.env), { env: io.env });
       await client.start();
     }
@@ -74,6 +77,7 @@ export async function runAttach(io: Io, flags: DaemonFlags & { session?: string 
       io.err(`kubetile: ${e.message}\n`);
       return 1;
     }
+    const { reportError } = await import('./rpc-command.js');
     return reportError(io, e);
   }
 
@@ -83,7 +87,8 @@ export async function runAttach(io: Io, flags: DaemonFlags & { session?: string 
   // ink draws the chrome; the compositor lays the pane bodies beside it and paints changed lines.
   // ink (with react and yoga) is the slowest part of the client to load: until it has rendered once
   // the compositor draws the same chrome itself, and ink loads only once the first views are on
-  // screen (or INK_LOAD_MS after the first frame at the latest), so it never delays them.
+  // screen (or INK_LOAD_MS after the first frame at the latest), so it never delays them. The zod
+  // schemas load then too, and check everything the daemon sends from then on.
   const compositor = new FrameCompositor();
   let ink: InkChrome | null = null;
   let leaving = false;
@@ -92,6 +97,10 @@ export async function runAttach(io: Io, flags: DaemonFlags & { session?: string 
     if (inkRequested) return;
     inkRequested = true;
     clearTimeout(inkTimer);
+    schemaContract().then(
+      (contract) => client.useContract(contract),
+      (e: unknown) => log(`the schema did not load (the attach path stays checked by hand): ${e instanceof Error ? e.message : String(e)}`),
+    );
     import('../tui/ink-chrome.js').then(
       ({ startInkChrome }) => {
         if (!leaving) ink = startInkChrome(store, sink);

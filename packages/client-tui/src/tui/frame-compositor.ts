@@ -1,5 +1,5 @@
 import sliceAnsi from 'slice-ansi';
-import { bodyRect, layoutTab, type PaneView, type Rect } from '@kubetile/rpc-schema';
+import { bodyRect, layoutTab, type PaneView, type Rect } from '@kubetile/rpc-schema/light';
 import { lineToAnsi } from './ansi.js';
 import { overlayBox, statusLine, tabBarLine, toastBoxes, type Floating } from './chrome.js';
 import { stringWidth, wrap } from '../util/text.js';
