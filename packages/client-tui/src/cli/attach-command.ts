@@ -8,9 +8,7 @@ import { DaemonStartError, startDetached } from '../connection/launcher.js';
 import { KeyDecoder } from '../input/decode-keys.js';
 import { FrameSink } from '../terminal/frame-sink.js';
 import { installRestoreHandlers, osc52, TerminalScreen } from '../terminal/screen.js';
-import { FrameCompositor } from '../tui/frame-compositor.js';
 import type { InkChrome } from '../tui/ink-chrome.js';
-import { ScreenPainter } from '../tui/screen-painter.js';
 import { Store } from '../tui/store.js';
 import { clientLogger } from '../util/client-log.js';
 import type { DaemonFlags } from './args.js';
@@ -54,6 +52,10 @@ export async function runAttach(io: Io, flags: DaemonFlags & { session?: string 
     writeClipboard: (text) => screen.writeRaw(osc52(text)),
   });
 
+  // The drawing modules load while the daemon answers hello and attach.
+  const drawing = Promise.all([import('../tui/frame-compositor.js'), import('../tui/screen-painter.js')]);
+  drawing.catch(() => undefined); // awaited once attached
+
   // Attach before taking over the screen, so that failures print plainly.
   // A daemon that accepted but has not answered yet is loading (a socket-activated start): wait for it,
   // saying so, and never start a second one beside it.
@@ -82,6 +84,7 @@ export async function runAttach(io: Io, flags: DaemonFlags & { session?: string 
   }
 
   clearTimeout(slow);
+  const [{ FrameCompositor }, { ScreenPainter }] = await drawing;
   const removeHandlers = installRestoreHandlers(() => screen.restore());
   screen.enter();
   // ink draws the chrome; the compositor lays the pane bodies beside it and paints changed lines.
