@@ -6,7 +6,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMessageConnection, ResponseError, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import { API_LEVEL, ErrorCodes, PRODUCT_VERSION } from '@kubetile/rpc-schema';
 import { AttachedClient } from '../src/connection/attached-client.js';
+import type { Contract } from '../src/connection/contract.js';
 import { ApiMismatchError, DaemonClient } from '../src/connection/daemon-client.js';
+import { LIGHT_CONTRACT } from '../src/connection/light-contract.js';
 import { Store } from '../src/tui/store.js';
 import { splitLayout } from './fixtures.js';
 import { until } from './harness.js';
@@ -74,13 +76,18 @@ describe('the client against a scripted daemon', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('validates notifications: invalid ones are dropped and logged, valid ones reach the store', async () => {
+  // The schema (zod) by default; the light hand checks on the TUI's path to its first frame.
+  const contracts: Array<[string, Contract | undefined]> = [
+    ['the schema', undefined],
+    ['the light checks', LIGHT_CONTRACT],
+  ];
+  for (const [checks, contract] of contracts) it(`validates notifications with ${checks}: invalid ones are dropped and logged, valid ones reach the store`, async () => {
     const logs: string[] = [];
     const store = new Store({ cols: 80, rows: 24 });
     const client = new AttachedClient({
       socket: daemon.socket,
       store,
-      connect: (s) => DaemonClient.connect(s, { log: (m) => logs.push(m) }),
+      connect: (s) => DaemonClient.connect(s, { log: (m) => logs.push(m), ...(contract ? { contract } : {}) }),
     });
     await client.start();
     daemon.notify('pane/view', { paneId: 1, seq: 1, view: { type: 'table', title: 'x' } });
@@ -94,10 +101,10 @@ describe('the client against a scripted daemon', () => {
     client.dispose();
   });
 
-  it('sends keys in order without waiting for each answer, and detaches on the detach command', async () => {
+  for (const [checks, contract] of contracts) it(`sends keys in order without waiting for each answer, and detaches on the detach command (${checks})`, async () => {
     daemon.keyDelayMs = 40;
     const store = new Store({ cols: 80, rows: 24 });
-    const client = new AttachedClient({ socket: daemon.socket, store });
+    const client = new AttachedClient({ socket: daemon.socket, store, ...(contract ? { contract } : {}) });
     await client.start();
     const typed = ['/', 'w', 'e', 'b', 'enter', 'j', 'j', 'k', 'ctrl+q', 'x'];
     for (const k of typed) client.key(k);

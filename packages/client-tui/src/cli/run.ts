@@ -1,9 +1,10 @@
 import { parseCli, UsageError } from './args.js';
-import { runDaemonForeground, runDaemonRestart, runDaemonStart, runDaemonStatus, runKillServer } from './daemon-command.js';
 import { processIo, type Io } from './io.js';
-import { runRpc, runRpcList } from './rpc-command.js';
-import { runPluginNew } from './plugin-command.js';
-import { runVersion } from './version-command.js';
+
+// Each command loads only what it uses (the schema with zod, the SDK, ink): starting is most of
+// what a short command costs, and the TUI's first frame waits for nothing it does not draw.
+const daemonCommands = (): Promise<typeof import('./daemon-command.js')> => import('./daemon-command.js');
+const rpcCommands = (): Promise<typeof import('./rpc-command.js')> => import('./rpc-command.js');
 
 /** Runs the `kubetile` command line; resolves with the exit code. */
 export async function run(argv: readonly string[], io: Io = processIo): Promise<number> {
@@ -22,25 +23,25 @@ export async function run(argv: readonly string[], io: Io = processIo): Promise<
       io.out(cmd.text);
       return 0;
     case 'version':
-      return runVersion(io, cmd.socket, cmd.json ?? false);
+      return (await import('./version-command.js')).runVersion(io, cmd.socket, cmd.json ?? false);
     case 'rpc':
-      return runRpc(io, cmd);
+      return (await rpcCommands()).runRpc(io, cmd);
     case 'rpc-list':
-      return runRpcList(io, cmd.socket, cmd.json ?? false);
+      return (await rpcCommands()).runRpcList(io, cmd.socket, cmd.json ?? false);
     case 'daemon-run':
-      return runDaemonForeground(io, cmd);
+      return (await daemonCommands()).runDaemonForeground(io, cmd);
     case 'daemon-start':
-      return runDaemonStart(io, cmd);
+      return (await daemonCommands()).runDaemonStart(io, cmd);
     case 'daemon-restart':
-      return runDaemonRestart(io, cmd);
+      return (await daemonCommands()).runDaemonRestart(io, cmd);
     case 'daemon-status':
-      return runDaemonStatus(io, cmd.socket, cmd.json);
+      return (await daemonCommands()).runDaemonStatus(io, cmd.socket, cmd.json);
     case 'daemon-install-units': {
       const { runInstallUnits } = await import('./install-units-command.js');
       return runInstallUnits(io, cmd);
     }
     case 'kill-server':
-      return runKillServer(io, cmd.socket, cmd.json ?? false);
+      return (await daemonCommands()).runKillServer(io, cmd.socket, cmd.json ?? false);
     case 'open': {
       const { runOpen } = await import('./open-command.js');
       return runOpen(io, cmd);
@@ -74,7 +75,7 @@ export async function run(argv: readonly string[], io: Io = processIo): Promise<
       return runPluginsReload(io, cmd.socket, cmd.key, cmd.json);
     }
     case 'plugin-new':
-      return runPluginNew(io, cmd.name, cmd.dir, cmd.json ?? false);
+      return (await import('./plugin-command.js')).runPluginNew(io, cmd.name, cmd.dir, cmd.json ?? false);
     case 'attach': {
       // ink and react load only for the TUI, in React's production build (several times faster
       // per frame); a daemon this command starts gets the environment as it was.

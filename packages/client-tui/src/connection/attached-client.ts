@@ -1,5 +1,6 @@
-import { Requests, type SessionLayout } from '@kubetile/rpc-schema';
+import type { Requests, SessionLayout } from '@kubetile/rpc-schema';
 import type { Size, Store } from '../tui/store.js';
+import type { Contract } from './contract.js';
 import { ApiMismatchError, ConnectionLostError, DaemonClient, DaemonUnreachableError, RpcError } from './daemon-client.js';
 import { retryUntil } from './reconnect.js';
 
@@ -24,6 +25,8 @@ export interface AttachedClientOptions {
   retryMs?: number;
   /** A key unanswered this long lets ctrl+q leave locally (default 2 s). */
   stallMs?: number;
+  /** How what the daemon sends is checked (default: the zod schemas); see `useContract`. */
+  contract?: Contract;
 }
 
 /** Keys that leave the client when the daemon is not there to map them. */
@@ -60,12 +63,21 @@ export class AttachedClient {
   private readonly abort = new AbortController();
   private readonly connectFn: (socket: string) => Promise<DaemonClient>;
   private readonly log: (message: string) => void;
+  private contract: Contract | undefined;
 
   constructor(private readonly opts: AttachedClientOptions) {
     this.done = new Promise((r) => (this.resolveDone = r));
     this.sessionName = opts.session;
     this.log = opts.log ?? (() => {});
-    this.connectFn = opts.connect ?? ((socket) => DaemonClient.connect(socket, { log: this.log }));
+    this.contract = opts.contract;
+    this.connectFn =
+      opts.connect ?? ((socket) => DaemonClient.connect(socket, { log: this.log, ...(this.contract ? { contract: this.contract } : {}) }));
+  }
+
+  /** Checks what the daemon sends with `contract` from now on, on this connection and the next ones. */
+  useContract(contract: Contract): void {
+    this.contract = contract;
+    this.client?.useContract(contract);
   }
 
   get session(): string | undefined {
@@ -107,7 +119,7 @@ export class AttachedClient {
     store.resetViews();
     const sentSize = store.getState().size;
     try {
-      const res = await client.request(Requests.attach, {
+      const res = await client.request<typeof Requests.attach>('session/attach', {
         ...(this.sessionName ? { session: this.sessionName } : {}),
         size: sentSize,
       });
@@ -193,7 +205,7 @@ export class AttachedClient {
       this.inFlight.push(sent);
       this.keySentAt = this.inFlight[0]!.at;
       client
-        .request(Requests.key, { key })
+        .request<typeof Requests.key>('client/key', { key })
         .then(
           (res) => {
             if (res.command && DETACH_COMMANDS.has(res.command) && !this.detaching) {
@@ -236,7 +248,7 @@ export class AttachedClient {
     this.resizeInFlight = true;
     this.resizePending = false;
     client
-      .request(Requests.resize, this.opts.store.getState().size)
+      .request<typeof Requests.resize>('client/resize', this.opts.store.getState().size)
       .catch((e: unknown) => {
         if (!(e instanceof ConnectionLostError)) this.log(`client/resize: ${describe(e)}`);
       })
@@ -250,7 +262,7 @@ export class AttachedClient {
   async detach(): Promise<void> {
     const client = this.client;
     if (client && !client.closed) {
-      await Promise.race([client.request(Requests.detach, {}).catch(() => undefined), new Promise((r) => setTimeout(r, 2000))]);
+      await Promise.race([client.request<typeof Requests.detach>('session/detach', {}).catch(() => undefined), new Promise((r) => setTimeout(r, 2000))]);
     }
     this.finish({ kind: 'detached', session: this.sessionName ?? 'main' });
   }

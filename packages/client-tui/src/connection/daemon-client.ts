@@ -1,12 +1,15 @@
 import { createConnection, type Socket } from 'node:net';
 import {
-  CancellationTokenSource, createMessageConnection, ResponseError, StreamMessageReader, StreamMessageWriter, type MessageConnection,
+  CancellationTokenSource, createMessageConnection, ParameterStructures, ResponseError, StreamMessageReader, StreamMessageWriter,
+  type MessageConnection,
 } from 'vscode-jsonrpc/node';
 import type { z } from 'zod';
+import type { Notifications, ParamsOf, RequestDecl, Requests, ResultOf } from '@kubetile/rpc-schema';
 import {
-  API_LEVEL, apiMismatchMessage, ErrorCodes, MIN_API_LEVEL, Notifications, PRODUCT_VERSION, Requests, requestType, socketDirKind,
-  socketTrustProblem, validate, type ApiMismatch, type ApiRange, type NotificationDecl, type ParamsOf, type RequestDecl, type ResultOf,
-} from '@kubetile/rpc-schema';
+  API_LEVEL, apiMismatchMessage, ErrorCodes, MIN_API_LEVEL, PRODUCT_VERSION, socketDirKind, socketTrustProblem, type ApiMismatch,
+  type ApiRange,
+} from '@kubetile/rpc-schema/light';
+import { schemaContract, type Contract } from './contract.js';
 
 /**
  * Why nobody answered: no socket file (`absent`), nothing listening (`refused`), the connection
@@ -85,6 +88,16 @@ export type NotificationName = keyof typeof Notifications;
 export type NotificationParams<K extends NotificationName> = z.infer<(typeof Notifications)[K]['params']>;
 export type HelloResult = ResultOf<typeof Requests.hello>;
 
+/** The method of each notification (kept equal to rpc-schema's by the type check). */
+const NOTIFICATION_METHODS = {
+  layout: 'session/layout',
+  paneView: 'pane/view',
+  toast: 'toast',
+  pluginStatus: 'plugin/status',
+  clipboard: 'clipboard/write',
+  exit: 'daemon/exit',
+} as const satisfies { [K in NotificationName]: (typeof Notifications)[K]['name'] };
+
 export interface ConnectOptions {
   /** Client name sent in daemon/hello. */
   clientName?: string;
@@ -102,6 +115,8 @@ export interface ConnectOptions {
   apiLevel?: number;
   /** Where to report dropped (invalid) notifications. */
   log?: (message: string) => void;
+  /** How what the daemon sends is checked (default: rpc-schema's zod schemas, loaded on first use). */
+  contract?: Contract;
   /** The environment that chose the socket (which directory counts as the private runtime one). */
   env?: NodeJS.ProcessEnv;
 }
@@ -182,19 +197,18 @@ export class DaemonClient {
     private readonly socket: Socket,
     private readonly conn: MessageConnection,
     private readonly log: (message: string) => void,
+    private contract: Contract,
   ) {
-    const decls = new Map((Object.values(Notifications) as NotificationDecl[]).map((d) => [d.name, d]));
     conn.onNotification((method: string, params: unknown) => {
-      const d = decls.get(method);
+      const v = this.contract.notification(method, params);
       let value = params;
-      if (d) {
-        const v = validate(d.params, params);
+      if (v) {
         if (!v.ok) {
-          this.log(`dropped invalid ${d.name} notification: ${v.message}`);
+          this.log(`dropped invalid ${method} notification: ${v.message}`);
           return;
         }
         value = v.value;
-        for (const h of this.handlers.get(d.name) ?? []) h(value);
+        for (const h of this.handlers.get(method) ?? []) h(value);
       }
       // Notifications this build does not know (a newer daemon may add some within the level) reach only `onAny`.
       for (const h of this.anyHandlers) h(method, value);
@@ -215,18 +229,19 @@ export class DaemonClient {
    */
   static async connect(socketPath: string, opts: ConnectOptions = {}): Promise<DaemonClient> {
     const timeoutMs = opts.timeoutMs ?? 3000;
+    const contract = opts.contract ?? (await schemaContract());
     const socket = await openSocket(socketPath, timeoutMs, opts.env ?? process.env);
     const conn = createMessageConnection(
       new StreamMessageReader(socket),
       new StreamMessageWriter(socket),
     );
-    const client = new DaemonClient(socketPath, socket, conn, opts.log ?? (() => {}));
+    const client = new DaemonClient(socketPath, socket, conn, opts.log ?? (() => {}), contract);
     const clientName = opts.clientName ?? 'kubetile';
     const level = opts.apiLevel ?? API_LEVEL;
     const mine: ApiRange = opts.apiLevel !== undefined ? { min: level, max: level } : { min: MIN_API_LEVEL, max: API_LEVEL };
     try {
       const hello = await withTimeout(
-        client.request(Requests.hello, { client: { name: clientName, version: PRODUCT_VERSION }, apiLevel: mine.max, minApiLevel: mine.min }),
+        client.request<typeof Requests.hello>('daemon/hello', { client: { name: clientName, version: PRODUCT_VERSION }, apiLevel: mine.max, minApiLevel: mine.min }),
         opts.helloTimeoutMs ?? 20_000,
         () => new DaemonUnreachableError(socketPath, 'it accepted the connection but did not answer daemon/hello', 'silent'),
       );
@@ -273,20 +288,31 @@ export class DaemonClient {
     for (const h of [...this.closeHandlers]) h(reason);
   }
 
-  /** A declared request, with its params typed and its result validated. */
-  async request<D extends RequestDecl>(decl: D, params: ParamsOf<D>, signal?: AbortSignal): Promise<ResultOf<D>> {
+  /** Checks what the daemon sends from now on with `contract` (the schema once it has loaded). */
+  useContract(contract: Contract): void {
+    this.contract = contract;
+  }
+
+  /**
+   * A declared request (its declaration, or its method name with the declaration as type argument),
+   * with its params typed and its result checked by the contract.
+   */
+  async request<D extends RequestDecl>(decl: D | D['name'], params: ParamsOf<D>, signal?: AbortSignal): Promise<ResultOf<D>> {
     if (this.closed) throw new ConnectionLostError();
+    const method = typeof decl === 'string' ? decl : decl.name;
     let raw: unknown;
     const cancel = cancellation(signal);
     try {
-      raw = await this.conn.sendRequest(requestType(decl), params as never, cancel.token);
+      raw = cancel.token
+        ? await this.conn.sendRequest(method, ParameterStructures.byName, params, cancel.token)
+        : await this.conn.sendRequest(method, ParameterStructures.byName, params);
     } catch (e) {
       throw toError(e);
     } finally {
       cancel.dispose();
     }
-    const v = validate(decl.result, raw);
-    if (!v.ok) throw new Error(`invalid ${decl.name} result from the daemon: ${v.message}`);
+    const v = this.contract.result(method, raw);
+    if (!v.ok) throw new Error(`invalid ${method} result from the daemon: ${v.message}`);
     return v.value as ResultOf<D>;
   }
 
@@ -315,7 +341,7 @@ export class DaemonClient {
 
   /** Subscribes to a notification (validated with its schema; invalid ones are logged and dropped). */
   on<K extends NotificationName>(name: K, handler: (params: NotificationParams<K>) => void): () => void {
-    const method = Notifications[name].name;
+    const method = NOTIFICATION_METHODS[name];
     let set = this.handlers.get(method);
     if (!set) this.handlers.set(method, (set = new Set()));
     const h = handler as (params: unknown) => void;

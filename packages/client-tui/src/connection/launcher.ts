@@ -3,8 +3,9 @@ import { closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync, wri
 import { createConnection } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { stateDir } from '@kubetile/rpc-schema';
+import { stateDir } from '@kubetile/rpc-schema/light';
 import { DaemonClient, DaemonUnreachableError, UntrustedSocketError, type HelloResult } from './daemon-client.js';
+import { LIGHT_CONTRACT } from './light-contract.js';
 
 /** What a daemon is started with: `node <daemon main> run …`. */
 export interface DaemonOptions {
@@ -42,7 +43,7 @@ export function launchLogPath(o: Pick<DaemonOptions, 'stateDir'>, env: NodeJS.Pr
  */
 export async function probe(socket: string, timeoutMs = 2000, env: NodeJS.ProcessEnv = process.env): Promise<HelloResult | null> {
   try {
-    const c = await DaemonClient.connect(socket, { timeoutMs, helloTimeoutMs: timeoutMs, clientName: 'kubetile-probe', env });
+    const c = await DaemonClient.connect(socket, { timeoutMs, helloTimeoutMs: timeoutMs, clientName: 'kubetile-probe', env, contract: LIGHT_CONTRACT });
     const hello = c.hello;
     c.close();
     return hello;

@@ -1,4 +1,4 @@
-import { normalizeKey } from '@kubetile/rpc-schema';
+import { normalizeKey } from '@kubetile/rpc-schema/light';
 
 /**
  * Raw terminal input → canonical key strings (`j`, `shift+g`, `ctrl+q`, `alt+shift+up`, `f1`…).

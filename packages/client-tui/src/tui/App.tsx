@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import { useRef, useSyncExternalStore } from 'react';
-import { bodyRect } from '@kubetile/rpc-schema';
+import { bodyRect } from '@kubetile/rpc-schema/light';
 import { tooSmall } from './frame-compositor.js';
 import { Overlay } from './Overlay.js';
 import { StatusBar } from './StatusBar.js';

@@ -1,4 +1,4 @@
-import { displayKey, type Overlay, type SessionLayout } from '@kubetile/rpc-schema';
+import { displayKey, type Overlay, type SessionLayout } from '@kubetile/rpc-schema/light';
 import { centre, clip, fit, sanitize, stringWidth, truncate, wrap } from '../util/text.js';
 import { fitLine, seg, type SegLine } from './segments.js';
 import type { ConnState, ToastItem } from './store.js';

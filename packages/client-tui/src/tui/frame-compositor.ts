@@ -1,7 +1,8 @@
 import sliceAnsi from 'slice-ansi';
-import { bodyRect, layoutTab, type PaneView, type Rect } from '@kubetile/rpc-schema';
+import { bodyRect, layoutTab, type PaneView, type Rect } from '@kubetile/rpc-schema/light';
 import { lineToAnsi } from './ansi.js';
-import { overlayBox, toastBoxes, type Floating } from './chrome.js';
+import { overlayBox, statusLine, tabBarLine, toastBoxes, type Floating } from './chrome.js';
+import { stringWidth, wrap } from '../util/text.js';
 import { paneLines } from './pane-lines.js';
 import { lineWidth } from './segments.js';
 import { MAX_TOASTS, type ClientState } from './store.js';
@@ -36,6 +37,28 @@ export class FrameCompositor {
   /** The chrome as ink last rendered it (a full screen, blank where the panes go). */
   setChrome(frame: string): void {
     this.chrome = frame.split('\n');
+    this.fromInk = true;
+  }
+
+  private fromInk = false;
+
+  /**
+   * Until ink has loaded and rendered once (it takes the longest to load), the chrome is drawn from
+   * the same line functions its components use, so the first frame does not wait for it.
+   */
+  private chromeRows(state: ClientState): string[] {
+    return this.fromInk ? this.chrome : earlyChrome(state);
+  }
+
+  /** Whether every visible pane has a view that is not a loading message (the first content is on screen). */
+  panesShown(state: ClientState): boolean {
+    const rects = this.visible(state);
+    if (rects.size === 0) return false;
+    for (const [id] of rects) {
+      const view = state.views.get(id)?.view;
+      if (!view || isLoading(view)) return false;
+    }
+    return true;
   }
 
   /** Whether a visible pane shows a spinner (the painter then ticks `spin`). */
@@ -53,11 +76,12 @@ export class FrameCompositor {
   /** The screen as `rows` lines (ANSI), for `state`. */
   compose(state: ClientState, spin = 0): string[] {
     const { cols, rows } = state.size;
-    if (tooSmall(state.size)) return Array.from({ length: rows }, (_, i) => this.chrome[i] ?? '');
+    const chrome = this.chromeRows(state);
+    if (tooSmall(state.size)) return Array.from({ length: rows }, (_, i) => chrome[i] ?? '');
     const layout = state.layout;
     const tab = layout?.tabs.find((t) => t.id === layout.activeTabId) ?? layout?.tabs[0];
     const rects = this.visible(state);
-    const out: string[] = Array.from({ length: rows }, (_, i) => this.chrome[i] ?? '');
+    const out: string[] = Array.from({ length: rows }, (_, i) => chrome[i] ?? '');
     // Pane rows, left to right on each screen row (the layout tiles the body exactly).
     const slots = [...rects].sort((a, b) => a[1].x - b[1].x);
     const drawn = new Map<number, string[]>();
@@ -76,30 +100,18 @@ export class FrameCompositor {
       }
       out[r] = line;
     }
-    // Floating boxes: ink drew them in the chrome; lay those cells over the panes.
-    for (const box of this.floating(state)) {
+    // Floating boxes: the chrome has them; lay those cells over the panes.
+    for (const box of floatingBoxes(state)) {
       const width = box.lines.reduce((w, l) => Math.max(w, lineWidth(l)), 0);
       for (let i = 0; i < box.lines.length; i++) {
         const r = body.y + box.y + i;
         if (r >= rows) break;
         const under = out[r]!;
-        const over = sliceAnsi(this.chrome[r] ?? '', box.x, box.x + width);
+        const over = sliceAnsi(chrome[r] ?? '', box.x, box.x + width);
         out[r] = `${sliceAnsi(under, 0, box.x)}\x1b[0m${over}\x1b[0m${sliceAnsi(under, box.x + width, cols)}`;
       }
     }
     return out;
-  }
-
-  private floating(state: ClientState): Floating[] {
-    const body = bodyRect(state.size);
-    const boxes: Floating[] = [];
-    const o = state.layout?.overlay;
-    if (o) {
-      const b = overlayBox(o, state.size.cols, body.height);
-      if (b) boxes.push(b);
-    }
-    boxes.push(...toastBoxes(state.toasts, state.size.cols, body.height, MAX_TOASTS));
-    return boxes;
   }
 
   private paneRows(id: number, rect: Rect, title: string, view: PaneView | undefined, focused: boolean, spin: number): string[] {
@@ -123,3 +135,42 @@ export class FrameCompositor {
     return rows;
   }
 }
+
+/** Floating boxes (overlay, then toasts over it) of a state, in body coordinates. */
+function floatingBoxes(state: ClientState): Floating[] {
+  const body = bodyRect(state.size);
+  const boxes: Floating[] = [];
+  const o = state.layout?.overlay;
+  if (o) {
+    const b = overlayBox(o, state.size.cols, body.height);
+    if (b) boxes.push(b);
+  }
+  boxes.push(...toastBoxes(state.toasts, state.size.cols, body.height, MAX_TOASTS));
+  return boxes;
+}
+
+/**
+ * The chrome as ink draws it (App's Chrome), from the same line functions: the tab bar, the status
+ * bar, the floating boxes over a blank body — what the screen shows until ink has rendered once.
+ */
+export function earlyChrome(state: ClientState): string[] {
+  const { cols, rows } = state.size;
+  if (tooSmall(state.size)) return wrap(`terminal too small (${cols}x${rows})`, cols).slice(0, rows);
+  const out: string[] = Array.from({ length: rows }, () => '');
+  out[0] = lineToAnsi(tabBarLine(state.layout, cols));
+  out[rows - 1] = lineToAnsi(statusLine(state.layout, state.conn, cols));
+  const body = bodyRect(state.size);
+  for (const box of floatingBoxes(state)) {
+    box.lines.forEach((l, i) => {
+      const r = body.y + box.y + i;
+      if (r >= body.y + body.height || r >= rows) return;
+      // A later box covers an earlier one only where it is drawn.
+      const under = out[r]!;
+      const pad = Math.max(0, box.x - stringWidth(plainText(under)));
+      out[r] = `${sliceAnsi(under, 0, box.x)}${' '.repeat(pad)}${lineToAnsi(l)}\x1b[0m${sliceAnsi(under, box.x + lineWidth(l), cols)}`;
+    });
+  }
+  return out;
+}
+
+const plainText = (s: string): string => s.replace(/\x1b\[[0-?]*[ -/]*[@-~]/g, '');

@@ -1,4 +1,4 @@
-import { leafIds, type PaneView, type SessionLayout } from '@kubetile/rpc-schema';
+import { leafIds, type PaneView, type SessionLayout } from '@kubetile/rpc-schema/light';
 import type { ToastLevel } from './theme.js';
 
 export interface Size {

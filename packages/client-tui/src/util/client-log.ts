@@ -1,6 +1,6 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { stateDir } from '@kubetile/rpc-schema';
+import { stateDir } from '@kubetile/rpc-schema/light';
 
 /**
  * The client's own log (`<state dir>/client.log`, or `KUBETILE_CLIENT_LOG`): the TUI owns the

@@ -1,22 +1,21 @@
-import { PassThrough } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import { render } from 'ink';
-import { resolveSocketPath } from '@kubetile/rpc-schema';
+import { resolveSocketPath } from '@kubetile/rpc-schema/light';
 import { AttachedClient, type SessionEnd } from '../connection/attached-client.js';
+import { schemaContract } from '../connection/contract.js';
 import { DaemonUnreachableError } from '../connection/daemon-client.js';
+import { LIGHT_CONTRACT } from '../connection/light-contract.js';
 import { DaemonStartError, startDetached } from '../connection/launcher.js';
 import { KeyDecoder } from '../input/decode-keys.js';
-import { FrameSink, NullSink } from '../terminal/frame-sink.js';
+import { FrameSink } from '../terminal/frame-sink.js';
 import { installRestoreHandlers, osc52, TerminalScreen } from '../terminal/screen.js';
-import { App } from '../tui/App.js';
-import { FrameCompositor } from '../tui/frame-compositor.js';
-import { ScreenPainter } from '../tui/screen-painter.js';
+import type { InkChrome } from '../tui/ink-chrome.js';
 import { Store } from '../tui/store.js';
 import { clientLogger } from '../util/client-log.js';
 import type { DaemonFlags } from './args.js';
-import { daemonOptions } from './daemon-command.js';
 import type { Io } from './io.js';
-import { reportError } from './rpc-command.js';
+
+/** ink loads at the latest this long after the first frame, even while a pane is still loading. */
+const INK_LOAD_MS = 1500;
 
 function endMessage(end: SessionEnd): string {
   switch (end.kind) {
@@ -48,8 +47,14 @@ export async function runAttach(io: Io, flags: DaemonFlags & { session?: string 
     ...(flags.session ? { session: flags.session } : {}),
     store,
     log,
+    // The attach path is checked by hand until zod has loaded (after the first views are on screen).
+    contract: LIGHT_CONTRACT,
     writeClipboard: (text) => screen.writeRaw(osc52(text)),
   });
+
+  // The drawing modules load while the daemon answers hello and attach.
+  const drawing = Promise.all([import('../tui/frame-compositor.js'), import('../tui/screen-painter.js')]);
+  drawing.catch(() => undefined); // awaited once attached
 
   // Attach before taking over the screen, so that failures print plainly.
   // A daemon that accepted but has not answered yet is loading (a socket-activated start): wait for it,
@@ -63,6 +68,7 @@ export async function runAttach(io: Io, flags: DaemonFlags & { session?: string 
       if (!(e instanceof DaemonUnreachableError) || !e.nobodyListens) throw e;
       clearTimeout(slow);
       io.err(`kubetile: starting the daemon on ${socket}…\n`);
+      const { daemonOptions } = await import('./daemon-command.js');
       await startDetached(daemonOptions(flags, io.env), { env: io.env });
       await client.start();
     }
@@ -73,23 +79,45 @@ export async function runAttach(io: Io, flags: DaemonFlags & { session?: string 
       io.err(`kubetile: ${e.message}\n`);
       return 1;
     }
+    const { reportError } = await import('./rpc-command.js');
     return reportError(io, e);
   }
 
   clearTimeout(slow);
+  const [{ FrameCompositor }, { ScreenPainter }] = await drawing;
   const removeHandlers = installRestoreHandlers(() => screen.restore());
   screen.enter();
   // ink draws the chrome; the compositor lays the pane bodies beside it and paints changed lines.
-  const painter = new ScreenPainter(store, new FrameCompositor(), (lines) => screen.paintLines(lines));
-  const sink = new FrameSink(screen.size, (frame) => painter.setChrome(frame));
-  const ink = render(<App store={store} />, {
-    stdout: sink as unknown as NodeJS.WriteStream,
-    stderr: new NullSink() as unknown as NodeJS.WriteStream,
-    stdin: new PassThrough() as unknown as NodeJS.ReadStream,
-    debug: true,
-    exitOnCtrlC: false,
-    patchConsole: false,
+  // ink (with react and yoga) is the slowest part of the client to load: until it has rendered once
+  // the compositor draws the same chrome itself, and ink loads only once the first views are on
+  // screen (or INK_LOAD_MS after the first frame at the latest), so it never delays them. The zod
+  // schemas load then too, and check everything the daemon sends from then on.
+  const compositor = new FrameCompositor();
+  let ink: InkChrome | null = null;
+  let leaving = false;
+  let inkRequested = false;
+  const loadInk = (): void => {
+    if (inkRequested) return;
+    inkRequested = true;
+    clearTimeout(inkTimer);
+    schemaContract().then(
+      (contract) => client.useContract(contract),
+      (e: unknown) => log(`the schema did not load (the attach path stays checked by hand): ${e instanceof Error ? e.message : String(e)}`),
+    );
+    import('../tui/ink-chrome.js').then(
+      ({ startInkChrome }) => {
+        if (!leaving) ink = startInkChrome(store, sink);
+      },
+      (e: unknown) => log(`ink did not load (the chrome stays drawn by the compositor): ${e instanceof Error ? e.message : String(e)}`),
+    );
+  };
+  const painter = new ScreenPainter(store, compositor, (lines) => {
+    screen.paintLines(lines);
+    if (!inkRequested && compositor.panesShown(store.getState())) setImmediate(loadInk);
   });
+  const sink = new FrameSink(screen.size, (frame) => painter.setChrome(frame));
+  const inkTimer = setTimeout(loadInk, INK_LOAD_MS);
+  painter.schedule();
 
   const onResize = (): void => {
     const size = screen.size;
@@ -116,8 +144,10 @@ export async function runAttach(io: Io, flags: DaemonFlags & { session?: string 
   stdin.off('end', onEnd);
   stdout.off('resize', onResize);
   decoder.dispose();
+  leaving = true;
+  clearTimeout(inkTimer);
   painter.dispose();
-  ink.unmount();
+  (ink as InkChrome | null)?.unmount();
   screen.restore();
   removeHandlers();
   store.dispose();

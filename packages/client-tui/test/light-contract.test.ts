@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import type { PaneView } from '@kubetile/rpc-schema';
+import { LIGHT_CONTRACT } from '../src/connection/light-contract.js';
+import { SCHEMA_CONTRACT } from '../src/connection/schema-contract.js';
+import { errorView, logsView, podsTable, splitLayout } from './fixtures.js';
+
+/**
+ * The light hand checks (the TUI's attach path before zod has loaded) must judge what the daemon
+ * sends as the zod schemas do: every valid message passes both, and every broken variant of it —
+ * each field removed or replaced by a value of another type — fails both.
+ */
+
+const terminalView: PaneView = {
+  type: 'terminal',
+  title: 'exec web-1',
+  rows: [[{ text: '$ ls', fg: 2, bold: true }, { text: ' x', bg: '#1e1e2e', inverse: true }], []],
+  cursor: { row: 0, col: 4 },
+  scrollback: 10,
+  scrolled: 0,
+};
+
+const layouts = [
+  splitLayout(),
+  splitLayout({ mode: 'filter', input: 'web' }),
+  splitLayout({ mode: 'selector', overlay: { type: 'selector', title: 'NS', query: 'k', items: ['kube-system'], selected: 0, total: 1 } }),
+  splitLayout({ mode: 'confirm', overlay: { type: 'confirm', title: 'Delete', text: 'Delete pod?' } }),
+  splitLayout({ mode: 'insert', overlay: { type: 'input', title: 'Scale', value: '3' } }),
+];
+const views: PaneView[] = [podsTable, logsView, errorView, terminalView, { type: 'message', title: 'Pods', level: 'loading', text: 'Loading…', badge: '0' }];
+
+const notifications: Array<[string, unknown]> = [
+  ...layouts.map((l): [string, unknown] => ['session/layout', l]),
+  ...views.map((v, i): [string, unknown] => ['pane/view', { paneId: i + 1, seq: 3, view: v }]),
+  ['toast', { level: 'success', text: 'copied' }],
+  ['plugin/status', { key: 'hello', status: 'failed', error: 'boom' }],
+  ['clipboard/write', { text: 'kubectl get pods' }],
+  ['daemon/exit', { reason: 'kill-server' }],
+];
+const results: Array<[string, unknown]> = [
+  ['daemon/hello', { server: { name: 'kubetiled', version: '0.1.0', pid: 42 }, apiLevel: 1, minApiLevel: 1, maxApiLevel: 1 }],
+  ['session/attach', { clientId: 'c1', layout: layouts[2] }],
+  ['session/detach', { ok: true }],
+  ['client/key', { handled: true, command: 'detach' }],
+  ['client/resize', { ok: true }],
+];
+
+/** Every variant of `v` with one field removed or replaced by a wrong value (at any depth). */
+function* broken(v: unknown): Generator<unknown> {
+  const wrong = [null, 'x', 7, -1, 1.5, true, [], {}, undefined, 256, '#zzzzzz', 'x'.repeat(8193)];
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      for (const w of [...wrong.filter((x) => x !== undefined), ...broken(v[i])]) yield v.map((x, j) => (j === i ? w : x));
+    }
+    return;
+  }
+  if (typeof v === 'object' && v !== null) {
+    const o = v as Record<string, unknown>;
+    for (const k of Object.keys(o)) {
+      for (const w of [...wrong, ...broken(o[k])]) {
+        const copy = { ...o };
+        if (w === undefined) delete copy[k];
+        else copy[k] = w;
+        yield copy;
+      }
+    }
+  }
+}
+
+const verdict = (c: { ok: boolean } | undefined): string => (c === undefined ? 'unknown' : c.ok ? 'valid' : 'invalid');
+
+describe('the light checks agree with the zod schemas', () => {
+  it('on valid notifications and results', () => {
+    for (const [method, params] of notifications) {
+      expect(verdict(LIGHT_CONTRACT.notification(method, params)), method).toBe('valid');
+      expect(verdict(SCHEMA_CONTRACT.notification(method, params)), method).toBe('valid');
+    }
+    for (const [method, result] of results) {
+      expect(verdict(LIGHT_CONTRACT.result(method, result)), method).toBe('valid');
+      expect(verdict(SCHEMA_CONTRACT.result(method, result)), method).toBe('valid');
+    }
+  });
+
+  it('on every broken variant of them (a field missing or of another type, at any depth)', () => {
+    let compared = 0;
+    let rejected = 0;
+    const disagreements: string[] = [];
+    const compare = (kind: 'notification' | 'result', method: string, value: unknown): void => {
+      const light = verdict(LIGHT_CONTRACT[kind](method, value));
+      const schema = verdict(SCHEMA_CONTRACT[kind](method, value));
+      compared++;
+      if (schema === 'invalid') rejected++;
+      if (light !== schema && disagreements.length < 5) disagreements.push(`${method}: light ${light}, schema ${schema}: ${JSON.stringify(value).slice(0, 300)}`);
+    };
+    for (const [method, params] of notifications) for (const b of broken(params)) compare('notification', method, b);
+    for (const [method, result] of results) for (const b of broken(result)) compare('result', method, b);
+    expect(disagreements).toEqual([]);
+    // The variants are really broken ones, most of them.
+    expect(compared).toBeGreaterThan(5000);
+    expect(rejected / compared).toBeGreaterThan(0.8);
+  });
+
+  it('names what is wrong, and leaves notifications this build does not know to the caller', () => {
+    const v = LIGHT_CONTRACT.notification('pane/view', { paneId: 1, seq: 1, view: { type: 'table', title: 'x' } });
+    expect(v).toEqual({ ok: false, message: 'view.columns: expected array, received undefined' });
+    expect(LIGHT_CONTRACT.notification('session/layout', 'nope')).toEqual({ ok: false, message: '(params): expected object, received string' });
+    expect(LIGHT_CONTRACT.notification('future/thing', {})).toBeUndefined();
+    expect(LIGHT_CONTRACT.result('session/list', {})).toMatchObject({ ok: false });
+  });
+});
