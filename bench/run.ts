@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { BenchCluster } from './lib/cluster.js';
 import { QUICK, opts } from './lib/options.js';
 import { load } from './lib/proc.js';
-import { info, printTable } from './lib/verdict.js';
+import { failure, info, printTable } from './lib/verdict.js';
 import { msShort } from './stats.js';
 
 /**
@@ -54,9 +54,17 @@ if (unknown.length) {
 /** Runs one benchmark and says how long it took (the budget: --quick under 3 minutes, the full run under 15). */
 async function timed(name: string, run: () => Promise<unknown>): Promise<void> {
   const t0 = performance.now();
-  await run();
+  try {
+    await run();
+  } catch (err) {
+    // One benchmark failing does not hide the others' figures: it is a row of the table, and the exit code.
+    failed.push(name);
+    process.stderr.write(`\nbench ${name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    failure(`${name}: benchmark failed`, err instanceof Error ? err.message.split('\n')[0]!.slice(0, 160) : String(err));
+  }
   process.stdout.write(`\n(${name}: ${((performance.now() - t0) / 1000).toFixed(0)} s, load ${load()})\n`);
 }
+const failed: string[] = [];
 
 try {
   for (const [name, run] of figures) if (names.length === 0 || names.includes(name)) await timed(name, run);
@@ -66,4 +74,6 @@ try {
   stopShared();
 }
 printTable(startLoad);
-process.stdout.write(`\n(${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
+process.stdout.write(`\n(${((performance.now() - started) / 1000).toFixed(0)} s${failed.length ? `; failed: ${failed.join(', ')}` : ''})\n`);
+// Whatever a benchmark left behind (a pty, a keep-alive socket) must not keep the run alive.
+process.exit(failed.length ? 1 : 0);

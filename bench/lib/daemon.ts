@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import WebSocket from 'ws';
+import { profArgs } from './options.js';
 import { DAEMON_MAIN, socketAccepts, waitFor, type TestEnv } from '../../test/helpers/daemon-process.js';
 
 /**
@@ -18,7 +19,7 @@ export class BenchDaemon {
   }
 
   static async start(env: TestEnv, o: { inspect?: boolean } = {}): Promise<BenchDaemon> {
-    const args = [...(o.inspect ? ['--inspect=127.0.0.1:0'] : []), DAEMON_MAIN, 'run', '--socket', env.socket];
+    const args = [...profArgs(), ...(o.inspect ? ['--inspect=127.0.0.1:0'] : []), DAEMON_MAIN, 'run', '--socket', env.socket];
     const d = new BenchDaemon(spawn(process.execPath, args, { env: env.env, stdio: ['ignore', 'pipe', 'pipe'] }));
     let gone = false;
     void d.exited.then(() => (gone = true));

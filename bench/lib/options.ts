@@ -12,15 +12,15 @@ export const opts = {
   cols: 160,
   rows: 50,
   /** Key → painted samples per side (interleaved). */
-  keySamples: QUICK ? 60 : 200,
+  keySamples: QUICK ? 40 : 200,
   /** Cold loads of the big list (each against one curl). */
-  loads: Number(process.env.KT_BENCH_LOADS ?? (QUICK ? 1 : 3)),
+  loads: Number(process.env.KT_BENCH_LOADS ?? (QUICK ? 1 : 2)),
   /** Rounds of holding `j` for 5 s. */
-  holds: QUICK ? 1 : 3,
+  holds: QUICK ? 1 : 2,
   /** Filter/sort rounds. */
-  filterRounds: QUICK ? 4 : 12,
+  filterRounds: QUICK ? 3 : 5,
   /** Marker pods per window under churn, and windows per order (sorted / unsorted, interleaved). */
-  markers: QUICK ? 12 : 25,
+  markers: QUICK ? 8 : 15,
   churnRounds: QUICK ? 1 : 2,
   /** CPU windows (each side) under churn, seconds each. */
   cpuWindows: QUICK ? 2 : 4,
@@ -29,7 +29,14 @@ export const opts = {
   fanout: Number(process.env.KT_BENCH_FANOUT ?? (QUICK ? 8 : 32)),
   fanoutKeys: QUICK ? 20 : 50,
   /** Spawn samples (daemon, client, kubectl, node). */
-  spawns: QUICK ? 3 : 10,
+  spawns: QUICK ? 2 : 6,
   /** Cold starts (no daemon: the client starts one). */
-  coldSpawns: QUICK ? 1 : 3,
+  coldSpawns: QUICK ? 1 : 2,
 };
+
+/**
+ * `KT_BENCH_PROF=DIR`: the daemons and kubetile clients the benchmark starts write V8 CPU profiles
+ * (`node --cpu-prof`) into DIR when they exit (open them in Chrome's DevTools or speedscope). For
+ * finding why a figure misses its goal; the figures of such a run are slower.
+ */
+export const profArgs = (): string[] => (process.env.KT_BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.KT_BENCH_PROF}`] : []);

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { IPty } from 'node-pty';
 import { CLIENT_MAIN, REPO_ROOT } from '../../test/helpers/daemon-process.js';
+import { profArgs } from './options.js';
 
 /** The end of a synchronized-output block: the client writes every painted frame between `?2026h` and this. */
 export const SYNC_END = '\x1b[?2026l';
@@ -141,7 +142,7 @@ export class PtyClient {
   static spawn(opts: { socket: string; env: NodeJS.ProcessEnv; cols: number; rows: number; args?: string[] }): PtyClient {
     const pty = loadPty();
     if (!pty) throw new Error('node-pty is not installed');
-    const p = pty.spawn(process.execPath, [CLIENT_MAIN, '--socket', opts.socket, ...(opts.args ?? [])], {
+    const p = pty.spawn(process.execPath, [...profArgs(), CLIENT_MAIN, '--socket', opts.socket, ...(opts.args ?? [])], {
       name: 'xterm-256color',
       cols: opts.cols,
       rows: opts.rows,

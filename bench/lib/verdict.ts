@@ -13,6 +13,8 @@ export interface Figure {
   load: string;
   /** A figure without a goal (reported, not judged). */
   info?: boolean;
+  /** The benchmark threw before it could measure. */
+  failed?: boolean;
 }
 
 export const figures: Figure[] = [];
@@ -26,6 +28,11 @@ export function info(figure: string, value: string, baseline = '—', ratio = '�
   figures.push({ figure, value, baseline, ratio, goal: '—', met: null, load: load(), info: true });
 }
 
+/** A benchmark that threw: its row says so (verdict FAILED). */
+export function failure(figure: string, why: string): void {
+  figures.push({ figure, value: `failed: ${why}`, baseline: '—', ratio: '—', goal: '—', met: false, load: load(), failed: true });
+}
+
 export function skipped(figure: string, goal: string, why: string): void {
   record({ figure, value: `skipped: ${why}`, baseline: '—', ratio: '—', goal, met: null });
 }
@@ -33,7 +40,7 @@ export function skipped(figure: string, goal: string, why: string): void {
 /** The table at the end of `npm run bench`: figure, baseline, ratio, goal, met / not met. */
 export function printTable(startLoad: string): void {
   const head = ['figure', 'measured', 'baseline (same run)', 'ratio', 'goal', 'verdict', 'load 1/5/15'];
-  const rows = figures.map((f) => [f.figure, f.value, f.baseline, f.ratio, f.goal, f.info ? '—' : f.met === null ? 'skipped' : f.met ? 'met' : 'NOT MET', f.load]);
+  const rows = figures.map((f) => [f.figure, f.value, f.baseline, f.ratio, f.goal, f.failed ? 'FAILED' : f.info ? '—' : f.met === null ? 'skipped' : f.met ? 'met' : 'NOT MET', f.load]);
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]): string => `| ${r.map((c, i) => c.padEnd(w[i]!)).join(' | ')} |`;
   process.stdout.write(`\n== summary (machine load before: ${startLoad}; after: ${load()}; ${figures.filter((f) => f.met).length}/${figures.filter((f) => f.met !== null).length} goals met)\n\n`);
