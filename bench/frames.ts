@@ -12,6 +12,8 @@ import { dist, msShort, pace, report, sleep, summary } from './stats.js';
 const NS = 'small';
 const PODS = 300;
 const PACE_MS = 25;
+/** The pods pane's title on its top border (tab 1 shows it; tab 2, help, does not). */
+const LIST_TITLE = `━ Pods (${NS}) `;
 
 const atBottom = (s: Screen): boolean => s.selected(podName(PODS - 1));
 const atTop = (s: Screen): boolean => s.selected(podName(0));
@@ -133,7 +135,7 @@ async function fanout(a: PtyClient, spawnClient: () => PtyClient, clients: PtyCl
   const others = clients.filter((c) => c !== a);
   const showTab = async (n: 1 | 2): Promise<void> => {
     for (const c of others) c.write(`\x1b${n}`);
-    await Promise.all(others.map((c) => c.waitFrame(`tab ${n}`, (s) => (n === 1 ? s.has(podName(0)) : !s.has(podName(0))), 30_000, true)));
+    await Promise.all(others.map((c) => c.waitFrame(`tab ${n}`, (s) => (n === 1 ? s.has(LIST_TITLE) : !s.has(LIST_TITLE)), 30_000, true)));
     await sleep(300);
   };
   const single: number[] = [];

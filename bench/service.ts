@@ -104,7 +104,7 @@ export async function benchService(): Promise<{ restartP50: number; coldStartP50
     // same layout with every visible pane's view. Baseline: a cold start → a new client's first layout.
     const restart: number[] = [];
     const coldStart: number[] = [];
-    const ROUNDS = QUICK ? 2 : 6;
+    const ROUNDS = QUICK ? 2 : 4;
     for (let i = 0; i < ROUNDS; i++) {
       const pid = await daemonPid();
       let t0 = performance.now();

@@ -18,9 +18,9 @@ export const opts = {
   /** Rounds of holding `j` for 5 s. */
   holds: QUICK ? 1 : 2,
   /** Filter/sort rounds. */
-  filterRounds: QUICK ? 3 : 5,
+  filterRounds: QUICK ? 3 : 4,
   /** Marker pods per window under churn, and windows per order (sorted / unsorted, interleaved). */
-  markers: QUICK ? 8 : 15,
+  markers: QUICK ? 8 : 12,
   churnRounds: QUICK ? 1 : 2,
   /** CPU windows (each side) under churn, seconds each. */
   cpuWindows: QUICK ? 2 : 4,
