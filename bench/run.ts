@@ -11,6 +11,10 @@ import { msShort } from './stats.js';
  * same run, interleaved, then a table: figure, baseline, ratio, goal, met / not met.
  * `--quick`: 20k pods and fewer samples (under 3 minutes), and only the table's figures unless the
  * other benchmarks (plugins, logs, port-forward) are named.
+ * Names run only those: lists, frames, startup, plugin-command, service, plugins, logs, port-forward.
+ * Environment: KT_BENCH_PODS (size of the big list), KT_BENCH_LOADS (cold loads), KT_BENCH_FANOUT
+ * (clients attached at once), KT_BENCH_PROF=DIR (CPU profiles of the daemons and clients it starts).
+ * Type-checked by `npx tsc --noEmit -p bench`; not part of `npm test` (speed belongs here, not in tests).
  */
 const names = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const startLoad = load();

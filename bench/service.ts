@@ -147,7 +147,7 @@ export async function benchService(): Promise<{ restartP50: number; coldStartP50
       restartOutcome = `layout restored on the attached client in ${(performance.now() - t0).toFixed(0)} ms`;
     } catch {
       const conn = store.getState().conn;
-      restartOutcome = `the attached client did not come back: its connection is ${conn.state}${conn.state === 'exited' ? ` (${conn.reason})` : ''}; daemon/shutdown tells attached clients to exit`;
+      restartOutcome = `not restored: the client ${conn.state === 'exited' ? `exited (${conn.reason})` : `is ${conn.state}`}`;
     }
     report(`service: daemon gone (kill -9) + kubetile daemon start → layout restored on an attached client (2 tabs, 2 panes + a port-forward; load ${startLoad})`, [
       ['kill -9 → start → restored (TUI reconnect)', `p50 ${ms(r.p50)}  p99 ${ms(r.p99)}  (n=${r.n})`],
