@@ -10,7 +10,7 @@ import { makeTestEnv, REPO_ROOT, startDaemon, waitFor } from '../test/helpers/da
 import { RawClient } from '../test/helpers/rpc-client.js';
 import { ms, report, sleep, summary } from './stats.js';
 
-const ECHO = join(REPO_ROOT, 'test/fixtures/plugins/build/echo.wasm');
+export const ECHO = join(REPO_ROOT, 'test/fixtures/plugins/build/echo.wasm');
 const SMOKE = join(REPO_ROOT, 'plugins/smoke/build/smoke.wasm');
 const SPIN = join(REPO_ROOT, 'test/fixtures/plugins/build/spin.wasm');
 const AMPLIFY = join(REPO_ROOT, 'test/fixtures/plugins/build/alloc-amplify.wasm');
@@ -28,7 +28,7 @@ function rssBytes(pid: number): number {
 }
 
 /** A plugin instance as the daemon runs one (its own worker thread), in this process. */
-async function bareInstance(path: string): Promise<PluginInstance> {
+export async function bareInstance(path: string): Promise<PluginInstance> {
   const mod = await loadPluginFile(path, []);
   return PluginInstance.create({
     key: 'bench',
@@ -76,7 +76,7 @@ async function bareStarts(n: number): Promise<number[]> {
  * A request on a client → the pane's new view on that client, `n` times paced like a fast typist.
  * `send(i)` sends request i; `changed(view, i)` says whether a view is the answer to it.
  */
-async function requestToView(c: RawClient, paneId: number, send: (i: number) => void, changed: (v: PaneView, i: number) => boolean, n: number): Promise<number[]> {
+export async function requestToView(c: RawClient, paneId: number, send: (i: number) => void, changed: (v: PaneView, i: number) => boolean, n: number): Promise<number[]> {
   const out: number[] = [];
   let waiter: ((t: number) => void) | null = null;
   let want = 0;

@@ -1,0 +1,177 @@
+import { performance } from 'node:perf_hooks';
+import { RawClient } from '../test/helpers/rpc-client.js';
+import type { BenchCluster } from './lib/cluster.js';
+import { BenchDaemon } from './lib/daemon.js';
+import { opts } from './lib/options.js';
+import { cpuMs, load } from './lib/proc.js';
+import { PtyClient, ptyMissing, type Screen } from './lib/pty-client.js';
+import { podName } from './lib/screen-read.js';
+import { record, skipped } from './lib/verdict.js';
+import { dist, msShort, pace, report, sleep, summary } from './stats.js';
+
+const NS = 'small';
+const PODS = 300;
+const PACE_MS = 25;
+/** The pods pane's title on its top border (tab 1 shows it; tab 2, help, does not). */
+const LIST_TITLE = `━ Pods (${NS}) `;
+
+const atBottom = (s: Screen): boolean => s.selected(podName(PODS - 1));
+const atTop = (s: Screen): boolean => s.selected(podName(0));
+const ready = (s: Screen): boolean => s.has(podName(0)) && s.has('(connected)');
+
+/**
+ * Frames as a user sees them, on a list of 300 pods in 160×50 terminals:
+ * - a key typed on terminal A → the frame painted on terminal B, vs a raw JSON-RPC `rpc/echo` on
+ *   the same socket (interleaved, paced like a fast typist);
+ * - the client's CPU per frame (its /proc stat over many frames) when paging (whole body) and moving
+ *   the selection (two rows), for the typing client and a watching one;
+ * - 32 clients attached, one key: until all 32 painted it, vs the same key painted by one client
+ *   while the other 31 look at another tab (interleaved blocks).
+ */
+export async function benchFrames(cluster: BenchCluster, moreCpuPerFrame: number[] = []): Promise<void> {
+  const noPty = ptyMissing();
+  if (noPty) {
+    for (const f of ['key on A → painted on B (p99)', 'client CPU per frame, 160×50', `${opts.fanout} clients, one key: all painted (p99)`]) skipped(f, '', noPty);
+    return;
+  }
+  await cluster.namespace(NS, PODS);
+  const env = cluster.env(NS);
+  const daemon = await BenchDaemon.start(env);
+  const clients: PtyClient[] = [];
+  const spawnClient = (): PtyClient => {
+    const c = PtyClient.spawn({ socket: env.socket, env: env.env, cols: opts.cols, rows: opts.rows });
+    clients.push(c);
+    return c;
+  };
+  let echoClient: RawClient | null = null;
+  try {
+    const a = spawnClient();
+    const b = spawnClient();
+    await a.waitFrame('A drawn', ready, 60_000, true);
+    await b.waitFrame('B drawn', ready, 60_000, true);
+    const e = (echoClient = await RawClient.connect(env.socket));
+
+    // ---- key on A → painted on B, vs echo ----
+    const keyOnB = async (i: number): Promise<number> => {
+      const down = i % 2 === 0;
+      const t0 = performance.now();
+      const painted = b.waitFrame(down ? 'bottom' : 'top', down ? atBottom : atTop, 30_000, false, t0);
+      a.write(down ? 'G' : 'g');
+      return (await painted).at - t0;
+    };
+    const echoOnce = async (i: number): Promise<number> => {
+      const t0 = performance.now();
+      await e.request('rpc/echo', { value: i });
+      return performance.now() - t0;
+    };
+    for (let i = 0; i < (opts.quick ? 8 : 20); i++) {
+      await echoOnce(i);
+      await keyOnB(i);
+    }
+    const echo: number[] = [];
+    const keyAB: number[] = [];
+    for (let i = 0; i < opts.keySamples; i++) {
+      echo.push(await echoOnce(i));
+      await pace(PACE_MS);
+      keyAB.push(await keyOnB(i));
+      await pace(PACE_MS);
+    }
+    const es = summary(echo);
+    const ks = summary(keyAB);
+    report('frames: a key on terminal A → the frame painted on terminal B (real kubetile clients, 160×50 ptys), vs rpc/echo on the same socket, interleaved', [
+      ['machine load', load()],
+      ['rpc/echo round trip', dist(es)],
+      ['key on A → painted on B', dist(ks)],
+      ['ratio p50 / p99', `${(ks.p50 / es.p50).toFixed(2)}x / ${(ks.p99 / es.p99).toFixed(2)}x`],
+    ]);
+    record({ figure: 'key on A → painted on B (p99)', value: msShort(ks.p99), baseline: `rpc/echo ${msShort(es.p99)}`, ratio: `${(ks.p99 / es.p99).toFixed(2)}x`, goal: '≤ 3× echo', met: ks.p99 <= 3 * es.p99 });
+
+    // ---- client CPU per frame ----
+    const cpuRows: Array<[string, string]> = [['machine load', load()]];
+    const perFrame: number[] = [...moreCpuPerFrame];
+    for (const [name, keys] of [
+      ['paging (ctrl+f / ctrl+b: the whole body changes)', ['\x06', '\x02']],
+      ['j / k (two rows change)', ['j', 'k']],
+    ] as Array<[string, [string, string]]>) {
+      const n = opts.quick ? 90 : 240;
+      const ca0 = cpuMs(a.pid);
+      const cb0 = cpuMs(b.pid);
+      const fa0 = a.arrived;
+      const fb0 = b.arrived;
+      const start = performance.now();
+      for (let k = 0; k < n; k++) {
+        const wait = start + (k * 1000) / 30 - performance.now();
+        if (wait > 1) await sleep(wait);
+        a.write(keys[k % 2]!);
+      }
+      await sleep(1000);
+      const pa = (cpuMs(a.pid) - ca0) / Math.max(1, a.arrived - fa0);
+      const pb = (cpuMs(b.pid) - cb0) / Math.max(1, b.arrived - fb0);
+      perFrame.push(pa, pb);
+      cpuRows.push([name, `typing client ${pa.toFixed(2)} ms/frame (${a.arrived - fa0} frames), watching client ${pb.toFixed(2)} ms/frame (${b.arrived - fb0} frames)`]);
+    }
+    report(`frames: client CPU per frame at ${opts.cols}×${opts.rows} (utime+stime from /proc over ${opts.quick ? 90 : 240} keys at 30/s)`, cpuRows);
+    const worst = Math.max(...perFrame);
+    record({ figure: `client CPU per frame, ${opts.cols}×${opts.rows} (worst case)`, value: `${worst.toFixed(2)} ms`, baseline: '—', ratio: '—', goal: '≤ 4 ms', met: worst <= 4 });
+
+    // ---- 32 clients ----
+    await fanout(a, spawnClient, clients, e);
+  } finally {
+    echoClient?.close();
+    await Promise.all(clients.map((c) => c.kill()));
+    await daemon.stop();
+  }
+}
+
+async function fanout(a: PtyClient, spawnClient: () => PtyClient, clients: PtyClient[], e: RawClient): Promise<void> {
+  // A second tab, so the others can look away from the list while one client is measured alone.
+  await e.attach({ cols: opts.cols, rows: opts.rows });
+  await e.request('tab/new', { view: { key: 'help' } });
+  const t0 = performance.now();
+  while (clients.length < opts.fanout) spawnClient();
+  // A client attaching lands on the session's last tab, whichever it is.
+  await Promise.all(clients.map((c) => c.waitFrame('drawn', (s) => s.has(' NORMAL '), 120_000, true)));
+  const spawnS = (performance.now() - t0) / 1000;
+  const others = clients.filter((c) => c !== a);
+  const showTab = async (n: 1 | 2): Promise<void> => {
+    for (const c of others) c.write(`\x1b${n}`);
+    await Promise.all(others.map((c) => c.waitFrame(`tab ${n}`, (s) => (n === 1 ? s.has(LIST_TITLE) : !s.has(LIST_TITLE)), 30_000, true)));
+    await sleep(300);
+  };
+  const single: number[] = [];
+  const all: number[] = [];
+  let i = 0;
+  const key = (): { k: string; pred: (s: Screen) => boolean } => (i++ % 2 === 0 ? { k: 'G', pred: atBottom } : { k: 'g', pred: atTop });
+  for (let round = 0; round < 2; round++) {
+    // A: one client sees the list (the others are on tab 2).
+    await showTab(2);
+    for (let s = 0; s < opts.fanoutKeys / 2; s++) {
+      const { k, pred } = key();
+      const t = performance.now();
+      const p = a.waitFrame('single', pred, 30_000, false, t);
+      a.write(k);
+      single.push((await p).at - t);
+      await pace(PACE_MS);
+    }
+    // B: all 32 see it.
+    await showTab(1);
+    for (let s = 0; s < opts.fanoutKeys / 2; s++) {
+      const { k, pred } = key();
+      const t = performance.now();
+      const ps = clients.map((c) => c.waitFrame('all', pred, 30_000, false, t));
+      a.write(k);
+      const frames = await Promise.all(ps);
+      all.push(Math.max(...frames.map((f) => f.at)) - t);
+      await pace(PACE_MS);
+    }
+  }
+  const ss = summary(single);
+  const as = summary(all);
+  report(`frames: ${opts.fanout} kubetile clients on one session (160×50 ptys, started in ${spawnS.toFixed(1)} s), one key, interleaved blocks`, [
+    ['machine load', load()],
+    ['one client shows the list: key → painted', dist(ss)],
+    [`all ${opts.fanout} show it: key → the last of them painted`, dist(as)],
+    ['ratio p50 / p99', `${(as.p50 / ss.p50).toFixed(2)}x / ${(as.p99 / ss.p99).toFixed(2)}x`],
+  ]);
+  record({ figure: `${opts.fanout} clients, one key: all painted (p99)`, value: msShort(as.p99), baseline: `one client ${msShort(ss.p99)}`, ratio: `${(as.p99 / ss.p99).toFixed(2)}x`, goal: '≤ 3× one client', met: as.p99 <= 3 * ss.p99 });
+}

@@ -1,0 +1,68 @@
+import { execFile, spawnSync } from 'node:child_process';
+import { makeTestEnv, type TestEnv } from '../../test/helpers/daemon-process.js';
+import { SimProcess } from './sim-process.js';
+
+export const kubectlMissing = (): string | false => (spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0 ? false : 'kubectl is not installed');
+export const curlMissing = (): string | false => (spawnSync('curl', ['--version'], { stdio: 'ignore' }).status === 0 ? false : 'curl is not installed');
+
+/**
+ * One kube-sim process for the whole run, with namespaces of pods made on demand: `big` (the 100k
+ * list) and `small` (a list of a few hundred pods for the frame, fan-out and start-up figures).
+ */
+export class BenchCluster {
+  private readonly made = new Map<string, number>();
+  private readonly envs: TestEnv[] = [];
+
+  private constructor(
+    readonly home: TestEnv,
+    readonly sim: SimProcess,
+  ) {}
+
+  static async start(): Promise<BenchCluster> {
+    const home = makeTestEnv();
+    return new BenchCluster(home, await SimProcess.start(home.dir));
+  }
+
+  /** Makes `namespace` with `pods` pods named `pod-000000…` (once per run). */
+  async namespace(namespace: string, pods: number): Promise<void> {
+    const have = this.made.get(namespace);
+    if (have !== undefined) {
+      if (have !== pods) throw new Error(`namespace ${namespace} already has ${have} pods`);
+      return;
+    }
+    await this.sim.namespace(namespace);
+    await this.sim.addPods(pods, namespace, 'pod');
+    this.made.set(namespace, pods);
+  }
+
+  /** A fresh home (XDG dirs, socket path) whose kubeconfig points at the sim with `namespace` as the context's. */
+  env(namespace: string): TestEnv {
+    const env = makeTestEnv();
+    env.env.KUBECONFIG = this.sim.kubeconfigFor(namespace, env.dir);
+    this.envs.push(env);
+    return env;
+  }
+
+  /** One `curl` of a collection with the kubeconfig's token and CA: total time as curl measures it, and bytes. */
+  curl(path: string): Promise<{ ms: number; bytes: number }> {
+    return new Promise((resolve, reject) => {
+      execFile(
+        'curl',
+        ['-s', '-o', '/dev/null', '--cacert', this.sim.caFile, '-H', `Authorization: Bearer ${this.sim.token}`, '-w', '%{time_total} %{size_download} %{http_code}', `${this.sim.url}${path}`],
+        { maxBuffer: 1024 * 1024 },
+        (err, stdout) => {
+          if (err) return reject(err);
+          const [t, bytes, code] = stdout.trim().split(' ');
+          if (code !== '200') return reject(new Error(`curl ${path}: HTTP ${code}`));
+          resolve({ ms: Number(t) * 1000, bytes: Number(bytes) });
+        },
+      );
+    });
+  }
+
+  stop(): void {
+    this.sim.stop();
+    for (const e of this.envs) e.cleanup();
+    this.home.cleanup();
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * How much to measure: `npm run bench` (100k pods, enough samples for a p99) or
+ * `npm run bench -- --quick` (20k pods, fewer samples: for development, under 3 minutes).
+ */
+export const QUICK = process.argv.includes('--quick');
+
+export const opts = {
+  quick: QUICK,
+  /** Pods in the big list. */
+  pods: Number(process.env.KT_BENCH_PODS ?? (QUICK ? 20_000 : 100_000)),
+  /** Terminal size of every client. */
+  cols: 160,
+  rows: 50,
+  /** Key → painted samples per side (interleaved). */
+  keySamples: QUICK ? 40 : 200,
+  /** Cold loads of the big list (each against one curl). */
+  loads: Number(process.env.KT_BENCH_LOADS ?? (QUICK ? 1 : 2)),
+  /** Rounds of holding `j` for 5 s. */
+  holds: QUICK ? 1 : 2,
+  /** Filter/sort rounds. */
+  filterRounds: QUICK ? 3 : 4,
+  /** Marker pods per window under churn, and windows per order (sorted / unsorted, interleaved). */
+  markers: QUICK ? 8 : 12,
+  churnRounds: QUICK ? 1 : 2,
+  /** CPU windows (each side) under churn, seconds each. */
+  cpuWindows: QUICK ? 2 : 4,
+  cpuWindowS: 3,
+  /** Clients for the fan-out figure (the issue's 32; fewer with --quick, said in the figure), and keys measured per block. */
+  fanout: Number(process.env.KT_BENCH_FANOUT ?? (QUICK ? 8 : 32)),
+  fanoutKeys: QUICK ? 20 : 50,
+  /** Spawn samples (daemon, client, kubectl, node). */
+  spawns: QUICK ? 2 : 6,
+  /** Cold starts (no daemon: the client starts one). */
+  coldSpawns: QUICK ? 1 : 2,
+};
+
+/**
+ * `KT_BENCH_PROF=DIR`: the daemons and kubetile clients the benchmark starts write V8 CPU profiles
+ * (`node --cpu-prof`) into DIR when they exit (open them in Chrome's DevTools or speedscope). For
+ * finding why a figure misses its goal; the figures of such a run are slower.
+ */
+export const profArgs = (): string[] => (process.env.KT_BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.KT_BENCH_PROF}`] : []);

@@ -1,0 +1,84 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { PaneView } from '@kubetile/rpc-schema';
+import { makeTestEnv, startDaemon } from '../test/helpers/daemon-process.js';
+import { RawClient } from '../test/helpers/rpc-client.js';
+import { opts } from './lib/options.js';
+import { load } from './lib/proc.js';
+import { record, skipped } from './lib/verdict.js';
+import { bareInstance, ECHO } from './plugins.js';
+import { dist, msShort, pace, report, summary } from './stats.js';
+
+const firstLine = (v: PaneView): string | undefined => (v.type === 'lines' ? v.lines[0]?.text : undefined);
+
+/**
+ * PaneCommand → WASM plugin (its worker) → render → the client's pane/view, against a bare call to
+ * the same plugin through the daemon's plugin worker code in this process; one sample of each in
+ * turn (A B A B), paced like a fast typist.
+ */
+export async function benchPluginCommand(): Promise<void> {
+  if (!existsSync(ECHO)) {
+    skipped('PaneCommand → plugin → view (p50)', '≤ 2× bare call', `${ECHO} is missing: run npm run build:plugins`);
+    return;
+  }
+  const env = makeTestEnv();
+  mkdirSync(dirname(env.configFile), { recursive: true });
+  writeFileSync(env.configFile, `[[plugins]]\nkey = "echo"\npath = "${ECHO}"\n`);
+  const daemon = await startDaemon(env);
+  const plugin = await bareInstance(ECHO);
+  const c = await RawClient.connect(env.socket);
+  try {
+    await c.attach({ cols: opts.cols, rows: opts.rows });
+    const { paneId } = await c.request<{ paneId: number }>('pane/open', { view: { key: 'echo' } });
+    await c.waitView('echo', paneId, (v) => v.type === 'lines');
+    let waiter: { want: string; resolve: (t: number) => void } | null = null;
+    c.conn.onNotification('pane/view', (p: { paneId: number; view: PaneView }) => {
+      if (p.paneId === paneId && waiter && firstLine(p.view) === waiter.want) {
+        const w = waiter;
+        waiter = null;
+        w.resolve(performance.now());
+      }
+    });
+    const viaDaemon = async (i: number): Promise<number> => {
+      const type = i % 2 ? 'select_prev' : 'select_next';
+      const t0 = performance.now();
+      const seen = new Promise<number>((resolve) => (waiter = { want: type, resolve }));
+      void c.request('pane/command', { paneId, command: { type } });
+      return (await seen) - t0;
+    };
+    const bare = async (i: number): Promise<number> => {
+      const input = JSON.stringify({ type: i % 2 ? 'select_prev' : 'select_next', pane_id: 1 });
+      const t0 = performance.now();
+      await plugin.call('plugin_on_command', input);
+      return performance.now() - t0;
+    };
+    for (let i = 0; i < 20; i++) {
+      await bare(i);
+      await viaDaemon(i);
+    }
+    const a: number[] = [];
+    const b: number[] = [];
+    const n = opts.quick ? 100 : 300;
+    for (let i = 0; i < n; i++) {
+      a.push(await bare(i));
+      await pace(25);
+      b.push(await viaDaemon(i));
+      await pace(25);
+    }
+    const as = summary(a);
+    const bs = summary(b);
+    report('plugins: PaneCommand → WASM plugin → render → pane/view, vs a bare plugin-worker call, interleaved', [
+      ['machine load', load()],
+      ['bare plugin-worker call', dist(as)],
+      ['pane/command → plugin → pane/view', dist(bs)],
+      ['ratio p50 / p99', `${(bs.p50 / as.p50).toFixed(2)}x / ${(bs.p99 / as.p99).toFixed(2)}x`],
+    ]);
+    record({ figure: 'PaneCommand → plugin → view (p50)', value: msShort(bs.p50), baseline: `bare call ${msShort(as.p50)}`, ratio: `${(bs.p50 / as.p50).toFixed(2)}x`, goal: '≤ 2× bare call', met: bs.p50 <= 2 * as.p50 });
+  } finally {
+    c.close();
+    await plugin.close();
+    await daemon.stop();
+    env.cleanup();
+  }
+}
