@@ -99,6 +99,10 @@ export class WasmSession implements PluginSession, SwappableSession {
     return this.disposed;
   }
 
+  get paneId(): number {
+    return this.deps.paneId;
+  }
+
   private get instance(): PluginInstance | null {
     return this.slot?.instance ?? null;
   }
@@ -184,7 +188,7 @@ export class WasmSession implements PluginSession, SwappableSession {
       instance = await PluginInstance.create({
         key: def.key,
         module: mod.module,
-        permissions: def.entry.permissions,
+        permissions: mod.requested,
         timeoutMs: def.entry.timeoutMs,
         config: def.extismConfig(),
         logger: this.deps.logger,
