@@ -14,7 +14,7 @@ const Reason = z
   .min(1, 'a reason must not be empty')
   .max(REASON_MAX_CHARS, `a reason is at most ${REASON_MAX_CHARS} characters`)
   // Shown in a dialog on the user's terminal: no escape sequences, no line breaks.
-  .refine((s) => !/[\u0000-\u001f\u007f-\u009f]/.test(s), 'a reason must not contain control characters');
+  .refine((s) => !/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(s), 'a reason must not contain control characters (line breaks, escapes, bidirectional overrides)');
 
 const ManifestSchema = z
   .object({

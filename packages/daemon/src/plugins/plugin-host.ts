@@ -7,7 +7,7 @@ import { isPermission } from './abi.js';
 import type { ConsentUi } from './consent-ui.js';
 import type { CrashPolicy } from './crash-policy.js';
 import { consentText, refusedText, waitingText } from './consent-text.js';
-import { GrantStore, type GrantVia } from './grant-store.js';
+import { GrantStore } from './grant-store.js';
 import type { PluginKubeAccess } from './kube-access.js';
 import { PluginDefinition, type PluginListStatus, type ResolvedPluginEntry } from './plugin-definition.js';
 import { PluginInstance } from './plugin-instance.js';
@@ -298,11 +298,16 @@ export class PluginHost {
     return mod.requested.filter((p) => !ok.has(p));
   }
 
-  /** A module that runs is recorded against what it asks for (once per build). */
-  private noteConsent(def: Def, mod: LoadedModule, via: GrantVia = 'config'): void {
-    if (mod.requested.length === 0 || this.grants.covers(def.key, mod.sha256, mod.requested)) return;
-    const fromConfig = mod.requested.every((p) => def.entry.permissions.includes(p) || (def.entry.grant ?? []).includes(p));
-    void this.grants.record(def.key, mod.sha256, mod.requested, fromConfig ? via : 'earlier');
+  /**
+   * A build that runs on recorded consent is recorded against its sha256 with those permissions
+   * (once per build). What the config grants is not recorded: it holds only while the config
+   * says so (taking a permission out of the entry withdraws it).
+   */
+  private noteConsent(def: Def, mod: LoadedModule): void {
+    const fromConfig = new Set([...def.entry.permissions, ...(def.entry.grant ?? [])]);
+    const recorded = mod.requested.filter((p) => !fromConfig.has(p));
+    if (recorded.length === 0 || this.grants.covers(def.key, mod.sha256, recorded)) return;
+    void this.grants.record(def.key, mod.sha256, recorded, 'earlier');
   }
 
   /**
@@ -342,7 +347,9 @@ export class PluginHost {
       const answer = await ui.ask(paneIds, consentText(def.key, p.mod, p.missing));
       if (def.pending !== p || def.removed || this.stopped) return; // settled otherwise meanwhile
       if (answer === 'yes') {
-        await this.grants.record(def.key, p.mod.sha256, p.mod.requested, 'dialog');
+        // What the config grants stays the config's (withdrawn with it); the rest is recorded.
+        const fromConfig = new Set([...def.entry.permissions, ...(def.entry.grant ?? [])]);
+        await this.grants.record(def.key, p.mod.sha256, p.mod.requested.filter((x) => !fromConfig.has(x)), 'dialog');
         this.deps.logger.info({ plugin: def.key, sha256: p.mod.sha256, granted: p.missing }, 'plugin consent given');
         await this.reloadDef(def, { entryChanged: false, force: true });
       } else if (answer === 'no') {

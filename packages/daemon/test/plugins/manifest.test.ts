@@ -42,6 +42,8 @@ describe('the kubetile.manifest section', () => {
     expect(bad(json({ permissions: { 'k8s:list:pods': 'line one\nline two' } }))).toContain('control characters');
     expect(bad(json({ permissions: { 'k8s:list:pods': '\u001b]52;c;aGk=\u0007' } }))).toContain('control characters');
     expect(bad(json({ permissions: { 'k8s:list:pods': '' } }))).toContain('must not be empty');
+    // A right-to-left override would make the dialog read differently from what the plugin asks.
+    expect(bad(json({ permissions: { 'k8s:list:pods': 'harmless \u202eseirc' } }))).toContain('bidirectional overrides');
     expect(bad(json({ permissions: { 'k8s:list:pods': 'x'.repeat(201) } }))).toContain('at most 200 characters');
     expect(bad(json({ permissions: {}, extra: 1 }))).toContain('invalid');
     expect(bad(new Uint8Array(16 * 1024 + 1).fill(0x20))).toContain('over the 16384-byte limit');

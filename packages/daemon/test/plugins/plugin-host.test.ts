@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import { PaneRegistry } from '../../src/panes/registry.js';
 import { registerBuiltins } from '../../src/panes/builtin/register.js';
 import type { PluginKubeAccess } from '../../src/plugins/kube-access.js';
 import type { ResolvedPluginEntry } from '../../src/plugins/plugin-definition.js';
+import { withManifest } from '../../src/plugins/manifest.js';
 import { PluginHost } from '../../src/plugins/plugin-host.js';
 import { Signal } from '../../src/util/signal.js';
 import { FAST_POLICY, fixture, sdkPlugin, silent, tempWasm, until } from './helpers.js';
@@ -191,6 +192,24 @@ describe('PluginHost', () => {
     await host.applyConfig([entry('pods', sdkPlugin('pod-health'), { permissions: ['k8s:list:pods'] })]);
     await shows(p, (t) => t.includes('web-1'));
     expect(host.list()[0]).toMatchObject({ key: 'pods', status: 'ready', instances: 1 });
+  });
+
+  it('consent from the config holds only while the config gives it; grant() records it for good', async () => {
+    const file = await tempWasm(withManifest(new Uint8Array(readFileSync(fixture('echo'))), { permissions: { 'k8s:list:pods': 'counts pods' } }));
+    await host.applyConfig([entry('asks', file, { permissions: ['k8s:list:pods'] })]);
+    const p = open('asks');
+    await shows(p, (t) => t === 'open' || t === 'resize' || t === 'focus');
+    expect(host.list()[0]).toMatchObject({ status: 'ready', consent: 'granted', requested: ['k8s:list:pods'], granted: ['k8s:list:pods'] });
+    // Taken out of the entry: withdrawn (no dialog here, so it waits), and the pane says so.
+    await host.applyConfig([entry('asks', file)]);
+    await shows(p, (t) => t.startsWith("plugin 'asks' waits for your consent to 'k8s:list:pods'"));
+    expect(host.list()[0]).toMatchObject({ status: 'consent', consent: 'pending', granted: [], pendingConsent: ['k8s:list:pods'] });
+    await until('no instance', () => host.list()[0]!.instances === 0);
+    // plugin/grant: recorded (not tied to the config) and the pane comes back.
+    expect(await host.grant('asks')).toMatchObject({ granted: ['k8s:list:pods'], status: 'ready' });
+    await shows(p, (t) => t === 'open');
+    await expect(host.grant('asks', ['k8s:nuke'])).rejects.toThrow("unknown permission 'k8s:nuke'");
+    await expect(host.grant('nope')).rejects.toThrow("no plugin 'nope'");
   });
 
   it('ticks plugins that export plugin_on_tick', async () => {
