@@ -143,6 +143,31 @@ describe('plugin consent', () => {
     expect(again.notifications.some((n) => n.method === 'session/layout' && (n.params as SessionLayout).overlay?.type === 'confirm')).toBe(false);
   }, 120_000);
 
+  it('a dialog left unanswered by a client that detaches goes to the next client that attaches', async () => {
+    install(pluginFile('pods'), withManifest(ECHO, { 'k8s:list:pods': 'lists pods' }));
+    writeConfig(`[[plugins]]\nkey = "pods"\npath = "plugins/pods.wasm"\ntimeout_ms = 20000\n`);
+    daemon = await startDaemon(env);
+    const a = await connect();
+    const { paneId } = await a.request<{ paneId: number }>('pane/open', { view: { key: 'pods' } });
+    await a.waitLayout('the dialog on the first client', (l) => confirmText(l)?.includes('k8s:list:pods: lists pods') ?? false);
+    a.close();
+    // Detaching is no answer: the plugin still waits, not refused.
+    await waitFor('a is gone', async () => {
+      const s = await connect(false);
+      const n = (await s.request<{ clients: number }>('daemon/status')).clients;
+      s.close();
+      return n === 0 ? true : null;
+    });
+    const script = await connect(false);
+    expect((await rows(script)).pods).toMatchObject({ consent: 'pending', pendingConsent: ['k8s:list:pods'] });
+    const b = await connect();
+    await b.waitLayout('the dialog on the next client', (l) => confirmText(l)?.includes('k8s:list:pods: lists pods') ?? false);
+    await b.request('client/key', { key: 'y' });
+    await waitFor('granted', async () => ((await rows(script)).pods?.status === 'ready' ? true : null));
+    expect((await rows(script)).pods).toMatchObject({ consent: 'granted', granted: ['k8s:list:pods'] });
+    await waitFor('the pane runs the plugin', async () => runs((await script.request<{ view: PaneView }>('pane/snapshot', { paneId, cols: 80, rows: 10 })).view) || null);
+  }, 60_000);
+
   it('a refused consent leaves the pane saying why', async () => {
     install(pluginFile('peek'), withManifest(ECHO, { 'k8s:get:secrets': 'shows one secret' }));
     writeConfig(`[[plugins]]\nkey = "peek"\npath = "plugins/peek.wasm"\ntimeout_ms = 20000\n`);
