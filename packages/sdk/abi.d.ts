@@ -77,3 +77,12 @@ export declare function validatePluginModule(
   bytes: Uint8Array | ArrayBuffer,
   options?: { permissions?: readonly string[]; maxMemoryPages?: number },
 ): Problem[];
+
+/** Name of the custom section holding the manifest (ABI.md section 4a). */
+export declare const MANIFEST_SECTION: 'kubetile.manifest';
+export declare const MANIFEST_MAX_BYTES: number;
+export declare const REASON_MAX_CHARS: number;
+/** Problems with package.json "kubetile.reasons" for these permissions (empty: fine). */
+export declare function reasonProblems(permissions: readonly string[], reasons: unknown): string[];
+/** The module with a kubetile.manifest section `{"permissions": permissions}` appended. */
+export declare function appendManifest(bytes: Uint8Array | ArrayBuffer, permissions: Record<string, string>): Uint8Array;

@@ -284,3 +284,51 @@ export function validatePluginModule(bytes, options = {}) {
   }
   return problems;
 }
+
+// ---- the manifest: permissions with reasons, in a custom section (ABI.md section 4a) ----
+
+/** Name of the custom section holding `{"permissions":{perm: reason}}` (UTF-8 JSON). */
+export const MANIFEST_SECTION = 'kubetile.manifest';
+export const MANIFEST_MAX_BYTES = 16 * 1024;
+export const REASON_MAX_CHARS = 200;
+
+/**
+ * What is wrong with `reasons` for `permissions` (package.json "kubetile.reasons" vs
+ * "kubetile.permissions"), as messages; empty when every permission has a good reason.
+ */
+export function reasonProblems(permissions, reasons) {
+  if (reasons === null || typeof reasons !== 'object' || Array.isArray(reasons)) return ['"kubetile.reasons" must be an object of permission → reason'];
+  const out = [];
+  for (const p of permissions) {
+    const r = reasons[p];
+    if (typeof r !== 'string' || r.length === 0) out.push(`permission "${p}" has no reason in "kubetile.reasons" (the user is shown it when asked to consent)`);
+    else if (r.length > REASON_MAX_CHARS) out.push(`the reason for "${p}" is ${r.length} characters, over ${REASON_MAX_CHARS}`);
+    // eslint-disable-next-line no-control-regex
+    else if (/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(r)) out.push(`the reason for "${p}" contains control characters (line breaks, escapes, bidirectional overrides)`);
+  }
+  for (const p of Object.keys(reasons)) if (!permissions.includes(p)) out.push(`"kubetile.reasons" names "${p}", which "kubetile.permissions" does not list`);
+  return out;
+}
+
+/** The module with a `kubetile.manifest` section appended (custom sections may come anywhere). */
+export function appendManifest(bytes, permissions) {
+  const uleb = (n) => {
+    const out = [];
+    do {
+      let b = n & 0x7f;
+      n >>>= 7;
+      if (n !== 0) b |= 0x80;
+      out.push(b);
+    } while (n !== 0);
+    return out;
+  };
+  const name = new TextEncoder().encode(MANIFEST_SECTION);
+  const payload = new TextEncoder().encode(JSON.stringify({ permissions }));
+  if (payload.byteLength > MANIFEST_MAX_BYTES) throw new Error(`the manifest is ${payload.byteLength} bytes, over the ${MANIFEST_MAX_BYTES}-byte limit`);
+  const body = [...uleb(name.byteLength), ...name, ...payload];
+  const src = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  const out = new Uint8Array(src.byteLength + 1 + uleb(body.length).length + body.length);
+  out.set(src, 0);
+  out.set([0, ...uleb(body.length), ...body], src.byteLength);
+  return out;
+}

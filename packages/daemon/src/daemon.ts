@@ -28,6 +28,7 @@ import { startDemoCluster, type DemoCluster } from './kube/demo.js';
 import { discoverResources, type DiscoveredResource } from './kube/discovery.js';
 import { ResourceActions } from './session/resource-actions.js';
 import { builtinKindIds } from './panes/resource/kind-resolution.js';
+import { workspaceConsentUi } from './plugins/consent-ui.js';
 import { PluginHost } from './plugins/plugin-host.js';
 import { resolvePluginEntries } from './plugins/config-entries.js';
 import { routeClipboard } from './plugins/clipboard-route.js';
@@ -110,6 +111,8 @@ export class Daemon implements DaemonContext {
         for (const c of this.connections) c.pluginStatus(key, status, error ?? undefined);
       },
       tickRateMs: () => this.config.general.tick_rate_ms,
+      stateDir: opts.stateDir,
+      consentUi: workspaceConsentUi(this.workspace),
     });
     this.actions = new ResourceActions(this.workspace, this.kube, this.logger);
     this.persistence = new SessionPersistence(this.workspace, join(opts.stateDir, 'sessions.json'), this.logger.child({ part: 'state' }));

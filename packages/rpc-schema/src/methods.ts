@@ -286,6 +286,13 @@ export const Requests = {
           path: z.string(),
           sha256: z.string().nullable(),
           permissions: z.array(z.string()),
+          /** What the module asks for: its kubetile.manifest's permissions, else its entry's. */
+          requested: z.array(z.string()),
+          /** Consented to: the entry's permissions and grant, and recorded grants (dialog, plugin/grant). */
+          granted: z.array(z.string()),
+          /** Asked for and not consented to. */
+          pendingConsent: z.array(z.string()),
+          consent: z.enum(['granted', 'pending', 'refused']),
           status: z.string(),
           error: z.string().nullable(),
           instances: z.number().int(),
@@ -296,6 +303,12 @@ export const Requests = {
         }),
       ),
     }),
+  ),
+  pluginGrant: req(
+    'plugin/grant',
+    "Consent to a plugin's permissions without a dialog (headless): recorded against its current or waiting build under $XDG_STATE_HOME/kubetile; a build that waited for it runs. Without `permissions`, everything the plugin asks for.",
+    z.object({ key: z.string().min(1).max(64), permissions: z.array(z.string().min(1).max(64)).max(64).optional() }).strict(),
+    z.object({ granted: z.array(z.string()), sha256: z.string().nullable(), status: z.string() }),
   ),
   pluginReload: req('plugin/reload', 'Reload a plugin from its file.', z.object({ key: z.string().min(1) }), Ok),
   configReload: req(

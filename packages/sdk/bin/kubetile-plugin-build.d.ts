@@ -23,6 +23,8 @@ export interface BuildResult {
   ms: number;
   /** Permissions the module's imports need. */
   permissions: string[];
+  /** The kubetile.manifest written (from package.json "kubetile.reasons"), or null when none. */
+  manifest: Record<string, string> | null;
   memory: { initial: number; maximum: number | null } | null;
   exports: string[];
 }

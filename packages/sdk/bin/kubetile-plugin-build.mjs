@@ -13,12 +13,14 @@
 // Also importable: `import { buildPlugin } from '@kubetile/sdk/build'`.
 
 import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   DEFAULT_MEMORY_PAGES,
   MAX_MEMORY_PAGES,
+  appendManifest,
+  reasonProblems,
   inspectModule,
   isKebabCase,
   requiredPermissions,
@@ -112,6 +114,14 @@ export async function buildPlugin(opts = {}) {
   if (!existsSync(entry)) throw fail(`entry file ${path.relative(process.cwd(), entry) || entry} not found`);
   const outFile = path.resolve(dir, opts.outFile ?? path.join('build', `${name}.wasm`));
   const maxPages = Number(opts.maxMemoryPages ?? meta.maxMemoryPages ?? DEFAULT_MEMORY_PAGES);
+  // "kubetile.reasons" (permission → why) makes a kubetile.manifest section: the user sees each
+  // reason when asked to consent (ABI.md section 4a). Checked before compiling.
+  const reasons = meta.reasons;
+  if (reasons !== undefined) {
+    const listed = Array.isArray(meta.permissions) ? meta.permissions : [];
+    const problems = reasonProblems(listed, reasons);
+    if (problems.length > 0) throw fail(`package.json "kubetile.reasons":\n  - ${problems.join('\n  - ')}`);
+  }
   if (!Number.isInteger(maxPages) || maxPages < 1 || maxPages > MAX_MEMORY_PAGES) {
     throw fail(`max memory must be 1..${MAX_MEMORY_PAGES} pages (64 KiB each), got ${opts.maxMemoryPages ?? meta.maxMemoryPages}`);
   }
@@ -162,6 +172,11 @@ export async function buildPlugin(opts = {}) {
     rmSync(tmpFile, { force: true });
     throw fail(`built module fails the ABI checks:\n  - ${hints.join('\n  - ')}`);
   }
+  let manifest = null;
+  if (reasons !== undefined) {
+    manifest = Object.fromEntries([...meta.permissions].sort().map((p) => [p, reasons[p]]));
+    writeFileSync(tmpFile, appendManifest(bytes, manifest));
+  }
   renameSync(tmpFile, outFile);
   const memory = info.memories[0] ?? null;
   return {
@@ -171,6 +186,7 @@ export async function buildPlugin(opts = {}) {
     bytes: bytes.length,
     ms,
     permissions: needed,
+    manifest,
     memory: memory ? { initial: memory.min, maximum: memory.max } : null,
     exports: info.exports.filter((e) => e.kind === 'function').map((e) => e.name),
   };

@@ -136,6 +136,25 @@ describe('buildPlugin failures', () => {
     await expect(buildPlugin({ dir })).rejects.toThrow(/sneaky: .*kubetile::list_pods, which needs permission "k8s:list:pods".*kubetile\.permissions/s);
   });
 
+  it('"kubetile.reasons" writes a kubetile.manifest section the daemon reads; a permission without a reason fails the build', async () => {
+    const source =
+      'import { Command, Lines, Plugin, listPods, registerPlugin } from "@kubetile/sdk";\n' +
+      'export * from "@kubetile/sdk/exports";\n' +
+      'class P extends Plugin { onCommand(cmd: Command): Lines | null { return Lines.of(listPods().value.length.toString()); } }\n' +
+      'registerPlugin(new P());\n';
+    const dir = pluginDir('with-reasons', source, { permissions: ['k8s:list:pods'], reasons: { 'k8s:list:pods': 'counts the pods' } });
+    const r = await buildPlugin({ dir });
+    expect(r.manifest).toEqual({ 'k8s:list:pods': 'counts the pods' });
+    // Read back with the daemon's own parser.
+    const { readManifest } = await import('../../daemon/src/plugins/manifest.js');
+    expect(readManifest(new Uint8Array(readFileSync(r.outFile)))).toEqual({ permissions: { 'k8s:list:pods': 'counts the pods' } });
+
+    const missing = pluginDir('no-reason', source, { permissions: ['k8s:list:pods'], reasons: {} });
+    await expect(buildPlugin({ dir: missing })).rejects.toThrow(/no-reason: package\.json "kubetile\.reasons":\n {2}- permission "k8s:list:pods" has no reason/);
+    const multiline = pluginDir('bad-reason', source, { permissions: ['k8s:list:pods'], reasons: { 'k8s:list:pods': 'one\ntwo' } });
+    await expect(buildPlugin({ dir: multiline })).rejects.toThrow(/the reason for "k8s:list:pods" contains control characters/);
+  });
+
   it('rejects a bad name or memory size before compiling', async () => {
     await expect(buildPlugin({ dir: tmp, name: 'Bad_Name' })).rejects.toThrow(/"Bad_Name" is not kebab-case/);
     const dir = path.join(tmp, 'hello-world');

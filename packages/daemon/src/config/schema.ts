@@ -20,6 +20,10 @@ export const PluginEntrySchema = z
     permissions: z
       .array(z.string().refine(isPermission, { error: (iss) => `unknown permission '${String(iss.input)}' (known: ${PERMISSIONS.join(', ')})` }))
       .default([]),
+    /** Consent given in the config: the plugin may run with these without asking (headless use). */
+    grant: z
+      .array(z.string().refine(isPermission, { error: (iss) => `unknown permission '${String(iss.input)}' in grant (known: ${PERMISSIONS.join(', ')})` }))
+      .default([]),
     keybinding: z.string().optional(),
     timeout_ms: z.number().int().min(10).max(60_000).optional(),
     max_instances: z.number().int().min(1).max(256).optional(),

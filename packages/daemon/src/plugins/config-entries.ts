@@ -32,6 +32,7 @@ export function resolvePluginEntries(entries: readonly PluginEntry[], configFile
       key: e.key,
       path: isAbsolute(expanded) ? expanded : resolve(base, expanded),
       permissions: [...new Set(e.permissions)].sort(),
+      grant: [...new Set(e.grant)].sort(),
       ...(e.keybinding ? { keybinding: e.keybinding } : {}),
       timeoutMs,
       maxInstances: intField(e, 'max_instances') ?? DEFAULT_MAX_INSTANCES,

@@ -58,7 +58,12 @@ function checkTables(info: ModuleInfo): ModuleProblem | null {
  * `plugin_on_command` must be exported. (In Extism's worker mode an unresolved import makes
  * createPlugin hang and throws an uncaught exception, so this check is also what keeps the daemon up.)
  */
-export function checkModule(bytes: Uint8Array, permissions: readonly string[], maxPages = MAX_MEMORY_PAGES): CheckedModule {
+export function checkModule(
+  bytes: Uint8Array,
+  permissions: readonly string[],
+  maxPages = MAX_MEMORY_PAGES,
+  notGranted = 'not granted in its [[plugins]] entry',
+): CheckedModule {
   let info: ModuleInfo;
   try {
     info = inspectModule(bytes);
@@ -86,7 +91,7 @@ export function checkModule(bytes: Uint8Array, permissions: readonly string[], m
     if (imp.module === HOST_MODULE && imp.kind === 'function' && isHostFunctionName(imp.name)) {
       const perm = HOST_FUNCTIONS[imp.name];
       if (perm !== null && !permissions.includes(perm)) {
-        problems.push({ code: 'import-not-granted', message: `it imports ${where}, which needs the permission '${perm}' (not granted in its [[plugins]] entry)` });
+        problems.push({ code: 'import-not-granted', message: `it imports ${where}, which needs the permission '${perm}' (${notGranted})` });
       }
     } else if (imp.module === HOST_MODULE) {
       problems.push({ code: 'import-unknown', message: `it imports ${where}, which is not a kubetile host function (known: ${Object.keys(HOST_FUNCTIONS).join(', ')})` });

@@ -7,6 +7,8 @@ export interface ResolvedPluginEntry {
   /** Absolute path of the .wasm file. */
   path: string;
   permissions: string[];
+  /** `grant`: permissions consented to in the config (headless pre-grant). */
+  grant?: string[];
   keybinding?: string;
   /** Per-call time limit, already clamped to MAX_TIMEOUT_MS. */
   timeoutMs: number;
@@ -18,7 +20,8 @@ export interface ResolvedPluginEntry {
   config: Record<string, string | number | boolean>;
 }
 
-export type PluginStatus = 'loading' | 'ready' | 'error';
+/** `consent`: loaded and checked, but not run until the user consents to what it asks for. */
+export type PluginStatus = 'loading' | 'ready' | 'error' | 'consent';
 /** What `plugin/list` shows: a loaded plugin whose instances all stopped at run time is `stopped`. */
 export type PluginListStatus = PluginStatus | 'stopped';
 
@@ -51,6 +54,10 @@ export class PluginDefinition<S extends SwappableSession = SwappableSession> {
   /** Settles when the first load attempt is over (instances wait for it, never for reloads). */
   firstLoad: Promise<void> = Promise.resolve();
   removed = false;
+  /** A build that asks for permissions not consented to: it waits (and the dialog says `missing`). */
+  pending: { mod: LoadedModule; missing: string[]; refused: boolean } | null = null;
+  /** A consent dialog for this plugin is open. */
+  asking = false;
   private serial: Promise<unknown> = Promise.resolve();
 
   constructor(public entry: ResolvedPluginEntry) {}

@@ -3,7 +3,11 @@ import { watchFile } from '../config/watch.js';
 import type { Pane, PaneContext } from '../panes/pane.js';
 import type { PaneRegistry } from '../panes/registry.js';
 import { errorMessage } from '../util/errors.js';
+import { isPermission } from './abi.js';
+import type { ConsentUi } from './consent-ui.js';
 import type { CrashPolicy } from './crash-policy.js';
+import { consentText, refusedText, waitingText } from './consent-text.js';
+import { GrantStore } from './grant-store.js';
 import type { PluginKubeAccess } from './kube-access.js';
 import { PluginDefinition, type PluginListStatus, type ResolvedPluginEntry } from './plugin-definition.js';
 import { PluginInstance } from './plugin-instance.js';
@@ -26,6 +30,10 @@ export interface PluginHostDeps {
   /** Watch plugin files for hot reload (default true). */
   watch?: boolean;
   policy?: CrashPolicy;
+  /** Where consent is recorded ($XDG_STATE_HOME/kubetile); without it, grants last as long as the daemon. */
+  stateDir?: string;
+  /** Consent dialogs on clients; without it only the config and plugin/grant give consent. */
+  consentUi?: ConsentUi;
 }
 
 /** One row of `plugin/list`. */
@@ -34,6 +42,13 @@ export interface PluginInfo {
   path: string;
   sha256: string | null;
   permissions: string[];
+  /** What the module asks for (its manifest, else its entry's permissions). */
+  requested: string[];
+  /** Consented to: the entry's permissions and grant, and recorded grants. */
+  granted: string[];
+  /** Asked for and not consented to (the build waiting, or refused). */
+  pendingConsent: string[];
+  consent: 'granted' | 'pending' | 'refused';
   status: string;
   error: string | null;
   instances: number;
@@ -63,8 +78,13 @@ export class PluginHost {
   private readonly orphans = new Map<string, Set<WasmSession>>();
   private tickTimer: NodeJS.Timeout | null = null;
   private stopped = false;
+  private readonly grants: GrantStore;
+  /** One consent dialog at a time (a second one would replace the first on the same client). */
+  private asking = false;
 
-  constructor(private readonly deps: PluginHostDeps) {}
+  constructor(private readonly deps: PluginHostDeps) {
+    this.grants = new GrantStore(deps.stateDir ?? null, deps.logger);
+  }
 
   // ---- configuration ------------------------------------------------------------------------
 
@@ -90,6 +110,7 @@ export class PluginHost {
       const changed =
         old.path !== entry.path ||
         !sameList(old.permissions, entry.permissions) ||
+        !sameList(old.grant ?? [], entry.grant ?? []) ||
         old.timeoutMs !== entry.timeoutMs ||
         JSON.stringify(old.config) !== JSON.stringify(entry.config);
       def.entry = entry;
@@ -134,6 +155,7 @@ export class PluginHost {
     this.defs.delete(key);
     if (this.registered.delete(key)) this.deps.registry.unregister(key);
     void this.unwatch(key);
+    def.pending = null;
     for (const s of def.sessions) s.fail(reason);
     this.orphans.set(key, new Set([...def.sessions]));
     this.lastStatus.delete(key);
@@ -143,10 +165,17 @@ export class PluginHost {
 
   private async load(def: Def): Promise<void> {
     try {
-      def.module = await loadPluginFile(def.entry.path, def.entry.permissions);
+      const mod = await loadPluginFile(def.entry.path, def.entry.permissions);
+      const missing = this.missing(def, mod);
+      if (missing.length > 0) {
+        this.awaitConsent(def, mod, missing, false);
+        return;
+      }
+      this.noteConsent(def, mod);
+      def.module = mod;
       def.status = 'ready';
       def.error = null;
-      this.deps.logger.info({ plugin: def.key, path: def.entry.path, sha256: def.module.sha256 }, 'plugin loaded');
+      this.deps.logger.info({ plugin: def.key, path: def.entry.path, sha256: mod.sha256 }, 'plugin loaded');
     } catch (err) {
       def.module = null;
       def.status = 'error';
@@ -183,6 +212,10 @@ export class PluginHost {
         return this.reloadFailed(def, errorMessage(err), opts.entryChanged);
       }
       if (!opts.force && def.module?.sha256 === mod.sha256 && def.status === 'ready' && def.error === null) return { ok: true };
+      if (!opts.force && def.pending?.mod.sha256 === mod.sha256) return { ok: false, error: def.error ?? 'waiting for consent' };
+      const missing = this.missing(def, mod);
+      if (missing.length > 0) return this.awaitConsent(def, mod, missing, opts.entryChanged);
+      def.pending = null;
       const sessions = [...def.sessions];
       if (sessions.length === 0) {
         const trial = await this.trial(def, mod);
@@ -197,6 +230,7 @@ export class PluginHost {
         preps.forEach((p, i) => sessions[i]!.commitSwap(p));
       }
       const wasLoaded = def.module !== null;
+      this.noteConsent(def, mod);
       def.module = mod;
       def.status = 'ready';
       def.error = null;
@@ -231,7 +265,7 @@ export class PluginHost {
       inst = await PluginInstance.create({
         key: def.key,
         module: mod.module,
-        permissions: def.entry.permissions,
+        permissions: mod.requested,
         timeoutMs: def.entry.timeoutMs,
         config: def.extismConfig(),
         logger: this.deps.logger,
@@ -252,6 +286,111 @@ export class PluginHost {
     }
   }
 
+  // ---- consent ------------------------------------------------------------------------------
+
+  /** Consented for this plugin: its entry's permissions and grant (the config is the user's own), and recorded grants. */
+  private consented(def: Def): Set<string> {
+    return new Set([...def.entry.permissions, ...(def.entry.grant ?? []), ...this.grants.granted(def.key)]);
+  }
+
+  private missing(def: Def, mod: LoadedModule): string[] {
+    const ok = this.consented(def);
+    return mod.requested.filter((p) => !ok.has(p));
+  }
+
+  /**
+   * A build that runs on recorded consent is recorded against its sha256 with those permissions
+   * (once per build). What the config grants is not recorded: it holds only while the config
+   * says so (taking a permission out of the entry withdraws it).
+   */
+  private noteConsent(def: Def, mod: LoadedModule): void {
+    const fromConfig = new Set([...def.entry.permissions, ...(def.entry.grant ?? [])]);
+    const recorded = mod.requested.filter((p) => !fromConfig.has(p));
+    if (recorded.length === 0 || this.grants.covers(def.key, mod.sha256, recorded)) return;
+    void this.grants.record(def.key, mod.sha256, recorded, 'earlier');
+  }
+
+  /**
+   * A build asks for permissions not consented to: it does not run. A build already running (of
+   * an unchanged entry) keeps running meanwhile; otherwise the panes say what is awaited. The
+   * dialog goes to a client looking at one of its panes (now, or when one attaches).
+   */
+  private awaitConsent(def: Def, mod: LoadedModule, missing: string[], entryChanged: boolean): { ok: false; error: string } {
+    const refused = def.pending?.mod.sha256 === mod.sha256 && def.pending.refused && sameList(def.pending.missing, missing);
+    def.pending = { mod, missing, refused };
+    const text = refused ? refusedText(def.key, mod, missing) : waitingText(def.key, mod, missing);
+    if (def.module && !entryChanged) {
+      def.error = `a new build ${text}; the previous build keeps running`;
+    } else {
+      def.module = null;
+      def.status = 'consent';
+      def.error = text;
+      for (const s of def.sessions) s.fail(`plugin '${def.key}' ${text}`);
+    }
+    this.deps.logger.info({ plugin: def.key, sha256: mod.sha256, missing }, refused ? 'plugin build refused consent' : 'plugin build waits for consent');
+    this.emitStatus(def, true);
+    setImmediate(() => void this.askConsent(def));
+    return { ok: false, error: def.error };
+  }
+
+  private async askConsent(def: Def): Promise<void> {
+    const p = def.pending;
+    const ui = this.deps.consentUi;
+    if (!p || p.refused || def.asking || this.asking || !ui || def.removed || this.stopped) return;
+    // Consent may have come meanwhile (plugin/grant, a config grant) before its reload ran.
+    if (this.missing(def, p.mod).length === 0) return;
+    const paneIds = [...def.sessions].filter((s) => !s.closed).map((s) => s.paneId);
+    if (paneIds.length === 0) return; // nobody opened it yet: asked when a pane does
+    // Held until the answer is acted on, so no tick asks the same again meanwhile.
+    def.asking = this.asking = true;
+    try {
+      const answer = await ui.ask(paneIds, consentText(def.key, p.mod, p.missing));
+      if (def.pending !== p || def.removed || this.stopped) return; // settled otherwise meanwhile
+      if (answer === 'yes') {
+        // What the config grants stays the config's (withdrawn with it); the rest is recorded.
+        const fromConfig = new Set([...def.entry.permissions, ...(def.entry.grant ?? [])]);
+        await this.grants.record(def.key, p.mod.sha256, p.mod.requested.filter((x) => !fromConfig.has(x)), 'dialog');
+        this.deps.logger.info({ plugin: def.key, sha256: p.mod.sha256, granted: p.missing }, 'plugin consent given');
+        await this.reloadDef(def, { entryChanged: false, force: true });
+      } else if (answer === 'no') {
+        p.refused = true;
+        const text = refusedText(def.key, p.mod, p.missing);
+        if (def.module) def.error = `a new build ${text}; the previous build keeps running`;
+        else {
+          def.error = text;
+          for (const s of def.sessions) s.fail(`plugin '${def.key}' ${text}`);
+        }
+        this.deps.logger.info({ plugin: def.key, sha256: p.mod.sha256, refused: p.missing }, 'plugin consent refused');
+        this.emitStatus(def, true);
+      }
+      // no client, or dismissed unanswered: asked again at the next tick
+    } finally {
+      def.asking = this.asking = false;
+    }
+  }
+
+  /**
+   * `plugin/grant`: records consent for `permissions` (default: all the plugin asks for) against
+   * its current or waiting build, and runs a build that waited for it.
+   */
+  async grant(key: string, permissions?: readonly string[]): Promise<{ granted: string[]; sha256: string | null; status: string }> {
+    const def = this.defs.get(key);
+    if (!def) throw new Error(`no plugin '${key}'`);
+    const bad = (permissions ?? []).filter((p) => !isPermission(p));
+    if (bad.length > 0) throw new Error(`unknown permission${bad.length === 1 ? '' : 's'} ${bad.map((p) => `'${p}'`).join(', ')}`);
+    const mod = def.pending?.mod ?? def.module;
+    const perms = permissions ? [...permissions] : (mod?.requested ?? [...def.entry.permissions]);
+    await this.grants.record(key, mod?.sha256 ?? null, perms, 'rpc');
+    this.deps.logger.info({ plugin: key, sha256: mod?.sha256 ?? null, granted: perms }, 'plugin consent given over RPC');
+    const p = def.pending;
+    if (p) {
+      const missing = this.missing(def, p.mod);
+      if (missing.length === 0) await this.reloadDef(def, { entryChanged: false, force: true });
+      else if (def.pending === p) this.awaitConsent(def, p.mod, missing, false);
+    }
+    return { granted: [...this.consented(def)].sort(), sha256: (def.pending?.mod ?? def.module)?.sha256 ?? null, status: def.listStatus().status };
+  }
+
   // ---- panes, ticks, files ------------------------------------------------------------------
 
   private createPane(def: Def, ctx: PaneContext): Pane {
@@ -267,6 +406,7 @@ export class PluginHost {
         if (!def.removed) this.emitStatus(def);
       },
     });
+    if (def.pending) setImmediate(() => void this.askConsent(def));
     return new PluginPane(ctx, def.key, session);
   }
 
@@ -275,7 +415,10 @@ export class PluginHost {
     if (this.tickTimer || this.stopped) return;
     const next = (): void => {
       this.tickTimer = setTimeout(() => {
-        for (const def of this.defs.values()) for (const s of def.sessions) s.tick();
+        for (const def of this.defs.values()) {
+          for (const s of def.sessions) s.tick();
+          if (def.pending && !def.pending.refused) void this.askConsent(def);
+        }
         next();
       }, Math.max(10, this.deps.tickRateMs()));
     };
@@ -330,6 +473,10 @@ export class PluginHost {
         path: d.entry.path,
         sha256: d.module?.sha256 ?? null,
         permissions: [...d.entry.permissions],
+        requested: [...((d.pending?.mod ?? d.module)?.requested ?? d.entry.permissions)],
+        granted: [...this.consented(d)].sort(),
+        pendingConsent: d.pending ? [...d.pending.missing] : [],
+        consent: d.pending ? (d.pending.refused ? ('refused' as const) : ('pending' as const)) : ('granted' as const),
         ...d.listStatus(),
         instances: d.instances,
         calls: d.stats.calls,

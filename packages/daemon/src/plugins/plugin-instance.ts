@@ -24,7 +24,7 @@ export interface InstanceOptions {
 export type CallFailureKind = 'timeout' | 'trap' | 'plugin-error' | 'limit' | 'closed';
 export type CallResult =
   | { ok: true; output: Uint8Array | null; ms: number }
-  | { ok: false; kind: CallFailureKind; message: string; ms: number };
+  | { ok: false; kind: CallFailureKind; message: string; ms: number; /** the output was over its size limit (the instance lives on) */ oversize?: true };
 
 const TIMED_OUT = Symbol('timed out');
 /** Async host work must answer this long before the call's deadline (so its reply reaches the worker). */
@@ -119,7 +119,7 @@ export class PluginInstance {
       if (out.ok) return { ok: true, output: out.output, ms: ms() };
       switch (out.kind) {
         case 'oversize':
-          return { ok: false, kind: 'limit', message: oversize(fn, out.size), ms: ms() };
+          return { ok: false, kind: 'limit', message: oversize(fn, out.size), ms: ms(), oversize: true };
         case 'limit':
           return { ok: false, kind: 'limit', message: `${fn}: ${out.message}`, ms: ms() };
         case 'plugin-error':

@@ -2,8 +2,10 @@ import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { errorMessage } from '../util/errors.js';
 import { MAX_MODULE_BYTES, mib, type PluginExport } from './abi.js';
+import { readManifest, type PluginManifest } from './manifest.js';
 import { checkModule, type ModuleProblem } from './module-check.js';
 import { Wasm, type WasmModule } from './wasm-api.js';
+import { WasmFormatError } from './wasm-inspect.js';
 
 /** A plugin file that passed the load-time checks, compiled once and shared by its instances. */
 export interface LoadedModule {
@@ -12,6 +14,10 @@ export interface LoadedModule {
   size: number;
   module: WasmModule;
   exports: ReadonlySet<string>;
+  /** Its `kubetile.manifest` section, or null (then it asks for what its [[plugins]] entry lists). */
+  manifest: PluginManifest | null;
+  /** The permissions it asks for and runs with, sorted: its manifest's, else its entry's. */
+  requested: string[];
 }
 
 export class PluginLoadError extends Error {
@@ -36,7 +42,15 @@ export function exportsOf(m: LoadedModule, name: PluginExport): boolean {
  */
 export async function compilePlugin(path: string, bytes: Uint8Array, permissions: readonly string[]): Promise<LoadedModule> {
   if (bytes.byteLength > MAX_MODULE_BYTES) throw new PluginLoadError(`refused: the file is ${mib(bytes.byteLength)}, over the ${mib(MAX_MODULE_BYTES)} limit`);
-  const { problems } = checkModule(bytes, permissions);
+  let manifest: PluginManifest | null = null;
+  try {
+    manifest = readManifest(bytes);
+  } catch (err) {
+    // A malformed module is reported by checkModule below, with every other problem.
+    if (!(err instanceof WasmFormatError)) throw new PluginLoadError(`refused: ${errorMessage(err)}`);
+  }
+  const requested = manifest ? Object.keys(manifest.permissions).sort() : [...new Set(permissions)].sort();
+  const { problems } = checkModule(bytes, requested, undefined, manifest ? 'not asked for in its kubetile.manifest section' : undefined);
   if (problems.length > 0) {
     throw new PluginLoadError(`refused: ${problems.map((p) => p.message).join('; ')}`, problems);
   }
@@ -52,6 +66,8 @@ export async function compilePlugin(path: string, bytes: Uint8Array, permissions
     size: bytes.byteLength,
     module,
     exports: new Set(Wasm.Module.exports(module).filter((e) => e.kind === 'function').map((e) => e.name)),
+    manifest,
+    requested,
   };
 }
 

@@ -144,3 +144,23 @@ function readImports(r: Reader, info: ModuleInfo): void {
     info.imports.push({ module, name, kind });
   }
 }
+
+/**
+ * The payload of the first custom section (id 0) named `name`, or null when there is none.
+ * Throws WasmFormatError when the section headers are malformed (inspectModule says so too).
+ */
+export function readCustomSection(bytes: Uint8Array, name: string): Uint8Array | null {
+  const top = new Reader(bytes, 8, bytes.length);
+  while (top.pos < bytes.length) {
+    const id = top.byte();
+    const size = top.uleb();
+    const end = top.pos + size;
+    if (end > bytes.length) throw new WasmFormatError(`section ${id} runs past the end of the module`);
+    if (id === 0) {
+      const r = new Reader(bytes, top.pos, end);
+      if (r.name() === name) return bytes.subarray(r.pos, end);
+    }
+    top.pos = end;
+  }
+  return null;
+}

@@ -67,6 +67,11 @@ export class WasmSession implements PluginSession, SwappableSession {
   /** prepareSwap took a seat for this pane (it had none): given back unless the swap commits. */
   private seatForSwap = false;
   private idleWaiters: Array<() => void> = [];
+  /**
+   * The state the instance gave after its last successful command (plugin_snapshot, at most
+   * SNAPSHOT_MAX_BYTES): a crashed instance's replacement is restored from it.
+   */
+  private lastSnapshot: string | null = null;
   private readonly crashes: CrashTracker;
   /** The plugin this pane shows (a new definition when its key is re-added to the config). */
   private def: PluginDefinition<WasmSession>;
@@ -92,6 +97,10 @@ export class WasmSession implements PluginSession, SwappableSession {
 
   get closed(): boolean {
     return this.disposed;
+  }
+
+  get paneId(): number {
+    return this.deps.paneId;
   }
 
   private get instance(): PluginInstance | null {
@@ -151,8 +160,11 @@ export class WasmSession implements PluginSession, SwappableSession {
         this.setState({ kind: 'error', message: def.overCapMessage() });
         return;
       }
-      const s = await this.spawn(mod, null);
+      // A restart after a crash is offered the last snapshot; one that fails with it goes without.
+      const snapshot = this.lastSnapshot;
+      const s = await this.spawn(mod, snapshot);
       if (!s.ok) {
+        if (snapshot !== null) this.lastSnapshot = null;
         if (!this.disposed) this.crash(s.reason);
         return;
       }
@@ -176,7 +188,7 @@ export class WasmSession implements PluginSession, SwappableSession {
       instance = await PluginInstance.create({
         key: def.key,
         module: mod.module,
-        permissions: def.entry.permissions,
+        permissions: mod.requested,
         timeoutMs: def.entry.timeoutMs,
         config: def.extismConfig(),
         logger: this.deps.logger,
@@ -337,6 +349,31 @@ export class WasmSession implements PluginSession, SwappableSession {
     }
     this.sink?.notice(null);
     if (rr.lines) this.sink?.render(rr.lines);
+    if (job.kind === 'command' && this.module?.exports.has('plugin_snapshot')) {
+      const snap = await this.takeSnapshot(slot);
+      if (slot !== this.slot || this.disposed || snap.ok) return;
+      if (snap.crash) this.crash(snap.reason);
+      else this.sink?.notice(snap.reason);
+    }
+  }
+
+  /**
+   * plugin_snapshot after a successful command, kept for a restart after a crash. A snapshot
+   * that is refused (an error, over the size limit) keeps the previous one and is shown in the
+   * pane; a trap or timeout is a crash like any other.
+   */
+  private async takeSnapshot(slot: Slot): Promise<{ ok: true } | { ok: false; crash: boolean; reason: string }> {
+    const r = await this.call(slot.instance, 'plugin_snapshot', '');
+    if (r.ok) {
+      this.lastSnapshot = r.output && r.output.byteLength > 0 ? new TextDecoder().decode(r.output) : null;
+      return { ok: true };
+    }
+    if (r.kind === 'closed') return { ok: true };
+    if (r.kind === 'plugin-error' || r.oversize) {
+      this.deps.logger.warn({ plugin: this.key, err: r.message }, 'plugin_snapshot failed; keeping the previous snapshot');
+      return { ok: false, crash: false, reason: `${describe('plugin_snapshot', r)} (the previous snapshot is kept)` };
+    }
+    return { ok: false, crash: true, reason: r.message };
   }
 
   private wakeIdle(): void {
@@ -382,6 +419,7 @@ export class WasmSession implements PluginSession, SwappableSession {
       const r = await this.call(old, 'plugin_snapshot', '');
       // An empty snapshot means "nothing to carry": plugin_restore is not called then.
       if (r.ok && r.output && r.output.byteLength > 0 && r.output.byteLength <= SNAPSHOT_MAX_BYTES) snapshot = new TextDecoder().decode(r.output);
+      if (r.ok) this.lastSnapshot = snapshot;
       else if (!r.ok) this.deps.logger.warn({ plugin: this.key, err: r.message }, 'plugin_snapshot failed; reloading without state');
     }
     const spawned = await this.spawn(mod, snapshot);

@@ -3,7 +3,8 @@ import type { z } from 'zod';
 import {
   API_LEVEL, apiMismatchMessage, describeApi, ErrorCodes, MIN_API_LEVEL, negotiateApiLevel, PRODUCT_NAME, PRODUCT_VERSION, Requests, type RequestDecl,
 } from '@kubetile/rpc-schema';
-import { errorMessage, invalidState, notAttached, notFound } from '../util/errors.js';
+import { errorMessage, invalidParams, invalidState, notAttached, notFound } from '../util/errors.js';
+import { isPermission, PERMISSIONS } from '../plugins/abi.js';
 import type { DaemonContext } from './context.js';
 import type { RpcConnection } from './connection.js';
 import type { ForwardManager } from '../forwards/forward-manager.js';
@@ -226,6 +227,12 @@ const table: Table = {
     return OK;
   },
   'plugin/list': ({ daemon }) => ({ plugins: daemon.plugins.list() }),
+  'plugin/grant': async ({ daemon }, p) => {
+    if (!daemon.plugins.has(p.key)) throw notFound(`no plugin '${p.key}'`);
+    const bad = (p.permissions ?? []).filter((x) => !isPermission(x));
+    if (bad.length > 0) throw invalidParams(`unknown permission${bad.length === 1 ? '' : 's'} ${bad.map((x) => `'${x}'`).join(', ')} (known: ${PERMISSIONS.join(', ')})`);
+    return daemon.plugins.grant(p.key, p.permissions);
+  },
   'plugin/reload': async ({ daemon }, p) => {
     if (!daemon.plugins.has(p.key)) throw notFound(`no plugin '${p.key}'`);
     const r = await daemon.plugins.reload(p.key);

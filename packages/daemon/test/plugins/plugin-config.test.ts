@@ -22,17 +22,28 @@ describe('[[plugins]] in config.toml', () => {
   it('accepts the known permissions, a keybinding, timeout_ms, a config table and kebab-case field aliases', () => {
     const r = parseConfig(
       FILE,
-      `[[plugins]]\nkey = "pod-health"\npath = "~/plugins/pod-health.wasm"\npermissions = ["k8s:list:pods"]\nkeybinding = "ctrl+p"\ntimeout-ms = 500\n[plugins.config]\nnamespace = "*"\n`,
+      `[[plugins]]\nkey = "pod-health"\npath = "~/plugins/pod-health.wasm"\npermissions = ["k8s:list:pods"]\ngrant = ["clipboard:write"]\nkeybinding = "ctrl+p"\ntimeout-ms = 500\n[plugins.config]\nnamespace = "*"\n`,
     );
     expect(r.problems).toEqual([]);
     expect(r.config!.plugins[0]).toEqual({
       key: 'pod-health',
       path: '~/plugins/pod-health.wasm',
       permissions: ['k8s:list:pods'],
+      grant: ['clipboard:write'],
       keybinding: 'ctrl+p',
       timeout_ms: 500,
       config: { namespace: '*' },
     });
+  });
+
+  it('grant (consent given in the config) takes known permissions only, and is resolved sorted and deduplicated', () => {
+    const bad = parseConfig(FILE, `[[plugins]]\nkey = "a"\npath = "a.wasm"\ngrant = ["k8s:nuke:all"]\n`);
+    expect(bad.config).toBeNull();
+    expect(formatProblem(bad.problems[0]!)).toBe(
+      "config.toml:4: plugins.0.grant.0: unknown permission 'k8s:nuke:all' in grant (known: clipboard:write, k8s:get:secrets, k8s:list:pods)",
+    );
+    const ok = parseConfig(FILE, `[[plugins]]\nkey = "a"\npath = "a.wasm"\ngrant = ["k8s:list:pods", "clipboard:write", "k8s:list:pods"]\n[[plugins]]\nkey = "b"\npath = "b.wasm"\n`);
+    expect(resolvePluginEntries(ok.config!.plugins, FILE).map((e) => e.grant)).toEqual([['clipboard:write', 'k8s:list:pods'], []]);
   });
 
   it("a plugin's keybinding becomes the global binding plugin:<key> that opens it", () => {

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import { PaneRegistry } from '../../src/panes/registry.js';
 import { registerBuiltins } from '../../src/panes/builtin/register.js';
 import type { PluginKubeAccess } from '../../src/plugins/kube-access.js';
 import type { ResolvedPluginEntry } from '../../src/plugins/plugin-definition.js';
+import { withManifest } from '../../src/plugins/manifest.js';
 import { PluginHost } from '../../src/plugins/plugin-host.js';
 import { Signal } from '../../src/util/signal.js';
 import { FAST_POLICY, fixture, sdkPlugin, silent, tempWasm, until } from './helpers.js';
@@ -169,6 +170,46 @@ describe('PluginHost', () => {
     await shows(p, (t) => t.includes('filter "web"'));
   });
 
+  it('a snapshot after a command that fails is shown in the pane; the plugin keeps running', async () => {
+    const wabt = await wabtInit();
+    const m = wabt.parseWat(
+      'bad-snapshot.wat',
+      String.raw`(module
+        (import "extism:host/env" "alloc" (func $alloc (param i64) (result i64)))
+        (import "extism:host/env" "store_u8" (func $store_u8 (param i64 i32)))
+        (import "extism:host/env" "output_set" (func $output_set (param i64 i64)))
+        (import "extism:host/env" "error_set" (func $error_set (param i64)))
+        (memory 1 1)
+        (data (i32.const 0) "{\"lines\":[\"cmd\"]}")
+        (data (i32.const 32) "no state yet")
+        (func $block (param $p i32) (param $n i32) (result i64)
+          (local $b i64) (local $i i32)
+          (local.set $b (call $alloc (i64.extend_i32_u (local.get $n))))
+          (block $d (loop $l
+            (br_if $d (i32.ge_u (local.get $i) (local.get $n)))
+            (call $store_u8 (i64.add (local.get $b) (i64.extend_i32_u (local.get $i))) (i32.load8_u (i32.add (local.get $p) (local.get $i))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $l)))
+          (local.get $b))
+        (func (export "plugin_on_command") (result i32)
+          (call $output_set (call $block (i32.const 0) (i32.const 17)) (i64.const 17))
+          (i32.const 0))
+        (func (export "plugin_snapshot") (result i32)
+          (call $error_set (call $block (i32.const 32) (i32.const 12)))
+          (i32.const 1)))`,
+    );
+    const file = await tempWasm(new Uint8Array(m.toBinary({}).buffer));
+    m.destroy();
+    await host.applyConfig([entry('snap', file)]);
+    const p = open('snap');
+    p.handleCommand({ type: 'select' });
+    await shows(p, (t) => t.startsWith('cmd\n') && /plugin_snapshot failed: .*no state yet.*\(the previous snapshot is kept\)/.test(t));
+    expect(host.list()[0]).toMatchObject({ status: 'ready', instances: 1 });
+    p.handleCommand({ type: 'back' });
+    await until('still answering', () => host.list()[0]!.calls >= 4);
+    expect(host.list()[0]).toMatchObject({ status: 'ready', instances: 1 });
+  });
+
   it('config changes add, re-permission and remove plugins without a restart', async () => {
     await host.applyConfig([entry('pods', sdkPlugin('pod-health'), { permissions: ['k8s:list:pods'] })]);
     const p = open('pods');
@@ -191,6 +232,24 @@ describe('PluginHost', () => {
     await host.applyConfig([entry('pods', sdkPlugin('pod-health'), { permissions: ['k8s:list:pods'] })]);
     await shows(p, (t) => t.includes('web-1'));
     expect(host.list()[0]).toMatchObject({ key: 'pods', status: 'ready', instances: 1 });
+  });
+
+  it('consent from the config holds only while the config gives it; grant() records it for good', async () => {
+    const file = await tempWasm(withManifest(new Uint8Array(readFileSync(fixture('echo'))), { permissions: { 'k8s:list:pods': 'counts pods' } }));
+    await host.applyConfig([entry('asks', file, { permissions: ['k8s:list:pods'] })]);
+    const p = open('asks');
+    await shows(p, (t) => t === 'open' || t === 'resize' || t === 'focus');
+    expect(host.list()[0]).toMatchObject({ status: 'ready', consent: 'granted', requested: ['k8s:list:pods'], granted: ['k8s:list:pods'] });
+    // Taken out of the entry: withdrawn (no dialog here, so it waits), and the pane says so.
+    await host.applyConfig([entry('asks', file)]);
+    await shows(p, (t) => t.startsWith("plugin 'asks' waits for your consent to 'k8s:list:pods'"));
+    expect(host.list()[0]).toMatchObject({ status: 'consent', consent: 'pending', granted: [], pendingConsent: ['k8s:list:pods'] });
+    await until('no instance', () => host.list()[0]!.instances === 0);
+    // plugin/grant: recorded (not tied to the config) and the pane comes back.
+    expect(await host.grant('asks')).toMatchObject({ granted: ['k8s:list:pods'], status: 'ready' });
+    await shows(p, (t) => t === 'open');
+    await expect(host.grant('asks', ['k8s:nuke'])).rejects.toThrow("unknown permission 'k8s:nuke'");
+    await expect(host.grant('nope')).rejects.toThrow("no plugin 'nope'");
   });
 
   it('ticks plugins that export plugin_on_tick', async () => {

@@ -28,6 +28,20 @@ class {{className}} extends Plugin {
     return this.render();
   }
 
+  // State carried across a rebuild (hot reload) and a crash-restart: the host asks for it after
+  // every command and hands it to the new instance. Keep it small (at most 1 MiB) and tolerate
+  // a snapshot written by an older build of this plugin (or ignore it).
+  onSnapshot(): string {
+    return this.commands.toString() + "\n" + this.last;
+  }
+
+  onRestore(state: string): void {
+    const nl = state.indexOf("\n");
+    if (nl <= 0) return; // not ours: start afresh
+    this.commands = I32.parseInt(state.substring(0, nl));
+    this.last = state.substring(nl + 1);
+  }
+
   render(): Lines {
     return new Lines()
       .add(this.greeting + " from {{name}}!")
