@@ -1,0 +1,27 @@
+import { it, expect } from 'vitest';
+import { join } from 'node:path';
+import { startKubeSim } from '@kubetile/kube-sim';
+import { makeTestEnv, startDaemon, waitFor } from '/work/main/test/helpers/daemon-process.js';
+import { RawClient } from '/work/main/test/helpers/rpc-client.js';
+it('probe', async () => {
+  const env = makeTestEnv();
+  const kubeconfig = join(env.dir, 'sim-kubeconfig');
+  const sim = await startKubeSim({ port: 0, seed: 'empty', kubeconfigOut: kubeconfig, stateDir: join(env.dir, 'sim') });
+  env.env.KUBECONFIG = kubeconfig;
+  sim.createObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'cols' } });
+  sim.createObject({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.com' }, spec: { group: 'example.com', names: { plural: 'widgets', singular: 'widget', kind: 'Widget', listKind: 'WidgetList', shortNames: ['wg'] }, scope: 'Namespaced', versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }] } });
+  sim.createObject({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'third', namespace: 'cols' }, spec: { size: 3 } });
+  const daemon = await startDaemon(env);
+  const c = await RawClient.connect(env.socket);
+  await c.attach({ cols: 160, rows: 40 });
+  const { tabId } = await c.request<{ tabId: number; paneId: number }>('pane/open', { view: { key: 'empty' }, newTab: true });
+  await c.request('kube/use', { tabId, namespace: 'cols' });
+  const { paneId } = await c.request<{ paneId: number }>('pane/open', { view: { key: 'resource-list', args: { kind: 'widgets', group: 'example.com', version: 'v1', namespaced: true, kindName: 'Widget' } } });
+  await new Promise((r) => setTimeout(r, 3000));
+  console.log(JSON.stringify((await c.request<{ view: unknown }>('pane/snapshot', { paneId, rows: 10, cols: 100 })).view));
+  console.log(JSON.stringify((await c.request<{ panes: unknown[] }>('pane/list', {})).panes));
+  const { promisify } = await import('node:util'); const { exec } = await import('node:child_process');
+  const r = await promisify(exec)(`kubectl --kubeconfig ${kubeconfig} get widgets -A 2>&1; kubectl --kubeconfig ${kubeconfig} get --raw /apis/example.com/v1/namespaces/cols/widgets 2>&1 | head -c 400; grep -h widgets ${env.dir}/state/*.log | tail -5 | cut -c1-300`);
+  console.log('OUT', r.stdout);
+  c.close(); await daemon.stop(); await sim.stop();
+}, 60000);
