@@ -137,7 +137,6 @@ describe('custom resources', () => {
       return tab !== undefined && tab.focusedPaneId !== paneId && (x.paneTitles[String(tab.focusedPaneId)] ?? '').startsWith('Widgets');
     });
     const widgets = after.tabs.find((t) => t.id === after.activeTabId)!.focusedPaneId;
-    console.log(JSON.stringify((await c.request<{ panes: unknown[] }>('pane/list', {})).panes));
     await waitView(widgets, `widgets with printer columns in ${after.paneTitles[String(widgets)]}`, (x) => titles(x).join() === 'NAME,SIZE,PHASE,AGE' && x.rows.length === 3);
   });
 });
