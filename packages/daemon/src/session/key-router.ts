@@ -5,7 +5,7 @@ import { actionName } from '../keys/actions.js';
 import type { Group } from '../keys/bindings.js';
 import { clientPrompts } from './client-prompts.js';
 import type { Keymap } from '../keys/keymap.js';
-import { filterItems, type ClientState, type SelectorState } from './client-state.js';
+import { selectorItems, type ClientState, type SelectorState } from './client-state.js';
 import type { ViewSpec } from '@kubetile/rpc-schema';
 import type { ClusterManager } from '../kube/cluster.js';
 import { describeTarget, MAX_REPLICAS, refusal, SCALE_CONFIRM_ABOVE, type MutationName, type ResourceActions, type ResourceActionName } from './resource-actions.js';
@@ -680,11 +680,12 @@ export class KeyRouter {
 
   /** In a `:` selector: the item the typed text names exactly is selected (`ns` → namespaces, not daemonsets). */
   private autoSelect(client: ClientState, o: SelectorState): void {
-    if (!this.switchers.has(o) || o.query.trim() === '') return;
+    if (!this.switchers.has(o)) return;
+    o.exact = null;
+    if (o.query.trim() === '') return;
     const q = o.query.trim().toLowerCase();
-    const items = filterItems(o.items, o.query);
     let want: string | null = null;
-    if (q === CONTEXT_ITEM_PREFIX || q === 'context') want = items.find((i) => i.startsWith(`${CONTEXT_ITEM_PREFIX} (`)) ?? null;
+    if (q === CONTEXT_ITEM_PREFIX || q === 'context') want = o.items.find((i) => i.startsWith(`${CONTEXT_ITEM_PREFIX} (`)) ?? null;
     else if (this.deps.resolveView) {
       try {
         want = this.deps.resolveView(o.query, client);
@@ -692,6 +693,8 @@ export class KeyRouter {
         want = null;
       }
     }
+    o.exact = want;
+    const items = selectorItems(o);
     // A pane type typed in full.
     if (want === null) want = items.find((i) => i.toLowerCase() === q) ?? null;
     const at = want === null ? -1 : items.indexOf(want);
@@ -747,7 +750,7 @@ export class KeyRouter {
   private selectorKey(client: ClientState, key: string): KeyResult {
     const o = client.overlay;
     if (o?.type !== 'selector') return { handled: false };
-    const items = filterItems(o.items, o.query);
+    const items = selectorItems(o);
     const done = (command: string): KeyResult => {
       this.deps.workspace.refreshClient(client);
       return { handled: true, command };
