@@ -7,9 +7,19 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const ENGINE_MAIN = fileURLToPath(new URL('./engine-main.js', import.meta.url));
+/**
+ * The engine's entry and node flags: the built `engine-main.js` next to this file, or, running from
+ * the TypeScript sources (the tests), `engine-main.ts` through tsx's ESM loader.
+ */
+function engineEntry(): { file: string; execArgv: string[] } {
+  const here = import.meta.url;
+  if (here.endsWith('.js')) return { file: fileURLToPath(new URL('./engine-main.js', here)), execArgv: [] };
+  const tsx = pathToFileURL(createRequire(here).resolve('tsx')).href; // its loader, as `node --import tsx`
+  return { file: fileURLToPath(new URL('./engine-main.ts', here)), execArgv: ['--import', tsx] };
+}
 /** A first start (initdb + seed) takes a few seconds, more on a loaded machine. */
 const START_TIMEOUT_MS = 120_000;
 
@@ -35,7 +45,8 @@ export class DemoEngine {
 
   private start(): Promise<number> {
     return new Promise<number>((resolve, reject) => {
-      const child = fork(ENGINE_MAIN, [this.dataDir, this.database, this.user], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'json' });
+      const entry = engineEntry();
+      const child = fork(entry.file, [this.dataDir, this.database, this.user], { execArgv: entry.execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'json' });
       this.child = child;
       let stderr = '';
       child.stderr?.on('data', (d: Buffer) => {

@@ -6,11 +6,21 @@
  * ends with 57014 "canceling statement due to user request" and the connection stays usable.
  */
 import net from 'node:net';
-import { randomInt } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 import type { DemoEngine } from './engine.js';
 import {
-  authRequest, backendKey, CANCEL_REQUEST, errorResponse, GSSENC_REQUEST, MessageReader, PROTOCOL_3, readyForQuery, SSL_REQUEST, startupPacket, startupParams,
+  authRequest, backendKey, CANCEL_REQUEST, errorResponse, GSSENC_REQUEST, message, MessageReader, PROTOCOL_3, readyForQuery, SSL_REQUEST, startupPacket, startupParams,
 } from './wire.js';
+
+/** The engine's own password (it is on loopback, behind the front door's check). */
+const ENGINE_PASSWORD = 'kube-sim';
+
+/** A PasswordMessage answering the engine's AuthenticationMD5Password (5) or cleartext (3) request. */
+function passwordMessage(code: number, user: string, salt: Buffer): Buffer {
+  const md5 = (b: Buffer | string): string => createHash('md5').update(b).digest('hex');
+  const text = code === 5 ? `md5${md5(Buffer.concat([Buffer.from(md5(ENGINE_PASSWORD + user)), salt]))}` : ENGINE_PASSWORD;
+  return message('p', Buffer.concat([Buffer.from(text, 'utf8'), Buffer.from([0])]));
+}
 
 export interface DbCredentials {
   user: string;
@@ -192,6 +202,11 @@ export class Connection {
                 if (m.type === 'E') {
                   this.fatal('57P03', `the database system is starting up (${m.body.toString('utf8').replace(/\0/g, ' ').slice(0, 200)})`);
                   return;
+                }
+                if (m.type === 'R' && m.body.length >= 4 && m.body.readInt32BE(0) !== 0) {
+                  // PGlite asks for a password (MD5) and accepts any; the client was checked above.
+                  up.write(passwordMessage(m.body.readInt32BE(0), engine.user, m.body.subarray(4, 8)));
+                  continue;
                 }
                 if (m.type === 'S' && this.firstHandshake) this.send(m.raw);
                 if (m.type === 'Z') {
