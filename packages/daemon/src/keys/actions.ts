@@ -46,7 +46,8 @@ export type AppCommand =
   | 'debug_mode'
   | 'root_debug_mode'
   | 'debug_container'
-  | 'xray';
+  | 'xray'
+  | 'open_query';
 
 /**
  * `pane`: a PaneCommand for the focused pane; `app`: the session/client layer (`plugin` names the

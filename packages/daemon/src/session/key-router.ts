@@ -267,6 +267,10 @@ export class KeyRouter {
       case 'exec':
         this.act(client, 'exec');
         return;
+      case 'open_query':
+        // Registered by features/query.ts under its own name (not one of the built-in actions).
+        this.act(client, 'query' as ResourceActionName);
+        return;
       case 'port_forward':
         this.act(client, 'port-forward');
         return;

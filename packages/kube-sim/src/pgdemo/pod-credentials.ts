@@ -11,6 +11,15 @@ export function podCredentials(pod: KubeObject, read: (kind: 'ConfigMap' | 'Secr
   const containers = (Array.isArray(spec['containers']) ? spec['containers'] : []).filter(isObj);
   const c = containers.find((x) => (Array.isArray(x['ports']) ? x['ports'] : []).some((p) => isObj(p) && p['containerPort'] === 5432)) ?? containers[0];
   const env = new Map<string, string>();
+  // envFrom first (a Secret's or ConfigMap's keys, with an optional prefix); env entries win, as in a kubelet.
+  for (const f of (c && Array.isArray(c['envFrom']) ? c['envFrom'] : []).filter(isObj)) {
+    const prefix = typeof f['prefix'] === 'string' ? f['prefix'] : '';
+    for (const [kind, field] of [['Secret', 'secretRef'], ['ConfigMap', 'configMapRef']] as const) {
+      const ref = f[field];
+      if (!isObj(ref) || typeof ref['name'] !== 'string') continue;
+      for (const [k, v] of Object.entries(read(kind, ref['name']) ?? {})) env.set(prefix + k, v);
+    }
+  }
   for (const e of (c && Array.isArray(c['env']) ? c['env'] : []).filter(isObj)) {
     const name = typeof e['name'] === 'string' ? e['name'] : '';
     if (typeof e['value'] === 'string') env.set(name, e['value']);
