@@ -117,4 +117,27 @@ describe('demo postgres pods: a real PostgreSQL engine behind port-forward', () 
     const after = await c.query<{ name: string }>("SELECT name FROM products WHERE sku = 'NEW-007'");
     expect(after.rows).toEqual([{ name: 'cancel test' }]);
   }, SLOW);
+
+  it('a hostile client (a huge startup length, then a message with an impossible length where the password goes) gets a FATAL error and is cut off; the database keeps serving', async () => {
+    const port = await forward(kc, 'shop', 'postgres-1');
+    const exchange = (bytes: Buffer[]): Promise<string> =>
+      new Promise((resolve) => {
+        const got: Buffer[] = [];
+        const s = net.connect(port, '127.0.0.1', () => bytes.forEach((b) => s.write(b)));
+        s.on('data', (d: Buffer) => got.push(d));
+        s.on('error', () => undefined);
+        s.on('close', () => resolve(Buffer.concat(got).toString('latin1')));
+      });
+    const huge = Buffer.alloc(8);
+    huge.writeInt32BE(0x7fffffff, 0);
+    huge.writeInt32BE(196608, 4);
+    expect(await exchange([huge])).toContain('invalid frontend message: bad startup packet length 2147483647');
+    // A proper startup, then a message whose length cannot be right.
+    const startup = Buffer.from('\0\0\0\0\0\x03\0\0user\0shop\0database\0shop\0\0', 'latin1');
+    startup.writeInt32BE(startup.length, 0);
+    const bad = Buffer.from([0x70, 0xff, 0xff, 0xff, 0xff]);
+    expect(await exchange([startup, bad])).toMatch(/FATAL.*08P01.*invalid frontend message: bad message length -1/s);
+    const c = await connect(port);
+    expect((await c.query<{ n: number }>('SELECT count(*)::int AS n FROM products')).rows[0]!.n).toBeGreaterThanOrEqual(6);
+  }, SLOW);
 });
