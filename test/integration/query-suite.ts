@@ -171,6 +171,43 @@ export function defineQueryPaneSuite(name: string, setup: QueryBackendSetup): vo
       }
     }, ENGINE * 2);
 
+    it('a row cap from [query] row_cap reads through a cursor; m fetches more; y and Y copy a row and all rows as CSV (clipboard/write)', async () => {
+      const { mkdirSync, writeFileSync } = await import('node:fs');
+      const { dirname } = await import('node:path');
+      mkdirSync(dirname(w.env.configFile), { recursive: true });
+      writeFileSync(w.env.configFile, '[query]\nrow_cap = 3\n');
+      expect(await w.script.request('config/reload')).toEqual({ ok: true, errors: [] });
+      const c = await RawClient.connect(w.env.socket);
+      try {
+        const paneId = await openAndConnect(c);
+        await run(c, 'SELECT id, name, country FROM customers ORDER BY id');
+        const first = text(await waitScreen(c, paneId, 'the first 3 rows', (rows) => rows.join('\n').includes('3 rows so far (m fetches more)'), 60_000));
+        expect(first).toContain('Alan Turing');
+        expect(first).not.toContain('Linus Torvalds');
+        await keys(c, 'esc');
+        await c.waitLayout('browse mode', (l) => l.mode === 'normal');
+        await keys(c, 'm');
+        await waitScreen(c, paneId, '6 rows', (rows) => rows.join('\n').includes('6 rows so far') && rows.join('\n').includes('Edsger Dijkstra'), 60_000);
+        await keys(c, 'm');
+        const all = text(await waitScreen(c, paneId, 'all 8 rows', (rows) => rows.join('\n').includes('8 rows (all)'), 60_000));
+        expect(all).toContain('Ken Thompson');
+        const copies = (): string[] => c.notifications.filter((n) => n.method === 'clipboard/write').map((n) => (n.params as { text: string }).text);
+        await keys(c, 'j', 'y');
+        await waitFor('the row copied', () => copies().length === 1);
+        expect(copies()[0]).toBe('2,Alan Turing,GB\r\n');
+        await keys(c, 'shift+y');
+        await waitFor('all rows copied', () => copies().length === 2);
+        expect(copies()[1]!.split('\r\n').slice(0, 3)).toEqual(['id,name,country', '1,Ada Lovelace,GB', '2,Alan Turing,GB']);
+        expect(copies()[1]).toContain('7,Barbara Liskov,\r\n'); // NULL is an empty field
+        expect(copies()[1]!.trimEnd().split('\r\n')).toHaveLength(9);
+        await c.request('pane/close', { paneId });
+      } finally {
+        c.close();
+        writeFileSync(w.env.configFile, '# the defaults\n');
+        await w.script.request('config/reload');
+      }
+    }, ENGINE * 2);
+
     it('E exports the result to a CSV file; ctrl+s saves a query; history and saved queries survive a daemon restart', async () => {
       const out = join(w.env.dir, 'export', 'countries.csv');
       let c = await RawClient.connect(w.env.socket);
