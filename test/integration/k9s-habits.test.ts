@@ -213,6 +213,10 @@ describe('keys', () => {
     const text = help.lines.map((x) => x.text).join('\n');
     expect(text).toMatch(/^  \?\s+Help$/m);
     expect(text).toMatch(/Ctrl\+D.*Delete resource/);
+    // F1 lists every group under a title of its own (none shown by its config id).
+    const headers = help.lines.filter((x) => x.style === 'header').map((x) => x.text);
+    expect(headers.length).toBeGreaterThanOrEqual(8);
+    expect(headers.filter((h) => /^[a-z_]+$/.test(h))).toEqual([]);
     await c.request('pane/focus', { paneId });
     await keys('f1');
     await c.waitLayout('F1 closes it again', (x) => helpPanes(x).length === 0);

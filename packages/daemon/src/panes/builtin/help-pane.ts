@@ -12,6 +12,8 @@ const GROUP_TITLES: Record<string, string> = {
   logs: 'Logs pane',
   exec: 'Exec pane',
   port_forwards: 'Port-forwards pane',
+  query_editor: 'Query pane: editor (insert mode)',
+  query_browse: 'Query pane: results (normal mode)',
 };
 
 /** The live key bindings, by group, like KubeTile's help pane; follows config reloads. */
