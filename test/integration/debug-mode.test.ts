@@ -188,9 +188,8 @@ describe('ephemeral debug containers', () => {
     const name = String(ephemeral[0]!.name);
     expect(Object.values(l.paneTitles).some((t) => t.includes(name))).toBe(true);
     // The exec pane is focused in insert mode: typed text reaches the debug container's shell.
-    expect(c.layout!.mode).toBe('insert');
     const execId = Number(Object.entries(l.paneTitles).find(([, t]) => t.includes(name))![0]);
-    expect(tabOf(c.layout!).focusedPaneId).toBe(execId);
+    await c.waitLayout('the exec pane focused in insert mode', (x) => x.mode === 'insert' && tabOf(x).focusedPaneId === execId);
     for (const ch of 'echo dbg-42') await keys(ch === ' ' ? 'space' : ch);
     await keys('enter');
     let screen: string[] = [];

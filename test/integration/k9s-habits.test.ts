@@ -51,6 +51,7 @@ async function openList(kind: string): Promise<{ paneId: number; tabId: number }
   const r = await c.request<{ paneId: number; tabId: number }>('pane/open', { view: { key: 'resource-list', args: { kind } }, newTab: true });
   await c.request('kube/use', { tabId: r.tabId, namespace: 'habits' });
   await c.request('pane/focus', { paneId: r.paneId });
+  await c.waitLayout('the new list focused', (l) => tabOf(l).id === r.tabId && tabOf(l).focusedPaneId === r.paneId && tabOf(l).namespace === 'habits');
   return r;
 }
 

@@ -110,8 +110,10 @@ describe('node shell', () => {
     await c.request('pane/focus', { paneId: pods });
     await keys('s');
     await waitFor('pods sorted by s', async () => (await table(pods)).sort?.column === 'name');
-    expect(c.layout!.overlay ?? null).toBeNull();
-    expect(tabOf(c.layout!).focusedPaneId).toBe(pods);
+    // No dialog, nothing opened: the pods list keeps the focus.
+    const l = await c.waitLayout('the pods list focused', (x) => tabOf(x).focusedPaneId === pods);
+    expect(l.overlay ?? null).toBeNull();
+    expect(Object.values(l.paneTitles).filter((t) => t.startsWith('node shell'))).toEqual([]);
   });
 
   it('stopping the daemon deletes a node-shell pod still open', async () => {
