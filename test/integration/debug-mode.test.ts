@@ -158,6 +158,42 @@ describe('debug mode', () => {
   });
 });
 
+describe('debug from a script (resource/action)', () => {
+  it('acts at once on the named workload; a bad mode or image is refused naming the arg, nothing changed', async () => {
+    sim.createObject(deployment('scripted'));
+    const deps = await openList('deployments');
+    await selectRow(deps, 'scripted');
+    const script = await RawClient.connect(env.socket);
+    try {
+      const bad = await script.request('resource/action', { paneId: deps, action: 'debug', args: { mode: 'rm -rf /' }, target: { name: 'scripted' } }).then(
+        () => '',
+        (e: Error) => e.message,
+      );
+      expect(bad).toMatch(/args\.mode must be one of debug-mode, root-debug-mode, container, node/);
+      const r = await script.request<{ message: string }>('resource/action', { paneId: deps, action: 'debug', args: { mode: 'debug-mode' }, target: { name: 'scripted' } });
+      expect(r.message).toBe('Deployment dbg/scripted is in debug mode (container app)');
+      expect(firstContainer(dep('scripted')).command).toEqual(['sleep', 'infinity']);
+      await script.request('resource/action', { paneId: deps, action: 'debug', args: { mode: 'debug-mode' }, target: { name: 'scripted' } });
+      expect(debugAnnotations(dep('scripted'))).toEqual([]);
+      expect(firstContainer(dep('scripted')).command).toEqual(['/bin/app']);
+    } finally {
+      script.close();
+    }
+    const pods = await openList('pods');
+    await selectRow(pods, 'scripted-');
+    const script2 = await RawClient.connect(env.socket);
+    try {
+      const badImage = await script2.request('resource/action', { paneId: pods, action: 'debug', args: { mode: 'container', image: 'busy box; rm -rf /' } }).then(
+        () => '',
+        (e: Error) => e.message,
+      );
+      expect(badImage).toMatch(/args\.image: 'busy box; rm -rf \/' is not an image reference/);
+    } finally {
+      script2.close();
+    }
+  });
+});
+
 describe('ephemeral debug containers', () => {
   it('shift+d asks for the image and the shared container, adds the container and attaches an exec pane to it', async () => {
     sim.createObject({
