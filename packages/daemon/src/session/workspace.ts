@@ -594,9 +594,10 @@ export class Workspace {
       const session = new Session(ss.name);
       this.sessions.set(ss.name, session);
       for (const st of ss.tabs) {
-        for (const id of leafIds(st.tree)) this.createPane(session.name, views.get(id)!, id);
         const tab = new Tab(st.id, leafIds(st.tree)[0]!, st.context, st.namespace);
         tab.tree = st.tree;
+        // The tab first: each pane starts on the tab's saved context and namespace.
+        for (const id of leafIds(st.tree)) this.createPane(session.name, views.get(id)!, id, tab);
         tab.lastFocusedPaneId = tab.has(st.lastFocusedPaneId) ? st.lastFocusedPaneId : leafIds(st.tree)[0]!;
         session.tabs.push(tab);
         this.nextTabId = Math.max(this.nextTabId, st.id + 1);
