@@ -26,6 +26,8 @@ if ('missing' in found) {
       return {};
     },
     stop: () => server?.stop(),
+    // The server ends the pane's backend, as an administrator's pg_terminate_backend does.
+    dropConnection: async (c, run) => run(c, 'SELECT pg_terminate_backend(pg_backend_pid())'),
     // The real server's own version (PGlite says 17.5): the pane talked to this server.
     get banner() {
       return new RegExp(`Connected — PostgreSQL ${(server?.version ?? 'unknown').split(' ')[0]!.replace(/\./g, '\\.')} `);

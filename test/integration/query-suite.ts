@@ -23,6 +23,8 @@ export interface QueryBackendSetup {
   /** Makes namespace `ns`'s pod `db-0` (already created) answer on 5432 with a database `shop` seeded with the demo schema. */
   prepare(sim: KubeSim, ns: string): Promise<{ podAnnotations?: Record<string, string> }>;
   stop?(): Promise<void> | void;
+  /** Ends the pane's connection from the server's side (`run` types and runs SQL in the pane). */
+  dropConnection?(c: RawClient, run: (c: RawClient, sql: string) => Promise<void>): Promise<void>;
   /** The server's banner as the pane's status shows it (`PostgreSQL 17.5`). */
   banner: RegExp;
 }
@@ -159,12 +161,33 @@ export function defineQueryPaneSuite(name: string, setup: QueryBackendSetup): vo
         const started = Date.now();
         await run(c, 'SELECT pg_sleep(30)');
         await waitScreen(c, paneId, 'the query running', (rows) => rows.some((r) => r.includes('Executing…')), 30_000);
-        await keys(c, 'ctrl+c');
-        const v = text(await waitScreen(c, paneId, 'the cancel', (rows) => rows.join('\n').includes('canceling statement'), 60_000));
+        // As a user does: ctrl+c again while it still runs (a cancel that reaches the server before the
+        // statement does — it may still queue behind the completion query — cancels nothing, as in psql).
+        const cancelled = (rows: string[]): boolean => rows.join('\n').includes('canceling statement');
+        await waitFor('the cancel', async () => {
+          await keys(c, 'ctrl+c');
+          return waitScreen(c, paneId, 'the cancel', cancelled, 3_000).then(() => true, () => false);
+        }, 25_000);
+        const v = text(await waitScreen(c, paneId, 'the cancel', cancelled));
         expect(v).toContain('canceling statement due to user request');
         expect(Date.now() - started).toBeLessThan(30_000);
         await run(c, 'SELECT 7 * 6 AS answer');
         await waitScreen(c, paneId, 'a query after the cancel', (rows) => rows.some((r) => /^\s*42\b/.test(r)), 120_000);
+        await c.request('pane/close', { paneId });
+      } finally {
+        c.close();
+      }
+    }, ENGINE * 2);
+
+    it.skipIf(!setup.dropConnection)('a dropped connection is shown in the pane and the next run connects again', async () => {
+      const c = await RawClient.connect(w.env.socket);
+      try {
+        const paneId = await openAndConnect(c);
+        await setup.dropConnection!(c, run);
+        const v = text(await waitScreen(c, paneId, 'the drop said', (rows) => rows.join('\n').includes('the connection is gone: the next run reconnects'), 60_000));
+        expect(v).toContain('terminating connection due to administrator command');
+        await run(c, "SELECT 'back again' AS probe");
+        await waitScreen(c, paneId, 'the next run reconnected', (rows) => rows.some((r) => r.includes('back again')), ENGINE);
         await c.request('pane/close', { paneId });
       } finally {
         c.close();
@@ -235,6 +258,8 @@ export function defineQueryPaneSuite(name: string, setup: QueryBackendSetup): vo
         expect(readFileSync(out, 'utf8')).toBe(
           ['country,n,who', 'FI,1,Linus Torvalds', 'GB,2,"Ada Lovelace, Alan Turing"', 'NL,1,Edsger Dijkstra', 'US,3,"Grace Hopper, Ken Thompson, Margaret Hamilton"', ',1,Barbara Liskov'].join('\r\n') + '\r\n',
         );
+        // Closed, so the restarted daemon resurrects no query pane: the one opened next is new.
+        await c.request('pane/close', { paneId });
       } finally {
         c.close();
       }

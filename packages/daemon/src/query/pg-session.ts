@@ -14,6 +14,9 @@ const RAW_TYPES = { getTypeParser: () => (value: string) => value } as unknown a
 /** How long the connection (port-forward + startup + auth) may take. */
 export const CONNECT_TIMEOUT_MS = 30_000;
 
+/** How long closing a cursor may take before the session stops waiting (a dropped connection never answers). */
+const CLOSE_WAIT_MS = 5_000;
+
 type RawCursor = Cursor<Cell[]> & { _result?: { command?: string | null; rowCount?: number | null; fields?: Array<{ name: string; dataTypeID: number }> } };
 
 /**
@@ -85,7 +88,7 @@ export class PgSession implements QueryBackend {
     this.cursor = null;
     if (this.cursorResult) this.cursorResult.more = false;
     this.cursorResult = null;
-    if (c) await c.close().catch(() => undefined);
+    if (c) await this.closeCursor(c);
   }
 
   async run(sql: string, opts: RunOptions): Promise<ResultSet> {
@@ -104,14 +107,19 @@ export class PgSession implements QueryBackend {
         try {
           first = await cursor.read(last ? Math.max(1, opts.rows) : 1000);
         } catch (err) {
-          await cursor.close().catch(() => undefined);
+          // Not awaited: on a connection that is gone the close waits for a ReadyForQuery that never
+          // comes (the pane would stay "Executing…"); on a live one the next query queues behind it.
+          void cursor.close().catch(() => undefined);
+          // A FATAL error ends the session on the server's side (pg_terminate_backend, a shutdown).
+          const severity = (err as { severity?: unknown } | null)?.severity;
+          if (severity === 'FATAL' || severity === 'PANIC') this.alive = false;
           throw statements.length > 1 ? withStatement(err, i + 1, statements.length) : err;
         }
         if (!last) {
           // A script's earlier statements run to the end; their rows are not kept.
           while (first.length > 0) first = await cursor.read(1000);
           earlier.push(cursor._result?.command ? tag(cursor) : 'done');
-          await cursor.close().catch(() => undefined);
+          await this.closeCursor(cursor);
           continue;
         }
         const result = new ResultSet(await this.columns(client, cursor));
@@ -120,7 +128,7 @@ export class PgSession implements QueryBackend {
         const done = first.length < Math.max(1, opts.rows) || result.truncated !== null;
         if (done) {
           result.command = cursor._result?.command ? tag(cursor) : null;
-          await cursor.close().catch(() => undefined);
+          await this.closeCursor(cursor);
         } else {
           result.more = true;
           this.cursor = cursor;
@@ -134,6 +142,14 @@ export class PgSession implements QueryBackend {
       this.notices = null;
     }
     throw new Error('nothing ran');
+  }
+
+  /** Closes a cursor, waiting at most CLOSE_WAIT_MS (never on a connection that is gone). */
+  private async closeCursor(c: RawCursor): Promise<void> {
+    if (!this.alive) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([c.close().catch(() => undefined), new Promise<void>((r) => (timer = setTimeout(r, CLOSE_WAIT_MS)))]);
+    clearTimeout(timer);
   }
 
   async more(result: ResultSet, n: number, maxBytes: number): Promise<void> {
