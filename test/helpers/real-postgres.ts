@@ -65,18 +65,20 @@ export async function startRealPostgres(bin: string, user: string, password: str
   const port = await freePort();
   run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-t', '120', '-o', `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off`, 'start']);
   const psql = (database: string, sql: string): string => run('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-h', '127.0.0.1', '-p', String(port), '-U', user, '-d', database, '-At', '-c', sql]);
-  const version = psql('postgres', 'SHOW server_version').trim();
-  return {
-    port,
-    version,
-    psql,
-    stop() {
-      try {
-        run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
-      } catch {
-        // gone already
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
+  let stopped = false;
+  const stop = (): void => {
+    if (stopped) return;
+    stopped = true;
+    process.off('exit', stop);
+    try {
+      run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+    } catch {
+      // gone already
+    }
+    rmSync(dir, { recursive: true, force: true });
   };
+  // A test process that ends without its afterAll (a hook timeout) leaves no server behind.
+  process.on('exit', stop);
+  const version = psql('postgres', 'SHOW server_version').trim();
+  return { port, version, psql, stop };
 }

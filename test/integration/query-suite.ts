@@ -60,12 +60,15 @@ export function defineQueryPaneSuite(name: string, setup: QueryBackendSetup): vo
     w.sim.createObject(p);
   }, ENGINE);
   afterAll(async () => {
-    if (restarted) {
-      restarted.script.close();
-      await restarted.daemon.stop();
+    try {
+      if (restarted) {
+        restarted.script.close();
+        await restarted.daemon.stop();
+      }
+      await w?.stop();
+    } finally {
+      await setup.stop?.();
     }
-    await w?.stop();
-    await setup.stop?.();
   });
 
   const text = (v: TerminalView): string => rowsText(v).join('\n');
