@@ -71,7 +71,7 @@ async function selectRow(paneId: number, name: string): Promise<void> {
 async function confirmOnce(key: string, text: RegExp): Promise<void> {
   await keys(key);
   const l = await c.waitLayout(`confirm after ${key}`, (x) => x.overlay?.type === 'confirm');
-  expect(l.overlay!.type === 'confirm' ? l.overlay.text : '').toMatch(text);
+  expect(l.overlay?.type === 'confirm' ? l.overlay.text : '').toMatch(text);
   await keys('y');
   await c.waitLayout('dialog closed', (x) => !x.overlay);
 }
@@ -208,14 +208,14 @@ describe('ephemeral debug containers', () => {
     await keys('shift+d');
     const ask = await c.waitLayout('image prompt', (x) => x.overlay?.type === 'input');
     expect(ask.overlay).toMatchObject({ type: 'input' });
-    expect(ask.overlay!.type === 'input' ? ask.overlay.title : '').toMatch(/ephemeral debug container to pod dbg\/target/);
+    expect(ask.overlay?.type === 'input' ? ask.overlay.title : '').toMatch(/ephemeral debug container to pod dbg\/target/);
     // Replace the offered image.
-    const offered = ask.overlay!.type === 'input' ? ask.overlay.value : '';
+    const offered = ask.overlay?.type === 'input' ? ask.overlay.value : '';
     for (let i = 0; i < offered.length; i++) await keys('backspace');
     for (const ch of 'busybox:1.36') await keys(ch);
     await keys('enter');
     const pick = await c.waitLayout('container picker', (x) => x.overlay?.type === 'selector');
-    expect(pick.overlay!.type === 'selector' ? pick.overlay.items : []).toEqual(['main', 'side']);
+    expect(pick.overlay?.type === 'selector' ? pick.overlay.items : []).toEqual(['main', 'side']);
     await keys('down', 'enter');
     const l = await c.waitLayout('exec pane on the debug container', (x) => Object.values(x.paneTitles).some((t) => /debugger-/.test(t)));
     const ephemeral = ((sim.getObject('v1', 'Pod', 'target', NS)!.spec as Rec).ephemeralContainers as Rec[]) ?? [];

@@ -161,7 +161,7 @@ describe('`:` names', () => {
     // The switcher's label shows the alias beside the short name.
     await keys(':');
     const l = await c.waitLayout('switcher items', (x) => x.overlay?.type === 'selector' && x.overlay.items.length > 5);
-    const items = l.overlay!.type === 'selector' ? l.overlay.items : [];
+    const items = l.overlay?.type === 'selector' ? l.overlay.items : [];
     // History: the last two picks first, newest first.
     expect(items.slice(0, 2).map((i) => i.split(' (')[0])).toEqual(['widgets', 'deployments']);
     expect(items.find((i) => i.startsWith('widgets'))).toBe('widgets (wg, wid)');

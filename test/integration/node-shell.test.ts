@@ -69,7 +69,7 @@ describe('node shell', () => {
     await nodesWith('node-b');
     await keys('s');
     const l = await c.waitLayout('confirmation', (x) => x.overlay?.type === 'confirm');
-    const text = l.overlay!.type === 'confirm' ? l.overlay.text : '';
+    const text = l.overlay?.type === 'confirm' ? l.overlay.text : '';
     expect(text).toMatch(/^Open a shell on node node-b\? This creates pod kubetile-node-shell-node-b-… in namespace default: image busybox:1\.36, privileged/);
     expect(text).toMatch(/deleted when the pane closes/);
     // Nothing is created before y.
@@ -87,7 +87,7 @@ describe('node shell', () => {
     await waitFor('a shell in the node-shell pod', async () => {
       const v = (await c.request<{ view: { type: string; rows?: Array<Array<{ text: string }>> } }>('pane/snapshot', { paneId, rows: 24, cols: 100 })).view;
       screen = (v.rows ?? []).map((r) => r.map((x) => x.text).join('').trimEnd()).filter((x) => x !== '');
-      return v.type === 'terminal' && screen.some((x) => x.includes(pod.metadata.name));
+      return v.type === 'terminal' && screen.some((x) => x.includes(pod.metadata.name ?? '-'));
     }).catch((err: unknown) => {
       throw new Error(`${String(err)}; screen: ${JSON.stringify(screen)}`);
     });
