@@ -29,10 +29,16 @@ import { discoverResources, type DiscoveredResource } from './kube/discovery.js'
 import { ResourceActions } from './session/resource-actions.js';
 import { builtinKindIds } from './panes/resource/kind-resolution.js';
 import { workspaceConsentUi } from './plugins/consent-ui.js';
+import { KNOWN_KINDS } from './kube/kinds/builtin.js';
+import { aliasesByResource, labelName, resolveName, switcherLabel } from './kube/aliases.js';
 import { PluginHost } from './plugins/plugin-host.js';
 import { resolvePluginEntries } from './plugins/config-entries.js';
 import { routeClipboard } from './plugins/clipboard-route.js';
 import { ClusterPluginAccess } from './kube/plugin-kube-access.js';
+
+/** The `:` item that opens the context selector (`:ctx NAME` switches at once). */
+export const CONTEXT_ITEM = 'ctx (switch context)';
+const DISCOVERY_TTL_MS = 60_000;
 
 /** How long the config file must be quiet before it is read (a write in progress is not). */
 const CONFIG_QUIET_MS = 400;
@@ -68,8 +74,10 @@ export class Daemon implements DaemonContext {
   readonly streams = new OpenStreams();
   readonly persistence: SessionPersistence;
   private readonly pluginKube: ClusterPluginAccess;
-  /** Resources the API serves, by plural name, per context (the `:` switcher's discovered kinds). */
-  private readonly discovered = new Map<string, Map<string, DiscoveredResource>>();
+  /** Resources the API serves, in discovery order, per context (the `:` switcher's kinds). */
+  private readonly discovered = new Map<string, { at: number; list: DiscoveredResource[] }>();
+  /** The view each `:` label opens (`services (svc)` → a services list), from the last items offered. */
+  private readonly switchViews = new Map<string, ViewSpec>();
   private config: Config = DEFAULT_CONFIG;
   private keymap: Keymap = Keymap.build().keymap;
   private listening: Listening | null = null;
@@ -135,6 +143,7 @@ export class Daemon implements DaemonContext {
       logger: this.logger,
       switchableViews: (client) => this.switchItems(this.workspace.activeTab(client).context),
       viewFor: (item) => this.viewFor(item),
+      resolveView: (query, client) => this.resolveView(query, this.workspace.activeTab(client).context),
       actions: this.actions,
       kube: this.kube,
       hasPaneType: (key) => this.registry.has(key),
@@ -145,32 +154,75 @@ export class Daemon implements DaemonContext {
     return this.opts.socketPath;
   }
 
-  /** The `:` switcher: built-in kinds, then the kinds the API serves, then pane types. */
-  private async switchItems(context: string | null): Promise<string[]> {
-    const builtin = builtinKindIds();
-    const panes = this.registry.switchable();
-    if (context === null || !this.kube.available) return [...builtin, ...panes];
-    let found = this.discovered.get(context);
-    if (!found) {
-      try {
-        found = new Map((await discoverResources(this.kube.configFor(context))).map((r) => [r.plural, r]));
-        this.discovered.set(context, found);
-      } catch (err) {
-        this.logger.warn({ context, err: String(err) }, 'discovery failed');
-        found = new Map();
-      }
+  /** The resources `:` knows for a context: discovery's (cached), else the kinds with printers of their own. */
+  private async resourcesOf(context: string | null): Promise<DiscoveredResource[]> {
+    const known = (): DiscoveredResource[] =>
+      KNOWN_KINDS.map((k) => ({ group: k.group, version: k.version, plural: k.id, kind: k.kind, namespaced: k.namespaced, shortNames: [...k.shortNames] }));
+    if (context === null || !this.kube.available) return known();
+    const cached = this.discovered.get(context);
+    // Discovery is read again after a minute: a CRD installed meanwhile shows up.
+    if (cached && Date.now() - cached.at < DISCOVERY_TTL_MS) return cached.list;
+    try {
+      const list = await discoverResources(this.kube.configFor(context));
+      this.discovered.set(context, { at: Date.now(), list });
+      return list;
+    } catch (err) {
+      this.logger.warn({ context, err: String(err) }, 'discovery failed');
+      return cached?.list ?? known();
     }
-    const extra = [...found.keys()].filter((p) => !builtin.includes(p)).sort();
-    return [...builtin, ...extra, ...panes];
+  }
+
+  /**
+   * The `:` switcher: the built-in kinds in KubeTile's order, then every other kind the API serves (labelled with
+   * its short names and config aliases: `services (svc)`), `ctx`, then pane types.
+   */
+  private async switchItems(context: string | null): Promise<string[]> {
+    const resources = await this.resourcesOf(context);
+    const aliases = aliasesByResource(resources, this.config.aliases);
+    const builtin = builtinKindIds();
+    // One label per plural: the one kubectl resolves the plural to; others of that plural get `.group`.
+    const owner = new Map<string, DiscoveredResource>();
+    for (const r of resources) {
+      const hit = resolveName(r.plural, resources);
+      if (hit && !owner.has(r.plural)) owner.set(r.plural, hit.resource);
+    }
+    const entries = resources.map((r) => ({ r, label: switcherLabel(r, owner.get(r.plural) !== r, aliases.get(r) ?? []) }));
+    const rank = (e: { r: DiscoveredResource }): number => {
+      const i = builtin.indexOf(e.r.plural);
+      return i >= 0 && owner.get(e.r.plural) === e.r ? i : builtin.length;
+    };
+    entries.sort((a, b) => rank(a) - rank(b) || (rank(a) === builtin.length ? labelName(a.label).localeCompare(labelName(b.label)) : 0));
+    this.switchViews.clear();
+    for (const { r, label } of entries) this.switchViews.set(label, this.resourceView(r));
+    const panes = this.registry.switchable();
+    return [...entries.map((e) => e.label), CONTEXT_ITEM, ...panes];
+  }
+
+  private resourceView(r: DiscoveredResource): ViewSpec {
+    const known = KNOWN_KINDS.find((k) => k.id === r.plural && k.group === r.group && k.version === r.version);
+    if (known) return { key: 'resource-list', args: { kind: known.id } };
+    return { key: 'resource-list', args: { kind: r.plural, group: r.group, version: r.version, namespaced: r.namespaced, kindName: r.kind } };
+  }
+
+  /** The `:` label a typed name means (a short name, plural, singular or config alias), as kubectl resolves it. */
+  private resolveView(query: string, context: string | null): string | null {
+    const cached = context !== null ? this.discovered.get(context)?.list : undefined;
+    const resources =
+      cached ?? KNOWN_KINDS.map((k) => ({ group: k.group, version: k.version, plural: k.id, kind: k.kind, namespaced: k.namespaced, shortNames: [...k.shortNames] }));
+    const hit = resolveName(query, resources, this.config.aliases);
+    if (!hit) return null;
+    for (const [label, view] of this.switchViews) {
+      const a = view.args ?? {};
+      if (a.kind === hit.resource.plural && (a.group ?? KNOWN_KINDS.find((k) => k.id === a.kind)?.group ?? '') === hit.resource.group) return label;
+    }
+    return null;
   }
 
   private viewFor(item: string): ViewSpec {
     if (this.registry.has(item)) return { key: item };
-    for (const m of this.discovered.values()) {
-      const r = m.get(item);
-      if (r) return { key: 'resource-list', args: { kind: r.plural, group: r.group, version: r.version, namespaced: r.namespaced, kindName: r.kind } };
-    }
-    return { key: 'resource-list', args: { kind: item } };
+    const known = this.switchViews.get(item);
+    if (known) return known;
+    return { key: 'resource-list', args: { kind: labelName(item) } };
   }
 
   /** `general.default_view`: a pane type, or a resource kind shown as a resource list. */

@@ -53,11 +53,23 @@ export const ExecSchema = z
   })
   .strict();
 
+export const QuerySchema = z
+  .object({
+    /** Rows a query pane reads at first; `m` fetches this many more from the open cursor. */
+    row_cap: z.number().int().min(1).max(100_000).default(500),
+    /** Text a result may hold (all its rows); reading stops beyond it and the pane says so. */
+    max_result_bytes: z.number().int().min(64 * 1024).max(512 * 1024 * 1024).default(32 * 1024 * 1024),
+    /** A table column is at most this wide; longer values are cut with … (v shows a row whole). */
+    max_column_width: z.number().int().min(8).max(400).default(40),
+  })
+  .strict();
+
 export const ConfigSchema = z
   .object({
     general: GeneralSchema.default(GeneralSchema.parse({})),
     logs: LogsSchema.default(LogsSchema.parse({})),
     exec: ExecSchema.default(ExecSchema.parse({})),
+    query: QuerySchema.default(QuerySchema.parse({})),
     keybindings: z.record(z.string(), z.record(z.string(), KeyOrKeys)).default({}),
     plugins: z.array(PluginEntrySchema).default([]),
     views: z

@@ -2,6 +2,9 @@ import type { FeatureInstaller } from './feature-host.js';
 import { installExec } from './exec.js';
 import { installLogs } from './logs.js';
 import { installPortForwards } from './port-forwards.js';
+import { installQuery } from './query.js';
+import { installDebug } from './debug.js';
+import { installWorkloadViews } from './workload-views.js';
 
 /** Features installed into every daemon, in order. */
-export const FEATURES: readonly FeatureInstaller[] = [installLogs, installExec, installPortForwards];
+export const FEATURES: readonly FeatureInstaller[] = [installLogs, installExec, installPortForwards, installDebug, installWorkloadViews, installQuery];

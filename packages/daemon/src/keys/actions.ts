@@ -39,7 +39,15 @@ export type AppCommand =
   | 'port_forwards'
   | 'enter_insert'
   | 'leave_insert'
-  | 'open_plugin';
+  | 'open_plugin'
+  | 'pane_help'
+  | 'sort_column_only'
+  | 'toggle_wide'
+  | 'debug_mode'
+  | 'root_debug_mode'
+  | 'debug_container'
+  | 'xray'
+  | 'open_query';
 
 /**
  * `pane`: a PaneCommand for the focused pane; `app`: the session/client layer (`plugin` names the

@@ -4,7 +4,7 @@ import { appAction, localAction, paneAction, pluginAction, type Action } from '.
  * Groups in lookup order. `global` applies in every mode; the others in normal mode, in this order
  * (KubeTile's order: mutate → interact → browse → navigation → tui).
  */
-export const GROUPS = ['global', 'mutate', 'interact', 'browse', 'navigation', 'tui', 'logs', 'exec', 'port_forwards'] as const;
+export const GROUPS = ['global', 'mutate', 'interact', 'browse', 'navigation', 'tui', 'logs', 'exec', 'port_forwards', 'query_editor', 'query_browse'] as const;
 export type Group = (typeof GROUPS)[number];
 
 /**
@@ -12,7 +12,7 @@ export type Group = (typeof GROUPS)[number];
  * up right after `global`, so they may reuse keys of the other groups (`p` is "previous container"
  * in a logs pane, "port-forward" on a list).
  */
-export const PANE_GROUPS = ['logs', 'exec', 'port_forwards'] as const;
+export const PANE_GROUPS = ['logs', 'exec', 'port_forwards', 'query_editor', 'query_browse'] as const;
 export type PaneGroup = (typeof PANE_GROUPS)[number];
 export const isPaneGroup = (g: Group): g is PaneGroup => (PANE_GROUPS as readonly string[]).includes(g);
 
@@ -55,7 +55,13 @@ export const DEFAULT_BINDINGS: readonly BindingDef[] = [
   def('browse', 'toggle_follow', 'f', paneAction({ type: 'toggle_follow' }), 'Follow'),
   def('browse', 'toggle_wrap', 'w', paneAction({ type: 'toggle_wrap' }), 'Wrap'),
   def('browse', 'toggle_sort_order', 'shift+s', paneAction({ type: 'toggle_sort_order' }), 'Sort order'),
-  def('browse', 'sort_column', 's', appAction('sort_column'), 'Sort by next column'),
+  // k9s's habit: `s` on a Node opens a node shell; `o` sorts every list, Nodes included.
+  def('browse', 'sort_column', 's', appAction('sort_column'), 'Sort by next column (on a Node: node shell)'),
+  def('browse', 'sort_column_only', 'o', appAction('sort_column_only'), 'Sort by next column'),
+  // `-o wide` (k9s's ctrl+w closes a tab here): NODE and IP on pods, the wide columns of every kind.
+  def('browse', 'toggle_wide', 'shift+w', appAction('toggle_wide'), 'Wide columns on/off'),
+  // k9s's `?`, beside F1.
+  def('browse', 'help', '?', appAction('help'), 'Help'),
   def('browse', 'toggle_all_namespaces', 'a', appAction('toggle_all_namespaces'), 'All namespaces'),
   def('browse', 'view_yaml', 'y', appAction('view_yaml'), 'YAML'),
   def('browse', 'view_describe', 'd', appAction('view_describe'), 'Describe'),
@@ -63,10 +69,18 @@ export const DEFAULT_BINDINGS: readonly BindingDef[] = [
   def('interact', 'view_logs', 'l', appAction('view_logs'), 'Logs'),
   def('interact', 'exec', 'e', appAction('exec'), 'Exec (shell)'),
   def('interact', 'port_forward', 'p', appAction('port_forward'), 'Port-forward'),
+  // KubeTile's query pane (PostgreSQL) on the selected pod.
+  def('interact', 'open_query', 'shift+q', appAction('open_query'), 'Query (PostgreSQL console)'),
+  def('interact', 'xray', 'x', appAction('xray'), 'Xray: workload → replicasets → pods → containers'),
+  def('interact', 'debug_container', 'shift+d', appAction('debug_container'), 'Debug container (ephemeral, kubectl debug)'),
   // [keybindings.mutate]: each asks for confirmation once (KubeTile asked twice).
-  def('mutate', 'delete', 'ctrl+alt+x', appAction('delete'), 'Delete resource'),
+  // ctrl+d is k9s's delete.
+  def('mutate', 'delete', ['ctrl+alt+x', 'ctrl+d'], appAction('delete'), 'Delete resource'),
   def('mutate', 'scale', 'ctrl+alt+s', appAction('scale'), 'Scale'),
   def('mutate', 'restart_rollout', 'ctrl+alt+r', appAction('restart_rollout'), 'Restart rollout'),
+  // KubeTile's debug mode: the workload's container sleeps instead of running its command (annotations restore it).
+  def('mutate', 'debug_mode', 'ctrl+alt+d', appAction('debug_mode'), 'Debug mode on/off'),
+  def('mutate', 'root_debug_mode', 'f5', appAction('root_debug_mode'), 'Root debug mode on/off'),
   // [keybindings.tui]
   def('tui', 'close_pane', 'alt+x', appAction('close_pane'), 'Close pane'),
   def('tui', 'new_tab', 'ctrl+t', appAction('new_tab'), 'New tab'),
@@ -88,6 +102,7 @@ export const DEFAULT_BINDINGS: readonly BindingDef[] = [
   ...[1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => def('tui', `goto_tab_${n}`, `alt+${n}`, appAction('goto_tab', n), `Tab ${n}`)),
   // [keybindings.global]
   def('global', 'help', 'f1', appAction('help'), 'Help'),
+  def('global', 'pane_help', 'f2', appAction('pane_help'), "Help for the focused pane's keys"),
   def('global', 'namespace_selector', 'ctrl+n', appAction('namespace_selector'), 'Namespace'),
   def('global', 'context_selector', 'ctrl+k', appAction('context_selector'), 'Context'),
   // Terminals cannot tell ctrl+shift+l from ctrl+l (KubeTile folded them), so app logs moved to alt+l.
@@ -107,7 +122,31 @@ export const DEFAULT_BINDINGS: readonly BindingDef[] = [
   def('exec', 'enter_insert', ['i', 'enter'], appAction('enter_insert'), 'Type into the shell'),
   def('exec', 'leave_insert', 'ctrl+]', appAction('leave_insert'), 'Leave insert mode'),
   // [keybindings.port_forwards]: in the port-forwards pane.
-  def('port_forwards', 'stop', ['ctrl+alt+x', 'x'], localAction('stop'), 'Stop the forward'),
+  def('port_forwards', 'stop', ['ctrl+alt+x', 'ctrl+d', 'x'], localAction('stop'), 'Stop the forward'),
+  // [keybindings.query_editor]: the query pane's editor (insert mode: every other key types).
+  def('query_editor', 'execute', ['ctrl+enter', 'ctrl+r', 'f5'], localAction('execute'), 'Run the query (ctrl+r/f5 where ctrl+enter cannot be sent)'),
+  def('query_editor', 'cancel', 'ctrl+c', localAction('cancel'), 'Cancel the running query (server-side)'),
+  def('query_editor', 'browse_results', ['esc', 'ctrl+down'], localAction('browse_results'), 'Browse the results (normal mode)'),
+  def('query_editor', 'autocomplete', 'ctrl+space', localAction('autocomplete'), 'Complete tables, columns, key words'),
+  def('query_editor', 'history', 'ctrl+p', localAction('history'), 'History of this pod and database'),
+  def('query_editor', 'save_query', 'ctrl+s', localAction('save_query'), 'Save the query'),
+  def('query_editor', 'open_saved', 'ctrl+o', localAction('open_saved'), 'Saved queries'),
+  def('query_editor', 'indent', 'tab', localAction('indent'), 'Indent'),
+  def('query_editor', 'deindent', 'shift+tab', localAction('deindent'), 'Unindent'),
+  // [keybindings.query_browse]: the query pane in normal mode (j/k, g/G, pgup/pgdn move by rows).
+  def('query_browse', 'edit', ['i', 'enter', 'ctrl+up'], localAction('edit'), 'Edit the query (insert mode)'),
+  def('query_browse', 'execute', ['f5', 'ctrl+r'], localAction('execute'), 'Run the query again'),
+  def('query_browse', 'cancel', 'ctrl+c', localAction('cancel'), 'Cancel the running query'),
+  def('query_browse', 'prev_column', ['h', 'left'], localAction('prev_column'), 'Previous column'),
+  def('query_browse', 'next_column', ['l', 'right'], localAction('next_column'), 'Next column'),
+  def('query_browse', 'copy_row', 'y', localAction('copy_row'), 'Copy the row as CSV'),
+  def('query_browse', 'copy_all', 'shift+y', localAction('copy_all'), 'Copy header and all rows as CSV'),
+  def('query_browse', 'export', 'shift+e', localAction('export'), 'Export the result to a CSV file'),
+  def('query_browse', 'more_rows', 'm', localAction('more_rows'), 'Fetch more rows (raise the row cap)'),
+  def('query_browse', 'record', 'v', localAction('record'), 'Show the row whole (JSON pretty, long values)'),
+  def('query_browse', 'history', 'ctrl+p', localAction('history'), 'History'),
+  def('query_browse', 'open_saved', 'ctrl+o', localAction('open_saved'), 'Saved queries'),
+  def('query_browse', 'reconnect', 'shift+r', localAction('reconnect'), 'Connection dialog (another user or database)'),
 ];
 
 /** A `[[plugins]]` keybinding: group `global`, name `plugin:<key>`, opens or focuses that plugin's pane. */

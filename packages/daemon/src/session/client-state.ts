@@ -7,6 +7,8 @@ export interface SelectorState {
   items: string[];
   query: string;
   selected: number;
+  /** An item the typed text names exactly though it does not contain it (`:deployments.apps`): listed first. */
+  exact?: string | null;
   onPick(item: string): void;
   /** Called when the overlay goes without a pick (esc, replaced, client gone). */
   onCancel?(): void;
@@ -78,7 +80,7 @@ export class ClientState {
     if (!o) return null;
     if (o.type === 'confirm') return { type: 'confirm', title: o.title, text: o.text };
     if (o.type === 'input') return { type: 'input', title: o.title, value: o.value };
-    const items = filterItems(o.items, o.query);
+    const items = selectorItems(o);
     const max = Math.max(3, this.size.rows - 8);
     const start = Math.max(0, Math.min(o.selected - max + 1, items.length - max));
     return {
@@ -90,6 +92,12 @@ export class ClientState {
       total: items.length,
     };
   }
+}
+
+/** A selector's matching items: its exact item (when set and not matched otherwise) first. */
+export function selectorItems(o: SelectorState): string[] {
+  const items = filterItems(o.items, o.query);
+  return o.exact && !items.includes(o.exact) && o.items.includes(o.exact) ? [o.exact, ...items] : items;
 }
 
 /** Case-insensitive substring match, as KubeTile's selectors do. */

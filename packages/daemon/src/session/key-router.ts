@@ -5,7 +5,7 @@ import { actionName } from '../keys/actions.js';
 import type { Group } from '../keys/bindings.js';
 import { clientPrompts } from './client-prompts.js';
 import type { Keymap } from '../keys/keymap.js';
-import { filterItems, type ClientState } from './client-state.js';
+import { selectorItems, type ClientState, type SelectorState } from './client-state.js';
 import type { ViewSpec } from '@kubetile/rpc-schema';
 import type { ClusterManager } from '../kube/cluster.js';
 import { describeTarget, MAX_REPLICAS, refusal, SCALE_CONFIRM_ABOVE, type MutationName, type ResourceActions, type ResourceActionName } from './resource-actions.js';
@@ -34,13 +34,29 @@ export interface KeyRouterDeps {
   kube: ClusterManager;
   /** Whether a pane type is registered (built-ins, plugins). */
   hasPaneType: (key: string) => boolean;
+  /** The `:` item a typed name means exactly (a short name, singular, plural or config alias), if any. */
+  resolveView?: (query: string, client: ClientState) => string | null;
 }
+
+/** The `:` item that opens the context selector (the daemon offers it among the kinds). */
+const CONTEXT_ITEM_PREFIX = 'ctx';
+/** How many recent `:` picks the switcher lists first. */
+const SWITCH_HISTORY = 10;
+/** `:ctx NAME`, `:ns NAME`: switch the tab's context or namespace at once. */
+const SCOPE_COMMAND = /^(ctx|context|ns|namespace)\s+(\S+)\s*$/i;
+/** Panes whose keys F2 shows, by what they are. */
+const LIST_GROUPS: readonly Group[] = ['interact', 'mutate', 'browse', 'navigation'];
 
 /**
  * Maps a client's key to an action using that client's mode: overlays and text inputs first,
  * then the configured bindings (global in every mode; the rest in normal mode).
  */
 export class KeyRouter {
+  /** The `:` selectors open now (their typed text resolves names exactly). */
+  private readonly switchers = new WeakSet<SelectorState>();
+  /** Recent `:` picks, newest first (the switcher lists them first). */
+  private readonly switchHistory: string[] = [];
+
   constructor(private readonly deps: KeyRouterDeps) {}
 
   handle(client: ClientState, rawKey: string): KeyResult {
@@ -182,6 +198,9 @@ export class KeyRouter {
       case 'help':
         this.toggleHelp(client);
         return;
+      case 'pane_help':
+        this.togglePaneHelp(client);
+        return;
       case 'app_logs':
         this.toggleAppLogs(client);
         return;
@@ -202,7 +221,30 @@ export class KeyRouter {
         ws.pane(ws.focusedPane(client)).toggleAllNamespaces?.();
         return;
       case 'sort_column':
+        // k9s's habit: `s` on a node opens a shell on it; every other list sorts (`o` sorts nodes too).
+        if (this.focusedKind(client) === 'Node') this.confirmNodeShell(client);
+        else ws.pane(ws.focusedPane(client)).cycleSort?.();
+        return;
+      case 'sort_column_only':
         ws.pane(ws.focusedPane(client)).cycleSort?.();
+        return;
+      case 'toggle_wide': {
+        const pane = ws.pane(ws.focusedPane(client)) as { toggleWide?: () => void };
+        if (pane.toggleWide) pane.toggleWide();
+        else this.toast(client, 'info', 'only resource lists have wide columns');
+        return;
+      }
+      case 'debug_mode':
+        this.confirmDebugMode(client, 'debug-mode');
+        return;
+      case 'root_debug_mode':
+        this.confirmDebugMode(client, 'root-debug-mode');
+        return;
+      case 'debug_container':
+        this.act(client, 'debug', { mode: 'container' });
+        return;
+      case 'xray':
+        this.openXray(client);
         return;
       case 'view_yaml':
         this.act(client, 'yaml');
@@ -224,6 +266,10 @@ export class KeyRouter {
         return;
       case 'exec':
         this.act(client, 'exec');
+        return;
+      case 'open_query':
+        // Registered by features/query.ts under its own name (not one of the built-in actions).
+        this.act(client, 'query' as ResourceActionName);
         return;
       case 'port_forward':
         this.act(client, 'port-forward');
@@ -327,6 +373,98 @@ export class KeyRouter {
         this.mutate(client, target, 'delete');
       },
     });
+  }
+
+  /** `x`: an xray tree of the selected workload (or of the list's kind in its namespace) beside the list. */
+  private openXray(client: ClientState): void {
+    const ws = this.deps.workspace;
+    if (!this.deps.hasPaneType('xray')) {
+      this.toast(client, 'warn', 'xray is not available in this build');
+      return;
+    }
+    const pane = ws.pane(ws.focusedPane(client));
+    const kind = pane.resourceKind?.();
+    if (!kind) {
+      this.toast(client, 'info', 'xray shows a workload: press x on a Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob or Pod');
+      return;
+    }
+    const t = pane.selectedResource?.() ?? null;
+    const args: Record<string, unknown> = { kind: kind.kindId, context: kind.context };
+    if (t) {
+      args.name = t.name;
+      if (t.namespace) args.namespace = t.namespace;
+      if (t.uid) args.uid = t.uid;
+    } else if (kind.namespace) args.namespace = kind.namespace;
+    ws.openCompanion(ws.focusedPane(client), { key: 'xray', args }, client);
+  }
+
+  /** The kind of the focused list, or null. */
+  private focusedKind(client: ClientState): string | null {
+    const ws = this.deps.workspace;
+    try {
+      return ws.pane(ws.focusedPane(client)).resourceKind?.()?.kind ?? null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Runs `debug` (a mode in args) on a target captured when the dialog opened; the result is a toast. */
+  private runDebug(client: ClientState, paneId: number, target: ResourceTarget, args: Record<string, unknown>): void {
+    const explicit = { name: target.name, ...(target.namespace ? { namespace: target.namespace } : {}), ...(target.uid ? { uid: target.uid } : {}) };
+    let pending;
+    try {
+      pending = this.deps.actions.run(paneId, 'debug', args, client, explicit, this.prompts(client));
+    } catch (err) {
+      this.toast(client, 'error', errorMessage(err));
+      return;
+    }
+    pending.then(
+      (r) => this.toast(client, r.paneId ? 'info' : 'success', r.message),
+      (err: unknown) => this.toast(client, 'error', errorMessage(err)),
+    );
+  }
+
+  /**
+   * Debug mode (`ctrl+alt+d`) and root debug mode (`f5`), as KubeTile does them but asking once: the dialog says
+   * what changes on which workload (a pod's Deployment, StatefulSet or DaemonSet), captured with its uid.
+   */
+  private confirmDebugMode(client: ClientState, mode: 'debug-mode' | 'root-debug-mode'): void {
+    const target = this.focusedTarget(client);
+    if (!target) return;
+    const paneId = this.deps.workspace.focusedPane(client);
+    const describe = this.deps.actions.describeDebug;
+    if (!describe) {
+      this.toast(client, 'warn', 'debug mode is not available in this build');
+      return;
+    }
+    describe(target, mode).then(
+      (text) => {
+        if (!this.deps.workspace.clients.has(client.id)) return;
+        this.confirm(client, text, () => this.runDebug(client, paneId, target, { mode }));
+        this.deps.workspace.refreshClient(client);
+      },
+      (err: unknown) => this.toast(client, 'warn', errorMessage(err)),
+    );
+  }
+
+  /** `s` on a node: one confirmation saying which privileged pod will be created, then a shell on the node. */
+  private confirmNodeShell(client: ClientState): void {
+    const target = this.focusedTarget(client);
+    if (!target) return;
+    const paneId = this.deps.workspace.focusedPane(client);
+    const describe = this.deps.actions.describeDebug;
+    if (!describe) {
+      this.toast(client, 'warn', 'node shells are not available in this build');
+      return;
+    }
+    describe(target, 'node').then(
+      (text) => {
+        if (!this.deps.workspace.clients.has(client.id)) return;
+        this.confirm(client, text, () => this.runDebug(client, paneId, target, { mode: 'node' }));
+        this.deps.workspace.refreshClient(client);
+      },
+      (err: unknown) => this.toast(client, 'warn', errorMessage(err)),
+    );
   }
 
   /** Scale asks for the replicas; more than SCALE_CONFIRM_ABOVE asks once more. */
@@ -451,6 +589,24 @@ export class KeyRouter {
     else ws.splitFocused(client, 'vertical', { key: 'help' });
   }
 
+  /**
+   * F2: the focused pane's own keys (its group, or what acts on a list's selection, and moving around) in a help
+   * pane beside it; F2 again closes it.
+   */
+  private togglePaneHelp(client: ClientState): void {
+    const ws = this.deps.workspace;
+    const tab = ws.activeTab(client);
+    const existing = tab.paneIds().find((id) => ws.pane(id).key === 'help' && Array.isArray(ws.pane(id).args.groups));
+    if (existing !== undefined) {
+      ws.closePane(existing);
+      return;
+    }
+    const pane = ws.pane(ws.focusedPane(client));
+    const own = pane.bindingGroup?.() ?? null;
+    const groups: Group[] = own ? [own, 'navigation'] : pane.selectedResource ? [...LIST_GROUPS] : ['navigation', 'browse'];
+    ws.splitFocused(client, 'vertical', { key: 'help', args: { groups, for: pane.title() } });
+  }
+
   /** The app-logs tab: select it, close it when it is the active one, or open it. */
   private toggleAppLogs(client: ClientState): void {
     this.toggleTabOf(client, 'app-logs', 'App logs');
@@ -470,12 +626,124 @@ export class KeyRouter {
     else ws.selectTab(client, tab.id);
   }
 
+  /**
+   * `:`: kinds (with their short names and aliases), `ctx`, pane types; recent picks first. Typing a short name,
+   * singular or alias selects what it means (`ns` → namespaces); `ctx NAME` / `ns NAME` switch the tab at once.
+   */
   private openSwitcher(client: ClientState): void {
     const ws = this.deps.workspace;
     const target = ws.focusedPane(client);
-    this.openSelector(client, 'Switch view', this.deps.switchableViews(client), (item) => {
-      if (item !== 'Loading...') ws.replaceView(target, this.deps.viewFor(item));
-    });
+    const items = this.deps.switchableViews(client);
+    const withHistory = (list: string[]): string[] => {
+      const recent = this.switchHistory.filter((h) => list.includes(h));
+      return [...recent, ...list.filter((i) => !recent.includes(i))];
+    };
+    const state: SelectorState = {
+      type: 'selector',
+      title: 'Switch view (a kind, short name or alias; ctx NAME, ns NAME)',
+      items: Array.isArray(items) ? withHistory(items) : ['Loading...'],
+      query: '',
+      selected: 0,
+      onPick: (item) => {
+        if (item === 'Loading...') return;
+        this.remember(item);
+        if (item.startsWith(`${CONTEXT_ITEM_PREFIX} (`)) {
+          this.openContextSelector(client);
+          return;
+        }
+        ws.replaceView(target, this.deps.viewFor(item));
+      },
+    };
+    this.switchers.add(state);
+    client.setOverlay(state);
+    if (!Array.isArray(items)) {
+      items.then(
+        (list) => {
+          state.items = withHistory(list);
+          this.autoSelect(client, state);
+          if (client.overlay === state) ws.refreshClient(client);
+        },
+        (err: unknown) => {
+          state.items = [];
+          if (client.overlay === state) {
+            this.closeOverlay(client);
+            this.toast(client, 'error', `Switch view: ${errorMessage(err)}`);
+            ws.refreshClient(client);
+          }
+        },
+      );
+    }
+  }
+
+  private remember(item: string): void {
+    const i = this.switchHistory.indexOf(item);
+    if (i >= 0) this.switchHistory.splice(i, 1);
+    this.switchHistory.unshift(item);
+    if (this.switchHistory.length > SWITCH_HISTORY) this.switchHistory.length = SWITCH_HISTORY;
+  }
+
+  /** In a `:` selector: the item the typed text names exactly is selected (`ns` → namespaces, not daemonsets). */
+  private autoSelect(client: ClientState, o: SelectorState): void {
+    if (!this.switchers.has(o)) return;
+    o.exact = null;
+    if (o.query.trim() === '') return;
+    const q = o.query.trim().toLowerCase();
+    let want: string | null = null;
+    if (q === CONTEXT_ITEM_PREFIX || q === 'context') want = o.items.find((i) => i.startsWith(`${CONTEXT_ITEM_PREFIX} (`)) ?? null;
+    else if (this.deps.resolveView) {
+      try {
+        want = this.deps.resolveView(o.query, client);
+      } catch {
+        want = null;
+      }
+    }
+    o.exact = want;
+    const items = selectorItems(o);
+    // A pane type typed in full.
+    if (want === null) want = items.find((i) => i.toLowerCase() === q) ?? null;
+    const at = want === null ? -1 : items.indexOf(want);
+    if (at >= 0) o.selected = at;
+  }
+
+  /** `ctx NAME` / `ns NAME` typed in the `:` selector: switch the active tab. True when the text was one. */
+  private scopeCommand(client: ClientState, query: string): boolean {
+    const m = SCOPE_COMMAND.exec(query.trim());
+    if (!m) return false;
+    const ws = this.deps.workspace;
+    const tab = ws.activeTab(client);
+    const what = m[1]!.toLowerCase();
+    const name = m[2]!;
+    const kube = this.deps.kube;
+    if (what === 'ctx' || what === 'context') {
+      if (!kube.hasContext(name)) {
+        this.toast(client, 'error', `no context '${name}' in the kubeconfig (contexts: ${kube.contexts().contexts.map((c) => c.name).join(', ') || 'none'})`);
+        return true;
+      }
+      ws.setTabScope(client.sessionName, tab.id, { context: name, namespace: kube.namespaceOf(name) });
+      this.toast(client, 'success', `context ${name}`);
+      return true;
+    }
+    if (tab.context === null || !kube.available) {
+      this.toast(client, 'error', `No cluster connection: ${kube.problem ?? 'no context'}`);
+      return true;
+    }
+    if (name === '*' || name.toLowerCase() === 'all') {
+      ws.setTabScope(client.sessionName, tab.id, { namespace: '*' });
+      return true;
+    }
+    const context = tab.context;
+    kube.namespaces(context).then(
+      (list) => {
+        if (!list.includes(name)) {
+          this.toast(client, 'error', `no namespace '${name}' in ${kube.label ?? context}`);
+          return;
+        }
+        ws.setTabScope(client.sessionName, tab.id, { namespace: name });
+        this.toast(client, 'success', `namespace ${name}`);
+      },
+      (err: unknown) => this.toast(client, 'error', `namespaces: ${errorMessage(err)}`),
+    );
+    return true;
   }
 
   /** Closes the client's overlay; `cancelled` (esc, errors) tells whoever waits on it. */
@@ -486,7 +754,7 @@ export class KeyRouter {
   private selectorKey(client: ClientState, key: string): KeyResult {
     const o = client.overlay;
     if (o?.type !== 'selector') return { handled: false };
-    const items = filterItems(o.items, o.query);
+    const items = selectorItems(o);
     const done = (command: string): KeyResult => {
       this.deps.workspace.refreshClient(client);
       return { handled: true, command };
@@ -496,6 +764,11 @@ export class KeyRouter {
         this.closeOverlay(client);
         return done('overlay:cancel');
       case 'enter': {
+        if (this.switchers.has(o) && SCOPE_COMMAND.test(o.query.trim())) {
+          this.closeOverlay(client, false);
+          this.scopeCommand(client, o.query);
+          return done('overlay:scope');
+        }
         const item = items[o.selected];
         this.closeOverlay(client, item === undefined);
         if (item !== undefined) {
@@ -519,12 +792,14 @@ export class KeyRouter {
       case 'backspace':
         o.query = [...o.query].slice(0, -1).join('');
         o.selected = 0;
+        this.autoSelect(client, o);
         return done('overlay:input');
     }
     const text = keyText(key);
     if (text !== null) {
       o.query += text;
       o.selected = 0;
+      this.autoSelect(client, o);
       return done('overlay:input');
     }
     const global = this.deps.keymap().lookup(key, GLOBAL_ONLY);

@@ -64,6 +64,11 @@ export function checkReplicas(value: unknown): number {
  */
 export class ResourceActions {
   private readonly interactions = new Map<InteractionName, InteractionHandler>();
+  /**
+   * What a debug key would do to a target now (`debug-mode`, `root-debug-mode`, `node`), for its one confirmation;
+   * provided by the debug feature.
+   */
+  describeDebug: ((target: ResourceTarget, mode: string) => Promise<string>) | null = null;
 
   constructor(
     private readonly workspace: Workspace,

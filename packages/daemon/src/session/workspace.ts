@@ -118,7 +118,8 @@ export class Workspace {
     }
   }
 
-  private createPane(session: string, view: ViewSpec, restoreId?: number): Pane {
+  /** `home`: the tab the pane goes into (its scope while it is being built, before the tree holds it). */
+  private createPane(session: string, view: ViewSpec, restoreId?: number, home?: Tab): Pane {
     const id = restoreId ?? this.nextPaneId++;
     const pane = this.opts.registry.create(view.key, {
       paneId: id,
@@ -126,7 +127,7 @@ export class Workspace {
       logger: this.opts.logger.child({ pane: id, key: view.key }),
       services: this.opts.services,
       scope: () => {
-        const tab = this.sessions.get(session)?.tabOfPane(id);
+        const tab = this.sessions.get(session)?.tabOfPane(id) ?? home;
         return tab ? { context: tab.context, namespace: tab.namespace } : this.opts.defaultNamespace();
       },
       requests: {
@@ -211,7 +212,7 @@ export class Workspace {
     }
     const { session, tab } = this.locate(target);
     if (session.name !== sessionName && !where.split) throw notFound(`pane ${target} is not in session '${sessionName}'`);
-    const pane = this.createPane(session.name, view);
+    const pane = this.createPane(session.name, view, undefined, tab);
     tab.tree = splitPane(tab.tree, target, pane.id, direction, ratio);
     if (client && client.sessionName === session.name) {
       client.activeTabId = tab.id;
@@ -253,7 +254,7 @@ export class Workspace {
   /** Swaps a pane for a new one of another view in the same place (the `:` switcher). */
   replaceView(paneId: number, view: ViewSpec): number {
     const { session, tab } = this.locate(paneId);
-    const next = this.createPane(session.name, view);
+    const next = this.createPane(session.name, view, undefined, tab);
     tab.tree = replacePane(tab.tree, paneId, next.id);
     if (tab.lastFocusedPaneId === paneId) tab.lastFocusedPaneId = next.id;
     for (const c of this.clientsOf(session.name)) {
@@ -593,9 +594,10 @@ export class Workspace {
       const session = new Session(ss.name);
       this.sessions.set(ss.name, session);
       for (const st of ss.tabs) {
-        for (const id of leafIds(st.tree)) this.createPane(session.name, views.get(id)!, id);
         const tab = new Tab(st.id, leafIds(st.tree)[0]!, st.context, st.namespace);
         tab.tree = st.tree;
+        // The tab first: each pane starts on the tab's saved context and namespace.
+        for (const id of leafIds(st.tree)) this.createPane(session.name, views.get(id)!, id, tab);
         tab.lastFocusedPaneId = tab.has(st.lastFocusedPaneId) ? st.lastFocusedPaneId : leafIds(st.tree)[0]!;
         session.tabs.push(tab);
         this.nextTabId = Math.max(this.nextTabId, st.id + 1);

@@ -22,7 +22,7 @@ describe('[[plugins]] in config.toml', () => {
   it('accepts the known permissions, a keybinding, timeout_ms, a config table and kebab-case field aliases', () => {
     const r = parseConfig(
       FILE,
-      `[[plugins]]\nkey = "pod-health"\npath = "~/plugins/pod-health.wasm"\npermissions = ["k8s:list:pods"]\ngrant = ["clipboard:write"]\nkeybinding = "ctrl+p"\ntimeout-ms = 500\n[plugins.config]\nnamespace = "*"\n`,
+      `[[plugins]]\nkey = "pod-health"\npath = "~/plugins/pod-health.wasm"\npermissions = ["k8s:list:pods"]\ngrant = ["clipboard:write"]\nkeybinding = "ctrl+g"\ntimeout-ms = 500\n[plugins.config]\nnamespace = "*"\n`,
     );
     expect(r.problems).toEqual([]);
     expect(r.config!.plugins[0]).toEqual({
@@ -30,7 +30,7 @@ describe('[[plugins]] in config.toml', () => {
       path: '~/plugins/pod-health.wasm',
       permissions: ['k8s:list:pods'],
       grant: ['clipboard:write'],
-      keybinding: 'ctrl+p',
+      keybinding: 'ctrl+g',
       timeout_ms: 500,
       config: { namespace: '*' },
     });

@@ -61,7 +61,8 @@ const SUBRESOURCE_INFO: Record<string, { kind?: string; group?: string; version?
   ephemeralcontainers: { verbs: ['get', 'patch', 'update'] },
 };
 
-export function apiResourceList(registry: ResourceRegistry, group: string, version: string): unknown {
+/** `served(sub)`: whether a subresource is served now (pods/ephemeralcontainers is not on an older server). */
+export function apiResourceList(registry: ResourceRegistry, group: string, version: string, served: (sub: string) => boolean = () => true): unknown {
   const types = registry.all().filter((t) => t.group === group && t.version === version);
   if (types.length === 0) return notFoundPath();
   const resources: Record<string, unknown>[] = [];
@@ -71,6 +72,7 @@ export function apiResourceList(registry: ResourceRegistry, group: string, versi
     if (t.categories.length) r['categories'] = [...t.categories];
     resources.push(r);
     for (const sub of t.subresources) {
+      if (!served(sub)) continue;
       const info = SUBRESOURCE_INFO[sub] ?? { verbs: ['get'] };
       const s: Record<string, unknown> = { name: `${t.plural}/${sub}`, singularName: '', namespaced: t.namespaced, kind: info.kind ?? t.kind, verbs: info.verbs };
       if (info.group) {

@@ -254,7 +254,7 @@ export class ApiServer {
         case 'apiVersions': sendJson(res, 200, apiVersions(this.ctx.serverAddress())); return;
         case 'apiGroupList': sendJson(res, 200, apiGroupList(this.ctx.registry)); return;
         case 'apiGroup': sendJson(res, 200, apiGroup(this.ctx.registry, r.group)); return;
-        case 'resourceList': sendJson(res, 200, apiResourceList(this.ctx.registry, r.group, r.version)); return;
+        case 'resourceList': sendJson(res, 200, apiResourceList(this.ctx.registry, r.group, r.version, (sub) => sub !== 'ephemeralcontainers' || this.ctx.config.ephemeralContainers)); return;
         case 'openapiV3': sendJson(res, 200, r.path === undefined ? openApiV3Index(this.ctx.registry) : openApiV3Doc(this.ctx.registry, r.path)); return;
       }
     }

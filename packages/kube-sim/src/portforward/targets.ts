@@ -10,8 +10,13 @@ export interface PortTarget {
   port: number;
 }
 
+/** A port served by something of its own (the demo's embedded PostgreSQL), or undefined. */
+export type SpecialTarget = (pod: PodIdentity, port: number) => Promise<PortTarget | undefined> | undefined;
+
 export class PortTargets {
   private readonly overrides = new Map<string, PortTarget>();
+  /** Consulted after the test overrides, before the generic responders. */
+  special: SpecialTarget | null = null;
   private readonly responders = new Map<string, Promise<PodPortResponder>>();
 
   /** Sends connections for namespace/pod:port to host:port (e.g. a test's echo server). */
@@ -24,6 +29,8 @@ export class PortTargets {
   async resolve(pod: PodIdentity, declaredPorts: readonly number[], port: number): Promise<PortTarget | undefined> {
     const o = this.overrides.get(`${pod.namespace}/${pod.name}:${port}`);
     if (o) return o;
+    const s = this.special?.(pod, port);
+    if (s) return s;
     if (!declaredPorts.includes(port)) return undefined;
     const k = `${pod.uid}:${port}`;
     let r = this.responders.get(k);

@@ -10,6 +10,10 @@ import { ContainerAdmin, type LogRateSpec } from './container-admin.js';
 import { makeExecUpgrade } from '../exec/exec-handler.js';
 import { makePortForwardUpgrade } from '../portforward/pf-handler.js';
 import { PortTargets, type PortTarget } from '../portforward/targets.js';
+import { DATABASE_ANNOTATION, DemoDatabases, POSTGRES_PORT } from '../pgdemo/demo-databases.js';
+import { podCredentials } from '../pgdemo/pod-credentials.js';
+import { parseStored } from '../store/stored-object.js';
+import type { KubeObject } from '../types.js';
 
 export class SimPodRuntime implements PodRuntime {
   readonly subresources = new Map<string, SubresourceHandler>();
@@ -20,6 +24,8 @@ export class SimPodRuntime implements PodRuntime {
   private unsubscribe: (() => void) | undefined;
   private config: SimConfig | undefined;
   readonly targets = new PortTargets();
+  /** The demo's embedded PostgreSQL engines, behind pods annotated for them. */
+  readonly databases = new DemoDatabases();
 
   constructor() {
     this.subresources.set('pods/log', makeLogHandler(() => this.currentWorld().store, () => this.logs));
@@ -34,6 +40,35 @@ export class SimPodRuntime implements PodRuntime {
     this.upgrades.set('pods/exec', makeExecUpgrade(execDeps, 'exec'));
     this.upgrades.set('pods/attach', makeExecUpgrade(execDeps, 'attach'));
     this.upgrades.set('pods/portforward', makePortForwardUpgrade({ store: () => this.currentWorld().store, targets: () => this.targets }));
+    this.targets.special = (pod, port) => {
+      if (port !== POSTGRES_PORT) return undefined;
+      const obj = this.podObject(pod.namespace, pod.name);
+      const name = obj?.metadata.annotations?.[DATABASE_ANNOTATION];
+      if (!obj || !name) return undefined;
+      return this.databases.portFor(pod.uid, name, () => {
+        const now = this.podObject(pod.namespace, pod.name) ?? obj;
+        return podCredentials(now, (kind, n) => this.configData(kind, pod.namespace, n));
+      }).then((p) => ({ host: '127.0.0.1', port: p }));
+    };
+  }
+
+  private podObject(namespace: string, name: string): KubeObject | undefined {
+    const w = this.currentWorld();
+    const rt = w.registry.get('', 'v1', 'pods');
+    const rec = rt ? w.store.get(rt, namespace, name) : undefined;
+    return rec ? parseStored(rec) : undefined;
+  }
+
+  /** A ConfigMap's data or a Secret's decoded data, or null. */
+  private configData(kind: 'ConfigMap' | 'Secret', namespace: string, name: string): Record<string, string> | null {
+    const w = this.currentWorld();
+    const rt = w.registry.get('', 'v1', kind === 'Secret' ? 'secrets' : 'configmaps');
+    const rec = rt ? w.store.get(rt, namespace, name) : undefined;
+    if (!rec) return null;
+    const o = parseStored(rec) as KubeObject & { data?: Record<string, string> };
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(o.data ?? {})) if (typeof v === 'string') out[k] = kind === 'Secret' ? Buffer.from(v, 'base64').toString('utf8') : v;
+    return out;
   }
 
   setPortTarget(namespace: string, pod: string, port: number, target: PortTarget | null): void {
@@ -53,12 +88,14 @@ export class SimPodRuntime implements PodRuntime {
     this.world = world;
     this.config = config;
     void this.targets.closeAll();
+    void this.databases.closeAll();
     const pods = world.registry.get('', 'v1', 'pods');
     // Logs of deleted pods end (followers see EOF) and their port responders stop.
     this.unsubscribe = world.store.subscribe((ev) => {
       if (ev.rt === pods && ev.type === 'DELETED') {
         this.logs.dropPod(ev.obj.uid);
         void this.targets.dropPod(ev.obj.uid);
+        void this.databases.dropPod(ev.obj.uid);
       }
     });
     this.controller = undefined;
@@ -104,5 +141,6 @@ export class SimPodRuntime implements PodRuntime {
     this.unsubscribe?.();
     this.logs.stop();
     await this.targets.closeAll();
+    await this.databases.closeAll();
   }
 }

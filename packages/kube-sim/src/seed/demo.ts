@@ -7,6 +7,7 @@ import { randomSuffix, rfc3339 } from '../store/object-store.js';
 import type { ObjectStore } from '../store/object-store.js';
 import type { KubeObject } from '../types.js';
 import { ANN } from '../controller/context.js';
+import { DATABASE_ANNOTATION } from '../pgdemo/demo-databases.js';
 import { daemonSet, deployment, SeedContext, seedPod, statefulSet, type NodeRef } from './workload-builder.js';
 
 const MIN = 60_000;
@@ -137,7 +138,15 @@ export function seedDemo(store: ObjectStore): void {
   });
   service(ctx, 'shop', 'cart', [{ port: 8080, name: 'http' }], 47 * MIN);
   ctx.put({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'postgres', namespace: 'shop', labels: { app: 'postgres' } }, spec: { clusterIP: 'None', selector: { app: 'postgres' }, ports: [{ name: 'postgres', port: 5432, targetPort: 5432, protocol: 'TCP' }] } }, 3 * DAY);
-  statefulSet(ctx, { namespace: 'shop', name: 'postgres', image: 'postgres:16.4', replicas: 2, ports: [5432], age: 3 * DAY, env: { POSTGRES_DB: 'shop', PGDATA: '/var/lib/postgresql/data/pgdata' }, requests: { cpu: '250m', memory: '512Mi' } }, 'postgres', { name: 'data', size: '10Gi', storageClass: 'standard' });
+  statefulSet(ctx, {
+    namespace: 'shop', name: 'postgres', image: 'postgres:16.4', replicas: 2, ports: [5432], age: 3 * DAY,
+    env: { POSTGRES_DB: 'shop', PGDATA: '/var/lib/postgresql/data/pgdata' },
+    // The credentials come from the Secret, as a real chart wires them; the query pane finds them there.
+    secretEnv: [{ name: 'POSTGRES_USER', secret: 'postgres-credentials', key: 'username' }, { name: 'POSTGRES_PASSWORD', secret: 'postgres-credentials', key: 'password' }],
+    // A real PostgreSQL engine (PGlite) answers on 5432 of both replicas (see pgdemo/).
+    annotations: { [DATABASE_ANNOTATION]: 'shop/postgres' },
+    requests: { cpu: '250m', memory: '512Mi' },
+  }, 'postgres', { name: 'data', size: '10Gi', storageClass: 'standard' });
   for (let i = 0; i < 2; i++) {
     const pvName = `pvc-7f3c1a2e-${i}b4d-4e5f-9a8b-${i}c6d7e8f9a0b`;
     ctx.put({ apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: pvName, annotations: { 'pv.kubernetes.io/provisioned-by': 'rancher.io/local-path' } }, spec: { capacity: { storage: '10Gi' }, accessModes: ['ReadWriteOnce'], persistentVolumeReclaimPolicy: 'Delete', storageClassName: 'standard', volumeMode: 'Filesystem', claimRef: { kind: 'PersistentVolumeClaim', namespace: 'shop', name: `data-postgres-${i}`, apiVersion: 'v1' }, hostPath: { path: `/var/local-path-provisioner/${pvName}`, type: 'DirectoryOrCreate' } }, status: { phase: 'Bound' } }, 3 * DAY);

@@ -21,6 +21,8 @@ export interface WorkloadSpec {
   replicas: number;
   ports?: number[];
   env?: Record<string, string>;
+  /** Env from Secret keys (`valueFrom.secretKeyRef`), after the literal ones. */
+  secretEnv?: Array<{ name: string; secret: string; key: string }>;
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
   requests?: { cpu: string; memory: string };
@@ -54,12 +56,15 @@ export class SeedContext {
   }
 }
 
+const secretEnv = (w: WorkloadSpec): Array<Record<string, unknown>> =>
+  (w.secretEnv ?? []).map((e) => ({ name: e.name, valueFrom: { secretKeyRef: { name: e.secret, key: e.key } } }));
+
 function podTemplate(w: WorkloadSpec, selector: Record<string, string>): Record<string, unknown> {
   const container: Record<string, unknown> = {
     name: w.name,
     image: w.image,
     ports: (w.ports ?? []).map((containerPort) => ({ containerPort, protocol: 'TCP' })),
-    env: Object.entries(w.env ?? {}).map(([name, value]) => ({ name, value })),
+    env: [...Object.entries(w.env ?? {}).map(([name, value]) => ({ name, value })), ...secretEnv(w)],
     resources: { requests: w.requests ?? { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },
   };
   return {
@@ -93,6 +98,7 @@ export function seedPod(ctx: SeedContext, w: WorkloadSpec, name: string, labels:
   const spec = pod['spec'] as Record<string, unknown>;
   const c = (spec['containers'] as Array<Record<string, unknown>>)[0];
   if (c && w.requests) c['resources'] = { requests: w.requests, limits: { memory: '256Mi' } };
+  if (c && w.secretEnv) c['env'] = [...(Array.isArray(c['env']) ? (c['env'] as unknown[]) : []), ...secretEnv(w)];
   return pod;
 }
 

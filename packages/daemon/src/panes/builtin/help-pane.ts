@@ -4,7 +4,7 @@ import type { PaneContext } from '../pane.js';
 
 const GROUP_TITLES: Record<string, string> = {
   global: 'Global',
-  mutate: 'Mutate',
+  mutate: 'Mutate (each asks once: delete, scale, restart, debug mode)',
   interact: 'Interact (selected resource)',
   navigation: 'Navigation',
   browse: 'Browse',
@@ -12,6 +12,8 @@ const GROUP_TITLES: Record<string, string> = {
   logs: 'Logs pane',
   exec: 'Exec pane',
   port_forwards: 'Port-forwards pane',
+  query_editor: 'Query pane: editor (insert mode)',
+  query_browse: 'Query pane: results (normal mode)',
 };
 
 /** The live key bindings, by group, like KubeTile's help pane; follows config reloads. */
@@ -20,8 +22,15 @@ export class HelpPane extends LinesPane {
     super('help', ctx);
     this.disposers.push(ctx.services.bindingsChanged.subscribe(() => this.changed.emit()));
   }
+  /** F2: only these groups (the focused pane's keys), in this order. */
+  private focus(): string[] | null {
+    const g = this.ctx.args.groups;
+    return Array.isArray(g) && g.every((x) => typeof x === 'string') ? (g as string[]).slice(0, 16) : null;
+  }
+
   title(): string {
-    return 'Help';
+    const f = this.ctx.args.for;
+    return this.focus() ? `Keys${typeof f === 'string' && f !== '' ? ` of ${f.slice(0, 80)}` : ''}` : 'Help';
   }
   alias(): string {
     return 'HLP';
@@ -31,7 +40,10 @@ export class HelpPane extends LinesPane {
   }
   protected lines(): Line[] {
     const out: Line[] = [];
-    for (const g of this.ctx.services.bindings().groups) {
+    const focus = this.focus();
+    const all = this.ctx.services.bindings().groups;
+    const groups = focus ? focus.flatMap((name) => all.filter((g) => g.group === name)) : all;
+    for (const g of groups) {
       const entries = this.groupEntries(g.bindings);
       if (entries.length === 0) continue;
       if (out.length) out.push({ text: '' });

@@ -58,7 +58,8 @@ export class KindColumns {
   start(): void {
     if (this.mode === 'fixed' || this.disposed) return;
     const token = ++this.token;
-    this.cells = new Map();
+    // The cells in hand stay until the new Table replaces them (keyed by uid, so none is shown on another object):
+    // a scope change must not blank the cells of objects that are still listed.
     if (this.mode === 'table') this.mode = 'pending';
     if (this.mode !== 'pending') return;
     const kc = this.kc();

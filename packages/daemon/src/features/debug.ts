@@ -1,0 +1,152 @@
+import { KubeApiError } from '../kube/api-error.js';
+import { debugWorkload, describeDebugToggle, toggleDebugMode, type DebugRequest } from '../kube/debug-mode.js';
+import { addDebugContainer, badImage, ephemeralContainersServed, UNSUPPORTED } from '../kube/ephemeral-debug.js';
+import { podContainers } from '../kube/exec/pod-containers.js';
+import { describeNodeShell, waitForContainer } from '../kube/node-shell.js';
+import { describeObject } from '../kube/object-ref.js';
+import { getObject } from '../kube/resource-ops.js';
+import { NodeShellPane } from '../panes/node-shell/node-shell-pane.js';
+import type { ResourceTarget } from '../panes/pane.js';
+import type { InteractionRequest } from '../session/resource-actions.js';
+import { errorMessage, invalidParams, invalidState } from '../util/errors.js';
+import type { FeatureHost } from './feature-host.js';
+
+/** How long an ephemeral debug container may take to start (an image pull included). */
+const DEBUG_START_MS = 120_000;
+/** The longest the daemon's stop waits for node-shell pods to be deleted. */
+const STOP_WAIT_MS = 5_000;
+
+const MODES = ['debug-mode', 'root-debug-mode', 'container', 'node'] as const;
+type Mode = (typeof MODES)[number];
+
+/**
+ * Debugging: `resource/action {action:"debug", args:{mode}}` and its keys —
+ * - `debug-mode` / `root-debug-mode` (ctrl+alt+d / f5): KubeTile's debug mode on a pod's workload;
+ * - `container` (shift+d): an ephemeral debug container (`kubectl debug`) with an exec pane attached;
+ * - `node` (s on a node): a node shell, through a privileged pod deleted when its pane closes.
+ * Keys ask once (the key router shows `describeDebug`'s text); scripts act at once.
+ */
+export function installDebug(host: FeatureHost): void {
+  const deletions = new Set<Promise<void>>();
+  const shells = new Set<NodeShellPane>();
+  host.registry.register(
+    'node-shell',
+    (ctx) => {
+      const pane = new NodeShellPane(ctx, {
+        deleting: (p) => {
+          deletions.add(p);
+          void p.finally(() => deletions.delete(p));
+        },
+      });
+      shells.add(pane);
+      pane.changed.subscribe(() => undefined);
+      const dispose = pane.dispose.bind(pane);
+      pane.dispose = () => {
+        shells.delete(pane);
+        dispose();
+      };
+      return pane;
+    },
+    { needsTarget: true },
+  );
+  host.onStop(async () => {
+    for (const s of shells) s.shutdown();
+    if (deletions.size === 0) return;
+    await Promise.race([Promise.allSettled([...deletions]), new Promise((r) => setTimeout(r, STOP_WAIT_MS).unref())]);
+  });
+
+  host.actions.describeDebug = async (target, mode) => {
+    const kc = host.kube.configFor(target.context);
+    if (mode === 'node') {
+      if (target.kind !== 'Node') throw invalidState(`a node shell opens on a Node, not on ${describeObject(target)}`);
+      const cfg = host.config().node_shell;
+      return describeNodeShell(target.name, cfg.namespace, cfg.image);
+    }
+    const request: DebugRequest = mode === 'root-debug-mode' ? 'root' : 'debug';
+    return describeDebugToggle(kc, await debugWorkload(kc, target), request);
+  };
+
+  host.actions.register('debug', (req) => runDebug(host, req));
+}
+
+function modeOf(req: InteractionRequest): Mode {
+  const m = req.args.mode;
+  if (m === undefined) return req.target.kind === 'Node' ? 'node' : 'container';
+  if (typeof m !== 'string' || !(MODES as readonly string[]).includes(m)) throw invalidParams(`args.mode must be one of ${MODES.join(', ')}, not ${JSON.stringify(m)}`);
+  return m as Mode;
+}
+
+async function runDebug(host: FeatureHost, req: InteractionRequest): Promise<{ paneId?: number; message: string }> {
+  const mode = modeOf(req);
+  const t = req.target;
+  const kc = host.kube.configFor(t.context);
+  switch (mode) {
+    case 'debug-mode':
+    case 'root-debug-mode': {
+      const workload = await debugWorkload(kc, t);
+      const r = await toggleDebugMode(kc, workload, mode === 'root-debug-mode' ? 'root' : 'debug');
+      const what = r.to === 'off' ? `left ${r.from === 'root' ? 'root ' : ''}debug mode` : r.to === 'root' ? 'is in root debug mode' : 'is in debug mode';
+      host.logger.info({ workload: describeObject(workload), from: r.from, to: r.to }, 'debug mode');
+      return { message: `${describeObject(workload)} ${what} (container ${r.container})` };
+    }
+    case 'node':
+      return openNodeShell(host, req, t);
+    case 'container':
+      return debugContainer(host, req, t);
+  }
+}
+
+function openNodeShell(host: FeatureHost, req: InteractionRequest, t: ResourceTarget): { paneId: number; message: string } {
+  if (t.kind !== 'Node') throw invalidState(`a node shell opens on a Node, not on ${describeObject(t)}`);
+  const ws = host.workspace;
+  const session = ws.locate(req.paneId).session.name;
+  const opened = ws.openPane(session, { key: 'node-shell', args: { context: t.context, node: t.name } }, { split: { paneId: req.paneId, direction: 'horizontal', ratio: 0.5 } }, req.client);
+  return { paneId: opened.paneId, message: `node shell on ${t.name}: creating its pod` };
+}
+
+async function debugContainer(host: FeatureHost, req: InteractionRequest, t: ResourceTarget): Promise<{ paneId?: number; message: string }> {
+  if (t.kind !== 'Pod' || t.namespace === null) throw invalidState(`a debug container is added to a pod; ${describeObject(t)} is not one`);
+  const kc = host.kube.configFor(t.context);
+  if (!(await ephemeralContainersServed(kc))) throw new KubeApiError(UNSUPPORTED, 404, 'NotServed');
+  const pod = await getObject(kc, t);
+  if (t.uid && pod.metadata.uid !== t.uid) throw invalidState(`${describeObject(t)} was replaced by another pod of the same name; nothing was added`);
+  const running = podContainers(pod).filter((c) => c.running);
+  let image = typeof req.args.image === 'string' ? req.args.image : host.config().debug.image;
+  if (req.prompts.interactive && req.args.image === undefined) {
+    const answer = await req.prompts.ask(`Add an ephemeral debug container to pod ${t.namespace}/${t.name} (it stays until the pod goes): image`, image);
+    if (answer === null) return { message: 'debug container: cancelled' };
+    image = answer.trim();
+  }
+  const bad = badImage(image);
+  if (bad) throw invalidParams(`args.image: ${bad}`);
+  let target: string | null = null;
+  if (typeof req.args.target === 'string') {
+    if (!running.some((c) => c.name === req.args.target)) throw invalidParams(`args.target: pod ${t.namespace}/${t.name} has no running container '${req.args.target}'`);
+    target = req.args.target;
+  } else if (running.length === 1) target = running[0]!.name;
+  else if (running.length > 1 && req.prompts.interactive) {
+    target = await req.prompts.pick(`Share the process namespace of which container of ${t.name}?`, running.map((c) => c.name));
+    if (target === null) return { message: 'debug container: cancelled' };
+  } else if (running.length > 1) target = running[0]!.name;
+  const name = await addDebugContainer(kc, pod, image, target);
+  host.logger.info({ pod: `${t.namespace}/${t.name}`, container: name, image, target }, 'debug container added');
+  try {
+    await waitForContainer(kc, t.namespace, t.name, name, { timeoutMs: DEBUG_START_MS, field: 'ephemeralContainerStatuses' });
+  } catch (err) {
+    throw new Error(`debug container ${name} was added to ${t.namespace}/${t.name} but ${errorMessage(err)}`);
+  }
+  const ws = host.workspace;
+  const view = { key: 'exec', args: { context: t.context, namespace: t.namespace, pod: t.name, container: name } };
+  let opened: { paneId: number };
+  try {
+    opened = ws.openPane(ws.locate(req.paneId).session.name, view, { split: { paneId: req.paneId, direction: 'horizontal', ratio: 0.5 } }, req.client);
+  } catch {
+    if (!req.client || !ws.clients.has(req.client.id)) throw invalidState(`pane ${req.paneId} is gone; debug container ${name} runs in ${t.namespace}/${t.name}`);
+    opened = { paneId: ws.splitFocused(req.client, 'horizontal', view) };
+  }
+  if (req.client && ws.clients.has(req.client.id) && ws.focusedPane(req.client) === opened.paneId) {
+    req.client.mode = 'insert';
+    ws.refreshClient(req.client);
+  }
+  return { paneId: opened.paneId, message: `debug container ${name} (${image}) in ${t.namespace}/${t.name}${target ? `, sharing ${target}'s processes` : ''}` };
+}

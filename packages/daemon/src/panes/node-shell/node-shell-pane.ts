@@ -1,0 +1,185 @@
+import type { PaneCommand, PaneView, Viewport } from '@kubetile/rpc-schema';
+import { badObjectName } from '../../kube/object-ref.js';
+import { createNodeShellPod, deleteNodeShellPod, NODE_SHELL_CONTAINER, waitForContainer } from '../../kube/node-shell.js';
+import type { KubeObject } from '../../kube/types.js';
+import type { PaneGroup } from '../../keys/bindings.js';
+import { errorMessage } from '../../util/errors.js';
+import { BasePane } from '../base-pane.js';
+import { ExecPane } from '../exec/exec-pane.js';
+import type { PaneContext } from '../pane.js';
+
+/** How long the node-shell pod may take to start (an image pull included). */
+const START_TIMEOUT_MS = 180_000;
+
+export interface NodeShellHooks {
+  /** A pod deletion started (the daemon's stop waits for these). */
+  deleting(p: Promise<void>): void;
+}
+
+type State =
+  | { kind: 'creating' }
+  | { kind: 'waiting'; pod: string }
+  | { kind: 'running' }
+  | { kind: 'failed'; message: string }
+  | { kind: 'restored' };
+
+/**
+ * A shell on a node (k9s "node shell"): creates the privileged node-shell pod on the node, waits for it to run,
+ * then is an exec pane into it (the shell chroots into the node). The pod is deleted when the pane goes: closed,
+ * replaced, its tab closed, or the daemon stopping. A pane restored after a restart creates nothing by itself.
+ */
+export class NodeShellPane extends BasePane {
+  private state: State;
+  private inner: ExecPane | null = null;
+  private pod: { namespace: string; name: string; uid: string } | null = null;
+  private readonly abort = new AbortController();
+  private gone = false;
+  private readonly node: string;
+  private readonly context: string | null;
+  private size: Viewport | null = null;
+
+  constructor(
+    private readonly ctx: PaneContext,
+    private readonly hooks: NodeShellHooks,
+  ) {
+    super('node-shell', ctx);
+    const node = ctx.args.node;
+    const context = typeof ctx.args.context === 'string' ? ctx.args.context : ctx.scope().context;
+    this.node = typeof node === 'string' ? node : '';
+    this.context = context;
+    const bad = badObjectName(node, 'args.node');
+    if (bad) this.state = { kind: 'failed', message: `node shell: ${bad}` };
+    else if (context === null) this.state = { kind: 'failed', message: 'node shell: no cluster context' };
+    else if (ctx.args.restored === true) this.state = { kind: 'restored' };
+    else {
+      this.state = { kind: 'creating' };
+      void this.start(context);
+    }
+  }
+
+  persistState(): Record<string, unknown> {
+    return { restored: true };
+  }
+
+  private async start(context: string): Promise<void> {
+    const cfg = this.ctx.services.config().node_shell;
+    let kc;
+    try {
+      kc = this.ctx.services.kube.configFor(context);
+    } catch (err) {
+      return this.fail(errorMessage(err));
+    }
+    let created: KubeObject;
+    try {
+      created = await createNodeShellPod(kc, this.node, cfg.namespace, cfg.image);
+    } catch (err) {
+      return this.fail(`cannot create the node-shell pod in namespace ${cfg.namespace}: ${errorMessage(err)}`);
+    }
+    const ns = created.metadata.namespace ?? cfg.namespace;
+    this.pod = { namespace: ns, name: created.metadata.name, uid: created.metadata.uid };
+    this.ctx.logger.info({ node: this.node, pod: `${ns}/${created.metadata.name}` }, 'node-shell pod created');
+    if (this.gone) {
+      this.removePod();
+      return;
+    }
+    this.state = { kind: 'waiting', pod: `${ns}/${created.metadata.name}` };
+    this.changed.emit();
+    try {
+      await waitForContainer(kc, ns, created.metadata.name, NODE_SHELL_CONTAINER, { timeoutMs: START_TIMEOUT_MS, signal: this.abort.signal });
+    } catch (err) {
+      if (this.gone) return;
+      this.removePod();
+      return this.fail(`${errorMessage(err)} (the pod was deleted)`);
+    }
+    if (this.gone) return;
+    const inner = new ExecPane({ ...this.ctx, args: { context, namespace: ns, pod: created.metadata.name, container: NODE_SHELL_CONTAINER } });
+    inner.setInitialSize(this.size);
+    this.inner = inner;
+    this.state = { kind: 'running' };
+    this.disposers.push(inner.changed.subscribe(() => this.changed.emit()));
+    this.changed.emit();
+  }
+
+  private fail(message: string): void {
+    this.state = { kind: 'failed', message };
+    this.changed.emit();
+  }
+
+  /** Deletes the pod (once); the daemon's stop waits for it. */
+  private removePod(): void {
+    const p = this.pod;
+    if (!p || this.context === null) return;
+    this.pod = null;
+    let kc;
+    try {
+      kc = this.ctx.services.kube.configFor(this.context);
+    } catch {
+      return;
+    }
+    const done = deleteNodeShellPod(kc, p.namespace, p.name, p.uid).then(
+      () => this.ctx.logger.info({ pod: `${p.namespace}/${p.name}` }, 'node-shell pod deleted'),
+      (err: unknown) => this.ctx.logger.error({ pod: `${p.namespace}/${p.name}`, err: errorMessage(err) }, 'could not delete the node-shell pod; delete it by hand'),
+    );
+    this.hooks.deleting(done);
+  }
+
+  title(): string {
+    return `node shell ${this.node}`;
+  }
+
+  alias(): string {
+    return 'NSH';
+  }
+
+  bindingGroup(): PaneGroup {
+    return 'exec';
+  }
+
+  handleInput(key: string, size: Viewport | null): void {
+    if (this.inner) return this.inner.handleInput(key, size);
+    if (size) this.size = size;
+    if (this.state.kind === 'failed' || this.state.kind === 'restored') this.ctx.requests.close();
+  }
+
+  handleCommand(cmd: PaneCommand): void {
+    if (this.inner) return this.inner.handleCommand(cmd);
+    if (cmd.type === 'back' && (this.state.kind === 'failed' || this.state.kind === 'restored')) this.ctx.requests.close();
+  }
+
+  onResize(viewport: Viewport): void {
+    this.size = viewport;
+    (this.inner as { onResize?: (v: Viewport) => void } | null)?.onResize?.(viewport);
+  }
+
+  view(viewport: Viewport): PaneView {
+    if (this.inner) return { ...this.inner.view(viewport), title: this.title() } as PaneView;
+    const title = this.title();
+    const s = this.state;
+    switch (s.kind) {
+      case 'creating':
+        return { type: 'message', title, level: 'loading', text: `creating the node-shell pod on ${this.node}…` };
+      case 'waiting':
+        return { type: 'message', title, level: 'loading', text: `waiting for pod ${s.pod} to run on ${this.node}… (closing this pane deletes it)` };
+      case 'restored':
+        return { type: 'message', title, level: 'info', text: `The node-shell pod was deleted when the daemon stopped. Press s on node ${this.node} again for a new one; esc closes the pane.` };
+      case 'failed':
+        return { type: 'message', title, level: 'error', text: s.message, footer: 'esc closes the pane' };
+      default:
+        return { type: 'message', title, level: 'loading', text: '…' };
+    }
+  }
+
+  /** The daemon is stopping: cut the shell. */
+  shutdown(): void {
+    this.inner?.shutdown();
+  }
+
+  override dispose(): void {
+    if (this.gone) return;
+    this.gone = true;
+    this.abort.abort();
+    this.inner?.dispose();
+    this.removePod();
+    super.dispose();
+  }
+}

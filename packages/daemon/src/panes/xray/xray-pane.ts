@@ -1,0 +1,114 @@
+import type { Line } from '@kubetile/rpc-schema';
+import { KNOWN_KINDS } from '../../kube/kinds/builtin.js';
+import { findKind } from '../../kube/kinds/find-kind.js';
+import type { KindDef } from '../../kube/kinds/types.js';
+import type { KubeObject } from '../../kube/types.js';
+import { badObjectName } from '../../kube/object-ref.js';
+import { badNamespace } from '../../kube/resource-ref.js';
+import { LinesPane } from '../lines-pane.js';
+import type { PaneContext } from '../pane.js';
+import { WatchSet } from '../resource/watch-set.js';
+import { indexByOwner, treeLines, type ChildIndex } from './xray-tree.js';
+
+/** Root kinds xray draws, with the kinds below them (all watched through the shared informers). */
+const ROOTS: Record<string, string[]> = {
+  Deployment: ['deployments', 'replicasets', 'pods'],
+  StatefulSet: ['statefulsets', 'pods'],
+  DaemonSet: ['daemonsets', 'pods'],
+  ReplicaSet: ['replicasets', 'pods'],
+  CronJob: ['cronjobs', 'jobs', 'pods'],
+  Job: ['jobs', 'pods'],
+  Pod: ['pods'],
+};
+
+const kindById = (id: string): KindDef => KNOWN_KINDS.find((k) => k.id === id)!;
+
+/**
+ * k9s's xray: a workload as a live tree — Deployment → ReplicaSets → Pods → containers (StatefulSets, DaemonSets,
+ * Jobs, CronJobs → Jobs, ReplicaSets and Pods too), each node with its status, following the shared informers.
+ * Args: `kind` (default deployments), `name` (one object; else every object of the kind), `namespace` (else the
+ * tab's), `uid` (pins the object).
+ */
+export class XrayPane extends LinesPane {
+  private readonly root: KindDef;
+  private readonly watches: WatchSet;
+  private readonly problem: string | null = null as string | null;
+  private cache: { key: string; index: Map<string, ChildIndex> } | null = null;
+
+  constructor(private readonly ctx: PaneContext) {
+    super('xray', ctx);
+    const a = ctx.args;
+    const kind = typeof a.kind === 'string' ? findKind(a.kind) : findKind('deployments');
+    this.root = kind && ROOTS[kind.kind] ? kind : kindById('deployments');
+    if (typeof a.kind === 'string' && (!kind || !ROOTS[kind.kind])) this.problem = `xray draws Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs, CronJobs and Pods, not '${a.kind.slice(0, 60)}'`;
+    else if (a.name !== undefined && badObjectName(a.name, 'args.name')) this.problem = badObjectName(a.name, 'args.name');
+    else if (a.namespace !== undefined && badNamespace(a.namespace, 'args.namespace')) this.problem = badNamespace(a.namespace, 'args.namespace');
+    const kinds = (ROOTS[this.root.kind] ?? []).map(kindById);
+    this.watches = new WatchSet(ctx, kinds, () => this.changed.emit(), () => (typeof a.namespace === 'string' ? a.namespace : undefined));
+    if (!this.problem) this.watches.start();
+  }
+
+  title(): string {
+    const name = typeof this.args.name === 'string' ? ` ${this.args.name}` : '';
+    return `Xray ${this.root.display}${name} (${this.watches.namespace() ?? 'All Namespaces'})`;
+  }
+
+  alias(): string {
+    return 'XRY';
+  }
+
+  protected override supportsFollow(): boolean {
+    return false;
+  }
+
+  onScopeChange(): void {
+    if (this.problem || typeof this.args.namespace === 'string') return;
+    this.cache = null;
+    this.watches.start();
+    this.changed.emit();
+  }
+
+  /** Children indexes per kind, rebuilt when any watched store changed. */
+  private indexes(): Map<string, ChildIndex> {
+    const kinds = ROOTS[this.root.kind] ?? [];
+    const key = kinds.map((id) => {
+      const s = this.watches.reflector(id)?.store;
+      return s ? `${s.seq}.${s.generation}.${s.size}` : '-';
+    }).join('|');
+    if (this.cache?.key === key) return this.cache.index;
+    const index = new Map<string, ChildIndex>();
+    for (const id of kinds) {
+      const k = kindById(id);
+      const store = this.watches.reflector(id)?.store;
+      index.set(k.kind, indexByOwner((store?.sorted ?? []).map((e) => e.obj)));
+    }
+    this.cache = { key, index };
+    return index;
+  }
+
+  protected lines(): Line[] {
+    if (this.problem) return [{ text: this.problem, style: 'error' }];
+    if (this.watches.problem) return [{ text: this.watches.problem, style: 'error' }];
+    const rootStore = this.watches.reflector(this.root.id);
+    if (!rootStore || (rootStore.state === 'connecting' && rootStore.store.size === 0)) return [{ text: 'Loading...', style: 'dim' }];
+    const name = typeof this.args.name === 'string' ? this.args.name : null;
+    const uid = typeof this.args.uid === 'string' ? this.args.uid : null;
+    const roots: KubeObject[] = rootStore.store.sorted
+      .map((e) => e.obj)
+      .filter((o) => (name === null || o.metadata.name === name) && (uid === null || o.metadata.uid === uid));
+    if (roots.length === 0) {
+      if (rootStore.state === 'error') return [{ text: `Error: ${rootStore.error ?? ''}`, style: 'error' }];
+      return [{ text: name ? `${this.root.kind} ${name} is not there (deleted, or another namespace)` : `No ${this.root.display} here`, style: 'dim' }];
+    }
+    const index = this.indexes();
+    const { lines, cut } = treeLines(this.root.kind, roots, { children: (kind, owner) => index.get(kind)?.get(owner) ?? [] });
+    if (cut > 0) lines.push({ text: `… ${cut.toLocaleString('en')} more lines not drawn`, style: 'dim' });
+    return lines;
+  }
+
+  override dispose(): void {
+    this.watches.stop();
+    super.dispose();
+  }
+}
+

@@ -1,0 +1,133 @@
+import type { Line, Style } from '@kubetile/rpc-schema';
+import { at, num, numOrUndef, objs, str } from '../../kube/kinds/json.js';
+import { jobStatus } from '../../kube/kinds/batch.js';
+import { podSummary } from '../../kube/kinds/pod-status.js';
+import { statusStyle } from '../../kube/kinds/styles.js';
+import type { KubeObject } from '../../kube/types.js';
+
+/** Objects by the uid of their controller (ownerReferences with controller: true). */
+export type ChildIndex = Map<string, KubeObject[]>;
+
+export function indexByOwner(objects: Iterable<KubeObject>): ChildIndex {
+  const m: ChildIndex = new Map();
+  for (const o of objects) {
+    const ref = (o.metadata.ownerReferences ?? []).find((r) => r.controller === true);
+    if (!ref || typeof ref.uid !== 'string') continue;
+    const list = m.get(ref.uid);
+    if (list) list.push(o);
+    else m.set(ref.uid, [o]);
+  }
+  for (const list of m.values()) list.sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
+  return m;
+}
+
+/** Which kinds hang under which: a Deployment's ReplicaSets, a CronJob's Jobs, a workload's Pods. */
+export const CHILD_KINDS: Record<string, string[]> = {
+  Deployment: ['ReplicaSet'],
+  CronJob: ['Job'],
+  ReplicaSet: ['Pod'],
+  StatefulSet: ['Pod'],
+  DaemonSet: ['Pod'],
+  Job: ['Pod'],
+  Pod: [],
+};
+
+/** Status text and style of a node of the tree. */
+export function summary(o: KubeObject, kind: string): { text: string; style: Style | undefined } {
+  switch (kind) {
+    case 'Pod': {
+      const s = podSummary(o);
+      return { text: `${s.status} ${s.ready}/${s.total}${s.restarts > 0 ? ` restarts ${s.restarts}` : ''}`, style: statusStyle(s.status) ?? undefined };
+    }
+    case 'Deployment':
+    case 'StatefulSet':
+    case 'ReplicaSet': {
+      const want = numOrUndef(at(o, 'spec', 'replicas')) ?? 1;
+      const ready = num(at(o, 'status', 'readyReplicas'));
+      return { text: `${ready}/${want} ready`, style: ready >= want ? 'ok' : 'warn' };
+    }
+    case 'DaemonSet': {
+      const want = num(at(o, 'status', 'desiredNumberScheduled'));
+      const ready = num(at(o, 'status', 'numberReady'));
+      return { text: `${ready}/${want} ready`, style: ready >= want ? 'ok' : 'warn' };
+    }
+    case 'Job': {
+      const s = jobStatus(o);
+      return { text: s, style: statusStyle(s) };
+    }
+    case 'CronJob':
+      return { text: `${str(at(o, 'spec', 'schedule'))}${at(o, 'spec', 'suspend') === true ? ' suspended' : ''}`, style: at(o, 'spec', 'suspend') === true ? 'warn' : undefined };
+    default:
+      return { text: '', style: undefined };
+  }
+}
+
+/** The containers of a pod with their state: `nginx running nginx:1.27`, `app waiting CrashLoopBackOff`. */
+export function containerLines(pod: KubeObject): Array<{ name: string; text: string; style: Style | undefined }> {
+  const statuses = objs(at(pod, 'status', 'containerStatuses'));
+  const init = objs(at(pod, 'status', 'initContainerStatuses'));
+  const eph = objs(at(pod, 'status', 'ephemeralContainerStatuses'));
+  const out: Array<{ name: string; text: string; style: Style | undefined }> = [];
+  const add = (c: Record<string, unknown>, tag: string, list: Array<Record<string, unknown>>): void => {
+    const name = str(c['name']);
+    const st = list.find((s) => str(s['name']) === name);
+    const state = at(st, 'state');
+    let text = 'unknown';
+    let style: Style | undefined = 'warn';
+    if (at(state, 'running') !== undefined) {
+      text = st?.['ready'] === true || tag !== '' ? 'running' : 'running, not ready';
+      style = st?.['ready'] === true || tag !== '' ? 'ok' : 'warn';
+    } else if (at(state, 'waiting') !== undefined) {
+      text = `waiting ${str(at(state, 'waiting', 'reason'))}`.trim();
+      style = statusStyle(str(at(state, 'waiting', 'reason'))) ?? 'warn';
+    } else if (at(state, 'terminated') !== undefined) {
+      const reason = str(at(state, 'terminated', 'reason'));
+      text = `terminated ${reason}`.trim();
+      style = reason === 'Completed' ? 'dim' : 'error';
+    }
+    out.push({ name: `${tag}${name}`, text: `${text} ${str(c['image'])}`.trim(), style });
+  };
+  for (const c of objs(at(pod, 'spec', 'initContainers'))) add(c, 'init:', init);
+  for (const c of objs(at(pod, 'spec', 'containers'))) add(c, '', statuses);
+  for (const c of objs(at(pod, 'spec', 'ephemeralContainers'))) add(c, 'debug:', eph);
+  return out;
+}
+
+export interface TreeSource {
+  /** Children of `o` of `kind`, by controller uid. */
+  children(kind: string, ownerUid: string): KubeObject[];
+}
+
+/** At most this many lines (a namespace of 100k pods is summarised, not drawn). */
+export const MAX_LINES = 5000;
+
+/** The tree under `roots` as lines with box-drawing guides, each node's status styled. */
+export function treeLines(rootKind: string, roots: readonly KubeObject[], src: TreeSource, max = MAX_LINES): { lines: Line[]; cut: number } {
+  const lines: Line[] = [];
+  let cut = 0;
+  const push = (prefix: string, label: string, name: string, status: string, style: Style | undefined): void => {
+    if (lines.length >= max) {
+      cut++;
+      return;
+    }
+    const head = `${prefix}${label} `;
+    const spans = [{ text: head, style: 'dim' as Style }, { text: name, style: 'accent' as Style }, ...(status ? [{ text: `  ${status}`, ...(style ? { style } : {}) }] : [])];
+    lines.push({ text: `${head}${name}${status ? `  ${status}` : ''}`, spans });
+  };
+  // List items carry no `kind`: it is passed down with each object.
+  const walk = (o: KubeObject, kind: string, prefix: string, branch: string, childPrefix: string): void => {
+    const s = summary(o, kind);
+    push(`${prefix}${branch}`, kind, o.metadata.name, s.text, s.style);
+    const kids: Array<{ kind: 'obj'; o: KubeObject; k: string } | { kind: 'container'; c: { name: string; text: string; style: Style | undefined } }> = [];
+    for (const k of CHILD_KINDS[kind] ?? []) for (const c of src.children(k, o.metadata.uid)) kids.push({ kind: 'obj', o: c, k });
+    if (kind === 'Pod') for (const c of containerLines(o)) kids.push({ kind: 'container', c });
+    kids.forEach((kid, i) => {
+      const last = i === kids.length - 1;
+      const br = last ? '└─ ' : '├─ ';
+      if (kid.kind === 'obj') walk(kid.o, kid.k, `${prefix}${childPrefix}`, br, last ? '   ' : '│  ');
+      else push(`${prefix}${childPrefix}${br}`, 'Container', kid.c.name, kid.c.text, kid.c.style);
+    });
+  };
+  for (const r of roots) walk(r, rootKind, '', '', '');
+  return { lines, cut };
+}

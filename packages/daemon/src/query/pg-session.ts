@@ -1,0 +1,248 @@
+import pg from 'pg';
+import Cursor from 'pg-cursor';
+import { errorMessage } from '../util/errors.js';
+import type { DbTarget, QueryBackend, RunOptions, SchemaColumn } from './backend.js';
+import { SCHEMA_SQL } from './backend.js';
+import { knownType, typeName } from './pg-types.js';
+import { PodSocket, type StreamOpener } from './pod-socket.js';
+import { MAX_NOTICES, ResultSet, type Cell } from './result-set.js';
+import { splitStatements } from './sql-split.js';
+
+/** Every value as the server's own text: what psql shows, and no JS Date/float surprises. */
+const RAW_TYPES = { getTypeParser: () => (value: string) => value } as unknown as pg.CustomTypesConfig;
+
+/** How long the connection (port-forward + startup + auth) may take. */
+export const CONNECT_TIMEOUT_MS = 30_000;
+
+/** How long closing a cursor may take before the session stops waiting (a dropped connection never answers). */
+const CLOSE_WAIT_MS = 5_000;
+
+type RawCursor = Cursor<Cell[]> & { _result?: { command?: string | null; rowCount?: number | null; fields?: Array<{ name: string; dataTypeID: number }> } };
+
+/**
+ * The pg driver over a daemon-internal port-forward stream: typed columns, results read through a
+ * cursor (only the rows the pane keeps cross the wire), and a server-side cancel (a CancelRequest on
+ * a second stream with the backend's key).
+ */
+export class PgSession implements QueryBackend {
+  readonly kind = 'pg' as const;
+  private client: pg.Client | null = null;
+  private cursor: RawCursor | null = null;
+  private cursorResult: ResultSet | null = null;
+  private notices: string[] | null = null;
+  private readonly typeNames = new Map<number, string>();
+  private alive = false;
+
+  constructor(
+    private readonly target: DbTarget,
+    private readonly openStream: StreamOpener,
+  ) {}
+
+  private where(): string {
+    return `${this.target.namespace}/${this.target.pod}:${this.target.port}`;
+  }
+
+  get connected(): boolean {
+    return this.alive;
+  }
+
+  async connect(): Promise<string> {
+    this.close();
+    const t = this.target;
+    const client = new pg.Client({
+      user: t.user,
+      database: t.database,
+      password: t.password,
+      host: 'pod',
+      port: t.port,
+      ssl: false,
+      stream: () => new PodSocket(this.openStream, this.where()),
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      application_name: 'kubetile',
+      types: RAW_TYPES,
+    } as pg.ClientConfig);
+    client.on('error', () => {
+      this.alive = false;
+    });
+    client.on('end', () => {
+      this.alive = false;
+    });
+    client.on('notice', (n: { message?: string; severity?: string }) => {
+      if (this.notices && this.notices.length < MAX_NOTICES) this.notices.push(`${n.severity ?? 'NOTICE'}: ${n.message ?? ''}`);
+    });
+    this.client = client;
+    await client.connect();
+    this.alive = true;
+    const r = await client.query<{ version: string }>('SELECT version() AS version');
+    return r.rows[0]?.version ?? 'PostgreSQL';
+  }
+
+  private async ready(): Promise<pg.Client> {
+    if (!this.client || !this.alive) await this.connect();
+    return this.client!;
+  }
+
+  /** Closes the cursor of the previous result (its rows stay; no more can be fetched). */
+  private async dropCursor(): Promise<void> {
+    const c = this.cursor;
+    this.cursor = null;
+    if (this.cursorResult) this.cursorResult.more = false;
+    this.cursorResult = null;
+    if (c) await this.closeCursor(c);
+  }
+
+  async run(sql: string, opts: RunOptions): Promise<ResultSet> {
+    await this.dropCursor();
+    const client = await this.ready();
+    const statements = splitStatements(sql);
+    if (statements.length === 0) throw new Error('nothing to run: the editor holds no SQL statement');
+    const started = Date.now();
+    const earlier: string[] = [];
+    this.notices = [];
+    try {
+      for (let i = 0; i < statements.length; i++) {
+        const last = i === statements.length - 1;
+        const cursor = client.query(new Cursor<Cell[]>(statements[i]!, undefined, { rowMode: 'array', types: RAW_TYPES } as never)) as RawCursor;
+        let first: Cell[][];
+        try {
+          first = await cursor.read(last ? Math.max(1, opts.rows) : 1000);
+        } catch (err) {
+          // Not awaited: on a connection that is gone the close waits for a ReadyForQuery that never
+          // comes (the pane would stay "Executing…"); on a live one the next query queues behind it.
+          void cursor.close().catch(() => undefined);
+          // A FATAL error ends the session on the server's side (pg_terminate_backend, a shutdown).
+          const severity = (err as { severity?: unknown } | null)?.severity;
+          if (severity === 'FATAL' || severity === 'PANIC') this.alive = false;
+          throw statements.length > 1 ? withStatement(err, i + 1, statements.length) : err;
+        }
+        if (!last) {
+          // A script's earlier statements run to the end; their rows are not kept.
+          while (first.length > 0) first = await cursor.read(1000);
+          earlier.push(cursor._result?.command ? tag(cursor) : 'done');
+          await this.closeCursor(cursor);
+          continue;
+        }
+        const result = new ResultSet(await this.columns(client, cursor));
+        result.earlier.push(...earlier);
+        result.add(first, opts.maxBytes);
+        const done = first.length < Math.max(1, opts.rows) || result.truncated !== null;
+        if (done) {
+          result.command = cursor._result?.command ? tag(cursor) : null;
+          await this.closeCursor(cursor);
+        } else {
+          result.more = true;
+          this.cursor = cursor;
+          this.cursorResult = result;
+        }
+        result.elapsedMs = Date.now() - started;
+        result.notices.push(...this.notices);
+        return result;
+      }
+    } finally {
+      this.notices = null;
+    }
+    throw new Error('nothing ran');
+  }
+
+  /** Closes a cursor, waiting at most CLOSE_WAIT_MS (never on a connection that is gone). */
+  private async closeCursor(c: RawCursor): Promise<void> {
+    if (!this.alive) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([c.close().catch(() => undefined), new Promise<void>((r) => (timer = setTimeout(r, CLOSE_WAIT_MS)))]);
+    clearTimeout(timer);
+  }
+
+  async more(result: ResultSet, n: number, maxBytes: number): Promise<void> {
+    const c = this.cursor;
+    if (!c || this.cursorResult !== result) {
+      result.more = false;
+      return;
+    }
+    const started = Date.now();
+    const rows = await c.read(Math.max(1, n));
+    result.add(rows, maxBytes);
+    result.elapsedMs += Date.now() - started;
+    if (rows.length < n || result.truncated !== null) {
+      result.more = false;
+      result.command = c._result?.command ? tag(c) : result.command;
+      await this.dropCursor();
+    }
+  }
+
+  private async columns(client: pg.Client, cursor: RawCursor): Promise<ReturnType<typeof ResultSet.column>[]> {
+    const fields = cursor._result?.fields ?? [];
+    const unknown = [...new Set(fields.map((f) => f.dataTypeID).filter((o) => !knownType(o) && !this.typeNames.has(o)))];
+    if (unknown.length > 0 && unknown.length <= 100) {
+      // Names of types we do not know by OID (domains, enums, extensions), asked once per connection.
+      // Not while a cursor is open on this connection (pg queues it behind the cursor's portal).
+      for (const o of unknown) this.typeNames.set(o, `oid ${o}`);
+      void client
+        .query<{ oid: number; typname: string }>('SELECT oid::int4 AS oid, typname FROM pg_type WHERE oid = ANY($1::oid[])', [unknown])
+        .then((r) => r.rows.forEach((row) => this.typeNames.set(Number(row.oid), row.typname)))
+        .catch(() => undefined);
+    }
+    return fields.map((f) => ResultSet.column(f.name, f.dataTypeID, knownType(f.dataTypeID) ? typeName(f.dataTypeID) : (this.typeNames.get(f.dataTypeID) ?? `oid ${f.dataTypeID}`)));
+  }
+
+  async cancel(): Promise<string> {
+    const c = this.client as (pg.Client & { processID?: number | null; secretKey?: number | null }) | null;
+    if (!c || !this.alive) return 'not connected: nothing to cancel';
+    const pid = c.processID;
+    const key = c.secretKey;
+    if (typeof pid !== 'number' || typeof key !== 'number') return 'this server gave no cancel key; the query cannot be cancelled';
+    const msg = Buffer.alloc(16);
+    msg.writeInt32BE(16, 0);
+    msg.writeInt32BE(80877102, 4);
+    msg.writeInt32BE(pid, 8);
+    msg.writeInt32BE(key, 12);
+    await new Promise<void>((resolve, reject) => {
+      const sock = new PodSocket(this.openStream, this.where());
+      const timer = setTimeout(() => {
+        sock.destroy();
+        reject(new Error('the cancel request got no answer within 10 s'));
+      }, 10_000);
+      sock.once('error', (err) => {
+        clearTimeout(timer);
+        reject(err);
+      });
+      sock.once('connect', () => {
+        sock.end(msg, () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      // The server closes the cancel connection without a reply; we do not wait for that.
+      sock.resume();
+      sock.connect();
+    });
+    return 'cancel request sent';
+  }
+
+  async schema(): Promise<SchemaColumn[]> {
+    const client = await this.ready();
+    const r = await client.query({ text: SCHEMA_SQL, rowMode: 'array' } as pg.QueryArrayConfig);
+    return (r.rows as Cell[][]).map((row) => ({ schema: row[0] ?? '', table: row[1] ?? '', column: row[2] ?? '', type: row[3] ?? '' }));
+  }
+
+  close(): void {
+    this.alive = false;
+    this.cursor = null;
+    this.cursorResult = null;
+    const c = this.client;
+    this.client = null;
+    if (c) void c.end().catch(() => undefined);
+  }
+}
+
+function tag(c: RawCursor): string {
+  const r = c._result;
+  const cmd = r?.command ?? '';
+  if (cmd === 'INSERT') return `INSERT 0 ${r?.rowCount ?? 0}`;
+  return r?.rowCount !== null && r?.rowCount !== undefined && cmd !== 'SELECT' ? `${cmd} ${r.rowCount}` : cmd;
+}
+
+function withStatement(err: unknown, n: number, of: number): unknown {
+  if (err instanceof Error) err.message = `statement ${n} of ${of}: ${err.message}`;
+  else return new Error(`statement ${n} of ${of}: ${errorMessage(err)}`);
+  return err;
+}

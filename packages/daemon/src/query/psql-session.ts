@@ -1,0 +1,156 @@
+import { randomBytes } from 'node:crypto';
+import type { KubeConfig } from '../kube/kubeconfig.js';
+import { openExec } from '../kube/exec/exec-session.js';
+import type { OpenStreams } from '../util/open-streams.js';
+import { SCHEMA_SQL, type DbTarget, type QueryBackend, type RunOptions, type SchemaColumn } from './backend.js';
+import { parseCsv } from './csv.js';
+import { ResultSet, type Cell } from './result-set.js';
+import { splitStatements } from './sql-split.js';
+
+/**
+ * The script run in the container: the password comes on stdin (never on a command line, never in
+ * the pod's process list), then psql reads the SQL from stdin until `\q`. Names are positional
+ * arguments, so nothing is quoted into the script.
+ */
+export const PSQL_SCRIPT =
+  'IFS= read -r PGPASSWORD; export PGPASSWORD; export PGAPPNAME="$1"; exec psql -X -q -v ON_ERROR_STOP=1 --csv -p "$2" -U "$3" -d "$4" -f -';
+
+/** The longest a psql run may take before it is stopped (the fallback has no cursor to hold a big result back). */
+const RUN_TIMEOUT_MS = 10 * 60_000;
+
+/** psql's `psql:<stdin>:3: ERROR:  …` prefix, and its connection banner, taken off for the pane. */
+function cleanStderr(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => l.replace(/^psql:<stdin>:\d+: /, '').replace(/^psql: error: /, ''))
+    .filter((l) => l.trim() !== '')
+    .join('\n')
+    .slice(0, 4000);
+}
+
+/**
+ * `psql --csv` over exec in the pod: for clusters that forbid port-forwarding. Each run is one exec
+ * (the SQL on stdin after the password); the last statement's rows come back as CSV (earlier
+ * statements' output goes to /dev/null). No types (every column is text), no cursor (the output is
+ * cut at the byte bound), cancel by `pg_cancel_backend` from a second exec.
+ */
+export class PsqlSession implements QueryBackend {
+  readonly kind = 'psql' as const;
+  private readonly app = `kubetile-${randomBytes(4).toString('hex')}`;
+  private ok = false;
+  private runs = 0;
+
+  constructor(
+    private readonly target: DbTarget,
+    private readonly kc: KubeConfig,
+    private readonly streams: OpenStreams,
+  ) {}
+
+  get connected(): boolean {
+    return this.ok;
+  }
+
+  /** Runs psql with `input` on stdin; resolves with its stdout, or rejects with its stderr. */
+  private exec(input: string, maxBytes: number, app = this.app): Promise<{ out: string; truncated: boolean }> {
+    const t = this.target;
+    return new Promise((resolve, reject) => {
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      let bytes = 0;
+      let truncated = false;
+      const abort = new AbortController();
+      const release = this.streams.open('exec');
+      const timer = setTimeout(() => abort.abort(), RUN_TIMEOUT_MS);
+      let session: Awaited<ReturnType<typeof openExec>> | null = null;
+      openExec(
+        this.kc,
+        { namespace: t.namespace, pod: t.pod, ...(t.container ? { container: t.container } : {}), command: ['sh', '-c', PSQL_SCRIPT, 'sh', app, String(t.port), t.user, t.database], tty: false, signal: abort.signal },
+        {
+          output: (d) => {
+            bytes += d.length;
+            if (bytes > maxBytes) {
+              truncated = true;
+              session?.close();
+              return;
+            }
+            // stdout and stderr arrive on one callback; psql's errors start with its prefixes.
+            (d.toString('utf8').startsWith('psql:') ? err : out).push(d);
+          },
+          end: (end) => {
+            clearTimeout(timer);
+            release();
+            const errText = cleanStderr(Buffer.concat(err).toString('utf8'));
+            if (end.kind === 'exit' && end.code === 0) resolve({ out: Buffer.concat(out).toString('utf8'), truncated });
+            else if (truncated) resolve({ out: Buffer.concat(out).toString('utf8'), truncated });
+            else reject(new Error(errText || (end.kind === 'exit' ? `psql exited with code ${end.code}` : end.message)));
+          },
+        },
+      ).then(
+        (s) => {
+          session = s;
+          s.write(`${t.password}\n${input}\n\\q\n`);
+        },
+        (e: unknown) => {
+          clearTimeout(timer);
+          release();
+          reject(e instanceof Error ? e : new Error(String(e)));
+        },
+      );
+    });
+  }
+
+  async connect(): Promise<string> {
+    const r = await this.exec('SELECT version();', 64 * 1024);
+    this.ok = true;
+    return parseCsv(r.out)[1]?.[0] ?? 'PostgreSQL';
+  }
+
+  async run(sql: string, opts: RunOptions): Promise<ResultSet> {
+    const statements = splitStatements(sql);
+    if (statements.length === 0) throw new Error('nothing to run: the editor holds no SQL statement');
+    const last = statements.pop()!;
+    const script = [...(statements.length ? ['\\o /dev/null', ...statements.map((s) => `${s};`), '\\o'] : []), `${last};`].join('\n');
+    const started = Date.now();
+    this.runs++;
+    const r = await this.exec(script, opts.maxBytes);
+    const rows = parseCsvLenient(r.out);
+    const header = rows.shift() ?? [];
+    const result = new ResultSet(header.map((h) => ResultSet.column(h ?? '', 0, 'text')));
+    result.add(rows.slice(0, Math.max(1, opts.rows) * 1000), opts.maxBytes);
+    if (r.truncated) result.truncated = `psql's output passed ${Math.round(opts.maxBytes / (1024 * 1024))} MiB and was cut (the psql fallback has no cursor)`;
+    result.command = header.length === 0 ? 'done' : null;
+    result.earlier.push(...statements.map(() => 'done'));
+    result.elapsedMs = Date.now() - started;
+    return result;
+  }
+
+  async more(result: ResultSet): Promise<void> {
+    result.more = false;
+  }
+
+  async cancel(): Promise<string> {
+    await this.exec(`SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE application_name = '${this.app}' AND pid <> pg_backend_pid();`, 64 * 1024, `${this.app}-cancel`);
+    return 'cancel sent (pg_cancel_backend)';
+  }
+
+  async schema(): Promise<SchemaColumn[]> {
+    const r = await this.exec(`${SCHEMA_SQL};`, 8 * 1024 * 1024);
+    return parseCsvLenient(r.out)
+      .slice(1)
+      .map((row) => ({ schema: row[0] ?? '', table: row[1] ?? '', column: row[2] ?? '', type: row[3] ?? '' }));
+  }
+
+  close(): void {
+    this.ok = false;
+  }
+}
+
+/** CSV that may have been cut mid-row (the byte bound): the broken tail is dropped. */
+function parseCsvLenient(text: string): Cell[][] {
+  try {
+    return parseCsv(text);
+  } catch {
+    const cut = text.lastIndexOf('\n');
+    return cut > 0 ? parseCsvLenient(text.slice(0, cut + 1)) : [];
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * A demo database's engine process: started on first use, restarted after a cancel (PGlite runs a
+ * statement to its end on one thread, so a cancel ends the process; committed data stays in the
+ * data directory and the next connection reopens it in about two seconds).
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+/**
+ * The engine's entry and node flags: the built `engine-main.js` next to this file, or, running from
+ * the TypeScript sources (the tests), `engine-main.ts` through tsx's ESM loader.
+ */
+function engineEntry(): { file: string; execArgv: string[] } {
+  const here = import.meta.url;
+  if (here.endsWith('.js')) return { file: fileURLToPath(new URL('./engine-main.js', here)), execArgv: [] };
+  const tsx = pathToFileURL(createRequire(here).resolve('tsx')).href; // its loader, as `node --import tsx`
+  return { file: fileURLToPath(new URL('./engine-main.ts', here)), execArgv: ['--import', tsx] };
+}
+/** A first start (initdb + seed) takes a few seconds, more on a loaded machine. */
+const START_TIMEOUT_MS = 120_000;
+
+export class DemoEngine {
+  private child: ChildProcess | null = null;
+  private starting: Promise<number> | null = null;
+  private readonly dataDir = mkdtempSync(join(tmpdir(), 'kube-sim-pg-'));
+  /** Called when the process ends (a cancel, a crash): connections to it are gone. */
+  onExit: (() => void) | null = null;
+  closed = false;
+
+  constructor(
+    readonly database: string,
+    readonly user: string,
+  ) {}
+
+  /** The loopback port of the running engine, starting it if needed. */
+  port(): Promise<number> {
+    if (this.closed) return Promise.reject(new Error('the database is shut down'));
+    this.starting ??= this.start();
+    return this.starting;
+  }
+
+  private start(): Promise<number> {
+    return new Promise<number>((resolve, reject) => {
+      const entry = engineEntry();
+      const child = fork(entry.file, [this.dataDir, this.database, this.user], { execArgv: entry.execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'json' });
+      this.child = child;
+      let stderr = '';
+      child.stderr?.on('data', (d: Buffer) => {
+        if (stderr.length < 4096) stderr += d.toString('utf8');
+      });
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error('the embedded PostgreSQL did not start in time'));
+      }, START_TIMEOUT_MS);
+      child.on('message', (m: unknown) => {
+        const msg = m as { ready?: boolean; port?: number };
+        if (msg.ready && typeof msg.port === 'number') {
+          clearTimeout(timer);
+          resolve(msg.port);
+        }
+      });
+      child.on('exit', (code, signal) => {
+        clearTimeout(timer);
+        if (this.child === child) {
+          this.child = null;
+          this.starting = null;
+        }
+        reject(new Error(`the embedded PostgreSQL exited (${signal ?? `code ${code}`})${stderr ? `: ${stderr.trim()}` : ''}`));
+        this.onExit?.();
+      });
+    });
+  }
+
+  /** Ends the running statement the only way PGlite allows: the process goes; the next use restarts it. */
+  interrupt(): void {
+    this.child?.kill('SIGKILL');
+  }
+
+  close(): void {
+    this.closed = true;
+    this.child?.kill('SIGKILL');
+    this.child = null;
+    try {
+      rmSync(this.dataDir, { recursive: true, force: true });
+    } catch {
+      // a temp dir left behind is harmless
+    }
+  }
+}
