@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { createMessageConnection, Message, ResponseError, type MessageConnection } from 'vscode-jsonrpc/node';
+import { createMessageConnection, Message, ResponseError, type CancellationToken, type MessageConnection } from 'vscode-jsonrpc/node';
 import {
   ErrorCodes, MAX_PARAMS_DEPTH, Notifications, notificationType, REQUESTS_BY_NAME, tooDeepAt, validate, type PaneView, type SessionLayout,
 } from '@kubetile/rpc-schema';
@@ -11,6 +11,9 @@ import { BoundedMessageWriter } from './bounded-writer.js';
 import type { DaemonContext } from './context.js';
 import { GuardedMessageReader } from './guarded-reader.js';
 import { HANDLERS } from './handlers.js';
+
+/** JSON-RPC's (LSP's) code for a request the server stopped because the client cancelled it. */
+const REQUEST_CANCELLED = -32800;
 import { socketLimits, type SocketLimits } from './limits.js';
 
 /** Above this many queued bytes a client counts as slow and gets only the newest frame later. */
@@ -93,7 +96,7 @@ export class RpcConnection implements ClientSink {
       info: () => undefined,
       log: () => undefined,
     });
-    this.conn.onRequest((method, params) => this.dispatch(method, params));
+    this.conn.onRequest((method, params, token) => this.dispatch(method, params, token));
     this.conn.onNotification(() => undefined);
     this.conn.onClose(() => this.close());
     this.conn.onError(([err]) => this.log.debug({ err: errorMessage(err) }, 'connection error'));
@@ -176,7 +179,31 @@ export class RpcConnection implements ClientSink {
     setTimeout(() => this.close(), FATAL_CLOSE_GRACE_MS).unref();
   }
 
-  private async dispatch(method: string, rawParams: unknown): Promise<unknown> {
+  /**
+   * Runs a request; a `$/cancelRequest` for it answers at once with RequestCancelled (-32800), whatever
+   * the handler is waiting for (its work finishes in the background; its answer is dropped).
+   */
+  private async dispatch(method: string, rawParams: unknown, token?: CancellationToken): Promise<unknown> {
+    const work = this.run(method, rawParams);
+    if (!token) return work;
+    if (token.isCancellationRequested) {
+      work.catch(() => undefined);
+      throw new ResponseError(REQUEST_CANCELLED, `${method} was cancelled by the client`);
+    }
+    let listener: { dispose(): void } | undefined;
+    const cancelled = new Promise<never>((_, reject) => {
+      listener = token.onCancellationRequested(() => reject(new ResponseError(REQUEST_CANCELLED, `${method} was cancelled by the client`)));
+    });
+    cancelled.catch(() => undefined);
+    try {
+      return await Promise.race([work, cancelled]);
+    } finally {
+      listener?.dispose();
+      work.catch(() => undefined);
+    }
+  }
+
+  private async run(method: string, rawParams: unknown): Promise<unknown> {
     const decl = REQUESTS_BY_NAME.get(method);
     if (!decl) throw new ResponseError(ErrorCodes.MethodNotFound, `unknown method '${method}' (rpc/discover lists them)`);
     if (!this.helloDone && method !== 'daemon/hello') {
