@@ -79,10 +79,9 @@ describe.skipIf(tmuxMissing)('kubetile --session NAME after the daemon died', ()
       script.close();
     }
 
+    // One enter: insert mode, and the shell reconnects.
     term.keys('Enter');
-    await term.waitScreen('insert mode', (s) => s.includes('INSERT'));
-    term.keys('Enter');
-    await term.waitScreen('a new shell in the same pod', (s) => s.includes('root@web-7:/#') && !s.includes('session ended'), 60_000);
+    await term.waitScreen('a new shell in the same pod', (s) => s.includes('INSERT') && s.includes('root@web-7:/#') && !s.includes('session ended'), 60_000);
     term.text('echo back-again');
     term.keys('Enter');
     await term.waitScreen('the new shell runs commands', (s) => s.split('\n').some((row) => /[│┃]back-again\s*[│┃]/.test(row)));

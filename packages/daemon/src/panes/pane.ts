@@ -73,6 +73,8 @@ export interface Pane {
    * `latest`). Panes without it have no insert mode.
    */
   handleInput?(key: string, size: Viewport | null): void;
+  /** Insert mode was entered on this pane (a dormant exec pane reconnects at once). */
+  enterInsert?(size: Viewport | null): void;
   dispose(): void;
 }
 

@@ -279,7 +279,10 @@ export class KeyRouter {
         return;
       case 'enter_insert': {
         const pane = ws.pane(ws.focusedPane(client));
-        if (pane.handleInput) client.mode = 'insert';
+        if (pane.handleInput) {
+          client.mode = 'insert';
+          pane.enterInsert?.(ws.paneViewport(client, pane.id));
+        }
         return;
       }
       case 'leave_insert':

@@ -186,6 +186,18 @@ export class ExecPane extends BasePane {
     this.session?.resize(s.cols, s.rows);
   }
 
+  /** Entering insert mode on a dormant pane (restored after the daemon restarted) starts a new shell. */
+  enterInsert(size: Viewport | null): void {
+    if (!this.ended && this.state.kind === 'dormant') this.reconnect(size);
+  }
+
+  private reconnect(size: Viewport | null): void {
+    if (size) this.size = clampSize(size);
+    this.state = { kind: 'connecting' };
+    this.changed.emit();
+    this.start();
+  }
+
   /** Insert mode: the key as a terminal sends it; once the shell has ended, any key closes the pane. */
   handleInput(key: string, size: Viewport | null): void {
     if (this.ended) {
@@ -193,10 +205,7 @@ export class ExecPane extends BasePane {
       return;
     }
     if (this.state.kind === 'dormant') {
-      if (size) this.size = clampSize(size);
-      this.state = { kind: 'connecting' };
-      this.changed.emit();
-      this.start();
+      this.reconnect(size);
       return;
     }
     // The remote terminal follows the client that typed last (tmux's `latest`).
@@ -257,7 +266,7 @@ export class ExecPane extends BasePane {
         type: 'message',
         title,
         level: 'info',
-        text: `session ended — press enter to reconnect (enter again once the status bar says INSERT). The shell that ran in ${this.where()} ended when the daemon stopped; esc closes the pane.`,
+        text: `session ended — press enter to reconnect. The shell that ran in ${this.where()} ended when the daemon stopped; esc closes the pane.`,
       };
     }
     if (!screen || s.kind === 'connecting') {
