@@ -34,7 +34,7 @@ describe.skipIf(tmuxMissing)('kubetile in a real terminal (tmux)', () => {
     // side by side: both panes' texts sit on the same row
     expect(split.split('\n').some((row) => row.includes('No cluster') && row.includes('Empty pane'))).toBe(true);
     term.keys('F1');
-    await term.waitScreen('help pane', (s) => s.includes('Help') && s.includes('Navigation'));
+    await term.waitScreen('help pane', (s) => s.includes('Help') && s.includes('Global') && s.includes('Ctrl+Q'));
     term.keys('C-q');
     await term.waitScreen('client exited', (s) => s.includes('[kubetile exited 0]'));
     // The daemon kept the layout: three panes in the session.
@@ -43,7 +43,7 @@ describe.skipIf(tmuxMissing)('kubetile in a real terminal (tmux)', () => {
     expect(panes.panes.map((p) => p.key).sort()).toEqual(['empty', 'help', 'resource-list']);
     script.close();
     term.run([]);
-    const again = await term.waitScreen('re-attached with the same layout', (s) => count(s, 'Empty pane') === 1 && s.includes('No cluster') && s.includes('Navigation'));
+    const again = await term.waitScreen('re-attached with the same layout', (s) => count(s, 'Empty pane') === 1 && s.includes('No cluster') && s.includes('Global') && s.includes('Ctrl+Q'));
     expect(again).toContain('Help');
   });
 
