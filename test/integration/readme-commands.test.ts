@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CLIENT_MAIN, makeTestEnv, REPO_ROOT, socketAccepts, type TestEnv } from '../helpers/daemon-process.js';
@@ -115,6 +116,19 @@ function runLines(lines: string[]): Promise<Ran> {
   });
 }
 
+/** A local port nothing listens on now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
 const shq = (s: string): string => `'${s.replace(/'/g, "'\\''")}'`;
 
 /** Ran to the end: the last line announced on stderr says which one failed. */
@@ -141,12 +155,16 @@ describe('README sections work when pasted into a shell', () => {
 
   // Runs the `kubetile` the Install section put on the PATH (the tests of this file run in order).
   it('Scripting: every command against the demo cluster, as written', async () => {
-    const r = await runLines(shellLines(section(README, 'Scripting')!));
+    // As written, but the README's local port 18080 becomes a free one: two runs of the suite at once
+    // (or anything else on the machine) must not collide on it.
+    const port = await freePort();
+    const lines = shellLines(section(README, 'Scripting')!).map((l) => l.replaceAll('18080', String(port)));
+    const r = await runLines(lines);
     expectOk(r);
     // What the lines printed: the list, filtered; the forward carrying HTTP; a streamed view; the daemon stopped.
     expect(r.stdout).toMatch(/^NAME\s+READY\s+UP-TO-DATE/m);
     expect(r.stdout).toMatch(/^frontend\s+\d+\/\d+/m);
-    expect(r.stdout).toMatch(/pf-1: Forwarding deployment\/frontend:80 -> 127\.0\.0\.1:18080/);
+    expect(r.stdout).toContain(`pf-1: Forwarding deployment/frontend:80 -> 127.0.0.1:${port}`);
     if (HAVE_CURL) expect(r.stdout).toMatch(/Welcome to nginx/);
     expect(r.stdout).toMatch(/scaled Deployment shop\/api to 3/);
     expect(r.stdout).toMatch(/"method":"pane\/view"/);
