@@ -84,6 +84,9 @@ describe('bad input never crashes or hangs the daemon', () => {
       code: -32602,
       message: expect.stringMatching(/split\.direction/),
     });
+    // A full collection is only possible under node --expose-gc: refused, saying how.
+    await expect(c.request('daemon/status', { collect: true })).rejects.toMatchObject({ code: -32602, message: expect.stringMatching(/--expose-gc/) });
+    await expect(c.request('daemon/status', { collect: 'yes' })).rejects.toMatchObject({ code: -32602, message: expect.stringMatching(/collect/) });
     c.close();
   });
   it('malformed JSON gets -32700 and the connection stays usable', async () => {

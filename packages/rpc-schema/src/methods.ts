@@ -90,8 +90,8 @@ export const Requests = {
   ),
   status: req(
     'daemon/status',
-    'Uptime, sessions, clients, panes, plugins, watches, port-forwards and memory.',
-    Empty,
+    'Uptime, sessions, clients, panes, plugins, watches, port-forwards and memory. collect: run a full garbage collection first, so memory is what is retained (only when the daemon runs under node --expose-gc; refused otherwise).',
+    z.object({ collect: z.boolean().optional() }).strict(),
     z.object({
       pid: z.number().int(),
       version: z.string(),
@@ -110,7 +110,7 @@ export const Requests = {
         portForwardListeners: z.number().int(),
         portForwardConnections: z.number().int(),
       }),
-      memory: z.object({ rss: z.number(), heapUsed: z.number() }),
+      memory: z.object({ rss: z.number(), heapUsed: z.number(), heapTotal: z.number(), external: z.number(), arrayBuffers: z.number() }),
     }),
   ),
   shutdown: req('daemon/shutdown', 'Stops the daemon; clients get daemon/exit first.', Empty, Ok),

@@ -58,7 +58,12 @@ const table: Table = {
     conn.clientName = p.client.name;
     return { server, apiLevel: n.level, minApiLevel: MIN_API_LEVEL, maxApiLevel: API_LEVEL };
   },
-  'daemon/status': ({ daemon }) => {
+  'daemon/status': ({ daemon }, p) => {
+    if (p.collect) {
+      const gc = (globalThis as { gc?: () => void }).gc;
+      if (typeof gc !== 'function') throw invalidParams('collect needs the daemon started with node --expose-gc (e.g. NODE_OPTIONS=--expose-gc kubetile daemon run)');
+      gc();
+    }
     const mem = process.memoryUsage();
     const counts = daemon.counts();
     return {
@@ -78,7 +83,7 @@ const table: Table = {
         portForwardListeners: counts.streams['port-forward-listeners'],
         portForwardConnections: counts.streams['port-forward-connections'],
       },
-      memory: { rss: mem.rss, heapUsed: mem.heapUsed },
+      memory: { rss: mem.rss, heapUsed: mem.heapUsed, heapTotal: mem.heapTotal, external: mem.external, arrayBuffers: mem.arrayBuffers },
     };
   },
   'daemon/shutdown': ({ daemon }) => {

@@ -17,8 +17,9 @@ export interface ExecWorld {
   stop(): Promise<void>;
 }
 
-export async function startWorld(simConfig: Partial<SimConfig> = {}, config = ''): Promise<ExecWorld> {
+export async function startWorld(simConfig: Partial<SimConfig> = {}, config = '', nodeOptions = ''): Promise<ExecWorld> {
   const env = makeTestEnv();
+  if (nodeOptions) env.env.NODE_OPTIONS = nodeOptions;
   const kubeconfig = join(env.dir, 'sim-kubeconfig');
   const sim = await startKubeSim({ port: 0, seed: 'empty', kubeconfigOut: kubeconfig, stateDir: join(env.dir, 'sim'), config: simConfig });
   env.env.KUBECONFIG = kubeconfig;

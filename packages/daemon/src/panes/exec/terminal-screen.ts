@@ -1,6 +1,7 @@
 import pkg from '@xterm/headless';
 import type { IBufferCell, IBufferLine, IDisposable, IMarker, Terminal as XTerminal } from '@xterm/headless';
 import type { TermColor, TermRun } from '@kubetile/rpc-schema';
+import { ByteRing } from './byte-ring.js';
 
 // @xterm/headless 6 is CommonJS: its named exports are only reachable through the default import.
 const { Terminal } = pkg;
@@ -80,10 +81,9 @@ export class TerminalScreen {
   private readonly term: XTerminal;
   private readonly cell: IBufferCell;
   private readonly subs: IDisposable[] = [];
-  private pending = 0;
   private paused = false;
-  /** Output not handed to xterm yet, and whether a piece is being parsed. */
-  private readonly queue: Uint8Array[] = [];
+  /** Output not parsed yet (a copy: see ByteRing), and whether a piece of it is being parsed. */
+  private readonly queue = new ByteRing(FEED_CHUNK_BYTES * 4);
   private feeding = false;
   private cursorHidden = false;
   /** Top line of a view scrolled into the scrollback; null: live (following the output). */
@@ -131,7 +131,7 @@ export class TerminalScreen {
 
   /** Output bytes not parsed yet. */
   get pendingBytes(): number {
-    return this.pending;
+    return this.queue.length;
   }
 
   private touch(): void {
@@ -145,8 +145,7 @@ export class TerminalScreen {
   write(data: Uint8Array): void {
     if (this.disposed || data.length === 0) return;
     this.queue.push(data);
-    this.pending += data.length;
-    if (!this.paused && this.pending > PAUSE_ABOVE_BYTES) {
+    if (!this.paused && this.queue.length > PAUSE_ABOVE_BYTES) {
       this.paused = true;
       this.events.backpressure(true);
     }
@@ -155,19 +154,14 @@ export class TerminalScreen {
 
   private feed(): void {
     if (this.feeding || this.disposed) return;
-    const head = this.queue[0];
-    if (!head) return;
-    let piece: Uint8Array;
-    if (head.length <= FEED_CHUNK_BYTES) piece = this.queue.shift()!;
-    else {
-      // Split anywhere: xterm's UTF-8 decoder keeps a sequence cut between two writes.
-      piece = head.subarray(0, FEED_CHUNK_BYTES);
-      this.queue[0] = head.subarray(FEED_CHUNK_BYTES);
-    }
+    // Split anywhere: xterm's UTF-8 decoder keeps a sequence cut between two writes.
+    const piece = this.queue.peek(FEED_CHUNK_BYTES);
+    if (piece.length === 0) return;
     this.feeding = true;
     this.term.write(piece, () => {
-      this.pending -= piece.length;
-      if (this.paused && this.pending < RESUME_BELOW_BYTES) {
+      if (this.disposed) return;
+      this.queue.consume(piece.length);
+      if (this.paused && this.queue.length < RESUME_BELOW_BYTES) {
         this.paused = false;
         this.events.backpressure(false);
       }
@@ -300,7 +294,7 @@ export class TerminalScreen {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.queue.length = 0;
+    this.queue.clear();
     for (const s of this.subs.splice(0)) s.dispose();
     this.top?.dispose();
     this.term.dispose();
