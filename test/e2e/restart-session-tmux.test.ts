@@ -86,4 +86,48 @@ describe.skipIf(tmuxMissing)('kubetile --session NAME after the daemon died', ()
     term.keys('Enter');
     await term.waitScreen('the new shell runs commands', (s) => s.split('\n').some((row) => /[│┃]back-again\s*[│┃]/.test(row)));
   }, 180_000);
+
+  it('kubetile daemon restart: an attached terminal stays, reconnects to the new daemon and shows the same layout', async () => {
+    const kubeconfig = join(env.dir, 'sim-kubeconfig');
+    sim = await startKubeSim({ port: 0, seed: 'empty', kubeconfigOut: kubeconfig, stateDir: join(env.dir, 'sim') });
+    env.env.KUBECONFIG = kubeconfig;
+    daemon = await startDaemon(env);
+    const oldPid = daemon.child.pid;
+
+    term = TmuxTerminal.start(env, ['--session', 'work'], { cols: 120, rows: 36 });
+    await term.waitScreen('the client attached', (s) => s.includes('NORMAL'));
+    const c = await RawClient.connect(env.socket);
+    try {
+      await c.attach({ cols: 100, rows: 30 }, 'work');
+      await c.request('pane/open', { view: { key: 'help' }, newTab: true });
+    } finally {
+      c.close();
+    }
+    await term.waitScreen('the help tab shown', (s) => s.includes('Navigation') || /Help/.test(s));
+
+    const out = execFileSync(process.execPath, [CLIENT_MAIN, 'daemon', 'restart', '--socket', env.socket], { env: env.env, timeout: 60_000 }).toString();
+    expect(out).toMatch(/restarted \(pid \d+ → \d+\)/);
+    await daemon.exited;
+    daemon = null;
+
+    // The terminal did not leave: it reattached to the new daemon, which restored the session.
+    const script = await RawClient.connect(env.socket);
+    try {
+      await waitFor('the terminal attached again', async () => {
+        const s = await script.request<{ sessions: Array<{ name: string; tabs: number; clients: number }> }>('session/list');
+        return s.sessions.some((x) => x.name === 'work' && x.clients === 1 && x.tabs === 2);
+      }, 60_000);
+      const st = await script.request<{ pid: number }>('daemon/status');
+      expect(st.pid).not.toBe(oldPid);
+    } finally {
+      script.close();
+    }
+    const screen = await term.waitScreen('the same layout on the new daemon', (s) => /Help/.test(s) && s.includes('NORMAL') && !s.includes('kubetile exited'));
+    expect(screen).not.toMatch(/kubetile exited/);
+    // And it takes keys: ? opens help in the focused pane's place or a new one; : switches views.
+    term.text(':');
+    term.text('deployments');
+    term.keys('Enter');
+    await term.waitScreen('keys reach the new daemon', (s) => /deployments/i.test(s) && !s.includes('kubetile exited'));
+  }, 180_000);
 });

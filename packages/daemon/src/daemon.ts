@@ -340,15 +340,18 @@ export class Daemon implements DaemonContext {
     return { ok: true, errors };
   }
 
-  shutdown(reason: string): void {
-    void this.stop(reason);
+  shutdown(reason: string, opts: { restarting?: boolean } = {}): void {
+    void this.stop(reason, opts);
   }
 
-  /** Clients get daemon/exit first; then the socket file is removed and panes disposed. */
-  stop(reason: string): Promise<void> {
+  /**
+   * Clients get daemon/exit first (saying whether another daemon takes over, so attached ones
+   * reconnect instead of leaving); then the socket file is removed and panes disposed.
+   */
+  stop(reason: string, opts: { restarting?: boolean } = {}): Promise<void> {
     this.stopping ??= (async () => {
       this.logger.info({ reason }, 'daemon stopping');
-      await Promise.all([...this.connections].map((c) => c.sayGoodbye(reason)));
+      await Promise.all([...this.connections].map((c) => c.sayGoodbye(reason, opts.restarting === true)));
       // Saved before the panes go: a kill-server brings the same layout back on the next start.
       await this.persistence.stop();
       await this.configWatch?.close();

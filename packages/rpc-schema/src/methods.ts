@@ -113,7 +113,12 @@ export const Requests = {
       memory: z.object({ rss: z.number(), heapUsed: z.number(), heapTotal: z.number(), external: z.number(), arrayBuffers: z.number() }),
     }),
   ),
-  shutdown: req('daemon/shutdown', 'Stops the daemon; clients get daemon/exit first.', Empty, Ok),
+  shutdown: req(
+    'daemon/shutdown',
+    'Stops the daemon; clients get daemon/exit first. restart: another daemon takes over at once (kubetile daemon restart), so attached clients reconnect instead of leaving.',
+    z.object({ restart: z.boolean().optional() }).strict(),
+    Ok,
+  ),
   discover: req(
     'rpc/discover',
     'Every method and notification with its params/result JSON schema.',
@@ -333,7 +338,11 @@ export const Notifications = {
     z.object({ key: z.string(), status: z.string(), error: z.string().optional() }),
   ),
   clipboard: note('clipboard/write', 'Text for the client to put on the clipboard (OSC 52).', z.object({ text: z.string() })),
-  exit: note('daemon/exit', 'The daemon is going away.', z.object({ reason: z.string() })),
+  exit: note(
+    'daemon/exit',
+    'The daemon is going away. restarting: another one is about to take its place (reconnect rather than leave).',
+    z.object({ reason: z.string(), restarting: z.boolean().optional() }),
+  ),
 } as const;
 
 export type RequestName = (typeof Requests)[keyof typeof Requests]['name'];

@@ -129,7 +129,7 @@ async function connectToStop(socket: string, env: NodeJS.ProcessEnv): Promise<Da
 type Stopped = { ok: true; pid: number | null } | { ok: false; code: number };
 
 /** daemon/shutdown, then wait until the daemon's process has gone (or, without its pid, its socket). */
-async function stopDaemon(io: Io, socket: string, what: string): Promise<Stopped> {
+async function stopDaemon(io: Io, socket: string, what: 'stop' | 'restart'): Promise<Stopped> {
   let client: DaemonClient;
   try {
     client = await connectToStop(socket, io.env);
@@ -142,7 +142,14 @@ async function stopDaemon(io: Io, socket: string, what: string): Promise<Stopped
   }
   const pid = client.hello?.server.pid ?? null;
   try {
-    await client.request(Requests.shutdown, {});
+    try {
+      // restart: attached clients wait for the next daemon instead of leaving.
+      await client.request(Requests.shutdown, what === 'restart' ? { restart: true } : {});
+    } catch (e) {
+      // A daemon from before `restart` existed refuses the param (-32602): stop it the old way.
+      if (what === 'restart' && (e as { code?: unknown }).code === -32602) await client.request(Requests.shutdown, {});
+      else throw e;
+    }
   } catch (e) {
     // The daemon may close the connection before its answer arrives: that is a success too.
     if (!(e instanceof Error && e.name === 'ConnectionLostError')) {

@@ -111,6 +111,12 @@ export class AttachedClient {
     client.on('clipboard', (c) => this.opts.writeClipboard?.(c.text));
     client.on('exit', (e) => {
       if (this.client !== client) return;
+      if (e.restarting) {
+        // `kubetile daemon restart`: the next daemon brings the session back; wait for it.
+        this.dropped(client, `daemon ${e.reason}`);
+        client.close('daemon restarting');
+        return;
+      }
       store.setConn({ state: 'exited', reason: e.reason });
       this.finish({ kind: 'server-exited', reason: e.reason });
       client.close('daemon exited');

@@ -179,7 +179,7 @@ const NOTIFICATIONS: ReadonlyMap<string, Check> = new Map([
   ['toast', obj({ level: literal('info', 'success', 'warn', 'error'), text: str })],
   ['plugin/status', obj({ key: str, status: str, error: opt(str) })],
   ['clipboard/write', obj({ text: str })],
-  ['daemon/exit', obj({ reason: str })],
+  ['daemon/exit', obj({ reason: str, restarting: opt(bool) })],
 ]);
 
 const checked = (c: Check, raw: unknown): ReturnType<Contract['result']> => {

@@ -251,10 +251,10 @@ export class RpcConnection implements ClientSink {
   }
 
   /** Tells the client the daemon is going away, then closes once the message is written. */
-  async sayGoodbye(reason: string): Promise<void> {
+  async sayGoodbye(reason: string, restarting = false): Promise<void> {
     if (this.closed) return;
     await Promise.race([
-      this.conn.sendNotification(N.exit, { reason }).catch(() => undefined),
+      this.conn.sendNotification(N.exit, restarting ? { reason, restarting } : { reason }).catch(() => undefined),
       new Promise((r) => setTimeout(r, 500)),
     ]);
     await new Promise<void>((resolve) => {

@@ -20,7 +20,7 @@ export interface DaemonContext {
   readonly plugins: Pick<PluginHost, 'list' | 'reload' | 'has' | 'grant'>;
   /** The daemon's port-forwards (until the daemon sets it, the port-forwards feature publishes them through the workspace). */
   readonly portForwards?: ForwardManager;
-  shutdown(reason: string): void;
+  shutdown(reason: string, opts?: { restarting?: boolean }): void;
   reloadConfig(opts?: { reset?: boolean }): Promise<{ ok: boolean; errors: string[] }>;
   counts(): { plugins: number; watches: number; portForwards: number; streams: Record<StreamKind, number> };
 }

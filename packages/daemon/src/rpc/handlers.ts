@@ -86,8 +86,8 @@ const table: Table = {
       memory: { rss: mem.rss, heapUsed: mem.heapUsed, heapTotal: mem.heapTotal, external: mem.external, arrayBuffers: mem.arrayBuffers },
     };
   },
-  'daemon/shutdown': ({ daemon }) => {
-    setImmediate(() => daemon.shutdown('shutdown requested'));
+  'daemon/shutdown': ({ daemon }, p) => {
+    setImmediate(() => daemon.shutdown(p.restart ? 'restarting' : 'shutdown requested', { restarting: p.restart === true }));
     return OK;
   },
   'rpc/discover': () => (discovered ??= describeApi()),
