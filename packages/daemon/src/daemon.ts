@@ -133,6 +133,8 @@ export class Daemon implements DaemonContext {
       logger: this.logger,
       stateDir: opts.stateDir,
       config: () => this.config,
+      // Read-only mode (--readonly / readonly = true) lands with the plugin write capabilities.
+      readonly: () => false,
       onStop: (fn) => this.stopHooks.push(fn),
       persist: (key, feature) => this.persistence.register(key, feature),
     };

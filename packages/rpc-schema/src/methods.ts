@@ -46,7 +46,7 @@ const Id = z.number().int().min(1);
 const SessionRef = { session: SessionName.optional() };
 
 const ResourceActionSchema = z.enum([
-  'yaml', 'describe', 'detail', 'logs', 'exec', 'port-forward', 'delete', 'scale', 'restart', 'debug',
+  'yaml', 'describe', 'detail', 'logs', 'exec', 'port-forward', 'delete', 'scale', 'restart', 'debug', 'command',
 ]);
 
 /** One port-forward as `portForward/list` and the port-forwards pane show it. */

@@ -4,7 +4,7 @@ import { parse, TomlError } from 'smol-toml';
 import { ConfigSchema, type Config } from './schema.js';
 import { locateKey } from './locate.js';
 import { Keymap, type KeymapBuild } from '../keys/keymap.js';
-import { pluginBinding, type BindingDef } from '../keys/bindings.js';
+import { commandBinding, pluginBinding, type BindingDef } from '../keys/bindings.js';
 import { KeyParseError, normalizeKey } from '@kubetile/rpc-schema';
 
 export interface ConfigProblem {
@@ -94,6 +94,21 @@ export function parseConfig(file: string, source: string): LoadedConfig {
       problems.push({ file, line: locateKey(source, ['plugins', i, 'keybinding']), key: path, message: err instanceof KeyParseError ? err.message : String(err), severity: 'error' });
     }
   });
+  // A command's key is an interact binding named command:<name>; its problems point at the entry.
+  const commandNames = new Set<string>();
+  config.commands.forEach((c, i) => {
+    if (commandNames.has(c.name)) {
+      problems.push({ file, line: locateKey(source, ['commands', i, 'name']), key: `commands.${i}.name`, message: `duplicate command name '${c.name}'`, severity: 'error' });
+    }
+    commandNames.add(c.name);
+    const path = `commands.${i}.key`;
+    pluginPath.set(`keybindings.interact.command:${c.name}`, path);
+    try {
+      pluginKeys.push(commandBinding(c.name, [normalizeKey(c.key)], c.description));
+    } catch (err) {
+      problems.push({ file, line: locateKey(source, ['commands', i, 'key']), key: path, message: err instanceof KeyParseError ? err.message : String(err), severity: 'error' });
+    }
+  });
   const built = Keymap.build(config.keybindings, pluginKeys);
   for (const p of built.problems.slice(0, MAX_PROBLEMS)) {
     const path = pluginPath.get(p.path) ?? p.path;
@@ -105,7 +120,10 @@ export function parseConfig(file: string, source: string): LoadedConfig {
 
 /** The keymap of a config already validated (the plugin keybindings parse: parseConfig checked them). */
 export function keymapFor(config: Config): KeymapBuild['keymap'] {
-  const pluginKeys = config.plugins.filter((p) => p.keybinding).map((p) => pluginBinding(p.key, [normalizeKey(p.keybinding!)]));
+  const pluginKeys = [
+    ...config.plugins.filter((p) => p.keybinding).map((p) => pluginBinding(p.key, [normalizeKey(p.keybinding!)])),
+    ...config.commands.map((c) => commandBinding(c.name, [normalizeKey(c.key)], c.description)),
+  ];
   return Keymap.build(config.keybindings, pluginKeys).keymap;
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isPermission, PERMISSIONS } from '../plugins/abi.js';
+import { PLAIN_VARS, unknownVariables } from '../commands/command-vars.js';
 
 const KeyOrKeys = z.union([z.string().max(64), z.array(z.string().max(64)).max(16)]);
 
@@ -28,6 +29,34 @@ export const PluginEntrySchema = z
     timeout_ms: z.number().int().min(10).max(60_000).optional(),
     max_instances: z.number().int().min(1).max(256).optional(),
     config: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  })
+  .strict();
+
+/** A declarative command (`[[commands]]`): a program run on the selected object, output in a pane. */
+export const CommandEntrySchema = z
+  .object({
+    name: z.string().regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, 'command names are kebab-case, e.g. tail-app'),
+    key: z.string().min(1).max(64),
+    description: z.string().max(200).optional(),
+    /** Kinds it applies to (`pods`, `po`, `Deployment`, `certificates.cert-manager.io`) or `all`. */
+    scopes: z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$/, 'a scope names a kind (plural, singular or short name) or is all')).min(1).max(64),
+    /** The program: a name looked up on PATH or a path; run directly, never through a shell. */
+    command: z.string().min(1).max(4096),
+    args: z
+      .array(
+        z
+          .string()
+          .max(4096)
+          .refine((a) => unknownVariables(a).length === 0, {
+            error: (iss) => `unknown variable ${unknownVariables(String(iss.input)).join(', ')} (known: ${PLAIN_VARS.map((v) => `$${v}`).join(', ')}, $LABELS.<key>; $$ for a literal $)`,
+          }),
+      )
+      .max(256)
+      .default([]),
+    /** Ask before running (the dialog shows the command line). */
+    confirm: z.boolean().default(false),
+    /** Changes things: always asks, and is refused when kubetile runs read-only. */
+    dangerous: z.boolean().default(false),
   })
   .strict();
 
@@ -72,6 +101,7 @@ export const ConfigSchema = z
     query: QuerySchema.default(QuerySchema.parse({})),
     keybindings: z.record(z.string(), z.record(z.string(), KeyOrKeys)).default({}),
     plugins: z.array(PluginEntrySchema).default([]),
+    commands: z.array(CommandEntrySchema).max(256).default([]),
     views: z
       .record(
         z.string(),
@@ -112,5 +142,6 @@ export const ConfigSchema = z
 
 export type Config = z.infer<typeof ConfigSchema>;
 export type PluginEntry = z.infer<typeof PluginEntrySchema>;
+export type CommandEntry = z.infer<typeof CommandEntrySchema>;
 
 export const DEFAULT_CONFIG: Config = ConfigSchema.parse({});

@@ -21,6 +21,8 @@ export interface FeatureHost {
   readonly logger: Logger;
   readonly stateDir: string;
   config(): Config;
+  /** kubetile runs read-only: nothing that changes the cluster may run. */
+  readonly(): boolean;
   /** Runs when the daemon stops, after clients were told and before the cluster connections close. */
   onStop(fn: () => Promise<void> | void): void;
   /**

@@ -5,6 +5,7 @@ import { installPortForwards } from './port-forwards.js';
 import { installQuery } from './query.js';
 import { installDebug } from './debug.js';
 import { installWorkloadViews } from './workload-views.js';
+import { installCommands } from './commands.js';
 
 /** Features installed into every daemon, in order. */
-export const FEATURES: readonly FeatureInstaller[] = [installLogs, installExec, installPortForwards, installDebug, installWorkloadViews, installQuery];
+export const FEATURES: readonly FeatureInstaller[] = [installLogs, installExec, installPortForwards, installDebug, installWorkloadViews, installQuery, installCommands];

@@ -47,7 +47,8 @@ export type AppCommand =
   | 'root_debug_mode'
   | 'debug_container'
   | 'xray'
-  | 'open_query';
+  | 'open_query'
+  | 'run_command';
 
 /**
  * `pane`: a PaneCommand for the focused pane; `app`: the session/client layer (`plugin` names the
@@ -56,7 +57,7 @@ export type AppCommand =
  */
 export type Action =
   | { kind: 'pane'; command: PaneCommand }
-  | { kind: 'app'; command: AppCommand; arg?: number; plugin?: string }
+  | { kind: 'app'; command: AppCommand; arg?: number; plugin?: string; name?: string }
   | { kind: 'local'; name: string };
 
 export const paneAction = (command: PaneCommand): Action => ({ kind: 'pane', command });
@@ -66,10 +67,13 @@ export const appAction = (command: AppCommand, arg?: number): Action =>
 /** A plugin's keybinding: open its pane (split the focused pane) or focus it in the active tab. */
 export const pluginAction = (key: string): Action => ({ kind: 'app', command: 'open_plugin', plugin: key });
 
+/** A `[[commands]]` entry's key: run it on the focused list's selection. */
+export const commandAction = (name: string): Action => ({ kind: 'app', command: 'run_command', name });
+
 export const localAction = (name: string): Action => ({ kind: 'local', name });
 
 /** A name for logs and `client/key` results: `pane:select_next`, `app:split_vertical`, `app:goto_tab:3`, `local:save`. */
 export function actionName(a: Action): string {
   if (a.kind === 'local') return `local:${a.name}`;
-  return a.kind === 'pane' ? `pane:${a.command.type}` : `app:${a.command}${a.arg !== undefined ? `:${a.arg}` : ''}${a.plugin !== undefined ? `:${a.plugin}` : ''}`;
+  return a.kind === 'pane' ? `pane:${a.command.type}` : `app:${a.command}${a.arg !== undefined ? `:${a.arg}` : ''}${a.plugin !== undefined ? `:${a.plugin}` : ''}${a.name !== undefined ? `:${a.name}` : ''}`;
 }

@@ -1,4 +1,4 @@
-import { appAction, localAction, paneAction, pluginAction, type Action } from './actions.js';
+import { appAction, commandAction, localAction, paneAction, pluginAction, type Action } from './actions.js';
 
 /**
  * Groups in lookup order. `global` applies in every mode; the others in normal mode, in this order
@@ -152,6 +152,11 @@ export const DEFAULT_BINDINGS: readonly BindingDef[] = [
 /** A `[[plugins]]` keybinding: group `global`, name `plugin:<key>`, opens or focuses that plugin's pane. */
 export function pluginBinding(key: string, keys: string[]): BindingDef {
   return def('global', `plugin:${key}`, keys, pluginAction(key), `Plugin ${key}`);
+}
+
+/** A `[[commands]]` entry's key, in the interact group (a built-in key there wins, with a warning). */
+export function commandBinding(name: string, keys: string[], description?: string): BindingDef {
+  return def('interact', `command:${name}`, keys, commandAction(name), description ?? `Command ${name}`);
 }
 
 /** Binding names shown as status-bar hints, in order, with their labels. */

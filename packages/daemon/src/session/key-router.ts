@@ -87,6 +87,8 @@ export class KeyRouter {
       this.runLocal(client, action.name);
     } else if (action.command === 'open_plugin' && action.plugin) {
       this.openPlugin(client, action.plugin);
+    } else if (action.command === 'run_command' && action.name) {
+      this.act(client, 'command', { name: action.name });
     } else {
       this.runApp(client, action.command, action.arg);
     }

@@ -9,7 +9,7 @@ import { invalidParams, invalidState } from '../util/errors.js';
 import type { ClientState } from './client-state.js';
 import type { Workspace } from './workspace.js';
 
-export type ResourceActionName = 'yaml' | 'describe' | 'detail' | 'logs' | 'exec' | 'port-forward' | 'delete' | 'scale' | 'restart' | 'debug';
+export type ResourceActionName = 'yaml' | 'describe' | 'detail' | 'logs' | 'exec' | 'port-forward' | 'delete' | 'scale' | 'restart' | 'debug' | 'command';
 export type MutationName = 'delete' | 'scale' | 'restart';
 
 const VIEWERS: Partial<Record<ResourceActionName, string>> = { yaml: 'resource-yaml', describe: 'resource-describe', detail: 'resource-detail' };
@@ -28,7 +28,7 @@ export interface ExplicitTarget {
 }
 
 /** The actions that open something for a resource (a stream, a session, a forward), provided by their rooms. */
-export type InteractionName = 'logs' | 'exec' | 'port-forward' | 'debug';
+export type InteractionName = 'logs' | 'exec' | 'port-forward' | 'debug' | 'command';
 
 /** What an interaction gets: the pane it was started from, the object (pinned by uid), args, and who asked. */
 export interface InteractionRequest {

@@ -1,0 +1,129 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { StringDecoder } from 'node:string_decoder';
+import { sanitizeLogText } from '../kube/logs/sanitize.js';
+import { Signal } from '../util/signal.js';
+
+/** What a run keeps of its output: the newest lines and bytes (older ones go; the pane says how many). */
+export interface RunLimits {
+  maxLines: number;
+  maxBytes: number;
+}
+
+export const DEFAULT_RUN_LIMITS: RunLimits = { maxLines: 10_000, maxBytes: 4 * 1024 * 1024 };
+/** A line longer than this is cut (a program writing one endless line cannot grow a line without end). */
+const MAX_LINE_CHARS = 8192;
+/** After SIGTERM, a process group still there this long gets SIGKILL. */
+const KILL_GRACE_MS = 3000;
+
+export type RunState =
+  | { kind: 'running'; pid: number | null }
+  | { kind: 'exited'; code: number }
+  | { kind: 'killed'; signal: string }
+  | { kind: 'failed'; message: string };
+
+export interface OutputLine {
+  text: string;
+  stderr: boolean;
+}
+
+/**
+ * One run of a declarative command: the program started with its argv (no shell) in its own
+ * process group, stdout and stderr read line by line into a bounded buffer, stopped (the whole
+ * group) when its pane closes or the daemon stops.
+ */
+export class CommandRun {
+  readonly changed = new Signal();
+  readonly lines: OutputLine[] = [];
+  /** Lines dropped from the front to stay within the limits. */
+  dropped = 0;
+  state: RunState = { kind: 'running', pid: null };
+  readonly startedAt = Date.now();
+  private bytes = 0;
+  private child: ChildProcess | null = null;
+  private killTimer: NodeJS.Timeout | null = null;
+  readonly ended: Promise<void>;
+  private markEnded!: () => void;
+
+  constructor(
+    readonly argv: readonly string[],
+    env: NodeJS.ProcessEnv,
+    private readonly limits: RunLimits = DEFAULT_RUN_LIMITS,
+  ) {
+    this.ended = new Promise((r) => (this.markEnded = r));
+    let child: ChildProcess;
+    try {
+      child = spawn(argv[0]!, argv.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    } catch (err) {
+      this.finish({ kind: 'failed', message: err instanceof Error ? err.message : String(err) });
+      return;
+    }
+    this.child = child;
+    this.state = { kind: 'running', pid: child.pid ?? null };
+    this.read(child.stdout!, false);
+    this.read(child.stderr!, true);
+    child.once('error', (err: NodeJS.ErrnoException) => {
+      this.finish({ kind: 'failed', message: err.code === 'ENOENT' ? `command not found: ${argv[0]}` : err.code === 'EACCES' ? `not executable: ${argv[0]}` : err.message });
+    });
+    child.once('close', (code, signal) => {
+      if (signal) this.finish({ kind: 'killed', signal });
+      else this.finish({ kind: 'exited', code: code ?? 0 });
+    });
+  }
+
+  get running(): boolean {
+    return this.state.kind === 'running';
+  }
+
+  private read(stream: NodeJS.ReadableStream, stderr: boolean): void {
+    const decoder = new StringDecoder('utf8');
+    let partial = '';
+    const take = (text: string, final: boolean): void => {
+      const parts = (partial + text).split('\n');
+      partial = final ? '' : parts.pop()!;
+      for (const p of final ? parts.filter((x, i) => x !== '' || i < parts.length - 1) : parts) this.push(p, stderr);
+      if (partial.length > MAX_LINE_CHARS) {
+        this.push(partial, stderr);
+        partial = '';
+      }
+      this.changed.emit();
+    };
+    stream.on('data', (d: Buffer) => take(decoder.write(d), false));
+    stream.on('end', () => take(decoder.end(), true));
+  }
+
+  private push(raw: string, stderr: boolean): void {
+    const line = sanitizeLogText(raw.endsWith('\r') ? raw.slice(0, -1) : raw);
+    const text = line.length > MAX_LINE_CHARS ? `${line.slice(0, MAX_LINE_CHARS)}…` : line;
+    this.lines.push({ text, stderr });
+    this.bytes += text.length;
+    while (this.lines.length > 1 && (this.lines.length > this.limits.maxLines || this.bytes > this.limits.maxBytes)) {
+      this.bytes -= this.lines.shift()!.text.length;
+      this.dropped++;
+    }
+  }
+
+  private finish(state: RunState): void {
+    if (this.state.kind !== 'running') return;
+    this.state = state;
+    this.changed.emit();
+    this.markEnded();
+  }
+
+  /** Stops the program and everything it started: SIGTERM to its group, SIGKILL if it lingers. */
+  stop(signal: NodeJS.Signals = 'SIGTERM'): void {
+    const pid = this.child?.pid;
+    if (!this.running || pid === undefined) return;
+    const kill = (sig: NodeJS.Signals): void => {
+      try {
+        process.kill(-pid, sig);
+      } catch {
+        /* already gone */
+      }
+    };
+    kill(signal);
+    if (signal !== 'SIGKILL' && !this.killTimer) {
+      this.killTimer = setTimeout(() => kill('SIGKILL'), KILL_GRACE_MS);
+      this.killTimer.unref();
+    }
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * Variables of a `[[commands]]` entry's args (k9s plugin style): `$NAME`, `${NAMESPACE}`,
+ * `$LABELS.app`… replaced by the selected object's values. Each arg stays one argv entry: values go
+ * to the program as they are, never through a shell, so nothing in an object can inject a command.
+ */
+
+/** Variables every target has. */
+export const PLAIN_VARS = ['NAMESPACE', 'NAME', 'CONTEXT', 'KIND', 'RESOURCE', 'UID', 'CONTAINER', 'KUBECONFIG'] as const;
+export type PlainVar = (typeof PLAIN_VARS)[number];
+
+/** Values for one object: plain variables and its labels (`$LABELS.<key>`). */
+export interface CommandVars {
+  plain: Record<PlainVar, string>;
+  labels: Readonly<Record<string, string>>;
+}
+
+/** `$$` (a literal $), `${VAR}` / `${LABELS.key}`, `$VAR` / `$LABELS.key`. */
+const TOKEN = /\$\$|\$\{([A-Z_]+(?:\.[A-Za-z0-9._/-]+)?)\}|\$([A-Z_]+(?:\.[A-Za-z0-9._/-]*[A-Za-z0-9])?)/g;
+
+const isPlain = (v: string): v is PlainVar => (PLAIN_VARS as readonly string[]).includes(v);
+
+/** The variables an arg names that do not exist (for a config error naming them). */
+export function unknownVariables(arg: string): string[] {
+  const bad: string[] = [];
+  for (const m of arg.matchAll(TOKEN)) {
+    const name = m[1] ?? m[2];
+    if (name === undefined) continue;
+    if (isPlain(name)) continue;
+    if (name.startsWith('LABELS.') && name.length > 'LABELS.'.length) continue;
+    bad.push(`$${name}`);
+  }
+  return bad;
+}
+
+/** Whether any arg needs the object itself (its labels or containers), not only its reference. */
+export const needsObject = (args: readonly string[]): boolean => args.some((a) => /\$\{?(LABELS\.|CONTAINER\b)/.test(a));
+
+/** One arg with its variables replaced (an unknown one — refused by the config — is left as written). */
+export function expandArg(arg: string, vars: CommandVars): string {
+  return arg.replace(TOKEN, (whole, braced: string | undefined, bare: string | undefined) => {
+    const name = braced ?? bare;
+    if (name === undefined) return '$';
+    if (isPlain(name)) return vars.plain[name];
+    if (name.startsWith('LABELS.')) return vars.labels[name.slice('LABELS.'.length)] ?? '';
+    return whole;
+  });
+}
+
+/** The environment a command also gets its values in (as k9s does): NAMESPACE, NAME, … */
+export function varsEnv(vars: CommandVars): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const k of PLAIN_VARS) if (k !== 'KUBECONFIG' || vars.plain.KUBECONFIG) env[k] = vars.plain[k];
+  return env;
+}
+
+/** An argv shown to a person (a confirmation): each arg quoted when a shell would split it. */
+export function showArgv(argv: readonly string[]): string {
+  return argv.map((a) => (a !== '' && /^[A-Za-z0-9_@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+}

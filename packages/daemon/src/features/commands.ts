@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto';
+import { CommandRun } from '../commands/command-run.js';
+import { expandArg, needsObject, showArgv, varsEnv, type CommandVars } from '../commands/command-vars.js';
+import { commandInScope, scopesText } from '../commands/command-scope.js';
+import type { CommandEntry } from '../config/schema.js';
+import { describeObject, type ObjectRef } from '../kube/object-ref.js';
+import { getObject } from '../kube/resource-ops.js';
+import type { KubeObject } from '../kube/types.js';
+import { COMMAND_OUTPUT_PANE, CommandOutputPane } from '../panes/commands/command-output-pane.js';
+import type { InteractionRequest } from '../session/resource-actions.js';
+import { invalidParams, invalidState } from '../util/errors.js';
+import type { FeatureHost } from './feature-host.js';
+
+/** Runs at once; one more is refused (each is a process of the user's). */
+const MAX_RUNNING = 16;
+/** On the daemon's stop, running commands get this long after SIGTERM. */
+const STOP_WAIT_MS = 3000;
+
+function containerOf(obj: KubeObject | null): string {
+  const containers = (obj?.spec as { containers?: Array<{ name?: unknown }> } | undefined)?.containers;
+  const first = Array.isArray(containers) ? containers[0]?.name : undefined;
+  return typeof first === 'string' ? first : '';
+}
+
+function labelsOf(obj: KubeObject | null): Record<string, string> {
+  const labels = obj?.metadata.labels;
+  const out: Record<string, string> = {};
+  if (labels && typeof labels === 'object') for (const [k, v] of Object.entries(labels)) if (typeof v === 'string') out[k] = v;
+  return out;
+}
+
+function varsFor(t: ObjectRef, obj: KubeObject | null, env: NodeJS.ProcessEnv): CommandVars {
+  return {
+    plain: {
+      NAMESPACE: t.namespace ?? '',
+      NAME: t.name,
+      CONTEXT: t.context,
+      KIND: t.kind,
+      RESOURCE: t.kindId,
+      UID: t.uid ?? '',
+      CONTAINER: containerOf(obj),
+      KUBECONFIG: env.KUBECONFIG ?? '',
+    },
+    labels: labelsOf(obj),
+  };
+}
+
+/**
+ * Declarative commands (`[[commands]]`, k9s plugins without WASM): a key on a list of a kind in the
+ * command's scopes runs its program with the selected object's values in its args and environment,
+ * after a confirmation when it asks for one or is `dangerous`, its output streamed into a pane.
+ */
+export function installCommands(host: FeatureHost): void {
+  const runs = new Map<string, CommandRun>();
+  const running = (): number => [...runs.values()].filter((r) => r.running).length;
+  const lookup = {
+    get: (id: string) => runs.get(id),
+    release: (id: string) => {
+      const run = runs.get(id);
+      if (!run) return;
+      run.stop();
+      void run.ended.then(() => runs.delete(id));
+    },
+  };
+  host.registry.register(COMMAND_OUTPUT_PANE, (ctx) => new CommandOutputPane(ctx, lookup), { needsTarget: true });
+
+  host.actions.register('command', async (req: InteractionRequest) => {
+    const name = req.args.name;
+    if (typeof name !== 'string') throw invalidParams('command needs args.name, the name of a [[commands]] entry');
+    const entry: CommandEntry | undefined = host.config().commands.find((c) => c.name === name);
+    if (!entry) throw invalidParams(`no command '${name}' in the config's [[commands]]`);
+    const t = req.target;
+    if (!commandInScope(entry.scopes, t)) throw invalidState(`${name} applies to ${scopesText(entry.scopes)}, not to ${t.kindId}`);
+    if (entry.dangerous && host.readonly()) throw invalidState(`${name} is marked dangerous and kubetile runs read-only`);
+    if (running() >= MAX_RUNNING) throw invalidState(`${MAX_RUNNING} commands are running already; close one of their panes first`);
+
+    let obj: KubeObject | null = null;
+    if (needsObject(entry.args)) obj = await getObject(host.kube.configFor(t.context), t);
+    const vars = varsFor(t, obj, process.env);
+    const argv = [entry.command, ...entry.args.map((a) => expandArg(a, vars))];
+    if (entry.confirm || entry.dangerous) {
+      const question = `${entry.dangerous ? 'Dangerous: run' : 'Run'} ${name} on ${describeObject(t)}?\n${showArgv(argv)}`;
+      const yes = req.prompts.interactive ? await req.prompts.confirm(question) : req.args.yes === true;
+      if (!yes) return { message: req.prompts.interactive ? `${name}: cancelled` : `${name} asks for a confirmation: a script gives it with args.yes = true` };
+    }
+    const id = randomUUID();
+    const run = new CommandRun(argv, { ...process.env, ...varsEnv(vars) });
+    runs.set(id, run);
+    host.logger.info({ command: name, argv: argv.map((a) => a.slice(0, 200)), target: describeObject(t) }, 'command started');
+    void run.ended.then(() => host.logger.info({ command: name, state: run.state }, 'command ended'));
+    const { paneId } = host.workspace.openCompanion(req.paneId, { key: COMMAND_OUTPUT_PANE, args: { run: id, title: `${name} ${t.namespace ? `${t.namespace}/` : ''}${t.name}` } }, req.client);
+    return { paneId, message: `${name} started on ${describeObject(t)}` };
+  });
+
+  host.onStop(async () => {
+    for (const r of runs.values()) r.stop();
+    await Promise.race([Promise.all([...runs.values()].map((r) => r.ended)), new Promise((r) => setTimeout(r, STOP_WAIT_MS).unref())]);
+  });
+}

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/load.js';
+import { CommandRun } from '../../src/commands/command-run.js';
+import { expandArg, showArgv, unknownVariables, type CommandVars } from '../../src/commands/command-vars.js';
+import { commandInScope } from '../../src/commands/command-scope.js';
+
+const vars: CommandVars = {
+  plain: { NAMESPACE: 'shop', NAME: 'api-1', CONTEXT: 'kind', KIND: 'Pod', RESOURCE: 'pods', UID: 'u-1', CONTAINER: 'main', KUBECONFIG: '/k' },
+  labels: { app: 'api', 'app.kubernetes.io/name': 'shop-api' },
+};
+
+describe('command variables', () => {
+  it('expand $VAR, ${VAR}, $LABELS.key and $$; an arg stays one arg whatever the value holds', () => {
+    expect(expandArg('$NAMESPACE/${NAME}', vars)).toBe('shop/api-1');
+    expect(expandArg('-l=app=$LABELS.app', vars)).toBe('-l=app=api');
+    expect(expandArg('${LABELS.app.kubernetes.io/name}', vars)).toBe('shop-api');
+    expect(expandArg('$LABELS.missing', vars)).toBe('');
+    expect(expandArg('$$NAME costs $$5', vars)).toBe('$NAME costs $5');
+    expect(expandArg('$(rm -rf /) `id` ;', vars)).toBe('$(rm -rf /) `id` ;');
+  });
+  it('unknown ones are named', () => {
+    expect(unknownVariables('$NAME $PODNAME ${NAMSPACE} $LABELS.')).toEqual(['$PODNAME', '$NAMSPACE', '$LABELS']);
+    expect(unknownVariables('$$HOME')).toEqual([]);
+  });
+  it('a confirmation shows the argv as a shell would need it quoted', () => {
+    expect(showArgv(['kubectl', 'logs', '-n', 'shop', "it's here", ''])).toBe(`kubectl logs -n shop 'it'\\''s here' ''`);
+  });
+  it('scopes match plural, short, singular, Kind, plural.group and all', () => {
+    const pods = { kindId: 'pods', kind: 'Pod', plural: 'pods', group: '' };
+    for (const s of ['pods', 'po', 'pod', 'Pod', 'all']) expect(commandInScope([s], pods)).toBe(true);
+    expect(commandInScope(['deployments', 'svc'], pods)).toBe(false);
+    const cert = { kindId: 'certificates.cert-manager.io', kind: 'Certificate', plural: 'certificates', group: 'cert-manager.io' };
+    expect(commandInScope(['certificates.cert-manager.io'], cert)).toBe(true);
+  });
+});
+
+describe('[[commands]] in the config', () => {
+  const entry = (extra: string): string => `[[commands]]\nname = "tail"\nkey = "shift+o"\nscopes = ["pods"]\ncommand = "kubectl"\n${extra}\n`;
+  it('an unknown variable is an error naming it, the known ones and the line', () => {
+    const r = parseConfig('/c.toml', entry('args = ["logs", "$PODNAME"]'));
+    expect(r.config).toBeNull();
+    expect(r.problems[0]).toMatchObject({ key: 'commands.0.args.1', message: expect.stringMatching(/unknown variable \$PODNAME \(known: \$NAMESPACE, \$NAME/) });
+  });
+  it('a duplicate name and a bad key are errors; a key a built-in binding holds is a warning saying which wins', () => {
+    const dup = parseConfig('/c.toml', entry('') + entry(''));
+    expect(dup.problems.map((p) => p.message)).toContain("duplicate command name 'tail'");
+    const badKey = parseConfig('/c.toml', entry('').replace('shift+o', 'hyper+q'));
+    expect(badKey.config).toBeNull();
+    expect(badKey.problems[0]?.key).toBe('commands.0.key');
+    const clash = parseConfig('/c.toml', entry('').replace('shift+o', 'l'));
+    expect(clash.config).not.toBeNull();
+    expect(clash.problems).toContainEqual(expect.objectContaining({ key: 'commands.0.key', severity: 'warning', message: expect.stringMatching(/bound to both .*view_logs and interact\.command:tail; .* wins/) }));
+  });
+  it('scopes and the command must be there; unknown keys are refused', () => {
+    expect(parseConfig('/c.toml', '[[commands]]\nname = "x"\nkey = "shift+o"\ncommand = "true"\n').config).toBeNull();
+    expect(parseConfig('/c.toml', entry('shell = true')).problems[0]?.message).toMatch(/unknown key 'shell'/);
+  });
+});
+
+describe('CommandRun', () => {
+  it('keeps the newest lines within its limits and says how many went; a partial last line is kept', async () => {
+    const run = new CommandRun([process.execPath, '-e', "for (let i = 0; i < 50000; i++) console.log('line ' + i); process.stdout.write('tail')"], process.env, { maxLines: 1000, maxBytes: 1 << 20 });
+    await run.ended;
+    expect(run.state).toEqual({ kind: 'exited', code: 0 });
+    expect(run.lines.length).toBe(1000);
+    expect(run.dropped).toBe(49001);
+    expect(run.lines.at(-1)?.text).toBe('tail');
+    expect(run.lines.at(-2)?.text).toBe('line 49999');
+  });
+  it('escape sequences never reach a pane; an endless line is cut', async () => {
+    const run = new CommandRun([process.execPath, '-e', "process.stdout.write('\\x1b]52;c;cHduZWQ=\\x07\\x1b[31mred\\x1b[0m\\n' + 'x'.repeat(100000))"], process.env);
+    await run.ended;
+    expect(run.lines[0]?.text).toBe('red');
+    expect(run.lines.every((l) => l.text.length <= 8193)).toBe(true);
+  });
+  it('stop ends the program and what it started (its process group)', async () => {
+    const run = new CommandRun([process.execPath, '-e', "require('child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'inherit' }); setInterval(() => {}, 1000)"], process.env);
+    const pid = (run.state as { pid: number }).pid;
+    run.stop();
+    await run.ended;
+    expect(run.state).toEqual({ kind: 'killed', signal: 'SIGTERM' });
+    expect(() => process.kill(-pid, 0)).toThrow();
+  });
+});

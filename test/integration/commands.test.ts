@@ -1,0 +1,170 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LinesView } from '@kubetile/rpc-schema';
+import { RawClient } from '../helpers/rpc-client.js';
+import { namespaceWith, pod, podsPane, startWorld, waitFor, type ExecWorld } from '../../packages/daemon/test/exec/harness.js';
+
+/**
+ * Declarative commands (`[[commands]]`): a key on a pods list runs a program with the selected
+ * pod's values as separate args (never through a shell) and in its environment, its output in a
+ * pane; confirm/dangerous ask first; a kind outside the scopes is refused; closing the pane stops
+ * the program; a missing program says so.
+ */
+
+let w: ExecWorld;
+let marks: string;
+const node = JSON.stringify(process.execPath);
+const js = (code: string): string => JSON.stringify(code);
+
+beforeAll(async () => {
+  marks = join(process.env.TMPDIR ?? '/tmp', `kt-commands-${process.pid}`);
+  mkdirSync(marks, { recursive: true });
+  const config = `
+[[commands]]
+name = "show-args"
+key = "shift+o"
+scopes = ["po"]
+command = ${node}
+args = ["-e", ${js("console.log(process.argv.slice(1).join('|')); console.log('env ' + process.env.NAMESPACE + ' ' + process.env.NAME); console.error('to stderr')")}, "$NAMESPACE", "\${NAME}", "$LABELS.app", "$CONTAINER", "cost $$5", "$(touch INJECTED); echo no"]
+
+[[commands]]
+name = "mark"
+key = "shift+m"
+scopes = ["pods"]
+dangerous = true
+command = ${node}
+args = ["-e", ${js("require('fs').writeFileSync(process.argv[1], 'ran')")}, "${marks}/$NAME"]
+
+[[commands]]
+name = "deploy-only"
+key = "shift+k"
+scopes = ["deployments"]
+command = ${node}
+args = ["-e", "1"]
+
+[[commands]]
+name = "forever"
+key = "shift+f"
+scopes = ["all"]
+command = ${node}
+args = ["-e", ${js("console.log('pid ' + process.pid); setInterval(() => {}, 1000)")}]
+
+[[commands]]
+name = "missing"
+key = "shift+x"
+scopes = ["pods"]
+command = "kubetile-no-such-program"
+`;
+  w = await startWorld({}, config);
+});
+afterAll(async () => {
+  await w?.stop();
+  rmSync(marks, { recursive: true, force: true });
+});
+
+/** The command-output pane titled `title` on `c`'s layout, once its view satisfies `pred`. */
+async function outputPane(c: RawClient, title: string, pred: (v: LinesView) => boolean): Promise<LinesView> {
+  const l = await c.waitLayout(`a pane titled ${title}`, (x) => Object.values(x.paneTitles).includes(title));
+  const paneId = Number(Object.entries(l.paneTitles).find(([, t]) => t === title)![0]);
+  let last: LinesView | null = null;
+  try {
+    return await waitFor(`${title}: the output`, async () => {
+      const v = (await c.request<{ view: LinesView }>('pane/snapshot', { paneId, rows: 30, cols: 200 })).view;
+      last = v;
+      return v.type === 'lines' && pred(v) ? v : null;
+    });
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\n${JSON.stringify(last)}`);
+  }
+}
+const texts = (v: LinesView): string[] => v.lines.map((l) => l.text);
+const lastToast = (c: RawClient): string => JSON.stringify(c.notifications.filter((n) => n.method === 'toast').at(-1)?.params ?? null);
+
+describe('[[commands]]', () => {
+  it('runs the program with the pod in its args and environment, as argv (no shell), output in a pane', async () => {
+    const ns = namespaceWith(w.sim, [(n) => pod('web-1', n, ['app', 'sidecar'])]);
+    const c = await RawClient.connect(w.env.socket);
+    try {
+      await c.attach({ cols: 160, rows: 40 });
+      await podsPane(c, ns, ['web-1']);
+      await c.request('client/key', { key: 'shift+o' });
+      const v = await outputPane(c, `show-args ${ns}/web-1`, (x) => x.footer?.includes('exited 0') === true);
+      // Each arg arrived whole: the label, the first container, $$ as $, and shell syntax as text.
+      expect(texts(v)).toContain(`${ns}|web-1|web-1|app|cost $5|$(touch INJECTED); echo no`);
+      expect(texts(v)).toContain(`env ${ns} web-1`);
+      expect(v.lines.find((l) => l.text === 'to stderr')?.style).toBe('warn');
+      expect(existsSync('INJECTED')).toBe(false);
+    } finally {
+      c.close();
+    }
+  });
+
+  it('dangerous asks first showing the command line: n runs nothing, y runs it on the pod the dialog named', async () => {
+    const ns = namespaceWith(w.sim, [(n) => pod('db-1', n), (n) => pod('db-2', n)]);
+    const c = await RawClient.connect(w.env.socket);
+    try {
+      await c.attach({ cols: 160, rows: 40 });
+      await podsPane(c, ns, ['db-1', 'db-2']);
+      await c.request('client/key', { key: 'shift+m' });
+      const l = await c.waitLayout('the confirmation', (x) => x.overlay?.type === 'confirm');
+      expect(JSON.stringify(l.overlay)).toContain(`Dangerous: run mark on Pod ${ns}/db-1?`);
+      expect(JSON.stringify(l.overlay)).toContain(`${marks}/db-1`);
+      await c.request('client/key', { key: 'n' });
+      await c.waitLayout('the dialog gone', (x) => !x.overlay);
+      await c.request('client/key', { key: 'shift+m' });
+      await c.waitLayout('asked again', (x) => x.overlay?.type === 'confirm');
+      await c.request('client/key', { key: 'y' });
+      await waitFor('the program ran on db-1', () => existsSync(join(marks, 'db-1')));
+      expect(readFileSync(join(marks, 'db-1'), 'utf8')).toBe('ran');
+      expect(existsSync(join(marks, 'db-2'))).toBe(false);
+    } finally {
+      c.close();
+    }
+  });
+
+  it('a kind outside its scopes is refused with a toast naming them; nothing runs', async () => {
+    const ns = namespaceWith(w.sim, [(n) => pod('api-1', n)]);
+    const c = await RawClient.connect(w.env.socket);
+    try {
+      await c.attach({ cols: 160, rows: 40 });
+      await podsPane(c, ns, ['api-1']);
+      const panes = Object.keys(c.layout!.paneTitles).length;
+      await c.request('client/key', { key: 'shift+k' });
+      await waitFor('a toast', () => /deploy-only applies to deployments, not to pods/.test(lastToast(c)));
+      expect(Object.keys(c.layout!.paneTitles).length).toBe(panes);
+    } finally {
+      c.close();
+    }
+  });
+
+  it('closing the pane stops the program; a missing program is said in the pane', async () => {
+    const ns = namespaceWith(w.sim, [(n) => pod('job-1', n)]);
+    const c = await RawClient.connect(w.env.socket);
+    try {
+      await c.attach({ cols: 160, rows: 40 });
+      await podsPane(c, ns, ['job-1']);
+      await c.request('client/key', { key: 'shift+f' });
+      const title = `forever ${ns}/job-1`;
+      const v = await outputPane(c, title, (x) => texts(x).some((t) => t.startsWith('pid ')));
+      const pid = Number(texts(v).find((t) => t.startsWith('pid '))!.slice(4));
+      expect(v.footer).toContain('running');
+      const paneId = Number(Object.entries(c.layout!.paneTitles).find(([, t]) => t === title)![0]);
+      await c.request('pane/close', { paneId });
+      await waitFor('the program stopped', () => {
+        try {
+          process.kill(pid, 0);
+          return false;
+        } catch {
+          return true;
+        }
+      });
+
+      await c.request('client/key', { key: 'shift+x' });
+      const m = await outputPane(c, `missing ${ns}/job-1`, (x) => x.footer?.includes('failed') === true);
+      expect(texts(m)).toContain('command not found: kubetile-no-such-program');
+    } finally {
+      c.close();
+    }
+  });
+});
