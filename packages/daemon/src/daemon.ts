@@ -59,6 +59,10 @@ export interface DaemonOptions {
 }
 
 /** The composition root: socket, workspace, panes, keys, config and its hot reload. */
+/** The kinds with printers of their own, as discovery would list them (when discovery is not there). */
+const knownResources = (): DiscoveredResource[] =>
+  KNOWN_KINDS.map((k) => ({ group: k.group, version: k.version, plural: k.id, kind: k.kind, namespaced: k.namespaced, shortNames: [...k.shortNames] }));
+
 export class Daemon implements DaemonContext {
   readonly logger: Logger;
   readonly workspace: Workspace;
@@ -158,9 +162,7 @@ export class Daemon implements DaemonContext {
 
   /** The resources `:` knows for a context: discovery's (cached), else the kinds with printers of their own. */
   private async resourcesOf(context: string | null): Promise<DiscoveredResource[]> {
-    const known = (): DiscoveredResource[] =>
-      KNOWN_KINDS.map((k) => ({ group: k.group, version: k.version, plural: k.id, kind: k.kind, namespaced: k.namespaced, shortNames: [...k.shortNames] }));
-    if (context === null || !this.kube.available) return known();
+    if (context === null || !this.kube.available) return knownResources();
     const cached = this.discovered.get(context);
     // Discovery is read again after a minute: a CRD installed meanwhile shows up.
     if (cached && Date.now() - cached.at < DISCOVERY_TTL_MS) return cached.list;
@@ -170,7 +172,7 @@ export class Daemon implements DaemonContext {
       return list;
     } catch (err) {
       this.logger.warn({ context, err: String(err) }, 'discovery failed');
-      return cached?.list ?? known();
+      return cached?.list ?? knownResources();
     }
   }
 
@@ -210,7 +212,7 @@ export class Daemon implements DaemonContext {
   private resolveView(query: string, context: string | null): string | null {
     const cached = context !== null ? this.discovered.get(context)?.list : undefined;
     const resources =
-      cached ?? KNOWN_KINDS.map((k) => ({ group: k.group, version: k.version, plural: k.id, kind: k.kind, namespaced: k.namespaced, shortNames: [...k.shortNames] }));
+      cached ?? knownResources();
     const hit = resolveName(query, resources, this.config.aliases);
     if (!hit) return null;
     for (const [label, view] of this.switchViews) {
