@@ -3,7 +3,9 @@ import type { KubeScope } from '../kube/types.js';
 import { errorMessage } from '../util/errors.js';
 import { isHostFunctionName, RENDER_HARD_MAX_BYTES, REQUEST_MAX_BYTES, RESPONSE_MAX_BYTES, mib, type HostFunctionName } from './abi.js';
 import type { PluginKubeAccess, PluginKubeScope } from './kube-access.js';
+import { allows, neededPermission } from './permissions.js';
 import { boundLines, RenderPayloadSchema } from './render-payload.js';
+import { WriteRequestSchema, type WriteRequest } from './write-request.js';
 
 /** What the host functions of one instance may touch: its pane, and the call in progress. */
 export interface HostBridge {
@@ -19,6 +21,12 @@ export interface HostBridge {
   signal(): AbortSignal;
   /** The plugin broke a limit in this call: the call ends as a crash. */
   violation(reason: string): void;
+  /** The permissions the instance runs with (each k8s_list / k8s_write call is checked against them). */
+  readonly permissions: readonly string[];
+  /** Runs a write (k8s_write): confirmation, read-only mode and audit are the writer's. */
+  write(req: WriteRequest, signal: AbortSignal): Promise<unknown>;
+  /** Stops the call's clock while `work` runs (a human answering a dialog is not the plugin being slow). */
+  hold<T>(work: Promise<T>): Promise<T>;
 }
 
 type Envelope = { ok: true; value: unknown } | { ok: false; error: string };
@@ -33,6 +41,8 @@ const Requests = {
   list_pods: z.object({ namespace: NamespaceField }),
   get_secret: z.object({ namespace: NamespaceField, name: z.string().min(1).max(253).optional() }),
   clipboard_write: z.object({ text: z.string() }),
+  k8s_list: z.object({ kind: z.string().min(1).max(253), namespace: NamespaceField }).strict(),
+  k8s_write: WriteRequestSchema,
 } satisfies Record<HostFunctionName, z.ZodType>;
 
 /** Reads and validates a request; throws HostError with a message for the plugin. */
@@ -134,6 +144,17 @@ const HANDLERS: { [F in HostFunctionName]: (bridge: HostBridge, req: z.infer<(ty
     bridge.clipboard(req.text);
     return null;
   },
+  k8s_list: (bridge, req) =>
+    inTime(bridge, 'k8s_list', async (signal) => {
+      const scope = paneScope(bridge, req.namespace);
+      const resource = await bridge.kube.resolveResource(scope.context, req.kind, signal);
+      const namespace = resource.namespaced ? scope.namespace : null;
+      if (!allows(bridge.permissions, 'list', { plural: req.kind, group: '' }, namespace)) {
+        throw new HostError(`k8s_list: not permitted: listing ${req.kind}${namespace ? ` in namespace ${namespace}` : ' in all namespaces'} needs ${neededPermission('list', req.kind, namespace)}`);
+      }
+      return { items: await bridge.kube.listObjects(scope.context, resource, namespace, signal) };
+    }),
+  k8s_write: (bridge, req) => bridge.hold(bridge.write(req, bridge.signal())),
 };
 
 /** The envelope as JSON; one over RESPONSE_MAX_BYTES becomes an error saying so. */
