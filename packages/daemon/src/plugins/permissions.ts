@@ -22,11 +22,10 @@ export const WRITE_VERBS: readonly WriteVerb[] = ['patch', 'delete', 'scale'];
 export const PERMISSION_FORMS = [
   'clipboard:write',
   'k8s:get:secrets',
-  'k8s:list:<resource>',
-  'k8s:patch:<resource>',
-  'k8s:delete:<resource>',
-  'k8s:scale:<resource>',
-  '(k8s:… may end in :ns=<namespace>)',
+  'k8s:list:<resource>[:ns=<namespace>]',
+  'k8s:patch:<resource>[:ns=<namespace>]',
+  'k8s:delete:<resource>[:ns=<namespace>]',
+  'k8s:scale:<resource>[:ns=<namespace>]',
 ] as const;
 
 const LABEL = '[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?';
