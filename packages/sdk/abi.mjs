@@ -30,6 +30,7 @@ export const HOST_FUNCTIONS = Object.freeze({
   get_secret: 'k8s:get:secrets',
   clipboard_write: 'clipboard:write',
   k8s_list: 'k8s:list:<resource>',
+  k8s_logs: 'k8s:logs:pods',
   k8s_write: 'k8s:patch|delete|scale:<resource>',
 });
 
@@ -38,18 +39,20 @@ export const PERMISSIONS = Object.freeze([
   'clipboard:write',
   'k8s:get:secrets',
   'k8s:list:<resource>',
+  'k8s:logs:pods',
   'k8s:patch:<resource>',
   'k8s:delete:<resource>',
   'k8s:scale:<resource>',
 ]);
 
 const LABEL = '[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?';
-const KUBE_PERMISSION = new RegExp(`^k8s:(list|patch|delete|scale):(${LABEL}(?:\\.${LABEL})*)(?::ns=(${LABEL}))?$`);
+const KUBE_PERMISSION = new RegExp(`^k8s:(list|logs|patch|delete|scale):(${LABEL}(?:\\.${LABEL})*)(?::ns=(${LABEL}))?$`);
 
 /** `{ verb, resource, namespace }` of a `k8s:<verb>:<resource>[:ns=N]` permission, else null. */
 export function parseKubePermission(p) {
   const m = typeof p === 'string' && p.length <= 320 ? KUBE_PERMISSION.exec(p) : null;
-  return m ? { verb: m[1], resource: m[2], namespace: m[3] ?? null } : null;
+  if (!m || (m[1] === 'logs' && m[2] !== 'pods')) return null;
+  return { verb: m[1], resource: m[2], namespace: m[3] ?? null };
 }
 
 /** Whether `p` is a permission kubetile knows. */
@@ -62,6 +65,7 @@ export function hostFunctionGranted(fn, permissions) {
   const verbs = (list) => permissions.some((p) => list.includes(parseKubePermission(p)?.verb));
   if (fn === 'host_send_render') return true;
   if (fn === 'k8s_list') return verbs(['list']);
+  if (fn === 'k8s_logs') return verbs(['logs']);
   if (fn === 'k8s_write') return verbs(['patch', 'delete', 'scale']);
   return permissions.includes(HOST_FUNCTIONS[fn]);
 }

@@ -14,7 +14,7 @@ import { RawClient } from '../helpers/rpc-client.js';
  */
 
 const WASM = join(REPO_ROOT, 'packages/sdk/test/fixtures/k8s-writer/build/k8s-writer.wasm');
-const PERMS = ['k8s:list:pods', 'k8s:list:deployments', 'k8s:delete:pods:ns=dev', 'k8s:scale:deployments', 'k8s:patch:deployments'];
+const PERMS = ['k8s:logs:pods:ns=dev', 'k8s:list:pods', 'k8s:list:deployments', 'k8s:delete:pods:ns=dev', 'k8s:scale:deployments', 'k8s:patch:deployments'];
 
 let env: TestEnv;
 let sim: KubeSim;
@@ -74,11 +74,11 @@ const audit = async (params: Record<string, unknown> = {}): Promise<Audit[]> => 
 
 /** The count of the plugin's result lines so far, to wait for the next one. */
 async function results(c: RawClient, id: number): Promise<number> {
-  return (await lines(c, id)).filter((l) => /^(write |storm |list )/.test(l)).length;
+  return (await lines(c, id)).filter((l) => /^(write |storm |list |logs )/.test(l)).length;
 }
 async function nextResult(c: RawClient, id: number, before: number): Promise<string> {
   return waitFor('the next result line', async () => {
-    const rs = (await lines(c, id)).filter((l) => /^(write |storm |list )/.test(l));
+    const rs = (await lines(c, id)).filter((l) => /^(write |storm |list |logs )/.test(l));
     return rs.length > before ? rs[rs.length - 1] : undefined;
   });
 }
@@ -271,6 +271,23 @@ describe('reading the cluster', () => {
     sim.deleteObject('v1', 'Pod', 'fresh-1', 'dev');
     await waitLine(a, paneId, /^event DELETED pods dev\/fresh-1$/);
     expect((await lines(a, paneId)).some((l) => l.includes('elsewhere'))).toBe(false);
+  });
+
+  it('k8s_logs reads the end of a pod log in a namespace it may; not in another', async () => {
+    sim.appendLog('dev', 'web-3', ['first line', 'second line', 'third line', 'fourth line']);
+    let before = await results(a, paneId);
+    await send(a, paneId, 'logs web-3');
+    expect(await nextResult(a, paneId, before)).toMatch(/^logs web-3: .*third line\|.*fourth line/);
+    before = await results(a, paneId);
+    await send(a, paneId, 'logs api-1 prod');
+    expect(await nextResult(a, paneId, before)).toBe('logs error: k8s_logs: not permitted: pod logs in namespace prod need k8s:logs:pods (or k8s:logs:pods:ns=prod)');
+  });
+
+  it('the k8s permissions went through consent like any other: plugin/list shows them requested and granted', async () => {
+    const info = (await script.request<{ plugins: Array<{ key: string; requested: string[]; granted: string[]; consent: string }> }>('plugin/list')).plugins.find((p) => p.key === 'k8s-writer')!;
+    expect(info.requested).toEqual([...PERMS].sort());
+    expect(info.granted).toEqual([...PERMS].sort());
+    expect(info.consent).toBe('granted');
   });
 
   it('audit/list filters by plugin and limits', async () => {

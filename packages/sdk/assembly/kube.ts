@@ -20,6 +20,9 @@ import { JSON, JsonWriter, asObj } from "./json";
 @external("kubetile", "k8s_list")
 declare function kubetile_k8s_list(request: u64): u64;
 
+@external("kubetile", "k8s_logs")
+declare function kubetile_k8s_logs(request: u64): u64;
+
 @external("kubetile", "k8s_write")
 declare function kubetile_k8s_write(request: u64): u64;
 
@@ -43,6 +46,29 @@ export function k8sList(kind: string, namespace: string = ""): Result<JSON.Obj[]
   const arr = items.valueOf();
   for (let i = 0; i < arr.length; i++) if (arr[i].isObj) out.push(<JSON.Obj>arr[i]);
   return new Result<JSON.Obj[]>(true, "", out);
+}
+
+/**
+ * The last `tailLines` lines (1..5000) of a pod's log (at most 1 MiB).
+ * `namespace` "" = the pane's; `container` "" = the pod's only one.
+ * Needs `k8s:logs:pods` (or `k8s:logs:pods:ns=<namespace>`).
+ */
+export function k8sLogs(pod: string, tailLines: i32 = 100, namespace: string = "", container: string = ""): Result<string[]> {
+  const req = new JsonWriter().beginObject().key("pod").string(pod).key("tail_lines").int(tailLines);
+  if (namespace.length > 0) req.key("namespace").string(namespace);
+  if (container.length > 0) req.key("container").string(container);
+  req.endObject();
+  const reqOff = encodeRequest(req.toString());
+  const respOff = kubetile_k8s_logs(reqOff);
+  free(reqOff);
+  const env = Envelope.fromOffset(respOff);
+  const out = new Array<string>();
+  if (!env.ok) return new Result<string[]>(false, env.error, out);
+  const lines = asObj(env.value).getArr("lines");
+  if (lines == null) return new Result<string[]>(false, "k8s_logs: expected {lines:[...]}", out);
+  const arr = lines.valueOf();
+  for (let i = 0; i < arr.length; i++) if (arr[i].isString) out.push((<JSON.Str>arr[i]).valueOf());
+  return new Result<string[]>(true, "", out);
 }
 
 /** A write for `k8sWrite`: build it with Write.delete / Write.scale / Write.patch. */

@@ -6,7 +6,9 @@ import { discoverResources, type DiscoveredResource } from './discovery.js';
 import type { InformerHandle } from './informer-pool.js';
 import { podSummary } from './kinds/index.js';
 import { KNOWN_KINDS } from './kinds/builtin.js';
-import { kubeRequest } from './kube-http.js';
+import { kubeRequest, prepareRequest } from './kube-http.js';
+import { statusError } from './api-error.js';
+import { logPath } from './logs/log-request.js';
 import { deleteObject, guardedMergePatch, objectPath, scaleObject } from './mutations.js';
 import type { ObjectRef } from './object-ref.js';
 import type { Reflector } from './reflector.js';
@@ -142,6 +144,45 @@ export class ClusterPluginAccess implements PluginKubeAccess {
 
   private ref(context: string, resource: PluginResource, namespace: string | null, name: string, uid?: string): ObjectRef {
     return { ...resource, kindId: resource.plural, context, namespace: resource.namespaced ? namespace : null, name, ...(uid ? { uid } : {}) };
+  }
+
+  async podLogs(
+    context: string | null,
+    namespace: string,
+    pod: string,
+    opts: { container?: string; tailLines: number; limitBytes: number; previous: boolean },
+    signal: AbortSignal,
+  ): Promise<string> {
+    const ctx = this.context({ context, namespace });
+    const path = logPath({ context: ctx, namespace, pod, container: opts.container ?? '', previous: opts.previous });
+    const query: Record<string, string | number | boolean> = { tailLines: opts.tailLines, limitBytes: opts.limitBytes };
+    if (opts.container) query.container = opts.container;
+    if (opts.previous) query.previous = true;
+    const p = await prepareRequest(this.kube.configFor(ctx), { path, query, accept: 'text/plain', signal });
+    return new Promise<string>((resolve, reject) => {
+      const r = p.start((res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        const ok = (res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300;
+        // Bounded whatever the server sends: past the limit (errors: 64 KiB) the rest is not read.
+        const cap = ok ? opts.limitBytes : 64 * 1024;
+        res.on('data', (c: Buffer) => {
+          if (size >= cap) return;
+          chunks.push(c.subarray(0, cap - size));
+          size += Math.min(c.length, cap - size);
+          if (size >= cap) res.destroy();
+        });
+        const done = (): void => {
+          const body = Buffer.concat(chunks).toString('utf8');
+          if (!ok) reject(statusError(res.statusCode ?? 0, body, p.what));
+          else resolve(body);
+        };
+        res.on('end', done);
+        res.on('close', done);
+        res.on('error', (err) => reject(err));
+      });
+      r.on('error', (err) => reject(err));
+    });
   }
 
   async write(op: PluginWriteOp): Promise<void> {

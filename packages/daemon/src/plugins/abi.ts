@@ -27,6 +27,7 @@ export const HOST_FUNCTIONS = {
   get_secret: 'k8s:get:secrets',
   clipboard_write: 'clipboard:write',
   k8s_list: 'k8s:list:<resource>',
+  k8s_logs: 'k8s:logs:pods',
   k8s_write: 'k8s:patch|delete|scale:<resource>',
 } as const satisfies Record<string, string | null>;
 export type HostFunctionName = keyof typeof HOST_FUNCTIONS;
@@ -42,6 +43,8 @@ export function hostFunctionGranted(fn: HostFunctionName, permissions: readonly 
       return true;
     case 'k8s_list':
       return hasVerb(permissions, ['list']);
+    case 'k8s_logs':
+      return hasVerb(permissions, ['logs']);
     case 'k8s_write':
       return hasVerb(permissions, WRITE_VERBS);
     default:

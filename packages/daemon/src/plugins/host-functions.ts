@@ -36,12 +36,24 @@ class HostError extends Error {}
 const decoder = new TextDecoder();
 
 const NamespaceField = z.string().max(253).optional();
+/** k8s_logs reads at most this many lines (default 100) and this many bytes of a log. */
+export const LOGS_MAX_LINES = 5000;
+export const LOGS_MAX_BYTES = 1024 * 1024;
 const Requests = {
   host_send_render: RenderPayloadSchema,
   list_pods: z.object({ namespace: NamespaceField }),
   get_secret: z.object({ namespace: NamespaceField, name: z.string().min(1).max(253).optional() }),
   clipboard_write: z.object({ text: z.string() }),
   k8s_list: z.object({ kind: z.string().min(1).max(253), namespace: NamespaceField }).strict(),
+  k8s_logs: z
+    .object({
+      pod: z.string().min(1).max(253).regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'a pod name'),
+      namespace: z.string().max(63).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a namespace name').optional(),
+      container: z.string().max(63).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a container name').optional(),
+      tail_lines: z.number().int().min(1).max(LOGS_MAX_LINES).optional(),
+      previous: z.boolean().optional(),
+    })
+    .strict(),
   k8s_write: WriteRequestSchema,
 } satisfies Record<HostFunctionName, z.ZodType>;
 
@@ -153,6 +165,23 @@ const HANDLERS: { [F in HostFunctionName]: (bridge: HostBridge, req: z.infer<(ty
         throw new HostError(`k8s_list: not permitted: listing ${req.kind}${namespace ? ` in namespace ${namespace}` : ' in all namespaces'} needs ${neededPermission('list', req.kind, namespace)}`);
       }
       return { items: await bridge.kube.listObjects(scope.context, resource, namespace, signal) };
+    }),
+  k8s_logs: (bridge, req) =>
+    inTime(bridge, 'k8s_logs', async (signal) => {
+      const namespace = req.namespace ?? bridge.scope().namespace;
+      if (!allows(bridge.permissions, 'logs', { plural: 'pods', group: '' }, namespace)) {
+        throw new HostError(`k8s_logs: not permitted: pod logs in namespace ${namespace} need ${neededPermission('logs', 'pods', namespace)}`);
+      }
+      const text = await bridge.kube.podLogs(
+        bridge.scope().context,
+        namespace,
+        req.pod,
+        { ...(req.container ? { container: req.container } : {}), tailLines: req.tail_lines ?? 100, limitBytes: LOGS_MAX_BYTES, previous: req.previous === true },
+        signal,
+      );
+      const lines = text.split('\n');
+      if (lines[lines.length - 1] === '') lines.pop();
+      return { lines };
     }),
   k8s_write: (bridge, req) => bridge.hold(bridge.write(req, bridge.signal())),
 };

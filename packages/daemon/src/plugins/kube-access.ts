@@ -91,6 +91,14 @@ export interface PluginKubeAccess {
   listObjects(context: string | null, resource: PluginResource, namespace: string | null, signal: AbortSignal): Promise<PluginObject[]>;
   /** One object, read from the API server (rejects with `… not found` when absent). */
   getObject(context: string | null, resource: PluginResource, namespace: string | null, name: string, signal: AbortSignal): Promise<PluginObject>;
+  /** The end of a pod's log as text: at most `tailLines` lines and `limitBytes` bytes. */
+  podLogs(
+    context: string | null,
+    namespace: string,
+    pod: string,
+    opts: { container?: string; tailLines: number; limitBytes: number; previous: boolean },
+    signal: AbortSignal,
+  ): Promise<string>;
   /** Applies a write to exactly `op.uid` (refused when the object is gone or was replaced). */
   write(op: PluginWriteOp): Promise<void>;
   /**
@@ -109,5 +117,6 @@ export const unavailableKubeAccess: PluginKubeAccess = {
   listObjects: () => Promise.reject(new Error('no cluster connection')),
   getObject: () => Promise.reject(new Error('no cluster connection')),
   write: () => Promise.reject(new Error('no cluster connection')),
+  podLogs: () => Promise.reject(new Error('no cluster connection')),
   watch: () => () => undefined,
 };

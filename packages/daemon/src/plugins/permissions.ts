@@ -5,6 +5,7 @@
  *   k8s:get:secrets               read secrets (values decoded) of the pane's namespace
  *   k8s:list:<resource>[:ns=N]    read objects of a resource from the shared informers, and get
  *                                 their watch events (plugin_on_event)
+ *   k8s:logs:pods[:ns=N]          read pod logs (the last lines, bounded)
  *   k8s:patch:<resource>[:ns=N]   merge-patch an object (after the user confirms)
  *   k8s:delete:<resource>[:ns=N]  delete an object (after the user confirms)
  *   k8s:scale:<resource>[:ns=N]   set replicas (after the user confirms)
@@ -14,7 +15,7 @@
  * namespace N; without it, it holds in every namespace (and for cluster-scoped objects).
  */
 
-export type KubeVerb = 'list' | 'patch' | 'delete' | 'scale';
+export type KubeVerb = 'list' | 'logs' | 'patch' | 'delete' | 'scale';
 export type WriteVerb = 'patch' | 'delete' | 'scale';
 export const WRITE_VERBS: readonly WriteVerb[] = ['patch', 'delete', 'scale'];
 
@@ -23,6 +24,7 @@ export const PERMISSION_FORMS = [
   'clipboard:write',
   'k8s:get:secrets',
   'k8s:list:<resource>[:ns=<namespace>]',
+  'k8s:logs:pods[:ns=<namespace>]',
   'k8s:patch:<resource>[:ns=<namespace>]',
   'k8s:delete:<resource>[:ns=<namespace>]',
   'k8s:scale:<resource>[:ns=<namespace>]',
@@ -30,7 +32,7 @@ export const PERMISSION_FORMS = [
 
 const LABEL = '[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?';
 const RESOURCE = `${LABEL}(?:\\.${LABEL})*`;
-const KUBE = new RegExp(`^k8s:(list|patch|delete|scale):(${RESOURCE})(?::ns=(${LABEL}))?$`);
+const KUBE = new RegExp(`^k8s:(list|logs|patch|delete|scale):(${RESOURCE})(?::ns=(${LABEL}))?$`);
 const PLAIN = new Set(['clipboard:write', 'k8s:get:secrets']);
 const MAX_LENGTH = 320;
 
@@ -47,6 +49,7 @@ export function parseKubePermission(p: string): KubePermission | null {
   const m = KUBE.exec(p);
   if (!m) return null;
   const verb = m[1] as KubeVerb;
+  if (verb === 'logs' && m[2] !== 'pods') return null;
   return { verb, resource: m[2]!, namespace: m[3] ?? null };
 }
 
