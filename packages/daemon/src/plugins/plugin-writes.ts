@@ -11,7 +11,11 @@ import type { WriteRequest } from './write-request.js';
 export const CONFIRM_TIMEOUT_MS = 120_000;
 /** Each API step of a write (resolve, read, write) answers within this or fails. */
 const API_STEP_MS = 15_000;
-/** Dialogs one plugin may open within WRITE_WINDOW_MS; asks beyond are refused at once. */
+/**
+ * A plugin whose dialogs were declined (or went unanswered) this many times within
+ * WRITE_WINDOW_MS gets its further writes refused at once until the window passes: a plugin
+ * asking in a loop cannot keep the user answering. Confirmed writes do not count.
+ */
 export const WRITE_BURST = 5;
 export const WRITE_WINDOW_MS = 30_000;
 /** Lines of a patch shown in the dialog. */
@@ -71,7 +75,8 @@ function within<T>(ms: number, signal: AbortSignal, what: string, work: (s: Abor
 export class PluginWrites {
   /** A write dialog is open (for any plugin): another write is refused meanwhile. */
   private asking = false;
-  private readonly recent = new Map<string, number[]>();
+  /** When each plugin's recent dialogs were declined. */
+  private readonly declines = new Map<string, number[]>();
 
   constructor(private readonly deps: PluginWritesDeps) {}
 
@@ -114,13 +119,11 @@ export class PluginWrites {
     }
     if (this.asking) return refuse('another plugin write is waiting for confirmation; ask again once it is answered');
     const now = Date.now();
-    const times = (this.recent.get(caller.plugin) ?? []).filter((t) => now - t < WRITE_WINDOW_MS);
-    if (times.length >= WRITE_BURST) {
-      this.recent.set(caller.plugin, times);
-      return refuse(`too many writes asked for: at most ${WRITE_BURST} confirmations per ${WRITE_WINDOW_MS / 1000} s per plugin`);
+    const declined = (this.declines.get(caller.plugin) ?? []).filter((t) => now - t < WRITE_WINDOW_MS);
+    this.declines.set(caller.plugin, declined);
+    if (declined.length >= WRITE_BURST) {
+      return refuse(`too many writes declined: ${WRITE_BURST} within ${WRITE_WINDOW_MS / 1000} s, so this plugin's writes are refused for a while`);
     }
-    times.push(now);
-    this.recent.set(caller.plugin, times);
     this.asking = true;
     try {
       let current: PluginObject;
@@ -139,6 +142,7 @@ export class PluginWrites {
       const answer = await this.deps.confirm.ask(caller.client, text, AbortSignal.any([caller.signal, timeout]));
       if (answer === 'gone') return await refuse('the client that sent the command detached before answering');
       if (answer === 'no') {
+        if (!caller.signal.aborted) declined.push(Date.now());
         return await refuse(timeout.aborted ? `not confirmed within ${CONFIRM_TIMEOUT_MS / 1000} s` : caller.signal.aborted ? 'withdrawn: the pane closed' : 'declined by the user', 'declined');
       }
       const op: PluginWriteOp =
