@@ -84,10 +84,12 @@ export class EventFeed {
         const type = prev?.type === 'ADDED' ? 'ADDED' : c.type;
         this.pending.delete(m.uid); // re-inserted: the newest change goes last
         this.pending.set(m.uid, { type, kind, namespace: m.namespace ?? null, name: m.name, uid: m.uid, object: c.object });
-      }
-      if (this.pending.size > EVENTS_MAX_PENDING) {
-        this.dropKind(kind);
-        this.resync.add(kind);
+        if (this.pending.size > EVENTS_MAX_PENDING) {
+          // Too many to tell one by one: the plugin lists the kind again instead.
+          this.dropKind(kind);
+          this.resync.add(kind);
+          break;
+        }
       }
     }
     this.wake();

@@ -186,5 +186,6 @@ function dialogText(caller: WriteCaller, r: PluginResource, namespace: string | 
     if (body.length > PATCH_LINES) lines.push(`  … ${body.length - PATCH_LINES} more lines (in the audit log)`);
   }
   lines.push('Allow?');
-  return lines.join('\n');
+  // Kinds come from the API server's discovery: nothing in the dialog may steer the terminal.
+  return lines.map(printable).join('\n');
 }
