@@ -136,6 +136,28 @@ describe('a plugin write is confirmed on the client that sent the command', () =
     expect(Date.parse(e!.time)).toBeGreaterThan(Date.now() - 60_000);
   });
 
+  it('with two clients on the pane, the dialog goes to the one that sent the command, and its id is audited', async () => {
+    const b = await RawClient.connect(env.socket);
+    try {
+      const bId = (await b.attach({ cols: 160, rows: 40 })).clientId;
+      await b.request('pane/focus', { paneId });
+      sim.createObject(pod('two-1', 'dev'));
+      const before = await results(a, paneId);
+      await send(b, paneId, 'write {"verb":"delete","kind":"pods","name":"two-1"}');
+      await b.waitLayout('dialog on b', (x) => x.overlay?.type === 'confirm' && /two-1/.test(x.overlay.text));
+      expect(a.layout?.overlay ?? null).toBeNull();
+      await b.request('client/key', { key: 'y' });
+      expect(await nextResult(a, paneId, before)).toBe('write ok');
+      await waitFor('two-1 deleted', () => !podNames('dev').includes('two-1'));
+      expect((await audit({ limit: 1 }))[0]).toMatchObject({ name: 'two-1', client: bId, result: 'applied' });
+      // a (also attached to the session) never got that dialog.
+      expect(a.notifications.some((n) => n.method === 'session/layout' && JSON.stringify(n.params).includes('two-1'))).toBe(false);
+      expect(bId).not.toBe(clientId);
+    } finally {
+      b.close();
+    }
+  });
+
   it('scale: the dialog shows the replica change; n leaves the deployment alone and is audited as declined', async () => {
     const before = await results(a, paneId);
     await send(a, paneId, 'write {"verb":"scale","kind":"deployments","name":"web","replicas":3}');
