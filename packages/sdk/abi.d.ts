@@ -8,12 +8,18 @@ export declare const MAX_MEMORY_PAGES: number;
 export declare const MAX_TABLE_ENTRIES: number;
 export declare const DEFAULT_MEMORY_PAGES: number;
 
-export type HostFunctionName = 'host_send_render' | 'list_pods' | 'get_secret' | 'clipboard_write';
-export type Permission = 'k8s:list:pods' | 'k8s:get:secrets' | 'clipboard:write';
+export type HostFunctionName = 'host_send_render' | 'list_pods' | 'get_secret' | 'clipboard_write' | 'k8s_list' | 'k8s_logs' | 'k8s_write';
+/** `clipboard:write`, `k8s:get:secrets`, or `k8s:logs:pods[:ns=<namespace>]`, or `k8s:<list|patch|delete|scale>:<resource>[:ns=<namespace>]`. */
+export type Permission = string;
 
-/** Host function → the permission that grants it (null: always available). */
-export declare const HOST_FUNCTIONS: Readonly<Record<HostFunctionName, Permission | null>>;
-export declare const PERMISSIONS: readonly Permission[];
+/** Host function → the permission that grants it (null: always available); `<resource>`: any resource of that verb. */
+export declare const HOST_FUNCTIONS: Readonly<Record<HostFunctionName, string | null>>;
+/** The forms a permission takes. */
+export declare const PERMISSIONS: readonly string[];
+export declare function parseKubePermission(p: unknown): { verb: 'list' | 'logs' | 'patch' | 'delete' | 'scale'; resource: string; namespace: string | null } | null;
+export declare function isPermission(p: unknown): boolean;
+/** Whether these permissions link host function `fn`. */
+export declare function hostFunctionGranted(fn: HostFunctionName, permissions: readonly string[]): boolean;
 export declare const REQUIRED_EXPORTS: readonly string[];
 export declare const OPTIONAL_EXPORTS: readonly string[];
 export declare const EXTISM_ENV_FUNCTIONS: readonly string[];

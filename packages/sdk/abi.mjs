@@ -18,18 +18,57 @@ export const MAX_TABLE_ENTRIES = 65536;
 /** Default maximum the SDK build helper declares (16 MiB). */
 export const DEFAULT_MEMORY_PAGES = 256;
 
-/** Host function name → permission that grants it (null: always available). */
+/**
+ * Host function name → the permission that grants it (null: always available).
+ * `<resource>` stands for any resource: the function is linked with any
+ * permission of that verb, and the host checks each call against the resource
+ * and namespace it names.
+ */
 export const HOST_FUNCTIONS = Object.freeze({
   host_send_render: null,
   list_pods: 'k8s:list:pods',
   get_secret: 'k8s:get:secrets',
   clipboard_write: 'clipboard:write',
+  k8s_list: 'k8s:list:<resource>',
+  k8s_logs: 'k8s:logs:pods',
+  k8s_write: 'k8s:patch|delete|scale:<resource>',
 });
 
-/** Every permission name a plugin can be granted. */
-export const PERMISSIONS = Object.freeze(
-  [...new Set(Object.values(HOST_FUNCTIONS).filter((p) => p !== null))].sort(),
-);
+/** The forms a permission takes (`k8s:…` ones may end in `:ns=<namespace>`). */
+export const PERMISSIONS = Object.freeze([
+  'clipboard:write',
+  'k8s:get:secrets',
+  'k8s:list:<resource>',
+  'k8s:logs:pods',
+  'k8s:patch:<resource>',
+  'k8s:delete:<resource>',
+  'k8s:scale:<resource>',
+]);
+
+const LABEL = '[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?';
+const KUBE_PERMISSION = new RegExp(`^k8s:(list|logs|patch|delete|scale):(${LABEL}(?:\\.${LABEL})*)(?::ns=(${LABEL}))?$`);
+
+/** `{ verb, resource, namespace }` of a `k8s:<verb>:<resource>[:ns=N]` permission, else null. */
+export function parseKubePermission(p) {
+  const m = typeof p === 'string' && p.length <= 320 ? KUBE_PERMISSION.exec(p) : null;
+  if (!m || (m[1] === 'logs' && m[2] !== 'pods')) return null;
+  return { verb: m[1], resource: m[2], namespace: m[3] ?? null };
+}
+
+/** Whether `p` is a permission kubetile knows. */
+export function isPermission(p) {
+  return p === 'clipboard:write' || p === 'k8s:get:secrets' || parseKubePermission(p) !== null;
+}
+
+/** Whether `permissions` link host function `fn`. */
+export function hostFunctionGranted(fn, permissions) {
+  const verbs = (list) => permissions.some((p) => list.includes(parseKubePermission(p)?.verb));
+  if (fn === 'host_send_render') return true;
+  if (fn === 'k8s_list') return verbs(['list']);
+  if (fn === 'k8s_logs') return verbs(['logs']);
+  if (fn === 'k8s_write') return verbs(['patch', 'delete', 'scale']);
+  return permissions.includes(HOST_FUNCTIONS[fn]);
+}
 
 /** Plugin exports: `plugin_on_command` is required, the rest optional. */
 export const REQUIRED_EXPORTS = Object.freeze(['plugin_on_command']);
@@ -40,6 +79,7 @@ export const OPTIONAL_EXPORTS = Object.freeze([
   'plugin_on_tick',
   'plugin_snapshot',
   'plugin_restore',
+  'plugin_on_event',
 ]);
 
 /** Functions the Extism JS kernel (2.0.0-rc13) provides under extism:host/env. */
@@ -189,7 +229,7 @@ export function inspectModule(input) {
   return { imports, exports, memories, tables };
 }
 
-/** Permissions a module needs for its `kubetile` imports (sorted, unique). */
+/** Permissions a module needs for its `kubetile` imports (sorted, unique; `k8s:…:<resource>` forms for k8s_list / k8s_write). */
 export function requiredPermissions(info) {
   const perms = new Set();
   for (const imp of info.imports) {
@@ -257,7 +297,7 @@ export function validatePluginModule(bytes, options = {}) {
         continue;
       }
       const perm = HOST_FUNCTIONS[imp.name];
-      if (perm !== null && !granted.has(perm)) {
+      if (perm !== null && !hostFunctionGranted(imp.name, [...granted])) {
         problems.push({
           code: 'import-not-granted',
           message: `imports ${where}, which needs permission "${perm}" (not granted)`,

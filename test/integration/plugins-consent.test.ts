@@ -204,8 +204,8 @@ describe('plugin consent', () => {
     expect(r1.later).toMatchObject({ status: 'consent', consent: 'pending', pendingConsent: ['clipboard:write'] });
     expect(r1.later!.error).toContain('plugin/grant');
 
-    const bad = await script.request('plugin/grant', { key: 'later', permissions: ['k8s:delete:everything'] }).then(() => null, (e: ResponseError<unknown>) => e);
-    expect(bad?.message).toContain("unknown permission 'k8s:delete:everything'");
+    const bad = await script.request('plugin/grant', { key: 'later', permissions: ['k8s:destroy:everything'] }).then(() => null, (e: ResponseError<unknown>) => e);
+    expect(bad?.message).toContain("unknown permission 'k8s:destroy:everything'");
     const missing = await script.request('plugin/grant', { key: 'nope' }).then(() => null, (e: ResponseError<unknown>) => e);
     expect(missing?.message).toContain("no plugin 'nope'");
 

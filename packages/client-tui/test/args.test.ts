@@ -1,3 +1,4 @@
+import { daemonArgv } from '../src/connection/launcher.js';
 import { describe, expect, it } from 'vitest';
 import { parseCli, UsageError } from '../src/cli/args.js';
 import { run } from '../src/cli/run.js';
@@ -45,6 +46,9 @@ describe('parseCli', () => {
 
   it('daemon and kill-server commands', () => {
     expect(parseCli(['daemon', 'run', '--demo'])).toEqual({ kind: 'daemon-run', demo: true });
+    // --readonly reaches the daemon it runs or starts: plugin writes are refused.
+    expect(parseCli(['daemon', 'run', '--readonly'])).toEqual({ kind: 'daemon-run', demo: false, readonly: true });
+    expect(daemonArgv({ socket: '/s', readonly: true })).toEqual(['run', '--socket', '/s', '--readonly']);
     expect(parseCli(['daemon', 'start', '--socket', '/s'])).toEqual({ kind: 'daemon-start', demo: false, socket: '/s' });
     expect(parseCli(['daemon', 'status', '--json'])).toEqual({ kind: 'daemon-status', socket: undefined, json: true });
     expect(parseCli(['daemon', 'stop'])).toEqual({ kind: 'kill-server', socket: undefined });

@@ -29,6 +29,7 @@ import { discoverResources, type DiscoveredResource } from './kube/discovery.js'
 import { ResourceActions } from './session/resource-actions.js';
 import { builtinKindIds } from './panes/resource/kind-resolution.js';
 import { workspaceConsentUi } from './plugins/consent-ui.js';
+import { workspaceWriteConfirm } from './plugins/write-confirm.js';
 import { KNOWN_KINDS } from './kube/kinds/builtin.js';
 import { aliasesByResource, labelName, resolveName, switcherLabel } from './kube/aliases.js';
 import { PluginHost } from './plugins/plugin-host.js';
@@ -56,6 +57,8 @@ export interface DaemonOptions {
   early?: EarlyListener;
   /** `true`: always run the built-in demo cluster; `auto`: only when no kubeconfig exists. */
   demo?: boolean | 'auto';
+  /** `--readonly`: plugin writes are refused (also when the config says `readonly = true`). */
+  readonly?: boolean;
 }
 
 /** The composition root: socket, workspace, panes, keys, config and its hot reload. */
@@ -125,6 +128,8 @@ export class Daemon implements DaemonContext {
       tickRateMs: () => this.config.general.tick_rate_ms,
       stateDir: opts.stateDir,
       consentUi: workspaceConsentUi(this.workspace),
+      writeConfirm: workspaceWriteConfirm(this.workspace),
+      readonly: () => opts.readonly === true || this.config.readonly,
     });
     this.actions = new ResourceActions(this.workspace, this.kube, this.logger);
     this.persistence = new SessionPersistence(this.workspace, join(opts.stateDir, 'sessions.json'), this.logger.child({ part: 'state' }));

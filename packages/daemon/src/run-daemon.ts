@@ -58,6 +58,7 @@ export async function runDaemon(argv: readonly string[]): Promise<number> {
     stateDir: state,
     logger: log.logger,
     logRing: log.ring,
+    ...(args.readonly ? { readonly: true } : {}),
     demo: args.demo ? true : process.env.KUBETILE_DEMO === 'auto' ? 'auto' : process.env.KUBETILE_DEMO === '1' ? true : false,
   });
   const { persistForwards } = await import('./forwards/forward-persistence.js');

@@ -315,6 +315,29 @@ export const Requests = {
     z.object({ key: z.string().min(1).max(64), permissions: z.array(z.string().min(1).max(64)).max(64).optional() }).strict(),
     z.object({ granted: z.array(z.string()), sha256: z.string().nullable(), status: z.string() }),
   ),
+  auditList: req(
+    'audit/list',
+    "Plugin writes (k8s_write) from the audit log, newest first: time, plugin key and module sha256, client, verb, object, the change, result (applied, declined, refused, failed). The log is $XDG_STATE_HOME/kubetile/audit.jsonl (rotated at 1 MiB, one older file kept).",
+    z.object({ limit: z.number().int().min(1).max(1000).optional(), plugin: z.string().min(1).max(64).optional() }).strict(),
+    z.object({
+      entries: z.array(
+        z.object({
+          time: z.string(),
+          plugin: z.string(),
+          sha256: z.string().nullable(),
+          client: z.string().nullable(),
+          verb: z.string(),
+          kind: z.string(),
+          namespace: z.string().nullable(),
+          name: z.string(),
+          uid: z.string().nullable(),
+          change: z.string().nullable(),
+          result: z.enum(['applied', 'declined', 'refused', 'failed']),
+          error: z.string().nullable(),
+        }),
+      ),
+    }),
+  ),
   pluginReload: req('plugin/reload', 'Reload a plugin from its file.', z.object({ key: z.string().min(1) }), Ok),
   configReload: req(
     'config/reload',

@@ -36,6 +36,7 @@ export {
   listSecrets,
   sendRender,
 } from "./host";
+export { EventBatch, KubeEvent, Write, k8sList, k8sLogs, k8sWrite, k8sWriteJson } from "./kube";
 export { LogLevel, fail, log, readInput, readInputString, writeOutput } from "./abi";
 export {
   JSON,

@@ -2,6 +2,7 @@
 
 import { Command } from "./command";
 import { Config } from "./config";
+import { EventBatch } from "./kube";
 import { Lines } from "./lines";
 
 /**
@@ -39,6 +40,15 @@ export abstract class Plugin {
 
   /** The host's periodic tick (about once a second; host-defined). */
   onTick(): Lines | null {
+    return null;
+  }
+
+  /**
+   * Watch events of the kinds the plugin may list (`k8s:list:<kind>`), coalesced
+   * while it was busy. Only called when the entry file re-exports
+   * "@kubetile/sdk/events".
+   */
+  onEvents(batch: EventBatch): Lines | null {
     return null;
   }
 

@@ -91,18 +91,21 @@ describe('validatePluginModule', () => {
   });
 
   it('maps each kubetile import to its permission', () => {
+    // An example permission of each form (`<resource>`: any resource, checked per call by the host).
+    const example: Record<string, string> = { 'k8s:logs:pods': 'k8s:logs:pods:ns=dev', 'k8s:list:<resource>': 'k8s:list:deployments:ns=dev', 'k8s:patch|delete|scale:<resource>': 'k8s:scale:statefulsets' };
     for (const [fn, perm] of Object.entries(HOST_FUNCTIONS)) {
       const bytes = wat(`(module (import "kubetile" "${fn}" (func (param i64) (result i64))) ${CMD})`);
       const info = inspectModule(bytes);
       expect(requiredPermissions(info)).toEqual(perm ? [perm] : []);
-      expect(validatePluginModule(bytes, { permissions: perm ? [perm] : [] })).toEqual([]);
+      expect(validatePluginModule(bytes, { permissions: perm ? [example[perm] ?? perm] : [] })).toEqual([]);
       if (perm) {
         const [problem] = validatePluginModule(bytes);
         expect(problem!.code).toBe('import-not-granted');
         expect(problem!.message).toBe(`imports kubetile::${fn}, which needs permission "${perm}" (not granted)`);
       }
     }
-    expect(PERMISSIONS).toEqual(['clipboard:write', 'k8s:get:secrets', 'k8s:list:pods']);
+    expect(PERMISSIONS).toEqual(['clipboard:write', 'k8s:get:secrets', 'k8s:list:<resource>', 'k8s:logs:pods', 'k8s:patch:<resource>', 'k8s:delete:<resource>', 'k8s:scale:<resource>']);
+    expect(validatePluginModule(wat(`(module (import "kubetile" "k8s_write" (func (param i64) (result i64))) ${CMD})`), { permissions: ['k8s:list:pods'] }).map((p) => p.code)).toEqual(['import-not-granted']);
   });
 
   it('refuses unknown host functions, env.abort (with a hint), WASI and unknown kernel functions', () => {

@@ -13,6 +13,8 @@ export interface DaemonFlags {
   config?: string;
   demo: boolean;
   stateDir?: string;
+  /** `--readonly`: the daemon refuses plugin writes. */
+  readonly?: boolean;
 }
 
 export interface Size {
@@ -109,6 +111,7 @@ Daemon flags (passed to a daemon this command starts):
   --config PATH      config file (default: $KUBETILE_CONFIG, else ~/.config/kubetile/config.toml)
   --demo             use the built-in demo cluster
   --state-dir DIR    state and logs directory
+  --readonly         refuse every plugin write (as readonly = true in the config)
 
 In the TUI, keys go to the daemon's key bindings; Ctrl+Q detaches (the daemon and its panes live on).
 `;
@@ -119,6 +122,7 @@ const OPTIONS = {
   config: { type: 'string' },
   'state-dir': { type: 'string' },
   demo: { type: 'boolean' },
+  readonly: { type: 'boolean' },
   list: { type: 'boolean' },
   json: { type: 'boolean' },
   watch: { type: 'string', multiple: true },
@@ -138,7 +142,7 @@ const OPTIONS = {
 
 type OptName = keyof typeof OPTIONS;
 
-const DAEMON = ['socket', 'config', 'state-dir', 'demo'] as const;
+const DAEMON = ['socket', 'config', 'state-dir', 'demo', 'readonly'] as const;
 
 /** Which options each command accepts (help and version are always accepted). */
 const ALLOWED: Record<string, ReadonlySet<OptName>> = {
@@ -274,6 +278,7 @@ export function parseCli(argv: readonly string[]): Command {
     ...(values.config !== undefined ? { config: values.config } : {}),
     ...(values['state-dir'] !== undefined ? { stateDir: values['state-dir'] } : {}),
     demo: values.demo ?? false,
+    ...(values.readonly ? { readonly: true } : {}),
   };
   const jsonOpt = json ? { json: true } : {};
   const cols = values.cols !== undefined ? wholeNumber('--cols', values.cols, 1, 1000) : undefined;

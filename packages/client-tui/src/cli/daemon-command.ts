@@ -13,6 +13,7 @@ export function daemonOptions(flags: DaemonFlags, env: NodeJS.ProcessEnv): Daemo
     ...(flags.config ? { config: flags.config } : {}),
     ...(flags.demo ? { demo: true } : {}),
     ...(flags.stateDir ? { stateDir: flags.stateDir } : {}),
+    ...(flags.readonly ? { readonly: true } : {}),
   };
 }
 

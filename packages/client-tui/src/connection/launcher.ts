@@ -13,6 +13,7 @@ export interface DaemonOptions {
   config?: string;
   demo?: boolean;
   stateDir?: string;
+  readonly?: boolean;
 }
 
 /**
@@ -29,6 +30,7 @@ export function daemonArgv(o: DaemonOptions): string[] {
   if (o.config) argv.push('--config', o.config);
   if (o.demo) argv.push('--demo');
   if (o.stateDir) argv.push('--state-dir', o.stateDir);
+  if (o.readonly) argv.push('--readonly');
   return argv;
 }
 

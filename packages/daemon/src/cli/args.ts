@@ -6,11 +6,13 @@ export interface DaemonArgs {
   config?: string;
   stateDir?: string;
   demo: boolean;
+  /** `--readonly`: plugin writes are refused (as `readonly = true` in the config). */
+  readonly?: boolean;
   logLevel?: string;
   logStderr: boolean;
 }
 
-export const USAGE = `usage: kubetiled run [--socket PATH] [--config PATH] [--state-dir DIR] [--demo] [--log-level LEVEL] [--log-stderr]
+export const USAGE = `usage: kubetiled run [--socket PATH] [--config PATH] [--state-dir DIR] [--demo] [--readonly] [--log-level LEVEL] [--log-stderr]
 
 Runs the kubetile daemon in the foreground until SIGTERM, SIGINT or daemon/shutdown.`;
 
@@ -28,6 +30,7 @@ export function parseDaemonArgs(argv: string[]): DaemonArgs {
         config: { type: 'string' },
         'state-dir': { type: 'string' },
         demo: { type: 'boolean', default: false },
+        readonly: { type: 'boolean', default: false },
         'log-level': { type: 'string' },
         'log-stderr': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -51,6 +54,7 @@ export function parseDaemonArgs(argv: string[]): DaemonArgs {
     ...(values.config !== undefined ? { config: values.config } : {}),
     ...(values['state-dir'] !== undefined ? { stateDir: values['state-dir'] } : {}),
     demo: values.demo ?? false,
+    ...(values.readonly ? { readonly: true } : {}),
     ...(values['log-level'] !== undefined ? { logLevel: values['log-level'] } : {}),
     logStderr: values['log-stderr'] ?? false,
   };

@@ -96,6 +96,8 @@ export const QuerySchema = z
 export const ConfigSchema = z
   .object({
     general: GeneralSchema.default(GeneralSchema.parse({})),
+    /** Refuse every plugin write (k8s_write), as `kubetile daemon run --readonly` does. */
+    readonly: z.boolean().default(false),
     logs: LogsSchema.default(LogsSchema.parse({})),
     exec: ExecSchema.default(ExecSchema.parse({})),
     query: QuerySchema.default(QuerySchema.parse({})),

@@ -57,7 +57,7 @@ const ATTEMPTS = 5;
  * otherwise, and we read again). The uid cannot change under a resourceVersion, so the patch lands
  * on the object the user chose or nowhere.
  */
-async function guardedMergePatch(kc: KubeConfig, t: ObjectRef, path: string, patch: Record<string, unknown>, what: string): Promise<void> {
+export async function guardedMergePatch(kc: KubeConfig, t: ObjectRef, path: string, patch: Record<string, unknown>, what: string): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     let current: KubeObject;
     try {

@@ -1,3 +1,5 @@
+import { hasVerb, isPermission, PERMISSION_FORMS, WRITE_VERBS } from './permissions.js';
+
 /**
  * kubetile plugin ABI v1, host side: the import module, the host functions and the permission
  * that grants each, the exports a plugin has, and the limits the host enforces.
@@ -10,32 +12,49 @@ export const HOST_MODULE = 'kubetile';
 /** Import module of the Extism kernel functions. */
 export const EXTISM_ENV_MODULE = 'extism:host/env';
 
-export const PERMISSIONS = ['clipboard:write', 'k8s:get:secrets', 'k8s:list:pods'] as const;
-export type Permission = (typeof PERMISSIONS)[number];
+/** The forms a permission takes (see permissions.ts for what each allows). */
+export const PERMISSIONS = PERMISSION_FORMS;
+export { isPermission };
 
-/** Host function → the permission that grants it (null: always granted). */
+/**
+ * Host function → the permission that grants it (null: always granted). `<resource>` stands for
+ * any resource: the function is linked with any permission of that verb, and every call is
+ * checked against the resource and namespace it names.
+ */
 export const HOST_FUNCTIONS = {
   host_send_render: null,
   list_pods: 'k8s:list:pods',
   get_secret: 'k8s:get:secrets',
   clipboard_write: 'clipboard:write',
-} as const satisfies Record<string, Permission | null>;
+  k8s_list: 'k8s:list:<resource>',
+  k8s_logs: 'k8s:logs:pods',
+  k8s_write: 'k8s:patch|delete|scale:<resource>',
+} as const satisfies Record<string, string | null>;
 export type HostFunctionName = keyof typeof HOST_FUNCTIONS;
-
-export function isPermission(p: string): p is Permission {
-  return (PERMISSIONS as readonly string[]).includes(p);
-}
 
 export function isHostFunctionName(name: string): name is HostFunctionName {
   return Object.hasOwn(HOST_FUNCTIONS, name);
 }
 
+/** Whether `permissions` link host function `fn` into an instance. */
+export function hostFunctionGranted(fn: HostFunctionName, permissions: readonly string[]): boolean {
+  switch (fn) {
+    case 'host_send_render':
+      return true;
+    case 'k8s_list':
+      return hasVerb(permissions, ['list']);
+    case 'k8s_logs':
+      return hasVerb(permissions, ['logs']);
+    case 'k8s_write':
+      return hasVerb(permissions, WRITE_VERBS);
+    default:
+      return permissions.includes(HOST_FUNCTIONS[fn]);
+  }
+}
+
 /** The host functions a set of permissions grants, `host_send_render` always included. */
 export function grantedHostFunctions(permissions: readonly string[]): HostFunctionName[] {
-  return (Object.keys(HOST_FUNCTIONS) as HostFunctionName[]).filter((f) => {
-    const p = HOST_FUNCTIONS[f];
-    return p === null || permissions.includes(p);
-  });
+  return (Object.keys(HOST_FUNCTIONS) as HostFunctionName[]).filter((f) => hostFunctionGranted(f, permissions));
 }
 
 /**
@@ -53,7 +72,7 @@ export const EXTISM_ENV_FUNCTIONS: ReadonlySet<string> = new Set([
 
 export const REQUIRED_EXPORTS = ['plugin_on_command'] as const;
 export const OPTIONAL_EXPORTS = [
-  'plugin_init', 'plugin_on_open', 'plugin_on_close', 'plugin_on_tick', 'plugin_snapshot', 'plugin_restore',
+  'plugin_init', 'plugin_on_open', 'plugin_on_close', 'plugin_on_tick', 'plugin_snapshot', 'plugin_restore', 'plugin_on_event',
 ] as const;
 export type PluginExport = (typeof REQUIRED_EXPORTS)[number] | (typeof OPTIONAL_EXPORTS)[number];
 

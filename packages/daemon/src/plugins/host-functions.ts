@@ -3,7 +3,9 @@ import type { KubeScope } from '../kube/types.js';
 import { errorMessage } from '../util/errors.js';
 import { isHostFunctionName, RENDER_HARD_MAX_BYTES, REQUEST_MAX_BYTES, RESPONSE_MAX_BYTES, mib, type HostFunctionName } from './abi.js';
 import type { PluginKubeAccess, PluginKubeScope } from './kube-access.js';
+import { allows, neededPermission } from './permissions.js';
 import { boundLines, RenderPayloadSchema } from './render-payload.js';
+import { WriteRequestSchema, type WriteRequest } from './write-request.js';
 
 /** What the host functions of one instance may touch: its pane, and the call in progress. */
 export interface HostBridge {
@@ -19,6 +21,12 @@ export interface HostBridge {
   signal(): AbortSignal;
   /** The plugin broke a limit in this call: the call ends as a crash. */
   violation(reason: string): void;
+  /** The permissions the instance runs with (each k8s_list / k8s_write call is checked against them). */
+  readonly permissions: readonly string[];
+  /** Runs a write (k8s_write): confirmation, read-only mode and audit are the writer's. */
+  write(req: WriteRequest, signal: AbortSignal): Promise<unknown>;
+  /** Stops the call's clock while `work` runs (a human answering a dialog is not the plugin being slow). */
+  hold<T>(work: Promise<T>): Promise<T>;
 }
 
 type Envelope = { ok: true; value: unknown } | { ok: false; error: string };
@@ -28,11 +36,25 @@ class HostError extends Error {}
 const decoder = new TextDecoder();
 
 const NamespaceField = z.string().max(253).optional();
+/** k8s_logs reads at most this many lines (default 100) and this many bytes of a log. */
+export const LOGS_MAX_LINES = 5000;
+export const LOGS_MAX_BYTES = 1024 * 1024;
 const Requests = {
   host_send_render: RenderPayloadSchema,
   list_pods: z.object({ namespace: NamespaceField }),
   get_secret: z.object({ namespace: NamespaceField, name: z.string().min(1).max(253).optional() }),
   clipboard_write: z.object({ text: z.string() }),
+  k8s_list: z.object({ kind: z.string().min(1).max(253), namespace: NamespaceField }).strict(),
+  k8s_logs: z
+    .object({
+      pod: z.string().min(1).max(253).regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'a pod name'),
+      namespace: z.string().max(63).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a namespace name').optional(),
+      container: z.string().max(63).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a container name').optional(),
+      tail_lines: z.number().int().min(1).max(LOGS_MAX_LINES).optional(),
+      previous: z.boolean().optional(),
+    })
+    .strict(),
+  k8s_write: WriteRequestSchema,
 } satisfies Record<HostFunctionName, z.ZodType>;
 
 /** Reads and validates a request; throws HostError with a message for the plugin. */
@@ -134,6 +156,34 @@ const HANDLERS: { [F in HostFunctionName]: (bridge: HostBridge, req: z.infer<(ty
     bridge.clipboard(req.text);
     return null;
   },
+  k8s_list: (bridge, req) =>
+    inTime(bridge, 'k8s_list', async (signal) => {
+      const scope = paneScope(bridge, req.namespace);
+      const resource = await bridge.kube.resolveResource(scope.context, req.kind, signal);
+      const namespace = resource.namespaced ? scope.namespace : null;
+      if (!allows(bridge.permissions, 'list', { plural: req.kind, group: '' }, namespace)) {
+        throw new HostError(`k8s_list: not permitted: listing ${req.kind}${namespace ? ` in namespace ${namespace}` : ' in all namespaces'} needs ${neededPermission('list', req.kind, namespace)}`);
+      }
+      return { items: await bridge.kube.listObjects(scope.context, resource, namespace, signal) };
+    }),
+  k8s_logs: (bridge, req) =>
+    inTime(bridge, 'k8s_logs', async (signal) => {
+      const namespace = req.namespace ?? bridge.scope().namespace;
+      if (!allows(bridge.permissions, 'logs', { plural: 'pods', group: '' }, namespace)) {
+        throw new HostError(`k8s_logs: not permitted: pod logs in namespace ${namespace} need ${neededPermission('logs', 'pods', namespace)}`);
+      }
+      const text = await bridge.kube.podLogs(
+        bridge.scope().context,
+        namespace,
+        req.pod,
+        { ...(req.container ? { container: req.container } : {}), tailLines: req.tail_lines ?? 100, limitBytes: LOGS_MAX_BYTES, previous: req.previous === true },
+        signal,
+      );
+      const lines = text.split('\n');
+      if (lines[lines.length - 1] === '') lines.pop();
+      return { lines };
+    }),
+  k8s_write: (bridge, req) => bridge.hold(bridge.write(req, bridge.signal())),
 };
 
 /** The envelope as JSON; one over RESPONSE_MAX_BYTES becomes an error saying so. */

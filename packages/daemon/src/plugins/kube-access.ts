@@ -49,11 +49,63 @@ export interface SecretSummary {
   keys: number;
 }
 
+/** A resource (kind) a plugin names, resolved against the cluster. */
+export interface PluginResource {
+  group: string;
+  version: string;
+  /** Plural, as in permissions (`pods`). */
+  plural: string;
+  /** Kind, as in objects (`Pod`). */
+  kind: string;
+  namespaced: boolean;
+}
+
+/** An object as the API server sends it (only what the host reads is typed). */
+export interface PluginObject {
+  metadata: { name: string; namespace?: string; uid: string; resourceVersion?: string; [k: string]: unknown };
+  spec?: Record<string, unknown>;
+  [k: string]: unknown;
+}
+
+/** A write the user confirmed, on exactly the object with `uid`. */
+export type PluginWriteOp = { context: string; resource: PluginResource; namespace: string | null; name: string; uid: string } & (
+  | { verb: 'delete' }
+  | { verb: 'scale'; replicas: number }
+  | { verb: 'patch'; patch: Record<string, unknown> }
+);
+
+/** One change of a watched collection: the object's newest state (coalesced per object). */
+export interface PluginWatchChange {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  object: PluginObject;
+}
+
 export interface PluginKubeAccess {
   listPods(scope: PluginKubeScope, signal: AbortSignal): Promise<PodSummary[]>;
   /** Rejects with e.g. `secrets "db" not found in namespace "default"` when absent. */
   getSecret(scope: PluginKubeScope & { namespace: string }, name: string, signal: AbortSignal): Promise<SecretObject>;
   listSecrets(scope: PluginKubeScope & { namespace: string }, signal: AbortSignal): Promise<SecretSummary[]>;
+  /** `pods`, `deployments.apps`, `certificates.cert-manager.io`: a resource the cluster serves, or a rejection saying it does not. */
+  resolveResource(context: string | null, name: string, signal: AbortSignal): Promise<PluginResource>;
+  /** The objects of a resource (namespace null: all) from the shared informers. */
+  listObjects(context: string | null, resource: PluginResource, namespace: string | null, signal: AbortSignal): Promise<PluginObject[]>;
+  /** One object, read from the API server (rejects with `… not found` when absent). */
+  getObject(context: string | null, resource: PluginResource, namespace: string | null, name: string, signal: AbortSignal): Promise<PluginObject>;
+  /** The end of a pod's log as text: at most `tailLines` lines and `limitBytes` bytes. */
+  podLogs(
+    context: string | null,
+    namespace: string,
+    pod: string,
+    opts: { container?: string; tailLines: number; limitBytes: number; previous: boolean },
+    signal: AbortSignal,
+  ): Promise<string>;
+  /** Applies a write to exactly `op.uid` (refused when the object is gone or was replaced). */
+  write(op: PluginWriteOp): Promise<void>;
+  /**
+   * Follows a collection through the shared informers: `onChange` gets the changes since the last
+   * call (or `resync` when they cannot be told apart: a relist). Returns the unsubscribe.
+   */
+  watch(context: string | null, resource: PluginResource, namespace: string | null, onChange: (changes: PluginWatchChange[] | 'resync') => void): () => void;
 }
 
 /** Until the Kubernetes layer is wired: every call rejects with "no cluster connection". */
@@ -61,4 +113,10 @@ export const unavailableKubeAccess: PluginKubeAccess = {
   listPods: () => Promise.reject(new Error('no cluster connection')),
   getSecret: () => Promise.reject(new Error('no cluster connection')),
   listSecrets: () => Promise.reject(new Error('no cluster connection')),
+  resolveResource: () => Promise.reject(new Error('no cluster connection')),
+  listObjects: () => Promise.reject(new Error('no cluster connection')),
+  getObject: () => Promise.reject(new Error('no cluster connection')),
+  write: () => Promise.reject(new Error('no cluster connection')),
+  podLogs: () => Promise.reject(new Error('no cluster connection')),
+  watch: () => () => undefined,
 };

@@ -1,5 +1,5 @@
 import {
-  EXTISM_ENV_FUNCTIONS, EXTISM_ENV_MODULE, HOST_FUNCTIONS, HOST_MODULE, isHostFunctionName, MAX_MEMORY_PAGES, MAX_TABLE_ENTRIES, REQUIRED_EXPORTS,
+  EXTISM_ENV_FUNCTIONS, EXTISM_ENV_MODULE, HOST_FUNCTIONS, HOST_MODULE, hostFunctionGranted, isHostFunctionName, MAX_MEMORY_PAGES, MAX_TABLE_ENTRIES, REQUIRED_EXPORTS,
   WASM_PAGE_BYTES, mib,
 } from './abi.js';
 import { inspectModule, WasmFormatError, type ModuleInfo } from './wasm-inspect.js';
@@ -90,7 +90,7 @@ export function checkModule(
     const where = `${imp.module}::${imp.name}`;
     if (imp.module === HOST_MODULE && imp.kind === 'function' && isHostFunctionName(imp.name)) {
       const perm = HOST_FUNCTIONS[imp.name];
-      if (perm !== null && !permissions.includes(perm)) {
+      if (perm !== null && !hostFunctionGranted(imp.name, permissions)) {
         problems.push({ code: 'import-not-granted', message: `it imports ${where}, which needs the permission '${perm}' (${notGranted})` });
       }
     } else if (imp.module === HOST_MODULE) {

@@ -14,6 +14,9 @@ import { PluginInstance } from './plugin-instance.js';
 import { loadPluginFile, type LoadedModule } from './plugin-module.js';
 import { PluginPane } from './plugin-pane.js';
 import { WasmSession } from './wasm-session.js';
+import { AuditLog, AUDIT_LIST_MAX, type AuditEntry } from './audit-log.js';
+import { PluginWrites } from './plugin-writes.js';
+import type { WriteConfirmUi } from './write-confirm.js';
 
 export interface PluginHostDeps {
   registry: PaneRegistry;
@@ -34,6 +37,10 @@ export interface PluginHostDeps {
   stateDir?: string;
   /** Consent dialogs on clients; without it only the config and plugin/grant give consent. */
   consentUi?: ConsentUi;
+  /** Write confirmations on clients (k8s_write); without it every plugin write is refused. */
+  writeConfirm?: WriteConfirmUi;
+  /** Read-only mode (`--readonly`, `readonly = true`): plugin writes are refused. */
+  readonly?: () => boolean;
 }
 
 /** One row of `plugin/list`. */
@@ -82,8 +89,25 @@ export class PluginHost {
   /** One consent dialog at a time (a second one would replace the first on the same client). */
   private asking = false;
 
+  private readonly auditLog: AuditLog;
+  private readonly writes: PluginWrites;
+
   constructor(private readonly deps: PluginHostDeps) {
     this.grants = new GrantStore(deps.stateDir ?? null, deps.logger);
+    this.auditLog = new AuditLog(deps.stateDir ?? null, deps.logger);
+    const refuseAll: WriteConfirmUi = { attached: () => false, ask: async () => 'gone' };
+    this.writes = new PluginWrites({
+      kube: deps.kube,
+      audit: this.auditLog,
+      confirm: deps.writeConfirm ?? refuseAll,
+      readonly: deps.readonly ?? (() => false),
+      logger: deps.logger,
+    });
+  }
+
+  /** `audit/list`: the newest plugin writes first (at most AUDIT_LIST_MAX), optionally of one plugin. */
+  audit(limit: number, plugin?: string): Promise<AuditEntry[]> {
+    return this.auditLog.list(Math.min(Math.max(1, limit), AUDIT_LIST_MAX), plugin);
   }
 
   // ---- configuration ------------------------------------------------------------------------
@@ -401,6 +425,7 @@ export class PluginHost {
       clipboard: (text) => this.deps.clipboard(ctx.paneId, text),
       kube: this.deps.kube,
       logger: ctx.logger,
+      writes: this.writes,
       ...(this.deps.policy ? { policy: this.deps.policy } : {}),
       onStatusChange: () => {
         if (!def.removed) this.emitStatus(def);

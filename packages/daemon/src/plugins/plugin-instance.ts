@@ -5,7 +5,7 @@ import { PluginThread, type ThreadCallResult } from './sandbox/plugin-thread.js'
 import type { WasmModule } from './wasm-api.js';
 
 /** What the host functions of an instance reach: its pane. */
-export type PaneBridge = Pick<HostBridge, 'paneId' | 'scope' | 'render' | 'clipboard' | 'kube'>;
+export type PaneBridge = Pick<HostBridge, 'paneId' | 'scope' | 'render' | 'clipboard' | 'kube'> & Partial<Pick<HostBridge, 'write'>>;
 
 export interface InstanceOptions {
   key: string;
@@ -54,6 +54,8 @@ export class PluginInstance {
   private callAbort = new AbortController();
   private violations: string[] = [];
   private thread: PluginThread | null = null;
+  /** The clock of the call in progress: stopped while a host function holds it (a write dialog). */
+  private clock: { pause(): void; resume(): void } | null = null;
 
   private constructor(private readonly opts: InstanceOptions) {}
 
@@ -67,6 +69,9 @@ export class PluginInstance {
       timeLeft: () => inst.deadline - Date.now() - hostMargin(opts.timeoutMs),
       signal: () => inst.callAbort.signal,
       violation: (reason) => inst.violations.push(reason),
+      permissions: opts.permissions,
+      write: opts.pane.write ?? (() => Promise.reject(new Error('k8s_write: writes are not available here'))),
+      hold: (work) => inst.hold(work),
     };
     try {
       inst.thread = await PluginThread.start({
@@ -104,11 +109,30 @@ export class PluginInstance {
     const thread = this.thread;
     if (this.closedFlag || !thread) return { ok: false, kind: 'closed', message: 'the instance is closed', ms: 0 };
     const limit = this.opts.timeoutMs;
-    this.deadline = Date.now() + limit;
     this.callAbort = new AbortController();
     this.violations = [];
     let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<typeof TIMED_OUT>((resolve) => (timer = setTimeout(() => resolve(TIMED_OUT), limit)));
+    let left = limit;
+    let armedAt = 0;
+    let fire: () => void = () => undefined;
+    const timedOut = new Promise<typeof TIMED_OUT>((resolve) => (fire = () => resolve(TIMED_OUT)));
+    const arm = (): void => {
+      armedAt = Date.now();
+      this.deadline = armedAt + left;
+      timer = setTimeout(fire, left);
+    };
+    const clock = {
+      pause: () => {
+        clearTimeout(timer);
+        left = Math.max(0, left - (Date.now() - armedAt));
+        this.deadline = Number.POSITIVE_INFINITY;
+      },
+      resume: () => {
+        if (this.clock === clock) arm();
+      },
+    };
+    this.clock = clock;
+    arm();
     try {
       const out: ThreadCallResult | typeof TIMED_OUT = await Promise.race([thread.call(fn, input, maxOutput(fn)), timedOut]);
       if (out === TIMED_OUT) {
@@ -130,8 +154,20 @@ export class PluginInstance {
           return { ok: false, kind: 'trap', message: `${fn} trapped: ${out.message}`, ms: ms() };
       }
     } finally {
+      this.clock = null;
       clearTimeout(timer);
       this.callAbort.abort();
+    }
+  }
+
+  /** Stops the current call's clock while `work` runs; it goes on with the time that was left. */
+  async hold<T>(work: Promise<T>): Promise<T> {
+    const clock = this.clock;
+    clock?.pause();
+    try {
+      return await work;
+    } finally {
+      clock?.resume();
     }
   }
 

@@ -1,6 +1,7 @@
 import type { Line, PaneCommand, PaneView, Viewport } from '@kubetile/rpc-schema';
 import { BasePane } from '../panes/base-pane.js';
 import type { PaneContext } from '../panes/pane.js';
+import { commandOrigin } from './command-origin.js';
 import { fromPaneCommand } from './plugin-command.js';
 import type { PluginSession, PluginState } from './plugin-session.js';
 import { ViewportTracker } from './viewport-tracker.js';
@@ -63,7 +64,7 @@ export class PluginPane extends BasePane {
   handleCommand(command: PaneCommand): void {
     if (HOST_SCROLL.has(command.type) && this.scroll(command.type)) this.changed.emit();
     const pc = fromPaneCommand(command);
-    if (pc) this.session.command(pc);
+    if (pc) this.session.command(pc, commandOrigin());
   }
 
   private scroll(type: PaneCommand['type']): boolean {

@@ -24,7 +24,8 @@ export interface PluginSessionSink {
  */
 export interface PluginSession {
   start(sink: PluginSessionSink): void;
-  command(cmd: PluginCommand): void;
+  /** `origin`: the attached client that sent it (null: a script, or not known). */
+  command(cmd: PluginCommand, origin?: string | null): void;
   /** The pane is gone: plugin_on_close, then the instance is released. Resolves when done. */
   close(): Promise<void>;
 }

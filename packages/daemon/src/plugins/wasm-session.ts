@@ -10,6 +10,9 @@ import { PluginInstance, type CallResult } from './plugin-instance.js';
 import type { LoadedModule } from './plugin-module.js';
 import type { PluginSession, PluginSessionSink, PluginState } from './plugin-session.js';
 import { readRender } from './render-payload.js';
+import { EventFeed } from './event-feed.js';
+import type { PluginWrites } from './plugin-writes.js';
+import type { WriteRequest } from './write-request.js';
 
 export interface WasmSessionDeps {
   def: PluginDefinition<WasmSession>;
@@ -22,9 +25,12 @@ export interface WasmSessionDeps {
   policy?: CrashPolicy;
   /** The plugin's run-time status may have changed (an instance stopped for good, or runs again). */
   onStatusChange?: () => void;
+  /** k8s_write; without it, writes are refused. */
+  writes?: PluginWrites;
 }
 
-type Job = { kind: 'command'; cmd: PluginCommand } | { kind: 'tick' };
+/** `origin`: the attached client that sent the command (writes are confirmed there), null for scripts. */
+type Job = { kind: 'command'; cmd: PluginCommand; origin: string | null } | { kind: 'tick' } | { kind: 'event' };
 
 /** An instance with the routing of its host_send_render / clipboard_write calls. */
 interface Slot {
@@ -57,6 +63,13 @@ export class WasmSession implements PluginSession, SwappableSession {
   private module: LoadedModule | null = null;
   private jobs: Job[] = [];
   private tickQueued = false;
+  private eventQueued = false;
+  /** Watch events for plugin_on_event (when the build exports it). */
+  private events: EventFeed | null = null;
+  /** The client whose command the instance is answering now (null: a tick, an event, a lifecycle call). */
+  private origin: string | null = null;
+  /** Aborted when the pane closes: a write waiting for confirmation is withdrawn. */
+  private readonly closingAbort = new AbortController();
   private pumping = false;
   private paused = false;
   private disposed = false;
@@ -117,7 +130,7 @@ export class WasmSession implements PluginSession, SwappableSession {
     void this.boot();
   }
 
-  command(cmd: PluginCommand): void {
+  command(cmd: PluginCommand, origin: string | null = null): void {
     if (this.disposed || this.state.kind === 'error') return;
     if (cmd.type === 'resize' || cmd.type === 'focus') {
       // Only the latest size/focus matters while it waits.
@@ -130,14 +143,37 @@ export class WasmSession implements PluginSession, SwappableSession {
     if (this.jobs.length >= MAX_QUEUE) {
       const dropped = this.jobs.shift();
       if (dropped?.kind === 'tick') this.tickQueued = false;
+      if (dropped?.kind === 'event') this.eventQueued = false;
       this.deps.logger.warn({ plugin: this.key }, 'plugin command queue full: dropped the oldest');
     }
-    this.jobs.push({ kind: 'command', cmd });
+    this.jobs.push({ kind: 'command', cmd, origin });
     void this.pump();
+  }
+
+  /** Watch events wait: one plugin_on_event call is queued (it takes what waits when it runs). */
+  private wakeEvents(): void {
+    if (this.disposed || this.eventQueued || this.state.kind !== 'ready') return;
+    this.eventQueued = true;
+    this.jobs.push({ kind: 'event' });
+    void this.pump();
+  }
+
+  /** Events follow the build's exports and the pane's scope (checked every tick). */
+  private syncEvents(): void {
+    const wants = !this.disposed && this.state.kind === 'ready' && this.module?.exports.has('plugin_on_event') === true;
+    if (!wants) {
+      this.events?.close();
+      this.events = null;
+      return;
+    }
+    this.events ??= new EventFeed(this.deps.kube, this.module!.requested, this.deps.logger, () => this.wakeEvents());
+    this.events.follow(this.deps.scope());
   }
 
   /** The daemon's tick: plugin_on_tick, if exported and none is waiting already. */
   tick(): void {
+    this.syncEvents();
+    if (this.events?.waiting) this.wakeEvents();
     if (this.disposed || this.state.kind !== 'ready' || this.tickQueued || !this.module?.exports.has('plugin_on_tick')) return;
     this.tickQueued = true;
     this.jobs.push({ kind: 'tick' });
@@ -206,6 +242,7 @@ export class WasmSession implements PluginSession, SwappableSession {
           clipboard: (text) => {
             if (holder.slot?.current) this.deps.clipboard(text);
           },
+          write: (req, signal) => this.write(mod, req, signal, holder.slot?.current === true),
         },
       });
     } catch (err) {
@@ -242,6 +279,23 @@ export class WasmSession implements PluginSession, SwappableSession {
     return { ok: true, slot, lines: lines ?? slot.pushed, notice };
   }
 
+  private write(mod: LoadedModule, req: WriteRequest, signal: AbortSignal, current: boolean): Promise<unknown> {
+    const writes = this.deps.writes;
+    if (!writes) return Promise.reject(new Error('k8s_write: writes are not available in this daemon'));
+    return writes.perform(
+      {
+        plugin: this.key,
+        sha256: mod.sha256,
+        permissions: mod.requested,
+        // A swap candidate (not yet the pane's instance) answers no client.
+        client: current ? this.origin : null,
+        scope: this.deps.scope(),
+        signal: AbortSignal.any([signal, this.closingAbort.signal]),
+      },
+      req,
+    );
+  }
+
   private adopt(mod: LoadedModule, s: Extract<Spawned, { ok: true }>): void {
     this.slot = s.slot;
     s.slot.current = true;
@@ -252,6 +306,10 @@ export class WasmSession implements PluginSession, SwappableSession {
       this.deps.onStatusChange?.();
     }
     this.setState({ kind: 'ready' });
+    // A new build may ask for other kinds (or no events): its feed starts afresh.
+    this.events?.close();
+    this.events = null;
+    this.syncEvents();
     this.sink?.notice(s.notice);
     if (s.lines) this.sink?.render(s.lines);
     void this.pump();
@@ -289,6 +347,9 @@ export class WasmSession implements PluginSession, SwappableSession {
   fail(message: string): void {
     if (this.disposed) return;
     this.clearRestart();
+    this.events?.close();
+    this.events = null;
+    this.eventQueued = false;
     const inst = this.instance;
     if (this.slot) this.slot.current = false;
     this.slot = null;
@@ -318,6 +379,7 @@ export class WasmSession implements PluginSession, SwappableSession {
         const job = this.jobs.shift();
         if (!job) break;
         if (job.kind === 'tick') this.tickQueued = false;
+        if (job.kind === 'event') this.eventQueued = false;
         await this.run(slot, job);
       }
     } finally {
@@ -328,9 +390,26 @@ export class WasmSession implements PluginSession, SwappableSession {
 
   private async run(slot: Slot, job: Job): Promise<void> {
     const paneId = this.deps.paneId;
-    const fn = job.kind === 'tick' ? 'plugin_on_tick' : 'plugin_on_command';
-    const input = job.kind === 'tick' ? JSON.stringify({ pane_id: paneId }) : commandInput(job.cmd, paneId);
-    const r = await this.call(slot.instance, fn, input);
+    let fn: string;
+    let input: string;
+    if (job.kind === 'event') {
+      const batch = this.events?.next(paneId) ?? null;
+      if (batch === null || !this.module?.exports.has('plugin_on_event')) return;
+      fn = 'plugin_on_event';
+      input = batch;
+    } else {
+      fn = job.kind === 'tick' ? 'plugin_on_tick' : 'plugin_on_command';
+      input = job.kind === 'tick' ? JSON.stringify({ pane_id: paneId }) : commandInput(job.cmd, paneId);
+    }
+    this.origin = job.kind === 'command' ? job.origin : null;
+    let r: CallResult;
+    try {
+      r = await this.call(slot.instance, fn, input);
+    } finally {
+      this.origin = null;
+    }
+    // What arrived while the plugin was busy goes in the next call.
+    if (job.kind === 'event' && this.events?.waiting) this.wakeEvents();
     if (slot !== this.slot || this.disposed) return; // replaced meanwhile
     if (!r.ok) {
       if (r.kind === 'closed') return;
@@ -472,6 +551,9 @@ export class WasmSession implements PluginSession, SwappableSession {
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.disposed = true;
+      this.closingAbort.abort();
+      this.events?.close();
+      this.events = null;
       // The pane is gone: its seat is free for another one at once (plugin_on_close still runs).
       this.def.leaveSeat(this);
       this.clearRestart();

@@ -17,7 +17,7 @@ export interface DaemonContext {
   readonly socketPath: string;
   readonly startedAt: number;
   readonly connections: ReadonlySet<unknown>;
-  readonly plugins: Pick<PluginHost, 'list' | 'reload' | 'has' | 'grant'>;
+  readonly plugins: Pick<PluginHost, 'list' | 'reload' | 'has' | 'grant' | 'audit'>;
   /** The daemon's port-forwards (until the daemon sets it, the port-forwards feature publishes them through the workspace). */
   readonly portForwards?: ForwardManager;
   shutdown(reason: string, opts?: { restarting?: boolean }): void;

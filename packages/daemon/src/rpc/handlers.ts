@@ -5,6 +5,7 @@ import {
 } from '@kubetile/rpc-schema';
 import { errorMessage, invalidParams, invalidState, notAttached, notFound } from '../util/errors.js';
 import { isPermission, PERMISSIONS } from '../plugins/abi.js';
+import { withCommandOrigin } from '../plugins/command-origin.js';
 import type { DaemonContext } from './context.js';
 import type { RpcConnection } from './connection.js';
 import type { ForwardManager } from '../forwards/forward-manager.js';
@@ -151,8 +152,9 @@ const table: Table = {
     const switchable = new Set(registry.switchable());
     return { types: registry.keys().map((key) => ({ key, switchable: switchable.has(key) })) };
   },
-  'pane/command': ({ daemon }, p) => {
-    daemon.workspace.pane(p.paneId).handleCommand(p.command);
+  'pane/command': ({ daemon, conn }, p) => {
+    const pane = daemon.workspace.pane(p.paneId);
+    withCommandOrigin(conn.client?.state.id ?? null, () => pane.handleCommand(p.command));
     return OK;
   },
   'pane/snapshot': ({ daemon }, p) => {
@@ -165,7 +167,8 @@ const table: Table = {
     const c = attached(call, 'client/key');
     // Clients send keys ahead of the answers: the keys behind a detach go nowhere.
     if (c.state.detaching) return { handled: false, command: 'ignored:detaching' };
-    const r = call.daemon.keys.handle(c.state, p.key);
+    // A plugin write asked for while answering this key is confirmed on this client.
+    const r = withCommandOrigin(c.state.id, () => call.daemon.keys.handle(c.state, p.key));
     if (r.command === 'detach') c.state.detaching = true;
     return r.command ? { handled: r.handled, command: r.command } : { handled: r.handled };
   },
@@ -238,6 +241,7 @@ const table: Table = {
     if (bad.length > 0) throw invalidParams(`unknown permission${bad.length === 1 ? '' : 's'} ${bad.map((x) => `'${x}'`).join(', ')} (known: ${PERMISSIONS.join(', ')})`);
     return daemon.plugins.grant(p.key, p.permissions);
   },
+  'audit/list': async ({ daemon }, p) => ({ entries: await daemon.plugins.audit(p.limit ?? 50, p.plugin) }),
   'plugin/reload': async ({ daemon }, p) => {
     if (!daemon.plugins.has(p.key)) throw notFound(`no plugin '${p.key}'`);
     const r = await daemon.plugins.reload(p.key);

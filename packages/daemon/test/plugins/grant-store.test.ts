@@ -27,7 +27,7 @@ describe('GrantStore', () => {
   });
 
   it('moves an unreadable or forged file aside instead of trusting it', () => {
-    for (const body of ['{not json', JSON.stringify({ version: 1, plugins: { x: [{ sha256: SHA, permissions: ['k8s:delete:all'], at: 'now', via: 'rpc' }] } })]) {
+    for (const body of ['{not json', JSON.stringify({ version: 1, plugins: { x: [{ sha256: SHA, permissions: ['k8s:destroy:all'], at: 'now', via: 'rpc' }] } })]) {
       writeFileSync(join(dir, GRANTS_FILE), body);
       const s = new GrantStore(dir, silent);
       expect(s.granted('x').size).toBe(0);

@@ -42,7 +42,11 @@ async function call(fn: string, request: string | Uint8Array | null, b: HostBrid
 describe('host functions', () => {
   it('are exactly the granted ones, host_send_render always; an unknown name gets an error envelope', async () => {
     expect(grantedHostFunctions([])).toEqual(['host_send_render']);
-    expect(grantedHostFunctions(['clipboard:write', 'k8s:list:pods']).sort()).toEqual(['clipboard_write', 'host_send_render', 'list_pods']);
+    expect(grantedHostFunctions(['clipboard:write', 'k8s:list:pods']).sort()).toEqual(['clipboard_write', 'host_send_render', 'k8s_list', 'list_pods']);
+    // k8s_list / k8s_write come with any permission of their verb (each call is checked); list_pods only with k8s:list:pods itself.
+    expect(grantedHostFunctions(['k8s:list:deployments:ns=dev']).sort()).toEqual(['host_send_render', 'k8s_list']);
+    expect(grantedHostFunctions(['k8s:scale:deployments']).sort()).toEqual(['host_send_render', 'k8s_write']);
+    expect(grantedHostFunctions(['k8s:delete:pods:ns=dev', 'k8s:patch:configmaps']).sort()).toEqual(['host_send_render', 'k8s_write']);
     expect(await call('format_disk', '{}', bridge().b)).toEqual({ ok: false, error: 'format_disk: no such host function' });
   });
 

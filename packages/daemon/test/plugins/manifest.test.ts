@@ -38,7 +38,7 @@ describe('the kubetile.manifest section', () => {
       }
     };
     expect(bad(new TextEncoder().encode('{nope'))).toMatch(/^its kubetile\.manifest section is not UTF-8 JSON/);
-    expect(bad(json({ permissions: { 'k8s:delete:all': 'why not' } }))).toContain("unknown permission 'k8s:delete:all'");
+    expect(bad(json({ permissions: { 'k8s:destroy:all': 'why not' } }))).toContain("unknown permission 'k8s:destroy:all'");
     expect(bad(json({ permissions: { 'k8s:list:pods': 'line one\nline two' } }))).toContain('control characters');
     expect(bad(json({ permissions: { 'k8s:list:pods': '\u001b]52;c;aGk=\u0007' } }))).toContain('control characters');
     expect(bad(json({ permissions: { 'k8s:list:pods': '' } }))).toContain('must not be empty');

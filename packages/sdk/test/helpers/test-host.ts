@@ -13,7 +13,7 @@
 
 import { readFileSync } from 'node:fs';
 import createPlugin, { type CurrentPlugin, type Plugin as ExtismPlugin } from '@extism/extism';
-import { HOST_FUNCTIONS, HOST_MODULE, validatePluginModule } from '../../abi.mjs';
+import { HOST_FUNCTIONS, HOST_MODULE, hostFunctionGranted, validatePluginModule } from '../../abi.mjs';
 
 export interface CannedPod {
   name: string;
@@ -133,8 +133,8 @@ export class TestHost {
     }
     const host = new TestHost(opts);
     const functions: Record<string, (cp: CurrentPlugin, off: bigint) => bigint> = {};
-    for (const [name, perm] of Object.entries(HOST_FUNCTIONS)) {
-      if (perm === null || permissions.includes(perm)) {
+    for (const name of Object.keys(HOST_FUNCTIONS)) {
+      if (hostFunctionGranted(name as HostFunctionName, permissions)) {
         functions[name] = (cp, off) => host.#dispatch(name as HostFunctionName, cp, off);
       }
     }
