@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LinesView } from '@kubetile/rpc-schema';
 import { RawClient } from '../helpers/rpc-client.js';
@@ -14,13 +14,14 @@ import { namespaceWith, pod, podsPane, startWorld, waitFor, type ExecWorld } fro
 
 let w: ExecWorld;
 let marks: string;
+let config: string;
 const node = JSON.stringify(process.execPath);
 const js = (code: string): string => JSON.stringify(code);
 
 beforeAll(async () => {
   marks = join(process.env.TMPDIR ?? '/tmp', `kt-commands-${process.pid}`);
   mkdirSync(marks, { recursive: true });
-  const config = `
+  config = `
 [[commands]]
 name = "show-args"
 key = "shift+o"
@@ -164,6 +165,27 @@ describe('[[commands]]', () => {
       const m = await outputPane(c, `missing ${ns}/job-1`, (x) => x.footer?.includes('failed') === true);
       expect(texts(m)).toContain('command not found: kubetile-no-such-program');
     } finally {
+      c.close();
+    }
+  });
+
+  it('read-only (readonly = true): a dangerous command is refused before any dialog, others still run', async () => {
+    const ns = namespaceWith(w.sim, [(n) => pod('ro-1', n)]);
+    const c = await RawClient.connect(w.env.socket);
+    try {
+      writeFileSync(w.env.configFile, `readonly = true\n${config}`);
+      expect(await c.request('config/reload')).toMatchObject({ ok: true });
+      await c.attach({ cols: 160, rows: 40 });
+      await podsPane(c, ns, ['ro-1']);
+      await c.request('client/key', { key: 'shift+m' });
+      await waitFor('a toast', () => /mark is marked dangerous and kubetile runs read-only/.test(lastToast(c)));
+      expect(c.layout!.overlay ?? null).toBeNull();
+      expect(existsSync(join(marks, 'ro-1'))).toBe(false);
+      await c.request('client/key', { key: 'shift+o' });
+      await outputPane(c, `show-args ${ns}/ro-1`, (x) => x.footer?.includes('exited 0') === true);
+    } finally {
+      writeFileSync(w.env.configFile, config);
+      await c.request('config/reload').catch(() => undefined);
       c.close();
     }
   });

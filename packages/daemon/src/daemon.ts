@@ -142,8 +142,7 @@ export class Daemon implements DaemonContext {
       logger: this.logger,
       stateDir: opts.stateDir,
       config: () => this.config,
-      // Read-only mode (--readonly / readonly = true) lands with the plugin write capabilities.
-      readonly: () => false,
+      readonly: () => opts.readonly === true || this.config.readonly,
       onStop: (fn) => this.stopHooks.push(fn),
       persist: (key, feature) => this.persistence.register(key, feature),
     };

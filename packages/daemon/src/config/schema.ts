@@ -96,7 +96,7 @@ export const QuerySchema = z
 export const ConfigSchema = z
   .object({
     general: GeneralSchema.default(GeneralSchema.parse({})),
-    /** Refuse every plugin write (k8s_write), as `kubetile daemon run --readonly` does. */
+    /** Refuse every plugin write (k8s_write) and every dangerous [[commands]] entry, as `kubetile daemon run --readonly` does. */
     readonly: z.boolean().default(false),
     logs: LogsSchema.default(LogsSchema.parse({})),
     exec: ExecSchema.default(ExecSchema.parse({})),
