@@ -19,7 +19,9 @@ export interface ListBody {
 interface PageRequest {
   /** The list metadata, read from the head of the answer before the items (null when the head did not say it). */
   head: Promise<ListMeta | null>;
-  body: Promise<ListBody>;
+  /** The answer's text, parsed by whoever reads it (a page fetched ahead is not parsed before it is wanted). */
+  body: Promise<string>;
+  what: string;
   abort(): void;
 }
 
@@ -56,13 +58,24 @@ function text(chunks: Buffer[], length: number): string {
   return isAscii(buf) ? buf.toString('latin1') : buf.toString('utf8');
 }
 
+function parse(text: string, what: string): ListBody {
+  let doc: unknown;
+  try {
+    doc = text ? JSON.parse(text) : {};
+  } catch {
+    throw new KubeApiError(`${what}: the API server sent invalid JSON`, 200);
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new KubeApiError(`${what}: the API server sent something other than a list`, 200);
+  return doc as ListBody;
+}
+
 /** Starts one list request; the answer's metadata is available before its items have arrived. */
 async function requestPage(kc: KubeConfig, path: string, query: Record<string, string | number | undefined>): Promise<PageRequest> {
   const ac = new AbortController();
   const p = await prepareRequest(kc, { path, query, signal: ac.signal });
   let headDone: (m: ListMeta | null) => void = () => {};
   const head = new Promise<ListMeta | null>((resolve) => (headDone = resolve));
-  const body = new Promise<ListBody>((resolve, reject) => {
+  const body = new Promise<string>((resolve, reject) => {
     const r = p.start((res) => {
       r.setTimeout(30_000, () => r.destroy(Object.assign(new Error('the answer stalled'), { code: 'ETIMEDOUT' })));
       const status = res.statusCode ?? 0;
@@ -87,11 +100,7 @@ async function requestPage(kc: KubeConfig, path: string, query: Record<string, s
         const body = text(chunks, length);
         chunks.length = 0;
         if (!ok) return reject(statusError(status, body, p.what));
-        try {
-          resolve((body ? JSON.parse(body) : {}) as ListBody);
-        } catch {
-          reject(new KubeApiError(`${p.what}: the API server sent invalid JSON`, status));
-        }
+        resolve(body);
       });
     });
     r.on('error', (err) => {
@@ -101,7 +110,7 @@ async function requestPage(kc: KubeConfig, path: string, query: Record<string, s
   });
   // A page fetched ahead may fail before anyone waits for it: that is reported when it is awaited.
   body.catch(() => {});
-  return { head, body, abort: () => ac.abort() };
+  return { head, body, what: p.what, abort: () => ac.abort() };
 }
 
 export interface ListPagesOptions {
@@ -120,9 +129,11 @@ export interface ListPage {
 }
 
 /**
- * The pages of a list, in order. The next page is requested as soon as the current answer's head
- * names its continue token, so the server prepares and sends it while this one is received and
- * applied (the API server writes the list's metadata before its items). Rejects with the
+ * The pages of a list, in order, one fetched ahead: the next page is requested as soon as the
+ * current answer's head names its continue token (the API server writes the list's metadata before
+ * its items; after the first page, when the whole of it is in), so the server prepares and sends it
+ * while this one is received, parsed and applied. A page's text is parsed only when the caller
+ * takes it (the first page's rows can be drawn before the second is parsed). Rejects with the
  * KubeApiError of the first request that fails (a 410 when a continue token expired).
  */
 export async function* listPages(kc: KubeConfig, path: string, o: ListPagesOptions): AsyncGenerator<ListPage, void, void> {
@@ -130,11 +141,13 @@ export async function* listPages(kc: KubeConfig, path: string, o: ListPagesOptio
   let cur: PageRequest | null = await requestPage(kc, path, query(o.first));
   let ahead: { token: string; req: Promise<PageRequest> } | null = null;
   try {
-    while (cur) {
-      const meta: ListMeta | null = await cur.head;
+    for (let n = 0; cur; n++) {
+      // The first page is small and quick: the next is asked for once it is in (so "the first page
+      // arrived" is when page 2 is asked for); later ones as soon as the head names the token.
+      const meta: ListMeta | null = n === 0 ? null : await cur.head;
       if (meta?.continue && !o.stopped()) ahead = { token: meta.continue, req: requestPage(kc, path, query(o.limit, meta.continue)) };
       ahead?.req.catch(() => {});
-      const body = await cur.body;
+      const body = parse(await cur.body, cur.what);
       const md: ListMeta = body.metadata ?? {};
       const token = md.continue || undefined;
       if (ahead && ahead.token !== token) {
@@ -142,11 +155,15 @@ export async function* listPages(kc: KubeConfig, path: string, o: ListPagesOptio
         (await ahead.req.catch(() => null))?.abort();
         ahead = null;
       }
+      if (!ahead && token && !o.stopped()) {
+        ahead = { token, req: requestPage(kc, path, query(o.limit, token)) };
+        ahead.req.catch(() => {});
+      }
       const items = Array.isArray(body.items) ? body.items : [];
       cur = null;
       yield { items, meta: md };
-      if (!token || o.stopped()) break;
-      cur = ahead ? await ahead.req : await requestPage(kc, path, query(o.limit, token));
+      if (!token || o.stopped() || !ahead) break;
+      cur = await ahead.req;
       ahead = null;
     }
   } finally {

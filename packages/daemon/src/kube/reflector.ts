@@ -17,6 +17,8 @@ export type ReflectorState = 'connecting' | 'synced' | 'reconnecting' | 'error';
 const PAGE = 1000;
 /** The first page of a first list is small: its rows reach the screen while the rest loads. */
 const FIRST_PAGE = 500;
+/** After the first page of a first list, the next is parsed only after this long: time for the first rows' frame to leave. */
+const FIRST_FRAME_MS = 20;
 /** While a first list loads, the view is told of new pages at most this often. */
 const LOADING_FRAME_MS = 250;
 /** How long the status bar says what an unusual relist repaired. */
@@ -231,6 +233,8 @@ export class Reflector {
             this.store.appendPage(fresh);
             this.loading = { loaded: items.length, total: typeof remaining === 'number' && remaining >= 0 ? items.length + remaining : null };
             this.loadingChanged();
+            // The first page's rows go out before the next page is parsed (it is fetched meanwhile).
+            if (pages === 1) await new Promise((resolve) => setTimeout(resolve, FIRST_FRAME_MS));
           }
         }
         break;
