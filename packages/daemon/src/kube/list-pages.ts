@@ -97,8 +97,15 @@ async function requestPage(kc: KubeConfig, path: string, query: Record<string, s
       res.on('error', (err) => reject(transportError(err, p.server)));
       res.on('end', () => {
         headDone(null);
-        const body = text(chunks, length);
-        chunks.length = 0;
+        let body: string;
+        try {
+          body = text(chunks, length);
+        } catch {
+          // Longer than a string can be (about 512 MiB): a list this big must be paged.
+          return reject(new KubeApiError(`${p.what}: the answer is too large to read at once (${length} bytes)`, status, 'TooLarge'));
+        } finally {
+          chunks.length = 0;
+        }
         if (!ok) return reject(statusError(status, body, p.what));
         resolve(body);
       });
