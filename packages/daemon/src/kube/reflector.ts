@@ -37,9 +37,14 @@ function isObject(x: unknown): x is KubeObject {
   return typeof m?.uid === 'string' && typeof m?.name === 'string';
 }
 
-/** managedFields are big and rarely read; the YAML pane fetches the object fresh when asked. */
+/**
+ * managedFields are big and rarely read; the YAML pane fetches the object fresh when asked. Set to
+ * undefined rather than deleted: `delete` turns every object's metadata into a slow dictionary
+ * (measured: the pass over a list costs about twice as much, and reading it after is slower).
+ * JSON and YAML output leave an undefined field out.
+ */
 function slim(o: KubeObject): KubeObject {
-  if (o.metadata.managedFields) delete o.metadata.managedFields;
+  if (o.metadata.managedFields) o.metadata.managedFields = undefined;
   return o;
 }
 
