@@ -37,8 +37,10 @@ describe('reflector first list', () => {
           }
         });
       });
+      // The first page is shown at once; later pages are told at most a few times a second (how
+      // many depends on the machine's speed).
       const partial = seen.filter((s) => s.loading !== null);
-      expect(partial.length).toBeGreaterThanOrEqual(2);
+      expect(partial.length).toBeGreaterThanOrEqual(1);
       expect(partial[0]!.size).toBe(500);
       expect(partial[0]!.loading).toEqual({ loaded: 500, total: 12_000 });
       expect(partial[0]!.state).not.toBe('synced');

@@ -3,7 +3,8 @@ import type { Logger } from '../logging/logger.js';
 import { Signal } from '../util/signal.js';
 import { CredentialError, KubeApiError, transportError } from './api-error.js';
 import { Backoff } from './backoff.js';
-import { collectionPath, kubeRequest } from './kube-http.js';
+import { collectionPath } from './kube-http.js';
+import { listPages } from './list-pages.js';
 import { ObjectStore } from './object-store.js';
 import type { ResourceRef } from './resource-ref.js';
 import { wentBackwards } from './resource-version.js';
@@ -12,18 +13,18 @@ import { openWatch, type WatchStream } from './watch-stream.js';
 
 export type ReflectorState = 'connecting' | 'synced' | 'reconnecting' | 'error';
 
-const PAGE = 5000;
+/** Later pages: small pages parse with much less GC than big ones, and the next is fetched while one is applied. */
+const PAGE = 1000;
 /** The first page of a first list is small: its rows reach the screen while the rest loads. */
 const FIRST_PAGE = 500;
+/** After the first page of a first list, the next is parsed only after this long: time for the first rows' frame to leave. */
+const FIRST_FRAME_MS = 20;
+/** While a first list loads, the view is told of new pages at most this often. */
+const LOADING_FRAME_MS = 250;
 /** How long the status bar says what an unusual relist repaired. */
 export const NOTICE_MS = 60_000;
 /** A watch that lasted this long was healthy: the next failure starts the backoff over. */
 const HEALTHY_WATCH_MS = 30_000;
-
-interface ListBody {
-  metadata?: { resourceVersion?: string; continue?: string; remainingItemCount?: number };
-  items?: unknown[];
-}
 
 /** Why the store is rebuilt from a fresh list; `reset` when the reason already says the server's store went back. */
 interface RelistReason {
@@ -36,9 +37,14 @@ function isObject(x: unknown): x is KubeObject {
   return typeof m?.uid === 'string' && typeof m?.name === 'string';
 }
 
-/** managedFields are big and rarely read; the YAML pane fetches the object fresh when asked. */
+/**
+ * managedFields are big and rarely read; the YAML pane fetches the object fresh when asked. Set to
+ * undefined rather than deleted: `delete` turns every object's metadata into a slow dictionary
+ * (measured: the pass over a list costs about twice as much, and reading it after is slower).
+ * JSON and YAML output leave an undefined field out.
+ */
 function slim(o: KubeObject): KubeObject {
-  if (o.metadata.managedFields) delete o.metadata.managedFields;
+  if (o.metadata.managedFields) o.metadata.managedFields = undefined;
   return o;
 }
 
@@ -80,12 +86,13 @@ export class Reflector {
   private noticeTimer: NodeJS.Timeout | null = null;
   private readonly backoff = new Backoff();
   private emitPending = false;
+  private loadingNotifiedAt = 0;
   private verified = false;
   /** The server refused connections: when it is back, relist rather than resume. */
   private serverWasDown = false;
   private reason: RelistReason | null = null;
   /** Counters for status and tests. */
-  readonly stats = { lists: 0, watches: 0, events: 0, relists: 0, relists410: 0 };
+  readonly stats = { lists: 0, listsExpired: 0, watches: 0, events: 0, relists: 0, relists410: 0 };
 
   constructor(
     private readonly kc: KubeConfig,
@@ -117,6 +124,20 @@ export class Reflector {
       this.emitPending = false;
       if (!this.stopped) this.changed.emit();
     });
+  }
+
+  /**
+   * A page of a first list was added: the view is told at once for the first page, then at most
+   * every LOADING_FRAME_MS (each page need not cost a new frame; the end of the list always does).
+   */
+  private loadingChanged(): void {
+    const now = Date.now();
+    if (this.loading && this.loading.loaded > FIRST_PAGE && now - this.loadingNotifiedAt < LOADING_FRAME_MS) {
+      this.version++;
+      return;
+    }
+    this.loadingNotifiedAt = now;
+    this.notify();
   }
 
   private setState(state: ReflectorState, error: string | null): void {
@@ -192,38 +213,42 @@ export class Reflector {
     }
     if (this.stopped) return;
     const items: KubeObject[] = [];
-    let cont: string | undefined;
     let rv = '';
-    let restarted = false;
+    // Continue tokens that expired during this list (410 Gone, the server's history moved past the
+    // list's snapshot, e.g. under heavy churn): the first starts the paged list over; after the
+    // second, the list is asked for without a limit (one answer, always current: client-go's fallback).
+    let expired = 0;
     // The first list of an empty store is shown page by page (a small first page, so the first rows
     // are on screen at once); a relist replaces the store only when complete (no rows vanish meanwhile).
     const progressive = this.store.size === 0;
     for (;;) {
+      items.length = 0;
+      rv = '';
+      let pages = 0;
+      const first = expired >= 2 ? 0 : progressive && expired === 0 ? FIRST_PAGE : PAGE;
       try {
-        do {
-          const limit = progressive && !cont ? FIRST_PAGE : PAGE;
-          const body = await kubeRequest<ListBody>(this.kc, { path, query: { limit, continue: cont } });
-          const page: KubeObject[] = [];
-          for (const it of body?.items ?? []) if (isObject(it)) page.push(slim(it));
-          for (const o of page) items.push(o);
-          cont = body?.metadata?.continue || undefined;
-          rv = body?.metadata?.resourceVersion ?? rv;
-          if (progressive && !this.stopped && (cont || this.loading)) {
-            const remaining = body?.metadata?.remainingItemCount;
-            this.store.appendPage(page);
+        for await (const page of listPages(this.kc, path, { first, limit: PAGE, stopped: () => this.stopped })) {
+          pages++;
+          const fresh: KubeObject[] = [];
+          for (const it of page.items) if (isObject(it)) fresh.push(slim(it));
+          for (const o of fresh) items.push(o);
+          rv = page.meta.resourceVersion ?? rv;
+          if (progressive && !this.stopped && (page.meta.continue || this.loading)) {
+            const remaining = page.meta.remainingItemCount;
+            this.store.appendPage(fresh);
             this.loading = { loaded: items.length, total: typeof remaining === 'number' && remaining >= 0 ? items.length + remaining : null };
-            this.notify();
+            this.loadingChanged();
+            // The first page's rows go out before the next page is parsed (it is fetched meanwhile).
+            if (pages === 1) await new Promise((resolve) => setTimeout(resolve, FIRST_FRAME_MS));
           }
-        } while (cont && !this.stopped);
+        }
         break;
       } catch (err) {
         const e = asApiError(err, path);
-        // A continue token that expired mid-list: start the list over once.
-        if (e.status === 410 && cont && !restarted) {
-          restarted = true;
-          items.length = 0;
-          cont = undefined;
-          rv = '';
+        if (e.status === 410 && pages > 0 && expired < 2) {
+          expired++;
+          this.stats.listsExpired++;
+          this.logger.info({ resource: this.resource.plural, namespace: this.namespace, loaded: items.length, retry: expired >= 2 ? 'unpaged' : 'paged' }, 'the list expired while paging (410); listing again');
           continue;
         }
         this.loading = null;
@@ -238,7 +263,7 @@ export class Reflector {
       this.reason = { text: `the API server's store was reset: resourceVersion went back from ${prev} to ${rv}`, reset: true };
     }
     // Shown page by page already, unless the list had to start over.
-    if (!(this.loading && !restarted && this.store.size === items.length)) this.store.replace(items);
+    if (!(this.loading && expired === 0 && this.store.size === items.length)) this.store.replace(items);
     this.loading = null;
     this.rv = rv;
     this.serverWasDown = false;
