@@ -46,6 +46,17 @@ interface Pending {
   exact: Array<[number, number]>;
 }
 
+interface Warming {
+  columnsKey: string;
+  generation: number;
+  /** The store's change the pass started from. */
+  seq: number;
+  /** The rows to warm: the changed ones, or (null) the whole store. */
+  queue: StoreEntry[] | null;
+  at: number;
+  busy: boolean;
+}
+
 interface State {
   spec: ListSpec;
   specKey: string;
@@ -72,7 +83,7 @@ export class ListIndex {
   private state: State | null = null;
   private epochs = 0;
   private slicing = false;
-  private warming: { columnsKey: string; at: number; generation: number } | null = null;
+  private warming: Warming | null = null;
   private disposed = false;
   private columnsKey = '';
 
@@ -307,24 +318,36 @@ export class ListIndex {
     }
     // Many: mark the leaving positions, find where each entering row goes among the old rows, one pass.
     const rows = st.rows;
-    const gone = new Set<number>();
+    const gone: number[] = [];
     for (const { e, key } of leave) {
       const i = at(e, key);
-      if (i >= 0) gone.add(i);
+      if (i >= 0) gone.push(i);
     }
+    gone.sort((a, b) => a - b);
     enter.sort(order);
     const into = enter.map(({ e, key }) => this.position(st, e, key));
     for (const { e } of leave) this.data.data(e).epoch = 0;
-    const out: StoreEntry[] = new Array<StoreEntry>(rows.length - gone.size + enter.length);
-    let w = 0;
+    // Copy the runs between the leaving positions and the entering ones (positions among the old rows, ascending).
+    const out: StoreEntry[] = [];
+    let from = 0;
+    let g = 0;
     let j = 0;
-    for (let i = 0; i <= rows.length; i++) {
-      while (j < enter.length && into[j] === i) out[w++] = enter[j++]!.e;
-      if (i < rows.length && !gone.has(i)) out[w++] = rows[i]!;
+    while (from <= rows.length) {
+      const nextGone = g < gone.length ? gone[g]! : rows.length;
+      const nextIn = j < enter.length ? into[j]! : rows.length + 1;
+      const to = Math.min(nextGone, nextIn, rows.length);
+      for (let i = from; i < to; i++) out.push(rows[i]!);
+      from = to;
+      if (nextIn === from) {
+        out.push(enter[j++]!.e);
+        continue;
+      }
+      if (from === rows.length) break;
+      // `from` leaves.
+      g++;
+      from++;
     }
-    // Entering rows sorted with the same order never point before an earlier one; any left go last.
-    while (j < enter.length) out[w++] = enter[j++]!.e;
-    out.length = w;
+    while (j < enter.length) out.push(enter[j++]!.e);
     for (const { e, key } of enter) {
       const d = this.data.data(e);
       d.epoch = st.epoch;
@@ -335,29 +358,49 @@ export class ListIndex {
 
   /**
    * Computes cells, search text and the visible columns' sort keys of every row in the background,
-   * a slice per turn of the event loop, so the first filter keystroke or sort on a big list finds
-   * them ready.
+   * a slice per turn of the event loop, then of the rows that change, so the first filter keystroke
+   * or sort on a big list finds them ready (the pane calls this with each frame).
    */
-  warm(cols: ColumnDef[], columnsKey: string): void {
+  warm(cols: ColumnDef[], given: string): void {
+    const store = this.store;
+    if (given !== this.columnsKey) this.columnsKey = given;
+    const columnsKey = this.columnsKey;
     const w = this.warming;
-    // One pass per column set and per relist; rows that change later are computed when needed.
-    if (w && w.columnsKey === columnsKey && w.generation === this.store.generation) return;
-    this.warming = { columnsKey, at: 0, generation: this.store.generation };
-    const step = (): void => {
-      const cur = this.warming;
-      if (this.disposed || !cur || cur.columnsKey !== columnsKey) return;
-      const rows = this.store.sorted;
-      const now = Date.now();
-      const end = Math.min(rows.length, cur.at + WARM_SLICE);
-      for (let i = cur.at; i < end; i++) {
-        const e = rows[i]!;
-        this.data.search(e, cols, columnsKey, now);
-        for (let c = 0; c < cols.length; c++) this.data.key(e, cols, columnsKey, c, now);
+    if (w && w.columnsKey === columnsKey && w.generation === store.generation) {
+      if (w.busy || w.seq === store.seq) return;
+      // Caught up with the first pass: follow the changes since.
+      const changes = store.changesSince(w.seq);
+      w.seq = store.seq;
+      if (changes) {
+        const seen = new Set<StoreEntry>();
+        for (const { entry } of changes) if (!seen.has(entry)) seen.add(entry);
+        w.queue = [...seen];
+        w.at = 0;
+        w.busy = true;
+        setImmediate(() => this.warmStep(cols, w));
+        return;
       }
-      cur.at = end;
-      if (end < rows.length) setImmediate(step);
-    };
-    setImmediate(step);
+    }
+    // A full pass: per column set and per relist.
+    const fresh = { columnsKey, generation: store.generation, seq: store.seq, queue: null, at: 0, busy: true };
+    this.warming = fresh;
+    setImmediate(() => this.warmStep(cols, fresh));
+  }
+
+  private warmStep(cols: ColumnDef[], w: Warming): void {
+    if (this.disposed || this.warming !== w) return;
+    const rows = w.queue ?? this.store.sorted;
+    const now = Date.now();
+    const end = Math.min(rows.length, w.at + WARM_SLICE);
+    for (let i = w.at; i < end; i++) {
+      const e = rows[i]!;
+      if (w.queue && this.store.get(e.obj.metadata.uid) !== e) continue;
+      this.data.search(e, cols, w.columnsKey, now);
+      for (let c = 0; c < cols.length; c++) this.data.key(e, cols, w.columnsKey, c, now);
+    }
+    w.at = end;
+    if (end < rows.length) setImmediate(() => this.warmStep(cols, w));
+    else w.busy = false;
   }
 }
 

@@ -20,7 +20,10 @@ export interface RowData {
   columnsKey: string;
   cells: string[] | null;
   search: string | null;
+  /** Sort keys by column, the cell text each was made from and the version it was last checked at (kept across versions: a change elsewhere in the object reuses them). */
   keys: Array<SortKey | undefined>;
+  keyCells: Array<string | undefined>;
+  keyRevs: number[];
   /** The list state the row is placed in (0: none), and the key it was placed with (null: ordered by name). */
   epoch: number;
   placed: SortKey | null;
@@ -44,7 +47,7 @@ export class RowCache {
   private sharedFor = '';
 
   private fresh(): RowData {
-    return { owner: this, rev: -1, columnsKey: '', cells: null, search: null, keys: [], epoch: 0, placed: null };
+    return { owner: this, rev: -1, columnsKey: '', cells: null, search: null, keys: [], keyCells: [], keyRevs: [], epoch: 0, placed: null };
   }
 
   /** The row's data (its placement survives new versions; the cached texts are checked by `current`). */
@@ -68,12 +71,17 @@ export class RowCache {
   /** The row's data with its cached texts valid for the entry's version and these columns. */
   current(e: StoreEntry, columnsKey: string): RowData {
     const d = this.data(e);
-    if (d.rev !== e.rev || d.columnsKey !== columnsKey) {
-      d.rev = e.rev;
+    if (d.columnsKey !== columnsKey) {
       d.columnsKey = columnsKey;
+      d.keys = [];
+      d.keyCells = [];
+      d.keyRevs = [];
+      d.rev = -1;
+    }
+    if (d.rev !== e.rev) {
+      d.rev = e.rev;
       d.cells = null;
       d.search = null;
-      d.keys = [];
     }
     return d;
   }
@@ -96,30 +104,42 @@ export class RowCache {
   key(e: StoreEntry, cols: ColumnDef[], columnsKey: string, index: number, now: number): SortKey {
     const d = this.current(e, columnsKey);
     const have = d.keys[index];
-    if (have) return have;
+    if (have && d.keyRevs[index] === e.rev) return have;
     const col = cols[index]!;
-    const cell = d.cells ? d.cells[index]! : safeCell(col, e, now);
     let k: SortKey;
-    if (col.id === 'age' && col.sort === 'age') k = sortKeyOf(col, cell, e);
-    else {
-      if (this.sharedFor !== columnsKey) {
-        this.shared = [];
-        this.sharedFor = columnsKey;
-      }
-      let m = this.shared[index];
-      if (m === undefined) m = this.shared[index] = new Map();
-      const hit = m?.get(cell);
-      if (hit) k = hit;
-      else {
+    const created = e.obj.metadata.creationTimestamp;
+    if (have && col.id === 'age' && col.sort === 'age' && have.s === '' && d.keyCells[index] === created) {
+      // The creation time's key (it does not tick).
+      k = have;
+    } else {
+      const cell = d.cells ? d.cells[index]! : safeCell(col, e, now);
+      if (col.id === 'age' && col.sort === 'age') {
         k = sortKeyOf(col, cell, e);
-        if (m) {
-          if (m.size < SHARED_KEYS) m.set(cell, k);
-          // Mostly distinct texts (names): sharing saves nothing.
-          else this.shared[index] = null;
-        }
+        d.keyCells[index] = k.s === '' ? created : undefined;
+      } else {
+        k = have && d.keyCells[index] === cell ? have : this.sharedKey(col, cell, e, columnsKey, index);
+        d.keyCells[index] = cell;
       }
     }
     d.keys[index] = k;
+    d.keyRevs[index] = e.rev;
+    return k;
+  }
+
+  private sharedKey(col: ColumnDef, cell: string, e: StoreEntry, columnsKey: string, index: number): SortKey {
+    if (this.sharedFor !== columnsKey) {
+      this.shared = [];
+      this.sharedFor = columnsKey;
+    }
+    let m = this.shared[index];
+    if (m === undefined) m = this.shared[index] = new Map();
+    if (m === null) return sortKeyOf(col, cell, e);
+    const hit = m.get(cell);
+    if (hit) return hit;
+    const k = sortKeyOf(col, cell, e);
+    if (m.size < SHARED_KEYS) m.set(cell, k);
+    // Mostly distinct texts (names): sharing saves nothing.
+    else this.shared[index] = null;
     return k;
   }
 }

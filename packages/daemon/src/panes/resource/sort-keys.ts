@@ -40,13 +40,18 @@ function ratioValue(text: string): number | undefined {
 
 /** The key of one cell (`e` for AGE, which orders by the creation time itself). */
 export function sortKeyOf(col: ColumnDef, cell: string, e: StoreEntry): SortKey {
+  let n: number | undefined;
+  if (col.sort === 'age' && col.id === 'age') {
+    // AGE is the creation time (exact, and ages all grow alike): no text, so the key does not change as
+    // the age ticks and a row is not moved by a change to something else.
+    const created = Date.parse(e.obj.metadata.creationTimestamp ?? '');
+    if (Number.isFinite(created)) return { rank: 0, n: -created, s: '' };
+  }
   const text = `${naturalKey(cell)}\u0000${cell}`;
   if (isBlankCell(cell)) return { rank: 2, n: 0, s: text };
-  let n: number | undefined;
   if (col.sort === 'age') {
-    // AGE is the creation time (exact, and ages all grow alike); other durations parse their text.
-    const created = col.id === 'age' ? Date.parse(e.obj.metadata.creationTimestamp ?? '') : NaN;
-    n = Number.isFinite(created) ? -created : parseAge(cell);
+    // Other durations parse their text.
+    n = parseAge(cell);
   } else if (col.sort === 'number') n = leadingNumber(cell);
   else if (col.sort === 'ratio') n = ratioValue(cell);
   else return { rank: 0, n: 0, s: text };
