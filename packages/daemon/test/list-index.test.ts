@@ -195,6 +195,27 @@ describe('ListIndex', () => {
     }
   });
 
+  it('moving the selection a screen after a new sort is answered from the placed rows (no full sort on the keystroke)', () => {
+    const r = rng(61);
+    const store = new ObjectStore();
+    for (let i = 0; i < 12_000; i++) store.upsert(pod(i, r));
+    const index = new ListIndex(store, () => undefined);
+    const spec: ListSpec = { cols: COLS, columnsKey: COLS.map((c) => c.id).join(','), filter: '', sortIndex: 0, desc: true };
+    const want = naive(store, spec);
+    const sel = store.sorted[5000]!;
+    let rows = index.rows(spec, { top: 40, uid: sel.obj.metadata.uid, span: 30 }, NOW);
+    let at = rows.indexOf(sel);
+    expect(at).toBe(want.indexOf(sel.key));
+    for (const step of [1, 29, -40]) {
+      const next = rows[at + step]!;
+      rows = index.rows(spec, { top: 40, uid: next.obj.metadata.uid, span: 30 }, NOW);
+      expect(index.completing).toBe(true);
+      at = rows.indexOf(next);
+      expect(at).toBe(want.indexOf(next.key));
+      expect(rows.slice(at - 30, at + 31).map((e) => e.key)).toEqual(want.slice(at - 30, at + 31));
+    }
+  });
+
   it('a frame with many changes (one merge pass) and one with a few (splices) both match a full sort', () => {
     const r = rng(31);
     const store = new ObjectStore();

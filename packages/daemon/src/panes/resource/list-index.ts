@@ -215,7 +215,8 @@ export class ListIndex {
       st.rows = pick(base, sorter.result);
       return st;
     }
-    const placed = placeVisible(n, keys.compare, need.top, around, need.span);
+    // Twice what the screen needs now, so moving the selection a screen or two does not need the rest yet.
+    const placed = placeVisible(n, keys.compare, need.top * 2, around, need.span * 2);
     st.rows = pick(base, placed.order);
     st.pending = { base, sorter: new SlicedSort(all, keys.compare), exact: placed.exact };
     this.scheduleSlices();

@@ -342,8 +342,9 @@ export class ResourceListPane extends BasePane {
     this.top = Math.max(0, Math.min(this.top, Math.max(0, rows.length - bodyRows)));
     const columnsKey = this.columnsKey(cols);
     const rowStyle = this.kindDef.rowStyle;
-    // Big lists: compute every row's cells in the background so the first filter key or sort is quick.
-    if (r?.state === 'synced' && r.store.size > 2000) this.index?.warm(cols, columnsKey);
+    // Big lists: compute every row's cells and keys in the background (from the first pages on, then
+    // the rows that change) so the first filter key or sort is quick.
+    if (r && r.store.size > 2000) this.index?.warm(cols, columnsKey);
     const visible: Row[] = rows.slice(this.top, this.top + bodyRows).map((e) => {
       const cells: Record<string, string> = {};
       const styles: Record<string, Style> = {};
