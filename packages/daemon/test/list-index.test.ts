@@ -216,6 +216,41 @@ describe('ListIndex', () => {
     }
   });
 
+  it('changes that move no row leave a sort being completed alone; one that moves a row completes it first', async () => {
+    const r = rng(71);
+    const store = new ObjectStore();
+    const live: KubeObject[] = [];
+    for (let i = 0; i < 12_000; i++) {
+      const p = pod(i, r);
+      live.push(p);
+      store.upsert(p);
+    }
+    const index = new ListIndex(store, () => undefined);
+    const spec: ListSpec = { cols: COLS, columnsKey: COLS.map((c) => c.id).join(','), filter: '', sortIndex: 4, desc: false };
+    const need: Need = { top: 40, uid: null, span: 30 };
+    index.rows(spec, need, NOW);
+    expect(index.completing).toBe(true);
+    const touch = (i: number): void => {
+      const p = structuredClone(live[i]!);
+      p.metadata.annotations = { churn: String(r()) };
+      p.metadata.resourceVersion = String(Number(p.metadata.resourceVersion) + 1);
+      store.upsert(p);
+      live[i] = p;
+    };
+    for (let c = 0; c < 50; c++) touch(Math.floor(r() * live.length));
+    expect(index.rows(spec, need, NOW).slice(0, 40).map((e) => e.key)).toEqual(naive(store, spec).slice(0, 40));
+    expect(index.completing).toBe(true);
+    await drained(index);
+    expect(index.rows(spec, need, NOW).map((e) => e.key)).toEqual(naive(store, spec));
+    // Started again, then a row moves (a new creation time): the frame is exact throughout.
+    index.rows({ ...spec, desc: true }, need, NOW);
+    expect(index.completing).toBe(true);
+    const moved = structuredClone(live[3]!);
+    moved.metadata.creationTimestamp = new Date(NOW - 7 * 3600_000).toISOString();
+    store.upsert(moved);
+    expect(index.rows({ ...spec, desc: true }, need, NOW).map((e) => e.key)).toEqual(naive(store, { ...spec, desc: true }));
+  });
+
   it('a frame with many changes (one merge pass) and one with a few (splices) both match a full sort', () => {
     const r = rng(31);
     const store = new ObjectStore();

@@ -136,8 +136,11 @@ export class ListIndex {
     if (st && st.specKey === specKey && st.seq !== store.seq) {
       const changes = store.changesSince(st.seq);
       if (changes && changes.length <= Math.max(PATCH_LIMIT, st.rows.length / 20)) {
-        this.complete(st);
-        this.patch(st, changes, now);
+        // While the order is being completed, changes that move nothing (churn on other fields) leave it be.
+        if (!st.pending || !this.inPlace(st, changes, now)) {
+          this.complete(st);
+          this.patch(st, changes, now);
+        }
         st.seq = store.seq;
       } else st = null;
     } else if (st && st.specKey !== specKey) {
@@ -273,6 +276,18 @@ export class ListIndex {
       else hi = mid;
     }
     return lo;
+  }
+
+  /** Whether none of `changes` adds, removes or moves a row of `st`. */
+  private inPlace(st: State, changes: readonly StoreChange[], now: number): boolean {
+    for (const { entry: e } of changes) {
+      const d = this.data.data(e);
+      const inRows = d.epoch === st.epoch;
+      const live = this.store.get(e.obj.metadata.uid) === e && this.matches(e, st.spec, now);
+      if (!inRows && !live) continue;
+      if (!inRows || !live || !sameKey(d.placed, this.keyOf(e, st.spec, now))) return false;
+    }
+    return true;
   }
 
   /**
