@@ -55,6 +55,8 @@ interface Warming {
   queue: StoreEntry[] | null;
   at: number;
   busy: boolean;
+  /** Whether this pass makes sort keys too (a full pass makes the search texts of all rows first). */
+  keys: boolean;
 }
 
 interface State {
@@ -392,13 +394,14 @@ export class ListIndex {
         for (const { entry } of changes) if (!seen.has(entry)) seen.add(entry);
         w.queue = [...seen];
         w.at = 0;
+        w.keys = true;
         w.busy = true;
         setImmediate(() => this.warmStep(cols, w));
         return;
       }
     }
     // A full pass: per column set and per relist.
-    const fresh = { columnsKey, generation: store.generation, seq: store.seq, queue: null, at: 0, busy: true };
+    const fresh: Warming = { columnsKey, generation: store.generation, seq: store.seq, queue: null, at: 0, busy: true, keys: false };
     this.warming = fresh;
     setImmediate(() => this.warmStep(cols, fresh));
   }
@@ -412,11 +415,16 @@ export class ListIndex {
       const e = rows[i]!;
       if (w.queue && this.store.get(e.obj.metadata.uid) !== e) continue;
       this.data.search(e, cols, w.columnsKey, now);
-      for (let c = 0; c < cols.length; c++) this.data.key(e, cols, w.columnsKey, c, now);
+      if (w.keys) for (let c = 0; c < cols.length; c++) this.data.key(e, cols, w.columnsKey, c, now);
     }
     w.at = end;
     if (end < rows.length) setImmediate(() => this.warmStep(cols, w));
-    else w.busy = false;
+    else if (!w.keys) {
+      // The search texts first (a filter key needs every row's), then the sort keys.
+      w.keys = true;
+      w.at = 0;
+      setImmediate(() => this.warmStep(cols, w));
+    } else w.busy = false;
   }
 }
 
