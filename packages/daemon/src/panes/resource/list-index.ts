@@ -1,35 +1,23 @@
 import type { ColumnDef } from '../../kube/kinds/types.js';
-import { isBlankCell } from '../../kube/kinds/compare.js';
-import { parseAge } from '../../kube/kinds/age.js';
 import type { ObjectStore, StoreChange, StoreEntry } from '../../kube/object-store.js';
+import { RowCache, safeCell, ticks } from './row-cache.js';
+import { placeVisible, SlicedSort } from './sliced-sort.js';
+import { byKey, compareKeys, GatheredKeys, sameKey, type SortKey } from './sort-keys.js';
+
+export { safeCell, ticks };
 
 /**
  * The rows of a resource list after filter and sort, kept up to date incrementally so a 100k-row
  * list under thousands of changes a second costs what changed, not a rescan:
  * - cells, search text and sort keys are cached per object version (and warmed in the background
- *   after a list arrives, so the first filter keystroke does not compute 100k rows of cells);
+ *   after a list arrives, so the first filter keystroke or sort finds them ready);
  * - a filter that extends the previous one narrows the previous result;
- * - a change moves one row (binary search on the key it was placed with), it does not re-sort;
- * - a new sort first places only the rows the screen needs (partial selection) and completes the
- *   full order right after, off the keystroke's path.
+ * - the changes of a frame are applied together: a row whose key did not change stays put, a few
+ *   moves are binary-searched splices, many are one merge pass;
+ * - a new sort on a big list first places the rows the screen shows (the top rows and those around
+ *   the selected row: one pass over flat keys), then completes the full order in slices of a few
+ *   milliseconds that let keys and frames through.
  */
-
-/** What sorts a cell: blanks last in both orders, then values that parse (numbers, ages, ratios), then other text. */
-interface SortKey {
-  /** 0: a value of the column's kind, 1: other text, 2: blank. */
-  rank: number;
-  n: number;
-  /** Natural-order text (lower case, digit runs padded), then the raw text. */
-  s: string;
-}
-
-interface Cached {
-  rev: number;
-  columnsKey: string;
-  cells: string[];
-  search: string;
-  keys: Array<SortKey | undefined>;
-}
 
 export interface ListSpec {
   cols: ColumnDef[];
@@ -41,71 +29,65 @@ export interface ListSpec {
   desc: boolean;
 }
 
-/** Columns whose text changes with the time alone (ages, `5 (3m ago)`): never part of the search text. */
-export const ticks = (c: ColumnDef): boolean => c.sort === 'age' || c.clock === true;
-
-const DIGITS = /\d+/g;
-/** `pod-2` < `pod-10` with plain string comparison: digit runs padded to 16 places, case and accents folded. */
-function naturalKey(text: string): string {
-  const folded = text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
-  return folded.replace(DIGITS, (d) => (d.length >= 16 ? d : d.padStart(16, '0')));
+/** Which rows must be in their final order now: the first `top`, and `span` either side of the row with `uid`. */
+export interface Need {
+  top: number;
+  uid: string | null;
+  span: number;
+  /** The whole order (a move to the far end). */
+  all?: boolean;
 }
 
-function leadingNumber(text: string): number | undefined {
-  const m = /^\s*(-?\d+(?:\.\d+)?)/.exec(text);
-  return m ? Number(m[1]) : undefined;
+interface Pending {
+  /** The rows in store order, and their keys, being sorted in slices. */
+  base: StoreEntry[];
+  sorter: SlicedSort;
+  /** Position ranges of `rows` already in their final order. */
+  exact: Array<[number, number]>;
 }
 
-function ratioValue(text: string): number | undefined {
-  const m = /^\s*(\d+)\s*\/\s*(\d+)/.exec(text);
-  return m ? Number(m[1]) * 1e7 + Math.min(Number(m[2]), 9_999_999) : undefined;
+interface Warming {
+  columnsKey: string;
+  generation: number;
+  /** The store's change the pass started from. */
+  seq: number;
+  /** The rows to warm: the changed ones, or (null) the whole store. */
+  queue: StoreEntry[] | null;
+  at: number;
+  busy: boolean;
+  /** Whether this pass makes sort keys too (a full pass makes the search texts of all rows first). */
+  keys: boolean;
 }
-
-function sortKeyOf(col: ColumnDef, cell: string, e: StoreEntry): SortKey {
-  if (isBlankCell(cell)) return { rank: 2, n: 0, s: `${naturalKey(cell)}\u0000${cell}` };
-  const text = `${naturalKey(cell)}\u0000${cell}`;
-  let n: number | undefined;
-  if (col.sort === 'age') {
-    // AGE is the creation time (exact, and ages all grow alike); other durations parse their text.
-    const created = col.id === 'age' ? Date.parse(e.obj.metadata.creationTimestamp ?? '') : NaN;
-    n = Number.isFinite(created) ? -created : parseAge(cell);
-  } else if (col.sort === 'number') n = leadingNumber(cell);
-  else if (col.sort === 'ratio') n = ratioValue(cell);
-  else return { rank: 0, n: 0, s: text };
-  return n === undefined ? { rank: 1, n: 0, s: text } : { rank: 0, n, s: text };
-}
-
-function compareKeys(a: SortKey, b: SortKey, desc: boolean): number {
-  if (a.rank === 2 || b.rank === 2) return a.rank === b.rank ? (a.s < b.s ? -1 : a.s > b.s ? 1 : 0) : a.rank === 2 ? 1 : -1;
-  let r = a.rank - b.rank || a.n - b.n;
-  if (r === 0) r = a.s < b.s ? -1 : a.s > b.s ? 1 : 0;
-  return desc ? -r : r;
-}
-
-const byKey = (a: StoreEntry, b: StoreEntry): number => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 
 interface State {
   spec: ListSpec;
   specKey: string;
   seq: number;
+  /** Rows carry `epoch` in their RowData while they are in `rows`. */
+  epoch: number;
   rows: StoreEntry[];
-  /** Rows placed, with the sort key each was placed with (null when ordered by store key). */
-  placed: Map<StoreEntry, SortKey | null> | null;
-  /** How many leading rows are in their final order (rows.length when complete). */
-  exact: number;
+  /** Set while the full order is being completed in slices. */
+  pending: Pending | null;
 }
 
-/** Rows beyond this many changes since the last frame are recomputed, not patched. */
+/** Changes since the last frame beyond this (or 1/20 of the rows) are recomputed, not patched. */
 const PATCH_LIMIT = 2000;
-/** Warm-up work per slice of the event loop, in entries. */
-const WARM_SLICE = 1500;
+/** Lists up to this many rows are sorted at once; bigger ones place the visible rows first. */
+export const SORT_AT_ONCE = 5000;
+/** Up to this many moved rows are spliced; more are merged in one pass. */
+const SPLICE_LIMIT = 16;
+/** Work per slice of the event loop. */
+const SLICE_MS = 4;
+const WARM_SLICE = 1000;
 
 export class ListIndex {
-  private readonly cache = new WeakMap<StoreEntry, Cached>();
+  private readonly data = new RowCache();
   private state: State | null = null;
-  private completing = false;
-  private warming: { columnsKey: string; at: number; generation: number } | null = null;
+  private epochs = 0;
+  private slicing = false;
+  private warming: Warming | null = null;
   private disposed = false;
+  private columnsKey = '';
 
   constructor(
     private readonly store: ObjectStore,
@@ -115,43 +97,38 @@ export class ListIndex {
 
   dispose(): void {
     this.disposed = true;
+    this.data.disposed = true;
     this.state = null;
   }
 
-  /** The cached cells of an entry at its current version (computed now if needed). */
-  cached(e: StoreEntry, cols: ColumnDef[], columnsKey: string, now: number): Cached {
-    const c = this.cache.get(e);
-    if (c && c.rev === e.rev && c.columnsKey === columnsKey) return c;
-    const cells = cols.map((col) => safeCell(col, e, now));
-    let search = '';
-    for (let i = 0; i < cols.length; i++) if (!ticks(cols[i]!)) search += `${cells[i]!.toLowerCase()}\u0000`;
-    const fresh: Cached = { rev: e.rev, columnsKey, cells, search, keys: [] };
-    this.cache.set(e, fresh);
-    return fresh;
-  }
-
-  private sortKey(e: StoreEntry, spec: ListSpec, now: number): SortKey {
-    const c = this.cached(e, spec.cols, spec.columnsKey, now);
-    let k = c.keys[spec.sortIndex];
-    if (!k) {
-      k = sortKeyOf(spec.cols[spec.sortIndex]!, c.cells[spec.sortIndex]!, e);
-      c.keys[spec.sortIndex] = k;
-    }
-    return k;
+  /** The cells of an entry at its current version (computed now if needed). */
+  cached(e: StoreEntry, cols: ColumnDef[], columnsKey: string, now: number): { cells: string[] } {
+    return { cells: this.data.cells(e, cols, columnsKey, now) };
   }
 
   private matches(e: StoreEntry, spec: ListSpec, now: number): boolean {
-    return spec.filter === '' || this.cached(e, spec.cols, spec.columnsKey, now).search.includes(spec.filter);
+    return spec.filter === '' || this.data.search(e, spec.cols, spec.columnsKey, now).includes(spec.filter);
+  }
+
+  private keyOf(e: StoreEntry, spec: ListSpec, now: number): SortKey | null {
+    return spec.sortIndex >= 0 ? this.data.key(e, spec.cols, spec.columnsKey, spec.sortIndex, now) : null;
+  }
+
+  /** Whether the full order is still being completed (tests). */
+  get completing(): boolean {
+    return this.state?.pending != null;
   }
 
   /**
-   * The rows for `spec` as of the store's latest change; at least the first `need` rows are in their
-   * final order (the rest follows within a moment, announced through `onReady`).
+   * The rows for `spec` as of the store's latest change, exact where `need` says (the rest follows
+   * within a moment, announced through `onReady`).
    */
-  rows(spec: ListSpec, need: number, now: number): readonly StoreEntry[] {
+  rows(given: ListSpec, need: Need, now: number): readonly StoreEntry[] {
     const store = this.store;
-    const sorted = spec.sortIndex >= 0 || spec.desc;
-    if (!sorted && spec.filter === '') {
+    // The same columns key string each frame: row caches compare it by identity, not by content.
+    if (given.columnsKey !== this.columnsKey) this.columnsKey = given.columnsKey;
+    const spec: ListSpec = { ...given, columnsKey: this.columnsKey };
+    if (spec.sortIndex < 0 && !spec.desc && spec.filter === '') {
       // The store's own order: nothing to keep.
       this.state = null;
       return store.sorted;
@@ -161,8 +138,11 @@ export class ListIndex {
     if (st && st.specKey === specKey && st.seq !== store.seq) {
       const changes = store.changesSince(st.seq);
       if (changes && changes.length <= Math.max(PATCH_LIMIT, st.rows.length / 20)) {
-        this.finish(st, now);
-        this.patch(st, changes, now);
+        // While the order is being completed, changes that move nothing (churn on other fields) leave it be.
+        if (!st.pending || !this.inPlace(st, changes, now)) {
+          this.complete(st);
+          this.patch(st, changes, now);
+        }
         st.seq = store.seq;
       } else st = null;
     } else if (st && st.specKey !== specKey) {
@@ -170,151 +150,287 @@ export class ListIndex {
     }
     if (!st || st.specKey !== specKey) st = this.build(spec, specKey, need, now);
     this.state = st;
-    if (st.exact < Math.min(need, st.rows.length)) this.finish(st, now);
+    if (st.pending && !this.covers(st, need)) this.complete(st);
     return st.rows;
+  }
+
+  private covers(st: State, need: Need): boolean {
+    const p = st.pending;
+    if (!p) return true;
+    if (need.all) return false;
+    const inside = (from: number, to: number): boolean => p.exact.some(([a, b]) => a <= from && to <= b);
+    if (!inside(0, Math.min(need.top, st.rows.length))) return false;
+    if (need.uid === null) return true;
+    const at = st.rows.findIndex((e) => e.obj.metadata.uid === need.uid);
+    return at < 0 || inside(Math.max(0, at - need.span), Math.min(st.rows.length, at + need.span + 1));
   }
 
   /** A filter that extends the previous one (same columns and order): narrow the previous rows. */
   private narrowed(prev: State, spec: ListSpec, specKey: string, now: number): State | null {
     const p = prev.spec;
-    if (prev.seq !== this.store.seq || p.columnsKey !== spec.columnsKey || p.sortIndex !== spec.sortIndex || p.desc !== spec.desc) return null;
+    if (prev.pending || prev.seq !== this.store.seq || p.columnsKey !== spec.columnsKey || p.sortIndex !== spec.sortIndex || p.desc !== spec.desc) return null;
     if (!spec.filter.startsWith(p.filter) || spec.filter === p.filter) return null;
-    this.finish(prev, now);
-    const rows = prev.rows.filter((e) => this.matches(e, spec, now));
-    const placed = new Map<StoreEntry, SortKey | null>();
-    for (const e of rows) placed.set(e, prev.placed?.get(e) ?? null);
-    return { spec, specKey, seq: prev.seq, rows, placed, exact: rows.length };
+    const epoch = ++this.epochs;
+    const rows: StoreEntry[] = [];
+    for (const e of prev.rows) {
+      if (!this.matches(e, spec, now)) continue;
+      rows.push(e);
+      // The key it was placed with stays.
+      this.data.data(e).epoch = epoch;
+    }
+    return { spec, specKey, seq: prev.seq, epoch, rows, pending: null };
   }
 
-  private build(spec: ListSpec, specKey: string, need: number, now: number): State {
-    const base = this.store.sorted;
-    const rows = spec.filter === '' ? [...base] : base.filter((e) => this.matches(e, spec, now));
-    const st: State = { spec, specKey, seq: this.store.seq, rows, placed: new Map(), exact: 0 };
-    if (spec.sortIndex < 0 && !spec.desc) {
-      for (const e of rows) st.placed!.set(e, null);
-      st.exact = rows.length;
-      return st;
+  private build(spec: ListSpec, specKey: string, need: Need, now: number): State {
+    const store = this.store;
+    const epoch = ++this.epochs;
+    let base: StoreEntry[];
+    if (spec.filter === '') base = store.sorted.slice();
+    else {
+      base = [];
+      for (const e of store.sorted) if (this.matches(e, spec, now)) base.push(e);
     }
-    if (rows.length <= 20_000 || need >= rows.length / 4) {
-      this.sortAll(st, now);
-      return st;
-    }
-    // A big list: put the first `need` rows in place now (one pass keeping the best `need`), and
-    // the full order right after this frame.
-    const k = Math.max(1, need);
-    const best: StoreEntry[] = [];
-    const cmp = this.comparator(spec, now);
-    for (const e of rows) {
-      if (best.length === k && cmp(e, best[k - 1]!) >= 0) continue;
-      let i = best.length < k ? best.length : k - 1;
-      if (best.length < k) best.push(e);
-      while (i > 0 && cmp(best[i - 1]!, e) > 0) {
-        best[i] = best[i - 1]!;
-        i--;
+    const st: State = { spec, specKey, seq: store.seq, epoch, rows: base, pending: null };
+    if (spec.sortIndex < 0) {
+      if (spec.desc) base.reverse();
+      for (const e of base) {
+        const d = this.data.data(e);
+        d.epoch = epoch;
+        d.placed = null;
       }
-      best[i] = e;
+      return st;
     }
-    const chosen = new Set(best);
-    st.rows = [...best, ...rows.filter((e) => !chosen.has(e))];
-    st.exact = best.length;
-    this.scheduleFinish();
+    const n = base.length;
+    const keys = new GatheredKeys(n, spec.desc);
+    let around = -1;
+    for (let i = 0; i < n; i++) {
+      const e = base[i]!;
+      const k = this.data.key(e, spec.cols, spec.columnsKey, spec.sortIndex, now);
+      const d = this.data.data(e);
+      d.epoch = epoch;
+      d.placed = k;
+      keys.set(i, k);
+      if (need.uid !== null && around < 0 && e.obj.metadata.uid === need.uid) around = i;
+    }
+    const all = new Uint32Array(n);
+    for (let i = 0; i < n; i++) all[i] = i;
+    if (n <= SORT_AT_ONCE || need.all) {
+      const sorter = new SlicedSort(all, keys.compare);
+      sorter.step(Infinity);
+      st.rows = pick(base, sorter.result);
+      return st;
+    }
+    // Twice what the screen needs now, so moving the selection a screen or two does not need the rest yet.
+    const placed = placeVisible(n, keys.compare, need.top * 2, around, need.span * 2);
+    st.rows = pick(base, placed.order);
+    st.pending = { base, sorter: new SlicedSort(all, keys.compare), exact: placed.exact };
+    this.scheduleSlices();
     return st;
   }
 
-  private comparator(spec: ListSpec, now: number): (a: StoreEntry, b: StoreEntry) => number {
-    if (spec.sortIndex < 0) return spec.desc ? (a, b) => byKey(b, a) : byKey;
-    return (a, b) => compareKeys(this.sortKey(a, spec, now), this.sortKey(b, spec, now), spec.desc) || byKey(a, b);
+  /** Completes a state's order now (rows are needed beyond what is exact). */
+  private complete(st: State): void {
+    const p = st.pending;
+    if (!p) return;
+    p.sorter.step(Infinity);
+    this.settle(st);
   }
 
-  private sortAll(st: State, now: number): void {
-    const cmp = this.comparator(st.spec, now);
-    st.rows.sort(cmp);
-    st.placed = new Map();
-    for (const e of st.rows) st.placed.set(e, st.spec.sortIndex >= 0 ? this.sortKey(e, st.spec, now) : null);
-    st.exact = st.rows.length;
+  private settle(st: State): void {
+    const p = st.pending!;
+    st.rows = pick(p.base, p.sorter.result);
+    st.pending = null;
   }
 
-  /** Completes a partially ordered state now (a key needs rows beyond the exact prefix). */
-  private finish(st: State, now: number): void {
-    if (st.exact >= st.rows.length) return;
-    this.sortAll(st, now);
-  }
-
-  private scheduleFinish(): void {
-    if (this.completing) return;
-    this.completing = true;
-    setImmediate(() => {
-      this.completing = false;
-      const st = this.state;
-      if (this.disposed || !st || st.exact >= st.rows.length) return;
-      this.finish(st, Date.now());
-      this.onReady();
-    });
-  }
-
-  /** Applies store changes to a complete state: each changed row is moved, not the list re-sorted. */
-  private patch(st: State, changes: readonly StoreChange[], now: number): void {
-    const placed = st.placed!;
-    const spec = st.spec;
-    const cmpAt = (key: SortKey | null, e: StoreEntry, other: StoreEntry): number => {
-      const ok = placed.get(other) ?? null;
-      if (key === null || ok === null) return spec.desc ? byKey(other, e) : byKey(e, other);
-      return compareKeys(key, ok, spec.desc) || byKey(e, other);
-    };
-    const find = (e: StoreEntry, key: SortKey | null): number => {
-      let lo = 0;
-      let hi = st.rows.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (cmpAt(key, e, st.rows[mid]!) > 0) lo = mid + 1;
-        else hi = mid;
-      }
-      return lo;
-    };
-    for (const { entry, removed } of changes) {
-      if (placed.has(entry)) {
-        const oldKey = placed.get(entry) ?? null;
-        let at = find(entry, oldKey);
-        if (st.rows[at] !== entry) at = st.rows.indexOf(entry);
-        if (at >= 0) st.rows.splice(at, 1);
-        placed.delete(entry);
-      }
-      if (removed || this.store.get(entry.obj.metadata.uid) !== entry || !this.matches(entry, spec, now)) continue;
-      const key = spec.sortIndex >= 0 ? this.sortKey(entry, spec, now) : null;
-      st.rows.splice(find(entry, key), 0, entry);
-      placed.set(entry, key);
-    }
-    st.exact = st.rows.length;
-  }
-
-  /**
-   * Computes cells, search text and sort keys of every row in the background, a slice per turn of
-   * the event loop, so the first filter keystroke or sort on a big list finds them ready.
-   */
-  warm(cols: ColumnDef[], columnsKey: string): void {
-    const w = this.warming;
-    // One pass per column set and per relist; rows that change later are computed when needed.
-    if (w && w.columnsKey === columnsKey && w.generation === this.store.generation) return;
-    this.warming = { columnsKey, at: 0, generation: this.store.generation };
+  private scheduleSlices(): void {
+    if (this.slicing) return;
+    this.slicing = true;
     const step = (): void => {
-      const cur = this.warming;
-      if (this.disposed || !cur || cur.columnsKey !== columnsKey) return;
-      const rows = this.store.sorted;
-      const now = Date.now();
-      const end = Math.min(rows.length, cur.at + WARM_SLICE);
-      for (let i = cur.at; i < end; i++) this.cached(rows[i]!, cols, columnsKey, now);
-      cur.at = end;
-      if (end < rows.length) setImmediate(step);
+      const st = this.state;
+      if (this.disposed || !st || !st.pending) {
+        this.slicing = false;
+        return;
+      }
+      if (!st.pending.sorter.step(SLICE_MS)) {
+        setImmediate(step);
+        return;
+      }
+      this.slicing = false;
+      this.settle(st);
+      this.onReady();
     };
     setImmediate(step);
   }
-}
 
-export function safeCell(col: ColumnDef, e: StoreEntry, now: number): string {
-  try {
-    return col.cell(e.obj, now);
-  } catch {
-    return '?';
+  /** Where `e`, placed with `key`, belongs among the rows (binary search on the keys rows were placed with). */
+  private position(st: State, e: StoreEntry, key: SortKey | null): number {
+    const rows = st.rows;
+    const desc = st.spec.desc;
+    let lo = 0;
+    let hi = rows.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const other = rows[mid]!;
+      let c: number;
+      if (key === null) c = desc ? byKey(other, e) : byKey(e, other);
+      else c = compareKeys(key, this.data.data(other).placed!, desc) || byKey(e, other);
+      if (c > 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Whether none of `changes` adds, removes or moves a row of `st`. */
+  private inPlace(st: State, changes: readonly StoreChange[], now: number): boolean {
+    for (const { entry: e } of changes) {
+      const d = this.data.data(e);
+      const inRows = d.epoch === st.epoch;
+      const live = this.store.get(e.obj.metadata.uid) === e && this.matches(e, st.spec, now);
+      if (!inRows && !live) continue;
+      if (!inRows || !live || !sameKey(d.placed, this.keyOf(e, st.spec, now))) return false;
+    }
+    return true;
+  }
+
+  /**
+   * Applies store changes to a complete state. A row whose key is unchanged stays where it is; the
+   * others leave and enter by binary search: a few as splices, many in one pass over the rows.
+   */
+  private patch(st: State, changes: readonly StoreChange[], now: number): void {
+    const spec = st.spec;
+    const seen = new Set<StoreEntry>();
+    const leave: Array<{ e: StoreEntry; key: SortKey | null }> = [];
+    const enter: Array<{ e: StoreEntry; key: SortKey | null }> = [];
+    for (let c = changes.length - 1; c >= 0; c--) {
+      const e = changes[c]!.entry;
+      if (seen.has(e)) continue;
+      seen.add(e);
+      const d = this.data.data(e);
+      const inRows = d.epoch === st.epoch;
+      const live = this.store.get(e.obj.metadata.uid) === e && this.matches(e, spec, now);
+      const key = live ? this.keyOf(e, spec, now) : null;
+      if (inRows && live && sameKey(d.placed, key)) continue;
+      if (inRows) leave.push({ e, key: d.placed });
+      if (live) enter.push({ e, key });
+    }
+    if (leave.length === 0 && enter.length === 0) return;
+    const order = (a: { e: StoreEntry; key: SortKey | null }, b: { e: StoreEntry; key: SortKey | null }): number =>
+      a.key === null || b.key === null ? (spec.desc ? byKey(b.e, a.e) : byKey(a.e, b.e)) : compareKeys(a.key, b.key, spec.desc) || byKey(a.e, b.e);
+    const at = (e: StoreEntry, key: SortKey | null): number => {
+      const i = this.position(st, e, key);
+      return st.rows[i] === e ? i : st.rows.indexOf(e);
+    };
+    if (leave.length + enter.length <= SPLICE_LIMIT) {
+      for (const { e, key } of leave) {
+        const i = at(e, key);
+        if (i >= 0) st.rows.splice(i, 1);
+        this.data.data(e).epoch = 0;
+      }
+      for (const { e, key } of enter) {
+        st.rows.splice(this.position(st, e, key), 0, e);
+        const d = this.data.data(e);
+        d.epoch = st.epoch;
+        d.placed = key;
+      }
+      return;
+    }
+    // Many: mark the leaving positions, find where each entering row goes among the old rows, one pass.
+    const rows = st.rows;
+    const gone: number[] = [];
+    for (const { e, key } of leave) {
+      const i = at(e, key);
+      if (i >= 0) gone.push(i);
+    }
+    gone.sort((a, b) => a - b);
+    enter.sort(order);
+    const into = enter.map(({ e, key }) => this.position(st, e, key));
+    for (const { e } of leave) this.data.data(e).epoch = 0;
+    // Copy the runs between the leaving positions and the entering ones (positions among the old rows, ascending).
+    const out: StoreEntry[] = [];
+    let from = 0;
+    let g = 0;
+    let j = 0;
+    while (from <= rows.length) {
+      const nextGone = g < gone.length ? gone[g]! : rows.length;
+      const nextIn = j < enter.length ? into[j]! : rows.length + 1;
+      const to = Math.min(nextGone, nextIn, rows.length);
+      for (let i = from; i < to; i++) out.push(rows[i]!);
+      from = to;
+      if (nextIn === from) {
+        out.push(enter[j++]!.e);
+        continue;
+      }
+      if (from === rows.length) break;
+      // `from` leaves.
+      g++;
+      from++;
+    }
+    while (j < enter.length) out.push(enter[j++]!.e);
+    for (const { e, key } of enter) {
+      const d = this.data.data(e);
+      d.epoch = st.epoch;
+      d.placed = key;
+    }
+    st.rows = out;
+  }
+
+  /**
+   * Computes cells, search text and the visible columns' sort keys of every row in the background,
+   * a slice per turn of the event loop, then of the rows that change, so the first filter keystroke
+   * or sort on a big list finds them ready (the pane calls this with each frame).
+   */
+  warm(cols: ColumnDef[], given: string): void {
+    const store = this.store;
+    if (given !== this.columnsKey) this.columnsKey = given;
+    const columnsKey = this.columnsKey;
+    const w = this.warming;
+    if (w && w.columnsKey === columnsKey && w.generation === store.generation) {
+      if (w.busy || w.seq === store.seq) return;
+      // Caught up with the first pass: follow the changes since.
+      const changes = store.changesSince(w.seq);
+      w.seq = store.seq;
+      if (changes) {
+        const seen = new Set<StoreEntry>();
+        for (const { entry } of changes) if (!seen.has(entry)) seen.add(entry);
+        w.queue = [...seen];
+        w.at = 0;
+        w.keys = true;
+        w.busy = true;
+        setImmediate(() => this.warmStep(cols, w));
+        return;
+      }
+    }
+    // A full pass: per column set and per relist.
+    const fresh: Warming = { columnsKey, generation: store.generation, seq: store.seq, queue: null, at: 0, busy: true, keys: false };
+    this.warming = fresh;
+    setImmediate(() => this.warmStep(cols, fresh));
+  }
+
+  private warmStep(cols: ColumnDef[], w: Warming): void {
+    if (this.disposed || this.warming !== w) return;
+    const rows = w.queue ?? this.store.sorted;
+    const now = Date.now();
+    const end = Math.min(rows.length, w.at + WARM_SLICE);
+    for (let i = w.at; i < end; i++) {
+      const e = rows[i]!;
+      if (w.queue && this.store.get(e.obj.metadata.uid) !== e) continue;
+      this.data.search(e, cols, w.columnsKey, now);
+      if (w.keys) for (let c = 0; c < cols.length; c++) this.data.key(e, cols, w.columnsKey, c, now);
+    }
+    w.at = end;
+    if (end < rows.length) setImmediate(() => this.warmStep(cols, w));
+    else if (!w.keys) {
+      // The search texts first (a filter key needs every row's), then the sort keys.
+      w.keys = true;
+      w.at = 0;
+      setImmediate(() => this.warmStep(cols, w));
+    } else w.busy = false;
   }
 }
 
+/** `rows` in the order of `order` (row numbers). */
+function pick(rows: readonly StoreEntry[], order: Uint32Array): StoreEntry[] {
+  const out = new Array<StoreEntry>(order.length);
+  for (let i = 0; i < order.length; i++) out[i] = rows[order[i]!]!;
+  return out;
+}

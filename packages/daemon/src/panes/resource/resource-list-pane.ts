@@ -3,7 +3,7 @@ import { BasePane } from '../base-pane.js';
 import type { PaneContext, ResourceKindTarget, ResourceTarget } from '../pane.js';
 import type { InformerHandle } from '../../kube/informer-pool.js';
 import type { ObjectStore, StoreEntry } from '../../kube/object-store.js';
-import { ListIndex, safeCell, ticks, type ListSpec } from './list-index.js';
+import { ListIndex, safeCell, ticks, type ListSpec, type Need } from './list-index.js';
 import type { ColumnDef, KindDef } from '../../kube/kinds/types.js';
 import { refOf, resolveKind, visibleColumns } from './kind-resolution.js';
 import { KindColumns } from './kind-columns.js';
@@ -181,8 +181,12 @@ export class ResourceListPane extends BasePane {
     };
   }
 
-  /** Rows after filter and sort; at least the first `need` in their final order. */
-  private ordered(cols: ColumnDef[], now: number, need = this.selectedIndex + this.lastRows * 2 + 64): readonly StoreEntry[] {
+  /**
+   * Rows after filter and sort. The screen's rows are in their final order: the top ones and those
+   * around the selected object (which a new sort may have moved anywhere); the rest may follow a
+   * moment later (`all` asks for the whole order now).
+   */
+  private ordered(cols: ColumnDef[], now: number, all = false): readonly StoreEntry[] {
     const store = this.handle?.reflector.store;
     if (!store) return [];
     if (!this.index || this.indexStore !== store) {
@@ -190,6 +194,8 @@ export class ResourceListPane extends BasePane {
       this.index = new ListIndex(store, () => this.changed.emit());
       this.indexStore = store;
     }
+    const span = this.lastRows * 2 + 64;
+    const need: Need = { top: span, uid: this.selectedUid, span, all };
     return this.index.rows(this.spec(cols), need, now);
   }
 
@@ -221,7 +227,7 @@ export class ResourceListPane extends BasePane {
     const cols = this.columns();
     // Moves to the far end need the whole order; the others only the rows near the selection.
     const toEnd = cmd.type === 'go_to_bottom' || ((cmd.type === 'select_prev' || cmd.type === 'scroll_up') && this.selectedIndex === 0);
-    const rows = this.ordered(cols, now, toEnd ? Infinity : undefined);
+    const rows = this.ordered(cols, now, toEnd);
     const cur = this.selection(rows);
     const page = Math.max(1, this.lastRows - 1);
     switch (cmd.type) {
@@ -336,8 +342,9 @@ export class ResourceListPane extends BasePane {
     this.top = Math.max(0, Math.min(this.top, Math.max(0, rows.length - bodyRows)));
     const columnsKey = this.columnsKey(cols);
     const rowStyle = this.kindDef.rowStyle;
-    // Big lists: compute every row's cells in the background so the first filter key or sort is quick.
-    if (r?.state === 'synced' && r.store.size > 2000) this.index?.warm(cols, columnsKey);
+    // Big lists: compute every row's cells and keys in the background (from the first pages on, then
+    // the rows that change) so the first filter key or sort is quick.
+    if (r && r.store.size > 2000) this.index?.warm(cols, columnsKey);
     const visible: Row[] = rows.slice(this.top, this.top + bodyRows).map((e) => {
       const cells: Record<string, string> = {};
       const styles: Record<string, Style> = {};

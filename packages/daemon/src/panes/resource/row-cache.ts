@@ -1,0 +1,145 @@
+import type { ColumnDef } from '../../kube/kinds/types.js';
+import type { StoreEntry } from '../../kube/object-store.js';
+import { sortKeyOf, type SortKey } from './sort-keys.js';
+
+/** Columns whose text changes with the time alone (ages, `5 (3m ago)`): never part of the search text. */
+export const ticks = (c: ColumnDef): boolean => c.sort === 'age' || c.clock === true;
+
+export function safeCell(col: ColumnDef, e: StoreEntry, now: number): string {
+  try {
+    return col.cell(e.obj, now);
+  } catch {
+    return '?';
+  }
+}
+
+/** What one list keeps about one row: cells, search text and sort keys of its current version, and where it is placed. */
+export interface RowData {
+  readonly owner: RowCache;
+  rev: number;
+  columnsKey: string;
+  cells: string[] | null;
+  search: string | null;
+  /** Sort keys by column, the cell text each was made from and the version it was last checked at (kept across versions: a change elsewhere in the object reuses them). */
+  keys: Array<SortKey | undefined>;
+  keyCells: Array<string | undefined>;
+  keyRevs: number[];
+  /** The list state the row is placed in (0: none), and the key it was placed with (null: ordered by name). */
+  epoch: number;
+  placed: SortKey | null;
+}
+
+const ROW: unique symbol = Symbol('kubetile.listRow');
+type Tagged = StoreEntry & { [ROW]?: RowData };
+
+/** Keys of texts many rows share (STATUS, READY…) are made once per column. */
+const SHARED_KEYS = 4096;
+
+/**
+ * Per-row data of one list. The first list over a store keeps it on the entry itself (a property
+ * read per row, so scanning 100k rows costs no hash lookups); another list over the same store
+ * keeps its own in a WeakMap (correct, slower), and takes over the entries when the first is gone.
+ */
+export class RowCache {
+  disposed = false;
+  private readonly own = new WeakMap<StoreEntry, RowData>();
+  private shared: Array<Map<string, SortKey> | null> = [];
+  private sharedFor = '';
+
+  private fresh(): RowData {
+    return { owner: this, rev: -1, columnsKey: '', cells: null, search: null, keys: [], keyCells: [], keyRevs: [], epoch: 0, placed: null };
+  }
+
+  /** The row's data (its placement survives new versions; the cached texts are checked by `current`). */
+  data(e: StoreEntry): RowData {
+    const t = e as Tagged;
+    const d = t[ROW];
+    if (d !== undefined && d.owner === this) return d;
+    if (d === undefined || d.owner.disposed) {
+      const mine = this.own.get(e) ?? this.fresh();
+      t[ROW] = mine;
+      return mine;
+    }
+    let m = this.own.get(e);
+    if (!m) {
+      m = this.fresh();
+      this.own.set(e, m);
+    }
+    return m;
+  }
+
+  /** The row's data with its cached texts valid for the entry's version and these columns. */
+  current(e: StoreEntry, columnsKey: string): RowData {
+    const d = this.data(e);
+    if (d.columnsKey !== columnsKey) {
+      d.columnsKey = columnsKey;
+      d.keys = [];
+      d.keyCells = [];
+      d.keyRevs = [];
+      d.rev = -1;
+    }
+    if (d.rev !== e.rev) {
+      d.rev = e.rev;
+      d.cells = null;
+      d.search = null;
+    }
+    return d;
+  }
+
+  cells(e: StoreEntry, cols: ColumnDef[], columnsKey: string, now: number): string[] {
+    const d = this.current(e, columnsKey);
+    return (d.cells ??= cols.map((col) => safeCell(col, e, now)));
+  }
+
+  search(e: StoreEntry, cols: ColumnDef[], columnsKey: string, now: number): string {
+    const d = this.current(e, columnsKey);
+    if (d.search !== null) return d.search;
+    const cells = (d.cells ??= cols.map((col) => safeCell(col, e, now)));
+    let s = '';
+    for (let i = 0; i < cols.length; i++) if (!ticks(cols[i]!)) s += `${cells[i]!.toLowerCase()}\u0000`;
+    d.search = s;
+    return s;
+  }
+
+  key(e: StoreEntry, cols: ColumnDef[], columnsKey: string, index: number, now: number): SortKey {
+    const d = this.current(e, columnsKey);
+    const have = d.keys[index];
+    if (have && d.keyRevs[index] === e.rev) return have;
+    const col = cols[index]!;
+    let k: SortKey;
+    const created = e.obj.metadata.creationTimestamp;
+    if (have && col.id === 'age' && col.sort === 'age' && have.s === '' && d.keyCells[index] === created) {
+      // The creation time's key (it does not tick).
+      k = have;
+    } else {
+      const cell = d.cells ? d.cells[index]! : safeCell(col, e, now);
+      if (col.id === 'age' && col.sort === 'age') {
+        k = sortKeyOf(col, cell, e);
+        d.keyCells[index] = k.s === '' ? created : undefined;
+      } else {
+        k = have && d.keyCells[index] === cell ? have : this.sharedKey(col, cell, e, columnsKey, index);
+        d.keyCells[index] = cell;
+      }
+    }
+    d.keys[index] = k;
+    d.keyRevs[index] = e.rev;
+    return k;
+  }
+
+  private sharedKey(col: ColumnDef, cell: string, e: StoreEntry, columnsKey: string, index: number): SortKey {
+    if (this.sharedFor !== columnsKey) {
+      this.shared = [];
+      this.sharedFor = columnsKey;
+    }
+    let m = this.shared[index];
+    if (m === undefined) m = this.shared[index] = new Map();
+    if (m === null) return sortKeyOf(col, cell, e);
+    const hit = m.get(cell);
+    if (hit) return hit;
+    const k = sortKeyOf(col, cell, e);
+    if (m.size < SHARED_KEYS) m.set(cell, k);
+    // Mostly distinct texts (names): sharing saves nothing.
+    else this.shared[index] = null;
+    return k;
+  }
+}

@@ -1,0 +1,120 @@
+import type { ColumnDef } from '../../kube/kinds/types.js';
+import { isBlankCell } from '../../kube/kinds/compare.js';
+import { parseAge } from '../../kube/kinds/age.js';
+import type { StoreEntry } from '../../kube/object-store.js';
+
+/**
+ * What orders a row by one column: blanks last in both orders, then values that parse (numbers, ages,
+ * ratios), then other text; computed once per object version, compared without allocating.
+ */
+export interface SortKey {
+  /** 0: a value of the column's kind, 1: other text, 2: blank. */
+  readonly rank: number;
+  readonly n: number;
+  /** Natural-order text (lower case, digit runs padded), then the raw text. */
+  readonly s: string;
+}
+
+const DIGITS = /\d+/g;
+/** Text that natural order leaves as it is: printable ASCII without digits or capitals. */
+const PLAIN = /^[\x20-\x2f\x3a-\x40\x5b-\x7e]*$/;
+/** Printable ASCII: no accents to fold. */
+const ASCII = /^[\x20-\x7e]*$/;
+
+/** `pod-2` < `pod-10` with plain string comparison: digit runs padded to 16 places, case and accents folded. */
+export function naturalKey(text: string): string {
+  if (PLAIN.test(text)) return text;
+  const folded = ASCII.test(text) ? text.toLowerCase() : text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  return folded.replace(DIGITS, (d) => (d.length >= 16 ? d : d.padStart(16, '0')));
+}
+
+function leadingNumber(text: string): number | undefined {
+  const m = /^\s*(-?\d+(?:\.\d+)?)/.exec(text);
+  return m ? Number(m[1]) : undefined;
+}
+
+function ratioValue(text: string): number | undefined {
+  const m = /^\s*(\d+)\s*\/\s*(\d+)/.exec(text);
+  return m ? Number(m[1]) * 1e7 + Math.min(Number(m[2]), 9_999_999) : undefined;
+}
+
+/** The key of one cell (`e` for AGE, which orders by the creation time itself). */
+export function sortKeyOf(col: ColumnDef, cell: string, e: StoreEntry): SortKey {
+  let n: number | undefined;
+  if (col.sort === 'age' && col.id === 'age') {
+    // AGE is the creation time (exact, and ages all grow alike): no text, so the key does not change as
+    // the age ticks and a row is not moved by a change to something else.
+    const created = Date.parse(e.obj.metadata.creationTimestamp ?? '');
+    if (Number.isFinite(created)) return { rank: 0, n: -created, s: '' };
+  }
+  const text = `${naturalKey(cell)}\u0000${cell}`;
+  if (isBlankCell(cell)) return { rank: 2, n: 0, s: text };
+  if (col.sort === 'age') {
+    // Other durations parse their text.
+    n = parseAge(cell);
+  } else if (col.sort === 'number') n = leadingNumber(cell);
+  else if (col.sort === 'ratio') n = ratioValue(cell);
+  else return { rank: 0, n: 0, s: text };
+  return n === undefined || !Number.isFinite(n) ? { rank: 1, n: 0, s: text } : { rank: 0, n, s: text };
+}
+
+/** Orders two keys; `desc` reverses all but the blanks, which stay last. */
+export function compareKeys(a: SortKey, b: SortKey, desc: boolean): number {
+  if (a.rank === 2 || b.rank === 2) return a.rank === b.rank ? (a.s < b.s ? -1 : a.s > b.s ? 1 : 0) : a.rank === 2 ? 1 : -1;
+  let r = a.rank - b.rank || (a.n < b.n ? -1 : a.n > b.n ? 1 : 0);
+  if (r === 0) r = a.s < b.s ? -1 : a.s > b.s ? 1 : 0;
+  return desc ? -r : r;
+}
+
+export const sameKey = (a: SortKey | null, b: SortKey | null): boolean =>
+  a === b || (a !== null && b !== null && a.rank === b.rank && a.n === b.n && a.s === b.s);
+
+/** The store's order: namespace/name. */
+export const byKey = (a: StoreEntry, b: StoreEntry): number => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
+/**
+ * One column's keys for a list of rows in store order, in flat arrays, and the total order they
+ * define over row numbers (ties by row number, which is the store's namespace/name order).
+ */
+export class GatheredKeys {
+  readonly rank: Uint8Array;
+  readonly num: Float64Array;
+  readonly str: string[];
+
+  constructor(readonly length: number, readonly desc: boolean) {
+    this.rank = new Uint8Array(length);
+    this.num = new Float64Array(length);
+    this.str = new Array<string>(length);
+  }
+
+  set(i: number, k: SortKey): void {
+    this.rank[i] = k.rank;
+    this.num[i] = k.n;
+    this.str[i] = k.s;
+  }
+
+  /** Row number order: the comparator a sort of row numbers uses. */
+  readonly compare = (a: number, b: number): number => {
+    const ra = this.rank[a]!;
+    const rb = this.rank[b]!;
+    const desc = this.desc;
+    if (ra !== rb) {
+      if (ra === 2) return 1;
+      if (rb === 2) return -1;
+      return desc ? rb - ra : ra - rb;
+    }
+    if (ra !== 2) {
+      const na = this.num[a]!;
+      const nb = this.num[b]!;
+      if (na < nb) return desc ? 1 : -1;
+      if (na > nb) return desc ? -1 : 1;
+    }
+    const sa = this.str[a]!;
+    const sb = this.str[b]!;
+    if (sa !== sb) {
+      const r = sa < sb ? -1 : 1;
+      return ra === 2 || !desc ? r : -r;
+    }
+    return a - b;
+  };
+}
