@@ -24,6 +24,9 @@ export const PaneCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('clear_filter') }),
   z.object({ type: z.literal('sort_by_column'), column: z.number().int().min(0).max(1000) }),
   z.object({ type: z.literal('toggle_sort_order') }),
+  /** Lists: mark or unmark the selected row (then select the next); marked rows are acted on together. */
+  z.object({ type: z.literal('toggle_mark') }),
+  z.object({ type: z.literal('clear_marks') }),
 ]);
 export type PaneCommand = z.infer<typeof PaneCommandSchema>;
 export type PaneCommandType = PaneCommand['type'];

@@ -8,10 +8,23 @@
 export const PLAIN_VARS = ['NAMESPACE', 'NAME', 'CONTEXT', 'KIND', 'RESOURCE', 'UID', 'CONTAINER', 'KUBECONFIG'] as const;
 export type PlainVar = (typeof PLAIN_VARS)[number];
 
-/** Values for one object: plain variables and its labels (`$LABELS.<key>`). */
+/** Variables that stand for every marked object (or the selected one): an arg of their own, one arg each. */
+export const LIST_VARS = ['NAMES', 'OBJECTS'] as const;
+export type ListVar = (typeof LIST_VARS)[number];
+
+/** Values for one object (plain variables, its labels: `$LABELS.<key>`), and the lists of all acted on. */
 export interface CommandVars {
   plain: Record<PlainVar, string>;
   labels: Readonly<Record<string, string>>;
+  /** NAMES: each object's name; OBJECTS: each one's namespace/name (name when cluster-scoped). */
+  lists: Record<ListVar, readonly string[]>;
+}
+
+/** The list variable an arg is, whole (`$NAMES`, `${OBJECTS}`), or null. */
+export function listVarOf(arg: string): ListVar | null {
+  const m = /^\$(?:\{([A-Z]+)\}|([A-Z]+))$/.exec(arg);
+  const name = m?.[1] ?? m?.[2];
+  return name !== undefined && (LIST_VARS as readonly string[]).includes(name) ? (name as ListVar) : null;
 }
 
 /** `$$` (a literal $), `${VAR}` / `${LABELS.key}`, `$VAR` / `$LABELS.key`. */
@@ -21,11 +34,16 @@ const isPlain = (v: string): v is PlainVar => (PLAIN_VARS as readonly string[]).
 
 /** The variables an arg names that do not exist (for a config error naming them). */
 export function unknownVariables(arg: string): string[] {
+  if (listVarOf(arg)) return [];
   const bad: string[] = [];
   for (const m of arg.matchAll(TOKEN)) {
     const name = m[1] ?? m[2];
     if (name === undefined) continue;
     if (isPlain(name)) continue;
+    if ((LIST_VARS as readonly string[]).includes(name)) {
+      bad.push(`$${name} (it must be an arg of its own: it becomes one arg per object)`);
+      continue;
+    }
     if (name.startsWith('LABELS.') && name.length > 'LABELS.'.length) continue;
     bad.push(`$${name}`);
   }
@@ -34,6 +52,14 @@ export function unknownVariables(arg: string): string[] {
 
 /** Whether any arg needs the object itself (its labels or containers), not only its reference. */
 export const needsObject = (args: readonly string[]): boolean => args.some((a) => /\$\{?(LABELS\.|CONTAINER\b)/.test(a));
+
+/** The argv for `args`: a list variable becomes one arg per object, any other arg one arg. */
+export function expandArgs(args: readonly string[], vars: CommandVars): string[] {
+  return args.flatMap((a) => {
+    const list = listVarOf(a);
+    return list ? [...vars.lists[list]] : [expandArg(a, vars)];
+  });
+}
 
 /** One arg with its variables replaced (an unknown one — refused by the config — is left as written). */
 export function expandArg(arg: string, vars: CommandVars): string {

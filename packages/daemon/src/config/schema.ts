@@ -48,7 +48,7 @@ export const CommandEntrySchema = z
           .string()
           .max(4096)
           .refine((a) => unknownVariables(a).length === 0, {
-            error: (iss) => `unknown variable ${unknownVariables(String(iss.input)).join(', ')} (known: ${PLAIN_VARS.map((v) => `$${v}`).join(', ')}, $LABELS.<key>; $$ for a literal $)`,
+            error: (iss) => `unknown variable ${unknownVariables(String(iss.input)).join(', ')} (known: ${PLAIN_VARS.map((v) => `$${v}`).join(', ')}, $LABELS.<key>; $NAMES and $OBJECTS as args of their own; $$ for a literal $)`,
           }),
       )
       .max(256)

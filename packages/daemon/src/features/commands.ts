@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CommandRun } from '../commands/command-run.js';
-import { expandArg, needsObject, showArgv, varsEnv, type CommandVars } from '../commands/command-vars.js';
+import { expandArgs, needsObject, showArgv, varsEnv, type CommandVars } from '../commands/command-vars.js';
 import { commandInScope, scopesText } from '../commands/command-scope.js';
 import type { CommandEntry } from '../config/schema.js';
 import { describeObject, type ObjectRef } from '../kube/object-ref.js';
@@ -29,8 +29,9 @@ function labelsOf(obj: KubeObject | null): Record<string, string> {
   return out;
 }
 
-function varsFor(t: ObjectRef, obj: KubeObject | null, env: NodeJS.ProcessEnv): CommandVars {
+function varsFor(t: ObjectRef, obj: KubeObject | null, env: NodeJS.ProcessEnv, all: readonly ObjectRef[]): CommandVars {
   return {
+    lists: { NAMES: all.map((o) => o.name), OBJECTS: all.map((o) => (o.namespace ? `${o.namespace}/${o.name}` : o.name)) },
     plain: {
       NAMESPACE: t.namespace ?? '',
       NAME: t.name,
@@ -69,17 +70,21 @@ export function installCommands(host: FeatureHost): void {
     if (typeof name !== 'string') throw invalidParams('command needs args.name, the name of a [[commands]] entry');
     const entry: CommandEntry | undefined = host.config().commands.find((c) => c.name === name);
     if (!entry) throw invalidParams(`no command '${name}' in the config's [[commands]]`);
-    const t = req.target;
+    // Rows marked in the list (space): the command acts on them (the first gives the plain variables).
+    const marked = host.workspace.pane(req.paneId).markedResources?.() ?? [];
+    const all = marked.length > 0 ? marked : [req.target];
+    const t = all[0]!;
     if (!commandInScope(entry.scopes, t)) throw invalidState(`${name} applies to ${scopesText(entry.scopes)}, not to ${t.kindId}`);
     if (entry.dangerous && host.readonly()) throw invalidState(`${name} is marked dangerous and kubetile runs read-only`);
     if (running() >= MAX_RUNNING) throw invalidState(`${MAX_RUNNING} commands are running already; close one of their panes first`);
 
     let obj: KubeObject | null = null;
     if (needsObject(entry.args)) obj = await getObject(host.kube.configFor(t.context), t);
-    const vars = varsFor(t, obj, process.env);
-    const argv = [entry.command, ...entry.args.map((a) => expandArg(a, vars))];
+    const vars = varsFor(t, obj, process.env, all);
+    const argv = [entry.command, ...expandArgs(entry.args, vars)];
     if (entry.confirm || entry.dangerous) {
-      const question = `${entry.dangerous ? 'Dangerous: run' : 'Run'} ${name} on ${describeObject(t)}?\n${showArgv(argv)}`;
+      const on = all.length > 1 ? `${all.length} ${t.kind}s` : describeObject(t);
+      const question = `${entry.dangerous ? 'Dangerous: run' : 'Run'} ${name} on ${on}?\n${showArgv(argv)}`;
       const yes = req.prompts.interactive ? await req.prompts.confirm(question) : req.args.yes === true;
       if (!yes) return { message: req.prompts.interactive ? `${name}: cancelled` : `${name} asks for a confirmation: a script gives it with args.yes = true` };
     }
@@ -88,7 +93,7 @@ export function installCommands(host: FeatureHost): void {
     runs.set(id, run);
     host.logger.info({ command: name, argv: argv.map((a) => a.slice(0, 200)), target: describeObject(t) }, 'command started');
     void run.ended.then(() => host.logger.info({ command: name, state: run.state }, 'command ended'));
-    const { paneId } = host.workspace.openCompanion(req.paneId, { key: COMMAND_OUTPUT_PANE, args: { run: id, title: `${name} ${t.namespace ? `${t.namespace}/` : ''}${t.name}` } }, req.client);
+    const { paneId } = host.workspace.openCompanion(req.paneId, { key: COMMAND_OUTPUT_PANE, args: { run: id, title: `${name} ${all.length > 1 ? `${all.length} ${t.kindId}` : `${t.namespace ? `${t.namespace}/` : ''}${t.name}`}` } }, req.client);
     return { paneId, message: `${name} started on ${describeObject(t)}` };
   });
 

@@ -63,6 +63,8 @@ export const DEFAULT_BINDINGS: readonly BindingDef[] = [
   // k9s's `?`, beside F1.
   def('browse', 'help', '?', appAction('help'), 'Help'),
   def('browse', 'toggle_all_namespaces', 'a', appAction('toggle_all_namespaces'), 'All namespaces'),
+  def('browse', 'toggle_mark', 'space', paneAction({ type: 'toggle_mark' }), 'Mark / unmark the row (delete and commands act on the marked rows)'),
+  def('browse', 'clear_marks', 'ctrl+\\', paneAction({ type: 'clear_marks' }), 'Clear the marks'),
   def('browse', 'view_yaml', 'y', appAction('view_yaml'), 'YAML'),
   def('browse', 'view_describe', 'd', appAction('view_describe'), 'Describe'),
   // [keybindings.interact]: on the selected resource (KubeTile's group).

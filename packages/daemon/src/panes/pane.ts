@@ -52,6 +52,8 @@ export interface Pane {
   onScopeChange?(): void;
   /** Resource lists: the selected object (with its uid), for resource actions. */
   selectedResource?(): ResourceTarget | null;
+  /** Resource lists: the marked objects (space), each pinned by its uid; empty when none. */
+  markedResources?(): ResourceTarget[];
   /** Resource lists: the kind and context listed, and the namespace shown (null: all or cluster-scoped). */
   resourceKind?(): ResourceKindTarget | null;
   /** Resource lists: `s` cycles the sort column. */

@@ -62,6 +62,8 @@ export function fromPaneCommand(cmd: PaneCommand): PluginCommand | null {
     case 'search_clear':
     case 'sort_by_column':
     case 'toggle_sort_order':
+    case 'toggle_mark':
+    case 'clear_marks':
       return null;
   }
 }

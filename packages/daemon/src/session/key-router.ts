@@ -355,6 +355,7 @@ export class KeyRouter {
    * Namespaces and Nodes take everything in or on them along: the user types the name instead.
    */
   private confirmMutation(client: ClientState, action: 'delete' | 'restart'): void {
+    if (action === 'delete' && this.confirmMarkedDelete(client)) return;
     const target = this.mutationTarget(client, action);
     if (!target) return;
     const name = describeTarget(target);
@@ -378,6 +379,66 @@ export class KeyRouter {
         this.mutate(client, target, 'delete');
       },
     });
+  }
+
+  /**
+   * Delete with rows marked (space): one confirmation naming every marked object (each pinned by its
+   * uid), then each deleted in turn; one toast sums it up and the marks go. False when none is marked.
+   */
+  private confirmMarkedDelete(client: ClientState): boolean {
+    const ws = this.deps.workspace;
+    const paneId = ws.focusedPane(client);
+    const pane = ws.pane(paneId);
+    const targets = pane.markedResources?.() ?? [];
+    if (targets.length === 0) return false;
+    const kind = targets[0]!.kind;
+    const why = refusal('delete', kind);
+    if (why) {
+      this.toast(client, 'warn', why);
+      return true;
+    }
+    const names = targets.slice(0, 8).map((t) => (t.namespace ? `${t.namespace}/${t.name}` : t.name));
+    const list = `${names.join(', ')}${targets.length > names.length ? ` and ${targets.length - names.length} more` : ''}`;
+    const what = `${targets.length} ${kind}${targets.length === 1 ? '' : 's'}`;
+    const run = (): void => {
+      void this.deleteAll(targets).then(({ deleted, failed }) => {
+        pane.handleCommand({ type: 'clear_marks' }); // harmless on a pane closed meanwhile
+        if (failed.length === 0) this.toast(client, 'success', `deleted ${deleted} ${kind}${deleted === 1 ? '' : 's'}`);
+        else this.toast(client, 'error', `deleted ${deleted} of ${targets.length}; ${failed.slice(0, 3).join('; ')}${failed.length > 3 ? `; and ${failed.length - 3} more failed` : ''}`);
+      });
+    };
+    if (!deleteNeedsTypedName(kind)) {
+      this.confirm(client, `Delete ${what}: ${list}?`, run);
+      return true;
+    }
+    client.setOverlay({
+      type: 'input',
+      title: `Delete ${what} (${list}) and everything ${kind === 'Node' ? 'scheduled on' : 'in'} them? Type ${targets.length} to confirm`,
+      value: '',
+      onSubmit: (value) => {
+        if (value.trim() !== String(targets.length)) {
+          this.toast(client, 'warn', `'${value}' is not ${targets.length}; nothing was deleted`);
+          return;
+        }
+        run();
+      },
+    });
+    return true;
+  }
+
+  /** Deletes each target (its uid checked by the API server), one after another. */
+  private async deleteAll(targets: readonly ResourceTarget[]): Promise<{ deleted: number; failed: string[] }> {
+    let deleted = 0;
+    const failed: string[] = [];
+    for (const t of targets) {
+      try {
+        await this.deps.actions.mutate(t, 'delete');
+        deleted++;
+      } catch (err) {
+        failed.push(`${t.namespace ? `${t.namespace}/` : ''}${t.name}: ${errorMessage(err)}`);
+      }
+    }
+    return { deleted, failed };
   }
 
   /** `x`: an xray tree of the selected workload (or of the list's kind in its namespace) beside the list. */

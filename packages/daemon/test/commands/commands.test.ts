@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import { CommandRun } from '../../src/commands/command-run.js';
-import { expandArg, showArgv, unknownVariables, type CommandVars } from '../../src/commands/command-vars.js';
+import { expandArg, expandArgs, showArgv, unknownVariables, type CommandVars } from '../../src/commands/command-vars.js';
 import { commandInScope } from '../../src/commands/command-scope.js';
 
 const vars: CommandVars = {
   plain: { NAMESPACE: 'shop', NAME: 'api-1', CONTEXT: 'kind', KIND: 'Pod', RESOURCE: 'pods', UID: 'u-1', CONTAINER: 'main', KUBECONFIG: '/k' },
   labels: { app: 'api', 'app.kubernetes.io/name': 'shop-api' },
+  lists: { NAMES: ['api-1', 'api-2'], OBJECTS: ['shop/api-1', 'shop/api-2'] },
 };
 
 describe('command variables', () => {
@@ -17,6 +18,12 @@ describe('command variables', () => {
     expect(expandArg('$LABELS.missing', vars)).toBe('');
     expect(expandArg('$$NAME costs $$5', vars)).toBe('$NAME costs $5');
     expect(expandArg('$(rm -rf /) `id` ;', vars)).toBe('$(rm -rf /) `id` ;');
+  });
+  it('$NAMES and $OBJECTS, as args of their own, become one arg per object', () => {
+    expect(expandArgs(['delete', '-n', '$NAMESPACE', 'pod', '$NAMES'], vars)).toEqual(['delete', '-n', 'shop', 'pod', 'api-1', 'api-2']);
+    expect(expandArgs(['${OBJECTS}', '--'], vars)).toEqual(['shop/api-1', 'shop/api-2', '--']);
+    expect(unknownVariables('pods=$NAMES')).toEqual(['$NAMES (it must be an arg of its own: it becomes one arg per object)']);
+    expect(unknownVariables('$NAMES')).toEqual([]);
   });
   it('unknown ones are named', () => {
     expect(unknownVariables('$NAME $PODNAME ${NAMSPACE} $LABELS.')).toEqual(['$PODNAME', '$NAMSPACE', '$LABELS']);

@@ -25,6 +25,8 @@ export class ResourceListPane extends BasePane {
   private sortCol: string | null = null;
   private desc = false;
   private selectedUid: string | null = null;
+  /** Marked rows (space), by uid, in the order they were marked. */
+  private readonly marks = new Map<string, ResourceTarget>();
   private selectedIndex = 0;
   private top = 0;
   private lastRows = 20;
@@ -270,6 +272,21 @@ export class ResourceListPane extends BasePane {
       case 'toggle_sort_order':
         this.desc = !this.desc;
         break;
+      case 'toggle_mark': {
+        const t = this.targetAt(rows, cur);
+        if (!t?.uid) return;
+        if (this.marks.has(t.uid)) this.marks.delete(t.uid);
+        else if (this.marks.size >= MAX_MARKS) {
+          this.ctx.requests.toast('warn', `at most ${MAX_MARKS} rows can be marked`);
+          return;
+        } else this.marks.set(t.uid, t);
+        if (cur + 1 < rows.length) this.move(rows, cur + 1);
+        break;
+      }
+      case 'clear_marks':
+        if (this.marks.size === 0) return;
+        this.marks.clear();
+        break;
       case 'select': {
         const t = this.selectedResource();
         if (t) this.ctx.requests.openBeside({ key: 'resource-detail', args: { ...t } });
@@ -309,11 +326,26 @@ export class ResourceListPane extends BasePane {
   /** The selected object as it is now, uid included, so an action can be pinned to it. */
   selectedResource(): ResourceTarget | null {
     const rows = this.ordered(this.columns(), Date.now());
-    const i = this.selection(rows);
+    return this.targetAt(rows, this.selection(rows));
+  }
+
+  private targetAt(rows: readonly StoreEntry[], i: number): ResourceTarget | null {
     const e = rows[i];
     const k = this.resourceKind();
     if (!e || !k) return null;
     return { ...k, name: e.obj.metadata.name, namespace: e.obj.metadata.namespace ?? null, uid: e.obj.metadata.uid };
+  }
+
+  /** The marked objects still in the list (a mark goes with its object), in the order they were marked. */
+  markedResources(): ResourceTarget[] {
+    this.pruneMarks();
+    return [...this.marks.values()];
+  }
+
+  private pruneMarks(): void {
+    if (this.marks.size === 0) return;
+    const store = this.handle?.reflector.store;
+    for (const uid of this.marks.keys()) if (!store || !store.get(uid)) this.marks.delete(uid);
   }
 
   view(viewport: Viewport): PaneView {
@@ -328,6 +360,8 @@ export class ResourceListPane extends BasePane {
     const rows = this.ordered(cols, now);
     const sel = this.selection(rows);
     const footerParts: string[] = [];
+    this.pruneMarks();
+    if (this.marks.size > 0) footerParts.push(`${this.marks.size} marked`);
     if (this.filter) footerParts.push(`/${this.filter}`);
     if (r?.loading) footerParts.push(`loading ${r.loading.loaded.toLocaleString('en')}${r.loading.total !== null ? ` / ~${r.loading.total.toLocaleString('en')}` : ''}`);
     if (r && r.state !== 'synced' && r.error) footerParts.push(`${r.state}: ${r.error}`);
@@ -348,12 +382,14 @@ export class ResourceListPane extends BasePane {
     const visible: Row[] = rows.slice(this.top, this.top + bodyRows).map((e) => {
       const cells: Record<string, string> = {};
       const styles: Record<string, Style> = {};
+      const marked = this.marks.has(e.obj.metadata.uid);
       const cached = this.index ? this.index.cached(e, cols, columnsKey, now) : { cells: cols.map((c) => safeCell(c, e, now)) };
       cols.forEach((c, i) => {
         cells[c.id] = ticks(c) ? safeCell(c, e, now) : cached.cells[i]!;
-        const st = safeStyle(c, e, now) ?? rowStyleOf(rowStyle, e);
+        const st = marked ? 'accent' : (safeStyle(c, e, now) ?? rowStyleOf(rowStyle, e));
         if (st) styles[c.id] = st;
       });
+      if (marked) cells[cols[0]!.id] = `✓ ${cells[cols[0]!.id]}`;
       return { id: e.obj.metadata.uid, cells, ...(Object.keys(styles).length ? { styles } : {}) };
     });
     const columns: Column[] = cols.map((c) => ({ id: c.id, title: c.title, ...(c.align ? { align: c.align } : {}) }));
@@ -398,6 +434,9 @@ export class ResourceListPane extends BasePane {
     super.dispose();
   }
 }
+
+/** The most rows one list marks (a bulk action beyond it is a script's job). */
+const MAX_MARKS = 1000;
 
 /** How often a list with time-dependent columns is redrawn (ages and "(3m ago)" tick). */
 const CLOCK_MS = 1000;
