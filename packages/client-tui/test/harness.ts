@@ -1,4 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import type { Terminal as TerminalType } from '@xterm/headless';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -108,3 +110,19 @@ export function runInPty(args: string[], env: NodeJS.ProcessEnv, size = { cols: 
 
 /** Strips escape sequences (for matching text in raw terminal output). */
 export const plain = (s: string): string => s.replace(/\x1b\[[0-?]*[ -/]*[@-~]/g, '').replace(/\x1b\][^\x07]*\x07/g, '');
+
+/**
+ * What a terminal of `size` shows after `out` (read by an emulator, @xterm/headless): its rows as
+ * text. The client rewrites only the cells that change, so text on screen need not appear whole in
+ * the raw output.
+ */
+export async function screenText(out: string, size = { cols: 80, rows: 24 }): Promise<string> {
+  const { Terminal } = createRequire(import.meta.url)('@xterm/headless') as { Terminal: typeof TerminalType };
+  const term = new Terminal({ cols: size.cols, rows: size.rows, allowProposedApi: true });
+  await new Promise<void>((resolve) => term.write(out, resolve));
+  const b = term.buffer.active;
+  const rows: string[] = [];
+  for (let i = 0; i < size.rows; i++) rows.push(b.getLine(b.viewportY + i)?.translateToString(true) ?? '');
+  term.dispose();
+  return rows.join('\n');
+}

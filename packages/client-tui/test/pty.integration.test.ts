@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BUILT, HAVE_SCRIPT, kubetile, makeHome, plain, runInPty, stopDaemon, until, type Home, type PtyRun } from './harness.js';
+import { BUILT, HAVE_SCRIPT, kubetile, makeHome, plain, runInPty, screenText, stopDaemon, until, type Home, type PtyRun } from './harness.js';
 
 const ALT_ON = '\x1b[?1049h';
 const ALT_OFF = '\x1b[?1049l';
@@ -78,7 +78,7 @@ describe.skipIf(!BUILT || !HAVE_SCRIPT)('kubetile in a real terminal (PTY)', () 
       return (JSON.parse(r.stdout) as { panes: unknown[] }).panes.length === 2;
     });
     pty.write('\x1bOP');
-    await until('the help pane on screen', () => /[─━] Help [─━]/.test(plain(pty!.output())));
+    await until('the help pane on screen', async () => /[─━] Help [─━]/.test(await screenText(pty!.output(), { cols: 100, rows: 24 })));
     pty.write('\x11');
     expect(await pty.exited).toBe(0);
   });

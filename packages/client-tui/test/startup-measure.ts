@@ -3,13 +3,15 @@
  * same kube-sim, interleaved A B A B; p50/p90 and the machine's load printed. Not a test (it
  * measures time): run it by hand after `npm run build`, with kubectl on PATH:
  *
- *   npx tsx packages/client-tui/test/startup-measure.ts [runs=12] [another-client-main.js]
+ *   npx tsx packages/client-tui/test/startup-measure.ts [runs=12] [other-client-main.js…]
  *
- * A second client (an older build's dist/main.js) is measured interleaved with the first.
+ * Other clients (an older build's dist/main.js) are measured interleaved with the first.
  * The daemon is already running (the figure is the client's start, not the daemon's).
+ * Then each client runs once more with test/count-modules.mjs loaded (which slows it): the modules
+ * (files) it loaded before the first frame with pod rows, and in all within 3 s.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,11 +24,12 @@ const pty = require('node-pty') as { spawn(file: string, args: string[], o: obje
 const { Terminal } = require('@xterm/headless') as { Terminal: typeof TerminalType };
 
 const RUNS = Number(process.argv[2] ?? 12);
-const OTHER = process.argv[3];
+const OTHERS = process.argv.slice(3);
 const COLS = 160;
 const ROWS = 50;
 const PODS = 12;
 const SIM_MAIN = join(PKG_ROOT, '../kube-sim/dist/cli.js');
+const COUNTER = join(PKG_ROOT, 'test/count-modules.mjs');
 
 const dir = mkdtempSync(join(tmpdir(), 'kt-startup-'));
 mkdirSync(join(dir, 'run'), { mode: 0o700 });
@@ -68,12 +71,12 @@ function screenText(term: TerminalType): string {
   return s;
 }
 
-/** ms from spawn until the terminal shows `needle` (a pod name). */
-function clientRun(main: string, needle: string): Promise<number> {
+/** ms from spawn until the terminal shows `needle` (a pod name); `linger` ms later the client is killed. */
+function clientRun(main: string, needle: string, nodeArgs: string[] = [], runEnv: NodeJS.ProcessEnv = env, linger = 0): Promise<number> {
   return new Promise((resolve, reject) => {
     const term = new Terminal({ cols: COLS, rows: ROWS, allowProposedApi: true });
     const t0 = performance.now();
-    const p = pty.spawn(process.execPath, [main], { cols: COLS, rows: ROWS, env, name: 'xterm-256color' });
+    const p = pty.spawn(process.execPath, [...nodeArgs, main], { cols: COLS, rows: ROWS, env: runEnv, name: 'xterm-256color' });
     let done = false;
     const timer = setTimeout(() => {
       p.kill('SIGKILL');
@@ -86,9 +89,11 @@ function clientRun(main: string, needle: string): Promise<number> {
         if (done || !screenText(term).includes(needle)) return;
         done = true;
         clearTimeout(timer);
-        p.kill('SIGKILL');
-        term.dispose();
-        resolve(t - t0);
+        setTimeout(() => {
+          p.kill('SIGKILL');
+          term.dispose();
+          resolve(t - t0);
+        }, linger);
       });
     });
   });
@@ -114,7 +119,7 @@ const sim = await startSim();
 try {
   const needle = kubectl('get', 'pods', '-o', 'name').trim().split('\n').map((l) => l.replace('pod/', '')).sort()[0]!;
   spawnSync(process.execPath, [CLIENT_MAIN, 'daemon', 'start'], { env, stdio: 'inherit' });
-  const clients: Array<[string, string]> = [['kubetile', CLIENT_MAIN], ...(OTHER ? [['kubetile (other build)', OTHER] as [string, string]] : [])];
+  const clients: Array<[string, string]> = [['kubetile', CLIENT_MAIN], ...OTHERS.map((o): [string, string] => [`kubetile ${o.replace(/^.*packages\/client-tui\//, '')}`, o])];
   const times = new Map<string, number[]>([...clients.map(([l]): [string, number[]] => [l, []]), ['kubectl get pods', []]]);
   for (const [, main] of clients) await clientRun(main, needle); // warm the page cache
   await kubectlRun();
@@ -126,10 +131,19 @@ try {
   }
   console.log(`spawn → first frame with pod rows (${COLS}x${ROWS} pty, ${PODS} pods), ${RUNS} runs interleaved; load ${loadBefore.toFixed(2)} → ${loadavg()[0]!.toFixed(2)}`);
   for (const [label, xs] of times) console.log(line(label, xs));
+  for (const [label, main] of clients) {
+    const log = join(dir, `modules-${label.replace(/\W+/g, '-')}.log`);
+    const t0 = Date.now();
+    const ms = await clientRun(main, needle, ['--import', COUNTER], { ...env, KT_MODULE_LOG: log }, 3000);
+    const firstFrame = t0 + ms;
+    const lines = existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : [];
+    const before = lines.filter((l) => Number(l.split(' ')[0]) <= firstFrame).length;
+    console.log(`${label.padEnd(34)} modules before the first frame with pods ${before}, within 3 s ${lines.length} (counted run: ${ms.toFixed(0)} ms)`);
+  }
   const ratio = quantile(times.get('kubetile')!, 0.5) / quantile(times.get('kubectl get pods')!, 0.5);
   console.log(`kubetile / kubectl p50: ${ratio.toFixed(2)} (goal ≤ 1: ${ratio <= 1 ? 'met' : 'not met'})`);
 } finally {
   spawnSync(process.execPath, [CLIENT_MAIN, 'kill-server'], { env, stdio: 'ignore' });
   sim.kill('SIGTERM');
-  rmSync(dir, { recursive: true, force: true });
+  if (!process.env.KT_KEEP) rmSync(dir, { recursive: true, force: true }); else console.log(`kept ${dir}`);
 }

@@ -1,4 +1,5 @@
 import { writeSync } from 'node:fs';
+import { diffLine } from './line-diff.js';
 
 export const ALT_SCREEN_ON = '\x1b[?1049h';
 export const ALT_SCREEN_OFF = '\x1b[?1049l';
@@ -90,7 +91,11 @@ export class TerminalScreen {
     this.paintLines(frame.split('\n'));
   }
 
-  /** Paints a frame given as its lines (the compositor's output): only the changed lines are written. */
+  /**
+   * Paints a frame given as its lines (the compositor's output): only the changed lines are
+   * written, and of a changed line only the cells that changed when that is clearly smaller (moving
+   * the selection or paging a list changes a few cells per row: fewer bytes reach the terminal).
+   */
   paintLines(all: readonly string[]): void {
     if (!this.active) return;
     const { rows } = this.size;
@@ -98,8 +103,10 @@ export class TerminalScreen {
     let out = '';
     for (let i = 0; i < rows; i++) {
       const line = lines[i] ?? '';
-      if (this.prev[i] === line) continue;
-      out += `\x1b[${i + 1};1H${RESET}\x1b[2K${line}${RESET}`;
+      const prev = this.prev[i];
+      if (prev === line) continue;
+      const diff = prev === undefined ? null : diffLine(i + 1, prev, line);
+      out += diff ?? `\x1b[${i + 1};1H${RESET}\x1b[2K${line}${RESET}`;
     }
     this.prev = lines;
     if (out) this.write(SYNC_BEGIN + out + SYNC_END);

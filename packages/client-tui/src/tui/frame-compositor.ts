@@ -1,7 +1,7 @@
-import sliceAnsi from 'slice-ansi';
 import { bodyRect, layoutTab, type PaneView, type Rect } from '@kubetile/rpc-schema/light';
 import { lineToAnsi } from './ansi.js';
 import { overlayBox, statusLine, tabBarLine, toastBoxes, type Floating } from './chrome.js';
+import { sliceAnsi } from '../util/slice-ansi.js';
 import { stringWidth, wrap } from '../util/text.js';
 import { paneLines } from './pane-lines.js';
 import { lineWidth } from './segments.js';

@@ -1,0 +1,106 @@
+// One screen line as cells, and the bytes that turn one line into another on the terminal.
+
+/** A line of single-width characters: each cell's text and the SGR state it is drawn in. */
+interface Cells {
+  chars: string[];
+  /** SGR sequences in effect for each cell, since the last reset ('' for the default style). */
+  styles: string[];
+}
+
+// eslint-disable-next-line no-control-regex
+const SGR = /\x1b\[([0-9;:]*)m/y;
+
+/**
+ * The cells of `line` when it is plain enough to compare cell by cell: printable ASCII and other
+ * single-cell characters (box drawing, …) with SGR escapes only. Null otherwise (wide or zero-width
+ * characters, other escapes): that line is rewritten whole.
+ */
+export function toCells(line: string): Cells | null {
+  const chars: string[] = [];
+  const styles: string[] = [];
+  let style = '';
+  let i = 0;
+  while (i < line.length) {
+    const c = line.charCodeAt(i);
+    if (c === 0x1b) {
+      SGR.lastIndex = i;
+      const m = SGR.exec(line);
+      if (!m) return null;
+      const params = m[1]!.split(/[;:]/);
+      const reset = params[0] === '' || params[0] === '0' || params[0] === '00';
+      style = reset ? (params.length > 1 ? m[0] : '') : style + m[0];
+      i += m[0].length;
+      continue;
+    }
+    // Single-cell characters only: ASCII printable, Latin-1 and the box-drawing / block / symbol
+    // ranges the chrome and tables use (U+2000–U+27BF, minus the few wide or zero-width ones there).
+    if (c < 0x20 || (c >= 0x7f && c < 0xa0) || c >= 0x2800 || (c >= 0x300 && c < 0x2010) || (c >= 0x2028 && c < 0x2030) || (c >= 0x2060 && c < 0x2070) || WIDE_2000.has(c)) return null;
+    chars.push(line[i]!);
+    styles.push(style);
+    i++;
+  }
+  return { chars, styles };
+}
+
+/** Code points in U+2010–U+27FF that take two cells (emoji presentation): such a line is rewritten whole. */
+const WIDE_2000 = new Set([
+  0x231a, 0x231b, 0x2329, 0x232a, 0x23e9, 0x23ea, 0x23eb, 0x23ec, 0x23f0, 0x23f3, 0x25fd, 0x25fe, 0x2614, 0x2615,
+  ...range(0x2648, 0x2653), 0x267f, 0x2693, 0x26a1, 0x26aa, 0x26ab, 0x26bd, 0x26be, 0x26c4, 0x26c5, 0x26ce, 0x26d4, 0x26ea,
+  0x26f2, 0x26f3, 0x26f5, 0x26fa, 0x26fd, 0x2705, 0x270a, 0x270b, 0x2728, 0x274c, 0x274e, 0x2753, 0x2754, 0x2755, 0x2757,
+  0x2795, 0x2796, 0x2797, 0x27b0, 0x27bf,
+]);
+function range(a: number, b: number): number[] {
+  const out: number[] = [];
+  for (let x = a; x <= b; x++) out.push(x);
+  return out;
+}
+
+/** Unchanged cells between two changed runs worth skipping with a cursor move (which costs ~8 bytes). */
+const MIN_GAP = 8;
+
+/**
+ * The bytes that change screen row `row` (1-based) from `prev` to `next`, both lines of the
+ * compositor's output: only the runs of cells that differ, each at its column. Null when a cell
+ * diff does not apply or would not save much (then the caller rewrites the line whole).
+ */
+export function diffLine(row: number, prev: string, next: string): string | null {
+  const a = toCells(prev);
+  if (!a) return null;
+  const b = toCells(next);
+  if (!b) return null;
+  const n = b.chars.length;
+  let out = '';
+  let changed = 0;
+  let col = 0;
+  while (col < n) {
+    if (b.chars[col] === a.chars[col] && b.styles[col] === a.styles[col]) {
+      col++;
+      continue;
+    }
+    // A run of changed cells, extended over short unchanged gaps.
+    let end = col + 1;
+    let last = col;
+    while (end < n && end - last <= MIN_GAP) {
+      if (b.chars[end] !== a.chars[end] || b.styles[end] !== a.styles[end]) last = end;
+      end++;
+    }
+    end = last + 1;
+    out += `\x1b[${row};${col + 1}H\x1b[0m`;
+    let style = '';
+    for (let k = col; k < end; k++) {
+      const s = b.styles[k]!;
+      if (s !== style) {
+        out += s.startsWith(style) ? s.slice(style.length) : `\x1b[0m${s}`;
+        style = s;
+      }
+      out += b.chars[k]!;
+    }
+    changed += end - col;
+    col = end;
+  }
+  // The old line was longer: clear what is past the new one.
+  if (a.chars.length > n) out += `\x1b[${row};${n + 1}H\x1b[0m\x1b[K`;
+  // Most of the line changed: a whole rewrite is as small and simpler.
+  if (changed > n * 0.7) return null;
+  return `${out}\x1b[0m`;
+}

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { createRequire } from 'node:module';
+import type { Terminal as TerminalType } from '@xterm/headless';
+import { diffLine, toCells } from '../src/terminal/line-diff.js';
+import { TerminalScreen } from '../src/terminal/screen.js';
+
+const { Terminal } = createRequire(import.meta.url)('@xterm/headless') as { Terminal: typeof TerminalType };
+const COLS = 60;
+const ROWS = 8;
+
+/** A TerminalScreen drawing into an emulated terminal; `settle` waits until the emulator has parsed it all. */
+function emulated() {
+  const term = new Terminal({ cols: COLS, rows: ROWS, allowProposedApi: true });
+  let written = '';
+  const stdout = { columns: COLS, rows: ROWS, write: (s: string) => void ((written += s), term.write(s)) };
+  const stdin = { isTTY: true, setRawMode: () => undefined, resume: () => undefined, pause: () => undefined };
+  const screen = new TerminalScreen(stdin, stdout);
+  screen.enter();
+  return {
+    screen,
+    bytes: () => written.length,
+    resetBytes: () => void (written = ''),
+    settle: () => new Promise<void>((r) => term.write('', r)),
+    /** Every cell: its text, colours and bold/inverse (what a user sees). */
+    cells: (): string[] => {
+      const b = term.buffer.active;
+      const out: string[] = [];
+      for (let y = 0; y < ROWS; y++) {
+        const line = b.getLine(y)!;
+        for (let x = 0; x < COLS; x++) {
+          const c = line.getCell(x)!;
+          out.push(`${y},${x}:${c.getChars() || ' '}|${c.getFgColorMode()}:${c.getFgColor()}|${c.getBgColorMode()}:${c.getBgColor()}|${c.isBold()}${c.isInverse()}${c.isDim()}`);
+        }
+      }
+      return out;
+    },
+  };
+}
+
+const RED = '\x1b[31m';
+const SEL = '\x1b[1m\x1b[48;5;24m';
+const RESET = '\x1b[0m';
+const row = (name: string, status: string, selected = false): string =>
+  `${selected ? SEL : ''}  ${name.padEnd(20)}${selected ? '' : RED}${status.padEnd(10)}${RESET}${selected ? SEL : ''}  10.0.0.1  3d${RESET}`;
+
+const frameA = ['━ Pods (small) ━━━━━━━━━━━━━━━━━━━━━', row('pod-000001', 'Running', true), row('pod-000002', 'Running'), row('pod-000003', 'Pending'), 'plain line that gets shorter later on', '', `${'a'.repeat(10)}${SEL}bbb${RESET}ccc${'d'.repeat(14)}`, 'status'];
+const frameB = ['━ Pods (small) ━━━━━━━━━━━━━━━━━━━━━', row('pod-000001', 'Running'), row('pod-000002', 'Running', true), row('pod-000013', 'Failed'), 'plain line', 'a new line with 日本 wide text', `${'a'.repeat(10)}${SEL}XXX${RESET}YYY${'d'.repeat(14)}`, 'status …'];
+
+describe('painting only the cells that changed', () => {
+  it('leaves the screen exactly as a whole repaint would, in fewer bytes', async () => {
+    const diffed = emulated();
+    diffed.screen.paintLines(frameA);
+    await diffed.settle();
+    diffed.resetBytes();
+    diffed.screen.paintLines(frameB);
+    await diffed.settle();
+    const whole = emulated();
+    whole.screen.paintLines(frameB);
+    await whole.settle();
+    expect(diffed.cells()).toEqual(whole.cells());
+    expect(diffed.bytes()).toBeLessThan(whole.bytes());
+  });
+
+  it('a selection moving down one row rewrites a few cells, not the rows', () => {
+    const d = diffLine(3, row('pod-000002', 'Running'), row('pod-000003', 'Running'));
+    expect(d).not.toBeNull();
+    expect(d!).toContain('\x1b[3;');
+    expect(d!.length).toBeLessThan(row('pod-000003', 'Running').length);
+  });
+
+  it('falls back to a whole line for wide characters and escapes other than SGR', () => {
+    expect(toCells('日本')).toBeNull();
+    expect(toCells('\x1b]8;;http://x\x07link\x1b]8;;\x07')).toBeNull();
+    expect(diffLine(1, 'abc', 'a日c')).toBeNull();
+    expect(toCells(`${RED}ab${RESET}c`)).toEqual({ chars: ['a', 'b', 'c'], styles: [RED, RED, ''] });
+  });
+});
