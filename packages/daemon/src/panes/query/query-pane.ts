@@ -640,6 +640,8 @@ export class QueryPane extends BasePane {
         this.record = null;
         this.mode = 'edit';
         this.services.setInsert(this.id, true);
+        // `i`/enter on a restored pane: insert mode, and its dialog connects at once.
+        this.enterInsert(null);
         break;
       case 'execute':
         this.execute();
