@@ -131,7 +131,7 @@ if ('missing' in found) {
         // Exec takes 4 s to open: ctrl+c before psql has the query; it never runs.
         w.sim.setLatency({ ms: 4000, resource: 'pods/exec' });
         await run(c, 'CREATE TABLE never_via_psql (id int)');
-        await waitScreen(c, paneId, 'the run waiting for its exec', (rows) => rows.some((r) => r.includes('Executing…')), 30_000);
+        await waitScreen(c, paneId, 'the run waiting for its exec', (rows) => rows.some((r) => r.includes('Starting…')), 30_000);
         await keys(c, 'ctrl+c');
         const notRun = text(await waitScreen(c, paneId, 'cancelled before', (rows) => rows.join('\n').includes('Cancelled before the query reached the server'), 30_000));
         expect(notRun).toContain('it did not run');

@@ -25,6 +25,8 @@ export interface RunOptions {
   rows: number;
   /** Text kept per result at most; reading stops beyond it. */
   maxBytes: number;
+  /** Called once the first statement is on its way to the server (until then a cancel means it never runs). */
+  onSent?: () => void;
 }
 
 /** A way to talk to the database: the pg driver over a port-forward stream, or psql over exec. */

@@ -169,7 +169,10 @@ export class PgSession implements QueryBackend {
         const last = i === statements.length - 1;
         // A cancel between two statements of a script: the rest is not sent.
         if (state.cancelled) throw new QueryNotRun(statements.length > 1 ? `statement ${i + 1} of ${statements.length}` : 'the query');
-        state.submitted = true;
+        if (!state.submitted) {
+          state.submitted = true;
+          opts.onSent?.();
+        }
         const cursor = client.query(new Cursor<Cell[]>(statements[i]!, undefined, { rowMode: 'array', types: RAW_TYPES } as never)) as RawCursor;
         let first: Cell[][];
         try {

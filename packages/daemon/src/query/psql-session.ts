@@ -30,6 +30,7 @@ interface PsqlRun {
   settled: boolean;
   abort: AbortController;
   stop: (err: QueryNotRun) => void;
+  onSent?: (() => void) | undefined;
 }
 
 /** psql's `psql:<stdin>:3: ERROR:  …` prefix, and its connection banner, taken off for the pane. */
@@ -120,6 +121,7 @@ export class PsqlSession implements QueryBackend {
               }
               run!.sent = true;
               session?.write(`${input}\n\\q\n`);
+              run!.onSent?.();
               if (rest === '') return;
               d = Buffer.from(rest);
             }
@@ -171,7 +173,7 @@ export class PsqlSession implements QueryBackend {
     let stop!: (err: QueryNotRun) => void;
     const stopped = new Promise<never>((_, reject) => (stop = reject));
     stopped.catch(() => undefined);
-    const run: PsqlRun = { cancelled: false, sent: false, settled: false, abort: new AbortController(), stop };
+    const run: PsqlRun = { cancelled: false, sent: false, settled: false, abort: new AbortController(), stop, onSent: opts.onSent };
     this.current = run;
     let r: { out: string; truncated: boolean };
     try {

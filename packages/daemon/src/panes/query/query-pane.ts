@@ -201,12 +201,20 @@ export class QueryPane extends BasePane {
     }
     const backend = this.backend;
     const cfg = this.ctx.services.config().query;
-    this.running = { started: Date.now(), what: 'Executing' };
+    // "Starting" until the statement is on its way to the server (a connection, the completion
+    // query before it), then "Executing": what ctrl+c does differs (it never runs / a server-side cancel).
+    const running = { started: Date.now(), what: 'Starting' };
+    this.running = running;
     this.error = null;
     this.record = null;
     this.startTicker();
     this.changed.emit();
-    backend.run(sql, { rows: cfg.row_cap, maxBytes: cfg.max_result_bytes }).then(
+    const onSent = (): void => {
+      if (this.running !== running || this.gone) return;
+      running.what = 'Executing';
+      this.changed.emit();
+    };
+    backend.run(sql, { rows: cfg.row_cap, maxBytes: cfg.max_result_bytes, onSent }).then(
       (result) => {
         if (this.gone) return;
         this.result = result;
@@ -229,7 +237,7 @@ export class QueryPane extends BasePane {
         this.error = e;
         this.finishRun();
         if (err instanceof QueryNotRun) {
-          this.setStatus('info', 'cancelled: nothing was sent to the server');
+          this.setStatus('info', 'cancelled (ctrl+c) before it reached the server');
           return;
         }
         const pos = (err as ServerError).position;
