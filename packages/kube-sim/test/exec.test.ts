@@ -74,10 +74,9 @@ describe('exec over WebSocket', () => {
 
   it('sh -c SCRIPT NAME ARG…: positional parameters, NAME=value before a command, read takes one line and leaves the rest, export', async () => {
     const { kc } = await podSim();
-    // (The simulated shell expands $NAME when it reads the script: a variable read later is seen by programs, as env shows.)
-    const script = 'IFS= read -r SECRET; export SECRET; export WHO="$1"; echo "$0 $# $1/$2"; env SECRET; GREETING=hi env GREETING; env WHO; cat';
+    const script = 'IFS= read -r SECRET; export SECRET; export WHO="$1"; echo "$0 $# $1/$2 [$SECRET]"; env SECRET; GREETING=hi env GREETING; env WHO; false; echo "$?"; cat';
     const r = await execIn(kc, ['sh', '-c', script, 'name', 'one', 'two'], { stdin: ['  pass word \nrest of ', 'the input\n'] });
-    expect(r.stdout).toBe('name 2 one/two\n  pass word \nhi\none\nrest of the input\n');
+    expect(r.stdout).toBe('name 2 one/two [  pass word ]\n  pass word \nhi\none\n1\nrest of the input\n');
     expect(r.status.status).toBe('Success');
     // Without IFS= the line is trimmed; a variable set before a command is not kept after it.
     const t = await execIn(kc, ['sh', '-c', 'read -r A; env A; X=1 true; env X || echo unset'], { stdin: ['  spaced  \n'] });

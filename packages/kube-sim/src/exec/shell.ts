@@ -73,6 +73,23 @@ async function runArgv(argv: string[], io: ExecIO, sh: ShellState, inShell: bool
   return b(args, io, sh);
 }
 
+/** `$NAME` in a parsed script: marked when the script is read, its value taken when the command runs. */
+const VAR_MARK = '\u0000';
+const MARKED = /\u0000([^\u0000]*)\u0000/g;
+
+function variable(name: string, sh: ShellState): string {
+  if (name === '?') return String(sh.lastExit);
+  if (name === '$') return '27';
+  if (name === '#') return String(Math.max(0, (sh.args?.length ?? 1) - 1));
+  if (/^[0-9]$/.test(name)) return sh.args?.[Number(name)] ?? (name === '0' ? 'sh' : '');
+  return sh.env[name] ?? '';
+}
+
+/** A word with its variables' values now (`read A; echo $A` sees what was read). */
+function expand(word: string, sh: ShellState): string {
+  return word.includes(VAR_MARK) ? word.replace(MARKED, (_m, name: string) => variable(name, sh)) : word;
+}
+
 async function runPipeline(p: Pipeline, io: ExecIO, sh: ShellState): Promise<number> {
   let input: InputSource = io.stdin;
   let code = 0;
@@ -90,9 +107,9 @@ async function runPipeline(p: Pipeline, io: ExecIO, sh: ShellState): Promise<num
       signal: io.signal,
       ...(!capture && io.drain ? { drain: io.drain } : {}),
     };
-    code = await runArgv(c.words, sub, sh, true);
+    code = await runArgv(c.words.map((w) => expand(w, sh)), sub, sh, true);
     if (c.redirect) {
-      const path = FakeFs.normalise(c.redirect.path, sh.cwd);
+      const path = FakeFs.normalise(expand(c.redirect.path, sh), sh.cwd);
       if (path !== '/dev/null' && !sh.fs.write(path, Buffer.concat(captured).toString('utf8'), c.redirect.append)) {
         io.err(`sh: can't create ${c.redirect.path}: nonexistent directory\n`);
         code = 2;
@@ -109,13 +126,8 @@ async function runPipeline(p: Pipeline, io: ExecIO, sh: ShellState): Promise<num
 export async function runScript(script: string, io: ExecIO, sh: ShellState): Promise<number> {
   let pipelines: Pipeline[];
   try {
-    pipelines = parse(script, (name) => {
-      if (name === '?') return String(sh.lastExit);
-      if (name === '$') return '27';
-      if (name === '#') return String(Math.max(0, (sh.args?.length ?? 1) - 1));
-      if (/^[0-9]$/.test(name)) return sh.args?.[Number(name)] ?? (name === '0' ? 'sh' : '');
-      return sh.env[name] ?? '';
-    });
+    // Variables are marked now and take their values when their command runs.
+    pipelines = parse(script.replaceAll(VAR_MARK, ''), (name) => `${VAR_MARK}${name}${VAR_MARK}`);
   } catch (err) {
     if (err instanceof ParseError) {
       io.err(`sh: ${err.message}\n`);
