@@ -33,6 +33,8 @@ export class DemoEngine {
   private dataDir: string | null = null;
   /** Called when the process ends (a cancel, a crash): connections to it are gone. */
   onExit: (() => void) | null = null;
+  /** Engine processes killed and not yet gone. */
+  private readonly dying = new Map<ChildProcess, Promise<void>>();
   closed = false;
 
   constructor(
@@ -86,7 +88,30 @@ export class DemoEngine {
 
   /** Ends the running statement the only way PGlite allows: the process goes; the next use restarts it. */
   interrupt(): void {
-    this.child?.kill('SIGKILL');
+    const child = this.child;
+    if (!child) return;
+    // Forgotten at once: a connection that reconnects before the exit event is seen gets a new
+    // engine, not the port of the one being killed (it got 57P01 from the dead port).
+    this.child = null;
+    this.starting = null;
+    this.kill(child);
+  }
+
+  /** Kills an engine process; resolves once it is gone (at most EXIT_WAIT_MS). */
+  private kill(child: ChildProcess): Promise<void> {
+    if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+    let gone = this.dying.get(child);
+    if (!gone) {
+      gone = new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        setTimeout(resolve, EXIT_WAIT_MS).unref();
+      }).then(() => {
+        this.dying.delete(child);
+      });
+      this.dying.set(child, gone);
+      child.kill('SIGKILL');
+    }
+    return gone;
   }
 
   /**
@@ -97,14 +122,10 @@ export class DemoEngine {
     this.closed = true;
     const child = this.child;
     this.child = null;
-    if (child && child.exitCode === null && child.signalCode === null) {
-      const gone = new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        setTimeout(resolve, EXIT_WAIT_MS).unref();
-      });
-      child.kill('SIGKILL');
-      await gone;
-    }
+    this.starting = null;
+    if (child) void this.kill(child);
+    // Every process that had the directory open (a cancel's killed one too) is gone before it goes.
+    await Promise.all([...this.dying.values()]);
     const dir = this.dataDir;
     this.dataDir = null;
     if (dir === null) return;
