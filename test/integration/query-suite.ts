@@ -164,8 +164,9 @@ export function defineQueryPaneSuite(name: string, setup: QueryBackendSetup): vo
         const started = Date.now();
         await run(c, 'SELECT pg_sleep(30)');
         await waitScreen(c, paneId, 'the query running', (rows) => rows.some((r) => r.includes('Executing…')), 30_000);
-        // As a user does: ctrl+c again while it still runs (a cancel that reaches the server before the
-        // statement does — it may still queue behind the completion query — cancels nothing, as in psql).
+        // "Executing…" once the statement is on its way (before, ctrl+c means it never runs). As a user
+        // does: ctrl+c again while it still runs (a cancel request that reaches the server before the
+        // statement itself does cancels nothing, as in psql).
         const cancelled = (rows: string[]): boolean => rows.join('\n').includes('canceling statement');
         await waitFor('the cancel', async () => {
           await keys(c, 'ctrl+c');

@@ -157,6 +157,7 @@ export class Daemon implements DaemonContext {
       actions: this.actions,
       kube: this.kube,
       hasPaneType: (key) => this.registry.has(key),
+      historyFile: join(opts.stateDir, 'command-history.json'),
     });
   }
 
@@ -362,6 +363,7 @@ export class Daemon implements DaemonContext {
       await Promise.all([...this.connections].map((c) => c.sayGoodbye(reason, opts.restarting === true)));
       // Saved before the panes go: a kill-server brings the same layout back on the next start.
       await this.persistence.stop();
+      await this.keys.flush();
       await this.configWatch?.close();
       await this.listening?.close();
       for (const c of [...this.connections]) c.close();

@@ -80,6 +80,7 @@ export interface PodRuntime {
   restartContainer(namespace: string, pod: string, container: string | undefined): void;
   setLogRate(spec: LogRateSpec): number;
   setPortTarget(namespace: string, pod: string, port: number, target: { host: string; port: number } | null): void;
+  mapPsql(namespace: string, pod: string, target: { bin: string; host: string; port: number } | null): void;
   stop(): Promise<void>;
 }
 
@@ -301,6 +302,16 @@ export class KubeSim implements HandlerContext {
    */
   setPortTarget(namespace: string, pod: string, port: number, target: { host: string; port: number } | null): void {
     this.runtime.setPortTarget(namespace, pod, port, target);
+  }
+
+  /**
+   * Test-only opt-in: `psql` in namespace/pod's containers (over exec) runs the host's `bin` against
+   * host:port — a test's real PostgreSQL on loopback — with the container's arguments, PG*
+   * environment and stdin (null removes it). The simulated shell runs around it (`sh -c`, `read`,
+   * `export`, `exec`).
+   */
+  mapPsql(namespace: string, pod: string, target: { bin: string; host: string; port: number } | null): void {
+    this.runtime.mapPsql(namespace, pod, target);
   }
 
   // ---- history and lists ----

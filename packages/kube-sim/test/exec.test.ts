@@ -72,6 +72,17 @@ describe('exec over WebSocket', () => {
     expect(u.status.message).toContain('executable file not found in $PATH');
   });
 
+  it('sh -c SCRIPT NAME ARG…: positional parameters, NAME=value before a command, read takes one line and leaves the rest, export', async () => {
+    const { kc } = await podSim();
+    const script = 'IFS= read -r SECRET; export SECRET; export WHO="$1"; echo "$0 $# $1/$2 [$SECRET]"; env SECRET; GREETING=hi env GREETING; env WHO; false; echo "$?"; cat';
+    const r = await execIn(kc, ['sh', '-c', script, 'name', 'one', 'two'], { stdin: ['  pass word \nrest of ', 'the input\n'] });
+    expect(r.stdout).toBe('name 2 one/two [  pass word ]\n  pass word \nhi\none\n1\nrest of the input\n');
+    expect(r.status.status).toBe('Success');
+    // Without IFS= the line is trimmed; a variable set before a command is not kept after it.
+    const t = await execIn(kc, ['sh', '-c', 'read -r A; env A; X=1 true; env X || echo unset'], { stdin: ['  spaced  \n'] });
+    expect(t.stdout).toBe('spaced\nunset\n');
+  });
+
   it('feeds stdin to cat and ends it with the v5 CLOSE frame', async () => {
     const { kc } = await podSim();
     const r = await execIn(kc, ['cat'], { stdin: ['hello ', 'world\n'] });

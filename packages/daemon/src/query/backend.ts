@@ -25,6 +25,8 @@ export interface RunOptions {
   rows: number;
   /** Text kept per result at most; reading stops beyond it. */
   maxBytes: number;
+  /** Called once the first statement is on its way to the server (until then a cancel means it never runs). */
+  onSent?: () => void;
 }
 
 /** A way to talk to the database: the pg driver over a port-forward stream, or psql over exec. */
@@ -36,12 +38,24 @@ export interface QueryBackend {
   run(sql: string, opts: RunOptions): Promise<ResultSet>;
   /** Reads up to `n` more rows of the last result from its open cursor. */
   more(result: ResultSet, n: number, maxBytes: number): Promise<void>;
-  /** Asks the server to cancel what runs now (a server-side cancel; the run rejects with the server's error). */
+  /**
+   * Cancels the run in whatever state it is: one that has not reached the server yet (waiting for
+   * the connection, or behind the session's own queries) rejects at once with QueryNotRun and is
+   * never sent; one the server runs gets a server-side cancel (the run rejects with the server's error).
+   */
   cancel(): Promise<string>;
   schema(): Promise<SchemaColumn[]>;
   /** True while connected (a dropped connection makes it false; the next run reconnects). */
   readonly connected: boolean;
   close(): void;
+}
+
+/** A run cancelled before it reached the server: nothing of it ran. */
+export class QueryNotRun extends Error {
+  constructor(what = 'the query') {
+    super(`Cancelled before ${what} reached the server: it did not run.`);
+    this.name = 'QueryNotRun';
+  }
 }
 
 /** An error the server sent: its SQLSTATE, position in the statement, and detail/hint. */

@@ -14,6 +14,7 @@ export function portForwardForbidden(err: unknown): boolean {
  */
 export class FallbackBackend implements QueryBackend {
   private active: QueryBackend;
+  private closed = false;
 
   constructor(
     primary: QueryBackend,
@@ -34,7 +35,8 @@ export class FallbackBackend implements QueryBackend {
     try {
       return await this.active.connect();
     } catch (err) {
-      if (this.active.kind !== 'pg' || !portForwardForbidden(err)) throw err;
+      // Closed meanwhile (ctrl+c while connecting): no psql is started for nobody.
+      if (this.closed || this.active.kind !== 'pg' || !portForwardForbidden(err)) throw err;
       this.active.close();
       this.active = this.fallback();
       return this.active.connect();
@@ -58,6 +60,7 @@ export class FallbackBackend implements QueryBackend {
   }
 
   close(): void {
+    this.closed = true;
     this.active.close();
   }
 }

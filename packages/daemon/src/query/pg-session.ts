@@ -2,7 +2,7 @@ import pg from 'pg';
 import Cursor from 'pg-cursor';
 import { errorMessage } from '../util/errors.js';
 import type { DbTarget, QueryBackend, RunOptions, SchemaColumn } from './backend.js';
-import { SCHEMA_SQL } from './backend.js';
+import { QueryNotRun, SCHEMA_SQL } from './backend.js';
 import { knownType, typeName } from './pg-types.js';
 import { PodSocket, type StreamOpener } from './pod-socket.js';
 import { MAX_NOTICES, ResultSet, type Cell } from './result-set.js';
@@ -16,6 +16,15 @@ export const CONNECT_TIMEOUT_MS = 30_000;
 
 /** How long closing a cursor may take before the session stops waiting (a dropped connection never answers). */
 const CLOSE_WAIT_MS = 5_000;
+
+/** One run of the editor's text: whether its first statement was handed to the driver, and how to stop it before. */
+interface RunState {
+  submitted: boolean;
+  /** Rejects the run's waits (connection, the session's own queries) with QueryNotRun. */
+  stop: (err: QueryNotRun) => void;
+  stopped: Promise<never>;
+  cancelled: boolean;
+}
 
 type RawCursor = Cursor<Cell[]> & { _result?: { command?: string | null; rowCount?: number | null; fields?: Array<{ name: string; dataTypeID: number }> } };
 
@@ -32,6 +41,12 @@ export class PgSession implements QueryBackend {
   private notices: string[] | null = null;
   private readonly typeNames = new Map<number, string>();
   private alive = false;
+  /** The connection being opened (a run waits for it instead of opening another). */
+  private connecting: Promise<string> | null = null;
+  /** The run in progress, if any. */
+  private current: RunState | null = null;
+  /** The session's own queries on this connection (version, completion schema, type names) still in flight. */
+  private own = new Set<Promise<unknown>>();
 
   constructor(
     private readonly target: DbTarget,
@@ -46,7 +61,17 @@ export class PgSession implements QueryBackend {
     return this.alive;
   }
 
-  async connect(): Promise<string> {
+  connect(): Promise<string> {
+    const p = this.open();
+    this.connecting = p;
+    const clear = (): void => {
+      if (this.connecting === p) this.connecting = null;
+    };
+    p.then(clear, clear);
+    return p;
+  }
+
+  private async open(): Promise<string> {
     this.close();
     const t = this.target;
     const client = new pg.Client({
@@ -71,15 +96,38 @@ export class PgSession implements QueryBackend {
       if (this.notices && this.notices.length < MAX_NOTICES) this.notices.push(`${n.severity ?? 'NOTICE'}: ${n.message ?? ''}`);
     });
     this.client = client;
+    this.own = new Set();
     await client.connect();
     this.alive = true;
-    const r = await client.query<{ version: string }>('SELECT version() AS version');
+    const r = await this.track(client.query<{ version: string }>('SELECT version() AS version'));
     return r.rows[0]?.version ?? 'PostgreSQL';
   }
 
   private async ready(): Promise<pg.Client> {
-    if (!this.client || !this.alive) await this.connect();
-    return this.client!;
+    if (!this.client || !this.alive) await (this.connecting ?? this.connect());
+    if (!this.client) throw new Error('the connection was closed');
+    return this.client;
+  }
+
+  /** Remembers one of the session's own queries until it settles (a run is never queued behind it inside pg). */
+  private track<T>(p: Promise<T>): Promise<T> {
+    const own = this.own;
+    own.add(p);
+    const done = (): void => {
+      own.delete(p);
+    };
+    p.then(done, done);
+    return p;
+  }
+
+  /** Waits (at most CLOSE_WAIT_MS) until none of the session's own queries is in flight on this connection. */
+  private async idle(): Promise<void> {
+    const deadline = Date.now() + CLOSE_WAIT_MS;
+    while (this.own.size > 0 && Date.now() < deadline) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.allSettled([...this.own]), new Promise<void>((r) => (timer = setTimeout(r, Math.max(1, deadline - Date.now()))))]);
+      clearTimeout(timer);
+    }
   }
 
   /** Closes the cursor of the previous result (its rows stay; no more can be fetched). */
@@ -92,16 +140,39 @@ export class PgSession implements QueryBackend {
   }
 
   async run(sql: string, opts: RunOptions): Promise<ResultSet> {
-    await this.dropCursor();
-    const client = await this.ready();
     const statements = splitStatements(sql);
     if (statements.length === 0) throw new Error('nothing to run: the editor holds no SQL statement');
+    let stop!: (err: QueryNotRun) => void;
+    const stopped = new Promise<never>((_, reject) => (stop = reject));
+    stopped.catch(() => undefined);
+    const state: RunState = { submitted: false, cancelled: false, stop, stopped };
+    this.current = state;
+    /** Until the first statement is handed to the driver, a cancel ends the wait at once. */
+    const before = <T>(p: Promise<T>): Promise<T> => Promise.race([p, state.stopped]);
+    try {
+      await before(this.dropCursor());
+      const client = await before(this.ready());
+      // Never queued inside pg behind the completion query: a cancel could not reach it there.
+      await before(this.idle());
+      return await this.runStatements(client, statements, opts, state);
+    } finally {
+      if (this.current === state) this.current = null;
+    }
+  }
+
+  private async runStatements(client: pg.Client, statements: string[], opts: RunOptions, state: RunState): Promise<ResultSet> {
     const started = Date.now();
     const earlier: string[] = [];
     this.notices = [];
     try {
       for (let i = 0; i < statements.length; i++) {
         const last = i === statements.length - 1;
+        // A cancel between two statements of a script: the rest is not sent.
+        if (state.cancelled) throw new QueryNotRun(statements.length > 1 ? `statement ${i + 1} of ${statements.length}` : 'the query');
+        if (!state.submitted) {
+          state.submitted = true;
+          opts.onSent?.();
+        }
         const cursor = client.query(new Cursor<Cell[]>(statements[i]!, undefined, { rowMode: 'array', types: RAW_TYPES } as never)) as RawCursor;
         let first: Cell[][];
         try {
@@ -109,7 +180,7 @@ export class PgSession implements QueryBackend {
         } catch (err) {
           // Not awaited: on a connection that is gone the close waits for a ReadyForQuery that never
           // comes (the pane would stay "Executing…"); on a live one the next query queues behind it.
-          void cursor.close().catch(() => undefined);
+          void this.track(cursor.close()).catch(() => undefined);
           // A FATAL error ends the session on the server's side (pg_terminate_backend, a shutdown).
           const severity = (err as { severity?: unknown } | null)?.severity;
           if (severity === 'FATAL' || severity === 'PANIC') this.alive = false;
@@ -176,15 +247,23 @@ export class PgSession implements QueryBackend {
       // Names of types we do not know by OID (domains, enums, extensions), asked once per connection.
       // Not while a cursor is open on this connection (pg queues it behind the cursor's portal).
       for (const o of unknown) this.typeNames.set(o, `oid ${o}`);
-      void client
+      void this.track(
+        client
         .query<{ oid: number; typname: string }>('SELECT oid::int4 AS oid, typname FROM pg_type WHERE oid = ANY($1::oid[])', [unknown])
-        .then((r) => r.rows.forEach((row) => this.typeNames.set(Number(row.oid), row.typname)))
-        .catch(() => undefined);
+          .then((r) => r.rows.forEach((row) => this.typeNames.set(Number(row.oid), row.typname))),
+      ).catch(() => undefined);
     }
     return fields.map((f) => ResultSet.column(f.name, f.dataTypeID, knownType(f.dataTypeID) ? typeName(f.dataTypeID) : (this.typeNames.get(f.dataTypeID) ?? `oid ${f.dataTypeID}`)));
   }
 
   async cancel(): Promise<string> {
+    const run = this.current;
+    if (run && !run.submitted) {
+      run.cancelled = true;
+      run.stop(new QueryNotRun());
+      return 'cancelled before the query reached the server: it did not run';
+    }
+    if (run) run.cancelled = true;
     const c = this.client as (pg.Client & { processID?: number | null; secretKey?: number | null }) | null;
     if (!c || !this.alive) return 'not connected: nothing to cancel';
     const pid = c.processID;
@@ -220,12 +299,13 @@ export class PgSession implements QueryBackend {
 
   async schema(): Promise<SchemaColumn[]> {
     const client = await this.ready();
-    const r = await client.query({ text: SCHEMA_SQL, rowMode: 'array' } as pg.QueryArrayConfig);
+    const r = await this.track(client.query({ text: SCHEMA_SQL, rowMode: 'array' } as pg.QueryArrayConfig));
     return (r.rows as Cell[][]).map((row) => ({ schema: row[0] ?? '', table: row[1] ?? '', column: row[2] ?? '', type: row[3] ?? '' }));
   }
 
   close(): void {
     this.alive = false;
+    this.connecting = null;
     this.cursor = null;
     this.cursorResult = null;
     const c = this.client;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { KubeConfig } from '../kube/kubeconfig.js';
 import { openExec } from '../kube/exec/exec-session.js';
 import type { OpenStreams } from '../util/open-streams.js';
-import { SCHEMA_SQL, type DbTarget, type QueryBackend, type RunOptions, type SchemaColumn } from './backend.js';
+import { QueryNotRun, SCHEMA_SQL, type DbTarget, type QueryBackend, type RunOptions, type SchemaColumn } from './backend.js';
 import { parseCsv } from './csv.js';
 import { ResultSet, type Cell } from './result-set.js';
 import { splitStatements } from './sql-split.js';
@@ -17,6 +17,21 @@ export const PSQL_SCRIPT =
 
 /** The longest a psql run may take before it is stopped (the fallback has no cursor to hold a big result back). */
 const RUN_TIMEOUT_MS = 10 * 60_000;
+
+/** How often a cancel looks again for the run's statement on the server (it may not have started yet). */
+const CANCEL_RETRY_MS = 300;
+const CANCEL_TRIES = 20;
+
+/** A run: the SQL is written to psql only once psql has connected (the marker), unless cancelled before. */
+interface PsqlRun {
+  cancelled: boolean;
+  /** The SQL was written to psql. */
+  sent: boolean;
+  settled: boolean;
+  abort: AbortController;
+  stop: (err: QueryNotRun) => void;
+  onSent?: (() => void) | undefined;
+}
 
 /** psql's `psql:<stdin>:3: ERROR:  …` prefix, and its connection banner, taken off for the pane. */
 function cleanStderr(text: string): string {
@@ -39,6 +54,11 @@ export class PsqlSession implements QueryBackend {
   private readonly app = `kubetile-${randomBytes(4).toString('hex')}`;
   private ok = false;
   private runs = 0;
+  /** Said on psql's stderr (`\\warn`, unbuffered) once it has connected: the SQL is written after it. */
+  private readonly marker = `kubetile-ready-${randomBytes(6).toString('hex')}`;
+  private current: PsqlRun | null = null;
+  /** Execs in flight (close() ends them). */
+  private readonly aborts = new Set<AbortController>();
 
   constructor(
     private readonly target: DbTarget,
@@ -50,23 +70,61 @@ export class PsqlSession implements QueryBackend {
     return this.ok;
   }
 
-  /** Runs psql with `input` on stdin; resolves with its stdout, or rejects with its stderr. */
-  private exec(input: string, maxBytes: number, app = this.app): Promise<{ out: string; truncated: boolean }> {
+  /**
+   * Runs psql with `input` on stdin; resolves with its stdout, or rejects with its stderr. With a
+   * run, the input is written only after psql has connected (the marker on stderr), and not at all
+   * when the run was cancelled before: psql then gets `\\q` and nothing of the input reaches the server.
+   */
+  private exec(input: string, maxBytes: number, app = this.app, run?: PsqlRun): Promise<{ out: string; truncated: boolean }> {
     const t = this.target;
     return new Promise((resolve, reject) => {
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       let bytes = 0;
       let truncated = false;
-      const abort = new AbortController();
+      const abort = run?.abort ?? new AbortController();
+      this.aborts.add(abort);
       const release = this.streams.open('exec');
       const timer = setTimeout(() => abort.abort(), RUN_TIMEOUT_MS);
       let session: Awaited<ReturnType<typeof openExec>> | null = null;
+      let waiting = run !== undefined;
+      let head = '';
+      const marker = `${this.marker}\n`;
+      const done = (): void => {
+        clearTimeout(timer);
+        release();
+        this.aborts.delete(abort);
+      };
       openExec(
         this.kc,
         { namespace: t.namespace, pod: t.pod, ...(t.container ? { container: t.container } : {}), command: ['sh', '-c', PSQL_SCRIPT, 'sh', app, String(t.port), t.user, t.database], tty: false, signal: abort.signal },
         {
           output: (d) => {
+            if (waiting) {
+              head += d.toString('utf8');
+              const at = head.indexOf(marker);
+              if (at < 0) {
+                // psql failing to connect says so (`psql: error: …`) before any marker.
+                if (/^psql:/m.test(head) || head.length > 64 * 1024) {
+                  err.push(Buffer.from(head));
+                  head = '';
+                }
+                return;
+              }
+              waiting = false;
+              const rest = head.slice(0, at) + head.slice(at + marker.length);
+              head = '';
+              if (run!.cancelled) {
+                session?.write('\\q\n');
+                session?.close();
+                return;
+              }
+              run!.sent = true;
+              session?.write(`${input}\n\\q\n`);
+              run!.onSent?.();
+              if (rest === '') return;
+              d = Buffer.from(rest);
+            }
             bytes += d.length;
             if (bytes > maxBytes) {
               truncated = true;
@@ -77,10 +135,10 @@ export class PsqlSession implements QueryBackend {
             (d.toString('utf8').startsWith('psql:') ? err : out).push(d);
           },
           end: (end) => {
-            clearTimeout(timer);
-            release();
+            done();
             const errText = cleanStderr(Buffer.concat(err).toString('utf8'));
-            if (end.kind === 'exit' && end.code === 0) resolve({ out: Buffer.concat(out).toString('utf8'), truncated });
+            if (run?.cancelled && !run.sent) reject(new QueryNotRun());
+            else if (end.kind === 'exit' && end.code === 0) resolve({ out: Buffer.concat(out).toString('utf8'), truncated });
             else if (truncated) resolve({ out: Buffer.concat(out).toString('utf8'), truncated });
             else reject(new Error(errText || (end.kind === 'exit' ? `psql exited with code ${end.code}` : end.message)));
           },
@@ -88,19 +146,19 @@ export class PsqlSession implements QueryBackend {
       ).then(
         (s) => {
           session = s;
-          s.write(`${t.password}\n${input}\n\\q\n`);
+          // The password on stdin (read by the script, never on a command line), then the marker.
+          s.write(run ? `${t.password}\n\\warn ${this.marker}\n` : `${t.password}\n${input}\n\\q\n`);
         },
         (e: unknown) => {
-          clearTimeout(timer);
-          release();
-          reject(e instanceof Error ? e : new Error(String(e)));
+          done();
+          reject(run?.cancelled && !run.sent ? new QueryNotRun() : e instanceof Error ? e : new Error(String(e)));
         },
       );
     });
   }
 
   async connect(): Promise<string> {
-    const r = await this.exec('SELECT version();', 64 * 1024);
+    const r = await this.exec('SELECT version();', 64 * 1024, this.app, { cancelled: false, sent: false, settled: false, abort: new AbortController(), stop: () => undefined });
     this.ok = true;
     return parseCsv(r.out)[1]?.[0] ?? 'PostgreSQL';
   }
@@ -112,7 +170,20 @@ export class PsqlSession implements QueryBackend {
     const script = [...(statements.length ? ['\\o /dev/null', ...statements.map((s) => `${s};`), '\\o'] : []), `${last};`].join('\n');
     const started = Date.now();
     this.runs++;
-    const r = await this.exec(script, opts.maxBytes);
+    let stop!: (err: QueryNotRun) => void;
+    const stopped = new Promise<never>((_, reject) => (stop = reject));
+    stopped.catch(() => undefined);
+    const run: PsqlRun = { cancelled: false, sent: false, settled: false, abort: new AbortController(), stop, onSent: opts.onSent };
+    this.current = run;
+    let r: { out: string; truncated: boolean };
+    try {
+      const p = this.exec(script, opts.maxBytes, this.app, run);
+      p.catch(() => undefined);
+      r = await Promise.race([p, stopped]);
+    } finally {
+      run.settled = true;
+      if (this.current === run) this.current = null;
+    }
     const rows = parseCsvLenient(r.out);
     const header = rows.shift() ?? [];
     const result = new ResultSet(header.map((h) => ResultSet.column(h ?? '', 0, 'text')));
@@ -128,9 +199,28 @@ export class PsqlSession implements QueryBackend {
     result.more = false;
   }
 
+  /**
+   * Before psql has the SQL: the run ends at once and the SQL is never written. After: the run's
+   * statement is cancelled with `pg_cancel_backend`, looked for again for a few seconds while it
+   * has not started on the server yet (only an active statement of this pane's psql is cancelled).
+   */
   async cancel(): Promise<string> {
-    await this.exec(`SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE application_name = '${this.app}' AND pid <> pg_backend_pid();`, 64 * 1024, `${this.app}-cancel`);
-    return 'cancel sent (pg_cancel_backend)';
+    const run = this.current;
+    if (run && !run.sent) {
+      run.cancelled = true;
+      run.stop(new QueryNotRun());
+      run.abort.abort();
+      return 'cancelled before the query reached the server: it did not run';
+    }
+    if (!run) return 'nothing runs: nothing to cancel';
+    run.cancelled = true;
+    const sql = `SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE application_name = '${this.app}' AND state = 'active' AND pid <> pg_backend_pid();`;
+    for (let i = 0; i < CANCEL_TRIES && !run.settled; i++) {
+      const r = await this.exec(sql, 64 * 1024, `${this.app}-cancel`);
+      if (parseCsvLenient(r.out).slice(1).some((row) => row[0] === 't')) return 'cancel sent (pg_cancel_backend)';
+      await new Promise((resolve) => setTimeout(resolve, CANCEL_RETRY_MS));
+    }
+    return run.settled ? 'the query had ended' : 'the statement was not found on the server to cancel';
   }
 
   async schema(): Promise<SchemaColumn[]> {
@@ -142,6 +232,8 @@ export class PsqlSession implements QueryBackend {
 
   close(): void {
     this.ok = false;
+    for (const a of this.aborts) a.abort();
+    this.aborts.clear();
   }
 }
 

@@ -12,6 +12,7 @@ import { describeTarget, MAX_REPLICAS, refusal, SCALE_CONFIRM_ABOVE, type Mutati
 import { deleteNeedsTypedName, MutationRefused } from '../kube/mutations.js';
 import { errorMessage } from '../util/errors.js';
 import type { ClientPrompts, ResourceTarget } from '../panes/pane.js';
+import { SwitchHistory } from './switch-history.js';
 import type { Workspace } from './workspace.js';
 
 export interface KeyResult {
@@ -36,12 +37,12 @@ export interface KeyRouterDeps {
   hasPaneType: (key: string) => boolean;
   /** The `:` item a typed name means exactly (a short name, singular, plural or config alias), if any. */
   resolveView?: (query: string, client: ClientState) => string | null;
+  /** Where the `:` history is kept across restarts (`$XDG_STATE_HOME/kubetile/command-history.json`); memory only without. */
+  historyFile?: string;
 }
 
 /** The `:` item that opens the context selector (the daemon offers it among the kinds). */
 const CONTEXT_ITEM_PREFIX = 'ctx';
-/** How many recent `:` picks the switcher lists first. */
-const SWITCH_HISTORY = 10;
 /** `:ctx NAME`, `:ns NAME`: switch the tab's context or namespace at once. */
 const SCOPE_COMMAND = /^(ctx|context|ns|namespace)\s+(\S+)\s*$/i;
 /** Panes whose keys F2 shows, by what they are. */
@@ -54,10 +55,17 @@ const LIST_GROUPS: readonly Group[] = ['interact', 'mutate', 'browse', 'navigati
 export class KeyRouter {
   /** The `:` selectors open now (their typed text resolves names exactly). */
   private readonly switchers = new WeakSet<SelectorState>();
-  /** Recent `:` picks, newest first (the switcher lists them first). */
-  private readonly switchHistory: string[] = [];
+  /** Recent `:` picks, newest first (the switcher lists them first), kept across restarts. */
+  private readonly switchHistory: SwitchHistory;
 
-  constructor(private readonly deps: KeyRouterDeps) {}
+  constructor(private readonly deps: KeyRouterDeps) {
+    this.switchHistory = new SwitchHistory(deps.historyFile ?? null, (msg) => deps.logger.warn({}, msg));
+  }
+
+  /** Resolves once the `:` history is on disk. */
+  flush(): Promise<void> {
+    return this.switchHistory.flush();
+  }
 
   handle(client: ClientState, rawKey: string): KeyResult {
     let key: string;
@@ -701,7 +709,7 @@ export class KeyRouter {
     const target = ws.focusedPane(client);
     const items = this.deps.switchableViews(client);
     const withHistory = (list: string[]): string[] => {
-      const recent = this.switchHistory.filter((h) => list.includes(h));
+      const recent = this.switchHistory.list().filter((h) => list.includes(h));
       return [...recent, ...list.filter((i) => !recent.includes(i))];
     };
     const state: SelectorState = {
@@ -742,10 +750,7 @@ export class KeyRouter {
   }
 
   private remember(item: string): void {
-    const i = this.switchHistory.indexOf(item);
-    if (i >= 0) this.switchHistory.splice(i, 1);
-    this.switchHistory.unshift(item);
-    if (this.switchHistory.length > SWITCH_HISTORY) this.switchHistory.length = SWITCH_HISTORY;
+    this.switchHistory.remember(item);
   }
 
   /** In a `:` selector: the item the typed text names exactly is selected (`ns` → namespaces, not daemonsets). */

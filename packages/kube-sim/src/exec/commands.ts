@@ -37,7 +37,7 @@ function echoEscapes(text: string): string {
 }
 
 /** Shell built-ins `command -v` names as themselves (dash and bash print the bare name). */
-const SHELL_BUILTINS = new Set(['cd', 'command', 'echo', 'exec', 'exit', 'false', 'pwd', 'true']);
+const SHELL_BUILTINS = new Set(['cd', 'command', 'echo', 'exec', 'exit', 'export', 'false', 'pwd', 'read', 'true']);
 
 /** `command -v NAME…`: where each program is (PATH in the container's files), exit 1 when one is not. */
 const command: Builtin = async (args, io, sh) => {
@@ -204,7 +204,50 @@ const head: Builtin = async (args, io, sh) => {
   return 0;
 };
 
+/**
+ * `read [-r] NAME…`: one line of stdin (what follows it stays for the next reader), split on
+ * whitespace unless IFS is empty; 1 at end of input before a newline, as sh does.
+ */
+const read: Builtin = async (args, io, sh) => {
+  const names = args.filter((a) => !a.startsWith('-'));
+  if (names.length === 0) names.push('REPLY');
+  const parts: Buffer[] = [];
+  let eol = false;
+  for (;;) {
+    const c = await readOrAbort(io.stdin, io.signal);
+    if (!c) break;
+    const at = c.indexOf(10);
+    if (at < 0) {
+      parts.push(c);
+      continue;
+    }
+    parts.push(c.subarray(0, at));
+    io.stdin.unshift?.(c.subarray(at + 1));
+    eol = true;
+    break;
+  }
+  const line = Buffer.concat(parts).toString('utf8').replace(/\r$/, '');
+  if (sh.env['IFS'] === '' || names.length === 1) sh.env[names[0]!] = sh.env['IFS'] === '' ? line : line.trim();
+  else {
+    const words = line.trim().split(/\s+/);
+    names.forEach((n, i) => (sh.env[n] = i === names.length - 1 ? words.slice(i).join(' ') : (words[i] ?? '')));
+  }
+  return eol ? 0 : 1;
+};
+
+/** `export NAME[=value]…`: every variable of the simulated shell is in the environment already. */
+const exportCmd: Builtin = async (args, _io, sh) => {
+  for (const a of args) {
+    const eq = a.indexOf('=');
+    if (eq > 0) sh.env[a.slice(0, eq)] = a.slice(eq + 1);
+    else if (!(a in sh.env)) sh.env[a] = '';
+  }
+  return 0;
+};
+
 export const BUILTINS: Record<string, Builtin> = {
+  read,
+  export: exportCmd,
   echo,
   cat,
   env,

@@ -18,7 +18,7 @@ import { asString, getPath, type KubeObject } from '../types.js';
 import { CHANNEL, decodeFrame, encodeFrame, execProtocolsFor, negotiate, offeredProtocols, traitsOf } from './channel-protocol.js';
 import { FrameSender } from './frame-sender.js';
 import type { PodIdentity } from './fake-fs.js';
-import type { ExecIO, InputSource } from './io.js';
+import type { ExecIO, InputSource, ShellState } from './io.js';
 import { isKnownCommand, newShellState, runCommand } from './shell.js';
 import { StdinReader } from './stdin.js';
 import { TtyInput } from './tty.js';
@@ -29,6 +29,8 @@ export interface ExecDeps {
   store(): ObjectStore;
   logs(): LogStore;
   config(): SimConfig;
+  /** A pod's container programs beyond the built-ins (opt-in host programs), if any. */
+  programs?(pod: PodIdentity): ShellState['programs'] | undefined;
 }
 
 /** The checks kube-apiserver and the kubelet make before upgrading; throws a 400/404 Status. */
@@ -212,7 +214,8 @@ function runSession(ws: WebSocket, socket: Duplex, t: ReturnType<typeof traitsOf
 export function runExec(transport: ExecTransport, want: Want, argv: string[], kind: 'exec' | 'attach', pod: PodIdentity, deps: ExecDeps): void {
   const tty = (d: Buffer | string): Buffer | string => (want.tty ? (typeof d === 'string' ? d : d.toString('utf8')).replace(/\r?\n/g, '\r\n') : d);
   const raw = new StdinReader();
-  const sh = newShellState(pod);
+  const programs = deps.programs?.(pod);
+  const sh = newShellState(pod, programs);
   let input: InputSource = EMPTY_INPUT;
   if (want.stdin && want.tty) {
     const ttyIn = new TtyInput(raw, (s) => { if (want.stdout) transport.stdout(s); }, () => sh.interrupt?.());
@@ -261,7 +264,7 @@ export function runExec(transport: ExecTransport, want: Want, argv: string[], ki
   }
 
   const cmd = argv[0] ?? '';
-  if (!isKnownCommand(cmd)) {
+  if (!isKnownCommand(cmd, programs)) {
     const msg = `error executing command in container: failed to exec in container: failed to start exec: OCI runtime exec failed: exec failed: unable to start container process: exec: "${cmd}": executable file not found in $PATH: unknown`;
     finish(internalError(msg), true, msg);
     return;

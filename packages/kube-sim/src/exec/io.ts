@@ -4,6 +4,8 @@ import type { FakeFs, PodIdentity } from './fake-fs.js';
 export interface InputSource {
   /** The next chunk (a line in tty mode), or null at end of input. */
   read(): Promise<Buffer | null>;
+  /** Puts bytes read too far back at the front (`read` takes one line of a chunk). */
+  unshift?(data: Buffer): void;
 }
 
 export interface ExecIO {
@@ -33,6 +35,10 @@ export interface ShellState {
   interrupt?: (() => void) | undefined;
   /** The terminal size the client last sent on the resize channel (tty sessions), for `stty size`. */
   size?: { cols: number; rows: number };
+  /** `sh -c SCRIPT NAME ARG…`: $0 is NAME, $1… the ARGs. */
+  args?: string[];
+  /** Programs of this pod's container beyond the built-ins (opt-in host programs, see host-programs.ts). */
+  programs?: Readonly<Record<string, (args: string[], io: ExecIO, sh: ShellState) => Promise<number>>>;
 }
 
 export async function readAll(src: InputSource): Promise<Buffer> {
@@ -43,12 +49,15 @@ export async function readAll(src: InputSource): Promise<Buffer> {
 
 /** An input that yields one buffer, then EOF (the read end of a pipe). */
 export function bufferInput(buf: Buffer): InputSource {
-  let done = false;
+  let rest: Buffer | null = buf.length > 0 ? buf : null;
   return {
     read: () => {
-      if (done || buf.length === 0) return Promise.resolve(null);
-      done = true;
-      return Promise.resolve(buf);
+      const b = rest;
+      rest = null;
+      return Promise.resolve(b);
+    },
+    unshift: (data) => {
+      if (data.length > 0) rest = rest ? Buffer.concat([data, rest]) : data;
     },
   };
 }

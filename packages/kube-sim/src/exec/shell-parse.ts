@@ -33,7 +33,7 @@ function tokenize(line: string, vars: (name: string) => string): Tok[] {
     const rest = line.slice(j + 1);
     let m = /^\{([A-Za-z_][A-Za-z0-9_]*)\}/.exec(rest);
     if (m) return [vars(m[1] ?? ''), j + 1 + m[0].length];
-    m = /^([A-Za-z_][A-Za-z0-9_]*|\?|\$|#|0)/.exec(rest);
+    m = /^([A-Za-z_][A-Za-z0-9_]*|\?|\$|#|[0-9])/.exec(rest);
     if (m) return [vars(m[1] ?? ''), j + 1 + m[0].length];
     return ['$', j + 1];
   };

@@ -6,7 +6,7 @@ import { parse, ParseError, type Pipeline } from './shell-parse.js';
 
 const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', '/bin/sh', '/bin/bash', '/bin/ash', '/usr/bin/bash', '/bin/zsh']);
 
-export function newShellState(pod: PodIdentity): ShellState {
+export function newShellState(pod: PodIdentity, programs?: ShellState['programs']): ShellState {
   const env: Record<string, string> = {
     PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
     HOSTNAME: pod.name,
@@ -17,20 +17,43 @@ export function newShellState(pod: PodIdentity): ShellState {
     KUBERNETES_PORT: 'tcp://10.96.0.1:443',
     ...pod.env,
   };
-  return { cwd: '/', env, lastExit: 0, fs: new FakeFs(pod), pod };
+  return { cwd: '/', env, lastExit: 0, fs: new FakeFs(pod), pod, ...(programs ? { programs } : {}) };
 }
 
 function commandName(word: string): string {
   return word.includes('/') ? word.slice(word.lastIndexOf('/') + 1) : word;
 }
 
-/** Whether argv[0] is something the simulator can run. */
-export function isKnownCommand(word: string): boolean {
-  return SHELLS.has(word) || commandName(word) in BUILTINS;
+/** Whether argv[0] is something the simulator can run (in this pod: its extra programs too). */
+export function isKnownCommand(word: string, programs?: ShellState['programs']): boolean {
+  return SHELLS.has(word) || commandName(word) in BUILTINS || (programs !== undefined && Object.hasOwn(programs, commandName(word)));
 }
+
+/** `NAME=value` before a command word. */
+const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s;
 
 /** Runs one argv (no shell parsing). */
 async function runArgv(argv: string[], io: ExecIO, sh: ShellState, inShell: boolean): Promise<number> {
+  if (inShell && argv.length > 0 && ASSIGNMENT.test(argv[0]!)) {
+    // `NAME=value…` alone sets shell variables; before a command, they are its environment only.
+    let n = 0;
+    while (n < argv.length && ASSIGNMENT.test(argv[n]!)) n++;
+    const assigned = argv.slice(0, n).map((w) => ASSIGNMENT.exec(w)!.slice(1, 3) as [string, string]);
+    if (n === argv.length) {
+      for (const [k, v] of assigned) sh.env[k] = v;
+      return 0;
+    }
+    const saved = assigned.map(([k]) => [k, sh.env[k]] as const);
+    for (const [k, v] of assigned) sh.env[k] = v;
+    try {
+      return await runArgv(argv.slice(n), io, sh, inShell);
+    } finally {
+      for (const [k, v] of saved) {
+        if (v === undefined) delete sh.env[k];
+        else sh.env[k] = v;
+      }
+    }
+  }
   const [cmd, ...args] = argv;
   if (cmd === undefined) return 0;
   if (cmd === 'exec' && inShell) {
@@ -41,12 +64,30 @@ async function runArgv(argv: string[], io: ExecIO, sh: ShellState, inShell: bool
     return code;
   }
   if (SHELLS.has(cmd)) return runShell(args, io, sh);
-  const b = BUILTINS[commandName(cmd)];
+  const name = commandName(cmd);
+  const b = (sh.programs && Object.hasOwn(sh.programs, name) ? sh.programs[name] : undefined) ?? BUILTINS[name];
   if (!b) {
     io.err(inShell ? `sh: ${cmd}: not found\n` : `exec: "${cmd}": executable file not found in $PATH\n`);
     return 127;
   }
   return b(args, io, sh);
+}
+
+/** `$NAME` in a parsed script: marked when the script is read, its value taken when the command runs. */
+const VAR_MARK = '\u0000';
+const MARKED = /\u0000([^\u0000]*)\u0000/g;
+
+function variable(name: string, sh: ShellState): string {
+  if (name === '?') return String(sh.lastExit);
+  if (name === '$') return '27';
+  if (name === '#') return String(Math.max(0, (sh.args?.length ?? 1) - 1));
+  if (/^[0-9]$/.test(name)) return sh.args?.[Number(name)] ?? (name === '0' ? 'sh' : '');
+  return sh.env[name] ?? '';
+}
+
+/** A word with its variables' values now (`read A; echo $A` sees what was read). */
+function expand(word: string, sh: ShellState): string {
+  return word.includes(VAR_MARK) ? word.replace(MARKED, (_m, name: string) => variable(name, sh)) : word;
 }
 
 async function runPipeline(p: Pipeline, io: ExecIO, sh: ShellState): Promise<number> {
@@ -66,9 +107,9 @@ async function runPipeline(p: Pipeline, io: ExecIO, sh: ShellState): Promise<num
       signal: io.signal,
       ...(!capture && io.drain ? { drain: io.drain } : {}),
     };
-    code = await runArgv(c.words, sub, sh, true);
+    code = await runArgv(c.words.map((w) => expand(w, sh)), sub, sh, true);
     if (c.redirect) {
-      const path = FakeFs.normalise(c.redirect.path, sh.cwd);
+      const path = FakeFs.normalise(expand(c.redirect.path, sh), sh.cwd);
       if (path !== '/dev/null' && !sh.fs.write(path, Buffer.concat(captured).toString('utf8'), c.redirect.append)) {
         io.err(`sh: can't create ${c.redirect.path}: nonexistent directory\n`);
         code = 2;
@@ -85,13 +126,8 @@ async function runPipeline(p: Pipeline, io: ExecIO, sh: ShellState): Promise<num
 export async function runScript(script: string, io: ExecIO, sh: ShellState): Promise<number> {
   let pipelines: Pipeline[];
   try {
-    pipelines = parse(script, (name) => {
-      if (name === '?') return String(sh.lastExit);
-      if (name === '$') return '27';
-      if (name === '#') return '0';
-      if (name === '0') return 'sh';
-      return sh.env[name] ?? '';
-    });
+    // Variables are marked now and take their values when their command runs.
+    pipelines = parse(script.replaceAll(VAR_MARK, ''), (name) => `${VAR_MARK}${name}${VAR_MARK}`);
   } catch (err) {
     if (err instanceof ParseError) {
       io.err(`sh: ${err.message}\n`);
@@ -123,6 +159,9 @@ async function runShell(args: string[], io: ExecIO, sh: ShellState): Promise<num
       io.err('sh: -c: option requires an argument\n');
       return 2;
     }
+    // `sh -c SCRIPT NAME ARG…`: the positional parameters.
+    const positional = args.slice(ci + 2);
+    if (positional.length > 0) sh.args = positional;
     const code = await runScript(script, io, sh);
     return sh.exitCode ?? code;
   }

@@ -4,6 +4,7 @@
  * started on the first connection. Credentials are the pod's own: POSTGRES_USER / POSTGRES_PASSWORD
  * / POSTGRES_DB, literal or from a Secret or ConfigMap, as the official image reads them.
  */
+import { sweepStaleDataDirs } from './data-dirs.js';
 import { DemoEngine } from './engine.js';
 import { openFrontDoor, type DbCredentials, type EngineSlot } from './front-door.js';
 
@@ -13,6 +14,11 @@ export const POSTGRES_PORT = 5432;
 export class DemoDatabases {
   private readonly slots = new Map<string, EngineSlot>();
   private readonly doors = new Map<string, Promise<{ port: number; close(): Promise<void> }>>();
+
+  constructor() {
+    // Data dirs a crashed process left behind (not ones in use) go at the start.
+    sweepStaleDataDirs();
+  }
 
   /** The loopback port that serves `podUid`'s 5432 for the engine `name`. */
   async portFor(podUid: string, name: string, creds: () => DbCredentials | null): Promise<number> {
@@ -40,8 +46,9 @@ export class DemoDatabases {
   async closeAll(): Promise<void> {
     const doors = [...this.doors.values()];
     this.doors.clear();
-    await Promise.all(doors.map(async (d) => (await d).close()));
-    for (const s of this.slots.values()) s.engine.close();
+    const slots = [...this.slots.values()];
     this.slots.clear();
+    await Promise.all(doors.map(async (d) => (await d).close()));
+    await Promise.all(slots.map((s) => s.engine.close()));
   }
 }

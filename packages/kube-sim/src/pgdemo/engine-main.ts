@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { templateAsidePrefix } from './data-dirs.js';
 import { SEED_SQL } from './seed-sql.js';
 
 const [dataDir, database, user] = process.argv.slice(2);
@@ -47,7 +48,7 @@ async function main(): Promise<void> {
   if (!existsSync(join(dataDir!, 'PG_VERSION'))) {
     const template = templateDir();
     if (!existsSync(join(template, 'PG_VERSION'))) {
-      const aside = mkdtempSync(`${template}.tmp-`);
+      const aside = mkdtempSync(templateAsidePrefix(template, process.pid));
       await initialise(aside);
       try {
         renameSync(aside, template);

@@ -8,6 +8,8 @@ import type { SimConfig } from '../sim-config.js';
 import type { World } from '../world.js';
 import { ContainerAdmin, type LogRateSpec } from './container-admin.js';
 import { makeExecUpgrade } from '../exec/exec-handler.js';
+import { hostPsql, type HostPsql } from '../exec/host-programs.js';
+import type { ShellState } from '../exec/io.js';
 import { makePortForwardUpgrade } from '../portforward/pf-handler.js';
 import { PortTargets, type PortTarget } from '../portforward/targets.js';
 import { DATABASE_ANNOTATION, DemoDatabases, POSTGRES_PORT } from '../pgdemo/demo-databases.js';
@@ -26,6 +28,8 @@ export class SimPodRuntime implements PodRuntime {
   readonly targets = new PortTargets();
   /** The demo's embedded PostgreSQL engines, behind pods annotated for them. */
   readonly databases = new DemoDatabases();
+  /** Pods (`namespace/name`) whose container's programs include host ones (KubeSim.mapPsql). */
+  private readonly hostPrograms = new Map<string, NonNullable<ShellState['programs']>>();
 
   constructor() {
     this.subresources.set('pods/log', makeLogHandler(() => this.currentWorld().store, () => this.logs));
@@ -36,6 +40,7 @@ export class SimPodRuntime implements PodRuntime {
         if (!this.config) throw new Error('kube-sim runtime not attached');
         return this.config;
       },
+      programs: (pod: { namespace: string; name: string }) => this.hostPrograms.get(`${pod.namespace}/${pod.name}`),
     };
     this.upgrades.set('pods/exec', makeExecUpgrade(execDeps, 'exec'));
     this.upgrades.set('pods/attach', makeExecUpgrade(execDeps, 'attach'));
@@ -69,6 +74,11 @@ export class SimPodRuntime implements PodRuntime {
     const out: Record<string, string> = {};
     for (const [k, v] of Object.entries(o.data ?? {})) if (typeof v === 'string') out[k] = kind === 'Secret' ? Buffer.from(v, 'base64').toString('utf8') : v;
     return out;
+  }
+
+  mapPsql(namespace: string, pod: string, target: HostPsql | null): void {
+    if (target) this.hostPrograms.set(`${namespace}/${pod}`, { psql: hostPsql(target) });
+    else this.hostPrograms.delete(`${namespace}/${pod}`);
   }
 
   setPortTarget(namespace: string, pod: string, port: number, target: PortTarget | null): void {

@@ -1,6 +1,6 @@
 import { keyText, type PaneCommand, type PaneView, type TermRun, type Viewport } from '@kubetile/rpc-schema';
 import type { PaneGroup } from '../../keys/bindings.js';
-import type { QueryBackend, ServerError } from '../../query/backend.js';
+import { QueryNotRun, type QueryBackend, type ServerError } from '../../query/backend.js';
 import { complete, SchemaIndex } from '../../query/completion.js';
 import { csvRow, toCsv } from '../../query/csv.js';
 import { defaultExportPath, exportCsv } from '../../query/export-file.js';
@@ -66,6 +66,10 @@ export class QueryPane extends BasePane {
   private size: Viewport = { cols: 100, rows: 30 };
   private editorTop = 0;
   private gone = false;
+  /** Restored after a daemon restart and not connected since: entering insert mode connects. */
+  private dormant = false;
+  /** Insert mode was entered while the restored pane still read the pod's environment. */
+  private connectWhenFilled = false;
   private keyCache: { snap: unknown; map: Map<string, EditorAction> } | null = null;
 
   constructor(
@@ -80,6 +84,7 @@ export class QueryPane extends BasePane {
       return;
     }
     this.a = parsed;
+    this.dormant = parsed.restored;
     if (parsed.sql) this.editor.setText(parsed.sql);
     this.phase = { kind: 'discovering' };
     void this.discover();
@@ -101,6 +106,22 @@ export class QueryPane extends BasePane {
     if (a.restored) this.form.error = 'The daemon restarted: the connection was closed. Enter connects again.';
     this.phase = { kind: 'form' };
     this.changed.emit();
+    if (this.connectWhenFilled) {
+      this.connectWhenFilled = false;
+      void this.connect();
+    }
+  }
+
+  /**
+   * Insert mode was entered on this pane: a pane restored after a daemon restart connects at once
+   * (the enter that enters insert mode is the enter its dialog asks for), as a dormant exec pane does.
+   */
+  enterInsert(size: Viewport | null): void {
+    if (size) this.size = size;
+    if (!this.dormant || this.gone) return;
+    this.mode = 'edit';
+    if (this.phase.kind === 'discovering') this.connectWhenFilled = true;
+    else if (this.phase.kind === 'form') void this.connect();
   }
 
   private async connect(): Promise<void> {
@@ -112,6 +133,7 @@ export class QueryPane extends BasePane {
       this.changed.emit();
       return;
     }
+    this.dormant = false;
     this.backend?.close();
     this.phase = { kind: 'connecting' };
     this.form.error = null;
@@ -179,12 +201,20 @@ export class QueryPane extends BasePane {
     }
     const backend = this.backend;
     const cfg = this.ctx.services.config().query;
-    this.running = { started: Date.now(), what: 'Executing' };
+    // "Starting" until the statement is on its way to the server (a connection, the completion
+    // query before it), then "Executing": what ctrl+c does differs (it never runs / a server-side cancel).
+    const running = { started: Date.now(), what: 'Starting' };
+    this.running = running;
     this.error = null;
     this.record = null;
     this.startTicker();
     this.changed.emit();
-    backend.run(sql, { rows: cfg.row_cap, maxBytes: cfg.max_result_bytes }).then(
+    const onSent = (): void => {
+      if (this.running !== running || this.gone) return;
+      running.what = 'Executing';
+      this.changed.emit();
+    };
+    backend.run(sql, { rows: cfg.row_cap, maxBytes: cfg.max_result_bytes, onSent }).then(
       (result) => {
         if (this.gone) return;
         this.result = result;
@@ -206,6 +236,10 @@ export class QueryPane extends BasePane {
         const e = describeError(err);
         this.error = e;
         this.finishRun();
+        if (err instanceof QueryNotRun) {
+          this.setStatus('info', 'cancelled (ctrl+c) before it reached the server');
+          return;
+        }
         const pos = (err as ServerError).position;
         if (pos !== undefined && Number(pos) > 0 && !/^statement \d+ of/.test(e.text)) this.editor.moveToPosition(Number(pos));
         this.setStatus('error', backend.connected ? 'the query failed (the connection is still open)' : 'the connection is gone: the next run reconnects');
@@ -227,6 +261,15 @@ export class QueryPane extends BasePane {
 
   private cancel(): void {
     const backend = this.backend;
+    if (this.phase.kind === 'connecting') {
+      // The connection being opened is dropped; the dialog comes back as it was.
+      backend?.close();
+      this.backend = null;
+      this.phase = { kind: 'form' };
+      this.form.error = 'Connecting was cancelled (ctrl+c). Enter connects.';
+      this.changed.emit();
+      return;
+    }
     if (!this.running || !backend) {
       this.setStatus('info', 'nothing runs: nothing to cancel');
       return;
@@ -605,6 +648,8 @@ export class QueryPane extends BasePane {
         this.record = null;
         this.mode = 'edit';
         this.services.setInsert(this.id, true);
+        // `i`/enter on a restored pane: insert mode, and its dialog connects at once.
+        this.enterInsert(null);
         break;
       case 'execute':
         this.execute();

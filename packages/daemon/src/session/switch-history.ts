@@ -1,0 +1,84 @@
+import { readFileSync, renameSync, statSync } from 'node:fs';
+import { WriteQueue, writeJsonFile } from '../query/json-file.js';
+
+/** How many recent `:` picks are kept (and listed first by the switcher). */
+export const SWITCH_HISTORY = 10;
+/** The longest pick kept (a kind label, a pane type): longer entries in the file are dropped. */
+const MAX_ITEM_CHARS = 200;
+/** The history file is a few hundred bytes; one bigger than this is not ours to read. */
+const MAX_FILE_BYTES = 64 * 1024;
+
+/**
+ * The `:` command line's history, newest first, kept in `$XDG_STATE_HOME/kubetile/command-history.json`
+ * so that it survives a daemon restart: bounded (SWITCH_HISTORY entries), written atomically (a
+ * temp file renamed over the old one, writes one after another), and a file that is not a history
+ * (not JSON, not a list of names, too big) is moved aside with a warning and a new one started.
+ */
+export class SwitchHistory {
+  private items: string[] = [];
+  private readonly writes = new WriteQueue();
+  private pending: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly file: string | null,
+    private readonly warn: (msg: string) => void,
+  ) {
+    if (file) this.items = this.read(file);
+  }
+
+  /** Newest first. */
+  list(): readonly string[] {
+    return this.items;
+  }
+
+  remember(item: string): void {
+    if (item.length > MAX_ITEM_CHARS) return;
+    const next = [item, ...this.items.filter((i) => i !== item)].slice(0, SWITCH_HISTORY);
+    this.items = next;
+    const file = this.file;
+    if (!file) return;
+    this.pending = this.writes.run(() => (this.items === next ? writeJsonFile(file, next) : Promise.resolve())).catch((err: unknown) => {
+      this.warn(`the command-line history was not saved to ${file}: ${err instanceof Error ? err.message : String(err)}`);
+    });
+  }
+
+  /** Resolves once the last change is on disk (the daemon waits for it when it stops). */
+  flush(): Promise<void> {
+    return this.pending;
+  }
+
+  private read(file: string): string[] {
+    let size: number;
+    try {
+      const s = statSync(file);
+      if (!s.isFile()) {
+        this.warn(`${file} is not a regular file; the command-line history starts empty`);
+        return [];
+      }
+      size = s.size;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') this.warn(`${file} could not be read: ${String(err)}`);
+      return [];
+    }
+    if (size > MAX_FILE_BYTES) return this.setAside(file, `it is ${size} bytes (more than ${MAX_FILE_BYTES})`);
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    } catch {
+      return this.setAside(file, 'it is not JSON');
+    }
+    if (!Array.isArray(raw) || !raw.every((x) => typeof x === 'string')) return this.setAside(file, 'it is not a list of names');
+    return [...new Set((raw as string[]).filter((x) => x !== '' && x.length <= MAX_ITEM_CHARS))].slice(0, SWITCH_HISTORY);
+  }
+
+  private setAside(file: string, why: string): string[] {
+    const aside = `${file}.corrupt-${Date.now()}`;
+    try {
+      renameSync(file, aside);
+      this.warn(`${file} was moved to ${aside} (${why}); the command-line history starts empty`);
+    } catch (err) {
+      this.warn(`${file} is unusable (${why}) and could not be moved aside: ${String(err)}`);
+    }
+    return [];
+  }
+}
