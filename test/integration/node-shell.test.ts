@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startKubeSim, type KubeObject, type KubeSim } from '@kubetile/kube-sim';
 import type { SessionLayout, TableView } from '@kubetile/rpc-schema';
@@ -127,5 +128,37 @@ describe('node shell', () => {
     await daemon!.stop();
     daemon = null;
     await waitFor('the pod deleted by the stopping daemon', () => shellPods().length === 0);
+  });
+
+  it('after a kill -9 the next daemon deletes the pod the dead one left (its own only), when it restores the pane', async () => {
+    daemon = await startDaemon(env);
+    c = await RawClient.connect(env.socket);
+    await c.attach({ cols: 160, rows: 40 });
+    await nodesWith('node-a');
+    await keys('s');
+    await c.waitLayout('confirmation', (x) => x.overlay?.type === 'confirm');
+    await keys('y');
+    const orphan = await waitFor('the node-shell pod', () => shellPods()[0]);
+    expect(orphan.metadata.labels?.['kubetile.io/owner']).toMatch(/^[0-9a-f]{20}$/);
+    // Another user's node shell in the same namespace: not ours to delete.
+    sim.createObject({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'kubetile-node-shell-node-b-other', namespace: 'default', labels: { 'kubetile.io/node-shell': 'true', 'kubetile.io/owner': 'someone-else' } },
+      spec: { nodeName: 'node-b', containers: [{ name: 'shell', image: 'busybox:1.36' }] },
+    });
+    const stateFile = join(env.dir, 'state', 'kubetile', 'sessions.json');
+    await waitFor('the session saved with its node-shell pane', () => existsSync(stateFile) && readFileSync(stateFile, 'utf8').includes('"node-shell"'));
+    c.close();
+    daemon!.child.kill('SIGKILL');
+    await daemon!.exited;
+    daemon = null;
+    expect(shellPods().map((p) => p.metadata.name)).toContain(orphan.metadata.name);
+
+    daemon = await startDaemon(env);
+    c = await RawClient.connect(env.socket);
+    await c.attach({ cols: 160, rows: 40 });
+    await waitFor('the orphan deleted', () => !shellPods().some((p) => p.metadata.uid === orphan.metadata.uid));
+    expect(shellPods().map((p) => p.metadata.name)).toEqual(['kubetile-node-shell-node-b-other']);
   });
 });

@@ -2,7 +2,8 @@ import { KubeApiError } from '../kube/api-error.js';
 import { debugWorkload, describeDebugToggle, toggleDebugMode, type DebugRequest } from '../kube/debug-mode.js';
 import { addDebugContainer, badImage, ephemeralContainersServed, UNSUPPORTED } from '../kube/ephemeral-debug.js';
 import { podContainers } from '../kube/exec/pod-containers.js';
-import { describeNodeShell, waitForContainer } from '../kube/node-shell.js';
+import { deleteOrphanNodeShells, describeNodeShell, nodeShellOwner, waitForContainer } from '../kube/node-shell.js';
+import { hostname } from 'node:os';
 import { describeObject } from '../kube/object-ref.js';
 import { getObject } from '../kube/resource-ops.js';
 import { NodeShellPane } from '../panes/node-shell/node-shell-pane.js';
@@ -29,10 +30,33 @@ type Mode = (typeof MODES)[number];
 export function installDebug(host: FeatureHost): void {
   const deletions = new Set<Promise<void>>();
   const shells = new Set<NodeShellPane>();
+  const owner = nodeShellOwner(hostname(), process.getuid?.() ?? 0, host.stateDir);
+  const cleared = new Map<string, Promise<void>>();
+  const clearOrphans = (context: string, namespace: string): Promise<void> => {
+    const key = `${context}\0${namespace}`;
+    let p = cleared.get(key);
+    if (!p) {
+      p = (async () => {
+        try {
+          const keep = new Set([...shells].map((s) => s.podUid).filter((u): u is string => u !== null));
+          const n = await deleteOrphanNodeShells(host.kube.configFor(context), namespace, owner, keep);
+          if (n > 0) host.logger.info({ context, namespace, deleted: n }, 'deleted node-shell pods left by a daemon that died');
+        } catch (err) {
+          // Not fatal: the next node shell in this context tries again.
+          cleared.delete(key);
+          host.logger.warn({ context, namespace, err: errorMessage(err) }, 'could not look for node-shell pods left by a daemon that died');
+        }
+      })();
+      cleared.set(key, p);
+    }
+    return p;
+  };
   host.registry.register(
     'node-shell',
     (ctx) => {
       const pane = new NodeShellPane(ctx, {
+        owner,
+        clearOrphans,
         deleting: (p) => {
           deletions.add(p);
           void p.finally(() => deletions.delete(p));

@@ -1,5 +1,5 @@
 import type { ApiConfig as KubeConfig } from './api-config.js';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { KubeApiError } from './api-error.js';
 import { kubeRequest } from './kube-http.js';
 import type { KubeObject } from './types.js';
@@ -12,6 +12,12 @@ import type { KubeObject } from './types.js';
  */
 
 export const NODE_SHELL_LABEL = 'kubetile.io/node-shell';
+/**
+ * Which daemon made a node-shell pod (a hash of the host, the user and the daemon's state dir): a
+ * daemon that died (kill -9, a crash) cannot delete its pods, so the next one on the same state
+ * removes those it finds before it makes any, and never anyone else's.
+ */
+export const NODE_SHELL_OWNER_LABEL = 'kubetile.io/owner';
 export const NODE_SHELL_CONTAINER = 'shell';
 
 /** The script the container runs: the chroot wrappers, then sleep until it is told to stop. */
@@ -31,7 +37,7 @@ export function nodeShellPodName(node: string): string {
   return `kubetile-node-shell-${stem}-${randomBytes(3).toString('hex').slice(0, 5)}`;
 }
 
-export function nodeShellPod(node: string, namespace: string, image: string, name = nodeShellPodName(node)): KubeObject {
+export function nodeShellPod(node: string, namespace: string, image: string, owner: string, name = nodeShellPodName(node)): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -39,7 +45,7 @@ export function nodeShellPod(node: string, namespace: string, image: string, nam
       name,
       namespace,
       uid: '',
-      labels: { [NODE_SHELL_LABEL]: 'true', 'app.kubernetes.io/managed-by': 'kubetile' },
+      labels: { [NODE_SHELL_LABEL]: 'true', [NODE_SHELL_OWNER_LABEL]: owner, 'app.kubernetes.io/managed-by': 'kubetile' },
       annotations: { 'kubetile.io/node': node },
     },
     spec: {
@@ -76,8 +82,8 @@ export function describeNodeShell(node: string, namespace: string, image: string
   );
 }
 
-export async function createNodeShellPod(kc: KubeConfig, node: string, namespace: string, image: string): Promise<KubeObject> {
-  const body = nodeShellPod(node, namespace, image);
+export async function createNodeShellPod(kc: KubeConfig, node: string, namespace: string, image: string, owner: string): Promise<KubeObject> {
+  const body = nodeShellPod(node, namespace, image, owner);
   delete (body.metadata as { uid?: string }).uid;
   return kubeRequest<KubeObject>(kc, { method: 'POST', path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`, body });
 }
@@ -94,6 +100,32 @@ export async function deleteNodeShellPod(kc: KubeConfig, namespace: string, name
     if (err instanceof KubeApiError && (err.status === 404 || err.status === 409)) return;
     throw err;
   }
+}
+
+/**
+ * Deletes the node-shell pods `owner` left in `namespace` (each pinned by its uid), but those in
+ * `keep`; returns how many it deleted. Called before a daemon makes its first node shell in a
+ * context, and when it restores one: any of its pods then is an orphan of a daemon that died.
+ */
+export async function deleteOrphanNodeShells(kc: KubeConfig, namespace: string, owner: string, keep: ReadonlySet<string>): Promise<number> {
+  const selector = `${NODE_SHELL_LABEL}=true,${NODE_SHELL_OWNER_LABEL}=${owner}`;
+  const list = await kubeRequest<{ items?: KubeObject[] }>(kc, {
+    path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods?labelSelector=${encodeURIComponent(selector)}`,
+  });
+  let deleted = 0;
+  for (const p of list.items ?? []) {
+    // The server filtered already; checked again so a server that ignores the selector deletes nothing of anyone else's.
+    if (p.metadata.labels?.[NODE_SHELL_OWNER_LABEL] !== owner || p.metadata.labels?.[NODE_SHELL_LABEL] !== 'true') continue;
+    if (!p.metadata.uid || keep.has(p.metadata.uid)) continue;
+    await deleteNodeShellPod(kc, namespace, p.metadata.name, p.metadata.uid);
+    deleted++;
+  }
+  return deleted;
+}
+
+/** The owner label's value for a daemon: host, user and state dir, hashed (a valid label value). */
+export function nodeShellOwner(host: string, uid: number, stateDir: string): string {
+  return createHash('sha256').update(`${host}\0${uid}\0${stateDir}`).digest('hex').slice(0, 20);
 }
 
 /** Why a container will not start (image pull errors, bad config), from its waiting reason; null while it may. */

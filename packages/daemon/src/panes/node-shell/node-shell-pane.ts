@@ -14,6 +14,10 @@ const START_TIMEOUT_MS = 180_000;
 export interface NodeShellHooks {
   /** A pod deletion started (the daemon's stop waits for these). */
   deleting(p: Promise<void>): void;
+  /** This daemon's owner label value for the pods it makes. */
+  readonly owner: string;
+  /** Deletes pods a dead daemon on the same state left in `namespace` of `context` (once each); never throws. */
+  clearOrphans(context: string, namespace: string): Promise<void>;
 }
 
 type State =
@@ -50,7 +54,11 @@ export class NodeShellPane extends BasePane {
     const bad = badObjectName(node, 'args.node');
     if (bad) this.state = { kind: 'failed', message: `node shell: ${bad}` };
     else if (context === null) this.state = { kind: 'failed', message: 'node shell: no cluster context' };
-    else if (ctx.args.restored === true) this.state = { kind: 'restored' };
+    else if (ctx.args.restored === true) {
+      this.state = { kind: 'restored' };
+      // The daemon that made this pane's pod is gone: its pod is an orphan.
+      void hooks.clearOrphans(context, ctx.services.config().node_shell.namespace);
+    }
     else {
       this.state = { kind: 'creating' };
       void this.start(context);
@@ -69,9 +77,11 @@ export class NodeShellPane extends BasePane {
     } catch (err) {
       return this.fail(errorMessage(err));
     }
+    await this.hooks.clearOrphans(context, cfg.namespace);
+    if (this.state.kind !== 'creating') return; // closed meanwhile
     let created: KubeObject;
     try {
-      created = await createNodeShellPod(kc, this.node, cfg.namespace, cfg.image);
+      created = await createNodeShellPod(kc, this.node, cfg.namespace, cfg.image, this.hooks.owner);
     } catch (err) {
       return this.fail(`cannot create the node-shell pod in namespace ${cfg.namespace}: ${errorMessage(err)}`);
     }
@@ -121,6 +131,11 @@ export class NodeShellPane extends BasePane {
       (err: unknown) => this.ctx.logger.error({ pod: `${p.namespace}/${p.name}`, err: errorMessage(err) }, 'could not delete the node-shell pod; delete it by hand'),
     );
     this.hooks.deleting(done);
+  }
+
+  /** The uid of the pod this pane made and has not deleted yet. */
+  get podUid(): string | null {
+    return this.pod?.uid ?? null;
   }
 
   title(): string {
