@@ -46,7 +46,22 @@ export class BoundedMessageWriter extends AbstractMessageWriter implements Messa
 
   /** A message of the daemon's own (an error for a frame that never reached the library). */
   send(msg: Message): void {
-    if (this.overflowed || this.socket.destroyed || !this.socket.writable) return;
+    if (!this.admit()) return;
+    this.push([Buffer.from(serialise(msg), 'utf8')]);
+  }
+
+  /**
+   * A message already serialised, in parts (a notification's own fields around a body shared with
+   * other clients): written as one frame, the shared part's bytes handed to the socket as they are.
+   */
+  sendParts(parts: readonly Buffer[]): void {
+    if (!this.admit()) return;
+    this.push(parts);
+  }
+
+  /** Whether another message may be queued; over the limit, the overflow hook runs once. */
+  private admit(): boolean {
+    if (this.overflowed || this.socket.destroyed || !this.socket.writable) return false;
     const queued = this.socket.writableLength;
     const flushed = this.handed - queued;
     if (this.largest && this.largest.end <= flushed) this.largest = null;
@@ -54,15 +69,20 @@ export class BoundedMessageWriter extends AbstractMessageWriter implements Messa
     if (queued - exempt > this.maxQueuedBytes) {
       this.overflowed = true;
       this.hooks.overflow(queued);
-      return;
+      return false;
     }
-    const body = Buffer.from(serialise(msg), 'utf8');
-    const header = `Content-Length: ${body.byteLength}\r\n\r\n`;
+    return true;
+  }
+
+  private push(parts: readonly Buffer[]): void {
+    let bodyBytes = 0;
+    for (const p of parts) bodyBytes += p.byteLength;
+    const header = `Content-Length: ${bodyBytes}\r\n\r\n`;
     this.socket.cork();
     this.socket.write(header, 'ascii');
-    this.socket.write(body);
+    for (const p of parts) this.socket.write(p);
     this.socket.uncork();
-    const size = header.length + body.byteLength;
+    const size = header.length + bodyBytes;
     this.handed += size;
     if (!this.largest || size > this.largest.size) this.largest = { end: this.handed, size };
     this.hooks.queued?.(this.socket.writableLength);
