@@ -74,15 +74,21 @@ export class BoundedMessageWriter extends AbstractMessageWriter implements Messa
     return true;
   }
 
+  /**
+   * One frame, header and body copied into one buffer and handed to the socket in one write: a
+   * corked header + body (or a body in parts) goes through writev, which costs far more per call
+   * than copying a frame of a few KiB (it was ~0.2 ms of every pane/view, the biggest part of the
+   * daemon's own time on a plugin command).
+   */
   private push(parts: readonly Buffer[]): void {
     let bodyBytes = 0;
     for (const p of parts) bodyBytes += p.byteLength;
     const header = `Content-Length: ${bodyBytes}\r\n\r\n`;
-    this.socket.cork();
-    this.socket.write(header, 'ascii');
-    for (const p of parts) this.socket.write(p);
-    this.socket.uncork();
     const size = header.length + bodyBytes;
+    const frame = Buffer.allocUnsafe(size);
+    let at = frame.write(header, 0, 'ascii');
+    for (const p of parts) at += p.copy(frame, at);
+    this.socket.write(frame);
     this.handed += size;
     if (!this.largest || size > this.largest.size) this.largest = { end: this.handed, size };
     this.hooks.queued?.(this.socket.writableLength);
