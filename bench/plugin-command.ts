@@ -5,7 +5,7 @@ import type { PaneView } from '@kubetile/rpc-schema';
 import { makeTestEnv, startDaemon } from '../test/helpers/daemon-process.js';
 import { RawClient } from '../test/helpers/rpc-client.js';
 import { opts } from './lib/options.js';
-import { load } from './lib/proc.js';
+import { cpuMs, load } from './lib/proc.js';
 import { record, skipped } from './lib/verdict.js';
 import { bareInstance, ECHO } from './plugins.js';
 import { dist, msShort, pace, report, summary } from './stats.js';
@@ -69,10 +69,13 @@ export async function benchPluginCommand(): Promise<void> {
     const b: number[] = [];
     const e: number[] = [];
     const n = opts.quick ? 100 : 300;
+    let daemonCpu = 0;
     for (let i = 0; i < n; i++) {
       a.push(await bare(i));
       await pace(25);
+      const cpu0 = cpuMs(daemon.child.pid!);
       b.push(await viaDaemon(i));
+      daemonCpu += cpuMs(daemon.child.pid!) - cpu0;
       await pace(25);
       e.push(await echo(i));
       await pace(25);
@@ -86,6 +89,7 @@ export async function benchPluginCommand(): Promise<void> {
       ['pane/command → plugin → pane/view', dist(bs)],
       ['rpc/echo on the same socket (no plugin)', dist(es)],
       ['ratio p50 / p99', `${(bs.p50 / as.p50).toFixed(2)}x / ${(bs.p99 / as.p99).toFixed(2)}x`],
+      ['daemon CPU per pane/command (all its threads, /proc, 10 ms ticks: a mean)', `${(daemonCpu / n).toFixed(2)} ms`],
       ['floor: bare call + echo, p50', `${msShort(as.p50 + es.p50)} (${((as.p50 + es.p50) / as.p50).toFixed(2)}x the bare call); the daemon's own part, p50: ${msShort(bs.p50 - as.p50 - es.p50)}`],
     ]);
     record({ figure: 'PaneCommand → plugin → view (p50)', value: msShort(bs.p50), baseline: `bare call ${msShort(as.p50)}`, ratio: `${(bs.p50 / as.p50).toFixed(2)}x`, goal: '≤ 2× bare call', met: bs.p50 <= 2 * as.p50 });
