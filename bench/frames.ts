@@ -143,7 +143,23 @@ export async function fanout(a: PtyClient, spawnClient: () => PtyClient, clients
   const showTab = async (n: 1 | 2): Promise<void> => {
     for (const c of others) c.write(`\x1b${n}`);
     await Promise.all(others.map((c) => c.waitFrame(`tab ${n}`, (s) => (n === 1 ? s.has(LIST_TITLE) : !s.has(LIST_TITLE)), 30_000, true)));
+    await settle();
+  };
+  /**
+   * Waits (up to 5 s) until the clients are quiet — under 40% of one core together over 250 ms (32
+   * idle clients use ~30%: each repaints its age column once a second) — so
+   * a block does not start while 31 clients still finish painting the tab switch (on a loaded
+   * 2-core machine 300 ms was not enough: the one-client blocks ran beside ~1.5 cores of it).
+   */
+  const settle = async (): Promise<void> => {
+    const until = performance.now() + 5_000;
     await sleep(300);
+    for (;;) {
+      const c0 = clients.reduce((sum, c) => sum + (c.alive ? cpuMs(c.pid) : 0), 0);
+      await sleep(250);
+      const used = clients.reduce((sum, c) => sum + (c.alive ? cpuMs(c.pid) : 0), 0) - c0;
+      if (used < 100 || performance.now() > until) return;
+    }
   };
   const single: number[] = [];
   const all: number[] = [];
