@@ -5,6 +5,13 @@ import type { Logger } from '../logging/logger.js';
 export const IDLE_COMPACT_AFTER_MS = 1000;
 /** Below this young generation size there is nothing worth a full collection. */
 const WORTH_BYTES = 4 * 1024 * 1024;
+/**
+ * A young generation this big (V8 grew it) is given back at every idle moment; a smaller one at
+ * most once per MIN_GAP_MS, so scripts that connect every few seconds do not cost a full collection
+ * each (on a daemon holding a 100k-pod list that is a pause of a few hundred ms).
+ */
+const GROWN_BYTES = 16 * 1024 * 1024;
+const MIN_GAP_MS = 30_000;
 
 type Collect = () => Promise<void>;
 
@@ -40,13 +47,15 @@ const youngBytes = (): number => getHeapSpaceStatistics().find((s) => s.space_na
 /**
  * Gives memory back once the daemon has had no connection for a moment: `idle()` when the last
  * connection closed (or start-up finished with none), `busy()` when one arrives. At most one
- * collection per idle period, and none when the young generation is already small.
+ * collection per idle period, none when the young generation is already small, and one per 30 s
+ * at most unless V8 grew it to 16 MiB or more.
  */
 export class IdleCompaction {
   private timer: NodeJS.Timeout | null = null;
   private collect: Promise<Collect | null> | null = null;
   /** Collections run so far (for tests and daemon/status). */
   runs = 0;
+  private lastRun = -Infinity;
 
   constructor(
     private readonly logger: Logger,
@@ -71,12 +80,13 @@ export class IdleCompaction {
   private async run(): Promise<void> {
     this.timer = null;
     const before = youngBytes();
-    if (before < WORTH_BYTES) return;
+    if (before < WORTH_BYTES || (before < GROWN_BYTES && performance.now() - this.lastRun < MIN_GAP_MS)) return;
     const collect = await (this.collect ??= inspectorCollect());
     if (!collect) return;
     const t0 = performance.now();
     await collect();
     this.runs++;
+    this.lastRun = performance.now();
     this.logger.debug({ youngBefore: before, youngAfter: youngBytes(), ms: Math.round(performance.now() - t0) }, 'idle: memory given back');
   }
 }
