@@ -5,7 +5,7 @@ import type { PaneView } from '@kubetile/rpc-schema';
 import { makeTestEnv, startDaemon } from '../test/helpers/daemon-process.js';
 import { RawClient } from '../test/helpers/rpc-client.js';
 import { opts } from './lib/options.js';
-import { load } from './lib/proc.js';
+import { cpuMs, load } from './lib/proc.js';
 import { record, skipped } from './lib/verdict.js';
 import { bareInstance, ECHO } from './plugins.js';
 import { dist, msShort, pace, report, summary } from './stats.js';
@@ -15,7 +15,8 @@ const firstLine = (v: PaneView): string | undefined => (v.type === 'lines' ? v.l
 /**
  * PaneCommand → WASM plugin (its worker) → render → the client's pane/view, against a bare call to
  * the same plugin through the daemon's plugin worker code in this process; one sample of each in
- * turn (A B A B), paced like a fast typist.
+ * turn (A B A B), paced like a fast typist. An `rpc/echo` on the same socket is measured in turn too:
+ * bare call + echo is the least the daemon path can cost (two process hops more than the bare call).
  */
 export async function benchPluginCommand(): Promise<void> {
   if (!existsSync(ECHO)) {
@@ -53,26 +54,43 @@ export async function benchPluginCommand(): Promise<void> {
       await plugin.call('plugin_on_command', input);
       return performance.now() - t0;
     };
+    // The socket's own round trip (no plugin): what the daemon path adds at the least to a bare call.
+    const echo = async (i: number): Promise<number> => {
+      const t0 = performance.now();
+      await c.request('rpc/echo', { value: i });
+      return performance.now() - t0;
+    };
     for (let i = 0; i < 20; i++) {
       await bare(i);
       await viaDaemon(i);
+      await echo(i);
     }
     const a: number[] = [];
     const b: number[] = [];
+    const e: number[] = [];
     const n = opts.quick ? 100 : 300;
+    let daemonCpu = 0;
     for (let i = 0; i < n; i++) {
       a.push(await bare(i));
       await pace(25);
+      const cpu0 = cpuMs(daemon.child.pid!);
       b.push(await viaDaemon(i));
+      daemonCpu += cpuMs(daemon.child.pid!) - cpu0;
+      await pace(25);
+      e.push(await echo(i));
       await pace(25);
     }
     const as = summary(a);
     const bs = summary(b);
-    report('plugins: PaneCommand → WASM plugin → render → pane/view, vs a bare plugin-worker call, interleaved', [
+    const es = summary(e);
+    report('plugins: PaneCommand → WASM plugin → render → pane/view, vs a bare plugin-worker call, interleaved (A B C A B C)', [
       ['machine load', load()],
       ['bare plugin-worker call', dist(as)],
       ['pane/command → plugin → pane/view', dist(bs)],
+      ['rpc/echo on the same socket (no plugin)', dist(es)],
       ['ratio p50 / p99', `${(bs.p50 / as.p50).toFixed(2)}x / ${(bs.p99 / as.p99).toFixed(2)}x`],
+      ['daemon CPU per pane/command (all its threads, /proc, 10 ms ticks: a mean)', `${(daemonCpu / n).toFixed(2)} ms`],
+      ['floor: bare call + echo, p50', `${msShort(as.p50 + es.p50)} (${((as.p50 + es.p50) / as.p50).toFixed(2)}x the bare call); the daemon's own part, p50: ${msShort(bs.p50 - as.p50 - es.p50)}`],
     ]);
     record({ figure: 'PaneCommand → plugin → view (p50)', value: msShort(bs.p50), baseline: `bare call ${msShort(as.p50)}`, ratio: `${(bs.p50 / as.p50).toFixed(2)}x`, goal: '≤ 2× bare call', met: bs.p50 <= 2 * as.p50 });
   } finally {

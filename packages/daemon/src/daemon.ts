@@ -17,6 +17,7 @@ import { RpcConnection } from './rpc/connection.js';
 import type { DaemonContext } from './rpc/context.js';
 import type { Listening } from './rpc/socket-listener.js';
 import { listenEarly, type EarlyListener } from './rpc/early-listener.js';
+import { IdleCompaction } from './rpc/idle-compaction.js';
 import { KeyRouter } from './session/key-router.js';
 import { Workspace } from './session/workspace.js';
 import { Signal } from './util/signal.js';
@@ -92,9 +93,12 @@ export class Daemon implements DaemonContext {
   private stopping: Promise<void> | null = null;
   /** Features' stop hooks (streams, forwards), run before the cluster connections close. */
   private readonly stopHooks: Array<() => Promise<void> | void> = [];
+  /** Gives the young generation back once no client has been connected for a moment. */
+  private readonly idleMemory: IdleCompaction;
 
   constructor(private readonly opts: DaemonOptions) {
     this.logger = opts.logger;
+    this.idleMemory = new IdleCompaction(this.logger);
     this.kube = new ClusterManager(this.logger.child({ part: 'kube' }));
     registerBuiltins(this.registry);
     this.workspace = new Workspace({
@@ -280,6 +284,7 @@ export class Daemon implements DaemonContext {
       );
     }
     this.logger.info({ socket: this.opts.socketPath, pid: process.pid }, 'daemon listening');
+    if (this.connections.size === 0) this.idleMemory.idle();
   }
 
   private demo: DemoCluster | null = null;
@@ -298,8 +303,12 @@ export class Daemon implements DaemonContext {
   }
 
   private accept(socket: Socket): void {
-    const c = new RpcConnection(socket, this, (closed) => this.connections.delete(closed));
+    const c = new RpcConnection(socket, this, (closed) => {
+      this.connections.delete(closed);
+      if (this.connections.size === 0 && !this.stopping) this.idleMemory.idle();
+    });
     this.connections.add(c);
+    this.idleMemory.busy();
   }
 
   /** Brings the plugin host in line with the config in force, in the background (errors are logged). */
@@ -360,6 +369,7 @@ export class Daemon implements DaemonContext {
   stop(reason: string, opts: { restarting?: boolean } = {}): Promise<void> {
     this.stopping ??= (async () => {
       this.logger.info({ reason }, 'daemon stopping');
+      this.idleMemory.stop();
       await Promise.all([...this.connections].map((c) => c.sayGoodbye(reason, opts.restarting === true)));
       // Saved before the panes go: a kill-server brings the same layout back on the next start.
       await this.persistence.stop();

@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { resolveConfigPath, resolveSocketPath, socketDirKind, stateDir } from '@kubetile/rpc-schema/paths';
 import { parseDaemonArgs, USAGE, UsageError } from './cli/args.js';
-import { createLogger } from './logging/logger.js';
+import type { createLogger as CreateLogger } from './logging/logger.js';
 import { SocketInUseError } from './rpc/socket-listener.js';
 import { listenEarly, type EarlyListener } from './rpc/early-listener.js';
 import { errorMessage } from './util/error-message.js';
@@ -33,7 +33,9 @@ export async function runDaemon(argv: readonly string[]): Promise<number> {
   }
   const socketPath = resolveSocketPath(args.socket);
   const state = args.stateDir ? resolve(args.stateDir) : stateDir();
-  const log = createLogger({ file: join(state, 'kubetiled.log'), level: args.logLevel ?? 'info', stderr: args.logStderr });
+  const logOpts: Parameters<typeof CreateLogger>[0] = { file: join(state, 'kubetiled.log'), level: args.logLevel ?? 'info', stderr: args.logStderr };
+  // The logger (pino: ~40% of what loads before the socket) is made once the socket listens.
+  const makeLog = async (): Promise<ReturnType<typeof CreateLogger>> => (await import('./logging/logger.js')).createLogger(logOpts);
   const privateSocketDir = socketDirKind(socketPath) === 'private';
   // Listen before loading the rest of the daemon: the socket accepts within a moment of the spawn,
   // and a second daemon is refused before it loads anything.
@@ -43,12 +45,14 @@ export async function runDaemon(argv: readonly string[]): Promise<number> {
   } catch (err) {
     const msg = errorMessage(err);
     process.stderr.write(`kubetiled: ${msg}\n`);
+    const log = await makeLog();
     log.logger.error({ err: msg }, 'daemon failed to start');
     log.flush();
     return err instanceof SocketInUseError ? 3 : 1;
   } finally {
     for (const v of ACTIVATION_VARS) delete process.env[v];
   }
+  const log = await makeLog();
   const { Daemon } = await import('./daemon.js');
   const daemon = new Daemon({
     early,

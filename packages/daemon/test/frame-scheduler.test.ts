@@ -96,4 +96,45 @@ describe('FrameScheduler', () => {
     expect(sink.views[3]!.view).toMatchObject({ text: '28x8 v0' });
     s.close();
   });
+  it('renders a pane once for all clients that show it at the same size, and again after it changes', async () => {
+    const tree = { type: 'leaf' as const, paneId: 7 };
+    let renders = 0;
+    let version = 0;
+    const client = (cols: number) => {
+      const sink = new SlowSink();
+      const s = new FrameScheduler(sink, {
+        layout: () => ({}) as SessionLayout,
+        activeTab: () => ({ tree, fullscreenPaneId: null }),
+        size: () => ({ cols, rows: 24 }),
+        render: (_id, vp) => {
+          renders++;
+          return { type: 'message', title: 'p', level: 'info', text: `${vp.cols} v${version}` };
+        },
+      });
+      return { sink, s };
+    };
+    const same = [client(80), client(80), client(80)];
+    const other = client(100);
+    const all = [...same, other];
+    for (const c of all) c.s.markPane(7);
+    await until(() => all.every((c) => c.sink.views.length === 1));
+    expect(renders).toBe(2); // one per size, not one per client
+    expect(same.map((c) => c.sink.views[0]!.view)).toEqual(Array(3).fill({ type: 'message', title: 'p', level: 'info', text: '78 v0' }));
+    expect(other.sink.views[0]!.view).toMatchObject({ text: '98 v0' });
+    // The pane changes: every client gets the new view (nothing stale from the shared one).
+    version = 1;
+    for (const c of all) c.s.markPane(7);
+    await until(() => all.every((c) => c.sink.views.length === 2));
+    expect(renders).toBe(4);
+    for (const c of same) expect(c.sink.views[1]!.view).toMatchObject({ text: '78 v1' });
+    // A change announced between two clients' frames is not hidden by the first one's render.
+    version = 2;
+    same[0]!.s.flushNow(); // nothing dirty: sends nothing
+    same[0]!.s.markPane(7);
+    same[0]!.s.flushNow();
+    version = 3;
+    for (const c of all) c.s.markPane(7);
+    await until(() => all.every((c) => c.sink.views.at(-1)!.view.type === 'message' && (c.sink.views.at(-1)!.view as { text: string }).text.endsWith('v3')));
+    for (const c of all) c.s.close();
+  });
 });

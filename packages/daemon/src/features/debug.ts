@@ -6,7 +6,10 @@ import { deleteOrphanNodeShells, describeNodeShell, nodeShellOwner, waitForConta
 import { hostname } from 'node:os';
 import { describeObject } from '../kube/object-ref.js';
 import { getObject } from '../kube/resource-ops.js';
-import { NodeShellPane } from '../panes/node-shell/node-shell-pane.js';
+import type { NodeShellPane } from '../panes/node-shell/node-shell-pane.js';
+import type { PaneContext } from '../panes/pane.js';
+import { DeferredPane, LazyModule } from './deferred-pane.js';
+import { EXEC_MODULE } from './exec.js';
 import type { ResourceTarget } from '../panes/pane.js';
 import type { InteractionRequest } from '../session/resource-actions.js';
 import { errorMessage, invalidParams, invalidState } from '../util/errors.js';
@@ -16,6 +19,10 @@ import type { FeatureHost } from './feature-host.js';
 const DEBUG_START_MS = 120_000;
 /** The longest the daemon's stop waits for node-shell pods to be deleted. */
 const STOP_WAIT_MS = 5_000;
+
+type NodeShellModule = typeof import('../panes/node-shell/node-shell-pane.js');
+/** The node-shell pane (an exec pane with its terminal emulator): loaded when the first one opens. */
+const NODE_SHELL_MODULE = new LazyModule<NodeShellModule>(() => import('../panes/node-shell/node-shell-pane.js'));
 
 const MODES = ['debug-mode', 'root-debug-mode', 'container', 'node'] as const;
 type Mode = (typeof MODES)[number];
@@ -51,25 +58,30 @@ export function installDebug(host: FeatureHost): void {
     }
     return p;
   };
+  const make = (m: NodeShellModule) => (ctx: PaneContext): NodeShellPane => {
+    const pane = new m.NodeShellPane(ctx, {
+      owner,
+      clearOrphans,
+      deleting: (p) => {
+        deletions.add(p);
+        void p.finally(() => deletions.delete(p));
+      },
+    });
+    shells.add(pane);
+    pane.changed.subscribe(() => undefined);
+    const dispose = pane.dispose.bind(pane);
+    pane.dispose = () => {
+      shells.delete(pane);
+      dispose();
+    };
+    return pane;
+  };
   host.registry.register(
     'node-shell',
     (ctx) => {
-      const pane = new NodeShellPane(ctx, {
-        owner,
-        clearOrphans,
-        deleting: (p) => {
-          deletions.add(p);
-          void p.finally(() => deletions.delete(p));
-        },
-      });
-      shells.add(pane);
-      pane.changed.subscribe(() => undefined);
-      const dispose = pane.dispose.bind(pane);
-      pane.dispose = () => {
-        shells.delete(pane);
-        dispose();
-      };
-      return pane;
+      // Made at once once the module is loaded (the node action loads it first); a restored pane waits for it.
+      const loaded = NODE_SHELL_MODULE.now;
+      return loaded ? make(loaded)(ctx) : new DeferredPane<NodeShellPane>(ctx, 'node-shell', { title: 'node shell', alias: 'NSH', group: 'exec' }, NODE_SHELL_MODULE.get().then(make));
     },
     { needsTarget: true },
   );
@@ -114,8 +126,10 @@ async function runDebug(host: FeatureHost, req: InteractionRequest): Promise<{ p
       return { message: `${describeObject(workload)} ${what} (container ${r.container})` };
     }
     case 'node':
+      await NODE_SHELL_MODULE.get();
       return openNodeShell(host, req, t);
     case 'container':
+      await EXEC_MODULE.get();
       return debugContainer(host, req, t);
   }
 }

@@ -4,7 +4,9 @@ import { podContainers, defaultContainer, finishedPhase, type ContainerRun } fro
 import { badObjectName, describeObject } from '../kube/object-ref.js';
 import { getObject } from '../kube/resource-ops.js';
 import type { KubeObject } from '../kube/types.js';
-import { ExecPane } from '../panes/exec/exec-pane.js';
+import type { ExecPane } from '../panes/exec/exec-pane.js';
+import { DeferredPane, LazyModule } from './deferred-pane.js';
+import type { PaneContext } from '../panes/pane.js';
 import type { InteractionRequest } from '../session/resource-actions.js';
 import { errorMessage, invalidParams, invalidState } from '../util/errors.js';
 import type { FeatureHost } from './feature-host.js';
@@ -14,15 +16,22 @@ import type { FeatureHost } from './feature-host.js';
  * `exec` resource action (`e` on a pod, `resource/action {action:'exec', args:{container?}}`).
  */
 export function installExec(host: FeatureHost): void {
-  const panes = new Map<number, ExecPane>();
-
-  host.registry.register('exec', (ctx) => {
-    const pane = new ExecPane(ctx, {
+  const panes = new Map<number, ExecPane | DeferredPane<ExecPane>>();
+  const make = (m: ExecModule) => (ctx: PaneContext): ExecPane =>
+    new m.ExecPane(ctx, {
       disposing: (id) => {
         panes.delete(id);
         leaveInsertOn(host, id);
       },
     });
+
+  host.registry.register('exec', (ctx) => {
+    // Made at once when the module is loaded (startExec loads it first); a restored or scripted
+    // pane opened before that shows "starting…" until it is.
+    const loaded = EXEC_MODULE.now;
+    const pane = loaded
+      ? make(loaded)(ctx)
+      : new DeferredPane<ExecPane>(ctx, 'exec', { title: 'exec', alias: 'EXE', group: 'exec' }, EXEC_MODULE.get().then(make));
     panes.set(ctx.paneId, pane);
     return pane;
   }, { needsTarget: true });
@@ -30,9 +39,19 @@ export function installExec(host: FeatureHost): void {
   host.actions.register('exec', (req) => startExec(host, panes, req));
 
   host.onStop(() => {
-    for (const p of panes.values()) p.shutdown();
+    for (const p of panes.values()) withPane(p, (e) => e.shutdown());
   });
 }
+
+type ExecModule = typeof import('../panes/exec/exec-pane.js');
+/** The exec pane and its terminal emulator (@xterm/headless): loaded when the first exec pane opens. */
+export const EXEC_MODULE = new LazyModule<ExecModule>(() => import('../panes/exec/exec-pane.js'));
+
+/** Runs `fn` on an exec pane now, or once its module has loaded. */
+const withPane = (pane: ExecPane | DeferredPane<ExecPane> | undefined, fn: (p: ExecPane) => void): void => {
+  if (pane instanceof DeferredPane) pane.with(fn);
+  else if (pane) fn(pane);
+};
 
 /** Clients typing into a pane that goes away stop typing (their focus moves to another pane). */
 function leaveInsertOn(host: FeatureHost, paneId: number): void {
@@ -81,7 +100,7 @@ function openingSize(host: FeatureHost, paneId: number, req: InteractionRequest)
   return null;
 }
 
-async function startExec(host: FeatureHost, panes: Map<number, ExecPane>, req: InteractionRequest): Promise<{ paneId?: number; message: string }> {
+async function startExec(host: FeatureHost, panes: Map<number, ExecPane | DeferredPane<ExecPane>>, req: InteractionRequest): Promise<{ paneId?: number; message: string }> {
   const t = req.target;
   if (t.kind !== 'Pod' || t.namespace === null) throw invalidState(`exec runs a shell in a pod; ${describeObject(t)} is not one`);
   const wanted = req.args.container;
@@ -93,7 +112,8 @@ async function startExec(host: FeatureHost, panes: Map<number, ExecPane>, req: I
   let failure: string | null = null;
   let container: string | undefined;
   try {
-    const pod = await getObject(host.kube.configFor(t.context), t);
+    // The pane's module loads while the pod is read: the pane is then made at once.
+    const [pod] = await Promise.all([getObject(host.kube.configFor(t.context), t), EXEC_MODULE.get()]);
     const choice = chooseContainer(pod, where, wanted as string | undefined, req.prompts.interactive);
     if ('failure' in choice) failure = choice.failure;
     else if ('container' in choice) container = choice.container;
@@ -121,8 +141,12 @@ async function startExec(host: FeatureHost, panes: Map<number, ExecPane>, req: I
     opened = { paneId: ws.splitFocused(req.client, 'horizontal', view) };
   }
   const pane = panes.get(opened.paneId);
-  pane?.setInitialSize(openingSize(host, opened.paneId, req));
-  if (failure !== null) pane?.failBeforeStart(failure);
+  const size = openingSize(host, opened.paneId, req);
+  withPane(pane, (p) => p.setInitialSize(size));
+  if (failure !== null) {
+    const why = failure;
+    withPane(pane, (p) => p.failBeforeStart(why));
+  }
   else if (req.client && ws.clients.has(req.client.id) && ws.focusedPane(req.client) === opened.paneId) {
     // Typing goes to the shell at once, for the client that asked for it.
     req.client.mode = 'insert';

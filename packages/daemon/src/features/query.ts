@@ -12,13 +12,13 @@ import type { DbTarget, QueryBackend } from '../query/backend.js';
 import { discoverCredentials, type RefReader } from '../query/credentials.js';
 import { FallbackBackend } from '../query/fallback-backend.js';
 import { HistoryStore } from '../query/history-store.js';
-import { PgSession } from '../query/pg-session.js';
 import { PsqlSession } from '../query/psql-session.js';
 import { SavedQueries } from '../query/saved-queries.js';
 import { clientPrompts } from '../session/client-prompts.js';
 import type { InteractionHandler, InteractionRequest } from '../session/resource-actions.js';
 import { invalidState } from '../util/errors.js';
 import type { FeatureHost } from './feature-host.js';
+import { LazyBackend } from './lazy-backend.js';
 
 /** `$XDG_DATA_HOME/kubetile` (default `~/.local/share/kubetile`): saved queries. */
 export function dataDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -93,7 +93,10 @@ export function installQuery(host: FeatureHost): void {
     },
     backend: (t: DbTarget): QueryBackend => {
       const kc = host.kube.configFor(t.context);
-      const pg = new PgSession(t, (signal) => openPortForward(kc, { namespace: t.namespace, pod: t.pod, port: t.port }, { signal }));
+      const pg = new LazyBackend('pg', async () => {
+        const { PgSession } = await import('../query/pg-session.js');
+        return new PgSession(t, (signal) => openPortForward(kc, { namespace: t.namespace, pod: t.pod, port: t.port }, { signal }));
+      });
       return new FallbackBackend(pg, () => new PsqlSession(t, kc, host.streams));
     },
     history,

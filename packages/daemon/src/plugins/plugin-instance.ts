@@ -46,12 +46,16 @@ function oversize(fn: string, size: number): string {
  * cross to this thread; a limit broken in the worker (an alloc over the kernel limit, a render too
  * big) ends the call as a `limit` failure.
  */
+let abortedSignal: AbortSignal | null = null;
+
 export class PluginInstance {
   private chain: Promise<unknown> = Promise.resolve();
   private closedFlag = false;
   private closing: Promise<void> | null = null;
   private deadline = 0;
-  private callAbort = new AbortController();
+  /** The running call's controller, made only when a host function asks for its signal. */
+  private callAbort: AbortController | null = null;
+  private inCall = false;
   private violations: string[] = [];
   private thread: PluginThread | null = null;
   /** The clock of the call in progress: stopped while a host function holds it (a write dialog). */
@@ -67,7 +71,7 @@ export class PluginInstance {
       ...opts.pane,
       paneId: opts.pane.paneId,
       timeLeft: () => inst.deadline - Date.now() - hostMargin(opts.timeoutMs),
-      signal: () => inst.callAbort.signal,
+      signal: () => inst.callSignal(),
       violation: (reason) => inst.violations.push(reason),
       permissions: opts.permissions,
       write: opts.pane.write ?? (() => Promise.reject(new Error('k8s_write: writes are not available here'))),
@@ -92,6 +96,24 @@ export class PluginInstance {
     return inst;
   }
 
+  /**
+   * The call is over: its signal (if a host call asked for one) is aborted. Made only on demand: an
+   * AbortController and its abort (a DOMException with a stack) per call were a good part of the
+   * daemon's allocations per plugin command.
+   */
+  private endCall(): void {
+    this.inCall = false;
+    const c = this.callAbort;
+    this.callAbort = null;
+    c?.abort();
+  }
+
+  /** Aborted when the running call ends or the instance closes; outside a call, already aborted. */
+  private callSignal(): AbortSignal {
+    if (!this.inCall || this.closedFlag) return (abortedSignal ??= AbortSignal.abort());
+    return (this.callAbort ??= new AbortController()).signal;
+  }
+
   get closed(): boolean {
     return this.closedFlag;
   }
@@ -109,7 +131,7 @@ export class PluginInstance {
     const thread = this.thread;
     if (this.closedFlag || !thread) return { ok: false, kind: 'closed', message: 'the instance is closed', ms: 0 };
     const limit = this.opts.timeoutMs;
-    this.callAbort = new AbortController();
+    this.inCall = true;
     this.violations = [];
     let timer: NodeJS.Timeout | undefined;
     let left = limit;
@@ -156,7 +178,7 @@ export class PluginInstance {
     } finally {
       this.clock = null;
       clearTimeout(timer);
-      this.callAbort.abort();
+      this.endCall();
     }
   }
 
@@ -175,7 +197,7 @@ export class PluginInstance {
   close(): Promise<void> {
     if (this.closing) return this.closing;
     this.closedFlag = true;
-    this.callAbort.abort();
+    this.callAbort?.abort();
     // Counted out at once: from now on this instance takes no calls (its thread ends below).
     this.opts.onClosed?.();
     const thread = this.thread;

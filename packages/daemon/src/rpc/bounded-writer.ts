@@ -46,7 +46,22 @@ export class BoundedMessageWriter extends AbstractMessageWriter implements Messa
 
   /** A message of the daemon's own (an error for a frame that never reached the library). */
   send(msg: Message): void {
-    if (this.overflowed || this.socket.destroyed || !this.socket.writable) return;
+    if (!this.admit()) return;
+    this.push([Buffer.from(serialise(msg), 'utf8')]);
+  }
+
+  /**
+   * A message already serialised, in parts (a notification's own fields around a body shared with
+   * other clients): written as one frame, the shared part's bytes handed to the socket as they are.
+   */
+  sendParts(parts: readonly Buffer[]): void {
+    if (!this.admit()) return;
+    this.push(parts);
+  }
+
+  /** Whether another message may be queued; over the limit, the overflow hook runs once. */
+  private admit(): boolean {
+    if (this.overflowed || this.socket.destroyed || !this.socket.writable) return false;
     const queued = this.socket.writableLength;
     const flushed = this.handed - queued;
     if (this.largest && this.largest.end <= flushed) this.largest = null;
@@ -54,15 +69,26 @@ export class BoundedMessageWriter extends AbstractMessageWriter implements Messa
     if (queued - exempt > this.maxQueuedBytes) {
       this.overflowed = true;
       this.hooks.overflow(queued);
-      return;
+      return false;
     }
-    const body = Buffer.from(serialise(msg), 'utf8');
-    const header = `Content-Length: ${body.byteLength}\r\n\r\n`;
-    this.socket.cork();
-    this.socket.write(header, 'ascii');
-    this.socket.write(body);
-    this.socket.uncork();
-    const size = header.length + body.byteLength;
+    return true;
+  }
+
+  /**
+   * One frame, header and body copied into one buffer and handed to the socket in one write: a
+   * corked header + body (or a body in parts) goes through writev, which costs far more per call
+   * than copying a frame of a few KiB (it was ~0.2 ms of every pane/view, the biggest part of the
+   * daemon's own time on a plugin command).
+   */
+  private push(parts: readonly Buffer[]): void {
+    let bodyBytes = 0;
+    for (const p of parts) bodyBytes += p.byteLength;
+    const header = `Content-Length: ${bodyBytes}\r\n\r\n`;
+    const size = header.length + bodyBytes;
+    const frame = Buffer.allocUnsafe(size);
+    let at = frame.write(header, 0, 'ascii');
+    for (const p of parts) at += p.copy(frame, at);
+    this.socket.write(frame);
     this.handed += size;
     if (!this.largest || size > this.largest.size) this.largest = { end: this.handed, size };
     this.hooks.queued?.(this.socket.writableLength);

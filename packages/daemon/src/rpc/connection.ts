@@ -5,6 +5,7 @@ import {
 } from '@kubetile/rpc-schema';
 import { RateLimitedLog } from '../logging/rate-limited-log.js';
 import type { ClientSink } from '../session/client-sink.js';
+import type { SharedView } from '../view/shared-views.js';
 import type { AttachedClient } from '../session/workspace.js';
 import { errorMessage } from '../util/errors.js';
 import { BoundedMessageWriter } from './bounded-writer.js';
@@ -27,6 +28,10 @@ const N = {
   exit: notificationType(Notifications.exit),
   pluginStatus: notificationType(Notifications.pluginStatus),
 };
+
+/** The end of a pane/view notification written around a shared view. */
+const VIEW_TAIL = Buffer.from('}}', 'utf8');
+const VIEW_HEAD = `{"jsonrpc":"2.0","method":${JSON.stringify(Notifications.paneView.name)},"params":{"paneId":`;
 
 let nextConnectionId = 1;
 /** How long a connection refused for a framing error may take to close on its own. */
@@ -231,8 +236,19 @@ export class RpcConnection implements ClientSink {
   layout(layout: SessionLayout): void {
     if (!this.closed) void this.conn.sendNotification(N.layout, layout).catch(() => undefined);
   }
-  view(paneId: number, seq: number, view: PaneView): void {
-    if (!this.closed) void this.conn.sendNotification(N.view, { paneId, seq, view }).catch(() => undefined);
+  view(paneId: number, seq: number, view: PaneView, shared?: SharedView): void {
+    if (this.closed) return;
+    if (!shared) {
+      void this.conn.sendNotification(N.view, { paneId, seq, view }).catch(() => undefined);
+      return;
+    }
+    // The same message the library would write, around the view's bytes that every client showing
+    // this pane at this size shares (serialised once): the library writes synchronously, so order holds.
+    this.writer.sendParts([
+      Buffer.from(`${VIEW_HEAD}${paneId},"seq":${seq},"view":`, 'utf8'),
+      shared.bytes(),
+      VIEW_TAIL,
+    ]);
   }
   toast(level: 'info' | 'success' | 'warn' | 'error', text: string): void {
     if (!this.closed) void this.conn.sendNotification(N.toast, { level, text }).catch(() => undefined);

@@ -1,9 +1,11 @@
 import type { PaneView, SessionLayout } from '@kubetile/rpc-schema';
+import type { SharedView } from '../view/shared-views.js';
 
 /** How the daemon reaches one attached terminal. Implemented by the RPC connection. */
 export interface ClientSink {
   layout(layout: SessionLayout): void;
-  view(paneId: number, seq: number, view: PaneView): void;
+  /** `shared`: the same view already serialised (shared by the clients that show it at this size). */
+  view(paneId: number, seq: number, view: PaneView, shared?: SharedView): void;
   toast(level: 'info' | 'success' | 'warn' | 'error', text: string): void;
   clipboard(text: string): void;
   /** True while the socket has more queued than we want to add to (a slow client). */

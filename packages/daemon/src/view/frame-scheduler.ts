@@ -1,5 +1,6 @@
 import { bodyRect, contentViewport, layoutTab, type PaneTree, type PaneView, type SessionLayout, type Viewport } from '@kubetile/rpc-schema';
 import type { ClientSink } from '../session/client-sink.js';
+import { sharedViews } from './shared-views.js';
 
 const FRAME_MS = 16;
 
@@ -37,12 +38,14 @@ export class FrameScheduler {
   ) {}
 
   markLayout(): void {
+    sharedViews.invalidateAll();
     this.layoutDirty = true;
     this.allDirty = true;
     this.schedule();
   }
 
   markPane(paneId: number): void {
+    sharedViews.invalidate(paneId);
     this.dirtyPanes.add(paneId);
     this.schedule();
   }
@@ -107,13 +110,14 @@ export class FrameScheduler {
     if (this.allDirty) for (const id of this.lastViews.keys()) if (!rects.has(id)) this.lastViews.delete(id);
     for (const [paneId, rect] of rects) {
       if (!this.allDirty && !this.dirtyPanes.has(paneId)) continue;
-      const view = this.source.render(paneId, contentViewport(rect));
-      if (!view) continue;
+      // Rendered and serialised once per pane and size for all the clients that show it (see SharedViews).
+      const viewport = contentViewport(rect);
+      const shared = sharedViews.get(tab.tree, paneId, viewport, () => this.source.render(paneId, viewport));
+      if (!shared) continue;
       // A view equal to the last one sent is skipped: keys often change nothing on screen.
-      const json = JSON.stringify(view);
-      if (this.lastViews.get(paneId) === json) continue;
-      this.lastViews.set(paneId, json);
-      this.sink.view(paneId, ++seqCounter, view);
+      if (this.lastViews.get(paneId) === shared.json) continue;
+      this.lastViews.set(paneId, shared.json);
+      this.sink.view(paneId, ++seqCounter, shared.view, shared);
       sent = true;
     }
     // Only a frame that sent something counts toward the 16 ms pacing: an empty one must not
