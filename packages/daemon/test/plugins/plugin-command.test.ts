@@ -29,8 +29,8 @@ const CASES: Array<[PaneCommand, unknown]> = [
 ];
 
 describe('PluginCommand.fromPaneCommand', () => {
-  it('covers all 22 PaneCommand variants', () => {
-    expect(PANE_COMMAND_TYPES).toHaveLength(22);
+  it('covers all 24 PaneCommand variants', () => {
+    expect(PANE_COMMAND_TYPES).toHaveLength(24);
     expect(CASES.map(([c]) => c.type).sort()).toEqual([...PANE_COMMAND_TYPES].sort());
   });
 
