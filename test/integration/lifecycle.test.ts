@@ -24,6 +24,12 @@ describe('daemon socket lifecycle', () => {
     expect(existsSync(env.socket)).toBe(false);
     c.close();
   });
+  it('a SIGTERM while it still loads (the socket already listens) stops it cleanly: exit 0, socket removed', async () => {
+    const d = await startDaemon(env);
+    d.child.kill('SIGTERM');
+    expect(await d.exited).toBe(0);
+    expect(existsSync(env.socket)).toBe(false);
+  });
   it('daemon/shutdown stops it cleanly too', async () => {
     const d = await startDaemon(env);
     const c = await RawClient.connect(env.socket);

@@ -52,6 +52,16 @@ export async function runDaemon(argv: readonly string[]): Promise<number> {
   } finally {
     for (const v of ACTIVATION_VARS) delete process.env[v];
   }
+  // Signals from the moment the socket listens: one that arrives while the daemon still loads stops
+  // it as soon as it exists (it used to kill the process without telling clients or removing the socket).
+  let daemonRef: { shutdown(reason: string): void } | null = null;
+  let pendingStop: string | null = null;
+  for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+    process.on(sig, () => {
+      if (daemonRef) daemonRef.shutdown(`signal ${sig}`);
+      else pendingStop ??= `signal ${sig}`;
+    });
+  }
   const log = await makeLog();
   const { Daemon } = await import('./daemon.js');
   const daemon = new Daemon({
@@ -72,8 +82,11 @@ export async function runDaemon(argv: readonly string[]): Promise<number> {
   // Subscribed before start: a kill-server that arrives while start() is still loading (the socket listens
   // first) stops the daemon before start() returns, and its exit must not be missed.
   const done = new Promise<number>((resolveExit) => daemon.stopped.subscribe(() => resolveExit(0)));
+  daemonRef = daemon;
+  const starting = daemon.start();
+  if (pendingStop !== null) daemon.shutdown(pendingStop);
   try {
-    await daemon.start();
+    await starting;
   } catch (err) {
     const msg = errorMessage(err);
     process.stderr.write(`kubetiled: ${msg}\n`);
@@ -81,7 +94,6 @@ export async function runDaemon(argv: readonly string[]): Promise<number> {
     log.flush();
     return err instanceof SocketInUseError ? 3 : 1;
   }
-  for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, () => daemon.shutdown(`signal ${sig}`));
   const code = await done;
   log.flush();
   return code;
