@@ -33,8 +33,9 @@ describe('the API level 1 contract', () => {
 });
 
 describe('PaneCommand', () => {
-  it('has the 22 KubeTile variants as tagged JSON', () => {
-    expect(PANE_COMMAND_TYPES).toHaveLength(22);
+  it('has the 22 KubeTile variants and the two for marks as tagged JSON', () => {
+    expect(PANE_COMMAND_TYPES).toHaveLength(24);
+    expect(PaneCommandSchema.parse({ type: 'toggle_mark' })).toEqual({ type: 'toggle_mark' });
     expect(PaneCommandSchema.parse({ type: 'filter', query: 'web' })).toEqual({ type: 'filter', query: 'web' });
     expect(PaneCommandSchema.parse({ type: 'sort_by_column', column: 2 })).toEqual({ type: 'sort_by_column', column: 2 });
     expect(PaneCommandSchema.safeParse({ type: 'filter' }).success).toBe(false);

@@ -15,6 +15,8 @@ import { HANDLERS } from './handlers.js';
 
 /** JSON-RPC's (LSP's) code for a request the server stopped because the client cancelled it. */
 const REQUEST_CANCELLED = -32800;
+/** The longest each step of a goodbye (the exit message, the stream's end) may take. */
+const GOODBYE_STEP_MS = 2000;
 import { socketLimits, type SocketLimits } from './limits.js';
 
 /** Above this many queued bytes a client counts as slow and gets only the newest frame later. */
@@ -267,18 +269,18 @@ export class RpcConnection implements ClientSink {
   }
 
   /** Tells the client the daemon is going away, then closes once the message is written. */
+  /**
+   * daemon/exit, then the end of the stream once everything written reached the socket (each step
+   * bounded: a client that stopped reading does not hold the daemon's stop for more than a moment).
+   * The connection is destroyed after this: ending before the message left would lose it.
+   */
   async sayGoodbye(reason: string, restarting = false): Promise<void> {
     if (this.closed) return;
-    await Promise.race([
-      this.conn.sendNotification(N.exit, restarting ? { reason, restarting } : { reason }).catch(() => undefined),
-      new Promise((r) => setTimeout(r, 500)),
-    ]);
-    await new Promise<void>((resolve) => {
-      if (this.socket.writableLength === 0) return resolve();
-      this.socket.once('drain', () => resolve());
-      setTimeout(resolve, 500);
-    });
-    this.socket.end();
+    const bounded = (p: Promise<unknown>): Promise<unknown> =>
+      Promise.race([p, new Promise((r) => setTimeout(r, GOODBYE_STEP_MS).unref())]);
+    await bounded(this.conn.sendNotification(N.exit, restarting ? { reason, restarting } : { reason }).catch(() => undefined));
+    if (this.socket.destroyed || this.socket.writableEnded) return;
+    await bounded(new Promise<void>((resolve) => this.socket.end(() => resolve())));
   }
 
   close(): void {
