@@ -26,6 +26,8 @@ const CASES: Array<[PaneCommand, unknown]> = [
   [{ type: 'clear_filter' }, { type: 'clear_filter' }],
   [{ type: 'sort_by_column', column: 2 }, null],
   [{ type: 'toggle_sort_order' }, null],
+  [{ type: 'toggle_mark' }, null],
+  [{ type: 'clear_marks' }, null],
 ];
 
 describe('PluginCommand.fromPaneCommand', () => {
