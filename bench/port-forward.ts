@@ -258,16 +258,24 @@ export async function benchPortForward(): Promise<void> {
     const rtt = new Map<string, number[]>();
     const fresh = new Map<string, number[]>();
     const cpu = new Map<string, number[]>();
-    for (const m of modes) await download(m.port, 4 * MiB); // warm-up
+    /** The step's result, or its error saying which mode and step failed. */
+    const step = async <T>(m: { name: string }, what: string, p: Promise<T>): Promise<T> => {
+      try {
+        return await p;
+      } catch (err) {
+        throw new Error(`${m.name}, ${what}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    };
+    for (const m of modes) await step(m, 'warm-up download', download(m.port, 4 * MiB));
     for (let r = 0; r < ROUNDS; r++) {
       for (const m of modes) {
         const c0 = cpuMs(m.pid);
-        (down.get(m.name) ?? down.set(m.name, []).get(m.name)!).push(await download(m.port, BYTES));
-        (up.get(m.name) ?? up.set(m.name, []).get(m.name)!).push(await upload(m.port, BYTES));
+        (down.get(m.name) ?? down.set(m.name, []).get(m.name)!).push(await step(m, 'download', download(m.port, BYTES)));
+        (up.get(m.name) ?? up.set(m.name, []).get(m.name)!).push(await step(m, 'upload', upload(m.port, BYTES)));
         (cpu.get(m.name) ?? cpu.set(m.name, []).get(m.name)!).push(cpuMs(m.pid) - c0);
       }
-      for (const m of modes) (rtt.get(m.name) ?? rtt.set(m.name, []).get(m.name)!).push(...(await roundTrips(m.port, ROUND_TRIPS)));
-      for (const m of modes) (fresh.get(m.name) ?? fresh.set(m.name, []).get(m.name)!).push(...(await newConnections(m.port, NEW_CONNECTIONS)));
+      for (const m of modes) (rtt.get(m.name) ?? rtt.set(m.name, []).get(m.name)!).push(...(await step(m, 'round trips', roundTrips(m.port, ROUND_TRIPS))));
+      for (const m of modes) (fresh.get(m.name) ?? fresh.set(m.name, []).get(m.name)!).push(...(await step(m, 'new connections', newConnections(m.port, NEW_CONNECTIONS))));
     }
     const load1 = loadavg();
 
