@@ -37,6 +37,25 @@ const note = <N extends string, P extends z.ZodType>(name: N, description: strin
   params,
 });
 
+/** One plugin write asked for, as the audit log keeps it (the daemon's log lines are parsed with this). */
+export const AuditEntrySchema = z.object({
+  time: z.string(),
+  plugin: z.string(),
+  sha256: z.string().nullable(),
+  client: z.string().nullable(),
+  verb: z.string(),
+  kind: z.string(),
+  namespace: z.string().nullable(),
+  name: z.string(),
+  uid: z.string().nullable(),
+  /** What was asked: the patch as JSON, or `replicas: 2 → 5`. */
+  change: z.string().nullable(),
+  /** applied; declined (the user said no); refused (not allowed, read-only, no client…); failed (the API server refused). */
+  result: z.enum(['applied', 'declined', 'refused', 'failed']),
+  error: z.string().nullable(),
+});
+export type AuditEntry = z.infer<typeof AuditEntrySchema>;
+
 const Empty = z.object({}).strict();
 const Ok = z.object({ ok: z.literal(true) });
 const Size = z.object({ cols: z.number().int().min(1).max(1000), rows: z.number().int().min(1).max(1000) });
@@ -320,22 +339,7 @@ export const Requests = {
     "Plugin writes (k8s_write) from the audit log, newest first: time, plugin key and module sha256, client, verb, object, the change, result (applied, declined, refused, failed). The log is $XDG_STATE_HOME/kubetile/audit.jsonl (rotated at 1 MiB, one older file kept).",
     z.object({ limit: z.number().int().min(1).max(1000).optional(), plugin: z.string().min(1).max(64).optional() }).strict(),
     z.object({
-      entries: z.array(
-        z.object({
-          time: z.string(),
-          plugin: z.string(),
-          sha256: z.string().nullable(),
-          client: z.string().nullable(),
-          verb: z.string(),
-          kind: z.string(),
-          namespace: z.string().nullable(),
-          name: z.string(),
-          uid: z.string().nullable(),
-          change: z.string().nullable(),
-          result: z.enum(['applied', 'declined', 'refused', 'failed']),
-          error: z.string().nullable(),
-        }),
-      ),
+      entries: z.array(AuditEntrySchema),
     }),
   ),
   pluginReload: req('plugin/reload', 'Reload a plugin from its file.', z.object({ key: z.string().min(1) }), Ok),

@@ -1,6 +1,6 @@
 import { appendFile, mkdir, open, rename, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { z } from 'zod';
+import { AuditEntrySchema, type AuditEntry } from '@kubetile/rpc-schema';
 import type { Logger } from '../logging/logger.js';
 import { errorMessage } from '../util/errors.js';
 
@@ -13,23 +13,8 @@ export const AUDIT_LIST_MAX = 1000;
 /** A field's text is cut to this many characters (a patch, an error). */
 const FIELD_MAX = 2000;
 
-export const AuditEntrySchema = z.object({
-  time: z.string(),
-  plugin: z.string(),
-  sha256: z.string().nullable(),
-  client: z.string().nullable(),
-  verb: z.string(),
-  kind: z.string(),
-  namespace: z.string().nullable(),
-  name: z.string(),
-  uid: z.string().nullable(),
-  /** What was asked: the patch as JSON, or `replicas: 2 → 5`. */
-  change: z.string().nullable(),
-  /** applied; declined (the user said no); refused (not allowed, read-only, no client…); failed (the API server refused). */
-  result: z.enum(['applied', 'declined', 'refused', 'failed']),
-  error: z.string().nullable(),
-});
-export type AuditEntry = z.infer<typeof AuditEntrySchema>;
+// The entry's shape is the contract's (`audit/list` answers with it).
+export { AuditEntrySchema, type AuditEntry };
 
 const cut = (s: string | null): string | null => (s === null ? null : s.length > FIELD_MAX ? `${s.slice(0, FIELD_MAX)}…` : s);
 
