@@ -260,6 +260,8 @@ export class Daemon implements DaemonContext {
     const first = await this.reloadConfig({ plugins: 'defer' });
     if (!first.ok) this.logger.warn({ errors: first.errors }, 'config has errors; using defaults');
     const early = this.opts.early ?? (await listenEarly(this.opts.socketPath, { privateDir: this.opts.privateSocketDir }));
+    // Stopped while loading (a signal): stop() closed the early socket; serve nothing.
+    if (this.stopping) return;
     this.listening = early.listening;
     if (early.viaSystemd) this.logger.info('using the socket passed by systemd');
     early.handOff((s) => this.accept(s));
@@ -375,7 +377,8 @@ export class Daemon implements DaemonContext {
       await this.persistence.stop();
       await this.keys.flush();
       await this.configWatch?.close();
-      await this.listening?.close();
+      // Before start() took the socket over, the early listener holds it (a signal while loading).
+      await (this.listening ?? this.opts.early?.listening)?.close();
       for (const c of [...this.connections]) c.close();
       this.workspace.disposeAll();
       for (const hook of this.stopHooks) await Promise.resolve(hook()).catch((err: unknown) => this.logger.error({ err: String(err) }, 'a stop hook failed'));

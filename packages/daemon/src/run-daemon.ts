@@ -37,6 +37,16 @@ export async function runDaemon(argv: readonly string[]): Promise<number> {
   // The logger (pino: ~40% of what loads before the socket) is made once the socket listens.
   const makeLog = async (): Promise<ReturnType<typeof CreateLogger>> => (await import('./logging/logger.js')).createLogger(logOpts);
   const privateSocketDir = socketDirKind(socketPath) === 'private';
+  // Signals are ours before the socket listens: one that arrives while the daemon still loads stops it
+  // as soon as it exists (without a handler the process died at once: clients not told, socket left).
+  let daemonRef: { shutdown(reason: string): void } | null = null;
+  let pendingStop: string | null = null;
+  for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+    process.on(sig, () => {
+      if (daemonRef) daemonRef.shutdown(`signal ${sig}`);
+      else pendingStop ??= `signal ${sig}`;
+    });
+  }
   // Listen before loading the rest of the daemon: the socket accepts within a moment of the spawn,
   // and a second daemon is refused before it loads anything.
   let early: EarlyListener;
@@ -51,16 +61,6 @@ export async function runDaemon(argv: readonly string[]): Promise<number> {
     return err instanceof SocketInUseError ? 3 : 1;
   } finally {
     for (const v of ACTIVATION_VARS) delete process.env[v];
-  }
-  // Signals from the moment the socket listens: one that arrives while the daemon still loads stops
-  // it as soon as it exists (it used to kill the process without telling clients or removing the socket).
-  let daemonRef: { shutdown(reason: string): void } | null = null;
-  let pendingStop: string | null = null;
-  for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
-    process.on(sig, () => {
-      if (daemonRef) daemonRef.shutdown(`signal ${sig}`);
-      else pendingStop ??= `signal ${sig}`;
-    });
   }
   const log = await makeLog();
   const { Daemon } = await import('./daemon.js');
