@@ -5,6 +5,7 @@ import { commandInScope, scopesText } from '../commands/command-scope.js';
 import type { CommandEntry } from '../config/schema.js';
 import { describeObject, type ObjectRef } from '../kube/object-ref.js';
 import { getObject } from '../kube/resource-ops.js';
+import { defaultContainer, podContainers } from '../kube/exec/pod-containers.js';
 import type { KubeObject } from '../kube/types.js';
 import { COMMAND_OUTPUT_PANE, CommandOutputPane } from '../panes/commands/command-output-pane.js';
 import type { InteractionRequest } from '../session/resource-actions.js';
@@ -16,10 +17,9 @@ const MAX_RUNNING = 16;
 /** On the daemon's stop, running commands get this long after SIGTERM. */
 const STOP_WAIT_MS = 3000;
 
+/** The container `kubectl exec` picks: the default-container annotation, else the first (empty for other kinds). */
 function containerOf(obj: KubeObject | null): string {
-  const containers = (obj?.spec as { containers?: Array<{ name?: unknown }> } | undefined)?.containers;
-  const first = Array.isArray(containers) ? containers[0]?.name : undefined;
-  return typeof first === 'string' ? first : '';
+  return obj ? (defaultContainer(obj, podContainers(obj))?.name ?? '') : '';
 }
 
 function labelsOf(obj: KubeObject | null): Record<string, string> {
