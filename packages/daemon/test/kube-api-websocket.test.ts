@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KubeConfig } from '../src/kube/kubeconfig.js';
-import { startKubeSim, type KubeSim } from '@kubetile/kube-sim';
+import type { KubeConfig } from '../src/kube/kubeconfig.js';
+import type { KubeSim } from '@kubetile/kube-sim';
+import { startSimWithConfig } from './sim-config.js';
 import { openApiWebSocket } from '../src/kube/api-websocket.js';
 
 /** The API WebSocket opener against kube-sim: the kubeconfig's TLS and token, subprotocol choice, refusals as Status messages. */
@@ -9,9 +10,7 @@ let sim: KubeSim;
 let kc: KubeConfig;
 
 beforeAll(async () => {
-  sim = await startKubeSim({ port: 0, seed: 'empty' });
-  kc = new KubeConfig();
-  kc.loadFromString(sim.kubeconfigYaml);
+  ({ sim, kc } = await startSimWithConfig());
   sim.createObject({
     apiVersion: 'v1',
     kind: 'Pod',

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KubeConfig } from '../src/kube/kubeconfig.js';
-import { startKubeSim, type KubeSim } from '@kubetile/kube-sim';
+import type { KubeConfig } from '../src/kube/kubeconfig.js';
+import type { KubeSim } from '@kubetile/kube-sim';
+import { startSimWithConfig } from './sim-config.js';
 import { Reflector } from '../src/kube/reflector.js';
 import { createLogger } from '../src/logging/logger.js';
 
@@ -15,9 +16,7 @@ let sim: KubeSim;
 let kc: KubeConfig;
 
 beforeAll(async () => {
-  sim = await startKubeSim({ port: 0, seed: 'empty' });
-  kc = new KubeConfig();
-  kc.loadFromString(sim.kubeconfigYaml);
+  ({ sim, kc } = await startSimWithConfig());
   await sim.addPods(PODS, 'churn');
 });
 afterAll(async () => {

@@ -1,15 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKubeSim, type KubeSim } from '@kubetile/kube-sim';
-import { KubeConfig } from '../src/kube/kubeconfig.js';
+import type { KubeSim } from '@kubetile/kube-sim';
+import { startSimWithConfig } from './sim-config.js';
+import type { KubeConfig } from '../src/kube/kubeconfig.js';
 import { listPages, metaFromHead } from '../src/kube/list-pages.js';
 
 let sim: KubeSim;
 let kc: KubeConfig;
 
 beforeAll(async () => {
-  sim = await startKubeSim({ port: 0, seed: 'empty' });
-  kc = new KubeConfig();
-  kc.loadFromString(sim.kubeconfigYaml);
+  ({ sim, kc } = await startSimWithConfig());
   await sim.addPods(2_500, 'pages');
 });
 afterAll(async () => {
