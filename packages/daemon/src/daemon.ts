@@ -133,7 +133,7 @@ export class Daemon implements DaemonContext {
       stateDir: opts.stateDir,
       consentUi: workspaceConsentUi(this.workspace),
       writeConfirm: workspaceWriteConfirm(this.workspace),
-      readonly: () => opts.readonly === true || this.config.readonly,
+      readonly: () => this.readonly(),
     });
     this.actions = new ResourceActions(this.workspace, this.kube, this.logger);
     this.persistence = new SessionPersistence(this.workspace, join(opts.stateDir, 'sessions.json'), this.logger.child({ part: 'state' }));
@@ -146,7 +146,7 @@ export class Daemon implements DaemonContext {
       logger: this.logger,
       stateDir: opts.stateDir,
       config: () => this.config,
-      readonly: () => opts.readonly === true || this.config.readonly,
+      readonly: () => this.readonly(),
       onStop: (fn) => this.stopHooks.push(fn),
       persist: (key, feature) => this.persistence.register(key, feature),
     };
@@ -243,6 +243,11 @@ export class Daemon implements DaemonContext {
     const v = this.config.general.default_view;
     if (this.registry.has(v)) return { key: v };
     return { key: 'resource-list', args: { kind: v } };
+  }
+
+  /** Plugin writes and dangerous [[commands]] are refused: `--readonly`, or `readonly = true` in the (reloaded) config. */
+  readonly(): boolean {
+    return this.opts.readonly === true || this.config.readonly;
   }
 
   counts() {

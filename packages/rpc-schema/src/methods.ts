@@ -130,6 +130,8 @@ export const Requests = {
         portForwardConnections: z.number().int(),
       }),
       memory: z.object({ rss: z.number(), heapUsed: z.number(), heapTotal: z.number(), external: z.number(), arrayBuffers: z.number() }),
+      /** Writes by plugins and dangerous [[commands]] are refused (--readonly, or readonly = true in the config). Absent from older daemons. */
+      readonly: z.boolean().optional(),
     }),
   ),
   shutdown: req(

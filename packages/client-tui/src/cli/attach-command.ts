@@ -61,6 +61,16 @@ export async function runAttach(io: Io, flags: DaemonFlags & { session?: string 
   // saying so, and never start a second one beside it.
   const slow = setTimeout(() => io.err(`kubetile: waiting for the daemon on ${socket} to answer…\n`), 2000);
   try {
+    if (flags.readonly) {
+      const { readonlyMismatch } = await import('./readonly-check.js');
+      const refused = await readonlyMismatch(socket, io.env);
+      if (refused) {
+        clearTimeout(slow);
+        store.dispose();
+        io.err(`kubetile: ${refused}\n`);
+        return 1;
+      }
+    }
     try {
       await client.start();
       if (flags.demo) io.err(`kubetile: a daemon already runs on ${socket}; --demo applies only to a daemon this command starts\n`);

@@ -23,4 +23,6 @@ export interface DaemonContext {
   shutdown(reason: string, opts?: { restarting?: boolean }): void;
   reloadConfig(opts?: { reset?: boolean }): Promise<{ ok: boolean; errors: string[] }>;
   counts(): { plugins: number; watches: number; portForwards: number; streams: Record<StreamKind, number> };
+  /** Plugin writes and dangerous [[commands]] are refused. */
+  readonly(): boolean;
 }

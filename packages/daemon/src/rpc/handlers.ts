@@ -85,6 +85,7 @@ const table: Table = {
         portForwardConnections: counts.streams['port-forward-connections'],
       },
       memory: { rss: mem.rss, heapUsed: mem.heapUsed, heapTotal: mem.heapTotal, external: mem.external, arrayBuffers: mem.arrayBuffers },
+      readonly: daemon.readonly(),
     };
   },
   'daemon/shutdown': ({ daemon }, p) => {
