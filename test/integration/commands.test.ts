@@ -59,6 +59,13 @@ command = ${node}
 args = ["-e", ${js("console.log('got ' + process.argv.slice(1).join('|'))")}, "$OBJECTS"]
 
 [[commands]]
+name = "big"
+key = "shift+b"
+scopes = ["pods"]
+command = ${node}
+args = ["-e", ${js("let s = ''; for (let i = 0; i < 30000; i++) s += 'line ' + i + ' ' + 'x'.repeat(90) + '\\n'; process.stdout.write(s + 'done\\n')")}]
+
+[[commands]]
 name = "missing"
 key = "shift+x"
 scopes = ["pods"]
@@ -169,6 +176,25 @@ describe('[[commands]]', () => {
       await c.request('client/key', { key: 'shift+x' });
       const m = await outputPane(c, `missing ${ns}/job-1`, (x) => x.footer?.includes('failed') === true);
       expect(texts(m)).toContain('command not found: kubetile-no-such-program');
+    } finally {
+      c.close();
+    }
+  });
+
+  it('3 MB written at once reach the pane whole and in order (reading is paced, never lossy); the pane keeps the newest', async () => {
+    const ns = namespaceWith(w.sim, [(n) => pod('dump-1', n)]);
+    const c = await RawClient.connect(w.env.socket);
+    try {
+      await c.attach({ cols: 160, rows: 40 });
+      await podsPane(c, ns, ['dump-1']);
+      await c.request('client/key', { key: 'shift+b' });
+      const v = await outputPane(c, `big ${ns}/dump-1`, (x) => x.footer?.includes('exited 0') === true);
+      const shown = texts(v);
+      expect(shown.at(-1)).toBe('done');
+      const numbers = shown.filter((t) => t.startsWith('line ')).map((t) => Number(t.split(' ')[1]));
+      expect(numbers.length).toBeGreaterThan(10);
+      expect(numbers.at(-1)).toBe(29_999);
+      numbers.forEach((n, i) => expect(n).toBe(numbers[0]! + i));
     } finally {
       c.close();
     }

@@ -14,6 +14,13 @@ export const DEFAULT_RUN_LIMITS: RunLimits = { maxLines: 10_000, maxBytes: 4 * 1
 const MAX_LINE_CHARS = 8192;
 /** After SIGTERM, a process group still there this long gets SIGKILL. */
 const KILL_GRACE_MS = 3000;
+/**
+ * Output read per window, stdout and stderr together; past it the pipes are left unread until the
+ * window ends, so a program writing without pause (`yes`) waits on its full pipe instead of costing
+ * the daemon a core (measured: `yes` took 38% of a core before; the pane keeps only the newest lines).
+ */
+export const READ_BUDGET_BYTES = 256 * 1024;
+export const READ_WINDOW_MS = 100;
 
 export type RunState =
   | { kind: 'running'; pid: number | null }
@@ -40,6 +47,10 @@ export class CommandRun {
   readonly startedAt = Date.now();
   private bytes = 0;
   private child: ChildProcess | null = null;
+  private readonly streams: NodeJS.ReadableStream[] = [];
+  private windowStart = 0;
+  private windowBytes = 0;
+  private resumeTimer: NodeJS.Timeout | null = null;
   private killTimer: NodeJS.Timeout | null = null;
   readonly ended: Promise<void>;
   private markEnded!: () => void;
@@ -87,8 +98,31 @@ export class CommandRun {
       }
       this.changed.emit();
     };
-    stream.on('data', (d: Buffer) => take(decoder.write(d), false));
+    this.streams.push(stream);
+    stream.on('data', (d: Buffer) => {
+      take(decoder.write(d), false);
+      this.meter(d.length);
+    });
     stream.on('end', () => take(decoder.end(), true));
+  }
+
+  /** Counts what was read in this window; over the budget, the pipes wait until the window ends. */
+  private meter(n: number): void {
+    const now = Date.now();
+    if (now - this.windowStart >= READ_WINDOW_MS) {
+      this.windowStart = now;
+      this.windowBytes = 0;
+    }
+    this.windowBytes += n;
+    if (this.windowBytes < READ_BUDGET_BYTES || this.resumeTimer) return;
+    for (const s of this.streams) s.pause();
+    this.resumeTimer = setTimeout(() => {
+      this.resumeTimer = null;
+      this.windowStart = Date.now();
+      this.windowBytes = 0;
+      for (const s of this.streams) s.resume();
+    }, Math.max(1, READ_WINDOW_MS - (now - this.windowStart)));
+    this.resumeTimer.unref();
   }
 
   private push(raw: string, stderr: boolean): void {
@@ -104,6 +138,8 @@ export class CommandRun {
 
   private finish(state: RunState): void {
     if (this.state.kind !== 'running') return;
+    if (this.resumeTimer) clearTimeout(this.resumeTimer);
+    this.resumeTimer = null;
     this.state = state;
     this.changed.emit();
     this.markEnded();
