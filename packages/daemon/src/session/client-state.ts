@@ -9,6 +9,10 @@ export interface SelectorState {
   selected: number;
   /** An item the typed text names exactly though it does not contain it (`:deployments.apps`): listed first. */
   exact?: string | null;
+  /** Its items are still coming (from the API): `Loading...` stands in for them. */
+  loading?: boolean;
+  /** Enter was pressed while loading: the pick happens when the items arrive (typing ahead is not lost). */
+  pickWhenLoaded?: boolean;
   onPick(item: string): void;
   /** Called when the overlay goes without a pick (esc, replaced, client gone). */
   onCancel?(): void;

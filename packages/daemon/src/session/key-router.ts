@@ -567,14 +567,11 @@ export class KeyRouter {
 
   /** Opens a selector now; items that arrive later (from the API) replace a placeholder. */
   private openSelector(client: ClientState, title: string, items: string[] | Promise<string[]>, onPick: (item: string) => void): void {
-    const state = { type: 'selector' as const, title, items: Array.isArray(items) ? items : ['Loading...'], query: '', selected: 0, onPick };
+    const state: SelectorState = { type: 'selector', title, items: Array.isArray(items) ? items : ['Loading...'], loading: !Array.isArray(items), query: '', selected: 0, onPick };
     client.setOverlay(state);
     if (!Array.isArray(items)) {
       items.then(
-        (list) => {
-          state.items = list;
-          if (client.overlay === state) this.deps.workspace.refreshClient(client);
-        },
+        (list) => this.itemsLoaded(client, state, list),
         (err: unknown) => {
           state.items = [];
           if (client.overlay === state) {
@@ -716,6 +713,7 @@ export class KeyRouter {
       type: 'selector',
       title: 'Switch view (a kind, short name or alias; ctx NAME, ns NAME)',
       items: Array.isArray(items) ? withHistory(items) : ['Loading...'],
+      loading: !Array.isArray(items),
       query: '',
       selected: 0,
       onPick: (item) => {
@@ -732,11 +730,7 @@ export class KeyRouter {
     client.setOverlay(state);
     if (!Array.isArray(items)) {
       items.then(
-        (list) => {
-          state.items = withHistory(list);
-          this.autoSelect(client, state);
-          if (client.overlay === state) ws.refreshClient(client);
-        },
+        (list) => this.itemsLoaded(client, state, withHistory(list)),
         (err: unknown) => {
           state.items = [];
           if (client.overlay === state) {
@@ -822,6 +816,28 @@ export class KeyRouter {
     client.closeOverlay(cancelled);
   }
 
+  /** The selected item of `o` is picked and the overlay closes (nothing picked when none matches). */
+  private pick(client: ClientState, o: SelectorState, items = selectorItems(o)): void {
+    const item = items[o.selected];
+    this.closeOverlay(client, item === undefined);
+    if (item === undefined) return;
+    try {
+      o.onPick(item);
+    } catch (err) {
+      this.deps.logger.warn({ err: String(err) }, 'selector action failed');
+    }
+  }
+
+  /** A selector's items arrived: shown, and picked at once when enter was pressed while they loaded. */
+  private itemsLoaded(client: ClientState, o: SelectorState, items: string[]): void {
+    o.items = items;
+    o.loading = false;
+    if (this.switchers.has(o)) this.autoSelect(client, o);
+    if (client.overlay !== o) return;
+    if (o.pickWhenLoaded) this.pick(client, o);
+    this.deps.workspace.refreshClient(client);
+  }
+
   private selectorKey(client: ClientState, key: string): KeyResult {
     const o = client.overlay;
     if (o?.type !== 'selector') return { handled: false };
@@ -840,15 +856,11 @@ export class KeyRouter {
           this.scopeCommand(client, o.query);
           return done('overlay:scope');
         }
-        const item = items[o.selected];
-        this.closeOverlay(client, item === undefined);
-        if (item !== undefined) {
-          try {
-            o.onPick(item);
-          } catch (err) {
-            this.deps.logger.warn({ err: String(err) }, 'selector action failed');
-          }
+        if (o.loading) {
+          o.pickWhenLoaded = true;
+          return done('overlay:pick-pending');
         }
+        this.pick(client, o, items);
         return done('overlay:pick');
       }
       case 'up':

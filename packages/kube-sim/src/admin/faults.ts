@@ -25,6 +25,7 @@ interface ActiveError extends InjectedErrorSpec {
 export interface LatencySpec {
   ms: number;
   verb?: string;
+  /** Only this resource, or `discovery` for the discovery documents (/api, /apis, …). */
   resource?: string;
 }
 
@@ -77,6 +78,13 @@ export class Faults {
   setLatency(spec: number | LatencySpec | LatencySpec[]): void {
     if (typeof spec === 'number') this.latency = spec > 0 ? [{ ms: spec }] : [];
     else this.latency = (Array.isArray(spec) ? spec : [spec]).filter((s) => s.ms > 0);
+  }
+
+  /** Discovery documents are slowed only by a rule naming the pseudo-resource `discovery` (never by a global delay). */
+  discoveryLatency(): number {
+    let ms = 0;
+    for (const l of this.latency) if (l.resource === 'discovery') ms = Math.max(ms, l.ms);
+    return ms;
   }
 
   latencyFor(f: RequestFacts): number {

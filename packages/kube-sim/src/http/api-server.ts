@@ -249,6 +249,8 @@ export class ApiServer {
     if (r.kind !== 'resource') {
       this.authenticate(req);
       if (method !== 'GET') throw methodNotAllowed();
+      const slow = this.ctx.faults.discoveryLatency();
+      if (slow > 0) await sleep(slow);
       if (negotiate(req.headers['accept'], false) === undefined) throw apiError('NotAcceptable', 'only the following media types are accepted: application/json');
       switch (r.kind) {
         case 'apiVersions': sendJson(res, 200, apiVersions(this.ctx.serverAddress())); return;

@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { startKubeSim, type KubeSim } from '@kubetile/kube-sim';
+import type { SessionLayout } from '@kubetile/rpc-schema';
+import { makeTestEnv, startDaemon, type DaemonProcess, type TestEnv } from '../helpers/daemon-process.js';
+import { RawClient } from '../helpers/rpc-client.js';
+
+/**
+ * Typing ahead in `:` while its kinds still load (a cold daemon asks the API server's discovery first;
+ * after `kubetile daemon restart` that is the first thing a user does): `:deploy⏎` typed before the list
+ * arrived picks deployments once it does. The keys were lost before (enter picked nothing from `Loading...`).
+ */
+
+let env: TestEnv;
+let sim: KubeSim;
+let daemon: DaemonProcess;
+let c: RawClient;
+
+const tabOf = (l: SessionLayout) => l.tabs.find((t) => t.id === l.activeTabId)!;
+
+beforeAll(async () => {
+  env = makeTestEnv();
+  const kubeconfig = join(env.dir, 'sim-kubeconfig');
+  sim = await startKubeSim({ port: 0, seed: 'empty', kubeconfigOut: kubeconfig, stateDir: join(env.dir, 'sim') });
+  env.env.KUBECONFIG = kubeconfig;
+  sim.createObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ahead' } });
+  daemon = await startDaemon(env);
+  c = await RawClient.connect(env.socket);
+  await c.attach({ cols: 160, rows: 40 });
+});
+afterAll(async () => {
+  c?.close();
+  await daemon?.stop();
+  await sim?.stop();
+  env?.cleanup();
+});
+
+describe('`:` typed ahead of its items', () => {
+  it('enter pressed while the kinds load picks what was typed when they arrive', async () => {
+    const before = tabOf(c.layout!).focusedPaneId;
+    sim.setLatency({ ms: 1500, resource: 'discovery' });
+    await c.request('client/key', { key: ':' });
+    const loading = await c.waitLayout('the switcher, loading', (l) => l.overlay?.type === 'selector');
+    expect(loading.overlay?.type === 'selector' && loading.overlay.items).toEqual(['Loading...']);
+    for (const ch of 'deploy') await c.request('client/key', { key: ch });
+    await c.request('client/key', { key: 'enter' });
+    const l = await c.waitLayout('deployments replaced the pods view', (x) => !x.overlay && tabOf(x).focusedPaneId !== before, 20_000);
+    const panes = (await c.request<{ panes: Array<{ paneId: number; args: Record<string, unknown> }> }>('pane/list', {})).panes;
+    expect(panes.find((p) => p.paneId === tabOf(l).focusedPaneId)?.args).toMatchObject({ kind: 'deployments' });
+    sim.setLatency(0);
+  });
+
+  it('the namespace selector too: a namespace typed and entered while they load is switched to', async () => {
+    sim.setLatency({ ms: 1500, resource: 'namespaces' });
+    await c.request('client/key', { key: 'ctrl+n' });
+    await c.waitLayout('the namespace selector, loading', (l) => l.overlay?.type === 'selector' && l.overlay.items[0] === 'Loading...');
+    for (const ch of 'ahead') await c.request('client/key', { key: ch });
+    await c.request('client/key', { key: 'enter' });
+    await c.waitLayout('the tab on namespace ahead', (l) => !l.overlay && tabOf(l).namespace === 'ahead', 20_000);
+    sim.setLatency(0);
+  });
+});
