@@ -55,6 +55,8 @@ const LIST_GROUPS: readonly Group[] = ['interact', 'mutate', 'browse', 'navigati
 export class KeyRouter {
   /** The `:` selectors open now (their typed text resolves names exactly). */
   private readonly switchers = new WeakSet<SelectorState>();
+  /** `:` selectors whose items are still loading, and whether enter was pressed meanwhile (k9s users type `:svc⏎` at once). */
+  private readonly loadingSwitchers = new WeakMap<SelectorState, { enter: boolean }>();
   /** Recent `:` picks, newest first (the switcher lists them first), kept across restarts. */
   private readonly switchHistory: SwitchHistory;
 
@@ -731,13 +733,19 @@ export class KeyRouter {
     this.switchers.add(state);
     client.setOverlay(state);
     if (!Array.isArray(items)) {
+      const loading = { enter: false };
+      this.loadingSwitchers.set(state, loading);
       items.then(
         (list) => {
+          this.loadingSwitchers.delete(state);
           state.items = withHistory(list);
           this.autoSelect(client, state);
-          if (client.overlay === state) ws.refreshClient(client);
+          // An enter typed ahead picks now, what the typed text names.
+          if (client.overlay === state && loading.enter) this.selectorKey(client, 'enter');
+          else if (client.overlay === state) ws.refreshClient(client);
         },
         (err: unknown) => {
+          this.loadingSwitchers.delete(state);
           state.items = [];
           if (client.overlay === state) {
             this.closeOverlay(client);
@@ -839,6 +847,11 @@ export class KeyRouter {
           this.closeOverlay(client, false);
           this.scopeCommand(client, o.query);
           return done('overlay:scope');
+        }
+        const loading = this.loadingSwitchers.get(o);
+        if (loading) {
+          loading.enter = true;
+          return done('overlay:pending');
         }
         const item = items[o.selected];
         this.closeOverlay(client, item === undefined);
