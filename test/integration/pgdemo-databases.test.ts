@@ -117,8 +117,8 @@ describe('demo databases: one engine per database', () => {
   }, SLOW * 2);
 
   it(`at most ${MAX_ENGINES} databases: one more is refused saying why, and takes the place of one whose pods are gone`, async () => {
-    // team-a/db, team-b/db and team-a/scratch exist; fill the bound with databases that never start (a wrong password is refused before the engine starts).
-    const extra = MAX_ENGINES - 3;
+    // team-a/db, team-b/db and team-a/scratch exist; fill the rest of the bound with databases that never start (a wrong password is refused before the engine starts).
+    const extra = Math.max(0, MAX_ENGINES - 3);
     for (let i = 0; i < extra + 1; i++) sim.createObject(dbPod('many', `solo-${i}`, null));
     for (let i = 0; i < extra; i++) await expect(connect('many', `solo-${i}`, 'wrong')).rejects.toThrow('password authentication failed for user "app"');
     const last = `solo-${extra}`;

@@ -16,8 +16,8 @@ import { openFrontDoor, type DbCredentials, type EngineSlot } from './front-door
 
 export const DATABASE_ANNOTATION = 'kube-sim.kubetile.dev/postgres';
 export const POSTGRES_PORT = 5432;
-/** Engine processes at most (each is a Node process with a WASM PostgreSQL: tens of MiB). */
-export const MAX_ENGINES = 4;
+/** Engine processes at most (each is a Node process with a WASM PostgreSQL: 280–380 MiB RSS measured while serving). */
+export const MAX_ENGINES = 3;
 
 /**
  * Which database a pod serves: its namespace, the workload that controls it (else the pod itself)
