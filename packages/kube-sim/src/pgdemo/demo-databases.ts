@@ -7,7 +7,8 @@
  * POSTGRES_USER / POSTGRES_PASSWORD / POSTGRES_DB, literal or from a Secret or ConfigMap, as the
  * official image reads them. At most MAX_ENGINES engine processes run: a database past the bound
  * takes the place of one whose pods are all gone (its data goes with them, as with deleted
- * volumes), else its connections are refused with a message saying why.
+ * volumes), else its connections are refused with a message saying why; an engine without a
+ * connection for IDLE_STOP_MS is stopped (its data stays; the next connection restarts it).
  */
 import type { KubeObject } from '../types.js';
 import { sweepStaleDataDirs } from './data-dirs.js';
@@ -32,14 +33,43 @@ export function databaseKey(pod: KubeObject): string | null {
   return `${pod.metadata.namespace ?? ''}/${who}/${name}`;
 }
 
+/** An engine with no connection for this long is stopped (its data stays; the next connection restarts it in seconds). */
+export const IDLE_STOP_MS = 10 * 60_000;
+
 export class DemoDatabases {
   private readonly slots = new Map<string, EngineSlot>();
   /** Each pod's front door and the database it serves. */
   private readonly doors = new Map<string, { key: string; door: Promise<{ port: number; close(): Promise<void> }> }>();
+  /** Since when a running engine has had no connection. */
+  private readonly idleSince = new Map<EngineSlot, number>();
+  private readonly idleTimer: NodeJS.Timeout;
 
-  constructor() {
+  constructor(private readonly idle = { stopMs: IDLE_STOP_MS, checkMs: 30_000 }) {
     // Data dirs a crashed process left behind (not ones in use) go at the start.
     sweepStaleDataDirs();
+    this.idleTimer = setInterval(() => this.stopIdle(), idle.checkMs);
+    this.idleTimer.unref();
+  }
+
+  /** Stops engines that have had no connection for `idle.stopMs`: an idle demo database holds no memory. */
+  private stopIdle(now = Date.now()): void {
+    for (const slot of this.slots.values()) {
+      if (!slot.engine.running || slot.byKey.size > 0) {
+        this.idleSince.delete(slot);
+        continue;
+      }
+      const since = this.idleSince.get(slot);
+      if (since === undefined) this.idleSince.set(slot, now);
+      else if (now - since >= this.idle.stopMs) {
+        this.idleSince.delete(slot);
+        slot.engine.interrupt();
+      }
+    }
+  }
+
+  /** Database keys whose engine process runs now. */
+  running(): string[] {
+    return [...this.slots].filter(([, s]) => s.engine.running).map(([k]) => k);
   }
 
   /** The loopback port that serves `podUid`'s 5432 for the database `key` (databaseKey). */
@@ -66,6 +96,7 @@ export class DemoDatabases {
       }
       const gone = this.slots.get(idle)!;
       this.slots.delete(idle);
+      this.idleSince.delete(gone);
       void gone.engine.close();
     }
     const slot: EngineSlot = { engine: new DemoEngine(c?.database ?? 'postgres', c?.user ?? 'postgres'), byKey: new Map() };
@@ -86,6 +117,7 @@ export class DemoDatabases {
   }
 
   async closeAll(): Promise<void> {
+    this.idleSince.clear();
     const doors = [...this.doors.values()];
     this.doors.clear();
     const slots = [...this.slots.values()];

@@ -89,6 +89,11 @@ export class DemoEngine {
     });
   }
 
+  /** True while an engine process runs or starts. */
+  get running(): boolean {
+    return this.child !== null;
+  }
+
   /** Ends the running statement the only way PGlite allows: the process goes; the next use restarts it. */
   interrupt(): void {
     const child = this.child;
