@@ -15,6 +15,19 @@ import { splitStatements } from './sql-split.js';
 export const PSQL_SCRIPT =
   'IFS= read -r PGPASSWORD; export PGPASSWORD; export PGAPPNAME="$1"; exec psql -X -q -v ON_ERROR_STOP=1 --csv -p "$2" -U "$3" -d "$4" -f -';
 
+/** The oldest psql the fallback can use: `--csv` and `\\warn` came in PostgreSQL 13. */
+export const PSQL_MIN_MAJOR = 13;
+
+/** psql's own words when it cannot run the fallback's command line (too old, or not there at all). */
+const PSQL_CANNOT_RUN = /unrecognized option|invalid option|illegal option|invalid command|not found|no such file|exited with code 12[67]/i;
+
+/** `psql (PostgreSQL) 12.17 (Debian …)` → `{ text: '12.17', major: 12 }`; null when it says no version. */
+export function psqlVersion(out: string): { text: string; major: number } | null {
+  const m = /psql \(PostgreSQL\) (\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(out);
+  if (!m) return null;
+  return { text: [m[1], m[2], m[3]].filter((x) => x !== undefined).join('.'), major: Number(m[1]) };
+}
+
 /** The longest a psql run may take before it is stopped (the fallback has no cursor to hold a big result back). */
 const RUN_TIMEOUT_MS = 10 * 60_000;
 
@@ -137,10 +150,12 @@ export class PsqlSession implements QueryBackend {
           end: (end) => {
             done();
             const errText = cleanStderr(Buffer.concat(err).toString('utf8'));
+            // A shell's own complaint (`sh: psql: not found`) is not psql's: it stayed before the marker.
+            const said = errText || cleanStderr(head);
             if (run?.cancelled && !run.sent) reject(new QueryNotRun());
             else if (end.kind === 'exit' && end.code === 0) resolve({ out: Buffer.concat(out).toString('utf8'), truncated });
             else if (truncated) resolve({ out: Buffer.concat(out).toString('utf8'), truncated });
-            else reject(new Error(errText || (end.kind === 'exit' ? `psql exited with code ${end.code}` : end.message)));
+            else reject(new Error(said ? (end.kind === 'exit' && end.code === 127 && !/psql/.test(said) ? `${said} (psql exited with code 127)` : said) : end.kind === 'exit' ? `psql exited with code ${end.code}` : end.message));
           },
         },
       ).then(
@@ -158,9 +173,57 @@ export class PsqlSession implements QueryBackend {
   }
 
   async connect(): Promise<string> {
-    const r = await this.exec('SELECT version();', 64 * 1024, this.app, { cancelled: false, sent: false, settled: false, abort: new AbortController(), stop: () => undefined });
+    let r: { out: string; truncated: boolean };
+    try {
+      r = await this.exec('SELECT version();', 64 * 1024, this.app, { cancelled: false, sent: false, settled: false, abort: new AbortController(), stop: () => undefined });
+    } catch (err) {
+      if (err instanceof QueryNotRun || !(err instanceof Error) || !PSQL_CANNOT_RUN.test(err.message)) throw err;
+      throw await this.explainPsql(err);
+    }
     this.ok = true;
     return parseCsv(r.out)[1]?.[0] ?? 'PostgreSQL';
+  }
+
+  /**
+   * psql could not run the fallback's command line: asks the container's psql for its version and
+   * says what was found and what is needed (an old psql answers `--csv` with "unrecognized option").
+   */
+  private async explainPsql(err: Error): Promise<Error> {
+    const t = this.target;
+    const out = await new Promise<{ text: string; code: number | null }>((resolve) => {
+      const chunks: Buffer[] = [];
+      let bytes = 0;
+      const abort = new AbortController();
+      const timer = setTimeout(() => abort.abort(), 30_000);
+      const release = this.streams.open('exec');
+      openExec(
+        this.kc,
+        { namespace: t.namespace, pod: t.pod, ...(t.container ? { container: t.container } : {}), command: ['sh', '-c', 'psql --version'], tty: false, signal: abort.signal },
+        {
+          output: (d) => {
+            bytes += d.length;
+            if (bytes <= 4096) chunks.push(d);
+          },
+          end: (end) => {
+            clearTimeout(timer);
+            release();
+            resolve({ text: Buffer.concat(chunks).toString('utf8'), code: end.kind === 'exit' ? end.code : null });
+          },
+        },
+      ).then(
+        () => undefined,
+        () => {
+          clearTimeout(timer);
+          release();
+          resolve({ text: '', code: null });
+        },
+      );
+    });
+    const v = psqlVersion(out.text);
+    const need = `the fallback over exec (port-forwarding is forbidden) needs psql ${PSQL_MIN_MAJOR} or newer in the container (for --csv)`;
+    if (v && v.major < PSQL_MIN_MAJOR) return new Error(`psql ${v.text} in the container is too old: ${need}`);
+    if (!v && (out.code === 127 || /not found|no such file/i.test(out.text))) return new Error(`no psql in the container: ${need}`);
+    return err;
   }
 
   async run(sql: string, opts: RunOptions): Promise<ResultSet> {

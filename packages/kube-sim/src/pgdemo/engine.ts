@@ -40,10 +40,13 @@ export class DemoEngine {
   constructor(
     readonly database: string,
     readonly user: string,
+    /** Set: this engine never starts, and says why (past the bound on demo databases). */
+    private readonly refusal: string | null = null,
   ) {}
 
   /** The loopback port of the running engine, starting it if needed. */
   port(): Promise<number> {
+    if (this.refusal !== null) return Promise.reject(new Error(this.refusal));
     if (this.closed) return Promise.reject(new Error('the database is shut down'));
     this.starting ??= this.start();
     return this.starting;
@@ -84,6 +87,11 @@ export class DemoEngine {
         this.onExit?.();
       });
     });
+  }
+
+  /** True while an engine process runs or starts. */
+  get running(): boolean {
+    return this.child !== null;
   }
 
   /** Ends the running statement the only way PGlite allows: the process goes; the next use restarts it. */

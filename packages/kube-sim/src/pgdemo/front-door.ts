@@ -266,13 +266,13 @@ export class Connection {
   }
 }
 
-/** A loopback server for one pod's port: each connection is a Connection to the shared engine. */
-export async function openFrontDoor(slot: EngineSlot, creds: () => DbCredentials | null): Promise<{ port: number; close(): Promise<void> }> {
+/** A loopback server for one pod's port: each connection is a Connection to its database's engine (looked up per connection). */
+export async function openFrontDoor(slot: () => EngineSlot, creds: () => DbCredentials | null): Promise<{ port: number; close(): Promise<void> }> {
   const sockets = new Set<net.Socket>();
   const server = net.createServer((sock) => {
     sockets.add(sock);
     sock.on('close', () => sockets.delete(sock));
-    new Connection(sock, slot, creds);
+    new Connection(sock, slot(), creds);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

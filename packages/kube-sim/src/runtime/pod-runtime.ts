@@ -12,7 +12,7 @@ import { hostPsql, type HostPsql } from '../exec/host-programs.js';
 import type { ShellState } from '../exec/io.js';
 import { makePortForwardUpgrade } from '../portforward/pf-handler.js';
 import { PortTargets, type PortTarget } from '../portforward/targets.js';
-import { DATABASE_ANNOTATION, DemoDatabases, POSTGRES_PORT } from '../pgdemo/demo-databases.js';
+import { databaseKey, DemoDatabases, POSTGRES_PORT } from '../pgdemo/demo-databases.js';
 import { podCredentials } from '../pgdemo/pod-credentials.js';
 import { parseStored } from '../store/stored-object.js';
 import type { KubeObject } from '../types.js';
@@ -48,7 +48,7 @@ export class SimPodRuntime implements PodRuntime {
     this.targets.special = (pod, port) => {
       if (port !== POSTGRES_PORT) return undefined;
       const obj = this.podObject(pod.namespace, pod.name);
-      const name = obj?.metadata.annotations?.[DATABASE_ANNOTATION];
+      const name = obj ? databaseKey(obj) : null;
       if (!obj || !name) return undefined;
       return this.databases.portFor(pod.uid, name, () => {
         const now = this.podObject(pod.namespace, pod.name) ?? obj;

@@ -16,6 +16,17 @@ const GROUP_TITLES: Record<string, string> = {
   query_browse: 'Query pane: results (normal mode)',
 };
 
+/** The names `:` takes, shown after the key groups in the full help. */
+const SWITCHER_ENTRIES: ReadonlyArray<[string, string]> = [
+  [':po :svc :deploy', "A kind by kubectl's names: short (cm sts ds ns pv pvc ev…), plural, singular, Kind, name.group"],
+  [':wg', "A CRD's short names; your [aliases] from the config"],
+  [':ev', 'Events (type, reason, object, count, last seen; warnings highlighted)'],
+  [':ns NAME', "Switch the tab's namespace (:ns all for all namespaces)"],
+  [':ctx NAME', "Switch the tab's context (:ctx alone: the context selector)"],
+  [':pulse', "Counts and health of the main kinds in the tab's namespace"],
+  [':port-forwards', 'The port-forwards pane'],
+];
+
 /** The live key bindings, by group, like KubeTile's help pane; follows config reloads. */
 export class HelpPane extends LinesPane {
   constructor(private readonly ctx: PaneContext) {
@@ -50,6 +61,11 @@ export class HelpPane extends LinesPane {
       out.push({ text: GROUP_TITLES[g.group] ?? g.group, style: 'header' });
       const width = Math.min(18, Math.max(...entries.map(([k]) => k.length)));
       for (const [keys, description] of entries) out.push(row(keys, description, width));
+    }
+    if (!focus) {
+      // What `:` takes (k9s's command line): not key bindings, so listed here.
+      out.push({ text: '' }, { text: 'View switcher (:)', style: 'header' });
+      for (const [what, description] of SWITCHER_ENTRIES) out.push(row(what, description, 18));
     }
     return out;
   }

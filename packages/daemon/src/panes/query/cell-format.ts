@@ -24,7 +24,8 @@ export function cellText(v: Cell, kind: ValueKind): string {
   if (v === null) return 'NULL';
   if (kind === 'bytes' && v.startsWith('\\x')) {
     const bytes = (v.length - 2) / 2;
-    return bytes > 16 ? `${v.slice(0, 34)}… (${formatSize(bytes)})` : v;
+    // 12 bytes of hex and the size fit the default 40-column cap, so the size is never cut off.
+    return bytes > 16 ? `${v.slice(0, 26)}… (${formatSize(bytes)})` : v;
   }
   if (kind === 'json' && v.length < 100_000) {
     try {
