@@ -75,6 +75,12 @@ describe('the import and export checks', () => {
     ]);
     expect(codes(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 5, 10, 1]))).toEqual(['malformed']);
   });
+  it('reads modules with the same section reader as the SDK (@kubetile/rpc-schema/plugin-abi)', async () => {
+    const abi = (await import('@kubetile/sdk/abi')) as { inspectModule: unknown };
+    const shared = await import('@kubetile/rpc-schema/plugin-abi');
+    expect(inspectModule).toBe(shared.inspectModule);
+    expect(abi.inspectModule).toBe(shared.inspectModule);
+  });
   it('agrees with the SDK check on every fixture and plugin', async () => {
     const abi = (await import('@kubetile/sdk/abi')) as { validatePluginModule(b: Uint8Array, o: { permissions: string[] }): Array<{ code: string }> };
     const files = [
