@@ -5,3 +5,4 @@
  */
 export * from './plugin-command.js';
 export * from './wasm-sections.js';
+export * from './host-response.js';
