@@ -29,8 +29,13 @@ function canonical(v) {
   return v;
 }
 
-/** A module's exported data (constants, lists, tables), functions and classes left out. */
-const dataOf = (mod) => Object.fromEntries(Object.entries(mod).filter(([, v]) => typeof v !== 'function'));
+const isSchema = (v) => v instanceof z.ZodType;
+
+/** A module's exported data (constants, lists, tables); functions, classes and schemas left out. */
+const dataOf = (mod) => Object.fromEntries(Object.entries(mod).filter(([, v]) => typeof v !== 'function' && !isSchema(v)));
+
+/** Every zod schema a module exports, as JSON Schema, named without the `Schema` suffix. */
+const schemasOf = (mod) => Object.fromEntries(Object.entries(mod).filter(([, v]) => isSchema(v)).map(([k, v]) => [k.replace(/Schema$/, ''), jsonSchema(v)]));
 
 /** The live surface, as an object (what the file holds, parsed). */
 export async function buildSurface() {
@@ -63,7 +68,8 @@ export async function buildSurface() {
       payloads: {
         HostResponse: jsonSchema(HostResponseSchema),
         PluginCommand: jsonSchema(PluginCommandSchema),
-        RenderPayload: jsonSchema(render.RenderPayloadSchema),
+        // Whatever render-payload.ts declares (RenderPayload, and the forms later ABI versions add).
+        ...schemasOf(render),
       },
     },
     rpc: {
