@@ -86,14 +86,16 @@ export const OPTIONAL_EXPORTS = Object.freeze([
   'plugin_on_event',
 ]);
 
-/** Functions the Extism JS kernel (2.0.0-rc13) provides under extism:host/env. */
+/**
+ * Functions of the Extism JS kernel (2.0.0-rc13, extism:host/env) a plugin may import: the
+ * daemon's list (HTTP needs a capability kubetile does not grant, so importing it is refused).
+ */
 export const EXTISM_ENV_FUNCTIONS = Object.freeze([
   'alloc', 'free', 'length', 'length_unsafe',
   'load_u8', 'load_u64', 'store_u8', 'store_u64',
   'input_offset', 'input_length', 'input_load_u8', 'input_load_u64',
   'output_set', 'error_set', 'error_get',
   'config_get', 'var_get', 'var_set',
-  'http_request', 'http_status_code', 'http_headers',
   'log_warn', 'log_info', 'log_debug', 'log_error', 'log_trace', 'get_log_level',
 ]);
 

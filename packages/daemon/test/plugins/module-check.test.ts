@@ -64,6 +64,8 @@ describe('the import and export checks', () => {
     const imp = (m: string, n: string) => wat(`(module (import "${m}" "${n}" (func)) (func (export "plugin_on_command") (result i32) (i32.const 0)))`);
     expect(codes(await imp('kubetile', 'delete_everything'))).toEqual(['import-unknown']);
     expect(codes(await imp('extism:host/env', 'http_request'))).toEqual(['import-unknown']);
+    const abi = (await import('@kubetile/sdk/abi')) as { validatePluginModule(b: Uint8Array): Array<{ code: string }> };
+    expect(abi.validatePluginModule(await imp('extism:host/env', 'http_request')).map((p) => p.code)).toEqual(['import-unknown']);
     expect(checkModule(await imp('env', 'abort'), []).problems[0]?.message).toMatch(/AssemblyScript: build with --use abort/);
   });
   it('needs plugin_on_command', () => {
