@@ -1,5 +1,8 @@
 // Types for abi.mjs — kubetile plugin ABI v1 constants and load-time checks.
 
+import type { ModuleInfo, PluginCommandType } from '@kubetile/rpc-schema/plugin-abi';
+export type { ExternKind, MemoryLimits, ModuleExport, ModuleImport, ModuleInfo, TableLimits } from '@kubetile/rpc-schema/plugin-abi';
+
 export declare const ABI_VERSION: 1;
 export declare const HOST_MODULE: 'kubetile';
 export declare const EXTISM_ENV_MODULE: 'extism:host/env';
@@ -23,36 +26,12 @@ export declare function hostFunctionGranted(fn: HostFunctionName, permissions: r
 export declare const REQUIRED_EXPORTS: readonly string[];
 export declare const OPTIONAL_EXPORTS: readonly string[];
 export declare const EXTISM_ENV_FUNCTIONS: readonly string[];
-export declare const COMMAND_TYPES: readonly string[];
+/** PluginCommand `type` values, from @kubetile/rpc-schema's PluginCommandSchema. */
+export declare const COMMAND_TYPES: readonly PluginCommandType[];
 
 export declare function isKebabCase(name: unknown): boolean;
 
-export interface ModuleImport {
-  module: string;
-  name: string;
-  kind: 'function' | 'table' | 'memory' | 'global' | 'tag' | string;
-  limits?: MemoryLimits;
-}
-export interface ModuleExport {
-  name: string;
-  kind: 'function' | 'table' | 'memory' | 'global' | 'tag' | string;
-}
-export interface MemoryLimits {
-  /** Pages of 64 KiB. */
-  min: number;
-  /** null when the module declares no maximum. */
-  max: number | null;
-  shared: boolean;
-  memory64: boolean;
-}
-export interface ModuleInfo {
-  imports: ModuleImport[];
-  exports: ModuleExport[];
-  memories: (MemoryLimits & { imported: boolean })[];
-  tables: { imported: boolean; min: number; max: number | null }[];
-}
-
-/** Reads imports, exports and memory limits without compiling. Throws on a malformed module. */
+/** Reads imports, exports, memory and table limits without compiling (the daemon's reader). Throws on a malformed module. */
 export declare function inspectModule(bytes: Uint8Array | ArrayBuffer): ModuleInfo;
 
 /** Permissions needed by a module's `kubetile` imports (sorted). */

@@ -1,6 +1,10 @@
-// kubetile plugin ABI v1: constants and a load-time module check, in plain JS
-// (no dependencies) so the daemon's plugin host, the build helper and tests
-// share one definition. The contract itself is written down in ABI.md.
+// kubetile plugin ABI v1: constants and a load-time module check, in plain JS, for the
+// build helper, the scaffold and tests. The contract itself is written down in ABI.md.
+// What the daemon and the SDK must never disagree on is declared once in @kubetile/rpc-schema
+// and used from there at run time: the PluginCommand types, and the WebAssembly section
+// reader the load check runs on (packages/rpc-schema/src/{plugin-command,wasm-sections}.ts).
+
+import { PLUGIN_COMMAND_TYPES, inspectModule } from '@kubetile/rpc-schema/plugin-abi';
 
 export const ABI_VERSION = 1;
 
@@ -82,23 +86,21 @@ export const OPTIONAL_EXPORTS = Object.freeze([
   'plugin_on_event',
 ]);
 
-/** Functions the Extism JS kernel (2.0.0-rc13) provides under extism:host/env. */
+/**
+ * Functions of the Extism JS kernel (2.0.0-rc13, extism:host/env) a plugin may import: the
+ * daemon's list (HTTP needs a capability kubetile does not grant, so importing it is refused).
+ */
 export const EXTISM_ENV_FUNCTIONS = Object.freeze([
   'alloc', 'free', 'length', 'length_unsafe',
   'load_u8', 'load_u64', 'store_u8', 'store_u64',
   'input_offset', 'input_length', 'input_load_u8', 'input_load_u64',
   'output_set', 'error_set', 'error_get',
   'config_get', 'var_get', 'var_set',
-  'http_request', 'http_status_code', 'http_headers',
   'log_warn', 'log_info', 'log_debug', 'log_error', 'log_trace', 'get_log_level',
 ]);
 
-/** The PluginCommand `type` values of ABI v1. */
-export const COMMAND_TYPES = Object.freeze([
-  'scroll_up', 'scroll_down', 'select_next', 'select_prev', 'select', 'back',
-  'go_to_top', 'go_to_bottom', 'page_up', 'page_down', 'toggle_follow', 'toggle_wrap',
-  'scroll_left', 'scroll_right', 'send_input', 'filter', 'clear_filter', 'focus', 'resize',
-]);
+/** The PluginCommand `type` values of ABI v1 (declared in @kubetile/rpc-schema: PluginCommandSchema). */
+export const COMMAND_TYPES = PLUGIN_COMMAND_TYPES;
 
 const KEBAB = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
 
@@ -109,125 +111,12 @@ export function isKebabCase(name) {
 
 // ---- binary inspection ----------------------------------------------------------
 
-class Reader {
-  constructor(bytes, pos = 0, end = bytes.length) {
-    this.bytes = bytes;
-    this.pos = pos;
-    this.end = end;
-  }
-  byte() {
-    if (this.pos >= this.end) throw new Error('unexpected end of section');
-    return this.bytes[this.pos++];
-  }
-  // Unsigned LEB128 as a Number (exact up to 2^53, enough for page counts).
-  uleb() {
-    let result = 0;
-    let mul = 1;
-    for (let i = 0; i < 10; i++) {
-      const b = this.byte();
-      result += (b & 0x7f) * mul;
-      if ((b & 0x80) === 0) return result;
-      mul *= 128;
-    }
-    throw new Error('malformed LEB128');
-  }
-  name() {
-    const len = this.uleb();
-    if (this.pos + len > this.end) throw new Error('name runs past section end');
-    const s = new TextDecoder().decode(this.bytes.subarray(this.pos, this.pos + len));
-    this.pos += len;
-    return s;
-  }
-  limits() {
-    const flags = this.byte();
-    const min = this.uleb();
-    const max = flags & 1 ? this.uleb() : null;
-    return { min, max, shared: Boolean(flags & 2), memory64: Boolean(flags & 4) };
-  }
-}
-
-const IMPORT_KINDS = ['function', 'table', 'memory', 'global', 'tag'];
-
 /**
- * Reads a module's imports, exports and memories without instantiating it.
- * Throws on a malformed module (bad magic, truncated section).
- *
- * @param {Uint8Array | ArrayBuffer} input
+ * Reads a module's imports, exports, memories, tables and start section without instantiating it.
+ * Throws on a malformed module (bad magic, truncated section, unknown import/export kind). The
+ * daemon's load check reads modules with this same function.
  */
-export function inspectModule(input) {
-  const bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
-  if (
-    bytes.length < 8 ||
-    bytes[0] !== 0x00 || bytes[1] !== 0x61 || bytes[2] !== 0x73 || bytes[3] !== 0x6d
-  ) {
-    throw new Error('not a WebAssembly module (bad magic)');
-  }
-  if (bytes[4] !== 1 || bytes[5] !== 0 || bytes[6] !== 0 || bytes[7] !== 0) {
-    throw new Error('unsupported WebAssembly binary version (components are not supported)');
-  }
-  const imports = [];
-  const exports = [];
-  const memories = [];
-  const tables = [];
-  const top = new Reader(bytes, 8);
-  while (top.pos < bytes.length) {
-    const id = top.byte();
-    const size = top.uleb();
-    const start = top.pos;
-    const end = start + size;
-    if (end > bytes.length) throw new Error(`section ${id} runs past the end of the module`);
-    const r = new Reader(bytes, start, end);
-    if (id === 2) {
-      const count = r.uleb();
-      for (let i = 0; i < count; i++) {
-        const module = r.name();
-        const name = r.name();
-        const kindByte = r.byte();
-        const kind = IMPORT_KINDS[kindByte] ?? `unknown(${kindByte})`;
-        const entry = { module, name, kind };
-        if (kindByte === 0) r.uleb();
-        else if (kindByte === 1) {
-          r.byte();
-          const { min, max } = r.limits();
-          tables.push({ imported: true, min, max });
-        } else if (kindByte === 2) {
-          const limits = r.limits();
-          entry.limits = limits;
-          memories.push({ imported: true, ...limits });
-        } else if (kindByte === 3) {
-          r.byte();
-          r.byte();
-        } else if (kindByte === 4) {
-          r.byte();
-          r.uleb();
-        } else throw new Error(`unknown import kind ${kindByte}`);
-        imports.push(entry);
-      }
-    } else if (id === 4) {
-      const count = r.uleb();
-      for (let i = 0; i < count; i++) {
-        const refType = r.byte();
-        if (refType === 0x40) throw new Error('tables with initializer expressions are not supported');
-        if (refType === 0x63 || refType === 0x64) r.uleb();
-        const { min, max } = r.limits();
-        tables.push({ imported: false, min, max });
-      }
-    } else if (id === 5) {
-      const count = r.uleb();
-      for (let i = 0; i < count; i++) memories.push({ imported: false, ...r.limits() });
-    } else if (id === 7) {
-      const count = r.uleb();
-      for (let i = 0; i < count; i++) {
-        const name = r.name();
-        const kindByte = r.byte();
-        r.uleb();
-        exports.push({ name, kind: IMPORT_KINDS[kindByte] ?? `unknown(${kindByte})` });
-      }
-    }
-    top.pos = end;
-  }
-  return { imports, exports, memories, tables };
-}
+export { inspectModule };
 
 /** Permissions a module needs for its `kubetile` imports (sorted, unique; `k8s:…:<resource>` forms for k8s_list / k8s_write). */
 export function requiredPermissions(info) {

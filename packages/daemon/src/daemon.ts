@@ -34,9 +34,10 @@ import { workspaceWriteConfirm } from './plugins/write-confirm.js';
 import { KNOWN_KINDS } from './kube/kinds/builtin.js';
 import { aliasesByResource, labelName, resolveName, switcherLabel } from './kube/aliases.js';
 import { PluginHost } from './plugins/plugin-host.js';
+import { clusterPluginAccess } from './plugins/kube-access.js';
 import { resolvePluginEntries } from './plugins/config-entries.js';
 import { routeClipboard } from './plugins/clipboard-route.js';
-import { ClusterPluginAccess } from './kube/plugin-kube-access.js';
+import { ClusterObjects } from './kube/cluster-objects.js';
 
 /** The `:` item that opens the context selector (`:ctx NAME` switches at once). */
 export const CONTEXT_ITEM = 'ctx (switch context)';
@@ -81,7 +82,7 @@ export class Daemon implements DaemonContext {
   readonly plugins: PluginHost;
   readonly streams = new OpenStreams();
   readonly persistence: SessionPersistence;
-  private readonly pluginKube: ClusterPluginAccess;
+  private readonly clusterObjects: ClusterObjects;
   /** Resources the API serves, in discovery order, per context (the `:` switcher's kinds). */
   private readonly discovered = new Map<string, { at: number; list: DiscoveredResource[] }>();
   /** The view each `:` label opens (`services (svc)` → a services list), from the last items offered. */
@@ -117,11 +118,11 @@ export class Daemon implements DaemonContext {
       defaultNamespace: () => this.kube.defaultScope(),
       status: (context) => this.kube.status(context),
     });
-    this.pluginKube = new ClusterPluginAccess(this.kube);
+    this.clusterObjects = new ClusterObjects(this.kube);
     this.plugins = new PluginHost({
       registry: this.registry,
       logger: this.logger.child({ part: 'plugins' }),
-      kube: this.pluginKube,
+      kube: clusterPluginAccess(this.clusterObjects),
       clipboard: (paneId, text) => routeClipboard(this.workspace, paneId, text),
       toast: (level, text) => {
         for (const c of this.workspace.clients.values()) c.sink.toast(level, text);
@@ -388,7 +389,7 @@ export class Daemon implements DaemonContext {
       this.workspace.disposeAll();
       for (const hook of this.stopHooks) await Promise.resolve(hook()).catch((err: unknown) => this.logger.error({ err: String(err) }, 'a stop hook failed'));
       await this.plugins.stop();
-      this.pluginKube.stop();
+      this.clusterObjects.stop();
       this.kube.stop();
       await this.demo?.stop().catch(() => undefined);
       this.logger.info('daemon stopped');

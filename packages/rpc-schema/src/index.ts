@@ -1,6 +1,7 @@
 export * from './api-level.js';
 export * from './errors.js';
 export * from './pane-command.js';
+export * from './plugin-command.js';
 export * from './view-spec.js';
 export * from './pane-view.js';
 export * from './layout.js';

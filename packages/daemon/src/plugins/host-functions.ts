@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { HostResponse } from '@kubetile/rpc-schema/plugin-abi';
 import type { KubeScope } from '../kube/types.js';
 import { errorMessage } from '../util/errors.js';
 import { isHostFunctionName, RENDER_HARD_MAX_BYTES, REQUEST_MAX_BYTES, RESPONSE_MAX_BYTES, mib, type HostFunctionName } from './abi.js';
@@ -29,7 +30,8 @@ export interface HostBridge {
   hold<T>(work: Promise<T>): Promise<T>;
 }
 
-type Envelope = { ok: true; value: unknown } | { ok: false; error: string };
+/** The answer envelope, declared in the contract (HostResponseSchema). */
+type Envelope = HostResponse;
 
 class HostError extends Error {}
 
@@ -56,6 +58,8 @@ const Requests = {
     .strict(),
   k8s_write: WriteRequestSchema,
 } satisfies Record<HostFunctionName, z.ZodType>;
+/** Each host function's request schema (for the API-surface snapshot). */
+export { Requests as HOST_FUNCTION_REQUESTS };
 
 /** Reads and validates a request; throws HostError with a message for the plugin. */
 function readRequest<F extends HostFunctionName>(fn: F, block: Uint8Array | null, bridge: HostBridge): z.infer<(typeof Requests)[F]> {

@@ -1,8 +1,13 @@
+import type { ClusterObjectSource } from '../kube/cluster-objects.js';
+import { podSummary } from '../kube/kinds/index.js';
+import type { KubeObject } from '../kube/types.js';
+
 /**
- * What the plugin host needs from the Kubernetes layer for the `list_pods` and `get_secret` host
- * functions. The daemon passes an implementation; until the Kubernetes layer provides one,
- * `unavailableKubeAccess` answers every call with a clear error (which the plugin receives as
- * `{"ok":false,"error":…}`).
+ * What the plugin host needs from the Kubernetes layer for its host functions, in the shapes the
+ * plugin ABI speaks. `clusterPluginAccess` adapts the kube layer's plugin-agnostic
+ * ClusterObjectSource (reads over the shared informers, GETs, watches, writes) to it; the kube
+ * layer knows nothing of plugins. `unavailableKubeAccess` answers every call with a clear error
+ * (which the plugin receives as `{"ok":false,"error":…}`).
  *
  * Every method may reject (no cluster, RBAC 403, not found, timeout): the message is passed to the
  * plugin as is, so make it readable. The host bounds each call with the plugin's call deadline and
@@ -120,3 +125,65 @@ export const unavailableKubeAccess: PluginKubeAccess = {
   podLogs: () => Promise.reject(new Error('no cluster connection')),
   watch: () => () => undefined,
 };
+
+const PODS = { group: '', version: 'v1', plural: 'pods', kind: 'Pod', namespaced: true };
+const SECRETS = { group: '', version: 'v1', plural: 'secrets', kind: 'Secret', namespaced: true };
+
+type SecretJson = KubeObject & { type?: string; data?: Record<string, string> };
+
+const asPluginObject = (o: KubeObject): PluginObject => o as PluginObject;
+
+/** One pod as `list_pods` reports it, `now` giving its age. */
+export function pluginPodSummary(obj: KubeObject, now: number): PodSummary {
+  const s = podSummary(obj);
+  const created = Date.parse(obj.metadata.creationTimestamp ?? '');
+  return {
+    name: obj.metadata.name,
+    namespace: obj.metadata.namespace ?? '',
+    phase: String((obj.status as { phase?: unknown } | undefined)?.phase ?? 'Unknown'),
+    status: s.status,
+    ready: `${s.ready}/${s.total}`,
+    restarts: s.restarts,
+    node: String((obj.spec as { nodeName?: unknown } | undefined)?.nodeName ?? ''),
+    ageSeconds: Number.isFinite(created) ? Math.max(0, Math.floor((now - created) / 1000)) : 0,
+  };
+}
+
+/**
+ * The plugin host's cluster access over the kube layer: pods and other collections from the
+ * shared informers (a plugin ticking every 250 ms costs no API calls), secrets by GET (never
+ * cached in the daemon), everything reshaped to what the host functions answer.
+ */
+export function clusterPluginAccess(objects: ClusterObjectSource): PluginKubeAccess {
+  return {
+    async listPods(scope, signal) {
+      const pods = await objects.list(scope, PODS, signal);
+      const now = Date.now();
+      return pods.map((p) => pluginPodSummary(p, now));
+    },
+    async getSecret(scope, name, signal) {
+      const s = (await objects.get(scope, SECRETS, name, signal)) as SecretJson;
+      return { name: s.metadata.name, namespace: s.metadata.namespace ?? scope.namespace, type: s.type ?? 'Opaque', data: s.data ?? {} };
+    },
+    async listSecrets(scope, signal) {
+      const items = (await objects.fetchList(scope, SECRETS, signal)) as SecretJson[];
+      return items.map((s) => ({ name: s.metadata.name, type: s.type ?? 'Opaque', keys: Object.keys(s.data ?? {}).length }));
+    },
+    async resolveResource(context, name, signal) {
+      const r = await objects.resolveResource(context, name, signal);
+      return { group: r.group, version: r.version, plural: r.plural, kind: r.kind, namespaced: r.namespaced };
+    },
+    async listObjects(context, resource, namespace, signal) {
+      return (await objects.list({ context, namespace }, resource, signal)).map(asPluginObject);
+    },
+    async getObject(context, resource, namespace, name, signal) {
+      return asPluginObject(await objects.get({ context, namespace }, resource, name, signal));
+    },
+    podLogs: (context, namespace, pod, opts, signal) => objects.podLogs(context, namespace, pod, opts, signal),
+    write: (op) => objects.write(op),
+    watch: (context, resource, namespace, onChange) =>
+      objects.watch({ context, namespace }, resource, (changes) =>
+        onChange(changes === 'resync' ? 'resync' : changes.map((c) => ({ type: c.type, object: asPluginObject(c.object) }))),
+      ),
+  };
+}

@@ -1,35 +1,7 @@
-import { z } from 'zod';
-import type { PaneCommand } from '@kubetile/rpc-schema';
+import type { PaneCommand, PluginCommand } from '@kubetile/rpc-schema';
 
-/**
- * What a plugin receives in `plugin_on_command`: the seed's lossy mapping of PaneCommand plus the
- * lifecycle commands focus and resize. Tagged JSON, snake_case: `{"type":"filter","query":"web"}`.
- */
-export const PluginCommandSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('scroll_up') }),
-  z.object({ type: z.literal('scroll_down') }),
-  z.object({ type: z.literal('select_next') }),
-  z.object({ type: z.literal('select_prev') }),
-  z.object({ type: z.literal('select') }),
-  z.object({ type: z.literal('back') }),
-  z.object({ type: z.literal('go_to_top') }),
-  z.object({ type: z.literal('go_to_bottom') }),
-  z.object({ type: z.literal('page_up') }),
-  z.object({ type: z.literal('page_down') }),
-  z.object({ type: z.literal('toggle_follow') }),
-  z.object({ type: z.literal('toggle_wrap') }),
-  z.object({ type: z.literal('scroll_left') }),
-  z.object({ type: z.literal('scroll_right') }),
-  z.object({ type: z.literal('send_input'), text: z.string() }),
-  z.object({ type: z.literal('filter'), query: z.string() }),
-  z.object({ type: z.literal('clear_filter') }),
-  z.object({ type: z.literal('focus'), focused: z.boolean() }),
-  z.object({ type: z.literal('resize'), width: z.number().int().min(0).max(65535), height: z.number().int().min(0).max(65535) }),
-]);
-export type PluginCommand = z.infer<typeof PluginCommandSchema>;
-export type PluginCommandType = PluginCommand['type'];
-
-export const PLUGIN_COMMAND_TYPES = PluginCommandSchema.options.map((o) => o.shape.type.value) as readonly PluginCommandType[];
+// PluginCommand is declared once, in the contract (packages/rpc-schema/src/plugin-command.ts).
+export { PLUGIN_COMMAND_TYPES, PluginCommandSchema, type PluginCommand, type PluginCommandType } from '@kubetile/rpc-schema';
 
 /**
  * PaneCommand → PluginCommand. Lossy by design: search (the host's own search) and sort (tables

@@ -64,6 +64,8 @@ describe('the import and export checks', () => {
     const imp = (m: string, n: string) => wat(`(module (import "${m}" "${n}" (func)) (func (export "plugin_on_command") (result i32) (i32.const 0)))`);
     expect(codes(await imp('kubetile', 'delete_everything'))).toEqual(['import-unknown']);
     expect(codes(await imp('extism:host/env', 'http_request'))).toEqual(['import-unknown']);
+    const abi = (await import('@kubetile/sdk/abi')) as { validatePluginModule(b: Uint8Array): Array<{ code: string }> };
+    expect(abi.validatePluginModule(await imp('extism:host/env', 'http_request')).map((p) => p.code)).toEqual(['import-unknown']);
     expect(checkModule(await imp('env', 'abort'), []).problems[0]?.message).toMatch(/AssemblyScript: build with --use abort/);
   });
   it('needs plugin_on_command', () => {
@@ -74,6 +76,12 @@ describe('the import and export checks', () => {
       { code: 'malformed', message: 'malformed module: not a WebAssembly module (bad magic number)' },
     ]);
     expect(codes(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 5, 10, 1]))).toEqual(['malformed']);
+  });
+  it('reads modules with the same section reader as the SDK (@kubetile/rpc-schema/plugin-abi)', async () => {
+    const abi = (await import('@kubetile/sdk/abi')) as { inspectModule: unknown };
+    const shared = await import('@kubetile/rpc-schema/plugin-abi');
+    expect(inspectModule).toBe(shared.inspectModule);
+    expect(abi.inspectModule).toBe(shared.inspectModule);
   });
   it('agrees with the SDK check on every fixture and plugin', async () => {
     const abi = (await import('@kubetile/sdk/abi')) as { validatePluginModule(b: Uint8Array, o: { permissions: string[] }): Array<{ code: string }> };

@@ -1,8 +1,10 @@
 import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { errorMessage } from '../../util/errors.js';
+import { MAX_MEMORY_PAGES } from '../abi.js';
 import type { CallRequest, HostAnswer, HostRequest, WorkerCallResult, WorkerInit, WorkerMessage } from './protocol.js';
 
 export type ThreadCallResult = WorkerCallResult | { ok: false; kind: 'closed'; message: string };
@@ -21,6 +23,25 @@ export interface PluginThreadOptions {
  * module checks and the kernel limit): enough for Extism, small enough that a runaway stays small.
  */
 const RESOURCE_LIMITS = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 2, stackSizeMb: 4 };
+
+/**
+ * The process-wide backstop on WebAssembly memory: no wasm memory in this process — a plugin's in
+ * its worker thread included — can grow past this many pages of 64 KiB (32 MiB), whatever its
+ * module declares. The load check (module-check.ts) already refuses a module that declares more;
+ * this holds even if a module got past it. V8's `--wasm-max-mem-pages` is process-wide: a Worker's
+ * execArgv refuses V8 flags (ERR_WORKER_INVALID_EXEC_ARGV on Node 20) and resourceLimits do not
+ * cover wasm memory, so it is set on this process, before the first plugin worker starts. Node's
+ * own wasm (undici's HTTP parser) stays far below it.
+ */
+export const WASM_MAX_MEM_PAGES = MAX_MEMORY_PAGES;
+let backstopApplied = false;
+
+/** Sets `--wasm-max-mem-pages` for the whole process (once; later calls do nothing). */
+export function applyWasmMemoryBackstop(): void {
+  if (backstopApplied) return;
+  setFlagsFromString(`--wasm-max-mem-pages=${WASM_MAX_MEM_PAGES}`);
+  backstopApplied = true;
+}
 
 /** The sources the worker entry is built from (for the up-to-date check below). */
 const ENTRY_SOURCES = ['./worker-entry.ts', './protocol.ts', '../abi.ts'];
@@ -81,6 +102,7 @@ export class PluginThread {
 
   /** Spawns the worker and instantiates the module in it; rejects with an Error saying why not. */
   static start(opts: PluginThreadOptions): Promise<PluginThread> {
+    applyWasmMemoryBackstop();
     const channel = new MessageChannel();
     const entry = workerEntry();
     const flagBuffer = new SharedArrayBuffer(4);

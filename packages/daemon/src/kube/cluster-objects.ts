@@ -1,21 +1,17 @@
-import type {
-  PluginKubeAccess, PluginKubeScope, PluginObject, PluginResource, PluginWatchChange, PluginWriteOp, PodSummary, SecretObject, SecretSummary,
-} from '../plugins/kube-access.js';
 import type { ClusterManager } from './cluster.js';
 import { discoverResources, type DiscoveredResource } from './discovery.js';
 import type { InformerHandle } from './informer-pool.js';
-import { podSummary } from './kinds/index.js';
 import { KNOWN_KINDS } from './kinds/builtin.js';
-import { kubeRequest, prepareRequest } from './kube-http.js';
+import { collectionPath, kubeRequest, prepareRequest } from './kube-http.js';
 import { statusError } from './api-error.js';
 import { logPath } from './logs/log-request.js';
 import { deleteObject, guardedMergePatch, objectPath, scaleObject } from './mutations.js';
 import type { ObjectRef } from './object-ref.js';
 import type { Reflector } from './reflector.js';
+import type { ResourceRef } from './resource-ref.js';
 import type { KubeObject } from './types.js';
 
-const PODS = { group: '', version: 'v1', plural: 'pods', kind: 'Pod', namespaced: true };
-/** A plugin that ticks keeps its pods informer; one left unused this long is released. */
+/** A reader that comes back (say every 250 ms) keeps its informer; one left unused this long is released. */
 const LINGER_MS = 30_000;
 /** Discovery is read again after this long (a CRD installed meanwhile becomes nameable). */
 const DISCOVERY_TTL_MS = 60_000;
@@ -25,7 +21,7 @@ function waitSynced(r: Reflector, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const check = (): void => {
       if (r.state === 'synced') done(resolve);
-      else if (r.state === 'error' || (r.state === 'reconnecting' && r.store.size === 0 && r.error)) done(() => reject(new Error(r.error ?? 'cannot list pods')));
+      else if (r.state === 'error' || (r.state === 'reconnecting' && r.store.size === 0 && r.error)) done(() => reject(new Error(r.error ?? 'cannot list the collection')));
     };
     const unsub = r.changed.subscribe(check);
     const onAbort = (): void => done(() => reject(new Error('cancelled')));
@@ -40,11 +36,60 @@ function waitSynced(r: Reflector, signal: AbortSignal): Promise<void> {
 }
 
 
+/** Where a read goes: a kubeconfig context (null: none, i.e. no cluster) and a namespace (null: all). */
+export interface ObjectScope {
+  context: string | null;
+  namespace: string | null;
+}
+
+/** A write to exactly the object with `uid` (refused when it is gone or was replaced). */
+export type ObjectWrite = { context: string; resource: ResourceRef; namespace: string | null; name: string; uid: string } & (
+  | { verb: 'delete' }
+  | { verb: 'scale'; replicas: number }
+  | { verb: 'patch'; patch: Record<string, unknown> }
+);
+
+/** One change of a watched collection: the object's newest state (coalesced per object). */
+export interface ObjectChange {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  object: KubeObject;
+}
+
+/** Bounds of a log read. */
+export interface LogTail {
+  container?: string;
+  tailLines: number;
+  limitBytes: number;
+  previous: boolean;
+}
+
 /**
- * What plugins get of the cluster: pods from the daemon's shared informers (so a plugin ticking
- * every 250 ms costs no API calls), secrets by GET (never cached in the daemon).
+ * A read/watch/write surface over the daemon's shared informers, for callers above the kube layer
+ * that name resources by plural and know nothing of informers or REST paths: collections are
+ * read from informers held while in use (a caller that reads every 250 ms costs no API calls),
+ * single objects and uncached collections (secrets) by GET, logs bounded, writes pinned to a uid.
+ * Every method rejects with a readable message (no cluster, RBAC 403, not found).
  */
-export class ClusterPluginAccess implements PluginKubeAccess {
+export interface ClusterObjectSource {
+  /** `pods`, `deployments.apps`, `certificates.cert-manager.io`: a resource the cluster serves, or a rejection saying it does not. */
+  resolveResource(context: string | null, name: string, signal: AbortSignal): Promise<ResourceRef>;
+  /** The objects of a collection (namespace null: all), from the shared informers, once synced. */
+  list(scope: ObjectScope, resource: ResourceRef, signal: AbortSignal): Promise<KubeObject[]>;
+  /** The objects of a collection read from the API server, never cached in the daemon (secrets). */
+  fetchList(scope: ObjectScope, resource: ResourceRef, signal: AbortSignal): Promise<KubeObject[]>;
+  /** One object read from the API server (rejects with `… not found` when absent). */
+  get(scope: ObjectScope, resource: ResourceRef, name: string, signal: AbortSignal): Promise<KubeObject>;
+  /** The end of a pod's log as text, at most `tailLines` lines and `limitBytes` bytes. */
+  podLogs(context: string | null, namespace: string, pod: string, opts: LogTail, signal: AbortSignal): Promise<string>;
+  write(op: ObjectWrite): Promise<void>;
+  /**
+   * Follows a collection through the shared informers: `onChange` gets the changes since the last
+   * call (or `resync` when they cannot be told apart: a relist). Returns the unsubscribe.
+   */
+  watch(scope: ObjectScope, resource: ResourceRef, onChange: (changes: ObjectChange[] | 'resync') => void): () => void;
+}
+
+export class ClusterObjects implements ClusterObjectSource {
   private readonly held = new Map<string, { handle: InformerHandle; lastUsed: number }>();
   private readonly sweeper: NodeJS.Timeout;
   private readonly discovered = new Map<string, { at: number; list: Promise<DiscoveredResource[]> }>();
@@ -53,13 +98,13 @@ export class ClusterPluginAccess implements PluginKubeAccess {
     this.sweeper = setInterval(() => this.sweep(), LINGER_MS).unref();
   }
 
-  private context(scope: PluginKubeScope): string {
+  private context(scope: ObjectScope): string {
     if (!this.kube.available || scope.context === null) throw new Error(`no cluster connection: ${this.kube.problem ?? 'no context'}`);
     return scope.context;
   }
 
   /** The informer of a collection, held while used (released LINGER_MS after the last use). */
-  private reflector(context: string, resource: PluginResource, namespace: string | null): Reflector {
+  private reflector(context: string, resource: ResourceRef, namespace: string | null): Reflector {
     const key = `${context}|${resource.group}/${resource.version}/${resource.plural}|${resource.namespaced ? (namespace ?? '*') : '*'}`;
     let h = this.held.get(key);
     if (!h) {
@@ -70,46 +115,7 @@ export class ClusterPluginAccess implements PluginKubeAccess {
     return h.handle.reflector;
   }
 
-  async listPods(scope: PluginKubeScope, signal: AbortSignal): Promise<PodSummary[]> {
-    const context = this.context(scope);
-    const r = this.reflector(context, PODS, scope.namespace);
-    await waitSynced(r, signal);
-    const now = Date.now();
-    return r.store.sorted.map(({ obj }) => {
-      const s = podSummary(obj);
-      const created = Date.parse(obj.metadata.creationTimestamp ?? '');
-      return {
-        name: obj.metadata.name,
-        namespace: obj.metadata.namespace ?? '',
-        phase: String((obj.status as { phase?: unknown } | undefined)?.phase ?? 'Unknown'),
-        status: s.status,
-        ready: `${s.ready}/${s.total}`,
-        restarts: s.restarts,
-        node: String((obj.spec as { nodeName?: unknown } | undefined)?.nodeName ?? ''),
-        ageSeconds: Number.isFinite(created) ? Math.max(0, Math.floor((now - created) / 1000)) : 0,
-      };
-    });
-  }
-
-  async getSecret(scope: PluginKubeScope & { namespace: string }, name: string, signal: AbortSignal): Promise<SecretObject> {
-    const kc = this.kube.configFor(this.context(scope));
-    const s = await kubeRequest<KubeObject & { type?: string; data?: Record<string, string> }>(kc, {
-      path: `/api/v1/namespaces/${encodeURIComponent(scope.namespace)}/secrets/${encodeURIComponent(name)}`,
-      signal,
-    });
-    return { name: s.metadata.name, namespace: s.metadata.namespace ?? scope.namespace, type: s.type ?? 'Opaque', data: s.data ?? {} };
-  }
-
-  async listSecrets(scope: PluginKubeScope & { namespace: string }, signal: AbortSignal): Promise<SecretSummary[]> {
-    const kc = this.kube.configFor(this.context(scope));
-    const body = await kubeRequest<{ items?: Array<KubeObject & { type?: string; data?: Record<string, string> }> }>(kc, {
-      path: `/api/v1/namespaces/${encodeURIComponent(scope.namespace)}/secrets`,
-      signal,
-    });
-    return (body.items ?? []).map((s) => ({ name: s.metadata.name, type: s.type ?? 'Opaque', keys: Object.keys(s.data ?? {}).length }));
-  }
-
-  async resolveResource(context: string | null, name: string, signal: AbortSignal): Promise<PluginResource> {
+  async resolveResource(context: string | null, name: string, signal: AbortSignal): Promise<ResourceRef> {
     const ctx = this.context({ context, namespace: null });
     const dot = name.indexOf('.');
     const plural = dot < 0 ? name : name.slice(0, dot);
@@ -131,18 +137,24 @@ export class ClusterPluginAccess implements PluginKubeAccess {
     return { group: hit.group, version: hit.version, plural: hit.plural, kind: hit.kind, namespaced: hit.namespaced };
   }
 
-  async listObjects(context: string | null, resource: PluginResource, namespace: string | null, signal: AbortSignal): Promise<PluginObject[]> {
-    const r = this.reflector(this.context({ context, namespace }), resource, namespace);
+  async list(scope: ObjectScope, resource: ResourceRef, signal: AbortSignal): Promise<KubeObject[]> {
+    const r = this.reflector(this.context(scope), resource, scope.namespace);
     await waitSynced(r, signal);
-    return r.store.sorted.map(({ obj }) => obj as PluginObject);
+    return r.store.sorted.map(({ obj }) => obj);
   }
 
-  async getObject(context: string | null, resource: PluginResource, namespace: string | null, name: string, signal: AbortSignal): Promise<PluginObject> {
-    const ctx = this.context({ context, namespace });
-    return kubeRequest<PluginObject>(this.kube.configFor(ctx), { path: objectPath(this.ref(ctx, resource, namespace, name)), signal });
+  async fetchList(scope: ObjectScope, resource: ResourceRef, signal: AbortSignal): Promise<KubeObject[]> {
+    const kc = this.kube.configFor(this.context(scope));
+    const body = await kubeRequest<{ items?: KubeObject[] }>(kc, { path: collectionPath(resource, resource.namespaced ? scope.namespace : null), signal });
+    return body.items ?? [];
   }
 
-  private ref(context: string, resource: PluginResource, namespace: string | null, name: string, uid?: string): ObjectRef {
+  async get(scope: ObjectScope, resource: ResourceRef, name: string, signal: AbortSignal): Promise<KubeObject> {
+    const ctx = this.context(scope);
+    return kubeRequest<KubeObject>(this.kube.configFor(ctx), { path: objectPath(this.ref(ctx, resource, scope.namespace, name)), signal });
+  }
+
+  private ref(context: string, resource: ResourceRef, namespace: string | null, name: string, uid?: string): ObjectRef {
     return { ...resource, kindId: resource.plural, context, namespace: resource.namespaced ? namespace : null, name, ...(uid ? { uid } : {}) };
   }
 
@@ -150,7 +162,7 @@ export class ClusterPluginAccess implements PluginKubeAccess {
     context: string | null,
     namespace: string,
     pod: string,
-    opts: { container?: string; tailLines: number; limitBytes: number; previous: boolean },
+    opts: LogTail,
     signal: AbortSignal,
   ): Promise<string> {
     const ctx = this.context({ context, namespace });
@@ -185,7 +197,7 @@ export class ClusterPluginAccess implements PluginKubeAccess {
     });
   }
 
-  async write(op: PluginWriteOp): Promise<void> {
+  async write(op: ObjectWrite): Promise<void> {
     const kc = this.kube.configFor(this.context({ context: op.context, namespace: op.namespace }));
     const t = this.ref(op.context, op.resource, op.namespace, op.name, op.uid);
     if (op.verb === 'delete') return deleteObject(kc, t);
@@ -193,9 +205,8 @@ export class ClusterPluginAccess implements PluginKubeAccess {
     return guardedMergePatch(kc, t, objectPath(t), op.patch, 'patched');
   }
 
-  watch(context: string | null, resource: PluginResource, namespace: string | null, onChange: (changes: PluginWatchChange[] | 'resync') => void): () => void {
-    const ctx = this.context({ context, namespace });
-    const handle = this.kube.pool.acquire(ctx, resource, namespace);
+  watch(scope: ObjectScope, resource: ResourceRef, onChange: (changes: ObjectChange[] | 'resync') => void): () => void {
+    const handle = this.kube.pool.acquire(this.context(scope), resource, scope.namespace);
     const r = handle.reflector;
     let seq = r.store.seq;
     let synced = false;
@@ -206,7 +217,7 @@ export class ClusterPluginAccess implements PluginKubeAccess {
       for (const e of r.store.sorted) uids.add(e.obj.metadata.uid);
     };
     const check = (): void => {
-      // What the informer holds when it is (first) synced is the plugin's k8s_list, not a change.
+      // What the informer holds when it is (first) synced is what list() answers, not a change.
       if (!synced) {
         if (r.state !== 'synced') return;
         synced = true;
@@ -220,13 +231,13 @@ export class ClusterPluginAccess implements PluginKubeAccess {
         return onChange('resync');
       }
       seq = r.store.seq;
-      const out: PluginWatchChange[] = [];
+      const out: ObjectChange[] = [];
       for (const c of changes) {
         const uid = c.entry.obj.metadata.uid;
         const type = c.removed ? 'DELETED' : uids.has(uid) ? 'MODIFIED' : 'ADDED';
         if (c.removed) uids.delete(uid);
         else uids.add(uid);
-        out.push({ type, object: c.entry.obj as PluginObject });
+        out.push({ type, object: c.entry.obj });
       }
       if (out.length > 0) onChange(out);
     };

@@ -1,0 +1,8 @@
+/**
+ * The parts of the plugin ABI that both the daemon and the SDK (packages/sdk/abi.mjs, plain JS)
+ * use at run time: the PluginCommand declaration and the WebAssembly section reader of the load
+ * check. Loads zod (for PluginCommandSchema) and nothing else.
+ */
+export * from './plugin-command.js';
+export * from './wasm-sections.js';
+export * from './host-response.js';
