@@ -7,7 +7,7 @@ import { runInNewContext } from 'node:vm';
 import { waitFor } from '../test/helpers/daemon-process.js';
 import { BenchCluster, curlMissing, kubectlMissing } from './lib/cluster.js';
 import { BenchDaemon } from './lib/daemon.js';
-import { sendKeysOnSchedule } from './lib/key-sender.js';
+import { asPromptObserver, sendKeysOnSchedule } from './lib/key-sender.js';
 import { opts } from './lib/options.js';
 import { cpuMs, load, MiB } from './lib/proc.js';
 import { PtyClient, ptyMissing, type FrameSeen, type Screen } from './lib/pty-client.js';
@@ -241,9 +241,12 @@ async function holdJ(c: PtyClient, N: number): Promise<number[]> {
     // Key k's frame selects row base + k; no frame before the first key can.
     const painted = Array.from({ length: n }, (_, i) => c.waitFrame(`key ${i + 1}`, (s) => selectedIndex(s) >= base + i + 1, 60_000, false, startAt));
     loop.enable();
-    const { sent, due, nice } = await sendKeysOnSchedule(c.fd, Array.from({ length: n }, () => 'j'), interval);
-    senderNice = nice;
-    const frames = await Promise.all(painted);
+    const held = await asPromptObserver(async () => {
+      const keys = await sendKeysOnSchedule(c.fd, Array.from({ length: n }, () => 'j'), interval);
+      return { ...keys, frames: await Promise.all(painted) };
+    });
+    const { sent, due, nice, frames } = held.result;
+    senderNice = `${nice}; frames stamped by a thread at ${held.priority}`;
     loop.disable();
     const end = frames[n - 1]!.at;
     await sleep(1000);

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 
@@ -34,4 +35,23 @@ export function sendKeysOnSchedule(fd: number, keys: string[], intervalMs: numbe
       if (code !== 0) reject(new Error(`the key sender exited with ${code}`));
     });
   });
+}
+
+/**
+ * Runs `fn` with this process's main thread (which stamps each frame as it comes out of the pty)
+ * at real-time priority, so a busy machine delays the stamp less than it delays the frame; the
+ * terminal emulation stays on its worker thread at normal priority. Says what priority it had.
+ */
+export async function asPromptObserver<T>(fn: () => Promise<T>): Promise<{ result: T; priority: string }> {
+  let priority = 'SCHED_FIFO 5';
+  try {
+    execFileSync('chrt', ['-f', '-p', '5', String(process.pid)], { stdio: 'ignore' });
+  } catch {
+    priority = 'normal (chrt refused)';
+  }
+  try {
+    return { result: await fn(), priority };
+  } finally {
+    if (priority.startsWith('SCHED')) execFileSync('chrt', ['-o', '-p', '0', String(process.pid)], { stdio: 'ignore' });
+  }
 }
