@@ -1,7 +1,7 @@
 // One screen line as cells, and the bytes that turn one line into another on the terminal.
 
 /** A line of single-width characters: each cell's text and the SGR state it is drawn in. */
-interface Cells {
+export interface Cells {
   chars: string[];
   /** SGR sequences in effect for each cell, since the last reset ('' for the default style). */
   styles: string[];
@@ -82,10 +82,12 @@ const MIN_GAP = 8;
  * diff does not apply or would not save much (then the caller rewrites the line whole).
  */
 export function diffLine(row: number, prev: string, next: string): string | null {
-  const a = toCells(prev);
-  if (!a) return null;
-  const b = toCells(next);
-  if (!b) return null;
+  return diffCells(row, toCells(prev), toCells(next));
+}
+
+/** diffLine on lines already cut into cells (the screen keeps the cells of what it painted last). */
+export function diffCells(row: number, a: Cells | null, b: Cells | null): string | null {
+  if (!a || !b) return null;
   const n = b.chars.length;
   let out = '';
   let changed = 0;
