@@ -259,11 +259,13 @@ export async function benchPortForward(): Promise<void> {
     const fresh = new Map<string, number[]>();
     const cpu = new Map<string, number[]>();
     /** The step's result, or its error saying which mode and step failed. */
-    const step = async <T>(m: { name: string }, what: string, p: Promise<T>): Promise<T> => {
+    const step = async <T>(m: { name: string; pid?: number }, what: string, p: Promise<T>): Promise<T> => {
       try {
         return await p;
       } catch (err) {
-        throw new Error(`${m.name}, ${what}: ${err instanceof Error ? err.message : String(err)}`);
+        // The forward's own last error (what the daemon saw: a refused stream, a timeout…) says why.
+        const seen = m.pid === daemon?.child.pid ? await rpc!.request<{ forwards: Array<{ error: string | null; totalConnections: number }> }>('portForward/list', {}).then((l) => l.forwards.map((f) => `the forward says: ${f.error ?? 'no error'} (${f.totalConnections} connections so far)`).join('; '), (e: unknown) => String(e)) : '';
+        throw new Error(`${m.name}, ${what}: ${err instanceof Error ? err.message : String(err)}${seen ? `; ${seen}` : ''}`);
       }
     };
     for (const m of modes) await step(m, 'warm-up download', download(m.port, 4 * MiB));

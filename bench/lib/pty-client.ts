@@ -165,6 +165,13 @@ export class PtyClient {
     return this.output;
   }
 
+  /** The pty's master file descriptor (for a key sender on another thread: bench/lib/key-sender.ts). */
+  get fd(): number {
+    const fd = (this.pty as unknown as { fd?: unknown }).fd;
+    if (typeof fd !== 'number') throw new Error('node-pty does not expose the master fd');
+    return fd;
+  }
+
   /** Types into the terminal (raw bytes: `j`, `G`, `\x1b1` for alt+1, `\x11` for ctrl+q). */
   write(keys: string): void {
     this.pty.write(keys);

@@ -61,6 +61,19 @@ describe('painting only the cells that changed', () => {
     expect(diffed.bytes()).toBeLessThan(whole.bytes());
   });
 
+  it('stays exact over a run of frames (each diff starts from the cells the screen painted last)', async () => {
+    const frameC = ['━ Pods (small) ━━━━━━━━━━━━━━━━━━━━━', row('pod-000021', 'Pending'), row('pod-000022', 'Running'), row('pod-000023', 'Running', true), 'plain line that gets longer again now', '', `${'a'.repeat(10)}${SEL}bbb${RESET}ccc${'d'.repeat(14)}`];
+    const diffed = emulated();
+    for (const f of [frameA, frameB, frameC, frameA, frameC, frameB, frameC]) {
+      diffed.screen.paintLines(f);
+      await diffed.settle();
+    }
+    const whole = emulated();
+    whole.screen.paintLines(frameC);
+    await whole.settle();
+    expect(diffed.cells()).toEqual(whole.cells());
+  });
+
   it('a selection moving down one row rewrites a few cells, not the rows', () => {
     const d = diffLine(3, row('pod-000002', 'Running'), row('pod-000003', 'Running'));
     expect(d).not.toBeNull();

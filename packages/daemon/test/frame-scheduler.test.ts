@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { PaneView, SessionLayout } from '@kubetile/rpc-schema';
 import { FrameScheduler } from '../src/view/frame-scheduler.js';
 import type { ClientSink } from '../src/session/client-sink.js';
@@ -136,5 +136,42 @@ describe('FrameScheduler', () => {
     for (const c of all) c.s.markPane(7);
     await until(() => all.every((c) => c.sink.views.at(-1)!.view.type === 'message' && (c.sink.views.at(-1)!.view as { text: string }).text.endsWith('v3')));
     for (const c of all) c.s.close();
+  });
+
+  it('lets a change right after a background frame out at once (a key after the age tick), and paces a stream of them', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'performance', 'Date'] });
+    try {
+      const sink = new SlowSink();
+      let version = 0;
+      const s = new FrameScheduler(sink, {
+        layout: () => ({}) as SessionLayout,
+        activeTab: () => ({ tree: { type: 'leaf', paneId: 1 }, fullscreenPaneId: null }),
+        size: () => ({ cols: 80, rows: 24 }),
+        render: () => ({ type: 'message', title: 't', level: 'info', text: `v${version}` }),
+      });
+      s.flushNow();
+      await vi.advanceTimersByTimeAsync(1000);
+      // The once-a-second repaint goes out…
+      version = 1;
+      s.markPane(1);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(sink.views.at(-1)!.view).toMatchObject({ text: 'v1' });
+      // …and a key 2 ms later is not held back by it.
+      await vi.advanceTimersByTimeAsync(2);
+      version = 2;
+      s.markPane(1);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(sink.views.at(-1)!.view).toMatchObject({ text: 'v2' });
+      // A third change in the same 16 ms waits for the pacing, then goes out.
+      version = 3;
+      s.markPane(1);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(sink.views.at(-1)!.view).toMatchObject({ text: 'v2' });
+      await vi.advanceTimersByTimeAsync(16);
+      expect(sink.views.at(-1)!.view).toMatchObject({ text: 'v3' });
+      s.close();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -1,7 +1,7 @@
 // One screen line as cells, and the bytes that turn one line into another on the terminal.
 
 /** A line of single-width characters: each cell's text and the SGR state it is drawn in. */
-interface Cells {
+export interface Cells {
   chars: string[];
   /** SGR sequences in effect for each cell, since the last reset ('' for the default style). */
   styles: string[];
@@ -26,9 +26,13 @@ export function toCells(line: string): Cells | null {
       SGR.lastIndex = i;
       const m = SGR.exec(line);
       if (!m) return null;
-      const params = m[1]!.split(/[;:]/);
-      const reset = params[0] === '' || params[0] === '0' || params[0] === '00';
-      style = reset ? (params.length > 1 ? m[0] : '') : style + m[0];
+      // The first parameter says whether this resets; one with more parameters also sets a style.
+      const params = m[1]!;
+      let cut = 0;
+      while (cut < params.length && params.charCodeAt(cut) !== 0x3b && params.charCodeAt(cut) !== 0x3a) cut++;
+      const first = cut === params.length ? params : params.slice(0, cut);
+      const reset = first === '' || first === '0' || first === '00';
+      style = intern(reset ? (cut < params.length ? m[0] : '') : style + m[0]);
       i += m[0].length;
       continue;
     }
@@ -40,6 +44,20 @@ export function toCells(line: string): Cells | null {
     i++;
   }
   return { chars, styles };
+}
+
+/**
+ * One string per distinct style, so that comparing two cells' styles (every cell of every changed
+ * line, every frame) is a pointer comparison, not a walk through two concatenated strings.
+ */
+const styles = new Map<string, string>();
+function intern(style: string): string {
+  const known = styles.get(style);
+  if (known !== undefined) return known;
+  // A client sees a few dozen styles; a flood of distinct ones (plugin output) is not kept forever.
+  if (styles.size >= 4096) styles.clear();
+  styles.set(style, style);
+  return style;
 }
 
 /** Code points in U+2010–U+27FF that take two cells (emoji presentation): such a line is rewritten whole. */
@@ -64,10 +82,12 @@ const MIN_GAP = 8;
  * diff does not apply or would not save much (then the caller rewrites the line whole).
  */
 export function diffLine(row: number, prev: string, next: string): string | null {
-  const a = toCells(prev);
-  if (!a) return null;
-  const b = toCells(next);
-  if (!b) return null;
+  return diffCells(row, toCells(prev), toCells(next));
+}
+
+/** diffLine on lines already cut into cells (the screen keeps the cells of what it painted last). */
+export function diffCells(row: number, a: Cells | null, b: Cells | null): string | null {
+  if (!a || !b) return null;
   const n = b.chars.length;
   let out = '';
   let changed = 0;

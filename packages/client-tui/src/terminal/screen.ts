@@ -1,5 +1,5 @@
 import { writeSync } from 'node:fs';
-import { diffLine } from './line-diff.js';
+import { diffCells, toCells, type Cells } from './line-diff.js';
 
 export const ALT_SCREEN_ON = '\x1b[?1049h';
 export const ALT_SCREEN_OFF = '\x1b[?1049l';
@@ -36,6 +36,8 @@ export const osc52 = (text: string): string => `\x1b]52;c;${Buffer.from(text, 'u
 export class TerminalScreen {
   private active = false;
   private prev: string[] = [];
+  /** The cells of `prev`'s lines where they were computed (a changed line's are its next diff's old side). */
+  private prevCells: Array<Cells | null | undefined> = [];
 
   constructor(
     private readonly stdin: TtyIn,
@@ -53,6 +55,7 @@ export class TerminalScreen {
     this.stdin.resume();
     this.write(ALT_SCREEN_ON + CURSOR_HIDE + AUTOWRAP_OFF + CLEAR);
     this.prev = [];
+    this.prevCells = [];
   }
 
   /** Leaves raw mode and the alternate screen and shows the cursor again. Safe to call twice. */
@@ -80,6 +83,7 @@ export class TerminalScreen {
   invalidate(): void {
     if (!this.active) return;
     this.prev = [];
+    this.prevCells = [];
     this.write(RESET + CLEAR);
   }
 
@@ -101,13 +105,21 @@ export class TerminalScreen {
     const { rows } = this.size;
     const lines = all.slice(0, rows);
     let out = '';
+    const cells = this.prevCells;
     for (let i = 0; i < rows; i++) {
       const line = lines[i] ?? '';
       const prev = this.prev[i];
       if (prev === line) continue;
-      const diff = prev === undefined ? null : diffLine(i + 1, prev, line);
+      let diff: string | null = null;
+      if (prev !== undefined) {
+        const a = cells[i] !== undefined ? cells[i]! : toCells(prev);
+        const b = toCells(line);
+        cells[i] = b;
+        diff = diffCells(i + 1, a, b);
+      } else cells[i] = undefined;
       out += diff ?? `\x1b[${i + 1};1H${RESET}\x1b[2K${line}${RESET}`;
     }
+    cells.length = lines.length;
     this.prev = lines;
     if (out) this.write(SYNC_BEGIN + out + SYNC_END);
   }

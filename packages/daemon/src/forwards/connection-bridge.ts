@@ -19,6 +19,17 @@ export interface BridgeEvents {
   done(error: string | null): void;
 }
 
+/** One bridged connection, as its forward sees it. */
+export interface BridgedConnection {
+  /**
+   * The local client has ended its side (TCP cannot say whether it half-closed or went away): the
+   * connection only waits for the pod's last answer, for up to HALF_CLOSE_IDLE_MS of silence.
+   */
+  readonly localEnded: boolean;
+  /** Closes the API stream and the local socket now. */
+  close(): void;
+}
+
 /**
  * Joins one accepted local connection to one API stream, with backpressure both ways (a full
  * local socket (half a megabyte waiting) pauses reading from the API server; a stream with a megabyte queued pauses the
@@ -26,8 +37,9 @@ export interface BridgeEvents {
  * read once the stream is open. A refused stream or an error-channel message closes the local
  * connection at once; a clean end of the pod's side ends it after the data.
  */
-export function bridge(socket: Socket, open: (signal: AbortSignal) => Promise<PortForwardStream>, ev: BridgeEvents): void {
+export function bridge(socket: Socket, open: (signal: AbortSignal) => Promise<PortForwardStream>, ev: BridgeEvents): BridgedConnection {
   const abort = new AbortController();
+  let localEnded = false;
   let stream: PortForwardStream | null = null;
   let finished = false;
   let halfCloseTimer: NodeJS.Timeout | null = null;
@@ -93,6 +105,7 @@ export function bridge(socket: Socket, open: (signal: AbortSignal) => Promise<Po
       });
       // The v4 protocol has no half-close: keep the stream while the pod still answers what was asked.
       socket.on('end', () => {
+        localEnded = true;
         if (sent > 0) armHalfClose();
         else {
           s.close();
@@ -106,4 +119,14 @@ export function bridge(socket: Socket, open: (signal: AbortSignal) => Promise<Po
       socket.destroy();
     },
   );
+  return {
+    get localEnded() {
+      return localEnded;
+    },
+    close: () => {
+      abort.abort();
+      stream?.close();
+      socket.destroy();
+    },
+  };
 }

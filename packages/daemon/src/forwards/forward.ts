@@ -4,14 +4,17 @@ import type { Logger } from '../logging/logger.js';
 import type { InformerHandle } from '../kube/informer-pool.js';
 import { openPortForward } from '../kube/portforward/pf-stream.js';
 import type { OpenStreams } from '../util/open-streams.js';
-import { bridge } from './connection-bridge.js';
+import { bridge, type BridgedConnection } from './connection-bridge.js';
 import type { ForwardInfo, ForwardRequest, ForwardState } from './forward-types.js';
 import { PodPicker, type PodSource } from './pod-picker.js';
 import type { ResolvedTarget } from './resolve-target.js';
 
 /** The only address a forward ever listens on. */
 export const LOOPBACK = '127.0.0.1';
-/** Connections one forward carries at once; more are closed as they arrive (configurable later). */
+/**
+ * Connections one forward carries at once; past it, the oldest connection whose local client has
+ * already closed its side makes room, and when none has, the new one is closed (configurable later).
+ */
 export const MAX_CONNECTIONS_PER_FORWARD = 256;
 /** Longest error text kept for the pane. */
 const MAX_ERROR_TEXT = 500;
@@ -57,7 +60,7 @@ export interface ForwardDeps {
 export class Forward {
   readonly startedAt = new Date();
   readonly localPort: number;
-  private readonly sockets = new Set<Socket>();
+  private readonly sockets = new Map<Socket, BridgedConnection | null>();
   private readonly picker: PodPicker;
   private readonly source: PodSource;
   private totalConnections = 0;
@@ -149,6 +152,9 @@ export class Forward {
       return;
     }
     const max = this.deps.maxConnections ?? MAX_CONNECTIONS_PER_FORWARD;
+    // A client that closed (curl in a loop, a health checker) looks half-closed: its connection
+    // lingers until the pod is silent for HALF_CLOSE_IDLE_MS. Those give way to new connections.
+    if (this.sockets.size >= max) this.evictEnded();
     if (this.sockets.size >= max) {
       socket.destroy();
       this.note(`a new connection was refused: ${max} are open (the limit per forward)`);
@@ -161,7 +167,7 @@ export class Forward {
       this.noteState();
       return;
     }
-    this.sockets.add(socket);
+    this.sockets.set(socket, null);
     this.totalConnections++;
     const release = this.deps.streams.open('port-forward-connections');
     socket.once('close', () => {
@@ -171,13 +177,26 @@ export class Forward {
     });
     this.deps.changed();
     const { namespace } = this.request;
-    bridge(socket, (signal) => openPortForward(this.deps.kc, { namespace, pod: pick.pod, port: pick.port }, { signal }), {
+    const conn = bridge(socket, (signal) => openPortForward(this.deps.kc, { namespace, pod: pick.pod, port: pick.port }, { signal }), {
       bytesIn: (n) => (this.bytesIn += n),
       bytesOut: (n) => (this.bytesOut += n),
       done: (error) => {
         if (error && !this.stopped) this.note(error);
       },
     });
+    if (this.sockets.has(socket)) this.sockets.set(socket, conn);
+  }
+
+  /** Closes the oldest connection whose local client has ended its side, if there is one. */
+  private evictEnded(): void {
+    for (const [socket, conn] of this.sockets) {
+      if (conn?.localEnded) {
+        // Gone from the count now; its 'close' (next tick) releases its stream slot as usual.
+        this.sockets.delete(socket);
+        conn.close();
+        return;
+      }
+    }
   }
 
   state(): ForwardState {
@@ -227,7 +246,7 @@ export class Forward {
       }
       this.server.close(() => resolve());
     });
-    for (const s of this.sockets) s.destroy();
+    for (const s of this.sockets.keys()) s.destroy();
     return closed;
   }
 }

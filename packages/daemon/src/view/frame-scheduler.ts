@@ -3,6 +3,12 @@ import type { ClientSink } from '../session/client-sink.js';
 import { sharedViews } from './shared-views.js';
 
 const FRAME_MS = 16;
+/**
+ * Frames that may go out back to back before the 16 ms pacing applies. Two: a key that lands just
+ * after a background frame (the age column's once-a-second repaint) is not held for the rest of
+ * that frame's 16 ms; a sustained stream of changes is still paced at one frame per 16 ms.
+ */
+const BURST = 2;
 
 export interface FrameSource {
   /** The layout for this client, or null when it is gone. */
@@ -16,7 +22,7 @@ export interface FrameSource {
 let seqCounter = 0;
 
 /**
- * Coalesces updates per client: at most one frame per ~16 ms, each carrying the latest layout
+ * Coalesces updates per client: at most one frame per ~16 ms (two may go back to back), each carrying the latest layout
  * and the latest view of every dirty visible pane. A backlogged (slow) client is skipped until
  * its socket drains, then gets the newest state — never a backlog of stale frames.
  */
@@ -25,7 +31,9 @@ export class FrameScheduler {
   private readonly dirtyPanes = new Set<number>();
   private allDirty = true;
   private timer: { cancel(): void } | null = null;
-  private lastFlush = 0;
+  /** Frames that may go out now (refilled at one per FRAME_MS, up to BURST), as of `tokensAt`. */
+  private tokens = BURST;
+  private tokensAt = performance.now();
   private waitingDrain = false;
   private closed = false;
   /** What this client was last sent, so unchanged layouts and views are not sent again. */
@@ -65,9 +73,9 @@ export class FrameScheduler {
 
   private schedule(): void {
     if (this.closed || this.timer || this.waitingDrain) return;
-    // Leading edge: after a quiet period the frame goes out as soon as the current burst of
-    // work is done (setImmediate); within 16 ms of the last frame, changes wait and coalesce.
-    const wait = this.lastFlush + FRAME_MS - Date.now();
+    // Leading edge: while a frame is allowed (see BURST) it goes out as soon as the current burst
+    // of work is done (setImmediate); past that, changes wait for the pacing and coalesce.
+    const wait = (1 - this.refill()) * FRAME_MS;
     const run = (): void => {
       this.timer = null;
       this.flush();
@@ -79,6 +87,14 @@ export class FrameScheduler {
       const h = setTimeout(run, wait);
       this.timer = { cancel: () => clearTimeout(h) };
     }
+  }
+
+  /** The tokens now. */
+  private refill(): number {
+    const now = performance.now();
+    this.tokens = Math.min(BURST, this.tokens + (now - this.tokensAt) / FRAME_MS);
+    this.tokensAt = now;
+    return this.tokens;
   }
 
   private flush(): void {
@@ -122,7 +138,7 @@ export class FrameScheduler {
     }
     // Only a frame that sent something counts toward the 16 ms pacing: an empty one must not
     // delay the next real change (e.g. a plugin's render arriving just after the keystroke).
-    if (sent) this.lastFlush = Date.now();
+    if (sent) this.tokens = Math.max(0, this.refill() - 1);
     this.allDirty = false;
     this.dirtyPanes.clear();
   }
