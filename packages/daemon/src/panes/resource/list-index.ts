@@ -16,7 +16,10 @@ export { safeCell, ticks };
  *   moves are binary-searched splices, many are one merge pass;
  * - a new sort on a big list first places the rows the screen shows (the top rows and those around
  *   the selected row: one pass over flat keys), then completes the full order in slices of a few
- *   milliseconds that let keys and frames through.
+ *   milliseconds that let keys and frames through;
+ * - a filter on a big list in an order it can be scanned in (the store's order, or narrowing a
+ *   complete previous result) scans only until the screen's rows are found: they are exactly the
+ *   first rows of the full result, and the rest of the scan (the count) follows in slices.
  */
 
 export interface ListSpec {
@@ -46,6 +49,12 @@ interface Pending {
   exact: Array<[number, number]>;
 }
 
+/** A filter being applied in slices: `rows` holds the matches of `source[0, at)`, in the result's order. */
+interface Scan {
+  source: readonly StoreEntry[];
+  at: number;
+}
+
 interface Warming {
   columnsKey: string;
   generation: number;
@@ -68,6 +77,8 @@ interface State {
   rows: StoreEntry[];
   /** Set while the full order is being completed in slices. */
   pending: Pending | null;
+  /** Set while the filter is still scanning (then `rows` is an exact prefix of the result). */
+  scan: Scan | null;
 }
 
 /** Changes since the last frame beyond this (or 1/20 of the rows) are recomputed, not patched. */
@@ -79,6 +90,8 @@ const SPLICE_LIMIT = 16;
 /** Work per slice of the event loop. */
 const SLICE_MS = 4;
 const WARM_SLICE = 1000;
+/** Filters over more rows than this find the screen's rows first and scan the rest in slices. */
+export const SCAN_AT_ONCE = 5000;
 
 export class ListIndex {
   private readonly data = new RowCache();
@@ -114,9 +127,15 @@ export class ListIndex {
     return spec.sortIndex >= 0 ? this.data.key(e, spec.cols, spec.columnsKey, spec.sortIndex, now) : null;
   }
 
-  /** Whether the full order is still being completed (tests). */
+  /** Whether the full order or the filter is still being completed. */
   get completing(): boolean {
-    return this.state?.pending != null;
+    return this.state !== null && (this.state.pending !== null || this.state.scan !== null);
+  }
+
+  /** What is still being completed in slices, for the pane to say (`filtering…`, `sorting…`). */
+  get working(): 'filtering' | 'sorting' | null {
+    const st = this.state;
+    return st?.scan ? 'filtering' : st?.pending ? 'sorting' : null;
   }
 
   /**
@@ -139,19 +158,56 @@ export class ListIndex {
       const changes = store.changesSince(st.seq);
       if (changes && changes.length <= Math.max(PATCH_LIMIT, st.rows.length / 20)) {
         // While the order is being completed, changes that move nothing (churn on other fields) leave it be.
-        if (!st.pending || !this.inPlace(st, changes, now)) {
+        if (st.scan || !st.pending || !this.inPlace(st, changes, now)) {
           this.complete(st);
           this.patch(st, changes, now);
         }
         st.seq = store.seq;
       } else st = null;
     } else if (st && st.specKey !== specKey) {
-      st = this.narrowed(st, spec, specKey, now);
+      st = this.narrowed(st, spec, specKey, need, now);
     }
     if (!st || st.specKey !== specKey) st = this.build(spec, specKey, need, now);
     this.state = st;
+    if (st.scan) this.scanFor(st, need, now);
     if (st.pending && !this.covers(st, need)) this.complete(st);
     return st.rows;
+  }
+
+  /** Scans until the rows `need` asks for are found (all of them when it cannot tell). */
+  private scanFor(st: State, need: Need, now: number): void {
+    if (need.all) return this.complete(st);
+    let want = need.top;
+    if (need.uid !== null) {
+      const at = st.rows.findIndex((e) => e.obj.metadata.uid === need.uid);
+      // The selected row not found yet: it may be further on, and the pane must not lose it.
+      if (at < 0) return this.complete(st);
+      want = Math.max(want, at + need.span + 1);
+    }
+    if (st.rows.length < want) this.scanTo(st, want, Infinity, now);
+  }
+
+  /** Scans `st`'s filter on until `want` rows are found, the time is `deadline`, or the end; true when the end is reached. */
+  private scanTo(st: State, want: number, deadline: number, now: number): boolean {
+    const sc = st.scan!;
+    const { source } = sc;
+    const { spec, rows, epoch } = st;
+    const unsorted = spec.sortIndex < 0;
+    let i = sc.at;
+    for (; i < source.length && rows.length < want; i++) {
+      if ((i & 1023) === 0 && deadline !== Infinity && performance.now() >= deadline) break;
+      const e = source[i]!;
+      if (!this.matches(e, spec, now)) continue;
+      rows.push(e);
+      const d = this.data.data(e);
+      d.epoch = epoch;
+      // In a sorted list a row keeps the key it was placed with (narrowing a complete result).
+      if (unsorted) d.placed = null;
+    }
+    sc.at = i;
+    if (i < source.length) return false;
+    st.scan = null;
+    return true;
   }
 
   private covers(st: State, need: Need): boolean {
@@ -165,12 +221,23 @@ export class ListIndex {
     return at < 0 || inside(Math.max(0, at - need.span), Math.min(st.rows.length, at + need.span + 1));
   }
 
-  /** A filter that extends the previous one (same columns and order): narrow the previous rows. */
-  private narrowed(prev: State, spec: ListSpec, specKey: string, now: number): State | null {
+  /**
+   * A filter that extends the previous one (same columns and order): narrow the previous rows (in
+   * slices on a big list: they are in the result's order already, and those of a scan not finished
+   * are followed by the rest of its source).
+   */
+  private narrowed(prev: State, spec: ListSpec, specKey: string, need: Need, now: number): State | null {
     const p = prev.spec;
     if (prev.pending || prev.seq !== this.store.seq || p.columnsKey !== spec.columnsKey || p.sortIndex !== spec.sortIndex || p.desc !== spec.desc) return null;
     if (!spec.filter.startsWith(p.filter) || spec.filter === p.filter) return null;
     const epoch = ++this.epochs;
+    const scan = prev.scan;
+    if (scan || prev.rows.length > SCAN_AT_ONCE) {
+      const source = scan ? prev.rows.concat(scan.source.slice(scan.at)) : prev.rows;
+      const st: State = { spec, specKey, seq: prev.seq, epoch, rows: [], pending: null, scan: { source, at: 0 } };
+      this.startScan(st, need, now);
+      return st;
+    }
     const rows: StoreEntry[] = [];
     for (const e of prev.rows) {
       if (!this.matches(e, spec, now)) continue;
@@ -178,7 +245,13 @@ export class ListIndex {
       // The key it was placed with stays.
       this.data.data(e).epoch = epoch;
     }
-    return { spec, specKey, seq: prev.seq, epoch, rows, pending: null };
+    return { spec, specKey, seq: prev.seq, epoch, rows, pending: null, scan: null };
+  }
+
+  /** Finds the rows the screen needs now (twice its top rows, so a page or two down needs no more), the rest in slices. */
+  private startScan(st: State, need: Need, now: number): void {
+    if (need.all || this.scanTo(st, need.top * 2, Infinity, now)) return this.complete(st);
+    this.scheduleSlices();
   }
 
   private build(spec: ListSpec, specKey: string, need: Need, now: number): State {
@@ -186,11 +259,18 @@ export class ListIndex {
     const epoch = ++this.epochs;
     let base: StoreEntry[];
     if (spec.filter === '') base = store.sorted.slice();
-    else {
+    else if (spec.sortIndex < 0 && store.sorted.length > SCAN_AT_ONCE) {
+      // The store's order (or its reverse): its first matches are the result's first rows.
+      const source = store.sorted.slice();
+      if (spec.desc) source.reverse();
+      const st: State = { spec, specKey, seq: store.seq, epoch, rows: [], pending: null, scan: { source, at: 0 } };
+      this.startScan(st, need, now);
+      return st;
+    } else {
       base = [];
       for (const e of store.sorted) if (this.matches(e, spec, now)) base.push(e);
     }
-    const st: State = { spec, specKey, seq: store.seq, epoch, rows: base, pending: null };
+    const st: State = { spec, specKey, seq: store.seq, epoch, rows: base, pending: null, scan: null };
     if (spec.sortIndex < 0) {
       if (spec.desc) base.reverse();
       for (const e of base) {
@@ -228,8 +308,9 @@ export class ListIndex {
     return st;
   }
 
-  /** Completes a state's order now (rows are needed beyond what is exact). */
+  /** Completes a state's filter and order now (rows are needed beyond what is exact). */
   private complete(st: State): void {
+    if (st.scan) this.scanTo(st, Infinity, Infinity, Date.now());
     const p = st.pending;
     if (!p) return;
     p.sorter.step(Infinity);
@@ -247,11 +328,20 @@ export class ListIndex {
     this.slicing = true;
     const step = (): void => {
       const st = this.state;
-      if (this.disposed || !st || !st.pending) {
+      if (this.disposed || !st || (!st.pending && !st.scan)) {
         this.slicing = false;
         return;
       }
-      if (!st.pending.sorter.step(SLICE_MS)) {
+      if (st.scan) {
+        if (!this.scanTo(st, Infinity, performance.now() + SLICE_MS, Date.now())) {
+          setImmediate(step);
+          return;
+        }
+        this.slicing = false;
+        this.onReady();
+        return;
+      }
+      if (!st.pending!.sorter.step(SLICE_MS)) {
         setImmediate(step);
         return;
       }

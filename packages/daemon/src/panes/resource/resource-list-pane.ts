@@ -363,6 +363,9 @@ export class ResourceListPane extends BasePane {
     this.pruneMarks();
     if (this.marks.size > 0) footerParts.push(`${this.marks.size} marked`);
     if (this.filter) footerParts.push(`/${this.filter}`);
+    // The rows shown are exact; the rest of the filter or order is still being completed.
+    const working = this.index?.working ?? null;
+    if (working) footerParts.push(`${working}…`);
     if (r?.loading) footerParts.push(`loading ${r.loading.loaded.toLocaleString('en')}${r.loading.total !== null ? ` / ~${r.loading.total.toLocaleString('en')}` : ''}`);
     if (r && r.state !== 'synced' && r.error) footerParts.push(`${r.state}: ${r.error}`);
     if (this.kinds.problem) footerParts.push(this.kinds.problem);
@@ -402,14 +405,17 @@ export class ResourceListPane extends BasePane {
           ? `Error: ${r.error}`
           : r.state === 'reconnecting' && total === 0
             ? `Reconnecting: ${r.error ?? ''}`
-            : this.filter
-              ? 'No matches'
+            : working
+              ? `${working[0]!.toUpperCase()}${working.slice(1)}...`
+              : this.filter
+                ? 'No matches'
               : 'No resources found';
     }
     const view: TableView = {
       type: 'table',
       title: this.title(),
-      badge: this.filter ? `${rows.length}/${total}` : `${total}`,
+      // While filtering, the matches found so far: at least that many.
+      badge: this.filter ? `${rows.length}${working === 'filtering' ? '+' : ''}/${total}` : `${total}`,
       columns,
       rows: visible,
       offset: this.top,
