@@ -338,14 +338,14 @@ describe('ListIndex', () => {
         const top = 10 + Math.floor(r() * 40);
         const want = naive(store, spec);
         const got = index.rows(spec, { top, uid: null, span: 20 }, NOW).map((e) => e.key);
-        // Exact where shown: a prefix of the full result, at least the screen's rows.
+        // Exact where shown: a prefix of the full result (fewer than the screen's rows only while it says it is filtering).
         expect(got, label).toEqual(want.slice(0, got.length));
-        expect(got.length, label).toBeGreaterThanOrEqual(Math.min(top, want.length));
-        if (index.working === 'filtering') expect(got.length, label).toBeLessThan(want.length);
+        if (got.length < Math.min(top, want.length)) expect(index.working, label).toBe('filtering');
+        if (index.working !== 'filtering') expect(got, label).toEqual(want);
         // Moving the selection further down than what was found: its row and the ones after it are exact.
         if (got.length > 0 && r() < 0.5) {
           const sel = store.get(index.rows(spec, { top, uid: null, span: 20 }, NOW)[got.length - 1]!.obj.metadata.uid)!;
-          const more = index.rows(spec, { top, uid: sel.obj.metadata.uid, span: 20 }, NOW).map((e) => e.key);
+          const more = index.rows(spec, { top, uid: sel.obj.metadata.uid, span: 40, ahead: 20 }, NOW).map((e) => e.key);
           const at = want.indexOf(sel.key);
           expect(more.indexOf(sel.key), label).toBe(at);
           expect(more.length, label).toBeGreaterThanOrEqual(Math.min(want.length, at + 21));
@@ -383,7 +383,8 @@ describe('ListIndex', () => {
     expect(first).toEqual(want.slice(0, first.length));
     expect(first.length).toBeLessThan(want.length);
     await drained(index);
-    expect(ready).toBe(1);
+    // A frame when it completes (and any while the screen was short of rows).
+    expect(ready).toBeGreaterThanOrEqual(1);
     expect(index.working).toBe(null);
     expect(index.rows(spec, need, NOW).map((e) => e.key)).toEqual(want);
     // Extending the query while complete narrows it, scanning again; erasing a key rebuilds.

@@ -39,6 +39,11 @@ export interface Need {
   span: number;
   /** The whole order (a move to the far end). */
   all?: boolean;
+  /**
+   * Rows after the selected one that must be known now (a key moving the selection down or a page);
+   * the rest of `span` a frame scans for a few milliseconds and shows what it found.
+   */
+  ahead?: number;
 }
 
 interface Pending {
@@ -49,10 +54,14 @@ interface Pending {
   exact: Array<[number, number]>;
 }
 
-/** A filter being applied in slices: `rows` holds the matches of `source[0, at)`, in the result's order. */
+/**
+ * A filter being applied in slices: `rows` holds the matches of what was scanned, in the result's
+ * order; `parts` is what is left (each from `from`), in that order too.
+ */
 interface Scan {
-  source: readonly StoreEntry[];
-  at: number;
+  parts: Array<{ src: readonly StoreEntry[]; from: number }>;
+  /** The rows the last frame wanted; while fewer are found, each slice that finds more asks for a frame. */
+  want: number;
 }
 
 interface Warming {
@@ -92,6 +101,8 @@ const SLICE_MS = 4;
 const WARM_SLICE = 1000;
 /** Filters over more rows than this find the screen's rows first and scan the rest in slices. */
 export const SCAN_AT_ONCE = 5000;
+/** How long a frame scans for the rows it would like (a sparse filter shows what it found by then, and `filtering…`). */
+const FRAME_SCAN_MS = 3;
 
 export class ListIndex {
   private readonly data = new RowCache();
@@ -174,7 +185,10 @@ export class ListIndex {
     return st.rows;
   }
 
-  /** Scans until the rows `need` asks for are found (all of them when it cannot tell). */
+  /**
+   * Scans until the rows `need` must have are found (all of them when it cannot tell), then for a few
+   * milliseconds towards the rows it would like.
+   */
   private scanFor(st: State, need: Need, now: number): void {
     if (need.all) return this.complete(st);
     let want = need.top;
@@ -182,30 +196,51 @@ export class ListIndex {
       const at = st.rows.findIndex((e) => e.obj.metadata.uid === need.uid);
       // The selected row not found yet: it may be further on, and the pane must not lose it.
       if (at < 0) return this.complete(st);
+      if (need.ahead) this.scanTo(st, at + need.ahead + 1, Infinity, now);
       want = Math.max(want, at + need.span + 1);
     }
-    if (st.rows.length < want) this.scanTo(st, want, Infinity, now);
+    this.scanSome(st, want, now);
+  }
+
+  /** Scans towards `want` rows for a frame's few milliseconds; a frame that stays short is followed by another as slices find more. */
+  private scanSome(st: State, want: number, now: number): void {
+    const sc = st.scan;
+    if (!sc) return;
+    sc.want = want;
+    if (st.rows.length < want) this.scanTo(st, want, performance.now() + FRAME_SCAN_MS, now);
   }
 
   /** Scans `st`'s filter on until `want` rows are found, the time is `deadline`, or the end; true when the end is reached. */
   private scanTo(st: State, want: number, deadline: number, now: number): boolean {
-    const sc = st.scan!;
-    const { source } = sc;
+    const sc = st.scan;
+    if (!sc) return true;
     const { spec, rows, epoch } = st;
     const unsorted = spec.sortIndex < 0;
-    let i = sc.at;
-    for (; i < source.length && rows.length < want; i++) {
-      if ((i & 1023) === 0 && deadline !== Infinity && performance.now() >= deadline) break;
-      const e = source[i]!;
-      if (!this.matches(e, spec, now)) continue;
-      rows.push(e);
-      const d = this.data.data(e);
-      d.epoch = epoch;
-      // In a sorted list a row keeps the key it was placed with (narrowing a complete result).
-      if (unsorted) d.placed = null;
+    const timed = deadline !== Infinity;
+    let n = 0;
+    while (sc.parts.length > 0 && rows.length < want) {
+      const part = sc.parts[0]!;
+      const src = part.src;
+      let i = part.from;
+      let late = false;
+      for (; i < src.length && rows.length < want; i++) {
+        if (timed && (++n & 511) === 0 && performance.now() >= deadline) {
+          late = true;
+          break;
+        }
+        const e = src[i]!;
+        if (!this.matches(e, spec, now)) continue;
+        rows.push(e);
+        const d = this.data.data(e);
+        d.epoch = epoch;
+        // In a sorted list a row keeps the key it was placed with (narrowing a complete result).
+        if (unsorted) d.placed = null;
+      }
+      part.from = i;
+      if (late) return false;
+      if (i >= src.length) sc.parts.shift();
     }
-    sc.at = i;
-    if (i < source.length) return false;
+    if (sc.parts.length > 0) return false;
     st.scan = null;
     return true;
   }
@@ -233,8 +268,9 @@ export class ListIndex {
     const epoch = ++this.epochs;
     const scan = prev.scan;
     if (scan || prev.rows.length > SCAN_AT_ONCE) {
-      const source = scan ? prev.rows.concat(scan.source.slice(scan.at)) : prev.rows;
-      const st: State = { spec, specKey, seq: prev.seq, epoch, rows: [], pending: null, scan: { source, at: 0 } };
+      // What the previous filter found, then what it had still to scan.
+      const parts = [{ src: prev.rows, from: 0 }, ...(scan ? scan.parts : [])];
+      const st: State = { spec, specKey, seq: prev.seq, epoch, rows: [], pending: null, scan: { parts, want: 0 } };
       this.startScan(st, need, now);
       return st;
     }
@@ -248,10 +284,11 @@ export class ListIndex {
     return { spec, specKey, seq: prev.seq, epoch, rows, pending: null, scan: null };
   }
 
-  /** Finds the rows the screen needs now (twice its top rows, so a page or two down needs no more), the rest in slices. */
+  /** Finds the rows the screen wants now (for a few milliseconds at most), the rest in slices. */
   private startScan(st: State, need: Need, now: number): void {
-    if (need.all || this.scanTo(st, need.top * 2, Infinity, now)) return this.complete(st);
-    this.scheduleSlices();
+    if (need.all) return this.complete(st);
+    this.scanSome(st, need.top, now);
+    if (st.scan) this.scheduleSlices();
   }
 
   private build(spec: ListSpec, specKey: string, need: Need, now: number): State {
@@ -261,9 +298,9 @@ export class ListIndex {
     if (spec.filter === '') base = store.sorted.slice();
     else if (spec.sortIndex < 0 && store.sorted.length > SCAN_AT_ONCE) {
       // The store's order (or its reverse): its first matches are the result's first rows.
-      const source = store.sorted.slice();
-      if (spec.desc) source.reverse();
-      const st: State = { spec, specKey, seq: store.seq, epoch, rows: [], pending: null, scan: { source, at: 0 } };
+      const src = store.sorted.slice();
+      if (spec.desc) src.reverse();
+      const st: State = { spec, specKey, seq: store.seq, epoch, rows: [], pending: null, scan: { parts: [{ src, from: 0 }], want: 0 } };
       this.startScan(st, need, now);
       return st;
     } else {
@@ -332,8 +369,12 @@ export class ListIndex {
         this.slicing = false;
         return;
       }
-      if (st.scan) {
+      const sc = st.scan;
+      if (sc) {
+        const found = st.rows.length;
         if (!this.scanTo(st, Infinity, performance.now() + SLICE_MS, Date.now())) {
+          // The last frame was short of rows and this slice found more: show them.
+          if (found < sc.want && st.rows.length > found) this.onReady();
           setImmediate(step);
           return;
         }

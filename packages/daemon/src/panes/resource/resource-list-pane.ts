@@ -188,7 +188,7 @@ export class ResourceListPane extends BasePane {
    * around the selected object (which a new sort may have moved anywhere); the rest may follow a
    * moment later (`all` asks for the whole order now).
    */
-  private ordered(cols: ColumnDef[], now: number, all = false): readonly StoreEntry[] {
+  private ordered(cols: ColumnDef[], now: number, all = false, ahead = 0): readonly StoreEntry[] {
     const store = this.handle?.reflector.store;
     if (!store) return [];
     if (!this.index || this.indexStore !== store) {
@@ -197,7 +197,7 @@ export class ResourceListPane extends BasePane {
       this.indexStore = store;
     }
     const span = this.lastRows * 2 + 64;
-    const need: Need = { top: span, uid: this.selectedUid, span, all };
+    const need: Need = { top: span, uid: this.selectedUid, span, all, ahead };
     return this.index.rows(this.spec(cols), need, now);
   }
 
@@ -229,9 +229,10 @@ export class ResourceListPane extends BasePane {
     const cols = this.columns();
     // Moves to the far end need the whole order; the others only the rows near the selection.
     const toEnd = cmd.type === 'go_to_bottom' || ((cmd.type === 'select_prev' || cmd.type === 'scroll_up') && this.selectedIndex === 0);
-    const rows = this.ordered(cols, now, toEnd);
-    const cur = this.selection(rows);
     const page = Math.max(1, this.lastRows - 1);
+    // A key moves the selection at most a page down: those rows must be known (a filter still scanning finds them now).
+    const rows = this.ordered(cols, now, toEnd, page + 1);
+    const cur = this.selection(rows);
     switch (cmd.type) {
       case 'select_next':
       case 'scroll_down':
