@@ -1,7 +1,7 @@
 import type { ColumnDef } from '../../kube/kinds/types.js';
 import type { ObjectStore, StoreChange, StoreEntry } from '../../kube/object-store.js';
 import { RowCache, safeCell, ticks } from './row-cache.js';
-import { placeVisible, SlicedSort } from './sliced-sort.js';
+import { arrange, placeVisible, SlicedSort } from './sliced-sort.js';
 import { byKey, compareKeys, GatheredKeys, sameKey, type SortKey } from './sort-keys.js';
 
 export { safeCell, ticks };
@@ -47,11 +47,14 @@ export interface Need {
 }
 
 interface Pending {
-  /** The rows in store order, and their keys, being sorted in slices. */
-  base: StoreEntry[];
+  /** The rows being sorted in slices: row number r is `rows[moved.get(r) ?? r]` (a few were swapped into place). */
+  rows: StoreEntry[];
+  moved: Map<number, number>;
   sorter: SlicedSort;
   /** Position ranges of `rows` already in their final order. */
   exact: Array<[number, number]>;
+  /** The positions of the rows placed there. */
+  posOf: Map<StoreEntry, number>;
 }
 
 /**
@@ -106,6 +109,8 @@ const FRAME_SCAN_MS = 3;
 
 export class ListIndex {
   private readonly data = new RowCache();
+  /** The flat keys of the last sort, reused by the next one of the same size or smaller. */
+  private keysBuf: GatheredKeys | null = null;
   private state: State | null = null;
   private epochs = 0;
   private slicing = false;
@@ -178,9 +183,11 @@ export class ListIndex {
     } else if (st && st.specKey !== specKey) {
       st = this.narrowed(st, spec, specKey, need, now);
     }
+    // A state made for this frame has had its scan for the frame (a new filter scanned for its rows already).
+    const made = !st || st.specKey !== specKey || st !== this.state;
     if (!st || st.specKey !== specKey) st = this.build(spec, specKey, need, now);
     this.state = st;
-    if (st.scan) this.scanFor(st, need, now);
+    if (st.scan && (!made || need.all || need.uid !== null)) this.scanFor(st, need, now);
     if (st.pending && !this.covers(st, need)) this.complete(st);
     return st.rows;
   }
@@ -252,8 +259,18 @@ export class ListIndex {
     const inside = (from: number, to: number): boolean => p.exact.some(([a, b]) => a <= from && to <= b);
     if (!inside(0, Math.min(need.top, st.rows.length))) return false;
     if (need.uid === null) return true;
-    const at = st.rows.findIndex((e) => e.obj.metadata.uid === need.uid);
-    return at < 0 || inside(Math.max(0, at - need.span), Math.min(st.rows.length, at + need.span + 1));
+    // Not in the rows: nothing to place. In them but not placed: not exact.
+    const e = this.store.get(need.uid);
+    if (!e || this.data.data(e).epoch !== st.epoch) return true;
+    const at = p.posOf.get(e);
+    return at !== undefined && inside(Math.max(0, at - need.span), Math.min(st.rows.length, at + need.span + 1));
+  }
+
+  /** The position of `uid`'s row in the rows last returned when it is known without a search (a row a new sort placed), else -1. */
+  knownPosition(uid: string): number {
+    const p = this.state?.pending;
+    const e = p ? this.store.get(uid) : undefined;
+    return e ? (p!.posOf.get(e) ?? -1) : -1;
   }
 
   /**
@@ -318,19 +335,23 @@ export class ListIndex {
       return st;
     }
     const n = base.length;
-    const keys = new GatheredKeys(n, spec.desc);
+    const keys = this.gathered(n, spec.desc);
+    const { cols, columnsKey, sortIndex } = spec;
+    const selected = need.uid !== null ? store.get(need.uid) : undefined;
     let around = -1;
     for (let i = 0; i < n; i++) {
       const e = base[i]!;
-      const k = this.data.key(e, spec.cols, spec.columnsKey, spec.sortIndex, now);
       const d = this.data.data(e);
+      // The warmed key, read here without a call (the cache's own check, inlined: one pass over 100k rows).
+      const k = (d.columnsKey === columnsKey && d.keyRevs[sortIndex] === e.rev ? d.keys[sortIndex] : undefined) ?? this.data.key(e, cols, columnsKey, sortIndex, now);
       d.epoch = epoch;
       d.placed = k;
       keys.set(i, k);
-      if (need.uid !== null && around < 0 && e.obj.metadata.uid === need.uid) around = i;
+      if (e === selected) around = i;
     }
     const all = new Uint32Array(n);
     for (let i = 0; i < n; i++) all[i] = i;
+    // (The keys' buffers are this index's: only the state being shown sorts with them.)
     if (n <= SORT_AT_ONCE || need.all) {
       const sorter = new SlicedSort(all, keys.compare);
       sorter.step(Infinity);
@@ -339,10 +360,20 @@ export class ListIndex {
     }
     // Twice what the screen needs now, so moving the selection a screen or two does not need the rest yet.
     const placed = placeVisible(n, keys.compare, need.top * 2, around, need.span * 2);
-    st.rows = pick(base, placed.order);
-    st.pending = { base, sorter: new SlicedSort(all, keys.compare), exact: placed.exact };
+    // The placed rows are swapped into `base` itself (a copy of the store's order already).
+    const moved = arrange(base, placed.at);
+    const posOf = new Map<StoreEntry, number>();
+    for (const pos of placed.at.keys()) posOf.set(base[pos]!, pos);
+    st.rows = base;
+    st.pending = { rows: base, moved, sorter: new SlicedSort(all, keys.compare), exact: placed.exact, posOf };
     this.scheduleSlices();
     return st;
+  }
+
+  private gathered(n: number, desc: boolean): GatheredKeys {
+    const b = this.keysBuf;
+    if (b && b.capacity >= n && b.capacity <= 2 * n + 1024) return b.reuse(n, desc);
+    return (this.keysBuf = new GatheredKeys(n, desc));
   }
 
   /** Completes a state's filter and order now (rows are needed beyond what is exact). */
@@ -356,7 +387,13 @@ export class ListIndex {
 
   private settle(st: State): void {
     const p = st.pending!;
-    st.rows = pick(p.base, p.sorter.result);
+    const order = p.sorter.result;
+    const out = new Array<StoreEntry>(order.length);
+    for (let i = 0; i < order.length; i++) {
+      const r = order[i]!;
+      out[i] = p.rows[p.moved.get(r) ?? r]!;
+    }
+    st.rows = out;
     st.pending = null;
   }
 

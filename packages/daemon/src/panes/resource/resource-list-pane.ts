@@ -207,7 +207,9 @@ export class ResourceListPane extends BasePane {
     if (this.selectedUid !== null) {
       const at = rows[this.selectedIndex];
       if (at && at.obj.metadata.uid === this.selectedUid) return this.selectedIndex;
-      const found = rows.findIndex((e) => e.obj.metadata.uid === this.selectedUid);
+      // After a new sort the index knows where it placed the row (no search of 100k rows).
+      const known = this.index?.knownPosition(this.selectedUid) ?? -1;
+      const found = known >= 0 && rows[known]?.obj.metadata.uid === this.selectedUid ? known : rows.findIndex((e) => e.obj.metadata.uid === this.selectedUid);
       if (found >= 0) {
         this.selectedIndex = found;
         return found;
