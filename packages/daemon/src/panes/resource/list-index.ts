@@ -579,14 +579,19 @@ export class ListIndex {
     const rows = w.queue ?? this.store.sorted;
     const now = Date.now();
     const end = Math.min(rows.length, w.at + WARM_SLICE);
-    for (let i = w.at; i < end; i++) {
+    // A slice stops after a few milliseconds too (1,000 rows' cells, search text and keys took tens of
+    // milliseconds on a loaded machine, and a key arriving meanwhile waited for them).
+    const stop = performance.now() + SLICE_MS;
+    let i = w.at;
+    for (; i < end; i++) {
+      if ((i & 31) === 31 && performance.now() >= stop) break;
       const e = rows[i]!;
       if (w.queue && this.store.get(e.obj.metadata.uid) !== e) continue;
       this.data.search(e, cols, w.columnsKey, now);
       if (w.keys) for (let c = 0; c < cols.length; c++) this.data.key(e, cols, w.columnsKey, c, now);
     }
-    w.at = end;
-    if (end < rows.length) setImmediate(() => this.warmStep(cols, w));
+    w.at = i;
+    if (i < rows.length) setImmediate(() => this.warmStep(cols, w));
     else if (!w.keys) {
       // The search texts first (a filter key needs every row's), then the sort keys.
       w.keys = true;
