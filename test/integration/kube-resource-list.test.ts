@@ -223,6 +223,54 @@ describe('resource-list panes against kube-sim', () => {
     }
   });
 
+  it('a filter and a sort on a list of 6,000 pods end on exactly the rows of a full filter and sort, the selection kept', async () => {
+    // Over 5,000 rows a filter finds the screen's rows first and scans the rest in slices, and a sort
+    // places the screen's rows first: what the pane settles on must be the whole result.
+    await sim.addPods(6000, 'many', { prefix: 'big' });
+    const { paneId } = await script.request<{ paneId: number }>('pane/open', { view: { key: 'resource-list', args: { kind: 'pods', allNamespaces: true } }, newTab: true });
+    await waitFor('6,000 pods listed', async () => ((await snapshot(paneId)).unfiltered ?? 0) >= 6000);
+    const all = Array.from({ length: 6000 }, (_, i) => `big-${String(i).padStart(6, '0')}`);
+    const settled = async (label: string, badge: string, want: string[]): Promise<TableView> => {
+      let last: TableView | undefined;
+      try {
+        return await waitFor(label, async () => {
+          last = await snapshot(paneId);
+          const shown = names(last);
+          return last.badge === badge && !(last.footer ?? '').includes('…') && shown.length >= Math.min(30, want.length) && JSON.stringify(shown) === JSON.stringify(want.slice(0, shown.length)) ? last : null;
+        });
+      } catch (err) {
+        throw new Error(`${(err as Error).message}; last: ${last?.badge} ${last?.footer ?? ''} ${last ? JSON.stringify(names(last).slice(0, 5)) : 'none'}`);
+      }
+    };
+    const total = (await snapshot(paneId)).unfiltered!;
+    await script.request('pane/command', { paneId, command: { type: 'filter', query: 'big-0001' } });
+    const f1 = all.filter((n) => n.includes('big-0001'));
+    await settled('filtered', `${f1.length}/${total}`, f1);
+    // Extending the query narrows; the selection moves a page down within the result.
+    await script.request('pane/command', { paneId, command: { type: 'filter', query: 'big-00012' } });
+    const f2 = f1.filter((n) => n.includes('big-00012'));
+    await settled('narrowed', `${f2.length}/${total}`, f2);
+    await script.request('pane/command', { paneId, command: { type: 'filter', query: 'big-' } });
+    await settled('all 6,000', `6000/${total}`, all);
+    await script.request('pane/command', { paneId, command: { type: 'page_down' } });
+    const before = await snapshot(paneId);
+    const selected = before.rows[before.selected! - before.offset!]!.cells.name!;
+    expect(selected).not.toBe(all[0]);
+    // Sorted by name, descending: the whole list reversed, the selected pod still selected.
+    const nameColumn = before.columns.findIndex((c) => c.id === 'name');
+    await script.request('pane/command', { paneId, command: { type: 'sort_by_column', column: nameColumn } });
+    await script.request('pane/command', { paneId, command: { type: 'toggle_sort_order' } });
+    const desc = await waitFor('sorted by name, descending, complete', async () => {
+      const v = await snapshot(paneId);
+      return v.sort?.column === 'name' && v.sort.order === 'desc' && !(v.footer ?? '').includes('…') ? v : null;
+    });
+    expect(desc.rows[desc.selected! - desc.offset!]!.cells.name).toBe(selected);
+    await script.request('pane/command', { paneId, command: { type: 'go_to_top' } });
+    const top = await snapshot(paneId);
+    expect(top.badge).toBe(`6000/${total}`);
+    expect(names(top)).toEqual([...all].reverse().slice(0, names(top).length));
+  });
+
   it('an unknown kind gives a clear error pane, and the rest keeps working', async () => {
     const { paneId } = await script.request<{ paneId: number }>('pane/open', { view: { key: 'resource-list', args: { kind: 'flurbs' } }, newTab: true });
     const v = await script.request<{ view: { type: string; text: string } }>('pane/snapshot', { paneId });

@@ -4,7 +4,7 @@ import type { KubeObject } from '../src/kube/types.js';
 import { compareCells } from '../src/kube/kinds/compare.js';
 import { findKind } from '../src/kube/kinds/index.js';
 import type { ColumnDef } from '../src/kube/kinds/types.js';
-import { ListIndex, safeCell, SORT_AT_ONCE, ticks, type ListSpec, type Need } from '../src/panes/resource/list-index.js';
+import { ListIndex, safeCell, SCAN_AT_ONCE, SORT_AT_ONCE, ticks, type ListSpec, type Need } from '../src/panes/resource/list-index.js';
 
 /**
  * ListIndex keeps filter and sort incrementally; whatever the sequence of store changes, filter
@@ -309,6 +309,91 @@ describe('ListIndex', () => {
     }
     a.dispose();
     expect(b.rows(specB, ALL, NOW).map((e) => e.key)).toEqual(naive(store, specB));
+  });
+
+  it.each([81, 82, 83, 84])('a filter on a big list shows exactly the first rows of the full result while it scans the rest (seed %i)', async (seed) => {
+    const r = rng(seed);
+    const store = new ObjectStore();
+    const live = new Map<number, KubeObject>();
+    const N = SCAN_AT_ONCE + 1500;
+    for (let i = 0; i < N; i++) {
+      const p = pod(i, r);
+      live.set(i, p);
+      store.upsert(p);
+    }
+    let ready = 0;
+    const index = new ListIndex(store, () => ready++);
+    const columnsKey = COLS.map((c) => c.id).join(',');
+    // Typing a query, sometimes in a sorted list (narrowing its complete result), sometimes erasing a key.
+    const queries = [['p', 'po', 'pod-1', 'pod-12', 'pod-123'], ['r', 'ru', 'running'], ['9', '99', '9'], ['node-2', 'node-21'], ['crash', 'crashx']];
+    for (let round = 0; round < 6; round++) {
+      const sortIndex = r() < 0.5 ? -1 : Math.floor(r() * COLS.length);
+      const desc = r() < 0.4;
+      // Start from the list without a filter, complete (as after a while on screen).
+      await drained(index);
+      index.rows({ cols: COLS, columnsKey, filter: '', sortIndex, desc }, ALL, NOW);
+      for (const filter of queries[Math.floor(r() * queries.length)]!) {
+        const spec: ListSpec = { cols: COLS, columnsKey, filter, sortIndex, desc };
+        const label = `seed ${seed} round ${round} ${JSON.stringify({ ...spec, cols: undefined })}`;
+        const top = 10 + Math.floor(r() * 40);
+        const want = naive(store, spec);
+        const got = index.rows(spec, { top, uid: null, span: 20 }, NOW).map((e) => e.key);
+        // Exact where shown: a prefix of the full result (fewer than the screen's rows only while it says it is filtering).
+        expect(got, label).toEqual(want.slice(0, got.length));
+        if (got.length < Math.min(top, want.length)) expect(index.working, label).toBe('filtering');
+        if (index.working !== 'filtering') expect(got, label).toEqual(want);
+        // Moving the selection further down than what was found: its row and the ones after it are exact.
+        if (got.length > 0 && r() < 0.5) {
+          const sel = store.get(index.rows(spec, { top, uid: null, span: 20 }, NOW)[got.length - 1]!.obj.metadata.uid)!;
+          const more = index.rows(spec, { top, uid: sel.obj.metadata.uid, span: 40, ahead: 20 }, NOW).map((e) => e.key);
+          const at = want.indexOf(sel.key);
+          expect(more.indexOf(sel.key), label).toBe(at);
+          expect(more.length, label).toBeGreaterThanOrEqual(Math.min(want.length, at + 21));
+          expect(more, label).toEqual(want.slice(0, more.length));
+        }
+        // Sometimes the scan goes on a slice or two; sometimes the store changes before the next frame.
+        if (r() < 0.5) await new Promise((res) => setImmediate(res));
+        if (r() < 0.3) {
+          for (let c = 0; c < 20; c++) {
+            const i = Math.floor(r() * N);
+            const p = pod(i, r, live.get(i)!.metadata.uid);
+            store.upsert(p);
+            live.set(i, p);
+          }
+          const after = index.rows(spec, { top, uid: null, span: 20 }, NOW).map((e) => e.key);
+          expect(after, `${label} after changes`).toEqual(naive(store, spec));
+        }
+      }
+    }
+    await drained(index);
+    expect(ready).toBeGreaterThan(0);
+  });
+
+  it('a filter scan in slices completes to the full result and says so', async () => {
+    const r = rng(91);
+    const store = new ObjectStore();
+    for (let i = 0; i < SCAN_AT_ONCE * 3; i++) store.upsert(pod(i, r));
+    let ready = 0;
+    const index = new ListIndex(store, () => ready++);
+    const spec: ListSpec = { cols: COLS, columnsKey: COLS.map((c) => c.id).join(','), filter: 'pod-1', sortIndex: -1, desc: true };
+    const need: Need = { top: 30, uid: null, span: 20 };
+    const first = index.rows(spec, need, NOW).map((e) => e.key);
+    const want = naive(store, spec);
+    expect(index.working).toBe('filtering');
+    expect(first).toEqual(want.slice(0, first.length));
+    expect(first.length).toBeLessThan(want.length);
+    await drained(index);
+    // A frame when it completes (and any while the screen was short of rows).
+    expect(ready).toBeGreaterThanOrEqual(1);
+    expect(index.working).toBe(null);
+    expect(index.rows(spec, need, NOW).map((e) => e.key)).toEqual(want);
+    // Extending the query while complete narrows it, scanning again; erasing a key rebuilds.
+    const narrower = { ...spec, filter: 'pod-12' };
+    const part = index.rows(narrower, need, NOW).map((e) => e.key);
+    expect(part).toEqual(naive(store, narrower).slice(0, part.length));
+    await drained(index);
+    expect(index.rows(narrower, need, NOW).map((e) => e.key)).toEqual(naive(store, narrower));
+    expect(index.rows(spec, ALL, NOW).map((e) => e.key)).toEqual(want);
   });
 
   it('narrows the previous result when the filter is extended', () => {

@@ -1,7 +1,7 @@
 import type { ColumnDef } from '../../kube/kinds/types.js';
 import type { ObjectStore, StoreChange, StoreEntry } from '../../kube/object-store.js';
 import { RowCache, safeCell, ticks } from './row-cache.js';
-import { placeVisible, SlicedSort } from './sliced-sort.js';
+import { arrange, placeVisible, SlicedSort } from './sliced-sort.js';
 import { byKey, compareKeys, GatheredKeys, sameKey, type SortKey } from './sort-keys.js';
 
 export { safeCell, ticks };
@@ -16,7 +16,10 @@ export { safeCell, ticks };
  *   moves are binary-searched splices, many are one merge pass;
  * - a new sort on a big list first places the rows the screen shows (the top rows and those around
  *   the selected row: one pass over flat keys), then completes the full order in slices of a few
- *   milliseconds that let keys and frames through.
+ *   milliseconds that let keys and frames through;
+ * - a filter on a big list in an order it can be scanned in (the store's order, or narrowing a
+ *   complete previous result) scans only until the screen's rows are found: they are exactly the
+ *   first rows of the full result, and the rest of the scan (the count) follows in slices.
  */
 
 export interface ListSpec {
@@ -36,14 +39,32 @@ export interface Need {
   span: number;
   /** The whole order (a move to the far end). */
   all?: boolean;
+  /**
+   * Rows after the selected one that must be known now (a key moving the selection down or a page);
+   * the rest of `span` a frame scans for a few milliseconds and shows what it found.
+   */
+  ahead?: number;
 }
 
 interface Pending {
-  /** The rows in store order, and their keys, being sorted in slices. */
-  base: StoreEntry[];
+  /** The rows being sorted in slices: row number r is `rows[moved.get(r) ?? r]` (a few were swapped into place). */
+  rows: StoreEntry[];
+  moved: Map<number, number>;
   sorter: SlicedSort;
   /** Position ranges of `rows` already in their final order. */
   exact: Array<[number, number]>;
+  /** The positions of the rows placed there. */
+  posOf: Map<StoreEntry, number>;
+}
+
+/**
+ * A filter being applied in slices: `rows` holds the matches of what was scanned, in the result's
+ * order; `parts` is what is left (each from `from`), in that order too.
+ */
+interface Scan {
+  parts: Array<{ src: readonly StoreEntry[]; from: number }>;
+  /** The rows the last frame wanted; while fewer are found, each slice that finds more asks for a frame. */
+  want: number;
 }
 
 interface Warming {
@@ -68,6 +89,8 @@ interface State {
   rows: StoreEntry[];
   /** Set while the full order is being completed in slices. */
   pending: Pending | null;
+  /** Set while the filter is still scanning (then `rows` is an exact prefix of the result). */
+  scan: Scan | null;
 }
 
 /** Changes since the last frame beyond this (or 1/20 of the rows) are recomputed, not patched. */
@@ -79,9 +102,15 @@ const SPLICE_LIMIT = 16;
 /** Work per slice of the event loop. */
 const SLICE_MS = 4;
 const WARM_SLICE = 1000;
+/** Filters over more rows than this find the screen's rows first and scan the rest in slices. */
+export const SCAN_AT_ONCE = 5000;
+/** How long a frame scans for the rows it would like (a sparse filter shows what it found by then, and `filtering…`). */
+const FRAME_SCAN_MS = 3;
 
 export class ListIndex {
   private readonly data = new RowCache();
+  /** The flat keys of the last sort, reused by the next one of the same size or smaller. */
+  private keysBuf: GatheredKeys | null = null;
   private state: State | null = null;
   private epochs = 0;
   private slicing = false;
@@ -114,9 +143,15 @@ export class ListIndex {
     return spec.sortIndex >= 0 ? this.data.key(e, spec.cols, spec.columnsKey, spec.sortIndex, now) : null;
   }
 
-  /** Whether the full order is still being completed (tests). */
+  /** Whether the full order or the filter is still being completed. */
   get completing(): boolean {
-    return this.state?.pending != null;
+    return this.state !== null && (this.state.pending !== null || this.state.scan !== null);
+  }
+
+  /** What is still being completed in slices, for the pane to say (`filtering…`, `sorting…`). */
+  get working(): 'filtering' | 'sorting' | null {
+    const st = this.state;
+    return st?.scan ? 'filtering' : st?.pending ? 'sorting' : null;
   }
 
   /**
@@ -139,19 +174,82 @@ export class ListIndex {
       const changes = store.changesSince(st.seq);
       if (changes && changes.length <= Math.max(PATCH_LIMIT, st.rows.length / 20)) {
         // While the order is being completed, changes that move nothing (churn on other fields) leave it be.
-        if (!st.pending || !this.inPlace(st, changes, now)) {
+        if (st.scan || !st.pending || !this.inPlace(st, changes, now)) {
           this.complete(st);
           this.patch(st, changes, now);
         }
         st.seq = store.seq;
       } else st = null;
     } else if (st && st.specKey !== specKey) {
-      st = this.narrowed(st, spec, specKey, now);
+      st = this.narrowed(st, spec, specKey, need, now);
     }
+    // A state made for this frame has had its scan for the frame (a new filter scanned for its rows already).
+    const made = !st || st.specKey !== specKey || st !== this.state;
     if (!st || st.specKey !== specKey) st = this.build(spec, specKey, need, now);
     this.state = st;
+    if (st.scan && (!made || need.all || need.uid !== null)) this.scanFor(st, need, now);
     if (st.pending && !this.covers(st, need)) this.complete(st);
     return st.rows;
+  }
+
+  /**
+   * Scans until the rows `need` must have are found (all of them when it cannot tell), then for a few
+   * milliseconds towards the rows it would like.
+   */
+  private scanFor(st: State, need: Need, now: number): void {
+    if (need.all) return this.complete(st);
+    let want = need.top;
+    if (need.uid !== null) {
+      const at = st.rows.findIndex((e) => e.obj.metadata.uid === need.uid);
+      // The selected row not found yet: it may be further on, and the pane must not lose it.
+      if (at < 0) return this.complete(st);
+      if (need.ahead) this.scanTo(st, at + need.ahead + 1, Infinity, now);
+      want = Math.max(want, at + need.span + 1);
+    }
+    this.scanSome(st, want, now);
+  }
+
+  /** Scans towards `want` rows for a frame's few milliseconds; a frame that stays short is followed by another as slices find more. */
+  private scanSome(st: State, want: number, now: number): void {
+    const sc = st.scan;
+    if (!sc) return;
+    sc.want = want;
+    if (st.rows.length < want) this.scanTo(st, want, performance.now() + FRAME_SCAN_MS, now);
+  }
+
+  /** Scans `st`'s filter on until `want` rows are found, the time is `deadline`, or the end; true when the end is reached. */
+  private scanTo(st: State, want: number, deadline: number, now: number): boolean {
+    const sc = st.scan;
+    if (!sc) return true;
+    const { spec, rows, epoch } = st;
+    const unsorted = spec.sortIndex < 0;
+    const timed = deadline !== Infinity;
+    let n = 0;
+    while (sc.parts.length > 0 && rows.length < want) {
+      const part = sc.parts[0]!;
+      const src = part.src;
+      let i = part.from;
+      let late = false;
+      for (; i < src.length && rows.length < want; i++) {
+        if (timed && (++n & 511) === 0 && performance.now() >= deadline) {
+          late = true;
+          break;
+        }
+        const e = src[i]!;
+        if (!this.matches(e, spec, now)) continue;
+        rows.push(e);
+        const d = this.data.data(e);
+        d.epoch = epoch;
+        // In a sorted list a row keeps the key it was placed with (narrowing a complete result).
+        if (unsorted) d.placed = null;
+      }
+      part.from = i;
+      if (late) return false;
+      if (i >= src.length) sc.parts.shift();
+    }
+    if (sc.parts.length > 0) return false;
+    st.scan = null;
+    return true;
   }
 
   private covers(st: State, need: Need): boolean {
@@ -161,16 +259,38 @@ export class ListIndex {
     const inside = (from: number, to: number): boolean => p.exact.some(([a, b]) => a <= from && to <= b);
     if (!inside(0, Math.min(need.top, st.rows.length))) return false;
     if (need.uid === null) return true;
-    const at = st.rows.findIndex((e) => e.obj.metadata.uid === need.uid);
-    return at < 0 || inside(Math.max(0, at - need.span), Math.min(st.rows.length, at + need.span + 1));
+    // Not in the rows: nothing to place. In them but not placed: not exact.
+    const e = this.store.get(need.uid);
+    if (!e || this.data.data(e).epoch !== st.epoch) return true;
+    const at = p.posOf.get(e);
+    return at !== undefined && inside(Math.max(0, at - need.span), Math.min(st.rows.length, at + need.span + 1));
   }
 
-  /** A filter that extends the previous one (same columns and order): narrow the previous rows. */
-  private narrowed(prev: State, spec: ListSpec, specKey: string, now: number): State | null {
+  /** The position of `uid`'s row in the rows last returned when it is known without a search (a row a new sort placed), else -1. */
+  knownPosition(uid: string): number {
+    const p = this.state?.pending;
+    const e = p ? this.store.get(uid) : undefined;
+    return e ? (p!.posOf.get(e) ?? -1) : -1;
+  }
+
+  /**
+   * A filter that extends the previous one (same columns and order): narrow the previous rows (in
+   * slices on a big list: they are in the result's order already, and those of a scan not finished
+   * are followed by the rest of its source).
+   */
+  private narrowed(prev: State, spec: ListSpec, specKey: string, need: Need, now: number): State | null {
     const p = prev.spec;
     if (prev.pending || prev.seq !== this.store.seq || p.columnsKey !== spec.columnsKey || p.sortIndex !== spec.sortIndex || p.desc !== spec.desc) return null;
     if (!spec.filter.startsWith(p.filter) || spec.filter === p.filter) return null;
     const epoch = ++this.epochs;
+    const scan = prev.scan;
+    if (scan || prev.rows.length > SCAN_AT_ONCE) {
+      // What the previous filter found, then what it had still to scan.
+      const parts = [{ src: prev.rows, from: 0 }, ...(scan ? scan.parts : [])];
+      const st: State = { spec, specKey, seq: prev.seq, epoch, rows: [], pending: null, scan: { parts, want: 0 } };
+      this.startScan(st, need, now);
+      return st;
+    }
     const rows: StoreEntry[] = [];
     for (const e of prev.rows) {
       if (!this.matches(e, spec, now)) continue;
@@ -178,7 +298,14 @@ export class ListIndex {
       // The key it was placed with stays.
       this.data.data(e).epoch = epoch;
     }
-    return { spec, specKey, seq: prev.seq, epoch, rows, pending: null };
+    return { spec, specKey, seq: prev.seq, epoch, rows, pending: null, scan: null };
+  }
+
+  /** Finds the rows the screen wants now (for a few milliseconds at most), the rest in slices. */
+  private startScan(st: State, need: Need, now: number): void {
+    if (need.all) return this.complete(st);
+    this.scanSome(st, need.top, now);
+    if (st.scan) this.scheduleSlices();
   }
 
   private build(spec: ListSpec, specKey: string, need: Need, now: number): State {
@@ -186,11 +313,18 @@ export class ListIndex {
     const epoch = ++this.epochs;
     let base: StoreEntry[];
     if (spec.filter === '') base = store.sorted.slice();
-    else {
+    else if (spec.sortIndex < 0 && store.sorted.length > SCAN_AT_ONCE) {
+      // The store's order (or its reverse): its first matches are the result's first rows.
+      const src = store.sorted.slice();
+      if (spec.desc) src.reverse();
+      const st: State = { spec, specKey, seq: store.seq, epoch, rows: [], pending: null, scan: { parts: [{ src, from: 0 }], want: 0 } };
+      this.startScan(st, need, now);
+      return st;
+    } else {
       base = [];
       for (const e of store.sorted) if (this.matches(e, spec, now)) base.push(e);
     }
-    const st: State = { spec, specKey, seq: store.seq, epoch, rows: base, pending: null };
+    const st: State = { spec, specKey, seq: store.seq, epoch, rows: base, pending: null, scan: null };
     if (spec.sortIndex < 0) {
       if (spec.desc) base.reverse();
       for (const e of base) {
@@ -201,19 +335,23 @@ export class ListIndex {
       return st;
     }
     const n = base.length;
-    const keys = new GatheredKeys(n, spec.desc);
+    const keys = this.gathered(n, spec.desc);
+    const { cols, columnsKey, sortIndex } = spec;
+    const selected = need.uid !== null ? store.get(need.uid) : undefined;
     let around = -1;
     for (let i = 0; i < n; i++) {
       const e = base[i]!;
-      const k = this.data.key(e, spec.cols, spec.columnsKey, spec.sortIndex, now);
       const d = this.data.data(e);
+      // The warmed key, read here without a call (the cache's own check, inlined: one pass over 100k rows).
+      const k = (d.columnsKey === columnsKey && d.keyRevs[sortIndex] === e.rev ? d.keys[sortIndex] : undefined) ?? this.data.key(e, cols, columnsKey, sortIndex, now);
       d.epoch = epoch;
       d.placed = k;
       keys.set(i, k);
-      if (need.uid !== null && around < 0 && e.obj.metadata.uid === need.uid) around = i;
+      if (e === selected) around = i;
     }
     const all = new Uint32Array(n);
     for (let i = 0; i < n; i++) all[i] = i;
+    // (The keys' buffers are this index's: only the state being shown sorts with them.)
     if (n <= SORT_AT_ONCE || need.all) {
       const sorter = new SlicedSort(all, keys.compare);
       sorter.step(Infinity);
@@ -222,14 +360,25 @@ export class ListIndex {
     }
     // Twice what the screen needs now, so moving the selection a screen or two does not need the rest yet.
     const placed = placeVisible(n, keys.compare, need.top * 2, around, need.span * 2);
-    st.rows = pick(base, placed.order);
-    st.pending = { base, sorter: new SlicedSort(all, keys.compare), exact: placed.exact };
+    // The placed rows are swapped into `base` itself (a copy of the store's order already).
+    const moved = arrange(base, placed.at);
+    const posOf = new Map<StoreEntry, number>();
+    for (const pos of placed.at.keys()) posOf.set(base[pos]!, pos);
+    st.rows = base;
+    st.pending = { rows: base, moved, sorter: new SlicedSort(all, keys.compare), exact: placed.exact, posOf };
     this.scheduleSlices();
     return st;
   }
 
-  /** Completes a state's order now (rows are needed beyond what is exact). */
+  private gathered(n: number, desc: boolean): GatheredKeys {
+    const b = this.keysBuf;
+    if (b && b.capacity >= n && b.capacity <= 2 * n + 1024) return b.reuse(n, desc);
+    return (this.keysBuf = new GatheredKeys(n, desc));
+  }
+
+  /** Completes a state's filter and order now (rows are needed beyond what is exact). */
   private complete(st: State): void {
+    if (st.scan) this.scanTo(st, Infinity, Infinity, Date.now());
     const p = st.pending;
     if (!p) return;
     p.sorter.step(Infinity);
@@ -238,7 +387,13 @@ export class ListIndex {
 
   private settle(st: State): void {
     const p = st.pending!;
-    st.rows = pick(p.base, p.sorter.result);
+    const order = p.sorter.result;
+    const out = new Array<StoreEntry>(order.length);
+    for (let i = 0; i < order.length; i++) {
+      const r = order[i]!;
+      out[i] = p.rows[p.moved.get(r) ?? r]!;
+    }
+    st.rows = out;
     st.pending = null;
   }
 
@@ -247,11 +402,24 @@ export class ListIndex {
     this.slicing = true;
     const step = (): void => {
       const st = this.state;
-      if (this.disposed || !st || !st.pending) {
+      if (this.disposed || !st || (!st.pending && !st.scan)) {
         this.slicing = false;
         return;
       }
-      if (!st.pending.sorter.step(SLICE_MS)) {
+      const sc = st.scan;
+      if (sc) {
+        const found = st.rows.length;
+        if (!this.scanTo(st, Infinity, performance.now() + SLICE_MS, Date.now())) {
+          // The last frame was short of rows and this slice found more: show them.
+          if (found < sc.want && st.rows.length > found) this.onReady();
+          setImmediate(step);
+          return;
+        }
+        this.slicing = false;
+        this.onReady();
+        return;
+      }
+      if (!st.pending!.sorter.step(SLICE_MS)) {
         setImmediate(step);
         return;
       }
@@ -411,14 +579,19 @@ export class ListIndex {
     const rows = w.queue ?? this.store.sorted;
     const now = Date.now();
     const end = Math.min(rows.length, w.at + WARM_SLICE);
-    for (let i = w.at; i < end; i++) {
+    // A slice stops after a few milliseconds too (1,000 rows' cells, search text and keys took tens of
+    // milliseconds on a loaded machine, and a key arriving meanwhile waited for them).
+    const stop = performance.now() + SLICE_MS;
+    let i = w.at;
+    for (; i < end; i++) {
+      if ((i & 31) === 31 && performance.now() >= stop) break;
       const e = rows[i]!;
       if (w.queue && this.store.get(e.obj.metadata.uid) !== e) continue;
       this.data.search(e, cols, w.columnsKey, now);
       if (w.keys) for (let c = 0; c < cols.length; c++) this.data.key(e, cols, w.columnsKey, c, now);
     }
-    w.at = end;
-    if (end < rows.length) setImmediate(() => this.warmStep(cols, w));
+    w.at = i;
+    if (i < rows.length) setImmediate(() => this.warmStep(cols, w));
     else if (!w.keys) {
       // The search texts first (a filter key needs every row's), then the sort keys.
       w.keys = true;

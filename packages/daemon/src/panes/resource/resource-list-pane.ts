@@ -188,7 +188,7 @@ export class ResourceListPane extends BasePane {
    * around the selected object (which a new sort may have moved anywhere); the rest may follow a
    * moment later (`all` asks for the whole order now).
    */
-  private ordered(cols: ColumnDef[], now: number, all = false): readonly StoreEntry[] {
+  private ordered(cols: ColumnDef[], now: number, all = false, ahead = 0): readonly StoreEntry[] {
     const store = this.handle?.reflector.store;
     if (!store) return [];
     if (!this.index || this.indexStore !== store) {
@@ -197,7 +197,7 @@ export class ResourceListPane extends BasePane {
       this.indexStore = store;
     }
     const span = this.lastRows * 2 + 64;
-    const need: Need = { top: span, uid: this.selectedUid, span, all };
+    const need: Need = { top: span, uid: this.selectedUid, span, all, ahead };
     return this.index.rows(this.spec(cols), need, now);
   }
 
@@ -207,7 +207,9 @@ export class ResourceListPane extends BasePane {
     if (this.selectedUid !== null) {
       const at = rows[this.selectedIndex];
       if (at && at.obj.metadata.uid === this.selectedUid) return this.selectedIndex;
-      const found = rows.findIndex((e) => e.obj.metadata.uid === this.selectedUid);
+      // After a new sort the index knows where it placed the row (no search of 100k rows).
+      const known = this.index?.knownPosition(this.selectedUid) ?? -1;
+      const found = known >= 0 && rows[known]?.obj.metadata.uid === this.selectedUid ? known : rows.findIndex((e) => e.obj.metadata.uid === this.selectedUid);
       if (found >= 0) {
         this.selectedIndex = found;
         return found;
@@ -229,9 +231,10 @@ export class ResourceListPane extends BasePane {
     const cols = this.columns();
     // Moves to the far end need the whole order; the others only the rows near the selection.
     const toEnd = cmd.type === 'go_to_bottom' || ((cmd.type === 'select_prev' || cmd.type === 'scroll_up') && this.selectedIndex === 0);
-    const rows = this.ordered(cols, now, toEnd);
-    const cur = this.selection(rows);
     const page = Math.max(1, this.lastRows - 1);
+    // A key moves the selection at most a page down: those rows must be known (a filter still scanning finds them now).
+    const rows = this.ordered(cols, now, toEnd, page + 1);
+    const cur = this.selection(rows);
     switch (cmd.type) {
       case 'select_next':
       case 'scroll_down':
@@ -363,6 +366,9 @@ export class ResourceListPane extends BasePane {
     this.pruneMarks();
     if (this.marks.size > 0) footerParts.push(`${this.marks.size} marked`);
     if (this.filter) footerParts.push(`/${this.filter}`);
+    // The rows shown are exact; the rest of the filter or order is still being completed.
+    const working = this.index?.working ?? null;
+    if (working) footerParts.push(`${working}…`);
     if (r?.loading) footerParts.push(`loading ${r.loading.loaded.toLocaleString('en')}${r.loading.total !== null ? ` / ~${r.loading.total.toLocaleString('en')}` : ''}`);
     if (r && r.state !== 'synced' && r.error) footerParts.push(`${r.state}: ${r.error}`);
     if (this.kinds.problem) footerParts.push(this.kinds.problem);
@@ -402,14 +408,17 @@ export class ResourceListPane extends BasePane {
           ? `Error: ${r.error}`
           : r.state === 'reconnecting' && total === 0
             ? `Reconnecting: ${r.error ?? ''}`
-            : this.filter
-              ? 'No matches'
+            : working
+              ? `${working[0]!.toUpperCase()}${working.slice(1)}...`
+              : this.filter
+                ? 'No matches'
               : 'No resources found';
     }
     const view: TableView = {
       type: 'table',
       title: this.title(),
-      badge: this.filter ? `${rows.length}/${total}` : `${total}`,
+      // While filtering, the matches found so far: at least that many.
+      badge: this.filter ? `${rows.length}${working === 'filtering' ? '+' : ''}/${total}` : `${total}`,
       columns,
       rows: visible,
       offset: this.top,

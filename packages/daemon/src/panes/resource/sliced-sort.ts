@@ -56,8 +56,8 @@ class Best {
 const STRIDE = 16;
 
 export interface Placement {
-  /** Row numbers by position: exact inside `exact`, any order elsewhere. */
-  order: Uint32Array;
+  /** The row number at each of the exact positions (the others hold any of the remaining rows). */
+  at: Map<number, number>;
   /** Position ranges [from, to) already in their final order. */
   exact: Array<[number, number]>;
 }
@@ -84,14 +84,9 @@ export function placeVisible(n: number, cmp: Cmp, top: number, around: number, s
   // one comparison even when the store's order is the reverse of the sort (names numbered by age).
   for (let i = 0; i < n; i += STRIDE) visit(i);
   for (let i = 0; i < n; i++) if (i % STRIDE !== 0) visit(i);
-  const order = new Uint32Array(n);
-  const filled = new Uint8Array(n);
-  const used = new Uint8Array(n);
+  const at = new Map<number, number>();
   const put = (pos: number, row: number): void => {
-    if (filled[pos]) return;
-    order[pos] = row;
-    filled[pos] = 1;
-    used[row] = 1;
+    if (!at.has(pos)) at.set(pos, row);
   };
   const exact: Array<[number, number]> = [];
   const head = first.sorted();
@@ -106,14 +101,31 @@ export function placeVisible(n: number, cmp: Cmp, top: number, around: number, s
     hi.forEach((row, k) => put(rankOf + 1 + k, row));
     exact.push([from, rankOf + 1 + hi.length]);
   }
-  let next = 0;
-  for (let pos = 0; pos < n; pos++) {
-    if (filled[pos]) continue;
-    while (used[next]) next++;
-    order[pos] = next;
-    used[next] = 1;
+  return { at, exact };
+}
+
+/**
+ * Puts the placed rows at their positions in `rows` itself, the others anywhere else: a swap per
+ * placed row (no pass over all rows). Returns where each moved row number now is (the others are
+ * where they were).
+ */
+export function arrange<T>(rows: T[], at: ReadonlyMap<number, number>): Map<number, number> {
+  const where = new Map<number, number>();
+  /** Which row number is at a position a swap changed (by default, its own). */
+  const holds = new Map<number, number>();
+  for (const [pos, row] of at) {
+    const cur = where.get(row) ?? row;
+    if (cur === pos) continue;
+    const other = holds.get(pos) ?? pos;
+    const t = rows[pos]!;
+    rows[pos] = rows[cur]!;
+    rows[cur] = t;
+    where.set(row, pos);
+    holds.set(pos, row);
+    where.set(other, cur);
+    holds.set(cur, other);
   }
-  return { order, exact };
+  return where;
 }
 
 const RUN = 1024;
@@ -136,7 +148,8 @@ export class SlicedSort {
     private readonly cmp: Cmp,
   ) {
     this.src = rows;
-    this.dst = new Uint32Array(rows.length);
+    // Made when the merging starts (a slice of the key path allocates nothing it does not use).
+    this.dst = new Uint32Array(0);
   }
 
   /** The sorted row numbers (when done). */
@@ -162,6 +175,7 @@ export class SlicedSort {
       this.runsSorted = end;
       if (late()) return false;
     }
+    if (this.dst.length !== n) this.dst = new Uint32Array(n);
     while (this.width < n) {
       while (this.lo < n) {
         const lo = this.lo;

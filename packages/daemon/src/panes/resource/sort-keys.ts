@@ -80,11 +80,23 @@ export class GatheredKeys {
   readonly rank: Uint8Array;
   readonly num: Float64Array;
   readonly str: string[];
+  readonly capacity: number;
 
-  constructor(readonly length: number, readonly desc: boolean) {
+  constructor(
+    public length: number,
+    public desc: boolean,
+  ) {
+    this.capacity = length;
     this.rank = new Uint8Array(length);
     this.num = new Float64Array(length);
-    this.str = new Array<string>(length);
+    this.str = new Array<string>(length).fill('');
+  }
+
+  /** The same buffers for another list of up to `capacity` rows (the previous keys are no longer used). */
+  reuse(length: number, desc: boolean): this {
+    this.length = length;
+    this.desc = desc;
+    return this;
   }
 
   set(i: number, k: SortKey): void {
