@@ -366,9 +366,11 @@ export class ResourceListPane extends BasePane {
     this.pruneMarks();
     if (this.marks.size > 0) footerParts.push(`${this.marks.size} marked`);
     if (this.filter) footerParts.push(`/${this.filter}`);
-    // The rows shown are exact; the rest of the filter or order is still being completed.
+    // The rows shown are exact; the rest of the filter or order is still being completed. Said in a
+    // footer that is there anyway (a filter has one); a sort's moment of work goes in the badge, so the
+    // body does not lose and regain its last row.
     const working = this.index?.working ?? null;
-    if (working) footerParts.push(`${working}…`);
+    if (working && footerParts.length > 0) footerParts.push(`${working}…`);
     if (r?.loading) footerParts.push(`loading ${r.loading.loaded.toLocaleString('en')}${r.loading.total !== null ? ` / ~${r.loading.total.toLocaleString('en')}` : ''}`);
     if (r && r.state !== 'synced' && r.error) footerParts.push(`${r.state}: ${r.error}`);
     if (this.kinds.problem) footerParts.push(this.kinds.problem);
@@ -418,7 +420,7 @@ export class ResourceListPane extends BasePane {
       type: 'table',
       title: this.title(),
       // While filtering, the matches found so far: at least that many.
-      badge: this.filter ? `${rows.length}${working === 'filtering' ? '+' : ''}/${total}` : `${total}`,
+      badge: `${this.filter ? `${rows.length}${working === 'filtering' ? '+' : ''}/${total}` : `${total}`}${working && footerParts.length === 0 ? ` ${working}…` : ''}`,
       columns,
       rows: visible,
       offset: this.top,
