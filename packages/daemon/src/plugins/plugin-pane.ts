@@ -128,7 +128,11 @@ export class PluginPane extends BasePane {
     const footer = s.kind === 'restarting' ? `restarting after crash ${s.crashes}: ${s.reason}` : undefined;
     if (this.table.active) {
       const caption: Line[] = (this.rich ?? []).map((l) => toLine(l, viewport.cols));
-      if (this.notice) caption.push({ text: this.notice.slice(0, viewport.cols), style: 'error' });
+      // The reason a render was refused, wrapped (up to 4 lines) rather than cut.
+      if (this.notice) {
+        const cols = Math.max(1, viewport.cols);
+        for (let i = 0; i < this.notice.length && i < cols * 4; i += cols) caption.push({ text: this.notice.slice(i, i + cols), style: 'error' });
+      }
       return this.table.view(title, caption, viewport.rows, footer);
     }
     const rows = Math.max(1, viewport.rows - (footer ? 1 : 0) - (this.notice ? 1 : 0));

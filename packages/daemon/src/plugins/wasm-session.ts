@@ -422,13 +422,16 @@ export class WasmSession implements PluginSession, SwappableSession {
       return;
     }
     this.crashes.succeeded();
-    const rr = readAnyRender(r.output, fn, this.module?.exports.has(ABI_V2_EXPORT) === true);
+    const v2 = this.module?.exports.has(ABI_V2_EXPORT) === true;
+    const rr = readAnyRender(r.output, fn, v2);
     if (!rr.ok) {
       if (rr.kind === 'oversize') this.crash(rr.reason);
       else this.sink?.notice(rr.reason);
       return;
     }
-    this.sink?.notice(null);
+    // v1: any successful call clears the notice. v2: only a new render does (a refused render's
+    // reason stays on screen while the plugin answers resizes and focus changes with nothing).
+    if (!v2 || rr.render) this.sink?.notice(null);
     if (rr.render) deliverRender(this.sink, rr.render);
     if (job.kind === 'command' && this.module?.exports.has('plugin_snapshot')) {
       const snap = await this.takeSnapshot(slot);
