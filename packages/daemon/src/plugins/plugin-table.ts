@@ -1,6 +1,6 @@
 import type { Column, Line, PaneCommand, Row, TableView } from '@kubetile/rpc-schema';
-import { naturalKey } from '../panes/resource/sort-keys.js';
 import type { RichRow, RichTable } from './render-v2.js';
+import { sortRows } from './table-order.js';
 
 /** Moves the table handles itself: the plugin is not called for them. */
 const MOVES: ReadonlySet<PaneCommand['type']> = new Set(['select_next', 'select_prev', 'scroll_up', 'scroll_down', 'page_up', 'page_down', 'go_to_top', 'go_to_bottom']);
@@ -52,31 +52,7 @@ export class PluginTable {
     if (!t) return [];
     const q = this.filter.toLowerCase();
     let rows = q ? t.rows.filter((r) => r.search.includes(q)) : t.rows.slice();
-    const c = this.sortCol;
-    if (c !== null) {
-      const type = t.columns[c]!.type;
-      const sign = this.desc ? -1 : 1;
-      if (type === 'string') {
-        const keys = new Map<RichRow, string>();
-        for (const r of rows) {
-          const v = r.cells[c]!.value;
-          if (typeof v === 'string' && v !== '') keys.set(r, `${naturalKey(v)}\u0000${v}`);
-        }
-        rows = rows.sort((a, b) => {
-          const ka = keys.get(a);
-          const kb = keys.get(b);
-          if (ka === undefined || kb === undefined) return ka === kb ? a.index - b.index : ka === undefined ? 1 : -1;
-          return ka < kb ? -sign : ka > kb ? sign : a.index - b.index;
-        });
-      } else {
-        rows = rows.sort((a, b) => {
-          const va = a.cells[c]!.value;
-          const vb = b.cells[c]!.value;
-          if (typeof va !== 'number' || typeof vb !== 'number') return typeof va === typeof vb ? a.index - b.index : typeof va !== 'number' ? 1 : -1;
-          return va < vb ? -sign : va > vb ? sign : a.index - b.index;
-        });
-      }
-    }
+    if (this.sortCol !== null) rows = sortRows(rows, t.columns, this.sortCol, this.desc);
     this.order = rows;
     return rows;
   }

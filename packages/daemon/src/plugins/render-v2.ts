@@ -11,6 +11,7 @@ import {
   mib,
 } from './abi.js';
 import { formatCell } from './cell-format.js';
+import { sortRows } from './table-order.js';
 
 /**
  * ABI v2 renders (plugins exporting `plugin_abi_v2`): styled lines and typed tables. Everything a
@@ -124,12 +125,17 @@ export function parseRenderV2(json: unknown, source: string): RichRead {
   }
 }
 
-/** The plain text of a render (sinks without rich views; tests): its lines, then the table's rows. */
+/**
+ * The plain text of a render (sinks without rich views; tests): its lines, then the table's
+ * header and rows in the plugin's own sort.
+ */
 export function plainText(r: RichRender): string[] {
   const out = r.lines.map((l) => l.map((s) => s.text).join(''));
-  if (r.table) {
-    out.push(r.table.columns.map((c) => c.title).join('  '));
-    for (const row of r.table.rows) out.push(row.cells.map((c) => c.text).join('  '));
+  const t = r.table;
+  if (t) {
+    out.push(t.columns.map((c) => c.title).join('  '));
+    const rows = t.sort ? sortRows(t.rows.slice(), t.columns, t.sort.column, t.sort.desc) : t.rows;
+    for (const row of rows) out.push(row.cells.map((c) => c.text).join('  '));
   }
   return out;
 }
