@@ -73,9 +73,17 @@ class PodHealth extends Plugin {
   detailKey: string = "";
   crashCount: i32 = 0;
   unreadyCount: i32 = 0;
+  /**
+   * Rows in the table (config key `max_rows`, default 2000, at most 5000): the pods with most
+   * restarts. A render must stay under the host's limits (5,000 rows, 512 KiB of text, 1 MiB of
+   * JSON); 2,000 pods with long names fit with room to spare.
+   */
+  maxRows: i32 = 2000;
 
   onInit(config: Config): void {
     this.namespace = config.getString("namespace", "");
+    const m = <i32>config.getInt("max_rows", 2000);
+    this.maxRows = m > 0 ? min(m, 5000) : 2000;
   }
 
   onOpen(): Lines | null {
@@ -180,7 +188,16 @@ class PodHealth extends Plugin {
       .column("STATUS");
     // Most restarts first until the user sorts otherwise.
     t.sortBy(allNs ? 3 : 2, true);
-    const pods = this.pods;
+    const pods = this.pods.length > this.maxRows ? this.pods.slice(0, this.maxRows) : this.pods;
+    if (pods.length < this.pods.length) {
+      out.styled(
+        StyledLine.of(
+          "showing the " + pods.length.toString() + " pods with most restarts of " + this.pods.length.toString() +
+            " (max_rows; set namespace to narrow)",
+          DIM,
+        ),
+      );
+    }
     for (let i = 0; i < pods.length; i++) {
       const p = pods[i];
       const crash = p.crashLooping;

@@ -136,6 +136,21 @@ describe('pod-health (ABI v2 table)', () => {
     expect(table(host).sort).toEqual({ column: 3, order: 'desc' });
   });
 
+  it('keeps the table under the host limits: at most max_rows rows (default 2000), those with most restarts', async () => {
+    const many = Array.from({ length: 2500 }, (_, i) =>
+      pod(`p-${String(i).padStart(4, '0')}-${'x'.repeat(56)}`, i, 'CrashLoopBackOff'),
+    );
+    const host = await open({ pods: many });
+    const t = table(host);
+    expect(t.rows).toHaveLength(2000);
+    expect(values(t.rows[0]!)[2]).toBe(2499);
+    expect(host.lines[1]).toBe('showing the 2000 pods with most restarts of 2500 (max_rows; set namespace to narrow)');
+    // What the host accepts: under 1 MiB of JSON and 512 KiB of text.
+    expect(JSON.stringify(host.payloads.at(-1)).length).toBeLessThan(1024 * 1024);
+    const capped = await open({ pods: many, config: { max_rows: '10' } });
+    expect(table(capped).rows).toHaveLength(10);
+  });
+
   it('shows UTF-8 pod names and an empty namespace', async () => {
     const host = await open({ pods: [pod('héllo-✓-日本', 1)] });
     expect(values(table(host).rows[0]!)[0]).toBe('héllo-✓-日本');
