@@ -165,6 +165,27 @@ describe('ABI v2 tables and styled lines on a real daemon', () => {
     expect(await client.request('daemon/status')).toMatchObject({ plugins: 2 });
   });
 
+  it('the user\'s sort and filter of a v2 table come back with the session after a daemon restart', async () => {
+    const paneId = await openProbe();
+    await keys('s', 's', 'shift+s', '/', 'r', 'u', 'n', 'enter');
+    await client.waitView('sorted and filtered', paneId, (v) => isTable(v) && v.sort?.column === 'c1' && v.sort.order === 'desc' && v.filter === 'run');
+    client.close();
+    await daemon.stop();
+    daemon = await startDaemon(env);
+    client = await RawClient.connect(env.socket);
+    await client.attach({ cols: 100, rows: 30 });
+    const panes = await client.request<{ panes: Array<{ paneId: number; key: string }> }>('pane/list');
+    const restored = panes.panes.filter((p) => p.key === 'v2-probe').map((p) => p.paneId);
+    expect(restored).toContain(paneId);
+    const v = await waitFor('restored table', async () => {
+      const view = await snapshot(paneId);
+      return isTable(view) && view.rows.length > 0 ? view : null;
+    });
+    expect(v.sort).toEqual({ column: 'c1', order: 'desc' });
+    expect(v.filter).toBe('run');
+    expect(names(v)).toEqual(['alpha', 'charlie']);
+  });
+
   it('a v1 plugin is unchanged: list keys and sort keys reach it as before, renders are lines', async () => {
     const { paneId } = await client.request<{ paneId: number }>('pane/open', { view: { key: 'echo' }, newTab: true });
     // echo renders the type of the last command it received (its open render is replaced by focus/resize).

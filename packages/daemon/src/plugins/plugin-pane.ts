@@ -36,6 +36,7 @@ export class PluginPane extends BasePane {
     private readonly session: PluginSession,
   ) {
     super(key, ctx);
+    this.table.restore(ctx.args);
     this.sizes = new ViewportTracker((vp) => this.session.command({ type: 'resize', width: vp.cols, height: vp.rows }));
     session.start({
       state: (s) => {
@@ -89,6 +90,11 @@ export class PluginPane extends BasePane {
     if (HOST_SCROLL.has(command.type) && this.scroll(command.type)) this.changed.emit();
     const pc = fromPaneCommand(command);
     if (pc) this.session.command(pc, commandOrigin());
+  }
+
+  /** A v2 table's sort and filter, kept with the session like a resource list's. */
+  persistState(): Record<string, unknown> {
+    return this.table.persist();
   }
 
   /** `s` on a v2 table: sort by the next column (nothing for other renders). */

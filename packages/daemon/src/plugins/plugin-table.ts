@@ -25,6 +25,26 @@ export class PluginTable {
   private lastRows = 20;
   private order: RichRow[] | null = null;
 
+  /** The user's sort and filter as a pane's persisted args (restored by `restore`). */
+  persist(): Record<string, unknown> {
+    return {
+      tableFilter: this.filter || undefined,
+      tableSort: this.userSort && this.sortCol !== null ? this.sortCol : undefined,
+      tableSortDesc: this.userSort && this.desc ? true : undefined,
+    };
+  }
+
+  /** Takes the sort and filter back from a pane's args (a restored session); anything odd is ignored. */
+  restore(args: Record<string, unknown>): void {
+    if (typeof args.tableFilter === 'string') this.filter = args.tableFilter.slice(0, 1024);
+    const col = args.tableSort;
+    if (typeof col === 'number' && Number.isInteger(col) && col >= 0 && col < 64) {
+      this.sortCol = col;
+      this.desc = args.tableSortDesc === true;
+      this.userSort = true;
+    }
+  }
+
   get active(): boolean {
     return this.table !== null;
   }
