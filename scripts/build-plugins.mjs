@@ -78,6 +78,8 @@ function sdkInputs() {
   return [
     path.join(sdk, 'index.ts'),
     path.join(sdk, 'exports.ts'),
+    path.join(sdk, 'events.ts'),
+    path.join(sdk, 'v2.ts'),
     path.join(sdk, 'abi.mjs'),
     helper,
     path.join(sdk, 'assembly'),

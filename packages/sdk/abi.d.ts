@@ -25,6 +25,8 @@ export declare function isPermission(p: unknown): boolean;
 export declare function hostFunctionGranted(fn: HostFunctionName, permissions: readonly string[]): boolean;
 export declare const REQUIRED_EXPORTS: readonly string[];
 export declare const OPTIONAL_EXPORTS: readonly string[];
+/** The export whose presence declares ABI v2 (styled lines and tables). */
+export declare const ABI_V2_EXPORT: 'plugin_abi_v2';
 export declare const EXTISM_ENV_FUNCTIONS: readonly string[];
 /** PluginCommand `type` values, from @kubetile/rpc-schema's PluginCommandSchema. */
 export declare const COMMAND_TYPES: readonly PluginCommandType[];

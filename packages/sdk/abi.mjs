@@ -84,7 +84,12 @@ export const OPTIONAL_EXPORTS = Object.freeze([
   'plugin_snapshot',
   'plugin_restore',
   'plugin_on_event',
+  // Never called: its presence declares ABI v2 (styled lines and tables, ABI.md 3.2).
+  'plugin_abi_v2',
 ]);
+
+/** The export whose presence declares ABI v2. */
+export const ABI_V2_EXPORT = 'plugin_abi_v2';
 
 /**
  * Functions of the Extism JS kernel (2.0.0-rc13, extism:host/env) a plugin may import: the

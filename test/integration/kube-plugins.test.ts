@@ -1,3 +1,4 @@
+import type { PaneView } from '@kubetile/rpc-schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -27,8 +28,12 @@ const pod = (name: string, restarts: number, waiting?: string) => ({
 });
 
 async function lines(paneId: number): Promise<string[]> {
-  const r = await client.request<{ view: { type: string; lines?: Array<{ text: string }> } }>('pane/snapshot', { paneId, rows: 30, cols: 100 });
-  return r.view.type === 'lines' ? r.view.lines!.map((l) => l.text) : [];
+  const r = await client.request<{ view: PaneView }>('pane/snapshot', { paneId, rows: 30, cols: 100 });
+  const v = r.view;
+  if (v.type === 'lines') return v.lines.map((l) => l.text);
+  // An ABI v2 table (pod-health): its caption, then its rows as the daemon sorted them.
+  if (v.type === 'table') return [...(v.caption ?? []).map((l) => l.text), ...v.rows.map((row) => v.columns.map((c) => row.cells[c.id] ?? '').join('  '))];
+  return [];
 }
 
 beforeAll(async () => {
@@ -68,7 +73,10 @@ describe('plugins reading the cluster through the daemon', () => {
     });
     const order = ['crashy-1', 'flaky-1', 'steady-1'].map((n) => text.findIndex((x) => x.includes(n)));
     expect(order).toEqual([...order].sort((a, b) => a - b));
-    expect(text.find((x) => x.includes('crashy-1'))).toMatch(/!!.*CrashLoopBackOff|CrashLoopBackOff.*!!/);
+    expect(text.find((x) => x.includes('crashy-1'))).toMatch(/crashy-1.*CrashLoopBackOff/);
+    const view = (await client.request<{ view: PaneView }>('pane/snapshot', { paneId, rows: 30, cols: 100 })).view;
+    // Crash loops are marked red (the user's own red, palette 1) and bold.
+    expect(view.type === 'table' && view.rows.find((r) => r.cells.c0 === 'crashy-1')?.looks?.c4).toEqual({ fg: 1, bold: true });
     // a new pod reaches the plugin on its next tick, through the shared informer
     sim.createObject(pod('fresh-1', 0));
     await waitFor('fresh pod shown', async () => (await lines(paneId)).some((x) => x.includes('fresh-1')));

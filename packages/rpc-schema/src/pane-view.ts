@@ -4,7 +4,28 @@ import { z } from 'zod';
 export const StyleSchema = z.enum(['normal', 'dim', 'accent', 'ok', 'warn', 'error', 'header', 'selected', 'match']);
 export type Style = z.infer<typeof StyleSchema>;
 
-export const SpanSchema = z.object({ text: z.string(), style: StyleSchema.optional() });
+/**
+ * A colour of a terminal cell: an xterm-256 palette index (0–15 are the user's own ANSI colours,
+ * 16–255 the cube and the grey ramp) or a true colour `#rrggbb`. Absent: the terminal's default.
+ */
+export const TermColorSchema = z.union([z.number().int().min(0).max(255), z.string().regex(/^#[0-9a-f]{6}$/)]);
+export type TermColor = z.infer<typeof TermColorSchema>;
+
+/**
+ * Colours and attributes a plugin chose for a piece of text (ABI v2), drawn over its semantic
+ * style. The daemon validates them; the text they apply to never holds control characters.
+ */
+export const TextLookSchema = z.object({
+  fg: TermColorSchema.optional(),
+  bg: TermColorSchema.optional(),
+  bold: z.boolean().optional(),
+  dim: z.boolean().optional(),
+  italic: z.boolean().optional(),
+  underline: z.boolean().optional(),
+});
+export type TextLook = z.infer<typeof TextLookSchema>;
+
+export const SpanSchema = z.object({ text: z.string(), style: StyleSchema.optional(), ...TextLookSchema.shape });
 export type Span = z.infer<typeof SpanSchema>;
 
 /** A line is plain text with an optional style, or a list of styled spans. */
@@ -30,6 +51,8 @@ export const RowSchema = z.object({
   cells: z.record(z.string(), z.string()),
   /** Per-cell styles, keyed by column id. */
   styles: z.record(z.string(), StyleSchema).optional(),
+  /** Per-cell colours and attributes (plugin tables), keyed by column id, drawn over `styles`. */
+  looks: z.record(z.string(), TextLookSchema).optional(),
 });
 export type Row = z.infer<typeof RowSchema>;
 
@@ -58,6 +81,8 @@ export const TableViewSchema = z.object({
   filter: z.string().optional(),
   /** Shown instead of rows when there are none (`Loading...`, `No resources found`). */
   empty: z.string().optional(),
+  /** Lines drawn above the column header (a plugin table's summary). */
+  caption: z.array(LineSchema).optional(),
 });
 export type TableView = z.infer<typeof TableViewSchema>;
 
@@ -88,12 +113,6 @@ export const TERMINAL_MAX_ROWS = 1000;
 export const TERMINAL_MAX_COLS = 1000;
 export const TERMINAL_MAX_RUN_CHARS = 8192;
 
-/**
- * A colour of a terminal cell: an xterm-256 palette index (0–15 are the user's own ANSI colours,
- * 16–255 the cube and the grey ramp) or a true colour `#rrggbb`. Absent: the terminal's default.
- */
-export const TermColorSchema = z.union([z.number().int().min(0).max(255), z.string().regex(/^#[0-9a-f]{6}$/)]);
-export type TermColor = z.infer<typeof TermColorSchema>;
 
 /** Cells side by side in one style. The text never holds control characters. */
 export const TermRunSchema = z.object({

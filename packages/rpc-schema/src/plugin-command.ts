@@ -14,7 +14,11 @@ export const PluginCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('scroll_down') }),
   z.object({ type: z.literal('select_next') }),
   z.object({ type: z.literal('select_prev') }),
-  z.object({ type: z.literal('select') }),
+  /**
+   * Enter. On an ABI v2 table, `row` is the selected row's position in the `rows` of the plugin's
+   * last render and `key` its key (when the plugin gave one); absent otherwise.
+   */
+  z.object({ type: z.literal('select'), row: z.number().int().min(0).optional(), key: z.string().optional() }),
   z.object({ type: z.literal('back') }),
   z.object({ type: z.literal('go_to_top') }),
   z.object({ type: z.literal('go_to_bottom') }),

@@ -83,6 +83,12 @@ export class Command {
   /** `resize`: the pane's new inner size in cells. */
   width: i32 = 0;
   height: i32 = 0;
+  /**
+   * `select` on an ABI v2 table: the selected row's index in the rows of the
+   * last render (-1 otherwise), and its key ("" when it has none).
+   */
+  row: i32 = -1;
+  key: string = "";
 
   /** Convenience: `cmd.is(CommandKind.Select)`. */
   is(kind: CommandKind): bool {
@@ -95,6 +101,10 @@ export class Command {
     if (this.kind == CommandKind.SendInput) s += ',"text":' + quoteJson(this.text);
     if (this.kind == CommandKind.Filter) s += ',"query":' + quoteJson(this.query);
     if (this.kind == CommandKind.Focus) s += ',"focused":' + (this.focused ? "true" : "false");
+    if (this.kind == CommandKind.Select && this.row >= 0) {
+      s += ',"row":' + this.row.toString();
+      if (this.key.length > 0) s += ',"key":' + quoteJson(this.key);
+    }
     if (this.kind == CommandKind.Resize) {
       s += ',"width":' + this.width.toString() + ',"height":' + this.height.toString();
     }
@@ -113,6 +123,8 @@ export class Command {
     cmd.focused = getBool(obj, "focused");
     cmd.width = <i32>getInt(obj, "width");
     cmd.height = <i32>getInt(obj, "height");
+    cmd.row = <i32>getInt(obj, "row", -1);
+    cmd.key = getString(obj, "key");
     return cmd;
   }
 }

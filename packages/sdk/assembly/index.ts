@@ -10,6 +10,8 @@ export { kubetileAbort } from "./abort";
 export { Plugin, registerPlugin } from "./plugin";
 export { Command, CommandKind, commandKindName, commandKindFromName } from "./command";
 export { Config } from "./config";
+export { Color, Style, StyledLine } from "./styled";
+export { Align, ColumnType, Table, TableRow } from "./table";
 export {
   Lines,
   codePointWidth,

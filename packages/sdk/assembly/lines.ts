@@ -1,6 +1,8 @@
 // Render output (RenderPayload `{"lines":[...]}`) and text layout helpers.
 
-import { stringArrayToJson } from "./json";
+import { quote, stringArrayToJson } from "./json";
+import { StyledLine } from "./styled";
+import { Table } from "./table";
 
 /**
  * The lines a pane shows, top to bottom (plain text; UTF-8 is fine).
@@ -8,7 +10,12 @@ import { stringArrayToJson } from "./json";
  *   return new Lines().add("Pods: 3").add("> web-1  Running");
  */
 export class Lines {
+  /** Every line's plain text (a styled line's text without its styles). */
   items: string[] = new Array<string>();
+  /** ABI v2: the JSON of styled lines by position (null: a plain line). */
+  styledJson: Array<string | null> = new Array<string | null>();
+  /** ABI v2: the table shown under the lines (null: none). */
+  tableJson: string | null = null;
 
   /** A render with a single line. */
   static of(line: string): Lines {
@@ -67,9 +74,46 @@ export class Lines {
     return this.items.slice(0);
   }
 
-  /** The RenderPayload JSON: `{"lines":[...]}`. */
+  /**
+   * ABI v2: appends a line of styled spans (colours, bold, dim…). The plugin
+   * must re-export "@kubetile/sdk/v2".
+   */
+  styled(line: StyledLine): Lines {
+    while (this.styledJson.length < this.items.length) this.styledJson.push(null);
+    this.items.push(line.text());
+    this.styledJson.push(line.toJson());
+    return this;
+  }
+
+  /**
+   * ABI v2: shows `t` under these lines (which become its caption, at most 16
+   * lines). The host sorts, filters and scrolls it. The plugin must re-export
+   * "@kubetile/sdk/v2".
+   */
+  table(t: Table): Lines {
+    this.tableJson = t.toJson();
+    return this;
+  }
+
+  /** Whether the render needs ABI v2 (styled lines or a table). */
+  get isV2(): bool {
+    if (this.tableJson != null) return true;
+    for (let i = 0; i < this.styledJson.length; i++) if (this.styledJson[i] != null) return true;
+    return false;
+  }
+
+  /** The RenderPayload JSON: `{"lines":[...]}` (v2: lines may be span arrays, and a "table"). */
   toJson(): string {
-    return '{"lines":' + stringArrayToJson(this.items) + "}";
+    if (!this.isV2) return '{"lines":' + stringArrayToJson(this.items) + "}";
+    const parts = new Array<string>(this.items.length);
+    for (let i = 0; i < this.items.length; i++) {
+      const styled = i < this.styledJson.length ? this.styledJson[i] : null;
+      parts[i] = styled != null ? styled : quote(this.items[i]);
+    }
+    let s = '{"lines":[' + parts.join(",") + "]";
+    const t = this.tableJson;
+    if (t != null) s += ',"table":' + t;
+    return s + "}";
   }
 }
 

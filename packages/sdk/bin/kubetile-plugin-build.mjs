@@ -37,7 +37,7 @@ export const ABORT_ALIAS = 'abort=~lib/@kubetile/sdk/assembly/abort/kubetileAbor
 
 /** Files whose change means every plugin must be rebuilt. */
 export function sdkSourceFiles() {
-  const files = [path.join(SDK_DIR, 'index.ts'), path.join(SDK_DIR, 'exports.ts'), fileURLToPath(import.meta.url), path.join(SDK_DIR, 'abi.mjs')];
+  const files = [path.join(SDK_DIR, 'index.ts'), path.join(SDK_DIR, 'exports.ts'), path.join(SDK_DIR, 'events.ts'), path.join(SDK_DIR, 'v2.ts'), fileURLToPath(import.meta.url), path.join(SDK_DIR, 'abi.mjs')];
   const asmDir = path.join(SDK_DIR, 'assembly');
   for (const f of readdirSafe(asmDir)) if (f.endsWith('.ts')) files.push(path.join(asmDir, f));
   return files;

@@ -45,7 +45,7 @@ describe('assembly/command.ts against PluginCommandSchema (@kubetile/rpc-schema)
     for (const [type, fields] of Object.entries(PLUGIN_COMMAND_FIELDS)) {
       for (const field of fields) {
         expect(read.has(field), `fromJson reads "${field}" (${type})`).toBe(true);
-        const chunk = toJson.split('if (this.kind == ').find((c) => c.startsWith(`CommandKind.${pascal(type)})`)) ?? '';
+        const chunk = toJson.split('if (this.kind == ').find((c) => new RegExp(`^CommandKind\\.${pascal(type)}[) ]`).test(c)) ?? '';
         const written = chunk.includes(`"${field}":`);
         expect(written, `toJson writes "${field}" for ${type}`).toBe(true);
       }

@@ -1,8 +1,12 @@
-// pod-health: pods sorted by restarts (most first), crash loops flagged "!!",
-// a header with counts, substring filter, a ">" cursor and a detail view.
+// pod-health: pods at a glance, worst first, as an ABI v2 table (pod, ready,
+// restarts, age, status; crash loops red, not-ready pods yellow) under a styled
+// summary line. The host sorts (default: restarts, most first), filters and
+// scrolls the table; enter shows the pod's details, back returns.
 // Needs permission k8s:list:pods. Refreshes on open and on every tick.
 
 import {
+  Color,
+  ColumnType,
   Command,
   CommandKind,
   Config,
@@ -10,22 +14,20 @@ import {
   Lines,
   Plugin,
   Pod,
+  Style,
+  StyledLine,
+  Table,
   asObj,
-  columns,
-  containsIgnoreCase,
-  displayWidth,
   formatAge,
-  getInt,
   getString,
   listPods,
   parseString,
   registerPlugin,
-  truncate,
 } from "@kubetile/sdk";
 export * from "@kubetile/sdk/exports";
+export * from "@kubetile/sdk/v2";
 
-const HEADER_LINES = 2;
-
+/** Most restarts first, then namespace and name: the rows' own order (the host's sort starts the same). */
 function byRestarts(a: Pod, b: Pod): i32 {
   if (a.restarts != b.restarts) return a.restarts > b.restarts ? -1 : 1;
   const ns = compareText(a.namespace, b.namespace);
@@ -55,33 +57,33 @@ function notReady(p: Pod): bool {
   return false;
 }
 
+const RED: Style = Style.fg(Color.Red).withBold();
+const YELLOW: Style = Style.fg(Color.Yellow);
+const DIM: Style = Style.dim();
+
 class PodHealth extends Plugin {
   /** "" = the pane's namespace, "*" = all namespaces (config key `namespace`). */
   namespace: string = "";
   pods: Pod[] = new Array<Pod>();
-  filter: string = "";
-  cursor: i32 = 0;
-  /** First visible row when the pane is shorter than the list. */
-  scroll: i32 = 0;
-  /** Keeps the cursor on the same pod across refreshes. */
-  selectedKey: string = "";
+  /** The pods of the last table render, in its row order (what `select` refers to). */
+  shown: Pod[] = new Array<Pod>();
   error: string = "";
   loaded: bool = false;
-  detail: bool = false;
-  /** Rows rendered when the pane height is unknown (config key `max_rows`). */
-  maxRows: i32 = 200;
-  /** The filtered rows and the column widths, recomputed on refresh and filter changes. */
-  rows: Pod[] = new Array<Pod>();
-  nameW: i32 = 4;
-  statusW: i32 = 6;
-  nsW: i32 = 9;
+  /** The pod whose details are shown ("" = the table). */
+  detailKey: string = "";
   crashCount: i32 = 0;
   unreadyCount: i32 = 0;
+  /**
+   * Rows in the table (config key `max_rows`, default 2000, at most 5000): the pods with most
+   * restarts. A render must stay under the host's limits (5,000 rows, 512 KiB of text, 1 MiB of
+   * JSON); 2,000 pods with long names fit with room to spare.
+   */
+  maxRows: i32 = 2000;
 
   onInit(config: Config): void {
     this.namespace = config.getString("namespace", "");
-    const m = <i32>config.getInt("max_rows", 200);
-    this.maxRows = m > 0 ? m : 200;
+    const m = <i32>config.getInt("max_rows", 2000);
+    this.maxRows = m > 0 ? min(m, 5000) : 2000;
   }
 
   onOpen(): Lines | null {
@@ -95,48 +97,16 @@ class PodHealth extends Plugin {
   }
 
   onCommand(cmd: Command): Lines | null {
-    const rows = this.visible();
     switch (cmd.kind) {
-      case CommandKind.Filter:
-        this.filter = cmd.query;
-        this.detail = false;
-        this.applyFilter();
-        this.moveTo(0);
+      case CommandKind.Select: {
+        // The host says which row of the last table render is selected.
+        if (this.detailKey.length > 0 || cmd.row < 0 || cmd.row >= this.shown.length) return null;
+        this.detailKey = podKey(this.shown[cmd.row]);
         break;
-      case CommandKind.ClearFilter:
-        this.filter = "";
-        this.applyFilter();
-        this.moveTo(0);
-        break;
-      case CommandKind.SelectNext:
-      case CommandKind.ScrollDown:
-        this.moveTo(this.cursor + 1);
-        break;
-      case CommandKind.SelectPrev:
-      case CommandKind.ScrollUp:
-        this.moveTo(this.cursor - 1);
-        break;
-      case CommandKind.PageDown:
-        this.moveTo(this.cursor + this.pageSize());
-        break;
-      case CommandKind.PageUp:
-        this.moveTo(this.cursor - this.pageSize());
-        break;
-      case CommandKind.GoToTop:
-        this.moveTo(0);
-        break;
-      case CommandKind.GoToBottom:
-        this.moveTo(rows.length - 1);
-        break;
-      case CommandKind.Select:
-        if (rows.length == 0) return null;
-        this.detail = true;
-        break;
+      }
       case CommandKind.Back:
-        if (!this.detail) return null;
-        this.detail = false;
-        break;
-      case CommandKind.Resize:
+        if (this.detailKey.length == 0) return null;
+        this.detailKey = "";
         break;
       default:
         return null;
@@ -145,21 +115,12 @@ class PodHealth extends Plugin {
   }
 
   onSnapshot(): string {
-    return new JsonWriter()
-      .beginObject()
-      .key("filter").string(this.filter)
-      .key("selected").string(this.selectedKey)
-      .key("cursor").int(this.cursor)
-      .endObject()
-      .toString();
+    return new JsonWriter().beginObject().key("detail").string(this.detailKey).endObject().toString();
   }
 
   onRestore(state: string): void {
     const o = asObj(parseString(state));
-    this.filter = getString(o, "filter");
-    this.selectedKey = getString(o, "selected");
-    this.cursor = <i32>getInt(o, "cursor");
-    this.applyFilter();
+    this.detailKey = getString(o, "detail");
   }
 
   // ---- state -------------------------------------------------------------------
@@ -175,152 +136,92 @@ class PodHealth extends Plugin {
     const pods = res.value;
     pods.sort(byRestarts);
     this.pods = pods;
-    let nameW = 4;
-    let statusW = 6;
-    let nsW = 9;
     let crash = 0;
     let unready = 0;
     for (let i = 0; i < pods.length; i++) {
       if (pods[i].crashLooping) crash++;
       else if (notReady(pods[i])) unready++;
-      nameW = max(nameW, displayWidth(pods[i].name));
-      statusW = max(statusW, displayWidth(pods[i].status));
-      nsW = max(nsW, displayWidth(pods[i].namespace));
     }
-    this.nameW = min(nameW, 48);
-    this.statusW = min(statusW, 24);
-    this.nsW = min(nsW, 24);
     this.crashCount = crash;
     this.unreadyCount = unready;
-    this.applyFilter();
-    // Follow the selected pod to its new position, if it still exists.
-    const rows = this.visible();
-    let found = -1;
-    for (let i = 0; i < rows.length; i++) {
-      if (podKey(rows[i]) == this.selectedKey) {
-        found = i;
-        break;
-      }
-    }
-    this.moveTo(found >= 0 ? found : this.cursor);
-    if (found < 0) this.detail = false;
   }
 
-  visible(): Pod[] {
-    return this.rows;
-  }
-
-  applyFilter(): void {
-    if (this.filter.length == 0) {
-      this.rows = this.pods;
-      return;
-    }
-    const out = new Array<Pod>();
-    for (let i = 0; i < this.pods.length; i++) {
-      const p = this.pods[i];
-      if (
-        containsIgnoreCase(p.name, this.filter) ||
-        containsIgnoreCase(p.namespace, this.filter) ||
-        containsIgnoreCase(p.status, this.filter) ||
-        containsIgnoreCase(p.node, this.filter)
-      ) {
-        out.push(p);
-      }
-    }
-    this.rows = out;
-  }
-
-  moveTo(index: i32): void {
-    const rows = this.visible();
-    if (rows.length == 0) {
-      this.cursor = 0;
-      this.selectedKey = "";
-      return;
-    }
-    this.cursor = index < 0 ? 0 : index >= rows.length ? rows.length - 1 : index;
-    this.selectedKey = podKey(rows[this.cursor]);
-  }
-
-  pageSize(): i32 {
-    const h = this.height - HEADER_LINES;
-    return h > 1 ? h : 10;
+  find(key: string): Pod | null {
+    for (let i = 0; i < this.pods.length; i++) if (podKey(this.pods[i]) == key) return this.pods[i];
+    return null;
   }
 
   // ---- rendering ---------------------------------------------------------------
 
-  render(): Lines {
-    const rows = this.visible();
-    if (this.detail && rows.length > 0) return this.renderDetail(rows[this.cursor]);
-
-    const crash = this.crashCount;
-    const unready = this.unreadyCount;
+  summary(): StyledLine {
     const where =
       this.namespace == "*" ? "all namespaces" : this.namespace.length > 0 ? this.namespace : "this namespace";
-    let header =
-      "Pods in " + where + ": " + this.pods.length.toString() + " total, " +
-      crash.toString() + " crash-looping, " + unready.toString() + " not ready";
-    if (this.filter.length > 0) {
-      header += ' · filter "' + this.filter + '": ' + rows.length.toString() + " shown";
-    }
-    const out = new Lines().add(header);
+    const crash = this.crashCount;
+    const unready = this.unreadyCount;
+    return new StyledLine()
+      .add("Pods in " + where + ": ", Style.bold())
+      .add(this.pods.length.toString() + " total, ")
+      .add(crash.toString() + " crash-looping", crash > 0 ? RED : DIM)
+      .add(", ")
+      .add(unready.toString() + " not ready", unready > 0 ? YELLOW : DIM);
+  }
 
-    if (this.error.length > 0) out.add("error: " + this.error);
+  render(): Lines {
+    if (this.detailKey.length > 0) {
+      const p = this.find(this.detailKey);
+      if (p != null) return this.renderDetail(p);
+      this.detailKey = ""; // the pod is gone
+    }
+    const out = new Lines().styled(this.summary());
+    if (this.error.length > 0) out.styled(StyledLine.of("error: " + this.error, Style.fg(Color.Red)));
     if (!this.loaded) {
       if (this.error.length == 0) out.add("loading…");
       return out;
     }
-    if (rows.length == 0) {
-      out.add(this.filter.length > 0 ? '(no pods match "' + this.filter + '")' : "(no pods)");
-      return out;
-    }
-
     const allNs = this.namespace == "*";
-    const nameW = this.nameW;
-    const statusW = this.statusW;
-    const nsW = this.nsW;
-    const widths: i32[] = allNs ? [3, nsW, nameW, statusW, 5, 8, 5] : [3, nameW, statusW, 5, 8, 5];
-    const head: string[] = allNs
-      ? ["", "NAMESPACE", "NAME", "STATUS", "READY", "RESTARTS", "AGE"]
-      : ["", "NAME", "STATUS", "READY", "RESTARTS", "AGE"];
-    out.add(this.clip(columns(head, widths, " ")));
-
-    // Window the rows so the cursor stays visible when the pane is short
-    // (or, before the host has told us the height, to at most maxRows rows).
-    let first = 0;
-    let count = rows.length;
-    const room = this.height > 0 ? this.height - out.length : this.maxRows;
-    if (room > 0 && rows.length > room) {
-      if (this.cursor < this.scroll) this.scroll = this.cursor;
-      if (this.cursor >= this.scroll + room) this.scroll = this.cursor - room + 1;
-      if (this.scroll > rows.length - room) this.scroll = rows.length - room;
-      first = this.scroll;
-      count = room;
-    } else {
-      this.scroll = 0;
-    }
-
-    for (let i = first; i < first + count; i++) {
-      const p = rows[i];
-      const mark = (i == this.cursor ? ">" : " ") + (p.crashLooping ? "!!" : notReady(p) ? "! " : "  ");
-      const cells: string[] = allNs
-        ? [mark, p.namespace, p.name, p.status, p.ready, p.restarts.toString(), formatAge(p.ageSeconds)]
-        : [mark, p.name, p.status, p.ready, p.restarts.toString(), formatAge(p.ageSeconds)];
-      out.add(this.clip(columns(cells, widths, " ")));
-    }
-    if (this.height <= 0 && count < rows.length) {
-      out.add(
-        "… rows " + (first + 1).toString() + "–" + (first + count).toString() + " of " +
-          rows.length.toString() + "; filter to narrow",
+    const t = new Table();
+    if (allNs) t.column("NAMESPACE");
+    t.column("POD")
+      .column("READY")
+      .column("RESTARTS", ColumnType.Number)
+      .column("AGE", ColumnType.Duration)
+      .column("STATUS");
+    // Most restarts first until the user sorts otherwise.
+    t.sortBy(allNs ? 3 : 2, true);
+    const pods = this.pods.length > this.maxRows ? this.pods.slice(0, this.maxRows) : this.pods;
+    if (pods.length < this.pods.length) {
+      out.styled(
+        StyledLine.of(
+          "showing the " + pods.length.toString() + " pods with most restarts of " + this.pods.length.toString() +
+            " (max_rows; set namespace to narrow)",
+          DIM,
+        ),
       );
     }
-    return out;
+    for (let i = 0; i < pods.length; i++) {
+      const p = pods[i];
+      const crash = p.crashLooping;
+      const unready = !crash && notReady(p);
+      const row = t.row(podKey(p));
+      if (allNs) row.str(p.namespace);
+      row
+        .str(p.name, crash ? RED : null)
+        .str(p.ready, unready ? YELLOW : null)
+        .num(<f64>p.restarts, p.restarts > 0 ? YELLOW : null)
+        .duration(<f64>p.ageSeconds)
+        .str(p.status, crash ? RED : unready || p.phase != "Running" ? YELLOW : Style.fg(Color.Green));
+    }
+    this.shown = pods;
+    return out.table(t);
   }
 
   renderDetail(p: Pod): Lines {
+    const head = new StyledLine().add("Pod ", Style.bold()).add(p.name, Style.bold());
+    if (p.crashLooping) head.add("  crash loop", RED);
     return new Lines()
-      .add("Pod " + p.name + (p.crashLooping ? "  !! crash loop" : ""))
+      .styled(head)
       .add("  namespace  " + p.namespace)
-      .add("  status     " + p.status)
+      .styled(new StyledLine().add("  status     ").add(p.status, p.crashLooping ? RED : notReady(p) ? YELLOW : Style.fg(Color.Green)))
       .add("  phase      " + p.phase)
       .add("  ready      " + p.ready)
       .add("  restarts   " + p.restarts.toString())
@@ -328,13 +229,6 @@ class PodHealth extends Plugin {
       .add("  age        " + formatAge(p.ageSeconds))
       .blank()
       .add("back: return to the list");
-  }
-
-  clip(line: string): string {
-    // Trailing padding is noise in a plain-text render; cut to the pane width if known.
-    let s = line.trimEnd();
-    if (this.width > 0) s = truncate(s, this.width);
-    return s;
   }
 }
 

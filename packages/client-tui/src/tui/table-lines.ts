@@ -1,7 +1,7 @@
-import type { Column, TableView } from '@kubetile/rpc-schema';
+import type { Column, Line, TableView } from '@kubetile/rpc-schema';
 import { centre, fit, sanitize, stringWidth } from '../util/text.js';
 import { fitLine, overlayStyle, seg, type SegLine } from './segments.js';
-import { palette, styleFor, type TextStyle } from './theme.js';
+import { palette, styleFor, withLook, type TextStyle } from './theme.js';
 
 const GAP = 2;
 const MAX_AUTO_WIDTH = 60;
@@ -50,9 +50,16 @@ function rowLine(cells: Array<{ text: string; style: TextStyle }>, widths: numbe
  * index `offset + i`; the `selected` one highlighted), `empty` centred when there are none, and
  * the `footer` on the last line.
  */
-export function tableLines(view: TableView, cols: number, rows: number): SegLine[] {
+export function tableLines(view: TableView, cols: number, rows: number, captionSegs?: (l: Line) => SegLine): SegLine[] {
   if (rows <= 0 || cols <= 0) return [];
+  const height = rows;
   const out: SegLine[] = [];
+  // A caption (a plugin's summary) above the header, leaving room for the header and a row.
+  if (view.caption && captionSegs) {
+    const n = Math.min(view.caption.length, Math.max(0, rows - 2));
+    for (let i = 0; i < n; i++) out.push(fitLine(captionSegs(view.caption[i]!), cols));
+    rows -= n;
+  }
   const { widths, gap } = columnWidths(view, cols);
   const aligns = view.columns.map((c) => c.align ?? 'left');
   const headerStyle: TextStyle = { ...styleFor('header'), backgroundColor: palette.headerBg };
@@ -78,7 +85,7 @@ export function tableLines(view: TableView, cols: number, rows: number): SegLine
     visible.forEach((r, i) => {
       const abs = view.offset + start + i;
       const line = rowLine(
-        view.columns.map((c) => ({ text: sanitize(r.cells[c.id] ?? ''), style: styleFor(r.styles?.[c.id]) })),
+        view.columns.map((c) => ({ text: sanitize(r.cells[c.id] ?? ''), style: withLook(styleFor(r.styles?.[c.id]), r.looks?.[c.id]) })),
         widths,
         aligns,
         gap,
@@ -89,5 +96,5 @@ export function tableLines(view: TableView, cols: number, rows: number): SegLine
     for (let i = visible.length; i < dataRows; i++) out.push([seg(' '.repeat(cols))]);
   }
   if (footer !== undefined && rows > 1) out.push([seg(fit(footer, cols), styleFor('dim'))]);
-  return out.slice(0, rows);
+  return out.slice(0, height);
 }

@@ -1,4 +1,4 @@
-import type { Style } from '@kubetile/rpc-schema';
+import type { Style, TextLook } from '@kubetile/rpc-schema';
 
 export interface Palette {
   accent: string;
@@ -179,4 +179,17 @@ export function toastColor(level: ToastLevel): string {
 /** Merges two styles, the second winning (used to lay a selection over cell colours). */
 export function mergeStyles(base: TextStyle, over: TextStyle): TextStyle {
   return { ...base, ...over };
+}
+
+/** A plugin's colours and attributes (TextLook) laid over a semantic style. */
+export function withLook(base: TextStyle, look: TextLook | undefined): TextStyle {
+  if (!look) return base;
+  const s: TextStyle = { ...base };
+  if (look.fg !== undefined) s.color = look.fg;
+  if (look.bg !== undefined) s.backgroundColor = look.bg;
+  if (look.bold) s.bold = true;
+  if (look.dim) s.dim = true;
+  if (look.italic) s.italic = true;
+  if (look.underline) s.underline = true;
+  return s;
 }

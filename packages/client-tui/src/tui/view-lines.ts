@@ -1,13 +1,20 @@
-import type { LinesView, MessageView, PaneView } from '@kubetile/rpc-schema';
+import type { Line, LinesView, MessageView, PaneView } from '@kubetile/rpc-schema';
 import { centre, fit, sanitize, wrap } from '../util/text.js';
 import { fitLine, overlayStyle, seg, type SegLine } from './segments.js';
-import { palette, styleFor } from './theme.js';
+import { palette, styleFor, withLook } from './theme.js';
 import { tableLines } from './table-lines.js';
 import { terminalLines } from './terminal-lines.js';
 
 export const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'] as const;
 
 const blank = (cols: number): SegLine => [seg(' '.repeat(cols))];
+
+/** One view line as segments: plain with a style, or spans (with a plugin's colours, if any). */
+export function lineSegs(l: Line): SegLine {
+  return l.spans && l.spans.length > 0
+    ? l.spans.map((s) => seg(sanitize(s.text), withLook(styleFor(s.style ?? l.style), s)))
+    : [seg(sanitize(l.text), styleFor(l.style))];
+}
 
 /** A lines view: each line plain with a style or as spans; the `cursor` line highlighted; footer last. */
 export function linesLines(view: LinesView, cols: number, rows: number): SegLine[] {
@@ -21,10 +28,7 @@ export function linesLines(view: LinesView, cols: number, rows: number): SegLine
       out.push(blank(cols));
       continue;
     }
-    const line: SegLine = l.spans && l.spans.length > 0
-      ? l.spans.map((s) => seg(sanitize(s.text), styleFor(s.style ?? l.style)))
-      : [seg(sanitize(l.text), styleFor(l.style))];
-    const fitted = fitLine(line, cols);
+    const fitted = fitLine(lineSegs(l), cols);
     const isCursor = view.cursor !== undefined && view.cursor !== null && view.offset + i === view.cursor;
     out.push(isCursor ? overlayStyle(fitted, { backgroundColor: palette.selectionBg, bold: true }) : fitted);
   }
@@ -59,7 +63,7 @@ export function viewLines(view: PaneView | undefined, cols: number, rows: number
   }
   switch (view.type) {
     case 'table':
-      return tableLines(view, cols, rows);
+      return tableLines(view, cols, rows, lineSegs);
     case 'lines':
       return linesLines(view, cols, rows);
     case 'message':

@@ -73,6 +73,8 @@ export const EXTISM_ENV_FUNCTIONS: ReadonlySet<string> = new Set([
 export const REQUIRED_EXPORTS = ['plugin_on_command'] as const;
 export const OPTIONAL_EXPORTS = [
   'plugin_init', 'plugin_on_open', 'plugin_on_close', 'plugin_on_tick', 'plugin_snapshot', 'plugin_restore', 'plugin_on_event',
+  // Never called: exporting it declares ABI v2 (styled lines and tables; see render-v2.ts).
+  'plugin_abi_v2',
 ] as const;
 export type PluginExport = (typeof REQUIRED_EXPORTS)[number] | (typeof OPTIONAL_EXPORTS)[number];
 
@@ -96,6 +98,20 @@ export const MAX_VAR_BYTES = 1 << 20;
 /** A render is cut to this many lines / bytes, with a marker line saying so. */
 export const RENDER_MAX_LINES = 2000;
 export const RENDER_MAX_BYTES = 256 * 1024;
+/**
+ * ABI v2 (a plugin exporting ABI_V2_EXPORT): styled lines and tables, refused whole (with the
+ * reason in the pane) when over these bounds. The whole payload is under RENDER_HARD_MAX_BYTES too.
+ */
+export const ABI_V2_EXPORT = 'plugin_abi_v2';
+export const V2_MAX_LINES = RENDER_MAX_LINES;
+export const V2_MAX_SPANS_PER_LINE = 256;
+/** Text (spans, cells, titles, keys) of one v2 render, UTF-8 bytes. */
+export const V2_MAX_TEXT_BYTES = 512 * 1024;
+export const V2_MAX_CAPTION_LINES = 16;
+export const TABLE_MAX_COLUMNS = 32;
+export const TABLE_MAX_ROWS = 5000;
+/** One cell's text (or a row key, or a column title), UTF-8 bytes. */
+export const TABLE_MAX_CELL_BYTES = 1024;
 /** A render bigger than this is not read at all: the call counts as a crash. */
 export const RENDER_HARD_MAX_BYTES = 1024 * 1024;
 /** Host-function requests and snapshots bigger than this are refused. */

@@ -6,6 +6,7 @@ import { isHostFunctionName, RENDER_HARD_MAX_BYTES, REQUEST_MAX_BYTES, RESPONSE_
 import type { PluginKubeAccess, PluginKubeScope } from './kube-access.js';
 import { allows, neededPermission } from './permissions.js';
 import { boundLines, RenderPayloadSchema } from './render-payload.js';
+import { parseRenderV2, type RichRender } from './render-v2.js';
 import { WriteRequestSchema, type WriteRequest } from './write-request.js';
 
 /** What the host functions of one instance may touch: its pane, and the call in progress. */
@@ -13,8 +14,11 @@ export interface HostBridge {
   readonly paneId: number;
   /** The pane's tab scope, read at call time (the tab's namespace may change). */
   scope(): KubeScope;
-  render(lines: string[]): void;
+  /** A render for the pane: v1 lines, or (ABI v2) `rich` with `lines` unused. */
+  render(lines: string[], rich?: RichRender): void;
   clipboard(text: string): void;
+  /** The plugin's ABI (2: it exports plugin_abi_v2); host_send_render takes that ABI's renders. */
+  readonly abi?: 1 | 2;
   readonly kube: PluginKubeAccess;
   /** Milliseconds left before async host work must answer (the call's deadline minus a margin). */
   timeLeft(): number;
@@ -76,7 +80,8 @@ function readRequest<F extends HostFunctionName>(fn: F, block: Uint8Array | null
   } catch {
     throw new HostError(`${fn}: the request is not JSON`);
   }
-  const parsed = Requests[fn].safeParse(json);
+  // A v2 plugin's render is checked by its own reader (the handler), with reasons naming the field.
+  const parsed = (fn === 'host_send_render' && bridge.abi === 2 ? z.unknown() : Requests[fn]).safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new HostError(`${fn}: invalid request${issue ? ` at '${issue.path.join('.') || '(root)'}': ${issue.message}` : ''}`);
@@ -122,6 +127,12 @@ function decodeSecretValue(b64: string): string {
 
 const HANDLERS: { [F in HostFunctionName]: (bridge: HostBridge, req: z.infer<(typeof Requests)[F]>) => unknown } = {
   host_send_render: (bridge, req) => {
+    if (bridge.abi === 2) {
+      const r = parseRenderV2(req, 'host_send_render');
+      if (!r.ok) throw new HostError(r.reason);
+      if (r.render) bridge.render([], r.render);
+      return null;
+    }
     bridge.render(boundLines(req.lines));
     return null;
   },

@@ -5,7 +5,7 @@ import { PluginThread, type ThreadCallResult } from './sandbox/plugin-thread.js'
 import type { WasmModule } from './wasm-api.js';
 
 /** What the host functions of an instance reach: its pane. */
-export type PaneBridge = Pick<HostBridge, 'paneId' | 'scope' | 'render' | 'clipboard' | 'kube'> & Partial<Pick<HostBridge, 'write'>>;
+export type PaneBridge = Pick<HostBridge, 'paneId' | 'scope' | 'render' | 'clipboard' | 'kube'> & Partial<Pick<HostBridge, 'write' | 'abi'>>;
 
 export interface InstanceOptions {
   key: string;

@@ -1,4 +1,5 @@
 import type { PluginCommand } from './plugin-command.js';
+import type { RichRender } from './render-v2.js';
 
 /** Where a plugin pane is: starting, running, restarting after a crash, or stopped with a reason. */
 export type PluginState =
@@ -12,6 +13,11 @@ export interface PluginSessionSink {
   state(state: PluginState): void;
   /** The plugin's latest render, already validated and bounded. */
   render(lines: string[]): void;
+  /**
+   * An ABI v2 render (styled lines, a table), already validated. A sink without it gets the
+   * render's plain text through `render`.
+   */
+  rich?(render: RichRender): void;
   /** A non-fatal problem with the last call (the plugin's own error); null clears it. */
   notice(text: string | null): void;
 }
@@ -29,3 +35,6 @@ export interface PluginSession {
   /** The pane is gone: plugin_on_close, then the instance is released. Resolves when done. */
   close(): Promise<void>;
 }
+
+/** A render of either ABI: v1 plain lines, or a v2 rich render. */
+export type PluginRender = { kind: 'plain'; lines: string[] } | { kind: 'rich'; render: RichRender };

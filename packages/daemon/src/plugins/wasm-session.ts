@@ -1,15 +1,15 @@
 import type { KubeScope } from '../kube/types.js';
 import type { Logger } from '../logging/logger.js';
 import { errorMessage } from '../util/errors.js';
-import { SNAPSHOT_MAX_BYTES } from './abi.js';
+import { ABI_V2_EXPORT, SNAPSHOT_MAX_BYTES } from './abi.js';
 import { CrashTracker, type CrashPolicy } from './crash-policy.js';
 import type { PluginKubeAccess } from './kube-access.js';
 import type { PluginDefinition, SwappableSession } from './plugin-definition.js';
 import { commandInput, type PluginCommand } from './plugin-command.js';
 import { PluginInstance, type CallResult } from './plugin-instance.js';
 import type { LoadedModule } from './plugin-module.js';
-import type { PluginSession, PluginSessionSink, PluginState } from './plugin-session.js';
-import { readRender } from './render-payload.js';
+import type { PluginRender, PluginSession, PluginSessionSink, PluginState } from './plugin-session.js';
+import { deliverRender, readAnyRender } from './render-route.js';
 import { EventFeed } from './event-feed.js';
 import type { PluginWrites } from './plugin-writes.js';
 import type { WriteRequest } from './write-request.js';
@@ -37,10 +37,10 @@ interface Slot {
   instance: PluginInstance;
   /** Only the pane's current instance may render or copy; a swap candidate's render waits here. */
   current: boolean;
-  pushed: string[] | null;
+  pushed: PluginRender | null;
 }
 
-type Spawned = { ok: true; slot: Slot; lines: string[] | null; notice: string | null } | { ok: false; reason: string };
+type Spawned = { ok: true; slot: Slot; render: PluginRender | null; notice: string | null } | { ok: false; reason: string };
 export type PreparedSwap = { ok: true; mod: LoadedModule; spawned: Extract<Spawned, { ok: true }> | null } | { ok: false; reason: string };
 
 /** Commands waiting for a busy or restarting instance; beyond this the oldest are dropped. */
@@ -231,13 +231,15 @@ export class WasmSession implements PluginSession, SwappableSession {
         onClosed: () => def.instances--,
         pane: {
           paneId,
+          abi: mod.exports.has(ABI_V2_EXPORT) ? 2 : 1,
           scope: this.deps.scope,
           kube: this.deps.kube,
-          render: (lines) => {
+          render: (lines, rich) => {
             const slot = holder.slot;
             if (!slot) return;
-            if (slot.current) this.sink?.render(lines);
-            else slot.pushed = lines;
+            const r: PluginRender = rich ? { kind: 'rich', render: rich } : { kind: 'plain', lines };
+            if (slot.current) deliverRender(this.sink, r);
+            else slot.pushed = r;
           },
           clipboard: (text) => {
             if (holder.slot?.current) this.deps.clipboard(text);
@@ -263,20 +265,20 @@ export class WasmSession implements PluginSession, SwappableSession {
       const r = await this.call(instance, 'plugin_restore', snapshot);
       if (!r.ok && r.kind !== 'plugin-error') return fail(describe('plugin_restore', r));
     }
-    let lines: string[] | null = null;
+    let render: PluginRender | null = null;
     let notice: string | null = null;
     if (mod.exports.has('plugin_on_open')) {
       const r = await this.call(instance, 'plugin_on_open', JSON.stringify({ pane_id: paneId }));
       if (!r.ok && r.kind !== 'plugin-error') return fail(describe('plugin_on_open', r));
       if (!r.ok) notice = describe('plugin_on_open', r);
       else {
-        const rr = readRender(r.output, 'plugin_on_open');
-        if (rr.ok) lines = rr.lines;
+        const rr = readAnyRender(r.output, 'plugin_on_open', mod.exports.has(ABI_V2_EXPORT));
+        if (rr.ok) render = rr.render;
         else if (rr.kind === 'oversize') return fail(rr.reason);
         else notice = rr.reason;
       }
     }
-    return { ok: true, slot, lines: lines ?? slot.pushed, notice };
+    return { ok: true, slot, render: render ?? slot.pushed, notice };
   }
 
   private write(mod: LoadedModule, req: WriteRequest, signal: AbortSignal, current: boolean): Promise<unknown> {
@@ -311,7 +313,7 @@ export class WasmSession implements PluginSession, SwappableSession {
     this.events = null;
     this.syncEvents();
     this.sink?.notice(s.notice);
-    if (s.lines) this.sink?.render(s.lines);
+    if (s.render) deliverRender(this.sink, s.render);
     void this.pump();
   }
 
@@ -420,14 +422,17 @@ export class WasmSession implements PluginSession, SwappableSession {
       return;
     }
     this.crashes.succeeded();
-    const rr = readRender(r.output, fn);
+    const v2 = this.module?.exports.has(ABI_V2_EXPORT) === true;
+    const rr = readAnyRender(r.output, fn, v2);
     if (!rr.ok) {
       if (rr.kind === 'oversize') this.crash(rr.reason);
       else this.sink?.notice(rr.reason);
       return;
     }
-    this.sink?.notice(null);
-    if (rr.lines) this.sink?.render(rr.lines);
+    // v1: any successful call clears the notice. v2: only a new render does (a refused render's
+    // reason stays on screen while the plugin answers resizes and focus changes with nothing).
+    if (!v2 || rr.render) this.sink?.notice(null);
+    if (rr.render) deliverRender(this.sink, rr.render);
     if (job.kind === 'command' && this.module?.exports.has('plugin_snapshot')) {
       const snap = await this.takeSnapshot(slot);
       if (slot !== this.slot || this.disposed || snap.ok) return;

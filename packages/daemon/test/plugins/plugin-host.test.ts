@@ -62,7 +62,14 @@ function open(key: string): Pane {
 }
 
 const VP = { cols: 100, rows: 10 };
-const text = (v: PaneView): string => (v.type === 'lines' ? v.lines.map((l) => l.text).join('\n') : v.type === 'message' ? v.text : '');
+const text = (v: PaneView): string =>
+  v.type === 'lines'
+    ? v.lines.map((l) => l.text).join('\n')
+    : v.type === 'message'
+      ? v.text
+      : v.type === 'table' // an ABI v2 plugin's table: its caption, then its rows
+        ? [...(v.caption ?? []).map((l) => l.text), ...v.rows.map((r) => Object.values(r.cells).join('  '))].join('\n')
+        : '';
 const shows = (p: Pane, pred: (t: string) => boolean) => until(`pane ${p.id} view`, () => pred(text(p.view(VP))));
 
 /** Replaces a file the way a build tool does: write beside it, rename over it. */
@@ -163,11 +170,13 @@ describe('PluginHost', () => {
     await host.applyConfig([entry('pods', file, { permissions: ['k8s:list:pods'] })]);
     const p = open('pods');
     await shows(p, (t) => t.includes('web-1'));
-    p.handleCommand({ type: 'filter', query: 'web' });
-    await shows(p, (t) => t.includes('filter "web"'));
+    // pod-health (ABI v2) keeps the pod whose details it shows in its snapshot.
+    p.handleCommand({ type: 'select' });
+    await shows(p, (t) => t.startsWith('Pod '));
+    const detail = text(p.view(VP)).split('\n')[0]!;
     expect(await host.reload('pods')).toEqual({ ok: true });
     expect(host.list()[0]!.calls).toBeGreaterThan(0);
-    await shows(p, (t) => t.includes('filter "web"'));
+    await shows(p, (t) => t.split('\n')[0] === detail);
   });
 
   it('a snapshot after a command that fails is shown in the pane; the plugin keeps running', async () => {

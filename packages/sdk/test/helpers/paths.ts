@@ -15,6 +15,7 @@ const PLUGIN_DIRS: Record<string, string> = {
   'pod-health': 'plugins/pod-health',
   'secret-viewer': 'plugins/secret-viewer',
   'sdk-probe': 'packages/sdk/test/fixtures/sdk-probe',
+  'v2-probe': 'packages/sdk/test/fixtures/v2-probe',
 };
 
 /** Path of a built plugin; (re)builds it first when missing or stale. */

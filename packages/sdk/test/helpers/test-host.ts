@@ -91,6 +91,8 @@ export class TestHost {
   hostErrors: Partial<Record<HostFunctionName, string>>;
   /** Every render the pane received (call outputs and host_send_render), in order. */
   readonly renders: string[][] = [];
+  /** Every render's parsed payload (ABI v2: with its span arrays and `table`), in order. */
+  readonly payloads: Array<Record<string, unknown>> = [];
   /** Renders pushed through host_send_render. */
   readonly pushed: string[][] = [];
   /** Texts written through clipboard_write. */
@@ -268,10 +270,14 @@ export class TestHost {
   async #render(fn: string, input: string): Promise<string[] | null> {
     const text = await this.call(fn, input);
     if (text.length === 0) return null;
-    const payload = JSON.parse(text) as { lines?: unknown };
+    const payload = JSON.parse(text) as { lines?: unknown; table?: unknown };
     if (!Array.isArray(payload.lines)) throw new Error(`${fn}: output is not a RenderPayload: ${text.slice(0, 200)}`);
-    const lines = payload.lines as string[];
+    // ABI v2: a line may be an array of spans (strings or {text,…}); `renders` keeps their text.
+    const lines = (payload.lines as unknown[]).map((l) =>
+      Array.isArray(l) ? l.map((s: unknown) => (typeof s === 'string' ? s : String((s as { text?: unknown }).text))).join('') : (l as string),
+    );
     this.renders.push(lines);
+    this.payloads.push(payload as Record<string, unknown>);
     return lines;
   }
 
