@@ -225,9 +225,10 @@ describe('PluginHost', () => {
     await shows(p, (t) => t.includes('web-1'));
     // The grant is withdrawn: the running instance must not keep it.
     await host.applyConfig([entry('pods', sdkPlugin('pod-health'))]);
-    await shows(p, (t) => /^plugin 'pods' refused: it imports kubetile::list_pods, which needs the permission 'k8s:list:pods'/.test(t));
-    expect(host.list()[0]).toMatchObject({ status: 'error' });
+    // pod-health's manifest gives its reason for the permission: it waits for consent again.
+    await shows(p, (t) => /^plugin 'pods' waits for your consent to 'k8s:list:pods'/.test(t));
     await until('no instance', () => host.list()[0]!.instances === 0);
+    expect(host.list()[0]).toMatchObject({ granted: [], requested: ['k8s:list:pods'] });
     // Granted again: the pane comes back.
     await host.applyConfig([entry('pods', sdkPlugin('pod-health'), { permissions: ['k8s:list:pods'] }), entry('smoke-test', sdkPlugin('smoke'))]);
     await shows(p, (t) => t.includes('web-1'));
