@@ -256,6 +256,14 @@ describe('hostile writes are refused, and audited', () => {
     const before = await results(a, paneId);
     await send(a, paneId, 'list deployments');
     expect(await nextResult(a, paneId, before)).toBe('list deployments: web');
+    // Each was a write asked for: each is in the audit log, refused, with the reason the plugin got.
+    const entries = await waitFor('the unreadable writes audited', async () => {
+      const e = await audit({ limit: cases.length });
+      return e.length === cases.length && e.every((x) => x.verb === 'unknown') ? e : null;
+    });
+    expect(entries.map((e) => e.result)).toEqual(Array(cases.length).fill('refused'));
+    expect(entries[0]!.error).toMatch(/^k8s_write: request of .* is over the .* limit$/);
+    expect(entries.at(-1)!.error).toBe('k8s_write: the request is not JSON');
   });
 
   it('a write from a script (no attached client to confirm it) is refused and audited', async () => {

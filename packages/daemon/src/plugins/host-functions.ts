@@ -30,6 +30,8 @@ export interface HostBridge {
   readonly permissions: readonly string[];
   /** Runs a write (k8s_write): confirmation, read-only mode and audit are the writer's. */
   write(req: WriteRequest, signal: AbortSignal): Promise<unknown>;
+  /** A k8s_write that could not be read (over its limit, not JSON, invalid): audited as refused. */
+  writeUnreadable?(reason: string): void;
   /** Stops the call's clock while `work` runs (a human answering a dialog is not the plugin being slow). */
   hold<T>(work: Promise<T>): Promise<T>;
 }
@@ -66,9 +68,10 @@ const Requests = {
 export { Requests as HOST_FUNCTION_REQUESTS };
 
 /** Reads and validates a request; throws HostError with a message for the plugin. */
-function readRequest<F extends HostFunctionName>(fn: F, block: Uint8Array | null, bridge: HostBridge): z.infer<(typeof Requests)[F]> {
-  if (!block) throw new HostError(`${fn}: no request (bad offset)`);
+function readRequest<F extends HostFunctionName>(fn: F, block: Uint8Array | null, bridge: HostBridge, oversize?: number): z.infer<(typeof Requests)[F]> {
   const limit = fn === 'host_send_render' ? RENDER_HARD_MAX_BYTES : REQUEST_MAX_BYTES;
+  if (oversize !== undefined) throw new HostError(`${fn}: request of ${mib(oversize)} is over the ${mib(limit)} limit`);
+  if (!block) throw new HostError(`${fn}: no request (bad offset)`);
   if (block.byteLength > limit) {
     const reason = `${fn}: request of ${mib(block.byteLength)} is over the ${mib(limit)} limit`;
     if (fn === 'host_send_render') bridge.violation(reason);
@@ -223,11 +226,20 @@ function failure(fn: string, err: unknown): Envelope {
  * meanwhile): `{"ok":true,"value":…}` or `{"ok":false,"error":…}`, as JSON. Never throws; only
  * functions the instance was granted reach here (its worker imports no others).
  */
-export function answerHostCall(fn: string, request: Uint8Array | null, bridge: HostBridge): string | Promise<string> {
+export function answerHostCall(fn: string, request: Uint8Array | null, bridge: HostBridge, oversize?: number): string | Promise<string> {
   if (!isHostFunctionName(fn)) return encode(fn, { ok: false, error: `${fn}: no such host function` });
+  let req: unknown;
+  try {
+    req = readRequest(fn, request, bridge, oversize);
+  } catch (err) {
+    const answer = failure(fn, err);
+    // Every write asked for is audited, one that could not even be read too.
+    if (fn === 'k8s_write' && err instanceof HostError) bridge.writeUnreadable?.(err.message);
+    return encode(fn, answer);
+  }
   let result: unknown;
   try {
-    result = (HANDLERS[fn] as (bridge: HostBridge, req: unknown) => unknown)(bridge, readRequest(fn, request, bridge));
+    result = (HANDLERS[fn] as (bridge: HostBridge, req: unknown) => unknown)(bridge, req);
   } catch (err) {
     return encode(fn, failure(fn, err));
   }

@@ -5,7 +5,7 @@ import { PluginThread, type ThreadCallResult } from './sandbox/plugin-thread.js'
 import type { WasmModule } from './wasm-api.js';
 
 /** What the host functions of an instance reach: its pane. */
-export type PaneBridge = Pick<HostBridge, 'paneId' | 'scope' | 'render' | 'clipboard' | 'kube'> & Partial<Pick<HostBridge, 'write' | 'abi'>>;
+export type PaneBridge = Pick<HostBridge, 'paneId' | 'scope' | 'render' | 'clipboard' | 'kube'> & Partial<Pick<HostBridge, 'write' | 'writeUnreadable' | 'abi'>>;
 
 export interface InstanceOptions {
   key: string;
@@ -86,7 +86,7 @@ export class PluginInstance {
           kernelBytes: MAX_KERNEL_BYTES,
           maxVarBytes: MAX_VAR_BYTES,
         },
-        onHostCall: (req) => answerHostCall(req.fn, req.request, bridge),
+        onHostCall: (req) => answerHostCall(req.fn, req.request, bridge, req.oversize),
         onLog: (level, message) => opts.logger[level]({ plugin: opts.key }, `plugin: ${message}`),
         startTimeoutMs: START_TIMEOUT_MS,
       });

@@ -80,6 +80,24 @@ export class PluginWrites {
 
   constructor(private readonly deps: PluginWritesDeps) {}
 
+  /** A k8s_write the host could not read (over its size limit, not JSON, invalid): audited as refused, object unknown. */
+  async unreadable(caller: Pick<WriteCaller, 'plugin' | 'sha256' | 'client'>, why: string): Promise<void> {
+    await this.deps.audit.append({
+      plugin: caller.plugin,
+      sha256: caller.sha256,
+      client: caller.client,
+      verb: 'unknown',
+      kind: '',
+      namespace: null,
+      name: '',
+      uid: null,
+      change: null,
+      result: 'refused',
+      error: why,
+    });
+    this.deps.logger.info({ plugin: caller.plugin, why }, 'plugin write not readable');
+  }
+
   /** Runs one write; resolves with what was done, rejects with the reason it was not. */
   async perform(caller: WriteCaller, req: WriteRequest): Promise<{ outcome: 'applied'; uid: string }> {
     const namespace0 = req.namespace ?? caller.scope.namespace;

@@ -245,6 +245,7 @@ export class WasmSession implements PluginSession, SwappableSession {
             if (holder.slot?.current) this.deps.clipboard(text);
           },
           write: (req, signal) => this.write(mod, req, signal, holder.slot?.current === true),
+          writeUnreadable: (reason) => void this.deps.writes?.unreadable({ plugin: this.key, sha256: mod.sha256, client: holder.slot?.current === true ? this.origin : null }, reason).catch((err: unknown) => this.deps.logger.warn({ err: String(err) }, 'audit of an unreadable write failed')),
         },
       });
     } catch (err) {

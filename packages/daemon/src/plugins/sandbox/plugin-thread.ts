@@ -74,7 +74,11 @@ function workerEntry(): { filename: string | URL; eval: boolean } {
 }
 
 const isHostRequest = (m: unknown): m is HostRequest =>
-  typeof m === 'object' && m !== null && typeof (m as HostRequest).fn === 'string' && ((m as HostRequest).request === null || (m as HostRequest).request instanceof Uint8Array);
+  typeof m === 'object' &&
+  m !== null &&
+  typeof (m as HostRequest).fn === 'string' &&
+  ((m as HostRequest).request === null || (m as HostRequest).request instanceof Uint8Array) &&
+  ((m as HostRequest).oversize === undefined || Number.isSafeInteger((m as HostRequest).oversize));
 
 /**
  * The daemon's side of one plugin worker thread: starts it, sends calls, answers its host calls

@@ -53,6 +53,8 @@ export type WorkerMessage =
 export interface HostRequest {
   fn: string;
   request: Uint8Array | null;
+  /** The request was over its limit and not copied (request is null): its size in bytes. */
+  oversize?: number;
 }
 
 /** Daemon → worker on the host port, before the flag is raised. */

@@ -68,14 +68,12 @@ function hostFunction(fn: string): (cp: CurrentPlugin, offset: bigint) => bigint
   const limit = fn === 'host_send_render' ? RENDER_HARD_MAX_BYTES : REQUEST_MAX_BYTES;
   return (cp, offset) => {
     const request = bytesOf(cp, offset);
-    if (request && request.byteLength > limit) {
-      const reason = `${fn}: request of ${mib(request.byteLength)} is over the ${mib(limit)} limit`;
-      // A render is the pane's content: too big is a crash. Other requests get an error back.
-      if (fn === 'host_send_render') throw new LimitError(reason);
-      return cp.store(JSON.stringify({ ok: false, error: reason }));
-    }
+    const over = request !== null && request.byteLength > limit;
+    // A render is the pane's content: too big is a crash. Other requests are not copied: the
+    // daemon hears only their size, answers the error and records it (a write is audited).
+    if (over && fn === 'host_send_render') throw new LimitError(`${fn}: request of ${mib(request.byteLength)} is over the ${mib(limit)} limit`);
     Atomics.store(flag, 0, 0);
-    const msg: HostRequest = { fn, request: request ? request.slice() : null };
+    const msg: HostRequest = over ? { fn, request: null, oversize: request.byteLength } : { fn, request: request ? request.slice() : null };
     init.hostPort.postMessage(msg);
     while (Atomics.load(flag, 0) === 0) Atomics.wait(flag, 0, 0);
     const answer = receiveMessageOnPort(init.hostPort)?.message as HostAnswer | undefined;
