@@ -10,23 +10,33 @@ export type RenderRead =
   | { ok: false; kind: 'oversize' | 'invalid'; reason: string };
 
 const decoder = new TextDecoder();
+const strictDecoder = new TextDecoder('utf-8', { fatal: true });
+
+/** A render's bytes as JSON: `empty` means "no re-render"; over the hard limit they are not even decoded. */
+export type RenderJson = { ok: true; empty: true } | { ok: true; empty: false; json: unknown } | { ok: false; kind: 'oversize' | 'invalid'; reason: string };
+
+/** The JSON of a render (v1 and v2 alike); `strictUtf8` refuses invalid UTF-8 instead of replacing it. */
+export function renderJson(bytes: Uint8Array | null, source: string, strictUtf8 = false): RenderJson {
+  if (!bytes || bytes.byteLength === 0) return { ok: true, empty: true };
+  if (bytes.byteLength > RENDER_HARD_MAX_BYTES) {
+    return { ok: false, kind: 'oversize', reason: `${source} sent a render of ${mib(bytes.byteLength)}, over the ${mib(RENDER_HARD_MAX_BYTES)} limit` };
+  }
+  try {
+    return { ok: true, empty: false, json: JSON.parse((strictUtf8 ? strictDecoder : decoder).decode(bytes)) };
+  } catch (err) {
+    return { ok: false, kind: 'invalid', reason: `${source} sent output that is not ${strictUtf8 ? 'UTF-8 ' : ''}JSON: ${(err as Error).message}` };
+  }
+}
 
 /**
  * Reads a render from a plugin's bytes: empty means "no re-render"; over the hard limit it is not
  * even decoded; otherwise it must be `{"lines":[string…]}`, and is cut to the soft limits.
  */
 export function readRender(bytes: Uint8Array | null, source: string): RenderRead {
-  if (!bytes || bytes.byteLength === 0) return { ok: true, lines: null };
-  if (bytes.byteLength > RENDER_HARD_MAX_BYTES) {
-    return { ok: false, kind: 'oversize', reason: `${source} sent a render of ${mib(bytes.byteLength)}, over the ${mib(RENDER_HARD_MAX_BYTES)} limit` };
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(decoder.decode(bytes));
-  } catch (err) {
-    return { ok: false, kind: 'invalid', reason: `${source} sent output that is not JSON: ${(err as Error).message}` };
-  }
-  const parsed = RenderPayloadSchema.safeParse(json);
+  const read = renderJson(bytes, source);
+  if (!read.ok) return read;
+  if (read.empty) return { ok: true, lines: null };
+  const parsed = RenderPayloadSchema.safeParse(read.json);
   if (!parsed.success) return { ok: false, kind: 'invalid', reason: `${source} sent output that is not a render ({"lines":["…"]})` };
   return { ok: true, lines: boundLines(parsed.data.lines) };
 }

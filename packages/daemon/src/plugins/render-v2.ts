@@ -1,6 +1,5 @@
 import type { TermColor, TextLook } from '@kubetile/rpc-schema';
 import {
-  RENDER_HARD_MAX_BYTES,
   TABLE_MAX_CELL_BYTES,
   TABLE_MAX_COLUMNS,
   TABLE_MAX_ROWS,
@@ -8,8 +7,8 @@ import {
   V2_MAX_LINES,
   V2_MAX_SPANS_PER_LINE,
   V2_MAX_TEXT_BYTES,
-  mib,
 } from './abi.js';
+import { renderJson } from './render-payload.js';
 import { formatCell } from './cell-format.js';
 import { sortRows } from './table-order.js';
 
@@ -88,7 +87,6 @@ class Invalid extends Error {}
 // eslint-disable-next-line no-control-regex
 const FORBIDDEN = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
-const decoder = new TextDecoder('utf-8', { fatal: true });
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -102,17 +100,10 @@ function describe(v: unknown): string {
 
 /** Reads one v2 render; `source` (`plugin_on_command`…) starts every reason. */
 export function readRenderV2(bytes: Uint8Array | null, source: string): RichRead {
-  if (!bytes || bytes.byteLength === 0) return { ok: true, render: null };
-  if (bytes.byteLength > RENDER_HARD_MAX_BYTES) {
-    return { ok: false, kind: 'oversize', reason: `${source} sent a render of ${mib(bytes.byteLength)}, over the ${mib(RENDER_HARD_MAX_BYTES)} limit` };
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(decoder.decode(bytes));
-  } catch (err) {
-    return { ok: false, kind: 'invalid', reason: `${source} sent output that is not UTF-8 JSON: ${(err as Error).message}` };
-  }
-  return parseRenderV2(json, source);
+  const read = renderJson(bytes, source, true);
+  if (!read.ok) return read;
+  if (read.empty) return { ok: true, render: null };
+  return parseRenderV2(read.json, source);
 }
 
 /** Checks an already parsed v2 render (host_send_render's request). */
