@@ -68,6 +68,7 @@ export function isPermission(p) {
 export function hostFunctionGranted(fn, permissions) {
   const verbs = (list) => permissions.some((p) => list.includes(parseKubePermission(p)?.verb));
   if (fn === 'host_send_render') return true;
+  if (fn === 'list_pods') return permissions.some((p) => { const k = parseKubePermission(p); return k?.verb === 'list' && k.resource === 'pods'; });
   if (fn === 'k8s_list') return verbs(['list']);
   if (fn === 'k8s_logs') return verbs(['logs']);
   if (fn === 'k8s_write') return verbs(['patch', 'delete', 'scale']);

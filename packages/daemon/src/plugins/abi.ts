@@ -1,4 +1,4 @@
-import { hasVerb, isPermission, PERMISSION_FORMS, WRITE_VERBS } from './permissions.js';
+import { hasVerb, isPermission, listsPods, PERMISSION_FORMS, WRITE_VERBS } from './permissions.js';
 
 /**
  * kubetile plugin ABI v1, host side: the import module, the host functions and the permission
@@ -41,6 +41,9 @@ export function hostFunctionGranted(fn: HostFunctionName, permissions: readonly 
   switch (fn) {
     case 'host_send_render':
       return true;
+    case 'list_pods':
+      // Namespace-scoped too: the host checks each call's namespace.
+      return listsPods(permissions);
     case 'k8s_list':
       return hasVerb(permissions, ['list']);
     case 'k8s_logs':

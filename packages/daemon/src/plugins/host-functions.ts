@@ -141,7 +141,11 @@ const HANDLERS: { [F in HostFunctionName]: (bridge: HostBridge, req: z.infer<(ty
   },
   list_pods: (bridge, req) =>
     inTime(bridge, 'list_pods', async (signal) => {
-      const pods = await bridge.kube.listPods(paneScope(bridge, req.namespace), signal);
+      const scope = paneScope(bridge, req.namespace);
+      if (!allows(bridge.permissions, 'list', { plural: 'pods', group: '' }, scope.namespace)) {
+        throw new HostError(`list_pods: not permitted: listing pods${scope.namespace ? ` in namespace ${scope.namespace}` : ' in all namespaces'} needs ${neededPermission('list', 'pods', scope.namespace)}`);
+      }
+      const pods = await bridge.kube.listPods(scope, signal);
       return pods.map((p) => ({
         name: String(p.name),
         namespace: String(p.namespace),

@@ -81,6 +81,13 @@ export function neededPermission(verb: KubeVerb, resource: string, namespace: st
 }
 
 /** Whether any permission is of this verb (grants the host function; each call is checked). */
+/** Whether any permission lists pods (`k8s:list:pods`, or one namespace's: `k8s:list:pods:ns=dev`). */
+export const listsPods = (permissions: readonly string[]): boolean =>
+  permissions.some((p) => {
+    const k = parseKubePermission(p);
+    return k !== null && k.verb === 'list' && k.resource === 'pods';
+  });
+
 export const hasVerb = (permissions: readonly string[], verbs: readonly KubeVerb[]): boolean =>
   permissions.some((p) => {
     const k = parseKubePermission(p);

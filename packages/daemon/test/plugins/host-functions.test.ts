@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { grantedHostFunctions } from '../../src/plugins/abi.js';
+import { grantedHostFunctions, HOST_FUNCTIONS, hostFunctionGranted, type HostFunctionName } from '../../src/plugins/abi.js';
 import { answerHostCall, type HostBridge } from '../../src/plugins/host-functions.js';
 import type { PluginKubeAccess } from '../../src/plugins/kube-access.js';
 
@@ -28,6 +28,7 @@ function bridge(over: Partial<HostBridge> = {}) {
     timeLeft: () => 1000,
     signal: () => new AbortController().signal,
     violation: (r) => rec.violations.push(r),
+    permissions: ['k8s:list:pods'],
     ...over,
   };
   return { b, rec };
@@ -43,8 +44,9 @@ describe('host functions', () => {
   it('are exactly the granted ones, host_send_render always; an unknown name gets an error envelope', async () => {
     expect(grantedHostFunctions([])).toEqual(['host_send_render']);
     expect(grantedHostFunctions(['clipboard:write', 'k8s:list:pods']).sort()).toEqual(['clipboard_write', 'host_send_render', 'k8s_list', 'list_pods']);
-    // k8s_list / k8s_write come with any permission of their verb (each call is checked); list_pods only with k8s:list:pods itself.
+    // k8s_list / k8s_write come with any permission of their verb (each call is checked); list_pods with a pods list permission.
     expect(grantedHostFunctions(['k8s:list:deployments:ns=dev']).sort()).toEqual(['host_send_render', 'k8s_list']);
+    expect(grantedHostFunctions(['k8s:list:pods:ns=dev']).sort()).toEqual(['host_send_render', 'k8s_list', 'list_pods']);
     expect(grantedHostFunctions(['k8s:scale:deployments']).sort()).toEqual(['host_send_render', 'k8s_write']);
     expect(grantedHostFunctions(['k8s:delete:pods:ns=dev', 'k8s:patch:configmaps']).sort()).toEqual(['host_send_render', 'k8s_write']);
     expect(await call('format_disk', '{}', bridge().b)).toEqual({ ok: false, error: 'format_disk: no such host function' });
@@ -65,6 +67,25 @@ describe('host functions', () => {
       ['listPods', { context: 'ctx', namespace: null }],
       ['listPods', { context: 'ctx', namespace: 'kube-system' }],
     ]);
+  });
+
+  it('the SDK build check links the same host functions as the daemon for any permissions', async () => {
+    const sdk = (await import('@kubetile/sdk/abi')) as { hostFunctionGranted(fn: string, permissions: readonly string[]): boolean };
+    const sets = [[], ['k8s:list:pods'], ['k8s:list:pods:ns=dev'], ['k8s:list:deployments'], ['k8s:logs:pods:ns=a'], ['k8s:get:secrets', 'clipboard:write'], ['k8s:patch:configmaps:ns=x'], ['k8s:list:podsx']];
+    for (const perms of sets) {
+      for (const fn of Object.keys(HOST_FUNCTIONS) as HostFunctionName[]) expect(sdk.hostFunctionGranted(fn, perms), `${fn} with ${perms.join(',')}`).toBe(hostFunctionGranted(fn, perms));
+    }
+  });
+
+  it('list_pods with a namespace-scoped permission: that namespace only, checked on each call', async () => {
+    const { b, rec } = bridge({ permissions: ['k8s:list:pods:ns=tab-ns'] });
+    expect(await call('list_pods', '{}', b)).toMatchObject({ ok: true });
+    expect(await call('list_pods', '{"namespace":"kube-system"}', b)).toEqual({
+      ok: false,
+      error: 'list_pods: not permitted: listing pods in namespace kube-system needs k8s:list:pods (or k8s:list:pods:ns=kube-system)',
+    });
+    expect(await call('list_pods', '{"namespace":"*"}', b)).toMatchObject({ ok: false, error: expect.stringMatching(/^list_pods: not permitted: listing pods in all namespaces needs k8s:list:pods$/) });
+    expect(rec.kube).toEqual([['listPods', { context: 'ctx', namespace: 'tab-ns' }]]);
   });
 
   it('get_secret decodes base64 values to UTF-8 (invalid bytes as U+FFFD); without a name it lists', async () => {
