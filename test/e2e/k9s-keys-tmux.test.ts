@@ -109,8 +109,12 @@ describe.skipIf(tmuxMissing)('k9s keys in a real terminal (tmux)', () => {
     expect(loaded).toMatch(/┃StatefulSets\s+1\s+1\s+0\s+0\s/);
     expect(loaded).toMatch(/┃Services\s+4\s/);
     // Live: cart crash-loops (it runs a few seconds between crashes), and then needs attention.
-    const pulse = await t.waitScreen('cart needing attention', (s) => /┃Deployments\s+3\s+2\s+\d+\s+\d+\s+cart/.test(s), 60_000);
-    expect(pulse).toMatch(/┃Pods\s+9\s+8\s+\d+\s+\d+\s+cart-/);
+    // (The pods' OK count moves with the demo's own life: doomed may have failed by now.)
+    await t.waitScreen(
+      'cart needing attention',
+      (s) => /┃Deployments\s+3\s+2\s+\d+\s+\d+\s+cart/.test(s) && /┃Pods\s+9\s+\d+\s+\d+\s+\d+\s+cart-/.test(s),
+      60_000,
+    );
 
     // `:po`, then ctrl+d on doomed: one confirmation, and the pod is gone from the server.
     await view('po', 'Pods (shop)', (s) => /doomed\s/.test(s));

@@ -112,7 +112,7 @@ export class PsqlSession implements QueryBackend {
         this.kc,
         { namespace: t.namespace, pod: t.pod, ...(t.container ? { container: t.container } : {}), command: ['sh', '-c', PSQL_SCRIPT, 'sh', app, String(t.port), t.user, t.database], tty: false, signal: abort.signal },
         {
-          output: (d) => {
+          output: (d, stream) => {
             if (waiting) {
               head += d.toString('utf8');
               const at = head.indexOf(marker);
@@ -144,8 +144,9 @@ export class PsqlSession implements QueryBackend {
               session?.close();
               return;
             }
-            // stdout and stderr arrive on one callback; psql's errors start with its prefixes.
-            (d.toString('utf8').startsWith('psql:') ? err : out).push(d);
+            // By channel: a psql error split across frames stays whole (by its 'psql:' prefix, the
+            // second half of a split error went to the rows and the pane said only 'psql:').
+            (stream === 'stderr' ? err : out).push(d);
           },
           end: (end) => {
             done();

@@ -19,8 +19,8 @@ export interface ExecRequest {
 }
 
 export interface ExecHandlers {
-  /** Bytes the program wrote (stdout, and stderr which a tty merges into it anyway). */
-  output(data: Buffer): void;
+  /** Bytes the program wrote (stdout, and stderr which a tty merges into it anyway), and which of the two. */
+  output(data: Buffer, stream: 'stdout' | 'stderr'): void;
   /** Once: the program's exit code, the server's refusal, or the connection gone. */
   end(end: ExecEnd): void;
 }
@@ -89,7 +89,7 @@ export class ExecSession {
       const m = parseMessage(data, isBinary);
       if (!m || this.ended) return;
       if (m.channel === CHANNEL.stdout || m.channel === CHANNEL.stderr) {
-        if (m.data.length > 0) this.handlers.output(m.data);
+        if (m.data.length > 0) this.handlers.output(m.data, m.channel === CHANNEL.stderr ? 'stderr' : 'stdout');
       } else if (m.channel === CHANNEL.error) {
         this.finish(execEndFromStatus(m.data));
         // v5 servers wait for our close frame; v4 ones close themselves.
