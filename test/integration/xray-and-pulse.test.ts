@@ -128,7 +128,11 @@ describe('pulse', () => {
         throw new Error(`${String(err)}; pulse: ${JSON.stringify(last?.rows.map((r) => r.cells))}`);
       });
     // web (3 pods, all ready) and crashy (one pod crash-looping).
-    const v = await want('pods counted with a failing one', (x) => row(x, 'Pods').total === '4' && row(x, 'Pods').failed === '1' && row(x, 'Deployments').total === '2');
+    // (The pod's crash and the deployment's status are two watch events: wait for both, under load they come apart.)
+    const v = await want(
+      'pods counted with a failing one, crashy needing attention',
+      (x) => row(x, 'Pods').total === '4' && row(x, 'Pods').failed === '1' && row(x, 'Deployments').total === '2' && row(x, 'Deployments').attention === 'crashy',
+    );
     expect(v.columns.map((x) => x.title)).toEqual(['KIND', 'TOTAL', 'OK', 'WARN', 'FAILED', 'NEEDS ATTENTION']);
     expect(row(v, 'Pods')).toMatchObject({ ok: '3', failed: '1' });
     expect(row(v, 'Pods').attention).toMatch(/^crashy-/);
