@@ -165,6 +165,8 @@ describe('kubetile rpc --watch', () => {
     expect(lines().every((l) => l.result !== undefined || (l.method === 'pane/view' && l.params!.paneId === id))).toBe(true);
     sim.createObject(pod('web-3'));
     await waitFor('the new pod streamed', () => lines().some((l) => JSON.stringify(names(l)) === '["web-1","web-2","web-3"]'));
+    // Twice, as `timeout -s INT` does (the child, then its process group): still a clean exit 0.
+    child.kill('SIGINT');
     child.kill('SIGINT');
     expect(await exited).toBe(0);
     expect(err).toBe('');

@@ -30,6 +30,7 @@ export async function runWatch(io: Io, cmd: RpcCommand & { watch: string[] }): P
   let client: DaemonClient | null = null;
   let exitReason: string | null = null;
   let paused = false;
+  const interrupt = { stop: (): void => undefined };
   try {
     client = await connectScript(io, cmd.socket, 'kubetile-watch');
     const c = client;
@@ -54,15 +55,12 @@ export async function runWatch(io: Io, cmd: RpcCommand & { watch: string[] }): P
     const r = await callInterruptibly(io, c, cmd.method, cmd.params);
     if (!r.ok) return r.code;
     io.out(line({ result: r.result ?? null }));
+    // The handlers stay until the command ends: `timeout -s INT` signals the child and then its whole
+    // process group, so a second SIGINT can come after the first was handled (with no handler left it
+    // killed the command: exit 130 instead of 0, seen under load).
     const ended = await new Promise<'interrupted' | 'closed'>((resolve) => {
-      const stop = onInterrupt(() => {
-        stop();
-        resolve('interrupted');
-      });
-      c.onClose(() => {
-        stop();
-        resolve('closed');
-      });
+      interrupt.stop = onInterrupt(() => resolve('interrupted'));
+      c.onClose(() => resolve('closed'));
     });
     if (ended === 'interrupted') {
       await Promise.race([c.request(Requests.detach, {}).catch(() => undefined), new Promise((r2) => setTimeout(r2, 1000))]);
@@ -73,6 +71,7 @@ export async function runWatch(io: Io, cmd: RpcCommand & { watch: string[] }): P
   } catch (e) {
     return reportError(io, e);
   } finally {
+    interrupt.stop();
     client?.close();
   }
 }
