@@ -279,9 +279,11 @@ describe('hostile writes are refused, and audited', () => {
     await a.request('kube/use', { tabId: opened.tabId, namespace: 'dev' });
     const storm = opened.paneId;
     await waitLine(a, storm, /k8s-writer ready/);
-    await send(a, storm, 'storm 8 {"verb":"scale","kind":"deployments","name":"web","replicas":2}');
+    // Each request asks for another count (10, 11, …), so the test tells dialog i from dialog i-1:
+    // the layout showing the last dialog can still be on this client when its decline is audited.
+    await send(a, storm, 'storm 8 {"verb":"scale","kind":"deployments","name":"web","replicas":1{i}}');
     for (let i = 1; i <= 5; i++) {
-      await a.waitLayout(`storm dialog ${i}`, (x) => x.overlay?.type === 'confirm' && /k8s-storm/.test(x.overlay.text));
+      await a.waitLayout(`storm dialog ${i}`, (x) => x.overlay?.type === 'confirm' && /k8s-storm/.test(x.overlay.text) && x.overlay.text.includes(`to 1${i - 1} replicas`));
       if (i === 1) {
         // Meanwhile another plugin's write is refused at once: one dialog at a time.
         const before = await results(a, paneId);
