@@ -1,10 +1,14 @@
 // kubetile plugin ABI v1: constants and a load-time module check, in plain JS, for the
 // build helper, the scaffold and tests. The contract itself is written down in ABI.md.
 // What the daemon and the SDK must never disagree on is declared once in @kubetile/rpc-schema
-// and used from there at run time: the PluginCommand types, and the WebAssembly section
-// reader the load check runs on (packages/rpc-schema/src/{plugin-command,wasm-sections}.ts).
+// and used from there at run time: the PluginCommand types, the WebAssembly section reader the
+// load check runs on, the permissions and the host functions they link
+// (packages/rpc-schema/src/{plugin-command,wasm-sections,plugin-permissions}.ts).
 
-import { PLUGIN_COMMAND_TYPES, inspectModule } from '@kubetile/rpc-schema/plugin-abi';
+import { HOST_FUNCTIONS, PLUGIN_COMMAND_TYPES, hostFunctionGranted, inspectModule } from '@kubetile/rpc-schema/plugin-abi';
+
+// The host functions, the permission that links each and the permission parser: the daemon's own.
+export { HOST_FUNCTIONS, hostFunctionGranted, isPermission, parseKubePermission } from '@kubetile/rpc-schema/plugin-abi';
 
 export const ABI_VERSION = 1;
 
@@ -22,22 +26,6 @@ export const MAX_TABLE_ENTRIES = 65536;
 /** Default maximum the SDK build helper declares (16 MiB). */
 export const DEFAULT_MEMORY_PAGES = 256;
 
-/**
- * Host function name → the permission that grants it (null: always available).
- * `<resource>` stands for any resource: the function is linked with any
- * permission of that verb, and the host checks each call against the resource
- * and namespace it names.
- */
-export const HOST_FUNCTIONS = Object.freeze({
-  host_send_render: null,
-  list_pods: 'k8s:list:pods',
-  get_secret: 'k8s:get:secrets',
-  clipboard_write: 'clipboard:write',
-  k8s_list: 'k8s:list:<resource>',
-  k8s_logs: 'k8s:logs:pods',
-  k8s_write: 'k8s:patch|delete|scale:<resource>',
-});
-
 /** The forms a permission takes (`k8s:…` ones may end in `:ns=<namespace>`). */
 export const PERMISSIONS = Object.freeze([
   'clipboard:write',
@@ -48,32 +36,6 @@ export const PERMISSIONS = Object.freeze([
   'k8s:delete:<resource>',
   'k8s:scale:<resource>',
 ]);
-
-const LABEL = '[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?';
-const KUBE_PERMISSION = new RegExp(`^k8s:(list|logs|patch|delete|scale):(${LABEL}(?:\\.${LABEL})*)(?::ns=(${LABEL}))?$`);
-
-/** `{ verb, resource, namespace }` of a `k8s:<verb>:<resource>[:ns=N]` permission, else null. */
-export function parseKubePermission(p) {
-  const m = typeof p === 'string' && p.length <= 320 ? KUBE_PERMISSION.exec(p) : null;
-  if (!m || (m[1] === 'logs' && m[2] !== 'pods')) return null;
-  return { verb: m[1], resource: m[2], namespace: m[3] ?? null };
-}
-
-/** Whether `p` is a permission kubetile knows. */
-export function isPermission(p) {
-  return p === 'clipboard:write' || p === 'k8s:get:secrets' || parseKubePermission(p) !== null;
-}
-
-/** Whether `permissions` link host function `fn`. */
-export function hostFunctionGranted(fn, permissions) {
-  const verbs = (list) => permissions.some((p) => list.includes(parseKubePermission(p)?.verb));
-  if (fn === 'host_send_render') return true;
-  if (fn === 'list_pods') return permissions.some((p) => { const k = parseKubePermission(p); return k?.verb === 'list' && k.resource === 'pods'; });
-  if (fn === 'k8s_list') return verbs(['list']);
-  if (fn === 'k8s_logs') return verbs(['logs']);
-  if (fn === 'k8s_write') return verbs(['patch', 'delete', 'scale']);
-  return permissions.includes(HOST_FUNCTIONS[fn]);
-}
 
 /** Plugin exports: `plugin_on_command` is required, the rest optional. */
 export const REQUIRED_EXPORTS = Object.freeze(['plugin_on_command']);

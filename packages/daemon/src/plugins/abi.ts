@@ -1,9 +1,11 @@
-import { hasVerb, isPermission, listsPods, PERMISSION_FORMS, WRITE_VERBS } from './permissions.js';
+import { isPermission, PERMISSION_FORMS } from './permissions.js';
+export { grantedHostFunctions, HOST_FUNCTIONS, hostFunctionGranted, isHostFunctionName, type HostFunctionName } from '@kubetile/rpc-schema/plugin-abi';
 
 /**
  * kubetile plugin ABI v1, host side: the import module, the host functions and the permission
  * that grants each, the exports a plugin has, and the limits the host enforces.
- * (The guest side lives in packages/sdk; its abi.mjs states the same table.)
+ * (The permissions and host-function table are declared once in @kubetile/rpc-schema/plugin-abi,
+ * which the SDK's abi.mjs uses too.)
  */
 
 /** Import module of the kubetile host functions. */
@@ -15,50 +17,6 @@ export const EXTISM_ENV_MODULE = 'extism:host/env';
 /** The forms a permission takes (see permissions.ts for what each allows). */
 export const PERMISSIONS = PERMISSION_FORMS;
 export { isPermission };
-
-/**
- * Host function → the permission that grants it (null: always granted). `<resource>` stands for
- * any resource: the function is linked with any permission of that verb, and every call is
- * checked against the resource and namespace it names.
- */
-export const HOST_FUNCTIONS = {
-  host_send_render: null,
-  list_pods: 'k8s:list:pods',
-  get_secret: 'k8s:get:secrets',
-  clipboard_write: 'clipboard:write',
-  k8s_list: 'k8s:list:<resource>',
-  k8s_logs: 'k8s:logs:pods',
-  k8s_write: 'k8s:patch|delete|scale:<resource>',
-} as const satisfies Record<string, string | null>;
-export type HostFunctionName = keyof typeof HOST_FUNCTIONS;
-
-export function isHostFunctionName(name: string): name is HostFunctionName {
-  return Object.hasOwn(HOST_FUNCTIONS, name);
-}
-
-/** Whether `permissions` link host function `fn` into an instance. */
-export function hostFunctionGranted(fn: HostFunctionName, permissions: readonly string[]): boolean {
-  switch (fn) {
-    case 'host_send_render':
-      return true;
-    case 'list_pods':
-      // Namespace-scoped too: the host checks each call's namespace.
-      return listsPods(permissions);
-    case 'k8s_list':
-      return hasVerb(permissions, ['list']);
-    case 'k8s_logs':
-      return hasVerb(permissions, ['logs']);
-    case 'k8s_write':
-      return hasVerb(permissions, WRITE_VERBS);
-    default:
-      return permissions.includes(HOST_FUNCTIONS[fn]);
-  }
-}
-
-/** The host functions a set of permissions grants, `host_send_render` always included. */
-export function grantedHostFunctions(permissions: readonly string[]): HostFunctionName[] {
-  return (Object.keys(HOST_FUNCTIONS) as HostFunctionName[]).filter((f) => hostFunctionGranted(f, permissions));
-}
 
 /**
  * Extism kernel functions a plugin may import. The rest of what the kernel offers (HTTP) needs a

@@ -69,12 +69,12 @@ describe('host functions', () => {
     ]);
   });
 
-  it('the SDK build check links the same host functions as the daemon for any permissions', async () => {
-    const sdk = (await import('@kubetile/sdk/abi')) as { hostFunctionGranted(fn: string, permissions: readonly string[]): boolean };
-    const sets = [[], ['k8s:list:pods'], ['k8s:list:pods:ns=dev'], ['k8s:list:deployments'], ['k8s:logs:pods:ns=a'], ['k8s:get:secrets', 'clipboard:write'], ['k8s:patch:configmaps:ns=x'], ['k8s:list:podsx']];
-    for (const perms of sets) {
-      for (const fn of Object.keys(HOST_FUNCTIONS) as HostFunctionName[]) expect(sdk.hostFunctionGranted(fn, perms), `${fn} with ${perms.join(',')}`).toBe(hostFunctionGranted(fn, perms));
-    }
+  it('the SDK build check links host functions with the daemon\'s own table and check (one declaration)', async () => {
+    const sdk = (await import('@kubetile/sdk/abi')) as { hostFunctionGranted: unknown; HOST_FUNCTIONS: unknown };
+    expect(sdk.hostFunctionGranted).toBe(hostFunctionGranted);
+    expect(sdk.HOST_FUNCTIONS).toBe(HOST_FUNCTIONS);
+    expect(hostFunctionGranted('list_pods', ['k8s:list:pods:ns=dev'])).toBe(true);
+    expect(hostFunctionGranted('k8s_write', ['k8s:list:pods'])).toBe(false);
   });
 
   it('list_pods with a namespace-scoped permission: that namespace only, checked on each call', async () => {
