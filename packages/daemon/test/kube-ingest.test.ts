@@ -38,4 +38,14 @@ describe('ingest (what the store keeps of an API object)', () => {
     // 2,000 more pods add only what is new in them (no names, uids, versions or IPs): three node names at most.
     expect(internedCount() - before).toBeLessThanOrEqual(3);
   });
+
+  it('leaves a Secret’s and a ConfigMap’s payload out of the table', () => {
+    const before = internedCount();
+    for (let i = 0; i < 50; i++) {
+      ingest({ apiVersion: 'v1', kind: 'Secret', metadata: { name: `s-${i}`, namespace: 'shop', uid: `s-${i}`, resourceVersion: '1' }, type: 'Opaque', data: { password: `cGFzcy0${i}` } } as KubeObject);
+      ingest({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `c-${i}`, namespace: 'shop', uid: `c-${i}`, resourceVersion: '1' }, data: { key: `value-${i}` } } as KubeObject);
+    }
+    // `v1`, `Secret`, `Opaque`, `ConfigMap`, `shop`, `1` at most.
+    expect(internedCount() - before).toBeLessThanOrEqual(6);
+  });
 });

@@ -18,6 +18,8 @@ const MAX_LEN = 256;
 const MAX_ENTRIES = 200_000;
 /** Values that are (almost) never repeated: not worth a table entry. */
 const UNIQUE_KEYS = new Set(['uid', 'resourceVersion', 'podIP', 'ip', 'containerID']);
+/** ConfigMap and Secret payloads: rarely repeated, and a secret's value must not outlive its object in a table. */
+const SKIP_KEYS = new Set(['data', 'binaryData', 'stringData']);
 
 let table = new Map<string, string>();
 
@@ -56,6 +58,7 @@ export function ingest(o: KubeObject): KubeObject {
   for (const k in r) {
     const v = r[k];
     if (k === 'metadata') internMetadata(o.metadata as unknown as Record<string, unknown>);
+    else if (SKIP_KEYS.has(k)) continue;
     else if (typeof v === 'string') r[k] = intern(v);
     else if (v !== null && typeof v === 'object') internValues(v);
   }
