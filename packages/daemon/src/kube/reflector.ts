@@ -4,6 +4,7 @@ import { Signal } from '../util/signal.js';
 import { CredentialError, KubeApiError, transportError } from './api-error.js';
 import { Backoff } from './backoff.js';
 import { collectionPath } from './kube-http.js';
+import { ingest } from './ingest.js';
 import { listPages } from './list-pages.js';
 import { ObjectStore } from './object-store.js';
 import type { ResourceRef } from './resource-ref.js';
@@ -35,17 +36,6 @@ interface RelistReason {
 function isObject(x: unknown): x is KubeObject {
   const m = (x as { metadata?: { uid?: unknown; name?: unknown } } | null)?.metadata;
   return typeof m?.uid === 'string' && typeof m?.name === 'string';
-}
-
-/**
- * managedFields are big and rarely read; the YAML pane fetches the object fresh when asked. Set to
- * undefined rather than deleted: `delete` turns every object's metadata into a slow dictionary
- * (measured: the pass over a list costs about twice as much, and reading it after is slower).
- * JSON and YAML output leave an undefined field out.
- */
-function slim(o: KubeObject): KubeObject {
-  if (o.metadata.managedFields) o.metadata.managedFields = undefined;
-  return o;
 }
 
 function asApiError(err: unknown, what: string): KubeApiError {
@@ -230,7 +220,7 @@ export class Reflector {
         for await (const page of listPages(this.kc, path, { first, limit: PAGE, stopped: () => this.stopped })) {
           pages++;
           const fresh: KubeObject[] = [];
-          for (const it of page.items) if (isObject(it)) fresh.push(slim(it));
+          for (const it of page.items) if (isObject(it)) fresh.push(ingest(it));
           for (const o of fresh) items.push(o);
           rv = page.meta.resourceVersion ?? rv;
           if (progressive && !this.stopped && (page.meta.continue || this.loading)) {
@@ -301,7 +291,7 @@ export class Reflector {
     if (type !== 'ADDED' && type !== 'MODIFIED' && type !== 'DELETED') return null;
     if (!isObject(obj)) return { relist: { text: `the API server sent a ${type} event without an object`, reset: false } };
     if (type === 'DELETED') this.store.remove(obj);
-    else this.store.upsert(slim(obj));
+    else this.store.upsert(ingest(obj));
     if (objRv) this.rv = objRv;
     this.backoff.reset();
     this.healthy();
