@@ -1,8 +1,9 @@
 import type { ColumnDef } from '../../kube/kinds/types.js';
-import type { ObjectStore, StoreChange, StoreEntry } from '../../kube/object-store.js';
+import { ObjectStore, type StoreChange, type StoreEntry } from '../../kube/object-store.js';
 import { RowCache, safeCell, ticks } from './row-cache.js';
 import { arrange, placeVisible, SlicedSort } from './sliced-sort.js';
 import { byKey, compareKeys, GatheredKeys, sameKey, type SortKey } from './sort-keys.js';
+import { SortedOrders, type Order } from './sorted-orders.js';
 
 export { safeCell, ticks };
 
@@ -14,7 +15,10 @@ export { safeCell, ticks };
  * - a filter that extends the previous one narrows the previous result;
  * - the changes of a frame are applied together: a row whose key did not change stays put, a few
  *   moves are binary-searched splices, many are one merge pass;
- * - a new sort on a big list first places the rows the screen shows (the top rows and those around
+ * - complete sorted orders of the whole list are kept (the one a list leaves for another sort, and one
+ *   per column made in the background while the list is quiet): a sort that finds its order takes
+ *   it and re-places only the rows changed since (one pass, no sorting on the keystroke);
+ * - otherwise a new sort on a big list first places the rows the screen shows (the top rows and those around
  *   the selected row: one pass over flat keys), then completes the full order in slices of a few
  *   milliseconds that let keys and frames through;
  * - a filter on a big list in an order it can be scanned in (the store's order, or narrowing a
@@ -91,6 +95,14 @@ interface State {
   pending: Pending | null;
   /** Set while the filter is still scanning (then `rows` is an exact prefix of the result). */
   scan: Scan | null;
+  /**
+   * Set while rows taken from a kept order are still being marked as placed (their epoch and key,
+   * which applying changes needs): the rows from here on. Done in slices while the store does not
+   * change; the first change finishes it.
+   */
+  mark?: number | null;
+  /** `rows` is a kept order's own array: copied before it is changed in place. */
+  shared?: boolean;
 }
 
 /** Changes since the last frame beyond this (or 1/20 of the rows) are recomputed, not patched. */
@@ -117,16 +129,21 @@ export class ListIndex {
   private warming: Warming | null = null;
   private disposed = false;
   private columnsKey = '';
+  private readonly orders: SortedOrders;
 
   constructor(
     private readonly store: ObjectStore,
     /** Called when work done off a keystroke's path (completing a sort) changed the rows. */
     private readonly onReady: () => void,
-  ) {}
+  ) {
+    this.orders = new SortedOrders(store);
+  }
 
   dispose(): void {
     this.disposed = true;
     this.data.disposed = true;
+    this.orders.disposed = true;
+    this.orders.clear();
     this.state = null;
   }
 
@@ -143,9 +160,15 @@ export class ListIndex {
     return spec.sortIndex >= 0 ? this.data.key(e, spec.cols, spec.columnsKey, spec.sortIndex, now) : null;
   }
 
-  /** Whether the full order or the filter is still being completed. */
+  /** Whether the full order or the filter is still being completed (or rows still marked). */
   get completing(): boolean {
-    return this.state !== null && (this.state.pending !== null || this.state.scan !== null);
+    const st = this.state;
+    return st !== null && (st.pending !== null || st.scan !== null || (st.mark ?? null) !== null);
+  }
+
+  /** How many complete orders of the whole list are kept for sorts to come (see SortedOrders). */
+  get keptOrders(): number {
+    return this.orders.size;
   }
 
   /** What is still being completed in slices, for the pane to say (`filtering…`, `sorting…`). */
@@ -165,14 +188,15 @@ export class ListIndex {
     const spec: ListSpec = { ...given, columnsKey: this.columnsKey };
     if (spec.sortIndex < 0 && !spec.desc && spec.filter === '') {
       // The store's own order: nothing to keep.
-      this.state = null;
+      this.leave(null);
       return store.sorted;
     }
-    const specKey = `${spec.columnsKey}|${spec.filter}|${spec.sortIndex}|${spec.desc}`;
+    const specKey = specKeyOf(spec);
     let st = this.state;
     if (st && st.specKey === specKey && st.seq !== store.seq) {
       const changes = store.changesSince(st.seq);
       if (changes && changes.length <= Math.max(PATCH_LIMIT, st.rows.length / 20)) {
+        if ((st.mark ?? null) !== null) this.finishMarking(st, changes, now);
         // While the order is being completed, changes that move nothing (churn on other fields) leave it be.
         if (st.scan || !st.pending || !this.inPlace(st, changes, now)) {
           this.complete(st);
@@ -186,10 +210,20 @@ export class ListIndex {
     // A state made for this frame has had its scan for the frame (a new filter scanned for its rows already).
     const made = !st || st.specKey !== specKey || st !== this.state;
     if (!st || st.specKey !== specKey) st = this.build(spec, specKey, need, now);
-    this.state = st;
+    this.leave(st);
     if (st.scan && (!made || need.all || need.uid !== null)) this.scanFor(st, need, now);
     if (st.pending && !this.covers(st, need)) this.complete(st);
     return st.rows;
+  }
+
+  /** Makes `next` the state shown; a complete sort of the whole list it replaces is kept for a return to that sort. */
+  private leave(next: State | null): void {
+    const old = this.state;
+    this.state = next;
+    if (!old || old === next || old.pending || old.scan) return;
+    const { spec } = old;
+    if (spec.filter !== '' || spec.sortIndex < 0 || old.rows.length <= SORT_AT_ONCE) return;
+    this.orders.put(old.specKey, { rows: old.rows, seq: old.seq, generation: this.store.generation });
   }
 
   /**
@@ -266,11 +300,43 @@ export class ListIndex {
     return at !== undefined && inside(Math.max(0, at - need.span), Math.min(st.rows.length, at + need.span + 1));
   }
 
-  /** The position of `uid`'s row in the rows last returned when it is known without a search (a row a new sort placed), else -1. */
+  /**
+   * The position of `uid`'s row in the rows last returned, found without a scan of all rows: a row a
+   * new sort placed, else a binary search of a complete order by the row's key; -1 when it cannot
+   * be told that way (the caller searches), -2 when the row is known not to be among the rows.
+   */
   knownPosition(uid: string): number {
-    const p = this.state?.pending;
-    const e = p ? this.store.get(uid) : undefined;
-    return e ? (p!.posOf.get(e) ?? -1) : -1;
+    const store = this.store;
+    const e = store.get(uid);
+    const st = this.state;
+    if (!st) {
+      // The store's own order.
+      if (!e) return -2;
+      const i = ObjectStore.indexIn(store.sorted, e.key);
+      return store.sorted[i] === e ? i : -1;
+    }
+    const p = st.pending;
+    if (p) return e ? (p.posOf.get(e) ?? -1) : -1;
+    if (st.scan || st.seq !== store.seq) return -1;
+    if (!e) return -2;
+    const d = this.data.data(e);
+    // Marked rows carry the state's epoch: an unmarked row is not among them.
+    if ((st.mark ?? null) === null && d.epoch !== st.epoch) return -2;
+    const now = Date.now();
+    const key = this.keyOf(e, st.spec, now);
+    const rows = st.rows;
+    const desc = st.spec.desc;
+    let lo = 0;
+    let hi = rows.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const other = rows[mid]!;
+      // (The store has not changed since the rows were placed: their keys now are those they were placed with.)
+      const c = key === null ? (desc ? byKey(other, e) : byKey(e, other)) : compareKeys(key, this.keyOf(other, st.spec, now)!, desc) || byKey(e, other);
+      if (c > 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return rows[lo] === e ? lo : -1;
   }
 
   /**
@@ -282,6 +348,8 @@ export class ListIndex {
     const p = prev.spec;
     if (prev.pending || prev.seq !== this.store.seq || p.columnsKey !== spec.columnsKey || p.sortIndex !== spec.sortIndex || p.desc !== spec.desc) return null;
     if (!spec.filter.startsWith(p.filter) || spec.filter === p.filter) return null;
+    // The narrowed rows keep the keys they were placed with.
+    this.markTo(prev, Infinity);
     const epoch = ++this.epochs;
     const scan = prev.scan;
     if (scan || prev.rows.length > SCAN_AT_ONCE) {
@@ -311,6 +379,11 @@ export class ListIndex {
   private build(spec: ListSpec, specKey: string, need: Need, now: number): State {
     const store = this.store;
     const epoch = ++this.epochs;
+    if (spec.filter === '' && spec.sortIndex >= 0) {
+      const o = this.orders.get(specKey);
+      const changes = o ? store.changesSince(o.seq) : null;
+      if (o && changes && changes.length <= Math.max(PATCH_LIMIT, o.rows.length / 20)) return this.fromOrder(spec, specKey, epoch, o, changes, now);
+    }
     let base: StoreEntry[];
     if (spec.filter === '') base = store.sorted.slice();
     else if (spec.sortIndex < 0 && store.sorted.length > SCAN_AT_ONCE) {
@@ -370,6 +443,74 @@ export class ListIndex {
     return st;
   }
 
+  /**
+   * A kept complete order as the state of `spec`: its rows that did not change since, with their keys
+   * (unchanged: the rows are in their order), then the changed ones placed by their current keys.
+   */
+  private fromOrder(spec: ListSpec, specKey: string, epoch: number, o: Order, changes: readonly StoreChange[], now: number): State {
+    if (changes.length === 0) {
+      // Exact as it is: the rows are marked as placed in slices after this frame.
+      // (The kept array itself, not a copy: copying 100k rows took milliseconds. Copied when first changed.)
+      const st: State = { spec, specKey, seq: o.seq, epoch, rows: o.rows as StoreEntry[], pending: null, scan: null, mark: 0, shared: true };
+      this.scheduleSlices();
+      return st;
+    }
+    const st: State = { spec, specKey, seq: o.seq, epoch, rows: o.rows as StoreEntry[], pending: null, scan: null, mark: 0 };
+    this.finishMarking(st, changes, now);
+    this.patch(st, changes, now);
+    st.seq = this.store.seq;
+    return st;
+  }
+
+  /** Marks rows of `st` as placed (the store has not changed since `st.seq`) until `deadline`. */
+  private markTo(st: State, deadline: number): void {
+    const at = st.mark ?? null;
+    if (at === null) return;
+    const { cols, columnsKey, sortIndex } = st.spec;
+    const { rows, epoch } = st;
+    const timed = deadline !== Infinity;
+    const now = Date.now();
+    let i = at;
+    for (; i < rows.length; i++) {
+      if (timed && (i & 1023) === 1023 && performance.now() >= deadline) break;
+      const e = rows[i]!;
+      const d = this.data.data(e);
+      d.epoch = epoch;
+      d.placed = (d.columnsKey === columnsKey && d.keyRevs[sortIndex] === e.rev ? d.keys[sortIndex] : undefined) ?? this.data.key(e, cols, columnsKey, sortIndex, now);
+    }
+    st.mark = i < rows.length ? i : null;
+  }
+
+  /**
+   * Finishes marking when the store changed since `st.seq`: the changed rows leave (their key as of
+   * `st.seq` is not known), the others are marked with their keys (unchanged); applying the changes
+   * then puts the changed ones back where their current keys say.
+   */
+  private finishMarking(st: State, changes: readonly StoreChange[], now: number): void {
+    const changed = new Set<StoreEntry>();
+    for (const c of changes) changed.add(c.entry);
+    const { cols, columnsKey, sortIndex } = st.spec;
+    const { epoch } = st;
+    const src = st.rows;
+    const rows = new Array<StoreEntry>(src.length);
+    let n = 0;
+    for (let i = 0; i < src.length; i++) {
+      const e = src[i]!;
+      const d = this.data.data(e);
+      if (changed.has(e)) {
+        if (d.epoch === epoch) d.epoch = 0;
+        continue;
+      }
+      d.epoch = epoch;
+      d.placed = (d.columnsKey === columnsKey && d.keyRevs[sortIndex] === e.rev ? d.keys[sortIndex] : undefined) ?? this.data.key(e, cols, columnsKey, sortIndex, now);
+      rows[n++] = e;
+    }
+    rows.length = n;
+    st.rows = rows;
+    st.shared = false;
+    st.mark = null;
+  }
+
   private gathered(n: number, desc: boolean): GatheredKeys {
     const b = this.keysBuf;
     if (b && b.capacity >= n && b.capacity <= 2 * n + 1024) return b.reuse(n, desc);
@@ -402,8 +543,27 @@ export class ListIndex {
     this.slicing = true;
     const step = (): void => {
       const st = this.state;
-      if (this.disposed || !st || (!st.pending && !st.scan)) {
+      if (this.disposed || !st || (!st.pending && !st.scan && (st.mark ?? null) === null)) {
         this.slicing = false;
+        return;
+      }
+      if (!st.pending && !st.scan) {
+        // Marking rows taken from a kept order; after a change to the store, finished with the changes applied.
+        if (this.store.seq !== st.seq) {
+          this.slicing = false;
+          const changes = this.store.changesSince(st.seq);
+          if (changes && changes.length <= Math.max(PATCH_LIMIT, st.rows.length / 20)) {
+            const now = Date.now();
+            this.finishMarking(st, changes, now);
+            this.patch(st, changes, now);
+            st.seq = this.store.seq;
+          } else this.state = null;
+          this.onReady();
+          return;
+        }
+        this.markTo(st, performance.now() + SLICE_MS);
+        if ((st.mark ?? null) !== null) setImmediate(step);
+        else this.slicing = false;
         return;
       }
       const sc = st.scan;
@@ -489,6 +649,10 @@ export class ListIndex {
       return st.rows[i] === e ? i : st.rows.indexOf(e);
     };
     if (leave.length + enter.length <= SPLICE_LIMIT) {
+      if (st.shared) {
+        st.rows = st.rows.slice();
+        st.shared = false;
+      }
       for (const { e, key } of leave) {
         const i = at(e, key);
         if (i >= 0) st.rows.splice(i, 1);
@@ -553,7 +717,12 @@ export class ListIndex {
     const columnsKey = this.columnsKey;
     const w = this.warming;
     if (w && w.columnsKey === columnsKey && w.generation === store.generation) {
-      if (w.busy || w.seq === store.seq) return;
+      if (w.busy) return;
+      if (w.seq === store.seq) {
+        // Quiet: the complete order by each column, one at a time in the background.
+        this.prepareOrders(cols, columnsKey);
+        return;
+      }
       // Caught up with the first pass: follow the changes since.
       const changes = store.changesSince(w.seq);
       w.seq = store.seq;
@@ -572,6 +741,20 @@ export class ListIndex {
     const fresh: Warming = { columnsKey, generation: store.generation, seq: store.seq, queue: null, at: 0, busy: true, keys: false };
     this.warming = fresh;
     setImmediate(() => this.warmStep(cols, fresh));
+  }
+
+  private prepareOrders(cols: ColumnDef[], columnsKey: string): void {
+    if (this.store.size <= SORT_AT_ONCE) return;
+    const now = Date.now();
+    const w = this.warming;
+    this.orders.prepare(
+      columnsKey,
+      cols.length,
+      (index) => specKeyOf({ cols, columnsKey, filter: '', sortIndex: index, desc: false }),
+      (e, index) => this.data.key(e, cols, columnsKey, index, now),
+      // Only while nothing else is being done and the store has not changed since the last frame's warming.
+      () => !this.disposed && !this.completing && this.warming === w && w !== null && !w.busy && w.seq === this.store.seq && this.columnsKey === columnsKey,
+    );
   }
 
   private warmStep(cols: ColumnDef[], w: Warming): void {
@@ -600,6 +783,8 @@ export class ListIndex {
     } else w.busy = false;
   }
 }
+
+const specKeyOf = (spec: ListSpec): string => `${spec.columnsKey}|${spec.filter}|${spec.sortIndex}|${spec.desc}`;
 
 /** `rows` in the order of `order` (row numbers). */
 function pick(rows: readonly StoreEntry[], order: Uint32Array): StoreEntry[] {

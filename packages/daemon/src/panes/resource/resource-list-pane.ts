@@ -207,9 +207,9 @@ export class ResourceListPane extends BasePane {
     if (this.selectedUid !== null) {
       const at = rows[this.selectedIndex];
       if (at && at.obj.metadata.uid === this.selectedUid) return this.selectedIndex;
-      // After a new sort the index knows where it placed the row (no search of 100k rows).
+      // The index mostly knows where the row is (no search of 100k rows on a sort or filter key).
       const known = this.index?.knownPosition(this.selectedUid) ?? -1;
-      const found = known >= 0 && rows[known]?.obj.metadata.uid === this.selectedUid ? known : rows.findIndex((e) => e.obj.metadata.uid === this.selectedUid);
+      const found = known === -2 ? -1 : known >= 0 && rows[known]?.obj.metadata.uid === this.selectedUid ? known : rows.findIndex((e) => e.obj.metadata.uid === this.selectedUid);
       if (found >= 0) {
         this.selectedIndex = found;
         return found;
