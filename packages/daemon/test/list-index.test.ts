@@ -539,3 +539,22 @@ describe('ListIndex: kept complete orders (a sort key press answered from the or
     expect(index.rows(specOf(2), ALL, NOW).map((e) => e.key)).toEqual(naive(store, specOf(2)));
   });
 });
+
+describe('ListIndex: cached cells and styles', () => {
+  it('a row’s styles are kept per object version: a pod that starts crashing turns red, a new version is restyled', () => {
+    const store = new ObjectStore();
+    const r = rng(5);
+    const base = pod(1, r);
+    const running = { ...base, status: { phase: 'Running', containerStatuses: [{ name: 'c', ready: true, restartCount: 0, image: 'x', imageID: '', state: { running: {} } }] } };
+    store.upsert(running);
+    const index = new ListIndex(store, () => undefined);
+    const columnsKey = COLS.map((c) => c.id).join(',');
+    const status = COLS.findIndex((c) => c.id === 'status');
+    const e = store.sorted[0]!;
+    expect(index.cached(e, COLS, columnsKey, NOW).styles[status]).toBe('ok');
+    store.upsert({ ...running, status: { phase: 'Running', containerStatuses: [{ name: 'c', ready: false, restartCount: 3, image: 'x', imageID: '', state: { waiting: { reason: 'CrashLoopBackOff' } } }] } });
+    const after = index.cached(store.sorted[0]!, COLS, columnsKey, NOW);
+    expect(after.cells[status]).toBe('CrashLoopBackOff');
+    expect(after.styles[status]).toBe('error');
+  });
+});

@@ -1,11 +1,13 @@
+import type { Style } from '@kubetile/rpc-schema';
 import type { ColumnDef } from '../../kube/kinds/types.js';
+import type { KubeObject } from '../../kube/types.js';
 import { ObjectStore, type StoreChange, type StoreEntry } from '../../kube/object-store.js';
-import { RowCache, safeCell, ticks } from './row-cache.js';
+import { RowCache, safeCell, styleOf, ticks } from './row-cache.js';
 import { arrange, placeVisible, SlicedSort } from './sliced-sort.js';
 import { byKey, compareKeys, GatheredKeys, sameKey, type SortKey } from './sort-keys.js';
 import { SortedOrders, type Order } from './sorted-orders.js';
 
-export { safeCell, ticks };
+export { safeCell, styleOf, ticks };
 
 /**
  * The rows of a resource list after filter and sort, kept up to date incrementally so a 100k-row
@@ -148,8 +150,8 @@ export class ListIndex {
   }
 
   /** The cells of an entry at its current version (computed now if needed). */
-  cached(e: StoreEntry, cols: ColumnDef[], columnsKey: string, now: number): { cells: string[] } {
-    return { cells: this.data.cells(e, cols, columnsKey, now) };
+  cached(e: StoreEntry, cols: ColumnDef[], columnsKey: string, now: number, rowStyle?: (obj: KubeObject) => Style | undefined): { cells: string[]; styles: Array<Style | undefined> } {
+    return { cells: this.data.cells(e, cols, columnsKey, now), styles: this.data.styles(e, cols, columnsKey, now, rowStyle) };
   }
 
   private matches(e: StoreEntry, spec: ListSpec, now: number): boolean {
