@@ -382,9 +382,10 @@ export class ListIndex {
     const store = this.store;
     const epoch = ++this.epochs;
     if (spec.filter === '' && spec.sortIndex >= 0) {
+      this.orders.prune(patchable);
       const o = this.orders.get(specKey);
       const changes = o ? store.changesSince(o.seq) : null;
-      if (o && changes && changes.length <= Math.max(PATCH_LIMIT, o.rows.length / 20)) return this.fromOrder(spec, specKey, epoch, o, changes, now);
+      if (o && changes && changes.length <= patchable(o)) return this.fromOrder(spec, specKey, epoch, o, changes, now);
     }
     let base: StoreEntry[];
     if (spec.filter === '') base = store.sorted.slice();
@@ -718,6 +719,7 @@ export class ListIndex {
     if (given !== this.columnsKey) this.columnsKey = given;
     const columnsKey = this.columnsKey;
     const w = this.warming;
+    this.orders.prune(patchable);
     if (w && w.columnsKey === columnsKey && w.generation === store.generation) {
       if (w.busy) return;
       if (w.seq === store.seq) {
@@ -785,6 +787,9 @@ export class ListIndex {
     } else w.busy = false;
   }
 }
+
+/** How many changes a kept order may be behind to be patched rather than rebuilt. */
+const patchable = (o: Order): number => Math.max(PATCH_LIMIT, o.rows.length / 20);
 
 const specKeyOf = (spec: ListSpec): string => `${spec.columnsKey}|${spec.filter}|${spec.sortIndex}|${spec.desc}`;
 

@@ -47,6 +47,11 @@ export class SortedOrders {
     while (this.orders.size > MAX_ORDERS) this.orders.delete(this.orders.keys().next().value!);
   }
 
+  /** Drops the orders more than `limit(order)` changes behind the store (they would be rebuilt, not patched; they hold rows since removed). */
+  prune(limit: (o: Order) => number): void {
+    for (const [k, o] of this.orders) if (o.generation !== this.store.generation || this.store.seq - o.seq > limit(o)) this.orders.delete(k);
+  }
+
   get size(): number {
     return this.orders.size;
   }
