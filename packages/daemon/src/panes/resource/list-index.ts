@@ -779,8 +779,9 @@ export class ListIndex {
     }
     w.at = i;
     if (i < rows.length) setImmediate(() => this.warmStep(cols, w));
-    else if (!w.keys) {
-      // The search texts first (a filter key needs every row's), then the sort keys.
+    else if (!w.keys && rows.length <= SORT_AT_ONCE) {
+      // The search texts first (a filter key needs every row's), then the sort keys (a bigger list
+      // makes them column by column as it prepares each column's order: the first is ready sooner).
       w.keys = true;
       w.at = 0;
       setImmediate(() => this.warmStep(cols, w));
