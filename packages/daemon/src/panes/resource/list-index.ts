@@ -425,11 +425,9 @@ export class ListIndex {
       keys.set(i, k);
       if (e === selected) around = i;
     }
-    const all = new Uint32Array(n);
-    for (let i = 0; i < n; i++) all[i] = i;
     // (The keys' buffers are this index's: only the state being shown sorts with them.)
     if (n <= SORT_AT_ONCE || need.all) {
-      const sorter = new SlicedSort(all, keys.compare);
+      const sorter = new SlicedSort(n, keys.compare);
       sorter.step(Infinity);
       st.rows = pick(base, sorter.result);
       return st;
@@ -441,7 +439,7 @@ export class ListIndex {
     const posOf = new Map<StoreEntry, number>();
     for (const pos of placed.at.keys()) posOf.set(base[pos]!, pos);
     st.rows = base;
-    st.pending = { rows: base, moved, sorter: new SlicedSort(all, keys.compare), exact: placed.exact, posOf };
+    st.pending = { rows: base, moved, sorter: new SlicedSort(n, keys.compare), exact: placed.exact, posOf };
     this.scheduleSlices();
     return st;
   }

@@ -109,9 +109,7 @@ export class SortedOrders {
           setImmediate(step);
           return;
         }
-        const all = new Uint32Array(n);
-        for (let i = 0; i < n; i++) all[i] = i;
-        sorter = new SlicedSort(all, keys.compare);
+        sorter = new SlicedSort(n, keys.compare);
       }
       if (!sorter.step(SLICE_MS)) {
         setImmediate(step);
