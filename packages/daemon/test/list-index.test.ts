@@ -517,6 +517,25 @@ describe('ListIndex: kept complete orders (a sort key press answered from the or
     expect(index.rows(specOf(restarts), ALL, NOW).map((e) => e.key)).toEqual(naive(store, specOf(restarts)));
   });
 
+  it.each([91, 92, 93, 94])('a filter scanning the list’s own order while pods come and go between its slices ends with exactly the full result (seed %i)', async (seed) => {
+    const r = rng(seed);
+    const { store, churn } = bigStore(r);
+    const index = new ListIndex(store, () => undefined);
+    for (const [filter, desc] of [['node-1', false], ['running', false], ['node-2', true]] as const) {
+      const spec = specOf(-1, desc, filter);
+      const first = index.rows(spec, screen(null), NOW);
+      expect(first.map((e) => e.key)).toEqual(naive(store, spec).slice(0, first.length));
+      // Pods added and removed (before and after where the scan is) while it goes on in slices.
+      for (let k = 0; k < 12 && index.working === 'filtering'; k++) {
+        churn(1 + Math.floor(r() * 30));
+        await new Promise((res) => setImmediate(res));
+      }
+      await drained(index);
+      expect(index.rows(spec, ALL, NOW).map((e) => e.key), `${filter} ${desc}`).toEqual(naive(store, spec));
+      index.rows(specOf(-1), ALL, NOW);
+    }
+  });
+
   it('a quiet big list gets every column’s order in the background; a sort after a few changes is then complete at once', async () => {
     const r = rng(41);
     const { store, churn } = bigStore(r);

@@ -68,9 +68,19 @@ interface Pending {
  * order; `parts` is what is left (each from `from`), in that order too.
  */
 interface Scan {
-  parts: Array<{ src: readonly StoreEntry[]; from: number }>;
+  parts: ScanPart[];
   /** The rows the last frame wanted; while fewer are found, each slice that finds more asks for a frame. */
   want: number;
+}
+
+interface ScanPart {
+  src: readonly StoreEntry[];
+  from: number;
+  /**
+   * Set when `src` is the store's own array (not copied: 100k rows took milliseconds of the first
+   * filter key), which changes in place: after a change the scan resumes after the key it scanned last.
+   */
+  live?: { seq: number; last: string | null };
 }
 
 interface Warming {
@@ -264,6 +274,16 @@ export class ListIndex {
     while (sc.parts.length > 0 && rows.length < want) {
       const part = sc.parts[0]!;
       const src = part.src;
+      const live = part.live;
+      if (live && live.seq !== this.store.seq) {
+        // The store changed: rows were added or removed before `from` (changes to rows already
+        // scanned are applied by the frame that asks for the rows).
+        live.seq = this.store.seq;
+        if (live.last !== null) {
+          const at = ObjectStore.indexIn(src, live.last);
+          part.from = src[at]?.key === live.last ? at + 1 : at;
+        }
+      }
       let i = part.from;
       let late = false;
       for (; i < src.length && rows.length < want; i++) {
@@ -280,6 +300,7 @@ export class ListIndex {
         if (unsorted) d.placed = null;
       }
       part.from = i;
+      if (live && i > 0) live.last = src[i - 1]!.key;
       if (late) return false;
       if (i >= src.length) sc.parts.shift();
     }
@@ -391,9 +412,8 @@ export class ListIndex {
     if (spec.filter === '') base = store.sorted.slice();
     else if (spec.sortIndex < 0 && store.sorted.length > SCAN_AT_ONCE) {
       // The store's order (or its reverse): its first matches are the result's first rows.
-      const src = store.sorted.slice();
-      if (spec.desc) src.reverse();
-      const st: State = { spec, specKey, seq: store.seq, epoch, rows: [], pending: null, scan: { parts: [{ src, from: 0 }], want: 0 } };
+      const part: ScanPart = spec.desc ? { src: store.sorted.slice().reverse(), from: 0 } : { src: store.sorted, from: 0, live: { seq: store.seq, last: null } };
+      const st: State = { spec, specKey, seq: store.seq, epoch, rows: [], pending: null, scan: { parts: [part], want: 0 } };
       this.startScan(st, need, now);
       return st;
     } else {
