@@ -407,3 +407,173 @@ describe('ListIndex', () => {
     }
   });
 });
+
+describe('ListIndex: kept complete orders (a sort key press answered from the order the list had, or one made in the background)', () => {
+  const BIG = SORT_AT_ONCE + 1000;
+  const columnsKey = COLS.map((c) => c.id).join(',');
+  const specOf = (sortIndex: number, desc = false, filter = ''): ListSpec => ({ cols: COLS, columnsKey, filter, sortIndex, desc });
+
+  function bigStore(r: () => number): { store: ObjectStore; live: Map<number, KubeObject>; churn: (n: number) => void } {
+    const store = new ObjectStore();
+    const live = new Map<number, KubeObject>();
+    for (let i = 0; i < BIG; i++) {
+      const p = pod(i, r);
+      live.set(i, p);
+      store.upsert(p);
+    }
+    const churn = (n: number): void => {
+      for (let c = 0; c < n; c++) {
+        const i = Math.floor(r() * (BIG + 50));
+        const op = r();
+        if (op < 0.15 && live.has(i)) {
+          store.remove(live.get(i)!);
+          live.delete(i);
+        } else if (op < 0.25 && live.has(i)) {
+          const p = pod(i, r);
+          store.upsert(p);
+          live.set(i, p);
+        } else {
+          const p = pod(i, r, live.get(i)?.metadata.uid);
+          store.upsert(p);
+          live.set(i, p);
+        }
+      }
+    };
+    return { store, live, churn };
+  }
+
+  /** What the pane asks: the screen's rows and those around the selected one. */
+  const screen = (uid: string | null): Need => ({ top: 40, uid, span: 40 });
+
+  /** knownPosition is the row's index, or -1 (not known), or -2 only for a row not among them. */
+  function checkPositions(index: ListIndex, rows: readonly { obj: KubeObject }[], uids: string[], label: string): void {
+    for (const uid of uids) {
+      const at = rows.findIndex((e) => e.obj.metadata.uid === uid);
+      const known = index.knownPosition(uid);
+      if (known === -2) expect(at, `${label}: ${uid} said absent`).toBe(-1);
+      else if (known >= 0) expect(known, `${label}: ${uid}`).toBe(at);
+    }
+  }
+
+  it.each([31, 32, 33, 34])('returning to a sort after changes shows exactly the full sort at once; the selection is found (seed %i)', async (seed) => {
+    const r = rng(seed);
+    const { store, live, churn } = bigStore(r);
+    const index = new ListIndex(store, () => undefined);
+    let kept = 0;
+    let uid: string | null = null;
+    for (let step = 0; step < 24; step++) {
+      // Mostly back and forth between a few sorts (so kept orders are used), sometimes a filter or unsorted.
+      const pick = r();
+      const spec = pick < 0.1 ? specOf(-1, false, 'pod-1') : pick < 0.15 ? specOf(-1) : specOf(Math.floor(r() * 3) * 2, r() < 0.3);
+      churn(r() < 0.4 ? 0 : Math.floor(r() * 30));
+      const quick = index.keptOrders;
+      const rows = index.rows(spec, screen(uid), NOW);
+      const want = naive(store, spec);
+      const label = `seed ${seed} step ${step} ${JSON.stringify({ ...spec, cols: undefined })}`;
+      if (index.working === null) {
+        // Nothing left to complete: every row is where a full sort puts it.
+        expect(rows.map((e) => e.key), label).toEqual(want);
+        if (spec.sortIndex >= 0 && quick > 0) kept++;
+      } else expect(rows.slice(0, 40).map((e) => e.key), label).toEqual(want.slice(0, 40));
+      const uids = [...live.values()].slice(0, 5).map((o) => o.metadata.uid).concat(['gone-uid']);
+      if (uid) uids.push(uid);
+      checkPositions(index, rows, uids, label);
+      // A frame later, sometimes after more changes (while the kept rows are still being marked), or once settled.
+      if (r() < 0.5) churn(Math.floor(r() * 20));
+      if (r() < 0.5) await drained(index);
+      const again = index.rows(spec, ALL, NOW);
+      expect(again.map((e) => e.key), `${label} (a frame later)`).toEqual(naive(store, spec));
+      checkPositions(index, again, uids, `${label} (a frame later)`);
+      uid = again[Math.floor(r() * again.length)]?.obj.metadata.uid ?? null;
+      if (r() < 0.5) {
+        // Changes with no frame until the work in slices has seen them.
+        churn(Math.floor(r() * 20));
+        await drained(index);
+      }
+    }
+    expect(kept, `seed ${seed}: sorts answered from a kept order`).toBeGreaterThan(0);
+  });
+
+  it.each([51, 52, 53])('changes that arrive while the rows of a kept order are being marked move those rows (seed %i)', async (seed) => {
+    const r = rng(seed);
+    const { store, churn } = bigStore(r);
+    const index = new ListIndex(store, () => undefined);
+    const restarts = COLS.findIndex((c) => c.id === 'restarts');
+    // Sorted by RESTARTS, then by NAME: the RESTARTS order is kept as it was.
+    index.rows(specOf(restarts), ALL, NOW);
+    index.rows(specOf(0), ALL, NOW);
+    // Back to RESTARTS with no change since: taken at once, its rows marked in slices after the frame.
+    const rows = index.rows(specOf(restarts), screen(null), NOW);
+    expect(index.working).toBeNull();
+    expect(rows.map((e) => e.key)).toEqual(naive(store, specOf(restarts)));
+    // Pods restart before the marking has run: their rows must move.
+    churn(40);
+    await drained(index);
+    expect(index.rows(specOf(restarts), ALL, NOW).map((e) => e.key)).toEqual(naive(store, specOf(restarts)));
+    // And with a frame before the slices.
+    index.rows(specOf(0), ALL, NOW);
+    index.rows(specOf(restarts), screen(null), NOW);
+    churn(40);
+    expect(index.rows(specOf(restarts), ALL, NOW).map((e) => e.key)).toEqual(naive(store, specOf(restarts)));
+  });
+
+  it.each([91, 92, 93, 94])('a filter scanning the list’s own order while pods come and go between its slices ends with exactly the full result (seed %i)', async (seed) => {
+    const r = rng(seed);
+    const { store, churn } = bigStore(r);
+    const index = new ListIndex(store, () => undefined);
+    for (const [filter, desc] of [['node-1', false], ['running', false], ['node-2', true]] as const) {
+      const spec = specOf(-1, desc, filter);
+      const first = index.rows(spec, screen(null), NOW);
+      expect(first.map((e) => e.key)).toEqual(naive(store, spec).slice(0, first.length));
+      // Pods added and removed (before and after where the scan is) while it goes on in slices.
+      for (let k = 0; k < 12 && index.working === 'filtering'; k++) {
+        churn(1 + Math.floor(r() * 30));
+        await new Promise((res) => setImmediate(res));
+      }
+      await drained(index);
+      expect(index.rows(spec, ALL, NOW).map((e) => e.key), `${filter} ${desc}`).toEqual(naive(store, spec));
+      index.rows(specOf(-1), ALL, NOW);
+    }
+  });
+
+  it('a quiet big list gets every column’s order in the background; a sort after a few changes is then complete at once', async () => {
+    const r = rng(41);
+    const { store, churn } = bigStore(r);
+    const index = new ListIndex(store, () => undefined);
+    index.rows(specOf(-1), screen(null), NOW);
+    // The pane warms with every frame; the orders follow once the warm-up is done.
+    for (let i = 0; i < 100_000 && index.keptOrders < COLS.length; i++) {
+      index.warm(COLS, columnsKey);
+      await new Promise((res) => setImmediate(res));
+    }
+    expect(index.keptOrders).toBe(COLS.length);
+    churn(60);
+    for (let c = 0; c < COLS.length; c++) {
+      const rows = index.rows(specOf(c), screen(null), NOW);
+      expect(index.working, COLS[c]!.id).toBeNull();
+      expect(rows.map((e) => e.key), COLS[c]!.id).toEqual(naive(store, specOf(c)));
+      churn(5);
+    }
+    await drained(index);
+    expect(index.rows(specOf(2), ALL, NOW).map((e) => e.key)).toEqual(naive(store, specOf(2)));
+  });
+});
+
+describe('ListIndex: cached cells and styles', () => {
+  it('a row’s styles are kept per object version: a pod that starts crashing turns red, a new version is restyled', () => {
+    const store = new ObjectStore();
+    const r = rng(5);
+    const base = pod(1, r);
+    const running = { ...base, status: { phase: 'Running', containerStatuses: [{ name: 'c', ready: true, restartCount: 0, image: 'x', imageID: '', state: { running: {} } }] } };
+    store.upsert(running);
+    const index = new ListIndex(store, () => undefined);
+    const columnsKey = COLS.map((c) => c.id).join(',');
+    const status = COLS.findIndex((c) => c.id === 'status');
+    const e = store.sorted[0]!;
+    expect(index.cached(e, COLS, columnsKey, NOW).styles[status]).toBe('ok');
+    store.upsert({ ...running, status: { phase: 'Running', containerStatuses: [{ name: 'c', ready: false, restartCount: 3, image: 'x', imageID: '', state: { waiting: { reason: 'CrashLoopBackOff' } } }] } });
+    const after = index.cached(store.sorted[0]!, COLS, columnsKey, NOW);
+    expect(after.cells[status]).toBe('CrashLoopBackOff');
+    expect(after.styles[status]).toBe('error');
+  });
+});

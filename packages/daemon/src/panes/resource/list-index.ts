@@ -1,10 +1,13 @@
+import type { Style } from '@kubetile/rpc-schema';
 import type { ColumnDef } from '../../kube/kinds/types.js';
-import type { ObjectStore, StoreChange, StoreEntry } from '../../kube/object-store.js';
-import { RowCache, safeCell, ticks } from './row-cache.js';
+import type { KubeObject } from '../../kube/types.js';
+import { ObjectStore, type StoreChange, type StoreEntry } from '../../kube/object-store.js';
+import { RowCache, safeCell, styleOf, ticks } from './row-cache.js';
 import { arrange, placeVisible, SlicedSort } from './sliced-sort.js';
 import { byKey, compareKeys, GatheredKeys, sameKey, type SortKey } from './sort-keys.js';
+import { SortedOrders, type Order } from './sorted-orders.js';
 
-export { safeCell, ticks };
+export { safeCell, styleOf, ticks };
 
 /**
  * The rows of a resource list after filter and sort, kept up to date incrementally so a 100k-row
@@ -14,7 +17,10 @@ export { safeCell, ticks };
  * - a filter that extends the previous one narrows the previous result;
  * - the changes of a frame are applied together: a row whose key did not change stays put, a few
  *   moves are binary-searched splices, many are one merge pass;
- * - a new sort on a big list first places the rows the screen shows (the top rows and those around
+ * - complete sorted orders of the whole list are kept (the one a list leaves for another sort, and one
+ *   per column made in the background while the list is quiet): a sort that finds its order takes
+ *   it and re-places only the rows changed since (one pass, no sorting on the keystroke);
+ * - otherwise a new sort on a big list first places the rows the screen shows (the top rows and those around
  *   the selected row: one pass over flat keys), then completes the full order in slices of a few
  *   milliseconds that let keys and frames through;
  * - a filter on a big list in an order it can be scanned in (the store's order, or narrowing a
@@ -62,9 +68,19 @@ interface Pending {
  * order; `parts` is what is left (each from `from`), in that order too.
  */
 interface Scan {
-  parts: Array<{ src: readonly StoreEntry[]; from: number }>;
+  parts: ScanPart[];
   /** The rows the last frame wanted; while fewer are found, each slice that finds more asks for a frame. */
   want: number;
+}
+
+interface ScanPart {
+  src: readonly StoreEntry[];
+  from: number;
+  /**
+   * Set when `src` is the store's own array (not copied: 100k rows took milliseconds of the first
+   * filter key), which changes in place: after a change the scan resumes after the key it scanned last.
+   */
+  live?: { seq: number; last: string | null };
 }
 
 interface Warming {
@@ -91,6 +107,14 @@ interface State {
   pending: Pending | null;
   /** Set while the filter is still scanning (then `rows` is an exact prefix of the result). */
   scan: Scan | null;
+  /**
+   * Set while rows taken from a kept order are still being marked as placed (their epoch and key,
+   * which applying changes needs): the rows from here on. Done in slices while the store does not
+   * change; the first change finishes it.
+   */
+  mark?: number | null;
+  /** `rows` is a kept order's own array: copied before it is changed in place. */
+  shared?: boolean;
 }
 
 /** Changes since the last frame beyond this (or 1/20 of the rows) are recomputed, not patched. */
@@ -117,22 +141,27 @@ export class ListIndex {
   private warming: Warming | null = null;
   private disposed = false;
   private columnsKey = '';
+  private readonly orders: SortedOrders;
 
   constructor(
     private readonly store: ObjectStore,
     /** Called when work done off a keystroke's path (completing a sort) changed the rows. */
     private readonly onReady: () => void,
-  ) {}
+  ) {
+    this.orders = new SortedOrders(store);
+  }
 
   dispose(): void {
     this.disposed = true;
     this.data.disposed = true;
+    this.orders.disposed = true;
+    this.orders.clear();
     this.state = null;
   }
 
   /** The cells of an entry at its current version (computed now if needed). */
-  cached(e: StoreEntry, cols: ColumnDef[], columnsKey: string, now: number): { cells: string[] } {
-    return { cells: this.data.cells(e, cols, columnsKey, now) };
+  cached(e: StoreEntry, cols: ColumnDef[], columnsKey: string, now: number, rowStyle?: (obj: KubeObject) => Style | undefined): { cells: string[]; styles: Array<Style | undefined> } {
+    return { cells: this.data.cells(e, cols, columnsKey, now), styles: this.data.styles(e, cols, columnsKey, now, rowStyle) };
   }
 
   private matches(e: StoreEntry, spec: ListSpec, now: number): boolean {
@@ -143,9 +172,15 @@ export class ListIndex {
     return spec.sortIndex >= 0 ? this.data.key(e, spec.cols, spec.columnsKey, spec.sortIndex, now) : null;
   }
 
-  /** Whether the full order or the filter is still being completed. */
+  /** Whether the full order or the filter is still being completed (or rows still marked). */
   get completing(): boolean {
-    return this.state !== null && (this.state.pending !== null || this.state.scan !== null);
+    const st = this.state;
+    return st !== null && (st.pending !== null || st.scan !== null || (st.mark ?? null) !== null);
+  }
+
+  /** How many complete orders of the whole list are kept for sorts to come (see SortedOrders). */
+  get keptOrders(): number {
+    return this.orders.size;
   }
 
   /** What is still being completed in slices, for the pane to say (`filtering…`, `sorting…`). */
@@ -165,14 +200,15 @@ export class ListIndex {
     const spec: ListSpec = { ...given, columnsKey: this.columnsKey };
     if (spec.sortIndex < 0 && !spec.desc && spec.filter === '') {
       // The store's own order: nothing to keep.
-      this.state = null;
+      this.leave(null);
       return store.sorted;
     }
-    const specKey = `${spec.columnsKey}|${spec.filter}|${spec.sortIndex}|${spec.desc}`;
+    const specKey = specKeyOf(spec);
     let st = this.state;
     if (st && st.specKey === specKey && st.seq !== store.seq) {
       const changes = store.changesSince(st.seq);
       if (changes && changes.length <= Math.max(PATCH_LIMIT, st.rows.length / 20)) {
+        if ((st.mark ?? null) !== null) this.finishMarking(st, changes, now);
         // While the order is being completed, changes that move nothing (churn on other fields) leave it be.
         if (st.scan || !st.pending || !this.inPlace(st, changes, now)) {
           this.complete(st);
@@ -186,10 +222,20 @@ export class ListIndex {
     // A state made for this frame has had its scan for the frame (a new filter scanned for its rows already).
     const made = !st || st.specKey !== specKey || st !== this.state;
     if (!st || st.specKey !== specKey) st = this.build(spec, specKey, need, now);
-    this.state = st;
+    this.leave(st);
     if (st.scan && (!made || need.all || need.uid !== null)) this.scanFor(st, need, now);
     if (st.pending && !this.covers(st, need)) this.complete(st);
     return st.rows;
+  }
+
+  /** Makes `next` the state shown; a complete sort of the whole list it replaces is kept for a return to that sort. */
+  private leave(next: State | null): void {
+    const old = this.state;
+    this.state = next;
+    if (!old || old === next || old.pending || old.scan) return;
+    const { spec } = old;
+    if (spec.filter !== '' || spec.sortIndex < 0 || old.rows.length <= SORT_AT_ONCE) return;
+    this.orders.put(old.specKey, { rows: old.rows, seq: old.seq, generation: this.store.generation });
   }
 
   /**
@@ -228,6 +274,16 @@ export class ListIndex {
     while (sc.parts.length > 0 && rows.length < want) {
       const part = sc.parts[0]!;
       const src = part.src;
+      const live = part.live;
+      if (live && live.seq !== this.store.seq) {
+        // The store changed: rows were added or removed before `from` (changes to rows already
+        // scanned are applied by the frame that asks for the rows).
+        live.seq = this.store.seq;
+        if (live.last !== null) {
+          const at = ObjectStore.indexIn(src, live.last);
+          part.from = src[at]?.key === live.last ? at + 1 : at;
+        }
+      }
       let i = part.from;
       let late = false;
       for (; i < src.length && rows.length < want; i++) {
@@ -244,6 +300,7 @@ export class ListIndex {
         if (unsorted) d.placed = null;
       }
       part.from = i;
+      if (live && i > 0) live.last = src[i - 1]!.key;
       if (late) return false;
       if (i >= src.length) sc.parts.shift();
     }
@@ -266,11 +323,43 @@ export class ListIndex {
     return at !== undefined && inside(Math.max(0, at - need.span), Math.min(st.rows.length, at + need.span + 1));
   }
 
-  /** The position of `uid`'s row in the rows last returned when it is known without a search (a row a new sort placed), else -1. */
+  /**
+   * The position of `uid`'s row in the rows last returned, found without a scan of all rows: a row a
+   * new sort placed, else a binary search of a complete order by the row's key; -1 when it cannot
+   * be told that way (the caller searches), -2 when the row is known not to be among the rows.
+   */
   knownPosition(uid: string): number {
-    const p = this.state?.pending;
-    const e = p ? this.store.get(uid) : undefined;
-    return e ? (p!.posOf.get(e) ?? -1) : -1;
+    const store = this.store;
+    const e = store.get(uid);
+    const st = this.state;
+    if (!st) {
+      // The store's own order.
+      if (!e) return -2;
+      const i = ObjectStore.indexIn(store.sorted, e.key);
+      return store.sorted[i] === e ? i : -1;
+    }
+    const p = st.pending;
+    if (p) return e ? (p.posOf.get(e) ?? -1) : -1;
+    if (st.scan || st.seq !== store.seq) return -1;
+    if (!e) return -2;
+    const d = this.data.data(e);
+    // Marked rows carry the state's epoch: an unmarked row is not among them.
+    if ((st.mark ?? null) === null && d.epoch !== st.epoch) return -2;
+    const now = Date.now();
+    const key = this.keyOf(e, st.spec, now);
+    const rows = st.rows;
+    const desc = st.spec.desc;
+    let lo = 0;
+    let hi = rows.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const other = rows[mid]!;
+      // (The store has not changed since the rows were placed: their keys now are those they were placed with.)
+      const c = key === null ? (desc ? byKey(other, e) : byKey(e, other)) : compareKeys(key, this.keyOf(other, st.spec, now)!, desc) || byKey(e, other);
+      if (c > 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return rows[lo] === e ? lo : -1;
   }
 
   /**
@@ -282,6 +371,8 @@ export class ListIndex {
     const p = prev.spec;
     if (prev.pending || prev.seq !== this.store.seq || p.columnsKey !== spec.columnsKey || p.sortIndex !== spec.sortIndex || p.desc !== spec.desc) return null;
     if (!spec.filter.startsWith(p.filter) || spec.filter === p.filter) return null;
+    // The narrowed rows keep the keys they were placed with.
+    this.markTo(prev, Infinity);
     const epoch = ++this.epochs;
     const scan = prev.scan;
     if (scan || prev.rows.length > SCAN_AT_ONCE) {
@@ -311,13 +402,18 @@ export class ListIndex {
   private build(spec: ListSpec, specKey: string, need: Need, now: number): State {
     const store = this.store;
     const epoch = ++this.epochs;
+    if (spec.filter === '' && spec.sortIndex >= 0) {
+      this.orders.prune(patchable);
+      const o = this.orders.get(specKey);
+      const changes = o ? store.changesSince(o.seq) : null;
+      if (o && changes && changes.length <= patchable(o)) return this.fromOrder(spec, specKey, epoch, o, changes, now);
+    }
     let base: StoreEntry[];
     if (spec.filter === '') base = store.sorted.slice();
     else if (spec.sortIndex < 0 && store.sorted.length > SCAN_AT_ONCE) {
       // The store's order (or its reverse): its first matches are the result's first rows.
-      const src = store.sorted.slice();
-      if (spec.desc) src.reverse();
-      const st: State = { spec, specKey, seq: store.seq, epoch, rows: [], pending: null, scan: { parts: [{ src, from: 0 }], want: 0 } };
+      const part: ScanPart = spec.desc ? { src: store.sorted.slice().reverse(), from: 0 } : { src: store.sorted, from: 0, live: { seq: store.seq, last: null } };
+      const st: State = { spec, specKey, seq: store.seq, epoch, rows: [], pending: null, scan: { parts: [part], want: 0 } };
       this.startScan(st, need, now);
       return st;
     } else {
@@ -349,11 +445,9 @@ export class ListIndex {
       keys.set(i, k);
       if (e === selected) around = i;
     }
-    const all = new Uint32Array(n);
-    for (let i = 0; i < n; i++) all[i] = i;
     // (The keys' buffers are this index's: only the state being shown sorts with them.)
     if (n <= SORT_AT_ONCE || need.all) {
-      const sorter = new SlicedSort(all, keys.compare);
+      const sorter = new SlicedSort(n, keys.compare);
       sorter.step(Infinity);
       st.rows = pick(base, sorter.result);
       return st;
@@ -365,9 +459,77 @@ export class ListIndex {
     const posOf = new Map<StoreEntry, number>();
     for (const pos of placed.at.keys()) posOf.set(base[pos]!, pos);
     st.rows = base;
-    st.pending = { rows: base, moved, sorter: new SlicedSort(all, keys.compare), exact: placed.exact, posOf };
+    st.pending = { rows: base, moved, sorter: new SlicedSort(n, keys.compare), exact: placed.exact, posOf };
     this.scheduleSlices();
     return st;
+  }
+
+  /**
+   * A kept complete order as the state of `spec`: its rows that did not change since, with their keys
+   * (unchanged: the rows are in their order), then the changed ones placed by their current keys.
+   */
+  private fromOrder(spec: ListSpec, specKey: string, epoch: number, o: Order, changes: readonly StoreChange[], now: number): State {
+    if (changes.length === 0) {
+      // Exact as it is: the rows are marked as placed in slices after this frame.
+      // (The kept array itself, not a copy: copying 100k rows took milliseconds. Copied when first changed.)
+      const st: State = { spec, specKey, seq: o.seq, epoch, rows: o.rows as StoreEntry[], pending: null, scan: null, mark: 0, shared: true };
+      this.scheduleSlices();
+      return st;
+    }
+    const st: State = { spec, specKey, seq: o.seq, epoch, rows: o.rows as StoreEntry[], pending: null, scan: null, mark: 0 };
+    this.finishMarking(st, changes, now);
+    this.patch(st, changes, now);
+    st.seq = this.store.seq;
+    return st;
+  }
+
+  /** Marks rows of `st` as placed (the store has not changed since `st.seq`) until `deadline`. */
+  private markTo(st: State, deadline: number): void {
+    const at = st.mark ?? null;
+    if (at === null) return;
+    const { cols, columnsKey, sortIndex } = st.spec;
+    const { rows, epoch } = st;
+    const timed = deadline !== Infinity;
+    const now = Date.now();
+    let i = at;
+    for (; i < rows.length; i++) {
+      if (timed && (i & 1023) === 1023 && performance.now() >= deadline) break;
+      const e = rows[i]!;
+      const d = this.data.data(e);
+      d.epoch = epoch;
+      d.placed = (d.columnsKey === columnsKey && d.keyRevs[sortIndex] === e.rev ? d.keys[sortIndex] : undefined) ?? this.data.key(e, cols, columnsKey, sortIndex, now);
+    }
+    st.mark = i < rows.length ? i : null;
+  }
+
+  /**
+   * Finishes marking when the store changed since `st.seq`: the changed rows leave (their key as of
+   * `st.seq` is not known), the others are marked with their keys (unchanged); applying the changes
+   * then puts the changed ones back where their current keys say.
+   */
+  private finishMarking(st: State, changes: readonly StoreChange[], now: number): void {
+    const changed = new Set<StoreEntry>();
+    for (const c of changes) changed.add(c.entry);
+    const { cols, columnsKey, sortIndex } = st.spec;
+    const { epoch } = st;
+    const src = st.rows;
+    const rows = new Array<StoreEntry>(src.length);
+    let n = 0;
+    for (let i = 0; i < src.length; i++) {
+      const e = src[i]!;
+      const d = this.data.data(e);
+      if (changed.has(e)) {
+        if (d.epoch === epoch) d.epoch = 0;
+        continue;
+      }
+      d.epoch = epoch;
+      d.placed = (d.columnsKey === columnsKey && d.keyRevs[sortIndex] === e.rev ? d.keys[sortIndex] : undefined) ?? this.data.key(e, cols, columnsKey, sortIndex, now);
+      rows[n++] = e;
+    }
+    rows.length = n;
+    st.rows = rows;
+    st.shared = false;
+    st.mark = null;
   }
 
   private gathered(n: number, desc: boolean): GatheredKeys {
@@ -402,8 +564,27 @@ export class ListIndex {
     this.slicing = true;
     const step = (): void => {
       const st = this.state;
-      if (this.disposed || !st || (!st.pending && !st.scan)) {
+      if (this.disposed || !st || (!st.pending && !st.scan && (st.mark ?? null) === null)) {
         this.slicing = false;
+        return;
+      }
+      if (!st.pending && !st.scan) {
+        // Marking rows taken from a kept order; after a change to the store, finished with the changes applied.
+        if (this.store.seq !== st.seq) {
+          this.slicing = false;
+          const changes = this.store.changesSince(st.seq);
+          if (changes && changes.length <= Math.max(PATCH_LIMIT, st.rows.length / 20)) {
+            const now = Date.now();
+            this.finishMarking(st, changes, now);
+            this.patch(st, changes, now);
+            st.seq = this.store.seq;
+          } else this.state = null;
+          this.onReady();
+          return;
+        }
+        this.markTo(st, performance.now() + SLICE_MS);
+        if ((st.mark ?? null) !== null) setImmediate(step);
+        else this.slicing = false;
         return;
       }
       const sc = st.scan;
@@ -489,6 +670,10 @@ export class ListIndex {
       return st.rows[i] === e ? i : st.rows.indexOf(e);
     };
     if (leave.length + enter.length <= SPLICE_LIMIT) {
+      if (st.shared) {
+        st.rows = st.rows.slice();
+        st.shared = false;
+      }
       for (const { e, key } of leave) {
         const i = at(e, key);
         if (i >= 0) st.rows.splice(i, 1);
@@ -552,8 +737,14 @@ export class ListIndex {
     if (given !== this.columnsKey) this.columnsKey = given;
     const columnsKey = this.columnsKey;
     const w = this.warming;
+    this.orders.prune(patchable);
     if (w && w.columnsKey === columnsKey && w.generation === store.generation) {
-      if (w.busy || w.seq === store.seq) return;
+      if (w.busy) return;
+      if (w.seq === store.seq) {
+        // Quiet: the complete order by each column, one at a time in the background.
+        this.prepareOrders(cols, columnsKey);
+        return;
+      }
       // Caught up with the first pass: follow the changes since.
       const changes = store.changesSince(w.seq);
       w.seq = store.seq;
@@ -574,6 +765,20 @@ export class ListIndex {
     setImmediate(() => this.warmStep(cols, fresh));
   }
 
+  private prepareOrders(cols: ColumnDef[], columnsKey: string): void {
+    if (this.store.size <= SORT_AT_ONCE) return;
+    const now = Date.now();
+    const w = this.warming;
+    this.orders.prepare(
+      columnsKey,
+      cols.length,
+      (index) => specKeyOf({ cols, columnsKey, filter: '', sortIndex: index, desc: false }),
+      (e, index) => this.data.key(e, cols, columnsKey, index, now),
+      // Only while nothing else is being done and the store has not changed since the last frame's warming.
+      () => !this.disposed && !this.completing && this.warming === w && w !== null && !w.busy && w.seq === this.store.seq && this.columnsKey === columnsKey,
+    );
+  }
+
   private warmStep(cols: ColumnDef[], w: Warming): void {
     if (this.disposed || this.warming !== w) return;
     const rows = w.queue ?? this.store.sorted;
@@ -592,14 +797,20 @@ export class ListIndex {
     }
     w.at = i;
     if (i < rows.length) setImmediate(() => this.warmStep(cols, w));
-    else if (!w.keys) {
-      // The search texts first (a filter key needs every row's), then the sort keys.
+    else if (!w.keys && rows.length <= SORT_AT_ONCE) {
+      // The search texts first (a filter key needs every row's), then the sort keys (a bigger list
+      // makes them column by column as it prepares each column's order: the first is ready sooner).
       w.keys = true;
       w.at = 0;
       setImmediate(() => this.warmStep(cols, w));
     } else w.busy = false;
   }
 }
+
+/** How many changes a kept order may be behind to be patched rather than rebuilt. */
+const patchable = (o: Order): number => Math.max(PATCH_LIMIT, o.rows.length / 20);
+
+const specKeyOf = (spec: ListSpec): string => `${spec.columnsKey}|${spec.filter}|${spec.sortIndex}|${spec.desc}`;
 
 /** `rows` in the order of `order` (row numbers). */
 function pick(rows: readonly StoreEntry[], order: Uint32Array): StoreEntry[] {

@@ -3,7 +3,7 @@ import { BasePane } from '../base-pane.js';
 import type { PaneContext, ResourceKindTarget, ResourceTarget } from '../pane.js';
 import type { InformerHandle } from '../../kube/informer-pool.js';
 import type { ObjectStore, StoreEntry } from '../../kube/object-store.js';
-import { ListIndex, safeCell, ticks, type ListSpec, type Need } from './list-index.js';
+import { ListIndex, safeCell, styleOf, ticks, type ListSpec, type Need } from './list-index.js';
 import type { ColumnDef, KindDef } from '../../kube/kinds/types.js';
 import { refOf, resolveKind, visibleColumns } from './kind-resolution.js';
 import { KindColumns } from './kind-columns.js';
@@ -207,9 +207,9 @@ export class ResourceListPane extends BasePane {
     if (this.selectedUid !== null) {
       const at = rows[this.selectedIndex];
       if (at && at.obj.metadata.uid === this.selectedUid) return this.selectedIndex;
-      // After a new sort the index knows where it placed the row (no search of 100k rows).
+      // The index mostly knows where the row is (no search of 100k rows on a sort or filter key).
       const known = this.index?.knownPosition(this.selectedUid) ?? -1;
-      const found = known >= 0 && rows[known]?.obj.metadata.uid === this.selectedUid ? known : rows.findIndex((e) => e.obj.metadata.uid === this.selectedUid);
+      const found = known === -2 ? -1 : known >= 0 && rows[known]?.obj.metadata.uid === this.selectedUid ? known : rows.findIndex((e) => e.obj.metadata.uid === this.selectedUid);
       if (found >= 0) {
         this.selectedIndex = found;
         return found;
@@ -391,10 +391,12 @@ export class ResourceListPane extends BasePane {
       const cells: Record<string, string> = {};
       const styles: Record<string, Style> = {};
       const marked = this.marks.has(e.obj.metadata.uid);
-      const cached = this.index ? this.index.cached(e, cols, columnsKey, now) : { cells: cols.map((c) => safeCell(c, e, now)) };
+      // Cells and styles per object version (those of columns that tick, each frame).
+      const cached = this.index ? this.index.cached(e, cols, columnsKey, now, rowStyle) : null;
       cols.forEach((c, i) => {
-        cells[c.id] = ticks(c) ? safeCell(c, e, now) : cached.cells[i]!;
-        const st = marked ? 'accent' : (safeStyle(c, e, now) ?? rowStyleOf(rowStyle, e));
+        const tick = ticks(c) || !cached;
+        cells[c.id] = tick ? safeCell(c, e, now) : cached.cells[i]!;
+        const st = marked ? 'accent' : tick ? styleOf(c, e, now, rowStyle) : cached.styles[i];
         if (st) styles[c.id] = st;
       });
       if (marked) cells[cols[0]!.id] = `✓ ${cells[cols[0]!.id]}`;
@@ -451,19 +453,3 @@ const MAX_MARKS = 1000;
 
 /** How often a list with time-dependent columns is redrawn (ages and "(3m ago)" tick). */
 const CLOCK_MS = 1000;
-
-function rowStyleOf(f: KindDef['rowStyle'], e: StoreEntry): Style | undefined {
-  try {
-    return f?.(e.obj);
-  } catch {
-    return undefined;
-  }
-}
-
-function safeStyle(col: ColumnDef, e: StoreEntry, now: number): Style | undefined {
-  try {
-    return col.style?.(e.obj, now);
-  } catch {
-    return undefined;
-  }
-}

@@ -1,4 +1,6 @@
+import type { Style } from '@kubetile/rpc-schema';
 import type { ColumnDef } from '../../kube/kinds/types.js';
+import type { KubeObject } from '../../kube/types.js';
 import type { StoreEntry } from '../../kube/object-store.js';
 import { sortKeyOf, type SortKey } from './sort-keys.js';
 
@@ -13,12 +15,30 @@ export function safeCell(col: ColumnDef, e: StoreEntry, now: number): string {
   }
 }
 
+/** A cell's style: the column's own, else the row's (either failing counts as none). */
+export function styleOf(col: ColumnDef, e: StoreEntry, now: number, rowStyle: ((obj: KubeObject) => Style | undefined) | undefined): Style | undefined {
+  let s: Style | undefined;
+  try {
+    s = col.style?.(e.obj, now);
+  } catch {
+    s = undefined;
+  }
+  if (s !== undefined || !rowStyle) return s;
+  try {
+    return rowStyle(e.obj);
+  } catch {
+    return undefined;
+  }
+}
+
 /** What one list keeps about one row: cells, search text and sort keys of its current version, and where it is placed. */
 export interface RowData {
   readonly owner: RowCache;
   rev: number;
   columnsKey: string;
   cells: string[] | null;
+  /** The cells' styles (those of columns that tick are not kept). */
+  styles: Array<Style | undefined> | null;
   search: string | null;
   /** Sort keys by column, the cell text each was made from and the version it was last checked at (kept across versions: a change elsewhere in the object reuses them). */
   keys: Array<SortKey | undefined>;
@@ -47,7 +67,7 @@ export class RowCache {
   private sharedFor = '';
 
   private fresh(): RowData {
-    return { owner: this, rev: -1, columnsKey: '', cells: null, search: null, keys: [], keyCells: [], keyRevs: [], epoch: 0, placed: null };
+    return { owner: this, rev: -1, columnsKey: '', cells: null, styles: null, search: null, keys: [], keyCells: [], keyRevs: [], epoch: 0, placed: null };
   }
 
   /** The row's data (its placement survives new versions; the cached texts are checked by `current`). */
@@ -81,6 +101,7 @@ export class RowCache {
     if (d.rev !== e.rev) {
       d.rev = e.rev;
       d.cells = null;
+      d.styles = null;
       d.search = null;
     }
     return d;
@@ -89,6 +110,15 @@ export class RowCache {
   cells(e: StoreEntry, cols: ColumnDef[], columnsKey: string, now: number): string[] {
     const d = this.current(e, columnsKey);
     return (d.cells ??= cols.map((col) => safeCell(col, e, now)));
+  }
+
+  /**
+   * The cells' styles at the entry's version: a column's own style, else the row's (a status style
+   * re-derives the cell, which for a pod summarises its containers: not per frame).
+   */
+  styles(e: StoreEntry, cols: ColumnDef[], columnsKey: string, now: number, rowStyle: ((obj: KubeObject) => Style | undefined) | undefined): Array<Style | undefined> {
+    const d = this.current(e, columnsKey);
+    return (d.styles ??= cols.map((col) => (ticks(col) ? undefined : styleOf(col, e, now, rowStyle))));
   }
 
   search(e: StoreEntry, cols: ColumnDef[], columnsKey: string, now: number): string {

@@ -130,6 +130,13 @@ export function arrange<T>(rows: T[], at: ReadonlyMap<number, number>): Map<numb
 
 const RUN = 1024;
 
+/** 0..n-1. */
+function identity(n: number): Uint32Array {
+  const a = new Uint32Array(n);
+  for (let i = 0; i < n; i++) a[i] = i;
+  return a;
+}
+
 /** A stable bottom-up merge sort of row numbers, run a slice at a time. */
 export class SlicedSort {
   private src: Uint32Array;
@@ -141,13 +148,17 @@ export class SlicedSort {
   private i = -1;
   private j = 0;
   private k = 0;
+  /** The count of rows whose numbers are still to be made (-1: made). */
+  private pendingIdentity: number;
   done = false;
 
+  /** `rows`: the row numbers to sort, or how many (0..n-1, made on the first step: not on a keystroke's path). */
   constructor(
-    rows: Uint32Array,
+    rows: Uint32Array | number,
     private readonly cmp: Cmp,
   ) {
-    this.src = rows;
+    this.src = typeof rows === 'number' ? new Uint32Array(0) : rows;
+    this.pendingIdentity = typeof rows === 'number' ? rows : -1;
     // Made when the merging starts (a slice of the key path allocates nothing it does not use).
     this.dst = new Uint32Array(0);
   }
@@ -160,6 +171,10 @@ export class SlicedSort {
   /** Works until done or `budgetMs` have passed; returns whether done. */
   step(budgetMs: number): boolean {
     const start = performance.now();
+    if (this.pendingIdentity >= 0) {
+      this.src = identity(this.pendingIdentity);
+      this.pendingIdentity = -1;
+    }
     const n = this.src.length;
     const cmp = this.cmp;
     let ops = 0;
