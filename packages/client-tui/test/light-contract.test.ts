@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PaneView } from '@kubetile/rpc-schema';
-import { LIGHT_CONTRACT } from '../src/connection/light-contract.js';
+import { LIGHT_CONTRACT, withLightFrames } from '../src/connection/light-contract.js';
 import { SCHEMA_CONTRACT } from '../src/connection/schema-contract.js';
 import { errorView, logsView, podsTable, splitLayout } from './fixtures.js';
 
@@ -19,6 +19,19 @@ const terminalView: PaneView = {
   scrolled: 0,
 };
 
+/** A plugin's v2 table: per-cell looks, a caption with styled spans. */
+const pluginTable: PaneView = {
+  type: 'table',
+  title: 'Health',
+  columns: [{ id: 'name', title: 'NAME' }, { id: 'score', title: 'SCORE', align: 'right', width: 5 }],
+  rows: [{ id: 'r1', cells: { name: 'web-1', score: '9' }, styles: { score: 'ok' }, looks: { score: { fg: 2, bg: '#1e1e2e', bold: true, dim: false, italic: true, underline: false } } }],
+  offset: 0,
+  total: 1,
+  unfiltered: 1,
+  selected: 0,
+  caption: [{ text: 'summary', spans: [{ text: '3 ok', style: 'ok', fg: '#00ff00', underline: true }] }],
+};
+
 const layouts = [
   splitLayout(),
   splitLayout({ mode: 'filter', input: 'web' }),
@@ -26,7 +39,7 @@ const layouts = [
   splitLayout({ mode: 'confirm', overlay: { type: 'confirm', title: 'Delete', text: 'Delete pod?' } }),
   splitLayout({ mode: 'insert', overlay: { type: 'input', title: 'Scale', value: '3' } }),
 ];
-const views: PaneView[] = [podsTable, logsView, errorView, terminalView, { type: 'message', title: 'Pods', level: 'loading', text: 'Loading…', badge: '0' }];
+const views: PaneView[] = [podsTable, pluginTable, logsView, errorView, terminalView, { type: 'message', title: 'Pods', level: 'loading', text: 'Loading…', badge: '0' }];
 
 const notifications: Array<[string, unknown]> = [
   ...layouts.map((l): [string, unknown] => ['session/layout', l]),
@@ -97,6 +110,23 @@ describe('the light checks agree with the zod schemas', () => {
     // The variants are really broken ones, most of them.
     expect(compared).toBeGreaterThan(5000);
     expect(rejected / compared).toBeGreaterThan(0.8);
+  });
+
+  it('the contract of a client once zod has loaded: frames by hand, everything else by the schema', () => {
+    const seen: string[] = [];
+    const spy = {
+      name: 'spy',
+      result: (m: string, raw: unknown) => (seen.push(`result ${m}`), SCHEMA_CONTRACT.result(m, raw)),
+      notification: (m: string, raw: unknown) => (seen.push(`notification ${m}`), SCHEMA_CONTRACT.notification(m, raw)),
+    };
+    const c = withLightFrames(spy);
+    for (const [method, params] of notifications) expect(verdict(c.notification(method, params)), method).toBe('valid');
+    for (const [method, result] of results) expect(verdict(c.result(method, result)), method).toBe('valid');
+    expect(seen.filter((s) => s.includes('pane/view') || s.includes('session/layout'))).toEqual([]);
+    expect(seen).toContain('notification toast');
+    expect(seen).toContain('result session/attach');
+    // A broken frame is still refused.
+    expect(c.notification('pane/view', { paneId: 1, seq: 1, view: { ...podsTable, rows: [{ id: 'u1', cells: { name: 3 } }] } })).toMatchObject({ ok: false });
   });
 
   it('names what is wrong, and leaves notifications this build does not know to the caller', () => {

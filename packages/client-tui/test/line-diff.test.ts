@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
 import type { Terminal as TerminalType } from '@xterm/headless';
-import { diffLine, toCells } from '../src/terminal/line-diff.js';
+import { diffLine, diffSameShape, toCells } from '../src/terminal/line-diff.js';
 import { TerminalScreen } from '../src/terminal/screen.js';
 
 const { Terminal } = createRequire(import.meta.url)('@xterm/headless') as { Terminal: typeof TerminalType };
@@ -79,6 +79,39 @@ describe('painting only the cells that changed', () => {
     expect(d).not.toBeNull();
     expect(d!).toContain('\x1b[3;');
     expect(d!.length).toBeLessThan(row('pod-000003', 'Running').length);
+  });
+
+  it('lines of the same shape are diffed without cells, with the same bytes as the cell diff', async () => {
+    // Rows whose names, statuses and ages change in place (same length, same escapes where they are).
+    let seed = 7;
+    const rnd = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    const pick = (s: string): string => [...s].map((c) => (rnd(4) === 0 ? 'abcxyz0123━│'[rnd(12)]! : c)).join('');
+    const base = [row('pod-000001', 'Running', true), row('pod-000002', 'Running'), `${'a'.repeat(10)}${SEL}bbb${RESET}ccc${'d'.repeat(14)}`, '━ Pods (small) ━━━━━━━━━━━━━━━━━━━━━'];
+    let compared = 0;
+    for (let n = 0; n < 400; n++) {
+      const b = base[n % base.length]!;
+      // The same escapes at the same places: only the text between them changes.
+      const parts = b.split(/(\x1b\[[0-9;]*m)/);
+      const next = parts.map((p) => (p.startsWith('\x1b') ? p : pick(p))).join('');
+      expect(diffSameShape(2, b, next)).toBe(diffLine(2, b, next));
+      compared++;
+    }
+    expect(compared).toBe(400);
+    // Not the same shape: left to the cell diff.
+    expect(diffSameShape(2, row('pod-000001', 'Running', true), row('pod-000001', 'Running'))).toBeUndefined();
+    expect(diffSameShape(2, 'abc', 'a日c'.padEnd(3))).toBeUndefined();
+    expect(diffSameShape(2, `${RED}ab${RESET}`, `\x1b[32mab${RESET}`)).toBeUndefined();
+    // And a screen painted so stays as a whole repaint would leave it.
+    const diffed = emulated();
+    const frames = [0, 1, 2, 3].map((k) => base.map((l) => l.split(/(\x1b\[[0-9;]*m)/).map((p) => (p.startsWith('\x1b') || k === 0 ? p : pick(p))).join('')));
+    for (const f of frames) {
+      diffed.screen.paintLines(f);
+      await diffed.settle();
+    }
+    const whole = emulated();
+    whole.screen.paintLines(frames[3]!);
+    await whole.settle();
+    expect(diffed.cells()).toEqual(whole.cells());
   });
 
   it('falls back to a whole line for wide characters and escapes other than SGR', () => {

@@ -3,7 +3,7 @@ import { resolveSocketPath } from '@kubetile/rpc-schema/light';
 import { AttachedClient, type SessionEnd } from '../connection/attached-client.js';
 import { schemaContract } from '../connection/contract.js';
 import { DaemonUnreachableError } from '../connection/daemon-client.js';
-import { LIGHT_CONTRACT } from '../connection/light-contract.js';
+import { LIGHT_CONTRACT, withLightFrames } from '../connection/light-contract.js';
 import { DaemonStartError, startDetached } from '../connection/launcher.js';
 import { KeyDecoder } from '../input/decode-keys.js';
 import { FrameSink } from '../terminal/frame-sink.js';
@@ -101,7 +101,8 @@ export async function runAttach(io: Io, flags: DaemonFlags & { session?: string 
   // ink (with react and yoga) is the slowest part of the client to load: until it has rendered once
   // the compositor draws the same chrome itself, and ink loads only once the first views are on
   // screen (or INK_LOAD_MS after the first frame at the latest), so it never delays them. The zod
-  // schemas load then too, and check everything the daemon sends from then on.
+  // schemas load then too, and check everything the daemon sends from then on but the per-frame
+  // pane/view and session/layout, which keep the (equivalent, far cheaper) hand checks.
   const compositor = new FrameCompositor();
   let ink: InkChrome | null = null;
   let leaving = false;
@@ -111,7 +112,7 @@ export async function runAttach(io: Io, flags: DaemonFlags & { session?: string 
     inkRequested = true;
     clearTimeout(inkTimer);
     schemaContract().then(
-      (contract) => client.useContract(contract),
+      (contract) => client.useContract(withLightFrames(contract)),
       (e: unknown) => log(`the schema did not load (the attach path stays checked by hand): ${e instanceof Error ? e.message : String(e)}`),
     );
     import('../tui/ink-chrome.js').then(

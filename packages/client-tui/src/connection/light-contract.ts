@@ -90,13 +90,14 @@ function tagged(tag: string, variants: Record<string, Check>): Check {
 
 // pane-view.ts
 const style = literal('normal', 'dim', 'accent', 'ok', 'warn', 'error', 'header', 'selected', 'match');
-const span = obj({ text: str, style: opt(style) });
-const line = obj({ text: str, style: opt(style), spans: opt(arr(span)) });
-const column = obj({ id: str, title: str, width: opt(int(0)), align: opt(literal('left', 'right')) });
-const row = obj({ id: str, cells: rec(str), styles: opt(rec(style)) });
-const common = { title: str, badge: opt(str), footer: opt(str) };
 const TERMINAL_MAX = 1000;
 const termColor = union(int(0, 255), (v, p) => (typeof v === 'string' && /^#[0-9a-f]{6}$/.test(v) ? null : `${p}: expected a colour index or #rrggbb`));
+const textLook = { fg: opt(termColor), bg: opt(termColor), bold: opt(bool), dim: opt(bool), italic: opt(bool), underline: opt(bool) };
+const span = obj({ text: str, style: opt(style), ...textLook });
+const line = obj({ text: str, style: opt(style), spans: opt(arr(span)) });
+const column = obj({ id: str, title: str, width: opt(int(0)), align: opt(literal('left', 'right')) });
+const row = obj({ id: str, cells: rec(str), styles: opt(rec(style)), looks: opt(rec(obj(textLook))) });
+const common = { title: str, badge: opt(str), footer: opt(str) };
 const termRun = obj({
   text: strMax(8192),
   fg: opt(termColor),
@@ -119,6 +120,7 @@ const paneView = tagged('type', {
     sort: opt(obj({ column: str, order: literal('asc', 'desc') })),
     filter: opt(str),
     empty: opt(str),
+    caption: opt(arr(line)),
   }),
   lines: obj({ ...common, lines: arr(line), offset: int(0), total: int(0), cursor: opt(nullable(int())), follow: opt(bool), wrap: opt(bool) }),
   message: obj({ ...common, level: literal('info', 'loading', 'error'), text: str }),
@@ -198,3 +200,20 @@ export const LIGHT_CONTRACT: Contract = {
     return c ? checked(c, raw) : undefined;
   },
 };
+
+/** The notifications that come with every frame (a key, a watch event): checked by hand even once zod has loaded. */
+const HOT = new Set(['pane/view', 'session/layout']);
+
+/**
+ * `schema` for everything but the per-frame notifications (pane/view, session/layout), which keep
+ * the hand checks above: they judge a message as the zod schemas do (test/light-contract.test.ts),
+ * at a fraction of the cost — zod was ~10% of a client's CPU per frame, on every one of the
+ * clients attached when a key changes a pane.
+ */
+export function withLightFrames(schema: Contract): Contract {
+  return {
+    name: `${schema.name}+light frames`,
+    result: (method, raw) => schema.result(method, raw),
+    notification: (method, raw) => (HOT.has(method) ? LIGHT_CONTRACT.notification(method, raw) : schema.notification(method, raw)),
+  };
+}

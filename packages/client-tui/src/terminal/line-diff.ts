@@ -36,14 +36,20 @@ export function toCells(line: string): Cells | null {
       i += m[0].length;
       continue;
     }
-    // Single-cell characters only: ASCII printable, Latin-1 and the box-drawing / block / symbol
-    // ranges the chrome and tables use (U+2000–U+27BF, minus the few wide or zero-width ones there).
-    if (c < 0x20 || (c >= 0x7f && c < 0xa0) || c >= 0x2800 || (c >= 0x300 && c < 0x2010) || (c >= 0x2028 && c < 0x2030) || (c >= 0x2060 && c < 0x2070) || WIDE_2000.has(c)) return null;
+    if (!singleCell(c)) return null;
     chars.push(line[i]!);
     styles.push(style);
     i++;
   }
   return { chars, styles };
+}
+
+/**
+ * Single-cell characters only: ASCII printable, Latin-1 and the box-drawing / block / symbol
+ * ranges the chrome and tables use (U+2000–U+27BF, minus the few wide or zero-width ones there).
+ */
+function singleCell(c: number): boolean {
+  return !(c < 0x20 || (c >= 0x7f && c < 0xa0) || c >= 0x2800 || (c >= 0x300 && c < 0x2010) || (c >= 0x2028 && c < 0x2030) || (c >= 0x2060 && c < 0x2070) || WIDE_2000.has(c));
 }
 
 /**
@@ -122,5 +128,87 @@ export function diffCells(row: number, a: Cells | null, b: Cells | null): string
   if (a.chars.length > n) out += `\x1b[${row};${n + 1}H\x1b[0m\x1b[K`;
   // Most of the line changed: a whole rewrite is as small and simpler.
   if (changed > n * 0.7) return null;
+  return `${out}\x1b[0m`;
+}
+
+/**
+ * diffLine without cutting either line into cells, when the two have the same shape: the same
+ * length and the same escape sequences at the same places, differing only in single-cell
+ * characters (a table row whose name or age changed, a page of a list replaced by another). Every
+ * cell then has the same style on both sides, so one walk over the two strings finds the changed
+ * cells. Undefined when the lines do not have the same shape (the caller diffs cells); otherwise
+ * what diffCells would return: the bytes, or null when a whole rewrite is as small.
+ */
+export function diffSameShape(row: number, prev: string, next: string): string | null | undefined {
+  const len = next.length;
+  if (prev.length !== len) return undefined;
+  let out = '';
+  /** The run being written: its bytes up to its last changed cell, and the unchanged cells after it. */
+  let run = '';
+  let gap = '';
+  let gapCells = 0;
+  let inRun = false;
+  let runStyle = '';
+  let style = '';
+  let col = 0;
+  let changed = 0;
+  let i = 0;
+  const emit = (ch: string): string => {
+    let o = '';
+    if (style !== runStyle) {
+      o += style.startsWith(runStyle) ? style.slice(runStyle.length) : `\x1b[0m${style}`;
+      runStyle = style;
+    }
+    return o + ch;
+  };
+  while (i < len) {
+    const c = next.charCodeAt(i);
+    if (c === 0x1b) {
+      SGR.lastIndex = i;
+      const m = SGR.exec(next);
+      if (!m || !prev.startsWith(m[0], i)) return undefined;
+      const params = m[1]!;
+      let cut = 0;
+      while (cut < params.length && params.charCodeAt(cut) !== 0x3b && params.charCodeAt(cut) !== 0x3a) cut++;
+      const first = cut === params.length ? params : params.slice(0, cut);
+      const reset = first === '' || first === '0' || first === '00';
+      style = intern(reset ? (cut < params.length ? m[0] : '') : style + m[0]);
+      i += m[0].length;
+      continue;
+    }
+    if (!singleCell(c)) return undefined;
+    const d = prev.charCodeAt(i);
+    if (d === c) {
+      if (inRun) {
+        // An unchanged cell inside a run: kept if another change follows within MIN_GAP cells.
+        gap += emit(next[i]!);
+        gapCells++;
+        if (gapCells >= MIN_GAP) {
+          out += run;
+          inRun = false;
+        }
+      }
+    } else {
+      if (!singleCell(d) || d === 0x1b) return undefined;
+      if (!inRun) {
+        inRun = true;
+        runStyle = '';
+        run = `\x1b[${row};${col + 1}H\x1b[0m`;
+        gap = '';
+        gapCells = 0;
+        run += emit(next[i]!);
+        changed++;
+      } else {
+        run += gap + emit(next[i]!);
+        changed += gapCells + 1;
+        gap = '';
+        gapCells = 0;
+      }
+    }
+    col++;
+    i++;
+  }
+  if (inRun) out += run;
+  if (changed > col * 0.7) return null;
   return `${out}\x1b[0m`;
 }

@@ -1,5 +1,5 @@
 import { writeSync } from 'node:fs';
-import { diffCells, toCells, type Cells } from './line-diff.js';
+import { diffCells, diffSameShape, toCells, type Cells } from './line-diff.js';
 
 export const ALT_SCREEN_ON = '\x1b[?1049h';
 export const ALT_SCREEN_OFF = '\x1b[?1049l';
@@ -111,7 +111,13 @@ export class TerminalScreen {
       const prev = this.prev[i];
       if (prev === line) continue;
       let diff: string | null = null;
-      if (prev !== undefined) {
+      // Same shape (a row whose text changed in place: the common case when a list moves or
+      // pages): one walk over both strings, no cells built; the next diff of this row builds them.
+      const same = prev !== undefined ? diffSameShape(i + 1, prev, line) : undefined;
+      if (same !== undefined) {
+        diff = same;
+        cells[i] = undefined;
+      } else if (prev !== undefined) {
         const a = cells[i] !== undefined ? cells[i]! : toCells(prev);
         const b = toCells(line);
         cells[i] = b;

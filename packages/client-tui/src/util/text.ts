@@ -54,7 +54,12 @@ export function charWidth(cp: number): 0 | 1 | 2 {
   return 1;
 }
 
+/** Printable ASCII only: one cell per character (pod names, ages, most of what a table shows). */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
 export function stringWidth(s: string): number {
+  // The common case without walking code points (every cell of every row, several times per frame).
+  if (PRINTABLE_ASCII.test(s)) return s.length;
   let w = 0;
   for (const ch of s) w += charWidth(ch.codePointAt(0)!);
   return w;
