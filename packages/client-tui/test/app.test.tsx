@@ -283,4 +283,26 @@ describe('App and painter', () => {
     expect(screen()).toContain(' NORMAL ');
     painter.dispose();
   });
+
+  it('a key typed into a filter is painted in the status row without an ink render; a renamed tab renders ink', async () => {
+    const store = connectedStore(100, 20);
+    let painted: string[] = [];
+    const painter = new ScreenPainter(store, new FrameCompositor(), (lines) => (painted = lines));
+    const { frames, lastFrame } = render(<App store={store} />);
+    painter.setChrome(lastFrame() ?? '');
+    const inkRenders = frames.length;
+    for (const input of ['w', 'we', 'web']) {
+      store.setLayout(splitLayout({ mode: 'filter', input }));
+      await waitFor(() => expect(painted.at(-1)).toContain(`/${input}_`));
+    }
+    expect(painted.at(-1)).toMatch(/^ FILTER /);
+    expect(frames.length).toBe(inkRenders);
+    const renamed = splitLayout();
+    renamed.tabs[0] = { ...renamed.tabs[0]!, title: 'renamed-tab' };
+    store.setLayout(renamed);
+    await waitFor(() => expect(frames.length).toBeGreaterThan(inkRenders));
+    expect(lastFrame()).toContain('renamed-tab');
+    painter.dispose();
+    store.dispose();
+  });
 });

@@ -75,14 +75,15 @@ async function expectSameScreen(store: Store): Promise<{ early: string[]; ink: s
 
 describe('the early chrome (drawn before ink has loaded)', () => {
   for (const level of [3, 1, 0] as const) {
-    it(`shows the same tab bar and status line as ink (colour level ${level})`, async () => {
+    it(`shows the same tab bar as ink, and the status line drawn beside ink (colour level ${level})`, async () => {
       setColorLevel(level);
       const store = connectedStore();
       const state = store.getState();
       const ink = inkChrome(store).split('\n');
       const early = earlyChrome(state);
       expect(plainRow(early[0]!)).toBe(plainRow(ink[0]!));
-      expect(plainRow(early.at(-1)!)).toBe(plainRow(ink.at(-1)!));
+      // ink leaves the status row blank: the compositor draws it (it changes with every filter key).
+      expect(plainRow(ink.at(-1)!)).toBe('');
       expect(plainRow(early[0]!)).toContain('[1] ');
       expect(plainRow(early.at(-1)!)).toMatch(/^ NORMAL /);
       await expectSameScreen(store);

@@ -3,22 +3,25 @@ import { useRef, useSyncExternalStore } from 'react';
 import { bodyRect } from '@kubetile/rpc-schema/light';
 import { tooSmall } from './frame-compositor.js';
 import { Overlay } from './Overlay.js';
-import { StatusBar } from './StatusBar.js';
+import type { SessionLayout } from '@kubetile/rpc-schema/light';
 import type { ClientState, Store } from './store.js';
 import { TabBar } from './TabBar.js';
 import { Toasts } from './Toasts.js';
 import { wrap } from '../util/text.js';
 
-/** What the chrome is drawn from: everything but the pane views (which change far more often). */
-export type ChromeState = Pick<ClientState, 'size' | 'layout' | 'toasts' | 'conn'>;
+/** What the chrome is drawn from: everything but the pane views and the status row (which change far more often). */
+export type ChromeState = Pick<ClientState, 'size' | 'layout' | 'toasts'>;
 
 /**
- * The chrome of the screen, drawn by ink: the tab bar, the status bar, the overlay and the toasts,
- * with the body left blank — the pane bodies are drawn beside ink by the FrameCompositor, which
- * lays them under this. A terminal too small for panes gets a message instead.
+ * The chrome of the screen, drawn by ink: the tab bar, the overlay and the toasts, with the body
+ * and the status row left blank — the pane bodies and the status row are drawn beside ink by the
+ * FrameCompositor, which lays them under this. The status row changes with every key typed into a
+ * filter (and with the mode, the hints, the cluster's state): drawn beside ink, a keystroke there
+ * costs one line, not an ink render of the whole screen. A terminal too small for panes gets a
+ * message instead.
  */
 export function Chrome({ state }: { state: ChromeState }) {
-  const { size, layout, toasts, conn } = state;
+  const { size, layout, toasts } = state;
   const { cols, rows } = size;
   if (tooSmall(size)) {
     return (
@@ -41,20 +44,27 @@ export function Chrome({ state }: { state: ChromeState }) {
         {layout?.overlay ? <Overlay overlay={layout.overlay} cols={cols} rows={body.height} /> : null}
         <Toasts toasts={toasts} cols={cols} rows={body.height} />
       </Box>
-      <StatusBar layout={layout} conn={conn} cols={cols} />
+      <Box width={cols} height={1} />
     </Box>
   );
 }
 
+/**
+ * What of a layout ink draws (the tab bar and the overlay): a new layout that differs only in what
+ * the status row shows (mode, input, hints, cluster state) or in the pane trees does not render ink.
+ */
+export const chromeKey = (layout: SessionLayout | null): string =>
+  layout ? JSON.stringify([layout.session, layout.activeTabId, layout.tabs.map((t) => [t.id, t.title]), layout.overlay]) : '';
+
 /** The app: the chrome for the store's state, redrawn only when the chrome's inputs change. */
 export function App({ store }: { store: Store }) {
-  const last = useRef<ChromeState | null>(null);
+  const last = useRef<{ state: ChromeState; key: string } | null>(null);
   const chrome = useSyncExternalStore(store.subscribe, () => {
     const s = store.getState();
     const prev = last.current;
-    if (prev && prev.size === s.size && prev.layout === s.layout && prev.toasts === s.toasts && prev.conn === s.conn) return prev;
-    last.current = { size: s.size, layout: s.layout, toasts: s.toasts, conn: s.conn };
-    return last.current;
+    if (prev && prev.state.size === s.size && prev.state.toasts === s.toasts && (prev.state.layout === s.layout || prev.key === chromeKey(s.layout))) return prev.state;
+    last.current = { state: { size: s.size, layout: s.layout, toasts: s.toasts }, key: chromeKey(s.layout) };
+    return last.current.state;
   });
   return <Chrome state={chrome} />;
 }

@@ -25,8 +25,8 @@ export const tooSmall = (size: { cols: number; rows: number }): boolean => size.
 const isLoading = (v: PaneView | undefined): boolean => v?.type === 'message' && v.level === 'loading';
 
 /**
- * Builds each frame as screen rows: ink renders the chrome (tab bar, status bar, overlays, toasts)
- * and the pane bodies are drawn beside it from their views — each pane's rows are kept until its
+ * Builds each frame as screen rows: ink renders the chrome (tab bar, overlays, toasts) and the
+ * pane bodies and the status row are drawn beside it from their views and the layout — each pane's rows are kept until its
  * view, size, title or focus changes, so a frame costs what changed, not the whole screen. Where a
  * floating box (overlay, toast) covers panes, ink's cells are laid over them.
  */
@@ -82,6 +82,7 @@ export class FrameCompositor {
     const tab = layout?.tabs.find((t) => t.id === layout.activeTabId) ?? layout?.tabs[0];
     const rects = this.visible(state);
     const out: string[] = Array.from({ length: rows }, (_, i) => chrome[i] ?? '');
+    out[rows - 1] = this.statusRow(state);
     // Pane rows, left to right on each screen row (the layout tiles the body exactly).
     const slots = [...rects].sort((a, b) => a[1].x - b[1].x);
     const drawn = new Map<number, string[]>();
@@ -112,6 +113,17 @@ export class FrameCompositor {
       }
     }
     return out;
+  }
+
+  private status: { layout: ClientState['layout']; conn: ClientState['conn']; cols: number; row: string } | null = null;
+
+  /** The status row (drawn here, not by ink: it changes with every key typed into a filter), kept until its inputs change. */
+  private statusRow(state: ClientState): string {
+    const st = this.status;
+    if (st && st.layout === state.layout && st.conn === state.conn && st.cols === state.size.cols) return st.row;
+    const row = lineToAnsi(statusLine(state.layout, state.conn, state.size.cols));
+    this.status = { layout: state.layout, conn: state.conn, cols: state.size.cols, row };
+    return row;
   }
 
   private paneRows(id: number, rect: Rect, title: string, view: PaneView | undefined, focused: boolean, spin: number): string[] {
