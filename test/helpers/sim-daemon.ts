@@ -33,7 +33,10 @@ export interface SimDaemon {
   stop(): Promise<void>;
 }
 
-export function startSimDaemon(opts: SimDaemonOptions & { client: true | { cols: number; rows: number } }): Promise<SimDaemon & { client: RawClient }>;
+/** A SimDaemon started with `client` set. */
+export type SimDaemonWithClient = SimDaemon & { client: RawClient };
+
+export function startSimDaemon(opts: SimDaemonOptions & { client: true | { cols: number; rows: number } }): Promise<SimDaemonWithClient>;
 export function startSimDaemon(opts?: SimDaemonOptions): Promise<SimDaemon>;
 export async function startSimDaemon(opts: SimDaemonOptions = {}): Promise<SimDaemon & { client?: RawClient }> {
   const env = makeTestEnv();
