@@ -1,25 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
-import { CLIENT_MAIN, makeTestEnv, type TestEnv } from '../helpers/daemon-process.js';
-import { TmuxTerminal, tmuxMissing } from '../helpers/tmux.js';
+import { describe, expect, it } from 'vitest';
+import { tmuxMissing } from '../helpers/tmux.js';
+import { useTmuxE2e } from '../helpers/tmux-e2e.js';
 
-let env: TestEnv;
-let term: TmuxTerminal | null = null;
-
-beforeEach(() => {
-  env = makeTestEnv();
-});
-afterEach(() => {
-  term?.kill();
-  term = null;
-  // kubetile started the daemon itself: stop it.
-  spawnSync(process.execPath, [CLIENT_MAIN, 'kill-server', '--socket', env.socket], { env: env.env });
-  env.cleanup();
-});
+// kubetile starts the daemon itself: stopped with kill-server after each test.
+const e2e = useTmuxE2e({ killServer: 'always' });
 
 describe.skipIf(tmuxMissing)('kubetile --demo in a real terminal (tmux)', () => {
   it('lists pods, switches to deployments with :, filters with /, opens YAML with y', async () => {
-    term = TmuxTerminal.start(env, ['--demo'], { cols: 140, rows: 40 });
+    const term = e2e.terminal(['--demo'], { cols: 140, rows: 40 });
     const pods = await term.waitScreen('demo pods listed', (s) => s.includes('Pods (shop)') && s.includes('Running'), 60_000);
     expect(pods).toContain('demo cluster');
     expect(pods).toMatch(/NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE/);

@@ -1,9 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
-import { startKubeSim, type KubeSim } from '@kubetile/kube-sim';
-import { makeTestEnv, startDaemon, type DaemonProcess, type TestEnv } from '../helpers/daemon-process.js';
 import { TmuxTerminal, tmuxMissing } from '../helpers/tmux.js';
+import { useTmuxE2e } from '../helpers/tmux-e2e.js';
 import { pod } from '../../packages/daemon/test/exec/harness.js';
 
 /**
@@ -12,35 +10,17 @@ import { pod } from '../../packages/daemon/test/exec/harness.js';
  * code and a key closes the pane.
  */
 
-let env: TestEnv;
-let sim: KubeSim | null = null;
-let daemon: DaemonProcess | null = null;
-let term: TmuxTerminal | null = null;
-
-beforeEach(() => {
-  env = makeTestEnv();
-});
-afterEach(async () => {
-  term?.kill();
-  term = null;
-  await daemon?.stop();
-  daemon = null;
-  await sim?.stop();
-  sim = null;
-  env.cleanup();
-});
+const e2e = useTmuxE2e();
 
 /** The screen with its colours (SGR sequences as tmux keeps them). */
-const colouredScreen = (t: TmuxTerminal): string => execFileSync('tmux', ['-L', t.server, 'capture-pane', '-p', '-e', '-t', t.target], { env: env.env, encoding: 'utf8' });
+const colouredScreen = (t: TmuxTerminal): string => execFileSync('tmux', ['-L', t.server, 'capture-pane', '-p', '-e', '-t', t.target], { env: e2e.env.env, encoding: 'utf8' });
 
 describe.skipIf(tmuxMissing)('exec in a real terminal (tmux)', () => {
   it('e on a pod, type a command, see its output painted, Esc reaches the shell, exit', async () => {
-    const kubeconfig = join(env.dir, 'sim-kubeconfig');
-    sim = await startKubeSim({ port: 0, seed: 'empty', kubeconfigOut: kubeconfig, stateDir: join(env.dir, 'sim') });
-    env.env.KUBECONFIG = kubeconfig;
+    const sim = await e2e.startSim();
     sim.createObject(pod('web-7', 'default'));
-    daemon = await startDaemon(env);
-    term = TmuxTerminal.start(env, [], { cols: 120, rows: 36 });
+    await e2e.startDaemon();
+    const term = e2e.terminal([], { cols: 120, rows: 36 });
     await term.waitScreen('the pod listed', (s) => /web-7\s+1\/1\s+Running/.test(s) || /web-7\s+\S+\s+Running/.test(s));
 
     term.keys('e');

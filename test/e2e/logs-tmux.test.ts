@@ -1,40 +1,22 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startKubeSim, type KubeSim } from '@kubetile/kube-sim';
-import { makeTestEnv, startDaemon, waitFor, type DaemonProcess, type TestEnv } from '../helpers/daemon-process.js';
-import { TmuxTerminal, tmuxMissing } from '../helpers/tmux.js';
+import { waitFor } from '../helpers/daemon-process.js';
+import { tmuxMissing } from '../helpers/tmux.js';
+import { useTmuxE2e } from '../helpers/tmux-e2e.js';
 import { runningPod } from '../../packages/daemon/test/logs/harness.js';
 
 /** Logs in a real terminal: `l` on a pod follows it, `/` filters, ctrl+s saves what is shown. */
 
-let env: TestEnv;
-let sim: KubeSim | null = null;
-let daemon: DaemonProcess | null = null;
-let term: TmuxTerminal | null = null;
-
-beforeEach(async () => {
-  env = makeTestEnv();
-});
-afterEach(async () => {
-  term?.kill();
-  term = null;
-  await daemon?.stop();
-  daemon = null;
-  await sim?.stop();
-  sim = null;
-  env.cleanup();
-});
+const e2e = useTmuxE2e();
 
 describe.skipIf(tmuxMissing)('logs in a real terminal (tmux)', () => {
   it('l follows a pod, / filters, ctrl+s saves the filtered lines', async () => {
-    const kubeconfig = join(env.dir, 'sim-kubeconfig');
-    sim = await startKubeSim({ port: 0, seed: 'empty', kubeconfigOut: kubeconfig, stateDir: join(env.dir, 'sim'), config: { logLinesPerSecond: 0 } });
-    env.env.KUBECONFIG = kubeconfig;
+    const sim = await e2e.startSim({ config: { logLinesPerSecond: 0 } });
     sim.createObject(runningPod('web', 'default'));
     sim.appendLog('default', 'web', ['GET /index 200', 'GET /missing 404', 'POST /orders 500 boom']);
-    daemon = await startDaemon(env);
-    term = TmuxTerminal.start(env, [], { cols: 140, rows: 40 });
+    await e2e.startDaemon();
+    const term = e2e.terminal([], { cols: 140, rows: 40 });
     await term.waitScreen('pods listed', (s) => /web\s+1\/1\s+Running/.test(s), 60_000);
 
     term.keys('l');
@@ -54,7 +36,7 @@ describe.skipIf(tmuxMissing)('logs in a real terminal (tmux)', () => {
 
     term.keys('C-s');
     screen = await term.waitScreen('the save toast', (s) => /saved 2 lines to /.test(s));
-    const dir = join(env.dir, 'Downloads');
+    const dir = join(e2e.env.dir, 'Downloads');
     const files = await waitFor('the saved file', () => {
       try {
         const f = readdirSync(dir);

@@ -1,20 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeTestEnv, REPO_ROOT, startDaemon, type DaemonProcess, type TestEnv } from '../helpers/daemon-process.js';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../helpers/daemon-process.js';
 import { RawClient } from '../helpers/rpc-client.js';
-import { TmuxTerminal, tmuxMissing } from '../helpers/tmux.js';
+import { tmuxMissing } from '../helpers/tmux.js';
+import { useTmuxE2e } from '../helpers/tmux-e2e.js';
 
-let env: TestEnv;
-let daemon: DaemonProcess | null = null;
-let term: TmuxTerminal | null = null;
-
-beforeEach(() => {
-  env = makeTestEnv();
-  mkdirSync(dirname(env.configFile), { recursive: true });
-  writeFileSync(
-    env.configFile,
-    `[[plugins]]
+/** Two plugins bound to keys in the config file. */
+const pluginConfig = `[[plugins]]
 key = "smoke-test"
 path = "${join(REPO_ROOT, 'plugins/smoke/build/smoke.wasm')}"
 keybinding = "ctrl+y"
@@ -26,22 +19,19 @@ path = "${join(REPO_ROOT, 'plugins/pod-health/build/pod-health.wasm')}"
 permissions = ["k8s:list:pods"]
 keybinding = "alt+p"
 timeout_ms = 20000
-`,
-  );
-});
+`;
 
-afterEach(async () => {
-  term?.kill();
-  term = null;
-  await daemon?.stop();
-  daemon = null;
-  env.cleanup();
+const e2e = useTmuxE2e({
+  setup: (env) => {
+    mkdirSync(dirname(env.configFile), { recursive: true });
+    writeFileSync(env.configFile, pluginConfig);
+  },
 });
 
 describe.skipIf(tmuxMissing)('plugin keybindings in a real terminal (tmux)', () => {
   it('a keybinding from config opens the plugin pane beside the focused one and shows its lines; again, it focuses it', async () => {
-    daemon = await startDaemon(env);
-    term = TmuxTerminal.start(env);
+    await e2e.startDaemon();
+    const term = e2e.terminal();
     await term.waitScreen('kubetile drawn', (s) => s.includes('NORMAL'));
     term.keys('C-y');
     const smoke = await term.waitScreen('smoke-test pane', (s) => s.includes('smoke-test') && s.includes('smoke-ok'));
@@ -56,7 +46,7 @@ describe.skipIf(tmuxMissing)('plugin keybindings in a real terminal (tmux)', () 
     // Pressing a plugin's key again focuses its pane instead of opening another.
     term.keys('C-y');
     await term.waitScreen('smoke-test focused again (heavy border)', (s) => s.includes('┏━ smoke-test') && s.includes('┌─ pod-health'));
-    const script = await RawClient.connect(env.socket);
+    const script = await RawClient.connect(e2e.env.socket);
     try {
       const panes = (await script.request<{ panes: Array<{ key: string }> }>('pane/list')).panes.map((p) => p.key);
       expect(panes.filter((k) => k === 'smoke-test')).toHaveLength(1);

@@ -1,7 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
-import { CLIENT_MAIN, makeTestEnv, type TestEnv } from '../helpers/daemon-process.js';
-import { TmuxTerminal, tmuxMissing } from '../helpers/tmux.js';
+import { describe, expect, it } from 'vitest';
+import { tmuxMissing } from '../helpers/tmux.js';
+import { useTmuxE2e } from '../helpers/tmux-e2e.js';
 
 /**
  * The query pane end to end in a real terminal (tmux) on `kubetile --demo`: filter to postgres-0,
@@ -9,25 +8,15 @@ import { TmuxTerminal, tmuxMissing } from '../helpers/tmux.js';
  * PostgreSQL, a typed query runs with ctrl+r and its table is painted; esc browses, j moves.
  */
 
-let env: TestEnv;
-let term: TmuxTerminal | null = null;
-
-beforeEach(() => {
-  env = makeTestEnv();
-});
-afterEach(() => {
-  term?.kill();
-  term = null;
-  spawnSync(process.execPath, [CLIENT_MAIN, 'kill-server', '--socket', env.socket], { env: env.env });
-  env.cleanup();
-});
+// kubetile starts the daemon itself: stopped with kill-server after each test.
+const e2e = useTmuxE2e({ killServer: 'always' });
 
 /** The engine's first start is an initdb in WASM: tens of seconds on a loaded machine. */
 const ENGINE = 240_000;
 
 describe.skipIf(tmuxMissing)('query pane in a real terminal (tmux)', () => {
   it('shift+q on the demo postgres pod, type a query, ctrl+r, read the table', async () => {
-    term = TmuxTerminal.start(env, ['--demo'], { cols: 140, rows: 44 });
+    const term = e2e.terminal(['--demo'], { cols: 140, rows: 44 });
     await term.waitScreen('demo pods listed', (s) => s.includes('Pods (shop)') && /postgres-0\s/.test(s), 60_000);
     term.keys('/');
     term.text('postgres-0');

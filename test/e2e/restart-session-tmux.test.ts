@@ -1,11 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startKubeSim, type KubeSim } from '@kubetile/kube-sim';
-import { CLIENT_MAIN, makeTestEnv, socketAccepts, startDaemon, waitFor, type DaemonProcess, type TestEnv } from '../helpers/daemon-process.js';
+import { CLIENT_MAIN, waitFor } from '../helpers/daemon-process.js';
 import { RawClient } from '../helpers/rpc-client.js';
-import { TmuxTerminal, tmuxMissing } from '../helpers/tmux.js';
+import { tmuxMissing } from '../helpers/tmux.js';
+import { useTmuxE2e } from '../helpers/tmux-e2e.js';
 import { pod, waitScreen } from '../../packages/daemon/test/exec/harness.js';
 
 /**
@@ -15,42 +15,17 @@ import { pod, waitScreen } from '../../packages/daemon/test/exec/harness.js';
  * there opens a new shell in the same pod.
  */
 
-let env: TestEnv;
-let sim: KubeSim | null = null;
-let daemon: DaemonProcess | null = null;
-let term: TmuxTerminal | null = null;
-
-beforeEach(() => {
-  env = makeTestEnv();
-});
-afterEach(async () => {
-  term?.kill();
-  term = null;
-  await daemon?.stop();
-  daemon = null;
-  // The daemon `kubetile --session` started is not a child of this test: stop it through the CLI.
-  if (await socketAccepts(env.socket)) {
-    try {
-      execFileSync(process.execPath, [CLIENT_MAIN, 'kill-server', '--socket', env.socket], { env: env.env, timeout: 30_000 });
-    } catch {
-      /* already gone */
-    }
-  }
-  await sim?.stop();
-  sim = null;
-  env.cleanup();
-});
+// The daemon `kubetile --session` started is not a child of this test: stopped through the CLI if it answers.
+const e2e = useTmuxE2e({ killServer: 'if-answering' });
 
 describe.skipIf(tmuxMissing)('kubetile --session NAME after the daemon died', () => {
   it('a fresh daemon started by the command finds the session; its exec pane says session ended, enter reconnects', async () => {
-    const kubeconfig = join(env.dir, 'sim-kubeconfig');
-    sim = await startKubeSim({ port: 0, seed: 'empty', kubeconfigOut: kubeconfig, stateDir: join(env.dir, 'sim') });
-    env.env.KUBECONFIG = kubeconfig;
+    const sim = await e2e.startSim();
     sim.createObject(pod('web-7', 'default'));
-    daemon = await startDaemon(env);
+    const daemon = await e2e.startDaemon();
 
     // A session "work" with a help tab and an exec pane on web-7 in a second tab.
-    const c = await RawClient.connect(env.socket);
+    const c = await RawClient.connect(e2e.env.socket);
     try {
       await c.attach({ cols: 120, rows: 36 }, 'work');
       await c.request('pane/open', { view: { key: 'help' }, newTab: true });
@@ -59,19 +34,18 @@ describe.skipIf(tmuxMissing)('kubetile --session NAME after the daemon died', ()
     } finally {
       c.close();
     }
-    const stateFile = join(env.dir, 'state', 'kubetile', 'sessions.json');
+    const stateFile = join(e2e.env.dir, 'state', 'kubetile', 'sessions.json');
     await waitFor('the session saved with its exec pane', () => existsSync(stateFile) && /"work"/.test(readFileSync(stateFile, 'utf8')) && /"exec"/.test(readFileSync(stateFile, 'utf8')));
 
     daemon.child.kill('SIGKILL');
     await daemon.exited;
-    daemon = null;
 
     // No daemon answers: `kubetile --session work` starts one, which brings the session back.
-    term = TmuxTerminal.start(env, ['--session', 'work'], { cols: 120, rows: 36 });
+    const term = e2e.terminal(['--session', 'work'], { cols: 120, rows: 36 });
     const screen = await term.waitScreen('the restored exec pane, in the restored session', (s) => s.includes('session ended — press enter to reconnect') && s.includes('exec default/web-7'), 60_000);
     // Three tabs came back (the first, help and exec), not a new session's single one.
     expect(screen).toMatch(/Help/);
-    const script = await RawClient.connect(env.socket);
+    const script = await RawClient.connect(e2e.env.socket);
     try {
       const sessions = await script.request<{ sessions: Array<{ name: string; tabs: number }> }>('session/list');
       expect(sessions.sessions.find((s) => s.name === 'work')).toMatchObject({ tabs: 3 });
@@ -88,15 +62,13 @@ describe.skipIf(tmuxMissing)('kubetile --session NAME after the daemon died', ()
   }, 180_000);
 
   it('kubetile daemon restart: an attached terminal stays, reconnects to the new daemon and shows the same layout', async () => {
-    const kubeconfig = join(env.dir, 'sim-kubeconfig');
-    sim = await startKubeSim({ port: 0, seed: 'empty', kubeconfigOut: kubeconfig, stateDir: join(env.dir, 'sim') });
-    env.env.KUBECONFIG = kubeconfig;
-    daemon = await startDaemon(env);
+    await e2e.startSim();
+    const daemon = await e2e.startDaemon();
     const oldPid = daemon.child.pid;
 
-    term = TmuxTerminal.start(env, ['--session', 'work'], { cols: 120, rows: 36 });
+    const term = e2e.terminal(['--session', 'work'], { cols: 120, rows: 36 });
     await term.waitScreen('the client attached', (s) => s.includes('NORMAL'));
-    const c = await RawClient.connect(env.socket);
+    const c = await RawClient.connect(e2e.env.socket);
     try {
       await c.attach({ cols: 100, rows: 30 }, 'work');
       await c.request('pane/open', { view: { key: 'help' }, newTab: true });
@@ -105,13 +77,12 @@ describe.skipIf(tmuxMissing)('kubetile --session NAME after the daemon died', ()
     }
     await term.waitScreen('the help tab shown', (s) => s.includes('Navigation') || /Help/.test(s));
 
-    const out = execFileSync(process.execPath, [CLIENT_MAIN, 'daemon', 'restart', '--socket', env.socket], { env: env.env, timeout: 60_000 }).toString();
+    const out = execFileSync(process.execPath, [CLIENT_MAIN, 'daemon', 'restart', '--socket', e2e.env.socket], { env: e2e.env.env, timeout: 60_000 }).toString();
     expect(out).toMatch(/restarted \(pid \d+ → \d+\)/);
     await daemon.exited;
-    daemon = null;
 
     // The terminal did not leave: it reattached to the new daemon, which restored the session.
-    const script = await RawClient.connect(env.socket);
+    const script = await RawClient.connect(e2e.env.socket);
     try {
       await waitFor('the terminal attached again', async () => {
         const s = await script.request<{ sessions: Array<{ name: string; tabs: number; clients: number }> }>('session/list');

@@ -1,30 +1,17 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeTestEnv, startDaemon, type DaemonProcess, type TestEnv } from '../helpers/daemon-process.js';
+import { describe, expect, it } from 'vitest';
 import { RawClient } from '../helpers/rpc-client.js';
 import { TmuxTerminal, tmuxMissing } from '../helpers/tmux.js';
+import { useTmuxE2e } from '../helpers/tmux-e2e.js';
 
-let env: TestEnv;
-let daemon: DaemonProcess | null = null;
-let term: TmuxTerminal | null = null;
-
-beforeEach(() => {
-  env = makeTestEnv();
-});
-afterEach(async () => {
-  term?.kill();
-  term = null;
-  await daemon?.stop();
-  daemon = null;
-  env.cleanup();
-});
+const e2e = useTmuxE2e();
 
 /** Count of pane title rows: each pane's top border carries its title. */
 const count = (screen: string, word: string): number => screen.split(word).length - 1;
 
 describe.skipIf(tmuxMissing)('kubetile in a real terminal (tmux)', () => {
   it('splits with alt+v, detaches with ctrl+q, and finds the layout again on re-attach', async () => {
-    daemon = await startDaemon(env);
-    term = TmuxTerminal.start(env);
+    await e2e.startDaemon();
+    const term = e2e.terminal();
     // The first tab shows a pods list; with no kubeconfig it says so instead of a frozen list.
     const first = await term.waitScreen('kubetile drawn', (s) => s.includes('No cluster connection') && s.includes('NORMAL'));
     expect(first).toContain('Pods');
@@ -38,7 +25,7 @@ describe.skipIf(tmuxMissing)('kubetile in a real terminal (tmux)', () => {
     term.keys('C-q');
     await term.waitScreen('client exited', (s) => s.includes('[kubetile exited 0]'));
     // The daemon kept the layout: three panes in the session.
-    const script = await RawClient.connect(env.socket);
+    const script = await RawClient.connect(e2e.env.socket);
     const panes = await script.request<{ panes: Array<{ key: string }> }>('pane/list');
     expect(panes.panes.map((p) => p.key).sort()).toEqual(['empty', 'help', 'resource-list']);
     script.close();
@@ -48,9 +35,9 @@ describe.skipIf(tmuxMissing)('kubetile in a real terminal (tmux)', () => {
   });
 
   it('a keystroke in one terminal shows up in another attached to the same session', async () => {
-    daemon = await startDaemon(env);
-    term = TmuxTerminal.start(env);
-    const other = TmuxTerminal.start(env, [], { cols: 100, rows: 30 });
+    await e2e.startDaemon();
+    const term = e2e.terminal();
+    const other = TmuxTerminal.start(e2e.env, [], { cols: 100, rows: 30 });
     try {
       await term.waitScreen('A drawn', (s) => s.includes('No cluster'));
       await other.waitScreen('B drawn', (s) => s.includes('No cluster'));
@@ -66,12 +53,12 @@ describe.skipIf(tmuxMissing)('kubetile in a real terminal (tmux)', () => {
   });
 
   it('kubetile kill-server ends the attached client like tmux does', async () => {
-    daemon = await startDaemon(env);
-    term = TmuxTerminal.start(env);
+    const daemon = await e2e.startDaemon();
+    const term = e2e.terminal();
     await term.waitScreen('drawn', (s) => s.includes('No cluster'));
     const { execFileSync } = await import('node:child_process');
     const { CLIENT_MAIN } = await import('../helpers/daemon-process.js');
-    const out = execFileSync(process.execPath, [CLIENT_MAIN, 'kill-server', '--socket', env.socket], { env: env.env, encoding: 'utf8' });
+    const out = execFileSync(process.execPath, [CLIENT_MAIN, 'kill-server', '--socket', e2e.env.socket], { env: e2e.env.env, encoding: 'utf8' });
     expect(out).toMatch(/daemon stopped/);
     await term.waitScreen('client told and gone', (s) => s.includes('server exited') && s.includes('[kubetile exited 0]'));
     expect(await daemon.exited).toBe(0);

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
-import { startKubeSim, type KubeSim } from '@kubetile/kube-sim';
+import type { KubeSim } from '@kubetile/kube-sim';
 import type { TableView } from '@kubetile/rpc-schema';
-import { makeTestEnv, startDaemon, waitFor, type DaemonProcess, type TestEnv } from '../helpers/daemon-process.js';
+import { waitFor, type TestEnv } from '../helpers/daemon-process.js';
 import { RawClient } from '../helpers/rpc-client.js';
+import { startSimDaemon, type SimDaemonWithClient } from '../helpers/sim-daemon.js';
 
 /**
  * A confirmed mutation acts on the object the prompt named — never on whatever is selected when
@@ -13,7 +13,7 @@ import { RawClient } from '../helpers/rpc-client.js';
 
 let env: TestEnv;
 let sim: KubeSim;
-let daemon: DaemonProcess;
+let stack: SimDaemonWithClient | undefined;
 let script: RawClient;
 let nsCounter = 0;
 let ns = '';
@@ -73,19 +73,10 @@ async function twoClientsOnPods(names: string[]): Promise<{ a: RawClient; b: Raw
 }
 
 beforeAll(async () => {
-  env = makeTestEnv();
-  const kubeconfig = join(env.dir, 'sim-kubeconfig');
-  sim = await startKubeSim({ port: 0, seed: 'empty', kubeconfigOut: kubeconfig, stateDir: join(env.dir, 'sim') });
-  env.env.KUBECONFIG = kubeconfig;
-  daemon = await startDaemon(env);
-  script = await RawClient.connect(env.socket);
+  stack = await startSimDaemon({ client: true });
+  ({ env, sim, client: script } = stack);
 });
-afterAll(async () => {
-  script?.close();
-  await daemon?.stop();
-  await sim?.stop();
-  env?.cleanup();
-});
+afterAll(() => stack?.stop());
 beforeEach(() => {
   ns = `race-${++nsCounter}`;
   sim.createObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });

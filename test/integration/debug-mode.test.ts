@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
-import { startKubeSim, type KubeSim } from '@kubetile/kube-sim';
+import type { KubeSim } from '@kubetile/kube-sim';
 import type { KubeObject } from '@kubetile/kube-sim';
 import type { SessionLayout, TableView } from '@kubetile/rpc-schema';
-import { makeTestEnv, startDaemon, waitFor, type DaemonProcess, type TestEnv } from '../helpers/daemon-process.js';
+import { waitFor, type TestEnv } from '../helpers/daemon-process.js';
 import { RawClient } from '../helpers/rpc-client.js';
+import { startSimDaemon, type SimDaemonWithClient } from '../helpers/sim-daemon.js';
 
 /**
  * Debug mode and root debug mode (ctrl+alt+d / f5) round trip on a real daemon and kube-sim: one confirmation naming
@@ -16,7 +16,7 @@ import { RawClient } from '../helpers/rpc-client.js';
 
 let env: TestEnv;
 let sim: KubeSim;
-let daemon: DaemonProcess;
+let stack: SimDaemonWithClient | undefined;
 let c: RawClient;
 const NS = 'dbg';
 
@@ -77,22 +77,17 @@ async function confirmOnce(key: string, text: RegExp): Promise<void> {
 }
 
 beforeAll(async () => {
-  env = makeTestEnv();
-  const kubeconfig = join(env.dir, 'sim-kubeconfig');
-  sim = await startKubeSim({ port: 0, seed: 'empty', controller: true, kubeconfigOut: kubeconfig, stateDir: join(env.dir, 'sim') });
-  env.env.KUBECONFIG = kubeconfig;
-  sim.createObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
-  sim.createObject({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-1' }, status: { conditions: [{ type: 'Ready', status: 'True' }] } });
-  daemon = await startDaemon(env);
-  c = await RawClient.connect(env.socket);
-  await c.attach({ cols: 160, rows: 40 });
+  stack = await startSimDaemon({
+    sim: { controller: true },
+    beforeDaemon: (s) => {
+      s.createObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
+      s.createObject({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-1' }, status: { conditions: [{ type: 'Ready', status: 'True' }] } });
+    },
+    client: { cols: 160, rows: 40 },
+  });
+  ({ env, sim, client: c } = stack);
 });
-afterAll(async () => {
-  c?.close();
-  await daemon?.stop();
-  await sim?.stop();
-  env?.cleanup();
-});
+afterAll(() => stack?.stop());
 
 describe('debug mode', () => {
   it('ctrl+alt+d on a pod puts its Deployment in debug mode and back, restoring command, args and probes exactly', async () => {

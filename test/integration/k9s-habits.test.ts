@@ -3,10 +3,11 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { startKubeSim, type KubeSim } from '@kubetile/kube-sim';
+import type { KubeSim } from '@kubetile/kube-sim';
 import type { LinesView, SessionLayout, TableView } from '@kubetile/rpc-schema';
-import { makeTestEnv, startDaemon, waitFor, type DaemonProcess, type TestEnv } from '../helpers/daemon-process.js';
+import { waitFor, type TestEnv } from '../helpers/daemon-process.js';
 import { RawClient } from '../helpers/rpc-client.js';
+import { startSimDaemon, type SimDaemonWithClient } from '../helpers/sim-daemon.js';
 
 /**
  * The habits k9s users bring, through a real daemon on kube-sim: `:` resolves short names, plurals, singulars,
@@ -18,7 +19,7 @@ import { RawClient } from '../helpers/rpc-client.js';
 const run = promisify(execFile);
 let env: TestEnv;
 let sim: KubeSim;
-let daemon: DaemonProcess;
+let stack: SimDaemonWithClient | undefined;
 let c: RawClient;
 let kubeconfig = '';
 let kubectl = false;
@@ -79,35 +80,32 @@ async function kubectlResolves(name: string): Promise<{ group: string; plural: s
 }
 
 beforeAll(async () => {
-  env = makeTestEnv();
-  kubeconfig = join(env.dir, 'sim-kubeconfig');
-  sim = await startKubeSim({ port: 0, seed: 'empty', kubeconfigOut: kubeconfig, stateDir: join(env.dir, 'sim') });
-  env.env.KUBECONFIG = kubeconfig;
-  kubectl = await run('kubectl', ['version', '--client']).then(
-    () => true,
-    () => false,
-  );
-  if (kubectl) {
-    // A second context on the same server, for `:ctx`.
-    const cluster = (await run('kubectl', ['--kubeconfig', kubeconfig, 'config', 'view', '-o', 'jsonpath={.contexts[0].context.cluster}'])).stdout;
-    const user = (await run('kubectl', ['--kubeconfig', kubeconfig, 'config', 'view', '-o', 'jsonpath={.contexts[0].context.user}'])).stdout;
-    await run('kubectl', ['--kubeconfig', kubeconfig, 'config', 'set-context', 'second', `--cluster=${cluster}`, `--user=${user}`, '--namespace=other']);
-  }
-  sim.createObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'habits' } });
-  sim.createObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'other' } });
-  sim.createObject(CRD);
-  mkdirSync(dirname(env.configFile), { recursive: true });
-  writeFileSync(env.configFile, '[aliases]\ndp = "deployments"\nwid = "widgets.example.com"\nloop = "loop2"\nloop2 = "loop"\n');
-  daemon = await startDaemon(env);
-  c = await RawClient.connect(env.socket);
-  await c.attach({ cols: 160, rows: 40 });
+  stack = await startSimDaemon({
+    client: { cols: 160, rows: 40 },
+    beforeDaemon: async (s, e) => {
+      sim = s;
+      env = e;
+      kubeconfig = join(env.dir, 'sim-kubeconfig');
+      kubectl = await run('kubectl', ['version', '--client']).then(
+        () => true,
+        () => false,
+      );
+      if (kubectl) {
+        // A second context on the same server, for `:ctx`.
+        const cluster = (await run('kubectl', ['--kubeconfig', kubeconfig, 'config', 'view', '-o', 'jsonpath={.contexts[0].context.cluster}'])).stdout;
+        const user = (await run('kubectl', ['--kubeconfig', kubeconfig, 'config', 'view', '-o', 'jsonpath={.contexts[0].context.user}'])).stdout;
+        await run('kubectl', ['--kubeconfig', kubeconfig, 'config', 'set-context', 'second', `--cluster=${cluster}`, `--user=${user}`, '--namespace=other']);
+      }
+      sim.createObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'habits' } });
+      sim.createObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'other' } });
+      sim.createObject(CRD);
+      mkdirSync(dirname(env.configFile), { recursive: true });
+      writeFileSync(env.configFile, '[aliases]\ndp = "deployments"\nwid = "widgets.example.com"\nloop = "loop2"\nloop2 = "loop"\n');
+    },
+  });
+  c = stack.client;
 });
-afterAll(async () => {
-  c?.close();
-  await daemon?.stop();
-  await sim?.stop();
-  env?.cleanup();
-});
+afterAll(() => stack?.stop());
 
 describe('`:` names', () => {
   it('short names, plurals, singulars and name.group open the kind kubectl lists for them', async () => {

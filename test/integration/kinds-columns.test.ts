@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
-import { startKubeSim, type KubeSim } from '@kubetile/kube-sim';
+import type { KubeSim } from '@kubetile/kube-sim';
 import type { TableView } from '@kubetile/rpc-schema';
-import { makeTestEnv, startDaemon, waitFor, type DaemonProcess, type TestEnv } from '../helpers/daemon-process.js';
+import { waitFor } from '../helpers/daemon-process.js';
 import { RawClient } from '../helpers/rpc-client.js';
+import { startSimDaemon, type SimDaemonWithClient } from '../helpers/sim-daemon.js';
 
 /**
  * Every kind shows kubectl's columns, live, through a real daemon on kube-sim: a CRD's additionalPrinterColumns
@@ -11,9 +11,8 @@ import { RawClient } from '../helpers/rpc-client.js';
  * the server's Table for a kind we have no printer for.
  */
 
-let env: TestEnv;
 let sim: KubeSim;
-let daemon: DaemonProcess;
+let stack: SimDaemonWithClient | undefined;
 let c: RawClient;
 
 const CRD = {
@@ -76,25 +75,19 @@ async function openList(args: Record<string, unknown>): Promise<number> {
 }
 
 beforeAll(async () => {
-  env = makeTestEnv();
-  const kubeconfig = join(env.dir, 'sim-kubeconfig');
-  sim = await startKubeSim({ port: 0, seed: 'empty', kubeconfigOut: kubeconfig, stateDir: join(env.dir, 'sim') });
-  env.env.KUBECONFIG = kubeconfig;
-  sim.createObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'cols' } });
-  sim.createObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'other' } });
-  sim.createObject(CRD);
-  daemon = await startDaemon(env);
-  c = await RawClient.connect(env.socket);
-  await c.attach({ cols: 160, rows: 40 });
+  stack = await startSimDaemon({
+    beforeDaemon: (s) => {
+      s.createObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'cols' } });
+      s.createObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'other' } });
+      s.createObject(CRD);
+    },
+    client: { cols: 160, rows: 40 },
+  });
+  ({ sim, client: c } = stack);
   const { tabId } = await c.request<{ tabId: number }>('pane/open', { view: { key: 'empty' }, newTab: true });
   await c.request('kube/use', { tabId, namespace: 'cols' });
 });
-afterAll(async () => {
-  c?.close();
-  await daemon?.stop();
-  await sim?.stop();
-  env?.cleanup();
-});
+afterAll(() => stack?.stop());
 
 describe('custom resources', () => {
   it("show their CRD's additionalPrinterColumns, typed, wide ones on shift+w, and follow the watch", async () => {

@@ -1,36 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startKubeSim, type KubeSim } from '@kubetile/kube-sim';
+import { startKubeSim } from '@kubetile/kube-sim';
 import type { TableView } from '@kubetile/rpc-schema';
-import { makeTestEnv, startDaemon, waitFor, type DaemonProcess, type TestEnv } from '../helpers/daemon-process.js';
+import { waitFor } from '../helpers/daemon-process.js';
+import { useKubeBoot } from '../helpers/kube-boot.js';
 import { RawClient } from '../helpers/rpc-client.js';
 
-let env: TestEnv;
-let daemon: DaemonProcess | null = null;
-let sim: KubeSim | null = null;
-let client: RawClient | null = null;
-
-beforeEach(() => {
-  env = makeTestEnv();
-});
-afterEach(async () => {
-  client?.close();
-  client = null;
-  await daemon?.stop();
-  daemon = null;
-  await sim?.stop();
-  sim = null;
-  env.cleanup();
-});
-
-async function boot(kubeconfig: string): Promise<RawClient> {
-  env.env.KUBECONFIG = kubeconfig;
-  daemon = await startDaemon(env);
-  client = await RawClient.connect(env.socket);
-  await client.attach({ cols: 140, rows: 40 });
-  return client;
-}
+const kb = useKubeBoot();
+const boot = (kubeconfig: string): Promise<RawClient> => kb.boot(kubeconfig, { cols: 140, rows: 40 });
 
 const firstPane = (c: RawClient) => c.activeTab().focusedPaneId;
 
@@ -40,9 +18,9 @@ async function view(c: RawClient, paneId: number): Promise<TableView | { type: '
 
 describe('Kubernetes bad input: a clear message, and the rest keeps working', () => {
   it('an unreachable API server: the pane says it cannot reach it, the status bar says reconnecting', async () => {
-    const kc = join(env.dir, 'kubeconfig');
+    const kc = join(kb.env.dir, 'kubeconfig');
     // A port nothing listens on (the sim's, after it stopped).
-    const s = await startKubeSim({ port: 0, seed: 'empty', kubeconfigOut: kc, stateDir: join(env.dir, 'sim') });
+    const s = await startKubeSim({ port: 0, seed: 'empty', kubeconfigOut: kc, stateDir: join(kb.env.dir, 'sim') });
     await s.stop();
     const c = await boot(kc);
     const v = await waitFor('unreachable shown', async () => {
@@ -56,8 +34,8 @@ describe('Kubernetes bad input: a clear message, and the rest keeps working', ()
   });
 
   it('an expired token: unauthorized, said plainly', async () => {
-    const kc = join(env.dir, 'kubeconfig');
-    sim = await startKubeSim({ port: 0, seed: 'empty', kubeconfigOut: kc, stateDir: join(env.dir, 'sim') });
+    const kc = join(kb.env.dir, 'kubeconfig');
+    const sim = await kb.startSim({ kubeconfigOut: kc });
     sim.expireToken();
     const c = await boot(kc);
     await waitFor('401 shown', async () => {
@@ -68,7 +46,7 @@ describe('Kubernetes bad input: a clear message, and the rest keeps working', ()
   });
 
   it('a malformed kubeconfig: the pane names the file and the problem', async () => {
-    const kc = join(env.dir, 'kubeconfig');
+    const kc = join(kb.env.dir, 'kubeconfig');
     writeFileSync(kc, 'apiVersion: v1\nkind: Config\nclusters: [this is: not valid\n');
     const c = await boot(kc);
     const v = await view(c, firstPane(c));
@@ -81,8 +59,8 @@ describe('Kubernetes bad input: a clear message, and the rest keeps working', ()
 
 describe('namespace and context selectors', () => {
   it('ctrl+n lists All Namespaces and the namespaces; picking one re-points the tab and its panes', async () => {
-    const kc = join(env.dir, 'kubeconfig');
-    sim = await startKubeSim({ port: 0, seed: 'empty', kubeconfigOut: kc, stateDir: join(env.dir, 'sim') });
+    const kc = join(kb.env.dir, 'kubeconfig');
+    const sim = await kb.startSim({ kubeconfigOut: kc });
     sim.createObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } });
     sim.createObject({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'cart-1', namespace: 'shop' }, spec: { containers: [{ name: 'c', image: 'x' }] } });
     const c = await boot(kc);
@@ -111,8 +89,8 @@ describe('namespace and context selectors', () => {
   });
 
   it('ctrl+k lists the kubeconfig contexts; kube/use switches a tab; an unknown context is refused', async () => {
-    const kc = join(env.dir, 'kubeconfig');
-    sim = await startKubeSim({ port: 0, seed: 'empty', kubeconfigOut: kc, stateDir: join(env.dir, 'sim') });
+    const kc = join(kb.env.dir, 'kubeconfig');
+    await kb.startSim({ kubeconfigOut: kc });
     const c = await boot(kc);
     const ctxs = await c.request<{ current: string; contexts: Array<{ name: string }> }>('kube/contexts');
     expect(ctxs.contexts.map((x) => x.name)).toContain(ctxs.current);

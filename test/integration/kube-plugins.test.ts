@@ -2,13 +2,13 @@ import type { PaneView } from '@kubetile/rpc-schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { startKubeSim, type KubeSim } from '@kubetile/kube-sim';
-import { makeTestEnv, REPO_ROOT, startDaemon, waitFor, type DaemonProcess, type TestEnv } from '../helpers/daemon-process.js';
+import type { KubeSim } from '@kubetile/kube-sim';
+import { REPO_ROOT, waitFor } from '../helpers/daemon-process.js';
 import { RawClient } from '../helpers/rpc-client.js';
+import { startSimDaemon, type SimDaemonWithClient } from '../helpers/sim-daemon.js';
 
-let env: TestEnv;
 let sim: KubeSim;
-let daemon: DaemonProcess;
+let stack: SimDaemonWithClient | undefined;
 let client: RawClient;
 
 const pod = (name: string, restarts: number, waiting?: string) => ({
@@ -37,32 +37,26 @@ async function lines(paneId: number): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  env = makeTestEnv();
-  const kc = join(env.dir, 'kubeconfig');
-  sim = await startKubeSim({ port: 0, seed: 'empty', kubeconfigOut: kc, stateDir: join(env.dir, 'sim') });
-  sim.createObject(pod('steady-1', 0));
-  sim.createObject(pod('flaky-1', 3));
-  sim.createObject(pod('crashy-1', 12, 'CrashLoopBackOff'));
-  sim.createObject({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db-creds', namespace: 'default' }, type: 'Opaque', data: { username: Buffer.from('admin').toString('base64'), password: Buffer.from('s3cr3t-é').toString('base64') } });
-  env.env.KUBECONFIG = kc;
-  mkdirSync(dirname(env.configFile), { recursive: true });
-  writeFileSync(
-    env.configFile,
-    [
-      '[[plugins]]', 'key = "pod-health"', `path = "${join(REPO_ROOT, 'plugins/pod-health/build/pod-health.wasm')}"`, 'permissions = ["k8s:list:pods"]', '',
-      '[[plugins]]', 'key = "secret-viewer"', `path = "${join(REPO_ROOT, 'plugins/secret-viewer/build/secret-viewer.wasm')}"`, 'permissions = ["k8s:get:secrets", "clipboard:write"]', '',
-    ].join('\n'),
-  );
-  daemon = await startDaemon(env);
-  client = await RawClient.connect(env.socket);
-  await client.attach({ cols: 120, rows: 40 });
+  stack = await startSimDaemon({
+    beforeDaemon: (s, env) => {
+      s.createObject(pod('steady-1', 0));
+      s.createObject(pod('flaky-1', 3));
+      s.createObject(pod('crashy-1', 12, 'CrashLoopBackOff'));
+      s.createObject({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db-creds', namespace: 'default' }, type: 'Opaque', data: { username: Buffer.from('admin').toString('base64'), password: Buffer.from('s3cr3t-é').toString('base64') } });
+      mkdirSync(dirname(env.configFile), { recursive: true });
+      writeFileSync(
+        env.configFile,
+        [
+          '[[plugins]]', 'key = "pod-health"', `path = "${join(REPO_ROOT, 'plugins/pod-health/build/pod-health.wasm')}"`, 'permissions = ["k8s:list:pods"]', '',
+          '[[plugins]]', 'key = "secret-viewer"', `path = "${join(REPO_ROOT, 'plugins/secret-viewer/build/secret-viewer.wasm')}"`, 'permissions = ["k8s:get:secrets", "clipboard:write"]', '',
+        ].join('\n'),
+      );
+    },
+    client: { cols: 120, rows: 40 },
+  });
+  ({ sim, client } = stack);
 });
-afterAll(async () => {
-  client?.close();
-  await daemon?.stop();
-  await sim?.stop();
-  env?.cleanup();
-});
+afterAll(() => stack?.stop());
 
 describe('plugins reading the cluster through the daemon', () => {
   it('pod-health lists the tab namespace pods from the informer cache, crash loops first and marked', async () => {

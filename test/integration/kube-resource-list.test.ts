@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
-import { startKubeSim, type KubeSim } from '@kubetile/kube-sim';
+import type { KubeSim } from '@kubetile/kube-sim';
 import type { TableView } from '@kubetile/rpc-schema';
-import { makeTestEnv, startDaemon, waitFor, type DaemonProcess, type TestEnv } from '../helpers/daemon-process.js';
+import { waitFor, type TestEnv } from '../helpers/daemon-process.js';
 import { RawClient } from '../helpers/rpc-client.js';
+import { startSimDaemon, type SimDaemonWithClient } from '../helpers/sim-daemon.js';
 
 let env: TestEnv;
 let sim: KubeSim;
-let daemon: DaemonProcess;
+let stack: SimDaemonWithClient | undefined;
 let script: RawClient;
 
 const pod = (name: string, ns = 'default', phase = 'Running') => ({
@@ -40,19 +40,10 @@ async function waitNames(paneId: number, want: string[], label: string): Promise
 }
 
 beforeAll(async () => {
-  env = makeTestEnv();
-  const kubeconfig = join(env.dir, 'sim-kubeconfig');
-  sim = await startKubeSim({ port: 0, seed: 'empty', kubeconfigOut: kubeconfig, stateDir: join(env.dir, 'sim') });
-  env.env.KUBECONFIG = kubeconfig;
-  daemon = await startDaemon(env);
-  script = await RawClient.connect(env.socket);
+  stack = await startSimDaemon({ client: true });
+  ({ env, sim, client: script } = stack);
 });
-afterAll(async () => {
-  script?.close();
-  await daemon?.stop();
-  await sim?.stop();
-  env?.cleanup();
-});
+afterAll(() => stack?.stop());
 
 describe('resource-list panes against kube-sim', () => {
   it('shows pods as they are created and removes them when deleted', async () => {

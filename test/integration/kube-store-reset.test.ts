@@ -1,49 +1,25 @@
 // Issue 8, item 2: a resource list converges to the API server's truth after the server's store is
 // reset (a fresh kube-sim, `Too large resource version` 504s, a resourceVersion that goes backwards),
 // and the status bar says `connected` again as soon as a watch is back, not only when an object changes.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startKubeSim, type KubeSim } from '@kubetile/kube-sim';
+import type { KubeSim } from '@kubetile/kube-sim';
 import type { TableView } from '@kubetile/rpc-schema';
-import { makeTestEnv, startDaemon, waitFor, type DaemonProcess, type TestEnv } from '../helpers/daemon-process.js';
+import { waitFor } from '../helpers/daemon-process.js';
+import { useKubeBoot } from '../helpers/kube-boot.js';
 import { RawClient } from '../helpers/rpc-client.js';
 
-let env: TestEnv;
-let sim: KubeSim | null = null;
-let daemon: DaemonProcess | null = null;
-let client: RawClient | null = null;
-let fake: Server | null = null;
-
-beforeEach(() => {
-  env = makeTestEnv();
-});
-afterEach(async () => {
-  client?.close();
-  client = null;
-  await daemon?.stop();
-  daemon = null;
-  await sim?.stop();
-  sim = null;
-  if (fake) await new Promise((r) => fake!.close(r));
-  fake = null;
-  env.cleanup();
-});
+const kb = useKubeBoot();
 
 const configMap = (name: string, ns = 'default') => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns }, data: { k: name } });
 
-async function bootOn(kubeconfig: string): Promise<RawClient> {
-  env.env.KUBECONFIG = kubeconfig;
-  daemon = await startDaemon(env);
-  client = await RawClient.connect(env.socket);
-  await client.attach({ cols: 160, rows: 40 });
-  return client;
-}
+const bootOn = (kubeconfig: string): Promise<RawClient> => kb.boot(kubeconfig, { cols: 160, rows: 40 });
 
 async function bootSim(): Promise<{ sim: KubeSim; c: RawClient }> {
-  const kc = join(env.dir, 'kubeconfig');
-  sim = await startKubeSim({ port: 0, seed: 'empty', kubeconfigOut: kc, stateDir: join(env.dir, 'sim') });
+  const kc = join(kb.env.dir, 'kubeconfig');
+  const sim = await kb.startSim({ kubeconfigOut: kc });
   return { sim, c: await bootOn(kc) };
 }
 
@@ -216,8 +192,8 @@ function backwardsServer(): Promise<{ server: Server; port: number; requests: st
 describe('a resourceVersion that goes backwards', () => {
   it('relists and drops the objects the older store does not have', async () => {
     const f = await backwardsServer();
-    fake = f.server;
-    const kc = join(env.dir, 'kubeconfig');
+    kb.onTeardown(() => new Promise((r) => f.server.close(r)));
+    const kc = join(kb.env.dir, 'kubeconfig');
     writeFileSync(kc, [
       'apiVersion: v1', 'kind: Config', 'current-context: back',
       'clusters:', `- name: back`, '  cluster:', `    server: http://127.0.0.1:${f.port}`, '    insecure-skip-tls-verify: true',

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
-import { startKubeSim, type KubeSim } from '@kubetile/kube-sim';
+import type { KubeSim } from '@kubetile/kube-sim';
 import type { TableView } from '@kubetile/rpc-schema';
-import { makeTestEnv, startDaemon, waitFor, type DaemonProcess, type TestEnv } from '../helpers/daemon-process.js';
+import { type TestEnv } from '../helpers/daemon-process.js';
 import { RawClient } from '../helpers/rpc-client.js';
+import { startSimDaemon, type SimDaemon } from '../helpers/sim-daemon.js';
 
 /**
  * What users saw wrong: RESTARTS "(Ns ago)" and ages froze until the object changed; Enter on a
@@ -13,20 +13,13 @@ import { RawClient } from '../helpers/rpc-client.js';
 
 let env: TestEnv;
 let sim: KubeSim;
-let daemon: DaemonProcess;
+let stack: SimDaemon | undefined;
 
 beforeAll(async () => {
-  env = makeTestEnv();
-  const kubeconfig = join(env.dir, 'sim-kubeconfig');
-  sim = await startKubeSim({ port: 0, seed: 'empty', kubeconfigOut: kubeconfig, stateDir: join(env.dir, 'sim') });
-  env.env.KUBECONFIG = kubeconfig;
-  daemon = await startDaemon(env);
+  stack = await startSimDaemon();
+  ({ env, sim } = stack);
 });
-afterAll(async () => {
-  await daemon?.stop();
-  await sim?.stop();
-  env?.cleanup();
-});
+afterAll(() => stack?.stop());
 
 function restartedPod(name: string, namespace: string, restartedMsAgo: number) {
   const at = (ms: number): string => new Date(Date.now() - ms).toISOString();

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
-import { startKubeSim, type KubeSim } from '@kubetile/kube-sim';
-import { makeTestEnv, startDaemon, waitFor, type DaemonProcess, type TestEnv } from '../helpers/daemon-process.js';
+import type { KubeSim } from '@kubetile/kube-sim';
+import { waitFor } from '../helpers/daemon-process.js';
 import { RawClient } from '../helpers/rpc-client.js';
+import { startSimDaemon, type SimDaemonWithClient } from '../helpers/sim-daemon.js';
 
 /**
  * YAML/describe/detail panes take the object from their args, which a script chooses: a name that
@@ -10,28 +10,18 @@ import { RawClient } from '../helpers/rpc-client.js';
  * the API server is asked nothing.
  */
 
-let env: TestEnv;
 let sim: KubeSim;
-let daemon: DaemonProcess;
+let stack: SimDaemonWithClient | undefined;
 let script: RawClient;
 
 beforeAll(async () => {
-  env = makeTestEnv();
-  const kubeconfig = join(env.dir, 'sim-kubeconfig');
-  sim = await startKubeSim({ port: 0, seed: 'empty', kubeconfigOut: kubeconfig, stateDir: join(env.dir, 'sim') });
-  env.env.KUBECONFIG = kubeconfig;
-  daemon = await startDaemon(env);
-  script = await RawClient.connect(env.socket);
+  stack = await startSimDaemon({ client: true });
+  ({ sim, client: script } = stack);
   sim.createObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } });
   sim.createObject({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'shop' }, data: { password: Buffer.from('hunter2').toString('base64') } });
   sim.createObject({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg', namespace: 'shop' }, data: { a: '1' } });
 });
-afterAll(async () => {
-  script?.close();
-  await daemon?.stop();
-  await sim?.stop();
-  env?.cleanup();
-});
+afterAll(() => stack?.stop());
 
 const base = { kindId: 'configmaps', kind: 'ConfigMap', group: '', version: 'v1', plural: 'configmaps', namespaced: true, name: 'cfg', namespace: 'shop', context: 'kube-sim' };
 

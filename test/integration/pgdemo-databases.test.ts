@@ -1,10 +1,10 @@
-import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { KubeConfig, PortForward } from '@kubernetes/client-node';
+import { KubeConfig } from '@kubernetes/client-node';
 import { startKubeSim, type KubeSim } from '@kubetile/kube-sim';
 import { MAX_ENGINES } from '../../packages/kube-sim/src/pgdemo/demo-databases.js';
 import { waitFor } from '../helpers/daemon-process.js';
+import { PgPortForwards } from '../helpers/pg-port-forward.js';
 
 /**
  * Which pods of kube-sim share a demo PostgreSQL engine: the replicas of one StatefulSet do (a
@@ -20,8 +20,7 @@ const PASSWORD = 'pgdemo-pw-1';
 let sim: KubeSim;
 let kc: KubeConfig;
 
-const servers: net.Server[] = [];
-const clients: pg.Client[] = [];
+const pgf = new PgPortForwards();
 
 function dbPod(namespace: string, name: string, owner: string | null, annotation = 'db') {
   return {
@@ -60,39 +59,15 @@ beforeAll(async () => {
   sim.createObject(dbPod('team-a', 'scratch', null));
 }, 60_000);
 afterAll(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.end().catch(() => undefined)));
-  await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
+  await pgf.endClients();
+  await pgf.closeServers();
   await sim?.stop();
 });
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.end().catch(() => undefined)));
-});
-
-/** A local port whose every connection is a port-forward stream to namespace/pod:5432. */
-async function forward(namespace: string, pod: string): Promise<number> {
-  const pf = new PortForward(kc);
-  const server = net.createServer((sock) => {
-    sock.on('error', () => undefined);
-    pf.portForward(namespace, pod, [5432], sock, null, sock).then(
-      (ws) => {
-        const w = ws as unknown as { on(e: string, f: () => void): void; close(): void };
-        w.on('close', () => sock.destroy());
-        sock.on('close', () => w.close());
-      },
-      () => sock.destroy(),
-    );
-  });
-  servers.push(server);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return (server.address() as net.AddressInfo).port;
-}
+afterEach(() => pgf.endClients());
 
 async function connect(namespace: string, pod: string, password = PASSWORD): Promise<pg.Client> {
-  const c = new pg.Client({ host: '127.0.0.1', port: await forward(namespace, pod), user: 'app', password, database: 'app', connectionTimeoutMillis: 200_000 });
-  c.on('error', () => undefined);
-  clients.push(c);
-  await c.connect();
-  return c;
+  const port = await pgf.forward(kc, namespace, pod);
+  return pgf.connect(new pg.Client({ host: '127.0.0.1', port, user: 'app', password, database: 'app', connectionTimeoutMillis: 200_000 }));
 }
 
 const notes = async (c: pg.Client): Promise<string[]> => (await c.query<{ body: string }>('SELECT body FROM notes ORDER BY body')).rows.map((r) => r.body);

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createServer, request, type Server } from 'node:http';
 import { connect, createServer as createTcpServer, type AddressInfo, type Server as TcpServer } from 'node:net';
-import { join } from 'node:path';
-import { startKubeSim, type KubeSim } from '@kubetile/kube-sim';
+import type { KubeSim } from '@kubetile/kube-sim';
 import type { TableView } from '@kubetile/rpc-schema';
-import { makeTestEnv, startDaemon, waitFor, type DaemonProcess, type TestEnv } from '../helpers/daemon-process.js';
+import { waitFor, type TestEnv } from '../helpers/daemon-process.js';
 import { RawClient } from '../helpers/rpc-client.js';
+import { startSimDaemon, type SimDaemonWithClient } from '../helpers/sim-daemon.js';
 
 /**
  * Port-forwards belong to the daemon: `p` on a pod (a dialog with the suggested remote port and a
@@ -16,7 +16,7 @@ import { RawClient } from '../helpers/rpc-client.js';
 
 let env: TestEnv;
 let sim: KubeSim;
-let daemon: DaemonProcess;
+let stack: SimDaemonWithClient | undefined;
 let script: RawClient;
 let backend: Server;
 let backendPort = 0;
@@ -91,30 +91,27 @@ async function answer(c: RawClient, title: RegExp, expectValue: string, value?: 
 }
 
 beforeAll(async () => {
-  env = makeTestEnv();
-  const kubeconfig = join(env.dir, 'sim-kubeconfig');
-  sim = await startKubeSim({ port: 0, seed: 'empty', kubeconfigOut: kubeconfig, stateDir: join(env.dir, 'sim') });
-  env.env.KUBECONFIG = kubeconfig;
-  backend = createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (c: string) => (body += c));
-    req.on('end', () => {
-      res.writeHead(200, { 'Content-Type': 'text/plain' });
-      res.end(`backend saw ${req.method} ${req.url} with ${JSON.stringify(body)}`);
-    });
+  stack = await startSimDaemon({
+    beforeDaemon: async () => {
+      backend = createServer((req, res) => {
+        let body = '';
+        req.setEncoding('utf8');
+        req.on('data', (c: string) => (body += c));
+        req.on('end', () => {
+          res.writeHead(200, { 'Content-Type': 'text/plain' });
+          res.end(`backend saw ${req.method} ${req.url} with ${JSON.stringify(body)}`);
+        });
+      });
+      await new Promise<void>((r) => backend.listen(0, '127.0.0.1', () => r()));
+      backendPort = (backend.address() as AddressInfo).port;
+    },
+    client: true,
   });
-  await new Promise<void>((r) => backend.listen(0, '127.0.0.1', () => r()));
-  backendPort = (backend.address() as AddressInfo).port;
-  daemon = await startDaemon(env);
-  script = await RawClient.connect(env.socket);
+  ({ env, sim, client: script } = stack);
 });
 afterAll(async () => {
-  script?.close();
-  await daemon?.stop();
-  await sim?.stop();
+  await stack?.stop();
   await new Promise((r) => backend?.close(r));
-  env?.cleanup();
 });
 beforeEach(() => {
   ns = `pf-${++nsCounter}`;

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { request } from 'node:http';
-import { join } from 'node:path';
-import { startKubeSim, type KubeSim } from '@kubetile/kube-sim';
-import { makeTestEnv, startDaemon, waitFor, type DaemonProcess, type TestEnv } from '../helpers/daemon-process.js';
+import type { KubeSim } from '@kubetile/kube-sim';
+import { waitFor, type TestEnv } from '../helpers/daemon-process.js';
 import { RawClient } from '../helpers/rpc-client.js';
+import { startSimDaemon, type SimDaemonWithClient } from '../helpers/sim-daemon.js';
 
 /**
  * A forward follows the pods behind it: to a Deployment, a Service (its port mapped to the pods'
@@ -15,7 +15,7 @@ import { RawClient } from '../helpers/rpc-client.js';
 
 let env: TestEnv;
 let sim: KubeSim;
-let daemon: DaemonProcess;
+let stack: SimDaemonWithClient | undefined;
 let script: RawClient;
 let nsCounter = 0;
 let ns = '';
@@ -95,20 +95,10 @@ async function waitNewPod(port: number, old: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  env = makeTestEnv();
-  const kubeconfig = join(env.dir, 'sim-kubeconfig');
-  sim = await startKubeSim({ port: 0, seed: 'empty', controller: true, kubeconfigOut: kubeconfig, stateDir: join(env.dir, 'sim'), config: { podTerminationMs: 300 } });
-  sim.createObject(NODE);
-  env.env.KUBECONFIG = kubeconfig;
-  daemon = await startDaemon(env);
-  script = await RawClient.connect(env.socket);
+  stack = await startSimDaemon({ sim: { controller: true, config: { podTerminationMs: 300 } }, beforeDaemon: (s) => void s.createObject(NODE), client: true });
+  ({ env, sim, client: script } = stack);
 });
-afterAll(async () => {
-  script?.close();
-  await daemon?.stop();
-  await sim?.stop();
-  env?.cleanup();
-});
+afterAll(() => stack?.stop());
 beforeEach(() => {
   ns = `rt-${++nsCounter}`;
   sim.createObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });

@@ -1,35 +1,28 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeTestEnv, startDaemon, waitFor, type DaemonProcess, type TestEnv } from '../helpers/daemon-process.js';
+import { waitFor } from '../helpers/daemon-process.js';
+import { useDaemonPerTest } from '../helpers/daemon-per-test.js';
 import { FrameSocket, RawClient } from '../helpers/rpc-client.js';
 
-let env: TestEnv;
-let daemon: DaemonProcess;
-
-async function start(vars: Record<string, string> = {}): Promise<void> {
-  env = makeTestEnv();
-  Object.assign(env.env, vars);
-  daemon = await startDaemon(env);
-}
+const d = useDaemonPerTest();
+// Runs before the fixture's teardown (after-each hooks run last-registered first).
 afterEach(async () => {
   // The daemon still answers an innocent client.
-  const c = await RawClient.connect(env.socket);
-  await expect(c.request('daemon/status')).resolves.toMatchObject({ pid: daemon.child.pid });
+  const c = await RawClient.connect(d.env.socket);
+  await expect(c.request('daemon/status')).resolves.toMatchObject({ pid: d.daemon.child.pid });
   c.close();
-  await daemon.stop();
-  env.cleanup();
 });
 
 const logText = (): string => {
-  const f = join(env.dir, 'state', 'kubetile', 'kubetiled.log');
+  const f = join(d.env.dir, 'state', 'kubetile', 'kubetiled.log');
   return existsSync(f) ? readFileSync(f, 'utf8') : '';
 };
 
 describe('connections that never finish a frame', () => {
   it('half a header, then nothing: closed after the frame timeout, with an error saying why', async () => {
-    await start({ KUBETILE_FRAME_TIMEOUT_MS: '1500' });
-    const s = await FrameSocket.open(env.socket);
+    await d.start({ KUBETILE_FRAME_TIMEOUT_MS: '1500' });
+    const s = await FrameSocket.open(d.env.socket);
     s.hello();
     await s.next((m) => m.id === 'hello');
     const before = Date.now();
@@ -42,8 +35,8 @@ describe('connections that never finish a frame', () => {
   });
 
   it('a body that stops halfway is closed the same way; a frame trickled in under the limit is fine', async () => {
-    await start({ KUBETILE_FRAME_TIMEOUT_MS: '1500' });
-    const ok = await FrameSocket.open(env.socket);
+    await d.start({ KUBETILE_FRAME_TIMEOUT_MS: '1500' });
+    const ok = await FrameSocket.open(d.env.socket);
     const hello = FrameSocket.frame(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'daemon/hello', params: { client: { name: 'slow', version: '0' }, apiLevel: 1 } }));
     // Three pieces, well within the limit: answered.
     ok.socket.write(hello.subarray(0, 10));
@@ -53,7 +46,7 @@ describe('connections that never finish a frame', () => {
     ok.socket.write(hello.subarray(40));
     expect((await ok.next((m) => m.id === 1)).result).toMatchObject({ apiLevel: 1 });
 
-    const s = await FrameSocket.open(env.socket);
+    const s = await FrameSocket.open(d.env.socket);
     s.socket.write('Content-Length: 100\r\n\r\n{"jsonrpc":');
     await waitFor('connection closed', () => s.closed, 20_000);
     expect(s.messages.find((m) => m.error)).toMatchObject({ error: { message: expect.stringMatching(/a 100-byte body did not arrive/) } });
@@ -66,8 +59,8 @@ describe('connections that never finish a frame', () => {
   });
 
   it('a connection that never says daemon/hello is closed after the hello timeout', async () => {
-    await start({ KUBETILE_HELLO_TIMEOUT_MS: '1500' });
-    const s = await FrameSocket.open(env.socket);
+    await d.start({ KUBETILE_HELLO_TIMEOUT_MS: '1500' });
+    const s = await FrameSocket.open(d.env.socket);
     await waitFor('connection closed', () => s.closed, 20_000);
     await waitFor('logged', () => logText().includes('did not complete daemon/hello in time'));
   });
@@ -75,8 +68,8 @@ describe('connections that never finish a frame', () => {
 
 describe('after a fatal framing error', () => {
   it('the socket is destroyed, not drained: a peer that keeps writing and never reads sees it close', async () => {
-    await start();
-    const s = await FrameSocket.open(env.socket);
+    await d.start();
+    const s = await FrameSocket.open(d.env.socket);
     s.socket.pause(); // never reads
     s.socket.write(`Content-Length: ${64 * 1024 * 1024}\r\n\r\n`);
     // Keep sending the body, as fast as the daemon takes it: a draining daemon would take all 64 MiB.

@@ -1,30 +1,20 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeTestEnv, startDaemon, waitFor, type DaemonProcess, type TestEnv } from '../helpers/daemon-process.js';
+import { waitFor } from '../helpers/daemon-process.js';
+import { useDaemonPerTest } from '../helpers/daemon-per-test.js';
 import { FrameSocket, RawClient } from '../helpers/rpc-client.js';
 
-let env: TestEnv;
-let daemon: DaemonProcess;
+const d = useDaemonPerTest();
 
-async function start(vars: Record<string, string> = {}): Promise<void> {
-  env = makeTestEnv();
-  Object.assign(env.env, vars);
-  daemon = await startDaemon(env);
-}
-afterEach(async () => {
-  await daemon.stop();
-  env.cleanup();
-});
-
-const logFile = (): string => join(env.dir, 'state', 'kubetile', 'kubetiled.log');
+const logFile = (): string => join(d.env.dir, 'state', 'kubetile', 'kubetiled.log');
 const read = (f: string): string => (existsSync(f) ? readFileSync(f, 'utf8') : '');
 const badLines = (text: string): number => (text.match(/"msg":"bad message on socket"/g) ?? []).length;
 
 describe('the daemon log under a flood', () => {
   it('a connection sending thousands of bad frames costs a few log lines and one "suppressed N" line', async () => {
-    await start();
-    const s = await FrameSocket.open(env.socket);
+    await d.start();
+    const s = await FrameSocket.open(d.env.socket);
     const bad = FrameSocket.frame('{"jsonrpc":"2.0","id":1,"method":');
     s.socket.write(Buffer.concat(Array.from({ length: 3000 }, () => bad)));
     // Every bad frame is still answered…
@@ -47,22 +37,22 @@ describe('the daemon log under a flood', () => {
     await waitFor('every line accounted for', () => total + badLines(read(logFile())) === 3000 || null, 5000).catch(() => undefined);
     expect(total + badLines(read(logFile()))).toBe(3000);
     // Another connection has its own allowance.
-    const c = await RawClient.connect(env.socket);
-    await expect(c.request('daemon/status')).resolves.toMatchObject({ pid: daemon.child.pid });
+    const c = await RawClient.connect(d.env.socket);
+    await expect(c.request('daemon/status')).resolves.toMatchObject({ pid: d.daemon.child.pid });
     c.close();
   });
 
   it('the log file rotates at its size limit, keeping the configured number of old files', async () => {
     const max = 16 * 1024;
-    await start({ KUBETILE_LOG_MAX_BYTES: String(max), KUBETILE_LOG_KEEP: '2' });
+    await d.start({ KUBETILE_LOG_MAX_BYTES: String(max), KUBETILE_LOG_KEEP: '2' });
     // Each connection may log a burst: 40 connections × 10 bad frames ≈ 400 lines ≈ 80 KiB.
     for (let i = 0; i < 40; i++) {
-      const s = await FrameSocket.open(env.socket);
+      const s = await FrameSocket.open(d.env.socket);
       s.socket.write(Buffer.concat(Array.from({ length: 10 }, (_, j) => FrameSocket.frame(`{"jsonrpc":"2.0","id":${j},"method":`))));
       await waitFor('answers', () => s.messages.length === 10);
       s.destroy();
     }
-    const c = await RawClient.connect(env.socket);
+    const c = await RawClient.connect(d.env.socket);
     await c.request('daemon/status');
     c.close();
     const f = logFile();

@@ -1,21 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeTestEnv, startDaemon, waitFor, type DaemonProcess, type TestEnv } from '../helpers/daemon-process.js';
+import { waitFor } from '../helpers/daemon-process.js';
+import { useDaemonPerTest } from '../helpers/daemon-per-test.js';
 import { FrameSocket, RawClient } from '../helpers/rpc-client.js';
 
-let env: TestEnv;
-let daemon: DaemonProcess;
-
-async function start(vars: Record<string, string> = {}): Promise<void> {
-  env = makeTestEnv();
-  Object.assign(env.env, vars);
-  daemon = await startDaemon(env);
-}
-afterEach(async () => {
-  await daemon.stop();
-  env.cleanup();
-});
+const d = useDaemonPerTest();
 
 const MiB = 1024 * 1024;
 interface Disconnect {
@@ -26,7 +16,7 @@ interface Disconnect {
   limitBytes: number;
 }
 const disconnects = (): Disconnect[] => {
-  const f = join(env.dir, 'state', 'kubetile', 'kubetiled.log');
+  const f = join(d.env.dir, 'state', 'kubetile', 'kubetiled.log');
   if (!existsSync(f)) return [];
   return readFileSync(f, 'utf8')
     .split('\n')
@@ -40,7 +30,7 @@ const discoverBurst = (n: number): Buffer =>
 
 /** A raw client that says hello, asks for `n` big answers and never reads a byte. */
 async function nonReader(n: number): Promise<FrameSocket> {
-  const s = await FrameSocket.open(env.socket);
+  const s = await FrameSocket.open(d.env.socket);
   s.socket.pause();
   s.hello();
   s.socket.write(discoverBurst(n));
@@ -49,8 +39,8 @@ async function nonReader(n: number): Promise<FrameSocket> {
 
 describe('clients that never read what they asked for', () => {
   it('eight of them: each is disconnected with the reason logged, memory stays bounded, and others are served throughout', async () => {
-    await start({ KUBETILE_STALL_TIMEOUT_MS: '2000' });
-    const bystander = await RawClient.connect(env.socket);
+    await d.start({ KUBETILE_STALL_TIMEOUT_MS: '2000' });
+    const bystander = await RawClient.connect(d.env.socket);
     const rss = async (): Promise<number> => (await bystander.request<{ memory: { rss: number } }>('daemon/status')).memory.rss;
     const baseline = await rss();
     // 400 answers of ~80 KiB each: 32 MiB per client, 256 MiB for all eight if the daemon kept them.
@@ -87,20 +77,20 @@ describe('clients that never read what they asked for', () => {
   });
 
   it('one whose unread answers pass the queue limit is disconnected at once', async () => {
-    await start({ KUBETILE_MAX_QUEUED_BYTES: String(MiB) });
+    await d.start({ KUBETILE_MAX_QUEUED_BYTES: String(MiB) });
     const s = await nonReader(100);
     await waitFor('disconnected', () => disconnects().length === 1, 30_000);
     expect(disconnects()[0]).toMatchObject({ reason: `more than ${MiB} bytes queued`, limitBytes: MiB });
     s.socket.resume();
     await waitFor('closed', () => s.closed);
-    const c = await RawClient.connect(env.socket);
-    await expect(c.request('daemon/status')).resolves.toMatchObject({ pid: daemon.child.pid });
+    const c = await RawClient.connect(d.env.socket);
+    await expect(c.request('daemon/status')).resolves.toMatchObject({ pid: d.daemon.child.pid });
     c.close();
   });
 
   it('one answer larger than the limit is not held against a client reading it', async () => {
-    await start({ KUBETILE_MAX_QUEUED_BYTES: String(MiB) });
-    const s = await FrameSocket.open(env.socket);
+    await d.start({ KUBETILE_MAX_QUEUED_BYTES: String(MiB) });
+    const s = await FrameSocket.open(d.env.socket);
     s.socket.pause(); // reads a moment late
     s.hello();
     // A 3 MiB answer, and a small one queued behind it while the first is still unread.
@@ -120,7 +110,7 @@ describe('clients that never read what they asked for', () => {
   });
 
   it('one that is merely slow (reads late, pipelines many) keeps its connection and gets every answer', async () => {
-    await start();
+    await d.start();
     const s = await nonReader(60);
     // ~5 MiB of answers were asked for; it starts reading a moment later.
     await new Promise((r) => setTimeout(r, 1000));

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
-import { startKubeSim, type KubeSim } from '@kubetile/kube-sim';
+import type { KubeSim } from '@kubetile/kube-sim';
 import type { SessionLayout } from '@kubetile/rpc-schema';
-import { makeTestEnv, startDaemon, type DaemonProcess, type TestEnv } from '../helpers/daemon-process.js';
 import { RawClient } from '../helpers/rpc-client.js';
+import { startSimDaemon, type SimDaemonWithClient } from '../helpers/sim-daemon.js';
 
 /**
  * Typing ahead in `:` while its kinds still load (a cold daemon asks the API server's discovery first;
@@ -11,29 +10,20 @@ import { RawClient } from '../helpers/rpc-client.js';
  * arrived picks deployments once it does. The keys were lost before (enter picked nothing from `Loading...`).
  */
 
-let env: TestEnv;
 let sim: KubeSim;
-let daemon: DaemonProcess;
+let stack: SimDaemonWithClient | undefined;
 let c: RawClient;
 
 const tabOf = (l: SessionLayout) => l.tabs.find((t) => t.id === l.activeTabId)!;
 
 beforeAll(async () => {
-  env = makeTestEnv();
-  const kubeconfig = join(env.dir, 'sim-kubeconfig');
-  sim = await startKubeSim({ port: 0, seed: 'empty', kubeconfigOut: kubeconfig, stateDir: join(env.dir, 'sim') });
-  env.env.KUBECONFIG = kubeconfig;
-  sim.createObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ahead' } });
-  daemon = await startDaemon(env);
-  c = await RawClient.connect(env.socket);
-  await c.attach({ cols: 160, rows: 40 });
+  stack = await startSimDaemon({
+    beforeDaemon: (s) => void s.createObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ahead' } }),
+    client: { cols: 160, rows: 40 },
+  });
+  ({ sim, client: c } = stack);
 });
-afterAll(async () => {
-  c?.close();
-  await daemon?.stop();
-  await sim?.stop();
-  env?.cleanup();
-});
+afterAll(() => stack?.stop());
 
 describe('`:` typed ahead of its items', () => {
   it('enter pressed while the kinds load picks what was typed when they arrive', async () => {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
-import { startKubeSim, type KubeSim } from '@kubetile/kube-sim';
+import type { KubeSim } from '@kubetile/kube-sim';
 import type { LinesView, SessionLayout, TableView } from '@kubetile/rpc-schema';
-import { makeTestEnv, startDaemon, waitFor, type DaemonProcess, type TestEnv } from '../helpers/daemon-process.js';
+import { waitFor } from '../helpers/daemon-process.js';
 import { RawClient } from '../helpers/rpc-client.js';
+import { startSimDaemon, type SimDaemonWithClient } from '../helpers/sim-daemon.js';
 
 /**
  * k9s's overview panes on a real daemon and kube-sim (its controller running the workloads): `x` on a Deployment
@@ -11,9 +11,8 @@ import { RawClient } from '../helpers/rpc-client.js';
  * with their health, live, and `enter` lists a kind.
  */
 
-let env: TestEnv;
 let sim: KubeSim;
-let daemon: DaemonProcess;
+let stack: SimDaemonWithClient | undefined;
 let c: RawClient;
 const NS = 'xr';
 
@@ -45,22 +44,17 @@ async function table(paneId: number): Promise<TableView | null> {
 }
 
 beforeAll(async () => {
-  env = makeTestEnv();
-  const kubeconfig = join(env.dir, 'sim-kubeconfig');
-  sim = await startKubeSim({ port: 0, seed: 'empty', controller: true, kubeconfigOut: kubeconfig, stateDir: join(env.dir, 'sim') });
-  env.env.KUBECONFIG = kubeconfig;
-  sim.createObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
-  sim.createObject({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-1' }, status: { conditions: [{ type: 'Ready', status: 'True' }], allocatable: { cpu: '8', memory: '16Gi', pods: '110' } } });
-  daemon = await startDaemon(env);
-  c = await RawClient.connect(env.socket);
-  await c.attach({ cols: 160, rows: 50 });
+  stack = await startSimDaemon({
+    sim: { controller: true },
+    beforeDaemon: (s) => {
+      s.createObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
+      s.createObject({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-1' }, status: { conditions: [{ type: 'Ready', status: 'True' }], allocatable: { cpu: '8', memory: '16Gi', pods: '110' } } });
+    },
+    client: { cols: 160, rows: 50 },
+  });
+  ({ sim, client: c } = stack);
 });
-afterAll(async () => {
-  c?.close();
-  await daemon?.stop();
-  await sim?.stop();
-  env?.cleanup();
-});
+afterAll(() => stack?.stop());
 
 describe('xray', () => {
   it('x on a Deployment draws its ReplicaSet, pods and containers, and follows a scale-up', async () => {

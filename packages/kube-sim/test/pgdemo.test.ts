@@ -6,10 +6,10 @@
 import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { PortForward } from '@kubernetes/client-node';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { KubeSim } from '../src/index.js';
 import { startSim, stopAll, waitFor } from './helpers.js';
+import { PgPortForwards } from '../../../test/helpers/pg-port-forward.js';
 
 /** The engine's first start is an initdb in WASM: tens of seconds on a loaded 2-core machine. */
 const SLOW = 240_000;
@@ -20,38 +20,15 @@ beforeAll(async () => {
 });
 afterAll(stopAll);
 
-const servers: net.Server[] = [];
-const clients: pg.Client[] = [];
+const pgf = new PgPortForwards();
 afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.end().catch(() => undefined)));
-  await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
+  await pgf.endClients();
+  await pgf.closeServers();
 });
-
-/** A local port whose every connection is a port-forward stream to namespace/pod:5432. */
-async function forward(kc: KubeConfig, namespace: string, pod: string): Promise<number> {
-  const pf = new PortForward(kc);
-  const server = net.createServer((sock) => {
-    sock.on('error', () => undefined);
-    pf.portForward(namespace, pod, [5432], sock, null, sock).then(
-      (ws) => {
-        const w = ws as unknown as { on(e: string, f: () => void): void; close(): void };
-        w.on('close', () => sock.destroy());
-        sock.on('close', () => w.close());
-      },
-      () => sock.destroy(),
-    );
-  });
-  servers.push(server);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return (server.address() as net.AddressInfo).port;
-}
+const forward = (kc: KubeConfig, namespace: string, pod: string): Promise<number> => pgf.forward(kc, namespace, pod);
 
 async function connect(port: number, password = 's3cr3t-demo-password', database = 'shop'): Promise<pg.Client> {
-  const c = new pg.Client({ host: '127.0.0.1', port, user: 'shop', password, database, connectionTimeoutMillis: 120_000 });
-  c.on('error', () => undefined);
-  clients.push(c);
-  await c.connect();
-  return c;
+  return pgf.connect(new pg.Client({ host: '127.0.0.1', port, user: 'shop', password, database, connectionTimeoutMillis: 120_000 }));
 }
 
 describe('demo postgres pods: a real PostgreSQL engine behind port-forward', () => {
