@@ -1,6 +1,6 @@
 import { createConnection, type Socket } from 'node:net';
 import {
-  CancellationTokenSource, createMessageConnection, ParameterStructures, ResponseError, StreamMessageReader, StreamMessageWriter,
+  CancellationTokenSource, createMessageConnection, ParameterStructures, ResponseError, StreamMessageReader,
   type MessageConnection,
 } from 'vscode-jsonrpc/node';
 import type { z } from 'zod';
@@ -10,6 +10,7 @@ import {
   type ApiRange,
 } from '@kubetile/rpc-schema/light';
 import { schemaContract, type Contract } from './contract.js';
+import { OneWriteMessageWriter } from './frame-writer.js';
 
 /**
  * Why nobody answered: no socket file (`absent`), nothing listening (`refused`), the connection
@@ -233,7 +234,7 @@ export class DaemonClient {
     const socket = await openSocket(socketPath, timeoutMs, opts.env ?? process.env);
     const conn = createMessageConnection(
       new StreamMessageReader(socket),
-      new StreamMessageWriter(socket),
+      new OneWriteMessageWriter(socket),
     );
     const client = new DaemonClient(socketPath, socket, conn, opts.log ?? (() => {}), contract);
     const clientName = opts.clientName ?? 'kubetile';
