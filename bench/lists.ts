@@ -162,7 +162,11 @@ async function filterAndSort(c: PtyClient, N: number): Promise<void> {
   const nextKeys: number[] = [];
   const clears: number[] = [];
   const sorts: number[] = [];
+  /** The slowest key of the first round (the list just loaded: its background warm-up may still run). */
+  let firstRound = 0;
+  const t0 = performance.now();
   for (let r = 0; r < opts.filterRounds; r++) {
+    if (r === 1) firstRound = Math.max(...js, ...firstKey, ...nextKeys, ...clears, ...sorts);
     // A: j on the same list.
     const cur = selectedIndex(c.screen());
     js.push(await keyToFrame(c, 'j', 'j', (s) => selectedIndex(s) === cur + 1));
@@ -203,6 +207,7 @@ async function filterAndSort(c: PtyClient, N: number): Promise<void> {
     ['next filter keys (98, 987: narrowing)', dist(fn)],
     ['Esc (filter cleared)', `${dist(cl)}  (includes the key decoder's wait for a lone Esc)`],
     ['s (sort by the next column)', dist(so)],
+    ['the slowest key of the first round', `${msShort(firstRound)}  (right after the list loaded; ${opts.filterRounds} rounds in ${msShort(performance.now() - t0)})`],
   ]);
   record({ figure: `filter: first keystroke, ${big(N)} (p99)`, value: msShort(f1.p99), baseline: `j ${msShort(j.p99)}`, ratio: ratio(f1.p99, j.p99), goal: '≤ 16 ms', met: f1.p99 <= 16 });
   record({ figure: `filter: next keystrokes, ${big(N)} (p99)`, value: msShort(fn.p99), baseline: `j ${msShort(j.p99)}`, ratio: ratio(fn.p99, j.p99), goal: '≤ 16 ms', met: fn.p99 <= 16 });
