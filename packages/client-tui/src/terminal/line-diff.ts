@@ -26,13 +26,7 @@ export function toCells(line: string): Cells | null {
       SGR.lastIndex = i;
       const m = SGR.exec(line);
       if (!m) return null;
-      // The first parameter says whether this resets; one with more parameters also sets a style.
-      const params = m[1]!;
-      let cut = 0;
-      while (cut < params.length && params.charCodeAt(cut) !== 0x3b && params.charCodeAt(cut) !== 0x3a) cut++;
-      const first = cut === params.length ? params : params.slice(0, cut);
-      const reset = first === '' || first === '0' || first === '00';
-      style = intern(reset ? (cut < params.length ? m[0] : '') : style + m[0]);
+      style = afterSgr(style, m);
       i += m[0].length;
       continue;
     }
@@ -48,6 +42,19 @@ export function toCells(line: string): Cells | null {
  * Single-cell characters only: ASCII printable, Latin-1 and the box-drawing / block / symbol
  * ranges the chrome and tables use (U+2000–U+27BF, minus the few wide or zero-width ones there).
  */
+/**
+ * The SGR state after sequence `m` (a match of SGR) drawn in `style`: its first parameter says
+ * whether it resets; one with more parameters also sets a style.
+ */
+function afterSgr(style: string, m: RegExpExecArray): string {
+  const params = m[1]!;
+  let cut = 0;
+  while (cut < params.length && params.charCodeAt(cut) !== 0x3b && params.charCodeAt(cut) !== 0x3a) cut++;
+  const first = cut === params.length ? params : params.slice(0, cut);
+  const reset = first === '' || first === '0' || first === '00';
+  return intern(reset ? (cut < params.length ? m[0] : '') : style + m[0]);
+}
+
 function singleCell(c: number): boolean {
   return !(c < 0x20 || (c >= 0x7f && c < 0xa0) || c >= 0x2800 || (c >= 0x300 && c < 0x2010) || (c >= 0x2028 && c < 0x2030) || (c >= 0x2060 && c < 0x2070) || WIDE_2000.has(c));
 }
@@ -167,12 +174,7 @@ export function diffSameShape(row: number, prev: string, next: string): string |
       SGR.lastIndex = i;
       const m = SGR.exec(next);
       if (!m || !prev.startsWith(m[0], i)) return undefined;
-      const params = m[1]!;
-      let cut = 0;
-      while (cut < params.length && params.charCodeAt(cut) !== 0x3b && params.charCodeAt(cut) !== 0x3a) cut++;
-      const first = cut === params.length ? params : params.slice(0, cut);
-      const reset = first === '' || first === '0' || first === '00';
-      style = intern(reset ? (cut < params.length ? m[0] : '') : style + m[0]);
+      style = afterSgr(style, m);
       i += m[0].length;
       continue;
     }
