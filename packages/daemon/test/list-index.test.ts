@@ -51,6 +51,23 @@ function pod(i: number, r: () => number, uid = `uid-${i}-${Math.floor(r() * 1e9)
 }
 
 /** The definition: filter the store by the search text, sort with compareCells, ties by namespace/name. */
+/**
+ * One random change to pod `i` of `0..range-1`: removed (op < remove), re-created under the same name
+ * with a new uid (op < recreate), else added or modified with its uid kept.
+ */
+function randomChange(store: ObjectStore, live: Map<number, KubeObject>, r: () => number, range: number, remove: number, recreate: number): void {
+  const i = Math.floor(r() * range);
+  const op = r();
+  if (op < remove && live.has(i)) {
+    store.remove(live.get(i)!);
+    live.delete(i);
+    return;
+  }
+  const p = op < recreate && live.has(i) ? pod(i, r) : pod(i, r, live.get(i)?.metadata.uid);
+  store.upsert(p);
+  live.set(i, p);
+}
+
 function naive(store: ObjectStore, spec: ListSpec): string[] {
   let rows = [...store.sorted];
   if (spec.filter) {
@@ -103,23 +120,7 @@ describe('ListIndex', () => {
       // Several frames with changes in between, under one spec (the incremental path).
       for (let frame = 0; frame < 3; frame++) {
         const changes = Math.floor(r() * 40);
-        for (let c = 0; c < changes; c++) {
-          const i = Math.floor(r() * 360);
-          const op = r();
-          if (op < 0.2 && live.has(i)) {
-            store.remove(live.get(i)!);
-            live.delete(i);
-          } else if (op < 0.3 && live.has(i)) {
-            // Re-created under the same name with a new uid.
-            const p = pod(i, r);
-            store.upsert(p);
-            live.set(i, p);
-          } else {
-            const p = pod(i, r, live.get(i)?.metadata.uid);
-            store.upsert(p);
-            live.set(i, p);
-          }
-        }
+        for (let c = 0; c < changes; c++) randomChange(store, live, r, 360, 0.2, 0.3);
         // The background warm-up (cells and keys of changed rows) runs between some frames.
         if (r() < 0.5) {
           index.warm(COLS, spec.columnsKey);
@@ -422,22 +423,7 @@ describe('ListIndex: kept complete orders (a sort key press answered from the or
       store.upsert(p);
     }
     const churn = (n: number): void => {
-      for (let c = 0; c < n; c++) {
-        const i = Math.floor(r() * (BIG + 50));
-        const op = r();
-        if (op < 0.15 && live.has(i)) {
-          store.remove(live.get(i)!);
-          live.delete(i);
-        } else if (op < 0.25 && live.has(i)) {
-          const p = pod(i, r);
-          store.upsert(p);
-          live.set(i, p);
-        } else {
-          const p = pod(i, r, live.get(i)?.metadata.uid);
-          store.upsert(p);
-          live.set(i, p);
-        }
-      }
+      for (let c = 0; c < n; c++) randomChange(store, live, r, BIG + 50, 0.15, 0.25);
     };
     return { store, live, churn };
   }
