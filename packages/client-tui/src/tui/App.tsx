@@ -58,12 +58,20 @@ export const chromeKey = (layout: SessionLayout | null): string =>
 
 /** The app: the chrome for the store's state, redrawn only when the chrome's inputs change. */
 export function App({ store }: { store: Store }) {
-  const last = useRef<{ state: ChromeState; key: string } | null>(null);
+  /** The chrome drawn last, its key, and the layout object last compared with it (a layout is keyed once). */
+  const last = useRef<{ state: ChromeState; key: string; seen: SessionLayout | null } | null>(null);
   const chrome = useSyncExternalStore(store.subscribe, () => {
     const s = store.getState();
     const prev = last.current;
-    if (prev && prev.state.size === s.size && prev.state.toasts === s.toasts && (prev.state.layout === s.layout || prev.key === chromeKey(s.layout))) return prev.state;
-    last.current = { state: { size: s.size, layout: s.layout, toasts: s.toasts }, key: chromeKey(s.layout) };
+    if (prev && prev.state.size === s.size && prev.state.toasts === s.toasts) {
+      if (prev.seen === s.layout) return prev.state;
+      const key = chromeKey(s.layout);
+      prev.seen = s.layout;
+      if (key === prev.key) return prev.state;
+      last.current = { state: { size: s.size, layout: s.layout, toasts: s.toasts }, key, seen: s.layout };
+      return last.current.state;
+    }
+    last.current = { state: { size: s.size, layout: s.layout, toasts: s.toasts }, key: chromeKey(s.layout), seen: s.layout };
     return last.current.state;
   });
   return <Chrome state={chrome} />;
