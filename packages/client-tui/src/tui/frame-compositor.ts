@@ -1,6 +1,7 @@
 import { bodyRect, layoutTab, type PaneView, type Rect } from '@kubetile/rpc-schema/light';
 import { lineToAnsi } from './ansi.js';
 import { overlayBox, statusLine, tabBarLine, toastBoxes, type Floating } from './chrome.js';
+import { isLoading as stillLoading } from '../cli/view-text.js';
 import { sliceAnsi } from '../util/slice-ansi.js';
 import { stringWidth, wrap } from '../util/text.js';
 import { paneLines } from './pane-lines.js';
@@ -50,13 +51,16 @@ export class FrameCompositor {
     return this.fromInk ? this.chrome : earlyChrome(state);
   }
 
-  /** Whether every visible pane has a view that is not a loading message (the first content is on screen). */
+  /**
+   * Whether every visible pane has a view that is not loading (the first content is on screen): not a
+   * loading message, nor a list with no rows yet that says it is loading (a list's first view).
+   */
   panesShown(state: ClientState): boolean {
     const rects = this.visible(state);
     if (rects.size === 0) return false;
     for (const [id] of rects) {
       const view = state.views.get(id)?.view;
-      if (!view || isLoading(view)) return false;
+      if (!view || stillLoading(view)) return false;
     }
     return true;
   }
