@@ -20,6 +20,21 @@ const PAGE = 1000;
 const FIRST_PAGE = 500;
 /** After the first page of a first list, the next is parsed only after this long: time for the first rows' frame to leave. */
 const FIRST_FRAME_MS = 20;
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Resolves once the first page's rows have had their frame: FIRST_FRAME_MS, then two turns of the
+ * event loop, so that the view told of the page (a setImmediate, see notify) and the frame its
+ * listeners schedule (the frame scheduler's setImmediate) run first even when the timer fires before
+ * them (a process the machine did not run for FIRST_FRAME_MS: the next page's answer, already in,
+ * was parsed and added before the first rows went out).
+ */
+async function firstFrameOut(): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, FIRST_FRAME_MS));
+  await nextTurn();
+  await nextTurn();
+}
 /** While a first list loads, the view is told of new pages at most this often. */
 const LOADING_FRAME_MS = 250;
 /** How long the status bar says what an unusual relist repaired. */
@@ -229,7 +244,7 @@ export class Reflector {
             this.loading = { loaded: items.length, total: typeof remaining === 'number' && remaining >= 0 ? items.length + remaining : null };
             this.loadingChanged();
             // The first page's rows go out before the next page is parsed (it is fetched meanwhile).
-            if (pages === 1) await new Promise((resolve) => setTimeout(resolve, FIRST_FRAME_MS));
+            if (pages === 1) await firstFrameOut();
           }
         }
         break;
