@@ -14,7 +14,21 @@ afterEach(() => {
   for (const s of stores.splice(0)) s.dispose();
 });
 
-const loadingList: PaneView = { type: 'table', title: 'Pods', badge: '0', columns: podsTable.columns, rows: [], offset: 0, total: 0, unfiltered: 0, selected: null, empty: 'Loading...' };
+const loadingList: PaneView = {
+  type: 'table',
+  title: 'Pods',
+  badge: '0',
+  columns: [
+    { id: 'name', title: 'NAME' },
+    { id: 'status', title: 'STATUS' },
+  ],
+  rows: [],
+  offset: 0,
+  total: 0,
+  unfiltered: 0,
+  selected: null,
+  empty: 'Loading...',
+};
 
 function single(view: PaneView): Store {
   const store = new Store({ cols: 100, rows: 20 });
