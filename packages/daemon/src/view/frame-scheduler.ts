@@ -31,6 +31,8 @@ export class FrameScheduler {
   private readonly dirtyPanes = new Set<number>();
   private allDirty = true;
   private timer: { cancel(): void } | null = null;
+  /** The pending frame goes out on the next turn (a frame was allowed), not after the pacing wait. */
+  private due = false;
   /** Frames that may go out now (refilled at one per FRAME_MS, up to BURST), as of `tokensAt`. */
   private tokens = BURST;
   private tokensAt = performance.now();
@@ -62,13 +64,26 @@ export class FrameScheduler {
     this.closed = true;
     this.timer?.cancel();
     this.timer = null;
+    this.due = false;
   }
 
   /** Sends everything pending right now (used after attach and in tests). */
   flushNow(): void {
     this.timer?.cancel();
     this.timer = null;
+    this.due = false;
     this.flush();
+  }
+
+  /**
+   * Sends the pending frame now if it was only waiting for the end of this turn (a frame is
+   * allowed: see BURST), not for the pacing. After a key: its frame leaves with the key's answer,
+   * not one event-loop turn later behind whatever else that turn runs; a frame held for pacing
+   * stays held, so held keys still coalesce.
+   */
+  flushDue(): void {
+    if (!this.due) return;
+    this.flushNow();
   }
 
   private schedule(): void {
@@ -78,10 +93,12 @@ export class FrameScheduler {
     const wait = (1 - this.refill()) * FRAME_MS;
     const run = (): void => {
       this.timer = null;
+      this.due = false;
       this.flush();
     };
     if (wait <= 0) {
       const h = setImmediate(run);
+      this.due = true;
       this.timer = { cancel: () => clearImmediate(h) };
     } else {
       const h = setTimeout(run, wait);
