@@ -126,6 +126,12 @@ export class FrameScheduler {
       }
       return;
     }
+    if (this.sink.batch) this.sink.batch(() => this.send());
+    else this.send();
+  }
+
+  /** The frame: the layout if it changed and the views of the dirty visible panes that changed. */
+  private send(): void {
     let sent = false;
     if (this.layoutDirty) {
       const layout = this.source.layout();
