@@ -1,5 +1,6 @@
 import { bodyRect, contentViewport, layoutTab, type PaneTree, type PaneView, type SessionLayout, type Viewport } from '@kubetile/rpc-schema';
 import type { ClientSink } from '../session/client-sink.js';
+import { IdleScavenger } from './idle-scavenge.js';
 import { sharedViews } from './shared-views.js';
 
 const FRAME_MS = 16;
@@ -20,6 +21,8 @@ export interface FrameSource {
 }
 
 let seqCounter = 0;
+/** One for the daemon: scavenges wait for a moment without frames (see IdleScavenger). */
+const scavenger = new IdleScavenger({ idleMs: 15, fill: 0.3 });
 
 /**
  * Coalesces updates per client: at most one frame per ~16 ms (two may go back to back), each carrying the latest layout
@@ -161,7 +164,10 @@ export class FrameScheduler {
     }
     // Only a frame that sent something counts toward the 16 ms pacing: an empty one must not
     // delay the next real change (e.g. a plugin's render arriving just after the keystroke).
-    if (sent) this.tokens = Math.max(0, this.refill() - 1);
+    if (sent) {
+      this.tokens = Math.max(0, this.refill() - 1);
+      scavenger.busy();
+    }
     this.allDirty = false;
     this.dirtyPanes.clear();
   }
