@@ -55,8 +55,8 @@ export async function benchFrames(cluster: BenchCluster, moreCpuPerFrame: number
     const e = (echoClient = await RawClient.connect(env.socket));
 
     // ---- key on A → painted on B, vs echo ----
-    // A's own frame of the key is not parsed until B's has come out: the bench's work while a key
-    // is timed is then stamping B's frame, as it is stamping the echo's reply (see holdScreens).
+    // A's terminal is not read (nor its frame parsed) until B's frame has come out: the bench's work
+    // while a key is timed is then reading and stamping B's frame, as it is the echo's reply (see holdScreens).
     const keyOnB = async (i: number): Promise<number> => {
       const down = i % 2 === 0;
       a.holdScreens();

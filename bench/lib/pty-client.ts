@@ -180,21 +180,26 @@ export class PtyClient {
   }
 
   /**
-   * Until `releaseScreens`, this client's output is stamped as it comes but not handed to the
-   * terminal worker, so that emulating this terminal costs no CPU meanwhile: while a key typed
-   * here is timed on another client's terminal, the bench's own work is then what it is for the
-   * rpc/echo it is compared with (stamping one reply), not that plus parsing this client's frame
-   * on a worker thread that competes for the 2 cores with the client being timed.
+   * Until `releaseScreens`, this client's terminal is not read (the pty is paused: the client's
+   * own write waits in the kernel, as it would behind a slow terminal) and what was already read
+   * is not handed to the terminal worker. While a key typed here is timed on another client's
+   * terminal, the bench's own work is then what it is for the rpc/echo it is compared with
+   * (reading and stamping one reply), not that plus reading this client's frame on the
+   * real-time main thread and parsing it on a worker thread, both competing for the 2 cores with
+   * the client being timed. Its frames are stamped when read, after the release.
    */
   holdScreens(): void {
-    this.held ??= [];
+    if (this.held) return;
+    this.held = [];
+    this.pty.pause();
   }
 
-  /** Hands what was held to the terminal worker (its screens follow, in order). */
+  /** Reads this terminal again and hands what was held to the terminal worker (its screens follow, in order). */
   releaseScreens(): void {
     const held = this.held;
     this.held = null;
     if (!held) return;
+    this.pty.resume();
     const host = TermHost.get();
     for (const [data, frame] of held) host.data(this.id, data, frame);
   }
