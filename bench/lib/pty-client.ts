@@ -122,6 +122,8 @@ export class PtyClient {
   private exitCode: number | null = null;
   private output = 0;
   private last: Screen = makeScreen([], []);
+  /** Output kept from the terminal worker while held (see holdScreens), in order. */
+  private held: Array<[string, boolean]> | null = null;
 
   private constructor(
     private readonly pty: IPty,
@@ -175,6 +177,31 @@ export class PtyClient {
   /** Types into the terminal (raw bytes: `j`, `G`, `\x1b1` for alt+1, `\x11` for ctrl+q). */
   write(keys: string): void {
     this.pty.write(keys);
+  }
+
+  /**
+   * Until `releaseScreens`, this client's terminal is not read (the pty is paused: the client's
+   * own write waits in the kernel, as it would behind a slow terminal) and what was already read
+   * is not handed to the terminal worker. While a key typed here is timed on another client's
+   * terminal, the bench's own work is then what it is for the rpc/echo it is compared with
+   * (reading and stamping one reply), not that plus reading this client's frame on the
+   * real-time main thread and parsing it on a worker thread, both competing for the 2 cores with
+   * the client being timed. Its frames are stamped when read, after the release.
+   */
+  holdScreens(): void {
+    if (this.held) return;
+    this.held = [];
+    this.pty.pause();
+  }
+
+  /** Reads this terminal again and hands what was held to the terminal worker (its screens follow, in order). */
+  releaseScreens(): void {
+    const held = this.held;
+    this.held = null;
+    if (!held) return;
+    this.pty.resume();
+    const host = TermHost.get();
+    for (const [data, frame] of held) host.data(this.id, data, frame);
   }
 
   /** The screen after the last frame read. */
@@ -241,7 +268,7 @@ export class PtyClient {
       this.arrived++;
       this.arrivals.set(this.arrived, at);
       if (this.recording) this.frameTimes.push(at);
-      host.data(this.id, data.slice(0, i + SYNC_END.length), true);
+      this.toTerminal(host, data.slice(0, i + SYNC_END.length), true);
       data = data.slice(i + SYNC_END.length);
     }
     // Keep a possible partial SYNC_END for the next chunk.
@@ -252,7 +279,12 @@ export class PtyClient {
         break;
       }
     }
-    if (data) host.data(this.id, data, false);
+    if (data) this.toTerminal(host, data, false);
+  }
+
+  private toTerminal(host: TermHost, data: string, frame: boolean): void {
+    if (this.held) this.held.push([data, frame]);
+    else host.data(this.id, data, frame);
   }
 
   /** The worker read frame `seq`'s screen. */

@@ -174,4 +174,42 @@ describe('FrameScheduler', () => {
       vi.useRealTimers();
     }
   });
+  it('sends a due frame at once on flushDue (a key was handled), but keeps one held for the pacing', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'performance', 'Date'] });
+    try {
+      const sink = new SlowSink();
+      let version = 0;
+      const s = new FrameScheduler(sink, {
+        layout: () => ({}) as SessionLayout,
+        activeTab: () => ({ tree: { type: 'leaf', paneId: 1 }, fullscreenPaneId: null }),
+        size: () => ({ cols: 80, rows: 24 }),
+        render: () => ({ type: 'message', title: 't', level: 'info', text: `v${version}` }),
+      });
+      s.flushNow();
+      await vi.advanceTimersByTimeAsync(1000);
+      // A change with a frame allowed: sent by flushDue, in the same turn, not on the next one.
+      version = 1;
+      s.markPane(1);
+      s.flushDue();
+      expect(sink.views.at(-1)!.view).toMatchObject({ text: 'v1' });
+      // Nothing pending: flushDue sends nothing more.
+      s.flushDue();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(sink.views).toHaveLength(2);
+      // Two more at once: the burst allows one more now; the next waits for the pacing even on flushDue.
+      version = 2;
+      s.markPane(1);
+      s.flushDue();
+      expect(sink.views.at(-1)!.view).toMatchObject({ text: 'v2' });
+      version = 3;
+      s.markPane(1);
+      s.flushDue();
+      expect(sink.views.at(-1)!.view).toMatchObject({ text: 'v2' });
+      await vi.advanceTimersByTimeAsync(16);
+      expect(sink.views.at(-1)!.view).toMatchObject({ text: 'v3' });
+      s.close();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });

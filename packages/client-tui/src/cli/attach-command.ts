@@ -11,6 +11,7 @@ import { installRestoreHandlers, osc52, TerminalScreen } from '../terminal/scree
 import type { InkChrome } from '../tui/ink-chrome.js';
 import { Store } from '../tui/store.js';
 import { clientLogger } from '../util/client-log.js';
+import { IdleScavenger } from '../util/idle-scavenge.js';
 import type { DaemonFlags } from './args.js';
 import type { Io } from './io.js';
 
@@ -122,8 +123,10 @@ export async function runAttach(io: Io, flags: DaemonFlags & { session?: string 
       (e: unknown) => log(`ink did not load (the chrome stays drawn by the compositor): ${e instanceof Error ? e.message : String(e)}`),
     );
   };
+  const scavenger = new IdleScavenger();
   const painter = new ScreenPainter(store, compositor, (lines) => {
     screen.paintLines(lines);
+    scavenger.busy();
     if (!inkRequested && compositor.panesShown(store.getState())) setImmediate(loadInk);
   });
   const sink = new FrameSink(screen.size, (frame) => painter.setChrome(frame));
@@ -158,6 +161,7 @@ export async function runAttach(io: Io, flags: DaemonFlags & { session?: string 
   leaving = true;
   clearTimeout(inkTimer);
   painter.dispose();
+  scavenger.dispose();
   (ink as InkChrome | null)?.unmount();
   screen.restore();
   removeHandlers();

@@ -9,6 +9,11 @@ export interface BoundedWriterHooks {
   responded?(id: string | number): void;
   /** After each write, with the bytes now queued (for pausing the reader). */
   queued?(queuedBytes: number): void;
+  /**
+   * Just before a response is queued: what should reach the peer with it, ahead of it in the same
+   * write, is sent from here (a key's frame); returns what to run once that write is made.
+   */
+  answering?(): (() => void) | void;
 }
 
 /**
@@ -28,6 +33,9 @@ export class BoundedMessageWriter extends AbstractMessageWriter implements Messa
   private handed = 0;
   /** The largest message still (possibly) queued: where it ends in `handed` terms, and its size. */
   private largest: { end: number; size: number } | null = null;
+  /** Frames kept for one socket write while held (see `hold`), and how many holds are open. */
+  private held: Buffer[] = [];
+  private holds = 0;
 
   constructor(
     private readonly socket: Socket,
@@ -39,9 +47,39 @@ export class BoundedMessageWriter extends AbstractMessageWriter implements Messa
 
   /** The library's path: responses it writes count as answered. */
   write(msg: Message): Promise<void> {
-    this.send(msg);
-    if (Message.isResponse(msg) && msg.id !== null) this.hooks.responded?.(msg.id);
+    if (!Message.isResponse(msg) || msg.id === null) {
+      this.send(msg);
+      return Promise.resolve();
+    }
+    let then: (() => void) | void = undefined;
+    this.hold();
+    try {
+      then = this.hooks.answering?.();
+      this.send(msg);
+    } finally {
+      this.release();
+    }
+    this.hooks.responded?.(msg.id);
+    then?.();
     return Promise.resolve();
+  }
+
+  /**
+   * Until the matching `release`, frames are kept and then handed to the socket in one write: the
+   * peer is woken once (and the daemon makes one syscall) for a layout and its views, or a key's
+   * frame and its answer. Holds nest.
+   */
+  hold(): void {
+    this.holds++;
+  }
+
+  release(): void {
+    if (this.holds === 0 || --this.holds > 0) return;
+    const frames = this.held;
+    if (frames.length === 0) return;
+    this.held = [];
+    if (this.socket.destroyed || !this.socket.writable) return;
+    this.hand(frames.length === 1 ? frames[0]! : Buffer.concat(frames));
   }
 
   /** A message of the daemon's own (an error for a frame that never reached the library). */
@@ -88,7 +126,14 @@ export class BoundedMessageWriter extends AbstractMessageWriter implements Messa
     const frame = Buffer.allocUnsafe(size);
     let at = frame.write(header, 0, 'ascii');
     for (const p of parts) at += p.copy(frame, at);
-    this.socket.write(frame);
+    if (this.holds > 0) this.held.push(frame);
+    else this.hand(frame);
+  }
+
+  /** One write to the socket, accounted for. */
+  private hand(data: Buffer): void {
+    const size = data.byteLength;
+    this.socket.write(data);
     this.handed += size;
     if (!this.largest || size > this.largest.size) this.largest = { end: this.handed, size };
     this.hooks.queued?.(this.socket.writableLength);

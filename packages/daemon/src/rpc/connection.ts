@@ -70,6 +70,8 @@ export class RpcConnection implements ClientSink {
   private readonly log: RateLimitedLog;
   private readonly inFlight = new Set<string>();
   private readonly helloTimer: NodeJS.Timeout;
+  /** What goes out with the next answer written on this connection (see `withAnswer`). */
+  private withNextAnswer: { ahead: () => void; after: () => void } | null = null;
 
   constructor(
     private readonly socket: Socket,
@@ -86,6 +88,13 @@ export class RpcConnection implements ClientSink {
       },
       queued: (bytes) => {
         if (bytes > L.pauseReadingAboveBytes) this.startBacklog();
+      },
+      answering: () => {
+        const w = this.withNextAnswer;
+        this.withNextAnswer = null;
+        if (!w) return;
+        w.ahead();
+        return w.after;
       },
     });
     this.reader = new GuardedMessageReader(
@@ -234,7 +243,24 @@ export class RpcConnection implements ClientSink {
     }
   }
 
+  /**
+   * With the next answer written here (the one to the request being handled): `ahead` sends what
+   * must reach this client in the same write, before the answer (a key's frame); `after` runs once
+   * that write is made (the other clients' frames). If no answer is written, neither runs.
+   */
+  withAnswer(ahead: () => void, after: () => void): void {
+    this.withNextAnswer = { ahead, after };
+  }
+
   // ---- ClientSink ---------------------------------------------------------------------------
+  batch(send: () => void): void {
+    this.writer.hold();
+    try {
+      send();
+    } finally {
+      this.writer.release();
+    }
+  }
   layout(layout: SessionLayout): void {
     if (!this.closed) void this.conn.sendNotification(N.layout, layout).catch(() => undefined);
   }

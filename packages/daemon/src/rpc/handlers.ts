@@ -171,6 +171,10 @@ const table: Table = {
     // A plugin write asked for while answering this key is confirmed on this client.
     const r = withCommandOrigin(c.state.id, () => call.daemon.keys.handle(c.state, p.key));
     if (r.command === 'detach') c.state.detaching = true;
+    // The key's frame goes out with this answer, not a turn of the event loop later: to this client
+    // in the same write, ahead of the answer (woken once), then to every other client.
+    const ws = call.daemon.workspace;
+    call.conn.withAnswer(() => ws.flushDueFrames(c.state.id), () => ws.flushDueFrames());
     return r.command ? { handled: r.handled, command: r.command } : { handled: r.handled };
   },
   'client/resize': (call, p) => {

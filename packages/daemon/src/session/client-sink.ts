@@ -12,4 +12,6 @@ export interface ClientSink {
   backlogged(): boolean;
   /** Calls back once the backlog has drained. */
   onDrain(cb: () => void): void;
+  /** Everything `send` sends reaches the client in one write (a frame's layout and views). */
+  batch?(send: () => void): void;
 }

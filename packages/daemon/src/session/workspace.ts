@@ -613,6 +613,12 @@ export class Workspace {
     this.clients.get(client.id)?.scheduler.markLayout();
   }
 
+  /** Sends now the frames that were only waiting for the end of this turn (see FrameScheduler.flushDue): one client's, or all. */
+  flushDueFrames(clientId?: string): void {
+    if (clientId !== undefined) this.clients.get(clientId)?.scheduler.flushDue();
+    else for (const c of this.clients.values()) c.scheduler.flushDue();
+  }
+
   refreshAll(): void {
     for (const c of this.clients.values()) c.scheduler.markLayout();
   }

@@ -1,5 +1,6 @@
 import { bodyRect, contentViewport, layoutTab, type PaneTree, type PaneView, type SessionLayout, type Viewport } from '@kubetile/rpc-schema';
 import type { ClientSink } from '../session/client-sink.js';
+import { IdleScavenger } from './idle-scavenge.js';
 import { sharedViews } from './shared-views.js';
 
 const FRAME_MS = 16;
@@ -20,6 +21,8 @@ export interface FrameSource {
 }
 
 let seqCounter = 0;
+/** One for the daemon: scavenges wait for a moment without frames (see IdleScavenger). */
+const scavenger = new IdleScavenger({ idleMs: 15, fill: 0.3 });
 
 /**
  * Coalesces updates per client: at most one frame per ~16 ms (two may go back to back), each carrying the latest layout
@@ -31,6 +34,8 @@ export class FrameScheduler {
   private readonly dirtyPanes = new Set<number>();
   private allDirty = true;
   private timer: { cancel(): void } | null = null;
+  /** The pending frame goes out on the next turn (a frame was allowed), not after the pacing wait. */
+  private due = false;
   /** Frames that may go out now (refilled at one per FRAME_MS, up to BURST), as of `tokensAt`. */
   private tokens = BURST;
   private tokensAt = performance.now();
@@ -62,13 +67,26 @@ export class FrameScheduler {
     this.closed = true;
     this.timer?.cancel();
     this.timer = null;
+    this.due = false;
   }
 
   /** Sends everything pending right now (used after attach and in tests). */
   flushNow(): void {
     this.timer?.cancel();
     this.timer = null;
+    this.due = false;
     this.flush();
+  }
+
+  /**
+   * Sends the pending frame now if it was only waiting for the end of this turn (a frame is
+   * allowed: see BURST), not for the pacing. After a key: its frame leaves with the key's answer,
+   * not one event-loop turn later behind whatever else that turn runs; a frame held for pacing
+   * stays held, so held keys still coalesce.
+   */
+  flushDue(): void {
+    if (!this.due) return;
+    this.flushNow();
   }
 
   private schedule(): void {
@@ -78,10 +96,12 @@ export class FrameScheduler {
     const wait = (1 - this.refill()) * FRAME_MS;
     const run = (): void => {
       this.timer = null;
+      this.due = false;
       this.flush();
     };
     if (wait <= 0) {
       const h = setImmediate(run);
+      this.due = true;
       this.timer = { cancel: () => clearImmediate(h) };
     } else {
       const h = setTimeout(run, wait);
@@ -109,6 +129,12 @@ export class FrameScheduler {
       }
       return;
     }
+    if (this.sink.batch) this.sink.batch(() => this.send());
+    else this.send();
+  }
+
+  /** The frame: the layout if it changed and the views of the dirty visible panes that changed. */
+  private send(): void {
     let sent = false;
     if (this.layoutDirty) {
       const layout = this.source.layout();
@@ -138,7 +164,10 @@ export class FrameScheduler {
     }
     // Only a frame that sent something counts toward the 16 ms pacing: an empty one must not
     // delay the next real change (e.g. a plugin's render arriving just after the keystroke).
-    if (sent) this.tokens = Math.max(0, this.refill() - 1);
+    if (sent) {
+      this.tokens = Math.max(0, this.refill() - 1);
+      scavenger.busy();
+    }
     this.allDirty = false;
     this.dirtyPanes.clear();
   }

@@ -1,0 +1,91 @@
+import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+/** The young generation: bytes in use, and how many it holds before V8 scavenges on its own. */
+export interface YoungGen {
+  used: number;
+  capacity: number;
+}
+
+export interface IdleScavengeOptions {
+  /** Quiet time after the last frame before the scavenge runs (default 15 ms). */
+  idleMs?: number;
+  /** Scavenge when the young generation is at least this full (default 0.3 of its capacity). */
+  fill?: number;
+  /** Reads the young generation (default: V8's new space). */
+  youngGen?: () => YoungGen;
+  /** Runs a minor GC (default: V8's, exposed for this; null when unavailable: then nothing is done). */
+  minorGc?: (() => void) | null;
+}
+
+const v8YoungGen = (): YoungGen => {
+  for (const s of getHeapSpaceStatistics()) {
+    if (s.space_name === 'new_space') return { used: s.space_used_size, capacity: s.space_used_size + s.space_available_size };
+  }
+  return { used: 0, capacity: Infinity };
+};
+
+let v8Minor: (() => void) | null | undefined;
+/**
+ * V8's `gc({ type: 'minor' })`, obtained without starting node with --expose-gc: the flag set at
+ * run time exposes `gc` to contexts created afterwards (a throwaway vm context here; the client's
+ * own global never gets it). Null when this V8 refuses.
+ */
+function v8MinorGc(): (() => void) | null {
+  if (v8Minor !== undefined) return v8Minor;
+  try {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as unknown;
+    v8Minor = typeof gc === 'function' ? () => (gc as (o: { type: 'minor' }) => void)({ type: 'minor' }) : null;
+  } catch {
+    v8Minor = null;
+  }
+  return v8Minor;
+}
+
+/**
+ * Moves young-generation GC (scavenges) off the path of a frame: the daemon's copy of client-tui's
+ * util/idle-scavenge.ts (the two packages share no runtime module but rpc-schema). Keys and frames
+ * allocate; every so often V8 scavenges in the middle of one, and that key's frame is late by the
+ * scavenge (10–13 ms in the daemon in the key → frame timeline, 1 key in 100: the p99). After each
+ * frame sent, when the young generation is past `fill` of its capacity, a scavenge runs once the
+ * daemon has sent no frame for `idleMs`; a frame in the meantime pushes it back. Without a quiet
+ * moment (a stream of changes) V8 scavenges as before.
+ */
+export class IdleScavenger {
+  private timer: NodeJS.Timeout | null = null;
+  private readonly idleMs: number;
+  private readonly fill: number;
+  private readonly youngGen: () => YoungGen;
+  /** Undefined until first needed (exposing V8's gc makes a vm context: not on the first frame's path). */
+  private minorGc: (() => void) | null | undefined;
+
+  constructor(opts: IdleScavengeOptions = {}) {
+    this.idleMs = opts.idleMs ?? 15;
+    this.fill = opts.fill ?? 0.3;
+    this.youngGen = opts.youngGen ?? v8YoungGen;
+    this.minorGc = opts.minorGc;
+  }
+
+  /** A frame was painted (or other work done): the quiet time starts again. */
+  busy(): void {
+    if (this.timer) {
+      this.timer.refresh();
+      return;
+    }
+    if (this.minorGc === null) return;
+    const y = this.youngGen();
+    if (y.used < this.fill * y.capacity) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      if (this.minorGc === undefined) this.minorGc = v8MinorGc();
+      this.minorGc?.();
+    }, this.idleMs);
+    this.timer.unref();
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+}
