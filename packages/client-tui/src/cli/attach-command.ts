@@ -11,7 +11,7 @@ import { installRestoreHandlers, osc52, TerminalScreen } from '../terminal/scree
 import type { InkChrome } from '../tui/ink-chrome.js';
 import { Store } from '../tui/store.js';
 import { clientLogger } from '../util/client-log.js';
-import { IdleScavenger } from '../util/idle-scavenge.js';
+import { IdleScavenger } from '@kubetile/rpc-schema/idle-scavenge';
 import type { DaemonFlags } from './args.js';
 import type { Io } from './io.js';
 

@@ -1,6 +1,6 @@
 import { bodyRect, contentViewport, layoutTab, type PaneTree, type PaneView, type SessionLayout, type Viewport } from '@kubetile/rpc-schema';
 import type { ClientSink } from '../session/client-sink.js';
-import { IdleScavenger } from './idle-scavenge.js';
+import { IdleScavenger } from '@kubetile/rpc-schema/idle-scavenge';
 import { sharedViews } from './shared-views.js';
 
 const FRAME_MS = 16;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { IdleScavenger } from '../src/view/idle-scavenge.js';
+import { IdleScavenger } from '../src/idle-scavenge.js';
 
 afterEach(() => {
   vi.useRealTimers();
