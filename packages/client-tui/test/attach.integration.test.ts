@@ -74,6 +74,8 @@ describe.skipIf(!BUILT)('an attached client against a real daemon', () => {
     const c = await DaemonClient.connect(home.socket);
     const before = await c.request(Requests.status, {});
     expect(before.clients).toBe(1);
+    // A call with no AbortSignal sends its params as an object (it went as `[params, undefined]`: refused).
+    expect(await c.call('rpc/echo', { value: 'no signal' })).toEqual({ value: 'no signal' });
     c.close();
     // A help pane's lines follow its size (a message view does not, and unchanged views are not re-sent).
     client.key('f1');

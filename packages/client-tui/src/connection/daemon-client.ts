@@ -326,7 +326,8 @@ export class DaemonClient {
     if (this.closed) throw new ConnectionLostError();
     const cancel = cancellation(signal);
     try {
-      return await this.conn.sendRequest(method, params, cancel.token);
+      // Without a token, none is passed: vscode-jsonrpc would send `[params, undefined]` as the params.
+      return await (cancel.token ? this.conn.sendRequest(method, params, cancel.token) : this.conn.sendRequest(method, params));
     } catch (e) {
       throw toError(e);
     } finally {
