@@ -160,8 +160,16 @@ export class ListIndex {
     /** How long background slices wait after a key's frame (tests that step through slices pass 0). */
     private readonly paintGraceMs = PAINT_GRACE_MS,
   ) {
-    this.orders = new SortedOrders(store);
+    this.orders = new SortedOrders(store, this.quietFor);
   }
+
+  /** A key is being answered: background work (warming, kept orders, slices) waits for its frame to be painted. */
+  keyPressed(): void {
+    this.quietUntil = performance.now() + this.paintGraceMs;
+  }
+
+  /** How long background work is still to wait (ms, ≤ 0: none). */
+  private readonly quietFor = (): number => (this.disposed ? 0 : this.quietUntil - performance.now());
 
   dispose(): void {
     this.disposed = true;
@@ -800,6 +808,11 @@ export class ListIndex {
 
   private warmStep(cols: ColumnDef[], w: Warming): void {
     if (this.disposed || this.warming !== w) return;
+    const wait = this.quietFor();
+    if (wait > 0) {
+      setTimeout(() => this.warmStep(cols, w), wait);
+      return;
+    }
     const rows = w.queue ?? this.store.sorted;
     const now = Date.now();
     const end = Math.min(rows.length, w.at + WARM_SLICE);
