@@ -237,6 +237,16 @@ export class ListIndex {
         st.seq = store.seq;
       } else st = null;
     } else if (st && st.specKey !== specKey) {
+      // A complete result behind the store (pods changing) is brought up to date to be narrowed:
+      // otherwise a first filter key on a sorted list under churn filtered all rows on the key's path.
+      if (st.seq !== store.seq && !st.pending && !st.scan) {
+        const changes = store.changesSince(st.seq);
+        if (changes && changes.length <= Math.max(PATCH_LIMIT, st.rows.length / 20)) {
+          if ((st.mark ?? null) !== null) this.finishMarking(st, changes, now);
+          this.patch(st, changes, now);
+          st.seq = store.seq;
+        }
+      }
       st = this.narrowed(st, spec, specKey, need, now);
     }
     // A state made for this frame has had its scan for the frame (a new filter scanned for its rows already).
