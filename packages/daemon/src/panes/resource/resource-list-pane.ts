@@ -228,6 +228,8 @@ export class ResourceListPane extends BasePane {
 
   handleCommand(cmd: PaneCommand): void {
     const now = Date.now();
+    // The key's frame goes before the list's background work (a slice queued before it would run first).
+    this.index?.keyPressed();
     const cols = this.columns();
     // Moves to the far end need the whole order; the others only the rows near the selection.
     const toEnd = cmd.type === 'go_to_bottom' || ((cmd.type === 'select_prev' || cmd.type === 'scroll_up') && this.selectedIndex === 0);

@@ -29,7 +29,11 @@ export class SortedOrders {
   private busy = false;
   disposed = false;
 
-  constructor(private readonly store: ObjectStore) {}
+  constructor(
+    private readonly store: ObjectStore,
+    /** How long a background slice is to wait (a key's frame is being painted), ms. */
+    private readonly quietFor: () => number = () => 0,
+  ) {}
 
   /** The order kept for `specKey` when it is still of this store's generation. */
   get(specKey: string): Order | undefined {
@@ -95,6 +99,11 @@ export class SortedOrders {
     const step = (): void => {
       if (this.disposed || store.generation !== generation || this.triedFor !== tag) {
         this.busy = false;
+        return;
+      }
+      const wait = this.quietFor();
+      if (wait > 0) {
+        setTimeout(step, wait);
         return;
       }
       if (!sorter) {
