@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { leafIds } from '@kubetile/rpc-schema';
-import { makeTestEnv, startDaemon, type DaemonProcess, type TestEnv } from '../helpers/daemon-process.js';
+import { useDaemonPerTest } from '../helpers/daemon-per-test.js';
 import { RawClient } from '../helpers/rpc-client.js';
 
 /**
@@ -9,21 +9,13 @@ import { RawClient } from '../helpers/rpc-client.js';
  * not one turn of the daemon's event loop later.
  */
 
-let env: TestEnv;
-let daemon: DaemonProcess;
-beforeEach(async () => {
-  env = makeTestEnv();
-  daemon = await startDaemon(env);
-});
-afterEach(async () => {
-  await daemon.stop();
-  env.cleanup();
-});
+const d = useDaemonPerTest();
 
 describe("a key's frame", () => {
   it('reaches the typing client (and any other) before the answer to the key', async () => {
-    const typing = await RawClient.connect(env.socket);
-    const watching = await RawClient.connect(env.socket);
+    await d.start();
+    const typing = await RawClient.connect(d.env.socket);
+    const watching = await RawClient.connect(d.env.socket);
     const { layout } = await typing.attach({ cols: 120, rows: 40 });
     await watching.attach({ cols: 120, rows: 40 });
     const first = leafIds(layout.tabs[0]!.tree)[0]!;

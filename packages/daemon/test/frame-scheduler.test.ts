@@ -34,6 +34,24 @@ const until = async (cond: () => boolean) => {
   expect(cond()).toBe(true);
 };
 
+/**
+ * Under fake timers: one pane whose view says `v<version>`, its first frame sent and a second
+ * passed (the burst refilled), so the next change may go out at once.
+ */
+async function pacedScheduler(): Promise<{ sink: SlowSink; s: FrameScheduler; setVersion(v: number): void }> {
+  const sink = new SlowSink();
+  let version = 0;
+  const s = new FrameScheduler(sink, {
+    layout: () => ({}) as SessionLayout,
+    activeTab: () => ({ tree: { type: 'leaf', paneId: 1 }, fullscreenPaneId: null }),
+    size: () => ({ cols: 80, rows: 24 }),
+    render: () => ({ type: 'message', title: 't', level: 'info', text: `v${version}` }),
+  });
+  s.flushNow();
+  await vi.advanceTimersByTimeAsync(1000);
+  return { sink, s, setVersion: (v) => (version = v) };
+}
+
 describe('FrameScheduler', () => {
   it('gives a slow client only the newest frame once it drains, not a backlog', async () => {
     const sink = new SlowSink();
@@ -141,29 +159,20 @@ describe('FrameScheduler', () => {
   it('lets a change right after a background frame out at once (a key after the age tick), and paces a stream of them', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'performance', 'Date'] });
     try {
-      const sink = new SlowSink();
-      let version = 0;
-      const s = new FrameScheduler(sink, {
-        layout: () => ({}) as SessionLayout,
-        activeTab: () => ({ tree: { type: 'leaf', paneId: 1 }, fullscreenPaneId: null }),
-        size: () => ({ cols: 80, rows: 24 }),
-        render: () => ({ type: 'message', title: 't', level: 'info', text: `v${version}` }),
-      });
-      s.flushNow();
-      await vi.advanceTimersByTimeAsync(1000);
+      const { sink, s, setVersion } = await pacedScheduler();
       // The once-a-second repaint goes out…
-      version = 1;
+      setVersion(1);
       s.markPane(1);
       await vi.advanceTimersByTimeAsync(0);
       expect(sink.views.at(-1)!.view).toMatchObject({ text: 'v1' });
       // …and a key 2 ms later is not held back by it.
       await vi.advanceTimersByTimeAsync(2);
-      version = 2;
+      setVersion(2);
       s.markPane(1);
       await vi.advanceTimersByTimeAsync(0);
       expect(sink.views.at(-1)!.view).toMatchObject({ text: 'v2' });
       // A third change in the same 16 ms waits for the pacing, then goes out.
-      version = 3;
+      setVersion(3);
       s.markPane(1);
       await vi.advanceTimersByTimeAsync(0);
       expect(sink.views.at(-1)!.view).toMatchObject({ text: 'v2' });
@@ -177,18 +186,9 @@ describe('FrameScheduler', () => {
   it('sends a due frame at once on flushDue (a key was handled), but keeps one held for the pacing', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'performance', 'Date'] });
     try {
-      const sink = new SlowSink();
-      let version = 0;
-      const s = new FrameScheduler(sink, {
-        layout: () => ({}) as SessionLayout,
-        activeTab: () => ({ tree: { type: 'leaf', paneId: 1 }, fullscreenPaneId: null }),
-        size: () => ({ cols: 80, rows: 24 }),
-        render: () => ({ type: 'message', title: 't', level: 'info', text: `v${version}` }),
-      });
-      s.flushNow();
-      await vi.advanceTimersByTimeAsync(1000);
+      const { sink, s, setVersion } = await pacedScheduler();
       // A change with a frame allowed: sent by flushDue, in the same turn, not on the next one.
-      version = 1;
+      setVersion(1);
       s.markPane(1);
       s.flushDue();
       expect(sink.views.at(-1)!.view).toMatchObject({ text: 'v1' });
@@ -197,11 +197,11 @@ describe('FrameScheduler', () => {
       await vi.advanceTimersByTimeAsync(0);
       expect(sink.views).toHaveLength(2);
       // Two more at once: the burst allows one more now; the next waits for the pacing even on flushDue.
-      version = 2;
+      setVersion(2);
       s.markPane(1);
       s.flushDue();
       expect(sink.views.at(-1)!.view).toMatchObject({ text: 'v2' });
-      version = 3;
+      setVersion(3);
       s.markPane(1);
       s.flushDue();
       expect(sink.views.at(-1)!.view).toMatchObject({ text: 'v2' });
