@@ -34,19 +34,25 @@ const until = async (cond: () => boolean) => {
   expect(cond()).toBe(true);
 };
 
+/** A client sink and its scheduler for one pane (id 1) at 80×24 whose view's text is `text()`. */
+function onePane(text: () => string): { sink: SlowSink; s: FrameScheduler } {
+  const sink = new SlowSink();
+  const s = new FrameScheduler(sink, {
+    layout: () => ({}) as SessionLayout,
+    activeTab: () => ({ tree: { type: 'leaf', paneId: 1 }, fullscreenPaneId: null }),
+    size: () => ({ cols: 80, rows: 24 }),
+    render: () => ({ type: 'message', title: 't', level: 'info', text: text() }),
+  });
+  return { sink, s };
+}
+
 /**
  * Under fake timers: one pane whose view says `v<version>`, its first frame sent and a second
  * passed (the burst refilled), so the next change may go out at once.
  */
 async function pacedScheduler(): Promise<{ sink: SlowSink; s: FrameScheduler; setVersion(v: number): void }> {
-  const sink = new SlowSink();
   let version = 0;
-  const s = new FrameScheduler(sink, {
-    layout: () => ({}) as SessionLayout,
-    activeTab: () => ({ tree: { type: 'leaf', paneId: 1 }, fullscreenPaneId: null }),
-    size: () => ({ cols: 80, rows: 24 }),
-    render: () => ({ type: 'message', title: 't', level: 'info', text: `v${version}` }),
-  });
+  const { sink, s } = onePane(() => `v${version}`);
   s.flushNow();
   await vi.advanceTimersByTimeAsync(1000);
   return { sink, s, setVersion: (v) => (version = v) };
@@ -54,14 +60,8 @@ async function pacedScheduler(): Promise<{ sink: SlowSink; s: FrameScheduler; se
 
 describe('FrameScheduler', () => {
   it('gives a slow client only the newest frame once it drains, not a backlog', async () => {
-    const sink = new SlowSink();
     let counter = 0;
-    const s = new FrameScheduler(sink, {
-      layout: () => ({}) as SessionLayout,
-      activeTab: () => ({ tree: { type: 'leaf', paneId: 1 }, fullscreenPaneId: null }),
-      size: () => ({ cols: 80, rows: 24 }),
-      render: () => ({ type: 'message', title: 't', level: 'info', text: `state ${counter}` }),
-    });
+    const { sink, s } = onePane(() => `state ${counter}`);
     s.flushNow();
     expect(sink.views).toHaveLength(1);
     sink.backlog = true;

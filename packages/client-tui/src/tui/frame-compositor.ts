@@ -1,7 +1,7 @@
 import { bodyRect, layoutTab, type PaneView, type Rect } from '@kubetile/rpc-schema/light';
 import { lineToAnsi } from './ansi.js';
 import { overlayBox, statusLine, tabBarLine, toastBoxes, type Floating } from './chrome.js';
-import { isLoading as stillLoading } from '../cli/view-text.js';
+import { isLoading } from '../cli/view-text.js';
 import { sliceAnsi } from '../util/slice-ansi.js';
 import { stringWidth, wrap } from '../util/text.js';
 import { paneLines } from './pane-lines.js';
@@ -23,7 +23,8 @@ interface PaneEntry {
 /** Is the screen too small to draw panes (then the chrome alone says so)? */
 export const tooSmall = (size: { cols: number; rows: number }): boolean => size.cols < MIN_COLS || size.rows < MIN_ROWS;
 
-const isLoading = (v: PaneView | undefined): boolean => v?.type === 'message' && v.level === 'loading';
+/** A loading message (drawn with a spinner); a list still waiting for its first page is not one. */
+const loadingMessage = (v: PaneView | undefined): boolean => v?.type === 'message' && v.level === 'loading';
 
 /**
  * Builds each frame as screen rows: ink renders the chrome (tab bar, overlays, toasts) and the
@@ -60,14 +61,14 @@ export class FrameCompositor {
     if (rects.size === 0) return false;
     for (const [id] of rects) {
       const view = state.views.get(id)?.view;
-      if (!view || stillLoading(view)) return false;
+      if (!view || isLoading(view)) return false;
     }
     return true;
   }
 
   /** Whether a visible pane shows a spinner (the painter then ticks `spin`). */
   animating(state: ClientState): boolean {
-    for (const [id] of this.visible(state)) if (isLoading(state.views.get(id)?.view)) return true;
+    for (const [id] of this.visible(state)) if (loadingMessage(state.views.get(id)?.view)) return true;
     return false;
   }
 
@@ -132,7 +133,7 @@ export class FrameCompositor {
 
   private paneRows(id: number, rect: Rect, title: string, view: PaneView | undefined, focused: boolean, spin: number): string[] {
     const e = this.panes.get(id);
-    const s = isLoading(view) ? spin : 0;
+    const s = loadingMessage(view) ? spin : 0;
     if (
       e &&
       e.view === view &&
