@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { PaneView, SessionLayout } from '@kubetile/rpc-schema';
 import { FrameScheduler } from '../src/view/frame-scheduler.js';
+import { orderedSink } from '../src/session/ordered-sink.js';
 import type { ClientSink } from '../src/session/client-sink.js';
 
 class SlowSink implements ClientSink {
@@ -13,8 +14,13 @@ class SlowSink implements ClientSink {
   }
   view(paneId: number, _seq: number, view: PaneView): void {
     this.views.push({ paneId, view });
+    this.order.push(`view ${view.type === 'message' ? view.text : view.type}`);
   }
-  toast(): void {}
+  /** Views and toasts in the order they reached the client ("view v3", "toast deleted"). */
+  readonly order: string[] = [];
+  toast(_level: string, text: string): void {
+    this.order.push(`toast ${text}`);
+  }
   clipboard(): void {}
   backlogged(): boolean {
     return this.backlog;
@@ -211,5 +217,43 @@ describe('FrameScheduler', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+  it('sends a frame held for the pacing before a toast to the same client: a toast never arrives ahead of the state it speaks of', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'performance', 'Date'] });
+    try {
+      const { sink, s, setVersion } = await pacedScheduler();
+      const toClient = orderedSink(sink, () => s.flushPending());
+      // Two frames use up the burst; the third change (the dialog closing on `y`) waits for the pacing…
+      for (const v of [1, 2, 3]) {
+        setVersion(v);
+        s.markPane(1);
+        s.flushDue();
+      }
+      expect(sink.order.at(-1)).toBe('view v2');
+      // …and the toast about the deletion that follows goes out after it, not ahead of it.
+      toClient.toast('success', 'deleted Pod default/doomed-1');
+      expect(sink.order.slice(-2)).toEqual(['view v3', 'toast deleted Pod default/doomed-1']);
+      // Nothing pending: a toast sends no frame, and the paced timer does not send one again.
+      toClient.toast('info', 'again');
+      await vi.advanceTimersByTimeAsync(50);
+      expect(sink.order.slice(-3)).toEqual(['view v3', 'toast deleted Pod default/doomed-1', 'toast again']);
+      s.close();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+  it('does not start a frame inside a frame when a pane toasts while it renders', () => {
+    let version = 0;
+    let toClient: ReturnType<typeof orderedSink> | null = null;
+    const { sink, s } = onePane(() => {
+      // A render that marks its pane again (a change noticed while drawing) and reports something.
+      s.markPane(1);
+      toClient?.toast('warn', `render ${version}`);
+      return `v${version++}`;
+    });
+    toClient = orderedSink(sink, () => s.flushPending());
+    s.flushNow();
+    expect(sink.order).toEqual(['toast render 0', 'view v0']);
+    s.close();
   });
 });

@@ -4,6 +4,7 @@ import type { Pane, PaneServices } from '../panes/pane.js';
 import type { PaneRegistry } from '../panes/registry.js';
 import { notFound, invalidState } from '../util/errors.js';
 import { Signal } from '../util/signal.js';
+import { orderedSink } from './ordered-sink.js';
 import { FrameScheduler } from '../view/frame-scheduler.js';
 import { ClientState } from './client-state.js';
 import type { ClientSink } from './client-sink.js';
@@ -455,25 +456,23 @@ export class Workspace {
     const session = this.session(sessionName);
     const tab = session.defaultTab()!;
     const state = new ClientState(`c${this.nextClientId++}`, sessionName, tab.id, size);
-    const client: AttachedClient = {
-      state,
-      sink,
-      scheduler: new FrameScheduler(sink, {
-        layout: () => (this.clients.has(state.id) ? this.buildLayout(state) : null),
-        activeTab: () => {
-          if (!this.clients.has(state.id)) return null;
-          const t = this.activeTab(state);
-          return { tree: t.tree, fullscreenPaneId: this.fullscreenOf(state, t) };
-        },
-        size: () => state.size,
-        render: (paneId, viewport) => this.renderPane(paneId, viewport),
-      }),
-    };
+    const scheduler = new FrameScheduler(sink, {
+      layout: () => (this.clients.has(state.id) ? this.buildLayout(state) : null),
+      activeTab: () => {
+        if (!this.clients.has(state.id)) return null;
+        const t = this.activeTab(state);
+        return { tree: t.tree, fullscreenPaneId: this.fullscreenOf(state, t) };
+      },
+      size: () => state.size,
+      render: (paneId, viewport) => this.renderPane(paneId, viewport),
+    });
+    // Toasts and clipboard writes leave after the frame pending for this client, never ahead of it.
+    const client: AttachedClient = { state, sink: orderedSink(sink, () => scheduler.flushPending()), scheduler };
     this.clients.set(state.id, client);
     this.opts.logger.info({ client: state.id, session: sessionName }, 'client attached');
     // What the user must hear about the daemon's start (sessions that could not be restored) goes to the first client.
     const notices = this.startNotices.splice(0);
-    if (notices.length) setImmediate(() => notices.forEach((n) => sink.toast('warn', n)));
+    if (notices.length) setImmediate(() => notices.forEach((n) => client.sink.toast('warn', n)));
     return client;
   }
 

@@ -41,6 +41,8 @@ export class FrameScheduler {
   private tokensAt = performance.now();
   private waitingDrain = false;
   private closed = false;
+  /** Inside `send` (a pane's render may toast: that must not start another frame within this one). */
+  private sending = false;
   /** What this client was last sent, so unchanged layouts and views are not sent again. */
   private lastLayout = '';
   private readonly lastViews = new Map<number, string>();
@@ -89,6 +91,17 @@ export class FrameScheduler {
     this.flushNow();
   }
 
+  /**
+   * Sends the pending frame now, even one held for pacing: called before a notification (a toast)
+   * goes to this client, so it never arrives ahead of the state it speaks of ("deleted Pod x" with
+   * the confirmation dialog still open, for a script or for the screen). Notifications are rare
+   * next to frames; a slow (backlogged) client still waits for its drain.
+   */
+  flushPending(): void {
+    if (this.closed || this.sending || this.waitingDrain || !this.timer) return;
+    this.flushNow();
+  }
+
   private schedule(): void {
     if (this.closed || this.timer || this.waitingDrain) return;
     // Leading edge: while a frame is allowed (see BURST) it goes out as soon as the current burst
@@ -129,8 +142,13 @@ export class FrameScheduler {
       }
       return;
     }
-    if (this.sink.batch) this.sink.batch(() => this.send());
-    else this.send();
+    this.sending = true;
+    try {
+      if (this.sink.batch) this.sink.batch(() => this.send());
+      else this.send();
+    } finally {
+      this.sending = false;
+    }
   }
 
   /** The frame: the layout if it changed and the views of the dirty visible panes that changed. */
