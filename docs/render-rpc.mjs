@@ -172,7 +172,8 @@ kubetile snapshot 3 | grep Running                    # what pane 3 shows, as te
 - **Notifications** (\`session/layout\`, \`pane/view\`, \`toast\`, \`clipboard/write\`) go to connections
   attached to a session with \`session/attach\`; \`plugin/status\` and \`daemon/exit\` go to every
   connection. Views are cut to the attached client's size and coalesced: a slow reader gets the newest
-  view of each pane, never a backlog.
+  view of each pane, never a backlog. A \`toast\` or \`clipboard/write\` comes after the frame (layout and
+  views) pending for that client, never ahead of the state it speaks of.
 - **Cancelling**: send \`{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":ID}}\` for a long call
   (\`kubetile rpc\` does on Ctrl-C). The call still gets an answer: -32800 when the daemon stopped the
   work, else its result.
