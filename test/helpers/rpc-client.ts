@@ -1,6 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import { API_LEVEL, type PaneView, type SessionLayout } from '@kubetile/rpc-schema';
+import { EndInOrderReader, READER_ENDED } from '@kubetile/client-tui';
 import { waitFor } from './daemon-process.js';
 
 /** A raw JSON-RPC client on the daemon socket that records every notification it receives. */
@@ -15,6 +16,12 @@ export class RawClient {
     readonly conn: MessageConnection,
   ) {
     conn.onNotification((method, params) => {
+      // The end of the stream, after every message read before it (EndInOrderReader).
+      if (method === READER_ENDED) {
+        this.closed = true;
+        conn.dispose(); // requests still waiting reject
+        return;
+      }
       this.notifications.push({ method, params });
       if (method === 'session/layout') this.layout = params as SessionLayout;
       if (method === 'pane/view') {
@@ -22,11 +29,6 @@ export class RawClient {
         const prev = this.views.get(p.paneId);
         if (!prev || prev.seq < p.seq) this.views.set(p.paneId, { seq: p.seq, view: p.view });
       }
-    });
-    conn.onClose(() => {
-      this.closed = true;
-      // vscode-jsonrpc decodes asynchronously: let the last messages (daemon/exit) through first.
-      setImmediate(() => conn.dispose());
     });
     conn.listen();
   }
@@ -37,7 +39,7 @@ export class RawClient {
       socket.once('connect', () => resolve());
       socket.once('error', reject);
     });
-    const c = new RawClient(socket, createMessageConnection(new StreamMessageReader(socket), new StreamMessageWriter(socket)));
+    const c = new RawClient(socket, createMessageConnection(new EndInOrderReader(new StreamMessageReader(socket)), new StreamMessageWriter(socket)));
     if (opts.hello !== false) await c.request('daemon/hello', { client: { name: 'test', version: '0' }, apiLevel: API_LEVEL });
     return c;
   }

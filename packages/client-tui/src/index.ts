@@ -4,3 +4,4 @@ export { DaemonClient, DaemonUnreachableError, RpcError, ConnectionLostError } f
 export { AttachedClient, type SessionEnd } from './connection/attached-client.js';
 export { decodeKeys, KeyDecoder } from './input/decode-keys.js';
 export { Store } from './tui/store.js';
+export { EndInOrderReader, READER_ENDED } from './connection/end-in-order-reader.js';

@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -17,6 +17,8 @@ import { until } from './harness.js';
 class FakeDaemon {
   server: Server;
   conns: MessageConnection[] = [];
+  /** The accepted sockets, for bytes written as they are. */
+  socks: Socket[] = [];
   keys: string[] = [];
   detached = 0;
   apiLevel = API_LEVEL;
@@ -24,6 +26,7 @@ class FakeDaemon {
 
   constructor(readonly socket: string) {
     this.server = createServer((sock) => {
+      this.socks.push(sock);
       const conn = createMessageConnection(new StreamMessageReader(sock), new StreamMessageWriter(sock));
       this.conns.push(conn);
       conn.onClose(() => conn.dispose());
@@ -162,5 +165,22 @@ describe('the client against a scripted daemon', () => {
     expect((err as ApiMismatchError).message).toContain(`kubetile ${PRODUCT_VERSION} (API level ${API_LEVEL})`);
     expect((err as ApiMismatchError).message).toContain('daemon speaks 99');
     expect((err as ApiMismatchError).message).toContain('kubetile daemon restart');
+  });
+
+  it('hears the daemon/exit that comes in the same read as the end of the stream, and what came before it, before it reports the close', async () => {
+    const client = await DaemonClient.connect(daemon.socket);
+    const heard: string[] = [];
+    client.on('toast', (t) => heard.push(`toast ${t.text}`));
+    client.on('exit', (e) => heard.push(`exit ${e.reason}`));
+    client.onClose((reason) => heard.push(`closed: ${reason}`));
+    const frame = (m: object): string => {
+      const body = JSON.stringify(m);
+      return `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+    };
+    const toasts = [1, 2, 3, 4, 5].map((i) => frame({ jsonrpc: '2.0', method: 'toast', params: { level: 'info', text: `t${i}` } }));
+    // What a daemon stopping does: its last notifications, then the end, in one write.
+    daemon.socks.at(-1)!.end(toasts.join('') + frame({ jsonrpc: '2.0', method: 'daemon/exit', params: { reason: 'signal SIGTERM' } }));
+    await until('closed', () => heard.some((h) => h.startsWith('closed')));
+    expect(heard).toEqual(['toast t1', 'toast t2', 'toast t3', 'toast t4', 'toast t5', 'exit signal SIGTERM', 'closed: connection closed']);
   });
 });

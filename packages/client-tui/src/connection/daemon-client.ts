@@ -10,6 +10,7 @@ import {
   type ApiRange,
 } from '@kubetile/rpc-schema/light';
 import { schemaContract, type Contract } from './contract.js';
+import { EndInOrderReader, READER_ENDED } from './end-in-order-reader.js';
 import { OneWriteMessageWriter } from './frame-writer.js';
 
 /**
@@ -200,7 +201,13 @@ export class DaemonClient {
     private readonly log: (message: string) => void,
     private contract: Contract,
   ) {
+    let socketError = '';
+    socket.on('error', (e: NodeJS.ErrnoException) => {
+      socketError = e.code ?? e.message;
+    });
     conn.onNotification((method: string, params: unknown) => {
+      // The end of the stream, after every message that came before it (see EndInOrderReader).
+      if (method === READER_ENDED) return this.markClosed(socketError || 'connection closed');
       const v = this.contract.notification(method, params);
       let value = params;
       if (v) {
@@ -214,13 +221,6 @@ export class DaemonClient {
       // Notifications this build does not know (a newer daemon may add some within the level) reach only `onAny`.
       for (const h of this.anyHandlers) h(method, value);
     });
-    let socketError = '';
-    socket.on('error', (e: NodeJS.ErrnoException) => {
-      socketError = e.code ?? e.message;
-    });
-    const closed = (): void => this.markClosed(socketError || 'connection closed');
-    conn.onClose(closed);
-    socket.on('close', closed);
     conn.listen();
   }
 
@@ -233,7 +233,7 @@ export class DaemonClient {
     const contract = opts.contract ?? (await schemaContract());
     const socket = await openSocket(socketPath, timeoutMs, opts.env ?? process.env);
     const conn = createMessageConnection(
-      new StreamMessageReader(socket),
+      new EndInOrderReader(new StreamMessageReader(socket)),
       new OneWriteMessageWriter(socket),
     );
     const client = new DaemonClient(socketPath, socket, conn, opts.log ?? (() => {}), contract);
