@@ -4,7 +4,7 @@ import type { KubeObject } from '../src/kube/types.js';
 import { compareCells } from '../src/kube/kinds/compare.js';
 import { findKind } from '../src/kube/kinds/index.js';
 import type { ColumnDef } from '../src/kube/kinds/types.js';
-import { ListIndex, safeCell, SCAN_AT_ONCE, SORT_AT_ONCE, ticks, type ListSpec, type Need } from '../src/panes/resource/list-index.js';
+import { KEYS_AT_ONCE, ListIndex, safeCell, SCAN_AT_ONCE, SORT_AT_ONCE, ticks, type ListSpec, type Need } from '../src/panes/resource/list-index.js';
 
 /**
  * ListIndex keeps filter and sort incrementally; whatever the sequence of store changes, filter
@@ -16,6 +16,11 @@ const NOW = Date.parse('2026-12-02T12:00:00Z');
 const pods = findKind('pods')!;
 const COLS: ColumnDef[] = ['name', 'ready', 'status', 'restarts', 'age', 'node'].map((id) => pods.columns.find((c) => c.id === id)!);
 const ALL: Need = { top: 0, uid: null, span: 0, all: true };
+/**
+ * For the tests of placing and completing a new sort: every missing key made on the keystroke, as on
+ * a list whose keys are made (a list over KEYS_AT_ONCE lacking them makes them in slices first: its own tests).
+ */
+const PLACE_AT_ONCE = { keysAtOnce: Infinity };
 const drained = async (index: ListIndex): Promise<void> => {
   while (index.completing) await new Promise((res) => setImmediate(res));
 };
@@ -137,7 +142,7 @@ describe('ListIndex', () => {
     const store = new ObjectStore();
     for (let i = 0; i < 30_000; i++) store.upsert(pod(i, r));
     let ready = 0;
-    const index = new ListIndex(store, () => ready++);
+    const index = new ListIndex(store, () => ready++, PLACE_AT_ONCE);
     const spec: ListSpec = { cols: COLS, columnsKey: COLS.map((c) => c.id).join(','), filter: '', sortIndex: 3, desc: true };
     const want = naive(store, spec);
     const first = index.rows(spec, { top: 50, uid: null, span: 50 }, NOW).map((e) => e.key);
@@ -149,6 +154,55 @@ describe('ListIndex', () => {
     expect(index.rows(spec, { top: 50, uid: null, span: 50 }, NOW).map((e) => e.key)).toEqual(want);
   });
 
+  it.each([41, 42])('a new sort on a big list lacking its keys makes them in slices (the store order and `sorting` meanwhile, pods changing), then shows exactly the full sort (seed %i)', async (seed) => {
+    const r = rng(seed);
+    const N = KEYS_AT_ONCE * 15;
+    const store = new ObjectStore();
+    const live = new Map<number, KubeObject>();
+    for (let i = 0; i < N; i++) {
+      const p = pod(i, r);
+      live.set(i, p);
+      store.upsert(p);
+    }
+    let ready = 0;
+    const index = new ListIndex(store, () => ready++, { paintGraceMs: 0 });
+    const spec: ListSpec = { cols: COLS, columnsKey: COLS.map((c) => c.id).join(','), filter: '', sortIndex: 3, desc: true };
+    const sel = live.get(Math.floor(r() * N))!.metadata.uid;
+    const need: Need = { top: 40, uid: sel, span: 30 };
+    const storeOrder = (): string[] => store.sorted.map((e) => e.key);
+    // The keystroke's frame: the rows as they were (the store's order), the sort announced as under way.
+    expect(index.rows(spec, need, NOW).map((e) => e.key)).toEqual(storeOrder());
+    expect(index.working).toBe('sorting');
+    expect(index.completing).toBe(true);
+    // Pods change between the slices: each frame shows the store's order until the keys are made.
+    let frames = 0;
+    while (ready === 0) {
+      for (let c = 0; c < 25; c++) randomChange(store, live, r, N + 50, 0.15, 0.25);
+      expect(index.rows(spec, need, NOW).map((e) => e.key)).toEqual(storeOrder());
+      frames++;
+      await new Promise((res) => setImmediate(res));
+    }
+    expect(frames).toBeGreaterThan(1);
+    // Made: the next frame places the screen's rows and the selected one exactly; the rest follows.
+    const want = naive(store, spec);
+    const got = index.rows(spec, need, NOW).map((e) => e.key);
+    expect(got.slice(0, 40)).toEqual(want.slice(0, 40));
+    const selected = store.get(sel);
+    if (selected) expect(got.indexOf(selected.key)).toBe(want.indexOf(selected.key));
+    await drained(index);
+    expect(index.working).toBe(null);
+    expect(index.rows(spec, need, NOW).map((e) => e.key)).toEqual(naive(store, spec));
+    // A sort left while its keys are being made stops: back to the store's order, nothing under way.
+    const other: ListSpec = { ...spec, sortIndex: 5, desc: false };
+    for (let c = 0; c < 25; c++) randomChange(store, live, r, N + 50, 0.15, 0.25);
+    const before = index.rows(other, need, NOW).map((e) => e.key);
+    if (index.working === 'sorting') expect(before).toEqual(storeOrder());
+    const unsorted: ListSpec = { ...spec, sortIndex: -1, desc: false };
+    expect(index.rows(unsorted, need, NOW).map((e) => e.key)).toEqual(storeOrder());
+    expect(index.working).toBe(null);
+    expect(index.completing).toBe(false);
+  });
+
   it.each([21, 22, 23, 24])('a new sort places the selected row and its neighbours exactly, wherever it lands (seed %i)', async (seed) => {
     const r = rng(seed);
     const store = new ObjectStore();
@@ -158,7 +212,7 @@ describe('ListIndex', () => {
       live.set(i, p);
       store.upsert(p);
     }
-    const index = new ListIndex(store, () => undefined);
+    const index = new ListIndex(store, () => undefined, PLACE_AT_ONCE);
     for (let round = 0; round < 3; round++) {
       const spec: ListSpec = {
         cols: COLS,
@@ -200,7 +254,7 @@ describe('ListIndex', () => {
     const r = rng(61);
     const store = new ObjectStore();
     for (let i = 0; i < 12_000; i++) store.upsert(pod(i, r));
-    const index = new ListIndex(store, () => undefined);
+    const index = new ListIndex(store, () => undefined, PLACE_AT_ONCE);
     const spec: ListSpec = { cols: COLS, columnsKey: COLS.map((c) => c.id).join(','), filter: '', sortIndex: 0, desc: true };
     const want = naive(store, spec);
     const sel = store.sorted[5000]!;
@@ -226,7 +280,7 @@ describe('ListIndex', () => {
       live.push(p);
       store.upsert(p);
     }
-    const index = new ListIndex(store, () => undefined);
+    const index = new ListIndex(store, () => undefined, PLACE_AT_ONCE);
     const spec: ListSpec = { cols: COLS, columnsKey: COLS.map((c) => c.id).join(','), filter: '', sortIndex: 4, desc: false };
     const need: Need = { top: 40, uid: null, span: 30 };
     index.rows(spec, need, NOW);
@@ -324,7 +378,7 @@ describe('ListIndex', () => {
     }
     let ready = 0;
     // (No wait after a new filter's frame: the awaits between frames below let the scan go on a slice.)
-    const index = new ListIndex(store, () => ready++, 0);
+    const index = new ListIndex(store, () => ready++, { paintGraceMs: 0 });
     const columnsKey = COLS.map((c) => c.id).join(',');
     // Typing a query, sometimes in a sorted list (narrowing its complete result), sometimes erasing a key.
     const queries = [['p', 'po', 'pod-1', 'pod-12', 'pod-123'], ['r', 'ru', 'running'], ['9', '99', '9'], ['node-2', 'node-21'], ['crash', 'crashx']];
@@ -408,7 +462,7 @@ describe('ListIndex', () => {
       live.set(i, p);
       store.upsert(p);
     }
-    const index = new ListIndex(store, () => undefined, 0);
+    const index = new ListIndex(store, () => undefined, { paintGraceMs: 0, ...PLACE_AT_ONCE });
     const base = { cols: COLS, columnsKey: COLS.map((c) => c.id).join(','), sortIndex: 2, desc: r() < 0.5 };
     index.rows({ ...base, filter: '' }, ALL, NOW);
     await drained(index);
@@ -476,7 +530,7 @@ describe('ListIndex: kept complete orders (a sort key press answered from the or
   it.each([31, 32, 33, 34])('returning to a sort after changes shows exactly the full sort at once; the selection is found (seed %i)', async (seed) => {
     const r = rng(seed);
     const { store, live, churn } = bigStore(r);
-    const index = new ListIndex(store, () => undefined);
+    const index = new ListIndex(store, () => undefined, PLACE_AT_ONCE);
     let kept = 0;
     let uid: string | null = null;
     for (let step = 0; step < 24; step++) {
