@@ -55,7 +55,18 @@ function pod(i: number, r: () => number, uid = `uid-${i}-${Math.floor(r() * 1e9)
   };
 }
 
-/** The definition: filter the store by the search text, sort with compareCells, ties by namespace/name. */
+/** A store of `n` random pods (pod-0…) and the pods by number, for changes to them. */
+function podStore(n: number, r: () => number): { store: ObjectStore; live: Map<number, KubeObject> } {
+  const store = new ObjectStore();
+  const live = new Map<number, KubeObject>();
+  for (let i = 0; i < n; i++) {
+    const p = pod(i, r);
+    live.set(i, p);
+    store.upsert(p);
+  }
+  return { store, live };
+}
+
 /**
  * One random change to pod `i` of `0..range-1`: removed (op < remove), re-created under the same name
  * with a new uid (op < recreate), else added or modified with its uid kept.
@@ -73,6 +84,7 @@ function randomChange(store: ObjectStore, live: Map<number, KubeObject>, r: () =
   live.set(i, p);
 }
 
+/** The definition: filter the store by the search text, sort with compareCells, ties by namespace/name. */
 function naive(store: ObjectStore, spec: ListSpec): string[] {
   let rows = [...store.sorted];
   if (spec.filter) {
@@ -104,13 +116,7 @@ function naive(store: ObjectStore, spec: ListSpec): string[] {
 describe('ListIndex', () => {
   it.each([1, 2, 3, 4, 5, 6])('matches a plain filter + sort after random changes (seed %i)', async (seed) => {
     const r = rng(seed);
-    const store = new ObjectStore();
-    const live = new Map<number, KubeObject>();
-    for (let i = 0; i < 300; i++) {
-      const p = pod(i, r);
-      live.set(i, p);
-      store.upsert(p);
-    }
+    const { store, live } = podStore(300, r);
     let ready = 0;
     const index = new ListIndex(store, () => ready++);
     const filters = ['', 'pod-1', 'pod-1', 'pod-12', 'running', 'crash', 'node-2', ''];
@@ -157,13 +163,7 @@ describe('ListIndex', () => {
   it.each([41, 42])('a new sort on a big list lacking its keys makes them in slices (the store order and `sorting` meanwhile, pods changing), then shows exactly the full sort (seed %i)', async (seed) => {
     const r = rng(seed);
     const N = KEYS_AT_ONCE * 15;
-    const store = new ObjectStore();
-    const live = new Map<number, KubeObject>();
-    for (let i = 0; i < N; i++) {
-      const p = pod(i, r);
-      live.set(i, p);
-      store.upsert(p);
-    }
+    const { store, live } = podStore(N, r);
     let ready = 0;
     const index = new ListIndex(store, () => ready++, { paintGraceMs: 0 });
     const spec: ListSpec = { cols: COLS, columnsKey: COLS.map((c) => c.id).join(','), filter: '', sortIndex: 3, desc: true };
@@ -205,13 +205,7 @@ describe('ListIndex', () => {
 
   it.each([21, 22, 23, 24])('a new sort places the selected row and its neighbours exactly, wherever it lands (seed %i)', async (seed) => {
     const r = rng(seed);
-    const store = new ObjectStore();
-    const live = new Map<number, KubeObject>();
-    for (let i = 0; i < 12_000; i++) {
-      const p = pod(i, r);
-      live.set(i, p);
-      store.upsert(p);
-    }
+    const { store, live } = podStore(12_000, r);
     const index = new ListIndex(store, () => undefined, PLACE_AT_ONCE);
     for (let round = 0; round < 3; round++) {
       const spec: ListSpec = {
@@ -368,14 +362,8 @@ describe('ListIndex', () => {
 
   it.each([81, 82, 83, 84])('a filter on a big list shows exactly the first rows of the full result while it scans the rest (seed %i)', async (seed) => {
     const r = rng(seed);
-    const store = new ObjectStore();
-    const live = new Map<number, KubeObject>();
     const N = SCAN_AT_ONCE + 1500;
-    for (let i = 0; i < N; i++) {
-      const p = pod(i, r);
-      live.set(i, p);
-      store.upsert(p);
-    }
+    const { store, live } = podStore(N, r);
     let ready = 0;
     // (No wait after a new filter's frame: the awaits between frames below let the scan go on a slice.)
     const index = new ListIndex(store, () => ready++, { paintGraceMs: 0 });
@@ -454,14 +442,8 @@ describe('ListIndex', () => {
 
   it.each([101, 102])('a first filter key on a big sorted list while pods change narrows the sorted result (scans in slices), exact throughout (seed %i)', async (seed) => {
     const r = rng(seed);
-    const store = new ObjectStore();
-    const live = new Map<number, KubeObject>();
     const N = SCAN_AT_ONCE * 2;
-    for (let i = 0; i < N; i++) {
-      const p = pod(i, r);
-      live.set(i, p);
-      store.upsert(p);
-    }
+    const { store, live } = podStore(N, r);
     const index = new ListIndex(store, () => undefined, { paintGraceMs: 0, ...PLACE_AT_ONCE });
     const base = { cols: COLS, columnsKey: COLS.map((c) => c.id).join(','), sortIndex: 2, desc: r() < 0.5 };
     index.rows({ ...base, filter: '' }, ALL, NOW);
@@ -501,13 +483,7 @@ describe('ListIndex: kept complete orders (a sort key press answered from the or
   const specOf = (sortIndex: number, desc = false, filter = ''): ListSpec => ({ cols: COLS, columnsKey, filter, sortIndex, desc });
 
   function bigStore(r: () => number): { store: ObjectStore; live: Map<number, KubeObject>; churn: (n: number) => void } {
-    const store = new ObjectStore();
-    const live = new Map<number, KubeObject>();
-    for (let i = 0; i < BIG; i++) {
-      const p = pod(i, r);
-      live.set(i, p);
-      store.upsert(p);
-    }
+    const { store, live } = podStore(BIG, r);
     const churn = (n: number): void => {
       for (let c = 0; c < n; c++) randomChange(store, live, r, BIG + 50, 0.15, 0.25);
     };
