@@ -319,6 +319,9 @@ async function sortBy(c: PtyClient, column: string | null): Promise<void> {
     await sleep(100);
   }
   if (sortedBy(c.screen()) !== column) throw new Error(`could not sort by ${column}`);
+  // The rows in that order: a sort whose keys were not made yet says `sorting…` until they are (the
+  // figures after this are of a list that stays sorted, not of the sort itself).
+  await c.waitFrame('sorted', (s) => !s.lines.some((l) => l.includes('sorting…')), 60_000, true);
 }
 
 async function churn(cluster: BenchCluster, c: PtyClient, d: BenchDaemon, kubeconfig: string, N: number): Promise<void> {
