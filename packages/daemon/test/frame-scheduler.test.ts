@@ -64,6 +64,18 @@ async function pacedScheduler(): Promise<{ sink: SlowSink; s: FrameScheduler; se
   return { sink, s, setVersion: (v) => (version = v) };
 }
 
+/** Runs `body` under fake timers on a pacedScheduler, closing it afterwards. */
+async function withPacedScheduler(body: (p: Awaited<ReturnType<typeof pacedScheduler>>) => Promise<void>): Promise<void> {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'performance', 'Date'] });
+  try {
+    const p = await pacedScheduler();
+    await body(p);
+    p.s.close();
+  } finally {
+    vi.useRealTimers();
+  }
+}
+
 describe('FrameScheduler', () => {
   it('gives a slow client only the newest frame once it drains, not a backlog', async () => {
     let counter = 0;
@@ -162,10 +174,8 @@ describe('FrameScheduler', () => {
     for (const c of all) c.s.close();
   });
 
-  it('lets a change right after a background frame out at once (a key after the age tick), and paces a stream of them', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'performance', 'Date'] });
-    try {
-      const { sink, s, setVersion } = await pacedScheduler();
+  it('lets a change right after a background frame out at once (a key after the age tick), and paces a stream of them', () =>
+    withPacedScheduler(async ({ sink, s, setVersion }) => {
       // The once-a-second repaint goes out…
       setVersion(1);
       s.markPane(1);
@@ -184,15 +194,9 @@ describe('FrameScheduler', () => {
       expect(sink.views.at(-1)!.view).toMatchObject({ text: 'v2' });
       await vi.advanceTimersByTimeAsync(16);
       expect(sink.views.at(-1)!.view).toMatchObject({ text: 'v3' });
-      s.close();
-    } finally {
-      vi.useRealTimers();
-    }
-  });
-  it('sends a due frame at once on flushDue (a key was handled), but keeps one held for the pacing', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'performance', 'Date'] });
-    try {
-      const { sink, s, setVersion } = await pacedScheduler();
+    }));
+  it('sends a due frame at once on flushDue (a key was handled), but keeps one held for the pacing', () =>
+    withPacedScheduler(async ({ sink, s, setVersion }) => {
       // A change with a frame allowed: sent by flushDue, in the same turn, not on the next one.
       setVersion(1);
       s.markPane(1);
@@ -213,15 +217,9 @@ describe('FrameScheduler', () => {
       expect(sink.views.at(-1)!.view).toMatchObject({ text: 'v2' });
       await vi.advanceTimersByTimeAsync(16);
       expect(sink.views.at(-1)!.view).toMatchObject({ text: 'v3' });
-      s.close();
-    } finally {
-      vi.useRealTimers();
-    }
-  });
-  it('sends a frame held for the pacing before a toast to the same client: a toast never arrives ahead of the state it speaks of', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'performance', 'Date'] });
-    try {
-      const { sink, s, setVersion } = await pacedScheduler();
+    }));
+  it('sends a frame held for the pacing before a toast to the same client: a toast never arrives ahead of the state it speaks of', () =>
+    withPacedScheduler(async ({ sink, s, setVersion }) => {
       const toClient = orderedSink(sink, () => s.flushPending());
       // Two frames use up the burst; the third change (the dialog closing on `y`) waits for the pacing…
       for (const v of [1, 2, 3]) {
@@ -237,11 +235,7 @@ describe('FrameScheduler', () => {
       toClient.toast('info', 'again');
       await vi.advanceTimersByTimeAsync(50);
       expect(sink.order.slice(-3)).toEqual(['view v3', 'toast deleted Pod default/doomed-1', 'toast again']);
-      s.close();
-    } finally {
-      vi.useRealTimers();
-    }
-  });
+    }));
   it('does not start a frame inside a frame when a pane toasts while it renders', () => {
     let version = 0;
     let toClient: ReturnType<typeof orderedSink> | null = null;
