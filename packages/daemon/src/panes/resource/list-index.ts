@@ -490,10 +490,7 @@ export class ListIndex {
       return false;
     }
     this.gather = null;
-    this.orders.prune(patchable);
-    const o = this.orders.get(specKey);
-    const changes = o ? store.changesSince(o.seq) : null;
-    if (o && changes && changes.length <= patchable(o)) return false;
+    if (this.keptOrder(specKey)) return false;
     const fresh: Gather = { specKey, generation: store.generation, cols: spec.cols, columnsKey: spec.columnsKey, sortIndex: spec.sortIndex, at: 0, done: false };
     if (this.gatherTo(fresh, this.keysAtOnce, Infinity, now)) return false;
     this.gather = fresh;
@@ -513,6 +510,14 @@ export class ListIndex {
     };
     setImmediate(step);
     return true;
+  }
+
+  /** The kept complete order of `specKey` and the store's changes since it, when it can be patched up to date. */
+  private keptOrder(specKey: string): { order: Order; changes: readonly StoreChange[] } | null {
+    this.orders.prune(patchable);
+    const order = this.orders.get(specKey);
+    const changes = order ? this.store.changesSince(order.seq) : null;
+    return order && changes && changes.length <= patchable(order) ? { order, changes } : null;
   }
 
   /** Makes the sort keys `g` lacks, until `most` were made or `until` (performance.now()); true when all are. */
@@ -544,10 +549,8 @@ export class ListIndex {
     const store = this.store;
     const epoch = ++this.epochs;
     if (spec.filter === '' && spec.sortIndex >= 0) {
-      this.orders.prune(patchable);
-      const o = this.orders.get(specKey);
-      const changes = o ? store.changesSince(o.seq) : null;
-      if (o && changes && changes.length <= patchable(o)) return this.fromOrder(spec, specKey, epoch, o, changes, now);
+      const kept = this.keptOrder(specKey);
+      if (kept) return this.fromOrder(spec, specKey, epoch, kept.order, kept.changes, now);
     }
     let base: StoreEntry[];
     if (spec.filter === '') base = store.sorted.slice();
