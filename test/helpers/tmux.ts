@@ -45,13 +45,26 @@ export class TmuxTerminal {
     return this.tmux('capture-pane', '-p', '-t', this.target);
   }
 
-  /** Waits until the screen shows what `pred` wants; the error shows the last screen. */
+  /**
+   * Waits until the screen shows what `pred` wants, the same in two captures in a row; the error shows
+   * the last screen. A frame reaches tmux in more than one read when it is big (the pty passes a few
+   * KiB at a time, and tmux 3.3 does not hold a synchronized update back from capture-pane), so one
+   * capture can hold the top of the new frame over the bottom of the old: a screen that matches but is
+   * still being painted is not what the user is left looking at.
+   */
   async waitScreen(label: string, pred: (screen: string) => boolean, timeoutMs = 20_000): Promise<string> {
     let last = '';
+    let matched: string | null = null;
     try {
       return await waitFor(label, () => {
         last = this.screen();
-        return pred(last) ? last : null;
+        if (!pred(last)) {
+          matched = null;
+          return null;
+        }
+        if (matched === last) return last;
+        matched = last;
+        return null;
       }, timeoutMs, 50);
     } catch (err) {
       throw new Error(`${(err as Error).message}\n--- screen ---\n${last}\n--------------`);
