@@ -16,15 +16,51 @@ export interface SortKey {
 }
 
 const DIGITS = /\d+/g;
-/** Text that natural order leaves as it is: printable ASCII without digits or capitals. */
-const PLAIN = /^[\x20-\x2f\x3a-\x40\x5b-\x7e]*$/;
-/** Printable ASCII: no accents to fold. */
-const ASCII = /^[\x20-\x7e]*$/;
+const ZEROS = '0000000000000000';
 
-/** `pod-2` < `pod-10` with plain string comparison: digit runs padded to 16 places, case and accents folded. */
+/**
+ * `pod-2` < `pod-10` with plain string comparison: digit runs padded to 16 places, case and accents
+ * folded. Printable ASCII (every Kubernetes name, most cells) is done in one pass over its char codes:
+ * several times faster than the regular expressions (a new sort makes this key for each of 100k rows).
+ */
 export function naturalKey(text: string): string {
-  if (PLAIN.test(text)) return text;
-  const folded = ASCII.test(text) ? text.toLowerCase() : text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  let upper = false;
+  let digits = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e) return foldedKey(text);
+    if (c >= 0x41 && c <= 0x5a) upper = true;
+    else if (c >= 0x30 && c <= 0x39) digits = true;
+  }
+  const folded = upper ? text.toLowerCase() : text;
+  return digits ? padDigitRuns(folded) : folded;
+}
+
+/** Digit runs shorter than 16 padded with zeros to 16. */
+function padDigitRuns(text: string): string {
+  let out = '';
+  let from = 0;
+  let run = -1;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 0;
+    if (c >= 0x30 && c <= 0x39) {
+      if (run < 0) run = i;
+      continue;
+    }
+    if (run < 0) continue;
+    const len = i - run;
+    if (len < 16) {
+      out += text.slice(from, run) + ZEROS.slice(len);
+      from = run;
+    }
+    run = -1;
+  }
+  return from === 0 && out === '' ? text : out + text.slice(from);
+}
+
+/** Text beyond printable ASCII: accents folded (NFKD without the combining marks), then as above. */
+function foldedKey(text: string): string {
+  const folded = text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
   return folded.replace(DIGITS, (d) => (d.length >= 16 ? d : d.padStart(16, '0')));
 }
 
