@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import { useRef, useSyncExternalStore } from 'react';
 import { bodyRect } from '@kubetile/rpc-schema/light';
-import { tooSmall } from './frame-compositor.js';
+import { inkRows, tooSmall } from './frame-compositor.js';
 import { Overlay } from './Overlay.js';
 import type { SessionLayout } from '@kubetile/rpc-schema/light';
 import type { ClientState, Store } from './store.js';
@@ -14,10 +14,11 @@ export type ChromeState = Pick<ClientState, 'size' | 'layout' | 'toasts'>;
 
 /**
  * The chrome of the screen, drawn by ink: the tab bar, the overlay and the toasts, with the body
- * and the status row left blank — the pane bodies and the status row are drawn beside ink by the
- * FrameCompositor, which lays them under this. The status row changes with every key typed into a
- * filter (and with the mode, the hints, the cluster's state): drawn beside ink, a keystroke there
- * costs one line, not an ink render of the whole screen. A terminal too small for panes gets a
+ * left blank — the pane bodies and the status row are drawn beside ink by the FrameCompositor,
+ * which lays them under this. Ink draws only the rows down to the lowest floating box (`inkRows`;
+ * the tab bar alone when nothing floats), not the blank rows below. The status row changes with
+ * every key typed into a filter (and with the mode, the hints, the cluster's state): drawn beside
+ * ink, a keystroke there costs one line, not an ink render. A terminal too small for panes gets a
  * message instead.
  */
 export function Chrome({ state }: { state: ChromeState }) {
@@ -37,14 +38,16 @@ export function Chrome({ state }: { state: ChromeState }) {
     );
   }
   const body = bodyRect(size);
+  const height = inkRows(state);
   return (
-    <Box width={cols} height={rows} flexDirection="column">
+    <Box width={cols} height={height} flexDirection="column">
       <TabBar layout={layout} cols={cols} />
-      <Box width={cols} height={body.height}>
-        {layout?.overlay ? <Overlay overlay={layout.overlay} cols={cols} rows={body.height} /> : null}
-        <Toasts toasts={toasts} cols={cols} rows={body.height} />
-      </Box>
-      <Box width={cols} height={1} />
+      {height > body.y ? (
+        <Box width={cols} height={height - body.y}>
+          {layout?.overlay ? <Overlay overlay={layout.overlay} cols={cols} rows={body.height} /> : null}
+          <Toasts toasts={toasts} cols={cols} rows={body.height} />
+        </Box>
+      ) : null}
     </Box>
   );
 }

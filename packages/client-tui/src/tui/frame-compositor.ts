@@ -154,7 +154,7 @@ export class FrameCompositor {
 }
 
 /** Floating boxes (overlay, then toasts over it) of a state, in body coordinates. */
-function floatingBoxes(state: ClientState): Floating[] {
+function floatingBoxes(state: Pick<ClientState, 'size' | 'layout' | 'toasts'>): Floating[] {
   const body = bodyRect(state.size);
   const boxes: Floating[] = [];
   const o = state.layout?.overlay;
@@ -164,6 +164,20 @@ function floatingBoxes(state: ClientState): Floating[] {
   }
   boxes.push(...toastBoxes(state.toasts, state.size.cols, body.height, MAX_TOASTS));
   return boxes;
+}
+
+/**
+ * How many screen rows ink must draw for a state: the tab bar, and the body down to the lowest
+ * floating box. The compositor draws the rest (the panes and the status row) and reads only the
+ * tab bar and the boxes' cells from ink's frame, so the rows below are not ink's to make: ink's
+ * output pipeline costs per cell of its frame (each cell's style diffed against its neighbour's),
+ * and a tab switch rendering the whole 160×50 screen took several times a pane frame's CPU.
+ */
+export function inkRows(state: Pick<ClientState, 'size' | 'layout' | 'toasts'>): number {
+  const body = bodyRect(state.size);
+  let bottom = body.y;
+  for (const box of floatingBoxes(state)) bottom = Math.max(bottom, body.y + Math.min(body.height, box.y + box.lines.length));
+  return Math.min(state.size.rows, bottom);
 }
 
 /**
