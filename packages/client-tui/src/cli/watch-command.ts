@@ -64,6 +64,10 @@ export async function runWatch(io: Io, cmd: RpcCommand & { watch: string[] }): P
     });
     if (ended === 'interrupted') {
       await Promise.race([c.request(Requests.detach, {}).catch(() => undefined), new Promise((r2) => setTimeout(r2, 1000))]);
+      // Interrupted, the handlers stay until the process exits: the group's SIGINT can come after the
+      // command is done, when the sender was descheduled between its two signals (traced under load:
+      // one SIGINT handled, the detach answered, the handlers removed, then the second killed it).
+      interrupt.stop = (): void => undefined;
       return 0;
     }
     io.err(`kubetile: the daemon ${exitReason !== null ? `exited (${exitReason})` : 'closed the connection'}; the watch ended\n`);
