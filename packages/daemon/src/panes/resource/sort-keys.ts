@@ -15,7 +15,6 @@ export interface SortKey {
   readonly s: string;
 }
 
-const DIGITS = /\d+/g;
 const ZEROS = '0000000000000000';
 
 /**
@@ -55,13 +54,12 @@ function padDigitRuns(text: string): string {
     }
     run = -1;
   }
-  return from === 0 && out === '' ? text : out + text.slice(from);
+  return out === '' ? text : out + text.slice(from);
 }
 
 /** Text beyond printable ASCII: accents folded (NFKD without the combining marks), then as above. */
 function foldedKey(text: string): string {
-  const folded = text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
-  return folded.replace(DIGITS, (d) => (d.length >= 16 ? d : d.padStart(16, '0')));
+  return padDigitRuns(text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase());
 }
 
 function leadingNumber(text: string): number | undefined {
