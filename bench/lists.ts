@@ -37,6 +37,8 @@ async function keyToFrame(c: PtyClient, key: string, label: string, pred: (s: Sc
 }
 
 const topSelected = (s: Screen): boolean => s.highlighted.includes(s.lines[3] ?? '\u0000');
+/** The rows are in the sort's order: a sort whose keys are still being made says `sorting…` on the pane. */
+const inOrder = (s: Screen): boolean => !s.lines.some((l) => l.includes('sorting…'));
 
 /**
  * The 100k-pod figures, on one kube-sim process (`opts.pods` pods in one namespace) and a real
@@ -99,7 +101,7 @@ export async function benchLists(cluster: BenchCluster): Promise<{ clientCpuPerF
       const unsorted = sortedBy(client.screen());
       const s0 = performance.now();
       sortAfterLoad.push(await keyToFrame(client, 's', 'sorted right after the load', (s) => sortedBy(s) !== unsorted));
-      sortedAfterLoad.push((await client.waitFrame('the rows in order after the load', (s) => !s.lines.some((l) => l.includes('sorting…')), 60_000, true)).at - s0);
+      sortedAfterLoad.push((await client.waitFrame('the rows in order after the load', inOrder, 60_000, true)).at - s0);
       await sortBy(client, unsorted);
       if (last && before) {
         await sleep(1000);
@@ -123,7 +125,8 @@ export async function benchLists(cluster: BenchCluster): Promise<{ clientCpuPerF
       ['then s: key → the rows in order (no sorting…)', dist(summary(sortedAfterLoad))],
     ]);
     record({ figure: `${title}: first rows after the first page`, value: `p50 ${msShort(fr.p50)} max ${msShort(fr.max)}`, baseline: `first page ${msShort(fp.p50)}`, ratio: '—', goal: '≤ 300 ms', met: fr.max <= 300 });
-    record({ figure: `sort right after the list loaded, ${title} (max)`, value: msShort(Math.max(...sortAfterLoad)), baseline: `rows in order ${msShort(Math.max(...sortedAfterLoad))}`, ratio: '—', goal: '≤ 16 ms', met: Math.max(...sortAfterLoad) <= 16 });
+    const sortWorst = Math.max(...sortAfterLoad);
+    record({ figure: `sort right after the list loaded, ${title} (max)`, value: msShort(sortWorst), baseline: `rows in order ${msShort(Math.max(...sortedAfterLoad))}`, ratio: '—', goal: '≤ 16 ms', met: sortWorst <= 16 });
     if (noCurl) skipped(`${title}: all rows vs one curl`, '≤ 2× curl', noCurl);
     else record({ figure: `${title}: all rows on screen`, value: `p50 ${msShort(ar.p50)}`, baseline: `curl p50 ${msShort(cu.p50)}`, ratio: ratio(ar.p50, cu.p50), goal: '≤ 2× curl', met: ar.p50 <= 2 * cu.p50 });
 
@@ -333,7 +336,7 @@ async function sortBy(c: PtyClient, column: string | null): Promise<void> {
   if (sortedBy(c.screen()) !== column) throw new Error(`could not sort by ${column}`);
   // The rows in that order: a sort whose keys were not made yet says `sorting…` until they are (the
   // figures after this are of a list that stays sorted, not of the sort itself).
-  await c.waitFrame('sorted', (s) => !s.lines.some((l) => l.includes('sorting…')), 60_000, true);
+  await c.waitFrame('sorted', inOrder, 60_000, true);
 }
 
 /** Which markers of each window were slow (over 2× the p50): a tail that is always a window's first is the sort's leftovers, not the churn. */
