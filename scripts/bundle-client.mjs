@@ -11,7 +11,7 @@
 // Not bundled: @kubetile/daemon (the client only resolves its entry file to run it) and
 // @kubetile/sdk (the plugin scaffold reads its template files beside its own module).
 
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -36,6 +36,56 @@ const noDevtools = {
   },
 };
 
+/**
+ * Caches in ink that outlive a frame. ink's Output turns every line of every frame into styled cells
+ * (tokenize, one object per character, each character's width) with caches that live for one frame,
+ * and its renderer measures every text node's width anew each frame (string-width, grapheme by
+ * grapheme): each render of the same dialog redid it all, most of the CPU of a frame with an overlay.
+ * Here both are kept across frames, so a render pays for the lines that changed. The cached cells are
+ * only read (ink copies references into its rows and joins them to text). Bounded: emptied past
+ * CACHE_ENTRIES (ink's own measure-text cache, which the renderer now shares, grew without end).
+ * Each patch names the exact source it replaces; the build fails if ink's source no longer has it.
+ */
+const CACHE_ENTRIES = 4096;
+const inkPatches = [
+  {
+    file: /[\\/]ink[\\/]build[\\/]output\.js$/,
+    find: '    caches = new OutputCaches();',
+    replace: '    caches = outputCaches();',
+    append: [
+      'let sharedCaches = null;',
+      'function outputCaches() {',
+      `  if (!sharedCaches || sharedCaches.styledChars.size + sharedCaches.widths.size + sharedCaches.blockWidths.size > ${CACHE_ENTRIES}) sharedCaches = new OutputCaches();`,
+      '  return sharedCaches;',
+      '}',
+    ],
+  },
+  {
+    file: /[\\/]ink[\\/]build[\\/]render-node-to-output\.js$/,
+    find: '                const currentWidth = widestLine(text);',
+    replace: '                const currentWidth = measureText(text).width;',
+    prepend: ["import measureText from './measure-text.js';"],
+  },
+  {
+    file: /[\\/]ink[\\/]build[\\/]measure-text\.js$/,
+    find: '    cache.set(text, dimensions);',
+    replace: `    if (cache.size >= ${CACHE_ENTRIES}) cache.clear();\n    cache.set(text, dimensions);`,
+  },
+];
+const inkCaches = {
+  name: 'ink-caches',
+  setup(build) {
+    for (const p of inkPatches) {
+      build.onLoad({ filter: p.file }, (a) => {
+        const source = readFileSync(a.path, 'utf8');
+        if (source.split(p.find).length !== 2) throw new Error(`bundle-client: ${a.path} does not have "${p.find.trim()}" exactly once: see inkPatches`);
+        const body = source.replace(p.find, p.replace);
+        return { contents: [...(p.prepend ?? []), body, ...(p.append ?? [])].join('\n'), loader: 'js' };
+      });
+    }
+  },
+};
+
 const result = await esbuild.build({
   absWorkingDir: pkg,
   entryPoints: { main: 'src/main.ts' },
@@ -54,7 +104,7 @@ const result = await esbuild.build({
   logOverride: { 'assign-to-define': 'silent' },
   // CommonJS dependencies (vscode-jsonrpc, react) call require() for node built-ins.
   banner: { js: "import { createRequire as __kubetileCreateRequire } from 'node:module';\nconst require = __kubetileCreateRequire(import.meta.url);" },
-  plugins: [noDevtools],
+  plugins: [noDevtools, inkCaches],
   sourcemap: 'linked',
   legalComments: 'eof',
   logLevel: 'warning',

@@ -1,7 +1,7 @@
 import { connect, type Socket } from 'node:net';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { createMessageConnection, StreamMessageReader, type MessageConnection } from 'vscode-jsonrpc/node';
 import { API_LEVEL, type PaneView, type SessionLayout } from '@kubetile/rpc-schema';
-import { EndInOrderReader, READER_ENDED } from '@kubetile/client-tui';
+import { EndInOrderReader, OneWriteMessageWriter, READER_ENDED } from '@kubetile/client-tui';
 import { waitFor } from './daemon-process.js';
 
 /** A raw JSON-RPC client on the daemon socket that records every notification it receives. */
@@ -39,7 +39,7 @@ export class RawClient {
       socket.once('connect', () => resolve());
       socket.once('error', reject);
     });
-    const c = new RawClient(socket, createMessageConnection(new EndInOrderReader(new StreamMessageReader(socket)), new StreamMessageWriter(socket)));
+    const c = new RawClient(socket, createMessageConnection(new EndInOrderReader(new StreamMessageReader(socket)), new OneWriteMessageWriter(socket)));
     if (opts.hello !== false) await c.request('daemon/hello', { client: { name: 'test', version: '0' }, apiLevel: API_LEVEL });
     return c;
   }

@@ -5,3 +5,4 @@ export { AttachedClient, type SessionEnd } from './connection/attached-client.js
 export { decodeKeys, KeyDecoder } from './input/decode-keys.js';
 export { Store } from './tui/store.js';
 export { EndInOrderReader, READER_ENDED } from './connection/end-in-order-reader.js';
+export { OneWriteMessageWriter } from './connection/frame-writer.js';

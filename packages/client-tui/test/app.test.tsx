@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, render } from 'ink-testing-library';
 import type { PaneView } from '@kubetile/rpc-schema';
 import { App } from '../src/tui/App.js';
-import { FrameCompositor } from '../src/tui/frame-compositor.js';
+import { FrameCompositor, inkRegion } from '../src/tui/frame-compositor.js';
 import { ScreenPainter } from '../src/tui/screen-painter.js';
 import { screenFrame } from './frame.js';
 import { Store, type Clock } from '../src/tui/store.js';
@@ -284,7 +284,7 @@ describe('App and painter', () => {
     painter.dispose();
   });
 
-  it('a key typed into a filter is painted in the status row without an ink render; a renamed tab renders ink', async () => {
+  it('a filter key, a tab switch and a renamed tab are painted without an ink render; an overlay renders ink in a frame its size', async () => {
     const store = connectedStore(100, 20);
     let painted: string[] = [];
     const painter = new ScreenPainter(store, new FrameCompositor(), (lines) => (painted = lines));
@@ -296,12 +296,22 @@ describe('App and painter', () => {
       await waitFor(() => expect(painted.at(-1)).toContain(`/${input}_`));
     }
     expect(painted.at(-1)).toMatch(/^ FILTER /);
-    expect(frames.length).toBe(inkRenders);
     const renamed = splitLayout();
     renamed.tabs[0] = { ...renamed.tabs[0]!, title: 'renamed-tab' };
     store.setLayout(renamed);
+    await waitFor(() => expect(painted[0]).toContain('renamed-tab'));
+    expect(frames.length).toBe(inkRenders);
+    // An overlay: ink renders it alone, in a frame as wide as the dialog, and the painter lays it over the panes.
+    store.setLayout(splitLayout({ mode: 'confirm', overlay: { type: 'confirm', title: 'Delete pod', text: 'Delete pod web-2 in default?' } }));
     await waitFor(() => expect(frames.length).toBeGreaterThan(inkRenders));
-    expect(lastFrame()).toContain('renamed-tab');
+    painter.setChrome(lastFrame() ?? '');
+    const region = inkRegion(store.getState())!;
+    const inkLines = (lastFrame() ?? '').split('\n');
+    expect(inkLines).toHaveLength(region.height);
+    expect(region.width).toBeLessThan(60);
+    for (const l of inkLines) expect(stringWidth(l.replace(/\x1b\[[0-?]*[ -/]*[@-~]/g, ''))).toBeLessThanOrEqual(region.width);
+    await waitFor(() => expect(painted.join('\n')).toContain('Delete pod web-2 in default?'));
+    expect(painted.join('\n')).toContain('web-1');
     painter.dispose();
     store.dispose();
   });

@@ -95,7 +95,7 @@ export async function runAttach(io: Io, flags: DaemonFlags & { session?: string 
   }
 
   clearTimeout(slow);
-  const [{ FrameCompositor }, { ScreenPainter }] = await drawing;
+  const [{ FrameCompositor, inkRegion }, { ScreenPainter }] = await drawing;
   const removeHandlers = installRestoreHandlers(() => screen.restore());
   screen.enter();
   // ink draws the chrome; the compositor lays the pane bodies beside it and paints changed lines.
@@ -129,7 +129,7 @@ export async function runAttach(io: Io, flags: DaemonFlags & { session?: string 
     scavenger.busy();
     if (!inkRequested && compositor.panesShown(store.getState())) setImmediate(loadInk);
   });
-  const sink = new FrameSink(screen.size, (frame) => painter.setChrome(frame));
+  const sink = new FrameSink(screen.size, () => inkRegion(store.getState())?.width ?? 1, (frame) => painter.setChrome(frame));
   const inkTimer = setTimeout(loadInk, INK_LOAD_MS);
   painter.schedule();
 

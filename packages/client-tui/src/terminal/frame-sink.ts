@@ -2,21 +2,27 @@ import { EventEmitter } from 'node:events';
 
 /**
  * The stream ink renders into (in debug mode every render writes one whole frame): frames go to a
- * callback that paints them, so ink never writes to the terminal itself.
+ * callback that paints them, so ink never writes to the terminal itself. Its width is what ink lays
+ * out each render in (read by ink on every layout): the width of the region ink draws, not the
+ * terminal's.
  */
 export class FrameSink extends EventEmitter {
-  columns: number;
   rows: number;
   readonly isTTY = false;
   writable = true;
 
   constructor(
     size: { cols: number; rows: number },
+    private readonly width: () => number,
     private readonly onFrame: (frame: string) => void,
   ) {
     super();
-    this.columns = size.cols;
     this.rows = size.rows;
+  }
+
+  /** ink's layout width: at least 1 (ink asks the real terminal when it is 0). */
+  get columns(): number {
+    return Math.max(1, this.width());
   }
 
   write(data: string | Uint8Array, encoding?: unknown, cb?: () => void): boolean {
@@ -28,7 +34,6 @@ export class FrameSink extends EventEmitter {
   }
 
   setSize(size: { cols: number; rows: number }): void {
-    this.columns = size.cols;
     this.rows = size.rows;
   }
 }

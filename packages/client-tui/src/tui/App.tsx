@@ -1,29 +1,27 @@
 import { Box, Text } from 'ink';
 import { useRef, useSyncExternalStore } from 'react';
 import { bodyRect } from '@kubetile/rpc-schema/light';
-import { inkRows, tooSmall } from './frame-compositor.js';
-import { Overlay } from './Overlay.js';
+import { floatingBoxes, inkRegion, tooSmall } from './frame-compositor.js';
 import type { SessionLayout } from '@kubetile/rpc-schema/light';
+import { Floating } from './Floating.js';
 import type { ClientState, Store } from './store.js';
-import { TabBar } from './TabBar.js';
-import { Toasts } from './Toasts.js';
 import { wrap } from '../util/text.js';
 
 /** What the chrome is drawn from: everything but the pane views and the status row (which change far more often). */
 export type ChromeState = Pick<ClientState, 'size' | 'layout' | 'toasts'>;
 
 /**
- * The chrome of the screen, drawn by ink: the tab bar, the overlay and the toasts, with the body
- * left blank — the pane bodies and the status row are drawn beside ink by the FrameCompositor,
- * which lays them under this. Ink draws only the rows down to the lowest floating box (`inkRows`;
- * the tab bar alone when nothing floats), not the blank rows below. The status row changes with
- * every key typed into a filter (and with the mode, the hints, the cluster's state): drawn beside
- * ink, a keystroke there costs one line, not an ink render. A terminal too small for panes gets a
+ * The floating UI of the screen, drawn by ink: the overlay and the toasts, in a frame the size of
+ * the region they cover (`inkRegion`), which the FrameCompositor lays over the tab bar, the pane
+ * bodies and the status row it draws itself (they change far more often: a tab switch, a filter
+ * key, a list's rows). Nothing floating, ink draws nothing. A terminal too small for panes gets a
  * message instead.
  */
 export function Chrome({ state }: { state: ChromeState }) {
-  const { size, layout, toasts } = state;
+  const { size } = state;
   const { cols, rows } = size;
+  const region = inkRegion(state);
+  if (!region) return null;
   if (tooSmall(size)) {
     return (
       <Box width={cols} height={rows} flexDirection="column">
@@ -38,26 +36,20 @@ export function Chrome({ state }: { state: ChromeState }) {
     );
   }
   const body = bodyRect(size);
-  const height = inkRows(state);
   return (
-    <Box width={cols} height={height} flexDirection="column">
-      <TabBar layout={layout} cols={cols} />
-      {height > body.y ? (
-        <Box width={cols} height={height - body.y}>
-          {layout?.overlay ? <Overlay overlay={layout.overlay} cols={cols} rows={body.height} /> : null}
-          <Toasts toasts={toasts} cols={cols} rows={body.height} />
-        </Box>
-      ) : null}
+    <Box width={region.width} height={region.height}>
+      {floatingBoxes(state).map((box, i) => (
+        <Floating key={i} box={box} left={box.x - region.x} top={body.y + box.y - region.y} />
+      ))}
     </Box>
   );
 }
 
 /**
- * What of a layout ink draws (the tab bar and the overlay): a new layout that differs only in what
- * the status row shows (mode, input, hints, cluster state) or in the pane trees does not render ink.
+ * What of a layout ink draws (the overlay): a new layout that differs only in what the tab bar or
+ * the status row shows, or in the pane trees, does not render ink.
  */
-export const chromeKey = (layout: SessionLayout | null): string =>
-  layout ? JSON.stringify([layout.session, layout.activeTabId, layout.tabs.map((t) => [t.id, t.title]), layout.overlay]) : '';
+export const chromeKey = (layout: SessionLayout | null): string => (layout?.overlay ? JSON.stringify(layout.overlay) : '');
 
 /** The app: the chrome for the store's state, redrawn only when the chrome's inputs change. */
 export function App({ store }: { store: Store }) {

@@ -26,30 +26,42 @@ export const tooSmall = (size: { cols: number; rows: number }): boolean => size.
 /** A loading message (drawn with a spinner); a list still waiting for its first page is not one. */
 const loadingMessage = (v: PaneView | undefined): boolean => v?.type === 'message' && v.level === 'loading';
 
+/** A rectangle of the screen, in screen cells. */
+export interface Region {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+const sameRegion = (a: Region | null, b: Region | null): boolean =>
+  a === b || (!!a && !!b && a.x === b.x && a.y === b.y && a.width === b.width && a.height === b.height);
+
 /**
- * Builds each frame as screen rows: ink renders the chrome (tab bar, overlays, toasts) and the
- * pane bodies and the status row are drawn beside it from their views and the layout — each pane's rows are kept until its
- * view, size, title or focus changes, so a frame costs what changed, not the whole screen. Where a
- * floating box (overlay, toast) covers panes, ink's cells are laid over them.
+ * Builds each frame as screen rows. ink renders the floating UI (the overlay and the toasts) into a
+ * frame the size of the screen region they cover (`inkRegion`), and the compositor lays those cells
+ * over the rest, which it draws itself from the same line functions: the tab bar, the pane bodies
+ * and the status row. Each pane's rows are kept until its view, size, title or focus changes, so a
+ * frame costs what changed, not the whole screen.
  */
 export class FrameCompositor {
   private readonly panes = new Map<number, PaneEntry>();
-  private chrome: string[] = [];
+  /** ink's last frame (rows of its region) and the region it was rendered for. */
+  private ink: { rows: string[]; region: Region | null } | null = null;
 
-  /** The chrome as ink last rendered it (a full screen, blank where the panes go). */
-  setChrome(frame: string): void {
-    this.chrome = frame.split('\n');
-    this.fromInk = true;
+  /** The frame ink last rendered, for `region` (`inkRegion` of the state it rendered). */
+  setChrome(frame: string, region: Region | null): void {
+    this.ink = { rows: frame.split('\n'), region };
   }
 
-  private fromInk = false;
-
   /**
-   * Until ink has loaded and rendered once (it takes the longest to load), the chrome is drawn from
-   * the same line functions its components use, so the first frame does not wait for it.
+   * ink's rows when its last frame is of this state's region; otherwise (ink not loaded yet, or a
+   * frame of another state) null, and the compositor draws the same boxes from their line functions,
+   * so a frame never waits for ink and never shows a box where another state had it.
    */
-  private chromeRows(state: ClientState): string[] {
-    return this.fromInk ? this.chrome : earlyChrome(state);
+  private inkRows(state: ClientState): { rows: string[]; region: Region } | null {
+    const region = inkRegion(state);
+    return region && this.ink && sameRegion(this.ink.region, region) ? { rows: this.ink.rows, region } : null;
   }
 
   /**
@@ -81,12 +93,16 @@ export class FrameCompositor {
   /** The screen as `rows` lines (ANSI), for `state`. */
   compose(state: ClientState, spin = 0): string[] {
     const { cols, rows } = state.size;
-    const chrome = this.chromeRows(state);
-    if (tooSmall(state.size)) return Array.from({ length: rows }, (_, i) => chrome[i] ?? '');
+    const ink = this.inkRows(state);
+    if (tooSmall(state.size)) {
+      const chrome = ink?.rows ?? earlyChrome(state);
+      return Array.from({ length: rows }, (_, i) => chrome[i] ?? '');
+    }
     const layout = state.layout;
     const tab = layout?.tabs.find((t) => t.id === layout.activeTabId) ?? layout?.tabs[0];
     const rects = this.visible(state);
-    const out: string[] = Array.from({ length: rows }, (_, i) => chrome[i] ?? '');
+    const out: string[] = Array.from({ length: rows }, () => '');
+    out[0] = this.tabRow(state);
     out[rows - 1] = this.statusRow(state);
     // Pane rows, left to right on each screen row (the layout tiles the body exactly).
     const slots = [...rects].sort((a, b) => a[1].x - b[1].x);
@@ -96,7 +112,8 @@ export class FrameCompositor {
       const title = entry?.view.title || layout?.paneTitles[String(id)] || `pane ${id}`;
       drawn.set(id, this.paneRows(id, rect, title, entry?.view, tab?.focusedPaneId === id, spin));
     }
-    for (const id of [...this.panes.keys()]) if (!rects.has(id)) this.panes.delete(id);
+    // A pane of another tab keeps its rows (switching back to it draws nothing anew) until it is gone.
+    for (const id of [...this.panes.keys()]) if (!rects.has(id) && !state.views.has(id)) this.panes.delete(id);
     const body = bodyRect(state.size);
     for (let r = body.y; r < body.y + body.height && r < rows; r++) {
       let line = '';
@@ -106,18 +123,35 @@ export class FrameCompositor {
       }
       out[r] = line;
     }
-    // Floating boxes: the chrome has them; lay those cells over the panes.
+    // Floating boxes over the panes, each covering its rectangle (a later box over an earlier one):
+    // their cells from ink's frame of the region, or drawn from their lines until ink has one.
     for (const box of floatingBoxes(state)) {
-      const width = box.lines.reduce((w, l) => Math.max(w, lineWidth(l)), 0);
+      const width = boxWidth(box);
       for (let i = 0; i < box.lines.length; i++) {
         const r = body.y + box.y + i;
-        if (r >= rows) break;
+        if (r >= body.y + body.height || r >= rows) break;
         const under = out[r]!;
-        const over = sliceAnsi(chrome[r] ?? '', box.x, box.x + width);
+        const line = box.lines[i]!;
+        const over = ink ? sliceAnsi(ink.rows[r - ink.region.y] ?? '', box.x - ink.region.x, box.x - ink.region.x + width) : `${lineToAnsi(line)}${' '.repeat(width - lineWidth(line))}`;
         out[r] = `${sliceAnsi(under, 0, box.x)}\x1b[0m${over}\x1b[0m${sliceAnsi(under, box.x + width, cols)}`;
       }
     }
     return out;
+  }
+
+  private tab: { key: string; row: string } | null = null;
+
+  /**
+   * The tab bar (drawn here, not by ink: a tab switch is then a frame of pane rows), kept while what
+   * it shows is the same (every key brings a new layout; few change the tabs).
+   */
+  private tabRow(state: ClientState): string {
+    const layout = state.layout;
+    const key = layout ? `${state.size.cols}\0${layout.session}\0${layout.activeTabId}\0${layout.tabs.map((t) => `${t.id}\x01${t.title}`).join('\0')}` : `${state.size.cols}`;
+    if (this.tab?.key === key) return this.tab.row;
+    const row = lineToAnsi(tabBarLine(layout, state.size.cols));
+    this.tab = { key, row };
+    return row;
   }
 
   private status: { layout: ClientState['layout']; conn: ClientState['conn']; cols: number; row: string } | null = null;
@@ -153,8 +187,20 @@ export class FrameCompositor {
   }
 }
 
+/** The last floating boxes made, and what they were made from (a frame asks for them several times). */
+let lastBoxes: { size: ClientState['size']; overlay: unknown; toasts: ClientState['toasts']; boxes: Floating[] } | null = null;
+
 /** Floating boxes (overlay, then toasts over it) of a state, in body coordinates. */
-function floatingBoxes(state: Pick<ClientState, 'size' | 'layout' | 'toasts'>): Floating[] {
+export function floatingBoxes(state: Pick<ClientState, 'size' | 'layout' | 'toasts'>): Floating[] {
+  const overlay = state.layout?.overlay;
+  const l = lastBoxes;
+  if (l && l.size === state.size && l.overlay === overlay && l.toasts === state.toasts) return l.boxes;
+  const boxes = makeFloatingBoxes(state);
+  lastBoxes = { size: state.size, overlay, toasts: state.toasts, boxes };
+  return boxes;
+}
+
+function makeFloatingBoxes(state: Pick<ClientState, 'size' | 'layout' | 'toasts'>): Floating[] {
   const body = bodyRect(state.size);
   const boxes: Floating[] = [];
   const o = state.layout?.overlay;
@@ -166,23 +212,40 @@ function floatingBoxes(state: Pick<ClientState, 'size' | 'layout' | 'toasts'>): 
   return boxes;
 }
 
+/** A floating box's width: its widest line. */
+export const boxWidth = (box: Floating): number => box.lines.reduce((w, l) => Math.max(w, lineWidth(l)), 0);
+
 /**
- * How many screen rows ink must draw for a state: the tab bar, and the body down to the lowest
- * floating box. The compositor draws the rest (the panes and the status row) and reads only the
- * tab bar and the boxes' cells from ink's frame, so the rows below are not ink's to make: ink's
- * output pipeline costs per cell of its frame (each cell's style diffed against its neighbour's),
- * and a tab switch rendering the whole 160×50 screen took several times a pane frame's CPU.
+ * The screen region ink draws for a state: the rectangle around the floating boxes (clipped to the
+ * body), the whole screen when it is too small for panes (ink then draws the message), or null when
+ * nothing floats (ink draws nothing). ink's output pipeline costs per cell of its frame (each cell an
+ * object, its style diffed against its neighbour's): a centred dialog drawn in a full-width frame
+ * down to its last row cost several times a pane frame's CPU; in a frame its own size, a fraction.
  */
-export function inkRows(state: Pick<ClientState, 'size' | 'layout' | 'toasts'>): number {
+export function inkRegion(state: Pick<ClientState, 'size' | 'layout' | 'toasts'>): Region | null {
+  const { cols, rows } = state.size;
+  if (tooSmall(state.size)) return { x: 0, y: 0, width: cols, height: rows };
   const body = bodyRect(state.size);
-  let bottom = body.y;
-  for (const box of floatingBoxes(state)) bottom = Math.max(bottom, body.y + Math.min(body.height, box.y + box.lines.length));
-  return Math.min(state.size.rows, bottom);
+  let x0 = Infinity;
+  let y0 = Infinity;
+  let x1 = -Infinity;
+  let y1 = -Infinity;
+  for (const box of floatingBoxes(state)) {
+    const top = body.y + box.y;
+    const bottom = Math.min(body.y + body.height, top + box.lines.length);
+    if (bottom <= top) continue;
+    x0 = Math.min(x0, box.x);
+    x1 = Math.max(x1, Math.min(cols, box.x + boxWidth(box)));
+    y0 = Math.min(y0, top);
+    y1 = Math.max(y1, bottom);
+  }
+  return x1 > x0 && y1 > y0 ? { x: x0, y: y0, width: x1 - x0, height: y1 - y0 } : null;
 }
 
 /**
- * The chrome as ink draws it (App's Chrome), from the same line functions: the tab bar, the status
- * bar, the floating boxes over a blank body — what the screen shows until ink has rendered once.
+ * The chrome from the line functions alone: the tab bar, the status bar, the floating boxes over a
+ * blank body (what ink's Chrome draws of it, laid where the compositor lays it), or the message of a
+ * terminal too small for panes.
  */
 export function earlyChrome(state: ClientState): string[] {
   const { cols, rows } = state.size;

@@ -1,4 +1,4 @@
-import type { FrameCompositor } from './frame-compositor.js';
+import { inkRegion, type FrameCompositor } from './frame-compositor.js';
 import type { Store } from './store.js';
 
 /** How often a loading spinner moves. */
@@ -23,9 +23,9 @@ export class ScreenPainter {
     this.unsubscribe = store.subscribe(() => this.schedule());
   }
 
-  /** ink rendered the chrome anew. */
+  /** ink rendered the chrome anew (ink renders in step with the store: the frame is of its state). */
   setChrome(frame: string): void {
-    this.compositor.setChrome(frame);
+    this.compositor.setChrome(frame, inkRegion(this.store.getState()));
     this.schedule();
   }
 
