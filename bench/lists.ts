@@ -449,6 +449,7 @@ async function churn(cluster: BenchCluster, c: PtyClient, d: BenchDaemon, kubeco
       ['machine load', load()],
       ['unsorted: marker → painted', dist(lu)],
       ['sorted by AGE: marker → painted', dist(ls)],
+      ['unsorted: markers over 2× the p50 (n-th of its window)', slowMarkers(lag.unsorted, lu.p50)],
       ['sorted: markers over 2× the p50 (n-th of its window)', slowMarkers(lag.sorted, ls.p50)],
       ['the bench thread that stamps frames', stampPriority],
       ['of which kube-sim took to answer the create (unsorted / sorted)', `${dist(summary(simAccept.unsorted))} / ${dist(summary(simAccept.sorted))}`],
