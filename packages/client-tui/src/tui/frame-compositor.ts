@@ -212,8 +212,17 @@ function makeFloatingBoxes(state: Pick<ClientState, 'size' | 'layout' | 'toasts'
   return boxes;
 }
 
-/** A floating box's width: its widest line. */
-export const boxWidth = (box: Floating): number => box.lines.reduce((w, l) => Math.max(w, lineWidth(l)), 0);
+const widths = new WeakMap<Floating, number>();
+
+/** A floating box's width: its widest line (measured once per box: a frame asks several times). */
+export function boxWidth(box: Floating): number {
+  let w = widths.get(box);
+  if (w === undefined) {
+    w = box.lines.reduce((m, l) => Math.max(m, lineWidth(l)), 0);
+    widths.set(box, w);
+  }
+  return w;
+}
 
 /**
  * The screen region ink draws for a state: the rectangle around the floating boxes (clipped to the
