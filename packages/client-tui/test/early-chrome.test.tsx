@@ -6,6 +6,7 @@ import { Chrome } from '../src/tui/App.js';
 import { earlyChrome, FrameCompositor, inkRegion } from '../src/tui/frame-compositor.js';
 import { Store } from '../src/tui/store.js';
 import { colorLevel, setColorLevel, type ColorLevel } from '../src/tui/theme.js';
+import { stringWidth } from '../src/util/text.js';
 import { errorView, logsView, podsTable, splitLayout } from './fixtures.js';
 
 // @xterm/headless ships CommonJS only.
@@ -149,6 +150,24 @@ describe('the early chrome (drawn before ink has loaded)', () => {
     filter.setLayout(splitLayout({ mode: 'filter', input: 'web' }));
     const { early } = await expectSameScreen(filter);
     expect(plainRow(early.at(-1)!)).toContain('/web_');
+  });
+
+  it('wide characters in a dialog (a context named in CJK, an emoji): ink\'s cells line up with the panes around them', async () => {
+    setColorLevel(3);
+    const store = connectedStore(90, 18);
+    store.setLayout(
+      splitLayout({
+        mode: 'selector',
+        overlay: { type: 'selector', title: 'Context 本番', query: '', items: ['本番クラスタ', 'dev-😀-cluster', 'plain'], selected: 1, total: 3 },
+      }),
+    );
+    store.pushToast('info', 'switched to 本番クラスタ');
+    const { early, ink } = await expectSameScreen(store);
+    const text = ink.map(plainRow).join('\n');
+    expect(text).toContain('本番クラスタ');
+    expect(text).toContain('dev-😀-cluster');
+    // Every row is exactly as wide as the screen: nothing shifted by a wide character.
+    for (const rows of [early, ink]) for (const r of rows.map(plainRow)) expect(stringWidth(r)).toBeLessThanOrEqual(90);
   });
 
   it("ink's frame of another state is not laid over this one: the boxes are drawn from their lines", async () => {
