@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { IdleScavenger } from '../src/idle-scavenge.js';
+import { IdleScavenger, scavengeAfterSlice } from '../src/idle-scavenge.js';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -43,5 +43,23 @@ describe('IdleScavenger', () => {
     await new Promise((r) => setTimeout(r, 30));
     expect((globalThis as { gc?: unknown }).gc).toBeUndefined();
     s.dispose();
+  });
+});
+
+describe('scavengeAfterSlice', () => {
+  it('scavenges after a slice only once the young generation holds the given bytes, and not without a minor GC', () => {
+    let runs = 0;
+    const gc = () => () => runs++;
+    expect(scavengeAfterSlice(4 << 20, () => ({ used: (4 << 20) - 1, capacity: 16 << 20 }), gc)).toBe(false);
+    expect(runs).toBe(0);
+    expect(scavengeAfterSlice(4 << 20, () => ({ used: 4 << 20, capacity: 16 << 20 }), gc)).toBe(true);
+    expect(runs).toBe(1);
+    expect(scavengeAfterSlice(4 << 20, () => ({ used: 9 << 20, capacity: 16 << 20 }), () => null)).toBe(false);
+    expect(runs).toBe(1);
+  });
+
+  it("with V8's own young generation and minor GC: below the threshold nothing, at 0 bytes a real scavenge", () => {
+    expect(scavengeAfterSlice(Number.MAX_SAFE_INTEGER)).toBe(false);
+    expect(scavengeAfterSlice(0)).toBe(true);
   });
 });

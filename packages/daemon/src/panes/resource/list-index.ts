@@ -6,6 +6,7 @@ import { RowCache, safeCell, styleOf, ticks } from './row-cache.js';
 import { arrange, placeVisible, SlicedSort } from './sliced-sort.js';
 import { byKey, compareKeys, GatheredKeys, sameKey, type SortKey } from './sort-keys.js';
 import { SortedOrders, type Order } from './sorted-orders.js';
+import { nextSlice } from './next-slice.js';
 
 export { safeCell, styleOf, ticks };
 
@@ -157,6 +158,8 @@ const WARM_SLICE = 1000;
  * soon as the list had loaded (3 loads each, one after the other, load ~1): key → painted 322–355 ms
  * before (every client's frames and keys waited meanwhile) → 26–33 ms; `j` right after it 31–39 →
  * 3–33 ms; the sorted rows on screen 408–471 → 510–623 ms (the slices share the loop with the warm-up).
+ * A list lacking more makes none on the keystroke (it used to make the first 2,000, ~4 ms, and then
+ * the rest in slices): the key's frame right after a 100k load took 3–9 ms to flush, now 0.6–1.7.
  */
 export const KEYS_AT_ONCE = 2_000;
 /** Filters over more rows than this find the screen's rows first and scan the rest in slices. */
@@ -492,7 +495,14 @@ export class ListIndex {
     this.gather = null;
     if (this.keptOrder(specKey)) return false;
     const fresh: Gather = { specKey, generation: store.generation, cols: spec.cols, columnsKey: spec.columnsKey, sortIndex: spec.sortIndex, at: 0, done: false };
-    if (this.gatherTo(fresh, this.keysAtOnce, Infinity, now)) return false;
+    // Few keys missing: made now. More: none made on the keystroke (they would only delay its frame),
+    // all in slices.
+    const missing = this.missingKeys(fresh, this.keysAtOnce);
+    if (missing) {
+      const rows = this.store.sorted;
+      for (const i of missing) this.data.key(rows[i]!, fresh.cols, fresh.columnsKey, fresh.sortIndex, now);
+      return false;
+    }
     this.gather = fresh;
     const step = (): void => {
       if (this.disposed || this.gather !== fresh) return;
@@ -502,7 +512,7 @@ export class ListIndex {
         return;
       }
       if (!this.gatherTo(fresh, Infinity, performance.now() + SLICE_MS, Date.now())) {
-        setImmediate(step);
+        nextSlice(step);
         return;
       }
       fresh.done = true;
@@ -518,6 +528,24 @@ export class ListIndex {
     const order = this.orders.get(specKey);
     const changes = order ? this.store.changesSince(order.seq) : null;
     return order && changes && changes.length <= patchable(order) ? { order, changes } : null;
+  }
+
+  /**
+   * Where the rows lacking `g`'s sort key are, when there are at most `most` of them; null when more
+   * (found without making any: right after a list loaded, the first `most` rows tell).
+   */
+  private missingKeys(g: Gather, most: number): number[] | null {
+    const rows = this.store.sorted;
+    const { columnsKey, sortIndex } = g;
+    const out: number[] = [];
+    for (let i = 0; i < rows.length; i++) {
+      const e = rows[i]!;
+      const d = this.data.data(e);
+      if (d.columnsKey === columnsKey && d.keyRevs[sortIndex] === e.rev && d.keys[sortIndex] !== undefined) continue;
+      if (out.length >= most) return null;
+      out.push(i);
+    }
+    return out;
   }
 
   /** Makes the sort keys `g` lacks, until `most` were made or `until` (performance.now()); true when all are. */
@@ -732,7 +760,7 @@ export class ListIndex {
           return;
         }
         this.markTo(st, performance.now() + SLICE_MS);
-        if ((st.mark ?? null) !== null) setImmediate(step);
+        if ((st.mark ?? null) !== null) nextSlice(step);
         else this.slicing = false;
         return;
       }
@@ -742,7 +770,7 @@ export class ListIndex {
         if (!this.scanTo(st, Infinity, performance.now() + SLICE_MS, Date.now())) {
           // The last frame was short of rows and this slice found more: show them.
           if (found < sc.want && st.rows.length > found) this.onReady();
-          setImmediate(step);
+          nextSlice(step);
           return;
         }
         this.slicing = false;
@@ -750,7 +778,7 @@ export class ListIndex {
         return;
       }
       if (!st.pending!.sorter.step(SLICE_MS)) {
-        setImmediate(step);
+        nextSlice(step);
         return;
       }
       this.slicing = false;
@@ -950,13 +978,13 @@ export class ListIndex {
       if (w.keys) for (let c = 0; c < cols.length; c++) this.data.key(e, cols, w.columnsKey, c, now);
     }
     w.at = i;
-    if (i < rows.length) setImmediate(() => this.warmStep(cols, w));
+    if (i < rows.length) nextSlice(() => this.warmStep(cols, w));
     else if (!w.keys && rows.length <= SORT_AT_ONCE) {
       // The search texts first (a filter key needs every row's), then the sort keys (a bigger list
       // makes them column by column as it prepares each column's order: the first is ready sooner).
       w.keys = true;
       w.at = 0;
-      setImmediate(() => this.warmStep(cols, w));
+      nextSlice(() => this.warmStep(cols, w));
     } else w.busy = false;
   }
 }

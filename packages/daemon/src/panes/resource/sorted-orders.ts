@@ -1,6 +1,7 @@
 import type { ObjectStore, StoreEntry } from '../../kube/object-store.js';
 import { SlicedSort } from './sliced-sort.js';
 import { GatheredKeys, type SortKey } from './sort-keys.js';
+import { nextSlice } from './next-slice.js';
 
 /**
  * Complete sorted orders of a whole (unfiltered) list, by spec key, as of a store change: the one a
@@ -115,13 +116,13 @@ export class SortedOrders {
           if ((++gathered & 255) === 0 && performance.now() >= stop) break;
         }
         if (gathered < n) {
-          setImmediate(step);
+          nextSlice(step);
           return;
         }
         sorter = new SlicedSort(n, keys.compare);
       }
       if (!sorter.step(SLICE_MS)) {
-        setImmediate(step);
+        nextSlice(step);
         return;
       }
       const order = sorter.result;
@@ -130,7 +131,7 @@ export class SortedOrders {
       if (!this.orders.has(specKey)) this.put(specKey, { rows: out, seq, generation });
       this.busy = false;
       // The next column.
-      setImmediate(() => this.prepare(columnsKey, columns, specKeyOf, keyOf, idle));
+      nextSlice(() => this.prepare(columnsKey, columns, specKeyOf, keyOf, idle));
     };
     setImmediate(step);
   }
