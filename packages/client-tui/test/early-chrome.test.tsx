@@ -31,6 +31,13 @@ function connectedStore(cols = 100, rows = 20): Store {
   return store;
 }
 
+/** A connected store showing a selector overlay of `items`. */
+function selectorStore(cols: number, rows: number, title: string, query: string, items: string[], selected: number): Store {
+  const store = connectedStore(cols, rows);
+  store.setLayout(splitLayout({ mode: 'selector', overlay: { type: 'selector', title, query, items, selected, total: items.length } }));
+  return store;
+}
+
 /** The chrome ink renders for a state (what the client's FrameSink receives). */
 const inkChrome = (store: Store): string => render(<Chrome state={store.getState()} />).lastFrame() ?? '';
 
@@ -111,13 +118,7 @@ describe('the early chrome (drawn before ink has loaded)', () => {
 
   it('overlays and toasts over the panes, overlapping each other', async () => {
     setColorLevel(3);
-    const store = connectedStore(70, 14);
-    store.setLayout(
-      splitLayout({
-        mode: 'selector',
-        overlay: { type: 'selector', title: 'Namespace', query: 'ku', items: ['kube-system', 'kube-public', 'kube-node-lease', 'a-very-long-namespace-name-indeed'], selected: 1, total: 4 },
-      }),
-    );
+    const store = selectorStore(70, 14, 'Namespace', 'ku', ['kube-system', 'kube-public', 'kube-node-lease', 'a-very-long-namespace-name-indeed'], 1);
     store.pushToast('success', 'copied to clipboard, a message long enough to reach the overlay');
     store.pushToast('error', 'delete failed: forbidden');
     store.pushToast('warn', 'context changed');
@@ -154,13 +155,7 @@ describe('the early chrome (drawn before ink has loaded)', () => {
 
   it('wide characters in a dialog (a context named in CJK, an emoji): ink\'s cells line up with the panes around them', async () => {
     setColorLevel(3);
-    const store = connectedStore(90, 18);
-    store.setLayout(
-      splitLayout({
-        mode: 'selector',
-        overlay: { type: 'selector', title: 'Context 本番', query: '', items: ['本番クラスタ', 'dev-😀-cluster', 'plain'], selected: 1, total: 3 },
-      }),
-    );
+    const store = selectorStore(90, 18, 'Context 本番', '', ['本番クラスタ', 'dev-😀-cluster', 'plain'], 1);
     store.pushToast('info', 'switched to 本番クラスタ');
     const { early, ink } = await expectSameScreen(store);
     const text = ink.map(plainRow).join('\n');
