@@ -32,6 +32,10 @@ export function styleOf(col: ColumnDef, e: StoreEntry, now: number, rowStyle: ((
 }
 
 /** What one list keeps about one row: cells, search text and sort keys of its current version, and where it is placed. */
+/** A row's sort key for column `index` when it is made for its current version and columns; else undefined. */
+export const madeKey = (d: RowData, e: StoreEntry, columnsKey: string, index: number): SortKey | undefined =>
+  d.columnsKey === columnsKey && d.keyRevs[index] === e.rev ? d.keys[index] : undefined;
+
 export interface RowData {
   readonly owner: RowCache;
   rev: number;
