@@ -299,6 +299,8 @@ describe('hostile writes are refused, and audited', () => {
     expect(entries.filter((e) => e.result === 'declined')).toHaveLength(5);
     expect(entries.filter((e) => e.result === 'refused').map((e) => e.error)).toEqual(Array(3).fill('too many writes declined: 5 within 30 s, so this plugin\'s writes are refused for a while'));
     expect(sim.listObjects('apps/v1', 'Deployment', 'dev')[0]!.spec!.replicas).toBe(2);
+    // The last dialog closed on this client (its layout can reach it after the audit's answer: CI under load).
+    await a.waitLayout('the last dialog closed', (x) => !x.overlay);
     expect(a.layout?.overlay ?? null).toBeNull();
   });
 
