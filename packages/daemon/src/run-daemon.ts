@@ -5,6 +5,7 @@ import type { createLogger as CreateLogger } from './logging/logger.js';
 import { SocketInUseError } from './rpc/socket-listener.js';
 import { listenEarly, type EarlyListener } from './rpc/early-listener.js';
 import { errorMessage } from './util/error-message.js';
+import { HeapGrowth } from './runtime/heap-growth.js';
 
 /** The variables systemd's socket activation sets; read once, then removed so no child misreads them. */
 const ACTIVATION_VARS = ['LISTEN_PID', 'LISTEN_FDS', 'LISTEN_FDNAMES'] as const;
@@ -94,7 +95,11 @@ export async function runDaemon(argv: readonly string[]): Promise<number> {
     log.flush();
     return err instanceof SocketInUseError ? 3 : 1;
   }
+  // The process's heap, not one daemon's: capped here, where the process is ours (tests that make a
+  // Daemon in their own process keep V8's defaults).
+  const heap = new HeapGrowth().start();
   const code = await done;
+  heap.stop();
   log.flush();
   return code;
 }

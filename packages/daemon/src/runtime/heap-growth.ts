@@ -1,0 +1,86 @@
+import { PerformanceObserver, constants } from 'node:perf_hooks';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+
+/** Bytes in use (after any GC) at or past which the heap's growth is capped. */
+export const BIG_HEAP_BYTES = 128 * 1024 * 1024;
+/** How much the heap may grow past what a full GC left before the next one, once the heap is big. */
+export const BIG_HEAP_GROWTH_PERCENT = 50;
+
+/**
+ * V8's `--heap-growing-percent` after a GC that left `usedBytes` in use: capped as soon as the heap
+ * is big (after any GC: the cap must be set before the full GC that sizes the heap for the next
+ * stretch); V8's own choice (0) again only when a full GC left under half of that (so a heap near the
+ * line, or one a scavenge saw full of garbage, does not flip at every collection).
+ */
+export function growthPercentFor(usedBytes: number, full: boolean, current: number, big = BIG_HEAP_BYTES): number {
+  if (usedBytes >= big) return BIG_HEAP_GROWTH_PERCENT;
+  if (full && usedBytes < big / 2) return 0;
+  return current;
+}
+
+export interface HeapGrowthOptions {
+  big?: number;
+  /** Bytes in use now (default: V8's used heap size). */
+  usedBytes?: () => number;
+  /** Sets the growth percent (default: V8's flag). */
+  setGrowthPercent?: (percent: number) => void;
+}
+
+/**
+ * Caps how far a big heap grows between full GCs. V8 lets the old generation grow up to 4× what a
+ * full GC left before it collects again (the factor it picks when collection costs little): the
+ * daemon holding 100k pods (~330 MB live) under 2,000 pod events/s grew to 1.1 GB in 100 s, and as it
+ * grew each scavenge got longer (p99 25, max 52 ms) and the full GCs of a ~900 MB heap that finally
+ * came stalled it: marker pods painted 115–309 ms after their creation, each during one of them,
+ * where the p50 is 7 ms. Capped (live ~335 MB), each full GC comes every 15–25 s and pauses for
+ * 23–33 ms. Small heaps keep V8's own factor: capping the growth from startup made a 100k-pod load
+ * ~15% slower (many more full GCs of a small, growing heap).
+ *
+ * The flag is set at run time, after GCs (node's `gc` performance entries): V8 reads it each time a
+ * full GC sizes the heap for the next stretch.
+ */
+export class HeapGrowth {
+  private percent = 0;
+  private observer: PerformanceObserver | null = null;
+  private readonly big: number;
+  private readonly usedBytes: () => number;
+  private readonly setPercent: (percent: number) => void;
+
+  constructor(opts: HeapGrowthOptions = {}) {
+    this.big = opts.big ?? BIG_HEAP_BYTES;
+    this.usedBytes = opts.usedBytes ?? (() => getHeapStatistics().used_heap_size);
+    this.setPercent = opts.setGrowthPercent ?? ((p) => setFlagsFromString(`--heap-growing-percent=${p}`));
+  }
+
+  /** The growth percent set last (0: V8's own). */
+  get growthPercent(): number {
+    return this.percent;
+  }
+
+  start(): this {
+    if (this.observer) return this;
+    this.observer = new PerformanceObserver((list) => {
+      let full = false;
+      for (const e of list.getEntries()) {
+        const kind = (e as { detail?: { kind?: unknown } | null }).detail?.kind;
+        full ||= kind === constants.NODE_PERFORMANCE_GC_MAJOR;
+      }
+      this.afterGc(full);
+    });
+    this.observer.observe({ entryTypes: ['gc'] });
+    return this;
+  }
+
+  /** After GCs (one of them full or not): what is in use now is (close to) what they left. */
+  afterGc(full: boolean): void {
+    const next = growthPercentFor(this.usedBytes(), full, this.percent, this.big);
+    if (next === this.percent) return;
+    this.percent = next;
+    this.setPercent(next);
+  }
+
+  stop(): void {
+    this.observer?.disconnect();
+    this.observer = null;
+  }
+}
