@@ -1,6 +1,9 @@
 import { execFile, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { makeTestEnv, type TestEnv } from '../../test/helpers/daemon-process.js';
 import { SimProcess } from './sim-process.js';
+
+const PARSE_FLOOR = fileURLToPath(new URL('./list-parse-floor.mjs', import.meta.url));
 
 export const kubectlMissing = (): string | false => (spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0 ? false : 'kubectl is not installed');
 export const curlMissing = (): string | false => (spawnSync('curl', ['--version'], { stdio: 'ignore' }).status === 0 ? false : 'curl is not installed');
@@ -57,6 +60,19 @@ export class BenchCluster {
           resolve({ ms: Number(t) * 1000, bytes: Number(bytes) });
         },
       );
+    });
+  }
+
+  /**
+   * One GET of a collection and JSON.parse of it, the items kept, in a fresh node process (timed
+   * inside it: request → parsed): the least a Node process pays to hold the parsed list.
+   */
+  parseFloor(path: string): Promise<{ ms: number; received: number; bytes: number; items: number }> {
+    return new Promise((resolve, reject) => {
+      execFile(process.execPath, [PARSE_FLOOR, `${this.sim.url}${path}`, this.sim.caFile, this.sim.token], { maxBuffer: 1024 * 1024 }, (err, stdout, stderr) => {
+        if (err) return reject(new Error(`the parse floor of ${path} failed: ${stderr.trim() || err.message}`));
+        resolve(JSON.parse(stdout) as { ms: number; received: number; bytes: number; items: number });
+      });
     });
   }
 
