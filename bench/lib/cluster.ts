@@ -64,8 +64,9 @@ export class BenchCluster {
   }
 
   /**
-   * One GET of a collection and JSON.parse of it, the items kept, in a fresh node process (timed
-   * inside it: request → parsed): the least a Node process pays to hold the parsed list.
+   * A collection fetched in pages of 1,000, one ahead (as the daemon fetches it), and JSON.parse of
+   * each page, the items kept, in a fresh node process (timed inside it: first request → last page
+   * parsed): the least a Node process pays to hold the parsed list (bench/lib/list-parse-floor.mjs).
    */
   parseFloor(path: string): Promise<{ ms: number; received: number; bytes: number; items: number }> {
     return new Promise((resolve, reject) => {
