@@ -45,7 +45,8 @@ const inOrder = (s: Screen): boolean => !s.lines.some((l) => l.includes('sorting
  * `kubetile` client in a 160×50 pty:
  * - cold load: first rows on screen after the first page arrived (kube-sim's journal: the daemon
  *   asks for page 2 right after page 1 arrived) and all rows, vs one `curl` of the whole list (and
- *   the floor of any Node process that holds the list parsed: one GET of it and JSON.parse, kept);
+ *   the floor of any Node process that holds the list parsed: its pages fetched one ahead as the
+ *   daemon fetches them, each JSON.parsed and kept);
  * - daemon heap per pod after a GC in the daemon and here (the parsed object as the baseline);
  * - filter keystrokes and sorts, key → painted, interleaved with `j` on the same list;
  * - holding `j` at 30 keys/s: every key painted, frame gaps, settling after the last key, client CPU per frame;
