@@ -32,10 +32,6 @@ export function styleOf(col: ColumnDef, e: StoreEntry, now: number, rowStyle: ((
 }
 
 /** What one list keeps about one row: cells, search text and sort keys of its current version, and where it is placed. */
-/** A row's sort key for column `index` when it is made for its current version and columns; else undefined. */
-export const madeKey = (d: RowData, e: StoreEntry, columnsKey: string, index: number): SortKey | undefined =>
-  d.columnsKey === columnsKey && d.keyRevs[index] === e.rev ? d.keys[index] : undefined;
-
 export interface RowData {
   readonly owner: RowCache;
   rev: number;
@@ -52,6 +48,10 @@ export interface RowData {
   epoch: number;
   placed: SortKey | null;
 }
+
+/** A row's sort key for column `index` when it is made for its current version and columns; else undefined. */
+export const madeKey = (d: RowData, e: StoreEntry, columnsKey: string, index: number): SortKey | undefined =>
+  d.columnsKey === columnsKey && d.keyRevs[index] === e.rev ? d.keys[index] : undefined;
 
 /**
  * The key arrays of a row with no keys yet: shared, never written (`key` gives a row arrays of the
