@@ -13,7 +13,8 @@ import { msShort } from './stats.js';
  * other benchmarks (plugins, logs, port-forward) are named.
  * Names run only those: lists, frames, startup, plugin-command, service, plugins, logs, port-forward.
  * Environment: KT_BENCH_PODS (size of the big list), KT_BENCH_LOADS (cold loads), KT_BENCH_FANOUT
- * (clients attached at once), KT_BENCH_PROF=DIR (CPU profiles of the daemons and clients it starts).
+ * (clients attached at once), KT_BENCH_KEYS (keys timed on A → B, per side), KT_BENCH_PROF=DIR (CPU
+ * profiles of the daemons and clients it starts).
  * Type-checked by `npx tsc --noEmit -p bench`; not part of `npm test` (speed belongs here, not in tests).
  */
 const names = process.argv.slice(2).filter((a) => !a.startsWith('--'));

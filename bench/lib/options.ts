@@ -11,8 +11,8 @@ export const opts = {
   /** Terminal size of every client. */
   cols: 160,
   rows: 50,
-  /** Key → painted samples per side (interleaved). */
-  keySamples: QUICK ? 40 : 200,
+  /** Key → painted samples per side (interleaved); KT_BENCH_KEYS for a longer look at the tail. */
+  keySamples: Number(process.env.KT_BENCH_KEYS ?? (QUICK ? 40 : 200)),
   /** Cold loads of the big list (each against one curl). */
   loads: Number(process.env.KT_BENCH_LOADS ?? (QUICK ? 1 : 2)),
   /** Rounds of holding `j` for 5 s. */
