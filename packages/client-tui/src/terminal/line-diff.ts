@@ -39,10 +39,6 @@ export function toCells(line: string): Cells | null {
 }
 
 /**
- * Single-cell characters only: ASCII printable, Latin-1 and the box-drawing / block / symbol
- * ranges the chrome and tables use (U+2000–U+27BF, minus the few wide or zero-width ones there).
- */
-/**
  * The SGR state after sequence `m` (a match of SGR) drawn in `style`: its first parameter says
  * whether it resets; one with more parameters also sets a style.
  */
@@ -55,7 +51,13 @@ function afterSgr(style: string, m: RegExpExecArray): string {
   return intern(reset ? (cut < params.length ? m[0] : '') : style + m[0]);
 }
 
+/**
+ * Single-cell characters only: ASCII printable, Latin-1 and the box-drawing / block / symbol
+ * ranges the chrome and tables use (U+2000–U+27BF, minus the few wide or zero-width ones there).
+ */
 function singleCell(c: number): boolean {
+  // Printable ASCII first: nearly every cell of a table, and the set lookup below is not free.
+  if (c >= 0x20 && c < 0x7f) return true;
   return !(c < 0x20 || (c >= 0x7f && c < 0xa0) || c >= 0x2800 || (c >= 0x300 && c < 0x2010) || (c >= 0x2028 && c < 0x2030) || (c >= 0x2060 && c < 0x2070) || WIDE_2000.has(c));
 }
 

@@ -4,7 +4,7 @@ import { overlayBox, statusLine, tabBarLine, toastBoxes, type Floating } from '.
 import { isLoading } from '../cli/view-text.js';
 import { sliceAnsi } from '../util/slice-ansi.js';
 import { stringWidth, wrap } from '../util/text.js';
-import { paneLines } from './pane-lines.js';
+import { paneAnsiRows } from './pane-lines.js';
 import { lineWidth } from './segments.js';
 import { MAX_TOASTS, type ClientState } from './store.js';
 
@@ -181,7 +181,7 @@ export class FrameCompositor {
     ) {
       return e.rows;
     }
-    const rows = paneLines(rect, title, view, focused, s).map((l) => lineToAnsi(l));
+    const rows = paneAnsiRows(rect, title, view, focused, s);
     this.panes.set(id, { view, title, focused, rect: { ...rect }, spin: s, rows });
     return rows;
   }

@@ -1,7 +1,8 @@
 import type { PaneView, Rect } from '@kubetile/rpc-schema';
 import { clip, sanitize, stringWidth } from '../util/text.js';
+import { lineToAnsi } from './ansi.js';
 import { seg, type SegLine } from './segments.js';
-import { borderColor, type TextStyle } from './theme.js';
+import { borderColor, colorLevel, type TextStyle } from './theme.js';
 import { viewLines } from './view-lines.js';
 
 const LIGHT = { tl: '┌', tr: '┐', bl: '└', br: '┘', h: '─', v: '│' };
@@ -37,5 +38,40 @@ export function paneLines(rect: Rect, title: string, view: PaneView | undefined,
     out.push(width >= 2 ? [seg(b.v, style), ...inner, seg(b.v, style)] : [seg(b.v, style)]);
   }
   out.push(borderLine(width, b.bl, b.br, b.h, view?.badge ?? '', true, style, { color: borderColor(focused) }));
+  return out;
+}
+
+/** The text of content lines drawn before (a table's rows are kept and drawn again: see table-lines). */
+const ansiOf = new WeakMap<SegLine, { level: number; text: string }>();
+
+function contentAnsi(line: SegLine): string {
+  const known = ansiOf.get(line);
+  if (known && known.level === colorLevel) return known.text;
+  const text = lineToAnsi(line);
+  ansiOf.set(line, { level: colorLevel, text });
+  return text;
+}
+
+/**
+ * `paneLines` as screen text (each line `lineToAnsi` of paneLines' line), made from the pieces: the
+ * side borders once, and each content line's text once for as long as that line is kept (a row
+ * drawn again costs a lookup, not a walk through its segments).
+ */
+export function paneAnsiRows(rect: Rect, title: string, view: PaneView | undefined, focused: boolean, frame = 0): string[] {
+  const { width, height } = rect;
+  if (width < 2 || height < 2) return paneLines(rect, title, view, focused, frame).map((l) => lineToAnsi(l));
+  const b = focused ? HEAVY : LIGHT;
+  const style: TextStyle = { color: borderColor(focused), bold: focused };
+  const titleStyle: TextStyle = { color: borderColor(focused), bold: true };
+  const out: string[] = [lineToAnsi(borderLine(width, b.tl, b.tr, b.h, title, false, style, titleStyle))];
+  const cols = width - 2;
+  const rows = height - 2;
+  const side = lineToAnsi([seg(b.v, style)]);
+  const content = cols > 0 ? viewLines(view, cols, rows, frame, focused) : [];
+  for (let i = 0; i < rows; i++) {
+    const inner = content[i];
+    out.push(`${side}${inner ? contentAnsi(inner) : lineToAnsi([seg(' '.repeat(cols))])}${side}`);
+  }
+  out.push(lineToAnsi(borderLine(width, b.bl, b.br, b.h, view?.badge ?? '', true, style, { color: borderColor(focused) })));
   return out;
 }

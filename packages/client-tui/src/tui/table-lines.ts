@@ -1,7 +1,8 @@
-import type { Column, Line, TableView } from '@kubetile/rpc-schema';
+import type { Column, Line, Row, TableView } from '@kubetile/rpc-schema';
+import { RecentCache } from '../util/recent-cache.js';
 import { centre, fit, sanitize, stringWidth } from '../util/text.js';
 import { fitLine, overlayStyle, seg, type SegLine } from './segments.js';
-import { palette, styleFor, withLook, type TextStyle } from './theme.js';
+import { colorLevel, palette, styleFor, withLook, type TextStyle } from './theme.js';
 
 const GAP = 2;
 const MAX_AUTO_WIDTH = 60;
@@ -46,6 +47,29 @@ function rowLine(cells: Array<{ text: string; style: TextStyle }>, widths: numbe
 }
 
 /**
+ * Rows drawn lately, by everything their line is made of: a list moved by a row, moved back and
+ * forth, or shown on another tab and back draws the same rows again (each drawn line is never
+ * changed after, so one is shared by every frame that shows it). Rows with a plugin's own colours
+ * (`looks`) are drawn each time.
+ */
+const drawnRows = new RecentCache<string, SegLine>(256);
+
+/**
+ * What a row's line is made of, unambiguously: the colour level, width, gap, column widths and
+ * alignments (`shape`), whether it is selected, and each column's text and style, each prefixed
+ * with its length (the texts are the daemon's, with any character in them).
+ */
+function rowKey(shape: string, selected: boolean, columns: readonly Column[], r: Row): string {
+  let key = `${shape}|${selected ? 1 : 0}`;
+  for (const c of columns) {
+    const text = r.cells[c.id] ?? '';
+    const style = r.styles?.[c.id] ?? '';
+    key += `|${text.length}:${text}${style.length}:${style}`;
+  }
+  return key;
+}
+
+/**
  * A table view as exactly `rows` lines of exactly `cols` cells: the header, the rows (absolute
  * index `offset + i`; the `selected` one highlighted), `empty` centred when there are none, and
  * the `footer` on the last line.
@@ -82,16 +106,25 @@ export function tableLines(view: TableView, cols: number, rows: number, captionS
     }
   } else {
     const selStyle: TextStyle = { backgroundColor: palette.selectionBg, bold: true };
+    const shape = `${colorLevel}|${cols}|${gap}|${widths.join(',')}|${aligns.join(',')}`;
     visible.forEach((r, i) => {
       const abs = view.offset + start + i;
+      const selected = view.selected !== null && abs === view.selected;
+      const key = r.looks ? null : rowKey(shape, selected, view.columns, r);
+      const known = key !== null ? drawnRows.get(key) : undefined;
+      if (known) {
+        out.push(known);
+        return;
+      }
       const line = rowLine(
         view.columns.map((c) => ({ text: sanitize(r.cells[c.id] ?? ''), style: withLook(styleFor(r.styles?.[c.id]), r.looks?.[c.id]) })),
         widths,
         aligns,
         gap,
       );
-      const selected = view.selected !== null && abs === view.selected;
-      out.push(selected ? overlayStyle(fitLine(line, cols), selStyle) : fitLine(line, cols));
+      const drawn = selected ? overlayStyle(fitLine(line, cols), selStyle) : fitLine(line, cols);
+      if (key !== null) drawnRows.set(key, drawn);
+      out.push(drawn);
     });
     for (let i = visible.length; i < dataRows; i++) out.push([seg(' '.repeat(cols))]);
   }
