@@ -89,8 +89,18 @@ describe('config', () => {
     expect(toast.params).toEqual({ level: 'error', text: "config.toml:3: keybindings.tui.new_tab: unknown modifier 'hyper' in key 'hyper+t'" });
     // the last good config is still in force
     await expect(c.request('client/key', { key: 'alt+s' })).resolves.toMatchObject({ command: 'app:split_vertical' });
+    // The help pane lists the bindings in force, and follows the reload.
+    const { paneId: help } = await c.request<{ paneId: number }>('pane/open', { view: { key: 'help' }, newTab: true });
+    const splitRow = async (): Promise<string | undefined> => {
+      const s = await c.request<{ view: { type: string; lines?: Array<{ text: string }> } }>('pane/snapshot', { paneId: help, cols: 120, rows: 200 });
+      return s.view.lines?.map((l) => l.text).find((t) => / {2}Split$/.test(t));
+    };
+    expect(await splitRow()).toMatch(/Alt\+S\b/);
     writeFileSync(env.configFile, '[keybindings.tui]\nsplit_vertical = "alt+b"\n');
     await waitFor('reloaded', async () => (await c.request<{ command?: string }>('client/key', { key: 'alt+b' })).command === 'app:split_vertical');
+    const after = await splitRow();
+    expect(after).toMatch(/Alt\+B\b/);
+    expect(after).not.toMatch(/Alt\+S\b/);
     const r = await c.request<{ ok: boolean; errors: string[] }>('config/reload');
     expect(r).toEqual({ ok: true, errors: [] });
     c.close();

@@ -29,9 +29,21 @@ const SWITCHER_ENTRIES: ReadonlyArray<[string, string]> = [
 
 /** The live key bindings, by group, like KubeTile's help pane; follows config reloads. */
 export class HelpPane extends LinesPane {
+  /**
+   * The lines drawn last and the groups they were drawn for: the bindings change only with the
+   * config (then `bindingsChanged` drops them), and every view of the pane, for every client
+   * showing it, used to group and merge all the bindings again.
+   */
+  private drawn: { focus: string; lines: Line[] } | null = null;
+
   constructor(private readonly ctx: PaneContext) {
     super('help', ctx);
-    this.disposers.push(ctx.services.bindingsChanged.subscribe(() => this.changed.emit()));
+    this.disposers.push(
+      ctx.services.bindingsChanged.subscribe(() => {
+        this.drawn = null;
+        this.changed.emit();
+      }),
+    );
   }
   /** F2: only these groups (the focused pane's keys), in this order. */
   private focus(): string[] | null {
@@ -50,8 +62,16 @@ export class HelpPane extends LinesPane {
     return false;
   }
   protected lines(): Line[] {
-    const out: Line[] = [];
     const focus = this.focus();
+    const key = focus ? JSON.stringify(focus) : '';
+    if (this.drawn?.focus === key) return this.drawn.lines;
+    const lines = this.draw(focus);
+    this.drawn = { focus: key, lines };
+    return lines;
+  }
+
+  private draw(focus: string[] | null): Line[] {
+    const out: Line[] = [];
     const all = this.ctx.services.bindings().groups;
     const groups = focus ? focus.flatMap((name) => all.filter((g) => g.group === name)) : all;
     for (const g of groups) {
