@@ -64,4 +64,22 @@ describe('pod READY and RESTARTS', () => {
     // only the sidecar's restarts count once the pod is initialised
     expect(podRestarts(P.sidecarPod, NOW)).toBe('2 (30m ago)');
   });
+
+  it('counts restarts wherever a container reports them, and 0 only when none does', () => {
+    const finished = { terminated: { exitCode: 1, finishedAt: new Date(NOW - 120_000).toISOString() } };
+    const pod = (init: number[], app: number[]) => ({
+      metadata: { name: 'p' },
+      spec: { initContainers: init.map((_, i) => ({ name: `i${i}`, restartPolicy: 'Always' })), containers: app.map((_, i) => ({ name: `c${i}` })) },
+      status: {
+        phase: 'Running',
+        conditions: [{ type: 'Initialized', status: 'True' }],
+        initContainerStatuses: init.map((n, i) => ({ name: `i${i}`, restartCount: n, started: true, ready: true, lastState: n ? finished : {} })),
+        containerStatuses: app.map((n, i) => ({ name: `c${i}`, restartCount: n, ready: true, state: { running: {} }, lastState: n ? finished : {} })),
+      },
+    });
+    expect(podRestarts(pod([], [0, 0]), NOW)).toBe('0');
+    expect(podRestarts(pod([0], [0]), NOW)).toBe('0');
+    expect(podRestarts(pod([], [0, 3]), NOW)).toBe('3 (2m ago)');
+    expect(podRestarts(pod([4], [0]), NOW)).toBe('4 (2m ago)');
+  });
 });

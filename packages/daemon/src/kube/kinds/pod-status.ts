@@ -146,7 +146,18 @@ export function podReady(pod: unknown): string {
 
 /** RESTARTS as kubectl shows it: `0`, or `5 (3m ago)` when the last restart time is known. */
 export function podRestarts(pod: unknown, now: number): string {
+  // This column changes with the clock, so every visible row computes it every frame: when no
+  // container reports a restart (the usual pod), the count is 0 whichever of them kubectl adds up.
+  if (noRestarts(pod)) return '0';
   const s = podSummary(pod);
   if (s.restarts !== 0 && s.lastRestartMs !== undefined) return `${s.restarts} (${formatAge(now - s.lastRestartMs)} ago)`;
   return String(s.restarts);
+}
+
+/** Whether every init and app container status reports a restartCount of 0 (or none). */
+function noRestarts(pod: unknown): boolean {
+  const status = obj(at(pod, 'status'));
+  for (const cs of objs(status['containerStatuses'])) if (num(cs['restartCount']) !== 0) return false;
+  for (const cs of objs(status['initContainerStatuses'])) if (num(cs['restartCount']) !== 0) return false;
+  return true;
 }
