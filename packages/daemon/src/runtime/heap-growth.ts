@@ -18,6 +18,15 @@ export function growthPercentFor(usedBytes: number, full: boolean, current: numb
   return current;
 }
 
+/** Whether one of these `gc` performance entries is a full GC (node's MAJOR kind; scavenges are MINOR). */
+export function anyFullGc(entries: readonly object[]): boolean {
+  for (const e of entries) {
+    const detail = (e as { detail?: unknown }).detail;
+    if (typeof detail === 'object' && detail !== null && (detail as { kind?: unknown }).kind === constants.NODE_PERFORMANCE_GC_MAJOR) return true;
+  }
+  return false;
+}
+
 export interface HeapGrowthOptions {
   big?: number;
   /** Bytes in use now (default: V8's used heap size). */
@@ -65,14 +74,7 @@ export class HeapGrowth {
 
   start(): this {
     if (this.observer) return this;
-    this.observer = new PerformanceObserver((list) => {
-      let full = false;
-      for (const e of list.getEntries()) {
-        const kind = (e as { detail?: { kind?: unknown } | null }).detail?.kind;
-        full ||= kind === constants.NODE_PERFORMANCE_GC_MAJOR;
-      }
-      this.afterGc(full);
-    });
+    this.observer = new PerformanceObserver((list) => this.afterGc(anyFullGc(list.getEntries())));
     this.observer.observe({ entryTypes: ['gc'] });
     return this;
   }
