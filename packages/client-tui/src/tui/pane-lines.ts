@@ -1,7 +1,7 @@
 import type { PaneView, Rect } from '@kubetile/rpc-schema';
 import { clip, sanitize, stringWidth } from '../util/text.js';
 import { lineToAnsi } from './ansi.js';
-import { seg, type SegLine } from './segments.js';
+import { seg, type Seg, type SegLine } from './segments.js';
 import { borderColor, colorLevel, type TextStyle } from './theme.js';
 import { viewLines } from './view-lines.js';
 
@@ -21,23 +21,36 @@ function borderLine(width: number, left: string, right: string, h: string, label
     : [seg(left + h, style), seg(text, labelStyle), seg(h.repeat(rest) + right, style)];
 }
 
+/** A pane's pieces in `rect`: its top and bottom borders, its side border and its `rows` content lines of `cols` cells. */
+function paneParts(rect: Rect, title: string, view: PaneView | undefined, focused: boolean, frame: number): { top: SegLine; side: Seg; content: SegLine[]; bottom: SegLine; cols: number; rows: number } {
+  const { width, height } = rect;
+  const b = focused ? HEAVY : LIGHT;
+  const style: TextStyle = { color: borderColor(focused), bold: focused };
+  const titleStyle: TextStyle = { color: borderColor(focused), bold: true };
+  const cols = Math.max(0, width - 2);
+  const rows = Math.max(0, height - 2);
+  return {
+    top: borderLine(width, b.tl, b.tr, b.h, title, false, style, titleStyle),
+    side: seg(b.v, style),
+    content: cols > 0 && height > 1 ? viewLines(view, cols, rows, frame, focused) : [],
+    bottom: borderLine(width, b.bl, b.br, b.h, view?.badge ?? '', true, style, { color: borderColor(focused) }),
+    cols,
+    rows,
+  };
+}
+
 /** Every line of a pane drawn in `rect`: border with title and badge around the view's content. */
 export function paneLines(rect: Rect, title: string, view: PaneView | undefined, focused: boolean, frame = 0): SegLine[] {
   const { width, height } = rect;
   if (width <= 0 || height <= 0) return [];
-  const b = focused ? HEAVY : LIGHT;
-  const style: TextStyle = { color: borderColor(focused), bold: focused };
-  const titleStyle: TextStyle = { color: borderColor(focused), bold: true };
-  const out: SegLine[] = [borderLine(width, b.tl, b.tr, b.h, title, false, style, titleStyle)];
+  const p = paneParts(rect, title, view, focused, frame);
+  const out: SegLine[] = [p.top];
   if (height === 1) return out;
-  const cols = Math.max(0, width - 2);
-  const rows = Math.max(0, height - 2);
-  const content = cols > 0 ? viewLines(view, cols, rows, frame, focused) : [];
-  for (let i = 0; i < rows; i++) {
-    const inner = content[i] ?? [seg(' '.repeat(cols))];
-    out.push(width >= 2 ? [seg(b.v, style), ...inner, seg(b.v, style)] : [seg(b.v, style)]);
+  for (let i = 0; i < p.rows; i++) {
+    const inner = p.content[i] ?? [seg(' '.repeat(p.cols))];
+    out.push(width >= 2 ? [p.side, ...inner, p.side] : [p.side]);
   }
-  out.push(borderLine(width, b.bl, b.br, b.h, view?.badge ?? '', true, style, { color: borderColor(focused) }));
+  out.push(p.bottom);
   return out;
 }
 
@@ -53,25 +66,20 @@ function contentAnsi(line: SegLine): string {
 }
 
 /**
- * `paneLines` as screen text (each line `lineToAnsi` of paneLines' line), made from the pieces: the
- * side borders once, and each content line's text once for as long as that line is kept (a row
- * drawn again costs a lookup, not a walk through its segments).
+ * `paneLines` as screen text (each line `lineToAnsi` of paneLines' line), made from the same pieces:
+ * the side border's text once, and each content line's text once for as long as that line is kept
+ * (a row drawn again costs a lookup, not a walk through its segments).
  */
 export function paneAnsiRows(rect: Rect, title: string, view: PaneView | undefined, focused: boolean, frame = 0): string[] {
   const { width, height } = rect;
   if (width < 2 || height < 2) return paneLines(rect, title, view, focused, frame).map((l) => lineToAnsi(l));
-  const b = focused ? HEAVY : LIGHT;
-  const style: TextStyle = { color: borderColor(focused), bold: focused };
-  const titleStyle: TextStyle = { color: borderColor(focused), bold: true };
-  const out: string[] = [lineToAnsi(borderLine(width, b.tl, b.tr, b.h, title, false, style, titleStyle))];
-  const cols = width - 2;
-  const rows = height - 2;
-  const side = lineToAnsi([seg(b.v, style)]);
-  const content = cols > 0 ? viewLines(view, cols, rows, frame, focused) : [];
-  for (let i = 0; i < rows; i++) {
-    const inner = content[i];
-    out.push(`${side}${inner ? contentAnsi(inner) : lineToAnsi([seg(' '.repeat(cols))])}${side}`);
+  const p = paneParts(rect, title, view, focused, frame);
+  const side = lineToAnsi([p.side]);
+  const out: string[] = [lineToAnsi(p.top)];
+  for (let i = 0; i < p.rows; i++) {
+    const inner = p.content[i];
+    out.push(`${side}${inner ? contentAnsi(inner) : lineToAnsi([seg(' '.repeat(p.cols))])}${side}`);
   }
-  out.push(lineToAnsi(borderLine(width, b.bl, b.br, b.h, view?.badge ?? '', true, style, { color: borderColor(focused) })));
+  out.push(lineToAnsi(p.bottom));
   return out;
 }
