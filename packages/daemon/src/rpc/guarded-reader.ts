@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import { AbstractMessageReader, Disposable, type DataCallback, type Message } from 'vscode-jsonrpc/node';
 import { ErrorCodes, MAX_MESSAGE_BYTES } from '@kubetile/rpc-schema';
+import { noteInput } from '../runtime/input-turn.js';
 
 const MAX_HEADER_BYTES = 8 * 1024;
 /**
@@ -211,6 +212,7 @@ export class GuardedMessageReader extends AbstractMessageReader {
       this.reject(id, refused.code, refused.message, false);
       return;
     }
+    noteInput();
     this.callback?.(o as unknown as Message);
   }
 }

@@ -6,7 +6,7 @@ import { madeKey, RowCache, safeCell, styleOf, ticks } from './row-cache.js';
 import { arrange, placeVisible, SlicedSort } from './sliced-sort.js';
 import { byKey, compareKeys, GatheredKeys, sameKey, type SortKey } from './sort-keys.js';
 import { SortedOrders, type Order } from './sorted-orders.js';
-import { nextSlice } from './next-slice.js';
+import { afterInput, nextSlice } from './next-slice.js';
 
 export { safeCell, styleOf, ticks };
 
@@ -525,7 +525,7 @@ export class ListIndex {
       fresh.done = true;
       this.onReady();
     };
-    setImmediate(step);
+    afterInput(step);
     return true;
   }
 
@@ -792,7 +792,7 @@ export class ListIndex {
       this.settle(st);
       this.onReady();
     };
-    setImmediate(step);
+    afterInput(step);
   }
 
   /** Where `e`, placed with `key`, belongs among the rows (binary search on the keys rows were placed with). */
@@ -939,14 +939,14 @@ export class ListIndex {
         w.at = 0;
         w.keys = true;
         w.busy = true;
-        setImmediate(() => this.warmStep(cols, w));
+        afterInput(() => this.warmStep(cols, w));
         return;
       }
     }
     // A full pass: per column set and per relist.
     const fresh: Warming = { columnsKey, generation: store.generation, seq: store.seq, queue: null, at: 0, busy: true, keys: false };
     this.warming = fresh;
-    setImmediate(() => this.warmStep(cols, fresh));
+    afterInput(() => this.warmStep(cols, fresh));
   }
 
   private prepareOrders(cols: ColumnDef[], columnsKey: string): void {

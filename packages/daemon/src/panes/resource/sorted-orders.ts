@@ -1,7 +1,7 @@
 import type { ObjectStore, StoreEntry } from '../../kube/object-store.js';
 import { SlicedSort } from './sliced-sort.js';
 import { GatheredKeys, type SortKey } from './sort-keys.js';
-import { nextSlice } from './next-slice.js';
+import { afterInput, nextSlice } from './next-slice.js';
 
 /**
  * Complete sorted orders of a whole (unfiltered) list, by spec key, as of a store change: the one a
@@ -133,6 +133,6 @@ export class SortedOrders {
       // The next column.
       nextSlice(() => this.prepare(columnsKey, columns, specKeyOf, keyOf, idle));
     };
-    setImmediate(step);
+    afterInput(step);
   }
 }
