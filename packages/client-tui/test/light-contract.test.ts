@@ -112,7 +112,7 @@ describe('the light checks agree with the zod schemas', () => {
     expect(rejected / compared).toBeGreaterThan(0.8);
   });
 
-  it('the contract of a client once zod has loaded: frames by hand, everything else by the schema', () => {
+  it('the contract of a client once zod has loaded: frames and key answers by hand, everything else by the schema', () => {
     const seen: string[] = [];
     const spy = {
       name: 'spy',
@@ -122,10 +122,11 @@ describe('the light checks agree with the zod schemas', () => {
     const c = withLightFrames(spy);
     for (const [method, params] of notifications) expect(verdict(c.notification(method, params)), method).toBe('valid');
     for (const [method, result] of results) expect(verdict(c.result(method, result)), method).toBe('valid');
-    expect(seen.filter((s) => s.includes('pane/view') || s.includes('session/layout'))).toEqual([]);
+    expect(seen.filter((s) => s.includes('pane/view') || s.includes('session/layout') || s.includes('client/key'))).toEqual([]);
     expect(seen).toContain('notification toast');
     expect(seen).toContain('result session/attach');
-    // A broken frame is still refused.
+    // A broken frame or key answer is still refused, with what was wrong.
+    expect(c.result('client/key', { handled: 'yes' })).toEqual({ ok: false, message: 'handled: expected boolean, received string' });
     expect(c.notification('pane/view', { paneId: 1, seq: 1, view: { ...podsTable, rows: [{ id: 'u1', cells: { name: 3 } }] } })).toMatchObject({ ok: false });
   });
 

@@ -203,17 +203,23 @@ export const LIGHT_CONTRACT: Contract = {
 
 /** The notifications that come with every frame (a key, a watch event): checked by hand even once zod has loaded. */
 const HOT = new Set(['pane/view', 'session/layout']);
+/**
+ * The answer to every key, checked by hand too: with zod, the first key's answer built the schema's
+ * checks (normalising and compiling them, ~3 ms measured right after a 100k list loaded) before the
+ * frame that came with it was painted.
+ */
+const HOT_RESULTS = new Set(['client/key']);
 
 /**
- * `schema` for everything but the per-frame notifications (pane/view, session/layout), which keep
- * the hand checks above: they judge a message as the zod schemas do (test/light-contract.test.ts),
+ * `schema` for everything but the per-frame notifications (pane/view, session/layout) and the key's
+ * answer, which keep the hand checks above: they judge a message as the zod schemas do (test/light-contract.test.ts),
  * at a fraction of the cost — zod was ~10% of a client's CPU per frame, on every one of the
  * clients attached when a key changes a pane.
  */
 export function withLightFrames(schema: Contract): Contract {
   return {
     name: `${schema.name}+light frames`,
-    result: (method, raw) => schema.result(method, raw),
+    result: (method, raw) => (HOT_RESULTS.has(method) ? LIGHT_CONTRACT.result(method, raw) : schema.result(method, raw)),
     notification: (method, raw) => (HOT.has(method) ? LIGHT_CONTRACT.notification(method, raw) : schema.notification(method, raw)),
   };
 }

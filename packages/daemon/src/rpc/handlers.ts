@@ -11,6 +11,7 @@ import type { RpcConnection } from './connection.js';
 import type { ForwardManager } from '../forwards/forward-manager.js';
 import { publishedForwards } from '../forwards/service-registry.js';
 import { getTarget, suggestRemotePort } from '../forwards/resolve-target.js';
+import { warmTerminalSchemas } from './schema-warmup.js';
 
 export interface Call {
   conn: RpcConnection;
@@ -20,6 +21,8 @@ type HandlerFor<D extends RequestDecl> = (call: Call, params: z.infer<D['params'
 type Table = { [K in keyof typeof Requests as (typeof Requests)[K]['name']]: HandlerFor<(typeof Requests)[K]> };
 
 const OK = { ok: true } as const;
+/** After an attach, when the terminal requests' checks are built (its first frames go out first). */
+const WARM_AFTER_ATTACH_MS = 50;
 
 function attached(call: Call, method: string) {
   const c = call.conn.client;
@@ -109,6 +112,8 @@ const table: Table = {
     const layout = daemon.workspace.buildLayout(client.state);
     // Views follow as notifications right after the reply.
     setImmediate(() => client.scheduler.markLayout());
+    // Once the first frames are out, the checks of the requests a terminal sends are built (see schema-warmup).
+    setTimeout(warmTerminalSchemas, WARM_AFTER_ATTACH_MS).unref();
     return { clientId: client.state.id, layout };
   },
   'session/detach': ({ conn, daemon }) => {
