@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ObjectStore } from '../src/kube/object-store.js';
 import type { KubeObject } from '../src/kube/types.js';
 import { compareCells } from '../src/kube/kinds/compare.js';
@@ -464,6 +464,24 @@ describe('ListIndex', () => {
     expect(index.rows(spec, ALL, NOW).map((e) => e.key)).toEqual(want);
   });
 
+  it('a frame’s scan looks at its clock every 64 rows: a scan out of time stops before the 64th row (rows not yet warmed cost ~10 µs each)', async () => {
+    const r = rng(92);
+    const store = new ObjectStore();
+    for (let i = 0; i < SCAN_AT_ONCE * 2; i++) store.upsert(pod(i, r));
+    // One pod runs on a node no other does, 100 rows into the store's order.
+    const needle = store.sorted[100]!.obj;
+    store.upsert({ ...needle, metadata: { ...needle.metadata, resourceVersion: 'x' }, spec: { ...needle.spec, nodeName: 'needle-node' } } as KubeObject);
+    // No time to scan at all: the frame stops at its first look at the clock.
+    const index = new ListIndex(store, () => undefined, { frameScanMs: 0 });
+    const spec: ListSpec = { cols: COLS, columnsKey: COLS.map((c) => c.id).join(','), filter: 'needle', sortIndex: -1, desc: false };
+    const need: Need = { top: 30, uid: null, span: 20 };
+    expect(index.rows(spec, need, NOW)).toEqual([]);
+    expect(index.working).toBe('filtering');
+    // The slices find it.
+    await drained(index);
+    expect(index.rows(spec, need, NOW).map((e) => e.obj.spec)).toEqual([expect.objectContaining({ nodeName: 'needle-node' })]);
+  });
+
   it.each([101, 102])('a first filter key on a big sorted list while pods change narrows the sorted result (scans in slices), exact throughout (seed %i)', async (seed) => {
     const r = rng(seed);
     const N = SCAN_AT_ONCE * 2;
@@ -607,6 +625,25 @@ describe('ListIndex: kept complete orders (a sort key press answered from the or
       expect(index.rows(spec, ALL, NOW).map((e) => e.key), `${filter} ${desc}`).toEqual(naive(store, spec));
       index.rows(specOf(-1), ALL, NOW);
     }
+  });
+
+  it('a frame that starts a column’s background order does not copy the rows on its own path (the first slice does)', async () => {
+    const r = rng(43);
+    const { store } = bigStore(r);
+    const index = new ListIndex(store, () => undefined);
+    index.rows(specOf(-1), screen(null), NOW);
+    const slice = vi.spyOn(store.sorted, 'slice');
+    let onFrame = 0;
+    for (let i = 0; i < 100_000 && index.keptOrders < COLS.length; i++) {
+      const before = slice.mock.calls.length;
+      index.warm(COLS, columnsKey);
+      onFrame += slice.mock.calls.length - before;
+      await new Promise((res) => setImmediate(res));
+    }
+    expect(index.keptOrders).toBe(COLS.length);
+    // Each column's order copied the rows once, in the background.
+    expect(slice.mock.calls.length).toBeGreaterThanOrEqual(COLS.length);
+    expect(onFrame).toBe(0);
   });
 
   it('a quiet big list gets every column’s order in the background; a sort after a few changes is then complete at once', async () => {

@@ -166,6 +166,14 @@ export const KEYS_AT_ONCE = 2_000;
 export const SCAN_AT_ONCE = 5000;
 /** How long a frame scans for the rows it would like (a sparse filter shows what it found by then, and `filtering…`). */
 const FRAME_SCAN_MS = 3;
+/**
+ * A filter's scan reads the clock every this many rows + 1. A row scanned before the list has been
+ * warmed builds its search text on the way (~10 µs a pod: its status, restarts, age), so the 512 rows
+ * between two looks at the clock it used to take were ~5 ms: a scan slice meant to take 4 ms ran 6
+ * (profile of a filter key typed right after a 100k list loaded: the key read meanwhile waited for it),
+ * and a frame's 3 ms scan ran long too. The clock costs ~50 ns a look.
+ */
+const SCAN_CHECK_MASK = 63;
 
 export class ListIndex {
   private readonly data = new RowCache();
@@ -376,7 +384,7 @@ export class ListIndex {
       let i = part.from;
       let late = false;
       for (; i < src.length && rows.length < want; i++) {
-        if (timed && (++n & 511) === 0 && performance.now() >= deadline) {
+        if (timed && (++n & SCAN_CHECK_MASK) === 0 && performance.now() >= deadline) {
           late = true;
           break;
         }
