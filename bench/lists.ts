@@ -226,7 +226,7 @@ async function filterAndSort(c: PtyClient, N: number): Promise<void> {
     ['j (baseline)', dist(j)],
     ['first filter key (/9: a full scan)', dist(f1)],
     ['next filter keys (98, 987: narrowing)', dist(fn)],
-    ['Esc (filter cleared)', `${dist(cl)}  (includes the key decoder's wait for a lone Esc)`],
+    ['Esc (filter cleared)', dist(cl)],
     ['s (sort by the next column)', dist(so)],
     ['the slowest key of the first round', `${msShort(firstRound)}  (right after the list loaded; ${opts.filterRounds} rounds in ${msShort(performance.now() - t0)})`],
   ]);

@@ -40,7 +40,14 @@ export const opts = {
 
 /**
  * `KT_BENCH_PROF=DIR`: the daemons and kubetile clients the benchmark starts write V8 CPU profiles
- * (`node --cpu-prof`) into DIR when they exit (open them in Chrome's DevTools or speedscope). For
+ * (`node --cpu-prof`) into DIR when they exit (open them in Chrome's DevTools or speedscope), sampled
+ * every `KT_BENCH_PROF_US` µs (default 1000; 100 shows what a slow key met, at some cost to it). For
  * finding why a figure misses its goal; the figures of such a run are slower.
  */
-export const profArgs = (): string[] => (process.env.KT_BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.KT_BENCH_PROF}`] : []);
+export const profArgs = (): string[] => {
+  const dir = process.env.KT_BENCH_PROF;
+  if (!dir) return [];
+  const us = process.env.KT_BENCH_PROF_US;
+  if (us !== undefined && !/^[1-9][0-9]{0,6}$/.test(us)) throw new Error(`KT_BENCH_PROF_US must be a whole number of microseconds (1–9999999), not ${JSON.stringify(us)}`);
+  return ['--cpu-prof', `--cpu-prof-dir=${dir}`, ...(us ? ['--cpu-prof-interval', us] : [])];
+};
