@@ -54,15 +54,31 @@ export function paneLines(rect: Rect, title: string, view: PaneView | undefined,
   return out;
 }
 
-/** The text of content lines drawn before (a table's rows are kept and drawn again: see table-lines). */
-const ansiOf = new WeakMap<SegLine, { level: number; text: string }>();
+/**
+ * Content lines drawn before (a table's rows are kept and drawn again: see table-lines): the line's
+ * text, and the screen row made of it between a pane's side borders (`side`).
+ */
+const ansiOf = new WeakMap<SegLine, { level: number; text: string; side: string; row: string }>();
 
-function contentAnsi(line: SegLine): string {
+/**
+ * `side + the line's text + side`, the same string as long as the line is kept: an unchanged row of
+ * a redrawn pane is then the very string painted last frame, and the painter's comparison of the
+ * two is a pointer comparison — not a flattening of two new concatenations of the row's text
+ * (every row of a 160×50 list, on every key that moves the selection).
+ */
+function framedContent(line: SegLine, side: string): string {
   const known = ansiOf.get(line);
-  if (known && known.level === colorLevel) return known.text;
+  if (known && known.level === colorLevel) {
+    if (known.side !== side) {
+      known.side = side;
+      known.row = `${side}${known.text}${side}`;
+    }
+    return known.row;
+  }
   const text = lineToAnsi(line);
-  ansiOf.set(line, { level: colorLevel, text });
-  return text;
+  const row = `${side}${text}${side}`;
+  ansiOf.set(line, { level: colorLevel, text, side, row });
+  return row;
 }
 
 /**
@@ -78,7 +94,7 @@ export function paneAnsiRows(rect: Rect, title: string, view: PaneView | undefin
   const out: string[] = [lineToAnsi(p.top)];
   for (let i = 0; i < p.rows; i++) {
     const inner = p.content[i];
-    out.push(`${side}${inner ? contentAnsi(inner) : lineToAnsi([seg(' '.repeat(p.cols))])}${side}`);
+    out.push(inner ? framedContent(inner, side) : `${side}${lineToAnsi([seg(' '.repeat(p.cols))])}${side}`);
   }
   out.push(lineToAnsi(p.bottom));
   return out;
