@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PaneView } from '@kubetile/rpc-schema';
+import type { PaneView, TableView } from '@kubetile/rpc-schema';
 import { LIGHT_CONTRACT, withLightFrames } from '../src/connection/light-contract.js';
 import { SCHEMA_CONTRACT } from '../src/connection/schema-contract.js';
 import { errorView, logsView, podsTable, splitLayout } from './fixtures.js';
@@ -134,6 +134,13 @@ describe('the light checks agree with the zod schemas', () => {
     const v = LIGHT_CONTRACT.notification('pane/view', { paneId: 1, seq: 1, view: { type: 'table', title: 'x' } });
     expect(v).toEqual({ ok: false, message: 'view.columns: expected array, received undefined' });
     expect(LIGHT_CONTRACT.notification('session/layout', 'nope')).toEqual({ ok: false, message: '(params): expected object, received string' });
+    // Deep in a frame, after fields that fit (a message is checked without paths, then again with them when it does not fit).
+    const rows = [...(podsTable as TableView).rows, { id: 'u9', cells: { name: 'ok', status: 3 } }];
+    expect(LIGHT_CONTRACT.notification('pane/view', { paneId: 1, seq: 2, view: { ...podsTable, rows } })).toEqual({
+      ok: false,
+      message: `view.rows.${rows.length - 1}.cells.status: expected string, received number`,
+    });
+    expect(LIGHT_CONTRACT.notification('pane/view', { paneId: 1, seq: 3, view: podsTable })).toMatchObject({ ok: true });
     expect(LIGHT_CONTRACT.notification('future/thing', {})).toBeUndefined();
     expect(LIGHT_CONTRACT.result('session/list', {})).toMatchObject({ ok: false });
   });

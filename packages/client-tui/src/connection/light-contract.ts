@@ -11,7 +11,14 @@ import type { Contract } from './contract.js';
 type Check = (v: unknown, path: string) => string | null;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const at = (path: string, key: string | number): string => (path ? `${path}.${key}` : String(key));
+/**
+ * Whether checks build the paths they pass down. A message is checked first without (every field of
+ * a 160×50 list's view, every frame: a path string per field, none of them used when the message
+ * fits); only a message that does not fit is checked again with paths, for an error that names the
+ * field (`checked`). The checks are pure: the second run finds the same first error.
+ */
+let naming = false;
+const at = (path: string, key: string | number): string => (naming ? (path ? `${path}.${key}` : String(key)) : path);
 const expected = (what: string, path: string, v: unknown): string =>
   `${path || '(params)'}: expected ${what}, received ${v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v}`;
 
@@ -185,8 +192,13 @@ const NOTIFICATIONS: ReadonlyMap<string, Check> = new Map([
 ]);
 
 const checked = (c: Check, raw: unknown): ReturnType<Contract['result']> => {
-  const e = c(raw, '');
-  return e === null ? { ok: true, value: raw } : { ok: false, message: e };
+  if (c(raw, '') === null) return { ok: true, value: raw };
+  naming = true;
+  try {
+    return { ok: false, message: c(raw, '') ?? 'does not fit the schema' };
+  } finally {
+    naming = false;
+  }
 };
 
 export const LIGHT_CONTRACT: Contract = {
