@@ -315,4 +315,52 @@ describe('App and painter', () => {
     painter.dispose();
     store.dispose();
   });
+
+  it('an overlay closed leaves nothing, and the next one opened (another kind, another size) is drawn alone', async () => {
+    const store = connectedStore(100, 20);
+    let painted: string[] = [];
+    const painter = new ScreenPainter(store, new FrameCompositor(), (lines) => (painted = lines));
+    const { frames, lastFrame } = render(<App store={store} />);
+    /** ink's frame once it is of the store's state: as tall as its region, or empty when nothing floats. */
+    const inkFrame = async (): Promise<string> => {
+      const region = inkRegion(store.getState());
+      await waitFor(() => expect((lastFrame() ?? '').split('\n')).toHaveLength(region ? region.height : 1));
+      if (!region) await waitFor(() => expect(lastFrame()).toBe(''));
+      const f = lastFrame() ?? '';
+      painter.setChrome(f);
+      return f;
+    };
+    painter.setChrome(lastFrame() ?? '');
+    const screen = (): string => painted.join('\n');
+    const confirm = splitLayout({ mode: 'confirm', overlay: { type: 'confirm', title: 'Delete pod', text: 'Delete pod web-2 in default?' } });
+    const selector = splitLayout({
+      mode: 'selector',
+      overlay: { type: 'selector', title: 'Namespace', query: '', items: ['default', 'kube-system', 'monitoring', 'staging'], selected: 2, total: 4 },
+    });
+    for (let round = 0; round < 2; round++) {
+      store.setLayout(confirm);
+      await inkFrame();
+      await waitFor(() => expect(screen()).toContain('Delete pod web-2 in default?'));
+      expect(screen()).not.toContain('Namespace');
+      // Closed: ink draws nothing and the panes are whole again.
+      store.setLayout(splitLayout());
+      expect(await inkFrame()).toBe('');
+      await waitFor(() => expect(screen()).not.toContain('Delete pod'));
+      expect(screen()).not.toContain('╭');
+      expect(painted[3]).toMatch(/web-1\s+1\/1\s+Running/);
+      // Another overlay, taller and of another kind: only its own lines, in a frame of its own region.
+      store.setLayout(selector);
+      await inkFrame();
+      await waitFor(() => expect(screen()).toContain('› monitoring'));
+      expect(screen()).toContain('╭─ Namespace ─');
+      expect(screen()).toContain(' 3/4 ─╯');
+      expect(screen()).not.toContain('Delete pod');
+      expect(screen()).not.toContain('[y] Yes');
+      store.setLayout(splitLayout());
+      expect(await inkFrame()).toBe('');
+      await waitFor(() => expect(screen()).not.toContain('Namespace'));
+    }
+    painter.dispose();
+    store.dispose();
+  });
 });
