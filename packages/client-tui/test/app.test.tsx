@@ -320,12 +320,11 @@ describe('App and painter', () => {
     const store = connectedStore(100, 20);
     let painted: string[] = [];
     const painter = new ScreenPainter(store, new FrameCompositor(), (lines) => (painted = lines));
-    const { frames, lastFrame } = render(<App store={store} />);
+    const { lastFrame } = render(<App store={store} />);
     /** ink's frame once it is of the store's state: as tall as its region, or empty when nothing floats. */
     const inkFrame = async (): Promise<string> => {
       const region = inkRegion(store.getState());
-      await waitFor(() => expect((lastFrame() ?? '').split('\n')).toHaveLength(region ? region.height : 1));
-      if (!region) await waitFor(() => expect(lastFrame()).toBe(''));
+      await waitFor(() => (region ? expect((lastFrame() ?? '').split('\n')).toHaveLength(region.height) : expect(lastFrame()).toBe('')));
       const f = lastFrame() ?? '';
       painter.setChrome(f);
       return f;
