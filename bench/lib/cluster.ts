@@ -68,11 +68,11 @@ export class BenchCluster {
    * each page, the items kept, in a fresh node process (timed inside it: first request → last page
    * parsed): the least a Node process pays to hold the parsed list (bench/lib/list-parse-floor.mjs).
    */
-  parseFloor(path: string): Promise<{ ms: number; received: number; bytes: number; items: number }> {
+  parseFloor(path: string): Promise<{ ms: number; parseMs: number; received: number; bytes: number; items: number }> {
     return new Promise((resolve, reject) => {
       execFile(process.execPath, [PARSE_FLOOR, `${this.sim.url}${path}`, this.sim.caFile, this.sim.token], { maxBuffer: 1024 * 1024 }, (err, stdout, stderr) => {
         if (err) return reject(new Error(`the parse floor of ${path} failed: ${stderr.trim() || err.message}`));
-        resolve(JSON.parse(stdout) as { ms: number; received: number; bytes: number; items: number });
+        resolve(JSON.parse(stdout) as { ms: number; parseMs: number; received: number; bytes: number; items: number });
       });
     });
   }
