@@ -66,7 +66,8 @@ export class BenchCluster {
   /**
    * A collection fetched in pages of 1,000, one ahead (as the daemon fetches it), and JSON.parse of
    * each page, the items kept, in a fresh node process (timed inside it: first request → last page
-   * parsed): the least a Node process pays to hold the parsed list (bench/lib/list-parse-floor.mjs).
+   * parsed): the least a Node process pays to hold the parsed list (bench/lib/list-parse-floor.mjs);
+   * `parseMs` is its JSON.parse calls alone.
    */
   parseFloor(path: string): Promise<{ ms: number; parseMs: number; received: number; bytes: number; items: number }> {
     return new Promise((resolve, reject) => {
