@@ -71,6 +71,7 @@ export async function benchLists(cluster: BenchCluster): Promise<{ clientCpuPerF
   const curls: number[] = [];
   const floors: number[] = [];
   const parses: number[] = [];
+  const tables: Array<{ ms: number; parseMs: number; bytes: number }> = [];
   const firstRows: number[] = [];
   const allRows: number[] = [];
   const firstPageMs: number[] = [];
@@ -86,6 +87,7 @@ export async function benchLists(cluster: BenchCluster): Promise<{ clientCpuPerF
       const floor = await cluster.parseFloor(LIST_PATH);
       floors.push(floor.ms);
       parses.push(floor.parseMs);
+      tables.push(await cluster.parseFloor(LIST_PATH, true));
       const last = i === opts.loads - 1;
       if (client) await client.kill();
       if (daemon) await daemon.stop();
@@ -124,11 +126,17 @@ export async function benchLists(cluster: BenchCluster): Promise<{ clientCpuPerF
     const fp = summary(firstPageMs);
     const fl = summary(floors);
     const pa = summary(parses);
+    const tb = summary(tables.map((t) => t.ms));
+    const tbParse = summary(tables.map((t) => t.parseMs));
     report(`lists: a cold ${title} list in a 160×50 terminal (new daemon each time) vs one curl, interleaved`, [
       ['machine load', load()],
       ['curl of the whole list (time_total)', noCurl ? `skipped: ${noCurl}` : dist(cu)],
       ['node: the same pages fetched one ahead + JSON.parse, kept (the floor of holding it parsed)', `${dist(fl)}${noCurl ? '' : `  (${ratio(fl.p50, cu.p50)} curl)`}`],
       ['of which JSON.parse alone (the pages parsed, summed)', `${dist(pa)}${noCurl ? '' : `  (${ratio(pa.p50, cu.p50)} curl)`}`],
+      [
+        "node: the server's table rows instead (as=Table, includeObject=Metadata), fetched and parsed the same way",
+        `${dist(tb)}${noCurl ? '' : `  (${ratio(tb.p50, cu.p50)} curl)`}; JSON.parse alone p50 ${msShort(tbParse.p50)}; ${(tables[0]!.bytes / 1e6).toFixed(0)} MB (kube-sim prints each row per request)`,
+      ],
       ['first list request → page 2 asked', `${dist(fp)}  (the first page's round trip in the daemon)`],
       ['first page arrived → first rows painted', dist(fr)],
       ['first list request → all rows painted', dist(ar)],

@@ -67,11 +67,12 @@ export class BenchCluster {
    * A collection fetched in pages of 1,000, one ahead (as the daemon fetches it), and JSON.parse of
    * each page, the items kept, in a fresh node process (timed inside it: first request → last page
    * parsed): the least a Node process pays to hold the parsed list (bench/lib/list-parse-floor.mjs);
-   * `parseMs` is its JSON.parse calls alone.
+   * `parseMs` is its JSON.parse calls alone. `table`: the server's table rows of it instead (as=Table,
+   * includeObject=Metadata).
    */
-  parseFloor(path: string): Promise<{ ms: number; parseMs: number; received: number; bytes: number; items: number }> {
+  parseFloor(path: string, table = false): Promise<{ ms: number; parseMs: number; received: number; bytes: number; items: number }> {
     return new Promise((resolve, reject) => {
-      execFile(process.execPath, [PARSE_FLOOR, `${this.sim.url}${path}`, this.sim.caFile, this.sim.token], { maxBuffer: 1024 * 1024 }, (err, stdout, stderr) => {
+      execFile(process.execPath, [PARSE_FLOOR, `${this.sim.url}${path}`, this.sim.caFile, this.sim.token, ...(table ? ['table'] : [])], { maxBuffer: 1024 * 1024 }, (err, stdout, stderr) => {
         if (err) return reject(new Error(`the parse floor of ${path} failed: ${stderr.trim() || err.message}`));
         resolve(JSON.parse(stdout) as { ms: number; parseMs: number; received: number; bytes: number; items: number });
       });
