@@ -128,14 +128,16 @@ export async function benchLists(cluster: BenchCluster): Promise<{ clientCpuPerF
     const pa = summary(parses);
     const tb = summary(tables.map((t) => t.ms));
     const tbParse = summary(tables.map((t) => t.parseMs));
+    /** `  (N× curl)` after a figure, when there is a curl to compare with. */
+    const vsCurl = (s: { p50: number }): string => (noCurl ? '' : `  (${ratio(s.p50, cu.p50)} curl)`);
     report(`lists: a cold ${title} list in a 160×50 terminal (new daemon each time) vs one curl, interleaved`, [
       ['machine load', load()],
       ['curl of the whole list (time_total)', noCurl ? `skipped: ${noCurl}` : dist(cu)],
-      ['node: the same pages fetched one ahead + JSON.parse, kept (the floor of holding it parsed)', `${dist(fl)}${noCurl ? '' : `  (${ratio(fl.p50, cu.p50)} curl)`}`],
-      ['of which JSON.parse alone (the pages parsed, summed)', `${dist(pa)}${noCurl ? '' : `  (${ratio(pa.p50, cu.p50)} curl)`}`],
+      ['node: the same pages fetched one ahead + JSON.parse, kept (the floor of holding it parsed)', `${dist(fl)}${vsCurl(fl)}`],
+      ['of which JSON.parse alone (the pages parsed, summed)', `${dist(pa)}${vsCurl(pa)}`],
       [
         "node: the server's table rows instead (as=Table, includeObject=Metadata), fetched and parsed the same way",
-        `${dist(tb)}${noCurl ? '' : `  (${ratio(tb.p50, cu.p50)} curl)`}; JSON.parse alone p50 ${msShort(tbParse.p50)}; ${(tables[0]!.bytes / 1e6).toFixed(0)} MB (kube-sim prints each row per request)`,
+        `${dist(tb)}${vsCurl(tb)}; JSON.parse alone p50 ${msShort(tbParse.p50)}; ${(tables[0]!.bytes / 1e6).toFixed(0)} MB (kube-sim prints each row per request)`,
       ],
       ['first list request → page 2 asked', `${dist(fp)}  (the first page's round trip in the daemon)`],
       ['first page arrived → first rows painted', dist(fr)],
