@@ -6,7 +6,7 @@ import { setFlagsFromString } from 'node:v8';
  * painter, vscode-jsonrpc) a few hundred times each in its first minutes, and at the default V8 sends
  * much of it to TurboFan on the way: in a client opening and closing an overlay 120 times, ~40% of its
  * CPU went to the optimizing compiler's threads, and a freshly attached client's first frames cost
- * 2–4× its later ones. With a larger budget only what stays hot is optimized, after its types have
+ * 2.2–2.7× its later ones. With a larger budget only what stays hot is optimized, after its types have
  * settled: a fresh client's first hundred frames cost ~30% less, later ones the same (issue 10's notes).
  * V8 reads the budget each time it resets a function's counter, so setting it before the TUI's code runs
  * covers all of it; the flag is this process's own (a daemon the command starts has V8's defaults).
