@@ -8,6 +8,7 @@ import { opts } from './lib/options.js';
 import { availableParallelism } from 'node:os';
 import { cpuMs, load } from './lib/proc.js';
 import { asPromptObserver } from './lib/key-sender.js';
+import { KernelBursts } from './lib/kernel-bursts.js';
 import { PtyClient, ptyMissing, type Screen } from './lib/pty-client.js';
 import { podName } from './lib/screen-read.js';
 import { record, skipped } from './lib/verdict.js';
@@ -64,6 +65,8 @@ export async function benchFrames(cluster: BenchCluster, moreCpuPerFrame: number
     // ---- key on A → painted on B, vs echo ----
     // A's terminal is not read (nor its frame parsed) until B's frame has come out: the bench's work
     // while a key is timed is then reading and stamping B's frame, as it is the echo's reply (see holdScreens).
+    /** Each timed sample's [sent, answered], for telling the kernel's bursts apart (see KernelBursts). */
+    const spans = { echo: [] as Array<[number, number]>, key: [] as Array<[number, number]> };
     const keyOnB = async (i: number): Promise<number> => {
       const down = i % 2 === 0;
       a.holdScreens();
@@ -71,7 +74,9 @@ export async function benchFrames(cluster: BenchCluster, moreCpuPerFrame: number
       const painted = b.waitFrame(down ? 'bottom' : 'top', down ? atBottom : atTop, 30_000, false, t0);
       a.write(down ? 'G' : 'g');
       try {
-        return (await painted).at - t0;
+        const at = (await painted).at;
+        spans.key.push([t0, at]);
+        return at - t0;
       } finally {
         a.releaseScreens();
       }
@@ -79,7 +84,9 @@ export async function benchFrames(cluster: BenchCluster, moreCpuPerFrame: number
     const echoOnce = async (i: number): Promise<number> => {
       const t0 = performance.now();
       await echo1.request<typeof Requests.echo>('rpc/echo', { value: i });
-      return performance.now() - t0;
+      const t1 = performance.now();
+      spans.echo.push([t0, t1]);
+      return t1 - t0;
     };
     for (let i = 0; i < (opts.quick ? 8 : 20); i++) {
       await echoOnce(i);
@@ -91,6 +98,9 @@ export async function benchFrames(cluster: BenchCluster, moreCpuPerFrame: number
     const sinceB: number[] = [];
     b.frameTimes.length = 0;
     b.recording = true;
+    spans.echo.length = 0;
+    spans.key.length = 0;
+    const kernel = KernelBursts.start();
     // This thread types, stamps frames and times the echo: at real-time priority, the machine's
     // other work delays its clock readings less (both sides alike); the terminal worker stays normal.
     const { priority } = await asPromptObserver(async () => {
@@ -104,6 +114,7 @@ export async function benchFrames(cluster: BenchCluster, moreCpuPerFrame: number
       }
     });
     b.recording = false;
+    kernel?.stop();
     const es = summary(echo);
     const ks = summary(keyAB);
     // Where the tail comes from: slow keys that came soon after another frame on B (a pacing wait) or not.
@@ -116,6 +127,7 @@ export async function benchFrames(cluster: BenchCluster, moreCpuPerFrame: number
       ['key on A → painted on B', dist(ks)],
       ['ratio p50 / p99', `${(ks.p50 / es.p50).toFixed(2)}x / ${(ks.p99 / es.p99).toFixed(2)}x`],
       ['keys over 2× the p50', `${slow.length} of ${keyAB.length}; ${afterFrame.length} of them typed < 20 ms after B painted another frame${slow.length ? ` (slow ones: ${slow.map((x) => `${x.v.toFixed(1)} ms ${Number.isFinite(x.since) ? `${x.since.toFixed(0)} ms after a frame` : ''}`).slice(0, 8).join(', ')})` : ''}`],
+      ...(kernel ? kernel.rows(spans) : []),
     ]);
     record({ figure: 'key on A → painted on B (p99)', value: msShort(ks.p99), baseline: `rpc/echo ${msShort(es.p99)}`, ratio: `${(ks.p99 / es.p99).toFixed(2)}x`, goal: '≤ 3× echo', met: ks.p99 <= 3 * es.p99 });
 
