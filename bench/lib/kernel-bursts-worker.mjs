@@ -1,7 +1,7 @@
 // Polls the CPU time of the kernel's memory-management threads (/proc/<tid>/schedstat: ns run so
 // far) every `everyMs` and writes each span in which one of them ran into `sab`: [stop, count] as
 // Int32, then pairs of CLOCK_MONOTONIC milliseconds [from, to], contiguous polls merged.
-import { openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { workerData } from 'node:worker_threads';
 
 const { files, sab, everyMs, capacity } = workerData;
@@ -56,3 +56,4 @@ while (Atomics.load(ctl, 0) === 0) {
   }
   prev = t;
 }
+for (const fd of fds) if (fd >= 0) closeSync(fd);

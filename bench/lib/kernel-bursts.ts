@@ -41,7 +41,8 @@ export class KernelBursts {
 
   private constructor(
     readonly threads: Array<{ tid: number; name: string }>,
-    private readonly worker: Worker,
+    /** Held for as long as this sampler is (the worker stops itself on `stop`). */
+    readonly worker: Worker,
     sab: SharedArrayBuffer,
   ) {
     this.ctl = new Int32Array(sab, 0, 2);
@@ -121,10 +122,9 @@ export class KernelBursts {
     ];
   }
 
-  /** Ends the polling (the worker leaves its loop; terminated as well, in case it is blocked in a read). */
+  /** Ends the polling: the worker leaves its loop at once (woken from its wait), closes its files and exits. */
   stop(): void {
     Atomics.store(this.ctl, 0, 1);
     Atomics.notify(this.ctl, 0);
-    void this.worker.terminate();
   }
 }
