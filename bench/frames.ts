@@ -12,7 +12,7 @@ import { KernelBursts } from './lib/kernel-bursts.js';
 import { PtyClient, ptyMissing, type Screen } from './lib/pty-client.js';
 import { podName } from './lib/screen-read.js';
 import { record, skipped } from './lib/verdict.js';
-import { dist, msShort, pace, report, sleep, summary } from './stats.js';
+import { dist, durations, msShort, pace, report, sleep, summary, type Span } from './stats.js';
 
 const NS = 'small';
 const cores = (): number => availableParallelism();
@@ -65,35 +65,29 @@ export async function benchFrames(cluster: BenchCluster, moreCpuPerFrame: number
     // ---- key on A → painted on B, vs echo ----
     // A's terminal is not read (nor its frame parsed) until B's frame has come out: the bench's work
     // while a key is timed is then reading and stamping B's frame, as it is the echo's reply (see holdScreens).
-    /** Each timed sample's [sent, answered], for telling the kernel's bursts apart (see KernelBursts). */
-    const spans = { echo: [] as Array<[number, number]>, key: [] as Array<[number, number]> };
-    const keyOnB = async (i: number): Promise<number> => {
+    /** Each timed sample's [sent, answered] (the figures are their durations; KernelBursts tells the kernel's bursts apart by them). */
+    const spans = { echo: [] as Span[], key: [] as Span[] };
+    const keyOnB = async (i: number): Promise<void> => {
       const down = i % 2 === 0;
       a.holdScreens();
       const t0 = performance.now();
       const painted = b.waitFrame(down ? 'bottom' : 'top', down ? atBottom : atTop, 30_000, false, t0);
       a.write(down ? 'G' : 'g');
       try {
-        const at = (await painted).at;
-        spans.key.push([t0, at]);
-        return at - t0;
+        spans.key.push([t0, (await painted).at]);
       } finally {
         a.releaseScreens();
       }
     };
-    const echoOnce = async (i: number): Promise<number> => {
+    const echoOnce = async (i: number): Promise<void> => {
       const t0 = performance.now();
       await echo1.request<typeof Requests.echo>('rpc/echo', { value: i });
-      const t1 = performance.now();
-      spans.echo.push([t0, t1]);
-      return t1 - t0;
+      spans.echo.push([t0, performance.now()]);
     };
     for (let i = 0; i < (opts.quick ? 8 : 20); i++) {
       await echoOnce(i);
       await keyOnB(i);
     }
-    const echo: number[] = [];
-    const keyAB: number[] = [];
     /** Per key: how long before it B had painted its previous frame (the age column's once-a-second repaint…). */
     const sinceB: number[] = [];
     b.frameTimes.length = 0;
@@ -105,17 +99,18 @@ export async function benchFrames(cluster: BenchCluster, moreCpuPerFrame: number
     // other work delays its clock readings less (both sides alike); the terminal worker stays normal.
     const { priority } = await asPromptObserver(async () => {
       for (let i = 0; i < opts.keySamples; i++) {
-        echo.push(await echoOnce(i));
+        await echoOnce(i);
         await pace(PACE_MS);
         const before = performance.now();
-        keyAB.push(await keyOnB(i));
+        await keyOnB(i);
         sinceB.push(before - (b.frameTimes.filter((t) => t < before).pop() ?? -Infinity));
         await pace(PACE_MS);
       }
     });
     b.recording = false;
     kernel?.stop();
-    const es = summary(echo);
+    const keyAB = durations(spans.key);
+    const es = summary(durations(spans.echo));
     const ks = summary(keyAB);
     // Where the tail comes from: slow keys that came soon after another frame on B (a pacing wait) or not.
     const slow = keyAB.map((v, i) => ({ v, since: sinceB[i]! })).filter((x) => x.v > 2 * ks.p50);

@@ -14,7 +14,7 @@ import { cpuMs, load, MiB } from './lib/proc.js';
 import { PtyClient, ptyMissing, type FrameSeen, type Screen } from './lib/pty-client.js';
 import { badge, footer, podName, selectedIndex, sortedBy } from './lib/screen-read.js';
 import { record, skipped } from './lib/verdict.js';
-import { dist, msShort, pace, report, sleep, summary, type Summary } from './stats.js';
+import { dist, durations, msShort, pace, report, sleep, summary, type Span, type Summary } from './stats.js';
 
 const NS = 'big';
 const LIST_PATH = `/api/v1/namespaces/${NS}/pods`;
@@ -30,7 +30,7 @@ const big = (n: number): string => `${n >= 1000 ? `${Math.round(n / 1000)}k` : n
 const ratio = (a: number, b: number): string => `${(a / b).toFixed(2)}x`;
 
 /** Time from a key typed into `c` to the first frame `c` paints that satisfies `pred`. */
-async function keyToFrame(c: PtyClient, key: string, label: string, pred: (s: Screen) => boolean, spans?: Array<[number, number]>): Promise<number> {
+async function keyToFrame(c: PtyClient, key: string, label: string, pred: (s: Screen) => boolean, spans?: Span[]): Promise<number> {
   const t0 = performance.now();
   const painted = c.waitFrame(label, pred, 30_000, false, t0);
   c.write(key);
@@ -197,15 +197,14 @@ async function parsedPodBytes(cluster: BenchCluster): Promise<{ heap: number; js
 /** Filter keystrokes and sorts on the big list, key → painted, interleaved with `j` (the same path without a re-filter). */
 async function filterAndSort(c: PtyClient, N: number): Promise<void> {
   /** Each key's [sent, painted], by kind. */
-  const spans = { j: [] as Array<[number, number]>, first: [] as Array<[number, number]>, next: [] as Array<[number, number]>, clear: [] as Array<[number, number]>, sort: [] as Array<[number, number]> };
-  const lat = (kind: keyof typeof spans): number[] => spans[kind].map(([a, b]) => b - a);
+  const spans = { j: [] as Span[], first: [] as Span[], next: [] as Span[], clear: [] as Span[], sort: [] as Span[] };
   /** The slowest key of the first round (the list just loaded: its background warm-up may still run). */
   let firstRound = 0;
   const kernel = KernelBursts.start();
   const t0 = performance.now();
   try {
     for (let r = 0; r < opts.filterRounds; r++) {
-      if (r === 1) firstRound = Math.max(...Object.values(spans).flat().map(([a, b]) => b - a));
+      if (r === 1) firstRound = Math.max(...durations(Object.values(spans).flat()));
       // A: j on the same list.
       const cur = selectedIndex(c.screen());
       await keyToFrame(c, 'j', 'j', (s) => selectedIndex(s) === cur + 1, spans.j);
@@ -235,11 +234,11 @@ async function filterAndSort(c: PtyClient, N: number): Promise<void> {
   } finally {
     kernel?.stop();
   }
-  const j = summary(lat('j'));
-  const f1 = summary(lat('first'));
-  const fn = summary(lat('next'));
-  const cl = summary(lat('clear'));
-  const so = summary(lat('sort'));
+  const j = summary(durations(spans.j));
+  const f1 = summary(durations(spans.first));
+  const fn = summary(durations(spans.next));
+  const cl = summary(durations(spans.clear));
+  const so = summary(durations(spans.sort));
   report(`lists: filter keystrokes and sorts on ${N.toLocaleString('en')} pods, key → painted (160×50), interleaved with j`, [
     ['machine load', load()],
     ['j (baseline)', dist(j)],

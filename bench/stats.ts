@@ -13,6 +13,12 @@ export interface Summary {
   n: number;
 }
 
+/** A timed sample: when it was sent and when it was answered (performance.now()). */
+export type Span = [sent: number, answered: number];
+
+/** Each span's duration. */
+export const durations = (spans: readonly Span[]): number[] => spans.map(([sent, answered]) => answered - sent);
+
 export function summary(samples: number[]): Summary {
   const s = [...samples].sort((a, b) => a - b);
   return { p50: percentile(s, 50), p99: percentile(s, 99), max: s[s.length - 1] ?? NaN, min: s[0] ?? NaN, n: s.length };

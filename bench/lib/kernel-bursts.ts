@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import { msShort, summary } from '../stats.js';
+import { durations, msShort, summary, type Span } from '../stats.js';
 
 /** Kernel threads that reclaim, compact or monitor memory: on these VMs `kdamond.0` (DAMON, paddr, sampling every 0.5 s) runs 5–10 ms at a time. */
 const MEMORY_THREADS = /^(kdamond|kswapd|kcompactd)/;
@@ -111,9 +111,9 @@ export class KernelBursts {
    * Report rows: what the threads did, and per kind of sample ([sent, answered] stamps) how many
    * overlapped one of their bursts and the p99 without those (said, never used for a verdict).
    */
-  rows(spans: Record<string, Array<[number, number]>>): Array<[string, string]> {
+  rows(spans: Record<string, Span[]>): Array<[string, string]> {
     const parts = Object.entries(spans).map(([kind, list]) => {
-      const clear = list.filter(([a, b]) => !this.overlaps(a, b)).map(([a, b]) => b - a);
+      const clear = durations(list.filter(([a, b]) => !this.overlaps(a, b)));
       return `${kind} ${list.length - clear.length}/${list.length} (p99 without: ${msShort(summary(clear).p99)})`;
     });
     return [
