@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
+import { onTestFinished } from 'vitest';
 import type { KubeScope } from '../../src/kube/types.js';
 import type { CrashPolicy } from '../../src/plugins/crash-policy.js';
 import { unavailableKubeAccess, type PluginKubeAccess } from '../../src/plugins/kube-access.js';
@@ -112,11 +113,12 @@ export function startSession(
   return { session, sink, clipboard };
 }
 
-/** Writes bytes to a fresh temp file (for plugins built inside a test). */
+/** Writes bytes to a fresh temp file (for plugins built inside a test), removed when the test ends. */
 export async function tempWasm(bytes: Uint8Array, name = 'plugin.wasm'): Promise<string> {
-  const { mkdtemp, writeFile } = await import('node:fs/promises');
+  const { mkdtemp, rm, writeFile } = await import('node:fs/promises');
   const { tmpdir } = await import('node:os');
   const dir = await mkdtemp(join(tmpdir(), 'kt-plugin-'));
+  onTestFinished(() => rm(dir, { recursive: true, force: true }));
   const file = join(dir, name);
   await writeFile(file, bytes);
   return file;
