@@ -18,6 +18,11 @@ async function main(): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
+  // What reads the sim's messages may go away first (`kube-sim | head -1`): the rest of them are
+  // dropped rather than the sim dying of the broken pipe without stopping.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
   const sim = await startKubeSim(opts);
   process.stdout.write(`kube-sim listening on ${sim.url} (seed ${opts.seed})\n`);
   if (sim.kubeconfigPath) process.stdout.write(`kubeconfig written to ${sim.kubeconfigPath}\n`);

@@ -62,4 +62,18 @@ describe('kube-sim CLI', () => {
     p.child.kill('SIGTERM');
     expect(await p.exit).toBe(0);
   });
+
+  it('stops cleanly on SIGTERM after whatever read its output went away (kube-sim | head -1)', async () => {
+    const p = run(['--port', '0', '--seed', 'empty']);
+    await new Promise<void>((resolve, reject) => {
+      const check = (): void => { if (p.out().includes('kubeconfig not written')) resolve(); };
+      p.child.stdout?.on('data', check);
+      p.exit.then((code) => reject(new Error(`exited early (${String(code)}): ${p.err()}`)), reject);
+    });
+    // The reader closes its end: the sim's next write to stdout (the stop message) meets a broken pipe.
+    p.child.stdout?.destroy();
+    p.child.kill('SIGTERM');
+    expect(await p.exit).toBe(0);
+    expect(p.err()).not.toContain('EPIPE');
+  });
 });
