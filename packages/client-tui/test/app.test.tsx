@@ -190,6 +190,13 @@ describe('the screen', () => {
     expect(frame).toContain('> 3_');
   });
 
+  it('an input overlay is wide enough for its whole title', () => {
+    const store = connectedStore();
+    const title = 'Scale Deployment shop/frontend-with-a-long-name to replicas';
+    store.setLayout(splitLayout({ mode: 'insert', overlay: { type: 'input', title, value: '' } }));
+    expect(frameOf(store)).toContain(` ${title} `);
+  });
+
   it('shows toasts bottom-right, at most three, and expires them (info 3 s, error 5 s)', () => {
     const clock = fakeClock();
     const store = connectedStore(100, 24, clock);
