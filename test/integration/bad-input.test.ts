@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connect, type Socket } from 'node:net';
 import { makeTestEnv, startDaemon, waitFor, type DaemonProcess, type TestEnv } from '../helpers/daemon-process.js';
 import { RawClient } from '../helpers/rpc-client.js';
+import type { SessionLayout } from '@kubetile/rpc-schema';
 
 let env: TestEnv;
 let daemon: DaemonProcess;
@@ -142,6 +143,26 @@ describe('bad input never crashes or hangs the daemon', () => {
     await expect(c.request('pane/close', { paneId: 42 })).rejects.toThrow(/no pane 42/);
     await expect(c.request('session/attach', { size: { cols: 80, rows: 24 } })).rejects.toThrow(/already attached/);
     await expect(c.request('client/key', { key: 'hyper+nothing' })).resolves.toEqual({ handled: false });
+    c.close();
+  });
+  it('kube/use refuses a namespace no request could name, and the tab keeps its own', async () => {
+    const c = await RawClient.connect(env.socket);
+    const { layout } = await c.attach();
+    const tabId = layout.activeTabId;
+    const nsOf = (l: SessionLayout): string | undefined => l.tabs.find((t) => t.id === tabId)?.namespace;
+    const bad = ['Bad_NS', 'a'.repeat(64), 'x\x1b[2Jy', '../kube-system', ''];
+    for (const namespace of bad) {
+      await expect(c.request('kube/use', { tabId, namespace }), namespace).rejects.toMatchObject({ code: -32602, message: expect.stringMatching(/is not a namespace name/) });
+    }
+    // One that does not exist yet is a name: taken, as kubectl -n takes it; '*' is all namespaces.
+    await c.request('kube/use', { tabId, namespace: 'not-made-yet' });
+    await c.waitLayout('the tab on not-made-yet', (l) => nsOf(l) === 'not-made-yet');
+    await c.request('kube/use', { tabId, namespace: '*' });
+    await c.waitLayout('the tab on all namespaces', (l) => nsOf(l) === '*');
+    // Every layout the tab had meanwhile (pushed after the answers, in order): none of the refused names.
+    const had = c.notifications.filter((n) => n.method === 'session/layout').map((n) => nsOf(n.params as SessionLayout));
+    expect(had).toContain('not-made-yet');
+    expect(had.filter((ns) => ns !== undefined && bad.includes(ns))).toEqual([]);
     c.close();
   });
 });

@@ -12,6 +12,7 @@ import type { ForwardManager } from '../forwards/forward-manager.js';
 import { publishedForwards } from '../forwards/service-registry.js';
 import { getTarget, suggestRemotePort } from '../forwards/resolve-target.js';
 import { warmTerminalSchemas } from './schema-warmup.js';
+import { badNamespace } from '../kube/resource-ref.js';
 
 export interface Call {
   conn: RpcConnection;
@@ -205,6 +206,10 @@ const table: Table = {
   'kube/use': (call, p) => {
     const kube = call.daemon.kube;
     if (p.context !== undefined && !kube.hasContext(p.context)) throw notFound(`no context '${p.context}' in the kubeconfig`);
+    // A name no request could carry is refused here, not kept on the tab (and saved with the session)
+    // for every list on it to fail with; one that does not exist yet is taken, as kubectl -n takes it.
+    const bad = p.namespace !== undefined && p.namespace !== '*' ? badNamespace(p.namespace) : null;
+    if (bad) throw invalidParams(`${bad} (lower-case letters, digits and '-', at most 63; '*' for all namespaces)`);
     const namespace = p.namespace ?? (p.context !== undefined ? kube.namespaceOf(p.context) : undefined);
     call.daemon.workspace.setTabScope(sessionOf(call, p.session), p.tabId, {
       ...(p.context !== undefined ? { context: p.context } : {}),
