@@ -246,7 +246,7 @@ export const Requests = {
   ),
   kubeUse: req(
     'kube/use',
-    "Set a tab's context and/or namespace.",
+    "Set a tab's context and/or namespace: a namespace name (one that does not exist yet is taken, as kubectl -n takes it) or '*' for all namespaces; anything else is refused with invalid params.",
     z.object({ ...SessionRef, tabId: Id, context: z.string().optional(), namespace: z.string().optional() }),
     Ok,
   ),
