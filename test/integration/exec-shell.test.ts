@@ -47,6 +47,8 @@ describe('exec into a pod', () => {
       await type(a, 'x');
       await waitScreen(a, paneId, 'Esc echoed by the remote tty', (rows) => rows.some((r) => r.endsWith('# ^[x')));
       expect(a.layout!.mode).toBe('insert'); // Esc did not leave insert mode
+      // The status row shows the one key that does something else there.
+      expect(a.layout!.status.hints).toEqual([{ key: 'ctrl+]', label: 'Leave insert mode (every other key goes to the shell)' }]);
       await a.request('client/key', { key: 'backspace' });
       await a.request('client/key', { key: 'backspace' });
       await waitScreen(a, paneId, 'the line erased', (rows) => rows.some((r) => r === 'root@web-1:/#'));
@@ -61,6 +63,7 @@ describe('exec into a pod', () => {
       await a.request('client/key', { key: 'q' });
       await a.waitLayout('the pane closed', (l) => !Object.keys(l.paneTitles).includes(String(paneId)));
       await a.waitLayout('normal mode again', (l) => l.mode === 'normal');
+      expect(a.layout!.status.hints.map((h) => h.label)).toContain('Help');
     } finally {
       a.close();
     }

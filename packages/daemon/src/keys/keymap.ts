@@ -41,8 +41,16 @@ export class Keymap {
     return this.defs.find((d) => d.group === group && d.name === name)?.keys ?? [];
   }
 
-  hints(): Array<{ key: string; label: string }> {
+  /**
+   * The status row's key hints for a client in `mode`. In insert mode every key but leave_insert goes
+   * to the shell, so that one is all it shows (the others would do nothing there).
+   */
+  hints(mode?: string): Array<{ key: string; label: string }> {
     const out: Array<{ key: string; label: string }> = [];
+    if (mode === 'insert') {
+      const leave = this.keysFor('exec', 'leave_insert')[0];
+      return leave ? [{ key: leave, label: 'Leave insert mode (every other key goes to the shell)' }] : [];
+    }
     for (const [group, name, label] of HINT_BINDINGS) {
       const k = this.keysFor(group, name)[0];
       if (k) out.push({ key: k, label });
