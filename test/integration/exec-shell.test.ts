@@ -48,7 +48,7 @@ describe('exec into a pod', () => {
       await waitScreen(a, paneId, 'Esc echoed by the remote tty', (rows) => rows.some((r) => r.endsWith('# ^[x')));
       expect(a.layout!.mode).toBe('insert'); // Esc did not leave insert mode
       // The status row shows the one key that does something else there.
-      expect(a.layout!.status.hints).toEqual([{ key: 'ctrl+]', label: 'Leave insert mode (every other key goes to the shell)' }]);
+      expect(a.layout!.status.hints).toEqual([{ key: 'ctrl+]', label: 'Leave insert mode (every other key goes to the pane)' }]);
       await a.request('client/key', { key: 'backspace' });
       await a.request('client/key', { key: 'backspace' });
       await waitScreen(a, paneId, 'the line erased', (rows) => rows.some((r) => r === 'root@web-1:/#'));

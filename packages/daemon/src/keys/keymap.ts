@@ -43,13 +43,14 @@ export class Keymap {
 
   /**
    * The status row's key hints for a client in `mode`. In insert mode every key but leave_insert goes
-   * to the shell, so that one is all it shows (the others would do nothing there).
+   * to the focused pane (an exec pane's shell, the query pane's form or editor), so that one is all it
+   * shows (the others would not do what they say there).
    */
   hints(mode?: string): Array<{ key: string; label: string }> {
     const out: Array<{ key: string; label: string }> = [];
     if (mode === 'insert') {
       const leave = this.keysFor('exec', 'leave_insert')[0];
-      return leave ? [{ key: leave, label: 'Leave insert mode (every other key goes to the shell)' }] : [];
+      return leave ? [{ key: leave, label: 'Leave insert mode (every other key goes to the pane)' }] : [];
     }
     for (const [group, name, label] of HINT_BINDINGS) {
       const k = this.keysFor(group, name)[0];
