@@ -42,7 +42,7 @@ async function demoWithEngine(): Promise<{ daemon: DaemonProcess; pid: number }>
     let tries = 0;
     await waitFor('connected to the embedded engine', async () => {
       const t = text(c.views.get(paneId)?.view);
-      if (t.includes('Connection failed: timeout expired') && tries++ < 8) await c.request('pane/command', { paneId, command: { type: 'select' } });
+      if (t.includes('Connection failed: nothing answered as PostgreSQL') && tries++ < 8) await c.request('pane/command', { paneId, command: { type: 'select' } });
       return /Connected — PostgreSQL 1\d/.test(t);
     }, ENGINE * 2, 100).catch((err: unknown) => {
       throw new Error(`${String(err)}\n--- last view ---\n${text(c.views.get(paneId)?.view)}`);

@@ -14,6 +14,14 @@ const RAW_TYPES = { getTypeParser: () => (value: string) => value } as unknown a
 /** How long the connection (port-forward + startup + auth) may take. */
 export const CONNECT_TIMEOUT_MS = 30_000;
 
+/**
+ * The first byte a PostgreSQL server sends after a startup message (no SSL asked for): an
+ * authentication request, an error, or a notice before either. Anything else is not PostgreSQL
+ * speaking (an echo, an HTTP server's answer), which the driver would otherwise wait on until the
+ * connect timeout.
+ */
+const PG_FIRST_BYTES = new Set(['R', 'E', 'N'].map((c) => c.charCodeAt(0)));
+
 /** How long closing a cursor may take before the session stops waiting (a dropped connection never answers). */
 const CLOSE_WAIT_MS = 5_000;
 
@@ -53,6 +61,19 @@ export class PgSession implements QueryBackend {
     private readonly openStream: StreamOpener,
   ) {}
 
+  /** The driver's stream, failed at once when the first bytes that come back are not PostgreSQL's (see PG_FIRST_BYTES). */
+  private checkedStream(): PodSocket {
+    const socket = new PodSocket(this.openStream, this.where());
+    socket.once('data', (chunk: Buffer) => {
+      const first = chunk[0];
+      if (first !== undefined && !PG_FIRST_BYTES.has(first)) {
+        const shown = JSON.stringify(chunk.subarray(0, 16).toString('latin1'));
+        socket.destroy(new Error(`${this.where()} does not speak PostgreSQL (it answered ${shown}): is ${this.target.port} the database's port?`));
+      }
+    });
+    return socket;
+  }
+
   private where(): string {
     return `${this.target.namespace}/${this.target.pod}:${this.target.port}`;
   }
@@ -81,7 +102,7 @@ export class PgSession implements QueryBackend {
       host: 'pod',
       port: t.port,
       ssl: false,
-      stream: () => new PodSocket(this.openStream, this.where()),
+      stream: () => this.checkedStream(),
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
       application_name: 'kubetile',
       types: RAW_TYPES,
@@ -97,7 +118,15 @@ export class PgSession implements QueryBackend {
     });
     this.client = client;
     this.own = new Set();
-    await client.connect();
+    try {
+      await client.connect();
+    } catch (err) {
+      // pg's own words for its connect timeout say neither where nor what may be wrong.
+      if (/timeout expired|connection timeout/i.test(errorMessage(err))) {
+        throw new Error(`nothing answered as PostgreSQL on ${this.where()} within ${CONNECT_TIMEOUT_MS / 1000} s (a server still starting, or not PostgreSQL's port); enter tries again`);
+      }
+      throw err;
+    }
     this.alive = true;
     const r = await this.track(client.query<{ version: string }>('SELECT version() AS version'));
     return r.rows[0]?.version ?? 'PostgreSQL';

@@ -1,0 +1,46 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startKubeSim, type KubeSim } from '@kubetile/kube-sim';
+import { KubeConfig } from '../../src/kube/kubeconfig.js';
+import { openPortForward } from '../../src/kube/portforward/pf-stream.js';
+import type { DbTarget } from '../../src/query/backend.js';
+import { PgSession } from '../../src/query/pg-session.js';
+
+/**
+ * A query pane pointed at a port that is not PostgreSQL's (kube-sim's pod ports echo what is not
+ * HTTP, as many a TCP service would answer something) fails at once, saying so, through the real
+ * port-forward: the driver alone waited for its 30 s connect timeout and then said "timeout expired".
+ */
+
+const NS = 'notpg';
+let sim: KubeSim;
+let kc: KubeConfig;
+
+beforeAll(async () => {
+  sim = await startKubeSim({ port: 0, seed: 'empty' });
+  kc = new KubeConfig();
+  kc.loadFromString(sim.kubeconfigYaml);
+  const now = new Date().toISOString();
+  sim.createObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
+  sim.createObject({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'api-0', namespace: NS },
+    spec: { nodeName: 'node-1', containers: [{ name: 'api', image: 'shop/api:1.0', ports: [{ containerPort: 8080 }] }] },
+    status: { phase: 'Running', podIP: '10.244.0.7', containerStatuses: [{ name: 'api', ready: true, restartCount: 0, image: 'shop/api:1.0', imageID: '', state: { running: { startedAt: now } } }] },
+  });
+});
+afterAll(async () => {
+  await sim?.stop();
+});
+
+describe('a query session on a port that is not PostgreSQL', () => {
+  it('fails at once, naming the pod, the port and what came back', async () => {
+    const target: DbTarget = { context: 'sim', namespace: NS, pod: 'api-0', container: null, database: 'postgres', user: 'postgres', password: 'x', port: 8080 };
+    const session = new PgSession(target, (signal) => openPortForward(kc, { namespace: NS, pod: 'api-0', port: 8080 }, { signal }));
+    try {
+      await expect(session.connect()).rejects.toThrow(/notpg\/api-0:8080 does not speak PostgreSQL \(it answered ".*"\): is 8080 the database's port\?/);
+    } finally {
+      session.close();
+    }
+  });
+});
