@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeSim } from '@kubetile/kube-sim';
 import type { SessionLayout } from '@kubetile/rpc-schema';
 import { RawClient } from '../helpers/rpc-client.js';
+import { waitFor } from '../helpers/daemon-process.js';
 import { startSimDaemon, type SimDaemonWithClient } from '../helpers/sim-daemon.js';
 
 /**
@@ -38,6 +39,18 @@ describe('`:` typed ahead of its items', () => {
     const panes = (await c.request<{ panes: Array<{ paneId: number; args: Record<string, unknown> }> }>('pane/list', {})).panes;
     expect(panes.find((p) => p.paneId === tabOf(l).focusedPaneId)?.args).toMatchObject({ kind: 'deployments' });
     sim.setLatency(0);
+  });
+
+  it('enter on a typo keeps the switcher open with the text to correct, and says nothing matches', async () => {
+    await c.request('client/key', { key: ':' });
+    await c.waitLayout('the switcher with its kinds', (l) => l.overlay?.type === 'selector' && !l.overlay.items.includes('Loading...'));
+    for (const ch of 'dploy') await c.request('client/key', { key: ch });
+    const seen = c.notifications.length;
+    await c.request('client/key', { key: 'enter' });
+    await waitFor('the error toast', () => c.notifications.slice(seen).find((n) => n.method === 'toast' && (n.params as { text: string }).text.includes("nothing matches 'dploy'")) ?? null);
+    await c.waitLayout('the switcher still open on the typo', (l) => l.overlay?.type === 'selector' && l.overlay.query === 'dploy');
+    await c.request('client/key', { key: 'esc' });
+    await c.waitLayout('the switcher closed', (l) => !l.overlay);
   });
 
   it('the namespace selector too: a namespace typed and entered while they load is switched to', async () => {

@@ -819,6 +819,12 @@ export class KeyRouter {
   /** The selected item of `o` is picked and the overlay closes (nothing picked when none matches). */
   private pick(client: ClientState, o: SelectorState, items = selectorItems(o)): void {
     const item = items[o.selected];
+    if (item === undefined && o.query !== '') {
+      // A typo (`:dploy`) keeps the selector open with what was typed, to be corrected, and says so
+      // (enter used to close it without a word).
+      this.toast(client, 'error', `nothing matches '${o.query}': backspace to correct it, esc to close`);
+      return;
+    }
     this.closeOverlay(client, item === undefined);
     if (item === undefined) return;
     try {
