@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKubeSim, type KubeSim } from '@kubetile/kube-sim';
-import { KubeConfig } from '../../src/kube/kubeconfig.js';
+import type { KubeSim } from '@kubetile/kube-sim';
+import type { KubeConfig } from '../../src/kube/kubeconfig.js';
 import { openPortForward } from '../../src/kube/portforward/pf-stream.js';
 import { QueryNotRun, type DbTarget } from '../../src/query/backend.js';
 import { PgSession } from '../../src/query/pg-session.js';
+import { simWithPod } from './sim-pod.js';
 
 /**
  * ctrl+c in the query pane cancels a run before it reaches the server, in every state (PgSession
@@ -28,21 +29,11 @@ async function tableExists(s: PgSession, name: string): Promise<boolean> {
 }
 
 beforeAll(async () => {
-  sim = await startKubeSim({ port: 0, seed: 'empty' });
-  kc = new KubeConfig();
-  kc.loadFromString(sim.kubeconfigYaml);
-  const now = new Date().toISOString();
-  sim.createObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
-  sim.createObject({
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name: 'db-0', namespace: NS, annotations: { 'kube-sim.kubetile.dev/postgres': `${NS}/db` } },
-    spec: {
-      nodeName: 'node-1',
-      containers: [{ name: 'postgres', image: 'postgres:16.4', env: [{ name: 'POSTGRES_USER', value: 'shop' }, { name: 'POSTGRES_PASSWORD', value: 'pw-cancel' }, { name: 'POSTGRES_DB', value: 'shop' }] }],
-    },
-    status: { phase: 'Running', podIP: '10.244.0.9', containerStatuses: [{ name: 'postgres', ready: true, restartCount: 0, image: 'postgres:16.4', imageID: '', state: { running: { startedAt: now } } }] },
-  });
+  ({ sim, kc } = await simWithPod(NS, {
+    name: 'db-0',
+    annotations: { 'kube-sim.kubetile.dev/postgres': `${NS}/db` },
+    container: { name: 'postgres', image: 'postgres:16.4', env: [{ name: 'POSTGRES_USER', value: 'shop' }, { name: 'POSTGRES_PASSWORD', value: 'pw-cancel' }, { name: 'POSTGRES_DB', value: 'shop' }] },
+  }));
 }, ENGINE);
 afterAll(async () => {
   await sim?.stop();

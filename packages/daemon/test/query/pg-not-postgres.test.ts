@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKubeSim, type KubeSim } from '@kubetile/kube-sim';
-import { KubeConfig } from '../../src/kube/kubeconfig.js';
+import type { KubeSim } from '@kubetile/kube-sim';
+import type { KubeConfig } from '../../src/kube/kubeconfig.js';
 import { openPortForward } from '../../src/kube/portforward/pf-stream.js';
 import type { DbTarget } from '../../src/query/backend.js';
 import { PgSession } from '../../src/query/pg-session.js';
+import { simWithPod } from './sim-pod.js';
 
 /**
  * A query pane pointed at a port that is not PostgreSQL's (kube-sim's pod ports echo what is not
@@ -16,18 +17,7 @@ let sim: KubeSim;
 let kc: KubeConfig;
 
 beforeAll(async () => {
-  sim = await startKubeSim({ port: 0, seed: 'empty' });
-  kc = new KubeConfig();
-  kc.loadFromString(sim.kubeconfigYaml);
-  const now = new Date().toISOString();
-  sim.createObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
-  sim.createObject({
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name: 'api-0', namespace: NS },
-    spec: { nodeName: 'node-1', containers: [{ name: 'api', image: 'shop/api:1.0', ports: [{ containerPort: 8080 }] }] },
-    status: { phase: 'Running', podIP: '10.244.0.7', containerStatuses: [{ name: 'api', ready: true, restartCount: 0, image: 'shop/api:1.0', imageID: '', state: { running: { startedAt: now } } }] },
-  });
+  ({ sim, kc } = await simWithPod(NS, { name: 'api-0', container: { name: 'api', image: 'shop/api:1.0', ports: [{ containerPort: 8080 }] } }));
 });
 afterAll(async () => {
   await sim?.stop();
