@@ -816,7 +816,10 @@ export class KeyRouter {
     client.closeOverlay(cancelled);
   }
 
-  /** The selected item of `o` is picked and the overlay closes (nothing picked when none matches). */
+  /**
+   * The selected item of `o` is picked and the overlay closes; when the typed text matches nothing the
+   * overlay stays open with it (and says so), and an empty selector just closes.
+   */
   private pick(client: ClientState, o: SelectorState, items = selectorItems(o)): void {
     const item = items[o.selected];
     if (item === undefined && o.query !== '') {
