@@ -228,6 +228,27 @@ describe('scale and restart hit exactly the chosen object', () => {
     }
   });
 
+  it('a replicas count that cannot be taken keeps the input open to be corrected; the corrected one scales', async () => {
+    const a = await RawClient.connect(env.socket);
+    try {
+      await a.attach({ cols: 140, rows: 40 });
+      await deploymentsPane(a, ['typo']);
+      await a.request('client/key', { key: 'ctrl+alt+s' });
+      await a.waitLayout('replicas input', (x) => x.overlay?.type === 'input' && /Scale Deployment .*\/typo/.test(x.overlay.title));
+      for (const k of ['-', '1']) await a.request('client/key', { key: k });
+      await a.request('client/key', { key: 'enter' });
+      await waitToast(a, /replicas must be a whole number from 0 to \d+, not '-1'/);
+      await a.waitLayout('the input still open with -1', (x) => x.overlay?.type === 'input' && x.overlay.value === '-1');
+      for (const k of ['backspace', 'backspace', '3']) await a.request('client/key', { key: k });
+      await a.request('client/key', { key: 'enter' });
+      await waitToast(a, new RegExp(`scaled Deployment ${ns}/typo to 3`));
+      expect(replicasOf('typo')).toBe(3);
+      await a.waitLayout('the input closed', (x) => x.overlay === null);
+    } finally {
+      a.close();
+    }
+  });
+
   it('a deployment re-created under the same name is neither scaled nor restarted by a prompt about the old one', async () => {
     const a = await RawClient.connect(env.socket);
     try {

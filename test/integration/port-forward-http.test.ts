@@ -157,7 +157,10 @@ describe('p on a pod', () => {
     const { c } = await podsPane(['api']);
     try {
       await c.request('client/key', { key: 'p' });
-      await answer(c, /api.*remote port/, '3000');
+      // A port out of range stays in the dialog, to be corrected.
+      await answer(c, /api.*remote port/, '3000', '99999');
+      await waitToast(c, /remote port must be a whole number from 1 to 65535, not '99999'/);
+      await answer(c, /api.*remote port/, '99999', '3000');
       await answer(c, /local port/, '0');
       const toast = await waitToast(c, /^Forwarding pod\/api:3000 -> 127\.0\.0\.1:\d+$/);
       const localPort = Number(/:(\d+)$/.exec(toast)![1]);

@@ -1,4 +1,5 @@
 import type { ClusterManager } from '../kube/cluster.js';
+import { errorMessage } from '../util/errors.js';
 import type { ClientPrompts } from '../panes/pane.js';
 import type { InteractionHandler } from '../session/resource-actions.js';
 import type { ForwardManager } from './forward-manager.js';
@@ -26,19 +27,31 @@ export function parsePort(value: unknown, field: 'remote port' | 'local port'): 
   return n;
 }
 
+/** `parsePort` as an input's check: why the text is not a port, or null. */
+const portCheck =
+  (field: 'remote port' | 'local port') =>
+  (value: string): string | null => {
+    try {
+      parsePort(value, field);
+      return null;
+    } catch (err) {
+      return errorMessage(err);
+    }
+  };
+
 /** The remote and local ports: from `args`, else asked one after the other (KubeTile's dialog), else the suggestion and 0. */
 async function askPorts(prompts: ClientPrompts, args: Record<string, unknown>, what: string, suggested: number): Promise<{ remote: number; local: number } | null> {
   let remote: number;
   if (args.remotePort !== undefined) remote = parsePort(args.remotePort, 'remote port');
   else if (prompts.interactive) {
-    const answer = await prompts.ask(`Port-forward ${what}: remote port`, String(suggested));
+    const answer = await prompts.ask(`Port-forward ${what}: remote port`, String(suggested), portCheck('remote port'));
     if (answer === null) return null;
     remote = parsePort(answer, 'remote port');
   } else remote = suggested;
   let local: number;
   if (args.localPort !== undefined) local = parsePort(args.localPort, 'local port');
   else if (prompts.interactive) {
-    const answer = await prompts.ask(`Port-forward ${what}:${remote}: local port on 127.0.0.1 (0 = any free port)`, '0');
+    const answer = await prompts.ask(`Port-forward ${what}:${remote}: local port on 127.0.0.1 (0 = any free port)`, '0', portCheck('local port'));
     if (answer === null) return null;
     local = parsePort(answer, 'local port');
   } else local = 0;

@@ -26,7 +26,8 @@ export interface ClientPrompts {
   /** True when a client can answer (an attached terminal), false for scripts. */
   readonly interactive: boolean;
   pick(title: string, items: readonly string[], opts?: { selected?: number }): Promise<string | null>;
-  ask(title: string, value?: string): Promise<string | null>;
+  /** A text input; while `validate` says why the text cannot be taken, enter leaves it open (saying so). */
+  ask(title: string, value?: string, validate?: (value: string) => string | null): Promise<string | null>;
   confirm(text: string): Promise<boolean>;
   toast(level: 'info' | 'success' | 'warn' | 'error', text: string): void;
 }

@@ -26,7 +26,7 @@ export function clientPrompts(ws: Workspace, client: ClientState): ClientPrompts
     interactive: true,
     pick: (title, items, opts) =>
       show<string | null>((resolve) => ({ type: 'selector', title, items: [...items], query: '', selected: opts?.selected ?? 0, onPick: (item) => resolve(item) }), null),
-    ask: (title, value = '') => show<string | null>((resolve) => ({ type: 'input', title, value, onSubmit: (v) => resolve(v) }), null),
+    ask: (title, value = '', validate) => show<string | null>((resolve) => ({ type: 'input', title, value, ...(validate ? { validate } : {}), onSubmit: (v) => resolve(v) }), null),
     confirm: (text) => show<boolean>((resolve) => ({ type: 'confirm', title: 'Confirm', text, onConfirm: () => resolve(true) }), false),
     toast: (level, text) => ws.clients.get(client.id)?.sink.toast(level, text),
   };

@@ -30,6 +30,8 @@ export interface InputState {
   type: 'input';
   title: string;
   value: string;
+  /** Why `value` cannot be submitted (enter then leaves the input open, saying so), or null. */
+  validate?(value: string): string | null;
   onSubmit(value: string): void;
   onCancel?(): void;
 }

@@ -550,12 +550,9 @@ export class KeyRouter {
       type: 'input',
       title: `Scale ${name} to replicas`,
       value: '',
+      validate: (value) => (/^\d+$/.test(value) && Number(value) <= MAX_REPLICAS ? null : `replicas must be a whole number from 0 to ${MAX_REPLICAS}, not '${value}'`),
       onSubmit: (value) => {
         const n = Number(value);
-        if (!/^\d+$/.test(value) || n > MAX_REPLICAS) {
-          this.toast(client, 'error', `replicas must be a whole number from 0 to ${MAX_REPLICAS}, not '${value}'`);
-          return;
-        }
         if (n > SCALE_CONFIRM_ABOVE) {
           this.confirm(client, `Scale ${name} to ${n} replicas? That is more than ${SCALE_CONFIRM_ABOVE}.`, () => this.mutate(client, target, 'scale', { replicas: n }));
           return;
@@ -627,6 +624,12 @@ export class KeyRouter {
       return done('overlay:cancel');
     }
     if (key === 'enter') {
+      // A value that cannot be taken (`-1` replicas) stays in the input, to be corrected.
+      const problem = o.validate?.(o.value) ?? null;
+      if (problem !== null) {
+        this.toast(client, 'error', problem);
+        return done('overlay:invalid');
+      }
       this.closeOverlay(client, false);
       o.onSubmit(o.value);
       return done('overlay:submit');
