@@ -1,5 +1,5 @@
 import { unsendableReason } from './terminal-keys.js';
-import { KeyParseError, normalizeKey } from '@kubetile/rpc-schema';
+import { KeyParseError, normalizeKey, type InputMode } from '@kubetile/rpc-schema';
 import type { Action } from './actions.js';
 import { DEFAULT_BINDINGS, GROUPS, HINT_BINDINGS, isPaneGroup, type BindingDef, type Group } from './bindings.js';
 
@@ -46,7 +46,7 @@ export class Keymap {
    * to the focused pane (an exec pane's shell, the query pane's form or editor), so that one is all it
    * shows (the others would not do what they say there).
    */
-  hints(mode?: string): Array<{ key: string; label: string }> {
+  hints(mode?: InputMode): Array<{ key: string; label: string }> {
     const out: Array<{ key: string; label: string }> = [];
     if (mode === 'insert') {
       const leave = this.keysFor('exec', 'leave_insert')[0];
