@@ -119,7 +119,7 @@ const ERROR_MEANINGS = {
   ParseError: 'The frame body is not JSON.',
   InvalidRequest: 'Not a JSON-RPC request (or a request id still in flight on this connection).',
   MethodNotFound: 'No such method (`rpc/discover` lists them).',
-  InvalidParams: 'The params do not match the method; the message names the field.',
+  InvalidParams: 'The params do not match the method, or hold a field it does not take; the message names the field.',
   InternalError: 'The daemon failed; the message says how. It keeps running.',
   HandshakeRequired: 'A call came before `daemon/hello` succeeded.',
   IncompatibleApiLevel: 'Client and daemon share no API level; the message names both versions and what to do, `data` holds the daemon\'s `server`, `apiLevel` and `minApiLevel`.',
@@ -200,7 +200,10 @@ upgrades. Never a hang, never a garbled screen: the TUI says it before taking th
 
 - new methods and notifications (their \`since\` is the level they appeared in; a client finds out
   whether a daemon has one from \`rpc/discover\`, or from error -32601);
-- new optional params fields (an older daemon ignores fields it does not know);
+- new optional params fields. A daemon refuses a field it does not know (-32602 naming it) rather
+  than ignore it, so a typo (\`contxt\`) or a field an older daemon lacks never quietly does something
+  else; a client that sends a newer field checks first that the daemon's \`rpc/discover\` lists it.
+  Only \`daemon/hello\` takes fields it does not know, so that any client can always say who it is;
 - new fields in results and notifications (clients ignore fields they do not know);
 - new error codes (clients treat an unknown code as a failure with a message);
 - new values where the daemon reads them: PaneCommand variants, resource actions, \`--watch\` names.

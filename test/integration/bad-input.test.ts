@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connect, type Socket } from 'node:net';
 import { makeTestEnv, startDaemon, waitFor, type DaemonProcess, type TestEnv } from '../helpers/daemon-process.js';
 import { RawClient } from '../helpers/rpc-client.js';
-import type { SessionLayout } from '@kubetile/rpc-schema';
+import { API_LEVEL, type SessionLayout } from '@kubetile/rpc-schema';
 
 let env: TestEnv;
 let daemon: DaemonProcess;
@@ -88,6 +88,32 @@ describe('bad input never crashes or hangs the daemon', () => {
     // A full collection is only possible under node --expose-gc: refused, saying how.
     await expect(c.request('daemon/status', { collect: true })).rejects.toMatchObject({ code: -32602, message: expect.stringMatching(/--expose-gc/) });
     await expect(c.request('daemon/status', { collect: 'yes' })).rejects.toMatchObject({ code: -32602, message: expect.stringMatching(/collect/) });
+    c.close();
+  });
+  it('a field a method does not take is refused by name, and nothing is done', async () => {
+    const c = await RawClient.connect(env.socket);
+    await c.attach();
+    const tabs = async () => ((await c.request('session/list')) as { sessions: Array<{ tabs: number }> }).sessions[0]!.tabs;
+    const before = await tabs();
+    // A tab "in context nope" would otherwise open in the current context.
+    await expect(c.request('tab/new', { context: 'nope' })).rejects.toMatchObject({ code: -32602, message: 'tab/new: invalid params: context: unknown field' });
+    // A misspelt `args` would otherwise open a list with no kind.
+    await expect(c.request('pane/open', { view: { key: 'resource-list', arg: { kind: 'pods' } } })).rejects.toMatchObject({
+      code: -32602,
+      message: expect.stringMatching(/view\.arg: unknown field/),
+    });
+    // A flag this daemon does not have (a dry run, say) must not be dropped on the way to a delete.
+    await expect(c.request('resource/action', { paneId: 1, action: 'delete', dryRun: true })).rejects.toMatchObject({
+      code: -32602,
+      message: expect.stringMatching(/dryRun: unknown field/),
+    });
+    await expect(c.request('pane/open', { view: { key: 'help' }, split: { paneId: 1, direction: 'right', ratio: 0.5, size: 3 } })).rejects.toThrow(/split\.size: unknown field/);
+    expect(await tabs()).toBe(before);
+    // Only the handshake takes what it does not know, so any client can say who it is.
+    const h = await RawClient.connect(env.socket, { hello: false });
+    await h.request('daemon/hello', { client: { name: 'future', version: '9', terminal: 'kitty' }, apiLevel: API_LEVEL, features: ['x'] });
+    await expect(h.request('session/list')).resolves.toMatchObject({ sessions: [{ name: 'main' }] });
+    h.close();
     c.close();
   });
   it('malformed JSON gets -32700 and the connection stays usable', async () => {

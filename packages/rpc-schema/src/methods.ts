@@ -58,7 +58,7 @@ export type AuditEntry = z.infer<typeof AuditEntrySchema>;
 
 const Empty = z.object({}).strict();
 const Ok = z.object({ ok: z.literal(true) });
-const Size = z.object({ cols: z.number().int().min(1).max(1000), rows: z.number().int().min(1).max(1000) });
+const Size = z.object({ cols: z.number().int().min(1).max(1000), rows: z.number().int().min(1).max(1000) }).strict();
 const SessionName = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (1 to 64)');
 const Id = z.number().int().min(1);
 /** Scripts that have not attached may name a session; attached clients default to theirs. */
@@ -161,7 +161,7 @@ export const Requests = {
   echo: req(
     'rpc/echo',
     'Returns its value unchanged: a liveness probe and the latency floor for benchmarks.',
-    z.object({ value: z.unknown() }),
+    z.object({ value: z.unknown() }).strict(),
     z.object({ value: z.unknown() }),
   ),
   sessionList: req(
@@ -173,35 +173,35 @@ export const Requests = {
   attach: req(
     'session/attach',
     'Attach this connection to a session (created when missing) as a client with its own focus and mode.',
-    z.object({ ...SessionRef, size: Size }),
+    z.object({ ...SessionRef, size: Size }).strict(),
     z.object({ clientId: z.string(), layout: SessionLayoutSchema }),
   ),
   detach: req('session/detach', 'Detach from the session; its tabs and panes live on.', Empty, Ok),
   tabNew: req(
     'tab/new',
     'Open a tab (with an empty pane unless a view is given) and select it.',
-    z.object({ ...SessionRef, view: ViewSpecSchema.optional() }),
+    z.object({ ...SessionRef, view: ViewSpecSchema.strict().optional() }).strict(),
     z.object({ tabId: Id, paneId: Id }),
   ),
-  tabClose: req('tab/close', 'Close a tab and its panes.', z.object({ ...SessionRef, tabId: Id }), Ok),
-  tabSelect: req('tab/select', "Make a tab this client's active tab.", z.object({ tabId: Id }), Ok),
+  tabClose: req('tab/close', 'Close a tab and its panes.', z.object({ ...SessionRef, tabId: Id }).strict(), Ok),
+  tabSelect: req('tab/select', "Make a tab this client's active tab.", z.object({ tabId: Id }).strict(), Ok),
   paneOpen: req(
     'pane/open',
     'Open a pane from a ViewSpec: split an existing pane, open a new tab, or split the focused pane.',
     z.object({
       ...SessionRef,
-      view: ViewSpecSchema,
-      split: z.object({ paneId: Id, direction: SplitDirectionSchema, ratio: z.number().min(0.1).max(0.9).optional() }).optional(),
+      view: ViewSpecSchema.strict(),
+      split: z.object({ paneId: Id, direction: SplitDirectionSchema, ratio: z.number().min(0.1).max(0.9).optional() }).strict().optional(),
       newTab: z.boolean().optional(),
-    }),
+    }).strict(),
     z.object({ paneId: Id, tabId: Id }),
   ),
-  paneClose: req('pane/close', 'Close a pane; its sibling takes its place.', z.object({ paneId: Id }), Ok),
-  paneFocus: req('pane/focus', 'Focus a pane for this client (selecting its tab).', z.object({ paneId: Id }), Ok),
+  paneClose: req('pane/close', 'Close a pane; its sibling takes its place.', z.object({ paneId: Id }).strict(), Ok),
+  paneFocus: req('pane/focus', 'Focus a pane for this client (selecting its tab).', z.object({ paneId: Id }).strict(), Ok),
   paneList: req(
     'pane/list',
     'Every pane of every session.',
-    z.object({ ...SessionRef }),
+    z.object({ ...SessionRef }).strict(),
     z.object({
       panes: z.array(z.object({ paneId: Id, tabId: Id, session: z.string(), key: z.string(), title: z.string(), args: z.record(z.string(), z.unknown()) })),
     }),
@@ -212,24 +212,24 @@ export const Requests = {
     Empty,
     z.object({ types: z.array(z.object({ key: z.string(), switchable: z.boolean() })) }),
   ),
-  paneCommand: req('pane/command', 'Send a PaneCommand to a pane.', z.object({ paneId: Id, command: PaneCommandSchema }), Ok),
+  paneCommand: req('pane/command', 'Send a PaneCommand to a pane.', z.object({ paneId: Id, command: PaneCommandSchema }).strict(), Ok),
   paneSnapshot: req(
     'pane/snapshot',
     'What a pane shows for a viewport (default 80x24): the same PaneView clients receive.',
-    z.object({ paneId: Id, rows: z.number().int().min(1).max(10000).optional(), cols: z.number().int().min(1).max(1000).optional() }),
+    z.object({ paneId: Id, rows: z.number().int().min(1).max(10000).optional(), cols: z.number().int().min(1).max(1000).optional() }).strict(),
     z.object({ paneId: Id, view: PaneViewSchema }),
   ),
   key: req(
     'client/key',
     "A key pressed in this client's terminal, e.g. \"j\", \"ctrl+p\", \"alt+v\"; mapped with this client's mode.",
-    z.object({ key: z.string().min(1).max(32) }),
+    z.object({ key: z.string().min(1).max(32) }).strict(),
     z.object({ handled: z.boolean(), command: z.string().optional() }),
   ),
   resize: req('client/resize', "This client's terminal size.", Size, Ok),
   focusDirection: req(
     'client/focus',
     'Move focus to the neighbouring pane in a direction.',
-    z.object({ direction: DirectionSchema }),
+    z.object({ direction: DirectionSchema }).strict(),
     z.object({ paneId: Id }),
   ),
   kubeContexts: req(
@@ -241,13 +241,13 @@ export const Requests = {
   kubeNamespaces: req(
     'kube/namespaces',
     'Namespaces of a context (default: the current one).',
-    z.object({ context: z.string().optional() }),
+    z.object({ context: z.string().optional() }).strict(),
     z.object({ namespaces: z.array(z.string()) }),
   ),
   kubeUse: req(
     'kube/use',
     "Set a tab's context and/or namespace: a namespace name (one that does not exist yet is taken, as kubectl -n takes it) or '*' for all namespaces; anything else is refused with invalid params.",
-    z.object({ ...SessionRef, tabId: Id, context: z.string().optional(), namespace: z.string().optional() }),
+    z.object({ ...SessionRef, tabId: Id, context: z.string().optional(), namespace: z.string().optional() }).strict(),
     Ok,
   ),
   resourceAction: req(
@@ -265,7 +265,7 @@ export const Requests = {
         })
         .strict()
         .optional(),
-    }),
+    }).strict(),
     z.object({ ok: z.literal(true), paneId: Id.optional(), message: z.string().optional() }),
   ),
   portForwardList: req(
@@ -344,7 +344,7 @@ export const Requests = {
       entries: z.array(AuditEntrySchema),
     }),
   ),
-  pluginReload: req('plugin/reload', 'Reload a plugin from its file.', z.object({ key: z.string().min(1) }), Ok),
+  pluginReload: req('plugin/reload', 'Reload a plugin from its file.', z.object({ key: z.string().min(1) }).strict(), Ok),
   configReload: req(
     'config/reload',
     'Re-read the config file; errors are reported and the last good config stays (also when the file is empty or missing, unless `reset` asks for the built-in defaults then).',
