@@ -204,9 +204,16 @@ describe('ephemeral debug containers', () => {
     const ask = await c.waitLayout('image prompt', (x) => x.overlay?.type === 'input');
     expect(ask.overlay).toMatchObject({ type: 'input' });
     expect(ask.overlay?.type === 'input' ? ask.overlay.title : '').toMatch(/ephemeral debug container to pod dbg\/target/);
-    // Replace the offered image.
+    // Replace the offered image: first with one that is not an image reference, which stays in the dialog to be corrected.
     const offered = ask.overlay?.type === 'input' ? ask.overlay.value : '';
     for (let i = 0; i < offered.length; i++) await keys('backspace');
+    for (const ch of 'busy box') await keys(ch === ' ' ? 'space' : ch);
+    await keys('enter');
+    await waitToast(/'busy box' is not an image reference/);
+    const kept = await c.waitLayout('the dialog still open', (x) => x.overlay?.type === 'input');
+    expect(kept.overlay).toMatchObject({ type: 'input', value: 'busy box' });
+    expect((sim.getObject('v1', 'Pod', 'target', NS)!.spec as Rec).ephemeralContainers ?? []).toEqual([]);
+    for (let i = 0; i < 'busy box'.length; i++) await keys('backspace');
     for (const ch of 'busybox:1.36') await keys(ch);
     await keys('enter');
     const pick = await c.waitLayout('container picker', (x) => x.overlay?.type === 'selector');

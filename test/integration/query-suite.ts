@@ -262,6 +262,18 @@ export function defineQueryPaneSuite(name: string, setup: QueryBackendSetup): vo
         expect(readFileSync(out, 'utf8')).toBe(
           ['country,n,who', 'FI,1,Linus Torvalds', 'GB,2,"Ada Lovelace, Alan Turing"', 'NL,1,Edsger Dijkstra', 'US,3,"Grace Hopper, Ken Thompson, Margaret Hamilton"', ',1,Barbara Liskov'].join('\r\n') + '\r\n',
         );
+        // The same path again: the dialog stays open saying so (the name can be corrected there); the file is untouched.
+        const before = readFileSync(out, 'utf8');
+        await keys(c, 'shift+e');
+        const again = await c.waitLayout('the export path asked again', (l) => l.overlay?.type === 'input');
+        for (let i = 0; i < [...(again.overlay?.type === 'input' ? again.overlay.value : '')].length; i++) await c.request('client/key', { key: 'backspace' });
+        await type(c, out);
+        await keys(c, 'enter');
+        await waitFor('the error toast', () => c.notifications.some((n) => n.method === 'toast' && (n.params as { text: string }).text === `${out} exists already; choose another name`));
+        expect((await c.waitLayout('the dialog still open', (l) => l.overlay?.type === 'input')).overlay).toMatchObject({ value: out });
+        await keys(c, 'esc');
+        await c.waitLayout('the dialog closed', (l) => l.overlay === null);
+        expect(readFileSync(out, 'utf8')).toBe(before);
         // Closed, so the restarted daemon resurrects no query pane: the one opened next is new.
         await c.request('pane/close', { paneId });
       } finally {

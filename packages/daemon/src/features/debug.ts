@@ -151,7 +151,7 @@ async function debugContainer(host: FeatureHost, req: InteractionRequest, t: Res
   const running = podContainers(pod).filter((c) => c.running);
   let image = typeof req.args.image === 'string' ? req.args.image : host.config().debug.image;
   if (req.prompts.interactive && req.args.image === undefined) {
-    const answer = await req.prompts.ask(`Add an ephemeral debug container to pod ${t.namespace}/${t.name} (it stays until the pod goes): image`, image);
+    const answer = await req.prompts.ask(`Add an ephemeral debug container to pod ${t.namespace}/${t.name} (it stays until the pod goes): image`, image, (v) => badImage(v.trim()));
     if (answer === null) return { message: 'debug container: cancelled' };
     image = answer.trim();
   }

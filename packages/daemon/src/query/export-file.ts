@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, open } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
@@ -22,12 +23,27 @@ export function expandPath(p: string, home = homedir()): string {
 }
 
 /**
+ * What is wrong with a path typed for an export, checked while the dialog is still open so it can
+ * be corrected there: none given, a NUL, or a file (or directory) of that name already there.
+ */
+export function exportPathProblem(path: string): string | null {
+  const bad = nameProblem(path);
+  if (bad) return bad;
+  const abs = expandPath(path);
+  return existsSync(abs) ? `${abs} exists already; choose another name` : null;
+}
+
+const nameProblem = (path: string): string | null =>
+  path.trim() === '' ? 'no file name given' : /[\u0000]/.test(path) ? 'a file name cannot hold NUL' : null;
+
+/**
  * Writes header and rows as RFC 4180 CSV to a new file (never over an existing one: the user named
  * it, so an existing file is an error saying so), mode 0600; returns the absolute path.
  */
 export async function exportCsv(path: string, header: readonly string[], rows: readonly (readonly Cell[])[]): Promise<string> {
-  if (path.trim() === '') throw new Error('no file name given');
-  if (/[\u0000]/.test(path)) throw new Error('a file name cannot hold NUL');
+  const bad = nameProblem(path);
+  if (bad) throw new Error(bad);
+  // An existing file is refused by `wx` below too: one may appear after the dialog checked.
   const abs = expandPath(path);
   await mkdir(dirname(abs), { recursive: true });
   let fh;

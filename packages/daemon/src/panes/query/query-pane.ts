@@ -3,7 +3,7 @@ import type { PaneGroup } from '../../keys/bindings.js';
 import { QueryNotRun, type QueryBackend, type ServerError } from '../../query/backend.js';
 import { complete, SchemaIndex } from '../../query/completion.js';
 import { csvRow, toCsv } from '../../query/csv.js';
-import { defaultExportPath, exportCsv } from '../../query/export-file.js';
+import { defaultExportPath, exportCsv, exportPathProblem } from '../../query/export-file.js';
 import type { HistoryEntry, HistoryKey } from '../../query/history-store.js';
 import type { ResultSet } from '../../query/result-set.js';
 import type { SavedQuery } from '../../query/saved-queries.js';
@@ -332,7 +332,7 @@ export class QueryPane extends BasePane {
       return;
     }
     const suggested = defaultExportPath(this.a!.pod);
-    const path = prompts ? await prompts.ask(`Export ${r.rows.length} rows as CSV to`, suggested) : null;
+    const path = prompts ? await prompts.ask(`Export ${r.rows.length} rows as CSV to`, suggested, exportPathProblem) : null;
     if (path === null) return;
     try {
       const abs = await exportCsv(path, r.columns.map((c) => c.name), r.rows);
