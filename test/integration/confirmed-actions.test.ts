@@ -249,6 +249,45 @@ describe('scale and restart hit exactly the chosen object', () => {
     }
   });
 
+  it('the status row names only keys that work in each dialog and in the filter line', async () => {
+    const { a, b } = await twoClientsOnPods(['hint-1']);
+    const hints = (l: { status: { hints: Array<{ key: string; label: string }> } }): string[] => l.status.hints.map((h) => `${h.key} ${h.label}`);
+    try {
+      const normal = hints(await a.waitLayout('normal mode', (x) => x.mode === 'normal' && x.overlay === null));
+      expect(normal).toContain('alt+v Split');
+      await a.request('client/key', { key: 'ctrl+alt+x' });
+      expect(hints(await a.waitLayout('the delete dialog', (x) => x.overlay?.type === 'confirm'))).toEqual(['y Yes', 'n No']);
+      // The other client, in normal mode, keeps its own hints.
+      expect(b.layout!.mode).toBe('normal');
+      expect(hints(b.layout!)).toEqual(normal);
+      await a.request('client/key', { key: 'n' });
+      await a.request('client/key', { key: ':' });
+      expect(hints(await a.waitLayout('the switcher', (x) => x.overlay?.type === 'selector'))).toEqual(['enter Pick', 'down Next', 'up Previous', 'esc Cancel (type to narrow)']);
+      await a.request('client/key', { key: 'esc' });
+      await a.request('client/key', { key: '/' });
+      const filter = hints(await a.waitLayout('the filter line', (x) => x.mode === 'filter'));
+      expect(filter.slice(0, 2)).toEqual(['enter Keep the filter', 'esc Clear it']);
+      // Global keys still work while filtering (F1 opens help); a pane's split key would be typed into the filter.
+      expect(filter).toContain('f1 Help');
+      expect(filter).not.toContain('alt+v Split');
+      await a.request('client/key', { key: 'esc' });
+      expect(hints(await a.waitLayout('normal again', (x) => x.mode === 'normal'))).toEqual(normal);
+    } finally {
+      a.close();
+      b.close();
+    }
+    const c = await RawClient.connect(env.socket);
+    try {
+      await c.attach({ cols: 140, rows: 40 });
+      await deploymentsPane(c, ['hinted']);
+      await c.request('client/key', { key: 'ctrl+alt+s' });
+      expect(hints(await c.waitLayout('the replicas input', (x) => x.overlay?.type === 'input'))).toEqual(['enter OK', 'esc Cancel']);
+      await c.request('client/key', { key: 'esc' });
+    } finally {
+      c.close();
+    }
+  });
+
   it('a deployment re-created under the same name is neither scaled nor restarted by a prompt about the old one', async () => {
     const a = await RawClient.connect(env.socket);
     try {

@@ -172,3 +172,28 @@ export const HINT_BINDINGS: ReadonlyArray<[Group, string, string]> = [
   ['browse', 'view_switcher', 'View'],
   ['global', 'detach', 'Detach'],
 ];
+
+/**
+ * The status row's hints while a dialog or the filter line takes the keys: the keys key-router.ts
+ * gives them (confirmKey, selectorKey, inputKey, filterKey; fixed there, not bindings).
+ */
+export const MODAL_HINTS: Readonly<Record<'confirm' | 'selector' | 'input' | 'filter', ReadonlyArray<{ key: string; label: string }>>> = {
+  confirm: [
+    { key: 'y', label: 'Yes' },
+    { key: 'n', label: 'No' },
+  ],
+  selector: [
+    { key: 'enter', label: 'Pick' },
+    { key: 'down', label: 'Next' },
+    { key: 'up', label: 'Previous' },
+    { key: 'esc', label: 'Cancel (type to narrow)' },
+  ],
+  input: [
+    { key: 'enter', label: 'OK' },
+    { key: 'esc', label: 'Cancel' },
+  ],
+  filter: [
+    { key: 'enter', label: 'Keep the filter' },
+    { key: 'esc', label: 'Clear it' },
+  ],
+};

@@ -1,7 +1,7 @@
 import { unsendableReason } from './terminal-keys.js';
 import { KeyParseError, normalizeKey, type InputMode } from '@kubetile/rpc-schema';
 import type { Action } from './actions.js';
-import { DEFAULT_BINDINGS, GROUPS, HINT_BINDINGS, isPaneGroup, type BindingDef, type Group } from './bindings.js';
+import { DEFAULT_BINDINGS, GROUPS, HINT_BINDINGS, isPaneGroup, MODAL_HINTS, type BindingDef, type Group } from './bindings.js';
 
 /** User overrides: `[keybindings.<group>] <name> = "key" | ["k1","k2"] | ""` (empty unbinds). */
 export type BindingOverrides = Partial<Record<string, Record<string, string | string[]>>>;
@@ -42,17 +42,20 @@ export class Keymap {
   }
 
   /**
-   * The status row's key hints for a client in `mode`. In insert mode every key but leave_insert goes
-   * to the focused pane (an exec pane's shell, the query pane's form or editor), so that one is all it
-   * shows (the others would not do what they say there).
+   * The status row's key hints for a client in `mode` (`input`: a text dialog is open, mode
+   * `selector`): only keys that do what they say there. In insert mode every key but leave_insert
+   * goes to the focused pane (an exec pane's shell, the query pane's form or editor); a dialog takes
+   * its own few keys; the filter line its own, and the global bindings still work beside it.
    */
-  hints(mode?: InputMode): Array<{ key: string; label: string }> {
-    const out: Array<{ key: string; label: string }> = [];
+  hints(mode?: InputMode | 'input'): Array<{ key: string; label: string }> {
     if (mode === 'insert') {
       const leave = this.keysFor('exec', 'leave_insert')[0];
       return leave ? [{ key: leave, label: 'Leave insert mode (every other key goes to the pane)' }] : [];
     }
+    if (mode === 'confirm' || mode === 'selector' || mode === 'input') return [...MODAL_HINTS[mode]];
+    const out: Array<{ key: string; label: string }> = mode === 'filter' ? [...MODAL_HINTS.filter] : [];
     for (const [group, name, label] of HINT_BINDINGS) {
+      if (mode === 'filter' && group !== 'global') continue;
       const k = this.keysFor(group, name)[0];
       if (k) out.push({ key: k, label });
     }

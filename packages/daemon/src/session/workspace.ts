@@ -519,7 +519,7 @@ export class Workspace {
       mode: state.mode,
       ...(state.mode === 'filter' || state.mode === 'search' ? { input: state.input } : {}),
       overlay: state.overlayView(),
-      status: { context: st.context, cluster: st.cluster, hints: this.opts.keymap().hints(state.mode) },
+      status: { context: st.context, cluster: st.cluster, hints: this.opts.keymap().hints(state.overlay?.type === 'input' ? 'input' : state.mode) },
       paneTitles,
     };
   }
