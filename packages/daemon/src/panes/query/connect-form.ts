@@ -41,16 +41,23 @@ export class ConnectForm {
     const clean = text.replace(/[\u0000-\u001f\u007f]/g, '');
     if (f === 'port' && !/^\d*$/.test(clean)) return;
     this.values[f] = (this.values[f] + clean).slice(0, MAX_FIELD);
-    if (f === 'password') this.sources.password = 'typed';
+    this.edited(f);
   }
 
   backspace(): void {
     const f = this.current;
     this.values[f] = [...this.values[f]].slice(0, -1).join('');
+    this.edited(f);
   }
 
   clear(): void {
     this.values[this.current] = '';
+    this.edited(this.current);
+  }
+
+  /** A value the user changed no longer came from the secret, env or default its label named. */
+  private edited(f: Field): void {
+    this.sources[f] = 'typed';
   }
 
   /** The values checked, or what is wrong with them. */
