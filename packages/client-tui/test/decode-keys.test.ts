@@ -102,6 +102,20 @@ describe('decodeKeys', () => {
     expect(keys('\x1b[13;3u')).toEqual(['alt+enter']);
   });
 
+  it('the kitty keyboard protocol (disambiguate), which the client asks terminals for', () => {
+    // Keys legacy bytes cannot tell apart: ctrl+shift+p from ctrl+p, ctrl+enter from enter, esc from a sequence.
+    expect(keys('\x1b[112;6u\x1b[112;5u')).toEqual(['ctrl+shift+p', 'ctrl+p']);
+    expect(keys('\x1b[13;5u\x1b[27u\x1b[9;2u')).toEqual(['ctrl+enter', 'esc', 'shift+tab']);
+    expect(keys('\x1b[105;5u\x1b[32;5u\x1b[118;3u')).toEqual(['ctrl+i', 'ctrl+space', 'alt+v']);
+    // Alternate-key sub-fields are ignored; lock bits (caps 64, num 128) are not modifiers.
+    expect(keys('\x1b[112:80;6u\x1b[113;133u')).toEqual(['ctrl+shift+p', 'ctrl+q']);
+    // The keypad comes as private-use codes: read as the keys it types.
+    expect(keys('\x1b[57400u\x1b[57399u\x1b[57414u\x1b[57412u\x1b[57419u\x1b[57422u')).toEqual(['1', '0', 'enter', '-', 'up', 'pagedown']);
+    // Other private-use codes (F13, media keys, caps lock) and code points past Unicode are no key, and nothing after them is lost.
+    expect(keys('\x1b[57376u\x1b[57428u\x1b[57358ux')).toEqual(['x']);
+    expect(keys('\x1b[1114112u\x1b[99999999999u\x1b[1114111;5uy')).toEqual(['y']);
+  });
+
   it('several keys in one chunk (fast typing, tmux send-keys)', () => {
     expect(keys('abc')).toEqual(['a', 'b', 'c']);
     expect(keys('/web\r')).toEqual(['/', 'w', 'e', 'b', 'enter']);

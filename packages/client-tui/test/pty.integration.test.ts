@@ -5,6 +5,8 @@ import { BUILT, HAVE_SCRIPT, kubetile, makeHome, plain, runInPty, screenText, st
 const ALT_ON = '\x1b[?1049h';
 const ALT_OFF = '\x1b[?1049l';
 const CURSOR_SHOW = '\x1b[?25h';
+const KITTY_PUSH = '\x1b[>1u';
+const KITTY_POP = '\x1b[<u';
 
 /** The pid of `script`'s child (the kubetile process, thanks to `exec`). */
 function childOf(pid: number): number {
@@ -81,5 +83,26 @@ describe.skipIf(!BUILT || !HAVE_SCRIPT)('kubetile in a real terminal (PTY)', () 
     await until('the help pane on screen', async () => /[─━] Help [─━]/.test(await screenText(pty!.output(), { cols: 100, rows: 24 })));
     pty.write('\x11');
     expect(await pty.exited).toBe(0);
+  });
+
+  it('asks the terminal for the kitty keyboard protocol, so ctrl+shift+p (port-forwards) can be typed; gives it back on the way out', async () => {
+    expect((await kubetile(['daemon', 'start'], home.env)).code).toBe(0);
+    pty = runInPty([], home.env, { cols: 100, rows: 24 });
+    await until('the status bar', () => plain(pty!.output()).includes('NORMAL'));
+    const out = pty.output();
+    expect(out.indexOf(KITTY_PUSH)).toBeGreaterThan(out.indexOf(ALT_ON));
+    // What kitty, foot, WezTerm or Ghostty send for ctrl+shift+p then (ctrl+p would be `\x1b[112;5u`).
+    pty.write('\x1b[112;6u');
+    await until('the port-forwards pane', async () => {
+      const r = await kubetile(['rpc', 'pane/list'], home.env);
+      return (JSON.parse(r.stdout) as { panes: Array<{ key: string }> }).panes.some((p) => p.key === 'port-forwards');
+    });
+    pty.write('\x1b[113;5u'); // ctrl+q as kitty sends it
+    expect(await pty.exited).toBe(0);
+    const tail = afterAltScreen(pty.output());
+    const all = pty.output();
+    expect(all.lastIndexOf(KITTY_POP)).toBeGreaterThan(all.lastIndexOf(KITTY_PUSH));
+    expect(all.lastIndexOf(KITTY_POP)).toBeLessThan(all.lastIndexOf(ALT_OFF));
+    expect(tail).toContain('[detached (from session main)]');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ALT_SCREEN_OFF, ALT_SCREEN_ON, CURSOR_HIDE, CURSOR_SHOW, osc52, TerminalScreen } from '../src/terminal/screen.js';
+import { ALT_SCREEN_OFF, ALT_SCREEN_ON, CURSOR_HIDE, CURSOR_SHOW, KITTY_KEYS_POP, KITTY_KEYS_PUSH, osc52, TerminalScreen } from '../src/terminal/screen.js';
 
 function fakeTty(cols = 20, rows = 4) {
   const calls: string[] = [];
@@ -30,6 +30,22 @@ describe('TerminalScreen', () => {
     expect(t.out().split(ALT_SCREEN_OFF)).toHaveLength(2);
     expect(t.out()).toContain(CURSOR_SHOW);
     expect(t.out()).toContain('\x1b[?7h');
+  });
+
+  it('asks for the kitty keyboard protocol on the alternate screen and gives it back before leaving it', () => {
+    const t = fakeTty();
+    const screen = new TerminalScreen(t.stdin, t.stdout);
+    screen.enter();
+    const on = t.out();
+    // On the alternate screen, whose keyboard-mode stack is its own: leaving it restores the shell's keys.
+    expect(on.indexOf(KITTY_KEYS_PUSH)).toBeGreaterThan(on.indexOf(ALT_SCREEN_ON));
+    expect(KITTY_KEYS_PUSH).toBe('\x1b[>1u');
+    t.reset();
+    screen.restore();
+    const off = t.out();
+    expect(off.indexOf(KITTY_KEYS_POP)).toBeGreaterThanOrEqual(0);
+    expect(off.indexOf(KITTY_KEYS_POP)).toBeLessThan(off.indexOf(ALT_SCREEN_OFF));
+    expect(KITTY_KEYS_POP).toBe('\x1b[<u');
   });
 
   it('paints only the lines that changed, each at an absolute position, never past the last row', () => {

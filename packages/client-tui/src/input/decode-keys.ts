@@ -43,6 +43,26 @@ const TILDE_CODES: Record<number, string> = {
   23: 'f11', 24: 'f12',
 };
 
+/**
+ * The kitty keyboard protocol's own codes (Unicode private use) for keys that have no character:
+ * with disambiguation on, the keypad's keys come as these (`CSI 57399 u` is keypad 0), and read as
+ * the keys they type. Any other private-use code (F13 and up, media keys, locks) is not a key here.
+ */
+const KITTY_KEYPAD: Record<number, string> = {
+  57399: '0', 57400: '1', 57401: '2', 57402: '3', 57403: '4', 57404: '5', 57405: '6', 57406: '7', 57407: '8', 57408: '9',
+  57409: '.', 57410: '/', 57411: '*', 57412: '-', 57413: '+', 57414: 'enter', 57415: '=', 57416: ',',
+  57417: 'left', 57418: 'right', 57419: 'up', 57420: 'down', 57421: 'pageup', 57422: 'pagedown', 57423: 'home', 57424: 'end',
+  57425: 'insert', 57426: 'delete',
+};
+const PRIVATE_USE = (code: number): boolean => code >= 0xe000 && code <= 0xf8ff;
+
+/** A CSI u code that names a character a key types (a letter, digit, mark, punctuation, symbol), else null. */
+function typedChar(code: number): string | null {
+  if (code <= 32 || code > 0x10ffff) return null;
+  const ch = String.fromCodePoint(code);
+  return /^[\p{L}\p{N}\p{M}\p{P}\p{S}]$/u.test(ch) ? ch : null;
+}
+
 /** Linux console function keys: `ESC [ [ A` … `ESC [ [ E`. */
 const LINUX_F: Record<string, string> = { A: 'f1', B: 'f2', C: 'f3', D: 'f4', E: 'f5' };
 
@@ -151,7 +171,10 @@ function parseCsi(s: string, i: number, final: boolean): Parsed {
     const code = finalChar === 'u' ? nums[0] : nums[2];
     const modParam = nums[1];
     if (code === undefined) return { kind: 'key', key: null, length };
-    const base = code === 13 ? 'enter' : code === 9 ? 'tab' : code === 27 ? 'esc' : code === 127 ? 'backspace' : code === 32 ? 'space' : code > 32 ? String.fromCodePoint(code) : null;
+    const base =
+      code === 13 ? 'enter' : code === 9 ? 'tab' : code === 27 ? 'esc' : code === 127 ? 'backspace' : code === 32 ? 'space'
+      : PRIVATE_USE(code) ? (KITTY_KEYPAD[code] ?? null)
+      : typedChar(code);
     if (base === null) return { kind: 'key', key: null, length };
     try {
       return { kind: 'key', key: normalizeKey(withMods(base, modsFromParam(modParam))), length };

@@ -5,6 +5,15 @@ export const ALT_SCREEN_ON = '\x1b[?1049h';
 export const ALT_SCREEN_OFF = '\x1b[?1049l';
 export const CURSOR_HIDE = '\x1b[?25l';
 export const CURSOR_SHOW = '\x1b[?25h';
+/**
+ * The kitty keyboard protocol, level 1 (disambiguate): terminals that have it (kitty, foot, WezTerm,
+ * Ghostty, Alacritty…) then send keys legacy bytes cannot tell apart, `ctrl+shift+p` from `ctrl+p`,
+ * `ctrl+enter` from `enter`, as `CSI code;mods u` (decode-keys.ts reads them); the others ignore it.
+ * Pushed on the alternate screen, whose stack is its own: leaving that screen restores the shell's
+ * keyboard even if the pop never arrives.
+ */
+export const KITTY_KEYS_PUSH = '\x1b[>1u';
+export const KITTY_KEYS_POP = '\x1b[<u';
 const RESET = '\x1b[0m';
 const CLEAR = '\x1b[2J\x1b[H';
 const SYNC_BEGIN = '\x1b[?2026h';
@@ -53,7 +62,7 @@ export class TerminalScreen {
     this.active = true;
     this.stdin.setRawMode?.(true);
     this.stdin.resume();
-    this.write(ALT_SCREEN_ON + CURSOR_HIDE + AUTOWRAP_OFF + CLEAR);
+    this.write(ALT_SCREEN_ON + KITTY_KEYS_PUSH + CURSOR_HIDE + AUTOWRAP_OFF + CLEAR);
     this.prev = [];
     this.prevCells = [];
   }
@@ -62,7 +71,7 @@ export class TerminalScreen {
   restore(): void {
     if (!this.active) return;
     this.active = false;
-    this.writeSyncSafe(RESET + AUTOWRAP_ON + CURSOR_SHOW + ALT_SCREEN_OFF);
+    this.writeSyncSafe(RESET + AUTOWRAP_ON + CURSOR_SHOW + KITTY_KEYS_POP + ALT_SCREEN_OFF);
     try {
       this.stdin.setRawMode?.(false);
     } catch {

@@ -111,7 +111,8 @@ export const DEFAULT_BINDINGS: readonly BindingDef[] = [
   def('global', 'app_logs', 'alt+l', appAction('app_logs'), 'App logs'),
   // kubetile is a daemon: ctrl+q detaches this terminal, like tmux; `kubetile kill-server` stops it.
   def('global', 'detach', 'ctrl+q', appAction('detach'), 'Detach'),
-  // KubeTile's key; only terminals that tell ctrl+shift+p from ctrl+p can send it (`:port-forwards` always works).
+  // KubeTile's key; only terminals that tell ctrl+shift+p from ctrl+p can send it (the client turns on the kitty
+  // keyboard protocol for those that have it; `:port-forwards` always works).
   def('global', 'port_forwards', 'ctrl+shift+p', appAction('port_forwards'), 'Port-forwards'),
   // [keybindings.logs]: in a logs pane.
   def('logs', 'toggle_timestamps', 't', localAction('toggle_timestamps'), 'Timestamps on/off'),
