@@ -72,7 +72,8 @@ describe.skipIf(tmuxMissing)('k9s keys in a real terminal (tmux)', () => {
     expect(names).toMatch(/:po :svc :deploy\s+A kind by kubectl's names/);
     expect(names).toMatch(/:ns NAME\s+Switch the tab's namespace/);
     expect(names).toMatch(/:ctx NAME\s+Switch the tab's context/);
-    expect(names).toMatch(/:pulse\s+Counts and health/);
+    expect(names).toMatch(/:pulse :pu\s+Counts and health/);
+    expect(names).toMatch(/:port-forwards :pf\s+The port-forwards pane/);
     expect(names).toMatch(/:ev\s+Events/);
     t.keys('?');
     await t.waitScreen('help closed by ?', (s) => !s.includes('Delete resource') && s.includes('Pods (shop)'));

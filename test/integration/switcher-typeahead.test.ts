@@ -53,6 +53,21 @@ describe('`:` typed ahead of its items', () => {
     await c.waitLayout('the switcher closed', (l) => !l.overlay);
   });
 
+  it("k9s's :pf and :pu open the port-forwards and pulse panes", async () => {
+    for (const [typed, key] of [['pf', 'port-forwards'], ['pu', 'pulse']] as const) {
+      const before = tabOf(c.layout!).focusedPaneId;
+      await c.request('client/key', { key: ':' });
+      await c.waitLayout('the switcher with its kinds', (l) => l.overlay?.type === 'selector' && !l.overlay.items.includes('Loading...'));
+      for (const ch of typed) await c.request('client/key', { key: ch });
+      const l = await c.waitLayout(`:${typed} selects ${key}`, (x) => x.overlay?.type === 'selector' && x.overlay.items[x.overlay.selected] === key);
+      expect(l.overlay?.type === 'selector' && l.overlay.items[0]).toBe(key);
+      await c.request('client/key', { key: 'enter' });
+      const after = await c.waitLayout(`${key} replaced the view`, (x) => !x.overlay && tabOf(x).focusedPaneId !== before);
+      const panes = (await c.request<{ panes: Array<{ paneId: number; key: string }> }>('pane/list', {})).panes;
+      expect(panes.find((p) => p.paneId === tabOf(after).focusedPaneId)?.key).toBe(key);
+    }
+  });
+
   it('the namespace selector too: a namespace typed and entered while they load is switched to', async () => {
     sim.setLatency({ ms: 1500, resource: 'namespaces' });
     await c.request('client/key', { key: 'ctrl+n' });

@@ -38,6 +38,7 @@ import { clusterPluginAccess } from './plugins/kube-access.js';
 import { resolvePluginEntries } from './plugins/config-entries.js';
 import { routeClipboard } from './plugins/clipboard-route.js';
 import { ClusterObjects } from './kube/cluster-objects.js';
+import { paneAlias } from './panes/pane-aliases.js';
 
 /** The `:` item that opens the context selector (`:ctx NAME` switches at once). */
 export const CONTEXT_ITEM = 'ctx (switch context)';
@@ -224,7 +225,10 @@ export class Daemon implements DaemonContext {
     const resources =
       cached ?? knownResources();
     const hit = resolveName(query, resources, this.config.aliases);
-    if (!hit) return null;
+    if (!hit) {
+      const pane = paneAlias(query);
+      return pane !== null && this.registry.switchable().includes(pane) ? pane : null;
+    }
     for (const [label, view] of this.switchViews) {
       const a = view.args ?? {};
       if (a.kind === hit.resource.plural && (a.group ?? KNOWN_KINDS.find((k) => k.id === a.kind)?.group ?? '') === hit.resource.group) return label;

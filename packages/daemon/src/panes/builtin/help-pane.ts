@@ -23,8 +23,8 @@ const SWITCHER_ENTRIES: ReadonlyArray<[string, string]> = [
   [':ev', 'Events (type, reason, object, count, last seen; warnings highlighted)'],
   [':ns NAME', "Switch the tab's namespace (:ns all for all namespaces)"],
   [':ctx NAME', "Switch the tab's context (:ctx alone: the context selector)"],
-  [':pulse', "Counts and health of the main kinds in the tab's namespace"],
-  [':port-forwards', 'The port-forwards pane'],
+  [':pulse :pu', "Counts and health of the main kinds in the tab's namespace"],
+  [':port-forwards :pf', 'The port-forwards pane'],
 ];
 
 /** The live key bindings, by group, like KubeTile's help pane; follows config reloads. */
