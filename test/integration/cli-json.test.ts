@@ -88,6 +88,10 @@ describe('--json on every command', () => {
     const opened = (await json('open', 'help')) as { paneId: number };
     expect(opened.paneId).toBeGreaterThan(0);
     expect(await json('snapshot', String(opened.paneId))).toMatchObject({ title: expect.stringMatching(/help/i) });
+    // k9s's name for the port-forwards pane.
+    const pf = (await json('open', 'pf')) as { paneId: number };
+    const panes = (await json('rpc', 'pane/list')) as { panes: Array<{ paneId: number; key: string }> };
+    expect(panes.panes.find((p) => p.paneId === pf.paneId)?.key).toBe('port-forwards');
     expect(await json('keys', 'j')).toEqual([expect.objectContaining({ key: 'j', handled: true })]);
     expect(await json('pf', 'list')).toEqual([]);
     expect(await json('plugins')).toEqual([expect.objectContaining({ key: 'smoke', status: 'ready', error: null })]);

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import type { Socket } from 'node:net';
-import type { ViewSpec } from '@kubetile/rpc-schema';
+import { paneAlias, type ViewSpec } from '@kubetile/rpc-schema';
 import { basename, join } from 'node:path';
 import { SessionPersistence } from './state/session-persistence.js';
 import { DEFAULT_KEYMAP, formatProblem, type LoadedConfig } from './config/load.js';
@@ -38,7 +38,6 @@ import { clusterPluginAccess } from './plugins/kube-access.js';
 import { resolvePluginEntries } from './plugins/config-entries.js';
 import { routeClipboard } from './plugins/clipboard-route.js';
 import { ClusterObjects } from './kube/cluster-objects.js';
-import { paneAlias } from './panes/pane-aliases.js';
 
 /** The `:` item that opens the context selector (`:ctx NAME` switches at once). */
 export const CONTEXT_ITEM = 'ctx (switch context)';

@@ -11,3 +11,4 @@ export * from './methods.js';
 export * from './validate.js';
 export * from './discover.js';
 export * from './paths.js';
+export * from './pane-aliases.js';

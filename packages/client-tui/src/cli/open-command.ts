@@ -1,4 +1,4 @@
-import { Requests, validate, ViewSpecSchema, type ViewSpec } from '@kubetile/rpc-schema';
+import { paneAlias, Requests, validate, ViewSpecSchema, type ViewSpec } from '@kubetile/rpc-schema';
 import type { DaemonClient } from '../connection/daemon-client.js';
 import { UsageError } from './args.js';
 import type { Io } from './io.js';
@@ -16,7 +16,7 @@ export interface OpenCommand {
 
 /**
  * The ViewSpec for what the user typed: a ViewSpec as JSON, a pane type the daemon has (help,
- * port-forwards, a plugin's key), else a resource kind (pods, deployments, a CRD's plural).
+ * port-forwards, a plugin's key) or k9s's name for one (pf), else a resource kind (pods, deployments, a CRD's plural).
  */
 async function viewFor(client: DaemonClient, text: string): Promise<ViewSpec> {
   if (text.trimStart().startsWith('{')) {
@@ -32,6 +32,8 @@ async function viewFor(client: DaemonClient, text: string): Promise<ViewSpec> {
   }
   const { types } = await client.request(Requests.paneTypes, {});
   if (types.some((t) => t.key === text)) return { key: text };
+  const alias = paneAlias(text);
+  if (alias !== null && types.some((t) => t.key === alias)) return { key: alias };
   return { key: 'resource-list', args: { kind: text } };
 }
 

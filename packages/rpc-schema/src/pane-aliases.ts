@@ -1,7 +1,7 @@
 /**
  * k9s's `:` names for the views kubetile has as pane types, so `:pf` lists the port-forwards and `:pu`
- * shows the pulse as k9s users type them. A kind the API server serves under the same name (a CRD's
- * short name) wins, as kubectl would resolve it.
+ * shows the pulse as k9s users type them (and `kubetile open pf`). In the `:` switcher a kind the API
+ * server serves under the same name (a CRD's short name) wins, as kubectl would resolve it.
  */
 const PANE_ALIASES: Readonly<Record<string, string>> = {
   pf: 'port-forwards',
