@@ -124,6 +124,11 @@ describe('logs: bad input', () => {
     // A script opening a logs pane directly with bad arguments gets a pane that says what is wrong.
     const { paneId } = await t.script.request<{ paneId: number }>('pane/open', { view: { key: 'logs', args: { context: 'kube-sim', namespace: 'Bad_NS', name: 'x' } }, newTab: true });
     expect(message(await snapshot(t.script, paneId))).toMatch(/^bad logs pane arguments: namespace: namespace "Bad_NS" is not a namespace name/);
+    // No target at all (`kubetile open logs`): what a logs pane needs, not a schema's words; `:` does not offer it.
+    const bare = await t.script.request<{ paneId: number }>('pane/open', { view: { key: 'logs' }, newTab: true });
+    expect(message(await snapshot(t.script, bare.paneId))).toBe('a logs pane shows the logs of one pod or workload: press l on it in a list, or give args {context, namespace, name} (kind, container optional)');
+    const types = (await t.script.request<{ types: Array<{ key: string; switchable: boolean }> }>('pane/types')).types;
+    expect(types.find((x) => x.key === 'logs')).toEqual({ key: 'logs', switchable: false });
     const unknown = await t.script.request<{ paneId: number }>('pane/open', { view: { key: 'logs', args: { context: 'no-such-context', namespace: ns, name: 'ok' } }, newTab: true });
     expect(message(await waitPane(t.script, unknown.paneId, 'unknown context', (x) => x.type === 'message' && x.level === 'error'))).toMatch(/no context 'no-such-context'/);
     expect(await logStreams(t.script)).toBe(0);

@@ -25,7 +25,8 @@ export function installLogs(host: FeatureHost): void {
     },
     logger: host.logger.child({ part: 'logs' }),
   });
-  host.registry.register(LOGS_PANE, (ctx) => new LogsPane(ctx, sources));
+  // Shows one pod's or workload's logs: opened by `l` or with args, not offered by `:` (which has nothing to name).
+  host.registry.register(LOGS_PANE, (ctx) => new LogsPane(ctx, sources), { needsTarget: true });
   host.actions.register('logs', logsAction({ workspace: host.workspace, kube: host.kube, logger: host.logger }));
   host.onStop(() => sources.stopAll());
 }

@@ -56,6 +56,9 @@ export type LogsArgs = z.infer<typeof LogsArgsSchema>;
 
 /** Parsed args, or a message naming what is wrong. */
 export function parseLogsArgs(args: Record<string, unknown>): { ok: true; args: LogsArgs } | { ok: false; error: string } {
+  if (args.name === undefined) {
+    return { ok: false, error: 'a logs pane shows the logs of one pod or workload: press l on it in a list, or give args {context, namespace, name} (kind, container optional)' };
+  }
   const r = LogsArgsSchema.safeParse(args);
   if (r.success) return { ok: true, args: r.data };
   const issue = r.error.issues[0];
