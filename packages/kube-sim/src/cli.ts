@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** The kube-sim command: runs a sim until SIGTERM/SIGINT. */
 import { parseArgs, USAGE, UsageError } from './cli-args.js';
-import { startKubeSim } from './index.js';
+import { startKubeSim, type KubeSim } from './index.js';
 
 async function main(): Promise<void> {
   let opts;
@@ -23,22 +23,30 @@ async function main(): Promise<void> {
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code !== 'EPIPE') throw err;
   });
-  const sim = await startKubeSim(opts);
-  process.stdout.write(`kube-sim listening on ${sim.url} (seed ${opts.seed})\n`);
-  if (sim.kubeconfigPath) process.stdout.write(`kubeconfig written to ${sim.kubeconfigPath}\n`);
-  else process.stdout.write('no --kubeconfig-out given; kubeconfig not written\n');
+  // The handlers go in before the sim starts and before it says it is listening: whatever waits for
+  // that line and then sends SIGTERM must find them (without one, SIGTERM kills at once, unstopped).
+  let starting: Promise<KubeSim> | null = null;
   let stopping = false;
   const shutdown = (signal: string): void => {
     if (stopping) return;
     stopping = true;
     process.stdout.write(`kube-sim: ${signal}, stopping\n`);
-    sim.stop().then(() => process.exit(0), (err: unknown) => {
-      process.stderr.write(`kube-sim: stop failed: ${String(err)}\n`);
-      process.exit(1);
-    });
+    if (!starting) process.exit(0); // nothing started yet: nothing to stop
+    starting
+      .then((sim) => sim.stop())
+      .then(() => process.exit(0), (err: unknown) => {
+        process.stderr.write(`kube-sim: stop failed: ${String(err)}\n`);
+        process.exit(1);
+      });
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  starting = startKubeSim(opts);
+  const sim = await starting;
+  if (stopping) return;
+  process.stdout.write(`kube-sim listening on ${sim.url} (seed ${opts.seed})\n`);
+  if (sim.kubeconfigPath) process.stdout.write(`kubeconfig written to ${sim.kubeconfigPath}\n`);
+  else process.stdout.write('no --kubeconfig-out given; kubeconfig not written\n');
 }
 
 main().catch((err: unknown) => {
