@@ -30,6 +30,20 @@ describe('the API level 1 contract', () => {
     const s = validate(Requests.paneOpen.params, { view: { key: 'help' }, split: { paneId: 1, direction: 'diagonal' } });
     expect(!s.ok && s.message).toMatch(/split\.direction/);
   });
+  it('a field a method does not take is named, with the one meant when it is a typo away', () => {
+    const msg = (r: { ok: boolean; message?: string }): string | undefined => r.message;
+    expect(msg(validate(Requests.paneList.params, { sesion: 'main' }))).toBe('sesion: unknown field (did you mean session?)');
+    expect(msg(validate(Requests.paneOpen.params, { view: { key: 'help', arg: {} } }))).toBe('view.arg: unknown field (did you mean args?)');
+    expect(msg(validate(Requests.paneOpen.params, { view: { key: 'help' }, split: { paneId: 1, direction: 'vertical', ration: 0.5 } }))).toBe(
+      'split.ration: unknown field (did you mean ratio?)',
+    );
+    expect(msg(validate(Requests.resourceAction.params, { paneId: 1, action: 'delete', target: { name: 'x', UID: 'u' } }))).toBe(
+      'target.UID: unknown field (did you mean uid?)',
+    );
+    // Nothing close: no guess.
+    expect(msg(validate(Requests.tabNew.params, { context: 'nope' }))).toBe('context: unknown field');
+    expect(msg(validate(Requests.resourceAction.params, { paneId: 1, action: 'delete', dryRun: true }))).toBe('dryRun: unknown field');
+  });
 });
 
 describe('PaneCommand', () => {
