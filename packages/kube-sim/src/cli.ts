@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** The kube-sim command: runs a sim until SIGTERM/SIGINT. */
 import { parseArgs, USAGE, UsageError } from './cli-args.js';
-import { startKubeSim, type KubeSim } from './index.js';
+import { startKubeSim } from './index.js';
 
 async function main(): Promise<void> {
   let opts;
@@ -25,13 +25,12 @@ async function main(): Promise<void> {
   });
   // The handlers go in before the sim starts and before it says it is listening: whatever waits for
   // that line and then sends SIGTERM must find them (without one, SIGTERM kills at once, unstopped).
-  let starting: Promise<KubeSim> | null = null;
   let stopping = false;
   const shutdown = (signal: string): void => {
     if (stopping) return;
     stopping = true;
     process.stdout.write(`kube-sim: ${signal}, stopping\n`);
-    if (!starting) process.exit(0); // nothing started yet: nothing to stop
+    // Signals are handled on the event loop, so never before `starting` below is set.
     starting
       .then((sim) => sim.stop())
       .then(() => process.exit(0), (err: unknown) => {
@@ -41,7 +40,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
-  starting = startKubeSim(opts);
+  const starting = startKubeSim(opts);
   const sim = await starting;
   if (stopping) return;
   process.stdout.write(`kube-sim listening on ${sim.url} (seed ${opts.seed})\n`);
