@@ -1,53 +1,53 @@
+import { createRequire } from 'node:module';
+import type { RE2JS } from 're2js';
+
 /** A compiled `/` filter: a test on a line's text, or the reason the query is unusable. */
 export type LogFilter = { ok: true; test: (text: string) => boolean; describe: string } | { ok: false; error: string };
 
 const MAX_QUERY = 1000;
 
+let engine: typeof RE2JS | null = null;
 /**
- * Nested quantifiers (`(a+)+`, `(\w*)*`, `(x+){2,}`) can take exponential time on a line that
- * almost matches, and the daemon runs filters on its one thread: such patterns are refused.
+ * re2js, loaded the first time a `re:` filter is compiled (most daemons never need it: ~1 MB of
+ * code kept out of the idle daemon). Its CommonJS build, so loading stays synchronous.
  */
-function nestedQuantifier(src: string): boolean {
-  const stack: boolean[] = [];
-  let quantifiedInside = false;
-  for (let i = 0; i < src.length; i++) {
-    const c = src[i];
-    if (c === '\\') {
-      i++;
-      continue;
+const re2 = (): typeof RE2JS => (engine ??= (createRequire(import.meta.url)('re2js') as { RE2JS: typeof RE2JS }).RE2JS);
+
+/** `\k<name>`, not itself escaped: a named backreference (re2js's translation would make it the text `k<name>`). */
+const NAMED_BACKREFERENCE = /(?:^|[^\\])(?:\\\\)*\\k</;
+/** Why a pattern that JavaScript takes may not be one re2js runs. */
+const LINEAR_ONLY = 'lookaheads and backreferences are not supported: a filter runs in time linear in the line';
+
+/**
+ * A `re:` pattern, in JavaScript's syntax, compiled for re2js: RE2's automata run in time linear in
+ * the line whatever the pattern, where JavaScript's backtracking engine can take exponential time
+ * (`(.*a){12}x`, `(a|a)*x`, `.*.*.*.*.*x` on one log line held the daemon's only thread for
+ * minutes). RE2 also takes its own inline flags (`(?i)`). A pattern neither takes gets JavaScript's
+ * message for it (the familiar one for a typo).
+ */
+function compileRegex(src: string): { ok: true; test: (text: string) => boolean } | { ok: false; error: string } {
+  const bad = (why: string): { ok: false; error: string } => ({ ok: false, error: `bad regular expression /${src}/: ${why}` });
+  if (NAMED_BACKREFERENCE.test(src)) return bad(LINEAR_ONLY);
+  const RE2 = re2();
+  try {
+    const re = RE2.compile(RE2.translateRegExp(src), RE2.LOOKBEHINDS);
+    return { ok: true, test: (t) => re.test(t) };
+  } catch (err) {
+    try {
+      new RegExp(src);
+    } catch (jsErr) {
+      return bad((jsErr as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /, ''));
     }
-    if (c === '[') {
-      // Skip a character class.
-      i++;
-      while (i < src.length && src[i] !== ']') {
-        if (src[i] === '\\') i++;
-        i++;
-      }
-      continue;
-    }
-    if (c === '(') {
-      stack.push(quantifiedInside);
-      quantifiedInside = false;
-      continue;
-    }
-    const next = src[i + 1];
-    const quantNext = next === '*' || next === '+' || (next === '{' && /^\{\d*,\d*\}/.test(src.slice(i + 1)));
-    if (c === ')') {
-      const inner = quantifiedInside;
-      quantifiedInside = stack.pop() ?? false;
-      if (inner && quantNext) return true;
-      if (inner || quantNext) quantifiedInside = true;
-      continue;
-    }
-    if (c === '*' || c === '+' || c === '{') quantifiedInside = true;
+    const why = (err as Error).message.replace(/^error parsing regexp: /, '');
+    return bad(/invalid escape sequence: `\\[1-9]|unsupported Perl syntax: `\(\?[=!]/.test(why) ? `${why} (${LINEAR_ONLY})` : why);
   }
-  return false;
 }
 
 /**
  * The logs pane's filter language: a plain query matches as a case-insensitive substring;
- * `re:PATTERN` is a JavaScript regular expression (case-sensitive); a leading `!` keeps the lines
- * that do not match. An unusable query is a message, never an exception.
+ * `re:PATTERN` is a regular expression in JavaScript's syntax (case-sensitive; `(?i)` makes it not),
+ * run by a linear-time engine; a leading `!` keeps the lines that do not match. An unusable query is
+ * a message, never an exception.
  */
 export function compileFilter(query: string): LogFilter | null {
   if (query === '') return null;
@@ -60,14 +60,9 @@ export function compileFilter(query: string): LogFilter | null {
   if (q.startsWith('re:')) {
     const src = q.slice(3);
     if (src === '') return { ok: false, error: 're: needs a regular expression after it' };
-    if (nestedQuantifier(src)) return { ok: false, error: `bad regular expression /${src}/: nested quantifiers (like (a+)+) can take exponential time; write it without them` };
-    let re: RegExp;
-    try {
-      re = new RegExp(src);
-    } catch (err) {
-      return { ok: false, error: `bad regular expression /${src}/: ${(err as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /, '')}` };
-    }
-    test = (t) => re.test(t);
+    const re = compileRegex(src);
+    if (!re.ok) return re;
+    test = re.test;
     describe = `/${src}/`;
   } else {
     if (q === '') return invert ? { ok: false, error: '! needs something after it' } : null;
