@@ -1,22 +1,27 @@
 import { z } from 'zod';
 
+/** How many problems an error message names. */
+const MAX_SAID = 5;
+
 /**
- * A readable one-line message naming each invalid field, e.g. `size.cols: expected number, received string`.
- * With the schema, a field it does not take names the one meant when one is a typo away:
- * `sesion: unknown field (did you mean session?)`.
+ * A readable one-line message naming each invalid field (the first five), e.g. `size.cols: expected
+ * number, received string`. With the schema, a field it does not take names the one meant when one
+ * is a typo away: `sesion: unknown field (did you mean session?)`.
  */
 export function formatZodError(error: z.ZodError, schema?: z.ZodType): string {
-  return error.issues
-    .flatMap((i) =>
-      i.code === 'unrecognized_keys'
-        ? i.keys.map((k) => {
-            const meant = schema ? nearest(k, fieldsAt(schema, i.path)) : null;
-            return `${[...i.path, k].join('.')}: unknown field${meant ? ` (did you mean ${meant}?)` : ''}`;
-          })
-        : [`${i.path.length ? i.path.join('.') : '(params)'}: ${i.message}`],
-    )
-    .slice(0, 5)
-    .join('; ');
+  // Only those said are worked out: params with 100,000 unknown fields cost the daemon ~200 ms when each got its did-you-mean.
+  const said: string[] = [];
+  for (const i of error.issues) {
+    if (i.code !== 'unrecognized_keys') said.push(`${i.path.length ? i.path.join('.') : '(params)'}: ${i.message}`);
+    else {
+      for (const k of i.keys.slice(0, MAX_SAID - said.length)) {
+        const meant = schema ? nearest(k, fieldsAt(schema, i.path)) : null;
+        said.push(`${[...i.path, k].join('.')}: unknown field${meant ? ` (did you mean ${meant}?)` : ''}`);
+      }
+    }
+    if (said.length >= MAX_SAID) break;
+  }
+  return said.join('; ');
 }
 
 /** The fields of the object `path` leads to in `schema` (through optional, nullable and default), else none. */
