@@ -183,6 +183,35 @@ export function defineQueryPaneSuite(name: string, setup: QueryBackendSetup): vo
       }
     }, ENGINE * 2);
 
+    it('a row longer than [query] max_result_bytes is refused as it starts to arrive, the pane says so, and the next run reconnects', async () => {
+      const { mkdirSync, writeFileSync } = await import('node:fs');
+      const { dirname } = await import('node:path');
+      mkdirSync(dirname(w.env.configFile), { recursive: true });
+      writeFileSync(w.env.configFile, '[query]\nmax_result_bytes = 65536\n');
+      expect(await w.script.request('config/reload')).toEqual({ ok: true, errors: [] });
+      const c = await RawClient.connect(w.env.socket);
+      /** The pane's text as one line (a long message wraps). */
+      const flat = (rows: string[]): string => rows.map((r) => r.trim()).join(' ');
+      try {
+        const paneId = await openAndConnect(c);
+        // Rows under the limit are as before.
+        await run(c, "SELECT repeat('y', 100) AS small");
+        await waitScreen(c, paneId, 'the small row', (rows) => rows.some((r) => r.includes('y'.repeat(20))), 60_000);
+        // One value of ~1 MB: the driver would hold it whole before the result's limit applied.
+        await run(c, "SELECT repeat('x', 1000000) AS big");
+        const said = flat(rowsText(await waitScreen(c, paneId, 'the big row refused', (rows) => flat(rows).includes('more than the whole result may hold'), 60_000)));
+        expect(said).toMatch(/a row of 976\.6 KiB came back, more than the whole result may hold \(\[query\] max_result_bytes, 64 KiB\)/);
+        expect(said).not.toContain('x'.repeat(100));
+        await run(c, "SELECT 'back again' AS probe");
+        await waitScreen(c, paneId, 'the next run reconnected', (rows) => rows.some((r) => r.includes('back again')), ENGINE);
+        await c.request('pane/close', { paneId });
+      } finally {
+        c.close();
+        writeFileSync(w.env.configFile, '# the defaults\n');
+        await w.script.request('config/reload');
+      }
+    }, ENGINE * 2);
+
     it.skipIf(!setup.dropConnection)('a dropped connection is shown in the pane and the next run connects again', async () => {
       const c = await RawClient.connect(w.env.socket);
       try {

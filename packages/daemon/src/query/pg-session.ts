@@ -1,9 +1,11 @@
 import pg from 'pg';
 import Cursor from 'pg-cursor';
+import { formatBytes } from '../util/bytes.js';
 import { errorMessage } from '../util/errors.js';
 import type { DbTarget, QueryBackend, RunOptions, SchemaColumn } from './backend.js';
 import { QueryNotRun, SCHEMA_SQL } from './backend.js';
 import { knownType, typeName } from './pg-types.js';
+import { PgMessageGuard } from './pg-message-guard.js';
 import { PodSocket, type StreamOpener } from './pod-socket.js';
 import { MAX_NOTICES, ResultSet, type Cell } from './result-set.js';
 import { splitStatements } from './sql-split.js';
@@ -21,6 +23,9 @@ export const CONNECT_TIMEOUT_MS = 30_000;
  * connect timeout.
  */
 const PG_FIRST_BYTES = new Set(['R', 'E', 'N'].map((c) => c.charCodeAt(0)));
+
+/** The longest message before the first run says its [query] max_result_bytes (the config's default). */
+const DEFAULT_MAX_MESSAGE = 32 * 1024 * 1024;
 
 /** How long closing a cursor may take before the session stops waiting (a dropped connection never answers). */
 const CLOSE_WAIT_MS = 5_000;
@@ -55,13 +60,20 @@ export class PgSession implements QueryBackend {
   private current: RunState | null = null;
   /** The session's own queries on this connection (version, completion schema, type names) still in flight. */
   private own = new Set<Promise<unknown>>();
+  /** The longest message the server may send: the run's max_result_bytes (a row longer than the whole result is never kept). */
+  private maxMessageBytes = DEFAULT_MAX_MESSAGE;
 
   constructor(
     private readonly target: DbTarget,
     private readonly openStream: StreamOpener,
   ) {}
 
-  /** The driver's stream, failed at once when the first bytes that come back are not PostgreSQL's (see PG_FIRST_BYTES). */
+  /**
+   * The driver's stream, failed at once when the first bytes that come back are not PostgreSQL's (see
+   * PG_FIRST_BYTES), or when a message (a row) is longer than the whole result may be: no such row could
+   * be kept, and the driver would hold all of it first (PgMessageGuard). Only closing the connection
+   * stops a server in the middle of a row.
+   */
   private checkedStream(): PodSocket {
     const socket = new PodSocket(this.openStream, this.where());
     socket.once('data', (chunk: Buffer) => {
@@ -71,6 +83,18 @@ export class PgSession implements QueryBackend {
         socket.destroy(new Error(`${this.where()} does not speak PostgreSQL (it answered ${shown}): is ${this.target.port} the database's port?`));
       }
     });
+    const guard = new PgMessageGuard(
+      () => this.maxMessageBytes,
+      (type, bytes) => {
+        const what = type === 'D' ? 'a row' : `a message (${JSON.stringify(type)})`;
+        socket.destroy(
+          new Error(
+            `${what} of ${formatBytes(bytes)} came back, more than the whole result may hold ([query] max_result_bytes, ${formatBytes(this.maxMessageBytes)}): the connection was closed so the server stops sending it. Select part of a big value instead (left(col, 1000), length(col)); the next run reconnects`,
+          ),
+        );
+      },
+    );
+    socket.on('data', (chunk: Buffer) => guard.feed(chunk));
     return socket;
   }
 
@@ -169,6 +193,7 @@ export class PgSession implements QueryBackend {
   }
 
   async run(sql: string, opts: RunOptions): Promise<ResultSet> {
+    this.maxMessageBytes = opts.maxBytes;
     const statements = splitStatements(sql);
     if (statements.length === 0) throw new Error('nothing to run: the editor holds no SQL statement');
     let stop!: (err: QueryNotRun) => void;
@@ -259,6 +284,7 @@ export class PgSession implements QueryBackend {
       return;
     }
     const started = Date.now();
+    this.maxMessageBytes = maxBytes;
     const rows = await c.read(Math.max(1, n));
     result.add(rows, maxBytes);
     result.elapsedMs += Date.now() - started;
