@@ -84,6 +84,12 @@ describe('renderYaml', () => {
       expectValidLines(lines);
     }
     expect(texts(renderYaml(circular, { showManagedFields: false }))).toContain('self: "[Circular]"');
+    // Nesting past 100 levels (an API server takes 10,000) is cut, and says so rather than calling it a cycle.
+    let deep: unknown = 'x';
+    for (let i = 0; i < 10_000; i++) deep = { n: deep };
+    const cut = texts(renderYaml({ spec: deep }, { showManagedFields: false }));
+    expect(cut).toHaveLength(101);
+    expect(cut.at(-1)!.trim()).toBe('n: "[nested more than 100 levels deep: not shown]"');
     // shared sub-objects are written out, not as YAML anchors/aliases
     expect(texts(renderYaml({ a: shared, b: shared }, { showManagedFields: false })).join('\n')).not.toMatch(/[&*]a/);
   });

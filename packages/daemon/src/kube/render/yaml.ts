@@ -7,6 +7,9 @@ export interface YamlOptions {
   showManagedFields: boolean;
 }
 
+/** Levels of nesting written out (the copy and the `yaml` library both recurse); a deeper value says so. */
+const MAX_DEPTH = 100;
+
 /**
  * A JSON-safe copy: drops functions, symbols and `undefined` members, cuts cycles (`[Circular]`), turns bigints and
  * Dates into strings. Shared sub-objects are copied, so the YAML never needs anchors.
@@ -23,7 +26,8 @@ function toPlain(v: unknown, ancestors: object[] = []): unknown {
       return v.toString();
     case 'object': {
       if (v instanceof Date) return Number.isNaN(v.getTime()) ? String(v) : v.toISOString();
-      if (ancestors.includes(v) || ancestors.length > 100) return '[Circular]';
+      if (ancestors.includes(v)) return '[Circular]';
+      if (ancestors.length > MAX_DEPTH) return `[nested more than ${MAX_DEPTH} levels deep: not shown]`;
       const next = [...ancestors, v];
       if (Array.isArray(v)) return v.map((x) => (x === undefined || typeof x === 'function' || typeof x === 'symbol' ? null : toPlain(x, next)));
       const out: Record<string, unknown> = {};
