@@ -159,6 +159,16 @@ describe('renderDescribe: other kinds', () => {
     expect(t.some((x) => x.includes('Managed Fields'))).toBe(false);
   });
 
+  it('a custom resource nested past 32 levels says where it stops (an API server takes 10,000)', () => {
+    let deep: unknown = 'x';
+    for (let i = 0; i < 10_000; i++) deep = { n: deep };
+    const w: KubeObject = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'deep', namespace: 'shop', uid: 'w' }, spec: deep as Record<string, unknown> };
+    const t = texts(renderDescribe(w, genericKind({ name: 'widgets', kind: 'Widget', group: 'example.com', version: 'v1', namespaced: true }), [], NOW));
+    const spec = t.indexOf('Spec:');
+    expect(t.slice(spec + 1, spec + 33).every((x) => x.trim() === 'N:')).toBe(true);
+    expect(t[spec + 33]!.trim()).toBe('(nested more than 32 levels deep: the YAML pane shows more)');
+  });
+
   it('a CRD called Service is not described as a core Service', () => {
     const ksvc: KubeObject = { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 'hello', namespace: 'shop', uid: 'k' }, spec: { template: {} } };
     const t = texts(renderDescribe(ksvc, undefined, [], NOW));

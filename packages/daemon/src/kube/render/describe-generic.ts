@@ -25,9 +25,15 @@ function writeValue(w: DescribeWriter, level: number, label: string, v: unknown)
   lines.forEach((l, i) => (i === 0 ? w.write(level, `${label}:`, l) : w.write(level, '', l)));
 }
 
+/** Levels of nesting written out (the writer recurses). */
+const MAX_DEPTH = 32;
+
 /** kubectl's `printUnstructuredContent`: sorted fields, maps and lists as indented sections, scalars as `Label:\tvalue`. */
 export function writeUnstructured(w: DescribeWriter, level: number, content: JsonObject, prefix = '', depth = 0): void {
-  if (depth > 32) return;
+  if (depth > MAX_DEPTH) {
+    w.write(level, `(nested more than ${MAX_DEPTH} levels deep: the YAML pane shows more)`);
+    return;
+  }
   for (const field of Object.keys(content).sort()) {
     const path = `${prefix}.${field}`;
     if (SKIP.has(path)) continue;
