@@ -130,6 +130,55 @@ describe('session resurrection', () => {
     expect(c.layout!.tabs).toHaveLength(1);
   });
 
+  it('a state file with one bad tab, pane or session brings back everything else, says what was left out, and keeps the file as it was', async () => {
+    const dir = join(env.dir, 'state', 'kubetile');
+    await import('node:fs').then((fs) => fs.mkdirSync(dir, { recursive: true }));
+    const leaf = (paneId: number) => ({ type: 'leaf', paneId });
+    const tab = (id: number, tree: unknown, lastFocusedPaneId: number) => ({ id, context: 'kube-sim', namespace: 'default', tree, lastFocusedPaneId });
+    const written = JSON.stringify({
+      version: 1,
+      savedAt: '2026-12-05T00:00:00Z',
+      sessions: [
+        {
+          name: 'work',
+          tabs: [
+            tab(1, leaf(1), 1),
+            tab(2, { type: 'split', direction: 'vertical', ratio: 5, first: leaf(2), second: leaf(4) }, 2), // a ratio past 1
+            tab(3, leaf(1), 1), // pane 1 again: two tabs cannot show one pane
+          ],
+          panes: [
+            { id: 1, view: { key: 'resource-list', args: { kind: 'pods' } } },
+            { id: 2, view: { key: 'help' } },
+            { id: 3, view: { key: 42 } },
+            { id: 4, view: { key: 'help' } },
+          ],
+          lastActiveTabId: 2,
+        },
+        { name: '', tabs: [], panes: [], lastActiveTabId: null },
+        { name: 'solo', tabs: [tab(5, leaf(6), 6)], panes: [{ id: 6, view: { key: 'help' } }], lastActiveTabId: 5 },
+      ],
+      features: {},
+    });
+    writeFileSync(stateFile(), written);
+    daemon = await startDaemon(env);
+    const c = await attach('work');
+    const toasts = (): string[] => c.notifications.filter((n) => n.method === 'toast').map((n) => (n.params as { text: string }).text);
+    const partial = await waitFor('the warning', () => toasts().find((t) => t.startsWith('the saved sessions came back in part')));
+    expect(partial).toContain("tab 2 of session 'work' (tree.ratio: Too big");
+    expect(partial).toContain("pane 3 of session 'work' (view.key:");
+    expect(partial).toContain('session #2 (name:');
+    expect(toasts()).toContain("tab 3 of session 'work' was not restored: its pane 1 is missing or already shown");
+    // What came back: tab 1 with its pods list (live), and the other good session.
+    expect(c.layout!.tabs.map((t) => t.id)).toEqual([1]);
+    await waitFor('the restored list', async () => JSON.stringify((await rows(c, 1)).sort()) === JSON.stringify(['api-1', 'db-1', 'web-1', 'web-2']));
+    const solo = await attach('solo');
+    expect(solo.layout!.tabs.map((t) => t.id)).toEqual([5]);
+    // Nothing is lost: the file as it was is kept beside the one the daemon now writes.
+    const copy = readdirSync(dir).find((f) => f.startsWith('sessions.json.corrupt-'));
+    expect(copy && readFileSync(join(dir, copy), 'utf8')).toBe(written);
+    expect(partial).toContain(`the file as it was is kept at ${join(dir, copy!)}`);
+  });
+
   it('a state file from a newer kubetile is moved aside as such, not misread', async () => {
     const dir = join(env.dir, 'state', 'kubetile');
     await import('node:fs').then((fs) => fs.mkdirSync(dir, { recursive: true }));

@@ -10,6 +10,7 @@ import { ClientState } from './client-state.js';
 import type { ClientSink } from './client-sink.js';
 import { cycleFocus, removePane, replacePane, resizePane, splitPane } from './pane-tree-ops.js';
 import { Session } from './session.js';
+import { restorableTabs } from './restorable-tabs.js';
 import { Tab } from './tab.js';
 import type { Keymap } from '../keys/keymap.js';
 import type { SavedSession } from '../state/saved-state.js';
@@ -585,14 +586,15 @@ export class Workspace {
     for (const ss of saved) {
       if (this.sessions.has(ss.name)) continue;
       const views = new Map(ss.panes.map((p) => [p.id, p.view] as const));
-      const bad = ss.tabs.flatMap((t) => leafIds(t.tree)).find((id) => !views.has(id) || this.panes.has(id));
-      if (bad !== undefined) {
-        problems.push(`session '${ss.name}' was not restored: its pane ${bad} is missing or taken`);
+      const { tabs, problems: left } = restorableTabs(ss, (id) => this.panes.has(id), (id) => [...this.sessions.values()].some((s) => s.tab(id) !== undefined));
+      problems.push(...left);
+      if (tabs.length === 0) {
+        problems.push(`session '${ss.name}' was not restored: none of its tabs could be`);
         continue;
       }
       const session = new Session(ss.name);
       this.sessions.set(ss.name, session);
-      for (const st of ss.tabs) {
+      for (const st of tabs) {
         const tab = new Tab(st.id, leafIds(st.tree)[0]!, st.context, st.namespace);
         tab.tree = st.tree;
         // The tab first: each pane starts on the tab's saved context and namespace.
@@ -603,7 +605,7 @@ export class Workspace {
       }
       session.lastActiveTabId = ss.lastActiveTabId !== null && session.tab(ss.lastActiveTabId) ? ss.lastActiveTabId : session.tabs[0]!.id;
       for (const id of views.keys()) this.nextPaneId = Math.max(this.nextPaneId, id + 1);
-      this.opts.logger.info({ session: ss.name, tabs: ss.tabs.length, panes: ss.panes.length }, 'session restored');
+      this.opts.logger.info({ session: ss.name, tabs: tabs.length, panes: session.tabs.reduce((n, t) => n + leafIds(t.tree).length, 0) }, 'session restored');
     }
     return problems;
   }

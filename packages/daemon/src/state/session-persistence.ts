@@ -53,6 +53,11 @@ export class SessionPersistence {
       warnings.push(msg);
     }
     if (loaded.kind === 'ok') {
+      const d = loaded.dropped;
+      if (d.length > 0) {
+        const more = d.length > 5 ? ` and ${d.length - 5} more` : '';
+        warnings.push(`the saved sessions came back in part: left out ${d.slice(0, 5).join('; ')}${more}${loaded.copiedTo ? `; the file as it was is kept at ${loaded.copiedTo}` : ''}`);
+      }
       warnings.push(...this.workspace.restoreSessions(loaded.state.sessions));
       for (const [key, data] of Object.entries(loaded.state.features)) {
         const f = this.features.get(key);

@@ -1,12 +1,14 @@
-import { open, rename, stat, unlink, writeFile } from 'node:fs/promises';
-import { SavedStateSchema, STATE_VERSION, type SavedState } from './saved-state.js';
+import { copyFile, open, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { salvageState } from './salvage.js';
+import { STATE_VERSION, type SavedState } from './saved-state.js';
 
 /** A saved state bigger than this is not read (a session holds a few KiB). */
 const MAX_STATE_BYTES = 8 * 1024 * 1024;
 
 export type LoadedState =
   | { kind: 'none' }
-  | { kind: 'ok'; state: SavedState }
+  /** `dropped`: what could not be read and was left out (the file as it was copied to `copiedTo`). */
+  | { kind: 'ok'; state: SavedState; dropped: string[]; copiedTo: string | null }
   /** Unreadable, corrupt or from a newer kubetile: moved aside to `movedTo`, and why. */
   | { kind: 'moved'; movedTo: string | null; why: string };
 
@@ -21,8 +23,9 @@ export async function readStateFile(file: string): Promise<LoadedState> {
   } catch {
     return { kind: 'none' };
   }
+  const stamp = (kind: string): string => `${file}.${kind}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
   const aside = async (why: string): Promise<LoadedState> => {
-    const movedTo = `${file}.${why.startsWith('written by a newer') ? 'future' : 'corrupt'}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    const movedTo = stamp(why.startsWith('written by a newer') ? 'future' : 'corrupt');
     try {
       await rename(file, movedTo);
       return { kind: 'moved', movedTo, why };
@@ -47,12 +50,18 @@ export async function readStateFile(file: string): Promise<LoadedState> {
   }
   const version = (raw as { version?: unknown } | null)?.version;
   if (typeof version === 'number' && version > STATE_VERSION) return aside(`written by a newer kubetile (state version ${version}; this one reads ${STATE_VERSION})`);
-  const parsed = SavedStateSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return aside(`not a kubetile state (${issue ? `${issue.path.join('.') || 'file'}: ${issue.message}` : 'invalid'})`);
+  const parsed = salvageState(raw);
+  if ('error' in parsed) return aside(`not a kubetile state (${parsed.error})`);
+  let copiedTo: string | null = null;
+  if (parsed.dropped.length > 0) {
+    // The next save rewrites the file without what was left out: the file as it was is kept.
+    const to = stamp('corrupt');
+    copiedTo = await copyFile(file, to).then(
+      () => to,
+      () => null,
+    );
   }
-  return { kind: 'ok', state: parsed.data };
+  return { kind: 'ok', state: parsed.state, dropped: parsed.dropped, copiedTo };
 }
 
 /** Writes atomically: a temporary file beside it, flushed, then renamed over the old one. */
