@@ -93,6 +93,27 @@ export function defineQueryPaneSuite(name: string, setup: QueryBackendSetup): vo
     await keys(c, 'ctrl+r');
   }
 
+  /** The next run after the connection went: it connects again and answers. */
+  async function reconnects(c: RawClient, paneId: number): Promise<void> {
+    await run(c, "SELECT 'back again' AS probe");
+    await waitScreen(c, paneId, 'the next run reconnected', (rows) => rows.some((r) => r.includes('back again')), ENGINE);
+  }
+
+  /** Runs `body` with `toml` as the config (reloaded), and the defaults again after it. */
+  async function withConfig(toml: string, body: () => Promise<void>): Promise<void> {
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    const { dirname } = await import('node:path');
+    mkdirSync(dirname(w.env.configFile), { recursive: true });
+    writeFileSync(w.env.configFile, toml);
+    expect(await w.script.request('config/reload')).toEqual({ ok: true, errors: [] });
+    try {
+      await body();
+    } finally {
+      writeFileSync(w.env.configFile, '# the defaults\n');
+      await w.script.request('config/reload');
+    }
+  }
+
   /** shift+q on db-0, then the dialog connects with the password the Secret holds. */
   async function openAndConnect(c: RawClient): Promise<number> {
     await c.attach(SIZE);
@@ -184,32 +205,26 @@ export function defineQueryPaneSuite(name: string, setup: QueryBackendSetup): vo
     }, ENGINE * 2);
 
     it('a row longer than [query] max_result_bytes is refused as it starts to arrive, the pane says so, and the next run reconnects', async () => {
-      const { mkdirSync, writeFileSync } = await import('node:fs');
-      const { dirname } = await import('node:path');
-      mkdirSync(dirname(w.env.configFile), { recursive: true });
-      writeFileSync(w.env.configFile, '[query]\nmax_result_bytes = 65536\n');
-      expect(await w.script.request('config/reload')).toEqual({ ok: true, errors: [] });
-      const c = await RawClient.connect(w.env.socket);
-      /** The pane's text as one line (a long message wraps). */
-      const flat = (rows: string[]): string => rows.map((r) => r.trim()).join(' ');
-      try {
-        const paneId = await openAndConnect(c);
-        // Rows under the limit are as before.
-        await run(c, "SELECT repeat('y', 100) AS small");
-        await waitScreen(c, paneId, 'the small row', (rows) => rows.some((r) => r.includes('y'.repeat(20))), 60_000);
-        // One value of ~1 MB: the driver would hold it whole before the result's limit applied.
-        await run(c, "SELECT repeat('x', 1000000) AS big");
-        const said = flat(rowsText(await waitScreen(c, paneId, 'the big row refused', (rows) => flat(rows).includes('more than the whole result may hold'), 60_000)));
-        expect(said).toMatch(/a row of 976\.6 KiB came back, more than the whole result may hold \(\[query\] max_result_bytes, 64 KiB\)/);
-        expect(said).not.toContain('x'.repeat(100));
-        await run(c, "SELECT 'back again' AS probe");
-        await waitScreen(c, paneId, 'the next run reconnected', (rows) => rows.some((r) => r.includes('back again')), ENGINE);
-        await c.request('pane/close', { paneId });
-      } finally {
-        c.close();
-        writeFileSync(w.env.configFile, '# the defaults\n');
-        await w.script.request('config/reload');
-      }
+      await withConfig('[query]\nmax_result_bytes = 65536\n', async () => {
+        const c = await RawClient.connect(w.env.socket);
+        /** The pane's text as one line (a long message wraps). */
+        const flat = (rows: string[]): string => rows.map((r) => r.trim()).join(' ');
+        try {
+          const paneId = await openAndConnect(c);
+          // Rows under the limit are as before.
+          await run(c, "SELECT repeat('y', 100) AS small");
+          await waitScreen(c, paneId, 'the small row', (rows) => rows.some((r) => r.includes('y'.repeat(20))), 60_000);
+          // One value of ~1 MB: the driver would hold it whole before the result's limit applied.
+          await run(c, "SELECT repeat('x', 1000000) AS big");
+          const said = flat(rowsText(await waitScreen(c, paneId, 'the big row refused', (rows) => flat(rows).includes('more than the whole result may hold'), 60_000)));
+          expect(said).toMatch(/a row of 976\.6 KiB came back, more than the whole result may hold \(\[query\] max_result_bytes, 64 KiB\)/);
+          expect(said).not.toContain('x'.repeat(100));
+          await reconnects(c, paneId);
+          await c.request('pane/close', { paneId });
+        } finally {
+          c.close();
+        }
+      });
     }, ENGINE * 2);
 
     it.skipIf(!setup.dropConnection)('a dropped connection is shown in the pane and the next run connects again', async () => {
@@ -219,8 +234,7 @@ export function defineQueryPaneSuite(name: string, setup: QueryBackendSetup): vo
         await setup.dropConnection!(c, run);
         const v = text(await waitScreen(c, paneId, 'the drop said', (rows) => rows.join('\n').includes('the connection is gone: the next run reconnects'), 60_000));
         expect(v).toContain('terminating connection due to administrator command');
-        await run(c, "SELECT 'back again' AS probe");
-        await waitScreen(c, paneId, 'the next run reconnected', (rows) => rows.some((r) => r.includes('back again')), ENGINE);
+        await reconnects(c, paneId);
         await c.request('pane/close', { paneId });
       } finally {
         c.close();
@@ -228,40 +242,35 @@ export function defineQueryPaneSuite(name: string, setup: QueryBackendSetup): vo
     }, ENGINE * 2);
 
     it('a row cap from [query] row_cap reads through a cursor; m fetches more; y and Y copy a row and all rows as CSV (clipboard/write)', async () => {
-      const { mkdirSync, writeFileSync } = await import('node:fs');
-      const { dirname } = await import('node:path');
-      mkdirSync(dirname(w.env.configFile), { recursive: true });
-      writeFileSync(w.env.configFile, '[query]\nrow_cap = 3\n');
-      expect(await w.script.request('config/reload')).toEqual({ ok: true, errors: [] });
-      const c = await RawClient.connect(w.env.socket);
-      try {
-        const paneId = await openAndConnect(c);
-        await run(c, 'SELECT id, name, country FROM customers ORDER BY id');
-        const first = text(await waitScreen(c, paneId, 'the first 3 rows', (rows) => rows.join('\n').includes('3 rows so far (m fetches more)'), 60_000));
-        expect(first).toContain('Alan Turing');
-        expect(first).not.toContain('Linus Torvalds');
-        await keys(c, 'esc');
-        await c.waitLayout('browse mode', (l) => l.mode === 'normal');
-        await keys(c, 'm');
-        await waitScreen(c, paneId, '6 rows', (rows) => rows.join('\n').includes('6 rows so far') && rows.join('\n').includes('Edsger Dijkstra'), 60_000);
-        await keys(c, 'm');
-        const all = text(await waitScreen(c, paneId, 'all 8 rows', (rows) => rows.join('\n').includes('8 rows (all)'), 60_000));
-        expect(all).toContain('Ken Thompson');
-        const copies = (): string[] => c.notifications.filter((n) => n.method === 'clipboard/write').map((n) => (n.params as { text: string }).text);
-        await keys(c, 'j', 'y');
-        await waitFor('the row copied', () => copies().length === 1);
-        expect(copies()[0]).toBe('2,Alan Turing,GB\r\n');
-        await keys(c, 'shift+y');
-        await waitFor('all rows copied', () => copies().length === 2);
-        expect(copies()[1]!.split('\r\n').slice(0, 3)).toEqual(['id,name,country', '1,Ada Lovelace,GB', '2,Alan Turing,GB']);
-        expect(copies()[1]).toContain('7,Barbara Liskov,\r\n'); // NULL is an empty field
-        expect(copies()[1]!.trimEnd().split('\r\n')).toHaveLength(9);
-        await c.request('pane/close', { paneId });
-      } finally {
-        c.close();
-        writeFileSync(w.env.configFile, '# the defaults\n');
-        await w.script.request('config/reload');
-      }
+      await withConfig('[query]\nrow_cap = 3\n', async () => {
+        const c = await RawClient.connect(w.env.socket);
+        try {
+          const paneId = await openAndConnect(c);
+          await run(c, 'SELECT id, name, country FROM customers ORDER BY id');
+          const first = text(await waitScreen(c, paneId, 'the first 3 rows', (rows) => rows.join('\n').includes('3 rows so far (m fetches more)'), 60_000));
+          expect(first).toContain('Alan Turing');
+          expect(first).not.toContain('Linus Torvalds');
+          await keys(c, 'esc');
+          await c.waitLayout('browse mode', (l) => l.mode === 'normal');
+          await keys(c, 'm');
+          await waitScreen(c, paneId, '6 rows', (rows) => rows.join('\n').includes('6 rows so far') && rows.join('\n').includes('Edsger Dijkstra'), 60_000);
+          await keys(c, 'm');
+          const all = text(await waitScreen(c, paneId, 'all 8 rows', (rows) => rows.join('\n').includes('8 rows (all)'), 60_000));
+          expect(all).toContain('Ken Thompson');
+          const copies = (): string[] => c.notifications.filter((n) => n.method === 'clipboard/write').map((n) => (n.params as { text: string }).text);
+          await keys(c, 'j', 'y');
+          await waitFor('the row copied', () => copies().length === 1);
+          expect(copies()[0]).toBe('2,Alan Turing,GB\r\n');
+          await keys(c, 'shift+y');
+          await waitFor('all rows copied', () => copies().length === 2);
+          expect(copies()[1]!.split('\r\n').slice(0, 3)).toEqual(['id,name,country', '1,Ada Lovelace,GB', '2,Alan Turing,GB']);
+          expect(copies()[1]).toContain('7,Barbara Liskov,\r\n'); // NULL is an empty field
+          expect(copies()[1]!.trimEnd().split('\r\n')).toHaveLength(9);
+          await c.request('pane/close', { paneId });
+        } finally {
+          c.close();
+        }
+      });
     }, ENGINE * 2);
 
     it('E exports the result to a CSV file; ctrl+s saves a query; history and saved queries survive a daemon restart', async () => {
