@@ -22,7 +22,12 @@ export function restorableTabs(
       usedTabs.has(st.id) || tabTaken(st.id)
         ? `its id ${st.id} is taken`
         : ((): string | null => {
-            const bad = ids.find((id, k) => !views.has(id) || paneTaken(id) || usedPanes.has(id) || ids.indexOf(id) !== k);
+            const inTree = new Set<number>();
+            const bad = ids.find((id) => {
+              const twice = inTree.has(id);
+              inTree.add(id);
+              return twice || !views.has(id) || paneTaken(id) || usedPanes.has(id);
+            });
             return bad === undefined ? null : `its pane ${bad} is missing or already shown`;
           })();
     if (why) {
