@@ -64,6 +64,30 @@ describe.skipIf(!BUILT)('an attached client against a real daemon', () => {
     expect(list.sessions[0]!.panes).toBeGreaterThanOrEqual(2);
   });
 
+  it('a burst of 10,000 keys (a paste the terminal did not mark): 4,096 wait, the rest are dropped, the search stops at 1,000 characters, and Esc answers at once', async () => {
+    await start();
+    const store = new Store({ cols: 100, rows: 30 });
+    const client = attachClient(store);
+    await client.start();
+    // Every toast shown, however briefly (they expire).
+    const shown = new Set<string>();
+    store.subscribe(() => store.getState().toasts.forEach((t) => shown.add(t.text)));
+    const texts = () => [...shown];
+    client.key(':');
+    await until('the selector', () => store.getState().layout?.overlay?.type === 'selector');
+    for (let i = 0; i < 10_000; i++) client.key('x');
+    client.key('esc'); // dropped with the rest of the burst
+    // The first 16 went out at once (the window of keys in flight), 4,096 wait: the rest of the 10,001.
+    await until('the drop said', () => texts().includes('5,889 keys dropped: more came at once than 4,096 can wait (a paste the terminal did not mark as one?)'));
+    await until('the search full', () => texts().includes('the search is full (at most 1000 characters): more is not taken'));
+    await until('the queued keys done', () => {
+      const o = store.getState().layout?.overlay;
+      return o?.type === 'selector' && o.query === 'x'.repeat(1000);
+    });
+    client.key('esc');
+    await until('the selector closed', () => store.getState().layout?.overlay === null);
+  });
+
   it('sends resizes; the daemon answers with views cut to the new rectangles', async () => {
     await start();
     const store = new Store({ cols: 80, rows: 24 });

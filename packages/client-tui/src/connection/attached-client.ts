@@ -35,6 +35,13 @@ const OFFLINE_QUIT_KEYS = new Set(['ctrl+q', 'ctrl+c']);
 const STALL_MS = 2000;
 /** Keys sent ahead of their answers (the daemon serves at most 32 requests at once per connection). */
 const KEY_WINDOW = 16;
+/**
+ * Keys waiting to be sent, at most: a paste into a terminal without bracketed paste arrives as that
+ * many keys at once (5 MB kept the daemon and this client busy for over a quarter of an hour, one
+ * key at a time); past this the rest are dropped, and the toast says how many.
+ */
+const MAX_QUEUED_KEYS = 4096;
+const DROP_REPORT_MS = 250;
 /** `client/key` results whose command the client carries out itself. */
 const DETACH_COMMANDS = new Set(['detach', 'quit']);
 
@@ -53,6 +60,8 @@ export class AttachedClient {
   private ended = false;
   private sessionName: string | undefined;
   private readonly keys: string[] = [];
+  /** Keys dropped in the burst being reported (MAX_QUEUED_KEYS). */
+  private droppedKeys = 0;
   /** Keys sent and not answered yet, oldest first. */
   private readonly inFlight: Array<{ at: number }> = [];
   private detaching = false;
@@ -190,8 +199,19 @@ export class AttachedClient {
       }
       if (!this.connected) return;
     }
+    if (this.keys.length >= MAX_QUEUED_KEYS) {
+      // One toast a burst: the keys dropped within DROP_REPORT_MS of the first.
+      if (this.droppedKeys++ === 0) setTimeout(() => this.sayDropped(), DROP_REPORT_MS).unref();
+      return;
+    }
     this.keys.push(key);
     this.pump();
+  }
+
+  private sayDropped(): void {
+    const n = this.droppedKeys;
+    this.droppedKeys = 0;
+    this.opts.store.pushToast('warn', `${n.toLocaleString('en-US')} key${n === 1 ? '' : 's'} dropped: more came at once than ${MAX_QUEUED_KEYS.toLocaleString('en-US')} can wait (a paste the terminal did not mark as one?)`);
   }
 
   /**

@@ -1,4 +1,5 @@
 import { keyText, normalizeKey, type PaneCommand } from '@kubetile/rpc-schema';
+import { appendTyped, typedLimitMessage } from './typed-line.js';
 import type { Logger } from '../logging/logger.js';
 import type { AppCommand } from '../keys/actions.js';
 import { actionName } from '../keys/actions.js';
@@ -640,7 +641,10 @@ export class KeyRouter {
     }
     const text = keyText(key);
     if (text !== null) {
-      o.value += text;
+      const t = appendTyped(o.value, text);
+      if (t.full) return { handled: true, command: 'overlay:full' };
+      o.value = t.line;
+      if (t.filled) this.toast(client, 'warn', typedLimitMessage('the input'));
       return done('overlay:input');
     }
     return { handled: false };
@@ -892,7 +896,10 @@ export class KeyRouter {
     }
     const text = keyText(key);
     if (text !== null) {
-      o.query += text;
+      const t = appendTyped(o.query, text);
+      if (t.full) return { handled: true, command: 'overlay:full' };
+      o.query = t.line;
+      if (t.filled) this.toast(client, 'warn', typedLimitMessage('the search'));
       o.selected = 0;
       this.autoSelect(client, o);
       return done('overlay:input');
@@ -943,7 +950,10 @@ export class KeyRouter {
     }
     const text = keyText(key);
     if (text !== null) {
-      client.input += text;
+      const t = appendTyped(client.input, text);
+      if (t.full) return { handled: true, command: 'filter:full' };
+      client.input = t.line;
+      if (t.filled) this.toast(client, 'warn', typedLimitMessage('the filter'));
       this.sendToFocused(client, { type: 'filter', query: client.input });
       return done('filter:input');
     }
