@@ -199,7 +199,8 @@ export class AttachedClient {
       }
       if (!this.connected) return;
     }
-    if (this.keys.length >= MAX_QUEUED_KEYS) {
+    // ctrl+q still gets in line behind a burst: the way out is never dropped.
+    if (this.keys.length >= MAX_QUEUED_KEYS && !OFFLINE_QUIT_KEYS.has(key)) {
       // One toast a burst: the keys dropped within DROP_REPORT_MS of the first.
       if (this.droppedKeys++ === 0) setTimeout(() => this.sayDropped(), DROP_REPORT_MS).unref();
       return;
