@@ -223,6 +223,9 @@ describe('kubetile pf and plugins', () => {
     const kind = await kt('pf', 'start', 'cronjob/x', '80');
     expect(kind.code).toBe(2);
     expect(kind.stderr).toContain("cannot port-forward to 'cronjob'");
+    const nsFirst = await kt('pf', 'start', 'default/web-1', '80');
+    expect(nsFirst.code).toBe(2);
+    expect(nsFirst.stderr).toContain("cannot port-forward to 'default': name a pod/NAME, svc/NAME or deploy/NAME (a namespace goes in --namespace, not before the name)");
     const ports = await kt('pf', 'start', 'pod/web-1', '80:99999');
     expect(ports.code).toBe(2);
     expect(ports.stderr).toContain("the remote port must be a port from 1 to 65535, not '99999'");

@@ -25,7 +25,8 @@ export function parseForward(target: string, ports: string | undefined): Pick<St
   const slash = target.indexOf('/');
   const kind = slash < 0 ? 'pod' : KINDS[target.slice(0, slash).toLowerCase()];
   const name = slash < 0 ? target : target.slice(slash + 1);
-  if (!kind) throw new UsageError(`cannot port-forward to '${target.slice(0, slash)}': name a pod/NAME, svc/NAME or deploy/NAME`);
+  // `shop/postgres-0` (namespace/name, as some tools write it) reads as a kind `shop`: say where the namespace goes.
+  if (!kind) throw new UsageError(`cannot port-forward to '${target.slice(0, slash)}': name a pod/NAME, svc/NAME or deploy/NAME (a namespace goes in --namespace, not before the name)`);
   if (!name) throw new UsageError(`'${target}' names no object: pod/NAME, svc/NAME or deploy/NAME`);
   const out: ReturnType<typeof parseForward> = { [kind]: name };
   if (ports !== undefined) {
