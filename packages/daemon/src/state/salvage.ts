@@ -1,20 +1,11 @@
 import { z } from 'zod';
-import { SavedPaneSchema, SavedTabSchema, STATE_VERSION, type SavedPane, type SavedSession, type SavedState, type SavedTab } from './saved-state.js';
+import { MAX_PANES, MAX_SESSIONS, MAX_TABS, SavedPaneSchema, SavedSessionSchema, SavedStateSchema, SavedTabSchema, STATE_VERSION, type SavedPane, type SavedSession, type SavedState, type SavedTab } from './saved-state.js';
 
-/** The file's frame: its version and a list of sessions, each read on its own (see `salvageState`). */
-const EnvelopeSchema = z.object({
-  version: z.literal(STATE_VERSION),
-  savedAt: z.string(),
-  sessions: z.array(z.unknown()).max(64),
-  features: z.record(z.string(), z.unknown()).default({}),
-});
+/** The file's frame: the saved state with its sessions left unread (see `salvageState`). */
+const EnvelopeSchema = SavedStateSchema.extend({ sessions: z.array(z.unknown()).max(MAX_SESSIONS) });
 
-const SessionFrameSchema = z.object({
-  name: z.string().min(1).max(64),
-  tabs: z.array(z.unknown()).max(256),
-  panes: z.array(z.unknown()).max(4096),
-  lastActiveTabId: z.number().int().min(1).max(2 ** 31).nullable(),
-});
+/** A session's frame: its tabs and panes left unread, each read on its own. */
+const SessionFrameSchema = SavedSessionSchema.extend({ tabs: z.array(z.unknown()).max(MAX_TABS), panes: z.array(z.unknown()).max(MAX_PANES) });
 
 const firstIssue = (e: z.ZodError): string => {
   const i = e.issues[0];

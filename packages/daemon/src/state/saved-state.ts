@@ -6,6 +6,11 @@ export const STATE_VERSION = 1;
 
 const Id = z.number().int().min(1).max(2 ** 31);
 
+/** The most a state file holds: sessions, tabs in a session, panes in a session. */
+export const MAX_SESSIONS = 64;
+export const MAX_TABS = 256;
+export const MAX_PANES = 4096;
+
 export const SavedPaneSchema = z.object({
   id: Id,
   /** The pane's view, its own state (filter, sort, container…) merged into the args. */
@@ -22,8 +27,8 @@ export const SavedTabSchema = z.object({
 
 export const SavedSessionSchema = z.object({
   name: z.string().min(1).max(64),
-  tabs: z.array(SavedTabSchema).min(1).max(256),
-  panes: z.array(SavedPaneSchema).max(4096),
+  tabs: z.array(SavedTabSchema).min(1).max(MAX_TABS),
+  panes: z.array(SavedPaneSchema).max(MAX_PANES),
   lastActiveTabId: Id.nullable(),
 });
 
@@ -31,7 +36,7 @@ export const SavedSessionSchema = z.object({
 export const SavedStateSchema = z.object({
   version: z.literal(STATE_VERSION),
   savedAt: z.string(),
-  sessions: z.array(SavedSessionSchema).max(64),
+  sessions: z.array(SavedSessionSchema).max(MAX_SESSIONS),
   features: z.record(z.string(), z.unknown()).default({}),
 });
 
