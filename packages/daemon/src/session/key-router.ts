@@ -302,6 +302,14 @@ export class KeyRouter {
     }
   }
 
+  /** `text` typed into `line` (`what` it is): the new line, or null when it was full (the key does nothing); says so when it fills. */
+  private typeInto(client: ClientState, line: string, text: string, what: string): string | null {
+    const t = appendTyped(line, text);
+    if (t.full) return null;
+    if (t.filled) this.toast(client, 'warn', typedLimitMessage(what));
+    return t.line;
+  }
+
   private toast(client: ClientState, level: 'info' | 'success' | 'warn' | 'error', text: string): void {
     this.deps.workspace.clients.get(client.id)?.sink.toast(level, text);
   }
@@ -641,10 +649,9 @@ export class KeyRouter {
     }
     const text = keyText(key);
     if (text !== null) {
-      const t = appendTyped(o.value, text);
-      if (t.full) return { handled: true, command: 'overlay:full' };
-      o.value = t.line;
-      if (t.filled) this.toast(client, 'warn', typedLimitMessage('the input'));
+      const line = this.typeInto(client, o.value, text, 'the input');
+      if (line === null) return { handled: true, command: 'overlay:full' };
+      o.value = line;
       return done('overlay:input');
     }
     return { handled: false };
@@ -896,10 +903,9 @@ export class KeyRouter {
     }
     const text = keyText(key);
     if (text !== null) {
-      const t = appendTyped(o.query, text);
-      if (t.full) return { handled: true, command: 'overlay:full' };
-      o.query = t.line;
-      if (t.filled) this.toast(client, 'warn', typedLimitMessage('the search'));
+      const line = this.typeInto(client, o.query, text, 'the search');
+      if (line === null) return { handled: true, command: 'overlay:full' };
+      o.query = line;
       o.selected = 0;
       this.autoSelect(client, o);
       return done('overlay:input');
@@ -950,10 +956,9 @@ export class KeyRouter {
     }
     const text = keyText(key);
     if (text !== null) {
-      const t = appendTyped(client.input, text);
-      if (t.full) return { handled: true, command: 'filter:full' };
-      client.input = t.line;
-      if (t.filled) this.toast(client, 'warn', typedLimitMessage('the filter'));
+      const line = this.typeInto(client, client.input, text, 'the filter');
+      if (line === null) return { handled: true, command: 'filter:full' };
+      client.input = line;
       this.sendToFocused(client, { type: 'filter', query: client.input });
       return done('filter:input');
     }
