@@ -136,6 +136,28 @@ describe('query pane on the demo engine: completion, the row view, connecting, a
     }
   }, ENGINE * 2);
 
+  it('a paste goes into the editor as it is, its lines kept and nothing run until ctrl+r; in normal mode it is refused', async () => {
+    const c = await RawClient.connect(w.env.socket);
+    try {
+      const paneId = await openAndConnect(c);
+      await keys(c, 'ctrl+u');
+      const r = await c.request<{ handled: boolean; command?: string }>('client/paste', { text: 'SELECT name\r\nFROM customers\nORDER BY name LIMIT 1;\n' });
+      expect(r).toEqual({ handled: true, command: 'paste:insert' });
+      const pasted = await waitScreen(c, paneId, 'the pasted lines in the editor', (rows) => rows[2]?.startsWith('ORDER BY name LIMIT 1;') ?? false);
+      expect(rowsText(pasted).slice(0, 2).map((l) => l.trimEnd())).toEqual(['SELECT name', 'FROM customers']);
+      expect(text(pasted)).not.toContain('1 row in');
+      await keys(c, 'ctrl+r');
+      await waitScreen(c, paneId, 'the pasted query ran', (rows) => rows.join('\n').includes('1 row in'), 60_000);
+      await keys(c, 'esc');
+      await c.waitLayout('normal mode (browsing the results)', (l) => l.mode === 'normal');
+      const refused = await c.request<{ handled: boolean; command?: string }>('client/paste', { text: 'ctrl' });
+      expect(refused.command).toBe('paste:refused');
+      await c.request('pane/close', { paneId });
+    } finally {
+      c.close();
+    }
+  }, ENGINE * 2);
+
   it('v shows the row under the cursor whole: each column with its type, JSON pretty-printed, NULL, text with newlines on lines of their own', async () => {
     const c = await RawClient.connect(w.env.socket);
     try {

@@ -9,6 +9,11 @@ export const PRODUCT_NAME = 'kubetile';
 export const PRODUCT_VERSION = '0.1.0';
 /** Largest JSON-RPC message body accepted on the socket, in bytes. */
 export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+/**
+ * The longest text one `client/paste` carries, in UTF-16 units: 512 Ki, so even a paste of control
+ * characters only (six bytes each as JSON, `\u001b`) fits in one message.
+ */
+export const MAX_PASTE_CHARS = 512 * 1024;
 
 /** The API levels one side speaks, oldest to newest. */
 export interface ApiRange {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { NotificationType, ParameterStructures, RequestType } from 'vscode-jsonrpc';
+import { MAX_PASTE_CHARS } from './api-level.js';
 import { PaneCommandSchema } from './pane-command.js';
 import { PaneViewSchema } from './pane-view.js';
 import { DirectionSchema, SplitDirectionSchema } from './layout.js';
@@ -223,6 +224,12 @@ export const Requests = {
     'client/key',
     "A key pressed in this client's terminal, e.g. \"j\", \"ctrl+p\", \"alt+v\"; mapped with this client's mode.",
     z.object({ key: z.string().min(1).max(32) }).strict(),
+    z.object({ handled: z.boolean(), command: z.string().optional() }),
+  ),
+  paste: req(
+    'client/paste',
+    "Text pasted into this client's terminal (a bracketed paste), as one piece: it goes where typed text goes in this client's mode (the filter, a dialog's input, a selector's search, a shell or the query editor in insert mode); in normal mode and in a confirmation it is refused with a toast, never run as keys.",
+    z.object({ text: z.string().min(1).max(MAX_PASTE_CHARS) }).strict(),
     z.object({ handled: z.boolean(), command: z.string().optional() }),
   ),
   resize: req('client/resize', "This client's terminal size.", Size, Ok),

@@ -125,6 +125,12 @@ export class DeferredPane<P extends Pane> implements Pane {
     this.with((p) => p.handleInput?.(key, size));
   }
 
+  handlePaste(text: string, size: Viewport | null): string | null {
+    if (this.real) return this.real.handlePaste ? this.real.handlePaste(text, size) : 'this pane takes no text';
+    this.with((p) => p.handlePaste?.(text, size));
+    return null;
+  }
+
   enterInsert(size: Viewport | null): void {
     this.with((p) => p.enterInsert?.(size));
   }

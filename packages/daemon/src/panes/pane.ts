@@ -76,6 +76,11 @@ export interface Pane {
    * `latest`). Panes without it have no insert mode.
    */
   handleInput?(key: string, size: Viewport | null): void;
+  /**
+   * Pasted text in insert mode, as one piece (the shell gets it as the terminal would send it, the
+   * query editor inserts it); null when taken, else why not (the pasting client is told).
+   */
+  handlePaste?(text: string, size: Viewport | null): string | null;
   /** Insert mode was entered on this pane (a dormant exec pane reconnects at once). */
   enterInsert?(size: Viewport | null): void;
   dispose(): void;

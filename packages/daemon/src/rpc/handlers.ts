@@ -183,6 +183,15 @@ const table: Table = {
     call.conn.withAnswer(() => ws.flushDueFrames(c.state.id), () => ws.flushDueFrames());
     return r.command ? { handled: r.handled, command: r.command } : { handled: r.handled };
   },
+  'client/paste': (call, p) => {
+    const c = attached(call, 'client/paste');
+    if (c.state.detaching) return { handled: false, command: 'ignored:detaching' };
+    const r = call.daemon.keys.paste(c.state, p.text);
+    // As after a key: the paste's frame goes out with its answer.
+    const ws = call.daemon.workspace;
+    call.conn.withAnswer(() => ws.flushDueFrames(c.state.id), () => ws.flushDueFrames());
+    return r.command ? { handled: r.handled, command: r.command } : { handled: r.handled };
+  },
   'client/resize': (call, p) => {
     call.daemon.workspace.resizeClient(attached(call, 'client/resize').state, p);
     return OK;

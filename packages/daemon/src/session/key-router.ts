@@ -1,5 +1,6 @@
 import { keyText, normalizeKey, type PaneCommand } from '@kubetile/rpc-schema';
 import { appendTyped, typedLimitMessage } from './typed-line.js';
+import { pastedLine } from '../util/pasted-line.js';
 import type { Logger } from '../logging/logger.js';
 import type { AppCommand } from '../keys/actions.js';
 import { actionName } from '../keys/actions.js';
@@ -103,6 +104,58 @@ export class KeyRouter {
     }
     ws.refreshClient(client);
     return { handled: true, command: action.kind === 'app' && action.command === 'detach' ? 'detach' : actionName(action) };
+  }
+
+  /**
+   * A bracketed paste: text, never keys. It goes where typing goes in this client's mode (one line
+   * into the filter, an input or a selector's search; as it is into an exec pane's shell or the
+   * query editor in insert mode); in a confirmation and in normal mode it is refused and the client
+   * told why, since its letters would otherwise be commands (`e` opens a shell, `i` types into it,
+   * a newline presses Enter).
+   */
+  paste(client: ClientState, text: string): KeyResult {
+    const ws = this.deps.workspace;
+    const o = client.overlay;
+    if (o?.type === 'confirm') return this.refusePaste(client, 'a confirmation is answered with y or n, not by a paste');
+    const oneLine = o || client.mode === 'filter';
+    if (oneLine && pastedLine(text) === '') return this.refusePaste(client, 'it holds no text for a line (only line breaks or control characters)');
+    if (o?.type === 'selector') {
+      const line = this.typeInto(client, o.query, pastedLine(text), 'the search');
+      if (line === null) return this.refusePaste(client, typedLimitMessage('the search'));
+      o.query = line;
+      o.selected = 0;
+      this.autoSelect(client, o);
+      ws.refreshClient(client);
+      return { handled: true, command: 'paste:overlay' };
+    }
+    if (o?.type === 'input') {
+      const line = this.typeInto(client, o.value, pastedLine(text), 'the input');
+      if (line === null) return this.refusePaste(client, typedLimitMessage('the input'));
+      o.value = line;
+      ws.refreshClient(client);
+      return { handled: true, command: 'paste:overlay' };
+    }
+    if (client.mode === 'insert') {
+      const pane = ws.pane(ws.focusedPane(client));
+      const refused = pane.handlePaste ? pane.handlePaste(text, ws.paneViewport(client, pane.id)) : 'this pane takes no text';
+      if (refused !== null) return this.refusePaste(client, refused);
+      ws.refreshClient(client);
+      return { handled: true, command: 'paste:insert' };
+    }
+    if (client.mode === 'filter') {
+      const line = this.typeInto(client, client.input, pastedLine(text), 'the filter');
+      if (line === null) return this.refusePaste(client, typedLimitMessage('the filter'));
+      client.input = line;
+      this.sendToFocused(client, { type: 'filter', query: client.input });
+      ws.refreshClient(client);
+      return { handled: true, command: 'paste:filter' };
+    }
+    return this.refusePaste(client, 'in normal mode a paste is not run as keys: press / to filter, or i in a shell or query pane to type into it');
+  }
+
+  private refusePaste(client: ClientState, why: string): KeyResult {
+    this.toast(client, 'warn', `paste not taken: ${why}`);
+    return { handled: false, command: 'paste:refused' };
   }
 
   /** Normal-mode groups: global, then the focused pane's own group (logs, exec…), then the rest. */

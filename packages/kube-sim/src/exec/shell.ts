@@ -176,13 +176,15 @@ async function runShell(args: string[], io: ExecIO, sh: ShellState): Promise<num
       if (interactive) io.out('exit\n');
       return sh.lastExit;
     }
-    const text = line.toString('utf8').replace(/\r?\n$/, '');
-    if (text.trim() === '') continue;
-    const lineIO: ExecIO = { ...io, signal: anySignal(io.signal, controller.signal) };
-    sh.interrupt = () => controller.abort();
-    await runScript(text, lineIO, sh);
-    sh.interrupt = undefined;
-    if (sh.exitCode !== undefined) return sh.exitCode;
+    // A bracketed paste's lines come in one line (the tty kept their breaks): each runs in turn.
+    for (const text of line.toString('utf8').replace(/\r?\n$/, '').split('\n')) {
+      if (text.trim() === '') continue;
+      const lineIO: ExecIO = { ...io, signal: anySignal(io.signal, controller.signal) };
+      sh.interrupt = () => controller.abort();
+      await runScript(text, lineIO, sh);
+      sh.interrupt = undefined;
+      if (sh.exitCode !== undefined) return sh.exitCode;
+    }
   }
 }
 

@@ -10,6 +10,10 @@ export class TtyInput implements InputSource {
   private pending: Buffer | null | undefined;
   /** Where we are in a key's escape sequence: after ESC before [ or O, inside CSI, or before SS3's final. */
   private escape: 'none' | 'intro' | 'csi' | 'ss3' = 'none';
+  /** The CSI's parameter bytes so far. */
+  private csi = '';
+  /** Between ESC [200~ and ESC [201~ (a bracketed paste): line breaks stay in the line. */
+  private pasting = false;
 
   constructor(
     private readonly raw: StdinReader,
@@ -63,8 +67,16 @@ export class TtyInput implements InputSource {
         const ch = text[i] as string;
         // Keys' escape sequences (arrows and the like: ESC [ … final, ESC O x) are swallowed, as
         // readline ignores keys it has no binding for.
-        if (this.escape === 'intro') { this.escape = ch === '[' ? 'csi' : 'ss3'; continue; }
-        if (this.escape === 'csi') { if (ch >= '@' && ch <= '~') this.escape = 'none'; continue; }
+        if (this.escape === 'intro') { this.escape = ch === '[' ? 'csi' : 'ss3'; this.csi = ''; continue; }
+        if (this.escape === 'csi') {
+          if (ch >= '@' && ch <= '~') {
+            this.escape = 'none';
+            // Bracketed paste (readline's): the line breaks of a paste are kept in the line, not Enter.
+            if (ch === '~' && this.csi === '200') this.pasting = true;
+            if (ch === '~' && this.csi === '201') this.pasting = false;
+          } else this.csi += ch;
+          continue;
+        }
         if (this.escape === 'ss3') { this.escape = 'none'; continue; }
         if (ch === '\u001b') {
           const next = text[i + 1];
@@ -72,6 +84,12 @@ export class TtyInput implements InputSource {
           // A lone Esc (or alt+key) is a character of the line, echoed as ^[ (a tty's echoctl).
           this.line += ch;
           this.echo('^[');
+          continue;
+        }
+        if ((ch === '\r' || ch === '\n') && this.pasting) {
+          if (ch === '\n' && text[i - 1] === '\r') continue;
+          this.line += '\n';
+          this.echo('\r\n');
           continue;
         }
         if (ch === '\r' || ch === '\n') {

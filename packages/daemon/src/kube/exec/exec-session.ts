@@ -27,6 +27,8 @@ export interface ExecHandlers {
 
 /** Stdin the server has not taken yet beyond which input is refused (keys are tiny; this is a stuck server). */
 export const MAX_PENDING_STDIN_BYTES = 1024 * 1024;
+/** A paste goes to the server in stdin frames of at most this many bytes. */
+const STDIN_FRAME_BYTES = 64 * 1024;
 /** How long a close waits for the server's close frame before the socket is cut. */
 export const CLOSE_GRACE_MS = 2000;
 
@@ -113,6 +115,17 @@ export class ExecSession {
   write(data: string | Buffer): boolean {
     if (!this.open || this.ws.bufferedAmount > MAX_PENDING_STDIN_BYTES) return false;
     this.ws.send(frame(CHANNEL.stdin, data));
+    return true;
+  }
+
+  /**
+   * Sends a paste: all of it, in frames of at most STDIN_FRAME_BYTES, or none of it (false) when
+   * the session is gone or the server has not taken enough of what it was sent to hold this too.
+   * Half a paste in a shell is worse than none.
+   */
+  writeAll(data: Buffer): boolean {
+    if (!this.open || this.ws.bufferedAmount + data.length > MAX_PENDING_STDIN_BYTES) return false;
+    for (let at = 0; at < data.length; at += STDIN_FRAME_BYTES) this.ws.send(frame(CHANNEL.stdin, data.subarray(at, at + STDIN_FRAME_BYTES)));
     return true;
   }
 

@@ -1,6 +1,6 @@
 import type { KubeConfig } from '../../kube/kubeconfig.js';
 import type { PaneCommand, PaneView, Viewport } from '@kubetile/rpc-schema';
-import { openExec, type ExecSession } from '../../kube/exec/exec-session.js';
+import { MAX_PENDING_STDIN_BYTES, openExec, type ExecSession } from '../../kube/exec/exec-session.js';
 import { printable, type ExecEnd } from '../../kube/exec/exec-status.js';
 import { errorMessage } from '../../util/errors.js';
 import { BasePane } from '../base-pane.js';
@@ -218,6 +218,30 @@ export class ExecPane extends BasePane {
       this.early.push(bytes);
       this.earlyBytes += bytes.length;
     }
+  }
+
+  /**
+   * A paste, as a terminal sends one: line breaks as Enter (CR), between the bracketed-paste
+   * markers when the program asked for them (a shell then inserts the text instead of running each
+   * line). All of it or none.
+   */
+  handlePaste(text: string, size: Viewport | null): string | null {
+    if (this.ended) return 'the shell has ended';
+    if (this.state.kind === 'dormant') return 'the shell is not running: press a key to start a new one, then paste';
+    if (size) this.applySize(size);
+    const body = text.replace(/\r?\n/g, '\r');
+    // Inside the markers no ESC at all (xterm's own rule for pastes): nothing in it can end the paste.
+    const data = this.screen?.bracketedPaste ? `\x1b[200~${body.replace(/\x1b/g, '')}\x1b[201~` : body;
+    const bytes = Buffer.from(data, 'utf8');
+    if (this.state.kind === 'connecting') {
+      if (this.earlyBytes + bytes.length > EARLY_INPUT_MAX_BYTES) return 'the shell is still connecting: paste again once it is up';
+      this.early.push(data);
+      this.earlyBytes += bytes.length;
+      return null;
+    }
+    this.screen?.scrollToBottom();
+    if (!this.session?.writeAll(bytes)) return `the shell did not take ${bytes.length.toLocaleString('en-US')} bytes at once (it takes at most ${MAX_PENDING_STDIN_BYTES.toLocaleString('en-US')} not yet read)`;
+    return null;
   }
 
   handleCommand(cmd: PaneCommand): void {

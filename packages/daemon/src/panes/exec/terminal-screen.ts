@@ -129,6 +129,11 @@ export class TerminalScreen {
     return this.term.modes.applicationCursorKeysMode;
   }
 
+  /** Bracketed paste (mode 2004): the program asked for pastes between `ESC [200~` and `ESC [201~`. */
+  get bracketedPaste(): boolean {
+    return this.term.modes.bracketedPasteMode;
+  }
+
   /** Output bytes not parsed yet. */
   get pendingBytes(): number {
     return this.queue.length;

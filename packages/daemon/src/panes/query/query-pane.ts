@@ -8,11 +8,12 @@ import type { HistoryEntry, HistoryKey } from '../../query/history-store.js';
 import type { ResultSet } from '../../query/result-set.js';
 import type { SavedQuery } from '../../query/saved-queries.js';
 import { errorMessage } from '../../util/errors.js';
+import { pastedLine } from '../../util/pasted-line.js';
 import { BasePane } from '../base-pane.js';
 import type { ClientPrompts, PaneContext } from '../pane.js';
 import { cut, fullText } from './cell-format.js';
 import { ConnectForm } from './connect-form.js';
-import { EditorBuffer } from './editor-buffer.js';
+import { EditorBuffer, MAX_EDITOR_CHARS } from './editor-buffer.js';
 import { InputPopup, ListPopup } from './popups.js';
 import { parseQueryArgs, type QueryArgs } from './query-args.js';
 import type { QueryServices } from './query-services.js';
@@ -20,6 +21,8 @@ import { columnWidths, keepInView, newCursor, renderTable, type TableCursor } fr
 
 /** The most text `Y` puts on the clipboard (OSC 52 is not for megabytes; E exports to a file). */
 export const MAX_CLIPBOARD_BYTES = 1024 * 1024;
+/** The longest line a paste types into the connection form, a dialog or a list's search. */
+const MAX_PASTED_FIELD = 1000;
 
 type Phase =
   | { kind: 'invalid'; message: string }
@@ -513,6 +516,26 @@ export class QueryPane extends BasePane {
       else this.editKey(key);
     }
     this.changed.emit();
+  }
+
+  /**
+   * A paste in insert mode: into the editor as it is (line breaks kept, nothing run); into the
+   * connection form, a dialog or a list's search as one line, typed.
+   */
+  handlePaste(text: string, size: Viewport | null): string | null {
+    if (size) this.size = size;
+    if (this.phase.kind === 'invalid') return 'this query pane has no target to type for';
+    const inEditor = (this.phase.kind === 'ready' || this.phase.kind === 'connecting') && !this.popup;
+    if (inEditor) {
+      this.mode = 'edit';
+      if (!this.editor.insert(text)) return `the editor holds at most ${MAX_EDITOR_CHARS.toLocaleString('en-US')} characters: ${text.length.toLocaleString('en-US')} more do not fit`;
+      this.changed.emit();
+      return null;
+    }
+    const line = pastedLine(text);
+    if (line.length > MAX_PASTED_FIELD) return `a field takes one line of at most ${MAX_PASTED_FIELD.toLocaleString('en-US')} characters, not ${line.length.toLocaleString('en-US')}`;
+    for (const ch of line) this.handleInput(ch === ' ' ? 'space' : ch, null);
+    return null;
   }
 
   private formKey(key: string): void {
