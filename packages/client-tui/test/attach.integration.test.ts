@@ -92,6 +92,30 @@ describe.skipIf(!BUILT)('an attached client against a real daemon', () => {
     expect(await client.done).toEqual({ kind: 'detached', session: 'main' });
   });
 
+  it('a paste goes in order with the keys around it, as one request; one too long is not sent, and a toast says so', async () => {
+    await start();
+    const store = new Store({ cols: 100, rows: 30 });
+    const client = attachClient(store);
+    await client.start();
+    const shown = new Set<string>();
+    store.subscribe(() => store.getState().toasts.forEach((t) => shown.add(t.text)));
+    client.key(':');
+    client.key('h');
+    client.paste({ text: 'el\n' });
+    client.key('p');
+    await until('the search typed and pasted in order', () => {
+      const o = store.getState().layout?.overlay;
+      return o?.type === 'selector' && o.query === 'help';
+    });
+    client.paste({ tooLong: 600_000 });
+    await until('the too-long paste said', () => shown.has('paste not sent: 600,000 characters, more than the 524,288 one paste may carry'));
+    client.key('esc');
+    await until('the selector closed', () => store.getState().layout?.overlay === null);
+    // In normal mode the daemon refuses it and says why.
+    client.paste({ text: 'dd' });
+    await until('the refusal', () => [...shown].some((t) => t.startsWith('paste not taken: in normal mode')));
+  });
+
   it('sends resizes; the daemon answers with views cut to the new rectangles', async () => {
     await start();
     const store = new Store({ cols: 80, rows: 24 });

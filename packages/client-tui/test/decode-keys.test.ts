@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { decodeKeys, KeyDecoder } from '../src/input/decode-keys.js';
+import { decodeKeys, KeyDecoder, PASTE_END, PASTE_START, type KeyDecoderOptions, type Paste } from '../src/input/decode-keys.js';
 
 const keys = (s: string): string[] => decodeKeys(s).keys;
 
@@ -163,5 +163,89 @@ describe('KeyDecoder', () => {
     vi.advanceTimersByTime(60);
     expect(out).toEqual(['alt+[']);
     d.dispose();
+  });
+});
+
+describe('KeyDecoder: bracketed paste', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  const collect = (opts: Omit<KeyDecoderOptions, 'onPaste'> = {}) => {
+    const events: Array<string | Paste> = [];
+    const d = new KeyDecoder((k) => events.push(k), { ...opts, onPaste: (p) => events.push(p) });
+    return { d, events };
+  };
+
+  it('a paste is text, never keys, in order with the keys around it', () => {
+    const { d, events } = collect();
+    d.push(`j${PASTE_START}dy\r\x04e\x1b[Ai\r${PASTE_END}k`);
+    expect(events).toEqual(['j', { text: 'dy\r\x04e\x1b[Ai\r' }, 'k']);
+  });
+
+  it('finds both markers wherever the reads split them', () => {
+    const whole = `x${PASTE_START}kubectl delete pod web-1\n${PASTE_END}q`;
+    for (let a = 1; a < whole.length; a++) {
+      for (const b of [a + 1, a + 3, whole.length - 1]) {
+        if (b <= a || b >= whole.length) continue;
+        const { d, events } = collect();
+        d.push(whole.slice(0, a));
+        d.push(whole.slice(a, b));
+        d.push(whole.slice(b));
+        // Right after the start's ESC, the ESC is the esc key already (a lone ESC is not held), the paste still a paste.
+        const esc = a === 2 || (b === 2 && a < 2) ? ['esc'] : [];
+        expect(events, `split at ${a}, ${b}`).toEqual(['x', ...esc, { text: 'kubectl delete pod web-1\n' }, 'q']);
+      }
+    }
+  });
+
+  it('the end marker one byte at a time', () => {
+    const { d, events } = collect();
+    d.push(PASTE_START);
+    for (const ch of `a\x1b[20b${PASTE_END}`) d.push(ch);
+    expect(events).toEqual([{ text: 'a\x1b[20b' }]);
+  });
+
+  it('both markers one byte at a time: the start ESC is the esc key, the rest still a paste', () => {
+    const { d, events } = collect();
+    for (const ch of `${PASTE_START}ab${PASTE_END}j`) d.push(ch);
+    expect(events).toEqual(['esc', { text: 'ab' }, 'j']);
+  });
+
+  it('esc then [ typed apart are two keys', () => {
+    vi.useFakeTimers();
+    const { d, events } = collect();
+    d.push('\x1b');
+    d.push('[');
+    vi.advanceTimersByTime(60);
+    d.push('2');
+    expect(events).toEqual(['esc', '[', '2']);
+    d.dispose();
+  });
+
+  it('a paste longer than the limit is reported by its length, and the keys after it still come', () => {
+    const { d, events } = collect({ maxPaste: 10 });
+    d.push(PASTE_START + 'abcdefgh');
+    d.push('ijklmnop' + PASTE_END + 'j');
+    expect(events).toEqual([{ tooLong: 16 }, 'j']);
+  });
+
+  it('a paste whose end never comes ends after a second without input; keys are keys again', () => {
+    vi.useFakeTimers();
+    const { d, events } = collect({ pasteIdleMs: 1000 });
+    d.push(`${PASTE_START}half a paste\x1b[20`);
+    vi.advanceTimersByTime(999);
+    expect(events).toEqual([]);
+    vi.advanceTimersByTime(2);
+    expect(events).toEqual([{ text: 'half a paste\x1b[20' }]);
+    d.push('j');
+    expect(events).toEqual([{ text: 'half a paste\x1b[20' }, 'j']);
+    d.dispose();
+  });
+
+  it('an empty paste delivers nothing', () => {
+    const { d, events } = collect();
+    d.push(`${PASTE_START}${PASTE_END}j`);
+    expect(events).toEqual(['j']);
   });
 });

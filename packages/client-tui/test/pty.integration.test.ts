@@ -7,6 +7,8 @@ const ALT_OFF = '\x1b[?1049l';
 const CURSOR_SHOW = '\x1b[?25h';
 const KITTY_PUSH = '\x1b[>1u';
 const KITTY_POP = '\x1b[<u';
+const PASTE_ON = '\x1b[?2004h';
+const PASTE_OFF = '\x1b[?2004l';
 
 /** The pid of `script`'s child (the kubetile process, thanks to `exec`). */
 function childOf(pid: number): number {
@@ -104,5 +106,34 @@ describe.skipIf(!BUILT || !HAVE_SCRIPT)('kubetile in a real terminal (PTY)', () 
     expect(all.lastIndexOf(KITTY_POP)).toBeGreaterThan(all.lastIndexOf(KITTY_PUSH));
     expect(all.lastIndexOf(KITTY_POP)).toBeLessThan(all.lastIndexOf(ALT_OFF));
     expect(tail).toContain('[detached (from session main)]');
+  });
+
+  it('asks for bracketed paste: a paste is text, refused on screen in normal mode (its keys never run), the search in the : switcher; gives it back on the way out', async () => {
+    expect((await kubetile(['daemon', 'start'], home.env)).code).toBe(0);
+    const size = { cols: 100, rows: 24 };
+    pty = runInPty([], home.env, size);
+    await until('the status bar', () => plain(pty!.output()).includes('NORMAL'));
+    expect(pty.output()).toContain(PASTE_ON);
+    const panes = async (): Promise<string[]> =>
+      (JSON.parse((await kubetile(['rpc', 'pane/list'], home.env)).stdout) as { panes: Array<{ key: string }> }).panes.map((p) => p.key).sort();
+    const before = await panes();
+    // As keys, this would open the switcher, type help and press Enter: a help pane.
+    pty.write('\x1b[200~:help\r\x1b[201~');
+    await until('the refusal on screen', async () => (await screenText(pty!.output(), size)).includes('paste not taken: in normal mode'));
+    expect(await panes()).toEqual(before);
+    expect(await screenText(pty.output(), size)).toContain('NORMAL');
+    // In the switcher a paste is its search (one line: the newline is not Enter).
+    pty.write(':');
+    await until('the switcher', async () => (await screenText(pty!.output(), size)).includes('Switch view'));
+    pty.write('\x1b[200~help\n\x1b[201~');
+    await until('the pasted search', async () => /help/.test((await screenText(pty!.output(), size)).split('\n').find((l) => l.includes('>')) ?? ''));
+    expect(await panes()).toEqual(before);
+    pty.write('\r');
+    await until('the help pane', async () => (await panes()).includes('help'));
+    pty.write('\x11');
+    expect(await pty.exited).toBe(0);
+    const all = pty.output();
+    expect(all.lastIndexOf(PASTE_OFF)).toBeGreaterThan(all.lastIndexOf(PASTE_ON));
+    expect(all.lastIndexOf(PASTE_OFF)).toBeLessThan(all.lastIndexOf(ALT_OFF));
   });
 });

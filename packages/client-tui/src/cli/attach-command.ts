@@ -1,5 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
-import { resolveSocketPath } from '@kubetile/rpc-schema/light';
+import { MAX_PASTE_CHARS, resolveSocketPath } from '@kubetile/rpc-schema/light';
 import { AttachedClient, type SessionEnd } from '../connection/attached-client.js';
 import { schemaContract } from '../connection/contract.js';
 import { DaemonUnreachableError } from '../connection/daemon-client.js';
@@ -143,7 +143,7 @@ export async function runAttach(io: Io, flags: DaemonFlags & { session?: string 
   stdout.on('resize', onResize);
 
   const text = new StringDecoder('utf8');
-  const decoder = new KeyDecoder((key) => client.key(key));
+  const decoder = new KeyDecoder((key) => client.key(key), { onPaste: (p) => client.paste(p), maxPaste: MAX_PASTE_CHARS });
   const onData = (chunk: Buffer | string): void => {
     decoder.push(typeof chunk === 'string' ? chunk : text.write(chunk));
   };

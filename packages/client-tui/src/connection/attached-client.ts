@@ -1,4 +1,5 @@
 import type { Requests, SessionLayout } from '@kubetile/rpc-schema';
+import { ErrorCodes, MAX_PASTE_CHARS } from '@kubetile/rpc-schema/light';
 import type { Size, Store } from '../tui/store.js';
 import type { Contract } from './contract.js';
 import { ApiMismatchError, ConnectionLostError, DaemonClient, DaemonUnreachableError, RpcError } from './daemon-client.js';
@@ -45,6 +46,9 @@ const DROP_REPORT_MS = 250;
 /** `client/key` results whose command the client carries out itself. */
 const DETACH_COMMANDS = new Set(['detach', 'quit']);
 
+/** What waits to be sent: a key, or a bracketed paste (sent whole, in order with the keys). */
+type Input = { key: string } | { paste: string };
+
 const describe = (e: unknown): string =>
   e instanceof DaemonUnreachableError ? e.reason : e instanceof RpcError ? `error ${e.code}: ${e.message}` : e instanceof Error ? e.message : String(e);
 
@@ -59,7 +63,7 @@ export class AttachedClient {
   private client: DaemonClient | null = null;
   private ended = false;
   private sessionName: string | undefined;
-  private readonly keys: string[] = [];
+  private readonly keys: Input[] = [];
   /** Keys dropped in the burst being reported (MAX_QUEUED_KEYS). */
   private droppedKeys = 0;
   /** Keys sent and not answered yet, oldest first. */
@@ -205,7 +209,26 @@ export class AttachedClient {
       if (this.droppedKeys++ === 0) setTimeout(() => this.sayDropped(), DROP_REPORT_MS).unref();
       return;
     }
-    this.keys.push(key);
+    this.keys.push({ key });
+    this.pump();
+  }
+
+  /**
+   * A bracketed paste: sent as one `client/paste`, after the keys before it (the daemon puts it
+   * where typing goes, or says why not). One too long for a message is not sent, and the toast says so.
+   */
+  paste(p: { text: string } | { tooLong: number }): void {
+    if (this.ended || !this.connected) return;
+    if ('tooLong' in p || p.text.length > MAX_PASTE_CHARS) {
+      const n = 'tooLong' in p ? p.tooLong : p.text.length;
+      this.opts.store.pushToast('warn', `paste not sent: ${n.toLocaleString('en-US')} characters, more than the ${MAX_PASTE_CHARS.toLocaleString('en-US')} one paste may carry`);
+      return;
+    }
+    if (this.keys.length >= MAX_QUEUED_KEYS) {
+      this.opts.store.pushToast('warn', 'paste not sent: too many keys are still waiting to be sent');
+      return;
+    }
+    this.keys.push({ paste: p.text });
     this.pump();
   }
 
@@ -227,12 +250,16 @@ export class AttachedClient {
         this.keys.length = 0;
         return;
       }
-      const key = this.keys.shift()!;
+      const input = this.keys.shift()!;
       const sent = { at: Date.now() };
       this.inFlight.push(sent);
       this.keySentAt = this.inFlight[0]!.at;
-      client
-        .request<typeof Requests.key>('client/key', { key })
+      const what = 'key' in input ? input.key : 'paste';
+      const request =
+        'key' in input
+          ? client.request<typeof Requests.key>('client/key', { key: input.key })
+          : client.request<typeof Requests.paste>('client/paste', { text: input.paste });
+      request
         .then(
           (res) => {
             if (res.command && DETACH_COMMANDS.has(res.command) && !this.detaching) {
@@ -247,8 +274,10 @@ export class AttachedClient {
               return;
             }
             if (this.detaching) return;
-            this.log(`client/key ${key}: ${describe(e)}`);
-            if (e instanceof RpcError) this.opts.store.pushToast('error', `${key}: ${e.message}`);
+            this.log(`${'key' in input ? 'client/key' : 'client/paste'} ${what}: ${describe(e)}`);
+            if (e instanceof RpcError && e.code === ErrorCodes.MethodNotFound && !('key' in input)) {
+              this.opts.store.pushToast('warn', 'paste not taken: this daemon is older than this client and takes no pastes (kubetile daemon restart runs this version)');
+            } else if (e instanceof RpcError) this.opts.store.pushToast('error', `${what}: ${e.message}`);
           },
         )
         .finally(() => {

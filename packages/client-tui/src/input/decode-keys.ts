@@ -216,47 +216,157 @@ export function decodeKeys(input: string, final = true): Decoded {
   return { keys, rest: '' };
 }
 
+/** Bracketed paste (mode 2004): the terminal sends a paste between these two sequences. */
+export const PASTE_START = '\x1b[200~';
+export const PASTE_END = '\x1b[201~';
+
+/** What a bracketed paste delivers: its text, or how long it was when it was too long to send. */
+export type Paste = { text: string } | { tooLong: number };
+
+export interface KeyDecoderOptions {
+  /** A lone escape-sequence start is flushed as keys after this long (ms). */
+  flushMs?: number;
+  /** A bracketed paste, whole (its text never becomes keys). Without it, pastes are dropped. */
+  onPaste?: (paste: Paste) => void;
+  /** The longest paste kept, in UTF-16 units; a longer one is reported as `tooLong`. */
+  maxPaste?: number;
+  /** A paste whose end marker has not come after this long without input ends there (ms). */
+  pasteIdleMs?: number;
+}
+
 /**
  * Stateful wrapper for a stream: keeps an incomplete escape sequence until the next chunk, and
  * flushes it as-is when nothing follows within `flushMs` (a lone ESC at the end of a chunk is esc
- * right away, as terminals send escape sequences in one write).
+ * right away, as terminals send escape sequences in one write). Text between PASTE_START and
+ * PASTE_END is a paste, whole, across any number of chunks; it is never read as keys. A paste whose
+ * end never comes (a terminal that lost it) ends after `pasteIdleMs` without input, so the keys
+ * after it are not swallowed.
  */
 export class KeyDecoder {
   private pending = '';
   private timer: ReturnType<typeof setTimeout> | null = null;
+  /** Inside a paste: its text so far (null once it is too long), and the tail that may be the start of PASTE_END. */
+  private paste: { parts: string[]; length: number; tail: string } | null = null;
+  private readonly flushMs: number;
+  private readonly maxPaste: number;
+  private readonly pasteIdleMs: number;
+  private readonly onPasteFn: ((paste: Paste) => void) | null;
+  /** The last read ended with a lone ESC, given as the esc key. */
+  private loneEsc = false;
 
   constructor(
     private readonly onKey: (key: string) => void,
-    private readonly flushMs = 50,
-  ) {}
+    opts: number | KeyDecoderOptions = {},
+  ) {
+    const o = typeof opts === 'number' ? { flushMs: opts } : opts;
+    this.flushMs = o.flushMs ?? 50;
+    this.maxPaste = o.maxPaste ?? Number.MAX_SAFE_INTEGER;
+    this.pasteIdleMs = o.pasteIdleMs ?? 1000;
+    this.onPasteFn = o.onPaste ?? null;
+  }
 
   push(chunk: string): void {
+    this.clearTimer();
+    let input = this.pending + chunk;
+    this.pending = '';
+    // A lone ESC at the end of a read is the esc key at once (see above); if the reads after it
+    // bring the rest of PASTE_START, that was a paste's start split after its first byte: the esc
+    // went out (harmless: it only backs out), the paste is still a paste, not keys. Until they
+    // tell, a beginning of that rest waits (at most flushMs, like any unfinished sequence).
+    if (this.loneEsc && !this.paste) {
+      const rest = PASTE_START.slice(1);
+      if (input.startsWith(rest)) {
+        this.paste = { parts: [], length: 0, tail: '' };
+        input = input.slice(rest.length);
+      } else if (rest.startsWith(input)) {
+        this.pending = input;
+        this.arm(() => this.flush(), this.flushMs);
+        return;
+      }
+    }
+    this.loneEsc = false;
+    while (input) {
+      if (this.paste) {
+        input = this.pasteChunk(input);
+        continue;
+      }
+      const start = input.indexOf(PASTE_START);
+      if (start < 0) {
+        const { keys, rest } = decodeKeys(input, false);
+        this.pending = rest;
+        this.loneEsc = rest === '' && input.endsWith('\x1b') && !input.endsWith('\x1b\x1b');
+        for (const k of keys) this.onKey(k);
+        break;
+      }
+      // What came before the paste is complete: it ends where the paste's marker begins.
+      for (const k of decodeKeys(input.slice(0, start), true).keys) this.onKey(k);
+      this.paste = { parts: [], length: 0, tail: '' };
+      input = input.slice(start + PASTE_START.length);
+    }
+    if (this.paste) this.arm(() => this.endPaste(), this.pasteIdleMs);
+    else if (this.pending) this.arm(() => this.flush(), this.flushMs);
+  }
+
+  /** Takes paste text up to PASTE_END (then ends the paste); returns the input after the marker. */
+  private pasteChunk(input: string): string {
+    const p = this.paste!;
+    const joined = p.tail + input;
+    const end = joined.indexOf(PASTE_END);
+    if (end < 0) {
+      // Keep back what could be the start of the end marker split across reads.
+      const keep = Math.min(joined.length, PASTE_END.length - 1);
+      this.keepPaste(joined.slice(0, joined.length - keep));
+      p.tail = joined.slice(joined.length - keep);
+      return '';
+    }
+    this.keepPaste(joined.slice(0, end));
+    p.tail = '';
+    this.endPaste();
+    return joined.slice(end + PASTE_END.length);
+  }
+
+  private keepPaste(text: string): void {
+    const p = this.paste!;
+    if (!text) return;
+    p.length += text.length;
+    if (p.length <= this.maxPaste) p.parts.push(text);
+    else p.parts.length = 0;
+  }
+
+  private endPaste(): void {
+    const p = this.paste;
+    if (!p) return;
+    this.clearTimer();
+    this.keepPaste(p.tail);
+    this.paste = null;
+    if (p.length === 0 || !this.onPasteFn) return;
+    this.onPasteFn(p.length > this.maxPaste ? { tooLong: p.length } : { text: p.parts.join('') });
+  }
+
+  private arm(run: () => void, ms: number): void {
+    this.timer = setTimeout(run, ms);
+    this.timer.unref?.();
+  }
+
+  private clearTimer(): void {
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = null;
-    }
-    const { keys, rest } = decodeKeys(this.pending + chunk, false);
-    this.pending = rest;
-    for (const k of keys) this.onKey(k);
-    if (this.pending) {
-      this.timer = setTimeout(() => this.flush(), this.flushMs);
-      this.timer.unref?.();
     }
   }
 
   flush(): void {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = null;
-    }
+    this.clearTimer();
+    this.loneEsc = false;
+    this.endPaste();
     const p = this.pending;
     this.pending = '';
     if (p) for (const k of decodeKeys(p, true).keys) this.onKey(k);
   }
 
   dispose(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.clearTimer();
     this.pending = '';
+    this.paste = null;
   }
 }

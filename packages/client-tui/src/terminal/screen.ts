@@ -14,6 +14,12 @@ export const CURSOR_SHOW = '\x1b[?25h';
  */
 export const KITTY_KEYS_PUSH = '\x1b[>1u';
 export const KITTY_KEYS_POP = '\x1b[<u';
+/**
+ * Bracketed paste (mode 2004): the terminal marks a paste (decode-keys.ts's PASTE_START/END) so it
+ * reaches the daemon as text, never as keys. Not scoped by the alternate screen: turned off on restore.
+ */
+export const PASTE_MODE_ON = '\x1b[?2004h';
+export const PASTE_MODE_OFF = '\x1b[?2004l';
 const RESET = '\x1b[0m';
 const CLEAR = '\x1b[2J\x1b[H';
 const SYNC_BEGIN = '\x1b[?2026h';
@@ -62,7 +68,7 @@ export class TerminalScreen {
     this.active = true;
     this.stdin.setRawMode?.(true);
     this.stdin.resume();
-    this.write(ALT_SCREEN_ON + KITTY_KEYS_PUSH + CURSOR_HIDE + AUTOWRAP_OFF + CLEAR);
+    this.write(ALT_SCREEN_ON + KITTY_KEYS_PUSH + PASTE_MODE_ON + CURSOR_HIDE + AUTOWRAP_OFF + CLEAR);
     this.prev = [];
     this.prevCells = [];
   }
@@ -71,7 +77,7 @@ export class TerminalScreen {
   restore(): void {
     if (!this.active) return;
     this.active = false;
-    this.writeSyncSafe(RESET + AUTOWRAP_ON + CURSOR_SHOW + KITTY_KEYS_POP + ALT_SCREEN_OFF);
+    this.writeSyncSafe(RESET + AUTOWRAP_ON + CURSOR_SHOW + PASTE_MODE_OFF + KITTY_KEYS_POP + ALT_SCREEN_OFF);
     try {
       this.stdin.setRawMode?.(false);
     } catch {
