@@ -125,10 +125,10 @@ export class DeferredPane<P extends Pane> implements Pane {
     this.with((p) => p.handleInput?.(key, size));
   }
 
+  /** A paste is not held for a pane still loading (it may be half a megabyte): it is refused, to be pasted again. */
   handlePaste(text: string, size: Viewport | null): string | null {
     if (this.real) return this.real.handlePaste ? this.real.handlePaste(text, size) : 'this pane takes no text';
-    this.with((p) => p.handlePaste?.(text, size));
-    return null;
+    return this.failed ?? 'the pane is still loading: paste again in a moment';
   }
 
   enterInsert(size: Viewport | null): void {
