@@ -179,6 +179,67 @@ describe('session resurrection', () => {
     expect(partial).toContain(`the file as it was is kept at ${join(dir, copy!)}`);
   });
 
+  it('a tab nested 1,000 splits deep in the file is left out with the reason; the daemon starts and the rest comes back', async () => {
+    const dir = join(env.dir, 'state', 'kubetile');
+    await import('node:fs').then((fs) => fs.mkdirSync(dir, { recursive: true }));
+    let tree: unknown = { type: 'leaf', paneId: 2 };
+    const panes = [{ id: 1, view: { key: 'help' } }, { id: 2, view: { key: 'help' } }];
+    for (let id = 3; id < 1003; id++) {
+      tree = { type: 'split', direction: 'vertical', ratio: 0.5, first: tree, second: { type: 'leaf', paneId: id } };
+      panes.push({ id, view: { key: 'help' } });
+    }
+    const tab = (id: number, t: unknown, focused: number) => ({ id, context: 'kube-sim', namespace: 'default', tree: t, lastFocusedPaneId: focused });
+    writeFileSync(stateFile(), JSON.stringify({
+      version: 1,
+      savedAt: '2026-12-05T00:00:00Z',
+      sessions: [{ name: 'work', tabs: [tab(1, { type: 'leaf', paneId: 1 }, 1), tab(2, tree, 2)], panes, lastActiveTabId: 2 }],
+      features: {},
+    }));
+    daemon = await startDaemon(env);
+    const c = await attach('work');
+    const toasts = (): string[] => c.notifications.filter((n) => n.method === 'toast').map((n) => (n.params as { text: string }).text);
+    const partial = await waitFor('the warning', () => toasts().find((t) => t.startsWith('the saved sessions came back in part')));
+    expect(partial).toContain("tab 2 of session 'work' (tree: the layout is nested more than 32 splits deep)");
+    expect(c.layout!.tabs.map((t) => t.id)).toEqual([1]);
+  });
+
+  it('a split deeper than 32 levels, a 257th tab and a 65th session are refused with the reason; what is held comes back after a restart', async () => {
+    daemon = await startDaemon(env);
+    const c = await attach('work');
+    let last = c.activeTab().focusedPaneId;
+    for (let i = 0; i < 32; i++) {
+      last = (await c.request<{ paneId: number }>('pane/open', { view: { key: 'empty' }, split: { paneId: last, direction: i % 2 ? 'vertical' : 'horizontal' } })).paneId;
+    }
+    await expect(c.request('pane/open', { view: { key: 'empty' }, split: { paneId: last, direction: 'vertical' } })).rejects.toThrow(
+      `pane ${last} is already 32 splits deep, the most a tab nests: split a pane higher up, or open a new tab`,
+    );
+    // The same from the keyboard: alt+v on that pane says so, and nothing changes.
+    await c.request('pane/focus', { paneId: last });
+    await expect(c.request('client/key', { key: 'alt+v' })).rejects.toThrow('32 splits deep');
+    const deep = await c.waitLayout('33 panes in the tab', (l) => l.tabs[0]!.tree !== undefined && JSON.stringify(l.tabs[0]!.tree).split('"leaf"').length - 1 === 33);
+    for (let i = 1; i < 256; i++) await c.request('tab/new', { session: 'work' });
+    await expect(c.request('tab/new', { session: 'work' })).rejects.toThrow("session 'work' has 256 tabs, the most one keeps: close one first");
+    for (let i = 1; i < 64; i++) {
+      const o = await RawClient.connect(env.socket);
+      clients.push(o);
+      await o.attach({ cols: 80, rows: 24 }, `s${i}`);
+      o.close();
+    }
+    const extra = await RawClient.connect(env.socket);
+    clients.push(extra);
+    await expect(extra.attach({ cols: 80, rows: 24 }, 's64')).rejects.toThrow('there are 64 sessions, the most kubetile keeps');
+    await waitSaved((t) => t.includes('"name":"s63"') && (t.match(/"lastFocusedPaneId"/g) ?? []).length >= 256 + 63);
+    await daemon.stop();
+    for (const x of clients.splice(0)) x.close();
+    daemon = await startDaemon(env);
+    const b = await attach('work');
+    expect(b.layout!.tabs.length).toBe(256);
+    expect(b.layout!.tabs.find((t) => t.id === deep.tabs[0]!.id)!.tree).toEqual(deep.tabs[0]!.tree);
+    expect(b.notifications.filter((n) => n.method === 'toast')).toEqual([]);
+    const list = await b.request<{ sessions: unknown[] }>('session/list');
+    expect(list.sessions.length).toBe(64);
+  }, 120_000);
+
   it('a state file from a newer kubetile is moved aside as such, not misread', async () => {
     const dir = join(env.dir, 'state', 'kubetile');
     await import('node:fs').then((fs) => fs.mkdirSync(dir, { recursive: true }));

@@ -8,6 +8,13 @@ export function containsPane(tree: PaneTree, paneId: number): boolean {
   return leafIds(tree).includes(paneId);
 }
 
+/** How many splits the leaf `paneId` sits under (0 for a tab of one pane), or -1 when it is not in the tree. */
+export function depthOf(tree: PaneTree, paneId: number): number {
+  if (tree.type === 'leaf') return tree.paneId === paneId ? 0 : -1;
+  const d = Math.max(depthOf(tree.first, paneId), depthOf(tree.second, paneId));
+  return d < 0 ? -1 : d + 1;
+}
+
 /** Replaces the leaf `target` with a split: the old pane first (left/top), the new one second. */
 export function splitPane(tree: PaneTree, target: number, newPane: number, direction: SplitDirection, ratio = 0.5): PaneTree {
   if (tree.type === 'leaf') {

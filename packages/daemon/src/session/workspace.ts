@@ -8,12 +8,12 @@ import { orderedSink } from './ordered-sink.js';
 import { FrameScheduler } from '../view/frame-scheduler.js';
 import { ClientState } from './client-state.js';
 import type { ClientSink } from './client-sink.js';
-import { cycleFocus, removePane, replacePane, resizePane, splitPane } from './pane-tree-ops.js';
+import { cycleFocus, depthOf, removePane, replacePane, resizePane, splitPane } from './pane-tree-ops.js';
 import { Session } from './session.js';
 import { restorableTabs } from './restorable-tabs.js';
 import { Tab } from './tab.js';
 import type { Keymap } from '../keys/keymap.js';
-import type { SavedSession } from '../state/saved-state.js';
+import { MAX_PANES, MAX_SESSIONS, MAX_TABS, MAX_TREE_DEPTH, type SavedSession } from '../state/saved-state.js';
 
 interface PaneEntry {
   pane: Pane;
@@ -65,6 +65,10 @@ export class Workspace {
   session(name: string): Session {
     let s = this.sessions.get(name);
     if (!s) {
+      // What the daemon holds it can save and bring back: the state file's limits hold here too.
+      if (this.sessions.size >= MAX_SESSIONS) {
+        throw invalidState(`there are ${MAX_SESSIONS} sessions, the most kubetile keeps: attach to one of them (session/list) or close the tabs of one`);
+      }
       s = new Session(name);
       this.sessions.set(name, s);
       this.addTab(s);
@@ -121,7 +125,8 @@ export class Workspace {
   }
 
   /** `home`: the tab the pane goes into (its scope while it is being built, before the tree holds it). */
-  private createPane(session: string, view: ViewSpec, restoreId?: number, home?: Tab): Pane {
+  private createPane(session: string, view: ViewSpec, restoreId?: number, home?: Tab, replacing = false): Pane {
+    if (restoreId === undefined && !replacing) this.checkPaneRoom(session);
     const id = restoreId ?? this.nextPaneId++;
     const pane = this.opts.registry.create(view.key, {
       paneId: id,
@@ -154,6 +159,13 @@ export class Workspace {
     return pane;
   }
 
+  /** A session holds at most MAX_PANES panes (a script's runaway loop of pane/open stops there, with the reason). */
+  private checkPaneRoom(session: string): void {
+    let n = 0;
+    for (const e of this.panes.values()) if (e.session === session) n++;
+    if (n >= MAX_PANES) throw invalidState(`session '${session}' has ${MAX_PANES} panes, the most one keeps: close some first`);
+  }
+
   private disposePane(paneId: number): void {
     const e = this.panes.get(paneId);
     if (!e) return;
@@ -169,6 +181,7 @@ export class Workspace {
   }
 
   private addTab(session: Session, view?: ViewSpec): { tab: Tab; pane: Pane } {
+    if (session.tabs.length >= MAX_TABS) throw invalidState(`session '${session.name}' has ${MAX_TABS} tabs, the most one keeps: close one first`);
     const pane = this.createPane(session.name, view ?? this.opts.defaultView());
     const { context, namespace } = this.opts.defaultNamespace();
     const tab = new Tab(this.nextTabId++, pane.id, context, namespace);
@@ -214,6 +227,9 @@ export class Workspace {
     }
     const { session, tab } = this.locate(target);
     if (session.name !== sessionName && !where.split) throw notFound(`pane ${target} is not in session '${sessionName}'`);
+    if (depthOf(tab.tree, target) >= MAX_TREE_DEPTH) {
+      throw invalidState(`pane ${target} is already ${MAX_TREE_DEPTH} splits deep, the most a tab nests: split a pane higher up, or open a new tab`);
+    }
     const pane = this.createPane(session.name, view, undefined, tab);
     tab.tree = splitPane(tab.tree, target, pane.id, direction, ratio);
     if (client && client.sessionName === session.name) {
@@ -256,7 +272,7 @@ export class Workspace {
   /** Swaps a pane for a new one of another view in the same place (the `:` switcher). */
   replaceView(paneId: number, view: ViewSpec): number {
     const { session, tab } = this.locate(paneId);
-    const next = this.createPane(session.name, view, undefined, tab);
+    const next = this.createPane(session.name, view, undefined, tab, true);
     tab.tree = replacePane(tab.tree, paneId, next.id);
     if (tab.lastFocusedPaneId === paneId) tab.lastFocusedPaneId = next.id;
     for (const c of this.clientsOf(session.name)) {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PaneTreeSchema, ViewSpecSchema } from '@kubetile/rpc-schema';
+import { PaneTreeSchema, tooDeepAt, ViewSpecSchema } from '@kubetile/rpc-schema';
 
 /** The version of the state file this daemon writes; a newer one is moved aside, never misread. */
 export const STATE_VERSION = 1;
@@ -10,6 +10,21 @@ const Id = z.number().int().min(1).max(2 ** 31);
 export const MAX_SESSIONS = 64;
 export const MAX_TABS = 256;
 export const MAX_PANES = 4096;
+/**
+ * The most splits a tab's tree nests (each one halves a pane: far past what a screen can show). The
+ * workspace refuses a deeper split; a deeper tree in a file is refused before it is recursed into
+ * (1,000 levels overflowed the stack of the schema's check, and the daemon could not start).
+ */
+export const MAX_TREE_DEPTH = 32;
+
+const BoundedTreeSchema = z
+  .unknown()
+  .transform((tree, ctx) => {
+    if (tooDeepAt(tree, MAX_TREE_DEPTH + 1) === null) return tree;
+    ctx.addIssue({ code: 'custom', message: `the layout is nested more than ${MAX_TREE_DEPTH} splits deep` });
+    return z.NEVER;
+  })
+  .pipe(PaneTreeSchema);
 
 export const SavedPaneSchema = z.object({
   id: Id,
@@ -21,7 +36,7 @@ export const SavedTabSchema = z.object({
   id: Id,
   context: z.string().max(253).nullable(),
   namespace: z.string().max(253),
-  tree: PaneTreeSchema,
+  tree: BoundedTreeSchema,
   lastFocusedPaneId: Id,
 });
 
