@@ -24,6 +24,16 @@ describe.skipIf(!BUILT)('an attached client against a real daemon', () => {
     clients.push(c);
     return c;
   }
+  /** A started daemon and an attached client whose every toast is kept, however briefly shown (they expire). */
+  async function attachedWithToasts(): Promise<{ client: AttachedClient; store: Store; shown: Set<string> }> {
+    await start();
+    const store = new Store({ cols: 100, rows: 30 });
+    const client = attachClient(store);
+    await client.start();
+    const shown = new Set<string>();
+    store.subscribe(() => store.getState().toasts.forEach((t) => shown.add(t.text)));
+    return { client, store, shown };
+  }
   const activeLeaves = (store: Store): number[] => {
     const l = store.getState().layout!;
     return leafIds(l.tabs.find((t) => t.id === l.activeTabId)!.tree);
@@ -65,13 +75,7 @@ describe.skipIf(!BUILT)('an attached client against a real daemon', () => {
   });
 
   it('a burst of 10,000 keys (a paste the terminal did not mark): 4,096 wait, the rest are dropped, the search stops at 1,000 characters, and Esc answers at once', async () => {
-    await start();
-    const store = new Store({ cols: 100, rows: 30 });
-    const client = attachClient(store);
-    await client.start();
-    // Every toast shown, however briefly (they expire).
-    const shown = new Set<string>();
-    store.subscribe(() => store.getState().toasts.forEach((t) => shown.add(t.text)));
+    const { client, store, shown } = await attachedWithToasts();
     const texts = () => [...shown];
     client.key(':');
     await until('the selector', () => store.getState().layout?.overlay?.type === 'selector');
@@ -93,12 +97,7 @@ describe.skipIf(!BUILT)('an attached client against a real daemon', () => {
   });
 
   it('a paste goes in order with the keys around it, as one request; one too long is not sent, and a toast says so', async () => {
-    await start();
-    const store = new Store({ cols: 100, rows: 30 });
-    const client = attachClient(store);
-    await client.start();
-    const shown = new Set<string>();
-    store.subscribe(() => store.getState().toasts.forEach((t) => shown.add(t.text)));
+    const { client, store, shown } = await attachedWithToasts();
     client.key(':');
     client.key('h');
     client.paste({ text: 'el\n' });
