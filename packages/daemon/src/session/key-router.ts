@@ -117,10 +117,11 @@ export class KeyRouter {
     const ws = this.deps.workspace;
     const o = client.overlay;
     if (o?.type === 'confirm') return this.refusePaste(client, 'a confirmation is answered with y or n, not by a paste');
-    const oneLine = o || client.mode === 'filter';
-    if (oneLine && pastedLine(text) === '') return this.refusePaste(client, 'it holds no text for a line (only line breaks or control characters)');
+    // The overlays and the filter take one line of it.
+    const line1 = o || client.mode === 'filter' ? pastedLine(text) : '';
+    if ((o || client.mode === 'filter') && line1 === '') return this.refusePaste(client, 'it holds no text for a line (only line breaks or control characters)');
     if (o?.type === 'selector') {
-      const line = this.typeInto(client, o.query, pastedLine(text), 'the search');
+      const line = this.typeInto(client, o.query, line1, 'the search');
       if (line === null) return this.refusePaste(client, typedLimitMessage('the search'));
       o.query = line;
       o.selected = 0;
@@ -129,7 +130,7 @@ export class KeyRouter {
       return { handled: true, command: 'paste:overlay' };
     }
     if (o?.type === 'input') {
-      const line = this.typeInto(client, o.value, pastedLine(text), 'the input');
+      const line = this.typeInto(client, o.value, line1, 'the input');
       if (line === null) return this.refusePaste(client, typedLimitMessage('the input'));
       o.value = line;
       ws.refreshClient(client);
@@ -143,7 +144,7 @@ export class KeyRouter {
       return { handled: true, command: 'paste:insert' };
     }
     if (client.mode === 'filter') {
-      const line = this.typeInto(client, client.input, pastedLine(text), 'the filter');
+      const line = this.typeInto(client, client.input, line1, 'the filter');
       if (line === null) return this.refusePaste(client, typedLimitMessage('the filter'));
       client.input = line;
       this.sendToFocused(client, { type: 'filter', query: client.input });
