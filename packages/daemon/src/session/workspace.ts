@@ -67,7 +67,7 @@ export class Workspace {
     if (!s) {
       // What the daemon holds it can save and bring back: the state file's limits hold here too.
       if (this.sessions.size >= MAX_SESSIONS) {
-        throw invalidState(`there are ${MAX_SESSIONS} sessions, the most kubetile keeps: attach to one of them (session/list) or close the tabs of one`);
+        throw invalidState(`there are ${MAX_SESSIONS} sessions, the most kubetile keeps: attach to one of them (session/list)`);
       }
       s = new Session(name);
       this.sessions.set(name, s);
