@@ -228,6 +228,11 @@ describe('session resurrection', () => {
     const extra = await RawClient.connect(env.socket);
     clients.push(extra);
     await expect(extra.attach({ cols: 80, rows: 24 }, 's64')).rejects.toThrow('there are 64 sessions, the most kubetile keeps');
+    // Ending one makes room.
+    await extra.request('session/kill', { session: 's63' });
+    await extra.attach({ cols: 80, rows: 24 }, 's64');
+    await extra.request('session/kill', { session: 's64' });
+    await extra.attach({ cols: 80, rows: 24 }, 's63');
     await waitSaved((t) => t.includes('"name":"s63"') && (t.match(/"lastFocusedPaneId"/g) ?? []).length >= 256 + 63);
     await daemon.stop();
     for (const x of clients.splice(0)) x.close();
@@ -239,6 +244,35 @@ describe('session resurrection', () => {
     const list = await b.request<{ sessions: unknown[] }>('session/list');
     expect(list.sessions.length).toBe(64);
   }, 120_000);
+
+  it('session/kill ends a session: its clients are told and detached, its panes close, and it does not come back after a restart', async () => {
+    daemon = await startDaemon(env);
+    const a = await attach('work');
+    const b = await attach('work');
+    const keep = await attach('keep');
+    const { paneId } = await a.request<{ paneId: number }>('pane/open', { view: { key: 'help' }, newTab: true });
+    await waitSaved((t) => t.includes('"name":"work"') && t.includes('"name":"keep"'));
+    const script = await RawClient.connect(env.socket);
+    clients.push(script);
+    await script.request('session/kill', { session: 'work' });
+    for (const c of [a, b]) {
+      await waitFor('session/ended', () => c.notifications.find((n) => n.method === 'session/ended') ?? null);
+      expect(c.notifications.find((n) => n.method === 'session/ended')!.params).toEqual({ session: 'work', reason: 'session work was killed' });
+      await expect(c.request('client/key', { key: 'j' })).rejects.toThrow('client/key needs an attached client');
+    }
+    await expect(script.request('pane/snapshot', { paneId })).rejects.toThrow(`${paneId}`);
+    await expect(script.request('session/kill', { session: 'work' })).rejects.toThrow("no session 'work'");
+    await expect(script.request('session/kill', { session: 'no such' })).rejects.toThrow('session/kill: invalid params: session');
+    expect((await script.request<{ sessions: Array<{ name: string }> }>('session/list')).sessions.map((x) => x.name)).toEqual(['keep']);
+    expect(keep.notifications.some((n) => n.method === 'session/ended')).toBe(false);
+    await waitSaved((t) => !t.includes('"name":"work"'));
+    await daemon.stop();
+    for (const c of clients.splice(0)) c.close();
+    daemon = await startDaemon(env);
+    const s2 = await RawClient.connect(env.socket);
+    clients.push(s2);
+    expect((await s2.request<{ sessions: Array<{ name: string }> }>('session/list')).sessions.map((x) => x.name)).toEqual(['keep']);
+  });
 
   it('a state file from a newer kubetile is moved aside as such, not misread', async () => {
     const dir = join(env.dir, 'state', 'kubetile');

@@ -115,6 +115,27 @@ describe.skipIf(!BUILT)('an attached client against a real daemon', () => {
     await until('the refusal', () => [...shown].some((t) => t.startsWith('paste not taken: in normal mode')));
   });
 
+  it('kubetile kill-session ends the session: its attached client leaves with the reason, the session is gone, the others live on', async () => {
+    await start();
+    const store = new Store({ cols: 100, rows: 30 });
+    const client = attachClient(store, 'doomed');
+    await client.start();
+    const other = attachClient(new Store({ cols: 100, rows: 30 }), 'kept');
+    await other.start();
+    const r = await kubetile(['kill-session', 'doomed'], home.env);
+    expect(r.stdout).toBe('session doomed ended\n');
+    expect(r.code).toBe(0);
+    expect(await client.done).toEqual({ kind: 'session-ended', session: 'doomed', reason: 'session doomed was killed' });
+    const list = JSON.parse((await kubetile(['rpc', 'session/list'], home.env)).stdout) as { sessions: Array<{ name: string; clients: number }> };
+    expect(list.sessions.map((s) => s.name)).toEqual(['kept']);
+    expect(other.connected).toBe(true);
+    const missing = await kubetile(['kill-session', 'doomed'], home.env);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain("no session 'doomed'");
+    const usage = await kubetile(['kill-session'], home.env);
+    expect(usage.stderr).toContain("'kubetile kill-session' needs a session name");
+  });
+
   it('sends resizes; the daemon answers with views cut to the new rectangles', async () => {
     await start();
     const store = new Store({ cols: 80, rows: 24 });

@@ -178,6 +178,12 @@ export const Requests = {
     z.object({ clientId: z.string(), layout: SessionLayoutSchema }),
   ),
   detach: req('session/detach', 'Detach from the session; its tabs and panes live on.', Empty, Ok),
+  sessionKill: req(
+    'session/kill',
+    "End a session (tmux's kill-session): its tabs and panes close, it is no longer saved, and the terminals attached to it are sent session/ended and leave.",
+    z.object({ session: SessionName }).strict(),
+    Ok,
+  ),
   tabNew: req(
     'tab/new',
     'Open a tab (with an empty pane unless a view is given) and select it.',
@@ -374,6 +380,11 @@ export const Notifications = {
     z.object({ key: z.string(), status: z.string(), error: z.string().optional() }),
   ),
   clipboard: note('clipboard/write', 'Text for the client to put on the clipboard (OSC 52).', z.object({ text: z.string() })),
+  sessionEnded: note(
+    'session/ended',
+    'The session this client is attached to was ended (session/kill): the client is detached and leaves.',
+    z.object({ session: z.string(), reason: z.string() }),
+  ),
   exit: note(
     'daemon/exit',
     'The daemon is going away. restarting: another one is about to take its place (reconnect rather than leave).',

@@ -50,6 +50,7 @@ export type Command =
   | { kind: 'daemon-status'; socket?: string; json: boolean }
   | { kind: 'daemon-install-units'; enable: boolean; dir?: string; json?: boolean }
   | { kind: 'kill-server'; socket?: string; json?: boolean }
+  | { kind: 'kill-session'; socket?: string; session: string; json: boolean }
   | ({ kind: 'open'; view: string; namespace?: string; context?: string; split: boolean; json: boolean } & Target)
   | { kind: 'snapshot'; socket?: string; paneId: number; format: SnapshotFormat; size?: Partial<Size>; timeoutMs: number }
   | ({ kind: 'keys'; keys: string[]; pane?: number; json: boolean; size?: Size } & Target)
@@ -98,6 +99,8 @@ Daemon:
                                                        write systemd user units (socket activation) that
                                                        run this kubetile, and enable the socket
   kubetile kill-server                                 stop the daemon (sessions are saved and come back)
+  kubetile kill-session NAME                           end a session: its tabs and panes close, it is not
+                                                       saved, its terminals leave (tmux's kill-session)
   kubetile plugin new NAME [DIR] [--json]              scaffold a plugin (AssemblyScript) in DIR (default NAME)
 
 Options:
@@ -155,6 +158,7 @@ const ALLOWED: Record<string, ReadonlySet<OptName>> = {
   'daemon stop': new Set(['socket', 'json']),
   'daemon install-units': new Set(['no-enable', 'dir', 'json']),
   'kill-server': new Set(['socket', 'json']),
+  'kill-session': new Set(['socket', 'json']),
   open: new Set(['socket', 'session', 'namespace', 'context', 'split', 'json']),
   snapshot: new Set(['socket', 'format', 'json', 'rows', 'cols', 'timeout']),
   keys: new Set(['socket', 'session', 'pane', 'json', 'cols', 'rows']),
@@ -234,6 +238,11 @@ export function parseCli(argv: readonly string[]): Command {
     case 'kill-server':
       name = 'kill-server';
       noMoreThan(rest, 0, 'kill-server');
+      break;
+    case 'kill-session':
+      name = 'kill-session';
+      if (rest[0] === undefined) throw new UsageError(`'kubetile kill-session' needs a session name (kubetile rpc session/list shows them)`);
+      noMoreThan(rest, 1, 'kill-session');
       break;
     case 'pf': {
       const action = rest[0];
@@ -395,6 +404,8 @@ export function parseCli(argv: readonly string[]): Command {
     }
     case 'plugin new':
       return { kind: 'plugin-new', name: rest[1]!, dir: rest[2] ?? rest[1]!, ...jsonOpt };
+    case 'kill-session':
+      return { kind: 'kill-session', socket, session: rest[0]!, json };
     default:
       return { kind: 'kill-server', socket, ...jsonOpt };
   }

@@ -26,6 +26,8 @@ function endMessage(end: SessionEnd): string {
       return `[server exited (${end.reason})]`;
     case 'quit':
       return `[lost server (session ${end.session})]`;
+    case 'session-ended':
+      return `[exited (${end.reason})]`;
     case 'incompatible':
       return `[the daemon was replaced by another version]`;
   }

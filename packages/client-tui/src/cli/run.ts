@@ -43,6 +43,10 @@ export async function run(argv: readonly string[], io: Io = processIo): Promise<
     }
     case 'kill-server':
       return (await daemonCommands()).runKillServer(io, cmd.socket, cmd.json ?? false);
+    case 'kill-session': {
+      const { runKillSession } = await import('./kill-session-command.js');
+      return runKillSession(io, cmd.socket, cmd.session, cmd.json);
+    }
     case 'open': {
       const { runOpen } = await import('./open-command.js');
       return runOpen(io, cmd);

@@ -10,6 +10,8 @@ export type SessionEnd =
   | { kind: 'detached'; session: string }
   | { kind: 'server-exited'; reason: string }
   | { kind: 'quit'; session: string }
+  /** The session was ended (session/kill, `kubetile kill-session`): tmux's `[exited]`. */
+  | { kind: 'session-ended'; session: string; reason: string }
   /** The daemon came back at an API level this client does not speak (the message says both versions and what to do). */
   | { kind: 'incompatible'; message: string };
 
@@ -122,6 +124,10 @@ export class AttachedClient {
       if (p.error) store.pushToast('error', `plugin ${p.key}: ${p.error}`);
     });
     client.on('clipboard', (c) => this.opts.writeClipboard?.(c.text));
+    client.on('sessionEnded', (e) => {
+      if (this.client !== client) return;
+      this.finish({ kind: 'session-ended', session: e.session, reason: e.reason });
+    });
     client.on('exit', (e) => {
       if (this.client !== client) return;
       if (e.restarting) {

@@ -180,6 +180,7 @@ const RESULTS: ReadonlyMap<string, Check> = new Map([
   ['session/attach', obj({ clientId: str, layout: sessionLayout })],
   ['session/detach', ok],
   ['client/key', obj({ handled: bool, command: opt(str) })],
+  ['client/paste', obj({ handled: bool, command: opt(str) })],
   ['client/resize', ok],
 ]);
 const NOTIFICATIONS: ReadonlyMap<string, Check> = new Map([
@@ -188,6 +189,7 @@ const NOTIFICATIONS: ReadonlyMap<string, Check> = new Map([
   ['toast', obj({ level: literal('info', 'success', 'warn', 'error'), text: str })],
   ['plugin/status', obj({ key: str, status: str, error: opt(str) })],
   ['clipboard/write', obj({ text: str })],
+  ['session/ended', obj({ session: str, reason: str })],
   ['daemon/exit', obj({ reason: str, restarting: opt(bool) })],
 ]);
 

@@ -28,6 +28,7 @@ const N = {
   toast: notificationType(Notifications.toast),
   clipboard: notificationType(Notifications.clipboard),
   exit: notificationType(Notifications.exit),
+  sessionEnded: notificationType(Notifications.sessionEnded),
   pluginStatus: notificationType(Notifications.pluginStatus),
 };
 
@@ -283,6 +284,10 @@ export class RpcConnection implements ClientSink {
   }
   clipboard(text: string): void {
     if (!this.closed) void this.conn.sendNotification(N.clipboard, { text }).catch(() => undefined);
+  }
+  sessionEnded(session: string, reason: string): void {
+    this.client = null;
+    if (!this.closed) void this.conn.sendNotification(N.sessionEnded, { session, reason }).catch(() => undefined);
   }
   pluginStatus(key: string, status: string, error?: string): void {
     if (!this.closed) void this.conn.sendNotification(N.pluginStatus, { key, status, ...(error ? { error } : {}) }).catch(() => undefined);

@@ -123,6 +123,10 @@ const table: Table = {
     conn.client = null;
     return OK;
   },
+  'session/kill': ({ daemon }, p) => {
+    daemon.workspace.killSession(p.session, `session ${p.session} was killed`);
+    return OK;
+  },
   'tab/new': (call, p) => call.daemon.workspace.newTab(sessionOf(call, p.session), p.view, call.conn.client?.state),
   'tab/close': (call, p) => {
     call.daemon.workspace.closeTab(sessionOf(call, p.session), p.tabId);

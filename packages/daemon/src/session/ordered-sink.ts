@@ -17,6 +17,10 @@ export function orderedSink(sink: ClientSink, flushPending: () => void): ClientS
       flushPending();
       sink.clipboard(text);
     },
+    sessionEnded: (session, reason) => {
+      flushPending();
+      sink.sessionEnded(session, reason);
+    },
     backlogged: () => sink.backlogged(),
     onDrain: (cb) => sink.onDrain(cb),
     ...(sink.batch ? { batch: (send: () => void) => sink.batch!(send) } : {}),

@@ -67,7 +67,7 @@ export class Workspace {
     if (!s) {
       // What the daemon holds it can save and bring back: the state file's limits hold here too.
       if (this.sessions.size >= MAX_SESSIONS) {
-        throw invalidState(`there are ${MAX_SESSIONS} sessions, the most kubetile keeps: attach to one of them (session/list)`);
+        throw invalidState(`there are ${MAX_SESSIONS} sessions, the most kubetile keeps: attach to one of them (session/list) or end one (kubetile kill-session NAME)`);
       }
       s = new Session(name);
       this.sessions.set(name, s);
@@ -491,6 +491,22 @@ export class Workspace {
     const notices = this.startNotices.splice(0);
     if (notices.length) setImmediate(() => notices.forEach((n) => client.sink.toast('warn', n)));
     return client;
+  }
+
+  /**
+   * Ends a session (tmux's kill-session): its attached clients are told and detached, its panes
+   * disposed, and it is no longer saved. The next attach with its name makes a new one.
+   */
+  killSession(name: string, reason: string): void {
+    const session = this.existingSession(name);
+    for (const c of this.clientsOf(name)) {
+      c.sink.sessionEnded(name, reason);
+      this.detach(c.state.id);
+    }
+    for (const tab of session.tabs) for (const id of tab.paneIds()) this.disposePane(id);
+    this.sessions.delete(name);
+    this.opts.logger.info({ session: name }, 'session ended');
+    this.persistChanged.emit();
   }
 
   detach(clientId: string): void {
