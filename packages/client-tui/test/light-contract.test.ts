@@ -48,12 +48,15 @@ const notifications: Array<[string, unknown]> = [
   ['plugin/status', { key: 'hello', status: 'failed', error: 'boom' }],
   ['clipboard/write', { text: 'kubectl get pods' }],
   ['daemon/exit', { reason: 'kill-server' }],
+  ['session/ended', { session: 'work', reason: 'session work was killed' }],
 ];
 const results: Array<[string, unknown]> = [
   ['daemon/hello', { server: { name: 'kubetiled', version: '0.1.0', pid: 42 }, apiLevel: 1, minApiLevel: 1, maxApiLevel: 1 }],
   ['session/attach', { clientId: 'c1', layout: layouts[2] }],
   ['session/detach', { ok: true }],
   ['client/key', { handled: true, command: 'detach' }],
+  // A paste in the first moments, before the schemas load, gets its answer checked too.
+  ['client/paste', { handled: false, command: 'paste:refused' }],
   ['client/resize', { ok: true }],
 ];
 
