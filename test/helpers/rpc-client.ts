@@ -44,6 +44,11 @@ export class RawClient {
     return c;
   }
 
+  /** The text of every toast this client was sent, oldest first. */
+  toasts(): string[] {
+    return this.notifications.filter((n) => n.method === 'toast').map((n) => (n.params as { text: string }).text);
+  }
+
   request<T = unknown>(method: string, params: unknown = {}): Promise<T> {
     return this.conn.sendRequest(method, params) as Promise<T>;
   }

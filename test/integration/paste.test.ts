@@ -24,9 +24,6 @@ afterAll(async () => {
 
 const SIZE = { cols: 120, rows: 40 };
 
-const toasts = (c: RawClient): string[] =>
-  c.notifications.filter((n) => n.method === 'toast').map((n) => (n.params as { text: string }).text);
-
 async function rows(c: RawClient, paneId: number): Promise<string[]> {
   const v = (await c.request<{ view: PaneView }>('pane/snapshot', { paneId, rows: 30, cols: 120 })).view;
   return v.type === 'table' ? v.rows.map((r) => String(r.cells.name)).sort() : [];
@@ -42,7 +39,7 @@ describe('a bracketed paste', () => {
       const tabs = a.layout!.tabs.length;
       const r = await a.request<{ handled: boolean; command?: string }>('client/paste', { text: 'kubectl exec -it web-1 -- rm -rf /data\n' });
       expect(r).toEqual({ handled: false, command: 'paste:refused' });
-      await waitFor('the refusal toast', () => toasts(a).find((t) => t.startsWith('paste not taken: in normal mode')) ?? null);
+      await waitFor('the refusal toast', () => a.toasts().find((t) => t.startsWith('paste not taken: in normal mode')) ?? null);
       // Nothing ran: the same pane focused, no exec pane, normal mode, no overlay.
       await a.request('rpc/echo', { value: 1 });
       const l = a.layout!;
@@ -66,7 +63,7 @@ describe('a bracketed paste', () => {
       await a.waitLayout('the confirmation', (l) => l.overlay?.type === 'confirm');
       const r = await a.request<{ handled: boolean; command?: string }>('client/paste', { text: 'y\n' });
       expect(r.command).toBe('paste:refused');
-      await waitFor('the refusal toast', () => toasts(a).find((t) => t.includes('a confirmation is answered with y or n')) ?? null);
+      await waitFor('the refusal toast', () => a.toasts().find((t) => t.includes('a confirmation is answered with y or n')) ?? null);
       expect(a.layout!.overlay?.type).toBe('confirm');
       await a.request('client/key', { key: 'n' });
       await a.waitLayout('the confirmation closed', (l) => l.overlay === null);
@@ -95,7 +92,7 @@ describe('a bracketed paste', () => {
       // Only line breaks: nothing for a line, said so.
       const empty = await a.request<{ handled: boolean; command?: string }>('client/paste', { text: '\r\n\n' });
       expect(empty.command).toBe('paste:refused');
-      await waitFor('the empty-paste toast', () => toasts(a).find((t) => t.includes('holds no text for a line')) ?? null);
+      await waitFor('the empty-paste toast', () => a.toasts().find((t) => t.includes('holds no text for a line')) ?? null);
     } finally {
       a.close();
     }

@@ -162,12 +162,11 @@ describe('session resurrection', () => {
     writeFileSync(stateFile(), written);
     daemon = await startDaemon(env);
     const c = await attach('work');
-    const toasts = (): string[] => c.notifications.filter((n) => n.method === 'toast').map((n) => (n.params as { text: string }).text);
-    const partial = await waitFor('the warning', () => toasts().find((t) => t.startsWith('the saved sessions came back in part')));
+    const partial = await waitFor('the warning', () => c.toasts().find((t) => t.startsWith('the saved sessions came back in part')));
     expect(partial).toContain("tab 2 of session 'work' (tree.ratio: Too big");
     expect(partial).toContain("pane 3 of session 'work' (view.key:");
     expect(partial).toContain('session #2 (name:');
-    expect(toasts()).toContain("tab 3 of session 'work' was not restored: its pane 1 is missing or already shown");
+    expect(c.toasts()).toContain("tab 3 of session 'work' was not restored: its pane 1 is missing or already shown");
     // What came back: tab 1 with its pods list (live), and the other good session.
     expect(c.layout!.tabs.map((t) => t.id)).toEqual([1]);
     await waitFor('the restored list', async () => JSON.stringify((await rows(c, 1)).sort()) === JSON.stringify(['api-1', 'db-1', 'web-1', 'web-2']));
@@ -197,8 +196,7 @@ describe('session resurrection', () => {
     }));
     daemon = await startDaemon(env);
     const c = await attach('work');
-    const toasts = (): string[] => c.notifications.filter((n) => n.method === 'toast').map((n) => (n.params as { text: string }).text);
-    const partial = await waitFor('the warning', () => toasts().find((t) => t.startsWith('the saved sessions came back in part')));
+    const partial = await waitFor('the warning', () => c.toasts().find((t) => t.startsWith('the saved sessions came back in part')));
     expect(partial).toContain("tab 2 of session 'work' (tree: the layout is nested more than 32 splits deep)");
     expect(c.layout!.tabs.map((t) => t.id)).toEqual([1]);
   });
