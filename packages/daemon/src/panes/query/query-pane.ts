@@ -534,8 +534,13 @@ export class QueryPane extends BasePane {
     }
     const line = pastedLine(text);
     if (line.length > MAX_PASTED_FIELD) return `a field takes one line of at most ${MAX_PASTED_FIELD.toLocaleString('en-US')} characters, not ${line.length.toLocaleString('en-US')}`;
-    for (const ch of line) this.handleInput(ch === ' ' ? 'space' : ch, null);
+    this.typeText(line);
     return null;
+  }
+
+  /** Text typed key by key into the dialog, a popup or the editor (a line break is Enter). */
+  private typeText(text: string): void {
+    for (const ch of text) this.handleInput(ch === '\n' || ch === '\r' ? 'enter' : ch === ' ' ? 'space' : ch, null);
   }
 
   private formKey(key: string): void {
@@ -735,7 +740,7 @@ export class QueryPane extends BasePane {
   handleCommand(cmd: PaneCommand): void {
     if (cmd.type === 'send_input') {
       // Scripts type into the dialog or the editor.
-      for (const ch of cmd.text) this.handleInput(ch === '\n' || ch === '\r' ? 'enter' : ch === ' ' ? 'space' : ch, null);
+      this.typeText(cmd.text);
       return;
     }
     if (cmd.type === 'select' && (this.phase.kind === 'form' || this.phase.kind === 'ready')) {
