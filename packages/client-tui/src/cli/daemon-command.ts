@@ -5,7 +5,7 @@ import { ApiMismatchError, DaemonClient, DaemonUnreachableError } from '../conne
 import { daemonArgv, daemonMainPath, DaemonStartError, probe, startDetached, waitUntilGone, type DaemonOptions } from '../connection/launcher.js';
 import type { DaemonFlags } from './args.js';
 import type { Io } from './io.js';
-import { reportError } from './rpc-command.js';
+import { reportError, withScriptClient } from './rpc-command.js';
 
 export function daemonOptions(flags: DaemonFlags, env: NodeJS.ProcessEnv): DaemonOptions {
   return {
@@ -83,10 +83,7 @@ function duration(seconds: number): string {
 
 /** `kubetile daemon status`. */
 export async function runDaemonStatus(io: Io, socketFlag: string | undefined, json: boolean): Promise<number> {
-  const socket = resolveSocketPath(socketFlag, io.env);
-  let client: DaemonClient | null = null;
-  try {
-    client = await DaemonClient.connect(socket, { clientName: 'kubetile-status', env: io.env });
+  return withScriptClient(io, socketFlag, 'kubetile-status', async (client) => {
     const s = await client.request(Requests.status, {});
     if (json) {
       io.out(`${JSON.stringify(s, null, 2)}\n`);
@@ -107,11 +104,7 @@ export async function runDaemonStatus(io: Io, socketFlag: string | undefined, js
     ];
     for (const [k, v] of rows) io.out(`${k.padEnd(14)} ${v}\n`);
     return 0;
-  } catch (e) {
-    return reportError(io, e);
-  } finally {
-    client?.close();
-  }
+  });
 }
 
 /**

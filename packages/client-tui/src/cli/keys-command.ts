@@ -1,8 +1,7 @@
 import { Requests } from '@kubetile/rpc-schema';
-import type { DaemonClient } from '../connection/daemon-client.js';
 import type { Size } from './args.js';
 import type { Io } from './io.js';
-import { connectScript, reportError } from './rpc-command.js';
+import { withScriptClient } from './rpc-command.js';
 
 export interface KeysCommand {
   socket?: string;
@@ -19,9 +18,7 @@ export interface KeysCommand {
  * bindings, and detaches. With --json, what each key did.
  */
 export async function runKeys(io: Io, cmd: KeysCommand): Promise<number> {
-  let client: DaemonClient | null = null;
-  try {
-    client = await connectScript(io, cmd.socket, 'kubetile-keys');
+  return withScriptClient(io, cmd.socket, 'kubetile-keys', async (client) => {
     await client.request(Requests.attach, { ...(cmd.session ? { session: cmd.session } : {}), size: cmd.size ?? { cols: 120, rows: 40 } });
     if (cmd.pane !== undefined) await client.request(Requests.paneFocus, { paneId: cmd.pane });
     const results: Array<{ key: string; handled: boolean; command?: string }> = [];
@@ -32,9 +29,5 @@ export async function runKeys(io: Io, cmd: KeysCommand): Promise<number> {
     await client.request(Requests.detach, {}).catch(() => undefined);
     if (cmd.json) io.out(`${JSON.stringify(results)}\n`);
     return 0;
-  } catch (e) {
-    return reportError(io, e);
-  } finally {
-    client?.close();
-  }
+  });
 }

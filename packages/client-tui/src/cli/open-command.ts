@@ -2,7 +2,7 @@ import { paneAlias, Requests, validate, ViewSpecSchema, type ViewSpec } from '@k
 import type { DaemonClient } from '../connection/daemon-client.js';
 import { UsageError } from './args.js';
 import type { Io } from './io.js';
-import { connectScript, reportError } from './rpc-command.js';
+import { withScriptClient } from './rpc-command.js';
 
 export interface OpenCommand {
   socket?: string;
@@ -43,9 +43,7 @@ async function viewFor(client: DaemonClient, text: string): Promise<ViewSpec> {
  * (an unknown kind, bad args) is closed again and said on stderr.
  */
 export async function runOpen(io: Io, cmd: OpenCommand): Promise<number> {
-  let client: DaemonClient | null = null;
-  try {
-    client = await connectScript(io, cmd.socket, 'kubetile-open');
+  return withScriptClient(io, cmd.socket, 'kubetile-open', async (client) => {
     const view = await viewFor(client, cmd.view);
     const session = cmd.session ? { session: cmd.session } : {};
     const opened = await client.request(Requests.paneOpen, { ...session, view, ...(cmd.split ? {} : { newTab: true }) });
@@ -70,13 +68,5 @@ export async function runOpen(io: Io, cmd: OpenCommand): Promise<number> {
     }
     io.out(cmd.json ? `${JSON.stringify({ paneId: opened.paneId, tabId: opened.tabId, view })}\n` : `${opened.paneId}\n`);
     return 0;
-  } catch (e) {
-    if (e instanceof UsageError) {
-      io.err(`kubetile: ${e.message}\n`);
-      return 2;
-    }
-    return reportError(io, e);
-  } finally {
-    client?.close();
-  }
+  });
 }

@@ -2,7 +2,7 @@ import { Requests, type ParamsOf } from '@kubetile/rpc-schema';
 import type { DaemonClient } from '../connection/daemon-client.js';
 import { UsageError } from './args.js';
 import type { Io } from './io.js';
-import { callInterruptibly, connectScript, reportError } from './rpc-command.js';
+import { callInterruptibly, reportError, withScriptClient } from './rpc-command.js';
 import { alignColumns } from './view-text.js';
 
 type StartParams = ParamsOf<typeof Requests.portForwardStart>;
@@ -47,9 +47,7 @@ async function defaultNamespace(client: DaemonClient, context: string | undefine
 
 /** `kubetile pf list`. */
 export async function runPfList(io: Io, socket: string | undefined, json: boolean): Promise<number> {
-  let client: DaemonClient | null = null;
-  try {
-    client = await connectScript(io, socket, 'kubetile-pf');
+  return withScriptClient(io, socket, 'kubetile-pf', async (client) => {
     const { forwards } = await client.request(Requests.portForwardList, {});
     if (json) {
       io.out(`${JSON.stringify(forwards, null, 2)}\n`);
@@ -65,11 +63,7 @@ export async function runPfList(io: Io, socket: string | undefined, json: boolea
     }
     io.out(`${alignColumns(rows).join('\n')}\n`);
     return 0;
-  } catch (e) {
-    return reportError(io, e);
-  } finally {
-    client?.close();
-  }
+  });
 }
 
 /** `kubetile pf start TARGET [[LOCAL:]REMOTE] [--namespace N] [--context C]`. */
@@ -77,10 +71,13 @@ export async function runPfStart(
   io: Io,
   cmd: { socket?: string; target: string; ports?: string; namespace?: string; context?: string; json: boolean },
 ): Promise<number> {
-  let client: DaemonClient | null = null;
+  let what: ReturnType<typeof parseForward>;
   try {
-    const what = parseForward(cmd.target, cmd.ports);
-    client = await connectScript(io, cmd.socket, 'kubetile-pf');
+    what = parseForward(cmd.target, cmd.ports);
+  } catch (e) {
+    return reportError(io, e);
+  }
+  return withScriptClient(io, cmd.socket, 'kubetile-pf', async (client) => {
     const namespace = cmd.namespace ?? (await defaultNamespace(client, cmd.context));
     const params: StartParams = { ...what, namespace, ...(cmd.context !== undefined ? { context: cmd.context } : {}) };
     const r = await callInterruptibly(io, client, Requests.portForwardStart.name, params);
@@ -88,22 +85,12 @@ export async function runPfStart(
     const res = r.result as { id: string; localPort: number; message: string };
     io.out(cmd.json ? `${JSON.stringify(res)}\n` : `${res.id}: ${res.message}\n`);
     return 0;
-  } catch (e) {
-    if (e instanceof UsageError) {
-      io.err(`kubetile: ${e.message}\n`);
-      return 2;
-    }
-    return reportError(io, e);
-  } finally {
-    client?.close();
-  }
+  });
 }
 
 /** `kubetile pf stop ID…`: each one it can; the status says whether all were. */
 export async function runPfStop(io: Io, socket: string | undefined, ids: string[], json: boolean): Promise<number> {
-  let client: DaemonClient | null = null;
-  try {
-    client = await connectScript(io, socket, 'kubetile-pf');
+  return withScriptClient(io, socket, 'kubetile-pf', async (client) => {
     let failed = 0;
     const stopped: string[] = [];
     for (const id of ids) {
@@ -118,9 +105,5 @@ export async function runPfStop(io: Io, socket: string | undefined, ids: string[
     }
     if (json) io.out(`${JSON.stringify({ stopped })}\n`);
     return failed > 0 ? 1 : 0;
-  } catch (e) {
-    return reportError(io, e);
-  } finally {
-    client?.close();
-  }
+  });
 }

@@ -1,14 +1,11 @@
 import { Requests } from '@kubetile/rpc-schema';
-import type { DaemonClient } from '../connection/daemon-client.js';
 import type { Io } from './io.js';
-import { callInterruptibly, connectScript, reportError } from './rpc-command.js';
+import { callInterruptibly, withScriptClient } from './rpc-command.js';
 import { alignColumns } from './view-text.js';
 
 /** `kubetile plugins`: the configured plugins, their state and call statistics. */
 export async function runPluginsList(io: Io, socket: string | undefined, json: boolean): Promise<number> {
-  let client: DaemonClient | null = null;
-  try {
-    client = await connectScript(io, socket, 'kubetile-plugins');
+  return withScriptClient(io, socket, 'kubetile-plugins', async (client) => {
     const { plugins } = await client.request(Requests.pluginList, {});
     if (json) {
       io.out(`${JSON.stringify(plugins, null, 2)}\n`);
@@ -24,25 +21,15 @@ export async function runPluginsList(io: Io, socket: string | undefined, json: b
     io.out(`${alignColumns(rows).join('\n')}\n`);
     for (const p of plugins) if (p.error) io.err(`${p.key}: ${p.error}\n`);
     return 0;
-  } catch (e) {
-    return reportError(io, e);
-  } finally {
-    client?.close();
-  }
+  });
 }
 
 /** `kubetile plugins reload KEY`: loads the plugin's file again (the old one keeps running if that fails). */
 export async function runPluginsReload(io: Io, socket: string | undefined, key: string, json: boolean): Promise<number> {
-  let client: DaemonClient | null = null;
-  try {
-    client = await connectScript(io, socket, 'kubetile-plugins');
+  return withScriptClient(io, socket, 'kubetile-plugins', async (client) => {
     const r = await callInterruptibly(io, client, Requests.pluginReload.name, { key });
     if (!r.ok) return r.code;
     io.out(json ? `${JSON.stringify({ reloaded: key })}\n` : `reloaded ${key}\n`);
     return 0;
-  } catch (e) {
-    return reportError(io, e);
-  } finally {
-    client?.close();
-  }
+  });
 }

@@ -1,6 +1,6 @@
 import { Requests, resolveSocketPath } from '@kubetile/rpc-schema';
 import { ApiMismatchError, DaemonClient, DaemonUnreachableError, RpcError } from '../connection/daemon-client.js';
-import type { Size } from './args.js';
+import { type Size, UsageError } from './args.js';
 import { type Io } from './io.js';
 import { onInterrupt } from './interrupt.js';
 
@@ -10,8 +10,12 @@ export const REQUEST_CANCELLED = -32800;
 /** Exit status after Ctrl-C (128 + SIGINT), as shells report it. */
 export const EXIT_INTERRUPTED = 130;
 
-/** Prints a failure of a daemon call and returns the exit code (1). */
+/** Prints a failure of a daemon call and returns the exit code (1; 2 for a usage error). */
 export function reportError(io: Io, e: unknown): number {
+  if (e instanceof UsageError) {
+    io.err(`kubetile: ${e.message}\n`);
+    return 2;
+  }
   if (e instanceof RpcError) io.err(`error ${e.code}: ${e.message}\n`);
   else if (e instanceof DaemonUnreachableError) io.err(`kubetile: ${e.message}${e.nobodyListens ? "; start one with 'kubetile daemon start'" : ''}\n`);
   else if (e instanceof ApiMismatchError) io.err(`kubetile: ${e.message}\n`);
@@ -22,6 +26,22 @@ export function reportError(io: Io, e: unknown): number {
 /** Connects as a scripting client (hello done). */
 export function connectScript(io: Io, socketFlag: string | undefined, name: string): Promise<DaemonClient> {
   return DaemonClient.connect(resolveSocketPath(socketFlag, io.env), { clientName: name, env: io.env });
+}
+
+/**
+ * Connects as a scripting client named `name`, runs `fn` with it and closes the connection however
+ * it ends. A failure is printed and gives the exit code (reportError).
+ */
+export async function withScriptClient(io: Io, socketFlag: string | undefined, name: string, fn: (client: DaemonClient) => Promise<number>): Promise<number> {
+  let client: DaemonClient | null = null;
+  try {
+    client = await connectScript(io, socketFlag, name);
+    return await fn(client);
+  } catch (e) {
+    return reportError(io, e);
+  } finally {
+    client?.close();
+  }
 }
 
 /** How long Ctrl-C waits for the daemon to confirm a cancelled request before leaving anyway. */
@@ -78,25 +98,17 @@ export async function runRpc(io: Io, cmd: RpcCommand): Promise<number> {
     const { runWatch } = await import('./watch-command.js');
     return runWatch(io, { ...cmd, watch: cmd.watch });
   }
-  let client: DaemonClient | null = null;
-  try {
-    client = await connectScript(io, cmd.socket, 'kubetile-rpc');
+  return withScriptClient(io, cmd.socket, 'kubetile-rpc', async (client) => {
     const r = await callInterruptibly(io, client, cmd.method, cmd.params);
     if (!r.ok) return r.code;
     io.out(`${JSON.stringify(r.result ?? null, null, 2)}\n`);
     return 0;
-  } catch (e) {
-    return reportError(io, e);
-  } finally {
-    client?.close();
-  }
+  });
 }
 
 /** `kubetile rpc --list`: every method from rpc/discover, one per line (or the whole answer with --json). */
 export async function runRpcList(io: Io, socketFlag: string | undefined, json = false): Promise<number> {
-  let client: DaemonClient | null = null;
-  try {
-    client = await connectScript(io, socketFlag, 'kubetile-rpc');
+  return withScriptClient(io, socketFlag, 'kubetile-rpc', async (client) => {
     const api = await client.request(Requests.discover, {});
     if (json) {
       io.out(`${JSON.stringify(api.methods.map((m) => ({ name: m.name, kind: m.kind, since: m.since, description: m.description })), null, 2)}\n`);
@@ -107,9 +119,5 @@ export async function runRpcList(io: Io, socketFlag: string | undefined, json = 
       io.out(`${m.name.padEnd(w)}  ${m.kind.padEnd(12)}  since ${m.since}  ${m.description}\n`);
     }
     return 0;
-  } catch (e) {
-    return reportError(io, e);
-  } finally {
-    client?.close();
-  }
+  });
 }

@@ -1,8 +1,7 @@
 import { Requests } from '@kubetile/rpc-schema';
-import type { DaemonClient } from '../connection/daemon-client.js';
 import type { Size, SnapshotFormat } from './args.js';
 import type { Io } from './io.js';
-import { connectScript, reportError } from './rpc-command.js';
+import { withScriptClient } from './rpc-command.js';
 import { isLoading, viewText } from './view-text.js';
 
 export interface SnapshotCommand {
@@ -23,9 +22,7 @@ const DEFAULT_SIZE: Size = { cols: 200, rows: 1000 };
  * --timeout seconds); what the text leaves out (more rows, an empty list's reason) goes to stderr.
  */
 export async function runSnapshot(io: Io, cmd: SnapshotCommand): Promise<number> {
-  let client: DaemonClient | null = null;
-  try {
-    client = await connectScript(io, cmd.socket, 'kubetile-snapshot');
+  return withScriptClient(io, cmd.socket, 'kubetile-snapshot', async (client) => {
     const size = { ...DEFAULT_SIZE, ...cmd.size };
     const deadline = Date.now() + cmd.timeoutMs;
     let snap = await client.request(Requests.paneSnapshot, { paneId: cmd.paneId, ...size });
@@ -41,9 +38,5 @@ export async function runSnapshot(io: Io, cmd: SnapshotCommand): Promise<number>
     if (lines.length > 0) io.out(`${lines.join('\n')}\n`);
     if (note) io.err(`${note}\n`);
     return 0;
-  } catch (e) {
-    return reportError(io, e);
-  } finally {
-    client?.close();
-  }
+  });
 }

@@ -245,7 +245,10 @@ export interface KeyDecoderOptions {
 export class KeyDecoder {
   private pending = '';
   private timer: ReturnType<typeof setTimeout> | null = null;
-  /** Inside a paste: its text so far (null once it is too long), and the tail that may be the start of PASTE_END. */
+  /**
+   * Inside a paste: its text so far (emptied once it is longer than maxPaste: only its length is
+   * kept then), its length, and the tail that may be the start of PASTE_END.
+   */
   private paste: { parts: string[]; length: number; tail: string } | null = null;
   private readonly flushMs: number;
   private readonly maxPaste: number;
@@ -276,7 +279,7 @@ export class KeyDecoder {
     if (this.loneEsc && !this.paste) {
       const rest = PASTE_START.slice(1);
       if (input.startsWith(rest)) {
-        this.paste = { parts: [], length: 0, tail: '' };
+        this.startPaste();
         input = input.slice(rest.length);
       } else if (rest.startsWith(input)) {
         this.pending = input;
@@ -300,11 +303,15 @@ export class KeyDecoder {
       }
       // What came before the paste is complete: it ends where the paste's marker begins.
       for (const k of decodeKeys(input.slice(0, start), true).keys) this.onKey(k);
-      this.paste = { parts: [], length: 0, tail: '' };
+      this.startPaste();
       input = input.slice(start + PASTE_START.length);
     }
     if (this.paste) this.arm(() => this.endPaste(), this.pasteIdleMs);
     else if (this.pending) this.arm(() => this.flush(), this.flushMs);
+  }
+
+  private startPaste(): void {
+    this.paste = { parts: [], length: 0, tail: '' };
   }
 
   /** Takes paste text up to PASTE_END (then ends the paste); returns the input after the marker. */
