@@ -120,22 +120,22 @@ export class KeyRouter {
     // The overlays and the filter take one line of it.
     const line1 = o || client.mode === 'filter' ? pastedLine(text) : '';
     if ((o || client.mode === 'filter') && line1 === '') return this.refusePaste(client, 'it holds no text for a line (only line breaks or control characters)');
+    // One line typed onto `current` (within that field's limit), then `apply`.
+    const intoLine = (current: string, what: string, command: string, apply: (line: string) => void): KeyResult => {
+      const line = this.typeInto(client, current, line1, what);
+      if (line === null) return this.refusePaste(client, typedLimitMessage(what));
+      apply(line);
+      ws.refreshClient(client);
+      return { handled: true, command };
+    };
     if (o?.type === 'selector') {
-      const line = this.typeInto(client, o.query, line1, 'the search');
-      if (line === null) return this.refusePaste(client, typedLimitMessage('the search'));
-      o.query = line;
-      o.selected = 0;
-      this.autoSelect(client, o);
-      ws.refreshClient(client);
-      return { handled: true, command: 'paste:overlay' };
+      return intoLine(o.query, 'the search', 'paste:overlay', (line) => {
+        o.query = line;
+        o.selected = 0;
+        this.autoSelect(client, o);
+      });
     }
-    if (o?.type === 'input') {
-      const line = this.typeInto(client, o.value, line1, 'the input');
-      if (line === null) return this.refusePaste(client, typedLimitMessage('the input'));
-      o.value = line;
-      ws.refreshClient(client);
-      return { handled: true, command: 'paste:overlay' };
-    }
+    if (o?.type === 'input') return intoLine(o.value, 'the input', 'paste:overlay', (line) => (o.value = line));
     if (client.mode === 'insert') {
       const pane = ws.pane(ws.focusedPane(client));
       const refused = pane.handlePaste ? pane.handlePaste(text, ws.paneViewport(client, pane.id)) : 'this pane takes no text';
@@ -144,12 +144,10 @@ export class KeyRouter {
       return { handled: true, command: 'paste:insert' };
     }
     if (client.mode === 'filter') {
-      const line = this.typeInto(client, client.input, line1, 'the filter');
-      if (line === null) return this.refusePaste(client, typedLimitMessage('the filter'));
-      client.input = line;
-      this.sendToFocused(client, { type: 'filter', query: client.input });
-      ws.refreshClient(client);
-      return { handled: true, command: 'paste:filter' };
+      return intoLine(client.input, 'the filter', 'paste:filter', (line) => {
+        client.input = line;
+        this.sendToFocused(client, { type: 'filter', query: client.input });
+      });
     }
     return this.refusePaste(client, 'in normal mode a paste is not run as keys: press / to filter, or i in a shell or query pane to type into it');
   }
