@@ -120,4 +120,23 @@ describe('painting only the cells that changed', () => {
     expect(diffLine(1, 'abc', 'a日c')).toBeNull();
     expect(toCells(`${RED}ab${RESET}c`)).toEqual({ chars: ['a', 'b', 'c'], styles: [RED, RED, ''] });
   });
+
+  it('compares cell by cell only characters a terminal draws in exactly one cell (not the combining marks for symbols)', async () => {
+    // A log line of x + U+20DD (COMBINING ENCLOSING CIRCLE): counted as cells, the next pane was drawn 20 columns off.
+    expect(toCells('x\u20dd'.repeat(20))).toBeNull();
+    expect(diffSameShape(1, 'x\u20dd|a', 'x\u20dd|b')).toBeUndefined();
+    // Every character of U+00A0–U+02FF and U+2010–U+27FF the diff takes as one cell moves xterm's cursor by one.
+    const term = new Terminal({ cols: 10, rows: 2, allowProposedApi: true });
+    const wrong: string[] = [];
+    for (const [from, to] of [[0xa0, 0x2ff], [0x2010, 0x27ff]] as const) {
+      for (let cp = from; cp <= to; cp++) {
+        const ch = String.fromCodePoint(cp);
+        if (!toCells(ch)) continue;
+        await new Promise<void>((r) => term.write(`\x1b[H\x1b[2K${ch}`, r));
+        if (term.buffer.active.cursorX !== 1) wrong.push(`U+${cp.toString(16)}: ${term.buffer.active.cursorX}`);
+      }
+    }
+    term.dispose();
+    expect(wrong).toEqual([]);
+  });
 });

@@ -31,6 +31,15 @@ describe('text cells', () => {
   it('wraps words', () => {
     expect(wrap('the quick brown fox', 9)).toEqual(['the quick', 'brown fox']);
     expect(wrap('abcdefghij', 4)).toEqual(['abcd', 'efgh', 'ij']);
+    expect(wrap('日本語', 4)).toEqual(['日本', '語']);
+    expect(wrap('a b c d e f', 1, 3)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('wraps a wide character into a 1-cell column (it looped forever, the client filling gigabytes)', () => {
+    // A message pane 3 columns wide wraps into 1 cell: a 2-cell character never fit there.
+    expect(wrap('漢', 1)).toEqual(['…']);
+    expect(wrap('アクセス拒否 access denied', 1, 4)).toEqual(['…', '…', '…', '…']);
+    expect(wrap('a漢b', 1)).toEqual(['a', '…', 'b']);
   });
 
   it('fits segment lines to an exact width', () => {

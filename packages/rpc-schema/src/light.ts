@@ -1,6 +1,6 @@
 /**
  * The contract without zod and without the method declarations: constants, error codes, keys,
- * paths, socket trust, pane geometry, and the types. Importing it costs next to nothing, which
+ * paths, socket trust, pane geometry, cell widths, and the types. Importing it costs next to nothing, which
  * the client's path to its first frame needs (the full schema loads zod, ~0.3–0.6 s); validation
  * with the schemas stays in the main entry.
  */
@@ -9,6 +9,7 @@ export * from './errors.js';
 export * from './keys.js';
 export * from './paths.js';
 export * from './layout-geometry.js';
+export * from './cell-width.js';
 export type { Column, Line, LinesView, MessageView, PaneView, Row, Span, Style, TableView, TermColor, TermRun, TerminalView } from './pane-view.js';
 export type { Hint, InputMode, Overlay, SessionLayout, StatusInfo, TabInfo } from './session-layout.js';
 export type { Direction, SplitDirection } from './layout.js';

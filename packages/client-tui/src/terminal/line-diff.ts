@@ -1,4 +1,5 @@
 // One screen line as cells, and the bytes that turn one line into another on the terminal.
+import { charWidth } from '@kubetile/rpc-schema/light';
 
 /** A line of single-width characters: each cell's text and the SGR state it is drawn in. */
 export interface Cells {
@@ -52,13 +53,17 @@ function afterSgr(style: string, m: RegExpExecArray): string {
 }
 
 /**
- * Single-cell characters only: ASCII printable, Latin-1 and the box-drawing / block / symbol
- * ranges the chrome and tables use (U+2000–U+27BF, minus the few wide or zero-width ones there).
+ * Characters compared cell by cell: printable ASCII, Latin-1 and the box-drawing / block / symbol
+ * ranges the chrome and tables use (U+2010–U+27FF), each only where it takes exactly one cell
+ * (charWidth: not the wide emoji there, not the combining marks for symbols at U+20D0–U+20FF).
+ * A line with anything else is rewritten whole, so a column is never computed past a character
+ * of another width.
  */
 function singleCell(c: number): boolean {
-  // Printable ASCII first: nearly every cell of a table, and the set lookup below is not free.
+  // Printable ASCII first: nearly every cell of a table.
   if (c >= 0x20 && c < 0x7f) return true;
-  return !(c < 0x20 || (c >= 0x7f && c < 0xa0) || c >= 0x2800 || (c >= 0x300 && c < 0x2010) || (c >= 0x2028 && c < 0x2030) || (c >= 0x2060 && c < 0x2070) || WIDE_2000.has(c));
+  if (c < 0xa0 || (c >= 0x300 && c < 0x2010) || c >= 0x2800) return false;
+  return charWidth(c) === 1;
 }
 
 /**
@@ -73,19 +78,6 @@ function intern(style: string): string {
   if (styles.size >= 4096) styles.clear();
   styles.set(style, style);
   return style;
-}
-
-/** Code points in U+2010–U+27FF that take two cells (emoji presentation): such a line is rewritten whole. */
-const WIDE_2000 = new Set([
-  0x231a, 0x231b, 0x2329, 0x232a, 0x23e9, 0x23ea, 0x23eb, 0x23ec, 0x23f0, 0x23f3, 0x25fd, 0x25fe, 0x2614, 0x2615,
-  ...range(0x2648, 0x2653), 0x267f, 0x2693, 0x26a1, 0x26aa, 0x26ab, 0x26bd, 0x26be, 0x26c4, 0x26c5, 0x26ce, 0x26d4, 0x26ea,
-  0x26f2, 0x26f3, 0x26f5, 0x26fa, 0x26fd, 0x2705, 0x270a, 0x270b, 0x2728, 0x274c, 0x274e, 0x2753, 0x2754, 0x2755, 0x2757,
-  0x2795, 0x2796, 0x2797, 0x27b0, 0x27bf,
-]);
-function range(a: number, b: number): number[] {
-  const out: number[] = [];
-  for (let x = a; x <= b; x++) out.push(x);
-  return out;
 }
 
 /** Unchanged cells between two changed runs worth skipping with a cursor move (which costs ~8 bytes). */

@@ -115,7 +115,7 @@ export function overlayBox(overlay: Overlay, cols: number, rows: number): Floati
     case 'confirm': {
       const textWidth = Math.max(stringWidth(sanitize(overlay.text)), stringWidth(overlay.title) + 4, 24);
       width = Math.min(cols - 2, Math.min(64, textWidth + 6));
-      const lines = wrap(overlay.text, width - 4).slice(0, Math.max(1, rows - 6));
+      const lines = wrap(overlay.text, width - 4, Math.max(1, rows - 6));
       inner = [[], ...lines.map((l) => [seg(centre(l, width - 2))]), [], [seg(centre('[y] Yes    [n] No', width - 2), { color: palette.accent, bold: true })]];
       break;
     }
@@ -144,7 +144,7 @@ export function toastBoxes(toasts: readonly ToastItem[], cols: number, rows: num
     const maxWidth = Math.min(cols - 2, 56);
     const text = `${TOAST_ICON[t.level]} ${sanitize(t.text)}`;
     const width = Math.min(maxWidth, Math.max(16, stringWidth(text) + 4));
-    const lines = wrap(text, width - 4).slice(0, 3);
+    const lines = wrap(text, width - 4, 3);
     const box = boxed('', lines.map((l) => [seg(` ${l}`, { color })]), width, color, '', palette.overlayBg);
     const y = bottom - box.length;
     if (y < 0) break;

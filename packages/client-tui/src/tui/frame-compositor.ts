@@ -258,7 +258,7 @@ export function inkRegion(state: Pick<ClientState, 'size' | 'layout' | 'toasts'>
  */
 export function earlyChrome(state: ClientState): string[] {
   const { cols, rows } = state.size;
-  if (tooSmall(state.size)) return wrap(`terminal too small (${cols}x${rows})`, cols).slice(0, rows);
+  if (tooSmall(state.size)) return wrap(`terminal too small (${cols}x${rows})`, cols, rows);
   const out: string[] = Array.from({ length: rows }, () => '');
   out[0] = lineToAnsi(tabBarLine(state.layout, cols));
   out[rows - 1] = lineToAnsi(statusLine(state.layout, state.conn, cols));

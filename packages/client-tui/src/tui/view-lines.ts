@@ -43,7 +43,7 @@ export function messageLines(view: MessageView, cols: number, rows: number, fram
   const body = rows - (footer !== undefined ? 1 : 0);
   const prefix = view.level === 'loading' ? `${SPINNER[frame % SPINNER.length]} ` : '';
   const style = view.level === 'error' ? styleFor('error') : view.level === 'loading' ? styleFor('accent') : styleFor('normal');
-  const text = wrap(prefix + view.text, Math.max(1, cols - 2)).slice(0, body);
+  const text = wrap(prefix + view.text, Math.max(1, cols - 2), body);
   const top = Math.max(0, Math.floor((body - text.length) / 2));
   const out: SegLine[] = [];
   for (let i = 0; i < body; i++) {
