@@ -228,8 +228,8 @@ export const Requests = {
   ),
   key: req(
     'client/key',
-    "A key pressed in this client's terminal, e.g. \"j\", \"ctrl+p\", \"alt+v\"; mapped with this client's mode.",
-    z.object({ key: z.string().min(1).max(32) }).strict(),
+    "A key pressed in this client's terminal, e.g. \"j\", \"ctrl+p\", \"alt+v\"; mapped with this client's mode. `seen`: the `seq` of the last session/layout the terminal had when the key was typed (clients that get numbered layouts send it): a key typed before a dialog was shown never answers it (y, enter) — it is dropped. Scripts leave it out.",
+    z.object({ key: z.string().min(1).max(32), seen: z.number().int().min(0).optional() }).strict(),
     z.object({ handled: z.boolean(), command: z.string().optional() }),
   ),
   paste: req(

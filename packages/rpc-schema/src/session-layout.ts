@@ -56,5 +56,11 @@ export const SessionLayoutSchema = z.object({
   status: StatusInfoSchema,
   /** Titles of the panes of the active tab, by pane id. */
   paneTitles: z.record(z.string(), z.string()),
+  /**
+   * This client's layouts are numbered 1, 2, … as they are sent. A client sends the number of the
+   * last one it had when a key was typed (`client/key` `seen`): a dialog takes no answer typed
+   * before the layout that first showed it reached the terminal.
+   */
+  seq: z.number().int().min(1).optional(),
 });
 export type SessionLayout = z.infer<typeof SessionLayoutSchema>;

@@ -49,7 +49,7 @@ const DROP_REPORT_MS = 250;
 const DETACH_COMMANDS = new Set(['detach', 'quit']);
 
 /** What waits to be sent: a key, or a bracketed paste (sent whole, in order with the keys). */
-type Input = { key: string } | { paste: string };
+type Input = { key: string; seen: number | undefined } | { paste: string };
 
 const describe = (e: unknown): string =>
   e instanceof DaemonUnreachableError ? e.reason : e instanceof RpcError ? `error ${e.code}: ${e.message}` : e instanceof Error ? e.message : String(e);
@@ -66,6 +66,8 @@ export class AttachedClient {
   private ended = false;
   private sessionName: string | undefined;
   private readonly keys: Input[] = [];
+  /** The number of the last layout received from this connection's daemon (SessionLayout.seq). */
+  private layoutSeq: number | undefined = undefined;
   /** Keys dropped in the burst being reported (MAX_QUEUED_KEYS). */
   private droppedKeys = 0;
   /** Keys sent and not answered yet, oldest first. */
@@ -111,9 +113,12 @@ export class AttachedClient {
   private async attach(client: DaemonClient): Promise<SessionLayout> {
     const { store } = this.opts;
     let layoutSeen = false;
+    this.layoutSeq = undefined;
     client.on('layout', (l) => {
       if (this.client !== client) return;
       layoutSeen = true;
+      // Numbered by daemons that check what a key had seen (older ones number none: no `seen` is sent).
+      if (l.seq !== undefined) this.layoutSeq = l.seq;
       store.setLayout(l);
     });
     client.on('paneView', (v) => {
@@ -215,7 +220,8 @@ export class AttachedClient {
       if (this.droppedKeys++ === 0) setTimeout(() => this.sayDropped(), DROP_REPORT_MS).unref();
       return;
     }
-    this.keys.push({ key });
+    // The layout on screen as the key is typed: a dialog that reaches the terminal after it is not answered by it.
+    this.keys.push({ key, seen: this.layoutSeq });
     this.pump();
   }
 
@@ -263,7 +269,7 @@ export class AttachedClient {
       const what = 'key' in input ? input.key : 'paste';
       const request =
         'key' in input
-          ? client.request<typeof Requests.key>('client/key', { key: input.key })
+          ? client.request<typeof Requests.key>('client/key', input.seen !== undefined ? { key: input.key, seen: input.seen } : { key: input.key })
           : client.request<typeof Requests.paste>('client/paste', { text: input.paste });
       request
         .then(

@@ -168,6 +168,7 @@ const sessionLayout = obj({
   ),
   status: obj({ context: str, cluster: str, hints: arr(obj({ key: str, label: str })) }),
   paneTitles: rec(str),
+  seq: opt(int()),
 });
 
 // methods.ts: the attach path's requests and every notification

@@ -1,4 +1,4 @@
-import type { ConfirmState } from '../session/client-state.js';
+import { notAskedMessage, type ConfirmState } from '../session/client-state.js';
 import type { Workspace } from '../session/workspace.js';
 
 /** Where a plugin write is confirmed: a dialog on one attached client. */
@@ -42,7 +42,10 @@ export function workspaceWriteConfirm(ws: Workspace): WriteConfirmUi {
         };
         if (signal.aborted) return finish('no');
         signal.addEventListener('abort', onAbort, { once: true });
-        client.setOverlay(overlay);
+        if (!client.setOverlay(overlay)) {
+          ws.clients.get(clientId)?.sink.toast('warn', notAskedMessage(text));
+          return;
+        }
         ws.refreshClient(client);
       });
     },

@@ -179,7 +179,7 @@ const table: Table = {
     // Clients send keys ahead of the answers: the keys behind a detach go nowhere.
     if (c.state.detaching) return { handled: false, command: 'ignored:detaching' };
     // A plugin write asked for while answering this key is confirmed on this client.
-    const r = withCommandOrigin(c.state.id, () => call.daemon.keys.handle(c.state, p.key));
+    const r = withCommandOrigin(c.state.id, () => call.daemon.keys.handle(c.state, p.key, p.seen));
     if (r.command === 'detach') c.state.detaching = true;
     // The key's frame goes out with this answer, not a turn of the event loop later: to this client
     // in the same write, ahead of the answer (woken once), then to every other client.

@@ -1,6 +1,6 @@
 import type { Logger } from '../logging/logger.js';
 import type { ClientPrompts } from '../panes/pane.js';
-import type { ClientState } from './client-state.js';
+import { notAskedMessage, type ClientState } from './client-state.js';
 import type { Workspace } from './workspace.js';
 
 /**
@@ -19,7 +19,10 @@ export function clientPrompts(ws: Workspace, client: ClientState): ClientPrompts
       };
       const overlay = make(once);
       overlay.onCancel = () => once(cancelled);
-      client.setOverlay(overlay);
+      if (!client.setOverlay(overlay)) {
+        ws.clients.get(client.id)?.sink.toast('warn', notAskedMessage(overlay.type === 'confirm' ? overlay.text : overlay.title));
+        return;
+      }
       ws.refreshClient(client);
     });
   return {

@@ -38,6 +38,12 @@ export interface InputState {
 
 export type OverlayState = SelectorState | ConfirmState | InputState;
 
+/** The toast for an overlay that opened on its own and was not shown (see ClientState.setOverlay). */
+export function notAskedMessage(question: string): string {
+  const first = question.split('\n')[0]!;
+  return `not asked while you were typing or answering another dialog, so cancelled: ${first.length > 160 ? `${first.slice(0, 159)}…` : first}`;
+}
+
 /** What the daemon keeps for each attached terminal: own tab, focus per tab, mode, overlay, size. */
 export class ClientState {
   activeTabId: number;
@@ -50,6 +56,14 @@ export class ClientState {
   input = '';
   overlay: OverlayState | null = null;
   size: Viewport;
+  /** Layouts sent to this client so far; each carries its number (SessionLayout.seq). */
+  layoutSeq = 0;
+  /** The number of the first layout that shows the open overlay. */
+  overlaySeq = 0;
+  /** The open overlay was opened by the key or paste then being handled (not by an API answer or a plugin). */
+  overlayFromInput = false;
+  /** True while one of this client's keys or pastes is being handled. */
+  handlingInput = false;
 
   constructor(
     readonly id: string,
@@ -63,13 +77,35 @@ export class ClientState {
 
   /**
    * Shows an overlay (selector and input overlays use mode `selector`, confirm dialogs `confirm`).
-   * One that was open is cancelled: whoever waits on it hears so.
+   * One that was open is cancelled: whoever waits on it hears so. An overlay that opens on its own
+   * (after an API answer, for a plugin) while this client answers another one or types a filter is
+   * not shown — the keys meant for those would answer it (a `y` typed into the filter confirming a
+   * debug mode): it is cancelled instead and false returned, for the caller to say so.
    */
-  setOverlay(o: OverlayState): void {
+  setOverlay(o: OverlayState): boolean {
     const prev = this.overlay;
+    if (!this.handlingInput && ((prev && prev !== o) || this.mode === 'filter' || this.mode === 'search')) {
+      o.onCancel?.();
+      return false;
+    }
     this.overlay = o;
+    this.overlaySeq = this.layoutSeq + 1;
+    this.overlayFromInput = this.handlingInput;
     this.mode = o.type === 'confirm' ? 'confirm' : 'selector';
     if (prev && prev !== o) prev.onCancel?.();
+    return true;
+  }
+
+  /**
+   * Whether a key typed when the terminal had layout `seen` may answer the open overlay: a
+   * confirmation, or any overlay that opened on its own, takes y/enter only once it was on the
+   * terminal (a key typed ahead of it was meant for something else). Overlays opened by a key keep
+   * typing ahead (`:deploy` + enter). Keys without `seen` (scripts) answer.
+   */
+  answers(seen: number | undefined): boolean {
+    if (seen === undefined || !this.overlay) return true;
+    if (this.overlay.type !== 'confirm' && this.overlayFromInput) return true;
+    return seen >= this.overlaySeq;
   }
 
   /** Closes the overlay; `cancelled` tells whoever waits on it that no answer is coming. */

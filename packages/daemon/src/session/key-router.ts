@@ -7,7 +7,7 @@ import { actionName } from '../keys/actions.js';
 import type { Group } from '../keys/bindings.js';
 import { clientPrompts } from './client-prompts.js';
 import type { Keymap } from '../keys/keymap.js';
-import { selectorItems, type ClientState, type SelectorState } from './client-state.js';
+import { notAskedMessage, selectorItems, type ClientState, type OverlayState, type SelectorState } from './client-state.js';
 import type { ViewSpec } from '@kubetile/rpc-schema';
 import type { ClusterManager } from '../kube/cluster.js';
 import { describeTarget, MAX_REPLICAS, refusal, SCALE_CONFIRM_ABOVE, type MutationName, type ResourceActions, type ResourceActionName } from './resource-actions.js';
@@ -47,6 +47,12 @@ export interface KeyRouterDeps {
 const CONTEXT_ITEM_PREFIX = 'ctx';
 /** `:ctx NAME`, `:ns NAME`: switch the tab's context or namespace at once. */
 const SCOPE_COMMAND = /^(ctx|context|ns|namespace)\s+(\S+)\s*$/i;
+/** The keys that answer each kind of overlay (see ClientState.answers). */
+const ANSWER_KEYS: Readonly<Record<OverlayState['type'], ReadonlySet<string>>> = {
+  confirm: new Set(['y', 'shift+y', 'enter']),
+  selector: new Set(['enter']),
+  input: new Set(['enter']),
+};
 /** Panes whose keys F2 shows, by what they are. */
 const LIST_GROUPS: readonly Group[] = ['interact', 'mutate', 'browse', 'navigation'];
 
@@ -69,13 +75,28 @@ export class KeyRouter {
     return this.switchHistory.flush();
   }
 
-  handle(client: ClientState, rawKey: string): KeyResult {
+  /**
+   * One key of this client. `seen`: the number of the last layout its terminal had when the key was
+   * typed (undefined from scripts): y/enter typed before a dialog reached the terminal do not answer it.
+   */
+  handle(client: ClientState, rawKey: string, seen?: number): KeyResult {
     let key: string;
     try {
       key = normalizeKey(rawKey);
     } catch {
       return { handled: false };
     }
+    const o = client.overlay;
+    if (o && ANSWER_KEYS[o.type].has(key) && !client.answers(seen)) return { handled: false, command: 'ignored:unseen' };
+    client.handlingInput = true;
+    try {
+      return this.route(client, key);
+    } finally {
+      client.handlingInput = false;
+    }
+  }
+
+  private route(client: ClientState, key: string): KeyResult {
     const ws = this.deps.workspace;
     if (client.overlay?.type === 'confirm') return this.confirmKey(client, key);
     if (client.overlay?.type === 'selector') return this.selectorKey(client, key);
@@ -114,6 +135,15 @@ export class KeyRouter {
    * a newline presses Enter).
    */
   paste(client: ClientState, text: string): KeyResult {
+    client.handlingInput = true;
+    try {
+      return this.pasteText(client, text);
+    } finally {
+      client.handlingInput = false;
+    }
+  }
+
+  private pasteText(client: ClientState, text: string): KeyResult {
     const ws = this.deps.workspace;
     const o = client.overlay;
     if (o?.type === 'confirm') return this.refusePaste(client, 'a confirmation is answered with y or n, not by a paste');
@@ -415,7 +445,7 @@ export class KeyRouter {
   }
 
   private confirm(client: ClientState, text: string, onConfirm: () => void): void {
-    client.setOverlay({ type: 'confirm', title: 'Confirm', text, onConfirm });
+    if (!client.setOverlay({ type: 'confirm', title: 'Confirm', text, onConfirm })) this.toast(client, 'warn', notAskedMessage(text));
   }
 
   /**

@@ -482,6 +482,7 @@ export class Workspace {
       },
       size: () => state.size,
       render: (paneId, viewport) => this.renderPane(paneId, viewport),
+      layoutSent: () => ++state.layoutSeq,
     });
     // Toasts and clipboard writes leave after the frame pending for this client, never ahead of it.
     const client: AttachedClient = { state, sink: orderedSink(sink, () => scheduler.flushPending()), scheduler };

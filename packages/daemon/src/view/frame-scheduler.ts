@@ -18,6 +18,8 @@ export interface FrameSource {
   activeTab(): { tree: PaneTree; fullscreenPaneId: number | null } | null;
   size(): Viewport;
   render(paneId: number, viewport: Viewport): PaneView | null;
+  /** Called as a changed layout goes out: its number for this client (SessionLayout.seq). */
+  layoutSent?(): number;
 }
 
 let seqCounter = 0;
@@ -158,7 +160,7 @@ export class FrameScheduler {
       const layout = this.source.layout();
       const json = layout ? JSON.stringify(layout) : '';
       if (layout && json !== this.lastLayout) {
-        this.sink.layout(layout);
+        this.sink.layout(this.source.layoutSent ? { ...layout, seq: this.source.layoutSent() } : layout);
         this.lastLayout = json;
         sent = true;
       }
