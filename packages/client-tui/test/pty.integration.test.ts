@@ -136,4 +136,23 @@ describe.skipIf(!BUILT || !HAVE_SCRIPT)('kubetile in a real terminal (PTY)', () 
     expect(all.lastIndexOf(PASTE_OFF)).toBeGreaterThan(all.lastIndexOf(PASTE_ON));
     expect(all.lastIndexOf(PASTE_OFF)).toBeLessThan(all.lastIndexOf(ALT_OFF));
   });
+
+  it('commands print what the daemon sends without its escape sequences on a terminal (title, clipboard); a pipe gets it exactly', async () => {
+    expect((await kubetile(['daemon', 'start'], home.env)).code).toBe(0);
+    const evil = '\x1b]0;PWNED\x07\x1b]52;c;cHduZWQ=\x07\x1b[2JX\r';
+    // A pane whose message names what it was given (a view a cluster object or a plugin could name so).
+    const opened = await kubetile(['rpc', 'pane/open', JSON.stringify({ view: { key: evil } })], home.env);
+    const paneId = (JSON.parse(opened.stdout) as { paneId: number }).paneId;
+    const piped = await kubetile(['snapshot', String(paneId)], home.env);
+    expect(piped.stdout).toContain(evil);
+    pty = runInPty(['snapshot', String(paneId)], home.env);
+    expect(await pty.exited).toBe(0);
+    expect(pty.output()).toContain("no pane type 'X'");
+    expect(pty.output()).not.toMatch(/\x1b\]|\x07|\x1b\[2J/);
+    // An error on stderr (the pane's message names the view as it was given).
+    pty = runInPty(['open', JSON.stringify({ key: evil })], home.env);
+    expect(await pty.exited).toBe(1);
+    expect(pty.output()).toContain("no pane type 'X'");
+    expect(pty.output()).not.toMatch(/\x1b\]|\x07|\x1b\[2J/);
+  });
 });

@@ -1,3 +1,5 @@
+import { forTerminal } from '../util/text.js';
+
 /** Where a command writes; the real process streams by default, buffers in tests. */
 export interface Io {
   out(text: string): void;
@@ -52,14 +54,22 @@ function guardOutput(): void {
   for (const s of [process.stdout, process.stderr]) s.on('error', (err: NodeJS.ErrnoException) => outputFailed(s, err));
 }
 
+/**
+ * What a command prints comes from the daemon, and through it from the cluster, plugins and the
+ * user's files: on a terminal it goes without escape sequences or control characters (an Event
+ * whose message held `ESC]52;…` set the clipboard, `ESC]0;…` the title). Into a pipe or a file it
+ * goes exactly as it is (JSON output escapes its controls anyway).
+ */
+const shown = (stream: Stream, t: string): string => (stream.isTTY ? forTerminal(t) : t);
+
 export const processIo: Io = {
   out: (t) => {
     guardOutput();
-    write(process.stdout, t);
+    write(process.stdout, shown(process.stdout, t));
   },
   err: (t) => {
     guardOutput();
-    write(process.stderr, t);
+    write(process.stderr, shown(process.stderr, t));
   },
   env: process.env,
   outBacklog: () => process.stdout.writableLength,

@@ -22,6 +22,21 @@ export function sanitize(s: string): string {
   return s.replace(ANSI, '').replace(/\t/g, '    ').replace(CONTROLS, '');
 }
 
+// eslint-disable-next-line no-control-regex
+const LINE_CONTROLS = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
+
+/**
+ * Text for a terminal that keeps its lines and tabs: escape sequences and every other control
+ * character (C0, DEL, C1; carriage returns too) removed, so that what a cluster or a plugin put in
+ * a name, a message or a log can never set the terminal's title or clipboard, move its cursor or
+ * clear it.
+ */
+export function forTerminal(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (!/[\x00-\x08\x0b-\x1f\x7f-\x9f]/.test(s)) return s;
+  return s.replace(ANSI, '').replace(LINE_CONTROLS, '');
+}
+
 /** Cut to at most `width` cells; when cut, the last cell becomes `…`. */
 export function truncate(s: string, width: number): string {
   if (width <= 0) return '';
