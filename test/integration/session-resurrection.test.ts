@@ -272,6 +272,25 @@ describe('session resurrection', () => {
     expect((await s2.request<{ sessions: Array<{ name: string }> }>('session/list')).sessions.map((x) => x.name)).toEqual(['keep']);
   });
 
+  it('sessions holding 12 MB of pane args (past the old 8 MiB reader limit) all come back after a restart', async () => {
+    daemon = await startDaemon(env);
+    const precious = await attach('precious');
+    const { paneId: kept } = await precious.request<{ paneId: number }>('pane/open', { view: { key: 'help' }, newTab: true });
+    const script = await attach('scratch');
+    const note = 'x'.repeat(60_000);
+    for (let i = 0; i < 200; i++) await script.request('pane/open', { view: { key: 'resource-list', args: { kind: 'pods', note } }, newTab: true });
+    await waitSaved((t) => t.length > 12_000_000 && t.includes('"name":"precious"'));
+    await daemon.stop();
+    for (const c of clients.splice(0)) c.close();
+    daemon = await startDaemon(env);
+    const s2 = await RawClient.connect(env.socket);
+    clients.push(s2);
+    expect((await s2.request<{ sessions: Array<{ name: string }> }>('session/list')).sessions.map((x) => x.name).sort()).toEqual(['precious', 'scratch']);
+    expect((await s2.request<{ view: { type: string } }>('pane/snapshot', { paneId: kept })).view.type).not.toBe('message');
+    const panes = (await s2.request<{ panes: Array<{ key: string; args?: { note?: string } }> }>('pane/list')).panes;
+    expect(panes.filter((p) => p.args?.note === note)).toHaveLength(200);
+  }, 120_000);
+
   it('a state file from a newer kubetile is moved aside as such, not misread', async () => {
     const dir = join(env.dir, 'state', 'kubetile');
     await import('node:fs').then((fs) => fs.mkdirSync(dir, { recursive: true }));

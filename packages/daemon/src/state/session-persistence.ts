@@ -2,7 +2,8 @@ import type { Logger } from '../logging/logger.js';
 import type { Workspace } from '../session/workspace.js';
 import { errorMessage } from '../util/errors.js';
 import { STATE_VERSION, type SavedState } from './saved-state.js';
-import { readStateFile, writeStateFile, type LoadedState } from './state-file.js';
+import { fitState } from './fit-state.js';
+import { MAX_STATE_BYTES, readStateFile, writeStateFile, type LoadedState } from './state-file.js';
 
 /** What a feature saves with the sessions and gets back after a restart (port-forwards). */
 export interface PersistedFeature {
@@ -24,12 +25,15 @@ export class SessionPersistence {
   private stopped = false;
   private failedOnce = false;
   private unsubscribe: (() => void) | null = null;
+  /** What the last save had to leave out (said once per change). */
+  private lastLeft = '';
 
   constructor(
     private readonly workspace: Workspace,
     readonly file: string,
     private readonly logger: Logger,
     private readonly debounceMs = 300,
+    private readonly maxBytes = MAX_STATE_BYTES,
   ) {}
 
   register(key: string, feature: PersistedFeature): void {
@@ -104,7 +108,9 @@ export class SessionPersistence {
       const json = JSON.stringify(state);
       if (json === this.last) return;
       try {
-        await writeStateFile(this.file, { ...state, savedAt: new Date().toISOString() });
+        const fitted = fitState({ ...state, savedAt: new Date().toISOString() }, this.maxBytes);
+        await writeStateFile(this.file, fitted.state);
+        this.sayLeft(fitted.left);
         this.last = json;
         this.failedOnce = false;
       } catch (err) {
@@ -113,6 +119,18 @@ export class SessionPersistence {
       }
     });
     return this.writing;
+  }
+
+  /** Tells the log and every attached terminal, once per change, what the saved file leaves out. */
+  private sayLeft(left: string[]): void {
+    const key = left.join('\n');
+    if (key === this.lastLeft) return;
+    this.lastLeft = key;
+    if (left.length === 0) return;
+    const more = left.length > 3 ? ` and ${left.length - 3} more` : '';
+    const msg = `the sessions are saved without ${left.slice(0, 3).join('; ')}${more}: all of them would be more than the ${this.maxBytes / 1024 / 1024} MiB a state file holds (close big tabs; they stay open until the daemon stops)`;
+    this.logger.warn({ file: this.file, left }, msg);
+    for (const c of this.workspace.clients.values()) c.sink.toast('warn', msg);
   }
 
   /** Saves now and stops saving (the daemon is going away; its panes are about to be disposed). */

@@ -2,8 +2,11 @@ import { copyFile, open, rename, stat, unlink, writeFile } from 'node:fs/promise
 import { salvageState } from './salvage.js';
 import { STATE_VERSION, type SavedState } from './saved-state.js';
 
-/** A saved state bigger than this is not read (a session holds a few KiB). */
-const MAX_STATE_BYTES = 8 * 1024 * 1024;
+/**
+ * The biggest state file: read up to this, written within it (state/fit-state.ts leaves the biggest
+ * tabs out of a bigger one). A session holds a few KiB; this is for workspaces near their limits.
+ */
+export const MAX_STATE_BYTES = 32 * 1024 * 1024;
 
 export type LoadedState =
   | { kind: 'none' }
