@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startKubeSim, type KubeSim } from '@kubetile/kube-sim';
 import type { SessionLayout, TableView } from '@kubetile/rpc-schema';
@@ -289,6 +289,35 @@ describe('session resurrection', () => {
     expect((await s2.request<{ view: { type: string } }>('pane/snapshot', { paneId: kept })).view.type).not.toBe('message');
     const panes = (await s2.request<{ panes: Array<{ key: string; args?: { note?: string } }> }>('pane/list')).panes;
     expect(panes.filter((p) => p.args?.note === note)).toHaveLength(200);
+  }, 120_000);
+
+  it('a second daemon on another socket refuses the state directory the first uses (their saves would overwrite each other); once the first is gone it takes over', async () => {
+    // A lock left by a daemon that is gone, whose pid now belongs to another program (this one): taken over.
+    const dir = join(env.dir, 'state', 'kubetile');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'daemon.lock'), JSON.stringify({ pid: process.pid, socket: join(env.dir, 'gone.sock') }));
+    daemon = await startDaemon(env);
+    const a = await attach('work-a');
+    await waitSaved((t) => t.includes('"name":"work-a"'));
+    const other: TestEnv = { ...env, socket: join(env.dir, 'run', 'kubetile', 'b.sock') };
+    const second = await startDaemon(other, [], { wait: false });
+    expect(await second.exited).toBe(1);
+    expect(second.stderr()).toContain(`another kubetile daemon (pid ${daemon.child.pid}, socket ${env.socket}) uses the state directory ${dir}`);
+    expect(second.stderr()).toContain('--state-dir');
+    expect(existsSync(other.socket)).toBe(false);
+    expect(await a.request('rpc/echo', { value: 1 })).toEqual({ value: 1 });
+    // The first daemon dies without a word (kill -9): its lock is stale, the next daemon takes the directory and its sessions.
+    daemon.child.kill('SIGKILL');
+    await daemon.exited;
+    for (const c of clients.splice(0)) c.close();
+    daemon = await startDaemon(other);
+    const s2 = await RawClient.connect(other.socket);
+    clients.push(s2);
+    expect((await s2.request<{ sessions: Array<{ name: string }> }>('session/list')).sessions.map((x) => x.name)).toContain('work-a');
+    expect(JSON.parse(readFileSync(join(dir, 'daemon.lock'), 'utf8'))).toEqual({ pid: daemon.child.pid, socket: other.socket });
+    await daemon.stop();
+    daemon = null;
+    expect(existsSync(join(dir, 'daemon.lock'))).toBe(false);
   }, 120_000);
 
   it('a state file from a newer kubetile is moved aside as such, not misread', async () => {

@@ -6,6 +6,7 @@ import { SocketInUseError } from './rpc/socket-listener.js';
 import { listenEarly, type EarlyListener } from './rpc/early-listener.js';
 import { errorMessage } from './util/error-message.js';
 import { HeapGrowth } from './runtime/heap-growth.js';
+import { lockStateDir } from './state/state-lock.js';
 
 /** The variables systemd's socket activation sets; read once, then removed so no child misreads them. */
 const ACTIVATION_VARS = ['LISTEN_PID', 'LISTEN_FDS', 'LISTEN_FDNAMES'] as const;
@@ -63,6 +64,20 @@ export async function runDaemon(argv: readonly string[]): Promise<number> {
   } finally {
     for (const v of ACTIVATION_VARS) delete process.env[v];
   }
+  // One daemon per state directory (a second one on another socket would save over this one's sessions).
+  let release: () => void;
+  try {
+    release = await lockStateDir(state, socketPath);
+  } catch (err) {
+    const msg = errorMessage(err);
+    process.stderr.write(`kubetiled: ${msg}\n`);
+    await early.listening.close().catch(() => undefined);
+    const log = await makeLog();
+    log.logger.error({ err: msg }, 'daemon failed to start');
+    log.flush();
+    return 1;
+  }
+  process.once('exit', release);
   const log = await makeLog();
   const { Daemon } = await import('./daemon.js');
   const daemon = new Daemon({
@@ -93,6 +108,7 @@ export async function runDaemon(argv: readonly string[]): Promise<number> {
     process.stderr.write(`kubetiled: ${msg}\n`);
     log.logger.error({ err: msg }, 'daemon failed to start');
     log.flush();
+    release();
     return err instanceof SocketInUseError ? 3 : 1;
   }
   // The process's heap, not one daemon's: capped here, where the process is ours (tests that make a
@@ -100,6 +116,7 @@ export async function runDaemon(argv: readonly string[]): Promise<number> {
   const heap = new HeapGrowth().start();
   const code = await done;
   heap.stop();
+  release();
   log.flush();
   return code;
 }

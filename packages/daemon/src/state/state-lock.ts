@@ -1,0 +1,102 @@
+import { mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+
+/** Another daemon holds the state directory. */
+export class StateLockedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StateLockedError';
+  }
+}
+
+interface Holder {
+  pid: number;
+  socket: string;
+}
+
+function readHolder(file: string): Holder | null {
+  try {
+    const v = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    if (typeof v === 'object' && v !== null && Number.isInteger((v as Holder).pid) && typeof (v as Holder).socket === 'string') return v as Holder;
+  } catch {
+    /* unreadable or half written: as good as none */
+  }
+  return null;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function justMade(file: string): boolean {
+  try {
+    return Date.now() - statSync(file).mtimeMs < 2000;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether a daemon answers on `socket` (a pid that was reused by another program has none). */
+function answers(socket: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect(socket);
+    const done = (v: boolean): void => {
+      s.destroy();
+      resolve(v);
+    };
+    s.once('connect', () => done(true));
+    s.once('error', () => done(false));
+    setTimeout(() => done(false), 2000).unref();
+  });
+}
+
+/**
+ * One daemon per state directory: two would save their sessions over each other's (the last to
+ * save wins, the other's sessions are gone at the next start) and share a log. The lock is a file
+ * naming the daemon (pid, socket), made with O_EXCL; a file whose daemon is gone — its pid dead, or
+ * nothing answering on its socket — is taken over. Returns the release (the file is removed if it
+ * is still ours).
+ */
+export async function lockStateDir(dir: string, socket: string): Promise<() => void> {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const file = join(dir, 'daemon.lock');
+  const mine = JSON.stringify({ pid: process.pid, socket });
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      writeFileSync(file, mine, { flag: 'wx', mode: 0o600 });
+      return () => {
+        try {
+          if (readFileSync(file, 'utf8') === mine) unlinkSync(file);
+        } catch {
+          /* already gone */
+        }
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    const holder = readHolder(file);
+    // Just made by a daemon starting now, not yet written: wait for its contents.
+    if (!holder && justMade(file)) {
+      await new Promise((r) => setTimeout(r, 200));
+      continue;
+    }
+    if (holder && holder.pid !== process.pid && alive(holder.pid) && (await answers(holder.socket))) {
+      throw new StateLockedError(
+        `another kubetile daemon (pid ${holder.pid}, socket ${holder.socket}) uses the state directory ${dir}: two would save their sessions over each other's. Use that one, or give this one its own with --state-dir DIR (kubetile daemon start --state-dir DIR, or KUBETILE_STATE_DIR)`,
+      );
+    }
+    // Its daemon is gone: take the directory over (if two try at once, one makes the file and the other sees it held).
+    try {
+      unlinkSync(file);
+    } catch {
+      /* another daemon took it over first */
+    }
+  }
+  throw new StateLockedError(`cannot lock the state directory ${dir} (${file} keeps coming back): is another kubetile daemon starting?`);
+}
