@@ -142,6 +142,33 @@ describe('kubetile keys', () => {
     const rows = (await ok('snapshot', String(id))).trimEnd().split('\n').slice(1).map((l) => l.split(/\s+/)[0]).sort();
     expect(rows).toEqual(['web-1', 'web-2']);
   });
+
+  it('stops at a key the daemon refused or did not take, says why, exits 1, and sends none of the keys after it', async () => {
+    const id = Number((await ok('open', 'pods')).trim());
+    await waitFor('rows', async () => (await ok('snapshot', String(id))).includes('api-1'));
+    // Scale is refused on a pod: the 3 and enter meant for its dialog would otherwise open the detail pane.
+    const panes = async (): Promise<number> => (JSON.parse(await ok('rpc', 'pane/list')) as { panes: unknown[] }).panes.length;
+    const before = await panes();
+    const r = await kt('keys', '--pane', String(id), '--json', 'ctrl+alt+s', '3', 'enter');
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toEqual([{ key: 'ctrl+alt+s', handled: true, command: 'app:scale' }]);
+    expect(r.stderr).toBe("kubetile: key 'ctrl+alt+s': Pod cannot be scaled (Deployments, StatefulSets and ReplicaSets can); the 2 keys after it were not sent\n");
+    expect(await panes()).toBe(before);
+    // A key bound to nothing in normal mode.
+    const none = await kt('keys', '--pane', String(id), 'ctrl+alt+f12', 'j');
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain("kubetile: key 'ctrl+alt+f12' was not taken (nothing is bound to it here); the 1 key after it was not sent");
+  });
+
+  it('refuses what is not a key before sending anything (exit 2, naming it)', async () => {
+    const typo = await kt('keys', 'j', 'ctlr+d');
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain("kubetile: 'ctlr+d' is not a key (unknown modifier 'ctlr' in key 'ctlr+d')");
+    const huge = await kt('keys', 'x'.repeat(100_000));
+    expect(huge.code).toBe(2);
+    expect(huge.stderr.length).toBeLessThan(400);
+    expect(huge.stderr).toContain(`'${'x'.repeat(40)}…' is not a key`);
+  });
 });
 
 describe('kubetile rpc --watch', () => {

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { normalizeKey } from '@kubetile/rpc-schema/light';
 
 /** A bad command line: the message names what is wrong; exit code 2. */
 export class UsageError extends Error {
@@ -370,6 +371,15 @@ export function parseCli(argv: readonly string[]): Command {
     }
     case 'keys': {
       if (rest.length === 0) throw new UsageError(`'kubetile keys' needs at least one key, e.g. kubetile keys j j enter (or ctrl+p, alt+v, esc)`);
+      for (const k of rest) {
+        try {
+          normalizeKey(k);
+        } catch (e) {
+          const shown = k.length > 40 ? `${k.slice(0, 40)}…` : k;
+          const why = (e instanceof Error ? e.message : String(e)).split(k).join(shown);
+          throw new UsageError(`'${shown}' is not a key (${why}); keys are like j, enter, esc, ctrl+p, alt+v, shift+tab, f5`);
+        }
+      }
       for (const k of rest) if (k.length === 0 || k.length > 32) throw new UsageError(`a key is 1 to 32 characters, like j, enter or ctrl+p; not '${k}'`);
       const sz = size({ cols: 120, rows: 40 });
       return { kind: 'keys', socket, ...sessionOpt, keys: rest, ...(pane !== undefined ? { pane } : {}), json, ...(sz ? { size: sz } : {}) };
