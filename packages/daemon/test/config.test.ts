@@ -80,4 +80,19 @@ describe('config', () => {
   it('has no conflicts in the defaults', () => {
     expect(Keymap.build().problems).toEqual([]);
   });
+  it('never leaves a terminal without a way out: an empty detach binding keeps ctrl+q, with the reason', () => {
+    for (const none of ['', 'none', []] as const) {
+      const b = Keymap.build({ global: { detach: none } });
+      expect(b.keymap.lookup('ctrl+q', ['global'])?.name).toBe('detach');
+      expect(b.problems).toEqual([{ path: 'keybindings.global.detach', message: 'detach cannot be unbound (a terminal would have no key that leaves it); kept ctrl+q', severity: 'error' }]);
+    }
+    // In a config file that is an error: the file is not applied (a reload keeps the config in use).
+    const parsed = parseConfig(FILE, `[keybindings.global]\ndetach = ""\n`);
+    expect(parsed.config).toBeNull();
+    expect(parsed.problems).toEqual([expect.objectContaining({ key: 'keybindings.global.detach', line: 2, severity: 'error' })]);
+    // Rebinding it is fine.
+    const moved = Keymap.build({ global: { detach: 'ctrl+alt+q' } });
+    expect(moved.keymap.lookup('ctrl+alt+q', ['global'])?.name).toBe('detach');
+    expect(moved.problems).toEqual([]);
+  });
 });

@@ -107,6 +107,12 @@ export class Keymap {
         }
       }
     }
+    // Every terminal needs a way out: an empty detach binding would leave no key that leaves the TUI.
+    const detach = defs.find((d) => d.group === 'global' && d.name === 'detach');
+    if (detach && detach.keys.length === 0) {
+      detach.keys = [...DEFAULT_BINDINGS.find((d) => d.group === 'global' && d.name === 'detach')!.keys];
+      problems.push({ path: 'keybindings.global.detach', message: `detach cannot be unbound (a terminal would have no key that leaves it); kept ${detach.keys.join(', ')}`, severity: 'error' });
+    }
     for (const d of defs) d.keys = d.keys.map((k) => normalizeKey(k));
     for (const d of extra) {
       for (const k of d.keys) {
