@@ -74,6 +74,28 @@ describe('config writes in progress', () => {
     await expect(c.request('config/reload', { reset: 'yes' })).rejects.toThrow(/reset/);
   });
 
+  it('a default_view that names nothing is said on reload and new tabs open the pods list; a detach left unbound is refused', async () => {
+    mkdirSync(dirname(env.configFile), { recursive: true });
+    writeFileSync(env.configFile, '[general]\ndefault_view = "nosuchthing"\n');
+    daemon = await startDaemon(env);
+    const c = await client();
+    const r = await c.request<{ ok: boolean; errors: string[] }>('config/reload');
+    expect(r.ok).toBe(true);
+    expect(r.errors).toEqual([expect.stringMatching(/^general\.default_view: 'nosuchthing' is neither a pane type \(.*help.*\) nor a built-in kind \(pods, deployments, svc, …\); new tabs open the pods list$/)]);
+    const { paneId } = await c.request<{ paneId: number }>('tab/new', {});
+    const snap = await c.request<{ view: { type: string; title?: string } }>('pane/snapshot', { paneId });
+    expect(snap.view.type === 'message' && /unknown kind/.test(JSON.stringify(snap.view))).toBe(false);
+    expect(JSON.stringify((await c.request<{ panes: Array<{ paneId: number; args?: unknown }> }>('pane/list')).panes.find((p) => p.paneId === paneId)?.args)).toContain('"kind":"pods"');
+    writeFileSync(env.configFile, '[general]\ndefault_view = "help"\n');
+    expect(await c.request('config/reload')).toEqual({ ok: true, errors: [] });
+    // Without a detach key no terminal could leave: the file is refused and the config in use kept.
+    writeFileSync(env.configFile, '[keybindings.global]\ndetach = ""\n');
+    const refused = await c.request<{ ok: boolean; errors: string[] }>('config/reload');
+    expect(refused.ok).toBe(false);
+    expect(refused.errors.join('\n')).toContain('detach cannot be unbound');
+    expect(await commandOf(c, 'ctrl+q')).toBe('detach');
+  });
+
   it('a file truncated and then written in chunks is applied once complete', async () => {
     mkdirSync(dirname(env.configFile), { recursive: true });
     writeFileSync(env.configFile, GOOD);

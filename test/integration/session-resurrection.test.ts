@@ -156,6 +156,10 @@ describe('session resurrection', () => {
         },
         { name: '', tabs: [], panes: [], lastActiveTabId: null },
         { name: 'solo', tabs: [tab(5, leaf(6), 6)], panes: [{ id: 6, view: { key: 'help' } }], lastActiveTabId: 5 },
+        // A name the socket refuses: restored, it could never be attached or killed.
+        { name: 'evil/../x', tabs: [tab(7, leaf(8), 8)], panes: [{ id: 8, view: { key: 'help' } }], lastActiveTabId: 7 },
+        // A second 'solo': left out, said, and kept in the copy of the file.
+        { name: 'solo', tabs: [tab(9, leaf(10), 10)], panes: [{ id: 10, view: { key: 'help' } }], lastActiveTabId: 9 },
       ],
       features: {},
     });
@@ -166,12 +170,15 @@ describe('session resurrection', () => {
     expect(partial).toContain("tab 2 of session 'work' (tree.ratio: Too big");
     expect(partial).toContain("pane 3 of session 'work' (view.key:");
     expect(partial).toContain('session #2 (name:');
+    expect(partial).toContain("session 'evil/../x' (name: letters, digits, _ . - (1 to 64))");
+    expect(partial).toContain("session 'solo' #5 (a second session of that name: the first is kept)");
     expect(c.toasts()).toContain("tab 3 of session 'work' was not restored: its pane 1 is missing or already shown");
     // What came back: tab 1 with its pods list (live), and the other good session.
     expect(c.layout!.tabs.map((t) => t.id)).toEqual([1]);
     await waitFor('the restored list', async () => JSON.stringify((await rows(c, 1)).sort()) === JSON.stringify(['api-1', 'db-1', 'web-1', 'web-2']));
     const solo = await attach('solo');
     expect(solo.layout!.tabs.map((t) => t.id)).toEqual([5]);
+    expect((await c.request<{ sessions: Array<{ name: string }> }>('session/list')).sessions.map((s) => s.name).sort()).toEqual(['solo', 'work']);
     // Nothing is lost: the file as it was is kept beside the one the daemon now writes.
     const copy = readdirSync(dir).find((f) => f.startsWith('sessions.json.corrupt-'));
     expect(copy && readFileSync(join(dir, copy), 'utf8')).toBe(written);

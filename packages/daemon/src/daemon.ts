@@ -32,6 +32,7 @@ import { builtinKindIds } from './panes/resource/kind-resolution.js';
 import { workspaceConsentUi } from './plugins/consent-ui.js';
 import { workspaceWriteConfirm } from './plugins/write-confirm.js';
 import { KNOWN_KINDS } from './kube/kinds/builtin.js';
+import { findKind } from './kube/kinds/find-kind.js';
 import { aliasesByResource, labelName, resolveName, switcherLabel } from './kube/aliases.js';
 import { PluginHost } from './plugins/plugin-host.js';
 import { clusterPluginAccess } from './plugins/kube-access.js';
@@ -242,11 +243,19 @@ export class Daemon implements DaemonContext {
     return { key: 'resource-list', args: { kind: labelName(item) } };
   }
 
-  /** `general.default_view`: a pane type, or a resource kind shown as a resource list. */
+  /** `general.default_view`: a pane type, or a resource kind shown as a resource list; the pods list when it is neither. */
   private defaultView(): ViewSpec {
     const v = this.config.general.default_view;
     if (this.registry.has(v)) return { key: v };
+    if (this.defaultViewProblem(v) !== null) return { key: 'resource-list', args: { kind: 'pods' } };
     return { key: 'resource-list', args: { kind: v } };
+  }
+
+  /** Why `default_view` names nothing a tab can open (null when it does; a configured plugin's key counts before it loads). */
+  private defaultViewProblem(v: string): string | null {
+    if (this.registry.has(v) || findKind(v) !== undefined || this.config.plugins.some((p) => p.key === v)) return null;
+    const shown = v.length > 64 ? `${v.slice(0, 64)}…` : v;
+    return `general.default_view: '${shown}' is neither a pane type (${this.registry.switchable().join(', ')}) nor a built-in kind (pods, deployments, svc, …); new tabs open the pods list`;
   }
 
   /** Plugin writes and dangerous [[commands]] are refused: `--readonly`, or `readonly = true` in the (reloaded) config. */
@@ -361,6 +370,11 @@ export class Daemon implements DaemonContext {
     this.config = loaded.config;
     this.keymap = loaded.keymap;
     this.configApplied = true;
+    const viewProblem = this.defaultViewProblem(loaded.config.general.default_view);
+    if (viewProblem) {
+      errors.push(viewProblem);
+      this.logger.warn({ file }, viewProblem);
+    }
     if (opts.plugins !== 'defer') await this.applyPlugins();
     this.logger.level = loaded.config.general.log_level;
     this.bindingsChanged.emit();

@@ -60,7 +60,9 @@ export type AuditEntry = z.infer<typeof AuditEntrySchema>;
 const Empty = z.object({}).strict();
 const Ok = z.object({ ok: z.literal(true) });
 const Size = z.object({ cols: z.number().int().min(1).max(1000), rows: z.number().int().min(1).max(1000) }).strict();
-const SessionName = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (1 to 64)');
+/** A session's name, on the socket and in the state file. */
+export const SessionNameSchema = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (1 to 64)');
+const SessionName = SessionNameSchema;
 const Id = z.number().int().min(1);
 /** Scripts that have not attached may name a session; attached clients default to theirs. */
 const SessionRef = { session: SessionName.optional() };

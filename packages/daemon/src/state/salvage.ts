@@ -22,6 +22,7 @@ export function salvageState(raw: unknown): { state: SavedState; dropped: string
   if (!env.success) return { error: firstIssue(env.error) };
   const dropped: string[] = [];
   const sessions: SavedSession[] = [];
+  const names = new Set<string>();
   env.data.sessions.forEach((rawSession, i) => {
     const frame = SessionFrameSchema.safeParse(rawSession);
     if (!frame.success) {
@@ -30,6 +31,11 @@ export function salvageState(raw: unknown): { state: SavedState; dropped: string
       return;
     }
     const s = frame.data;
+    if (names.has(s.name)) {
+      dropped.push(`session '${s.name}' #${i + 1} (a second session of that name: the first is kept)`);
+      return;
+    }
+    names.add(s.name);
     const tabs: SavedTab[] = [];
     s.tabs.forEach((t, j) => {
       const r = SavedTabSchema.safeParse(t);

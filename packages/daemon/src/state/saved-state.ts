@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PaneTreeSchema, tooDeepAt, ViewSpecSchema } from '@kubetile/rpc-schema';
+import { PaneTreeSchema, SessionNameSchema, tooDeepAt, ViewSpecSchema } from '@kubetile/rpc-schema';
 
 /** The version of the state file this daemon writes; a newer one is moved aside, never misread. */
 export const STATE_VERSION = 1;
@@ -41,7 +41,8 @@ export const SavedTabSchema = z.object({
 });
 
 export const SavedSessionSchema = z.object({
-  name: z.string().min(1).max(64),
+  // As the socket takes it: a session restored with another name could never be attached or killed.
+  name: SessionNameSchema,
   tabs: z.array(SavedTabSchema).min(1).max(MAX_TABS),
   panes: z.array(SavedPaneSchema).max(MAX_PANES),
   lastActiveTabId: Id.nullable(),
