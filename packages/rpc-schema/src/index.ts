@@ -12,3 +12,4 @@ export * from './validate.js';
 export * from './discover.js';
 export * from './paths.js';
 export * from './pane-aliases.js';
+export * from './cell-width.js';

@@ -1,4 +1,4 @@
-import type { Line, Span, Style } from '@kubetile/rpc-schema';
+import { charWidth, type Line, type Span, type Style } from '@kubetile/rpc-schema';
 import { formatTimeMs, type LogLine, type LogOrigin } from '../../kube/logs/log-line.js';
 
 /** Prefix colours, in order of first appearance (the client maps them to its theme). */
@@ -53,10 +53,11 @@ export function lineText(l: LogLine, labels: OriginLabels, o: RenderOptions): st
   return s;
 }
 
-export const spansLength = (spans: readonly Span[]): number => spans.reduce((n, s) => n + s.text.length, 0);
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+const allAscii = (spans: readonly Span[]): boolean => spans.every((s) => PRINTABLE_ASCII.test(s.text));
 
-/** The columns `[from, from+width)` of a line made of spans. */
-export function sliceSpans(spans: readonly Span[], from: number, width: number): Line {
+/** The characters `[a, b)` (UTF-16 offsets into the spans' joined text) of a line made of spans. */
+function sliceUnits(spans: readonly Span[], from: number, to: number): Line {
   const out: Span[] = [];
   let pos = 0;
   for (const s of spans) {
@@ -64,8 +65,67 @@ export function sliceSpans(spans: readonly Span[], from: number, width: number):
     const end = pos + s.text.length;
     pos = end;
     const a = Math.max(start, from);
-    const b = Math.min(end, from + width);
+    const b = Math.min(end, to);
     if (b > a) out.push(s.style ? { text: s.text.slice(a - start, b - start), style: s.style } : { text: s.text.slice(a - start, b - start) });
+  }
+  return { text: out.map((s) => s.text).join(''), spans: out };
+}
+
+/**
+ * Where each wrapped row of a line starts (UTF-16 offsets): rows of at most `cols` terminal cells,
+ * never splitting a character (a wide one that does not fit starts the next row). Cells as the
+ * client counts them (rpc-schema cell-width): CJK text and emoji are two cells, marks none.
+ */
+export function wrapStarts(spans: readonly Span[], cols: number): number[] {
+  const text = spans.map((s) => s.text).join('');
+  const width = Math.max(1, cols);
+  if (PRINTABLE_ASCII.test(text)) {
+    const starts = [0];
+    for (let i = width; i < text.length; i += width) starts.push(i);
+    return starts;
+  }
+  const starts = [0];
+  let used = 0;
+  let i = 0;
+  for (const ch of text) {
+    const w = charWidth(ch.codePointAt(0)!);
+    if (used + w > width && used > 0) {
+      starts.push(i);
+      used = 0;
+    }
+    used += w;
+    i += ch.length;
+  }
+  return starts;
+}
+
+/** Wrapped row `row` of a line (see wrapStarts). */
+export function wrappedRow(spans: readonly Span[], starts: readonly number[], row: number): Line {
+  const from = starts[row] ?? Number.MAX_SAFE_INTEGER;
+  const to = starts[row + 1] ?? Number.MAX_SAFE_INTEGER;
+  return sliceUnits(spans, from, to);
+}
+
+/**
+ * The cells `[from, from+width)` of a line made of spans (scrolled sideways). A wide character cut
+ * by either edge is left out (a space stands for its half at the left edge).
+ */
+export function sliceCells(spans: readonly Span[], from: number, width: number): Line {
+  if (allAscii(spans)) return sliceUnits(spans, from, from + width);
+  const out: Span[] = [];
+  let cell = 0;
+  for (const s of spans) {
+    let text = '';
+    for (const ch of s.text) {
+      const w = charWidth(ch.codePointAt(0)!);
+      const start = cell;
+      cell += w;
+      if (start >= from + width || cell > from + width) break;
+      if (start >= from) text += ch;
+      else if (cell > from) text += ' '.repeat(cell - from);
+    }
+    if (text) out.push(s.style ? { text, style: s.style } : { text });
+    if (cell >= from + width) break;
   }
   return { text: out.map((s) => s.text).join(''), spans: out };
 }

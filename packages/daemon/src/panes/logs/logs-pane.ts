@@ -11,7 +11,7 @@ import type { PaneGroup } from '../../keys/bindings.js';
 import { LogBuffer } from './log-buffer.js';
 import { compileFilter, type LogFilter } from './log-filter.js';
 import { LogScroll } from './log-scroll.js';
-import { lineSpans, lineText, OriginLabels, sliceSpans, spansLength, type RenderOptions } from './line-render.js';
+import { lineSpans, lineText, OriginLabels, sliceCells, wrappedRow, wrapStarts, type RenderOptions } from './line-render.js';
 import { historyFor, parseLogsArgs, SINCE_CHOICES, sinceLabel, type LogsArgs, type SinceChoice } from './logs-args.js';
 import { PaneFeeds, type Feed } from './pane-feeds.js';
 import { containerLabel, containersOf, containerStarted, fetchPod, type ContainerInfo } from './pod-containers.js';
@@ -504,9 +504,18 @@ export class LogsPane extends BasePane {
       }
       return s;
     };
-    const rowsOf = wrap ? (l: LogLine) => Math.max(1, Math.ceil(spansLength(spans(l)) / cols)) : () => 1;
+    const startsOf = new Map<LogLine, number[]>();
+    const starts = (l: LogLine): number[] => {
+      let s = startsOf.get(l);
+      if (!s) {
+        s = wrapStarts(spans(l), cols);
+        startsOf.set(l, s);
+      }
+      return s;
+    };
+    const rowsOf = wrap ? (l: LogLine) => starts(l).length : () => 1;
     const refs = this.scroll.window(this.buffer, rows, rowsOf);
-    const lines: Line[] = refs.map((r) => (wrap ? sliceSpans(spans(r.line), r.sub * cols, cols) : sliceSpans(spans(r.line), this.scroll.hscroll, cols)));
+    const lines: Line[] = refs.map((r) => (wrap ? wrappedRow(spans(r.line), starts(r.line), r.sub) : sliceCells(spans(r.line), this.scroll.hscroll, cols)));
     const total = this.buffer.matchCount;
     return {
       type: 'lines',
