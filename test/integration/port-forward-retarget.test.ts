@@ -9,7 +9,7 @@ import { startSimDaemon, type SimDaemonWithClient } from '../helpers/sim-daemon.
  * A forward follows the pods behind it: to a Deployment, a Service (its port mapped to the pods'
  * named targetPort) or a pod with an owner, new connections reach a running pod of the same
  * owner or Service after the old pod is deleted or a rollout replaced it; a forward to a bare pod
- * that is gone says so. kube-sim's controller plays the ReplicaSet controller and the kubelet; the
+ * that is gone says so; a forward to a StatefulSet's pod waits for that very pod. kube-sim's controller plays the ReplicaSet controller and the kubelet; the
  * sim's own responder on each declared container port answers with the pod's name.
  */
 
@@ -48,6 +48,21 @@ const service = (name: string, namespace: string) => ({
   spec: { selector: { app: name }, ports: [{ name: 'web', port: 80, targetPort: 'http' }] },
 });
 
+const statefulSet = (name: string, namespace: string, replicas: number) => ({
+  apiVersion: 'apps/v1',
+  kind: 'StatefulSet',
+  metadata: { name, namespace },
+  spec: {
+    replicas,
+    serviceName: name,
+    selector: { matchLabels: { app: name } },
+    template: {
+      metadata: { labels: { app: name }, annotations: { 'sim.kubetile.dev/start-delay': '0.5' } },
+      spec: { containers: [{ name: 'main', image: 'ghcr.io/example/db:1', ports: [{ name: 'db', containerPort: 5432 }] }] },
+    },
+  },
+});
+
 /** The pod that answers a GET on a fresh connection through the forward (the sim's responder says its name). */
 function whoAnswers(port: number): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -80,7 +95,7 @@ async function oneReadyPod(app: string, not?: string): Promise<string> {
   return waitFor(`a ready ${app} pod${not ? ` other than ${not}` : ''}`, () => readyPods(ns, app).find((n) => n !== not), 30_000);
 }
 
-type Info = { id: string; pod: string | null; podPort: number | null; state: string; error: string | null; namespace: string };
+type Info = { id: string; target: string; pod: string | null; podPort: number | null; state: string; error: string | null; namespace: string };
 async function forward(id: string): Promise<Info> {
   const { forwards } = await script.request<{ forwards: Info[] }>('portForward/list');
   return forwards.find((f) => f.id === id)!;
@@ -157,6 +172,41 @@ describe('a forward follows the pods behind it', () => {
     expect(second).toMatch(/^worker-/);
     await waitFor('the forward to say where it goes', async () => (await forward(f.id)).pod === second);
     expect((await forward(f.id)).state).toBe('active');
+    await script.request('portForward/stop', { id: f.id });
+  });
+
+  it("to a StatefulSet's pod: waits for that pod to come back, never goes to its sibling, and uses it again", async () => {
+    sim.createObject(statefulSet('db', ns, 2));
+    await waitFor('db-0 and db-1 ready', () => ['db-0', 'db-1'].every((n) => readyPods(ns, 'db').includes(n)), 30_000);
+    const f = await script.request<{ id: string; localPort: number; pod: string }>('portForward/start', { namespace: ns, pod: 'db-0', remotePort: 5432 });
+    expect(f.pod).toBe('db-0');
+    expect(await whoAnswers(f.localPort)).toBe('db-0');
+    const oldUid = sim.getObject('v1', 'Pod', 'db-0', ns)!.metadata.uid;
+
+    // A finalizer holds the deleted db-0 in Terminating (as a real one may), so the wait can be looked at.
+    sim.patchObject('v1', 'Pod', 'db-0', ns, { metadata: { finalizers: ['test.kubetile.dev/hold'] } });
+    sim.deleteObject('v1', 'Pod', 'db-0', ns);
+    const waiting = await waitFor('the forward to wait for db-0', async () => {
+      const x = await forward(f.id);
+      return x.state !== 'active' ? x : null;
+    });
+    expect(waiting).toMatchObject({ target: 'pod/db-0', pod: 'db-0', state: 'pod not running', error: 'pod db-0 is terminating; waiting for statefulset/db to run it again' });
+    expect(readyPods(ns, 'db')).toContain('db-1');
+    // db-1 is ready, but it is not db-0: the connection is closed, the reason kept.
+    await expect(whoAnswers(f.localPort)).rejects.toThrow(/socket hang up|ECONNRESET/);
+
+    sim.patchObject('v1', 'Pod', 'db-0', ns, { metadata: { finalizers: null } });
+    // Every connection until the new db-0 runs is closed or answered by db-0, never by db-1.
+    const answers = new Set<string>();
+    await waitFor('an answer from the new db-0', async () => {
+      const pod = await whoAnswers(f.localPort).catch(() => null);
+      if (pod) answers.add(pod);
+      return pod === 'db-0';
+    }, 45_000, 100);
+    expect([...answers]).toEqual(['db-0']);
+    expect(sim.getObject('v1', 'Pod', 'db-0', ns)!.metadata.uid).not.toBe(oldUid);
+    for (let i = 0; i < 5; i++) expect(await whoAnswers(f.localPort)).toBe('db-0');
+    expect(await forward(f.id)).toMatchObject({ target: 'pod/db-0', pod: 'db-0', state: 'active' });
     await script.request('portForward/stop', { id: f.id });
   });
 

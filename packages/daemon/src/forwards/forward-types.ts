@@ -16,10 +16,12 @@ export interface ForwardRequest {
 }
 
 /**
- * Where connections go: one bare pod (by name), or any running pod a selector picks (a Service,
- * a workload, or the owner of the pod that was asked for, so a replaced pod is followed).
+ * Where connections go: one pod by name (a bare pod, or a StatefulSet's pod: its siblings are not
+ * interchangeable, so the forward waits for the StatefulSet to run the same-named pod again;
+ * `recreatedBy` names it), or any running pod a selector picks (a Service, a workload, or the
+ * owner of the pod that was asked for, so a replaced pod is followed).
  */
-export type Backing = { kind: 'pod'; name: string } | { kind: 'selector'; owner: string; selector: Selector };
+export type Backing = { kind: 'pod'; name: string; recreatedBy?: string } | { kind: 'selector'; owner: string; selector: Selector };
 
 /**
  * The state a forward is in. `active`: listening, a pod is there. `pod gone` / `pod not running`:

@@ -15,23 +15,28 @@ export interface PodSource {
 export type Pick = { ok: true; pod: string; uid: string; port: number } | { ok: false; state: ForwardState; why: string };
 
 /**
- * Chooses the pod each new connection goes to. A forward to a pod stays on it while it runs; a
- * forward to a Service or workload stays on its pod while it is ready. When that pod is gone (a
- * rollout, a crash, a delete) a ready pod the backing selector picks takes over (newest first),
- * else the old pod while it still runs; a bare pod is looked up by name (re-created, it is used
- * again). Works from the watch's store: no request per connection.
+ * Chooses the pod each new connection goes to. A forward to a pod goes to that pod whenever it
+ * runs (also again after a detour to a sibling); a forward to a Service or workload stays on its
+ * pod while it is ready. When that pod is gone (a rollout, a crash, a delete) a ready pod the
+ * backing selector picks takes over (newest first), else the old pod while it still runs; a pod
+ * followed by name (a bare pod, a StatefulSet's pod) is looked up by name: re-created, it is used
+ * again, and until then connections are closed with the reason. Works from the watch's store: no
+ * request per connection.
  */
 export class PodPicker {
   private current: { name: string; uid: string; port: number };
+  /** The pod asked for by name, preferred whenever it runs; null for a Service or workload. */
+  private readonly asked: string | null;
 
   constructor(
     private readonly backing: Backing,
     private readonly podPort: number | string,
     first: { pod: KubeObject; port: number },
-    /** True when a pod was asked for: it is kept while it runs, ready or not. */
+    /** True when a pod was asked for (it is `first`): it is kept while it runs, ready or not. */
     private readonly stickWhileRunning: boolean,
   ) {
     this.current = { name: first.pod.metadata.name, uid: first.pod.metadata.uid, port: first.port };
+    this.asked = stickWhileRunning ? first.pod.metadata.name : null;
   }
 
   /** The pod connections went to last. */
@@ -62,22 +67,20 @@ export class PodPicker {
   private choose(source: PodSource): Pick {
     const cur = this.current;
     if (!source.known()) return { ok: true, pod: cur.name, uid: cur.uid, port: cur.port };
+    const b = this.backing;
+    if (b.kind === 'pod') {
+      const r = this.byName(source, b.name);
+      if (r.ok || !b.recreatedBy) return r;
+      return { ...r, why: `${r.why}; waiting for ${b.recreatedBy} to run it again` };
+    }
+    if (this.asked !== null) {
+      const r = this.byName(source, this.asked);
+      if (r.ok) return r;
+    }
     const same = source.byUid(cur.uid);
     if (same && (this.stickWhileRunning || podReady(same))) {
       const r = this.usable(same);
       if (r.ok) return r;
-    }
-    const b = this.backing;
-    if (b.kind === 'pod') {
-      let byName: KubeObject | undefined;
-      for (const p of source.all()) {
-        if (p.metadata.name === b.name) {
-          byName = p;
-          break;
-        }
-      }
-      if (!byName) return { ok: false, state: 'pod gone', why: `pod ${b.name} is gone` };
-      return this.usable(byName);
     }
     const selected: KubeObject[] = [];
     for (const p of source.all()) if (matches(b.selector, p.metadata.labels)) selected.push(p);
@@ -93,5 +96,11 @@ export class PodPicker {
       if (r.ok) return r;
     }
     return { ok: false, state: 'no ready pod', why: lastWhy || `no ready pod behind ${b.owner}` };
+  }
+
+  /** The pod named `name` if connections can go to it, else why not. */
+  private byName(source: PodSource, name: string): Pick {
+    for (const p of source.all()) if (p.metadata.name === name) return this.usable(p);
+    return { ok: false, state: 'pod gone', why: `pod ${name} is gone` };
   }
 }

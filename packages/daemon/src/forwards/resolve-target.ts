@@ -18,8 +18,11 @@ const COLLECTIONS: Record<TargetKind, string> = {
   daemonset: '/apis/apps/v1/namespaces/NS/daemonsets',
 };
 
-/** Owner kinds whose selector a replaced pod is followed through (a Job's pods are not replaced for serving). */
-const FOLLOWED_OWNERS: Record<string, TargetKind> = { ReplicaSet: 'replicaset', StatefulSet: 'statefulset', DaemonSet: 'daemonset', Deployment: 'deployment' };
+/**
+ * Owner kinds whose selector a replaced pod is followed through (a Job's pods are not replaced for
+ * serving; a StatefulSet's pod is followed by name, see resolveTarget).
+ */
+const FOLLOWED_OWNERS: Record<string, TargetKind> = { ReplicaSet: 'replicaset', DaemonSet: 'daemonset', Deployment: 'deployment' };
 
 function objectPath(kind: TargetKind, namespace: string, name: string): string {
   const bad = badNamespace(namespace, 'namespace') ?? badObjectName(name, 'name');
@@ -100,7 +103,8 @@ async function followedOwner(kc: KubeConfig, pod: KubeObject, namespace: string)
 
 /**
  * Resolves what a forward asked for into where its connections go: a pod (followed through its
- * owner's selector when it has one, so a replaced pod is followed), a Service (its `port` mapped
+ * owner's selector when it has one, so a replaced pod is followed; a StatefulSet's pod by name),
+ * a Service (its `port` mapped
  * to the pods' `targetPort`, named ports looked up on the pod) or a workload (a running pod its
  * selector picks; a ready one). Errors say what is wrong (gone, not running, no such port, 403…).
  */
@@ -111,6 +115,10 @@ export async function resolveTarget(kc: KubeConfig, kind: TargetKind, namespace:
     const why = podUnusable(obj);
     if (why) throw new KubeApiError(why, 0);
     let backing: Backing = { kind: 'pod', name };
+    // A StatefulSet's pods are not interchangeable (a primary and its replicas, shards): its pod is
+    // followed by name, as the StatefulSet re-creates it, never through the selector to a sibling.
+    const sts = obj.metadata.ownerReferences?.find((o) => o.controller && o.kind === 'StatefulSet');
+    if (sts) return { backing: { kind: 'pod', name, recreatedBy: `statefulset/${sts.name}` }, podPort: remotePort, pod: obj, port: remotePort };
     try {
       const owner = await followedOwner(kc, obj, namespace);
       if (owner) backing = { kind: 'selector', ...owner };

@@ -70,4 +70,26 @@ describe('the pod a new connection goes to', () => {
     expect(picker.pick(source([a, pod('web-b')]))).toMatchObject({ ok: true, pod: 'web-a' });
     expect(picker.pick(source([], false))).toMatchObject({ ok: true, pod: 'web-a' });
   });
+
+  it("a StatefulSet's pod is followed by name: never to a sibling, used again once re-created and running", () => {
+    const stsSel = { labels: { app: 'db' } };
+    const db0 = pod('db-0', stsSel);
+    const db1 = pod('db-1', { ...stsSel, created: '2024-03-01T00:00:00Z' });
+    const picker = new PodPicker({ kind: 'pod', name: 'db-0', recreatedBy: 'statefulset/db' }, 5432, { pod: db0, port: 5432 }, true);
+    expect(picker.pick(source([db0, db1]))).toMatchObject({ ok: true, pod: 'db-0' });
+    const wait = '; waiting for statefulset/db to run it again';
+    expect(picker.pick(source([pod('db-0', { ...stsSel, deleting: true }), db1]))).toEqual({ ok: false, state: 'pod not running', why: `pod db-0 is terminating${wait}` });
+    expect(picker.pick(source([db1]))).toEqual({ ok: false, state: 'pod gone', why: `pod db-0 is gone${wait}` });
+    expect(picker.pick(source([pod('db-0', { ...stsSel, phase: 'Pending', ready: false }), db1]))).toEqual({ ok: false, state: 'pod not running', why: `pod db-0 is not running (phase Pending)${wait}` });
+    expect(picker.pick(source([db1, pod('db-0', stsSel)]))).toMatchObject({ ok: true, pod: 'db-0', port: 5432 });
+  });
+
+  it('a pod asked for by name is preferred again once it runs, after connections went to a sibling meanwhile', () => {
+    const a = pod('web-a');
+    const b = pod('web-b', { created: '2024-03-01T00:00:00Z' });
+    const picker = new PodPicker({ kind: 'selector', owner: 'deployment/web', selector: sel }, 8080, { pod: a, port: 8080 }, true);
+    expect(picker.pick(source([pod('web-a', { phase: 'Failed', ready: false }), b]))).toMatchObject({ ok: true, pod: 'web-b' });
+    expect(picker.pick(source([b]))).toMatchObject({ ok: true, pod: 'web-b' });
+    expect(picker.pick(source([b, pod('web-a', { ready: false })]))).toMatchObject({ ok: true, pod: 'web-a' });
+  });
 });
