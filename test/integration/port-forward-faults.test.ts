@@ -166,7 +166,7 @@ describe('bad targets are refused at start with the reason', () => {
     await expect(start({ service: 'svc', remotePort: 443 })).rejects.toThrow('portForward/start: service/svc has no port 443 (its ports: 80/http)');
     await expect(start({ service: 'svc', remotePort: 80 })).rejects.toThrow('portForward/start: no ready pod behind service/svc (0 pods match its selector)');
     await expect(start({ pod: 'a', service: 'svc', remotePort: 80 })).rejects.toThrow(/service: name exactly one target, not pod and service/);
-    await expect(start({ remotePort: 80 })).rejects.toThrow(/pod: name exactly one target: pod, service or deployment/);
+    await expect(start({ remotePort: 80 })).rejects.toThrow(/pod: name exactly one target: pod, service, deployment, statefulset, replicaset or daemonset/);
     await expect(start({ pod: '../etc', remotePort: 80 })).rejects.toThrow(/is not an object name/);
     await expect(script.request('portForward/stop', { id: 'pf-999' })).rejects.toThrow("no port-forward 'pf-999'");
     expect(await status()).toMatchObject({ portForwards: baseline.portForwards, streams: baseline.streams });

@@ -243,16 +243,53 @@ describe('kubetile pf and plugins', () => {
     await expect(get(started.localPort, '/')).rejects.toThrow();
   });
 
+  it("pf start takes StatefulSets, ReplicaSets and DaemonSets by kubectl's names; the pod behind answers", async () => {
+    sim.createObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'wl' } });
+    const workload = (kind: string, name: string) => ({
+      apiVersion: 'apps/v1',
+      kind,
+      metadata: { name, namespace: 'wl' },
+      spec: { selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'main', image: 'busybox:1.36', ports: [{ containerPort: 80 }] }] } } },
+    });
+    for (const [kind, name, pod0] of [['StatefulSet', 'pg', 'pg-0'], ['ReplicaSet', 'cache', 'cache-1'], ['DaemonSet', 'agent', 'agent-1']] as const) {
+      sim.createObject(workload(kind, name));
+      sim.createObject(pod(pod0, 'wl'));
+    }
+    const cases = [
+      ['sts/pg', 'statefulset/pg', 'pg-0'],
+      ['statefulsets/pg', 'statefulset/pg', 'pg-0'],
+      ['rs/cache', 'replicaset/cache', 'cache-1'],
+      ['replicaset/cache', 'replicaset/cache', 'cache-1'],
+      ['ds/agent', 'daemonset/agent', 'agent-1'],
+      ['DaemonSets/agent', 'daemonset/agent', 'agent-1'],
+    ] as const;
+    for (const [arg, target, answering] of cases) {
+      const r = await kt('pf', 'start', arg, '0:80', '--namespace', 'wl');
+      expect(r, arg).toMatchObject({ code: 0, stderr: '' });
+      const m = new RegExp(`^(pf-\\d+): Forwarding ${target}:80 -> 127\\.0\\.0\\.1:(\\d+)\n$`).exec(r.stdout);
+      expect(m, r.stdout).not.toBeNull();
+      const [, id, port] = m!;
+      expect((JSON.parse(await get(Number(port), '/who')) as { pod: string }).pod).toBe(answering);
+      const row = (await ok('pf', 'list')).split('\n').find((l) => l.startsWith(`${id} `))!;
+      expect(row).toMatch(new RegExp(`^${id}\\s+${target}\\s+wl\\s+127\\.0\\.0\\.1:${port}\\s+80\\s+${answering}\\s+active`));
+      await ok('pf', 'stop', id!);
+    }
+  });
+
   it('pf errors: an unknown id, a target kind it cannot forward, bad ports', async () => {
     const stop = await kt('pf', 'stop', 'pf-999');
     expect(stop.code).toBe(1);
     expect(stop.stderr).toContain("no port-forward 'pf-999'");
+    // A kind kubectl knows is not taken for a namespace; an unknown prefix may be one.
     const kind = await kt('pf', 'start', 'cronjob/x', '80');
     expect(kind.code).toBe(2);
-    expect(kind.stderr).toContain("cannot port-forward to 'cronjob'");
+    expect(kind.stderr).toBe("kubetile: cannot port-forward to 'cronjob': name a pod/NAME, svc/NAME, deploy/NAME, sts/NAME, rs/NAME or ds/NAME\n");
     const nsFirst = await kt('pf', 'start', 'default/web-1', '80');
     expect(nsFirst.code).toBe(2);
-    expect(nsFirst.stderr).toContain("cannot port-forward to 'default': name a pod/NAME, svc/NAME or deploy/NAME (a namespace goes in --namespace, not before the name)");
+    expect(nsFirst.stderr).toContain("cannot port-forward to 'default': name a pod/NAME, svc/NAME, deploy/NAME, sts/NAME, rs/NAME or ds/NAME (a namespace goes in --namespace, not before the name)");
+    const named = await kt('pf', 'start', 'pod/web-1', '8080:http');
+    expect(named.code).toBe(2);
+    expect(named.stderr).toContain("the remote port must be a number, not the port name 'http'");
     const ports = await kt('pf', 'start', 'pod/web-1', '80:99999');
     expect(ports.code).toBe(2);
     expect(ports.stderr).toContain("the remote port must be a port from 1 to 65535, not '99999'");

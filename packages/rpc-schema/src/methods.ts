@@ -291,7 +291,7 @@ export const Requests = {
   ),
   portForwardStart: req(
     'portForward/start',
-    "Forward a port on 127.0.0.1 to a pod, a Service (its `port`, mapped to the pods' `targetPort`) or a Deployment (a running pod behind it); exactly one of `pod`, `service`, `deployment`. Owned by the daemon: it keeps running when clients detach, and new connections follow a replaced pod to a running pod of the same owner or Service. `remotePort` defaults to the suggested port; `localPort` 0 (default) takes any free port; a port in use is an error. `context` defaults to the current context.",
+    "Forward a port on 127.0.0.1 to a pod, a Service (its `port`, mapped to the pods' `targetPort`) or a workload: a Deployment, StatefulSet, ReplicaSet or DaemonSet (a ready pod behind it); exactly one of `pod`, `service`, `deployment`, `statefulset`, `replicaset`, `daemonset`. Owned by the daemon: it keeps running when clients detach, and new connections follow a replaced pod to a running pod of the same owner or Service; a StatefulSet's pod is not replaced by a sibling: its forward waits until the StatefulSet runs that pod again (its `state` and `error` in portForward/list say so). `remotePort` defaults to the suggested port; `localPort` 0 (default) takes any free port; a port in use is an error. `context` defaults to the current context.",
     z
       .object({
         context: z.string().min(1).max(253).optional(),
@@ -299,17 +299,21 @@ export const Requests = {
         pod: z.string().min(1).max(253).optional(),
         service: z.string().min(1).max(253).optional(),
         deployment: z.string().min(1).max(253).optional(),
+        statefulset: z.string().min(1).max(253).optional(),
+        replicaset: z.string().min(1).max(253).optional(),
+        daemonset: z.string().min(1).max(253).optional(),
         remotePort: z.number().int().min(1).max(65535).optional(),
         localPort: z.number().int().min(0).max(65535).optional(),
       })
       .strict()
       .superRefine((p, ctx) => {
-        const named = (['pod', 'service', 'deployment'] as const).filter((k) => p[k] !== undefined);
+        const targets = ['pod', 'service', 'deployment', 'statefulset', 'replicaset', 'daemonset'] as const;
+        const named = targets.filter((k) => p[k] !== undefined);
         if (named.length !== 1) {
           ctx.addIssue({
             code: 'custom',
             path: named.length === 0 ? ['pod'] : [named[1]!],
-            message: named.length === 0 ? 'name exactly one target: pod, service or deployment' : `name exactly one target, not ${named.join(' and ')}`,
+            message: named.length === 0 ? `name exactly one target: ${targets.slice(0, -1).join(', ')} or ${targets[targets.length - 1]}` : `name exactly one target, not ${named.join(' and ')}`,
           });
         }
       }),

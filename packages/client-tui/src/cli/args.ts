@@ -84,7 +84,8 @@ Scripting (every command takes --json; errors go to stderr with a non-zero statu
   kubetile keys KEY… [--pane ID]                       send keys to the session as a client would
   kubetile pf list                                     the daemon's port-forwards
   kubetile pf start TARGET [[LOCAL:]REMOTE] --namespace N [--context C]
-                                                       forward a port (TARGET: pod/NAME, svc/NAME, deploy/NAME)
+                                                       forward a port (TARGET: pod/NAME, svc/NAME, deploy/NAME,
+                                                       sts/NAME, rs/NAME, ds/NAME)
   kubetile pf stop ID…                                 stop port-forwards
   kubetile plugins [reload KEY]                        list plugins, or reload one from its file
 

@@ -7,12 +7,32 @@ import { alignColumns } from './view-text.js';
 
 type StartParams = ParamsOf<typeof Requests.portForwardStart>;
 
+type TargetKind = 'pod' | 'service' | 'deployment' | 'statefulset' | 'replicaset' | 'daemonset';
+
 /** kubectl's names for what a port-forward may target. */
-const KINDS: Record<string, 'pod' | 'service' | 'deployment'> = {
+const KINDS: Record<string, TargetKind> = {
   pod: 'pod', pods: 'pod', po: 'pod',
   service: 'service', services: 'service', svc: 'service',
   deployment: 'deployment', deployments: 'deployment', deploy: 'deployment',
+  statefulset: 'statefulset', statefulsets: 'statefulset', sts: 'statefulset',
+  replicaset: 'replicaset', replicasets: 'replicaset', rs: 'replicaset',
+  daemonset: 'daemonset', daemonsets: 'daemonset', ds: 'daemonset',
 };
+
+/** kubectl's names of other built-in kinds: refused as kinds, not taken for a namespace. */
+const OTHER_KINDS = new Set(
+  (
+    'job jobs cronjob cronjobs cj configmap configmaps cm secret secrets node nodes no namespace namespaces ns ' +
+    'ingress ingresses ing persistentvolumeclaim persistentvolumeclaims pvc persistentvolume persistentvolumes pv ' +
+    'serviceaccount serviceaccounts sa endpoints ep endpointslice endpointslices event events ev ' +
+    'replicationcontroller replicationcontrollers rc horizontalpodautoscaler horizontalpodautoscalers hpa ' +
+    'poddisruptionbudget poddisruptionbudgets pdb networkpolicy networkpolicies netpol role roles rolebinding rolebindings ' +
+    'clusterrole clusterroles clusterrolebinding clusterrolebindings storageclass storageclasses sc ' +
+    'customresourcedefinition customresourcedefinitions crd crds limitrange limitranges limits resourcequota resourcequotas quota'
+  ).split(' '),
+);
+
+const TARGETS = 'pod/NAME, svc/NAME, deploy/NAME, sts/NAME, rs/NAME or ds/NAME';
 
 function portOf(what: string, text: string, min: number): number {
   const n = /^\d{1,5}$/.test(text) ? Number(text) : NaN;
@@ -20,18 +40,27 @@ function portOf(what: string, text: string, min: number): number {
   return n;
 }
 
-/** `pod/web`, `svc/web`, `deploy/web` or a bare pod name; `[LOCAL:]REMOTE` (LOCAL 0 or empty: any free port). */
-export function parseForward(target: string, ports: string | undefined): Pick<StartParams, 'pod' | 'service' | 'deployment' | 'remotePort' | 'localPort'> {
+/** `pod/web`, `svc/web`, `deploy/web`, `sts/db`, `rs/…`, `ds/…` or a bare pod name; `[LOCAL:]REMOTE` (LOCAL 0 or empty: any free port). */
+export function parseForward(target: string, ports: string | undefined): Pick<StartParams, TargetKind | 'remotePort' | 'localPort'> {
   const slash = target.indexOf('/');
-  const kind = slash < 0 ? 'pod' : KINDS[target.slice(0, slash).toLowerCase()];
+  const prefix = target.slice(0, Math.max(slash, 0)).toLowerCase();
+  const kind = slash < 0 ? 'pod' : KINDS[prefix];
   const name = slash < 0 ? target : target.slice(slash + 1);
-  // `shop/postgres-0` (namespace/name, as some tools write it) reads as a kind `shop`: say where the namespace goes.
-  if (!kind) throw new UsageError(`cannot port-forward to '${target.slice(0, slash)}': name a pod/NAME, svc/NAME or deploy/NAME (a namespace goes in --namespace, not before the name)`);
-  if (!name) throw new UsageError(`'${target}' names no object: pod/NAME, svc/NAME or deploy/NAME`);
+  if (!kind) {
+    const shown = target.slice(0, slash);
+    if (OTHER_KINDS.has(prefix)) throw new UsageError(`cannot port-forward to '${shown}': name a ${TARGETS}`);
+    // `shop/postgres-0` (namespace/name, as some tools write it) reads as a kind `shop`: say where the namespace goes.
+    throw new UsageError(`cannot port-forward to '${shown}': name a ${TARGETS} (a namespace goes in --namespace, not before the name)`);
+  }
+  if (!name) throw new UsageError(`'${target}' names no object: ${TARGETS}`);
   const out: ReturnType<typeof parseForward> = { [kind]: name };
   if (ports !== undefined) {
     const m = /^(?:(\d*):)?(\d+)$/.exec(ports);
-    if (!m) throw new UsageError(`ports are REMOTE or LOCAL:REMOTE, like 80 or 8080:80, not '${ports}'`);
+    if (!m) {
+      const named = /^(?:\d*:)?([a-z][-a-z0-9]*)$/i.exec(ports);
+      if (named) throw new UsageError(`the remote port must be a number, not the port name '${named[1]}': give the pod's (or the Service's) port number`);
+      throw new UsageError(`ports are REMOTE or LOCAL:REMOTE, like 80 or 8080:80, not '${ports}'`);
+    }
     out.remotePort = portOf('the remote port', m[2]!, 1);
     if (m[1]) out.localPort = portOf('the local port', m[1], 0);
   }

@@ -4,6 +4,15 @@ import type { Selector } from './label-selector.js';
 export const TARGET_KINDS = ['pod', 'service', 'deployment', 'statefulset', 'replicaset', 'daemonset'] as const;
 export type TargetKind = (typeof TARGET_KINDS)[number];
 
+/** The one target a `portForward/start` names (its `pod`, `service`, `deployment`, `statefulset`… field). */
+export function namedTarget(p: Partial<Record<TargetKind, string>>): { kind: TargetKind; name: string } {
+  for (const kind of TARGET_KINDS) {
+    const name = p[kind];
+    if (name !== undefined) return { kind, name };
+  }
+  throw new Error(`name one target: ${TARGET_KINDS.join(', ')}`);
+}
+
 /** A forward as asked for: the object, its port, and the local port (0 = any free one). */
 export interface ForwardRequest {
   context: string;

@@ -11,6 +11,7 @@ import type { RpcConnection } from './connection.js';
 import type { ForwardManager } from '../forwards/forward-manager.js';
 import { publishedForwards } from '../forwards/service-registry.js';
 import { getTarget, suggestRemotePort } from '../forwards/resolve-target.js';
+import { namedTarget } from '../forwards/forward-types.js';
 import { warmTerminalSchemas } from './schema-warmup.js';
 import { badNamespace } from '../kube/resource-ref.js';
 
@@ -245,8 +246,7 @@ const table: Table = {
     const kube = call.daemon.kube;
     const context = p.context ?? (call.conn.client ? call.daemon.workspace.activeTab(call.conn.client.state).context : null) ?? kube.defaultScope().context;
     if (context === null) throw invalidState(`no cluster: ${kube.problem ?? 'no context'}`);
-    const kind = p.pod !== undefined ? 'pod' : p.service !== undefined ? 'service' : 'deployment';
-    const name = p.pod ?? p.service ?? p.deployment ?? '';
+    const { kind, name } = namedTarget(p);
     try {
       let remotePort = p.remotePort;
       if (remotePort === undefined) remotePort = suggestRemotePort(kind, await getTarget(kube.configFor(context), kind, p.namespace, name));
