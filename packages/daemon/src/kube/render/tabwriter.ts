@@ -1,4 +1,4 @@
-import type { Style } from '@kubetile/rpc-schema';
+import { stringWidth, type Style } from '@kubetile/rpc-schema';
 import { clean, spans, type Line } from './lines.js';
 
 export interface Cell {
@@ -14,7 +14,8 @@ export interface Row {
 }
 
 const PADDING = 2;
-const width = (s: string): number => [...s].length;
+/** Terminal cells, as the client draws them (Go's tabwriter counts runes: CJK values pushed their columns out of line). */
+const width = (s: string): number => stringWidth(s);
 
 /**
  * Go's `text/tabwriter` (minwidth 0, padding 2, space padding) over rows of cells, as kubectl's describe uses it:
