@@ -117,6 +117,22 @@ describe.skipIf(!BUILT)('kubetile rpc / daemon / kill-server against a real daem
     expect((await kubetile(['kill-server', '--socket', sock], home.env)).code).toBe(0);
   });
 
+  it('a socket path too long for a Unix socket, an empty one and a message quoting a huge argument are said plainly', async () => {
+    const long = `${home.dir}/${'d'.repeat(200)}.sock`;
+    const tooLong = await kubetile(['rpc', 'daemon/status', '--socket', long], home.env);
+    expect(tooLong.code).toBe(1);
+    expect(tooLong.stderr).toContain(`bytes, more than the 107 a Unix socket allows`);
+    expect(tooLong.stderr).not.toContain('no socket file');
+    const empty = await kubetile(['rpc', 'daemon/status', '--socket', ''], home.env);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain('--socket needs a path, not an empty one');
+    expect((await kubetile(['daemon', 'start'], home.env)).code).toBe(0);
+    const huge = await kubetile(['rpc', `no/${'x'.repeat(120_000)}`], home.env);
+    expect(huge.code).toBe(1);
+    expect(huge.stderr.length).toBeLessThan(2200);
+    expect(huge.stderr).toMatch(/^error -32601: unknown method 'no\/x+… \(1[\d,]+ more characters\)\n$/);
+  });
+
   it('daemon run stays in the foreground and exits with the daemon on SIGTERM', async () => {
     const { spawn } = await import('node:child_process');
     const { CLIENT_MAIN, until } = await import('./harness.js');

@@ -28,6 +28,15 @@ export function socketDirKind(socketPath: string, env: Env = process.env): Socke
 }
 
 /** `--socket PATH` wins, then `KUBETILE_SOCKET`, then the runtime directory's `kubetile.sock`. */
+/** The longest path a Unix socket can have on Linux (sun_path, without its NUL). */
+export const MAX_SOCKET_PATH_BYTES = 107;
+
+/** Why `path` cannot be a Unix socket's path, or null. */
+export function socketPathProblem(path: string): string | null {
+  const n = Buffer.byteLength(path);
+  return n > MAX_SOCKET_PATH_BYTES ? `the socket path is ${n} bytes, more than the ${MAX_SOCKET_PATH_BYTES} a Unix socket allows` : null;
+}
+
 export function resolveSocketPath(explicit?: string, env: Env = process.env): string {
   if (explicit) return resolve(explicit);
   if (env.KUBETILE_SOCKET) return resolve(env.KUBETILE_SOCKET);

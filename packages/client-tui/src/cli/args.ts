@@ -212,6 +212,10 @@ export function parseCli(argv: readonly string[]): Command {
     throw new UsageError(msg.replace(/\. To specify a positional argument.*$/s, ''));
   }
   const { values, positionals } = parsed;
+  // An empty path would quietly mean the default socket (or config, or state directory).
+  for (const flag of ['socket', 'config', 'state-dir'] as const) {
+    if (values[flag] === '') throw new UsageError(`--${flag} needs a path, not an empty one`);
+  }
   if (values.version) return { kind: 'version', ...(values.socket ? { socket: values.socket } : {}), ...(values.json ? { json: true } : {}) };
   const [sub, ...all] = positionals;
   let rest = all;

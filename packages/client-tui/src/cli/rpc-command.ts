@@ -1,5 +1,5 @@
 import { Requests, resolveSocketPath } from '@kubetile/rpc-schema';
-import { ApiMismatchError, DaemonClient, DaemonUnreachableError, RpcError } from '../connection/daemon-client.js';
+import { DaemonClient, DaemonUnreachableError, RpcError } from '../connection/daemon-client.js';
 import { type Size, UsageError } from './args.js';
 import { type Io } from './io.js';
 import { onInterrupt } from './interrupt.js';
@@ -10,16 +10,24 @@ export const REQUEST_CANCELLED = -32800;
 /** Exit status after Ctrl-C (128 + SIGINT), as shells report it. */
 export const EXIT_INTERRUPTED = 130;
 
+/** The longest error message printed whole (one that quotes a 120 KB argument back is cut). */
+const MAX_MESSAGE_CHARS = 2000;
+
+/** `message`, cut to MAX_MESSAGE_CHARS with a note saying how much was left out. */
+export function shortMessage(message: string): string {
+  return message.length <= MAX_MESSAGE_CHARS ? message : `${message.slice(0, MAX_MESSAGE_CHARS)}… (${(message.length - MAX_MESSAGE_CHARS).toLocaleString('en-US')} more characters)`;
+}
+
 /** Prints a failure of a daemon call and returns the exit code (1; 2 for a usage error). */
 export function reportError(io: Io, e: unknown): number {
+  const msg = shortMessage(e instanceof Error ? e.message : String(e));
   if (e instanceof UsageError) {
-    io.err(`kubetile: ${e.message}\n`);
+    io.err(`kubetile: ${msg}\n`);
     return 2;
   }
-  if (e instanceof RpcError) io.err(`error ${e.code}: ${e.message}\n`);
-  else if (e instanceof DaemonUnreachableError) io.err(`kubetile: ${e.message}${e.nobodyListens ? "; start one with 'kubetile daemon start'" : ''}\n`);
-  else if (e instanceof ApiMismatchError) io.err(`kubetile: ${e.message}\n`);
-  else io.err(`kubetile: ${e instanceof Error ? e.message : String(e)}\n`);
+  if (e instanceof RpcError) io.err(`error ${e.code}: ${msg}\n`);
+  else if (e instanceof DaemonUnreachableError) io.err(`kubetile: ${msg}${e.nobodyListens ? "; start one with 'kubetile daemon start'" : ''}\n`);
+  else io.err(`kubetile: ${msg}\n`);
   return 1;
 }
 

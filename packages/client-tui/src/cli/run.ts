@@ -1,4 +1,5 @@
 import { parseCli, UsageError } from './args.js';
+import { shortMessage } from './rpc-command.js';
 import { processIo, type Io } from './io.js';
 import { raiseJitBudget } from './jit-budget.js';
 
@@ -14,7 +15,7 @@ export async function run(argv: readonly string[], io: Io = processIo): Promise<
     cmd = parseCli(argv);
   } catch (e) {
     if (e instanceof UsageError) {
-      io.err(`kubetile: ${e.message}\nRun 'kubetile --help' for usage.\n`);
+      io.err(`kubetile: ${shortMessage(e.message)}\nRun 'kubetile --help' for usage.\n`);
       return 2;
     }
     throw e;

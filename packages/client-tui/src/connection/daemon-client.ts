@@ -6,7 +6,7 @@ import {
 import type { z } from 'zod';
 import type { Notifications, ParamsOf, RequestDecl, Requests, ResultOf } from '@kubetile/rpc-schema';
 import {
-  API_LEVEL, apiMismatchMessage, ErrorCodes, MIN_API_LEVEL, PRODUCT_VERSION, socketDirKind, socketTrustProblem, type ApiMismatch,
+  API_LEVEL, apiMismatchMessage, ErrorCodes, MIN_API_LEVEL, PRODUCT_VERSION, socketDirKind, socketPathProblem, socketTrustProblem, type ApiMismatch,
   type ApiRange,
 } from '@kubetile/rpc-schema/light';
 import { schemaContract, type Contract } from './contract.js';
@@ -147,6 +147,8 @@ async function checkTrusted(path: string, env: NodeJS.ProcessEnv): Promise<void>
 }
 
 async function openSocket(path: string, timeoutMs: number, env: NodeJS.ProcessEnv): Promise<Socket> {
+  const tooLong = socketPathProblem(path);
+  if (tooLong) throw new DaemonUnreachableError(path, tooLong, 'other');
   await checkTrusted(path, env);
   return new Promise((resolve, reject) => {
     const sock = createConnection({ path });

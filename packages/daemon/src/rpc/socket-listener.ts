@@ -1,10 +1,10 @@
 import { chmod, lstat, mkdir, stat, unlink } from 'node:fs/promises';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { dirname } from 'node:path';
-import { currentUid, socketDirStatProblem, socketFileStatProblem, type SocketDirKind } from '@kubetile/rpc-schema/paths';
+import { currentUid, MAX_SOCKET_PATH_BYTES, socketDirStatProblem, socketFileStatProblem, type SocketDirKind } from '@kubetile/rpc-schema/paths';
 
 /** Node truncates longer Unix socket paths silently; refuse them instead. */
-export const MAX_SOCKET_PATH_BYTES = 107;
+export { MAX_SOCKET_PATH_BYTES };
 
 export class SocketInUseError extends Error {}
 
