@@ -4,7 +4,11 @@ import { PaneTreeSchema, SessionNameSchema, tooDeepAt, ViewSpecSchema } from '@k
 /** The version of the state file this daemon writes; a newer one is moved aside, never misread. */
 export const STATE_VERSION = 1;
 
-const Id = z.number().int().min(1).max(2 ** 31);
+/**
+ * Tab and pane ids in the file: up to 2^30, so the ids made after a restore (the highest + 1, …) stay
+ * within what every client and the CLI take (a saved 2^31 made the next pane 2^31 + 1, refused there).
+ */
+const Id = z.number().int().min(1).max(2 ** 30);
 
 /** The most a state file holds: sessions, tabs in a session, panes in a session. */
 export const MAX_SESSIONS = 64;
