@@ -30,7 +30,10 @@ export interface ForwardRequest {
  * `recreatedBy` names it), or any running pod a selector picks (a Service, a workload, or the
  * owner of the pod that was asked for, so a replaced pod is followed).
  */
-export type Backing = { kind: 'pod'; name: string; recreatedBy?: string } | { kind: 'selector'; owner: string; selector: Selector };
+export type Backing =
+  | { kind: 'pod'; name: string; recreatedBy?: string }
+  /** `node`: only pods on that node (a DaemonSet's pod asked for by name: its replacement runs there, its siblings elsewhere). */
+  | { kind: 'selector'; owner: string; selector: Selector; node?: string };
 
 /**
  * The state a forward is in. `active`: listening, a pod is there. `pod gone` / `pod not running`:

@@ -83,7 +83,7 @@ export class PodPicker {
       if (r.ok) return r;
     }
     const selected: KubeObject[] = [];
-    for (const p of source.all()) if (matches(b.selector, p.metadata.labels)) selected.push(p);
+    for (const p of source.all()) if (matches(b.selector, p.metadata.labels) && (b.node === undefined || nodeOf(p) === b.node)) selected.push(p);
     let lastWhy = '';
     for (const p of readyPods(selected)) {
       const r = this.usable(p);
@@ -104,3 +104,8 @@ export class PodPicker {
     return { ok: false, state: 'pod gone', why: `pod ${name} is gone` };
   }
 }
+
+const nodeOf = (p: KubeObject): string | undefined => {
+  const n = (p.spec as { nodeName?: unknown } | undefined)?.nodeName;
+  return typeof n === 'string' ? n : undefined;
+};

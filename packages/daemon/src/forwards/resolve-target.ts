@@ -121,7 +121,11 @@ export async function resolveTarget(kc: KubeConfig, kind: TargetKind, namespace:
     if (sts) return { backing: { kind: 'pod', name, recreatedBy: `statefulset/${sts.name}` }, podPort: remotePort, pod: obj, port: remotePort };
     try {
       const owner = await followedOwner(kc, obj, namespace);
-      if (owner) backing = { kind: 'selector', ...owner };
+      // A DaemonSet runs one pod per node: the one asked for is replaced on its node, never by a sibling elsewhere.
+      const node = (obj.spec as { nodeName?: unknown } | undefined)?.nodeName;
+      const daemonSet = obj.metadata.ownerReferences?.some((o) => o.controller && o.kind === 'DaemonSet');
+      if (owner && daemonSet && typeof node === 'string') backing = { kind: 'selector', ...owner, owner: `${owner.owner} on node ${node}`, node };
+      else if (owner) backing = { kind: 'selector', ...owner };
     } catch {
       /* no owner to follow (403, gone): the forward stays on this pod */
     }

@@ -56,6 +56,16 @@ describe('the pod a new connection goes to', () => {
     expect(picker.pick(source([c]))).toEqual({ ok: false, state: 'no ready pod', why: "pod web-c has no container port named 'http'" });
   });
 
+  it("a DaemonSet's pod is followed to its replacement on the same node, never to a sibling on another node", () => {
+    const onNode = (p: KubeObject, node: string): KubeObject => ({ ...p, spec: { ...(p.spec as object), nodeName: node } });
+    const a = onNode(pod('agent-a'), 'node-1');
+    const picker = new PodPicker({ kind: 'selector', owner: 'daemonset/agent on node node-1', selector: sel, node: 'node-1' }, 8080, { pod: a, port: 8080 }, true);
+    const elsewhere = onNode(pod('agent-b', { created: '2024-02-01T00:00:00Z' }), 'node-2');
+    expect(picker.pick(source([elsewhere]))).toEqual({ ok: false, state: 'no ready pod', why: 'no ready pod behind daemonset/agent on node node-1' });
+    const replacement = onNode(pod('agent-c', { created: '2024-01-05T00:00:00Z' }), 'node-1');
+    expect(picker.pick(source([elsewhere, replacement]))).toMatchObject({ ok: true, pod: 'agent-c' });
+  });
+
   it('a bare pod: gone, not running, re-created with the same name', () => {
     const a = pod('solo');
     const picker = new PodPicker({ kind: 'pod', name: 'solo' }, 80, { pod: a, port: 80 }, true);
