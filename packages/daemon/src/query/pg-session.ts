@@ -7,7 +7,7 @@ import { QueryNotRun, SCHEMA_SQL } from './backend.js';
 import { knownType, typeName } from './pg-types.js';
 import { PgMessageGuard } from './pg-message-guard.js';
 import { PodSocket, type StreamOpener } from './pod-socket.js';
-import { MAX_NOTICES, ResultSet, type Cell } from './result-set.js';
+import { NoticeLog, ResultSet, type Cell } from './result-set.js';
 import { splitStatements } from './sql-split.js';
 
 /** Every value as the server's own text: what psql shows, and no JS Date/float surprises. */
@@ -51,7 +51,8 @@ export class PgSession implements QueryBackend {
   private client: pg.Client | null = null;
   private cursor: RawCursor | null = null;
   private cursorResult: ResultSet | null = null;
-  private notices: string[] | null = null;
+  /** The notices of the run in progress (none are kept between runs or while fetching more). */
+  private notices: NoticeLog | null = null;
   private readonly typeNames = new Map<number, string>();
   private alive = false;
   /** The connection being opened (a run waits for it instead of opening another). */
@@ -138,7 +139,8 @@ export class PgSession implements QueryBackend {
       this.alive = false;
     });
     client.on('notice', (n: { message?: string; severity?: string }) => {
-      if (this.notices && this.notices.length < MAX_NOTICES) this.notices.push(`${n.severity ?? 'NOTICE'}: ${n.message ?? ''}`);
+      // Cut as it arrives: each notice may be as long as a message (max_result_bytes), and a loop can send many.
+      this.notices?.add(n.severity ?? 'NOTICE', n.message ?? '');
     });
     this.client = client;
     this.own = new Set();
@@ -217,7 +219,8 @@ export class PgSession implements QueryBackend {
   private async runStatements(client: pg.Client, statements: string[], opts: RunOptions, state: RunState): Promise<ResultSet> {
     const started = Date.now();
     const earlier: string[] = [];
-    this.notices = [];
+    const notices = new NoticeLog(opts.maxBytes);
+    this.notices = notices;
     try {
       for (let i = 0; i < statements.length; i++) {
         const last = i === statements.length - 1;
@@ -249,6 +252,8 @@ export class PgSession implements QueryBackend {
         }
         const result = new ResultSet(await this.columns(client, cursor));
         result.earlier.push(...earlier);
+        // Notices first: they take their share of max_result_bytes, the rows the rest.
+        result.addNotices(notices);
         result.add(first, opts.maxBytes);
         const done = first.length < Math.max(1, opts.rows) || result.truncated !== null;
         if (done) {
@@ -260,7 +265,6 @@ export class PgSession implements QueryBackend {
           this.cursorResult = result;
         }
         result.elapsedMs = Date.now() - started;
-        result.notices.push(...this.notices);
         return result;
       }
     } finally {

