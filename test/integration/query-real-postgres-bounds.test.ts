@@ -142,5 +142,43 @@ if ('missing' in found) {
         c.close();
       }
     }, 300_000);
+
+    it('an error of 3,000,000 lines: the pane shows its first lines and says it was cut; each redraw (a resize, a key) is quick and another client is not stalled', async () => {
+      const c = await RawClient.connect(w.env.socket);
+      try {
+        const paneId = await openAndConnect(c);
+        await run(c, "DO $$ BEGIN RAISE EXCEPTION '%', repeat(E'a\\n', 3000000); END $$");
+        const v = await waitScreen(c, paneId, 'the error', (rows) => rows.join('\n').includes('the query failed'), 120_000);
+        const rows = rowsText(v);
+        const first = rows.findIndex((r) => r.startsWith('ERROR: a'));
+        expect(first).toBeGreaterThan(0);
+        // As many lines as the body has room for, the last of them saying what was cut.
+        const note = rows.findIndex((r) => r.includes('the error was cut'));
+        expect(rows[note]).toBe('… (the error was cut: it had 3,000,001 lines, 5.7 MiB; the first 200 are kept)');
+        expect(rows.slice(first + 1, note).every((r) => r === 'a')).toBe(true);
+        expect(note - first).toBeGreaterThan(20);
+        expect(statusLine(v)).toContain('the query failed (the connection is still open)');
+
+        // Redraws: each a new view of the pane for this client, then another client's echo answered.
+        const redraw = async (act: () => Promise<unknown>): Promise<number> => {
+          const seq = c.views.get(paneId)!.seq;
+          const t = Date.now();
+          await act();
+          await waitFor('the pane redrawn', () => c.views.get(paneId)!.seq > seq, 30_000);
+          await w.script.request('rpc/echo', { value: 1 });
+          return Date.now() - t;
+        };
+        const took: number[] = [];
+        for (const cols of [139, 138, 137]) took.push(await redraw(() => c.request('client/resize', { cols, rows: SIZE.rows })));
+        took.push(await redraw(() => keys(c, 'esc')));
+        took.push(await redraw(() => keys(c, 'i')));
+        // Before the cut each took 2–5 s here (the whole message split on every view).
+        for (const ms of took) expect(ms).toBeLessThan(1000);
+        expect(text(await waitScreen(c, paneId, 'the error after the redraws', (r) => r.some((l) => l.includes('the error was cut'))))).toContain('ERROR: a');
+        await c.request('pane/close', { paneId });
+      } finally {
+        c.close();
+      }
+    }, 300_000);
   });
 }

@@ -7,6 +7,7 @@ import { defaultExportPath, exportCsv, exportPathProblem } from '../../query/exp
 import type { HistoryEntry, HistoryKey } from '../../query/history-store.js';
 import type { ResultSet } from '../../query/result-set.js';
 import type { SavedQuery } from '../../query/saved-queries.js';
+import { formatBytes } from '../../util/bytes.js';
 import { errorMessage } from '../../util/errors.js';
 import { pastedLine } from '../../util/pasted-line.js';
 import { BasePane } from '../base-pane.js';
@@ -58,7 +59,8 @@ export class QueryPane extends BasePane {
   private result: ResultSet | null = null;
   private widths: number[] = [];
   private cursor: TableCursor = newCursor();
-  private error: { text: string; code?: string } | null = null;
+  /** The last run's error, split once when taken (describeError bounds it): redraws use only what fits. */
+  private error: ShownError | null = null;
   private running: { started: number; what: string } | null = null;
   private ticker: NodeJS.Timeout | null = null;
   private status: { text: string; level: 'info' | 'ok' | 'warn' | 'error' } | null = null;
@@ -159,7 +161,8 @@ export class QueryPane extends BasePane {
       if (this.gone || this.backend !== backend) return;
       backend.close();
       this.backend = null;
-      this.form.error = `Connection failed: ${describeError(err).text}`;
+      const e = describeError(err);
+      this.form.error = `Connection failed: ${e.text}${e.cut ? `\n${e.cut}` : ''}`;
       this.phase = { kind: 'form' };
       this.form.field = /password/i.test(this.form.error) ? 2 : this.form.field;
     }
@@ -237,7 +240,7 @@ export class QueryPane extends BasePane {
       (err: unknown) => {
         if (this.gone) return;
         const e = describeError(err);
-        this.error = e;
+        this.error = shownError(e);
         this.finishRun();
         if (err instanceof QueryNotRun) {
           this.setStatus('info', 'cancelled (ctrl+c) before it reached the server');
@@ -305,7 +308,7 @@ export class QueryPane extends BasePane {
       (err: unknown) => {
         this.finishRun();
         r.more = false;
-        this.error = describeError(err);
+        this.error = shownError(describeError(err));
         this.setStatus('error', 'fetching more rows failed');
       },
     );
@@ -906,8 +909,14 @@ export class QueryPane extends BasePane {
     }
     if (this.record) return this.record.lines.slice(this.record.offset, this.record.offset + height);
     if (this.error) {
-      const out: TermRun[][] = [];
-      for (const l of this.error.text.split('\n')) out.push([{ text: l, fg: 1 }]);
+      // Only the lines there is room for; the last row says what was left out.
+      const e = this.error;
+      const room = Math.max(1, height);
+      const all = e.lines.length + (e.cut ? 1 : 0);
+      const lines = all <= room ? e.lines : e.lines.slice(0, room - 1);
+      const note = all <= room ? e.cut : (e.cut ?? `… ${(e.lines.length - lines.length).toLocaleString('en-US')} more lines`);
+      const out: TermRun[][] = lines.map((l) => [{ text: l, fg: 1 }]);
+      if (note) out.push([{ text: note, fg: 1, dim: true }]);
       return out;
     }
     const r = this.result;
@@ -952,8 +961,27 @@ export class QueryPane extends BasePane {
   }
 }
 
-/** A driver or server error as the pane shows it: `ERROR: … (SQLSTATE)`, the detail and hint. */
-export function describeError(err: unknown): { text: string; code?: string } {
+/** The most lines of an error the pane keeps (a RAISE EXCEPTION may have millions). */
+export const MAX_ERROR_LINES = 200;
+/** The most characters of an error the pane keeps. */
+export const MAX_ERROR_CHARS = 64 * 1024;
+
+/** An error as the pane keeps it: its (bounded) lines, and what was cut, if anything. */
+interface ShownError {
+  lines: string[];
+  code?: string;
+  cut: string | null;
+}
+
+function shownError(e: { text: string; code?: string; cut?: string }): ShownError {
+  return { lines: e.text.split('\n'), ...(e.code !== undefined ? { code: e.code } : {}), cut: e.cut ?? null };
+}
+
+/**
+ * A driver or server error as the pane shows it: `ERROR: … (SQLSTATE)`, the detail and hint; cut
+ * (boundedError) to what the pane keeps, with `cut` saying what was left out.
+ */
+export function describeError(err: unknown): { text: string; code?: string; cut?: string } {
   const e = err as ServerError & { severity?: string };
   const msg = errorMessage(err);
   if (typeof e?.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) {
@@ -961,7 +989,34 @@ export function describeError(err: unknown): { text: string; code?: string } {
     if (e.detail) lines.push(`DETAIL: ${e.detail}`);
     if (e.hint) lines.push(`HINT: ${e.hint}`);
     if (e.position) lines.push(`at character ${e.position}`);
-    return { text: lines.join('\n'), code: e.code };
+    return { ...boundedError(lines.join('\n')), code: e.code };
   }
-  return { text: msg };
+  return boundedError(msg);
+}
+
+/**
+ * An error's text cut once, when the pane takes it, to MAX_ERROR_LINES lines and MAX_ERROR_CHARS
+ * characters, with `cut` saying how much there was: every redraw (each key, each resize, for
+ * each client) works on this, never on the whole message (up to [query] max_result_bytes).
+ */
+export function boundedError(text: string): { text: string; cut?: string } {
+  let end = 0;
+  for (let count = 0; count < MAX_ERROR_LINES && end <= MAX_ERROR_CHARS; count++) {
+    const nl = text.indexOf('\n', end);
+    if (nl < 0) {
+      end = text.length;
+      break;
+    }
+    end = nl + 1;
+  }
+  end = Math.min(end, MAX_ERROR_CHARS);
+  if (end >= text.length) return { text };
+  const high = text.charCodeAt(end - 1);
+  if (high >= 0xd800 && high <= 0xdbff) end--;
+  // A copy, not a slice: V8's slice of a long string keeps the whole string alive.
+  const kept = Buffer.from(text.slice(0, end).replace(/\n$/, ''), 'utf8').toString('utf8');
+  let lines = 1;
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) lines++;
+  const shown = kept.split('\n').length;
+  return { text: kept, cut: `… (the error was cut: it had ${lines.toLocaleString('en-US')} line${lines === 1 ? '' : 's'}, ${formatBytes(Buffer.byteLength(text))}; the first ${shown.toLocaleString('en-US')} are kept)` };
 }
