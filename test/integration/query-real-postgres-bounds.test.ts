@@ -180,5 +180,56 @@ if ('missing' in found) {
         c.close();
       }
     }, 300_000);
+
+    it("a result longer than row_cap: its cursor holds the table's lock only until [query] cursor_idle_seconds pass; then an ALTER TABLE goes through, the rows stay, and m says to run the query again", async () => {
+      server.psql('shop', 'CREATE TABLE big AS SELECT g AS id, md5(g::text) AS v FROM generate_series(1, 100000) g');
+      /** Locks on `big` held by the pane's backend (application_name kubetile). */
+      const paneLocks = (): string =>
+        server.psql('shop', "SELECT coalesce(string_agg(l.mode, ','), '') FROM pg_locks l JOIN pg_class t ON t.oid = l.relation JOIN pg_stat_activity a ON a.pid = l.pid WHERE a.application_name = 'kubetile' AND t.relname = 'big'").trim();
+      // A value the config refuses: the idle time is bounded both ways.
+      mkdirSync(dirname(w.env.configFile), { recursive: true });
+      writeFileSync(w.env.configFile, '[query]\ncursor_idle_seconds = 0\n');
+      const refused = await w.script.request<{ ok: boolean; errors: string[] }>('config/reload');
+      expect(refused.ok).toBe(false);
+      expect(refused.errors.join('\n')).toMatch(/cursor_idle_seconds/);
+
+      await withConfig('[query]\ncursor_idle_seconds = 4\n', async () => {
+        const c = await RawClient.connect(w.env.socket);
+        try {
+          const paneId = await openAndConnect(c);
+          await run(c, 'SELECT id, v FROM big ORDER BY id');
+          await waitScreen(c, paneId, 'the first 500 rows', (rows) => rows.join('\n').includes('500 rows so far (m fetches more)'), 60_000);
+          // While the rest can be fetched, the pane's backend holds the table (what the bound is for).
+          expect(paneLocks()).toBe('AccessShareLock');
+          await keys(c, 'esc');
+          await c.waitLayout('browse mode', (l) => l.mode === 'normal');
+          await keys(c, 'm');
+          await waitScreen(c, paneId, '1,000 rows', (rows) => rows.join('\n').includes('1,000 rows so far (m fetches more)'), 60_000);
+
+          // Idle for cursor_idle_seconds: the cursor is closed, the status line says so, the rows stay.
+          const released = await waitScreen(c, paneId, 'the rest released', (rows) => (rows.at(-1) ?? '').includes('the rest is no longer fetchable'), 60_000);
+          expect(statusLine(released)).toContain('1,000 rows; the rest is no longer fetchable: run the query again for more rows');
+          expect(rowsText(released).some((r) => /^\s*1\s.*c4ca4238a0b923820dcc509a6f75849b/.test(r))).toBe(true);
+          expect(paneLocks()).toBe('');
+          // What an administrator does next is no longer blocked (it fails with a lock timeout otherwise).
+          server.psql('shop', "SET lock_timeout = '3s'; ALTER TABLE big ADD COLUMN z int");
+
+          // m now says what to do instead of fetching; running the query again works.
+          await keys(c, 'm');
+          const m = await waitScreen(c, paneId, 'm answered', (rows) => (rows.at(-1) ?? '').startsWith('the rest is no longer fetchable'));
+          // (The line is cut at the pane's width; what to do comes first.)
+          expect(statusLine(m)).toMatch(/^the rest is no longer fetchable: run the query again for more rows \(its cursor, holding the statement's locks on the server/);
+          expect(rowsText(m).some((r) => r.includes('c4ca4238a0b923820dcc509a6f75849b'))).toBe(true);
+          await keys(c, 'i');
+          await run(c, 'SELECT id, v FROM big ORDER BY id');
+          await waitScreen(c, paneId, 'the query again', (rows) => rows.join('\n').includes('500 rows so far (m fetches more)'), 60_000);
+          await c.request('pane/close', { paneId });
+          // The pane's connection is closed with it: nothing of it is left holding the table.
+          await waitFor('no lock left', () => paneLocks() === '', 20_000);
+        } finally {
+          c.close();
+        }
+      });
+    }, 300_000);
   });
 }

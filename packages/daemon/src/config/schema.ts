@@ -90,6 +90,12 @@ export const QuerySchema = z
     max_result_bytes: z.number().int().min(64 * 1024).max(512 * 1024 * 1024).default(32 * 1024 * 1024),
     /** A table column is at most this wide; longer values are cut with … (v shows a row whole). */
     max_column_width: z.number().int().min(8).max(400).default(40),
+    /**
+     * How long the rest of a result longer than row_cap stays fetchable with `m`: its open cursor keeps
+     * a transaction and the tables' locks on the server, so after this many seconds without `m` it is
+     * closed (the rows fetched stay; running the query again fetches the rest).
+     */
+    cursor_idle_seconds: z.number().int().min(1).max(3600).default(30),
   })
   .strict();
 

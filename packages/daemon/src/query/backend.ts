@@ -27,6 +27,13 @@ export interface RunOptions {
   maxBytes: number;
   /** Called once the first statement is on its way to the server (until then a cancel means it never runs). */
   onSent?: () => void;
+  /**
+   * How long a result's open cursor (more rows than `rows`) may wait for `more` before it is closed:
+   * it holds a transaction and its tables' locks on the server (30 s when not said).
+   */
+  cursorIdleMs?: number;
+  /** Called once a result's cursor was closed for being idle (`released` says so; no more rows come). */
+  onReleased?: (result: ResultSet) => void;
 }
 
 /** A way to talk to the database: the pg driver over a port-forward stream, or psql over exec. */

@@ -27,6 +27,9 @@ const PG_FIRST_BYTES = new Set(['R', 'E', 'N'].map((c) => c.charCodeAt(0)));
 /** The longest message before the first run says its [query] max_result_bytes (the config's default). */
 const DEFAULT_MAX_MESSAGE = 32 * 1024 * 1024;
 
+/** How long an open cursor waits for `more` when the run does not say ([query] cursor_idle_seconds' default). */
+const DEFAULT_CURSOR_IDLE_MS = 30_000;
+
 /** How long closing a cursor may take before the session stops waiting (a dropped connection never answers). */
 const CLOSE_WAIT_MS = 5_000;
 
@@ -51,6 +54,8 @@ export class PgSession implements QueryBackend {
   private client: pg.Client | null = null;
   private cursor: RawCursor | null = null;
   private cursorResult: ResultSet | null = null;
+  /** Closes the open cursor once it has waited this long for `more` (it holds a transaction and locks). */
+  private cursorIdle: { ms: number; timer: NodeJS.Timeout | null; onReleased: ((result: ResultSet) => void) | undefined } | null = null;
   /** The notices of the run in progress (none are kept between runs or while fetching more). */
   private notices: NoticeLog | null = null;
   private readonly typeNames = new Map<number, string>();
@@ -188,10 +193,39 @@ export class PgSession implements QueryBackend {
   /** Closes the cursor of the previous result (its rows stay; no more can be fetched). */
   private async dropCursor(): Promise<void> {
     const c = this.cursor;
+    this.stopIdleTimer();
+    this.cursorIdle = null;
     this.cursor = null;
     if (this.cursorResult) this.cursorResult.more = false;
     this.cursorResult = null;
     if (c) await this.closeCursor(c);
+  }
+
+  private stopIdleTimer(): void {
+    if (this.cursorIdle?.timer) clearTimeout(this.cursorIdle.timer);
+    if (this.cursorIdle) this.cursorIdle.timer = null;
+  }
+
+  /**
+   * (Re)starts the open cursor's idle time: an open portal keeps the statement's implicit transaction,
+   * and with it every lock the statement took (an ALTER TABLE waits behind it), for as long as it is
+   * open. Once idle that long it is closed (the transaction ends) and the result says so.
+   */
+  private startIdleTimer(): void {
+    const idle = this.cursorIdle;
+    const c = this.cursor;
+    const result = this.cursorResult;
+    if (!idle || !c || !result) return;
+    this.stopIdleTimer();
+    idle.timer = setTimeout(() => {
+      idle.timer = null;
+      if (this.cursor !== c) return;
+      const seconds = Math.round(idle.ms / 1000);
+      result.released = `the rest is no longer fetchable: run the query again for more rows (its cursor, holding the statement's locks on the server, was closed after ${seconds} s without m: [query] cursor_idle_seconds)`;
+      // Tracked: a run that starts meanwhile waits for the close rather than queueing behind it in pg.
+      void this.track(this.dropCursor()).then(() => idle.onReleased?.(result));
+    }, idle.ms);
+    idle.timer.unref();
   }
 
   async run(sql: string, opts: RunOptions): Promise<ResultSet> {
@@ -263,6 +297,8 @@ export class PgSession implements QueryBackend {
           result.more = true;
           this.cursor = cursor;
           this.cursorResult = result;
+          this.cursorIdle = { ms: Math.max(0, opts.cursorIdleMs ?? DEFAULT_CURSOR_IDLE_MS), timer: null, onReleased: opts.onReleased };
+          this.startIdleTimer();
         }
         result.elapsedMs = Date.now() - started;
         return result;
@@ -289,14 +325,32 @@ export class PgSession implements QueryBackend {
     }
     const started = Date.now();
     this.maxMessageBytes = maxBytes;
-    const rows = await c.read(Math.max(1, n));
+    // Not idle while reading; idle again from the end of this read.
+    this.stopIdleTimer();
+    let rows: Cell[][];
+    try {
+      rows = await c.read(Math.max(1, n));
+    } catch (err) {
+      // A FATAL error ends the session on the server's side (pg_terminate_backend, a shutdown).
+      const severity = (err as { severity?: unknown } | null)?.severity;
+      if (severity === 'FATAL' || severity === 'PANIC') this.alive = false;
+      // The cursor is of no more use (a dropped connection, an error in the rows): nothing waits on it.
+      if (this.cursor === c) {
+        this.cursor = null;
+        this.cursorIdle = null;
+        this.cursorResult = null;
+        void this.track(this.closeCursor(c));
+      }
+      result.more = false;
+      throw err;
+    }
     result.add(rows, maxBytes);
     result.elapsedMs += Date.now() - started;
     if (rows.length < n || result.truncated !== null) {
       result.more = false;
       result.command = c._result?.command ? tag(c) : result.command;
       await this.dropCursor();
-    }
+    } else this.startIdleTimer();
   }
 
   private async columns(client: pg.Client, cursor: RawCursor): Promise<ReturnType<typeof ResultSet.column>[]> {
@@ -365,6 +419,8 @@ export class PgSession implements QueryBackend {
   close(): void {
     this.alive = false;
     this.connecting = null;
+    this.stopIdleTimer();
+    this.cursorIdle = null;
     this.cursor = null;
     this.cursorResult = null;
     const c = this.client;

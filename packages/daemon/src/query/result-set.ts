@@ -25,6 +25,8 @@ export class ResultSet {
   more = false;
   /** Why reading stopped early beyond the cap (the byte bound), if it did. */
   truncated: string | null = null;
+  /** Why the rest can no longer be fetched though the server had more (the cursor was closed for being idle). */
+  released: string | null = null;
   /** Server notices (RAISE NOTICE, warnings): at most MAX_NOTICES, each cut to MAX_NOTICE_CHARS, counted in `bytes`. */
   readonly notices: string[] = [];
   /** Statements run before this one in the same execution (a script), with their tags. */

@@ -220,7 +220,7 @@ export class QueryPane extends BasePane {
       running.what = 'Executing';
       this.changed.emit();
     };
-    backend.run(sql, { rows: cfg.row_cap, maxBytes: cfg.max_result_bytes, onSent }).then(
+    backend.run(sql, { rows: cfg.row_cap, maxBytes: cfg.max_result_bytes, onSent, cursorIdleMs: cfg.cursor_idle_seconds * 1000, onReleased: (r) => this.released(r) }).then(
       (result) => {
         if (this.gone) return;
         this.result = result;
@@ -287,11 +287,17 @@ export class QueryPane extends BasePane {
     );
   }
 
+  /** The shown result's cursor was closed for being idle: the rows stay, the status line says the rest is gone. */
+  private released(r: ResultSet): void {
+    if (this.gone || this.result !== r || this.running || !r.released) return;
+    this.setStatus('info', `${r.rows.length.toLocaleString('en-US')} rows; ${r.released}`);
+  }
+
   private more(): void {
     const r = this.result;
     const backend = this.backend;
     if (!r || !backend || !r.more) {
-      this.setStatus('info', r?.truncated ?? 'the whole result is shown: there are no more rows');
+      this.setStatus('info', r?.released ?? r?.truncated ?? 'the whole result is shown: there are no more rows');
       return;
     }
     if (this.running) return;
