@@ -231,5 +231,32 @@ if ('missing' in found) {
         }
       });
     }, 300_000);
+
+    it('a failed m (the backend terminated by an administrator) keeps the rows already fetched and says why in the status line; the next run reconnects', async () => {
+      const c = await RawClient.connect(w.env.socket);
+      try {
+        const paneId = await openAndConnect(c);
+        await run(c, "SELECT g AS n, 'row ' || g AS label FROM generate_series(1, 100000) g");
+        await waitScreen(c, paneId, 'the first 500 rows', (rows) => rows.join('\n').includes('500 rows so far (m fetches more)'), 60_000);
+        server.psql('shop', "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'kubetile'");
+        await waitFor('the backend gone', () => server.psql('shop', "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'kubetile'").trim() === '0', 20_000);
+        await keys(c, 'esc');
+        await c.waitLayout('browse mode', (l) => l.mode === 'normal');
+        await keys(c, 'm');
+        const v = await waitScreen(c, paneId, 'the failed m said', (rows) => (rows.at(-1) ?? '').startsWith('m failed'), 60_000);
+        expect(statusLine(v)).toMatch(/^m failed: FATAL: terminating connection due to administrator command \(SQLSTATE 57P01\) · the rows so far stay · the next run reconnects/);
+        // The table is still there, not replaced by the error.
+        const rows = rowsText(v);
+        expect(rows.some((r) => /^\s*1\s.*row 1\b/.test(r))).toBe(true);
+        expect(rows.some((r) => r.includes('500 rows · cols'))).toBe(true);
+        expect(text(v)).not.toContain(' ERROR ');
+        await keys(c, 'i');
+        await run(c, "SELECT 'back again' AS probe");
+        await waitScreen(c, paneId, 'the next run reconnected', (r) => r.some((l) => l.includes('back again')), 60_000);
+        await c.request('pane/close', { paneId });
+      } finally {
+        c.close();
+      }
+    }, 300_000);
   });
 }

@@ -314,8 +314,9 @@ export class QueryPane extends BasePane {
       (err: unknown) => {
         this.finishRun();
         r.more = false;
-        this.error = shownError(describeError(err));
-        this.setStatus('error', 'fetching more rows failed');
+        // The rows fetched so far stay in view: the error goes to the status line (its first line).
+        const first = describeError(err).text.split('\n', 1)[0] ?? '';
+        this.setStatus('error', `m failed: ${first} · the rows so far stay${backend.connected ? '' : ' · the next run reconnects'}`);
       },
     );
   }
