@@ -143,7 +143,7 @@ if ('missing' in found) {
       }
     }, 300_000);
 
-    it('an error of 3,000,000 lines: the pane shows its first lines and says it was cut; each redraw (a resize, a key) is quick and another client is not stalled', async () => {
+    it('an error of 3,000,000 lines: the pane shows its first lines and says it was cut, after redraws (a resize, a key) too', async () => {
       const c = await RawClient.connect(w.env.socket);
       try {
         const paneId = await openAndConnect(c);
@@ -159,21 +159,17 @@ if ('missing' in found) {
         expect(note - first).toBeGreaterThan(20);
         expect(statusLine(v)).toContain('the query failed (the connection is still open)');
 
-        // Redraws: each a new view of the pane for this client, then another client's echo answered.
-        const redraw = async (act: () => Promise<unknown>): Promise<number> => {
+        // Redraws (a resize, keys): each a new view of the pane, then another client's echo answered. Not
+        // timed (tests never are): before the cut each took 2–5 s here, the whole message split on every view.
+        const redraw = async (act: () => Promise<unknown>): Promise<void> => {
           const seq = c.views.get(paneId)!.seq;
-          const t = Date.now();
           await act();
           await waitFor('the pane redrawn', () => c.views.get(paneId)!.seq > seq, 30_000);
           await w.script.request('rpc/echo', { value: 1 });
-          return Date.now() - t;
         };
-        const took: number[] = [];
-        for (const cols of [139, 138, 137]) took.push(await redraw(() => c.request('client/resize', { cols, rows: SIZE.rows })));
-        took.push(await redraw(() => keys(c, 'esc')));
-        took.push(await redraw(() => keys(c, 'i')));
-        // Before the cut each took 2–5 s here (the whole message split on every view).
-        for (const ms of took) expect(ms).toBeLessThan(1000);
+        for (const cols of [139, 138, 137]) await redraw(() => c.request('client/resize', { cols, rows: SIZE.rows }));
+        await redraw(() => keys(c, 'esc'));
+        await redraw(() => keys(c, 'i'));
         expect(text(await waitScreen(c, paneId, 'the error after the redraws', (r) => r.some((l) => l.includes('the error was cut'))))).toContain('ERROR: a');
         await c.request('pane/close', { paneId });
       } finally {
