@@ -16,9 +16,10 @@ interface ExecResult {
 
 function collector(): { stream: PassThrough; text: () => string } {
   const stream = new PassThrough();
-  let text = '';
-  stream.on('data', (c: Buffer) => { text += c.toString('utf8'); });
-  return { stream, text: () => text };
+  const chunks: Buffer[] = [];
+  stream.on('data', (c: Buffer) => { chunks.push(c); });
+  // Decoded whole: a chunk may end inside a UTF-8 character.
+  return { stream, text: () => Buffer.concat(chunks).toString('utf8') };
 }
 
 async function execIn(kc: KubeConfig, argv: string[], opts: { stdin?: string[]; tty?: boolean; pod?: string; keepStdinOpen?: boolean } = {}): Promise<ExecResult> {
@@ -99,6 +100,15 @@ describe('exec over WebSocket', () => {
     const r = await execIn(kc, ['sh', '-c', 'exit 7']);
     expect(r.protocol).toBe('v4.channel.k8s.io');
     expect(r.status.details?.causes).toEqual([{ reason: 'ExitCode', message: '7' }]);
+  });
+
+  it('a program writing a UTF-8 character in two writes reaches a tty whole (each chunk was decoded alone: U+FFFD)', async () => {
+    const { sim, kc } = await podSim();
+    // The pod's psql is the host's python here (its arguments first, then -h/-p, which it ignores).
+    sim.mapPsql('default', 'p', { bin: 'python3', host: '127.0.0.1', port: 1 });
+    const code = "import sys,time\nfor part in (b'a\\xe6', b'\\x97\\xa5', b'b\\n'):\n  sys.stdout.buffer.write(part); sys.stdout.flush(); time.sleep(0.1)";
+    const r = await execIn(kc, ['psql', '-c', code], { tty: true });
+    expect(r.stdout).toBe('a日b\r\n');
   });
 
   it('runs an interactive shell with a tty: echo, prompt, exit N', async () => {

@@ -212,7 +212,8 @@ function runSession(ws: WebSocket, socket: Duplex, t: ReturnType<typeof traitsOf
 
 /** Runs exec or attach over any transport. */
 export function runExec(transport: ExecTransport, want: Want, argv: string[], kind: 'exec' | 'attach', pod: PodIdentity, deps: ExecDeps): void {
-  const tty = (d: Buffer | string): Buffer | string => (want.tty ? (typeof d === 'string' ? d : d.toString('utf8')).replace(/\r?\n/g, '\r\n') : d);
+  // A terminal's ONLCR, on bytes: a chunk may end inside a UTF-8 character (decoding each chunk made U+FFFD of it).
+  const tty = (d: Buffer | string): Buffer | string => (want.tty ? (typeof d === 'string' ? d.replace(/\r?\n/g, '\r\n') : onlcr(d)) : d);
   const raw = new StdinReader();
   const programs = deps.programs?.(pod);
   const sh = newShellState(pod, programs);
@@ -276,4 +277,18 @@ export function runExec(transport: ExecTransport, want: Want, argv: string[], ki
       finish(internalError(msg), true, msg);
     },
   );
+}
+
+/** `\n` as `\r\n` (where not already), byte by byte: a newline byte is never inside a UTF-8 character. */
+function onlcr(b: Buffer): Buffer {
+  let n = 0;
+  for (let i = 0; i < b.length; i++) if (b[i] === 10 && (i === 0 || b[i - 1] !== 13)) n++;
+  if (n === 0) return b;
+  const out = Buffer.allocUnsafe(b.length + n);
+  let j = 0;
+  for (let i = 0; i < b.length; i++) {
+    if (b[i] === 10 && (i === 0 || b[i - 1] !== 13)) out[j++] = 13;
+    out[j++] = b[i]!;
+  }
+  return out;
 }
