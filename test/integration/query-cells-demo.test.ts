@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TerminalView } from '@kubetile/rpc-schema';
 import { RawClient } from '../helpers/rpc-client.js';
-import { pod, podsPane, rowsText, startWorld, type, waitScreen, type ExecWorld } from '../../packages/daemon/test/exec/harness.js';
+import { keys, pod, podsPane, rowsText, startWorld, type, waitScreen, type ExecWorld } from '../../packages/daemon/test/exec/harness.js';
 
 /**
  * What the query pane's table shows for values that are not plain text, on the demo's embedded
@@ -34,9 +34,6 @@ afterAll(async () => {
 
 const text = (v: TerminalView): string => rowsText(v).join('\n');
 
-async function keys(c: RawClient, ...ks: string[]): Promise<void> {
-  for (const k of ks) await c.request('client/key', { key: k });
-}
 
 describe('query pane cells and execute keys (demo engine)', () => {
   it('bytea, JSON, wide and multi-line values and NULL shown sensibly; ctrl+enter and f5 run the query', async () => {

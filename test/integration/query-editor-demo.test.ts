@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TerminalView } from '@kubetile/rpc-schema';
 import { RawClient } from '../helpers/rpc-client.js';
 import { startDaemon, type DaemonProcess } from '../helpers/daemon-process.js';
-import { pod, podsPane, rowsText, startWorld, type, waitFor, waitScreen, type ExecWorld } from '../../packages/daemon/test/exec/harness.js';
+import { keys, pod, podsPane, rowsText, startWorld, type, waitFor, waitScreen, type ExecWorld } from '../../packages/daemon/test/exec/harness.js';
 
 /**
  * The query pane's editor and connection on the demo's embedded PostgreSQL (PGlite behind kube-sim's
@@ -46,9 +46,6 @@ afterAll(async () => {
 
 const text = (v: TerminalView): string => rowsText(v).join('\n');
 
-async function keys(c: RawClient, ...ks: string[]): Promise<void> {
-  for (const k of ks) await c.request('client/key', { key: k });
-}
 
 async function focusedQueryPane(c: RawClient): Promise<number> {
   const l = await c.waitLayout('a query pane focused', (x) => {

@@ -5,7 +5,7 @@ import type { TerminalView } from '@kubetile/rpc-schema';
 import { SEED_SQL } from '../../packages/kube-sim/src/pgdemo/seed-sql.js';
 import { findPostgres, startRealPostgres, type RealPostgres } from '../helpers/real-postgres.js';
 import { RawClient } from '../helpers/rpc-client.js';
-import { pod, podsPane, rowsText, startWorld, type, waitFor, waitScreen, type ExecWorld } from '../../packages/daemon/test/exec/harness.js';
+import { keys, pod, podsPane, rowsText, startWorld, type, waitFor, waitScreen, type ExecWorld } from '../../packages/daemon/test/exec/harness.js';
 import { DB_PASSWORD, DB_USER } from './query-suite.js';
 
 /**
@@ -65,9 +65,6 @@ if ('missing' in found) {
 
   const text = (v: TerminalView): string => rowsText(v).join('\n');
 
-  async function keys(c: RawClient, ...ks: string[]): Promise<void> {
-    for (const k of ks) await c.request('client/key', { key: k });
-  }
 
   async function run(c: RawClient, sql: string): Promise<void> {
     await keys(c, 'ctrl+u');

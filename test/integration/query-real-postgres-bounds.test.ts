@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TerminalView } from '@kubetile/rpc-schema';
 import { findPostgres, startRealPostgres, type RealPostgres } from '../helpers/real-postgres.js';
 import { RawClient } from '../helpers/rpc-client.js';
-import { pod, podsPane, rowsText, startWorld, waitFor, waitScreen, type ExecWorld } from '../../packages/daemon/test/exec/harness.js';
+import { keys, pod, podsPane, withConfig, rowsText, startWorld, waitFor, waitScreen, type ExecWorld } from '../../packages/daemon/test/exec/harness.js';
 
 /**
  * What a real PostgreSQL server can make the query pane hold, and for how long: notices (each as long
@@ -59,9 +59,6 @@ if ('missing' in found) {
   /** The pane's last row: the status line. */
   const statusLine = (v: TerminalView): string => rowsText(v).at(-1) ?? '';
 
-  async function keys(c: RawClient, ...ks: string[]): Promise<void> {
-    for (const k of ks) await c.request('client/key', { key: k });
-  }
 
   /** Clears the editor, pastes `sql` and runs it (ctrl+r). */
   async function run(c: RawClient, sql: string): Promise<void> {
@@ -87,18 +84,7 @@ if ('missing' in found) {
     return paneId;
   }
 
-  /** Runs `body` with `toml` as the config (reloaded), and the defaults again after it. */
-  async function withConfig(toml: string, body: () => Promise<void>): Promise<void> {
-    mkdirSync(dirname(w.env.configFile), { recursive: true });
-    writeFileSync(w.env.configFile, toml);
-    expect(await w.script.request('config/reload')).toEqual({ ok: true, errors: [] });
-    try {
-      await body();
-    } finally {
-      writeFileSync(w.env.configFile, '# the defaults\n');
-      await w.script.request('config/reload');
-    }
-  }
+
 
   /** The daemon's heap after a full collection: what it retains. */
   async function heapUsed(): Promise<number> {
@@ -127,7 +113,7 @@ if ('missing' in found) {
         }
 
         // Against the byte budget: with 64 KiB, only the notices that fit are kept, and the rest counted.
-        await withConfig('[query]\nmax_result_bytes = 65536\n', async () => {
+        await withConfig(w, '[query]\nmax_result_bytes = 65536\n', async () => {
           await run(c, "DO $$ BEGIN FOR i IN 1..30 LOOP RAISE NOTICE '%', repeat('y', 10000); END LOOP; END $$");
           const b = await waitScreen(c, paneId, 'the second DO done', (rows) => /DO \(\d+ ms\)/.test(rows.join('\n')) && rows.join('\n').includes('y'.repeat(100)), 60_000);
           const kept = rowsText(b).filter((r) => r.startsWith('NOTICE: y'));
@@ -189,7 +175,7 @@ if ('missing' in found) {
       expect(refused.ok).toBe(false);
       expect(refused.errors.join('\n')).toMatch(/cursor_idle_seconds/);
 
-      await withConfig('[query]\ncursor_idle_seconds = 4\n', async () => {
+      await withConfig(w, '[query]\ncursor_idle_seconds = 4\n', async () => {
         const c = await RawClient.connect(w.env.socket);
         try {
           const paneId = await openAndConnect(c);

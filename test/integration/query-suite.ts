@@ -5,7 +5,7 @@ import type { KubeSim } from '@kubetile/kube-sim';
 import type { TerminalView } from '@kubetile/rpc-schema';
 import { RawClient } from '../helpers/rpc-client.js';
 import { startDaemon, type DaemonProcess } from '../helpers/daemon-process.js';
-import { pod, podsPane, rowsText, startWorld, type, waitFor, waitScreen, type ExecWorld } from '../../packages/daemon/test/exec/harness.js';
+import { keys, pod, podsPane, withConfig, rowsText, startWorld, type, waitFor, waitScreen, type ExecWorld } from '../../packages/daemon/test/exec/harness.js';
 
 /**
  * The query pane's tests, run against the demo's embedded engine (query-demo.test.ts) and a real
@@ -73,9 +73,6 @@ export function defineQueryPaneSuite(name: string, setup: QueryBackendSetup): vo
 
   const text = (v: TerminalView): string => rowsText(v).join('\n');
 
-  async function keys(c: RawClient, ...ks: string[]): Promise<void> {
-    for (const k of ks) await c.request('client/key', { key: k });
-  }
 
   /** The query pane `c` has focused (the newest pane of its active tab titled `query …`). */
   async function focusedQueryPane(c: RawClient): Promise<number> {
@@ -99,20 +96,7 @@ export function defineQueryPaneSuite(name: string, setup: QueryBackendSetup): vo
     await waitScreen(c, paneId, 'the next run reconnected', (rows) => rows.some((r) => r.includes('back again')), ENGINE);
   }
 
-  /** Runs `body` with `toml` as the config (reloaded), and the defaults again after it. */
-  async function withConfig(toml: string, body: () => Promise<void>): Promise<void> {
-    const { mkdirSync, writeFileSync } = await import('node:fs');
-    const { dirname } = await import('node:path');
-    mkdirSync(dirname(w.env.configFile), { recursive: true });
-    writeFileSync(w.env.configFile, toml);
-    expect(await w.script.request('config/reload')).toEqual({ ok: true, errors: [] });
-    try {
-      await body();
-    } finally {
-      writeFileSync(w.env.configFile, '# the defaults\n');
-      await w.script.request('config/reload');
-    }
-  }
+
 
   /** shift+q on db-0, then the dialog connects with the password the Secret holds. */
   async function openAndConnect(c: RawClient): Promise<number> {
@@ -205,7 +189,7 @@ export function defineQueryPaneSuite(name: string, setup: QueryBackendSetup): vo
     }, ENGINE * 2);
 
     it('a row longer than [query] max_result_bytes is refused as it starts to arrive, the pane says so, and the next run reconnects', async () => {
-      await withConfig('[query]\nmax_result_bytes = 65536\n', async () => {
+      await withConfig(w, '[query]\nmax_result_bytes = 65536\n', async () => {
         const c = await RawClient.connect(w.env.socket);
         /** The pane's text as one line (a long message wraps). */
         const flat = (rows: string[]): string => rows.map((r) => r.trim()).join(' ');
@@ -242,7 +226,7 @@ export function defineQueryPaneSuite(name: string, setup: QueryBackendSetup): vo
     }, ENGINE * 2);
 
     it('a row cap from [query] row_cap reads through a cursor; m fetches more; y and Y copy a row and all rows as CSV (clipboard/write)', async () => {
-      await withConfig('[query]\nrow_cap = 3\n', async () => {
+      await withConfig(w, '[query]\nrow_cap = 3\n', async () => {
         const c = await RawClient.connect(w.env.socket);
         try {
           const paneId = await openAndConnect(c);

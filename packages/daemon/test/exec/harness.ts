@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { startKubeSim, type KubeSim, type SimConfig } from '@kubetile/kube-sim';
 import { bodyRect, contentViewport, layoutTab, type PaneView, type TerminalView, type Viewport } from '@kubetile/rpc-schema';
 import { makeTestEnv, startDaemon, waitFor, type DaemonProcess, type TestEnv } from '../../../../test/helpers/daemon-process.js';
@@ -108,6 +109,25 @@ export async function waitScreen(client: RawClient, paneId: number, label: strin
 }
 
 /** Types text into the focused pane (one client/key per character, `\r` as enter). */
+/** Sends keys one after another, each answered before the next. */
+export async function keys(client: RawClient, ...ks: string[]): Promise<void> {
+  for (const k of ks) await client.request('client/key', { key: k });
+}
+
+/** Runs `body` with `toml` as the daemon's config (reloaded, checked clean), and the defaults again after it. */
+export async function withConfig(w: ExecWorld, toml: string, body: () => Promise<void>): Promise<void> {
+  mkdirSync(dirname(w.env.configFile), { recursive: true });
+  writeFileSync(w.env.configFile, toml);
+  const r = await w.script.request('config/reload');
+  if (JSON.stringify(r) !== JSON.stringify({ ok: true, errors: [] })) throw new Error(`config/reload: ${JSON.stringify(r)}`);
+  try {
+    await body();
+  } finally {
+    writeFileSync(w.env.configFile, '# the defaults\n');
+    await w.script.request('config/reload');
+  }
+}
+
 export async function type(client: RawClient, text: string): Promise<void> {
   for (const ch of text) {
     const key = ch === '\r' ? 'enter' : ch === ' ' ? 'space' : ch;
