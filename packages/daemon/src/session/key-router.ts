@@ -53,6 +53,16 @@ const ANSWER_KEYS: Readonly<Record<OverlayState['type'], ReadonlySet<string>>> =
   selector: new Set(['enter']),
   input: new Set(['enter']),
 };
+/** Runs `fn` as the handling of one of `client`'s keys or pastes (an overlay it opens answers what was typed). */
+function asInput<T>(client: ClientState, fn: () => T): T {
+  client.handlingInput = true;
+  try {
+    return fn();
+  } finally {
+    client.handlingInput = false;
+  }
+}
+
 /** Panes whose keys F2 shows, by what they are. */
 const LIST_GROUPS: readonly Group[] = ['interact', 'mutate', 'browse', 'navigation'];
 
@@ -88,12 +98,7 @@ export class KeyRouter {
     }
     const o = client.overlay;
     if (o && ANSWER_KEYS[o.type].has(key) && !client.answers(seen)) return { handled: false, command: 'ignored:unseen' };
-    client.handlingInput = true;
-    try {
-      return this.route(client, key);
-    } finally {
-      client.handlingInput = false;
-    }
+    return asInput(client, () => this.route(client, key));
   }
 
   private route(client: ClientState, key: string): KeyResult {
@@ -135,12 +140,7 @@ export class KeyRouter {
    * a newline presses Enter).
    */
   paste(client: ClientState, text: string): KeyResult {
-    client.handlingInput = true;
-    try {
-      return this.pasteText(client, text);
-    } finally {
-      client.handlingInput = false;
-    }
+    return asInput(client, () => this.pasteText(client, text));
   }
 
   private pasteText(client: ClientState, text: string): KeyResult {
