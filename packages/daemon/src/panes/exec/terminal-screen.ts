@@ -2,6 +2,7 @@ import pkg from '@xterm/headless';
 import type { IBufferCell, IBufferLine, IDisposable, IMarker, Terminal as XTerminal } from '@xterm/headless';
 import type { TermColor, TermRun } from '@kubetile/rpc-schema';
 import { ByteRing } from './byte-ring.js';
+import { MarkLimiter } from './mark-limit.js';
 
 // @xterm/headless 6 is CommonJS: its named exports are only reachable through the default import.
 const { Terminal } = pkg;
@@ -84,6 +85,8 @@ export class TerminalScreen {
   private paused = false;
   /** Output not parsed yet (a copy: see ByteRing), and whether a piece of it is being parsed. */
   private readonly queue = new ByteRing(FEED_CHUNK_BYTES * 4);
+  /** Drops combining marks past a few per cell: xterm keeps every one, scrollback bounds only lines. */
+  private readonly marks = new MarkLimiter();
   private feeding = false;
   private cursorHidden = false;
   /** Top line of a view scrolled into the scrollback; null: live (following the output). */
@@ -149,7 +152,9 @@ export class TerminalScreen {
   /** Feeds program output to the emulator (parsed asynchronously, a piece at a time). */
   write(data: Uint8Array): void {
     if (this.disposed || data.length === 0) return;
-    this.queue.push(data);
+    const kept = this.marks.filter(data);
+    if (kept.length === 0) return;
+    this.queue.push(kept);
     if (!this.paused && this.queue.length > PAUSE_ABOVE_BYTES) {
       this.paused = true;
       this.events.backpressure(true);
@@ -159,7 +164,7 @@ export class TerminalScreen {
 
   private feed(): void {
     if (this.feeding || this.disposed) return;
-    // Split anywhere: xterm's UTF-8 decoder keeps a sequence cut between two writes.
+    // Split anywhere: xterm's UTF-8 decoder keeps a sequence cut between two pieces.
     const piece = this.queue.peek(FEED_CHUNK_BYTES);
     if (piece.length === 0) return;
     this.feeding = true;
