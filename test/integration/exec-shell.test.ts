@@ -151,7 +151,10 @@ describe('exec into a pod', () => {
       const av = await waitScreen(a, paneId, 'a sees the resized terminal', (rows) => rows.includes(`${sb.rows} ${sb.cols}`));
       expect(av.rows.length).toBeLessThanOrEqual(sb.rows);
 
-      await type(a, 'stty size\r');
+      // A types: the terminal is A's again (at once, or once B and A stopped taking turns: RESIZE_SETTLE_MS).
+      await type(a, 's');
+      await waitScreen(a, paneId, "A's size again", (_rows, v) => v.badge === `${sa.cols}x${sa.rows}`);
+      await type(a, 'tty size\r');
       await waitScreen(a, paneId, 'back to A after A types', (rows) => rows.filter((r) => r === `${sa.rows} ${sa.cols}`).length === 2);
       await w.script.request('pane/close', { paneId });
       await waitFor('stream closed', async () => (await execStreams(w.script)) === 0);

@@ -15,6 +15,14 @@ import { TerminalScreen } from './terminal-screen.js';
 export const DEFAULT_SIZE: Viewport = { cols: 80, rows: 24 };
 /** Keys typed while the connection is being made are kept (up to this many bytes) and sent once it is up. */
 const EARLY_INPUT_MAX_BYTES = 4096;
+/**
+ * Terminals typing in turn: the remote terminal takes the size of the one that typed last once the
+ * size has not changed for this long (a resize reflows the whole scrollback: per key, two typists
+ * of different sizes took ~20 ms a key with 5,000 lines, ~0.5 s with 100,000). A change after a
+ * quiet spell is made at once. tmux, whose `latest` policy this is, likewise sends a program at
+ * most one resize per 250 ms.
+ */
+export const RESIZE_SETTLE_MS = 250;
 
 type State =
   /** Restored after a daemon restart: the old shell is gone; a key starts a new one. */
@@ -40,7 +48,12 @@ export class ExecPane extends BasePane {
   private state: State;
   private screen: TerminalScreen | null = null;
   private session: ExecSession | null = null;
+  /** The terminal's size (the emulator's and the remote one's). */
   private size: Viewport | null = null;
+  /** The size of the terminal that typed last, while the change to it waits (RESIZE_SETTLE_MS). */
+  private wanted: Viewport | null = null;
+  private wantedAt = 0;
+  private resizeTimer: NodeJS.Timeout | null = null;
   private started = false;
   private gone = false;
   private readonly abort = new AbortController();
@@ -179,10 +192,39 @@ export class ExecPane extends BasePane {
     return 'exec';
   }
 
-  private applySize(size: Viewport): void {
+  /**
+   * The typing client's size (tmux's `latest`): a change after a quiet spell is made at once;
+   * changes while typists take turns wait until the size has stayed the same for RESIZE_SETTLE_MS,
+   * then the last typist's size is taken.
+   */
+  private followTypist(size: Viewport): void {
     const s = clampSize(size);
+    const current = this.wanted ?? this.size;
+    if (current && sameSize(current, s)) return;
+    const now = Date.now();
+    const quiet = this.resizeTimer === null && now - this.wantedAt >= RESIZE_SETTLE_MS;
+    this.wanted = s;
+    this.wantedAt = now;
+    if (this.resizeTimer) clearTimeout(this.resizeTimer);
+    this.resizeTimer = null;
+    if (quiet) {
+      this.applySize();
+      return;
+    }
+    this.resizeTimer = setTimeout(() => {
+      this.resizeTimer = null;
+      this.applySize();
+    }, RESIZE_SETTLE_MS);
+  }
+
+  private applySize(): void {
+    const s = this.wanted;
+    this.wanted = null;
+    if (!s || this.gone || (this.size && sameSize(this.size, s))) return;
     this.size = s;
-    this.screen?.resize(s.cols, s.rows);
+    if (!this.screen) return;
+    this.ctx.logger.debug({ paneId: this.id, cols: s.cols, rows: s.rows }, 'exec resize');
+    this.screen.resize(s.cols, s.rows);
     this.session?.resize(s.cols, s.rows);
   }
 
@@ -209,7 +251,7 @@ export class ExecPane extends BasePane {
       return;
     }
     // The remote terminal follows the client that typed last (tmux's `latest`).
-    if (size) this.applySize(size);
+    if (size) this.followTypist(size);
     const bytes = keyBytes(key, this.screen?.applicationCursorKeys ?? false);
     if (bytes === null) return;
     this.screen?.scrollToBottom();
@@ -228,7 +270,7 @@ export class ExecPane extends BasePane {
   handlePaste(text: string, size: Viewport | null): string | null {
     if (this.ended) return 'the shell has ended';
     if (this.state.kind === 'dormant') return 'the shell is not running: press a key to start a new one, then paste';
-    if (size) this.applySize(size);
+    if (size) this.followTypist(size);
     const body = text.replace(/\r?\n/g, '\r');
     // Inside the markers no ESC at all (xterm's own rule for pastes): nothing in it can end the paste.
     const data = this.screen?.bracketedPaste ? `\x1b[200~${body.replace(/\x1b/g, '')}\x1b[201~` : body;
@@ -326,6 +368,8 @@ export class ExecPane extends BasePane {
   override dispose(): void {
     if (this.gone) return;
     this.gone = true;
+    if (this.resizeTimer) clearTimeout(this.resizeTimer);
+    this.resizeTimer = null;
     this.hooks.disposing?.(this.id);
     this.abort.abort();
     this.session?.close();
@@ -333,5 +377,7 @@ export class ExecPane extends BasePane {
     super.dispose();
   }
 }
+
+const sameSize = (a: Viewport, b: Viewport): boolean => a.cols === b.cols && a.rows === b.rows;
 
 const clampSize = (v: Viewport): Viewport => ({ cols: Math.max(1, Math.min(1000, Math.floor(v.cols))), rows: Math.max(1, Math.min(1000, Math.floor(v.rows))) });
