@@ -59,6 +59,8 @@ export class ExecPane extends BasePane {
   private readonly abort = new AbortController();
   private early: string[] = [];
   private earlyBytes = 0;
+  /** Keys are being refused (the shell has not read MAX_PENDING_STDIN_BYTES sent to it): said once, until one goes through. */
+  private refusing = false;
 
   constructor(
     private readonly ctx: PaneContext,
@@ -255,11 +257,23 @@ export class ExecPane extends BasePane {
     const bytes = keyBytes(key, this.screen?.applicationCursorKeys ?? false);
     if (bytes === null) return;
     this.screen?.scrollToBottom();
-    if (this.state.kind === 'running') this.session?.write(bytes);
+    if (this.state.kind === 'running') this.send(bytes);
     else if (this.earlyBytes + bytes.length <= EARLY_INPUT_MAX_BYTES) {
       this.early.push(bytes);
       this.earlyBytes += bytes.length;
     }
+  }
+
+  private send(bytes: string): void {
+    const session = this.session;
+    if (!session || session.write(bytes)) {
+      this.refusing = false;
+      return;
+    }
+    // Not sent: the connection is going (its end is shown) or the shell is not reading its input.
+    if (!session.open || this.refusing) return;
+    this.refusing = true;
+    this.ctx.requests.toast('warn', `keys are dropped: the shell has not read the last ${MAX_PENDING_STDIN_BYTES.toLocaleString('en-US')} bytes sent to it`);
   }
 
   /**
