@@ -52,6 +52,7 @@ export class ExecPane extends BasePane {
   private size: Viewport | null = null;
   /** The size of the terminal that typed last, while the change to it waits (RESIZE_SETTLE_MS). */
   private wanted: Viewport | null = null;
+  /** When the wanted size last changed or the last resize ended. */
   private wantedAt = 0;
   private resizeTimer: NodeJS.Timeout | null = null;
   private started = false;
@@ -228,6 +229,8 @@ export class ExecPane extends BasePane {
     this.ctx.logger.debug({ paneId: this.id, cols: s.cols, rows: s.rows }, 'exec resize');
     this.screen.resize(s.cols, s.rows);
     this.session?.resize(s.cols, s.rows);
+    // The quiet spell counts from the end of the resize: a reflow that took longer is no quiet spell.
+    this.wantedAt = Date.now();
   }
 
   /** Entering insert mode on a dormant pane (restored after the daemon restarted) starts a new shell. */
