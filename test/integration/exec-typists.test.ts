@@ -74,10 +74,12 @@ describe('typists taking turns', () => {
       expect(during).toBeGreaterThanOrEqual(2);
       expect(during).toBeLessThan(10);
 
-      // B types after that quiet spell (the settle timer fired, so at least RESIZE_SETTLE_MS since
-      // the last change): B's size at once, for the very command typed, one resize.
+      // B types on its own: B's size (at once after a quiet spell of RESIZE_SETTLE_MS, else once it
+      // comes), one resize, and the command typed sees it.
       const quietFrom = resizes(paneId);
-      await type(b, 'stty size\r');
+      await type(b, 's');
+      await waitScreen(b, paneId, "B's size", (_rows, view) => view.badge === `${sb.cols}x${sb.rows}`);
+      await type(b, 'tty size\r');
       await waitScreen(b, paneId, `stty size says B's ${sb.rows} ${sb.cols}`, (rows) => rows.includes(`${sb.rows} ${sb.cols}`));
       expect(resizes(paneId) - quietFrom).toBe(1);
       await a.request('pane/close', { paneId });
