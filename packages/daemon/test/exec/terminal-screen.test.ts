@@ -189,4 +189,12 @@ describe('TerminalScreen', () => {
     expect(grown).toBeLessThan(16 * 2 ** 20);
     s.dispose();
   });
+
+  it('REP repeats the last character within a line; a count past the line is ignored (2^31 held the daemon for minutes)', async () => {
+    const { s, write } = screen(20, 5);
+    await write('x\x1b[4b|\r\n');
+    await write('a\x1b[100000b\x1b[21bok');
+    expect(s.render(5, 20).rows.map(text).slice(0, 2)).toEqual(['xxxxx|', 'aok']);
+    s.dispose();
+  });
 });

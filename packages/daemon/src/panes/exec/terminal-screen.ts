@@ -110,6 +110,10 @@ export class TerminalScreen {
       // DECTCEM (show/hide the cursor) has no public getter: watch the sequence, let xterm act on it too.
       this.term.parser.registerCsiHandler({ prefix: '?', final: 'h' }, (params) => this.cursorMode(params, false)),
       this.term.parser.registerCsiHandler({ prefix: '?', final: 'l' }, (params) => this.cursorMode(params, true)),
+      // REP (CSI n b) repeats the last character n times, n up to 2^31: `a ESC[2147483647b`, 14
+      // bytes, held the daemon for minutes. More than a line's worth is ignored (ncurses, its user,
+      // repeats within a line).
+      this.term.parser.registerCsiHandler({ final: 'b' }, (params) => typeof params[0] === 'number' && params[0] > this.term.cols),
       this.term.buffer.onBufferChange(() => this.scrollToBottom()),
     );
   }
