@@ -117,6 +117,37 @@ describe('a flood in an exec pane', () => {
     }
   });
 
+  it('combining marks: a character keeps 11, the screen shows them, the daemon does not keep the flood', async () => {
+    const ns = namespaceWith(w.sim, [(n) => pod('zalgo', n)]);
+    const a = await RawClient.connect(w.env.socket);
+    try {
+      await a.attach({ cols: 120, rows: 40 });
+      await podsPane(a, ns, ['zalgo']);
+      await a.request('client/key', { key: 'e' });
+      const paneId = await focusedExecPane(a);
+      await waitScreen(a, paneId, 'prompt', (rows) => rows.some((r) => r.startsWith('root@zalgo:/#')));
+      const retained = async (): Promise<number> => {
+        const m = (await w.script.request<Status>('daemon/status', { collect: true })).memory;
+        return m.heapUsed + m.external;
+      };
+      const base = await retained();
+      // `yes` printing a and 1,000 U+0301: 2 KB a line, the whole scrollback (2,000 lines) is 4 MB of them.
+      const word = `a${'\u0301'.repeat(1000)}`;
+      await a.request('client/paste', { text: `yes ${word}\n` });
+      const kept = `a${'\u0301'.repeat(11)}`;
+      await waitScreen(a, paneId, 'the scrollback full of the flood', (rows, v) => v.scrollback === SCROLLBACK && rows.slice(-5).every((r) => r === kept || r === ''), 60_000);
+      await a.request('client/key', { key: 'ctrl+c' });
+      await waitScreen(a, paneId, 'yes interrupted', (rows) => rows.filter(Boolean).at(-1) === 'root@zalgo:/#', 30_000);
+      const grown = await retained() - base;
+      console.log(`combining flood: daemon retains ${(grown / 2 ** 20).toFixed(1)} MiB more with ${SCROLLBACK} lines of it`);
+      // Measured ~1-3 MiB; every mark kept (xterm alone) was ~30x the 4 MB.
+      expect(grown).toBeLessThan(24 * 2 ** 20);
+      await a.request('pane/close', { paneId });
+    } finally {
+      a.close();
+    }
+  });
+
   it('OSC 52, title changes and terminal queries stay in the emulator; colours reach the screen', async () => {
     const ns = namespaceWith(w.sim, [(n) => pod('hostile', n)]);
     const a = await RawClient.connect(w.env.socket);
