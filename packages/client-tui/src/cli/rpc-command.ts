@@ -3,20 +3,13 @@ import { DaemonClient, DaemonUnreachableError, RpcError } from '../connection/da
 import { type Size, UsageError } from './args.js';
 import { type Io } from './io.js';
 import { onInterrupt } from './interrupt.js';
+import { shortMessage } from './short-message.js';
 
 /** JSON-RPC's (LSP's) code for a request the server stopped because the client cancelled it. */
 export const REQUEST_CANCELLED = -32800;
 
 /** Exit status after Ctrl-C (128 + SIGINT), as shells report it. */
 export const EXIT_INTERRUPTED = 130;
-
-/** The longest error message printed whole (one that quotes a 120 KB argument back is cut). */
-const MAX_MESSAGE_CHARS = 2000;
-
-/** `message`, cut to MAX_MESSAGE_CHARS with a note saying how much was left out. */
-export function shortMessage(message: string): string {
-  return message.length <= MAX_MESSAGE_CHARS ? message : `${message.slice(0, MAX_MESSAGE_CHARS)}… (${(message.length - MAX_MESSAGE_CHARS).toLocaleString('en-US')} more characters)`;
-}
 
 /** Prints a failure of a daemon call and returns the exit code (1; 2 for a usage error). */
 export function reportError(io: Io, e: unknown): number {

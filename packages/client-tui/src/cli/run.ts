@@ -1,5 +1,5 @@
 import { parseCli, UsageError } from './args.js';
-import { shortMessage } from './rpc-command.js';
+import { shortMessage } from './short-message.js';
 import { processIo, type Io } from './io.js';
 import { raiseJitBudget } from './jit-budget.js';
 
