@@ -1,3 +1,4 @@
+import { stringWidth } from '@kubetile/rpc-schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TerminalView } from '@kubetile/rpc-schema';
 import { RawClient } from '../helpers/rpc-client.js';
@@ -149,6 +150,28 @@ describe('query pane on the demo engine: completion, the row view, connecting, a
       await c.waitLayout('normal mode (browsing the results)', (l) => l.mode === 'normal');
       const refused = await c.request<{ handled: boolean; command?: string }>('client/paste', { text: 'ctrl' });
       expect(refused.command).toBe('paste:refused');
+      await c.request('pane/close', { paneId });
+    } finally {
+      c.close();
+    }
+  }, ENGINE * 2);
+
+  it('the editor puts its cursor after wide characters by cells, and runs a query with them; the result\'s columns stay in line', async () => {
+    const c = await RawClient.connect(w.env.socket);
+    try {
+      const paneId = await openAndConnect(c);
+      await keys(c, 'ctrl+u');
+      await c.request('client/paste', { text: "SELECT '東京' AS city, 1 AS n UNION ALL SELECT 'web', 22" });
+      const typed = await waitScreen(c, paneId, 'the query in the editor', (rows) => rows[0]?.includes('東京') ?? false);
+      // The cursor ends the line: its cell is the line's width, each CJK character two cells.
+      expect(typed.cursor).toEqual({ row: 0, col: stringWidth(rowsText(typed)[0]!.trimEnd()) });
+      await keys(c, 'ctrl+r');
+      const ran = await waitScreen(c, paneId, 'the result', (rows) => rows.join('\n').includes('2 rows in'), 60_000);
+      const rows = rowsText(ran);
+      const header = rows.findIndex((r) => /^city\s+n\s*$/.test(r.trimEnd()) || /^city /.test(r));
+      // n is right-aligned: both rows end in the same cell.
+      expect(rows[header + 1]!.trimEnd()).toMatch(/^東京\s+1$/);
+      expect(stringWidth(rows[header + 1]!.trimEnd())).toBe(stringWidth(rows[header + 2]!.trimEnd()));
       await c.request('pane/close', { paneId });
     } finally {
       c.close();

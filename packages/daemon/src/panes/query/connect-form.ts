@@ -1,4 +1,4 @@
-import type { TermRun } from '@kubetile/rpc-schema';
+import { stringWidth, type TermRun } from '@kubetile/rpc-schema';
 import type { DiscoveredCredentials } from '../../query/credentials.js';
 
 export const FIELDS = ['database', 'user', 'password', 'port'] as const;
@@ -81,7 +81,7 @@ export class ConnectForm {
       const box = shown.length > width - label.length - 4 ? `…${[...shown].slice(-(width - label.length - 6)).join('')}` : shown;
       const src = this.sources[f] ? `  (${this.sources[f]})` : '';
       rows.push([{ text: label, ...(i === this.field ? { bold: true } : {}) }, { text: box, underline: true }, { text: src, dim: true }]);
-      if (i === this.field) cursorAt(rows.length - 1, label.length + [...box].length);
+      if (i === this.field) cursorAt(rows.length - 1, label.length + stringWidth(box));
     });
     rows.push([]);
     for (const p of this.problems) rows.push([{ text: `! ${p}`, fg: 3 }]);

@@ -1,4 +1,4 @@
-import type { TermRun } from '@kubetile/rpc-schema';
+import { stringWidth, type TermRun } from '@kubetile/rpc-schema';
 import { cut, oneLine } from './cell-format.js';
 
 /** A list in the pane (history, saved queries, completions): a selection, an optional name filter. */
@@ -47,7 +47,7 @@ export class ListPopup<T> {
       const left = cut(oneLine(main), Math.max(8, Math.floor(width * 0.6)));
       rows.push([
         { text: `${sel ? '›' : ' '} ${left}`, ...(sel ? { inverse: true } : {}) },
-        { text: `  ${cut(oneLine(detail), Math.max(0, width - [...left].length - 4))}`, dim: true },
+        { text: `  ${cut(oneLine(detail), Math.max(0, width - stringWidth(left) - 4))}`, dim: true },
       ]);
     }
     if (items.length === 0) rows.push([{ text: '  (none)', dim: true }]);

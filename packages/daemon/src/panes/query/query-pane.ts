@@ -1,4 +1,4 @@
-import { keyText, type PaneCommand, type PaneView, type TermRun, type Viewport } from '@kubetile/rpc-schema';
+import { charWidth, keyText, stringWidth, type PaneCommand, type PaneView, type TermRun, type Viewport } from '@kubetile/rpc-schema';
 import type { PaneGroup } from '../../keys/bindings.js';
 import { QueryNotRun, type QueryBackend, type ServerError } from '../../query/backend.js';
 import { complete, SchemaIndex } from '../../query/completion.js';
@@ -12,7 +12,7 @@ import { errorMessage } from '../../util/errors.js';
 import { pastedLine } from '../../util/pasted-line.js';
 import { BasePane } from '../base-pane.js';
 import type { ClientPrompts, PaneContext } from '../pane.js';
-import { cut, fullText } from './cell-format.js';
+import { clipCells, cut, fullText } from './cell-format.js';
 import { ConnectForm } from './connect-form.js';
 import { EditorBuffer, MAX_EDITOR_CHARS } from './editor-buffer.js';
 import { InputPopup, ListPopup } from './popups.js';
@@ -858,16 +858,23 @@ export class QueryPane extends BasePane {
     if (e.row < this.editorTop) this.editorTop = e.row;
     if (e.row >= this.editorTop + eh) this.editorTop = e.row - eh + 1;
     this.editorTop = Math.max(0, Math.min(this.editorTop, Math.max(0, e.lines.length - eh)));
-    const hscroll = Math.max(0, e.col - (cols - 2));
+    // Scrolled sideways (in characters) so that what is before the cursor fits in cols - 2 cells.
+    const cursorLine = [...(e.lines[e.row] ?? '')];
+    let hscroll = e.col;
+    for (let used = 0; hscroll > 0; hscroll--) {
+      const w = charWidth(cursorLine[hscroll - 1]?.codePointAt(0) ?? 32);
+      if (used + w > cols - 2) break;
+      used += w;
+    }
     for (let i = 0; i < eh; i++) {
       const line = e.lines[this.editorTop + i];
       if (line === undefined) {
         out.push(i === 0 && e.text === '' ? [{ text: 'type SQL here; ctrl+enter, ctrl+r or f5 runs it', dim: true }] : []);
         continue;
       }
-      out.push([{ text: [...line].slice(hscroll, hscroll + cols).join('') }]);
+      out.push([{ text: clipCells([...line].slice(hscroll).join(''), cols) }]);
     }
-    if (this.mode === 'edit' && !this.popup) cursor = { row: e.row - this.editorTop, col: e.col - hscroll };
+    if (this.mode === 'edit' && !this.popup) cursor = { row: e.row - this.editorTop, col: stringWidth(cursorLine.slice(hscroll, e.col).join('')) };
     // Rule with the result's state
     out.push([{ text: cut(this.rule(cols), cols), dim: true }]);
     // Body: a popup, the record view, an error, the table
@@ -911,7 +918,7 @@ export class QueryPane extends BasePane {
     if (this.popup?.kind === 'list') return this.popup.list.render(cols, height);
     if (this.popup?.kind === 'input') {
       const rows = this.popup.input.render(cols);
-      cursorAt(1, 2 + [...this.popup.input.value].length);
+      cursorAt(1, 2 + stringWidth(this.popup.input.value));
       return rows;
     }
     if (this.record) return this.record.lines.slice(this.record.offset, this.record.offset + height);
@@ -950,7 +957,7 @@ export class QueryPane extends BasePane {
     const left = s ? s.text : conn;
     const fg = s?.level === 'error' ? 1 : s?.level === 'warn' ? 3 : s?.level === 'ok' ? 2 : undefined;
     const text = cut(`${left}${colInfo}`, cols);
-    const rest = cols - [...text].length - 3;
+    const rest = cols - stringWidth(text) - 3;
     return [{ text, ...(fg !== undefined ? { fg } : {}) }, ...(rest > 10 ? [{ text: ` · ${cut(hint, rest)}`, dim: true }] : [])];
   }
 

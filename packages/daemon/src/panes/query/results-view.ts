@@ -1,4 +1,4 @@
-import type { TermRun } from '@kubetile/rpc-schema';
+import { stringWidth, type TermRun } from '@kubetile/rpc-schema';
 import type { ResultSet } from '../../query/result-set.js';
 import { cellText, cut } from './cell-format.js';
 
@@ -19,9 +19,9 @@ export const newCursor = (): TableCursor => ({ row: 0, col: 0, rowOffset: 0, col
 /** Column widths of a result: header and values (measured on the first rows), at most `max`. */
 export function columnWidths(r: ResultSet, max: number): number[] {
   return r.columns.map((c, i) => {
-    let w = [...c.name].length;
+    let w = stringWidth(c.name);
     const n = Math.min(r.rows.length, MEASURE_ROWS);
-    for (let k = 0; k < n && w < max; k++) w = Math.max(w, [...cellText(r.rows[k]![i] ?? null, c.kind)].length);
+    for (let k = 0; k < n && w < max; k++) w = Math.max(w, stringWidth(cellText(r.rows[k]![i] ?? null, c.kind)));
     return Math.max(4, Math.min(max, w));
   });
 }
@@ -51,8 +51,9 @@ export function keepInView(c: TableCursor, r: ResultSet, widths: number[], width
   while (c.colOffset < c.col && c.col >= c.colOffset + fitting(widths, c.colOffset, width)) c.colOffset++;
 }
 
+/** `s` padded to `w` terminal cells (CJK and emoji take two). */
 const pad = (s: string, w: number, right: boolean): string => {
-  const n = [...s].length;
+  const n = stringWidth(s);
   return n >= w ? s : right ? ' '.repeat(w - n) + s : s + ' '.repeat(w - n);
 };
 
