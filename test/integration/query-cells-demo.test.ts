@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TerminalView } from '@kubetile/rpc-schema';
 import { RawClient } from '../helpers/rpc-client.js';
-import { keys, pod, podsPane, rowsText, startWorld, type, waitScreen, type ExecWorld } from '../../packages/daemon/test/exec/harness.js';
+import { focusedQueryPane, keys, pod, podsPane, rowsText, startWorld, type, waitScreen, type ExecWorld } from '../../packages/daemon/test/exec/harness.js';
 
 /**
  * What the query pane's table shows for values that are not plain text, on the demo's embedded
@@ -42,11 +42,7 @@ describe('query pane cells and execute keys (demo engine)', () => {
       await c.attach({ cols: 200, rows: 44 });
       await podsPane(c, ns, ['db-0']);
       await keys(c, 'shift+q');
-      const l = await c.waitLayout('a query pane focused', (x) => {
-        const t = x.tabs.find((tab) => tab.id === x.activeTabId);
-        return !!t && (x.paneTitles[String(t.focusedPaneId)] ?? '').startsWith('query ');
-      });
-      const paneId = l.tabs.find((t) => t.id === l.activeTabId)!.focusedPaneId;
+      const paneId = await focusedQueryPane(c);
       await waitScreen(c, paneId, 'the connection dialog', (rows) => rows.join('\n').includes('Connect to PostgreSQL'));
       await keys(c, 'enter');
       await waitScreen(c, paneId, 'connected', (rows) => /Connected — PostgreSQL 1\d/.test(rows.join('\n')), ENGINE);

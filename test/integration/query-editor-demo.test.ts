@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TerminalView } from '@kubetile/rpc-schema';
 import { RawClient } from '../helpers/rpc-client.js';
 import { startDaemon, type DaemonProcess } from '../helpers/daemon-process.js';
-import { keys, pod, podsPane, rowsText, startWorld, type, waitFor, waitScreen, type ExecWorld } from '../../packages/daemon/test/exec/harness.js';
+import { focusedQueryPane, keys, pod, podsPane, rowsText, startWorld, type, waitFor, waitScreen, type ExecWorld } from '../../packages/daemon/test/exec/harness.js';
 
 /**
  * The query pane's editor and connection on the demo's embedded PostgreSQL (PGlite behind kube-sim's
@@ -46,15 +46,6 @@ afterAll(async () => {
 });
 
 const text = (v: TerminalView): string => rowsText(v).join('\n');
-
-
-async function focusedQueryPane(c: RawClient): Promise<number> {
-  const l = await c.waitLayout('a query pane focused', (x) => {
-    const t = x.tabs.find((tab) => tab.id === x.activeTabId);
-    return !!t && (x.paneTitles[String(t.focusedPaneId)] ?? '').startsWith('query ');
-  });
-  return l.tabs.find((t) => t.id === l.activeTabId)!.focusedPaneId;
-}
 
 /** shift+q on db-0: the dialog, prefilled from the pod's env. */
 async function openDialog(c: RawClient): Promise<number> {

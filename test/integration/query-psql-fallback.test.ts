@@ -5,7 +5,7 @@ import type { TerminalView } from '@kubetile/rpc-schema';
 import { SEED_SQL } from '../../packages/kube-sim/src/pgdemo/seed-sql.js';
 import { findPostgres, startRealPostgres, type RealPostgres } from '../helpers/real-postgres.js';
 import { RawClient } from '../helpers/rpc-client.js';
-import { keys, pod, podsPane, rowsText, startWorld, type, waitFor, waitScreen, type ExecWorld } from '../../packages/daemon/test/exec/harness.js';
+import { focusedQueryPane, keys, pod, podsPane, rowsText, startWorld, type, waitFor, waitScreen, type ExecWorld } from '../../packages/daemon/test/exec/harness.js';
 import { DB_PASSWORD, DB_USER } from './query-suite.js';
 
 /**
@@ -93,11 +93,7 @@ if ('missing' in found) {
         await c.attach(SIZE);
         await podsPane(c, ns, ['db-0']);
         await keys(c, 'shift+q');
-        const l = await c.waitLayout('a query pane focused', (x) => {
-          const t = x.tabs.find((tab) => tab.id === x.activeTabId);
-          return !!t && (x.paneTitles[String(t.focusedPaneId)] ?? '').startsWith('query ');
-        });
-        const paneId = l.tabs.find((t) => t.id === l.activeTabId)!.focusedPaneId;
+        const paneId = await focusedQueryPane(c);
         const form = text(await waitScreen(c, paneId, 'the connection dialog', (rows) => rows.join('\n').includes('Connect to PostgreSQL')));
         expect(form).toMatch(/Password\s+•{9}\s+\(POSTGRES_PASSWORD from secret pg-cred key password\)/);
         await keys(c, 'enter');

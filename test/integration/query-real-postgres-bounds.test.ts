@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TerminalView } from '@kubetile/rpc-schema';
 import { findPostgres, startRealPostgres, type RealPostgres } from '../helpers/real-postgres.js';
 import { RawClient } from '../helpers/rpc-client.js';
-import { keys, pod, podsPane, withConfig, rowsText, startWorld, waitFor, waitScreen, type ExecWorld } from '../../packages/daemon/test/exec/harness.js';
+import { focusedQueryPane, keys, pod, podsPane, withConfig, rowsText, startWorld, waitFor, waitScreen, type ExecWorld } from '../../packages/daemon/test/exec/harness.js';
 
 /**
  * What a real PostgreSQL server can make the query pane hold, and for how long: notices (each as long
@@ -72,11 +72,7 @@ if ('missing' in found) {
     await c.attach(SIZE);
     await podsPane(c, ns, ['db-0']);
     await keys(c, 'shift+q');
-    const l = await c.waitLayout('a query pane focused', (x) => {
-      const t = x.tabs.find((tab) => tab.id === x.activeTabId);
-      return !!t && (x.paneTitles[String(t.focusedPaneId)] ?? '').startsWith('query ');
-    });
-    const paneId = l.tabs.find((t) => t.id === l.activeTabId)!.focusedPaneId;
+    const paneId = await focusedQueryPane(c);
     await c.waitLayout('insert mode for the dialog', (x) => x.mode === 'insert');
     await waitScreen(c, paneId, 'the connection dialog', (rows) => rows.join('\n').includes('Connect to PostgreSQL'));
     await keys(c, 'enter');

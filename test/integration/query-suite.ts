@@ -5,7 +5,7 @@ import type { KubeSim } from '@kubetile/kube-sim';
 import type { TerminalView } from '@kubetile/rpc-schema';
 import { RawClient } from '../helpers/rpc-client.js';
 import { startDaemon, type DaemonProcess } from '../helpers/daemon-process.js';
-import { keys, pod, podsPane, withConfig, rowsText, startWorld, type, waitFor, waitScreen, type ExecWorld } from '../../packages/daemon/test/exec/harness.js';
+import { focusedQueryPane, keys, pod, podsPane, withConfig, rowsText, startWorld, type, waitFor, waitScreen, type ExecWorld } from '../../packages/daemon/test/exec/harness.js';
 
 /**
  * The query pane's tests, run against the demo's embedded engine (query-demo.test.ts) and a real
@@ -73,15 +73,6 @@ export function defineQueryPaneSuite(name: string, setup: QueryBackendSetup): vo
 
   const text = (v: TerminalView): string => rowsText(v).join('\n');
 
-
-  /** The query pane `c` has focused (the newest pane of its active tab titled `query …`). */
-  async function focusedQueryPane(c: RawClient): Promise<number> {
-    const l = await c.waitLayout('a query pane focused', (x) => {
-      const t = x.tabs.find((tab) => tab.id === x.activeTabId);
-      return !!t && (x.paneTitles[String(t.focusedPaneId)] ?? '').startsWith('query ');
-    });
-    return l.tabs.find((t) => t.id === l.activeTabId)!.focusedPaneId;
-  }
 
   /** Types into the editor (clearing it first) and runs it with ctrl+r. */
   async function run(c: RawClient, sql: string): Promise<void> {

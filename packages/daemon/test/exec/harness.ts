@@ -136,10 +136,19 @@ export async function type(client: RawClient, text: string): Promise<void> {
 }
 
 /** The exec pane `client` focused after pressing e (the newest pane of its active tab). */
-export async function focusedExecPane(client: RawClient): Promise<number> {
-  const l = await client.waitLayout('an exec pane focused', (x) => {
+export function focusedExecPane(client: RawClient): Promise<number> {
+  return focusedPaneTitled(client, 'exec ');
+}
+
+/** Waits until `client`'s focused pane is a query pane; its id. */
+export function focusedQueryPane(client: RawClient): Promise<number> {
+  return focusedPaneTitled(client, 'query ');
+}
+
+async function focusedPaneTitled(client: RawClient, prefix: string): Promise<number> {
+  const l = await client.waitLayout(`a pane titled '${prefix}…' focused`, (x) => {
     const t = x.tabs.find((tab) => tab.id === x.activeTabId);
-    return !!t && (x.paneTitles[String(t.focusedPaneId)] ?? '').startsWith('exec ');
+    return !!t && (x.paneTitles[String(t.focusedPaneId)] ?? '').startsWith(prefix);
   });
   return l.tabs.find((t) => t.id === l.activeTabId)!.focusedPaneId;
 }
