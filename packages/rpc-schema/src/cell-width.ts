@@ -55,3 +55,18 @@ export function stringWidth(s: string): number {
   for (const ch of s) w += charWidth(ch.codePointAt(0)!);
   return w;
 }
+
+/** The longest start of `s` that fits in `width` cells (a wide character that would cross the edge is left out). */
+export function clipToCells(s: string, width: number): string {
+  if (width <= 0) return '';
+  if (stringWidth(s) <= width) return s;
+  let out = '';
+  let used = 0;
+  for (const ch of s) {
+    const w = charWidth(ch.codePointAt(0)!);
+    if (used + w > width) break;
+    out += ch;
+    used += w;
+  }
+  return out;
+}

@@ -1,4 +1,4 @@
-import { charWidth, stringWidth } from '@kubetile/rpc-schema/light';
+import { charWidth, clipToCells, stringWidth } from '@kubetile/rpc-schema/light';
 
 /**
  * Fitting text into a number of cells (widths as the daemon counts them: rpc-schema's
@@ -41,30 +41,12 @@ export function forTerminal(s: string): string {
 export function truncate(s: string, width: number): string {
   if (width <= 0) return '';
   if (stringWidth(s) <= width) return s;
-  let out = '';
-  let w = 0;
-  for (const ch of s) {
-    const cw = charWidth(ch.codePointAt(0)!);
-    if (w + cw > width - 1) break;
-    out += ch;
-    w += cw;
-  }
-  return out + '…' + ' '.repeat(Math.max(0, width - 1 - w));
+  const out = clipToCells(s, width - 1);
+  return out + '…' + ' '.repeat(Math.max(0, width - 1 - stringWidth(out)));
 }
 
 /** Cut to at most `width` cells without an ellipsis. */
-export function clip(s: string, width: number): string {
-  if (width <= 0) return '';
-  let out = '';
-  let w = 0;
-  for (const ch of s) {
-    const cw = charWidth(ch.codePointAt(0)!);
-    if (w + cw > width) break;
-    out += ch;
-    w += cw;
-  }
-  return out;
-}
+export const clip = clipToCells;
 
 /** Exactly `width` cells: truncated with `…` when too long, padded with spaces otherwise. */
 export function fit(s: string, width: number, align: 'left' | 'right' = 'left'): string {

@@ -1,4 +1,4 @@
-import { charWidth, stringWidth } from '@kubetile/rpc-schema';
+import { clipToCells, stringWidth } from '@kubetile/rpc-schema';
 import type { ValueKind } from '../../query/pg-types.js';
 import type { Cell } from '../../query/result-set.js';
 
@@ -9,25 +9,11 @@ export function oneLine(v: string): string {
   return v.replace(/\r?\n/g, '↵').replace(/\t/g, '→').replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '·');
 }
 
-/** The longest start of `v` that fits in `width` terminal cells (no ellipsis). */
-export function clipCells(v: string, width: number): string {
-  if (stringWidth(v) <= width) return v;
-  let out = '';
-  let used = 0;
-  for (const ch of v) {
-    const w = charWidth(ch.codePointAt(0)!);
-    if (used + w > width) break;
-    out += ch;
-    used += w;
-  }
-  return out;
-}
-
 /** Cuts to `width` terminal cells with an ellipsis (a wide character that would cross the edge is left out). */
 export function cut(v: string, width: number): string {
   if (stringWidth(v) <= width) return v;
   if (width <= 1) return '…'.slice(0, width);
-  return `${clipCells(v, width - 1)}…`;
+  return `${clipToCells(v, width - 1)}…`;
 }
 
 /**

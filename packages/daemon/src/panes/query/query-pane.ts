@@ -1,4 +1,4 @@
-import { charWidth, keyText, stringWidth, type PaneCommand, type PaneView, type TermRun, type Viewport } from '@kubetile/rpc-schema';
+import { charWidth, clipToCells, keyText, stringWidth, type PaneCommand, type PaneView, type TermRun, type Viewport } from '@kubetile/rpc-schema';
 import type { PaneGroup } from '../../keys/bindings.js';
 import { QueryNotRun, type QueryBackend, type ServerError } from '../../query/backend.js';
 import { complete, SchemaIndex } from '../../query/completion.js';
@@ -12,7 +12,7 @@ import { errorMessage } from '../../util/errors.js';
 import { pastedLine } from '../../util/pasted-line.js';
 import { BasePane } from '../base-pane.js';
 import type { ClientPrompts, PaneContext } from '../pane.js';
-import { clipCells, cut, fullText } from './cell-format.js';
+import { cut, fullText } from './cell-format.js';
 import { ConnectForm } from './connect-form.js';
 import { EditorBuffer, MAX_EDITOR_CHARS } from './editor-buffer.js';
 import { InputPopup, ListPopup } from './popups.js';
@@ -872,7 +872,7 @@ export class QueryPane extends BasePane {
         out.push(i === 0 && e.text === '' ? [{ text: 'type SQL here; ctrl+enter, ctrl+r or f5 runs it', dim: true }] : []);
         continue;
       }
-      out.push([{ text: clipCells([...line].slice(hscroll).join(''), cols) }]);
+      out.push([{ text: clipToCells([...line].slice(hscroll).join(''), cols) }]);
     }
     if (this.mode === 'edit' && !this.popup) cursor = { row: e.row - this.editorTop, col: stringWidth(cursorLine.slice(hscroll, e.col).join('')) };
     // Rule with the result's state
