@@ -370,7 +370,7 @@ export class KubeSim implements HandlerContext {
     this.faults.clearErrors();
   }
 
-  /** Adds latency to every request (a number) or to matching ones. 0 clears. */
+  /** Adds latency to every request (a number) or to matching ones; 0 clears, and requests held by a rule that is cleared go on at once. */
   setLatency(spec: number | LatencySpec | LatencySpec[]): void {
     this.faults.setLatency(spec);
   }

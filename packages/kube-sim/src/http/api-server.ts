@@ -200,8 +200,9 @@ export class ApiServer {
       const res = target.subresource ? `${target.rt.plural}/${target.subresource}` : target.rt.plural;
       throw forbidden(this.ctx.config.userName, verb, res, target.rt.group, target.namespace, target.name);
     }
-    const delay = this.ctx.faults.latencyFor(facts);
-    if (delay > 0) await sleep(delay);
+    // Held while a matching rule is in force, up to its delay: clearing the rule lets held requests go.
+    const until = Date.now() + this.ctx.faults.latencyFor(facts);
+    for (let left = until - Date.now(); left > 0 && this.ctx.faults.latencyFor(facts) > 0; left = until - Date.now()) await sleep(Math.min(left, 50));
     const inj = this.ctx.faults.takeError(facts);
     if (inj) {
       const reason = reasonForCode(inj.status);

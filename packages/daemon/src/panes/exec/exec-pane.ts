@@ -62,6 +62,8 @@ export class ExecPane extends BasePane {
   private earlyBytes = 0;
   /** Keys are being refused (the shell has not read MAX_PENDING_STDIN_BYTES sent to it): said once, until one goes through. */
   private refusing = false;
+  /** Keys typed while connecting went past EARLY_INPUT_MAX_BYTES: said once per connection. */
+  private droppingEarly = false;
 
   constructor(
     private readonly ctx: PaneContext,
@@ -152,6 +154,7 @@ export class ExecPane extends BasePane {
         for (const chunk of this.early) session.write(chunk);
         this.early = [];
         this.earlyBytes = 0;
+        this.droppingEarly = false;
         this.changed.emit();
       },
       (err: unknown) => {
@@ -261,9 +264,15 @@ export class ExecPane extends BasePane {
     if (bytes === null) return;
     this.screen?.scrollToBottom();
     if (this.state.kind === 'running') this.send(bytes);
-    else if (this.earlyBytes + bytes.length <= EARLY_INPUT_MAX_BYTES) {
+    // Once one key did not fit, none after it is kept either: the shell gets what was typed up to
+    // there, never a later key without the ones before it.
+    else if (!this.droppingEarly && this.earlyBytes + Buffer.byteLength(bytes, 'utf8') <= EARLY_INPUT_MAX_BYTES) {
       this.early.push(bytes);
-      this.earlyBytes += bytes.length;
+      this.earlyBytes += Buffer.byteLength(bytes, 'utf8');
+    } else if (!this.droppingEarly) {
+      this.droppingEarly = true;
+      const kept = EARLY_INPUT_MAX_BYTES.toLocaleString('en-US');
+      this.ctx.requests.toast('warn', `keys are dropped: the shell is still connecting (what was typed before, up to ${kept} bytes, is sent once it is up)`);
     }
   }
 
@@ -293,7 +302,7 @@ export class ExecPane extends BasePane {
     const data = this.screen?.bracketedPaste ? `\x1b[200~${body.replace(/\x1b/g, '')}\x1b[201~` : body;
     const bytes = Buffer.from(data, 'utf8');
     if (this.state.kind === 'connecting') {
-      if (this.earlyBytes + bytes.length > EARLY_INPUT_MAX_BYTES) return 'the shell is still connecting: paste again once it is up';
+      if (this.droppingEarly || this.earlyBytes + bytes.length > EARLY_INPUT_MAX_BYTES) return 'the shell is still connecting: paste again once it is up';
       this.early.push(data);
       this.earlyBytes += bytes.length;
       return null;
