@@ -18,6 +18,8 @@ const NS = 'small';
 const cores = (): number => availableParallelism();
 const PODS = 300;
 const PACE_MS = 25;
+/** Keys in a block of the fan-out figure (one client, then all of them, in turn). */
+const FANOUT_BLOCK = 25;
 /** The pods pane's title on its top border (tab 1 shows it; tab 2, help, does not). */
 const LIST_TITLE = `━ Pods (${NS}) `;
 
@@ -233,12 +235,15 @@ export async function fanout(a: PtyClient, spawnClient: () => PtyClient, clients
   };
   let i = 0;
   const key = (): { k: string; pred: (s: Screen) => boolean } => (i++ % 2 === 0 ? { k: 'G', pred: atBottom } : { k: 'g', pred: atTop });
-  for (let round = 0; round < 2; round++) {
+  // Blocks of FANOUT_BLOCK keys, as many rounds as it takes to reach opts.fanoutKeys a side.
+  const rounds = Math.max(2, Math.ceil(opts.fanoutKeys / FANOUT_BLOCK));
+  const perBlock = Math.ceil(opts.fanoutKeys / rounds);
+  for (let round = 0; round < rounds; round++) {
     // A: one client sees the list (the others are on tab 2).
     await showTab(2);
     let c0 = cpuNow();
     const o0 = othersArrived();
-    for (let s = 0; s < opts.fanoutKeys / 2; s++) {
+    for (let s = 0; s < perBlock; s++) {
       const { k, pred } = key();
       const t = performance.now();
       const p = a.waitFrame('single', pred, 30_000, false, t);
@@ -246,12 +251,12 @@ export async function fanout(a: PtyClient, spawnClient: () => PtyClient, clients
       single.push((await p).at - t);
       await pace(PACE_MS);
     }
-    account(cpu.single, c0, opts.fanoutKeys / 2);
+    account(cpu.single, c0, perBlock);
     othersPainted += othersArrived() - o0;
     // B: all 32 see it.
     await showTab(1);
     c0 = cpuNow();
-    for (let s = 0; s < opts.fanoutKeys / 2; s++) {
+    for (let s = 0; s < perBlock; s++) {
       const { k, pred } = key();
       const t = performance.now();
       const ps = clients.map((c) => c.waitFrame('all', pred, 30_000, false, t));
@@ -260,7 +265,7 @@ export async function fanout(a: PtyClient, spawnClient: () => PtyClient, clients
       all.push(Math.max(...frames.map((f) => f.at)) - t);
       await pace(PACE_MS);
     }
-    account(cpu.all, c0, opts.fanoutKeys / 2);
+    account(cpu.all, c0, perBlock);
   }
   const ss = summary(single);
   const as = summary(all);
