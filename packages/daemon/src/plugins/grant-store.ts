@@ -1,9 +1,10 @@
-import { readFileSync, renameSync, statSync } from 'node:fs';
+import { renameSync } from 'node:fs';
 import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import type { Logger } from '../logging/logger.js';
 import { errorMessage } from '../util/errors.js';
+import { readRegularFileSync } from '../util/regular-file.js';
 import { isPermission } from './abi.js';
 
 /** The file under the daemon's state directory ($XDG_STATE_HOME/kubetile). */
@@ -49,14 +50,10 @@ export class GrantStore {
   }
 
   private load(file: string): void {
-    let text: string;
-    try {
-      const st = statSync(file);
-      if (!st.isFile() || st.size > MAX_FILE_BYTES) return this.aside(file, st.isFile() ? 'too big' : 'not a regular file');
-      text = readFileSync(file, 'utf8');
-    } catch {
-      return; // none yet
-    }
+    const r = readRegularFileSync(file, MAX_FILE_BYTES);
+    if (r.kind === 'missing') return; // none yet
+    if (r.kind === 'refused') return this.aside(file, r.tooBig !== undefined ? 'too big' : r.message);
+    const text = r.bytes.toString('utf8');
     let parsed;
     try {
       parsed = FileSchema.safeParse(JSON.parse(text));

@@ -1,33 +1,27 @@
-import { mkdir, open, readFile, rename, stat } from 'node:fs/promises';
+import { mkdir, open, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { readRegularFile } from '../util/regular-file.js';
 
 /** A history or saved-queries file is at most this big; a bigger one is not read (and kept aside). */
 export const MAX_FILE_BYTES = 4 * 1024 * 1024;
 
 /**
- * Reads a JSON file of ours: null when it does not exist; a file that is not a regular file, is
- * too big or is not JSON is moved aside (`…corrupt-<time>`) and reported, never fatal.
+ * Reads a JSON file of ours (util/regular-file.ts): null when it does not exist or is not a regular
+ * file (reported); one that is too big, unreadable or not JSON is moved aside (`…corrupt-<time>`) and
+ * reported, never fatal.
  */
 export async function readJsonFile(path: string, warn: (msg: string) => void): Promise<unknown> {
-  let size: number;
-  try {
-    const s = await stat(path);
-    if (!s.isFile()) {
-      warn(`${path} is not a regular file; ignoring it`);
-      return null;
-    }
-    size = s.size;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
-  if (size > MAX_FILE_BYTES) {
-    await setAside(path, `it is ${size} bytes (more than ${MAX_FILE_BYTES})`, warn);
+  const r = await readRegularFile(path, MAX_FILE_BYTES);
+  if (r.kind === 'missing') return null;
+  if (r.kind === 'refused') {
+    if (r.tooBig !== undefined) await setAside(path, `it is ${r.tooBig} bytes (more than ${MAX_FILE_BYTES})`, warn);
+    else if (r.message.startsWith('not a regular file')) warn(`${path} is ${r.message}; ignoring it`);
+    // Unreadable: moved aside, so the next write does not replace what could not be read.
+    else await setAside(path, `it could not be read (${r.message})`, warn);
     return null;
   }
-  const text = await readFile(path, 'utf8');
   try {
-    return JSON.parse(text) as unknown;
+    return JSON.parse(r.bytes.toString('utf8')) as unknown;
   } catch {
     await setAside(path, 'it is not JSON', warn);
     return null;

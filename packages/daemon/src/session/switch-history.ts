@@ -1,5 +1,6 @@
-import { readFileSync, renameSync, statSync } from 'node:fs';
+import { renameSync } from 'node:fs';
 import { WriteQueue, writeJsonFile } from '../query/json-file.js';
+import { readRegularFileSync } from '../util/regular-file.js';
 
 /** How many recent `:` picks are kept (and listed first by the switcher). */
 export const SWITCH_HISTORY = 10;
@@ -48,22 +49,17 @@ export class SwitchHistory {
   }
 
   private read(file: string): string[] {
-    let size: number;
-    try {
-      const s = statSync(file);
-      if (!s.isFile()) {
-        this.warn(`${file} is not a regular file; the command-line history starts empty`);
-        return [];
-      }
-      size = s.size;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') this.warn(`${file} could not be read: ${String(err)}`);
+    const r = readRegularFileSync(file, MAX_FILE_BYTES);
+    if (r.kind === 'missing') return [];
+    if (r.kind === 'refused') {
+      if (r.tooBig !== undefined) return this.setAside(file, `it is ${r.tooBig} bytes (more than ${MAX_FILE_BYTES})`);
+      if (!r.message.startsWith('not a regular file')) return this.setAside(file, `it could not be read: ${r.message}`);
+      this.warn(`${file} is ${r.message}; the command-line history starts empty`);
       return [];
     }
-    if (size > MAX_FILE_BYTES) return this.setAside(file, `it is ${size} bytes (more than ${MAX_FILE_BYTES})`);
     let raw: unknown;
     try {
-      raw = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+      raw = JSON.parse(r.bytes.toString('utf8')) as unknown;
     } catch {
       return this.setAside(file, 'it is not JSON');
     }

@@ -1,4 +1,5 @@
-import { copyFile, open, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { copyFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { readRegularFile } from '../util/regular-file.js';
 import { salvageState } from './salvage.js';
 import { STATE_VERSION, type SavedState } from './saved-state.js';
 
@@ -20,12 +21,8 @@ export type LoadedState =
  * version, too big, not a regular file) moves it aside with a reason — never fatal, never misread.
  */
 export async function readStateFile(file: string): Promise<LoadedState> {
-  let st;
-  try {
-    st = await stat(file);
-  } catch {
-    return { kind: 'none' };
-  }
+  const read = await readRegularFile(file, MAX_STATE_BYTES);
+  if (read.kind === 'missing') return { kind: 'none' };
   const stamp = (kind: string): string => `${file}.${kind}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
   const aside = async (why: string): Promise<LoadedState> => {
     const movedTo = stamp(why.startsWith('written by a newer') ? 'future' : 'corrupt');
@@ -36,15 +33,13 @@ export async function readStateFile(file: string): Promise<LoadedState> {
       return { kind: 'moved', movedTo: null, why };
     }
   };
-  if (!st.isFile()) return aside('not a regular file');
-  if (st.size > MAX_STATE_BYTES) return aside(`${st.size} bytes, more than a saved state can be`);
-  let text: string;
-  const fh = await open(file, 'r');
-  try {
-    text = (await fh.readFile()).toString('utf8');
-  } finally {
-    await fh.close();
+  if (read.kind === 'refused') {
+    if (read.tooBig !== undefined) return aside(`${read.tooBig} bytes, more than a saved state can be`);
+    if (read.message.startsWith('not a regular file')) return aside('not a regular file');
+    // Unreadable (permissions): moved aside as well, so the next save does not write over it.
+    return aside(`cannot read it: ${read.message}`);
   }
+  const text = read.bytes.toString('utf8');
   let raw: unknown;
   try {
     raw = JSON.parse(text);
