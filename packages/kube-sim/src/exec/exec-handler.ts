@@ -22,6 +22,7 @@ import type { ExecIO, InputSource, ShellState } from './io.js';
 import { isKnownCommand, newShellState, runCommand } from './shell.js';
 import { StdinReader } from './stdin.js';
 import { TtyInput } from './tty.js';
+import type { PodSessions } from '../runtime/pod-sessions.js';
 import { isSpdyUpgrade } from '../spdy/handshake.js';
 import { serveSpdyExec } from '../spdy/spdy-exec.js';
 
@@ -31,7 +32,12 @@ export interface ExecDeps {
   config(): SimConfig;
   /** A pod's container programs beyond the built-ins (opt-in host programs), if any. */
   programs?(pod: PodIdentity): ShellState['programs'] | undefined;
+  /** Where a session registers so that deleting its pod ends it (the container killed under it). */
+  sessions?(): PodSessions;
 }
+
+/** A process SIGKILLed with its container (128 + 9): what the kubelet reports for an exec into a pod that was deleted. */
+export const KILLED_EXIT_CODE = 137;
 
 /** The checks kube-apiserver and the kubelet make before upgrading; throws a 400/404 Status. */
 export function checkPodForStreaming(pod: KubeObject, container: string): void {
@@ -234,23 +240,36 @@ export function runExec(transport: ExecTransport, want: Want, argv: string[], ki
     sh.size = size;
   });
   transport.closed.addEventListener('abort', () => raw.end(), { once: true });
+  // Aborted when the pod is deleted: the container's processes (this command among them) are killed.
+  const killed = new AbortController();
+  let done = false;
   const io: ExecIO = {
     tty: want.tty,
-    out: (d) => { if (want.stdout) transport.stdout(tty(d)); },
+    out: (d) => { if (want.stdout && !done) transport.stdout(tty(d)); },
     err: (d) => {
+      if (done) return;
       if (want.tty) { if (want.stdout) transport.stdout(tty(d)); }
       else if (want.stderr) transport.stderr(d);
     },
     stdin: input,
-    signal: transport.closed,
+    signal: AbortSignal.any([transport.closed, killed.signal]),
     ...(transport.drain && want.stdout ? { drain: () => transport.drain!() } : {}),
   };
-  let done = false;
+  let unregister = (): void => undefined;
   const finish = (st: Record<string, unknown>, failed: boolean, text: string): void => {
     if (done) return;
     done = true;
+    unregister();
     transport.finish(st, failed, text);
   };
+  if (kind === 'exec' && deps.sessions) {
+    unregister = deps.sessions().add(pod.uid, () => {
+      killed.abort();
+      raw.end();
+      finish(status(KILLED_EXIT_CODE, argv), true, `command terminated with non-zero exit code: exit status ${KILLED_EXIT_CODE}`);
+    });
+    transport.closed.addEventListener('abort', () => unregister(), { once: true });
+  }
 
   if (kind === 'attach') {
     const log = deps.logs().current(pod.uid, pod.container) ?? deps.logs().ensure(pod.uid, pod.container);

@@ -7,6 +7,7 @@ import type { PodRuntime, SeedName } from '../sim.js';
 import type { SimConfig } from '../sim-config.js';
 import type { World } from '../world.js';
 import { ContainerAdmin, type LogRateSpec } from './container-admin.js';
+import { PodSessions } from './pod-sessions.js';
 import { makeExecUpgrade } from '../exec/exec-handler.js';
 import { hostPsql, type HostPsql } from '../exec/host-programs.js';
 import type { ShellState } from '../exec/io.js';
@@ -26,6 +27,8 @@ export class SimPodRuntime implements PodRuntime {
   private unsubscribe: (() => void) | undefined;
   private config: SimConfig | undefined;
   readonly targets = new PortTargets();
+  /** Exec sessions and port-forwards into each pod: they end when it is deleted. */
+  readonly sessions = new PodSessions();
   /** The demo's embedded PostgreSQL engines, behind pods annotated for them. */
   readonly databases = new DemoDatabases();
   /** Pods (`namespace/name`) whose container's programs include host ones (KubeSim.mapPsql). */
@@ -41,6 +44,7 @@ export class SimPodRuntime implements PodRuntime {
         return this.config;
       },
       programs: (pod: { namespace: string; name: string }) => this.hostPrograms.get(`${pod.namespace}/${pod.name}`),
+      sessions: () => this.sessions,
     };
     this.upgrades.set('pods/exec', makeExecUpgrade(execDeps, 'exec'));
     this.upgrades.set('pods/attach', makeExecUpgrade(execDeps, 'attach'));
@@ -97,12 +101,15 @@ export class SimPodRuntime implements PodRuntime {
     this.logs = new LogStore();
     this.world = world;
     this.config = config;
+    this.sessions.endAll();
     void this.targets.closeAll();
     void this.databases.closeAll();
     const pods = world.registry.get('', 'v1', 'pods');
-    // Logs of deleted pods end (followers see EOF) and their port responders stop.
+    // A deleted pod's containers are killed: exec sessions into it end (exit code 137), its
+    // logs end (followers see EOF) and its port responders stop.
     this.unsubscribe = world.store.subscribe((ev) => {
       if (ev.rt === pods && ev.type === 'DELETED') {
+        this.sessions.endPod(ev.obj.uid);
         this.logs.dropPod(ev.obj.uid);
         void this.targets.dropPod(ev.obj.uid);
         void this.databases.dropPod(ev.obj.uid);
