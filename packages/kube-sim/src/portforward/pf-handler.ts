@@ -18,11 +18,14 @@ import { mainContainers, nodeName, podPhase } from '../runtime/pod-info.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { parseStored } from '../store/stored-object.js';
 import type { KubeObject } from '../types.js';
+import type { PodSessions } from '../runtime/pod-sessions.js';
 import type { PortTargets } from './targets.js';
 
 export interface PortForwardDeps {
   store(): ObjectStore;
   targets(): PortTargets;
+  /** Where a port-forward registers so that deleting its pod cuts it. */
+  sessions?(): PodSessions;
 }
 
 export function parsePorts(q: URLSearchParams): number[] {
@@ -46,13 +49,17 @@ export function makePortForwardUpgrade(deps: PortForwardDeps) {
     const pod = parseStored(deps.store().require(target.rt, target.namespace ?? '', target.name ?? ''));
     const containers = mainContainers(pod);
     const declared = containers.flatMap((c) => c.ports);
+    const uid = pod.metadata.uid ?? '';
     const owner = (port: number): PodIdentity => podIdentity(pod, (containers.find((c) => c.ports.includes(port)) ?? containers[0])?.name ?? '');
     // SPDY (kubectl before 1.31) names ports per stream, not in the query.
     if (isSpdyUpgrade(req)) {
       check(pod);
       const protocol = negotiateSpdy(req, [SPDY_PORTFORWARD_PROTOCOL]);
       acceptSpdy(socket, protocol);
-      serveSpdyPortForward(socket, head, declared, owner, deps.targets());
+      const session = serveSpdyPortForward(socket, head, declared, owner, deps.targets());
+      // The pod deleted: the connection closes (kubectl: "lost connection to pod").
+      const unregister = deps.sessions?.().add(uid, () => session.close());
+      if (unregister) session.on('close', unregister);
       return;
     }
     if (offeredProtocols(req.headers['sec-websocket-protocol']).includes(TUNNEL_PORTFORWARD_PROTOCOL)) {
@@ -62,20 +69,25 @@ export function makePortForwardUpgrade(deps: PortForwardDeps) {
         const duplex = createWebSocketStream(ws);
         duplex.on('error', () => duplex.destroy());
         serveSpdyPortForward(duplex, Buffer.alloc(0), declared, owner, deps.targets());
+        const unregister = deps.sessions?.().add(uid, () => ws.close(1000));
+        if (unregister) ws.on('close', unregister);
       }).catch(() => socket.destroy());
       return;
     }
     const ports = parsePorts(q);
     check(pod);
     void acceptWebSocket(req, socket, head, PORTFORWARD_PROTOCOLS, true).then(({ ws, protocol }) => {
-      forward(ws, traitsOf(protocol).base64, ports, declared, owner, deps.targets());
+      const cut = forward(ws, traitsOf(protocol).base64, ports, declared, owner, deps.targets());
+      const unregister = deps.sessions?.().add(uid, cut);
+      if (unregister) ws.on('close', unregister);
     }).catch(() => socket.destroy());
   };
 }
 
 const MAX_QUEUED_BYTES = 1024 * 1024;
 
-function forward(ws: WebSocket, base64: boolean, ports: number[], declared: number[], owner: (port: number) => PodIdentity, targets: PortTargets): void {
+/** Forwards each port over `ws`; returns what cuts every connection (the pod deleted). */
+function forward(ws: WebSocket, base64: boolean, ports: number[], declared: number[], owner: (port: number) => PodIdentity, targets: PortTargets): () => void {
   // One frame per socket write (one TLS record each), as for exec: see FrameSender.
   const sender = new FrameSender(ws);
   const send = (ch: number, data: Buffer | string): void => sender.send(encodeFrame(base64, ch, data));
@@ -83,6 +95,7 @@ function forward(ws: WebSocket, base64: boolean, ports: number[], declared: numb
     if (ws.readyState === ws.OPEN) ws.close(1000);
   });
   const conns: Array<net.Socket | undefined> = [];
+  let cut = false;
   const queues: Buffer[][] = ports.map(() => []);
   let open = ports.length;
   const closeOne = (): void => {
@@ -99,7 +112,7 @@ function forward(ws: WebSocket, base64: boolean, ports: number[], declared: numb
       closeAfterQueued();
     };
     targets.resolve(pod, declared, port).then((t) => {
-      if (ws.readyState !== ws.OPEN) return;
+      if (ws.readyState !== ws.OPEN || cut) return;
       if (!t) {
         fail(`failed to connect to localhost:${port} inside namespace "${pod.uid}", IPv4: dial tcp4 127.0.0.1:${port}: connect: connection refused IPv6 dial tcp6 [::1]:${port}: connect: connection refused`);
         return;
@@ -140,4 +153,9 @@ function forward(ws: WebSocket, base64: boolean, ports: number[], declared: numb
   ws.on('error', () => {
     for (const c of conns) c?.destroy();
   });
+  return () => {
+    cut = true;
+    for (const c of conns) c?.destroy();
+    closeAfterQueued();
+  };
 }

@@ -48,7 +48,7 @@ export class SimPodRuntime implements PodRuntime {
     };
     this.upgrades.set('pods/exec', makeExecUpgrade(execDeps, 'exec'));
     this.upgrades.set('pods/attach', makeExecUpgrade(execDeps, 'attach'));
-    this.upgrades.set('pods/portforward', makePortForwardUpgrade({ store: () => this.currentWorld().store, targets: () => this.targets }));
+    this.upgrades.set('pods/portforward', makePortForwardUpgrade({ store: () => this.currentWorld().store, targets: () => this.targets, sessions: () => this.sessions }));
     this.targets.special = (pod, port) => {
       if (port !== POSTGRES_PORT) return undefined;
       const obj = this.podObject(pod.namespace, pod.name);
@@ -106,7 +106,7 @@ export class SimPodRuntime implements PodRuntime {
     void this.databases.closeAll();
     const pods = world.registry.get('', 'v1', 'pods');
     // A deleted pod's containers are killed: exec sessions into it end (exit code 137), its
-    // logs end (followers see EOF) and its port responders stop.
+    // port-forwards are cut, its logs end (followers see EOF) and its port responders stop.
     this.unsubscribe = world.store.subscribe((ev) => {
       if (ev.rt === pods && ev.type === 'DELETED') {
         this.sessions.endPod(ev.obj.uid);
