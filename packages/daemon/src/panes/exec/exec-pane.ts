@@ -7,6 +7,7 @@ import { BasePane } from '../base-pane.js';
 import type { PaneContext } from '../pane.js';
 import type { PaneGroup } from '../../keys/bindings.js';
 import { parseExecArgs, type ExecTargetArgs } from './exec-args.js';
+import { podFate } from './pod-fate.js';
 import { keyBytes } from './key-bytes.js';
 import { shellCommand } from './shell-command.js';
 import { TerminalScreen } from './terminal-screen.js';
@@ -64,6 +65,10 @@ export class ExecPane extends BasePane {
   private refusing = false;
   /** Keys typed while connecting went past EARLY_INPUT_MAX_BYTES: said once per connection. */
   private droppingEarly = false;
+  /** When the connection for the shell was started (a pod created after it is not the shell's). */
+  private connectedAt = 0;
+  /** Why the shell died, once the API server has said (its pod deleted), for the footer. */
+  private endCause: string | null = null;
 
   constructor(
     private readonly ctx: PaneContext,
@@ -133,6 +138,7 @@ export class ExecPane extends BasePane {
       return;
     }
     this.ctx.logger.info({ namespace: t.namespace, pod: t.pod, container: t.container }, 'exec starting');
+    this.connectedAt = Date.now();
     openExec(
       kc,
       { namespace: t.namespace, pod: t.pod, ...(t.container !== undefined ? { container: t.container } : {}), command: shellCommand(cfg.shells), tty: true, signal: this.abort.signal },
@@ -172,6 +178,22 @@ export class ExecPane extends BasePane {
     this.ctx.logger.info({ end }, 'exec ended');
     if (end.kind === 'exit') this.state = { kind: 'exited', code: end.code };
     else this.state = { kind: 'failed', message: end.message };
+    this.changed.emit();
+    // A shell killed (137 when its pod is deleted) or a stream cut may be its pod going: ask.
+    if ((end.kind === 'exit' && end.code !== 0) || end.kind === 'lost') void this.explainEnd();
+  }
+
+  private async explainEnd(): Promise<void> {
+    const t = this.target;
+    if (!t) return;
+    let cause: string | null;
+    try {
+      cause = await podFate(this.ctx.services.kube.configFor(t.context), t, this.connectedAt);
+    } catch {
+      return;
+    }
+    if (cause === null || this.gone) return;
+    this.endCause = cause;
     this.changed.emit();
   }
 
@@ -364,11 +386,12 @@ export class ExecPane extends BasePane {
     if (!screen || s.kind === 'connecting') {
       return { type: 'message', title, level: 'loading', text: `connecting to ${this.where()}…` };
     }
+    const cause = this.endCause !== null ? `: ${this.endCause}` : '';
     const footer =
       s.kind === 'exited'
-        ? `[exited with code ${s.code}] a key closes the pane (esc in normal mode)`
+        ? `[exited with code ${s.code}${cause}] a key closes the pane (esc in normal mode)`
         : s.kind === 'failed'
-          ? `[${s.message}] a key closes the pane (esc in normal mode)`
+          ? `[${s.message}${cause}] a key closes the pane (esc in normal mode)`
           : undefined;
     const rows = Math.max(0, viewport.rows - (footer !== undefined && viewport.rows > 1 ? 1 : 0));
     const r = screen.render(rows, viewport.cols);
