@@ -1,5 +1,6 @@
 import { KubeApiError } from '../kube/api-error.js';
-import { debugWorkload, describeDebugToggle, toggleDebugMode, type DebugRequest } from '../kube/debug-mode.js';
+import { debugWorkload, describeDebugToggle, isDebugState, toggleDebugMode, type DebugExpectation, type DebugRequest } from '../kube/debug-mode.js';
+import { badContainer } from '../kube/logs/log-request.js';
 import { addDebugContainer, badImage, ephemeralContainersServed, UNSUPPORTED } from '../kube/ephemeral-debug.js';
 import { podContainers } from '../kube/exec/pod-containers.js';
 import { deleteOrphanNodeShells, describeNodeShell, nodeShellOwner, waitForContainer } from '../kube/node-shell.js';
@@ -96,13 +97,25 @@ export function installDebug(host: FeatureHost): void {
     if (mode === 'node') {
       if (target.kind !== 'Node') throw invalidState(`a node shell opens on a Node, not on ${describeObject(target)}`);
       const cfg = host.config().node_shell;
-      return describeNodeShell(target.name, cfg.namespace, cfg.image);
+      return { text: describeNodeShell(target.name, cfg.namespace, cfg.image) };
     }
     const request: DebugRequest = mode === 'root-debug-mode' ? 'root' : 'debug';
-    return describeDebugToggle(kc, await debugWorkload(kc, target), request);
+    const { text, expected } = await describeDebugToggle(kc, await debugWorkload(kc, target), request);
+    // The confirmed action checks the workload is still as the dialog described it.
+    return { text, args: { from: expected.from, container: expected.container } };
   };
 
   host.actions.register('debug', (req) => runDebug(host, req));
+}
+
+/** `args.from` and `args.container` (what a confirmation saw, from the key router; optional for scripts). */
+function expectationOf(args: Record<string, unknown>): DebugExpectation | undefined {
+  const { from, container } = args;
+  if (from === undefined && container === undefined) return undefined;
+  if (!isDebugState(from)) throw invalidParams(`args.from must be one of off, debug, root, not ${JSON.stringify(from)}`);
+  const bad = badContainer(container, 'args.container');
+  if (bad) throw invalidParams(bad);
+  return { from, container: container as string };
 }
 
 function modeOf(req: InteractionRequest): Mode {
@@ -119,8 +132,9 @@ async function runDebug(host: FeatureHost, req: InteractionRequest): Promise<{ p
   switch (mode) {
     case 'debug-mode':
     case 'root-debug-mode': {
+      const expected = expectationOf(req.args);
       const workload = await debugWorkload(kc, t);
-      const r = await toggleDebugMode(kc, workload, mode === 'root-debug-mode' ? 'root' : 'debug');
+      const r = await toggleDebugMode(kc, workload, mode === 'root-debug-mode' ? 'root' : 'debug', expected);
       const what = r.to === 'off' ? `left ${r.from === 'root' ? 'root ' : ''}debug mode` : r.to === 'root' ? 'is in root debug mode' : 'is in debug mode';
       host.logger.info({ workload: describeObject(workload), from: r.from, to: r.to }, 'debug mode');
       return { message: `${describeObject(workload)} ${what} (container ${r.container})` };

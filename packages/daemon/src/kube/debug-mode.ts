@@ -206,12 +206,13 @@ export interface DebugResult {
  * Toggles (root) debug mode on exactly `workload` (its uid, when known, is checked): read, plan, write with the
  * resourceVersion read; a conflict (someone else changed it meanwhile) is read again, up to 5 times.
  */
-export async function toggleDebugMode(kc: KubeConfig, workload: ObjectRef, request: DebugRequest): Promise<DebugResult> {
+export async function toggleDebugMode(kc: KubeConfig, workload: ObjectRef, request: DebugRequest, expected?: DebugExpectation): Promise<DebugResult> {
   for (let attempt = 1; ; attempt++) {
     const o = await read(kc, workload);
     const rv = o.metadata.resourceVersion;
     if (typeof rv !== 'string' || rv === '') throw new KubeApiError(`${describeObject(workload)}: the API server sent no resourceVersion; nothing was changed`, 0);
     const plan = planDebug(o, request);
+    if (expected) refuseChanged(workload, plan, expected);
     const patch = { ...plan.patch, metadata: { ...(plan.patch['metadata'] as Json), resourceVersion: rv } };
     try {
       await kubeRequest(kc, { method: 'PATCH', path: objectPath(workload), contentType: 'application/merge-patch+json', body: patch });
@@ -224,11 +225,35 @@ export async function toggleDebugMode(kc: KubeConfig, workload: ObjectRef, reque
   }
 }
 
-/** What the confirmation says a key will do to a workload now. */
-export async function describeDebugToggle(kc: KubeConfig, workload: ObjectRef, request: DebugRequest): Promise<string> {
+/** What a confirmation described: the state it saw and the container it named. */
+export interface DebugExpectation {
+  from: DebugState;
+  container: string;
+}
+
+const STATE_TEXT: Record<DebugState, string> = { off: 'not in debug mode', debug: 'in debug mode', root: 'in root debug mode' };
+
+/**
+ * A confirmed toggle acts only on the state the dialog described: a workload someone else put in (or out of)
+ * debug mode meanwhile would otherwise get the opposite of what the user said yes to.
+ */
+function refuseChanged(workload: ObjectRef, plan: DebugPlan, expected: DebugExpectation): void {
+  const name = describeObject(workload);
+  if (plan.from !== expected.from) throw new KubeApiError(`${name} changed since you were asked: it is ${STATE_TEXT[plan.from]} now; nothing was changed`, 409, 'Conflict');
+  if (plan.container !== expected.container) throw new KubeApiError(`${name} changed since you were asked: its container in debug mode is '${plan.container}' now; nothing was changed`, 409, 'Conflict');
+}
+
+/** Whether `x` is a DebugState (an expectation from a caller). */
+export const isDebugState = (x: unknown): x is DebugState => x === 'off' || x === 'debug' || x === 'root';
+
+/** What the confirmation says a key will do to a workload now, and what it saw (for toggleDebugMode's check). */
+export async function describeDebugToggle(kc: KubeConfig, workload: ObjectRef, request: DebugRequest): Promise<{ text: string; expected: DebugExpectation }> {
   const o = await read(kc, workload);
   const plan = planDebug(o, request);
-  const name = describeObject(workload);
+  return { text: debugQuestion(describeObject(workload), plan), expected: { from: plan.from, container: plan.container } };
+}
+
+function debugQuestion(name: string, plan: DebugPlan): string {
   if (plan.to === 'off') return `Leave ${plan.from === 'root' ? 'root ' : ''}debug mode on ${name}? Container '${plan.container}' gets its command${plan.from === 'root' ? ', security context' : ''} and probes back; its pods are replaced.`;
   if (plan.from === 'debug') return `Root debug mode on ${name}? Container '${plan.container}' (already sleeping) will run as root (uid 0); its pods are replaced.`;
   return `${plan.to === 'root' ? 'Root debug' : 'Debug'} mode on ${name}? Container '${plan.container}' will run '${DEBUG_COMMAND.join(' ')}' instead of its command${plan.to === 'root' ? ', as root (uid 0),' : ''} with its probes off, until you press the key again; its pods are replaced.`;

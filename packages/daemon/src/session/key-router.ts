@@ -603,9 +603,10 @@ export class KeyRouter {
       return;
     }
     describe(target, mode).then(
-      (text) => {
+      ({ text, args }) => {
         if (!this.deps.workspace.clients.has(client.id)) return;
-        this.confirm(client, text, () => this.runDebug(client, paneId, target, { mode }));
+        // `args` say what the dialog saw: the action refuses a workload that changed since.
+        this.confirm(client, text, () => this.runDebug(client, paneId, target, { ...args, mode }));
         this.deps.workspace.refreshClient(client);
       },
       (err: unknown) => this.toast(client, 'warn', errorMessage(err)),
@@ -623,7 +624,7 @@ export class KeyRouter {
       return;
     }
     describe(target, 'node').then(
-      (text) => {
+      ({ text }) => {
         if (!this.deps.workspace.clients.has(client.id)) return;
         this.confirm(client, text, () => this.runDebug(client, paneId, target, { mode: 'node' }));
         this.deps.workspace.refreshClient(client);

@@ -66,9 +66,9 @@ export class ResourceActions {
   private readonly interactions = new Map<InteractionName, InteractionHandler>();
   /**
    * What a debug key would do to a target now (`debug-mode`, `root-debug-mode`, `node`), for its one confirmation;
-   * provided by the debug feature.
+   * provided by the debug feature, with the args the confirmed action gets (what the dialog saw).
    */
-  describeDebug: ((target: ResourceTarget, mode: string) => Promise<string>) | null = null;
+  describeDebug: ((target: ResourceTarget, mode: string) => Promise<{ text: string; args?: Record<string, unknown> }>) | null = null;
 
   constructor(
     private readonly workspace: Workspace,
