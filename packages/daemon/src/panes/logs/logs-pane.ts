@@ -193,32 +193,41 @@ export class LogsPane extends BasePane {
   private onPods(ch: PodChanges, gen: number): void {
     if (gen !== this.generation || this.disposed) return;
     const history = historyFor(this.choice.since, this.tailLines);
+    // By uid, not name: a pod deleted and created again under the same name (a StatefulSet's) may be
+    // reported gone and new in one batch, and the old one's feeds must not hide (or take) the new one.
+    const goneUids = new Set(ch.removed.map((p) => p.metadata.uid));
+    for (const pod of ch.removed) this.dropPod(pod.metadata.name, (f) => f.uid === undefined || f.uid === pod.metadata.uid);
     for (const pod of ch.upserted) {
       const name = pod.metadata.name;
+      const uid = pod.metadata.uid;
+      if (goneUids.has(uid)) continue;
+      // An older pod of the same name whose end was never reported (a relist): it is gone.
+      this.dropPod(name, (f) => f.uid !== undefined && f.uid !== uid);
       for (const c of this.wanted(pod)) {
         if (this.feeds.has(`${name}/${c}`)) continue;
         if (!this.choice.previous && !containerStarted(pod, c)) continue;
         // Pods there when the pane opened show the chosen history; ones that start later, all of it.
         const started = ch.initial && containerStarted(pod, c);
-        this.feeds.add(name, pod.metadata.uid, c, started || this.choice.previous ? history : { all: true });
-      }
-    }
-    for (const pod of ch.removed) {
-      const name = pod.metadata.name;
-      let had = false;
-      for (const f of this.feeds.all()) {
-        if (f.pod !== name) continue;
-        this.feeds.remove(f.key);
-        had = true;
-      }
-      if (had) {
-        this.gonePods++;
-        this.marker('warn', `── pod ${name} is gone ──`);
+        this.feeds.add(name, uid, c, started || this.choice.previous ? history : { all: true });
       }
     }
     this.podCount = this.workload?.count ?? 0;
     this.info = this.podCount === 0 ? `no pods match ${describeSelector(this.selector!)} (yet)` : null;
     this.touch();
+  }
+
+  /** Leaves the feeds of pod `name` that `which` picks; marks the pod gone if it had any. */
+  private dropPod(name: string, which: (f: Feed) => boolean): void {
+    let had = false;
+    for (const f of this.feeds.all()) {
+      if (f.pod !== name || !which(f)) continue;
+      this.feeds.remove(f.key);
+      had = true;
+    }
+    if (had) {
+      this.gonePods++;
+      this.marker('warn', `── pod ${name} is gone ──`);
+    }
   }
 
   /** Restarts every stream with the current choice (container, previous, since). */

@@ -9,6 +9,8 @@ export interface Feed {
   readonly key: string;
   readonly pod: string;
   readonly container: string;
+  /** The pod's uid when known: a pod created again under the same name is another feed. */
+  readonly uid: string | undefined;
   state: SourceState;
   sub: LogSubscription | null;
 }
@@ -52,7 +54,7 @@ export class PaneFeeds {
     const key = feedKey(pod, container);
     const existing = this.feeds.get(key);
     if (existing) return existing;
-    const feed: Feed = { key, pod, container, state: { phase: 'connecting' }, sub: null };
+    const feed: Feed = { key, pod, container, uid, state: { phase: 'connecting' }, sub: null };
     this.feeds.set(key, feed);
     if (this.closed) return feed;
     try {
