@@ -41,7 +41,7 @@ describe('logs: a pod replaced under the same name', () => {
     t.sim.unstallWatches();
 
     const v = await waitPane(t.script, paneId, 'the new pod followed', (x) => shown(x).some((l) => l.endsWith('from the new pod')));
-    expect(shown(v).some((l) => l.includes('pod db-0 is gone'))).toBe(true);
+    expect(shown(v)).toContain('── pod db-0 is gone ──');
     expect(v.footer).toMatch(/1 pod\b/);
     await waitFor('one stream: the new pod', async () => (await logStreams(t.script)) === 1);
     await t.script.request('pane/close', { paneId });

@@ -33,7 +33,8 @@ const cutNote = (cut: number): string => ` …[+${cut} bytes cut]`;
 /** A line as spans: prefix, timestamp, text, a note on a cut line. */
 export function lineSpans(l: LogLine, labels: OriginLabels, o: RenderOptions): Span[] {
   const spans: Span[] = [];
-  if (o.prefix) {
+  // The pane's own lines (a pod went away) come from no container: no `[]` before them.
+  if (o.prefix && !l.marker) {
     const { label, style } = labels.of(l.origin, o.podInPrefix);
     spans.push({ text: `[${label}] `, style });
   }
@@ -46,7 +47,7 @@ export function lineSpans(l: LogLine, labels: OriginLabels, o: RenderOptions): S
 /** The same line as plain text (saving, filtering on the prefix). */
 export function lineText(l: LogLine, labels: OriginLabels, o: RenderOptions): string {
   let s = '';
-  if (o.prefix) s += `[${labels.of(l.origin, o.podInPrefix).label}] `;
+  if (o.prefix && !l.marker) s += `[${labels.of(l.origin, o.podInPrefix).label}] `;
   if (o.timestamps) s += `${formatTimeMs(l.sec, l.nano)} `;
   s += l.text;
   if (l.cut > 0) s += cutNote(l.cut);
