@@ -46,4 +46,29 @@ describe('logs: a pod replaced under the same name', () => {
     await waitFor('one stream: the new pod', async () => (await logStreams(t.script)) === 1);
     await t.script.request('pane/close', { paneId });
   });
+
+  it("a pod's logs end when the stream resumes on a new pod of the same name, never showing its lines as the old pod's", async () => {
+    const ns = fresh();
+    t.sim.createObject(runningPod('solo', ns));
+    t.sim.appendLog(ns, 'solo', 'from the old pod');
+    const list = await podsPane(t.script, ns);
+    const { paneId } = await openLogs(t.script, list, 'solo', ns);
+    await waitPane(t.script, paneId, 'the old pod', (v) => shown(v).includes('from the old pod'));
+
+    // The stream is cut; its resume is held while the pod is replaced.
+    t.sim.setLatency({ ms: 600_000, resource: 'pods/log' });
+    try {
+      t.sim.killSockets();
+      await waitPane(t.script, paneId, 'reconnecting', (v) => /reconnecting/.test(v.footer ?? ''));
+      t.sim.deleteObject('v1', 'Pod', 'solo', ns);
+      t.sim.createObject(runningPod('solo', ns));
+      t.sim.appendLog(ns, 'solo', 'from the new pod');
+    } finally {
+      t.sim.setLatency([]);
+    }
+
+    const v = await waitPane(t.script, paneId, 'the stream ended', (x) => /ended: pod deleted \(a new pod took its name\)/.test(x.footer ?? ''));
+    expect(shown(v)).toEqual(['from the old pod']);
+    await t.script.request('pane/close', { paneId });
+  });
 });

@@ -60,3 +60,19 @@ export async function whyEnded(kc: KubeConfig, t: LogTarget, uid: string | undef
   if (pod.metadata?.deletionTimestamp && !rec(state?.['running'])) return { over: true, reason: 'pod deleted' };
   return { over: false };
 }
+
+/**
+ * Whether the pod named by `t` is still the one with `uid`, asked after a resumed log request was
+ * answered: that log came from this pod then. A reason when it is not (deleted, or a new pod took the
+ * name); null when it is, or when the check failed (the stream itself then says what is wrong).
+ */
+export async function podReplaced(kc: KubeConfig, t: LogTarget, uid: string): Promise<string | null> {
+  try {
+    const pod = await kubeRequest<KubeObject>(kc, { path: podPath(t), answerMs: 10_000, timeoutMs: 15_000 });
+    const now = rec(pod)?.['metadata'];
+    const got = rec(now)?.['uid'];
+    return typeof got === 'string' && got !== '' && got !== uid ? 'pod deleted (a new pod took its name)' : null;
+  } catch (err) {
+    return err instanceof KubeApiError && err.status === 404 ? 'pod deleted' : null;
+  }
+}

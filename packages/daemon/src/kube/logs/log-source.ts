@@ -2,7 +2,7 @@ import type { KubeConfig } from '../kubeconfig.js';
 import type { Logger } from '../../logging/logger.js';
 import { KubeApiError } from '../api-error.js';
 import { Backoff } from '../backoff.js';
-import { whyEnded } from './container-end.js';
+import { podReplaced, whyEnded } from './container-end.js';
 import { LineRing, lineCost } from './line-ring.js';
 import { formatSecond, type LogLine, type LogOrigin } from './log-line.js';
 import { readLog, type LogRead, type ReadEnd } from './log-read.js';
@@ -202,13 +202,26 @@ export class LogSource {
     const mark = this.seam.mark;
     const seam = mark ? new SeamFilter({ ...mark }) : null;
     const follow = !this.o.target.previous;
-    const read = readLog({
+    // A resume may be answered by a new pod that took the name (the old one deleted meanwhile): its
+    // first lines wait (the body paused) until the pod, asked after the answer, is still ours.
+    const uid = this.o.uid;
+    let check: Promise<boolean> | null = null;
+    let verified = uid === undefined || !(this.firstOpenAt > 0 || this.attempt > 0);
+    const onLines = (ls: LogLine[]): void | Promise<void> => {
+      if (verified) return this.deliver(ls, seam);
+      check ??= this.stillOurs(read, uid!);
+      return check.then((ours) => {
+        verified = ours;
+        if (ours && this.read === read) this.deliver(ls, seam);
+      });
+    };
+    const read: LogRead = readLog({
       kc: this.o.kc,
       target: this.o.target,
       start: this.where(),
       follow,
       origin: this.origin,
-      onLines: (ls) => this.deliver(ls, seam),
+      onLines,
       onOpen: () => {
         this.lastDataAt = Date.now();
         this.firstOpenAt ||= this.lastDataAt;
@@ -221,6 +234,17 @@ export class LogSource {
       if (this.read === read) this.read = null;
       void this.onEnd(end);
     });
+  }
+
+  /** False (and the stream ended, saying why) when the pod is no longer the one with `uid`. */
+  private async stillOurs(read: LogRead, uid: string): Promise<boolean> {
+    const replaced = await podReplaced(this.o.kc, this.o.target, uid);
+    if (this.stopped || this.read !== read) return false;
+    if (replaced === null) return true;
+    this.read = null;
+    read.abort();
+    this.setState({ phase: 'ended', reason: replaced });
+    return false;
   }
 
   private deliver(lines: LogLine[], seam: SeamFilter | null): void {
