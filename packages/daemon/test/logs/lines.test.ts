@@ -38,7 +38,11 @@ describe('sanitising a line', () => {
     expect(sanitizeLogText('dcs\x1bPq#0;2;0;0;0\x1b\\ end')).toBe('dcs end');
     expect(sanitizeLogText('reset\x1bc now')).toBe('reset now');
     expect(sanitizeLogText('bell\x07 nul\x00 del\x7f')).toBe('bell  nul  del ');
-    expect(sanitizeLogText('progress 50%\r100%')).toBe('progress 50%100%');
+    // A carriage return starts the line over, as a terminal shows it: the last redraw of a progress bar, not every redraw run together.
+    expect(sanitizeLogText('pulling 10%\rpulling 55%\rpulling 100%')).toBe('pulling 100%');
+    expect(sanitizeLogText('done\r')).toBe('done');
+    expect(sanitizeLogText('crlf line\r\r')).toBe('crlf line');
+    expect(sanitizeLogText('\x1b[2Kbar 1/3\r\x1b[2Kbar 3/3')).toBe('bar 3/3');
     expect(sanitizeLogText('a\tb\tc')).toBe('a       b       c');
     expect(sanitizeLogText('unterminated \x1b]8;;http://x')).toBe('unterminated ');
     expect(sanitizeLogText('plain ünïcödé ✓')).toBe('plain ünïcödé ✓');

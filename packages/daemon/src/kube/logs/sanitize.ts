@@ -29,13 +29,23 @@ function expandTabs(s: string): string {
 }
 
 /**
- * A log line made safe to show: escape sequences removed, tabs expanded to 8-column stops, a
- * carriage return dropped, any other control character shown as a space (as KubeTile did).
+ * What a terminal would be left showing of a line redrawn with carriage returns (a progress bar):
+ * the last text after a `\r` (a trailing `\r`, as in CRLF, redraws nothing).
+ */
+function lastRedraw(s: string): string {
+  const parts = s.split('\r');
+  for (let i = parts.length - 1; i >= 0; i--) if (parts[i] !== '') return parts[i]!;
+  return '';
+}
+
+/**
+ * A log line made safe to show: escape sequences removed, tabs expanded to 8-column stops, only
+ * the last redraw of a line redrawn with carriage returns kept, any other control character shown as a space (as KubeTile did).
  */
 export function sanitizeLogText(s: string): string {
   if (!NEEDS_WORK.test(s)) return s;
   let t = s.replace(ESCAPES, '');
-  if (t.includes('\r')) t = t.replace(/\r/g, '');
+  if (t.includes('\r')) t = lastRedraw(t);
   if (t.includes('\t')) t = expandTabs(t);
   return t.replace(CONTROL, ' ');
 }
