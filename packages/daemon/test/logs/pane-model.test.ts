@@ -25,6 +25,15 @@ describe('the logs filter', () => {
     expect(compileFilter('')).toBeNull();
   });
 
+  it('a pattern that compiles to a huge automaton is refused: linear time with a huge factor still held the daemon for minutes', () => {
+    // 80 × [a-z]{1000}: ~80,000 instructions, ~60 s per MiB of letters (a 16 MiB buffer: a quarter of an hour).
+    const huge = compileFilter(`re:${'[a-z]{1000}'.repeat(80)}!`);
+    expect(huge).toMatchObject({ ok: false, error: expect.stringMatching(/^bad regular expression .*too large for a filter/) });
+    expect(compileFilter('re:[a-z]{1000}[a-z]{1000}!')).toMatchObject({ ok: false });
+    // What people filter logs with stays well inside the bound.
+    expect(compileFilter('re:(?i)(GET|POST|PUT|DELETE|PATCH) /api/v[0-9]+/(users|orders)/[0-9a-f-]{36} (4|5)[0-9]{2} .*(timeout|refused)')).toMatchObject({ ok: true });
+  });
+
   it('a bad regular expression is a message, not an exception', () => {
     expect(compileFilter('re:(unclosed')).toEqual({ ok: false, error: 'bad regular expression /(unclosed/: Unterminated group' });
     expect(compileFilter('re:')).toMatchObject({ ok: false, error: expect.stringContaining('needs a regular expression') });

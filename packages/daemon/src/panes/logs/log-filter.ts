@@ -15,6 +15,12 @@ const re2 = (): typeof RE2JS => (engine ??= (createRequire(import.meta.url)('re2
 
 /** `\k<name>`, not itself escaped: a named backreference (re2js's translation would make it the text `k<name>`). */
 const NAMED_BACKREFERENCE = /(?:^|[^\\])(?:\\\\)*\\k</;
+/**
+ * The largest automaton a filter may compile to. Linear time has a factor: the states a line keeps
+ * alive, up to the program's size — `[a-z]{1000}[a-z]{1000}!` took a minute per MiB of letters, a
+ * full buffer a quarter of an hour of the daemon's only thread. Everyday filters take well under 150.
+ */
+const MAX_PROGRAM = 256;
 /** Why a pattern that JavaScript takes may not be one re2js runs. */
 const LINEAR_ONLY = 'lookaheads and backreferences are not supported: a filter runs in time linear in the line';
 
@@ -31,6 +37,8 @@ function compileRegex(src: string): { ok: true; test: (text: string) => boolean 
   const RE2 = re2();
   try {
     const re = RE2.compile(RE2.translateRegExp(src), RE2.LOOKBEHINDS);
+    const size = re.programSize();
+    if (size > MAX_PROGRAM) return bad(`too large for a filter (${size} instructions, at most ${MAX_PROGRAM}): write fewer or smaller repetitions`);
     return { ok: true, test: (t) => re.test(t) };
   } catch (err) {
     try {
