@@ -4,7 +4,8 @@ import type { ClientPrompts } from '../panes/pane.js';
 import type { InteractionHandler } from '../session/resource-actions.js';
 import type { ForwardManager } from './forward-manager.js';
 import type { TargetKind } from './forward-types.js';
-import { getTarget, suggestRemotePort } from './resolve-target.js';
+import { suggestRemotePort } from './resolve-target.js';
+import { getTarget } from './target-objects.js';
 
 /** The resource kinds (kind ids of resource lists) `p` forwards to. */
 const KIND_OF: Record<string, TargetKind> = {

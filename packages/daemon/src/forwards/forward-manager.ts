@@ -6,7 +6,7 @@ import type { OpenStreams } from '../util/open-streams.js';
 import { errorMessage } from '../util/errors.js';
 import { Signal } from '../util/signal.js';
 import { Forward, listenLoopback } from './forward.js';
-import { TARGET_KINDS, type ForwardInfo, type ForwardRequest } from './forward-types.js';
+import { TARGET_KINDS, type ForwardInfo, type ForwardRequest, type Resume } from './forward-types.js';
 import { resolveTarget } from './resolve-target.js';
 import { badObjectName } from '../kube/object-ref.js';
 import { badNamespace } from '../kube/resource-ref.js';
@@ -51,7 +51,11 @@ export class ForwardManager {
 
   constructor(private readonly deps: ForwardManagerDeps) {}
 
-  async start(req: ForwardRequest): Promise<Forward> {
+  /**
+   * Starts a forward. Its pods must run now, unless it is `resume`d after a restart: then it starts
+   * (listening) while they are down, and waits for them.
+   */
+  async start(req: ForwardRequest, resume: Resume | null = null): Promise<Forward> {
     const bad = badRequest(req);
     if (bad) throw new ForwardError(bad);
     if (this.closed) throw new ForwardError('the daemon is stopping');
@@ -63,7 +67,7 @@ export class ForwardManager {
     let pods: InformerHandle | null = null;
     try {
       const kc = kube.configFor(req.context);
-      const resolved = await resolveTarget(kc, req.kind, req.namespace, req.name, req.remotePort);
+      const resolved = await resolveTarget(kc, req.kind, req.namespace, req.name, req.remotePort, resume);
       const id = `pf-${this.nextId++}`;
       const server = await listenLoopback(req.localPort);
       if (this.closed) {
@@ -84,7 +88,7 @@ export class ForwardManager {
       });
       pods = null;
       this.forwards.set(id, forward);
-      this.deps.logger.info({ forward: id, target: forward.target, namespace: req.namespace, pod: resolved.pod.metadata.name, local: forward.localPort }, `port-forward ${forward.describe()}`);
+      this.deps.logger.info({ forward: id, target: forward.target, namespace: req.namespace, pod: resolved.first?.pod.metadata.name ?? null, local: forward.localPort }, `port-forward ${forward.describe()}`);
       this.changed.emit();
       return forward;
     } catch (err) {

@@ -5,7 +5,7 @@ import type { Workspace } from '../session/workspace.js';
 import { errorMessage } from '../util/error-message.js';
 import type { ForwardManager } from './forward-manager.js';
 import { MAX_FORWARDS } from './forward-manager.js';
-import { TARGET_KINDS, type ForwardRequest } from './forward-types.js';
+import { POD_OWNER_KINDS, TARGET_KINDS, type ForwardRequest, type PodOwner } from './forward-types.js';
 import { publishedForwards } from './service-registry.js';
 
 /** The key port-forwards are saved under in the state file. */
@@ -18,6 +18,8 @@ const SavedForwardSchema = z.object({
   name: z.string().min(1).max(253),
   remotePort: z.number().int().min(1).max(65535),
   localPort: z.number().int().min(0).max(65535),
+  /** A forward to a pod: the workload it follows its pod through (absent in states saved before it was). */
+  follows: z.object({ kind: z.enum(POD_OWNER_KINDS), name: z.string().min(1).max(253), node: z.string().min(1).max(253).optional() }).optional(),
 });
 const SavedForwardsSchema = z.object({ forwards: z.array(SavedForwardSchema).max(MAX_FORWARDS) });
 type SavedForward = z.infer<typeof SavedForwardSchema>;
@@ -26,7 +28,7 @@ type SavedForward = z.infer<typeof SavedForwardSchema>;
 const LOCAL_PORT_PROBLEM = /^local port \d+ on 127\.0\.0\.1 |^cannot listen on local port /;
 
 /** What the restart of one forward came to, for the notice. */
-type Outcome = { kind: 'same' } | { kind: 'moved'; from: number; to: number } | { kind: 'failed'; why: string };
+type Outcome = { kind: 'same' | 'waiting' } | { kind: 'moved'; from: number; to: number } | { kind: 'failed'; why: string };
 
 export interface ForwardRestoreDeps {
   manager: ForwardManager;
@@ -37,9 +39,12 @@ export interface ForwardRestoreDeps {
 /**
  * Port-forwards survive a daemon restart: each forward's request (context, namespace, object,
  * remote port and the local port it got) is saved with the sessions; after a restart each starts
- * again, on the same local port when it is free, else on a new one. What moved or could not come
- * back is said to the user: in a toast to the clients attached by then, or to the first that
- * attaches. Forwards not started yet are saved too, so a crash during the restore loses none.
+ * again, on the same local port when it is free, else on a new one. One whose pods are down (a
+ * StatefulSet re-creating its pod, a Deployment scaled to zero) starts waiting for them, as a
+ * running forward waits; one whose target is gone for good (a bare pod, a pod whose StatefulSet
+ * was deleted, a deleted Service) is dropped. What moved or could not come back is said to the
+ * user: in a toast to the clients attached by then, or to the first that attaches. Forwards not
+ * started yet are saved too, so a crash during the restore loses none.
  */
 export class ForwardRestore implements PersistedFeature {
   private pending: SavedForward[] = [];
@@ -58,7 +63,7 @@ export class ForwardRestore implements PersistedFeature {
   }
 
   save(): { forwards: SavedForward[] } {
-    const running = this.deps.manager.all().map((f) => toSaved(f.request, f.localPort));
+    const running = this.deps.manager.all().map((f) => toSaved(f.request, f.localPort, f.follows));
     return { forwards: [...running, ...this.pending] };
   }
 
@@ -81,23 +86,25 @@ export class ForwardRestore implements PersistedFeature {
       const what = `port-forward ${saved.kind}/${saved.name} (${saved.namespace}) :${saved.remotePort}`;
       if (outcome.kind === 'moved') lines.push(`${what}: local port ${outcome.from} is taken; now on 127.0.0.1:${outcome.to}`);
       if (outcome.kind === 'failed') lines.push(`${what} could not be restarted: ${outcome.why}`);
-      this.deps.logger.info({ forward: what, outcome: outcome.kind }, 'port-forward restored after restart');
+      if (outcome.kind === 'failed') this.deps.logger.warn({ forward: what, why: outcome.why }, 'port-forward not restored after restart');
+      else this.deps.logger.info({ forward: what, outcome: outcome.kind }, 'port-forward restored after restart');
     }
     this.deps.workspace.persistChanged.emit();
     if (lines.length > 0) this.tell(lines);
   }
 
   private async startOne(saved: SavedForward): Promise<Outcome> {
-    const req: ForwardRequest = { ...saved };
+    const { follows, ...req } = saved;
+    const resume = follows ? { follows } : {};
     try {
-      await this.deps.manager.start(req);
-      return { kind: 'same' };
+      const f = await this.deps.manager.start(req, resume);
+      return { kind: f.state() === 'active' ? 'same' : 'waiting' };
     } catch (err) {
       const why = errorMessage(err);
       if (req.localPort === 0 || !LOCAL_PORT_PROBLEM.test(why)) return { kind: 'failed', why };
     }
     try {
-      const f = await this.deps.manager.start({ ...req, localPort: 0 });
+      const f = await this.deps.manager.start({ ...req, localPort: 0 }, resume);
       return { kind: 'moved', from: req.localPort, to: f.localPort };
     } catch (err) {
       return { kind: 'failed', why: errorMessage(err) };
@@ -114,8 +121,8 @@ export class ForwardRestore implements PersistedFeature {
   }
 }
 
-function toSaved(r: ForwardRequest, localPort: number): SavedForward {
-  return { context: r.context, namespace: r.namespace, kind: r.kind, name: r.name, remotePort: r.remotePort, localPort };
+function toSaved(r: ForwardRequest, localPort: number, follows: PodOwner | undefined): SavedForward {
+  return { context: r.context, namespace: r.namespace, kind: r.kind, name: r.name, remotePort: r.remotePort, localPort, ...(follows ? { follows } : {}) };
 }
 
 /** What `persistForwards` needs of the daemon. */

@@ -1,3 +1,4 @@
+import type { KubeObject } from '../kube/types.js';
 import type { Selector } from './label-selector.js';
 
 /** What a forward may name: a pod, a Service, or a workload with a pod selector. */
@@ -34,6 +35,41 @@ export type Backing =
   | { kind: 'pod'; name: string; recreatedBy?: string }
   /** `node`: only pods on that node (a DaemonSet's pod asked for by name: its replacement runs there, its siblings elsewhere). */
   | { kind: 'selector'; owner: string; selector: Selector; node?: string };
+
+/** Workloads that run the pod a forward asked for by name and bring it back (or its replacement) when it goes. */
+export const POD_OWNER_KINDS = ['statefulset', 'daemonset', 'deployment', 'replicaset'] as const;
+
+/**
+ * The workload a forward to a pod follows its pod through: a StatefulSet re-creates the same-named
+ * pod; a DaemonSet replaces it on `node`; a Deployment or ReplicaSet by a pod its selector picks.
+ * Saved with the forward, so that after a restart a pod that is down (or replaced) is waited for
+ * (or found) the same way.
+ */
+export interface PodOwner {
+  kind: (typeof POD_OWNER_KINDS)[number];
+  name: string;
+  node?: string;
+}
+
+/** Where a forward's connections go, and the first pod they go to (null: none can take them now; the forward waits). */
+export interface ResolvedTarget {
+  backing: Backing;
+  /** The port on the pods: a number, or a container port name (a Service's named targetPort) looked up per pod. */
+  podPort: number | string;
+  /** A pod connections can go to now, and `podPort` on it. */
+  first: { pod: KubeObject; port: number } | null;
+  /** For a forward to a pod: the workload it is followed through, if any. */
+  follows?: PodOwner;
+}
+
+/**
+ * How a forward restored after a restart is started: when its pods are down it starts anyway and
+ * waits for them, as a running forward does; `follows` is the owner saved with it (a pod that is
+ * gone is waited for through it).
+ */
+export interface Resume {
+  follows?: PodOwner;
+}
 
 /**
  * The state a forward is in. `active`: listening, a pod is there. `pod gone` / `pod not running`:

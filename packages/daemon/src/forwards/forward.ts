@@ -5,9 +5,8 @@ import type { InformerHandle } from '../kube/informer-pool.js';
 import { openPortForward } from '../kube/portforward/pf-stream.js';
 import type { OpenStreams } from '../util/open-streams.js';
 import { bridge, type BridgedConnection } from './connection-bridge.js';
-import type { ForwardInfo, ForwardRequest, ForwardState } from './forward-types.js';
+import type { ForwardInfo, ForwardRequest, ForwardState, PodOwner, ResolvedTarget } from './forward-types.js';
 import { PodPicker, type PodSource } from './pod-picker.js';
-import type { ResolvedTarget } from './resolve-target.js';
 
 /** The only address a forward ever listens on. */
 export const LOOPBACK = '127.0.0.1';
@@ -60,6 +59,8 @@ export interface ForwardDeps {
 export class Forward {
   readonly startedAt = new Date();
   readonly localPort: number;
+  /** The workload a forward to a pod follows its pod through (saved with the forward), if any. */
+  readonly follows: PodOwner | undefined;
   private readonly sockets = new Map<Socket, BridgedConnection | null>();
   private readonly picker: PodPicker;
   private readonly source: PodSource;
@@ -85,7 +86,8 @@ export class Forward {
   ) {
     const addr = server.address();
     this.localPort = typeof addr === 'object' && addr ? addr.port : request.localPort;
-    this.picker = new PodPicker(resolved.backing, resolved.podPort, { pod: resolved.pod, port: resolved.port }, request.kind === 'pod');
+    this.follows = resolved.follows;
+    this.picker = new PodPicker(resolved.backing, resolved.podPort, resolved.first, request.kind === 'pod' ? request.name : null);
     const reflector = deps.pods?.reflector ?? null;
     this.everSynced = reflector?.state === 'synced';
     this.source = {

@@ -24,24 +24,22 @@ export type Pick = { ok: true; pod: string; uid: string; port: number } | { ok: 
  * request per connection.
  */
 export class PodPicker {
-  private current: { name: string; uid: string; port: number };
-  /** The pod asked for by name, preferred whenever it runs; null for a Service or workload. */
-  private readonly asked: string | null;
+  /** The pod connections went to last; null until one could take them (a forward restored while its pods were down). */
+  private current: { name: string; uid: string; port: number } | null;
 
   constructor(
     private readonly backing: Backing,
     private readonly podPort: number | string,
-    first: { pod: KubeObject; port: number },
-    /** True when a pod was asked for (it is `first`): it is kept while it runs, ready or not. */
-    private readonly stickWhileRunning: boolean,
+    first: { pod: KubeObject; port: number } | null,
+    /** The pod asked for by name, kept while it runs, ready or not (null for a Service or workload). */
+    private readonly asked: string | null,
   ) {
-    this.current = { name: first.pod.metadata.name, uid: first.pod.metadata.uid, port: first.port };
-    this.asked = stickWhileRunning ? first.pod.metadata.name : null;
+    this.current = first ? { name: first.pod.metadata.name, uid: first.pod.metadata.uid, port: first.port } : null;
   }
 
-  /** The pod connections went to last. */
-  get currentPod(): { name: string; port: number } {
-    return this.current;
+  /** The pod connections went to last, else the one waited for by name (a StatefulSet's), else none. */
+  get currentPod(): { name: string | null; port: number | null } {
+    return this.current ?? { name: this.backing.kind === 'pod' ? this.backing.name : null, port: null };
   }
 
   /** Where a connection made now goes (and remembers it), or why there is nowhere. */
@@ -66,8 +64,11 @@ export class PodPicker {
 
   private choose(source: PodSource): Pick {
     const cur = this.current;
-    if (!source.known()) return { ok: true, pod: cur.name, uid: cur.uid, port: cur.port };
     const b = this.backing;
+    if (!source.known()) {
+      if (cur) return { ok: true, pod: cur.name, uid: cur.uid, port: cur.port };
+      return { ok: false, state: b.kind === 'pod' ? 'pod gone' : 'no ready pod', why: 'waiting for the list of pods' };
+    }
     if (b.kind === 'pod') {
       const r = this.byName(source, b.name);
       if (r.ok || !b.recreatedBy) return r;
@@ -77,8 +78,8 @@ export class PodPicker {
       const r = this.byName(source, this.asked);
       if (r.ok) return r;
     }
-    const same = source.byUid(cur.uid);
-    if (same && (this.stickWhileRunning || podReady(same))) {
+    const same = cur ? source.byUid(cur.uid) : undefined;
+    if (same && (this.asked !== null || podReady(same))) {
       const r = this.usable(same);
       if (r.ok) return r;
     }

@@ -12,7 +12,7 @@ function forwardOn(server: Awaited<ReturnType<typeof listenLoopback>>, streams: 
   return new Forward(
     'pf-1',
     { context: 'c', namespace: 'ns', kind: 'pod', name: 'web', remotePort: 80, localPort: 0 },
-    { backing: { kind: 'pod', name: 'web' }, podPort: 80, pod, port: 80 },
+    { backing: { kind: 'pod', name: 'web' }, podPort: 80, first: { pod, port: 80 } },
     server,
     { kc: new KubeConfig(), streams, logger: pino({ level: 'silent' }), pods: null, changed: () => undefined },
   );

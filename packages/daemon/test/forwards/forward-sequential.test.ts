@@ -72,7 +72,7 @@ describe('a daemon forward to kube-sim', () => {
     const f = new Forward(
       'pf-seq',
       { context: 'c', namespace: 'default', kind: 'pod', name: 'echo', remotePort: 9000, localPort: 0 },
-      { backing: { kind: 'pod', name: 'echo' }, podPort: 9000, pod, port: 9000 },
+      { backing: { kind: 'pod', name: 'echo' }, podPort: 9000, first: { pod, port: 9000 } },
       server,
       { kc, streams: new OpenStreams(), logger: pino({ level: 'silent' }), pods: null, changed: () => undefined },
     );
