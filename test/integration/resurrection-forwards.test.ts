@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, request, type Server as HttpServer } from 'node:http';
-import { createServer, type AddressInfo, type Server } from 'node:net';
+import { connect as connectTcp, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { startKubeSim, type KubeSim } from '@kubetile/kube-sim';
 import { AttachedClient, Store } from '@kubetile/client-tui';
@@ -201,5 +201,69 @@ describe('port-forwards and sessions survive a kill -9', () => {
     );
     expect((toast.params as { level: string }).level).toBe('warn');
     expect((await c.request<{ forwards: unknown[] }>('portForward/list')).forwards).toEqual([]);
+  }, 120_000);
+
+  it('the cluster not answering at the restart: the forward is kept (saved still) and starts once it answers, said in toasts', async () => {
+    // The daemon reaches kube-sim through a TCP proxy on a fixed port: closed, the API server refuses connections.
+    const simPort = Number(/server: "?https:\/\/127\.0\.0\.1:(\d+)/.exec(readFileSync(join(simEnv.dir, 'kubeconfig'), 'utf8'))?.[1]);
+    const sockets = new Set<Socket>();
+    const proxy = (): Server =>
+      createServer((c) => {
+        const u = connectTcp(simPort, '127.0.0.1');
+        for (const x of [c, u]) {
+          sockets.add(x);
+          x.on('error', () => undefined);
+          x.on('close', () => sockets.delete(x));
+        }
+        c.pipe(u).pipe(c);
+      });
+    let server = proxy();
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const port = (server.address() as AddressInfo).port;
+    const closeProxy = async (): Promise<void> => {
+      for (const x of sockets) x.destroy();
+      await new Promise<void>((r) => server.close(() => r()));
+    };
+    cleanups.push(() => (server.listening ? closeProxy() : undefined));
+    const kubeconfig = join(env.dir, 'proxied-kubeconfig');
+    writeFileSync(kubeconfig, readFileSync(join(simEnv.dir, 'kubeconfig'), 'utf8').replace(`127.0.0.1:${simPort}`, `127.0.0.1:${port}`));
+    env.env.KUBECONFIG = kubeconfig;
+
+    daemon = await startDaemon(env);
+    const s = await script();
+    const forward = await s.request<{ id: string; localPort: number }>('portForward/start', { namespace: 'default', pod: 'web-1', remotePort: 80 });
+    await waitFor('the forward saved', () => existsSync(stateFile()) && readFileSync(stateFile(), 'utf8').includes(`"localPort":${forward.localPort}`));
+    daemon.child.kill('SIGKILL');
+    await daemon.exited;
+    s.close();
+    await closeProxy();
+
+    daemon = await startDaemon(env);
+    const toastWith = (c: RawClient, text: string): Promise<string> =>
+      waitFor(`a toast with "${text}"`, () => c.toasts().find((t) => t.includes(text)) ?? null);
+    const first = await script();
+    await first.attach();
+    const waits = await toastWith(first, 'waits for the cluster');
+    expect(waits).toMatch(/a saved port-forward waits for the cluster \(.*connection refused.*\); tried again until it answers/);
+    expect((await first.request<{ forwards: unknown[] }>('portForward/list')).forwards).toEqual([]);
+    // Still saved while it waits: a daemon stopped now (it writes its state on the way out) keeps it.
+    first.close();
+    await daemon.stop();
+    expect(readFileSync(stateFile(), 'utf8')).toContain(`"localPort":${forward.localPort}`);
+    daemon = await startDaemon(env);
+    const c = await script();
+    await c.attach();
+    await toastWith(c, 'waits for the cluster');
+
+    server = proxy();
+    await new Promise<void>((r) => server.listen(port, '127.0.0.1', () => r()));
+    const back = await toastWith(c, 'is back: the cluster answered');
+    expect(back).toContain('port-forward pod/web-1 (default) :80');
+    const f = await waitFor('the forward listed', async () => {
+      const l = (await c.request<{ forwards: Array<{ localPort: number; state: string }> }>('portForward/list')).forwards;
+      return l.length === 1 && l[0]!.state === 'active' ? l : null;
+    });
+    expect(f[0]!.localPort).toBe(forward.localPort);
+    expect(await get(forward.localPort, '/back')).toBe('web-1 says /back');
   }, 120_000);
 });

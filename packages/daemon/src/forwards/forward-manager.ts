@@ -94,7 +94,8 @@ export class ForwardManager {
     } catch (err) {
       pods?.release();
       if (err instanceof ForwardError) throw err;
-      throw new ForwardError(errorMessage(err));
+      // The cause stays with it: a restore tells a cluster that did not answer from a target that is gone.
+      throw new ForwardError(errorMessage(err), { cause: err });
     } finally {
       this.starting--;
     }
@@ -130,6 +131,11 @@ export class ForwardManager {
     this.deps.logger.info({ forward: id }, `stopped port-forward ${f.describe()}`);
     this.changed.emit();
     return f;
+  }
+
+  /** True once stopAll ran: the daemon is stopping. */
+  get stopping(): boolean {
+    return this.closed;
   }
 
   /** Stops every forward (the daemon is stopping); no new ones start after this. */

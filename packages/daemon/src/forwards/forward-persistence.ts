@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { Logger } from '../logging/logger.js';
 import type { PersistedFeature } from '../state/session-persistence.js';
 import type { Workspace } from '../session/workspace.js';
+import { KubeApiError } from '../kube/api-error.js';
+import { Backoff } from '../kube/backoff.js';
 import { errorMessage } from '../util/error-message.js';
 import type { ForwardManager } from './forward-manager.js';
 import { MAX_FORWARDS } from './forward-manager.js';
@@ -27,8 +29,22 @@ type SavedForward = z.infer<typeof SavedForwardSchema>;
 /** A listener error (as listenLoopback words it): the port, not the target, was the problem. */
 const LOCAL_PORT_PROBLEM = /^local port \d+ on 127\.0\.0\.1 |^cannot listen on local port /;
 
-/** What the restart of one forward came to, for the notice. */
-type Outcome = { kind: 'same' | 'waiting' } | { kind: 'moved'; from: number; to: number } | { kind: 'failed'; why: string };
+/** What the restart of one forward came to, for the notice. `retry`: the cluster did not answer; tried again later. */
+type Outcome = { kind: 'same' | 'waiting' } | { kind: 'moved'; from: number; to: number } | { kind: 'failed' | 'retry'; why: string };
+
+/**
+ * The API server was not reached or did not answer (connection refused, no answer in time, a
+ * credential plugin that could not run, credentials refused — a token to renew —, 5xx, 429): nothing
+ * says the target is gone, so the forward is kept and tried again — a daemon started at login before
+ * the network or VPN is up would otherwise lose every saved forward.
+ */
+const unanswered = (err: unknown): boolean => {
+  const e = err instanceof Error && err.cause instanceof KubeApiError ? err.cause : err;
+  return e instanceof KubeApiError && ((e.status === 0 && e.reason !== undefined) || e.status === 401 || e.status === 429 || e.status >= 500);
+};
+/** Retries of forwards whose cluster did not answer: 2 s, doubling, at most a minute apart. */
+const RETRY_BASE_MS = 2000;
+const RETRY_MAX_MS = 60_000;
 
 export interface ForwardRestoreDeps {
   manager: ForwardManager;
@@ -48,6 +64,12 @@ export interface ForwardRestoreDeps {
  */
 export class ForwardRestore implements PersistedFeature {
   private pending: SavedForward[] = [];
+  /** Saved forwards whose cluster did not answer at the restore: saved still, tried again. */
+  private waiting: SavedForward[] = [];
+  private readonly retries = new Backoff(RETRY_BASE_MS, RETRY_MAX_MS);
+  private retryTimer: NodeJS.Timeout | null = null;
+  /** Why the cluster did not answer, the last time (for the notice). */
+  private lastRetryWhy: string | null = null;
   private lastSaved = '';
   /** Resolves when the last restore has finished (tests, the benchmark). */
   restored: Promise<void> = Promise.resolve();
@@ -64,7 +86,7 @@ export class ForwardRestore implements PersistedFeature {
 
   save(): { forwards: SavedForward[] } {
     const running = this.deps.manager.all().map((f) => toSaved(f.request, f.localPort, f.follows));
-    return { forwards: [...running, ...this.pending] };
+    return { forwards: [...running, ...this.pending, ...this.waiting] };
   }
 
   restore(data: unknown): void {
@@ -77,20 +99,46 @@ export class ForwardRestore implements PersistedFeature {
     this.restored = this.startAll();
   }
 
-  private async startAll(): Promise<void> {
+  /** Starts the pending forwards; `retry`: they are ones the cluster did not answer for before. */
+  private async startAll(retry = false): Promise<void> {
     const lines: string[] = [];
+    const waitingBefore = this.waiting.length;
     while (this.pending.length > 0) {
       const saved = this.pending[0]!;
       const outcome = await this.startOne(saved);
+      // The daemon is stopping: what was not started stays saved as it was.
+      if (this.deps.manager.stopping) return;
       this.pending.shift();
       const what = `port-forward ${saved.kind}/${saved.name} (${saved.namespace}) :${saved.remotePort}`;
       if (outcome.kind === 'moved') lines.push(`${what}: local port ${outcome.from} is taken; now on 127.0.0.1:${outcome.to}`);
       if (outcome.kind === 'failed') lines.push(`${what} could not be restarted: ${outcome.why}`);
+      if (outcome.kind === 'retry') this.waiting.push(saved);
+      else if (retry && outcome.kind !== 'failed') lines.push(`${what} is back: the cluster answered`);
       if (outcome.kind === 'failed') this.deps.logger.warn({ forward: what, why: outcome.why }, 'port-forward not restored after restart');
-      else this.deps.logger.info({ forward: what, outcome: outcome.kind }, 'port-forward restored after restart');
+      else this.deps.logger.info({ forward: what, outcome: outcome.kind, ...(outcome.kind === 'retry' ? { why: outcome.why } : {}) }, 'port-forward restored after restart');
     }
+    const waits = this.waiting.length - waitingBefore;
+    // Said once, at the restore; the retries are quiet until one comes back.
+    if (waits > 0 && !retry) {
+      const why = this.lastRetryWhy ?? 'the cluster did not answer';
+      lines.push(`${waits === 1 ? 'a saved port-forward waits' : `${waits} saved port-forwards wait`} for the cluster (${why}); tried again until it answers`);
+    }
+    if (this.waiting.length > 0) this.scheduleRetry();
+    else this.retries.reset();
     this.deps.workspace.persistChanged.emit();
     if (lines.length > 0) this.tell(lines);
+  }
+
+  /** The forwards whose cluster did not answer go back to the restore, after a while. */
+  private scheduleRetry(): void {
+    if (this.retryTimer || this.deps.manager.stopping) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      if (this.deps.manager.stopping) return;
+      this.pending.push(...this.waiting.splice(0));
+      this.restored = this.restored.then(() => this.startAll(true));
+    }, this.retries.next());
+    this.retryTimer.unref();
   }
 
   private async startOne(saved: SavedForward): Promise<Outcome> {
@@ -101,6 +149,10 @@ export class ForwardRestore implements PersistedFeature {
       return { kind: f.state() === 'active' ? 'same' : 'waiting' };
     } catch (err) {
       const why = errorMessage(err);
+      if (unanswered(err)) {
+        this.lastRetryWhy = why;
+        return { kind: 'retry', why };
+      }
       if (req.localPort === 0 || !LOCAL_PORT_PROBLEM.test(why)) return { kind: 'failed', why };
     }
     try {
