@@ -89,4 +89,22 @@ describe('exec into a pod that is deleted', () => {
       a.close();
     }
   });
+
+  it('a container that stops or restarts under its shell (the pod stays): the pane says which, with the kubelet\'s reason', async () => {
+    const ns = namespaceWith(w.sim, [(n) => pod('api-1', n), (n) => pod('api-2', n)]);
+    const a = await RawClient.connect(w.env.socket);
+    try {
+      await a.attach(SIZE);
+      const stopped = await shellIn(a, ns, 'api-1');
+      w.sim.terminateContainer(ns, 'api-1', { container: 'main', exitCode: 137 });
+      const v1 = await waitScreen(a, stopped, 'the stop said in the footer', (_r, x) => (x.footer ?? '').includes('container'));
+      expect(v1.footer).toMatch(/^\[exited with code 137: its container stopped \(terminated: .* \(exit code 137\)\)\] a key closes the pane/);
+      const restarted = await shellIn(a, ns, 'api-2');
+      w.sim.restartContainer(ns, 'api-2', 'main');
+      const v2 = await waitScreen(a, restarted, 'the restart said in the footer', (_r, x) => (x.footer ?? '').includes('container'));
+      expect(v2.footer).toBe('[exited with code 137: its container restarted] a key closes the pane (esc in normal mode)');
+    } finally {
+      a.close();
+    }
+  });
 });

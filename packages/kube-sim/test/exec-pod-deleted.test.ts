@@ -25,14 +25,14 @@ interface Shell {
 }
 
 /** `sh` reading commands from an open stdin (no tty), in `namespace/pod`. */
-async function shell(kc: KubeConfig, pod: string, namespace = 'default'): Promise<Shell> {
+async function shell(kc: KubeConfig, pod: string, namespace = 'default', container = 'main'): Promise<Shell> {
   const stdout = new PassThrough();
   const chunks: Buffer[] = [];
   stdout.on('data', (c: Buffer) => chunks.push(c));
   const stdin = new PassThrough();
   let resolveStatus!: (s: V1Status) => void;
   const status = new Promise<V1Status>((r) => { resolveStatus = r; });
-  const ws = await new Exec(kc).exec(namespace, pod, 'main', ['sh'], stdout, null, stdin, false, (s) => resolveStatus(s));
+  const ws = await new Exec(kc).exec(namespace, pod, container, ['sh'], stdout, null, stdin, false, (s) => resolveStatus(s));
   const closed = new Promise<void>((r) => ws.once('close', () => r()));
   return { out: () => Buffer.concat(chunks).toString('utf8'), say: (line) => stdin.write(`${line}\n`), status, closed, protocol: ws.protocol };
 }
@@ -140,5 +140,33 @@ describe('exec into a pod that is deleted', () => {
     expectKilled(await sh.status);
     await sh.closed;
     expect(sh.out()).toBe('started\n');
+  });
+});
+
+describe('exec into a container that stops', () => {
+  it('a container terminated or restarted (the pod stays): the sessions in it end with 137, those in its sibling and in web-10 go on', async () => {
+    const { sim, kc } = await startSim();
+    sim.createObject(runningPod('web-1', [{ name: 'main' }, { name: 'side' }]));
+    sim.createObject(runningPod('web-10', [{ name: 'main' }]));
+    const inMain = await shell(kc, 'web-1', 'default', 'main');
+    const inSide = await shell(kc, 'web-1', 'default', 'side');
+    const longer = await shell(kc, 'web-10');
+    await answers(inMain, 'main-before');
+
+    sim.terminateContainer('default', 'web-1', { container: 'main', exitCode: 1 });
+    expectKilled(await inMain.status);
+    await inMain.closed;
+    await answers(inSide, 'side-alive');
+    await answers(longer, 'web-10-alive');
+
+    // A restart is a new instance of the container: the old one's sessions are gone with it.
+    sim.restartContainer('default', 'web-1', 'side');
+    expectKilled(await inSide.status);
+    await answers(longer, 'web-10-still-alive');
+    // A session started in the new instance runs.
+    const again = await shell(kc, 'web-1', 'default', 'side');
+    await answers(again, 'new-instance');
+    again.say('exit 0');
+    expect(await again.status).toEqual({ metadata: {}, status: 'Success' });
   });
 });

@@ -267,7 +267,7 @@ export function runExec(transport: ExecTransport, want: Want, argv: string[], ki
       killed.abort();
       raw.end();
       finish(status(KILLED_EXIT_CODE, argv), true, `command terminated with non-zero exit code: exit status ${KILLED_EXIT_CODE}`);
-    });
+    }, pod.container);
     transport.closed.addEventListener('abort', () => unregister(), { once: true });
   }
 

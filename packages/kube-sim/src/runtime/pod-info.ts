@@ -63,3 +63,21 @@ export function podPhase(pod: KubeObject): string {
 export function nodeName(pod: KubeObject): string {
   return asString(getPath(pod, ['spec', 'nodeName'])) ?? '';
 }
+
+/** When the container's current instance started running, its restart count, or null when it is not running. */
+function runningSince(pod: KubeObject, name: string): string | null {
+  const s = containerStatus(pod, name);
+  const started = getPath(s, ['state', 'running', 'startedAt']);
+  if (!isRecord(getPath(s, ['state', 'running']))) return null;
+  return `${asString(started) ?? ''}#${String(getPath(s, ['restartCount']) ?? 0)}`;
+}
+
+/** The containers that ran in `prev` and no longer run — or run as a new instance (restarted) — in `now`. */
+export function stoppedContainers(prev: KubeObject, now: KubeObject): string[] {
+  return allContainers(prev)
+    .map((c) => c.name)
+    .filter((name) => {
+      const before = runningSince(prev, name);
+      return before !== null && runningSince(now, name) !== before;
+    });
+}

@@ -16,6 +16,7 @@ import { PortTargets, type PortTarget } from '../portforward/targets.js';
 import { databaseKey, DemoDatabases, POSTGRES_PORT } from '../pgdemo/demo-databases.js';
 import { podCredentials } from '../pgdemo/pod-credentials.js';
 import { parseStored } from '../store/stored-object.js';
+import { stoppedContainers } from './pod-info.js';
 import type { KubeObject } from '../types.js';
 
 export class SimPodRuntime implements PodRuntime {
@@ -108,6 +109,10 @@ export class SimPodRuntime implements PodRuntime {
     // A deleted pod's containers are killed: exec sessions into it end (exit code 137), its
     // port-forwards are cut, its logs end (followers see EOF) and its port responders stop.
     this.unsubscribe = world.store.subscribe((ev) => {
+      // A container that stopped or restarted (terminated, the crash loop): the execs in it are killed with it.
+      if (ev.rt === pods && ev.type === 'MODIFIED' && ev.prev && this.sessions.count(ev.obj.uid) > 0) {
+        for (const c of stoppedContainers(parseStored(ev.prev), parseStored(ev.obj))) this.sessions.endContainer(ev.obj.uid, c);
+      }
       if (ev.rt === pods && ev.type === 'DELETED') {
         this.sessions.endPod(ev.obj.uid);
         this.logs.dropPod(ev.obj.uid);
