@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject, KubeSim } from '@kubetile/kube-sim';
-import type { TableView } from '@kubetile/rpc-schema';
 import { waitFor, type TestEnv } from '../helpers/daemon-process.js';
 import { RawClient } from '../helpers/rpc-client.js';
 import { startSimDaemon, type SimDaemonWithClient } from '../helpers/sim-daemon.js';
+import { openListIn, pressKeys, selectRow as selectRowIn } from '../helpers/list-pane.js';
 
 /**
  * Debug mode's one confirmation answers only what it said: a workload that another user (or a script) put in or
@@ -34,24 +34,9 @@ const waitToast = (re: RegExp): Promise<string> => waitFor(`a toast matching ${r
 const dep = (name: string): KubeObject => sim.getObject('apps/v1', 'Deployment', name, NS)!;
 const command = (o: KubeObject): unknown => ((((o.spec as Rec).template as Rec).spec as Rec).containers as Rec[])[0]!.command;
 
-async function keys(...ks: string[]): Promise<void> {
-  for (const key of ks) await c.request('client/key', { key });
-}
-
-async function openList(kind: string): Promise<number> {
-  const r = await c.request<{ paneId: number; tabId: number }>('pane/open', { view: { key: 'resource-list', args: { kind } }, newTab: true });
-  await c.request('kube/use', { tabId: r.tabId, namespace: NS });
-  await c.request('pane/focus', { paneId: r.paneId });
-  return r.paneId;
-}
-
-async function selectRow(paneId: number, name: string): Promise<void> {
-  await c.request('pane/command', { paneId, command: { type: 'filter', query: name } });
-  await waitFor(`${name} selected`, async () => {
-    const v = (await c.request<{ view: TableView }>('pane/snapshot', { paneId, rows: 20, cols: 140 })).view;
-    return v.type === 'table' && v.selected !== null && v.rows[v.selected]?.cells.name === name;
-  });
-}
+const keys = (...ks: string[]): Promise<void> => pressKeys(c, ...ks);
+const openList = (kind: string): Promise<number> => openListIn(c, kind, NS);
+const selectRow = (paneId: number, name: string): Promise<void> => selectRowIn(c, paneId, name);
 
 beforeAll(async () => {
   stack = await startSimDaemon({

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeSim } from '@kubetile/kube-sim';
 import type { KubeObject } from '@kubetile/kube-sim';
-import type { SessionLayout, TableView } from '@kubetile/rpc-schema';
+import type { SessionLayout } from '@kubetile/rpc-schema';
 import { waitFor, type TestEnv } from '../helpers/daemon-process.js';
 import { RawClient } from '../helpers/rpc-client.js';
 import { startSimDaemon, type SimDaemonWithClient } from '../helpers/sim-daemon.js';
+import { openListIn, pressKeys, selectRow as selectRowIn } from '../helpers/list-pane.js';
 
 /**
  * Debug mode and root debug mode (ctrl+alt+d / f5) round trip on a real daemon and kube-sim: one confirmation naming
@@ -48,24 +49,9 @@ const firstContainer = (o: KubeObject): Rec => ((((o.spec as Rec).template as Re
 const annotations = (o: KubeObject): Record<string, string> => o.metadata.annotations ?? {};
 const debugAnnotations = (o: KubeObject): string[] => Object.keys(annotations(o)).filter((k) => k.startsWith('debug.kubetile.io/'));
 
-async function keys(...ks: string[]): Promise<void> {
-  for (const key of ks) await c.request('client/key', { key });
-}
-
-async function openList(kind: string): Promise<number> {
-  const r = await c.request<{ paneId: number; tabId: number }>('pane/open', { view: { key: 'resource-list', args: { kind } }, newTab: true });
-  await c.request('kube/use', { tabId: r.tabId, namespace: NS });
-  await c.request('pane/focus', { paneId: r.paneId });
-  return r.paneId;
-}
-
-async function selectRow(paneId: number, name: string): Promise<void> {
-  await c.request('pane/command', { paneId, command: { type: 'filter', query: name } });
-  await waitFor(`${name} selected`, async () => {
-    const v = (await c.request<{ view: TableView }>('pane/snapshot', { paneId, rows: 20, cols: 140 })).view;
-    return v.type === 'table' && v.selected !== null && v.rows[v.selected]?.cells.name?.startsWith(name) === true;
-  });
-}
+const keys = (...ks: string[]): Promise<void> => pressKeys(c, ...ks);
+const openList = (kind: string): Promise<number> => openListIn(c, kind, NS);
+const selectRow = (paneId: number, name: string): Promise<void> => selectRowIn(c, paneId, name, 'prefix');
 
 /** Presses `key`, checks the one dialog says `text`, answers y; no second dialog follows. */
 async function confirmOnce(key: string, text: RegExp): Promise<void> {

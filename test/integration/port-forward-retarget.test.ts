@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { request } from 'node:http';
 import type { KubeSim } from '@kubetile/kube-sim';
 import { waitFor, type TestEnv } from '../helpers/daemon-process.js';
 import { RawClient } from '../helpers/rpc-client.js';
 import { startSimDaemon, type SimDaemonWithClient } from '../helpers/sim-daemon.js';
+import { whoAnswers } from '../helpers/forward-who.js';
 
 /**
  * A forward follows the pods behind it: to a Deployment, a Service (its port mapped to the pods'
@@ -62,27 +62,6 @@ const statefulSet = (name: string, namespace: string, replicas: number) => ({
     },
   },
 });
-
-/** The pod that answers a GET on a fresh connection through the forward (the sim's responder says its name). */
-function whoAnswers(port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: '/who', agent: false, headers: { Connection: 'close' } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () => {
-        try {
-          resolve((JSON.parse(text) as { pod: string }).pod);
-        } catch {
-          reject(new Error(`not the responder's JSON: ${text.slice(0, 200)}`));
-        }
-      });
-    });
-    req.on('error', reject);
-    req.setTimeout(15_000, () => req.destroy(new Error('no answer within 15 s')));
-    req.end();
-  });
-}
 
 const readyPods = (namespace: string, app: string): string[] =>
   sim

@@ -1,11 +1,11 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { join } from 'node:path';
 import type { KubeSim } from '@kubetile/kube-sim';
 import { makeTestEnv, startDaemon, waitFor, type DaemonProcess, type TestEnv } from '../helpers/daemon-process.js';
 import { RawClient } from '../helpers/rpc-client.js';
 import { startSimFor } from '../helpers/sim-daemon.js';
+import { whoAnswers } from '../helpers/forward-who.js';
 
 /**
  * A saved forward whose pods are down when the daemon restarts (a StatefulSet's pod deleted or
@@ -114,27 +114,6 @@ async function forwards(c: RawClient): Promise<Info[]> {
 /** The forward to `target` once it is listed waiting, its error saying what for. */
 async function waitingForward(c: RawClient, target: string, why: RegExp): Promise<Info> {
   return waitFor(`${target} listed, waiting (${String(why)})`, async () => (await forwards(c)).find((f) => f.target === target && f.state !== 'active' && why.test(f.error ?? '')), 30_000);
-}
-
-/** The pod that answers a GET on a fresh connection through the forward (the sim's responder says its name). */
-function whoAnswers(port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: '/who', agent: false, headers: { Connection: 'close' } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => {
-        try {
-          resolve((JSON.parse(text) as { pod: string }).pod);
-        } catch {
-          reject(new Error(`not the responder's JSON: ${text.slice(0, 200)}`));
-        }
-      });
-    });
-    req.on('error', reject);
-    req.setTimeout(15_000, () => req.destroy(new Error('no answer within 15 s')));
-    req.end();
-  });
 }
 
 /** Fresh connections until one is answered; every answer on the way is kept (connections may be closed meanwhile). */
