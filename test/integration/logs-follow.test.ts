@@ -49,6 +49,20 @@ describe('logs of a pod', () => {
     await waitFor('the stream closed with the pane', async () => (await logStreams(t.script)) === 0);
   });
 
+  it('scrolls sideways up to where the longest line shown ends at the right edge, never into blank columns', async () => {
+    const ns = fresh();
+    t.sim.createObject(runningPod('wide', ns));
+    const long = `start-${'x'.repeat(300)}-end`;
+    t.sim.appendLog(ns, 'wide', ['short', long]);
+    const list = await podsPane(t.script, ns);
+    const { paneId } = await openLogs(t.script, list, 'wide', ns);
+    await waitPane(t.script, paneId, 'the lines', (x) => shown(x).some((l) => l.startsWith('start-')));
+    for (let i = 0; i < 100; i++) await t.script.request('pane/command', { paneId, command: { type: 'scroll_right' } });
+    const v = await snapshot(t.script, paneId, 40, 160);
+    expect(shown(v)).toEqual(['', long.slice(long.length - 160)]);
+    await t.script.request('pane/close', { paneId });
+  });
+
   it('two panes on one container share one stream', async () => {
     const ns = fresh();
     t.sim.createObject(runningPod('api', ns));

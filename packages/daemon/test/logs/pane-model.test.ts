@@ -160,6 +160,24 @@ describe('scrolling a logs pane', () => {
     expect(shown(s, b)).toEqual(['line 8', 'line 9', 'line 10']);
   });
 
+  it('scrolls sideways by 8 cells, never past where the widest line shown ends at the right edge', () => {
+    const s = new LogScroll();
+    s.right(20);
+    s.right(20);
+    expect(s.hscroll).toBe(16);
+    s.right(20);
+    expect(s.hscroll).toBe(20);
+    s.right(20);
+    expect(s.hscroll).toBe(20);
+    // Shorter lines shown now: no further right, and not pulled back either (left is the way back).
+    s.right(4);
+    expect(s.hscroll).toBe(20);
+    s.left();
+    expect(s.hscroll).toBe(12);
+    s.right(0);
+    expect(s.hscroll).toBe(12);
+  });
+
   it('wraps long lines into rows and scrolls by rows', () => {
     const b = new LogBuffer(1000, 1e6);
     b.insert([line(1, 'short'), line(2, 'long'), line(3, 'end')]);

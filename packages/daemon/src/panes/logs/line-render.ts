@@ -1,4 +1,4 @@
-import { charWidth, type Line, type Span, type Style } from '@kubetile/rpc-schema';
+import { charWidth, stringWidth, type Line, type Span, type Style } from '@kubetile/rpc-schema';
 import { formatTimeMs, type LogLine, type LogOrigin } from '../../kube/logs/log-line.js';
 
 /** Prefix colours, in order of first appearance (the client maps them to its theme). */
@@ -105,6 +105,13 @@ export function wrappedRow(spans: readonly Span[], starts: readonly number[], ro
   const from = starts[row] ?? Number.MAX_SAFE_INTEGER;
   const to = starts[row + 1] ?? Number.MAX_SAFE_INTEGER;
   return sliceUnits(spans, from, to);
+}
+
+/** How many terminal cells a line made of spans takes. */
+export function spansWidth(spans: readonly Span[]): number {
+  let n = 0;
+  for (const s of spans) n += allAscii([s]) ? s.text.length : stringWidth(s.text);
+  return n;
 }
 
 /**

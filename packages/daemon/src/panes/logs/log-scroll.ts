@@ -142,8 +142,9 @@ export class LogScroll {
     this.hscroll = Math.max(0, this.hscroll - H_STEP);
   }
 
-  right(): void {
-    if (!this.wrap) this.hscroll += H_STEP;
+  /** Sideways, up to `maxH`: where the widest line shown ends at the pane's right edge (never into blank columns). */
+  right(maxH = Number.POSITIVE_INFINITY): void {
+    if (!this.wrap) this.hscroll = Math.max(this.hscroll, Math.min(this.hscroll + H_STEP, maxH));
   }
 
   /** The filter changed (absolute indexes start over): keep following, else go to the first match. */

@@ -11,7 +11,7 @@ import type { PaneGroup } from '../../keys/bindings.js';
 import { LogBuffer } from './log-buffer.js';
 import { compileFilter, type LogFilter } from './log-filter.js';
 import { LogScroll } from './log-scroll.js';
-import { lineSpans, lineText, OriginLabels, sliceCells, wrappedRow, wrapStarts, type RenderOptions } from './line-render.js';
+import { lineSpans, lineText, OriginLabels, sliceCells, spansWidth, wrappedRow, wrapStarts, type RenderOptions } from './line-render.js';
 import { historyFor, parseLogsArgs, SINCE_CHOICES, sinceLabel, type LogsArgs, type SinceChoice } from './logs-args.js';
 import { PaneFeeds, type Feed } from './pane-feeds.js';
 import { containerLabel, containersOf, containerStarted, fetchPod, type ContainerInfo } from './pod-containers.js';
@@ -44,6 +44,8 @@ export class LogsPane extends BasePane {
   private info: string | null = null;
   private readonly buffer: LogBuffer;
   private readonly scroll = new LogScroll();
+  /** The last view's rows, for how far a sideways scroll may go (not past the widest line shown). */
+  private lastShown: { maxH(): number } | null = null;
   private readonly labels = new OriginLabels();
   private filterQuery = '';
   private filter: LogFilter | null = null;
@@ -315,7 +317,7 @@ export class LogsPane extends BasePane {
         this.scroll.left();
         break;
       case 'scroll_right':
-        this.scroll.right();
+        this.scroll.right(this.lastShown?.maxH() ?? 0);
         break;
       case 'filter':
         this.setFilter(cmd.query);
@@ -525,6 +527,8 @@ export class LogsPane extends BasePane {
     const rowsOf = wrap ? (l: LogLine) => starts(l).length : () => 1;
     const refs = this.scroll.window(this.buffer, rows, rowsOf);
     const lines: Line[] = refs.map((r) => (wrap ? wrappedRow(spans(r.line), starts(r.line), r.sub) : sliceCells(spans(r.line), this.scroll.hscroll, cols)));
+    // How far right a scroll may go from this view (measured only when one is asked for).
+    this.lastShown = { maxH: () => Math.max(0, ...refs.map((r) => spansWidth(spans(r.line)) - cols)) };
     const total = this.buffer.matchCount;
     return {
       type: 'lines',
