@@ -6,6 +6,8 @@ export interface ContainerRun {
   running: boolean;
   /** `running`, `waiting: CrashLoopBackOff`, `terminated: Completed (exit code 0)`, `no status yet`. */
   state: string;
+  /** When its previous instance ended (`lastState.terminated.finishedAt`), if it had one. */
+  lastEndedAt?: string;
 }
 
 const rec = (v: unknown): Record<string, unknown> | null => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null);
@@ -38,7 +40,9 @@ export function podContainers(pod: KubeObject): ContainerRun[] {
   for (const c of list(rec(pod.spec)?.containers)) {
     const name = str(rec(c)?.name);
     if (!name || out.some((o) => o.name === name)) continue;
-    out.push({ name, ...stateWords(statuses.get(name) ?? null) });
+    const status = statuses.get(name) ?? null;
+    const lastEndedAt = str(rec(rec(status?.lastState)?.terminated)?.finishedAt);
+    out.push({ name, ...stateWords(status), ...(lastEndedAt !== undefined ? { lastEndedAt } : {}) });
   }
   return out;
 }

@@ -5,17 +5,6 @@ import { getObject } from '../../kube/resource-ops.js';
 import type { KubeObject } from '../../kube/types.js';
 import type { ExecTargetArgs } from './exec-args.js';
 
-const rec = (v: unknown): Record<string, unknown> | null => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null);
-
-/** Whether the container's last instance ended at or after `sinceMs` (whole seconds: the API's precision). */
-function restartedSince(pod: KubeObject, container: string, sinceMs: number): boolean {
-  const statuses = rec(pod.status)?.['containerStatuses'];
-  const s = (Array.isArray(statuses) ? statuses : []).map(rec).find((x) => x?.['name'] === container);
-  const finished = rec(rec(rec(s?.['lastState'])?.['terminated']))?.['finishedAt'];
-  const at = typeof finished === 'string' ? Date.parse(finished) : NaN;
-  return Number.isFinite(at) && at >= Math.floor(sinceMs / 1000) * 1000;
-}
-
 /**
  * Why a shell may have died under an exec pane, asked of the API server once it has: its pod was
  * deleted (404), is being deleted (deletionTimestamp), or is a new pod of the same name created
@@ -38,5 +27,7 @@ export async function podFate(kc: KubeConfig, t: ExecTargetArgs, shellStartedAt:
   const c = t.container !== undefined ? runs.find((r) => r.name === t.container) : defaultContainer(pod, runs);
   if (!c) return null;
   if (!c.running) return `its container stopped (${c.state})`;
-  return restartedSince(pod, c.name, shellStartedAt) ? 'its container restarted' : null;
+  // Its last instance ended at or after the shell's start (whole seconds: the API's precision).
+  const ended = c.lastEndedAt !== undefined ? Date.parse(c.lastEndedAt) : NaN;
+  return Number.isFinite(ended) && ended >= Math.floor(shellStartedAt / 1000) * 1000 ? 'its container restarted' : null;
 }
