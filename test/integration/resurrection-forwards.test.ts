@@ -203,8 +203,12 @@ describe('port-forwards and sessions survive a kill -9', () => {
     expect((await c.request<{ forwards: unknown[] }>('portForward/list')).forwards).toEqual([]);
   }, 120_000);
 
-  it('the cluster not answering at the restart: the forward is kept (saved still) and starts once it answers, said in toasts', async () => {
-    // The daemon reaches kube-sim through a TCP proxy on a fixed port: closed, the API server refuses connections.
+  /**
+   * The daemon reaches kube-sim through a TCP proxy on a fixed port (closed: the API server refuses
+   * connections). A forward to web-1:80 is started and saved, the daemon killed and the proxy
+   * closed: the next daemon finds the cluster not answering.
+   */
+  async function savedForwardBehindClosedProxy(): Promise<{ forward: { id: string; localPort: number }; reopen: () => Promise<void> }> {
     const simPort = Number(/server: "?https:\/\/127\.0\.0\.1:(\d+)/.exec(readFileSync(join(simEnv.dir, 'kubeconfig'), 'utf8'))?.[1]);
     const sockets = new Set<Socket>();
     const proxy = (): Server =>
@@ -237,33 +241,91 @@ describe('port-forwards and sessions survive a kill -9', () => {
     await daemon.exited;
     s.close();
     await closeProxy();
+    const reopen = async (): Promise<void> => {
+      server = proxy();
+      await new Promise<void>((r) => server.listen(port, '127.0.0.1', () => r()));
+    };
+    return { forward, reopen };
+  }
 
+  type Listed = { id: string; localPort: number; state: string; error: string | null; pod: string | null };
+  const listed = async (c: RawClient): Promise<Listed[]> => (await c.request<{ forwards: Listed[] }>('portForward/list')).forwards;
+  const toastWith = (c: RawClient, text: string): Promise<string> => waitFor(`a toast with "${text}"`, () => c.toasts().find((t) => t.includes(text)) ?? null);
+  /** What a connection to the local port gets: the bytes it read before it ended, or the error it ended with. */
+  const connectTo = (port: number): Promise<string> =>
+    new Promise((resolve) => {
+      const sock = connectTcp(port, '127.0.0.1');
+      let got = '';
+      sock.on('data', (d: Buffer) => (got += d.toString()));
+      sock.on('error', (err: NodeJS.ErrnoException) => resolve(`error ${err.code ?? err.message}`));
+      sock.on('close', () => resolve(`closed after ${JSON.stringify(got)}`));
+      sock.write('GET / HTTP/1.0\r\n\r\n');
+    });
+  /** Whether another program can listen on the port now. */
+  const canListen = (port: number): Promise<boolean> =>
+    new Promise((resolve) => {
+      const srv = createServer();
+      srv.once('error', () => resolve(false));
+      srv.listen({ port, host: '127.0.0.1', exclusive: true }, () => srv.close(() => resolve(true)));
+    });
+
+  it('the cluster not answering at the restart: the forward is listed as waiting, holds its port and is saved; it starts on that port once the cluster answers, said in toasts', async () => {
+    const { forward, reopen } = await savedForwardBehindClosedProxy();
     daemon = await startDaemon(env);
-    const toastWith = (c: RawClient, text: string): Promise<string> =>
-      waitFor(`a toast with "${text}"`, () => c.toasts().find((t) => t.includes(text)) ?? null);
     const first = await script();
     await first.attach();
     const waits = await toastWith(first, 'waits for the cluster');
     expect(waits).toMatch(/a saved port-forward waits for the cluster \(.*connection refused.*\); tried again until it answers/);
-    expect((await first.request<{ forwards: unknown[] }>('portForward/list')).forwards).toEqual([]);
-    // Still saved while it waits: a daemon stopped now (it writes its state on the way out) keeps it.
+    // Listed while it waits, with why; its local port is held (nothing else takes it) and a connection to it is reset.
+    const w = await listed(first);
+    expect(w).toHaveLength(1);
+    expect(w[0]).toMatchObject({ localPort: forward.localPort, state: 'waiting for the cluster', pod: null });
+    expect(w[0]!.error).toMatch(/connection refused/);
+    expect(await canListen(forward.localPort)).toBe(false);
+    expect(await connectTo(forward.localPort)).toMatch(/^error ECONNRESET$|^closed after ""$/);
+    // Still saved while it waits: a daemon stopped now (it writes its state on the way out) keeps it, once.
     first.close();
     await daemon.stop();
-    expect(readFileSync(stateFile(), 'utf8')).toContain(`"localPort":${forward.localPort}`);
+    const saved = readFileSync(stateFile(), 'utf8');
+    expect(saved.split(`"localPort":${forward.localPort}`)).toHaveLength(2);
     daemon = await startDaemon(env);
     const c = await script();
     await c.attach();
     await toastWith(c, 'waits for the cluster');
+    const held = (await listed(c))[0]!;
+    expect(held.state).toBe('waiting for the cluster');
 
-    server = proxy();
-    await new Promise<void>((r) => server.listen(port, '127.0.0.1', () => r()));
+    await reopen();
     const back = await toastWith(c, 'is back: the cluster answered');
     expect(back).toContain('port-forward pod/web-1 (default) :80');
     const f = await waitFor('the forward listed', async () => {
-      const l = (await c.request<{ forwards: Array<{ localPort: number; state: string }> }>('portForward/list')).forwards;
+      const l = await listed(c);
       return l.length === 1 && l[0]!.state === 'active' ? l : null;
     });
-    expect(f[0]!.localPort).toBe(forward.localPort);
+    // The same forward: its id and its port.
+    expect(f[0]!).toMatchObject({ id: held.id, localPort: forward.localPort, error: null });
     expect(await get(forward.localPort, '/back')).toBe('web-1 says /back');
+  }, 120_000);
+
+  it('a forward waiting for the cluster, stopped: its port is let go of, it is not saved, and it does not start when the cluster answers', async () => {
+    const { forward, reopen } = await savedForwardBehindClosedProxy();
+    daemon = await startDaemon(env);
+    const c = await script();
+    await c.attach();
+    await toastWith(c, 'waits for the cluster');
+    const [w] = await listed(c);
+    await expect(c.request('portForward/stop', { id: 'pf-999' })).rejects.toThrow(/no port-forward 'pf-999'/);
+    await c.request('portForward/stop', { id: w!.id });
+    expect(await listed(c)).toEqual([]);
+    expect(await canListen(forward.localPort)).toBe(true);
+    await waitFor('the state saved without it', () => !readFileSync(stateFile(), 'utf8').includes(`"localPort":${forward.localPort}`));
+    // The cluster answers: the daemon's next retry (2 s after the restore) finds nothing to start.
+    await reopen();
+    const other = await c.request<{ id: string; localPort: number }>('portForward/start', { namespace: 'default', pod: 'web-1', remotePort: 80 });
+    expect(await get(other.localPort, '/x')).toBe('web-1 says /x');
+    const log = join(env.dir, 'state', 'kubetile', 'kubetiled.log');
+    await waitFor('the retry after the stop', () => existsSync(log) && readFileSync(log, 'utf8').includes('"waiting":0,'), 30_000);
+    expect((await listed(c)).map((x) => x.id)).toEqual([other.id]);
+    expect(readFileSync(stateFile(), 'utf8')).not.toContain(`"localPort":${forward.localPort}`);
   }, 120_000);
 });

@@ -89,7 +89,7 @@ const PortForwardInfo = z.object({
   totalConnections: z.number().int(),
   bytesIn: z.number().int(),
   bytesOut: z.number().int(),
-  state: z.enum(['active', 'pod gone', 'pod not running', 'no ready pod', 'listener failed', 'stopped']),
+  state: z.enum(['active', 'pod gone', 'pod not running', 'no ready pod', 'listener failed', 'stopped', 'waiting for the cluster']),
   error: z.string().nullable(),
   errorAt: z.string().nullable(),
 });
@@ -285,7 +285,7 @@ export const Requests = {
   ),
   portForwardList: req(
     'portForward/list',
-    "The daemon's port-forwards, oldest first: what the port-forwards pane shows. `pod` is where new connections go now; `bytesIn` came from the pod, `bytesOut` went to it; `state` is active, pod gone, pod not running, no ready pod or listener failed; `error` the last thing that went wrong (an error-channel message, a refused stream).",
+    "The daemon's port-forwards, oldest first: what the port-forwards pane shows. `pod` is where new connections go now; `bytesIn` came from the pod, `bytesOut` went to it; `state` is active, pod gone, pod not running, no ready pod, listener failed, or waiting for the cluster (a saved forward restored after a restart while the API server did not answer: it holds its local port, resets connections to it, and starts once the cluster answers; `portForward/stop` drops it); `error` the last thing that went wrong (an error-channel message, a refused stream, why the cluster did not answer).",
     Empty,
     z.object({ forwards: z.array(PortForwardInfo) }),
   ),

@@ -6,7 +6,8 @@ import type { OpenStreams } from '../util/open-streams.js';
 import { errorMessage } from '../util/errors.js';
 import { Signal } from '../util/signal.js';
 import { Forward, listenLoopback } from './forward.js';
-import { TARGET_KINDS, type ForwardInfo, type ForwardRequest, type Resume } from './forward-types.js';
+import { HeldForward } from './held-forward.js';
+import { TARGET_KINDS, type ForwardInfo, type ForwardRequest, type PodOwner, type Resume } from './forward-types.js';
 import { resolveTarget } from './resolve-target.js';
 import { badObjectName } from '../kube/object-ref.js';
 import { badNamespace } from '../kube/resource-ref.js';
@@ -18,6 +19,9 @@ const PODS: ResourceRef = { group: '', version: 'v1', plural: 'pods', kind: 'Pod
 
 /** A request that cannot be carried out as asked (bad input, the object, the port); the message says why. */
 export class ForwardError extends Error {}
+
+/** A held forward was stopped by the user while its start was under way: it stays stopped. */
+export class StoppedWhileHeld extends ForwardError {}
 
 export interface ForwardManagerDeps {
   kube: ClusterManager;
@@ -45,6 +49,10 @@ export class ForwardManager {
   /** A forward started, stopped, or something the pane shows changed. */
   readonly changed = new Signal();
   private readonly forwards = new Map<string, Forward>();
+  /** Saved forwards waiting for their cluster to answer (see HeldForward). */
+  private readonly held = new Map<string, HeldForward>();
+  /** Ids of held forwards let go of by a start still under way (its retry on another port keeps the id). */
+  private readonly handedOver = new Set<string>();
   private nextId = 1;
   private starting = 0;
   private closed = false;
@@ -53,13 +61,16 @@ export class ForwardManager {
 
   /**
    * Starts a forward. Its pods must run now, unless it is `resume`d after a restart: then it starts
-   * (listening) while they are down, and waits for them.
+   * (listening) while they are down, and waits for them. `heldId`: the held forward it replaces
+   * (its port is let go of just before it is listened on again, and its id is kept); a held
+   * forward stopped while this one was being resolved is not started (`StoppedWhileHeld`).
    */
-  async start(req: ForwardRequest, resume: Resume | null = null): Promise<Forward> {
+  async start(req: ForwardRequest, resume: Resume | null = null, heldId?: string): Promise<Forward> {
     const bad = badRequest(req);
     if (bad) throw new ForwardError(bad);
     if (this.closed) throw new ForwardError('the daemon is stopping');
-    if (this.forwards.size + this.starting >= MAX_FORWARDS) throw new ForwardError(`${MAX_FORWARDS} port-forwards are running (the limit); stop one first`);
+    const replaces = heldId !== undefined && this.held.has(heldId) ? 1 : 0;
+    if (this.forwards.size + this.held.size - replaces + this.starting >= MAX_FORWARDS) throw new ForwardError(`${MAX_FORWARDS} port-forwards are running (the limit); stop one first`);
     const kube = this.deps.kube;
     if (!kube.available) throw new ForwardError(`no cluster: ${kube.problem ?? 'no kubeconfig'}`);
     if (!kube.hasContext(req.context)) throw new ForwardError(`no context '${req.context}' in the kubeconfig`);
@@ -68,7 +79,17 @@ export class ForwardManager {
     try {
       const kc = kube.configFor(req.context);
       const resolved = await resolveTarget(kc, req.kind, req.namespace, req.name, req.remotePort, resume);
-      const id = `pf-${this.nextId++}`;
+      let id: string;
+      if (heldId !== undefined) {
+        const held = this.held.get(heldId);
+        if (!held && !this.handedOver.has(heldId)) throw new StoppedWhileHeld(`port-forward ${heldId} was stopped while it waited for the cluster`);
+        if (held) {
+          this.held.delete(heldId);
+          this.handedOver.add(heldId);
+          await held.close();
+        }
+        id = heldId;
+      } else id = `pf-${this.nextId++}`;
       const server = await listenLoopback(req.localPort);
       if (this.closed) {
         server.close();
@@ -88,6 +109,7 @@ export class ForwardManager {
       });
       pods = null;
       this.forwards.set(id, forward);
+      this.handedOver.delete(id);
       this.deps.logger.info({ forward: id, target: forward.target, namespace: req.namespace, pod: resolved.first?.pod.metadata.name ?? null, local: forward.localPort }, `port-forward ${forward.describe()}`);
       this.changed.emit();
       return forward;
@@ -105,13 +127,55 @@ export class ForwardManager {
     return this.forwards.get(id);
   }
 
+  /**
+   * Keeps a saved forward whose cluster did not answer (see HeldForward): listed and stoppable,
+   * holding its local port when it is free; null when the daemon is stopping or at the limit.
+   */
+  async hold(req: ForwardRequest, follows: PodOwner | undefined, why: string): Promise<HeldForward | null> {
+    if (this.closed || this.forwards.size + this.held.size >= MAX_FORWARDS) return null;
+    const server = req.localPort > 0 ? await listenLoopback(req.localPort).catch(() => null) : null;
+    if (this.closed) {
+      server?.close();
+      return null;
+    }
+    const h = new HeldForward(`pf-${this.nextId++}`, req, follows, why, server, this.deps.streams);
+    this.held.set(h.id, h);
+    this.changed.emit();
+    return h;
+  }
+
+  /** A held forward tried again found the cluster still not answering: false when it was stopped meanwhile. */
+  stillHeld(id: string, why: string): boolean {
+    const h = this.held.get(id);
+    if (!h) return false;
+    h.stillWaiting(why);
+    this.changed.emit();
+    return true;
+  }
+
+  /** The forwards held while their cluster does not answer, oldest first. */
+  heldForwards(): HeldForward[] {
+    return [...this.held.values()];
+  }
+
+  isHeld(id: string): boolean {
+    return this.held.has(id);
+  }
+
+  /** The restore is done with a held forward's id (started, moved, or failed for good). */
+  doneWithHeld(id: string): void {
+    this.handedOver.delete(id);
+  }
+
   /** Forwards in start order. */
   all(): Forward[] {
     return [...this.forwards.values()];
   }
 
+  /** Running and held forwards, oldest first (ids are given in order: `pf-2` before `pf-10`). */
   list(): ForwardInfo[] {
-    return this.all().map((f) => f.info());
+    const n = (id: string): number => Number(id.slice(3));
+    return [...this.all().map((f) => f.info()), ...this.heldForwards().map((h) => h.info())].sort((a, b) => n(a.id) - n(b.id));
   }
 
   /** Forwards to one object (for `p` on something already forwarded). */
@@ -123,7 +187,15 @@ export class ForwardManager {
     return this.forwards.size;
   }
 
-  async stop(id: string): Promise<Forward | null> {
+  async stop(id: string): Promise<Forward | HeldForward | null> {
+    const h = this.held.get(id);
+    if (h) {
+      this.held.delete(id);
+      await h.close();
+      this.deps.logger.info({ forward: id }, `stopped port-forward ${h.target}:${h.request.remotePort} (it waited for the cluster)`);
+      this.changed.emit();
+      return h;
+    }
     const f = this.forwards.get(id);
     if (!f) return null;
     this.forwards.delete(id);
@@ -141,6 +213,6 @@ export class ForwardManager {
   /** Stops every forward (the daemon is stopping); no new ones start after this. */
   async stopAll(): Promise<void> {
     this.closed = true;
-    await Promise.all([...this.forwards.keys()].map((id) => this.stop(id)));
+    await Promise.all([...this.forwards.keys(), ...this.held.keys()].map((id) => this.stop(id)));
   }
 }

@@ -6,7 +6,7 @@ import { KubeApiError } from '../kube/api-error.js';
 import { Backoff } from '../kube/backoff.js';
 import { errorMessage } from '../util/error-message.js';
 import type { ForwardManager } from './forward-manager.js';
-import { MAX_FORWARDS } from './forward-manager.js';
+import { MAX_FORWARDS, StoppedWhileHeld } from './forward-manager.js';
 import { POD_OWNER_KINDS, TARGET_KINDS, type ForwardRequest, type PodOwner } from './forward-types.js';
 import { publishedForwards } from './service-registry.js';
 
@@ -29,8 +29,17 @@ type SavedForward = z.infer<typeof SavedForwardSchema>;
 /** A listener error (as listenLoopback words it): the port, not the target, was the problem. */
 const LOCAL_PORT_PROBLEM = /^local port \d+ on 127\.0\.0\.1 |^cannot listen on local port /;
 
-/** What the restart of one forward came to, for the notice. `retry`: the cluster did not answer; tried again later. */
-type Outcome = { kind: 'same' | 'waiting' } | { kind: 'moved'; from: number; to: number } | { kind: 'failed' | 'retry'; why: string };
+/**
+ * What the restart of one forward came to, for the notice. `retry`: the cluster did not answer;
+ * tried again later. `dropped`: stopped by the user while it waited.
+ */
+type Outcome = { kind: 'same' | 'waiting' | 'dropped' } | { kind: 'moved'; from: number; to: number } | { kind: 'failed' | 'retry'; why: string };
+
+/** A saved forward to start; `heldId`: the held forward it is while its cluster does not answer. */
+interface Pending {
+  saved: SavedForward;
+  heldId?: string;
+}
 
 /**
  * The API server was not reached or did not answer (connection refused, no answer in time, a
@@ -63,9 +72,7 @@ export interface ForwardRestoreDeps {
  * started yet are saved too, so a crash during the restore loses none.
  */
 export class ForwardRestore implements PersistedFeature {
-  private pending: SavedForward[] = [];
-  /** Saved forwards whose cluster did not answer at the restore: saved still, tried again. */
-  private waiting: SavedForward[] = [];
+  private pending: Pending[] = [];
   private readonly retries = new Backoff(RETRY_BASE_MS, RETRY_MAX_MS);
   private retryTimer: NodeJS.Timeout | null = null;
   /** Why the cluster did not answer, the last time (for the notice). */
@@ -85,8 +92,12 @@ export class ForwardRestore implements PersistedFeature {
   }
 
   save(): { forwards: SavedForward[] } {
-    const running = this.deps.manager.all().map((f) => toSaved(f.request, f.localPort, f.follows));
-    return { forwards: [...running, ...this.pending, ...this.waiting] };
+    const m = this.deps.manager;
+    const running = m.all().map((f) => toSaved(f.request, f.localPort, f.follows));
+    // Held forwards (the cluster did not answer) are saved still; one being tried again is listed once.
+    const held = m.heldForwards().map((h) => toSaved(h.request, h.localPort, h.follows));
+    const pending = this.pending.filter((p) => p.heldId === undefined || !m.isHeld(p.heldId)).map((p) => p.saved);
+    return { forwards: [...running, ...pending, ...held] };
   }
 
   restore(data: unknown): void {
@@ -95,35 +106,49 @@ export class ForwardRestore implements PersistedFeature {
       const issue = parsed.error.issues[0];
       throw new Error(`the saved port-forwards are not valid (${issue ? `${issue.path.join('.') || 'forwards'}: ${issue.message}` : 'invalid'})`);
     }
-    this.pending = [...parsed.data.forwards];
+    this.pending = parsed.data.forwards.map((saved) => ({ saved }));
     this.restored = this.startAll();
   }
 
   /** Starts the pending forwards; `retry`: they are ones the cluster did not answer for before. */
   private async startAll(retry = false): Promise<void> {
     const lines: string[] = [];
-    const waitingBefore = this.waiting.length;
+    const m = this.deps.manager;
+    let waits = 0;
     while (this.pending.length > 0) {
-      const saved = this.pending[0]!;
-      const outcome = await this.startOne(saved);
+      const next = this.pending[0]!;
+      const { saved } = next;
+      const outcome = await this.startOne(next);
       // The daemon is stopping: what was not started stays saved as it was.
-      if (this.deps.manager.stopping) return;
+      if (m.stopping) return;
       this.pending.shift();
+      if (next.heldId !== undefined && outcome.kind !== 'retry') {
+        m.doneWithHeld(next.heldId);
+        // Its target is gone for good: the port it held is let go of.
+        if (m.isHeld(next.heldId)) await m.stop(next.heldId);
+      }
       const what = `port-forward ${saved.kind}/${saved.name} (${saved.namespace}) :${saved.remotePort}`;
+      if (outcome.kind === 'dropped') continue;
       if (outcome.kind === 'moved') lines.push(`${what}: local port ${outcome.from} is taken; now on 127.0.0.1:${outcome.to}`);
       if (outcome.kind === 'failed') lines.push(`${what} could not be restarted: ${outcome.why}`);
-      if (outcome.kind === 'retry') this.waiting.push(saved);
-      else if (retry && outcome.kind !== 'failed') lines.push(`${what} is back: the cluster answered`);
+      if (outcome.kind === 'retry' && next.heldId !== undefined) {
+        // The same held forward, with the new reason (or stopped by the user meanwhile: left stopped).
+        m.stillHeld(next.heldId, outcome.why);
+      } else if (outcome.kind === 'retry') {
+        // Listed and stoppable meanwhile, holding its port.
+        const { follows, ...req } = saved;
+        if (await m.hold(req, follows, outcome.why)) waits++;
+        else if (!m.stopping) lines.push(`${what} could not be kept waiting for the cluster: ${MAX_FORWARDS} port-forwards are running (the limit)`);
+      } else if (retry && outcome.kind !== 'failed') lines.push(`${what} is back: the cluster answered`);
       if (outcome.kind === 'failed') this.deps.logger.warn({ forward: what, why: outcome.why }, 'port-forward not restored after restart');
       else this.deps.logger.info({ forward: what, outcome: outcome.kind, ...(outcome.kind === 'retry' ? { why: outcome.why } : {}) }, 'port-forward restored after restart');
     }
-    const waits = this.waiting.length - waitingBefore;
     // Said once, at the restore; the retries are quiet until one comes back.
     if (waits > 0 && !retry) {
       const why = this.lastRetryWhy ?? 'the cluster did not answer';
       lines.push(`${waits === 1 ? 'a saved port-forward waits' : `${waits} saved port-forwards wait`} for the cluster (${why}); tried again until it answers`);
     }
-    if (this.waiting.length > 0) this.scheduleRetry();
+    if (m.heldForwards().length > 0) this.scheduleRetry();
     else this.retries.reset();
     this.deps.workspace.persistChanged.emit();
     if (lines.length > 0) this.tell(lines);
@@ -134,21 +159,26 @@ export class ForwardRestore implements PersistedFeature {
     if (this.retryTimer || this.deps.manager.stopping) return;
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
-      if (this.deps.manager.stopping) return;
-      this.pending.push(...this.waiting.splice(0));
+      const m = this.deps.manager;
+      if (m.stopping) return;
+      // Still held (listed, its port kept) while it is tried: a held forward stopped meanwhile is not started.
+      const held = m.heldForwards();
+      this.deps.logger.info({ waiting: held.length }, 'port-forwards waiting for the cluster: trying again');
+      this.pending.push(...held.map((h): Pending => ({ saved: toSaved(h.request, h.localPort, h.follows), heldId: h.id })));
       this.restored = this.restored.then(() => this.startAll(true));
     }, this.retries.next());
     this.retryTimer.unref();
   }
 
-  private async startOne(saved: SavedForward): Promise<Outcome> {
+  private async startOne({ saved, heldId }: Pending): Promise<Outcome> {
     const { follows, ...req } = saved;
     const resume = follows ? { follows } : {};
     try {
-      const f = await this.deps.manager.start(req, resume);
+      const f = await this.deps.manager.start(req, resume, heldId);
       return { kind: f.state() === 'active' ? 'same' : 'waiting' };
     } catch (err) {
       const why = errorMessage(err);
+      if (err instanceof StoppedWhileHeld) return { kind: 'dropped' };
       if (unanswered(err)) {
         this.lastRetryWhy = why;
         return { kind: 'retry', why };
@@ -156,7 +186,7 @@ export class ForwardRestore implements PersistedFeature {
       if (req.localPort === 0 || !LOCAL_PORT_PROBLEM.test(why)) return { kind: 'failed', why };
     }
     try {
-      const f = await this.deps.manager.start({ ...req, localPort: 0 }, resume);
+      const f = await this.deps.manager.start({ ...req, localPort: 0 }, resume, heldId);
       return { kind: 'moved', from: req.localPort, to: f.localPort };
     } catch (err) {
       return { kind: 'failed', why: errorMessage(err) };

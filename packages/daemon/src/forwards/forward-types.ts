@@ -74,9 +74,10 @@ export interface Resume {
 /**
  * The state a forward is in. `active`: listening, a pod is there. `pod gone` / `pod not running`:
  * a bare pod was deleted or stopped running; `no ready pod`: nothing behind the Service or owner
- * runs now; `listener failed`: the local listener died; `stopped`.
+ * runs now; `listener failed`: the local listener died; `stopped`; `waiting for the cluster`: saved,
+ * restored after a restart while the API server did not answer (see HeldForward).
  */
-export type ForwardState = 'active' | 'pod gone' | 'pod not running' | 'no ready pod' | 'listener failed' | 'stopped';
+export type ForwardState = 'active' | 'pod gone' | 'pod not running' | 'no ready pod' | 'listener failed' | 'stopped' | 'waiting for the cluster';
 
 /** What the port-forwards pane and `portForward/list` show of one forward. */
 export interface ForwardInfo {

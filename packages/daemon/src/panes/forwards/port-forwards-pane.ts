@@ -34,6 +34,7 @@ const STATE_STYLE: Record<ForwardState, Style> = {
   'no ready pod': 'warn',
   'listener failed': 'error',
   stopped: 'dim',
+  'waiting for the cluster': 'warn',
 };
 
 /** Ages tick: the pane is redrawn every second while it lists forwards. */
