@@ -4,6 +4,7 @@ import type { ClientPrompts } from '../panes/pane.js';
 import type { InteractionHandler } from '../session/resource-actions.js';
 import type { ForwardManager } from './forward-manager.js';
 import type { TargetKind } from './forward-types.js';
+import { HeldForward } from './held-forward.js';
 import { suggestRemotePort } from './resolve-target.js';
 import { getTarget } from './target-objects.js';
 
@@ -74,7 +75,8 @@ export function portForwardAction(manager: ForwardManager, kube: ClusterManager)
     const existing = manager.forwardsTo(target.context, target.namespace, kind, target.name);
     const last = existing[existing.length - 1];
     if (last && prompts.interactive && args.remotePort === undefined) {
-      if (await prompts.confirm(`${last.describe()} is running. Stop it?`)) {
+      const doing = last instanceof HeldForward ? 'waits for the cluster' : 'is running';
+      if (await prompts.confirm(`${last.describe()} ${doing}. Stop it?`)) {
         await manager.stop(last.id);
         return { message: `Stopped port-forward ${last.describe()}` };
       }

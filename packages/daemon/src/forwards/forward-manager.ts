@@ -178,9 +178,9 @@ export class ForwardManager {
     return [...this.all().map((f) => f.info()), ...this.heldForwards().map((h) => h.info())].sort((a, b) => n(a.id) - n(b.id));
   }
 
-  /** Forwards to one object (for `p` on something already forwarded). */
-  forwardsTo(context: string, namespace: string, kind: string, name: string): Forward[] {
-    return this.all().filter((f) => f.request.context === context && f.request.namespace === namespace && f.request.kind === kind && f.request.name === name);
+  /** Forwards to one object, running or held (for `p` on something already forwarded). */
+  forwardsTo(context: string, namespace: string, kind: string, name: string): Array<Forward | HeldForward> {
+    return [...this.all(), ...this.heldForwards()].filter((f) => f.request.context === context && f.request.namespace === namespace && f.request.kind === kind && f.request.name === name);
   }
 
   get size(): number {

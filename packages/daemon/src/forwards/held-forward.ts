@@ -49,6 +49,11 @@ export class HeldForward {
     return `${this.request.kind}/${this.request.name}`;
   }
 
+  /** `pod/web:80 -> 127.0.0.1:54321`, as a running forward says it. */
+  describe(): string {
+    return `${this.target}:${this.request.remotePort} -> ${LOOPBACK}:${this.localPort}`;
+  }
+
   /** Another try found the cluster still not answering: its reason now. */
   stillWaiting(why: string): void {
     this.why = why.slice(0, MAX_WHY);
