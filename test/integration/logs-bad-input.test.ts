@@ -85,17 +85,18 @@ describe('logs: bad input', () => {
     await waitPane(t.script, again.paneId, 'still following', (x) => shown(x).includes('second'));
   });
 
-  it('the server ends the stream: container terminated, pod deleted — the pane says so', async () => {
+  it('the server ends the stream: container terminated (its pod will not run it again), pod deleted — the pane says so', async () => {
     const ns = fresh();
-    t.sim.createObject(runningPod('short', ns));
+    const short = runningPod('short', ns);
+    t.sim.createObject({ ...short, spec: { ...short.spec, restartPolicy: 'Never' } });
     t.sim.createObject(runningPod('doomed', ns));
     t.sim.appendLog(ns, 'short', 'working');
     t.sim.appendLog(ns, 'doomed', 'still here');
     const list = await podsPane(t.script, ns);
-    const short = await openLogs(t.script, list, 'short', ns);
-    await waitPane(t.script, short.paneId, 'following', (x) => shown(x).includes('working'));
+    const shortPane = await openLogs(t.script, list, 'short', ns);
+    await waitPane(t.script, shortPane.paneId, 'following', (x) => shown(x).includes('working'));
     t.sim.terminateContainer(ns, 'short', { exitCode: 3 });
-    let v = await waitPane(t.script, short.paneId, 'ended', (x) => (x.footer ?? '').includes('ended:'));
+    let v = await waitPane(t.script, shortPane.paneId, 'ended', (x) => (x.footer ?? '').includes('ended:'));
     expect(v.footer).toContain('ended: container terminated (exit code 3)');
     expect(shown(v)).toEqual(['working']);
     const list2 = await podsPane(t.script, ns);
@@ -107,6 +108,45 @@ describe('logs: bad input', () => {
     // Ended streams hold no request although their panes are open.
     await waitFor('ended streams hold no request', async () => (await logStreams(t.script)) === 0);
   });
+
+  it('a container its pod runs again (restartPolicy Always): the pane marks the end of the run and follows the next one; OnFailure after exit 0 ends; a pod deleted meanwhile ends', async () => {
+    const ns = fresh();
+    t.sim.createObject(runningPod('crashy', ns));
+    t.sim.appendLog(ns, 'crashy', 'run 1 working');
+    const list = await podsPane(t.script, ns);
+    const pane = await openLogs(t.script, list, 'crashy', ns);
+    await waitPane(t.script, pane.paneId, 'following', (x) => shown(x).includes('run 1 working'));
+    t.sim.terminateContainer(ns, 'crashy', { exitCode: 2 });
+    let v = await waitPane(t.script, pane.paneId, 'waiting for the restart', (x) => (x.footer ?? '').includes('waiting for it to restart'));
+    expect(v.footer).toContain('container terminated (exit code 2); waiting for it to restart');
+    expect(shown(v)).toEqual(['run 1 working', '── main: container terminated (exit code 2); its next run follows ──']);
+    // No log request is held while it waits.
+    await waitFor('no stream held while waiting', async () => (await logStreams(t.script)) === 0);
+    // The next run starts (restartCount 1): its log follows the marker, the first run's lines kept once.
+    t.sim.restartContainer(ns, 'crashy');
+    t.sim.appendLog(ns, 'crashy', 'run 2 working');
+    v = await waitPane(t.script, pane.paneId, 'the next run', (x) => shown(x).includes('run 2 working'), 30_000);
+    expect(v.footer).toContain('following');
+    const lines = shown(v);
+    expect(lines.filter((l) => l === 'run 1 working')).toHaveLength(1);
+    expect(lines.indexOf('run 2 working')).toBeGreaterThan(lines.indexOf('── main: container terminated (exit code 2); its next run follows ──'));
+    // The same again, and then the pod is deleted while it waits: the pane ends, saying so.
+    t.sim.terminateContainer(ns, 'crashy', { exitCode: 137 });
+    await waitPane(t.script, pane.paneId, 'waiting again', (x) => (x.footer ?? '').includes('container terminated (exit code 137); waiting for it to restart'));
+    t.sim.deleteObject('v1', 'Pod', 'crashy', ns);
+    v = await waitPane(t.script, pane.paneId, 'ended', (x) => (x.footer ?? '').includes('ended:'), 30_000);
+    expect(v.footer).toContain('ended: pod deleted');
+
+    // OnFailure: a run that exits 0 is not run again.
+    const job = runningPod('job', ns);
+    t.sim.createObject({ ...job, spec: { ...job.spec, restartPolicy: 'OnFailure' } });
+    t.sim.appendLog(ns, 'job', 'done soon');
+    const jobPane = await openLogs(t.script, await podsPane(t.script, ns), 'job', ns);
+    await waitPane(t.script, jobPane.paneId, 'following', (x) => shown(x).includes('done soon'));
+    t.sim.terminateContainer(ns, 'job', { exitCode: 0 });
+    v = await waitPane(t.script, jobPane.paneId, 'ended', (x) => (x.footer ?? '').includes('ended:'));
+    expect(v.footer).toContain('ended: container terminated (exit code 0)');
+  }, 90_000);
 
   it('bad arguments are named; a kind without logs is refused; nothing is requested', async () => {
     const ns = fresh();

@@ -4,20 +4,53 @@ import { kubeRequest } from '../kube-http.js';
 import type { KubeObject } from '../types.js';
 import { podPath, type LogTarget } from './log-request.js';
 
-/** Why a follow stream ended: the log is over (with the reason to show), or the server just cut it. */
-export type EndVerdict = { over: true; reason: string } | { over: false };
+/**
+ * Why a follow stream ended: the log is over (with the reason to show), or the server just cut it.
+ * `restarts`: the container terminated and the pod will run it again (its restart policy): the
+ * instance that ended, to tell the next one by (see nextInstance).
+ */
+export type EndVerdict = { over: true; reason: string; restarts?: EndedInstance } | { over: false };
+
+/** One run of a container that ended: its container id (or, without one, when it started and finished). */
+export interface EndedInstance {
+  container: string;
+  id: string;
+}
 
 type Rec = Record<string, unknown>;
 const rec = (x: unknown): Rec | undefined => (typeof x === 'object' && x !== null && !Array.isArray(x) ? (x as Rec) : undefined);
 
-function statusOf(pod: KubeObject, container: string): Rec | undefined {
-  for (const field of ['containerStatuses', 'initContainerStatuses', 'ephemeralContainerStatuses']) {
+const STATUS_FIELDS = ['containerStatuses', 'initContainerStatuses', 'ephemeralContainerStatuses'] as const;
+
+function statusIn(pod: KubeObject, container: string): { status: Rec; field: (typeof STATUS_FIELDS)[number] } | undefined {
+  for (const field of STATUS_FIELDS) {
     const list = pod.status?.[field];
     if (!Array.isArray(list)) continue;
     const s = list.map(rec).find((c) => c?.['name'] === container);
-    if (s) return s;
+    if (s) return { status: s, field };
   }
   return undefined;
+}
+
+const statusOf = (pod: KubeObject, container: string): Rec | undefined => statusIn(pod, container)?.status;
+
+/** Which run of a container `t` (a `state.terminated` or `lastState.terminated`) was. */
+function instanceId(t: Rec): string {
+  const id = t['containerID'];
+  return typeof id === 'string' && id ? id : `${String(t['startedAt'] ?? '')}..${String(t['finishedAt'] ?? '')}`;
+}
+
+/**
+ * Whether the pod runs `container` again after it terminated with `t`: its restart policy (the
+ * pod's, Always by default; OnFailure after a non-zero exit), never for an ephemeral container or
+ * a pod being deleted.
+ */
+function willRestart(pod: KubeObject, field: (typeof STATUS_FIELDS)[number], t: Rec): boolean {
+  if (field === 'ephemeralContainerStatuses' || pod.metadata?.deletionTimestamp) return false;
+  const policy = rec(pod.spec)?.['restartPolicy'];
+  if (policy === 'Never') return false;
+  if (policy === 'OnFailure') return t['exitCode'] !== 0;
+  return true;
 }
 
 function describeTerminated(t: Rec): string {
@@ -51,12 +84,15 @@ export async function whyEnded(kc: KubeConfig, t: LogTarget, uid: string | undef
   }
   if (uid && pod.metadata?.uid && pod.metadata.uid !== uid) return { over: true, reason: 'pod deleted (a new pod took its name)' };
   const container = t.container || defaultContainer(pod);
-  const s = statusOf(pod, container);
+  const found = statusIn(pod, container);
+  const s = found?.status;
   const state = rec(s?.['state']);
-  const terminated = rec(state?.['terminated']);
-  if (terminated) return { over: true, reason: describeTerminated(terminated) };
   const last = rec(rec(s?.['lastState'])?.['terminated']);
-  if (rec(state?.['waiting']) && last) return { over: true, reason: describeTerminated(last) };
+  const ended = rec(state?.['terminated']) ?? (rec(state?.['waiting']) ? last : undefined);
+  if (ended) {
+    const restarts = found && willRestart(pod, found.field, ended) ? { restarts: { container, id: instanceId(ended) } } : {};
+    return { over: true, reason: describeTerminated(ended), ...restarts };
+  }
   if (pod.metadata?.deletionTimestamp && !rec(state?.['running'])) return { over: true, reason: 'pod deleted' };
   return { over: false };
 }
@@ -75,4 +111,29 @@ export async function podReplaced(kc: KubeConfig, t: LogTarget, uid: string): Pr
   } catch (err) {
     return err instanceof KubeApiError && err.status === 404 ? 'pod deleted' : null;
   }
+}
+
+/** What became of a container waited for after one of its runs ended (see nextInstance). */
+export type NextInstance = { kind: 'started' } | { kind: 'not yet' } | { kind: 'over'; reason: string };
+
+/**
+ * Whether the pod named by `t` (still the one with `uid`) has run `ended.container` again since
+ * the run `ended`: it runs now, or a later run already ended (its log is read then). `over` when the
+ * pod is gone or will not run it again; `not yet` while it waits (CrashLoopBackOff) or the check failed.
+ */
+export async function nextInstance(kc: KubeConfig, t: LogTarget, uid: string | undefined, ended: EndedInstance): Promise<NextInstance> {
+  let pod: KubeObject;
+  try {
+    pod = await kubeRequest<KubeObject>(kc, { path: podPath(t), answerMs: 10_000, timeoutMs: 15_000 });
+  } catch (err) {
+    return err instanceof KubeApiError && err.status === 404 ? { kind: 'over', reason: 'pod deleted' } : { kind: 'not yet' };
+  }
+  if (uid && pod.metadata?.uid && pod.metadata.uid !== uid) return { kind: 'over', reason: 'pod deleted (a new pod took its name)' };
+  const found = statusIn(pod, ended.container);
+  const state = rec(found?.status['state']);
+  if (rec(state?.['running'])) return { kind: 'started' };
+  const latest = rec(state?.['terminated']) ?? rec(rec(found?.status['lastState'])?.['terminated']);
+  if (latest && instanceId(latest) !== ended.id) return { kind: 'started' };
+  if (!found || (latest && !willRestart(pod, found.field, latest))) return { kind: 'over', reason: latest ? describeTerminated(latest) : 'container gone' };
+  return { kind: 'not yet' };
 }

@@ -2,7 +2,7 @@ import type { KubeConfig } from '../kubeconfig.js';
 import type { Logger } from '../../logging/logger.js';
 import { KubeApiError } from '../api-error.js';
 import { Backoff } from '../backoff.js';
-import { podReplaced, whyEnded } from './container-end.js';
+import { nextInstance, podReplaced, whyEnded, type EndedInstance } from './container-end.js';
 import { LineRing, lineCost } from './line-ring.js';
 import { formatSecond, type LogLine, type LogOrigin } from './log-line.js';
 import { readLog, type LogRead, type ReadEnd } from './log-read.js';
@@ -37,6 +37,10 @@ export interface SourceOptions {
   logger: Logger;
 }
 
+/** How often a terminated container's pod is asked whether it runs again: 1 s, growing to 5 s. */
+const RESTART_POLL_MS = 1000;
+const RESTART_POLL_MAX_MS = 5000;
+
 /** A stream quiet this long is re-opened from its last line (a dead peer the kernel has not noticed). */
 const IDLE_REFRESH_MS = 5 * 60_000;
 
@@ -51,8 +55,9 @@ interface Entry {
  * One container's log stream, shared by every pane that shows it: reads the history the first
  * subscriber asked for, then follows. A dropped stream (network, server restart, 5xx) is resumed
  * with backoff from the last line's second and the lines already seen are dropped at the seam, so
- * nothing is lost or repeated. When the server ends the stream, the pod is asked why: a terminated
- * container or a deleted pod ends the stream, anything else resumes. Keeps the newest lines in a
+ * nothing is lost or repeated. When the server ends the stream, the pod is asked why: a deleted pod
+ * or a container that terminated for good ends the stream; a container its pod will run again is
+ * followed into its next run; anything else resumes. Keeps the newest lines in a
  * bounded ring for panes that join later; one that wants more history gets a one-off backfill
  * joined to the live lines at the same kind of seam.
  */
@@ -285,6 +290,7 @@ export class LogSource {
       if (this.o.target.previous) return this.setState({ phase: 'ended', reason: this.receivedAny ? "end of the previous container's log" : "the previous container's log is empty" });
       const verdict = await whyEnded(this.o.kc, this.o.target, this.o.uid);
       if (this.stopped) return;
+      if (verdict.over && verdict.restarts) return this.awaitRestart(verdict.reason, verdict.restarts);
       if (verdict.over) return this.setState({ phase: 'ended', reason: verdict.reason });
       return this.retry('reconnecting', 'the API server ended the stream');
     }
@@ -295,6 +301,33 @@ export class LogSource {
     // Refused for good. A pod that vanished mid-stream ends it rather than erring.
     if (this.receivedAny && end.error instanceof KubeApiError && end.error.status === 404) return this.setState({ phase: 'ended', reason: 'pod deleted' });
     this.setState({ phase: 'error', message: f.message });
+  }
+
+  /**
+   * The container terminated and its pod will run it again (CrashLoopBackOff, a liveness kill, an
+   * OOM): the pod is asked now and then (1 s, growing to 5 s) until the next run has started, whose
+   * log is then followed from the last line seen (kubectl logs -f would have ended here; k9s and
+   * KubeTile follow the restart). Ends when the pod is deleted or will not run it again.
+   */
+  private awaitRestart(reason: string, ended: EndedInstance): void {
+    this.setState({ phase: 'restarting', reason });
+    const wait = new Backoff(RESTART_POLL_MS, RESTART_POLL_MAX_MS);
+    const poll = async (): Promise<void> => {
+      this.timer = null;
+      if (this.stopped) return;
+      const next = await nextInstance(this.o.kc, this.o.target, this.o.uid, ended);
+      if (this.stopped || this.state.phase !== 'restarting') return;
+      if (next.kind === 'over') return this.setState({ phase: 'ended', reason: next.reason });
+      if (next.kind === 'started') {
+        this.attempt = 0;
+        this.backoff.reset();
+        return this.connect();
+      }
+      this.timer = setTimeout(() => void poll(), wait.next());
+      this.timer.unref();
+    };
+    this.timer = setTimeout(() => void poll(), wait.next());
+    this.timer.unref();
   }
 
   private retry(phase: 'reconnecting' | 'waiting', reason: string): void {

@@ -6,6 +6,8 @@ export type SourceState =
   | { phase: 'reading' }
   | { phase: 'reconnecting'; attempt: number; reason: string }
   | { phase: 'waiting'; attempt: number; reason: string }
+  /** The container terminated and its pod will run it again: followed into the next run. */
+  | { phase: 'restarting'; reason: string }
   | { phase: 'ended'; reason: string }
   | { phase: 'error'; message: string };
 
@@ -22,6 +24,8 @@ export function describeState(s: SourceState): string {
       return `reconnecting (${s.attempt}): ${s.reason}`;
     case 'waiting':
       return `waiting (${s.attempt}): ${s.reason}`;
+    case 'restarting':
+      return `${s.reason}; waiting for it to restart`;
     case 'ended':
       return `ended: ${s.reason}`;
     case 'error':

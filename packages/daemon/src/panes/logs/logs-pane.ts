@@ -256,10 +256,12 @@ export class LogsPane extends BasePane {
   }
 
   private onState(feed: Feed, s: SourceState): void {
+    const who = this.spec?.kind === 'Pod' ? feed.container : feed.key;
     if (this.multi() && (s.phase === 'ended' || s.phase === 'error')) {
-      const who = this.spec?.kind === 'Pod' ? feed.container : feed.key;
       this.marker(s.phase === 'error' ? 'error' : 'info', `── ${who}: ${s.phase === 'error' ? s.message : `ended: ${s.reason}`} ──`);
     }
+    // Where one run of a container ended and the next (followed) begins, in every pane.
+    if (s.phase === 'restarting') this.marker('warn', `── ${who}: ${s.reason}; its next run follows ──`);
     this.touch();
   }
 

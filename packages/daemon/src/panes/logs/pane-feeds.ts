@@ -104,7 +104,7 @@ export class PaneFeeds {
       counts.set(f.state.phase, (counts.get(f.state.phase) ?? 0) + 1);
       if (f.state.phase === 'reconnecting') maxAttempt = Math.max(maxAttempt, f.state.attempt);
     }
-    const order = ['following', 'reading', 'connecting', 'reconnecting', 'waiting', 'ended', 'error'];
+    const order = ['following', 'reading', 'connecting', 'reconnecting', 'waiting', 'restarting', 'ended', 'error'];
     return order
       .filter((p) => counts.has(p))
       .map((p) => `${counts.get(p)} ${p}${p === 'reconnecting' ? ` (${maxAttempt})` : ''}`)
