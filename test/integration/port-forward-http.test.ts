@@ -157,10 +157,12 @@ describe('p on a pod', () => {
     const { c } = await podsPane(['api']);
     try {
       await c.request('client/key', { key: 'p' });
-      // A port out of range stays in the dialog, to be corrected.
+      // A port out of range, or a name the pod does not have, stays in the dialog, to be corrected.
       await answer(c, /api.*remote port/, '3000', '99999');
       await waitToast(c, /remote port must be a whole number from 1 to 65535, not '99999'/);
-      await answer(c, /api.*remote port/, '99999', '3000');
+      await answer(c, /api.*remote port/, '99999', 'grpc');
+      await waitToast(c, /pod\/api has no container port named 'grpc' \(it names none of its ports\)/);
+      await answer(c, /api.*remote port/, 'grpc', '3000');
       await answer(c, /local port/, '0');
       const toast = await waitToast(c, /^Forwarding pod\/api:3000 -> 127\.0\.0\.1:\d+$/);
       const localPort = Number(/:(\d+)$/.exec(toast)![1]);
@@ -201,7 +203,8 @@ describe('p on a Deployment', () => {
       await c.request('kube/use', { tabId, namespace: ns });
       await waitFor('the deployment listed', async () => (await snapshot(paneId)).rows.some((r) => r.cells.name === 'shop'));
       await c.request('client/key', { key: 'p' });
-      await answer(c, /deployment\/shop.*remote port/, '8000');
+      // Answered with the template's port name (as kubectl takes it): its number is forwarded.
+      await answer(c, /deployment\/shop.*remote port/, '8000', 'web');
       await answer(c, /local port/, '0');
       const toast = await waitToast(c, /^Forwarding deployment\/shop:8000 -> 127\.0\.0\.1:\d+ \(pod shop-1:8000\)$/);
       const localPort = Number(/127\.0\.0\.1:(\d+)/.exec(toast)![1]);

@@ -276,6 +276,39 @@ describe('kubetile pf and plugins', () => {
     }
   });
 
+  it("pf start takes a port's name as kubectl does: a pod's container port, a Service's port (then its targetPort)", async () => {
+    sim.createObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'named' } });
+    const site = pod('site-1', 'named');
+    sim.createObject({ ...site, spec: { ...site.spec, containers: [{ name: 'main', image: 'busybox:1.36', ports: [{ name: 'http', containerPort: 80 }, { name: 'metrics', containerPort: 9090 }] }] } });
+    sim.createObject({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'site', namespace: 'named' }, spec: { selector: { app: 'site' }, ports: [{ name: 'web', port: 8080, targetPort: 'http' }] } });
+    sim.setPortTarget('named', 'site-1', 80, { host: '127.0.0.1', port: (http.address() as AddressInfo).port });
+
+    const viaPod = await kt('pf', 'start', 'pod/site-1', '0:http', '--namespace', 'named');
+    expect(viaPod).toMatchObject({ code: 0, stderr: '' });
+    const p = /^(pf-\d+): Forwarding pod\/site-1:80 -> 127\.0\.0\.1:(\d+)\n$/.exec(viaPod.stdout);
+    expect(p, viaPod.stdout).not.toBeNull();
+    expect(await get(Number(p![2]), '/by-name')).toBe('hello from the pod: /by-name');
+
+    const viaSvc = await kt('pf', 'start', 'svc/site', 'web', '--namespace', 'named');
+    expect(viaSvc).toMatchObject({ code: 0, stderr: '' });
+    const v = /^(pf-\d+): Forwarding service\/site:8080 -> 127\.0\.0\.1:(\d+)\n$/.exec(viaSvc.stdout);
+    expect(v, viaSvc.stdout).not.toBeNull();
+    expect(await get(Number(v![2]), '/svc')).toBe('hello from the pod: /svc');
+
+    // A name the object does not have: the ones it has, named.
+    const none = await kt('pf', 'start', 'pod/site-1', '0:grpc', '--namespace', 'named');
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain("pod/site-1 has no container port named 'grpc' (its named ports: http (80), metrics (9090))");
+    const svcNone = await kt('pf', 'start', 'svc/site', 'http', '--namespace', 'named');
+    expect(svcNone.code).toBe(1);
+    expect(svcNone.stderr).toContain("service/site has no port named 'http' (its named ports: web (8080))");
+    // Over RPC a name that is not a port name is refused before anything is asked.
+    const rpc = await kt('rpc', 'portForward/start', JSON.stringify({ namespace: 'named', pod: 'site-1', remotePort: 'HTTP' }));
+    expect(rpc.code).not.toBe(0);
+    expect(rpc.stderr).toContain('a port name is 1–15 lowercase letters, digits and single dashes');
+    for (const m of [p, v]) await ok('pf', 'stop', m![1]!);
+  });
+
   it('pf errors: an unknown id, a target kind it cannot forward, bad ports', async () => {
     const stop = await kt('pf', 'stop', 'pf-999');
     expect(stop.code).toBe(1);
@@ -287,9 +320,13 @@ describe('kubetile pf and plugins', () => {
     const nsFirst = await kt('pf', 'start', 'default/web-1', '80');
     expect(nsFirst.code).toBe(2);
     expect(nsFirst.stderr).toContain("cannot port-forward to 'default': name a pod/NAME, svc/NAME, deploy/NAME, sts/NAME, rs/NAME or ds/NAME (a namespace goes in --namespace, not before the name)");
-    const named = await kt('pf', 'start', 'pod/web-1', '8080:http');
-    expect(named.code).toBe(2);
-    expect(named.stderr).toContain("the remote port must be a number, not the port name 'http'");
+    // A port's name goes to the daemon, which looks it up on the object (web-1 names none).
+    const named = await kt('pf', 'start', 'pod/web-1', '8080:http', '--namespace', 'default');
+    expect(named.code).toBe(1);
+    expect(named.stderr).toContain("pod/web-1 has no container port named 'http' (it names none of its ports)");
+    const badName = await kt('pf', 'start', 'pod/web-1', '8080:Web_Port');
+    expect(badName.code).toBe(2);
+    expect(badName.stderr).toContain("the remote port must be a number from 1 to 65535 or a port's name (lowercase letters, digits and dashes, like http), not 'Web_Port'");
     const ports = await kt('pf', 'start', 'pod/web-1', '80:99999');
     expect(ports.code).toBe(2);
     expect(ports.stderr).toContain("the remote port must be a port from 1 to 65535, not '99999'");

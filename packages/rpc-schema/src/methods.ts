@@ -71,6 +71,14 @@ const ResourceActionSchema = z.enum([
   'yaml', 'describe', 'detail', 'logs', 'exec', 'port-forward', 'delete', 'scale', 'restart', 'debug', 'command',
 ]);
 
+/** A port's name as Kubernetes allows it (IANA_SVC_NAME): 1–15 lowercase letters, digits and single inner dashes, a letter among them. */
+export const PORT_NAME = /^(?=.{1,15}$)(?=[^a-z]*[a-z])[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+/** A remote port: its number, or its name (PORT_NAME). */
+const RemotePort = z.union([z.number().int().min(1).max(65535), z.string().regex(PORT_NAME, { error: 'a port name is 1–15 lowercase letters, digits and single dashes, with a letter (like http or metrics)' })], {
+  error: 'must be a port number from 1 to 65535 or a port name (1–15 lowercase letters, digits and single dashes, with a letter)',
+});
+
 /** One port-forward as `portForward/list` and the port-forwards pane show it. */
 const PortForwardInfo = z.object({
   id: z.string(),
@@ -291,7 +299,7 @@ export const Requests = {
   ),
   portForwardStart: req(
     'portForward/start',
-    "Forward a port on 127.0.0.1 to a pod, a Service (its `port`, mapped to the pods' `targetPort`) or a workload: a Deployment, StatefulSet, ReplicaSet or DaemonSet (a ready pod behind it); exactly one of `pod`, `service`, `deployment`, `statefulset`, `replicaset`, `daemonset`. Owned by the daemon: it keeps running when clients detach, and new connections follow a replaced pod to a running pod of the same owner or Service; a StatefulSet's pod is not replaced by a sibling: its forward waits until the StatefulSet runs that pod again (its `state` and `error` in portForward/list say so). `remotePort` defaults to the suggested port; `localPort` 0 (default) takes any free port; a port in use is an error. `context` defaults to the current context.",
+    "Forward a port on 127.0.0.1 to a pod, a Service (its `port`, mapped to the pods' `targetPort`) or a workload: a Deployment, StatefulSet, ReplicaSet or DaemonSet (a ready pod behind it); exactly one of `pod`, `service`, `deployment`, `statefulset`, `replicaset`, `daemonset`. Owned by the daemon: it keeps running when clients detach, and new connections follow a replaced pod to a running pod of the same owner or Service; a StatefulSet's pod is not replaced by a sibling: its forward waits until the StatefulSet runs that pod again (its `state` and `error` in portForward/list say so). `remotePort` defaults to the suggested port; it may be a port's name, as kubectl takes it: a Service's port by its name, a pod's (or a workload's pod template's) container port by its name; `localPort` 0 (default) takes any free port; a port in use is an error. `context` defaults to the current context.",
     z
       .object({
         context: z.string().min(1).max(253).optional(),
@@ -302,7 +310,7 @@ export const Requests = {
         statefulset: z.string().min(1).max(253).optional(),
         replicaset: z.string().min(1).max(253).optional(),
         daemonset: z.string().min(1).max(253).optional(),
-        remotePort: z.number().int().min(1).max(65535).optional(),
+        remotePort: RemotePort.optional(),
         localPort: z.number().int().min(0).max(65535).optional(),
       })
       .strict()

@@ -85,7 +85,8 @@ Scripting (every command takes --json; errors go to stderr with a non-zero statu
   kubetile pf list                                     the daemon's port-forwards
   kubetile pf start TARGET [[LOCAL:]REMOTE] --namespace N [--context C]
                                                        forward a port (TARGET: pod/NAME, svc/NAME, deploy/NAME,
-                                                       sts/NAME, rs/NAME, ds/NAME)
+                                                       sts/NAME, rs/NAME, ds/NAME; REMOTE: a number or a port's
+                                                       name, like 8080:http; no LOCAL: any free port)
   kubetile pf stop ID…                                 stop port-forwards
   kubetile plugins [reload KEY]                        list plugins, or reload one from its file
 

@@ -1,4 +1,4 @@
-import { Requests, type ParamsOf } from '@kubetile/rpc-schema';
+import { PORT_NAME, Requests, type ParamsOf } from '@kubetile/rpc-schema';
 import type { DaemonClient } from '../connection/daemon-client.js';
 import { UsageError } from './args.js';
 import type { Io } from './io.js';
@@ -40,7 +40,7 @@ function portOf(what: string, text: string, min: number): number {
   return n;
 }
 
-/** `pod/web`, `svc/web`, `deploy/web`, `sts/db`, `rs/…`, `ds/…` or a bare pod name; `[LOCAL:]REMOTE` (LOCAL 0 or empty: any free port). */
+/** `pod/web`, `svc/web`, `deploy/web`, `sts/db`, `rs/…`, `ds/…` or a bare pod name; `[LOCAL:]REMOTE` (LOCAL 0 or empty: any free port; REMOTE a number or a port's name, looked up by the daemon). */
 export function parseForward(target: string, ports: string | undefined): Pick<StartParams, TargetKind | 'remotePort' | 'localPort'> {
   const slash = target.indexOf('/');
   const prefix = target.slice(0, Math.max(slash, 0)).toLowerCase();
@@ -55,13 +55,12 @@ export function parseForward(target: string, ports: string | undefined): Pick<St
   if (!name) throw new UsageError(`'${target}' names no object: ${TARGETS}`);
   const out: ReturnType<typeof parseForward> = { [kind]: name };
   if (ports !== undefined) {
-    const m = /^(?:(\d*):)?(\d+)$/.exec(ports);
-    if (!m) {
-      const named = /^(?:\d*:)?([a-z][-a-z0-9]*)$/i.exec(ports);
-      if (named) throw new UsageError(`the remote port must be a number, not the port name '${named[1]}': give the pod's (or the Service's) port number`);
-      throw new UsageError(`ports are REMOTE or LOCAL:REMOTE, like 80 or 8080:80, not '${ports}'`);
-    }
-    out.remotePort = portOf('the remote port', m[2]!, 1);
+    const m = /^(?:(\d*):)?([^:]+)$/.exec(ports);
+    if (!m) throw new UsageError(`ports are REMOTE or LOCAL:REMOTE, like 80, 8080:80 or 8080:http, not '${ports}'`);
+    const remote = m[2]!;
+    if (/^\d+$/.test(remote)) out.remotePort = portOf('the remote port', remote, 1);
+    else if (PORT_NAME.test(remote)) out.remotePort = remote;
+    else throw new UsageError(`the remote port must be a number from 1 to 65535 or a port's name (lowercase letters, digits and dashes, like http), not '${remote}'`);
     if (m[1]) out.localPort = portOf('the local port', m[1], 0);
   }
   return out;

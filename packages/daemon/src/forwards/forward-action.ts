@@ -1,3 +1,4 @@
+import { PORT_NAME } from '@kubetile/rpc-schema';
 import type { ClusterManager } from '../kube/cluster.js';
 import { errorMessage } from '../util/errors.js';
 import type { ClientPrompts } from '../panes/pane.js';
@@ -5,7 +6,7 @@ import type { InteractionHandler } from '../session/resource-actions.js';
 import type { ForwardManager } from './forward-manager.js';
 import type { TargetKind } from './forward-types.js';
 import { HeldForward } from './held-forward.js';
-import { suggestRemotePort } from './resolve-target.js';
+import { remotePortNamed, suggestRemotePort } from './resolve-target.js';
 import { getTarget } from './target-objects.js';
 
 /** The resource kinds (kind ids of resource lists) `p` forwards to. */
@@ -29,31 +30,41 @@ export function parsePort(value: unknown, field: 'remote port' | 'local port'): 
   return n;
 }
 
-/** `parsePort` as an input's check: why the text is not a port, or null. */
+/** A remote port from a dialog or a script's args: a whole number in range, or the name of one of the target's ports (`named`). */
+function parseRemote(value: unknown, named: (name: string) => number): number {
+  if (typeof value === 'string' && PORT_NAME.test(value.trim())) return named(value.trim());
+  return parsePort(value, 'remote port');
+}
+
+/** A parser as an input's check: why the text is not a port, or null. */
 const portCheck =
-  (field: 'remote port' | 'local port') =>
+  (parse: (value: string) => number) =>
   (value: string): string | null => {
     try {
-      parsePort(value, field);
+      parse(value);
       return null;
     } catch (err) {
       return errorMessage(err);
     }
   };
 
-/** The remote and local ports: from `args`, else asked one after the other (KubeTile's dialog), else the suggestion and 0. */
-async function askPorts(prompts: ClientPrompts, args: Record<string, unknown>, what: string, suggested: number): Promise<{ remote: number; local: number } | null> {
+/**
+ * The remote and local ports: from `args`, else asked one after the other (KubeTile's dialog), else
+ * the suggestion and 0. The remote port may be named (`http`): `named` looks it up on the target.
+ */
+async function askPorts(prompts: ClientPrompts, args: Record<string, unknown>, what: string, suggested: number, named: (name: string) => number): Promise<{ remote: number; local: number } | null> {
   let remote: number;
-  if (args.remotePort !== undefined) remote = parsePort(args.remotePort, 'remote port');
+  const remoteOf = (v: unknown): number => parseRemote(v, named);
+  if (args.remotePort !== undefined) remote = remoteOf(args.remotePort);
   else if (prompts.interactive) {
-    const answer = await prompts.ask(`Port-forward ${what}: remote port`, String(suggested), portCheck('remote port'));
+    const answer = await prompts.ask(`Port-forward ${what}: remote port (a number or a port's name)`, String(suggested), portCheck(remoteOf));
     if (answer === null) return null;
-    remote = parsePort(answer, 'remote port');
+    remote = remoteOf(answer);
   } else remote = suggested;
   let local: number;
   if (args.localPort !== undefined) local = parsePort(args.localPort, 'local port');
   else if (prompts.interactive) {
-    const answer = await prompts.ask(`Port-forward ${what}:${remote}: local port on 127.0.0.1 (0 = any free port)`, '0', portCheck('local port'));
+    const answer = await prompts.ask(`Port-forward ${what}:${remote}: local port on 127.0.0.1 (0 = any free port)`, '0', portCheck((v) => parsePort(v, 'local port')));
     if (answer === null) return null;
     local = parsePort(answer, 'local port');
   } else local = 0;
@@ -83,7 +94,7 @@ export function portForwardAction(manager: ForwardManager, kube: ClusterManager)
       return { message: `Kept port-forward ${last.describe()}` };
     }
     const obj = await getTarget(kube.configFor(target.context), kind, target.namespace, target.name);
-    const ports = await askPorts(prompts, args, what, suggestRemotePort(kind, obj));
+    const ports = await askPorts(prompts, args, what, suggestRemotePort(kind, obj), (name) => remotePortNamed(kind, obj, name));
     if (!ports) return { message: 'Port-forward cancelled' };
     const f = await manager.start({ context: target.context, namespace: target.namespace, kind, name: target.name, remotePort: ports.remote, localPort: ports.local });
     const info = f.info();

@@ -25,6 +25,21 @@ export function portsOf(kind: TargetKind, obj: KubeObject): DeclaredPort[] {
 
 export const suggestRemotePort = (kind: TargetKind, obj: KubeObject): number => suggestPort(portsOf(kind, obj));
 
+/**
+ * The remote port a name stands for, as kubectl reads `8080:http`: a Service's port by its name, a
+ * pod's (or a workload's pod template's) container port by its name; numbers are kept. An error
+ * names the ports there are when none has that name.
+ */
+export function remotePortNamed(kind: TargetKind, obj: KubeObject, port: number | string): number {
+  if (typeof port === 'number') return port;
+  const ports = portsOf(kind, obj);
+  const found = ports.find((p) => p.name === port);
+  if (found) return found.port;
+  const named = ports.filter((p) => p.name).map((p) => `${p.name} (${p.port})`);
+  const where = kind === 'service' ? 'port' : 'container port';
+  throw new Error(`${kind}/${obj.metadata?.name ?? '?'} has no ${where} named '${port}' (${named.length ? `its named ports: ${named.join(', ')}` : 'it names none of its ports'})`);
+}
+
 /** The port number `podPort` names on `pod`, or why there is none. */
 export function portOn(pod: KubeObject, podPort: number | string): number | string {
   if (typeof podPort === 'number') return podPort;

@@ -10,7 +10,7 @@ import type { DaemonContext } from './context.js';
 import type { RpcConnection } from './connection.js';
 import type { ForwardManager } from '../forwards/forward-manager.js';
 import { publishedForwards } from '../forwards/service-registry.js';
-import { suggestRemotePort } from '../forwards/resolve-target.js';
+import { remotePortNamed, suggestRemotePort } from '../forwards/resolve-target.js';
 import { getTarget } from '../forwards/target-objects.js';
 import { namedTarget } from '../forwards/forward-types.js';
 import { warmTerminalSchemas } from './schema-warmup.js';
@@ -249,8 +249,12 @@ const table: Table = {
     if (context === null) throw invalidState(`no cluster: ${kube.problem ?? 'no context'}`);
     const { kind, name } = namedTarget(p);
     try {
-      let remotePort = p.remotePort;
-      if (remotePort === undefined) remotePort = suggestRemotePort(kind, await getTarget(kube.configFor(context), kind, p.namespace, name));
+      let remotePort: number;
+      if (typeof p.remotePort === 'number') remotePort = p.remotePort;
+      else {
+        const obj = await getTarget(kube.configFor(context), kind, p.namespace, name);
+        remotePort = p.remotePort === undefined ? suggestRemotePort(kind, obj) : remotePortNamed(kind, obj, p.remotePort);
+      }
       const f = await manager.start({ context, namespace: p.namespace, kind, name, remotePort, localPort: p.localPort ?? 0 });
       const info = f.info();
       return { id: f.id, localPort: f.localPort, pod: info.pod ?? '', podPort: info.podPort ?? remotePort, message: `Forwarding ${f.describe()}` };
