@@ -329,3 +329,37 @@ describe('port-forwards and sessions survive a kill -9', () => {
     expect(readFileSync(stateFile(), 'utf8')).not.toContain(`"localPort":${forward.localPort}`);
   }, 120_000);
 });
+
+describe('a kubeconfig without the saved forward's cluster at the restart', () => {
+  it('keeps the forward waiting (listed, saved) instead of dropping it; with the kubeconfig back it runs on its port', async () => {
+    daemon = await startDaemon(env);
+    const s = await script();
+    const forward = await s.request<{ id: string; localPort: number }>('portForward/start', { namespace: 'default', pod: 'web-1', remotePort: 80 });
+    await waitFor('the forward saved', () => existsSync(stateFile()) && readFileSync(stateFile(), 'utf8').includes(`"localPort":${forward.localPort}`));
+    s.close();
+    await daemon.stop();
+
+    // Started where KUBECONFIG names no file (another shell, a file being rewritten): no cluster at all.
+    const good = env.env.KUBECONFIG;
+    env.env.KUBECONFIG = join(env.dir, 'not-there', 'kubeconfig');
+    daemon = await startDaemon(env);
+    const c = await script();
+    await c.attach();
+    const waits = await waitFor('a toast saying it waits', () => c.toasts().find((t) => t.includes('waits for the cluster')) ?? null);
+    expect(waits).toContain('no cluster: no kubeconfig file found in KUBECONFIG=');
+    const [w] = (await c.request<{ forwards: Array<{ state: string; localPort: number; error: string }> }>('portForward/list')).forwards;
+    expect(w).toMatchObject({ state: 'waiting for the cluster', localPort: forward.localPort });
+    c.close();
+    await daemon.stop();
+    expect(readFileSync(stateFile(), 'utf8')).toContain(`"localPort":${forward.localPort}`);
+
+    env.env.KUBECONFIG = good;
+    daemon = await startDaemon(env);
+    const back = await script();
+    await waitFor('the forward running again', async () => {
+      const l = (await back.request<{ forwards: Array<{ state: string; localPort: number }> }>('portForward/list')).forwards;
+      return l.length === 1 && l[0]!.state === 'active' && l[0]!.localPort === forward.localPort;
+    });
+    expect(await get(forward.localPort, '/again')).toBe('web-1 says /again');
+  }, 120_000);
+});

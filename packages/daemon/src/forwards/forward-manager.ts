@@ -20,6 +20,12 @@ const PODS: ResourceRef = { group: '', version: 'v1', plural: 'pods', kind: 'Pod
 /** A request that cannot be carried out as asked (bad input, the object, the port); the message says why. */
 export class ForwardError extends Error {}
 
+/**
+ * The forward's cluster is not in the kubeconfig the daemon has (none, or no such context): nothing
+ * says its target is gone (a restore keeps it, waiting for the kubeconfig to have it again).
+ */
+export class ClusterUnavailable extends ForwardError {}
+
 /** A held forward was stopped by the user while its start was under way: it stays stopped. */
 export class StoppedWhileHeld extends ForwardError {}
 
@@ -72,8 +78,8 @@ export class ForwardManager {
     const replaces = heldId !== undefined && this.held.has(heldId) ? 1 : 0;
     if (this.forwards.size + this.held.size - replaces + this.starting >= MAX_FORWARDS) throw new ForwardError(`${MAX_FORWARDS} port-forwards are running (the limit); stop one first`);
     const kube = this.deps.kube;
-    if (!kube.available) throw new ForwardError(`no cluster: ${kube.problem ?? 'no kubeconfig'}`);
-    if (!kube.hasContext(req.context)) throw new ForwardError(`no context '${req.context}' in the kubeconfig`);
+    if (!kube.available) throw new ClusterUnavailable(`no cluster: ${kube.problem ?? 'no kubeconfig'}`);
+    if (!kube.hasContext(req.context)) throw new ClusterUnavailable(`no context '${req.context}' in the kubeconfig`);
     this.starting++;
     let pods: InformerHandle | null = null;
     try {

@@ -6,7 +6,7 @@ import { KubeApiError } from '../kube/api-error.js';
 import { Backoff } from '../kube/backoff.js';
 import { errorMessage } from '../util/error-message.js';
 import type { ForwardManager } from './forward-manager.js';
-import { MAX_FORWARDS, StoppedWhileHeld } from './forward-manager.js';
+import { ClusterUnavailable, MAX_FORWARDS, StoppedWhileHeld } from './forward-manager.js';
 import { POD_OWNER_KINDS, TARGET_KINDS, type ForwardRequest, type PodOwner } from './forward-types.js';
 import { publishedForwards } from './service-registry.js';
 
@@ -43,11 +43,13 @@ interface Pending {
 
 /**
  * The API server was not reached or did not answer (connection refused, no answer in time, a
- * credential plugin that could not run, credentials refused — a token to renew —, 5xx, 429): nothing
+ * credential plugin that could not run, credentials refused — a token to renew —, 5xx, 429), or the
+ * kubeconfig the daemon has lacks the forward's cluster (none, or no such context): nothing
  * says the target is gone, so the forward is kept and tried again — a daemon started at login before
  * the network or VPN is up would otherwise lose every saved forward.
  */
 const unanswered = (err: unknown): boolean => {
+  if (err instanceof ClusterUnavailable) return true;
   const e = err instanceof Error && err.cause instanceof KubeApiError ? err.cause : err;
   return e instanceof KubeApiError && ((e.status === 0 && e.reason !== undefined) || e.status === 401 || e.status === 429 || e.status >= 500);
 };
