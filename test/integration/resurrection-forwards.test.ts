@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, request, type Server as HttpServer } from 'node:http';
 import { connect as connectTcp, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { startKubeSim, type KubeSim } from '@kubetile/kube-sim';
 import { AttachedClient, Store } from '@kubetile/client-tui';
 import type { SessionLayout, TableView } from '@kubetile/rpc-schema';
@@ -330,8 +330,8 @@ describe('port-forwards and sessions survive a kill -9', () => {
   }, 120_000);
 });
 
-describe('a kubeconfig without the saved forward's cluster at the restart', () => {
-  it('keeps the forward waiting (listed, saved) instead of dropping it; with the kubeconfig back it runs on its port', async () => {
+describe("a kubeconfig without the saved forward's cluster at the restart", () => {
+  it('keeps the forward waiting (listed, saved) instead of dropping it; when the kubeconfig appears it runs on its port, without a restart', async () => {
     daemon = await startDaemon(env);
     const s = await script();
     const forward = await s.request<{ id: string; localPort: number }>('portForward/start', { namespace: 'default', pod: 'web-1', remotePort: 80 });
@@ -353,9 +353,12 @@ describe('a kubeconfig without the saved forward's cluster at the restart', () =
     await daemon.stop();
     expect(readFileSync(stateFile(), 'utf8')).toContain(`"localPort":${forward.localPort}`);
 
-    env.env.KUBECONFIG = good;
+    // Started again, still without it; then the kubeconfig appears there (read without a restart).
     daemon = await startDaemon(env);
     const back = await script();
+    await waitFor('waiting again', async () => (await back.request<{ forwards: Array<{ state: string }> }>('portForward/list')).forwards[0]?.state === 'waiting for the cluster');
+    mkdirSync(dirname(env.env.KUBECONFIG), { recursive: true });
+    writeFileSync(env.env.KUBECONFIG, readFileSync(good!, 'utf8'), { mode: 0o600 });
     await waitFor('the forward running again', async () => {
       const l = (await back.request<{ forwards: Array<{ state: string; localPort: number }> }>('portForward/list')).forwards;
       return l.length === 1 && l[0]!.state === 'active' && l[0]!.localPort === forward.localPort;

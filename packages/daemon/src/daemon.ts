@@ -8,6 +8,7 @@ import { parseConfigSource } from './config/parse-off-thread.js';
 import { readConfigSource } from './config/read-source.js';
 import { DEFAULT_CONFIG, type Config } from './config/schema.js';
 import { fileStamp, watchFile } from './config/watch.js';
+import { kubeconfigStamps, watchKubeconfig } from './runtime/kubeconfig-reload.js';
 import { Keymap } from './keys/keymap.js';
 import type { Logger } from './logging/logger.js';
 import type { LogRing } from './logging/log-ring.js';
@@ -92,6 +93,7 @@ export class Daemon implements DaemonContext {
   private keymap: Keymap = Keymap.build().keymap;
   private listening: Listening | null = null;
   private configWatch: { close(): Promise<void> } | null = null;
+  private kubeconfigWatch: { close(): Promise<void> } | null = null;
   private stopping: Promise<void> | null = null;
   /** Features' stop hooks (streams, forwards), run before the cluster connections close. */
   private readonly stopHooks: Array<() => Promise<void> | void> = [];
@@ -317,9 +319,12 @@ export class Daemon implements DaemonContext {
       process.env.KUBECONFIG = this.demo.kubeconfigPath;
       this.kube.label = 'demo cluster';
     }
+    const stamps = kubeconfigStamps();
     this.kube.load();
     if (!this.kube.available) this.logger.warn({ problem: this.kube.problem }, 'no cluster');
     this.kube.pool.stateChanged.subscribe(() => this.workspace.refreshAll());
+    // kubectl reads the kubeconfig on every run; a daemon that runs for days reads it again when it changes.
+    if (this.opts.watchConfig !== false) this.kubeconfigWatch = watchKubeconfig(this.kube, this.workspace, this.logger.child({ part: 'kubeconfig' }), stamps);
   }
 
   private accept(socket: Socket): void {
@@ -400,6 +405,7 @@ export class Daemon implements DaemonContext {
       await this.persistence.stop();
       await this.keys.flush();
       await this.configWatch?.close();
+      await this.kubeconfigWatch?.close();
       // Before start() took the socket over, the early listener holds it (a signal while loading).
       await (this.listening ?? this.opts.early?.listening)?.close();
       for (const c of [...this.connections]) c.close();

@@ -5,6 +5,7 @@ import type { Workspace } from '../session/workspace.js';
 import { KubeApiError } from '../kube/api-error.js';
 import { Backoff } from '../kube/backoff.js';
 import { errorMessage } from '../util/error-message.js';
+import type { Signal } from '../util/signal.js';
 import type { ForwardManager } from './forward-manager.js';
 import { ClusterUnavailable, MAX_FORWARDS, StoppedWhileHeld } from './forward-manager.js';
 import { POD_OWNER_KINDS, TARGET_KINDS, type ForwardRequest, type PodOwner } from './forward-types.js';
@@ -61,6 +62,8 @@ export interface ForwardRestoreDeps {
   manager: ForwardManager;
   workspace: Pick<Workspace, 'clients' | 'startNotices' | 'persistChanged'>;
   logger: Logger;
+  /** Fires when the kubeconfig was read again: forwards waiting for their cluster are tried at once. */
+  kubeconfigReloaded?: Signal;
 }
 
 /**
@@ -84,6 +87,7 @@ export class ForwardRestore implements PersistedFeature {
   restored: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: ForwardRestoreDeps) {
+    deps.kubeconfigReloaded?.subscribe(() => this.retryNow());
     deps.manager.changed.subscribe(() => {
       // Byte counters change all the time: save only when the set of forwards did.
       const now = JSON.stringify(this.save());
@@ -156,20 +160,34 @@ export class ForwardRestore implements PersistedFeature {
     if (lines.length > 0) this.tell(lines);
   }
 
+  /** The kubeconfig changed: forwards waiting for their cluster are tried now, not after their backoff. */
+  private retryNow(): void {
+    if (!this.retryTimer) return;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.retries.reset();
+    this.retryHeld();
+  }
+
   /** The forwards whose cluster did not answer go back to the restore, after a while. */
   private scheduleRetry(): void {
     if (this.retryTimer || this.deps.manager.stopping) return;
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
-      const m = this.deps.manager;
-      if (m.stopping) return;
-      // Still held (listed, its port kept) while it is tried: a held forward stopped meanwhile is not started.
-      const held = m.heldForwards();
-      this.deps.logger.info({ waiting: held.length }, 'port-forwards waiting for the cluster: trying again');
-      this.pending.push(...held.map((h): Pending => ({ saved: toSaved(h.request, h.localPort, h.follows), heldId: h.id })));
-      this.restored = this.restored.then(() => this.startAll(true));
+      this.retryHeld();
     }, this.retries.next());
     this.retryTimer.unref();
+  }
+
+  /** The held forwards go back to the restore (still held, listed, their ports kept, while they are tried). */
+  private retryHeld(): void {
+    const m = this.deps.manager;
+    if (m.stopping) return;
+    // Still held (listed, its port kept) while it is tried: a held forward stopped meanwhile is not started.
+    const held = m.heldForwards();
+    this.deps.logger.info({ waiting: held.length }, 'port-forwards waiting for the cluster: trying again');
+    this.pending.push(...held.map((h): Pending => ({ saved: toSaved(h.request, h.localPort, h.follows), heldId: h.id })));
+    this.restored = this.restored.then(() => this.startAll(true));
   }
 
   private async startOne({ saved, heldId }: Pending): Promise<Outcome> {
@@ -212,6 +230,7 @@ function toSaved(r: ForwardRequest, localPort: number, follows: PodOwner | undef
 /** What `persistForwards` needs of the daemon. */
 export interface ForwardPersistenceHost {
   readonly workspace: Workspace;
+  readonly kube: { readonly reloaded: Signal };
   readonly logger: Logger;
   readonly persistence: { register(key: string, feature: PersistedFeature): void };
 }
@@ -223,7 +242,7 @@ export interface ForwardPersistenceHost {
 export function persistForwards(daemon: ForwardPersistenceHost): ForwardRestore | null {
   const manager = publishedForwards(daemon.workspace);
   if (!manager) return null;
-  const restore = new ForwardRestore({ manager, workspace: daemon.workspace, logger: daemon.logger.child({ part: 'port-forward' }) });
+  const restore = new ForwardRestore({ manager, workspace: daemon.workspace, logger: daemon.logger.child({ part: 'port-forward' }), kubeconfigReloaded: daemon.kube.reloaded });
   daemon.persistence.register(FORWARDS_STATE_KEY, restore);
   return restore;
 }

@@ -4,6 +4,7 @@ import { delimiter, join } from 'node:path';
 import { KubeConfig } from './kubeconfig.js';
 import type { Logger } from '../logging/logger.js';
 import { errorMessage } from '../util/errors.js';
+import { Signal } from '../util/signal.js';
 import { ExecAuthenticator, useExecAuthenticator } from './exec-auth.js';
 import { ExecCredentialProvider } from './exec-credential.js';
 import { InformerPool } from './informer-pool.js';
@@ -19,9 +20,24 @@ export interface ContextInfo {
 
 /** The kubeconfig files kubectl would read: $KUBECONFIG (a list) or ~/.kube/config. */
 export function kubeconfigFiles(env: NodeJS.ProcessEnv = process.env): string[] {
-  if (env.KUBECONFIG) return env.KUBECONFIG.split(delimiter).filter((f) => f && existsSync(f));
-  const def = join(env.HOME ?? homedir(), '.kube', 'config');
-  return existsSync(def) ? [def] : [];
+  return kubeconfigPaths(env).filter((f) => existsSync(f));
+}
+
+/** Where kubectl looks for kubeconfig files, whether they exist now or not (what is watched for changes). */
+export function kubeconfigPaths(env: NodeJS.ProcessEnv = process.env): string[] {
+  if (env.KUBECONFIG) return [...new Set(env.KUBECONFIG.split(delimiter).filter((f) => f))];
+  return [join(env.HOME ?? homedir(), '.kube', 'config')];
+}
+
+/** What a reload of the kubeconfig changed (context names), or why the one loaded before was kept. */
+export type KubeconfigReload = { ok: true; added: string[]; changed: string[]; removed: string[]; wasUnavailable: boolean } | { ok: false; problem: string };
+
+/** What a context's requests depend on: its entry, its cluster's and its user's (exec block included). */
+function contextFingerprint(l: LoadedKubeconfig, name: string): string {
+  const ctx = l.contexts.find((c) => c.name === name);
+  if (!ctx) return '';
+  const exec = l.exec.get(ctx.user);
+  return JSON.stringify([ctx, l.clusters.find((c) => c.name === ctx.cluster) ?? null, l.users.find((u) => u.name === ctx.user) ?? null, exec instanceof Error ? exec.message : (exec ?? null)]);
 }
 
 /**
@@ -39,6 +55,8 @@ export class ClusterManager {
   problem: string | null = null;
   /** Shown instead of the context name (e.g. `demo cluster`). */
   label: string | null = null;
+  /** The kubeconfig was read again and taken (see reload). */
+  readonly reloaded = new Signal();
 
   constructor(private readonly logger: Logger) {
     this.credentials = new ExecCredentialProvider(logger.child({ part: 'credentials' }));
@@ -74,6 +92,55 @@ export class ClusterManager {
     return this.loaded !== null;
   }
 
+  /**
+   * Reads the kubeconfig again (its files changed: a context added by `kind create cluster`, a
+   * certificate or token rotated, a file restored). A context's KubeConfig is updated in place, so
+   * the watches, streams and forwards already using it make their next request with the new
+   * server, CA and credentials (and the watches of a changed context reconnect now); a context
+   * that is gone makes new requests for it fail, saying so. A kubeconfig that cannot be used now
+   * (half-written, malformed, removed) keeps the one loaded before.
+   */
+  reload(env: NodeJS.ProcessEnv = process.env): KubeconfigReload {
+    const files = kubeconfigFiles(env);
+    const before = this.loaded;
+    if (files.length === 0) {
+      if (before) return { ok: false, problem: 'no kubeconfig file is there now' };
+      this.problem = env.KUBECONFIG ? `no kubeconfig file found in KUBECONFIG=${env.KUBECONFIG}` : 'no kubeconfig (~/.kube/config) — try kubetile --demo';
+      return { ok: false, problem: this.problem };
+    }
+    let next: LoadedKubeconfig;
+    try {
+      next = loadKubeconfigFiles(files);
+      if (next.contexts.length === 0) throw new Error(`kubeconfig ${files.join(delimiter)} is malformed: it defines no contexts`);
+    } catch (err) {
+      const problem = errorMessage(err);
+      if (!before) this.problem = problem;
+      this.logger.warn({ files, err: problem }, before ? 'kubeconfig changed but is unusable; kept the one loaded before' : 'kubeconfig unusable');
+      return { ok: false, problem };
+    }
+    if (!next.contexts.some((c) => c.name === next.currentContext)) next.currentContext = next.contexts[0]!.name;
+    const names = (l: LoadedKubeconfig | null): string[] => (l ? l.contexts.map((c) => c.name) : []);
+    const added = names(next).filter((n) => !before || !names(before).includes(n));
+    const removed = names(before).filter((n) => !names(next).includes(n));
+    const changed = before ? names(next).filter((n) => names(before).includes(n) && contextFingerprint(before, n) !== contextFingerprint(next, n)) : [];
+    this.loaded = next;
+    this.problem = null;
+    for (const [context, kc] of this.perContext) {
+      if (removed.includes(context)) this.perContext.delete(context);
+      else if (changed.includes(context)) {
+        const server = (c: ReturnType<KubeConfig['getCurrentCluster']>): string => JSON.stringify([c?.server, c?.caData, c?.skipTLSVerify, c?.tlsServerName]);
+        const was = server(kc.getCurrentCluster());
+        this.configure(kc, next, context);
+        // A credential cached from the old exec block (or for a user now defined otherwise) is not reused.
+        const user = kc.getCurrentUser();
+        if (user) this.credentials.invalidate(user.name);
+        this.pool.reconnect(context, server(kc.getCurrentCluster()) !== was);
+      }
+    }
+    this.logger.info({ files, context: next.currentContext, added, changed, removed }, 'kubeconfig reloaded');
+    return { ok: true, added, changed, removed, wasUnavailable: before === null };
+  }
+
   contexts(): { current: string | null; contexts: ContextInfo[] } {
     if (!this.loaded) return { current: null, contexts: [] };
     return {
@@ -102,12 +169,16 @@ export class ClusterManager {
     if (kc) return kc;
     if (!this.loaded) throw new Error(this.problem ?? 'no cluster');
     if (!this.hasContext(context)) throw new Error(`no context '${context}' in the kubeconfig`);
-    const l = this.loaded;
     kc = new KubeConfig();
-    kc.loadFromOptions({ clusters: l.clusters, users: l.users, contexts: l.contexts, currentContext: context });
-    useExecAuthenticator(kc, new ExecAuthenticator(this.credentials, l.exec, kc));
+    this.configure(kc, this.loaded, context);
     this.perContext.set(context, kc);
     return kc;
+  }
+
+  /** Points `kc` at `context` of `l`: its clusters, users and contexts, and the exec plugins of its users. */
+  private configure(kc: KubeConfig, l: LoadedKubeconfig, context: string): void {
+    kc.loadFromOptions({ clusters: l.clusters, users: l.users, contexts: l.contexts, currentContext: context });
+    useExecAuthenticator(kc, new ExecAuthenticator(this.credentials, l.exec, kc));
   }
 
   async namespaces(context: string): Promise<string[]> {

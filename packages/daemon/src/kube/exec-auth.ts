@@ -43,6 +43,7 @@ export class ExecAuthenticator implements Authenticator {
 const byConfig = new WeakMap<KubeConfig, ExecAuthenticator>();
 
 export function useExecAuthenticator(kc: KubeConfig, auth: ExecAuthenticator): void {
+  kc.clearAuthenticators();
   kc.addAuthenticator(auth);
   byConfig.set(kc, auth);
 }

@@ -117,6 +117,15 @@ export class InformerPool {
     return { state, error, notice };
   }
 
+  /**
+   * The context's kubeconfig changed: its discovery is asked again and its watches reconnect with
+   * the new settings; `serverChanged` (another server or CA): their lists are fetched again.
+   */
+  reconnect(context: string, serverChanged: boolean): void {
+    this.discovery.delete(context);
+    for (const s of this.slots.values()) if (s.context === context) s.reflector.reconnect(serverChanged);
+  }
+
   stopAll(): void {
     for (const s of this.slots.values()) s.reflector.stop();
     this.slots.clear();

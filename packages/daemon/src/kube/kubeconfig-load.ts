@@ -51,7 +51,9 @@ function readOne(file: string): ReturnType<typeof fromDocument> {
   try {
     doc = parse(text) ?? {};
   } catch (err) {
-    throw new Error(`kubeconfig ${file} is malformed: ${(err as Error).message}`);
+    // The parser's first line only: the rest quotes the file around the error (a token, a key).
+    const first = ((err as Error).message.split('\n')[0] ?? '').replace(/:$/, '');
+    throw new Error(`kubeconfig ${file} is malformed: ${first}`);
   }
   if (!isMap(doc)) throw new Error(`kubeconfig ${file} is malformed: it is not a mapping`);
   const dir = dirname(file);

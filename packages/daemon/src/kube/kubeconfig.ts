@@ -146,6 +146,11 @@ export class KubeConfig {
     this.authenticators.push(a);
   }
 
+  /** Drops the authenticators (the kubeconfig was read again: new ones are added). */
+  clearAuthenticators(): void {
+    this.authenticators.length = 0;
+  }
+
   /**
    * Puts the current cluster's TLS settings and the current user's credentials on a request: the CA,
    * the server name, skip-verify, a client certificate, a bearer token (static, an auth-provider's

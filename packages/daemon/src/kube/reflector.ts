@@ -88,6 +88,10 @@ export class Reflector {
   private stopped = false;
   private stream: WatchStream | null = null;
   private timer: NodeJS.Timeout | null = null;
+  /** What the pending timer will do (a retry waiting for its backoff), for reconnect(). */
+  private pending: (() => void) | null = null;
+  /** Which watch is the current one: a watch opened before a reconnect() is let go of when it answers. */
+  private watchGen = 0;
   private noticeTimer: NodeJS.Timeout | null = null;
   private readonly backoff = new Backoff();
   private emitPending = false;
@@ -173,10 +177,44 @@ export class Reflector {
   private schedule(what: () => void, delay: number): void {
     if (this.stopped) return;
     if (this.timer) clearTimeout(this.timer);
+    this.pending = what;
     this.timer = setTimeout(() => {
       this.timer = null;
+      this.pending = null;
       what();
     }, delay);
+  }
+
+  /**
+   * The kubeconfig of this watch's context changed. Its credentials only (`relist` false): a retry
+   * waiting for its backoff runs now, and an open watch is opened again from the same
+   * resourceVersion with them. Its server or CA (`relist`): another cluster may answer now, so the
+   * list is fetched again and replaces the store. A list under way fetches its next pages with the
+   * new settings (another server refuses its continue token: the list starts over).
+   */
+  reconnect(relist = false): void {
+    if (this.stopped) return;
+    this.backoff.reset();
+    const waiting = this.timer !== null && this.pending !== null ? this.pending : null;
+    const open = this.stream;
+    if (open) {
+      this.stream = null;
+      this.watchGen++;
+      open.abort();
+    }
+    if (relist && (waiting || open)) {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = null;
+      this.pending = null;
+      this.relist({ text: 'the kubeconfig changed the server of this context', reset: false });
+      return;
+    }
+    if (waiting) {
+      clearTimeout(this.timer!);
+      this.timer = null;
+      this.pending = null;
+      waiting();
+    } else if (open) this.watch();
   }
 
   /** A failure to retry later: the state says why. */
@@ -321,10 +359,12 @@ export class Reflector {
     const timeoutSeconds = 240 + Math.floor(Math.random() * 120);
     let events = 0;
     let done = false;
+    const gen = ++this.watchGen;
     this.stats.watches++;
     const end = (err: KubeApiError | null): void => {
       if (done) return;
       done = true;
+      if (gen !== this.watchGen) return;
       this.stream = null;
       if (!this.stopped) this.afterWatch(err, started, events);
     };
@@ -334,10 +374,10 @@ export class Reflector {
       { resourceVersion: this.rv || undefined, allowWatchBookmarks: true, timeoutSeconds },
       {
         open: () => {
-          if (!done && !this.stopped) this.healthy();
+          if (!done && !this.stopped && gen === this.watchGen) this.healthy();
         },
         event: (type, obj) => {
-          if (done || this.stopped) return;
+          if (done || this.stopped || gen !== this.watchGen) return;
           events++;
           this.stats.events++;
           const verdict = this.apply(type, obj);
@@ -353,7 +393,7 @@ export class Reflector {
       (timeoutSeconds + 60) * 1000,
     )
       .then((s) => {
-        if (done || this.stopped) s.abort();
+        if (done || this.stopped || gen !== this.watchGen) s.abort();
         else this.stream = s;
       })
       .catch((err: unknown) => end(asApiError(err, path)));

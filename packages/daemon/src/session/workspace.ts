@@ -326,6 +326,14 @@ export class Workspace {
     this.refreshSession(session.name);
   }
 
+  /** Tabs made while there was no cluster (no context) take `scope`, now that there is one; their panes follow. */
+  adoptScope(scope: { context: string | null; namespace: string }): void {
+    if (scope.context === null) return;
+    for (const session of this.sessions.values()) {
+      for (const tab of session.tabs) if (tab.context === null) this.setTabScope(session.name, tab.id, { context: scope.context, namespace: scope.namespace });
+    }
+  }
+
   /** Points a tab at another context and/or namespace; its panes follow. */
   setTabScope(sessionName: string, tabId: number, scope: { context?: string; namespace?: string }): void {
     const tab = this.existingSession(sessionName).tab(tabId);

@@ -1,0 +1,51 @@
+import { fileStamp, watchFile } from '../config/watch.js';
+import type { ClusterManager, KubeconfigReload } from '../kube/cluster.js';
+import { kubeconfigPaths } from '../kube/cluster.js';
+import type { Logger } from '../logging/logger.js';
+import type { Workspace } from '../session/workspace.js';
+
+/** Quiet time after a kubeconfig write before it is read (kubectl and editors write in steps). */
+const KUBECONFIG_QUIET_MS = 400;
+
+/** What the clients are told of a reload, or null when nothing they use changed. */
+export function describeReload(r: KubeconfigReload, hadCluster: boolean): { level: 'success' | 'warn'; text: string } | null {
+  if (!r.ok) return hadCluster ? { level: 'warn', text: `the kubeconfig changed but cannot be used (${r.problem}); kept the one loaded before` } : null;
+  const parts = [
+    r.added.length ? `added ${r.added.join(', ')}` : '',
+    r.changed.length ? `changed ${r.changed.join(', ')}` : '',
+    r.removed.length ? `removed ${r.removed.join(', ')}` : '',
+  ].filter(Boolean);
+  if (r.wasUnavailable) return { level: 'success', text: `kubeconfig loaded: ${r.added.length} context${r.added.length === 1 ? '' : 's'}` };
+  return parts.length ? { level: 'success', text: `kubeconfig reloaded: contexts ${parts.join('; ')}` } : null;
+}
+
+/**
+ * Watches the kubeconfig files kubectl would read (each $KUBECONFIG entry, else ~/.kube/config,
+ * whether it exists yet or not) and reads them again after a change: contexts added, changed or
+ * removed take effect without a restart (see ClusterManager.reload), tabs that had no cluster take
+ * the current context, and the attached clients are told what changed in a toast. `stamps`: each
+ * file's stamp when the kubeconfig was loaded (a write before the watch is ready is seen too).
+ */
+export function watchKubeconfig(kube: ClusterManager, workspace: Workspace, logger: Logger, stamps: ReadonlyMap<string, string>): { close(): Promise<void> } {
+  const onChange = (): void => {
+    const hadCluster = kube.available;
+    const r = kube.reload();
+    if (r.ok && r.wasUnavailable) workspace.adoptScope(kube.defaultScope());
+    if (r.ok) kube.reloaded.emit();
+    else logger.warn({ problem: r.problem }, 'kubeconfig not reloaded');
+    const said = describeReload(r, hadCluster);
+    if (said) for (const c of workspace.clients.values()) c.sink.toast(said.level, said.text);
+    workspace.refreshAll();
+  };
+  const watches = kubeconfigPaths().map((file) => watchFile(file, onChange, KUBECONFIG_QUIET_MS, stamps.get(file) ?? 'missing'));
+  return {
+    async close() {
+      await Promise.all(watches.map((w) => w.close()));
+    },
+  };
+}
+
+/** Each kubeconfig path's stamp now (before it is read), for watchKubeconfig. */
+export function kubeconfigStamps(): Map<string, string> {
+  return new Map(kubeconfigPaths().map((f) => [f, fileStamp(f)]));
+}

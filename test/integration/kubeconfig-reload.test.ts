@@ -1,0 +1,141 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { startKubeSim, type KubeSim } from '@kubetile/kube-sim';
+import type { TableView } from '@kubetile/rpc-schema';
+import { makeTestEnv, startDaemon, waitFor, type DaemonProcess, type TestEnv } from '../helpers/daemon-process.js';
+import { RawClient } from '../helpers/rpc-client.js';
+
+/**
+ * The daemon runs for days; kubectl reads the kubeconfig on every run. A kubeconfig changed while
+ * the daemon runs — a context added (`kind create cluster`), a context pointed at another server, a
+ * file written half-way, a kubeconfig that appears after the daemon started — is taken without a
+ * restart, and the attached terminals are told. Two kube-sims stand for two clusters.
+ */
+
+let a: KubeSim;
+let b: KubeSim;
+let simEnv: TestEnv;
+let env: TestEnv;
+let daemon: DaemonProcess | null = null;
+const clients: RawClient[] = [];
+
+const pod = (name: string) => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name, namespace: 'default', labels: { app: name } },
+  spec: { nodeName: 'node-1', containers: [{ name: 'main', image: 'busybox:1.36' }] },
+  status: { phase: 'Running', containerStatuses: [{ name: 'main', ready: true, restartCount: 0, image: 'busybox:1.36', imageID: '', state: { running: { startedAt: new Date().toISOString() } } }] },
+});
+
+/** A kubeconfig (JSON is YAML) with `contexts`: context name → the sim it points at. */
+function kubeconfig(contexts: Record<string, KubeSim>, current: string): string {
+  const names = Object.keys(contexts);
+  return JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: names.map((n) => ({ name: `cluster-${n}`, cluster: { server: contexts[n]!.url, 'certificate-authority-data': Buffer.from(contexts[n]!.caPem).toString('base64') } })),
+    users: names.map((n) => ({ name: `user-${n}`, user: { token: contexts[n]!.token } })),
+    contexts: names.map((n) => ({ name: n, context: { cluster: `cluster-${n}`, user: `user-${n}`, namespace: 'default' } })),
+    'current-context': current,
+  });
+}
+
+/** Writes the kubeconfig as kubectl does: a new file renamed over the old one. */
+function writeKubeconfig(text: string): void {
+  const file = env.env.KUBECONFIG!;
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(`${file}.tmp`, text, { mode: 0o600 });
+  renameSync(`${file}.tmp`, file);
+}
+
+async function client(): Promise<RawClient> {
+  const c = await RawClient.connect(env.socket);
+  clients.push(c);
+  await c.attach({ cols: 120, rows: 40 });
+  return c;
+}
+
+async function podsTab(c: RawClient, context?: string): Promise<{ paneId: number; tabId: number }> {
+  const r = await c.request<{ paneId: number; tabId: number }>('pane/open', { view: { key: 'resource-list', args: { kind: 'pods' } }, newTab: true });
+  if (context) await c.request('kube/use', { tabId: r.tabId, context });
+  return r;
+}
+
+async function rows(c: RawClient, paneId: number): Promise<string[]> {
+  const v = (await c.request<{ view: TableView }>('pane/snapshot', { paneId, rows: 20, cols: 120 })).view;
+  return v.type === 'table' ? v.rows.map((r) => r.cells.name!).sort() : [];
+}
+
+const toast = (c: RawClient, text: string): Promise<string> => waitFor(`a toast with "${text}"`, () => c.toasts().find((t) => t.includes(text)) ?? null);
+
+beforeAll(async () => {
+  simEnv = makeTestEnv();
+  a = await startKubeSim({ port: 0, seed: 'empty', stateDir: join(simEnv.dir, 'a') });
+  b = await startKubeSim({ port: 0, seed: 'empty', stateDir: join(simEnv.dir, 'b') });
+  for (const n of ['a-1', 'a-2']) a.createObject(pod(n));
+  b.createObject(pod('b-1'));
+});
+afterAll(async () => {
+  await a?.stop();
+  await b?.stop();
+  simEnv?.cleanup();
+});
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.close();
+  await daemon?.stop();
+  daemon = null;
+  env?.cleanup();
+});
+
+describe('a kubeconfig changed while the daemon runs', () => {
+  it('a context added is usable at once; a context pointed at another cluster lists that cluster; a malformed write keeps the one before', async () => {
+    env = makeTestEnv();
+    env.env.KUBECONFIG = join(env.dir, 'kube', 'config');
+    writeKubeconfig(kubeconfig({ one: a }, 'one'));
+    daemon = await startDaemon(env);
+    const c = await client();
+    const first = await podsTab(c, 'one');
+    await waitFor('cluster a listed', async () => (await rows(c, first.paneId)).join() === 'a-1,a-2');
+
+    // `kind create cluster` adds a context.
+    writeKubeconfig(kubeconfig({ one: a, two: b }, 'one'));
+    expect(await toast(c, 'kubeconfig reloaded')).toBe('kubeconfig reloaded: contexts added two');
+    const { contexts } = await c.request<{ contexts: Array<{ name: string }> }>('kube/contexts');
+    expect(contexts.map((x) => x.name).sort()).toEqual(['one', 'two']);
+    const second = await podsTab(c, 'two');
+    await waitFor('cluster b listed on the new context', async () => (await rows(c, second.paneId)).join() === 'b-1');
+
+    // A file written half-way (or by hand, wrong): the one loaded before stays, and says so.
+    writeKubeconfig('{"apiVersion": "v1", "clusters": [');
+    expect(await toast(c, 'cannot be used')).toMatch(/^the kubeconfig changed but cannot be used \(.+\); kept the one loaded before$/);
+    b.createObject(pod('b-2'));
+    await waitFor('lists still live', async () => (await rows(c, second.paneId)).join() === 'b-1,b-2');
+
+    // The context `one` now names cluster b: its list is fetched again from b and replaces a's pods.
+    writeKubeconfig(kubeconfig({ one: b, two: b }, 'one'));
+    expect(await toast(c, 'changed one')).toBe('kubeconfig reloaded: contexts changed one');
+    await waitFor('the first tab lists cluster b', async () => (await rows(c, first.paneId)).join() === 'b-1,b-2', 30_000);
+
+    // A context removed: the tab on it says so instead of listing what it had.
+    writeKubeconfig(kubeconfig({ one: b }, 'one'));
+    expect(await toast(c, 'removed two')).toBe('kubeconfig reloaded: contexts removed two');
+    await expect(c.request('kube/use', { tabId: second.tabId, context: 'two' })).rejects.toThrow(/no context 'two' in the kubeconfig/);
+  }, 120_000);
+
+  it('no kubeconfig at the start: when one appears, tabs without a cluster take its context and list it', async () => {
+    env = makeTestEnv();
+    env.env.KUBECONFIG = join(env.dir, 'not-yet', 'config');
+    daemon = await startDaemon(env);
+    const c = await client();
+    const t = await podsTab(c);
+    const before = (await c.request<{ view: { type: string } }>('pane/snapshot', { paneId: t.paneId, rows: 20, cols: 120 })).view;
+    expect(before.type).not.toBe('table');
+    writeKubeconfig(kubeconfig({ here: a }, 'here'));
+    expect(await toast(c, 'kubeconfig loaded')).toBe('kubeconfig loaded: 1 context');
+    await waitFor('the tab lists cluster a', async () => (await rows(c, t.paneId)).join() === 'a-1,a-2', 30_000);
+    // Removed again: nothing to use, the one loaded is kept.
+    rmSync(env.env.KUBECONFIG);
+    expect(await toast(c, 'cannot be used')).toContain('no kubeconfig file is there now');
+  }, 120_000);
+});
