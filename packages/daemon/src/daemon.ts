@@ -173,6 +173,11 @@ export class Daemon implements DaemonContext {
     return this.opts.socketPath;
   }
 
+  /** How this daemon was started (daemon/status): `kubetile daemon restart` starts the next one the same way. */
+  get startedWith(): { demo: boolean | 'auto'; readonlyFlag: boolean; config: string; stateDir: string } {
+    return { demo: this.opts.demo ?? false, readonlyFlag: this.opts.readonly === true, config: this.opts.configPath, stateDir: this.opts.stateDir };
+  }
+
   /** The resources `:` knows for a context: discovery's (cached), else the kinds with printers of their own. */
   private async resourcesOf(context: string | null): Promise<DiscoveredResource[]> {
     if (context === null || !this.kube.available) return knownResources();

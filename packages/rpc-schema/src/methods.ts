@@ -143,6 +143,12 @@ export const Requests = {
       memory: z.object({ rss: z.number(), heapUsed: z.number(), heapTotal: z.number(), external: z.number(), arrayBuffers: z.number() }),
       /** Writes by plugins and dangerous [[commands]] are refused (--readonly, or readonly = true in the config). Absent from older daemons. */
       readonly: z.boolean().optional(),
+      /**
+       * How the daemon was started, so that `kubetile daemon restart` starts the next one the same way:
+       * the demo cluster (true, or auto: when there is no kubeconfig), the --readonly flag, its config
+       * file and state directory. Absent from older daemons.
+       */
+      startedWith: z.object({ demo: z.union([z.boolean(), z.literal('auto')]), readonlyFlag: z.boolean(), config: z.string(), stateDir: z.string() }).optional(),
     }),
   ),
   shutdown: req(

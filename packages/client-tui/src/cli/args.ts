@@ -95,7 +95,8 @@ Daemon:
                                                        systemd passes, LISTEN_FDS); --json: its log
                                                        as JSON lines on stderr too
   kubetile daemon start [daemon flags]                 start the daemon detached; returns when it answers
-  kubetile daemon restart [daemon flags]               stop and start it (sessions and port-forwards come back)
+  kubetile daemon restart [daemon flags]               stop and start it (sessions and port-forwards come back),
+                                                       with the flags it was started with unless given again
   kubetile daemon status [--json]                      show daemon/status
   kubetile daemon stop                                 same as kill-server
   kubetile daemon install-units [--no-enable] [--dir DIR]

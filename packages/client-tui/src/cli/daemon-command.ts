@@ -120,7 +120,10 @@ async function connectToStop(socket: string, env: NodeJS.ProcessEnv): Promise<Da
   }
 }
 
-type Stopped = { ok: true; pid: number | null } | { ok: false; code: number };
+/** How a daemon was started (daemon/status `startedWith`), or null from a daemon that does not say. */
+type StartedWith = { demo: boolean | 'auto'; readonlyFlag: boolean; config: string; stateDir: string } | null;
+
+type Stopped = { ok: true; pid: number | null; startedWith: StartedWith } | { ok: false; code: number };
 
 /** daemon/shutdown, then wait until the daemon's process has gone (or, without its pid, its socket). */
 async function stopDaemon(io: Io, socket: string, what: 'stop' | 'restart'): Promise<Stopped> {
@@ -135,6 +138,8 @@ async function stopDaemon(io: Io, socket: string, what: 'stop' | 'restart'): Pro
     return { ok: false, code: reportError(io, e) };
   }
   const pid = client.hello?.server.pid ?? null;
+  // A restart starts the next daemon the way this one was started (the demo, --readonly, its config and state).
+  const startedWith: StartedWith = what === 'restart' ? await client.request(Requests.status, {}).then((st) => st.startedWith ?? null, () => null) : null;
   try {
     try {
       // restart: attached clients wait for the next daemon instead of leaving.
@@ -157,7 +162,7 @@ async function stopDaemon(io: Io, socket: string, what: 'stop' | 'restart'): Pro
     io.err(`kubetile: the daemon (pid ${pid}) was asked to ${what} but is still running on ${socket}\n`);
     return { ok: false, code: 1 };
   }
-  return { ok: true, pid };
+  return { ok: true, pid, startedWith };
 }
 
 /** `kubetile kill-server`: daemon/shutdown, then wait until the daemon has gone. */
@@ -176,10 +181,27 @@ export async function runKillServer(io: Io, socketFlag: string | undefined, json
  * running is just started; under systemd the socket starts it again itself.
  */
 export async function runDaemonRestart(io: Io, flags: DaemonFlags & { json?: boolean }): Promise<number> {
-  const o = daemonOptions(flags, io.env);
+  let o = daemonOptions(flags, io.env);
+  let env = io.env;
   const r = await stopDaemon({ ...io, err: () => undefined }, o.socket, 'restart');
   let oldPid: number | null = null;
-  if (r.ok) oldPid = r.pid;
+  /** What the next daemon keeps of the last one's start (flags given now win). */
+  const kept: string[] = [];
+  if (r.ok) {
+    oldPid = r.pid;
+    const w = r.startedWith;
+    if (w) {
+      if (!flags.demo && w.demo === true) kept.push('--demo');
+      if (!flags.demo && w.demo === 'auto' && env.KUBETILE_DEMO !== 'auto') {
+        env = { ...env, KUBETILE_DEMO: 'auto' };
+        kept.push('the demo cluster when there is no kubeconfig');
+      }
+      if (!flags.readonly && w.readonlyFlag) kept.push('--readonly');
+      if (flags.config === undefined) o = { ...o, config: w.config };
+      if (flags.stateDir === undefined) o = { ...o, stateDir: w.stateDir };
+      o = { ...o, ...(kept.includes('--demo') ? { demo: true } : {}), ...(kept.includes('--readonly') ? { readonly: true } : {}) };
+    }
+  }
   else {
     // Say why it could not be stopped, unless nothing was running (then starting is all there is to do).
     const again = await probe(o.socket, 2000, io.env).catch((e: unknown) => e);
@@ -190,11 +212,12 @@ export async function runDaemonRestart(io: Io, flags: DaemonFlags & { json?: boo
   }
   try {
     // A socket systemd holds answers by itself (it starts the service on this very probe).
-    const running = await probe(o.socket, 20_000, io.env);
-    const started = running ?? (await startDetached(o, { env: io.env })).hello;
+    const running = await probe(o.socket, 20_000, env);
+    const started = running ?? (await startDetached(o, { env })).hello;
     const pid = started.server.pid;
-    if (flags.json) io.out(`${JSON.stringify({ stopped: oldPid, started: pid, version: started.server.version, socket: o.socket })}\n`);
-    else io.out(`kubetile: daemon ${oldPid !== null ? `restarted (pid ${oldPid} → ${pid})` : `started (pid ${pid})`}, kubetile ${started.server.version} on ${o.socket}\n`);
+    const asBefore = kept.length ? ` (as it was started: ${kept.join(', ')})` : '';
+    if (flags.json) io.out(`${JSON.stringify({ stopped: oldPid, started: pid, version: started.server.version, socket: o.socket, kept })}\n`);
+    else io.out(`kubetile: daemon ${oldPid !== null ? `restarted (pid ${oldPid} → ${pid})` : `started (pid ${pid})`}, kubetile ${started.server.version} on ${o.socket}${asBefore}\n`);
     return 0;
   } catch (e) {
     if (e instanceof DaemonStartError) {

@@ -25,4 +25,6 @@ export interface DaemonContext {
   counts(): { plugins: number; watches: number; portForwards: number; streams: Record<StreamKind, number> };
   /** Plugin writes and dangerous [[commands]] are refused. */
   readonly(): boolean;
+  /** How the daemon was started (daemon/status), for `kubetile daemon restart`. */
+  readonly startedWith: { demo: boolean | 'auto'; readonlyFlag: boolean; config: string; stateDir: string };
 }

@@ -92,6 +92,7 @@ const table: Table = {
       },
       memory: { rss: mem.rss, heapUsed: mem.heapUsed, heapTotal: mem.heapTotal, external: mem.external, arrayBuffers: mem.arrayBuffers },
       readonly: daemon.readonly(),
+      startedWith: daemon.startedWith,
     };
   },
   'daemon/shutdown': ({ daemon }, p) => {
