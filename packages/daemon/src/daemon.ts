@@ -94,6 +94,8 @@ export class Daemon implements DaemonContext {
   private listening: Listening | null = null;
   private configWatch: { close(): Promise<void> } | null = null;
   private kubeconfigWatch: { close(): Promise<void> } | null = null;
+  /** Each kubeconfig file's stamp when it was read at start (a change before the watch is ready is seen). */
+  private kubeconfigStamps: Map<string, string> = new Map();
   private stopping: Promise<void> | null = null;
   /** Features' stop hooks (streams, forwards), run before the cluster connections close. */
   private readonly stopHooks: Array<() => Promise<void> | void> = [];
@@ -310,6 +312,8 @@ export class Daemon implements DaemonContext {
         loadedStamp,
       );
     }
+    // kubectl reads the kubeconfig on every run; a daemon that runs for days reads it again when it changes.
+    if (this.opts.watchConfig !== false) this.kubeconfigWatch = watchKubeconfig(this.kube, this.workspace, this.logger.child({ part: 'kubeconfig' }), this.kubeconfigStamps);
     this.logger.info({ socket: this.opts.socketPath, pid: process.pid }, 'daemon listening');
     if (this.connections.size === 0) this.idleMemory.idle();
   }
@@ -328,8 +332,7 @@ export class Daemon implements DaemonContext {
     this.kube.load();
     if (!this.kube.available) this.logger.warn({ problem: this.kube.problem }, 'no cluster');
     this.kube.pool.stateChanged.subscribe(() => this.workspace.refreshAll());
-    // kubectl reads the kubeconfig on every run; a daemon that runs for days reads it again when it changes.
-    if (this.opts.watchConfig !== false) this.kubeconfigWatch = watchKubeconfig(this.kube, this.workspace, this.logger.child({ part: 'kubeconfig' }), stamps);
+    this.kubeconfigStamps = stamps;
   }
 
   private accept(socket: Socket): void {
