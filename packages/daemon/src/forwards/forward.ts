@@ -20,6 +20,12 @@ const MAX_ERROR_TEXT = 500;
 /** The same connection error is logged at most this often per forward. */
 const LOG_EVERY_MS = 10_000;
 
+/** What a forward's info says of what was asked for: its id, target, ports and start (running or held). */
+export function askedInfo(id: string, request: ForwardRequest, localPort: number, startedAt: Date): Pick<ForwardInfo, 'id' | 'context' | 'namespace' | 'kind' | 'name' | 'target' | 'remotePort' | 'localAddress' | 'localPort' | 'startedAt'> {
+  const { context, namespace, kind, name, remotePort } = request;
+  return { id, context, namespace, kind, name, target: `${kind}/${name}`, remotePort, localAddress: LOOPBACK, localPort, startedAt: startedAt.toISOString() };
+}
+
 /** Binds 127.0.0.1:port (0: any free port); a port in use or reserved is a clear error. */
 export function listenLoopback(port: number): Promise<Server> {
   return new Promise<Server>((resolve, reject) => {
@@ -212,18 +218,9 @@ export class Forward {
     const r = this.stopped || this.listenerFailed ? null : this.picker.peek(this.source);
     const pod = r?.ok ? { name: r.pod, port: r.port } : this.picker.currentPod;
     return {
-      id: this.id,
-      context: this.request.context,
-      namespace: this.request.namespace,
-      kind: this.request.kind,
-      name: this.request.name,
-      target: this.target,
+      ...askedInfo(this.id, this.request, this.localPort, this.startedAt),
       pod: pod.name,
-      remotePort: this.request.remotePort,
       podPort: pod.port,
-      localAddress: LOOPBACK,
-      localPort: this.localPort,
-      startedAt: this.startedAt.toISOString(),
       connections: this.sockets.size,
       totalConnections: this.totalConnections,
       bytesIn: this.bytesIn,

@@ -1,6 +1,6 @@
 import type { Server, Socket } from 'node:net';
 import type { OpenStreams } from '../util/open-streams.js';
-import { LOOPBACK } from './forward.js';
+import { askedInfo, LOOPBACK } from './forward.js';
 import type { ForwardInfo, ForwardRequest, PodOwner } from './forward-types.js';
 
 /** Longest reason kept for the pane. */
@@ -62,18 +62,9 @@ export class HeldForward {
 
   info(): ForwardInfo {
     return {
-      id: this.id,
-      context: this.request.context,
-      namespace: this.request.namespace,
-      kind: this.request.kind,
-      name: this.request.name,
-      target: this.target,
+      ...askedInfo(this.id, this.request, this.localPort, this.startedAt),
       pod: null,
-      remotePort: this.request.remotePort,
       podPort: null,
-      localAddress: LOOPBACK,
-      localPort: this.localPort,
-      startedAt: this.startedAt.toISOString(),
       connections: 0,
       totalConnections: 0,
       bytesIn: 0,
