@@ -4,6 +4,9 @@ import { kubeconfigPaths } from '../kube/cluster.js';
 import type { Logger } from '../logging/logger.js';
 import type { Workspace } from '../session/workspace.js';
 
+/** Kubeconfig files watched at most (each is a directory watch). */
+const MAX_WATCHED = 32;
+
 /** Quiet time after a kubeconfig write before it is read (kubectl and editors write in steps). */
 const KUBECONFIG_QUIET_MS = 400;
 
@@ -37,7 +40,10 @@ export function watchKubeconfig(kube: ClusterManager, workspace: Workspace, logg
     if (said) for (const c of workspace.clients.values()) c.sink.toast(said.level, said.text);
     workspace.refreshAll();
   };
-  const watches = kubeconfigPaths().map((file) => watchFile(file, onChange, KUBECONFIG_QUIET_MS, stamps.get(file) ?? 'missing'));
+  const paths = kubeconfigPaths();
+  // A KUBECONFIG of hundreds of entries is read whole, but not every entry gets a watcher.
+  if (paths.length > MAX_WATCHED) logger.warn({ files: paths.length, watched: MAX_WATCHED }, `KUBECONFIG names ${paths.length} files: changes to the first ${MAX_WATCHED} are watched`);
+  const watches = paths.slice(0, MAX_WATCHED).map((file) => watchFile(file, onChange, KUBECONFIG_QUIET_MS, stamps.get(file) ?? 'missing'));
   return {
     async close() {
       await Promise.all(watches.map((w) => w.close()));
