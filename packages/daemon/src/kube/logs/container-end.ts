@@ -42,12 +42,19 @@ function instanceId(t: Rec): string {
 
 /**
  * Whether the pod runs `container` again after it terminated with `t`: its restart policy (the
- * pod's, Always by default; OnFailure after a non-zero exit), never for an ephemeral container or
- * a pod being deleted.
+ * pod's, Always by default; OnFailure after a non-zero exit; an init container only after a failure,
+ * a sidecar always), never for an ephemeral container or a pod being deleted.
  */
-function willRestart(pod: KubeObject, field: (typeof STATUS_FIELDS)[number], t: Rec): boolean {
+function willRestart(pod: KubeObject, field: (typeof STATUS_FIELDS)[number], container: string, t: Rec): boolean {
   if (field === 'ephemeralContainerStatuses' || pod.metadata?.deletionTimestamp) return false;
   const policy = rec(pod.spec)?.['restartPolicy'];
+  if (field === 'initContainerStatuses') {
+    // A sidecar (an init container with restartPolicy Always) runs again whatever its exit; another
+    // init container runs once when it succeeds, again after a failure unless the pod's policy is Never.
+    const spec = (Array.isArray(rec(pod.spec)?.['initContainers']) ? (rec(pod.spec)!['initContainers'] as unknown[]) : []).map(rec).find((c) => c?.['name'] === container);
+    if (spec?.['restartPolicy'] === 'Always') return true;
+    return policy !== 'Never' && t['exitCode'] !== 0;
+  }
   if (policy === 'Never') return false;
   if (policy === 'OnFailure') return t['exitCode'] !== 0;
   return true;
@@ -90,7 +97,7 @@ export async function whyEnded(kc: KubeConfig, t: LogTarget, uid: string | undef
   const last = rec(rec(s?.['lastState'])?.['terminated']);
   const ended = rec(state?.['terminated']) ?? (rec(state?.['waiting']) ? last : undefined);
   if (ended) {
-    const restarts = found && willRestart(pod, found.field, ended) ? { restarts: { container, id: instanceId(ended) } } : {};
+    const restarts = found && willRestart(pod, found.field, container, ended) ? { restarts: { container, id: instanceId(ended) } } : {};
     return { over: true, reason: describeTerminated(ended), ...restarts };
   }
   if (pod.metadata?.deletionTimestamp && !rec(state?.['running'])) return { over: true, reason: 'pod deleted' };
@@ -134,6 +141,6 @@ export async function nextInstance(kc: KubeConfig, t: LogTarget, uid: string | u
   if (rec(state?.['running'])) return { kind: 'started' };
   const latest = rec(state?.['terminated']) ?? rec(rec(found?.status['lastState'])?.['terminated']);
   if (latest && instanceId(latest) !== ended.id) return { kind: 'started' };
-  if (!found || (latest && !willRestart(pod, found.field, latest))) return { kind: 'over', reason: latest ? describeTerminated(latest) : 'container gone' };
+  if (!found || (latest && !willRestart(pod, found.field, ended.container, latest))) return { kind: 'over', reason: latest ? describeTerminated(latest) : 'container gone' };
   return { kind: 'not yet' };
 }
