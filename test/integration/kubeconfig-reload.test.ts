@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { startKubeSim, type KubeSim } from '@kubetile/kube-sim';
 import type { TableView } from '@kubetile/rpc-schema';
@@ -121,6 +121,21 @@ describe('a kubeconfig changed while the daemon runs', () => {
     writeKubeconfig(kubeconfig({ one: b }, 'one'));
     expect(await toast(c, 'removed two')).toBe('kubeconfig reloaded: contexts removed two');
     await expect(c.request('kube/use', { tabId: second.tabId, context: 'two' })).rejects.toThrow(/no context 'two' in the kubeconfig/);
+  }, 120_000);
+
+  it('a kubeconfig that is a symlink (dotfiles): an edit of the file it points at is taken', async () => {
+    env = makeTestEnv();
+    const real = join(env.dir, 'dotfiles', 'kubeconfig');
+    mkdirSync(dirname(real), { recursive: true });
+    writeFileSync(real, kubeconfig({ one: a }, 'one'), { mode: 0o600 });
+    env.env.KUBECONFIG = join(env.dir, 'kube', 'config');
+    mkdirSync(dirname(env.env.KUBECONFIG), { recursive: true });
+    symlinkSync(real, env.env.KUBECONFIG);
+    daemon = await startDaemon(env);
+    const c = await client();
+    // Edited where it lives, not through the link.
+    writeFileSync(real, kubeconfig({ one: a, two: b }, 'one'));
+    expect(await toast(c, 'kubeconfig reloaded')).toBe('kubeconfig reloaded: contexts added two');
   }, 120_000);
 
   it('no kubeconfig at the start: when one appears, tabs without a cluster take its context and list it', async () => {
