@@ -245,6 +245,18 @@ describe('a busy local port', () => {
     const { forwards } = await script.request<{ forwards: Array<{ namespace: string }> }>('portForward/list');
     expect(forwards.filter((f) => f.namespace === ns)).toEqual([]);
   });
+
+  it('taken by another of kubetile\'s forwards: the message names that forward', async () => {
+    sim.createObject(runningPod('cache', ns, [{ containerPort: 6379 }]));
+    const first = await script.request<{ id: string; localPort: number }>('portForward/start', { namespace: ns, pod: 'cache', remotePort: 6379 });
+    try {
+      await expect(script.request('portForward/start', { namespace: ns, pod: 'cache', remotePort: 6379, localPort: first.localPort })).rejects.toThrow(
+        `portForward/start: local port ${first.localPort} on 127.0.0.1 is already in use by port-forward ${first.id} (pod/cache:6379 -> 127.0.0.1:${first.localPort}); stop it first or choose another port`,
+      );
+    } finally {
+      await script.request('portForward/stop', { id: first.id });
+    }
+  });
 });
 
 describe('the port-forwards pane', () => {

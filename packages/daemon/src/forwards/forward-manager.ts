@@ -96,6 +96,8 @@ export class ForwardManager {
         }
         id = heldId;
       } else id = `pf-${this.nextId++}`;
+      const owner = req.localPort > 0 ? this.usingPort(req.localPort) : null;
+      if (owner) throw new ForwardError(`local port ${req.localPort} on 127.0.0.1 is already in use by port-forward ${owner.id} (${owner.describe()}${owner instanceof HeldForward ? ', waiting for the cluster' : ''}); stop it first or choose another port`);
       const server = await listenLoopback(req.localPort);
       if (this.closed) {
         server.close();
@@ -157,6 +159,11 @@ export class ForwardManager {
     h.stillWaiting(why);
     this.changed.emit();
     return true;
+  }
+
+  /** The running or held forward listening on local `port`, if one is. */
+  private usingPort(port: number): Forward | HeldForward | null {
+    return [...this.forwards.values(), ...this.held.values()].find((f) => f.localPort === port && (f instanceof HeldForward ? f.holdsPort : true)) ?? null;
   }
 
   /** The forwards held while their cluster does not answer, oldest first. */

@@ -39,6 +39,11 @@ export class HeldForward {
     server?.on('close', () => this.release());
   }
 
+  /** Whether it listens on its port (false when the port was taken at the restart, or it let go). */
+  get holdsPort(): boolean {
+    return !this.closed && this.server?.listening === true;
+  }
+
   /** The port it holds (or the saved one, when it could not be held). */
   get localPort(): number {
     const addr = this.server?.address();
