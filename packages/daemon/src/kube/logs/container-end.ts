@@ -77,19 +77,31 @@ function defaultContainer(pod: KubeObject): string {
 }
 
 /**
+ * The pod `t` names as the API server has it now; `gone` with why when it was deleted, or when a new
+ * pod took its name (not the one with `uid`); null when it could not be asked.
+ */
+async function podNow(kc: KubeConfig, t: LogTarget, uid: string | undefined): Promise<{ pod: KubeObject } | { gone: string } | null> {
+  let pod: KubeObject;
+  try {
+    pod = await kubeRequest<KubeObject>(kc, { path: podPath(t), answerMs: 10_000, timeoutMs: 15_000 });
+  } catch (err) {
+    return err instanceof KubeApiError && err.status === 404 ? { gone: 'pod deleted' } : null;
+  }
+  const got = rec(rec(pod)?.['metadata'])?.['uid'];
+  if (uid && typeof got === 'string' && got !== '' && got !== uid) return { gone: 'pod deleted (a new pod took its name)' };
+  return { pod };
+}
+
+/**
  * Asks the API server why a follow stream ended: the pod is gone (or a new pod took its name), the
  * container terminated — then the log is over — or it still runs and the server cut the stream
  * (resume). A failed check counts as a cut: the resume then says what is wrong.
  */
 export async function whyEnded(kc: KubeConfig, t: LogTarget, uid: string | undefined): Promise<EndVerdict> {
-  let pod: KubeObject;
-  try {
-    pod = await kubeRequest<KubeObject>(kc, { path: podPath(t), answerMs: 10_000, timeoutMs: 15_000 });
-  } catch (err) {
-    if (err instanceof KubeApiError && err.status === 404) return { over: true, reason: 'pod deleted' };
-    return { over: false };
-  }
-  if (uid && pod.metadata?.uid && pod.metadata.uid !== uid) return { over: true, reason: 'pod deleted (a new pod took its name)' };
+  const now = await podNow(kc, t, uid);
+  if (!now) return { over: false };
+  if ('gone' in now) return { over: true, reason: now.gone };
+  const { pod } = now;
   const container = t.container || defaultContainer(pod);
   const found = statusIn(pod, container);
   const s = found?.status;
@@ -110,14 +122,8 @@ export async function whyEnded(kc: KubeConfig, t: LogTarget, uid: string | undef
  * name); null when it is, or when the check failed (the stream itself then says what is wrong).
  */
 export async function podReplaced(kc: KubeConfig, t: LogTarget, uid: string): Promise<string | null> {
-  try {
-    const pod = await kubeRequest<KubeObject>(kc, { path: podPath(t), answerMs: 10_000, timeoutMs: 15_000 });
-    const now = rec(pod)?.['metadata'];
-    const got = rec(now)?.['uid'];
-    return typeof got === 'string' && got !== '' && got !== uid ? 'pod deleted (a new pod took its name)' : null;
-  } catch (err) {
-    return err instanceof KubeApiError && err.status === 404 ? 'pod deleted' : null;
-  }
+  const now = await podNow(kc, t, uid);
+  return now && 'gone' in now ? now.gone : null;
 }
 
 /** What became of a container waited for after one of its runs ended (see nextInstance). */
@@ -129,13 +135,10 @@ export type NextInstance = { kind: 'started' } | { kind: 'not yet' } | { kind: '
  * pod is gone or will not run it again; `not yet` while it waits (CrashLoopBackOff) or the check failed.
  */
 export async function nextInstance(kc: KubeConfig, t: LogTarget, uid: string | undefined, ended: EndedInstance): Promise<NextInstance> {
-  let pod: KubeObject;
-  try {
-    pod = await kubeRequest<KubeObject>(kc, { path: podPath(t), answerMs: 10_000, timeoutMs: 15_000 });
-  } catch (err) {
-    return err instanceof KubeApiError && err.status === 404 ? { kind: 'over', reason: 'pod deleted' } : { kind: 'not yet' };
-  }
-  if (uid && pod.metadata?.uid && pod.metadata.uid !== uid) return { kind: 'over', reason: 'pod deleted (a new pod took its name)' };
+  const now = await podNow(kc, t, uid);
+  if (!now) return { kind: 'not yet' };
+  if ('gone' in now) return { kind: 'over', reason: now.gone };
+  const { pod } = now;
   const found = statusIn(pod, ended.container);
   const state = rec(found?.status['state']);
   if (rec(state?.['running'])) return { kind: 'started' };
