@@ -169,11 +169,17 @@ kubetile snapshot 3 | grep Running                    # what pane 3 shows, as te
 - **Requests** are answered in any order; match answers by \`id\`. A connection has a bounded number of
   requests in flight; more wait unread until earlier ones are answered. A client that does not read
   its answers is disconnected rather than allowed to grow the daemon's memory.
-- **Notifications** (\`session/layout\`, \`pane/view\`, \`toast\`, \`clipboard/write\`) go to connections
+- **Notifications** (\`session/layout\`, \`pane/view\`, \`toast\`, \`clipboard/write\`, \`editor/open\`) go to connections
   attached to a session with \`session/attach\`; \`plugin/status\` and \`daemon/exit\` go to every
   connection. Views are cut to the attached client's size and coalesced: a slow reader gets the newest
-  view of each pane, never a backlog. A \`toast\` or \`clipboard/write\` comes after the frame (layout and
+  view of each pane, never a backlog. A \`toast\`, \`clipboard/write\` or \`editor/open\` comes after the frame (layout and
   views) pending for that client, never ahead of the state it speaks of.
+- **Editing** (\`shift+e\` on a list): \`editor/open\` goes to the one client whose key asked for it, with
+  the object's YAML; that client (only it, once per \`editId\`) answers with \`editor/done\` and the text
+  its editor saved. The daemon writes it over exactly the version it sent (a change or re-creation
+  meanwhile refuses it, and the text is kept under \`$XDG_STATE_HOME/kubetile/edits/\`), or sends a new
+  \`editor/open\` with the reasons on top when the text cannot be applied. A client that ignores
+  \`editor/open\` only keeps that one terminal from starting another edit until it detaches.
 - **Cancelling**: send \`{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":ID}}\` for a long call
   (\`kubetile rpc\` does on Ctrl-C). The call still gets an answer: -32800 when the daemon stopped the
   work, else its result.

@@ -29,6 +29,7 @@ import { ClusterManager, kubeconfigFiles } from './kube/cluster.js';
 import { startDemoCluster, type DemoCluster } from './kube/demo.js';
 import { discoverResources, type DiscoveredResource } from './kube/discovery.js';
 import { ResourceActions } from './session/resource-actions.js';
+import { ResourceEdits } from './edit/resource-edits.js';
 import { builtinKindIds } from './panes/resource/kind-resolution.js';
 import { workspaceConsentUi } from './plugins/consent-ui.js';
 import { workspaceWriteConfirm } from './plugins/write-confirm.js';
@@ -81,6 +82,7 @@ export class Daemon implements DaemonContext {
   readonly stopped = new Signal<string>();
   readonly kube: ClusterManager;
   readonly actions: ResourceActions;
+  readonly edits: ResourceEdits;
   readonly plugins: PluginHost;
   readonly streams = new OpenStreams();
   readonly persistence: SessionPersistence;
@@ -142,6 +144,7 @@ export class Daemon implements DaemonContext {
       readonly: () => this.readonly(),
     });
     this.actions = new ResourceActions(this.workspace, this.kube, this.logger);
+    this.edits = new ResourceEdits(this.workspace, this.kube, this.logger.child({ part: 'edit' }), join(opts.stateDir, 'edits'));
     this.persistence = new SessionPersistence(this.workspace, join(opts.stateDir, 'sessions.json'), this.logger.child({ part: 'state' }));
     const host: FeatureHost = {
       registry: this.registry,
@@ -165,6 +168,7 @@ export class Daemon implements DaemonContext {
       viewFor: (item) => this.viewFor(item),
       resolveView: (query, client) => this.resolveView(query, this.workspace.activeTab(client).context),
       actions: this.actions,
+      edits: this.edits,
       kube: this.kube,
       hasPaneType: (key) => this.registry.has(key),
       historyFile: join(opts.stateDir, 'command-history.json'),

@@ -22,6 +22,7 @@ class SlowSink implements ClientSink {
     this.order.push(`toast ${text}`);
   }
   clipboard(): void {}
+  openEditor(): void {}
   backlogged(): boolean {
     return this.backlog;
   }

@@ -14,6 +14,12 @@ export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
  * characters only (six bytes each as JSON, `\u001b`) fits in one message.
  */
 export const MAX_PASTE_CHARS = 512 * 1024;
+/**
+ * The longest text `editor/open` and `editor/done` carry (an object's YAML), in UTF-16 units: 640 Ki,
+ * so even text of control characters only (six bytes each as JSON) fits in one message. The API
+ * server keeps objects under ~1.5 MB; a bigger YAML is refused before the editor opens.
+ */
+export const MAX_EDIT_CHARS = 640 * 1024;
 
 /** The API levels one side speaks, oldest to newest. */
 export interface ApiRange {

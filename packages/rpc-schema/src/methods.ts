@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { NotificationType, ParameterStructures, RequestType } from 'vscode-jsonrpc';
-import { MAX_PASTE_CHARS } from './api-level.js';
+import { MAX_EDIT_CHARS, MAX_PASTE_CHARS } from './api-level.js';
 import { PaneCommandSchema } from './pane-command.js';
 import { PaneViewSchema } from './pane-view.js';
 import { DirectionSchema, SplitDirectionSchema } from './layout.js';
@@ -254,6 +254,18 @@ export const Requests = {
     z.object({ text: z.string().min(1).max(MAX_PASTE_CHARS) }).strict(),
     z.object({ handled: z.boolean(), command: z.string().optional() }),
   ),
+  editorDone: req(
+    'editor/done',
+    "The text of an `editor/open` after this client's editor closed: the daemon checks it and writes the object (or opens the editor again with what was wrong, or cancels). `text` null: no editor could run; `error` says why. Only the client the edit was opened on may answer it, once.",
+    z
+      .object({
+        editId: z.string().min(1).max(64),
+        text: z.string().max(MAX_EDIT_CHARS).nullable(),
+        error: z.string().max(1000).optional(),
+      })
+      .strict(),
+    Ok,
+  ),
   resize: req('client/resize', "This client's terminal size.", Size, Ok),
   focusDirection: req(
     'client/focus',
@@ -398,6 +410,11 @@ export const Notifications = {
     'plugin/status',
     "A plugin's status changed.",
     z.object({ key: z.string(), status: z.string(), error: z.string().optional() }),
+  ),
+  editorOpen: note(
+    'editor/open',
+    "Open `text` (an object's YAML) in this client's editor ($KUBE_EDITOR, $VISUAL, $EDITOR, else vi) as a file named like `file`, then answer with editor/done and the same editId.",
+    z.object({ editId: z.string(), file: z.string(), text: z.string() }),
   ),
   clipboard: note('clipboard/write', 'Text for the client to put on the clipboard (OSC 52).', z.object({ text: z.string() })),
   sessionEnded: note(

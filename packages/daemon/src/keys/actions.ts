@@ -31,6 +31,7 @@ export type AppCommand =
   | 'view_yaml'
   | 'view_describe'
   | 'delete'
+  | 'edit'
   | 'scale'
   | 'restart_rollout'
   | 'view_logs'

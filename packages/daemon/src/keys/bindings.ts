@@ -78,6 +78,8 @@ export const DEFAULT_BINDINGS: readonly BindingDef[] = [
   // [keybindings.mutate]: each asks for confirmation once (KubeTile asked twice).
   // ctrl+d is k9s's delete.
   def('mutate', 'delete', ['ctrl+alt+x', 'ctrl+d'], appAction('delete'), 'Delete resource'),
+  // k9s's `e` (here `e` is KubeTile's exec): the YAML in this terminal's $EDITOR, written back on save.
+  def('mutate', 'edit', 'shift+e', appAction('edit'), 'Edit (the YAML in your $EDITOR; saving applies it)'),
   def('mutate', 'scale', 'ctrl+alt+s', appAction('scale'), 'Scale'),
   def('mutate', 'restart_rollout', 'ctrl+alt+r', appAction('restart_rollout'), 'Restart rollout'),
   // KubeTile's debug mode: the workload's container sleeps instead of running its command (annotations restore it).

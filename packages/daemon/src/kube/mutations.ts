@@ -104,3 +104,31 @@ export async function restartRollout(kc: KubeConfig, t: ObjectRef, now = new Dat
     'restarted',
   );
 }
+
+/** Why the API server refused a replaced object in a way the user can fix in the text (invalid fields, a bad request). */
+export class ReplaceInvalid extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ReplaceInvalid';
+  }
+}
+
+/**
+ * Writes `obj` over exactly the version of `t` it was made from (`kubectl edit`, `kubectl replace`):
+ * the object's own uid and resourceVersion go with it (put back when the text left them out), so
+ * the server refuses it (409) if the object changed or was re-created since. Returns what the
+ * server stored.
+ */
+export async function replaceObject(kc: KubeConfig, t: ObjectRef, obj: KubeObject, from: { uid: string; resourceVersion: string }): Promise<KubeObject> {
+  const body: KubeObject = { ...obj, metadata: { ...obj.metadata, uid: from.uid, resourceVersion: from.resourceVersion } };
+  try {
+    return await kubeRequest<KubeObject>(kc, { method: 'PUT', path: objectPath(t), body });
+  } catch (err) {
+    if (err instanceof KubeApiError && err.status === 404) throw gone(t, 'changed');
+    if (err instanceof KubeApiError && err.status === 409) {
+      throw new MutationRefused(`${describeObject(t)} was changed by someone else since the editor opened (resourceVersion ${from.resourceVersion}); nothing was changed`);
+    }
+    if (err instanceof KubeApiError && (err.status === 422 || err.status === 400)) throw new ReplaceInvalid(err.message);
+    throw err;
+  }
+}

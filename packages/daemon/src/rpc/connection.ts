@@ -27,6 +27,7 @@ const N = {
   view: notificationType(Notifications.paneView),
   toast: notificationType(Notifications.toast),
   clipboard: notificationType(Notifications.clipboard),
+  editorOpen: notificationType(Notifications.editorOpen),
   exit: notificationType(Notifications.exit),
   sessionEnded: notificationType(Notifications.sessionEnded),
   pluginStatus: notificationType(Notifications.pluginStatus),
@@ -284,6 +285,9 @@ export class RpcConnection implements ClientSink {
   }
   clipboard(text: string): void {
     if (!this.closed) void this.conn.sendNotification(N.clipboard, { text }).catch(() => undefined);
+  }
+  openEditor(editId: string, file: string, text: string): void {
+    if (!this.closed) void this.conn.sendNotification(N.editorOpen, { editId, file, text }).catch(() => undefined);
   }
   sessionEnded(session: string, reason: string): void {
     this.client = null;

@@ -2,6 +2,7 @@ import type { Logger } from '../logging/logger.js';
 import type { Workspace } from '../session/workspace.js';
 import type { KeyRouter } from '../session/key-router.js';
 import type { ResourceActions } from '../session/resource-actions.js';
+import type { ResourceEdits } from '../edit/resource-edits.js';
 import type { ClusterManager } from '../kube/cluster.js';
 import type { PluginHost } from '../plugins/plugin-host.js';
 import type { StreamKind } from '../util/open-streams.js';
@@ -13,6 +14,7 @@ export interface DaemonContext {
   readonly workspace: Workspace;
   readonly keys: KeyRouter;
   readonly actions: ResourceActions;
+  readonly edits: Pick<ResourceEdits, 'done'>;
   readonly kube: ClusterManager;
   readonly socketPath: string;
   readonly startedAt: number;

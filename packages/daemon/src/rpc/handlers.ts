@@ -190,6 +190,11 @@ const table: Table = {
     call.conn.withAnswer(() => ws.flushDueFrames(c.state.id), () => ws.flushDueFrames());
     return r.command ? { handled: r.handled, command: r.command } : { handled: r.handled };
   },
+  'editor/done': async (call, p) => {
+    const c = attached(call, 'editor/done');
+    await call.daemon.edits.done(c.state.id, p.editId, p.text, p.error);
+    return OK;
+  },
   'client/paste': (call, p) => {
     const c = attached(call, 'client/paste');
     if (c.state.detaching) return { handled: false, command: 'ignored:detaching' };

@@ -8,6 +8,8 @@ export interface ClientSink {
   view(paneId: number, seq: number, view: PaneView, shared?: SharedView): void;
   toast(level: 'info' | 'success' | 'warn' | 'error', text: string): void;
   clipboard(text: string): void;
+  /** Open `text` in this terminal's editor as a file named like `file` (editor/open); it answers with editor/done. */
+  openEditor(editId: string, file: string, text: string): void;
   /** The client's session was ended (session/kill): it is told, and is no longer attached. */
   sessionEnded(session: string, reason: string): void;
   /** True while the socket has more queued than we want to add to (a slow client). */

@@ -16,6 +16,7 @@ import { errorMessage } from '../util/errors.js';
 import type { ClientPrompts, ResourceTarget } from '../panes/pane.js';
 import { SwitchHistory } from './switch-history.js';
 import type { Workspace } from './workspace.js';
+import type { ResourceEdits } from '../edit/resource-edits.js';
 
 export interface KeyResult {
   handled: boolean;
@@ -34,6 +35,8 @@ export interface KeyRouterDeps {
   switchableViews: (client: ClientState) => string[] | Promise<string[]>;
   viewFor: (item: string) => ViewSpec;
   actions: ResourceActions;
+  /** `kubectl edit` in the client's editor. */
+  edits: ResourceEdits;
   kube: ClusterManager;
   /** Whether a pane type is registered (built-ins, plugins). */
   hasPaneType: (key: string) => boolean;
@@ -351,6 +354,9 @@ export class KeyRouter {
       case 'restart_rollout':
         this.confirmMutation(client, 'restart');
         return;
+      case 'edit':
+        this.edit(client);
+        return;
       case 'scale':
         this.askScale(client);
         return;
@@ -411,6 +417,18 @@ export class KeyRouter {
         if (!r.paneId) this.toast(client, 'success', r.message);
       },
       (err: unknown) => this.toast(client, 'error', `${action} failed: ${errorMessage(err)}`),
+    );
+  }
+
+  /**
+   * Opens the focused pane's selection in this client's editor (no confirmation: saving in the
+   * editor is the confirmation, and the write is pinned to the version shown).
+   */
+  private edit(client: ClientState): void {
+    const target = this.focusedTarget(client);
+    if (!target) return;
+    this.deps.edits.start(client.id, target).catch((err: unknown) =>
+      this.toast(client, 'error', err instanceof MutationRefused ? errorMessage(err) : `edit failed: ${errorMessage(err)}`),
     );
   }
 

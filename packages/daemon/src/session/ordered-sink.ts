@@ -17,6 +17,10 @@ export function orderedSink(sink: ClientSink, flushPending: () => void): ClientS
       flushPending();
       sink.clipboard(text);
     },
+    openEditor: (editId, file, text) => {
+      flushPending();
+      sink.openEditor(editId, file, text);
+    },
     sessionEnded: (session, reason) => {
       flushPending();
       sink.sessionEnded(session, reason);

@@ -1,0 +1,133 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { waitFor } from '../helpers/daemon-process.js';
+import { openListIn, selectRow } from '../helpers/list-pane.js';
+import { RawClient } from '../helpers/rpc-client.js';
+import { startSimDaemon, type SimDaemon } from '../helpers/sim-daemon.js';
+
+/**
+ * The edit protocol from the socket, as a hostile or confused peer drives it: `editor/open` goes
+ * only to the terminal that pressed shift+e; `editor/done` is taken once, from that terminal only,
+ * with text of a bounded size; a second edit in the same terminal waits for the first; a text
+ * written while the object was replaced is refused and kept, privately.
+ */
+
+let t: SimDaemon;
+const ns = 'edits';
+
+const configMap = (name: string, data: Record<string, string>) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns }, data });
+
+beforeAll(async () => {
+  t = await startSimDaemon();
+  t.sim.createObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+  t.sim.createObject(configMap('settings', { mode: 'fast' }));
+}, 120_000);
+afterAll(async () => t?.stop());
+
+/** An attached client looking at the ConfigMaps of `ns`, `settings` selected. */
+async function onConfigMaps(): Promise<RawClient & { paneId: number }> {
+  const c = await RawClient.connect(t.env.socket);
+  await c.attach({ cols: 120, rows: 40 });
+  const paneId = await openListIn(c, 'configmaps', ns);
+  await selectRow(c, paneId, 'settings');
+  return Object.assign(c, { paneId });
+}
+
+type Open = { editId: string; file: string; text: string };
+const opened = (c: RawClient): Open[] => c.notifications.filter((n) => n.method === 'editor/open').map((n) => n.params as Open);
+const waitOpen = (c: RawClient, n: number): Promise<Open> => waitFor(`editor/open #${n}`, () => opened(c)[n - 1] ?? null);
+const waitToast = (c: RawClient, re: RegExp): Promise<string> => waitFor(`a toast ${re}`, () => c.toasts().find((x) => re.test(x)) ?? null);
+const errorOf = async (p: Promise<unknown>): Promise<{ code: number; message: string }> => {
+  try {
+    await p;
+  } catch (e) {
+    return e as { code: number; message: string };
+  }
+  throw new Error('expected the request to fail');
+};
+const mode = (): string | undefined => (t.sim.getObject('v1', 'ConfigMap', 'settings', ns) as { data?: Record<string, string> } | undefined)?.data?.mode;
+
+describe('editor/open and editor/done on the socket', () => {
+  it('goes to the terminal that asked; only it may answer, once; size and ids are checked', async () => {
+    const a = await onConfigMaps();
+    const b = await onConfigMaps();
+    try {
+      await a.request('client/key', { key: 'shift+e' });
+      const o = await waitOpen(a, 1);
+      expect(o.file).toBe('configmap-edits-settings.yaml');
+      expect(o.text).toContain('mode: fast');
+      expect(opened(b)).toEqual([]);
+
+      // Another terminal, a connection that is not attached, an id never given: refused, naming why.
+      const other = await errorOf(b.request('editor/done', { editId: o.editId, text: o.text.replace('mode: fast', 'mode: stolen') }));
+      expect(other.message).toMatch(/no edit "edit-\d+" is open in this terminal/);
+      const loose = await RawClient.connect(t.env.socket);
+      try {
+        expect((await errorOf(loose.request('editor/done', { editId: o.editId, text: 'x' }))).message).toMatch(/editor\/done.*attach/i);
+      } finally {
+        loose.close();
+      }
+      expect((await errorOf(a.request('editor/done', { editId: 'edit-999999', text: 'x' }))).message).toContain('no edit "edit-999999"');
+      // Past the size an edit carries, or with fields it does not take: the schema refuses it.
+      expect((await errorOf(a.request('editor/done', { editId: o.editId, text: 'x'.repeat(700 * 1024) }))).message).toMatch(/text/);
+      expect((await errorOf(a.request('editor/done', { editId: o.editId, text: 'x', path: '/etc/passwd' }))).message).toMatch(/path|unrecognized/i);
+
+      // A second shift+e while the first edit is open says so and opens nothing.
+      await a.request('client/key', { key: 'shift+e' });
+      await waitToast(a, /already open in this terminal's editor/);
+      expect(opened(a)).toHaveLength(1);
+      expect(mode()).toBe('fast');
+
+      await a.request('editor/done', { editId: o.editId, text: o.text.replace('mode: fast', 'mode: slow') });
+      await waitToast(a, /^edited ConfigMap edits\/settings$/);
+      expect(mode()).toBe('slow');
+      expect(b.toasts().some((x) => x.includes('edited'))).toBe(false);
+      // Answered: the same id is not taken twice.
+      expect((await errorOf(a.request('editor/done', { editId: o.editId, text: o.text.replace('mode: fast', 'mode: again') }))).message).toContain('no edit');
+      expect(mode()).toBe('slow');
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
+
+  it('no editor: the edit ends and says why, and the terminal can edit again', async () => {
+    const a = await onConfigMaps();
+    try {
+      await a.request('client/key', { key: 'shift+e' });
+      const o = await waitOpen(a, 1);
+      await a.request('editor/done', { editId: o.editId, text: null, error: 'vi: not found' });
+      await waitToast(a, /the editor did not run \(vi: not found\); ConfigMap edits\/settings was not changed/);
+      await a.request('client/key', { key: 'shift+e' });
+      expect((await waitOpen(a, 2)).editId).not.toBe(o.editId);
+      expect(a.toasts().some((x) => x.includes('already open'))).toBe(false);
+    } finally {
+      a.close();
+    }
+  });
+
+  it('the object deleted and created again while the editor is open: nothing is written to the new one, the text is kept privately', async () => {
+    t.sim.createObject(configMap('flags', { beta: 'off' }));
+    const a = await onConfigMaps();
+    try {
+      await selectRow(a, a.paneId, 'flags');
+      await a.request('client/key', { key: 'shift+e' });
+      const o = await waitOpen(a, 1);
+      expect(o.text).toContain('beta: off');
+      t.sim.deleteObject('v1', 'ConfigMap', 'flags', ns);
+      t.sim.createObject(configMap('flags', { beta: 'new-owner' }));
+      await a.request('editor/done', { editId: o.editId, text: o.text.replace('beta: off', 'beta: on') });
+      const toast = await waitToast(a, /was changed by someone else since the editor opened/);
+      expect((t.sim.getObject('v1', 'ConfigMap', 'flags', ns) as { data: Record<string, string> }).data.beta).toBe('new-owner');
+      const file = /your text is in (\S+\.yaml)$/.exec(toast)?.[1];
+      expect(file).toBeTruthy();
+      const dir = join(t.env.dir, 'state', 'kubetile', 'edits');
+      expect(readdirSync(dir).map((f) => join(dir, f))).toContain(file);
+      expect(statSync(file!).mode & 0o777).toBe(0o600);
+      expect(statSync(dir).mode & 0o777).toBe(0o700);
+    } finally {
+      a.close();
+    }
+  });
+});
