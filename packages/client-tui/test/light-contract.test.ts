@@ -47,6 +47,7 @@ const notifications: Array<[string, unknown]> = [
   ['toast', { level: 'success', text: 'copied' }],
   ['plugin/status', { key: 'hello', status: 'failed', error: 'boom' }],
   ['clipboard/write', { text: 'kubectl get pods' }],
+  ['editor/open', { editId: 'edit-1', file: 'deployment-shop-web.yaml', text: 'apiVersion: apps/v1\nkind: Deployment\n' }],
   ['daemon/exit', { reason: 'kill-server' }],
   ['session/ended', { session: 'work', reason: 'session work was killed' }],
 ];
@@ -58,6 +59,7 @@ const results: Array<[string, unknown]> = [
   // A paste in the first moments, before the schemas load, gets its answer checked too.
   ['client/paste', { handled: false, command: 'paste:refused' }],
   ['client/resize', { ok: true }],
+  ['editor/done', { ok: true }],
 ];
 
 /** Every variant of `v` with one field removed or replaced by a wrong value (at any depth). */

@@ -1,5 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
-import { MAX_PASTE_CHARS, resolveSocketPath } from '@kubetile/rpc-schema/light';
+import { MAX_EDIT_CHARS, MAX_PASTE_CHARS, resolveSocketPath } from '@kubetile/rpc-schema/light';
 import { AttachedClient, type SessionEnd } from '../connection/attached-client.js';
 import { schemaContract } from '../connection/contract.js';
 import { DaemonUnreachableError } from '../connection/daemon-client.js';
@@ -8,6 +8,7 @@ import { DaemonStartError, startDetached } from '../connection/launcher.js';
 import { KeyDecoder } from '../input/decode-keys.js';
 import { FrameSink } from '../terminal/frame-sink.js';
 import { installRestoreHandlers, osc52, TerminalScreen } from '../terminal/screen.js';
+import { runEditor } from '../terminal/external-editor.js';
 import type { InkChrome } from '../tui/ink-chrome.js';
 import { Store } from '../tui/store.js';
 import { clientLogger } from '../util/client-log.js';
@@ -53,7 +54,16 @@ export async function runAttach(io: Io, flags: DaemonFlags & { session?: string 
     // The attach path is checked by hand until zod has loaded (after the first views are on screen).
     contract: LIGHT_CONTRACT,
     writeClipboard: (text) => screen.writeRaw(osc52(text)),
+    openEditor: (editId, file, text) => {
+      edits = edits.then(() => editInTerminal(editId, file, text)).catch((e: unknown) => log(`editor: ${e instanceof Error ? e.message : String(e)}`));
+    },
   });
+  /** Edits run one after another, each with the terminal handed to the editor (see editInTerminal). */
+  let edits: Promise<void> = Promise.resolve();
+  let editing = false;
+  /** Until the screen is ours (set below), an edit is answered at once: no editor ran. */
+  let editInTerminal = (editId: string, _file: string, _text: string): Promise<void> =>
+    client.editorDone(editId, null, 'the terminal was not ready for an editor yet');
 
   // The drawing modules load while the daemon answers hello and attach.
   const drawing = Promise.all([import('../tui/frame-compositor.js'), import('../tui/screen-painter.js')]);
@@ -98,7 +108,11 @@ export async function runAttach(io: Io, flags: DaemonFlags & { session?: string 
 
   clearTimeout(slow);
   const [{ FrameCompositor, inkRegion }, { ScreenPainter }] = await drawing;
-  const removeHandlers = installRestoreHandlers(() => screen.restore());
+  const removeHandlers = installRestoreHandlers(
+    () => screen.restore(),
+    undefined,
+    () => editing,
+  );
   screen.enter();
   // ink draws the chrome; the compositor lays the pane bodies beside it and paints changed lines.
   // ink (with react and yoga) is the slowest part of the client to load: until it has rendered once
@@ -147,7 +161,37 @@ export async function runAttach(io: Io, flags: DaemonFlags & { session?: string 
   const text = new StringDecoder('utf8');
   const decoder = new KeyDecoder((key) => client.key(key), { onPaste: (p) => client.paste(p), maxPaste: MAX_PASTE_CHARS });
   const onData = (chunk: Buffer | string): void => {
+    // A read that was under way when the editor took the terminal is the editor's, not ours.
+    if (editing) return;
     decoder.push(typeof chunk === 'string' ? chunk : text.write(chunk));
+  };
+  /**
+   * `editor/open`: the terminal goes to the editor (the screen restored as before kubetile, raw mode
+   * off, our input paused; frames keep arriving and are painted once we are back), then the text
+   * goes to the daemon. A text the daemon did not take (the connection dropped meanwhile) stays in
+   * its file, and a toast says where.
+   */
+  editInTerminal = async (editId: string, file: string, body: string): Promise<void> => {
+    if (leaving) return;
+    editing = true;
+    screen.restore();
+    let run: Awaited<ReturnType<typeof runEditor>>;
+    try {
+      run = await runEditor(file, body, io.env, MAX_EDIT_CHARS);
+    } finally {
+      editing = false;
+      if (!leaving) {
+        screen.enter();
+        onResize();
+      }
+    }
+    try {
+      await client.editorDone(editId, run.ok ? run.text : null, run.ok ? undefined : run.error);
+      if (run.ok) await run.remove();
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      store.pushToast('error', run.ok ? `the edit did not reach the daemon (${why}); your text is in ${run.path}` : `${run.error}; and the daemon was not told (${why})`);
+    }
   };
   stdin.on('data', onData);
   // The terminal went away without a SIGHUP (stdin closed): leave like ctrl+q offline.

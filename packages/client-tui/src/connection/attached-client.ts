@@ -23,6 +23,8 @@ export interface AttachedClientOptions {
   /** Opens a connection that has said hello (injectable for tests). */
   connect?: (socket: string) => Promise<DaemonClient>;
   writeClipboard?: (text: string) => void;
+  /** The daemon asks for `text` to be edited in this terminal's editor (editor/open); answer with `editorDone`. */
+  openEditor?: (editId: string, file: string, text: string) => void;
   log?: (message: string) => void;
   /** Delay between reconnect attempts. */
   retryMs?: number;
@@ -129,6 +131,9 @@ export class AttachedClient {
       if (p.error) store.pushToast('error', `plugin ${p.key}: ${p.error}`);
     });
     client.on('clipboard', (c) => this.opts.writeClipboard?.(c.text));
+    client.on('editorOpen', (e) => {
+      if (this.client === client) this.opts.openEditor?.(e.editId, e.file, e.text);
+    });
     client.on('sessionEnded', (e) => {
       if (this.client !== client) return;
       this.finish({ kind: 'session-ended', session: e.session, reason: e.reason });
@@ -324,6 +329,16 @@ export class AttachedClient {
         this.resizeInFlight = false;
         if (this.resizePending) this.sendResize();
       });
+  }
+
+  /**
+   * What the editor of `editId` returned (text null: it did not run, `error` says why). Rejects
+   * when the daemon did not take it (the connection dropped, the edit is no longer open).
+   */
+  async editorDone(editId: string, text: string | null, error?: string): Promise<void> {
+    const client = this.client;
+    if (!client || client.closed || this.ended) throw new ConnectionLostError('not connected to the daemon');
+    await client.request<typeof Requests.editorDone>('editor/done', { editId, text, ...(error !== undefined ? { error: error.slice(0, 1000) } : {}) });
   }
 
   /** Detaches from the session (the daemon and its panes live on) and ends. */

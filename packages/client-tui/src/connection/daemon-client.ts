@@ -97,6 +97,7 @@ const NOTIFICATION_METHODS = {
   toast: 'toast',
   pluginStatus: 'plugin/status',
   clipboard: 'clipboard/write',
+  editorOpen: 'editor/open',
   sessionEnded: 'session/ended',
   exit: 'daemon/exit',
 } as const satisfies { [K in NotificationName]: (typeof Notifications)[K]['name'] };

@@ -183,6 +183,7 @@ const RESULTS: ReadonlyMap<string, Check> = new Map([
   ['client/key', obj({ handled: bool, command: opt(str) })],
   ['client/paste', obj({ handled: bool, command: opt(str) })],
   ['client/resize', ok],
+  ['editor/done', ok],
 ]);
 const NOTIFICATIONS: ReadonlyMap<string, Check> = new Map([
   ['session/layout', sessionLayout],
@@ -190,6 +191,7 @@ const NOTIFICATIONS: ReadonlyMap<string, Check> = new Map([
   ['toast', obj({ level: literal('info', 'success', 'warn', 'error'), text: str })],
   ['plugin/status', obj({ key: str, status: str, error: opt(str) })],
   ['clipboard/write', obj({ text: str })],
+  ['editor/open', obj({ editId: str, file: str, text: str })],
   ['session/ended', obj({ session: str, reason: str })],
   ['daemon/exit', obj({ reason: str, restarting: opt(bool) })],
 ]);

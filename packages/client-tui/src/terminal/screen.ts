@@ -178,9 +178,15 @@ const SIGNAL_CODES: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGIN
  * 128+n), uncaught exceptions and unhandled rejections (prints the error, exits 1).
  * Returns a function that removes the handlers.
  */
-export function installRestoreHandlers(restore: () => void, onFatal: (message: string, code: number) => void = defaultFatal): () => void {
+export function installRestoreHandlers(
+  restore: () => void,
+  onFatal: (message: string, code: number) => void = defaultFatal,
+  /** While true, SIGINT is the foreground program's (an editor the TUI handed the terminal to), not ours. */
+  handedOver: () => boolean = () => false,
+): () => void {
   const onExit = (): void => restore();
   const onSignal = (sig: NodeJS.Signals): void => {
+    if (sig === 'SIGINT' && handedOver()) return;
     restore();
     onFatal('', 128 + (SIGNAL_CODES[sig] ?? 0));
   };
