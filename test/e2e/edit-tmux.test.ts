@@ -97,9 +97,9 @@ describe.skipIf(tmuxMissing)('edit in $EDITOR (tmux)', () => {
     expect(given).not.toContain('managedFields');
   });
 
-  it('a text it cannot read opens again with the reason on top; unchanged cancels; a failing editor changes nothing', async () => {
+  it('a text it cannot read opens again with the reason on top; unchanged cancels; a failing editor or ctrl+c in it changes nothing, kubetile stays', async () => {
     const sim = await e2e.startSim();
-    const ed = editorWith(['break', 'fix:3', 'same', 'fail']);
+    const ed = editorWith(['break', 'fix:3', 'same', 'fail', 'wait:7']);
     const term = await deploymentsOn(sim);
 
     term.keys('E');
@@ -121,6 +121,17 @@ describe.skipIf(tmuxMissing)('edit in $EDITOR (tmux)', () => {
     expect(ed.runs()).toBe(4);
     expect(rvOf(sim)).toBe(rv);
     expect(replicasOf(sim)).toBe(3);
+
+    // ctrl+c in an editor that reads the terminal cooked: SIGINT goes to the whole foreground group,
+    // kubetile included, which leaves it to the editor and stays.
+    term.keys('E');
+    await term.waitScreen('the editor waiting', (s) => s.includes('EDITOR WAITING FOR A LINE'));
+    term.keys('C-c');
+    const back = await term.waitScreen('back after ctrl+c', (s) => /the editor \(\S+\) (exited with status 130|was ended by SIGINT)/.test(flat(s)) && s.includes('Deployments (default)'));
+    expect(back).not.toContain('kubetile exited');
+    expect(replicasOf(sim)).toBe(3);
+    term.keys('j');
+    await term.waitScreen('still answering keys', (s) => s.includes('NORMAL'));
   });
 
   it('a change made by someone else while the editor is open refuses the save; the text is kept and the toast says where', async () => {

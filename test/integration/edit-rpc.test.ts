@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { waitFor } from '../helpers/daemon-process.js';
 import { openListIn, selectRow } from '../helpers/list-pane.js';
@@ -92,6 +92,20 @@ describe('editor/open and editor/done on the socket', () => {
     }
   });
 
+  it('an object too big to carry is not opened, and says so', async () => {
+    t.sim.createObject(configMap('huge', { blob: 'x'.repeat(700 * 1024) }));
+    const a = await onConfigMaps();
+    try {
+      await selectRow(a, a.paneId, 'huge');
+      await a.request('client/key', { key: 'shift+e' });
+      await waitToast(a, /ConfigMap edits\/huge is too big to edit here \(\d+ characters of YAML, at most 655360\); use kubectl edit/);
+      expect(opened(a)).toEqual([]);
+    } finally {
+      a.close();
+      t.sim.deleteObject('v1', 'ConfigMap', 'huge', ns);
+    }
+  });
+
   it('no editor: the edit ends and says why, and the terminal can edit again', async () => {
     const a = await onConfigMaps();
     try {
@@ -102,6 +116,30 @@ describe('editor/open and editor/done on the socket', () => {
       await a.request('client/key', { key: 'shift+e' });
       expect((await waitOpen(a, 2)).editId).not.toBe(o.editId);
       expect(a.toasts().some((x) => x.includes('already open'))).toBe(false);
+    } finally {
+      a.close();
+    }
+  });
+
+  it('text the API server refuses as invalid opens again with its reason on top; saved unchanged then, it is cancelled and kept', async () => {
+    const a = await onConfigMaps();
+    try {
+      await a.request('client/key', { key: 'shift+e' });
+      const o = await waitOpen(a, 1);
+      const mine = o.text.replace('  name: settings\n', '  name: settings\n  labels:\n    tier: "no spaces allowed"\n');
+      expect(mine).not.toBe(o.text);
+      await a.request('editor/done', { editId: o.editId, text: mine });
+      const again = await waitOpen(a, 2);
+      expect(again.editId).not.toBe(o.editId);
+      expect(again.text).toMatch(/^# the API server refused it: .*metadata\.labels: Invalid value: "no spaces allowed"/m);
+      expect(again.text).toContain('tier: "no spaces allowed"');
+      expect((t.sim.getObject('v1', 'ConfigMap', 'settings', ns)!.metadata.labels ?? {})['tier']).toBeUndefined();
+      // The first id is spent: only the new one is taken.
+      expect((await errorOf(a.request('editor/done', { editId: o.editId, text: mine }))).message).toContain('no edit');
+      await a.request('editor/done', { editId: again.editId, text: again.text });
+      const toast = await waitToast(a, /^Edit cancelled: the API server refused it/);
+      const file = /your text is in (\S+\.yaml)$/.exec(toast)?.[1];
+      expect(readFileSync(file!, 'utf8')).toContain('tier: "no spaces allowed"');
     } finally {
       a.close();
     }
