@@ -92,6 +92,27 @@ describe('editor/open and editor/done on the socket', () => {
     }
   });
 
+  it('shift+e in a YAML pane edits the object it shows, and the pane shows the new version', async () => {
+    const a = await onConfigMaps();
+    try {
+      await a.request('client/key', { key: 'y' });
+      const yamlPane = await waitFor('the YAML pane', () => {
+        for (const [id, v] of a.views) if (v.view.type === 'lines' && v.view.title === 'YAML: ConfigMap edits/settings' && v.view.lines.some((l) => l.text.includes('mode:'))) return id;
+        return null;
+      });
+      await a.request('pane/focus', { paneId: yamlPane });
+      await a.request('client/key', { key: 'shift+e' });
+      const o = await waitOpen(a, 1);
+      expect(o.file).toBe('configmap-edits-settings.yaml');
+      const was = /mode: (\S+)/.exec(o.text)![1]!;
+      await a.request('editor/done', { editId: o.editId, text: o.text.replace(`mode: ${was}`, 'mode: from-yaml-pane') });
+      await waitToast(a, /^edited ConfigMap edits\/settings$/);
+      await a.waitView('the YAML pane read again', yamlPane, (v) => v.type === 'lines' && v.lines.some((l) => l.text.includes('mode: from-yaml-pane')));
+    } finally {
+      a.close();
+    }
+  });
+
   it('an object too big to carry is not opened, and says so', async () => {
     t.sim.createObject(configMap('huge', { blob: 'x'.repeat(700 * 1024) }));
     const a = await onConfigMaps();

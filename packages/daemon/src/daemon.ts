@@ -22,6 +22,7 @@ import { IdleCompaction } from './rpc/idle-compaction.js';
 import { KeyRouter } from './session/key-router.js';
 import { Workspace } from './session/workspace.js';
 import { Signal } from './util/signal.js';
+import type { ObjectRef } from './kube/object-ref.js';
 import { OpenStreams } from './util/open-streams.js';
 import { FEATURES } from './features/index.js';
 import type { FeatureHost } from './features/feature-host.js';
@@ -83,6 +84,8 @@ export class Daemon implements DaemonContext {
   readonly kube: ClusterManager;
   readonly actions: ResourceActions;
   readonly edits: ResourceEdits;
+  /** An object written by an edit: the YAML and describe panes showing it read it again. */
+  private readonly objectEdited = new Signal<ObjectRef>();
   readonly plugins: PluginHost;
   readonly streams = new OpenStreams();
   readonly persistence: SessionPersistence;
@@ -119,6 +122,7 @@ export class Daemon implements DaemonContext {
         kube: this.kube,
         config: () => this.config,
         streams: this.streams,
+        objectEdited: this.objectEdited,
       },
       keymap: () => this.keymap,
       defaultView: (): ViewSpec => this.defaultView(),
@@ -144,7 +148,7 @@ export class Daemon implements DaemonContext {
       readonly: () => this.readonly(),
     });
     this.actions = new ResourceActions(this.workspace, this.kube, this.logger);
-    this.edits = new ResourceEdits(this.workspace, this.kube, this.logger.child({ part: 'edit' }), join(opts.stateDir, 'edits'));
+    this.edits = new ResourceEdits(this.workspace, this.kube, this.logger.child({ part: 'edit' }), join(opts.stateDir, 'edits'), this.objectEdited);
     this.persistence = new SessionPersistence(this.workspace, join(opts.stateDir, 'sessions.json'), this.logger.child({ part: 'state' }));
     const host: FeatureHost = {
       registry: this.registry,

@@ -10,6 +10,7 @@ import type { KubeObject } from '../kube/types.js';
 import type { Logger } from '../logging/logger.js';
 import type { Workspace } from '../session/workspace.js';
 import { errorMessage, invalidState, notFound } from '../util/errors.js';
+import { Signal } from '../util/signal.js';
 import { editHeader, editText, readEdit, withoutHeader } from './edit-text.js';
 
 /** Edits open at once over all clients (one per client at a time). */
@@ -47,6 +48,8 @@ export class ResourceEdits {
     private readonly logger: Logger,
     /** Where texts that could not be applied are kept (`<stateDir>/edits`). */
     private readonly keepDir: string,
+    /** Told of each object written (panes showing it read it again). */
+    private readonly edited: Signal<ObjectRef> = new Signal(),
   ) {}
 
   /** Opens `t` in the editor of client `clientId`; resolves once the editor was asked to open. */
@@ -107,6 +110,7 @@ export class ResourceEdits {
       this.open.delete(editId);
       this.logger.info({ target: what, uid: e.original.metadata.uid, resourceVersion: stored?.metadata?.resourceVersion }, 'edited');
       this.toast(e, 'success', `edited ${what}`);
+      this.edited.emit(e.target);
     } catch (err) {
       e.busy = false;
       if (err instanceof ReplaceInvalid) {

@@ -53,6 +53,8 @@ export interface Pane {
   onScopeChange?(): void;
   /** Resource lists: the selected object (with its uid), for resource actions. */
   selectedResource?(): ResourceTarget | null;
+  /** The one object this pane shows (YAML, describe): what shift+e edits in it. */
+  shownObject?(): ResourceTarget | null;
   /** Resource lists: the marked objects (space), each pinned by its uid; empty when none. */
   markedResources?(): ResourceTarget[];
   /** Resource lists: the kind and context listed, and the namespace shown (null: all or cluster-scoped). */
@@ -116,6 +118,8 @@ export interface PaneServices {
   config(): Config;
   /** Open streams and sockets by kind (logs, exec, port-forwards), for `daemon/status`. */
   streams: OpenStreams;
+  /** An object was written by an edit (shift+e): panes that show it read it again. */
+  objectEdited?: Signal<ObjectRef>;
 }
 
 export type PaneFactory = (ctx: PaneContext) => Pane;

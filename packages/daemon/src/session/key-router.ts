@@ -425,7 +425,8 @@ export class KeyRouter {
    * editor is the confirmation, and the write is pinned to the version shown).
    */
   private edit(client: ClientState): void {
-    const target = this.focusedTarget(client);
+    const shown = this.deps.workspace.pane(this.deps.workspace.focusedPane(client)).shownObject?.() ?? null;
+    const target = shown ?? this.focusedTarget(client);
     if (!target) return;
     this.deps.edits.start(client.id, target).catch((err: unknown) =>
       this.toast(client, 'error', err instanceof MutationRefused ? errorMessage(err) : `edit failed: ${errorMessage(err)}`),

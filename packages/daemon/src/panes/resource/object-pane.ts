@@ -67,6 +67,16 @@ export class ObjectPane extends LinesPane {
     super(`resource-${mode}`, ctx);
     this.target = targetFromArgs(ctx.args);
     void this.load();
+    // Edited here or from a list (shift+e): shown again as the server now has it.
+    const edited = ctx.services.objectEdited?.subscribe((t) => {
+      const m = this.target;
+      if (t.context === m.context && t.kind === m.kind && t.group === m.group && t.namespace === m.namespace && t.name === m.name) void this.load();
+    });
+    if (edited) this.disposers.push(edited);
+  }
+
+  shownObject(): ResourceTarget {
+    return this.target;
   }
 
   title(): string {
