@@ -147,8 +147,8 @@ export class Daemon implements DaemonContext {
       writeConfirm: workspaceWriteConfirm(this.workspace),
       readonly: () => this.readonly(),
     });
-    this.actions = new ResourceActions(this.workspace, this.kube, this.logger);
-    this.edits = new ResourceEdits(this.workspace, this.kube, this.logger.child({ part: 'edit' }), join(opts.stateDir, 'edits'), this.objectEdited);
+    this.actions = new ResourceActions(this.workspace, this.kube, this.logger, () => this.readonly());
+    this.edits = new ResourceEdits(this.workspace, this.kube, this.logger.child({ part: 'edit' }), join(opts.stateDir, 'edits'), this.objectEdited, () => this.readonly());
     this.persistence = new SessionPersistence(this.workspace, join(opts.stateDir, 'sessions.json'), this.logger.child({ part: 'state' }));
     const host: FeatureHost = {
       registry: this.registry,
@@ -173,6 +173,7 @@ export class Daemon implements DaemonContext {
       resolveView: (query, client) => this.resolveView(query, this.workspace.activeTab(client).context),
       actions: this.actions,
       edits: this.edits,
+      readonly: () => this.readonly(),
       kube: this.kube,
       hasPaneType: (key) => this.registry.has(key),
       historyFile: join(opts.stateDir, 'command-history.json'),

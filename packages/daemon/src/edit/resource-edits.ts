@@ -11,6 +11,7 @@ import type { Logger } from '../logging/logger.js';
 import type { Workspace } from '../session/workspace.js';
 import { errorMessage, invalidState, notFound } from '../util/errors.js';
 import { Signal } from '../util/signal.js';
+import { readOnlyRefusal } from '../session/read-only.js';
 import { editHeader, editText, readEdit, withoutHeader } from './edit-text.js';
 
 /** Edits open at once over all clients (one per client at a time). */
@@ -50,6 +51,8 @@ export class ResourceEdits {
     private readonly keepDir: string,
     /** Told of each object written (panes showing it read it again). */
     private readonly edited: Signal<ObjectRef> = new Signal(),
+    /** Read-only mode (turned on by a config reload while an editor was open): nothing is written, the text is kept. */
+    private readonly readonly: () => boolean = () => false,
   ) {}
 
   /** Opens `t` in the editor of client `clientId`; resolves once the editor was asked to open. */
@@ -99,6 +102,11 @@ export class ResourceEdits {
     }
     if (outcome.kind === 'invalid') {
       this.reopen(e, text, outcome.errors);
+      return;
+    }
+    if (this.readonly()) {
+      this.open.delete(editId);
+      await this.keep(e, text, readOnlyRefusal('edit'));
       return;
     }
     e.busy = true;

@@ -17,6 +17,7 @@ import type { ClientPrompts, ResourceTarget } from '../panes/pane.js';
 import { SwitchHistory } from './switch-history.js';
 import type { Workspace } from './workspace.js';
 import type { ResourceEdits } from '../edit/resource-edits.js';
+import { readOnlyRefusal, WRITE_COMMANDS } from './read-only.js';
 
 export interface KeyResult {
   handled: boolean;
@@ -37,6 +38,8 @@ export interface KeyRouterDeps {
   actions: ResourceActions;
   /** `kubectl edit` in the client's editor. */
   edits: ResourceEdits;
+  /** Read-only mode: the keys that change the cluster are refused (read-only.ts). */
+  readonly?: () => boolean;
   kube: ClusterManager;
   /** Whether a pane type is registered (built-ins, plugins). */
   hasPaneType: (key: string) => boolean;
@@ -243,6 +246,11 @@ export class KeyRouter {
 
   private runApp(client: ClientState, command: AppCommand, arg?: number): void {
     const ws = this.deps.workspace;
+    const writes = WRITE_COMMANDS[command];
+    if (writes && this.deps.readonly?.()) {
+      this.toast(client, 'warn', readOnlyRefusal(writes));
+      return;
+    }
     switch (command) {
       case 'detach':
         return; // the connection layer detaches after replying
@@ -318,7 +326,10 @@ export class KeyRouter {
         return;
       case 'sort_column':
         // k9s's habit: `s` on a node opens a shell on it; every other list sorts (`o` sorts nodes too).
-        if (this.focusedKind(client) === 'Node') this.confirmNodeShell(client);
+        if (this.focusedKind(client) === 'Node') {
+          if (this.deps.readonly?.()) this.toast(client, 'warn', readOnlyRefusal('node shell'));
+          else this.confirmNodeShell(client);
+        }
         else ws.pane(ws.focusedPane(client)).cycleSort?.();
         return;
       case 'sort_column_only':

@@ -6,11 +6,15 @@ import type { Logger } from '../logging/logger.js';
 import type { ClientPrompts, ResourceTarget } from '../panes/pane.js';
 import { clientPrompts, scriptPrompts } from './client-prompts.js';
 import { invalidParams, invalidState } from '../util/errors.js';
+import { readOnlyRefusal } from './read-only.js';
 import type { ClientState } from './client-state.js';
 import type { Workspace } from './workspace.js';
 
 export type ResourceActionName = 'yaml' | 'describe' | 'detail' | 'logs' | 'exec' | 'port-forward' | 'delete' | 'scale' | 'restart' | 'debug' | 'command';
 export type MutationName = 'delete' | 'scale' | 'restart';
+
+/** The actions read-only mode turns off, as the refusal names them. */
+const READ_ONLY_OFF: Partial<Record<ResourceActionName, string>> = { delete: 'delete', scale: 'scale', restart: 'restart rollout', debug: 'debug mode and debug containers', exec: 'exec (a shell in a container)' };
 
 const VIEWERS: Partial<Record<ResourceActionName, string>> = { yaml: 'resource-yaml', describe: 'resource-describe', detail: 'resource-detail' };
 
@@ -74,6 +78,8 @@ export class ResourceActions {
     private readonly workspace: Workspace,
     private readonly kube: ClusterManager,
     private readonly logger: Logger,
+    /** Read-only mode: mutations, debug and exec are refused (read-only.ts). */
+    private readonly readonly: () => boolean = () => false,
   ) {}
 
   /** The pane's selected object now, with its uid. */
@@ -112,6 +118,8 @@ export class ResourceActions {
     explicit?: ExplicitTarget,
     prompts?: ClientPrompts,
   ): Promise<{ paneId?: number; message: string }> {
+    const writes = READ_ONLY_OFF[action];
+    if (writes && this.readonly()) throw invalidState(readOnlyRefusal(writes));
     const t = explicit ? this.explicitTarget(paneId, explicit) : this.target(paneId);
     const viewer = VIEWERS[action];
     if (viewer) {
@@ -127,6 +135,7 @@ export class ResourceActions {
 
   /** Deletes, scales or restarts exactly `t` (its uid, when known, is checked by the API server). */
   async mutate(t: ResourceTarget, action: MutationName, args: Record<string, unknown> = {}): Promise<{ message: string }> {
+    if (this.readonly()) throw invalidState(readOnlyRefusal(READ_ONLY_OFF[action]!));
     const why = refusal(action, t.kind);
     if (why) throw invalidState(why);
     const kc = this.kube.configFor(t.context);
