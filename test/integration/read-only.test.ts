@@ -79,6 +79,8 @@ describe('read-only mode', () => {
         ['delete', {}, 'delete'],
         ['scale', { replicas: 3 }, 'scale'],
         ['restart', {}, 'restart rollout'],
+        ['cordon', {}, 'cordon'],
+        ['uncordon', {}, 'uncordon'],
         ['exec', {}, 'exec (a shell in a container)'],
         ['debug', { mode: 'debug-mode' }, 'debug mode and debug containers'],
       ] as const) {

@@ -32,6 +32,8 @@ export type AppCommand =
   | 'view_describe'
   | 'delete'
   | 'edit'
+  | 'cordon'
+  | 'uncordon'
   | 'scale'
   | 'restart_rollout'
   | 'view_logs'

@@ -80,6 +80,9 @@ export const DEFAULT_BINDINGS: readonly BindingDef[] = [
   def('mutate', 'delete', ['ctrl+alt+x', 'ctrl+d'], appAction('delete'), 'Delete resource'),
   // k9s's `e` (here `e` is KubeTile's exec): the YAML in this terminal's $EDITOR, written back on save.
   def('mutate', 'edit', 'shift+e', appAction('edit'), 'Edit (the YAML in your $EDITOR; saving applies it)'),
+  // k9s's node keys: `c` cordon, `u` uncordon.
+  def('mutate', 'cordon', 'c', appAction('cordon'), 'Cordon the Node (no new pods scheduled on it)'),
+  def('mutate', 'uncordon', 'u', appAction('uncordon'), 'Uncordon the Node'),
   def('mutate', 'scale', 'ctrl+alt+s', appAction('scale'), 'Scale'),
   def('mutate', 'restart_rollout', 'ctrl+alt+r', appAction('restart_rollout'), 'Restart rollout'),
   // KubeTile's debug mode: the workload's container sleeps instead of running its command (annotations restore it).

@@ -20,6 +20,8 @@ const SCALABLE = new Set(['Deployment', 'StatefulSet', 'ReplicaSet']);
 const RESTARTABLE = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
 
 export const canScale = (kind: string): boolean => SCALABLE.has(kind);
+/** Cordon and uncordon (`kubectl cordon`): Nodes only. */
+export const canCordon = (kind: string): boolean => kind === 'Node';
 export const canRestart = (kind: string): boolean => RESTARTABLE.has(kind);
 
 /** Kinds whose deletion takes everything in or on them with it: the user types the name to confirm. */
@@ -131,4 +133,13 @@ export async function replaceObject(kc: KubeConfig, t: ObjectRef, obj: KubeObjec
     if (err instanceof KubeApiError && (err.status === 422 || err.status === 400)) throw new ReplaceInvalid(err.message);
     throw err;
   }
+}
+
+/**
+ * `kubectl cordon` / `uncordon` on exactly the Node `t`: spec.unschedulable set (new pods are not
+ * scheduled there; those running stay) or removed.
+ */
+export async function cordonNode(kc: KubeConfig, t: ObjectRef, cordon: boolean): Promise<void> {
+  if (!canCordon(t.kind)) throw new Error(`${t.kind} objects cannot be cordoned (Nodes can)`);
+  await guardedMergePatch(kc, t, objectPath(t), { spec: { unschedulable: cordon ? true : null } }, cordon ? 'cordoned' : 'uncordoned');
 }

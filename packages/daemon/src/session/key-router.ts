@@ -368,6 +368,14 @@ export class KeyRouter {
       case 'edit':
         this.edit(client);
         return;
+      case 'cordon':
+      case 'uncordon': {
+        const target = this.mutationTarget(client, command);
+        if (!target) return;
+        const text = command === 'cordon' ? `Cordon ${describeTarget(target)}? New pods are not scheduled on it; those running stay.` : `Uncordon ${describeTarget(target)}? Pods may be scheduled on it again.`;
+        this.confirm(client, text, () => this.mutate(client, target, command));
+        return;
+      }
       case 'scale':
         this.askScale(client);
         return;

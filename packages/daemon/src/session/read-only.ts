@@ -3,7 +3,7 @@ import type { AppCommand } from '../keys/actions.js';
 /**
  * Read-only mode (`--readonly`, or `readonly = true` in the config; k9s's readOnly): everything
  * that changes the cluster or runs something in it is off — delete, scale, restart, edit, debug
- * mode, debug containers, node shells and exec — for keys and scripts alike, as plugin writes and
+ * mode, debug containers, node shells, cordon and exec — for keys and scripts alike, as plugin writes and
  * dangerous `[[commands]]` are. Reading stays: lists, YAML, describe, logs, port-forwards.
  */
 
@@ -12,6 +12,8 @@ export const WRITE_COMMANDS: Partial<Record<AppCommand, string>> = {
   delete: 'delete',
   scale: 'scale',
   restart_rollout: 'restart rollout',
+  cordon: 'cordon',
+  uncordon: 'uncordon',
   edit: 'edit',
   debug_mode: 'debug mode',
   root_debug_mode: 'root debug mode',

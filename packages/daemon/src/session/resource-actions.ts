@@ -1,5 +1,5 @@
 import type { ClusterManager } from '../kube/cluster.js';
-import { canRestart, canScale, deleteObject, restartRollout, scaleObject } from '../kube/mutations.js';
+import { canCordon, canRestart, canScale, cordonNode, deleteObject, restartRollout, scaleObject } from '../kube/mutations.js';
 import { badObjectName, describeObject } from '../kube/object-ref.js';
 import { badNamespace } from '../kube/resource-ref.js';
 import type { Logger } from '../logging/logger.js';
@@ -10,11 +10,19 @@ import { readOnlyRefusal } from './read-only.js';
 import type { ClientState } from './client-state.js';
 import type { Workspace } from './workspace.js';
 
-export type ResourceActionName = 'yaml' | 'describe' | 'detail' | 'logs' | 'exec' | 'port-forward' | 'delete' | 'scale' | 'restart' | 'debug' | 'command';
-export type MutationName = 'delete' | 'scale' | 'restart';
+export type ResourceActionName = 'yaml' | 'describe' | 'detail' | 'logs' | 'exec' | 'port-forward' | 'delete' | 'scale' | 'restart' | 'debug' | 'command' | 'cordon' | 'uncordon';
+export type MutationName = 'delete' | 'scale' | 'restart' | 'cordon' | 'uncordon';
 
 /** The actions read-only mode turns off, as the refusal names them. */
-const READ_ONLY_OFF: Partial<Record<ResourceActionName, string>> = { delete: 'delete', scale: 'scale', restart: 'restart rollout', debug: 'debug mode and debug containers', exec: 'exec (a shell in a container)' };
+const READ_ONLY_OFF: Partial<Record<ResourceActionName, string>> = {
+  delete: 'delete',
+  scale: 'scale',
+  restart: 'restart rollout',
+  cordon: 'cordon',
+  uncordon: 'uncordon',
+  debug: 'debug mode and debug containers',
+  exec: 'exec (a shell in a container)',
+};
 
 const VIEWERS: Partial<Record<ResourceActionName, string>> = { yaml: 'resource-yaml', describe: 'resource-describe', detail: 'resource-detail' };
 
@@ -51,6 +59,7 @@ export type InteractionHandler = (req: InteractionRequest) => Promise<{ paneId?:
 export function refusal(action: ResourceActionName, kind: string): string | null {
   if (action === 'scale' && !canScale(kind)) return `${kind} cannot be scaled (Deployments, StatefulSets and ReplicaSets can)`;
   if (action === 'restart' && !canRestart(kind)) return `${kind} has no rollout to restart (Deployments, StatefulSets and DaemonSets do)`;
+  if ((action === 'cordon' || action === 'uncordon') && !canCordon(kind)) return `only Nodes can be ${action}ed (${kind} objects cannot)`;
   return null;
 }
 
@@ -126,7 +135,7 @@ export class ResourceActions {
       const opened = this.workspace.openCompanion(paneId, { key: viewer, args: { ...t } }, client);
       return { paneId: opened.paneId, message: `${action} of ${describeTarget(t)}` };
     }
-    if (action === 'delete' || action === 'scale' || action === 'restart') return this.mutate(t, action, args);
+    if (action === 'delete' || action === 'scale' || action === 'restart' || action === 'cordon' || action === 'uncordon') return this.mutate(t, action, args);
     const handler = this.interactions.get(action as InteractionName);
     if (!handler) throw invalidState(`${action} is not available in this build yet`);
     const asker = prompts ?? (client && this.workspace.clients.has(client.id) ? clientPrompts(this.workspace, client) : scriptPrompts(this.logger));
@@ -154,6 +163,11 @@ export class ResourceActions {
         await restartRollout(kc, t);
         this.logger.info({ target: describeTarget(t), uid: t.uid }, 'restarted');
         return { message: `restarted ${describeTarget(t)}` };
+      case 'cordon':
+      case 'uncordon':
+        await cordonNode(kc, t, action === 'cordon');
+        this.logger.info({ target: describeTarget(t), uid: t.uid }, `${action}ed`);
+        return { message: `${action}ed ${describeTarget(t)}${action === 'cordon' ? ': no new pods are scheduled on it' : ''}` };
     }
   }
 }
