@@ -51,6 +51,7 @@ describe('read-only mode', () => {
     try {
       await a.attach({ cols: 140, rows: 40 });
       expect((await a.request<{ readonly: boolean }>('daemon/status', {})).readonly).toBe(true);
+      expect(a.layout?.status.readonly).toBe(true);
       const pods = await openListIn(a, 'pods', ns);
       await selectRow(a, pods, 'web-1');
       const refusedBy = async (key: string): Promise<string> => {
@@ -104,10 +105,13 @@ describe('read-only mode', () => {
     writeConfig(['readonly = false']);
     const a = await RawClient.connect(t.env.socket);
     try {
+      await a.attach({ cols: 140, rows: 40 });
+      expect(a.layout?.status.readonly).toBe(true);
       const r = await a.request<{ ok: boolean; errors: string[] }>('config/reload', {});
       expect(r).toEqual({ ok: true, errors: [] });
       expect((await a.request<{ readonly: boolean }>('daemon/status', {})).readonly).toBe(false);
-      await a.attach({ cols: 140, rows: 40 });
+      // The status bar of a terminal already attached stops saying READ-ONLY.
+      await a.waitLayout('the layout without readonly', (l) => l.status.readonly === undefined);
       const pods = await openListIn(a, 'pods', ns);
       await selectRow(a, pods, 'web-1');
       await a.request('client/key', { key: 'ctrl+d' });

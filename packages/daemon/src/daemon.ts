@@ -128,6 +128,7 @@ export class Daemon implements DaemonContext {
       defaultView: (): ViewSpec => this.defaultView(),
       defaultNamespace: () => this.kube.defaultScope(),
       status: (context) => this.kube.status(context),
+      readonly: () => this.readonly(),
     });
     this.clusterObjects = new ClusterObjects(this.kube);
     this.plugins = new PluginHost({

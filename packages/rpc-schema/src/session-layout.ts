@@ -40,6 +40,8 @@ export const StatusInfoSchema = z.object({
   /** connected | reconnecting | no cluster | … */
   cluster: z.string(),
   hints: z.array(HintSchema),
+  /** The daemon runs read-only (`--readonly`, `readonly = true`): writes are refused, and the status bar says so. */
+  readonly: z.boolean().optional(),
 });
 export type StatusInfo = z.infer<typeof StatusInfoSchema>;
 

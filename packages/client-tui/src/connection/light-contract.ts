@@ -166,7 +166,7 @@ const sessionLayout = obj({
       input: obj({ title: str, value: str }),
     }),
   ),
-  status: obj({ context: str, cluster: str, hints: arr(obj({ key: str, label: str })) }),
+  status: obj({ context: str, cluster: str, hints: arr(obj({ key: str, label: str })), readonly: opt(bool) }),
   paneTitles: rec(str),
   seq: opt(int()),
 });

@@ -46,6 +46,8 @@ export function statusLine(layout: SessionLayout | null, conn: ConnState, cols: 
     return fitLine([seg(' OFFLINE ', { color: palette.insertFg, backgroundColor: palette.error, bold: true }), seg(' '), seg(text, style), seg(SEP, dim), seg('Ctrl+Q Quit', dim)], cols);
   }
   const line: SegLine = [seg(` ${layout.mode.toUpperCase()} `, modeStyle(layout.mode)), seg(' ')];
+  // k9s's lock: this daemon refuses every write.
+  if (layout.status.readonly) line.push(seg(' READ-ONLY ', { color: palette.insertFg, backgroundColor: palette.warn, bold: true }), seg(' '));
   line.push(seg(truncate(sanitize(layout.status.context), 24), { color: palette.accent }));
   const cluster = sanitize(layout.status.cluster);
   if (cluster && cluster !== layout.status.context) {

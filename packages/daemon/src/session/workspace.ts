@@ -36,6 +36,8 @@ export interface WorkspaceOptions {
   defaultNamespace: () => { context: string | null; namespace: string };
   /** Status-bar context label and cluster state for a tab's context. */
   status: (context: string | null) => { context: string; cluster: string };
+  /** Read-only mode: the status bar says so. */
+  readonly?: () => boolean;
 }
 
 const RESIZE_STEP = 0.05;
@@ -561,7 +563,12 @@ export class Workspace {
       mode: state.mode,
       ...(state.mode === 'filter' || state.mode === 'search' ? { input: state.input } : {}),
       overlay: state.overlayView(),
-      status: { context: st.context, cluster: st.cluster, hints: this.opts.keymap().hints(state.overlay?.type === 'input' ? 'input' : state.mode) },
+      status: {
+        context: st.context,
+        cluster: st.cluster,
+        hints: this.opts.keymap().hints(state.overlay?.type === 'input' ? 'input' : state.mode),
+        ...(this.opts.readonly?.() ? { readonly: true } : {}),
+      },
       paneTitles,
     };
   }
