@@ -82,6 +82,7 @@ describe('read-only mode', () => {
         ['restart', {}, 'restart rollout'],
         ['cordon', {}, 'cordon'],
         ['uncordon', {}, 'uncordon'],
+        ['trigger', {}, 'trigger'],
         ['exec', {}, 'exec (a shell in a container)'],
         ['debug', { mode: 'debug-mode' }, 'debug mode and debug containers'],
       ] as const) {

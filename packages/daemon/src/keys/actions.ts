@@ -34,6 +34,7 @@ export type AppCommand =
   | 'edit'
   | 'cordon'
   | 'uncordon'
+  | 'trigger'
   | 'scale'
   | 'restart_rollout'
   | 'view_logs'

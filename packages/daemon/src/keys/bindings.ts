@@ -83,6 +83,8 @@ export const DEFAULT_BINDINGS: readonly BindingDef[] = [
   // k9s's node keys: `c` cordon, `u` uncordon.
   def('mutate', 'cordon', 'c', appAction('cordon'), 'Cordon the Node (no new pods scheduled on it)'),
   def('mutate', 'uncordon', 'u', appAction('uncordon'), 'Uncordon the Node'),
+  // k9s's `t` on a CronJob: a Job from its template, now.
+  def('mutate', 'trigger', 't', appAction('trigger'), 'Trigger the CronJob now (a Job from its template)'),
   def('mutate', 'scale', 'ctrl+alt+s', appAction('scale'), 'Scale'),
   def('mutate', 'restart_rollout', 'ctrl+alt+r', appAction('restart_rollout'), 'Restart rollout'),
   // KubeTile's debug mode: the workload's container sleeps instead of running its command (annotations restore it).

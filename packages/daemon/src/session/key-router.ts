@@ -376,6 +376,11 @@ export class KeyRouter {
         this.confirm(client, text, () => this.mutate(client, target, command));
         return;
       }
+      case 'trigger': {
+        const target = this.mutationTarget(client, 'trigger');
+        if (target) this.confirm(client, `Run ${describeTarget(target)} now? A Job is created from its template.`, () => this.mutate(client, target, 'trigger'));
+        return;
+      }
       case 'scale':
         this.askScale(client);
         return;

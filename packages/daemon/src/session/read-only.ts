@@ -14,6 +14,7 @@ export const WRITE_COMMANDS: Partial<Record<AppCommand, string>> = {
   restart_rollout: 'restart rollout',
   cordon: 'cordon',
   uncordon: 'uncordon',
+  trigger: 'trigger',
   edit: 'edit',
   debug_mode: 'debug mode',
   root_debug_mode: 'root debug mode',

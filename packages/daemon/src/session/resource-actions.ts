@@ -1,6 +1,7 @@
 import type { ClusterManager } from '../kube/cluster.js';
 import { canCordon, canRestart, canScale, cordonNode, deleteObject, restartRollout, scaleObject } from '../kube/mutations.js';
 import { badObjectName, describeObject } from '../kube/object-ref.js';
+import { triggerCronJob } from '../kube/cronjob-trigger.js';
 import { badNamespace } from '../kube/resource-ref.js';
 import type { Logger } from '../logging/logger.js';
 import type { ClientPrompts, ResourceTarget } from '../panes/pane.js';
@@ -10,8 +11,8 @@ import { readOnlyRefusal } from './read-only.js';
 import type { ClientState } from './client-state.js';
 import type { Workspace } from './workspace.js';
 
-export type ResourceActionName = 'yaml' | 'describe' | 'detail' | 'logs' | 'exec' | 'port-forward' | 'delete' | 'scale' | 'restart' | 'debug' | 'command' | 'cordon' | 'uncordon';
-export type MutationName = 'delete' | 'scale' | 'restart' | 'cordon' | 'uncordon';
+export type ResourceActionName = 'yaml' | 'describe' | 'detail' | 'logs' | 'exec' | 'port-forward' | 'delete' | 'scale' | 'restart' | 'debug' | 'command' | 'cordon' | 'uncordon' | 'trigger';
+export type MutationName = 'delete' | 'scale' | 'restart' | 'cordon' | 'uncordon' | 'trigger';
 
 /** The actions read-only mode turns off, as the refusal names them. */
 const READ_ONLY_OFF: Partial<Record<ResourceActionName, string>> = {
@@ -20,6 +21,7 @@ const READ_ONLY_OFF: Partial<Record<ResourceActionName, string>> = {
   restart: 'restart rollout',
   cordon: 'cordon',
   uncordon: 'uncordon',
+  trigger: 'trigger',
   debug: 'debug mode and debug containers',
   exec: 'exec (a shell in a container)',
 };
@@ -60,6 +62,7 @@ export function refusal(action: ResourceActionName, kind: string): string | null
   if (action === 'scale' && !canScale(kind)) return `${kind} cannot be scaled (Deployments, StatefulSets and ReplicaSets can)`;
   if (action === 'restart' && !canRestart(kind)) return `${kind} has no rollout to restart (Deployments, StatefulSets and DaemonSets do)`;
   if ((action === 'cordon' || action === 'uncordon') && !canCordon(kind)) return `only Nodes can be ${action}ed (${kind} objects cannot)`;
+  if (action === 'trigger' && kind !== 'CronJob') return `only CronJobs can be triggered (${kind} objects cannot)`;
   return null;
 }
 
@@ -135,7 +138,7 @@ export class ResourceActions {
       const opened = this.workspace.openCompanion(paneId, { key: viewer, args: { ...t } }, client);
       return { paneId: opened.paneId, message: `${action} of ${describeTarget(t)}` };
     }
-    if (action === 'delete' || action === 'scale' || action === 'restart' || action === 'cordon' || action === 'uncordon') return this.mutate(t, action, args);
+    if (action === 'delete' || action === 'scale' || action === 'restart' || action === 'cordon' || action === 'uncordon' || action === 'trigger') return this.mutate(t, action, args);
     const handler = this.interactions.get(action as InteractionName);
     if (!handler) throw invalidState(`${action} is not available in this build yet`);
     const asker = prompts ?? (client && this.workspace.clients.has(client.id) ? clientPrompts(this.workspace, client) : scriptPrompts(this.logger));
@@ -168,6 +171,11 @@ export class ResourceActions {
         await cordonNode(kc, t, action === 'cordon');
         this.logger.info({ target: describeTarget(t), uid: t.uid }, `${action}ed`);
         return { message: `${action}ed ${describeTarget(t)}${action === 'cordon' ? ': no new pods are scheduled on it' : ''}` };
+      case 'trigger': {
+        const job = await triggerCronJob(kc, t);
+        this.logger.info({ target: describeTarget(t), uid: t.uid, job }, 'triggered');
+        return { message: `created Job ${t.namespace}/${job} from ${describeTarget(t)}` };
+      }
     }
   }
 }

@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../helpers/daemon-process.js';
+import { openListIn, pressKeys, selectRow } from '../helpers/list-pane.js';
+import type { RawClient } from '../helpers/rpc-client.js';
+import { startSimDaemon, type SimDaemonWithClient } from '../helpers/sim-daemon.js';
+
+/**
+ * `t` on a CronJob (k9s's trigger): one confirmation naming it, then a Job from its template as
+ * `kubectl create job --from=cronjob/…` makes it — on exactly the CronJob chosen; other kinds refuse.
+ */
+
+let t: SimDaemonWithClient;
+let c: RawClient;
+const ns = 'batch-ns';
+
+const cronJob = (name: string, image = 'busybox:1.36') => ({
+  apiVersion: 'batch/v1',
+  kind: 'CronJob',
+  metadata: { name, namespace: ns },
+  spec: {
+    schedule: '0 3 * * *',
+    jobTemplate: {
+      metadata: { labels: { app: name }, annotations: { team: 'data' } },
+      spec: { backoffLimit: 1, template: { metadata: { labels: { app: name } }, spec: { restartPolicy: 'Never', containers: [{ name: 'run', image }] } } },
+    },
+  },
+});
+const jobs = () => t.sim.listObjects('batch/v1', 'Job', ns);
+
+beforeAll(async () => {
+  t = await startSimDaemon({
+    client: { cols: 160, rows: 40 },
+    beforeDaemon: (sim) => {
+      sim.createObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+      sim.createObject(cronJob('report'));
+      sim.createObject({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg', namespace: ns }, data: {} });
+    },
+  });
+  c = t.client;
+}, 120_000);
+afterAll(async () => t?.stop());
+
+const confirmText = async (): Promise<string> => {
+  const l = await c.waitLayout('the confirmation', (x) => x.overlay?.type === 'confirm');
+  return l.overlay?.type === 'confirm' ? l.overlay.text : '';
+};
+
+describe('trigger a CronJob', () => {
+  it('t asks once, then creates a Job from the template, owned by the CronJob; n creates nothing', async () => {
+    const pane = await openListIn(c, 'cronjobs', ns);
+    await selectRow(c, pane, 'report');
+    await pressKeys(c, 't');
+    expect(await confirmText()).toBe(`Run CronJob ${ns}/report now? A Job is created from its template.`);
+    await pressKeys(c, 'n');
+    await c.waitLayout('closed', (x) => x.overlay === null);
+    expect(jobs()).toEqual([]);
+
+    await pressKeys(c, 't');
+    await confirmText();
+    await pressKeys(c, 'y');
+    const toast = await waitFor('the toast', () => c.toasts().find((x) => x.startsWith('created Job')) ?? null);
+    const name = new RegExp(`^created Job ${ns}/(report-manual-[a-z0-9]{5}) from CronJob ${ns}/report$`).exec(toast)?.[1];
+    expect(name).toBeTruthy();
+    const job = jobs().find((j) => j.metadata.name === name)!;
+    const cj = t.sim.getObject('batch/v1', 'CronJob', 'report', ns)!;
+    expect(job.metadata.labels).toMatchObject({ app: 'report' });
+    expect(job.metadata.annotations).toMatchObject({ team: 'data', 'cronjob.kubernetes.io/instantiate': 'manual' });
+    expect(job.metadata.ownerReferences).toEqual([expect.objectContaining({ kind: 'CronJob', name: 'report', uid: cj.metadata.uid, controller: true })]);
+    expect((job.spec as { template: { spec: { containers: Array<{ image: string }> } } }).template.spec.containers[0]!.image).toBe('busybox:1.36');
+    expect(jobs()).toHaveLength(1);
+  });
+
+  it('a CronJob re-created under the name while the dialog is open gets no Job; other kinds and scripts refuse', async () => {
+    const pane = await openListIn(c, 'cronjobs', ns);
+    await selectRow(c, pane, 'report');
+    await pressKeys(c, 't');
+    await confirmText();
+    t.sim.deleteObject('batch/v1', 'CronJob', 'report', ns);
+    t.sim.createObject(cronJob('report', 'busybox:other'));
+    await pressKeys(c, 'y');
+    await waitFor('the refusal', () => c.toasts().find((x) => x === `CronJob ${ns}/report was replaced by another object of the same name since it was chosen; no Job was created`) ?? null);
+    // (The first CronJob's Job went with it: kube-sim collects what an owner leaves.)
+    const uid = t.sim.getObject('batch/v1', 'CronJob', 'report', ns)!.metadata.uid;
+    const ownedByNew = () => jobs().filter((j) => j.metadata.ownerReferences?.some((o) => o.uid === uid));
+    expect(ownedByNew()).toEqual([]);
+
+    const cms = await openListIn(c, 'configmaps', ns);
+    await selectRow(c, cms, 'cfg');
+    await pressKeys(c, 't');
+    await waitFor('the kind refusal', () => c.toasts().find((x) => x === 'only CronJobs can be triggered (ConfigMap objects cannot)') ?? null);
+    await expect(c.request('resource/action', { paneId: cms, action: 'trigger' })).rejects.toMatchObject({ message: 'only CronJobs can be triggered (ConfigMap objects cannot)' });
+    // A script triggers one by name.
+    const r = await c.request<{ message: string }>('resource/action', { paneId: pane, action: 'trigger', target: { name: 'report' } });
+    expect(r.message).toMatch(new RegExp(`^created Job ${ns}/report-manual-[a-z0-9]{5} from CronJob ${ns}/report$`));
+    expect(ownedByNew()).toHaveLength(1);
+    expect((ownedByNew()[0]!.spec as { template: { spec: { containers: Array<{ image: string }> } } }).template.spec.containers[0]!.image).toBe('busybox:other');
+  });
+});
