@@ -53,8 +53,10 @@ describe('editor/open and editor/done on the socket', () => {
     const a = await onConfigMaps();
     const b = await onConfigMaps();
     try {
-      await a.request('client/key', { key: 'shift+e' });
+      // Two keys at once (a key repeat): one editor; the second is told why not.
+      await Promise.all([a.request('client/key', { key: 'shift+e' }), a.request('client/key', { key: 'shift+e' })]);
       const o = await waitOpen(a, 1);
+      await waitToast(a, /being opened in this terminal already|already open in this terminal's editor/);
       expect(o.file).toBe('configmap-edits-settings.yaml');
       expect(o.text).toContain('mode: fast');
       expect(opened(b)).toEqual([]);
@@ -75,7 +77,7 @@ describe('editor/open and editor/done on the socket', () => {
 
       // A second shift+e while the first edit is open says so and opens nothing.
       await a.request('client/key', { key: 'shift+e' });
-      await waitToast(a, /already open in this terminal's editor/);
+      await waitFor('the second refusal', () => (a.toasts().filter((x) => /already open in this terminal's editor|being opened/.test(x)).length >= 2 ? true : null));
       expect(opened(a)).toHaveLength(1);
       expect(mode()).toBe('fast');
 

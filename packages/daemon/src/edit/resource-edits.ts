@@ -41,6 +41,8 @@ interface OpenEdit {
  */
 export class ResourceEdits {
   private readonly open = new Map<string, OpenEdit>();
+  /** Clients whose edit is being read from the API server (a second shift+e meanwhile is refused). */
+  private readonly starting = new Set<string>();
   private seq = 0;
 
   constructor(
@@ -61,7 +63,17 @@ export class ResourceEdits {
     for (const e of this.open.values()) {
       if (e.clientId === clientId) throw invalidState(`an edit of ${describeObject(e.target)} is already open in this terminal's editor: save or quit it first`);
     }
-    if (this.open.size >= MAX_OPEN) throw invalidState(`${MAX_OPEN} edits are open already`);
+    if (this.starting.has(clientId)) throw invalidState('an edit is being opened in this terminal already');
+    if (this.open.size + this.starting.size >= MAX_OPEN) throw invalidState(`${MAX_OPEN} edits are open already`);
+    this.starting.add(clientId);
+    try {
+      await this.begin(clientId, t);
+    } finally {
+      this.starting.delete(clientId);
+    }
+  }
+
+  private async begin(clientId: string, t: ObjectRef): Promise<void> {
     const what = describeObject(t);
     let obj: KubeObject;
     try {
