@@ -8,7 +8,7 @@ import { DaemonStartError, startDetached } from '../connection/launcher.js';
 import { KeyDecoder } from '../input/decode-keys.js';
 import { FrameSink } from '../terminal/frame-sink.js';
 import { installRestoreHandlers, osc52, TerminalScreen } from '../terminal/screen.js';
-import { runEditor } from '../terminal/external-editor.js';
+import type { EditorRun } from '../terminal/external-editor.js';
 import type { InkChrome } from '../tui/ink-chrome.js';
 import { Store } from '../tui/store.js';
 import { clientLogger } from '../util/client-log.js';
@@ -175,9 +175,13 @@ export async function runAttach(io: Io, flags: DaemonFlags & { session?: string 
     if (leaving) return;
     editing = true;
     screen.restore();
-    let run: Awaited<ReturnType<typeof runEditor>>;
+    let run: EditorRun;
     try {
+      // Loaded on the first edit: child_process and the rest stay off the start-up path.
+      const { runEditor } = await import('../terminal/external-editor.js');
       run = await runEditor(file, body, io.env, MAX_EDIT_CHARS);
+    } catch (e) {
+      run = { ok: false, error: `the editor could not be run: ${e instanceof Error ? e.message : String(e)}` };
     } finally {
       editing = false;
       if (!leaving) {
