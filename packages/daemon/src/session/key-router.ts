@@ -49,6 +49,14 @@ export interface KeyRouterDeps {
   historyFile?: string;
 }
 
+/** The one question each mutation but delete and scale asks, for the object named. */
+const QUESTIONS: Record<'restart' | 'cordon' | 'uncordon' | 'trigger', (name: string) => string> = {
+  restart: (name) => `Restart the rollout of ${name}?`,
+  cordon: (name) => `Cordon ${name}? New pods are not scheduled on it; those running stay.`,
+  uncordon: (name) => `Uncordon ${name}? Pods may be scheduled on it again.`,
+  trigger: (name) => `Run ${name} now? A Job is created from its template.`,
+};
+
 /** The `:` item that opens the context selector (the daemon offers it among the kinds). */
 const CONTEXT_ITEM_PREFIX = 'ctx';
 /** `:ctx NAME`, `:ns NAME`: switch the tab's context or namespace at once. */
@@ -369,18 +377,10 @@ export class KeyRouter {
         this.edit(client);
         return;
       case 'cordon':
-      case 'uncordon': {
-        const target = this.mutationTarget(client, command);
-        if (!target) return;
-        const text = command === 'cordon' ? `Cordon ${describeTarget(target)}? New pods are not scheduled on it; those running stay.` : `Uncordon ${describeTarget(target)}? Pods may be scheduled on it again.`;
-        this.confirm(client, text, () => this.mutate(client, target, command));
+      case 'uncordon':
+      case 'trigger':
+        this.confirmMutation(client, command);
         return;
-      }
-      case 'trigger': {
-        const target = this.mutationTarget(client, 'trigger');
-        if (target) this.confirm(client, `Run ${describeTarget(target)} now? A Job is created from its template.`, () => this.mutate(client, target, 'trigger'));
-        return;
-      }
       case 'scale':
         this.askScale(client);
         return;
@@ -492,17 +492,18 @@ export class KeyRouter {
   }
 
   /**
-   * Delete and restart ask once, naming the object; the object is captured (with its uid) when the
-   * dialog opens, so `y` acts on it even if the selection moved or the object was replaced meanwhile.
-   * Namespaces and Nodes take everything in or on them along: the user types the name instead.
+   * Delete, restart, cordon, uncordon and trigger ask once, naming the object; the object is captured
+   * (with its uid) when the dialog opens, so `y` acts on it even if the selection moved or the object
+   * was replaced meanwhile. Namespaces and Nodes take everything in or on them along: the user types
+   * the name to delete one instead.
    */
-  private confirmMutation(client: ClientState, action: 'delete' | 'restart'): void {
+  private confirmMutation(client: ClientState, action: Exclude<MutationName, 'scale'>): void {
     if (action === 'delete' && this.confirmMarkedDelete(client)) return;
     const target = this.mutationTarget(client, action);
     if (!target) return;
     const name = describeTarget(target);
-    if (action === 'restart') {
-      this.confirm(client, `Restart the rollout of ${name}?`, () => this.mutate(client, target, 'restart'));
+    if (action !== 'delete') {
+      this.confirm(client, QUESTIONS[action](name), () => this.mutate(client, target, action));
       return;
     }
     if (!deleteNeedsTypedName(target.kind)) {

@@ -1,9 +1,10 @@
 import type { AppCommand } from '../keys/actions.js';
+import type { ResourceActionName } from './resource-actions.js';
 
 /**
  * Read-only mode (`--readonly`, or `readonly = true` in the config; k9s's readOnly): everything
- * that changes the cluster or runs something in it is off — delete, scale, restart, edit, debug
- * mode, debug containers, node shells, cordon and exec — for keys and scripts alike, as plugin writes and
+ * that changes the cluster or runs something in it is off — delete, scale, restart, edit, cordon,
+ * uncordon, trigger, debug mode, debug containers, node shells and exec — for keys and scripts alike, as plugin writes and
  * dangerous `[[commands]]` are. Reading stays: lists, YAML, describe, logs, port-forwards.
  */
 
@@ -19,6 +20,18 @@ export const WRITE_COMMANDS: Partial<Record<AppCommand, string>> = {
   debug_mode: 'debug mode',
   root_debug_mode: 'root debug mode',
   debug_container: 'debug containers',
+  exec: 'exec (a shell in a container)',
+};
+
+/** What each `resource/action` that writes is called in the refusal (scripts' side of the same table). */
+export const WRITE_ACTIONS: Partial<Record<ResourceActionName, string>> = {
+  delete: 'delete',
+  scale: 'scale',
+  restart: 'restart rollout',
+  cordon: 'cordon',
+  uncordon: 'uncordon',
+  trigger: 'trigger',
+  debug: 'debug mode and debug containers',
   exec: 'exec (a shell in a container)',
 };
 

@@ -7,24 +7,12 @@ import type { Logger } from '../logging/logger.js';
 import type { ClientPrompts, ResourceTarget } from '../panes/pane.js';
 import { clientPrompts, scriptPrompts } from './client-prompts.js';
 import { invalidParams, invalidState } from '../util/errors.js';
-import { readOnlyRefusal } from './read-only.js';
+import { readOnlyRefusal, WRITE_ACTIONS } from './read-only.js';
 import type { ClientState } from './client-state.js';
 import type { Workspace } from './workspace.js';
 
 export type ResourceActionName = 'yaml' | 'describe' | 'detail' | 'logs' | 'exec' | 'port-forward' | 'delete' | 'scale' | 'restart' | 'debug' | 'command' | 'cordon' | 'uncordon' | 'trigger';
 export type MutationName = 'delete' | 'scale' | 'restart' | 'cordon' | 'uncordon' | 'trigger';
-
-/** The actions read-only mode turns off, as the refusal names them. */
-const READ_ONLY_OFF: Partial<Record<ResourceActionName, string>> = {
-  delete: 'delete',
-  scale: 'scale',
-  restart: 'restart rollout',
-  cordon: 'cordon',
-  uncordon: 'uncordon',
-  trigger: 'trigger',
-  debug: 'debug mode and debug containers',
-  exec: 'exec (a shell in a container)',
-};
 
 const VIEWERS: Partial<Record<ResourceActionName, string>> = { yaml: 'resource-yaml', describe: 'resource-describe', detail: 'resource-detail' };
 
@@ -130,7 +118,7 @@ export class ResourceActions {
     explicit?: ExplicitTarget,
     prompts?: ClientPrompts,
   ): Promise<{ paneId?: number; message: string }> {
-    const writes = READ_ONLY_OFF[action];
+    const writes = WRITE_ACTIONS[action];
     if (writes && this.readonly()) throw invalidState(readOnlyRefusal(writes));
     const t = explicit ? this.explicitTarget(paneId, explicit) : this.target(paneId);
     const viewer = VIEWERS[action];
@@ -147,7 +135,7 @@ export class ResourceActions {
 
   /** Deletes, scales or restarts exactly `t` (its uid, when known, is checked by the API server). */
   async mutate(t: ResourceTarget, action: MutationName, args: Record<string, unknown> = {}): Promise<{ message: string }> {
-    if (this.readonly()) throw invalidState(readOnlyRefusal(READ_ONLY_OFF[action]!));
+    if (this.readonly()) throw invalidState(readOnlyRefusal(WRITE_ACTIONS[action]!));
     const why = refusal(action, t.kind);
     if (why) throw invalidState(why);
     const kc = this.kube.configFor(t.context);
