@@ -121,6 +121,7 @@ export const BUILTIN_RESOURCES: readonly ResourceType[] = [
   make({ group: 'apps', plural: 'controllerrevisions', kind: 'ControllerRevision' }),
   make({ group: 'batch', plural: 'jobs', kind: 'Job', categories: ['all'], subresources: ['status'], fields: ['status.successful'] }),
   make({ group: 'batch', plural: 'cronjobs', kind: 'CronJob', shortNames: ['cj'], categories: ['all'], subresources: ['status'] }),
+  make({ group: 'policy', plural: 'poddisruptionbudgets', kind: 'PodDisruptionBudget', shortNames: ['pdb'], subresources: ['status'] }),
   make({ group: 'networking.k8s.io', plural: 'ingresses', kind: 'Ingress', shortNames: ['ing'], subresources: ['status'] }),
   make({ group: 'networking.k8s.io', plural: 'ingressclasses', kind: 'IngressClass', namespaced: false }),
   make({ group: 'networking.k8s.io', plural: 'networkpolicies', kind: 'NetworkPolicy', shortNames: ['netpol'] }),

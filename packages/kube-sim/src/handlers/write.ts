@@ -131,7 +131,7 @@ export async function handlePatch(ctx: HandlerContext, req: IncomingMessage, res
   sendObject(res, 200, rt, rec, format, q, ctx.store.now());
 }
 
-interface DeleteParams {
+export interface DeleteParams {
   gracePeriodSeconds: number | undefined;
   propagation: Propagation | undefined;
   preconditionUid: string | undefined;
@@ -168,7 +168,7 @@ async function deleteParams(req: IncomingMessage, q: URLSearchParams): Promise<D
 }
 
 /** Deletes one object; returns what the API answers with. */
-function deleteOne(ctx: HandlerContext, rt: ResourceType, rec: StoredObject, p: DeleteParams): { code: number; body: string | object; obj: StoredObject } {
+export function deleteOne(ctx: HandlerContext, rt: ResourceType, rec: StoredObject, p: DeleteParams): { code: number; body: string | object; obj: StoredObject } {
   const store = ctx.store;
   if (p.dryRun) return { code: 200, body: rt.plural === 'pods' ? rec.json : successStatus({ name: rec.name, kind: rt.plural, uid: rec.uid }), obj: rec };
   if (rt.group === '' && rt.plural === 'pods') {

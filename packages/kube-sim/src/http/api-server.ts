@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
 import { ephemeralServed } from '../handlers/ephemeral.js';
+import { handleEviction } from '../handlers/eviction.js';
 import { ApiError, apiError, detailsFor, failureStatus, forbidden, methodNotAllowed, reasonForCode, unauthorized, type Status } from '../api/status.js';
 import type { RequestFacts } from '../admin/faults.js';
 import type { JournalEntry } from '../admin/journal.js';
@@ -268,6 +269,10 @@ export class ApiServer {
     // pods/ephemeralcontainers is read and written like the pod itself (GET answers the pod; PATCH/PUT may only add
     // ephemeral containers); not served at all when the sim plays an API server before 1.23.
     if (sub === 'ephemeralcontainers') ephemeralServed(this.ctx);
+    if (sub === 'eviction') {
+      await handleEviction(this.ctx, req, res, target, q);
+      return;
+    }
     if (sub && sub !== 'status' && sub !== 'scale' && sub !== 'finalize' && sub !== 'ephemeralcontainers') {
       const h = this.opts.subresources.get(`${target.rt.plural}/${sub}`);
       if (!h || method !== 'GET') throw methodNotAllowed();
