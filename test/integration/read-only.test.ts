@@ -74,6 +74,7 @@ describe('read-only mode', () => {
       await selectRow(a, deploys, 'api');
       expect(await refusedBy('ctrl+alt+s')).toBe('scale');
       expect(await refusedBy('ctrl+alt+r')).toBe('restart rollout');
+      expect(await refusedBy('r')).toBe('drain');
 
       // Scripts: the same refusals as errors, nothing changed.
       for (const [action, args, what] of [
@@ -82,6 +83,7 @@ describe('read-only mode', () => {
         ['restart', {}, 'restart rollout'],
         ['cordon', {}, 'cordon'],
         ['uncordon', {}, 'uncordon'],
+        ['drain', {}, 'drain'],
         ['trigger', {}, 'trigger'],
         ['exec', {}, 'exec (a shell in a container)'],
         ['debug', { mode: 'debug-mode' }, 'debug mode and debug containers'],

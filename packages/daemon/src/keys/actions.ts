@@ -34,6 +34,7 @@ export type AppCommand =
   | 'edit'
   | 'cordon'
   | 'uncordon'
+  | 'drain'
   | 'trigger'
   | 'scale'
   | 'restart_rollout'

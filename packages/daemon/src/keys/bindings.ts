@@ -80,9 +80,10 @@ export const DEFAULT_BINDINGS: readonly BindingDef[] = [
   def('mutate', 'delete', ['ctrl+alt+x', 'ctrl+d'], appAction('delete'), 'Delete resource'),
   // k9s's `e` (here `e` is KubeTile's exec): the YAML in this terminal's $EDITOR, written back on save.
   def('mutate', 'edit', 'shift+e', appAction('edit'), 'Edit (the YAML in your $EDITOR; saving applies it)'),
-  // k9s's node keys: `c` cordon, `u` uncordon.
+  // k9s's node keys: `c` cordon, `u` uncordon, `r` drain.
   def('mutate', 'cordon', 'c', appAction('cordon'), 'Cordon the Node (no new pods scheduled on it)'),
   def('mutate', 'uncordon', 'u', appAction('uncordon'), 'Uncordon the Node'),
+  def('mutate', 'drain', 'r', appAction('drain'), 'Drain the Node (cordon, then evict its pods; disruption budgets respected)'),
   // k9s's `t` on a CronJob: a Job from its template, now.
   def('mutate', 'trigger', 't', appAction('trigger'), 'Trigger the CronJob now (a Job from its template)'),
   def('mutate', 'scale', 'ctrl+alt+s', appAction('scale'), 'Scale'),

@@ -5,6 +5,8 @@ export class KubeApiError extends Error {
     /** HTTP status, or 0 when the server was not reached. */
     readonly status: number,
     readonly reason?: string,
+    /** The Status's `details.causes` messages (why a budget refused an eviction, which fields were invalid). */
+    readonly causes: readonly string[] = [],
   ) {
     super(message);
   }
@@ -32,8 +34,11 @@ export function noAnswerError(server: string, ms = ANSWER_DEADLINE_MS): KubeApiE
 /** Reads a Status object body into a KubeApiError. */
 export function statusError(status: number, body: string, what: string): KubeApiError {
   try {
-    const s = JSON.parse(body) as { message?: unknown; reason?: unknown; code?: unknown };
-    if (typeof s.message === 'string') return new KubeApiError(s.message, status, typeof s.reason === 'string' ? s.reason : undefined);
+    const s = JSON.parse(body) as { message?: unknown; reason?: unknown; code?: unknown; details?: { causes?: unknown } };
+    if (typeof s.message === 'string') {
+      const causes = Array.isArray(s.details?.causes) ? s.details.causes.flatMap((c: unknown) => (typeof c === 'object' && c !== null && typeof (c as { message?: unknown }).message === 'string' ? [(c as { message: string }).message.slice(0, 500)] : [])).slice(0, 20) : [];
+      return new KubeApiError(s.message, status, typeof s.reason === 'string' ? s.reason : undefined, causes);
+    }
   } catch {
     /* not a Status */
   }

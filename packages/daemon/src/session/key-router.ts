@@ -12,6 +12,7 @@ import type { ViewSpec } from '@kubetile/rpc-schema';
 import type { ClusterManager } from '../kube/cluster.js';
 import { describeTarget, MAX_REPLICAS, refusal, SCALE_CONFIRM_ABOVE, type MutationName, type ResourceActions, type ResourceActionName } from './resource-actions.js';
 import { deleteNeedsTypedName, MutationRefused } from '../kube/mutations.js';
+import { DrainIncomplete } from '../kube/node-drain.js';
 import { errorMessage } from '../util/errors.js';
 import type { ClientPrompts, ResourceTarget } from '../panes/pane.js';
 import { SwitchHistory } from './switch-history.js';
@@ -50,10 +51,12 @@ export interface KeyRouterDeps {
 }
 
 /** The one question each mutation but delete and scale asks, for the object named. */
-const QUESTIONS: Record<'restart' | 'cordon' | 'uncordon' | 'trigger', (name: string) => string> = {
+const QUESTIONS: Record<'restart' | 'cordon' | 'uncordon' | 'drain' | 'trigger', (name: string) => string> = {
   restart: (name) => `Restart the rollout of ${name}?`,
   cordon: (name) => `Cordon ${name}? New pods are not scheduled on it; those running stay.`,
   uncordon: (name) => `Uncordon ${name}? Pods may be scheduled on it again.`,
+  drain: (name) =>
+    `Drain ${name}? It is cordoned and its pods are evicted, each as its disruption budget allows; DaemonSet and static pods stay, and so do pods no controller would re-create or with emptyDir data (named after).`,
   trigger: (name) => `Run ${name} now? A Job is created from its template.`,
 };
 
@@ -378,6 +381,7 @@ export class KeyRouter {
         return;
       case 'cordon':
       case 'uncordon':
+      case 'drain':
       case 'trigger':
         this.confirmMutation(client, command);
         return;
@@ -469,9 +473,11 @@ export class KeyRouter {
 
   /** Runs a mutation on a target captured earlier (a confirmation named it); the result is a toast. */
   private mutate(client: ClientState, target: ResourceTarget, action: MutationName, args?: Record<string, unknown>): void {
+    // A drain may wait on disruption budgets for a minute: say it started.
+    if (action === 'drain') this.toast(client, 'info', `draining ${describeTarget(target)}…`);
     this.deps.actions.mutate(target, action, args).then(
       (r) => this.toast(client, 'success', r.message),
-      (err: unknown) => this.toast(client, 'error', err instanceof MutationRefused ? errorMessage(err) : `${action} failed: ${errorMessage(err)}`),
+      (err: unknown) => this.toast(client, 'error', err instanceof MutationRefused || err instanceof DrainIncomplete ? errorMessage(err) : `${action} failed: ${errorMessage(err)}`),
     );
   }
 

@@ -4,7 +4,7 @@ import type { ResourceActionName } from './resource-actions.js';
 /**
  * Read-only mode (`--readonly`, or `readonly = true` in the config; k9s's readOnly): everything
  * that changes the cluster or runs something in it is off — delete, scale, restart, edit, cordon,
- * uncordon, trigger, debug mode, debug containers, node shells and exec — for keys and scripts alike, as plugin writes and
+ * uncordon, drain, trigger, debug mode, debug containers, node shells and exec — for keys and scripts alike, as plugin writes and
  * dangerous `[[commands]]` are. Reading stays: lists, YAML, describe, logs, port-forwards.
  */
 
@@ -15,6 +15,7 @@ export const WRITE_COMMANDS: Partial<Record<AppCommand, string>> = {
   restart_rollout: 'restart rollout',
   cordon: 'cordon',
   uncordon: 'uncordon',
+  drain: 'drain',
   trigger: 'trigger',
   edit: 'edit',
   debug_mode: 'debug mode',
@@ -30,6 +31,7 @@ export const WRITE_ACTIONS: Partial<Record<ResourceActionName, string>> = {
   restart: 'restart rollout',
   cordon: 'cordon',
   uncordon: 'uncordon',
+  drain: 'drain',
   trigger: 'trigger',
   debug: 'debug mode and debug containers',
   exec: 'exec (a shell in a container)',

@@ -2,6 +2,7 @@ import type { ClusterManager } from '../kube/cluster.js';
 import { canCordon, canRestart, canScale, cordonNode, deleteObject, restartRollout, scaleObject } from '../kube/mutations.js';
 import { badObjectName, describeObject } from '../kube/object-ref.js';
 import { triggerCronJob } from '../kube/cronjob-trigger.js';
+import { DrainIncomplete, drained, drainNode, drainSummary } from '../kube/node-drain.js';
 import { badNamespace } from '../kube/resource-ref.js';
 import type { Logger } from '../logging/logger.js';
 import type { ClientPrompts, ResourceTarget } from '../panes/pane.js';
@@ -11,8 +12,10 @@ import { readOnlyRefusal, WRITE_ACTIONS } from './read-only.js';
 import type { ClientState } from './client-state.js';
 import type { Workspace } from './workspace.js';
 
-export type ResourceActionName = 'yaml' | 'describe' | 'detail' | 'logs' | 'exec' | 'port-forward' | 'delete' | 'scale' | 'restart' | 'debug' | 'command' | 'cordon' | 'uncordon' | 'trigger';
-export type MutationName = 'delete' | 'scale' | 'restart' | 'cordon' | 'uncordon' | 'trigger';
+export type ResourceActionName = 'yaml' | 'describe' | 'detail' | 'logs' | 'exec' | 'port-forward' | 'delete' | 'scale' | 'restart' | 'debug' | 'command' | 'cordon' | 'uncordon' | 'drain' | 'trigger';
+export type MutationName = 'delete' | 'scale' | 'restart' | 'cordon' | 'uncordon' | 'drain' | 'trigger';
+
+const MUTATIONS: ReadonlySet<ResourceActionName> = new Set<MutationName>(['delete', 'scale', 'restart', 'cordon', 'uncordon', 'drain', 'trigger']);
 
 const VIEWERS: Partial<Record<ResourceActionName, string>> = { yaml: 'resource-yaml', describe: 'resource-describe', detail: 'resource-detail' };
 
@@ -50,8 +53,21 @@ export function refusal(action: ResourceActionName, kind: string): string | null
   if (action === 'scale' && !canScale(kind)) return `${kind} cannot be scaled (Deployments, StatefulSets and ReplicaSets can)`;
   if (action === 'restart' && !canRestart(kind)) return `${kind} has no rollout to restart (Deployments, StatefulSets and DaemonSets do)`;
   if ((action === 'cordon' || action === 'uncordon') && !canCordon(kind)) return `only Nodes can be ${action}ed (${kind} objects cannot)`;
+  if (action === 'drain' && !canCordon(kind)) return `only Nodes can be drained (${kind} objects cannot)`;
   if (action === 'trigger' && kind !== 'CronJob') return `only CronJobs can be triggered (${kind} objects cannot)`;
   return null;
+}
+
+/** How long a drain asks a disruption budget again by default, and at most (seconds). */
+export const DRAIN_TIMEOUT_S = 60;
+export const MAX_DRAIN_TIMEOUT_S = 3600;
+
+export function checkDrainTimeout(value: unknown): number {
+  if (value === undefined) return DRAIN_TIMEOUT_S;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_DRAIN_TIMEOUT_S) {
+    throw invalidParams(`drain's args.timeoutSeconds is how long a disruption budget's refusal is asked again, a whole number of seconds from 0 to ${MAX_DRAIN_TIMEOUT_S}, not ${JSON.stringify(value)}`);
+  }
+  return value;
 }
 
 export function checkReplicas(value: unknown): number {
@@ -126,7 +142,7 @@ export class ResourceActions {
       const opened = this.workspace.openCompanion(paneId, { key: viewer, args: { ...t } }, client);
       return { paneId: opened.paneId, message: `${action} of ${describeTarget(t)}` };
     }
-    if (action === 'delete' || action === 'scale' || action === 'restart' || action === 'cordon' || action === 'uncordon' || action === 'trigger') return this.mutate(t, action, args);
+    if (MUTATIONS.has(action)) return this.mutate(t, action as MutationName, args);
     const handler = this.interactions.get(action as InteractionName);
     if (!handler) throw invalidState(`${action} is not available in this build yet`);
     const asker = prompts ?? (client && this.workspace.clients.has(client.id) ? clientPrompts(this.workspace, client) : scriptPrompts(this.logger));
@@ -159,6 +175,14 @@ export class ResourceActions {
         await cordonNode(kc, t, action === 'cordon');
         this.logger.info({ target: describeTarget(t), uid: t.uid }, `${action}ed`);
         return { message: `${action}ed ${describeTarget(t)}${action === 'cordon' ? ': no new pods are scheduled on it' : ''}` };
+      case 'drain': {
+        const timeoutMs = checkDrainTimeout(args.timeoutSeconds) * 1000;
+        const r = await drainNode(kc, t, { timeoutMs });
+        const message = drainSummary(t, r);
+        this.logger.info({ target: describeTarget(t), uid: t.uid, evicted: r.evicted.length, skipped: r.skipped.length, left: r.left.length, blocked: r.blocked.length, failed: r.failed.length }, 'drained');
+        if (!drained(r)) throw new DrainIncomplete(message);
+        return { message };
+      }
       case 'trigger': {
         const job = await triggerCronJob(kc, t);
         this.logger.info({ target: describeTarget(t), uid: t.uid, job }, 'triggered');

@@ -119,6 +119,8 @@ export function seedDemo(store: ObjectStore): void {
 
   const fe = deployment(ctx, { namespace: 'shop', name: 'frontend', image: 'nginx:1.27.2', replicas: 3, ports: [80], age: 3 * DAY, env: { NGINX_PORT: '80' }, labels: { tier: 'web' } });
   service(ctx, 'shop', 'frontend', [{ port: 80, name: 'http' }], 3 * DAY);
+  // A drain (`r` on a node) meets it: frontend keeps two of its three pods ready.
+  ctx.put({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'frontend', namespace: 'shop' }, spec: { minAvailable: 2, selector: { matchLabels: { app: 'frontend' } } } }, 3 * DAY);
   deployment(ctx, { namespace: 'shop', name: 'api', image: 'ghcr.io/kubetile/shop-api:1.4.2', replicas: 2, ports: [8080], age: 5 * HOUR, env: { DB_HOST: 'postgres.shop.svc.cluster.local', LOG_LEVEL: 'info', PORT: '8080' }, labels: { tier: 'backend' } });
   service(ctx, 'shop', 'api', [{ port: 8080, name: 'http' }], 5 * HOUR);
   const cart = deployment(ctx, {

@@ -1,0 +1,192 @@
+import type { KubeConfig } from './kubeconfig.js';
+import { KubeApiError } from './api-error.js';
+import { kubeRequest } from './kube-http.js';
+import { cordonNode } from './mutations.js';
+import { describeObject, type ObjectRef } from './object-ref.js';
+import type { KubeObject } from './types.js';
+
+/**
+ * `kubectl drain` on exactly the Node chosen (k9s's `r` on a Node): cordon it (pinned by uid), then
+ * evict its pods through the eviction API, so each pod's PodDisruptionBudget is asked first. What
+ * kubectl refuses without flags is left and named rather than forced: pods no controller would
+ * re-create (`--force`) and pods with emptyDir data (`--delete-emptydir-data`). DaemonSet pods (their
+ * DaemonSet tolerates the cordon and keeps one there) and static pods (the kubelet runs them from a
+ * file) are skipped, as `--ignore-daemonsets` does. A budget's refusal (429) is asked again every few
+ * seconds until the time given runs out; the rest of the pods do not wait for it. Each eviction
+ * carries the pod's uid, so a pod re-created under the same name meanwhile is not evicted instead.
+ * Evicted pods terminate on their own grace period; the drain does not wait for them to be gone.
+ */
+
+export interface DrainOptions {
+  /** How long refusals by a disruption budget are asked again, ms (0: once). */
+  timeoutMs: number;
+  /** Between two rounds of asking again (5 s, as kubectl). */
+  retryMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface PodNote {
+  /** `namespace/name`. */
+  pod: string;
+  why: string;
+}
+
+export interface DrainResult {
+  evicted: string[];
+  /** DaemonSet and static pods: a drain leaves them by design. */
+  skipped: PodNote[];
+  /** Pods kubectl would need --force or --delete-emptydir-data for: left running, named. */
+  left: PodNote[];
+  /** Refused by their disruption budget until the time ran out. */
+  blocked: PodNote[];
+  failed: PodNote[];
+}
+
+/** A drain that did not get every pod off that had to go (left, refused by a budget, failed): the node stays cordoned. */
+export class DrainIncomplete extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DrainIncomplete';
+  }
+}
+
+/** At most this many pods are named per group in the summary. */
+const NAMED = 4;
+const DEFAULT_RETRY_MS = 5_000;
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** What a drain does with `pod`: evict it (null), skip it, or leave it and say why. */
+export function drainVerdict(pod: KubeObject): { skip: string } | { leave: string } | null {
+  const annotations = isRecord(pod.metadata.annotations) ? pod.metadata.annotations : {};
+  if (typeof annotations['kubernetes.io/config.mirror'] === 'string') return { skip: 'static pod (the kubelet runs it from a file)' };
+  const phase = isRecord(pod.status) ? pod.status['phase'] : undefined;
+  // Finished pods go whatever made them (as kubectl: nothing is lost).
+  if (phase === 'Succeeded' || phase === 'Failed') return null;
+  const owners = Array.isArray(pod.metadata.ownerReferences) ? pod.metadata.ownerReferences : [];
+  const controller = owners.find((o) => isRecord(o) && o.controller === true);
+  if (controller?.kind === 'DaemonSet') return { skip: 'DaemonSet pod' };
+  if (!controller) return { leave: 'no controller would re-create it (kubectl drain needs --force to delete it)' };
+  const volumes = Array.isArray(pod.spec?.['volumes']) ? (pod.spec['volumes'] as unknown[]) : [];
+  if (volumes.some((v) => isRecord(v) && v['emptyDir'] !== undefined)) return { leave: 'its emptyDir data would be lost (kubectl drain needs --delete-emptydir-data)' };
+  return null;
+}
+
+interface PodId {
+  namespace: string;
+  name: string;
+  uid: string;
+}
+
+const podName = (p: PodId): string => `${p.namespace}/${p.name}`;
+
+/** The pods bound to the node (validated: what the server sent is not trusted to be shaped right). */
+async function podsOn(kc: KubeConfig, node: string): Promise<{ pods: Array<PodId & { obj: KubeObject }>; bad: number }> {
+  const list = await kubeRequest<unknown>(kc, { path: '/api/v1/pods', query: { fieldSelector: `spec.nodeName=${node}` } });
+  const items = isRecord(list) && Array.isArray(list['items']) ? (list['items'] as unknown[]) : null;
+  if (!items) throw new Error(`the API server's pod list for Node ${node} has no items; nothing was evicted`);
+  const pods: Array<PodId & { obj: KubeObject }> = [];
+  let bad = 0;
+  for (const it of items) {
+    const m = isRecord(it) && isRecord(it['metadata']) ? it['metadata'] : null;
+    const spec = isRecord(it) && isRecord(it['spec']) ? it['spec'] : null;
+    if (!m || typeof m['name'] !== 'string' || typeof m['namespace'] !== 'string' || typeof m['uid'] !== 'string' || m['uid'] === '') {
+      bad++;
+      continue;
+    }
+    // The field selector is the server's; a pod on another node is never evicted on its word.
+    if (!spec || spec['nodeName'] !== node) continue;
+    pods.push({ namespace: m['namespace'], name: m['name'], uid: m['uid'], obj: it as KubeObject });
+  }
+  return { pods, bad };
+}
+
+type Outcome = { ok: true } | { ok: false; retry: boolean; why: string };
+
+async function evict(kc: KubeConfig, p: PodId, signal?: AbortSignal): Promise<Outcome> {
+  try {
+    await kubeRequest(kc, {
+      method: 'POST',
+      path: `/api/v1/namespaces/${encodeURIComponent(p.namespace)}/pods/${encodeURIComponent(p.name)}/eviction`,
+      body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: p.name, namespace: p.namespace }, deleteOptions: { preconditions: { uid: p.uid } } },
+      ...(signal ? { signal } : {}),
+    });
+    return { ok: true };
+  } catch (err) {
+    if (!(err instanceof KubeApiError)) throw err;
+    // Gone already: what a drain wants.
+    if (err.status === 404) return { ok: true };
+    if (err.status === 429) return { ok: false, retry: true, why: err.causes[0] ?? err.message };
+    if (err.status === 409) return { ok: false, retry: false, why: 'another pod of that name replaced it since the drain listed it; not evicted' };
+    return { ok: false, retry: false, why: err.message };
+  }
+}
+
+const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    const t = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+
+export async function drainNode(kc: KubeConfig, node: ObjectRef, opts: DrainOptions): Promise<DrainResult> {
+  if (node.kind !== 'Node') throw new Error(`only Nodes can be drained (${node.kind} objects cannot)`);
+  await cordonNode(kc, node, true);
+  const { pods, bad } = await podsOn(kc, node.name);
+  const out: DrainResult = { evicted: [], skipped: [], left: [], blocked: [], failed: [] };
+  if (bad > 0) out.failed.push({ pod: `${bad} pod${bad === 1 ? '' : 's'}`, why: 'the API server sent them without a name, namespace or uid; not evicted' });
+  let todo: PodId[] = [];
+  for (const p of pods) {
+    const v = drainVerdict(p.obj);
+    if (v === null) todo.push(p);
+    else if ('skip' in v) out.skipped.push({ pod: podName(p), why: v.skip });
+    else out.left.push({ pod: podName(p), why: v.leave });
+  }
+  const deadline = Date.now() + Math.max(0, opts.timeoutMs);
+  for (;;) {
+    const again: Array<PodId & { why: string }> = [];
+    for (const p of todo) {
+      if (opts.signal?.aborted) {
+        out.failed.push({ pod: podName(p), why: 'the drain was stopped before its eviction' });
+        continue;
+      }
+      const r = await evict(kc, p, opts.signal);
+      if (r.ok) out.evicted.push(podName(p));
+      else if (r.retry) again.push({ ...p, why: r.why });
+      else out.failed.push({ pod: podName(p), why: r.why });
+    }
+    const wait = Math.min(opts.retryMs ?? DEFAULT_RETRY_MS, deadline - Date.now());
+    if (again.length === 0 || wait <= 0 || opts.signal?.aborted) {
+      for (const p of again) out.blocked.push({ pod: podName(p), why: p.why });
+      return out;
+    }
+    await sleep(wait, opts.signal);
+    todo = again;
+  }
+}
+
+function named(notes: readonly PodNote[]): string {
+  const shown = notes.slice(0, NAMED).map((n) => `${n.pod} (${n.why})`);
+  return `${shown.join(', ')}${notes.length > NAMED ? ` and ${notes.length - NAMED} more` : ''}`;
+}
+
+const pods = (n: number): string => `${n} pod${n === 1 ? '' : 's'}`;
+
+/** One line for the user: whether it drained, what was evicted, skipped, left, refused and why. */
+export function drainSummary(node: ObjectRef, r: DrainResult): string {
+  const parts = [drained(r) ? `drained ${describeObject(node)}: cordoned, evicted ${pods(r.evicted.length)}` : `${describeObject(node)} not drained: cordoned, evicted ${pods(r.evicted.length)}`];
+  if (r.skipped.length > 0) parts.push(`skipped ${pods(r.skipped.length)} (DaemonSet and static pods stay)`);
+  if (r.left.length > 0) parts.push(`left ${named(r.left)}`);
+  if (r.blocked.length > 0) parts.push(`refused by a disruption budget: ${named(r.blocked)}`);
+  if (r.failed.length > 0) parts.push(`failed: ${named(r.failed)}`);
+  return parts.join('; ');
+}
+
+/** Whether every pod that had to go went (what `kubectl drain` reports as drained). */
+export function drained(r: DrainResult): boolean {
+  return r.left.length === 0 && r.blocked.length === 0 && r.failed.length === 0;
+}
