@@ -5,6 +5,9 @@ import { DiscoveryCheck } from './discovery-check.js';
 import { Reflector } from './reflector.js';
 import type { ResourceRef } from './resource-ref.js';
 
+/** A value in a field selector, escaped as apimachinery's fields.EscapeValue does (`\\`, `\,`, `\=`). */
+export const escapeFieldValue = (v: string): string => v.replace(/[\\,=]/g, (c) => `\\${c}`);
+
 export interface InformerHandle {
   readonly reflector: Reflector;
   release(): void;
@@ -46,14 +49,15 @@ export class InformerPool {
     return check;
   }
 
-  acquire(context: string, resource: ResourceRef, namespace: string | null): InformerHandle {
+  /** `name`: only that object (a field selector on its name), for a pane that shows one. */
+  acquire(context: string, resource: ResourceRef, namespace: string | null, name?: string): InformerHandle {
     const ns = resource.namespaced ? namespace : null;
-    const key = `${context}|${resource.group}/${resource.version}/${resource.plural}|${ns ?? '*'}`;
+    const key = `${context}|${resource.group}/${resource.version}/${resource.plural}|${ns ?? '*'}${name === undefined ? '' : `|name=${name}`}`;
     let slot = this.slots.get(key);
     if (!slot) {
       const kc = this.configFor(context);
       const verifier = this.checkFor(context, kc);
-      const reflector = new Reflector(kc, resource, ns, this.logger.child({ informer: key }), (r) => verifier.verify(r));
+      const reflector = new Reflector(kc, resource, ns, this.logger.child({ informer: key }), (r) => verifier.verify(r), name === undefined ? null : `metadata.name=${escapeFieldValue(name)}`);
       slot = { reflector, refs: 0, context };
       this.slots.set(key, slot);
       const statusOf = (): string => `${reflector.state}\0${reflector.error ?? ''}\0${reflector.notice ?? ''}`;

@@ -127,6 +127,8 @@ export interface ListPagesOptions {
   limit: number;
   /** Checked between pages: true stops the list (a request fetched ahead is aborted). */
   stopped: () => boolean;
+  /** A field selector every page is asked with (`metadata.name=web-1`). */
+  fieldSelector?: string;
 }
 
 /** A page of a list with the metadata it came with. */
@@ -144,7 +146,8 @@ export interface ListPage {
  * KubeApiError of the first request that fails (a 410 when a continue token expired).
  */
 export async function* listPages(kc: KubeConfig, path: string, o: ListPagesOptions): AsyncGenerator<ListPage, void, void> {
-  const query = (limit: number, cont?: string): Record<string, string | number | undefined> => (limit > 0 ? { limit, continue: cont } : {});
+  const sel = o.fieldSelector ? { fieldSelector: o.fieldSelector } : {};
+  const query = (limit: number, cont?: string): Record<string, string | number | undefined> => (limit > 0 ? { ...sel, limit, continue: cont } : { ...sel });
   let cur: PageRequest | null = await requestPage(kc, path, query(o.first));
   let ahead: { token: string; req: Promise<PageRequest> } | null = null;
   try {

@@ -110,6 +110,8 @@ export class Reflector {
     private readonly logger: Logger,
     /** Discovery check run before the first list (and again after the collection was not found). */
     private readonly verify: ((r: ResourceRef) => Promise<void>) | null = null,
+    /** Lists and watches only what this field selector picks (`metadata.name=web-1`: one object). */
+    readonly fieldSelector: string | null = null,
   ) {}
 
   start(): void {
@@ -270,7 +272,7 @@ export class Reflector {
       let pages = 0;
       const first = expired >= 2 ? 0 : progressive && expired === 0 ? FIRST_PAGE : PAGE;
       try {
-        for await (const page of listPages(this.kc, path, { first, limit: PAGE, stopped: () => this.stopped })) {
+        for await (const page of listPages(this.kc, path, { first, limit: PAGE, stopped: () => this.stopped, ...(this.fieldSelector ? { fieldSelector: this.fieldSelector } : {}) })) {
           pages++;
           const fresh: KubeObject[] = [];
           for (const it of page.items) if (isObject(it)) fresh.push(ingest(it));
@@ -371,7 +373,7 @@ export class Reflector {
     openWatch(
       this.kc,
       path,
-      { resourceVersion: this.rv || undefined, allowWatchBookmarks: true, timeoutSeconds },
+      { resourceVersion: this.rv || undefined, allowWatchBookmarks: true, timeoutSeconds, ...(this.fieldSelector ? { fieldSelector: this.fieldSelector } : {}) },
       {
         open: () => {
           if (!done && !this.stopped && gen === this.watchGen) this.healthy();

@@ -5,6 +5,8 @@ import { getObject, eventsFor } from '../../kube/resource-ops.js';
 import { errorMessage } from '../../util/errors.js';
 import type { KubeObject } from '../../kube/types.js';
 import { badObjectName } from '../../kube/object-ref.js';
+import { KubeApiError } from '../../kube/api-error.js';
+import type { InformerHandle } from '../../kube/informer-pool.js';
 import { badGroup, badKind, badNamespace, badPlural, badVersion } from '../../kube/resource-ref.js';
 import { findKind } from './kind-resolution.js';
 import { renderDescribe, renderDetail, renderYaml } from '../../kube/render/index.js';
@@ -50,8 +52,19 @@ export function targetFromArgs(args: Record<string, unknown>): ResourceTarget {
 }
 
 /**
- * YAML, describe or detail of one object, fetched from the API server. `/` searches (matches
- * highlighted, the view jumps to the first), Esc closes the pane.
+ * Shortest time between two reads of a changing object: YAML, and describe (which reads the object's
+ * events too). An object changing many times a second is read at most this often; its last change
+ * is always shown.
+ */
+const RELOAD_MS: Record<ObjectPaneMode, number> = { yaml: 500, describe: 1000, detail: 500 };
+
+/**
+ * YAML, describe or detail of one object, fetched from the API server and kept live: a watch on
+ * that one object (a field selector on its name, through the shared informers) says when it
+ * changed, and it is read again (fresh: with managedFields, and describe's events), at most every
+ * RELOAD_MS. Deleted, the last version stays on screen and the footer says so; re-created under its
+ * name, the new object is shown and the footer says that. `/` searches (matches highlighted, the view
+ * jumps to the first), Esc closes the pane.
  */
 export class ObjectPane extends LinesPane {
   private readonly target: ResourceTarget;
@@ -59,6 +72,18 @@ export class ObjectPane extends LinesPane {
   private state: 'loading' | 'ready' | 'error' = 'loading';
   private error = '';
   private search = '';
+  /** uid and resourceVersion of what is shown (null: nothing yet), and whether it was deleted since. */
+  private shown: { uid: string; rv: string } | null = null;
+  private gone = false;
+  private loading = false;
+  /** A change arrived while a read was under way or too soon after the last: read again after it. */
+  private dirty = false;
+  private lastLoad = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private watch: InformerHandle | null = null;
+  /** Why the last read of a shown object failed (the version shown stays). */
+  private readError = '';
+  private closed = false;
 
   constructor(
     private readonly ctx: PaneContext,
@@ -67,6 +92,14 @@ export class ObjectPane extends LinesPane {
     super(`resource-${mode}`, ctx);
     this.target = targetFromArgs(ctx.args);
     void this.load();
+    this.startWatch();
+    this.disposers.push(() => {
+      this.closed = true;
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = null;
+      this.watch?.release();
+      this.watch = null;
+    });
     // Edited here or from a list (shift+e): shown again as the server now has it.
     const edited = ctx.services.objectEdited?.subscribe((t) => {
       const m = this.target;
@@ -90,7 +123,50 @@ export class ObjectPane extends LinesPane {
     return false;
   }
 
+  /** Watches the object alone; a list of its kind elsewhere has its own watch (its namespace may hold 100k others). */
+  private startWatch(): void {
+    const kube = this.ctx.services.kube;
+    if (!kube.available) return;
+    const t = this.target;
+    try {
+      this.watch = kube.pool.acquire(t.context, { group: t.group, version: t.version, plural: t.plural, kind: t.kind, namespaced: t.namespaced }, t.namespace, t.name);
+    } catch {
+      return; // the context went away: the pane shows what it read
+    }
+    this.disposers.push(this.watch.reflector.changed.subscribe(() => this.watched()));
+  }
+
+  /** The watch moved: read again when the object's uid or resourceVersion is not the one shown. */
+  private watched(): void {
+    const r = this.watch?.reflector;
+    if (!r || r.state !== 'synced' || r.loading !== null || this.shown === null) return;
+    const e = r.store.sorted.find((x) => x.obj.metadata.name === this.target.name && (x.obj.metadata.namespace ?? null) === this.target.namespace);
+    const now = e ? { uid: e.obj.metadata.uid, rv: e.obj.metadata.resourceVersion ?? '' } : null;
+    if (now ? now.uid === this.shown.uid && now.rv === this.shown.rv : this.gone) return;
+    this.reloadSoon();
+  }
+
+  private reloadSoon(): void {
+    if (this.closed) return;
+    if (this.loading || this.timer) {
+      this.dirty = true;
+      return;
+    }
+    const wait = this.lastLoad + RELOAD_MS[this.mode] - Date.now();
+    if (wait <= 0) {
+      void this.load();
+      return;
+    }
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.load();
+    }, wait);
+  }
+
   private async load(): Promise<void> {
+    this.loading = true;
+    this.dirty = false;
+    this.lastLoad = Date.now();
     try {
       const kc = this.ctx.services.kube.configFor(this.target.context);
       const obj: KubeObject = await getObject(kc, this.target);
@@ -100,11 +176,28 @@ export class ObjectPane extends LinesPane {
       else if (this.mode === 'detail') this.content = renderDetail(obj, kind, Date.now());
       else this.content = renderDescribe(obj, kind, await eventsFor(kc, obj).catch(() => []), Date.now());
       this.state = 'ready';
+      this.shown = { uid: obj.metadata.uid, rv: obj.metadata.resourceVersion ?? '' };
+      this.gone = false;
+      this.readError = '';
     } catch (err) {
-      this.state = 'error';
-      this.error = errorMessage(err);
+      if (this.shown !== null && err instanceof KubeApiError && err.status === 404) {
+        // Deleted: the last version stays, the footer says so.
+        this.gone = true;
+      } else if (this.shown !== null) {
+        // Shown already: it stays, the footer says why it may be behind (the next change reads again).
+        this.readError = errorMessage(err);
+      } else {
+        this.state = 'error';
+        this.error = errorMessage(err);
+      }
+    } finally {
+      this.loading = false;
     }
+    if (this.closed) return;
     this.changed.emit();
+    if (this.dirty) this.reloadSoon();
+    // A change the watch saw while this read was under way (or before the first one ended).
+    else this.watched();
   }
 
   protected lines(): Line[] {
@@ -123,9 +216,15 @@ export class ObjectPane extends LinesPane {
   }
 
   protected override footerExtra(): string {
-    if (!this.search) return '';
-    const n = this.matches().length;
-    return n ? `search "${this.search}": ${n} match${n === 1 ? '' : 'es'}` : `search "${this.search}": no match`;
+    const parts: string[] = [];
+    if (this.gone) parts.push('DELETED from the cluster (the last version read)');
+    else if (this.target.uid && this.shown && this.shown.uid !== this.target.uid) parts.push('re-created since opened (a new object of this name)');
+    if (this.readError) parts.push(`not read again: ${this.readError}`);
+    if (this.search) {
+      const n = this.matches().length;
+      parts.push(n ? `search "${this.search}": ${n} match${n === 1 ? '' : 'es'}` : `search "${this.search}": no match`);
+    }
+    return parts.join(' | ');
   }
 
   override handleCommand(cmd: PaneCommand): void {

@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../helpers/daemon-process.js';
+import { openListIn, selectRow } from '../helpers/list-pane.js';
+import type { RawClient } from '../helpers/rpc-client.js';
+import { startSimDaemon, type SimDaemonWithClient } from '../helpers/sim-daemon.js';
+
+/**
+ * YAML and describe panes are live: a change to the object in kube-sim is shown without a key
+ * (the pane watches that one object by a field selector on its name and reads it again), a burst of
+ * changes is read a few times, not once per change, and ends on the last; a deleted object stays on
+ * screen marked DELETED; a re-created one is shown and said to be new. Closing the pane ends its watch.
+ */
+
+let t: SimDaemonWithClient;
+let c: RawClient;
+const CM_PATH = '/api/v1/namespaces/default/configmaps/cfg';
+
+beforeAll(async () => {
+  t = await startSimDaemon({
+    client: { cols: 160, rows: 40 },
+    beforeDaemon: (sim) => {
+      sim.createObject({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg', namespace: 'default', labels: { tier: 'one' } }, data: { level: 'v0' } });
+    },
+  });
+  c = t.client;
+}, 120_000);
+afterAll(async () => t?.stop());
+
+const snapshot = async (paneId: number): Promise<{ text: string; footer: string } | null> => {
+  const r = await c.request<{ view: { type: string; lines?: Array<{ text: string }>; footer?: string } }>('pane/snapshot', { paneId, rows: 200, cols: 160 });
+  return r.view.type === 'lines' ? { text: r.view.lines!.map((l) => l.text).join('\n'), footer: r.view.footer ?? '' } : null;
+};
+const shows = (paneId: number, what: string, pred: (s: { text: string; footer: string }) => boolean) =>
+  waitFor(what, async () => {
+    const s = await snapshot(paneId);
+    return s && pred(s) ? s : null;
+  });
+const gets = (since: number): number => t.sim.journalEntries({ sinceSeq: since, method: 'GET', path: CM_PATH }).filter((e) => e.query['watch'] === undefined).length;
+const lastSeq = (): number => t.sim.journalEntries().at(-1)?.seq ?? 0;
+const watches = async (): Promise<number> => (await c.request<{ watches: number }>('daemon/status', {})).watches;
+const setLevel = (v: string): void => void t.sim.patchObject('v1', 'ConfigMap', 'cfg', 'default', { data: { level: v } });
+
+describe('live object panes', () => {
+  it('YAML follows changes, reads a burst a few times and ends on its last change, marks a deletion and a re-creation', async () => {
+    const list = await openListIn(c, 'configmaps', 'default');
+    await selectRow(c, list, 'cfg');
+    const withoutPane = await watches();
+    const { paneId } = await c.request<{ paneId: number }>('resource/action', { paneId: list, action: 'yaml' });
+    await shows(paneId, 'the first version', (s) => /level: v0/.test(s.text));
+    expect(await watches()).toBe(withoutPane + 1);
+    // Watched alone: a field selector on its name.
+    await waitFor('the watch on cfg', () =>
+      t.sim.journalEntries({ path: '/api/v1/namespaces/default/configmaps' }).some((e) => e.query['watch'] === 'true' && e.query['fieldSelector'] === 'metadata.name=cfg'),
+    );
+
+    setLevel('v1');
+    await shows(paneId, 'the change', (s) => /level: v1/.test(s.text));
+
+    // 40 changes, 10 ms apart: read a few times, not 40; the last one shown.
+    const seq = lastSeq();
+    const started = Date.now();
+    for (let i = 2; i <= 41; i++) {
+      setLevel(`v${i}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await shows(paneId, 'the last change of the burst', (s) => /level: v41\b/.test(s.text));
+    const elapsed = Date.now() - started;
+    expect(gets(seq)).toBeLessThanOrEqual(Math.ceil(elapsed / 500) + 2);
+    expect(gets(seq)).toBeLessThan(40);
+
+    t.sim.deleteObject('v1', 'ConfigMap', 'cfg', 'default');
+    const gone = await shows(paneId, 'the deletion', (s) => s.footer.includes('DELETED from the cluster (the last version read)'));
+    expect(gone.text).toMatch(/level: v41\b/);
+
+    t.sim.createObject({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg', namespace: 'default' }, data: { level: 'reborn' } });
+    const back = await shows(paneId, 'the re-created object', (s) => /level: reborn/.test(s.text));
+    expect(back.footer).toContain('re-created since opened (a new object of this name)');
+    expect(back.footer).not.toContain('DELETED');
+
+    // Closed: its watch ends (the daemon's count of watches goes back to the list's).
+    await c.request('pane/close', { paneId });
+    await waitFor('the watch released', async () => (await watches()) === withoutPane || null);
+  });
+
+  it('describe follows a change of labels', async () => {
+    t.sim.createObject({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg2', namespace: 'default', labels: { tier: 'one' } }, data: {} });
+    const list = await openListIn(c, 'configmaps', 'default');
+    await selectRow(c, list, 'cfg2');
+    const { paneId } = await c.request<{ paneId: number }>('resource/action', { paneId: list, action: 'describe' });
+    await shows(paneId, 'describe', (s) => /tier=one/.test(s.text));
+    t.sim.patchObject('v1', 'ConfigMap', 'cfg2', 'default', { metadata: { labels: { tier: 'two' } } });
+    const s = await shows(paneId, 'the new label', (x) => /tier=two/.test(x.text));
+    expect(s.text).not.toMatch(/tier=one/);
+  });
+});
