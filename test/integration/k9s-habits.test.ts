@@ -57,10 +57,21 @@ async function openList(kind: string): Promise<{ paneId: number; tabId: number }
 }
 
 /** Opens `:`, types `name`, presses enter; the view that replaced the focused pane (its args). */
+let customKindsKnown = false;
+
 async function switchTo(name: string): Promise<{ paneId: number; args: Record<string, unknown> }> {
   const before = tabOf(c.layout!).focusedPaneId;
+  if (!customKindsKnown) {
+    // The first time, until discovery has found the CRD's kind (the unfiltered list shows only its first rows).
+    await keys(':');
+    await type('widgets');
+    await c.waitLayout('switcher with the custom kind', (l) => l.overlay?.type === 'selector' && l.overlay.items.some((i) => i.startsWith('widgets')));
+    await keys('escape');
+    await c.waitLayout('switcher closed', (l) => l.overlay === undefined || l.overlay === null);
+    customKindsKnown = true;
+  }
   await keys(':');
-  await c.waitLayout('switcher with kinds', (l) => l.overlay?.type === 'selector' && l.overlay.items.some((i) => i.startsWith('widgets')));
+  await c.waitLayout('switcher', (l) => l.overlay?.type === 'selector');
   await type(name);
   await keys('enter');
   const l = await c.waitLayout(`:${name} replaced the view`, (x) => x.overlay === undefined || x.overlay === null ? tabOf(x).focusedPaneId !== before : false);
