@@ -96,3 +96,61 @@ describe('trigger a CronJob', () => {
     expect((ownedByNew()[0]!.spec as { template: { spec: { containers: Array<{ image: string }> } } }).template.spec.containers[0]!.image).toBe('busybox:other');
   });
 });
+
+/**
+ * `s` on a CronJob (k9s's suspend): it is read, and the question says what `y` will do — suspend a
+ * running one, resume a suspended one; the SUSPEND column follows. `o` still sorts there. Other kinds
+ * sort with `s` as before; scripts say suspend or resume.
+ */
+describe('suspend and resume a CronJob', () => {
+  const suspended = (name: string): unknown => (t.sim.getObject('batch/v1', 'CronJob', name, ns)?.spec as { suspend?: boolean } | undefined)?.suspend;
+  const suspendCell = async (paneId: number, name: string): Promise<string | undefined> => {
+    const v = (await c.request<{ view: { type: string; rows: Array<{ cells: Record<string, string> }> } }>('pane/snapshot', { paneId, rows: 20, cols: 160 })).view;
+    return v.type === 'table' ? v.rows.find((r) => r.cells.name === name)?.cells.suspend : undefined;
+  };
+
+  it('s asks to suspend a running CronJob, then to resume it; the SUSPEND column follows', async () => {
+    t.sim.createObject(cronJob('nightly'));
+    const pane = await openListIn(c, 'cronjobs', ns);
+    await selectRow(c, pane, 'nightly');
+    await pressKeys(c, 's');
+    expect(await confirmText()).toBe(`Suspend CronJob ${ns}/nightly? No Jobs are scheduled until it is resumed; Jobs running now go on.`);
+    await pressKeys(c, 'y');
+    await waitFor('the toast', () => c.toasts().find((x) => x === `suspended CronJob ${ns}/nightly: no Jobs are scheduled until it is resumed`) ?? null);
+    expect(suspended('nightly')).toBe(true);
+    await waitFor('SUSPEND True', async () => (await suspendCell(pane, 'nightly')) === 'True');
+
+    await pressKeys(c, 's');
+    expect(await confirmText()).toBe(`Resume CronJob ${ns}/nightly? Its Jobs are scheduled again.`);
+    await pressKeys(c, 'n');
+    await c.waitLayout('closed', (x) => x.overlay === null);
+    expect(suspended('nightly')).toBe(true);
+    await pressKeys(c, 's');
+    await confirmText();
+    await pressKeys(c, 'y');
+    await waitFor('the resume toast', () => c.toasts().find((x) => x === `resumed CronJob ${ns}/nightly`) ?? null);
+    expect(suspended('nightly')).toBe(false);
+    await waitFor('SUSPEND False', async () => (await suspendCell(pane, 'nightly')) === 'False');
+  });
+
+  it('y does what the question said even if someone toggled it meanwhile; other kinds sort with s; scripts name the action', async () => {
+    const pane = await openListIn(c, 'cronjobs', ns);
+    await selectRow(c, pane, 'nightly');
+    await pressKeys(c, 's');
+    expect(await confirmText()).toMatch(/^Suspend /);
+    t.sim.patchObject('batch/v1', 'CronJob', 'nightly', ns, { spec: { suspend: true } });
+    await pressKeys(c, 'y');
+    await waitFor('the toast', () => c.toasts().filter((x) => x.startsWith(`suspended CronJob ${ns}/nightly`)).length >= 2 || null);
+    expect(suspended('nightly')).toBe(true);
+
+    const cms = await openListIn(c, 'configmaps', ns);
+    const sortedBefore = c.layout?.overlay ?? null;
+    await pressKeys(c, 's');
+    expect(c.layout?.overlay ?? null).toBe(sortedBefore);
+    await expect(c.request('resource/action', { paneId: cms, action: 'suspend' })).rejects.toMatchObject({ message: 'only CronJobs can be suspended (ConfigMap objects cannot)' });
+    const r = await c.request<{ message: string }>('resource/action', { paneId: pane, action: 'resume', target: { name: 'nightly' } });
+    expect(r.message).toBe(`resumed CronJob ${ns}/nightly`);
+    expect(suspended('nightly')).toBe(false);
+  });
+});
+

@@ -37,6 +37,7 @@ beforeAll(async () => {
       sim.createObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
       sim.createObject(runningPod('web-1', ns));
       sim.createObject(deployment('api'));
+      sim.createObject({ apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'nightly', namespace: ns }, spec: { schedule: '0 3 * * *', jobTemplate: { spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'run', image: 'busybox:1.36' }] } } } } } });
     },
   });
 }, 120_000);
@@ -85,6 +86,8 @@ describe('read-only mode', () => {
         ['uncordon', {}, 'uncordon'],
         ['drain', {}, 'drain'],
         ['trigger', {}, 'trigger'],
+        ['suspend', {}, 'suspend'],
+        ['resume', {}, 'resume'],
         ['exec', {}, 'exec (a shell in a container)'],
         ['debug', { mode: 'debug-mode' }, 'debug mode and debug containers'],
       ] as const) {
@@ -99,6 +102,13 @@ describe('read-only mode', () => {
       // Reading: YAML opens.
       await a.request('client/key', { key: 'y' });
       await waitFor('the YAML pane', () => [...a.views.values()].find((v) => v.view.type === 'lines' && v.view.title === 'YAML: Deployment prod/api') ?? null);
+
+      // `s` and `t` on a CronJob.
+      const cronJobs = await openListIn(a, 'cronjobs', ns);
+      await selectRow(a, cronJobs, 'nightly');
+      expect(await refusedBy('s')).toBe('suspend and resume');
+      expect(await refusedBy('t')).toBe('trigger');
+      expect((t.sim.getObject('batch/v1', 'CronJob', 'nightly', ns)?.spec as { suspend?: boolean }).suspend).not.toBe(true);
     } finally {
       a.close();
     }

@@ -55,8 +55,8 @@ export const DEFAULT_BINDINGS: readonly BindingDef[] = [
   def('browse', 'toggle_follow', 'f', paneAction({ type: 'toggle_follow' }), 'Follow'),
   def('browse', 'toggle_wrap', 'w', paneAction({ type: 'toggle_wrap' }), 'Wrap'),
   def('browse', 'toggle_sort_order', 'shift+s', paneAction({ type: 'toggle_sort_order' }), 'Sort order'),
-  // k9s's habit: `s` on a Node opens a node shell; `o` sorts every list, Nodes included.
-  def('browse', 'sort_column', 's', appAction('sort_column'), 'Sort by next column (on a Node: node shell)'),
+  // k9s's habits: `s` on a Node opens a node shell, on a CronJob suspends or resumes it; `o` sorts every list, those included.
+  def('browse', 'sort_column', 's', appAction('sort_column'), 'Sort by next column (on a Node: node shell; on a CronJob: suspend / resume)'),
   def('browse', 'sort_column_only', 'o', appAction('sort_column_only'), 'Sort by next column'),
   // `-o wide` (k9s's ctrl+w closes a tab here): NODE and IP on pods, the wide columns of every kind.
   def('browse', 'toggle_wide', 'shift+w', appAction('toggle_wide'), 'Wide columns on/off'),

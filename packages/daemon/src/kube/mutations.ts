@@ -23,6 +23,8 @@ export const canScale = (kind: string): boolean => SCALABLE.has(kind);
 /** Cordon and uncordon (`kubectl cordon`): Nodes only. */
 export const canCordon = (kind: string): boolean => kind === 'Node';
 export const canRestart = (kind: string): boolean => RESTARTABLE.has(kind);
+/** Suspend and resume (`kubectl patch cronjob … spec.suspend`): CronJobs only. */
+export const canSuspend = (kind: string): boolean => kind === 'CronJob';
 
 /** Kinds whose deletion takes everything in or on them with it: the user types the name to confirm. */
 export const deleteNeedsTypedName = (kind: string): boolean => kind === 'Namespace' || kind === 'Node';
@@ -142,4 +144,10 @@ export async function replaceObject(kc: KubeConfig, t: ObjectRef, obj: KubeObjec
 export async function cordonNode(kc: KubeConfig, t: ObjectRef, cordon: boolean): Promise<void> {
   if (!canCordon(t.kind)) throw new Error(`${t.kind} objects cannot be cordoned (Nodes can)`);
   await guardedMergePatch(kc, t, objectPath(t), { spec: { unschedulable: cordon ? true : null } }, cordon ? 'cordoned' : 'uncordoned');
+}
+
+/** Suspends (no Jobs are scheduled; running ones go on) or resumes exactly the CronJob `t`. */
+export async function suspendCronJob(kc: KubeConfig, t: ObjectRef, suspend: boolean): Promise<void> {
+  if (!canSuspend(t.kind)) throw new Error(`only CronJobs can be ${suspend ? 'suspended' : 'resumed'} (${t.kind} objects cannot)`);
+  await guardedMergePatch(kc, t, objectPath(t), { spec: { suspend } }, suspend ? 'suspended' : 'resumed');
 }

@@ -13,6 +13,7 @@ import type { ClusterManager } from '../kube/cluster.js';
 import { describeTarget, MAX_REPLICAS, refusal, SCALE_CONFIRM_ABOVE, type MutationName, type ResourceActions, type ResourceActionName } from './resource-actions.js';
 import { deleteNeedsTypedName, MutationRefused } from '../kube/mutations.js';
 import { DrainIncomplete } from '../kube/node-drain.js';
+import { getObject } from '../kube/resource-ops.js';
 import { errorMessage } from '../util/errors.js';
 import type { ClientPrompts, ResourceTarget } from '../panes/pane.js';
 import { SwitchHistory } from './switch-history.js';
@@ -51,13 +52,15 @@ export interface KeyRouterDeps {
 }
 
 /** The one question each mutation but delete and scale asks, for the object named. */
-const QUESTIONS: Record<'restart' | 'cordon' | 'uncordon' | 'drain' | 'trigger', (name: string) => string> = {
+const QUESTIONS: Record<'restart' | 'cordon' | 'uncordon' | 'drain' | 'trigger' | 'suspend' | 'resume', (name: string) => string> = {
   restart: (name) => `Restart the rollout of ${name}?`,
   cordon: (name) => `Cordon ${name}? New pods are not scheduled on it; those running stay.`,
   uncordon: (name) => `Uncordon ${name}? Pods may be scheduled on it again.`,
   drain: (name) =>
     `Drain ${name}? It is cordoned and its pods are evicted, each as its disruption budget allows; DaemonSet and static pods stay, and so do pods no controller would re-create or with emptyDir data (named after).`,
   trigger: (name) => `Run ${name} now? A Job is created from its template.`,
+  suspend: (name) => `Suspend ${name}? No Jobs are scheduled until it is resumed; Jobs running now go on.`,
+  resume: (name) => `Resume ${name}? Its Jobs are scheduled again.`,
 };
 
 /** The `:` item that opens the context selector (the daemon offers it among the kinds). */
@@ -337,11 +340,14 @@ export class KeyRouter {
         return;
       case 'sort_column':
         // k9s's habit: `s` on a node opens a shell on it; every other list sorts (`o` sorts nodes too).
+        // And on a CronJob, k9s's suspend / resume.
         if (this.focusedKind(client) === 'Node') {
           if (this.deps.readonly?.()) this.toast(client, 'warn', readOnlyRefusal('node shell'));
           else this.confirmNodeShell(client);
-        }
-        else ws.pane(ws.focusedPane(client)).cycleSort?.();
+        } else if (this.focusedKind(client) === 'CronJob') {
+          if (this.deps.readonly?.()) this.toast(client, 'warn', readOnlyRefusal('suspend and resume'));
+          else this.confirmSuspend(client);
+        } else ws.pane(ws.focusedPane(client)).cycleSort?.();
         return;
       case 'sort_column_only':
         ws.pane(ws.focusedPane(client)).cycleSort?.();
@@ -503,9 +509,9 @@ export class KeyRouter {
    * was replaced meanwhile. Namespaces and Nodes take everything in or on them along: the user types
    * the name to delete one instead.
    */
-  private confirmMutation(client: ClientState, action: Exclude<MutationName, 'scale'>): void {
+  private confirmMutation(client: ClientState, action: Exclude<MutationName, 'scale'>, given?: ResourceTarget): void {
     if (action === 'delete' && this.confirmMarkedDelete(client)) return;
-    const target = this.mutationTarget(client, action);
+    const target = given ?? this.mutationTarget(client, action);
     if (!target) return;
     const name = describeTarget(target);
     if (action !== 'delete') {
@@ -657,6 +663,27 @@ export class KeyRouter {
         if (!this.deps.workspace.clients.has(client.id)) return;
         // `args` say what the dialog saw: the action refuses a workload that changed since.
         this.confirm(client, text, () => this.runDebug(client, paneId, target, { ...args, mode }));
+        this.deps.workspace.refreshClient(client);
+      },
+      (err: unknown) => this.toast(client, 'warn', errorMessage(err)),
+    );
+  }
+
+  /**
+   * `s` on a CronJob: reads it, then asks to suspend it (or to resume it when it is suspended); the
+   * answer does what the question said, on exactly that CronJob, even if someone toggled it meanwhile.
+   */
+  private confirmSuspend(client: ClientState): void {
+    const target = this.mutationTarget(client, 'suspend');
+    if (!target) return;
+    getObject(this.deps.kube.configFor(target.context), target).then(
+      (obj) => {
+        if (!this.deps.workspace.clients.has(client.id)) return;
+        if (target.uid && obj.metadata.uid !== target.uid) {
+          this.toast(client, 'warn', `${describeTarget(target)} was replaced by another object of the same name; nothing was changed`);
+          return;
+        }
+        this.confirmMutation(client, obj.spec?.['suspend'] === true ? 'resume' : 'suspend', target);
         this.deps.workspace.refreshClient(client);
       },
       (err: unknown) => this.toast(client, 'warn', errorMessage(err)),

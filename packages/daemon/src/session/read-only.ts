@@ -4,7 +4,7 @@ import type { ResourceActionName } from './resource-actions.js';
 /**
  * Read-only mode (`--readonly`, or `readonly = true` in the config; k9s's readOnly): everything
  * that changes the cluster or runs something in it is off — delete, scale, restart, edit, cordon,
- * uncordon, drain, trigger, debug mode, debug containers, node shells and exec — for keys and scripts alike, as plugin writes and
+ * uncordon, drain, trigger, suspend, resume, debug mode, debug containers, node shells and exec — for keys and scripts alike, as plugin writes and
  * dangerous `[[commands]]` are. Reading stays: lists, YAML, describe, logs, port-forwards.
  */
 
@@ -33,6 +33,8 @@ export const WRITE_ACTIONS: Partial<Record<ResourceActionName, string>> = {
   uncordon: 'uncordon',
   drain: 'drain',
   trigger: 'trigger',
+  suspend: 'suspend',
+  resume: 'resume',
   debug: 'debug mode and debug containers',
   exec: 'exec (a shell in a container)',
 };

@@ -1,5 +1,5 @@
 import type { ClusterManager } from '../kube/cluster.js';
-import { canCordon, canRestart, canScale, cordonNode, deleteObject, restartRollout, scaleObject } from '../kube/mutations.js';
+import { canCordon, canRestart, canScale, canSuspend, cordonNode, deleteObject, restartRollout, scaleObject, suspendCronJob } from '../kube/mutations.js';
 import { badObjectName, describeObject } from '../kube/object-ref.js';
 import { triggerCronJob } from '../kube/cronjob-trigger.js';
 import { DrainIncomplete, drained, drainNode, drainSummary } from '../kube/node-drain.js';
@@ -12,10 +12,10 @@ import { readOnlyRefusal, WRITE_ACTIONS } from './read-only.js';
 import type { ClientState } from './client-state.js';
 import type { Workspace } from './workspace.js';
 
-export type ResourceActionName = 'yaml' | 'describe' | 'detail' | 'logs' | 'exec' | 'port-forward' | 'delete' | 'scale' | 'restart' | 'debug' | 'command' | 'cordon' | 'uncordon' | 'drain' | 'trigger';
-export type MutationName = 'delete' | 'scale' | 'restart' | 'cordon' | 'uncordon' | 'drain' | 'trigger';
+export type ResourceActionName = 'yaml' | 'describe' | 'detail' | 'logs' | 'exec' | 'port-forward' | 'delete' | 'scale' | 'restart' | 'debug' | 'command' | 'cordon' | 'uncordon' | 'drain' | 'trigger' | 'suspend' | 'resume';
+export type MutationName = 'delete' | 'scale' | 'restart' | 'cordon' | 'uncordon' | 'drain' | 'trigger' | 'suspend' | 'resume';
 
-const MUTATIONS: ReadonlySet<ResourceActionName> = new Set<MutationName>(['delete', 'scale', 'restart', 'cordon', 'uncordon', 'drain', 'trigger']);
+const MUTATIONS: ReadonlySet<ResourceActionName> = new Set<MutationName>(['delete', 'scale', 'restart', 'cordon', 'uncordon', 'drain', 'trigger', 'suspend', 'resume']);
 
 const VIEWERS: Partial<Record<ResourceActionName, string>> = { yaml: 'resource-yaml', describe: 'resource-describe', detail: 'resource-detail' };
 
@@ -55,6 +55,7 @@ export function refusal(action: ResourceActionName, kind: string): string | null
   if ((action === 'cordon' || action === 'uncordon') && !canCordon(kind)) return `only Nodes can be ${action}ed (${kind} objects cannot)`;
   if (action === 'drain' && !canCordon(kind)) return `only Nodes can be drained (${kind} objects cannot)`;
   if (action === 'trigger' && kind !== 'CronJob') return `only CronJobs can be triggered (${kind} objects cannot)`;
+  if ((action === 'suspend' || action === 'resume') && !canSuspend(kind)) return `only CronJobs can be ${action === 'suspend' ? 'suspended' : 'resumed'} (${kind} objects cannot)`;
   return null;
 }
 
@@ -183,6 +184,11 @@ export class ResourceActions {
         if (!drained(r)) throw new DrainIncomplete(message);
         return { message };
       }
+      case 'suspend':
+      case 'resume':
+        await suspendCronJob(kc, t, action === 'suspend');
+        this.logger.info({ target: describeTarget(t), uid: t.uid }, action === 'suspend' ? 'suspended' : 'resumed');
+        return { message: action === 'suspend' ? `suspended ${describeTarget(t)}: no Jobs are scheduled until it is resumed` : `resumed ${describeTarget(t)}` };
       case 'trigger': {
         const job = await triggerCronJob(kc, t);
         this.logger.info({ target: describeTarget(t), uid: t.uid, job }, 'triggered');
