@@ -163,4 +163,20 @@ describe('drain', () => {
     expect(unschedulable('node-b')).toBeUndefined();
     expect(running()).toContain('web-10');
   });
+
+  it('pods that cannot be listed: the Node is cordoned and the message says none was evicted', async () => {
+    t.sim.createObject(node('node-d'));
+    t.sim.createObject(pod('api-1', 'node-d', { owner: 'ReplicaSet' }));
+    const nodes = await openListIn(c, 'nodes', 'default');
+    t.sim.forbid('pods', ['list']);
+    try {
+      await expect(c.request('resource/action', { paneId: nodes, action: 'drain', target: { name: 'node-d' }, args: { timeoutSeconds: 0 } })).rejects.toMatchObject({
+        message: expect.stringMatching(/^drain failed: Node node-d is cordoned, but its pods could not be listed, so none was evicted: .*forbidden/),
+      });
+    } finally {
+      t.sim.allow('pods');
+    }
+    expect(unschedulable('node-d')).toBe(true);
+    expect(running()).toContain('api-1');
+  });
 });

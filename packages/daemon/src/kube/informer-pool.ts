@@ -3,10 +3,9 @@ import type { Logger } from '../logging/logger.js';
 import { Signal } from '../util/signal.js';
 import { DiscoveryCheck } from './discovery-check.js';
 import { Reflector } from './reflector.js';
+import { escapeFieldValue } from './field-selector.js';
 import type { ResourceRef } from './resource-ref.js';
 
-/** A value in a field selector, escaped as apimachinery's fields.EscapeValue does (`\\`, `\,`, `\=`). */
-export const escapeFieldValue = (v: string): string => v.replace(/[\\,=]/g, (c) => `\\${c}`);
 
 export interface InformerHandle {
   readonly reflector: Reflector;

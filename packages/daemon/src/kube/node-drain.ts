@@ -1,6 +1,7 @@
 import type { KubeConfig } from './kubeconfig.js';
 import { KubeApiError } from './api-error.js';
 import { kubeRequest } from './kube-http.js';
+import { escapeFieldValue } from './field-selector.js';
 import { cordonNode } from './mutations.js';
 import { describeObject, type ObjectRef } from './object-ref.js';
 import type { KubeObject } from './types.js';
@@ -82,7 +83,7 @@ const podName = (p: PodId): string => `${p.namespace}/${p.name}`;
 
 /** The pods bound to the node (validated: what the server sent is not trusted to be shaped right). */
 async function podsOn(kc: KubeConfig, node: string): Promise<{ pods: Array<PodId & { obj: KubeObject }>; bad: number }> {
-  const list = await kubeRequest<unknown>(kc, { path: '/api/v1/pods', query: { fieldSelector: `spec.nodeName=${node}` } });
+  const list = await kubeRequest<unknown>(kc, { path: '/api/v1/pods', query: { fieldSelector: `spec.nodeName=${escapeFieldValue(node)}` } });
   const items = isRecord(list) && Array.isArray(list['items']) ? (list['items'] as unknown[]) : null;
   if (!items) throw new Error(`the API server's pod list for Node ${node} has no items; nothing was evicted`);
   const pods: Array<PodId & { obj: KubeObject }> = [];
@@ -117,7 +118,9 @@ async function evict(kc: KubeConfig, p: PodId, signal?: AbortSignal): Promise<Ou
     // Gone already: what a drain wants.
     if (err.status === 404) return { ok: true };
     if (err.status === 429) return { ok: false, retry: true, why: err.causes[0] ?? err.message };
-    if (err.status === 409) return { ok: false, retry: false, why: 'another pod of that name replaced it since the drain listed it; not evicted' };
+    if (err.status === 409 && /precondition/i.test(err.message)) return { ok: false, retry: false, why: 'another pod of that name replaced it since the drain listed it; not evicted' };
+    // A budget being updated by another eviction at the same moment: asked again, as a refusal.
+    if (err.status === 409) return { ok: false, retry: true, why: err.message };
     return { ok: false, retry: false, why: err.message };
   }
 }
@@ -136,7 +139,13 @@ const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
 export async function drainNode(kc: KubeConfig, node: ObjectRef, opts: DrainOptions): Promise<DrainResult> {
   if (node.kind !== 'Node') throw new Error(`only Nodes can be drained (${node.kind} objects cannot)`);
   await cordonNode(kc, node, true);
-  const { pods, bad } = await podsOn(kc, node.name);
+  let listed: Awaited<ReturnType<typeof podsOn>>;
+  try {
+    listed = await podsOn(kc, node.name);
+  } catch (err) {
+    throw new Error(`${describeObject(node)} is cordoned, but its pods could not be listed, so none was evicted: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const { pods, bad } = listed;
   const out: DrainResult = { evicted: [], skipped: [], left: [], blocked: [], failed: [] };
   if (bad > 0) out.failed.push({ pod: `${bad} pod${bad === 1 ? '' : 's'}`, why: 'the API server sent them without a name, namespace or uid; not evicted' });
   let todo: PodId[] = [];
