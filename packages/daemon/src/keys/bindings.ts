@@ -73,7 +73,7 @@ export const DEFAULT_BINDINGS: readonly BindingDef[] = [
   def('interact', 'port_forward', 'p', appAction('port_forward'), 'Port-forward'),
   // KubeTile's query pane (PostgreSQL) on the selected pod.
   def('interact', 'open_query', 'shift+q', appAction('open_query'), 'Query (PostgreSQL console)'),
-  def('interact', 'xray', 'x', appAction('xray'), 'Xray: workload → replicasets → pods → containers'),
+  def('interact', 'xray', 'x', appAction('xray'), 'Xray: workload → replicasets → pods → containers (on a Secret: its data decoded)'),
   def('interact', 'debug_container', 'shift+d', appAction('debug_container'), 'Debug container (ephemeral, kubectl debug)'),
   // [keybindings.mutate]: each asks for confirmation once (KubeTile asked twice).
   // ctrl+d is k9s's delete.

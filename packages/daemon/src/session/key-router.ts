@@ -368,7 +368,9 @@ export class KeyRouter {
         this.act(client, 'debug', { mode: 'container' });
         return;
       case 'xray':
-        this.openXray(client);
+        // k9s's `x` on a Secret: its data decoded.
+        if (this.focusedKind(client) === 'Secret') this.act(client, 'decode');
+        else this.openXray(client);
         return;
       case 'view_yaml':
         this.act(client, 'yaml');

@@ -12,12 +12,12 @@ import { readOnlyRefusal, WRITE_ACTIONS } from './read-only.js';
 import type { ClientState } from './client-state.js';
 import type { Workspace } from './workspace.js';
 
-export type ResourceActionName = 'yaml' | 'describe' | 'detail' | 'logs' | 'exec' | 'port-forward' | 'delete' | 'scale' | 'restart' | 'debug' | 'command' | 'cordon' | 'uncordon' | 'drain' | 'trigger' | 'suspend' | 'resume';
+export type ResourceActionName = 'yaml' | 'describe' | 'detail' | 'decode' | 'logs' | 'exec' | 'port-forward' | 'delete' | 'scale' | 'restart' | 'debug' | 'command' | 'cordon' | 'uncordon' | 'drain' | 'trigger' | 'suspend' | 'resume';
 export type MutationName = 'delete' | 'scale' | 'restart' | 'cordon' | 'uncordon' | 'drain' | 'trigger' | 'suspend' | 'resume';
 
 const MUTATIONS: ReadonlySet<ResourceActionName> = new Set<MutationName>(['delete', 'scale', 'restart', 'cordon', 'uncordon', 'drain', 'trigger', 'suspend', 'resume']);
 
-const VIEWERS: Partial<Record<ResourceActionName, string>> = { yaml: 'resource-yaml', describe: 'resource-describe', detail: 'resource-detail' };
+const VIEWERS: Partial<Record<ResourceActionName, string>> = { yaml: 'resource-yaml', describe: 'resource-describe', detail: 'resource-detail', decode: 'resource-decoded' };
 
 export const describeTarget = describeObject;
 
@@ -54,6 +54,7 @@ export function refusal(action: ResourceActionName, kind: string): string | null
   if (action === 'restart' && !canRestart(kind)) return `${kind} has no rollout to restart (Deployments, StatefulSets and DaemonSets do)`;
   if ((action === 'cordon' || action === 'uncordon') && !canCordon(kind)) return `only Nodes can be ${action}ed (${kind} objects cannot)`;
   if (action === 'drain' && !canCordon(kind)) return `only Nodes can be drained (${kind} objects cannot)`;
+  if (action === 'decode' && kind !== 'Secret') return `only Secrets have data to decode (${kind} objects do not)`;
   if (action === 'trigger' && kind !== 'CronJob') return `only CronJobs can be triggered (${kind} objects cannot)`;
   if ((action === 'suspend' || action === 'resume') && !canSuspend(kind)) return `only CronJobs can be ${action === 'suspend' ? 'suspended' : 'resumed'} (${kind} objects cannot)`;
   return null;
@@ -140,6 +141,8 @@ export class ResourceActions {
     const t = explicit ? this.explicitTarget(paneId, explicit) : this.target(paneId);
     const viewer = VIEWERS[action];
     if (viewer) {
+      const why = refusal(action, t.kind);
+      if (why) throw invalidState(why);
       const opened = this.workspace.openCompanion(paneId, { key: viewer, args: { ...t } }, client);
       return { paneId: opened.paneId, message: `${action} of ${describeTarget(t)}` };
     }

@@ -14,4 +14,5 @@ export function registerBuiltins(registry: PaneRegistry): void {
   registry.register('resource-yaml', (ctx) => new ObjectPane(ctx, 'yaml'));
   registry.register('resource-describe', (ctx) => new ObjectPane(ctx, 'describe'));
   registry.register('resource-detail', (ctx) => new ObjectPane(ctx, 'detail'));
+  registry.register('resource-decoded', (ctx) => new ObjectPane(ctx, 'decoded'));
 }

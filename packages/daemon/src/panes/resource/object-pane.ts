@@ -9,12 +9,12 @@ import { KubeApiError } from '../../kube/api-error.js';
 import type { InformerHandle } from '../../kube/informer-pool.js';
 import { badGroup, badKind, badNamespace, badPlural, badVersion } from '../../kube/resource-ref.js';
 import { findKind } from './kind-resolution.js';
-import { renderDescribe, renderDetail, renderYaml } from '../../kube/render/index.js';
+import { renderDecodedSecret, renderDescribe, renderDetail, renderYaml } from '../../kube/render/index.js';
 
-export type ObjectPaneMode = 'yaml' | 'describe' | 'detail';
+export type ObjectPaneMode = 'yaml' | 'describe' | 'detail' | 'decoded';
 
-const TITLES: Record<ObjectPaneMode, string> = { yaml: 'YAML', describe: 'Describe', detail: 'Detail' };
-const ALIASES: Record<ObjectPaneMode, string> = { yaml: 'YML', describe: 'DSC', detail: 'DTL' };
+const TITLES: Record<ObjectPaneMode, string> = { yaml: 'YAML', describe: 'Describe', detail: 'Detail', decoded: 'Decoded' };
+const ALIASES: Record<ObjectPaneMode, string> = { yaml: 'YML', describe: 'DSC', detail: 'DTL', decoded: 'DEC' };
 
 /**
  * Parses pane args into a ResourceTarget, or throws naming the arg that is missing or unusable:
@@ -56,7 +56,7 @@ export function targetFromArgs(args: Record<string, unknown>): ResourceTarget {
  * events too). An object changing many times a second is read at most this often; its last change
  * is always shown.
  */
-const RELOAD_MS: Record<ObjectPaneMode, number> = { yaml: 500, describe: 1000, detail: 500 };
+const RELOAD_MS: Record<ObjectPaneMode, number> = { yaml: 500, describe: 1000, detail: 500, decoded: 500 };
 
 /**
  * YAML, describe or detail of one object, fetched from the API server and kept live: a watch on
@@ -174,6 +174,7 @@ export class ObjectPane extends LinesPane {
       const showManaged = this.ctx.services.config().general.show_managed_fields;
       if (this.mode === 'yaml') this.content = renderYaml(obj, { showManagedFields: showManaged });
       else if (this.mode === 'detail') this.content = renderDetail(obj, kind, Date.now());
+      else if (this.mode === 'decoded') this.content = renderDecodedSecret(obj);
       else this.content = renderDescribe(obj, kind, await eventsFor(kc, obj).catch(() => []), Date.now());
       this.state = 'ready';
       this.shown = { uid: obj.metadata.uid, rv: obj.metadata.resourceVersion ?? '' };
