@@ -92,4 +92,20 @@ describe('live object panes', () => {
     const s = await shows(paneId, 'the new label', (x) => /tier=two/.test(x.text));
     expect(s.text).not.toMatch(/tier=one/);
   });
+
+  it('RBAC that allows get but not watch: the pane shows the object and says it is not live; the status bar stays connected', async () => {
+    t.sim.createObject({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'only-get', namespace: 'default' }, data: { k: Buffer.from('v').toString('base64') } });
+    t.sim.forbid('secrets', ['list', 'watch']);
+    try {
+      const contexts = await c.request<{ current: string }>('kube/contexts');
+      const args = { kindId: 'secrets', kind: 'Secret', group: '', version: 'v1', plural: 'secrets', namespaced: true, name: 'only-get', namespace: 'default', context: contexts.current };
+      const { paneId } = await c.request<{ paneId: number }>('pane/open', { view: { key: 'resource-yaml', args }, newTab: true });
+      const s = await shows(paneId, 'the object, not live', (x) => /name: only-get/.test(x.text) && x.footer.includes('not live (changes are not shown): '));
+      expect(s.footer).toMatch(/forbidden/i);
+      expect(c.layout?.status.cluster).toBe('connected');
+    } finally {
+      t.sim.allow('secrets');
+    }
+  });
 });
+

@@ -16,6 +16,12 @@ interface Slot {
   reflector: Reflector;
   refs: number;
   context: string;
+  /**
+   * A one-object watch (a YAML pane's): left out of the context's health, as its pane says how it
+   * fares. RBAC may allow `get` of an object and not `list`/`watch`: the pane works, read once, and
+   * the status bar must not say the cluster is in error.
+   */
+  single: boolean;
 }
 
 /**
@@ -57,7 +63,7 @@ export class InformerPool {
       const kc = this.configFor(context);
       const verifier = this.checkFor(context, kc);
       const reflector = new Reflector(kc, resource, ns, this.logger.child({ informer: key }), (r) => verifier.verify(r), name === undefined ? null : `metadata.name=${escapeFieldValue(name)}`);
-      slot = { reflector, refs: 0, context };
+      slot = { reflector, refs: 0, context, single: name !== undefined };
       this.slots.set(key, slot);
       const statusOf = (): string => `${reflector.state}\0${reflector.error ?? ''}\0${reflector.notice ?? ''}`;
       let last = statusOf();
@@ -105,7 +111,7 @@ export class InformerPool {
     let noticeAt = 0;
     const rank = { idle: 0, connected: 1, connecting: 2, reconnecting: 3, error: 4 } as const;
     for (const s of this.slots.values()) {
-      if (s.context !== context) continue;
+      if (s.context !== context || s.single) continue;
       const r = s.reflector;
       const st = r.state === 'synced' ? 'connected' : r.state;
       if (rank[st] > rank[state]) {

@@ -84,6 +84,7 @@ export class ObjectPane extends LinesPane {
   /** Why the last read of a shown object failed (the version shown stays). */
   private readError = '';
   private closed = false;
+  private watchFailing = false;
 
   constructor(
     private readonly ctx: PaneContext,
@@ -139,7 +140,14 @@ export class ObjectPane extends LinesPane {
   /** The watch moved: read again when the object's uid or resourceVersion is not the one shown. */
   private watched(): void {
     const r = this.watch?.reflector;
-    if (!r || r.state !== 'synced' || r.loading !== null || this.shown === null) return;
+    if (!r) return;
+    // The footer says when the watch fails (and stops saying it when it works again).
+    const failing = r.state === 'error';
+    if (failing !== this.watchFailing) {
+      this.watchFailing = failing;
+      this.changed.emit();
+    }
+    if (r.state !== 'synced' || r.loading !== null || this.shown === null) return;
     const e = r.store.sorted.find((x) => x.obj.metadata.name === this.target.name && (x.obj.metadata.namespace ?? null) === this.target.namespace);
     const now = e ? { uid: e.obj.metadata.uid, rv: e.obj.metadata.resourceVersion ?? '' } : null;
     if (now ? now.uid === this.shown.uid && now.rv === this.shown.rv : this.gone) return;
@@ -221,6 +229,8 @@ export class ObjectPane extends LinesPane {
     if (this.gone) parts.push('DELETED from the cluster (the last version read)');
     else if (this.target.uid && this.shown && this.shown.uid !== this.target.uid) parts.push('re-created since opened (a new object of this name)');
     if (this.readError) parts.push(`not read again: ${this.readError}`);
+    const w = this.watch?.reflector;
+    if (w && w.state === 'error' && !this.gone) parts.push(`not live (changes are not shown): ${w.error ?? 'the watch failed'}`);
     if (this.search) {
       const n = this.matches().length;
       parts.push(n ? `search "${this.search}": ${n} match${n === 1 ? '' : 'es'}` : `search "${this.search}": no match`);
