@@ -64,6 +64,7 @@ describe('read-only mode', () => {
       };
       expect(await refusedBy('ctrl+d')).toBe('delete');
       expect(await refusedBy('ctrl+alt+x')).toBe('delete');
+      expect(await refusedBy('ctrl+alt+k')).toBe('force delete');
       expect(await refusedBy('shift+e')).toBe('edit');
       expect(await refusedBy('e')).toBe('exec (a shell in a container)');
       expect(await refusedBy('ctrl+alt+d')).toBe('debug mode');
@@ -80,6 +81,7 @@ describe('read-only mode', () => {
       // Scripts: the same refusals as errors, nothing changed.
       for (const [action, args, what] of [
         ['delete', {}, 'delete'],
+        ['kill', {}, 'force delete'],
         ['scale', { replicas: 3 }, 'scale'],
         ['restart', {}, 'restart rollout'],
         ['cordon', {}, 'cordon'],

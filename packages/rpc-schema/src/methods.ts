@@ -68,7 +68,7 @@ const Id = z.number().int().min(1);
 const SessionRef = { session: SessionName.optional() };
 
 const ResourceActionSchema = z.enum([
-  'yaml', 'describe', 'detail', 'decode', 'logs', 'exec', 'port-forward', 'delete', 'scale', 'restart', 'debug', 'command', 'cordon', 'uncordon', 'drain', 'trigger', 'suspend', 'resume',
+  'yaml', 'describe', 'detail', 'decode', 'logs', 'exec', 'port-forward', 'delete', 'scale', 'restart', 'debug', 'command', 'cordon', 'uncordon', 'drain', 'trigger', 'suspend', 'resume', 'kill',
 ]);
 
 /** A port's name as Kubernetes allows it (IANA_SVC_NAME): 1–15 lowercase letters, digits and single inner dashes, a letter among them. */

@@ -34,6 +34,7 @@ export type AppCommand =
   | 'edit'
   | 'cordon'
   | 'uncordon'
+  | 'kill'
   | 'drain'
   | 'trigger'
   | 'scale'

@@ -78,6 +78,8 @@ export const DEFAULT_BINDINGS: readonly BindingDef[] = [
   // [keybindings.mutate]: each asks for confirmation once (KubeTile asked twice).
   // ctrl+d is k9s's delete.
   def('mutate', 'delete', ['ctrl+alt+x', 'ctrl+d'], appAction('delete'), 'Delete resource'),
+  // k9s's ctrl+k (here ctrl+k picks the context): a pod stuck Terminating goes at once.
+  def('mutate', 'kill', 'ctrl+alt+k', appAction('kill'), 'Force-delete the Pod (no grace period; kubectl delete --force)'),
   // k9s's `e` (here `e` is KubeTile's exec): the YAML in this terminal's $EDITOR, written back on save.
   def('mutate', 'edit', 'shift+e', appAction('edit'), 'Edit (the YAML in your $EDITOR; saving applies it)'),
   // k9s's node keys: `c` cordon, `u` uncordon, `r` drain.

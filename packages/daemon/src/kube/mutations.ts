@@ -23,6 +23,8 @@ export const canScale = (kind: string): boolean => SCALABLE.has(kind);
 /** Cordon and uncordon (`kubectl cordon`): Nodes only. */
 export const canCordon = (kind: string): boolean => kind === 'Node';
 export const canRestart = (kind: string): boolean => RESTARTABLE.has(kind);
+/** Force-delete (k9s's kill, `kubectl delete --force --grace-period=0`): Pods only. */
+export const canKill = (kind: string): boolean => kind === 'Pod';
 /** Suspend and resume (`kubectl patch cronjob … spec.suspend`): CronJobs only. */
 export const canSuspend = (kind: string): boolean => kind === 'CronJob';
 
@@ -39,12 +41,20 @@ const replaced = (t: ObjectRef, what: string): MutationRefused =>
  * Deletes exactly the object `t` names: with its uid as a precondition (the API server refuses
  * a different object of the same name with 409), as `kubectl delete` with `--preconditions`.
  */
-export async function deleteObject(kc: KubeConfig, t: ObjectRef): Promise<void> {
+export async function deleteObject(kc: KubeConfig, t: ObjectRef, opts: { force?: boolean } = {}): Promise<void> {
+  if (opts.force && !canKill(t.kind)) throw new Error(`only Pods can be force-deleted (${t.kind} objects cannot)`);
   try {
     await kubeRequest(kc, {
       method: 'DELETE',
       path: objectPath(t),
-      body: { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background', ...(t.uid ? { preconditions: { uid: t.uid } } : {}) },
+      body: {
+        kind: 'DeleteOptions',
+        apiVersion: 'v1',
+        propagationPolicy: 'Background',
+        // `kubectl delete --force --grace-period=0`: gone from the API now, containers stopped later.
+        ...(opts.force ? { gracePeriodSeconds: 0 } : {}),
+        ...(t.uid ? { preconditions: { uid: t.uid } } : {}),
+      },
     });
   } catch (err) {
     if (err instanceof KubeApiError && err.status === 404) throw gone(t, 'deleted');

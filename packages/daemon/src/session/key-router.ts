@@ -52,8 +52,10 @@ export interface KeyRouterDeps {
 }
 
 /** The one question each mutation but delete and scale asks, for the object named. */
-const QUESTIONS: Record<'restart' | 'cordon' | 'uncordon' | 'drain' | 'trigger' | 'suspend' | 'resume', (name: string) => string> = {
+const QUESTIONS: Record<'kill' | 'restart' | 'cordon' | 'uncordon' | 'drain' | 'trigger' | 'suspend' | 'resume', (name: string) => string> = {
   restart: (name) => `Restart the rollout of ${name}?`,
+  kill: (name) =>
+    `Force-delete ${name}? It is removed from the API at once, without waiting for its containers to stop (kubectl delete --force --grace-period=0); they may still run on the node for a while.`,
   cordon: (name) => `Cordon ${name}? New pods are not scheduled on it; those running stay.`,
   uncordon: (name) => `Uncordon ${name}? Pods may be scheduled on it again.`,
   drain: (name) =>
@@ -381,6 +383,9 @@ export class KeyRouter {
       case 'delete':
         this.confirmMutation(client, 'delete');
         return;
+      case 'kill':
+        this.confirmMutation(client, 'kill');
+        return;
       case 'restart_rollout':
         this.confirmMutation(client, 'restart');
         return;
@@ -512,7 +517,7 @@ export class KeyRouter {
    * the name to delete one instead.
    */
   private confirmMutation(client: ClientState, action: Exclude<MutationName, 'scale'>, given?: ResourceTarget): void {
-    if (action === 'delete' && this.confirmMarkedDelete(client)) return;
+    if ((action === 'delete' || action === 'kill') && this.confirmMarkedDelete(client, action)) return;
     const target = given ?? this.mutationTarget(client, action);
     if (!target) return;
     const name = describeTarget(target);
@@ -542,14 +547,14 @@ export class KeyRouter {
    * Delete with rows marked (space): one confirmation naming every marked object (each pinned by its
    * uid), then each deleted in turn; one toast sums it up and the marks go. False when none is marked.
    */
-  private confirmMarkedDelete(client: ClientState): boolean {
+  private confirmMarkedDelete(client: ClientState, action: 'delete' | 'kill'): boolean {
     const ws = this.deps.workspace;
     const paneId = ws.focusedPane(client);
     const pane = ws.pane(paneId);
     const targets = pane.markedResources?.() ?? [];
     if (targets.length === 0) return false;
     const kind = targets[0]!.kind;
-    const why = refusal('delete', kind);
+    const why = refusal(action, kind);
     if (why) {
       this.toast(client, 'warn', why);
       return true;
@@ -557,13 +562,18 @@ export class KeyRouter {
     const names = targets.slice(0, 8).map((t) => (t.namespace ? `${t.namespace}/${t.name}` : t.name));
     const list = `${names.join(', ')}${targets.length > names.length ? ` and ${targets.length - names.length} more` : ''}`;
     const what = `${targets.length} ${kind}${targets.length === 1 ? '' : 's'}`;
+    const done = action === 'kill' ? 'force-deleted' : 'deleted';
     const run = (): void => {
-      void this.deleteAll(targets).then(({ deleted, failed }) => {
+      void this.deleteAll(targets, action).then(({ deleted, failed }) => {
         pane.handleCommand({ type: 'clear_marks' }); // harmless on a pane closed meanwhile
-        if (failed.length === 0) this.toast(client, 'success', `deleted ${deleted} ${kind}${deleted === 1 ? '' : 's'}`);
-        else this.toast(client, 'error', `deleted ${deleted} of ${targets.length}; ${failed.slice(0, 3).join('; ')}${failed.length > 3 ? `; and ${failed.length - 3} more failed` : ''}`);
+        if (failed.length === 0) this.toast(client, 'success', `${done} ${deleted} ${kind}${deleted === 1 ? '' : 's'}`);
+        else this.toast(client, 'error', `${done} ${deleted} of ${targets.length}; ${failed.slice(0, 3).join('; ')}${failed.length > 3 ? `; and ${failed.length - 3} more failed` : ''}`);
       });
     };
+    if (action === 'kill') {
+      this.confirm(client, `Force-delete ${what}: ${list}? They are removed from the API at once, without waiting for their containers to stop.`, run);
+      return true;
+    }
     if (!deleteNeedsTypedName(kind)) {
       this.confirm(client, `Delete ${what}: ${list}?`, run);
       return true;
@@ -584,12 +594,12 @@ export class KeyRouter {
   }
 
   /** Deletes each target (its uid checked by the API server), one after another. */
-  private async deleteAll(targets: readonly ResourceTarget[]): Promise<{ deleted: number; failed: string[] }> {
+  private async deleteAll(targets: readonly ResourceTarget[], action: 'delete' | 'kill'): Promise<{ deleted: number; failed: string[] }> {
     let deleted = 0;
     const failed: string[] = [];
     for (const t of targets) {
       try {
-        await this.deps.actions.mutate(t, 'delete');
+        await this.deps.actions.mutate(t, action);
         deleted++;
       } catch (err) {
         failed.push(`${t.namespace ? `${t.namespace}/` : ''}${t.name}: ${errorMessage(err)}`);

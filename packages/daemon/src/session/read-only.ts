@@ -3,7 +3,7 @@ import type { ResourceActionName } from './resource-actions.js';
 
 /**
  * Read-only mode (`--readonly`, or `readonly = true` in the config; k9s's readOnly): everything
- * that changes the cluster or runs something in it is off — delete, scale, restart, edit, cordon,
+ * that changes the cluster or runs something in it is off — delete, force delete, scale, restart, edit, cordon,
  * uncordon, drain, trigger, suspend, resume, debug mode, debug containers, node shells and exec — for keys and scripts alike, as plugin writes and
  * dangerous `[[commands]]` are. Reading stays: lists, YAML, describe, logs, port-forwards.
  */
@@ -11,6 +11,7 @@ import type { ResourceActionName } from './resource-actions.js';
 /** What each app command that writes is called in the refusal. */
 export const WRITE_COMMANDS: Partial<Record<AppCommand, string>> = {
   delete: 'delete',
+  kill: 'force delete',
   scale: 'scale',
   restart_rollout: 'restart rollout',
   cordon: 'cordon',
@@ -27,6 +28,7 @@ export const WRITE_COMMANDS: Partial<Record<AppCommand, string>> = {
 /** What each `resource/action` that writes is called in the refusal (scripts' side of the same table). */
 export const WRITE_ACTIONS: Partial<Record<ResourceActionName, string>> = {
   delete: 'delete',
+  kill: 'force delete',
   scale: 'scale',
   restart: 'restart rollout',
   cordon: 'cordon',

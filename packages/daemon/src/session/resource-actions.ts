@@ -1,5 +1,5 @@
 import type { ClusterManager } from '../kube/cluster.js';
-import { canCordon, canRestart, canScale, canSuspend, cordonNode, deleteObject, restartRollout, scaleObject, suspendCronJob } from '../kube/mutations.js';
+import { canCordon, canKill, canRestart, canScale, canSuspend, cordonNode, deleteObject, restartRollout, scaleObject, suspendCronJob } from '../kube/mutations.js';
 import { badObjectName, describeObject } from '../kube/object-ref.js';
 import { triggerCronJob } from '../kube/cronjob-trigger.js';
 import { DrainIncomplete, drained, drainNode, drainSummary } from '../kube/node-drain.js';
@@ -12,10 +12,10 @@ import { readOnlyRefusal, WRITE_ACTIONS } from './read-only.js';
 import type { ClientState } from './client-state.js';
 import type { Workspace } from './workspace.js';
 
-export type ResourceActionName = 'yaml' | 'describe' | 'detail' | 'decode' | 'logs' | 'exec' | 'port-forward' | 'delete' | 'scale' | 'restart' | 'debug' | 'command' | 'cordon' | 'uncordon' | 'drain' | 'trigger' | 'suspend' | 'resume';
-export type MutationName = 'delete' | 'scale' | 'restart' | 'cordon' | 'uncordon' | 'drain' | 'trigger' | 'suspend' | 'resume';
+export type ResourceActionName = 'yaml' | 'describe' | 'detail' | 'decode' | 'logs' | 'exec' | 'port-forward' | 'delete' | 'scale' | 'restart' | 'debug' | 'command' | 'cordon' | 'uncordon' | 'drain' | 'trigger' | 'suspend' | 'resume' | 'kill';
+export type MutationName = 'delete' | 'kill' | 'scale' | 'restart' | 'cordon' | 'uncordon' | 'drain' | 'trigger' | 'suspend' | 'resume';
 
-const MUTATIONS: ReadonlySet<ResourceActionName> = new Set<MutationName>(['delete', 'scale', 'restart', 'cordon', 'uncordon', 'drain', 'trigger', 'suspend', 'resume']);
+const MUTATIONS: ReadonlySet<ResourceActionName> = new Set<MutationName>(['delete', 'kill', 'scale', 'restart', 'cordon', 'uncordon', 'drain', 'trigger', 'suspend', 'resume']);
 
 const VIEWERS: Partial<Record<ResourceActionName, string>> = { yaml: 'resource-yaml', describe: 'resource-describe', detail: 'resource-detail', decode: 'resource-decoded' };
 
@@ -54,6 +54,7 @@ export function refusal(action: ResourceActionName, kind: string): string | null
   if (action === 'restart' && !canRestart(kind)) return `${kind} has no rollout to restart (Deployments, StatefulSets and DaemonSets do)`;
   if ((action === 'cordon' || action === 'uncordon') && !canCordon(kind)) return `only Nodes can be ${action}ed (${kind} objects cannot)`;
   if (action === 'drain' && !canCordon(kind)) return `only Nodes can be drained (${kind} objects cannot)`;
+  if (action === 'kill' && !canKill(kind)) return `only Pods can be force-deleted (${kind} objects cannot)`;
   if (action === 'decode' && kind !== 'Secret') return `only Secrets have data to decode (${kind} objects do not)`;
   if (action === 'trigger' && kind !== 'CronJob') return `only CronJobs can be triggered (${kind} objects cannot)`;
   if ((action === 'suspend' || action === 'resume') && !canSuspend(kind)) return `only CronJobs can be ${action === 'suspend' ? 'suspended' : 'resumed'} (${kind} objects cannot)`;
@@ -164,6 +165,10 @@ export class ResourceActions {
         await deleteObject(kc, t);
         this.logger.info({ target: describeTarget(t), uid: t.uid }, 'deleted');
         return { message: `deleted ${describeTarget(t)}` };
+      case 'kill':
+        await deleteObject(kc, t, { force: true });
+        this.logger.info({ target: describeTarget(t), uid: t.uid }, 'force-deleted');
+        return { message: `force-deleted ${describeTarget(t)}` };
       case 'scale': {
         const replicas = checkReplicas(args.replicas);
         await scaleObject(kc, t, replicas);
