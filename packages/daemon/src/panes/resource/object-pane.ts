@@ -104,7 +104,7 @@ export class ObjectPane extends LinesPane {
     // Edited here or from a list (shift+e): shown again as the server now has it.
     const edited = ctx.services.objectEdited?.subscribe((t) => {
       const m = this.target;
-      if (t.context === m.context && t.kind === m.kind && t.group === m.group && t.namespace === m.namespace && t.name === m.name) void this.load();
+      if (t.context === m.context && t.kind === m.kind && t.group === m.group && t.namespace === m.namespace && t.name === m.name) this.reloadNow();
     });
     if (edited) this.disposers.push(edited);
   }
@@ -152,6 +152,18 @@ export class ObjectPane extends LinesPane {
     const now = e ? { uid: e.obj.metadata.uid, rv: e.obj.metadata.resourceVersion ?? '' } : null;
     if (now ? now.uid === this.shown.uid && now.rv === this.shown.rv : this.gone) return;
     this.reloadSoon();
+  }
+
+  /** Reads again at once (an edit was just written), or right after the read under way. */
+  private reloadNow(): void {
+    if (this.closed) return;
+    if (this.loading) {
+      this.dirty = true;
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    void this.load();
   }
 
   private reloadSoon(): void {
