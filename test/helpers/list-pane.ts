@@ -24,3 +24,9 @@ export async function selectRow(c: RawClient, paneId: number, name: string, matc
     return got !== undefined && (match === 'exact' ? got === name : got.startsWith(name));
   });
 }
+
+/** The text of the confirmation dialog once it is open. */
+export async function confirmText(c: RawClient): Promise<string> {
+  const l = await c.waitLayout('the confirmation', (x) => x.overlay?.type === 'confirm');
+  return l.overlay?.type === 'confirm' ? l.overlay.text : '';
+}

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../helpers/daemon-process.js';
-import { openListIn, pressKeys, selectRow } from '../helpers/list-pane.js';
+import { confirmText as confirmDialog, openListIn, pressKeys, selectRow } from '../helpers/list-pane.js';
 import type { RawClient } from '../helpers/rpc-client.js';
 import { startSimDaemon, type SimDaemonWithClient } from '../helpers/sim-daemon.js';
 
@@ -40,10 +40,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => t?.stop());
 
-const confirmText = async (): Promise<string> => {
-  const l = await c.waitLayout('the confirmation', (x) => x.overlay?.type === 'confirm');
-  return l.overlay?.type === 'confirm' ? l.overlay.text : '';
-};
+const confirmText = (): Promise<string> => confirmDialog(c);
 
 describe('trigger a CronJob', () => {
   it('t asks once, then creates a Job from the template, owned by the CronJob; n creates nothing', async () => {

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TableView } from '@kubetile/rpc-schema';
 import { waitFor } from '../helpers/daemon-process.js';
-import { openListIn, pressKeys, selectRow } from '../helpers/list-pane.js';
+import { confirmText as confirmDialog, openListIn, pressKeys, selectRow } from '../helpers/list-pane.js';
 import type { RawClient } from '../helpers/rpc-client.js';
+import { readyNode } from '../helpers/kube-objects.js';
 import { startSimDaemon, type SimDaemonWithClient } from '../helpers/sim-daemon.js';
 
 /**
@@ -14,12 +15,7 @@ import { startSimDaemon, type SimDaemonWithClient } from '../helpers/sim-daemon.
 let t: SimDaemonWithClient;
 let c: RawClient;
 
-const node = (name: string) => ({
-  apiVersion: 'v1',
-  kind: 'Node',
-  metadata: { name, labels: { 'kubernetes.io/hostname': name } },
-  status: { conditions: [{ type: 'Ready', status: 'True' }], allocatable: { cpu: '4', memory: '8Gi', pods: '110' } },
-});
+const node = readyNode;
 const unschedulable = (name: string): unknown => (t.sim.getObject('v1', 'Node', name, '')?.spec as { unschedulable?: boolean } | undefined)?.unschedulable;
 
 beforeAll(async () => {
@@ -32,10 +28,7 @@ const statusOf = async (paneId: number, name: string): Promise<string | undefine
   const v = (await c.request<{ view: TableView }>('pane/snapshot', { paneId, rows: 20, cols: 160 })).view;
   return v.type === 'table' ? v.rows.find((r) => r.cells.name === name)?.cells.status : undefined;
 };
-const confirmText = async (): Promise<string> => {
-  const l = await c.waitLayout('the confirmation', (x) => x.overlay?.type === 'confirm');
-  return l.overlay?.type === 'confirm' ? l.overlay.text : '';
-};
+const confirmText = (): Promise<string> => confirmDialog(c);
 const toast = (re: RegExp): Promise<string> => waitFor(`a toast ${re}`, () => c.toasts().find((x) => re.test(x)) ?? null);
 
 describe('cordon and uncordon', () => {

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeSim } from '@kubetile/kube-sim';
 import { waitFor } from '../helpers/daemon-process.js';
-import { openListIn, pressKeys, selectRow } from '../helpers/list-pane.js';
+import { confirmText as confirmDialog, openListIn, pressKeys, selectRow } from '../helpers/list-pane.js';
 import type { RawClient } from '../helpers/rpc-client.js';
+import { readyNode } from '../helpers/kube-objects.js';
 import { startSimDaemon, type SimDaemonWithClient } from '../helpers/sim-daemon.js';
 
 /**
@@ -16,12 +17,7 @@ import { startSimDaemon, type SimDaemonWithClient } from '../helpers/sim-daemon.
 let t: SimDaemonWithClient;
 let c: RawClient;
 
-const node = (name: string) => ({
-  apiVersion: 'v1',
-  kind: 'Node',
-  metadata: { name, labels: { 'kubernetes.io/hostname': name } },
-  status: { conditions: [{ type: 'Ready', status: 'True' }], allocatable: { cpu: '4', memory: '8Gi', pods: '110' }, addresses: [{ type: 'InternalIP', address: '127.0.0.1' }] },
-});
+const node = readyNode;
 
 interface PodOpts {
   owner?: 'ReplicaSet' | 'DaemonSet';
@@ -88,10 +84,7 @@ const running = (): string[] =>
     .map((p) => p.metadata.name)
     .sort();
 const unschedulable = (name: string): unknown => (t.sim.getObject('v1', 'Node', name, '')?.spec as { unschedulable?: boolean } | undefined)?.unschedulable;
-const confirmText = async (): Promise<string> => {
-  const l = await c.waitLayout('the confirmation', (x) => x.overlay?.type === 'confirm');
-  return l.overlay?.type === 'confirm' ? l.overlay.text : '';
-};
+const confirmText = (): Promise<string> => confirmDialog(c);
 const toast = (re: RegExp, from = 0): Promise<string> => waitFor(`a toast ${re}`, () => c.toasts().slice(from).find((x) => re.test(x)) ?? null);
 
 describe('drain', () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../helpers/daemon-process.js';
-import { openListIn, pressKeys, selectRow } from '../helpers/list-pane.js';
+import { confirmText as confirmDialog, openListIn, pressKeys, selectRow } from '../helpers/list-pane.js';
 import type { RawClient } from '../helpers/rpc-client.js';
 import { startSimDaemon, type SimDaemonWithClient } from '../helpers/sim-daemon.js';
 
@@ -40,10 +40,7 @@ const state = (name: string): 'gone' | 'terminating' | 'running' => {
   const p = t.sim.getObject('v1', 'Pod', name, 'default');
   return !p ? 'gone' : p.metadata.deletionTimestamp ? 'terminating' : 'running';
 };
-const confirmText = async (): Promise<string> => {
-  const l = await c.waitLayout('the confirmation', (x) => x.overlay?.type === 'confirm');
-  return l.overlay?.type === 'confirm' ? l.overlay.text : '';
-};
+const confirmText = (): Promise<string> => confirmDialog(c);
 const toast = (text: string, from: number): Promise<string> => waitFor(`the toast ${text}`, () => c.toasts().slice(from).find((x) => x === text) ?? null);
 
 describe('force delete (kill)', () => {
