@@ -4,6 +4,7 @@ import type { KubeObject } from '../src/kube/types.js';
 import { compareCells } from '../src/kube/kinds/compare.js';
 import { findKind } from '../src/kube/kinds/index.js';
 import type { ColumnDef } from '../src/kube/kinds/types.js';
+import { compileFilter } from '../src/panes/resource/row-filter.js';
 import { KEYS_AT_ONCE, ListIndex, safeCell, SCAN_AT_ONCE, SORT_AT_ONCE, ticks, type ListSpec, type Need } from '../src/panes/resource/list-index.js';
 
 /**
@@ -685,5 +686,66 @@ describe('ListIndex: cached cells and styles', () => {
     const after = index.cached(store.sorted[0]!, COLS, columnsKey, NOW);
     expect(after.cells[status]).toBe('CrashLoopBackOff');
     expect(after.styles[status]).toBe('error');
+  });
+});
+
+describe('ListIndex with label and inverted filters', () => {
+  const withLabels = (p: KubeObject, i: number): KubeObject => ({ ...p, metadata: { ...p.metadata, labels: { app: ['a', 'b', 'c'][i % 3]!, ...(i % 2 ? { tier: 'x' } : {}) } } });
+  const specOf = (raw: string, sortIndex: number, desc: boolean): ListSpec => {
+    const f = compileFilter(raw);
+    return { cols: COLS, columnsKey: COLS.map((c) => c.id).join(','), filter: f.key, ...(f.match ? { match: f.match } : {}), sortIndex, desc };
+  };
+  /** The definition for these filters: the store's rows the compiled filter lets through, in the plain order. */
+  const expected = (store: ObjectStore, raw: string, sortIndex: number, desc: boolean): string[] => {
+    const f = compileFilter(raw);
+    const plain = naive(store, { ...specOf('', sortIndex, desc) });
+    const byKey = new Map(store.sorted.map((e) => [e.key, e]));
+    const search = (key: string): string =>
+      COLS.filter((c) => !ticks(c))
+        .map((c) => safeCell(c, byKey.get(key)!, NOW).toLowerCase())
+        .join('\u0000')
+        .concat('\u0000');
+    return plain.filter((k) => (f.match ? f.match(byKey.get(k)!.obj, () => search(k)) : f.text === null || search(k).includes(f.text)));
+  };
+
+  it.each([1, 2, 3])('matches the definition as filters are typed, grown, inverted and changed, with changes between (seed %i)', async (seed) => {
+    const r = rng(100 + seed);
+    const store = new ObjectStore();
+    const live = new Map<number, KubeObject>();
+    for (let i = 0; i < 400; i++) {
+      const p = withLabels(pod(i, r), i);
+      live.set(i, p);
+      store.upsert(p);
+    }
+    const index = new ListIndex(store, () => undefined);
+    // Typed one after another, as keys are: a growing `!` filter shows more rows, not fewer.
+    const sequences = [['!', '!p', '!pod-1', '!pod-12'], ['-l', '-l app', '-l app=a', '-l app=a,tier', '-l app in (a,b)', '-l app notin (a)', '-l !tier'], ['pod-1', '!pod-1', 'pod-1'], ['-l app in (', '-l app in (b)']];
+    for (let step = 0; step < 12; step++) {
+      const seq = sequences[Math.floor(r() * sequences.length)]!;
+      const sortIndex = Math.floor(r() * (COLS.length + 1)) - 1;
+      const desc = r() < 0.4;
+      for (const raw of seq) {
+        for (let c = 0; c < Math.floor(r() * 20); c++) {
+          const i = Math.floor(r() * 440);
+          const p = withLabels(pod(i, r, live.get(i)?.metadata.uid), i);
+          store.upsert(p);
+          live.set(i, p);
+        }
+        const got = index.rows(specOf(raw, sortIndex, desc), ALL, NOW).map((e) => e.key);
+        expect(got, `seed ${seed} step ${step} ${raw} sort ${sortIndex} desc ${desc}`).toEqual(expected(store, raw, sortIndex, desc));
+      }
+    }
+  });
+
+  it('on a big list too (scanned in slices): a growing ! filter is not narrowed', async () => {
+    const r = rng(7);
+    const store = new ObjectStore();
+    for (let i = 0; i < SCAN_AT_ONCE + 1000; i++) store.upsert(withLabels(pod(i, r), i));
+    const index = new ListIndex(store, () => undefined, { paintGraceMs: 0 });
+    for (const raw of ['!pod-1', '!pod-12', '-l app=b', '-l app=b,tier']) {
+      const got = index.rows(specOf(raw, -1, false), ALL, NOW).map((e) => e.key);
+      expect(got, raw).toEqual(expected(store, raw, -1, false));
+    }
+    await drained(index);
   });
 });

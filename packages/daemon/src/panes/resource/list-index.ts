@@ -7,6 +7,7 @@ import { arrange, placeVisible, SlicedSort } from './sliced-sort.js';
 import { byKey, compareKeys, GatheredKeys, sameKey, type SortKey } from './sort-keys.js';
 import { SortedOrders, type Order } from './sorted-orders.js';
 import { afterInput, nextSlice } from './next-slice.js';
+import type { RowFilter } from './row-filter.js';
 
 export { safeCell, styleOf, ticks };
 
@@ -34,8 +35,10 @@ export { safeCell, styleOf, ticks };
 export interface ListSpec {
   cols: ColumnDef[];
   columnsKey: string;
-  /** Lower-cased substring filter ('' for none). */
+  /** Lower-cased substring filter ('' for none), or the key of another kind of filter (`match`; see row-filter.ts). */
   filter: string;
+  /** Set for filters that are not a plain substring (labels, inverted): whether a row is in. */
+  match?: RowFilter['match'];
   /** Index into `cols`, or -1 for the store's namespace/name order. */
   sortIndex: number;
   desc: boolean;
@@ -239,7 +242,10 @@ export class ListIndex {
   }
 
   private matches(e: StoreEntry, spec: ListSpec, now: number): boolean {
-    return spec.filter === '' || this.data.search(e, spec.cols, spec.columnsKey, now).includes(spec.filter);
+    if (spec.filter === '') return true;
+    const m = spec.match;
+    if (m) return m(e.obj, () => this.data.search(e, spec.cols, spec.columnsKey, now));
+    return this.data.search(e, spec.cols, spec.columnsKey, now).includes(spec.filter);
   }
 
   private keyOf(e: StoreEntry, spec: ListSpec, now: number): SortKey | null {
@@ -468,6 +474,8 @@ export class ListIndex {
     const p = prev.spec;
     if (prev.pending || prev.seq !== this.store.seq || p.columnsKey !== spec.columnsKey || p.sortIndex !== spec.sortIndex || p.desc !== spec.desc) return null;
     if (!spec.filter.startsWith(p.filter) || spec.filter === p.filter) return null;
+    // Only a plain filter narrows as it grows (`!ab` → `!abc` shows more rows; `-l a=b` → `-l a=bc` others).
+    if (spec.match && p.filter !== '') return null;
     // The narrowed rows keep the keys they were placed with.
     this.markTo(prev, Infinity);
     const epoch = ++this.epochs;

@@ -3,6 +3,7 @@ import { BasePane } from '../base-pane.js';
 import type { PaneContext, ResourceKindTarget, ResourceTarget } from '../pane.js';
 import type { InformerHandle } from '../../kube/informer-pool.js';
 import type { ObjectStore, StoreEntry } from '../../kube/object-store.js';
+import { compileFilter, type RowFilter } from './row-filter.js';
 import { ListIndex, safeCell, styleOf, ticks, type ListSpec, type Need } from './list-index.js';
 import type { ColumnDef, KindDef } from '../../kube/kinds/types.js';
 import { refOf, resolveKind, visibleColumns } from './kind-resolution.js';
@@ -22,6 +23,7 @@ export class ResourceListPane extends BasePane {
   private unsubscribe: (() => void) | null = null;
   private allNs: boolean;
   private filter = '';
+  private compiled: { raw: string; f: RowFilter } | null = null;
   private sortCol: string | null = null;
   private desc = false;
   private selectedUid: string | null = null;
@@ -173,11 +175,19 @@ export class ResourceListPane extends BasePane {
     return this.kinds.serverCells ? `${ids}#${this.kinds.generation}` : ids;
   }
 
+  /** The filter compiled (`-l` labels, `!` inverted, else text), once per filter typed. */
+  private rowFilter(): RowFilter {
+    if (this.compiled?.raw !== this.filter) this.compiled = { raw: this.filter, f: compileFilter(this.filter) };
+    return this.compiled.f;
+  }
+
   private spec(cols: ColumnDef[]): ListSpec {
+    const f = this.rowFilter();
     return {
       cols,
       columnsKey: this.columnsKey(cols),
-      filter: this.filter.toLowerCase(),
+      filter: f.key,
+      ...(f.match ? { match: f.match } : {}),
       sortIndex: this.sortCol === null ? -1 : cols.findIndex((c) => c.id === this.sortCol),
       desc: this.desc,
     };
@@ -368,6 +378,8 @@ export class ResourceListPane extends BasePane {
     this.pruneMarks();
     if (this.marks.size > 0) footerParts.push(`${this.marks.size} marked`);
     if (this.filter) footerParts.push(`/${this.filter}`);
+    const filterError = this.rowFilter().error;
+    if (filterError) footerParts.push(filterError);
     // The rows shown are exact; the rest of the filter or order is still being completed. Said in a
     // footer that is there anyway (a filter has one); a sort's moment of work goes in the badge, so the
     // body does not lose and regain its last row.
@@ -417,7 +429,7 @@ export class ResourceListPane extends BasePane {
             : working
               ? `${working[0]!.toUpperCase()}${working.slice(1)}...`
               : this.filter
-                ? 'No matches'
+                ? (filterError ?? 'No matches')
               : 'No resources found';
     }
     const view: TableView = {

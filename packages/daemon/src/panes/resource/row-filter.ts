@@ -1,0 +1,40 @@
+import type { KubeObject } from '../../kube/types.js';
+import { labelsMatch, parseLabelSelector } from './label-selector.js';
+
+/**
+ * What a list's `/` filter means, as k9s reads it:
+ * - `-l SELECTOR`: rows whose labels the selector selects (`-l app=web,tier in (fe,be)`);
+ * - `!TEXT`: rows that do not contain TEXT;
+ * - anything else: rows containing it (case-insensitive, across the row's cells).
+ */
+export interface RowFilter {
+  /** What identifies the filter's result: equal keys, equal rows. */
+  key: string;
+  /** For a plain filter: the lower-cased text rows must contain (the fast path, which narrows as it grows). */
+  text: string | null;
+  /** For the other kinds: whether a row is in (its search text is made only when asked for). */
+  match: ((obj: KubeObject, search: () => string) => boolean) | null;
+  /** Why the filter selects nothing (a label selector that does not parse, said in the footer). */
+  error: string | null;
+}
+
+const LABELS = /^-l(?:\s|$)/;
+
+export function compileFilter(raw: string): RowFilter {
+  if (raw === '') return { key: '', text: null, match: null, error: null };
+  if (LABELS.test(raw)) {
+    const selector = raw.slice(2).trim();
+    try {
+      const reqs = parseLabelSelector(selector);
+      return { key: `\u0000l${selector}`, text: null, match: (obj) => labelsMatch(reqs, obj.metadata.labels), error: null };
+    } catch (err) {
+      return { key: `\u0000l${selector}`, text: null, match: () => false, error: `label selector: ${err instanceof Error ? err.message : String(err)}` };
+    }
+  }
+  if (raw.length > 1 && raw.startsWith('!')) {
+    const t = raw.slice(1).toLowerCase();
+    return { key: `\u0000!${t}`, text: null, match: (_obj, search) => !search().includes(t), error: null };
+  }
+  const t = raw.toLowerCase();
+  return { key: t, text: t, match: null, error: null };
+}

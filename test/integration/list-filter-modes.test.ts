@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TableView } from '@kubetile/rpc-schema';
+import { waitFor } from '../helpers/daemon-process.js';
+import { openListIn } from '../helpers/list-pane.js';
+import type { RawClient } from '../helpers/rpc-client.js';
+import { startSimDaemon, type SimDaemonWithClient } from '../helpers/sim-daemon.js';
+
+/**
+ * k9s's filters: `/-l SELECTOR` keeps the rows whose labels kubectl's `-l` would select, `/!TEXT`
+ * the rows without TEXT; the rows follow label changes from the watch; a selector that does not
+ * parse shows no rows and says why.
+ */
+
+let t: SimDaemonWithClient;
+let c: RawClient;
+
+const pod = (name: string, labels: Record<string, string>) => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name, namespace: 'default', labels },
+  spec: { nodeName: 'node-1', containers: [{ name: 'main', image: 'busybox:1.36' }] },
+  status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] },
+});
+
+beforeAll(async () => {
+  t = await startSimDaemon({
+    client: { cols: 160, rows: 40 },
+    beforeDaemon: (sim) => {
+      sim.createObject(pod('web-1', { app: 'web', tier: 'fe' }));
+      sim.createObject(pod('web-2', { app: 'web', tier: 'fe', canary: 'true' }));
+      sim.createObject(pod('api-1', { app: 'api', tier: 'be' }));
+      sim.createObject(pod('db-1', { app: 'db' }));
+      sim.createObject(pod('upper-1', { app: 'Web' }));
+    },
+  });
+  c = t.client;
+}, 120_000);
+afterAll(async () => t?.stop());
+
+const view = async (paneId: number): Promise<TableView> => {
+  const v = (await c.request<{ view: TableView }>('pane/snapshot', { paneId, rows: 30, cols: 160 })).view;
+  if (v.type !== 'table') throw new Error(`not a table: ${v.type}`);
+  return v;
+};
+const names = (v: TableView): string[] => v.rows.map((r) => r.cells.name!).sort();
+const filtered = async (paneId: number, query: string, want: string[]): Promise<TableView> => {
+  await c.request('pane/command', { paneId, command: { type: 'filter', query } });
+  return waitFor(`${query} → ${want.join(',')}`, async () => {
+    const v = await view(paneId);
+    return JSON.stringify(names(v)) === JSON.stringify(want) ? v : null;
+  });
+};
+
+describe('filter modes', () => {
+  it('-l selects by labels as kubectl does (values keep their case); ! keeps the rows without the text', async () => {
+    const pods = await openListIn(c, 'pods', 'default');
+    await filtered(pods, '-l app=web', ['web-1', 'web-2']);
+    await filtered(pods, '-l app=Web', ['upper-1']);
+    await filtered(pods, '-l app in (web,db),!canary', ['db-1', 'web-1']);
+    await filtered(pods, '-l tier', ['api-1', 'web-1', 'web-2']);
+    await filtered(pods, '-l tier!=fe', ['api-1', 'db-1', 'upper-1']);
+    const v = await filtered(pods, '!web', ['api-1', 'db-1', 'upper-1']);
+    expect(v.footer).toContain('/!web');
+    await filtered(pods, 'web', ['web-1', 'web-2']);
+  });
+
+  it('a label change from the watch moves a row in or out', async () => {
+    const pods = await openListIn(c, 'pods', 'default');
+    await filtered(pods, '-l app=web', ['web-1', 'web-2']);
+    t.sim.patchObject('v1', 'Pod', 'db-1', 'default', { metadata: { labels: { app: 'web' } } });
+    t.sim.patchObject('v1', 'Pod', 'web-2', 'default', { metadata: { labels: { app: 'old' } } });
+    await waitFor('db-1 in, web-2 out', async () => JSON.stringify(names(await view(pods))) === JSON.stringify(['db-1', 'web-1']) || null);
+  });
+
+  it('a selector that does not parse shows no rows and says which term is wrong', async () => {
+    const pods = await openListIn(c, 'pods', 'default');
+    const v = await filtered(pods, '-l app in (web', []);
+    expect(v.footer).toContain("label selector: 'app in (web': in takes values in parentheses, like app in (a,b)");
+    expect(v.empty).toBe("label selector: 'app in (web': in takes values in parentheses, like app in (a,b)");
+    await filtered(pods, '-l app in (web)', ['db-1', 'web-1']);
+  });
+});
