@@ -12,7 +12,9 @@ import { TmuxTerminal, tmuxMissing } from '../helpers/tmux.js';
  * closes it, F1 lists the k9s keys and the `:` names; F2 shows only the focused pane's keys; `:svc`,
  * `:deploy`, `:po` switch the list; `x` draws the xray tree of a Deployment; `:pulse` counts the
  * namespace's kinds; `ctrl+d` deletes the selected pod after one confirmation (gone from kube-sim);
- * `:ns NAME` and `:ctx NAME` switch the tab.
+ * `:ns NAME` and `:ctx NAME` switch the tab. Then, in a terminal attached to the same session: `/-l`
+ * filters by labels, `x` on a Secret decodes it, `s` on a CronJob suspends it, `r` on a Node drains
+ * it, `ctrl+alt+k` force-deletes a pod — each read off the screen and checked in kube-sim.
  */
 
 let env: TestEnv;
@@ -143,4 +145,70 @@ describe.skipIf(tmuxMissing)('k9s keys in a real terminal (tmux)', () => {
     await view('ctx second', 'Pods (ops)', (s) => /prometheus-\S+\s+1\/1\s+Running/.test(s));
     expect(t.screen()).toContain('second');
   }, 240_000);
+
+  it('/-l, x on a Secret, s on a CronJob, r on a Node and ctrl+alt+k, painted in a real terminal attached to the same session', async () => {
+    term?.kill();
+    const t = (term = TmuxTerminal.start(env, [], { cols: 160, rows: 50 }));
+    await t.waitScreen('attached', (s) => s.includes('NORMAL'), 60_000);
+    const view = async (name: string, title: string, pred: (s: string) => boolean): Promise<string> => {
+      t.keys(':');
+      t.text(name);
+      t.keys('Enter');
+      return t.waitScreen(`:${name} → ${title}`, (s) => s.includes(title) && !s.includes('Switch view') && pred(s));
+    };
+    const filter = async (text: string, pred: (s: string) => boolean): Promise<string> => {
+      t.keys('/');
+      t.text(text);
+      const s = await t.waitScreen(`filtered by ${text}`, pred);
+      t.keys('Enter');
+      await t.waitScreen('normal mode', (x) => x.includes('NORMAL') && !x.includes('FILTER'));
+      return s;
+    };
+    await view('ctx kube-sim', 'Pods', () => true);
+    await view('ns shop', 'Pods (shop)', (s) => /frontend-\S+\s+1\/1\s+Running/.test(s));
+
+    // `/-l app=frontend`: only the frontend pods, by their labels.
+    const byLabel = await filter('-l app=frontend', (s) => (s.match(/frontend-\S+\s+1\/1\s+Running/g) ?? []).length === 3 && !/\bapi-\S+\s+1\/1/.test(s));
+    expect(byLabel).toContain('/-l app=frontend');
+    t.keys('/');
+    t.keys('Escape');
+
+    // `x` on a Secret: its data decoded, beside the list.
+    await view('secrets', 'Secrets (shop)', (s) => s.includes('postgres-credentials'));
+    await filter('postgres-credentials', (s) => /postgres-credentials\s+Opaque/.test(s) && !s.includes('shop-tls'));
+    t.keys('x');
+    const decoded = await t.waitScreen('the decoded secret', (s) => s.includes('Decoded: Secret shop/postgres-credentials') && s.includes('password: s3cr3t-demo-password'));
+    expect(decoded).toContain('username: shop');
+    t.keys('M-x');
+    await t.waitScreen('decoded closed', (s) => !s.includes('Decoded: Secret'));
+
+    // `s` on a CronJob suspends it (and `o` would sort there).
+    await view('ns payments', 'Secrets (payments)', () => true);
+    await view('cj', 'CronJobs (payments)', (s) => /settlement-report\s+\*\/2 \* \* \* \*/.test(s));
+    t.keys('s');
+    await t.waitScreen('the suspend question', (s) => s.includes('Suspend CronJob payments/settlement-report?'));
+    t.keys('y');
+    await waitFor('suspended in kube-sim', () => (sim.getObject('batch/v1', 'CronJob', 'settlement-report', 'payments')?.spec as { suspend?: boolean }).suspend === true, 30_000);
+    await t.waitScreen('SUSPEND True painted', (s) => /settlement-report\s+\*\/2 \* \* \* \*\s+\S+\s+True/.test(s));
+
+    // `r` on a Node drains it: cordoned, its pods evicted (DaemonSet pods stay).
+    await view('no', 'Nodes', (s) => /worker-2\s+Ready/.test(s));
+    await filter('worker-2', (s) => /worker-2\s+Ready/.test(s) && !/worker-1\s+Ready/.test(s));
+    t.keys('r');
+    await t.waitScreen('the drain question', (s) => s.includes('Drain Node worker-2?'));
+    t.keys('y');
+    await t.waitScreen('worker-2 cordoned', (s) => /worker-2\s+Ready,SchedulingDisabled/.test(s), 30_000);
+    await waitFor('the evictions sent', () => sim.journalEntries({ method: 'POST' }).some((e) => e.path.endsWith('/eviction')), 30_000);
+
+    // ctrl+alt+k on a pod: force-deleted after one question.
+    await view('ns shop', 'Nodes', () => true);
+    await view('po', 'Pods (shop)', (s) => /postgres-0\s/.test(s));
+    await filter('postgres-0', (s) => /postgres-0\s/.test(s) && !/frontend-\S+\s+1\/1/.test(s));
+    const uid = sim.getObject('v1', 'Pod', 'postgres-0', 'shop')!.metadata.uid;
+    t.keys('C-M-k');
+    await t.waitScreen('the force-delete question', (s) => s.includes('Force-delete Pod shop/postgres-0?'));
+    t.keys('y');
+    await waitFor('that postgres-0 gone', () => sim.getObject('v1', 'Pod', 'postgres-0', 'shop')?.metadata.uid !== uid, 30_000);
+  }, 240_000);
 });
+

@@ -37,8 +37,9 @@ export class TmuxTerminal {
     this.tmux('send-keys', '-t', this.target, ...keys);
   }
 
+  /** Types `s` as it is (`--` ends tmux's options: text may start with a dash, like `-l app=web`). */
   text(s: string): void {
-    this.tmux('send-keys', '-t', this.target, '-l', s);
+    this.tmux('send-keys', '-t', this.target, '-l', '--', s);
   }
 
   screen(): string {
