@@ -102,14 +102,27 @@ async function podsOn(kc: KubeConfig, node: string): Promise<{ pods: Array<PodId
   return { pods, bad };
 }
 
+/**
+ * The Eviction version the server takes, from its discovery of pods/eviction (as kubectl's
+ * CheckEvictionSupport): policy/v1 from Kubernetes 1.22, policy/v1beta1 before. A server that does
+ * not serve evictions cannot be drained (nothing is cordoned then).
+ */
+export async function evictionApiVersion(kc: KubeConfig): Promise<'policy/v1' | 'policy/v1beta1'> {
+  const doc = await kubeRequest<unknown>(kc, { path: '/api/v1' });
+  const resources = isRecord(doc) && Array.isArray(doc['resources']) ? (doc['resources'] as unknown[]) : [];
+  const r = resources.find((x) => isRecord(x) && x['name'] === 'pods/eviction');
+  if (!isRecord(r)) throw new Error('the API server does not serve pods/eviction, so its Nodes cannot be drained; nothing was cordoned');
+  return r['group'] === 'policy' && r['version'] === 'v1' ? 'policy/v1' : 'policy/v1beta1';
+}
+
 type Outcome = { ok: true } | { ok: false; retry: boolean; why: string };
 
-async function evict(kc: KubeConfig, p: PodId, signal?: AbortSignal): Promise<Outcome> {
+async function evict(kc: KubeConfig, p: PodId, apiVersion: string, signal?: AbortSignal): Promise<Outcome> {
   try {
     await kubeRequest(kc, {
       method: 'POST',
       path: `/api/v1/namespaces/${encodeURIComponent(p.namespace)}/pods/${encodeURIComponent(p.name)}/eviction`,
-      body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: p.name, namespace: p.namespace }, deleteOptions: { preconditions: { uid: p.uid } } },
+      body: { apiVersion, kind: 'Eviction', metadata: { name: p.name, namespace: p.namespace }, deleteOptions: { preconditions: { uid: p.uid } } },
       ...(signal ? { signal } : {}),
     });
     return { ok: true };
@@ -138,6 +151,7 @@ const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
 
 export async function drainNode(kc: KubeConfig, node: ObjectRef, opts: DrainOptions): Promise<DrainResult> {
   if (node.kind !== 'Node') throw new Error(`only Nodes can be drained (${node.kind} objects cannot)`);
+  const apiVersion = await evictionApiVersion(kc);
   await cordonNode(kc, node, true);
   let listed: Awaited<ReturnType<typeof podsOn>>;
   try {
@@ -163,7 +177,7 @@ export async function drainNode(kc: KubeConfig, node: ObjectRef, opts: DrainOpti
         out.failed.push({ pod: podName(p), why: 'the drain was stopped before its eviction' });
         continue;
       }
-      const r = await evict(kc, p, opts.signal);
+      const r = await evict(kc, p, apiVersion, opts.signal);
       if (r.ok) out.evicted.push(podName(p));
       else if (r.retry) again.push({ ...p, why: r.why });
       else out.failed.push({ pod: podName(p), why: r.why });
