@@ -7,7 +7,7 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { KubeSim } from '../src/index.js';
 import { haveKubectl, kubectlRunner } from './kubectl-runner.js';
-import { raw, runningPod, startSim, stopAll } from './helpers.js';
+import { raw, runningPod, startSim, stopAll, waitFor } from './helpers.js';
 
 afterEach(stopAll);
 const kubectl = kubectlRunner();
@@ -108,4 +108,20 @@ describe('pods/eviction', () => {
     expect(done.code).toBe(0);
     expect(podNames(sim)).toEqual([]);
   });
+
+  it.skipIf(!haveKubectl)('with the controller running, a budget\'s status follows its pods and kubectl get pdb prints it', async () => {
+    const { sim } = await startSim({ controller: true });
+    for (const n of ['web-1', 'web-2', 'web-3']) webPod(sim, n);
+    budget(sim, 'web-pdb', { minAvailable: 2 });
+    const status = () => sim.getObject('policy/v1', 'PodDisruptionBudget', 'web-pdb')?.status as Record<string, unknown> | undefined;
+    await waitFor(() => status()?.['disruptionsAllowed'] === 1, 'the budget processed');
+    expect(status()).toMatchObject({ expectedPods: 3, currentHealthy: 3, desiredHealthy: 2, disruptionsAllowed: 1, observedGeneration: 1 });
+    const got = await kubectl.run(sim, ['get', 'pdb']);
+    expect(got.stdout).toMatch(/^NAME\s+MIN AVAILABLE\s+MAX UNAVAILABLE\s+ALLOWED DISRUPTIONS\s+AGE\n/);
+    expect(got.stdout).toMatch(/\nweb-pdb\s+2\s+N\/A\s+1\s+\S+\n/);
+    sim.deleteObject('v1', 'Pod', 'web-3');
+    await waitFor(() => status()?.['disruptionsAllowed'] === 0, 'one pod fewer');
+    expect(status()).toMatchObject({ expectedPods: 2, currentHealthy: 2, disruptionsAllowed: 0 });
+  });
 });
+

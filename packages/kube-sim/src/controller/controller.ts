@@ -3,6 +3,7 @@ import type { ResourceType } from '../api/resource-types.js';
 import type { LogStore } from '../logs/log-store.js';
 import type { World } from '../world.js';
 import type { ControllerContext, ControllerSettings } from './context.js';
+import { DisruptionBudgets } from './disruption.js';
 import { EventRecorder } from './events.js';
 import { PodLifecycle } from './pod-lifecycle.js';
 import { Workloads } from './workloads.js';
@@ -12,6 +13,7 @@ const TICK_MS = 200;
 export class DemoController {
   private readonly lifecycle: PodLifecycle;
   private readonly workloads: Workloads;
+  private readonly budgets: DisruptionBudgets;
   private readonly unsubscribe: () => void;
   private timer: NodeJS.Timeout | undefined;
   readonly ctx: ControllerContext;
@@ -41,15 +43,18 @@ export class DemoController {
     };
     this.lifecycle = new PodLifecycle(this.ctx);
     this.workloads = new Workloads(this.ctx);
+    this.budgets = new DisruptionBudgets(this.ctx, reg.get('policy', 'v1', 'poddisruptionbudgets'));
     this.unsubscribe = world.store.subscribe((ev) => {
       this.lifecycle.onEvent(ev);
       this.workloads.onEvent(ev);
+      this.budgets.onEvent(ev);
     });
   }
 
   start(): void {
     this.lifecycle.adopt();
     this.workloads.markAll();
+    this.budgets.markAll();
     this.tick();
     this.timer = setInterval(() => this.tick(), TICK_MS);
     this.timer.unref();
@@ -58,6 +63,7 @@ export class DemoController {
   private tick(): void {
     this.lifecycle.tick();
     this.workloads.tick();
+    this.budgets.tick();
   }
 
   stop(): void {

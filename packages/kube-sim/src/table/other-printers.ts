@@ -50,3 +50,17 @@ export const defaultPrinter: Printer = {
   columns: [col('Name'), { ...col('Created At', 'date'), description: 'CreationTimestamp is a timestamp representing the server time when this object was created.' }],
   cells: (obj): Cell[] => [obj.metadata.name ?? '', obj.metadata.creationTimestamp ?? null],
 };
+
+/** kubectl's PodDisruptionBudget columns: the budget as written (N/A for the side not set) and what the disruption controller allows now. */
+export const podDisruptionBudgetPrinter: Printer = {
+  columns: [col('Name'), col('Min Available'), col('Max Unavailable'), col('Allowed Disruptions', 'integer'), col('Age')],
+  cells: (obj, now): Cell[] => {
+    const side = (k: string): string => {
+      const v = getPath(obj, ['spec', k]);
+      return typeof v === 'number' || typeof v === 'string' ? String(v) : 'N/A';
+    };
+    const allowed = getPath(obj, ['status', 'disruptionsAllowed']);
+    return [obj.metadata.name ?? '', side('minAvailable'), side('maxUnavailable'), typeof allowed === 'number' ? allowed : 0, age(obj, now)];
+  },
+};
+

@@ -3,7 +3,7 @@ import type { ResourceType } from '../api/resource-types.js';
 import type { Printer } from './columns.js';
 import { configMapPrinter, endpointsPrinter, eventPrinter, namespacePrinter, nodePrinter, pvcPrinter, pvPrinter, secretPrinter, serviceAccountPrinter, servicePrinter } from './core-printers.js';
 import { customPrinter } from './custom-printer.js';
-import { defaultPrinter, ingressClassPrinter, ingressPrinter, leasePrinter, roleBindingPrinter, storageClassPrinter } from './other-printers.js';
+import { defaultPrinter, ingressClassPrinter, ingressPrinter, leasePrinter, podDisruptionBudgetPrinter, roleBindingPrinter, storageClassPrinter } from './other-printers.js';
 import { podPrinter } from './pod-printer.js';
 import { cronJobPrinter, daemonSetPrinter, deploymentPrinter, jobPrinter, replicaSetPrinter, statefulSetPrinter } from './workload-printers.js';
 
@@ -29,6 +29,7 @@ const BY_ID: Record<string, Printer> = {
   'networking.k8s.io/v1/ingressclasses': ingressClassPrinter,
   'storage.k8s.io/v1/storageclasses': storageClassPrinter,
   'coordination.k8s.io/v1/leases': leasePrinter,
+  'policy/v1/poddisruptionbudgets': podDisruptionBudgetPrinter,
   'rbac.authorization.k8s.io/v1/rolebindings': roleBindingPrinter,
   'rbac.authorization.k8s.io/v1/clusterrolebindings': roleBindingPrinter,
 };
