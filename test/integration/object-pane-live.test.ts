@@ -107,5 +107,17 @@ describe('live object panes', () => {
       t.sim.allow('secrets');
     }
   });
+
+  it('a pane opened on an object not there yet shows it once it is created', async () => {
+    const contexts = await c.request<{ current: string }>('kube/contexts');
+    const args = { kindId: 'configmaps', kind: 'ConfigMap', group: '', version: 'v1', plural: 'configmaps', namespaced: true, name: 'later', namespace: 'default', context: contexts.current };
+    const { paneId } = await c.request<{ paneId: number }>('pane/open', { view: { key: 'resource-yaml', args }, newTab: true });
+    await waitFor('the not-found message', async () => {
+      const v = (await c.request<{ view: { type: string; text?: string } }>('pane/snapshot', { paneId, rows: 20, cols: 160 })).view;
+      return v.type === 'message' && /not ?found/i.test(v.text ?? '') ? v : null;
+    });
+    t.sim.createObject({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'later', namespace: 'default' }, data: { arrived: 'yes' } });
+    await shows(paneId, 'the object once created', (s) => /arrived: yes/.test(s.text));
+  });
 });
 

@@ -147,8 +147,13 @@ export class ObjectPane extends LinesPane {
       this.watchFailing = failing;
       this.changed.emit();
     }
-    if (r.state !== 'synced' || r.loading !== null || this.shown === null) return;
+    if (r.state !== 'synced' || r.loading !== null) return;
     const e = r.store.sorted.find((x) => x.obj.metadata.name === this.target.name && (x.obj.metadata.namespace ?? null) === this.target.namespace);
+    if (this.shown === null) {
+      // Not read yet, or the first read failed (not there yet): read when it appears.
+      if (e && this.state === 'error') this.reloadSoon();
+      return;
+    }
     const now = e ? { uid: e.obj.metadata.uid, rv: e.obj.metadata.resourceVersion ?? '' } : null;
     if (now ? now.uid === this.shown.uid && now.rv === this.shown.rv : this.gone) return;
     this.reloadSoon();
