@@ -30,7 +30,7 @@ describe('PaneRegistry', () => {
   it('creates registered panes by key', () => {
     const r = new PaneRegistry();
     registerBuiltins(r);
-    expect(r.keys()).toEqual(['app-logs', 'empty', 'help', 'resource-describe', 'resource-detail', 'resource-list', 'resource-yaml']);
+    expect(r.keys()).toEqual(['app-logs', 'empty', 'help', 'resource-decoded', 'resource-describe', 'resource-detail', 'resource-list', 'resource-yaml']);
     const p = r.create('help', ctx(7));
     expect(p.id).toBe(7);
     expect(p.key).toBe('help');
