@@ -1,5 +1,5 @@
 import type { KubeObject } from '../kube/types.js';
-import type { Selector } from './label-selector.js';
+import type { Selector } from '../kube/label-selector.js';
 
 /** What a forward may name: a pod, a Service, or a workload with a pod selector. */
 export const TARGET_KINDS = ['pod', 'service', 'deployment', 'statefulset', 'replicaset', 'daemonset'] as const;

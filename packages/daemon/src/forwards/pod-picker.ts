@@ -1,6 +1,6 @@
 import type { KubeObject } from '../kube/types.js';
 import type { Backing, ForwardState } from './forward-types.js';
-import { matches } from './label-selector.js';
+import { matches } from '../kube/label-selector.js';
 import { podReady, podUnusable, readyPods } from './pod-health.js';
 import { portOn } from './resolve-target.js';
 

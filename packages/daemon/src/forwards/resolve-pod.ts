@@ -2,7 +2,7 @@ import type { KubeConfig } from '../kube/kubeconfig.js';
 import { KubeApiError } from '../kube/api-error.js';
 import type { KubeObject } from '../kube/types.js';
 import type { Backing, PodOwner, ResolvedTarget, Resume } from './forward-types.js';
-import type { Selector } from './label-selector.js';
+import type { Selector } from '../kube/label-selector.js';
 import { podUnusable } from './pod-health.js';
 import { checkObject, getTarget, isNotFound, selectorOf } from './target-objects.js';
 

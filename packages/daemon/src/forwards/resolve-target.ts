@@ -3,7 +3,7 @@ import { KubeApiError } from '../kube/api-error.js';
 import { kubeRequest } from '../kube/kube-http.js';
 import type { KubeObject } from '../kube/types.js';
 import type { Backing, ResolvedTarget, Resume, TargetKind } from './forward-types.js';
-import { selectorQuery, type Selector } from './label-selector.js';
+import { selectorQuery, type Selector } from '../kube/label-selector.js';
 import { readyPods } from './pod-health.js';
 import { containerPorts, namedPort, servicePorts, suggestPort, type DeclaredPort } from './pod-ports.js';
 import { resolvePod } from './resolve-pod.js';

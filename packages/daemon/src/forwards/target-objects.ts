@@ -5,7 +5,7 @@ import { badObjectName } from '../kube/object-ref.js';
 import { badNamespace } from '../kube/resource-ref.js';
 import type { KubeObject } from '../kube/types.js';
 import type { TargetKind } from './forward-types.js';
-import { labelSelector, mapSelector, type Selector } from './label-selector.js';
+import { labelSelector, mapSelector, type Selector } from '../kube/label-selector.js';
 
 const COLLECTIONS: Record<TargetKind, string> = {
   pod: '/api/v1/namespaces/NS/pods',

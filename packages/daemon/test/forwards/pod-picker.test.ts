@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PodPicker, type PodSource } from '../../src/forwards/pod-picker.js';
-import { labelSelector } from '../../src/forwards/label-selector.js';
+import { labelSelector } from '../../src/kube/label-selector.js';
 import type { KubeObject } from '../../src/kube/types.js';
 
 let uidN = 0;

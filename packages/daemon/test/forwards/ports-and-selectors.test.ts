@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { labelSelector, mapSelector, matches, selectorQuery } from '../../src/forwards/label-selector.js';
+import { labelSelector, mapSelector, matches, selectorQuery } from '../../src/kube/label-selector.js';
 import { containerPorts, servicePorts, suggestPort } from '../../src/forwards/pod-ports.js';
 import { parsePort } from '../../src/forwards/forward-action.js';
 import type { KubeObject } from '../../src/kube/types.js';

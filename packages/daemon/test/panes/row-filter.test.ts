@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { labelsMatch, parseLabelSelector } from '../../src/panes/resource/label-selector.js';
+import { matches, parseSelectorText } from '../../src/kube/label-selector.js';
 import { compileFilter } from '../../src/panes/resource/row-filter.js';
 import type { KubeObject } from '../../src/kube/types.js';
 
 const obj = (labels?: Record<string, string>): KubeObject => ({ metadata: { name: 'x', uid: 'u', ...(labels ? { labels } : {}) } });
-const selects = (selector: string, labels?: Record<string, string>): boolean => labelsMatch(parseLabelSelector(selector), labels);
+const selects = (selector: string, labels?: Record<string, string>): boolean => matches(parseSelectorText(selector), labels);
 
 /** kubectl's -l syntax, matched as the API server matches it. */
 describe('label selectors', () => {
@@ -31,14 +31,14 @@ describe('label selectors', () => {
   });
 
   it('a selector that does not parse names the term and why', () => {
-    expect(() => parseLabelSelector('app in')).toThrow(/'app in': in takes values in parentheses/);
-    expect(() => parseLabelSelector('app in (')).toThrow(/in takes values in parentheses/);
-    expect(() => parseLabelSelector('app in ()')).toThrow(/needs at least one value/);
-    expect(() => parseLabelSelector('app=web,')).toThrow(/an empty requirement/);
-    expect(() => parseLabelSelector('app=we b')).toThrow(/'we b' in 'app=we b' is not a label value/);
-    expect(() => parseLabelSelector('bad key=x')).toThrow(/not a requirement/);
-    expect(() => parseLabelSelector('-x=1')).toThrow(/'-x' in '-x=1' is not a label key/);
-    expect(() => parseLabelSelector(`a=${'v'.repeat(64)}`)).toThrow(/is not a label value/);
+    expect(() => parseSelectorText('app in')).toThrow(/'app in': in takes values in parentheses/);
+    expect(() => parseSelectorText('app in (')).toThrow(/in takes values in parentheses/);
+    expect(() => parseSelectorText('app in ()')).toThrow(/needs at least one value/);
+    expect(() => parseSelectorText('app=web,')).toThrow(/an empty requirement/);
+    expect(() => parseSelectorText('app=we b')).toThrow(/'we b' in 'app=we b' is not a label value/);
+    expect(() => parseSelectorText('bad key=x')).toThrow(/not a requirement/);
+    expect(() => parseSelectorText('-x=1')).toThrow(/'-x' in '-x=1' is not a label key/);
+    expect(() => parseSelectorText(`a=${'v'.repeat(64)}`)).toThrow(/is not a label value/);
   });
 });
 

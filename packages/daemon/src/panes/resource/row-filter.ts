@@ -1,5 +1,5 @@
 import type { KubeObject } from '../../kube/types.js';
-import { labelsMatch, parseLabelSelector } from './label-selector.js';
+import { matches, parseSelectorText } from '../../kube/label-selector.js';
 
 /**
  * What a list's `/` filter means, as k9s reads it:
@@ -25,8 +25,8 @@ export function compileFilter(raw: string): RowFilter {
   if (LABELS.test(raw)) {
     const selector = raw.slice(2).trim();
     try {
-      const reqs = parseLabelSelector(selector);
-      return { key: `\u0000l${selector}`, text: null, match: (obj) => labelsMatch(reqs, obj.metadata.labels), error: null };
+      const sel = parseSelectorText(selector);
+      return { key: `\u0000l${selector}`, text: null, match: (obj) => matches(sel, obj.metadata.labels), error: null };
     } catch (err) {
       return { key: `\u0000l${selector}`, text: null, match: () => false, error: `label selector: ${err instanceof Error ? err.message : String(err)}` };
     }

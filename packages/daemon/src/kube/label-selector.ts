@@ -1,7 +1,7 @@
 /**
- * Label selectors as the API server reads them: a Service's `spec.selector` (a map) and a
- * workload's `spec.selector` (matchLabels + matchExpressions), matched against pod labels and
- * written as the `labelSelector` query parameter.
+ * Label selectors as the API server reads them: a Service's `spec.selector` (a map), a workload's
+ * `spec.selector` (matchLabels + matchExpressions) and the text kubectl takes after `-l` (a list's
+ * `/-l` filter), matched against labels and written as the `labelSelector` query parameter.
  */
 
 export interface Requirement {
@@ -85,4 +85,70 @@ export function selectorQuery(sel: Selector): string {
       }
     })
     .join(',');
+}
+
+/** A label key: an optional DNS-subdomain prefix and `/`, then a name of 1–63 characters. */
+const TEXT_KEY = /^(?:[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+/** A label value: empty, or 1–63 characters starting and ending alphanumeric. */
+const TEXT_VALUE = /^(?:[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
+
+/** Splits on commas outside parentheses. */
+function textTerms(s: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const ch of s) {
+    if (ch === '(') depth++;
+    if (ch === ')') depth--;
+    if (ch === ',' && depth === 0) {
+      out.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  out.push(cur);
+  return out.map((t) => t.trim());
+}
+
+function textKey(k: string, term: string): string {
+  if (!TEXT_KEY.test(k)) throw new Error(`'${k}' in '${term}' is not a label key`);
+  return k;
+}
+
+function textValue(v: string, term: string): string {
+  if (!TEXT_VALUE.test(v)) throw new Error(`'${v}' in '${term}' is not a label value`);
+  return v;
+}
+
+/**
+ * A label selector as kubectl takes it after `-l` (`app=web,tier!=db,env in (prod,qa),!canary`; the
+ * empty one selects everything), or an Error saying which term is wrong and why.
+ */
+export function parseSelectorText(selector: string): Selector {
+  const s = selector.trim();
+  const out: Requirement[] = [];
+  if (s === '') return { requirements: out };
+  for (const term of textTerms(s)) {
+    if (term === '') throw new Error(`an empty requirement in '${s}' (two commas, or one at an end)`);
+    const set = /^(\S+)\s+(in|notin)\s*(.*)$/.exec(term);
+    if (set) {
+      const list = /^\((.*)\)$/.exec(set[3]!.trim());
+      if (!list) throw new Error(`'${term}': ${set[2]} takes values in parentheses, like ${set[1]} ${set[2]} (a,b)`);
+      const values = list[1]!.split(',').map((v) => textValue(v.trim(), term));
+      if (values.length === 1 && values[0] === '') throw new Error(`'${term}': ${set[2]} needs at least one value`);
+      out.push({ key: textKey(set[1]!, term), operator: set[2] === 'in' ? 'In' : 'NotIn', values });
+      continue;
+    }
+    const eq = /^([^=!\s]+)\s*(==|=|!=)\s*(.*)$/.exec(term);
+    if (eq) {
+      out.push({ key: textKey(eq[1]!, term), operator: eq[2] === '!=' ? 'NotIn' : 'In', values: [textValue(eq[3]!, term)] });
+      continue;
+    }
+    if (term.startsWith('!')) {
+      out.push({ key: textKey(term.slice(1).trim(), term), operator: 'DoesNotExist', values: [] });
+      continue;
+    }
+    if (/\s/.test(term)) throw new Error(`'${term}' is not a requirement (key=value, key!=value, key in (…), key notin (…), key or !key)`);
+    out.push({ key: textKey(term, term), operator: 'Exists', values: [] });
+  }
+  return { requirements: out };
 }
