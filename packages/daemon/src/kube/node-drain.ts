@@ -21,9 +21,6 @@ import type { KubeObject } from './types.js';
 export interface DrainOptions {
   /** How long refusals by a disruption budget are asked again, ms (0: once). */
   timeoutMs: number;
-  /** Between two rounds of asking again (5 s, as kubectl). */
-  retryMs?: number;
-  signal?: AbortSignal;
 }
 
 export interface PodNote {
@@ -53,7 +50,8 @@ export class DrainIncomplete extends Error {
 
 /** At most this many pods are named per group in the summary. */
 const NAMED = 4;
-const DEFAULT_RETRY_MS = 5_000;
+/** Between two rounds of asking again (as kubectl). */
+const RETRY_MS = 5_000;
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -117,13 +115,12 @@ export async function evictionApiVersion(kc: KubeConfig): Promise<'policy/v1' | 
 
 type Outcome = { ok: true } | { ok: false; retry: boolean; why: string };
 
-async function evict(kc: KubeConfig, p: PodId, apiVersion: string, signal?: AbortSignal): Promise<Outcome> {
+async function evict(kc: KubeConfig, p: PodId, apiVersion: string): Promise<Outcome> {
   try {
     await kubeRequest(kc, {
       method: 'POST',
       path: `/api/v1/namespaces/${encodeURIComponent(p.namespace)}/pods/${encodeURIComponent(p.name)}/eviction`,
       body: { apiVersion, kind: 'Eviction', metadata: { name: p.name, namespace: p.namespace }, deleteOptions: { preconditions: { uid: p.uid } } },
-      ...(signal ? { signal } : {}),
     });
     return { ok: true };
   } catch (err) {
@@ -138,16 +135,7 @@ async function evict(kc: KubeConfig, p: PodId, apiVersion: string, signal?: Abor
   }
 }
 
-const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function drainNode(kc: KubeConfig, node: ObjectRef, opts: DrainOptions): Promise<DrainResult> {
   if (node.kind !== 'Node') throw new Error(`only Nodes can be drained (${node.kind} objects cannot)`);
@@ -173,21 +161,17 @@ export async function drainNode(kc: KubeConfig, node: ObjectRef, opts: DrainOpti
   for (;;) {
     const again: Array<PodId & { why: string }> = [];
     for (const p of todo) {
-      if (opts.signal?.aborted) {
-        out.failed.push({ pod: podName(p), why: 'the drain was stopped before its eviction' });
-        continue;
-      }
-      const r = await evict(kc, p, apiVersion, opts.signal);
+      const r = await evict(kc, p, apiVersion);
       if (r.ok) out.evicted.push(podName(p));
       else if (r.retry) again.push({ ...p, why: r.why });
       else out.failed.push({ pod: podName(p), why: r.why });
     }
-    const wait = Math.min(opts.retryMs ?? DEFAULT_RETRY_MS, deadline - Date.now());
-    if (again.length === 0 || wait <= 0 || opts.signal?.aborted) {
+    const wait = Math.min(RETRY_MS, deadline - Date.now());
+    if (again.length === 0 || wait <= 0) {
       for (const p of again) out.blocked.push({ pod: podName(p), why: p.why });
       return out;
     }
-    await sleep(wait, opts.signal);
+    await sleep(wait);
     todo = again;
   }
 }
