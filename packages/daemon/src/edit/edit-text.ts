@@ -3,6 +3,7 @@ import { MAX_EDIT_CHARS } from '@kubetile/rpc-schema';
 import { toYamlText } from '../kube/render/yaml.js';
 import { describeObject, type ObjectRef } from '../kube/object-ref.js';
 import type { KubeObject } from '../kube/types.js';
+import { isRecord } from '../util/is-record.js';
 
 /**
  * The text of an edit and what comes back from the editor, as `kubectl edit` has it: the object's
@@ -43,8 +44,6 @@ export type EditOutcome =
   /** The text cannot be applied as it is: the editor opens again with these. */
   | { kind: 'invalid'; errors: string[] }
   | { kind: 'apply'; object: KubeObject };
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * What the editor returned, checked against the object that was opened (`original`, as the API

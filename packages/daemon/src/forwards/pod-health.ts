@@ -1,6 +1,5 @@
 import type { KubeObject } from '../kube/types.js';
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+import { isRecord } from '../util/is-record.js';
 
 export function podPhase(pod: KubeObject): string {
   const phase = isRecord(pod.status) ? pod.status.phase : undefined;

@@ -1,4 +1,5 @@
 import type { KubeObject } from '../kube/types.js';
+import { isRecord } from '../util/is-record.js';
 
 /** A port a container or a Service declares. */
 export interface DeclaredPort {
@@ -6,7 +7,6 @@ export interface DeclaredPort {
   port: number;
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isPort = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 65535;
 
 function containersOf(spec: unknown): Array<Record<string, unknown>> {

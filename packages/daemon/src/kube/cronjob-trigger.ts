@@ -5,6 +5,7 @@ import { collectionPath, kubeRequest } from './kube-http.js';
 import { MutationRefused, objectPath } from './mutations.js';
 import { describeObject, type ObjectRef } from './object-ref.js';
 import type { KubeObject } from './types.js';
+import { isRecord } from '../util/is-record.js';
 
 /** Job names are label values: at most 63 characters. */
 const MAX_JOB_NAME = 63;
@@ -18,8 +19,6 @@ export function manualJobName(cronJob: string, random = randomBytes(8)): string 
   const room = MAX_JOB_NAME - '-manual-'.length - tail.length;
   return `${cronJob.slice(0, room).replace(/-+$/, '')}-manual-${tail}`;
 }
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * The Job `kubectl create job --from=cronjob/NAME` makes: the CronJob's jobTemplate (its labels and

@@ -1,3 +1,4 @@
+import { isRecord } from '../util/is-record.js';
 /**
  * Label selectors as the API server reads them: a Service's `spec.selector` (a map), a workload's
  * `spec.selector` (matchLabels + matchExpressions) and the text kubectl takes after `-l` (a list's
@@ -15,7 +16,6 @@ export interface Selector {
   requirements: Requirement[];
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** Label keys and values: `prefix/name` of letters, digits, `-_./`; nothing that could break the query. */
 const LABEL_TEXT = /^[A-Za-z0-9]([-A-Za-z0-9_./]{0,315}[A-Za-z0-9])?$/;
 const badLabel = (v: string): boolean => !LABEL_TEXT.test(v);

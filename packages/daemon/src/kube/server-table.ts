@@ -3,6 +3,7 @@ import type { PrinterColumn } from './kinds/printer-columns.js';
 import { KubeApiError } from './api-error.js';
 import { collectionPath, kubeRequest } from './kube-http.js';
 import type { ResourceRef } from './resource-ref.js';
+import { isRecord } from '../util/is-record.js';
 
 /**
  * The server's own columns for a resource, as kubectl gets them: a CRD's `additionalPrinterColumns`
@@ -34,7 +35,6 @@ export interface ServerTable {
   truncated: boolean;
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const text = (v: unknown, max: number): string | null => (typeof v === 'string' && v.length > 0 && v.length <= max ? v : null);
 
 /** The printer columns of a CRD version, or null when `ref` is not served by a CRD (or the CRD cannot be read). */

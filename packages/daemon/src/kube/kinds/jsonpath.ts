@@ -1,3 +1,4 @@
+import { isRecord } from '../../util/is-record.js';
 /**
  * The JSONPath subset CRD `additionalPrinterColumns` use (the API server accepts only "simple" paths):
  * `.a.b`, `.a[0]`, `.a[*].b`, `.a['dotted.key']`, and filters `.a[?(@.type=="Ready")].status`.
@@ -39,8 +40,6 @@ export function parseJsonPath(expr: string): Step[] | null {
   cache.set(expr, steps);
   return steps;
 }
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function get(v: unknown, path: string[]): unknown {
   let cur = v;

@@ -1,5 +1,6 @@
 import type { KubeObject } from '../types.js';
 import { plain, spans, type Line } from './lines.js';
+import { isRecord } from '../../util/is-record.js';
 
 /**
  * A Secret's data decoded (k9s's `x` on a Secret): each key with its value as text — a value of
@@ -11,7 +12,6 @@ import { plain, spans, type Line } from './lines.js';
 /** Longest value shown; past it the rest is counted, not shown. */
 const MAX_VALUE_CHARS = 64 * 1024;
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** The text of `bytes`, or null when it is not UTF-8 text without control characters (\n, \r\n and \t allowed). */

@@ -2,13 +2,12 @@ import type { KubeConfig } from '../../kube/kubeconfig.js';
 import { kubeRequest } from '../../kube/kube-http.js';
 import { badContainer, podPath } from '../../kube/logs/log-request.js';
 import type { KubeObject } from '../../kube/types.js';
+import { isRecord } from '../../util/is-record.js';
 
 export interface ContainerInfo {
   name: string;
   init: boolean;
 }
-
-const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 /** The pod's containers, then its init containers (names the API server would accept only). */
 export function containersOf(pod: KubeObject): ContainerInfo[] {

@@ -2,6 +2,7 @@ import type { KubeConfig } from '../../kube/kubeconfig.js';
 import { kubeRequest } from '../../kube/kube-http.js';
 import type { KubeObject } from '../../kube/types.js';
 import type { LogKind } from './logs-args.js';
+import { isRecord } from '../../util/is-record.js';
 
 export interface Requirement {
   key: string;
@@ -23,8 +24,6 @@ const PATHS: Record<Exclude<LogKind, 'Pod'>, (ns: string, name: string) => strin
   Job: (ns, n) => `/apis/batch/v1/namespaces/${ns}/jobs/${n}`,
   Service: (ns, n) => `/api/v1/namespaces/${ns}/services/${n}`,
 };
-
-const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 function stringMap(x: unknown, what: string): Record<string, string> {
   if (x === undefined || x === null) return {};
