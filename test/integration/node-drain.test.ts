@@ -150,7 +150,7 @@ describe('drain', () => {
     const nodes = await openListIn(c, 'nodes', 'default');
     for (const bad of [-1, 1.5, 3601, '60', null]) {
       await expect(c.request('resource/action', { paneId: nodes, action: 'drain', target: { name: 'node-b' }, args: { timeoutSeconds: bad } }), String(bad)).rejects.toMatchObject({
-        message: expect.stringMatching(/^drain's args\.timeoutSeconds is how long a disruption budget's refusal is asked again, a whole number of seconds from 0 to 3600, not /),
+        message: expect.stringMatching(/^drain's args\.timeoutSeconds is how long a disruption budget's refusal is asked again and evicted pods are waited for, a whole number of seconds from 0 to 3600, not /),
       });
     }
     expect(unschedulable('node-b')).toBeUndefined();

@@ -70,9 +70,13 @@ describe.skipIf(!!skipReason)('drain against a real control plane', () => {
     }, { timeoutMs: 90_000 });
 
     const { paneId } = await script.request<{ paneId: number }>('pane/open', { view: { key: 'resource-list', args: { kind: 'nodes' } }, newTab: true });
-    await expect(script.request('resource/action', { paneId, action: 'drain', target: { name: node }, args: { timeoutSeconds: 0 } })).rejects.toMatchObject({
-      message: `drain failed: Node ${node} not drained: cordoned, evicted 1 pod; refused by a disruption budget: default/${held} (The disruption budget held-pdb needs 1 healthy pods and has 1 currently)`,
-    });
+    // With no time given, the evicted pod is looked at once: its 5 s grace period may still be running.
+    const refused = `drain failed: Node ${node} not drained: cordoned, evicted 1 pod; refused by a disruption budget: default/${held} (The disruption budget held-pdb needs 1 healthy pods and has 1 currently)`;
+    const err = await script.request('resource/action', { paneId, action: 'drain', target: { name: node }, args: { timeoutSeconds: 0 } }).then(
+      () => null,
+      (e: unknown) => (e instanceof Error ? e.message : String(e)),
+    );
+    expect([refused, `${refused}; still terminating when the time ran out: default/${free} (grace period 5 s)`]).toContain(err);
     expect((await core.readNode({ name: node })).spec?.unschedulable).toBe(true);
     await waitFor('the free pod evicted', async () => {
       const p = (await core.listNamespacedPod({ namespace: 'default' })).items.find((x) => x.metadata?.name === free);

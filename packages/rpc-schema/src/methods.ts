@@ -293,7 +293,7 @@ export const Requests = {
   ),
   resourceAction: req(
     'resource/action',
-    "Act on a resource of a resource-list pane: the one named by `target` (of the pane's kind; `uid` pins the exact object), else the pane's selection at the time of the call (pinned by its uid). `scale` takes `args.replicas`; `drain` (a Node) cordons it and evicts its pods through the eviction API, asking a disruption budget's refusal again for `args.timeoutSeconds` (0–3600, default 60), and answers what it evicted, skipped (DaemonSet and static pods) and left (pods no controller would re-create, emptyDir data); it is an error when a pod that had to go did not.",
+    "Act on a resource of a resource-list pane: the one named by `target` (of the pane's kind; `uid` pins the exact object), else the pane's selection at the time of the call (pinned by its uid). `scale` takes `args.replicas`; `drain` (a Node) cordons it and evicts its pods through the eviction API, asking a disruption budget's refusal again and waiting for the evicted pods to be gone for `args.timeoutSeconds` (0–3600, default 60), and answers what it evicted, skipped (DaemonSet and static pods) and left (pods no controller would re-create, emptyDir data); it is an error when a pod that had to go did not, or was still terminating when the time ran out.",
     z.object({
       paneId: Id,
       action: ResourceActionSchema,

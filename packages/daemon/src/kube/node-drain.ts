@@ -5,6 +5,7 @@ import { escapeFieldValue } from './field-selector.js';
 import { cordonNode } from './mutations.js';
 import { describeObject, type ObjectRef } from './object-ref.js';
 import type { KubeObject } from './types.js';
+import { isRecord } from '../util/is-record.js';
 
 /**
  * `kubectl drain` on exactly the Node chosen (k9s's `r` on a Node): cordon it (pinned by uid), then
@@ -15,11 +16,13 @@ import type { KubeObject } from './types.js';
  * file) are skipped, as `--ignore-daemonsets` does. A budget's refusal (429) is asked again every few
  * seconds until the time given runs out; the rest of the pods do not wait for it. Each eviction
  * carries the pod's uid, so a pod re-created under the same name meanwhile is not evicted instead.
- * Evicted pods terminate on their own grace period; the drain does not wait for them to be gone.
+ * Then, as kubectl, it waits for the evicted pods to be gone (their grace period runs on the node; a
+ * pod of the same name with another uid is a replacement, and the evicted one is gone): a pod still
+ * terminating when the time runs out means the Node is not drained yet.
  */
 
 export interface DrainOptions {
-  /** How long refusals by a disruption budget are asked again, ms (0: once). */
+  /** How long refusals by a disruption budget are asked again and evicted pods waited for, ms (0: once each). */
   timeoutMs: number;
 }
 
@@ -38,6 +41,8 @@ export interface DrainResult {
   /** Refused by their disruption budget until the time ran out. */
   blocked: PodNote[];
   failed: PodNote[];
+  /** Evicted, but still there (terminating) when the time ran out. */
+  terminating: PodNote[];
 }
 
 /** A drain that did not get every pod off that had to go (left, refused by a budget, failed): the node stays cordoned. */
@@ -52,8 +57,8 @@ export class DrainIncomplete extends Error {
 const NAMED = 4;
 /** Between two rounds of asking again (as kubectl). */
 const RETRY_MS = 5_000;
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** Between two looks at whether the evicted pods are gone (as kubectl). */
+const GONE_POLL_MS = 1_000;
 
 /** What a drain does with `pod`: evict it (null), skip it, or leave it and say why. */
 export function drainVerdict(pod: KubeObject): { skip: string } | { leave: string } | null {
@@ -137,6 +142,38 @@ async function evict(kc: KubeConfig, p: PodId, apiVersion: string): Promise<Outc
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Whether the evicted pod `p` is gone: true, or why it is still there (its grace period, or why it could not be read). */
+async function goneYet(kc: KubeConfig, p: PodId): Promise<true | string> {
+  let obj: unknown;
+  try {
+    obj = await kubeRequest<unknown>(kc, { path: `/api/v1/namespaces/${encodeURIComponent(p.namespace)}/pods/${encodeURIComponent(p.name)}` });
+  } catch (err) {
+    if (err instanceof KubeApiError && err.status === 404) return true;
+    return `could not be read: ${err instanceof Error ? err.message : String(err)}`;
+  }
+  const m = isRecord(obj) && isRecord(obj['metadata']) ? obj['metadata'] : null;
+  // Another pod under the name (a StatefulSet's replacement) is not the one evicted.
+  if (m && typeof m['uid'] === 'string' && m['uid'] !== p.uid) return true;
+  const grace = m?.['deletionGracePeriodSeconds'];
+  return typeof grace === 'number' && Number.isFinite(grace) ? `grace period ${grace} s` : 'terminating';
+}
+
+/** Waits until every pod of `evicted` is gone or `deadline` passed (each looked at at least once); what is left. */
+async function awaitGone(kc: KubeConfig, evicted: PodId[], deadline: number): Promise<PodNote[]> {
+  let waiting = evicted;
+  for (;;) {
+    const still: Array<PodId & { why: string }> = [];
+    for (const p of waiting) {
+      const r = await goneYet(kc, p);
+      if (r !== true) still.push({ ...p, why: r });
+    }
+    const wait = Math.min(GONE_POLL_MS, deadline - Date.now());
+    if (still.length === 0 || wait <= 0) return still.map((p) => ({ pod: podName(p), why: p.why }));
+    await sleep(wait);
+    waiting = still;
+  }
+}
+
 export async function drainNode(kc: KubeConfig, node: ObjectRef, opts: DrainOptions): Promise<DrainResult> {
   if (node.kind !== 'Node') throw new Error(`only Nodes can be drained (${node.kind} objects cannot)`);
   const apiVersion = await evictionApiVersion(kc);
@@ -148,7 +185,8 @@ export async function drainNode(kc: KubeConfig, node: ObjectRef, opts: DrainOpti
     throw new Error(`${describeObject(node)} is cordoned, but its pods could not be listed, so none was evicted: ${err instanceof Error ? err.message : String(err)}`);
   }
   const { pods, bad } = listed;
-  const out: DrainResult = { evicted: [], skipped: [], left: [], blocked: [], failed: [] };
+  const out: DrainResult = { evicted: [], skipped: [], left: [], blocked: [], failed: [], terminating: [] };
+  const evicted: PodId[] = [];
   if (bad > 0) out.failed.push({ pod: `${bad} pod${bad === 1 ? '' : 's'}`, why: 'the API server sent them without a name, namespace or uid; not evicted' });
   let todo: PodId[] = [];
   for (const p of pods) {
@@ -162,13 +200,16 @@ export async function drainNode(kc: KubeConfig, node: ObjectRef, opts: DrainOpti
     const again: Array<PodId & { why: string }> = [];
     for (const p of todo) {
       const r = await evict(kc, p, apiVersion);
-      if (r.ok) out.evicted.push(podName(p));
-      else if (r.retry) again.push({ ...p, why: r.why });
+      if (r.ok) {
+        out.evicted.push(podName(p));
+        evicted.push(p);
+      } else if (r.retry) again.push({ ...p, why: r.why });
       else out.failed.push({ pod: podName(p), why: r.why });
     }
     const wait = Math.min(RETRY_MS, deadline - Date.now());
     if (again.length === 0 || wait <= 0) {
       for (const p of again) out.blocked.push({ pod: podName(p), why: p.why });
+      out.terminating = await awaitGone(kc, evicted, deadline);
       return out;
     }
     await sleep(wait);
@@ -190,10 +231,11 @@ export function drainSummary(node: ObjectRef, r: DrainResult): string {
   if (r.left.length > 0) parts.push(`left ${named(r.left)}`);
   if (r.blocked.length > 0) parts.push(`refused by a disruption budget: ${named(r.blocked)}`);
   if (r.failed.length > 0) parts.push(`failed: ${named(r.failed)}`);
+  if (r.terminating.length > 0) parts.push(`still terminating when the time ran out: ${named(r.terminating)}`);
   return parts.join('; ');
 }
 
 /** Whether every pod that had to go went (what `kubectl drain` reports as drained). */
 export function drained(r: DrainResult): boolean {
-  return r.left.length === 0 && r.blocked.length === 0 && r.failed.length === 0;
+  return r.left.length === 0 && r.blocked.length === 0 && r.failed.length === 0 && r.terminating.length === 0;
 }

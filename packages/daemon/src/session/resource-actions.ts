@@ -61,14 +61,14 @@ export function refusal(action: ResourceActionName, kind: string): string | null
   return null;
 }
 
-/** How long a drain asks a disruption budget again by default, and at most (seconds). */
+/** How long a drain asks a disruption budget again and waits for evicted pods to be gone, by default and at most (seconds). */
 export const DRAIN_TIMEOUT_S = 60;
 export const MAX_DRAIN_TIMEOUT_S = 3600;
 
 export function checkDrainTimeout(value: unknown): number {
   if (value === undefined) return DRAIN_TIMEOUT_S;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_DRAIN_TIMEOUT_S) {
-    throw invalidParams(`drain's args.timeoutSeconds is how long a disruption budget's refusal is asked again, a whole number of seconds from 0 to ${MAX_DRAIN_TIMEOUT_S}, not ${JSON.stringify(value)}`);
+    throw invalidParams(`drain's args.timeoutSeconds is how long a disruption budget's refusal is asked again and evicted pods are waited for, a whole number of seconds from 0 to ${MAX_DRAIN_TIMEOUT_S}, not ${JSON.stringify(value)}`);
   }
   return value;
 }
@@ -188,7 +188,7 @@ export class ResourceActions {
         const timeoutMs = checkDrainTimeout(args.timeoutSeconds) * 1000;
         const r = await drainNode(kc, t, { timeoutMs });
         const message = drainSummary(t, r);
-        this.logger.info({ target: describeTarget(t), uid: t.uid, evicted: r.evicted.length, skipped: r.skipped.length, left: r.left.length, blocked: r.blocked.length, failed: r.failed.length }, 'drained');
+        this.logger.info({ target: describeTarget(t), uid: t.uid, evicted: r.evicted.length, skipped: r.skipped.length, left: r.left.length, blocked: r.blocked.length, failed: r.failed.length, terminating: r.terminating.length }, 'drained');
         if (!drained(r)) throw new DrainIncomplete(message);
         return { message };
       }

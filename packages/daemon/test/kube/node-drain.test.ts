@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { drainSummary, drainVerdict, type DrainResult } from '../../src/kube/node-drain.js';
+import { drained, drainSummary, drainVerdict, type DrainResult } from '../../src/kube/node-drain.js';
 import type { ObjectRef } from '../../src/kube/object-ref.js';
 import type { KubeObject } from '../../src/kube/types.js';
 
@@ -34,8 +34,12 @@ describe('drain verdicts', () => {
 
   it('the summary names at most four pods a group and counts the rest', () => {
     const node = { kind: 'Node', name: 'n1', namespace: null } as ObjectRef;
-    const r: DrainResult = { evicted: ['a/x'], skipped: [], left: [], blocked: Array.from({ length: 6 }, (_, i) => ({ pod: `a/p${i}`, why: 'budget' })), failed: [] };
+    const r: DrainResult = { evicted: ['a/x'], skipped: [], left: [], blocked: Array.from({ length: 6 }, (_, i) => ({ pod: `a/p${i}`, why: 'budget' })), failed: [], terminating: [] };
     expect(drainSummary(node, r)).toBe('Node n1 not drained: cordoned, evicted 1 pod; refused by a disruption budget: a/p0 (budget), a/p1 (budget), a/p2 (budget), a/p3 (budget) and 2 more');
     expect(drainSummary(node, { ...r, blocked: [] })).toBe('drained Node n1: cordoned, evicted 1 pod');
+    // An evicted pod still there when the time ran out: not drained yet.
+    const slow = { ...r, blocked: [], terminating: [{ pod: 'a/x', why: 'grace period 30 s' }] };
+    expect(drainSummary(node, slow)).toBe('Node n1 not drained: cordoned, evicted 1 pod; still terminating when the time ran out: a/x (grace period 30 s)');
+    expect(drained(slow)).toBe(false);
   });
 });
