@@ -93,6 +93,48 @@ describe('live object panes', () => {
     expect(s.text).not.toMatch(/tier=one/);
   });
 
+  it('describe shows new Events of an object that itself does not change (a Pending pod scheduled again and again)', async () => {
+    const pod = t.sim.createObject({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'pending-1', namespace: 'default' },
+      spec: { containers: [{ name: 'main', image: 'busybox:1.36' }] },
+      status: { phase: 'Pending' },
+    });
+    const event = (name: string, of: { uid: string; name: string }, message: string, count: number) => ({
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name, namespace: 'default' },
+      involvedObject: { kind: 'Pod', namespace: 'default', name: of.name, uid: of.uid, apiVersion: 'v1' },
+      reason: 'FailedScheduling',
+      message,
+      source: { component: 'default-scheduler' },
+      firstTimestamp: new Date(Date.now() - 60_000).toISOString(),
+      lastTimestamp: new Date().toISOString(),
+      count,
+      type: 'Warning',
+    });
+    const uid = pod.metadata.uid;
+    const list = await openListIn(c, 'pods', 'default');
+    await selectRow(c, list, 'pending-1');
+    const { paneId } = await c.request<{ paneId: number }>('resource/action', { paneId: list, action: 'describe' });
+    await shows(paneId, 'describe', (s) => /Name:\s+pending-1/.test(s.text) && !/FailedScheduling/.test(s.text));
+    const podRv = t.sim.getObject('v1', 'Pod', 'pending-1', 'default')?.metadata.resourceVersion;
+    t.sim.createObject(event('pending-1.a', { uid, name: 'pending-1' }, '0/3 nodes are available: 3 Insufficient cpu.', 1));
+    // Another object's event (same name, another uid) is not this pod's.
+    t.sim.createObject(event('pending-1.b', { uid: 'uid-of-another', name: 'pending-1' }, 'not this one', 1));
+    await shows(paneId, 'the event', (s) => /FailedScheduling.*3 Insufficient cpu/.test(s.text));
+    t.sim.patchObject('v1', 'Event', 'pending-1.a', 'default', { message: '0/4 nodes are available: 4 Insufficient cpu.', count: 5 });
+    const s = await shows(paneId, 'the event again', (x) => /FailedScheduling.*4 Insufficient cpu/.test(x.text));
+    expect(s.text).not.toMatch(/not this one|3 Insufficient cpu/);
+    // The pod itself never changed: only its Events did.
+    expect(t.sim.getObject('v1', 'Pod', 'pending-1', 'default')?.metadata.resourceVersion).toBe(podRv);
+    // Closed: both its watches end.
+    const before = await watches();
+    await c.request('pane/close', { paneId });
+    await waitFor('the watches released', async () => (await watches()) === before - 2 || null);
+  });
+
   it('RBAC that allows get but not watch: the pane shows the object and says it is not live; the status bar stays connected', async () => {
     t.sim.createObject({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'only-get', namespace: 'default' }, data: { k: Buffer.from('v').toString('base64') } });
     t.sim.forbid('secrets', ['list', 'watch']);

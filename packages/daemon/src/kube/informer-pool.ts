@@ -6,6 +6,8 @@ import { Reflector } from './reflector.js';
 import { escapeFieldValue } from './field-selector.js';
 import type { ResourceRef } from './resource-ref.js';
 
+/** What a narrow watch selects: one object by name, or the objects with one field's value (an object's Events: `involvedObject.uid`). */
+export type WatchSelect = string | { field: string; value: string };
 
 export interface InformerHandle {
   readonly reflector: Reflector;
@@ -17,7 +19,7 @@ interface Slot {
   refs: number;
   context: string;
   /**
-   * A one-object watch (a YAML pane's): left out of the context's health, as its pane says how it
+   * A narrow watch (a YAML pane's object, a describe pane's Events): left out of the context's health, as its pane says how it
    * fares. RBAC may allow `get` of an object and not `list`/`watch`: the pane works, read once, and
    * the status bar must not say the cluster is in error.
    */
@@ -54,16 +56,20 @@ export class InformerPool {
     return check;
   }
 
-  /** `name`: only that object (a field selector on its name), for a pane that shows one. */
-  acquire(context: string, resource: ResourceRef, namespace: string | null, name?: string): InformerHandle {
+  /**
+   * `select`: only that object (a field selector on its name), or the objects whose field has that
+   * value, for a pane that shows one object (and its Events).
+   */
+  acquire(context: string, resource: ResourceRef, namespace: string | null, select?: WatchSelect): InformerHandle {
     const ns = resource.namespaced ? namespace : null;
-    const key = `${context}|${resource.group}/${resource.version}/${resource.plural}|${ns ?? '*'}${name === undefined ? '' : `|name=${name}`}`;
+    const fieldSelector = select === undefined ? null : typeof select === 'string' ? `metadata.name=${escapeFieldValue(select)}` : `${select.field}=${escapeFieldValue(select.value)}`;
+    const key = `${context}|${resource.group}/${resource.version}/${resource.plural}|${ns ?? '*'}${fieldSelector === null ? '' : `|${fieldSelector}`}`;
     let slot = this.slots.get(key);
     if (!slot) {
       const kc = this.configFor(context);
       const verifier = this.checkFor(context, kc);
-      const reflector = new Reflector(kc, resource, ns, this.logger.child({ informer: key }), (r) => verifier.verify(r), name === undefined ? null : `metadata.name=${escapeFieldValue(name)}`);
-      slot = { reflector, refs: 0, context, single: name !== undefined };
+      const reflector = new Reflector(kc, resource, ns, this.logger.child({ informer: key }), (r) => verifier.verify(r), fieldSelector);
+      slot = { reflector, refs: 0, context, single: fieldSelector !== null };
       this.slots.set(key, slot);
       const statusOf = (): string => `${reflector.state}\0${reflector.error ?? ''}\0${reflector.notice ?? ''}`;
       let last = statusOf();

@@ -58,6 +58,15 @@ export function targetFromArgs(args: Record<string, unknown>): ResourceTarget {
  */
 const RELOAD_MS: Record<ObjectPaneMode, number> = { yaml: 500, describe: 1000, detail: 500, decoded: 500 };
 
+const EVENTS_REF = { group: '', version: 'v1', plural: 'events', kind: 'Event', namespaced: true } as const;
+
+/** Which Events (uid and resourceVersion each, in a stable order): two reads that show the same Events have the same signature. */
+const eventsSignature = (events: readonly KubeObject[]): string =>
+  events
+    .map((e) => `${e.metadata.uid}@${e.metadata.resourceVersion ?? ''}`)
+    .sort()
+    .join(',');
+
 /**
  * YAML, describe or detail of one object, fetched from the API server and kept live: a watch on
  * that one object (a field selector on its name, through the shared informers) says when it
@@ -85,6 +94,13 @@ export class ObjectPane extends LinesPane {
   private readError = '';
   private closed = false;
   private watchFailing = false;
+  /**
+   * Describe only: a watch on the shown object's Events (`involvedObject.uid`), and the Events (uid
+   * and resourceVersion of each) its last read showed. A pod stuck Pending changes only its Events
+   * (FailedScheduling again, its count up): those are read again as the object's changes are.
+   */
+  private events: { uid: string; handle: InformerHandle; off: () => void } | null = null;
+  private eventsShown = '';
 
   constructor(
     private readonly ctx: PaneContext,
@@ -100,6 +116,7 @@ export class ObjectPane extends LinesPane {
       this.timer = null;
       this.watch?.release();
       this.watch = null;
+      this.stopEvents();
     });
     // Edited here or from a list (shift+e): shown again as the server now has it.
     const edited = ctx.services.objectEdited?.subscribe((t) => {
@@ -135,6 +152,35 @@ export class ObjectPane extends LinesPane {
       return; // the context went away: the pane shows what it read
     }
     this.disposers.push(this.watch.reflector.changed.subscribe(() => this.watched()));
+  }
+
+  /** Describe: watches the Events of `obj` (the object shown; another uid after a re-creation moves the watch). */
+  private watchEvents(obj: KubeObject): void {
+    const uid = obj.metadata.uid;
+    if (this.closed || this.events?.uid === uid || !uid) return;
+    this.stopEvents();
+    const kube = this.ctx.services.kube;
+    if (!kube.available) return;
+    let handle: InformerHandle;
+    try {
+      // A cluster-scoped object's Events are in some namespace (kubectl describe looks in all).
+      handle = kube.pool.acquire(this.target.context, EVENTS_REF, obj.metadata.namespace ?? null, { field: 'involvedObject.uid', value: uid });
+    } catch {
+      return;
+    }
+    this.events = { uid, handle, off: handle.reflector.changed.subscribe(() => this.eventsMoved(handle)) };
+  }
+
+  private stopEvents(): void {
+    this.events?.off();
+    this.events?.handle.release();
+    this.events = null;
+  }
+
+  private eventsMoved(handle: InformerHandle): void {
+    const r = handle.reflector;
+    if (this.events?.handle !== handle || r.state !== 'synced' || r.loading !== null) return;
+    if (eventsSignature(r.store.sorted.map((e) => e.obj)) !== this.eventsShown) this.reloadSoon();
   }
 
   /** The watch moved: read again when the object's uid or resourceVersion is not the one shown. */
@@ -200,7 +246,13 @@ export class ObjectPane extends LinesPane {
       if (this.mode === 'yaml') this.content = renderYaml(obj, { showManagedFields: showManaged });
       else if (this.mode === 'detail') this.content = renderDetail(obj, kind, Date.now());
       else if (this.mode === 'decoded') this.content = renderDecodedSecret(obj);
-      else this.content = renderDescribe(obj, kind, await eventsFor(kc, obj).catch(() => []), Date.now());
+      else {
+        const events = await eventsFor(kc, obj).catch(() => null);
+        this.content = renderDescribe(obj, kind, events ?? [], Date.now());
+        // Events that could not be read are not "seen": the watch's next word reads them again.
+        this.eventsShown = events ? eventsSignature(events) : '';
+        this.watchEvents(obj);
+      }
       this.state = 'ready';
       this.shown = { uid: obj.metadata.uid, rv: obj.metadata.resourceVersion ?? '' };
       this.gone = false;
