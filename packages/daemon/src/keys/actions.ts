@@ -53,6 +53,7 @@ export type AppCommand =
   | 'root_debug_mode'
   | 'debug_container'
   | 'xray'
+  | 'jump_owner'
   | 'open_query'
   | 'run_command';
 

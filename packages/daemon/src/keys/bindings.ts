@@ -74,6 +74,8 @@ export const DEFAULT_BINDINGS: readonly BindingDef[] = [
   // KubeTile's query pane (PostgreSQL) on the selected pod.
   def('interact', 'open_query', 'shift+q', appAction('open_query'), 'Query (PostgreSQL console)'),
   def('interact', 'xray', 'x', appAction('xray'), 'Xray: workload → replicasets → pods → containers (on a Secret: its data decoded)'),
+  // k9s's shift+j: the owner's list in this pane's place, the owner selected; esc comes back.
+  def('interact', 'jump_owner', 'shift+j', appAction('jump_owner'), 'Jump to the owner (Pod → ReplicaSet → Deployment; esc goes back)'),
   def('interact', 'debug_container', 'shift+d', appAction('debug_container'), 'Debug container (ephemeral, kubectl debug)'),
   // [keybindings.mutate]: each asks for confirmation once (KubeTile asked twice).
   // ctrl+d is k9s's delete.

@@ -5,7 +5,7 @@ import type { Signal } from '../util/signal.js';
 import type { BindingsSnapshot } from '../keys/keymap.js';
 import type { SplitDirection, ViewSpec } from '@kubetile/rpc-schema';
 import type { ClusterManager } from '../kube/cluster.js';
-import type { KubeScope } from '../kube/types.js';
+import type { KubeObject, KubeScope } from '../kube/types.js';
 import type { ObjectRef } from '../kube/object-ref.js';
 import type { PaneGroup } from '../keys/bindings.js';
 import type { Config } from '../config/schema.js';
@@ -53,6 +53,8 @@ export interface Pane {
   onScopeChange?(): void;
   /** Resource lists: the selected object (with its uid), for resource actions. */
   selectedResource?(): ResourceTarget | null;
+  /** Resource lists: the selected object itself, as the watch has it (its owner references, for jump to owner). */
+  selectedObject?(): KubeObject | null;
   /** The one object this pane shows (YAML, describe): what shift+e edits in it. */
   shownObject?(): ResourceTarget | null;
   /** Resource lists: the marked objects (space), each pinned by its uid; empty when none. */
@@ -93,6 +95,8 @@ export interface PaneRequests {
   open(view: ViewSpec, split: { direction: SplitDirection; ratio?: number }): void;
   /** Opens a viewer below the pane, reusing the one of the same type this pane opened before. */
   openBeside(view: ViewSpec): void;
+  /** Puts another view in the pane's place (a list's `esc` back to the list it was reached from). */
+  replace(view: ViewSpec): void;
   close(): void;
   /** A transient message for the session's clients. */
   toast(level: 'info' | 'success' | 'warn' | 'error', text: string): void;

@@ -20,6 +20,8 @@ import { SwitchHistory } from './switch-history.js';
 import type { Workspace } from './workspace.js';
 import type { ResourceEdits } from '../edit/resource-edits.js';
 import { readOnlyRefusal, WRITE_COMMANDS } from './read-only.js';
+import { findOwner } from '../kube/owner-lookup.js';
+import { ownerListArgs } from '../panes/resource/list-jump.js';
 
 export interface KeyResult {
   handled: boolean;
@@ -374,6 +376,9 @@ export class KeyRouter {
         if (this.focusedKind(client) === 'Secret') this.act(client, 'decode');
         else this.openXray(client);
         return;
+      case 'jump_owner':
+        this.jumpToOwner(client);
+        return;
       case 'view_yaml':
         this.act(client, 'yaml');
         return;
@@ -629,6 +634,39 @@ export class KeyRouter {
       if (t.uid) args.uid = t.uid;
     } else if (kind.namespace) args.namespace = kind.namespace;
     ws.openCompanion(ws.focusedPane(client), { key: 'xray', args }, client);
+  }
+
+  /**
+   * k9s's jump to owner: the focused list becomes the owner's list (its kind found by discovery,
+   * the owner read first so a deleted one is said, not shown as an empty selection), the owner
+   * selected; `esc` there comes back. A jump that ends after the pane changed does nothing.
+   */
+  private jumpToOwner(client: ClientState): void {
+    const ws = this.deps.workspace;
+    const paneId = ws.focusedPane(client);
+    const pane = ws.pane(paneId);
+    const kind = pane.resourceKind?.() ?? null;
+    const obj = pane.selectedObject?.() ?? null;
+    if (!kind || !obj) {
+      this.toast(client, 'info', 'shift+j jumps to the owner of the selected row of a resource list');
+      return;
+    }
+    let kc;
+    try {
+      kc = this.deps.kube.configFor(kind.context);
+    } catch (err) {
+      this.toast(client, 'error', errorMessage(err));
+      return;
+    }
+    findOwner(kc, obj, kind.kind).then(
+      (owner) => {
+        // The pane was closed or switched meanwhile: the jump is not wanted there any more.
+        if (!ws.paneEntries().some((e) => e.pane === pane)) return;
+        const args = ownerListArgs(owner, { args: pane.args, state: pane.persistState?.() ?? {}, selectedUid: obj.metadata.uid });
+        ws.replaceView(paneId, { key: 'resource-list', args });
+      },
+      (err: unknown) => this.toast(client, 'warn', `jump to owner: ${errorMessage(err)}`),
+    );
   }
 
   /** The kind of the focused list, or null. */

@@ -147,6 +147,9 @@ export class Workspace {
         openBeside: (v) => {
           if (this.panes.has(id)) this.openCompanion(id, v, this.actor);
         },
+        replace: (v) => {
+          if (this.panes.has(id)) this.replaceView(id, v);
+        },
         close: () => {
           if (this.panes.has(id)) this.closePane(id);
         },

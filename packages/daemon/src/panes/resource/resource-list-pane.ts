@@ -8,6 +8,8 @@ import { ListIndex, safeCell, styleOf, ticks, type ListSpec, type Need } from '.
 import type { ColumnDef, KindDef } from '../../kube/kinds/types.js';
 import { refOf, resolveKind, visibleColumns } from './kind-resolution.js';
 import { KindColumns } from './kind-columns.js';
+import { backView } from './list-jump.js';
+import type { KubeObject } from '../../kube/types.js';
 
 /**
  * A live table of one kind (KubeTile's 14 plus discovered ones) from a shared informer: cells keyed
@@ -27,6 +29,11 @@ export class ResourceListPane extends BasePane {
   private sortCol: string | null = null;
   private desc = false;
   private selectedUid: string | null = null;
+  /**
+   * A row to select once it is in the list (`args.selectUid`: a jump to an owner lands on it): kept
+   * while the list loads, dropped when the loaded list does not have it.
+   */
+  private wanted: string | null = null;
   /** Marked rows (space), by uid, in the order they were marked. */
   private readonly marks = new Map<string, ResourceTarget>();
   private selectedIndex = 0;
@@ -70,6 +77,7 @@ export class ResourceListPane extends BasePane {
     // (Server columns arrive later: any column-id-like name is kept, and one the kind lacks sorts nothing.)
     if (typeof ctx.args.sortColumn === 'string' && /^[a-z0-9][a-z0-9-]{0,63}$/.test(ctx.args.sortColumn)) this.sortCol = ctx.args.sortColumn;
     this.desc = ctx.args.sortDesc === true;
+    if (typeof ctx.args.selectUid === 'string' && ctx.args.selectUid.length > 0 && ctx.args.selectUid.length <= 128) this.wanted = ctx.args.selectUid;
     if (ctx.args.sortColumn === undefined && base.defaultSort) {
       this.sortCol = base.defaultSort.column;
       this.desc = base.defaultSort.desc;
@@ -207,13 +215,27 @@ export class ResourceListPane extends BasePane {
       this.indexStore = store;
     }
     const span = this.lastRows * 2 + 64;
-    const need: Need = { top: span, uid: this.selectedUid, span, all, ahead };
+    const need: Need = { top: span, uid: this.wanted ?? this.selectedUid, span, all, ahead };
     return this.index.rows(this.spec(cols), need, now);
   }
 
   /** Index of the selected row in `rows`, following the UID when it is still there. */
   private selection(rows: readonly StoreEntry[]): number {
     if (rows.length === 0) return -1;
+    if (this.wanted !== null) {
+      const want = this.wanted;
+      const known = this.index?.knownPosition(want) ?? -1;
+      const found = known >= 0 && rows[known]?.obj.metadata.uid === want ? known : rows.findIndex((e) => e.obj.metadata.uid === want);
+      const r = this.handle?.reflector;
+      if (found >= 0) {
+        this.wanted = null;
+        this.selectedUid = want;
+        this.selectedIndex = found;
+        return found;
+      }
+      // Loaded without it (deleted meanwhile): the list's selection as usual.
+      if (r && r.state === 'synced' && r.loading === null && !this.index?.working) this.wanted = null;
+    }
     if (this.selectedUid !== null) {
       const at = rows[this.selectedIndex];
       if (at && at.obj.metadata.uid === this.selectedUid) return this.selectedIndex;
@@ -307,6 +329,17 @@ export class ResourceListPane extends BasePane {
         if (t) this.ctx.requests.openBeside({ key: 'resource-detail', args: { ...t } });
         return;
       }
+      case 'back': {
+        // As k9s: esc clears a kept filter first; then, in a list reached by a jump to an owner, goes
+        // back to the list it came from, its row selected.
+        if (this.filter) {
+          this.filter = '';
+          break;
+        }
+        const back = backView(this.ctx.args.back);
+        if (back) this.ctx.requests.replace(back);
+        return;
+      }
       default:
         return;
     }
@@ -336,6 +369,12 @@ export class ResourceListPane extends BasePane {
       context,
       namespace: this.kindDef.namespaced && !this.allNs && namespace !== '*' ? namespace : null,
     };
+  }
+
+  /** The selected object as the watch has it now. */
+  selectedObject(): KubeObject | null {
+    const rows = this.ordered(this.columns(), Date.now());
+    return rows[this.selection(rows)]?.obj ?? null;
   }
 
   /** The selected object as it is now, uid included, so an action can be pinned to it. */

@@ -1,0 +1,167 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SessionLayout, TableView } from '@kubetile/rpc-schema';
+import { waitFor } from '../helpers/daemon-process.js';
+import { openListIn, pressKeys, selectRow } from '../helpers/list-pane.js';
+import type { RawClient } from '../helpers/rpc-client.js';
+import { readyNode } from '../helpers/kube-objects.js';
+import { startSimDaemon, type SimDaemonWithClient } from '../helpers/sim-daemon.js';
+
+/**
+ * k9s's jump to owner (shift+j): on a row of a resource list, the owner's list takes the pane's
+ * place with the owner selected — Pod → ReplicaSet → Deployment through kube-sim's controllers'
+ * real owner references, a custom resource's owner found by discovery, a mirror pod's Node — and
+ * esc goes back, step by step, to the row left. An owner that is gone, replaced (another uid) or
+ * named by a malformed reference is said in a toast and the list stays.
+ */
+
+let t: SimDaemonWithClient;
+let c: RawClient;
+
+const CRD = {
+  apiVersion: 'apiextensions.k8s.io/v1',
+  kind: 'CustomResourceDefinition',
+  metadata: { name: 'rollouts.example.com' },
+  spec: {
+    group: 'example.com',
+    names: { plural: 'rollouts', singular: 'rollout', kind: 'Rollout', listKind: 'RolloutList' },
+    scope: 'Namespaced',
+    versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+  },
+};
+
+const pod = (name: string, ns: string, owner?: { apiVersion: string; kind: string; name: string; uid: string }) => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name, namespace: ns, ...(owner ? { ownerReferences: [{ ...owner, controller: true }] } : {}) },
+  spec: { nodeName: 'node-1', containers: [{ name: 'main', image: 'busybox:1.36' }] },
+  status: { phase: 'Running' },
+});
+
+beforeAll(async () => {
+  t = await startSimDaemon({
+    client: { cols: 200, rows: 40 },
+    sim: { controller: true },
+    beforeDaemon: (sim) => {
+      sim.createObject(readyNode('node-1'));
+      sim.createObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'other' } });
+      for (const ns of ['default', 'other']) {
+        sim.createObject({
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: { name: 'web', namespace: ns },
+          spec: { replicas: 1, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } } },
+        });
+      }
+      sim.createObject(CRD);
+    },
+  });
+  c = t.client;
+  await waitFor('the deployments rolled out', () => ['default', 'other'].every((ns) => t.sim.listObjects('v1', 'Pod', ns).some((p) => p.metadata.name.startsWith('web-'))) || null);
+}, 120_000);
+afterAll(async () => t?.stop());
+
+const tabOf = (l: SessionLayout) => l.tabs.find((x) => x.id === l.activeTabId)!;
+const focused = (): number => tabOf(c.layout!).focusedPaneId;
+
+/** The focused pane once it is a list titled `title` with the row `name` selected (a new pane id after each jump). */
+async function shows(title: string, name: string): Promise<number> {
+  return waitFor(`${title} with ${name} selected`, async () => {
+    const id = focused();
+    if (c.layout!.paneTitles[String(id)] !== title) return null;
+    const v = (await c.request<{ view: TableView }>('pane/snapshot', { paneId: id, rows: 20, cols: 160 })).view;
+    const got = v.type === 'table' && v.selected !== null ? v.rows[v.selected]?.cells.name : undefined;
+    return got === name ? id : null;
+  });
+}
+
+const toast = (re: RegExp, from: number): Promise<string> => waitFor(`a toast ${re}`, () => c.toasts().slice(from).find((x) => re.test(x)) ?? null);
+
+describe('jump to owner (shift+j)', () => {
+  it('Pod → ReplicaSet → Deployment, each selected; esc comes back step by step to the row left', async () => {
+    const podName = t.sim.listObjects('v1', 'Pod', 'default').find((p) => p.metadata.name.startsWith('web-'))!.metadata.name;
+    const rsName = t.sim.listObjects('apps/v1', 'ReplicaSet', 'default').find((r) => r.metadata.name.startsWith('web-'))!.metadata.name;
+    const pods = await openListIn(c, 'pods', 'default');
+    await selectRow(c, pods, podName);
+    await pressKeys(c, 'shift+j');
+    await shows('ReplicaSets (default)', rsName);
+    await pressKeys(c, 'shift+j');
+    const deploys = await shows('Deployments (default)', 'web');
+    // A Deployment has no owner: said, and the list stays.
+    const before = c.toasts().length;
+    await pressKeys(c, 'shift+j');
+    expect(await toast(/^jump to owner: /, before)).toBe('jump to owner: Deployment default/web has no owner');
+    expect(focused()).toBe(deploys);
+    await pressKeys(c, 'esc');
+    await shows('ReplicaSets (default)', rsName);
+    await pressKeys(c, 'esc');
+    // Back on the pods list, the filter it had and the pod it left selected.
+    const back = await shows('Pods (default)', podName);
+    const v = (await c.request<{ view: TableView }>('pane/snapshot', { paneId: back, rows: 20, cols: 160 })).view;
+    expect(v.type === 'table' ? v.footer : '').toContain(`/${podName}`);
+    // esc on a filtered list clears the filter (k9s); once more, nothing is left to go back to.
+    await pressKeys(c, 'esc');
+    await waitFor('the filter cleared', async () => {
+      const x = (await c.request<{ view: TableView }>('pane/snapshot', { paneId: back, rows: 20, cols: 160 })).view;
+      return (x.type === 'table' && !(x.footer ?? '').includes(`/${podName}`)) || null;
+    });
+    await pressKeys(c, 'esc');
+    expect(focused()).toBe(back);
+  });
+
+  it('in all namespaces the owner is found in its own namespace', async () => {
+    const podName = t.sim.listObjects('v1', 'Pod', 'other').find((p) => p.metadata.name.startsWith('web-'))!.metadata.name;
+    const rsName = t.sim.listObjects('apps/v1', 'ReplicaSet', 'other').find((r) => r.metadata.name.startsWith('web-'))!.metadata.name;
+    const pods = await openListIn(c, 'pods', 'default');
+    await pressKeys(c, 'a');
+    await selectRow(c, pods, podName);
+    await pressKeys(c, 'shift+j');
+    await shows('ReplicaSets (All Namespaces)', rsName);
+  });
+
+  it("a custom resource owner is found by discovery; a mirror pod's owner is its Node", async () => {
+    const rollout = t.sim.createObject({ apiVersion: 'example.com/v1', kind: 'Rollout', metadata: { name: 'canary', namespace: 'default' }, spec: {} });
+    t.sim.createObject(pod('canary-1', 'default', { apiVersion: 'example.com/v1', kind: 'Rollout', name: 'canary', uid: rollout.metadata.uid }));
+    const node = t.sim.getObject('v1', 'Node', 'node-1', '')!;
+    t.sim.createObject(pod('etcd-node-1', 'default', { apiVersion: 'v1', kind: 'Node', name: 'node-1', uid: node.metadata.uid }));
+    const pods = await openListIn(c, 'pods', 'default');
+    await selectRow(c, pods, 'canary-1');
+    await pressKeys(c, 'shift+j');
+    await shows('Rollouts (default)', 'canary');
+    const again = await openListIn(c, 'pods', 'default');
+    await selectRow(c, again, 'etcd-node-1');
+    await pressKeys(c, 'shift+j');
+    await shows('Nodes', 'node-1');
+  });
+
+  it('an owner deleted, replaced under its name, or named by a malformed reference is said; the list stays', async () => {
+    const imposter = t.sim.createObject({ apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'imposter', namespace: 'default' }, spec: { replicas: 0, selector: { matchLabels: { app: 'nobody' } }, template: { metadata: { labels: { app: 'nobody' } }, spec: { containers: [{ name: 'x', image: 'x' }] } } } });
+    const cases: Array<[string, { apiVersion: string; kind: string; name: string; uid: string }, string]> = [
+      ['orphan-1', { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'ghost', uid: 'uid-ghost' }, 'jump to owner: ReplicaSet default/ghost, the owner of Pod default/orphan-1, is not in the cluster (deleted)'],
+      ['orphan-2', { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'imposter', uid: 'uid-not-the-imposter' }, 'jump to owner: ReplicaSet default/imposter, the owner of Pod default/orphan-2, is not in the cluster: another object of that name is (a new uid)'],
+      ['orphan-3', { apiVersion: 'apps/v1/../../api', kind: 'ReplicaSet', name: 'x', uid: 'u' }, 'jump to owner: Pod default/orphan-3: its owner reference\'s apiVersion "apps/v1/../../api" is not an API version (like apps/v1)'],
+      ['orphan-4', { apiVersion: 'apps/v1', kind: 'Replica/Set', name: 'x', uid: 'u' }, 'jump to owner: Pod default/orphan-4: its owner reference\'s kind "Replica/Set" is not a kind (letters and digits, like Pod)'],
+      ['orphan-5', { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: '../secrets/x', uid: 'u' }, 'jump to owner: Pod default/orphan-5: its owner reference\'s name "../secrets/x" is not an object name'],
+      ['orphan-6', { apiVersion: 'nothere.example.com/v1', kind: 'Thing', name: 'x', uid: 'u' }, 'jump to owner: Thing x, the owner of Pod default/orphan-6: the API server does not serve nothere.example.com/v1'],
+    ];
+    expect(imposter.metadata.uid).not.toBe('uid-not-the-imposter');
+    for (const [name, owner] of cases) t.sim.createObject(pod(name, 'default', owner));
+    const pods = await openListIn(c, 'pods', 'default');
+    for (const [name, , message] of cases) {
+      await selectRow(c, pods, name);
+      const before = c.toasts().length;
+      await pressKeys(c, 'shift+j');
+      expect(await toast(/^jump to owner: /, before), name).toBe(message);
+      expect(focused()).toBe(pods);
+    }
+    // Nothing was asked of the API server with the malformed references.
+    expect(t.sim.journalEntries({ method: 'GET' }).filter((e) => /secrets|\.\.|Replica%2FSet/.test(e.path))).toEqual([]);
+  });
+
+  it('outside a resource list it says what it does', async () => {
+    const { paneId } = await c.request<{ paneId: number }>('pane/open', { view: { key: 'help' }, newTab: true });
+    await c.request('pane/focus', { paneId });
+    const before = c.toasts().length;
+    await pressKeys(c, 'shift+j');
+    expect(await toast(/shift\+j/, before)).toBe('shift+j jumps to the owner of the selected row of a resource list');
+  });
+});
