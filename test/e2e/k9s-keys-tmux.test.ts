@@ -13,7 +13,7 @@ import { TmuxTerminal, tmuxMissing } from '../helpers/tmux.js';
  * `:deploy`, `:po` switch the list; `x` draws the xray tree of a Deployment; `:pulse` counts the
  * namespace's kinds; `ctrl+d` deletes the selected pod after one confirmation (gone from kube-sim);
  * `:ns NAME` and `:ctx NAME` switch the tab. Then, in a terminal attached to the same session: `/-l`
- * filters by labels, `x` on a Secret decodes it, `s` on a CronJob suspends it, `r` on a Node drains
+ * filters by labels, `shift+j` jumps to the owner and `esc` back, `x` on a Secret decodes it, `s` on a CronJob suspends it, `r` on a Node drains
  * it, `ctrl+alt+k` force-deletes a pod — each read off the screen and checked in kube-sim.
  */
 
@@ -146,7 +146,7 @@ describe.skipIf(tmuxMissing)('k9s keys in a real terminal (tmux)', () => {
     expect(t.screen()).toContain('second');
   }, 240_000);
 
-  it('/-l, x on a Secret, s on a CronJob, r on a Node and ctrl+alt+k, painted in a real terminal attached to the same session', async () => {
+  it('/-l, shift+j, x on a Secret, s on a CronJob, r on a Node and ctrl+alt+k, painted in a real terminal attached to the same session', async () => {
     term?.kill();
     const t = (term = TmuxTerminal.start(env, [], { cols: 160, rows: 50 }));
     await t.waitScreen('attached', (s) => s.includes('NORMAL'), 60_000);
@@ -170,6 +170,14 @@ describe.skipIf(tmuxMissing)('k9s keys in a real terminal (tmux)', () => {
     // `/-l app=frontend`: only the frontend pods, by their labels.
     const byLabel = await filter('-l app=frontend', (s) => (s.match(/frontend-\S+\s+1\/1\s+Running/g) ?? []).length === 3 && !/\bapi-\S+\s+1\/1/.test(s));
     expect(byLabel).toContain('/-l app=frontend');
+    // shift+j: the selected pod's owner, its ReplicaSet, in the pane's place; esc comes back, filter kept; esc again clears it.
+    const podRs = sim.listObjects('apps/v1', 'ReplicaSet', 'shop').find((r) => r.metadata.name.startsWith('frontend-'))!.metadata.name;
+    t.keys('J');
+    await t.waitScreen('the ReplicaSets with the owner', (s) => s.includes('ReplicaSets (shop)') && s.includes(podRs));
+    t.keys('Escape');
+    await t.waitScreen('back on the filtered pods', (s) => s.includes('Pods (shop)') && s.includes('/-l app=frontend') && /frontend-\S+\s+1\/1\s+Running/.test(s));
+    t.keys('Escape');
+    await t.waitScreen('the filter cleared by esc', (s) => /\bapi-\S+\s+1\/1/.test(s) && !s.includes('/-l app=frontend'));
     t.keys('/');
     t.keys('Escape');
 
