@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile, spawn } from 'node:child_process';
 import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startKubeSim, type KubeSim } from '@kubetile/kube-sim';
@@ -19,6 +19,17 @@ let sim: KubeSim;
 let env: TestEnv;
 let daemon: DaemonProcess;
 let http: Server;
+
+/** A port nothing listens on now (the kernel's pick, released). */
+const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const s = createNetServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
 
 const pod = (name: string, namespace = 'default') => ({
   apiVersion: 'v1',
@@ -289,7 +300,7 @@ describe('kubetile pf and plugins', () => {
     expect(p, viaPod.stdout).not.toBeNull();
     expect(await get(Number(p![2]), '/by-name')).toBe('hello from the pod: /by-name');
 
-    const viaSvc = await kt('pf', 'start', 'svc/site', 'web', '--namespace', 'named');
+    const viaSvc = await kt('pf', 'start', 'svc/site', ':web', '--namespace', 'named');
     expect(viaSvc).toMatchObject({ code: 0, stderr: '' });
     const v = /^(pf-\d+): Forwarding service\/site:8080 -> 127\.0\.0\.1:(\d+)\n$/.exec(viaSvc.stdout);
     expect(v, viaSvc.stdout).not.toBeNull();
@@ -307,6 +318,34 @@ describe('kubetile pf and plugins', () => {
     expect(rpc.code).not.toBe(0);
     expect(rpc.stderr).toContain('a port name is 1–15 lowercase letters, digits and single dashes');
     for (const m of [p, v]) await ok('pf', 'stop', m![1]!);
+  });
+
+  it("a bare PORT listens on the same port locally, as kubectl's (a name: on its number); :PORT on any free one", async () => {
+    sim.createObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'bare' } });
+    const [p, q] = [await freePort(), await freePort()];
+    const api = pod('api-1', 'bare');
+    sim.createObject({ ...api, metadata: { ...api.metadata, labels: { app: 'api' } }, spec: { ...api.spec, containers: [{ name: 'main', image: 'busybox:1.36', ports: [{ name: 'http', containerPort: p }] }] } });
+    sim.createObject({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'api', namespace: 'bare' }, spec: { selector: { app: 'api' }, ports: [{ name: 'api', port: q, targetPort: 'http' }] } });
+    sim.setPortTarget('bare', 'api-1', p, { host: '127.0.0.1', port: (http.address() as AddressInfo).port });
+    const byNumber = await kt('pf', 'start', 'pod/api-1', String(p), '--namespace', 'bare');
+    expect(byNumber).toMatchObject({ code: 0, stderr: '', stdout: expect.stringMatching(new RegExp(`^pf-\\d+: Forwarding pod/api-1:${p} -> 127\\.0\\.0\\.1:${p}\n$`)) });
+    expect(await get(p, '/same')).toBe('hello from the pod: /same');
+    const byName = await kt('pf', 'start', 'svc/api', 'api', '--namespace', 'bare');
+    expect(byName).toMatchObject({ code: 0, stderr: '', stdout: expect.stringMatching(new RegExp(`^pf-\\d+: Forwarding service/api:${q} -> 127\\.0\\.0\\.1:${q}\n$`)) });
+    expect(await get(q, '/named')).toBe('hello from the pod: /named');
+    // The same port again is in use: said, as kubectl says it cannot listen.
+    const again = await kt('pf', 'start', 'pod/api-1', String(p), '--namespace', 'bare');
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain(`local port ${p} on 127.0.0.1 is already in use by port-forward pf-`);
+    const any = await kt('pf', 'start', 'pod/api-1', `:${p}`, '--namespace', 'bare');
+    const m = new RegExp(`^(pf-\\d+): Forwarding pod/api-1:${p} -> 127\\.0\\.0\\.1:(\\d+)\n$`).exec(any.stdout);
+    expect(m, any.stdout + any.stderr).not.toBeNull();
+    expect(Number(m![2])).not.toBe(p);
+    // Over RPC, both at once is refused before anything is asked.
+    const both = await kt('rpc', 'portForward/start', JSON.stringify({ namespace: 'bare', pod: 'api-1', remotePort: p, localPort: 0, sameLocalPort: true }));
+    expect(both.code).not.toBe(0);
+    expect(both.stderr).toContain("sameLocalPort listens on the remote port's number: not with localPort");
+    for (const f of JSON.parse(await ok('pf', 'list', '--json')) as Array<{ id: string; namespace: string }>) if (f.namespace === 'bare') await ok('pf', 'stop', f.id);
   });
 
   it('pf errors: an unknown id, a target kind it cannot forward, bad ports', async () => {

@@ -317,7 +317,7 @@ export const Requests = {
   ),
   portForwardStart: req(
     'portForward/start',
-    "Forward a port on 127.0.0.1 to a pod, a Service (its `port`, mapped to the pods' `targetPort`) or a workload: a Deployment, StatefulSet, ReplicaSet or DaemonSet (a ready pod behind it); exactly one of `pod`, `service`, `deployment`, `statefulset`, `replicaset`, `daemonset`. Owned by the daemon: it keeps running when clients detach, and new connections follow a replaced pod to a running pod of the same owner or Service; a StatefulSet's pod is not replaced by a sibling: its forward waits until the StatefulSet runs that pod again (its `state` and `error` in portForward/list say so). `remotePort` defaults to the suggested port; it may be a port's name, as kubectl takes it: a Service's port by its name, a pod's (or a workload's pod template's) container port by its name; `localPort` 0 (default) takes any free port; a port in use is an error. `context` defaults to the current context.",
+    "Forward a port on 127.0.0.1 to a pod, a Service (its `port`, mapped to the pods' `targetPort`) or a workload: a Deployment, StatefulSet, ReplicaSet or DaemonSet (a ready pod behind it); exactly one of `pod`, `service`, `deployment`, `statefulset`, `replicaset`, `daemonset`. Owned by the daemon: it keeps running when clients detach, and new connections follow a replaced pod to a running pod of the same owner or Service; a StatefulSet's pod is not replaced by a sibling: its forward waits until the StatefulSet runs that pod again (its `state` and `error` in portForward/list say so). `remotePort` defaults to the suggested port; it may be a port's name, as kubectl takes it: a Service's port by its name, a pod's (or a workload's pod template's) container port by its name; `localPort` 0 (default) takes any free port; `sameLocalPort` listens on the remote port's number instead (a port's name resolved first: kubectl's bare `PORT`); a port in use is an error. `context` defaults to the current context.",
     z
       .object({
         context: z.string().min(1).max(253).optional(),
@@ -330,9 +330,11 @@ export const Requests = {
         daemonset: z.string().min(1).max(253).optional(),
         remotePort: RemotePort.optional(),
         localPort: z.number().int().min(0).max(65535).optional(),
+        sameLocalPort: z.boolean().optional(),
       })
       .strict()
       .superRefine((p, ctx) => {
+        if (p.sameLocalPort === true && p.localPort !== undefined) ctx.addIssue({ code: 'custom', path: ['sameLocalPort'], message: 'sameLocalPort listens on the remote port\'s number: not with localPort' });
         const targets = ['pod', 'service', 'deployment', 'statefulset', 'replicaset', 'daemonset'] as const;
         const named = targets.filter((k) => p[k] !== undefined);
         if (named.length !== 1) {

@@ -86,7 +86,8 @@ Scripting (every command takes --json; errors go to stderr with a non-zero statu
   kubetile pf start TARGET [[LOCAL:]REMOTE] --namespace N [--context C]
                                                        forward a port (TARGET: pod/NAME, svc/NAME, deploy/NAME,
                                                        sts/NAME, rs/NAME, ds/NAME; REMOTE: a number or a port's
-                                                       name, like 8080:http; no LOCAL: any free port)
+                                                       name, like 8080:http; a bare PORT: the same port
+                                                       locally, as kubectl; :REMOTE: any free local port)
   kubetile pf stop ID…                                 stop port-forwards
   kubetile plugins [reload KEY]                        list plugins, or reload one from its file
 

@@ -40,8 +40,8 @@ function portOf(what: string, text: string, min: number): number {
   return n;
 }
 
-/** `pod/web`, `svc/web`, `deploy/web`, `sts/db`, `rs/…`, `ds/…` or a bare pod name; `[LOCAL:]REMOTE` (LOCAL 0 or empty: any free port; REMOTE a number or a port's name, looked up by the daemon). */
-export function parseForward(target: string, ports: string | undefined): Pick<StartParams, TargetKind | 'remotePort' | 'localPort'> {
+/** `pod/web`, `svc/web`, `deploy/web`, `sts/db`, `rs/…`, `ds/…` or a bare pod name; `[LOCAL:]REMOTE` (REMOTE a number or a port's name, looked up by the daemon; no LOCAL: the same port locally, as kubectl; LOCAL 0 or empty: any free port). */
+export function parseForward(target: string, ports: string | undefined): Pick<StartParams, TargetKind | 'remotePort' | 'localPort' | 'sameLocalPort'> {
   const slash = target.indexOf('/');
   const prefix = target.slice(0, Math.max(slash, 0)).toLowerCase();
   const kind = slash < 0 ? 'pod' : KINDS[prefix];
@@ -61,7 +61,11 @@ export function parseForward(target: string, ports: string | undefined): Pick<St
     if (/^\d+$/.test(remote)) out.remotePort = portOf('the remote port', remote, 1);
     else if (PORT_NAME.test(remote)) out.remotePort = remote;
     else throw new UsageError(`the remote port must be a number from 1 to 65535 or a port's name (lowercase letters, digits and dashes, like http), not '${remote}'`);
-    if (m[1]) out.localPort = portOf('the local port', m[1], 0);
+    // As kubectl: `8080` listens on 8080 (a name: on its number, which the daemon looks up), `:8080` on any free port.
+    if (m[1] === undefined) {
+      if (typeof out.remotePort === 'number') out.localPort = out.remotePort;
+      else out.sameLocalPort = true;
+    } else if (m[1]) out.localPort = portOf('the local port', m[1], 0);
   }
   return out;
 }

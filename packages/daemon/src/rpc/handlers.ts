@@ -261,7 +261,7 @@ const table: Table = {
         const obj = await getTarget(kube.configFor(context), kind, p.namespace, name);
         remotePort = p.remotePort === undefined ? suggestRemotePort(kind, obj) : remotePortNamed(kind, obj, p.remotePort);
       }
-      const f = await manager.start({ context, namespace: p.namespace, kind, name, remotePort, localPort: p.localPort ?? 0 });
+      const f = await manager.start({ context, namespace: p.namespace, kind, name, remotePort, localPort: p.sameLocalPort === true ? remotePort : (p.localPort ?? 0) });
       const info = f.info();
       return { id: f.id, localPort: f.localPort, pod: info.pod ?? '', podPort: info.podPort ?? remotePort, message: `Forwarding ${f.describe()}` };
     } catch (err) {
