@@ -77,6 +77,7 @@ describe('read-only mode', () => {
       expect(await refusedBy('ctrl+alt+s')).toBe('scale');
       expect(await refusedBy('ctrl+alt+r')).toBe('restart rollout');
       expect(await refusedBy('r')).toBe('drain');
+      expect(await refusedBy('i')).toBe('set image');
 
       // Scripts: the same refusals as errors, nothing changed.
       for (const [action, args, what] of [
@@ -90,6 +91,7 @@ describe('read-only mode', () => {
         ['trigger', {}, 'trigger'],
         ['suspend', {}, 'suspend'],
         ['resume', {}, 'resume'],
+        ['set-image', { container: 'api', image: 'nginx:1.28' }, 'set image'],
         ['exec', {}, 'exec (a shell in a container)'],
         ['debug', { mode: 'debug-mode' }, 'debug mode and debug containers'],
       ] as const) {

@@ -68,7 +68,7 @@ const Id = z.number().int().min(1);
 const SessionRef = { session: SessionName.optional() };
 
 const ResourceActionSchema = z.enum([
-  'yaml', 'describe', 'detail', 'decode', 'logs', 'exec', 'port-forward', 'delete', 'scale', 'restart', 'debug', 'command', 'cordon', 'uncordon', 'drain', 'trigger', 'suspend', 'resume', 'kill',
+  'yaml', 'describe', 'detail', 'decode', 'logs', 'exec', 'port-forward', 'delete', 'scale', 'restart', 'debug', 'command', 'cordon', 'uncordon', 'drain', 'trigger', 'suspend', 'resume', 'kill', 'set-image',
 ]);
 
 /** A port's name as Kubernetes allows it (IANA_SVC_NAME): 1–15 lowercase letters, digits and single inner dashes, a letter among them. */
@@ -293,7 +293,7 @@ export const Requests = {
   ),
   resourceAction: req(
     'resource/action',
-    "Act on a resource of a resource-list pane: the one named by `target` (of the pane's kind; `uid` pins the exact object), else the pane's selection at the time of the call (pinned by its uid). `scale` takes `args.replicas`; `drain` (a Node) cordons it and evicts its pods through the eviction API, asking a disruption budget's refusal again and waiting for the evicted pods to be gone for `args.timeoutSeconds` (0–3600, default 60), and answers what it evicted, skipped (DaemonSet and static pods) and left (pods no controller would re-create, emptyDir data); it is an error when a pod that had to go did not, or was still terminating when the time ran out.",
+    "Act on a resource of a resource-list pane: the one named by `target` (of the pane's kind; `uid` pins the exact object), else the pane's selection at the time of the call (pinned by its uid). `scale` takes `args.replicas`; `set-image` (`kubectl set image`: a Pod, or a Deployment's, StatefulSet's, DaemonSet's, ReplicaSet's or CronJob's pod template) takes `args.container` and `args.image`, and `args.expectImage` to refuse it when the container's image is no longer that one; `drain` (a Node) cordons it and evicts its pods through the eviction API, asking a disruption budget's refusal again and waiting for the evicted pods to be gone for `args.timeoutSeconds` (0–3600, default 60), and answers what it evicted, skipped (DaemonSet and static pods) and left (pods no controller would re-create, emptyDir data); it is an error when a pod that had to go did not, or was still terminating when the time ran out.",
     z.object({
       paneId: Id,
       action: ResourceActionSchema,

@@ -54,6 +54,7 @@ export type AppCommand =
   | 'debug_container'
   | 'xray'
   | 'jump_owner'
+  | 'set_image'
   | 'open_query'
   | 'run_command';
 

@@ -90,6 +90,8 @@ export const DEFAULT_BINDINGS: readonly BindingDef[] = [
   def('mutate', 'drain', 'r', appAction('drain'), 'Drain the Node (cordon, then evict its pods; disruption budgets respected)'),
   // k9s's `t` on a CronJob: a Job from its template, now.
   def('mutate', 'trigger', 't', appAction('trigger'), 'Trigger the CronJob now (a Job from its template)'),
+  // k9s's `i`: one container's image (kubectl set image), asked with the current one filled in.
+  def('mutate', 'set_image', 'i', appAction('set_image'), 'Set a container image (kubectl set image)'),
   def('mutate', 'scale', 'ctrl+alt+s', appAction('scale'), 'Scale'),
   def('mutate', 'restart_rollout', 'ctrl+alt+r', appAction('restart_rollout'), 'Restart rollout'),
   // KubeTile's debug mode: the workload's container sleeps instead of running its command (annotations restore it).

@@ -71,7 +71,15 @@ const ATTEMPTS = 5;
  * otherwise, and we read again). The uid cannot change under a resourceVersion, so the patch lands
  * on the object the user chose or nowhere.
  */
-export async function guardedMergePatch(kc: KubeConfig, t: ObjectRef, path: string, patch: Record<string, unknown>, what: string): Promise<void> {
+export function guardedMergePatch(kc: KubeConfig, t: ObjectRef, path: string, patch: Record<string, unknown>, what: string): Promise<void> {
+  return guardedPatchFrom(kc, t, path, () => patch, what);
+}
+
+/**
+ * The same, with the patch made from the object as read (`patchFor` may throw to refuse it: the
+ * object is not what the user was shown); on a conflict the object is read again and so is the patch.
+ */
+export async function guardedPatchFrom(kc: KubeConfig, t: ObjectRef, path: string, patchFor: (current: KubeObject) => Record<string, unknown>, what: string): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     let current: KubeObject;
     try {
@@ -84,6 +92,7 @@ export async function guardedMergePatch(kc: KubeConfig, t: ObjectRef, path: stri
     const rv = current?.metadata?.resourceVersion;
     if (t.uid && uid !== t.uid) throw replaced(t, what);
     if (typeof rv !== 'string' || rv === '') throw new Error(`${describeObject(t)}: the API server sent no resourceVersion; nothing was ${what}`);
+    const patch = patchFor(current);
     try {
       await kubeRequest(kc, {
         method: 'PATCH',

@@ -21,6 +21,8 @@ import type { Workspace } from './workspace.js';
 import type { ResourceEdits } from '../edit/resource-edits.js';
 import { readOnlyRefusal, WRITE_COMMANDS } from './read-only.js';
 import { findOwner } from '../kube/owner-lookup.js';
+import { containerImages, type ContainerImage } from '../kube/set-image.js';
+import { badImage } from '../kube/ephemeral-debug.js';
 import { ownerListArgs } from '../panes/resource/list-jump.js';
 
 export interface KeyResult {
@@ -406,6 +408,9 @@ export class KeyRouter {
       case 'scale':
         this.askScale(client);
         return;
+      case 'set_image':
+        this.askImage(client);
+        return;
       case 'view_logs':
         this.act(client, 'logs');
         return;
@@ -521,7 +526,7 @@ export class KeyRouter {
    * was replaced meanwhile. Namespaces and Nodes take everything in or on them along: the user types
    * the name to delete one instead.
    */
-  private confirmMutation(client: ClientState, action: Exclude<MutationName, 'scale'>, given?: ResourceTarget): void {
+  private confirmMutation(client: ClientState, action: Exclude<MutationName, 'scale' | 'set-image'>, given?: ResourceTarget): void {
     if ((action === 'delete' || action === 'kill') && this.confirmMarkedDelete(client, action)) return;
     const target = given ?? this.mutationTarget(client, action);
     if (!target) return;
@@ -778,6 +783,49 @@ export class KeyRouter {
         }
         this.mutate(client, target, 'scale', { replicas: n });
       },
+    });
+  }
+
+  /**
+   * k9s's `i` (`kubectl set image`): the container picked when there are several (init containers
+   * marked), its new image typed over the current one; submitting is the one question. The write
+   * names the image shown, so one changed by someone else meanwhile is not overwritten.
+   */
+  private askImage(client: ClientState): void {
+    const target = this.mutationTarget(client, 'set-image');
+    if (!target) return;
+    const ws = this.deps.workspace;
+    const obj = ws.pane(ws.focusedPane(client)).selectedObject?.() ?? null;
+    const containers = obj ? containerImages(obj, target.kind) : [];
+    const name = describeTarget(target);
+    if (containers.length === 0) {
+      this.toast(client, 'warn', `${name} has no containers with an image to set`);
+      return;
+    }
+    const ask = (c: ContainerImage): void => {
+      client.setOverlay({
+        type: 'input',
+        title: `Set the image of ${c.init ? 'init container' : 'container'} ${c.name} in ${name}`,
+        value: c.image,
+        validate: (value) => badImage(value.trim()),
+        onSubmit: (value) => {
+          const image = value.trim();
+          if (image === c.image) {
+            this.toast(client, 'info', `${name}: container ${c.name} already runs ${image}; nothing was changed`);
+            return;
+          }
+          this.mutate(client, target, 'set-image', { container: c.name, image, expectImage: c.image });
+        },
+      });
+    };
+    if (containers.length === 1) {
+      ask(containers[0]!);
+      return;
+    }
+    const label = (c: ContainerImage): string => `${c.init ? 'init: ' : ''}${c.name} (${c.image})`;
+    this.openSelector(client, `Set image: which container of ${name}?`, containers.map(label), (item) => {
+      const c = containers.find((x) => label(x) === item);
+      if (c) ask(c);
     });
   }
 

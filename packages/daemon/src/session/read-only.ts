@@ -4,7 +4,7 @@ import type { ResourceActionName } from './resource-actions.js';
 /**
  * Read-only mode (`--readonly`, or `readonly = true` in the config; k9s's readOnly): everything
  * that changes the cluster or runs something in it is off — delete, force delete, scale, restart, edit, cordon,
- * uncordon, drain, trigger, suspend, resume, debug mode, debug containers, node shells and exec — for keys and scripts alike, as plugin writes and
+ * uncordon, drain, trigger, suspend, resume, set image, debug mode, debug containers, node shells and exec — for keys and scripts alike, as plugin writes and
  * dangerous `[[commands]]` are. Reading stays: lists, YAML, describe, logs, port-forwards.
  */
 
@@ -18,6 +18,7 @@ export const WRITE_COMMANDS: Partial<Record<AppCommand, string>> = {
   uncordon: 'uncordon',
   drain: 'drain',
   trigger: 'trigger',
+  set_image: 'set image',
   edit: 'edit',
   debug_mode: 'debug mode',
   root_debug_mode: 'root debug mode',
@@ -37,6 +38,7 @@ export const WRITE_ACTIONS: Partial<Record<ResourceActionName, string>> = {
   trigger: 'trigger',
   suspend: 'suspend',
   resume: 'resume',
+  'set-image': 'set image',
   debug: 'debug mode and debug containers',
   exec: 'exec (a shell in a container)',
 };

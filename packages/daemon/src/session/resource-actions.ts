@@ -2,6 +2,8 @@ import type { ClusterManager } from '../kube/cluster.js';
 import { canCordon, canKill, canRestart, canScale, canSuspend, cordonNode, deleteObject, restartRollout, scaleObject, suspendCronJob } from '../kube/mutations.js';
 import { badObjectName, describeObject } from '../kube/object-ref.js';
 import { triggerCronJob } from '../kube/cronjob-trigger.js';
+import { badContainerName, canSetImage, setImage } from '../kube/set-image.js';
+import { badImage } from '../kube/ephemeral-debug.js';
 import { DrainIncomplete, drained, drainNode, drainSummary } from '../kube/node-drain.js';
 import { badNamespace } from '../kube/resource-ref.js';
 import type { Logger } from '../logging/logger.js';
@@ -12,10 +14,10 @@ import { readOnlyRefusal, WRITE_ACTIONS } from './read-only.js';
 import type { ClientState } from './client-state.js';
 import type { Workspace } from './workspace.js';
 
-export type ResourceActionName = 'yaml' | 'describe' | 'detail' | 'decode' | 'logs' | 'exec' | 'port-forward' | 'delete' | 'scale' | 'restart' | 'debug' | 'command' | 'cordon' | 'uncordon' | 'drain' | 'trigger' | 'suspend' | 'resume' | 'kill';
-export type MutationName = 'delete' | 'kill' | 'scale' | 'restart' | 'cordon' | 'uncordon' | 'drain' | 'trigger' | 'suspend' | 'resume';
+export type ResourceActionName = 'yaml' | 'describe' | 'detail' | 'decode' | 'logs' | 'exec' | 'port-forward' | 'delete' | 'scale' | 'restart' | 'debug' | 'command' | 'cordon' | 'uncordon' | 'drain' | 'trigger' | 'suspend' | 'resume' | 'kill' | 'set-image';
+export type MutationName = 'delete' | 'kill' | 'scale' | 'restart' | 'cordon' | 'uncordon' | 'drain' | 'trigger' | 'suspend' | 'resume' | 'set-image';
 
-const MUTATIONS: ReadonlySet<ResourceActionName> = new Set<MutationName>(['delete', 'kill', 'scale', 'restart', 'cordon', 'uncordon', 'drain', 'trigger', 'suspend', 'resume']);
+const MUTATIONS: ReadonlySet<ResourceActionName> = new Set<MutationName>(['delete', 'kill', 'scale', 'restart', 'cordon', 'uncordon', 'drain', 'trigger', 'suspend', 'resume', 'set-image']);
 
 const VIEWERS: Partial<Record<ResourceActionName, string>> = { yaml: 'resource-yaml', describe: 'resource-describe', detail: 'resource-detail', decode: 'resource-decoded' };
 
@@ -57,6 +59,7 @@ export function refusal(action: ResourceActionName, kind: string): string | null
   if (action === 'kill' && !canKill(kind)) return `only Pods can be force-deleted (${kind} objects cannot)`;
   if (action === 'decode' && kind !== 'Secret') return `only Secrets have data to decode (${kind} objects do not)`;
   if (action === 'trigger' && kind !== 'CronJob') return `only CronJobs can be triggered (${kind} objects cannot)`;
+  if (action === 'set-image' && !canSetImage(kind)) return `${kind} has no containers whose image can be set (Pods, Deployments, StatefulSets, DaemonSets, ReplicaSets and CronJobs do)`;
   if ((action === 'suspend' || action === 'resume') && !canSuspend(kind)) return `only CronJobs can be ${action === 'suspend' ? 'suspended' : 'resumed'} (${kind} objects cannot)`;
   return null;
 }
@@ -71,6 +74,17 @@ export function checkDrainTimeout(value: unknown): number {
     throw invalidParams(`drain's args.timeoutSeconds is how long a disruption budget's refusal is asked again and evicted pods are waited for, a whole number of seconds from 0 to ${MAX_DRAIN_TIMEOUT_S}, not ${JSON.stringify(value)}`);
   }
   return value;
+}
+
+/** set-image's args: `container` and `image` (both checked), and the image the user saw (`expectImage`: refused if it changed since). */
+export function checkSetImage(args: Record<string, unknown>): { container: string; image: string; expectImage?: string } {
+  const { container, image, expectImage } = args;
+  const bad =
+    (container === undefined ? 'set-image needs args.container, the name of a container' : badContainerName(container)) ??
+    (typeof image !== 'string' ? 'set-image needs args.image, an image reference like nginx:1.27' : badImage(image)) ??
+    (expectImage === undefined || (typeof expectImage === 'string' && expectImage.length <= 512) ? null : 'args.expectImage is the image the container should have now, a string');
+  if (bad) throw invalidParams(bad);
+  return { container: container as string, image: image as string, ...(typeof expectImage === 'string' ? { expectImage } : {}) };
 }
 
 export function checkReplicas(value: unknown): number {
@@ -191,6 +205,12 @@ export class ResourceActions {
         this.logger.info({ target: describeTarget(t), uid: t.uid, evicted: r.evicted.length, skipped: r.skipped.length, left: r.left.length, blocked: r.blocked.length, failed: r.failed.length, terminating: r.terminating.length }, 'drained');
         if (!drained(r)) throw new DrainIncomplete(message);
         return { message };
+      }
+      case 'set-image': {
+        const { container, image, expectImage } = checkSetImage(args);
+        const was = await setImage(kc, t, container, image, expectImage);
+        this.logger.info({ target: describeTarget(t), uid: t.uid, container, image, was }, 'image set');
+        return { message: was === image ? `${describeTarget(t)}: container ${container} already runs ${image}` : `set the image of container ${container} in ${describeTarget(t)} to ${image} (was ${was})` };
       }
       case 'suspend':
       case 'resume':
