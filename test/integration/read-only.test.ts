@@ -70,6 +70,10 @@ describe('read-only mode', () => {
       expect(await refusedBy('ctrl+alt+d')).toBe('debug mode');
       expect(await refusedBy('f5')).toBe('root debug mode');
       expect(await refusedBy('shift+d')).toBe('debug containers');
+      // `c` copies a pod's name (it writes nothing to the cluster); on a Node it would cordon.
+      const copied = a.notifications.length;
+      await a.request('client/key', { key: 'c' });
+      await waitFor('the name copied', () => a.notifications.slice(copied).some((n) => n.method === 'clipboard/write') || null);
       expect(a.notifications.some((n) => n.method === 'editor/open')).toBe(false);
 
       const deploys = await openListIn(a, 'deployments', ns);

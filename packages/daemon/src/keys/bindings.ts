@@ -85,7 +85,7 @@ export const DEFAULT_BINDINGS: readonly BindingDef[] = [
   // k9s's `e` (here `e` is KubeTile's exec): the YAML in this terminal's $EDITOR, written back on save.
   def('mutate', 'edit', 'shift+e', appAction('edit'), 'Edit (the YAML in your $EDITOR; saving applies it)'),
   // k9s's node keys: `c` cordon, `u` uncordon, `r` drain.
-  def('mutate', 'cordon', 'c', appAction('cordon'), 'Cordon the Node (no new pods scheduled on it)'),
+  def('mutate', 'cordon', 'c', appAction('cordon'), 'Cordon the Node (no new pods scheduled on it); on other rows, copy the name (marked rows: their names)'),
   def('mutate', 'uncordon', 'u', appAction('uncordon'), 'Uncordon the Node'),
   def('mutate', 'drain', 'r', appAction('drain'), 'Drain the Node (cordon, then evict its pods; disruption budgets respected)'),
   // k9s's `t` on a CronJob: a Job from its template, now.

@@ -266,6 +266,11 @@ export class KeyRouter {
 
   private runApp(client: ClientState, command: AppCommand, arg?: number): void {
     const ws = this.deps.workspace;
+    // k9s's `c`: cordon on a Node; on any other row, copy its name (read-only mode too: it writes nothing).
+    if (command === 'cordon' && this.focusedKind(client) !== 'Node') {
+      this.copyNames(client);
+      return;
+    }
     const writes = WRITE_COMMANDS[command];
     if (writes && this.deps.readonly?.()) {
       this.toast(client, 'warn', readOnlyRefusal(writes));
@@ -672,6 +677,27 @@ export class KeyRouter {
       },
       (err: unknown) => this.toast(client, 'warn', `jump to owner: ${errorMessage(err)}`),
     );
+  }
+
+  /**
+   * Puts the selected row's name on this terminal's clipboard (OSC 52), or the marked rows' names
+   * separated by spaces (ready for `kubectl delete pod a b c`).
+   */
+  private copyNames(client: ClientState): void {
+    const ws = this.deps.workspace;
+    const pane = ws.pane(ws.focusedPane(client));
+    if (!pane.resourceKind?.()) {
+      this.toast(client, 'info', 'c copies the name of the selected row of a resource list (cordons a Node)');
+      return;
+    }
+    const marked = pane.markedResources?.() ?? [];
+    const names = marked.length > 0 ? marked.map((t) => t.name) : [pane.selectedResource?.()?.name].filter((n): n is string => !!n);
+    if (names.length === 0) {
+      this.toast(client, 'info', 'no row is selected: nothing was copied');
+      return;
+    }
+    ws.clients.get(client.id)?.sink.clipboard(names.join(' '));
+    this.toast(client, 'success', names.length === 1 ? `copied ${names[0]} to the clipboard` : `copied ${names.length} names to the clipboard`);
   }
 
   /** The kind of the focused list, or null. */
