@@ -55,6 +55,7 @@ export type AppCommand =
   | 'xray'
   | 'jump_owner'
   | 'set_image'
+  | 'sort_by'
   | 'open_query'
   | 'run_command';
 
@@ -77,6 +78,8 @@ export const pluginAction = (key: string): Action => ({ kind: 'app', command: 'o
 
 /** A `[[commands]]` entry's key: run it on the focused list's selection. */
 export const commandAction = (name: string): Action => ({ kind: 'app', command: 'run_command', name });
+/** k9s's column sort keys: sort by the column `id` (again: the other way round). */
+export const sortAction = (column: string): Action => ({ kind: 'app', command: 'sort_by', name: column });
 
 export const localAction = (name: string): Action => ({ kind: 'local', name });
 

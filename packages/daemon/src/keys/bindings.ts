@@ -1,4 +1,4 @@
-import { appAction, commandAction, localAction, paneAction, pluginAction, type Action } from './actions.js';
+import { appAction, commandAction, localAction, paneAction, pluginAction, sortAction, type Action } from './actions.js';
 
 /**
  * Groups in lookup order. `global` applies in every mode; the others in normal mode, in this order
@@ -58,6 +58,14 @@ export const DEFAULT_BINDINGS: readonly BindingDef[] = [
   // k9s's habits: `s` on a Node opens a node shell, on a CronJob suspends or resumes it; `o` sorts every list, those included.
   def('browse', 'sort_column', 's', appAction('sort_column'), 'Sort by next column (on a Node: node shell; on a CronJob: suspend / resume)'),
   def('browse', 'sort_column_only', 'o', appAction('sort_column_only'), 'Sort by next column'),
+  // k9s's column sort keys (pressed again: the other way round); shift+s stays the reverse key.
+  def('browse', 'sort_name', 'shift+n', sortAction('name'), 'Sort by NAME'),
+  def('browse', 'sort_age', 'shift+a', sortAction('age'), 'Sort by AGE'),
+  def('browse', 'sort_namespace', 'shift+p', sortAction('namespace'), 'Sort by NAMESPACE'),
+  def('browse', 'sort_ready', 'shift+r', sortAction('ready'), 'Sort by READY'),
+  def('browse', 'sort_restarts', 'shift+t', sortAction('restarts'), 'Sort by RESTARTS'),
+  def('browse', 'sort_ip', 'shift+i', sortAction('ip'), 'Sort by IP'),
+  def('browse', 'sort_node', 'shift+o', sortAction('node'), 'Sort by NODE'),
   // `-o wide` (k9s's ctrl+w closes a tab here): NODE and IP on pods, the wide columns of every kind.
   def('browse', 'toggle_wide', 'shift+w', appAction('toggle_wide'), 'Wide columns on/off'),
   // k9s's `?`, beside F1.

@@ -63,6 +63,8 @@ export interface Pane {
   resourceKind?(): ResourceKindTarget | null;
   /** Resource lists: `s` cycles the sort column. */
   cycleSort?(): void;
+  /** Resource lists: sort by the column `id` (the other way round when it is the sort already); why not, when the list shows no such column. */
+  sortByColumn?(id: string): string | null;
   /** Resource lists: `a` toggles all namespaces. */
   toggleAllNamespaces?(): void;
   /**

@@ -151,6 +151,8 @@ export class KeyRouter {
       this.openPlugin(client, action.plugin);
     } else if (action.command === 'run_command' && action.name) {
       this.act(client, 'command', { name: action.name });
+    } else if (action.command === 'sort_by' && action.name) {
+      this.sortBy(client, action.name);
     } else {
       this.runApp(client, action.command, action.arg);
     }
@@ -698,6 +700,18 @@ export class KeyRouter {
     }
     ws.clients.get(client.id)?.sink.clipboard(names.join(' '));
     this.toast(client, 'success', names.length === 1 ? `copied ${names[0]} to the clipboard` : `copied ${names.length} names to the clipboard`);
+  }
+
+  /** k9s's column sort keys: by the column, again the other way round; said when the list has no such column. */
+  private sortBy(client: ClientState, column: string): void {
+    const ws = this.deps.workspace;
+    const pane = ws.pane(ws.focusedPane(client));
+    if (!pane.sortByColumn) {
+      this.toast(client, 'info', 'only resource lists sort by a column');
+      return;
+    }
+    const why = pane.sortByColumn(column);
+    if (why) this.toast(client, 'info', why);
   }
 
   /** The kind of the focused list, or null. */

@@ -177,6 +177,23 @@ export class ResourceListPane extends BasePane {
     this.changed.emit();
   }
 
+  sortByColumn(id: string): string | null {
+    const cols = this.columns();
+    if (!cols.some((c) => c.id === id)) {
+      const d = this.kindDef;
+      if (id === 'namespace' && d.namespaced) return `the NAMESPACE column shows in all namespaces (a), then it sorts`;
+      const wide = d.columns.find((c) => c.id === id && d.wideColumns?.includes(id));
+      return wide ? `${d.display} show ${wide.title} in the wide columns (shift+w), then it sorts` : `${d.display} have no ${id.toUpperCase()} column to sort by`;
+    }
+    if (this.sortCol === id) this.desc = !this.desc;
+    else {
+      this.sortCol = id;
+      this.desc = false;
+    }
+    this.changed.emit();
+    return null;
+  }
+
   /** What cached cells are keyed on: the columns, and the server's cells generation for Table kinds. */
   private columnsKey(cols: ColumnDef[]): string {
     const ids = cols.map((c) => c.id).join(',');
