@@ -244,6 +244,20 @@ describe('the screen', () => {
     expect(line).not.toContain('[1] ');
   });
 
+  it("shows the context's favorite namespaces (keys 0–9) right of the tabs, as many as fit", () => {
+    const base = splitLayout();
+    const tabs = base.tabs.map((t) => ({ ...t, namespace: 'payments' }));
+    const layout = { ...base, tabs, status: { ...base.status, namespaces: ['shop', 'payments', 'kube-system'] } };
+    const wide = lineText(tabBarLine(layout, 160));
+    expect(stringWidth(wide)).toBe(160);
+    expect(wide).toMatch(/ 0 all  1 shop  2 payments  3 kube-system  \S+ $/);
+    // A narrow terminal keeps the first ones that fit; none when not even `0 all` does.
+    const narrow = lineText(tabBarLine(layout, 60));
+    expect(narrow).toContain(' 0 all ');
+    expect(narrow).not.toContain('3 kube-system');
+    expect(lineText(tabBarLine(layout, 24))).not.toContain('0 all');
+  });
+
   it('keeps the selected item of a long selector in sight', () => {
     const items = Array.from({ length: 40 }, (_, i) => `item-${i}`);
     const box = overlayBox({ type: 'selector', title: 'Pick', query: '', items, selected: 33, total: 40 }, 60, 12)!;

@@ -19,6 +19,7 @@ import type { DaemonContext } from './rpc/context.js';
 import type { Listening } from './rpc/socket-listener.js';
 import { listenEarly, type EarlyListener } from './rpc/early-listener.js';
 import { IdleCompaction } from './rpc/idle-compaction.js';
+import { NamespaceFavorites } from './session/namespace-favorites.js';
 import { KeyRouter } from './session/key-router.js';
 import { Workspace } from './session/workspace.js';
 import { Signal } from './util/signal.js';
@@ -75,6 +76,8 @@ const knownResources = (): DiscoveredResource[] =>
 export class Daemon implements DaemonContext {
   readonly logger: Logger;
   readonly workspace: Workspace;
+  /** Each context's favorite namespaces (keys 1–9 in a list; 0 is all). */
+  private readonly favorites: NamespaceFavorites;
   readonly keys: KeyRouter;
   readonly registry = new PaneRegistry();
   readonly startedAt = Date.now();
@@ -112,6 +115,7 @@ export class Daemon implements DaemonContext {
     this.idleMemory = new IdleCompaction(this.logger);
     this.kube = new ClusterManager(this.logger.child({ part: 'kube' }));
     registerBuiltins(this.registry);
+    this.favorites = new NamespaceFavorites(join(opts.stateDir, 'namespace-favorites.json'), (msg) => this.logger.warn({}, msg));
     this.workspace = new Workspace({
       registry: this.registry,
       logger: this.logger,
@@ -129,7 +133,9 @@ export class Daemon implements DaemonContext {
       defaultNamespace: () => this.kube.defaultScope(),
       status: (context) => this.kube.status(context),
       readonly: () => this.readonly(),
+      favorites: (context) => this.favorites.list(context),
     });
+    this.workspace.scopeChosen.subscribe(({ context, namespace }) => this.favorites.add(context, namespace));
     this.clusterObjects = new ClusterObjects(this.kube);
     this.plugins = new PluginHost({
       registry: this.registry,
@@ -178,6 +184,7 @@ export class Daemon implements DaemonContext {
       kube: this.kube,
       hasPaneType: (key) => this.registry.has(key),
       historyFile: join(opts.stateDir, 'command-history.json'),
+      favorites: (context) => this.favorites.list(context),
     });
   }
 
@@ -422,6 +429,7 @@ export class Daemon implements DaemonContext {
       // Saved before the panes go: a kill-server brings the same layout back on the next start.
       await this.persistence.stop();
       await this.keys.flush();
+      await this.favorites.flush();
       await this.configWatch?.close();
       await this.kubeconfigWatch?.close();
       // Before start() took the socket over, the early listener holds it (a signal while loading).

@@ -42,6 +42,8 @@ export const StatusInfoSchema = z.object({
   hints: z.array(HintSchema),
   /** The daemon runs read-only (`--readonly`, `readonly = true`): writes are refused, and the status bar says so. */
   readonly: z.boolean().optional(),
+  /** The active tab's context's favorite namespaces, k9s's: key 1 picks the first … 9 the ninth (0: all namespaces). */
+  namespaces: z.array(z.string()).max(9).optional(),
 });
 export type StatusInfo = z.infer<typeof StatusInfoSchema>;
 

@@ -166,7 +166,7 @@ const sessionLayout = obj({
       input: obj({ title: str, value: str }),
     }),
   ),
-  status: obj({ context: str, cluster: str, hints: arr(obj({ key: str, label: str })), readonly: opt(bool) }),
+  status: obj({ context: str, cluster: str, hints: arr(obj({ key: str, label: str })), readonly: opt(bool), namespaces: opt(arr(str)) }),
   paneTitles: rec(str),
   seq: opt(int()),
 });

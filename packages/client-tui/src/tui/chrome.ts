@@ -11,7 +11,9 @@ export function tabBarLine(layout: SessionLayout | null, cols: number): SegLine 
   if (!layout) return fitLine([seg(' kubetile', { ...barStyle, color: palette.textDim })], cols, barStyle);
   const labels = layout.tabs.map((t, i) => ` [${i + 1}] ${truncate(sanitize(t.title), 30)} `);
   const active = Math.max(0, layout.tabs.findIndex((t) => t.id === layout.activeTabId));
-  const right = ` ${sanitize(layout.session)} `;
+  const session = ` ${sanitize(layout.session)} `;
+  const favs = favoriteSegs(layout, Math.floor(cols / 3) - stringWidth(session) - 1, barStyle);
+  const right = `${favs.map((x) => x.text).join('')}${session}`;
   const avail = cols - (stringWidth(right) + 1 < cols / 3 ? stringWidth(right) : 0);
   // Scroll: drop tabs from the left until the active one fits.
   let first = 0;
@@ -24,7 +26,30 @@ export function tabBarLine(layout: SessionLayout | null, cols: number): SegLine 
     line.push(seg(l, i === active ? { color: palette.insertFg, backgroundColor: palette.accent, bold: true } : { ...barStyle, color: palette.fg }));
   });
   const tabs = fitLine(line, avail, barStyle);
-  return avail < cols ? [...tabs, seg(fit(right, cols - avail, 'right'), { ...barStyle, color: palette.textDim })] : tabs;
+  if (avail >= cols) return tabs;
+  const pad = cols - avail - stringWidth(right);
+  return [...tabs, ...(pad > 0 ? [seg(' '.repeat(pad), barStyle)] : []), ...favs, seg(session, { ...barStyle, color: palette.textDim })];
+}
+
+/**
+ * k9s's favorite namespaces, right of the tabs: `0 all  1 shop  2 payments` (keys 0–9), the tab's own
+ * in bold; as many as fit in `room` columns (none when even `0 all` does not).
+ */
+function favoriteSegs(layout: SessionLayout, room: number, bar: TextStyle): SegLine {
+  const names = layout.status.namespaces ?? [];
+  if (names.length === 0) return [];
+  const current = layout.tabs.find((t) => t.id === layout.activeTabId)?.namespace;
+  const items: Array<[string, string]> = [['0', 'all'], ...names.slice(0, 9).map((n, i): [string, string] => [String(i + 1), truncate(sanitize(n), 20)])];
+  const out: SegLine = [];
+  let width = 0;
+  for (const [key, name] of items) {
+    const w = stringWidth(` ${key} ${name} `);
+    if (width + w > room) break;
+    const own = (key === '0' && current === '*') || (key !== '0' && name === current);
+    out.push(seg(` ${key}`, { ...bar, color: palette.accent, bold: true }), seg(` ${name} `, { ...bar, color: own ? palette.fg : palette.textDim, bold: own }));
+    width += w;
+  }
+  return out;
 }
 
 const SEP = ' │ ';

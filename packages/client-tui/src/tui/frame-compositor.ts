@@ -147,7 +147,9 @@ export class FrameCompositor {
    */
   private tabRow(state: ClientState): string {
     const layout = state.layout;
-    const key = layout ? `${state.size.cols}\0${layout.session}\0${layout.activeTabId}\0${layout.tabs.map((t) => `${t.id}\x01${t.title}`).join('\0')}` : `${state.size.cols}`;
+    const key = layout
+      ? `${state.size.cols}\0${layout.session}\0${layout.activeTabId}\0${layout.tabs.map((t) => `${t.id}\x01${t.title}\x01${t.namespace}`).join('\0')}\0${(layout.status.namespaces ?? []).join('\x01')}`
+      : `${state.size.cols}`;
     if (this.tab?.key === key) return this.tab.row;
     const row = lineToAnsi(tabBarLine(layout, state.size.cols));
     this.tab = { key, row };

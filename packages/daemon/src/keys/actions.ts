@@ -56,6 +56,7 @@ export type AppCommand =
   | 'jump_owner'
   | 'set_image'
   | 'sort_by'
+  | 'namespace_favorite'
   | 'open_query'
   | 'run_command';
 

@@ -71,6 +71,8 @@ export const DEFAULT_BINDINGS: readonly BindingDef[] = [
   // k9s's `?`, beside F1.
   def('browse', 'help', '?', appAction('help'), 'Help'),
   def('browse', 'toggle_all_namespaces', 'a', appAction('toggle_all_namespaces'), 'All namespaces'),
+  // k9s's favorite namespaces: 0 all, 1–9 the ones the tab bar numbers (those the tab was pointed at, newest first).
+  ...[0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => def('browse', `namespace_${n}`, String(n), appAction('namespace_favorite', n), n === 0 ? 'All namespaces (the tab)' : `Favorite namespace ${n}`)),
   def('browse', 'toggle_mark', 'space', paneAction({ type: 'toggle_mark' }), 'Mark / unmark the row (delete and commands act on the marked rows)'),
   def('browse', 'clear_marks', 'ctrl+\\', paneAction({ type: 'clear_marks' }), 'Clear the marks'),
   def('browse', 'view_yaml', 'y', appAction('view_yaml'), 'YAML'),
@@ -83,7 +85,7 @@ export const DEFAULT_BINDINGS: readonly BindingDef[] = [
   def('interact', 'open_query', 'shift+q', appAction('open_query'), 'Query (PostgreSQL console)'),
   def('interact', 'xray', 'x', appAction('xray'), 'Xray: workload → replicasets → pods → containers (on a Secret: its data decoded)'),
   // k9s's shift+j: the owner's list in this pane's place, the owner selected; esc comes back.
-  def('interact', 'jump_owner', 'shift+j', appAction('jump_owner'), 'Jump to the owner (Pod → ReplicaSet → Deployment; esc goes back)'),
+  def('interact', 'jump_owner', 'shift+j', appAction('jump_owner'), 'Jump to the owner (esc: back)'),
   def('interact', 'debug_container', 'shift+d', appAction('debug_container'), 'Debug container (ephemeral, kubectl debug)'),
   // [keybindings.mutate]: each asks for confirmation once (KubeTile asked twice).
   // ctrl+d is k9s's delete.
@@ -93,7 +95,7 @@ export const DEFAULT_BINDINGS: readonly BindingDef[] = [
   // k9s's `e` (here `e` is KubeTile's exec): the YAML in this terminal's $EDITOR, written back on save.
   def('mutate', 'edit', 'shift+e', appAction('edit'), 'Edit (the YAML in your $EDITOR; saving applies it)'),
   // k9s's node keys: `c` cordon, `u` uncordon, `r` drain.
-  def('mutate', 'cordon', 'c', appAction('cordon'), 'Cordon the Node (no new pods scheduled on it); on other rows, copy the name (marked rows: their names)'),
+  def('mutate', 'cordon', 'c', appAction('cordon'), 'Cordon the Node (on other rows: copy the name)'),
   def('mutate', 'uncordon', 'u', appAction('uncordon'), 'Uncordon the Node'),
   def('mutate', 'drain', 'r', appAction('drain'), 'Drain the Node (cordon, then evict its pods; disruption budgets respected)'),
   // k9s's `t` on a CronJob: a Job from its template, now.

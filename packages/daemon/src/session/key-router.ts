@@ -51,6 +51,8 @@ export interface KeyRouterDeps {
   hasPaneType: (key: string) => boolean;
   /** The `:` item a typed name means exactly (a short name, singular, plural or config alias), if any. */
   resolveView?: (query: string, client: ClientState) => string | null;
+  /** A context's favorite namespaces, k9s's (keys 1–9). */
+  favorites?: (context: string) => readonly string[];
   /** Where the `:` history is kept across restarts (`$XDG_STATE_HOME/kubetile/command-history.json`); memory only without. */
   historyFile?: string;
 }
@@ -347,6 +349,9 @@ export class KeyRouter {
         return;
       case 'context_selector':
         this.openContextSelector(client);
+        return;
+      case 'namespace_favorite':
+        this.pickFavorite(client, arg ?? 0);
         return;
       case 'toggle_all_namespaces':
         ws.pane(ws.focusedPane(client)).toggleAllNamespaces?.();
@@ -700,6 +705,22 @@ export class KeyRouter {
     }
     ws.clients.get(client.id)?.sink.clipboard(names.join(' '));
     this.toast(client, 'success', names.length === 1 ? `copied ${names[0]} to the clipboard` : `copied ${names.length} names to the clipboard`);
+  }
+
+  /** k9s's number keys: the tab to all namespaces (0) or to its context's n-th favorite namespace (the tab bar numbers them). */
+  private pickFavorite(client: ClientState, n: number): void {
+    const ws = this.deps.workspace;
+    const tab = ws.activeTab(client);
+    if (tab.context === null) {
+      this.toast(client, 'error', `No cluster connection: ${this.deps.kube.problem ?? 'no context'}`);
+      return;
+    }
+    const namespace = n === 0 ? '*' : this.deps.favorites?.(tab.context)[n - 1];
+    if (namespace === undefined) {
+      this.toast(client, 'info', `no favorite namespace ${n} yet: the namespaces this context's tabs are switched to (ctrl+n, :ns NAME) are numbered 1–9 in the tab bar`);
+      return;
+    }
+    if (namespace !== tab.namespace) ws.setTabScope(client.sessionName, tab.id, { namespace });
   }
 
   /** k9s's column sort keys: by the column, again the other way round; said when the list has no such column. */

@@ -38,9 +38,13 @@ export interface WorkspaceOptions {
   status: (context: string | null) => { context: string; cluster: string };
   /** Read-only mode: the status bar says so. */
   readonly?: () => boolean;
+  /** A context's favorite namespaces (keys 1–9), for the tab bar. */
+  favorites?: (context: string | null) => readonly string[];
 }
 
 const RESIZE_STEP = 0.05;
+
+const favoritesOf = (list: readonly string[]): { namespaces?: string[] } => (list.length > 0 ? { namespaces: [...list] } : {});
 
 /**
  * Sessions, tabs, pane trees, pane instances and attached clients. Every change to what a
@@ -55,6 +59,8 @@ export class Workspace {
   private nextClientId = 1;
   /** Emitted after any pane is created or disposed (plugins count instances). */
   readonly panesChanged = new Signal();
+  /** A tab was pointed at (or made in) a context's namespace (all namespaces is not one): k9s's favorites learn it. */
+  readonly scopeChosen = new Signal<{ context: string; namespace: string }>();
   /** Warnings from the daemon's start for the first client that attaches. */
   readonly startNotices: string[] = [];
   /** Emitted when anything a saved session holds may have changed (layout, scopes, pane state). */
@@ -192,6 +198,7 @@ export class Workspace {
     const tab = new Tab(this.nextTabId++, pane.id, context, namespace);
     session.tabs.push(tab);
     session.lastActiveTabId ??= tab.id;
+    if (context !== null && namespace !== '*') this.scopeChosen.emit({ context, namespace });
     return { tab, pane };
   }
 
@@ -345,6 +352,7 @@ export class Workspace {
     if (!tab) throw notFound(`no tab ${tabId} in session '${sessionName}'`);
     if (scope.context !== undefined) tab.context = scope.context;
     if (scope.namespace !== undefined) tab.namespace = scope.namespace;
+    if (tab.context !== null && tab.namespace !== '*') this.scopeChosen.emit({ context: tab.context, namespace: tab.namespace });
     this.persistChanged.emit();
     for (const id of tab.paneIds()) this.panes.get(id)?.pane.onScopeChange?.();
     this.refreshSession(sessionName);
@@ -571,6 +579,7 @@ export class Workspace {
         cluster: st.cluster,
         hints: this.opts.keymap().hints(state.overlay?.type === 'input' ? 'input' : state.mode),
         ...(this.opts.readonly?.() ? { readonly: true } : {}),
+        ...favoritesOf(this.opts.favorites?.(active.context) ?? []),
       },
       paneTitles,
     };
@@ -652,6 +661,7 @@ export class Workspace {
         for (const id of leafIds(st.tree)) this.createPane(session.name, views.get(id)!, id, tab);
         tab.lastFocusedPaneId = tab.has(st.lastFocusedPaneId) ? st.lastFocusedPaneId : leafIds(st.tree)[0]!;
         session.tabs.push(tab);
+        if (tab.context !== null && tab.namespace !== '*') this.scopeChosen.emit({ context: tab.context, namespace: tab.namespace });
         this.nextTabId = Math.max(this.nextTabId, st.id + 1);
       }
       session.lastActiveTabId = ss.lastActiveTabId !== null && session.tab(ss.lastActiveTabId) ? ss.lastActiveTabId : session.tabs[0]!.id;
