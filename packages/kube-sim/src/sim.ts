@@ -8,6 +8,7 @@ import { apiError, failureStatus, notFound } from './api/status.js';
 import { Faults, type InjectedErrorSpec, type LatencySpec } from './admin/faults.js';
 import { Journal, type JournalEntry } from './admin/journal.js';
 import type { HandlerContext } from './handlers/context.js';
+import type { UsageOverrides } from './handlers/metrics.js';
 import { ApiServer, type SubresourceHandler, type UpgradeHandler } from './http/api-server.js';
 import { kubeconfigYaml, writeKubeconfig } from './kubeconfig.js';
 import { defaultConfig, type SimConfig } from './sim-config.js';
@@ -184,6 +185,17 @@ export class KubeSim implements HandlerContext {
   }
   gracefulPodDeletion(): boolean {
     return this.runtime.gracefulPodDeletion();
+  }
+  readonly usage: UsageOverrides = new Map();
+
+  /**
+   * What metrics.k8s.io reports for one container (`kubectl top`): CPU in millicores, memory in
+   * bytes; null goes back to the made-up usage.
+   */
+  setUsage(namespace: string, pod: string, container: string, usage: { cpuMillis: number; memoryBytes: number } | null): void {
+    const key = `${namespace}/${pod}/${container}`;
+    if (usage === null) this.usage.delete(key);
+    else this.usage.set(key, { cpuNano: usage.cpuMillis * 1_000_000, memoryBytes: usage.memoryBytes });
   }
 
   // ---- identity ----

@@ -131,6 +131,9 @@ export const BUILTIN_RESOURCES: readonly ResourceType[] = [
   make({ group: 'rbac.authorization.k8s.io', plural: 'clusterroles', kind: 'ClusterRole', namespaced: false }),
   make({ group: 'rbac.authorization.k8s.io', plural: 'clusterrolebindings', kind: 'ClusterRoleBinding', namespaced: false }),
   make({ group: 'coordination.k8s.io', plural: 'leases', kind: 'Lease' }),
+  // metrics-server's API (handlers/metrics.ts makes its answers from the pods and nodes; nothing is stored).
+  make({ group: 'metrics.k8s.io', version: 'v1beta1', plural: 'pods', kind: 'PodMetrics', verbs: ['get', 'list'] }),
+  make({ group: 'metrics.k8s.io', version: 'v1beta1', plural: 'nodes', kind: 'NodeMetrics', namespaced: false, verbs: ['get', 'list'] }),
   make({ group: 'apiextensions.k8s.io', plural: 'customresourcedefinitions', kind: 'CustomResourceDefinition', namespaced: false, shortNames: ['crd', 'crds'], categories: ['api-extensions'], subresources: ['status'] }),
 ];
 

@@ -5,6 +5,7 @@ import type { Journal } from '../admin/journal.js';
 import type { ObjectStore } from '../store/object-store.js';
 import type { SimConfig } from '../sim-config.js';
 import type { WatchHub } from '../watch/watch-hub.js';
+import type { UsageOverrides } from './metrics.js';
 
 export interface HandlerContext {
   readonly store: ObjectStore;
@@ -17,4 +18,6 @@ export interface HandlerContext {
   serverAddress(): string;
   /** True when a lifecycle controller finishes graceful pod deletion. */
   gracefulPodDeletion(): boolean;
+  /** Container usage set by tests for metrics.k8s.io (`namespace/pod/container`). */
+  readonly usage: UsageOverrides;
 }

@@ -9,6 +9,7 @@ import type { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
 import { ephemeralServed } from '../handlers/ephemeral.js';
 import { handleEviction } from '../handlers/eviction.js';
+import { handleMetrics, METRICS_GROUP } from '../handlers/metrics.js';
 import { ApiError, apiError, detailsFor, failureStatus, forbidden, methodNotAllowed, reasonForCode, unauthorized, type Status } from '../api/status.js';
 import type { RequestFacts } from '../admin/faults.js';
 import type { JournalEntry } from '../admin/journal.js';
@@ -265,6 +266,10 @@ export class ApiServer {
     const target = r.target;
     const verb = verbOf(method, target, q);
     await this.gate(req, url, target, verb);
+    if (target.rt.group === METRICS_GROUP) {
+      handleMetrics(this.ctx, method, res, target, q);
+      return;
+    }
     const sub = target.subresource;
     // pods/ephemeralcontainers is read and written like the pod itself (GET answers the pod; PATCH/PUT may only add
     // ephemeral containers); not served at all when the sim plays an API server before 1.23.
