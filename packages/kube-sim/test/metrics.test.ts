@@ -87,6 +87,17 @@ describe('metrics.k8s.io', () => {
     expect((await raw(sim, 'GET', '/apis/metrics.k8s.io/v1beta1/nodes/nope')).status).toBe(404);
   });
 
+  it('without metrics-server (metricsServer: false) the group is not there: not discovered, 404', async () => {
+    const sim = await cluster();
+    sim.configure({ metricsServer: false });
+    const groups = JSON.parse((await raw(sim, 'GET', '/apis')).body) as { groups: Array<{ name: string }> };
+    expect(groups.groups.map((g) => g.name)).not.toContain('metrics.k8s.io');
+    expect((await raw(sim, 'GET', '/apis/metrics.k8s.io/v1beta1')).status).toBe(404);
+    expect((await raw(sim, 'GET', '/apis/metrics.k8s.io/v1beta1/namespaces/default/pods')).status).toBe(404);
+    sim.configure({ metricsServer: true });
+    expect((await raw(sim, 'GET', '/apis/metrics.k8s.io/v1beta1/namespaces/default/pods')).status).toBe(200);
+  });
+
   it.skipIf(!haveKubectl)('kubectl top pod and kubectl top node read them', async () => {
     const sim = await cluster();
     const pods = await kubectl.run(sim, ['top', 'pod', '-n', 'default', '--sort-by=cpu']);

@@ -71,6 +71,7 @@ const CONFIG_KEYS: Record<keyof SimConfig, 'number' | 'boolean' | 'string'> = {
   logLinesPerSecond: 'number',
   crashBackoffCapSeconds: 'number',
   ephemeralContainers: 'boolean',
+      metricsServer: 'boolean',
 };
 
 function configPatch(b: Body): Partial<SimConfig> {

@@ -35,9 +35,9 @@ function groupDoc(group: string, types: ResourceType[]): Record<string, unknown>
   return { name: group, versions, preferredVersion: versions[0] };
 }
 
-export function apiGroupList(registry: ResourceRegistry): unknown {
+export function apiGroupList(registry: ResourceRegistry, served: (group: string) => boolean = () => true): unknown {
   const groups: Record<string, unknown>[] = [];
-  for (const [g, types] of registry.groups()) if (g !== '') groups.push(groupDoc(g, types));
+  for (const [g, types] of registry.groups()) if (g !== '' && served(g)) groups.push(groupDoc(g, types));
   return { kind: 'APIGroupList', apiVersion: 'v1', groups };
 }
 

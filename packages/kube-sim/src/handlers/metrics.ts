@@ -38,8 +38,8 @@ const memory = (u: Usage): string => `${Math.max(0, Math.round(u.memoryBytes / 1
 /** A steady usage for the container (from its pod's uid and name), drifting ±15% over a minute. */
 function synthetic(uid: string, container: string, now: number): Usage {
   const h = createHash('sha256').update(`${uid}/${container}`).digest();
-  const baseCpu = (1 + (h.readUInt16BE(0) % 250)) * 1_000_000;
-  const baseMem = (8 + (h.readUInt16BE(2) % 504)) * 1024 * 1024;
+  const baseCpu = (1 + (h.readUInt16BE(0) % 40)) * 1_000_000;
+  const baseMem = (8 + (h.readUInt16BE(2) % 120)) * 1024 * 1024;
   const phase = (h.readUInt16BE(4) / 65536) * 2 * Math.PI;
   const drift = 1 + 0.15 * Math.sin(phase + (now / 60_000) * 2 * Math.PI);
   return { cpuNano: baseCpu * drift, memoryBytes: baseMem * (1 + (drift - 1) / 3) };

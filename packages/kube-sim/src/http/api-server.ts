@@ -25,7 +25,7 @@ import { negotiate, type OutputFormat } from './accept.js';
 import { bearerToken, tokenMatches } from './auth.js';
 import { sendError, sendJson, sendStatus } from './respond.js';
 import { queryBool } from './query.js';
-import { route, type ResourceTarget, type Route } from './router.js';
+import { notFoundPath, route, type ResourceTarget, type Route } from './router.js';
 import { parseStored } from '../store/stored-object.js';
 
 export type SubresourceHandler = (req: IncomingMessage, res: ServerResponse, target: ResourceTarget, q: URLSearchParams) => Promise<void>;
@@ -257,9 +257,9 @@ export class ApiServer {
       if (negotiate(req.headers['accept'], false) === undefined) throw apiError('NotAcceptable', 'only the following media types are accepted: application/json');
       switch (r.kind) {
         case 'apiVersions': sendJson(res, 200, apiVersions(this.ctx.serverAddress())); return;
-        case 'apiGroupList': sendJson(res, 200, apiGroupList(this.ctx.registry)); return;
-        case 'apiGroup': sendJson(res, 200, apiGroup(this.ctx.registry, r.group)); return;
-        case 'resourceList': sendJson(res, 200, apiResourceList(this.ctx.registry, r.group, r.version, (sub) => sub !== 'ephemeralcontainers' || this.ctx.config.ephemeralContainers)); return;
+        case 'apiGroupList': sendJson(res, 200, apiGroupList(this.ctx.registry, (g) => g !== METRICS_GROUP || this.ctx.config.metricsServer)); return;
+        case 'apiGroup': sendJson(res, 200, r.group === METRICS_GROUP && !this.ctx.config.metricsServer ? notFoundPath() : apiGroup(this.ctx.registry, r.group)); return;
+        case 'resourceList': sendJson(res, 200, r.group === METRICS_GROUP && !this.ctx.config.metricsServer ? notFoundPath() : apiResourceList(this.ctx.registry, r.group, r.version, (sub) => sub !== 'ephemeralcontainers' || this.ctx.config.ephemeralContainers)); return;
         case 'openapiV3': sendJson(res, 200, r.path === undefined ? openApiV3Index(this.ctx.registry) : openApiV3Doc(this.ctx.registry, r.path)); return;
       }
     }
@@ -267,6 +267,8 @@ export class ApiServer {
     const verb = verbOf(method, target, q);
     await this.gate(req, url, target, verb);
     if (target.rt.group === METRICS_GROUP) {
+      // Without metrics-server the group is not there at all.
+      if (!this.ctx.config.metricsServer) throw apiError('NotFound', 'the server could not find the requested resource');
       handleMetrics(this.ctx, method, res, target, q);
       return;
     }

@@ -1,0 +1,114 @@
+import type { KubeConfig } from './kubeconfig.js';
+import { KubeApiError } from './api-error.js';
+import { kubeRequest } from './kube-http.js';
+import { isRecord } from '../util/is-record.js';
+
+/**
+ * metrics-server's API (metrics.k8s.io/v1beta1, what `kubectl top` reads): each running pod's usage
+ * summed over its containers, each node's usage. Quantities are parsed as Kubernetes writes them
+ * (`250m`, `123456789n`, `1`, `128Mi`, `131072Ki`, `1e3`); anything else the server sends is
+ * dropped, never guessed. A cluster without metrics-server answers 404: said as such.
+ */
+
+export interface Usage {
+  /** CPU in millicores. */
+  cpu: number;
+  /** Memory in bytes. */
+  memory: number;
+}
+
+/** The most items one answer is read for (a bigger namespace shows these and says how many more). */
+export const MAX_METRICS_ITEMS = 50_000;
+
+export class MetricsUnavailable extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MetricsUnavailable';
+  }
+}
+
+const SUFFIX: Record<string, number> = {
+  n: 1e-9,
+  u: 1e-6,
+  m: 1e-3,
+  '': 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+  Ki: 1024,
+  Mi: 1024 ** 2,
+  Gi: 1024 ** 3,
+  Ti: 1024 ** 4,
+  Pi: 1024 ** 5,
+  Ei: 1024 ** 6,
+};
+
+/** A Kubernetes quantity as a number of its base unit (cores, bytes), or null when it is not one. */
+export function parseQuantity(q: unknown): number | null {
+  if (typeof q !== 'string' || q.length === 0 || q.length > 64) return null;
+  const m = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:(n|u|m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)|[eE]([+-]?\d{1,3}))?$/.exec(q);
+  if (!m) return null;
+  const n = Number(m[1]) * (m[3] !== undefined ? 10 ** Number(m[3]) : SUFFIX[m[2] ?? '']!);
+  return Number.isFinite(n) && n >= 0 ? n : null;
+}
+
+function usageOf(u: unknown): Usage | null {
+  if (!isRecord(u)) return null;
+  const cpu = parseQuantity(u['cpu']);
+  const memory = parseQuantity(u['memory']);
+  return cpu === null || memory === null ? null : { cpu: cpu * 1000, memory };
+}
+
+async function metricsGet(kc: KubeConfig, path: string): Promise<unknown[]> {
+  let body: unknown;
+  try {
+    body = await kubeRequest<unknown>(kc, { path });
+  } catch (err) {
+    if (err instanceof KubeApiError && (err.status === 404 || err.status === 503)) {
+      throw new MetricsUnavailable('this cluster does not serve the metrics API (metrics.k8s.io): install metrics-server to see usage');
+    }
+    throw err;
+  }
+  const items = isRecord(body) && Array.isArray(body['items']) ? (body['items'] as unknown[]) : null;
+  if (!items) throw new Error('the metrics API answered without items');
+  return items;
+}
+
+/** Each pod's usage (its containers summed), by `namespace/name`; `namespace` null: all. */
+export async function fetchPodUsage(kc: KubeConfig, namespace: string | null): Promise<{ usage: Map<string, Usage>; total: number }> {
+  const items = await metricsGet(kc, namespace === null ? '/apis/metrics.k8s.io/v1beta1/pods' : `/apis/metrics.k8s.io/v1beta1/namespaces/${encodeURIComponent(namespace)}/pods`);
+  const usage = new Map<string, Usage>();
+  for (const it of items.slice(0, MAX_METRICS_ITEMS)) {
+    const md = isRecord(it) && isRecord(it['metadata']) ? it['metadata'] : null;
+    const containers = isRecord(it) && Array.isArray(it['containers']) ? (it['containers'] as unknown[]) : null;
+    if (!md || typeof md['name'] !== 'string' || typeof md['namespace'] !== 'string' || !containers) continue;
+    const sum: Usage = { cpu: 0, memory: 0 };
+    let ok = true;
+    for (const c of containers) {
+      const u = isRecord(c) ? usageOf(c['usage']) : null;
+      if (!u) {
+        ok = false;
+        break;
+      }
+      sum.cpu += u.cpu;
+      sum.memory += u.memory;
+    }
+    if (ok) usage.set(`${md['namespace']}/${md['name']}`, sum);
+  }
+  return { usage, total: items.length };
+}
+
+/** Each node's usage, by name. */
+export async function fetchNodeUsage(kc: KubeConfig): Promise<{ usage: Map<string, Usage>; total: number }> {
+  const items = await metricsGet(kc, '/apis/metrics.k8s.io/v1beta1/nodes');
+  const usage = new Map<string, Usage>();
+  for (const it of items.slice(0, MAX_METRICS_ITEMS)) {
+    const md = isRecord(it) && isRecord(it['metadata']) ? it['metadata'] : null;
+    const u = isRecord(it) ? usageOf(it['usage']) : null;
+    if (md && typeof md['name'] === 'string' && u) usage.set(md['name'], u);
+  }
+  return { usage, total: items.length };
+}
