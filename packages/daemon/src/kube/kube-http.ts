@@ -4,6 +4,7 @@ import type { KubeConfig } from './kubeconfig.js';
 import { ANSWER_DEADLINE_MS, CredentialError, KubeApiError, noAnswerError, statusError, transportError } from './api-error.js';
 import { credentialsRefused } from './exec-auth.js';
 import { badNamespace, invalidRef } from './resource-ref.js';
+import { formatBytes } from '../util/bytes.js';
 
 export interface KubeRequest {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -18,6 +19,8 @@ export interface KubeRequest {
   timeoutMs?: number;
   /** Longest wait for the answer to start: connect, TLS, credentials excluded, headers (default 10 s). */
   answerMs?: number;
+  /** The biggest body taken (kubeRequest): a bigger answer is cut off and is an error, never buffered whole. */
+  maxBytes?: number;
 }
 
 export interface PreparedRequest {
@@ -117,9 +120,23 @@ export async function kubeRequest<T = unknown>(kc: KubeConfig, req: KubeRequest)
     const r = p.start((res) => {
       r.setTimeout(req.timeoutMs ?? 30_000, () => r.destroy(Object.assign(new Error('the answer stalled'), { code: 'ETIMEDOUT' })));
       const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
+      let size = 0;
+      let cut = false;
+      res.on('data', (c: Buffer) => {
+        if (cut) return;
+        size += c.length;
+        if (req.maxBytes !== undefined && size > req.maxBytes) {
+          cut = true;
+          chunks.length = 0;
+          reject(new KubeApiError(`${p.what}: the answer is bigger than ${formatBytes(req.maxBytes)}; not read`, res.statusCode ?? 0));
+          r.destroy();
+          return;
+        }
+        chunks.push(c);
+      });
       res.on('error', (err) => reject(transportError(err, p.server)));
       res.on('end', () => {
+        if (cut) return;
         const body = Buffer.concat(chunks).toString('utf8');
         const status = res.statusCode ?? 0;
         if (status < 200 || status >= 300) return reject(statusError(status, body, p.what));

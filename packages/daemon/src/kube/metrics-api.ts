@@ -19,6 +19,8 @@ export interface Usage {
 
 /** The most items one answer is read for (a bigger namespace shows these and says how many more). */
 export const MAX_METRICS_ITEMS = 50_000;
+/** The biggest answer read (100k pods' metrics are ~25 MB): a bigger one is refused, not buffered. */
+export const MAX_METRICS_BYTES = 64 * 1024 * 1024;
 
 export class MetricsUnavailable extends Error {
   constructor(message: string) {
@@ -62,10 +64,10 @@ function usageOf(u: unknown): Usage | null {
   return cpu === null || memory === null ? null : { cpu: cpu * 1000, memory };
 }
 
-async function metricsGet(kc: KubeConfig, path: string): Promise<unknown[]> {
+async function metricsGet(kc: KubeConfig, path: string, maxBytes: number): Promise<unknown[]> {
   let body: unknown;
   try {
-    body = await kubeRequest<unknown>(kc, { path });
+    body = await kubeRequest<unknown>(kc, { path, maxBytes });
   } catch (err) {
     if (err instanceof KubeApiError && (err.status === 404 || err.status === 503)) {
       throw new MetricsUnavailable('this cluster does not serve the metrics API (metrics.k8s.io): install metrics-server to see usage');
@@ -78,8 +80,8 @@ async function metricsGet(kc: KubeConfig, path: string): Promise<unknown[]> {
 }
 
 /** Each pod's usage (its containers summed), by `namespace/name`; `namespace` null: all. */
-export async function fetchPodUsage(kc: KubeConfig, namespace: string | null): Promise<{ usage: Map<string, Usage>; total: number }> {
-  const items = await metricsGet(kc, namespace === null ? '/apis/metrics.k8s.io/v1beta1/pods' : `/apis/metrics.k8s.io/v1beta1/namespaces/${encodeURIComponent(namespace)}/pods`);
+export async function fetchPodUsage(kc: KubeConfig, namespace: string | null, maxBytes = MAX_METRICS_BYTES): Promise<{ usage: Map<string, Usage>; total: number }> {
+  const items = await metricsGet(kc, namespace === null ? '/apis/metrics.k8s.io/v1beta1/pods' : `/apis/metrics.k8s.io/v1beta1/namespaces/${encodeURIComponent(namespace)}/pods`, maxBytes);
   const usage = new Map<string, Usage>();
   for (const it of items.slice(0, MAX_METRICS_ITEMS)) {
     const md = isRecord(it) && isRecord(it['metadata']) ? it['metadata'] : null;
@@ -102,8 +104,8 @@ export async function fetchPodUsage(kc: KubeConfig, namespace: string | null): P
 }
 
 /** Each node's usage, by name. */
-export async function fetchNodeUsage(kc: KubeConfig): Promise<{ usage: Map<string, Usage>; total: number }> {
-  const items = await metricsGet(kc, '/apis/metrics.k8s.io/v1beta1/nodes');
+export async function fetchNodeUsage(kc: KubeConfig, maxBytes = MAX_METRICS_BYTES): Promise<{ usage: Map<string, Usage>; total: number }> {
+  const items = await metricsGet(kc, '/apis/metrics.k8s.io/v1beta1/nodes', maxBytes);
   const usage = new Map<string, Usage>();
   for (const it of items.slice(0, MAX_METRICS_ITEMS)) {
     const md = isRecord(it) && isRecord(it['metadata']) ? it['metadata'] : null;
