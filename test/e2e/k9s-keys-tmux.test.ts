@@ -13,7 +13,7 @@ import { TmuxTerminal, tmuxMissing } from '../helpers/tmux.js';
  * `:deploy`, `:po` switch the list; `x` draws the xray tree of a Deployment; `:pulse` counts the
  * namespace's kinds; `ctrl+d` deletes the selected pod after one confirmation (gone from kube-sim);
  * `:ns NAME` and `:ctx NAME` switch the tab. Then, in a terminal attached to the same session: `/-l`
- * filters by labels, `shift+j` jumps to the owner and `esc` back, `x` on a Secret decodes it, `s` on a CronJob suspends it, `r` on a Node drains
+ * filters by labels, `shift+j` jumps to the owner and `esc` back, `:top` shows usage, `x` on a Secret decodes it, `s` on a CronJob suspends it, `r` on a Node drains
  * it, `ctrl+alt+k` force-deletes a pod — each read off the screen and checked in kube-sim.
  */
 
@@ -180,6 +180,10 @@ describe.skipIf(tmuxMissing)('k9s keys in a real terminal (tmux)', () => {
     await t.waitScreen('the filter cleared by esc', (s) => /\bapi-\S+\s+1\/1/.test(s) && !s.includes('/-l app=frontend'));
     t.keys('/');
     t.keys('Escape');
+
+    // `:top`: the namespace's pods by usage (kube-sim's metrics-server), live.
+    await view('top', 'Top: Pods (shop)', (s) => /frontend-\S+\s+\d+m\s+/.test(s) && s.includes('%CPU/R'));
+    await view('po', 'Pods (shop)', (s) => /frontend-\S+\s+1\/1\s+Running/.test(s));
 
     // `x` on a Secret: its data decoded, beside the list.
     await view('secrets', 'Secrets (shop)', (s) => s.includes('postgres-credentials'));
