@@ -1,6 +1,7 @@
+import { renameSync } from 'node:fs';
 import { mkdir, open, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { readRegularFile } from '../util/regular-file.js';
+import { readRegularFile, readRegularFileSync } from '../util/regular-file.js';
 
 /** A history or saved-queries file is at most this big; a bigger one is not read (and kept aside). */
 export const MAX_FILE_BYTES = 4 * 1024 * 1024;
@@ -26,6 +27,41 @@ export async function readJsonFile(path: string, warn: (msg: string) => void): P
     await setAside(path, 'it is not JSON', warn);
     return null;
   }
+}
+
+/**
+ * A small state file of the daemon's read at start (`command-history.json`, `namespace-favorites.json`):
+ * its JSON made into `T` by `shape` (a string says why it is not one), or `empty` when it is missing;
+ * one that is too big, unreadable, not JSON or not of that shape is moved aside with a warning naming
+ * `what` starts empty, never fatal.
+ */
+export function readStateFileSync<T>(path: string, maxBytes: number, what: string, empty: T, shape: (raw: unknown) => T | string, warn: (msg: string) => void): T {
+  const aside = (why: string): T => {
+    const to = `${path}.corrupt-${Date.now()}`;
+    try {
+      renameSync(path, to);
+      warn(`${path} was moved to ${to} (${why}); ${what} starts empty`);
+    } catch (err) {
+      warn(`${path} is unusable (${why}) and could not be moved aside: ${String(err)}`);
+    }
+    return empty;
+  };
+  const r = readRegularFileSync(path, maxBytes);
+  if (r.kind === 'missing') return empty;
+  if (r.kind === 'refused') {
+    if (r.tooBig !== undefined) return aside(`it is ${r.tooBig} bytes (more than ${maxBytes})`);
+    if (!r.message.startsWith('not a regular file')) return aside(`it could not be read: ${r.message}`);
+    warn(`${path} is ${r.message}; ${what} starts empty`);
+    return empty;
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(r.bytes.toString('utf8')) as unknown;
+  } catch {
+    return aside('it is not JSON');
+  }
+  const v = shape(raw);
+  return typeof v === 'string' ? aside(v) : v;
 }
 
 export async function setAside(path: string, why: string, warn: (msg: string) => void): Promise<void> {

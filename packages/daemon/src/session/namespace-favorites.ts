@@ -1,6 +1,4 @@
-import { renameSync } from 'node:fs';
-import { WriteQueue, writeJsonFile } from '../query/json-file.js';
-import { readRegularFileSync } from '../util/regular-file.js';
+import { readStateFileSync, WriteQueue, writeJsonFile } from '../query/json-file.js';
 import { badNamespace } from '../kube/resource-ref.js';
 import { isRecord } from '../util/is-record.js';
 
@@ -56,38 +54,16 @@ export class NamespaceFavorites {
   }
 
   private read(file: string): Map<string, string[]> {
-    const r = readRegularFileSync(file, MAX_FILE_BYTES);
-    if (r.kind === 'missing') return new Map();
-    if (r.kind === 'refused') {
-      if (r.tooBig !== undefined) return this.setAside(file, `it is ${r.tooBig} bytes (more than ${MAX_FILE_BYTES})`);
-      this.warn(`${file} is ${r.message}; favorite namespaces start empty`);
-      return new Map();
-    }
-    let raw: unknown;
-    try {
-      raw = JSON.parse(r.bytes.toString('utf8')) as unknown;
-    } catch {
-      return this.setAside(file, 'it is not JSON');
-    }
-    if (!isRecord(raw)) return this.setAside(file, 'it is not a map of contexts to namespaces');
-    const out = new Map<string, string[]>();
-    for (const [context, list] of Object.entries(raw)) {
-      if (context.length === 0 || context.length > MAX_CONTEXT_CHARS || !Array.isArray(list)) continue;
-      const names = [...new Set(list.filter((n): n is string => typeof n === 'string' && n !== '*' && badNamespace(n) === null))].slice(0, MAX_FAVORITES);
-      if (names.length > 0) out.set(context, names);
-      if (out.size >= MAX_CONTEXTS) break;
-    }
-    return out;
-  }
-
-  private setAside(file: string, why: string): Map<string, string[]> {
-    const aside = `${file}.corrupt-${Date.now()}`;
-    try {
-      renameSync(file, aside);
-      this.warn(`${file} was moved to ${aside} (${why}); favorite namespaces start empty`);
-    } catch (err) {
-      this.warn(`${file} is unusable (${why}) and could not be moved aside: ${String(err)}`);
-    }
-    return new Map();
+    return readStateFileSync(file, MAX_FILE_BYTES, 'the favorite namespaces list', new Map<string, string[]>(), (raw) => {
+      if (!isRecord(raw)) return 'it is not a map of contexts to namespaces';
+      const out = new Map<string, string[]>();
+      for (const [context, list] of Object.entries(raw)) {
+        if (context.length === 0 || context.length > MAX_CONTEXT_CHARS || !Array.isArray(list)) continue;
+        const names = [...new Set(list.filter((n): n is string => typeof n === 'string' && n !== '*' && badNamespace(n) === null))].slice(0, MAX_FAVORITES);
+        if (names.length > 0) out.set(context, names);
+        if (out.size >= MAX_CONTEXTS) break;
+      }
+      return out;
+    }, this.warn);
   }
 }

@@ -1,6 +1,4 @@
-import { renameSync } from 'node:fs';
-import { WriteQueue, writeJsonFile } from '../query/json-file.js';
-import { readRegularFileSync } from '../util/regular-file.js';
+import { readStateFileSync, WriteQueue, writeJsonFile } from '../query/json-file.js';
 
 /** How many recent `:` picks are kept (and listed first by the switcher). */
 export const SWITCH_HISTORY = 10;
@@ -49,32 +47,9 @@ export class SwitchHistory {
   }
 
   private read(file: string): string[] {
-    const r = readRegularFileSync(file, MAX_FILE_BYTES);
-    if (r.kind === 'missing') return [];
-    if (r.kind === 'refused') {
-      if (r.tooBig !== undefined) return this.setAside(file, `it is ${r.tooBig} bytes (more than ${MAX_FILE_BYTES})`);
-      if (!r.message.startsWith('not a regular file')) return this.setAside(file, `it could not be read: ${r.message}`);
-      this.warn(`${file} is ${r.message}; the command-line history starts empty`);
-      return [];
-    }
-    let raw: unknown;
-    try {
-      raw = JSON.parse(r.bytes.toString('utf8')) as unknown;
-    } catch {
-      return this.setAside(file, 'it is not JSON');
-    }
-    if (!Array.isArray(raw) || !raw.every((x) => typeof x === 'string')) return this.setAside(file, 'it is not a list of names');
-    return [...new Set((raw as string[]).filter((x) => x !== '' && x.length <= MAX_ITEM_CHARS))].slice(0, SWITCH_HISTORY);
-  }
-
-  private setAside(file: string, why: string): string[] {
-    const aside = `${file}.corrupt-${Date.now()}`;
-    try {
-      renameSync(file, aside);
-      this.warn(`${file} was moved to ${aside} (${why}); the command-line history starts empty`);
-    } catch (err) {
-      this.warn(`${file} is unusable (${why}) and could not be moved aside: ${String(err)}`);
-    }
-    return [];
+    return readStateFileSync(file, MAX_FILE_BYTES, 'the command-line history', [], (raw) => {
+      if (!Array.isArray(raw) || !raw.every((x) => typeof x === 'string')) return 'it is not a list of names';
+      return [...new Set((raw as string[]).filter((x) => x !== '' && x.length <= MAX_ITEM_CHARS))].slice(0, SWITCH_HISTORY);
+    }, this.warn);
   }
 }

@@ -53,7 +53,7 @@ describe('favorite namespaces (k9s)', () => {
     const warnings: string[] = [];
     writeFileSync(file, '[1,2');
     expect(new NamespaceFavorites(file, (m) => warnings.push(m)).list('prod')).toEqual([]);
-    expect(warnings[0]).toMatch(/was moved to .*corrupt-\d+ \(it is not JSON\); favorite namespaces start empty/);
+    expect(warnings[0]).toMatch(/was moved to .*corrupt-\d+ \(it is not JSON\); the favorite namespaces list starts empty/);
     expect(readdirSync(dir).some((n) => n.startsWith('namespace-favorites.json.corrupt-'))).toBe(true);
   });
 });
