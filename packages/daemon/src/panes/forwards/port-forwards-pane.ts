@@ -6,6 +6,7 @@ import type { ForwardInfo, ForwardState } from '../../forwards/forward-types.js'
 import { formatAge } from '../../kube/kinds/age.js';
 import { formatBytes } from '../../util/bytes.js';
 import { errorMessage } from '../../util/errors.js';
+import { TableCursor } from '../table-cursor.js';
 
 /** What the pane needs of the daemon's forwards. */
 export interface ForwardsModel {
@@ -37,6 +38,8 @@ const STATE_STYLE: Record<ForwardState, Style> = {
   'waiting for the cluster': 'warn',
 };
 
+const idOf = (r: { f: ForwardInfo }): string => r.f.id;
+
 /** Ages tick: the pane is redrawn every second while it lists forwards. */
 const CLOCK_MS = 1000;
 
@@ -62,10 +65,7 @@ function cells(f: ForwardInfo, now: number): Record<string, string> {
  * error. `x` / `ctrl+alt+x` stops the selected forward after a confirm. Newest first.
  */
 export class PortForwardsPane extends BasePane {
-  private selectedId: string | null = null;
-  private selectedIndex = 0;
-  private top = 0;
-  private lastRows = 20;
+  private readonly cursor = new TableCursor();
   private filter = '';
   private readonly clock: NodeJS.Timeout;
 
@@ -103,52 +103,16 @@ export class PortForwardsPane extends BasePane {
     return all.filter((r) => Object.entries(r.cells).some(([k, v]) => k !== 'age' && v.toLowerCase().includes(q)));
   }
 
-  private selection(rows: Array<{ f: ForwardInfo }>): number {
-    if (rows.length === 0) return -1;
-    if (this.selectedId !== null) {
-      const found = rows.findIndex((r) => r.f.id === this.selectedId);
-      if (found >= 0) return (this.selectedIndex = found);
-    }
-    this.selectedIndex = Math.min(Math.max(0, this.selectedIndex), rows.length - 1);
-    this.selectedId = rows[this.selectedIndex]!.f.id;
-    return this.selectedIndex;
-  }
-
-  private move(rows: Array<{ f: ForwardInfo }>, to: number): void {
-    if (rows.length === 0) return;
-    this.selectedIndex = Math.max(0, Math.min(rows.length - 1, to));
-    this.selectedId = rows[this.selectedIndex]!.f.id;
-  }
-
   handleCommand(cmd: PaneCommand): void {
     const rows = this.rows(Date.now());
-    const cur = this.selection(rows);
-    const page = Math.max(1, this.lastRows - 1);
+    if (this.cursor.navigate(cmd, rows, idOf)) {
+      this.changed.emit();
+      return;
+    }
     switch (cmd.type) {
-      case 'select_next':
-      case 'scroll_down':
-        this.move(rows, cur + 1 >= rows.length ? 0 : cur + 1);
-        break;
-      case 'select_prev':
-      case 'scroll_up':
-        this.move(rows, cur - 1 < 0 ? rows.length - 1 : cur - 1);
-        break;
-      case 'page_down':
-        this.move(rows, cur + page);
-        break;
-      case 'page_up':
-        this.move(rows, cur - page);
-        break;
-      case 'go_to_top':
-        this.move(rows, 0);
-        break;
-      case 'go_to_bottom':
-        this.move(rows, rows.length - 1);
-        break;
       case 'filter':
         this.filter = cmd.query;
-        this.selectedIndex = 0;
-        this.selectedId = null;
+        this.cursor.reset();
         break;
       case 'clear_filter':
         this.filter = '';
@@ -162,8 +126,7 @@ export class PortForwardsPane extends BasePane {
   /** The forward selected now. */
   selected(): ForwardInfo | null {
     const rows = this.rows(Date.now());
-    const i = this.selection(rows);
-    return rows[i]?.f ?? null;
+    return rows[this.cursor.select(rows, idOf)]?.f ?? null;
   }
 
   handleAction(name: string, prompts: ClientPrompts): void {
@@ -188,20 +151,15 @@ export class PortForwardsPane extends BasePane {
   view(viewport: Viewport): PaneView {
     const now = Date.now();
     const rows = this.rows(now);
-    const sel = this.selection(rows);
+    const sel = this.cursor.select(rows, idOf);
     const chosen = sel >= 0 ? rows[sel]!.f : null;
     const footerParts: string[] = [];
     if (this.filter) footerParts.push(`/${this.filter}`);
     if (chosen?.error) footerParts.push(`${chosen.target}: ${chosen.error}`);
     const footer = footerParts.join(' | ');
     const bodyRows = Math.max(1, viewport.rows - 1 - (footer ? 1 : 0));
-    this.lastRows = bodyRows;
-    if (sel >= 0) {
-      if (sel < this.top) this.top = sel;
-      if (sel >= this.top + bodyRows) this.top = sel - bodyRows + 1;
-    }
-    this.top = Math.max(0, Math.min(this.top, Math.max(0, rows.length - bodyRows)));
-    const visible: Row[] = rows.slice(this.top, this.top + bodyRows).map((r) => ({
+    const top = this.cursor.window(sel, bodyRows, rows.length);
+    const visible: Row[] = rows.slice(top, top + bodyRows).map((r) => ({
       id: r.f.id,
       cells: r.cells,
       styles: { state: STATE_STYLE[r.f.state] },
@@ -213,7 +171,7 @@ export class PortForwardsPane extends BasePane {
       badge: this.filter ? `${rows.length}/${total}` : `${total}`,
       columns: COLUMNS,
       rows: visible,
-      offset: this.top,
+      offset: top,
       total: rows.length,
       unfiltered: total,
       selected: sel >= 0 ? sel : null,
