@@ -30,6 +30,7 @@ beforeAll(async () => {
   t = await startSimDaemon({
     client: { cols: 200, rows: 40 },
     beforeDaemon: (sim) => {
+      sim.configure({ metricsServer: true });
       const n = readyNode('node-1');
       sim.createObject({ ...n, status: { ...(n.status as object), allocatable: { cpu: '2', memory: '4Gi', pods: '110' } } });
       sim.createObject(pod('api-1', { requests: { cpu: '500m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } }));

@@ -30,7 +30,7 @@ export interface SimConfig {
   crashBackoffCapSeconds: number;
   /** Serve pods/ephemeralcontainers (Kubernetes 1.23+); false answers 404 like an older API server. */
   ephemeralContainers: boolean;
-  /** Serve metrics.k8s.io (metrics-server installed); false: the group is not there (404), as on a cluster without it. */
+  /** Serve metrics.k8s.io (metrics-server installed; the demo seed's default); false: the group is not there (404), as on a cluster without it. */
   metricsServer: boolean;
 }
 
@@ -49,6 +49,6 @@ export function defaultConfig(): SimConfig {
     logLinesPerSecond: 1,
     crashBackoffCapSeconds: 40,
     ephemeralContainers: true,
-    metricsServer: true,
+    metricsServer: false,
   };
 }

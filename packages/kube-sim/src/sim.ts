@@ -121,7 +121,8 @@ export class KubeSim implements HandlerContext {
     private readonly runtime: PodRuntime,
     private readonly seeder: Seeder,
   ) {
-    this.config = { ...defaultConfig(), ...opts.config };
+    // The demo cluster has metrics-server (kubectl top, kubetile's usage columns); an empty one, as a bare cluster, not.
+    this.config = { ...defaultConfig(), metricsServer: opts.seed === 'demo', ...opts.config };
     this.token = loadToken(opts.stateDir, opts.token);
     this.caPem = tls.caCert;
     this.host = opts.host ?? '127.0.0.1';

@@ -1,5 +1,5 @@
 /**
- * metrics.k8s.io/v1beta1 as metrics-server serves it: discovery lists PodMetrics and NodeMetrics
+ * metrics.k8s.io/v1beta1 as metrics-server serves it (on in the demo, and where a test asks): discovery lists PodMetrics and NodeMetrics
  * (get, list; no watch), answers are made from the running pods and the nodes (a pending pod has
  * none), a container's usage is what a test set or a steady made-up one, a node's is its pods' plus
  * its own; `kubectl top pod` and `kubectl top node` read them.
@@ -22,7 +22,7 @@ const node = (name: string) => ({
 const MI = 1024 * 1024;
 
 async function cluster() {
-  const { sim } = await startSim();
+  const { sim } = await startSim({ config: { metricsServer: true } });
   sim.createObject(node('node-1'));
   const web = runningPod('web-1', [{ name: 'web' }, { name: 'sidecar' }]);
   sim.createObject({ ...web, metadata: { ...web.metadata, labels: { app: 'web' } } });

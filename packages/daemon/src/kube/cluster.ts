@@ -7,6 +7,7 @@ import { errorMessage } from '../util/errors.js';
 import { Signal } from '../util/signal.js';
 import { ExecAuthenticator, useExecAuthenticator } from './exec-auth.js';
 import { ExecCredentialProvider } from './exec-credential.js';
+import { UsagePool } from './usage-pool.js';
 import { InformerPool } from './informer-pool.js';
 import { kubeRequest } from './kube-http.js';
 import { loadKubeconfigFiles, type LoadedKubeconfig } from './kubeconfig-load.js';
@@ -47,6 +48,8 @@ function contextFingerprint(l: LoadedKubeconfig, name: string): string {
  */
 export class ClusterManager {
   readonly pool: InformerPool;
+  /** Pods' usage from metrics-server, polled for the pods lists that show it. */
+  readonly usage: UsagePool;
   /** Exec credential plugins, shared by every context (one process per user at a time). */
   readonly credentials: ExecCredentialProvider;
   private loaded: LoadedKubeconfig | null = null;
@@ -61,6 +64,7 @@ export class ClusterManager {
   constructor(private readonly logger: Logger) {
     this.credentials = new ExecCredentialProvider(logger.child({ part: 'credentials' }));
     this.pool = new InformerPool((ctx) => this.configFor(ctx), logger);
+    this.usage = new UsagePool((ctx) => this.configFor(ctx));
   }
 
   /**
@@ -205,6 +209,7 @@ export class ClusterManager {
 
   stop(): void {
     this.pool.stopAll();
+    this.usage.stopAll();
     this.credentials.stop();
   }
 }

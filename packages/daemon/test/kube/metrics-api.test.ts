@@ -10,6 +10,7 @@ const MI = 1024 * 1024;
 
 beforeAll(async () => {
   ({ sim, kc } = await startSimWithConfig());
+  sim.configure({ metricsServer: true });
   sim.createObject({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-1' }, status: { allocatable: { cpu: '2', memory: '4Gi' } } });
   for (let i = 0; i < 30; i++) {
     sim.createObject({ apiVersion: 'v1', kind: 'Pod', metadata: { name: `p-${i}`, namespace: 'default' }, spec: { nodeName: 'node-1', containers: [{ name: 'a', image: 'x' }, { name: 'b', image: 'x' }] }, status: { phase: 'Running' } });

@@ -9,6 +9,8 @@ import type { ColumnDef, KindDef } from '../../kube/kinds/types.js';
 import { refOf, resolveKind, visibleColumns } from './kind-resolution.js';
 import { KindColumns } from './kind-columns.js';
 import { backView } from './list-jump.js';
+import { USAGE_COLUMN_IDS, USAGE_MAX_ROWS, usageColumns, withUsage } from './usage-columns.js';
+import type { UsageHandle } from '../../kube/usage-pool.js';
 import type { KubeObject } from '../../kube/types.js';
 
 /**
@@ -40,6 +42,8 @@ export class ResourceListPane extends BasePane {
   private top = 0;
   private lastRows = 20;
   private problems: string[] = [];
+  /** A pods list's usage from metrics-server (k9s's CPU and MEM columns), while it is small enough to read. */
+  private usage: { handle: UsageHandle; cols: ReturnType<typeof usageColumns>; off: () => void } | null = null;
   /** Filter and sort kept incrementally over the informer's store (see ListIndex). */
   private index: ListIndex | null = null;
   private indexStore: ObjectStore | null = null;
@@ -105,6 +109,7 @@ export class ResourceListPane extends BasePane {
   }
 
   private subscribe(): void {
+    this.dropUsage();
     this.unsubscribe?.();
     this.handle?.release();
     this.handle = null;
@@ -165,7 +170,40 @@ export class ResourceListPane extends BasePane {
       this.problems = r.problems;
       for (const p of r.problems) this.ctx.logger.warn({ kind: this.kindDef.id }, p);
     }
-    return r.columns;
+    return this.usageShown() ? withUsage(r.columns, this.usage!.cols, this.wide) : r.columns;
+  }
+
+  /** Usage columns: once a read has come (a cluster without metrics-server shows none). */
+  private usageShown(): boolean {
+    const p = this.usage?.handle.poller;
+    return !!p && p.generation > 0 && p.state !== 'unavailable';
+  }
+
+  /**
+   * A pods list reads its pods' usage while it holds at most USAGE_MAX_ROWS pods (checked once the
+   * list is loaded, so a big namespace never asks for a big answer) and its columns are not
+   * configured (`[views.pods] columns` decides then).
+   */
+  private syncUsage(): void {
+    const r = this.handle?.reflector;
+    const size = r?.store.size ?? 0;
+    const pods = this.kindDef.group === '' && this.kindDef.id === 'pods' && this.ctx.services.config().views.pods?.columns === undefined;
+    if (this.usage) {
+      if (!pods || size > USAGE_MAX_ROWS) this.dropUsage();
+      return;
+    }
+    if (!pods || !r || r.state !== 'synced' || r.loading !== null || size > USAGE_MAX_ROWS) return;
+    const { context, namespace } = this.ctx.scope();
+    const kube = this.ctx.services.kube;
+    if (context === null || !kube.available) return;
+    const handle = kube.usage.acquire(context, this.allNs || namespace === '*' ? null : namespace);
+    this.usage = { handle, cols: usageColumns(handle.poller), off: handle.poller.changed.subscribe(() => this.changed.emit()) };
+  }
+
+  private dropUsage(): void {
+    this.usage?.off();
+    this.usage?.handle.release();
+    this.usage = null;
   }
 
   cycleSort(): void {
@@ -197,7 +235,9 @@ export class ResourceListPane extends BasePane {
   /** What cached cells are keyed on: the columns, and the server's cells generation for Table kinds. */
   private columnsKey(cols: ColumnDef[]): string {
     const ids = cols.map((c) => c.id).join(',');
-    return this.kinds.serverCells ? `${ids}#${this.kinds.generation}` : ids;
+    // Sorted by usage: each read is a new order (the usage changes without the pods changing).
+    const usage = this.sortCol !== null && USAGE_COLUMN_IDS.has(this.sortCol) && this.usage ? `#u${this.usage.handle.poller.generation}` : '';
+    return this.kinds.serverCells ? `${ids}#${this.kinds.generation}${usage}` : `${ids}${usage}`;
   }
 
   /** The filter compiled (`-l` labels, `!` inverted, else text), once per filter typed. */
@@ -425,6 +465,7 @@ export class ResourceListPane extends BasePane {
     if (!kube.available || scope.context === null) {
       return { type: 'message', title: this.title(), level: 'error', text: `No cluster connection: ${kube.problem ?? 'no context'}` };
     }
+    this.syncUsage();
     const r = this.handle?.reflector;
     const now = Date.now();
     const cols = this.columns();
@@ -509,6 +550,7 @@ export class ResourceListPane extends BasePane {
 
   override dispose(): void {
     clearInterval(this.clock);
+    this.dropUsage();
     this.kinds.dispose();
     this.index?.dispose();
     this.unsubscribe?.();
