@@ -75,9 +75,14 @@ describe('cordon and uncordon', () => {
     const cms = await openListIn(c, 'configmaps', 'default');
     await selectRow(c, cms, 'cfg');
     const before = c.toasts().length;
-    await pressKeys(c, 'c');
-    await waitFor('the refusal', () => c.toasts().slice(before).find((x) => x === 'only Nodes can be cordoned (ConfigMap objects cannot)') ?? null);
+    await pressKeys(c, 'u');
+    await waitFor('the refusal', () => c.toasts().slice(before).find((x) => x === 'only Nodes can be uncordoned (ConfigMap objects cannot)') ?? null);
     expect(c.layout?.overlay ?? null).toBeNull();
+    // `c` elsewhere copies the name (k9s), and changes nothing.
+    await pressKeys(c, 'c');
+    await waitFor('the copy', () => c.toasts().slice(before).find((x) => x === 'copied cfg to the clipboard') ?? null);
+    expect(c.layout?.overlay ?? null).toBeNull();
+    await expect(c.request('resource/action', { paneId: cms, action: 'cordon' })).rejects.toMatchObject({ message: 'only Nodes can be cordoned (ConfigMap objects cannot)' });
     await expect(c.request('resource/action', { paneId: cms, action: 'uncordon' })).rejects.toMatchObject({ message: 'only Nodes can be uncordoned (ConfigMap objects cannot)' });
     // A script cordons a Node by name, pinned to it.
     const nodes = await openListIn(c, 'nodes', 'default');
