@@ -151,8 +151,10 @@ describe('a client that stops reading (a suspended terminal)', () => {
       [...stalled.messages].reverse().find((m) => m.method === 'session/layout')?.params as SessionLayout | undefined,
     );
     const vp = viewports(lastLayout, size).get(listId)!;
-    const want = (await active.request<{ view: PaneView }>('pane/snapshot', { paneId: listId, ...vp })).view;
-    await waitFor('the newest view of the list', () => {
+    // What the pane shows now, asked again on each look: its ages tick every second, so a view taken once
+    // would not be the newest any more when a loaded machine takes more than a second to deliver it.
+    await waitFor('the newest view of the list', async () => {
+      const want = (await active.request<{ view: PaneView }>('pane/snapshot', { paneId: listId, ...vp })).view;
       const views = stalled.messages.filter((m) => m.method === 'pane/view' && (m.params as { paneId: number }).paneId === listId);
       const last = views[views.length - 1]?.params as { view: PaneView } | undefined;
       return last && JSON.stringify(last.view) === JSON.stringify(want);
