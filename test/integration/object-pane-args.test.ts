@@ -39,6 +39,10 @@ describe('object panes check their args', () => {
       const text = JSON.stringify(v);
       return v.type === 'lines' && text.includes('name: cfg');
     });
+    // The pane's watch request follows its list, possibly after the YAML is shown: wait for it and
+    // close the pane, so the checks below see only what the bad args asked for.
+    await waitFor('the pane\'s watch', () => sim.journalEntries({ path: '/api/v1/namespaces/shop/configmaps' }).some((e) => e.query['watch'] !== undefined));
+    await script.request('pane/close', { paneId });
   });
 
   it.each([
