@@ -2,12 +2,14 @@ import type { Column, PaneCommand, PaneView, TableView, Viewport } from '@kubeti
 import { KNOWN_KINDS } from '../../kube/kinds/builtin.js';
 import type { KindDef } from '../../kube/kinds/types.js';
 import { fetchNodeUsage, fetchPodUsage, MAX_METRICS_ITEMS, MetricsUnavailable, type Usage } from '../../kube/metrics-api.js';
+import type { ObjectStore } from '../../kube/object-store.js';
 import type { KubeObject } from '../../kube/types.js';
 import { errorMessage } from '../../util/errors.js';
 import { BasePane } from '../base-pane.js';
 import type { PaneContext, ResourceKindTarget, ResourceTarget } from '../pane.js';
 import { WatchSet } from '../resource/watch-set.js';
 import { TableCursor } from '../table-cursor.js';
+import { filterAfter } from '../table-filter.js';
 import { NODE_COLUMNS, nodeRow, POD_COLUMNS, podRow, sortRows, type TopRow } from './top-rows.js';
 
 /** How often usage is read again (metrics-server itself scrapes every 15 s). */
@@ -37,6 +39,7 @@ export class TopPane extends BasePane {
   private closed = false;
   /** Bumped on a scope change: a read that started before it is dropped. */
   private generation = 0;
+  private cached: { key: { usage: Map<string, Usage>; store: ObjectStore | null; seq: number; filter: string; sortCol: string; desc: boolean }; rows: TopRow[] } | null = null;
 
   constructor(private readonly ctx: PaneContext) {
     super('top', ctx);
@@ -110,10 +113,19 @@ export class TopPane extends BasePane {
     return this.watches.namespace() === null ? POD_COLUMNS : POD_COLUMNS.filter((c) => c.id !== 'namespace');
   }
 
+  /**
+   * The rows as shown: usage joined with the watched objects, filtered and sorted. Kept until one
+   * of those changes (a new read, a watch event, the filter, the sort), so that moving the
+   * selection through up to 50,000 rows does not join and sort them again on every key.
+   */
   private rows(): TopRow[] {
     if (!this.usage) return [];
+    const store = this.watches.reflector(this.kind.id)?.store ?? null;
+    const key = { usage: this.usage, store, seq: store?.seq ?? -1, filter: this.filter, sortCol: this.sortCol, desc: this.desc };
+    const c = this.cached;
+    if (c && c.key.usage === key.usage && c.key.store === key.store && c.key.seq === key.seq && c.key.filter === key.filter && c.key.sortCol === key.sortCol && c.key.desc === key.desc) return c.rows;
     const byKey = new Map<string, KubeObject>();
-    for (const e of this.watches.reflector(this.kind.id)?.store.sorted ?? []) {
+    for (const e of store?.sorted ?? []) {
       const m = e.obj.metadata;
       byKey.set(this.nodes ? m.name : `${m.namespace ?? ''}/${m.name}`, e.obj);
     }
@@ -122,7 +134,9 @@ export class TopPane extends BasePane {
       const q = this.filter.toLowerCase();
       rows = rows.filter((r) => r.id.toLowerCase().includes(q));
     }
-    return sortRows(rows, this.sortCol, this.desc);
+    rows = sortRows(rows, this.sortCol, this.desc);
+    this.cached = { key, rows };
+    return rows;
   }
 
   cycleSort(): void {
@@ -149,18 +163,14 @@ export class TopPane extends BasePane {
       this.changed.emit();
       return;
     }
+    const filter = filterAfter(cmd, this.filter);
+    if (filter !== undefined) {
+      if (cmd.type === 'filter') this.cursor.reset();
+      this.filter = filter;
+      this.changed.emit();
+      return;
+    }
     switch (cmd.type) {
-      case 'filter':
-        this.filter = cmd.query;
-        this.cursor.reset();
-        break;
-      case 'clear_filter':
-        this.filter = '';
-        break;
-      case 'back':
-        if (!this.filter) return;
-        this.filter = '';
-        break;
       case 'toggle_sort_order':
         this.desc = !this.desc;
         break;
