@@ -194,6 +194,15 @@ describe('failures of one connection are shown and disturb nothing else', () => 
         const v = (await script.request<{ view: TableView }>('pane/snapshot', { paneId, rows: 20, cols: 200 })).view;
         return v.type === 'table' && v.rows[0]?.id === bad.id && /error forwarding port 9999 to pod web/.test(v.footer ?? '');
       });
+      // `/` filters the forwards; esc clears a filter (k9s), as on every list.
+      const ids = async (): Promise<string> => {
+        const v = (await script.request<{ view: TableView }>('pane/snapshot', { paneId, rows: 20, cols: 200 })).view;
+        return v.rows.map((r) => r.id).join(',');
+      };
+      await c.request('pane/command', { paneId, command: { type: 'filter', query: 'no-such-forward' } });
+      await waitFor('nothing matches', async () => ((await ids()) === '' ? true : null));
+      await c.request('pane/command', { paneId, command: { type: 'back' } });
+      await waitFor('both forwards again', async () => ((await ids()) === `${bad.id},${good.id}` ? true : null));
     } finally {
       c.close();
     }

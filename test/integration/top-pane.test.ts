@@ -83,6 +83,11 @@ describe(':top', () => {
     await waitFor('usage', async () => ((await table(paneId))?.rows.length === 2 ? true : null));
     await c.request('pane/command', { paneId, command: { type: 'filter', query: 'batch' } });
     await waitFor('filtered', async () => ((await table(paneId))?.rows.map((r) => r.cells.name).join() === 'batch-1' ? true : null));
+    // esc clears the filter (k9s); / again narrows.
+    await pressKeys(c, 'esc');
+    await waitFor('unfiltered', async () => ((await table(paneId))?.rows.length === 2 ? true : null));
+    await c.request('pane/command', { paneId, command: { type: 'filter', query: 'batch' } });
+    await waitFor('filtered again', async () => ((await table(paneId))?.rows.map((r) => r.cells.name).join() === 'batch-1' ? true : null));
     await pressKeys(c, 'y');
     await waitFor('the YAML pane', () => [...c.views.values()].find((x) => x.view.type === 'lines' && x.view.title === 'YAML: Pod default/batch-1') ?? null);
   });

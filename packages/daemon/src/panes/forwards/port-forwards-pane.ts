@@ -7,6 +7,7 @@ import { formatAge } from '../../kube/kinds/age.js';
 import { formatBytes } from '../../util/bytes.js';
 import { errorMessage } from '../../util/errors.js';
 import { TableCursor } from '../table-cursor.js';
+import { filterAfter } from '../table-filter.js';
 
 /** What the pane needs of the daemon's forwards. */
 export interface ForwardsModel {
@@ -109,17 +110,10 @@ export class PortForwardsPane extends BasePane {
       this.changed.emit();
       return;
     }
-    switch (cmd.type) {
-      case 'filter':
-        this.filter = cmd.query;
-        this.cursor.reset();
-        break;
-      case 'clear_filter':
-        this.filter = '';
-        break;
-      default:
-        return;
-    }
+    const filter = filterAfter(cmd, this.filter);
+    if (filter === undefined) return;
+    if (cmd.type === 'filter') this.cursor.reset();
+    this.filter = filter;
     this.changed.emit();
   }
 
