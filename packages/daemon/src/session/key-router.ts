@@ -20,10 +20,9 @@ import { SwitchHistory } from './switch-history.js';
 import type { Workspace } from './workspace.js';
 import type { ResourceEdits } from '../edit/resource-edits.js';
 import { readOnlyRefusal, WRITE_COMMANDS } from './read-only.js';
-import { findOwner } from '../kube/owner-lookup.js';
 import { containerImages, type ContainerImage } from '../kube/set-image.js';
 import { badImage } from '../kube/ephemeral-debug.js';
-import { ownerListArgs } from '../panes/resource/list-jump.js';
+import { copyNames, jumpToOwner, openXray, pickFavorite, sortBy, type BrowseKey } from './browse-keys.js';
 
 export interface KeyResult {
   handled: boolean;
@@ -154,7 +153,7 @@ export class KeyRouter {
     } else if (action.command === 'run_command' && action.name) {
       this.act(client, 'command', { name: action.name });
     } else if (action.command === 'sort_by' && action.name) {
-      this.sortBy(client, action.name);
+      sortBy(this.browse(client), action.name);
     } else {
       this.runApp(client, action.command, action.arg);
     }
@@ -272,7 +271,7 @@ export class KeyRouter {
     const ws = this.deps.workspace;
     // k9s's `c`: cordon on a Node; on any other row, copy its name (read-only mode too: it writes nothing).
     if (command === 'cordon' && this.focusedKind(client) !== 'Node') {
-      this.copyNames(client);
+      copyNames(this.browse(client));
       return;
     }
     const writes = WRITE_COMMANDS[command];
@@ -351,7 +350,7 @@ export class KeyRouter {
         this.openContextSelector(client);
         return;
       case 'namespace_favorite':
-        this.pickFavorite(client, arg ?? 0);
+        pickFavorite(this.browse(client), arg ?? 0);
         return;
       case 'toggle_all_namespaces':
         ws.pane(ws.focusedPane(client)).toggleAllNamespaces?.();
@@ -388,10 +387,10 @@ export class KeyRouter {
       case 'xray':
         // k9s's `x` on a Secret: its data decoded.
         if (this.focusedKind(client) === 'Secret') this.act(client, 'decode');
-        else this.openXray(client);
+        else openXray(this.browse(client));
         return;
       case 'jump_owner':
-        this.jumpToOwner(client);
+        jumpToOwner(this.browse(client));
         return;
       case 'view_yaml':
         this.act(client, 'yaml');
@@ -459,6 +458,11 @@ export class KeyRouter {
     if (t.full) return null;
     if (t.filled) this.toast(client, 'warn', typedLimitMessage(what));
     return t.line;
+  }
+
+  /** What the browse keys (browse-keys.ts) need of this router for one client's key. */
+  private browse(client: ClientState): BrowseKey {
+    return { client, workspace: this.deps.workspace, kube: this.deps.kube, favorites: this.deps.favorites, hasPaneType: this.deps.hasPaneType, toast: (level, text) => this.toast(client, level, text) };
   }
 
   private toast(client: ClientState, level: 'info' | 'success' | 'warn' | 'error', text: string): void {
@@ -628,111 +632,6 @@ export class KeyRouter {
       }
     }
     return { deleted, failed };
-  }
-
-  /** `x`: an xray tree of the selected workload (or of the list's kind in its namespace) beside the list. */
-  private openXray(client: ClientState): void {
-    const ws = this.deps.workspace;
-    if (!this.deps.hasPaneType('xray')) {
-      this.toast(client, 'warn', 'xray is not available in this build');
-      return;
-    }
-    const pane = ws.pane(ws.focusedPane(client));
-    const kind = pane.resourceKind?.();
-    if (!kind) {
-      this.toast(client, 'info', 'xray shows a workload: press x on a Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob or Pod');
-      return;
-    }
-    const t = pane.selectedResource?.() ?? null;
-    const args: Record<string, unknown> = { kind: kind.kindId, context: kind.context };
-    if (t) {
-      args.name = t.name;
-      if (t.namespace) args.namespace = t.namespace;
-      if (t.uid) args.uid = t.uid;
-    } else if (kind.namespace) args.namespace = kind.namespace;
-    ws.openCompanion(ws.focusedPane(client), { key: 'xray', args }, client);
-  }
-
-  /**
-   * k9s's jump to owner: the focused list becomes the owner's list (its kind found by discovery,
-   * the owner read first so a deleted one is said, not shown as an empty selection), the owner
-   * selected; `esc` there comes back. A jump that ends after the pane changed does nothing.
-   */
-  private jumpToOwner(client: ClientState): void {
-    const ws = this.deps.workspace;
-    const paneId = ws.focusedPane(client);
-    const pane = ws.pane(paneId);
-    const kind = pane.resourceKind?.() ?? null;
-    const obj = pane.selectedObject?.() ?? null;
-    if (!kind || !obj) {
-      this.toast(client, 'info', 'shift+j jumps to the owner of the selected row of a resource list');
-      return;
-    }
-    let kc;
-    try {
-      kc = this.deps.kube.configFor(kind.context);
-    } catch (err) {
-      this.toast(client, 'error', errorMessage(err));
-      return;
-    }
-    findOwner(kc, obj, kind.kind).then(
-      (owner) => {
-        // The pane was closed or switched meanwhile: the jump is not wanted there any more.
-        if (!ws.paneEntries().some((e) => e.pane === pane)) return;
-        const args = ownerListArgs(owner, { args: pane.args, state: pane.persistState?.() ?? {}, selectedUid: obj.metadata.uid });
-        ws.replaceView(paneId, { key: 'resource-list', args });
-      },
-      (err: unknown) => this.toast(client, 'warn', `jump to owner: ${errorMessage(err)}`),
-    );
-  }
-
-  /**
-   * Puts the selected row's name on this terminal's clipboard (OSC 52), or the marked rows' names
-   * separated by spaces (ready for `kubectl delete pod a b c`).
-   */
-  private copyNames(client: ClientState): void {
-    const ws = this.deps.workspace;
-    const pane = ws.pane(ws.focusedPane(client));
-    if (!pane.resourceKind?.()) {
-      this.toast(client, 'info', 'c copies the name of the selected row of a resource list (cordons a Node)');
-      return;
-    }
-    const marked = pane.markedResources?.() ?? [];
-    const names = marked.length > 0 ? marked.map((t) => t.name) : [pane.selectedResource?.()?.name].filter((n): n is string => !!n);
-    if (names.length === 0) {
-      this.toast(client, 'info', 'no row is selected: nothing was copied');
-      return;
-    }
-    ws.clients.get(client.id)?.sink.clipboard(names.join(' '));
-    this.toast(client, 'success', names.length === 1 ? `copied ${names[0]} to the clipboard` : `copied ${names.length} names to the clipboard`);
-  }
-
-  /** k9s's number keys: the tab to all namespaces (0) or to its context's n-th favorite namespace (the tab bar numbers them). */
-  private pickFavorite(client: ClientState, n: number): void {
-    const ws = this.deps.workspace;
-    const tab = ws.activeTab(client);
-    if (tab.context === null) {
-      this.toast(client, 'error', `No cluster connection: ${this.deps.kube.problem ?? 'no context'}`);
-      return;
-    }
-    const namespace = n === 0 ? '*' : this.deps.favorites?.(tab.context)[n - 1];
-    if (namespace === undefined) {
-      this.toast(client, 'info', `no favorite namespace ${n} yet: the namespaces this context's tabs are switched to (ctrl+n, :ns NAME) are numbered 1–9 in the tab bar`);
-      return;
-    }
-    if (namespace !== tab.namespace) ws.setTabScope(client.sessionName, tab.id, { namespace });
-  }
-
-  /** k9s's column sort keys: by the column, again the other way round; said when the list has no such column. */
-  private sortBy(client: ClientState, column: string): void {
-    const ws = this.deps.workspace;
-    const pane = ws.pane(ws.focusedPane(client));
-    if (!pane.sortByColumn) {
-      this.toast(client, 'info', 'only resource lists sort by a column');
-      return;
-    }
-    const why = pane.sortByColumn(column);
-    if (why) this.toast(client, 'info', why);
   }
 
   /** The kind of the focused list, or null. */

@@ -97,6 +97,11 @@ export class Workspace {
     return e.pane;
   }
 
+  /** Whether `pane` is still open under its id (not closed, not replaced by another view). */
+  holds(pane: Pane): boolean {
+    return this.panes.get(pane.id)?.pane === pane;
+  }
+
   paneEntries(): Array<{ pane: Pane; session: string; tabId: number }> {
     const out: Array<{ pane: Pane; session: string; tabId: number }> = [];
     for (const [, e] of this.panes) {
