@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { DaemonClient } from '@kubetile/client-tui';
 import type { PaneView } from '@kubetile/rpc-schema';
-import { makeTestEnv, startDaemon } from '../test/helpers/daemon-process.js';
-import { RawClient } from '../test/helpers/rpc-client.js';
+import { makeTestEnv, startDaemon, waitFor } from '../test/helpers/daemon-process.js';
 import { opts } from './lib/options.js';
 import { cpuMs, load } from './lib/proc.js';
 import { record, skipped } from './lib/verdict.js';
@@ -28,24 +28,35 @@ export async function benchPluginCommand(): Promise<void> {
   writeFileSync(env.configFile, `[[plugins]]\nkey = "echo"\npath = "${ECHO}"\n`);
   const daemon = await startDaemon(env);
   const plugin = await bareInstance(ECHO);
-  const c = await RawClient.connect(env.socket);
+  // The client library kubetile's own clients use (each request in one socket write; the test
+  // helper's RawClient writes a request's header and body apart, which can wake the daemon twice).
+  const c = await DaemonClient.connect(env.socket);
   try {
-    await c.attach({ cols: opts.cols, rows: opts.rows });
-    const { paneId } = await c.request<{ paneId: number }>('pane/open', { view: { key: 'echo' } });
-    await c.waitView('echo', paneId, (v) => v.type === 'lines');
+    await c.call('session/attach', { size: { cols: opts.cols, rows: opts.rows } });
+    let paneId = -1;
+    const early: Array<{ paneId: number; view: PaneView }> = [];
+    let shown: PaneView | undefined;
     let waiter: { want: string; resolve: (t: number) => void } | null = null;
-    c.conn.onNotification('pane/view', (p: { paneId: number; view: PaneView }) => {
-      if (p.paneId === paneId && waiter && firstLine(p.view) === waiter.want) {
+    c.onAny((method, params) => {
+      if (method !== 'pane/view') return;
+      const p = params as { paneId: number; view: PaneView };
+      if (paneId < 0) early.push(p);
+      if (p.paneId !== paneId) return;
+      shown = p.view;
+      if (waiter && firstLine(p.view) === waiter.want) {
         const w = waiter;
         waiter = null;
         w.resolve(performance.now());
       }
     });
+    paneId = ((await c.call('pane/open', { view: { key: 'echo' } })) as { paneId: number }).paneId;
+    shown = early.filter((p) => p.paneId === paneId).at(-1)?.view;
+    await waitFor('the echo pane', () => shown?.type === 'lines');
     const viaDaemon = async (i: number): Promise<number> => {
       const type = i % 2 ? 'select_prev' : 'select_next';
       const t0 = performance.now();
       const seen = new Promise<number>((resolve) => (waiter = { want: type, resolve }));
-      void c.request('pane/command', { paneId, command: { type } });
+      void c.call('pane/command', { paneId, command: { type } });
       return (await seen) - t0;
     };
     const bare = async (i: number): Promise<number> => {
@@ -57,7 +68,7 @@ export async function benchPluginCommand(): Promise<void> {
     // The socket's own round trip (no plugin): what the daemon path adds at the least to a bare call.
     const echo = async (i: number): Promise<number> => {
       const t0 = performance.now();
-      await c.request('rpc/echo', { value: i });
+      await c.call('rpc/echo', { value: i });
       return performance.now() - t0;
     };
     for (let i = 0; i < 20; i++) {
