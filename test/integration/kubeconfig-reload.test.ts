@@ -67,6 +67,8 @@ async function rows(c: RawClient, paneId: number): Promise<string[]> {
   return v.type === 'table' ? v.rows.map((r) => r.cells.name!).sort() : [];
 }
 
+const view = async (c: RawClient, paneId: number): Promise<unknown> => (await c.request<{ view: unknown }>('pane/snapshot', { paneId, rows: 20, cols: 120 })).view;
+
 const toast = (c: RawClient, text: string): Promise<string> => waitFor(`a toast with "${text}"`, () => c.toasts().find((t) => t.includes(text)) ?? null);
 
 beforeAll(async () => {
@@ -121,6 +123,15 @@ describe('a kubeconfig changed while the daemon runs', () => {
     writeKubeconfig(kubeconfig({ one: b }, 'one'));
     expect(await toast(c, 'removed two')).toBe('kubeconfig reloaded: contexts removed two');
     await expect(c.request('kube/use', { tabId: second.tabId, context: 'two' })).rejects.toThrow(/no context 'two' in the kubeconfig/);
+    // Its watch stops using the credentials taken away, and the pane says why; the tab on `one`
+    // (the same cluster) sees a new pod, the tab on `two` does not.
+    await waitFor('the removed context said in its pane', async () => (JSON.stringify(await view(c, second.paneId)).includes("context 'two' is no longer in the kubeconfig") ? true : null));
+    b.createObject(pod('b-3'));
+    await waitFor('b-3 on the first tab', async () => (await rows(c, first.paneId)).join() === 'b-1,b-2,b-3');
+    expect(await rows(c, second.paneId)).toEqual(['b-1', 'b-2']);
+    // Back, pointing at cluster a: the tab lists a again.
+    writeKubeconfig(kubeconfig({ one: b, two: a }, 'one'));
+    await waitFor('the context back, on cluster a', async () => ((await rows(c, second.paneId)).join() === 'a-1,a-2' ? true : null), 30_000);
   }, 120_000);
 
   it('a kubeconfig that is a symlink (dotfiles): an edit of the file it points at is taken', async () => {

@@ -130,8 +130,18 @@ export class ClusterManager {
     this.loaded = next;
     this.problem = null;
     for (const [context, kc] of this.perContext) {
-      if (removed.includes(context)) this.perContext.delete(context);
-      else if (changed.includes(context)) {
+      if (removed.includes(context)) {
+        // Its watches stop using the credentials the user took away (kept, to take up again if it comes back).
+        const user = kc.getCurrentUser();
+        if (user) this.credentials.invalidate(user.name);
+        this.pool.halt(context, `context '${context}' is no longer in the kubeconfig`);
+      } else if (added.includes(context)) {
+        // A context removed earlier is back, maybe pointing elsewhere: its watches list again with it.
+        this.configure(kc, next, context);
+        const user = kc.getCurrentUser();
+        if (user) this.credentials.invalidate(user.name);
+        this.pool.resume(context);
+      } else if (changed.includes(context)) {
         const server = (c: ReturnType<KubeConfig['getCurrentCluster']>): string => JSON.stringify([c?.server, c?.caData, c?.skipTLSVerify, c?.tlsServerName]);
         const was = server(kc.getCurrentCluster());
         this.configure(kc, next, context);
@@ -169,10 +179,10 @@ export class ClusterManager {
   }
 
   configFor(context: string): KubeConfig {
-    let kc = this.perContext.get(context);
-    if (kc) return kc;
     if (!this.loaded) throw new Error(this.problem ?? 'no cluster');
     if (!this.hasContext(context)) throw new Error(`no context '${context}' in the kubeconfig`);
+    let kc = this.perContext.get(context);
+    if (kc) return kc;
     kc = new KubeConfig();
     this.configure(kc, this.loaded, context);
     this.perContext.set(context, kc);

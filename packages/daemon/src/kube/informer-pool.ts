@@ -141,6 +141,18 @@ export class InformerPool {
     for (const s of this.slots.values()) if (s.context === context) s.reflector.reconnect(serverChanged);
   }
 
+  /** The context left the kubeconfig: its watches stop using its credentials and say why (resume() when it is back). */
+  halt(context: string, reason: string): void {
+    this.discovery.delete(context);
+    for (const s of this.slots.values()) if (s.context === context) s.reflector.halt(reason);
+  }
+
+  /** The context is in the kubeconfig again: its halted watches list again (maybe another cluster now). */
+  resume(context: string): void {
+    this.discovery.delete(context);
+    for (const s of this.slots.values()) if (s.context === context) s.reflector.resume();
+  }
+
   stopAll(): void {
     for (const s of this.slots.values()) s.reflector.stop();
     this.slots.clear();

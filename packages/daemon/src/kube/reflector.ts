@@ -86,6 +86,10 @@ export class Reflector {
   version = 0;
   private rv = '';
   private stopped = false;
+  /** Why this watch was halted (its context left the kubeconfig), until resume(). */
+  private halted: string | null = null;
+  /** Bumped by halt(): a list under way then is let go of. */
+  private runGen = 0;
   private stream: WatchStream | null = null;
   private timer: NodeJS.Timeout | null = null;
   /** What the pending timer will do (a retry waiting for its backoff), for reconnect(). */
@@ -125,6 +129,35 @@ export class Reflector {
     this.stream?.abort();
     this.stream = null;
     this.changed.clear();
+  }
+
+  /**
+   * Stops listing and watching for now, saying why (the state is `error` with `reason`): the
+   * context it uses is gone from the kubeconfig, so its credentials are not used any more. The
+   * store keeps what was last seen; resume() lists again.
+   */
+  halt(reason: string): void {
+    if (this.stopped || this.halted !== null) return;
+    this.halted = reason;
+    this.runGen++;
+    this.watchGen++;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.pending = null;
+    this.stream?.abort();
+    this.stream = null;
+    this.loading = null;
+    this.setState('error', reason);
+  }
+
+  /** After halt(): the context is back, maybe pointing elsewhere; the list is fetched again and replaces the store. */
+  resume(): void {
+    if (this.stopped || this.halted === null) return;
+    this.halted = null;
+    this.backoff.reset();
+    this.verified = false;
+    this.setState('connecting', null);
+    void this.list();
   }
 
   private notify(): void {
@@ -177,7 +210,7 @@ export class Reflector {
   }
 
   private schedule(what: () => void, delay: number): void {
-    if (this.stopped) return;
+    if (this.stopped || this.halted !== null) return;
     if (this.timer) clearTimeout(this.timer);
     this.pending = what;
     this.timer = setTimeout(() => {
@@ -195,7 +228,7 @@ export class Reflector {
    * new settings (another server refuses its continue token: the list starts over).
    */
   reconnect(relist = false): void {
-    if (this.stopped) return;
+    if (this.stopped || this.halted !== null) return;
     this.backoff.reset();
     const waiting = this.timer !== null && this.pending !== null ? this.pending : null;
     const open = this.stream;
@@ -221,7 +254,7 @@ export class Reflector {
 
   /** A failure to retry later: the state says why. */
   private fail(retry: 'list' | 'watch', err: KubeApiError): void {
-    if (this.stopped) return;
+    if (this.stopped || this.halted !== null) return;
     const fatal = err.status === 401 || err.status === 403 || err.status === 404 || err.status === 405 || err instanceof CredentialError || err.reason === 'Invalid';
     this.setState(fatal ? 'error' : 'reconnecting', err.message);
     if (err.reason === 'Invalid') return; // a name that cannot be requested stays wrong
@@ -233,7 +266,7 @@ export class Reflector {
 
   /** Rebuilds the store from a fresh list, after a watch error it cannot resume from. */
   private relist(reason: RelistReason | null, expired = false): void {
-    if (this.stopped) return;
+    if (this.stopped || this.halted !== null) return;
     this.stats.relists++;
     if (expired) this.stats.relists410++;
     if (reason && !this.reason?.reset) this.reason = reason;
@@ -245,7 +278,10 @@ export class Reflector {
   }
 
   private async list(): Promise<void> {
-    if (this.stopped) return;
+    // A list that a halt() overtook (and a resume() after it) is let go of: the resume lists anew.
+    const gen = this.runGen;
+    const off = (): boolean => this.stopped || this.halted !== null || gen !== this.runGen;
+    if (off()) return;
     let path = '';
     try {
       path = collectionPath(this.resource, this.namespace);
@@ -254,9 +290,10 @@ export class Reflector {
         this.verified = true;
       }
     } catch (err) {
+      if (off()) return;
       return this.fail('list', asApiError(err, path || this.resource.plural));
     }
-    if (this.stopped) return;
+    if (off()) return;
     const items: KubeObject[] = [];
     let rv = '';
     // Continue tokens that expired during this list (410 Gone, the server's history moved past the
@@ -272,13 +309,13 @@ export class Reflector {
       let pages = 0;
       const first = expired >= 2 ? 0 : progressive && expired === 0 ? FIRST_PAGE : PAGE;
       try {
-        for await (const page of listPages(this.kc, path, { first, limit: PAGE, stopped: () => this.stopped, ...(this.fieldSelector ? { fieldSelector: this.fieldSelector } : {}) })) {
+        for await (const page of listPages(this.kc, path, { first, limit: PAGE, stopped: off, ...(this.fieldSelector ? { fieldSelector: this.fieldSelector } : {}) })) {
           pages++;
           const fresh: KubeObject[] = [];
           for (const it of page.items) if (isObject(it)) fresh.push(ingest(it));
           for (const o of fresh) items.push(o);
           rv = page.meta.resourceVersion ?? rv;
-          if (progressive && !this.stopped && (page.meta.continue || this.loading)) {
+          if (progressive && !off() && (page.meta.continue || this.loading)) {
             const remaining = page.meta.remainingItemCount;
             this.store.appendPage(fresh);
             this.loading = { loaded: items.length, total: typeof remaining === 'number' && remaining >= 0 ? items.length + remaining : null };
@@ -289,6 +326,7 @@ export class Reflector {
         }
         break;
       } catch (err) {
+        if (off()) return;
         const e = asApiError(err, path);
         if (e.status === 410 && pages > 0 && expired < 2) {
           expired++;
@@ -301,7 +339,7 @@ export class Reflector {
         return this.fail('list', e);
       }
     }
-    if (this.stopped) return;
+    if (off()) return;
     this.stats.lists++;
     const prev = this.rv;
     if (prev && rv && wentBackwards(prev, rv) && !this.reason?.reset) {
@@ -355,7 +393,7 @@ export class Reflector {
   }
 
   private watch(): void {
-    if (this.stopped) return;
+    if (this.stopped || this.halted !== null) return;
     const path = collectionPath(this.resource, this.namespace);
     const started = Date.now();
     const timeoutSeconds = 240 + Math.floor(Math.random() * 120);
