@@ -53,6 +53,19 @@ describe('`:` typed ahead of its items', () => {
     await c.waitLayout('the switcher closed', (l) => !l.overlay);
   });
 
+  it('a switcher longer than the terminal says where the selection is among all its items', async () => {
+    // 40 rows: a screenful of the switcher's ~40 items; up from the first wraps to the last.
+    await c.request('client/key', { key: ':' });
+    const open = await c.waitLayout('the switcher with its kinds', (l) => l.overlay?.type === 'selector' && !l.overlay.items.includes('Loading...'));
+    const total = open.overlay?.type === 'selector' ? open.overlay.total : 0;
+    expect(open.overlay?.type === 'selector' && open.overlay.items.length).toBeLessThan(total);
+    await c.request('client/key', { key: 'up' });
+    const last = await c.waitLayout('the last item selected', (l) => l.overlay?.type === 'selector' && l.overlay.selected === l.overlay.items.length - 1 && (l.overlay.offset ?? 0) > 0);
+    expect(last.overlay?.type === 'selector' && (last.overlay.offset ?? 0) + last.overlay.selected + 1).toBe(total);
+    await c.request('client/key', { key: 'esc' });
+    await c.waitLayout('the switcher closed', (l) => !l.overlay);
+  });
+
   it("k9s's :pf and :pu open the port-forwards and pulse panes", async () => {
     for (const [typed, key] of [['pf', 'port-forwards'], ['pu', 'pulse']] as const) {
       const before = tabOf(c.layout!).focusedPaneId;

@@ -267,6 +267,15 @@ describe('the screen', () => {
     expect(text.at(-1)).toContain('34/40');
   });
 
+  it("counts the selected item among all matches when the daemon sends a window of them", () => {
+    // The daemon sends at most a screenful: here items 30–39 of 40, the 34th selected.
+    const items = Array.from({ length: 10 }, (_, i) => `item-${30 + i}`);
+    const box = overlayBox({ type: 'selector', title: 'Pick', query: '', items, selected: 3, total: 40, offset: 30 }, 60, 16)!;
+    const text = box.lines.map(lineText);
+    expect(text.some((l) => l.includes('› item-33'))).toBe(true);
+    expect(text.at(-1)).toContain('34/40');
+  });
+
   it('says when the terminal is too small', () => {
     expect(frameOf(connectedStore(40, 3))).toContain('terminal too small (40x3)');
     expect(frameOf(connectedStore(12, 3))).toMatch(/terminal too\s+small/);

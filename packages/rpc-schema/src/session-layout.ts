@@ -23,8 +23,11 @@ export const OverlaySchema = z.discriminatedUnion('type', [
     query: z.string(),
     /** Only the items that match the query (at most a screenful). */
     items: z.array(z.string()),
+    /** The selected item's index in `items`. */
     selected: z.number().int(),
     total: z.number().int(),
+    /** Where `items[0]` is among all `total` matching items (0 when omitted): the selected one is item offset + selected + 1 of total. */
+    offset: z.number().int().min(0).optional(),
   }),
   z.object({ type: z.literal('confirm'), title: z.string(), text: z.string() }),
   z.object({ type: z.literal('input'), title: z.string(), value: z.string() }),

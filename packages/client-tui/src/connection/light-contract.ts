@@ -161,7 +161,7 @@ const sessionLayout = obj({
   input: opt(str),
   overlay: nullable(
     tagged('type', {
-      selector: obj({ title: str, query: str, items: arr(str), selected: int(), total: int() }),
+      selector: obj({ title: str, query: str, items: arr(str), selected: int(), total: int(), offset: opt(int(0)) }),
       confirm: obj({ title: str, text: str }),
       input: obj({ title: str, value: str }),
     }),

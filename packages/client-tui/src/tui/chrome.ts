@@ -136,7 +136,7 @@ export function overlayBox(overlay: Overlay, cols: number, rows: number): Floati
         const text = fit(`${i === overlay.selected ? '›' : ' '} ${sanitize(it)}`, iw);
         inner.push([seg(text, i === overlay.selected ? sel : { backgroundColor: bg })]);
       });
-      badge = overlay.total > 0 ? `${Math.min(overlay.selected + 1, overlay.total)}/${overlay.total}` : '0/0';
+      badge = overlay.total > 0 ? `${Math.min((overlay.offset ?? 0) + overlay.selected + 1, overlay.total)}/${overlay.total}` : '0/0';
       break;
     }
     case 'confirm': {

@@ -132,6 +132,7 @@ export class ClientState {
       items: items.slice(Math.max(0, start), Math.max(0, start) + max),
       selected: o.selected - Math.max(0, start),
       total: items.length,
+      offset: Math.max(0, start),
     };
   }
 }
