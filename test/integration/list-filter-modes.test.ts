@@ -79,4 +79,18 @@ describe('filter modes', () => {
     expect(v.empty).toBe("label selector: 'app in (web': in takes values in parentheses, like app in (a,b)");
     await filtered(pods, '-l app in (web)', ['db-1', 'web-1']);
   });
+
+  it('re: keeps the rows a regular expression matches (k9s filters by regex), case-insensitive; !re: the others; a bad or runaway one is said', async () => {
+    const pods = await openListIn(c, 'pods', 'default');
+    await filtered(pods, 're:^(api|db)-', ['api-1', 'db-1']);
+    await filtered(pods, 're:WEB-[12]', ['web-1', 'web-2']);
+    await filtered(pods, '!re:web|upper', ['api-1', 'db-1']);
+    const bad = await filtered(pods, 're:web-(', []);
+    expect(bad.footer).toMatch(/bad regular expression \/web-\(\/: /);
+    // One that JavaScript's engine would backtrack on for minutes runs in linear time or is refused.
+    const runaway = await filtered(pods, 're:[a-z]{1000}[a-z]{1000}!', []);
+    expect(runaway.empty).toMatch(/too large for a filter/);
+    await filtered(pods, 're:(a|a)*x', []);
+    await filtered(pods, 'web', ['web-1', 'web-2']);
+  });
 });

@@ -719,7 +719,7 @@ describe('ListIndex with label and inverted filters', () => {
     }
     const index = new ListIndex(store, () => undefined);
     // Typed one after another, as keys are: a growing `!` filter shows more rows, not fewer.
-    const sequences = [['!', '!p', '!pod-1', '!pod-12'], ['-l', '-l app', '-l app=a', '-l app=a,tier', '-l app in (a,b)', '-l app notin (a)', '-l !tier'], ['pod-1', '!pod-1', 'pod-1'], ['-l app in (', '-l app in (b)']];
+    const sequences = [['!', '!p', '!pod-1', '!pod-12'], ['-l', '-l app', '-l app=a', '-l app=a,tier', '-l app in (a,b)', '-l app notin (a)', '-l !tier'], ['pod-1', '!pod-1', 'pod-1'], ['-l app in (', '-l app in (b)'], ['re:', 're:pod-1', 're:pod-1|pod-2', '!re:pod-(1|2)', 're:(', 're:^POD-3']];
     for (let step = 0; step < 12; step++) {
       const seq = sequences[Math.floor(r() * sequences.length)]!;
       const sortIndex = Math.floor(r() * (COLS.length + 1)) - 1;

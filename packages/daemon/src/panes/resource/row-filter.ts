@@ -1,10 +1,14 @@
 import type { KubeObject } from '../../kube/types.js';
 import { matches, parseSelectorText } from '../../kube/label-selector.js';
+import { compileRegex } from '../../util/linear-regex.js';
 
 /**
  * What a list's `/` filter means, as k9s reads it:
  * - `-l SELECTOR`: rows whose labels the selector selects (`-l app=web,tier in (fe,be)`);
- * - `!TEXT`: rows that do not contain TEXT;
+ * - `re:PATTERN`: rows a regular expression matches (k9s's filters are regular expressions:
+ *   `re:api|web`), case-insensitive, in JavaScript's syntax, run in linear time (the logs pane's
+ *   engine and limits: a pattern that would backtrack for minutes is refused, saying why);
+ * - `!TEXT`, `!re:PATTERN`: rows that do not contain TEXT, or that it does not match;
  * - anything else: rows containing it (case-insensitive, across the row's cells).
  */
 export interface RowFilter {
@@ -31,8 +35,17 @@ export function compileFilter(raw: string): RowFilter {
       return { key: `\u0000l${selector}`, text: null, match: () => false, error: `label selector: ${err instanceof Error ? err.message : String(err)}` };
     }
   }
-  if (raw.length > 1 && raw.startsWith('!')) {
-    const t = raw.slice(1).toLowerCase();
+  const invert = raw.length > 1 && raw.startsWith('!');
+  const body = invert ? raw.slice(1) : raw;
+  if (body.startsWith('re:')) {
+    const key = `\u0000${invert ? '!' : ''}re:${body.slice(3)}`;
+    const re = body.length > 3 ? compileRegex(body.slice(3), { caseInsensitive: true }) : { ok: false as const, error: 're: needs a regular expression after it' };
+    if (!re.ok) return { key, text: null, match: () => false, error: re.error };
+    const test = re.test;
+    return { key, text: null, match: invert ? (_obj, search) => !test(search()) : (_obj, search) => test(search()), error: null };
+  }
+  if (invert) {
+    const t = body.toLowerCase();
     return { key: `\u0000!${t}`, text: null, match: (_obj, search) => !search().includes(t), error: null };
   }
   const t = raw.toLowerCase();
