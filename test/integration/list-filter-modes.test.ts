@@ -93,4 +93,12 @@ describe('filter modes', () => {
     await filtered(pods, 're:(a|a)*x', []);
     await filtered(pods, 'web', ['web-1', 'web-2']);
   });
+
+  it("k9s's fred|blee keeps rows with either, and -f finds by the letters of the name in order", async () => {
+    const pods = await openListIn(c, 'pods', 'default');
+    await filtered(pods, 'api|db', ['api-1', 'db-1']);
+    await filtered(pods, '!api|db', ['upper-1', 'web-1', 'web-2']);
+    await filtered(pods, '-f wb2', ['web-2']);
+    await filtered(pods, '-f UP', ['upper-1']);
+  });
 });

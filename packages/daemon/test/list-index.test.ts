@@ -4,7 +4,7 @@ import type { KubeObject } from '../src/kube/types.js';
 import { compareCells } from '../src/kube/kinds/compare.js';
 import { findKind } from '../src/kube/kinds/index.js';
 import type { ColumnDef } from '../src/kube/kinds/types.js';
-import { compileFilter } from '../src/panes/resource/row-filter.js';
+import { compileFilter, fuzzyMatches } from '../src/panes/resource/row-filter.js';
 import { KEYS_AT_ONCE, ListIndex, safeCell, SCAN_AT_ONCE, SORT_AT_ONCE, ticks, type ListSpec, type Need } from '../src/panes/resource/list-index.js';
 
 /**
@@ -689,6 +689,25 @@ describe('ListIndex: cached cells and styles', () => {
   });
 });
 
+describe('filter texts', () => {
+  const row = (name: string): KubeObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', uid: name, resourceVersion: '1' } });
+  const keeps = (raw: string, name: string, search = `${name}\u0000running\u0000`): boolean => {
+    const f = compileFilter(raw);
+    return f.match ? f.match(row(name), () => search) : f.text === null || search.includes(f.text);
+  };
+  it('A|B keeps rows with either; an empty alternative keeps all; ! inverts', () => {
+    expect(['api-1', 'web-2', 'db-1'].filter((n) => keeps('web|DB', n))).toEqual(['web-2', 'db-1']);
+    expect(['api-1', 'web-2'].filter((n) => keeps('web|', n))).toEqual(['api-1', 'web-2']);
+    expect(['api-1', 'web-2', 'db-1'].filter((n) => keeps('!web|db', n))).toEqual(['api-1']);
+  });
+  it('-f finds names with the letters in order, case-insensitive', () => {
+    expect(['nginx-1', 'nginx-2', 'node-1x'].filter((n) => keeps('-f ngx1', n))).toEqual(['nginx-1']);
+    expect(['nginx-1', 'api'].filter((n) => keeps('-f NGX', n))).toEqual(['nginx-1']);
+    expect(fuzzyMatches('abc', '')).toBe(true);
+    expect(fuzzyMatches('abc', 'cb')).toBe(false);
+  });
+});
+
 describe('ListIndex with label and inverted filters', () => {
   const withLabels = (p: KubeObject, i: number): KubeObject => ({ ...p, metadata: { ...p.metadata, labels: { app: ['a', 'b', 'c'][i % 3]!, ...(i % 2 ? { tier: 'x' } : {}) } } });
   const specOf = (raw: string, sortIndex: number, desc: boolean): ListSpec => {
@@ -719,7 +738,7 @@ describe('ListIndex with label and inverted filters', () => {
     }
     const index = new ListIndex(store, () => undefined);
     // Typed one after another, as keys are: a growing `!` filter shows more rows, not fewer.
-    const sequences = [['!', '!p', '!pod-1', '!pod-12'], ['-l', '-l app', '-l app=a', '-l app=a,tier', '-l app in (a,b)', '-l app notin (a)', '-l !tier'], ['pod-1', '!pod-1', 'pod-1'], ['-l app in (', '-l app in (b)'], ['re:', 're:pod-1', 're:pod-1|pod-2', '!re:pod-(1|2)', 're:(', 're:^POD-3']];
+    const sequences = [['!', '!p', '!pod-1', '!pod-12'], ['-l', '-l app', '-l app=a', '-l app=a,tier', '-l app in (a,b)', '-l app notin (a)', '-l !tier'], ['pod-1', '!pod-1', 'pod-1'], ['-l app in (', '-l app in (b)'], ['re:', 're:pod-1', 're:pod-1|pod-2', '!re:pod-(1|2)', 're:(', 're:^POD-3'], ['pod-1', 'pod-1|', 'pod-1|pod-2', '!pod-1|pod-3', '|'], ['-f', '-f p', '-f p1', '-f pd-12', '-f zz']];
     for (let step = 0; step < 12; step++) {
       const seq = sequences[Math.floor(r() * sequences.length)]!;
       const sortIndex = Math.floor(r() * (COLS.length + 1)) - 1;

@@ -8,7 +8,10 @@ import { compileRegex } from '../../util/linear-regex.js';
  * - `re:PATTERN`: rows a regular expression matches (k9s's filters are regular expressions:
  *   `re:api|web`), case-insensitive, in JavaScript's syntax, run in linear time (the logs pane's
  *   engine and limits: a pattern that would backtrack for minutes is refused, saying why);
- * - `!TEXT`, `!re:PATTERN`: rows that do not contain TEXT, or that it does not match;
+ * - `-f TEXT`: rows whose name has TEXT's letters in order (k9s's fuzzy find: `-f ngx1` finds nginx-1);
+ * - `A|B`: rows containing A or B (k9s's filters are regular expressions, and alternation is the
+ *   one users type; anything more needs `re:`);
+ * - `!TEXT`, `!A|B`, `!re:PATTERN`: the rows the filter without `!` leaves out;
  * - anything else: rows containing it (case-insensitive, across the row's cells).
  */
 export interface RowFilter {
@@ -23,6 +26,7 @@ export interface RowFilter {
 }
 
 const LABELS = /^-l(?:\s|$)/;
+const FUZZY = /^-f(?:\s|$)/;
 
 export function compileFilter(raw: string): RowFilter {
   if (raw === '') return { key: '', text: null, match: null, error: null };
@@ -35,6 +39,10 @@ export function compileFilter(raw: string): RowFilter {
       return { key: `\u0000l${selector}`, text: null, match: () => false, error: `label selector: ${err instanceof Error ? err.message : String(err)}` };
     }
   }
+  if (FUZZY.test(raw)) {
+    const q = raw.slice(2).trim().toLowerCase();
+    return { key: `\u0000f${q}`, text: null, match: (obj) => fuzzyMatches(obj.metadata.name, q), error: null };
+  }
   const invert = raw.length > 1 && raw.startsWith('!');
   const body = invert ? raw.slice(1) : raw;
   if (body.startsWith('re:')) {
@@ -44,10 +52,27 @@ export function compileFilter(raw: string): RowFilter {
     const test = re.test;
     return { key, text: null, match: invert ? (_obj, search) => !test(search()) : (_obj, search) => test(search()), error: null };
   }
-  if (invert) {
-    const t = body.toLowerCase();
-    return { key: `\u0000!${t}`, text: null, match: (_obj, search) => !search().includes(t), error: null };
+  const t = body.toLowerCase();
+  // `fred|blee`: either (k9s's everyday regex). Not the narrowing fast path: `fred` → `fred|b` shows more rows.
+  const alternatives = t.includes('|') ? [...new Set(t.split('|').filter((a) => a !== ''))] : null;
+  // `a|` is `a` and an empty alternative, which (as in a regex) matches every row.
+  if (alternatives && t.split('|').includes('')) alternatives.push('');
+  if (alternatives) {
+    const any = (search: string): boolean => alternatives.some((a) => search.includes(a));
+    return { key: `\u0000${invert ? '!' : ''}|${alternatives.join('|')}`, text: null, match: invert ? (_obj, search) => !any(search()) : (_obj, search) => any(search()), error: null };
   }
-  const t = raw.toLowerCase();
+  if (invert) return { key: `\u0000!${t}`, text: null, match: (_obj, search) => !search().includes(t), error: null };
   return { key: t, text: t, match: null, error: null };
+}
+
+/** Whether `name` has the letters of `query` in order (k9s's `-f`: `ngx1` finds nginx-1), case-insensitive. */
+export function fuzzyMatches(name: string, query: string): boolean {
+  const n = name.toLowerCase();
+  let at = 0;
+  for (const ch of query) {
+    at = n.indexOf(ch, at);
+    if (at < 0) return false;
+    at += ch.length;
+  }
+  return true;
 }
