@@ -100,5 +100,10 @@ describe('filter modes', () => {
     await filtered(pods, '!api|db', ['upper-1', 'web-1', 'web-2']);
     await filtered(pods, '-f wb2', ['web-2']);
     await filtered(pods, '-f UP', ['upper-1']);
+    // F1's help lists the forms.
+    const { paneId } = await c.request<{ paneId: number }>('pane/open', { view: { key: 'help' }, newTab: true });
+    const help = await c.request<{ view: { type: string; lines?: Array<{ text: string }> } }>('pane/snapshot', { paneId, rows: 400, cols: 160 });
+    const text = (help.view.lines ?? []).map((l) => l.text).join('\n');
+    for (const form of ['/api|web', '/!text', '/-l app=web', '/-f ngx1', '/re:^api-[0-9]']) expect(text).toContain(form);
   });
 });

@@ -25,6 +25,17 @@ const SWITCHER_ENTRIES: ReadonlyArray<[string, string]> = [
   [':ctx NAME', "Switch the tab's context (:ctx alone: the context selector)"],
   [':pulse :pu', "Counts and health of the main kinds in the tab's namespace"],
   [':port-forwards :pf', 'The port-forwards pane'],
+  [':top :top-nodes', 'Usage from metrics-server (CPU, memory, their share of requests and limits)'],
+];
+
+/** What a list's `/` filter takes (k9s's forms; row-filter.ts). */
+const FILTER_ENTRIES: ReadonlyArray<[string, string]> = [
+  ['/text', 'Rows containing the text (any column, case-insensitive)'],
+  ['/api|web', 'Rows containing either'],
+  ['/!text', 'Rows without it (also !api|web, !re:…)'],
+  ['/-l app=web', "Rows whose labels kubectl's -l would select (app in (a,b), !canary, tier)"],
+  ['/-f ngx1', "Rows whose name has those letters in order (k9s's fuzzy find)"],
+  ['/re:^api-[0-9]', 'Rows a regular expression matches (case-insensitive, linear time)'],
 ];
 
 /** The live key bindings, by group, like KubeTile's help pane; follows config reloads. */
@@ -86,6 +97,8 @@ export class HelpPane extends LinesPane {
       // What `:` takes (k9s's command line): not key bindings, so listed here.
       out.push({ text: '' }, { text: 'View switcher (:)', style: 'header' });
       for (const [what, description] of SWITCHER_ENTRIES) out.push(row(what, description, 18));
+      out.push({ text: '' }, { text: 'List filters (/)', style: 'header' });
+      for (const [what, description] of FILTER_ENTRIES) out.push(row(what, description, 18));
     }
     return out;
   }
