@@ -81,6 +81,35 @@ describe('`:` typed ahead of its items', () => {
     }
   });
 
+  it("k9s's :KIND NAMESPACE: the kind's list with the tab on that namespace; all for all of them; a namespace that is not there is said", async () => {
+    const typeLine = async (text: string): Promise<void> => {
+      await c.request('client/key', { key: ':' });
+      await c.waitLayout('the switcher with its kinds', (l) => l.overlay?.type === 'selector' && !l.overlay.items.includes('Loading...'));
+      await c.request('client/paste', { text });
+      await c.waitLayout(`"${text}" typed`, (l) => l.overlay?.type === 'selector' && l.overlay.query === text);
+      await c.request('client/key', { key: 'enter' });
+    };
+    const focusedArgs = async (): Promise<Record<string, unknown> | undefined> => {
+      const panes = (await c.request<{ panes: Array<{ paneId: number; args: Record<string, unknown> }> }>('pane/list', {})).panes;
+      return panes.find((p) => p.paneId === tabOf(c.layout!).focusedPaneId)?.args;
+    };
+    await typeLine('deploy ahead');
+    await c.waitLayout('the tab on namespace ahead', (l) => !l.overlay && tabOf(l).namespace === 'ahead');
+    expect(await focusedArgs()).toMatchObject({ kind: 'deployments' });
+    await typeLine('cm all');
+    await c.waitLayout('the tab on all namespaces', (l) => !l.overlay && tabOf(l).namespace === '*');
+    expect(await focusedArgs()).toMatchObject({ kind: 'configmaps' });
+    const seen = c.notifications.length;
+    await typeLine('po nowhere');
+    await waitFor('the error toast', () => c.notifications.slice(seen).find((n) => n.method === 'toast' && (n.params as { text: string }).text.includes("no namespace 'nowhere'")) ?? null);
+    expect(tabOf(c.layout!).namespace).toBe('*');
+    // Not a kind: the selector stays open on the text, as for any typo.
+    await typeLine('nokind ahead');
+    await waitFor('the typo toast', () => c.notifications.slice(seen).find((n) => n.method === 'toast' && (n.params as { text: string }).text.includes("nothing matches 'nokind ahead'")) ?? null);
+    await c.request('client/key', { key: 'esc' });
+    await c.waitLayout('the switcher closed', (l) => !l.overlay);
+  });
+
   it('the namespace selector too: a namespace typed and entered while they load is switched to', async () => {
     sim.setLatency({ ms: 1500, resource: 'namespaces' });
     await c.request('client/key', { key: 'ctrl+n' });

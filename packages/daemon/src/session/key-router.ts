@@ -74,6 +74,8 @@ const QUESTIONS: Record<'kill' | 'restart' | 'cordon' | 'uncordon' | 'drain' | '
 const CONTEXT_ITEM_PREFIX = 'ctx';
 /** `:ctx NAME`, `:ns NAME`: switch the tab's context or namespace at once. */
 const SCOPE_COMMAND = /^(ctx|context|ns|namespace)\s+(\S+)\s*$/i;
+/** `:KIND NAMESPACE` (k9s's `:po kube-system`). */
+const KIND_IN_NAMESPACE = /^(\S+)\s+(\S+)$/;
 /** The keys that answer each kind of overlay (see ClientState.answers). */
 const ANSWER_KEYS: Readonly<Record<OverlayState['type'], ReadonlySet<string>>> = {
   confirm: new Set(['y', 'shift+y', 'enter']),
@@ -943,7 +945,7 @@ export class KeyRouter {
     };
     const state: SelectorState = {
       type: 'selector',
-      title: 'Switch view (a kind, short name or alias; ctx NAME, ns NAME)',
+      title: 'Switch view (a kind, short name or alias; KIND NAMESPACE; ctx NAME, ns NAME)',
       items: Array.isArray(items) ? withHistory(items) : ['Loading...'],
       loading: !Array.isArray(items),
       query: '',
@@ -1043,6 +1045,33 @@ export class KeyRouter {
     return true;
   }
 
+  /**
+   * k9s's `:deploy kube-system` in the `:` selector: the kind's list, and the tab on that namespace
+   * (`all` or `*`: all of them; one that does not exist is said, as `:ns` says it). True when the
+   * text was a kind and a namespace.
+   */
+  private kindInNamespace(client: ClientState, o: SelectorState): boolean {
+    if (!this.switchers.has(o) || !this.deps.resolveView) return false;
+    const m = KIND_IN_NAMESPACE.exec(o.query.trim());
+    if (!m) return false;
+    let item: string | null;
+    try {
+      item = this.deps.resolveView(m[1]!, client);
+    } catch {
+      item = null;
+    }
+    if (item === null || item.startsWith(`${CONTEXT_ITEM_PREFIX} (`)) return false;
+    this.closeOverlay(client, false);
+    try {
+      o.onPick(item);
+    } catch (err) {
+      this.deps.logger.warn({ err: String(err) }, 'selector action failed');
+      return true;
+    }
+    this.scopeCommand(client, `ns ${m[2]!}`);
+    return true;
+  }
+
   /** Closes the client's overlay; `cancelled` (esc, errors) tells whoever waits on it. */
   private closeOverlay(client: ClientState, cancelled = true): void {
     client.closeOverlay(cancelled);
@@ -1054,6 +1083,7 @@ export class KeyRouter {
    */
   private pick(client: ClientState, o: SelectorState, items = selectorItems(o)): void {
     const item = items[o.selected];
+    if (item === undefined && this.kindInNamespace(client, o)) return;
     if (item === undefined && o.query !== '') {
       // A typo (`:dploy`) keeps the selector open with what was typed, to be corrected, and says so
       // (enter used to close it without a word).

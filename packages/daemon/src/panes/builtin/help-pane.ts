@@ -22,6 +22,7 @@ const SWITCHER_ENTRIES: ReadonlyArray<[string, string]> = [
   [':wg', "A CRD's short names; your [aliases] from the config"],
   [':ev', 'Events (type, reason, object, count, last seen; warnings highlighted)'],
   [':ns NAME', "Switch the tab's namespace (:ns all for all namespaces)"],
+  [':deploy kube-system', "A kind with the tab on that namespace (:po all: all namespaces)"],
   [':ctx NAME', "Switch the tab's context (:ctx alone: the context selector)"],
   [':pulse :pu', "Counts and health of the main kinds in the tab's namespace"],
   [':port-forwards :pf', 'The port-forwards pane'],
