@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TableView } from '@kubetile/rpc-schema';
 import { waitFor } from '../helpers/daemon-process.js';
-import { openListIn } from '../helpers/list-pane.js';
+import { openListIn, pressKeys } from '../helpers/list-pane.js';
 import type { RawClient } from '../helpers/rpc-client.js';
 import { startSimDaemon, type SimDaemonWithClient } from '../helpers/sim-daemon.js';
 
@@ -22,6 +22,22 @@ const pod = (name: string, labels: Record<string, string>) => ({
   status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] },
 });
 
+/** A pod in namespace `faults`: running and ready, crash-looping, or Pending (not scheduled yet). */
+const statusPod = (name: string, state: 'running' | 'crash' | 'pending') => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name, namespace: 'faults', labels: { app: name.split('-')[0]! } },
+  spec: { ...(state === 'pending' ? {} : { nodeName: 'node-1' }), containers: [{ name: 'main', image: 'busybox:1.36' }] },
+  status:
+    state === 'pending'
+      ? { phase: 'Pending' }
+      : {
+          phase: 'Running',
+          conditions: [{ type: 'Ready', status: state === 'running' ? 'True' : 'False' }],
+          containerStatuses: [{ name: 'main', ready: state === 'running', restartCount: state === 'crash' ? 4 : 0, image: 'busybox:1.36', imageID: '', state: state === 'running' ? { running: { startedAt: new Date().toISOString() } } : { waiting: { reason: 'CrashLoopBackOff' } } }],
+        },
+});
+
 beforeAll(async () => {
   t = await startSimDaemon({
     client: { cols: 160, rows: 40 },
@@ -31,6 +47,8 @@ beforeAll(async () => {
       sim.createObject(pod('api-1', { app: 'api', tier: 'be' }));
       sim.createObject(pod('db-1', { app: 'db' }));
       sim.createObject(pod('upper-1', { app: 'Web' }));
+      sim.createObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'faults' } });
+      for (const [name, state] of [['ok-1', 'running'], ['crash-1', 'crash'], ['wait-1', 'pending'], ['ok-2', 'running']] as const) sim.createObject(statusPod(name, state));
     },
   });
   c = t.client;
@@ -92,6 +110,30 @@ describe('filter modes', () => {
     expect(runaway.empty).toMatch(/too large for a filter/);
     await filtered(pods, 're:(a|a)*x', []);
     await filtered(pods, 'web', ['web-1', 'web-2']);
+  });
+
+  it("k9s's ctrl+z: only the rows not ready or in error, with the / filter too; a row that recovers leaves, one that fails comes", async () => {
+    const pods = await openListIn(c, 'pods', 'faults');
+    await waitFor('the four pods', async () => (names(await view(pods)).length === 4 ? true : null));
+    await pressKeys(c, 'ctrl+z');
+    const v = await waitFor('the faulty pods', async () => {
+      const x = await view(pods);
+      return names(x).join() === 'crash-1,wait-1' ? x : null;
+    });
+    expect(v.footer).toContain('faults only (ctrl+z)');
+    expect(v.badge).toBe('2/4');
+    await filtered(pods, 'crash', ['crash-1']);
+    await filtered(pods, '', ['crash-1', 'wait-1']);
+    // From the watch: crash-1 recovers, ok-2 starts failing.
+    t.sim.patchObject('v1', 'Pod', 'crash-1', 'faults', { status: statusPod('crash-1', 'running').status });
+    t.sim.patchObject('v1', 'Pod', 'ok-2', 'faults', { status: statusPod('ok-2', 'crash').status });
+    await waitFor('the faults follow the watch', async () => (names(await view(pods)).join() === 'ok-2,wait-1' ? true : null));
+    await pressKeys(c, 'ctrl+z');
+    await waitFor('all four again', async () => (names(await view(pods)).length === 4 ? true : null));
+    // As a restored session opens it (the pane's state in its args): faults on from the start.
+    const r = await c.request<{ paneId: number; tabId: number }>('pane/open', { view: { key: 'resource-list', args: { kind: 'pods', faults: true } }, newTab: true });
+    await c.request('kube/use', { tabId: r.tabId, namespace: 'faults' });
+    await waitFor('faults from the args', async () => (names(await view(r.paneId)).join() === 'ok-2,wait-1' ? true : null));
   });
 
   it("k9s's fred|blee keeps rows with either, and -f finds by the letters of the name in order", async () => {

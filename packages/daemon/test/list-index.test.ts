@@ -1,10 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ObjectStore } from '../src/kube/object-store.js';
 import type { KubeObject } from '../src/kube/types.js';
+import type { Style } from '@kubetile/rpc-schema';
+import { styleOf } from '../src/panes/resource/row-cache.js';
 import { compareCells } from '../src/kube/kinds/compare.js';
 import { findKind } from '../src/kube/kinds/index.js';
 import type { ColumnDef } from '../src/kube/kinds/types.js';
-import { compileFilter, fuzzyMatches } from '../src/panes/resource/row-filter.js';
+import { compileFilter, faultsOnly, fuzzyMatches, type RowFilter } from '../src/panes/resource/row-filter.js';
 import { KEYS_AT_ONCE, ListIndex, safeCell, SCAN_AT_ONCE, SORT_AT_ONCE, ticks, type ListSpec, type Need } from '../src/panes/resource/list-index.js';
 
 /**
@@ -710,13 +712,15 @@ describe('filter texts', () => {
 
 describe('ListIndex with label and inverted filters', () => {
   const withLabels = (p: KubeObject, i: number): KubeObject => ({ ...p, metadata: { ...p.metadata, labels: { app: ['a', 'b', 'c'][i % 3]!, ...(i % 2 ? { tier: 'x' } : {}) } } });
+  /** `ctrl+z ` before a filter: the faults of it (faultsOnly). */
+  const compiled = (raw: string): RowFilter => (raw.startsWith('ctrl+z ') ? faultsOnly(compileFilter(raw.slice(7))) : compileFilter(raw));
   const specOf = (raw: string, sortIndex: number, desc: boolean): ListSpec => {
-    const f = compileFilter(raw);
+    const f = compiled(raw);
     return { cols: COLS, columnsKey: COLS.map((c) => c.id).join(','), filter: f.key, ...(f.match ? { match: f.match } : {}), sortIndex, desc };
   };
   /** The definition for these filters: the store's rows the compiled filter lets through, in the plain order. */
   const expected = (store: ObjectStore, raw: string, sortIndex: number, desc: boolean): string[] => {
-    const f = compileFilter(raw);
+    const f = compiled(raw);
     const plain = naive(store, { ...specOf('', sortIndex, desc) });
     const byKey = new Map(store.sorted.map((e) => [e.key, e]));
     const search = (key: string): string =>
@@ -724,7 +728,8 @@ describe('ListIndex with label and inverted filters', () => {
         .map((c) => safeCell(c, byKey.get(key)!, NOW).toLowerCase())
         .join('\u0000')
         .concat('\u0000');
-    return plain.filter((k) => (f.match ? f.match(byKey.get(k)!.obj, () => search(k)) : f.text === null || search(k).includes(f.text)));
+    const styles = (key: string): Array<Style | undefined> => COLS.map((c) => (ticks(c) ? undefined : styleOf(c, byKey.get(key)!, NOW, undefined)));
+    return plain.filter((k) => (f.match ? f.match(byKey.get(k)!.obj, () => search(k), () => styles(k)) : f.text === null || search(k).includes(f.text)));
   };
 
   it.each([1, 2, 3])('matches the definition as filters are typed, grown, inverted and changed, with changes between (seed %i)', async (seed) => {
@@ -738,7 +743,7 @@ describe('ListIndex with label and inverted filters', () => {
     }
     const index = new ListIndex(store, () => undefined);
     // Typed one after another, as keys are: a growing `!` filter shows more rows, not fewer.
-    const sequences = [['!', '!p', '!pod-1', '!pod-12'], ['-l', '-l app', '-l app=a', '-l app=a,tier', '-l app in (a,b)', '-l app notin (a)', '-l !tier'], ['pod-1', '!pod-1', 'pod-1'], ['-l app in (', '-l app in (b)'], ['re:', 're:pod-1', 're:pod-1|pod-2', '!re:pod-(1|2)', 're:(', 're:^POD-3'], ['pod-1', 'pod-1|', 'pod-1|pod-2', '!pod-1|pod-3', '|'], ['-f', '-f p', '-f p1', '-f pd-12', '-f zz']];
+    const sequences = [['!', '!p', '!pod-1', '!pod-12'], ['-l', '-l app', '-l app=a', '-l app=a,tier', '-l app in (a,b)', '-l app notin (a)', '-l !tier'], ['pod-1', '!pod-1', 'pod-1'], ['-l app in (', '-l app in (b)'], ['re:', 're:pod-1', 're:pod-1|pod-2', '!re:pod-(1|2)', 're:(', 're:^POD-3'], ['pod-1', 'pod-1|', 'pod-1|pod-2', '!pod-1|pod-3', '|'], ['-f', '-f p', '-f p1', '-f pd-12', '-f zz'], ['ctrl+z ', 'ctrl+z pod-1', 'ctrl+z pod-1|pod-2', 'pod-1', 'ctrl+z !pod-1']];
     for (let step = 0; step < 12; step++) {
       const seq = sequences[Math.floor(r() * sequences.length)]!;
       const sortIndex = Math.floor(r() * (COLS.length + 1)) - 1;

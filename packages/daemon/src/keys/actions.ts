@@ -49,6 +49,7 @@ export type AppCommand =
   | 'pane_help'
   | 'sort_column_only'
   | 'toggle_wide'
+  | 'toggle_faults'
   | 'debug_mode'
   | 'root_debug_mode'
   | 'debug_container'

@@ -68,6 +68,8 @@ export const DEFAULT_BINDINGS: readonly BindingDef[] = [
   def('browse', 'sort_node', 'shift+o', sortAction('node'), 'Sort by NODE'),
   // `-o wide` (k9s's ctrl+w closes a tab here): NODE and IP on pods, the wide columns of every kind.
   def('browse', 'toggle_wide', 'shift+w', appAction('toggle_wide'), 'Wide columns on/off'),
+  // k9s's fault filter: only the rows not ready or in error (as coloured), with the `/` filter too.
+  def('browse', 'toggle_faults', 'ctrl+z', appAction('toggle_faults'), 'Faults only on/off'),
   // k9s's `?`, beside F1.
   def('browse', 'help', '?', appAction('help'), 'Help'),
   def('browse', 'toggle_all_namespaces', 'a', appAction('toggle_all_namespaces'), 'All namespaces'),

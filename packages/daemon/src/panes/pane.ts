@@ -67,6 +67,8 @@ export interface Pane {
   sortByColumn?(id: string): string | null;
   /** Resource lists: `a` toggles all namespaces. */
   toggleAllNamespaces?(): void;
+  /** k9s's ctrl+z on a list: only the rows in a faulty state, on or off. */
+  toggleFaults?(): void;
   /**
    * What the pane wants back after a daemon restart, beyond its args (a list's filter and sort, a
    * log's container): merged into its args when the session is restored.

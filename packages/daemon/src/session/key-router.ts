@@ -371,6 +371,12 @@ export class KeyRouter {
       case 'sort_column_only':
         ws.pane(ws.focusedPane(client)).cycleSort?.();
         return;
+      case 'toggle_faults': {
+        const pane = ws.pane(ws.focusedPane(client));
+        if (pane.toggleFaults) pane.toggleFaults();
+        else this.toast(client, 'info', 'faults only (ctrl+z) is for resource lists');
+        return;
+      }
       case 'toggle_wide': {
         const pane = ws.pane(ws.focusedPane(client)) as { toggleWide?: () => void };
         if (pane.toggleWide) pane.toggleWide();

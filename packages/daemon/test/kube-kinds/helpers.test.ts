@@ -147,3 +147,21 @@ describe('genericKind', () => {
     expect(genericKind({ name: 'virtualmachineinstances', kind: 'VirtualMachineInstance', group: 'kubevirt.io', version: 'v1', namespaced: true }).alias).toBe('VMI');
   });
 });
+
+describe('the pods READY style', () => {
+  const pods = findKind('pods')!;
+  const ready = pods.columns.find((c) => c.id === 'ready')!;
+  const pod = (phase: string, isReady: boolean) => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'p', namespace: 'default', uid: 'u', resourceVersion: '1' },
+    spec: { containers: [{ name: 'c', image: 'x' }] },
+    status: { phase, containerStatuses: [{ name: 'c', ready: isReady, restartCount: 0, image: 'x', imageID: '', state: isReady ? { running: {} } : { terminated: { reason: 'Completed', exitCode: 0 } } }] },
+  });
+  it('warns while a running pod is not all ready; a finished one (0/1 Completed) is not a warning', () => {
+    expect(ready.style?.(pod('Running', false), NOW)).toBe('warn');
+    expect(ready.style?.(pod('Running', true), NOW)).toBeUndefined();
+    expect(ready.style?.(pod('Succeeded', false), NOW)).toBeUndefined();
+    expect(ready.style?.(pod('Failed', false), NOW)).toBeUndefined();
+  });
+});

@@ -1,7 +1,14 @@
-import { ageCol, col, nameCol, namespaceCol, orNone, ratioCol, statusCol } from './common.js';
+import { ageCol, col, nameCol, namespaceCol, orNone, statusCol } from './common.js';
+import { ratioStyle } from './styles.js';
 import { at, objs, str } from './json.js';
 import { podReady, podRestarts, podStatus } from './pod-status.js';
 import type { KindDef } from './types.js';
+
+/** Succeeded or Failed: its containers are done (the status column says how it ended). */
+function finished(o: unknown): boolean {
+  const phase = str(at(o, 'status', 'phase'));
+  return phase === 'Succeeded' || phase === 'Failed';
+}
 
 function podIP(o: unknown): string {
   const first = objs(at(o, 'status', 'podIPs'))[0];
@@ -32,7 +39,8 @@ export const podsKind: KindDef = {
   columns: [
     nameCol,
     namespaceCol,
-    ratioCol('ready', 'READY', (o) => podReady(o)),
+    // Not all ready is a warning while the pod runs; a finished one (Completed, 0/1) is not waiting for anything.
+    col('ready', 'READY', 'ratio', (o) => podReady(o), (o) => (finished(o) ? undefined : ratioStyle(podReady(o)))),
     statusCol('status', 'STATUS', (o) => podStatus(o)),
     { ...col('restarts', 'RESTARTS', 'number', (o, now) => podRestarts(o, now), undefined, 'right'), clock: true },
     ageCol,

@@ -39,6 +39,8 @@ export interface ListSpec {
   filter: string;
   /** Set for filters that are not a plain substring (labels, inverted): whether a row is in. */
   match?: RowFilter['match'];
+  /** The kind's style for a whole row, for the cells' styles a `match` may look at (faults). */
+  rowStyle?: (obj: KubeObject) => Style | undefined;
   /** Index into `cols`, or -1 for the store's namespace/name order. */
   sortIndex: number;
   desc: boolean;
@@ -244,7 +246,7 @@ export class ListIndex {
   private matches(e: StoreEntry, spec: ListSpec, now: number): boolean {
     if (spec.filter === '') return true;
     const m = spec.match;
-    if (m) return m(e.obj, () => this.data.search(e, spec.cols, spec.columnsKey, now));
+    if (m) return m(e.obj, () => this.data.search(e, spec.cols, spec.columnsKey, now), () => this.data.styles(e, spec.cols, spec.columnsKey, now, spec.rowStyle));
     return this.data.search(e, spec.cols, spec.columnsKey, now).includes(spec.filter);
   }
 

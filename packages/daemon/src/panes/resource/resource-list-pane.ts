@@ -3,7 +3,7 @@ import { BasePane } from '../base-pane.js';
 import type { PaneContext, ResourceKindTarget, ResourceTarget } from '../pane.js';
 import type { InformerHandle } from '../../kube/informer-pool.js';
 import type { ObjectStore, StoreEntry } from '../../kube/object-store.js';
-import { compileFilter, type RowFilter } from './row-filter.js';
+import { compileFilter, faultsOnly, type RowFilter } from './row-filter.js';
 import { ListIndex, safeCell, styleOf, ticks, type ListSpec, type Need } from './list-index.js';
 import type { ColumnDef, KindDef } from '../../kube/kinds/types.js';
 import { refOf, resolveKind, visibleColumns } from './kind-resolution.js';
@@ -27,7 +27,9 @@ export class ResourceListPane extends BasePane {
   private unsubscribe: (() => void) | null = null;
   private allNs: boolean;
   private filter = '';
-  private compiled: { raw: string; f: RowFilter } | null = null;
+  private compiled: { raw: string; faults: boolean; f: RowFilter } | null = null;
+  /** k9s's fault filter (ctrl+z): only the rows in a faulty state. */
+  private faults: boolean;
   private sortCol: string | null = null;
   private desc = false;
   private selectedUid: string | null = null;
@@ -74,6 +76,7 @@ export class ResourceListPane extends BasePane {
     );
     this.disposers.push(this.kinds.changed.subscribe(() => this.changed.emit()));
     this.wide = typeof ctx.args.wide === 'boolean' ? ctx.args.wide : ctx.services.config().views[base.id]?.wide === true;
+    this.faults = ctx.args.faults === true;
     this.allNs = this.kindDef.namespaced && (ctx.args.allNamespaces === true || ctx.scope().namespace === '*');
     // A filter and sort may come with the args (scripts, a restored session); a column the kind
     // does not have is ignored.
@@ -240,10 +243,19 @@ export class ResourceListPane extends BasePane {
     return this.kinds.serverCells ? `${ids}#${this.kinds.generation}${usage}` : `${ids}${usage}`;
   }
 
-  /** The filter compiled (`-l` labels, `!` inverted, else text), once per filter typed. */
+  /** The filter compiled (`-l` labels, `!` inverted, else text), once per filter typed; with faults on, only the faulty rows of it. */
   private rowFilter(): RowFilter {
-    if (this.compiled?.raw !== this.filter) this.compiled = { raw: this.filter, f: compileFilter(this.filter) };
+    if (this.compiled?.raw !== this.filter || this.compiled.faults !== this.faults) {
+      const f = compileFilter(this.filter);
+      this.compiled = { raw: this.filter, faults: this.faults, f: this.faults ? faultsOnly(f) : f };
+    }
     return this.compiled.f;
+  }
+
+  /** k9s's ctrl+z: only the rows in a faulty state (not ready, Pending, in error), on or off; with the filter too. */
+  toggleFaults(): void {
+    this.faults = !this.faults;
+    this.changed.emit();
   }
 
   private spec(cols: ColumnDef[]): ListSpec {
@@ -252,7 +264,7 @@ export class ResourceListPane extends BasePane {
       cols,
       columnsKey: this.columnsKey(cols),
       filter: f.key,
-      ...(f.match ? { match: f.match } : {}),
+      ...(f.match ? { match: f.match, ...(this.kindDef.rowStyle ? { rowStyle: this.kindDef.rowStyle } : {}) } : {}),
       sortIndex: this.sortCol === null ? -1 : cols.findIndex((c) => c.id === this.sortCol),
       desc: this.desc,
     };
@@ -410,6 +422,7 @@ export class ResourceListPane extends BasePane {
       sortDesc: this.desc || undefined,
       allNamespaces: this.kindDef.namespaced && this.allNs && this.ctx.scope().namespace !== '*' ? true : undefined,
       wide: this.wide || undefined,
+      faults: this.faults || undefined,
     };
   }
 
@@ -474,6 +487,7 @@ export class ResourceListPane extends BasePane {
     const footerParts: string[] = [];
     this.pruneMarks();
     if (this.marks.size > 0) footerParts.push(`${this.marks.size} marked`);
+    if (this.faults) footerParts.push('faults only (ctrl+z)');
     if (this.filter) footerParts.push(`/${this.filter}`);
     const filterError = this.rowFilter().error;
     if (filterError) footerParts.push(filterError);
@@ -527,13 +541,15 @@ export class ResourceListPane extends BasePane {
               ? `${working[0]!.toUpperCase()}${working.slice(1)}...`
               : this.filter
                 ? (filterError ?? 'No matches')
-              : 'No resources found';
+                : this.faults && total > 0
+                  ? 'No faults: every row is ready and without errors'
+                  : 'No resources found';
     }
     const view: TableView = {
       type: 'table',
       title: this.title(),
       // While filtering, the matches found so far: at least that many.
-      badge: `${this.filter ? `${rows.length}${working === 'filtering' ? '+' : ''}/${total}` : `${total}`}${working && footerParts.length === 0 ? ` ${working}…` : ''}`,
+      badge: `${this.filter || this.faults ? `${rows.length}${working === 'filtering' ? '+' : ''}/${total}` : `${total}`}${working && footerParts.length === 0 ? ` ${working}…` : ''}`,
       columns,
       rows: visible,
       offset: this.top,

@@ -1,3 +1,4 @@
+import type { Style } from '@kubetile/rpc-schema';
 import type { KubeObject } from '../../kube/types.js';
 import { matches, parseSelectorText } from '../../kube/label-selector.js';
 import { compileRegex } from '../../util/linear-regex.js';
@@ -20,7 +21,7 @@ export interface RowFilter {
   /** For a plain filter: the lower-cased text rows must contain (the fast path, which narrows as it grows). */
   text: string | null;
   /** For the other kinds: whether a row is in (its search text is made only when asked for). */
-  match: ((obj: KubeObject, search: () => string) => boolean) | null;
+  match: ((obj: KubeObject, search: () => string, styles: () => ReadonlyArray<Style | undefined>) => boolean) | null;
   /** Why the filter selects nothing (a label selector that does not parse, said in the footer). */
   error: string | null;
 }
@@ -75,4 +76,22 @@ export function fuzzyMatches(name: string, query: string): boolean {
     at += ch.length;
   }
   return true;
+}
+
+/** A row in a faulty state: a cell styled as an error or a warning (not ready, Pending, CrashLoopBackOff, …). */
+const faulty = (styles: ReadonlyArray<Style | undefined>): boolean => styles.some((st) => st === 'error' || st === 'warn');
+
+/**
+ * k9s's fault filter (ctrl+z): of the rows `f` keeps, those in a faulty state — as their cells are
+ * coloured, so what is shown red or yellow is what stays.
+ */
+export function faultsOnly(f: RowFilter): RowFilter {
+  const inner = f.match;
+  const text = f.text;
+  return {
+    key: `\u0000faults\u0000${f.key}`,
+    text: null,
+    match: (obj, search, styles) => faulty(styles()) && (inner ? inner(obj, search, styles) : text === null || search().includes(text)),
+    error: f.error,
+  };
 }
