@@ -157,6 +157,25 @@ describe('jump to owner (shift+j)', () => {
     expect(t.sim.journalEntries({ method: 'GET' }).filter((e) => /secrets|\.\.|Replica%2FSet/.test(e.path))).toEqual([]);
   });
 
+  it("k9s's enter on a namespace: its pods with the tab on it; esc comes back to the namespaces, it selected", async () => {
+    t.sim.createObject(pod('in-other', 'other'));
+    const nss = await openListIn(c, 'namespaces', 'default');
+    await selectRow(c, nss, 'other');
+    await c.request('pane/command', { paneId: nss, command: { type: 'clear_filter' } });
+    await shows('Namespaces', 'other');
+    await pressKeys(c, 'enter');
+    const pods = await waitFor('the pods of other', async () => {
+      const id = focused();
+      if (id === nss || tabOf(c.layout!).namespace !== 'other' || c.layout!.paneTitles[String(id)] !== 'Pods (other)') return null;
+      const v = (await c.request<{ view: TableView }>('pane/snapshot', { paneId: id, rows: 20, cols: 160 })).view;
+      return v.type === 'table' && v.rows.some((r) => r.cells.name === 'in-other') ? id : null;
+    });
+    expect(pods).not.toBe(nss);
+    await pressKeys(c, 'esc');
+    await shows('Namespaces', 'other');
+    expect(tabOf(c.layout!).namespace).toBe('other');
+  });
+
   it('outside a resource list it says what it does', async () => {
     const { paneId } = await c.request<{ paneId: number }>('pane/open', { view: { key: 'help' }, newTab: true });
     await c.request('pane/focus', { paneId });

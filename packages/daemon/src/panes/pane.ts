@@ -101,6 +101,8 @@ export interface PaneRequests {
   openBeside(view: ViewSpec): void;
   /** Puts another view in the pane's place (a list's `esc` back to the list it was reached from). */
   replace(view: ViewSpec): void;
+  /** Moves the pane's tab to another namespace (k9s's enter on a namespace). */
+  setNamespace(namespace: string): void;
   close(): void;
   /** A transient message for the session's clients. */
   toast(level: 'info' | 'success' | 'warn' | 'error', text: string): void;

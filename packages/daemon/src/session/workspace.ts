@@ -161,6 +161,10 @@ export class Workspace {
         replace: (v) => {
           if (this.panes.has(id)) this.replaceView(id, v);
         },
+        setNamespace: (namespace) => {
+          const tab = this.sessions.get(session)?.tabOfPane(id);
+          if (tab && this.panes.has(id)) this.setTabScope(session, tab.id, { namespace });
+        },
         close: () => {
           if (this.panes.has(id)) this.closePane(id);
         },

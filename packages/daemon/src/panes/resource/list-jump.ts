@@ -27,8 +27,17 @@ export function ownerListArgs(owner: FoundOwner, from: { args: Record<string, un
   const r = owner.ref;
   const known = KNOWN_KINDS.find((k) => k.id === r.plural && k.group === r.group && k.version === r.version);
   const kind = known ? { kind: known.id } : { kind: r.plural, group: r.group, version: r.version, namespaced: r.namespaced, kindName: r.kind };
-  const back = { ...kept({ ...from.args, ...from.state }, 0), selectUid: from.selectedUid };
-  return { ...kind, selectUid: owner.uid, ...(from.state['allNamespaces'] === true && r.namespaced ? { allNamespaces: true } : {}), back };
+  return { ...kind, selectUid: owner.uid, ...(from.state['allNamespaces'] === true && r.namespaced ? { allNamespaces: true } : {}), back: backOf(from) };
+}
+
+/** k9s's enter on a namespace: the args of its pods list (the tab is moved to it), with the way back to the namespaces. */
+export function drillDownArgs(kind: string, from: { args: Record<string, unknown>; state: Record<string, unknown>; selectedUid: string }): Record<string, unknown> {
+  return { kind, back: backOf(from) };
+}
+
+/** The way back to the list left: its args and state, the row left selected. */
+function backOf(from: { args: Record<string, unknown>; state: Record<string, unknown>; selectedUid: string }): Record<string, unknown> {
+  return { ...kept({ ...from.args, ...from.state }, 0), selectUid: from.selectedUid };
 }
 
 /** The list a jump came from (`args.back`), or null: nothing to go back to, or args that do not name a list. */

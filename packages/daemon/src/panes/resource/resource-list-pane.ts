@@ -8,7 +8,7 @@ import { ListIndex, safeCell, styleOf, ticks, type ListSpec, type Need } from '.
 import type { ColumnDef, KindDef } from '../../kube/kinds/types.js';
 import { refOf, resolveKind, visibleColumns } from './kind-resolution.js';
 import { KindColumns } from './kind-columns.js';
-import { backView } from './list-jump.js';
+import { backView, drillDownArgs } from './list-jump.js';
 import { USAGE_COLUMN_IDS, USAGE_MAX_ROWS, usageColumns, withUsage } from './usage-columns.js';
 import type { UsageHandle } from '../../kube/usage-pool.js';
 import type { KubeObject } from '../../kube/types.js';
@@ -395,7 +395,14 @@ export class ResourceListPane extends BasePane {
         break;
       case 'select': {
         const t = this.selectedResource();
-        if (t) this.ctx.requests.openBeside({ key: 'resource-detail', args: { ...t } });
+        if (!t) return;
+        // k9s's enter on a namespace: its pods, the tab on it (esc comes back here); d, y still describe it.
+        if (this.kindDef.id === 'namespaces' && this.kindDef.group === '' && t.uid) {
+          this.ctx.requests.setNamespace(t.name);
+          this.ctx.requests.replace({ key: 'resource-list', args: drillDownArgs('pods', { args: this.args, state: this.persistState(), selectedUid: t.uid }) });
+          return;
+        }
+        this.ctx.requests.openBeside({ key: 'resource-detail', args: { ...t } });
         return;
       }
       case 'back': {
