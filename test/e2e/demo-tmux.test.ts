@@ -8,9 +8,10 @@ const e2e = useTmuxE2e({ killServer: 'always' });
 describe.skipIf(tmuxMissing)('kubetile --demo in a real terminal (tmux)', () => {
   it('lists pods, switches to deployments with :, filters with /, opens YAML with y', async () => {
     const term = e2e.terminal(['--demo'], { cols: 140, rows: 40 });
-    const pods = await term.waitScreen('demo pods listed', (s) => s.includes('Pods (shop)') && s.includes('Running'), 60_000);
+    // The demo cluster serves metrics: CPU and MEM join the columns once the first usage is read.
+    const pods = await term.waitScreen('demo pods listed with their usage', (s) => s.includes('Pods (shop)') && s.includes('Running') && /RESTARTS\s+CPU\s+MEM/.test(s), 60_000);
     expect(pods).toContain('demo cluster');
-    expect(pods).toMatch(/NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE/);
+    expect(pods).toMatch(/NAME\s+READY\s+STATUS\s+RESTARTS\s+CPU\s+MEM\s+AGE/);
     expect(pods).toMatch(/cart-\S+\s+0\/1\s+CrashLoopBackOff/);
 
     term.keys(':');

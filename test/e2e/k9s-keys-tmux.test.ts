@@ -47,7 +47,7 @@ describe.skipIf(tmuxMissing)('k9s keys in a real terminal (tmux)', () => {
   it('?, F1, F2, :svc/:deploy/:po, x, :pulse, ctrl+d, :ns and :ctx as a k9s user types them', async () => {
     const t = (term = TmuxTerminal.start(env, [], { cols: 160, rows: 50 }));
     const pods = await t.waitScreen('pods of shop listed', (s) => s.includes('Pods (shop)') && /doomed\s+\d\/1\s+\w+/.test(s) && /frontend-\S+\s+1\/1\s+Running/.test(s), 60_000);
-    expect(pods).toMatch(/NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE/);
+    expect(pods).toMatch(/NAME\s+READY\s+STATUS\s+RESTARTS\s+(?:CPU\s+MEM\s+)?AGE/);
 
     // `:NAME⏎` typed at once, as k9s users do: the enter waits for the kinds still loading from discovery.
     const view = async (name: string, title: string, pred: (s: string) => boolean): Promise<string> => {
