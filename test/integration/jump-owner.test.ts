@@ -176,6 +176,44 @@ describe('jump to owner (shift+j)', () => {
     expect(tabOf(c.layout!).namespace).toBe('other');
   });
 
+  it("k9s's enter on a Deployment: the pods its selector selects, in its namespace; esc goes straight back; a Service without a selector says so", async () => {
+    // A pod with the label in another namespace, and one in default without it: neither is web's.
+    t.sim.createObject({ ...pod('lookalike', 'default'), metadata: { name: 'lookalike', namespace: 'default', labels: { app: 'webby' } } });
+    const deploys = await openListIn(c, 'deployments', '*');
+    await waitFor('both web deployments', async () => {
+      const v = (await c.request<{ view: TableView }>('pane/snapshot', { paneId: deploys, rows: 20, cols: 200 })).view;
+      return v.type === 'table' && v.rows.filter((r) => r.cells.name === 'web').length === 2 ? true : null;
+    });
+    await c.request('pane/command', { paneId: deploys, command: { type: 'filter', query: 'other' } });
+    await waitFor('other/web selected', async () => {
+      const v = (await c.request<{ view: TableView }>('pane/snapshot', { paneId: deploys, rows: 20, cols: 200 })).view;
+      const row = v.type === 'table' && v.selected !== null ? v.rows[v.selected] : undefined;
+      return row?.cells.namespace === 'other' && row.cells.name === 'web' ? true : null;
+    });
+    await pressKeys(c, 'enter');
+    const pods = await waitFor('the pods of other/web', async () => {
+      const id = focused();
+      if (id === deploys || c.layout!.paneTitles[String(id)] !== 'Pods (other)') return null;
+      const v = (await c.request<{ view: TableView }>('pane/snapshot', { paneId: id, rows: 20, cols: 200 })).view;
+      if (v.type !== 'table' || v.rows.length === 0) return null;
+      return v.rows.every((r) => r.cells.name!.startsWith('web-')) && (v.footer ?? '').includes('/-l app=web') ? id : null;
+    });
+    expect(tabOf(c.layout!).namespace).toBe('other');
+    const names = ((await c.request<{ view: TableView }>('pane/snapshot', { paneId: pods, rows: 20, cols: 200 })).view as TableView).rows.map((r) => r.cells.name);
+    expect(names.sort()).toEqual(t.sim.listObjects('v1', 'Pod', 'other').filter((p) => p.metadata.labels?.['app'] === 'web').map((p) => p.metadata.name).sort());
+    // esc: back to the deployments at once (the selector is the drill's, not a filter typed there).
+    await pressKeys(c, 'esc');
+    await waitFor('the deployments again', () => (focused() !== pods && c.layout!.paneTitles[String(focused())]?.startsWith('Deployments') ? true : null));
+    // A Service without a selector has no pods of its own: said, and the list stays.
+    t.sim.createObject({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'external', namespace: 'other' }, spec: { ports: [{ port: 80 }] } });
+    const svcs = await openListIn(c, 'services', 'other');
+    await selectRow(c, svcs, 'external');
+    const before = c.toasts().length;
+    await pressKeys(c, 'enter');
+    expect(await toast(/no selector/, before)).toBe('Service other/external has no selector (its endpoints are set by hand): no pods are its own');
+    expect(focused()).toBe(svcs);
+  });
+
   it('outside a resource list it says what it does', async () => {
     const { paneId } = await c.request<{ paneId: number }>('pane/open', { view: { key: 'help' }, newTab: true });
     await c.request('pane/focus', { paneId });

@@ -9,6 +9,7 @@ import type { ColumnDef, KindDef } from '../../kube/kinds/types.js';
 import { refOf, resolveKind, visibleColumns } from './kind-resolution.js';
 import { KindColumns } from './kind-columns.js';
 import { backView, drillDownArgs } from './list-jump.js';
+import { drillsToPods, podsOf } from './drill-down.js';
 import { USAGE_COLUMN_IDS, USAGE_MAX_ROWS, usageColumns, withUsage } from './usage-columns.js';
 import type { UsageHandle } from '../../kube/usage-pool.js';
 import type { KubeObject } from '../../kube/types.js';
@@ -30,6 +31,8 @@ export class ResourceListPane extends BasePane {
   private compiled: { raw: string; faults: boolean; f: RowFilter } | null = null;
   /** k9s's fault filter (ctrl+z): only the rows in a faulty state. */
   private faults: boolean;
+  /** The selector a drill-down from a workload came with (`args.drillFilter`): esc goes back rather than clearing it. */
+  private readonly drillFilter: string | null;
   private sortCol: string | null = null;
   private desc = false;
   private selectedUid: string | null = null;
@@ -77,6 +80,7 @@ export class ResourceListPane extends BasePane {
     this.disposers.push(this.kinds.changed.subscribe(() => this.changed.emit()));
     this.wide = typeof ctx.args.wide === 'boolean' ? ctx.args.wide : ctx.services.config().views[base.id]?.wide === true;
     this.faults = ctx.args.faults === true;
+    this.drillFilter = typeof ctx.args.drillFilter === 'string' && ctx.args.drillFilter.length <= 1024 ? ctx.args.drillFilter : null;
     this.allNs = this.kindDef.namespaced && (ctx.args.allNamespaces === true || ctx.scope().namespace === '*');
     // A filter and sort may come with the args (scripts, a restored session); a column the kind
     // does not have is ignored.
@@ -402,13 +406,26 @@ export class ResourceListPane extends BasePane {
           this.ctx.requests.replace({ key: 'resource-list', args: drillDownArgs('pods', { args: this.args, state: this.persistState(), selectedUid: t.uid }) });
           return;
         }
+        // k9s's enter on a workload or a Service: the pods it selects (its selector as the filter).
+        const obj = drillsToPods(this.kindDef) ? this.selectedObject() : null;
+        if (obj && t.uid) {
+          const d = podsOf(this.kindDef, obj);
+          if ('problem' in d) {
+            this.ctx.requests.toast('info', d.problem);
+            return;
+          }
+          if (this.ctx.scope().namespace !== d.namespace) this.ctx.requests.setNamespace(d.namespace);
+          const args = drillDownArgs('pods', { args: this.args, state: this.persistState(), selectedUid: t.uid });
+          this.ctx.requests.replace({ key: 'resource-list', args: { ...args, filter: d.filter, drillFilter: d.filter } });
+          return;
+        }
         this.ctx.requests.openBeside({ key: 'resource-detail', args: { ...t } });
         return;
       }
       case 'back': {
-        // As k9s: esc clears a kept filter first; then, in a list reached by a jump to an owner, goes
-        // back to the list it came from, its row selected.
-        if (this.filter) {
+        // As k9s: esc clears a kept filter first (not the selector a drill-down came with); then, in a
+        // list reached by a jump to an owner or a drill-down, goes back to the list it came from, its row selected.
+        if (this.filter && this.filter !== this.drillFilter) {
           this.filter = '';
           break;
         }
