@@ -214,6 +214,31 @@ describe('jump to owner (shift+j)', () => {
     expect(focused()).toBe(svcs);
   });
 
+  it("k9s's enter on a node: the pods on it from every namespace; esc back to the nodes; a bad args.node is said", async () => {
+    t.sim.createObject(readyNode('node-2'));
+    t.sim.createObject({ ...pod('elsewhere', 'other'), spec: { nodeName: 'node-2', containers: [{ name: 'main', image: 'busybox:1.36' }] } });
+    const nodes = await openListIn(c, 'nodes', 'default');
+    await selectRow(c, nodes, 'node-2');
+    await pressKeys(c, 'enter');
+    const onNode = await waitFor('the pods on node-2', async () => {
+      const id = focused();
+      if (id === nodes || c.layout!.paneTitles[String(id)] !== 'Pods (on node-2)') return null;
+      const v = (await c.request<{ view: TableView }>('pane/snapshot', { paneId: id, rows: 20, cols: 200 })).view;
+      return v.type === 'table' && v.rows.map((r) => `${r.cells.namespace}/${r.cells.name}`).join() === 'other/elsewhere' ? id : null;
+    });
+    // The watch follows: a pod put on node-2 in default shows up.
+    t.sim.createObject({ ...pod('late', 'default'), spec: { nodeName: 'node-2', containers: [{ name: 'main', image: 'busybox:1.36' }] } });
+    await waitFor('the new pod on node-2', async () => {
+      const v = (await c.request<{ view: TableView }>('pane/snapshot', { paneId: onNode, rows: 20, cols: 200 })).view;
+      return v.type === 'table' && v.rows.map((r) => r.cells.name).sort().join() === 'elsewhere,late' ? true : null;
+    });
+    await pressKeys(c, 'esc');
+    await shows('Nodes', 'node-2');
+    const { paneId } = await c.request<{ paneId: number }>('pane/open', { view: { key: 'resource-list', args: { kind: 'pods', node: '../secrets' } }, newTab: true });
+    const bad = (await c.request<{ view: { type: string; text?: string } }>('pane/snapshot', { paneId, rows: 20, cols: 160 })).view;
+    expect(JSON.stringify(bad)).toContain('args.node \\"../secrets\\" is not an object name');
+  });
+
   it('outside a resource list it says what it does', async () => {
     const { paneId } = await c.request<{ paneId: number }>('pane/open', { view: { key: 'help' }, newTab: true });
     await c.request('pane/focus', { paneId });

@@ -10,6 +10,7 @@ import { refOf, resolveKind, visibleColumns } from './kind-resolution.js';
 import { KindColumns } from './kind-columns.js';
 import { backView, drillDownArgs } from './list-jump.js';
 import { drillsToPods, podsOf } from './drill-down.js';
+import { badObjectName } from '../../kube/object-ref.js';
 import { USAGE_COLUMN_IDS, USAGE_MAX_ROWS, usageColumns, withUsage } from './usage-columns.js';
 import type { UsageHandle } from '../../kube/usage-pool.js';
 import type { KubeObject } from '../../kube/types.js';
@@ -31,6 +32,8 @@ export class ResourceListPane extends BasePane {
   private compiled: { raw: string; faults: boolean; f: RowFilter } | null = null;
   /** k9s's fault filter (ctrl+z): only the rows in a faulty state. */
   private faults: boolean;
+  /** A node's pods (`args.node`): every namespace, watched by spec.nodeName. */
+  private readonly node: string | null = null;
   /** The selector a drill-down from a workload came with (`args.drillFilter`): esc goes back rather than clearing it. */
   private readonly drillFilter: string | null;
   private sortCol: string | null = null;
@@ -80,8 +83,15 @@ export class ResourceListPane extends BasePane {
     this.disposers.push(this.kinds.changed.subscribe(() => this.changed.emit()));
     this.wide = typeof ctx.args.wide === 'boolean' ? ctx.args.wide : ctx.services.config().views[base.id]?.wide === true;
     this.faults = ctx.args.faults === true;
+    // k9s's enter on a node: its pods, in every namespace (a watch of spec.nodeName=NODE).
+    if (ctx.args.node !== undefined) {
+      if (!(base.group === '' && base.id === 'pods')) throw new Error(`args.node is for a pods list, not ${base.id}`);
+      const bad = badObjectName(ctx.args.node, 'args.node');
+      if (bad) throw new Error(bad);
+      this.node = ctx.args.node as string;
+    }
     this.drillFilter = typeof ctx.args.drillFilter === 'string' && ctx.args.drillFilter.length <= 1024 ? ctx.args.drillFilter : null;
-    this.allNs = this.kindDef.namespaced && (ctx.args.allNamespaces === true || ctx.scope().namespace === '*');
+    this.allNs = this.node !== null || (this.kindDef.namespaced && (ctx.args.allNamespaces === true || ctx.scope().namespace === '*'));
     // A filter and sort may come with the args (scripts, a restored session); a column the kind
     // does not have is ignored.
     if (typeof ctx.args.filter === 'string') this.filter = ctx.args.filter.slice(0, 1024);
@@ -107,6 +117,7 @@ export class ResourceListPane extends BasePane {
   }
 
   title(): string {
+    if (this.node) return `${this.kindDef.display} (on ${this.node})`;
     if (!this.kindDef.namespaced) return this.kindDef.display;
     return `${this.kindDef.display} (${this.allNs ? 'All Namespaces' : this.ctx.scope().namespace})`;
   }
@@ -128,7 +139,9 @@ export class ResourceListPane extends BasePane {
     const kube = this.ctx.services.kube;
     if (!kube.available || context === null) return;
     try {
-      this.handle = kube.pool.acquire(context, refOf(this.kindDef), this.allNs || namespace === '*' ? null : namespace);
+      this.handle = this.node
+        ? kube.pool.acquire(context, refOf(this.kindDef), null, { field: 'spec.nodeName', value: this.node })
+        : kube.pool.acquire(context, refOf(this.kindDef), this.allNs || namespace === '*' ? null : namespace);
     } catch (err) {
       this.ctx.logger.warn({ err: String(err) }, 'cannot watch');
       return;
@@ -141,8 +154,8 @@ export class ResourceListPane extends BasePane {
   }
 
   onScopeChange(): void {
-    // Choosing "All Namespaces" in the tab's selector shows every namespace; a namespace shows one.
-    this.allNs = this.kindDef.namespaced && this.ctx.scope().namespace === '*';
+    // Choosing "All Namespaces" in the tab's selector shows every namespace; a namespace shows one (a node's pods: all, always).
+    this.allNs = this.node !== null || (this.kindDef.namespaced && this.ctx.scope().namespace === '*');
     this.selectedUid = null;
     this.selectedIndex = 0;
     this.top = 0;
@@ -151,6 +164,10 @@ export class ResourceListPane extends BasePane {
   }
 
   toggleAllNamespaces(): void {
+    if (this.node) {
+      this.ctx.requests.toast('info', `the pods on ${this.node} are shown from every namespace`);
+      return;
+    }
     if (!this.kindDef.namespaced) {
       this.ctx.requests.toast('info', `${this.kindDef.display} are not namespaced`);
       return;
@@ -404,6 +421,11 @@ export class ResourceListPane extends BasePane {
         if (this.kindDef.id === 'namespaces' && this.kindDef.group === '' && t.uid) {
           this.ctx.requests.setNamespace(t.name);
           this.ctx.requests.replace({ key: 'resource-list', args: drillDownArgs('pods', { args: this.args, state: this.persistState(), selectedUid: t.uid }) });
+          return;
+        }
+        // k9s's enter on a node: the pods on it.
+        if (this.kindDef.id === 'nodes' && this.kindDef.group === '' && t.uid) {
+          this.ctx.requests.replace({ key: 'resource-list', args: { ...drillDownArgs('pods', { args: this.args, state: this.persistState(), selectedUid: t.uid }), node: t.name } });
           return;
         }
         // k9s's enter on a workload or a Service: the pods it selects (its selector as the filter).
