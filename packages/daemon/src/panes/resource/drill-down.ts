@@ -1,4 +1,5 @@
 import type { KindDef } from '../../kube/kinds/types.js';
+import { drillDownArgs } from './list-jump.js';
 import { parseSelectorText } from '../../kube/label-selector.js';
 import type { KubeObject } from '../../kube/types.js';
 import { isRecord } from '../../util/is-record.js';
@@ -26,7 +27,26 @@ const LABEL_VALUE = /^(?:[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 /** The longest filter a list takes from its args. */
 const MAX_FILTER = 1024;
 
-/** Whether enter on a row of `kind` lists pods (else it opens the row's detail). */
+/** What enter on a row drills into: a pods list's args (and the namespace the tab moves to), why not, or null (its detail). */
+export type Drill = { args: Record<string, unknown>; namespace?: string } | { problem: string } | null;
+
+/**
+ * k9s's enter on a row: a namespace → its pods (the tab moved to it); a node → the pods on it, from
+ * every namespace; a workload or a Service → the pods its selector selects. Anything else: null.
+ * `back`: the list left, for `esc`.
+ */
+export function drillFrom(kind: KindDef, name: string, selected: () => KubeObject | null, back: { args: Record<string, unknown>; state: Record<string, unknown>; selectedUid: string }): Drill {
+  if (kind.group === '' && kind.id === 'namespaces') return { args: drillDownArgs('pods', back), namespace: name };
+  if (kind.group === '' && kind.id === 'nodes') return { args: { ...drillDownArgs('pods', back), node: name } };
+  if (!drillsToPods(kind)) return null;
+  const obj = selected();
+  if (!obj) return null;
+  const d = podsOf(kind, obj);
+  if ('problem' in d) return d;
+  return { args: { ...drillDownArgs('pods', back), filter: d.filter, drillFilter: d.filter }, namespace: d.namespace };
+}
+
+/** Whether enter on a row of `kind` lists the pods its selector selects. */
 export function drillsToPods(kind: KindDef): boolean {
   return (kind.group === '' && kind.id === 'services') || WORKLOADS.some(([g, id]) => kind.group === g && kind.id === id);
 }

@@ -8,8 +8,8 @@ import { ListIndex, safeCell, styleOf, ticks, type ListSpec, type Need } from '.
 import type { ColumnDef, KindDef } from '../../kube/kinds/types.js';
 import { refOf, resolveKind, visibleColumns } from './kind-resolution.js';
 import { KindColumns } from './kind-columns.js';
-import { backView, drillDownArgs } from './list-jump.js';
-import { drillsToPods, podsOf } from './drill-down.js';
+import { backView } from './list-jump.js';
+import { drillFrom } from './drill-down.js';
 import { badObjectName } from '../../kube/object-ref.js';
 import { USAGE_COLUMN_IDS, USAGE_MAX_ROWS, usageColumns, withUsage } from './usage-columns.js';
 import type { UsageHandle } from '../../kube/usage-pool.js';
@@ -417,28 +417,15 @@ export class ResourceListPane extends BasePane {
       case 'select': {
         const t = this.selectedResource();
         if (!t) return;
-        // k9s's enter on a namespace: its pods, the tab on it (esc comes back here); d, y still describe it.
-        if (this.kindDef.id === 'namespaces' && this.kindDef.group === '' && t.uid) {
-          this.ctx.requests.setNamespace(t.name);
-          this.ctx.requests.replace({ key: 'resource-list', args: drillDownArgs('pods', { args: this.args, state: this.persistState(), selectedUid: t.uid }) });
+        // k9s's enter on a namespace, a node, a workload or a Service: its pods (esc comes back here).
+        const d = t.uid ? drillFrom(this.kindDef, t.name, () => this.selectedObject(), { args: this.args, state: this.persistState(), selectedUid: t.uid }) : null;
+        if (d && 'problem' in d) {
+          this.ctx.requests.toast('info', d.problem);
           return;
         }
-        // k9s's enter on a node: the pods on it.
-        if (this.kindDef.id === 'nodes' && this.kindDef.group === '' && t.uid) {
-          this.ctx.requests.replace({ key: 'resource-list', args: { ...drillDownArgs('pods', { args: this.args, state: this.persistState(), selectedUid: t.uid }), node: t.name } });
-          return;
-        }
-        // k9s's enter on a workload or a Service: the pods it selects (its selector as the filter).
-        const obj = drillsToPods(this.kindDef) ? this.selectedObject() : null;
-        if (obj && t.uid) {
-          const d = podsOf(this.kindDef, obj);
-          if ('problem' in d) {
-            this.ctx.requests.toast('info', d.problem);
-            return;
-          }
-          if (this.ctx.scope().namespace !== d.namespace) this.ctx.requests.setNamespace(d.namespace);
-          const args = drillDownArgs('pods', { args: this.args, state: this.persistState(), selectedUid: t.uid });
-          this.ctx.requests.replace({ key: 'resource-list', args: { ...args, filter: d.filter, drillFilter: d.filter } });
+        if (d) {
+          if (d.namespace && this.ctx.scope().namespace !== d.namespace) this.ctx.requests.setNamespace(d.namespace);
+          this.ctx.requests.replace({ key: 'resource-list', args: d.args });
           return;
         }
         this.ctx.requests.openBeside({ key: 'resource-detail', args: { ...t } });
