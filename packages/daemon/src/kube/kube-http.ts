@@ -110,12 +110,20 @@ export async function connectionOptions(kc: KubeConfig, req: KubeRequest): Promi
 }
 
 /**
+ * The biggest answer any request takes (a caller may ask for less): JavaScript holds no string past
+ * ~512 MiB, and turning a bigger body into one threw from the socket's handler. A list that big (an
+ * unpaged list of ~250k pods) is refused with this said; paged lists never come near it.
+ */
+export const MAX_ANSWER_BYTES = 448 * 1024 * 1024;
+
+/**
  * A JSON request to the API server, parsing the body with plain JSON.parse: lists of 100k objects
  * stay fast. It fails within `answerMs` (10 s) when the server does not start answering, and when
  * the body stalls for `timeoutMs` (30 s).
  */
 export async function kubeRequest<T = unknown>(kc: KubeConfig, req: KubeRequest): Promise<T> {
   const p = await prepareRequest(kc, req);
+  const maxBytes = Math.min(req.maxBytes ?? MAX_ANSWER_BYTES, MAX_ANSWER_BYTES);
   return new Promise<T>((resolve, reject) => {
     const r = p.start((res) => {
       r.setTimeout(req.timeoutMs ?? 30_000, () => r.destroy(Object.assign(new Error('the answer stalled'), { code: 'ETIMEDOUT' })));
@@ -125,10 +133,10 @@ export async function kubeRequest<T = unknown>(kc: KubeConfig, req: KubeRequest)
       res.on('data', (c: Buffer) => {
         if (cut) return;
         size += c.length;
-        if (req.maxBytes !== undefined && size > req.maxBytes) {
+        if (size > maxBytes) {
           cut = true;
           chunks.length = 0;
-          reject(new KubeApiError(`${p.what}: the answer is bigger than ${formatBytes(req.maxBytes)}; not read`, res.statusCode ?? 0));
+          reject(new KubeApiError(`${p.what}: the answer is bigger than ${formatBytes(maxBytes)}; not read`, res.statusCode ?? 0));
           r.destroy();
           return;
         }
@@ -137,7 +145,14 @@ export async function kubeRequest<T = unknown>(kc: KubeConfig, req: KubeRequest)
       res.on('error', (err) => reject(transportError(err, p.server)));
       res.on('end', () => {
         if (cut) return;
-        const body = Buffer.concat(chunks).toString('utf8');
+        let body: string;
+        try {
+          body = Buffer.concat(chunks).toString('utf8');
+        } catch (err) {
+          reject(new KubeApiError(`${p.what}: the answer could not be read (${(err as Error).message})`, res.statusCode ?? 0));
+          return;
+        }
+        chunks.length = 0;
         const status = res.statusCode ?? 0;
         if (status < 200 || status >= 300) return reject(statusError(status, body, p.what));
         if (!body) return resolve(undefined as T);
