@@ -6,8 +6,9 @@ import { kubeRequest, MAX_ANSWER_BYTES } from '../../src/kube/kube-http.js';
 
 /**
  * An API server (or a proxy in front of one) that answers with more than JavaScript can hold as one
- * string: the request is refused with that said, and nothing throws from the socket's handlers (the
- * daemon went down on `toString` of such a body before the cap).
+ * string: the request is refused with that said, and nothing throws from the socket's handlers
+ * (before the cap, `toString` of such a body threw there: the daemon's last-resort handler logged it
+ * and the request never settled — a list waiting on it hung for good).
  */
 const servers: Server[] = [];
 afterAll(() => servers.forEach((s) => s.close()));
