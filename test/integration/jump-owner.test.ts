@@ -239,6 +239,34 @@ describe('jump to owner (shift+j)', () => {
     expect(JSON.stringify(bad)).toContain('args.node \\"../secrets\\" is not an object name');
   });
 
+  it("k9s's enter on a CronJob: the Jobs it made (owns), following the watch; esc back to the CronJobs", async () => {
+    const cj = t.sim.createObject({ apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'nightly', namespace: 'default' }, spec: { schedule: '0 3 * * *', jobTemplate: { spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'run', image: 'busybox:1.36' }] } } } } } });
+    const job = (name: string, owned: boolean) => ({
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name, namespace: 'default', ...(owned ? { ownerReferences: [{ apiVersion: 'batch/v1', kind: 'CronJob', name: 'nightly', uid: cj.metadata.uid, controller: true }] } : {}) },
+      spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'run', image: 'busybox:1.36' }] } } },
+    });
+    t.sim.createObject(job('nightly-1', true));
+    t.sim.createObject(job('by-hand', false));
+    const cronjobs = await openListIn(c, 'cronjobs', 'default');
+    await selectRow(c, cronjobs, 'nightly');
+    await pressKeys(c, 'enter');
+    const jobs = await waitFor('the jobs of nightly', async () => {
+      const id = focused();
+      if (id === cronjobs || c.layout!.paneTitles[String(id)] !== 'Jobs (default)') return null;
+      const v = (await c.request<{ view: TableView }>('pane/snapshot', { paneId: id, rows: 20, cols: 200 })).view;
+      return v.type === 'table' && v.rows.map((r) => r.cells.name).join() === 'nightly-1' && (v.footer ?? '').includes('of CronJob nightly') ? id : null;
+    });
+    t.sim.createObject(job('nightly-2', true));
+    await waitFor('the new job of nightly', async () => {
+      const v = (await c.request<{ view: TableView }>('pane/snapshot', { paneId: jobs, rows: 20, cols: 200 })).view;
+      return v.type === 'table' && v.rows.map((r) => r.cells.name).sort().join() === 'nightly-1,nightly-2' ? true : null;
+    });
+    await pressKeys(c, 'esc');
+    await shows('CronJobs (default)', 'nightly');
+  });
+
   it('outside a resource list it says what it does', async () => {
     const { paneId } = await c.request<{ paneId: number }>('pane/open', { view: { key: 'help' }, newTab: true });
     await c.request('pane/focus', { paneId });

@@ -6,7 +6,7 @@ import { styleOf } from '../src/panes/resource/row-cache.js';
 import { compareCells } from '../src/kube/kinds/compare.js';
 import { findKind } from '../src/kube/kinds/index.js';
 import type { ColumnDef } from '../src/kube/kinds/types.js';
-import { compileFilter, faultsOnly, fuzzyMatches, type RowFilter } from '../src/panes/resource/row-filter.js';
+import { compileFilter, faultsOnly, fuzzyMatches, ownedBy, type RowFilter } from '../src/panes/resource/row-filter.js';
 import { KEYS_AT_ONCE, ListIndex, safeCell, SCAN_AT_ONCE, SORT_AT_ONCE, ticks, type ListSpec, type Need } from '../src/panes/resource/list-index.js';
 
 /**
@@ -702,6 +702,16 @@ describe('filter texts', () => {
     expect(['api-1', 'web-2'].filter((n) => keeps('web|', n))).toEqual(['api-1', 'web-2']);
     expect(['api-1', 'web-2', 'db-1'].filter((n) => keeps('!web|db', n))).toEqual(['api-1']);
   });
+  it('ownedBy keeps what the uid owns, with the typed filter; ownerReferences that are not a list own nothing', () => {
+    const owned = (refs: unknown): KubeObject => ({ ...row('j'), metadata: { ...row('j').metadata, ownerReferences: refs as KubeObject['metadata']['ownerReferences'] } });
+    const f = ownedBy(compileFilter(''), 'cj-1');
+    const keep = (o: KubeObject, filter = f): boolean => filter.match!(o, () => 'j\u0000', () => []);
+    expect(keep(owned([{ apiVersion: 'batch/v1', kind: 'CronJob', name: 'n', uid: 'cj-1' }]))).toBe(true);
+    expect(keep(owned([{ apiVersion: 'batch/v1', kind: 'CronJob', name: 'n', uid: 'cj-2' }]))).toBe(false);
+    for (const bad of [undefined, 'cj-1', { uid: 'cj-1' }, [null, 7]]) expect(keep(owned(bad)), JSON.stringify(bad)).toBe(false);
+    expect(keep(owned([{ uid: 'cj-1' }]), ownedBy(compileFilter('zzz'), 'cj-1'))).toBe(false);
+  });
+
   it('-f finds names with the letters in order, case-insensitive', () => {
     expect(['nginx-1', 'nginx-2', 'node-1x'].filter((n) => keeps('-f ngx1', n))).toEqual(['nginx-1']);
     expect(['nginx-1', 'api'].filter((n) => keeps('-f NGX', n))).toEqual(['nginx-1']);

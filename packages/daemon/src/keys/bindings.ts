@@ -39,7 +39,7 @@ export const DEFAULT_BINDINGS: readonly BindingDef[] = [
   def('navigation', 'scroll_down', 'j', paneAction({ type: 'select_next' }), 'Down'),
   def('navigation', 'select_prev', 'up', paneAction({ type: 'select_prev' }), 'Up'),
   def('navigation', 'select_next', 'down', paneAction({ type: 'select_next' }), 'Down'),
-  def('navigation', 'select', 'enter', paneAction({ type: 'select' }), 'Open / select (a workload, Service, namespace or node: its pods)'),
+  def('navigation', 'select', 'enter', paneAction({ type: 'select' }), 'Open / select (a workload, Service, namespace or node: its pods; a CronJob: its Jobs)'),
   def('navigation', 'back', 'esc', paneAction({ type: 'back' }), 'Back'),
   def('navigation', 'go_to_top', 'g', paneAction({ type: 'go_to_top' }), 'Top'),
   def('navigation', 'go_to_bottom', 'shift+g', paneAction({ type: 'go_to_bottom' }), 'Bottom'),

@@ -13,7 +13,7 @@ import { resolveKind } from './kind-resolution.js';
 
 const MAX_BACK = 8;
 /** The list args a way back keeps (a filter or sort the user set there comes back too). */
-const KEPT = ['kind', 'group', 'version', 'namespaced', 'kindName', 'allNamespaces', 'wide', 'faults', 'node', 'filter', 'drillFilter', 'sortColumn', 'sortDesc'] as const;
+const KEPT = ['kind', 'group', 'version', 'namespaced', 'kindName', 'allNamespaces', 'wide', 'faults', 'node', 'ownerUid', 'ownerName', 'filter', 'drillFilter', 'sortColumn', 'sortDesc'] as const;
 
 function kept(args: Record<string, unknown>, depth: number): Record<string, unknown> {
   const out: Record<string, unknown> = {};

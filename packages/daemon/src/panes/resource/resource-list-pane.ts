@@ -3,7 +3,7 @@ import { BasePane } from '../base-pane.js';
 import type { PaneContext, ResourceKindTarget, ResourceTarget } from '../pane.js';
 import type { InformerHandle } from '../../kube/informer-pool.js';
 import type { ObjectStore, StoreEntry } from '../../kube/object-store.js';
-import { compileFilter, faultsOnly, type RowFilter } from './row-filter.js';
+import { compileFilter, faultsOnly, ownedBy, type RowFilter } from './row-filter.js';
 import { ListIndex, safeCell, styleOf, ticks, type ListSpec, type Need } from './list-index.js';
 import type { ColumnDef, KindDef } from '../../kube/kinds/types.js';
 import { refOf, resolveKind, visibleColumns } from './kind-resolution.js';
@@ -34,6 +34,8 @@ export class ResourceListPane extends BasePane {
   private faults: boolean;
   /** A node's pods (`args.node`): every namespace, watched by spec.nodeName. */
   private readonly node: string | null = null;
+  /** Only the objects this one owns (`args.ownerUid`, `args.ownerName`). */
+  private readonly owner: { uid: string; name: string } | null = null;
   /** The selector a drill-down from a workload came with (`args.drillFilter`): esc goes back rather than clearing it. */
   private readonly drillFilter: string | null;
   private sortCol: string | null = null;
@@ -91,6 +93,11 @@ export class ResourceListPane extends BasePane {
       this.node = ctx.args.node as string;
     }
     this.drillFilter = typeof ctx.args.drillFilter === 'string' && ctx.args.drillFilter.length <= 1024 ? ctx.args.drillFilter : null;
+    // Only what one object owns (k9s's enter on a CronJob: its Jobs); `ownerName` says whose, in the footer.
+    if (ctx.args.ownerUid !== undefined) {
+      if (typeof ctx.args.ownerUid !== 'string' || !/^[A-Za-z0-9-]{1,128}$/.test(ctx.args.ownerUid)) throw new Error('args.ownerUid is not an object uid');
+      this.owner = { uid: ctx.args.ownerUid, name: typeof ctx.args.ownerName === 'string' ? ctx.args.ownerName.slice(0, 300) : ctx.args.ownerUid };
+    }
     this.allNs = this.node !== null || (this.kindDef.namespaced && (ctx.args.allNamespaces === true || ctx.scope().namespace === '*'));
     // A filter and sort may come with the args (scripts, a restored session); a column the kind
     // does not have is ignored.
@@ -267,7 +274,8 @@ export class ResourceListPane extends BasePane {
   /** The filter compiled (`-l` labels, `!` inverted, else text), once per filter typed; with faults on, only the faulty rows of it. */
   private rowFilter(): RowFilter {
     if (this.compiled?.raw !== this.filter || this.compiled.faults !== this.faults) {
-      const f = compileFilter(this.filter);
+      const typed = compileFilter(this.filter);
+      const f = this.owner ? ownedBy(typed, this.owner.uid) : typed;
       this.compiled = { raw: this.filter, faults: this.faults, f: this.faults ? faultsOnly(f) : f };
     }
     return this.compiled.f;
@@ -520,6 +528,7 @@ export class ResourceListPane extends BasePane {
     const footerParts: string[] = [];
     this.pruneMarks();
     if (this.marks.size > 0) footerParts.push(`${this.marks.size} marked`);
+    if (this.owner) footerParts.push(`of ${this.owner.name}`);
     if (this.faults) footerParts.push('faults only (ctrl+z)');
     if (this.filter) footerParts.push(`/${this.filter}`);
     const filterError = this.rowFilter().error;
@@ -576,13 +585,15 @@ export class ResourceListPane extends BasePane {
                 ? (filterError ?? 'No matches')
                 : this.faults && total > 0
                   ? 'No faults: every row is ready and without errors'
-                  : 'No resources found';
+                  : this.owner
+                    ? `No ${this.kindDef.display} of ${this.owner.name} now`
+                    : 'No resources found';
     }
     const view: TableView = {
       type: 'table',
       title: this.title(),
       // While filtering, the matches found so far: at least that many.
-      badge: `${this.filter || this.faults ? `${rows.length}${working === 'filtering' ? '+' : ''}/${total}` : `${total}`}${working && footerParts.length === 0 ? ` ${working}…` : ''}`,
+      badge: `${this.filter || this.faults || this.owner ? `${rows.length}${working === 'filtering' ? '+' : ''}/${total}` : `${total}`}${working && footerParts.length === 0 ? ` ${working}…` : ''}`,
       columns,
       rows: visible,
       offset: this.top,

@@ -95,3 +95,19 @@ export function faultsOnly(f: RowFilter): RowFilter {
     error: f.error,
   };
 }
+
+/** Of the rows `f` keeps, those `uid` owns (an ownerReference to it): a CronJob's Jobs. */
+export function ownedBy(f: RowFilter, uid: string): RowFilter {
+  const inner = f.match;
+  const text = f.text;
+  const owned = (obj: KubeObject): boolean => {
+    const refs: unknown = obj.metadata.ownerReferences;
+    return Array.isArray(refs) && refs.some((r: unknown) => typeof r === 'object' && r !== null && (r as { uid?: unknown }).uid === uid);
+  };
+  return {
+    key: `\u0000owner\u0000${uid}\u0000${f.key}`,
+    text: null,
+    match: (obj, search, styles) => owned(obj) && (inner ? inner(obj, search, styles) : text === null || search().includes(text)),
+    error: f.error,
+  };
+}
