@@ -74,6 +74,22 @@ async function shows(title: string, name: string): Promise<number> {
   });
 }
 
+/** The pane's table now (200 columns: the namespace column fits). */
+const table = async (paneId: number): Promise<TableView | null> => {
+  const v = (await c.request<{ view: TableView }>('pane/snapshot', { paneId, rows: 20, cols: 200 })).view;
+  return v.type === 'table' ? v : null;
+};
+
+/** The focused pane once enter replaced the list `from` with one titled `title` whose table `pred` accepts. */
+async function drilledTo(from: number, title: string, pred: (v: TableView) => boolean): Promise<number> {
+  return waitFor(title, async () => {
+    const id = focused();
+    if (id === from || c.layout!.paneTitles[String(id)] !== title) return null;
+    const v = await table(id);
+    return v && pred(v) ? id : null;
+  });
+}
+
 const toast = (re: RegExp, from: number): Promise<string> => waitFor(`a toast ${re}`, () => c.toasts().slice(from).find((x) => re.test(x)) ?? null);
 
 describe('jump to owner (shift+j)', () => {
@@ -164,13 +180,8 @@ describe('jump to owner (shift+j)', () => {
     await c.request('pane/command', { paneId: nss, command: { type: 'clear_filter' } });
     await shows('Namespaces', 'other');
     await pressKeys(c, 'enter');
-    const pods = await waitFor('the pods of other', async () => {
-      const id = focused();
-      if (id === nss || tabOf(c.layout!).namespace !== 'other' || c.layout!.paneTitles[String(id)] !== 'Pods (other)') return null;
-      const v = (await c.request<{ view: TableView }>('pane/snapshot', { paneId: id, rows: 20, cols: 160 })).view;
-      return v.type === 'table' && v.rows.some((r) => r.cells.name === 'in-other') ? id : null;
-    });
-    expect(pods).not.toBe(nss);
+    await drilledTo(nss, 'Pods (other)', (v) => v.rows.some((r) => r.cells.name === 'in-other'));
+    expect(tabOf(c.layout!).namespace).toBe('other');
     await pressKeys(c, 'esc');
     await shows('Namespaces', 'other');
     expect(tabOf(c.layout!).namespace).toBe('other');
@@ -180,26 +191,17 @@ describe('jump to owner (shift+j)', () => {
     // A pod with the label in another namespace, and one in default without it: neither is web's.
     t.sim.createObject({ ...pod('lookalike', 'default'), metadata: { name: 'lookalike', namespace: 'default', labels: { app: 'webby' } } });
     const deploys = await openListIn(c, 'deployments', '*');
-    await waitFor('both web deployments', async () => {
-      const v = (await c.request<{ view: TableView }>('pane/snapshot', { paneId: deploys, rows: 20, cols: 200 })).view;
-      return v.type === 'table' && v.rows.filter((r) => r.cells.name === 'web').length === 2 ? true : null;
-    });
+    await waitFor('both web deployments', async () => ((await table(deploys))?.rows.filter((r) => r.cells.name === 'web').length === 2 ? true : null));
     await c.request('pane/command', { paneId: deploys, command: { type: 'filter', query: 'other' } });
     await waitFor('other/web selected', async () => {
-      const v = (await c.request<{ view: TableView }>('pane/snapshot', { paneId: deploys, rows: 20, cols: 200 })).view;
-      const row = v.type === 'table' && v.selected !== null ? v.rows[v.selected] : undefined;
+      const v = await table(deploys);
+      const row = v && v.selected !== null ? v.rows[v.selected] : undefined;
       return row?.cells.namespace === 'other' && row.cells.name === 'web' ? true : null;
     });
     await pressKeys(c, 'enter');
-    const pods = await waitFor('the pods of other/web', async () => {
-      const id = focused();
-      if (id === deploys || c.layout!.paneTitles[String(id)] !== 'Pods (other)') return null;
-      const v = (await c.request<{ view: TableView }>('pane/snapshot', { paneId: id, rows: 20, cols: 200 })).view;
-      if (v.type !== 'table' || v.rows.length === 0) return null;
-      return v.rows.every((r) => r.cells.name!.startsWith('web-')) && (v.footer ?? '').includes('/-l app=web') ? id : null;
-    });
+    const pods = await drilledTo(deploys, 'Pods (other)', (v) => v.rows.length > 0 && v.rows.every((r) => r.cells.name!.startsWith('web-')) && (v.footer ?? '').includes('/-l app=web'));
     expect(tabOf(c.layout!).namespace).toBe('other');
-    const names = ((await c.request<{ view: TableView }>('pane/snapshot', { paneId: pods, rows: 20, cols: 200 })).view as TableView).rows.map((r) => r.cells.name);
+    const names = (await table(pods))!.rows.map((r) => r.cells.name);
     expect(names.sort()).toEqual(t.sim.listObjects('v1', 'Pod', 'other').filter((p) => p.metadata.labels?.['app'] === 'web').map((p) => p.metadata.name).sort());
     // esc: back to the deployments at once (the selector is the drill's, not a filter typed there).
     await pressKeys(c, 'esc');
@@ -220,18 +222,10 @@ describe('jump to owner (shift+j)', () => {
     const nodes = await openListIn(c, 'nodes', 'default');
     await selectRow(c, nodes, 'node-2');
     await pressKeys(c, 'enter');
-    const onNode = await waitFor('the pods on node-2', async () => {
-      const id = focused();
-      if (id === nodes || c.layout!.paneTitles[String(id)] !== 'Pods (on node-2)') return null;
-      const v = (await c.request<{ view: TableView }>('pane/snapshot', { paneId: id, rows: 20, cols: 200 })).view;
-      return v.type === 'table' && v.rows.map((r) => `${r.cells.namespace}/${r.cells.name}`).join() === 'other/elsewhere' ? id : null;
-    });
+    const onNode = await drilledTo(nodes, 'Pods (on node-2)', (v) => v.rows.map((r) => `${r.cells.namespace}/${r.cells.name}`).join() === 'other/elsewhere');
     // The watch follows: a pod put on node-2 in default shows up.
     t.sim.createObject({ ...pod('late', 'default'), spec: { nodeName: 'node-2', containers: [{ name: 'main', image: 'busybox:1.36' }] } });
-    await waitFor('the new pod on node-2', async () => {
-      const v = (await c.request<{ view: TableView }>('pane/snapshot', { paneId: onNode, rows: 20, cols: 200 })).view;
-      return v.type === 'table' && v.rows.map((r) => r.cells.name).sort().join() === 'elsewhere,late' ? true : null;
-    });
+    await waitFor('the new pod on node-2', async () => ((await table(onNode))?.rows.map((r) => r.cells.name).sort().join() === 'elsewhere,late' ? true : null));
     await pressKeys(c, 'esc');
     await shows('Nodes', 'node-2');
     const { paneId } = await c.request<{ paneId: number }>('pane/open', { view: { key: 'resource-list', args: { kind: 'pods', node: '../secrets' } }, newTab: true });
@@ -252,17 +246,9 @@ describe('jump to owner (shift+j)', () => {
     const cronjobs = await openListIn(c, 'cronjobs', 'default');
     await selectRow(c, cronjobs, 'nightly');
     await pressKeys(c, 'enter');
-    const jobs = await waitFor('the jobs of nightly', async () => {
-      const id = focused();
-      if (id === cronjobs || c.layout!.paneTitles[String(id)] !== 'Jobs (default)') return null;
-      const v = (await c.request<{ view: TableView }>('pane/snapshot', { paneId: id, rows: 20, cols: 200 })).view;
-      return v.type === 'table' && v.rows.map((r) => r.cells.name).join() === 'nightly-1' && (v.footer ?? '').includes('of CronJob nightly') ? id : null;
-    });
+    const jobs = await drilledTo(cronjobs, 'Jobs (default)', (v) => v.rows.map((r) => r.cells.name).join() === 'nightly-1' && (v.footer ?? '').includes('of CronJob nightly'));
     t.sim.createObject(job('nightly-2', true));
-    await waitFor('the new job of nightly', async () => {
-      const v = (await c.request<{ view: TableView }>('pane/snapshot', { paneId: jobs, rows: 20, cols: 200 })).view;
-      return v.type === 'table' && v.rows.map((r) => r.cells.name).sort().join() === 'nightly-1,nightly-2' ? true : null;
-    });
+    await waitFor('the new job of nightly', async () => ((await table(jobs))?.rows.map((r) => r.cells.name).sort().join() === 'nightly-1,nightly-2' ? true : null));
     await pressKeys(c, 'esc');
     await shows('CronJobs (default)', 'nightly');
   });

@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { AddressInfo } from 'node:net';
-import { KubeConfig } from '../../src/kube/kubeconfig.js';
+import type { KubeConfig } from '../../src/kube/kubeconfig.js';
+import { kubeconfigFor } from '../http-kubeconfig.js';
 import { openPortForward, type PortForwardStream } from '../../src/kube/portforward/pf-stream.js';
 
 /**
@@ -32,14 +32,7 @@ async function server(onUpgrade: Upgrade): Promise<KubeConfig> {
   });
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
   servers.push(srv);
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [{ name: 'c', server: `http://127.0.0.1:${(srv.address() as AddressInfo).port}`, skipTLSVerify: true }],
-    users: [{ name: 'u', token: 't' }],
-    contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
-    currentContext: 'x',
-  });
-  return kc;
+  return kubeconfigFor(srv);
 }
 
 const switching = (accept: string, protocol = 'v4.channel.k8s.io'): string =>

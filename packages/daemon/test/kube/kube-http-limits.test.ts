@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { KubeConfig } from '../../src/kube/kubeconfig.js';
+import type { KubeConfig } from '../../src/kube/kubeconfig.js';
+import { kubeconfigFor } from '../http-kubeconfig.js';
 import { kubeRequest, MAX_ANSWER_BYTES } from '../../src/kube/kube-http.js';
 
 /**
@@ -30,14 +30,7 @@ async function serving(bytes: number): Promise<KubeConfig> {
   });
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
   servers.push(srv);
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [{ name: 'c', server: `http://127.0.0.1:${(srv.address() as AddressInfo).port}`, skipTLSVerify: true }],
-    users: [{ name: 'u', token: 't' }],
-    contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
-    currentContext: 'x',
-  });
-  return kc;
+  return kubeconfigFor(srv);
 }
 
 describe('kubeRequest answer size', () => {
