@@ -3,7 +3,8 @@
 // version read, as the real API server checks it; the Deployment controller rolls a new ReplicaSet),
 // shift+j walks a Deployment's pod up to its ReplicaSet and its Deployment through the server's real
 // owner references, and a describe pane shows an Event posted for the pod while it is open (a watch on
-// involvedObject.uid, which the real server selects). The apiserver never dials the node.
+// involvedObject.uid, which the real server selects); enter drills from a Deployment to its pods and from
+// a Node to the pods on it (spec.nodeName, as the real server selects it). The apiserver never dials the node.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import type { SessionLayout, TableView } from '@kubetile/rpc-schema';
@@ -114,5 +115,39 @@ describe.skipIf(!!skipReason)('k9s keys against a real control plane', () => {
       },
     });
     await waitFor('the Event in describe', async () => ((await text()).includes('posted by the test while the pane is open') ? true : null), { timeoutMs: 30_000 });
+  }, T);
+
+  it("enter drills down as k9s's does: a Deployment to the pods its selector selects, a Node to the pods on it (the real server's field selector)", async () => {
+    const core = cluster.kubeConfig().makeApiClient(CoreV1Api);
+    const live = await waitFor('a scheduled web pod', async () => (await core.listNamespacedPod({ namespace: 'default', labelSelector: 'app=web' })).items.find((p) => !p.metadata?.deletionTimestamp && p.spec?.nodeName) ?? null, { timeoutMs: 90_000 });
+    const node = live.spec!.nodeName!;
+    const rowsOf = async (id: number): Promise<string[] | null> => {
+      const v = (await c.request<{ view: TableView }>('pane/snapshot', { paneId: id, rows: 30, cols: 160 })).view;
+      return v.type === 'table' ? v.rows.map((r) => r.cells.name!) : null;
+    };
+    const focusedTitled = (title: string, pred: (rows: string[]) => boolean) =>
+      waitFor(title, async () => {
+        const id = tabOf(c.layout!).focusedPaneId;
+        if (c.layout!.paneTitles[String(id)] !== title) return null;
+        const rows = await rowsOf(id);
+        return rows && pred(rows) ? id : null;
+      }, { timeoutMs: 60_000 });
+
+    const { paneId: deploys } = await c.request<{ paneId: number }>('pane/open', { view: { key: 'resource-list', args: { kind: 'deployments' } }, newTab: true });
+    await c.request('pane/focus', { paneId: deploys });
+    await c.request('pane/command', { paneId: deploys, command: { type: 'filter', query: 'web' } });
+    await shows('Deployments (default)', (n) => n === 'web');
+    await keys('enter');
+    await focusedTitled('Pods (default)', (rows) => rows.includes(live.metadata!.name!) && rows.every((n) => n.startsWith('web-')));
+
+    const { paneId: nodes } = await c.request<{ paneId: number }>('pane/open', { view: { key: 'resource-list', args: { kind: 'nodes' } }, newTab: true });
+    await c.request('pane/focus', { paneId: nodes });
+    await c.request('pane/command', { paneId: nodes, command: { type: 'filter', query: node } });
+    await shows('Nodes', (n) => n === node);
+    await keys('enter');
+    const onNode = await focusedTitled(`Pods (on ${node})`, (rows) => rows.includes(live.metadata!.name!));
+    // Exactly the server's answer for spec.nodeName.
+    const want = (await core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${node}` })).items.map((p) => p.metadata!.name!).sort();
+    await waitFor('the same pods as the server', async () => (JSON.stringify((await rowsOf(onNode))?.sort()) === JSON.stringify(want) ? true : null), { timeoutMs: 30_000 });
   }, T);
 });
