@@ -132,27 +132,29 @@ export class ClusterManager {
     for (const [context, kc] of this.perContext) {
       if (removed.includes(context)) {
         // Its watches stop using the credentials the user took away (kept, to take up again if it comes back).
-        const user = kc.getCurrentUser();
-        if (user) this.credentials.invalidate(user.name);
+        this.forgetCredentials(kc);
         this.pool.halt(context, `context '${context}' is no longer in the kubeconfig`);
       } else if (added.includes(context)) {
         // A context removed earlier is back, maybe pointing elsewhere: its watches list again with it.
         this.configure(kc, next, context);
-        const user = kc.getCurrentUser();
-        if (user) this.credentials.invalidate(user.name);
+        this.forgetCredentials(kc);
         this.pool.resume(context);
       } else if (changed.includes(context)) {
         const server = (c: ReturnType<KubeConfig['getCurrentCluster']>): string => JSON.stringify([c?.server, c?.caData, c?.skipTLSVerify, c?.tlsServerName]);
         const was = server(kc.getCurrentCluster());
         this.configure(kc, next, context);
-        // A credential cached from the old exec block (or for a user now defined otherwise) is not reused.
-        const user = kc.getCurrentUser();
-        if (user) this.credentials.invalidate(user.name);
+        this.forgetCredentials(kc);
         this.pool.reconnect(context, server(kc.getCurrentCluster()) !== was);
       }
     }
     this.logger.info({ files, context: next.currentContext, added, changed, removed }, 'kubeconfig reloaded');
     return { ok: true, added, changed, removed, wasUnavailable: before === null };
+  }
+
+  /** A credential cached for the context's user (from an old exec block, or a user now defined otherwise) is not reused. */
+  private forgetCredentials(kc: KubeConfig): void {
+    const user = kc.getCurrentUser();
+    if (user) this.credentials.invalidate(user.name);
   }
 
   contexts(): { current: string | null; contexts: ContextInfo[] } {
