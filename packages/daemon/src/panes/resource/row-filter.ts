@@ -81,33 +81,29 @@ export function fuzzyMatches(name: string, query: string): boolean {
 /** A row in a faulty state: a cell styled as an error or a warning (not ready, Pending, CrashLoopBackOff, …). */
 const faulty = (styles: ReadonlyArray<Style | undefined>): boolean => styles.some((st) => st === 'error' || st === 'warn');
 
-/**
- * k9s's fault filter (ctrl+z): of the rows `f` keeps, those in a faulty state — as their cells are
- * coloured, so what is shown red or yellow is what stays.
- */
-export function faultsOnly(f: RowFilter): RowFilter {
+/** Whether `uid` owns `obj` (an ownerReference to it); references that are not a list own nothing. */
+function ownedByUid(obj: KubeObject, uid: string): boolean {
+  const refs: unknown = obj.metadata.ownerReferences;
+  return Array.isArray(refs) && refs.some((r: unknown) => typeof r === 'object' && r !== null && (r as { uid?: unknown }).uid === uid);
+}
+
+/** Of the rows `f` keeps, those `keep` also takes (`what` tells the filters apart in the key). */
+function alsoKeeping(f: RowFilter, what: string, keep: (obj: KubeObject, styles: () => ReadonlyArray<Style | undefined>) => boolean): RowFilter {
   const inner = f.match;
   const text = f.text;
   return {
-    key: `\u0000faults\u0000${f.key}`,
+    key: `\u0000${what}\u0000${f.key}`,
     text: null,
-    match: (obj, search, styles) => faulty(styles()) && (inner ? inner(obj, search, styles) : text === null || search().includes(text)),
+    match: (obj, search, styles) => keep(obj, styles) && (inner ? inner(obj, search, styles) : text === null || search().includes(text)),
     error: f.error,
   };
 }
 
+/**
+ * k9s's fault filter (ctrl+z): of the rows `f` keeps, those in a faulty state — as their cells are
+ * coloured, so what is shown red or yellow is what stays.
+ */
+export const faultsOnly = (f: RowFilter): RowFilter => alsoKeeping(f, 'faults', (_obj, styles) => faulty(styles()));
+
 /** Of the rows `f` keeps, those `uid` owns (an ownerReference to it): a CronJob's Jobs. */
-export function ownedBy(f: RowFilter, uid: string): RowFilter {
-  const inner = f.match;
-  const text = f.text;
-  const owned = (obj: KubeObject): boolean => {
-    const refs: unknown = obj.metadata.ownerReferences;
-    return Array.isArray(refs) && refs.some((r: unknown) => typeof r === 'object' && r !== null && (r as { uid?: unknown }).uid === uid);
-  };
-  return {
-    key: `\u0000owner\u0000${uid}\u0000${f.key}`,
-    text: null,
-    match: (obj, search, styles) => owned(obj) && (inner ? inner(obj, search, styles) : text === null || search().includes(text)),
-    error: f.error,
-  };
-}
+export const ownedBy = (f: RowFilter, uid: string): RowFilter => alsoKeeping(f, `owner\u0000${uid}`, (obj) => ownedByUid(obj, uid));
