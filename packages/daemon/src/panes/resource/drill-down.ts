@@ -34,19 +34,16 @@ export type Drill = { args: Record<string, unknown>; namespace?: string } | { pr
  * k9s's enter on a row: a namespace → its pods (the tab moved to it); a node → the pods on it, from
  * every namespace; a workload or a Service → the pods its selector selects; a CronJob → the Jobs it
  * made (owns). Anything else: null.
- * `back`: the list left, for `esc`.
+ * `obj`: the selected row's object; `back`: the list left, for `esc`.
  */
-export function drillFrom(kind: KindDef, name: string, selected: () => KubeObject | null, back: { args: Record<string, unknown>; state: Record<string, unknown>; selectedUid: string }): Drill {
+export function drillFrom(kind: KindDef, name: string, obj: KubeObject | null, back: { args: Record<string, unknown>; state: Record<string, unknown>; selectedUid: string }): Drill {
   if (kind.group === '' && kind.id === 'namespaces') return { args: drillDownArgs('pods', back), namespace: name };
   if (kind.group === '' && kind.id === 'nodes') return { args: { ...drillDownArgs('pods', back), node: name } };
   if (kind.group === 'batch' && kind.id === 'cronjobs') {
-    const obj = selected();
     if (!obj?.metadata.namespace) return null;
     return { args: { ...drillDownArgs('jobs', back), ownerUid: obj.metadata.uid, ownerName: `CronJob ${obj.metadata.name}` }, namespace: obj.metadata.namespace };
   }
-  if (!drillsToPods(kind)) return null;
-  const obj = selected();
-  if (!obj) return null;
+  if (!drillsToPods(kind) || !obj) return null;
   const d = podsOf(kind, obj);
   if ('problem' in d) return d;
   return { args: { ...drillDownArgs('pods', back), filter: d.filter, drillFilter: d.filter }, namespace: d.namespace };

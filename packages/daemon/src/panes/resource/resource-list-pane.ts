@@ -423,10 +423,12 @@ export class ResourceListPane extends BasePane {
         this.marks.clear();
         break;
       case 'select': {
-        const t = this.selectedResource();
+        const rows = this.ordered(this.columns(), Date.now());
+        const at = this.selection(rows);
+        const t = this.targetAt(rows, at);
         if (!t) return;
         // k9s's enter on a namespace, a node, a workload or a Service: its pods (esc comes back here).
-        const d = t.uid ? drillFrom(this.kindDef, t.name, () => this.selectedObject(), { args: this.args, state: this.persistState(), selectedUid: t.uid }) : null;
+        const d = t.uid ? drillFrom(this.kindDef, t.name, rows[at]?.obj ?? null, { args: this.args, state: this.persistState(), selectedUid: t.uid }) : null;
         if (d && 'problem' in d) {
           this.ctx.requests.toast('info', d.problem);
           return;
