@@ -4,6 +4,7 @@ import { Signal } from '../util/signal.js';
 import { DiscoveryCheck } from './discovery-check.js';
 import { Reflector } from './reflector.js';
 import { escapeFieldValue } from './field-selector.js';
+import { sharedRelease } from '../util/shared-release.js';
 import type { ResourceRef } from './resource-ref.js';
 
 /** What a narrow watch selects: one object by name, or the objects with one field's value (an object's Events: `involvedObject.uid`). */
@@ -85,20 +86,14 @@ export class InformerPool {
     }
     slot.refs++;
     const s = slot;
-    let released = false;
     return {
       reflector: s.reflector,
-      release: () => {
-        if (released) return;
-        released = true;
-        s.refs--;
-        if (s.refs === 0) {
-          s.reflector.stop();
-          this.slots.delete(key);
-          this.logger.debug({ key }, 'informer stopped');
-          this.stateChanged.emit();
-        }
-      },
+      release: sharedRelease(s, () => {
+        s.reflector.stop();
+        this.slots.delete(key);
+        this.logger.debug({ key }, 'informer stopped');
+        this.stateChanged.emit();
+      }),
     };
   }
 

@@ -1,5 +1,6 @@
 import type { KubeConfig } from './kubeconfig.js';
 import { Signal } from '../util/signal.js';
+import { sharedRelease } from '../util/shared-release.js';
 import { fetchPodUsage, MetricsUnavailable, type Usage } from './metrics-api.js';
 
 /** How often pods' usage is read again (metrics-server scrapes every 15 s). */
@@ -78,17 +79,12 @@ export class UsagePool {
     }
     slot.refs++;
     const s = slot;
-    let released = false;
     return {
       poller: s.poller,
-      release: () => {
-        if (released) return;
-        released = true;
-        if (--s.refs === 0) {
-          s.poller.stop();
-          this.slots.delete(key);
-        }
-      },
+      release: sharedRelease(s, () => {
+        s.poller.stop();
+        this.slots.delete(key);
+      }),
     };
   }
 
