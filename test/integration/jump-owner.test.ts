@@ -96,8 +96,12 @@ describe('jump to owner (shift+j)', () => {
   it('Pod → ReplicaSet → Deployment, each selected; esc comes back step by step to the row left', async () => {
     const podName = t.sim.listObjects('v1', 'Pod', 'default').find((p) => p.metadata.name.startsWith('web-'))!.metadata.name;
     const rsName = t.sim.listObjects('apps/v1', 'ReplicaSet', 'default').find((r) => r.metadata.name.startsWith('web-'))!.metadata.name;
+    // A pod listed before web's: the way back must select web's pod by itself, not by a filter.
+    t.sim.createObject(pod('aaa-first', 'default'));
     const pods = await openListIn(c, 'pods', 'default');
     await selectRow(c, pods, podName);
+    await c.request('pane/command', { paneId: pods, command: { type: 'clear_filter' } });
+    await shows('Pods (default)', podName);
     await pressKeys(c, 'shift+j');
     await shows('ReplicaSets (default)', rsName);
     await pressKeys(c, 'shift+j');
@@ -110,16 +114,11 @@ describe('jump to owner (shift+j)', () => {
     await pressKeys(c, 'esc');
     await shows('ReplicaSets (default)', rsName);
     await pressKeys(c, 'esc');
-    // Back on the pods list, the filter it had and the pod it left selected.
+    // Back on the pods list (two steps back) with the pod it left selected, not the first row.
     const back = await shows('Pods (default)', podName);
     const v = (await c.request<{ view: TableView }>('pane/snapshot', { paneId: back, rows: 20, cols: 160 })).view;
-    expect(v.type === 'table' ? v.footer : '').toContain(`/${podName}`);
-    // esc on a filtered list clears the filter (k9s); once more, nothing is left to go back to.
-    await pressKeys(c, 'esc');
-    await waitFor('the filter cleared', async () => {
-      const x = (await c.request<{ view: TableView }>('pane/snapshot', { paneId: back, rows: 20, cols: 160 })).view;
-      return (x.type === 'table' && !(x.footer ?? '').includes(`/${podName}`)) || null;
-    });
+    expect(v.type === 'table' ? v.rows[0]?.cells.name : '').toBe('aaa-first');
+    // Once more, nothing is left to go back to.
     await pressKeys(c, 'esc');
     expect(focused()).toBe(back);
   });
@@ -203,9 +202,25 @@ describe('jump to owner (shift+j)', () => {
     expect(tabOf(c.layout!).namespace).toBe('other');
     const names = (await table(pods))!.rows.map((r) => r.cells.name);
     expect(names.sort()).toEqual(t.sim.listObjects('v1', 'Pod', 'other').filter((p) => p.metadata.labels?.['app'] === 'web').map((p) => p.metadata.name).sort());
-    // esc: back to the deployments at once (the selector is the drill's, not a filter typed there).
+    // esc: back to the deployments at once (the selector is the drill's, not a filter typed there),
+    // in all namespaces again: the tab moved to other only to show web's pods.
     await pressKeys(c, 'esc');
-    await waitFor('the deployments again', () => (focused() !== pods && c.layout!.paneTitles[String(focused())]?.startsWith('Deployments') ? true : null));
+    await waitFor('the deployments again', () => (focused() !== pods && c.layout!.paneTitles[String(focused())] === 'Deployments (All Namespaces)' ? true : null));
+    expect(tabOf(c.layout!).namespace).toBe('*');
+    const again = focused();
+    await waitFor('other/web selected again', async () => {
+      const v = await table(again);
+      const row = v && v.selected !== null ? v.rows[v.selected] : undefined;
+      return row?.cells.namespace === 'other' && row.cells.name === 'web' ? true : null;
+    });
+    // A namespace chosen while on the pods is the user's: esc leaves the tab on it.
+    await pressKeys(c, 'enter');
+    const pods2 = await drilledTo(again, 'Pods (other)', (v) => (v.footer ?? '').includes('/-l app=web'));
+    await c.request('kube/use', { tabId: c.layout!.activeTabId, namespace: 'default' });
+    await waitFor('the pods of default', () => (c.layout!.paneTitles[String(pods2)] === 'Pods (default)' ? true : null));
+    await pressKeys(c, 'esc');
+    await waitFor('the deployments of default', () => (focused() !== pods2 && c.layout!.paneTitles[String(focused())] === 'Deployments (default)' ? true : null));
+    expect(tabOf(c.layout!).namespace).toBe('default');
     // A Service without a selector has no pods of its own: said, and the list stays.
     t.sim.createObject({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'external', namespace: 'other' }, spec: { ports: [{ port: 80 }] } });
     const svcs = await openListIn(c, 'services', 'other');

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { findKind } from '../src/kube/kinds/index.js';
 import type { KubeObject } from '../src/kube/types.js';
 import { drillsToPods, podsOf } from '../src/panes/resource/drill-down.js';
+import { backView, drillDownArgs, ownerListArgs, returningTab, tabNamespaceBack } from '../src/panes/resource/list-jump.js';
 
 const obj = (kind: string, spec: Record<string, unknown>, namespace: string | undefined = 'shop'): KubeObject => ({
   apiVersion: 'v1',
@@ -52,5 +53,36 @@ describe('podsOf (k9s enter on a workload or Service)', () => {
   it('only workloads and Services drill to pods', () => {
     expect(['deployments', 'statefulsets', 'daemonsets', 'replicasets', 'jobs', 'services'].every((k) => drillsToPods(kind(k)))).toBe(true);
     expect(['pods', 'configmaps', 'nodes', 'cronjobs', 'namespaces'].some((k) => drillsToPods(kind(k)))).toBe(false);
+  });
+});
+
+describe('the way back of a drill-down that moved the tab', () => {
+  const from = { args: { kind: 'deployments' }, state: {}, selectedUid: 'dep-1' };
+  const drilled = returningTab({ kind: 'pods', back: { kind: 'deployments', selectUid: 'dep-1' } }, '*', 'shop');
+
+  it('moves the tab back only while it is where the drill put it', () => {
+    expect(tabNamespaceBack(drilled['back'], 'shop')).toBe('*');
+    expect(tabNamespaceBack(drilled['back'], 'default')).toBeNull();
+    // The list it goes back to is not told about the move.
+    expect(backView(drilled['back'])).toEqual({ key: 'resource-list', args: { kind: 'deployments', selectUid: 'dep-1' } });
+  });
+
+  it('keeps each step of a chain: its row and its move of the tab', () => {
+    // pods (drilled) → shift+j → a ReplicaSet list: its way back is the pods list, whose own way back is the drill's.
+    const rs = ownerListArgs({ ref: { plural: 'replicasets', group: 'apps', version: 'v1', namespaced: true, kind: 'ReplicaSet' }, name: 'web-1', namespace: 'shop', uid: 'rs-1' }, { args: drilled, state: {}, selectedUid: 'pod-1' });
+    const podsBack = backView(rs['back']);
+    expect(podsBack?.args['selectUid']).toBe('pod-1');
+    const depsBack = (podsBack!.args['back'] ?? null) as Record<string, unknown> | null;
+    expect(depsBack?.['selectUid']).toBe('dep-1');
+    expect(tabNamespaceBack(depsBack, 'shop')).toBe('*');
+    expect(drillDownArgs('pods', from)['back']).toEqual({ kind: 'deployments', selectUid: 'dep-1' });
+  });
+
+  it('a hostile move (pane/open args are anyone\'s) moves nothing', () => {
+    for (const bad of [{ from: '../etc', to: 'shop' }, { from: '*', to: 'a'.repeat(64) }, { from: 7, to: 'shop' }, 'shop', null, [], { from: 'Shop', to: 'shop' }]) {
+      expect(tabNamespaceBack({ kind: 'deployments', tabNamespace: bad }, 'shop')).toBeNull();
+    }
+    // Nor does the move ride into the list's args.
+    expect(backView({ kind: 'deployments', tabNamespace: { from: '*', to: 'shop' } })?.args).toEqual({ kind: 'deployments' });
   });
 });

@@ -27,8 +27,12 @@ const LABEL_VALUE = /^(?:[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 /** The longest filter a list takes from its args. */
 const MAX_FILTER = 1024;
 
-/** What enter on a row drills into: a pods list's args (and the namespace the tab moves to), why not, or null (its detail). */
-export type Drill = { args: Record<string, unknown>; namespace?: string } | { problem: string } | null;
+/**
+ * What enter on a row drills into: a list's args and the namespace the tab moves to (`chooses`: entering
+ * a namespace chooses it, as in k9s, and esc leaves the tab there; any other move is undone by esc),
+ * why not, or null (its detail).
+ */
+export type Drill = { args: Record<string, unknown>; namespace?: string; chooses?: true } | { problem: string } | null;
 
 /**
  * k9s's enter on a row: a namespace → its pods (the tab moved to it); a node → the pods on it, from
@@ -37,7 +41,7 @@ export type Drill = { args: Record<string, unknown>; namespace?: string } | { pr
  * `obj`: the selected row's object; `back`: the list left, for `esc`.
  */
 export function drillFrom(kind: KindDef, name: string, obj: KubeObject | null, back: { args: Record<string, unknown>; state: Record<string, unknown>; selectedUid: string }): Drill {
-  if (kind.group === '' && kind.id === 'namespaces') return { args: drillDownArgs('pods', back), namespace: name };
+  if (kind.group === '' && kind.id === 'namespaces') return { args: drillDownArgs('pods', back), namespace: name, chooses: true };
   if (kind.group === '' && kind.id === 'nodes') return { args: { ...drillDownArgs('pods', back), node: name } };
   if (kind.group === 'batch' && kind.id === 'cronjobs') {
     if (!obj?.metadata.namespace) return null;

@@ -3,6 +3,7 @@ import type { FoundOwner } from '../../kube/owner-lookup.js';
 import { KNOWN_KINDS } from '../../kube/kinds/builtin.js';
 import { isRecord } from '../../util/is-record.js';
 import { resolveKind } from './kind-resolution.js';
+import { badNamespace } from '../../kube/resource-ref.js';
 
 /**
  * k9s's jump to owner between resource lists: the owner's list in the pane's place with the owner
@@ -18,8 +19,46 @@ const KEPT = ['kind', 'group', 'version', 'namespaced', 'kindName', 'allNamespac
 function kept(args: Record<string, unknown>, depth: number): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const k of KEPT) if (args[k] !== undefined) out[k] = args[k];
-  if (depth < MAX_BACK - 1 && isRecord(args['back'])) out['back'] = kept(args['back'], depth + 1);
+  if (depth < MAX_BACK - 1 && isRecord(args['back'])) out['back'] = keptBack(args['back'], depth + 1);
   return out;
+}
+
+/**
+ * A way back as it is kept: the list's args, and what belongs to the step itself — the row left
+ * selected and the tab's namespace to return to — at every depth of a chain (esc, esc, esc comes
+ * back to each row left, not only to the last).
+ */
+function keptBack(back: Record<string, unknown>, depth: number): Record<string, unknown> {
+  const out = kept(back, depth);
+  if (typeof back['selectUid'] === 'string' && back['selectUid'].length <= 128) out['selectUid'] = back['selectUid'];
+  const ns = tabNamespace(back['tabNamespace']);
+  if (ns) out['tabNamespace'] = ns;
+  return out;
+}
+
+/** A namespace the tab can be on: a namespace's name, or `*` (all). */
+const tabScope = (v: unknown): v is string => typeof v === 'string' && (v === '*' || badNamespace(v) === null);
+
+/** A step's move of the tab (`{ from, to }`: a drill-down moved it from `from` to `to`), when well formed. */
+function tabNamespace(v: unknown): { from: string; to: string } | null {
+  return isRecord(v) && tabScope(v['from']) && tabScope(v['to']) ? { from: v['from'], to: v['to'] } : null;
+}
+
+/**
+ * Drill-down args whose way back also moves the tab back: the drill moved it from `from` to `to` only
+ * to show the object's pods (a workload listed in all namespaces, say), so esc returns it to `from`.
+ */
+export function returningTab(args: Record<string, unknown>, from: string, to: string): Record<string, unknown> {
+  return isRecord(args['back']) ? { ...args, back: { ...args['back'], tabNamespace: { from, to } } } : args;
+}
+
+/**
+ * Where esc moves the tab with the way back `back`, the tab being on `now`: back to where the drill
+ * found it, if the tab is still where the drill put it (a namespace chosen since is the user's); else null.
+ */
+export function tabNamespaceBack(back: unknown, now: string): string | null {
+  const move = isRecord(back) ? tabNamespace(back['tabNamespace']) : null;
+  return move && move.to === now && move.from !== now ? move.from : null;
 }
 
 /** The args of the owner's list: its kind, the owner selected, all namespaces if the list left was, and the way back. */
@@ -43,8 +82,9 @@ function backOf(from: { args: Record<string, unknown>; state: Record<string, unk
 /** The list a jump came from (`args.back`), or null: nothing to go back to, or args that do not name a list. */
 export function backView(back: unknown): ViewSpec | null {
   if (!isRecord(back)) return null;
-  const args = kept(back, 0);
-  if (typeof back['selectUid'] === 'string' && back['selectUid'].length <= 128) args['selectUid'] = back['selectUid'];
+  const args = keptBack(back, 0);
+  // The step's move of the tab is the pane's to make (tabNamespaceBack), not the list's arg.
+  delete args['tabNamespace'];
   try {
     resolveKind(args);
   } catch {

@@ -8,7 +8,7 @@ import { ListIndex, safeCell, styleOf, ticks, type ListSpec, type Need } from '.
 import type { ColumnDef, KindDef } from '../../kube/kinds/types.js';
 import { refOf, resolveKind, visibleColumns } from './kind-resolution.js';
 import { KindColumns } from './kind-columns.js';
-import { backView } from './list-jump.js';
+import { backView, returningTab, tabNamespaceBack } from './list-jump.js';
 import { drillFrom } from './drill-down.js';
 import { badObjectName } from '../../kube/object-ref.js';
 import { USAGE_COLUMN_IDS, USAGE_MAX_ROWS, usageColumns, withUsage } from './usage-columns.js';
@@ -434,8 +434,10 @@ export class ResourceListPane extends BasePane {
           return;
         }
         if (d) {
-          if (d.namespace && this.ctx.scope().namespace !== d.namespace) this.ctx.requests.setNamespace(d.namespace);
-          this.ctx.requests.replace({ key: 'resource-list', args: d.args });
+          const from = this.ctx.scope().namespace;
+          const moves = d.namespace !== undefined && from !== d.namespace;
+          if (moves) this.ctx.requests.setNamespace(d.namespace!);
+          this.ctx.requests.replace({ key: 'resource-list', args: moves && !d.chooses ? returningTab(d.args, from, d.namespace!) : d.args });
           return;
         }
         this.ctx.requests.openBeside({ key: 'resource-detail', args: { ...t } });
@@ -449,7 +451,11 @@ export class ResourceListPane extends BasePane {
           break;
         }
         const back = backView(this.ctx.args.back);
-        if (back) this.ctx.requests.replace(back);
+        if (!back) return;
+        // A drill-down that moved the tab (from all namespaces to a Deployment's, say) moves it back.
+        const ns = tabNamespaceBack(this.ctx.args.back, this.ctx.scope().namespace);
+        if (ns !== null) this.ctx.requests.setNamespace(ns);
+        this.ctx.requests.replace(back);
         return;
       }
       default:
