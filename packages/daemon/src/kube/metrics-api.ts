@@ -21,6 +21,12 @@ export interface Usage {
 export const MAX_METRICS_ITEMS = 50_000;
 /** The biggest answer read (100k pods' metrics are ~25 MB): a bigger one is refused, not buffered. */
 export const MAX_METRICS_BYTES = 64 * 1024 * 1024;
+/**
+ * The longest one read takes, start to end: kubeRequest's own limits are on silences (a body that
+ * trickles a byte now and then never trips them), and a read that never ends would leave the
+ * usage columns and :top stale for good, never asking again.
+ */
+export const METRICS_DEADLINE_MS = 60_000;
 
 export class MetricsUnavailable extends Error {
   constructor(message: string) {
@@ -61,32 +67,46 @@ function usageOf(u: unknown): Usage | null {
   if (!isRecord(u)) return null;
   const cpu = parseQuantity(u['cpu']);
   const memory = parseQuantity(u['memory']);
-  return cpu === null || memory === null ? null : { cpu: cpu * 1000, memory };
+  return cpu === null || memory === null ? null : believable({ cpu: cpu * 1000, memory });
 }
 
-async function metricsGet(kc: KubeConfig, path: string, maxBytes: number): Promise<unknown[]> {
+/** A usage whose numbers are finite (each quantity can be, their sum or the millicores not: `1e306` cores), else null. */
+const believable = (u: Usage): Usage | null => (Number.isFinite(u.cpu) && Number.isFinite(u.memory) ? u : null);
+
+async function metricsGet(kc: KubeConfig, path: string, maxBytes: number, deadlineMs: number): Promise<unknown[]> {
   let body: unknown;
+  const ac = new AbortController();
+  const deadline = setTimeout(() => ac.abort(), deadlineMs);
   try {
-    body = await kubeRequest<unknown>(kc, { path, maxBytes });
+    body = await kubeRequest<unknown>(kc, { path, maxBytes, signal: ac.signal });
   } catch (err) {
+    if (ac.signal.aborted) throw new KubeApiError(`GET ${path}: the metrics API did not finish answering within ${Math.max(1, Math.round(deadlineMs / 1000))} s`, 0, 'ETIMEDOUT');
     if (err instanceof KubeApiError && (err.status === 404 || err.status === 503)) {
       throw new MetricsUnavailable('this cluster does not serve the metrics API (metrics.k8s.io): install metrics-server to see usage');
     }
     throw err;
+  } finally {
+    clearTimeout(deadline);
   }
   const items = isRecord(body) && Array.isArray(body['items']) ? (body['items'] as unknown[]) : null;
   if (!items) throw new Error('the metrics API answered without items');
   return items;
 }
 
-/** Each pod's usage (its containers summed), by `namespace/name`; `namespace` null: all. */
-export async function fetchPodUsage(kc: KubeConfig, namespace: string | null, maxBytes = MAX_METRICS_BYTES): Promise<{ usage: Map<string, Usage>; total: number }> {
-  const items = await metricsGet(kc, namespace === null ? '/apis/metrics.k8s.io/v1beta1/pods' : `/apis/metrics.k8s.io/v1beta1/namespaces/${encodeURIComponent(namespace)}/pods`, maxBytes);
+/** A name an object can have (`namespace/name` keys and :top's rows split on `/`). */
+const isName = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && !v.includes('/');
+
+/**
+ * Each pod's usage (its containers summed), by `namespace/name`; `namespace` null: all. A
+ * namespace's answer is taken for that namespace's pods only (another's would be shown as its own).
+ */
+export async function fetchPodUsage(kc: KubeConfig, namespace: string | null, maxBytes = MAX_METRICS_BYTES, deadlineMs = METRICS_DEADLINE_MS): Promise<{ usage: Map<string, Usage>; total: number }> {
+  const items = await metricsGet(kc, namespace === null ? '/apis/metrics.k8s.io/v1beta1/pods' : `/apis/metrics.k8s.io/v1beta1/namespaces/${encodeURIComponent(namespace)}/pods`, maxBytes, deadlineMs);
   const usage = new Map<string, Usage>();
   for (const it of items.slice(0, MAX_METRICS_ITEMS)) {
     const md = isRecord(it) && isRecord(it['metadata']) ? it['metadata'] : null;
     const containers = isRecord(it) && Array.isArray(it['containers']) ? (it['containers'] as unknown[]) : null;
-    if (!md || typeof md['name'] !== 'string' || typeof md['namespace'] !== 'string' || !containers) continue;
+    if (!md || !isName(md['name']) || !isName(md['namespace']) || (namespace !== null && md['namespace'] !== namespace) || !containers) continue;
     const sum: Usage = { cpu: 0, memory: 0 };
     let ok = true;
     for (const c of containers) {
@@ -98,19 +118,19 @@ export async function fetchPodUsage(kc: KubeConfig, namespace: string | null, ma
       sum.cpu += u.cpu;
       sum.memory += u.memory;
     }
-    if (ok) usage.set(`${md['namespace']}/${md['name']}`, sum);
+    if (ok && believable(sum)) usage.set(`${md['namespace']}/${md['name']}`, sum);
   }
   return { usage, total: items.length };
 }
 
 /** Each node's usage, by name. */
-export async function fetchNodeUsage(kc: KubeConfig, maxBytes = MAX_METRICS_BYTES): Promise<{ usage: Map<string, Usage>; total: number }> {
-  const items = await metricsGet(kc, '/apis/metrics.k8s.io/v1beta1/nodes', maxBytes);
+export async function fetchNodeUsage(kc: KubeConfig, maxBytes = MAX_METRICS_BYTES, deadlineMs = METRICS_DEADLINE_MS): Promise<{ usage: Map<string, Usage>; total: number }> {
+  const items = await metricsGet(kc, '/apis/metrics.k8s.io/v1beta1/nodes', maxBytes, deadlineMs);
   const usage = new Map<string, Usage>();
   for (const it of items.slice(0, MAX_METRICS_ITEMS)) {
     const md = isRecord(it) && isRecord(it['metadata']) ? it['metadata'] : null;
     const u = isRecord(it) ? usageOf(it['usage']) : null;
-    if (md && typeof md['name'] === 'string' && u) usage.set(md['name'], u);
+    if (md && isName(md['name']) && u) usage.set(md['name'], u);
   }
   return { usage, total: items.length };
 }
