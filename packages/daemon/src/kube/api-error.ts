@@ -31,13 +31,24 @@ export function noAnswerError(server: string, ms = ANSWER_DEADLINE_MS): KubeApiE
   return new KubeApiError(`the API server at ${server} did not answer within ${Math.round(ms / 1000)} s`, 0, 'ETIMEDOUT');
 }
 
+/**
+ * The longest Status message kept (a webhook's denial or a validation error listing fields is a few
+ * hundred characters; a server's message of megabytes would be shown whole in a pane and a toast).
+ */
+export const MAX_STATUS_MESSAGE = 2_000;
+/** A Status `reason` is a CamelCase word of the API (`NotFound`, `Conflict`): anything else is dropped. */
+const REASON = /^[A-Za-z]{1,64}$/;
+
+/** `text` cut to `max` characters, saying how much was left out. */
+const cut = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`);
+
 /** Reads a Status object body into a KubeApiError. */
 export function statusError(status: number, body: string, what: string): KubeApiError {
   try {
     const s = JSON.parse(body) as { message?: unknown; reason?: unknown; code?: unknown; details?: { causes?: unknown } };
     if (typeof s.message === 'string') {
-      const causes = Array.isArray(s.details?.causes) ? s.details.causes.flatMap((c: unknown) => (typeof c === 'object' && c !== null && typeof (c as { message?: unknown }).message === 'string' ? [(c as { message: string }).message.slice(0, 500)] : [])).slice(0, 20) : [];
-      return new KubeApiError(s.message, status, typeof s.reason === 'string' ? s.reason : undefined, causes);
+      const causes = Array.isArray(s.details?.causes) ? s.details.causes.slice(0, 20).flatMap((c: unknown) => (typeof c === 'object' && c !== null && typeof (c as { message?: unknown }).message === 'string' ? [cut((c as { message: string }).message, 500)] : [])) : [];
+      return new KubeApiError(cut(s.message, MAX_STATUS_MESSAGE), status, typeof s.reason === 'string' && REASON.test(s.reason) ? s.reason : undefined, causes);
     }
   } catch {
     /* not a Status */
