@@ -198,12 +198,25 @@ describe('jump to owner (shift+j)', () => {
       return row?.cells.namespace === 'other' && row.cells.name === 'web' ? true : null;
     });
     await pressKeys(c, 'enter');
-    const pods = await drilledTo(deploys, 'Pods (other)', (v) => v.rows.length > 0 && v.rows.every((r) => r.cells.name!.startsWith('web-')) && (v.footer ?? '').includes('/-l app=web'));
+    const pods = await drilledTo(deploys, 'Pods (other)', (v) => v.rows.length > 0 && v.rows.every((r) => r.cells.name!.startsWith('web-')) && (v.footer ?? '').includes('of Deployment web (-l app=web)'));
     expect(tabOf(c.layout!).namespace).toBe('other');
+    const webPods = t.sim.listObjects('v1', 'Pod', 'other').filter((p) => p.metadata.labels?.['app'] === 'web').map((p) => p.metadata.name).sort();
     const names = (await table(pods))!.rows.map((r) => r.cells.name);
-    expect(names.sort()).toEqual(t.sim.listObjects('v1', 'Pod', 'other').filter((p) => p.metadata.labels?.['app'] === 'web').map((p) => p.metadata.name).sort());
-    // esc: back to the deployments at once (the selector is the drill's, not a filter typed there),
+    expect(names.sort()).toEqual(webPods);
+    // `/` filters within web's pods (as in k9s): a pod of the namespace that is not web's stays out.
+    t.sim.createObject({ ...pod('api-in-other', 'other'), metadata: { name: 'api-in-other', namespace: 'other', labels: { app: 'api' } } });
+    await c.request('pane/command', { paneId: pods, command: { type: 'filter', query: '-' } });
+    await waitFor('the typed filter within the drill', async () => {
+      const v = await table(pods);
+      return v && (v.footer ?? '').includes('/-') && v.rows.map((r) => r.cells.name).sort().join() === webPods.join() ? true : null;
+    });
+    // esc clears what was typed (the drill's selector stays), then goes back to the deployments,
     // in all namespaces again: the tab moved to other only to show web's pods.
+    await pressKeys(c, 'esc');
+    await waitFor('the typed filter cleared', async () => {
+      const v = await table(pods);
+      return v && !(v.footer ?? '').includes('/-') && (v.footer ?? '').includes('(-l app=web)') && v.rows.map((r) => r.cells.name).sort().join() === webPods.join() ? true : null;
+    });
     await pressKeys(c, 'esc');
     await waitFor('the deployments again', () => (focused() !== pods && c.layout!.paneTitles[String(focused())] === 'Deployments (All Namespaces)' ? true : null));
     expect(tabOf(c.layout!).namespace).toBe('*');
@@ -215,7 +228,7 @@ describe('jump to owner (shift+j)', () => {
     });
     // A namespace chosen while on the pods is the user's: esc leaves the tab on it.
     await pressKeys(c, 'enter');
-    const pods2 = await drilledTo(again, 'Pods (other)', (v) => (v.footer ?? '').includes('/-l app=web'));
+    const pods2 = await drilledTo(again, 'Pods (other)', (v) => (v.footer ?? '').includes('of Deployment web (-l app=web)'));
     await c.request('kube/use', { tabId: c.layout!.activeTabId, namespace: 'default' });
     await waitFor('the pods of default', () => (c.layout!.paneTitles[String(pods2)] === 'Pods (default)' ? true : null));
     await pressKeys(c, 'esc');

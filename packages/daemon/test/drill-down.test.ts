@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { findKind } from '../src/kube/kinds/index.js';
 import type { KubeObject } from '../src/kube/types.js';
 import { drillsToPods, podsOf } from '../src/panes/resource/drill-down.js';
+import { compileFilter, selectedBy } from '../src/panes/resource/row-filter.js';
 import { backView, drillDownArgs, ownerListArgs, returningTab, tabNamespaceBack } from '../src/panes/resource/list-jump.js';
 
 const obj = (kind: string, spec: Record<string, unknown>, namespace: string | undefined = 'shop'): KubeObject => ({
@@ -84,5 +85,24 @@ describe('the way back of a drill-down that moved the tab', () => {
     }
     // Nor does the move ride into the list's args.
     expect(backView({ kind: 'deployments', tabNamespace: { from: '*', to: 'shop' } })?.args).toEqual({ kind: 'deployments' });
+  });
+});
+
+describe("a drill-down's selector under a typed filter", () => {
+  const pod = (name: string, app: string): KubeObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'shop', uid: name, resourceVersion: '1', labels: { app } } });
+  const keeps = (f: ReturnType<typeof selectedBy>, o: KubeObject): boolean => (f.match ? f.match(o, () => o.metadata.name, () => []) : true);
+
+  it('keeps the selected pods whatever is typed, and the typed filter narrows within them', () => {
+    const f = selectedBy(compileFilter('1'), '-l app=web');
+    expect([pod('web-1', 'web'), pod('web-2', 'web'), pod('api-1', 'api')].filter((o) => keeps(f, o)).map((o) => o.metadata.name)).toEqual(['web-1']);
+    expect(selectedBy(compileFilter(''), '-l app=web').key).not.toBe(selectedBy(compileFilter(''), '-l app=api').key);
+  });
+
+  it('a drillFilter that is no selector (args are anyone\'s) keeps nothing and says why', () => {
+    for (const bad of ['app=web', '-l app in (', '']) {
+      const f = selectedBy(compileFilter(''), bad);
+      expect(keeps(f, pod('web-1', 'web'))).toBe(false);
+      expect(f.error).toMatch(/label selector/);
+    }
   });
 });

@@ -24,14 +24,18 @@ const LINEAR_ONLY = 'lookaheads and backreferences are not supported: a filter r
  * the line whatever the pattern, where JavaScript's backtracking engine can take exponential time
  * (`(.*a){12}x`, `(a|a)*x`, `.*.*.*.*.*x` on one log line held the daemon's only thread for
  * minutes). RE2 also takes its own inline flags (`(?i)`). A pattern neither takes gets JavaScript's
- * message for it (the familiar one for a typo). `caseInsensitive`: as if it began with `(?i)`.
+ * message for it (the familiar one for a typo). `caseInsensitive`: as if it began with `(?i)`;
+ * `multiLine`: `^` and `$` match at each line's start and end too (`(?m)`); `dotAll`: `.` matches a newline (`(?s)`).
  */
-export function compileRegex(src: string, opts: { caseInsensitive?: boolean } = {}): { ok: true; test: (text: string) => boolean } | { ok: false; error: string } {
+export function compileRegex(
+  src: string,
+  opts: { caseInsensitive?: boolean; multiLine?: boolean; dotAll?: boolean } = {},
+): { ok: true; test: (text: string) => boolean } | { ok: false; error: string } {
   const bad = (why: string): { ok: false; error: string } => ({ ok: false, error: `bad regular expression /${src}/: ${why}` });
   if (NAMED_BACKREFERENCE.test(src)) return bad(LINEAR_ONLY);
   const RE2 = re2();
   try {
-    const re = RE2.compile(RE2.translateRegExp(src), RE2.LOOKBEHINDS | (opts.caseInsensitive ? RE2.CASE_INSENSITIVE : 0));
+    const re = RE2.compile(RE2.translateRegExp(src), RE2.LOOKBEHINDS | (opts.caseInsensitive ? RE2.CASE_INSENSITIVE : 0) | (opts.multiLine ? RE2.MULTILINE : 0) | (opts.dotAll ? RE2.DOTALL : 0));
     const size = re.programSize();
     if (size > MAX_PROGRAM) return bad(`too large for a filter (${size} instructions, at most ${MAX_PROGRAM}): write fewer or smaller repetitions`);
     return { ok: true, test: (t) => re.test(t) };

@@ -50,7 +50,7 @@ export function drillFrom(kind: KindDef, name: string, obj: KubeObject | null, b
   if (!drillsToPods(kind) || !obj) return null;
   const d = podsOf(kind, obj);
   if ('problem' in d) return d;
-  return { args: { ...drillDownArgs('pods', back), filter: d.filter, drillFilter: d.filter }, namespace: d.namespace };
+  return { args: { ...drillDownArgs('pods', back), drillFilter: d.filter, drillName: `${kind.kind} ${obj.metadata.name}` }, namespace: d.namespace };
 }
 
 /** Whether enter on a row of `kind` lists the pods its selector selects. */

@@ -4,6 +4,8 @@ import { KNOWN_KINDS } from '../../kube/kinds/builtin.js';
 import { isRecord } from '../../util/is-record.js';
 import { resolveKind } from './kind-resolution.js';
 import { badNamespace } from '../../kube/resource-ref.js';
+import { badObjectName } from '../../kube/object-ref.js';
+import type { KindDef } from '../../kube/kinds/types.js';
 
 /**
  * k9s's jump to owner between resource lists: the owner's list in the pane's place with the owner
@@ -14,7 +16,7 @@ import { badNamespace } from '../../kube/resource-ref.js';
 
 const MAX_BACK = 8;
 /** The list args a way back keeps (a filter or sort the user set there comes back too). */
-const KEPT = ['kind', 'group', 'version', 'namespaced', 'kindName', 'allNamespaces', 'wide', 'faults', 'node', 'ownerUid', 'ownerName', 'filter', 'drillFilter', 'sortColumn', 'sortDesc'] as const;
+const KEPT = ['kind', 'group', 'version', 'namespaced', 'kindName', 'allNamespaces', 'wide', 'faults', 'node', 'ownerUid', 'ownerName', 'filter', 'drillFilter', 'drillName', 'sortColumn', 'sortDesc'] as const;
 
 function kept(args: Record<string, unknown>, depth: number): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -85,10 +87,16 @@ export function backView(back: unknown): ViewSpec | null {
   const args = keptBack(back, 0);
   // The step's move of the tab is the pane's to make (tabNamespaceBack), not the list's arg.
   delete args['tabNamespace'];
+  let kind: KindDef;
   try {
-    resolveKind(args);
+    kind = resolveKind(args);
   } catch {
     return null;
   }
+  // What the list refuses to open with (its constructor's checks): going back to it would put an
+  // error pane in this list's place (and move the tab first); dropping the arg would show another
+  // list (every pod, not a node's). A way back naming one is none (pane/open's args are anyone's).
+  if (args['node'] !== undefined && (!(kind.group === '' && kind.id === 'pods') || badObjectName(args['node']) !== null)) return null;
+  if (args['ownerUid'] !== undefined && (typeof args['ownerUid'] !== 'string' || !/^[A-Za-z0-9-]{1,128}$/.test(args['ownerUid']))) return null;
   return { key: 'resource-list', args };
 }

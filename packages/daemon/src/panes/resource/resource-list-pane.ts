@@ -3,7 +3,7 @@ import { BasePane } from '../base-pane.js';
 import type { PaneContext, ResourceKindTarget, ResourceTarget } from '../pane.js';
 import type { InformerHandle } from '../../kube/informer-pool.js';
 import type { ObjectStore, StoreEntry } from '../../kube/object-store.js';
-import { compileFilter, faultsOnly, ownedBy, type RowFilter } from './row-filter.js';
+import { compileFilter, faultsOnly, ownedBy, selectedBy, type RowFilter } from './row-filter.js';
 import { ListIndex, safeCell, styleOf, ticks, type ListSpec, type Need } from './list-index.js';
 import type { ColumnDef, KindDef } from '../../kube/kinds/types.js';
 import { refOf, resolveKind, visibleColumns } from './kind-resolution.js';
@@ -36,8 +36,13 @@ export class ResourceListPane extends BasePane {
   private readonly node: string | null = null;
   /** Only the objects this one owns (`args.ownerUid`, `args.ownerName`). */
   private readonly owner: { uid: string; name: string } | null = null;
-  /** The selector a drill-down from a workload came with (`args.drillFilter`): esc goes back rather than clearing it. */
+  /**
+   * The selector a drill-down from a workload came with (`args.drillFilter`, `-l app=web`): it always
+   * applies, a typed filter narrows within it, and esc goes back rather than clearing it.
+   */
   private readonly drillFilter: string | null;
+  /** Whose pods the drill shows (`args.drillName`: `Deployment web`), for the footer. */
+  private readonly drillName: string | null;
   private sortCol: string | null = null;
   private desc = false;
   private selectedUid: string | null = null;
@@ -93,6 +98,7 @@ export class ResourceListPane extends BasePane {
       this.node = ctx.args.node as string;
     }
     this.drillFilter = typeof ctx.args.drillFilter === 'string' && ctx.args.drillFilter.length <= 1024 ? ctx.args.drillFilter : null;
+    this.drillName = this.drillFilter !== null && typeof ctx.args.drillName === 'string' ? ctx.args.drillName.slice(0, 300) : null;
     // Only what one object owns (k9s's enter on a CronJob: its Jobs); `ownerName` says whose, in the footer.
     if (ctx.args.ownerUid !== undefined) {
       if (typeof ctx.args.ownerUid !== 'string' || !/^[A-Za-z0-9-]{1,128}$/.test(ctx.args.ownerUid)) throw new Error('args.ownerUid is not an object uid');
@@ -102,6 +108,8 @@ export class ResourceListPane extends BasePane {
     // A filter and sort may come with the args (scripts, a restored session); a column the kind
     // does not have is ignored.
     if (typeof ctx.args.filter === 'string') this.filter = ctx.args.filter.slice(0, 1024);
+    // A session saved before the drill's selector applied on its own had it as the typed filter too.
+    if (this.filter === this.drillFilter) this.filter = '';
     // (Server columns arrive later: any column-id-like name is kept, and one the kind lacks sorts nothing.)
     if (typeof ctx.args.sortColumn === 'string' && /^[a-z0-9][a-z0-9-]{0,63}$/.test(ctx.args.sortColumn)) this.sortCol = ctx.args.sortColumn;
     this.desc = ctx.args.sortDesc === true;
@@ -275,7 +283,8 @@ export class ResourceListPane extends BasePane {
   private rowFilter(): RowFilter {
     if (this.compiled?.raw !== this.filter || this.compiled.faults !== this.faults) {
       const typed = compileFilter(this.filter);
-      const f = this.owner ? ownedBy(typed, this.owner.uid) : typed;
+      const drilled = this.drillFilter !== null ? selectedBy(typed, this.drillFilter) : typed;
+      const f = this.owner ? ownedBy(drilled, this.owner.uid) : drilled;
       this.compiled = { raw: this.filter, faults: this.faults, f: this.faults ? faultsOnly(f) : f };
     }
     return this.compiled.f;
@@ -446,7 +455,7 @@ export class ResourceListPane extends BasePane {
       case 'back': {
         // As k9s: esc clears a kept filter first (not the selector a drill-down came with); then, in a
         // list reached by a jump to an owner or a drill-down, goes back to the list it came from, its row selected.
-        if (this.filter && this.filter !== this.drillFilter) {
+        if (this.filter) {
           this.filter = '';
           break;
         }
@@ -537,6 +546,7 @@ export class ResourceListPane extends BasePane {
     this.pruneMarks();
     if (this.marks.size > 0) footerParts.push(`${this.marks.size} marked`);
     if (this.owner) footerParts.push(`of ${this.owner.name}`);
+    if (this.drillFilter !== null) footerParts.push(this.drillName ? `of ${this.drillName} (${this.drillFilter})` : this.drillFilter);
     if (this.faults) footerParts.push('faults only (ctrl+z)');
     if (this.filter) footerParts.push(`/${this.filter}`);
     const filterError = this.rowFilter().error;
@@ -595,7 +605,9 @@ export class ResourceListPane extends BasePane {
                   ? 'No faults: every row is ready and without errors'
                   : this.owner
                     ? `No ${this.kindDef.display} of ${this.owner.name} now`
-                    : 'No resources found';
+                    : this.drillFilter !== null
+                      ? (filterError ?? `No ${this.kindDef.display} of ${this.drillName ?? this.drillFilter} now`)
+                      : 'No resources found';
     }
     const view: TableView = {
       type: 'table',

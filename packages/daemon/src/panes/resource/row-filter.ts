@@ -8,7 +8,8 @@ import { compileRegex } from '../../util/linear-regex.js';
  * - `-l SELECTOR`: rows whose labels the selector selects (`-l app=web,tier in (fe,be)`);
  * - `re:PATTERN`: rows a regular expression matches (k9s's filters are regular expressions:
  *   `re:api|web`), case-insensitive, in JavaScript's syntax, run in linear time (the logs pane's
- *   engine and limits: a pattern that would backtrack for minutes is refused, saying why);
+ *   engine and limits: a pattern that would backtrack for minutes is refused, saying why); `^` and
+ *   `$` match at the start and end of each cell (`re:-1$`: a name ending in -1), `.` across cells too;
  * - `-f TEXT`: rows whose name has TEXT's letters in order (k9s's fuzzy find: `-f ngx1` finds nginx-1);
  * - `A|B`: rows containing A or B (k9s's filters are regular expressions, and alternation is the
  *   one users type; anything more needs `re:`);
@@ -48,9 +49,12 @@ export function compileFilter(raw: string): RowFilter {
   const body = invert ? raw.slice(1) : raw;
   if (body.startsWith('re:')) {
     const key = `\u0000${invert ? '!' : ''}re:${body.slice(3)}`;
-    const re = body.length > 3 ? compileRegex(body.slice(3), { caseInsensitive: true }) : { ok: false as const, error: 're: needs a regular expression after it' };
+    // The pattern sees the cells one a line: the search text's separators (NUL, after every cell,
+    // which `$` never matched: `re:web-1$` kept no row) as newlines, the last one dropped.
+    const re =
+      body.length > 3 ? compileRegex(body.slice(3), { caseInsensitive: true, multiLine: true, dotAll: true }) : { ok: false as const, error: 're: needs a regular expression after it' };
     if (!re.ok) return { key, text: null, match: () => false, error: re.error };
-    const test = re.test;
+    const test = (search: string): boolean => re.test(cellLines(search));
     return { key, text: null, match: invert ? (_obj, search) => !test(search()) : (_obj, search) => test(search()), error: null };
   }
   const t = body.toLowerCase();
@@ -63,7 +67,16 @@ export function compileFilter(raw: string): RowFilter {
     return { key: `\u0000${invert ? '!' : ''}|${alternatives.join('|')}`, text: null, match: invert ? (_obj, search) => !any(search()) : (_obj, search) => any(search()), error: null };
   }
   if (invert) return { key: `\u0000!${t}`, text: null, match: (_obj, search) => !search().includes(t), error: null };
+  // A text starting with NUL (only a script sends one) would share the key of a filter of another
+  // kind (`\0lapp=web`: `-l app=web`'s), whose rows it would be shown: a key of its own.
+  if (t.startsWith('\u0000')) return { key: `\u0000t${t}`, text: null, match: (_obj, search) => search().includes(t), error: null };
   return { key: t, text: t, match: null, error: null };
+}
+
+/** A row's search text (its cells, each followed by NUL) as lines, for `re:`'s `^` and `$`. */
+function cellLines(search: string): string {
+  const lines = search.replaceAll('\u0000', '\n');
+  return lines.endsWith('\n') ? lines.slice(0, -1) : lines;
 }
 
 /** Whether `name` has the letters of `query` in order (k9s's `-f`: `ngx1` finds nginx-1), case-insensitive. */
@@ -92,7 +105,8 @@ function alsoKeeping(f: RowFilter, what: string, keep: (obj: KubeObject, styles:
   const inner = f.match;
   const text = f.text;
   return {
-    key: `\u0000${what}\u0000${f.key}`,
+    // Two NULs: no typed filter's key starts so (a fuzzy one is `\0f…`: `-f aults\0x` was `\0faults\0x`, the key of ctrl+z with `x`).
+    key: `\u0000\u0000${what}\u0000${f.key}`,
     text: null,
     match: (obj, search, styles) => keep(obj, styles) && (inner ? inner(obj, search, styles) : text === null || search().includes(text)),
     error: f.error,
@@ -104,6 +118,22 @@ function alsoKeeping(f: RowFilter, what: string, keep: (obj: KubeObject, styles:
  * coloured, so what is shown red or yellow is what stays.
  */
 export const faultsOnly = (f: RowFilter): RowFilter => alsoKeeping(f, 'faults', (_obj, styles) => faulty(styles()));
+
+/**
+ * Of the rows `f` keeps, those a drill-down's selector selects (`-l app=web`: enter on a Deployment),
+ * whatever is typed after: `/` filters within a workload's pods, as in k9s. A selector that is not
+ * one (pane/open's args are anyone's) keeps nothing and says why.
+ */
+export function selectedBy(f: RowFilter, drill: string): RowFilter {
+  const s = LABELS.test(drill) ? compileFilter(drill) : null;
+  const keep = s?.match ?? null;
+  const g = alsoKeeping(f, `drill\u0000${drill}`, keep ? (obj, styles) => keep(obj, noSearch, styles) : () => false);
+  const error = s === null ? 'args.drillFilter is not a label selector (-l …)' : s.error;
+  return error ? { ...g, error } : g;
+}
+
+/** A label selector reads labels, never the row's text. */
+const noSearch = (): string => '';
 
 /** Of the rows `f` keeps, those `uid` owns (an ownerReference to it): a CronJob's Jobs. */
 export const ownedBy = (f: RowFilter, uid: string): RowFilter => alsoKeeping(f, `owner\u0000${uid}`, (obj) => ownedByUid(obj, uid));
