@@ -33,12 +33,20 @@ export function kubeconfigPaths(env: NodeJS.ProcessEnv = process.env): string[] 
 /** What a reload of the kubeconfig changed (context names), or why the one loaded before was kept. */
 export type KubeconfigReload = { ok: true; added: string[]; changed: string[]; removed: string[]; wasUnavailable: boolean } | { ok: false; problem: string };
 
-/** What a context's requests depend on: its entry, its cluster's and its user's (exec block included). */
-function contextFingerprint(l: LoadedKubeconfig, name: string): string {
-  const ctx = l.contexts.find((c) => c.name === name);
-  if (!ctx) return '';
-  const exec = l.exec.get(ctx.user);
-  return JSON.stringify([ctx, l.clusters.find((c) => c.name === ctx.cluster) ?? null, l.users.find((u) => u.name === ctx.user) ?? null, exec instanceof Error ? exec.message : (exec ?? null)]);
+/**
+ * What each context's requests depend on: its entry, its cluster's and its user's (exec block
+ * included). Looked up by name (a kubeconfig of tens of thousands of contexts is compared in linear
+ * time: a search of every list for every context stalled the daemon for minutes).
+ */
+function contextFingerprints(l: LoadedKubeconfig): Map<string, string> {
+  const clusters = new Map(l.clusters.map((c) => [c.name, c]));
+  const users = new Map(l.users.map((u) => [u.name, u]));
+  const out = new Map<string, string>();
+  for (const ctx of l.contexts) {
+    const exec = l.exec.get(ctx.user);
+    out.set(ctx.name, JSON.stringify([ctx, clusters.get(ctx.cluster) ?? null, users.get(ctx.user) ?? null, exec instanceof Error ? exec.message : (exec ?? null)]));
+  }
+  return out;
 }
 
 /**
@@ -123,23 +131,31 @@ export class ClusterManager {
       return { ok: false, problem };
     }
     if (!next.contexts.some((c) => c.name === next.currentContext)) next.currentContext = next.contexts[0]!.name;
-    const names = (l: LoadedKubeconfig | null): string[] => (l ? l.contexts.map((c) => c.name) : []);
-    const added = names(next).filter((n) => !before || !names(before).includes(n));
-    const removed = names(before).filter((n) => !names(next).includes(n));
-    const changed = before ? names(next).filter((n) => names(before).includes(n) && contextFingerprint(before, n) !== contextFingerprint(next, n)) : [];
+    const then = before ? contextFingerprints(before) : new Map<string, string>();
+    const now = contextFingerprints(next);
+    const added = [...now.keys()].filter((n) => !then.has(n));
+    const removed = [...then.keys()].filter((n) => !now.has(n));
+    const changed = [...now.keys()].filter((n) => then.has(n) && then.get(n) !== now.get(n));
+    const isAdded = new Set(added);
+    const isRemoved = new Set(removed);
+    const isChanged = new Set(changed);
     this.loaded = next;
     this.problem = null;
     for (const [context, kc] of this.perContext) {
-      if (removed.includes(context)) {
-        // Its watches stop using the credentials the user took away (kept, to take up again if it comes back).
+      if (isRemoved.has(context)) {
+        // Its watches stop (to take up again if it comes back), and nothing that still holds its
+        // KubeConfig (a port-forward's next connection, a log stream's retry) uses the credentials
+        // the user took away.
+        const reason = `context '${context}' is no longer in the kubeconfig`;
         this.forgetCredentials(kc);
-        this.pool.halt(context, `context '${context}' is no longer in the kubeconfig`);
-      } else if (added.includes(context)) {
+        kc.withdraw(reason);
+        this.pool.halt(context, reason);
+      } else if (isAdded.has(context)) {
         // A context removed earlier is back, maybe pointing elsewhere: its watches list again with it.
         this.configure(kc, next, context);
         this.forgetCredentials(kc);
         this.pool.resume(context);
-      } else if (changed.includes(context)) {
+      } else if (isChanged.has(context)) {
         const server = (c: ReturnType<KubeConfig['getCurrentCluster']>): string => JSON.stringify([c?.server, c?.caData, c?.skipTLSVerify, c?.tlsServerName]);
         const was = server(kc.getCurrentCluster());
         this.configure(kc, next, context);

@@ -1,5 +1,6 @@
 import type { RequestOptions } from 'node:https';
 import { parse } from 'yaml';
+import { CredentialError, KubeApiError } from './api-error.js';
 
 /**
  * The kubeconfig as the daemon uses it: clusters, users and contexts, the current context, and
@@ -65,6 +66,25 @@ function named(list: unknown, what: string, inner: string): Array<{ name: string
   });
 }
 
+/**
+ * A cluster's server as kubectl reads it (client-go's DefaultServerURL): one written without a
+ * scheme (`api.example.com:6443`, `10.0.0.1:6443`) is https when the cluster has a CA or skips
+ * verification, else http. Taken as a URL as written, `api.example.com:6443` has the scheme
+ * `api.example.com:` and no host: its requests went to localhost:80, in clear text, credentials
+ * included.
+ */
+function withScheme(server: string, tls: boolean): string {
+  return server.includes('://') ? server : `${tls ? 'https' : 'http'}://${server}`;
+}
+
+function protocolOf(url: string): string {
+  try {
+    return new URL(url).protocol;
+  } catch {
+    return '';
+  }
+}
+
 /** Reads one kubeconfig document (already parsed from YAML/JSON) as kubectl reads its fields. */
 export function fromDocument(doc: unknown): { clusters: Cluster[]; users: User[]; contexts: Context[]; currentContext: string } {
   if (!isMap(doc)) throw new Error('it is not a mapping');
@@ -73,7 +93,8 @@ export function fromDocument(doc: unknown): { clusters: Cluster[]; users: User[]
     if (!server) throw new Error(`cluster '${name}' has no server`);
     const caData = str(body['certificate-authority-data']);
     const tlsServerName = str(body['tls-server-name']);
-    return { name, server, skipTLSVerify: body['insecure-skip-tls-verify'] === true, ...(caData ? { caData } : {}), ...(tlsServerName ? { tlsServerName } : {}) };
+    const skipTLSVerify = body['insecure-skip-tls-verify'] === true;
+    return { name, server: withScheme(server, !!caData || skipTLSVerify), skipTLSVerify, ...(caData ? { caData } : {}), ...(tlsServerName ? { tlsServerName } : {}) };
   });
   const users = named(doc.users, 'users', 'user').map(({ name, body }): User => {
     const ap = body['auth-provider'];
@@ -102,12 +123,26 @@ export class KubeConfig {
   contexts: Context[] = [];
   currentContext = '';
   private readonly authenticators: Authenticator[] = [];
+  /** Why no request may be made with this configuration any more (its context left the kubeconfig), or null. */
+  private withdrawn: string | null = null;
 
   loadFromOptions(o: { clusters: readonly Cluster[]; users: readonly User[]; contexts: readonly Context[]; currentContext: string }): void {
     this.clusters = [...o.clusters];
     this.users = [...o.users];
     this.contexts = [...o.contexts];
     this.currentContext = o.currentContext;
+    this.withdrawn = null;
+  }
+
+  /**
+   * Its context is gone from the kubeconfig: the credentials are dropped, and every later request
+   * made with it (by whatever still holds it: a port-forward's next connection, a retry) fails with
+   * `reason` instead of reaching the cluster. loadFromOptions() makes it usable again.
+   */
+  withdraw(reason: string): void {
+    this.users = [];
+    this.clearAuthenticators();
+    this.withdrawn = reason;
   }
 
   /** A kubeconfig as YAML or JSON text (tests, the demo cluster's kubeconfig). Throws when malformed. */
@@ -157,8 +192,11 @@ export class KubeConfig {
    * id/access token, or an exec plugin's through an Authenticator) or basic auth.
    */
   async applyToHTTPSOptions(opts: RequestOptions): Promise<void> {
+    if (this.withdrawn !== null) throw new CredentialError(this.withdrawn);
     const cluster = this.getCurrentCluster();
     if (cluster) {
+      // Another scheme (ftp://, file://) would be sent plain HTTP, credentials included, to whatever it names.
+      if (!['https:', 'http:'].includes(protocolOf(cluster.server))) throw new KubeApiError(`the kubeconfig's server ${JSON.stringify(cluster.server)} is not an https:// (or http://) URL`, 0);
       if (cluster.caData) opts.ca = Buffer.from(cluster.caData, 'base64');
       opts.rejectUnauthorized = !cluster.skipTLSVerify;
       if (cluster.tlsServerName) opts.servername = cluster.tlsServerName;

@@ -139,6 +139,12 @@ export class Reflector {
   halt(reason: string): void {
     if (this.stopped || this.halted !== null) return;
     this.halted = reason;
+    this.abandon();
+    this.setState('error', reason);
+  }
+
+  /** Lets go of whatever is under way: a list (its next pages, its answer), a watch open or being opened, a retry waiting. */
+  private abandon(): void {
     this.runGen++;
     this.watchGen++;
     if (this.timer) clearTimeout(this.timer);
@@ -147,7 +153,6 @@ export class Reflector {
     this.stream?.abort();
     this.stream = null;
     this.loading = null;
-    this.setState('error', reason);
   }
 
   /** After halt(): the context is back, maybe pointing elsewhere; the list is fetched again and replaces the store. */
@@ -223,26 +228,27 @@ export class Reflector {
   /**
    * The kubeconfig of this watch's context changed. Its credentials only (`relist` false): a retry
    * waiting for its backoff runs now, and an open watch is opened again from the same
-   * resourceVersion with them. Its server or CA (`relist`): another cluster may answer now, so the
-   * list is fetched again and replaces the store. A list under way fetches its next pages with the
-   * new settings (another server refuses its continue token: the list starts over).
+   * resourceVersion with them. Its server or CA (`relist`): another cluster may answer now, so
+   * whatever is under way is let go of — a list's answer (or its next pages) and a watch opened
+   * from a resourceVersion of the cluster before are not this one's, and another server may well
+   * take that continue token or resourceVersion — and the list is fetched again and replaces the
+   * store. A list under way with new credentials only fetches its next pages with them.
    */
   reconnect(relist = false): void {
     if (this.stopped || this.halted !== null) return;
     this.backoff.reset();
+    if (relist) {
+      this.abandon();
+      this.verified = false;
+      this.relist({ text: 'the kubeconfig changed the server of this context', reset: false });
+      return;
+    }
     const waiting = this.timer !== null && this.pending !== null ? this.pending : null;
     const open = this.stream;
     if (open) {
       this.stream = null;
       this.watchGen++;
       open.abort();
-    }
-    if (relist && (waiting || open)) {
-      if (this.timer) clearTimeout(this.timer);
-      this.timer = null;
-      this.pending = null;
-      this.relist({ text: 'the kubeconfig changed the server of this context', reset: false });
-      return;
     }
     if (waiting) {
       clearTimeout(this.timer!);
