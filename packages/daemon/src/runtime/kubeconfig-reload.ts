@@ -10,13 +10,22 @@ const MAX_WATCHED = 32;
 /** Quiet time after a kubeconfig write before it is read (kubectl and editors write in steps). */
 const KUBECONFIG_QUIET_MS = 400;
 
+/** Context names a toast lists of each kind (a kubeconfig of thousands changed at once is counted, not listed). */
+const NAMES_SAID = 5;
+
+/** `a, b, c` — or, past NAMES_SAID, the first of them and how many more. */
+function someNames(names: readonly string[]): string {
+  const shown = names.slice(0, NAMES_SAID).map((n) => (n.length > 80 ? `${n.slice(0, 80)}…` : n));
+  return names.length > NAMES_SAID ? `${shown.join(', ')} and ${names.length - NAMES_SAID} more` : shown.join(', ');
+}
+
 /** What the clients are told of a reload, or null when nothing they use changed. */
 export function describeReload(r: KubeconfigReload, hadCluster: boolean): { level: 'success' | 'warn'; text: string } | null {
-  if (!r.ok) return hadCluster ? { level: 'warn', text: `the kubeconfig changed but cannot be used (${r.problem}); kept the one loaded before` } : null;
+  if (!r.ok) return hadCluster ? { level: 'warn', text: `the kubeconfig changed but cannot be used (${r.problem.length > 300 ? `${r.problem.slice(0, 300)}…` : r.problem}); kept the one loaded before` } : null;
   const parts = [
-    r.added.length ? `added ${r.added.join(', ')}` : '',
-    r.changed.length ? `changed ${r.changed.join(', ')}` : '',
-    r.removed.length ? `removed ${r.removed.join(', ')}` : '',
+    r.added.length ? `added ${someNames(r.added)}` : '',
+    r.changed.length ? `changed ${someNames(r.changed)}` : '',
+    r.removed.length ? `removed ${someNames(r.removed)}` : '',
   ].filter(Boolean);
   if (r.wasUnavailable) return { level: 'success', text: `kubeconfig loaded: ${r.added.length} context${r.added.length === 1 ? '' : 's'}` };
   return parts.length ? { level: 'success', text: `kubeconfig reloaded: contexts ${parts.join('; ')}` } : null;
