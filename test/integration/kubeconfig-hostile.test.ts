@@ -1,11 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { startKubeSim, type KubeSim } from '@kubetile/kube-sim';
 import type { TableView } from '@kubetile/rpc-schema';
 import { makeTestEnv, startDaemon, waitFor, type DaemonProcess, type TestEnv } from '../helpers/daemon-process.js';
 import { RawClient } from '../helpers/rpc-client.js';
+import { replaceKubeconfig, simKubeconfig } from '../helpers/kubeconfig-file.js';
 
 /**
  * A kubeconfig changed at a bad moment: a context pointed at another cluster while its list is
@@ -33,26 +33,8 @@ const pod = (name: string, namespace = 'default') => ({
   },
 });
 
-/** A kubeconfig (JSON is YAML) with `contexts`: context name → the sim it points at. */
-function kubeconfig(contexts: Record<string, KubeSim>, current: string): string {
-  const names = Object.keys(contexts);
-  return JSON.stringify({
-    apiVersion: 'v1',
-    kind: 'Config',
-    clusters: names.map((n) => ({ name: `cluster-${n}`, cluster: { server: contexts[n]!.url, 'certificate-authority-data': Buffer.from(contexts[n]!.caPem).toString('base64') } })),
-    users: names.map((n) => ({ name: `user-${n}`, user: { token: contexts[n]!.token } })),
-    contexts: names.map((n) => ({ name: n, context: { cluster: `cluster-${n}`, user: `user-${n}`, namespace: 'default' } })),
-    'current-context': current,
-  });
-}
-
-/** Writes the kubeconfig as kubectl does: a new file renamed over the old one. */
-function writeKubeconfig(text: string): void {
-  const file = env.env.KUBECONFIG!;
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(`${file}.tmp`, text, { mode: 0o600 });
-  renameSync(`${file}.tmp`, file);
-}
+const kubeconfig = simKubeconfig;
+const writeKubeconfig = (text: string): void => replaceKubeconfig(env.env.KUBECONFIG!, text);
 
 async function client(): Promise<RawClient> {
   const c = await RawClient.connect(env.socket);

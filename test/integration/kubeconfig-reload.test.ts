@@ -1,10 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { startKubeSim, type KubeSim } from '@kubetile/kube-sim';
 import type { TableView } from '@kubetile/rpc-schema';
 import { makeTestEnv, startDaemon, waitFor, type DaemonProcess, type TestEnv } from '../helpers/daemon-process.js';
 import { RawClient } from '../helpers/rpc-client.js';
+import { replaceKubeconfig, simKubeconfig } from '../helpers/kubeconfig-file.js';
 
 /**
  * The daemon runs for days; kubectl reads the kubeconfig on every run. A kubeconfig changed while
@@ -28,26 +29,8 @@ const pod = (name: string) => ({
   status: { phase: 'Running', containerStatuses: [{ name: 'main', ready: true, restartCount: 0, image: 'busybox:1.36', imageID: '', state: { running: { startedAt: new Date().toISOString() } } }] },
 });
 
-/** A kubeconfig (JSON is YAML) with `contexts`: context name → the sim it points at. */
-function kubeconfig(contexts: Record<string, KubeSim>, current: string): string {
-  const names = Object.keys(contexts);
-  return JSON.stringify({
-    apiVersion: 'v1',
-    kind: 'Config',
-    clusters: names.map((n) => ({ name: `cluster-${n}`, cluster: { server: contexts[n]!.url, 'certificate-authority-data': Buffer.from(contexts[n]!.caPem).toString('base64') } })),
-    users: names.map((n) => ({ name: `user-${n}`, user: { token: contexts[n]!.token } })),
-    contexts: names.map((n) => ({ name: n, context: { cluster: `cluster-${n}`, user: `user-${n}`, namespace: 'default' } })),
-    'current-context': current,
-  });
-}
-
-/** Writes the kubeconfig as kubectl does: a new file renamed over the old one. */
-function writeKubeconfig(text: string): void {
-  const file = env.env.KUBECONFIG!;
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(`${file}.tmp`, text, { mode: 0o600 });
-  renameSync(`${file}.tmp`, file);
-}
+const kubeconfig = simKubeconfig;
+const writeKubeconfig = (text: string): void => replaceKubeconfig(env.env.KUBECONFIG!, text);
 
 async function client(): Promise<RawClient> {
   const c = await RawClient.connect(env.socket);
