@@ -203,6 +203,8 @@ describe('jump to owner (shift+j)', () => {
     const webPods = t.sim.listObjects('v1', 'Pod', 'other').filter((p) => p.metadata.labels?.['app'] === 'web').map((p) => p.metadata.name).sort();
     const names = (await table(pods))!.rows.map((r) => r.cells.name);
     expect(names.sort()).toEqual(webPods);
+    // The badge counts what the selector shows of the namespace's pods (it said the namespace's count).
+    await waitFor('the badge of the drill', async () => ((await table(pods))!.badge === `${webPods.length}/${t.sim.listObjects('v1', 'Pod', 'other').length}` ? true : null));
     // `/` filters within web's pods (as in k9s): a pod of the namespace that is not web's stays out.
     t.sim.createObject({ ...pod('api-in-other', 'other'), metadata: { name: 'api-in-other', namespace: 'other', labels: { app: 'api' } } });
     await c.request('pane/command', { paneId: pods, command: { type: 'filter', query: '-' } });

@@ -613,7 +613,7 @@ export class ResourceListPane extends BasePane {
       type: 'table',
       title: this.title(),
       // While filtering, the matches found so far: at least that many.
-      badge: `${this.filter || this.faults || this.owner ? `${rows.length}${working === 'filtering' ? '+' : ''}/${total}` : `${total}`}${working && footerParts.length === 0 ? ` ${working}…` : ''}`,
+      badge: `${this.filter || this.faults || this.owner || this.drillFilter !== null ? `${rows.length}${working === 'filtering' ? '+' : ''}/${total}` : `${total}`}${working && footerParts.length === 0 ? ` ${working}…` : ''}`,
       columns,
       rows: visible,
       offset: this.top,
