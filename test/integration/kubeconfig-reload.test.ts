@@ -147,4 +147,22 @@ describe('a kubeconfig changed while the daemon runs', () => {
     rmSync(env.env.KUBECONFIG);
     expect(await toast(c, 'cannot be used')).toContain('no kubeconfig file is there now');
   }, 120_000);
+
+  it('tabs saved while there was no cluster take the one there is when the daemon starts again', async () => {
+    env = makeTestEnv();
+    env.env.KUBECONFIG = join(env.dir, 'not-yet', 'config');
+    daemon = await startDaemon(env);
+    const c = await client();
+    const t = await podsTab(c);
+    await waitFor('the tab saved without a cluster', async () => ((await c.request<{ view: { type: string } }>('pane/snapshot', { paneId: t.paneId, rows: 20, cols: 120 })).view.type !== 'table' ? true : null));
+    for (const x of clients.splice(0)) x.close();
+    await daemon.stop();
+    // The kubeconfig is there by the next start (kind create cluster, or `kubetile --demo`).
+    writeKubeconfig(kubeconfig({ here: a }, 'here'));
+    daemon = await startDaemon(env);
+    const again = await client();
+    const tab = await waitFor('the restored pods tab', () => again.layout?.tabs.find((x) => Object.values(again.layout!.paneTitles).some((title) => title.startsWith('Pods'))) ?? null);
+    expect(tab.context).toBe('here');
+    await waitFor('the restored tab lists cluster a', async () => (await rows(again, tab.focusedPaneId)).join() === 'a-1,a-2', 30_000);
+  }, 120_000);
 });

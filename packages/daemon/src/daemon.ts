@@ -313,6 +313,8 @@ export class Daemon implements DaemonContext {
     void this.applyPlugins(); // registers plugin pane types at once; modules load in the background
     // Synchronously after listening and registering: no client can attach before the sessions are back.
     this.workspace.startNotices.push(...this.persistence.apply(saved));
+    // Tabs saved while there was no cluster take the one there is now (as on a kubeconfig that appears).
+    if (this.kube.available) this.workspace.adoptScope(this.kube.defaultScope());
     if (this.opts.watchConfig !== false) {
       // 400 ms of quiet before reading: a file written in chunks is read once, when it is complete.
       this.configWatch = watchFile(
