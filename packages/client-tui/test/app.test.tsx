@@ -111,6 +111,34 @@ describe('the screen', () => {
     expect(lines[3]).toContain('…');
   });
 
+  it('a narrow pane shrinks the other columns before NAME: pods of one Deployment stay told apart', () => {
+    const table: Extract<PaneView, { type: 'table' }> = {
+      ...(podsTable as Extract<PaneView, { type: 'table' }>),
+      sort: undefined,
+      columns: [{ id: 'namespace', title: 'NAMESPACE' }, { id: 'name', title: 'NAME' }, { id: 'ready', title: 'READY' }, { id: 'status', title: 'STATUS' }, { id: 'age', title: 'AGE' }],
+      rows: ['frontend-n5zvz9mjzr-bl27w', 'frontend-n5zvz9mjzr-d5h6f'].map((name, i) => ({ id: `u${i}`, cells: { namespace: 'shop', name, ready: '1/1', status: 'Running', age: '3d' } })),
+    };
+    const lines = tableLines(table, 46, 4).map(lineText);
+    for (const l of lines) expect(stringWidth(l)).toBe(46);
+    expect(lines[1]).toContain('frontend-n5zvz9mjzr-bl27w');
+    expect(lines[2]).toContain('frontend-n5zvz9mjzr-d5h6f');
+    // Narrower than NAME alone: it shrinks too, last.
+    expect(lineText(tableLines(table, 20, 4)[1]!)).toContain('…');
+  });
+
+  it("a column cut at 60 cells (an event's MESSAGE) takes the room the pane has left", () => {
+    const message = `Back-off restarting failed container cart in pod cart-d7ct2thgxw-fqsjn_shop(${'a'.repeat(20)})`;
+    const table: Extract<PaneView, { type: 'table' }> = {
+      ...(podsTable as Extract<PaneView, { type: 'table' }>),
+      sort: undefined,
+      columns: [{ id: 'reason', title: 'REASON' }, { id: 'message', title: 'MESSAGE' }],
+      rows: [{ id: 'e1', cells: { reason: 'BackOff', message } }],
+    };
+    expect(lineText(tableLines(table, 160, 3)[1]!)).toContain(message);
+    // Without the room it is cut, as before.
+    expect(lineText(tableLines(table, 50, 3)[1]!)).toContain('…');
+  });
+
   it('shows the empty text centred and the footer on the last row', () => {
     const empty: PaneView = { ...(podsTable as Extract<PaneView, { type: 'table' }>), rows: [], total: 0, selected: null, empty: 'No resources found', footer: 'Filter: zzz' };
     const lines = tableLines(empty, 30, 7).map(lineText);

@@ -12,27 +12,42 @@ const headerText = (c: Column, view: TableView): string =>
 
 /**
  * Column widths for `width` cells: a column's own `width` when given, else the widest of its header
- * and visible cells. When they do not fit, the widest columns shrink first (never below 3 cells
- * or their header), then the gap narrows to one cell.
+ * and visible cells, up to MAX_AUTO_WIDTH — and past it when the pane has the room (an event's
+ * MESSAGE gets the width left over, as kubectl prints it whole). When they do not fit, the widest
+ * columns shrink first (never below 3 cells or their header), the NAME column last (the one that
+ * tells the rows apart: five `front…` pods cannot be told apart), then the gap narrows to one cell.
  */
 export function columnWidths(view: TableView, width: number): { widths: number[]; gap: number } {
-  const widths = view.columns.map((c) => {
+  /** Each auto column's widest cell, uncapped. */
+  const natural = view.columns.map((c) => {
     if (c.width !== undefined && c.width > 0) return c.width;
     let w = stringWidth(headerText(c, view));
     for (const r of view.rows) w = Math.max(w, stringWidth(sanitize(r.cells[c.id] ?? '')));
-    return Math.min(w, MAX_AUTO_WIDTH);
+    return w;
   });
+  const widths = natural.map((w, i) => (view.columns[i]!.width !== undefined && view.columns[i]!.width! > 0 ? w : Math.min(w, MAX_AUTO_WIDTH)));
   const n = widths.length;
   if (n === 0) return { widths, gap: GAP };
   let gap = GAP;
   const total = (): number => widths.reduce((a, b) => a + b, 0) + gap * (n - 1);
   if (total() > width) gap = 1;
   const floor = view.columns.map((c) => Math.min(3, stringWidth(c.title)));
+  const name = view.columns.findIndex((c) => c.id === 'name');
   while (total() > width) {
     let widest = -1;
-    for (let i = 0; i < n; i++) if (widths[i]! > floor[i]! && (widest < 0 || widths[i]! > widths[widest]!)) widest = i;
+    for (let i = 0; i < n; i++) if (i !== name && widths[i]! > floor[i]! && (widest < 0 || widths[i]! > widths[widest]!)) widest = i;
+    if (widest < 0 && name >= 0 && widths[name]! > floor[name]!) widest = name;
     if (widest < 0) break; // cannot shrink further: the line is clipped at the edge
     widths[widest]! -= 1;
+  }
+  // Room left: the columns cut at MAX_AUTO_WIDTH take it, left to right.
+  let spare = width - total();
+  for (let i = 0; i < n && spare > 0; i++) {
+    const more = Math.min(spare, natural[i]! - widths[i]!);
+    if (more > 0) {
+      widths[i]! += more;
+      spare -= more;
+    }
   }
   return { widths, gap };
 }
