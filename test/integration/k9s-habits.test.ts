@@ -207,6 +207,24 @@ describe('`:` names', () => {
       expect(c.layout!.tabs.find((t) => t.id === tabId)?.namespace).toBe('other');
     }
   });
+
+  it(":q detaches this terminal as k9s's quits (the session stays); :quota still lists ResourceQuotas", async () => {
+    const other = await RawClient.connect(env.socket);
+    try {
+      await other.attach({ cols: 120, rows: 40 });
+      const answers: Array<string | undefined> = [];
+      for (const key of [':', 'q', 'enter']) answers.push((await other.request<{ command?: string }>('client/key', { key })).command);
+      expect(answers.at(-1)).toBe('detach');
+      expect((await other.request<{ command?: string }>('client/key', { key: 'j' })).command).toBe('ignored:detaching');
+    } finally {
+      other.close();
+    }
+    await openList('pods');
+    await keys(':');
+    await type('quota');
+    await keys('enter');
+    await c.waitLayout('the ResourceQuotas list', (l) => (l.paneTitles[String(tabOf(l).focusedPaneId)] ?? '').startsWith('ResourceQuotas'));
+  });
 });
 
 describe('keys', () => {

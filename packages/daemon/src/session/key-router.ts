@@ -76,6 +76,8 @@ const CONTEXT_ITEM_PREFIX = 'ctx';
 const SCOPE_COMMAND = /^(ctx|context|ns|namespace)\s+(\S+)\s*$/i;
 /** `:KIND NAMESPACE` (k9s's `:po kube-system`). */
 const KIND_IN_NAMESPACE = /^(\S+)\s+(\S+)$/;
+/** `:q`, `:q!`, `:quit`, `:qa`: k9s's and vim's quit, here a detach (the session lives on in the daemon). */
+const QUIT_COMMAND = /^(?:q|q!|qa|qa!|quit)$/;
 /** The keys that answer each kind of overlay (see ClientState.answers). */
 const ANSWER_KEYS: Readonly<Record<OverlayState['type'], ReadonlySet<string>>> = {
   confirm: new Set(['y', 'shift+y', 'enter']),
@@ -1132,6 +1134,12 @@ export class KeyRouter {
           this.closeOverlay(client, false);
           this.scopeCommand(client, o.query);
           return done('overlay:scope');
+        }
+        // k9s's (and vim's) `:q`: this terminal leaves, the session and the daemon stay (ctrl+q).
+        if (this.switchers.has(o) && QUIT_COMMAND.test(o.query.trim())) {
+          this.closeOverlay(client, false);
+          this.deps.workspace.refreshClient(client);
+          return { handled: true, command: 'detach' };
         }
         if (o.loading) {
           o.pickWhenLoaded = true;
