@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeSim } from '@kubetile/kube-sim';
-import type { TableView } from '@kubetile/rpc-schema';
-import { type TestEnv } from '../helpers/daemon-process.js';
+import type { SessionLayout, TableView } from '@kubetile/rpc-schema';
+import { waitFor, type TestEnv } from '../helpers/daemon-process.js';
 import { RawClient } from '../helpers/rpc-client.js';
 import { startSimDaemon, type SimDaemon } from '../helpers/sim-daemon.js';
 
@@ -111,7 +111,74 @@ describe('resource lists', () => {
   });
 });
 
+describe('esc on a detail pane', () => {
+  it('closes it beside its list; the only pane of a tab stays (esc never takes a tab with it) and says how to close it', async () => {
+    sim.createObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'alone' } });
+    sim.createObject({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', namespace: 'alone' }, data: { k: 'v' } });
+    const c = await RawClient.connect(env.socket);
+    try {
+      await c.attach({ cols: 160, rows: 40 }, 'esc-alone');
+      const { paneId, tabId } = await c.request<{ paneId: number; tabId: number }>('pane/open', { view: { key: 'resource-list', args: { kind: 'configmaps' } }, newTab: true });
+      await c.request('kube/use', { tabId, namespace: 'alone' });
+      await c.request('pane/focus', { paneId });
+      await c.waitView('the configmap listed', paneId, (v) => v.type === 'table' && v.rows.length === 1);
+      const detailOf = (l: SessionLayout): number | null => Number(Object.entries(l.paneTitles).find(([, t]) => t === 'Detail: ConfigMap alone/cm')?.[0] ?? NaN) || null;
+      await c.request('client/key', { key: 'enter' });
+      const detail = detailOf(await c.waitLayout('the detail', (l) => detailOf(l) !== null))!;
+      await c.request('client/key', { key: 'esc' });
+      await c.waitLayout('the detail closed, the list left', (l) => detailOf(l) === null && l.tabs.some((t) => t.id === tabId));
+      // Alone in its tab (its list closed), esc keeps it and the tab.
+      await c.request('client/key', { key: 'enter' });
+      const again = detailOf(await c.waitLayout('the detail again', (l) => detailOf(l) !== null))!;
+      expect(again).not.toBe(detail);
+      await c.request('pane/close', { paneId });
+      await c.request('pane/focus', { paneId: again });
+      const before = c.toasts().length;
+      await c.request('client/key', { key: 'esc' });
+      await waitFor('the hint', () => c.toasts().slice(before).find((t) => t.includes('nothing to go back to')) ?? null);
+      expect(c.layout!.tabs.some((t) => t.id === tabId)).toBe(true);
+      expect(detailOf(c.layout!)).toBe(again);
+    } finally {
+      c.close();
+    }
+  });
+});
+
 describe('fullscreen belongs to the client', () => {
+  it('enter in a fullscreen list shows the detail it opens (it opened behind the zoom), and the tab bar names this client\'s pane', async () => {
+    sim.createObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'zoomed' } });
+    sim.createObject({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'only', namespace: 'zoomed' }, data: { k: 'v' } });
+    const a = await RawClient.connect(env.socket);
+    const b = await RawClient.connect(env.socket);
+    try {
+      await a.attach({ cols: 160, rows: 40 }, 'zoom-enter');
+      await b.attach({ cols: 160, rows: 40 }, 'zoom-enter');
+      const { paneId, tabId } = await a.request<{ paneId: number; tabId: number }>('pane/open', { view: { key: 'resource-list', args: { kind: 'configmaps' } }, newTab: true });
+      await a.request('kube/use', { tabId, namespace: 'zoomed' });
+      await a.request('pane/focus', { paneId });
+      await a.waitView('the configmap listed', paneId, (v) => v.type === 'table' && v.rows.length === 1);
+      await a.request('client/key', { key: 'alt+f' });
+      await a.waitLayout('A zoomed on the list', (l) => l.tabs.find((t) => t.id === tabId)?.fullscreenPaneId === paneId);
+      await a.request('client/key', { key: 'enter' });
+      const l = await a.waitLayout('the detail opened', (x) => Object.values(x.paneTitles).includes('Detail: ConfigMap zoomed/only'));
+      const tab = l.tabs.find((t) => t.id === tabId)!;
+      const detail = Number(Object.entries(l.paneTitles).find(([, t]) => t === 'Detail: ConfigMap zoomed/only')![0]);
+      expect(tab.focusedPaneId).toBe(detail);
+      // What A sees: the detail (the zoom left, as when any other pane takes the focus), not the list alone.
+      expect(tab.fullscreenPaneId === null || tab.fullscreenPaneId === detail).toBe(true);
+      expect(tab.title).toBe('zoomed|DTL');
+      // B, focused on the list there, keeps its own label (it showed A's focused pane).
+      await b.request('tab/select', { tabId });
+      await b.request('pane/focus', { paneId });
+      const lb = await b.waitLayout("B's tab bar", (x) => x.activeTabId === tabId && x.tabs.find((t) => t.id === tabId)?.focusedPaneId === paneId);
+      expect(lb.tabs.find((t) => t.id === tabId)!.title).toBe('zoomed|CFG');
+      expect(a.layout!.tabs.find((t) => t.id === tabId)!.title).toBe('zoomed|DTL');
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
+
   it("one client's fullscreen leaves another client's screen and keys alone", async () => {
     const a = await RawClient.connect(env.socket);
     const b = await RawClient.connect(env.socket);

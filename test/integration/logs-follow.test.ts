@@ -49,6 +49,23 @@ describe('logs of a pod', () => {
     await waitFor('the stream closed with the pane', async () => (await logStreams(t.script)) === 0);
   });
 
+  it("esc clears the logs' filter, then leaves the logs (back to the list beside them), as k9s's does", async () => {
+    const ns = fresh();
+    t.sim.createObject(runningPod('esc', ns));
+    t.sim.appendLog(ns, 'esc', ['one', 'two']);
+    const list = await podsPane(t.script, ns);
+    const { paneId } = await openLogs(t.script, list, 'esc', ns);
+    await waitPane(t.script, paneId, 'the lines', (x) => shown(x).includes('two'));
+    await t.script.request('pane/command', { paneId, command: { type: 'filter', query: 'one' } });
+    await waitPane(t.script, paneId, 'filtered', (x) => shown(x).join() === 'one');
+    await t.script.request('pane/command', { paneId, command: { type: 'back' } });
+    await waitPane(t.script, paneId, 'the filter cleared', (x) => shown(x).join() === 'one,two');
+    await t.script.request('pane/command', { paneId, command: { type: 'back' } });
+    const open = async (): Promise<number[]> => (await t.script.request<{ panes: Array<{ paneId: number }> }>('pane/list')).panes.map((p) => p.paneId);
+    await waitFor('the logs pane closed', async () => (!(await open()).includes(paneId) ? true : null));
+    expect(await open()).toContain(list);
+  });
+
   it('scrolls sideways up to where the longest line shown ends at the right edge, never into blank columns', async () => {
     const ns = fresh();
     t.sim.createObject(runningPod('wide', ns));

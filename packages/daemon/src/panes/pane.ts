@@ -103,7 +103,11 @@ export interface PaneRequests {
   replace(view: ViewSpec): void;
   /** Moves the pane's tab to another namespace (k9s's enter on a namespace). */
   setNamespace(namespace: string): void;
-  close(): void;
+  /**
+   * Closes the pane. `back`: esc asked (k9s's back): the tab's only pane stays — esc never takes a
+   * tab with it — and the client is told how to close it.
+   */
+  close(why?: 'back'): void;
   /** A transient message for the session's clients. */
   toast(level: 'info' | 'success' | 'warn' | 'error', text: string): void;
 }

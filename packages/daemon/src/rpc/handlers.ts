@@ -168,7 +168,7 @@ const table: Table = {
   },
   'pane/command': ({ daemon, conn }, p) => {
     const pane = daemon.workspace.pane(p.paneId);
-    withCommandOrigin(conn.client?.state.id ?? null, () => pane.handleCommand(p.command));
+    withCommandOrigin(conn.client?.state.id ?? null, () => daemon.workspace.withActor(conn.client?.state, () => pane.handleCommand(p.command)));
     return OK;
   },
   'pane/snapshot': ({ daemon }, p) => {
@@ -182,7 +182,8 @@ const table: Table = {
     // Clients send keys ahead of the answers: the keys behind a detach go nowhere.
     if (c.state.detaching) return { handled: false, command: 'ignored:detaching' };
     // A plugin write asked for while answering this key is confirmed on this client.
-    const r = withCommandOrigin(c.state.id, () => call.daemon.keys.handle(c.state, p.key, p.seen));
+    // Panes the key opens (enter's detail, y's YAML, a split) take this client's focus, not only the tab's default.
+    const r = withCommandOrigin(c.state.id, () => call.daemon.workspace.withActor(c.state, () => call.daemon.keys.handle(c.state, p.key, p.seen)));
     if (r.command === 'detach') c.state.detaching = true;
     // The key's frame goes out with this answer, not a turn of the event loop later: to this client
     // in the same write, ahead of the answer (woken once), then to every other client.

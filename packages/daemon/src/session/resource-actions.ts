@@ -118,7 +118,8 @@ export class ResourceActions {
   /** The pane's selected object now, with its uid. */
   target(paneId: number): ResourceTarget {
     const pane = this.workspace.pane(paneId);
-    if (!pane.selectedResource) throw invalidState(`pane ${paneId} (${pane.key}) has no resources to act on`);
+    // Said to a user first (what the pane is), then to a script (which one).
+    if (!pane.selectedResource) throw invalidState(`'${pane.title().slice(0, 80)}' has no resources to act on: use the key on a list or a detail pane (pane ${paneId}, ${pane.key})`);
     const t = pane.selectedResource();
     if (!t) throw invalidState(`pane ${paneId} has no selected resource`);
     return t;

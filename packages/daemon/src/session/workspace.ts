@@ -165,8 +165,15 @@ export class Workspace {
           const tab = this.sessions.get(session)?.tabOfPane(id);
           if (tab && this.panes.has(id)) this.setTabScope(session, tab.id, { namespace });
         },
-        close: () => {
-          if (this.panes.has(id)) this.closePane(id);
+        close: (why) => {
+          if (!this.panes.has(id)) return;
+          if (why === 'back' && this.sessions.get(session)?.tabOfPane(id)?.paneIds().length === 1) {
+            const text = 'esc: nothing to go back to, this is the only pane of its tab (alt+x closes it, and the tab)';
+            // Told to whoever pressed it (everyone in the session when a script did).
+            for (const c of this.clientsOf(session)) if (!this.actor || c.state === this.actor) c.sink.toast('info', text);
+            return;
+          }
+          this.closePane(id);
         },
         toast: (level, text) => {
           for (const c of this.clientsOf(session)) c.sink.toast(level, text);
@@ -572,7 +579,7 @@ export class Workspace {
       clientId: state.id,
       tabs: session.tabs.map((t) => ({
         id: t.id,
-        title: this.tabTitle(t),
+        title: this.tabTitle(state, t),
         tree: t.tree,
         fullscreenPaneId: this.fullscreenOf(state, t),
         focusedPaneId: this.focusedPane(state, t),
@@ -594,8 +601,9 @@ export class Workspace {
     };
   }
 
-  private tabTitle(tab: Tab): string {
-    const p = this.panes.get(tab.lastFocusedPaneId)?.pane ?? this.panes.get(tab.paneIds()[0]!)?.pane;
+  /** A tab's label for one client: its namespace and the kind of the pane this client has focused there (each has its own focus). */
+  private tabTitle(state: ClientState, tab: Tab): string {
+    const p = this.panes.get(this.focusedPane(state, tab))?.pane ?? this.panes.get(tab.paneIds()[0]!)?.pane;
     return `${tab.namespace.slice(0, 25)}|${p?.alias() ?? '?'}`;
   }
 

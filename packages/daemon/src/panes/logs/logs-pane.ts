@@ -327,6 +327,14 @@ export class LogsPane extends BasePane {
       case 'clear_filter':
         this.setFilter('');
         break;
+      case 'back':
+        // As k9s: esc clears a filter first, then leaves the logs (back to the list beside them).
+        if (!this.filterQuery) {
+          this.ctx.requests.close('back');
+          return;
+        }
+        this.setFilter('');
+        break;
       default:
         return;
     }

@@ -310,7 +310,7 @@ export class ObjectPane extends LinesPane {
   override handleCommand(cmd: PaneCommand): void {
     switch (cmd.type) {
       case 'back':
-        this.ctx.requests.close();
+        this.ctx.requests.close('back');
         return;
       case 'filter':
       case 'clear_filter': {
