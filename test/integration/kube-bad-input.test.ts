@@ -79,7 +79,11 @@ describe('namespace and context selectors', () => {
     });
     // All Namespaces shows every namespace, with a NAMESPACE column
     await c.request('client/key', { key: 'ctrl+n' });
-    await c.waitLayout('selector again', (x) => x.overlay?.type === 'selector' && x.overlay.items[0] === 'All Namespaces');
+    // It opens on the namespace the tab is on; typing narrows it to All Namespaces.
+    const again = await c.waitLayout('selector again', (x) => x.overlay?.type === 'selector' && x.overlay.items[0] === 'All Namespaces');
+    expect(again.overlay?.type === 'selector' ? again.overlay.items[again.overlay.selected] : null).toBe('shop');
+    for (const ch of 'all') await c.request('client/key', { key: ch });
+    await c.waitLayout('narrowed to All Namespaces', (x) => x.overlay?.type === 'selector' && x.overlay.items.join() === 'All Namespaces');
     await c.request('client/key', { key: 'enter' });
     const all = await waitFor('all namespaces', async () => {
       const v = await view(c, pane);

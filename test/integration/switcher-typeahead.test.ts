@@ -118,5 +118,11 @@ describe('`:` typed ahead of its items', () => {
     await c.request('client/key', { key: 'enter' });
     await c.waitLayout('the tab on namespace ahead', (l) => !l.overlay && tabOf(l).namespace === 'ahead', 20_000);
     sim.setLatency(0);
+    // Opened again, it starts on the namespace the tab is on (k9s's), not on All Namespaces.
+    await c.request('client/key', { key: 'ctrl+n' });
+    const l = await c.waitLayout('the namespaces listed', (x) => x.overlay?.type === 'selector' && x.overlay.items[0] !== 'Loading...');
+    const o = l.overlay!;
+    expect(o.type === 'selector' ? o.items[o.selected] : null).toBe('ahead');
+    await c.request('client/key', { key: 'esc' });
   });
 });

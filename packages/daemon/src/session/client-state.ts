@@ -13,6 +13,8 @@ export interface SelectorState {
   loading?: boolean;
   /** Enter was pressed while loading: the pick happens when the items arrive (typing ahead is not lost). */
   pickWhenLoaded?: boolean;
+  /** The item in use now (the tab's namespace or context): selected when the list opens, unless something was typed. */
+  current?: string;
   onPick(item: string): void;
   /** Called when the overlay goes without a pick (esc, replaced, client gone). */
   onCancel?(): void;

@@ -76,6 +76,13 @@ const CONTEXT_ITEM_PREFIX = 'ctx';
 const SCOPE_COMMAND = /^(ctx|context|ns|namespace)\s+(\S+)\s*$/i;
 /** `:KIND NAMESPACE` (k9s's `:po kube-system`). */
 const KIND_IN_NAMESPACE = /^(\S+)\s+(\S+)$/;
+/** A selector opens on the item in use (k9s's namespace list starts on the namespace shown), unless text was typed while it loaded. */
+function selectCurrent(o: SelectorState): void {
+  if (o.current === undefined || o.query !== '') return;
+  const at = selectorItems(o).indexOf(o.current);
+  if (at >= 0) o.selected = at;
+}
+
 /** `:q`, `:q!`, `:quit`, `:qa`: k9s's and vim's quit, here a detach (the session lives on in the daemon). */
 const QUIT_COMMAND = /^(?:q|q!|qa|qa!|quit)$/;
 /** The keys that answer each kind of overlay (see ClientState.answers). */
@@ -800,8 +807,9 @@ export class KeyRouter {
   }
 
   /** Opens a selector now; items that arrive later (from the API) replace a placeholder. */
-  private openSelector(client: ClientState, title: string, items: string[] | Promise<string[]>, onPick: (item: string) => void): void {
-    const state: SelectorState = { type: 'selector', title, items: Array.isArray(items) ? items : ['Loading...'], loading: !Array.isArray(items), query: '', selected: 0, onPick };
+  private openSelector(client: ClientState, title: string, items: string[] | Promise<string[]>, onPick: (item: string) => void, current?: string): void {
+    const state: SelectorState = { type: 'selector', title, items: Array.isArray(items) ? items : ['Loading...'], loading: !Array.isArray(items), query: '', selected: 0, onPick, ...(current !== undefined ? { current } : {}) };
+    if (Array.isArray(items)) selectCurrent(state);
     client.setOverlay(state);
     if (!Array.isArray(items)) {
       items.then(
@@ -827,10 +835,16 @@ export class KeyRouter {
       return;
     }
     const context = tab.context;
-    this.openSelector(client, `Namespace (${kube.label ?? context})`, kube.namespaces(context).then((ns) => [ALL_NAMESPACES, ...ns]), (item) => {
-      if (item === 'Loading...') return;
-      ws.setTabScope(client.sessionName, tab.id, { namespace: item === ALL_NAMESPACES ? '*' : item });
-    });
+    this.openSelector(
+      client,
+      `Namespace (${kube.label ?? context})`,
+      kube.namespaces(context).then((ns) => [ALL_NAMESPACES, ...ns]),
+      (item) => {
+        if (item === 'Loading...') return;
+        ws.setTabScope(client.sessionName, tab.id, { namespace: item === ALL_NAMESPACES ? '*' : item });
+      },
+      tab.namespace === '*' ? ALL_NAMESPACES : tab.namespace,
+    );
   }
 
   private openContextSelector(client: ClientState): void {
@@ -846,6 +860,7 @@ export class KeyRouter {
       'Context',
       contexts.map((c) => c.name),
       (item) => ws.setTabScope(client.sessionName, tab.id, { context: item, namespace: this.deps.kube.namespaceOf(item) }),
+      tab.context ?? undefined,
     );
   }
 
@@ -1111,6 +1126,7 @@ export class KeyRouter {
   private itemsLoaded(client: ClientState, o: SelectorState, items: string[]): void {
     o.items = items;
     o.loading = false;
+    selectCurrent(o);
     if (this.switchers.has(o)) this.autoSelect(client, o);
     if (client.overlay !== o) return;
     if (o.pickWhenLoaded) this.pick(client, o);
