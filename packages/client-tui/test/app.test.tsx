@@ -225,6 +225,12 @@ describe('the screen', () => {
     expect(frameOf(store)).toContain(` ${title} `);
   });
 
+  it("a port-forward's question on a long pod name fits a wide terminal whole (it was cut at 80 columns)", () => {
+    const title = 'Port-forward pod/payments-gateway-7d9f8b6c5d-x2x9q: remote port (number or name)';
+    const box = overlayBox({ type: 'input', title, value: '8080' }, 160, 20)!;
+    expect(box.lines.map(lineText).join('\n')).toContain(` ${title} `);
+  });
+
   it('shows toasts bottom-right, at most three, and expires them (info 3 s, error 5 s)', () => {
     const clock = fakeClock();
     const store = connectedStore(100, 24, clock);

@@ -147,8 +147,8 @@ export function overlayBox(overlay: Overlay, cols: number, rows: number): Floati
       break;
     }
     case 'input': {
-      // Wide enough for its title too (up to 80 columns): "Scale Deployment shop/cart to replicas" was cut.
-      width = Math.min(cols - 2, Math.max(40, stringWidth(sanitize(overlay.value)) + 8, Math.min(80, stringWidth(sanitize(overlay.title)) + 6)));
+      // Wide enough for its title too (up to 100 columns): "Scale Deployment shop/cart to replicas" and a long pod's port-forward question were cut.
+      width = Math.min(cols - 2, Math.max(40, stringWidth(sanitize(overlay.value)) + 8, Math.min(100, stringWidth(sanitize(overlay.title)) + 6)));
       inner = [[seg(' > ', { color: palette.accent, bold: true }), seg(`${sanitize(overlay.value)}_`)], [seg(' Enter confirm · Esc cancel', styleFor('dim'))]];
       break;
     }

@@ -57,14 +57,15 @@ async function askPorts(prompts: ClientPrompts, args: Record<string, unknown>, w
   const remoteOf = (v: unknown): number => parseRemote(v, named);
   if (args.remotePort !== undefined) remote = remoteOf(args.remotePort);
   else if (prompts.interactive) {
-    const answer = await prompts.ask(`Port-forward ${what}: remote port (a number or a port's name)`, String(suggested), portCheck(remoteOf));
+    // Short titles: a dialog is narrower than a pod's name and the question together (they were cut).
+    const answer = await prompts.ask(`Port-forward ${what}: remote port (number or name)`, String(suggested), portCheck(remoteOf));
     if (answer === null) return null;
     remote = remoteOf(answer);
   } else remote = suggested;
   let local: number;
   if (args.localPort !== undefined) local = parsePort(args.localPort, 'local port');
   else if (prompts.interactive) {
-    const answer = await prompts.ask(`Port-forward ${what}:${remote}: local port on 127.0.0.1 (0 = any free port)`, '0', portCheck((v) => parsePort(v, 'local port')));
+    const answer = await prompts.ask(`${what}:${remote} → local port (0: any free)`, '0', portCheck((v) => parsePort(v, 'local port')));
     if (answer === null) return null;
     local = parsePort(answer, 'local port');
   } else local = 0;
