@@ -204,7 +204,9 @@ describe('scale and restart hit exactly the chosen object', () => {
       await a.attach({ cols: 140, rows: 40 });
       await deploymentsPane(a, ['front', 'back']);
       await a.request('client/key', { key: 'ctrl+alt+s' }); // 'back' is first
-      await a.waitLayout('replicas input', (x) => x.overlay?.type === 'input' && /Scale Deployment .*\/back/.test(x.overlay.title));
+      const asked = await a.waitLayout('replicas input', (x) => x.overlay?.type === 'input' && /Scale Deployment .*\/back/.test(x.overlay.title));
+      // The replicas it has now are said (not typed in: a 2 typed would append to them).
+      expect(asked.overlay).toMatchObject({ title: `Scale Deployment ${ns}/back to replicas (now 1)`, value: '' });
       for (const k of ['2', '5', '0']) await a.request('client/key', { key: k });
       await a.request('client/key', { key: 'enter' });
       const l = await a.waitLayout('second confirmation', (x) => x.overlay?.type === 'confirm');

@@ -7,6 +7,7 @@ import { actionName } from '../keys/actions.js';
 import type { Group } from '../keys/bindings.js';
 import { clientPrompts } from './client-prompts.js';
 import type { Keymap } from '../keys/keymap.js';
+import { isRecord } from '../util/is-record.js';
 import { notAskedMessage, selectorItems, type ClientState, type OverlayState, type SelectorState } from './client-state.js';
 import type { ViewSpec } from '@kubetile/rpc-schema';
 import type { ClusterManager } from '../kube/cluster.js';
@@ -747,9 +748,14 @@ export class KeyRouter {
     const target = this.mutationTarget(client, 'scale');
     if (!target) return;
     const name = describeTarget(target);
+    // The replicas it has now, in the title (k9s shows them; pre-filled, a typed 2 would append to them).
+    const ws = this.deps.workspace;
+    const obj = ws.pane(ws.focusedPane(client)).selectedObject?.() ?? null;
+    const spec = obj && obj.metadata.uid === target.uid && isRecord(obj.spec) ? obj.spec : null;
+    const now = spec && Number.isSafeInteger(spec['replicas']) ? ` (now ${String(spec['replicas'])})` : '';
     client.setOverlay({
       type: 'input',
-      title: `Scale ${name} to replicas`,
+      title: `Scale ${name} to replicas${now}`,
       value: '',
       validate: (value) => (/^\d+$/.test(value) && Number(value) <= MAX_REPLICAS ? null : `replicas must be a whole number from 0 to ${MAX_REPLICAS}, not '${value}'`),
       onSubmit: (value) => {
