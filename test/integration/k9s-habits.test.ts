@@ -234,6 +234,8 @@ describe('keys', () => {
     await keys('?');
     const l = await c.waitLayout('help opened by ?', (x) => helpPanes(x).length === 1);
     const helpId = Number(helpPanes(l)[0]![0]);
+    // Full screen on this client, as k9s's help (a split of a split was too narrow to read).
+    expect(l.tabs.find((x) => x.id === tabId)!.fullscreenPaneId).toBe(helpId);
     const help = await waitFor('help lines', async () => {
       const v = (await c.request<{ view: LinesView }>('pane/snapshot', { paneId: helpId, rows: 400, cols: 120 })).view;
       return v.type === 'lines' && v.total > 20 ? v : null;

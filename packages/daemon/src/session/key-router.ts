@@ -914,13 +914,20 @@ export class KeyRouter {
     else ws.splitFocused(client, 'vertical', { key });
   }
 
-  /** F1: a help pane split off the focused pane; F1 again (anywhere in the tab) closes it. */
+  /**
+   * F1: a help pane split off the focused pane, shown full screen on this client (k9s's help is: in a
+   * split of a split it was a column too narrow to read); F1 again (anywhere in the tab) closes it.
+   */
   private toggleHelp(client: ClientState): void {
     const ws = this.deps.workspace;
     const tab = ws.activeTab(client);
     const existing = tab.paneIds().find((id) => ws.pane(id).key === 'help');
-    if (existing !== undefined) ws.closePane(existing);
-    else ws.splitFocused(client, 'vertical', { key: 'help' });
+    if (existing !== undefined) {
+      ws.closePane(existing);
+      return;
+    }
+    ws.splitFocused(client, 'vertical', { key: 'help' });
+    if (ws.fullscreenOf(client, tab) === null) ws.toggleFullscreen(client);
   }
 
   /**
