@@ -64,8 +64,8 @@ describe('xray', () => {
     await c.request('pane/focus', { paneId });
     await waitFor('web listed', async () => (await table(paneId))?.rows.some((r) => r.cells.name === 'web'));
     await keys('x');
-    const l = await c.waitLayout('xray pane', (x) => Object.values(x.paneTitles).some((t) => t.startsWith('Xray Deployments web')));
-    const xray = Number(Object.entries(l.paneTitles).find(([, t]) => t.startsWith('Xray Deployments web'))![0]);
+    const l = await c.waitLayout('xray pane', (x) => Object.values(x.paneTitles).some((t) => t.startsWith('Xray Deployment web')));
+    const xray = Number(Object.entries(l.paneTitles).find(([, t]) => t.startsWith('Xray Deployment web'))![0]);
     expect(tabOf(l).id).toBe(tabId);
     let last: string[] = [];
     const podLine = /^[│ ]*[├└]─ Pod web-[a-z0-9]+-[a-z0-9]+  Running 2\/2$/;

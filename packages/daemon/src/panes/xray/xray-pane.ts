@@ -49,8 +49,9 @@ export class XrayPane extends LinesPane {
   }
 
   title(): string {
-    const name = typeof this.args.name === 'string' ? ` ${this.args.name}` : '';
-    return `Xray ${this.root.display}${name} (${this.watches.namespace() ?? 'All Namespaces'})`;
+    // One object is named by its kind (`Xray Deployment web`), all of them by the list's name (`Xray Deployments`).
+    const what = typeof this.args.name === 'string' ? `${this.root.kind} ${this.args.name}` : this.root.display;
+    return `Xray ${what} (${this.watches.namespace() ?? 'All Namespaces'})`;
   }
 
   alias(): string {
