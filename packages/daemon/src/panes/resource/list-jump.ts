@@ -4,7 +4,7 @@ import { KNOWN_KINDS } from '../../kube/kinds/builtin.js';
 import { isRecord } from '../../util/is-record.js';
 import { resolveKind } from './kind-resolution.js';
 import { badNamespace } from '../../kube/resource-ref.js';
-import { badObjectName } from '../../kube/object-ref.js';
+import { listArgsProblem } from './list-args.js';
 import type { KindDef } from '../../kube/kinds/types.js';
 
 /**
@@ -93,10 +93,9 @@ export function backView(back: unknown): ViewSpec | null {
   } catch {
     return null;
   }
-  // What the list refuses to open with (its constructor's checks): going back to it would put an
-  // error pane in this list's place (and move the tab first); dropping the arg would show another
-  // list (every pod, not a node's). A way back naming one is none (pane/open's args are anyone's).
-  if (args['node'] !== undefined && (!(kind.group === '' && kind.id === 'pods') || badObjectName(args['node']) !== null)) return null;
-  if (args['ownerUid'] !== undefined && (typeof args['ownerUid'] !== 'string' || !/^[A-Za-z0-9-]{1,128}$/.test(args['ownerUid']))) return null;
+  // What the list refuses to open with: going back to it would put an error pane in this list's
+  // place (and move the tab first); dropping the arg would show another list (every pod, not a
+  // node's). A way back naming one is none (pane/open's args are anyone's).
+  if (listArgsProblem(kind, args) !== null) return null;
   return { key: 'resource-list', args };
 }

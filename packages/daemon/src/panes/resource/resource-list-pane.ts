@@ -10,7 +10,7 @@ import { refOf, resolveKind, visibleColumns } from './kind-resolution.js';
 import { KindColumns } from './kind-columns.js';
 import { backView, returningTab, tabNamespaceBack } from './list-jump.js';
 import { drillFrom } from './drill-down.js';
-import { badObjectName } from '../../kube/object-ref.js';
+import { listArgsProblem } from './list-args.js';
 import { USAGE_COLUMN_IDS, USAGE_MAX_ROWS, usageColumns, withUsage } from './usage-columns.js';
 import type { UsageHandle } from '../../kube/usage-pool.js';
 import type { KubeObject } from '../../kube/types.js';
@@ -90,18 +90,14 @@ export class ResourceListPane extends BasePane {
     this.disposers.push(this.kinds.changed.subscribe(() => this.changed.emit()));
     this.wide = typeof ctx.args.wide === 'boolean' ? ctx.args.wide : ctx.services.config().views[base.id]?.wide === true;
     this.faults = ctx.args.faults === true;
+    const problem = listArgsProblem(base, ctx.args);
+    if (problem) throw new Error(problem);
     // k9s's enter on a node: its pods, in every namespace (a watch of spec.nodeName=NODE).
-    if (ctx.args.node !== undefined) {
-      if (!(base.group === '' && base.id === 'pods')) throw new Error(`args.node is for a pods list, not ${base.id}`);
-      const bad = badObjectName(ctx.args.node, 'args.node');
-      if (bad) throw new Error(bad);
-      this.node = ctx.args.node as string;
-    }
+    if (ctx.args.node !== undefined) this.node = ctx.args.node as string;
     this.drillFilter = typeof ctx.args.drillFilter === 'string' && ctx.args.drillFilter.length <= 1024 ? ctx.args.drillFilter : null;
     this.drillName = this.drillFilter !== null && typeof ctx.args.drillName === 'string' ? ctx.args.drillName.slice(0, 300) : null;
     // Only what one object owns (k9s's enter on a CronJob: its Jobs); `ownerName` says whose, in the footer.
-    if (ctx.args.ownerUid !== undefined) {
-      if (typeof ctx.args.ownerUid !== 'string' || !/^[A-Za-z0-9-]{1,128}$/.test(ctx.args.ownerUid)) throw new Error('args.ownerUid is not an object uid');
+    if (typeof ctx.args.ownerUid === 'string') {
       this.owner = { uid: ctx.args.ownerUid, name: typeof ctx.args.ownerName === 'string' ? ctx.args.ownerName.slice(0, 300) : ctx.args.ownerUid };
     }
     this.allNs = this.node !== null || (this.kindDef.namespaced && (ctx.args.allNamespaces === true || ctx.scope().namespace === '*'));
