@@ -3,6 +3,7 @@ import type { ClusterManager, KubeconfigReload } from '../kube/cluster.js';
 import { kubeconfigPaths } from '../kube/cluster.js';
 import type { Logger } from '../logging/logger.js';
 import type { Workspace } from '../session/workspace.js';
+import { truncate } from '../kube/render/lines.js';
 
 /** Kubeconfig files watched at most (each is a directory watch). */
 const MAX_WATCHED = 32;
@@ -15,13 +16,13 @@ const NAMES_SAID = 5;
 
 /** `a, b, c` — or, past NAMES_SAID, the first of them and how many more. */
 function someNames(names: readonly string[]): string {
-  const shown = names.slice(0, NAMES_SAID).map((n) => (n.length > 80 ? `${n.slice(0, 80)}…` : n));
+  const shown = names.slice(0, NAMES_SAID).map((n) => truncate(n, 81));
   return names.length > NAMES_SAID ? `${shown.join(', ')} and ${names.length - NAMES_SAID} more` : shown.join(', ');
 }
 
 /** What the clients are told of a reload, or null when nothing they use changed. */
 export function describeReload(r: KubeconfigReload, hadCluster: boolean): { level: 'success' | 'warn'; text: string } | null {
-  if (!r.ok) return hadCluster ? { level: 'warn', text: `the kubeconfig changed but cannot be used (${r.problem.length > 300 ? `${r.problem.slice(0, 300)}…` : r.problem}); kept the one loaded before` } : null;
+  if (!r.ok) return hadCluster ? { level: 'warn', text: `the kubeconfig changed but cannot be used (${truncate(r.problem, 301)}); kept the one loaded before` } : null;
   const parts = [
     r.added.length ? `added ${someNames(r.added)}` : '',
     r.changed.length ? `changed ${someNames(r.changed)}` : '',
