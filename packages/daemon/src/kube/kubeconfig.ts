@@ -68,13 +68,24 @@ function named(list: unknown, what: string, inner: string): Array<{ name: string
 
 /**
  * A cluster's server as kubectl reads it (client-go's DefaultServerURL): one written without a
- * scheme (`api.example.com:6443`, `10.0.0.1:6443`) is https when the cluster has a CA or skips
- * verification, else http. Taken as a URL as written, `api.example.com:6443` has the scheme
- * `api.example.com:` and no host: its requests went to localhost:80, in clear text, credentials
- * included.
+ * scheme (`api.example.com:6443`, `10.0.0.1:6443`) is https when the cluster has a CA, skips
+ * verification, or is used with a client certificate, else http. Taken as a URL as written,
+ * `api.example.com:6443` has the scheme `api.example.com:` and no host: its requests went to
+ * localhost:80, in clear text, credentials included.
+ *
+ * kubectl decides per context (cluster and user together); a cluster here is one entry shared by its
+ * contexts, so one that any context uses with a client certificate is https for all of them (never
+ * clear text where a certificate was meant to be presented).
  */
 function withScheme(server: string, tls: boolean): string {
   return server.includes('://') ? server : `${tls ? 'https' : 'http'}://${server}`;
+}
+
+/** The clusters with their servers' schemes decided (see withScheme). */
+function schemed(clusters: readonly Cluster[], users: readonly User[], contexts: readonly Context[]): Cluster[] {
+  const withCert = new Set(users.filter((u) => u.certData !== undefined).map((u) => u.name));
+  const usedWithCert = new Set(contexts.filter((c) => withCert.has(c.user)).map((c) => c.cluster));
+  return clusters.map((c) => ({ ...c, server: withScheme(c.server, c.caData !== undefined || c.skipTLSVerify || usedWithCert.has(c.name)) }));
 }
 
 function protocolOf(url: string): string {
@@ -94,7 +105,7 @@ export function fromDocument(doc: unknown): { clusters: Cluster[]; users: User[]
     const caData = str(body['certificate-authority-data']);
     const tlsServerName = str(body['tls-server-name']);
     const skipTLSVerify = body['insecure-skip-tls-verify'] === true;
-    return { name, server: withScheme(server, !!caData || skipTLSVerify), skipTLSVerify, ...(caData ? { caData } : {}), ...(tlsServerName ? { tlsServerName } : {}) };
+    return { name, server, skipTLSVerify, ...(caData ? { caData } : {}), ...(tlsServerName ? { tlsServerName } : {}) };
   });
   const users = named(doc.users, 'users', 'user').map(({ name, body }): User => {
     const ap = body['auth-provider'];
@@ -114,7 +125,7 @@ export function fromDocument(doc: unknown): { clusters: Cluster[]; users: User[]
     const namespace = str(body.namespace);
     return { name, cluster: str(body.cluster) ?? '', user: str(body.user) ?? '', ...(namespace ? { namespace } : {}) };
   });
-  return { clusters, users, contexts, currentContext: str(doc['current-context']) ?? '' };
+  return { clusters: schemed(clusters, users, contexts), users, contexts, currentContext: str(doc['current-context']) ?? '' };
 }
 
 export class KubeConfig {
