@@ -1,5 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TerminalView } from '@kubetile/rpc-schema';
 import { SEED_SQL } from '../../packages/kube-sim/src/pgdemo/seed-sql.js';
@@ -142,5 +142,30 @@ if ('missing' in found) {
         c.close();
       }
     }, ENGINE * 2);
+
+    it('read-only mode: the fallback is off (psql over exec can run shell commands in the pod); the pane says why and psql never starts', async () => {
+      const c = await RawClient.connect(w.env.socket);
+      mkdirSync(dirname(w.env.configFile), { recursive: true });
+      writeFileSync(w.env.configFile, 'readonly = true\n');
+      try {
+        expect(await w.script.request('config/reload')).toEqual({ ok: true, errors: [] });
+        await c.attach(SIZE);
+        await podsPane(c, ns, ['db-0']);
+        await keys(c, 'shift+q');
+        const paneId = await focusedQueryPane(c);
+        await waitScreen(c, paneId, 'the connection dialog', (rows) => rows.join('\n').includes('Connect to PostgreSQL'));
+        const execs = w.sim.journalEntries().filter((e) => e.path.endsWith('/exec')).length;
+        await keys(c, 'enter');
+        const refused = text(await waitScreen(c, paneId, 'the refusal', (rows) => rows.join('\n').includes('Connection failed'), ENGINE));
+        expect(refused).toContain('kubetile runs read-only');
+        expect(refused).toContain('psql over exec');
+        expect(w.sim.journalEntries().filter((e) => e.path.endsWith('/exec')).length).toBe(execs);
+        await c.request('pane/close', { paneId });
+      } finally {
+        writeFileSync(w.env.configFile, '# the defaults\n');
+        await w.script.request('config/reload');
+        c.close();
+      }
+    }, ENGINE);
   });
 }

@@ -92,6 +92,11 @@ export function defineQueryPaneSuite(name: string, setup: QueryBackendSetup): vo
   /** shift+q on db-0, then the dialog connects with the password the Secret holds. */
   async function openAndConnect(c: RawClient): Promise<number> {
     await c.attach(SIZE);
+    return connectAgain(c);
+  }
+
+  /** The same on a client already attached. */
+  async function connectAgain(c: RawClient): Promise<number> {
     await podsPane(c, ns, ['db-0']);
     await keys(c, 'shift+q');
     const paneId = await focusedQueryPane(c);
@@ -247,6 +252,31 @@ export function defineQueryPaneSuite(name: string, setup: QueryBackendSetup): vo
         }
       });
     }, ENGINE * 2);
+
+    it('read-only mode (readonly = true, hot reloaded into an open pane): a DELETE is refused by the server and the row stays; once read-only ends, writes work again', async () => {
+      const c = await RawClient.connect(w.env.socket);
+      try {
+        const paneId = await openAndConnect(c);
+        await withConfig(w, 'readonly = true\n', async () => {
+          await run(c, "DELETE FROM customers WHERE name = 'Ada Lovelace'");
+          const refused = text(await waitScreen(c, paneId, 'the refusal', (rows) => /read-only transaction/.test(rows.join('\n')), 60_000));
+          expect(refused).toContain('cannot execute DELETE in a read-only transaction');
+          await run(c, "SELECT 'still' AS probe, count(*)::int AS n FROM customers WHERE name = 'Ada Lovelace'");
+          await waitScreen(c, paneId, 'the row still there', (rows) => rows.some((r) => /still\s+│?\s*1\b/.test(r)), 60_000);
+          // A pane connected while read-only says so.
+          await c.request('pane/close', { paneId });
+          const again = await connectAgain(c);
+          await waitScreen(c, again, 'read-only said', (rows) => rows.join('\n').includes('read-only transactions: kubetile runs read-only'), 60_000);
+          await c.request('pane/close', { paneId: again });
+        });
+        const rw = await connectAgain(c);
+        await run(c, "UPDATE customers SET country = country WHERE name = 'Ada Lovelace'");
+        await waitScreen(c, rw, 'the write done', (rows) => rows.join('\n').includes('UPDATE 1'), 60_000);
+        await c.request('pane/close', { paneId: rw });
+      } finally {
+        c.close();
+      }
+    }, 240_000);
 
     it('E exports the result to a CSV file; ctrl+s saves a query; history and saved queries survive a daemon restart', async () => {
       const out = join(w.env.dir, 'export', 'countries.csv');

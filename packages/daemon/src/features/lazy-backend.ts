@@ -20,6 +20,10 @@ export class LazyBackend implements QueryBackend {
     return this.real?.connected ?? false;
   }
 
+  get readOnly(): boolean {
+    return this.real?.readOnly ?? false;
+  }
+
   private backend(): Promise<QueryBackend> {
     return (this.loading ??= this.load().then((b) => {
       this.real = b;

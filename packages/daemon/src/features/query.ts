@@ -15,6 +15,7 @@ import { HistoryStore } from '../query/history-store.js';
 import { PsqlSession } from '../query/psql-session.js';
 import { SavedQueries } from '../query/saved-queries.js';
 import { clientPrompts } from '../session/client-prompts.js';
+import { readOnlyRefusal } from '../session/read-only.js';
 import type { InteractionHandler, InteractionRequest } from '../session/resource-actions.js';
 import { invalidState } from '../util/errors.js';
 import type { FeatureHost } from './feature-host.js';
@@ -95,9 +96,11 @@ export function installQuery(host: FeatureHost): void {
       const kc = host.kube.configFor(t.context);
       const pg = new LazyBackend('pg', async () => {
         const { PgSession } = await import('../query/pg-session.js');
-        return new PgSession(t, (signal) => openPortForward(kc, { namespace: t.namespace, pod: t.pod, port: t.port }, { signal }));
+        return new PgSession(t, (signal) => openPortForward(kc, { namespace: t.namespace, pod: t.pod, port: t.port }, { signal }), () => host.readonly());
       });
-      return new FallbackBackend(pg, () => new PsqlSession(t, kc, host.streams));
+      // Read-only mode turns exec off; the fallback is one (psql's meta-commands run shell commands in the pod).
+      const psqlRefusal = (): string | null => (host.readonly() ? readOnlyRefusal('the query pane without a port-forward (the API server forbids it here; its fallback, psql over exec, can run shell commands in the pod)') : null);
+      return new FallbackBackend(pg, () => new PsqlSession(t, kc, host.streams, psqlRefusal));
     },
     history,
     saved,

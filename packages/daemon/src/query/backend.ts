@@ -54,6 +54,8 @@ export interface QueryBackend {
   schema(): Promise<SchemaColumn[]>;
   /** True while connected (a dropped connection makes it false; the next run reconnects). */
   readonly connected: boolean;
+  /** The session's transactions are read-only (kubetile runs read-only): writes are refused by the server. */
+  readonly readOnly: boolean;
   close(): void;
 }
 

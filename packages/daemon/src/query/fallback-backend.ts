@@ -31,6 +31,10 @@ export class FallbackBackend implements QueryBackend {
     return this.active.connected;
   }
 
+  get readOnly(): boolean {
+    return this.active.readOnly;
+  }
+
   async connect(): Promise<string> {
     try {
       return await this.active.connect();

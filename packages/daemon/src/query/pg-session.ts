@@ -69,10 +69,19 @@ export class PgSession implements QueryBackend {
   /** The longest message the server may send: the run's max_result_bytes (a row longer than the whole result is never kept). */
   private maxMessageBytes = DEFAULT_MAX_MESSAGE;
 
+  /** What the session's transactions were last set to (SET SESSION CHARACTERISTICS; see `mode`). */
+  private sessionReadOnly = false;
+
   constructor(
     private readonly target: DbTarget,
     private readonly openStream: StreamOpener,
+    /** Whether kubetile runs read-only now (a config reload may change it between two runs). */
+    private readonly readOnlyMode: () => boolean = () => false,
   ) {}
+
+  get readOnly(): boolean {
+    return this.sessionReadOnly;
+  }
 
   /**
    * The driver's stream, failed at once when the first bytes that come back are not PostgreSQL's (see
@@ -159,6 +168,10 @@ export class PgSession implements QueryBackend {
       throw err;
     }
     this.alive = true;
+    // Said either way on a new connection: a server's default may be read-only (and PGlite, the
+    // demo's engine, serves all its connections from one session).
+    this.sessionReadOnly = true;
+    await this.mode(client);
     const r = await this.track(client.query<{ version: string }>('SELECT version() AS version'));
     return r.rows[0]?.version ?? 'PostgreSQL';
   }
@@ -167,6 +180,27 @@ export class PgSession implements QueryBackend {
     if (!this.client || !this.alive) await (this.connecting ?? this.connect());
     if (!this.client) throw new Error('the connection was closed');
     return this.client;
+  }
+
+  /**
+   * Read-only mode: the session's transactions are read-only, so a DELETE or a DROP typed by mistake
+   * is refused by the server (SQLSTATE 25006, "cannot execute … in a read-only transaction"). Set
+   * again before every run while read-only (a ROLLBACK of a transaction the user began undoes a SET
+   * made inside it), and back to read-write once when read-only mode ends. It guards against
+   * accidents, not against the user: `SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE` typed in
+   * the editor lifts it for that run, and a transaction begun before read-only mode came on stays
+   * read-write until it ends. An error here (a transaction already aborted) is left for the run's
+   * own statement to meet and show.
+   */
+  private async mode(client: pg.Client): Promise<void> {
+    const want = this.readOnlyMode();
+    if (!want && !this.sessionReadOnly) return;
+    try {
+      await this.track(client.query(`SET SESSION CHARACTERISTICS AS TRANSACTION ${want ? 'READ ONLY' : 'READ WRITE'}`));
+      this.sessionReadOnly = want;
+    } catch {
+      // the run's own statement says what is wrong with the session
+    }
   }
 
   /** Remembers one of the session's own queries until it settles (a run is never queued behind it inside pg). */
@@ -244,6 +278,7 @@ export class PgSession implements QueryBackend {
       const client = await before(this.ready());
       // Never queued inside pg behind the completion query: a cancel could not reach it there.
       await before(this.idle());
+      await before(this.mode(client));
       return await this.runStatements(client, statements, opts, state);
     } finally {
       if (this.current === state) this.current = null;

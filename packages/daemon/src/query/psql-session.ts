@@ -77,10 +77,22 @@ export class PsqlSession implements QueryBackend {
     private readonly target: DbTarget,
     private readonly kc: KubeConfig,
     private readonly streams: OpenStreams,
+    /** Why the fallback may not run now (kubetile runs read-only: see features/query.ts), or null. */
+    private readonly refusal: () => string | null = () => null,
   ) {}
 
   get connected(): boolean {
     return this.ok;
+  }
+
+  /** Never: read-only mode turns the fallback off instead. */
+  get readOnly(): boolean {
+    return false;
+  }
+
+  private refuseReadOnly(): void {
+    const why = this.refusal();
+    if (why !== null) throw new Error(why);
   }
 
   /**
@@ -174,6 +186,7 @@ export class PsqlSession implements QueryBackend {
   }
 
   async connect(): Promise<string> {
+    this.refuseReadOnly();
     let r: { out: string; truncated: boolean };
     try {
       r = await this.exec('SELECT version();', 64 * 1024, this.app, { cancelled: false, sent: false, settled: false, abort: new AbortController(), stop: () => undefined });
@@ -228,6 +241,7 @@ export class PsqlSession implements QueryBackend {
   }
 
   async run(sql: string, opts: RunOptions): Promise<ResultSet> {
+    this.refuseReadOnly();
     const statements = splitStatements(sql);
     if (statements.length === 0) throw new Error('nothing to run: the editor holds no SQL statement');
     const last = statements.pop()!;

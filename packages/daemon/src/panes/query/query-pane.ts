@@ -155,7 +155,7 @@ export class QueryPane extends BasePane {
       this.database = v.database;
       this.user = v.user;
       this.phase = { kind: 'ready' };
-      this.setStatus('ok', `Connected — ${this.server} (${backend.kind === 'pg' ? 'pg over a port-forward stream' : 'psql over exec'})`);
+      this.setStatus('ok', `Connected — ${this.server} (${backend.kind === 'pg' ? 'pg over a port-forward stream' : 'psql over exec'}${backend.readOnly ? '; read-only transactions: kubetile runs read-only' : ''})`);
       void this.loadSchema(backend);
     } catch (err) {
       if (this.gone || this.backend !== backend) return;
