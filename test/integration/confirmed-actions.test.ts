@@ -106,6 +106,24 @@ describe('a confirmed delete acts on the object the prompt named', () => {
     }
   });
 
+  it('enter does not answer a confirmation (ctrl+alt+x enter deleted the pod): it says to answer with y or n, and nothing is deleted until y', async () => {
+    const { a, b } = await twoClientsOnPods(['keep-1', 'keep-2']);
+    try {
+      await a.request('client/key', { key: 'ctrl+alt+x' });
+      await a.waitLayout('confirm dialog', (x) => x.overlay?.type === 'confirm' && x.overlay.text === `Delete Pod ${ns}/keep-1?`);
+      expect(await a.request('client/key', { key: 'enter' })).toEqual({ handled: true, command: 'confirm:not-an-answer' });
+      await waitToast(a, /answer with y \(yes\) or n \/ esc \(no\): enter does not answer a question/);
+      expect(a.layout!.overlay).toMatchObject({ type: 'confirm', text: `Delete Pod ${ns}/keep-1?` });
+      expect(podNames(ns)).toEqual(['keep-1', 'keep-2']);
+      await a.request('client/key', { key: 'y' });
+      await waitFor('keep-1 gone from the server', () => !podNames(ns).includes('keep-1'));
+      expect(podNames(ns)).toEqual(['keep-2']);
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
+
   it('when the named pod disappears before y, nothing else is deleted', async () => {
     const { a, b, paneId } = await twoClientsOnPods(['api-1', 'api-2']);
     try {
@@ -197,6 +215,47 @@ describe('scale and restart hit exactly the chosen object', () => {
     return paneId;
   }
   const replicasOf = (name: string): unknown => (sim.getObject('apps/v1', 'Deployment', name, ns)?.spec as { replicas?: number } | undefined)?.replicas;
+
+  it('ctrl+u clears and ctrl+w erases a word in a dialog, the filter line and the switcher (readline, k9s); what is left is what is used', async () => {
+    const { a, b, paneId } = await twoClientsOnPods(['edit-1', 'edit-2']);
+    const press = async (...ks: string[]): Promise<void> => {
+      for (const k of ks) await a.request('client/key', { key: k });
+    };
+    try {
+      // The filter line: "edit 2" → ctrl+w → "edit " → ctrl+u → "" (all rows) → "2".
+      await press('/', 'e', 'd', 'i', 't', 'space', '2');
+      await a.waitLayout('filter typed', (x) => x.mode === 'filter' && x.input === 'edit 2');
+      await press('ctrl+w');
+      await a.waitLayout('a word erased', (x) => x.mode === 'filter' && x.input === 'edit ');
+      await press('ctrl+u');
+      await a.waitLayout('the line cleared', (x) => x.mode === 'filter' && x.input === '');
+      await press('2', 'enter');
+      await waitRows(paneId, ['edit-2'], 'filtered by what is left');
+      await press('/', 'ctrl+u', 'enter');
+      await waitRows(paneId, ['edit-1', 'edit-2'], 'the filter cleared');
+      // The switcher's search.
+      await press(':', 'd', 'e', 'p', 'l');
+      await a.waitLayout('the switcher', (x) => x.overlay?.type === 'selector');
+      await press('ctrl+u');
+      await waitFor('the search cleared', () => a.layout?.overlay?.type === 'selector' && (a.layout.overlay as { query?: string }).query === '');
+      await press('esc');
+      await a.waitLayout('closed', (x) => x.overlay === null);
+      // A dialog with a value in it: the scale input (typed 25, erased; 3 used).
+      await deploymentsPane(a, ['wordy']);
+      await press('ctrl+alt+s');
+      await a.waitLayout('replicas input', (x) => x.overlay?.type === 'input');
+      await press('2', '5');
+      await a.waitLayout('25 typed', (x) => x.overlay?.type === 'input' && x.overlay.value === '25');
+      await press('ctrl+w');
+      await a.waitLayout('erased', (x) => x.overlay?.type === 'input' && x.overlay.value === '');
+      await press('4', 'ctrl+u', '3', 'enter');
+      await waitToast(a, new RegExp(`scaled Deployment ${ns}/wordy to 3`));
+      expect(replicasOf('wordy')).toBe(3);
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
 
   it('scaling above 100 asks again; the scale lands on the named deployment', async () => {
     const a = await RawClient.connect(env.socket);

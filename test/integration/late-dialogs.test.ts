@@ -105,7 +105,11 @@ describe('keys typed before a dialog was on screen', () => {
     const shown = await c.waitLayout('the delete dialog', (l) => /^Delete Deployment late\/aaa\?/.test(overlayText(l)));
     expect(shown.seq).toBeGreaterThan(seenBefore);
     expect(await key('y', seenBefore)).toEqual({ handled: false, command: 'ignored:unseen' });
-    expect(await key('enter', seenBefore)).toEqual({ handled: false, command: 'ignored:unseen' });
+    // enter answers no question, seen or not (`ctrl+d enter` deleted): it says to answer with y or n.
+    const toasts = c.toasts().length;
+    expect(await key('enter', seenBefore)).toEqual({ handled: true, command: 'confirm:not-an-answer' });
+    expect(await key('enter', shown.seq!)).toEqual({ handled: true, command: 'confirm:not-an-answer' });
+    await waitFor('the hint', () => c.toasts().slice(toasts).some((t) => t.includes('answer with y (yes) or n / esc (no): enter does not answer a question')));
     expect(overlayText(c.layout)).toMatch(/^Delete Deployment late\/aaa\?/);
     expect(dep('aaa')?.metadata.deletionTimestamp).toBeUndefined();
     // n needs no look: it only backs out. Asked again and answered once seen, it deletes.

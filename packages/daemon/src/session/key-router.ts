@@ -20,6 +20,7 @@ import type { ClientPrompts, ResourceTarget } from '../panes/pane.js';
 import { SwitchHistory } from './switch-history.js';
 import type { Workspace } from './workspace.js';
 import type { ResourceEdits } from '../edit/resource-edits.js';
+import { editLine } from './line-edit.js';
 import { readOnlyRefusal, WRITE_COMMANDS } from './read-only.js';
 import { containerImages, type ContainerImage } from '../kube/set-image.js';
 import { badImage } from '../kube/ephemeral-debug.js';
@@ -88,7 +89,7 @@ function selectCurrent(o: SelectorState): void {
 const QUIT_COMMAND = /^(?:q|q!|qa|qa!|quit)$/;
 /** The keys that answer each kind of overlay (see ClientState.answers). */
 const ANSWER_KEYS: Readonly<Record<OverlayState['type'], ReadonlySet<string>>> = {
-  confirm: new Set(['y', 'shift+y', 'enter']),
+  confirm: new Set(['y', 'shift+y']),
   selector: new Set(['enter']),
   input: new Set(['enter']),
 };
@@ -892,8 +893,9 @@ export class KeyRouter {
       o.onSubmit(o.value);
       return done('overlay:submit');
     }
-    if (key === 'backspace') {
-      o.value = [...o.value].slice(0, -1).join('');
+    const edited = editLine(o.value, key);
+    if (edited !== null) {
+      o.value = edited;
       return done('overlay:input');
     }
     const text = keyText(key);
@@ -1186,11 +1188,13 @@ export class KeyRouter {
       case 'tab':
         o.selected = items.length ? (o.selected + 1) % items.length : 0;
         return done('overlay:next');
-      case 'backspace':
-        o.query = [...o.query].slice(0, -1).join('');
-        o.selected = 0;
-        this.autoSelect(client, o);
-        return done('overlay:input');
+    }
+    const edited = editLine(o.query, key);
+    if (edited !== null) {
+      o.query = edited;
+      o.selected = 0;
+      this.autoSelect(client, o);
+      return done('overlay:input');
     }
     const text = keyText(key);
     if (text !== null) {
@@ -1209,7 +1213,13 @@ export class KeyRouter {
   private confirmKey(client: ClientState, key: string): KeyResult {
     const o = client.overlay;
     if (o?.type !== 'confirm') return { handled: false };
-    if (key === 'y' || key === 'shift+y' || key === 'enter') {
+    if (key === 'enter') {
+      // Not a yes: `p 8080 enter` on a pod already forwarded met "Stop it?" and stopped it, and
+      // `ctrl+d enter` deleted. A question is answered with y or n, as the hints say ([y/N] habits).
+      this.toast(client, 'info', 'answer with y (yes) or n / esc (no): enter does not answer a question');
+      return { handled: true, command: 'confirm:not-an-answer' };
+    }
+    if (key === 'y' || key === 'shift+y') {
       this.closeOverlay(client, false);
       try {
         o.onConfirm();
@@ -1240,10 +1250,12 @@ export class KeyRouter {
         client.input = '';
         this.sendToFocused(client, { type: 'clear_filter' });
         return done('filter:clear');
-      case 'backspace':
-        client.input = [...client.input].slice(0, -1).join('');
-        this.sendToFocused(client, client.input ? { type: 'filter', query: client.input } : { type: 'clear_filter' });
-        return done('filter:input');
+    }
+    const edited = editLine(client.input, key);
+    if (edited !== null) {
+      client.input = edited;
+      this.sendToFocused(client, client.input ? { type: 'filter', query: client.input } : { type: 'clear_filter' });
+      return done('filter:input');
     }
     const text = keyText(key);
     if (text !== null) {
