@@ -248,7 +248,8 @@ describe('scale and restart hit exactly the chosen object', () => {
       await a.waitLayout('25 typed', (x) => x.overlay?.type === 'input' && x.overlay.value === '25');
       await press('ctrl+w');
       await a.waitLayout('erased', (x) => x.overlay?.type === 'input' && x.overlay.value === '');
-      await press('4', 'ctrl+u', '3', 'enter');
+      // Spaces around the number are no part of it (a port's are not either).
+      await press('4', 'ctrl+u', 'space', '3', 'space', 'enter');
       await waitToast(a, new RegExp(`scaled Deployment ${ns}/wordy to 3`));
       expect(replicasOf('wordy')).toBe(3);
     } finally {

@@ -158,6 +158,18 @@ export function overlayBox(overlay: Overlay, cols: number, rows: number): Floati
 }
 
 const TOAST_ICON: Record<ToastItem['level'], string> = { info: 'ℹ', success: '✓', warn: '⚠', error: '✗' };
+/** A toast's lines at most; a longer message ends in `…` where it is cut (it was cut silently). */
+export const TOAST_LINES = 4;
+
+/** `text` wrapped into `width` cells, at most `max` lines, the last ending in `…` when the text goes on. */
+function wrapCut(text: string, width: number, max: number): string[] {
+  const lines = wrap(text, width, max + 1);
+  if (lines.length <= max) return lines;
+  const kept = lines.slice(0, max);
+  const last = kept[max - 1]!;
+  kept[max - 1] = stringWidth(last) < width ? `${last}…` : `${clip(last, width - 1)}…`;
+  return kept;
+}
 
 /** The last `max` toasts stacked bottom-right of the body, newest at the bottom. */
 export function toastBoxes(toasts: readonly ToastItem[], cols: number, rows: number, max = 3): Floating[] {
@@ -171,7 +183,7 @@ export function toastBoxes(toasts: readonly ToastItem[], cols: number, rows: num
     const maxWidth = Math.min(cols - 2, 56);
     const text = `${TOAST_ICON[t.level]} ${sanitize(t.text)}`;
     const width = Math.min(maxWidth, Math.max(16, stringWidth(text) + 4));
-    const lines = wrap(text, width - 4, 3);
+    const lines = wrapCut(text, width - 4, TOAST_LINES);
     const box = boxed('', lines.map((l) => [seg(` ${l}`, { color })]), width, color, '', palette.overlayBg);
     const y = bottom - box.length;
     if (y < 0) break;

@@ -758,9 +758,10 @@ export class KeyRouter {
       type: 'input',
       title: `Scale ${name} to replicas${now}`,
       value: '',
-      validate: (value) => (/^\d+$/.test(value) && Number(value) <= MAX_REPLICAS ? null : `replicas must be a whole number from 0 to ${MAX_REPLICAS}, not '${value}'`),
+      // Spaces around the number are not part of it (a port's are not either).
+      validate: (value) => (/^\d+$/.test(value.trim()) && Number(value) <= MAX_REPLICAS ? null : `replicas must be a whole number from 0 to ${MAX_REPLICAS}, not '${value}'`),
       onSubmit: (value) => {
-        const n = Number(value);
+        const n = Number(value.trim());
         if (n > SCALE_CONFIRM_ABOVE) {
           this.confirm(client, `Scale ${name} to ${n} replicas? That is more than ${SCALE_CONFIRM_ABOVE}.`, () => this.mutate(client, target, 'scale', { replicas: n }));
           return;
