@@ -126,6 +126,21 @@ describe('the screen', () => {
     expect(lineText(tableLines(table, 20, 4)[1]!)).toContain('…');
   });
 
+  it('a table without NAME shrinks its first column last (the port-forwards pane: two forwards stay told apart)', () => {
+    const table: Extract<PaneView, { type: 'table' }> = {
+      ...(podsTable as Extract<PaneView, { type: 'table' }>),
+      sort: undefined,
+      columns: ['target', 'namespace', 'pod', 'local', 'remote', 'state'].map((id) => ({ id, title: id.toUpperCase() })),
+      rows: ['942mw', '9qf5f'].map((tail, i) => ({
+        id: `pf-${i}`,
+        cells: { target: `pod/frontend-n5zvz9mjzr-${tail}`, namespace: 'shop', pod: `frontend-n5zvz9mjzr-${tail}`, local: `127.0.0.1:1808${i}`, remote: '8080', state: 'active' },
+      })),
+    };
+    const lines = tableLines(table, 80, 4).map(lineText);
+    expect(lines[1]).toContain('pod/frontend-n5zvz9mjzr-942mw');
+    expect(lines[2]).toContain('pod/frontend-n5zvz9mjzr-9qf5f');
+  });
+
   it("a column cut at 60 cells (an event's MESSAGE) takes the room the pane has left", () => {
     const message = `Back-off restarting failed container cart in pod cart-d7ct2thgxw-fqsjn_shop(${'a'.repeat(20)})`;
     const table: Extract<PaneView, { type: 'table' }> = {

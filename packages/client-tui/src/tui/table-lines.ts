@@ -32,7 +32,10 @@ export function columnWidths(view: TableView, width: number): { widths: number[]
   const total = (): number => widths.reduce((a, b) => a + b, 0) + gap * (n - 1);
   if (total() > width) gap = 1;
   const floor = view.columns.map((c) => Math.min(3, stringWidth(c.title)));
-  const name = view.columns.findIndex((c) => c.id === 'name');
+  // What tells the rows apart shrinks last: NAME, or the first column of a table without one (the
+  // port-forwards pane's TARGET: two forwards of one Deployment's pods showed the same cut name).
+  const named = view.columns.findIndex((c) => c.id === 'name');
+  const name = named >= 0 ? named : 0;
   while (total() > width) {
     let widest = -1;
     for (let i = 0; i < n; i++) if (i !== name && widths[i]! > floor[i]! && (widest < 0 || widths[i]! > widths[widest]!)) widest = i;
