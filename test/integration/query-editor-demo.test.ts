@@ -169,11 +169,11 @@ describe('query pane on the demo engine: completion, the row view, connecting, a
     }
   }, ENGINE * 2);
 
-  it('v shows the row under the cursor whole: each column with its type, JSON pretty-printed, NULL, text with newlines on lines of their own', async () => {
+  it('v shows the row under the cursor whole: each column with its type, JSON pretty-printed, NULL, text with newlines on lines of their own, a long value wrapped', async () => {
     const c = await RawClient.connect(w.env.socket);
     try {
       const paneId = await openAndConnect(c);
-      await run(c, "SELECT id, name, country, preferences, E'first line\\nsecond line' AS note FROM customers WHERE id IN (4, 7) ORDER BY id");
+      await run(c, "SELECT id, name, country, preferences, E'first line\\nsecond line' AS note, repeat('0123456789', 40) AS long FROM customers WHERE id IN (4, 7) ORDER BY id");
       await waitScreen(c, paneId, 'two rows', (rows) => rows.join('\n').includes('2 rows in'), 60_000);
       await keys(c, 'esc');
       await c.waitLayout('browse (normal) mode', (l) => l.mode === 'normal');
@@ -187,6 +187,11 @@ describe('query pane on the demo engine: completion, the row view, connecting, a
       expect(first.slice(pi + 1, pi + 9)).toEqual(['  {', '    "tags": [', '      "kernel",', '      "git"', '    ],', '    "newsletter": true', '  }', expect.stringMatching(/^note \(text\)/)]);
       const ni = at(/^note \(text\)/);
       expect(first.slice(ni + 1, ni + 3)).toEqual(['  first line', '  second line']);
+      // 400 characters, wider than the pane: wrapped under the label, nothing cut at the edge.
+      const li = at(/^long \(text\)/);
+      const wrapped = first.slice(li + 1).filter((r) => /^ {2}\d/.test(r));
+      expect(wrapped.length).toBeGreaterThan(1);
+      expect(wrapped.map((r) => r.slice(2).trimEnd()).join('')).toBe('0123456789'.repeat(40));
 
       // Back to the table, the next row, and its record: a NULL is NULL.
       await keys(c, 'esc');

@@ -162,9 +162,13 @@ export function defineQueryPaneSuite(name: string, setup: QueryBackendSetup): vo
       const c = await RawClient.connect(w.env.socket);
       try {
         const paneId = await openAndConnect(c);
+        // A failed run first: its "the query failed" is not said while the next one runs.
+        await run(c, 'SELECT 1/0 AS boom');
+        await waitScreen(c, paneId, 'the failure', (rows) => rows.join('\n').includes('the query failed'), 60_000);
         const started = Date.now();
         await run(c, 'SELECT pg_sleep(30)');
-        await waitScreen(c, paneId, 'the query running', (rows) => rows.some((r) => r.includes('Executing…')), 30_000);
+        const running = text(await waitScreen(c, paneId, 'the query running', (rows) => rows.some((r) => r.includes('Executing…')), 30_000));
+        expect(running).not.toContain('the query failed');
         // "Executing…" once the statement is on its way (before, ctrl+c means it never runs). As a user
         // does: ctrl+c again while it still runs (a cancel request that reaches the server before the
         // statement itself does cancels nothing, as in psql).

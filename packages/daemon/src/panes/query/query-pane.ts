@@ -17,6 +17,7 @@ import { ConnectForm } from './connect-form.js';
 import { EditorBuffer, MAX_EDITOR_CHARS } from './editor-buffer.js';
 import { InputPopup, ListPopup } from './popups.js';
 import { parseQueryArgs, type QueryArgs } from './query-args.js';
+import { RecordView, type RecordLine } from './record-view.js';
 import type { QueryServices } from './query-services.js';
 import { columnWidths, keepInView, newCursor, renderTable, type TableCursor } from './results-view.js';
 
@@ -65,7 +66,7 @@ export class QueryPane extends BasePane {
   private ticker: NodeJS.Timeout | null = null;
   private status: { text: string; level: 'info' | 'ok' | 'warn' | 'error' } | null = null;
   private popup: Popup | null = null;
-  private record: { lines: TermRun[][]; offset: number } | null = null;
+  private record: RecordView | null = null;
   /** Editing (insert mode) or browsing (normal mode), as the last key said. */
   private mode: 'edit' | 'browse' = 'edit';
   private size: Viewport = { cols: 100, rows: 30 };
@@ -213,6 +214,8 @@ export class QueryPane extends BasePane {
     this.running = running;
     this.error = null;
     this.record = null;
+    // The last run's words ("the query failed", "1,500 rows so far (m fetches more)") are not this one's.
+    this.status = this.result && this.result.columns.length > 0 ? { level: 'info', text: "the rows shown are the previous query's until this one answers" } : null;
     this.startTicker();
     this.changed.emit();
     const onSent = (): void => {
@@ -737,14 +740,13 @@ export class QueryPane extends BasePane {
     const r = this.result;
     const row = r?.rows[this.cursor.row];
     if (!r || !row) return;
-    const lines: TermRun[][] = [[{ text: `Row ${this.cursor.row + 1} of ${r.rows.length}`, bold: true }]];
+    const lines: RecordLine[] = [{ runs: [{ text: `Row ${this.cursor.row + 1} of ${r.rows.length}`, bold: true }] }];
     r.columns.forEach((c, i) => {
       const v = row[i] ?? null;
-      const text = fullText(v, c.kind);
-      lines.push([{ text: `${c.name} `, bold: true }, { text: `(${c.typeName})`, dim: true }]);
-      for (const l of text) lines.push([{ text: `  ${l}`, ...(v === null ? { dim: true } : {}) }]);
+      lines.push({ runs: [{ text: `${c.name} `, bold: true }, { text: `(${c.typeName})`, dim: true }] });
+      for (const l of fullText(v, c.kind)) lines.push({ value: l, dim: v === null });
     });
-    this.record = { lines, offset: 0 };
+    this.record = new RecordView(lines);
   }
 
   handleCommand(cmd: PaneCommand): void {
@@ -764,7 +766,7 @@ export class QueryPane extends BasePane {
       const rec = this.record;
       const step = cmd.type === 'select_next' || cmd.type === 'scroll_down' ? 1 : cmd.type === 'select_prev' || cmd.type === 'scroll_up' ? -1 : cmd.type === 'page_down' ? page : cmd.type === 'page_up' ? -page : 0;
       if (cmd.type === 'back') this.record = null;
-      else rec.offset = Math.max(0, Math.min(rec.lines.length - 1, rec.offset + step));
+      else rec.scroll(step);
       this.changed.emit();
       return;
     }
@@ -921,7 +923,7 @@ export class QueryPane extends BasePane {
       cursorAt(1, 2 + stringWidth(this.popup.input.value));
       return rows;
     }
-    if (this.record) return this.record.lines.slice(this.record.offset, this.record.offset + height);
+    if (this.record) return this.record.lines(cols).slice(this.record.offset, this.record.offset + height);
     if (this.error) {
       // Only the lines there is room for; the last row says what was left out.
       const e = this.error;
