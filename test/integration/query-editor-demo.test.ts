@@ -206,6 +206,21 @@ describe('query pane on the demo engine: completion, the row view, connecting, a
     }
   }, ENGINE * 2);
 
+  it("psql's backslash commands are named as such, with the SQL to run instead, and nothing is sent", async () => {
+    const c = await RawClient.connect(w.env.socket);
+    try {
+      const paneId = await openAndConnect(c);
+      await run(c, '\\dt');
+      const said = text(await waitScreen(c, paneId, 'the hint', (rows) => rows.join('\n').includes("one of psql's own commands"), 60_000));
+      expect(said).toContain("\\dt is one of psql's own commands, not SQL");
+      expect(said).toContain('pg_tables');
+      expect(said).not.toContain('syntax error');
+      await c.request('pane/close', { paneId });
+    } finally {
+      c.close();
+    }
+  }, ENGINE * 2);
+
   it('ctrl+c while the dialog connects drops the connection being opened and gives the dialog back; enter connects again', async () => {
     const c = await RawClient.connect(w.env.socket);
     try {

@@ -47,6 +47,17 @@ type EditorAction = 'execute' | 'cancel' | 'browse_results' | 'history' | 'save_
  * copy as CSV (OSC 52), export to a file, schema-aware completion. Everything draws into one
  * terminal-like view: editor, a rule with the result's state, the table (or a list), a status line.
  */
+/** psql's backslash commands (`\dt`, `\d users`): the server answers them with a bare syntax error at "\". */
+const PSQL_META = /^\\([a-zA-Z!?]+)\S*/;
+/** What to run instead of the psql commands people reach for first. */
+const PSQL_META_SQL: Readonly<Record<string, string>> = {
+  dt: "SELECT schemaname, tablename FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')",
+  d: "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = '…'",
+  l: 'SELECT datname FROM pg_database',
+  dn: 'SELECT nspname FROM pg_namespace',
+  du: 'SELECT rolname FROM pg_roles',
+};
+
 export class QueryPane extends BasePane {
   private readonly a: QueryArgs | null;
   private phase: Phase;
@@ -204,6 +215,11 @@ export class QueryPane extends BasePane {
     const sql = this.editor.text;
     if (sql.trim() === '') {
       this.setStatus('warn', 'the editor is empty');
+      return;
+    }
+    const meta = PSQL_META.exec(sql.trimStart());
+    if (meta) {
+      this.setStatus('warn', `${meta[0]} is one of psql's own commands, not SQL: the pane sends SQL to the server${PSQL_META_SQL[meta[1]!] ? ` (for ${meta[0]}: ${PSQL_META_SQL[meta[1]!]})` : ''}`);
       return;
     }
     const backend = this.backend;
