@@ -91,6 +91,11 @@ export interface Pane {
   handlePaste?(text: string, size: Viewport | null): string | null;
   /** Insert mode was entered on this pane (a dormant exec pane reconnects at once). */
   enterInsert?(size: Viewport | null): void;
+  /**
+   * What closing the pane would end that a user may not mean to (a shell still running: tmux's
+   * kill-pane asks first), or null: close_pane and close_tab ask before ending it.
+   */
+  liveWork?(): string | null;
   dispose(): void;
 }
 

@@ -301,15 +301,19 @@ export class KeyRouter {
       case 'split_horizontal':
         ws.splitFocused(client, 'horizontal');
         return;
-      case 'close_pane':
-        ws.closePane(ws.focusedPane(client));
+      case 'close_pane': {
+        const paneId = ws.focusedPane(client);
+        this.closeAsking(client, [paneId], () => ws.closePane(paneId));
         return;
+      }
       case 'new_tab':
         ws.newTab(client.sessionName, undefined, client);
         return;
-      case 'close_tab':
-        ws.closeTab(client.sessionName, ws.activeTab(client).id);
+      case 'close_tab': {
+        const tab = ws.activeTab(client);
+        this.closeAsking(client, tab.paneIds(), () => ws.closeTab(client.sessionName, tab.id));
         return;
+      }
       case 'next_tab':
         ws.cycleTab(client, 1);
         return;
@@ -527,6 +531,25 @@ export class KeyRouter {
       this.toast(client, 'warn', errorMessage(err));
       return null;
     }
+  }
+
+  /**
+   * Closes at once, or asks first when a pane would end something live (a running shell: tmux's
+   * kill-pane and kill-window ask). Scripts' pane/close and tab/close do not ask.
+   */
+  private closeAsking(client: ClientState, paneIds: readonly number[], close: () => void): void {
+    const ws = this.deps.workspace;
+    const panes = paneIds.map((id) => ws.pane(id));
+    const live = panes.map((p) => p.liveWork?.() ?? null).filter((w): w is string => w !== null);
+    if (live.length === 0) {
+      close();
+      return;
+    }
+    const what = live.length === 1 ? live[0]! : `${live.length} shells are still running (${live.slice(0, 3).join('; ')}${live.length > 3 ? '; …' : ''})`;
+    this.confirm(client, `Close ${paneIds.length === 1 ? 'the pane' : 'the tab'}? ${what[0]!.toUpperCase()}${what.slice(1)}: closing ends it.`, () => {
+      // Closed or replaced meanwhile (another client, a script): not closed again.
+      if (panes.every((p) => ws.holds(p))) close();
+    });
   }
 
   /** Runs a mutation on a target captured earlier (a confirmation named it); the result is a toast. */

@@ -114,6 +114,10 @@ export class ExecPane extends BasePane {
     return this.state.kind === 'exited' || this.state.kind === 'failed';
   }
 
+  liveWork(): string | null {
+    return this.state.kind === 'running' ? `the shell in ${this.title().replace(/^exec /, '')} is still running` : null;
+  }
+
   private start(): void {
     if (this.started || this.gone || !this.target) return;
     this.started = true;

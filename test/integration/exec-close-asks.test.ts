@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RawClient } from '../helpers/rpc-client.js';
+import { execStreams, focusedExecPane, namespaceWith, pod, podsPane, type, waitFor, waitScreen, type ExecWorld, startWorld } from '../../packages/daemon/test/exec/harness.js';
+
+/**
+ * Closing a pane (alt+x) or a tab (ctrl+w) that holds a running shell asks first, as tmux's
+ * kill-pane and kill-window do: n keeps the shell, y ends it; a shell that has exited closes at once.
+ * A script's pane/close does not ask. Real daemon, real client, kube-sim's exec behind.
+ */
+
+let w: ExecWorld;
+beforeAll(async () => {
+  w = await startWorld();
+});
+afterAll(async () => {
+  await w?.stop();
+});
+
+const SIZE = { cols: 120, rows: 40 };
+const overlayText = (c: RawClient): string => (c.layout?.overlay?.type === 'confirm' ? c.layout.overlay.text : '');
+const open = (c: RawClient, paneId: number): boolean => Object.keys(c.layout!.paneTitles).includes(String(paneId));
+
+describe('closing a pane with a running shell', () => {
+  it('alt+x asks; n keeps the shell running, y ends it; ctrl+w on its tab asks too', async () => {
+    const ns = namespaceWith(w.sim, [(n) => pod('sh-1', n)]);
+    const a = await RawClient.connect(w.env.socket);
+    try {
+      await a.attach(SIZE);
+      await podsPane(a, ns, ['sh-1']);
+      await a.request('client/key', { key: 'e' });
+      const paneId = await focusedExecPane(a);
+      await waitScreen(a, paneId, 'the shell prompt', (rows) => rows.some((r) => r.startsWith('root@sh-1:/#')));
+      await a.request('client/key', { key: 'ctrl+]' });
+      await a.waitLayout('normal mode', (l) => l.mode === 'normal');
+
+      await a.request('client/key', { key: 'alt+x' });
+      await a.waitLayout('the question', (l) => l.overlay?.type === 'confirm');
+      expect(overlayText(a)).toBe(`Close the pane? The shell in ${ns}/sh-1 (main) is still running: closing ends it.`);
+      await a.request('client/key', { key: 'n' });
+      await a.waitLayout('answered', (l) => l.overlay === null);
+      expect(open(a, paneId)).toBe(true);
+      expect(await execStreams(w.script)).toBe(1);
+
+      await a.request('client/key', { key: 'ctrl+w' });
+      await a.waitLayout('the tab question', (l) => l.overlay?.type === 'confirm');
+      expect(overlayText(a)).toMatch(/^Close the tab\? The shell in .*sh-1 \(main\) is still running: closing ends it\.$/);
+      await a.request('client/key', { key: 'esc' });
+      await a.waitLayout('answered', (l) => l.overlay === null);
+      expect(open(a, paneId)).toBe(true);
+
+      await a.request('client/key', { key: 'alt+x' });
+      await a.waitLayout('asked again', (l) => l.overlay?.type === 'confirm');
+      await a.request('client/key', { key: 'y' });
+      await a.waitLayout('the pane closed', (l) => !open(a, paneId));
+      await waitFor('the exec stream closed', async () => (await execStreams(w.script)) === 0);
+    } finally {
+      a.close();
+    }
+  });
+
+  it('a shell that has exited closes at once, and a script closing a pane is not asked', async () => {
+    const ns = namespaceWith(w.sim, [(n) => pod('sh-2', n)]);
+    const a = await RawClient.connect(w.env.socket);
+    try {
+      await a.attach(SIZE);
+      await podsPane(a, ns, ['sh-2']);
+      await a.request('client/key', { key: 'e' });
+      const first = await focusedExecPane(a);
+      await waitScreen(a, first, 'the shell prompt', (rows) => rows.some((r) => r.startsWith('root@sh-2:/#')));
+      await type(a, 'exit\r');
+      await waitScreen(a, first, 'exited', (_rows, v) => (v.footer ?? '').includes('exited with code 0'));
+      await a.request('client/key', { key: 'ctrl+]' });
+      await a.request('client/key', { key: 'alt+x' });
+      await a.waitLayout('closed at once', (l) => !open(a, first));
+      expect(a.layout!.overlay).toBeNull();
+
+      await podsPane(a, ns, ['sh-2']);
+      await a.request('client/key', { key: 'e' });
+      const second = await focusedExecPane(a);
+      await waitScreen(a, second, 'the shell prompt', (rows) => rows.some((r) => r.startsWith('root@sh-2:/#')));
+      await w.script.request('pane/close', { paneId: second });
+      await a.waitLayout('closed by the script', (l) => !open(a, second));
+      expect(a.layout!.overlay).toBeNull();
+    } finally {
+      a.close();
+    }
+  });
+});
