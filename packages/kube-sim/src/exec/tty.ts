@@ -64,7 +64,9 @@ export class TtyInput implements InputSource {
       }
       const text = chunk.toString('utf8');
       for (let i = 0; i < text.length; i++) {
-        const ch = text[i] as string;
+        // A character, not a UTF-16 unit: an emoji's surrogate halves echoed one by one were two U+FFFD.
+        const ch = String.fromCodePoint(text.codePointAt(i)!);
+        if (ch.length === 2) i++;
         // Keys' escape sequences (arrows and the like: ESC [ … final, ESC O x) are swallowed, as
         // readline ignores keys it has no binding for.
         if (this.escape === 'intro') { this.escape = ch === '[' ? 'csi' : 'ss3'; this.csi = ''; continue; }
@@ -101,8 +103,8 @@ export class TtyInput implements InputSource {
         }
         if (ch === '\u007f' || ch === '\b') {
           if (this.line.length > 0) {
-            const gone = this.line.slice(-1);
-            this.line = this.line.slice(0, -1);
+            const gone = Array.from(this.line.slice(-2)).at(-1)!;
+            this.line = this.line.slice(0, -gone.length);
             this.echo(gone < ' ' ? '\b\b  \b\b' : '\b \b');
           }
           continue;

@@ -50,8 +50,12 @@ const BREAK = 2;
 /** C0 controls xterm executes (EXECUTABLES: all but CAN, SUB and ESC). */
 const isExecutable = (c: number): boolean => c <= 0x17 || c === 0x19 || (c >= 0x1c && c <= 0x1f);
 
-/** Zero-width in xterm's Unicode 6 widths or possibly so (marks, format characters, Hangul jamo vowels and finals). */
-const ZERO_WIDTHISH = /[\p{Mn}\p{Me}\p{Mc}\p{Cf}\u06de\u1160-\u11ff\ud7b0-\ud7ff]/u;
+/**
+ * Zero-width in the emulator's widths (cell-widths.ts: rpc-schema's charWidth) or in xterm's
+ * Unicode 6 ones, or possibly so (marks, format characters, line and paragraph separators, Hangul
+ * jamo vowels and finals).
+ */
+const ZERO_WIDTHISH = /[\p{Mn}\p{Me}\p{Mc}\p{Cf}\p{Zl}\p{Zp}\u06de\u1160-\u11ff\ud7b0-\ud7ff]/u;
 let bmpTable: Uint8Array | null = null;
 
 export function isZeroWidthish(cp: number): boolean {

@@ -3,6 +3,7 @@ import type { IBufferCell, IBufferLine, IDisposable, IMarker, Terminal as XTermi
 import type { TermColor, TermRun } from '@kubetile/rpc-schema';
 import { ByteRing } from './byte-ring.js';
 import { MarkLimiter } from './mark-limit.js';
+import { CELL_WIDTHS_VERSION, cellWidths } from './cell-widths.js';
 
 // @xterm/headless 6 is CommonJS: its named exports are only reachable through the default import.
 const { Terminal } = pkg;
@@ -102,6 +103,9 @@ export class TerminalScreen {
     private readonly events: ScreenEvents,
   ) {
     this.term = new Terminal({ cols, rows, scrollback, allowProposedApi: true, logLevel: 'off' });
+    // Cells as wide as the client paints them (an emoji is two), not xterm's Unicode 6 widths.
+    this.term.unicode.register(cellWidths);
+    this.term.unicode.activeVersion = CELL_WIDTHS_VERSION;
     this.cell = this.term.buffer.normal.getNullCell();
     this.subs.push(
       this.term.onData((d) => events.reply(d)),
