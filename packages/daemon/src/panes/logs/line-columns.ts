@@ -74,6 +74,36 @@ export class LineColumns {
     this.n++;
   }
 
+  /**
+   * Merges `lines` (sorted, each sorting after line `from - 1`) into lines `[from, length)`, in one
+   * pass from the end: the lines after `from` move once per batch, not once per line inserted before
+   * them. Returns, for each position from `from` on, whether the line there is one of `lines` (1)
+   * or was already stored (0).
+   */
+  mergeFrom(from: number, lines: readonly LogLine[]): Uint8Array {
+    const k = lines.length;
+    const kept = this.n - from;
+    const added = new Uint8Array(kept + k);
+    this.room(k);
+    let i = this.head + this.n - 1; // last stored line of the tail
+    let j = k - 1;
+    let w = this.head + this.n + k - 1;
+    const stop = this.head + from;
+    while (j >= 0) {
+      if (i >= stop && this.compare(i - this.head, lines[j]!) > 0) {
+        this.copy(i, w);
+        i--;
+      } else {
+        this.write(w, lines[j]!);
+        added[w - stop] = 1;
+        j--;
+      }
+      w--;
+    }
+    this.n += k;
+    return added;
+  }
+
   /** Drops the first line. */
   shift(): void {
     if (this.n === 0) return;
@@ -86,6 +116,19 @@ export class LineColumns {
     this.head = 0;
     this.n = 0;
     this.src.fill('');
+  }
+
+  /** Copies stored slot `a` to slot `b`. */
+  private copy(a: number, b: number): void {
+    this.src[b] = this.src[a]!;
+    this.origin[b] = this.origin[a]!;
+    this.from[b] = this.from[a]!;
+    this.to[b] = this.to[a]!;
+    this.sec[b] = this.sec[a]!;
+    this.nano[b] = this.nano[a]!;
+    this.seq[b] = this.seq[a]!;
+    this.cut[b] = this.cut[a]!;
+    this.marker[b] = this.marker[a]!;
   }
 
   private write(k: number, l: LogLine): void {
@@ -106,14 +149,15 @@ export class LineColumns {
     this.marker[k] = markerCode(l.marker);
   }
 
-  /** Makes room for one more line at the end: moves the lines to the front, or grows. */
-  private room(): void {
-    if (this.head + this.n < this.cap) return;
-    if (this.n * 2 <= this.cap && this.cap > 0) {
+  /** Makes room for `k` more lines at the end: moves the lines to the front, or grows. */
+  private room(k = 1): void {
+    if (this.head + this.n + k <= this.cap) return;
+    if ((this.n + k) * 2 <= this.cap) {
       this.move(this.head, 0);
       return;
     }
-    const cap = Math.max(1024, this.cap * 2);
+    let cap = Math.max(1024, this.cap * 2);
+    while (cap < this.n + k) cap *= 2;
     const grow = <T extends Int32Array | Float64Array | Uint8Array>(a: T, make: (n: number) => T): T => {
       const b = make(cap);
       b.set(a.subarray(this.head, this.head + this.n));

@@ -90,31 +90,46 @@ export class LogBuffer {
     return lo;
   }
 
+  /**
+   * Adds lines (a stream's batch). Those that sort after the last line are appended; the rest of
+   * the batch is merged in one pass (a pod whose node clock is behind, a stream that lags, a new
+   * pod's history). Inserting such lines one by one moved every later line each time: with a full
+   * buffer and a pod 10 s behind, the daemon handled under 1,000 lines a second.
+   */
   insert(lines: readonly LogLine[]): void {
+    if (lines.length === 0) return;
+    const batch = isSorted(lines) ? lines : [...lines].sort(compareLines);
     const items = this.items;
     const filtered = this.test !== null;
     let bytes = this.bytes;
-    let last = this.last();
-    for (let k = 0; k < lines.length; k++) {
-      const l = lines[k]!;
-      if (!last || l.sec > last.sec || compareLines(l, last) >= 0) {
+    for (const l of batch) bytes += lineCost(l);
+    this.bytes = bytes;
+    const last = this.last();
+    if (!last || compareLines(batch[0]!, last) >= 0) {
+      for (const l of batch) {
         items.push(l);
-        last = l;
         if (filtered && this.passes(l)) this.matches.push(this.itemBase + items.length - 1);
-      } else {
-        const pos = this.upperBound(l);
-        items.insertAt(pos, l);
-        if (filtered) {
-          // Ids at and after the new line's move up by one.
-          const id = this.itemBase + pos;
-          const m = this.matchFrom(id);
-          for (let j = m; j < this.matches.length; j++) this.matches[j]!++;
-          if (this.passes(l)) this.matches.splice(m, 0, id);
+      }
+    } else {
+      const pos = this.upperBound(batch[0]!);
+      let wasMatch: Uint8Array | null = null;
+      if (filtered) {
+        // Which stored lines from `pos` on matched: their ids change, not their match.
+        const m = this.matchFrom(this.itemBase + pos);
+        wasMatch = new Uint8Array(items.length - pos);
+        for (let j = m; j < this.matches.length; j++) wasMatch[this.matches[j]! - this.itemBase - pos] = 1;
+        this.matches.length = m;
+      }
+      const added = items.mergeFrom(pos, batch);
+      if (wasMatch) {
+        let old = 0;
+        let fresh = 0;
+        for (let k = 0; k < added.length; k++) {
+          const id = this.itemBase + pos + k;
+          if (added[k] === 1 ? this.passes(batch[fresh++]!) : wasMatch[old++] === 1) this.matches.push(id);
         }
       }
-      bytes += lineCost(l);
     }
-    this.bytes = bytes;
     this.trim();
   }
 
@@ -153,4 +168,10 @@ export class LogBuffer {
     this.bytes = 0;
     this.dropped = 0;
   }
+}
+
+/** True when the lines are in order (a stream's batch nearly always is). */
+function isSorted(lines: readonly LogLine[]): boolean {
+  for (let i = 1; i < lines.length; i++) if (compareLines(lines[i - 1]!, lines[i]!) > 0) return false;
+  return true;
 }
