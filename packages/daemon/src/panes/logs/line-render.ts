@@ -100,11 +100,41 @@ export function wrapStarts(spans: readonly Span[], cols: number): number[] {
   return starts;
 }
 
+/** The most UTF-16 units one cell shows: its character and a few combining marks (as the exec pane's cells). */
+export const MAX_CELL_UNITS = 16;
+
+/**
+ * A row with each cell cut to MAX_CELL_UNITS: a letter under 30,000 combining marks ("zalgo" text)
+ * is one cell, and the row went out whole in every frame to every client (40 such rows: a 2.4 MB
+ * view) for the user's terminal to stack them all. The marks past the limit are left out.
+ */
+function capCells(line: Line): Line {
+  if (PRINTABLE_ASCII.test(line.text)) return line;
+  let units = 0;
+  let changed = false;
+  const out: Span[] = [];
+  for (const s of line.spans ?? [{ text: line.text }]) {
+    let text = '';
+    for (const ch of s.text) {
+      if (charWidth(ch.codePointAt(0)!) === 0) {
+        if (units + ch.length > MAX_CELL_UNITS) {
+          changed = true;
+          continue;
+        }
+        units += ch.length;
+      } else units = ch.length;
+      text += ch;
+    }
+    if (text) out.push(s.style ? { text, style: s.style } : { text });
+  }
+  return changed ? { text: out.map((s) => s.text).join(''), spans: out } : line;
+}
+
 /** Wrapped row `row` of a line (see wrapStarts). */
 export function wrappedRow(spans: readonly Span[], starts: readonly number[], row: number): Line {
   const from = starts[row] ?? Number.MAX_SAFE_INTEGER;
   const to = starts[row + 1] ?? Number.MAX_SAFE_INTEGER;
-  return sliceUnits(spans, from, to);
+  return capCells(sliceUnits(spans, from, to));
 }
 
 /** How many terminal cells a line made of spans takes. */
@@ -122,10 +152,16 @@ export function sliceCells(spans: readonly Span[], from: number, width: number):
   if (allAscii(spans)) return sliceUnits(spans, from, from + width);
   const out: Span[] = [];
   let cell = 0;
+  /** UTF-16 units in the current cell (see capCells): marks past MAX_CELL_UNITS are skipped here. */
+  let units = 0;
   for (const s of spans) {
     let text = '';
     for (const ch of s.text) {
       const w = charWidth(ch.codePointAt(0)!);
+      if (w === 0) {
+        if (units + ch.length > MAX_CELL_UNITS) continue;
+        units += ch.length;
+      } else units = ch.length;
       const start = cell;
       cell += w;
       if (start >= from + width || cell > from + width) break;
