@@ -1,6 +1,10 @@
 /** The longest line kept whole; the rest of a longer one is counted and dropped as it streams in. */
 export const MAX_LINE_BYTES = 64 * 1024;
 
+const EMPTY = Buffer.alloc(0);
+/** The first buffer a partial line gets (it doubles from there, up to the longest line). */
+const MIN_PENDING = 256;
+
 /** A complete line: bytes `buf[start..end)` (no newline), and how many bytes after them were dropped. */
 export type LineSink = (buf: Buffer, start: number, end: number, cut: number) => void;
 
@@ -10,7 +14,12 @@ export type LineSink = (buf: Buffer, start: number, end: number, cut: number) =>
  * are not retained (kept parts are copied), lines are handed out as byte ranges.
  */
 export class LineSplitter {
-  private pending: Buffer[] = [];
+  /**
+   * The partial line's bytes, `[0, pendingLen)` of one buffer grown by doubling. A list of the
+   * pieces cost a Buffer object per chunk: a container printing progress dots without a newline,
+   * one chunk each, held ~10 MB per stream for a 64 KiB line.
+   */
+  private pending: Buffer = EMPTY;
   private pendingLen = 0;
   private dropped = 0;
 
@@ -50,7 +59,7 @@ export class LineSplitter {
 
   /** The stream broke: a partial line is dropped (it is read again whole after a resume). */
   reset(): void {
-    this.pending = [];
+    this.pending = EMPTY;
     this.pendingLen = 0;
     this.dropped = 0;
   }
@@ -59,14 +68,21 @@ export class LineSplitter {
     const room = this.maxLine - this.pendingLen;
     const take = Math.min(room, to - from);
     if (take > 0) {
-      this.pending.push(Buffer.from(chunk.subarray(from, from + take)));
-      this.pendingLen += take;
+      const need = this.pendingLen + take;
+      if (need > this.pending.length) {
+        const grown = Buffer.allocUnsafe(Math.min(this.maxLine, Math.max(need, this.pending.length * 2, MIN_PENDING)));
+        this.pending.copy(grown, 0, 0, this.pendingLen);
+        this.pending = grown;
+      }
+      chunk.copy(this.pending, this.pendingLen, from, from + take);
+      this.pendingLen = need;
     }
     this.dropped += to - from - Math.max(0, take);
   }
 
   private flushPending(): void {
-    const line = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingLen);
+    // A buffer of its own per line (the reader tells chunks apart by their buffer).
+    const line = this.pending.subarray(0, this.pendingLen);
     const cut = this.dropped;
     this.reset();
     this.onLine(line, 0, line.length, cut);
