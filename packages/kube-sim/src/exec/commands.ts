@@ -262,6 +262,7 @@ export const BUILTINS: Record<string, Builtin> = {
   command,
   stty,
   yes,
+  'stdin-messages': async (_a, io, sh) => { io.out(`${sh.stdinMessages?.() ?? 0}\n`); return 0; },
   pwd: async (_a, io, sh) => { io.out(`${sh.cwd}\n`); return 0; },
   hostname: async (_a, io, sh) => { io.out(`${sh.pod.name}\n`); return 0; },
   whoami: async (_a, io) => { io.out('root\n'); return 0; },

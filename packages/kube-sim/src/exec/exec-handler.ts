@@ -223,6 +223,7 @@ export function runExec(transport: ExecTransport, want: Want, argv: string[], ki
   const raw = new StdinReader();
   const programs = deps.programs?.(pod);
   const sh = newShellState(pod, programs);
+  sh.stdinMessages = () => raw.messages;
   let input: InputSource = EMPTY_INPUT;
   if (want.stdin && want.tty) {
     const ttyIn = new TtyInput(raw, (s) => { if (want.stdout) transport.stdout(s); }, () => sh.interrupt?.());

@@ -37,6 +37,8 @@ export interface ShellState {
   size?: { cols: number; rows: number };
   /** `sh -c SCRIPT NAME ARG…`: $0 is NAME, $1… the ARGs. */
   args?: string[];
+  /** Stdin messages the session has received so far (see StdinReader.messages). */
+  stdinMessages?: () => number;
   /** Programs of this pod's container beyond the built-ins (opt-in host programs, see host-programs.ts). */
   programs?: Readonly<Record<string, (args: string[], io: ExecIO, sh: ShellState) => Promise<number>>>;
 }

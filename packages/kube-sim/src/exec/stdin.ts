@@ -4,8 +4,11 @@ export class StdinReader {
   private readonly chunks: Buffer[] = [];
   private eof = false;
   private waiter: (() => void) | undefined;
+  /** Stdin messages received (the `stdin-messages` built-in prints it: how finely a client splits its input). */
+  messages = 0;
 
   push(data: Buffer): void {
+    this.messages++;
     if (this.eof || data.length === 0) return;
     this.chunks.push(data);
     this.wake();

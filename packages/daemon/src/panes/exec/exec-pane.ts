@@ -60,6 +60,8 @@ export class ExecPane extends BasePane {
   private gone = false;
   private readonly abort = new AbortController();
   private early: string[] = [];
+  /** Answers to queries not sent yet (see start). */
+  private replies: string[] = [];
   private earlyBytes = 0;
   /** Keys are being refused (the shell has not read MAX_PENDING_STDIN_BYTES sent to it): said once, until one goes through. */
   private refusing = false;
@@ -127,8 +129,12 @@ export class ExecPane extends BasePane {
     const cfg = this.ctx.services.config().exec;
     this.screen = new TerminalScreen(size.cols, size.rows, cfg.scrollback, {
       changed: () => this.changed.emit(),
+      // Answers to the program's queries (cursor position, device attributes) go out together once
+      // the output being parsed is done: a program printing `ESC [ 6 n` a thousand times made a
+      // thousand stdin frames, ~4 µs each to send and one each for the API server to relay.
       reply: (data) => {
-        if (this.state.kind === 'running') this.session?.write(data);
+        if (this.state.kind !== 'running') return;
+        if (this.replies.push(data) === 1) queueMicrotask(() => this.sendReplies());
       },
       backpressure: (paused) => (paused ? this.session?.pause() : this.session?.resume()),
     });
@@ -175,6 +181,12 @@ export class ExecPane extends BasePane {
         if (!this.gone) this.fail(`exec into ${this.where()} failed: ${printable(errorMessage(err))}`);
       },
     );
+  }
+
+  private sendReplies(): void {
+    const answer = this.replies.join('');
+    this.replies = [];
+    if (this.state.kind === 'running') this.session?.write(answer);
   }
 
   private onEnd(end: ExecEnd): void {
