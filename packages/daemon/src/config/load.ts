@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { basename } from 'node:path';
 import { parse, TomlError } from 'smol-toml';
 import { ConfigSchema, type Config } from './schema.js';
-import { locateKey } from './locate.js';
+import { keyPath, locateKey } from './locate.js';
 import { Keymap, type KeymapBuild } from '../keys/keymap.js';
 import { commandBinding, pluginBinding, type BindingDef } from '../keys/bindings.js';
 import { KeyParseError, normalizeKey } from '@kubetile/rpc-schema';
@@ -38,6 +38,20 @@ function snakeKeys(value: unknown): unknown {
   return value;
 }
 
+/** Keys of a table that `snakeKeys` would make one (`max-instances` and `max_instances`). */
+function aliasClashes(value: unknown, path: Array<string | number>): Array<{ path: Array<string | number>; first: string; second: string }> {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return [];
+  const seen = new Map<string, string>();
+  const out: Array<{ path: Array<string | number>; first: string; second: string }> = [];
+  for (const k of Object.keys(value)) {
+    const snake = k.replace(/-/g, '_');
+    const first = seen.get(snake);
+    if (first !== undefined) out.push({ path, first, second: k });
+    else seen.set(snake, k);
+  }
+  return out;
+}
+
 export function expandHome(p: string): string {
   return p === '~' ? homedir() : p.startsWith('~/') ? homedir() + p.slice(1) : p;
 }
@@ -54,6 +68,12 @@ export function parseConfig(file: string, source: string): LoadedConfig {
     }
     throw err;
   }
+  // `tick-rate-ms` and `tick_rate_ms` both written: one silently won; say which two clash instead.
+  const clashes = [
+    ...aliasClashes(raw.general, ['general']),
+    ...(Array.isArray(raw.plugins) ? raw.plugins.flatMap((p, i) => aliasClashes(p, ['plugins', i])) : []),
+  ].map((c): ConfigProblem => ({ file, line: locateKey(source, [...c.path, c.second]), key: [...c.path, c.second].join('.'), message: `'${c.first}' and '${c.second}' are the same setting; write it once`, severity: 'error' }));
+  if (clashes.length > 0) return { config: null, keymap: null, problems: clashes.slice(0, MAX_PROBLEMS) };
   if (raw.general) raw.general = snakeKeys(raw.general);
   if (Array.isArray(raw.plugins)) raw.plugins = raw.plugins.map((p) => snakeKeys(p));
   const parsed = ConfigSchema.safeParse(raw);
@@ -65,9 +85,9 @@ export function parseConfig(file: string, source: string): LoadedConfig {
       if (i.code === 'unrecognized_keys') {
         const k = i.keys[0] ?? '';
         const full = [...path, k];
-        return { file, line: locateKey(source, full), key: full.join('.'), message: `unknown key '${k}'`, severity: 'error' };
+        return { file, line: locateKey(source, full), key: keyPath(full), message: `unknown key '${k}'`, severity: 'error' };
       }
-      return { file, line: locateKey(source, path), key: path.join('.'), message: i.message, severity: 'error' };
+      return { file, line: locateKey(source, path), key: keyPath(path), message: i.message, severity: 'error' };
     });
     if (issues.length > MAX_PROBLEMS) problems.push({ file, message: `and ${issues.length - MAX_PROBLEMS} more problems`, severity: 'error' });
     return { config: null, keymap: null, problems };

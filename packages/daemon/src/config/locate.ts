@@ -1,3 +1,30 @@
+/** One part of a TOML key: bare, "basic" (with escapes) or 'literal'. */
+const SEGMENT = `(?:[A-Za-z0-9_-]+|"(?:[^"\\\\]|\\\\.)*"|'[^']*')`;
+/** A dotted key: `a.b`, `views."certificates.cert-manager.io"`. */
+const DOTTED = `${SEGMENT}(?:\\s*\\.\\s*${SEGMENT})*`;
+
+const ARRAY_HEADER = new RegExp(`^\\s*\\[\\[\\s*(${DOTTED})\\s*\\]\\]`);
+const TABLE_HEADER = new RegExp(`^\\s*\\[\\s*(${DOTTED})\\s*\\]`);
+const KEY_VALUE = new RegExp(`^\\s*(${DOTTED})\\s*=`);
+
+/** The parts of a dotted key, quotes taken off (a quoted part may hold dots). */
+function keySegments(key: string): string[] {
+  return [...key.matchAll(new RegExp(SEGMENT, 'g'))].map(([seg]) => {
+    if (seg.startsWith("'")) return seg.slice(1, -1);
+    if (!seg.startsWith('"')) return seg;
+    try {
+      return JSON.parse(seg) as string;
+    } catch {
+      return seg.slice(1, -1);
+    }
+  });
+}
+
+/** A key path as the user writes it: a part that is not a bare key is quoted (`views."a.b".wide`). */
+export function keyPath(path: ReadonlyArray<string | number>): string {
+  return path.map((p) => (typeof p === 'number' || /^[A-Za-z0-9_-]+$/.test(p) ? String(p) : JSON.stringify(p))).join('.');
+}
+
 /**
  * Finds the 1-based line where a key path (`keybindings.navigation.scroll_down`, `plugins.1.key`)
  * is written in TOML source, so errors can name file, line and key. Returns undefined when the
@@ -16,23 +43,24 @@ export function locateKey(source: string, path: ReadonlyArray<string | number>):
   };
   for (let i = 0; i < lines.length; i++) {
     const text = lines[i]!;
-    const arr = /^\s*\[\[\s*([^\]]+?)\s*\]\]/.exec(text);
-    const tab = arr ? null : /^\s*\[\s*([^\]]+?)\s*\]/.exec(text);
+    const arr = ARRAY_HEADER.exec(text);
+    const tab = arr ? null : TABLE_HEADER.exec(text);
     if (arr) {
-      const name = arr[1]!.split('.').map((s) => s.trim().replace(/^"|"$/g, '')).join('.');
-      const n = counts.get(name) ?? 0;
-      counts.set(name, n + 1);
-      table = [...name.split('.'), String(n)];
+      const name = keySegments(arr[1]!);
+      const id = JSON.stringify(name);
+      const n = counts.get(id) ?? 0;
+      counts.set(id, n + 1);
+      table = [...name, String(n)];
       consider(table, i + 1);
       continue;
     }
     if (tab) {
-      table = tab[1]!.split('.').map((s) => s.trim().replace(/^"|"$/g, ''));
+      table = keySegments(tab[1]!);
       consider(table, i + 1);
       continue;
     }
-    const kv = /^\s*("?)([A-Za-z0-9_.-]+)\1\s*=/.exec(text);
-    if (kv) consider([...table, ...kv[2]!.split('.')], i + 1);
+    const kv = KEY_VALUE.exec(text);
+    if (kv) consider([...table, ...keySegments(kv[1]!)], i + 1);
   }
   return best?.line;
 }

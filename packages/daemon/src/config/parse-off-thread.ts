@@ -11,7 +11,19 @@ const WORKER_DEADLINE_MS = 15_000;
  * a second of TOML parsing and validation) is parsed in a worker thread, so other clients keep
  * being answered; the main thread then only builds the keymap of a valid result.
  */
-export async function parseConfigSource(file: string, source: string): Promise<LoadedConfig> {
+export function parseConfigSource(file: string, source: string): Promise<LoadedConfig> {
+  // In the order of the calls: a big file read first parses in a worker for up to seconds, and a
+  // small one written and read after it (an editor's second save, a script's fix) parsed inline and
+  // was applied first — then the older, bigger one was applied over it and stayed in force.
+  const mine = inOrder.then(() => parseNow(file, source));
+  inOrder = mine.catch(() => undefined);
+  return mine;
+}
+
+/** The last parse asked for; the next one resolves only after it. */
+let inOrder: Promise<unknown> = Promise.resolve();
+
+async function parseNow(file: string, source: string): Promise<LoadedConfig> {
   if (Buffer.byteLength(source) <= INLINE_PARSE_BYTES) return parseConfig(file, source);
   const r = await inWorker(file, source);
   return r.config ? { config: r.config, keymap: keymapFor(r.config), problems: r.problems } : { config: null, keymap: null, problems: r.problems };
