@@ -4,7 +4,7 @@ import { AttachedClient, type SessionEnd } from '../connection/attached-client.j
 import { schemaContract } from '../connection/contract.js';
 import { DaemonUnreachableError } from '../connection/daemon-client.js';
 import { LIGHT_CONTRACT, withLightFrames } from '../connection/light-contract.js';
-import { DaemonStartError, startDetached } from '../connection/launcher.js';
+import { DaemonStartError } from '../connection/launcher.js';
 import { KeyDecoder } from '../input/decode-keys.js';
 import { FrameSink } from '../terminal/frame-sink.js';
 import { installRestoreHandlers, osc52, TerminalScreen } from '../terminal/screen.js';
@@ -92,7 +92,8 @@ export async function runAttach(io: Io, flags: DaemonFlags & { session?: string 
       clearTimeout(slow);
       io.err(`kubetile: starting the daemon on ${socket}…\n`);
       const { daemonOptions } = await import('./daemon-command.js');
-      await startDetached(daemonOptions(flags, io.env), { env: io.env });
+      const { startOrJoin } = await import('./start-or-join.js');
+      await startOrJoin(daemonOptions(flags, io.env), io.env);
       await client.start();
     }
   } catch (e) {

@@ -2,7 +2,8 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Requests, resolveSocketPath } from '@kubetile/rpc-schema';
 import { ApiMismatchError, DaemonClient, DaemonUnreachableError } from '../connection/daemon-client.js';
-import { daemonArgv, daemonMainPath, DaemonStartError, probe, startDetached, waitUntilGone, type DaemonOptions } from '../connection/launcher.js';
+import { daemonArgv, daemonMainPath, DaemonStartError, probe, waitUntilGone, type DaemonOptions } from '../connection/launcher.js';
+import { startOrJoin } from './start-or-join.js';
 import type { DaemonFlags } from './args.js';
 import type { Io } from './io.js';
 import { reportError, withScriptClient } from './rpc-command.js';
@@ -58,7 +59,13 @@ export async function runDaemonStart(io: Io, flags: DaemonFlags & { json?: boole
       else io.out(`kubetile: a daemon is already running (pid ${running.server.pid}) on ${o.socket}\n`);
       return 0;
     }
-    const r = await startDetached(o, { env: io.env });
+    const r = await startOrJoin(o, io.env);
+    if (r.joined) {
+      // Another command started one at the same moment: it runs, as asked.
+      if (flags.json) io.out(`${JSON.stringify({ started: false, pid: r.pid, socket: o.socket })}\n`);
+      else io.out(`kubetile: a daemon is already running (pid ${r.pid}) on ${o.socket}\n`);
+      return 0;
+    }
     if (flags.json) io.out(`${JSON.stringify({ started: true, pid: r.pid, socket: o.socket })}\n`);
     else io.out(`kubetile: daemon started (pid ${r.pid}) on ${o.socket}\n`);
     return 0;
@@ -213,7 +220,7 @@ export async function runDaemonRestart(io: Io, flags: DaemonFlags & { json?: boo
   try {
     // A socket systemd holds answers by itself (it starts the service on this very probe).
     const running = await probe(o.socket, 20_000, env);
-    const started = running ?? (await startDetached(o, { env })).hello;
+    const started = running ?? (await startOrJoin(o, env)).hello;
     const pid = started.server.pid;
     const asBefore = kept.length ? ` (as it was started: ${kept.join(', ')})` : '';
     if (flags.json) io.out(`${JSON.stringify({ stopped: oldPid, started: pid, version: started.server.version, socket: o.socket, kept })}\n`);
