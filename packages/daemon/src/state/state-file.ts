@@ -1,4 +1,5 @@
-import { copyFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, rename, unlink, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { readRegularFile } from '../util/regular-file.js';
 import { salvageState } from './salvage.js';
 import { STATE_VERSION, type SavedState } from './saved-state.js';
@@ -62,11 +63,22 @@ export async function readStateFile(file: string): Promise<LoadedState> {
   return { kind: 'ok', state: parsed.state, dropped: parsed.dropped, copiedTo };
 }
 
-/** Writes atomically: a temporary file beside it, flushed, then renamed over the old one. */
+/**
+ * Writes atomically: a temporary file beside it, flushed, then renamed over the old one. A state
+ * directory removed while the daemon runs (`rm -rf ~/.local/state/kubetile` to clear the logs) is
+ * made again: every save failed after it, and the next start had no sessions to bring back.
+ */
 export async function writeStateFile(file: string, state: SavedState): Promise<void> {
   const tmp = `${file}.tmp-${process.pid}`;
+  const text = `${JSON.stringify(state)}\n`;
   try {
-    await writeFile(tmp, `${JSON.stringify(state)}\n`, { mode: 0o600, flush: true });
+    try {
+      await writeFile(tmp, text, { mode: 0o600, flush: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+      await writeFile(tmp, text, { mode: 0o600, flush: true });
+    }
     await rename(tmp, file);
   } catch (err) {
     await unlink(tmp).catch(() => undefined);

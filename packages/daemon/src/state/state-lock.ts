@@ -60,7 +60,8 @@ function answers(socket: string): Promise<boolean> {
  * One daemon per state directory: two would save their sessions over each other's (the last to
  * save wins, the other's sessions are gone at the next start) and share a log. The lock is a file
  * naming the daemon (pid, socket), made with O_EXCL; a file whose daemon is gone — its pid dead, or
- * nothing answering on its socket — is taken over. Returns the release (the file is removed if it
+ * nothing answering on its socket, or its socket the one this daemon already listens on — is taken
+ * over. `socket` must already be ours (listened on) when this is called. Returns the release (the file is removed if it
  * is still ours).
  */
 export async function lockStateDir(dir: string, socket: string): Promise<() => void> {
@@ -86,7 +87,10 @@ export async function lockStateDir(dir: string, socket: string): Promise<() => v
       await new Promise((r) => setTimeout(r, 200));
       continue;
     }
-    if (holder && holder.pid !== process.pid && alive(holder.pid) && (await answers(holder.socket))) {
+    // On our own socket the holder cannot answer: we listen there (we would not, had a daemon answered).
+    // Asking it reached our own listener, so a pid reused after a reboot or a daemon killed with -9 and
+    // not yet reaped (a zombie is "alive") passed for a running daemon and no daemon could start.
+    if (holder && holder.pid !== process.pid && holder.socket !== socket && alive(holder.pid) && (await answers(holder.socket))) {
       throw new StateLockedError(
         `another kubetile daemon (pid ${holder.pid}, socket ${holder.socket}) uses the state directory ${dir}: two would save their sessions over each other's. Use that one, or give this one its own with --state-dir DIR (kubetile daemon start --state-dir DIR, or KUBETILE_STATE_DIR)`,
       );
