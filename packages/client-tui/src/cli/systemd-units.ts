@@ -37,9 +37,12 @@ RestartSec=2
 WantedBy=default.target
 `;
 
-/** One word of an ExecStart line: quoted when it has blanks or quotes; `%` and `\\` escaped for systemd. */
+/**
+ * One word of an ExecStart line: quoted when it has blanks or quotes; `%` (a specifier), `$` (a
+ * variable: `/opt/$HOME/bin` ran /opt/<the service's HOME>/bin) and `\\` escaped for systemd.
+ */
 export function unitWord(word: string): string {
-  const escaped = word.replace(/\\/g, '\\\\').replace(/%/g, '%%');
+  const escaped = word.replace(/\\/g, '\\\\').replace(/%/g, '%%').replace(/\$/g, '$$$$');
   return /[\s"']/.test(word) ? `"${escaped.replace(/"/g, '\\"')}"` : escaped;
 }
 
@@ -47,5 +50,6 @@ export function unitWord(word: string): string {
 export function serviceUnit(command: readonly string[], path: string): string {
   if (/[\n"]/.test(path)) throw new Error(`PATH cannot go into a unit file: ${JSON.stringify(path)}`);
   for (const w of command) if (/[\n\0]/.test(w)) throw new Error(`a path with a line break cannot go into a unit file: ${JSON.stringify(w)}`);
-  return SERVICE_TEMPLATE.replace('ExecStart=@KUBETILE@', `ExecStart=${command.map(unitWord).join(' ')}`).replace('PATH=@PATH@', `PATH=${path.replace(/%/g, '%%')}`);
+  // Replaced by functions: a replacement string reads `$$`, `$&` and `$'` as patterns (a `$` in a path was lost).
+  return SERVICE_TEMPLATE.replace('ExecStart=@KUBETILE@', () => `ExecStart=${command.map(unitWord).join(' ')}`).replace('PATH=@PATH@', () => `PATH=${path.replace(/%/g, '%%')}`);
 }
