@@ -51,6 +51,17 @@ describe('config', () => {
     expect(r.keymap!.lookup('j', ['global', 'browse', 'navigation', 'tui'])?.name).toBe('scroll_down');
     expect(r.keymap!.keysFor('tui', 'new_tab')).toEqual([]);
   });
+  it("a [[commands]] key that meets a built-in binding is reported at the entry's own key line, by its name", () => {
+    const r = parseConfig(FILE, `[general]\ntick_rate_ms = 250\n\n[[commands]]\nname = "tail-app"\nkey = "j"\nscopes = ["pods"]\ncommand = "true"\n`);
+    expect(r.config).not.toBeNull();
+    expect(r.problems.map(formatProblem)).toEqual([expect.stringMatching(/^config\.toml:6: commands\.0\.key: key 'j' is bound to both .*\[\[commands\]\] tail-app/)]);
+  });
+
+  it('the same key twice in one binding is no clash', () => {
+    const r = parseConfig(FILE, `[keybindings.global]\nhelp = ["f1", "f1"]\n`);
+    expect(r.problems).toEqual([]);
+  });
+
   it('rejects duplicate and non-kebab plugin keys', () => {
     const r = parseConfig(FILE, `[[plugins]]\nkey = "pod-health"\npath = "a.wasm"\n\n[[plugins]]\nkey = "pod-health"\npath = "b.wasm"\n`);
     expect(r.problems.map(formatProblem)).toEqual(["config.toml:6: plugins.1.key: duplicate plugin key 'pod-health'"]);

@@ -22,6 +22,16 @@ export interface KeymapBuild {
   problems: Array<{ path: string; message: string; severity: 'error' | 'warning' }>;
 }
 
+/** A binding a config entry made ([[commands]], a plugin's keybinding), not one of the built-in ones. */
+const userWritten = (name: string): boolean => name.startsWith('command:') || name.startsWith('plugin:');
+
+/** A binding as a config's author knows it. */
+function bindingName(group: string, name: string): string {
+  if (name.startsWith('command:')) return `[[commands]] ${name.slice('command:'.length)}`;
+  if (name.startsWith('plugin:')) return `plugin ${name.slice('plugin:'.length)}'s keybinding`;
+  return `${group}.${name}`;
+}
+
 export class Keymap {
   private constructor(
     private readonly byGroup: Map<Group, Map<string, BoundEntry>>,
@@ -135,9 +145,13 @@ export class Keymap {
           // global keys apply in every mode, so they clash with any group; the others share normal mode.
           const prior = scope.get(k);
           if (prior) {
+            // The same key twice in one binding (`help = ["f1", "f1"]`): nothing clashes.
+            if (prior.group === group && prior.name === d.name) continue;
+            // Said where the user wrote it: a [[commands]] entry's or a plugin's own key (load.ts maps
+            // it to commands.N.key), not the built-in binding it met.
             problems.push({
-              path: `keybindings.${group}.${d.name}`,
-              message: `key '${k}' is bound to both ${prior.group}.${prior.name} and ${group}.${d.name}; ${prior.group}.${prior.name} wins`,
+              path: userWritten(prior.name) ? `keybindings.${prior.group}.${prior.name}` : `keybindings.${group}.${d.name}`,
+              message: `key '${k}' is bound to both ${bindingName(prior.group, prior.name)} and ${bindingName(group, d.name)}; ${bindingName(prior.group, prior.name)} wins`,
               severity: 'warning',
             });
             continue;
