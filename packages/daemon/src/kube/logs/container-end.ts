@@ -9,7 +9,8 @@ import { podPath, type LogTarget } from './log-request.js';
  * `restarts`: the container terminated and the pod will run it again (its restart policy): the
  * instance that ended, to tell the next one by (see nextInstance).
  */
-export type EndVerdict = { over: true; reason: string; restarts?: EndedInstance } | { over: false };
+/** `waiting`: why no log can come yet (the pod is not on a node: the API server answers its log empty). */
+export type EndVerdict = { over: true; reason: string; restarts?: EndedInstance } | { over: false; waiting?: string };
 
 /** One run of a container that ended: its container id (or, without one, when it started and finished). */
 export interface EndedInstance {
@@ -113,6 +114,11 @@ export async function whyEnded(kc: KubeConfig, t: LogTarget, uid: string | undef
     return { over: true, reason: describeTerminated(ended), ...restarts };
   }
   if (pod.metadata?.deletionTimestamp && !rec(state?.['running'])) return { over: true, reason: 'pod deleted' };
+  // Not scheduled: the API server answers its log with an empty 204 each time (no error to show).
+  const node = rec(pod.spec)?.['nodeName'];
+  if (typeof node !== 'string' || node === '') {
+    return { over: false, waiting: 'the pod is not on a node yet (Pending): its log starts once a container runs' };
+  }
   return { over: false };
 }
 

@@ -292,6 +292,7 @@ export class LogSource {
       if (this.stopped) return;
       if (verdict.over && verdict.restarts) return this.awaitRestart(verdict.reason, verdict.restarts);
       if (verdict.over) return this.setState({ phase: 'ended', reason: verdict.reason });
+      if (verdict.waiting) return this.retry('waiting', verdict.waiting);
       return this.retry('reconnecting', 'the API server ended the stream');
     }
     if (end.kind === 'cut') return this.retry('reconnecting', end.message);
