@@ -162,9 +162,11 @@ export function defineQueryPaneSuite(name: string, setup: QueryBackendSetup): vo
       const c = await RawClient.connect(w.env.socket);
       try {
         const paneId = await openAndConnect(c);
-        // A failed run first: its "the query failed" is not said while the next one runs.
-        await run(c, 'SELECT 1/0 AS boom');
-        await waitScreen(c, paneId, 'the failure', (rows) => rows.join('\n').includes('the query failed'), 60_000);
+        // A failed script first: it says what ran before the failing statement; and its "the query
+        // failed" is not said while the next run runs.
+        await run(c, 'SELECT 1 AS one; SELECT 1/0 AS boom');
+        const failed = text(await waitScreen(c, paneId, 'the failure', (rows) => rows.join('\n').includes('the query failed'), 60_000));
+        expect(failed).toContain('statement 2 of 2 (statement 1 ran before it: SELECT): division by zero');
         const started = Date.now();
         await run(c, 'SELECT pg_sleep(30)');
         const running = text(await waitScreen(c, paneId, 'the query running', (rows) => rows.some((r) => r.includes('Executing…')), 30_000));

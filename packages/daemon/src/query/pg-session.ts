@@ -310,7 +310,7 @@ export class PgSession implements QueryBackend {
           // A FATAL error ends the session on the server's side (pg_terminate_backend, a shutdown).
           const severity = (err as { severity?: unknown } | null)?.severity;
           if (severity === 'FATAL' || severity === 'PANIC') this.alive = false;
-          throw statements.length > 1 ? withStatement(err, i + 1, statements.length) : err;
+          throw statements.length > 1 ? withStatement(err, i + 1, statements.length, earlier) : err;
         }
         if (!last) {
           // A script's earlier statements run to the end; their rows are not kept.
@@ -471,8 +471,15 @@ function tag(c: RawCursor): string {
   return r?.rowCount !== null && r?.rowCount !== undefined && cmd !== 'SELECT' ? `${cmd} ${r.rowCount}` : cmd;
 }
 
-function withStatement(err: unknown, n: number, of: number): unknown {
-  if (err instanceof Error) err.message = `statement ${n} of ${of}: ${err.message}`;
-  else return new Error(`statement ${n} of ${of}: ${errorMessage(err)}`);
+/**
+ * A script's failing statement named, and what the ones before it did: they ran (and, outside a
+ * transaction, are committed) — the pane shows only this error, so without it a user could not
+ * tell that `INSERT …; SELECT 1/0` had inserted.
+ */
+function withStatement(err: unknown, n: number, of: number, earlier: readonly string[]): unknown {
+  const before = earlier.length === 0 ? '' : ` (${earlier.length === 1 ? 'statement 1' : `statements 1–${earlier.length}`} ran before it: ${earlier.slice(0, 5).join(', ')}${earlier.length > 5 ? ', …' : ''})`;
+  const prefix = `statement ${n} of ${of}${before}: `;
+  if (err instanceof Error) err.message = `${prefix}${err.message}`;
+  else return new Error(`${prefix}${errorMessage(err)}`);
   return err;
 }
