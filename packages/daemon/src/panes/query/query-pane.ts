@@ -265,6 +265,8 @@ export class QueryPane extends BasePane {
           this.setStatus('info', 'cancelled (ctrl+c) before it reached the server');
           return;
         }
+        // In history too, as psql keeps it: a query with a typo is the one to recall and fix.
+        void this.services.history.add(this.historyKey(), sql).catch(() => undefined);
         const pos = (err as ServerError).position;
         if (pos !== undefined && Number(pos) > 0 && !/^statement \d+ of/.test(e.text)) this.editor.moveToPosition(Number(pos));
         this.setStatus('error', backend.connected ? 'the query failed (the connection is still open)' : 'the connection is gone: the next run reconnects');
