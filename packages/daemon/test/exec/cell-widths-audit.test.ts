@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import pkg from '@xterm/headless';
 import { charWidth, stringWidth, type TermRun } from '@kubetile/rpc-schema';
 import { TerminalScreen } from '../../src/panes/exec/terminal-screen.js';
-import { CELL_WIDTHS_VERSION, cellWidths } from '../../src/panes/exec/cell-widths.js';
-import { isZeroWidthish } from '../../src/panes/exec/mark-limit.js';
 
-const { Terminal } = pkg;
 
 /**
  * The exec emulator counts cells as the client paints them: an emoji or a CJK character is two
@@ -47,31 +43,4 @@ describe('exec cell widths', () => {
       s.dispose();
     }
   });
-
-  it('everything the emulator joins to a cell counts as a mark for the mark limit (checked against xterm with these widths)', async () => {
-    const missing: string[] = [];
-    const ranges: Array<[number, number]> = [[0xa0, 0xd7ff], [0xe000, 0x3ffff], [0xe0000, 0xe0fff]];
-    for (const [lo, hi] of ranges) {
-      for (let start = lo; start <= hi; start += 8192) {
-        const end = Math.min(hi, start + 8191);
-        const t = new Terminal({ cols: 4, rows: 1, scrollback: 9000, allowProposedApi: true, logLevel: 'off' });
-        t.unicode.register(cellWidths);
-        t.unicode.activeVersion = CELL_WIDTHS_VERSION;
-        const cps: number[] = [];
-        let s = '';
-        for (let cp = start; cp <= end; cp++) {
-          cps.push(cp);
-          s += `\r\na${String.fromCodePoint(cp)}`;
-        }
-        await new Promise<void>((r) => t.write(s, r));
-        const b = t.buffer.normal;
-        const cell = b.getNullCell();
-        cps.forEach((cp, i) => {
-          if (b.getLine(i + 1)?.getCell(0, cell) && cell.getChars().length > 1 && !isZeroWidthish(cp)) missing.push(cp.toString(16));
-        });
-        t.dispose();
-      }
-    }
-    expect(missing).toEqual([]);
-  }, 60_000);
 });

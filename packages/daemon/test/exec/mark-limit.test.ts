@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import pkg from '@xterm/headless';
+import { CELL_WIDTHS_VERSION, cellWidths } from '../../src/panes/exec/cell-widths.js';
 import { MAX_MARK_UNITS, MarkLimiter, isZeroWidthish } from '../../src/panes/exec/mark-limit.js';
 
 const { Terminal } = pkg;
@@ -116,13 +117,20 @@ describe('MarkLimiter', () => {
     expect(await longestCell([bytes(`a${MARK.repeat(7)}\x7f${MARK.repeat(7)}\x1b[<1x${MARK.repeat(7)}`)])).toBeGreaterThan(2 + MAX_MARK_UNITS);
   });
 
-  it('everything xterm joins to a cell counts as a mark (checked against xterm for every code point it can print)', async () => {
+  it.each([
+    ['xterm', false],
+    ["the emulator's (cell-widths.ts)", true],
+  ])('everything xterm joins to a cell counts as a mark, with %s widths (checked for every code point it can print)', async (_name, ours) => {
     const missing: string[] = [];
     const ranges: Array<[number, number]> = [[0xa0, 0xd7ff], [0xe000, 0x3ffff], [0xe0000, 0xe0fff]];
     for (const [lo, hi] of ranges) {
       for (let start = lo; start <= hi; start += 8192) {
         const end = Math.min(hi, start + 8191);
         const t = new Terminal({ cols: 4, rows: 1, scrollback: 9000, allowProposedApi: true, logLevel: 'off' });
+        if (ours) {
+          t.unicode.register(cellWidths);
+          t.unicode.activeVersion = CELL_WIDTHS_VERSION;
+        }
         const cps: number[] = [];
         let s = '';
         for (let cp = start; cp <= end; cp++) {
