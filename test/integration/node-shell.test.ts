@@ -92,6 +92,13 @@ describe('node shell', () => {
     }).catch((err: unknown) => {
       throw new Error(`${String(err)}; screen: ${JSON.stringify(screen)}`);
     });
+    // alt+x on it asks first (a root shell on the node, its pod deleted on close); n keeps both.
+    await keys('alt+x');
+    const asked = await c.waitLayout('the close question', (x) => x.overlay?.type === 'confirm');
+    expect(asked.overlay?.type === 'confirm' ? asked.overlay.text : '').toBe('Close the pane? The root shell on node node-b is still running: closing ends it.');
+    await keys('n');
+    await c.waitLayout('answered', (x) => !x.overlay);
+    expect(shellPods()).toHaveLength(1);
     await c.request('pane/close', { paneId });
     await waitFor('the node-shell pod deleted', () => shellPods().length === 0);
   });

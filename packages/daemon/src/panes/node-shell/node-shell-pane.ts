@@ -161,6 +161,11 @@ export class NodeShellPane extends BasePane {
     if (cmd.type === 'back' && (this.state.kind === 'failed' || this.state.kind === 'restored')) this.ctx.requests.close();
   }
 
+  /** A privileged shell on the node still running (closing deletes its pod): close_pane asks first. */
+  liveWork(): string | null {
+    return this.inner?.liveWork() ? `the root shell on node ${this.node} is still running` : null;
+  }
+
   onResize(viewport: Viewport): void {
     this.size = viewport;
     (this.inner as { onResize?: (v: Viewport) => void } | null)?.onResize?.(viewport);
