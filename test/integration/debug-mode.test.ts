@@ -240,4 +240,14 @@ describe('ephemeral debug containers', () => {
       sim.configure({ ephemeralContainers: true });
     }
   });
+
+  it('a pod that has ended is refused before anything is added (its container could never start)', async () => {
+    sim.createObject({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'done', namespace: NS }, spec: { nodeName: 'node-1', restartPolicy: 'Never', containers: [{ name: 'main', image: 'busybox' }] }, status: { phase: 'Succeeded' } });
+    const pods = await openList('pods');
+    await selectRow(pods, 'done');
+    await keys('shift+d');
+    const t = await waitToast(/has ended/);
+    expect(t).toContain(`Pod ${NS}/done has ended (phase Succeeded): a debug container could never start in it; nothing was added`);
+    expect((sim.getObject('v1', 'Pod', 'done', NS)!.spec as Rec).ephemeralContainers).toBeUndefined();
+  });
 });

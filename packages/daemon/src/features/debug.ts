@@ -14,6 +14,7 @@ import { EXEC_MODULE } from './exec.js';
 import type { ResourceTarget } from '../panes/pane.js';
 import type { InteractionRequest } from '../session/resource-actions.js';
 import { errorMessage, invalidParams, invalidState } from '../util/errors.js';
+import { isRecord } from '../util/is-record.js';
 import type { FeatureHost } from './feature-host.js';
 
 /** How long an ephemeral debug container may take to start (an image pull included). */
@@ -162,6 +163,10 @@ async function debugContainer(host: FeatureHost, req: InteractionRequest, t: Res
   if (!(await ephemeralContainersServed(kc))) throw new KubeApiError(UNSUPPORTED, 404, 'NotServed');
   const pod = await getObject(kc, t);
   if (t.uid && pod.metadata.uid !== t.uid) throw invalidState(`${describeObject(t)} was replaced by another pod of the same name; nothing was added`);
+  // An ended pod runs nothing again: the container would be added for good and never start.
+  const phase = isRecord(pod.status) ? pod.status['phase'] : undefined;
+  if (phase === 'Succeeded' || phase === 'Failed') throw invalidState(`${describeObject(t)} has ended (phase ${phase}): a debug container could never start in it; nothing was added`);
+  if (pod.metadata.deletionTimestamp) throw invalidState(`${describeObject(t)} is being deleted: a debug container could not outlive it; nothing was added`);
   const running = podContainers(pod).filter((c) => c.running);
   let image = typeof req.args.image === 'string' ? req.args.image : host.config().debug.image;
   if (req.prompts.interactive && req.args.image === undefined) {
