@@ -89,12 +89,33 @@ describe('xray', () => {
     }).catch((err: unknown) => {
       throw new Error(`${String(err)}; tree: ${JSON.stringify(last)}`);
     });
+    // esc: a filter first, then the pane goes (as the decoded Secret and describe panes do; it stayed).
+    await keys('/', 'R', 'e', 'p', 'enter');
+    await waitFor('filtered', async () => (await lines(xray)).every((x) => /rep/i.test(x)));
+    await keys('esc');
+    await waitFor('the filter cleared', async () => (await lines(xray))[0] === 'Deployment web  3/3 ready');
+    await keys('esc');
+    await c.waitLayout('xray closed by esc', (x) => !Object.keys(x.paneTitles).includes(String(xray)));
   });
 
-  it('x on a kind xray does not draw says which it draws; bad args are named', async () => {
+  it('x on a kind xray does not draw says which it draws, and opens nothing; bad args are named', async () => {
+    // x on a Service: a toast, no pane (one was opened, titled "Xray Deployment api", and took the focus).
+    sim.createObject({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'api', namespace: NS }, spec: { ports: [{ port: 80 }] } });
+    const svc = await c.request<{ paneId: number; tabId: number }>('pane/open', { view: { key: 'resource-list', args: { kind: 'services' } }, newTab: true });
+    await c.request('kube/use', { tabId: svc.tabId, namespace: NS });
+    await c.request('pane/focus', { paneId: svc.paneId });
+    await waitFor('api listed', async () => (await table(svc.paneId))?.rows.some((r) => r.cells.name === 'api'));
+    const before = c.toasts().length;
+    await keys('x');
+    await waitFor('the toast', () => c.toasts().slice(before).find((t) => t.includes('xray shows a workload')));
+    expect(c.toasts().slice(before).join('\n')).toContain('not on Services');
+    expect(Object.values(c.layout!.paneTitles).some((t) => t.startsWith('Xray'))).toBe(false);
+    expect(tabOf(c.layout!).focusedPaneId).toBe(svc.paneId);
+
     const { paneId, tabId } = await c.request<{ paneId: number; tabId: number }>('pane/open', { view: { key: 'xray', args: { kind: 'configmaps' } }, newTab: true });
     await c.request('kube/use', { tabId, namespace: NS });
     expect((await lines(paneId))[0]).toMatch(/xray draws Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs, CronJobs and Pods, not 'configmaps'/);
+    expect((await c.waitLayout('its title', (l) => l.paneTitles[String(paneId)] !== undefined)).paneTitles[String(paneId)]).toBe('Xray configmaps');
     const bad = await c.request<{ paneId: number }>('pane/open', { view: { key: 'xray', args: { kind: 'deployments', name: '../etc' } }, newTab: true });
     expect((await lines(bad.paneId))[0]).toMatch(/args\.name/);
   });

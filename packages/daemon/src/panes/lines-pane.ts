@@ -1,5 +1,6 @@
 import type { Line, LinesView, PaneCommand, PaneView, Viewport } from '@kubetile/rpc-schema';
 import { BasePane } from './base-pane.js';
+import type { PaneContext, PaneRequests } from './pane.js';
 
 const H_STEP = 8;
 
@@ -16,6 +17,12 @@ export abstract class LinesPane extends BasePane {
   protected filter = '';
   /** Rows of content shown last time (for page sizes); a sensible default before the first view. */
   private lastRows = 20;
+  private readonly requests: PaneRequests;
+
+  constructor(key: string, ctx: PaneContext) {
+    super(key, ctx);
+    this.requests = ctx.requests;
+  }
 
   protected abstract lines(): Line[];
   protected footerExtra(): string {
@@ -90,6 +97,15 @@ export abstract class LinesPane extends BasePane {
       case 'clear_filter':
         this.filter = '';
         break;
+      case 'back':
+        // esc: the filter first, then the pane goes (k9s's back; xray, help, a command's output stayed).
+        if (this.filter) {
+          this.filter = '';
+          this.top = 0;
+          break;
+        }
+        this.requests.close('back');
+        return;
       default:
         return;
     }

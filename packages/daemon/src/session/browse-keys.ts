@@ -1,6 +1,7 @@
 import type { ClusterManager } from '../kube/cluster.js';
 import { findOwner } from '../kube/owner-lookup.js';
 import { ownerListArgs } from '../panes/resource/list-jump.js';
+import { XRAY_KINDS_TEXT, xrayDraws } from '../panes/xray/xray-roots.js';
 import { errorMessage } from '../util/errors.js';
 import type { ClientState } from './client-state.js';
 import type { Workspace } from './workspace.js';
@@ -27,8 +28,9 @@ export function openXray(k: BrowseKey): void {
   }
   const pane = ws.pane(ws.focusedPane(k.client));
   const kind = pane.resourceKind?.();
-  if (!kind) {
-    k.toast('info', 'xray shows a workload: press x on a Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob or Pod');
+  if (!kind || !xrayDraws(kind.kind, kind.group)) {
+    // No pane for a kind it cannot draw (a Service, a Node): it was opened, titled as a Deployment, and took the focus.
+    k.toast('info', `xray shows a workload: press x on one of ${XRAY_KINDS_TEXT}${kind ? `, not on ${kind.kind}s` : ''}`);
     return;
   }
   const t = pane.selectedResource?.() ?? null;

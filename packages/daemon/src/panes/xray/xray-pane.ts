@@ -8,18 +8,10 @@ import { badNamespace } from '../../kube/resource-ref.js';
 import { LinesPane } from '../lines-pane.js';
 import type { PaneContext } from '../pane.js';
 import { WatchSet } from '../resource/watch-set.js';
+import { XRAY_KINDS_TEXT, XRAY_ROOTS } from './xray-roots.js';
 import { indexByOwner, treeLines, type ChildIndex } from './xray-tree.js';
 
-/** Root kinds xray draws, with the kinds below them (all watched through the shared informers). */
-const ROOTS: Record<string, string[]> = {
-  Deployment: ['deployments', 'replicasets', 'pods'],
-  StatefulSet: ['statefulsets', 'pods'],
-  DaemonSet: ['daemonsets', 'pods'],
-  ReplicaSet: ['replicasets', 'pods'],
-  CronJob: ['cronjobs', 'jobs', 'pods'],
-  Job: ['jobs', 'pods'],
-  Pod: ['pods'],
-};
+const ROOTS = XRAY_ROOTS;
 
 const kindById = (id: string): KindDef => KNOWN_KINDS.find((k) => k.id === id)!;
 
@@ -40,7 +32,7 @@ export class XrayPane extends LinesPane {
     const a = ctx.args;
     const kind = typeof a.kind === 'string' ? findKind(a.kind) : findKind('deployments');
     this.root = kind && ROOTS[kind.kind] ? kind : kindById('deployments');
-    if (typeof a.kind === 'string' && (!kind || !ROOTS[kind.kind])) this.problem = `xray draws Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs, CronJobs and Pods, not '${a.kind.slice(0, 60)}'`;
+    if (typeof a.kind === 'string' && (!kind || !ROOTS[kind.kind])) this.problem = `xray draws ${XRAY_KINDS_TEXT}, not '${a.kind.slice(0, 60)}'`;
     else if (a.name !== undefined && badObjectName(a.name, 'args.name')) this.problem = badObjectName(a.name, 'args.name');
     else if (a.namespace !== undefined && badNamespace(a.namespace, 'args.namespace')) this.problem = badNamespace(a.namespace, 'args.namespace');
     const kinds = (ROOTS[this.root.kind] ?? []).map(kindById);
@@ -49,7 +41,9 @@ export class XrayPane extends LinesPane {
   }
 
   title(): string {
-    // One object is named by its kind (`Xray Deployment web`), all of them by the list's name (`Xray Deployments`).
+    // One object is named by its kind (`Xray Deployment web`), all of them by the list's name (`Xray Deployments`);
+    // a kind xray does not draw is named as asked (it was titled as a Deployment).
+    if (this.problem && typeof this.args.kind === 'string') return `Xray ${this.args.kind.slice(0, 60)}`;
     const what = typeof this.args.name === 'string' ? `${this.root.kind} ${this.args.name}` : this.root.display;
     return `Xray ${what} (${this.watches.namespace() ?? 'All Namespaces'})`;
   }
