@@ -103,6 +103,8 @@ describe('`:` typed ahead of its items', () => {
     await typeLine('po nowhere');
     await waitFor('the error toast', () => c.notifications.slice(seen).find((n) => n.method === 'toast' && (n.params as { text: string }).text.includes("no namespace 'nowhere'")) ?? null);
     expect(tabOf(c.layout!).namespace).toBe('*');
+    // All or nothing: the kind is not switched either (it became Pods with the namespace refused).
+    expect(await focusedArgs()).toMatchObject({ kind: 'configmaps' });
     // Not a kind: the selector stays open on the text, as for any typo.
     await typeLine('nokind ahead');
     await waitFor('the typo toast', () => c.notifications.slice(seen).find((n) => n.method === 'toast' && (n.params as { text: string }).text.includes("nothing matches 'nokind ahead'")) ?? null);

@@ -1124,13 +1124,32 @@ export class KeyRouter {
     }
     if (item === null || item.startsWith(`${CONTEXT_ITEM_PREFIX} (`)) return false;
     this.closeOverlay(client, false);
-    try {
-      o.onPick(item);
-    } catch (err) {
-      this.deps.logger.warn({ err: String(err) }, 'selector action failed');
+    const ns = m[2]!;
+    const pickAndScope = (): void => {
+      try {
+        o.onPick(item);
+      } catch (err) {
+        this.deps.logger.warn({ err: String(err) }, 'selector action failed');
+        return;
+      }
+      this.scopeCommand(client, `ns ${ns}`);
+    };
+    const tab = this.deps.workspace.activeTab(client);
+    const kube = this.deps.kube;
+    // All or nothing: a namespace that does not exist leaves the view as it was (the kind was
+    // switched and only the namespace refused). Without a cluster scopeCommand says why.
+    if (ns === '*' || ns.toLowerCase() === 'all' || tab.context === null || !kube.available) {
+      pickAndScope();
       return true;
     }
-    this.scopeCommand(client, `ns ${m[2]!}`);
+    const context = tab.context;
+    kube.namespaces(context).then(
+      (list) => {
+        if (list.includes(ns)) pickAndScope();
+        else this.toast(client, 'error', `no namespace '${ns}' in ${kube.label ?? context}: nothing changed`);
+      },
+      (err: unknown) => this.toast(client, 'error', `namespaces: ${errorMessage(err)}`),
+    );
     return true;
   }
 
