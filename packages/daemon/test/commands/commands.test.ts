@@ -56,7 +56,7 @@ describe('[[commands]] in the config', () => {
     expect(badKey.problems[0]?.key).toBe('commands.0.key');
     const clash = parseConfig('/c.toml', entry('').replace('shift+o', 'l'));
     expect(clash.config).not.toBeNull();
-    expect(clash.problems).toContainEqual(expect.objectContaining({ key: 'commands.0.key', severity: 'warning', message: expect.stringMatching(/bound to both .*view_logs and interact\.command:tail; .* wins/) }));
+    expect(clash.problems).toContainEqual(expect.objectContaining({ key: 'commands.0.key', severity: 'warning', message: expect.stringMatching(/bound to both .*view_logs and \[\[commands\]\] tail; .* wins/) }));
   });
   it('scopes and the command must be there; unknown keys are refused', () => {
     expect(parseConfig('/c.toml', '[[commands]]\nname = "x"\nkey = "shift+o"\ncommand = "true"\n').config).toBeNull();
