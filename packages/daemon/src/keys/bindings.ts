@@ -4,7 +4,7 @@ import { appAction, commandAction, localAction, paneAction, pluginAction, sortAc
  * Groups in lookup order. `global` applies in every mode; the others in normal mode, in this order
  * (KubeTile's order: mutate → interact → browse → navigation → tui).
  */
-export const GROUPS = ['global', 'mutate', 'interact', 'browse', 'navigation', 'tui', 'logs', 'exec', 'port_forwards', 'query_editor', 'query_browse'] as const;
+export const GROUPS = ['global', 'mutate', 'interact', 'browse', 'navigation', 'tui', 'logs', 'exec', 'port_forwards', 'query_editor', 'query_browse', 'viewer'] as const;
 export type Group = (typeof GROUPS)[number];
 
 /**
@@ -12,7 +12,7 @@ export type Group = (typeof GROUPS)[number];
  * up right after `global`, so they may reuse keys of the other groups (`p` is "previous container"
  * in a logs pane, "port-forward" on a list).
  */
-export const PANE_GROUPS = ['logs', 'exec', 'port_forwards', 'query_editor', 'query_browse'] as const;
+export const PANE_GROUPS = ['logs', 'exec', 'port_forwards', 'query_editor', 'query_browse', 'viewer'] as const;
 export type PaneGroup = (typeof PANE_GROUPS)[number];
 export const isPaneGroup = (g: Group): g is PaneGroup => (PANE_GROUPS as readonly string[]).includes(g);
 
@@ -176,6 +176,9 @@ export const DEFAULT_BINDINGS: readonly BindingDef[] = [
   def('query_browse', 'history', 'ctrl+p', localAction('history'), 'History'),
   def('query_browse', 'open_saved', 'ctrl+o', localAction('open_saved'), 'Saved queries'),
   def('query_browse', 'reconnect', 'shift+r', localAction('reconnect'), 'Connection dialog (another user or database)'),
+  // [keybindings.viewer]: a YAML, describe or decoded-Secret pane (`/` searches there), less's and k9s's n / N.
+  def('viewer', 'next_match', 'n', localAction('next_match'), 'Next search match'),
+  def('viewer', 'prev_match', 'shift+n', localAction('prev_match'), 'Previous search match'),
 ];
 
 /** A `[[plugins]]` keybinding: group `global`, name `plugin:<key>`, opens or focuses that plugin's pane. */

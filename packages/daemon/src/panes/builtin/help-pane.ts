@@ -14,6 +14,7 @@ const GROUP_TITLES: Record<string, string> = {
   port_forwards: 'Port-forwards pane',
   query_editor: 'Query pane: editor (insert mode)',
   query_browse: 'Query pane: results (normal mode)',
+  viewer: 'YAML, describe and decoded Secret panes (/ searches)',
 };
 
 /** The names `:` takes, shown after the key groups in the full help. */

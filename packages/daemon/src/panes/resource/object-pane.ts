@@ -1,4 +1,5 @@
 import type { Line, PaneCommand, Viewport, PaneView } from '@kubetile/rpc-schema';
+import type { PaneGroup } from '../../keys/bindings.js';
 import { LinesPane } from '../lines-pane.js';
 import type { PaneContext, ResourceTarget } from '../pane.js';
 import { getObject, eventsFor } from '../../kube/resource-ops.js';
@@ -81,6 +82,8 @@ export class ObjectPane extends LinesPane {
   private state: 'loading' | 'ready' | 'error' = 'loading';
   private error = '';
   private search = '';
+  /** Which of the search's matches n / N moved to last (the first: 0). */
+  private matchAt = 0;
   /** uid and resourceVersion of what is shown (null: nothing yet), and whether it was deleted since. */
   private shown: { uid: string; rv: string } | null = null;
   private gone = false;
@@ -284,6 +287,22 @@ export class ObjectPane extends LinesPane {
     return this.content.map((l) => (l.text.toLowerCase().includes(q) ? { text: l.text, style: 'match' as const } : l));
   }
 
+  bindingGroup(): PaneGroup {
+    return 'viewer';
+  }
+
+  /** `n` / `N` (less's, k9s's): the next or previous line matching the `/` search, round the end. */
+  handleAction(name: string): void {
+    if (name !== 'next_match' && name !== 'prev_match') return;
+    if (!this.search) throw new Error('nothing searched: / then the text first');
+    const m = this.matches();
+    if (m.length === 0) throw new Error(`no line matches "${this.search}"`);
+    this.matchAt = (this.matchAt + (name === 'next_match' ? 1 : -1) + m.length) % m.length;
+    this.follow = false;
+    this.top = m[this.matchAt]!;
+    this.changed.emit();
+  }
+
   private matches(): number[] {
     const q = this.search.toLowerCase();
     const out: number[] = [];
@@ -302,7 +321,7 @@ export class ObjectPane extends LinesPane {
     if (w && w.state === 'error' && !this.gone) parts.push(`not live (changes are not shown): ${w.error ?? 'the watch failed'}`);
     if (this.search) {
       const n = this.matches().length;
-      parts.push(n ? `search "${this.search}": ${n} match${n === 1 ? '' : 'es'}` : `search "${this.search}": no match`);
+      parts.push(n ? `search "${this.search}": ${n > 1 ? `${Math.min(this.matchAt, n - 1) + 1} of ${n} matches (n / N)` : '1 match'}` : `search "${this.search}": no match`);
     }
     return parts.join(' | ');
   }
@@ -316,6 +335,7 @@ export class ObjectPane extends LinesPane {
       case 'clear_filter': {
         // In object panes `/` searches instead of hiding lines (KubeTile's search was unreachable).
         this.search = cmd.type === 'filter' ? cmd.query : '';
+        this.matchAt = 0;
         const first = this.search ? this.matches()[0] : undefined;
         if (first !== undefined) this.top = first;
         this.changed.emit();
