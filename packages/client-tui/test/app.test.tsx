@@ -246,6 +246,17 @@ describe('the screen', () => {
     expect(box.lines.map(lineText).join('\n')).toContain(` ${title} `);
   });
 
+  it('the same toast again replaces the one shown (a key pressed five times stacked five), as the newest, its time restarted', () => {
+    const clock = fakeClock();
+    const store = connectedStore(100, 24, clock);
+    store.pushToast('error', 'delete failed: forbidden');
+    for (let i = 0; i < 5; i++) store.pushToast('info', 'no favorite namespace on 9');
+    expect(store.getState().toasts.map((t) => t.text)).toEqual(['delete failed: forbidden', 'no favorite namespace on 9']);
+    const frame = frameOf(store);
+    expect(frame.split('no favorite namespace on 9').length - 1).toBe(1);
+    expect(frame).toContain('delete failed: forbidden');
+  });
+
   it('shows toasts bottom-right, at most three, and expires them (info 3 s, error 5 s)', () => {
     const clock = fakeClock();
     const store = connectedStore(100, 24, clock);

@@ -146,7 +146,10 @@ export class Store {
 
   pushToast(level: ToastLevel, text: string): void {
     const item: ToastItem = { id: this.nextToastId++, level, text, expiresAt: this.clock.now() + toastDuration(level) };
-    this.set({ toasts: [...this.state.toasts, item] });
+    // The same message again (a key pressed five times that does nothing) replaces the one shown, as
+    // the newest: the stack showed it three times over and pushed the other messages out.
+    const others = this.state.toasts.filter((t) => t.level !== level || t.text !== text);
+    this.set({ toasts: [...others, item] });
     this.scheduleToastExpiry();
   }
 
