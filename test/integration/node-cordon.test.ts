@@ -43,6 +43,10 @@ describe('cordon and uncordon', () => {
     expect(unschedulable('node-a')).toBe(true);
     expect(unschedulable('node-b')).toBeUndefined();
     await waitFor('SchedulingDisabled shown', async () => (await statusOf(nodes, 'node-a')) === 'Ready,SchedulingDisabled');
+    // c again: kubectl's "already cordoned", nothing asked.
+    await pressKeys(c, 'c');
+    await toast(/^Node node-a is already cordoned$/);
+    expect(c.layout!.overlay).toBeNull();
 
     await pressKeys(c, 'u');
     expect(await confirmText()).toBe('Uncordon Node node-a? Pods may be scheduled on it again.');
@@ -50,6 +54,9 @@ describe('cordon and uncordon', () => {
     await toast(/^uncordoned Node node-a$/);
     expect(unschedulable('node-a')).toBeUndefined();
     await waitFor('Ready shown', async () => (await statusOf(nodes, 'node-a')) === 'Ready');
+    await pressKeys(c, 'u');
+    await toast(/^Node node-a is already schedulable \(not cordoned\)$/);
+    expect(c.layout!.overlay).toBeNull();
   });
 
   it('n declines; a Node re-created under the name while the dialog is open is left alone', async () => {

@@ -589,6 +589,16 @@ export class KeyRouter {
     const target = given ?? this.mutationTarget(client, action);
     if (!target) return;
     const name = describeTarget(target);
+    if (action === 'cordon' || action === 'uncordon') {
+      // kubectl's "already cordoned": nothing to ask about (the row shows what the list last saw).
+      const ws = this.deps.workspace;
+      const obj = ws.pane(ws.focusedPane(client)).selectedObject?.() ?? null;
+      const spec = obj && obj.metadata.uid === target.uid && isRecord(obj.spec) ? obj.spec : null;
+      if (spec && (spec['unschedulable'] === true) === (action === 'cordon')) {
+        this.toast(client, 'info', `${name} is already ${action === 'cordon' ? 'cordoned' : 'schedulable (not cordoned)'}`);
+        return;
+      }
+    }
     if (action !== 'delete') {
       this.confirm(client, QUESTIONS[action](name), () => this.mutate(client, target, action));
       return;
