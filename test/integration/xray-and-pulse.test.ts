@@ -89,6 +89,16 @@ describe('xray', () => {
     }).catch((err: unknown) => {
       throw new Error(`${String(err)}; tree: ${JSON.stringify(last)}`);
     });
+    // F2 there: the keys a tree of lines takes (not sorting, marks, y or d).
+    await keys('f2');
+    const k = await c.waitLayout('F2 keys', (x) => Object.values(x.paneTitles).some((t) => t.startsWith('Keys of Xray')));
+    const keysId = Number(Object.entries(k.paneTitles).find(([, t]) => t.startsWith('Keys of Xray'))![0]);
+    const f2 = (await waitFor('F2 lines', async () => ((await lines(keysId)).length > 3 ? lines(keysId) : null))).join('\n');
+    expect(f2).toMatch(/Wrap/);
+    expect(f2).toMatch(/Filter/);
+    expect(f2).not.toMatch(/Sort by NAME|Mark|YAML/);
+    await keys('f2');
+    await c.waitLayout('F2 closed, the xray focused', (x) => !Object.keys(x.paneTitles).includes(String(keysId)) && tabOf(x).focusedPaneId === xray);
     // esc: a filter first, then the pane goes (as the decoded Secret and describe panes do; it stayed).
     await keys('/', 'R', 'e', 'p', 'enter');
     await waitFor('filtered', async () => (await lines(xray)).every((x) => /rep/i.test(x)));

@@ -85,6 +85,8 @@ function selectCurrent(o: SelectorState): void {
   if (at >= 0) o.selected = at;
 }
 
+/** The browse keys a pane of text lines (LinesPane) takes, for its F2. */
+const LINES_BROWSE_KEYS = ['browse.view_switcher', 'browse.filter', 'browse.toggle_follow', 'browse.toggle_wrap', 'browse.help'];
 /** `:q`, `:q!`, `:quit`, `:qa`: k9s's and vim's quit, here a detach (the session lives on in the daemon). */
 const QUIT_COMMAND = /^(?:q|q!|qa|qa!|quit)$/;
 /** The keys that answer each kind of overlay (see ClientState.answers). */
@@ -981,7 +983,10 @@ export class KeyRouter {
     const pane = ws.pane(ws.focusedPane(client));
     const own = pane.bindingGroup?.() ?? null;
     const groups: Group[] = own ? [own, 'navigation'] : pane.selectedResource ? [...LIST_GROUPS] : ['navigation', 'browse'];
-    ws.splitFocused(client, 'vertical', { key: 'help', args: { groups, for: pane.title() } });
+    // A pane of text lines (xray, help, a command's output) takes only these of the browse keys: not
+    // sorting, marks, y or d (F2 on an xray listed them all, and y there said it had no resources).
+    const only = !own && !pane.selectedResource ? { only: LINES_BROWSE_KEYS } : {};
+    ws.splitFocused(client, 'vertical', { key: 'help', args: { groups, for: pane.title(), ...only } });
   }
 
   /** The app-logs tab: select it, close it when it is the active one, or open it. */

@@ -64,6 +64,12 @@ export class HelpPane extends LinesPane {
     return Array.isArray(g) && g.every((x) => typeof x === 'string') ? (g as string[]).slice(0, 16) : null;
   }
 
+  /** F2 on a pane that takes only some of a group's keys: `group.name` of those shown (others of the group are left out). */
+  private only(): Set<string> | null {
+    const o = this.ctx.args.only;
+    return Array.isArray(o) && o.every((x) => typeof x === 'string') ? new Set((o as string[]).slice(0, 256)) : null;
+  }
+
   title(): string {
     const f = this.ctx.args.for;
     return this.focus() ? `Keys${typeof f === 'string' && f !== '' ? ` of ${f.slice(0, 80)}` : ''}` : 'Help';
@@ -87,8 +93,9 @@ export class HelpPane extends LinesPane {
     const out: Line[] = [];
     const all = this.ctx.services.bindings().groups;
     const groups = focus ? focus.flatMap((name) => all.filter((g) => g.group === name)) : all;
+    const only = this.only();
     for (const g of groups) {
-      const entries = this.groupEntries(g.bindings);
+      const entries = this.groupEntries(only && [...only].some((n) => n.startsWith(`${g.group}.`)) ? g.bindings.filter((b) => only.has(`${g.group}.${b.name}`)) : g.bindings);
       if (entries.length === 0) continue;
       if (out.length) out.push({ text: '' });
       out.push({ text: GROUP_TITLES[g.group] ?? g.group, style: 'header' });
