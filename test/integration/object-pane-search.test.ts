@@ -55,5 +55,19 @@ describe('search in a YAML pane', () => {
     expect(round.first).toContain('key-05: needle');
     await pressKeys(c, 'shift+n');
     await waitFor('back round to 3 of 3', async () => (await view(yaml)).footer.includes('3 of 3 matches'));
+
+    // F2 there names these keys, the search and wrap, not a list's sorting.
+    await pressKeys(c, 'f2');
+    const k = await c.waitLayout('F2 keys', (x) => Object.values(x.paneTitles).some((tl) => tl.startsWith('Keys of')));
+    const keysId = Number(Object.entries(k.paneTitles).find(([, tl]) => tl.startsWith('Keys of'))![0]);
+    const f2 = await waitFor('F2 lines', async () => {
+      const r = await c.request<{ view: { type: string; lines?: Array<{ text: string }> } }>('pane/snapshot', { paneId: keysId, rows: 60, cols: 120 });
+      const text = (r.view.lines ?? []).map((l) => l.text).join('\n');
+      return text.includes('Next search match') ? text : null;
+    });
+    expect(f2).toMatch(/Previous search match/);
+    expect(f2).toMatch(/Filter/);
+    expect(f2).toMatch(/Wrap/);
+    expect(f2).not.toMatch(/Sort by NAME/);
   });
 });

@@ -982,10 +982,11 @@ export class KeyRouter {
     }
     const pane = ws.pane(ws.focusedPane(client));
     const own = pane.bindingGroup?.() ?? null;
-    const groups: Group[] = own ? [own, 'navigation'] : pane.selectedResource ? [...LIST_GROUPS] : ['navigation', 'browse'];
-    // A pane of text lines (xray, help, a command's output) takes only these of the browse keys: not
-    // sorting, marks, y or d (F2 on an xray listed them all, and y there said it had no resources).
-    const only = !own && !pane.selectedResource ? { only: LINES_BROWSE_KEYS } : {};
+    // A pane of text lines (xray, help, logs, YAML, a command's output) takes only some of the browse
+    // keys: / f w, not sorting, marks, y or d (F2 on an xray listed them all, and y there said it had no resources).
+    const lines = !own ? !pane.selectedResource : own === 'logs' || own === 'viewer';
+    const groups: Group[] = own ? [own, 'navigation', ...(lines ? (['browse'] as const) : [])] : pane.selectedResource ? [...LIST_GROUPS] : ['navigation', 'browse'];
+    const only = lines ? { only: LINES_BROWSE_KEYS } : {};
     ws.splitFocused(client, 'vertical', { key: 'help', args: { groups, for: pane.title(), ...only } });
   }
 
