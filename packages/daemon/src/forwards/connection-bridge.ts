@@ -7,7 +7,8 @@ export const LOCAL_BUFFER_BYTES = 512 * 1024;
 
 /**
  * After the local client ended its side (the v4 protocol cannot pass a half-close on), how long
- * the pod may stay silent before the stream is closed; a client that sent nothing is done at once.
+ * the pod may stay silent before the stream is closed (also when the client sent nothing: the pod
+ * may speak first). Such a connection gives way when the forward needs room for a new one.
  */
 export const HALF_CLOSE_IDLE_MS = 10_000;
 
@@ -26,6 +27,12 @@ export interface BridgedConnection {
    * connection only waits for the pod's last answer, for up to HALF_CLOSE_IDLE_MS of silence.
    */
   readonly localEnded: boolean;
+  /**
+   * The pod's side is over: the local client was told (FIN) and only has to close its side; bytes
+   * it still sends are dropped (not counted), and HALF_CLOSE_IDLE_MS after everything for it was
+   * written the connection is closed anyway.
+   */
+  readonly remoteEnded: boolean;
   /** Closes the API stream and the local socket now. */
   close(): void;
 }
@@ -40,10 +47,12 @@ export interface BridgedConnection {
 export function bridge(socket: Socket, open: (signal: AbortSignal) => Promise<PortForwardStream>, ev: BridgeEvents): BridgedConnection {
   const abort = new AbortController();
   let localEnded = false;
+  let remoteEnded = false;
   let stream: PortForwardStream | null = null;
   let finished = false;
   let halfCloseTimer: NodeJS.Timeout | null = null;
-  let sent = 0;
+  /** Reading from the API server is paused: the local client has not taken what it was sent. */
+  let holding = false;
 
   const finish = (error: string | null): void => {
     if (finished) return;
@@ -54,6 +63,12 @@ export function bridge(socket: Socket, open: (signal: AbortSignal) => Promise<Po
   const armHalfClose = (): void => {
     if (halfCloseTimer) clearTimeout(halfCloseTimer);
     halfCloseTimer = setTimeout(() => {
+      // The pod is not silent while its bytes wait for a slow local reader (we hold it back):
+      // closing now would cut the answer short with a clean end.
+      if (holding || socket.writableLength > 0) {
+        armHalfClose();
+        return;
+      }
       stream?.close();
       socket.end();
     }, HALF_CLOSE_IDLE_MS);
@@ -82,7 +97,10 @@ export function bridge(socket: Socket, open: (signal: AbortSignal) => Promise<Po
           ev.bytesIn(chunk.length);
           if (halfCloseTimer) armHalfClose();
           // Pausing on every full 16 KiB socket buffer would stop and start the stream per message.
-          if (!socket.write(chunk) && socket.writableLength > LOCAL_BUFFER_BYTES) s.pause();
+          if (!socket.write(chunk) && socket.writableLength > LOCAL_BUFFER_BYTES) {
+            holding = true;
+            s.pause();
+          }
         },
         drain: () => {
           if (!finished) socket.resume();
@@ -93,24 +111,35 @@ export function bridge(socket: Socket, open: (signal: AbortSignal) => Promise<Po
             socket.destroy();
           } else {
             finish(null);
-            socket.end();
+            remoteEnded = true;
+            // Nothing can reach the pod any more. What the client still sends is read and dropped
+            // (a socket paused for the stream reads again, so its end is seen; unread bytes would
+            // turn the close into a reset that can cost the client the answer), and a client that
+            // does not close is let go of HALF_CLOSE_IDLE_MS after everything for it was written.
+            socket.resume();
+            socket.end(() => {
+              if (socket.destroyed) return;
+              const linger = setTimeout(() => socket.destroy(), HALF_CLOSE_IDLE_MS);
+              socket.once('close', () => clearTimeout(linger));
+            });
           }
         },
       });
-      socket.on('drain', () => s.resume());
+      socket.on('drain', () => {
+        holding = false;
+        s.resume();
+      });
       socket.on('data', (chunk: Buffer) => {
-        sent += chunk.length;
+        // The pod's side is closed: these bytes go nowhere, and are not counted as sent.
+        if (remoteEnded) return;
         ev.bytesOut(chunk.length);
         if (!s.write(chunk)) socket.pause();
       });
-      // The v4 protocol has no half-close: keep the stream while the pod still answers what was asked.
+      // The v4 protocol has no half-close: keep the stream while the pod still answers what was
+      // asked, or speaks first (an SSH or SMTP greeting read by `nc -N … </dev/null`).
       socket.on('end', () => {
         localEnded = true;
-        if (sent > 0) armHalfClose();
-        else {
-          s.close();
-          socket.end();
-        }
+        if (!remoteEnded) armHalfClose();
       });
       socket.resume();
     },
@@ -122,6 +151,9 @@ export function bridge(socket: Socket, open: (signal: AbortSignal) => Promise<Po
   return {
     get localEnded() {
       return localEnded;
+    },
+    get remoteEnded() {
+      return remoteEnded;
     },
     close: () => {
       abort.abort();

@@ -195,10 +195,10 @@ export class Forward {
     if (this.sockets.has(socket)) this.sockets.set(socket, conn);
   }
 
-  /** Closes the oldest connection whose local client has ended its side, if there is one. */
+  /** Closes the oldest connection with one side ended (the local client's or the pod's), if there is one. */
   private evictEnded(): void {
     for (const [socket, conn] of this.sockets) {
-      if (conn?.localEnded) {
+      if (conn?.localEnded || conn?.remoteEnded) {
         // Gone from the count now; its 'close' (next tick) releases its stream slot as usual.
         this.sockets.delete(socket);
         conn.close();
