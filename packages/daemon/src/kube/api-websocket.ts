@@ -11,13 +11,18 @@ export interface ApiWebSocket {
   protocol: string;
 }
 
+/** The biggest message taken from the API server unless the caller says otherwise. */
+export const DEFAULT_MAX_MESSAGE = 64 * 1024 * 1024;
+
 /**
  * Opens a WebSocket to the API server (exec, attach, port-forward) with the kubeconfig's TLS and
  * credentials, offering `protocols` in order of preference. Fails within `answerMs` when the server
  * does not answer, and with the server's own Status message when it refuses the upgrade (403, 404,
- * a container that is not running…).
+ * a container that is not running…). `maxMessage`: the biggest message the server may send
+ * (default DEFAULT_MAX_MESSAGE); a bigger one is refused as soon as its header announces it (the
+ * socket errors with `Max payload size exceeded`), never buffered.
  */
-export async function openApiWebSocket(kc: KubeConfig, req: Pick<KubeRequest, 'path' | 'query' | 'answerMs' | 'signal'>, protocols: readonly string[]): Promise<ApiWebSocket> {
+export async function openApiWebSocket(kc: KubeConfig, req: Pick<KubeRequest, 'path' | 'query' | 'answerMs' | 'signal'> & { maxMessage?: number }, protocols: readonly string[]): Promise<ApiWebSocket> {
   const { url, cluster, opts } = await connectionOptions(kc, { ...req, method: 'GET' });
   const scheme = url.protocol === 'https:' ? 'wss:' : 'ws:';
   const host = url.hostname.includes(':') ? `[${url.hostname}]` : url.hostname;
@@ -28,12 +33,15 @@ export async function openApiWebSocket(kc: KubeConfig, req: Pick<KubeRequest, 'p
   const what = `${req.path}`;
   // ws is loaded with the first exec or port-forward, not at the daemon's start.
   const { default: WebSocketClass } = await import('ws');
+  // Aborted while the credentials were prepared: an abort listener added now would never fire.
+  if (req.signal?.aborted) throw new KubeApiError('aborted', 0, 'Aborted');
   return new Promise<ApiWebSocket>((resolve, reject) => {
     let settled = false;
     const fail = (err: KubeApiError): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      req.signal?.removeEventListener('abort', onAbort);
       ws.terminate();
       reject(err);
     };
@@ -48,7 +56,7 @@ export async function openApiWebSocket(kc: KubeConfig, req: Pick<KubeRequest, 'p
       ...(opts.servername ? { servername: opts.servername } : {}),
       handshakeTimeout: answerMs,
       perMessageDeflate: false,
-      maxPayload: 64 * 1024 * 1024,
+      maxPayload: req.maxMessage ?? DEFAULT_MAX_MESSAGE,
     });
     const timer = setTimeout(() => fail(noAnswerError(cluster.server, answerMs)), answerMs + 1000);
     const onAbort = (): void => fail(new KubeApiError('aborted', 0, 'Aborted'));

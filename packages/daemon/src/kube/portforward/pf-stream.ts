@@ -28,6 +28,11 @@ export interface PortForwardHandlers {
 /** Queued bytes for the server above which `write` asks the caller to wait for `drain`. */
 export const HIGH_WATER = 1024 * 1024;
 const LOW_WATER = 256 * 1024;
+/**
+ * The biggest message taken from the API server on a port-forward stream. Kubelets send at most
+ * 32 KiB (io.Copy's buffer); without a bound a hostile server could make each connection buffer 64 MiB.
+ */
+export const PF_MAX_MESSAGE = 1024 * 1024;
 /** How long a close may wait for the server's close frame before the socket is dropped. */
 const CLOSE_GRACE_MS = 2000;
 
@@ -66,6 +71,11 @@ export class PortForwardStream {
     ws.on('message', (data: Buffer, isBinary: boolean) => this.onMessage(data, isBinary));
     ws.on('error', (err: Error) => {
       this.transportError ??= err.message;
+      if (/max payload size exceeded/i.test(err.message)) this.invalid ??= `the API server sent a message over ${PF_MAX_MESSAGE / 1024 / 1024} MiB on a port-forward stream`;
+      else if (/invalid|must be|unsupported|unexpected/i.test(err.message)) this.invalid ??= `the API server broke the WebSocket protocol (${err.message.slice(0, 200)})`;
+      // Every ws error ends the connection, but its close handshake then waits up to 30 s for a
+      // server that may never answer: the local client would hang that long. End now.
+      ws.terminate();
     });
     ws.on('close', (code: number, reason: Buffer) => this.onClose(code, reason.toString('utf8')));
     // Closed between the upgrade and here: its close event has gone by.
@@ -171,7 +181,7 @@ export async function openPortForward(kc: KubeConfig, target: PortForwardTarget,
   const path = `/api/v1/namespaces/${encodeURIComponent(target.namespace)}/pods/${encodeURIComponent(target.pod)}/portforward`;
   const { ws, protocol } = await openApiWebSocket(
     kc,
-    { path, query: { ports: String(target.port) }, ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.answerMs ? { answerMs: opts.answerMs } : {}) },
+    { path, query: { ports: String(target.port) }, maxMessage: PF_MAX_MESSAGE, ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.answerMs ? { answerMs: opts.answerMs } : {}) },
     [PORT_FORWARD_PROTOCOL],
   );
   if (protocol !== PORT_FORWARD_PROTOCOL) {
