@@ -96,6 +96,7 @@ function forward(ws: WebSocket, base64: boolean, ports: number[], declared: numb
   });
   const conns: Array<net.Socket | undefined> = [];
   let cut = false;
+  let readPaused = false;
   const queues: Buffer[][] = ports.map(() => []);
   let open = ports.length;
   const closeOne = (): void => {
@@ -135,7 +136,13 @@ function forward(ws: WebSocket, base64: boolean, ports: number[], declared: numb
       sock.on('error', (err: NodeJS.ErrnoException) => {
         fail(`dial tcp4 ${t.host}:${t.port}: connect: ${err.code === 'ECONNREFUSED' ? 'connection refused' : err.message}`);
       });
-      sock.on('close', () => closeOne());
+      sock.on('close', () => {
+        if (readPaused) {
+          readPaused = false;
+          ws.resume();
+        }
+        closeOne();
+      });
     }, (err: unknown) => fail(String(err)));
   });
   ws.on('message', (data: Buffer, isBinary: boolean) => {
@@ -144,8 +151,18 @@ function forward(ws: WebSocket, base64: boolean, ports: number[], declared: numb
     const i = f.channel / 2;
     const c = conns[i];
     const payload = Buffer.from(f.data);
-    if (c && !c.connecting) c.write(payload);
-    else queues[i]?.push(payload);
+    if (c && !c.connecting) {
+      // A target that does not read holds the client back (as the kubelet's io.Copy does) instead
+      // of growing the sim's memory: reading from the client waits until the target took it.
+      if (!c.write(payload) && !readPaused) {
+        readPaused = true;
+        ws.pause();
+        c.once('drain', () => {
+          readPaused = false;
+          ws.resume();
+        });
+      }
+    } else queues[i]?.push(payload);
   });
   ws.on('close', () => {
     for (const c of conns) c?.destroy();
