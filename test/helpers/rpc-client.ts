@@ -59,8 +59,8 @@ export class RawClient {
     return r;
   }
 
-  waitLayout(label: string, pred: (l: SessionLayout) => boolean): Promise<SessionLayout> {
-    return waitFor(label, () => (this.layout && pred(this.layout) ? this.layout : null));
+  waitLayout(label: string, pred: (l: SessionLayout) => boolean, timeoutMs?: number): Promise<SessionLayout> {
+    return waitFor(label, () => (this.layout && pred(this.layout) ? this.layout : null), timeoutMs);
   }
 
   waitView(label: string, paneId: number, pred: (v: PaneView) => boolean): Promise<PaneView> {
