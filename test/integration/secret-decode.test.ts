@@ -42,14 +42,16 @@ describe('decoded Secrets', () => {
     await waitFor('the new password', async () => (texts(await decoded()).includes('password: rotated') ? true : null));
   });
 
-  it('scripts decode by name; other kinds are refused, and x on them stays xray', async () => {
+  it("scripts decode by name; other kinds are refused, and x on them stays xray's (which says it draws workloads)", async () => {
     const secrets = await openListIn(c, 'secrets', 'default');
     const r = await c.request<{ paneId: number; message: string }>('resource/action', { paneId: secrets, action: 'decode', target: { name: 'db' } });
     expect(r.message).toBe('decode of Secret default/db');
     const cms = await openListIn(c, 'configmaps', 'default');
     await expect(c.request('resource/action', { paneId: cms, action: 'decode', target: { name: 'cfg' } })).rejects.toMatchObject({ message: 'only Secrets have data to decode (ConfigMap objects do not)' });
     await selectRow(c, cms, 'cfg');
+    const before = c.toasts().length;
     await pressKeys(c, 'x');
-    await waitFor('the xray pane', () => [...c.views.values()].find((v) => /^Xray/i.test((v.view as { title?: string }).title ?? '')) ?? null);
+    await waitFor("xray's answer", () => c.toasts().slice(before).find((t) => t.includes('xray shows a workload') && t.includes('not on ConfigMaps')) ?? null);
+    expect(c.toasts().slice(before).join('\n')).not.toMatch(/decode/i);
   });
 });
