@@ -236,5 +236,28 @@ if ('missing' in found) {
         c.close();
       }
     }, 300_000);
+
+    it("a database its DBA made read-only stays read-only in the pane (kubetile's own read-only is only ever reset to the server's default, never forced to read-write)", async () => {
+      server.psql('postgres', 'CREATE DATABASE ro');
+      server.psql('postgres', 'ALTER DATABASE ro SET default_transaction_read_only = on');
+      const c = await RawClient.connect(w.env.socket);
+      try {
+        await c.attach(SIZE);
+        await podsPane(c, ns, ['db-0']);
+        await keys(c, 'shift+q');
+        const paneId = await focusedQueryPane(c);
+        await waitScreen(c, paneId, 'the connection dialog', (rows) => rows.join('\n').includes('Connect to PostgreSQL'), 60_000);
+        // The first field is the database.
+        await keys(c, 'ctrl+u', 'r', 'o', 'enter');
+        await waitScreen(c, paneId, 'connected to ro', (rows) => /Connected — PostgreSQL/.test(rows.join('\n')), 60_000);
+        await run(c, 'CREATE TABLE made_anyway (i int)');
+        const refused = text(await waitScreen(c, paneId, 'the refusal', (rows) => rows.join('\n').includes('read-only transaction'), 60_000));
+        expect(refused).toContain('cannot execute CREATE TABLE in a read-only transaction');
+        expect(server.psql('ro', "SELECT count(*) FROM pg_tables WHERE tablename = 'made_anyway'").trim()).toMatch(/^\s*0\s*$/m);
+        await c.request('pane/close', { paneId });
+      } finally {
+        c.close();
+      }
+    }, 300_000);
   });
 }

@@ -95,6 +95,12 @@ export function defineQueryPaneSuite(name: string, setup: QueryBackendSetup): vo
     return connectAgain(c);
   }
 
+  /** Closes a query pane and waits until this client's layout no longer has it. */
+  async function closeQueryPane(c: RawClient, paneId: number): Promise<void> {
+    await c.request('pane/close', { paneId });
+    await c.waitLayout(`pane ${paneId} closed`, (l) => !Object.keys(l.paneTitles).includes(String(paneId)), 60_000);
+  }
+
   /** The same on a client already attached. */
   async function connectAgain(c: RawClient): Promise<number> {
     await podsPane(c, ns, ['db-0']);
@@ -270,11 +276,12 @@ export function defineQueryPaneSuite(name: string, setup: QueryBackendSetup): vo
           expect(refused).toContain('cannot execute DELETE in a read-only transaction');
           await run(c, "SELECT 'still' AS probe, count(*)::int AS n FROM customers WHERE name = 'Ada Lovelace'");
           await waitScreen(c, paneId, 'the row still there', (rows) => rows.some((r) => /still\s+│?\s*1\b/.test(r)), 60_000);
-          // A pane connected while read-only says so.
-          await c.request('pane/close', { paneId });
+          // A pane connected while read-only says so. (Each close is seen in the layout before the
+          // next shift+q: a layout not yet updated would still name the closed pane as focused.)
+          await closeQueryPane(c, paneId);
           const again = await connectAgain(c);
           await waitScreen(c, again, 'read-only said', (rows) => rows.join('\n').includes('read-only transactions: kubetile runs read-only'), 60_000);
-          await c.request('pane/close', { paneId: again });
+          await closeQueryPane(c, again);
         });
         const rw = await connectAgain(c);
         await run(c, "UPDATE customers SET country = country WHERE name = 'Ada Lovelace'");

@@ -168,8 +168,9 @@ export class PgSession implements QueryBackend {
       throw err;
     }
     this.alive = true;
-    // Said either way on a new connection: a server's default may be read-only (and PGlite, the
-    // demo's engine, serves all its connections from one session).
+    // Reset on a new connection too: PGlite, the demo's engine, serves all its connections from one
+    // session, so an earlier pane's READ ONLY would outlive read-only mode there. A RESET is the
+    // server's own default (a role or a database made read-only by its DBA stays so).
     this.sessionReadOnly = true;
     await this.mode(client);
     const r = await this.track(client.query<{ version: string }>('SELECT version() AS version'));
@@ -186,7 +187,8 @@ export class PgSession implements QueryBackend {
    * Read-only mode: the session's transactions are read-only, so a DELETE or a DROP typed by mistake
    * is refused by the server (SQLSTATE 25006, "cannot execute … in a read-only transaction"). Set
    * again before every run while read-only (a ROLLBACK of a transaction the user began undoes a SET
-   * made inside it), and back to read-write once when read-only mode ends. It guards against
+   * made inside it), and RESET once when read-only mode ends: back to the server's own default, never
+   * forced to read-write (that would lift a read-only default a DBA gave the role). It guards against
    * accidents, not against the user: `SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE` typed in
    * the editor lifts it for that run, and a transaction begun before read-only mode came on stays
    * read-write until it ends. An error here (a transaction already aborted) is left for the run's
@@ -196,7 +198,7 @@ export class PgSession implements QueryBackend {
     const want = this.readOnlyMode();
     if (!want && !this.sessionReadOnly) return;
     try {
-      await this.track(client.query(`SET SESSION CHARACTERISTICS AS TRANSACTION ${want ? 'READ ONLY' : 'READ WRITE'}`));
+      await this.track(client.query(want ? 'SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY' : 'RESET default_transaction_read_only'));
       this.sessionReadOnly = want;
     } catch {
       // the run's own statement says what is wrong with the session
