@@ -69,9 +69,10 @@ describe('xray', () => {
     expect(tabOf(l).id).toBe(tabId);
     let last: string[] = [];
     const podLine = /^[│ ]*[├└]─ Pod web-[a-z0-9]+-[a-z0-9]+  Running 2\/2$/;
+    // The Deployment's own status (readyReplicas) follows its pods a moment later: both waited for.
     await waitFor('the tree with two running pods', async () => {
       last = await lines(xray);
-      return last.filter((x) => podLine.test(x)).length === 2 ? last : null;
+      return last.filter((x) => podLine.test(x)).length === 2 && last[0] === 'Deployment web  2/2 ready' && /2\/2 ready$/.test(last[1] ?? '') ? last : null;
     }).catch((err: unknown) => {
       throw new Error(`${String(err)}; tree: ${JSON.stringify(last)}`);
     });
