@@ -8,8 +8,8 @@ import { writeAsync } from '../http/respond.js';
 import { encodeContinue } from '../list/continue-token.js';
 import { planList } from '../list/plan.js';
 import { openSnapshot } from '../list/snapshot.js';
-import { parseStored, type StoredObject } from '../store/stored-object.js';
-import { parseIncludeObject, partialObjectMetadata, tableHead, tableRow } from '../table/table.js';
+import type { StoredObject } from '../store/stored-object.js';
+import { parseIncludeObject, partialJson, tableHead, tableRowJson } from '../table/table.js';
 import { hasSelectors, matches } from '../watch/filter.js';
 import type { HandlerContext } from './context.js';
 import { parseSelection } from './selection.js';
@@ -66,10 +66,10 @@ export async function handleList(ctx: HandlerContext, res: ServerResponse, targe
   let render: (rec: StoredObject) => string;
   if (format === 'table') {
     head = tableHead(rt, md, true);
-    render = (rec) => JSON.stringify(tableRow(rt, parseStored(rec), include, now));
+    render = (rec) => tableRowJson(rt, rec, include, now);
   } else if (format === 'partial') {
     head = `${JSON.stringify({ kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: md }).slice(0, -1)},"items":[`;
-    render = (rec) => JSON.stringify(partialObjectMetadata(parseStored(rec)));
+    render = partialJson;
   } else {
     head = `${JSON.stringify({ kind: rt.listKind, apiVersion: apiVersionOf(rt), metadata: md }).slice(0, -1)},"items":[`;
     render = (rec) => rec.json;

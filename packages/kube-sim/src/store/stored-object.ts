@@ -6,6 +6,7 @@
 import { extractFieldValues } from '../api/field-values.js';
 import type { ResourceType } from '../api/resource-types.js';
 import type { KubeObject } from '../types.js';
+import { printReady, type PrintReady } from '../table/print-ready.js';
 import { intern } from '../util/intern.js';
 
 export interface StoredObject {
@@ -21,6 +22,10 @@ export interface StoredObject {
   /** Values of the kind's selectable fields, in ResourceType.selectableFields order. */
   readonly fields: readonly string[] | null;
   readonly ownerUids: readonly string[] | null;
+  /** Where `json` holds the object's metadata (its start and end), for PartialObjectMetadata without a decode. */
+  readonly metadataAt: readonly [number, number] | null;
+  /** The object's table row, ready to print (kinds whose printer prepares rows), else null. */
+  readonly printed: PrintReady | null;
 }
 
 export function objectKey(namespace: string, name: string): string {
@@ -46,6 +51,7 @@ export function toStored(rt: ResourceType, obj: KubeObject): StoredObject {
   const name = md.name ?? '';
   const owners = md.ownerReferences && md.ownerReferences.length > 0 ? md.ownerReferences.map((o) => o.uid) : null;
   const fields = extractFieldValues(rt, obj);
+  const { json, metadataAt } = serialise(obj);
   if (fields) for (let i = 0; i < fields.length; i++) if (!UNIQUE_FIELDS.has(rt.selectableFields[i] ?? '')) fields[i] = intern(fields[i] as string);
   return {
     key: objectKey(namespace, name),
@@ -53,11 +59,35 @@ export function toStored(rt: ResourceType, obj: KubeObject): StoredObject {
     name,
     uid: md.uid ?? '',
     rv: Number(md.resourceVersion ?? '0'),
-    json: JSON.stringify(obj),
+    json,
     labels: compactLabels(md.labels),
     fields,
     ownerUids: owners,
+    metadataAt,
+    printed: printReady(rt, obj),
   };
+}
+
+/**
+ * JSON.stringify(obj), its top-level members one by one (the same text: own enumerable keys in order,
+ * members whose value JSON has no text for left out), noting where the metadata's text is.
+ */
+function serialise(obj: KubeObject): { json: string; metadataAt: [number, number] | null } {
+  let json = '{';
+  let metadataAt: [number, number] | null = null;
+  for (const k of Object.keys(obj)) {
+    const v = JSON.stringify((obj as Record<string, unknown>)[k]) as string | undefined;
+    if (v === undefined) continue;
+    json += `${json.length > 1 ? ',' : ''}${JSON.stringify(k)}:`;
+    if (k === 'metadata') metadataAt = [json.length, json.length + v.length];
+    json += v;
+  }
+  return { json: `${json}}`, metadataAt };
+}
+
+/** The object's metadata as JSON text. */
+export function metadataJson(rec: StoredObject): string {
+  return rec.metadataAt ? rec.json.slice(rec.metadataAt[0], rec.metadataAt[1]) : JSON.stringify(parseStored(rec).metadata ?? {});
 }
 
 export function parseStored(rec: StoredObject): KubeObject {

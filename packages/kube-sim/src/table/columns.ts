@@ -22,6 +22,13 @@ export interface Printer {
   readonly columns: readonly ColumnDefinition[];
   cells(obj: KubeObject, now: number): Cell[];
   conditions?(obj: KubeObject): RowCondition[] | undefined;
+  /**
+   * The row's cells with what they read from `obj` taken out once (when the object is stored), the
+   * time-dependent ones (ages) made at print time: a list printed as a Table then needs no decode of
+   * each object (kube-apiserver prints from the decoded objects of its watch cache). `cells` must
+   * equal `prepare(obj)(now)`; a printer without it decodes the object for every row it prints.
+   */
+  prepare?(obj: KubeObject): (now: number) => Cell[];
 }
 
 export const DESCRIPTIONS: Record<string, string> = {

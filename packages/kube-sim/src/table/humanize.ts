@@ -29,10 +29,17 @@ export function humanDuration(ms: number): string {
   return `${Math.floor(hours / 24 / 365)}y`;
 }
 
+/** An RFC3339 timestamp in ms since the epoch; NaN when missing or not one. */
+export function timestampMs(ts: unknown): number {
+  return typeof ts !== 'string' || ts === '' ? NaN : Date.parse(ts);
+}
+
+/** "5m" since a time in ms (`timestampMs`); "<unknown>" when it is NaN. */
+export function sinceMs(t: number, now: number): string {
+  return Number.isNaN(t) ? '<unknown>' : humanDuration(now - t);
+}
+
 /** "5m" since an RFC3339 timestamp; "<unknown>" when missing. */
 export function since(ts: unknown, now: number): string {
-  if (typeof ts !== 'string' || ts === '') return '<unknown>';
-  const t = Date.parse(ts);
-  if (Number.isNaN(t)) return '<unknown>';
-  return humanDuration(now - t);
+  return sinceMs(timestampMs(ts), now);
 }

@@ -1,7 +1,8 @@
 /** The Pod table printer, following kubectl's printPod. */
 import { asArray, asNumber, asString, getPath, isRecord, type KubeObject } from '../types.js';
 import { col, orNone, str, type Cell, type Printer, type RowCondition } from './columns.js';
-import { since } from './humanize.js';
+import { intern } from '../util/intern.js';
+import { humanDuration, sinceMs, timestampMs } from './humanize.js';
 
 interface Reasoned {
   reason: string;
@@ -75,6 +76,31 @@ export function podDisplayStatus(obj: KubeObject): string {
   return containerReason(obj).reason;
 }
 
+/** A pod's cells, read from it once; the AGE and the last restart's age made at `now`. */
+function preparePod(obj: KubeObject): (now: number) => Cell[] {
+  const r = containerReason(obj);
+  const total = asArray(getPath(obj, ['spec', 'containers'])).length;
+  const gates = asArray(getPath(obj, ['spec', 'readinessGates']));
+  let gatesCell = '<none>';
+  if (gates.length > 0) {
+    const conds = asArray(getPath(obj, ['status', 'conditions']));
+    const trueCount = gates.filter((g) => conds.some((c) => getPath(c, ['type']) === getPath(g, ['conditionType']) && getPath(c, ['status']) === 'True')).length;
+    gatesCell = `${trueCount}/${gates.length}`;
+  }
+  const name = obj.metadata.name ?? '';
+  // Kept for the object's life (100k pods: 100k of each): the values many pods share are pooled.
+  const ready = intern(`${r.ready}/${total}`);
+  const reason = intern(r.reason);
+  const restarts = r.restarts;
+  const lastRestart = restarts !== 0 && r.lastRestart > 0 ? r.lastRestart : 0;
+  const created = timestampMs(obj.metadata.creationTimestamp);
+  const ip = orNone(str(obj, ['status', 'podIP']));
+  const node = intern(orNone(str(obj, ['spec', 'nodeName'])));
+  const nominated = intern(orNone(str(obj, ['status', 'nominatedNodeName'])));
+  gatesCell = intern(gatesCell);
+  return (now) => [name, ready, reason, lastRestart > 0 ? `${restarts} (${humanDuration(now - lastRestart)} ago)` : String(restarts), sinceMs(created, now), ip, node, nominated, gatesCell];
+}
+
 export const podPrinter: Printer = {
   columns: [
     col('Name'),
@@ -88,28 +114,9 @@ export const podPrinter: Printer = {
     col('Readiness Gates', 'string', 1),
   ],
   cells(obj: KubeObject, now: number): Cell[] {
-    const r = containerReason(obj);
-    const total = asArray(getPath(obj, ['spec', 'containers'])).length;
-    const restarts = r.restarts !== 0 && r.lastRestart > 0 ? `${r.restarts} (${since(new Date(r.lastRestart).toISOString(), now)} ago)` : String(r.restarts);
-    const gates = asArray(getPath(obj, ['spec', 'readinessGates']));
-    let gatesCell = '<none>';
-    if (gates.length > 0) {
-      const conds = asArray(getPath(obj, ['status', 'conditions']));
-      const trueCount = gates.filter((g) => conds.some((c) => getPath(c, ['type']) === getPath(g, ['conditionType']) && getPath(c, ['status']) === 'True')).length;
-      gatesCell = `${trueCount}/${gates.length}`;
-    }
-    return [
-      obj.metadata.name ?? '',
-      `${r.ready}/${total}`,
-      r.reason,
-      restarts,
-      since(obj.metadata.creationTimestamp, now),
-      orNone(str(obj, ['status', 'podIP'])),
-      orNone(str(obj, ['spec', 'nodeName'])),
-      orNone(str(obj, ['status', 'nominatedNodeName'])),
-      gatesCell,
-    ];
+    return preparePod(obj)(now);
   },
+  prepare: preparePod,
   conditions(obj: KubeObject): RowCondition[] | undefined {
     const phase = str(obj, ['status', 'phase']);
     if (phase === 'Succeeded') return [{ type: 'Completed', status: 'True', reason: 'Succeeded', message: 'The pod has completed successfully.' }];

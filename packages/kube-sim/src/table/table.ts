@@ -1,5 +1,6 @@
 /** Builds meta.k8s.io/v1 Table documents and rows (checklist E2, E3). */
 import type { ResourceType } from '../api/resource-types.js';
+import { metadataJson, parseStored, type StoredObject } from '../store/stored-object.js';
 import type { KubeObject } from '../types.js';
 import type { ColumnDefinition, RowCondition } from './columns.js';
 import { printerFor } from './printers.js';
@@ -34,6 +35,27 @@ export function tableRow(rt: ResourceType, obj: KubeObject, include: IncludeObje
   return row;
 }
 
+const PARTIAL_HEAD = '{"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io/v1","metadata":';
+
+/** JSON.stringify(partialObjectMetadata(obj)) of a stored object, without decoding it. */
+export function partialJson(rec: StoredObject): string {
+  return `${PARTIAL_HEAD}${metadataJson(rec)}}`;
+}
+
+/**
+ * JSON.stringify(tableRow(rt, obj, include, now)) of a stored object: from its ready row when it has
+ * one (no decode), else by decoding it.
+ */
+export function tableRowJson(rt: ResourceType, rec: StoredObject, include: IncludeObject, now: number): string {
+  const ready = rec.printed;
+  if (!ready) return JSON.stringify(tableRow(rt, parseStored(rec), include, now));
+  let row = `{"cells":${JSON.stringify(ready.cells(now))}`;
+  if (ready.conditions) row += `,"conditions":${JSON.stringify(ready.conditions)}`;
+  if (include === 'Metadata') row += `,"object":${partialJson(rec)}`;
+  else if (include === 'Object') row += `,"object":${rec.json}`;
+  return `${row}}`;
+}
+
 export interface TableMeta {
   resourceVersion: string;
   continue?: string;
@@ -57,4 +79,11 @@ export function singleRowTable(rt: ResourceType, obj: KubeObject, include: Inclu
     columnDefinitions: withColumns ? columnsFor(rt) : null,
     rows: [tableRow(rt, obj, include, now)],
   };
+}
+
+/** JSON.stringify(singleRowTable(…)) of a stored object (a watch event's Table), without decoding it. */
+export function singleRowTableJson(rt: ResourceType, rec: StoredObject, include: IncludeObject, now: number, withColumns: boolean): string {
+  if (!rec.printed) return JSON.stringify(singleRowTable(rt, parseStored(rec), include, now, withColumns));
+  const columns = withColumns ? JSON.stringify(columnsFor(rt)) : 'null';
+  return `{"kind":"Table","apiVersion":"meta.k8s.io/v1","metadata":{"resourceVersion":${JSON.stringify(String(rec.rv))}},"columnDefinitions":${columns},"rows":[${tableRowJson(rt, rec, include, now)}]}`;
 }

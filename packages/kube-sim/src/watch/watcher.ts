@@ -6,8 +6,8 @@ import type { ServerResponse } from 'node:http';
 import type { Status } from '../api/status.js';
 import { apiVersionOf } from '../api/resource-types.js';
 import type { StoreEvent } from '../store/history.js';
-import { parseStored, restamp, type StoredObject } from '../store/stored-object.js';
-import { singleRowTable, partialObjectMetadata, type IncludeObject } from '../table/table.js';
+import { restamp, type StoredObject } from '../store/stored-object.js';
+import { partialJson, singleRowTableJson, type IncludeObject } from '../table/table.js';
 import type { OutputFormat } from '../http/accept.js';
 import { matches, type Selection } from './filter.js';
 
@@ -79,9 +79,8 @@ export class Watcher {
   /** Serialises an object for this stream's format. */
   private objectJson(rec: StoredObject, withHeaders: boolean): string {
     if (this.opts.format === 'json') return rec.json;
-    const obj = parseStored(rec);
-    if (this.opts.format === 'partial') return JSON.stringify(partialObjectMetadata(obj));
-    return JSON.stringify(singleRowTable(this.rt, obj, this.opts.include, this.opts.now(), withHeaders));
+    if (this.opts.format === 'partial') return partialJson(rec);
+    return singleRowTableJson(this.rt, rec, this.opts.include, this.opts.now(), withHeaders);
   }
 
   private sendObject(type: string, rec: StoredObject, shared?: StoreEvent): void {
