@@ -41,6 +41,8 @@ const samples: KubeObject[] = [
   base('succeeded', { status: { phase: 'Succeeded', containerStatuses: [{ name: 'main', restartCount: 0, state: { terminated: { exitCode: 0, reason: 'Completed' } } }] } }),
   base('failed-signal', { status: { phase: 'Failed', reason: 'Evicted', containerStatuses: [{ name: 'main', restartCount: 0, state: { terminated: { signal: 9 } } }] } }),
   base('bad-time', { metadata: { name: 'bad-time', namespace: 'ns', resourceVersion: '3', creationTimestamp: 'not a time' }, status: { phase: 'Running', containerStatuses: [{ name: 'main', restartCount: 1, lastState: { terminated: { finishedAt: 'garbage' } } }] } }),
+  // Metadata after the members it follows in JSON, one of them with no JSON text (left out).
+  { spec: { containers: [] }, gone: undefined, kind: 'Pod', 'k"ey': 1, metadata: { name: 'reordered', namespace: 'ns', resourceVersion: '9', creationTimestamp: ago(5000) }, apiVersion: 'v1' } as unknown as KubeObject,
   base('unicode-\u00e9\u4e2d', { status: { phase: 'Running', podIP: '<b>\u001b[31m', nominatedNodeName: 'n\u2028x' } }),
 ];
 
