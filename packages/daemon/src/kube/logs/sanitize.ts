@@ -1,3 +1,5 @@
+import { codePointSet } from '../../util/code-point-set.js';
+
 /**
  * Terminal control in a log line: escape sequences (CSI, OSC, DCS/SOS/PM/APC, their 8-bit C1
  * forms, two-byte ESC sequences) are removed whole, so a log can never move the cursor, change
@@ -19,8 +21,8 @@ const MAX_MARKS = 16;
 const MARK = new RegExp(`^${MARKS}$`, 'u');
 const MARK_RUNS = new RegExp(`(${MARKS}{${MAX_MARKS}})${MARKS}+`, 'gu');
 const PAST_LATIN = /[^\u0000-\u02ff]/;
-/** BMP code points from U+0300 on that are MARKS (built on first use). */
-let bmpMarks: Uint8Array | null = null;
+/** Whether a code point is one of MARKS (none is below U+0300). */
+const isMark = codePointSet(MARK, 0x300);
 
 /**
  * True when more than MAX_MARKS zero-width code points follow each other: a loop over UTF-16 units
@@ -36,19 +38,12 @@ function hasMarkRun(s: string): boolean {
       run = 0;
       continue;
     }
-    let mark: boolean;
+    let cp = c;
     if (c >= 0xd800 && c <= 0xdbff) {
-      const cp = s.codePointAt(i)!;
+      cp = s.codePointAt(i)!;
       if (cp > 0xffff) i++;
-      mark = MARK.test(String.fromCodePoint(cp));
-    } else {
-      if (!bmpMarks) {
-        bmpMarks = new Uint8Array(0x10000);
-        for (let k = 0x300; k <= 0xffff; k++) if ((k < 0xd800 || k > 0xdfff) && MARK.test(String.fromCharCode(k))) bmpMarks[k] = 1;
-      }
-      mark = bmpMarks[c] === 1;
     }
-    if (!mark) run = 0;
+    if (!isMark(cp)) run = 0;
     else if (++run > MAX_MARKS) return true;
   }
   return false;

@@ -22,6 +22,8 @@
  * a new cell's character.
  */
 
+import { codePointSet } from '../../util/code-point-set.js';
+
 /** UTF-16 units of marks kept per cell: with a one-unit base a cell's text stays under 13 units (V8 keeps such strings flat; longer ones become ~10× larger rope nodes). */
 export const MAX_MARK_UNITS = 11;
 
@@ -56,16 +58,10 @@ const isExecutable = (c: number): boolean => c <= 0x17 || c === 0x19 || (c >= 0x
  * jamo vowels and finals).
  */
 const ZERO_WIDTHISH = /[\p{Mn}\p{Me}\p{Mc}\p{Cf}\p{Zl}\p{Zp}\u06de\u1160-\u11ff\ud7b0-\ud7ff]/u;
-let bmpTable: Uint8Array | null = null;
+const zeroWidthishFrom300 = codePointSet(ZERO_WIDTHISH, 0x300);
 
 export function isZeroWidthish(cp: number): boolean {
-  if (cp < 0x300) return cp === 0xad;
-  if (cp > 0xffff) return ZERO_WIDTHISH.test(String.fromCodePoint(cp));
-  if (!bmpTable) {
-    bmpTable = new Uint8Array(0x10000);
-    for (let c = 0x300; c <= 0xffff; c++) if ((c < 0xd800 || c > 0xdfff) && ZERO_WIDTHISH.test(String.fromCharCode(c))) bmpTable[c] = 1;
-  }
-  return bmpTable[cp] === 1;
+  return cp < 0x300 ? cp === 0xad : zeroWidthishFrom300(cp);
 }
 
 export class MarkLimiter {
