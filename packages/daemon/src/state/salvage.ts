@@ -1,11 +1,26 @@
 import { z } from 'zod';
 import { MAX_PANES, MAX_SESSIONS, MAX_TABS, SavedPaneSchema, SavedSessionSchema, SavedStateSchema, SavedTabSchema, STATE_VERSION, type SavedPane, type SavedSession, type SavedState, type SavedTab } from './saved-state.js';
 
-/** The file's frame: the saved state with its sessions left unread (see `salvageState`). */
-const EnvelopeSchema = SavedStateSchema.extend({ sessions: z.array(z.unknown()).max(MAX_SESSIONS) });
+/**
+ * The file's frame: the saved state with its sessions and features left unread (see `salvageState`).
+ * Past the limits or not as this kubetile writes them (a newer one that keeps more sessions, a hand
+ * edit), they are read in part: the whole file was moved aside, every session with it.
+ */
+const EnvelopeSchema = SavedStateSchema.extend({ savedAt: z.unknown().optional(), sessions: z.array(z.unknown()), features: z.unknown().optional() });
+const FeaturesSchema = SavedStateSchema.shape.features;
 
-/** A session's frame: its tabs and panes left unread, each read on its own. */
-const SessionFrameSchema = SavedSessionSchema.extend({ tabs: z.array(z.unknown()).max(MAX_TABS), panes: z.array(z.unknown()).max(MAX_PANES) });
+/** A session's frame: its tabs and panes left unread, each read on its own (the first of them, up to the limits). */
+const SessionFrameSchema = SavedSessionSchema.extend({ tabs: z.array(z.unknown()), panes: z.array(z.unknown()) });
+
+/**
+ * The first `max` of `list`, the rest named in one line as left out: read no further than before
+ * (a file of millions of entries must not stall the start), but no longer the whole file or session.
+ */
+function upTo<T>(list: T[], max: number, dropped: string[], what: string): T[] {
+  if (list.length <= max) return list;
+  dropped.push(`${list.length - max} ${what} after the first ${max} (the most kubetile keeps)`);
+  return list.slice(0, max);
+}
 
 const firstIssue = (e: z.ZodError): string => {
   const i = e.issues[0];
@@ -23,7 +38,9 @@ export function salvageState(raw: unknown): { state: SavedState; dropped: string
   const dropped: string[] = [];
   const sessions: SavedSession[] = [];
   const names = new Set<string>();
-  env.data.sessions.forEach((rawSession, i) => {
+  const features = FeaturesSchema.safeParse(env.data.features);
+  if (!features.success) dropped.push(`the saved features, port-forwards among them (${firstIssue(features.error)})`);
+  upTo(env.data.sessions, MAX_SESSIONS, dropped, 'sessions').forEach((rawSession, i) => {
     const frame = SessionFrameSchema.safeParse(rawSession);
     if (!frame.success) {
       const name = (rawSession as { name?: unknown } | null)?.name;
@@ -37,16 +54,23 @@ export function salvageState(raw: unknown): { state: SavedState; dropped: string
     }
     names.add(s.name);
     const tabs: SavedTab[] = [];
-    s.tabs.forEach((t, j) => {
+    const of = ` of session '${s.name}'`;
+    upTo(s.tabs, MAX_TABS, dropped, `tabs${of}`).forEach((t, j) => {
       const r = SavedTabSchema.safeParse(t);
       if (r.success) tabs.push(r.data);
-      else dropped.push(`tab ${idLabel(t, j)} of session '${s.name}' (${firstIssue(r.error)})`);
+      else dropped.push(`tab ${idLabel(t, j)}${of} (${firstIssue(r.error)})`);
     });
     const panes: SavedPane[] = [];
-    s.panes.forEach((p, j) => {
+    const paneIds = new Set<number>();
+    upTo(s.panes, MAX_PANES, dropped, `panes${of}`).forEach((p, j) => {
       const r = SavedPaneSchema.safeParse(p);
-      if (r.success) panes.push(r.data);
-      else dropped.push(`pane ${idLabel(p, j)} of session '${s.name}' (${firstIssue(r.error)})`);
+      if (!r.success) dropped.push(`pane ${idLabel(p, j)}${of} (${firstIssue(r.error)})`);
+      // Two views for one pane id: the restore took the last one and said nothing of the other.
+      else if (paneIds.has(r.data.id)) dropped.push(`pane ${r.data.id} #${j + 1}${of} (a second pane of that id: the first is kept)`);
+      else {
+        paneIds.add(r.data.id);
+        panes.push(r.data);
+      }
     });
     if (tabs.length === 0) {
       if (s.tabs.length === 0) dropped.push(`session '${s.name}' (it has no tabs)`);
@@ -54,7 +78,8 @@ export function salvageState(raw: unknown): { state: SavedState; dropped: string
     }
     sessions.push({ name: s.name, tabs, panes, lastActiveTabId: s.lastActiveTabId });
   });
-  return { state: { version: STATE_VERSION, savedAt: env.data.savedAt, sessions, features: env.data.features }, dropped };
+  const savedAt = typeof env.data.savedAt === 'string' ? env.data.savedAt : '';
+  return { state: { version: STATE_VERSION, savedAt, sessions, features: features.success ? features.data : {} }, dropped };
 }
 
 /** A tab or pane as the user knows it: its id, or its place in the list when it has none. */

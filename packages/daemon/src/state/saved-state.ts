@@ -21,11 +21,43 @@ export const MAX_PANES = 4096;
  */
 export const MAX_TREE_DEPTH = 32;
 
+/** A value as a message shows it: short, one line. */
+const shown = (v: unknown): string => {
+  if (v === undefined) return 'nothing';
+  const j = JSON.stringify(v) ?? String(v);
+  return j.length > 40 ? `${j.slice(0, 40)}…` : j;
+};
+
+/**
+ * The first node of a layout that is neither a leaf nor a split with both its children, with its
+ * path: the schema's union said only "tree: Invalid input" for a split missing a child, a node of
+ * a type it does not know, a direction it does not know or a leaf without a pane id, anywhere in
+ * the tree. (Ratios it names itself.) The tree is no deeper than MAX_TREE_DEPTH here.
+ */
+function treeShapeProblem(node: unknown, path: Array<string | number>): { path: Array<string | number>; message: string } | null {
+  if (typeof node !== 'object' || node === null || Array.isArray(node)) return { path, message: `expected a leaf or a split, got ${shown(node)}` };
+  const n = node as Record<string, unknown>;
+  if (n.type === 'leaf') return Number.isInteger(n.paneId) ? null : { path: [...path, 'paneId'], message: `expected a whole pane id, got ${shown(n.paneId)}` };
+  if (n.type !== 'split') return { path: [...path, 'type'], message: `expected 'leaf' or 'split', got ${shown(n.type)}` };
+  if (n.direction !== 'vertical' && n.direction !== 'horizontal') return { path: [...path, 'direction'], message: `expected 'vertical' or 'horizontal', got ${shown(n.direction)}` };
+  for (const child of ['first', 'second'] as const) {
+    if (n[child] === undefined) return { path: [...path, child], message: 'a split without its child' };
+    const p = treeShapeProblem(n[child], [...path, child]);
+    if (p) return p;
+  }
+  return null;
+}
+
 const BoundedTreeSchema = z
   .unknown()
   .transform((tree, ctx) => {
-    if (tooDeepAt(tree, MAX_TREE_DEPTH + 1) === null) return tree;
-    ctx.addIssue({ code: 'custom', message: `the layout is nested more than ${MAX_TREE_DEPTH} splits deep` });
+    if (tooDeepAt(tree, MAX_TREE_DEPTH + 1) !== null) {
+      ctx.addIssue({ code: 'custom', message: `the layout is nested more than ${MAX_TREE_DEPTH} splits deep` });
+      return z.NEVER;
+    }
+    const bad = treeShapeProblem(tree, []);
+    if (bad === null) return tree;
+    ctx.addIssue({ code: 'custom', message: bad.message, path: bad.path });
     return z.NEVER;
   })
   .pipe(PaneTreeSchema);

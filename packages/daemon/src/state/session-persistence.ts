@@ -1,9 +1,10 @@
+import { copyFileSync } from 'node:fs';
 import type { Logger } from '../logging/logger.js';
 import type { Workspace } from '../session/workspace.js';
 import { errorMessage } from '../util/errors.js';
 import { STATE_VERSION, type SavedState } from './saved-state.js';
 import { fitState } from './fit-state.js';
-import { MAX_STATE_BYTES, readStateFile, writeStateFile, type LoadedState } from './state-file.js';
+import { asideName, MAX_STATE_BYTES, readStateFile, removeStaleTemps, writeStateFile, type LoadedState } from './state-file.js';
 
 /** What a feature saves with the sessions and gets back after a restart (port-forwards). */
 export interface PersistedFeature {
@@ -27,6 +28,13 @@ export class SessionPersistence {
   private unsubscribe: (() => void) | null = null;
   /** What the last save had to leave out (said once per change). */
   private lastLeft = '';
+  /**
+   * What the file held under keys no feature here owns (a newer kubetile's): saved back as it was.
+   * It was dropped at the first save, so going back to an older kubetile for a day lost it for good.
+   */
+  private foreign: Record<string, unknown> = {};
+  /** The save failure waiting for the first terminal to attach, if one is. */
+  private failureNotice: string | null = null;
 
   constructor(
     private readonly workspace: Workspace,
@@ -40,8 +48,10 @@ export class SessionPersistence {
     this.features.set(key, feature);
   }
 
-  /** Reads the saved state (before the socket listens). */
-  load(): Promise<LoadedState> {
+  /** Reads the saved state (before the socket listens), after removing what a save cut short left. */
+  async load(): Promise<LoadedState> {
+    const removed = await removeStaleTemps(this.file);
+    if (removed.length > 0) this.logger.info({ removed }, 'removed what an interrupted save left');
     return readStateFile(this.file);
   }
 
@@ -57,26 +67,54 @@ export class SessionPersistence {
       warnings.push(msg);
     }
     if (loaded.kind === 'ok') {
-      const d = loaded.dropped;
-      if (d.length > 0) {
-        const more = d.length > 5 ? ` and ${d.length - 5} more` : '';
-        warnings.push(`the saved sessions came back in part: left out ${d.slice(0, 5).join('; ')}${more}${loaded.copiedTo ? `; the file as it was is kept at ${loaded.copiedTo}` : ''}`);
-      }
-      warnings.push(...this.workspace.restoreSessions(loaded.state.sessions));
+      const lost = this.workspace.restoreSessions(loaded.state.sessions);
       for (const [key, data] of Object.entries(loaded.state.features)) {
         const f = this.features.get(key);
-        if (!f) continue;
+        if (!f) {
+          this.foreign[key] = data;
+          this.logger.info({ feature: key }, 'saved state of a feature this daemon does not have: kept as it is');
+          continue;
+        }
         try {
           f.restore(data);
         } catch (err) {
-          warnings.push(`${key} could not be restored: ${errorMessage(err)}`);
+          lost.push(`${key} could not be restored: ${errorMessage(err)}`);
         }
       }
-      this.last = JSON.stringify(this.build(''));
+      // What did not come back is gone from the file at the next save: the file as it was is kept
+      // (only a file with parts that could not be read was; a tab naming a pane it lacks was lost).
+      const copiedTo = loaded.copiedTo ?? (lost.length > 0 ? this.copyAside() : null);
+      const said: string[] = [];
+      const d = loaded.dropped;
+      if (d.length > 0) said.push(`the saved sessions came back in part: left out ${d.slice(0, 5).join('; ')}${d.length > 5 ? ` and ${d.length - 5} more` : ''}`);
+      if (loaded.damaged) said.push(`the saved sessions had ${loaded.damaged}`);
+      said.push(...lost);
+      if (copiedTo) {
+        const kept = `the file as it was is kept at ${copiedTo}`;
+        if (said.length > lost.length) said[0] = `${said[0]}; ${kept}`;
+        else said.push(`what did not come back is still in the saved sessions: ${kept}`);
+      }
+      warnings.push(...said);
+      // With a copy kept, the file is written again now without what did not come back: left as it
+      // was, every start said it again and made another copy (each up to 32 MiB).
+      this.last = copiedTo ? '' : JSON.stringify(this.build(''));
     }
     for (const w of warnings.slice(loaded.kind === 'moved' ? 1 : 0)) this.logger.warn({ file: this.file }, w);
     this.unsubscribe = this.workspace.persistChanged.subscribe(() => this.schedule());
+    if (this.last === '' && loaded.kind === 'ok') this.schedule();
     return warnings;
+  }
+
+  /** A copy of the state file as it is, beside it; null when it cannot be made. */
+  private copyAside(): string | null {
+    const to = asideName(this.file, 'corrupt');
+    try {
+      copyFileSync(this.file, to);
+      return to;
+    } catch (err) {
+      this.logger.warn({ file: this.file, err: errorMessage(err) }, 'cannot keep a copy of the saved sessions');
+      return null;
+    }
   }
 
   /** Something a saved session holds may have changed: save soon (coalesced). */
@@ -90,7 +128,7 @@ export class SessionPersistence {
   }
 
   private build(savedAt: string): SavedState {
-    const features: Record<string, unknown> = {};
+    const features: Record<string, unknown> = { ...this.foreign };
     for (const [key, f] of this.features) {
       try {
         features[key] = f.save();
@@ -112,9 +150,14 @@ export class SessionPersistence {
         await writeStateFile(this.file, fitted.state);
         this.sayLeft(fitted.left);
         this.last = json;
+        if (this.failedOnce) this.tell('success', `the sessions are saved again to ${this.file}`);
         this.failedOnce = false;
       } catch (err) {
-        if (!this.failedOnce) this.logger.error({ file: this.file, err: errorMessage(err) }, 'cannot save the sessions');
+        if (!this.failedOnce) {
+          this.logger.error({ file: this.file, err: errorMessage(err) }, 'cannot save the sessions');
+          // Only the log said it: the user learnt at the next start that no session came back.
+          this.tell('error', `cannot save the sessions to ${this.file} (${errorMessage(err)}): what changes now will not come back after the daemon stops; saving is tried again at the next change`);
+        }
         this.failedOnce = true;
       }
     });
@@ -131,6 +174,26 @@ export class SessionPersistence {
     const msg = `the sessions are saved without ${left.slice(0, 3).join('; ')}${more}: all of them would be more than the ${this.maxBytes / 1024 / 1024} MiB a state file holds (close big tabs; they stay open until the daemon stops)`;
     this.logger.warn({ file: this.file, left }, msg);
     for (const c of this.workspace.clients.values()) c.sink.toast('warn', msg);
+  }
+
+  /**
+   * Says it to every attached terminal, or to the first to attach when none is (a failure: its news
+   * withdrawn if saving works again before anyone attached).
+   */
+  private tell(level: 'success' | 'error', msg: string): void {
+    if (this.stopped) return;
+    const notices = this.workspace.startNotices;
+    const waiting = this.failureNotice === null ? -1 : notices.indexOf(this.failureNotice);
+    if (waiting >= 0) notices.splice(waiting, 1);
+    this.failureNotice = null;
+    const clients = [...this.workspace.clients.values()];
+    if (clients.length === 0) {
+      if (level === 'error') notices.push((this.failureNotice = msg));
+      return;
+    }
+    // Saving works again before anyone heard it failed: nothing to say.
+    if (level === 'success' && waiting >= 0) return;
+    for (const c of clients) c.sink.toast(level, msg);
   }
 
   /** Saves now and stops saving (the daemon is going away; its panes are about to be disposed). */

@@ -1,5 +1,5 @@
-import { copyFile, mkdir, rename, unlink, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { copyFile, mkdir, readdir, realpath, rename, unlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { readRegularFile } from '../util/regular-file.js';
 import { salvageState } from './salvage.js';
 import { STATE_VERSION, type SavedState } from './saved-state.js';
@@ -12,8 +12,11 @@ export const MAX_STATE_BYTES = 32 * 1024 * 1024;
 
 export type LoadedState =
   | { kind: 'none' }
-  /** `dropped`: what could not be read and was left out (the file as it was copied to `copiedTo`). */
-  | { kind: 'ok'; state: SavedState; dropped: string[]; copiedTo: string | null }
+  /**
+   * `dropped`: what could not be read and was left out; `damaged`: what was read other than it is
+   * written (bytes that are not UTF-8). Either way the file as it was is copied to `copiedTo`.
+   */
+  | { kind: 'ok'; state: SavedState; dropped: string[]; damaged?: string; copiedTo: string | null }
   /** Unreadable, corrupt or from a newer kubetile: moved aside to `movedTo`, and why. */
   | { kind: 'moved'; movedTo: string | null; why: string };
 
@@ -24,7 +27,7 @@ export type LoadedState =
 export async function readStateFile(file: string): Promise<LoadedState> {
   const read = await readRegularFile(file, MAX_STATE_BYTES);
   if (read.kind === 'missing') return { kind: 'none' };
-  const stamp = (kind: string): string => `${file}.${kind}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  const stamp = (kind: 'future' | 'corrupt'): string => asideName(file, kind);
   const aside = async (why: string): Promise<LoadedState> => {
     const movedTo = stamp(why.startsWith('written by a newer') ? 'future' : 'corrupt');
     try {
@@ -40,7 +43,7 @@ export async function readStateFile(file: string): Promise<LoadedState> {
     // Unreadable (permissions): moved aside as well, so the next save does not write over it.
     return aside(`cannot read it: ${read.message}`);
   }
-  const text = read.bytes.toString('utf8');
+  const { text, damaged } = decode(read.bytes);
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -52,15 +55,56 @@ export async function readStateFile(file: string): Promise<LoadedState> {
   const parsed = salvageState(raw);
   if ('error' in parsed) return aside(`not a kubetile state (${parsed.error})`);
   let copiedTo: string | null = null;
-  if (parsed.dropped.length > 0) {
+  if (parsed.dropped.length > 0 || damaged !== undefined) {
     // The next save rewrites the file without what was left out: the file as it was is kept.
-    const to = stamp('corrupt');
-    copiedTo = await copyFile(file, to).then(
-      () => to,
-      () => null,
-    );
+    copiedTo = await copyStateFile(file, stamp('corrupt'));
   }
-  return { kind: 'ok', state: parsed.state, dropped: parsed.dropped, copiedTo };
+  return { kind: 'ok', state: parsed.state, dropped: parsed.dropped, ...(damaged === undefined ? {} : { damaged }), copiedTo };
+}
+
+/** Where a state file is moved or copied aside: `sessions.json.corrupt-2026-12-06T09-43-00-000Z`. */
+export const asideName = (file: string, kind: 'future' | 'corrupt'): string => `${file}.${kind}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+
+/** Copies the file as it is to `to` (a copy the next save does not write over); null when it cannot. */
+function copyStateFile(file: string, to: string): Promise<string | null> {
+  return copyFile(file, to).then(
+    () => to,
+    () => null,
+  );
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The file's text. A byte-order mark (an editor's, after a hand edit) is skipped: JSON.parse refused
+ * it and every session was moved aside. Bytes that are not UTF-8 (an edit in another encoding, a disk
+ * error) are read as U+FFFD and said: the next save wrote the changed text over the file unsaid.
+ */
+function decode(bytes: Buffer): { text: string; damaged?: string } {
+  const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  const body = bytes.subarray(start);
+  try {
+    return { text: UTF8.decode(body) };
+  } catch {
+    return { text: body.toString('utf8'), damaged: 'bytes that are not UTF-8 (read as U+FFFD)' };
+  }
+}
+
+/**
+ * Removes what a save cut short left (`sessions.json.tmp-PID`, up to 32 MiB each: a daemon killed
+ * with -9 or a power cut during a save): the lock makes this daemon the only one writing here.
+ */
+export async function removeStaleTemps(file: string): Promise<string[]> {
+  file = await realpath(file).catch(() => file);
+  const prefix = `${basename(file)}.tmp-`;
+  const names = await readdir(dirname(file)).catch(() => [] as string[]);
+  const removed: string[] = [];
+  for (const n of names) {
+    if (!n.startsWith(prefix) || n === `${prefix}${process.pid}`) continue;
+    const p = join(dirname(file), n);
+    if (await unlink(p).then(() => true, () => false)) removed.push(p);
+  }
+  return removed;
 }
 
 /**
@@ -69,6 +113,9 @@ export async function readStateFile(file: string): Promise<LoadedState> {
  * made again: every save failed after it, and the next start had no sessions to bring back.
  */
 export async function writeStateFile(file: string, state: SavedState): Promise<void> {
+  // A state file that is a symlink (kept on another disk, in a synced folder) is written where it
+  // points: the rename replaced the link with a plain file, and the file it named stopped changing.
+  file = await realpath(file).catch(() => file);
   const tmp = `${file}.tmp-${process.pid}`;
   const text = `${JSON.stringify(state)}\n`;
   try {

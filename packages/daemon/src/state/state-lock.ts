@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 
@@ -15,14 +15,50 @@ interface Holder {
   socket: string;
 }
 
-function readHolder(file: string): Holder | null {
+function readText(file: string): string | null {
   try {
-    const v = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    return readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+function holderIn(text: string | null): Holder | null {
+  try {
+    const v = JSON.parse(text ?? '') as unknown;
     if (typeof v === 'object' && v !== null && Number.isInteger((v as Holder).pid) && typeof (v as Holder).socket === 'string') return v as Holder;
   } catch {
     /* unreadable or half written: as good as none */
   }
   return null;
+}
+
+/**
+ * Removes the lock file if it still holds `seen` (the lock judged stale). Another daemon may have
+ * taken the directory over meanwhile (asking the stale lock's socket takes a while): its fresh lock
+ * was removed too, and both daemons ran on the directory. The file is moved aside in one step, so
+ * what is removed is exactly what was looked at; a lock that is not the stale one is put back.
+ */
+function removeIfStill(file: string, seen: string | null): void {
+  const aside = `${file}.stale-${process.pid}`;
+  try {
+    renameSync(file, aside);
+  } catch {
+    return; // already gone: another daemon took it over first
+  }
+  const now = readText(aside);
+  if (now !== seen) {
+    try {
+      linkSync(aside, file);
+    } catch {
+      /* yet another lock was made meanwhile: that one holds */
+    }
+  }
+  try {
+    unlinkSync(aside);
+  } catch {
+    /* gone */
+  }
 }
 
 function alive(pid: number): boolean {
@@ -81,7 +117,8 @@ export async function lockStateDir(dir: string, socket: string): Promise<() => v
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
-    const holder = readHolder(file);
+    const seen = readText(file);
+    const holder = holderIn(seen);
     // Just made by a daemon starting now, not yet written: wait for its contents.
     if (!holder && justMade(file)) {
       await new Promise((r) => setTimeout(r, 200));
@@ -96,11 +133,7 @@ export async function lockStateDir(dir: string, socket: string): Promise<() => v
       );
     }
     // Its daemon is gone: take the directory over (if two try at once, one makes the file and the other sees it held).
-    try {
-      unlinkSync(file);
-    } catch {
-      /* another daemon took it over first */
-    }
+    removeIfStill(file, seen);
   }
   throw new StateLockedError(`cannot lock the state directory ${dir} (${file} keeps coming back): is another kubetile daemon starting?`);
 }
