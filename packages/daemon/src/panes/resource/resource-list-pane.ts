@@ -1,3 +1,4 @@
+import { errorMessage } from '../../util/errors.js';
 import type { Column, PaneCommand, Row, Style, TableView, Viewport, PaneView } from '@kubetile/rpc-schema';
 import { BasePane } from '../base-pane.js';
 import type { PaneContext, ResourceKindTarget, ResourceTarget } from '../pane.js';
@@ -27,6 +28,12 @@ export class ResourceListPane extends BasePane {
   private wide: boolean;
   private handle: InformerHandle | null = null;
   private unsubscribe: (() => void) | null = null;
+  /**
+   * Why the list could not be watched (a restored tab's context gone from the kubeconfig): shown in
+   * the pane, which showed `Loading...` for ever while only the daemon's log said it; tried again
+   * when the kubeconfig is reloaded.
+   */
+  private watchProblem: string | null = null;
   private allNs: boolean;
   private filter = '';
   private compiled: { raw: string; faults: boolean; f: RowFilter } | null = null;
@@ -115,6 +122,13 @@ export class ResourceListPane extends BasePane {
       this.desc = base.defaultSort.desc;
     }
     this.subscribe();
+    this.disposers.push(
+      this.ctx.services.kube.reloaded.subscribe(() => {
+        if (this.watchProblem === null) return;
+        this.subscribe();
+        this.changed.emit();
+      }),
+    );
     // Ages and "(3m ago)" must tick without an object changing: ask for a redraw every second. Only
     // clients showing the pane render it, and a frame identical to the last one is not sent.
     this.clock = setInterval(() => {
@@ -146,6 +160,7 @@ export class ResourceListPane extends BasePane {
     this.index?.dispose();
     this.index = null;
     this.indexStore = null;
+    this.watchProblem = null;
     const { context, namespace } = this.ctx.scope();
     const kube = this.ctx.services.kube;
     if (!kube.available || context === null) return;
@@ -155,6 +170,8 @@ export class ResourceListPane extends BasePane {
         : kube.pool.acquire(context, refOf(this.kindDef), this.allNs || namespace === '*' ? null : namespace);
     } catch (err) {
       this.ctx.logger.warn({ err: String(err) }, 'cannot watch');
+      const missing = !kube.hasContext(context);
+      this.watchProblem = `Cannot list ${this.kindDef.display}: ${errorMessage(err)}${missing ? ' (ctrl+k picks another context)' : ''}`;
       return;
     }
     this.unsubscribe = this.handle.reflector.changed.subscribe(() => {
@@ -532,6 +549,7 @@ export class ResourceListPane extends BasePane {
     if (!kube.available || scope.context === null) {
       return { type: 'message', title: this.title(), level: 'error', text: `No cluster connection: ${kube.problem ?? 'no context'}` };
     }
+    if (this.watchProblem !== null && !this.handle) return { type: 'message', title: this.title(), level: 'error', text: this.watchProblem };
     this.syncUsage();
     const r = this.handle?.reflector;
     const now = Date.now();
