@@ -101,19 +101,27 @@ describe('what could not come back is kept', () => {
     expect(JSON.parse(readFileSync(stateFile(), 'utf8')).features['pinned-queries']).toEqual({ queries: ['pods where restarts > 3'] });
   });
 
-  it('saved port-forwards this daemon cannot read: said, and the file as it was is kept', async () => {
+  it('saved port-forwards this daemon cannot read: said, the valid ones still restored, and the file as it was is kept', async () => {
+    const good = { context: 'prod', namespace: 'db', kind: 'pod', name: 'pg-0', remotePort: 5432, localPort: 0 };
     const written = writeState({
       version: 1,
       savedAt: '2026-12-06T00:00:00Z',
       sessions: [{ name: 'work', tabs: [tab(1, leaf(1), 1)], panes: [{ id: 1, view: { key: 'help' } }], lastActiveTabId: 1 }],
-      features: { 'port-forwards': { forwards: [{ context: 'prod', namespace: 'db', kind: 'cronjob', name: 'nightly', remotePort: 5432, localPort: 15432 }] } },
+      features: { 'port-forwards': { forwards: [{ context: 'prod', namespace: 'db', kind: 'cronjob', name: 'nightly', remotePort: 5432, localPort: 15432 }, good] } },
     });
     daemon = await startDaemon(env);
     const c = await attach('work');
-    await waitFor('the forwards named', () => c.toasts().find((t) => t.startsWith('port-forwards could not be restored: the saved port-forwards are not valid')));
+    const said = await waitFor('the forwards named', () => c.toasts().find((t) => t.startsWith('port-forwards could not be restored:')));
+    expect(said).toMatch(/^port-forwards could not be restored: 1 saved port-forward is not valid and left out \(forwards\.0\.kind: [^)]*\); the other 1 are restored/);
     await waitFor('the copy named', () => c.toasts().find((t) => t.includes('the file as it was is kept at')));
     expect(copies()).toHaveLength(1);
     expect(readFileSync(join(stateDir(), copies()[0]!), 'utf8')).toBe(written);
+    // The valid one came back (waiting: the kubeconfig has no context 'prod'); one bad entry took the whole list with it.
+    const listed = await waitFor('the valid forward listed', async () => {
+      const { forwards } = await c.request<{ forwards: Array<{ name: string; remotePort: number }> }>('portForward/list', {});
+      return forwards.length > 0 ? forwards : null;
+    });
+    expect(listed.map((f) => `${f.name}:${f.remotePort}`)).toEqual(['pg-0:5432']);
   });
 
   it('a file that comes back whole is not copied', async () => {

@@ -24,7 +24,8 @@ const SavedForwardSchema = z.object({
   /** A forward to a pod: the workload it follows its pod through (absent in states saved before it was). */
   follows: z.object({ kind: z.enum(POD_OWNER_KINDS), name: z.string().min(1).max(253), node: z.string().min(1).max(253).optional() }).optional(),
 });
-const SavedForwardsSchema = z.object({ forwards: z.array(SavedForwardSchema).max(MAX_FORWARDS) });
+/** The list, its entries read one by one (one bad forward, a newer kubetile's kind, does not take the others with it). */
+const SavedForwardsSchema = z.object({ forwards: z.array(z.unknown()) });
 type SavedForward = z.infer<typeof SavedForwardSchema>;
 
 /** A listener error (as listenLoopback words it): the port, not the target, was the problem. */
@@ -106,14 +107,37 @@ export class ForwardRestore implements PersistedFeature {
     return { forwards: [...running, ...pending, ...held] };
   }
 
+  /**
+   * Starts the saved forwards that are valid; then, when some were not, throws naming them (the
+   * persistence says it and keeps the file as it was). The whole list was refused for one bad entry.
+   */
   restore(data: unknown): void {
     const parsed = SavedForwardsSchema.safeParse(data);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new Error(`the saved port-forwards are not valid (${issue ? `${issue.path.join('.') || 'forwards'}: ${issue.message}` : 'invalid'})`);
     }
-    this.pending = parsed.data.forwards.map((saved) => ({ saved }));
+    const all = parsed.data.forwards;
+    const good: SavedForward[] = [];
+    const bad: string[] = [];
+    for (let i = 0; i < all.length; i++) {
+      if (good.length >= MAX_FORWARDS) {
+        bad.push(`forwards ${i + 1}–${all.length}: more than ${MAX_FORWARDS}`);
+        break;
+      }
+      const one = SavedForwardSchema.safeParse(all[i]);
+      if (one.success) good.push(one.data);
+      else {
+        const issue = one.error.issues[0];
+        bad.push(`forwards.${i}${issue && issue.path.length > 0 ? `.${issue.path.join('.')}` : ''}: ${issue?.message ?? 'invalid'}`);
+      }
+    }
+    this.pending = good.map((saved) => ({ saved }));
     this.restored = this.startAll();
+    if (bad.length > 0) {
+      const shown = bad.slice(0, 3).join('; ');
+      throw new Error(`${bad.length} saved port-forward${bad.length === 1 ? ' is' : 's are'} not valid and left out (${shown}${bad.length > 3 ? `; and ${bad.length - 3} more` : ''}); the other ${good.length} are restored`);
+    }
   }
 
   /** Starts the pending forwards; `retry`: they are ones the cluster did not answer for before. */
