@@ -1,5 +1,5 @@
 import { Requests, resolveSocketPath } from '@kubetile/rpc-schema';
-import { DaemonClient, DaemonUnreachableError, RpcError } from '../connection/daemon-client.js';
+import { ConnectionLostError, DaemonClient, DaemonUnreachableError, RpcError } from '../connection/daemon-client.js';
 import { type Size, UsageError } from './args.js';
 import { type Io } from './io.js';
 import { onInterrupt } from './interrupt.js';
@@ -60,6 +60,9 @@ export async function callInterruptibly(
 ): Promise<{ ok: true; result: unknown } | { ok: false; code: number }> {
   const abort = new AbortController();
   const stop = onInterrupt(() => abort.abort());
+  // Why the daemon went away, when it said so (daemon/exit) before the connection closed.
+  let exitReason: string | null = null;
+  const stopExit = client.on('exit', (p) => (exitReason = p.reason));
   try {
     const call = client.call(method, params, abort.signal);
     const interrupted = new Promise<'interrupted'>((r) => abort.signal.addEventListener('abort', () => r('interrupted'), { once: true }));
@@ -77,9 +80,16 @@ export async function callInterruptibly(
     );
     return { ok: false, code: EXIT_INTERRUPTED };
   } catch (e) {
+    if (e instanceof ConnectionLostError) {
+      // Which call was left without an answer, and why when the daemon said.
+      const why = exitReason !== null ? `the daemon exited (${shortMessage(exitReason)})` : 'the connection to the daemon was lost (the daemon stopped or crashed)';
+      io.err(`kubetile: ${method} got no answer: ${why}\n`);
+      return { ok: false, code: 1 };
+    }
     return { ok: false, code: reportError(io, e) };
   } finally {
     stop();
+    stopExit();
   }
 }
 

@@ -71,6 +71,11 @@ export class RpcConnection implements ClientSink {
   private readonly reader: GuardedMessageReader;
   private readonly log: RateLimitedLog;
   private readonly inFlight = new Set<string>();
+  /**
+   * Requests answered as cancelled whose work still runs (a handler cannot be stopped): each keeps
+   * its place under `maxInFlight` until it ends, or cancelling would lift the limit.
+   */
+  private abandoned = 0;
   private readonly helloTimer: NodeJS.Timeout;
   /** What goes out with the next answer written on this connection (see `withAnswer`). */
   private withNextAnswer: { ahead: () => void; after: () => void } | null = null;
@@ -148,7 +153,7 @@ export class RpcConnection implements ClientSink {
    */
   private updateFlow(): void {
     if (this.closed || this.closing) return;
-    if (this.backlogged_ || this.inFlight.size >= this.limits.maxInFlight) this.reader.pause();
+    if (this.backlogged_ || this.inFlight.size + this.abandoned >= this.limits.maxInFlight) this.reader.pause();
     else this.reader.resume();
   }
 
@@ -205,20 +210,35 @@ export class RpcConnection implements ClientSink {
     const work = this.run(method, rawParams);
     if (!token) return work;
     if (token.isCancellationRequested) {
-      work.catch(() => undefined);
+      this.holdSlotUntilDone(work);
       throw new ResponseError(REQUEST_CANCELLED, `${method} was cancelled by the client`);
     }
     let listener: { dispose(): void } | undefined;
+    let done = false;
     const cancelled = new Promise<never>((_, reject) => {
-      listener = token.onCancellationRequested(() => reject(new ResponseError(REQUEST_CANCELLED, `${method} was cancelled by the client`)));
+      listener = token.onCancellationRequested(() => {
+        if (!done) this.holdSlotUntilDone(work);
+        reject(new ResponseError(REQUEST_CANCELLED, `${method} was cancelled by the client`));
+      });
     });
     cancelled.catch(() => undefined);
     try {
       return await Promise.race([work, cancelled]);
     } finally {
+      done = true;
       listener?.dispose();
       work.catch(() => undefined);
     }
+  }
+
+  /** A cancelled request's work goes on in the background: it counts as in flight until it ends. */
+  private holdSlotUntilDone(work: Promise<unknown>): void {
+    this.abandoned++;
+    const release = (): void => {
+      this.abandoned--;
+      this.updateFlow();
+    };
+    work.then(release, release);
   }
 
   private async run(method: string, rawParams: unknown): Promise<unknown> {

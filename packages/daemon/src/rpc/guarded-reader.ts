@@ -192,7 +192,8 @@ export class GuardedMessageReader extends AbstractMessageReader {
       return;
     }
     const o = msg as Record<string, unknown>;
-    const id = typeof o.id === 'string' || typeof o.id === 'number' ? o.id : null;
+    // A number JSON can write but not hold (1e400 parses as Infinity) would be answered with id null: refused below.
+    const id = typeof o.id === 'string' || (typeof o.id === 'number' && Number.isFinite(o.id)) ? o.id : null;
     if (o.jsonrpc !== '2.0') {
       this.reject(id, ErrorCodes.InvalidRequest, 'invalid request: "jsonrpc" must be "2.0"', false);
       return;
@@ -204,7 +205,13 @@ export class GuardedMessageReader extends AbstractMessageReader {
       return;
     }
     if ('id' in o && o.id !== null && id === null) {
-      this.reject(null, ErrorCodes.InvalidRequest, 'invalid request: "id" must be a string or a number', false);
+      this.reject(null, ErrorCodes.InvalidRequest, `invalid request: "id" must be a string or a number${typeof o.id === 'number' ? ` that JSON can carry back (not ${String(o.id)})` : ''}`, false);
+      return;
+    }
+    // The library reads `params.id` of a cancel without looking: one without it would throw out of
+    // this read, dropping the frames behind it in the same chunk (and stalling the connection).
+    if (o.method === CANCEL_METHOD && o.id === undefined && !namesARequest(o.params)) {
+      this.reject(null, ErrorCodes.InvalidParams, `invalid ${CANCEL_METHOD}: params.id must be the id (a string or a number) of the request to cancel`, false);
       return;
     }
     const refused = this.opts.admit?.(o as unknown as Message);
@@ -213,6 +220,20 @@ export class GuardedMessageReader extends AbstractMessageReader {
       return;
     }
     noteInput();
-    this.callback?.(o as unknown as Message);
+    try {
+      this.callback?.(o as unknown as Message);
+    } catch (err) {
+      // Whatever the library trips on, the frames behind this one are still read.
+      this.reject(id, ErrorCodes.InternalError, `message not handled: ${(err as Error)?.message ?? String(err)}`, false);
+    }
   }
+}
+
+const CANCEL_METHOD = '$/cancelRequest';
+
+/** Whether a cancel's params name a request: `{ id: string | number }`. */
+function namesARequest(params: unknown): boolean {
+  if (typeof params !== 'object' || params === null || Array.isArray(params)) return false;
+  const id = (params as { id?: unknown }).id;
+  return typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id));
 }

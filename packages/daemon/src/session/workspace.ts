@@ -223,7 +223,8 @@ export class Workspace {
   newTab(sessionName: string, view?: ViewSpec, client?: ClientState): { tabId: number; paneId: number } {
     const session = this.session(sessionName);
     const { tab, pane } = this.addTab(session, view);
-    if (client) this.selectTab(client, tab.id);
+    // A client attached to another session (a script naming this one) has no tabs here to switch.
+    if (client && client.sessionName === session.name) this.selectTab(client, tab.id);
     else session.lastActiveTabId = tab.id;
     this.refreshSession(session.name);
     return { tabId: tab.id, paneId: pane.id };
@@ -249,9 +250,11 @@ export class Workspace {
       ratio = where.split.ratio ?? 0.5;
     } else {
       const session = this.session(sessionName);
-      const tab = client ? session.tab(client.activeTabId) : session.defaultTab();
+      // The client's own tab and focus only in its own session; in another, the session's default.
+      const own = client && client.sessionName === session.name ? client : undefined;
+      const tab = own ? this.activeTab(own) : session.defaultTab();
       if (!tab) throw invalidState(`session '${sessionName}' has no tab`);
-      target = client ? this.focusedPane(client, tab) : tab.lastFocusedPaneId;
+      target = own ? this.focusedPane(own, tab) : tab.lastFocusedPaneId;
     }
     const { session, tab } = this.locate(target);
     if (session.name !== sessionName && !where.split) throw notFound(`pane ${target} is not in session '${sessionName}'`);
