@@ -657,6 +657,20 @@ export class Workspace {
     return out;
   }
 
+  /** The ids the next pane and tab will get (saved with the sessions). */
+  nextIds(): { pane: number; tab: number } {
+    return { pane: this.nextPaneId, tab: this.nextTabId };
+  }
+
+  /**
+   * Goes on from a previous daemon's next ids (never lower): a pane or tab closed before a restart
+   * does not hand its id to a new one, which a script still holding it would act on.
+   */
+  continueIdsFrom(next: { pane: number; tab: number }): void {
+    this.nextPaneId = Math.max(this.nextPaneId, next.pane);
+    this.nextTabId = Math.max(this.nextTabId, next.tab);
+  }
+
   /**
    * Brings saved sessions back with their tab and pane ids (scripts keep working), before any client
    * attaches. A session whose tree names a pane it did not save is skipped with a problem.

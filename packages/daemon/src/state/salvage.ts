@@ -6,7 +6,8 @@ import { MAX_PANES, MAX_SESSIONS, MAX_TABS, SavedPaneSchema, SavedSessionSchema,
  * Past the limits or not as this kubetile writes them (a newer one that keeps more sessions, a hand
  * edit), they are read in part: the whole file was moved aside, every session with it.
  */
-const EnvelopeSchema = SavedStateSchema.extend({ savedAt: z.unknown().optional(), sessions: z.array(z.unknown()), features: z.unknown().optional() });
+const EnvelopeSchema = SavedStateSchema.extend({ savedAt: z.unknown().optional(), sessions: z.array(z.unknown()), features: z.unknown().optional(), nextIds: z.unknown().optional() });
+const NextIdsSchema = SavedStateSchema.shape.nextIds;
 const FeaturesSchema = SavedStateSchema.shape.features;
 
 /** A session's frame: its tabs and panes left unread, each read on its own (the first of them, up to the limits). */
@@ -79,7 +80,9 @@ export function salvageState(raw: unknown): { state: SavedState; dropped: string
     sessions.push({ name: s.name, tabs, panes, lastActiveTabId: s.lastActiveTabId });
   });
   const savedAt = typeof env.data.savedAt === 'string' ? env.data.savedAt : '';
-  return { state: { version: STATE_VERSION, savedAt, sessions, features: features.success ? features.data : {} }, dropped };
+  // Not valid: ids go on from the highest saved one, as before the file kept them (nothing of the user's is lost).
+  const nextIds = NextIdsSchema.safeParse(env.data.nextIds);
+  return { state: { version: STATE_VERSION, savedAt, sessions, features: features.success ? features.data : {}, ...(nextIds.success && nextIds.data ? { nextIds: nextIds.data } : {}) }, dropped };
 }
 
 /** A tab or pane as the user knows it: its id, or its place in the list when it has none. */

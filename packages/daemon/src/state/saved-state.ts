@@ -90,6 +90,12 @@ export const SavedStateSchema = z.object({
   savedAt: z.string(),
   sessions: z.array(SavedSessionSchema).max(MAX_SESSIONS),
   features: z.record(z.string(), z.unknown()).default({}),
+  /**
+   * The ids the next pane and tab get: a restarted daemon goes on from them, so an id closed before
+   * the restart is never given to a new pane (a script still holding it acted on the new one).
+   * Absent in files saved before; then ids go on from the highest saved one.
+   */
+  nextIds: z.object({ pane: Id, tab: Id }).optional(),
 });
 
 export type SavedPane = z.infer<typeof SavedPaneSchema>;

@@ -67,6 +67,7 @@ export class SessionPersistence {
       warnings.push(msg);
     }
     if (loaded.kind === 'ok') {
+      if (loaded.state.nextIds) this.workspace.continueIdsFrom(loaded.state.nextIds);
       const lost = this.workspace.restoreSessions(loaded.state.sessions);
       for (const [key, data] of Object.entries(loaded.state.features)) {
         const f = this.features.get(key);
@@ -136,7 +137,7 @@ export class SessionPersistence {
         this.logger.warn({ feature: key, err: errorMessage(err) }, 'feature state not saved');
       }
     }
-    return { version: STATE_VERSION, savedAt, sessions: this.workspace.snapshotSessions(), features };
+    return { version: STATE_VERSION, savedAt, sessions: this.workspace.snapshotSessions(), features, nextIds: this.workspace.nextIds() };
   }
 
   /** Writes the state if it differs from the last written (one write at a time). */
