@@ -11,6 +11,7 @@ import { isRecord } from '../util/is-record.js';
 import { notAskedMessage, selectorItems, type ClientState, type OverlayState, type SelectorState } from './client-state.js';
 import type { ViewSpec } from '@kubetile/rpc-schema';
 import type { ClusterManager } from '../kube/cluster.js';
+import type { KubeObject } from '../kube/types.js';
 import { describeTarget, MAX_REPLICAS, refusal, SCALE_CONFIRM_ABOVE, type MutationName, type ResourceActions, type ResourceActionName } from './resource-actions.js';
 import { deleteNeedsTypedName, MutationRefused } from '../kube/mutations.js';
 import { DrainIncomplete } from '../kube/node-drain.js';
@@ -593,9 +594,7 @@ export class KeyRouter {
     const name = describeTarget(target);
     if (action === 'cordon' || action === 'uncordon') {
       // kubectl's "already cordoned": nothing to ask about (the row shows what the list last saw).
-      const ws = this.deps.workspace;
-      const obj = ws.pane(ws.focusedPane(client)).selectedObject?.() ?? null;
-      const spec = obj && obj.metadata.uid === target.uid && isRecord(obj.spec) ? obj.spec : null;
+      const spec = this.targetSpec(client, target);
       if (spec && (spec['unschedulable'] === true) === (action === 'cordon')) {
         this.toast(client, 'info', `${name} is already ${action === 'cordon' ? 'cordoned' : 'schedulable (not cordoned)'}`);
         return;
@@ -779,15 +778,26 @@ export class KeyRouter {
     );
   }
 
+  /** The focused pane's selected object, if it is still the one `target` names (its uid), else null. */
+  private targetObject(client: ClientState, target: ResourceTarget): KubeObject | null {
+    const ws = this.deps.workspace;
+    const obj = ws.pane(ws.focusedPane(client)).selectedObject?.() ?? null;
+    return obj && obj.metadata.uid === target.uid ? obj : null;
+  }
+
+  /** That object's spec, as the list last saw it (null when there is none, or it is not a map). */
+  private targetSpec(client: ClientState, target: ResourceTarget): Record<string, unknown> | null {
+    const spec = this.targetObject(client, target)?.spec;
+    return isRecord(spec) ? spec : null;
+  }
+
   /** Scale asks for the replicas; more than SCALE_CONFIRM_ABOVE asks once more. */
   private askScale(client: ClientState): void {
     const target = this.mutationTarget(client, 'scale');
     if (!target) return;
     const name = describeTarget(target);
     // The replicas it has now, in the title (k9s shows them; pre-filled, a typed 2 would append to them).
-    const ws = this.deps.workspace;
-    const obj = ws.pane(ws.focusedPane(client)).selectedObject?.() ?? null;
-    const spec = obj && obj.metadata.uid === target.uid && isRecord(obj.spec) ? obj.spec : null;
+    const spec = this.targetSpec(client, target);
     const now = spec && Number.isSafeInteger(spec['replicas']) ? ` (now ${String(spec['replicas'])})` : '';
     client.setOverlay({
       type: 'input',
@@ -814,8 +824,7 @@ export class KeyRouter {
   private askImage(client: ClientState): void {
     const target = this.mutationTarget(client, 'set-image');
     if (!target) return;
-    const ws = this.deps.workspace;
-    const obj = ws.pane(ws.focusedPane(client)).selectedObject?.() ?? null;
+    const obj = this.targetObject(client, target);
     const containers = obj ? containerImages(obj, target.kind) : [];
     const name = describeTarget(target);
     if (containers.length === 0) {
