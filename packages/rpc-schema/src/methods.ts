@@ -79,6 +79,12 @@ const RemotePort = z.union([z.number().int().min(1).max(65535), z.string().regex
   error: 'must be a port number from 1 to 65535 or a port name (1–15 lowercase letters, digits and single dashes, with a letter)',
 });
 
+/**
+ * A kubeconfig context's name as a request names it: kubeconfigs set no limit, real ones stay far
+ * below this; an error that names an unknown context repeats it (a 4 MB one came back whole).
+ */
+const ContextName = z.string().max(1024);
+
 /** One port-forward as `portForward/list` and the port-forwards pane show it. */
 const PortForwardInfo = z.object({
   id: z.string(),
@@ -282,13 +288,13 @@ export const Requests = {
   kubeNamespaces: req(
     'kube/namespaces',
     'Namespaces of a context (default: the current one).',
-    z.object({ context: z.string().optional() }).strict(),
+    z.object({ context: ContextName.optional() }).strict(),
     z.object({ namespaces: z.array(z.string()) }),
   ),
   kubeUse: req(
     'kube/use',
     "Set a tab's context and/or namespace: a namespace name (one that does not exist yet is taken, as kubectl -n takes it) or '*' for all namespaces; anything else is refused with invalid params.",
-    z.object({ ...SessionRef, tabId: Id, context: z.string().optional(), namespace: z.string().optional() }).strict(),
+    z.object({ ...SessionRef, tabId: Id, context: ContextName.optional(), namespace: z.string().max(253).optional() }).strict(),
     Ok,
   ),
   resourceAction: req(
@@ -391,7 +397,7 @@ export const Requests = {
       entries: z.array(AuditEntrySchema),
     }),
   ),
-  pluginReload: req('plugin/reload', 'Reload a plugin from its file.', z.object({ key: z.string().min(1) }).strict(), Ok),
+  pluginReload: req('plugin/reload', 'Reload a plugin from its file.', z.object({ key: z.string().min(1).max(64) }).strict(), Ok),
   configReload: req(
     'config/reload',
     'Re-read the config file; errors are reported and the last good config stays (also when the file is empty or missing, unless `reset` asks for the built-in defaults then).',
