@@ -57,7 +57,8 @@ export class EventFeed {
     const gen = ++this.generation;
     const wanted = this.permissions.map(parseKubePermission).filter((p) => p !== null && p.verb === 'list');
     for (const p of wanted) {
-      const namespace = p!.namespace ?? scope.namespace;
+      // A tab showing all namespaces has namespace '*': all of them (null), never a namespace named '*'.
+      const namespace = p!.namespace ?? (scope.namespace === '*' ? null : scope.namespace);
       void this.kube
         .resolveResource(scope.context, p!.resource, AbortSignal.timeout(15_000))
         .then((resource) => {

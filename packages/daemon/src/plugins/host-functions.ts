@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { tooDeepAt } from '@kubetile/rpc-schema';
 import type { HostResponse } from '@kubetile/rpc-schema/plugin-abi';
 import type { KubeScope } from '../kube/types.js';
 import { errorMessage } from '../util/errors.js';
@@ -44,13 +45,22 @@ class HostError extends Error {}
 const decoder = new TextDecoder();
 
 const NamespaceField = z.string().max(253).optional();
+/** What a tab's namespace (KubeScope.namespace) is when it shows all namespaces. */
+const ALL_NAMESPACES = '*';
+/**
+ * Nesting a request may have (objects and arrays inside each other; a v2 table render is about 6
+ * deep, a patch of a Kubernetes object some 20). Deeper JSON parses, but breaks the JSON.stringify
+ * that meets it later (a stack overflow), so it is refused first, naming where.
+ */
+export const REQUEST_MAX_DEPTH = 64;
 /** k8s_logs reads at most this many lines (default 100) and this many bytes of a log. */
 export const LOGS_MAX_LINES = 5000;
 export const LOGS_MAX_BYTES = 1024 * 1024;
 const Requests = {
   host_send_render: RenderPayloadSchema,
   list_pods: z.object({ namespace: NamespaceField }),
-  get_secret: z.object({ namespace: NamespaceField, name: z.string().min(1).max(253).optional() }),
+  // A secret's name is a DNS subdomain: never '.', '..' or a path (a URL's dot segments would read another object).
+  get_secret: z.object({ namespace: NamespaceField, name: z.string().min(1).max(253).regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'a secret name').optional() }),
   clipboard_write: z.object({ text: z.string() }),
   k8s_list: z.object({ kind: z.string().min(1).max(253), namespace: NamespaceField }).strict(),
   k8s_logs: z
@@ -83,6 +93,8 @@ function readRequest<F extends HostFunctionName>(fn: F, block: Uint8Array | null
   } catch {
     throw new HostError(`${fn}: the request is not JSON`);
   }
+  const deep = tooDeepAt(json, REQUEST_MAX_DEPTH);
+  if (deep !== null) throw new HostError(`${fn}: invalid request at '${deep}': nested deeper than ${REQUEST_MAX_DEPTH} levels`);
   // A v2 plugin's render is checked by its own reader (the handler), with reasons naming the field.
   const parsed = (fn === 'host_send_render' && bridge.abi === 2 ? z.unknown() : Requests[fn]).safeParse(json);
   if (!parsed.success) {
@@ -117,11 +129,32 @@ async function inTime<T>(bridge: HostBridge, fn: string, work: (signal: AbortSig
   }
 }
 
-function paneScope(bridge: HostBridge, requested: string | undefined): PluginKubeScope {
-  const tab = bridge.scope();
-  if (requested === '*') return { context: tab.context, namespace: null };
-  return { context: tab.context, namespace: requested ? requested : tab.namespace };
+/**
+ * Throws, naming the limit, as soon as `items` as JSON pass RESPONSE_MAX_BYTES: a collection of
+ * 40 MiB is not serialized whole (on the daemon's thread, call after call) only to be refused.
+ */
+function withinAnswerLimit(fn: string, items: readonly unknown[]): void {
+  let size = 0;
+  for (const item of items) {
+    size += Buffer.byteLength(JSON.stringify(item) ?? 'null', 'utf8') + 1;
+    if (size > RESPONSE_MAX_BYTES) throw new HostError(`${fn}: the answer is over the ${mib(RESPONSE_MAX_BYTES)} limit (${items.length} objects; ask for less, e.g. one namespace)`);
+  }
 }
+
+/** The tab's namespace, null when the tab shows all namespaces ('*'). */
+function tabNamespace(bridge: HostBridge): string | null {
+  const ns = bridge.scope().namespace;
+  return ns === ALL_NAMESPACES ? null : ns;
+}
+
+/** `requested` ("" or absent: the tab's; '*': all), as a scope (namespace null: all namespaces). */
+function paneScope(bridge: HostBridge, requested: string | undefined): PluginKubeScope {
+  const context = bridge.scope().context;
+  if (requested === ALL_NAMESPACES) return { context, namespace: null };
+  return { context, namespace: requested ? requested : tabNamespace(bridge) };
+}
+
+const NEEDS_ONE = (fn: string, what: string): string => `${fn}: ${what} one namespace: the pane's tab shows all namespaces, so give one in "namespace"`;
 
 /** ABI v1: each value base64-decoded and given as UTF-8 text, invalid sequences as U+FFFD. */
 function decodeSecretValue(b64: string): string {
@@ -159,7 +192,7 @@ const HANDLERS: { [F in HostFunctionName]: (bridge: HostBridge, req: z.infer<(ty
     }),
   get_secret: (bridge, req) => {
     const scope = paneScope(bridge, req.namespace);
-    if (scope.namespace === null) throw new HostError("get_secret: needs one namespace, not '*'");
+    if (scope.namespace === null) throw new HostError(req.namespace === ALL_NAMESPACES ? "get_secret: needs one namespace, not '*'" : NEEDS_ONE('get_secret', 'needs'));
     const ns = { context: scope.context, namespace: scope.namespace };
     const name = req.name;
     if (name === undefined) {
@@ -186,11 +219,14 @@ const HANDLERS: { [F in HostFunctionName]: (bridge: HostBridge, req: z.infer<(ty
       if (!allows(bridge.permissions, 'list', { plural: req.kind, group: '' }, namespace)) {
         throw new HostError(`k8s_list: not permitted: listing ${req.kind}${namespace ? ` in namespace ${namespace}` : ' in all namespaces'} needs ${neededPermission('list', req.kind, namespace)}`);
       }
-      return { items: await bridge.kube.listObjects(scope.context, resource, namespace, signal) };
+      const items = await bridge.kube.listObjects(scope.context, resource, namespace, signal);
+      withinAnswerLimit('k8s_list', items);
+      return { items };
     }),
   k8s_logs: (bridge, req) =>
     inTime(bridge, 'k8s_logs', async (signal) => {
-      const namespace = req.namespace ?? bridge.scope().namespace;
+      const namespace = req.namespace ?? tabNamespace(bridge);
+      if (namespace === null) throw new HostError(NEEDS_ONE('k8s_logs', 'reads pod logs in'));
       if (!allows(bridge.permissions, 'logs', { plural: 'pods', group: '' }, namespace)) {
         throw new HostError(`k8s_logs: not permitted: pod logs in namespace ${namespace} need ${neededPermission('logs', 'pods', namespace)}`);
       }

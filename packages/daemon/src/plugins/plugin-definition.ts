@@ -1,4 +1,6 @@
 import { CallStats } from './call-stats.js';
+import { ApiRate } from './api-rate.js';
+import { CollectionBudget } from './read-budget.js';
 import type { LoadedModule } from './plugin-module.js';
 
 /** A `[[plugins]]` entry with its path resolved and defaults applied. */
@@ -41,6 +43,10 @@ export class PluginDefinition<S extends SwappableSession = SwappableSession> {
   /** Why it is not loaded, or why the last reload failed (the previous build still running). */
   error: string | null = null;
   readonly stats = new CallStats();
+  /** The collections its instances read from the informers (list_pods, k8s_list), bounded. */
+  readonly reads = new CollectionBudget();
+  /** Its instances' requests straight to the API server (get_secret, k8s_logs), rate-limited. */
+  readonly apiRate = new ApiRate();
   readonly sessions = new Set<S>();
   /** Live Extism instances (panes' and trial ones). */
   instances = 0;

@@ -1,6 +1,7 @@
 import type { Logger } from '../logging/logger.js';
 import { grantedHostFunctions, MAX_KERNEL_BYTES, MAX_VAR_BYTES, RENDER_HARD_MAX_BYTES, SNAPSHOT_MAX_BYTES, START_TIMEOUT_MS, mib } from './abi.js';
 import { answerHostCall, type HostBridge } from './host-functions.js';
+import { sanitizeLine } from './render-payload.js';
 import { PluginThread, type ThreadCallResult } from './sandbox/plugin-thread.js';
 import type { WasmModule } from './wasm-api.js';
 
@@ -169,7 +170,8 @@ export class PluginInstance {
         case 'limit':
           return { ok: false, kind: 'limit', message: `${fn}: ${out.message}`, ms: ms() };
         case 'plugin-error':
-          return { ok: false, kind: 'plugin-error', message: out.message, ms: ms() };
+          // The plugin's own text (error_set): shown in its pane and in plugin/list, so no control characters.
+          return { ok: false, kind: 'plugin-error', message: sanitizeLine(out.message), ms: ms() };
         case 'closed':
           return { ok: false, kind: 'closed', message: 'the instance was closed during the call', ms: ms() };
         case 'trap':

@@ -132,6 +132,8 @@ export class PluginWrites {
     }
     const namespace = resource.namespaced ? namespace0 : null;
     entry.namespace = namespace;
+    // The pane's tab shows all namespaces ('*'): a namespaced object needs one named.
+    if (namespace === '*') return refuse('needs one namespace: the pane\'s tab shows all namespaces, so give one in "namespace"');
     if (!allows(caller.permissions, req.verb, { plural: req.kind, group: '' }, namespace)) {
       return refuse(`not permitted: ${req.verb} on ${req.kind}${namespace ? ` in namespace ${namespace}` : ''} needs the permission ${neededPermission(req.verb, req.kind, namespace)}`);
     }

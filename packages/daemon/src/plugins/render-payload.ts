@@ -24,7 +24,8 @@ export function renderJson(bytes: Uint8Array | null, source: string, strictUtf8 
   try {
     return { ok: true, empty: false, json: JSON.parse((strictUtf8 ? strictDecoder : decoder).decode(bytes)) };
   } catch (err) {
-    return { ok: false, kind: 'invalid', reason: `${source} sent output that is not ${strictUtf8 ? 'UTF-8 ' : ''}JSON: ${(err as Error).message}` };
+    // JSON.parse quotes the text it choked on: the plugin's bytes, control characters included.
+    return { ok: false, kind: 'invalid', reason: sanitizeLine(`${source} sent output that is not ${strictUtf8 ? 'UTF-8 ' : ''}JSON: ${(err as Error).message}`) };
   }
 }
 

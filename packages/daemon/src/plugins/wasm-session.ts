@@ -11,6 +11,7 @@ import type { LoadedModule } from './plugin-module.js';
 import type { PluginRender, PluginSession, PluginSessionSink, PluginState } from './plugin-session.js';
 import { deliverRender, readAnyRender } from './render-route.js';
 import { EventFeed } from './event-feed.js';
+import { limitedKubeAccess } from './read-budget.js';
 import type { PluginWrites } from './plugin-writes.js';
 import type { WriteRequest } from './write-request.js';
 
@@ -233,7 +234,8 @@ export class WasmSession implements PluginSession, SwappableSession {
           paneId,
           abi: mod.exports.has(ABI_V2_EXPORT) ? 2 : 1,
           scope: this.deps.scope,
-          kube: this.deps.kube,
+          // Its informer reads and API requests count against the plugin's limits (all its panes together).
+          kube: limitedKubeAccess(this.deps.kube, def.reads, def.apiRate),
           render: (lines, rich) => {
             const slot = holder.slot;
             if (!slot) return;
