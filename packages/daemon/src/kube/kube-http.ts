@@ -75,6 +75,9 @@ export async function prepareRequest(kc: KubeConfig, req: KubeRequest): Promise<
  * the kubeconfig's TLS material and credentials applied (client-node's `applyToHTTPSOptions`;
  * exec plugins go through our ExecAuthenticator). Shared by plain requests and WebSockets.
  */
+/** A `.` or `..` segment in a path. */
+const DOT_SEGMENT = /(?:^|\/)\.{1,2}(?:\/|$)/;
+
 export async function connectionOptions(kc: KubeConfig, req: KubeRequest): Promise<{ url: URL; cluster: { server: string }; opts: RequestOptions }> {
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new KubeApiError('the kubeconfig has no current cluster', 0);
@@ -84,6 +87,10 @@ export async function connectionOptions(kc: KubeConfig, req: KubeRequest): Promi
   } catch {
     throw new KubeApiError(`the kubeconfig's server ${JSON.stringify(cluster.server)} is not a URL`, 0);
   }
+  // No API path has a `.` or `..` segment; anything that cleans paths (a proxy, an API server behind
+  // one) would take `pods/..` for the Namespace. Object names are checked where paths are built
+  // (objectPath); this stops any path that slipped through, the object's or a subresource's.
+  if (DOT_SEGMENT.test(req.path.split('?', 1)[0]!)) throw new KubeApiError(`refusing to build a request: ${JSON.stringify(req.path.slice(0, 200))} has a "." or ".." path segment`, 0, 'Invalid');
   const qs = new URLSearchParams();
   for (const [k, v] of Object.entries(req.query ?? {})) {
     if (v === undefined) continue;

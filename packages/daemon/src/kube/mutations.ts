@@ -1,7 +1,7 @@
 import type { KubeConfig } from './kubeconfig.js';
 import { KubeApiError } from './api-error.js';
 import { collectionPath, kubeRequest } from './kube-http.js';
-import { describeObject, type ObjectRef } from './object-ref.js';
+import { badObjectName, describeObject, type ObjectRef } from './object-ref.js';
 import type { KubeObject } from './types.js';
 
 /**
@@ -31,7 +31,16 @@ export const canSuspend = (kind: string): boolean => kind === 'CronJob';
 /** Kinds whose deletion takes everything in or on them with it: the user types the name to confirm. */
 export const deleteNeedsTypedName = (kind: string): boolean => kind === 'Namespace' || kind === 'Node';
 
-export const objectPath = (t: ObjectRef): string => `${collectionPath(t, t.namespace)}/${encodeURIComponent(t.name)}`;
+/**
+ * The REST path of one object. Throws on a name that is not a path segment (`..` named the
+ * collection's parent — `pods/..` is the Namespace — to anything that cleans paths: a proxy, kube-sim,
+ * an API server behind one): an object listed by a hostile or broken server, or named by a script.
+ */
+export function objectPath(t: ObjectRef): string {
+  const bad = badObjectName(t.name);
+  if (bad) throw new KubeApiError(`refusing to build a request: ${bad}`, 0, 'Invalid');
+  return `${collectionPath(t, t.namespace)}/${encodeURIComponent(t.name)}`;
+}
 
 const gone = (t: ObjectRef, what: string): MutationRefused => new MutationRefused(`${describeObject(t)} no longer exists; nothing was ${what}`);
 const replaced = (t: ObjectRef, what: string): MutationRefused =>
