@@ -2,7 +2,7 @@
  * Plugin permissions: what each one allows, and the host's check of a request against them.
  *
  *   clipboard:write               copy text to the user's clipboard
- *   k8s:get:secrets               read secrets (values decoded) of the pane's namespace
+ *   k8s:get:secrets               read secrets (values decoded) in any namespace named (the pane's by default)
  *   k8s:list:<resource>[:ns=N]    read objects of a resource from the shared informers, and get
  *                                 their watch events (plugin_on_event)
  *   k8s:logs:pods[:ns=N]          read pod logs (the last lines, bounded)
