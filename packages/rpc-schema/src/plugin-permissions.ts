@@ -2,7 +2,7 @@
  * Plugin permissions: what each one allows, and the host's check of a request against them.
  *
  *   clipboard:write               copy text to the user's clipboard
- *   k8s:get:secrets               read secrets (values decoded) in any namespace named (the pane's by default)
+ *   k8s:get:secrets[:ns=N]        read secrets (values decoded); without :ns= in any namespace named (the pane's by default)
  *   k8s:list:<resource>[:ns=N]    read objects of a resource from the shared informers, and get
  *                                 their watch events (plugin_on_event)
  *   k8s:logs:pods[:ns=N]          read pod logs (the last lines, bounded)
@@ -18,14 +18,14 @@
  * link check), so the two can never disagree on which host functions a set of permissions links.
  */
 
-export type KubeVerb = 'list' | 'logs' | 'patch' | 'delete' | 'scale';
+export type KubeVerb = 'get' | 'list' | 'logs' | 'patch' | 'delete' | 'scale';
 export type WriteVerb = 'patch' | 'delete' | 'scale';
 export const WRITE_VERBS: readonly WriteVerb[] = ['patch', 'delete', 'scale'];
 
 /** The forms a permission takes (for messages: "known: …"). */
 export const PERMISSION_FORMS = [
   'clipboard:write',
-  'k8s:get:secrets',
+  'k8s:get:secrets[:ns=<namespace>]',
   'k8s:list:<resource>[:ns=<namespace>]',
   'k8s:logs:pods[:ns=<namespace>]',
   'k8s:patch:<resource>[:ns=<namespace>]',
@@ -35,8 +35,8 @@ export const PERMISSION_FORMS = [
 
 const LABEL = '[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?';
 const RESOURCE = `${LABEL}(?:\\.${LABEL})*`;
-const KUBE = new RegExp(`^k8s:(list|logs|patch|delete|scale):(${RESOURCE})(?::ns=(${LABEL}))?$`);
-const PLAIN = new Set(['clipboard:write', 'k8s:get:secrets']);
+const KUBE = new RegExp(`^k8s:(get|list|logs|patch|delete|scale):(${RESOURCE})(?::ns=(${LABEL}))?$`);
+const PLAIN = new Set(['clipboard:write']);
 const MAX_LENGTH = 320;
 
 export interface KubePermission {
@@ -53,6 +53,8 @@ export function parseKubePermission(p: unknown): KubePermission | null {
   if (!m) return null;
   const verb = m[1] as KubeVerb;
   if (verb === 'logs' && m[2] !== 'pods') return null;
+  // Reading objects outside the informers is for secrets only (get_secret).
+  if (verb === 'get' && m[2] !== 'secrets') return null;
   return { verb, resource: m[2]!, namespace: m[3] ?? null };
 }
 
@@ -129,6 +131,9 @@ export function hostFunctionGranted(fn: HostFunctionName, permissions: readonly 
       return hasVerb(permissions, ['list']);
     case 'k8s_logs':
       return hasVerb(permissions, ['logs']);
+    case 'get_secret':
+      // Namespace-scoped too (k8s:get:secrets:ns=dev): the host checks each call's namespace.
+      return hasVerb(permissions, ['get']);
     case 'k8s_write':
       return hasVerb(permissions, WRITE_VERBS);
     default:

@@ -194,6 +194,9 @@ const HANDLERS: { [F in HostFunctionName]: (bridge: HostBridge, req: z.infer<(ty
     const scope = paneScope(bridge, req.namespace);
     if (scope.namespace === null) throw new HostError(req.namespace === ALL_NAMESPACES ? "get_secret: needs one namespace, not '*'" : NEEDS_ONE('get_secret', 'needs'));
     const ns = { context: scope.context, namespace: scope.namespace };
+    if (!allows(bridge.permissions, 'get', { plural: 'secrets', group: '' }, scope.namespace)) {
+      throw new HostError(`get_secret: not permitted: reading secrets in namespace ${scope.namespace} needs ${neededPermission('get', 'secrets', scope.namespace)}`);
+    }
     const name = req.name;
     if (name === undefined) {
       return inTime(bridge, 'get_secret', async (signal) => ({

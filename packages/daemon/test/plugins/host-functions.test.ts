@@ -89,10 +89,20 @@ describe('host functions', () => {
   });
 
   it('get_secret decodes base64 values to UTF-8 (invalid bytes as U+FFFD); without a name it lists', async () => {
-    const { b } = bridge();
+    const { b } = bridge({ permissions: ['k8s:get:secrets'] });
     expect(await call('get_secret', '{"name":"db"}', b)).toEqual({ ok: true, value: { name: 'db', namespace: 'tab-ns', type: 'Opaque', data: { ok: 'héllo', bin: '\ufffdA' } } });
     expect(await call('get_secret', '{"namespace":"other"}', b)).toEqual({ ok: true, value: { items: [{ name: 's', type: 'Opaque', keys: 1 }] } });
     expect(await call('get_secret', '{"namespace":"*","name":"db"}', b)).toEqual({ ok: false, error: "get_secret: needs one namespace, not '*'" });
+  });
+
+  it('k8s:get:secrets:ns=N reads the secrets of N only, and says which permission another namespace needs', async () => {
+    const { b, rec } = bridge({ permissions: ['k8s:get:secrets:ns=tab-ns'] });
+    expect(await call('get_secret', '{"name":"db"}', b)).toMatchObject({ ok: true, value: { name: 'db', namespace: 'tab-ns' } });
+    for (const req of ['{"namespace":"prod","name":"db"}', '{"namespace":"prod"}']) {
+      expect(await call('get_secret', req, b)).toEqual({ ok: false, error: 'get_secret: not permitted: reading secrets in namespace prod needs k8s:get:secrets (or k8s:get:secrets:ns=prod)' });
+    }
+    // Nothing was asked of the cluster for the namespace it may not read.
+    expect(rec.kube.filter((k) => JSON.stringify(k).includes('prod'))).toEqual([]);
   });
 
   it('invalid requests get an error envelope naming the problem', async () => {
@@ -113,7 +123,7 @@ describe('host functions', () => {
       },
     });
     expect(await call('list_pods', '{}', b)).toEqual({ ok: false, error: 'list_pods: pods is forbidden: User "x" cannot list resource "pods"' });
-    const slow = bridge({ timeLeft: () => 30, kube: b.kube }).b;
+    const slow = bridge({ timeLeft: () => 30, kube: b.kube, permissions: ['k8s:get:secrets'] }).b;
     expect(await call('get_secret', '{"name":"db"}', slow)).toEqual({ ok: false, error: 'get_secret: the cluster did not answer within 30 ms' });
     const late = bridge({ timeLeft: () => 0 }).b;
     expect(await call('list_pods', '{}', late)).toEqual({ ok: false, error: 'list_pods: no time left in this call' });

@@ -15,7 +15,7 @@ describe('[[plugins]] in config.toml', () => {
     expect(r.problems).toHaveLength(1);
     expect(r.problems[0]).toMatchObject({ line: 11, key: 'plugins.1.permissions.1', severity: 'error' });
     expect(formatProblem(r.problems[0]!)).toBe(
-      "config.toml:11: plugins.1.permissions.1: unknown permission 'k8s:delete:Everything' (known: clipboard:write, k8s:get:secrets, k8s:list:<resource>[:ns=<namespace>], k8s:logs:pods[:ns=<namespace>], k8s:patch:<resource>[:ns=<namespace>], k8s:delete:<resource>[:ns=<namespace>], k8s:scale:<resource>[:ns=<namespace>])",
+      "config.toml:11: plugins.1.permissions.1: unknown permission 'k8s:delete:Everything' (known: clipboard:write, k8s:get:secrets[:ns=<namespace>], k8s:list:<resource>[:ns=<namespace>], k8s:logs:pods[:ns=<namespace>], k8s:patch:<resource>[:ns=<namespace>], k8s:delete:<resource>[:ns=<namespace>], k8s:scale:<resource>[:ns=<namespace>])",
     );
   });
 
@@ -40,7 +40,7 @@ describe('[[plugins]] in config.toml', () => {
     const bad = parseConfig(FILE, `[[plugins]]\nkey = "a"\npath = "a.wasm"\ngrant = ["k8s:nuke:all"]\n`);
     expect(bad.config).toBeNull();
     expect(formatProblem(bad.problems[0]!)).toBe(
-      "config.toml:4: plugins.0.grant.0: unknown permission 'k8s:nuke:all' in grant (known: clipboard:write, k8s:get:secrets, k8s:list:<resource>[:ns=<namespace>], k8s:logs:pods[:ns=<namespace>], k8s:patch:<resource>[:ns=<namespace>], k8s:delete:<resource>[:ns=<namespace>], k8s:scale:<resource>[:ns=<namespace>])",
+      "config.toml:4: plugins.0.grant.0: unknown permission 'k8s:nuke:all' in grant (known: clipboard:write, k8s:get:secrets[:ns=<namespace>], k8s:list:<resource>[:ns=<namespace>], k8s:logs:pods[:ns=<namespace>], k8s:patch:<resource>[:ns=<namespace>], k8s:delete:<resource>[:ns=<namespace>], k8s:scale:<resource>[:ns=<namespace>])",
     );
     const ok = parseConfig(FILE, `[[plugins]]\nkey = "a"\npath = "a.wasm"\ngrant = ["k8s:list:pods", "clipboard:write", "k8s:list:pods"]\n[[plugins]]\nkey = "b"\npath = "b.wasm"\n`);
     expect(resolvePluginEntries(ok.config!.plugins, FILE).map((e) => e.grant)).toEqual([['clipboard:write', 'k8s:list:pods'], []]);
