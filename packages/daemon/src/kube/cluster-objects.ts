@@ -16,6 +16,11 @@ import type { KubeObject } from './types.js';
 const LINGER_MS = 30_000;
 /** Discovery is read again after this long (a CRD installed meanwhile becomes nameable). */
 const DISCOVERY_TTL_MS = 60_000;
+/**
+ * A discovery that failed is the answer for this long: it was dropped at once, so every call while
+ * the API server failed (a plugin naming a kind in a loop) sent the whole discovery again.
+ */
+const DISCOVERY_RETRY_MS = 5_000;
 
 function waitSynced(r: Reflector, signal: AbortSignal): Promise<void> {
   if (r.state === 'synced') return Promise.resolve();
@@ -93,7 +98,7 @@ export interface ClusterObjectSource {
 export class ClusterObjects implements ClusterObjectSource {
   private readonly held = new Map<string, { handle: InformerHandle; lastUsed: number }>();
   private readonly sweeper: NodeJS.Timeout;
-  private readonly discovered = new Map<string, { at: number; list: Promise<DiscoveredResource[]> }>();
+  private readonly discovered = new Map<string, { at: number; ttl: number; list: Promise<DiscoveredResource[]> }>();
 
   constructor(private readonly kube: ClusterManager) {
     this.sweeper = setInterval(() => this.sweep(), LINGER_MS).unref();
@@ -124,10 +129,13 @@ export class ClusterObjects implements ClusterObjectSource {
     const known = KNOWN_KINDS.find((k) => k.id === plural && (group === null || k.group === group));
     if (known) return { group: known.group, version: known.version, plural: known.id, kind: known.kind, namespaced: known.namespaced };
     let cached = this.discovered.get(ctx);
-    if (!cached || Date.now() - cached.at > DISCOVERY_TTL_MS) {
-      cached = { at: Date.now(), list: discoverResources(this.kube.configFor(ctx)) };
-      cached.list.catch(() => this.discovered.delete(ctx));
-      this.discovered.set(ctx, cached);
+    if (!cached || Date.now() - cached.at > cached.ttl) {
+      const entry = { at: Date.now(), ttl: DISCOVERY_TTL_MS, list: discoverResources(this.kube.configFor(ctx)) };
+      entry.list.catch(() => {
+        entry.at = Date.now();
+        entry.ttl = DISCOVERY_RETRY_MS;
+      });
+      this.discovered.set(ctx, (cached = entry));
     }
     const list = await Promise.race([
       cached.list,
