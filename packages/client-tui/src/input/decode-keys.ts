@@ -63,6 +63,16 @@ function typedChar(code: number): string | null {
   return /^[\p{L}\p{N}\p{M}\p{P}\p{S}]$/u.test(ch) ? ch : null;
 }
 
+/**
+ * The keypad in application mode (DECKPAM, `ESC =`: an editor killed before it could undo it leaves
+ * it on) sends `ESC O <final>`: these are the keys it types. Read as `alt+shift+o` and a letter, keypad
+ * 9 would be `y` (yes to a question) and 8 `x`.
+ */
+const SS3_KEYPAD: Record<string, string> = {
+  p: '0', q: '1', r: '2', s: '3', t: '4', u: '5', v: '6', w: '7', x: '8', y: '9',
+  j: '*', k: '+', l: ',', m: '-', n: '.', o: '/', M: 'enter', X: '=', I: 'tab', ' ': 'space',
+};
+
 /** Linux console function keys: `ESC [ [ A` … `ESC [ [ E`. */
 const LINUX_F: Record<string, string> = { A: 'f1', B: 'f2', C: 'f3', D: 'f4', E: 'f5' };
 
@@ -96,6 +106,15 @@ function addAlt(key: string): string {
   }
 }
 
+/** `key` with modifiers, normalized (`shift+9` stays as the terminal said); null if it is no key. */
+function keyWithMods(key: string, m: Mods): string | null {
+  try {
+    return normalizeKey(withMods(key, m));
+  } catch {
+    return null;
+  }
+}
+
 type Parsed = { kind: 'key'; key: string | null; length: number } | { kind: 'incomplete' };
 
 /** Parses an escape sequence starting at `s[i] === ESC`. */
@@ -116,6 +135,10 @@ function parseEscape(s: string, i: number, final: boolean): Parsed {
     }
     const name = LETTER_FINALS[s[j]!];
     if (name) return { kind: 'key', key: withMods(name, modsFromParam(mod)), length: j - i + 1 };
+    const pad = SS3_KEYPAD[s[j]!];
+    if (pad) return { kind: 'key', key: keyWithMods(pad, modsFromParam(mod)), length: j - i + 1 };
+    // Keypad 5 with num lock off (`begin`): no key here.
+    if (s[j] === 'E') return { kind: 'key', key: null, length: j - i + 1 };
     if (mod === undefined) {
       // Not an SS3 key we know: ESC O is alt+shift+o and the char is typed next.
       return { kind: 'key', key: 'alt+shift+o', length: 2 };
@@ -163,6 +186,17 @@ function parseCsi(s: string, i: number, final: boolean): Parsed {
   const finalChar = s[j]!;
   const params = s.slice(start, j);
   const length = j - i + 1;
+  if (finalChar === 'M' && j === start) {
+    // An X10/normal mouse report (`ESC [ M` and three characters: button, column, row; mouse
+    // tracking left on by an editor that was killed): the three are the report, never keys (a
+    // click at column 88 would otherwise type `y`).
+    let end = j + 1;
+    for (let n = 0; n < 3; n++) {
+      if (end >= s.length) return final ? { kind: 'key', key: null, length: end - i } : { kind: 'incomplete' };
+      end += String.fromCodePoint(s.codePointAt(end)!).length;
+    }
+    return { kind: 'key', key: null, length: end - i };
+  }
   if (/[<=>?]/.test(params)) return { kind: 'key', key: null, length }; // private sequences (replies, mouse)
   const nums = params.split(';').map((p) => (p === '' ? undefined : Number(p.split(':')[0])));
   if (finalChar === 'Z') return { kind: 'key', key: withMods('tab', orMods(modsFromParam(nums[1]), { ...NO_MODS, shift: true })), length };

@@ -41,18 +41,69 @@ export async function runEditor(file: string, text: string, env: NodeJS.ProcessE
       child.once('exit', (code, signal) => resolve({ code, signal }));
     });
     if (end.error !== undefined || end.code !== 0) {
-      await remove();
       const how = end.error ?? (end.signal ? `was ended by ${end.signal}` : `exited with status ${end.code}${end.code === 127 ? ' (not found?)' : ''}`);
+      // Saved, then the editor failed (vim's exit status after an error message, a kill): as git
+      // and kubectl, nothing is applied, but what was typed is not thrown away.
+      if (end.error === undefined && (await changed(path, text))) return { ok: false, error: `the editor (${editor}) ${how}; nothing was applied, and the text you saved is kept in ${path}` };
+      await remove();
       return { ok: false, error: `the editor (${editor}) ${how}` };
     }
     const size = (await stat(path)).size;
     // UTF-8 takes at least one byte per UTF-16 unit: a file this big cannot fit.
     if (size > maxChars * 3) return { ok: false, error: `the file grew to ${size} bytes, more than an edit carries; it is kept in ${path}` };
-    const back = await readFile(path, 'utf8');
+    const bytes = await readFile(path);
+    let back: string;
+    try {
+      back = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      // Read leniently, each bad byte would become U+FFFD and be written to the object.
+      return { ok: false, error: `the file is not UTF-8 (${badUtf8(bytes)}); nothing was applied, and it is kept in ${path}` };
+    }
     if (back.length > maxChars) return { ok: false, error: `the file has ${back.length} characters, more than an edit carries (${maxChars}); it is kept in ${path}` };
     return { ok: true, text: back, path, remove };
   } catch (e) {
     await remove();
     return { ok: false, error: `the editor could not be run: ${e instanceof Error ? e.message : String(e)}` };
   }
+}
+
+/** Whether the file at `path` no longer holds `text` (or cannot be read: then it is kept too). */
+async function changed(path: string, text: string): Promise<boolean> {
+  try {
+    return !(await readFile(path)).equals(Buffer.from(text, 'utf8'));
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== 'ENOENT';
+  }
+}
+
+/** Where the first byte that is not UTF-8 is: `line L, byte B of the file`. */
+function badUtf8(bytes: Buffer): string {
+  // The longest prefix that reads as UTF-8 so far (a character cut at its end is not yet wrong), by bisection.
+  const fine = (n: number): boolean => {
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, n), { stream: true });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  let lo = 0;
+  let hi = bytes.length;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (fine(mid)) lo = mid;
+    else hi = mid - 1;
+  }
+  // The character that went wrong starts where the last whole one ends (at most 3 bytes back).
+  const whole = (n: number): boolean => {
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, n));
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  while (lo > 0 && !whole(lo)) lo--;
+  const line = bytes.subarray(0, lo).filter((b) => b === 0x0a).length + 1;
+  return `line ${line}, byte ${lo + 1} of the file`;
 }

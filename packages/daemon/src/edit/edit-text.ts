@@ -1,9 +1,10 @@
-import { parseAllDocuments } from 'yaml';
 import { MAX_EDIT_CHARS } from '@kubetile/rpc-schema';
 import { toYamlText } from '../kube/render/yaml.js';
 import { describeObject, type ObjectRef } from '../kube/object-ref.js';
 import type { KubeObject } from '../kube/types.js';
 import { isRecord } from '../util/is-record.js';
+import { parseEditYaml, type ParsedEdit } from './edit-yaml.js';
+import { parseEditYamlOffThread } from './edit-yaml-off-thread.js';
 
 /**
  * The text of an edit and what comes back from the editor, as `kubectl edit` has it: the object's
@@ -50,21 +51,24 @@ export type EditOutcome =
  * server sent it) and the target it was opened for.
  */
 export function readEdit(text: string, presented: string, original: KubeObject, target: ObjectRef): EditOutcome {
+  return precheck(text, presented) ?? judge(parseEditYaml(text), original, target);
+}
+
+/** readEdit with a long text's YAML read in a worker thread (the daemon answers others meanwhile). */
+export async function readEditOffThread(text: string, presented: string, original: KubeObject, target: ObjectRef): Promise<EditOutcome> {
+  return precheck(text, presented) ?? judge(await parseEditYamlOffThread(text), original, target);
+}
+
+function precheck(text: string, presented: string): EditOutcome | null {
   if (text.length > MAX_EDIT_CHARS) return { kind: 'invalid', errors: [`the text is ${text.length} characters, more than ${MAX_EDIT_CHARS} (the most an edit carries)`] };
   if (withoutHeader(text) === withoutHeader(presented)) return { kind: 'cancel', why: 'no changes were made' };
-  // Parsed whole, so a reason's line and column are those of the file in the editor.
-  const docs = parseAllDocuments(text, { uniqueKeys: true });
-  const live = Array.from(docs).filter((d) => d.contents !== null);
-  if (live.length === 0) return { kind: 'cancel', why: 'the file was empty' };
-  if (live.length !== 1) return { kind: 'invalid', errors: [`the file holds ${live.length} YAML documents; it must hold exactly one, the object`] };
-  const doc = live[0]!;
-  if (doc.errors.length) return { kind: 'invalid', errors: doc.errors.slice(0, 3).map((e) => `YAML: ${firstLine(e.message)}`) };
-  let value: unknown;
-  try {
-    value = doc.toJS({ maxAliasCount: 100 });
-  } catch (err) {
-    return { kind: 'invalid', errors: [`YAML: ${firstLine(err instanceof Error ? err.message : String(err))}`] };
-  }
+  return null;
+}
+
+function judge(parsed: ParsedEdit, original: KubeObject, target: ObjectRef): EditOutcome {
+  if (parsed.kind === 'empty') return { kind: 'cancel', why: 'the file was empty' };
+  if (parsed.kind === 'invalid') return parsed;
+  const value = parsed.value;
   if (!isRecord(value)) return { kind: 'invalid', errors: ['the text must be one object (a mapping with apiVersion, kind and metadata)'] };
   const errors = identityErrors(value, original, target);
   if (errors.length) return { kind: 'invalid', errors };
@@ -94,4 +98,3 @@ function identityErrors(edited: Record<string, unknown>, original: KubeObject, t
   return out;
 }
 
-const firstLine = (s: string): string => s.split('\n')[0]!.slice(0, 300);

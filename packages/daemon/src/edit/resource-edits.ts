@@ -12,7 +12,7 @@ import type { Workspace } from '../session/workspace.js';
 import { errorMessage, invalidState, notFound } from '../util/errors.js';
 import { Signal } from '../util/signal.js';
 import { readOnlyRefusal } from '../session/read-only.js';
-import { editHeader, editText, readEdit, withoutHeader } from './edit-text.js';
+import { editHeader, editText, readEditOffThread, withoutHeader } from './edit-text.js';
 
 /** Edits open at once over all clients (one per client at a time). */
 const MAX_OPEN = 64;
@@ -104,7 +104,11 @@ export class ResourceEdits {
       this.toast(e, 'warn', `the editor did not run (${error?.trim() || 'no reason given'}); ${what} was not changed`);
       return;
     }
-    const outcome = readEdit(text, e.presented, e.original, e.target);
+    // A long text is read in a worker meanwhile: a second answer for this edit waits its turn.
+    e.busy = true;
+    const outcome = await readEditOffThread(text, e.presented, e.original, e.target).finally(() => {
+      e.busy = false;
+    });
     if (outcome.kind === 'cancel') {
       this.open.delete(editId);
       // Saved unchanged after a refusal: the text typed is not what the object holds; keep it.
@@ -147,7 +151,12 @@ export class ResourceEdits {
     this.open.delete(e.id);
     const next = [...editHeader(errors), withoutHeader(text), ''].join('\n');
     e.errors = errors;
-    if (!this.workspace.clients.has(e.clientId)) return;
+    // The terminal left while its text was being read or written (a long text is read for
+    // seconds): there is no editor to reopen; the text is kept rather than dropped.
+    if (!this.workspace.clients.has(e.clientId)) {
+      void this.keep(e, text, `${describeObject(e.target)} was not changed: ${errors[0]}`);
+      return;
+    }
     this.show(e, next);
   }
 
@@ -168,6 +177,7 @@ export class ResourceEdits {
     try {
       await mkdir(this.keepDir, { recursive: true, mode: 0o700 });
       await writeFile(file, withoutHeader(text) + '\n', { mode: 0o600, flag: 'wx' });
+      this.logger.info({ target: describeObject(e.target), file }, 'an edit that was not applied is kept');
       this.toast(e, 'error', `${why}; your text is in ${file}`);
     } catch (err) {
       this.logger.warn({ err: errorMessage(err), file }, 'could not keep an edit that was not applied');
