@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { oneAtATime, oneShotWorker } from '../util/one-shot-worker.js';
 import { keymapFor, parseConfig, type ConfigProblem, type LoadedConfig } from './load.js';
 import type { Config } from './schema.js';
 
@@ -15,36 +15,28 @@ export function parseConfigSource(file: string, source: string): Promise<LoadedC
   // In the order of the calls: a big file read first parses in a worker for up to seconds, and a
   // small one written and read after it (an editor's second save, a script's fix) parsed inline and
   // was applied first — then the older, bigger one was applied over it and stayed in force.
-  const mine = inOrder.then(() => parseNow(file, source));
-  inOrder = mine.catch(() => undefined);
-  return mine;
+  return inOrder(() => parseNow(file, source));
 }
 
-/** The last parse asked for; the next one resolves only after it. */
-let inOrder: Promise<unknown> = Promise.resolve();
+const inOrder = oneAtATime();
 
 async function parseNow(file: string, source: string): Promise<LoadedConfig> {
   if (Buffer.byteLength(source) <= INLINE_PARSE_BYTES) return parseConfig(file, source);
-  const r = await inWorker(file, source);
-  return r.config ? { config: r.config, keymap: keymapFor(r.config), problems: r.problems } : { config: null, keymap: null, problems: r.problems };
-}
-
-function inWorker(file: string, source: string): Promise<{ config: Config | null; problems: ConfigProblem[] }> {
-  return new Promise((resolve) => {
-    const worker = new Worker(new URL('./parse-worker.js', import.meta.url), { workerData: { file, source } });
-    const fail = (message: string): void => resolve({ config: null, problems: [{ file, message, severity: 'error' }] });
-    const timer = setTimeout(() => {
-      void worker.terminate();
-      fail(`parsing took longer than ${WORKER_DEADLINE_MS / 1000} s; the last good config stays`);
-    }, WORKER_DEADLINE_MS);
-    worker.once('message', (m: { config: Config | null; problems: ConfigProblem[] }) => {
-      clearTimeout(timer);
-      void worker.terminate();
-      resolve(m);
-    });
-    worker.once('error', (err) => {
-      clearTimeout(timer);
-      fail(`cannot parse: ${err.message}`);
-    });
+  const r = await oneShotWorker<{ config: Config | null; problems: ConfigProblem[] }>(new URL('./parse-worker.js', import.meta.url), { file, source }, {
+    deadlineMs: WORKER_DEADLINE_MS,
+    failed: (why) => ({
+      config: null,
+      problems: [
+        {
+          file,
+          message:
+            why.kind === 'deadline'
+              ? `parsing took longer than ${WORKER_DEADLINE_MS / 1000} s; the last good config stays`
+              : `cannot parse: ${why.kind === 'error' ? why.message : why.kind === 'exit' ? `the parser stopped (exit ${why.code})` : 'out of memory'}`,
+          severity: 'error',
+        },
+      ],
+    }),
   });
+  return r.config ? { config: r.config, keymap: keymapFor(r.config), problems: r.problems } : { config: null, keymap: null, problems: r.problems };
 }
