@@ -32,6 +32,21 @@ describe('TerminalScreen', () => {
     expect(t.out()).toContain('\x1b[?7h');
   });
 
+  it('turns off the keypad and mouse modes a program before it left on (an editor killed meanwhile), in a real terminal emulator', async () => {
+    const { Terminal } = await import('@xterm/headless');
+    const term = new Terminal({ cols: 80, rows: 24, allowProposedApi: true });
+    const written = (data: string): Promise<void> => new Promise((r) => term.write(data, r));
+    await written('\x1b=\x1b[?1000h\x1b[?1006h');
+    expect(term.modes.applicationKeypadMode).toBe(true);
+    expect(term.modes.mouseTrackingMode).not.toBe('none');
+    const t = fakeTty();
+    new TerminalScreen(t.stdin, t.stdout).enter();
+    await written(t.out());
+    expect(term.modes.applicationKeypadMode).toBe(false);
+    expect(term.modes.mouseTrackingMode).toBe('none');
+    term.dispose();
+  });
+
   it('asks for the kitty keyboard protocol on the alternate screen and gives it back before leaving it', () => {
     const t = fakeTty();
     const screen = new TerminalScreen(t.stdin, t.stdout);

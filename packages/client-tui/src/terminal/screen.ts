@@ -26,6 +26,13 @@ const SYNC_BEGIN = '\x1b[?2026h';
 const SYNC_END = '\x1b[?2026l';
 /** Auto-wrap off while we draw: a line can never wrap or scroll the screen. */
 const AUTOWRAP_OFF = '\x1b[?7l';
+/**
+ * Modes a program before us may have left on (an editor killed while the TUI waited for it, a
+ * crashed program in the same terminal): the keypad's application mode (keypad 9 sends ESC O y) and
+ * mouse reporting (a click sends bytes). kubetile uses neither; read as keys, they typed letters —
+ * `y` answers a delete question. Turned off whenever the TUI takes the screen.
+ */
+export const FOREIGN_MODES_OFF = '\x1b>' + '\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1005l\x1b[?1006l\x1b[?1015l';
 const AUTOWRAP_ON = '\x1b[?7h';
 
 export interface TtyIn {
@@ -68,7 +75,7 @@ export class TerminalScreen {
     this.active = true;
     this.stdin.setRawMode?.(true);
     this.stdin.resume();
-    this.write(ALT_SCREEN_ON + KITTY_KEYS_PUSH + PASTE_MODE_ON + CURSOR_HIDE + AUTOWRAP_OFF + CLEAR);
+    this.write(ALT_SCREEN_ON + FOREIGN_MODES_OFF + KITTY_KEYS_PUSH + PASTE_MODE_ON + CURSOR_HIDE + AUTOWRAP_OFF + CLEAR);
     this.prev = [];
     this.prevCells = [];
   }
