@@ -13,6 +13,7 @@ import { errorMessage, invalidState, notFound } from '../util/errors.js';
 import { Signal } from '../util/signal.js';
 import { readOnlyRefusal } from '../session/read-only.js';
 import { editHeader, editText, readEditOffThread, withoutHeader } from './edit-text.js';
+import { unsafeNumberAt } from './unsafe-numbers.js';
 
 /** Edits open at once over all clients (one per client at a time). */
 const MAX_OPEN = 64;
@@ -84,6 +85,8 @@ export class ResourceEdits {
     }
     if (t.uid && obj.metadata?.uid !== t.uid) throw new MutationRefused(`${what} was replaced by another object of the same name since it was chosen; it was not opened`);
     if (typeof obj.metadata?.resourceVersion !== 'string' || obj.metadata.resourceVersion === '') throw new Error(`${what}: the API server sent no resourceVersion; it cannot be edited safely`);
+    const unsafe = unsafeNumberAt(obj);
+    if (unsafe) throw new MutationRefused(`${what} holds a number larger than kubetile can carry exactly (at ${unsafe}: beyond 2^53); saving it would write it back rounded — use kubectl edit`);
     const text = editText(obj);
     if (text.length > MAX_EDIT_CHARS) throw invalidState(`${what} is too big to edit here (${text.length} characters of YAML, at most ${MAX_EDIT_CHARS}); use kubectl edit`);
     const edit: OpenEdit = { id: '', clientId, target: { ...t, uid: obj.metadata.uid }, original: obj, presented: text, errors: [], busy: false };
