@@ -110,6 +110,17 @@ export class ClientState {
     return seen >= this.overlaySeq;
   }
 
+  /**
+   * Leaves insert, filter or search mode (the pane typed into is gone or became another view): keys
+   * are commands again and the typed line is dropped. True when the client was typing.
+   */
+  stopTyping(): boolean {
+    if (this.mode !== 'insert' && this.mode !== 'filter' && this.mode !== 'search') return false;
+    this.mode = 'normal';
+    this.input = '';
+    return true;
+  }
+
   /** Closes the overlay; `cancelled` tells whoever waits on it that no answer is coming. */
   closeOverlay(cancelled: boolean): void {
     const prev = this.overlay;

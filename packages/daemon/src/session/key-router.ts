@@ -16,10 +16,11 @@ import { describeTarget, MAX_REPLICAS, refusal, SCALE_CONFIRM_ABOVE, type Mutati
 import { deleteNeedsTypedName, MutationRefused } from '../kube/mutations.js';
 import { DrainIncomplete } from '../kube/node-drain.js';
 import { getObject } from '../kube/resource-ops.js';
-import { errorMessage } from '../util/errors.js';
+import { errorMessage, invalidState } from '../util/errors.js';
 import type { ClientPrompts, ResourceTarget } from '../panes/pane.js';
 import { SwitchHistory } from './switch-history.js';
 import type { Workspace } from './workspace.js';
+import type { Tab } from './tab.js';
 import type { ResourceEdits } from '../edit/resource-edits.js';
 import { editLine } from './line-edit.js';
 import { readOnlyRefusal, WRITE_COMMANDS } from './read-only.js';
@@ -86,6 +87,11 @@ function selectCurrent(o: SelectorState): void {
   if (at >= 0) o.selected = at;
 }
 
+/** What a namespace or context picked for a tab closed meanwhile says. */
+function tabGoneMessage(tab: Tab, what: 'namespace' | 'context'): string {
+  return `the tab this ${what} was picked for (${tab.namespace.slice(0, 25)}) was closed meanwhile (another terminal or a script): nothing was changed`;
+}
+
 /** The browse keys a pane of text lines (LinesPane) takes, for its F2. */
 const LINES_BROWSE_KEYS = ['browse.view_switcher', 'browse.filter', 'browse.toggle_follow', 'browse.toggle_wrap', 'browse.help'];
 /** `:q`, `:q!`, `:quit`, `:qa`: k9s's and vim's quit, here a detach (the session lives on in the daemon). */
@@ -116,6 +122,8 @@ const LIST_GROUPS: readonly Group[] = ['interact', 'mutate', 'browse', 'navigati
 export class KeyRouter {
   /** The `:` selectors open now (their typed text resolves names exactly). */
   private readonly switchers = new WeakSet<SelectorState>();
+  /** F1's help panes open now, and the client that opened each (its F1 closes it anywhere in the tab). */
+  private readonly helpOpeners = new Map<number, string>();
   /** Recent `:` picks, newest first (the switcher lists them first), kept across restarts. */
   private readonly switchHistory: SwitchHistory;
 
@@ -314,7 +322,7 @@ export class KeyRouter {
         return;
       case 'close_tab': {
         const tab = ws.activeTab(client);
-        this.closeAsking(client, tab.paneIds(), () => ws.closeTab(client.sessionName, tab.id));
+        this.closeAsking(client, tab.paneIds(), () => ws.closeTab(client.sessionName, tab.id), tab);
         return;
       }
       case 'next_tab':
@@ -540,7 +548,7 @@ export class KeyRouter {
    * Closes at once, or asks first when a pane would end something live (a running shell: tmux's
    * kill-pane and kill-window ask). Scripts' pane/close and tab/close do not ask.
    */
-  private closeAsking(client: ClientState, paneIds: readonly number[], close: () => void): void {
+  private closeAsking(client: ClientState, paneIds: readonly number[], close: () => void, tab?: Tab): void {
     const ws = this.deps.workspace;
     const panes = paneIds.map((id) => ws.pane(id));
     const live = panes.map((p) => p.liveWork?.() ?? null).filter((w): w is string => w !== null);
@@ -550,8 +558,16 @@ export class KeyRouter {
     }
     const what = live.length === 1 ? live[0]! : `${live.length} shells are still running (${live.slice(0, 3).join('; ')}${live.length > 3 ? '; …' : ''})`;
     this.confirm(client, `Close ${paneIds.length === 1 ? 'the pane' : 'the tab'}? ${what[0]!.toUpperCase()}${what.slice(1)}: closing ends it.`, () => {
-      // Closed or replaced meanwhile (another client, a script): not closed again.
-      if (panes.every((p) => ws.holds(p))) close();
+      // Closed or replaced meanwhile (another client, a script): not closed again, and said.
+      if (!tab) {
+        if (panes.every((p) => ws.holds(p))) close();
+        else this.toast(client, 'info', 'the pane was closed or replaced meanwhile (another terminal or a script): nothing was closed');
+        return;
+      }
+      // A tab closes as the question described it: a pane opened in it since (another terminal's shell) is not ended unasked.
+      if (this.tabGone(client, tab)) this.toast(client, 'info', 'the tab was closed meanwhile (another terminal or a script)');
+      else if (panes.every((p) => ws.holds(p)) && tab.paneIds().join() === paneIds.join()) close();
+      else this.toast(client, 'warn', 'the tab changed while you were asked (another terminal or a script opened, closed or replaced a pane in it): nothing was closed; close it again to be asked about it as it is now');
     });
   }
 
@@ -697,12 +713,26 @@ export class KeyRouter {
     }
   }
 
-  /** Runs `debug` (a mode in args) on a target captured when the dialog opened; the result is a toast. */
+  /**
+   * Runs `debug` (a mode in args) on a target captured when the dialog opened — its context too: the tab
+   * may have been pointed at another cluster meanwhile (another terminal's ctrl+k) — the result is a toast.
+   */
   private runDebug(client: ClientState, paneId: number, target: ResourceTarget, args: Record<string, unknown>): void {
-    const explicit = { name: target.name, ...(target.namespace ? { namespace: target.namespace } : {}), ...(target.uid ? { uid: target.uid } : {}) };
+    const ws = this.deps.workspace;
+    // A node shell opens beside the pane it was asked in: one closed meanwhile (another terminal, a script) is said.
+    let paneGone = false;
+    try {
+      ws.pane(paneId);
+    } catch {
+      paneGone = true;
+    }
+    if (paneGone && args.mode === 'node') {
+      this.toast(client, 'warn', `the pane the node shell on ${describeTarget(target)} was asked in was closed meanwhile (another terminal or a script): no shell was opened`);
+      return;
+    }
     let pending;
     try {
-      pending = this.deps.actions.run(paneId, 'debug', args, client, explicit, this.prompts(client));
+      pending = this.deps.actions.runOn(paneId, 'debug', target, args, client, this.prompts(client));
     } catch (err) {
       this.toast(client, 'error', errorMessage(err));
       return;
@@ -893,6 +923,7 @@ export class KeyRouter {
       kube.namespaces(context).then((ns) => [ALL_NAMESPACES, ...ns]),
       (item) => {
         if (item === 'Loading...') return;
+        if (this.tabGone(client, tab)) throw invalidState(tabGoneMessage(tab, 'namespace'));
         ws.setTabScope(client.sessionName, tab.id, { namespace: item === ALL_NAMESPACES ? '*' : item });
       },
       tab.namespace === '*' ? ALL_NAMESPACES : tab.namespace,
@@ -911,9 +942,17 @@ export class KeyRouter {
       client,
       'Context',
       contexts.map((c) => c.name),
-      (item) => ws.setTabScope(client.sessionName, tab.id, { context: item, namespace: this.deps.kube.namespaceOf(item) }),
+      (item) => {
+        if (this.tabGone(client, tab)) throw invalidState(tabGoneMessage(tab, 'context'));
+        ws.setTabScope(client.sessionName, tab.id, { context: item, namespace: this.deps.kube.namespaceOf(item) });
+      },
       tab.context ?? undefined,
     );
+  }
+
+  /** Whether `tab` was closed (by another terminal, a script) since a selector for it opened. */
+  private tabGone(client: ClientState, tab: Tab): boolean {
+    return this.deps.workspace.sessions.get(client.sessionName)?.tab(tab.id) !== tab;
   }
 
   private inputKey(client: ClientState, key: string): KeyResult {
@@ -969,11 +1008,20 @@ export class KeyRouter {
     const ws = this.deps.workspace;
     const tab = ws.activeTab(client);
     const existing = tab.paneIds().find((id) => ws.pane(id).key === 'help');
-    if (existing !== undefined) {
+    const opener = existing === undefined ? undefined : this.helpOpeners.get(existing);
+    if (existing !== undefined && (opener === client.id || opener === undefined || !ws.clients.has(opener) || ws.focusedPane(client, tab) === existing)) {
       ws.closePane(existing);
       return;
     }
-    ws.splitFocused(client, 'vertical', { key: 'help' });
+    if (existing !== undefined) {
+      // Another terminal's help, read there (each has its own focus and zoom): shown here too, not closed under it.
+      ws.focusPane(client, existing);
+      if (ws.fullscreenOf(client, tab) === null) ws.toggleFullscreen(client);
+      return;
+    }
+    const opened = ws.splitFocused(client, 'vertical', { key: 'help' });
+    for (const id of this.helpOpeners.keys()) if (!ws.paneEntries().some((e) => e.pane.id === id)) this.helpOpeners.delete(id);
+    this.helpOpeners.set(opened, client.id);
     if (ws.fullscreenOf(client, tab) === null) ws.toggleFullscreen(client);
   }
 
@@ -1025,6 +1073,7 @@ export class KeyRouter {
   private openSwitcher(client: ClientState): void {
     const ws = this.deps.workspace;
     const target = ws.focusedPane(client);
+    const targetPane = ws.pane(target);
     const items = this.deps.switchableViews(client);
     const withHistory = (list: string[]): string[] => {
       const recent = this.switchHistory.list().filter((h) => list.includes(h));
@@ -1044,6 +1093,8 @@ export class KeyRouter {
           this.openContextSelector(client);
           return;
         }
+        // Another terminal (or a script) closed the pane or switched its view while this selector was open.
+        if (!ws.holds(targetPane)) throw invalidState(`'${targetPane.title().slice(0, 80)}' was closed or became another view while ':' was open (another terminal or a script): nothing was switched`);
         ws.replaceView(target, this.deps.viewFor(item));
       },
     };
@@ -1092,11 +1143,10 @@ export class KeyRouter {
   }
 
   /** `ctx NAME` / `ns NAME` typed in the `:` selector: switch the active tab. True when the text was one. */
-  private scopeCommand(client: ClientState, query: string): boolean {
+  private scopeCommand(client: ClientState, query: string, tab = this.deps.workspace.activeTab(client)): boolean {
     const m = SCOPE_COMMAND.exec(query.trim());
     if (!m) return false;
     const ws = this.deps.workspace;
-    const tab = ws.activeTab(client);
     const what = m[1]!.toLowerCase();
     const name = m[2]!;
     const kube = this.deps.kube;
@@ -1122,6 +1172,10 @@ export class KeyRouter {
       (list) => {
         if (!list.includes(name)) {
           this.toast(client, 'error', `no namespace '${name}' in ${kube.label ?? context}`);
+          return;
+        }
+        if (this.tabGone(client, tab)) {
+          this.toast(client, 'warn', tabGoneMessage(tab, 'namespace'));
           return;
         }
         ws.setTabScope(client.sessionName, tab.id, { namespace: name });
@@ -1150,16 +1204,18 @@ export class KeyRouter {
     if (item === null || item.startsWith(`${CONTEXT_ITEM_PREFIX} (`)) return false;
     this.closeOverlay(client, false);
     const ns = m[2]!;
+    const tab = this.deps.workspace.activeTab(client);
     const pickAndScope = (): void => {
       try {
         o.onPick(item);
       } catch (err) {
         this.deps.logger.warn({ err: String(err) }, 'selector action failed');
+        this.toast(client, 'warn', errorMessage(err));
         return;
       }
-      this.scopeCommand(client, `ns ${ns}`);
+      // The tab the `:` was typed in (the client may have gone to another one while the namespaces loaded).
+      this.scopeCommand(client, `ns ${ns}`, tab);
     };
-    const tab = this.deps.workspace.activeTab(client);
     const kube = this.deps.kube;
     // All or nothing: a namespace that does not exist leaves the view as it was (the kind was
     // switched and only the namespace refused). Without a cluster scopeCommand says why.
@@ -1202,6 +1258,8 @@ export class KeyRouter {
       o.onPick(item);
     } catch (err) {
       this.deps.logger.warn({ err: String(err) }, 'selector action failed');
+      // Said: a pick that did nothing (its pane or tab gone meanwhile) must not look like one that worked.
+      this.toast(client, 'warn', errorMessage(err));
     }
   }
 
@@ -1293,6 +1351,7 @@ export class KeyRouter {
         o.onConfirm();
       } catch (err) {
         this.deps.logger.warn({ err: String(err) }, 'confirmed action failed');
+        this.toast(client, 'error', errorMessage(err));
       }
     } else if (key === 'n' || key === 'shift+n' || key === 'esc') {
       this.closeOverlay(client);

@@ -155,6 +155,23 @@ export class ResourceActions {
     const writes = WRITE_ACTIONS[action];
     if (writes && this.readonly()) throw invalidState(readOnlyRefusal(writes));
     const t = explicit ? this.explicitTarget(paneId, explicit) : this.target(paneId);
+    return this.runOn(paneId, action, t, args, client, prompts);
+  }
+
+  /**
+   * Runs an action on `t` exactly as captured (its context, namespace and uid), from pane `paneId`: what
+   * a confirmation named, even if the pane's tab was pointed at another context or namespace since.
+   */
+  async runOn(
+    paneId: number,
+    action: ResourceActionName,
+    t: ResourceTarget,
+    args: Record<string, unknown> = {},
+    client?: ClientState,
+    prompts?: ClientPrompts,
+  ): Promise<{ paneId?: number; message: string }> {
+    const writes = WRITE_ACTIONS[action];
+    if (writes && this.readonly()) throw invalidState(readOnlyRefusal(writes));
     const viewer = VIEWERS[action];
     if (viewer) {
       const why = refusal(action, t.kind);

@@ -1,4 +1,4 @@
-import { layoutTab, bodyRect, contentViewport, findNeighbour, leafIds, type Direction, type SessionLayout, type SplitDirection, type ViewSpec, type Viewport } from '@kubetile/rpc-schema';
+import { layoutTab, bodyRect, contentViewport, findNeighbour, leafIds, type Direction, type InputMode, type SessionLayout, type SplitDirection, type ViewSpec, type Viewport } from '@kubetile/rpc-schema';
 import type { Logger } from '../logging/logger.js';
 import type { Pane, PaneServices } from '../panes/pane.js';
 import type { PaneRegistry } from '../panes/registry.js';
@@ -14,6 +14,14 @@ import { restorableTabs } from './restorable-tabs.js';
 import { Tab } from './tab.js';
 import type { Keymap } from '../keys/keymap.js';
 import { MAX_PANES, MAX_SESSIONS, MAX_TABS, MAX_TREE_DEPTH, type SavedSession } from '../state/saved-state.js';
+
+/** A client that was typing (insert, filter, search) into a pane, and in which mode. */
+interface Typing {
+  client: AttachedClient;
+  was: InputMode;
+}
+
+const isTyping = (mode: InputMode): boolean => mode === 'insert' || mode === 'filter' || mode === 'search';
 
 interface PaneEntry {
   pane: Pane;
@@ -302,10 +310,13 @@ export class Workspace {
 
   /** Swaps a pane for a new one of another view in the same place (the `:` switcher). */
   replaceView(paneId: number, view: ViewSpec): number {
-    const { session, tab } = this.locate(paneId);
+    const { session, tab, pane: old } = this.locate(paneId);
+    // Who was typing into it (read before the tree changes): a filter or a shell's keys do not go on into the new view.
+    const typing = this.typingInto(session.name, tab, paneId);
     const next = this.createPane(session.name, view, undefined, tab, true);
     tab.tree = replacePane(tab.tree, paneId, next.id);
     if (tab.lastFocusedPaneId === paneId) tab.lastFocusedPaneId = next.id;
+    this.stopTyping(typing, `'${old.title().slice(0, 80)}' became another view (${next.title().slice(0, 80)})`);
     for (const c of this.clientsOf(session.name)) {
       if (c.state.focusByTab.get(tab.id) === paneId) c.state.focusByTab.set(tab.id, next.id);
       if (c.state.fullscreenByTab.get(tab.id) === paneId) c.state.fullscreenByTab.set(tab.id, next.id);
@@ -316,11 +327,13 @@ export class Workspace {
   }
 
   closePane(paneId: number): void {
-    const { session, tab } = this.locate(paneId);
+    const { session, tab, pane } = this.locate(paneId);
     const { tree, heir } = removePane(tab.tree, paneId);
+    // Typing into a pane that is gone must not continue into its neighbour; the others type on (read before the tree changes).
+    const typing = this.typingInto(session.name, tab, paneId);
     this.disposePane(paneId);
     if (tree === null) {
-      this.removeTab(session, tab);
+      this.removeTab(session, tab, typing);
       return;
     }
     tab.tree = tree;
@@ -328,22 +341,47 @@ export class Workspace {
     for (const c of this.clientsOf(session.name)) {
       if (c.state.focusByTab.get(tab.id) === paneId && heir !== null) c.state.focusByTab.set(tab.id, heir);
       if (c.state.fullscreenByTab.get(tab.id) === paneId) c.state.fullscreenByTab.delete(tab.id);
-      // Typing into a pane that is gone must not continue into its neighbour.
-      if (c.state.mode === 'insert' && c.state.activeTabId === tab.id) c.state.mode = 'normal';
     }
+    this.stopTyping(typing, `'${pane.title().slice(0, 80)}' was closed`);
     this.refreshSession(session.name);
+  }
+
+  /**
+   * The clients of a session typing (insert, filter, search) in `tab`, their active tab — into `paneId`
+   * only, when given — with the mode they were in (read before the pane is disposed: an exec pane's
+   * disposal already ends insert mode, without a word).
+   */
+  private typingInto(sessionName: string, tab: Tab, paneId?: number): Typing[] {
+    return this.clientsOf(sessionName)
+      .filter((c) => c.state.activeTabId === tab.id && isTyping(c.state.mode) && (paneId === undefined || this.focusedPane(c.state, tab) === paneId))
+      .map((c) => ({ client: c, was: c.state.mode }));
+  }
+
+  /** Those clients stop typing (their next keys are commands again) and are told why. */
+  private stopTyping(typing: readonly Typing[], why: string): void {
+    for (const { client, was } of typing) {
+      if (!this.clients.has(client.state.id)) continue;
+      client.state.stopTyping();
+      // Its own key did it (a key on an ended shell closes its pane): nothing to tell.
+      if (client.state.handlingInput) continue;
+      client.sink.toast('warn', `${was === 'insert' ? 'typing into the pane' : was === 'filter' ? 'the filter' : 'the search'} stopped: ${why}; keys are commands again`);
+    }
   }
 
   closeTab(sessionName: string, tabId: number): void {
     const session = this.existingSession(sessionName);
     const tab = session.tab(tabId);
     if (!tab) throw notFound(`no tab ${tabId} in session '${sessionName}'`);
+    const typing = this.typingInto(session.name, tab);
     for (const id of tab.paneIds()) this.disposePane(id);
-    this.removeTab(session, tab);
+    this.removeTab(session, tab, typing);
   }
 
-  /** Removes a tab (its panes already disposed); the last tab is replaced by a fresh one. */
-  private removeTab(session: Session, tab: Tab): void {
+  /**
+   * Removes a tab (its panes already disposed); the last tab is replaced by a fresh one. `typing`: the
+   * clients that were typing there, whose keys must not go on into the tab shown next.
+   */
+  private removeTab(session: Session, tab: Tab, typing: readonly Typing[]): void {
     const index = session.tabs.indexOf(tab);
     session.tabs.splice(index, 1);
     if (session.tabs.length === 0) this.addTab(session);
@@ -354,6 +392,7 @@ export class Workspace {
       c.state.fullscreenByTab.delete(tab.id);
       if (c.state.activeTabId === tab.id) c.state.activeTabId = fallback.id;
     }
+    this.stopTyping(typing, `its tab (${tab.namespace.slice(0, 25)}) was closed`);
     this.refreshSession(session.name);
   }
 

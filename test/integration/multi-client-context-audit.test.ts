@@ -1,0 +1,109 @@
+import { writeFileSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startKubeSim, type KubeObject, type KubeSim } from '@kubetile/kube-sim';
+import type { SessionLayout, TableView } from '@kubetile/rpc-schema';
+import { waitFor } from '../helpers/daemon-process.js';
+import { RawClient } from '../helpers/rpc-client.js';
+import { pressKeys } from '../helpers/list-pane.js';
+import { startSimDaemon, type SimDaemon } from '../helpers/sim-daemon.js';
+
+/**
+ * Two terminals on one session, two clusters in the kubeconfig (two kube-sims, each with a node
+ * named node-b). A is asked whether to open a node shell on node-b; meanwhile B points the tab at the
+ * other cluster (ctrl+k). A's `y` creates the privileged pod in the cluster A's question was about,
+ * never on the other cluster's node of the same name.
+ */
+
+let stack: SimDaemon;
+let other: KubeSim | null = null;
+const clients: RawClient[] = [];
+
+const node = (name: string) => ({
+  apiVersion: 'v1',
+  kind: 'Node',
+  metadata: { name, labels: { 'kubernetes.io/hostname': name } },
+  status: { conditions: [{ type: 'Ready', status: 'True' }], allocatable: { cpu: '4', memory: '8Gi', pods: '110' } },
+});
+const shellPods = (sim: KubeSim): KubeObject[] => sim.listObjects('v1', 'Pod', 'default').filter((p) => p.metadata.labels?.['kubetile.io/node-shell'] === 'true');
+
+beforeAll(async () => {
+  stack = await startSimDaemon({
+    sim: { controller: true },
+    beforeDaemon: async (sim, env) => {
+      sim.createObject(node('node-b'));
+      other = await startKubeSim({ port: 0, seed: 'empty', controller: true, stateDir: join(env.dir, 'sim-other') });
+      other.createObject(node('node-b'));
+      const file = join(env.dir, 'other-kubeconfig');
+      writeFileSync(file, other.kubeconfigYaml.replaceAll('"kube-sim"', '"other"'), { mode: 0o600 });
+      env.env.KUBECONFIG = `${env.env.KUBECONFIG}${delimiter}${file}`;
+    },
+  });
+});
+afterAll(async () => {
+  for (const c of clients) c.close();
+  await stack?.stop();
+  await other?.stop();
+});
+
+async function attached(size = { cols: 140, rows: 40 }): Promise<RawClient> {
+  const c = await RawClient.connect(stack.env.socket);
+  clients.push(c);
+  await c.attach(size);
+  return c;
+}
+
+const tabOf = (l: SessionLayout) => l.tabs.find((t) => t.id === l.activeTabId)!;
+
+describe('a question asked on one cluster, the tab pointed at another before the answer', () => {
+  it("node shell: B switches the tab's context while A is asked; A's y opens it on the node A was asked about", async () => {
+    const a = await attached();
+    const b = await attached({ cols: 20, rows: 5 });
+    const { paneId, tabId } = await a.request<{ paneId: number; tabId: number }>('pane/open', { view: { key: 'resource-list', args: { kind: 'nodes' } }, newTab: true });
+    await a.request('pane/focus', { paneId });
+    await a.waitLayout('the tab on kube-sim', (l) => l.activeTabId === tabId && tabOf(l).context === 'kube-sim');
+    await waitFor('node-b selected', async () => {
+      const v = (await a.request<{ view: TableView }>('pane/snapshot', { paneId, rows: 20, cols: 140 })).view;
+      return v.type === 'table' && v.selected !== null && v.rows[v.selected]?.cells.name === 'node-b';
+    });
+    await pressKeys(a, 's');
+    const asked = await a.waitLayout('A asked', (l) => l.overlay?.type === 'confirm');
+    expect(asked.overlay?.type === 'confirm' ? asked.overlay.text : '').toMatch(/^Open a shell on node node-b\?/);
+
+    // B, in the same tab, points it at the other cluster.
+    await b.request('pane/focus', { paneId });
+    await pressKeys(b, 'ctrl+k');
+    await b.waitLayout('the contexts listed', (l) => l.overlay?.type === 'selector' && l.overlay.items.includes('other'));
+    await pressKeys(b, 'o', 't', 'h', 'e', 'r', 'enter');
+    await a.waitLayout('the tab on the other cluster, on A too', (l) => l.tabs.find((t) => t.id === tabId)?.context === 'other' && l.overlay?.type === 'confirm');
+
+    await pressKeys(a, 'y');
+    const pod = await waitFor('the node-shell pod, in the cluster A was asked about', () => shellPods(stack.sim)[0] ?? (shellPods(other!).length ? 'wrong cluster' : null));
+    expect(pod).not.toBe('wrong cluster');
+    expect(shellPods(other!)).toEqual([]);
+    const opened = await a.waitLayout('node shell pane', (l) => Object.values(l.paneTitles).includes('node shell node-b'));
+    const shell = Number(Object.entries(opened.paneTitles).find(([, t]) => t === 'node shell node-b')![0]);
+    await a.request('pane/close', { paneId: shell });
+    await waitFor('the node-shell pod deleted', () => shellPods(stack.sim).length === 0);
+  }, 60_000);
+
+  it('node shell: B closes the pane while A is asked; y opens nothing and A is told', async () => {
+    const a = await attached();
+    const b = await attached();
+    const { paneId } = await a.request<{ paneId: number; tabId: number }>('pane/open', { view: { key: 'resource-list', args: { kind: 'nodes' } }, newTab: true });
+    await a.request('pane/focus', { paneId });
+    await waitFor('node-b selected', async () => {
+      const v = (await a.request<{ view: TableView }>('pane/snapshot', { paneId, rows: 20, cols: 140 })).view;
+      return v.type === 'table' && v.selected !== null && v.rows[v.selected]?.cells.name === 'node-b';
+    });
+    await pressKeys(a, 's');
+    await a.waitLayout('A asked', (l) => l.overlay?.type === 'confirm');
+    await b.request('pane/focus', { paneId });
+    await pressKeys(b, 'ctrl+w');
+    await a.waitLayout('the tab gone on A', (l) => !Object.keys(l.paneTitles).includes(String(paneId)) && l.overlay?.type === 'confirm');
+    await pressKeys(a, 'y');
+    await a.waitLayout('A told', () => a.toasts().some((t) => /^the pane the node shell on .*node-b was asked in was closed meanwhile \(another terminal or a script\): no shell was opened$/.test(t)));
+    expect(shellPods(stack.sim)).toEqual([]);
+    expect(shellPods(other!)).toEqual([]);
+  }, 60_000);
+});
