@@ -111,7 +111,7 @@ describe('plugin hot reload on a real daemon', () => {
 
     writeConfig(`[[plugins]]\nkey = "live"\npath = "plugins/live.wasm"\npermissions = ["k8s:nope"]\ntimeout_ms = 20000\n`);
     const bad = await c.request<{ ok: boolean; errors: string[] }>('config/reload');
-    expect(bad).toEqual({ ok: false, errors: ["config.toml:4: plugins.0.permissions.0: unknown permission 'k8s:nope' (known: clipboard:write, k8s:get:secrets, k8s:list:<resource>[:ns=<namespace>], k8s:logs:pods[:ns=<namespace>], k8s:patch:<resource>[:ns=<namespace>], k8s:delete:<resource>[:ns=<namespace>], k8s:scale:<resource>[:ns=<namespace>])"] });
+    expect(bad).toEqual({ ok: false, errors: ["config.toml:4: plugins.0.permissions.0: unknown permission 'k8s:nope' (known: clipboard:write, k8s:get:secrets[:ns=<namespace>], k8s:list:<resource>[:ns=<namespace>], k8s:logs:pods[:ns=<namespace>], k8s:patch:<resource>[:ns=<namespace>], k8s:delete:<resource>[:ns=<namespace>], k8s:scale:<resource>[:ns=<namespace>])"] });
     expect((await c.request<{ plugins: PluginRow[] }>('plugin/list')).plugins).toHaveLength(2);
 
     writeConfig(`[[plugins]]\nkey = "live"\npath = "plugins/live.wasm"\ntimeout_ms = 20000\n`);
