@@ -23,8 +23,8 @@ function objectPath(kind: TargetKind, namespace: string, name: string): string {
 }
 
 /** A pod, Service or workload a forward names, fresh from the API server. */
-export function getTarget(kc: KubeConfig, kind: TargetKind, namespace: string, name: string): Promise<KubeObject> {
-  return kubeRequest<KubeObject>(kc, { path: objectPath(kind, namespace, name) });
+export function getTarget(kc: KubeConfig, kind: TargetKind, namespace: string, name: string, signal?: AbortSignal): Promise<KubeObject> {
+  return kubeRequest<KubeObject>(kc, { path: objectPath(kind, namespace, name), ...(signal ? { signal } : {}) });
 }
 
 /** `o` as an object with a name and uid, or an error saying the API server sent `what` without them. */

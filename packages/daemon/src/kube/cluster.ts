@@ -213,8 +213,11 @@ export class ClusterManager {
     useExecAuthenticator(kc, new ExecAuthenticator(this.credentials, l.exec, kc));
   }
 
-  async namespaces(context: string): Promise<string[]> {
-    const body = await kubeRequest<{ items?: Array<{ metadata?: { name?: string } }> }>(this.configFor(context), { path: '/api/v1/namespaces' });
+  async namespaces(context: string, signal?: AbortSignal): Promise<string[]> {
+    const body = await kubeRequest<{ items?: Array<{ metadata?: { name?: string } }> }>(this.configFor(context), {
+      path: '/api/v1/namespaces',
+      ...(signal ? { signal } : {}),
+    });
     return (body.items ?? []).map((i) => i.metadata?.name).filter((n): n is string => typeof n === 'string').sort();
   }
 

@@ -15,6 +15,8 @@ import { HANDLERS } from './handlers.js';
 
 /** JSON-RPC's (LSP's) code for a request the server stopped because the client cancelled it. */
 const REQUEST_CANCELLED = -32800;
+/** The reason a cancelled request's signal carries. */
+const cancelledBy = (method: string): Error => new Error(`${method} was cancelled by the client`);
 /** The longest each step of a goodbye (the exit message, the stream's end) may take. */
 const GOODBYE_STEP_MS = 2000;
 import { socketLimits, type SocketLimits } from './limits.js';
@@ -76,6 +78,8 @@ export class RpcConnection implements ClientSink {
    * its place under `maxInFlight` until it ends, or cancelling would lift the limit.
    */
   private abandoned = 0;
+  /** Each running request's signal: aborted when it is cancelled or the connection closes. */
+  private readonly running = new Set<AbortController>();
   private readonly helloTimer: NodeJS.Timeout;
   /** What goes out with the next answer written on this connection (see `withAnswer`). */
   private withNextAnswer: { ahead: () => void; after: () => void } | null = null;
@@ -207,9 +211,14 @@ export class RpcConnection implements ClientSink {
    * the handler is waiting for (its work finishes in the background; its answer is dropped).
    */
   private async dispatch(method: string, rawParams: unknown, token?: CancellationToken): Promise<unknown> {
-    const work = this.run(method, rawParams);
+    const abort = new AbortController();
+    this.running.add(abort);
+    const work = this.run(method, rawParams, abort.signal);
+    const finished = (): void => void this.running.delete(abort);
+    work.then(finished, finished);
     if (!token) return work;
     if (token.isCancellationRequested) {
+      abort.abort(cancelledBy(method));
       this.holdSlotUntilDone(work);
       throw new ResponseError(REQUEST_CANCELLED, `${method} was cancelled by the client`);
     }
@@ -217,6 +226,7 @@ export class RpcConnection implements ClientSink {
     let done = false;
     const cancelled = new Promise<never>((_, reject) => {
       listener = token.onCancellationRequested(() => {
+        abort.abort(cancelledBy(method));
         if (!done) this.holdSlotUntilDone(work);
         reject(new ResponseError(REQUEST_CANCELLED, `${method} was cancelled by the client`));
       });
@@ -241,7 +251,7 @@ export class RpcConnection implements ClientSink {
     work.then(release, release);
   }
 
-  private async run(method: string, rawParams: unknown): Promise<unknown> {
+  private async run(method: string, rawParams: unknown, signal: AbortSignal): Promise<unknown> {
     const decl = REQUESTS_BY_NAME.get(method);
     if (!decl) throw new ResponseError(ErrorCodes.MethodNotFound, `unknown method '${method}' (rpc/discover lists them)`);
     if (!this.helloDone && method !== 'daemon/hello') {
@@ -257,7 +267,7 @@ export class RpcConnection implements ClientSink {
     const handler = HANDLERS[method];
     if (!handler) throw new ResponseError(ErrorCodes.MethodNotFound, `method '${method}' is declared but not served`);
     try {
-      return await handler({ conn: this, daemon: this.daemon }, checked.value);
+      return await handler({ conn: this, daemon: this.daemon, signal }, checked.value);
     } catch (err) {
       if (err instanceof ResponseError) throw err;
       this.log.error({ method, err: errorMessage(err), stack: (err as Error)?.stack }, 'handler failed');
@@ -345,6 +355,10 @@ export class RpcConnection implements ClientSink {
     if (this.stallWatch) clearInterval(this.stallWatch);
     this.reader.dispose();
     this.inFlight.clear();
+    // The work of requests nobody can receive the answer to any more stops where it can (the
+    // handlers that wait on the API server pass this signal on).
+    for (const abort of this.running) abort.abort(new Error('the client disconnected'));
+    this.running.clear();
     this.log.flush();
     if (this.client) this.daemon.workspace.detach(this.client.state.id);
     this.client = null;

@@ -19,6 +19,12 @@ import { badNamespace } from '../kube/resource-ref.js';
 export interface Call {
   conn: RpcConnection;
   daemon: DaemonContext;
+  /**
+   * Aborted when the client cancels this request or its connection closes: work that waits (on
+   * the API server) passes it on, and nothing is started after it fired — the client was told
+   * the call was cancelled, or can no longer be told anything.
+   */
+  signal: AbortSignal;
 }
 type HandlerFor<D extends RequestDecl> = (call: Call, params: z.infer<D['params']>) => Promise<z.infer<D['result']>> | z.infer<D['result']>;
 type Table = { [K in keyof typeof Requests as (typeof Requests)[K]['name']]: HandlerFor<(typeof Requests)[K]> };
@@ -120,8 +126,9 @@ const table: Table = {
     setTimeout(warmTerminalSchemas, WARM_AFTER_ATTACH_MS).unref();
     return { clientId: client.state.id, layout };
   },
-  'session/detach': ({ conn, daemon }) => {
-    const c = attached({ conn, daemon }, 'session/detach');
+  'session/detach': (call) => {
+    const { conn, daemon } = call;
+    const c = attached(call, 'session/detach');
     daemon.workspace.detach(c.state.id);
     conn.client = null;
     return OK;
@@ -215,12 +222,12 @@ const table: Table = {
     return { paneId: call.daemon.workspace.focusedPane(c.state) };
   },
   'kube/contexts': ({ daemon }) => daemon.kube.contexts(),
-  'kube/namespaces': async ({ daemon }, p) => {
+  'kube/namespaces': async ({ daemon, signal }, p) => {
     const context = p.context ?? daemon.kube.defaultScope().context;
     if (!daemon.kube.available || context === null) throw invalidState(`no cluster: ${daemon.kube.problem ?? 'no context'}`);
     if (!daemon.kube.hasContext(context)) throw notFound(`no context '${context}' in the kubeconfig`);
     try {
-      return { namespaces: await daemon.kube.namespaces(context) };
+      return { namespaces: await daemon.kube.namespaces(context, signal) };
     } catch (err) {
       throw invalidState(`listing namespaces of '${context}' failed: ${errorMessage(err)}`);
     }
@@ -259,9 +266,12 @@ const table: Table = {
       let remotePort: number;
       if (typeof p.remotePort === 'number') remotePort = p.remotePort;
       else {
-        const obj = await getTarget(kube.configFor(context), kind, p.namespace, name);
+        const obj = await getTarget(kube.configFor(context), kind, p.namespace, name, call.signal);
         remotePort = p.remotePort === undefined ? suggestRemotePort(kind, obj) : remotePortNamed(kind, obj, p.remotePort);
       }
+      // A forward nobody will hear of (the call was cancelled, its client gone) is not started:
+      // it would hold a local port the script was told it did not get.
+      call.signal.throwIfAborted();
       const f = await manager.start({ context, namespace: p.namespace, kind, name, remotePort, localPort: p.sameLocalPort === true ? remotePort : (p.localPort ?? 0) });
       const info = f.info();
       return { id: f.id, localPort: f.localPort, pod: info.pod ?? '', podPort: info.podPort ?? remotePort, message: `Forwarding ${f.describe()}` };
