@@ -174,14 +174,38 @@ describe('host functions called by a hostile plugin', () => {
     const broken = await pushed('plugin_on_command sent output');
     expect(broken).toMatch(/^plugin_on_command sent output that is not JSON: /);
     expect(broken).not.toMatch(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/);
+    // Bidirectional overrides and isolates in a v1 line (a name a bidi terminal would show reversed).
+    await send('emit {"lines":["bidi: report\u202efdp.exe \u2066x\u2069 \u200fy"]}');
+    expect(await pushed('bidi:')).toBe('bidi: report\ufffdfdp.exe \ufffdx\ufffd \ufffdy');
+    // The emitted render replaced the relay's numbered lines: its next result brings them back.
+    await send('call list_pods {"namespace":"dev"}');
+    await waitFor('the relay showing its results again', async () => (await lastResult()) > 0);
     // The plugin carries on.
     expect(await relay('call list_pods {"namespace":"dev"}')).toBe('list_pods {"ok":true,"value":[]}');
   });
 
+  it('copies five texts in a row, then one a second; the rest are refused, saying so, and never reach the clipboard', async () => {
+    const before = clipboards();
+    const result = await relay('loop 40 clipboard_write {"text":"copy {i}"}');
+    const m = /^loop clipboard_write ok=(\d+) err=(\d+) last=(.*)$/.exec(result);
+    expect(m, result).not.toBeNull();
+    const ok = Number(m![1]);
+    // Five at once, and one for each second the loop may have taken on a loaded machine.
+    expect(ok).toBeGreaterThanOrEqual(5);
+    expect(ok).toBeLessThan(15);
+    expect(Number(m![2])).toBe(40 - ok);
+    expect(JSON.parse(m![3]!)).toEqual({ ok: false, error: 'clipboard_write: too many: a plugin may copy 1 text a second (5 in a row); not copied' });
+    await waitFor('the copies delivered', () => clipboards() === before + ok);
+    const copied = c.notifications.filter((n) => n.method === 'clipboard/write').slice(before).map((n) => (n.params as { text: string }).text);
+    expect(copied.slice(0, 5)).toEqual(['copy 0', 'copy 1', 'copy 2', 'copy 3', 'copy 4']);
+  });
+
   it('a plugin copying in a loop: nothing reaches the clipboard once its pane is closed, and its instance ends', async () => {
     const id = await openRelay('relay-short');
+    const before = clipboards();
     await c.request('pane/command', { paneId: id, command: { type: 'send_input', text: 'loop 100000000 clipboard_write {"text":"late"}' } });
-    await waitFor('the loop copying', () => clipboards() > 10);
+    // Its first copies (five in a row are allowed, then one a second).
+    await waitFor('the loop copying', () => clipboards() >= before + 3);
     await c.request('pane/close', { paneId: id });
     const atClose = clipboards();
     // The call in flight runs on until its 2 s timeout ends the instance.
@@ -192,8 +216,9 @@ describe('host functions called by a hostile plugin', () => {
 
   it('a config reload removing the plugin mid-loop ends it at once; nothing reaches the clipboard after', async () => {
     const id = await openRelay('relay-gone');
+    const before = clipboards();
     await c.request('pane/command', { paneId: id, command: { type: 'send_input', text: 'loop 100000000 clipboard_write {"text":"late"}' } });
-    await waitFor('the loop copying', () => clipboards() > 10);
+    await waitFor('the loop copying', () => clipboards() >= before + 3);
     writeFileSync(sd.env.configFile, config(['relay', 'relay-short']));
     expect(await c.request('config/reload')).toMatchObject({ ok: true });
     const atReload = clipboards();

@@ -1,5 +1,5 @@
 import { CallStats } from './call-stats.js';
-import { ApiRate } from './api-rate.js';
+import { apiRate, clipboardRate } from './rate-limit.js';
 import { CollectionBudget } from './read-budget.js';
 import type { LoadedModule } from './plugin-module.js';
 
@@ -46,7 +46,9 @@ export class PluginDefinition<S extends SwappableSession = SwappableSession> {
   /** The collections its instances read from the informers (list_pods, k8s_list), bounded. */
   readonly reads = new CollectionBudget();
   /** Its instances' requests straight to the API server (get_secret, k8s_logs), rate-limited. */
-  readonly apiRate = new ApiRate();
+  readonly apiRate = apiRate();
+  /** Its instances' clipboard_write calls, rate-limited. */
+  readonly clipboardRate = clipboardRate();
   readonly sessions = new Set<S>();
   /** Live Extism instances (panes' and trial ones). */
   instances = 0;

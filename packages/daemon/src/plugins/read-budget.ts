@@ -1,4 +1,4 @@
-import type { ApiRate } from './api-rate.js';
+import type { RateLimit } from './rate-limit.js';
 import type { PluginKubeAccess, PluginKubeScope, PluginResource } from './kube-access.js';
 
 /**
@@ -56,7 +56,7 @@ function guarded<T>(check: () => void, work: () => Promise<T>): Promise<T> {
  * `kube` as one plugin's host functions use it: its informer reads (list_pods, k8s_list) counted
  * against `budget`, its direct API requests (get_secret, k8s_logs) against `rate`.
  */
-export function limitedKubeAccess(kube: PluginKubeAccess, budget: CollectionBudget, rate: ApiRate): PluginKubeAccess {
+export function limitedKubeAccess(kube: PluginKubeAccess, budget: CollectionBudget, rate: RateLimit): PluginKubeAccess {
   return {
     getSecret: (scope, name, signal) => guarded(() => rate.take(), () => kube.getSecret(scope, name, signal)),
     listSecrets: (scope, signal) => guarded(() => rate.take(), () => kube.listSecrets(scope, signal)),

@@ -42,9 +42,12 @@ export function readRender(bytes: Uint8Array | null, source: string): RenderRead
   return { ok: true, lines: boundLines(parsed.data.lines) };
 }
 
-// C0/C1 controls would reach the user's terminal: tabs become a space, the rest U+FFFD.
+// C0/C1 controls would reach the user's terminal, and bidirectional overrides and isolates would
+// reorder what a terminal doing bidi shows (a name read backwards, text of another row's look):
+// tabs become a space, the rest U+FFFD (v2 renders refuse them outright).
 // eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g;
+export const TERMINAL_UNSAFE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+const CONTROL = new RegExp(TERMINAL_UNSAFE.source, 'g');
 
 export function sanitizeLine(line: string): string {
   return line.replace(/\t/g, ' ').replace(CONTROL, '\ufffd');

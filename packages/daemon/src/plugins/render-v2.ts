@@ -8,7 +8,7 @@ import {
   V2_MAX_SPANS_PER_LINE,
   V2_MAX_TEXT_BYTES,
 } from './abi.js';
-import { renderJson } from './render-payload.js';
+import { renderJson, TERMINAL_UNSAFE } from './render-payload.js';
 import { formatCell } from './cell-format.js';
 import { sortRows } from './table-order.js';
 
@@ -84,8 +84,7 @@ export const NAMED_COLORS: Readonly<Record<string, number>> = {
 class Invalid extends Error {}
 
 // C0/C1 controls (ESC, CSI, BEL, line breaks…) and bidirectional overrides: refused in any text.
-// eslint-disable-next-line no-control-regex
-const FORBIDDEN = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+const FORBIDDEN = TERMINAL_UNSAFE;
 
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

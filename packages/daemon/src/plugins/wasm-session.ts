@@ -244,6 +244,7 @@ export class WasmSession implements PluginSession, SwappableSession {
             else slot.pushed = r;
           },
           clipboard: (text) => {
+            def.clipboardRate.take(); // throws, saying the limit, to the plugin's clipboard_write
             if (holder.slot?.current) this.deps.clipboard(text);
           },
           write: (req, signal) => this.write(mod, req, signal, holder.slot?.current === true),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiRate } from '../../src/plugins/api-rate.js';
+import { RateLimit } from '../../src/plugins/rate-limit.js';
 import { CollectionBudget } from '../../src/plugins/read-budget.js';
 
 describe('a plugin\'s read limits', () => {
@@ -20,9 +20,9 @@ describe('a plugin\'s read limits', () => {
 
   it('API requests: a burst, then the rate; never more than the burst saved up', () => {
     let now = 0;
-    const r = new ApiRate(5, 10, () => now);
+    const r = new RateLimit(5, 10, 'too many: 10 a second (bursts of 5)', () => now);
     for (let i = 0; i < 5; i++) r.take();
-    expect(() => r.take()).toThrow(/may make 10 a second \(bursts of 5\)/);
+    expect(() => r.take()).toThrow('too many: 10 a second (bursts of 5)');
     now = 100; // one token back
     r.take();
     expect(() => r.take()).toThrow();
