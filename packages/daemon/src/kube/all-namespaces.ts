@@ -4,4 +4,4 @@
  * namespace shared: its failed reader became the all-namespaces one, and every all-namespaces list
  * showed the error.
  */
-export const ALL_NAMESPACES = '(all namespaces)';
+export const ALL_NAMESPACES_KEY = '(all namespaces)';

@@ -1,4 +1,4 @@
-import { ALL_NAMESPACES } from './all-namespaces.js';
+import { ALL_NAMESPACES_KEY } from './all-namespaces.js';
 import type { ClusterManager } from './cluster.js';
 import { discoverResources, type DiscoveredResource } from './discovery.js';
 import type { InformerHandle } from './informer-pool.js';
@@ -111,7 +111,7 @@ export class ClusterObjects implements ClusterObjectSource {
 
   /** The informer of a collection, held while used (released LINGER_MS after the last use). */
   private reflector(context: string, resource: ResourceRef, namespace: string | null): Reflector {
-    const key = `${context}|${resource.group}/${resource.version}/${resource.plural}|${resource.namespaced ? (namespace ?? ALL_NAMESPACES) : ALL_NAMESPACES}`;
+    const key = `${context}|${resource.group}/${resource.version}/${resource.plural}|${resource.namespaced ? (namespace ?? ALL_NAMESPACES_KEY) : ALL_NAMESPACES_KEY}`;
     let h = this.held.get(key);
     if (!h) {
       h = { handle: this.kube.pool.acquire(context, resource, namespace), lastUsed: Date.now() };

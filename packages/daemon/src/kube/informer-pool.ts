@@ -1,4 +1,4 @@
-import { ALL_NAMESPACES } from './all-namespaces.js';
+import { ALL_NAMESPACES_KEY } from './all-namespaces.js';
 import type { KubeConfig } from './kubeconfig.js';
 import type { Logger } from '../logging/logger.js';
 import { Signal } from '../util/signal.js';
@@ -65,7 +65,7 @@ export class InformerPool {
   acquire(context: string, resource: ResourceRef, namespace: string | null, select?: WatchSelect): InformerHandle {
     const ns = resource.namespaced ? namespace : null;
     const fieldSelector = select === undefined ? null : typeof select === 'string' ? `metadata.name=${escapeFieldValue(select)}` : `${select.field}=${escapeFieldValue(select.value)}`;
-    const key = `${context}|${resource.group}/${resource.version}/${resource.plural}|${ns ?? ALL_NAMESPACES}${fieldSelector === null ? '' : `|${fieldSelector}`}`;
+    const key = `${context}|${resource.group}/${resource.version}/${resource.plural}|${ns ?? ALL_NAMESPACES_KEY}${fieldSelector === null ? '' : `|${fieldSelector}`}`;
     let slot = this.slots.get(key);
     if (!slot) {
       const kc = this.configFor(context);

@@ -1,4 +1,4 @@
-import { ALL_NAMESPACES } from './all-namespaces.js';
+import { ALL_NAMESPACES_KEY } from './all-namespaces.js';
 import type { KubeConfig } from './kubeconfig.js';
 import { Signal } from '../util/signal.js';
 import { sharedRelease } from '../util/shared-release.js';
@@ -98,7 +98,7 @@ export class UsagePool {
   constructor(private readonly configFor: (context: string) => KubeConfig) {}
 
   acquire(context: string, namespace: string | null): UsageHandle {
-    const key = `${context}\u0000${namespace ?? ALL_NAMESPACES}`;
+    const key = `${context}\u0000${namespace ?? ALL_NAMESPACES_KEY}`;
     let slot = this.slots.get(key);
     if (!slot) {
       slot = { poller: new UsagePoller(() => this.configFor(context), namespace), refs: 0 };

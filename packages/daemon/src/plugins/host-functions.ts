@@ -46,7 +46,7 @@ const decoder = new TextDecoder();
 
 const NamespaceField = z.string().max(253).optional();
 /** What a tab's namespace (KubeScope.namespace) is when it shows all namespaces. */
-const ALL_NAMESPACES = '*';
+const TAB_ALL_NAMESPACES = '*';
 /**
  * Nesting a request may have (objects and arrays inside each other; a v2 table render is about 6
  * deep, a patch of a Kubernetes object some 20). Deeper JSON parses, but breaks the JSON.stringify
@@ -144,13 +144,13 @@ function withinAnswerLimit(fn: string, items: readonly unknown[]): void {
 /** The tab's namespace, null when the tab shows all namespaces ('*'). */
 function tabNamespace(bridge: HostBridge): string | null {
   const ns = bridge.scope().namespace;
-  return ns === ALL_NAMESPACES ? null : ns;
+  return ns === TAB_ALL_NAMESPACES ? null : ns;
 }
 
 /** `requested` ("" or absent: the tab's; '*': all), as a scope (namespace null: all namespaces). */
 function paneScope(bridge: HostBridge, requested: string | undefined): PluginKubeScope {
   const context = bridge.scope().context;
-  if (requested === ALL_NAMESPACES) return { context, namespace: null };
+  if (requested === TAB_ALL_NAMESPACES) return { context, namespace: null };
   return { context, namespace: requested ? requested : tabNamespace(bridge) };
 }
 
@@ -192,7 +192,7 @@ const HANDLERS: { [F in HostFunctionName]: (bridge: HostBridge, req: z.infer<(ty
     }),
   get_secret: (bridge, req) => {
     const scope = paneScope(bridge, req.namespace);
-    if (scope.namespace === null) throw new HostError(req.namespace === ALL_NAMESPACES ? "get_secret: needs one namespace, not '*'" : NEEDS_ONE('get_secret', 'needs'));
+    if (scope.namespace === null) throw new HostError(req.namespace === TAB_ALL_NAMESPACES ? "get_secret: needs one namespace, not '*'" : NEEDS_ONE('get_secret', 'needs'));
     const ns = { context: scope.context, namespace: scope.namespace };
     if (!allows(bridge.permissions, 'get', { plural: 'secrets', group: '' }, scope.namespace)) {
       throw new HostError(`get_secret: not permitted: reading secrets in namespace ${scope.namespace} needs ${neededPermission('get', 'secrets', scope.namespace)}`);

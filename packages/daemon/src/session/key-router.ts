@@ -34,7 +34,7 @@ export interface KeyResult {
 }
 
 const NORMAL_GROUPS: readonly Group[] = ['global', 'mutate', 'interact', 'browse', 'navigation', 'tui'];
-const ALL_NAMESPACES = 'All Namespaces';
+const ALL_NAMESPACES_LABEL = 'All Namespaces';
 const GLOBAL_ONLY: readonly Group[] = ['global'];
 
 export interface KeyRouterDeps {
@@ -920,13 +920,13 @@ export class KeyRouter {
     this.openSelector(
       client,
       `Namespace (${kube.label ?? context})`,
-      kube.namespaces(context).then((ns) => [ALL_NAMESPACES, ...ns]),
+      kube.namespaces(context).then((ns) => [ALL_NAMESPACES_LABEL, ...ns]),
       (item) => {
         if (item === 'Loading...') return;
         if (this.tabGone(client, tab)) throw invalidState(tabGoneMessage(tab, 'namespace'));
-        ws.setTabScope(client.sessionName, tab.id, { namespace: item === ALL_NAMESPACES ? '*' : item });
+        ws.setTabScope(client.sessionName, tab.id, { namespace: item === ALL_NAMESPACES_LABEL ? '*' : item });
       },
-      tab.namespace === '*' ? ALL_NAMESPACES : tab.namespace,
+      tab.namespace === '*' ? ALL_NAMESPACES_LABEL : tab.namespace,
     );
   }
 
