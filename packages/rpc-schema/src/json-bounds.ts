@@ -41,6 +41,45 @@ export function tooDeepAt(value: unknown, maxDepth: number, base: readonly (stri
   return null;
 }
 
+/**
+ * The path of the first leaf of `value` (depth first, in key order) that `found` holds for, or null
+ * when there is none; nothing nested deeper than `maxDepth` levels is looked at. Iterative: any
+ * depth is safe to walk. (Finds a number JSON cannot carry, an integer JavaScript rounds, ….)
+ */
+export function firstLeafAt(value: unknown, found: (leaf: unknown) => boolean, maxDepth = Infinity): Array<string | number> | null {
+  if (typeof value !== 'object' || value === null) return found(value) ? [] : null;
+  const path: Array<string | number> = [];
+  const frames: Array<Iterator<[string | number, unknown]>> = [];
+  const enter = (node: object): void => {
+    frames.push(Array.isArray(node) ? node.entries() : Object.entries(node)[Symbol.iterator]());
+  };
+  enter(value);
+  while (frames.length) {
+    const next = frames[frames.length - 1]!.next();
+    if (next.done) {
+      frames.pop();
+      path.pop();
+      continue;
+    }
+    const [key, child] = next.value;
+    if (typeof child !== 'object' || child === null) {
+      if (found(child)) return [...path, key];
+      continue;
+    }
+    if (frames.length >= maxDepth) continue;
+    path.push(key);
+    enter(child);
+  }
+  return null;
+}
+
+/** A path as JavaScript and kubectl write one: `spec.containers[0].image`; `fallback` for the value itself. */
+export function dottedPath(path: readonly (string | number)[], fallback: string): string {
+  let out = '';
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${p}` : p;
+  return out || fallback;
+}
+
 /** `a.b.0.c`, shortened in the middle when long (a path 20,000 levels deep must not flood a message). */
 export function formatPath(path: readonly (string | number)[]): string {
   const parts = path.map(String);

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { normalizeKey } from '@kubetile/rpc-schema/light';
+import { dottedPath, firstLeafAt, normalizeKey } from '@kubetile/rpc-schema/light';
 
 /** A bad command line: the message names what is wrong; exit code 2. */
 export class UsageError extends Error {
@@ -186,7 +186,7 @@ function parseParams(text: string | undefined): Record<string, unknown> {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) {
     throw new UsageError(`json-params must be a JSON object, like '{"paneId": 1}', not: ${text}`);
   }
-  const huge = nonFiniteAt(v, '');
+  const huge = nonFiniteAt(v);
   if (huge !== null) throw new UsageError(`json-params: ${huge.path} is too large a number for JSON to carry (it reads as ${huge.value}, and would reach the daemon as null)`);
   return v as Record<string, unknown>;
 }
@@ -195,16 +195,12 @@ function parseParams(text: string | undefined): Record<string, unknown> {
 const PARAMS_DEPTH = 64;
 
 /** The first number JSON.parse could not hold (1e400 is Infinity) in `v`, with its path; null if none. */
-function nonFiniteAt(v: unknown, path: string, depth = 0): { path: string; value: string } | null {
-  if (typeof v === 'number') return Number.isFinite(v) ? null : { path, value: String(v) };
+function nonFiniteAt(v: unknown): { path: string; value: string } | null {
+  let value = '';
+  const notFinite = (x: unknown): boolean => typeof x === 'number' && !Number.isFinite(x) && ((value = String(x)), true);
   // Deeper than the daemon takes: it refuses the params by name, whatever they hold.
-  if (v === null || typeof v !== 'object' || depth > PARAMS_DEPTH) return null;
-  const entries: Array<[string, unknown]> = Array.isArray(v) ? v.map((x, i) => [`${path}[${i}]`, x]) : Object.entries(v).map(([k, x]) => [path ? `${path}.${k}` : k, x]);
-  for (const [p, x] of entries) {
-    const found = nonFiniteAt(x, p, depth + 1);
-    if (found) return found;
-  }
-  return null;
+  const at = firstLeafAt(v, notFinite, PARAMS_DEPTH);
+  return at === null ? null : { path: dottedPath(at, ''), value };
 }
 
 /** A whole number in [min, max] given as text (an option's value or an argument). */
