@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { waitFor } from '../helpers/daemon-process.js';
 import { openListIn, selectRow } from '../helpers/list-pane.js';
 import { RawClient } from '../helpers/rpc-client.js';
@@ -183,6 +183,8 @@ describe('editor/open and editor/done on the socket', () => {
       expect((t.sim.getObject('v1', 'ConfigMap', 'flags', ns) as { data: Record<string, string> }).data.beta).toBe('new-owner');
       const file = /your text is in (\S+\.yaml)$/.exec(toast)?.[1];
       expect(file).toBeTruthy();
+      // Named for the kind, namespace and name (two objects of one name are two files).
+      expect(basename(file!)).toMatch(new RegExp(`^configmap-${ns}-flags-\\d{4}-\\d{2}-\\d{2}T\\d{9}Z(-\\d+)?\\.yaml$`));
       const dir = join(t.env.dir, 'state', 'kubetile', 'edits');
       expect(readdirSync(dir).map((f) => join(dir, f))).toContain(file);
       expect(statSync(file!).mode & 0o777).toBe(0o600);

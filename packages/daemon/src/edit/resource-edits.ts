@@ -1,5 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
 import { MAX_EDIT_CHARS } from '@kubetile/rpc-schema';
 import type { ClusterManager } from '../kube/cluster.js';
 import { KubeApiError } from '../kube/api-error.js';
@@ -11,6 +10,7 @@ import type { Logger } from '../logging/logger.js';
 import type { Workspace } from '../session/workspace.js';
 import { errorMessage, invalidState, notFound } from '../util/errors.js';
 import { Signal } from '../util/signal.js';
+import { writeNewFile } from '../util/new-file.js';
 import { readOnlyRefusal } from '../session/read-only.js';
 import { editHeader, editText, readEditOffThread, withoutHeader } from './edit-text.js';
 import { unsafeNumberAt } from './unsafe-numbers.js';
@@ -175,15 +175,17 @@ export class ResourceEdits {
 
   /** Keeps a text that could not be applied and says where; `why` first. */
   private async keep(e: OpenEdit, text: string, why: string): Promise<void> {
-    const name = `${e.target.kind.toLowerCase()}-${e.target.name}-${new Date().toISOString().replace(/[:.]/g, '')}.yaml`;
-    const file = join(this.keepDir, name.replace(/[^A-Za-z0-9._-]/g, '_'));
+    // Named for the object (its namespace too: two objects of one name are two files) and the time;
+    // two kept in the same millisecond get -2, -3, … (the second was lost: 'file exists').
+    const t = e.target;
+    const stem = `${t.kind.toLowerCase()}-${t.namespace ? `${t.namespace}-` : ''}${t.name}-${new Date().toISOString().replace(/[:.]/g, '')}`;
     try {
       await mkdir(this.keepDir, { recursive: true, mode: 0o700 });
-      await writeFile(file, withoutHeader(text) + '\n', { mode: 0o600, flag: 'wx' });
+      const file = await writeNewFile(this.keepDir, stem, '.yaml', withoutHeader(text) + '\n');
       this.logger.info({ target: describeObject(e.target), file }, 'an edit that was not applied is kept');
       this.toast(e, 'error', `${why}; your text is in ${file}`);
     } catch (err) {
-      this.logger.warn({ err: errorMessage(err), file }, 'could not keep an edit that was not applied');
+      this.logger.warn({ err: errorMessage(err), dir: this.keepDir }, 'could not keep an edit that was not applied');
       this.toast(e, 'error', `${why}; your text could not be kept (${errorMessage(err)})`);
     }
   }
