@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { leafIds, type SessionLayout } from '@kubetile/rpc-schema';
+import { leafIds, type PaneView, type SessionLayout } from '@kubetile/rpc-schema';
+import { waitFor } from '../helpers/daemon-process.js';
 import { RawClient } from '../helpers/rpc-client.js';
 import { focusedExecPane, keys, namespaceWith, pod, podsPane, startWorld, type, waitScreen, type ExecWorld } from '../../packages/daemon/test/exec/harness.js';
 import { selectRow } from '../helpers/list-pane.js';
@@ -217,5 +218,37 @@ describe('one terminal typing while another closes panes and tabs', () => {
     await b.request('pane/close', { paneId: shellB });
     await b.request('pane/close', { paneId: shellA });
     await b.request('pane/close', { paneId: list });
+  }, 60_000);
+});
+
+describe('two terminals typing a filter into one list', () => {
+  it('the pane has one filter line: each terminal shows the one in force, and edits it', async () => {
+    const ns = namespaceWith(w.sim, [(n) => pod('web-1', n), (n) => pod('db-1', n)]);
+    const a = await attached();
+    const b = await attached();
+    const list = await podsPane(a, ns, ['web-1', 'db-1']);
+    const names = async (): Promise<string[]> => {
+      const v = (await a.request<{ view: PaneView }>('pane/snapshot', { paneId: list, rows: 30, cols: 120 })).view;
+      return v.type === 'table' ? v.rows.map((r) => String(r.cells.name)).sort() : [];
+    };
+    await keys(a, '/', 'w', 'e', 'b');
+    await waitFor('the list filtered by web', async () => JSON.stringify(await names()) === '["web-1"]');
+
+    // B opens the filter on the same pane while A types: it starts from A's line, not an empty one.
+    await b.request('pane/focus', { paneId: list });
+    await keys(b, '/');
+    await b.waitLayout("B's filter line is A's", (l) => l.mode === 'filter' && l.input === 'web');
+    // B edits it: A's line follows (A showed 'web' while the rows were filtered by B's text).
+    await keys(b, 'backspace', 'backspace', 'backspace', 'd', 'b');
+    await waitFor('the list filtered by db', async () => JSON.stringify(await names()) === '["db-1"]');
+    await a.waitLayout("A's filter line is B's", (l) => l.mode === 'filter' && l.input === 'db');
+    // A's next key edits the line in force.
+    await keys(a, '-');
+    await b.waitLayout("B's line has A's key", (l) => l.input === 'db-');
+    // esc on A clears the pane's filter: B, still typing, has an empty line and sees every row.
+    await keys(a, 'esc');
+    await b.waitLayout("B's line empty", (l) => l.mode === 'filter' && l.input === '');
+    await waitFor('every row again', async () => JSON.stringify(await names()) === '["db-1","web-1"]');
+    await keys(b, 'esc');
   }, 60_000);
 });

@@ -230,6 +230,7 @@ export class KeyRouter {
       return intoLine(client.input, 'the filter', 'paste:filter', (line) => {
         client.input = line;
         this.sendToFocused(client, { type: 'filter', query: client.input });
+        this.shareFilterLine(client);
       });
     }
     return this.refusePaste(client, 'in normal mode a paste is not run as keys: press / to filter, or i in a shell or query pane to type into it');
@@ -366,7 +367,8 @@ export class KeyRouter {
         return;
       case 'filter':
         client.mode = 'filter';
-        client.input = '';
+        // Another terminal typing a filter into this pane: its line is the one in force.
+        client.input = this.filterLineTyped(client) ?? '';
         return;
       case 'view_switcher':
         this.openSwitcher(client);
@@ -1376,12 +1378,14 @@ export class KeyRouter {
         client.mode = 'normal';
         client.input = '';
         this.sendToFocused(client, { type: 'clear_filter' });
+        this.shareFilterLine(client);
         return done('filter:clear');
     }
     const edited = editLine(client.input, key);
     if (edited !== null) {
       client.input = edited;
       this.sendToFocused(client, client.input ? { type: 'filter', query: client.input } : { type: 'clear_filter' });
+      this.shareFilterLine(client);
       return done('filter:input');
     }
     const text = keyText(key);
@@ -1390,8 +1394,34 @@ export class KeyRouter {
       if (line === null) return { handled: true, command: 'filter:full' };
       client.input = line;
       this.sendToFocused(client, { type: 'filter', query: client.input });
+      this.shareFilterLine(client);
       return done('filter:input');
     }
     return null;
+  }
+
+  /**
+   * A pane has one filter, whoever types it: the other terminals typing a filter into the same
+   * pane see the line that is now in force (each showed its own typed line while the rows were
+   * filtered by the last key from any of them), and their next key edits that line.
+   */
+  private filterLineTyped(by: ClientState): string | null {
+    const ws = this.deps.workspace;
+    const tab = ws.activeTab(by);
+    const paneId = ws.focusedPane(by, tab);
+    const other = ws.clientsOf(by.sessionName).find((o) => o.state !== by && o.state.mode === 'filter' && o.state.activeTabId === tab.id && ws.focusedPane(o.state, tab) === paneId);
+    return other ? other.state.input : null;
+  }
+
+  private shareFilterLine(from: ClientState): void {
+    const ws = this.deps.workspace;
+    const tab = ws.activeTab(from);
+    const paneId = ws.focusedPane(from, tab);
+    for (const other of ws.clientsOf(from.sessionName)) {
+      const c = other.state;
+      if (c === from || c.mode !== 'filter' || c.activeTabId !== tab.id || ws.focusedPane(c, tab) !== paneId || c.input === from.input) continue;
+      c.input = from.input;
+      ws.refreshClient(c);
+    }
   }
 }
