@@ -14,7 +14,7 @@ import type { Logger } from './logging/logger.js';
 import type { LogRing } from './logging/log-ring.js';
 import { registerBuiltins } from './panes/builtin/register.js';
 import { PaneRegistry } from './panes/registry.js';
-import { RpcConnection } from './rpc/connection.js';
+import { limits as connectionLimits, RpcConnection } from './rpc/connection.js';
 import type { DaemonContext } from './rpc/context.js';
 import type { Listening } from './rpc/socket-listener.js';
 import { listenEarly, type EarlyListener } from './rpc/early-listener.js';
@@ -354,13 +354,38 @@ export class Daemon implements DaemonContext {
     this.kubeconfigStamps = stamps;
   }
 
+  /** Connections refused for being over the limit, until they close (a second or two). */
+  private readonly refused = new Set<RpcConnection>();
+
   private accept(socket: Socket): void {
+    const max = connectionLimits().maxConnections;
+    if (this.connections.size >= max) {
+      this.refuse(socket, max);
+      return;
+    }
     const c = new RpcConnection(socket, this, (closed) => {
       this.connections.delete(closed);
       if (this.connections.size === 0 && !this.stopping) this.idleMemory.idle();
     });
     this.connections.add(c);
     this.idleMemory.busy();
+  }
+
+  /**
+   * One connection over the limit: its first request is answered with why, and it closes (within
+   * two seconds either way). Past a few such at once (a flood), they are closed unanswered.
+   */
+  private refuse(socket: Socket, max: number): void {
+    if (this.refused.size >= 64) {
+      socket.destroy();
+      return;
+    }
+    if (this.refused.size === 0) this.logger.warn({ open: this.connections.size, max }, 'refusing connections: the daemon has as many open as it takes');
+    const why =
+      `the daemon already has ${this.connections.size} connections open, as many as it takes (KUBETILE_MAX_CONNECTIONS; by default a quarter of its ` +
+      'open-files limit): is a script leaving connections open? They close when its processes end';
+    const c = new RpcConnection(socket, this, (closed) => this.refused.delete(closed), why);
+    this.refused.add(c);
   }
 
   /** Brings the plugin host in line with the config in force, in the background (errors are logged). */

@@ -44,7 +44,9 @@ let nextConnectionId = 1;
 const FATAL_CLOSE_GRACE_MS = 1000;
 let limitsInForce: SocketLimits | null = null;
 /** The socket limits (read from the environment once). */
-const limits = (): SocketLimits => (limitsInForce ??= socketLimits());
+export const limits = (): SocketLimits => (limitsInForce ??= socketLimits());
+/** How long a refused connection (see `refusal`) may stay before it is closed. */
+const REFUSED_LINGER_MS = 2000;
 
 /**
  * Request ids are strings or numbers; vscode-jsonrpc queues requests by `String(id)`, so `7` and
@@ -88,6 +90,8 @@ export class RpcConnection implements ClientSink {
     private readonly socket: Socket,
     private readonly daemon: DaemonContext,
     private readonly onClosed: (c: RpcConnection) => void,
+    /** Set when the daemon cannot take this connection: every request is answered with it, then it closes. */
+    private readonly refusal: string | null = null,
   ) {
     const L = this.limits;
     this.log = new RateLimitedLog(daemon.logger.child({ conn: this.id }), L.logBurst, L.logWindowMs);
@@ -96,6 +100,7 @@ export class RpcConnection implements ClientSink {
       responded: (id) => {
         this.inFlight.delete(idKey(id));
         this.updateFlow();
+        if (this.refusal !== null) this.closeAfterFlush();
       },
       queued: (bytes) => {
         if (bytes > L.pauseReadingAboveBytes) this.startBacklog();
@@ -131,9 +136,9 @@ export class RpcConnection implements ClientSink {
     socket.on('close', () => this.close());
     this.helloTimer = setTimeout(() => {
       if (this.helloDone || this.closed) return;
-      daemon.logger.warn({ conn: this.id, timeoutMs: L.helloTimeoutMs }, 'closing a connection that did not complete daemon/hello in time');
+      if (refusal === null) daemon.logger.warn({ conn: this.id, timeoutMs: L.helloTimeoutMs }, 'closing a connection that did not complete daemon/hello in time');
       this.close();
-    }, L.helloTimeoutMs);
+    }, refusal === null ? L.helloTimeoutMs : REFUSED_LINGER_MS);
     this.helloTimer.unref();
     this.conn.listen();
   }
@@ -252,6 +257,7 @@ export class RpcConnection implements ClientSink {
   }
 
   private async run(method: string, rawParams: unknown, signal: AbortSignal): Promise<unknown> {
+    if (this.refusal !== null) throw new ResponseError(ErrorCodes.InvalidState, this.refusal);
     const decl = REQUESTS_BY_NAME.get(method);
     if (!decl) throw new ResponseError(ErrorCodes.MethodNotFound, `unknown method '${method}' (rpc/discover lists them)`);
     if (!this.helloDone && method !== 'daemon/hello') {

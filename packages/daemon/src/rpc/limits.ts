@@ -1,3 +1,5 @@
+import { openFilesLimit } from '../util/fd-limit.js';
+
 /**
  * What one connection may cost the daemon. Defaults suit real clients; tests (and a cautious
  * operator) lower them through the environment.
@@ -18,6 +20,12 @@ export interface SocketLimits {
   /** Log lines one connection may cause per window; the rest are counted and reported once. */
   readonly logBurst: number;
   readonly logWindowMs: number;
+  /**
+   * Connections open at once; one more is answered with an error saying so and closed. Each holds a
+   * file descriptor: a script leaking connections ran the daemon out of them (EMFILE), and then it
+   * could open no connection to the API server, no file, and new clients got a bare EPIPE.
+   */
+  readonly maxConnections: number;
 }
 
 export const DEFAULT_SOCKET_LIMITS: SocketLimits = {
@@ -29,7 +37,14 @@ export const DEFAULT_SOCKET_LIMITS: SocketLimits = {
   maxInFlight: 32,
   logBurst: 20,
   logWindowMs: 10_000,
+  maxConnections: 1024,
 };
+
+/** A quarter of the open-files limit (the rest for the API server, files, plugins), 16 to 1,024. */
+export function connectionsFor(openFiles: number | null): number {
+  if (openFiles === null) return DEFAULT_SOCKET_LIMITS.maxConnections;
+  return Math.max(16, Math.min(DEFAULT_SOCKET_LIMITS.maxConnections, Math.floor(openFiles / 4)));
+}
 
 function positiveInt(raw: string | undefined, fallback: number): number {
   if (raw === undefined || raw.trim() === '') return fallback;
@@ -39,10 +54,11 @@ function positiveInt(raw: string | undefined, fallback: number): number {
 
 /**
  * The limits in force: the defaults, overridden by KUBETILE_MAX_QUEUED_BYTES,
- * KUBETILE_STALL_TIMEOUT_MS, KUBETILE_FRAME_TIMEOUT_MS and KUBETILE_HELLO_TIMEOUT_MS (positive
- * integers; anything else is ignored).
+ * KUBETILE_STALL_TIMEOUT_MS, KUBETILE_FRAME_TIMEOUT_MS, KUBETILE_HELLO_TIMEOUT_MS and
+ * KUBETILE_MAX_CONNECTIONS (positive integers; anything else is ignored); the connections' default
+ * follows the open-files limit.
  */
-export function socketLimits(env: NodeJS.ProcessEnv = process.env): SocketLimits {
+export function socketLimits(env: NodeJS.ProcessEnv = process.env, openFiles: number | null = openFilesLimit()): SocketLimits {
   const d = DEFAULT_SOCKET_LIMITS;
   const maxQueuedBytes = positiveInt(env.KUBETILE_MAX_QUEUED_BYTES, d.maxQueuedBytes);
   return {
@@ -52,5 +68,6 @@ export function socketLimits(env: NodeJS.ProcessEnv = process.env): SocketLimits
     stallTimeoutMs: positiveInt(env.KUBETILE_STALL_TIMEOUT_MS, d.stallTimeoutMs),
     frameTimeoutMs: positiveInt(env.KUBETILE_FRAME_TIMEOUT_MS, d.frameTimeoutMs),
     helloTimeoutMs: positiveInt(env.KUBETILE_HELLO_TIMEOUT_MS, d.helloTimeoutMs),
+    maxConnections: positiveInt(env.KUBETILE_MAX_CONNECTIONS, connectionsFor(openFiles)),
   };
 }
