@@ -252,3 +252,29 @@ describe('two terminals typing a filter into one list', () => {
     await keys(b, 'esc');
   }, 60_000);
 });
+
+describe('an action started while another terminal closes its pane', () => {
+  it('says the pane was closed meanwhile, not "no pane N", and opens nothing', async () => {
+    const ns = namespaceWith(w.sim, [(n) => pod('slow', n)]);
+    const a = await attached();
+    const b = await attached();
+    const list = await podsPane(a, ns, ['slow']);
+    await selectRow(a, list, 'slow');
+    const tabId = await tabHolding(a, list);
+    const allPanes = (l: SessionLayout): number[] => l.tabs.flatMap((t) => leafIds(t.tree));
+    const before = new Set(allPanes(a.layout!));
+    // Every API answer takes 1.5 s: A's logs action is still reading the pod when B closes the list.
+    w.sim.setLatency({ ms: 1500 });
+    try {
+      await keys(a, 'l');
+      await b.request('pane/close', { paneId: list });
+      const toast = await waitFor("A's toast", () => a.toasts().find((t) => t.startsWith('logs ')));
+      expect(toast).toBe('logs failed: its pane was closed meanwhile (by another terminal?)');
+    } finally {
+      w.sim.setLatency(0);
+    }
+    const l = await a.waitLayout('the closed list gone on A', (x) => !allPanes(x).includes(list));
+    expect(l.tabs.some((t) => t.id === tabId)).toBe(false);
+    expect(allPanes(l).filter((id) => !before.has(id))).toEqual([]);
+  }, 60_000);
+});

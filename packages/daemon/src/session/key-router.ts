@@ -519,10 +519,27 @@ export class KeyRouter {
       (r) => {
         if (!r.paneId) this.toast(client, 'success', r.message);
       },
-      (err: unknown) => this.toast(client, 'error', `${action} failed: ${errorMessage(err)}`),
+      (err: unknown) =>
+        this.toast(
+          client,
+          'error',
+          // The pane it was started from went (another terminal closed it) before the action was done with it.
+          errorMessage(err) === `no pane ${paneId}` && this.paneGone(paneId)
+            ? `${action} failed: its pane was closed meanwhile (by another terminal?)`
+            : `${action} failed: ${errorMessage(err)}`,
+        ),
     );
   }
 
+  /** Whether pane `paneId` is no longer open. */
+  private paneGone(paneId: number): boolean {
+    try {
+      this.deps.workspace.pane(paneId);
+      return false;
+    } catch {
+      return true;
+    }
+  }
   /**
    * Opens the focused pane's selection in this client's editor (no confirmation: saving in the
    * editor is the confirmation, and the write is pinned to the version shown).
