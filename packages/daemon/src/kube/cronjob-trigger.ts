@@ -12,12 +12,16 @@ const MAX_JOB_NAME = 63;
 
 const JOBS = { group: 'batch', version: 'v1', plural: 'jobs', kind: 'Job', namespaced: true };
 
-/** `<cronjob>-manual-<5 random [a-z0-9]>`, the CronJob's name cut so the whole fits 63 characters (and ends in no dash). */
+/**
+ * `<cronjob>-manual-<5 random [a-z0-9]>`, the CronJob's name cut so the whole fits 63 characters, and
+ * ending in no dash or dot (a CronJob of 51 or 52 characters cut after a dot made `….-manual-…`, a name
+ * the API server refuses: the trigger failed).
+ */
 export function manualJobName(cronJob: string, random = randomBytes(8)): string {
   const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
   const tail = Array.from(random.subarray(0, 5), (b) => alphabet[b % alphabet.length]).join('');
   const room = MAX_JOB_NAME - '-manual-'.length - tail.length;
-  return `${cronJob.slice(0, room).replace(/-+$/, '')}-manual-${tail}`;
+  return `${cronJob.slice(0, room).replace(/[-.]+$/, '')}-manual-${tail}`;
 }
 
 /**

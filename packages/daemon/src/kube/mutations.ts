@@ -3,6 +3,7 @@ import { KubeApiError } from './api-error.js';
 import { collectionPath, kubeRequest } from './kube-http.js';
 import { badObjectName, describeObject, type ObjectRef } from './object-ref.js';
 import type { KubeObject } from './types.js';
+import { isRecord } from '../util/is-record.js';
 
 /**
  * A mutation refused because the object it was meant for is not the one the server has: gone,
@@ -51,9 +52,19 @@ const replaced = (t: ObjectRef, what: string): MutationRefused =>
  * a different object of the same name with 409), as `kubectl delete` with `--preconditions`.
  */
 export async function deleteObject(kc: KubeConfig, t: ObjectRef, opts: { force?: boolean } = {}): Promise<void> {
+  await deleteHeld(kc, t, opts);
+}
+
+/**
+ * The same, answering the finalizers that keep the object (marked deleted) until their controllers
+ * remove them — none when it went. A force-delete (grace period 0) does not skip them: a Pod with one
+ * stays Terminating, and "force-deleted" alone told the user it was gone.
+ */
+export async function deleteHeld(kc: KubeConfig, t: ObjectRef, opts: { force?: boolean } = {}): Promise<string[]> {
   if (opts.force && !canKill(t.kind)) throw new Error(`only Pods can be force-deleted (${t.kind} objects cannot)`);
+  let answer: unknown;
   try {
-    await kubeRequest(kc, {
+    answer = await kubeRequest<unknown>(kc, {
       method: 'DELETE',
       path: objectPath(t),
       body: {
@@ -70,9 +81,32 @@ export async function deleteObject(kc: KubeConfig, t: ObjectRef, opts: { force?:
     if (err instanceof KubeApiError && err.status === 409 && /precondition/i.test(err.message)) throw replaced(t, 'deleted');
     throw err;
   }
+  return heldBy(answer);
+}
+
+/** The finalizers of an object a DELETE answered with, still there and marked deleted (a Status: it went). */
+function heldBy(answer: unknown): string[] {
+  if (!isRecord(answer) || answer['kind'] === 'Status' || !isRecord(answer['metadata'])) return [];
+  const m = answer['metadata'];
+  if (!m['deletionTimestamp'] || !Array.isArray(m['finalizers'])) return [];
+  return m['finalizers'].filter((f): f is string => typeof f === 'string' && f !== '').map((f) => (f.length > 100 ? `${f.slice(0, 100)}…` : f));
+}
+
+/** What a delete says when finalizers hold the object. */
+export function heldMessage(t: ObjectRef, finalizers: readonly string[], force: boolean): string {
+  const shown = `${finalizers.slice(0, 3).join(', ')}${finalizers.length > 3 ? ` and ${finalizers.length - 3} more` : ''}`;
+  return `${describeObject(t)} is marked deleted but stays until its finalizer${finalizers.length === 1 ? '' : 's'} ${finalizers.length === 1 ? 'is' : 'are'} removed (${shown})${force ? ': a force-delete does not skip them' : ''}`;
 }
 
 const ATTEMPTS = 5;
+
+/**
+ * Whether a 409 is the API server's optimistic-concurrency refusal (the resourceVersion or uid sent is
+ * not the object's now), which reading again answers. Any other 409 — an admission webhook's denial, an
+ * aggregated server's own — is the server's answer, shown as it said it: it was taken for "someone
+ * changed it", asked five more times and reported as "kept changing", its reason lost.
+ */
+const staleVersion = (err: unknown): boolean => err instanceof KubeApiError && err.status === 409 && /has been modified|precondition/i.test(err.message);
 
 /**
  * Read, check, write: reads `path`, refuses when its uid is not `t.uid`, then sends a merge patch
@@ -112,8 +146,8 @@ export async function guardedPatchFrom(kc: KubeConfig, t: ObjectRef, path: strin
       return;
     } catch (err) {
       if (err instanceof KubeApiError && err.status === 404) throw gone(t, what);
-      if (err instanceof KubeApiError && err.status === 409 && attempt < ATTEMPTS) continue;
-      if (err instanceof KubeApiError && err.status === 409) throw new Error(`${describeObject(t)} kept changing; nothing was ${what}, try again`);
+      if (staleVersion(err) && attempt < ATTEMPTS) continue;
+      if (staleVersion(err)) throw new Error(`${describeObject(t)} kept changing; nothing was ${what}, try again`);
       throw err;
     }
   }
@@ -125,16 +159,31 @@ export async function scaleObject(kc: KubeConfig, t: ObjectRef, replicas: number
   await guardedMergePatch(kc, t, `${objectPath(t)}/scale`, { spec: { replicas } }, 'scaled');
 }
 
-/** `kubectl rollout restart`: stamps the pod template of exactly `t` so the controller rolls the pods. */
-export async function restartRollout(kc: KubeConfig, t: ObjectRef, now = new Date()): Promise<void> {
+/**
+ * `kubectl rollout restart`: stamps the pod template of exactly `t` so the controller rolls the pods.
+ * A paused Deployment is refused, as kubectl refuses it: its controller rolls nothing until it is
+ * resumed, so "restarted" would be untrue, and the stamp would start a rollout later, at the resume.
+ * Answers what the user must know besides: a StatefulSet or DaemonSet whose update strategy is
+ * OnDelete rolls nothing by itself (each pod takes the change when it is deleted), or null.
+ */
+export async function restartRollout(kc: KubeConfig, t: ObjectRef, now = new Date()): Promise<string | null> {
   if (!canRestart(t.kind)) throw new Error(`${t.kind} has no rollout to restart (Deployments, StatefulSets and DaemonSets do)`);
-  await guardedMergePatch(
+  let onDelete = false;
+  await guardedPatchFrom(
     kc,
     t,
     objectPath(t),
-    { spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': now.toISOString() } } } } },
+    (current) => {
+      if (t.kind === 'Deployment' && current.spec?.['paused'] === true) {
+        throw new MutationRefused(`${describeObject(t)} is paused: its pods are not rolled until it is resumed (kubectl rollout resume); nothing was restarted`);
+      }
+      const strategy = current.spec?.['updateStrategy'];
+      onDelete = t.kind !== 'Deployment' && isRecord(strategy) && strategy['type'] === 'OnDelete';
+      return { spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': now.toISOString() } } } } };
+    },
     'restarted',
   );
+  return onDelete ? 'its update strategy is OnDelete: no pod is replaced until it is deleted (by hand), then it comes back with the new template' : null;
 }
 
 /** Why the API server refused a replaced object in a way the user can fix in the text (invalid fields, a bad request). */
@@ -157,7 +206,7 @@ export async function replaceObject(kc: KubeConfig, t: ObjectRef, obj: KubeObjec
     return await kubeRequest<KubeObject>(kc, { method: 'PUT', path: objectPath(t), body });
   } catch (err) {
     if (err instanceof KubeApiError && err.status === 404) throw gone(t, 'changed');
-    if (err instanceof KubeApiError && err.status === 409) {
+    if (staleVersion(err)) {
       throw new MutationRefused(`${describeObject(t)} was changed by someone else since the editor opened (resourceVersion ${from.resourceVersion}); nothing was changed`);
     }
     if (err instanceof KubeApiError && (err.status === 422 || err.status === 400)) throw new ReplaceInvalid(err.message);

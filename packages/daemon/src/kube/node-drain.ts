@@ -2,7 +2,7 @@ import type { KubeConfig } from './kubeconfig.js';
 import { KubeApiError } from './api-error.js';
 import { kubeRequest } from './kube-http.js';
 import { escapeFieldValue } from './field-selector.js';
-import { cordonNode } from './mutations.js';
+import { cordonNode, objectPath } from './mutations.js';
 import { describeObject, type ObjectRef } from './object-ref.js';
 import type { KubeObject } from './types.js';
 import { isRecord } from '../util/is-record.js';
@@ -43,6 +43,11 @@ export interface DrainResult {
   failed: PodNote[];
   /** Evicted, but still there (terminating) when the time ran out. */
   terminating: PodNote[];
+  /**
+   * Why the Node is not cordoned any more when the drain ends (uncordoned, deleted or replaced by
+   * someone else meanwhile: pods may be scheduled on it again), or null while it is.
+   */
+  notCordoned?: string | null;
 }
 
 /** A drain that did not get every pod off that had to go (left, refused by a budget, failed): the node stays cordoned. */
@@ -174,6 +179,25 @@ async function awaitGone(kc: KubeConfig, evicted: PodId[], deadline: number): Pr
   }
 }
 
+/**
+ * Whether the Node the drain cordoned still is, at its end: null, or what happened to it meanwhile
+ * (another terminal, a script, kubectl uncordon). A drain racing an uncordon said "drained: cordoned"
+ * of a Node that new pods were being scheduled on again. A Node that cannot be read is not judged.
+ */
+async function stillCordoned(kc: KubeConfig, node: ObjectRef): Promise<string | null> {
+  let obj: unknown;
+  try {
+    obj = await kubeRequest<unknown>(kc, { path: objectPath(node) });
+  } catch (err) {
+    if (err instanceof KubeApiError && err.status === 404) return 'it was deleted meanwhile';
+    return null;
+  }
+  const m = isRecord(obj) && isRecord(obj['metadata']) ? obj['metadata'] : null;
+  if (node.uid && m && m['uid'] !== node.uid) return 'it was replaced by another Node of the same name meanwhile';
+  const spec = isRecord(obj) && isRecord(obj['spec']) ? obj['spec'] : null;
+  return spec?.['unschedulable'] === true ? null : 'it was uncordoned meanwhile (by another terminal, a script or kubectl): new pods may be scheduled on it';
+}
+
 export async function drainNode(kc: KubeConfig, node: ObjectRef, opts: DrainOptions): Promise<DrainResult> {
   if (node.kind !== 'Node') throw new Error(`only Nodes can be drained (${node.kind} objects cannot)`);
   const apiVersion = await evictionApiVersion(kc);
@@ -210,6 +234,7 @@ export async function drainNode(kc: KubeConfig, node: ObjectRef, opts: DrainOpti
     if (again.length === 0 || wait <= 0) {
       for (const p of again) out.blocked.push({ pod: podName(p), why: p.why });
       out.terminating = await awaitGone(kc, evicted, deadline);
+      out.notCordoned = await stillCordoned(kc, node);
       return out;
     }
     await sleep(wait);
@@ -226,7 +251,13 @@ const pods = (n: number): string => `${n} pod${n === 1 ? '' : 's'}`;
 
 /** One line for the user: whether it drained, what was evicted, skipped, left, refused and why. */
 export function drainSummary(node: ObjectRef, r: DrainResult): string {
-  const parts = [drained(r) ? `drained ${describeObject(node)}: cordoned, evicted ${pods(r.evicted.length)}` : `${describeObject(node)} not drained: cordoned, evicted ${pods(r.evicted.length)}`];
+  const parts = [
+    drained(r)
+      ? `drained ${describeObject(node)}: cordoned, evicted ${pods(r.evicted.length)}`
+      : r.notCordoned
+        ? `${describeObject(node)} not drained: ${r.notCordoned}; evicted ${pods(r.evicted.length)}`
+        : `${describeObject(node)} not drained: cordoned, evicted ${pods(r.evicted.length)}`,
+  ];
   if (r.skipped.length > 0) parts.push(`skipped ${pods(r.skipped.length)} (DaemonSet and static pods stay)`);
   if (r.left.length > 0) parts.push(`left ${named(r.left)}`);
   if (r.blocked.length > 0) parts.push(`refused by a disruption budget: ${named(r.blocked)}`);
@@ -237,5 +268,5 @@ export function drainSummary(node: ObjectRef, r: DrainResult): string {
 
 /** Whether every pod that had to go went (what `kubectl drain` reports as drained). */
 export function drained(r: DrainResult): boolean {
-  return r.left.length === 0 && r.blocked.length === 0 && r.failed.length === 0 && r.terminating.length === 0;
+  return r.left.length === 0 && r.blocked.length === 0 && r.failed.length === 0 && r.terminating.length === 0 && !r.notCordoned;
 }

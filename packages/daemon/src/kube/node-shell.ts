@@ -33,8 +33,13 @@ const SETUP = [
 
 /** A pod name for `node`: `kubetile-node-shell-<node, cut>-<5 random>`, a valid DNS label. */
 export function nodeShellPodName(node: string): string {
+  return `${nodeShellPodPrefix(node)}${randomBytes(3).toString('hex').slice(0, 5)}`;
+}
+
+/** What every node-shell pod name for `node` starts with (the confirmation names it: the pod made must be the one it said). */
+export function nodeShellPodPrefix(node: string): string {
   const stem = node.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 30).replace(/-+$/, '') || 'node';
-  return `kubetile-node-shell-${stem}-${randomBytes(3).toString('hex').slice(0, 5)}`;
+  return `kubetile-node-shell-${stem}-`;
 }
 
 export function nodeShellPod(node: string, namespace: string, image: string, owner: string, name = nodeShellPodName(node)): KubeObject {
@@ -76,7 +81,7 @@ export function nodeShellPod(node: string, namespace: string, image: string, own
 /** What the confirmation says will be created. */
 export function describeNodeShell(node: string, namespace: string, image: string): string {
   return (
-    `Open a shell on node ${node}? This creates pod kubetile-node-shell-${node.slice(0, 30)}-… in namespace ${namespace}: ` +
+    `Open a shell on node ${node}? This creates pod ${nodeShellPodPrefix(node)}… in namespace ${namespace}: ` +
     `image ${image}, privileged, host PID/network/IPC, the node's / at /host, scheduled on ${node} whatever its taints. ` +
     `The pod is deleted when the pane closes.`
   );

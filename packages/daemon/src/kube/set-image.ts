@@ -35,7 +35,10 @@ export interface ContainerImage {
 const CONTAINER = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 export function badContainerName(name: unknown): string | null {
-  return typeof name === 'string' && CONTAINER.test(name) ? null : `${JSON.stringify(typeof name === 'string' && name.length > 80 ? `${name.slice(0, 80)}…` : name)} is not a container name`;
+  if (typeof name === 'string' && CONTAINER.test(name)) return null;
+  // What a script sent, cut: a list or map of megabytes came back whole in the error.
+  const shown = JSON.stringify(typeof name === 'string' && name.length > 80 ? `${name.slice(0, 80)}…` : name) ?? String(name);
+  return `${shown.length > 100 ? `${shown.slice(0, 100)}…` : shown} is not a container name`;
 }
 
 function podSpecOf(obj: KubeObject, kind: string): Record<string, unknown> | null {

@@ -540,6 +540,7 @@ export class KeyRouter {
       return true;
     }
   }
+
   /**
    * Opens the focused pane's selection in this client's editor (no confirmation: saving in the
    * editor is the confirmation, and the write is pinned to the version shown).
@@ -595,7 +596,8 @@ export class KeyRouter {
     // A drain may wait on disruption budgets for a minute: say it started.
     if (action === 'drain') this.toast(client, 'info', `draining ${describeTarget(target)}…`);
     this.deps.actions.mutate(target, action, args).then(
-      (r) => this.toast(client, 'success', r.message),
+      // Held by finalizers: marked deleted, not gone.
+      (r) => this.toast(client, r.held ? 'warn' : 'success', r.message),
       (err: unknown) => this.toast(client, 'error', err instanceof MutationRefused || err instanceof DrainIncomplete ? errorMessage(err) : `${action} failed: ${errorMessage(err)}`),
     );
   }
@@ -678,10 +680,12 @@ export class KeyRouter {
     const what = `${targets.length} ${kind}${targets.length === 1 ? '' : 's'}`;
     const done = action === 'kill' ? 'force-deleted' : 'deleted';
     const run = (): void => {
-      void this.deleteAll(targets, action).then(({ deleted, failed }) => {
+      void this.deleteAll(targets, action).then(({ deleted, failed, held }) => {
         pane.handleCommand({ type: 'clear_marks' }); // harmless on a pane closed meanwhile
-        if (failed.length === 0) this.toast(client, 'success', `${done} ${deleted} ${kind}${deleted === 1 ? '' : 's'}`);
-        else this.toast(client, 'error', `${done} ${deleted} of ${targets.length}; ${failed.slice(0, 3).join('; ')}${failed.length > 3 ? `; and ${failed.length - 3} more failed` : ''}`);
+        // Those finalizers hold are marked deleted but still there: named, not counted as gone in silence.
+        const stay = held.length === 0 ? '' : `; ${held.length} stay${held.length === 1 ? 's' : ''} until ${held.length === 1 ? 'its' : 'their'} finalizers are removed: ${held.slice(0, 3).join(', ')}${held.length > 3 ? ` and ${held.length - 3} more` : ''}`;
+        if (failed.length === 0) this.toast(client, held.length === 0 ? 'success' : 'warn', `${done} ${deleted} ${kind}${deleted === 1 ? '' : 's'}${stay}`);
+        else this.toast(client, 'error', `${done} ${deleted} of ${targets.length}${stay}; ${failed.slice(0, 3).join('; ')}${failed.length > 3 ? `; and ${failed.length - 3} more failed` : ''}`);
       });
     };
     if (action === 'kill') {
@@ -708,18 +712,19 @@ export class KeyRouter {
   }
 
   /** Deletes each target (its uid checked by the API server), one after another. */
-  private async deleteAll(targets: readonly ResourceTarget[], action: 'delete' | 'kill'): Promise<{ deleted: number; failed: string[] }> {
+  private async deleteAll(targets: readonly ResourceTarget[], action: 'delete' | 'kill'): Promise<{ deleted: number; failed: string[]; held: string[] }> {
     let deleted = 0;
     const failed: string[] = [];
+    const held: string[] = [];
     for (const t of targets) {
       try {
-        await this.deps.actions.mutate(t, action);
+        if ((await this.deps.actions.mutate(t, action)).held) held.push(`${t.namespace ? `${t.namespace}/` : ''}${t.name}`);
         deleted++;
       } catch (err) {
         failed.push(`${t.namespace ? `${t.namespace}/` : ''}${t.name}: ${errorMessage(err)}`);
       }
     }
-    return { deleted, failed };
+    return { deleted, failed, held };
   }
 
   /** The kind of the focused list, or null. */

@@ -1,5 +1,5 @@
 import type { ClusterManager } from '../kube/cluster.js';
-import { canCordon, canKill, canRestart, canScale, canSuspend, cordonNode, deleteObject, restartRollout, scaleObject, suspendCronJob } from '../kube/mutations.js';
+import { canCordon, canKill, canRestart, canScale, canSuspend, cordonNode, deleteHeld, heldMessage, restartRollout, scaleObject, suspendCronJob } from '../kube/mutations.js';
 import { badObjectName, describeObject } from '../kube/object-ref.js';
 import { triggerCronJob } from '../kube/cronjob-trigger.js';
 import { badContainerName, canSetImage, setImage } from '../kube/set-image.js';
@@ -68,10 +68,21 @@ export function refusal(action: ResourceActionName, kind: string): string | null
 export const DRAIN_TIMEOUT_S = 60;
 export const MAX_DRAIN_TIMEOUT_S = 3600;
 
+/** A value a script sent, as an error shows it: JSON, cut to 80 characters (a 1 MB string came back whole in the error). */
+export function shownValue(value: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > 80 ? `${text.slice(0, 80)}… (${text.length} characters)` : text;
+}
+
 export function checkDrainTimeout(value: unknown): number {
   if (value === undefined) return DRAIN_TIMEOUT_S;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_DRAIN_TIMEOUT_S) {
-    throw invalidParams(`drain's args.timeoutSeconds is how long a disruption budget's refusal is asked again and evicted pods are waited for, a whole number of seconds from 0 to ${MAX_DRAIN_TIMEOUT_S}, not ${JSON.stringify(value)}`);
+    throw invalidParams(`drain's args.timeoutSeconds is how long a disruption budget's refusal is asked again and evicted pods are waited for, a whole number of seconds from 0 to ${MAX_DRAIN_TIMEOUT_S}, not ${shownValue(value)}`);
   }
   return value;
 }
@@ -89,7 +100,7 @@ export function checkSetImage(args: Record<string, unknown>): { container: strin
 
 export function checkReplicas(value: unknown): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_REPLICAS) {
-    throw invalidParams(`scale needs args.replicas, a whole number from 0 to ${MAX_REPLICAS}, not ${JSON.stringify(value)}`);
+    throw invalidParams(`scale needs args.replicas, a whole number from 0 to ${MAX_REPLICAS}, not ${shownValue(value)}`);
   }
   return value;
 }
@@ -187,30 +198,33 @@ export class ResourceActions {
   }
 
   /** Deletes, scales or restarts exactly `t` (its uid, when known, is checked by the API server). */
-  async mutate(t: ResourceTarget, action: MutationName, args: Record<string, unknown> = {}): Promise<{ message: string }> {
+  async mutate(t: ResourceTarget, action: MutationName, args: Record<string, unknown> = {}): Promise<{ message: string; held?: true }> {
     if (this.readonly()) throw invalidState(readOnlyRefusal(WRITE_ACTIONS[action]!));
     const why = refusal(action, t.kind);
     if (why) throw invalidState(why);
     const kc = this.kube.configFor(t.context);
     switch (action) {
       case 'delete':
-        await deleteObject(kc, t);
-        this.logger.info({ target: describeTarget(t), uid: t.uid }, 'deleted');
-        return { message: `deleted ${describeTarget(t)}` };
-      case 'kill':
-        await deleteObject(kc, t, { force: true });
-        this.logger.info({ target: describeTarget(t), uid: t.uid }, 'force-deleted');
-        return { message: `force-deleted ${describeTarget(t)}` };
+      case 'kill': {
+        const force = action === 'kill';
+        // Finalizers keep an object marked deleted until their controllers remove them: said, not "deleted".
+        const held = await deleteHeld(kc, t, { force });
+        this.logger.info({ target: describeTarget(t), uid: t.uid, ...(held.length > 0 ? { finalizers: held } : {}) }, force ? 'force-deleted' : 'deleted');
+        if (held.length > 0) return { message: heldMessage(t, held, force), held: true };
+        return { message: `${force ? 'force-deleted' : 'deleted'} ${describeTarget(t)}` };
+      }
       case 'scale': {
         const replicas = checkReplicas(args.replicas);
         await scaleObject(kc, t, replicas);
         this.logger.info({ target: describeTarget(t), uid: t.uid, replicas }, 'scaled');
         return { message: `scaled ${describeTarget(t)} to ${replicas}` };
       }
-      case 'restart':
-        await restartRollout(kc, t);
+      case 'restart': {
+        // OnDelete: the template is stamped, but no pod rolls by itself; said, not "restarted" alone.
+        const note = await restartRollout(kc, t);
         this.logger.info({ target: describeTarget(t), uid: t.uid }, 'restarted');
-        return { message: `restarted ${describeTarget(t)}` };
+        return { message: note ? `stamped the pod template of ${describeTarget(t)} for a restart, but ${note}` : `restarted ${describeTarget(t)}` };
+      }
       case 'cordon':
       case 'uncordon':
         await cordonNode(kc, t, action === 'cordon');
