@@ -122,6 +122,29 @@ describe('read-only mode', () => {
     }
   });
 
+  it('a script opening an exec or node-shell pane directly gets a pane that says read-only: no shell, no pod made', async () => {
+    const a = await RawClient.connect(t.env.socket);
+    try {
+      await a.attach({ cols: 140, rows: 40 });
+      t.sim.createObject({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-a' }, status: { conditions: [{ type: 'Ready', status: 'True' }] } });
+      const podsBefore = t.sim.listObjects('v1', 'Pod').length;
+      for (const [view, what] of [
+        [{ key: 'exec', args: { namespace: ns, pod: 'web-1' } }, 'exec (a shell in a container)'],
+        [{ key: 'node-shell', args: { node: 'node-a' } }, 'a node shell (it creates a privileged pod)'],
+      ] as const) {
+        const { paneId } = await a.request<{ paneId: number }>('pane/open', { view, newTab: true });
+        const v = await waitFor(`the ${view.key} pane's view`, () => a.views.get(paneId)?.view ?? null);
+        expect(v).toMatchObject({ type: 'message', level: 'error', text: `kubetile runs read-only (--readonly, or readonly = true in the config): ${what} is off` });
+        await a.request('pane/close', { paneId });
+      }
+      // No node-shell pod (nor any other) was created, and no exec went to the API server.
+      expect(t.sim.listObjects('v1', 'Pod').length).toBe(podsBefore);
+      expect(t.sim.journalEntries({ path: '/exec' })).toEqual([]);
+    } finally {
+      a.close();
+    }
+  });
+
   it('a config reload that turns read-only off lets the same keys write', async () => {
     writeConfig(['readonly = false']);
     const a = await RawClient.connect(t.env.socket);

@@ -15,6 +15,9 @@ import type { ResourceTarget } from '../panes/pane.js';
 import type { InteractionRequest } from '../session/resource-actions.js';
 import { errorMessage, invalidParams, invalidState } from '../util/errors.js';
 import { isRecord } from '../util/is-record.js';
+import { shownValue } from '../util/shown-value.js';
+import { readOnlyRefusal } from '../session/read-only.js';
+import { createErrorPane } from '../panes/builtin/error-pane.js';
 import type { FeatureHost } from './feature-host.js';
 
 /** How long an ephemeral debug container may take to start (an image pull included). */
@@ -81,6 +84,9 @@ export function installDebug(host: FeatureHost): void {
   host.registry.register(
     'node-shell',
     (ctx) => {
+      // A node shell creates a privileged pod: read-only mode refuses it however it is asked for (the
+      // node action, a script's pane/open, a restored layout); the pane keeps its args for a later run.
+      if (host.readonly()) return createErrorPane(ctx, 'node-shell', readOnlyRefusal('a node shell (it creates a privileged pod)'));
       // Made at once once the module is loaded (the node action loads it first); a restored pane waits for it.
       const loaded = NODE_SHELL_MODULE.now;
       return loaded ? make(loaded)(ctx) : new DeferredPane<NodeShellPane>(ctx, 'node-shell', { title: 'node shell', alias: 'NSH', group: 'exec' }, NODE_SHELL_MODULE.get().then(make));
@@ -113,7 +119,7 @@ export function installDebug(host: FeatureHost): void {
 function expectationOf(args: Record<string, unknown>): DebugExpectation | undefined {
   const { from, container } = args;
   if (from === undefined && container === undefined) return undefined;
-  if (!isDebugState(from)) throw invalidParams(`args.from must be one of off, debug, root, not ${JSON.stringify(from)}`);
+  if (!isDebugState(from)) throw invalidParams(`args.from must be one of off, debug, root, not ${shownValue(from)}`);
   const bad = badContainer(container, 'args.container');
   if (bad) throw invalidParams(bad);
   return { from, container: container as string };
@@ -122,7 +128,7 @@ function expectationOf(args: Record<string, unknown>): DebugExpectation | undefi
 function modeOf(req: InteractionRequest): Mode {
   const m = req.args.mode;
   if (m === undefined) return req.target.kind === 'Node' ? 'node' : 'container';
-  if (typeof m !== 'string' || !(MODES as readonly string[]).includes(m)) throw invalidParams(`args.mode must be one of ${MODES.join(', ')}, not ${JSON.stringify(m)}`);
+  if (typeof m !== 'string' || !(MODES as readonly string[]).includes(m)) throw invalidParams(`args.mode must be one of ${MODES.join(', ')}, not ${shownValue(m)}`);
   return m as Mode;
 }
 

@@ -10,6 +10,8 @@ import type { PaneContext } from '../panes/pane.js';
 import type { InteractionRequest } from '../session/resource-actions.js';
 import { errorMessage, invalidParams, invalidState } from '../util/errors.js';
 import type { FeatureHost } from './feature-host.js';
+import { readOnlyRefusal, WRITE_ACTIONS } from '../session/read-only.js';
+import { createErrorPane } from '../panes/builtin/error-pane.js';
 
 /**
  * Exec: the `exec` pane type (a shell in a container, its screen emulated in the daemon) and the
@@ -26,6 +28,8 @@ export function installExec(host: FeatureHost): void {
     });
 
   host.registry.register('exec', (ctx) => {
+    // Read-only mode refuses exec however it is asked for (e, a script's pane/open, a restored layout).
+    if (host.readonly()) return createErrorPane(ctx, 'exec', readOnlyRefusal(WRITE_ACTIONS.exec!));
     // Made at once when the module is loaded (startExec loads it first); a restored or scripted
     // pane opened before that shows "starting…" until it is.
     const loaded = EXEC_MODULE.now;

@@ -3,6 +3,7 @@ import { canCordon, canKill, canRestart, canScale, canSuspend, cordonNode, delet
 import { badObjectName, describeObject } from '../kube/object-ref.js';
 import { triggerCronJob } from '../kube/cronjob-trigger.js';
 import { badContainerName, canSetImage, setImage } from '../kube/set-image.js';
+import { shownValue } from '../util/shown-value.js';
 import { badImage } from '../kube/ephemeral-debug.js';
 import { DrainIncomplete, drained, drainNode, drainSummary } from '../kube/node-drain.js';
 import { badNamespace } from '../kube/resource-ref.js';
@@ -67,17 +68,6 @@ export function refusal(action: ResourceActionName, kind: string): string | null
 /** How long a drain asks a disruption budget again and waits for evicted pods to be gone, by default and at most (seconds). */
 export const DRAIN_TIMEOUT_S = 60;
 export const MAX_DRAIN_TIMEOUT_S = 3600;
-
-/** A value a script sent, as an error shows it: JSON, cut to 80 characters (a 1 MB string came back whole in the error). */
-export function shownValue(value: unknown): string {
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = String(value);
-  }
-  return text.length > 80 ? `${text.slice(0, 80)}… (${text.length} characters)` : text;
-}
 
 export function checkDrainTimeout(value: unknown): number {
   if (value === undefined) return DRAIN_TIMEOUT_S;
