@@ -11,6 +11,9 @@ export class KubeApiError extends Error {
     super(message);
   }
 
+  /** How long the API server asked to be left alone before the next request (429/503 `Retry-After`), or null. */
+  retryAfterMs: number | null = null;
+
   get expired(): boolean {
     return this.status === 410;
   }
@@ -42,20 +45,43 @@ const REASON = /^[A-Za-z]{1,64}$/;
 /** `text` cut to `max` characters, saying how much was left out. */
 const cut = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`);
 
-/** Reads a Status object body into a KubeApiError. */
-export function statusError(status: number, body: string, what: string): KubeApiError {
+/** The longest wait a `Retry-After` is taken for (a server asking for a day is asked again sooner). */
+export const MAX_RETRY_AFTER_MS = 5 * 60_000;
+
+/** A `Retry-After` of whole seconds (the header, or the Status's `details.retryAfterSeconds`) as milliseconds, or null. */
+function retryAfter(header: string | string[] | undefined, details: unknown): number | null {
+  const h = Array.isArray(header) ? header[0] : header;
+  const d = (details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+  const seconds = typeof h === 'string' && /^\s*\d{1,9}\s*$/.test(h) ? Number(h) : typeof d === 'number' && Number.isInteger(d) && d >= 0 ? d : null;
+  return seconds === null ? null : Math.min(seconds * 1000, MAX_RETRY_AFTER_MS);
+}
+
+/** A Status message from the API server as shown: cut to MAX_STATUS_MESSAGE characters, saying how much was left out. */
+export const statusMessage = (message: string): string => cut(message, MAX_STATUS_MESSAGE);
+
+/**
+ * Reads a Status object body into a KubeApiError; `retryAfterHeader` is the answer's `Retry-After`
+ * (a 429 of API Priority and Fairness says when to come back).
+ */
+export function statusError(status: number, body: string, what: string, retryAfterHeader?: string | string[]): KubeApiError {
+  let err: KubeApiError | null = null;
+  let details: unknown;
   try {
     const s = JSON.parse(body) as { message?: unknown; reason?: unknown; code?: unknown; details?: { causes?: unknown } };
+    details = s?.details;
     if (typeof s.message === 'string') {
       const causes = Array.isArray(s.details?.causes) ? s.details.causes.slice(0, 20).flatMap((c: unknown) => (typeof c === 'object' && c !== null && typeof (c as { message?: unknown }).message === 'string' ? [cut((c as { message: string }).message, 500)] : [])) : [];
-      return new KubeApiError(cut(s.message, MAX_STATUS_MESSAGE), status, typeof s.reason === 'string' && REASON.test(s.reason) ? s.reason : undefined, causes);
+      err = new KubeApiError(cut(s.message, MAX_STATUS_MESSAGE), status, typeof s.reason === 'string' && REASON.test(s.reason) ? s.reason : undefined, causes);
     }
   } catch {
     /* not a Status */
   }
-  const text = body.trim().slice(0, 200);
-  if (status === 401) return new KubeApiError(`unauthorized: the credentials for ${what} were refused (expired token?)`, 401, 'Unauthorized');
-  return new KubeApiError(`${what}: HTTP ${status}${text ? `: ${text}` : ''}`, status);
+  if (!err) {
+    const text = body.trim().slice(0, 200);
+    err = status === 401 ? new KubeApiError(`unauthorized: the credentials for ${what} were refused (expired token?)`, 401, 'Unauthorized') : new KubeApiError(`${what}: HTTP ${status}${text ? `: ${text}` : ''}`, status);
+  }
+  if (status === 429 || status === 503) err.retryAfterMs = retryAfter(retryAfterHeader, details);
+  return err;
 }
 
 /** Turns a socket-level failure into a readable message. */

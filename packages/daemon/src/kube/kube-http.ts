@@ -161,7 +161,7 @@ export async function kubeRequest<T = unknown>(kc: KubeConfig, req: KubeRequest)
         }
         chunks.length = 0;
         const status = res.statusCode ?? 0;
-        if (status < 200 || status >= 300) return reject(statusError(status, body, p.what));
+        if (status < 200 || status >= 300) return reject(statusError(status, body, p.what, res.headers['retry-after']));
         if (!body) return resolve(undefined as T);
         try {
           resolve(JSON.parse(body) as T);

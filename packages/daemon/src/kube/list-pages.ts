@@ -1,7 +1,8 @@
 import { isAscii } from 'node:buffer';
 import type { KubeConfig } from './kubeconfig.js';
 import { KubeApiError, statusError, transportError } from './api-error.js';
-import { prepareRequest } from './kube-http.js';
+import { MAX_ANSWER_BYTES, prepareRequest } from './kube-http.js';
+import { formatBytes } from '../util/bytes.js';
 
 /** The list's metadata: what the next request needs, and how many items are left. */
 export interface ListMeta {
@@ -66,11 +67,27 @@ function parse(text: string, what: string): ListBody {
     throw new KubeApiError(`${what}: the API server sent invalid JSON`, 200);
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new KubeApiError(`${what}: the API server sent something other than a list`, 200);
+  // A list always has its items (`[]` when there are none; null from some Go servers): an answer
+  // without them (`{}` from a proxy, a Status sent with 200) is not an empty list, and showing
+  // "no objects" for it would say something untrue.
+  const d = doc as { kind?: unknown; items?: unknown; message?: unknown };
+  if (!Array.isArray(d.items) && d.items !== null) {
+    const kind = typeof d.kind === 'string' && /^[A-Za-z]{1,64}$/.test(d.kind) ? ` (a ${d.kind})` : '';
+    const message = kind === ' (a Status)' && typeof d.message === 'string' ? `: ${d.message.slice(0, 500)}` : '';
+    throw new KubeApiError(`${what}: the API server's answer is not a list${kind}${message}`, 200, 'NotAList');
+  }
   return doc as ListBody;
 }
 
+/**
+ * The longest a page of a paged list may take to arrive whole. The socket's 30 s silence limit does
+ * not end an answer that trickles (a byte every few seconds, for ever): the list stayed "loading"
+ * for good, with nothing said. A page is at most 1,000 objects; an unpaged list has no such limit.
+ */
+export const PAGE_DEADLINE_MS = 5 * 60_000;
+
 /** Starts one list request; the answer's metadata is available before its items have arrived. */
-async function requestPage(kc: KubeConfig, path: string, query: Record<string, string | number | undefined>): Promise<PageRequest> {
+async function requestPage(kc: KubeConfig, path: string, query: Record<string, string | number | undefined>, deadlineMs: number | null): Promise<PageRequest> {
   const ac = new AbortController();
   const p = await prepareRequest(kc, { path, query, signal: ac.signal });
   let headDone: (m: ListMeta | null) => void = () => {};
@@ -84,9 +101,21 @@ async function requestPage(kc: KubeConfig, path: string, query: Record<string, s
       const chunks: Buffer[] = [];
       let length = 0;
       let looking = ok;
+      let cut = false;
       res.on('data', (c: Buffer) => {
-        chunks.push(c);
+        if (cut) return;
         length += c.length;
+        // The cap every answer has (kubeRequest's): an answer that never ends is not held until the
+        // daemon runs out of memory.
+        if (length > MAX_ANSWER_BYTES) {
+          cut = true;
+          chunks.length = 0;
+          headDone(null);
+          reject(new KubeApiError(`${p.what}: the answer is bigger than ${formatBytes(MAX_ANSWER_BYTES)}; not read`, status, 'TooLarge'));
+          r.destroy();
+          return;
+        }
+        chunks.push(c);
         if (!looking) return;
         const meta = metaFromHead(text(chunks, length));
         if (meta || length >= HEAD_BYTES) {
@@ -97,6 +126,7 @@ async function requestPage(kc: KubeConfig, path: string, query: Record<string, s
       res.on('error', (err) => reject(transportError(err, p.server)));
       res.on('end', () => {
         headDone(null);
+        if (cut) return;
         let body: string;
         try {
           body = text(chunks, length);
@@ -106,7 +136,7 @@ async function requestPage(kc: KubeConfig, path: string, query: Record<string, s
         } finally {
           chunks.length = 0;
         }
-        if (!ok) return reject(statusError(status, body, p.what));
+        if (!ok) return reject(statusError(status, body, p.what, res.headers['retry-after']));
         resolve(body);
       });
     });
@@ -114,6 +144,11 @@ async function requestPage(kc: KubeConfig, path: string, query: Record<string, s
       headDone(null);
       reject(err instanceof KubeApiError ? err : transportError(err, p.server));
     });
+    if (deadlineMs !== null) {
+      const deadline = setTimeout(() => r.destroy(new KubeApiError(`${p.what}: the page did not finish arriving within ${Math.max(1, Math.round(deadlineMs / 1000))} s`, 0, 'ETIMEDOUT')), deadlineMs);
+      deadline.unref();
+      r.once('close', () => clearTimeout(deadline));
+    }
   });
   // A page fetched ahead may fail before anyone waits for it: that is reported when it is awaited.
   body.catch(() => {});
@@ -129,6 +164,8 @@ export interface ListPagesOptions {
   stopped: () => boolean;
   /** A field selector every page is asked with (`metadata.name=web-1`). */
   fieldSelector?: string;
+  /** How long one page (of a paged list) may take to arrive whole; PAGE_DEADLINE_MS unless told. */
+  pageDeadlineMs?: number;
 }
 
 /** A page of a list with the metadata it came with. */
@@ -148,15 +185,25 @@ export interface ListPage {
 export async function* listPages(kc: KubeConfig, path: string, o: ListPagesOptions): AsyncGenerator<ListPage, void, void> {
   const sel = o.fieldSelector ? { fieldSelector: o.fieldSelector } : {};
   const query = (limit: number, cont?: string): Record<string, string | number | undefined> => (limit > 0 ? { ...sel, limit, continue: cont } : { ...sel });
-  let cur: PageRequest | null = await requestPage(kc, path, query(o.first));
+  const deadline = (limit: number): number | null => (limit > 0 ? (o.pageDeadlineMs ?? PAGE_DEADLINE_MS) : null);
+  let cur: PageRequest | null = await requestPage(kc, path, query(o.first), deadline(o.first));
   let ahead: { token: string; req: Promise<PageRequest> } | null = null;
+  // The continue tokens asked with: a server that names one again would be followed round the same
+  // pages for ever (requests back to back, the items piling up, the list never shown as loaded).
+  const asked = new Set<string>();
+  const fetch = (token: string, what: string): { token: string; req: Promise<PageRequest> } => {
+    if (asked.has(token)) throw new KubeApiError(`${what}: the API server sent a continue token it had sent before (after ${asked.size + 1} pages): the list would never end`, 200, 'ContinueLoop');
+    asked.add(token);
+    const req = requestPage(kc, path, query(o.limit, token), deadline(o.limit));
+    req.catch(() => {});
+    return { token, req };
+  };
   try {
     for (let n = 0; cur; n++) {
       // The first page is small and quick: the next is asked for once it is in (so "the first page
       // arrived" is when page 2 is asked for); later ones as soon as the head names the token.
       const meta: ListMeta | null = n === 0 ? null : await cur.head;
-      if (meta?.continue && !o.stopped()) ahead = { token: meta.continue, req: requestPage(kc, path, query(o.limit, meta.continue)) };
-      ahead?.req.catch(() => {});
+      if (meta?.continue && !o.stopped()) ahead = fetch(meta.continue, cur.what);
       const body = parse(await cur.body, cur.what);
       const md: ListMeta = body.metadata ?? {};
       const token = md.continue || undefined;
@@ -165,10 +212,7 @@ export async function* listPages(kc: KubeConfig, path: string, o: ListPagesOptio
         (await ahead.req.catch(() => null))?.abort();
         ahead = null;
       }
-      if (!ahead && token && !o.stopped()) {
-        ahead = { token, req: requestPage(kc, path, query(o.limit, token)) };
-        ahead.req.catch(() => {});
-      }
+      if (!ahead && token && !o.stopped()) ahead = fetch(token, cur.what);
       const items = Array.isArray(body.items) ? body.items : [];
       cur = null;
       yield { items, meta: md };

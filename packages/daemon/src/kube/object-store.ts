@@ -77,12 +77,17 @@ export class ObjectStore {
   upsert(obj: KubeObject): void {
     const uid = obj.metadata.uid;
     const existing = this.byUid.get(uid);
-    if (existing) {
+    const m = obj.metadata;
+    if (existing && existing.obj.metadata.name === m.name && (existing.obj.metadata.namespace ?? '') === (m.namespace ?? '')) {
       existing.obj = obj;
       existing.rev = ++this.rev;
       this.record(existing, false);
       return;
     }
+    // A uid that comes back under another namespace/name (no API server renames; one that reuses
+    // uids does): the entry is moved to its place. Updated where it was, the order was broken (the
+    // binary searches went wrong: a later object of the old name replaced it, and it vanished).
+    if (existing) this.remove(existing.obj);
     const entry: StoreEntry = { obj, key: keyOf(obj), rev: ++this.rev };
     let i = this.indexOf(entry.key);
     // A recreated object with the same name but a new UID replaces the old one.

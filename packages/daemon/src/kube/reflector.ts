@@ -1,7 +1,7 @@
 import type { KubeConfig } from './kubeconfig.js';
 import type { Logger } from '../logging/logger.js';
 import { Signal } from '../util/signal.js';
-import { CredentialError, KubeApiError, transportError } from './api-error.js';
+import { CredentialError, KubeApiError, statusMessage, transportError } from './api-error.js';
 import { Backoff } from './backoff.js';
 import { collectionPath } from './kube-http.js';
 import { ingest } from './ingest.js';
@@ -41,6 +41,12 @@ const LOADING_FRAME_MS = 250;
 export const NOTICE_MS = 60_000;
 /** A watch that lasted this long was healthy: the next failure starts the backoff over. */
 const HEALTHY_WATCH_MS = 30_000;
+/**
+ * A watch that ended sooner than this after it opened proved nothing, whatever it sent: the next one
+ * waits for the backoff (a server that answers every watch with one event and ends it was watched
+ * again at once, in a loop: tens of thousands of requests in seconds), and its events do not reset it.
+ */
+const QUICK_WATCH_MS = 1000;
 
 /** Why the store is rebuilt from a fresh list; `reset` when the reason already says the server's store went back. */
 interface RelistReason {
@@ -85,6 +91,8 @@ export class Reflector {
   /** Bumped on every change to the store or the state. */
   version = 0;
   private rv = '';
+  /** When the current watch opened (its events reset the backoff only once it has lasted QUICK_WATCH_MS). */
+  private watchStarted = 0;
   private stopped = false;
   /** Why this watch was halted (its context left the kubeconfig), until resume(). */
   private halted: string | null = null;
@@ -263,9 +271,13 @@ export class Reflector {
     if (this.stopped || this.halted !== null) return;
     const fatal = err.status === 401 || err.status === 403 || err.status === 404 || err.status === 405 || err instanceof CredentialError || err.reason === 'Invalid';
     this.setState(fatal ? 'error' : 'reconnecting', err.message);
-    if (err.reason === 'Invalid') return; // a name that cannot be requested stays wrong
+    // A name we refused to put in a request stays wrong; the API server's 422 (a watch from a
+    // resourceVersion it cannot read) may not be: retried like any refusal.
+    if (err.reason === 'Invalid' && err.status === 0) return;
     if (err.reason === 'ECONNREFUSED') this.serverWasDown = true;
-    const delay = this.backoff.next();
+    // The backoff, or longer when the server said when to come back (429 Retry-After: API Priority
+    // and Fairness shedding load is not helped by a retry half a second later).
+    const delay = Math.max(this.backoff.next(), err.retryAfterMs ?? 0);
     this.logger.warn({ resource: this.resource.plural, namespace: this.namespace, err: err.message, retryInMs: delay, retry }, `${retry} failed; retrying`);
     this.schedule(() => (retry === 'list' || this.serverWasDown ? void this.list() : this.watch()), delay);
   }
@@ -318,7 +330,13 @@ export class Reflector {
         for await (const page of listPages(this.kc, path, { first, limit: PAGE, stopped: off, ...(this.fieldSelector ? { fieldSelector: this.fieldSelector } : {}) })) {
           pages++;
           const fresh: KubeObject[] = [];
-          for (const it of page.items) if (isObject(it)) fresh.push(ingest(it));
+          const strays: KubeObject[] = [];
+          for (const it of page.items) {
+            if (!isObject(it)) continue;
+            if (this.inScope(it)) fresh.push(ingest(it));
+            else strays.push(it);
+          }
+          this.outOfScope(strays);
           for (const o of fresh) items.push(o);
           rv = page.meta.resourceVersion ?? rv;
           if (progressive && !off() && (page.meta.continue || this.loading)) {
@@ -371,7 +389,9 @@ export class Reflector {
     if (type === 'ERROR') {
       const s = obj as { code?: unknown; message?: unknown };
       const code = typeof s.code === 'number' ? s.code : 500;
-      const msg = typeof s.message === 'string' ? s.message : `watch error ${code}`;
+      // The server's words, cut as a Status message is (an event line may be megabytes; this goes
+      // in the status bar and the pane's footer of every terminal).
+      const msg = typeof s.message === 'string' ? statusMessage(s.message) : `watch error ${code}`;
       if (code === 410) return { relist: null, expired: true };
       if (code === 504 || tooLarge(msg)) return { relist: { text: `the API server does not have resourceVersion ${this.rv} (${msg})`, reset: false } };
       return { relist: { text: `the watch failed: ${msg}`, reset: false } };
@@ -383,27 +403,60 @@ export class Reflector {
     }
     if (type === 'BOOKMARK') {
       if (objRv) this.rv = objRv;
-      this.backoff.reset();
-      this.healthy();
+      this.watchWorks();
       return null;
     }
     if (type !== 'ADDED' && type !== 'MODIFIED' && type !== 'DELETED') return null;
     if (!isObject(obj)) return { relist: { text: `the API server sent a ${type} event without an object`, reset: false } };
     if (type === 'DELETED') this.store.remove(obj);
-    else this.store.upsert(ingest(obj));
+    else if (this.inScope(obj)) this.store.upsert(ingest(obj));
+    else {
+      // Not what was asked for: not shown (and one held under this uid is no longer this list's).
+      this.store.remove(obj);
+      this.outOfScope([obj]);
+    }
     if (objRv) this.rv = objRv;
-    this.backoff.reset();
-    this.healthy();
+    this.watchWorks();
     this.notify();
     return null;
+  }
+
+  /**
+   * Whether an object the server sent is one this list asked for: in its namespace, and the object
+   * its name selector picks. A server (or a proxy, an aggregated API) that ignores the namespace of
+   * the path or the selector would otherwise put another namespace's object in this namespace's
+   * rows, where no NAMESPACE column tells it apart, and an action on that row would act on it.
+   */
+  private inScope(o: KubeObject): boolean {
+    if (this.namespace !== null && this.resource.namespaced && o.metadata.namespace !== this.namespace) return false;
+    const name = this.fieldSelector?.startsWith('metadata.name=') ? this.fieldSelector.slice('metadata.name='.length) : null;
+    return name === null || name.includes('\\') || o.metadata.name === name;
+  }
+
+  /** Says (the notice, the log) what was not shown: the first such object and how many more, once per page or event. */
+  private outOfScope(objs: readonly KubeObject[]): void {
+    if (objs.length === 0) return;
+    const o = objs[0]!;
+    const where = this.namespace !== null && this.resource.namespaced ? `namespace ${this.namespace}` : `${this.fieldSelector}`;
+    const ns = typeof o.metadata.namespace === 'string' ? `${o.metadata.namespace.slice(0, 63)}/` : '';
+    const what = JSON.stringify(`${ns}${o.metadata.name.slice(0, 253)}`);
+    const text = `ignored ${this.resource.plural} ${what}${objs.length > 1 ? ` and ${objs.length - 1} more` : ''}: the API server sent them for ${where}, where they are not`;
+    this.logger.warn({ resource: this.resource.plural, namespace: this.namespace, object: what, count: objs.length }, 'objects outside the list\'s scope ignored');
+    this.setNotice(text);
+  }
+
+  /** An event of the current watch was taken: connected; the backoff starts over once the watch has lasted a while. */
+  private watchWorks(): void {
+    if (Date.now() - this.watchStarted >= QUICK_WATCH_MS) this.backoff.reset();
+    this.healthy();
   }
 
   private watch(): void {
     if (this.stopped || this.halted !== null) return;
     const path = collectionPath(this.resource, this.namespace);
     const started = Date.now();
+    this.watchStarted = started;
     const timeoutSeconds = 240 + Math.floor(Math.random() * 120);
-    let events = 0;
     let done = false;
     const gen = ++this.watchGen;
     this.stats.watches++;
@@ -412,7 +465,7 @@ export class Reflector {
       done = true;
       if (gen !== this.watchGen) return;
       this.stream = null;
-      if (!this.stopped) this.afterWatch(err, started, events);
+      if (!this.stopped) this.afterWatch(err, started);
     };
     openWatch(
       this.kc,
@@ -424,7 +477,6 @@ export class Reflector {
         },
         event: (type, obj) => {
           if (done || this.stopped || gen !== this.watchGen) return;
-          events++;
           this.stats.events++;
           const verdict = this.apply(type, obj);
           if (!verdict) return;
@@ -445,17 +497,21 @@ export class Reflector {
       .catch((err: unknown) => end(asApiError(err, path)));
   }
 
-  private afterWatch(err: KubeApiError | null, started: number, events: number): void {
+  private afterWatch(err: KubeApiError | null, started: number): void {
     if (Date.now() - started >= HEALTHY_WATCH_MS) this.backoff.reset();
     if (!err) {
-      // The server ended the watch (its timeout): resume at once, unless it keeps ending them instantly.
-      if (events === 0 && Date.now() - started < 1000) this.schedule(() => this.watch(), this.backoff.next());
+      // The server ended the watch (its timeout): resume at once, unless it keeps ending them instantly
+      // (with or without an event: a server that answers each watch with one event and ends it).
+      if (Date.now() - started < QUICK_WATCH_MS) this.schedule(() => this.watch(), this.backoff.next());
       else this.watch();
       return;
     }
     if (err.status === 410) return this.relist(null, true);
     if (err.status === 504 || tooLarge(err.message)) return this.relist({ text: `the API server does not have resourceVersion ${this.rv} (${err.message})`, reset: false });
     if (err.reason === 'MalformedEvent') return this.relist({ text: err.message, reset: false });
+    // The server refused the watch itself (kube-apiserver: 422 Invalid for a resourceVersion it cannot
+    // parse, one a BOOKMARK or an event gave): resuming from it again would be refused for ever.
+    if (err.status === 400 || err.status === 422) return this.relist({ text: `the API server refused to watch from resourceVersion ${this.rv} (${err.message})`, reset: false });
     if (err.status === 404) {
       // The collection is gone (a CRD deleted): check discovery again before listing.
       this.verified = false;

@@ -7,9 +7,23 @@ import { sortKeyOf, type SortKey } from './sort-keys.js';
 /** Columns whose text changes with the time alone (ages, `5 (3m ago)`): never part of the search text. */
 export const ticks = (c: ColumnDef): boolean => c.sort === 'age' || c.clock === true;
 
+/**
+ * The most of a cell a list keeps and shows: wider than any screen. A cell is the API server's text
+ * (a server Table's cell, an Event's message) and may be megabytes: each was sent whole in every
+ * frame and snapshot of the rows on screen, and kept again in the row's search text.
+ */
+export const MAX_CELL_CHARS = 1024;
+
+/** `text` cut to MAX_CELL_CHARS (never between the halves of a surrogate pair), with `…` when cut. */
+export function capCell(text: string): string {
+  if (text.length <= MAX_CELL_CHARS) return text;
+  const end = /[\uD800-\uDBFF]/.test(text[MAX_CELL_CHARS - 1]!) ? MAX_CELL_CHARS - 1 : MAX_CELL_CHARS;
+  return `${text.slice(0, end)}…`;
+}
+
 export function safeCell(col: ColumnDef, e: StoreEntry, now: number): string {
   try {
-    return col.cell(e.obj, now);
+    return capCell(col.cell(e.obj, now));
   } catch {
     return '?';
   }
