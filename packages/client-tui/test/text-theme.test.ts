@@ -26,6 +26,8 @@ describe('text cells', () => {
     expect(sanitize('\x1b[31mred\x1b[0m')).toBe('red');
     expect(sanitize('a\tb')).toBe('a    b');
     expect(sanitize('x\x07y\rz\x1b]0;title\x07')).toBe('xyz');
+    // Bidi overrides and isolates (a label that would show a name reversed in a bidi terminal) are dropped.
+    expect(sanitize('report\u202efdp.exe \u2066x\u2069\u200f')).toBe('reportfdp.exe x');
   });
 
   it('wraps words', () => {

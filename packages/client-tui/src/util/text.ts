@@ -13,27 +13,33 @@ export { charWidth, stringWidth };
 const ANSI = /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])/g;
 // eslint-disable-next-line no-control-regex
 const CONTROLS = /[\x00-\x08\x0a-\x1f\x7f-\x9f]/g;
+/**
+ * Bidirectional overrides, embeddings, isolates and marks: in a terminal that does bidi (VTE, mlterm,
+ * Konsole) they reorder what follows — a label value or an event message could show a name reversed
+ * or pose as another row's text. Dropped, as controls are.
+ */
+const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
-/** Text safe to print in one line: escape sequences removed, tabs as spaces, other controls dropped. */
+/** Text safe to print in one line: escape sequences removed, tabs as spaces, other controls and bidi overrides dropped. */
 export function sanitize(s: string): string {
-  // Fast path: plain printable ASCII and most text needs no work.
+  // Fast path: plain printable text needs no work.
   // eslint-disable-next-line no-control-regex
-  if (!/[\x00-\x1f\x7f-\x9f]/.test(s)) return s;
-  return s.replace(ANSI, '').replace(/\t/g, '    ').replace(CONTROLS, '');
+  if (!/[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(s)) return s;
+  return s.replace(ANSI, '').replace(/\t/g, '    ').replace(CONTROLS, '').replace(BIDI, '');
 }
 
 // eslint-disable-next-line no-control-regex
-const LINE_CONTROLS = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
+const LINE_CONTROLS = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /**
  * Text for a terminal that keeps its lines and tabs: escape sequences and every other control
- * character (C0, DEL, C1; carriage returns too) removed, so that what a cluster or a plugin put in
+ * character (C0, DEL, C1; carriage returns too) and bidi override removed, so that what a cluster or a plugin put in
  * a name, a message or a log can never set the terminal's title or clipboard, move its cursor or
  * clear it.
  */
 export function forTerminal(s: string): string {
   // eslint-disable-next-line no-control-regex
-  if (!/[\x00-\x08\x0b-\x1f\x7f-\x9f]/.test(s)) return s;
+  if (!/[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(s)) return s;
   return s.replace(ANSI, '').replace(LINE_CONTROLS, '');
 }
 
