@@ -6,6 +6,7 @@ import type { TableView } from '@kubetile/rpc-schema';
 import { waitFor, type TestEnv } from '../helpers/daemon-process.js';
 import { RawClient } from '../helpers/rpc-client.js';
 import { startSimDaemon, type SimDaemonWithClient } from '../helpers/sim-daemon.js';
+import { forwardedOn, forwardedOnRe, forwardLoopbacks, hasIPv6Loopback } from '../helpers/loopbacks.js';
 
 /**
  * Port-forwards belong to the daemon: `p` on a pod (a dialog with the suggested remote port and a
@@ -126,7 +127,7 @@ describe('p on a pod', () => {
     await c.request('client/key', { key: 'p' });
     await answer(c, /web.*remote port/, '8080');
     await answer(c, /local port/, '0');
-    const toast = await waitToast(c, /^Forwarding pod\/web:8080 -> 127\.0\.0\.1:\d+$/);
+    const toast = await waitToast(c, new RegExp(`^Forwarding pod/web:8080 -> ${await forwardedOnRe()}$`));
     const localPort = Number(/:(\d+)$/.exec(toast)![1]);
     expect(localPort).toBeGreaterThan(0);
 
@@ -144,7 +145,7 @@ describe('p on a pod', () => {
 
     const { forwards } = await script.request<{ forwards: Array<Record<string, unknown>> }>('portForward/list');
     const f = forwards.find((x) => x.namespace === ns)!;
-    expect(f).toMatchObject({ target: 'pod/web', pod: 'web', remotePort: 8080, localPort, localAddress: '127.0.0.1', state: 'active', totalConnections: 2 });
+    expect(f).toMatchObject({ target: 'pod/web', pod: 'web', remotePort: 8080, localPort, localAddress: '127.0.0.1', localAddresses: await forwardLoopbacks(), state: 'active', totalConnections: 2 });
     expect(f.bytesOut as number).toBeGreaterThan(300_000);
     expect(f.bytesIn as number).toBeGreaterThan(300_000);
     await script.request('portForward/stop', { id: f.id });
@@ -164,14 +165,14 @@ describe('p on a pod', () => {
       await waitToast(c, /pod\/api has no container port named 'grpc' \(it names none of its ports\)/);
       await answer(c, /api.*remote port/, 'grpc', '3000');
       await answer(c, /local port/, '0');
-      const toast = await waitToast(c, /^Forwarding pod\/api:3000 -> 127\.0\.0\.1:\d+$/);
+      const toast = await waitToast(c, new RegExp(`^Forwarding pod/api:3000 -> ${await forwardedOnRe()}$`));
       const localPort = Number(/:(\d+)$/.exec(toast)![1]);
       expect((await http(localPort, '/')).status).toBe(200);
       await c.request('client/key', { key: 'p' });
       const l = await c.waitLayout('the stop prompt', (x) => x.overlay?.type === 'confirm');
-      expect(l.overlay).toMatchObject({ text: `pod/api:3000 -> 127.0.0.1:${localPort} is running. Stop it?` });
+      expect(l.overlay).toMatchObject({ text: `pod/api:3000 -> ${await forwardedOn(localPort)} is running. Stop it?` });
       await c.request('client/key', { key: 'y' });
-      await waitToast(c, new RegExp(`^Stopped port-forward pod/api:3000 -> 127\\.0\\.0\\.1:${localPort}$`));
+      await waitToast(c, new RegExp(`^Stopped port-forward pod/api:3000 -> ${await forwardedOnRe(localPort)}$`));
       await expect(http(localPort, '/')).rejects.toThrow(/ECONNREFUSED/);
     } finally {
       c.close();
@@ -206,7 +207,7 @@ describe('p on a Deployment', () => {
       // Answered with the template's port name (as kubectl takes it): its number is forwarded.
       await answer(c, /deployment\/shop.*remote port/, '8000', 'web');
       await answer(c, /local port/, '0');
-      const toast = await waitToast(c, /^Forwarding deployment\/shop:8000 -> 127\.0\.0\.1:\d+ \(pod shop-1:8000\)$/);
+      const toast = await waitToast(c, new RegExp(`^Forwarding deployment/shop:8000 -> ${await forwardedOnRe()} \\(pod shop-1:8000\\)$`));
       const localPort = Number(/127\.0\.0\.1:(\d+)/.exec(toast)![1]);
       expect(await http(localPort, '/cart', 'item=1')).toEqual({ status: 200, text: 'backend saw POST /cart with "item=1"' });
       const { forwards } = await script.request<{ forwards: Array<{ id: string; localPort: number }> }>('portForward/list');
@@ -219,25 +220,37 @@ describe('p on a Deployment', () => {
 
 describe('a busy local port', () => {
   let squatter: TcpServer;
+  /** The same port taken on ::1 too: a forward fails only when it can listen on no loopback, as kubectl's. */
+  let squatter6: TcpServer | null = null;
   beforeEach(async () => {
     squatter = createTcpServer();
     await new Promise<void>((r) => squatter.listen(0, '127.0.0.1', () => r()));
-    return () => new Promise<void>((r) => squatter.close(() => r()));
+    if (await hasIPv6Loopback) {
+      const s6 = createTcpServer();
+      await new Promise<void>((r) => s6.listen((squatter.address() as AddressInfo).port, '::1', () => r()));
+      squatter6 = s6;
+    }
+    return async () => {
+      await new Promise<void>((r) => squatter.close(() => r()));
+      if (squatter6) await new Promise<void>((r) => squatter6!.close(() => r()));
+      squatter6 = null;
+    };
   });
 
   it('is refused with a message, over RPC and from the dialog, and nothing is left listening', async () => {
     const busy = (squatter.address() as AddressInfo).port;
+    const on = (await forwardLoopbacks()).join(' and ');
     sim.createObject(runningPod('db', ns, [{ containerPort: 5432 }]));
     const before = await status();
     await expect(script.request('portForward/start', { namespace: ns, pod: 'db', remotePort: 5432, localPort: busy })).rejects.toThrow(
-      `portForward/start: local port ${busy} on 127.0.0.1 is already in use`,
+      `portForward/start: local port ${busy} on ${on} is already in use`,
     );
     const { c } = await podsPane(['db']);
     try {
       await c.request('client/key', { key: 'p' });
       await answer(c, /db.*remote port/, '5432');
       await answer(c, /local port/, '0', String(busy));
-      await waitToast(c, new RegExp(`port-forward failed: local port ${busy} on 127\\.0\\.0\\.1 is already in use`));
+      await waitToast(c, new RegExp(`port-forward failed: local port ${busy} on ${on.replace(/\./g, '\\.')} is already in use`));
     } finally {
       c.close();
     }
@@ -251,7 +264,7 @@ describe('a busy local port', () => {
     const first = await script.request<{ id: string; localPort: number }>('portForward/start', { namespace: ns, pod: 'cache', remotePort: 6379 });
     try {
       await expect(script.request('portForward/start', { namespace: ns, pod: 'cache', remotePort: 6379, localPort: first.localPort })).rejects.toThrow(
-        `portForward/start: local port ${first.localPort} on 127.0.0.1 is already in use by port-forward ${first.id} (pod/cache:6379 -> 127.0.0.1:${first.localPort}); stop it first or choose another port`,
+        `portForward/start: local port ${first.localPort} on 127.0.0.1 is already in use by port-forward ${first.id} (pod/cache:6379 -> ${await forwardedOn(first.localPort)}); stop it first or choose another port`,
       );
     } finally {
       await script.request('portForward/stop', { id: first.id });
@@ -286,7 +299,7 @@ describe('the port-forwards pane', () => {
         const r = v.rows.find((x) => x.cells.namespace === ns);
         return r && r.cells.connections === '1' ? r : null;
       });
-      expect(row.cells).toMatchObject({ target: 'pod/cache', pod: 'cache', local: `127.0.0.1:${started.localPort}`, remote: '6379', state: 'active' });
+      expect(row.cells).toMatchObject({ target: 'pod/cache', pod: 'cache', local: await forwardedOn(started.localPort), remote: '6379', state: 'active' });
       expect(row.cells.in).toMatch(/\d+ B/);
       expect(row.cells.out).toMatch(/\d+ B/);
       const v = await snapshot(paneId);
@@ -299,7 +312,7 @@ describe('the port-forwards pane', () => {
       await c.request('client/key', { key: 'g' });
       await c.request('client/key', { key: 'x' });
       const l = await c.waitLayout('the stop confirm', (x) => x.overlay?.type === 'confirm');
-      expect(l.overlay).toMatchObject({ text: `Stop the port-forward pod/cache:6379 -> 127.0.0.1:${started.localPort}?` });
+      expect(l.overlay).toMatchObject({ text: `Stop the port-forward pod/cache:6379 -> ${await forwardedOn(started.localPort)}?` });
       await c.request('client/key', { key: 'y' });
       await waitToast(c, /^Stopped port-forward pod\/cache:6379/);
       await waitFor('the row gone', async () => !(await snapshot(paneId)).rows.some((x) => x.id === started.id));

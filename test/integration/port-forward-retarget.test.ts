@@ -126,7 +126,8 @@ describe('a forward follows the pods behind it', () => {
       const r = await waitFor('the service listed, then forwarded', () =>
         c.request<{ message: string }>('resource/action', { paneId, action: 'port-forward', target: { name: 'api' }, args: { remotePort: 80, localPort: 0 } }).catch(() => null),
       );
-      expect(r.message).toMatch(new RegExp(`^Forwarding service/api:80 -> 127\\.0\\.0\\.1:\\d+ \\(pod ${first}:8080\\)$`));
+      // ::1 too, on the same port, where the machine has IPv6.
+      expect(r.message).toMatch(new RegExp(`^Forwarding service/api:80 -> 127\\.0\\.0\\.1:(\\d+)(?:, \\[::1\\]:\\1)? \\(pod ${first}:8080\\)$`));
       const port = Number(/127\.0\.0\.1:(\d+)/.exec(r.message)![1]);
       expect(await whoAnswers(port)).toBe(first);
 

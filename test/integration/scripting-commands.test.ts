@@ -247,7 +247,8 @@ describe('kubetile pf and plugins', () => {
     expect(await get(started.localPort, '/hi')).toBe('hello from the pod: /hi');
     const list = await ok('pf', 'list');
     const row = list.split('\n').find((l) => l.startsWith(`${started.id} `))!;
-    expect(row).toMatch(new RegExp(`^${started.id}\\s+pod/web-1\\s+default\\s+127\\.0\\.0\\.1:${started.localPort}\\s+80\\s+web-1\\s+active`));
+    // LOCAL: 127.0.0.1 and ::1 on the same port (::1 where the machine has it).
+    expect(row).toMatch(new RegExp(`^${started.id}\\s+pod/web-1\\s+default\\s+127\\.0\\.0\\.1:${started.localPort}(,\\[::1\\]:${started.localPort})?\\s+80\\s+web-1\\s+active`));
     const json = JSON.parse(await ok('pf', 'list', '--json')) as Array<{ id: string }>;
     expect(json.map((f) => f.id)).toContain(started.id);
     expect(await ok('pf', 'stop', started.id)).toBe(`stopped ${started.id}\n`);
@@ -277,12 +278,12 @@ describe('kubetile pf and plugins', () => {
     for (const [arg, target, answering] of cases) {
       const r = await kt('pf', 'start', arg, '0:80', '--namespace', 'wl');
       expect(r, arg).toMatchObject({ code: 0, stderr: '' });
-      const m = new RegExp(`^(pf-\\d+): Forwarding ${target}:80 -> 127\\.0\\.0\\.1:(\\d+)\n$`).exec(r.stdout);
+      const m = new RegExp(`^(pf-\\d+): Forwarding ${target}:80 -> 127\\.0\\.0\\.1:(\\d+)(?:, \\[::1\\]:\\2)?\n$`).exec(r.stdout);
       expect(m, r.stdout).not.toBeNull();
       const [, id, port] = m!;
       expect((JSON.parse(await get(Number(port), '/who')) as { pod: string }).pod).toBe(answering);
       const row = (await ok('pf', 'list')).split('\n').find((l) => l.startsWith(`${id} `))!;
-      expect(row).toMatch(new RegExp(`^${id}\\s+${target}\\s+wl\\s+127\\.0\\.0\\.1:${port}\\s+80\\s+${answering}\\s+active`));
+      expect(row).toMatch(new RegExp(`^${id}\\s+${target}\\s+wl\\s+127\\.0\\.0\\.1:${port}(,\\[::1\\]:${port})?\\s+80\\s+${answering}\\s+active`));
       await ok('pf', 'stop', id!);
     }
   });
@@ -296,13 +297,13 @@ describe('kubetile pf and plugins', () => {
 
     const viaPod = await kt('pf', 'start', 'pod/site-1', '0:http', '--namespace', 'named');
     expect(viaPod).toMatchObject({ code: 0, stderr: '' });
-    const p = /^(pf-\d+): Forwarding pod\/site-1:80 -> 127\.0\.0\.1:(\d+)\n$/.exec(viaPod.stdout);
+    const p = /^(pf-\d+): Forwarding pod\/site-1:80 -> 127\.0\.0\.1:(\d+)(?:, \[::1\]:\2)?\n$/.exec(viaPod.stdout);
     expect(p, viaPod.stdout).not.toBeNull();
     expect(await get(Number(p![2]), '/by-name')).toBe('hello from the pod: /by-name');
 
     const viaSvc = await kt('pf', 'start', 'svc/site', ':web', '--namespace', 'named');
     expect(viaSvc).toMatchObject({ code: 0, stderr: '' });
-    const v = /^(pf-\d+): Forwarding service\/site:8080 -> 127\.0\.0\.1:(\d+)\n$/.exec(viaSvc.stdout);
+    const v = /^(pf-\d+): Forwarding service\/site:8080 -> 127\.0\.0\.1:(\d+)(?:, \[::1\]:\2)?\n$/.exec(viaSvc.stdout);
     expect(v, viaSvc.stdout).not.toBeNull();
     expect(await get(Number(v![2]), '/svc')).toBe('hello from the pod: /svc');
 
@@ -328,17 +329,17 @@ describe('kubetile pf and plugins', () => {
     sim.createObject({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'api', namespace: 'bare' }, spec: { selector: { app: 'api' }, ports: [{ name: 'api', port: q, targetPort: 'http' }] } });
     sim.setPortTarget('bare', 'api-1', p, { host: '127.0.0.1', port: (http.address() as AddressInfo).port });
     const byNumber = await kt('pf', 'start', 'pod/api-1', String(p), '--namespace', 'bare');
-    expect(byNumber).toMatchObject({ code: 0, stderr: '', stdout: expect.stringMatching(new RegExp(`^pf-\\d+: Forwarding pod/api-1:${p} -> 127\\.0\\.0\\.1:${p}\n$`)) });
+    expect(byNumber).toMatchObject({ code: 0, stderr: '', stdout: expect.stringMatching(new RegExp(`^pf-\\d+: Forwarding pod/api-1:${p} -> 127\\.0\\.0\\.1:${p}(?:, \\[::1\\]:${p})?\n$`)) });
     expect(await get(p, '/same')).toBe('hello from the pod: /same');
     const byName = await kt('pf', 'start', 'svc/api', 'api', '--namespace', 'bare');
-    expect(byName).toMatchObject({ code: 0, stderr: '', stdout: expect.stringMatching(new RegExp(`^pf-\\d+: Forwarding service/api:${q} -> 127\\.0\\.0\\.1:${q}\n$`)) });
+    expect(byName).toMatchObject({ code: 0, stderr: '', stdout: expect.stringMatching(new RegExp(`^pf-\\d+: Forwarding service/api:${q} -> 127\\.0\\.0\\.1:${q}(?:, \\[::1\\]:${q})?\n$`)) });
     expect(await get(q, '/named')).toBe('hello from the pod: /named');
     // The same port again is in use: said, as kubectl says it cannot listen.
     const again = await kt('pf', 'start', 'pod/api-1', String(p), '--namespace', 'bare');
     expect(again.code).toBe(1);
     expect(again.stderr).toContain(`local port ${p} on 127.0.0.1 is already in use by port-forward pf-`);
     const any = await kt('pf', 'start', 'pod/api-1', `:${p}`, '--namespace', 'bare');
-    const m = new RegExp(`^(pf-\\d+): Forwarding pod/api-1:${p} -> 127\\.0\\.0\\.1:(\\d+)\n$`).exec(any.stdout);
+    const m = new RegExp(`^(pf-\\d+): Forwarding pod/api-1:${p} -> 127\\.0\\.0\\.1:(\\d+)(?:, \\[::1\\]:\\2)?\n$`).exec(any.stdout);
     expect(m, any.stdout + any.stderr).not.toBeNull();
     expect(Number(m![2])).not.toBe(p);
     // Over RPC, both at once is refused before anything is asked.

@@ -97,6 +97,8 @@ const PortForwardInfo = z.object({
   remotePort: z.number().int(),
   podPort: z.number().int().nullable(),
   localAddress: z.literal('127.0.0.1'),
+  /** Where it listens: 127.0.0.1 and ::1 (as kubectl's `localhost`), or one of them when the other is not there or taken. */
+  localAddresses: z.array(z.string()).optional(),
   localPort: z.number().int(),
   startedAt: z.string(),
   connections: z.number().int(),
@@ -323,7 +325,7 @@ export const Requests = {
   ),
   portForwardStart: req(
     'portForward/start',
-    "Forward a port on 127.0.0.1 to a pod, a Service (its `port`, mapped to the pods' `targetPort`) or a workload: a Deployment, StatefulSet, ReplicaSet or DaemonSet (a ready pod behind it); exactly one of `pod`, `service`, `deployment`, `statefulset`, `replicaset`, `daemonset`. Owned by the daemon: it keeps running when clients detach, and new connections follow a replaced pod to a running pod of the same owner or Service; a StatefulSet's pod is not replaced by a sibling: its forward waits until the StatefulSet runs that pod again (its `state` and `error` in portForward/list say so). `remotePort` defaults to the suggested port; it may be a port's name, as kubectl takes it: a Service's port by its name, a pod's (or a workload's pod template's) container port by its name; `localPort` 0 (default) takes any free port; `sameLocalPort` listens on the remote port's number instead (a port's name resolved first: kubectl's bare `PORT`); a port in use is an error. `context` defaults to the current context.",
+    "Forward a local port (on 127.0.0.1 and ::1, as kubectl's localhost: the same port on both; one of them alone when the machine has no IPv6 or another program holds the port there, said in `error`; `localAddresses` says where) to a pod, a Service (its `port`, mapped to the pods' `targetPort`) or a workload: a Deployment, StatefulSet, ReplicaSet or DaemonSet (a ready pod behind it); exactly one of `pod`, `service`, `deployment`, `statefulset`, `replicaset`, `daemonset`. Owned by the daemon: it keeps running when clients detach, and new connections follow a replaced pod to a running pod of the same owner or Service; a StatefulSet's pod is not replaced by a sibling: its forward waits until the StatefulSet runs that pod again (its `state` and `error` in portForward/list say so). `remotePort` defaults to the suggested port; it may be a port's name, as kubectl takes it: a Service's port by its name, a pod's (or a workload's pod template's) container port by its name; `localPort` 0 (default) takes any free port; `sameLocalPort` listens on the remote port's number instead (a port's name resolved first: kubectl's bare `PORT`); a port in use is an error. `context` defaults to the current context.",
     z
       .object({
         context: z.string().min(1).max(253).optional(),
@@ -351,7 +353,7 @@ export const Requests = {
           });
         }
       }),
-    z.object({ id: z.string(), localPort: z.number().int(), pod: z.string(), podPort: z.number().int(), message: z.string() }),
+    z.object({ id: z.string(), localPort: z.number().int(), localAddresses: z.array(z.string()).optional(), pod: z.string(), podPort: z.number().int(), message: z.string() }),
   ),
   portForwardStop: req('portForward/stop', 'Stop a port-forward: its listener and every connection through it.', z.object({ id: z.string().min(1).max(64) }).strict(), Ok),
   pluginList: req(

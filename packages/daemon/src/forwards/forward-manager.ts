@@ -5,7 +5,8 @@ import type { Logger } from '../logging/logger.js';
 import type { OpenStreams } from '../util/open-streams.js';
 import { errorMessage } from '../util/errors.js';
 import { Signal } from '../util/signal.js';
-import { Forward, listenLoopback } from './forward.js';
+import { Forward } from './forward.js';
+import { listenLoopback } from './loopback.js';
 import { HeldForward } from './held-forward.js';
 import { TARGET_KINDS, type ForwardInfo, type ForwardRequest, type PodOwner, type Resume } from './forward-types.js';
 import { resolveTarget } from './resolve-target.js';
@@ -49,7 +50,7 @@ export function badRequest(r: ForwardRequest): string | null {
 
 /**
  * The daemon's port-forwards: they belong to the daemon, not to a client, and live until stopped
- * (or the daemon stops). Each listens on 127.0.0.1 only.
+ * (or the daemon stops). Each listens on 127.0.0.1 and ::1 (kubectl's `localhost`), on the same port.
  */
 export class ForwardManager {
   /** A forward started, stopped, or something the pane shows changed. */
@@ -98,9 +99,10 @@ export class ForwardManager {
       } else id = `pf-${this.nextId++}`;
       const owner = req.localPort > 0 ? this.usingPort(req.localPort) : null;
       if (owner) throw new ForwardError(`local port ${req.localPort} on 127.0.0.1 is already in use by port-forward ${owner.id} (${owner.describe()}${owner instanceof HeldForward ? ', waiting for the cluster' : ''}); stop it first or choose another port`);
-      const server = await listenLoopback(req.localPort);
+      // A restored forward keeps 127.0.0.1: its port taken by another program moves it to a new one (see ForwardRestore).
+      const listening = await listenLoopback(req.localPort, { needIPv4: resume !== null });
       if (this.closed) {
-        server.close();
+        for (const l of listening.listeners) l.server.close();
         throw new ForwardError('the daemon is stopping');
       }
       try {
@@ -108,7 +110,7 @@ export class ForwardManager {
       } catch (err) {
         this.deps.logger.warn({ err: errorMessage(err) }, 'port-forward: cannot watch pods; a replaced pod will not be followed');
       }
-      const forward = new Forward(id, req, resolved, server, {
+      const forward = new Forward(id, req, resolved, listening, {
         kc,
         streams: this.deps.streams,
         logger: this.deps.logger,
@@ -118,7 +120,7 @@ export class ForwardManager {
       pods = null;
       this.forwards.set(id, forward);
       this.handedOver.delete(id);
-      this.deps.logger.info({ forward: id, target: forward.target, namespace: req.namespace, pod: resolved.first?.pod.metadata.name ?? null, local: forward.localPort }, `port-forward ${forward.describe()}`);
+      this.deps.logger.info({ forward: id, target: forward.target, namespace: req.namespace, pod: resolved.first?.pod.metadata.name ?? null, local: forward.localPort, addresses: forward.addresses }, `port-forward ${forward.describe()}`);
       this.changed.emit();
       return forward;
     } catch (err) {
@@ -141,12 +143,13 @@ export class ForwardManager {
    */
   async hold(req: ForwardRequest, follows: PodOwner | undefined, why: string): Promise<HeldForward | null> {
     if (this.closed || this.forwards.size + this.held.size >= MAX_FORWARDS) return null;
-    const server = req.localPort > 0 ? await listenLoopback(req.localPort).catch(() => null) : null;
+    // As the restore will: 127.0.0.1's port taken by another program is not held (it moves to a new one).
+    const listening = req.localPort > 0 ? await listenLoopback(req.localPort, { needIPv4: true }).catch(() => null) : null;
     if (this.closed) {
-      server?.close();
+      for (const l of listening?.listeners ?? []) l.server.close();
       return null;
     }
-    const h = new HeldForward(`pf-${this.nextId++}`, req, follows, why, server, this.deps.streams);
+    const h = new HeldForward(`pf-${this.nextId++}`, req, follows, why, listening, this.deps.streams);
     this.held.set(h.id, h);
     this.changed.emit();
     return h;

@@ -10,6 +10,7 @@ import type { ForwardManager } from './forward-manager.js';
 import { ClusterUnavailable, MAX_FORWARDS, StoppedWhileHeld } from './forward-manager.js';
 import { POD_OWNER_KINDS, TARGET_KINDS, type ForwardRequest, type PodOwner } from './forward-types.js';
 import { publishedForwards } from './service-registry.js';
+import { hostPorts } from './loopback.js';
 
 /** The key port-forwards are saved under in the state file. */
 export const FORWARDS_STATE_KEY = 'port-forwards';
@@ -29,13 +30,13 @@ const SavedForwardsSchema = z.object({ forwards: z.array(z.unknown()) });
 type SavedForward = z.infer<typeof SavedForwardSchema>;
 
 /** A listener error (as listenLoopback words it): the port, not the target, was the problem. */
-const LOCAL_PORT_PROBLEM = /^local port \d+ on 127\.0\.0\.1 |^cannot listen on local port /;
+const LOCAL_PORT_PROBLEM = /^local port \d+ on (127\.0\.0\.1|::1) |^cannot listen on local port /;
 
 /**
  * What the restart of one forward came to, for the notice. `retry`: the cluster did not answer;
  * tried again later. `dropped`: stopped by the user while it waited.
  */
-type Outcome = { kind: 'same' | 'waiting' | 'dropped' } | { kind: 'moved'; from: number; to: number } | { kind: 'failed' | 'retry'; why: string };
+type Outcome = { kind: 'same' | 'waiting' | 'dropped' } | { kind: 'moved'; from: number; to: number; where: string } | { kind: 'failed' | 'retry'; why: string };
 
 /** A saved forward to start; `heldId`: the held forward it is while its cluster does not answer. */
 interface Pending {
@@ -159,7 +160,7 @@ export class ForwardRestore implements PersistedFeature {
       }
       const what = `port-forward ${saved.kind}/${saved.name} (${saved.namespace}) :${saved.remotePort}`;
       if (outcome.kind === 'dropped') continue;
-      if (outcome.kind === 'moved') lines.push(`${what}: local port ${outcome.from} is taken; now on 127.0.0.1:${outcome.to}`);
+      if (outcome.kind === 'moved') lines.push(`${what}: local port ${outcome.from} is taken; now on ${outcome.where}`);
       if (outcome.kind === 'failed') lines.push(`${what} could not be restarted: ${outcome.why}`);
       if (outcome.kind === 'retry' && next.heldId !== undefined) {
         // The same held forward, with the new reason (or stopped by the user meanwhile: left stopped).
@@ -231,7 +232,7 @@ export class ForwardRestore implements PersistedFeature {
     }
     try {
       const f = await this.deps.manager.start({ ...req, localPort: 0 }, resume, heldId);
-      return { kind: 'moved', from: req.localPort, to: f.localPort };
+      return { kind: 'moved', from: req.localPort, to: f.localPort, where: hostPorts(f.addresses, f.localPort) };
     } catch (err) {
       return { kind: 'failed', why: errorMessage(err) };
     }

@@ -93,7 +93,14 @@ export interface ForwardInfo {
   remotePort: number;
   /** The port on the pod (a Service's targetPort), when known. */
   podPort: number | null;
+  /** The IPv4 loopback, always (kept as it was before forwards listened on ::1 too; see `localAddresses`). */
   localAddress: '127.0.0.1';
+  /**
+   * The loopbacks it listens on now, on `localPort`: `127.0.0.1` and `::1` (kubectl's `localhost`);
+   * `127.0.0.1` alone on a machine without IPv6 or when another program holds `[::1]:port` (the
+   * reverse likewise); empty when it listens nowhere (its listener failed, a held forward whose port was taken).
+   */
+  localAddresses: string[];
   localPort: number;
   startedAt: string;
   /** Connections open now, and since the start. */

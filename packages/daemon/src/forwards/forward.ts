@@ -1,4 +1,4 @@
-import { createServer, type Server, type Socket } from 'node:net';
+import type { Server, Socket } from 'node:net';
 import type { KubeConfig } from '../kube/kubeconfig.js';
 import type { Logger } from '../logging/logger.js';
 import type { InformerHandle } from '../kube/informer-pool.js';
@@ -7,9 +7,9 @@ import type { OpenStreams } from '../util/open-streams.js';
 import { bridge, type BridgedConnection } from './connection-bridge.js';
 import type { ForwardInfo, ForwardRequest, ForwardState, PodOwner, ResolvedTarget } from './forward-types.js';
 import { PodPicker, type PodSource } from './pod-picker.js';
+import { hostPort, hostPorts, LOOPBACK, type Listening } from './loopback.js';
 
-/** The only address a forward ever listens on. */
-export const LOOPBACK = '127.0.0.1';
+export { LOOPBACK, listenLoopback } from './loopback.js';
 /**
  * Connections one forward carries at once; past it, the oldest connection whose local client has
  * already closed its side makes room, and when none has, the new one is closed (configurable later).
@@ -20,30 +20,16 @@ const MAX_ERROR_TEXT = 500;
 /** The same connection error is logged at most this often per forward. */
 const LOG_EVERY_MS = 10_000;
 
-/** What a forward's info says of what was asked for: its id, target, ports and start (running or held). */
-export function askedInfo(id: string, request: ForwardRequest, localPort: number, startedAt: Date): Pick<ForwardInfo, 'id' | 'context' | 'namespace' | 'kind' | 'name' | 'target' | 'remotePort' | 'localAddress' | 'localPort' | 'startedAt'> {
+/** What a forward's info says of what was asked for: its id, target, ports and start (running or held); `addresses`: where it listens now. */
+export function askedInfo(
+  id: string,
+  request: ForwardRequest,
+  localPort: number,
+  addresses: string[],
+  startedAt: Date,
+): Pick<ForwardInfo, 'id' | 'context' | 'namespace' | 'kind' | 'name' | 'target' | 'remotePort' | 'localAddress' | 'localAddresses' | 'localPort' | 'startedAt'> {
   const { context, namespace, kind, name, remotePort } = request;
-  return { id, context, namespace, kind, name, target: `${kind}/${name}`, remotePort, localAddress: LOOPBACK, localPort, startedAt: startedAt.toISOString() };
-}
-
-/** Binds 127.0.0.1:port (0: any free port); a port in use or reserved is a clear error. */
-export function listenLoopback(port: number): Promise<Server> {
-  return new Promise<Server>((resolve, reject) => {
-    // Connections arrive paused: nothing is read before their API stream is open.
-    const server = createServer({ pauseOnConnect: true, allowHalfOpen: true });
-    const onError = (err: NodeJS.ErrnoException): void => {
-      server.close();
-      const where = `local port ${port} on ${LOOPBACK}`;
-      if (err.code === 'EADDRINUSE') reject(new Error(`${where} is already in use`));
-      else if (err.code === 'EACCES') reject(new Error(`${where} needs privileges (ports below 1024 are reserved); choose a port from 1024 or 0 for any free port`));
-      else reject(new Error(`cannot listen on ${where}: ${err.message}`));
-    };
-    server.once('error', onError);
-    server.listen({ host: LOOPBACK, port, exclusive: true }, () => {
-      server.off('error', onError);
-      resolve(server);
-    });
-  });
+  return { id, context, namespace, kind, name, target: `${kind}/${name}`, remotePort, localAddress: LOOPBACK, localAddresses: addresses, localPort, startedAt: startedAt.toISOString() };
 }
 
 export interface ForwardDeps {
@@ -58,13 +44,15 @@ export interface ForwardDeps {
 }
 
 /**
- * One port-forward owned by the daemon: a listener on 127.0.0.1, one API stream per accepted
+ * One port-forward owned by the daemon: listeners on 127.0.0.1 and ::1 (see listenLoopback), one API stream per accepted
  * connection to the pod the picker chooses (followed through rollouts and crashes), counters,
  * the state and the last error for the pane. Lives until `stop()`, whoever is attached.
  */
 export class Forward {
   readonly startedAt = new Date();
   readonly localPort: number;
+  /** The loopbacks it was started on (IPv4 first). */
+  readonly addresses: string[];
   /** The workload a forward to a pod follows its pod through (saved with the forward), if any. */
   readonly follows: PodOwner | undefined;
   private readonly sockets = new Map<Socket, BridgedConnection | null>();
@@ -80,6 +68,7 @@ export class Forward {
   private lastLogged = { text: '', at: 0 };
   private lastState: ForwardState | null = null;
   private readonly releaseListener: () => void;
+  private readonly servers: Server[];
   private readonly unwatch: () => void;
   private everSynced = false;
 
@@ -87,11 +76,12 @@ export class Forward {
     readonly id: string,
     readonly request: ForwardRequest,
     resolved: ResolvedTarget,
-    private readonly server: Server,
+    listening: Listening,
     private readonly deps: ForwardDeps,
   ) {
-    const addr = server.address();
-    this.localPort = typeof addr === 'object' && addr ? addr.port : request.localPort;
+    this.localPort = listening.port;
+    this.addresses = listening.listeners.map((l) => l.address);
+    this.servers = listening.listeners.map((l) => l.server);
     this.follows = resolved.follows;
     this.picker = new PodPicker(resolved.backing, resolved.podPort, resolved.first, request.kind === 'pod' ? request.name : null);
     const reflector = deps.pods?.reflector ?? null;
@@ -106,28 +96,44 @@ export class Forward {
         if (reflector.state === 'synced') this.everSynced = true;
         this.noteState();
       }) ?? (() => undefined);
+    // One count per forward (daemon/status counts forwards by it), released when its last listener closed.
     this.releaseListener = deps.streams.open('port-forward-listeners');
-    server.on('connection', (s: Socket) => this.accept(s));
-    // An accept error (EMFILE…) leaves the listener up; only a listener that stopped listening has failed.
-    server.on('error', (err: Error) => (server.listening ? this.note(`the listener: ${err.message}`) : this.listenerDied(err.message)));
-    server.on('close', () => {
-      this.releaseListener();
-      if (!this.stopped) this.listenerDied('the listener closed');
-    });
+    for (const { address, server } of listening.listeners) {
+      const where = hostPort(address, this.localPort);
+      server.on('connection', (s: Socket) => this.accept(s));
+      // An accept error (EMFILE…) leaves the listener up; only a listener that stopped listening has failed.
+      server.on('error', (err: Error) => (server.listening ? this.note(`the listener on ${where}: ${err.message}`) : this.listenerDied(where, err.message)));
+      server.on('close', () => {
+        if (!this.servers.some((x) => x.listening)) this.releaseListener();
+        if (!this.stopped) this.listenerDied(where, 'the listener closed');
+      });
+    }
     this.lastState = this.state();
+    if (listening.missing) this.note(listening.missing);
   }
 
   get target(): string {
     return `${this.request.kind}/${this.request.name}`;
   }
 
-  /** `pod/web:80 -> 127.0.0.1:54321`. */
+  /** `pod/web:80 -> 127.0.0.1:54321, [::1]:54321`. */
   describe(): string {
-    return `${this.target}:${this.request.remotePort} -> ${LOOPBACK}:${this.localPort}`;
+    return `${this.target}:${this.request.remotePort} -> ${hostPorts(this.addresses, this.localPort)}`;
   }
 
-  private listenerDied(message: string): void {
-    if (this.stopped) return;
+  /** The loopbacks it listens on now. */
+  private listeningOn(): string[] {
+    return this.stopped ? [] : this.addresses.filter((_, i) => this.servers[i]!.listening);
+  }
+
+  /** A listener stopped listening: the forward has failed when it was the last one. */
+  private listenerDied(where: string, message: string): void {
+    if (this.stopped || this.listenerFailed) return;
+    const left = this.listeningOn();
+    if (left.length > 0) {
+      this.note(`the listener on ${where} failed: ${message}; still listening on ${hostPorts(left, this.localPort)}`);
+      return;
+    }
     this.listenerFailed = true;
     this.note(`listener failed: ${message}`);
   }
@@ -218,7 +224,7 @@ export class Forward {
     const r = this.stopped || this.listenerFailed ? null : this.picker.peek(this.source);
     const pod = r?.ok ? { name: r.pod, port: r.port } : this.picker.currentPod;
     return {
-      ...askedInfo(this.id, this.request, this.localPort, this.startedAt),
+      ...askedInfo(this.id, this.request, this.localPort, this.listeningOn(), this.startedAt),
       pod: pod.name,
       podPort: pod.port,
       connections: this.sockets.size,
@@ -231,20 +237,13 @@ export class Forward {
     };
   }
 
-  /** Closes the listener and every connection; resolves when the listener is closed. */
+  /** Closes the listeners and every connection; resolves when the listeners are closed. */
   stop(): Promise<void> {
     if (this.stopped) return Promise.resolve();
     this.stopped = true;
     this.unwatch();
     this.deps.pods?.release();
-    const closed = new Promise<void>((resolve) => {
-      if (!this.server.listening) {
-        this.releaseListener();
-        resolve();
-        return;
-      }
-      this.server.close(() => resolve());
-    });
+    const closed = Promise.all(this.servers.map((server) => new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve())))).then(() => this.releaseListener());
     for (const s of this.sockets.keys()) s.destroy();
     return closed;
   }

@@ -1,6 +1,7 @@
-import type { Server, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { OpenStreams } from '../util/open-streams.js';
-import { askedInfo, LOOPBACK } from './forward.js';
+import { askedInfo } from './forward.js';
+import { hostPorts, type Listening } from './loopback.js';
 import type { ForwardInfo, ForwardRequest, PodOwner } from './forward-types.js';
 
 /** Longest reason kept for the pane. */
@@ -10,8 +11,8 @@ const MAX_WHY = 500;
  * A saved forward the daemon could not start after a restart because the cluster did not answer
  * (the API server refused, timed out, 401/429/5xx): listed by `portForward/list` and the pane
  * (`waiting for the cluster`, the reason in `error`), stoppable like any forward, saved with the
- * sessions, and holding its local port on 127.0.0.1 so that nothing else takes it before the
- * cluster answers (a connection meanwhile is reset at once: nothing is there yet). `server` is
+ * sessions, and holding its local port on 127.0.0.1 and ::1 so that nothing else takes it before the
+ * cluster answers (a connection meanwhile is reset at once: nothing is there yet). `listening` is
  * null when the port was already taken at the restart (the forward then comes back on a new one).
  */
 export class HeldForward {
@@ -26,37 +27,46 @@ export class HeldForward {
     readonly request: ForwardRequest,
     readonly follows: PodOwner | undefined,
     why: string,
-    private readonly server: Server | null,
+    private readonly listening: Listening | null,
     streams: OpenStreams,
   ) {
     this.why = why.slice(0, MAX_WHY);
-    this.release = server ? streams.open('port-forward-listeners') : () => undefined;
-    server?.on('connection', (s: Socket) => {
-      s.on('error', () => undefined);
-      s.resetAndDestroy();
-    });
-    server?.on('error', () => undefined);
-    server?.on('close', () => this.release());
+    // One count per forward, released when its last listener closed.
+    this.release = listening ? streams.open('port-forward-listeners') : () => undefined;
+    for (const { server } of listening?.listeners ?? []) {
+      server.on('connection', (s: Socket) => {
+        s.on('error', () => undefined);
+        s.resetAndDestroy();
+      });
+      server.on('error', () => undefined);
+      server.on('close', () => {
+        if (this.heldOn().length === 0) this.release();
+      });
+    }
+  }
+
+  /** The loopbacks whose port it holds now. */
+  private heldOn(): string[] {
+    return (this.listening?.listeners ?? []).filter((l) => l.server.listening).map((l) => l.address);
   }
 
   /** Whether it listens on its port (false when the port was taken at the restart, or it let go). */
   get holdsPort(): boolean {
-    return !this.closed && this.server?.listening === true;
+    return !this.closed && this.heldOn().length > 0;
   }
 
   /** The port it holds (or the saved one, when it could not be held). */
   get localPort(): number {
-    const addr = this.server?.address();
-    return typeof addr === 'object' && addr ? addr.port : this.request.localPort;
+    return this.listening?.port ?? this.request.localPort;
   }
 
   get target(): string {
     return `${this.request.kind}/${this.request.name}`;
   }
 
-  /** `pod/web:80 -> 127.0.0.1:54321`, as a running forward says it. */
+  /** `pod/web:80 -> 127.0.0.1:54321, [::1]:54321`, as a running forward says it (where it holds the port; 127.0.0.1 when it holds none). */
   describe(): string {
-    return `${this.target}:${this.request.remotePort} -> ${LOOPBACK}:${this.localPort}`;
+    return `${this.target}:${this.request.remotePort} -> ${hostPorts(this.holdsPort ? this.heldOn() : [], this.localPort)}`;
   }
 
   /** Another try found the cluster still not answering: its reason now. */
@@ -67,7 +77,7 @@ export class HeldForward {
 
   info(): ForwardInfo {
     return {
-      ...askedInfo(this.id, this.request, this.localPort, this.startedAt),
+      ...askedInfo(this.id, this.request, this.localPort, this.closed ? [] : this.heldOn(), this.startedAt),
       pod: null,
       podPort: null,
       connections: 0,
@@ -82,15 +92,9 @@ export class HeldForward {
 
   /** Lets go of the port (to start the forward on it, or stopped). */
   close(): Promise<void> {
-    if (this.closed || !this.server) return Promise.resolve();
+    if (this.closed || !this.listening) return Promise.resolve();
     this.closed = true;
-    const server = this.server;
-    return new Promise<void>((resolve) => {
-      if (!server.listening) {
-        this.release();
-        return resolve();
-      }
-      server.close(() => resolve());
-    });
+    const servers = this.listening.listeners.map((l) => l.server);
+    return Promise.all(servers.map((server) => new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve())))).then(() => this.release());
   }
 }

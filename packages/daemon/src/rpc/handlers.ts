@@ -274,7 +274,7 @@ const table: Table = {
       call.signal.throwIfAborted();
       const f = await manager.start({ context, namespace: p.namespace, kind, name, remotePort, localPort: p.sameLocalPort === true ? remotePort : (p.localPort ?? 0) });
       const info = f.info();
-      return { id: f.id, localPort: f.localPort, pod: info.pod ?? '', podPort: info.podPort ?? remotePort, message: `Forwarding ${f.describe()}` };
+      return { id: f.id, localPort: f.localPort, localAddresses: f.addresses, pod: info.pod ?? '', podPort: info.podPort ?? remotePort, message: `Forwarding ${f.describe()}` };
     } catch (err) {
       throw invalidState(`portForward/start: ${errorMessage(err)}`);
     }

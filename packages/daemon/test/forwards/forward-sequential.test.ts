@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import pino from 'pino';
 import type { KubeSim } from '@kubetile/kube-sim';
-import { Forward, listenLoopback } from '../../src/forwards/forward.js';
+import { Forward } from '../../src/forwards/forward.js';
+import { listenLoopback } from '../../src/forwards/loopback.js';
 import { OpenStreams } from '../../src/util/open-streams.js';
 import type { KubeConfig } from '../../src/kube/kubeconfig.js';
 import type { KubeObject } from '../../src/kube/types.js';
@@ -68,12 +69,12 @@ function exchange(port: number, msg: Buffer): Promise<Buffer> {
 describe('a daemon forward to kube-sim', () => {
   it('carries 300 sequential short connections (more than its limit of open ones), each echoing its own bytes', async () => {
     const pod: KubeObject = { metadata: { name: 'echo', uid: 'u1', namespace: 'default' }, status: { phase: 'Running' } };
-    const server = await listenLoopback(0);
+    const listening = await listenLoopback(0);
     const f = new Forward(
       'pf-seq',
       { context: 'c', namespace: 'default', kind: 'pod', name: 'echo', remotePort: 9000, localPort: 0 },
       { backing: { kind: 'pod', name: 'echo' }, podPort: 9000, first: { pod, port: 9000 } },
-      server,
+      listening,
       { kc, streams: new OpenStreams(), logger: pino({ level: 'silent' }), pods: null, changed: () => undefined },
     );
     try {

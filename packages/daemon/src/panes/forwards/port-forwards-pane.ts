@@ -7,6 +7,7 @@ import { formatAge } from '../../kube/kinds/age.js';
 import { formatBytes } from '../../util/bytes.js';
 import { errorMessage } from '../../util/errors.js';
 import { TableCursor } from '../table-cursor.js';
+import { hostPorts } from '../../forwards/loopback.js';
 import { filterAfter } from '../table-filter.js';
 
 /** What the pane needs of the daemon's forwards. */
@@ -44,12 +45,15 @@ const idOf = (r: { f: ForwardInfo }): string => r.f.id;
 /** Ages tick: the pane is redrawn every second while it lists forwards. */
 const CLOCK_MS = 1000;
 
+/** `127.0.0.1:8080, [::1]:8080`: where it listens (127.0.0.1 when it listens nowhere now: where it was asked to). */
+const localOf = (f: ForwardInfo): string => hostPorts(f.localAddresses, f.localPort);
+
 function cells(f: ForwardInfo, now: number): Record<string, string> {
   return {
     target: f.target,
     namespace: f.namespace,
     pod: f.pod ?? '',
-    local: `${f.localAddress}:${f.localPort}`,
+    local: localOf(f),
     remote: f.podPort !== null && f.podPort !== f.remotePort ? `${f.remotePort}->${f.podPort}` : String(f.remotePort),
     age: formatAge(now - Date.parse(f.startedAt)),
     connections: String(f.connections),
@@ -130,7 +134,7 @@ export class PortForwardsPane extends BasePane {
       prompts.toast('info', 'No port-forward selected');
       return;
     }
-    const what = `${f.target}:${f.remotePort} -> ${f.localAddress}:${f.localPort}`;
+    const what = `${f.target}:${f.remotePort} -> ${localOf(f)}`;
     void prompts.confirm(`Stop the port-forward ${what}?`).then(async (yes) => {
       if (!yes) return;
       try {
