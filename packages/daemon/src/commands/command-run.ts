@@ -33,6 +33,16 @@ export interface OutputLine {
   stderr: boolean;
 }
 
+/** Whether a process `pid` exists (one of another user's too). */
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /**
  * One run of a declarative command: the program started with its argv (no shell) in its own
  * process group, stdout and stderr read line by line into a bounded buffer, stopped (the whole
@@ -55,12 +65,24 @@ export class CommandRun {
   readonly ended: Promise<void>;
   private markEnded!: () => void;
 
+  private started = false;
+
+  /** `start: false`: nothing runs until start() (its pane is opened first: a run no pane shows never starts). */
   constructor(
     readonly argv: readonly string[],
-    env: NodeJS.ProcessEnv,
+    private readonly env: NodeJS.ProcessEnv,
     private readonly limits: RunLimits = DEFAULT_RUN_LIMITS,
+    opts: { start?: boolean } = {},
   ) {
     this.ended = new Promise((r) => (this.markEnded = r));
+    if (opts.start !== false) this.start();
+  }
+
+  /** Starts the program (once). */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    const { argv, env } = this;
     let child: ChildProcess;
     try {
       child = spawn(argv[0]!, argv.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
@@ -79,6 +101,13 @@ export class CommandRun {
       if (signal) this.finish({ kind: 'killed', signal });
       else this.finish({ kind: 'exited', code: code ?? 0 });
     });
+  }
+
+  /** A run that will not start (its pane could not be opened): ended, failed with `message`. */
+  cancel(message: string): void {
+    if (this.started) return;
+    this.started = true;
+    this.finish({ kind: 'failed', message });
   }
 
   get running(): boolean {
@@ -145,10 +174,16 @@ export class CommandRun {
     this.markEnded();
   }
 
-  /** Stops the program and everything it started: SIGTERM to its group, SIGKILL if it lingers. */
+  /**
+   * Stops the program and everything it started: SIGTERM to its group, SIGKILL if it lingers. Once
+   * the program has exited its group may still hold what it left running (`tool &` with its output
+   * elsewhere): signalled too, unless the program's pid is a live process again (reused: another
+   * process, whose group is not ours; a group's id is never reused while the group has members).
+   */
   stop(signal: NodeJS.Signals = 'SIGTERM'): void {
     const pid = this.child?.pid;
-    if (!this.running || pid === undefined) return;
+    if (pid === undefined) return;
+    if (!this.running && ((this.state.kind !== 'exited' && this.state.kind !== 'killed') || pidAlive(pid))) return;
     const kill = (sig: NodeJS.Signals): void => {
       try {
         process.kill(-pid, sig);
@@ -158,8 +193,39 @@ export class CommandRun {
     };
     kill(signal);
     if (signal !== 'SIGKILL' && !this.killTimer) {
-      this.killTimer = setTimeout(() => kill('SIGKILL'), KILL_GRACE_MS);
+      this.killTimer = setTimeout(() => {
+        this.killTimer = null;
+        kill('SIGKILL');
+        this.dropPipes();
+      }, KILL_GRACE_MS);
       this.killTimer.unref();
     }
+  }
+
+  /**
+   * The SIGKILL a stop() is still waiting to send to the group, sent now (the daemon is stopping and
+   * will not be there when the grace ends): whatever the program started is gone too, even when the
+   * program itself exited on SIGTERM and left a child that ignores it.
+   */
+  killNow(): void {
+    const pid = this.child?.pid;
+    if (!this.killTimer || pid === undefined) return;
+    clearTimeout(this.killTimer);
+    this.killTimer = null;
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+    this.dropPipes();
+  }
+
+  /**
+   * Stops reading the output of a run its group's SIGKILL ended: what still holds the pipes open (a
+   * child that left the group: `setsid`) would keep the run "running" for ever otherwise, counted
+   * against the runs allowed at once, with no pane left to close.
+   */
+  private dropPipes(): void {
+    for (const s of this.streams) (s as NodeJS.ReadableStream & { destroy(): void }).destroy();
   }
 }

@@ -72,6 +72,23 @@ export function expandArg(arg: string, vars: CommandVars): string {
   });
 }
 
+/**
+ * The first arg that an object's value made an option, or null: an arg not written with a leading
+ * `-` that starts with one once expanded (`$NAME` of a Role named `--kubeconfig=evil`: Kubernetes lets
+ * some kinds have such names), or such a value of `$NAMES`/`$OBJECTS`. A program would read it as
+ * an option, not as the object. Args after a `--` arg are operands and are not checked.
+ */
+export function injectedOption(args: readonly string[], vars: CommandVars): { arg: string; value: string } | null {
+  for (const a of args) {
+    if (a === '--') return null;
+    const list = listVarOf(a);
+    const values = list ? vars.lists[list] : a.startsWith('-') ? [] : [expandArg(a, vars)];
+    const value = values.find((v) => v.startsWith('-'));
+    if (value !== undefined) return { arg: a, value };
+  }
+  return null;
+}
+
 /** The environment a command also gets its values in (as k9s does): NAMESPACE, NAME, … */
 export function varsEnv(vars: CommandVars): Record<string, string> {
   const env: Record<string, string> = {};
@@ -79,7 +96,33 @@ export function varsEnv(vars: CommandVars): Record<string, string> {
   return env;
 }
 
-/** An argv shown to a person (a confirmation): each arg quoted when a shell would split it. */
+/**
+ * What would let a value draw on a dialog instead of being shown: line breaks, controls, and the
+ * marks that reorder text (bidi overrides and isolates).
+ */
+const UNSHOWABLE_CHAR = '[\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]';
+const UNSHOWABLE = new RegExp(UNSHOWABLE_CHAR, 'g');
+const HAS_UNSHOWABLE = new RegExp(UNSHOWABLE_CHAR);
+
+const escapeChar = (ch: string): string => {
+  const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+  const code = ch.charCodeAt(0);
+  return named[ch] ?? (code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`);
+};
+
+/** Text a value of an object puts in a dialog's line: its line breaks and controls as escapes (`\n`, `\x1b`). */
+export const visibleText = (s: string): string => s.replace(UNSHOWABLE, escapeChar);
+
+/**
+ * An argv shown to a person (a confirmation): each arg quoted when a shell would split it, one
+ * holding line breaks or controls as `$'…'` with them escaped (it cannot draw lines of its own).
+ */
 export function showArgv(argv: readonly string[]): string {
-  return argv.map((a) => (a !== '' && /^[A-Za-z0-9_@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+  return argv
+    .map((a) => {
+      if (a !== '' && /^[A-Za-z0-9_@%+=:,./-]+$/.test(a)) return a;
+      if (HAS_UNSHOWABLE.test(a)) return `$'${a.replace(/[\\']/g, '\\$&').replace(UNSHOWABLE, escapeChar)}'`;
+      return `'${a.replace(/'/g, `'\\''`)}'`;
+    })
+    .join(' ');
 }

@@ -40,8 +40,17 @@ export const CommandEntrySchema = z
     description: z.string().max(200).optional(),
     /** Kinds it applies to (`pods`, `po`, `Deployment`, `certificates.cert-manager.io`) or `all`. */
     scopes: z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$/, 'a scope names a kind (plural, singular or short name) or is all')).min(1).max(64),
-    /** The program: a name looked up on PATH or a path; run directly, never through a shell. */
-    command: z.string().min(1).max(4096),
+    /**
+     * The program: a name looked up on PATH, or an absolute path (`~/` is the home directory); run
+     * directly, never through a shell. A relative path is refused: the daemon runs in `/`.
+     */
+    command: z
+      .string()
+      .min(1)
+      .max(4096)
+      .refine((c) => !c.includes('/') || c.startsWith('/') || c.startsWith('~/'), {
+        error: (iss) => `command ${JSON.stringify(String(iss.input).slice(0, 200))} is a relative path, which would be looked up from / (where the daemon runs): write it absolute (/… or ~/…), or a program name found on PATH`,
+      }),
     args: z
       .array(
         z

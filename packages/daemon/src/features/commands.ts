@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { CommandRun } from '../commands/command-run.js';
-import { expandArgs, needsObject, showArgv, varsEnv, type CommandVars } from '../commands/command-vars.js';
+import { expandArgs, injectedOption, needsObject, showArgv, varsEnv, visibleText, type CommandVars } from '../commands/command-vars.js';
 import { commandInScope, scopesText } from '../commands/command-scope.js';
+import { expandHome } from '../config/load.js';
 import type { CommandEntry } from '../config/schema.js';
 import { describeObject, type ObjectRef } from '../kube/object-ref.js';
 import { getObject } from '../kube/resource-ops.js';
@@ -46,6 +47,15 @@ function varsFor(t: ObjectRef, obj: KubeObject | null, env: NodeJS.ProcessEnv, a
   };
 }
 
+function paneExists(host: FeatureHost, paneId: number): boolean {
+  try {
+    host.workspace.pane(paneId);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Declarative commands (`[[commands]]`, k9s plugins without WASM): a key on a list of a kind in the
  * command's scopes runs its program with the selected object's values in its args and environment,
@@ -53,6 +63,8 @@ function varsFor(t: ObjectRef, obj: KubeObject | null, env: NodeJS.ProcessEnv, a
  */
 export function installCommands(host: FeatureHost): void {
   const runs = new Map<string, CommandRun>();
+  /** Runs stopped whose SIGKILL to their group is still to come (the program may be gone, a child of it not). */
+  const stopping = new Set<CommandRun>();
   const running = (): number => [...runs.values()].filter((r) => r.running).length;
   const lookup = {
     get: (id: string) => runs.get(id),
@@ -60,7 +72,10 @@ export function installCommands(host: FeatureHost): void {
       const run = runs.get(id);
       if (!run) return;
       run.stop();
+      stopping.add(run);
       void run.ended.then(() => runs.delete(id));
+      // Forgotten once its grace is over (the SIGKILL sent or not needed).
+      setTimeout(() => stopping.delete(run), STOP_WAIT_MS + 1000).unref();
     },
   };
   host.registry.register(COMMAND_OUTPUT_PANE, (ctx) => new CommandOutputPane(ctx, lookup), { needsTarget: true });
@@ -81,24 +96,49 @@ export function installCommands(host: FeatureHost): void {
     let obj: KubeObject | null = null;
     if (needsObject(entry.args)) obj = await getObject(host.kube.configFor(t.context), t);
     const vars = varsFor(t, obj, process.env, all);
-    const argv = [entry.command, ...expandArgs(entry.args, vars)];
+    const argv = [expandHome(entry.command), ...expandArgs(entry.args, vars)];
+    const injected = injectedOption(entry.args, vars);
+    if (injected) {
+      const value = JSON.stringify(injected.value.length > 80 ? `${injected.value.slice(0, 80)}…` : injected.value);
+      throw invalidState(
+        `${name} was not run on ${describeObject(t)}: its arg ${JSON.stringify(injected.arg)} would be ${value}, which ${entry.command} would read as an option; put "--" before it in the command's args if ${entry.command} takes the rest as operands`,
+      );
+    }
     if (entry.confirm || entry.dangerous) {
       const on = all.length > 1 ? `${all.length} ${t.kind}s` : describeObject(t);
-      const question = `${entry.dangerous ? 'Dangerous: run' : 'Run'} ${name} on ${on}?\n${showArgv(argv)}`;
+      const question = `${visibleText(`${entry.dangerous ? 'Dangerous: run' : 'Run'} ${name} on ${on}?`)}\n${showArgv(argv)}`;
       const yes = req.prompts.interactive ? await req.prompts.confirm(question) : req.args.yes === true;
       if (!yes) return { message: req.prompts.interactive ? `${name}: cancelled` : `${name} asks for a confirmation: a script gives it with args.yes = true` };
+      // Asked again after the dialog: the config may have been reloaded (readonly = true), other runs started, while it was open.
+      if (entry.dangerous && host.readonly()) throw invalidState(`${name} is marked dangerous and kubetile runs read-only (since the dialog opened): it was not run`);
+      if (running() >= MAX_RUNNING) throw invalidState(`${MAX_RUNNING} commands are running already; close one of their panes first`);
     }
     const id = randomUUID();
-    const run = new CommandRun(argv, { ...process.env, ...varsEnv(vars) });
+    // Its pane first, then the program: one that cannot be shown (the list closed while the dialog was
+    // open, no room for a pane) never runs, rather than running on where nothing can show or stop it.
+    const run = new CommandRun(argv, { ...process.env, ...varsEnv(vars) }, undefined, { start: false });
     runs.set(id, run);
+    let paneId: number;
+    try {
+      if (!paneExists(host, req.paneId)) throw invalidState(`the list it was started from (pane ${req.paneId}) was closed`);
+      paneId = host.workspace.openCompanion(req.paneId, { key: COMMAND_OUTPUT_PANE, args: { run: id, title: `${name} ${all.length > 1 ? `${all.length} ${t.kindId}` : `${t.namespace ? `${t.namespace}/` : ''}${t.name}`}` } }, req.client).paneId;
+    } catch (err) {
+      const why = err instanceof Error ? err.message : String(err);
+      run.cancel(`not run: ${why}`);
+      runs.delete(id);
+      throw invalidState(`${name} was not run on ${describeObject(t)}: ${why}`);
+    }
+    run.start();
     host.logger.info({ command: name, argv: argv.map((a) => a.slice(0, 200)), target: describeObject(t) }, 'command started');
     void run.ended.then(() => host.logger.info({ command: name, state: run.state }, 'command ended'));
-    const { paneId } = host.workspace.openCompanion(req.paneId, { key: COMMAND_OUTPUT_PANE, args: { run: id, title: `${name} ${all.length > 1 ? `${all.length} ${t.kindId}` : `${t.namespace ? `${t.namespace}/` : ''}${t.name}`}` } }, req.client);
     return { paneId, message: `${name} started on ${describeObject(t)}` };
   });
 
   host.onStop(async () => {
-    for (const r of runs.values()) r.stop();
-    await Promise.race([Promise.all([...runs.values()].map((r) => r.ended)), new Promise((r) => setTimeout(r, STOP_WAIT_MS).unref())]);
+    const all = new Set([...runs.values(), ...stopping]);
+    for (const r of all) r.stop();
+    await Promise.race([Promise.all([...all].map((r) => r.ended)), new Promise((r) => setTimeout(r, STOP_WAIT_MS).unref())]);
+    // The daemon will not be there to send the SIGKILLs still due: now, to whatever is left of each group.
+    for (const r of all) r.killNow();
   });
 }
