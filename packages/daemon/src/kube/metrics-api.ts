@@ -73,13 +73,22 @@ function usageOf(u: unknown): Usage | null {
 /** A usage whose numbers are finite (each quantity can be, their sum or the millicores not: `1e306` cores), else null. */
 const believable = (u: Usage): Usage | null => (Number.isFinite(u.cpu) && Number.isFinite(u.memory) ? u : null);
 
-async function metricsGet(kc: KubeConfig, path: string, maxBytes: number, deadlineMs: number): Promise<unknown[]> {
+/**
+ * `signal`: the reader no longer wants the answer (a view switched namespace or closed): the request
+ * is ended at once. Without it, each switch left a read of up to MAX_METRICS_BYTES running for up to
+ * METRICS_DEADLINE_MS behind it — a script flipping namespaces piled up dozens of them.
+ */
+async function metricsGet(kc: KubeConfig, path: string, maxBytes: number, deadlineMs: number, signal?: AbortSignal): Promise<unknown[]> {
   let body: unknown;
   const ac = new AbortController();
   const deadline = setTimeout(() => ac.abort(), deadlineMs);
+  const cancel = (): void => ac.abort();
+  if (signal?.aborted) ac.abort();
+  else signal?.addEventListener('abort', cancel, { once: true });
   try {
     body = await kubeRequest<unknown>(kc, { path, maxBytes, signal: ac.signal });
   } catch (err) {
+    if (signal?.aborted) throw new Error(`GET ${path}: not read (no longer wanted)`);
     if (ac.signal.aborted) throw new KubeApiError(`GET ${path}: the metrics API did not finish answering within ${Math.max(1, Math.round(deadlineMs / 1000))} s`, 0, 'ETIMEDOUT');
     if (err instanceof KubeApiError && (err.status === 404 || err.status === 503)) {
       throw new MetricsUnavailable('this cluster does not serve the metrics API (metrics.k8s.io): install metrics-server to see usage');
@@ -87,21 +96,28 @@ async function metricsGet(kc: KubeConfig, path: string, maxBytes: number, deadli
     throw err;
   } finally {
     clearTimeout(deadline);
+    signal?.removeEventListener('abort', cancel);
   }
   const items = isRecord(body) && Array.isArray(body['items']) ? (body['items'] as unknown[]) : null;
   if (!items) throw new Error('the metrics API answered without items');
   return items;
 }
 
+/**
+ * The longest name an object can have (a DNS subdomain): an item named longer is no pod or node of
+ * the cluster, and its name went whole into :top's cells and row ids (1 MB in every frame).
+ */
+const MAX_NAME = 253;
+
 /** A name an object can have (`namespace/name` keys and :top's rows split on `/`). */
-const isName = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && !v.includes('/');
+const isName = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= MAX_NAME && !v.includes('/');
 
 /**
  * Each pod's usage (its containers summed), by `namespace/name`; `namespace` null: all. A
  * namespace's answer is taken for that namespace's pods only (another's would be shown as its own).
  */
-export async function fetchPodUsage(kc: KubeConfig, namespace: string | null, maxBytes = MAX_METRICS_BYTES, deadlineMs = METRICS_DEADLINE_MS): Promise<{ usage: Map<string, Usage>; total: number }> {
-  const items = await metricsGet(kc, namespace === null ? '/apis/metrics.k8s.io/v1beta1/pods' : `/apis/metrics.k8s.io/v1beta1/namespaces/${encodeURIComponent(namespace)}/pods`, maxBytes, deadlineMs);
+export async function fetchPodUsage(kc: KubeConfig, namespace: string | null, maxBytes = MAX_METRICS_BYTES, deadlineMs = METRICS_DEADLINE_MS, signal?: AbortSignal): Promise<{ usage: Map<string, Usage>; total: number }> {
+  const items = await metricsGet(kc, namespace === null ? '/apis/metrics.k8s.io/v1beta1/pods' : `/apis/metrics.k8s.io/v1beta1/namespaces/${encodeURIComponent(namespace)}/pods`, maxBytes, deadlineMs, signal);
   const usage = new Map<string, Usage>();
   for (const it of items.slice(0, MAX_METRICS_ITEMS)) {
     const md = isRecord(it) && isRecord(it['metadata']) ? it['metadata'] : null;
@@ -124,8 +140,8 @@ export async function fetchPodUsage(kc: KubeConfig, namespace: string | null, ma
 }
 
 /** Each node's usage, by name. */
-export async function fetchNodeUsage(kc: KubeConfig, maxBytes = MAX_METRICS_BYTES, deadlineMs = METRICS_DEADLINE_MS): Promise<{ usage: Map<string, Usage>; total: number }> {
-  const items = await metricsGet(kc, '/apis/metrics.k8s.io/v1beta1/nodes', maxBytes, deadlineMs);
+export async function fetchNodeUsage(kc: KubeConfig, maxBytes = MAX_METRICS_BYTES, deadlineMs = METRICS_DEADLINE_MS, signal?: AbortSignal): Promise<{ usage: Map<string, Usage>; total: number }> {
+  const items = await metricsGet(kc, '/apis/metrics.k8s.io/v1beta1/nodes', maxBytes, deadlineMs, signal);
   const usage = new Map<string, Usage>();
   for (const it of items.slice(0, MAX_METRICS_ITEMS)) {
     const md = isRecord(it) && isRecord(it['metadata']) ? it['metadata'] : null;

@@ -38,6 +38,8 @@ export class UsagePoller {
   readonly changed = new Signal();
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
+  /** Ends the read in flight when the poller stops (its lists let go): it is not left running. */
+  private readonly stopping = new AbortController();
   /** When `usage` was read (0: never). */
   private readAt = 0;
   private readonly timing: UsageTiming;
@@ -56,6 +58,7 @@ export class UsagePoller {
 
   stop(): void {
     this.stopped = true;
+    this.stopping.abort();
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
   }
@@ -64,7 +67,7 @@ export class UsagePoller {
     const t = this.timing;
     let next = t.refreshMs;
     try {
-      const r = await fetchPodUsage(this.kc(), this.namespace, MAX_METRICS_BYTES, t.deadlineMs);
+      const r = await fetchPodUsage(this.kc(), this.namespace, MAX_METRICS_BYTES, t.deadlineMs, this.stopping.signal);
       if (this.stopped) return;
       this.usage = r.usage;
       this.readAt = Date.now();

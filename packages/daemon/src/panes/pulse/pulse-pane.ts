@@ -3,6 +3,7 @@ import { KNOWN_KINDS } from '../../kube/kinds/builtin.js';
 import type { KindDef } from '../../kube/kinds/types.js';
 import { BasePane } from '../base-pane.js';
 import type { PaneContext } from '../pane.js';
+import { capCell } from '../resource/row-cache.js';
 import { WatchSet } from '../resource/watch-set.js';
 import { countHealth, type Counts } from './pulse-counts.js';
 
@@ -107,7 +108,8 @@ export class PulsePane extends BasePane {
       if (c.ok > 0) styles.ok = 'ok';
       if (c.warn > 0) styles.warn = 'warn';
       if (c.failed > 0) styles.failed = 'error';
-      const attention = k.id === 'events' ? (c.warn > 0 ? `${c.warn} warning event${c.warn === 1 ? '' : 's'}` : '') : c.worst.join(', ');
+      // Names as the cluster wrote them, cut as a list's cells are (a hostile API server's names of 1 MB went whole in every frame).
+      const attention = k.id === 'events' ? (c.warn > 0 ? `${c.warn} warning event${c.warn === 1 ? '' : 's'}` : '') : capCell(c.worst.join(', '));
       if (attention) styles.attention = c.failed > 0 ? 'error' : 'warn';
       return {
         id: k.id,

@@ -39,6 +39,8 @@ export class TopPane extends BasePane {
   private closed = false;
   /** Bumped on a scope change: a read that started before it is dropped. */
   private generation = 0;
+  /** Ends the read in flight (on a scope change, on close): it is not left running behind. */
+  private inFlight: AbortController | null = null;
   private cached: { key: { usage: Map<string, Usage>; store: ObjectStore | null; seq: number; filter: string; sortCol: string; desc: boolean }; rows: TopRow[] } | null = null;
 
   constructor(private readonly ctx: PaneContext) {
@@ -51,6 +53,7 @@ export class TopPane extends BasePane {
     this.watches.start();
     this.disposers.push(() => {
       this.closed = true;
+      this.inFlight?.abort();
       if (this.timer) clearTimeout(this.timer);
       this.watches.stop();
     });
@@ -67,6 +70,8 @@ export class TopPane extends BasePane {
 
   onScopeChange(): void {
     this.generation++;
+    this.inFlight?.abort();
+    this.inFlight = null;
     this.usage = null;
     this.problem = null;
     this.cursor.reset();
@@ -87,7 +92,9 @@ export class TopPane extends BasePane {
     try {
       if (!kube.available || context === null) throw new Error(`No cluster connection: ${kube.problem ?? 'no context'}`);
       const kc = kube.configFor(context);
-      const r = this.nodes ? await fetchNodeUsage(kc) : await fetchPodUsage(kc, this.watches.namespace());
+      const ac = new AbortController();
+      this.inFlight = ac;
+      const r = this.nodes ? await fetchNodeUsage(kc, undefined, undefined, ac.signal) : await fetchPodUsage(kc, this.watches.namespace(), undefined, undefined, ac.signal);
       if (gen !== this.generation) return;
       this.usage = r.usage;
       this.total = r.total;
@@ -99,6 +106,7 @@ export class TopPane extends BasePane {
     } finally {
       if (gen === this.generation) {
         this.reading = false;
+        this.inFlight = null;
         if (!this.closed) {
           this.timer = setTimeout(() => void this.read(), TOP_REFRESH_MS);
           this.timer.unref();

@@ -62,15 +62,28 @@ export function summary(o: KubeObject, kind: string): { text: string; style: Sty
   }
 }
 
+/**
+ * Statuses by container name (the first of a name, as a search finds it): a search per container
+ * was quadratic — a pod of 50,000 containers held the daemon for seconds on every frame of xray.
+ */
+function byNameOf(list: Array<Record<string, unknown>>): Map<string, Record<string, unknown>> {
+  const m = new Map<string, Record<string, unknown>>();
+  for (const s of list) {
+    const n = str(s['name']);
+    if (!m.has(n)) m.set(n, s);
+  }
+  return m;
+}
+
 /** The containers of a pod with their state: `nginx running nginx:1.27`, `app waiting CrashLoopBackOff`. */
 export function containerLines(pod: KubeObject): Array<{ name: string; text: string; style: Style | undefined }> {
-  const statuses = objs(at(pod, 'status', 'containerStatuses'));
-  const init = objs(at(pod, 'status', 'initContainerStatuses'));
-  const eph = objs(at(pod, 'status', 'ephemeralContainerStatuses'));
+  const statuses = byNameOf(objs(at(pod, 'status', 'containerStatuses')));
+  const init = byNameOf(objs(at(pod, 'status', 'initContainerStatuses')));
+  const eph = byNameOf(objs(at(pod, 'status', 'ephemeralContainerStatuses')));
   const out: Array<{ name: string; text: string; style: Style | undefined }> = [];
-  const add = (c: Record<string, unknown>, tag: string, list: Array<Record<string, unknown>>): void => {
+  const add = (c: Record<string, unknown>, tag: string, list: Map<string, Record<string, unknown>>): void => {
     const name = str(c['name']);
-    const st = list.find((s) => str(s['name']) === name);
+    const st = list.get(name);
     const state = at(st, 'state');
     let text = 'unknown';
     let style: Style | undefined = 'warn';
