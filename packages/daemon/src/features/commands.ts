@@ -47,15 +47,6 @@ function varsFor(t: ObjectRef, obj: KubeObject | null, env: NodeJS.ProcessEnv, a
   };
 }
 
-function paneExists(host: FeatureHost, paneId: number): boolean {
-  try {
-    host.workspace.pane(paneId);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Declarative commands (`[[commands]]`, k9s plugins without WASM): a key on a list of a kind in the
  * command's scopes runs its program with the selected object's values in its args and environment,
@@ -120,7 +111,7 @@ export function installCommands(host: FeatureHost): void {
     runs.set(id, run);
     let paneId: number;
     try {
-      if (!paneExists(host, req.paneId)) throw invalidState(`the list it was started from (pane ${req.paneId}) was closed`);
+      if (!host.workspace.hasPane(req.paneId)) throw invalidState(`the list it was started from (pane ${req.paneId}) was closed`);
       paneId = host.workspace.openCompanion(req.paneId, { key: COMMAND_OUTPUT_PANE, args: { run: id, title: `${name} ${all.length > 1 ? `${all.length} ${t.kindId}` : `${t.namespace ? `${t.namespace}/` : ''}${t.name}`}` } }, req.client).paneId;
     } catch (err) {
       const why = err instanceof Error ? err.message : String(err);

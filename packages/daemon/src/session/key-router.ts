@@ -524,21 +524,11 @@ export class KeyRouter {
           client,
           'error',
           // The pane it was started from went (another terminal closed it) before the action was done with it.
-          errorMessage(err) === `no pane ${paneId}` && this.paneGone(paneId)
+          errorMessage(err) === `no pane ${paneId}` && !this.deps.workspace.hasPane(paneId)
             ? `${action} failed: its pane was closed meanwhile (by another terminal?)`
             : `${action} failed: ${errorMessage(err)}`,
         ),
     );
-  }
-
-  /** Whether pane `paneId` is no longer open. */
-  private paneGone(paneId: number): boolean {
-    try {
-      this.deps.workspace.pane(paneId);
-      return false;
-    } catch {
-      return true;
-    }
   }
 
   /**
@@ -744,13 +734,7 @@ export class KeyRouter {
   private runDebug(client: ClientState, paneId: number, target: ResourceTarget, args: Record<string, unknown>): void {
     const ws = this.deps.workspace;
     // A node shell opens beside the pane it was asked in: one closed meanwhile (another terminal, a script) is said.
-    let paneGone = false;
-    try {
-      ws.pane(paneId);
-    } catch {
-      paneGone = true;
-    }
-    if (paneGone && args.mode === 'node') {
+    if (!ws.hasPane(paneId) && args.mode === 'node') {
       this.toast(client, 'warn', `the pane the node shell on ${describeTarget(target)} was asked in was closed meanwhile (another terminal or a script): no shell was opened`);
       return;
     }

@@ -105,6 +105,11 @@ export class Workspace {
     return e.pane;
   }
 
+  /** Whether a pane of this id is open (a script's or another terminal's close may have taken it). */
+  hasPane(paneId: number): boolean {
+    return this.panes.has(paneId);
+  }
+
   /** Whether `pane` is still open under its id (not closed, not replaced by another view). */
   holds(pane: Pane): boolean {
     return this.panes.get(pane.id)?.pane === pane;
