@@ -1,8 +1,7 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { KubeConfig } from '../../src/kube/kubeconfig.js';
+import { describe, expect, it } from 'vitest';
+import type { ServerResponse } from 'node:http';
 import { discoverResources } from '../../src/kube/discovery.js';
-import { kubeconfigFor } from '../http-kubeconfig.js';
+import { useTestServers } from '../http-kubeconfig.js';
 
 /**
  * Discovery (the `:` switcher's kinds) from an API server whose `/apis` names a great many groups, or
@@ -10,20 +9,7 @@ import { kubeconfigFor } from '../http-kubeconfig.js';
  * them at once opened a socket per group at the same moment), and nothing that is not a name is put
  * in a request path or offered as a kind.
  */
-const servers: Server[] = [];
-afterAll(() => {
-  for (const s of servers) {
-    s.closeAllConnections();
-    s.close();
-  }
-});
-
-async function serve(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<KubeConfig> {
-  const srv = createServer(handler);
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  servers.push(srv);
-  return kubeconfigFor(srv);
-}
+const serve = useTestServers();
 
 const json = (res: ServerResponse, body: unknown): void => {
   res.writeHead(200, { 'content-type': 'application/json' });

@@ -1,28 +1,14 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { describe, expect, it } from 'vitest';
 import type { KubeConfig } from '../../src/kube/kubeconfig.js';
 import { listPages } from '../../src/kube/list-pages.js';
-import { kubeconfigFor } from '../http-kubeconfig.js';
+import { useTestServers } from '../http-kubeconfig.js';
 
 /**
  * A list page from a hostile or broken API server: one whose body does not end (it is cut at the cap
  * every answer has, not held until the daemon runs out of memory), and continue tokens that lead back
  * to a page already read (the list fails saying so, instead of fetching the same pages for ever).
  */
-const servers: Server[] = [];
-afterAll(() => {
-  for (const s of servers) {
-    s.closeAllConnections();
-    s.close();
-  }
-});
-
-async function serve(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<KubeConfig> {
-  const srv = createServer(handler);
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  servers.push(srv);
-  return kubeconfigFor(srv);
-}
+const serve = useTestServers();
 
 async function readAll(kc: KubeConfig): Promise<number> {
   let items = 0;

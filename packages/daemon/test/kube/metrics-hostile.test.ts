@@ -1,10 +1,9 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { KubeConfig } from '../../src/kube/kubeconfig.js';
+import { describe, expect, it } from 'vitest';
+import type { ServerResponse } from 'node:http';
 import { fetchNodeUsage, fetchPodUsage } from '../../src/kube/metrics-api.js';
 import { UsagePoller } from '../../src/kube/usage-pool.js';
 import { formatCpu } from '../../src/panes/usage-cells.js';
-import { kubeconfigFor } from '../http-kubeconfig.js';
+import { useTestServers } from '../http-kubeconfig.js';
 import { waitFor } from '../../../../test/helpers/daemon-process.js';
 
 /**
@@ -15,20 +14,7 @@ import { waitFor } from '../../../../test/helpers/daemon-process.js';
  * ago are not shown as the pod's usage now.
  */
 
-const servers: Server[] = [];
-afterAll(() => {
-  for (const s of servers) {
-    s.closeAllConnections();
-    s.close();
-  }
-});
-
-async function serve(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<KubeConfig> {
-  const srv = createServer(handler);
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  servers.push(srv);
-  return kubeconfigFor(srv);
-}
+const serve = useTestServers();
 
 const json = (res: ServerResponse, status: number, body: unknown): void => {
   res.writeHead(status, { 'content-type': 'application/json' });

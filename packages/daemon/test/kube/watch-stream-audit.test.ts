@@ -1,9 +1,8 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { describe, expect, it } from 'vitest';
 import type { KubeConfig } from '../../src/kube/kubeconfig.js';
 import { KubeApiError } from '../../src/kube/api-error.js';
 import { openWatch } from '../../src/kube/watch-stream.js';
-import { kubeconfigFor } from '../http-kubeconfig.js';
+import { useTestServers } from '../http-kubeconfig.js';
 
 /**
  * A watch stream from an API server (or something in front of one) that sends a line far longer than
@@ -11,20 +10,7 @@ import { kubeconfigFor } from '../http-kubeconfig.js';
  * and reading it costs the daemon time in proportion to its length (each chunk appended to one
  * string that was searched from its start again cost half a minute of CPU for a 32 MB line).
  */
-const servers: Server[] = [];
-afterAll(() => {
-  for (const s of servers) {
-    s.closeAllConnections();
-    s.close();
-  }
-});
-
-async function serve(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<KubeConfig> {
-  const srv = createServer(handler);
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  servers.push(srv);
-  return kubeconfigFor(srv);
-}
+const serve = useTestServers();
 
 const event = (name: string): string => JSON.stringify({ type: 'ADDED', object: { metadata: { name, uid: `u-${name}` } } });
 
