@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeSim } from '@kubetile/kube-sim';
 import { waitFor } from '../helpers/daemon-process.js';
 import { confirmText as confirmDialog, openListIn, pressKeys, selectRow } from '../helpers/list-pane.js';
-import type { RawClient } from '../helpers/rpc-client.js';
+import { RawClient } from '../helpers/rpc-client.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { readyNode } from '../helpers/kube-objects.js';
 import { startSimDaemon, type SimDaemonWithClient } from '../helpers/sim-daemon.js';
 
@@ -123,6 +125,26 @@ describe('drain', () => {
     t.sim.deleteObject('policy/v1', 'PodDisruptionBudget', 'db-pdb');
     expect((await drain).message).toBe('drained Node node-c: cordoned, evicted 1 pod');
     expect(running()).not.toContain('db-1');
+  }, 60_000);
+
+  it("a script's drain stops when the script goes away: no pod is evicted after it, the Node stays cordoned", async () => {
+    t.sim.createObject(node('node-e'));
+    t.sim.createObject(pod('kv-1', 'node-e', { owner: 'ReplicaSet' }));
+    t.sim.createObject(budget('kv-pdb', 'kv', 1));
+    const nodes = await openListIn(c, 'nodes', 'default');
+    await waitFor('node-e listed', async () => (await c.request<{ view: { type: string; rows?: Array<{ cells: { name: string } }> } }>('pane/snapshot', { paneId: nodes, rows: 40, cols: 200 })).view.rows?.some((r) => r.cells.name === 'node-e') || null);
+    const script = await RawClient.connect(t.env.socket);
+    const seq = t.sim.journalEntries().at(-1)?.seq ?? 0;
+    void script.request('resource/action', { paneId: nodes, action: 'drain', target: { name: 'node-e' }, args: { timeoutSeconds: 600 } }).catch(() => undefined);
+    await waitFor('a refused eviction', () => t.sim.journalEntries({ sinceSeq: seq, method: 'POST' }).some((e) => e.path.endsWith('/kv-1/eviction') && e.status === 429));
+    // The script goes (ctrl+c on `kubetile rpc`); then the budget would let the pod go at the next try.
+    script.close();
+    t.sim.deleteObject('policy/v1', 'PodDisruptionBudget', 'kv-pdb');
+    // Where the drain would have asked again, it stops, and says so in the daemon's log.
+    await waitFor('the drain stopped', () => readFileSync(join(t.env.dir, 'state', 'kubetile', 'kubetiled.log'), 'utf8').includes('the drain of Node node-e was stopped (its caller cancelled or went away) after evicting 0 pods; the node stays cordoned') || null, 30_000);
+    expect(running()).toContain('kv-1');
+    expect(t.sim.journalEntries({ sinceSeq: seq, method: 'POST' }).filter((e) => e.path.endsWith('/kv-1/eviction') && e.status !== 429)).toEqual([]);
+    expect(unschedulable('node-e')).toBe(true);
   }, 60_000);
 
   it('a Node re-created under its name while the dialog is open is not cordoned and none of its pods evicted', async () => {

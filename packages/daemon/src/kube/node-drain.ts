@@ -24,7 +24,15 @@ import { isRecord } from '../util/is-record.js';
 export interface DrainOptions {
   /** How long refusals by a disruption budget are asked again and evicted pods waited for, ms (0: once each). */
   timeoutMs: number;
+  /**
+   * Stops the drain (as ctrl+c stops `kubectl drain`): no pod is evicted after it fired; the Node
+   * stays cordoned. A script that cancelled, or went away, had it evicting pods for up to an hour.
+   */
+  signal?: AbortSignal;
 }
+
+/** A drain stopped by its signal: what it had done by then. */
+export class DrainStopped extends Error {}
 
 export interface PodNote {
   /** `namespace/name`. */
@@ -220,9 +228,14 @@ export async function drainNode(kc: KubeConfig, node: ObjectRef, opts: DrainOpti
     else out.left.push({ pod: podName(p), why: v.leave });
   }
   const deadline = Date.now() + Math.max(0, opts.timeoutMs);
+  const stopIfAsked = (): void => {
+    if (!opts.signal?.aborted) return;
+    throw new DrainStopped(`the drain of ${describeObject(node)} was stopped (its caller cancelled or went away) after evicting ${out.evicted.length} pod${out.evicted.length === 1 ? '' : 's'}; the node stays cordoned`);
+  };
   for (;;) {
     const again: Array<PodId & { why: string }> = [];
     for (const p of todo) {
+      stopIfAsked();
       const r = await evict(kc, p, apiVersion);
       if (r.ok) {
         out.evicted.push(podName(p));
@@ -238,6 +251,7 @@ export async function drainNode(kc: KubeConfig, node: ObjectRef, opts: DrainOpti
       return out;
     }
     await sleep(wait);
+    stopIfAsked();
     todo = again;
   }
 }

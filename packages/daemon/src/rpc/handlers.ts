@@ -248,7 +248,7 @@ const table: Table = {
   },
   'resource/action': async (call, p) => {
     try {
-      const r = await call.daemon.actions.run(p.paneId, p.action, p.args ?? {}, call.conn.client?.state, p.target);
+      const r = await call.daemon.actions.run(p.paneId, p.action, p.args ?? {}, call.conn.client?.state, p.target, undefined, call.signal);
       return { ok: true as const, message: r.message, ...(r.paneId !== undefined ? { paneId: r.paneId } : {}) };
     } catch (err) {
       if (err instanceof ResponseError) throw err;

@@ -5,7 +5,7 @@ import { triggerCronJob } from '../kube/cronjob-trigger.js';
 import { badContainerName, canSetImage, setImage } from '../kube/set-image.js';
 import { shownValue } from '../util/shown-value.js';
 import { badImage } from '../kube/ephemeral-debug.js';
-import { DrainIncomplete, drained, drainNode, drainSummary } from '../kube/node-drain.js';
+import { DrainIncomplete, drained, drainNode, DrainStopped, drainSummary } from '../kube/node-drain.js';
 import { badNamespace } from '../kube/resource-ref.js';
 import type { Logger } from '../logging/logger.js';
 import type { ClientPrompts, ResourceTarget } from '../panes/pane.js';
@@ -152,11 +152,12 @@ export class ResourceActions {
     client?: ClientState,
     explicit?: ExplicitTarget,
     prompts?: ClientPrompts,
+    signal?: AbortSignal,
   ): Promise<{ paneId?: number; message: string }> {
     const writes = WRITE_ACTIONS[action];
     if (writes && this.readonly()) throw invalidState(readOnlyRefusal(writes));
     const t = explicit ? this.explicitTarget(paneId, explicit) : this.target(paneId);
-    return this.runOn(paneId, action, t, args, client, prompts);
+    return this.runOn(paneId, action, t, args, client, prompts, signal);
   }
 
   /**
@@ -170,6 +171,8 @@ export class ResourceActions {
     args: Record<string, unknown> = {},
     client?: ClientState,
     prompts?: ClientPrompts,
+    /** A script's call: aborted when it is cancelled or its connection closes (a drain stops). */
+    signal?: AbortSignal,
   ): Promise<{ paneId?: number; message: string }> {
     const writes = WRITE_ACTIONS[action];
     if (writes && this.readonly()) throw invalidState(readOnlyRefusal(writes));
@@ -180,7 +183,7 @@ export class ResourceActions {
       const opened = this.workspace.openCompanion(paneId, { key: viewer, args: { ...t } }, client);
       return { paneId: opened.paneId, message: `${action} of ${describeTarget(t)}` };
     }
-    if (MUTATIONS.has(action)) return this.mutate(t, action as MutationName, args);
+    if (MUTATIONS.has(action)) return this.mutate(t, action as MutationName, args, signal);
     const handler = this.interactions.get(action as InteractionName);
     if (!handler) throw invalidState(`${action} is not available in this build yet`);
     const asker = prompts ?? (client && this.workspace.clients.has(client.id) ? clientPrompts(this.workspace, client) : scriptPrompts(this.logger));
@@ -188,7 +191,7 @@ export class ResourceActions {
   }
 
   /** Deletes, scales or restarts exactly `t` (its uid, when known, is checked by the API server). */
-  async mutate(t: ResourceTarget, action: MutationName, args: Record<string, unknown> = {}): Promise<{ message: string; held?: true }> {
+  async mutate(t: ResourceTarget, action: MutationName, args: Record<string, unknown> = {}, signal?: AbortSignal): Promise<{ message: string; held?: true }> {
     if (this.readonly()) throw invalidState(readOnlyRefusal(WRITE_ACTIONS[action]!));
     const why = refusal(action, t.kind);
     if (why) throw invalidState(why);
@@ -222,7 +225,13 @@ export class ResourceActions {
         return { message: `${action}ed ${describeTarget(t)}${action === 'cordon' ? ': no new pods are scheduled on it' : ''}` };
       case 'drain': {
         const timeoutMs = checkDrainTimeout(args.timeoutSeconds) * 1000;
-        const r = await drainNode(kc, t, { timeoutMs });
+        let r: Awaited<ReturnType<typeof drainNode>>;
+        try {
+          r = await drainNode(kc, t, { timeoutMs, ...(signal ? { signal } : {}) });
+        } catch (err) {
+          if (err instanceof DrainStopped) this.logger.warn({ target: describeTarget(t), uid: t.uid }, err.message);
+          throw err;
+        }
         const message = drainSummary(t, r);
         this.logger.info({ target: describeTarget(t), uid: t.uid, evicted: r.evicted.length, skipped: r.skipped.length, left: r.left.length, blocked: r.blocked.length, failed: r.failed.length, terminating: r.terminating.length }, 'drained');
         if (!drained(r)) throw new DrainIncomplete(message);
