@@ -190,9 +190,10 @@ describe('host functions called by a hostile plugin', () => {
     const m = /^loop clipboard_write ok=(\d+) err=(\d+) last=(.*)$/.exec(result);
     expect(m, result).not.toBeNull();
     const ok = Number(m![1]);
-    // Five at once, and one for each second the loop may have taken on a loaded machine.
+    // Five at once, and one for each second the loop may have taken on a loaded machine — at most its
+    // 10 s call timeout: 16 whatever the load; without the limit all 40 were copied.
     expect(ok).toBeGreaterThanOrEqual(5);
-    expect(ok).toBeLessThan(15);
+    expect(ok).toBeLessThanOrEqual(16);
     expect(Number(m![2])).toBe(40 - ok);
     expect(JSON.parse(m![3]!)).toEqual({ ok: false, error: 'clipboard_write: too many: a plugin may copy 1 text a second (5 in a row); not copied' });
     await waitFor('the copies delivered', () => clipboards() === before + ok);
