@@ -27,8 +27,19 @@ afterAll(async () => {
 
 describe('cancelling does not lift the limit of requests in flight', () => {
   it("requests cancelled at once keep their place until their work ends: the API server never holds more than the connection's limit", async () => {
-    // The API server holds every namespace list far longer than the daemon waits for it.
-    sim.setLatency({ ms: 120_000, resource: 'namespaces' });
+    // Work that cannot be stopped once started (a scale reads the Deployment, then patches it: it does
+    // not take the call's signal, unlike kube/namespaces, which now stops at a cancel); the API server
+    // holds every read of the Deployment far longer than the daemon waits for it.
+    sim.createObject({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'default' },
+      spec: { replicas: 1, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'main', image: 'nginx:1.27' }] } } },
+    });
+    const script = await RawClient.connect(env.socket);
+    const { paneId } = await script.request<{ paneId: number }>('pane/open', { view: { key: 'resource-list', args: { kind: 'deployments' } }, newTab: true });
+    script.close();
+    sim.setLatency({ ms: 120_000, resource: 'deployments', verb: 'get' });
     try {
       const since = Math.max(0, ...sim.journalEntries().map((e) => e.seq));
       const s = await FrameSocket.open(env.socket);
@@ -37,18 +48,18 @@ describe('cancelling does not lift the limit of requests in flight', () => {
       const n = MAX_IN_FLIGHT + 8;
       const frames: Buffer[] = [];
       for (let i = 0; i < n; i++) {
-        frames.push(FrameSocket.frame(JSON.stringify({ jsonrpc: '2.0', id: `ns-${i}`, method: 'kube/namespaces', params: {} })));
+        frames.push(FrameSocket.frame(JSON.stringify({ jsonrpc: '2.0', id: `ns-${i}`, method: 'resource/action', params: { paneId, action: 'scale', target: { name: 'web' }, args: { replicas: 2 } } })));
         frames.push(FrameSocket.frame(JSON.stringify({ jsonrpc: '2.0', method: '$/cancelRequest', params: { id: `ns-${i}` } })));
       }
       s.socket.write(Buffer.concat(frames));
       // Every one is answered as cancelled (the last ones once earlier work has ended)…
       await waitFor(`${n} cancelled answers`, () => s.messages.filter((m) => String(m.id).startsWith('ns-')).length === n, 90_000);
       expect(s.messages.filter((m) => String(m.id).startsWith('ns-')).every((m) => (m.error as { code: number }).code === -32800)).toBe(true);
-      const lists = await waitFor(`${n} namespace lists at the API server`, () => {
-        const l = sim.journalEntries({ path: '/api/v1/namespaces', sinceSeq: since });
+      const lists = await waitFor(`${n} reads of the Deployment at the API server`, () => {
+        const l = sim.journalEntries({ path: '/apis/apps/v1/namespaces/default/deployments/web', method: 'GET', sinceSeq: since });
         return l.length >= n ? l : null;
       }, 30_000);
-      // …but a list went out only when an earlier one had ended (at the daemon's deadline): the
+      // …but a read went out only when an earlier one had ended (at the daemon's deadline): the
       // (limit+1)-th came a deadline after the first, not with it.
       const times = lists.map((e) => e.time).sort((a, b) => a - b);
       for (let i = MAX_IN_FLIGHT; i < times.length; i++) expect(times[i]! - times[i - MAX_IN_FLIGHT]!).toBeGreaterThanOrEqual(ANSWER_DEADLINE_MS / 2);
