@@ -11,6 +11,7 @@ import type { KubeObject } from '../kube/types.js';
 import { COMMAND_OUTPUT_PANE, CommandOutputPane } from '../panes/commands/command-output-pane.js';
 import type { InteractionRequest } from '../session/resource-actions.js';
 import { invalidParams, invalidState } from '../util/errors.js';
+import { shownValue } from '../util/shown-value.js';
 import type { FeatureHost } from './feature-host.js';
 
 /** Runs at once; one more is refused (each is a process of the user's). */
@@ -90,9 +91,8 @@ export function installCommands(host: FeatureHost): void {
     const argv = [expandHome(entry.command), ...expandArgs(entry.args, vars)];
     const injected = injectedOption(entry.args, vars);
     if (injected) {
-      const value = JSON.stringify(injected.value.length > 80 ? `${injected.value.slice(0, 80)}…` : injected.value);
       throw invalidState(
-        `${name} was not run on ${describeObject(t)}: its arg ${JSON.stringify(injected.arg)} would be ${value}, which ${entry.command} would read as an option; put "--" before it in the command's args if ${entry.command} takes the rest as operands`,
+        `${name} was not run on ${describeObject(t)}: its arg ${JSON.stringify(injected.arg)} would be ${shownValue(injected.value)}, which ${entry.command} would read as an option; put "--" before it in the command's args if ${entry.command} takes the rest as operands`,
       );
     }
     if (entry.confirm || entry.dangerous) {

@@ -4,6 +4,7 @@ import { describeObject, type ObjectRef } from './object-ref.js';
 import { badImage } from './ephemeral-debug.js';
 import type { KubeObject } from './types.js';
 import { isRecord } from '../util/is-record.js';
+import { shownValue } from '../util/shown-value.js';
 
 /**
  * `kubectl set image` (k9s's `i`) on exactly one object: one container's (or init container's)
@@ -37,8 +38,7 @@ const CONTAINER = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 export function badContainerName(name: unknown): string | null {
   if (typeof name === 'string' && CONTAINER.test(name)) return null;
   // What a script sent, cut: a list or map of megabytes came back whole in the error.
-  const shown = JSON.stringify(typeof name === 'string' && name.length > 80 ? `${name.slice(0, 80)}…` : name) ?? String(name);
-  return `${shown.length > 100 ? `${shown.slice(0, 100)}…` : shown} is not a container name`;
+  return `${shownValue(name)} is not a container name`;
 }
 
 function podSpecOf(obj: KubeObject, kind: string): Record<string, unknown> | null {
