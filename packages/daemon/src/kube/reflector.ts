@@ -124,7 +124,14 @@ export class Reflector {
     private readonly verify: ((r: ResourceRef) => Promise<void>) | null = null,
     /** Lists and watches only what this field selector picks (`metadata.name=web-1`: one object). */
     readonly fieldSelector: string | null = null,
-  ) {}
+  ) {
+    const name = fieldSelector?.startsWith('metadata.name=') ? fieldSelector.slice('metadata.name='.length) : null;
+    // An escaped selector value (`\,`…) is not compared: the server's own matching stands.
+    this.onlyName = name === null || name.includes('\\') ? null : name;
+  }
+
+  /** The one name the field selector picks (null: any name), checked on every listed and watched object. */
+  private readonly onlyName: string | null;
 
   start(): void {
     void this.list();
@@ -429,8 +436,7 @@ export class Reflector {
    */
   private inScope(o: KubeObject): boolean {
     if (this.namespace !== null && this.resource.namespaced && o.metadata.namespace !== this.namespace) return false;
-    const name = this.fieldSelector?.startsWith('metadata.name=') ? this.fieldSelector.slice('metadata.name='.length) : null;
-    return name === null || name.includes('\\') || o.metadata.name === name;
+    return this.onlyName === null || o.metadata.name === this.onlyName;
   }
 
   /** Says (the notice, the log) what was not shown: the first such object and how many more, once per page or event. */

@@ -1412,22 +1412,26 @@ export class KeyRouter {
    * filtered by the last key from any of them), and their next key edits that line.
    */
   private filterLineTyped(by: ClientState): string | null {
-    const ws = this.deps.workspace;
-    const tab = ws.activeTab(by);
-    const paneId = ws.focusedPane(by, tab);
-    const other = ws.clientsOf(by.sessionName).find((o) => o.state !== by && o.state.mode === 'filter' && o.state.activeTabId === tab.id && ws.focusedPane(o.state, tab) === paneId);
-    return other ? other.state.input : null;
+    for (const other of this.filterTypers(by)) return other.input;
+    return null;
   }
 
   private shareFilterLine(from: ClientState): void {
-    const ws = this.deps.workspace;
-    const tab = ws.activeTab(from);
-    const paneId = ws.focusedPane(from, tab);
-    for (const other of ws.clientsOf(from.sessionName)) {
-      const c = other.state;
-      if (c === from || c.mode !== 'filter' || c.activeTabId !== tab.id || ws.focusedPane(c, tab) !== paneId || c.input === from.input) continue;
+    for (const c of this.filterTypers(from)) {
+      if (c.input === from.input) continue;
       c.input = from.input;
-      ws.refreshClient(c);
+      this.deps.workspace.refreshClient(c);
+    }
+  }
+
+  /** The other terminals of `by`'s session typing a filter into the pane `by` has focused. */
+  private *filterTypers(by: ClientState): Generator<ClientState> {
+    const ws = this.deps.workspace;
+    const tab = ws.activeTab(by);
+    const paneId = ws.focusedPane(by, tab);
+    for (const other of ws.clientsOf(by.sessionName)) {
+      const c = other.state;
+      if (c !== by && c.mode === 'filter' && c.activeTabId === tab.id && ws.focusedPane(c, tab) === paneId) yield c;
     }
   }
 }
