@@ -13,3 +13,4 @@ export * from './discover.js';
 export * from './paths.js';
 export * from './pane-aliases.js';
 export * from './cell-width.js';
+export * from './host-port.js';

@@ -10,6 +10,7 @@ export * from './keys.js';
 export * from './paths.js';
 export * from './layout-geometry.js';
 export * from './cell-width.js';
+export * from './host-port.js';
 export { dottedPath, firstLeafAt } from './json-bounds.js';
 export type { Column, Line, LinesView, MessageView, PaneView, Row, Span, Style, TableView, TermColor, TermRun, TerminalView } from './pane-view.js';
 export type { Hint, InputMode, Overlay, SessionLayout, StatusInfo, TabInfo } from './session-layout.js';

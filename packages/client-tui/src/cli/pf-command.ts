@@ -1,4 +1,4 @@
-import { PORT_NAME, Requests, type ParamsOf } from '@kubetile/rpc-schema';
+import { hostPort, PORT_NAME, Requests, type ParamsOf } from '@kubetile/rpc-schema';
 import type { DaemonClient } from '../connection/daemon-client.js';
 import { UsageError } from './args.js';
 import type { Io } from './io.js';
@@ -91,7 +91,7 @@ export async function runPfList(io: Io, socket: string | undefined, json: boolea
     }
     const rows = [['ID', 'TARGET', 'NAMESPACE', 'LOCAL', 'REMOTE', 'POD', 'STATE', 'CONNECTIONS']];
     for (const f of forwards) {
-      rows.push([f.id, f.target, f.namespace, (f.localAddresses && f.localAddresses.length > 0 ? f.localAddresses : [f.localAddress]).map((a) => (a.includes(':') ? `[${a}]:${f.localPort}` : `${a}:${f.localPort}`)).join(','), String(f.remotePort), f.pod ?? '-', f.state, String(f.connections)]);
+      rows.push([f.id, f.target, f.namespace, (f.localAddresses && f.localAddresses.length > 0 ? f.localAddresses : [f.localAddress]).map((a) => hostPort(a, f.localPort)).join(','), String(f.remotePort), f.pod ?? '-', f.state, String(f.connections)]);
     }
     io.out(`${alignColumns(rows).join('\n')}\n`);
     return 0;

@@ -7,7 +7,8 @@ import type { OpenStreams } from '../util/open-streams.js';
 import { bridge, type BridgedConnection } from './connection-bridge.js';
 import type { ForwardInfo, ForwardRequest, ForwardState, PodOwner, ResolvedTarget } from './forward-types.js';
 import { PodPicker, type PodSource } from './pod-picker.js';
-import { hostPort, hostPorts, LOOPBACK, type Listening } from './loopback.js';
+import { hostPort } from '@kubetile/rpc-schema';
+import { hostPorts, LOOPBACK, type Listening } from './loopback.js';
 
 export { LOOPBACK, listenLoopback } from './loopback.js';
 /**

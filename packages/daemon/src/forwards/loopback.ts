@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:net';
+import { hostPort } from '@kubetile/rpc-schema';
 
 /** The IPv4 loopback: every forward listens on it (and on ::1 where the machine has IPv6). */
 export const LOOPBACK = '127.0.0.1';
@@ -6,9 +7,6 @@ export const LOOPBACK = '127.0.0.1';
 export const LOOPBACK6 = '::1';
 /** kubectl's `--address localhost`: both loopbacks, on the same port, IPv4 first. */
 export const LOOPBACKS: readonly string[] = [LOOPBACK, LOOPBACK6];
-
-/** `127.0.0.1:80`, `[::1]:80`. */
-export const hostPort = (address: string, port: number): string => (address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`);
 
 /** `127.0.0.1:80, [::1]:80`: where a forward listens (the IPv4 loopback alone when `addresses` is empty). */
 export const hostPorts = (addresses: readonly string[], port: number): string => (addresses.length > 0 ? addresses : [LOOPBACK]).map((a) => hostPort(a, port)).join(', ');
