@@ -43,6 +43,19 @@ function pidAlive(pid: number): boolean {
   }
 }
 
+/** Why `argv` could not be started, in words (spawn says `spawn E2BIG`). */
+function spawnFailure(err: unknown, argv: readonly string[]): string {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  if (code === 'ENOENT') return `command not found: ${argv[0]}`;
+  if (code === 'EACCES') return `not executable: ${argv[0]}`;
+  if (code === 'E2BIG') {
+    const bytes = argv.reduce((n, a) => n + Buffer.byteLength(a) + 1, 0);
+    const longest = argv.reduce((n, a) => Math.max(n, Buffer.byteLength(a)), 0);
+    return `${argv[0]} was not run: its command line is longer than the system allows (${argv.length} args, ${bytes} bytes, the longest ${longest} bytes; Linux takes at most 128 KiB in one arg and about a quarter of the stack limit in all) — run it on fewer objects`;
+  }
+  return err instanceof Error ? err.message : String(err);
+}
+
 /**
  * One run of a declarative command: the program started with its argv (no shell) in its own
  * process group, stdout and stderr read line by line into a bounded buffer, stopped (the whole
@@ -87,16 +100,14 @@ export class CommandRun {
     try {
       child = spawn(argv[0]!, argv.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     } catch (err) {
-      this.finish({ kind: 'failed', message: err instanceof Error ? err.message : String(err) });
+      this.finish({ kind: 'failed', message: spawnFailure(err, argv) });
       return;
     }
     this.child = child;
     this.state = { kind: 'running', pid: child.pid ?? null };
     this.read(child.stdout!, false);
     this.read(child.stderr!, true);
-    child.once('error', (err: NodeJS.ErrnoException) => {
-      this.finish({ kind: 'failed', message: err.code === 'ENOENT' ? `command not found: ${argv[0]}` : err.code === 'EACCES' ? `not executable: ${argv[0]}` : err.message });
-    });
+    child.once('error', (err) => this.finish({ kind: 'failed', message: spawnFailure(err, argv) }));
     child.once('close', (code, signal) => {
       if (signal) this.finish({ kind: 'killed', signal });
       else this.finish({ kind: 'exited', code: code ?? 0 });

@@ -65,6 +65,11 @@ describe('[[commands]] in the config', () => {
 });
 
 describe('CommandRun', () => {
+  it('a command line too long for the system says so (spawn said only "spawn E2BIG")', async () => {
+    const run = new CommandRun(['/bin/echo', 'x'.repeat(200_000)], process.env);
+    await run.ended;
+    expect(run.state).toEqual({ kind: 'failed', message: expect.stringMatching(/^\/bin\/echo was not run: its command line is longer than the system allows \(2 args, 200011 bytes, the longest 200000 bytes;.*run it on fewer objects$/) });
+  });
   it('keeps the newest lines within its limits and says how many went; a partial last line is kept', async () => {
     const run = new CommandRun([process.execPath, '-e', "for (let i = 0; i < 50000; i++) console.log('line ' + i); process.stdout.write('tail')"], process.env, { maxLines: 1000, maxBytes: 1 << 20 });
     await run.ended;
