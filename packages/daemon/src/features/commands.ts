@@ -53,11 +53,30 @@ function varsFor(t: ObjectRef, obj: KubeObject | null, env: NodeJS.ProcessEnv, a
  * command's scopes runs its program with the selected object's values in its args and environment,
  * after a confirmation when it asks for one or is `dangerous`, its output streamed into a pane.
  */
+/**
+ * Why no more command may start (null: it may): MAX_RUNNING run already — whose panes are open
+ * (close one), or some whose panes closed and whose programs are still being stopped (a few seconds:
+ * wait). It said "close one of their panes first" when the user just had.
+ */
+export function runLimitRefusal(runs: Iterable<{ readonly running: boolean }>, stopping: ReadonlySet<unknown>): string | null {
+  let running = 0;
+  let closing = 0;
+  for (const r of runs) {
+    if (!r.running) continue;
+    running++;
+    if (stopping.has(r)) closing++;
+  }
+  if (running < MAX_RUNNING) return null;
+  return closing > 0
+    ? `${MAX_RUNNING} commands are running already, ${closing} of them still stopping after their panes closed (a few seconds); try again then, or close another command's pane`
+    : `${MAX_RUNNING} commands are running already; close one of their panes first`;
+}
+
 export function installCommands(host: FeatureHost): void {
   const runs = new Map<string, CommandRun>();
   /** Runs stopped whose SIGKILL to their group is still to come (the program may be gone, a child of it not). */
   const stopping = new Set<CommandRun>();
-  const running = (): number => [...runs.values()].filter((r) => r.running).length;
+  const full = (): string | null => runLimitRefusal(runs.values(), stopping);
   const lookup = {
     get: (id: string) => runs.get(id),
     release: (id: string) => {
@@ -83,7 +102,8 @@ export function installCommands(host: FeatureHost): void {
     const t = all[0]!;
     if (!commandInScope(entry.scopes, t)) throw invalidState(`${name} applies to ${scopesText(entry.scopes)}, not to ${t.kindId}`);
     if (entry.dangerous && host.readonly()) throw invalidState(`${name} is marked dangerous and kubetile runs read-only`);
-    if (running() >= MAX_RUNNING) throw invalidState(`${MAX_RUNNING} commands are running already; close one of their panes first`);
+    const refusal = full();
+    if (refusal) throw invalidState(refusal);
 
     let obj: KubeObject | null = null;
     if (needsObject(entry.args)) obj = await getObject(host.kube.configFor(t.context), t);
@@ -102,7 +122,8 @@ export function installCommands(host: FeatureHost): void {
       if (!yes) return { message: req.prompts.interactive ? `${name}: cancelled` : `${name} asks for a confirmation: a script gives it with args.yes = true` };
       // Asked again after the dialog: the config may have been reloaded (readonly = true), other runs started, while it was open.
       if (entry.dangerous && host.readonly()) throw invalidState(`${name} is marked dangerous and kubetile runs read-only (since the dialog opened): it was not run`);
-      if (running() >= MAX_RUNNING) throw invalidState(`${MAX_RUNNING} commands are running already; close one of their panes first`);
+      const refusedNow = full();
+      if (refusedNow) throw invalidState(refusedNow);
     }
     const id = randomUUID();
     // Its pane first, then the program: one that cannot be shown (the list closed while the dialog was

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import { CommandRun } from '../../src/commands/command-run.js';
+import { runLimitRefusal } from '../../src/features/commands.js';
 import { expandArg, expandArgs, showArgv, unknownVariables, type CommandVars } from '../../src/commands/command-vars.js';
 import { commandInScope } from '../../src/commands/command-scope.js';
 
@@ -92,5 +93,17 @@ describe('CommandRun', () => {
     await run.ended;
     expect(run.state).toEqual({ kind: 'killed', signal: 'SIGTERM' });
     expect(() => process.kill(-pid, 0)).toThrow();
+  });
+});
+
+describe('the limit of 16 running commands', () => {
+  it('says to wait when some of the 16 are runs whose panes were closed and are still being stopped', () => {
+    const open = Array.from({ length: 14 }, () => ({ running: true }));
+    const closed = [{ running: true }, { running: true }];
+    expect(runLimitRefusal([...open, { running: false }], new Set())).toBeNull();
+    expect(runLimitRefusal([...open, ...closed], new Set())).toBe('16 commands are running already; close one of their panes first');
+    expect(runLimitRefusal([...open, ...closed], new Set(closed))).toBe(
+      "16 commands are running already, 2 of them still stopping after their panes closed (a few seconds); try again then, or close another command's pane",
+    );
   });
 });
