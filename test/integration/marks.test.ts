@@ -60,6 +60,45 @@ describe('marks', () => {
     }
   });
 
+  it('after a marked delete only the rows it deleted lose their marks: one marked meanwhile (another terminal, a script) and ones whose delete failed keep theirs', async () => {
+    const ns = namespaceWith(w.sim, ['c-1', 'c-2', 'c-3'].map((n) => (x: string) => pod(n, x)));
+    const c = await RawClient.connect(w.env.socket);
+    try {
+      await c.attach({ cols: 160, rows: 40 });
+      const paneId = await podsPane(c, ns, ['c-1', 'c-2', 'c-3']);
+      for (const key of ['space', 'space']) await c.request('client/key', { key });
+      await c.request('client/key', { key: 'ctrl+alt+x' });
+      const l = await c.waitLayout('the confirmation', (x) => x.overlay?.type === 'confirm');
+      expect(l.overlay).toMatchObject({ text: `Delete 2 Pods: ${ns}/c-1, ${ns}/c-2?` });
+      // While the dialog is open, a script marks c-3 (the selected row).
+      await w.script.request('pane/command', { paneId, command: { type: 'toggle_mark' } });
+      await waitFor('c-3 marked', async () => names(await table(c, paneId)).includes('✓ c-3'));
+      await c.request('client/key', { key: 'y' });
+      await waitFor('c-1 and c-2 gone from the server', () => JSON.stringify(podNames(ns)) === JSON.stringify(['c-3']));
+      // Before: every mark was cleared, c-3's too.
+      await waitFor('c-3 still marked, alone', async () => {
+        const t = await table(c, paneId);
+        return JSON.stringify(names(t)) === JSON.stringify(['✓ c-3']) && (t.footer ?? '').includes('1 marked');
+      });
+
+      // A delete the server refuses: the row stays marked, to try again.
+      w.sim.forbid('pods', ['delete']);
+      try {
+        await c.request('client/key', { key: 'ctrl+alt+x' });
+        await c.waitLayout('the confirmation of c-3', (x) => x.overlay?.type === 'confirm' && /Delete 1 Pod: .*c-3\?/.test(JSON.stringify(x.overlay)));
+        await c.request('client/key', { key: 'y' });
+        await waitFor('the failure toast', () => /deleted 0 of 1; .*c-3/.test(lastToast(c)));
+        const t = await table(c, paneId);
+        expect(names(t)).toEqual(['✓ c-3']);
+        expect(t.footer).toContain('1 marked');
+      } finally {
+        w.sim.allow('pods');
+      }
+    } finally {
+      c.close();
+    }
+  });
+
   it('ctrl+\\ clears the marks; a marked object deleted elsewhere loses its mark', async () => {
     const ns = namespaceWith(w.sim, ['b-1', 'b-2', 'b-3'].map((n) => (x: string) => pod(n, x)));
     const c = await RawClient.connect(w.env.socket);

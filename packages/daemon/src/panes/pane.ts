@@ -59,6 +59,8 @@ export interface Pane {
   shownObject?(): ResourceTarget | null;
   /** Resource lists: the marked objects (space), each pinned by its uid; empty when none. */
   markedResources?(): ResourceTarget[];
+  /** Resource lists: unmarks these objects (an action on the marked rows acted on them); marks added meanwhile stay. */
+  unmark?(uids: readonly string[]): void;
   /** Resource lists: the kind and context listed, and the namespace shown (null: all or cluster-scoped). */
   resourceKind?(): ResourceKindTarget | null;
   /** Resource lists: `s` cycles the sort column. */

@@ -670,8 +670,10 @@ export class KeyRouter {
     const what = `${targets.length} ${kind}${targets.length === 1 ? '' : 's'}`;
     const done = action === 'kill' ? 'force-deleted' : 'deleted';
     const run = (): void => {
-      void this.deleteAll(targets, action).then(({ deleted, failed, held }) => {
-        pane.handleCommand({ type: 'clear_marks' }); // harmless on a pane closed meanwhile
+      void this.deleteAll(targets, action).then(({ deleted, failed, held, done: acted }) => {
+        // The rows deleted go unmarked; those that failed stay marked (to retry), as do marks another
+        // terminal added meanwhile (all marks were cleared). Harmless on a pane closed meanwhile.
+        pane.unmark?.(acted);
         // Those finalizers hold are marked deleted but still there: named, not counted as gone in silence.
         const stay = held.length === 0 ? '' : `; ${held.length} stay${held.length === 1 ? 's' : ''} until ${held.length === 1 ? 'its' : 'their'} finalizers are removed: ${held.slice(0, 3).join(', ')}${held.length > 3 ? ` and ${held.length - 3} more` : ''}`;
         if (failed.length === 0) this.toast(client, held.length === 0 ? 'success' : 'warn', `${done} ${deleted} ${kind}${deleted === 1 ? '' : 's'}${stay}`);
@@ -702,19 +704,20 @@ export class KeyRouter {
   }
 
   /** Deletes each target (its uid checked by the API server), one after another. */
-  private async deleteAll(targets: readonly ResourceTarget[], action: 'delete' | 'kill'): Promise<{ deleted: number; failed: string[]; held: string[] }> {
-    let deleted = 0;
+  /** Deletes each target in turn: how many were, the uids of those (done), and those that failed or finalizers hold, named. */
+  private async deleteAll(targets: readonly ResourceTarget[], action: 'delete' | 'kill'): Promise<{ deleted: number; failed: string[]; held: string[]; done: string[] }> {
+    const done: string[] = [];
     const failed: string[] = [];
     const held: string[] = [];
     for (const t of targets) {
       try {
         if ((await this.deps.actions.mutate(t, action)).held) held.push(`${t.namespace ? `${t.namespace}/` : ''}${t.name}`);
-        deleted++;
+        if (t.uid) done.push(t.uid);
       } catch (err) {
         failed.push(`${t.namespace ? `${t.namespace}/` : ''}${t.name}: ${errorMessage(err)}`);
       }
     }
-    return { deleted, failed, held };
+    return { deleted: targets.length - failed.length, failed, held, done };
   }
 
   /** The kind of the focused list, or null. */

@@ -537,6 +537,12 @@ export class ResourceListPane extends BasePane {
     return [...this.marks.values()];
   }
 
+  unmark(uids: readonly string[]): void {
+    let changed = false;
+    for (const uid of uids) changed = this.marks.delete(uid) || changed;
+    if (changed) this.changed.emit();
+  }
+
   private pruneMarks(): void {
     if (this.marks.size === 0) return;
     const store = this.handle?.reflector.store;
