@@ -42,7 +42,8 @@ function nearest(key: string, fields: readonly string[]): string | null {
   let bestD = 3;
   let tie = false;
   for (const f of fields) {
-    const d = editDistance(key.toLowerCase(), f.toLowerCase(), bestD);
+    // Capped one past the best so far: a capped distance is "farther", not a tie with the best (it hid every suggestion once a second field was seen).
+    const d = editDistance(key.toLowerCase(), f.toLowerCase(), bestD + 1);
     if (d < bestD) [best, bestD, tie] = [f, d, false];
     else if (d === bestD) tie = true;
   }

@@ -40,6 +40,8 @@ describe('the API level 1 contract', () => {
     expect(msg(validate(Requests.resourceAction.params, { paneId: 1, action: 'delete', target: { name: 'x', UID: 'u' } }))).toBe(
       'target.UID: unknown field (did you mean uid?)',
     );
+    // Among several fields (a farther one seen after the closest hid the guess: it counted as a tie).
+    expect(msg(validate(Requests.tabNew.params, { sesion: 'main' }))).toBe('sesion: unknown field (did you mean session?)');
     // Nothing close: no guess.
     expect(msg(validate(Requests.tabNew.params, { context: 'nope' }))).toBe('context: unknown field');
     expect(msg(validate(Requests.resourceAction.params, { paneId: 1, action: 'delete', dryRun: true }))).toBe('dryRun: unknown field');

@@ -119,7 +119,7 @@ Daemon flags (passed to a daemon this command starts):
   --config PATH      config file (default: $KUBETILE_CONFIG, else ~/.config/kubetile/config.toml)
   --demo             use the built-in demo cluster
   --state-dir DIR    state and logs directory
-  --readonly         refuse every plugin write (as readonly = true in the config)
+  --readonly         read-only: no delete, scale, edit, exec, plugin write… (as readonly = true in the config)
 
 In the TUI, keys go to the daemon's key bindings; Ctrl+Q detaches (the daemon and its panes live on).
 `;
