@@ -5,6 +5,7 @@ import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import type { LinesView, PaneView } from '@kubetile/rpc-schema';
 import { makeTestEnv, startDaemon } from '../helpers/daemon-process.js';
+import { processAlive as alive } from '../helpers/process-alive.js';
 import { RawClient } from '../helpers/rpc-client.js';
 import { namespaceWith, pod, podsPane, startWorld, waitFor, type ExecWorld } from '../../packages/daemon/test/exec/harness.js';
 
@@ -21,14 +22,6 @@ let w: ExecWorld;
 let marks: string;
 const node = JSON.stringify(process.execPath);
 const js = (code: string): string => JSON.stringify(code);
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 const toasts = (c: RawClient): string[] => c.notifications.filter((n) => n.method === 'toast').map((n) => JSON.stringify(n.params));
 
 /** Writes its pid to argv[1] and runs until stopped. */

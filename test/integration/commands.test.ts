@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import type { LinesView } from '@kubetile/rpc-schema';
 import { RawClient } from '../helpers/rpc-client.js';
+import { processAlive } from '../helpers/process-alive.js';
 import { namespaceWith, pod, podsPane, startWorld, waitFor, type ExecWorld } from '../../packages/daemon/test/exec/harness.js';
 
 /**
@@ -164,14 +165,7 @@ describe('[[commands]]', () => {
       expect(v.footer).toContain('running');
       const paneId = Number(Object.entries(c.layout!.paneTitles).find(([, t]) => t === title)![0]);
       await c.request('pane/close', { paneId });
-      await waitFor('the program stopped', () => {
-        try {
-          process.kill(pid, 0);
-          return false;
-        } catch {
-          return true;
-        }
-      });
+      await waitFor('the program stopped', () => !processAlive(pid));
 
       await c.request('client/key', { key: 'shift+x' });
       const m = await outputPane(c, `missing ${ns}/job-1`, (x) => x.footer?.includes('failed') === true);

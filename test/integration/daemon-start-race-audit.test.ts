@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { CLIENT_MAIN, makeTestEnv, waitFor, type TestEnv } from '../helpers/daemon-process.js';
+import { processAlive as alive } from '../helpers/process-alive.js';
 
 /**
  * `kubetile daemon start` run several times at once (scripts, terminals opened at login): one
@@ -29,14 +30,6 @@ afterEach(() => {
   env.cleanup();
 });
 
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { startKubeSim, type KubeSim } from '@kubetile/kube-sim';
 import type { TableView } from '@kubetile/rpc-schema';
 import { makeTestEnv, startDaemon, waitFor, type DaemonProcess, type TestEnv } from '../helpers/daemon-process.js';
+import { processAlive as alive } from '../helpers/process-alive.js';
 import { RawClient } from '../helpers/rpc-client.js';
 
 let env: TestEnv;
@@ -81,20 +82,6 @@ async function view(c: RawClient, paneId: number): Promise<TableView | { type: '
 }
 const shown = (v: TableView | { type: 'message'; text: string }): string => (v.type === 'table' ? `${v.empty ?? ''} ${v.footer ?? ''}` : v.text);
 
-/** A process that exists and is not a zombie. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
 const pidsIn = (file: string): number[] => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).map(Number) : []);
 
 function script(path: string, body: string): string {

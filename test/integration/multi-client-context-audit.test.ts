@@ -2,9 +2,9 @@ import { writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKubeSim, type KubeObject, type KubeSim } from '@kubetile/kube-sim';
-import type { SessionLayout, TableView } from '@kubetile/rpc-schema';
+import type { TableView } from '@kubetile/rpc-schema';
 import { waitFor } from '../helpers/daemon-process.js';
-import { RawClient } from '../helpers/rpc-client.js';
+import { SessionClients, tabOf } from '../helpers/session-clients.js';
 import { pressKeys } from '../helpers/list-pane.js';
 import { startSimDaemon, type SimDaemon } from '../helpers/sim-daemon.js';
 
@@ -17,7 +17,8 @@ import { startSimDaemon, type SimDaemon } from '../helpers/sim-daemon.js';
 
 let stack: SimDaemon;
 let other: KubeSim | null = null;
-const clients: RawClient[] = [];
+const terminals = new SessionClients(() => stack.env.socket, { cols: 140, rows: 40 });
+const attached = terminals.attached;
 
 const node = (name: string) => ({
   apiVersion: 'v1',
@@ -41,19 +42,11 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  for (const c of clients) c.close();
+  terminals.closeAll();
   await stack?.stop();
   await other?.stop();
 });
 
-async function attached(size = { cols: 140, rows: 40 }): Promise<RawClient> {
-  const c = await RawClient.connect(stack.env.socket);
-  clients.push(c);
-  await c.attach(size);
-  return c;
-}
-
-const tabOf = (l: SessionLayout) => l.tabs.find((t) => t.id === l.activeTabId)!;
 
 describe('a question asked on one cluster, the tab pointed at another before the answer', () => {
   it("node shell: B switches the tab's context while A is asked; A's y opens it on the node A was asked about", async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { leafIds, type SessionLayout } from '@kubetile/rpc-schema';
-import { RawClient } from '../helpers/rpc-client.js';
+import { leafIds } from '@kubetile/rpc-schema';
+import { SessionClients, tabOf, tabHolding } from '../helpers/session-clients.js';
 import { openListIn, pressKeys } from '../helpers/list-pane.js';
 import { startSimDaemon, type SimDaemon } from '../helpers/sim-daemon.js';
 
@@ -11,7 +11,8 @@ import { startSimDaemon, type SimDaemon } from '../helpers/sim-daemon.js';
  */
 
 let stack: SimDaemon;
-const clients: RawClient[] = [];
+const terminals = new SessionClients(() => stack.env.socket);
+const attached = terminals.attached;
 
 beforeAll(async () => {
   stack = await startSimDaemon({
@@ -21,20 +22,10 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  for (const c of clients) c.close();
+  terminals.closeAll();
   await stack?.stop();
 });
 
-async function attached(size = { cols: 120, rows: 40 }): Promise<RawClient> {
-  const c = await RawClient.connect(stack.env.socket);
-  clients.push(c);
-  await c.attach(size);
-  return c;
-}
-
-const tabOf = (l: SessionLayout) => l.tabs.find((t) => t.id === l.activeTabId)!;
-const tabHolding = async (c: RawClient, paneId: number): Promise<number> =>
-  (await c.waitLayout(`pane ${paneId} focused`, (l) => tabOf(l).focusedPaneId === paneId)).activeTabId;
 
 describe("a selector whose pane or tab another terminal closed", () => {
   it("ctrl+n, B closes the tab, A picks: no tab changes namespace, A is told", async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { leafIds, type PaneView, type SessionLayout } from '@kubetile/rpc-schema';
 import { waitFor } from '../helpers/daemon-process.js';
-import { RawClient } from '../helpers/rpc-client.js';
+import { SessionClients, tabOf, tabHolding } from '../helpers/session-clients.js';
 import { focusedExecPane, keys, namespaceWith, pod, podsPane, startWorld, type, waitScreen, type ExecWorld } from '../../packages/daemon/test/exec/harness.js';
 import { selectRow } from '../helpers/list-pane.js';
 
@@ -12,27 +12,17 @@ import { selectRow } from '../helpers/list-pane.js';
  */
 
 let w: ExecWorld;
-const clients: RawClient[] = [];
+const terminals = new SessionClients(() => w.env.socket);
+const attached = terminals.attached;
 
 beforeAll(async () => {
   w = await startWorld();
 });
 afterAll(async () => {
-  for (const c of clients) c.close();
+  terminals.closeAll();
   await w?.stop();
 });
 
-async function attached(size = { cols: 120, rows: 40 }): Promise<RawClient> {
-  const c = await RawClient.connect(w.env.socket);
-  clients.push(c);
-  await c.attach(size);
-  return c;
-}
-
-const tabOf = (l: SessionLayout) => l.tabs.find((t) => t.id === l.activeTabId)!;
-/** The tab holding `paneId`, once `c`'s layout shows it focused there. */
-const tabHolding = async (c: RawClient, paneId: number): Promise<number> =>
-  (await c.waitLayout(`pane ${paneId} focused`, (l) => tabOf(l).focusedPaneId === paneId)).activeTabId;
 const panesOf = (l: SessionLayout, tabId: number): number[] => {
   const t = l.tabs.find((x) => x.id === tabId);
   return t ? leafIds(t.tree) : [];
