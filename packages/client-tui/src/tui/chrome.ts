@@ -121,7 +121,7 @@ export function overlayBox(overlay: Overlay, cols: number, rows: number): Floati
   let badge = '';
   switch (overlay.type) {
     case 'selector': {
-      const longest = Math.max(stringWidth(overlay.title) + 4, ...overlay.items.map((i) => stringWidth(sanitize(i)) + 4), 36);
+      const longest = Math.max(stringWidth(sanitize(overlay.title)) + 4, ...overlay.items.map((i) => stringWidth(sanitize(i)) + 4), 36);
       width = Math.min(cols - 2, Math.max(20, Math.min(80, longest + 2)));
       const iw = width - 2;
       const maxItems = Math.max(1, rows - 2 - 2);
@@ -140,7 +140,7 @@ export function overlayBox(overlay: Overlay, cols: number, rows: number): Floati
       break;
     }
     case 'confirm': {
-      const textWidth = Math.max(stringWidth(sanitize(overlay.text)), stringWidth(overlay.title) + 4, 24);
+      const textWidth = Math.max(stringWidth(sanitize(overlay.text)), stringWidth(sanitize(overlay.title)) + 4, 24);
       width = Math.min(cols - 2, Math.min(64, textWidth + 6));
       const lines = wrap(overlay.text, width - 4, Math.max(1, rows - 6));
       inner = [[], ...lines.map((l) => [seg(centre(l, width - 2))]), [], [seg(centre('[y] Yes    [n] No', width - 2), { color: palette.accent, bold: true })]];

@@ -7,8 +7,15 @@ import { colorLevel, palette, styleFor, withLook, type TextStyle } from './theme
 const GAP = 2;
 const MAX_AUTO_WIDTH = 60;
 
-const headerText = (c: Column, view: TableView): string =>
-  view.sort && view.sort.column === c.id ? `${c.title} ${view.sort.order === 'asc' ? '▲' : '▼'}` : c.title;
+/**
+ * A column's header. Titles are the cluster's text too (a CRD's printer column names, the server's
+ * Table columns), sanitised like the cells: a C1 control left in one (U+009B is CSI, U+009D OSC to
+ * a terminal) cleared the screen or wrote the clipboard each time the header was drawn.
+ */
+const headerText = (c: Column, view: TableView): string => {
+  const title = sanitize(c.title);
+  return view.sort && view.sort.column === c.id ? `${title} ${view.sort.order === 'asc' ? '▲' : '▼'}` : title;
+};
 
 /**
  * Column widths for `width` cells: a column's own `width` when given, else the widest of its header
@@ -31,7 +38,7 @@ export function columnWidths(view: TableView, width: number): { widths: number[]
   let gap = GAP;
   const total = (): number => widths.reduce((a, b) => a + b, 0) + gap * (n - 1);
   if (total() > width) gap = 1;
-  const floor = view.columns.map((c) => Math.min(3, stringWidth(c.title)));
+  const floor = view.columns.map((c) => Math.min(3, stringWidth(sanitize(c.title))));
   // What tells the rows apart shrinks last: NAME, or the first column of a table without one (the
   // port-forwards pane's TARGET: two forwards of one Deployment's pods showed the same cut name).
   const named = view.columns.findIndex((c) => c.id === 'name');

@@ -1,5 +1,5 @@
 import type { TermRun, TerminalView } from '@kubetile/rpc-schema';
-import { charWidth, fit, sanitize } from '../util/text.js';
+import { charWidth, fit, sanitize, sanitizeCells } from '../util/text.js';
 import { seg, type SegLine } from './segments.js';
 import { styleFor, type TextStyle } from './theme.js';
 
@@ -31,7 +31,7 @@ export function terminalRow(runs: readonly TermRun[], cols: number, cursorCol: n
     if (used >= cols) break;
     const style = runStyle(r);
     let text = '';
-    for (const ch of sanitize(r.text)) {
+    for (const ch of sanitizeCells(r.text)) {
       const w = charWidth(ch.codePointAt(0)!);
       if (w === 0) {
         // A combining mark stays with the cell before it.

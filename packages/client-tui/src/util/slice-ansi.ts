@@ -33,9 +33,16 @@ export function sliceAnsi(line: string, start: number, end = Number.POSITIVE_INF
     entered = true;
     out += active;
   };
-  while (i < line.length && col < end) {
+  /**
+   * Whether the last character that takes cells was drawn as itself: the zero-width ones after it
+   * (combining marks, joiners) go with it, and are dropped with it when it is outside the slice or
+   * cut by an edge — the marks of a character under a floating box were drawn on the box's border.
+   */
+  let kept = false;
+  while (i < line.length) {
     const code = line.charCodeAt(i);
     if (code === 0x1b) {
+      if (col >= end) break;
       ESCAPE.lastIndex = i;
       const m = ESCAPE.exec(line);
       if (m) {
@@ -60,6 +67,13 @@ export function sliceAnsi(line: string, start: number, end = Number.POSITIVE_INF
     const cp = line.codePointAt(i)!;
     const len = cp > 0xffff ? 2 : 1;
     const w = charWidth(cp);
+    if (w === 0) {
+      if (kept) out += line.slice(i, i + len);
+      i += len;
+      continue;
+    }
+    if (col >= end) break;
+    kept = false;
     if (col >= start) {
       enter();
       if (col + w > end) {
@@ -68,6 +82,7 @@ export function sliceAnsi(line: string, start: number, end = Number.POSITIVE_INF
         break;
       }
       out += line.slice(i, i + len);
+      kept = true;
     } else if (col + w > start) {
       // A wide character cut by the left edge.
       enter();

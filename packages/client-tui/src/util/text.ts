@@ -19,13 +19,50 @@ const CONTROLS = /[\x00-\x08\x0a-\x1f\x7f-\x9f]/g;
  * or pose as another row's text. Dropped, as controls are.
  */
 const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+/**
+ * Variation selectors 15 and 16 (text and emoji presentation). Cells are counted per code point (a
+ * selector takes none), but kitty, WezTerm, Ghostty, iTerm2 and Windows Terminal draw `⚠️` / `❤️`
+ * (a one-cell character + VS16) two cells wide, and `⌚︎` (a wide one + VS15) one: a row holding one
+ * was a cell wider or narrower than laid out, and in a split it pushed the pane's border and the
+ * next pane's text along. Dropped, the character shows in its default form, as wide on every terminal
+ * as it is counted.
+ */
+const PRESENTATION = /[\ufe0e\ufe0f]/g;
+/**
+ * What makes several emoji one (a skin tone after an emoji, a zero-width joiner between two: `👍🏽`,
+ * `👨‍👩‍👧‍👦`). Counted per code point they take 4 and 8 cells, as wcwidth terminals (xterm, VTE)
+ * draw them; kitty, WezTerm, Ghostty, iTerm2 and Windows Terminal draw each as one emoji, 2 cells: the
+ * row came out shorter than laid out, and in a split the pane's border and the next pane's text moved
+ * left. Dropped, the emoji show one by one (`👍`, `👨👩👧👦`), as wide on every terminal as counted.
+ */
+const SKIN_TONES = /(?<=\p{Extended_Pictographic})[\u{1F3FB}-\u{1F3FF}]/gu;
+const EMOJI_JOINERS = /(?<=\p{Extended_Pictographic}[\u{1F3FB}-\u{1F3FF}]?)\u200d(?=\p{Extended_Pictographic})/gu;
 
-/** Text safe to print in one line: escape sequences removed, tabs as spaces, other controls and bidi overrides dropped. */
+/** Anything `clean` changes; plain printable text has none. */
+// eslint-disable-next-line no-control-regex
+const NEEDS_WORK = /[\x00-\x1f\x7f-\x9f\u061c\u200d-\u200f\u202a-\u202e\u2066-\u2069\ufe0e\ufe0f]|\ud83c[\udffb-\udfff]/;
+
+function clean(s: string, skinTones: boolean): string {
+  if (!NEEDS_WORK.test(s)) return s;
+  const out = s.replace(ANSI, '').replace(/\t/g, '    ').replace(CONTROLS, '').replace(BIDI, '').replace(PRESENTATION, '');
+  return (skinTones ? out.replace(SKIN_TONES, '') : out).replace(EMOJI_JOINERS, '');
+}
+
+/**
+ * Text safe to print in one line: escape sequences removed, tabs as spaces, other controls, bidi
+ * overrides, presentation selectors and what joins emoji into one dropped.
+ */
 export function sanitize(s: string): string {
-  // Fast path: plain printable text needs no work.
-  // eslint-disable-next-line no-control-regex
-  if (!/[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(s)) return s;
-  return s.replace(ANSI, '').replace(/\t/g, '    ').replace(CONTROLS, '').replace(BIDI, '');
+  return clean(s, true);
+}
+
+/**
+ * `sanitize` for the cells of a terminal's screen (an exec pane, laid out by the daemon's emulator
+ * as a shell counts them: a skin tone takes two cells there): skin tones are kept, so that every
+ * character stays in its column and the cursor on the character it is on.
+ */
+export function sanitizeCells(s: string): string {
+  return clean(s, false);
 }
 
 // eslint-disable-next-line no-control-regex
