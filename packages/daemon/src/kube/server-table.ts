@@ -53,6 +53,10 @@ export async function fetchPrinterColumns(kc: KubeConfig, ref: ResourceRef): Pro
   return parsePrinterColumns(version['additionalPrinterColumns']);
 }
 
+/** C0 and C1 controls and DEL, dropped from column names (a terminal takes U+009B for CSI, U+009D for OSC). */
+// eslint-disable-next-line no-control-regex
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g;
+
 /** Validated printer columns: entries without a usable name, type or path are dropped; at most 48. */
 export function parsePrinterColumns(v: unknown): PrinterColumn[] {
   const out: PrinterColumn[] = [];
@@ -64,7 +68,7 @@ export function parsePrinterColumns(v: unknown): PrinterColumn[] {
     if (!name || !type || !jsonPath) continue;
     const priority = typeof c['priority'] === 'number' && Number.isInteger(c['priority']) ? c['priority'] : 0;
     const format = text(c['format'], 32);
-    out.push({ name: name.replace(/[\u0000-\u001f\u007f]/g, ''), type, jsonPath, priority, ...(format ? { format } : {}) });
+    out.push({ name: name.replace(CONTROLS, ''), type, jsonPath, priority, ...(format ? { format } : {}) });
     if (out.length >= MAX_COLUMNS) break;
   }
   return out;
@@ -92,7 +96,7 @@ export function parseTable(body: unknown): ServerTable {
       continue;
     }
     columns.push({
-      name: name.replace(/[\u0000-\u001f\u007f]/g, ''),
+      name: name.replace(CONTROLS, ''),
       type: text(c['type'], 32) ?? 'string',
       format: text(c['format'], 32) ?? '',
       priority: typeof c['priority'] === 'number' && Number.isInteger(c['priority']) ? c['priority'] : 0,

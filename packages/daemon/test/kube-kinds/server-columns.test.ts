@@ -58,6 +58,12 @@ describe('CRD columns from additionalPrinterColumns', () => {
     expect(columnsFor(printerColumnsKind(certKind, []), undefined, false).map((c) => c.title)).toEqual(['NAME', 'AGE']);
   });
 
+  it('column names lose C0 and C1 controls (U+009B is CSI, U+009D OSC to a terminal)', () => {
+    const [c] = parsePrinterColumns([{ name: 'Ph\u009b2J\u001b[1mase\u009d52;c;eA==\u009c', type: 'string', jsonPath: '.status.phase' }]);
+    expect(c?.name).toBe('Ph2J[1mase52;c;eA==');
+    const t = parseTable({ kind: 'Table', columnDefinitions: [{ name: 'Own\u0085er\u0007', type: 'string' }], rows: [] });
+    expect(t.columns[0]?.name).toBe('Owner');
+  });
   it('drops malformed column definitions and bounds what it keeps', () => {
     const parsed = parsePrinterColumns([{ name: 'ok', type: 'string', jsonPath: '.a' }, { name: 5 }, null, { name: 'x', type: 'string' }, { name: 'p'.repeat(500), type: 'string', jsonPath: '.a' }]);
     expect(parsed.map((c) => c.name)).toEqual(['ok']);
