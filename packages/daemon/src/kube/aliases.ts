@@ -1,10 +1,14 @@
 import type { DiscoveredResource } from './discovery.js';
 
 /**
- * `:` names as kubectl resolves them (`kubectl get svc`): config aliases first (k9s's), then a short name from
- * discovery, then a plural, a singular (the kind in lower case) or the kind; `name.group` narrows to a group, as
- * `kubectl get deployments.apps`. Where several groups serve a name, the core group wins, then the groups in
- * the order discovery lists them (kubectl's priority), so `events` is core/v1 Events, not events.k8s.io.
+ * `:` names as kubectl resolves them (`kubectl get svc`): config aliases first (k9s's), then a plural, a
+ * singular (the kind in lower case) or a short name from discovery; `name.group` narrows to a group, as
+ * `kubectl get deployments.apps`. Where several groups serve a name, the core group wins, then Kubernetes' own
+ * groups (`apps`, `*.k8s.io`), then the others in the order discovery lists them, so `events` is core/v1
+ * Events, not events.k8s.io. A name any resource of a group that wins has (its plural, kind or short name) is
+ * that resource: a custom resource whose short name is `pods` or `deploy`, or whose plural is `po`, does not
+ * take `:pods`, `:deploy` or `:po` from the built-ins (it is reached as `name.group`). Within one tier, a plural
+ * beats a kind, which beats a short name (kubectl does not expand a short name that is some resource's name).
  */
 
 export interface ResolvedName {
@@ -41,20 +45,58 @@ export function resolveName(query: string, resources: readonly DiscoveredResourc
     aliased = true;
   }
   if (q === '') return null;
-  // Core first, then the groups as discovery lists them.
-  const ordered = [...resources.filter((r) => r.group === ''), ...resources.filter((r) => r.group !== '')];
-  const steps: Array<[ResolvedName['via'], (r: DiscoveredResource, n: string) => boolean]> = [
-    ['short', (r, n) => r.shortNames.some((s) => lower(s) === n)],
-    ['plural', (r, n) => lower(r.plural) === n],
-    ['singular', (r, n) => lower(r.kind) === n],
-  ];
+  const index = indexOf(resources);
   for (const c of candidates(q)) {
-    for (const [via, match] of steps) {
-      const hit = ordered.find((r) => inGroup(r, c.group) && match(r, c.name));
-      if (hit) return { resource: hit, via: aliased ? 'alias' : via };
+    // Core first, then Kubernetes' own groups, then the others, each as discovery lists them.
+    for (const tier of index) {
+      for (const via of STEPS) {
+        const hit = tier[via].get(c.name)?.find((r) => inGroup(r, c.group));
+        if (hit) return { resource: hit, via: aliased ? 'alias' : via };
+      }
     }
   }
   return null;
+}
+
+/** Within a tier: a plural, then a kind, then a short name. */
+const STEPS = ['plural', 'singular', 'short'] as const;
+type Step = (typeof STEPS)[number];
+/** Per tier, the resources by lower-cased plural, kind and short name, in discovery order. */
+type NameIndex = Array<Record<Step, Map<string, DiscoveredResource[]>>>;
+
+/**
+ * Indexes of the discovered lists (a list is not changed once discovered; a new discovery is a new list).
+ * The switcher resolves every resource's plural each time it opens: a scan of the list per name was
+ * quadratic, ten seconds of a stalled daemon for the 10,000 resources discovery keeps.
+ */
+const indexes = new WeakMap<readonly DiscoveredResource[], NameIndex>();
+
+function indexOf(resources: readonly DiscoveredResource[]): NameIndex {
+  const have = indexes.get(resources);
+  if (have) return have;
+  const index: NameIndex = [0, 1, 2].map(() => ({ plural: new Map(), singular: new Map(), short: new Map() }));
+  const add = (m: Map<string, DiscoveredResource[]>, name: string, r: DiscoveredResource): void => {
+    const list = m.get(name);
+    if (!list) m.set(name, [r]);
+    else if (list[list.length - 1] !== r) list.push(r);
+  };
+  for (const r of resources) {
+    const tier = index[tierOf(r.group)]!;
+    add(tier.plural, lower(r.plural), r);
+    add(tier.singular, lower(r.kind), r);
+    for (const s of r.shortNames) add(tier.short, lower(s), r);
+  }
+  indexes.set(resources, index);
+  return index;
+}
+
+/**
+ * 0: the core group; 1: Kubernetes' own (`apps`, `batch`: no dot, which no CRD group can be; `*.k8s.io`);
+ * 2: any other (custom resources, aggregated APIs).
+ */
+function tierOf(group: string): number {
+  if (group === '') return 0;
+  return !group.includes('.') || group.endsWith('.k8s.io') ? 1 : 2;
 }
 
 /** The label the `:` switcher shows for a resource: `services (svc)`, `events.events.k8s.io` when the plural is taken. */

@@ -1,7 +1,9 @@
 import type { KubeConfig } from './kubeconfig.js';
 import { KubeApiError } from './api-error.js';
+import { MAX_GROUP_DOC_BYTES } from './discovery.js';
 import { kubeRequest } from './kube-http.js';
 import { apiVersionOf, invalidRef, type ResourceRef } from './resource-ref.js';
+import { isRecord } from '../util/is-record.js';
 
 interface Served {
   namespaced: boolean;
@@ -64,10 +66,11 @@ export class DiscoveryCheck {
   private async fetch(gv: string): Promise<Doc> {
     const path = gv.includes('/') ? `/apis/${gv}` : `/api/${gv}`;
     try {
-      const list = await kubeRequest<{ resources?: Array<{ name?: unknown; namespaced?: unknown; verbs?: unknown }> }>(this.kc, { path });
+      const list = await kubeRequest<{ resources?: Array<{ name?: unknown; namespaced?: unknown; verbs?: unknown }> }>(this.kc, { path, maxBytes: MAX_GROUP_DOC_BYTES });
       const resources = new Map<string, Served>();
-      for (const r of list?.resources ?? []) {
-        if (typeof r.name !== 'string' || r.name.includes('/')) continue;
+      // A hostile document's `resources` (not a list, null entries) is read as far as it names resources, never thrown on.
+      for (const r of isRecord(list) && Array.isArray(list.resources) ? list.resources : []) {
+        if (!isRecord(r) || typeof r.name !== 'string' || r.name.includes('/')) continue;
         resources.set(r.name, { namespaced: r.namespaced === true, verbs: Array.isArray(r.verbs) ? r.verbs.filter((v): v is string => typeof v === 'string') : [] });
       }
       return { at: Date.now(), resources };

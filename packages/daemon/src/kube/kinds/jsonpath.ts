@@ -47,31 +47,49 @@ function get(v: unknown, path: string[]): unknown {
   return cur;
 }
 
-/** Every value the path selects in `obj` (at most 1,000). */
+/** The most values one step keeps: `[*]` over an object's 300,000-element array selects its first ones. */
+const MAX_VALUES = 1000;
+
+/** Every value the path selects in `obj` (at most 1,000, the first ones in order). */
 export function evaluateJsonPath(obj: unknown, expr: string): unknown[] {
   const steps = parseJsonPath(expr);
   if (!steps) return [];
   let cur: unknown[] = [obj];
   for (const st of steps) {
     const next: unknown[] = [];
+    // Values are taken one at a time up to the cap: `push(...array)` of a 300k-element array overflowed the
+    // stack (the cell showed `?`), and copied the whole array for every cell of every row.
+    const take = (x: unknown): boolean => {
+      next.push(x);
+      return next.length < MAX_VALUES;
+    };
     for (const v of cur) {
+      let more = true;
       if ('key' in st) {
-        if (isRecord(v) && Object.hasOwn(v, st.key) && v[st.key] !== undefined) next.push(v[st.key]);
+        if (isRecord(v) && Object.hasOwn(v, st.key) && v[st.key] !== undefined) more = take(v[st.key]);
       } else if ('index' in st) {
         if (Array.isArray(v)) {
           const i = st.index < 0 ? v.length + st.index : st.index;
-          if (v[i] !== undefined) next.push(v[i]);
+          if (v[i] !== undefined) more = take(v[i]);
         }
       } else if ('all' in st) {
-        if (Array.isArray(v)) next.push(...v);
-        else if (isRecord(v)) next.push(...Object.values(v));
+        if (Array.isArray(v)) {
+          for (let i = 0; i < v.length && more; i++) more = take(v[i]);
+        } else if (isRecord(v)) {
+          for (const k in v) {
+            if (!Object.hasOwn(v, k)) continue;
+            more = take(v[k]);
+            if (!more) break;
+          }
+        }
       } else if (Array.isArray(v)) {
-        for (const item of v) {
+        for (let i = 0; i < v.length && more; i++) {
+          const item: unknown = v[i];
           const x = get(item, st.filter.path);
-          if ((typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean') && String(x) === st.filter.value) next.push(item);
+          if ((typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean') && String(x) === st.filter.value) more = take(item);
         }
       }
-      if (next.length > 1000) break;
+      if (!more) break;
     }
     cur = next;
   }

@@ -4,6 +4,7 @@ import { KNOWN_KINDS } from '../../kube/kinds/builtin.js';
 import { printerColumnsKind } from '../../kube/kinds/printer-columns.js';
 import { serverTableKind } from '../../kube/kinds/server-table-kind.js';
 import type { KindDef } from '../../kube/kinds/types.js';
+import { KubeApiError } from '../../kube/api-error.js';
 import { fetchPrinterColumns, fetchTable } from '../../kube/server-table.js';
 import { errorMessage } from '../../util/errors.js';
 import { Signal } from '../../util/signal.js';
@@ -14,6 +15,15 @@ import type { ResourceRef } from '../../kube/resource-ref.js';
 const REFRESH_QUIET_MS = 250;
 /** …and at most this often. */
 const REFRESH_EVERY_MS = 1000;
+/**
+ * Columns that could not be had (the kind not served yet, the server failing) are looked up again, when the
+ * objects change, this long after the failure, doubling with each failure in a row up to RETRY_MAX_MS.
+ */
+const RETRY_MS = 5000;
+const RETRY_MAX_MS = 60_000;
+
+/** A failure a later look-up may not meet: not reached, not found (yet), throttled, a server error. A 403 or a 406 stays. */
+const passing = (err: unknown): boolean => !(err instanceof KubeApiError) || err.status === 0 || err.status === 404 || err.status === 429 || err.status >= 500;
 
 /**
  * The columns of a kind we have no printer for, from the server as kubectl gets them: a CRD's
@@ -36,6 +46,11 @@ export class KindColumns {
   private inflight = false;
   private again = false;
   private disposed = false;
+  /** When the last look-up of the columns failed, to be retried (0: none to retry). */
+  private failedAt = 0;
+  /** Look-ups failed in a row (the retry waits longer after each). */
+  private failures = 0;
+  private retryTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly base: KindDef,
@@ -69,13 +84,17 @@ export class KindColumns {
       try {
         await this.served(ref);
       } catch {
-        return; // the list itself says what is not served
+        // The list itself says what is not served; the columns are looked up again once it lists (objectsChanged).
+        if (token === this.token && !this.disposed) this.failed(true);
+        return;
       }
       if (token !== this.token || this.disposed) return;
       try {
         const printer = await fetchPrinterColumns(kc, ref);
         if (token !== this.token || this.disposed) return;
         if (printer) {
+          this.failures = 0;
+          this.problem = null;
           this.mode = 'printer';
           this.kind = printerColumnsKind(this.base, printer);
           this.changed.emit();
@@ -83,7 +102,9 @@ export class KindColumns {
         }
         const table = await fetchTable(kc, ref, this.namespace());
         if (token !== this.token || this.disposed) return;
+        this.failures = 0;
         if (table.columns.length === 0) return;
+        this.problem = null;
         this.cells = table.rows;
         this.lastFetch = Date.now();
         this.mode = 'table';
@@ -92,6 +113,7 @@ export class KindColumns {
         this.changed.emit();
       } catch (err) {
         if (token !== this.token || this.disposed) return;
+        this.failed(passing(err));
         this.problem = `columns: ${errorMessage(err)}`;
         this.logger.warn({ kind: this.base.id, err: errorMessage(err) }, 'server columns unavailable; showing NAME and AGE');
         this.changed.emit();
@@ -99,9 +121,14 @@ export class KindColumns {
     })();
   }
 
-  /** The watched objects changed: a Table kind fetches its cells again (debounced, at most once a second). */
+  /**
+   * The watched objects changed: a Table kind fetches its cells again (debounced, at most once a second); a kind
+   * whose columns could not be had (not served when the list opened, a CRD installed since) looks them up again.
+   */
   objectsChanged(): void {
-    if (this.mode !== 'table' || this.disposed) return;
+    if (this.disposed) return;
+    if (this.mode === 'pending') return this.retryLater();
+    if (this.mode !== 'table') return;
     if (this.inflight) {
       this.again = true;
       return;
@@ -113,6 +140,27 @@ export class KindColumns {
       void this.refresh();
     }, wait);
     this.timer.unref();
+  }
+
+  private failed(retry: boolean): void {
+    this.failures++;
+    this.failedAt = retry ? Date.now() : 0;
+  }
+
+  /** After a failed look-up that may pass later: start() again, RETRY_MS after it (longer after several in a row). */
+  private retryLater(): void {
+    if (this.failedAt === 0 || this.retryTimer) return;
+    const wait = Math.min(RETRY_MAX_MS, RETRY_MS * 2 ** Math.min(10, this.failures - 1));
+    this.retryTimer = setTimeout(
+      () => {
+        this.retryTimer = null;
+        if (this.disposed || this.mode !== 'pending' || this.failedAt === 0) return;
+        this.failedAt = 0;
+        this.start();
+      },
+      Math.max(0, this.failedAt + wait - Date.now()),
+    );
+    this.retryTimer.unref();
   }
 
   private async refresh(): Promise<void> {
@@ -145,6 +193,7 @@ export class KindColumns {
   dispose(): void {
     this.disposed = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
     this.changed.clear();
   }
 }

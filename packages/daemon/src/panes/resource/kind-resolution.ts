@@ -50,7 +50,11 @@ export function resolveKind(args: Record<string, unknown>): KindDef {
   if (builtin && !other) return builtin;
   if (typeof args.version === 'string' && (typeof args.kindName === 'string' || builtin)) {
     const pluralField = typeof args.plural === 'string' ? 'args.plural' : 'args.kind';
-    const plural = typeof args.plural === 'string' ? args.plural : builtin ? builtin.id : name;
+    // A discovered resource of another group (kindName set) names its own plural in args.kind: `po` in
+    // evil.example.com is that group's `po`, not the `pods` a built-in's short name matched. Only a built-in
+    // named some other way (`deploy` at another version of its group) takes the built-in's plural.
+    const sameGroup = builtin !== undefined && (typeof args.kindName !== 'string' || (args.group ?? '') === builtin.group);
+    const plural = typeof args.plural === 'string' ? args.plural : builtin && sameGroup ? builtin.id : name;
     const bad = badPlural(plural, pluralField);
     if (bad) throw new Error(bad);
     const group = typeof args.group === 'string' ? args.group : '';

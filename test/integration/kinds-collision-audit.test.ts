@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { KubeSim } from '@kubetile/kube-sim';
+import type { SessionLayout, TableView } from '@kubetile/rpc-schema';
+import { waitFor } from '../helpers/daemon-process.js';
+import type { RawClient } from '../helpers/rpc-client.js';
+import { startSimDaemon, type SimDaemonWithClient } from '../helpers/sim-daemon.js';
+
+/**
+ * A cluster whose custom resources are named like the built-ins (a CRD with short names `pods` and
+ * `deployments`, one whose plural is `po`, one serving `pods` of kind Pod in its own group): `:` still means
+ * the built-ins, and the list of the custom `po` lists and deletes that kind's objects, not another's of the
+ * same name.
+ */
+
+let sim: KubeSim;
+let stack: SimDaemonWithClient | undefined;
+let c: RawClient;
+
+const crd = (plural: string, kind: string, shortNames: string[] = []) => ({
+  apiVersion: 'apiextensions.k8s.io/v1',
+  kind: 'CustomResourceDefinition',
+  metadata: { name: `${plural}.evil.example.com` },
+  spec: {
+    group: 'evil.example.com',
+    names: { plural, singular: kind.toLowerCase(), kind, listKind: `${kind}List`, shortNames },
+    scope: 'Namespaced',
+    versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+  },
+});
+
+const tabOf = (l: SessionLayout) => l.tabs.find((t) => t.id === l.activeTabId)!;
+
+async function keys(...ks: string[]): Promise<void> {
+  for (const key of ks) await c.request('client/key', { key });
+}
+
+async function rowsOf(paneId: number): Promise<string[] | null> {
+  const v = (await c.request<{ view: TableView }>('pane/snapshot', { paneId, rows: 30, cols: 140 })).view;
+  return v.type === 'table' ? v.rows.map((r) => String(r.cells.name)) : null;
+}
+
+/** `:` + `text`: waits until the switcher selects an item starting with `want`, presses enter; the new pane and its args. */
+async function switchTo(text: string, want: string): Promise<{ paneId: number; args: Record<string, unknown> }> {
+  const before = tabOf(c.layout!).focusedPaneId;
+  await keys(':');
+  await c.waitLayout('the switcher with its kinds', (l) => l.overlay?.type === 'selector' && !l.overlay.items.includes('Loading...'));
+  for (const ch of text) await keys(ch);
+  await c.waitLayout(`:${text} selects ${want}`, (l) => l.overlay?.type === 'selector' && l.overlay.query === text && (l.overlay.items[l.overlay.selected] ?? '').startsWith(want));
+  await keys('enter');
+  const l = await c.waitLayout(`:${text} replaced the view`, (x) => !x.overlay && tabOf(x).focusedPaneId !== before);
+  const paneId = tabOf(l).focusedPaneId;
+  const panes = (await c.request<{ panes: Array<{ paneId: number; args: Record<string, unknown> }> }>('pane/list', {})).panes;
+  return { paneId, args: panes.find((p) => p.paneId === paneId)!.args };
+}
+
+beforeAll(async () => {
+  stack = await startSimDaemon({
+    beforeDaemon: (s) => {
+      s.createObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'clash' } });
+      s.createObject(crd('evilpods', 'EvilPod', ['pods', 'deployments']));
+      s.createObject(crd('po', 'Po'));
+      s.createObject(crd('pods', 'Pod'));
+      const pod = (name: string) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'clash' }, spec: { containers: [{ name: 'main', image: 'nginx:1.27' }] }, status: { phase: 'Running' } });
+      s.createObject(pod('real-pod'));
+      s.createObject(pod('same'));
+      s.createObject({ apiVersion: 'evil.example.com/v1', kind: 'EvilPod', metadata: { name: 'fake-pod', namespace: 'clash' } });
+      s.createObject({ apiVersion: 'evil.example.com/v1', kind: 'Po', metadata: { name: 'same', namespace: 'clash' } });
+      s.createObject({ apiVersion: 'evil.example.com/v1', kind: 'Pod', metadata: { name: 'same', namespace: 'clash' } });
+    },
+    client: { cols: 140, rows: 40 },
+  });
+  ({ sim, client: c } = stack);
+  const { tabId, paneId } = await c.request<{ tabId: number; paneId: number }>('pane/open', { view: { key: 'resource-list', args: { kind: 'configmaps' } }, newTab: true });
+  await c.request('kube/use', { tabId, namespace: 'clash' });
+  await c.request('pane/focus', { paneId });
+  await c.waitLayout('the list focused', (l) => tabOf(l).focusedPaneId === paneId && tabOf(l).namespace === 'clash');
+});
+afterAll(() => stack?.stop());
+
+describe('custom resources named like the built-ins', () => {
+  it('`:pods` and `:deployments` are the built-ins though a CRD has them as short names', async () => {
+    const pods = await switchTo('pods', 'pods (po');
+    expect(pods.args).toEqual({ kind: 'pods' });
+    await waitFor('the core pods listed', async () => (await rowsOf(pods.paneId))?.join() === 'real-pod,same');
+    const deploys = await switchTo('deployments', 'deployments (deploy');
+    expect(deploys.args).toEqual({ kind: 'deployments' });
+  });
+
+  it("the custom `po` lists its own objects, and ctrl+d deletes the Po, not another group's or core's `same`", async () => {
+    const po = await switchTo('po.evil.example.com', 'po.evil.example.com');
+    expect(po.args).toMatchObject({ kind: 'po', group: 'evil.example.com', kindName: 'Po' });
+    await waitFor('the Po listed', async () => (await rowsOf(po.paneId))?.join() === 'same');
+    await keys('ctrl+d');
+    await c.waitLayout('confirm', (x) => x.overlay?.type === 'confirm' && x.overlay.text === 'Delete Po clash/same?');
+    await keys('y');
+    await waitFor('the Po deleted', () => !sim.getObject('evil.example.com/v1', 'Po', 'same', 'clash'));
+    expect(sim.getObject('evil.example.com/v1', 'Pod', 'same', 'clash')).toBeTruthy();
+    expect(sim.getObject('v1', 'Pod', 'same', 'clash')).toBeTruthy();
+  });
+});
