@@ -97,4 +97,23 @@ describe('custom resources named like the built-ins', () => {
     expect(sim.getObject('evil.example.com/v1', 'Pod', 'same', 'clash')).toBeTruthy();
     expect(sim.getObject('v1', 'Pod', 'same', 'clash')).toBeTruthy();
   });
+
+  it("logs, exec, debug and query on the custom `Pod` are refused, naming its group — they reached the core Pod of the same name", async () => {
+    const pods = await switchTo('pods.evil.example.com', 'pods.evil.example.com');
+    await waitFor('the custom Pod listed', async () => (await rowsOf(pods.paneId))?.join() === 'same');
+    const refused = async (action: string): Promise<string> => {
+      const err = await c.request('resource/action', { paneId: pods.paneId, action }).then(() => null, (e: Error) => e);
+      expect(err, `${action} was refused`).not.toBeNull();
+      return err!.message;
+    };
+    expect(await refused('logs')).toContain('Pod (pods.evil.example.com) clash/same has no logs');
+    expect(await refused('exec')).toContain('exec runs a shell in a pod; Pod (pods.evil.example.com) clash/same is not one');
+    expect(await refused('debug')).toMatch(/Pod \(pods\.evil\.example\.com\) clash\/same/);
+    // The query pane (shift+q, a key only): refused in a toast.
+    await keys('shift+q');
+    await waitFor('the query refusal', () => c.notifications.some((n) => n.method === 'toast' && JSON.stringify(n.params).includes('Query is only available for Pods; Pod (pods.evil.example.com) clash/same is not one')));
+    // Nothing was asked of the core Pod `same`.
+    const core = sim.journalEntries({ path: '/api/v1/namespaces/clash/pods/same/log' }).length + sim.journalEntries({ path: '/api/v1/namespaces/clash/pods/same/exec' }).length;
+    expect(core).toBe(0);
+  });
 });

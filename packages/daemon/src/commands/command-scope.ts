@@ -9,9 +9,13 @@ export function commandInScope(scopes: readonly string[], t: Pick<ObjectRef, 'ki
   return scopes.some((raw) => {
     const s = raw.toLowerCase();
     if (s === 'all') return true;
-    if (s === t.kindId || s === t.plural || s === t.kind.toLowerCase()) return true;
     if (t.group && s === `${t.plural}.${t.group}`) return true;
-    return findKind(s)?.id === t.kindId;
+    // A name of a built-in kind (`pods`, `po`, `Pod`, `deploy`) means that kind in its own group: a custom
+    // resource of another group named the same (`pods.evil.example.com`, kind Pod) is not in scope — a
+    // `kubectl … pod $NAME` command would act on the core Pod of its name.
+    const known = findKind(s);
+    if (known) return known.id === t.kindId && known.group === t.group;
+    return s === t.kindId || s === t.plural || s === t.kind.toLowerCase();
   });
 }
 

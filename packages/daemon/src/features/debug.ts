@@ -19,6 +19,7 @@ import { shownValue } from '../util/shown-value.js';
 import { readOnlyRefusal } from '../session/read-only.js';
 import { createErrorPane } from '../panes/builtin/error-pane.js';
 import type { FeatureHost } from './feature-host.js';
+import { describedKind, isBuiltinKind, isCorePod } from '../kube/builtin-target.js';
 
 /** How long an ephemeral debug container may take to start (an image pull included). */
 const DEBUG_START_MS = 120_000;
@@ -102,7 +103,7 @@ export function installDebug(host: FeatureHost): void {
   host.actions.describeDebug = async (target, mode) => {
     const kc = host.kube.configFor(target.context);
     if (mode === 'node') {
-      if (target.kind !== 'Node') throw invalidState(`a node shell opens on a Node, not on ${describeObject(target)}`);
+      if (!isBuiltinKind(target, 'Node')) throw invalidState(`a node shell opens on a Node, not on ${describedKind(target)}`);
       const cfg = host.config().node_shell;
       return { text: describeNodeShell(target.name, cfg.namespace, cfg.image) };
     }
@@ -156,7 +157,7 @@ async function runDebug(host: FeatureHost, req: InteractionRequest): Promise<{ p
 }
 
 function openNodeShell(host: FeatureHost, req: InteractionRequest, t: ResourceTarget): { paneId: number; message: string } {
-  if (t.kind !== 'Node') throw invalidState(`a node shell opens on a Node, not on ${describeObject(t)}`);
+  if (!isBuiltinKind(t, 'Node')) throw invalidState(`a node shell opens on a Node, not on ${describedKind(t)}`);
   const ws = host.workspace;
   const session = ws.locate(req.paneId).session.name;
   const opened = ws.openPane(session, { key: 'node-shell', args: { context: t.context, node: t.name } }, { split: { paneId: req.paneId, direction: 'horizontal', ratio: 0.5 } }, req.client);
@@ -164,7 +165,7 @@ function openNodeShell(host: FeatureHost, req: InteractionRequest, t: ResourceTa
 }
 
 async function debugContainer(host: FeatureHost, req: InteractionRequest, t: ResourceTarget): Promise<{ paneId?: number; message: string }> {
-  if (t.kind !== 'Pod' || t.namespace === null) throw invalidState(`a debug container is added to a pod; ${describeObject(t)} is not one`);
+  if (!isCorePod(t) || t.namespace === null) throw invalidState(`a debug container is added to a pod; ${describedKind(t)} is not one`);
   const kc = host.kube.configFor(t.context);
   if (!(await ephemeralContainersServed(kc))) throw new KubeApiError(UNSUPPORTED, 404, 'NotServed');
   const pod = await getObject(kc, t);

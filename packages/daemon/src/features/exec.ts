@@ -12,6 +12,7 @@ import { errorMessage, invalidParams, invalidState } from '../util/errors.js';
 import type { FeatureHost } from './feature-host.js';
 import { readOnlyRefusal, WRITE_ACTIONS } from '../session/read-only.js';
 import { createErrorPane } from '../panes/builtin/error-pane.js';
+import { describedKind, isCorePod } from '../kube/builtin-target.js';
 
 /**
  * Exec: the `exec` pane type (a shell in a container, its screen emulated in the daemon) and the
@@ -106,7 +107,7 @@ function openingSize(host: FeatureHost, paneId: number, req: InteractionRequest)
 
 async function startExec(host: FeatureHost, panes: Map<number, ExecPane | DeferredPane<ExecPane>>, req: InteractionRequest): Promise<{ paneId?: number; message: string }> {
   const t = req.target;
-  if (t.kind !== 'Pod' || t.namespace === null) throw invalidState(`exec runs a shell in a pod; ${describeObject(t)} is not one`);
+  if (!isCorePod(t) || t.namespace === null) throw invalidState(`exec runs a shell in a pod; ${describedKind(t)} is not one`);
   const wanted = req.args.container;
   if (wanted !== undefined) {
     const bad = badObjectName(wanted, 'args.container');

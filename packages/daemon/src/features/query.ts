@@ -20,6 +20,7 @@ import type { InteractionHandler, InteractionRequest } from '../session/resource
 import { invalidState } from '../util/errors.js';
 import type { FeatureHost } from './feature-host.js';
 import { LazyBackend } from './lazy-backend.js';
+import { describedKind, isCorePod } from '../kube/builtin-target.js';
 
 /** `$XDG_DATA_HOME/kubetile` (default `~/.local/share/kubetile`): saved queries. */
 export function dataDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -144,7 +145,7 @@ export function installQuery(host: FeatureHost): void {
 /** `shift+q` on a pod: a query pane below the list, focused and in insert mode (the connection dialog). */
 export async function openQuery(host: FeatureHost, req: InteractionRequest): Promise<{ paneId?: number; message: string }> {
   const t = req.target;
-  if (t.kind !== 'Pod' || t.namespace === null) throw invalidState(`Query is only available for Pods; ${describeObject(t)} is not one`);
+  if (!isCorePod(t) || t.namespace === null) throw invalidState(`Query is only available for Pods; ${describedKind(t)} is not one`);
   const ws = host.workspace;
   const view = { key: 'query', args: { context: t.context, namespace: t.namespace, pod: t.name, ...(typeof req.args.container === 'string' ? { container: req.args.container } : {}) } };
   let opened: { paneId: number };

@@ -4,6 +4,7 @@ import { kubeRequest } from './kube-http.js';
 import { objectPath } from './mutations.js';
 import { describeObject, type ObjectRef } from './object-ref.js';
 import type { KubeObject } from './types.js';
+import { describedKind, isBuiltinKind, isCorePod } from './builtin-target.js';
 
 /**
  * Debug mode as KubeTile does it (`ctrl+alt+d`; root debug mode `f5`): the workload's first container runs
@@ -42,8 +43,8 @@ const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 
 /** The workload a debug-mode key acts on: the object itself, or a pod's controller (through its ReplicaSet). */
 export async function debugWorkload(kc: KubeConfig, t: ObjectRef): Promise<ObjectRef> {
-  if (WORKLOADS[t.kind]) return t;
-  if (t.kind !== 'Pod' || t.namespace === null) throw new KubeApiError(`debug mode applies to Deployments, StatefulSets, DaemonSets and their pods, not to ${describeObject(t)}`, 0, 'Invalid');
+  if (WORKLOADS[t.kind] && isBuiltinKind(t)) return t;
+  if (!isCorePod(t) || t.namespace === null) throw new KubeApiError(`debug mode applies to Deployments, StatefulSets, DaemonSets and their pods, not to ${describedKind(t)}`, 0, 'Invalid');
   const pod = await read(kc, t);
   let owner = controllerOf(pod);
   if (owner?.kind === 'ReplicaSet') {

@@ -6,6 +6,7 @@ import { cordonNode, objectPath } from './mutations.js';
 import { describeObject, type ObjectRef } from './object-ref.js';
 import type { KubeObject } from './types.js';
 import { isRecord } from '../util/is-record.js';
+import { describedKind, isBuiltinKind } from './builtin-target.js';
 
 /**
  * `kubectl drain` on exactly the Node chosen (k9s's `r` on a Node): cordon it (pinned by uid), then
@@ -207,7 +208,8 @@ async function stillCordoned(kc: KubeConfig, node: ObjectRef): Promise<string | 
 }
 
 export async function drainNode(kc: KubeConfig, node: ObjectRef, opts: DrainOptions): Promise<DrainResult> {
-  if (node.kind !== 'Node') throw new Error(`only Nodes can be drained (${node.kind} objects cannot)`);
+  // By kind and group: a custom resource of kind Node named like a node would have its node's pods evicted.
+  if (!isBuiltinKind(node, 'Node')) throw new Error(`only Nodes can be drained (${describedKind(node)} cannot)`);
   const apiVersion = await evictionApiVersion(kc);
   await cordonNode(kc, node, true);
   let listed: Awaited<ReturnType<typeof podsOn>>;

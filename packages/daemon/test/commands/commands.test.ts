@@ -39,6 +39,15 @@ describe('command variables', () => {
     expect(commandInScope(['deployments', 'svc'], pods)).toBe(false);
     const cert = { kindId: 'certificates.cert-manager.io', kind: 'Certificate', plural: 'certificates', group: 'cert-manager.io' };
     expect(commandInScope(['certificates.cert-manager.io'], cert)).toBe(true);
+    expect(commandInScope(['certificates', 'Certificate'], cert)).toBe(true);
+  });
+  it("a built-in kind's names do not bring a custom resource of another group named the same into scope", () => {
+    // A CRD of kind Pod: a `kubectl … pod $NAME` scoped to pods would act on the core Pod of its name.
+    for (const kindId of ['pods', 'pods.evil.example.com']) {
+      const evil = { kindId, kind: 'Pod', plural: 'pods', group: 'evil.example.com' };
+      for (const s of ['pods', 'po', 'pod', 'Pod']) expect(commandInScope([s], evil)).toBe(false);
+      expect(commandInScope(['pods.evil.example.com', 'all'], evil)).toBe(true);
+    }
   });
 });
 

@@ -8,6 +8,7 @@ import type { Workspace } from '../../session/workspace.js';
 import { errorMessage, invalidParams, invalidState } from '../../util/errors.js';
 import { LOG_KINDS, SINCE_CHOICES, type LogKind, type SinceChoice } from './logs-args.js';
 import { containerLabel, containersOf, fetchPod } from './pod-containers.js';
+import { describedKind, isBuiltinKind } from '../../kube/builtin-target.js';
 
 export const LOGS_PANE = 'logs';
 const ALL = 'all containers';
@@ -89,7 +90,7 @@ export interface LogsActionDeps {
 export function logsAction(deps: LogsActionDeps) {
   return async (req: InteractionRequest): Promise<{ paneId?: number; message: string }> => {
     const t = req.target;
-    if (!isLogKind(t.kind) || t.namespace === null) throw invalidState(`${t.kind} has no logs: use l on a Pod, Deployment, StatefulSet, DaemonSet, Job, ReplicaSet or Service`);
+    if (!isLogKind(t.kind) || !isBuiltinKind(t) || t.namespace === null) throw invalidState(`${isLogKind(t.kind) ? describedKind(t) : t.kind} has no logs: use l on a Pod, Deployment, StatefulSet, DaemonSet, Job, ReplicaSet or Service`);
     const a = actionArgs(req.args);
     const viewArgs: Record<string, unknown> = { context: t.context, namespace: t.namespace, kind: t.kind, name: t.name };
     if (t.uid) viewArgs['uid'] = t.uid;
