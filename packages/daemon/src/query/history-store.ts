@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { readJsonFile, WriteQueue, writeJsonFile } from './json-file.js';
+import { readJsonFile, salvage, WriteQueue, writeJsonFile } from './json-file.js';
 
 export interface HistoryEntry {
   sql: string;
@@ -13,7 +13,7 @@ export interface HistoryEntry {
 export const MAX_HISTORY = 200;
 export const MAX_SQL_CHARS = 64 * 1024;
 
-const FileSchema = z.array(z.object({ sql: z.string().max(MAX_SQL_CHARS), ts: z.number() }).strip()).max(10_000);
+const EntrySchema = z.object({ sql: z.string().max(MAX_SQL_CHARS), ts: z.number() }).strip();
 
 /** Who a history belongs to: the pod and the database, in a context. */
 export interface HistoryKey {
@@ -54,12 +54,7 @@ export class HistoryStore {
   async list(k: HistoryKey): Promise<HistoryEntry[]> {
     const raw = await readJsonFile(this.pathFor(k), this.warn);
     if (raw === null) return [];
-    const parsed = FileSchema.safeParse(raw);
-    if (!parsed.success) {
-      this.warn(`${this.pathFor(k)} does not hold a query history; starting a new one`);
-      return [];
-    }
-    return parsed.data.slice(0, MAX_HISTORY);
+    return (await salvage(this.pathFor(k), raw, EntrySchema, 'a query history', this.warn)).slice(0, MAX_HISTORY);
   }
 
   private queue(path: string): WriteQueue {

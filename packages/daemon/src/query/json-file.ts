@@ -1,6 +1,7 @@
 import { renameSync } from 'node:fs';
 import { mkdir, open, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import type { z } from 'zod';
 import { readRegularFile, readRegularFileSync } from '../util/regular-file.js';
 
 /** A history or saved-queries file is at most this big; a bigger one is not read (and kept aside). */
@@ -64,10 +65,42 @@ export function readStateFileSync<T>(path: string, maxBytes: number, what: strin
   return typeof v === 'string' ? aside(v) : v;
 }
 
-export async function setAside(path: string, why: string, warn: (msg: string) => void): Promise<void> {
+/** The most entries read from a history or saved-queries file. */
+const MAX_ENTRIES = 10_000;
+
+/**
+ * The entries of a history or saved-queries file (`raw`, its JSON) that are of `entry`'s shape. When
+ * any is not (an entry edited by hand, a name too long, a file that is no list at all), the file is
+ * moved aside (`…corrupt-<time>`, reported) and what could be read written in its place: the next
+ * write keeps only what was read, and would otherwise replace every entry of it for the one bad one.
+ */
+export async function salvage<T>(path: string, raw: unknown, entry: z.ZodType<T>, what: string, warn: (msg: string) => void): Promise<T[]> {
+  const items = Array.isArray(raw) ? raw.slice(0, MAX_ENTRIES) : [];
+  const kept: T[] = [];
+  let bad = Array.isArray(raw) ? Math.max(0, raw.length - MAX_ENTRIES) : 1;
+  for (const item of items) {
+    const r = entry.safeParse(item);
+    if (r.success) kept.push(r.data);
+    else bad++;
+  }
+  if (bad > 0) {
+    const why = Array.isArray(raw) ? `${bad.toLocaleString('en-US')} of its entries ${bad === 1 ? 'is' : 'are'} not ${what} entries; the other ${kept.length.toLocaleString('en-US')} are kept` : `it does not hold ${what} (not a list)`;
+    if (await setAside(path, why, warn)) await writeJsonFile(path, kept).catch((err: unknown) => warn(`${path}: the ${kept.length} readable entries could not be written back: ${String(err)}`));
+  }
+  return kept;
+}
+
+/** Moves `path` aside (`…corrupt-<time>`), saying why; false when it could not be moved. */
+export async function setAside(path: string, why: string, warn: (msg: string) => void): Promise<boolean> {
   const aside = `${path}.corrupt-${Date.now()}`;
-  await rename(path, aside).catch(() => undefined);
+  try {
+    await rename(path, aside);
+  } catch (err) {
+    warn(`${path} is unusable (${why}) and could not be moved aside: ${String(err)}`);
+    return false;
+  }
   warn(`${path} was moved to ${aside}: ${why}`);
+  return true;
 }
 
 /** Writes atomically (a temp file renamed over the old one), mode 0600, creating the directory (0700). */

@@ -13,6 +13,9 @@ import { splitStatements } from './sql-split.js';
 /** Every value as the server's own text: what psql shows, and no JS Date/float surprises. */
 const RAW_TYPES = { getTypeParser: () => (value: string) => value } as unknown as pg.CustomTypesConfig;
 
+/** The completion schema query's LIMIT (SCHEMA_SQL). */
+const SCHEMA_ROWS = 20_000;
+
 /** How long the connection (port-forward + startup + auth) may take. */
 export const CONNECT_TIMEOUT_MS = 30_000;
 
@@ -52,6 +55,8 @@ type RawCursor = Cursor<Cell[]> & { _result?: { command?: string | null; rowCoun
 export class PgSession implements QueryBackend {
   readonly kind = 'pg' as const;
   private client: pg.Client | null = null;
+  /** The connection's stream (closed at once when the server sends more rows than a read asked for). */
+  private socket: PodSocket | null = null;
   private cursor: RawCursor | null = null;
   private cursorResult: ResultSet | null = null;
   /** Closes the open cursor once it has waited this long for `more` (it holds a transaction and locks). */
@@ -87,29 +92,47 @@ export class PgSession implements QueryBackend {
    * The driver's stream, failed at once when the first bytes that come back are not PostgreSQL's (see
    * PG_FIRST_BYTES), or when a message (a row) is longer than the whole result may be: no such row could
    * be kept, and the driver would hold all of it first (PgMessageGuard). Only closing the connection
-   * stops a server in the middle of a row.
+   * stops a server in the middle of a row. Failed too, before the driver's parser sees it, on a message
+   * that parser cannot read safely (it threw inside the socket's handler, leaving the query waiting
+   * forever, or looped forever on an ErrorResponse without its closing NUL), on a COPY response (the
+   * cursor has no handler for one) and on an authentication request the driver cannot answer — each
+   * named (MessageShape).
    */
   private checkedStream(): PodSocket {
-    const socket = new PodSocket(this.openStream, this.where());
-    socket.once('data', (chunk: Buffer) => {
-      const first = chunk[0];
-      if (first !== undefined && !PG_FIRST_BYTES.has(first)) {
-        const shown = JSON.stringify(chunk.subarray(0, 16).toString('latin1'));
-        socket.destroy(new Error(`${this.where()} does not speak PostgreSQL (it answered ${shown}): is ${this.target.port} the database's port?`));
-      }
-    });
+    let refused: Error | null = null;
+    let first = true;
     const guard = new PgMessageGuard(
       () => this.maxMessageBytes,
       (type, bytes) => {
         const what = type === 'D' ? 'a row' : `a message (${JSON.stringify(type)})`;
-        socket.destroy(
-          new Error(
-            `${what} of ${formatBytes(bytes)} came back, more than the whole result may hold ([query] max_result_bytes, ${formatBytes(this.maxMessageBytes)}): the connection was closed so the server stops sending it. Select part of a big value instead (left(col, 1000), length(col)); the next run reconnects`,
-          ),
+        refused = new Error(
+          `${what} of ${formatBytes(bytes)} came back, more than the whole result may hold ([query] max_result_bytes, ${formatBytes(this.maxMessageBytes)}): the connection was closed so the server stops sending it. Select part of a big value instead (left(col, 1000), length(col)); the next run reconnects`,
+        );
+      },
+      (kind, what) => {
+        refused = new Error(
+          kind === 'auth'
+            ? `${this.where()}: ${what}`
+            : kind === 'copy'
+              ? `${this.where()} answered with ${what}: COPY … FROM STDIN / TO STDOUT streams data the query pane does not take (COPY to or from a file on the server, or SELECT the rows, works); the connection was closed, the next run reconnects`
+              : `${this.where()} sent ${what}, which is not valid PostgreSQL protocol: the connection was closed (the next run reconnects)`,
         );
       },
     );
-    socket.on('data', (chunk: Buffer) => guard.feed(chunk));
+    // Checked before the driver sees a byte (PodSocket's inspect): what the guard refuses never reaches its parser.
+    const socket = new PodSocket(this.openStream, this.where(), (chunk) => {
+      if (first) {
+        first = false;
+        const b = chunk[0];
+        if (b !== undefined && !PG_FIRST_BYTES.has(b)) {
+          const shown = JSON.stringify(chunk.subarray(0, 16).toString('latin1'));
+          return new Error(`${this.where()} does not speak PostgreSQL (it answered ${shown}): is ${this.target.port} the database's port?`);
+        }
+      }
+      guard.feed(chunk);
+      return refused;
+    });
+    this.socket = socket;
     return socket;
   }
 
@@ -173,8 +196,8 @@ export class PgSession implements QueryBackend {
     // server's own default (a role or a database made read-only by its DBA stays so).
     this.sessionReadOnly = true;
     await this.mode(client);
-    const r = await this.track(client.query<{ version: string }>('SELECT version() AS version'));
-    return r.rows[0]?.version ?? 'PostgreSQL';
+    const rows = await this.track(this.bounded(client, 'SELECT version() AS version', 1));
+    return rows[0]?.[0] ?? 'PostgreSQL';
   }
 
   private async ready(): Promise<pg.Client> {
@@ -198,7 +221,7 @@ export class PgSession implements QueryBackend {
     const want = this.readOnlyMode();
     if (!want && !this.sessionReadOnly) return;
     try {
-      await this.track(client.query(want ? 'SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY' : 'RESET default_transaction_read_only'));
+      await this.track(this.bounded(client, want ? 'SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY' : 'RESET default_transaction_read_only', 0));
       this.sessionReadOnly = want;
     } catch {
       // the run's own statement says what is wrong with the session
@@ -304,7 +327,7 @@ export class PgSession implements QueryBackend {
         const cursor = client.query(new Cursor<Cell[]>(statements[i]!, undefined, { rowMode: 'array', types: RAW_TYPES } as never)) as RawCursor;
         let first: Cell[][];
         try {
-          first = await cursor.read(last ? Math.max(1, opts.rows) : 1000);
+          first = await this.readRows(cursor, last ? Math.max(1, opts.rows) : 1000);
         } catch (err) {
           // Not awaited: on a connection that is gone the close waits for a ReadyForQuery that never
           // comes (the pane would stay "Executing…"); on a live one the next query queues behind it.
@@ -316,7 +339,7 @@ export class PgSession implements QueryBackend {
         }
         if (!last) {
           // A script's earlier statements run to the end; their rows are not kept.
-          while (first.length > 0) first = await cursor.read(1000);
+          while (first.length > 0) first = await this.readRows(cursor, 1000);
           earlier.push(cursor._result?.command ? tag(cursor) : 'done');
           await this.closeCursor(cursor);
           continue;
@@ -346,6 +369,52 @@ export class PgSession implements QueryBackend {
     throw new Error('nothing ran');
   }
 
+  /**
+   * Reads `n` rows from the cursor. pg-cursor keeps every row that arrives until the server says the
+   * batch is over, however many it asked for: a server that sends more than `n` is stopped at the
+   * first one too many (its connection closed), so a batch never holds more than the pane asked for.
+   */
+  private async readRows(c: RawCursor, n: number): Promise<Cell[][]> {
+    const socket = this.socket;
+    let got = 0;
+    const onRow = (): void => {
+      if (++got === n + 1) socket?.destroy(new Error(`${this.where()} sent more rows than the ${n.toLocaleString('en-US')} asked for, which is not valid PostgreSQL protocol: the connection was closed (the next run reconnects)`));
+    };
+    c.on('row', onRow);
+    try {
+      return await c.read(n);
+    } finally {
+      c.off('row', onRow);
+    }
+  }
+
+  /**
+   * One of the session's own queries (the version, the completion schema, type names, SET), its rows
+   * bounded as a cursor's are (readRows): the driver keeps every row a server sends for a plain
+   * query, so one that answers `SELECT version()` with rows without end is stopped at the first row
+   * past `maxRows` (its connection closed) instead of filling the daemon's memory.
+   */
+  private bounded(client: pg.Client, text: string, maxRows: number, values?: unknown[]): Promise<Cell[][]> {
+    const socket = this.socket;
+    return new Promise<Cell[][]>((resolve, reject) => {
+      const q = new pg.Query({
+        text,
+        ...(values ? { values } : {}),
+        rowMode: 'array',
+        types: RAW_TYPES,
+        callback: (err: Error | null, r: pg.QueryArrayResult | pg.QueryArrayResult[] | undefined) => {
+          if (err) reject(err);
+          else resolve(((Array.isArray(r) ? r.at(-1) : r)?.rows ?? []) as Cell[][]);
+        },
+      } as never) as pg.Query & NodeJS.EventEmitter;
+      let got = 0;
+      q.on('row', () => {
+        if (++got === maxRows + 1) socket?.destroy(new Error(`${this.where()} answered a query of kubetile's own (${text.slice(0, 40)}…) with more rows than the ${maxRows.toLocaleString('en-US')} it can have, which no PostgreSQL server does: the connection was closed`));
+      });
+      client.query(q as never);
+    });
+  }
+
   /** Closes a cursor, waiting at most CLOSE_WAIT_MS (never on a connection that is gone). */
   private async closeCursor(c: RawCursor): Promise<void> {
     if (!this.alive) return;
@@ -366,7 +435,7 @@ export class PgSession implements QueryBackend {
     this.stopIdleTimer();
     let rows: Cell[][];
     try {
-      rows = await c.read(Math.max(1, n));
+      rows = await this.readRows(c, Math.max(1, n));
     } catch (err) {
       // A FATAL error ends the session on the server's side (pg_terminate_backend, a shutdown).
       const severity = (err as { severity?: unknown } | null)?.severity;
@@ -398,9 +467,8 @@ export class PgSession implements QueryBackend {
       // Not while a cursor is open on this connection (pg queues it behind the cursor's portal).
       for (const o of unknown) this.typeNames.set(o, `oid ${o}`);
       void this.track(
-        client
-        .query<{ oid: number; typname: string }>('SELECT oid::int4 AS oid, typname FROM pg_type WHERE oid = ANY($1::oid[])', [unknown])
-          .then((r) => r.rows.forEach((row) => this.typeNames.set(Number(row.oid), row.typname))),
+        this.bounded(client, 'SELECT oid::int4 AS oid, typname FROM pg_type WHERE oid = ANY($1::oid[])', unknown.length, [unknown])
+          .then((rows) => rows.forEach((row) => this.typeNames.set(Number(row[0]), row[1] ?? `oid ${row[0]}`))),
       ).catch(() => undefined);
     }
     return fields.map((f) => ResultSet.column(f.name, f.dataTypeID, knownType(f.dataTypeID) ? typeName(f.dataTypeID) : (this.typeNames.get(f.dataTypeID) ?? `oid ${f.dataTypeID}`)));
@@ -449,8 +517,8 @@ export class PgSession implements QueryBackend {
 
   async schema(): Promise<SchemaColumn[]> {
     const client = await this.ready();
-    const r = await this.track(client.query({ text: SCHEMA_SQL, rowMode: 'array' } as pg.QueryArrayConfig));
-    return (r.rows as Cell[][]).map((row) => ({ schema: row[0] ?? '', table: row[1] ?? '', column: row[2] ?? '', type: row[3] ?? '' }));
+    const rows = await this.track(this.bounded(client, SCHEMA_SQL, SCHEMA_ROWS));
+    return rows.map((row) => ({ schema: row[0] ?? '', table: row[1] ?? '', column: row[2] ?? '', type: row[3] ?? '' }));
   }
 
   close(): void {
@@ -462,6 +530,7 @@ export class PgSession implements QueryBackend {
     this.cursorResult = null;
     const c = this.client;
     this.client = null;
+    this.socket = null;
     if (c) void c.end().catch(() => undefined);
   }
 }

@@ -20,6 +20,11 @@ export class PodSocket extends Duplex {
   constructor(
     private readonly open: StreamOpener,
     private readonly where: string,
+    /**
+     * Looks at each chunk before the reader gets it: an error ends the socket with it, and that chunk
+     * (a message the driver could not parse safely) is never handed on.
+     */
+    private readonly inspect?: (chunk: Buffer) => Error | null,
   ) {
     super({ allowHalfOpen: false });
   }
@@ -49,6 +54,12 @@ export class PodSocket extends Duplex {
         this.stream = s;
         s.start({
           data: (chunk) => {
+            if (this.destroyed) return;
+            const bad = this.inspect?.(chunk) ?? null;
+            if (bad) {
+              this.destroy(bad);
+              return;
+            }
             if (!this.push(chunk)) s.pause();
           },
           drain: () => {

@@ -1,3 +1,4 @@
+import { formatBytes } from '../util/bytes.js';
 import { valueKind, type ValueKind } from './pg-types.js';
 
 export interface ResultColumn {
@@ -35,8 +36,9 @@ export class ResultSet {
 
   constructor(readonly columns: ResultColumn[]) {}
 
+  /** A column as the pane keeps it: a name longer than MAX_COLUMN_NAME_CHARS cut (saying so). */
   static column(name: string, typeOid: number, typeName: string): ResultColumn {
-    return { name, typeOid, typeName, kind: typeOid === 0 ? 'text' : valueKind(typeOid) };
+    return { name: cutColumnName(name), typeOid, typeName, kind: typeOid === 0 ? 'text' : valueKind(typeOid) };
   }
 
   /** Takes a run's notices before its rows: they count against the same `maxBytes` as the rows. */
@@ -57,7 +59,7 @@ export class ResultSet {
       let size = 16;
       for (const c of r) size += c === null ? 1 : c.length * 2 + 8;
       if (this.bytes + size > maxBytes) {
-        this.truncated = `stopped after ${this.rows.length.toLocaleString('en-US')} rows: the result passed ${Math.round(maxBytes / (1024 * 1024))} MiB ([query] max_result_bytes)`;
+        this.truncated = `stopped after ${this.rows.length.toLocaleString('en-US')} rows: the result passed ${formatBytes(maxBytes)} ([query] max_result_bytes)`;
         this.more = false;
         return kept;
       }
@@ -67,6 +69,23 @@ export class ResultSet {
     }
     return kept;
   }
+}
+
+/**
+ * The most of a column name kept. PostgreSQL's own are at most 63 bytes (NAMEDATALEN); a server may
+ * send one as long as a whole message, and every redraw measured it whole (the header, the status
+ * line's column, the record view), for each key on each client.
+ */
+export const MAX_COLUMN_NAME_CHARS = 256;
+
+function cutColumnName(name: string): string {
+  if (name.length <= MAX_COLUMN_NAME_CHARS) return name;
+  let end = MAX_COLUMN_NAME_CHARS;
+  const last = name.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  // A copy, not a slice: V8's slice of a long string keeps the whole string alive.
+  const kept = Buffer.from(name.slice(0, end), 'utf8').toString('utf8');
+  return `${kept}… (a name of ${name.length.toLocaleString('en-US')} characters)`;
 }
 
 export const MAX_NOTICES = 50;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { readJsonFile, WriteQueue, writeJsonFile } from './json-file.js';
+import { readJsonFile, salvage, WriteQueue, writeJsonFile } from './json-file.js';
 import { MAX_SQL_CHARS } from './history-store.js';
 
 export interface SavedQuery {
@@ -11,7 +11,7 @@ export interface SavedQuery {
 export const MAX_SAVED = 1000;
 export const MAX_NAME_CHARS = 200;
 
-const FileSchema = z.array(z.object({ name: z.string().max(MAX_NAME_CHARS), sql: z.string().max(MAX_SQL_CHARS), ts: z.number() }).strip()).max(10_000);
+const EntrySchema = z.object({ name: z.string().max(MAX_NAME_CHARS), sql: z.string().max(MAX_SQL_CHARS), ts: z.number() }).strip();
 
 /** Why `name` cannot name a saved query, or null. */
 export function badQueryName(name: string): string | null {
@@ -37,12 +37,8 @@ export class SavedQueries {
   async list(): Promise<SavedQuery[]> {
     const raw = await readJsonFile(this.path, this.warn);
     if (raw === null) return [];
-    const parsed = FileSchema.safeParse(raw);
-    if (!parsed.success) {
-      this.warn(`${this.path} does not hold saved queries; ignoring it`);
-      return [];
-    }
-    return parsed.data.slice(0, MAX_SAVED).sort((a, b) => a.name.localeCompare(b.name));
+    const list = await salvage(this.path, raw, EntrySchema, 'saved queries', this.warn);
+    return list.slice(0, MAX_SAVED).sort((a, b) => a.name.localeCompare(b.name));
   }
 
   save(name: string, sql: string, now = Date.now()): Promise<SavedQuery[]> {

@@ -217,6 +217,15 @@ export class QueryPane extends BasePane {
       this.setStatus('warn', 'the editor is empty');
       return;
     }
+    // Typing drops it, but a saved query, a history entry or a pane's args may hold one: the server
+    // would read the statement only up to it, and the bytes after it as the message's next fields.
+    const nul = sql.indexOf('\u0000');
+    if (nul >= 0) {
+      const before = sql.slice(0, nul);
+      const line = before.split('\n').length;
+      this.setStatus('error', `the query holds a NUL character (line ${line}, column ${[...before.slice(before.lastIndexOf('\n') + 1)].length + 1}), which PostgreSQL cannot take: remove it; nothing was sent`);
+      return;
+    }
     const meta = PSQL_META.exec(sql.trimStart());
     if (meta) {
       this.setStatus('warn', `${meta[0]} is one of psql's own commands, not SQL: the pane sends SQL to the server${PSQL_META_SQL[meta[1]!] ? ` (for ${meta[0]}: ${PSQL_META_SQL[meta[1]!]})` : ''}`);
@@ -249,10 +258,11 @@ export class QueryPane extends BasePane {
         this.finishRun();
         const n = result.rows.length;
         this.setStatus(
-          'ok',
+          result.truncated ? 'warn' : 'ok',
           result.columns.length === 0
             ? `${[...result.earlier, result.command ?? 'done'].join(' · ')} (${result.elapsedMs} ms)`
-            : `${n.toLocaleString('en-US')} row${n === 1 ? '' : 's'}${result.more ? ' so far (m fetches more)' : ''} in ${result.elapsedMs} ms${n >= 100 || result.bytes >= 64_000 ? ' · Y copies all · E exports to a file' : ''}`,
+            : // A cut result says so here: the table fills the body, leaving no row below it for the note.
+              `${n.toLocaleString('en-US')} row${n === 1 ? '' : 's'}${result.more ? ' so far (m fetches more)' : ''} in ${result.elapsedMs} ms${result.truncated ? ` — ${result.truncated}` : ''}${n >= 100 || result.bytes >= 64_000 ? ' · Y copies all · E exports to a file' : ''}`,
         );
         void this.services.history.add(this.historyKey(), sql).catch((err: unknown) => this.setStatus('warn', `history not saved: ${errorMessage(err)}`));
       },
@@ -370,9 +380,17 @@ export class QueryPane extends BasePane {
     if (path === null) return;
     try {
       const abs = await exportCsv(path, r.columns.map((c) => c.name), r.rows);
-      const msg = `Exported ${r.rows.length} rows → ${abs}${r.more ? ' (the rows fetched so far: m fetches more)' : ''}`;
-      this.setStatus('ok', msg);
-      prompts?.toast('success', msg);
+      // A file that is not the whole result says so: the byte bound stopped reading, or the rest was released.
+      const partial = r.more
+        ? ' (the rows fetched so far: m fetches more)'
+        : r.truncated
+          ? ` — not the whole result: it ${r.truncated}`
+          : r.released
+            ? ' — not the whole result: the rest was released before it was fetched (run the query again for more rows)'
+            : '';
+      const msg = `Exported ${r.rows.length} rows → ${abs}${partial}`;
+      this.setStatus(partial && !r.more ? 'warn' : 'ok', msg);
+      prompts?.toast(partial && !r.more ? 'warn' : 'success', msg);
     } catch (err) {
       this.setStatus('error', `export failed: ${errorMessage(err)}`);
     }
