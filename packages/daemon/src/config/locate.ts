@@ -39,7 +39,9 @@ export function locateKey(source: string, path: ReadonlyArray<string | number>):
   const consider = (full: string[], line: number): void => {
     let depth = 0;
     while (depth < full.length && depth < want.length && full[depth] === want[depth]) depth++;
-    if (depth === full.length && (!best || depth > best.depth)) best = { line, depth };
+    // `full` leads to the key, or is written under it (`max_lines.x = 5` when logs.max_lines must be a
+    // number: that line, not the [logs] header above it).
+    if ((depth === full.length || depth === want.length) && (!best || depth > best.depth)) best = { line, depth };
   };
   for (let i = 0; i < lines.length; i++) {
     const text = lines[i]!;

@@ -1,5 +1,5 @@
 import { watch, type FSWatcher } from 'chokidar';
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 
 /**
@@ -16,6 +16,16 @@ export function fileStamp(file: string): string {
     return `${st.ino}:${st.size}:${st.mtimeMs}`;
   } catch {
     return 'missing';
+  }
+}
+
+/** Which directory is at `path` now (device and inode), or null when none is. */
+function dirId(path: string): string | null {
+  try {
+    const st = statSync(path);
+    return st.isDirectory() ? `${st.dev}:${st.ino}` : null;
+  } catch {
+    return null;
   }
 }
 
@@ -51,12 +61,15 @@ export function watchFile(file: string, onChange: () => void, debounceMs = 100, 
     if (closed) return;
     let at = dir;
     let next: string | null = null;
-    while (!existsSync(at)) {
+    // A file where a directory of the path should be (`~/.config/kubetile` a file) counts as not there yet.
+    while (dirId(at) === null) {
       const up = dirname(at);
       if (up === at) return; // nothing exists at all: give up quietly
       next = at;
       at = up;
     }
+    // Before the watch starts: a directory put in its place meanwhile is one it does not see.
+    const rootId = dirId(at);
     if (next === null) {
       watcher = watch(dir, { ignoreInitial: true, depth: 0, ignored: (p: string) => p !== dir && basename(p) !== name });
       const onFile = (p: string): void => {
@@ -64,18 +77,36 @@ export function watchFile(file: string, onChange: () => void, debounceMs = 100, 
       };
       watcher.on('add', onFile).on('change', onFile).on('unlink', (p) => {
         onFile(p);
-        if (!existsSync(dir)) rearm(); // the directory went away with it: wait for it again
+        leaveIfGone(); // the directory went away with it: wait for it again
       });
     } else {
       const awaited = next;
       watcher = watch(at, { ignoreInitial: true, depth: 0, ignored: (p: string) => p !== at && p !== awaited });
-      watcher.on('addDir', (p) => {
-        if (p !== awaited) return;
+      // Any event may be the one (a file there replaced by the directory at once comes as no addDir).
+      let moved = false;
+      const closer = (): void => {
+        if (moved || closed || dirId(awaited) === null) return;
+        moved = true;
         rearm();
         fire(); // the file may have been created with its directory, before the closer watch is ready
-      });
+      };
+      watcher.on('all', closer).on('raw', closer);
     }
     watcher.on('error', () => undefined);
+    // The watched directory itself removed (`rm -rf ~/.config/kubetile` when config.toml was already
+    // gone, or before the watcher was ready) comes only as a raw event: no unlink is emitted, and the
+    // watch on the deleted directory saw nothing ever again — a directory and file made anew later were
+    // never read. Wait for it again instead.
+    const root = at;
+    let left = false;
+    // Gone, or made anew at once (`rm -rf d && mkdir d`): a watch on the old directory sees nothing of the new.
+    const leaveIfGone = (): void => {
+      if (left || closed || (rootId !== null && dirId(root) === rootId)) return;
+      left = true;
+      rearm();
+      if (next === null) fire(); // the file went with it (its unlink may never come from a closed watcher)
+    };
+    watcher.on('raw', leaveIfGone);
     // Events before the watcher is ready are not seen: look again once it is.
     const w = watcher;
     await new Promise<void>((resolve) => {
@@ -83,7 +114,10 @@ export function watchFile(file: string, onChange: () => void, debounceMs = 100, 
       w.once('error', () => resolve());
     });
     if (closed || watcher !== w) return;
-    if (next !== null && existsSync(next)) {
+    if (rootId === null || dirId(root) !== rootId) {
+      // Gone while the watcher was set up: wait for it again (the file went with it: say so).
+      leaveIfGone();
+    } else if (next !== null && dirId(next) !== null) {
       // The directory appeared while we were setting up: move closer.
       rearm();
       fire();

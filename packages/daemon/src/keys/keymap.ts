@@ -22,6 +22,17 @@ export interface KeymapBuild {
   problems: Array<{ path: string; message: string; severity: 'error' | 'warning' }>;
 }
 
+/**
+ * The bindings that let a terminal out, which no config may leave without a key a terminal can
+ * send: detach (in every mode but insert) and leave_insert (in insert mode every other key goes to
+ * the pane: an exec pane's shell, the query editor — detach included).
+ */
+const WAYS_OUT: ReadonlyArray<{ group: Group; name: string; why: string }> = [
+  { group: 'global', name: 'detach', why: 'a terminal would have no key that leaves it' },
+  { group: 'exec', name: 'leave_insert', why: 'insert mode would send every key to the pane, with none that leaves it' },
+];
+const wayOut = (group: Group, name: string): boolean => WAYS_OUT.some((w) => w.group === group && w.name === name);
+
 /** A binding a config entry made ([[commands]], a plugin's keybinding), not one of the built-in ones. */
 const userWritten = (name: string): boolean => name.startsWith('command:') || name.startsWith('plugin:');
 
@@ -117,11 +128,13 @@ export class Keymap {
         }
       }
     }
-    // Every terminal needs a way out: an empty detach binding would leave no key that leaves the TUI.
-    const detach = defs.find((d) => d.group === 'global' && d.name === 'detach');
-    if (detach && detach.keys.length === 0) {
-      detach.keys = [...DEFAULT_BINDINGS.find((d) => d.group === 'global' && d.name === 'detach')!.keys];
-      problems.push({ path: 'keybindings.global.detach', message: `detach cannot be unbound (a terminal would have no key that leaves it); kept ${detach.keys.join(', ')}`, severity: 'error' });
+    // Every terminal needs a way out: an empty detach binding would leave no key that leaves the TUI
+    // (and an empty leave_insert none that leaves insert mode, where every other key goes to the pane).
+    for (const out of WAYS_OUT) {
+      const d = defs.find((x) => x.group === out.group && x.name === out.name);
+      if (!d || d.keys.length > 0) continue;
+      d.keys = [...DEFAULT_BINDINGS.find((x) => x.group === out.group && x.name === out.name)!.keys];
+      problems.push({ path: `keybindings.${out.group}.${out.name}`, message: `${out.name} cannot be unbound (${out.why}); kept ${d.keys.join(', ')}`, severity: 'error' });
     }
     for (const d of defs) d.keys = d.keys.map((k) => normalizeKey(k));
     for (const d of extra) {
@@ -134,6 +147,8 @@ export class Keymap {
     const byGroup = new Map<Group, Map<string, BoundEntry>>();
     const seen = new Map<string, BoundEntry>();
     const globals = new Map<string, BoundEntry>();
+    /** Keys a way out lost to another binding, and the warning that said so. */
+    const lost = new Map<BindingDef, Array<{ key: string; to: BoundEntry; warning: KeymapBuild['problems'][number] }>>();
     for (const group of GROUPS) {
       const m = new Map<string, BoundEntry>();
       byGroup.set(group, m);
@@ -149,11 +164,13 @@ export class Keymap {
             if (prior.group === group && prior.name === d.name) continue;
             // Said where the user wrote it: a [[commands]] entry's or a plugin's own key (load.ts maps
             // it to commands.N.key), not the built-in binding it met.
-            problems.push({
+            const warning = {
               path: userWritten(prior.name) ? `keybindings.${prior.group}.${prior.name}` : `keybindings.${group}.${d.name}`,
               message: `key '${k}' is bound to both ${bindingName(prior.group, prior.name)} and ${bindingName(group, d.name)}; ${bindingName(prior.group, prior.name)} wins`,
-              severity: 'warning',
-            });
+              severity: 'warning' as const,
+            };
+            problems.push(warning);
+            if (wayOut(group, d.name)) lost.set(d, [...(lost.get(d) ?? []), { key: k, to: prior, warning }]);
             continue;
           }
           const entry = { group, name: d.name, action: d.action };
@@ -164,6 +181,33 @@ export class Keymap {
         }
         d.keys = kept;
       }
+    }
+    // A way out whose keys all went to other bindings, or that a terminal cannot send, leaves none:
+    // `[keybindings.global] help = "ctrl+q"` took detach's only key and was applied with a warning.
+    for (const out of WAYS_OUT) {
+      const d = defs.find((x) => x.group === out.group && x.name === out.name);
+      if (!d || d.keys.some((k) => unsendableReason(k) === null)) continue;
+      const path = `keybindings.${out.group}.${out.name}`;
+      const taken = lost.get(d) ?? [];
+      const moved = overrides[out.group]?.[out.name] !== undefined;
+      // The warnings about these keys become this one error.
+      const unsendable = new Set(d.keys.map((k) => unsendableReason(k)));
+      for (let i = problems.length - 1; i >= 0; i--) {
+        const p = problems[i]!;
+        if (taken.some((t) => t.warning === p) || (p.path === path && unsendable.has(p.message))) problems.splice(i, 1);
+      }
+      const whys = [
+        ...taken.map((t) => `'${t.key}' is taken by ${bindingName(t.to.group, t.to.name)}`),
+        ...d.keys.map((k) => (unsendableReason(k) ?? '').replace(/, so this binding can never fire; choose another key$/, '')),
+      ];
+      // Said where the user wrote the clash: the way out moved onto a taken key, or the binding that took it.
+      const first = taken[0]?.to;
+      const at = moved || !first ? path : `keybindings.${first.group}.${first.name}`;
+      problems.push({
+        path: at,
+        message: `${bindingName(out.group, out.name)} would have no key a terminal can send (${whys.join('; ')}): ${out.why}; choose another key${first ? ' for one of them' : ''}`,
+        severity: 'error',
+      });
     }
     return { keymap: new Keymap(byGroup, defs), problems };
   }
