@@ -124,7 +124,7 @@ export async function startHostilePg(script: HostileScript = {}): Promise<Hostil
   return state;
 }
 
-function defaultStartup(socket: Socket): void {
+export function defaultStartup(socket: Socket): void {
   socket.write(
     Buffer.concat([
       msg('R', int32(0)),

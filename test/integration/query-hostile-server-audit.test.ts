@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TerminalView } from '@kubetile/rpc-schema';
-import { commandComplete, cstr, dataRow, int16, int32, msg, rowDescription, startHostilePg, type HostilePg } from '../helpers/hostile-pg-server.js';
+import { commandComplete, cstr, dataRow, defaultStartup, int16, int32, msg, rowDescription, startHostilePg, type HostilePg } from '../helpers/hostile-pg-server.js';
 import { RawClient } from '../helpers/rpc-client.js';
-import { focusedQueryPane, keys, pod, podsPane, rowsText, startWorld, waitScreen, type ExecWorld } from '../../packages/daemon/test/exec/harness.js';
+import { focusedQueryPane, keys, pod, podsPane, rowsText, startWorld, waitFor, waitScreen, type ExecWorld } from '../../packages/daemon/test/exec/harness.js';
 
 /**
  * The query pane against a server that is not a well-behaved PostgreSQL (test/helpers/hostile-pg-server.ts,
@@ -84,6 +84,33 @@ describe('query pane against a hostile PostgreSQL server', () => {
   beforeEach(() => {
     // Well-behaved until the test says otherwise (a failed test leaves no script behind).
     server.script = {};
+  });
+
+  it('ctrl+r while the connection is still being made runs the query once connected (it said "connect first" and the query was lost)', async () => {
+    const c = await RawClient.connect(w.env.socket);
+    let release: (() => void) | null = null;
+    try {
+      server.script = {
+        // The login is answered only when the test says: the pane stays "connecting" meanwhile.
+        startup: (socket) => {
+          release = () => defaultStartup(socket);
+        },
+        statement: (st) => {
+          st.result(['answer'], [['typed ahead']]);
+          return true;
+        },
+      };
+      const paneId = await openDialog(c);
+      await keys(c, 'enter');
+      await waitFor('the server asked to log in', () => release !== null, 60_000);
+      await run(c, 'SELECT typed_ahead');
+      await waitScreen(c, paneId, 'the pane says the query waits', (rows) => flat(rows).includes('connecting…: the query runs once connected'), 30_000);
+      release!();
+      await waitScreen(c, paneId, 'the query ran once connected', (rows) => flat(rows).includes('typed ahead') && (rows.at(-1) ?? '').includes('1 row in'), 60_000);
+      expect(server.seen).toContain('SELECT typed_ahead');
+    } finally {
+      c.close();
+    }
   });
 
   it('an ErrorResponse without its closing NUL: the pane names it and the daemon keeps answering (the driver looped forever on it)', async () => {

@@ -61,6 +61,8 @@ const PSQL_META_SQL: Readonly<Record<string, string>> = {
 export class QueryPane extends BasePane {
   private readonly a: QueryArgs | null;
   private phase: Phase;
+  /** ctrl+r pressed while connecting: the editor's query runs once the connection is up. */
+  private runWhenConnected = false;
   private readonly form = new ConnectForm();
   private readonly editor = new EditorBuffer();
   private backend: QueryBackend | null = null;
@@ -169,8 +171,13 @@ export class QueryPane extends BasePane {
       this.phase = { kind: 'ready' };
       this.setStatus('ok', `Connected — ${this.server} (${backend.kind === 'pg' ? 'pg over a port-forward stream' : 'psql over exec'}${backend.readOnly ? '; read-only transactions: kubetile runs read-only' : ''})`);
       void this.loadSchema(backend);
+      if (this.runWhenConnected) {
+        this.runWhenConnected = false;
+        this.execute();
+      }
     } catch (err) {
       if (this.gone || this.backend !== backend) return;
+      this.runWhenConnected = false;
       backend.close();
       this.backend = null;
       const e = describeError(err);
@@ -204,6 +211,12 @@ export class QueryPane extends BasePane {
   // ---- running ----------------------------------------------------------------------------
 
   private execute(): void {
+    if (this.phase.kind === 'connecting') {
+      // Typed ahead: run once connected (it said "connect first" to a user who had, and the query was lost).
+      this.runWhenConnected = true;
+      this.setStatus('info', 'connecting…: the query runs once connected');
+      return;
+    }
     if (this.phase.kind !== 'ready' || !this.backend) {
       this.setStatus('warn', 'not connected: connect first (enter in the dialog)');
       return;
