@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKubeSim, type KubeObject, type KubeSim } from '@kubetile/kube-sim';
-import type { TableView } from '@kubetile/rpc-schema';
+import type { SessionLayout, TableView } from '@kubetile/rpc-schema';
 import { waitFor } from '../helpers/daemon-process.js';
 import { SessionClients, tabOf } from '../helpers/session-clients.js';
 import { pressKeys } from '../helpers/list-pane.js';
@@ -26,6 +26,18 @@ const node = (name: string) => ({
   metadata: { name, labels: { 'kubernetes.io/hostname': name } },
   status: { conditions: [{ type: 'Ready', status: 'True' }], allocatable: { cpu: '4', memory: '8Gi', pods: '110' } },
 });
+/** A CRD `widgets` in `group`: each cluster serves the same plural from another group. */
+const widgets = (group: string) => ({
+  apiVersion: 'apiextensions.k8s.io/v1',
+  kind: 'CustomResourceDefinition',
+  metadata: { name: `widgets.${group}` },
+  spec: {
+    group,
+    names: { plural: 'widgets', singular: 'widget', kind: 'Widget', listKind: 'WidgetList' },
+    scope: 'Namespaced',
+    versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+  },
+});
 const shellPods = (sim: KubeSim): KubeObject[] => sim.listObjects('v1', 'Pod', 'default').filter((p) => p.metadata.labels?.['kubetile.io/node-shell'] === 'true');
 
 beforeAll(async () => {
@@ -33,8 +45,10 @@ beforeAll(async () => {
     sim: { controller: true },
     beforeDaemon: async (sim, env) => {
       sim.createObject(node('node-b'));
+      sim.createObject(widgets('a.example.com'));
       other = await startKubeSim({ port: 0, seed: 'empty', controller: true, stateDir: join(env.dir, 'sim-other') });
       other.createObject(node('node-b'));
+      other.createObject(widgets('b.example.com'));
       const file = join(env.dir, 'other-kubeconfig');
       writeFileSync(file, other.kubeconfigYaml.replaceAll('"kube-sim"', '"other"'), { mode: 0o600 });
       env.env.KUBECONFIG = `${env.env.KUBECONFIG}${delimiter}${file}`;
@@ -99,4 +113,30 @@ describe('a question asked on one cluster, the tab pointed at another before the
     expect(shellPods(stack.sim)).toEqual([]);
     expect(shellPods(other!)).toEqual([]);
   }, 60_000);
+});
+
+describe("the ':' switcher of two terminals on two clusters", () => {
+  it("A picks a label after B opened ':' on another cluster: A's view is its own cluster's kind (it was B's: another group)", async () => {
+    const a = await attached();
+    const b = await attached();
+    const ta = await a.request<{ paneId: number; tabId: number }>('pane/open', { view: { key: 'resource-list', args: { kind: 'pods' } }, newTab: true });
+    await a.request('pane/focus', { paneId: ta.paneId });
+    await a.waitLayout('A on its tab', (l) => l.activeTabId === ta.tabId && tabOf(l).context === 'kube-sim');
+    const tb = await b.request<{ paneId: number; tabId: number }>('pane/open', { view: { key: 'resource-list', args: { kind: 'pods' } }, newTab: true });
+    await b.request('kube/use', { tabId: tb.tabId, context: 'other' });
+    await b.request('pane/focus', { paneId: tb.paneId });
+    await b.waitLayout('B on the other cluster', (l) => l.activeTabId === tb.tabId && tabOf(l).context === 'other');
+    const picked = (l: SessionLayout): boolean => l.overlay?.type === 'selector' && l.overlay.query === 'widgets' && (l.overlay.items[l.overlay.selected] ?? '').startsWith('widgets');
+    await pressKeys(a, ':', 'w', 'i', 'd', 'g', 'e', 't', 's');
+    await a.waitLayout("A's switcher selects widgets", picked);
+    // B opens ':' after A, on the other cluster (whose widgets are another group's).
+    await pressKeys(b, ':', 'w', 'i', 'd', 'g', 'e', 't', 's');
+    await b.waitLayout("B's switcher selects widgets", picked);
+    await pressKeys(a, 'enter');
+    const l = await a.waitLayout("A's view switched", (x) => !x.overlay && tabOf(x).id === ta.tabId && tabOf(x).focusedPaneId !== ta.paneId);
+    const switched = tabOf(l).focusedPaneId;
+    const panes = (await a.request<{ panes: Array<{ paneId: number; args: Record<string, unknown> }> }>('pane/list', {})).panes;
+    expect(panes.find((p) => p.paneId === switched)?.args).toMatchObject({ kind: 'widgets', group: 'a.example.com' });
+    await pressKeys(b, 'esc');
+  });
 });

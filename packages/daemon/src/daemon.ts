@@ -96,7 +96,12 @@ export class Daemon implements DaemonContext {
   /** Resources the API serves, in discovery order, per context (the `:` switcher's kinds). */
   private readonly discovered = new Map<string, { at: number; list: DiscoveredResource[] }>();
   /** The view each `:` label opens (`services (svc)` → a services list), from the last items offered. */
-  private readonly switchViews = new Map<string, ViewSpec>();
+  /**
+   * The `:` switcher's labels and the views they open, per context (null: ''): one map for the daemon
+   * was rebuilt by any terminal opening `:`, and a terminal picking after another opened it on another
+   * context got that context's view for the label (another group or version of a custom resource).
+   */
+  private readonly switchViews = new Map<string, Map<string, ViewSpec>>();
   private config: Config = DEFAULT_CONFIG;
   private keymap: Keymap = Keymap.build().keymap;
   private listening: Listening | null = null;
@@ -176,7 +181,7 @@ export class Daemon implements DaemonContext {
       keymap: () => this.keymap,
       logger: this.logger,
       switchableViews: (client) => this.switchItems(this.workspace.activeTab(client).context),
-      viewFor: (item) => this.viewFor(item),
+      viewFor: (item, client) => this.viewFor(item, this.workspace.activeTab(client).context),
       resolveView: (query, client) => this.resolveView(query, this.workspace.activeTab(client).context),
       actions: this.actions,
       edits: this.edits,
@@ -233,8 +238,9 @@ export class Daemon implements DaemonContext {
       return i >= 0 && owner.get(e.r.plural) === e.r ? i : builtin.length;
     };
     entries.sort((a, b) => rank(a) - rank(b) || (rank(a) === builtin.length ? labelName(a.label).localeCompare(labelName(b.label)) : 0));
-    this.switchViews.clear();
-    for (const { r, label } of entries) this.switchViews.set(label, this.resourceView(r));
+    const views = new Map<string, ViewSpec>();
+    for (const { r, label } of entries) views.set(label, this.resourceView(r));
+    this.switchViews.set(context ?? '', views);
     const panes = this.registry.switchable();
     return [...entries.map((e) => e.label), CONTEXT_ITEM, ...panes];
   }
@@ -255,16 +261,16 @@ export class Daemon implements DaemonContext {
       const pane = paneAlias(query);
       return pane !== null && this.registry.switchable().includes(pane) ? pane : null;
     }
-    for (const [label, view] of this.switchViews) {
+    for (const [label, view] of this.switchViews.get(context ?? '') ?? []) {
       const a = view.args ?? {};
       if (a.kind === hit.resource.plural && (a.group ?? KNOWN_KINDS.find((k) => k.id === a.kind)?.group ?? '') === hit.resource.group) return label;
     }
     return null;
   }
 
-  private viewFor(item: string): ViewSpec {
+  private viewFor(item: string, context: string | null): ViewSpec {
     if (this.registry.has(item)) return { key: item };
-    const known = this.switchViews.get(item);
+    const known = this.switchViews.get(context ?? '')?.get(item);
     if (known) return known;
     return { key: 'resource-list', args: { kind: labelName(item) } };
   }

@@ -43,7 +43,8 @@ export interface KeyRouterDeps {
   logger: Logger;
   /** Items offered by the `:` switcher (resource kinds, then pane types), and the view for one. */
   switchableViews: (client: ClientState) => string[] | Promise<string[]>;
-  viewFor: (item: string) => ViewSpec;
+  /** The view a `:` item opens, for `client` (its tab's context: each context has its own labels). */
+  viewFor: (item: string, client: ClientState) => ViewSpec;
   actions: ResourceActions;
   /** `kubectl edit` in the client's editor. */
   edits: ResourceEdits;
@@ -1106,7 +1107,7 @@ export class KeyRouter {
         }
         // Another terminal (or a script) closed the pane or switched its view while this selector was open.
         if (!ws.holds(targetPane)) throw invalidState(`'${targetPane.title().slice(0, 80)}' was closed or became another view while ':' was open (another terminal or a script): nothing was switched`);
-        ws.replaceView(target, this.deps.viewFor(item));
+        ws.replaceView(target, this.deps.viewFor(item, client));
       },
     };
     this.switchers.add(state);
