@@ -43,6 +43,7 @@ import { clusterPluginAccess } from './plugins/kube-access.js';
 import { resolvePluginEntries } from './plugins/config-entries.js';
 import { routeClipboard } from './plugins/clipboard-route.js';
 import { ClusterObjects } from './kube/cluster-objects.js';
+import { oneAtATime } from './util/one-shot-worker.js';
 
 /** The `:` item that opens the context selector (`:ctx NAME` switches at once). */
 export const CONTEXT_ITEM = 'ctx (switch context)';
@@ -208,15 +209,28 @@ export class Daemon implements DaemonContext {
     const cached = this.discovered.get(context);
     // Discovery is read again after a minute: a CRD installed meanwhile shows up.
     if (cached && Date.now() - cached.at < DISCOVERY_TTL_MS) return cached.list;
-    try {
-      const list = await discoverResources(this.kube.configFor(context));
-      this.discovered.set(context, { at: Date.now(), list });
-      return list;
-    } catch (err) {
-      this.logger.warn({ context, err: String(err) }, 'discovery failed');
-      return cached?.list ?? knownResources();
-    }
+    // One discovery per context at a time: each ':' pressed while a slow one ran started another.
+    const running = this.discovering.get(context);
+    if (running) return running;
+    // Started after it is recorded (a synchronous throw would otherwise leave a settled entry behind for good).
+    const p = Promise.resolve().then(async () => {
+      try {
+        const list = await discoverResources(this.kube.configFor(context));
+        this.discovered.set(context, { at: Date.now(), list });
+        return list;
+      } catch (err) {
+        this.logger.warn({ context, err: String(err) }, 'discovery failed');
+        return cached?.list ?? knownResources();
+      } finally {
+        this.discovering.delete(context);
+      }
+    });
+    this.discovering.set(context, p);
+    return p;
   }
+
+  /** Discoveries under way, per context (resourcesOf). */
+  private readonly discovering = new Map<string, Promise<DiscoveredResource[]>>();
 
   /**
    * The `:` switcher: the built-in kinds in KubeTile's order, then every other kind the API serves (labelled with
@@ -410,7 +424,15 @@ export class Daemon implements DaemonContext {
    * built-in defaults; at start-up it simply means the defaults. Plugins are applied and awaited
    * unless `plugins: 'defer'` (start-up: they load once the socket listens).
    */
-  async reloadConfig(opts: { plugins?: 'await' | 'defer'; reset?: boolean } = {}): Promise<{ ok: boolean; errors: string[]; kept?: boolean }> {
+  reloadConfig(opts: { plugins?: 'await' | 'defer'; reset?: boolean } = {}): Promise<{ ok: boolean; errors: string[]; kept?: boolean }> {
+    // One at a time, read to apply: a watcher's reload and a config/reload call that overlapped could
+    // finish their reads out of order, and the older file was then parsed and applied last.
+    return this.reloads(() => this.reloadConfigNow(opts));
+  }
+
+  private readonly reloads = oneAtATime();
+
+  private async reloadConfigNow(opts: { plugins?: 'await' | 'defer'; reset?: boolean }): Promise<{ ok: boolean; errors: string[]; kept?: boolean }> {
     const file = this.opts.configPath;
     const src = await readConfigSource(file);
     let loaded: LoadedConfig;
