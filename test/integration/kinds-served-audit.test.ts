@@ -89,5 +89,10 @@ describe('a custom kind served only after its list is open', () => {
     sim.createObject({ apiVersion: 'late.example.com/v1', kind: 'Gizmo', metadata: { name: 'g1', namespace: 'late' }, spec: { size: 5 } });
     const after = await waitSeen(paneId, 'the gizmo listed with the CRD columns', (s) => s.rows.length === 1 && s.titles.join() === 'NAME,SIZE,AGE');
     expect(after.rows[0]).toMatchObject({ name: 'g1', size: '5' });
+
+    // The CRD deleted while the list is open: its objects go, its watch ends (as kube-apiserver ends it),
+    // and the list says the kind is no longer served, not "No gizmos" as if it were merely empty.
+    sim.deleteObject('apiextensions.k8s.io/v1', 'CustomResourceDefinition', 'gizmos.late.example.com');
+    await waitSeen(paneId, 'the list says the kind is not served any more', (s) => s.rows.length === 0 && /does not serve/.test(s.text));
   }, 150_000);
 });

@@ -19,6 +19,8 @@ interface Doc {
 /** A served group version is trusted this long; a missing resource in it is looked up again sooner (a CRD just created). */
 const DOC_TTL_MS = 5 * 60_000;
 const RECHECK_MS = 10_000;
+/** A document this young is not read again even when asked for a fresh one. */
+const FRESH_MS = 1000;
 
 /**
  * Checks, before anything is listed, that the API server serves a resource (its group version's
@@ -31,11 +33,13 @@ export class DiscoveryCheck {
 
   constructor(private readonly kc: KubeConfig) {}
 
-  async verify(ref: ResourceRef): Promise<void> {
+  /** `fresh`: the collection was just not found (a CRD deleted): a document older than a second is read again. */
+  async verify(ref: ResourceRef, fresh = false): Promise<void> {
     const bad = invalidRef(ref);
     if (bad) throw new KubeApiError(`refusing to list: ${bad}`, 0, 'Invalid');
     const gv = apiVersionOf(ref);
-    let doc = await this.doc(gv, false);
+    const had = this.docs.get(gv);
+    let doc = await this.doc(gv, fresh && had !== undefined && Date.now() - had.at > FRESH_MS);
     if (doc.resources && !doc.resources.has(ref.plural) && Date.now() - doc.at > RECHECK_MS) doc = await this.doc(gv, true);
     const origin = ref.origin;
     if (!doc.resources) throw new KubeApiError(`the API server does not serve ${gv}${origin ? ` (${origin.groupVersion})` : ''}`, 404, 'NotServed');

@@ -70,7 +70,7 @@ export class InformerPool {
     if (!slot) {
       const kc = this.configFor(context);
       const verifier = this.checkFor(context, kc);
-      const reflector = new Reflector(kc, resource, ns, this.logger.child({ informer: key }), (r) => verifier.verify(r), fieldSelector);
+      const reflector = new Reflector(kc, resource, ns, this.logger.child({ informer: key }), (r, fresh) => verifier.verify(r, fresh), fieldSelector);
       slot = { reflector, refs: 0, context, single: fieldSelector !== null };
       this.slots.set(key, slot);
       const statusOf = (): string => `${reflector.state}\0${reflector.error ?? ''}\0${reflector.notice ?? ''}`;

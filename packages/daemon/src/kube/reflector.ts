@@ -112,6 +112,8 @@ export class Reflector {
   /** The server refused connections: when it is back, relist rather than resume. */
   private serverWasDown = false;
   private reason: RelistReason | null = null;
+  /** The collection was not found (404) since discovery was last checked: the next check reads discovery again. */
+  private notFound = false;
   /** Counters for status and tests. */
   readonly stats = { lists: 0, listsExpired: 0, watches: 0, events: 0, relists: 0, relists410: 0 };
 
@@ -121,7 +123,7 @@ export class Reflector {
     readonly namespace: string | null,
     private readonly logger: Logger,
     /** Discovery check run before the first list (and again after the collection was not found). */
-    private readonly verify: ((r: ResourceRef) => Promise<void>) | null = null,
+    private readonly verify: ((r: ResourceRef, fresh: boolean) => Promise<void>) | null = null,
     /** Lists and watches only what this field selector picks (`metadata.name=web-1`: one object). */
     readonly fieldSelector: string | null = null,
   ) {
@@ -311,8 +313,10 @@ export class Reflector {
     try {
       path = collectionPath(this.resource, this.namespace);
       if (!this.verified && this.verify) {
-        await this.verify(this.resource);
+        // After a 404 the discovery read before may be stale (the CRD deleted since): read it again.
+        await this.verify(this.resource, this.notFound);
         this.verified = true;
+        this.notFound = false;
       }
     } catch (err) {
       if (off()) return;
@@ -366,7 +370,7 @@ export class Reflector {
           continue;
         }
         this.loading = null;
-        if (e.status === 404) this.verified = false;
+        if (e.status === 404) [this.verified, this.notFound] = [false, true];
         return this.fail('list', e);
       }
     }
@@ -519,8 +523,8 @@ export class Reflector {
     // parse, one a BOOKMARK or an event gave): resuming from it again would be refused for ever.
     if (err.status === 400 || err.status === 422) return this.relist({ text: `the API server refused to watch from resourceVersion ${this.rv} (${err.message})`, reset: false });
     if (err.status === 404) {
-      // The collection is gone (a CRD deleted): check discovery again before listing.
-      this.verified = false;
+      // The collection is gone (a CRD deleted): check discovery again, afresh, before listing.
+      [this.verified, this.notFound] = [false, true];
       return this.fail('list', err);
     }
     // Transport errors, 401/403, 429 and 5xx: resume from the last resourceVersion.

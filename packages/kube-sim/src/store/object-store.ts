@@ -436,6 +436,14 @@ export class ObjectStore {
     if (coll) for (const r of [...coll.values()]) this.remove(rt, r, 'Orphan');
     this.colls.delete(rt.id);
     this.registry.remove(rt.id);
+    for (const l of this.typeRemovedListeners) l(rt.id);
+  }
+
+  private readonly typeRemovedListeners: Array<(id: string) => void> = [];
+
+  /** A served type went away (its CRD deleted, after its objects): as kube-apiserver, open watches of it are ended. */
+  onTypeRemoved(listener: (id: string) => void): void {
+    this.typeRemovedListeners.push(listener);
   }
 
   /** Drops all retained history up to now (admin "compact now"). */

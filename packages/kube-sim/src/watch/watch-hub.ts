@@ -25,6 +25,10 @@ export class WatchHub {
 
   constructor(store: ObjectStore) {
     store.subscribe((ev) => this.dispatch(ev));
+    // A CRD deleted: its objects' DELETED events went out, then its watches end, as kube-apiserver tears the storage down.
+    store.onTypeRemoved((id) => {
+      for (const w of [...(this.byType.get(id) ?? [])]) w.end();
+    });
     this.hooks = {
       onClose: (w) => this.byType.get(w.rt.id)?.delete(w),
       countEvent: () => {
