@@ -3,7 +3,8 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startHostilePg, type HostilePg } from '../helpers/hostile-pg-server.js';
 import { RawClient } from '../helpers/rpc-client.js';
-import { focusedQueryPane, keys, pod, podsPane, rowsText, startWorld, type, waitFor, waitScreen, withConfig, type ExecWorld } from '../../packages/daemon/test/exec/harness.js';
+import { keys, rowsText, startWorld, type, waitFor, waitScreen, withConfig, type ExecWorld } from '../../packages/daemon/test/exec/harness.js';
+import { openQueryConnected, postgresPodAt } from '../helpers/postgres-pod.js';
 
 /**
  * The query pane's own files when they are not what it wrote: a saved-queries file with one entry
@@ -23,19 +24,7 @@ beforeAll(async () => {
   w = await startWorld();
   const data = w.env.env.XDG_DATA_HOME?.startsWith('/') ? w.env.env.XDG_DATA_HOME : join(w.env.dir, '.local', 'share');
   savedFile = join(data, 'kubetile', 'saved-queries.json');
-  w.sim.createObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
-  const p = pod('db-0', ns, ['postgres']) as ReturnType<typeof pod> & { spec: { containers: Array<Record<string, unknown>> } };
-  Object.assign(p.spec.containers[0]!, {
-    image: 'postgres:16.4',
-    ports: [{ containerPort: 5432, protocol: 'TCP' }],
-    env: [
-      { name: 'POSTGRES_USER', value: 'shop' },
-      { name: 'POSTGRES_PASSWORD', value: 'pw' },
-      { name: 'POSTGRES_DB', value: 'shop' },
-    ],
-  });
-  w.sim.setPortTarget(ns, 'db-0', 5432, { host: '127.0.0.1', port: server.port });
-  w.sim.createObject(p);
+  postgresPodAt(w, ns, server.port);
 }, 120_000);
 
 afterAll(async () => {
@@ -46,17 +35,7 @@ afterAll(async () => {
   }
 });
 
-async function openAndConnect(c: RawClient): Promise<number> {
-  await c.attach(SIZE);
-  await podsPane(c, ns, ['db-0']);
-  await keys(c, 'shift+q');
-  const paneId = await focusedQueryPane(c);
-  await c.waitLayout('insert mode for the dialog', (x) => x.mode === 'insert');
-  await waitScreen(c, paneId, 'the connection dialog', (rows) => rows.join('\n').includes('Connect to PostgreSQL'), 30_000);
-  await keys(c, 'enter');
-  await waitScreen(c, paneId, 'connected', (rows) => /Connected — PostgreSQL 16\.4/.test(rows.join('\n')), 60_000);
-  return paneId;
-}
+const openAndConnect = (c: RawClient): Promise<number> => openQueryConnected(c, ns, SIZE, /Connected — PostgreSQL 16\.4/);
 
 const asides = (): string[] => readdirSync(dirname(savedFile)).filter((f) => f.startsWith('saved-queries.json.corrupt-'));
 

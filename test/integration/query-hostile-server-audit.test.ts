@@ -2,7 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TerminalView } from '@kubetile/rpc-schema';
 import { commandComplete, cstr, dataRow, defaultStartup, int16, int32, msg, rowDescription, startHostilePg, type HostilePg } from '../helpers/hostile-pg-server.js';
 import { RawClient } from '../helpers/rpc-client.js';
-import { focusedQueryPane, keys, pod, podsPane, rowsText, startWorld, waitFor, waitScreen, type ExecWorld } from '../../packages/daemon/test/exec/harness.js';
+import { keys, rowsText, startWorld, waitFor, waitScreen, type ExecWorld } from '../../packages/daemon/test/exec/harness.js';
+import { openQueryConnected, openQueryDialog, postgresPodAt } from '../helpers/postgres-pod.js';
 
 /**
  * The query pane against a server that is not a well-behaved PostgreSQL (test/helpers/hostile-pg-server.ts,
@@ -20,19 +21,7 @@ const ns = `qhostile-${process.pid}`;
 beforeAll(async () => {
   server = await startHostilePg();
   w = await startWorld();
-  w.sim.createObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
-  const p = pod('db-0', ns, ['postgres']) as ReturnType<typeof pod> & { spec: { containers: Array<Record<string, unknown>> } };
-  Object.assign(p.spec.containers[0]!, {
-    image: 'postgres:16.4',
-    ports: [{ containerPort: 5432, protocol: 'TCP' }],
-    env: [
-      { name: 'POSTGRES_USER', value: 'shop' },
-      { name: 'POSTGRES_PASSWORD', value: 'pw' },
-      { name: 'POSTGRES_DB', value: 'shop' },
-    ],
-  });
-  w.sim.setPortTarget(ns, 'db-0', 5432, { host: '127.0.0.1', port: server.port });
-  w.sim.createObject(p);
+  postgresPodAt(w, ns, server.port);
 }, 120_000);
 
 afterAll(async () => {
@@ -54,23 +43,8 @@ async function run(c: RawClient, sql: string): Promise<void> {
   await keys(c, 'ctrl+r');
 }
 
-/** shift+q on db-0: the pane, in its connection dialog. */
-async function openDialog(c: RawClient): Promise<number> {
-  await c.attach(SIZE);
-  await podsPane(c, ns, ['db-0']);
-  await keys(c, 'shift+q');
-  const paneId = await focusedQueryPane(c);
-  await c.waitLayout('insert mode for the dialog', (x) => x.mode === 'insert');
-  await waitScreen(c, paneId, 'the connection dialog', (rows) => rows.join('\n').includes('Connect to PostgreSQL'), 30_000);
-  return paneId;
-}
-
-async function openAndConnect(c: RawClient): Promise<number> {
-  const paneId = await openDialog(c);
-  await keys(c, 'enter');
-  await waitScreen(c, paneId, 'connected', (rows) => /Connected — PostgreSQL 16\.4/.test(rows.join('\n')), 60_000);
-  return paneId;
-}
+const openDialog = (c: RawClient): Promise<number> => openQueryDialog(c, ns, SIZE);
+const openAndConnect = (c: RawClient): Promise<number> => openQueryConnected(c, ns, SIZE, /Connected — PostgreSQL 16\.4/);
 
 /** The daemon still answers, and the pane's next run connects again and shows its row. */
 async function recovers(c: RawClient, paneId: number): Promise<void> {

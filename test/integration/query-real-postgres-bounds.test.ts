@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TerminalView } from '@kubetile/rpc-schema';
 import { findPostgres, startRealPostgres, type RealPostgres } from '../helpers/real-postgres.js';
 import { RawClient } from '../helpers/rpc-client.js';
-import { focusedQueryPane, keys, pod, podsPane, withConfig, rowsText, startWorld, waitFor, waitScreen, type ExecWorld } from '../../packages/daemon/test/exec/harness.js';
+import { focusedQueryPane, keys, podsPane, withConfig, rowsText, startWorld, waitFor, waitScreen, type ExecWorld } from '../../packages/daemon/test/exec/harness.js';
+import { postgresPodAt } from '../helpers/postgres-pod.js';
 
 /**
  * What a real PostgreSQL server can make the query pane hold, and for how long: notices (each as long
@@ -32,19 +33,7 @@ if ('missing' in found) {
     server = await startRealPostgres(found.bin, 'shop', 'pw');
     server.psql('postgres', 'CREATE DATABASE shop');
     w = await startWorld({}, '', '--expose-gc');
-    w.sim.createObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
-    const p = pod('db-0', ns, ['postgres']) as ReturnType<typeof pod> & { spec: { containers: Array<Record<string, unknown>> } };
-    Object.assign(p.spec.containers[0]!, {
-      image: 'postgres:16.4',
-      ports: [{ containerPort: 5432, protocol: 'TCP' }],
-      env: [
-        { name: 'POSTGRES_USER', value: 'shop' },
-        { name: 'POSTGRES_PASSWORD', value: 'pw' },
-        { name: 'POSTGRES_DB', value: 'shop' },
-      ],
-    });
-    w.sim.setPortTarget(ns, 'db-0', 5432, { host: '127.0.0.1', port: server.port });
-    w.sim.createObject(p);
+    postgresPodAt(w, ns, server.port);
   }, 180_000);
 
   afterAll(async () => {
