@@ -65,25 +65,31 @@ export function containersAndImages(podSpec: unknown): [string, string] {
   ];
 }
 
-/** A label selector rendered as kubectl does ("app=web,tier=fe"). */
+const byKey = <T extends { key: string }>(a: T, b: T): number => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
+/**
+ * A label selector rendered as kubectl does (`metav1.FormatLabelSelector`: "app=web,tier in (a,b),!legacy"): the
+ * requirements sorted by key in byte order (`labels.ByKey`), the values of in/notin sorted.
+ */
 export function formatSelector(sel: unknown): string {
   const ml = getPath(sel, ['matchLabels']);
-  const parts: string[] = [];
-  if (ml && typeof ml === 'object') for (const [k, v] of Object.entries(ml)) parts.push(`${k}=${String(v)}`);
+  const parts: Array<{ key: string; text: string }> = [];
+  if (ml && typeof ml === 'object') for (const [k, v] of Object.entries(ml)) parts.push({ key: k, text: `${k}=${String(v)}` });
   for (const e of asArray(getPath(sel, ['matchExpressions']))) {
     const key = asString(getPath(e, ['key'])) ?? '';
     const op = asString(getPath(e, ['operator'])) ?? '';
-    const vals = asArray(getPath(e, ['values'])).map(String).join(',');
-    if (op === 'In') parts.push(`${key} in (${vals})`);
-    else if (op === 'NotIn') parts.push(`${key} notin (${vals})`);
-    else if (op === 'Exists') parts.push(key);
-    else if (op === 'DoesNotExist') parts.push(`!${key}`);
+    const vals = asArray(getPath(e, ['values'])).map(String).sort().join(',');
+    if (op === 'In') parts.push({ key, text: `${key} in (${vals})` });
+    else if (op === 'NotIn') parts.push({ key, text: `${key} notin (${vals})` });
+    else if (op === 'Exists') parts.push({ key, text: key });
+    else if (op === 'DoesNotExist') parts.push({ key, text: `!${key}` });
   }
-  return parts.length ? parts.join(',') : '<none>';
+  return parts.length ? parts.sort(byKey).map((p) => p.text).join(',') : '<none>';
 }
 
+/** A label map as `labels.FormatLabels`: `k=v` pairs sorted by key, `<none>` when empty. */
 export function formatMapSelector(sel: unknown): string {
   if (!sel || typeof sel !== 'object') return '<none>';
-  const parts = Object.entries(sel).map(([k, v]) => `${k}=${String(v)}`);
-  return parts.length ? parts.join(',') : '<none>';
+  const parts = Object.entries(sel).map(([k, v]) => ({ key: k, text: `${k}=${String(v)}` }));
+  return parts.length ? parts.sort(byKey).map((p) => p.text).join(',') : '<none>';
 }

@@ -26,8 +26,9 @@ function externalIPs(obj: KubeObject): string {
   const ext = asArray(getPath(obj, ['spec', 'externalIPs'])).map(String);
   if (type === 'ExternalName') return str(obj, ['spec', 'externalName']);
   if (type === 'LoadBalancer') {
-    const ing = asArray(getPath(obj, ['status', 'loadBalancer', 'ingress'])).map((i) => str(i, ['ip']) || str(i, ['hostname']));
-    const all = [...ing, ...ext].filter((s) => s);
+    // kubectl's loadBalancerStatusStringer: each ingress's IP (else hostname), unique and sorted; then spec.externalIPs.
+    const ing = [...new Set(asArray(getPath(obj, ['status', 'loadBalancer', 'ingress'])).map((i) => str(i, ['ip']) || str(i, ['hostname'])).filter((s) => s))].sort();
+    const all = [...ing, ...ext];
     return all.length ? all.join(',') : '<pending>';
   }
   return ext.length ? ext.join(',') : '<none>';
@@ -87,48 +88,69 @@ export const serviceAccountPrinter: Printer = {
 export const endpointsPrinter: Printer = {
   columns: [col('Name'), col('Endpoints'), col('Age')],
   cells(obj, now): Cell[] {
+    // kubectl's formatEndpoints: per subset, each port with every ready address (net.JoinHostPort: [v6]:port),
+    // the first three then "+ N more..."; <none> without subsets, empty when no address is ready.
+    const subsets = asArray(obj['subsets']);
     const eps: string[] = [];
-    for (const s of asArray(obj['subsets'])) {
+    for (const s of subsets) {
       const ports = asArray(getPath(s, ['ports'])).map((p) => str(p, ['port']));
-      for (const a of asArray(getPath(s, ['addresses']))) {
-        const ip = str(a, ['ip']);
-        if (ports.length === 0) eps.push(ip);
-        for (const p of ports) eps.push(`${ip}:${p}`);
-      }
+      const ips = asArray(getPath(s, ['addresses'])).map((a) => str(a, ['ip']));
+      if (ports.length === 0) eps.push(...ips);
+      for (const p of ports) for (const ip of ips) eps.push(ip.includes(':') ? `[${ip}]:${p}` : `${ip}:${p}`);
     }
     const shown = eps.slice(0, 3).join(',') + (eps.length > 3 ? ` + ${eps.length - 3} more...` : '');
-    return [obj.metadata.name ?? '', eps.length ? shown : '<none>', age(obj, now)];
+    return [obj.metadata.name ?? '', subsets.length ? shown : '<none>', age(obj, now)];
   },
 };
 
+/** kubectl's printEvent times: first = firstTimestamp or eventTime; last = series.lastObservedTime, else lastTimestamp, else first. */
 function eventTime(obj: KubeObject, field: 'last' | 'first'): string | undefined {
-  if (field === 'last') return asString(obj['lastTimestamp']) ?? asString(obj['eventTime']) ?? asString(getPath(obj, ['series', 'lastObservedTime']));
-  return asString(obj['firstTimestamp']) ?? asString(obj['eventTime']);
+  const first = asString(obj['firstTimestamp']) || asString(obj['eventTime']) || undefined;
+  if (field === 'first') return first;
+  if (isRecord(obj['series'])) return asString(getPath(obj, ['series', 'lastObservedTime']));
+  return asString(obj['lastTimestamp']) || first;
 }
 
 export const eventPrinter: Printer = {
   columns: [col('Last Seen'), col('Type'), col('Reason'), col('Object'), col('Subobject', 'string', 1), col('Source', 'string', 1), col('Message'), col('First Seen', 'string', 1), col('Count', 'integer', 1), col('Name', 'string', 1)],
   cells(obj, now): Cell[] {
     const kind = str(obj, ['involvedObject', 'kind']).toLowerCase();
-    const source = [str(obj, ['source', 'component']), str(obj, ['source', 'host'])].filter((s) => s).join(', ');
+    const involved = str(obj, ['involvedObject', 'name']);
+    // formatEventSource: component (or reportingComponent), then ", host" (or reportingInstance) when there is one.
+    const component = str(obj, ['source', 'component']) || str(obj, ['reportingComponent']);
+    const host = str(obj, ['source', 'host']) || str(obj, ['reportingInstance']);
+    const source = host ? `${component}, ${host}` : component;
+    const count = isRecord(obj['series']) ? int(obj, ['series', 'count']) : int(obj, ['count']) || 1;
     return [
       since(eventTime(obj, 'last'), now),
       str(obj, ['type']),
       str(obj, ['reason']),
-      `${kind}/${str(obj, ['involvedObject', 'name'])}`,
+      involved ? `${kind}/${involved}` : kind,
       str(obj, ['involvedObject', 'fieldPath']),
       source,
       str(obj, ['message']).trim(),
       since(eventTime(obj, 'first'), now),
-      int(obj, ['count']) || 1,
+      count,
       obj.metadata.name ?? '',
     ];
   },
 };
 
+/** kubectl's `GetAccessModesAsString`: RWO, ROX, RWX, RWOP in that fixed order, each once. */
 function accessModes(v: unknown): string {
-  const short: Record<string, string> = { ReadWriteOnce: 'RWO', ReadOnlyMany: 'ROX', ReadWriteMany: 'RWX', ReadWriteOncePod: 'RWOP' };
-  return asArray(v).map((m) => short[String(m)] ?? String(m)).join(',');
+  const have = new Set(asArray(v).map(String));
+  const order: Array<[string, string]> = [['ReadWriteOnce', 'RWO'], ['ReadOnlyMany', 'ROX'], ['ReadWriteMany', 'RWX'], ['ReadWriteOncePod', 'RWOP']];
+  return order.filter(([m]) => have.has(m)).map(([, s]) => s).join(',');
+}
+
+/** kubectl's storage class of a PV/PVC: the beta annotation wins over spec.storageClassName. */
+function storageClassOf(obj: KubeObject): string {
+  return obj.metadata.annotations?.['volume.beta.kubernetes.io/storage-class'] ?? str(obj, ['spec', 'storageClassName']);
+}
+
+/** A PV/PVC being deleted prints Terminating, as kubectl does. */
+function volumePhase(obj: KubeObject): string {
+  return obj.metadata.deletionTimestamp ? 'Terminating' : str(obj, ['status', 'phase']);
 }
 
 export const pvPrinter: Printer = {
@@ -136,14 +158,15 @@ export const pvPrinter: Printer = {
   cells(obj, now): Cell[] {
     const claimNs = str(obj, ['spec', 'claimRef', 'namespace']);
     const claim = claimNs ? `${claimNs}/${str(obj, ['spec', 'claimRef', 'name'])}` : '';
-    return [obj.metadata.name ?? '', str(obj, ['spec', 'capacity', 'storage']), accessModes(getPath(obj, ['spec', 'accessModes'])), str(obj, ['spec', 'persistentVolumeReclaimPolicy'], 'Retain'), str(obj, ['status', 'phase']), claim, str(obj, ['spec', 'storageClassName']), str(obj, ['spec', 'volumeAttributesClassName'], '<unset>'), str(obj, ['status', 'reason']), age(obj, now), str(obj, ['spec', 'volumeMode'], 'Filesystem')];
+    return [obj.metadata.name ?? '', str(obj, ['spec', 'capacity', 'storage']), accessModes(getPath(obj, ['spec', 'accessModes'])), str(obj, ['spec', 'persistentVolumeReclaimPolicy'], 'Retain'), volumePhase(obj), claim, storageClassOf(obj), str(obj, ['spec', 'volumeAttributesClassName'], '<unset>'), str(obj, ['status', 'reason']), age(obj, now), str(obj, ['spec', 'volumeMode'], 'Filesystem')];
   },
 };
 
 export const pvcPrinter: Printer = {
   columns: [col('Name'), col('Status'), col('Volume'), col('Capacity'), col('Access Modes'), col('StorageClass'), col('VolumeAttributesClass'), col('Age'), col('VolumeMode', 'string', 1)],
   cells(obj, now): Cell[] {
-    const bound = str(obj, ['status', 'phase']) === 'Bound';
-    return [obj.metadata.name ?? '', str(obj, ['status', 'phase']), str(obj, ['spec', 'volumeName']), bound ? str(obj, ['status', 'capacity', 'storage']) : '', bound ? accessModes(getPath(obj, ['status', 'accessModes'])) : '', str(obj, ['spec', 'storageClassName']), str(obj, ['spec', 'volumeAttributesClassName'], '<unset>'), age(obj, now), str(obj, ['spec', 'volumeMode'], 'Filesystem')];
+    // kubectl shows capacity and access modes once the claim names a volume (a zero quantity prints 0).
+    const bound = str(obj, ['spec', 'volumeName']) !== '';
+    return [obj.metadata.name ?? '', volumePhase(obj), str(obj, ['spec', 'volumeName']), bound ? str(obj, ['status', 'capacity', 'storage'], '0') : '', bound ? accessModes(getPath(obj, ['status', 'accessModes'])) : '', storageClassOf(obj), str(obj, ['spec', 'volumeAttributesClassName'], '<unset>'), age(obj, now), str(obj, ['spec', 'volumeMode'], 'Filesystem')];
   },
 };

@@ -8,10 +8,18 @@ const age = (obj: KubeObject, now: number): string => since(obj.metadata.creatio
 export const ingressPrinter: Printer = {
   columns: [col('Name'), col('Class'), col('Hosts'), col('Address'), col('Ports'), col('Age')],
   cells(obj, now): Cell[] {
-    const hosts = asArray(getPath(obj, ['spec', 'rules'])).map((r) => str(r, ['host'])).filter((h) => h);
-    const addr = asArray(getPath(obj, ['status', 'loadBalancer', 'ingress'])).map((i) => str(i, ['ip']) || str(i, ['hostname'])).filter((a) => a);
+    // kubectl's formatHosts: the first three rule hosts, then "+ N more..." (N counted over all rules).
+    const rules = asArray(getPath(obj, ['spec', 'rules']));
+    const hosts: string[] = [];
+    let clipped = false;
+    for (const r of rules) {
+      if (hosts.length === 3) clipped = true;
+      if (!clipped && str(r, ['host'])) hosts.push(str(r, ['host']));
+    }
+    const more = clipped ? ` + ${rules.length - 3} more...` : '';
+    const addr = [...new Set(asArray(getPath(obj, ['status', 'loadBalancer', 'ingress'])).map((i) => str(i, ['ip']) || str(i, ['hostname'])).filter((a) => a))].sort();
     const tls = asArray(getPath(obj, ['spec', 'tls'])).length > 0;
-    return [obj.metadata.name ?? '', str(obj, ['spec', 'ingressClassName'], '<none>'), hosts.length ? hosts.join(',') : '*', addr.join(','), tls ? '80, 443' : '80', age(obj, now)];
+    return [obj.metadata.name ?? '', str(obj, ['spec', 'ingressClassName'], '<none>'), hosts.length ? hosts.join(',') + more : '*', addr.join(','), tls ? '80, 443' : '80', age(obj, now)];
   },
 };
 

@@ -11,26 +11,57 @@ interface Reasoned {
   lastRestart: number;
 }
 
+function isRestartableInit(spec: unknown): boolean {
+  return getPath(spec, ['restartPolicy']) === 'Always';
+}
+
+function lastFinished(c: unknown): number {
+  const finished = asString(getPath(c, ['lastState', 'terminated', 'finishedAt']));
+  return finished ? Date.parse(finished) || 0 : 0;
+}
+
+/**
+ * kubectl's `printPod` (pkg/printers/internalversion/printers.go, 1.29+): SchedulingGated, init containers
+ * (`Init:N/M`, `Init:<reason>`, `Init:Signal:N`), sidecars (restartable init containers: counted in READY, their
+ * restarts and last restart kept once the pod is initialized), then the app containers, Terminating / Unknown.
+ */
 function containerReason(obj: KubeObject): Reasoned {
   const status = getPath(obj, ['status']);
   let reason = str(status, ['phase']);
   const statusReason = str(status, ['reason']);
   if (statusReason) reason = statusReason;
+  const conditions = asArray(getPath(status, ['conditions']));
+  if (conditions.some((c) => getPath(c, ['type']) === 'PodScheduled' && getPath(c, ['reason']) === 'SchedulingGated')) reason = 'SchedulingGated';
   let restarts = 0;
   let ready = 0;
   let lastRestart = 0;
+  let sidecarRestarts = 0;
+  let sidecarLastRestart = 0;
   let initializing = false;
   const initSpecs = asArray(getPath(obj, ['spec', 'initContainers']));
+  const initByName = new Map<unknown, unknown>(initSpecs.map((c) => [getPath(c, ['name']), c]));
   const initStatuses = asArray(getPath(status, ['initContainerStatuses']));
   for (let i = 0; i < initStatuses.length; i++) {
     const c = initStatuses[i];
-    restarts += asNumber(getPath(c, ['restartCount'])) ?? 0;
+    const sidecar = isRestartableInit(initByName.get(getPath(c, ['name'])));
+    const count = asNumber(getPath(c, ['restartCount'])) ?? 0;
+    restarts += count;
+    lastRestart = Math.max(lastRestart, lastFinished(c));
+    if (sidecar) {
+      sidecarRestarts += count;
+      sidecarLastRestart = Math.max(sidecarLastRestart, lastFinished(c));
+    }
     const term = getPath(c, ['state', 'terminated']);
     const waiting = getPath(c, ['state', 'waiting']);
     if (isRecord(term) && (asNumber(term['exitCode']) ?? 0) === 0) continue;
+    if (sidecar && getPath(c, ['started']) === true) {
+      if (getPath(c, ['ready']) === true) ready++;
+      continue;
+    }
     if (isRecord(term)) {
       const r = asString(term['reason']) ?? '';
-      reason = r ? `Init:${r}` : `Init:ExitCode:${asNumber(term['exitCode']) ?? 0}`;
+      const sig = asNumber(term['signal']) ?? 0;
+      reason = r ? `Init:${r}` : sig ? `Init:Signal:${sig}` : `Init:ExitCode:${asNumber(term['exitCode']) ?? 0}`;
     } else if (isRecord(waiting) && asString(waiting['reason']) && waiting['reason'] !== 'PodInitializing') {
       reason = `Init:${String(waiting['reason'])}`;
     } else {
@@ -39,15 +70,16 @@ function containerReason(obj: KubeObject): Reasoned {
     initializing = true;
     break;
   }
-  if (!initializing) {
-    restarts = 0;
+  const initialized = conditions.some((c) => getPath(c, ['type']) === 'Initialized' && getPath(c, ['status']) === 'True');
+  if (!initializing || initialized) {
+    restarts = sidecarRestarts;
+    lastRestart = sidecarLastRestart;
     let hasRunning = false;
     const statuses = asArray(getPath(status, ['containerStatuses']));
     for (let i = statuses.length - 1; i >= 0; i--) {
       const c = statuses[i];
       restarts += asNumber(getPath(c, ['restartCount'])) ?? 0;
-      const finished = asString(getPath(c, ['lastState', 'terminated', 'finishedAt']));
-      if (finished) lastRestart = Math.max(lastRestart, Date.parse(finished) || 0);
+      lastRestart = Math.max(lastRestart, lastFinished(c));
       const waitingReason = asString(getPath(c, ['state', 'waiting', 'reason']));
       const term = getPath(c, ['state', 'terminated']);
       if (waitingReason) reason = waitingReason;
@@ -61,7 +93,7 @@ function containerReason(obj: KubeObject): Reasoned {
       }
     }
     if (reason === 'Completed' && hasRunning) {
-      const readyCond = asArray(getPath(status, ['conditions'])).some((c) => getPath(c, ['type']) === 'Ready' && getPath(c, ['status']) === 'True');
+      const readyCond = conditions.some((c) => getPath(c, ['type']) === 'Ready' && getPath(c, ['status']) === 'True');
       reason = readyCond ? 'Running' : 'NotReady';
     }
   }
@@ -79,7 +111,8 @@ export function podDisplayStatus(obj: KubeObject): string {
 /** A pod's cells, read from it once; the AGE and the last restart's age made at `now`. */
 function preparePod(obj: KubeObject): (now: number) => Cell[] {
   const r = containerReason(obj);
-  const total = asArray(getPath(obj, ['spec', 'containers'])).length;
+  // READY counts sidecars (restartable init containers) with the app containers, as kubectl does.
+  const total = asArray(getPath(obj, ['spec', 'containers'])).length + asArray(getPath(obj, ['spec', 'initContainers'])).filter(isRestartableInit).length;
   const gates = asArray(getPath(obj, ['spec', 'readinessGates']));
   let gatesCell = '<none>';
   if (gates.length > 0) {
@@ -94,7 +127,8 @@ function preparePod(obj: KubeObject): (now: number) => Cell[] {
   const restarts = r.restarts;
   const lastRestart = restarts !== 0 && r.lastRestart > 0 ? r.lastRestart : 0;
   const created = timestampMs(obj.metadata.creationTimestamp);
-  const ip = orNone(str(obj, ['status', 'podIP']));
+  // kubectl prints the first of status.podIPs (status.podIP is the same address on a real server).
+  const ip = orNone(str(asArray(getPath(obj, ['status', 'podIPs']))[0], ['ip']) || str(obj, ['status', 'podIP']));
   const node = intern(orNone(str(obj, ['spec', 'nodeName'])));
   const nominated = intern(orNone(str(obj, ['status', 'nominatedNodeName'])));
   gatesCell = intern(gatesCell);

@@ -39,14 +39,16 @@ export const daemonSetPrinter: Printer = {
   },
 };
 
+/** kubectl's `printJob` STATUS, first match wins: Complete, Failed, Terminating, Suspended, FailureTarget, SuccessCriteriaMet, Running. */
 function jobStatus(obj: KubeObject): string {
   const conds = asArray(getPath(obj, ['status', 'conditions']));
   const has = (t: string): boolean => conds.some((c) => getPath(c, ['type']) === t && getPath(c, ['status']) === 'True');
   if (has('Complete')) return 'Complete';
   if (has('Failed')) return 'Failed';
+  if (obj.metadata.deletionTimestamp) return 'Terminating';
+  if (has('Suspended')) return 'Suspended';
   if (has('FailureTarget')) return 'FailureTarget';
   if (has('SuccessCriteriaMet')) return 'SuccessCriteriaMet';
-  if (has('Suspended')) return 'Suspended';
   return 'Running';
 }
 

@@ -26,13 +26,17 @@ function jobCondition(o: unknown, type: string): boolean {
   return c !== undefined && str(c['status']) === 'True';
 }
 
-/** STATUS (kubectl ≥ 1.31): Complete, Failed, Terminating, Suspended, FailureTarget or Running. */
+/**
+ * STATUS as kubectl's `printJob` (≥ 1.31) works it out, first match wins: Complete, Failed, Terminating,
+ * Suspended, FailureTarget, SuccessCriteriaMet (a success policy met, its pods being stopped), else Running.
+ */
 export function jobStatus(o: KubeObject): string {
   if (jobCondition(o, 'Complete')) return 'Complete';
   if (jobCondition(o, 'Failed')) return 'Failed';
   if (str(at(o, 'metadata', 'deletionTimestamp')) !== '') return 'Terminating';
   if (jobCondition(o, 'Suspended')) return 'Suspended';
   if (jobCondition(o, 'FailureTarget')) return 'FailureTarget';
+  if (jobCondition(o, 'SuccessCriteriaMet')) return 'SuccessCriteriaMet';
   return 'Running';
 }
 

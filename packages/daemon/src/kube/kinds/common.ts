@@ -52,33 +52,35 @@ export function formatLabels(v: unknown): string {
   return keys.length === 0 ? '<none>' : keys.map((k) => `${k}=${m[k] ?? ''}`).join(',');
 }
 
-/** A LabelSelector as kubectl prints it: `app=web,tier in (a,b),!legacy`; `<none>` when empty. */
+/**
+ * A LabelSelector as kubectl prints it (`metav1.FormatLabelSelector`): `app=web,tier in (a,b),!legacy`, the
+ * requirements ordered by key in byte order (`labels.ByKey`, so `Zone` before `app` and `app` before `app-name`),
+ * the values of `in`/`notin` sorted; `<none>` when empty.
+ */
 export function formatSelector(v: unknown): string {
-  const parts: string[] = [];
+  const parts: Array<{ key: string; text: string }> = [];
   const ml = strMap(at(v, 'matchLabels'));
-  for (const k of Object.keys(ml)) parts.push(`${k}=${ml[k] ?? ''}`);
+  for (const k of Object.keys(ml)) parts.push({ key: k, text: `${k}=${ml[k] ?? ''}` });
   for (const e of objs(at(v, 'matchExpressions'))) {
     const key = str(e['key']);
     const values = Array.isArray(e['values']) ? (e['values'] as unknown[]).map(str).sort() : [];
     switch (str(e['operator'])) {
       case 'In':
-        parts.push(`${key} in (${values.join(',')})`);
+        parts.push({ key, text: `${key} in (${values.join(',')})` });
         break;
       case 'NotIn':
-        parts.push(`${key} notin (${values.join(',')})`);
-        break;
-      case 'Exists':
-        parts.push(key);
+        parts.push({ key, text: `${key} notin (${values.join(',')})` });
         break;
       case 'DoesNotExist':
-        parts.push(`!${key}`);
+        parts.push({ key, text: `!${key}` });
         break;
-      default:
-        parts.push(key);
+      default: // Exists
+        parts.push({ key, text: key });
     }
   }
-  parts.sort((a, b) => a.replace(/^!/, '').localeCompare(b.replace(/^!/, '')));
-  return parts.length === 0 ? '<none>' : parts.join(',');
+  // Code-unit order, as Go compares strings (localeCompare would put `app-name` before `app`, `app` before `Zone`).
+  parts.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return parts.length === 0 ? '<none>' : parts.map((p) => p.text).join(',');
 }
 
 /** The containers of a pod template (`spec.template.spec.containers`), for wide columns. */

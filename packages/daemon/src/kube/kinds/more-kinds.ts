@@ -56,18 +56,40 @@ export const serviceAccountsKind = kindDef({
   columns: [nameCol, namespaceCol, numberCol('secrets', 'SECRETS', (o) => arr(at(o, 'secrets')).length), ageCol],
 });
 
-/** ENDPOINTS as kubectl's `formatEndpoints`: `ip:port` pairs, the first three then `+ N more...`. */
+/** `ip:port` as Go's `net.JoinHostPort`: an IPv6 address in brackets (`[fd00::1]:80`), so the port can be told apart. */
+function joinHostPort(ip: string, port: number): string {
+  return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
+}
+
+/**
+ * ENDPOINTS as kubectl's `formatEndpoints`: per subset, each port with every ready address (`ip:port`, the ports
+ * outer), or the bare addresses of a subset without ports; the first three then `+ N more...`; `<none>` without
+ * subsets (and, as kubectl, empty when the subsets hold only not-ready addresses).
+ */
 export function formatEndpoints(o: unknown): string {
-  const all: string[] = [];
-  for (const s of objs(at(o, 'subsets'))) {
+  const subsets = objs(at(o, 'subsets'));
+  if (subsets.length === 0) return '<none>';
+  const max = 3;
+  const list: string[] = [];
+  let count = 0;
+  for (const s of subsets) {
     const ports = objs(s['ports']);
-    for (const a of objs(s['addresses'])) {
-      if (ports.length === 0) all.push(str(a['ip']));
-      else for (const p of ports) all.push(`${str(a['ip'])}:${num(p['port'])}`);
+    const addresses = objs(s['addresses']);
+    if (ports.length === 0) {
+      for (const a of addresses) {
+        if (list.length < max) list.push(str(a['ip']));
+        count++;
+      }
+      continue;
+    }
+    for (const p of ports) {
+      for (const a of addresses) {
+        if (list.length < max) list.push(joinHostPort(str(a['ip']), num(p['port'])));
+        count++;
+      }
     }
   }
-  if (all.length === 0) return '<none>';
-  return all.length > 3 ? `${all.slice(0, 3).join(',')} + ${all.length - 3} more...` : all.join(',');
+  return count > max ? `${list.join(',')} + ${count - max} more...` : list.join(',');
 }
 
 export const endpointsKind = kindDef({
@@ -108,10 +130,11 @@ export const storageClassesKind = kindDef({
 });
 
 const roleRef = col('role', 'ROLE', 'text', (o) => `${str(at(o, 'roleRef', 'kind'))}/${str(at(o, 'roleRef', 'name'))}`);
+/** kubectl's `rbac.SubjectsStrings`: names; a service account as `namespace/name`, or its bare name when the subject names no namespace. */
 const subjects = (kind: string) => (o: unknown): string =>
   objs(at(o, 'subjects'))
     .filter((s) => str(s['kind']) === kind)
-    .map((s) => (kind === 'ServiceAccount' ? `${str(s['namespace'])}/${str(s['name'])}` : str(s['name'])))
+    .map((s) => (kind === 'ServiceAccount' && str(s['namespace']) !== '' ? `${str(s['namespace'])}/${str(s['name'])}` : str(s['name'])))
     .join(', ');
 const bindingWide = [col('users', 'USERS', 'text', subjects('User')), col('groups', 'GROUPS', 'text', subjects('Group')), col('serviceaccounts', 'SERVICEACCOUNTS', 'text', subjects('ServiceAccount'))];
 
