@@ -1,6 +1,6 @@
 import type { Style } from '@kubetile/rpc-schema';
 
-const OK = new Set(['Running', 'Ready', 'Completed', 'Complete', 'Succeeded', 'Active', 'Bound', 'Available', 'True']);
+const OK = new Set(['Running', 'Ready', 'Completed', 'Complete', 'SuccessCriteriaMet', 'Succeeded', 'Active', 'Bound', 'Available', 'True']);
 const WARN = new Set([
   'Pending',
   'ContainerCreating',

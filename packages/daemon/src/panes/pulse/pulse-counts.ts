@@ -34,7 +34,8 @@ export function healthOf(kindId: string, o: KubeObject): Health | undefined {
       return ready(num(at(o, 'status', 'desiredNumberScheduled')), num(at(o, 'status', 'numberReady')));
     case 'jobs': {
       const s = jobStatus(o);
-      return s === 'Complete' ? 'ok' : s === 'Failed' || s === 'FailureTarget' ? 'failed' : 'warn';
+      // SuccessCriteriaMet: a success policy met, the rest of its pods being stopped — it has succeeded.
+      return s === 'Complete' || s === 'SuccessCriteriaMet' ? 'ok' : s === 'Failed' || s === 'FailureTarget' ? 'failed' : 'warn';
     }
     case 'cronjobs':
       return at(o, 'spec', 'suspend') === true ? 'warn' : 'ok';
