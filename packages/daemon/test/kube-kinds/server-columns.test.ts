@@ -74,6 +74,9 @@ describe('CRD columns from additionalPrinterColumns', () => {
   it('cell types and odd values', () => {
     const o = { metadata: { name: 'x', uid: 'u' }, spec: { n: 1.5, big: 1e21, b: true, obj: { a: 1 }, list: ['a', 'b'], when: 'not a date' } } as unknown as KubeObject;
     expect(printerCell(o, { name: 'n', type: 'number', jsonPath: '.spec.n' }, NOW)).toBe('1.5');
+    // Go's %v of a float64 (kubectl): exponent form below 1e-4 and from 1e6; whole numbers are int64s.
+    const num = (n: number): string => printerCell({ spec: { n } }, { name: 'n', type: 'number', jsonPath: '.spec.n' }, NOW);
+    expect([1234567.5, 0.00005, 0.0001, 123456.5, 1e21, 1e19, 12345678, -2.5e-7].map(num)).toEqual(['1.2345675e+06', '5e-05', '0.0001', '123456.5', '1e+21', '1e+19', '12345678', '-2.5e-07']);
     expect(printerCell(o, { name: 'n', type: 'integer', jsonPath: '.spec.n' }, NOW)).toBe('1');
     expect(printerCell(o, { name: 'b', type: 'boolean', jsonPath: '.spec.b' }, NOW)).toBe('true');
     expect(printerCell(o, { name: 'o', type: 'string', jsonPath: '.spec.obj' }, NOW)).toBe('{"a":1}');

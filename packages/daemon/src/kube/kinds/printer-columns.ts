@@ -13,11 +13,21 @@ export interface PrinterColumn {
   priority?: number;
 }
 
-/** Go's `%v` of a float64 for the values a printer column shows (`1`, `0.5`, `1e+21`). */
+/** Below this a whole number decodes as an int64 (apimachinery's JSON): printed as it is. */
+const INT64_LIMIT = 2 ** 63;
+
+/**
+ * A number as kubectl prints a printer column's value: a whole number (an int64 once decoded) as it is,
+ * any other as Go's `%v` of a float64 — the shortest digits, in exponent form when the exponent is
+ * below -4 or at least 6 (`1.2345675e+06`, `5e-05`, `0.5`, `1e+21`).
+ */
 function goNumber(n: number): string {
-  if (Number.isInteger(n) && Math.abs(n) < 1e21) return String(n);
-  const s = String(n);
-  return s.replace(/e\+?(-?)(\d)$/, (_m, sign: string, d: string) => `e${sign || '+'}0${d}`);
+  if (Number.isInteger(n) && Math.abs(n) < INT64_LIMIT) return String(n);
+  if (!Number.isFinite(n)) return String(n);
+  const [mant, e] = n.toExponential().split('e') as [string, string];
+  const exp = Number(e);
+  if (exp < -4 || exp >= 6) return `${mant}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+  return String(n);
 }
 
 /** A value printed the way client-go's jsonpath prints it (what `string` columns show). */
