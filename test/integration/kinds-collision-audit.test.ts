@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { KubeSim } from '@kubetile/kube-sim';
 import type { SessionLayout, TableView } from '@kubetile/rpc-schema';
 import { waitFor } from '../helpers/daemon-process.js';
@@ -34,6 +36,11 @@ async function keys(...ks: string[]): Promise<void> {
   for (const key of ks) await c.request('client/key', { key });
 }
 
+async function columnsOf(paneId: number): Promise<string[] | null> {
+  const v = (await c.request<{ view: TableView }>('pane/snapshot', { paneId, rows: 30, cols: 140 })).view;
+  return v.type === 'table' ? v.columns.map((col) => col.title) : null;
+}
+
 async function rowsOf(paneId: number): Promise<string[] | null> {
   const v = (await c.request<{ view: TableView }>('pane/snapshot', { paneId, rows: 30, cols: 140 })).view;
   return v.type === 'table' ? v.rows.map((r) => String(r.cells.name)) : null;
@@ -55,7 +62,10 @@ async function switchTo(text: string, want: string): Promise<{ paneId: number; a
 
 beforeAll(async () => {
   stack = await startSimDaemon({
-    beforeDaemon: (s) => {
+    beforeDaemon: (s, env) => {
+      // Columns named for the core Pod; the custom `po` has its own entry, by plural.group.
+      mkdirSync(dirname(env.configFile), { recursive: true });
+      writeFileSync(env.configFile, '[views.pods]\ncolumns = ["name", "restarts"]\n\n[views."po.evil.example.com"]\ncolumns = ["name"]\n');
       s.createObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'clash' } });
       s.createObject(crd('evilpods', 'EvilPod', ['pods', 'deployments']));
       s.createObject(crd('po', 'Po'));
@@ -115,5 +125,28 @@ describe('custom resources named like the built-ins', () => {
     // Nothing was asked of the core Pod `same`.
     const core = sim.journalEntries({ path: '/api/v1/namespaces/clash/pods/same/log' }).length + sim.journalEntries({ path: '/api/v1/namespaces/clash/pods/same/exec' }).length;
     expect(core).toBe(0);
+  });
+
+  it('`[views.pods]` is the core Pod\'s: the custom `pods` lists with its own columns, and its detail is not printed as a core Pod', async () => {
+    const core = await switchTo('pods', 'pods (po');
+    await waitFor('the core pods with [views.pods] columns', async () => (await columnsOf(core.paneId))?.join() === 'NAME,RESTARTS');
+    const custom = await switchTo('pods.evil.example.com', 'pods.evil.example.com');
+    await waitFor('the custom Pod listed', async () => (await rowsOf(custom.paneId))?.join() === 'same');
+    expect(await columnsOf(custom.paneId)).toEqual(['NAME', 'AGE']);
+    // A custom kind's own entry, by plural.group.
+    const po = await switchTo('po.evil.example.com', 'po.evil.example.com');
+    await waitFor('the Po list with its [views."po.evil.example.com"] columns', async () => (await columnsOf(po.paneId))?.join() === 'NAME');
+    // Detail (enter) of the custom Pod: not the core Pod's sections (its printer's READY and RESTARTS, a QoS class).
+    const again = await switchTo('pods.evil.example.com', 'pods.evil.example.com');
+    await waitFor('the custom Pod listed again', async () => (await rowsOf(again.paneId))?.join() === 'same');
+    await keys('enter');
+    const detail = await c.waitLayout('the detail pane', (l) => tabOf(l).focusedPaneId !== again.paneId);
+    const text = await waitFor('the detail rendered', async () => {
+      const v = (await c.request<{ view: { type: string; lines?: Array<{ spans?: Array<{ text: string }>; text?: string }> } }>('pane/snapshot', { paneId: tabOf(detail).focusedPaneId, rows: 40, cols: 140 })).view;
+      const t = JSON.stringify(v);
+      return t.includes('evil.example.com/v1') ? t : null;
+    });
+    expect(text).toContain('Pod (evil.example.com/v1)');
+    expect(text).not.toMatch(/Restarts|QoS Class|Ready/);
   });
 });

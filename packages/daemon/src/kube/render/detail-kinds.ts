@@ -1,4 +1,5 @@
 import type { Style } from '@kubetile/rpc-schema';
+import { builtinKindName } from './builtin-kind-name.js';
 import { arr, at, isObj, num, obj, objs, str } from '../kinds/json.js';
 import { podSummary } from '../kinds/pod-status.js';
 import { statusStyle } from '../kinds/styles.js';
@@ -49,7 +50,7 @@ const OPTIONAL = new Set(['nominated-node', 'readiness-gates', 'selector', 'time
  */
 export function writeStatusSection(w: DetailWriter, o: KubeObject, kind: KindDef | undefined, now: number | undefined): void {
   w.section('Status');
-  const k = kind?.kind || str(o.kind);
+  const k = builtinKindName(o, kind);
   let rows = 0;
   const kv = (key: string, value: string, style?: Style): void => {
     rows++;
@@ -115,7 +116,7 @@ export function writeStatusSection(w: DetailWriter, o: KubeObject, kind: KindDef
 
 /** Kind-specific extra sections: service ports, ingress rules, config data keys, node capacity, cron active jobs. */
 export function writeKindSections(w: DetailWriter, o: KubeObject, kind: KindDef | undefined): void {
-  const k = kind?.kind || str(o.kind);
+  const k = builtinKindName(o, kind);
   switch (k) {
     case 'Service': {
       w.section('Ports');

@@ -1,6 +1,7 @@
 import { arr, at, isObj, obj, str } from '../kinds/json.js';
 import type { KindDef } from '../kinds/types.js';
 import type { KubeObject } from '../types.js';
+import { builtinKindName } from './builtin-kind-name.js';
 import { writeKindSections, writeStatusSection } from './detail-kinds.js';
 import {
   writeAnnotationsSection,
@@ -43,6 +44,8 @@ export function renderDetail(obj_: KubeObject, kind: KindDef | undefined, now?: 
   try {
     const w = new DetailWriter();
     const kindName = kind?.kind || str(o.kind);
+    /** Kind-specific sections only for the built-in kind (a custom resource named `Pod` is not one). */
+    const builtin = builtinKindName(o, kind);
     const meta = obj(o.metadata);
     w.section('Metadata');
     const av = apiVersionOf(o, kind);
@@ -62,10 +65,10 @@ export function renderDetail(obj_: KubeObject, kind: KindDef | undefined, now?: 
     writeLabelsSection(w, meta['labels']);
     writeAnnotationsSection(w, meta['annotations']);
     const conditions = at(o, 'status', 'conditions');
-    if (Array.isArray(conditions) || ['Pod', 'Deployment', 'Node', 'Job', 'StatefulSet', 'DaemonSet'].includes(kindName)) {
+    if (Array.isArray(conditions) || ['Pod', 'Deployment', 'Node', 'Job', 'StatefulSet', 'DaemonSet'].includes(builtin)) {
       writeConditionsSection(w, conditions, n);
     }
-    const pod = podSpecOf(o, kindName);
+    const pod = podSpecOf(o, builtin);
     if (pod) writeContainersSection(w, pod.spec, pod.isPod ? obj(o.status) : undefined, n);
     writeKindSections(w, o, kind);
     return w.lines();

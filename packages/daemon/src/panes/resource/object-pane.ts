@@ -10,6 +10,7 @@ import { KubeApiError } from '../../kube/api-error.js';
 import type { InformerHandle } from '../../kube/informer-pool.js';
 import { badGroup, badKind, badNamespace, badPlural, badVersion } from '../../kube/resource-ref.js';
 import { findKind } from './kind-resolution.js';
+import { isBuiltinKind } from '../../kube/builtin-target.js';
 import { renderDecodedSecret, renderDescribe, renderDetail, renderYaml } from '../../kube/render/index.js';
 
 export type ObjectPaneMode = 'yaml' | 'describe' | 'detail' | 'decoded';
@@ -244,7 +245,8 @@ export class ObjectPane extends LinesPane {
     try {
       const kc = this.ctx.services.kube.configFor(this.target.context);
       const obj: KubeObject = await getObject(kc, this.target);
-      const kind = findKind(this.target.kindId);
+      // A custom resource named like a built-in (`pods.evil.example.com`) is not rendered by the built-in's printer.
+      const kind = isBuiltinKind(this.target) ? findKind(this.target.kindId) : undefined;
       const showManaged = this.ctx.services.config().general.show_managed_fields;
       if (this.mode === 'yaml') this.content = renderYaml(obj, { showManagedFields: showManaged });
       else if (this.mode === 'detail') this.content = renderDetail(obj, kind, Date.now());

@@ -15,6 +15,7 @@ import { listArgsProblem } from './list-args.js';
 import { USAGE_COLUMN_IDS, USAGE_MAX_ROWS, usageColumns, withUsage } from './usage-columns.js';
 import type { UsageHandle } from '../../kube/usage-pool.js';
 import type { KubeObject } from '../../kube/types.js';
+import { viewConfigFor } from './kind-views.js';
 
 /**
  * A live table of one kind (KubeTile's 14 plus discovered ones) from a shared informer: cells keyed
@@ -95,7 +96,7 @@ export class ResourceListPane extends BasePane {
       },
     );
     this.disposers.push(this.kinds.changed.subscribe(() => this.changed.emit()));
-    this.wide = typeof ctx.args.wide === 'boolean' ? ctx.args.wide : ctx.services.config().views[base.id]?.wide === true;
+    this.wide = typeof ctx.args.wide === 'boolean' ? ctx.args.wide : viewConfigFor(ctx.services.config().views, base)?.wide === true;
     this.faults = ctx.args.faults === true;
     const problem = listArgsProblem(base, ctx.args);
     if (problem) throw new Error(problem);
@@ -216,7 +217,7 @@ export class ResourceListPane extends BasePane {
   }
 
   private columns(): ColumnDef[] {
-    const configured = this.ctx.services.config().views[this.kindDef.id]?.columns;
+    const configured = viewConfigFor(this.ctx.services.config().views, this.kindDef)?.columns;
     const r = visibleColumns(this.kindDef, configured, this.allNs, this.wide);
     if (r.problems.join() !== this.problems.join()) {
       this.problems = r.problems;
