@@ -105,6 +105,8 @@ export const QuerySchema = z
      * closed (the rows fetched stay; running the query again fetches the rest).
      */
     cursor_idle_seconds: z.number().int().min(1).max(3600).default(30),
+    /** How long connecting may take: reaching the server and logging in, then its answer to kubetile's first query — each. */
+    connect_timeout_seconds: z.number().int().min(1).max(600).default(30),
   })
   .strict();
 

@@ -97,7 +97,7 @@ export function installQuery(host: FeatureHost): void {
       const kc = host.kube.configFor(t.context);
       const pg = new LazyBackend('pg', async () => {
         const { PgSession } = await import('../query/pg-session.js');
-        return new PgSession(t, (signal) => openPortForward(kc, { namespace: t.namespace, pod: t.pod, port: t.port }, { signal }), () => host.readonly());
+        return new PgSession(t, (signal) => openPortForward(kc, { namespace: t.namespace, pod: t.pod, port: t.port }, { signal }), () => host.readonly(), () => host.config().query.connect_timeout_seconds * 1000);
       });
       // Read-only mode turns exec off; the fallback is one (psql's meta-commands run shell commands in the pod).
       const psqlRefusal = (): string | null => (host.readonly() ? readOnlyRefusal('the query pane without a port-forward (the API server forbids it here; its fallback, psql over exec, can run shell commands in the pod)') : null);

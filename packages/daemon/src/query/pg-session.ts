@@ -43,6 +43,8 @@ interface RunState {
   stop: (err: QueryNotRun) => void;
   stopped: Promise<never>;
   cancelled: boolean;
+  /** A cancel request was sent for this run: a second ctrl+c closes the connection (a server that ignores cancels). */
+  cancelSent: boolean;
 }
 
 type RawCursor = Cursor<Cell[]> & { _result?: { command?: string | null; rowCount?: number | null; fields?: Array<{ name: string; dataTypeID: number }> } };
@@ -82,6 +84,8 @@ export class PgSession implements QueryBackend {
     private readonly openStream: StreamOpener,
     /** Whether kubetile runs read-only now (a config reload may change it between two runs). */
     private readonly readOnlyMode: () => boolean = () => false,
+    /** How long connecting may take: reaching the server and logging in, then its first answer, each ([query] connect_timeout_seconds). */
+    private readonly connectTimeoutMs: () => number = () => CONNECT_TIMEOUT_MS,
   ) {}
 
   get readOnly(): boolean {
@@ -165,7 +169,7 @@ export class PgSession implements QueryBackend {
       port: t.port,
       ssl: false,
       stream: () => this.checkedStream(),
-      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      connectionTimeoutMillis: this.connectTimeoutMs(),
       application_name: 'kubetile',
       types: RAW_TYPES,
     } as pg.ClientConfig);
@@ -186,7 +190,7 @@ export class PgSession implements QueryBackend {
     } catch (err) {
       // pg's own words for its connect timeout say neither where nor what may be wrong.
       if (/timeout expired|connection timeout/i.test(errorMessage(err))) {
-        throw new Error(`nothing answered as PostgreSQL on ${this.where()} within ${CONNECT_TIMEOUT_MS / 1000} s (a server still starting, or not PostgreSQL's port); enter tries again`);
+        throw new Error(`nothing answered as PostgreSQL on ${this.where()} within ${this.connectTimeoutMs() / 1000} s (a server still starting, or not PostgreSQL's port); enter tries again`);
       }
       throw err;
     }
@@ -195,9 +199,26 @@ export class PgSession implements QueryBackend {
     // session, so an earlier pane's READ ONLY would outlive read-only mode there. A RESET is the
     // server's own default (a role or a database made read-only by its DBA stays so).
     this.sessionReadOnly = true;
-    await this.mode(client);
-    const rows = await this.track(this.bounded(client, 'SELECT version() AS version', 1));
-    return rows[0]?.[0] ?? 'PostgreSQL';
+    const timeoutMs = this.connectTimeoutMs();
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const err = new Error(
+          `${this.where()} accepted the login but did not answer kubetile's first query (SELECT version()) within ${timeoutMs / 1000} s ([query] connect_timeout_seconds): a server that is stuck or overloaded; enter tries again`,
+        );
+        // Closed so the queries waiting on it end too; the error above is what the dialog says.
+        this.socket?.destroy(err);
+        reject(err);
+      }, timeoutMs);
+    });
+    late.catch(() => undefined);
+    try {
+      await Promise.race([this.mode(client), late]);
+      const rows = await Promise.race([this.track(this.bounded(client, 'SELECT version() AS version', 1)), late]);
+      return rows[0]?.[0] ?? 'PostgreSQL';
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private async ready(): Promise<pg.Client> {
@@ -294,7 +315,7 @@ export class PgSession implements QueryBackend {
     let stop!: (err: QueryNotRun) => void;
     const stopped = new Promise<never>((_, reject) => (stop = reject));
     stopped.catch(() => undefined);
-    const state: RunState = { submitted: false, cancelled: false, stop, stopped };
+    const state: RunState = { submitted: false, cancelled: false, cancelSent: false, stop, stopped };
     this.current = state;
     /** Until the first statement is handed to the driver, a cancel ends the wait at once. */
     const before = <T>(p: Promise<T>): Promise<T> => Promise.race([p, state.stopped]);
@@ -482,6 +503,17 @@ export class PgSession implements QueryBackend {
       return 'cancelled before the query reached the server: it did not run';
     }
     if (run) run.cancelled = true;
+    if (run?.cancelSent && this.current === run) {
+      // The server took the cancel request and the query goes on (a server that ignores them, or one
+      // too busy to act): the second ctrl+c gives up on it, as closing psql would.
+      this.socket?.destroy(
+        new Error(
+          `the server did not stop the query after the cancel request; the second ctrl+c closed the connection (the statement may go on running on the server until it notices). The next run reconnects`,
+        ),
+      );
+      this.alive = false;
+      return 'the connection was closed';
+    }
     const c = this.client as (pg.Client & { processID?: number | null; secretKey?: number | null }) | null;
     if (!c || !this.alive) return 'not connected: nothing to cancel';
     const pid = c.processID;
@@ -512,7 +544,8 @@ export class PgSession implements QueryBackend {
       sock.resume();
       sock.connect();
     });
-    return 'cancel request sent';
+    if (run && this.current === run) run.cancelSent = true;
+    return 'cancel request sent (ctrl+c again closes the connection)';
   }
 
   async schema(): Promise<SchemaColumn[]> {
