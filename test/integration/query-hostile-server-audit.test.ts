@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { TerminalView } from '@kubetile/rpc-schema';
-import { commandComplete, cstr, dataRow, defaultStartup, int16, int32, msg, rowDescription, startHostilePg, type HostilePg } from '../helpers/hostile-pg-server.js';
+import { describe, expect, it } from 'vitest';
+import { commandComplete, cstr, dataRow, defaultStartup, int16, int32, msg, rowDescription } from '../helpers/hostile-pg-server.js';
+import { flat, flatText as text, useHostilePgWorld } from '../helpers/hostile-pg-world.js';
 import { RawClient } from '../helpers/rpc-client.js';
-import { keys, rowsText, startWorld, waitFor, waitScreen, type ExecWorld } from '../../packages/daemon/test/exec/harness.js';
-import { openQueryConnected, openQueryDialog, postgresPodAt } from '../helpers/postgres-pod.js';
+import { keys, rowsText, waitFor, waitScreen } from '../../packages/daemon/test/exec/harness.js';
+import { openQueryConnected, openQueryDialog } from '../helpers/postgres-pod.js';
 
 /**
  * The query pane against a server that is not a well-behaved PostgreSQL (test/helpers/hostile-pg-server.ts,
@@ -14,27 +14,7 @@ import { openQueryConnected, openQueryDialog, postgresPodAt } from '../helpers/p
  */
 
 const SIZE = { cols: 160, rows: 44 };
-let w: ExecWorld;
-let server: HostilePg;
-const ns = `qhostile-${process.pid}`;
-
-beforeAll(async () => {
-  server = await startHostilePg();
-  w = await startWorld();
-  postgresPodAt(w, ns, server.port);
-}, 120_000);
-
-afterAll(async () => {
-  try {
-    await w?.stop();
-  } finally {
-    await server?.stop();
-  }
-});
-
-/** The pane's text as one line (a long message wraps or is split over rows). */
-const flat = (rows: string[]): string => rows.map((r) => r.trim()).join(' ');
-const text = (v: TerminalView): string => flat(rowsText(v));
+const world = useHostilePgWorld('qhostile');
 
 /** Clears the editor, pastes `sql` and runs it (ctrl+r). */
 async function run(c: RawClient, sql: string): Promise<void> {
@@ -43,28 +23,23 @@ async function run(c: RawClient, sql: string): Promise<void> {
   await keys(c, 'ctrl+r');
 }
 
-const openDialog = (c: RawClient): Promise<number> => openQueryDialog(c, ns, SIZE);
-const openAndConnect = (c: RawClient): Promise<number> => openQueryConnected(c, ns, SIZE, /Connected — PostgreSQL 16\.4/);
+const openDialog = (c: RawClient): Promise<number> => openQueryDialog(c, world.ns, SIZE);
+const openAndConnect = (c: RawClient): Promise<number> => openQueryConnected(c, world.ns, SIZE, /Connected — PostgreSQL 16\.4/);
 
 /** The daemon still answers, and the pane's next run connects again and shows its row. */
 async function recovers(c: RawClient, paneId: number): Promise<void> {
-  await w.script.request('rpc/echo', { value: 1 });
-  server.script = {};
+  await world.w.script.request('rpc/echo', { value: 1 });
+  world.server.script = {};
   await run(c, 'SELECT 1 AS ok');
   await waitScreen(c, paneId, 'the next run reconnected', (rows) => (rows.at(-1) ?? '').includes('1 row in'), 60_000);
 }
 
 describe('query pane against a hostile PostgreSQL server', () => {
-  beforeEach(() => {
-    // Well-behaved until the test says otherwise (a failed test leaves no script behind).
-    server.script = {};
-  });
-
   it('ctrl+r while the connection is still being made runs the query once connected (it said "connect first" and the query was lost)', async () => {
-    const c = await RawClient.connect(w.env.socket);
+    const c = await RawClient.connect(world.w.env.socket);
     let release: (() => void) | null = null;
     try {
-      server.script = {
+      world.server.script = {
         // The login is answered only when the test says: the pane stays "connecting" meanwhile.
         startup: (socket) => {
           release = () => defaultStartup(socket);
@@ -81,17 +56,17 @@ describe('query pane against a hostile PostgreSQL server', () => {
       await waitScreen(c, paneId, 'the pane says the query waits', (rows) => flat(rows).includes('connecting…: the query runs once connected'), 30_000);
       release!();
       await waitScreen(c, paneId, 'the query ran once connected', (rows) => flat(rows).includes('typed ahead') && (rows.at(-1) ?? '').includes('1 row in'), 60_000);
-      expect(server.seen).toContain('SELECT typed_ahead');
+      expect(world.server.seen).toContain('SELECT typed_ahead');
     } finally {
       c.close();
     }
   });
 
   it('an ErrorResponse without its closing NUL: the pane names it and the daemon keeps answering (the driver looped forever on it)', async () => {
-    const c = await RawClient.connect(w.env.socket);
+    const c = await RawClient.connect(world.w.env.socket);
     try {
       const paneId = await openAndConnect(c);
-      server.script = {
+      world.server.script = {
         statement: (s) => {
           // Fields S and M, but not the NUL that ends the list: the last bytes the server sends.
           s.socket.write(msg('E', cstr('SERROR'), cstr('Mboom')));
@@ -100,7 +75,7 @@ describe('query pane against a hostile PostgreSQL server', () => {
       };
       await run(c, 'SELECT broken_error');
       const v = text(await waitScreen(c, paneId, 'the refusal', (rows) => flat(rows).includes('not valid PostgreSQL protocol'), 60_000));
-      expect(v).toContain(`${ns}/db-0:5432 sent an ErrorResponse that is cut short`);
+      expect(v).toContain(`${world.ns}/db-0:5432 sent an ErrorResponse that is cut short`);
       expect(v).toContain('the connection is gone: the next run reconnects');
       await recovers(c, paneId);
       await c.request('pane/close', { paneId });
@@ -110,7 +85,7 @@ describe('query pane against a hostile PostgreSQL server', () => {
   }, 180_000);
 
   it('a DataRow whose counts lie (more values than it holds; a length of -5): the pane names it at once (the query stayed "Executing…" forever)', async () => {
-    const c = await RawClient.connect(w.env.socket);
+    const c = await RawClient.connect(world.w.env.socket);
     try {
       const paneId = await openAndConnect(c);
       for (const [row, said] of [
@@ -118,7 +93,7 @@ describe('query pane against a hostile PostgreSQL server', () => {
         [msg('D', int16(2), int32(-5), int32(1), Buffer.from('y')), 'a DataRow whose value 1 of 2 has the length -5'],
         [msg('D', int16(1), int32(1_000_000), Buffer.from('z')), 'a DataRow that says 1,000,000 bytes follow where 1 do'],
       ] as const) {
-        server.script = {
+        world.server.script = {
           statement: (s) => {
             s.socket.write(rowDescription(['a']));
             s.onExecute = () => s.socket.write(row);
@@ -137,8 +112,8 @@ describe('query pane against a hostile PostgreSQL server', () => {
   }, 300_000);
 
   it('a server asking for GSSAPI authentication: the dialog says so at once (it waited 30 s, then said nothing answered as PostgreSQL)', async () => {
-    server.script = { startup: (sock) => sock.write(msg('R', int32(7))) };
-    const c = await RawClient.connect(w.env.socket);
+    world.server.script = { startup: (sock) => sock.write(msg('R', int32(7))) };
+    const c = await RawClient.connect(world.w.env.socket);
     try {
       const paneId = await openDialog(c);
       await keys(c, 'enter');
@@ -147,7 +122,7 @@ describe('query pane against a hostile PostgreSQL server', () => {
       expect(v).toContain("which kubetile's PostgreSQL driver does not support");
       expect(v).not.toContain('nothing answered as PostgreSQL');
       // The dialog is still there: with a server that accepts, enter connects.
-      server.script = {};
+      world.server.script = {};
       await keys(c, 'enter');
       await waitScreen(c, paneId, 'connected', (rows) => /Connected — PostgreSQL 16\.4/.test(rows.join('\n')), 60_000);
       await c.request('pane/close', { paneId });
@@ -157,10 +132,10 @@ describe('query pane against a hostile PostgreSQL server', () => {
   }, 180_000);
 
   it('more rows than the cursor asked for: stopped at the first one too many, not all 300,000 kept', async () => {
-    const c = await RawClient.connect(w.env.socket);
+    const c = await RawClient.connect(world.w.env.socket);
     try {
       const paneId = await openAndConnect(c);
-      server.script = {
+      world.server.script = {
         statement: (s) => {
           s.socket.write(rowDescription(['n']));
           s.onExecute = () => {
@@ -185,7 +160,7 @@ describe('query pane against a hostile PostgreSQL server', () => {
   }, 180_000);
 
   it("kubetile's own query (SELECT version()) answered with 200,000 rows: the connection fails at the second one, saying so (all were kept)", async () => {
-    server.script = {
+    world.server.script = {
       own: (s) => {
         if (!s.sql.startsWith('SELECT version()')) return false;
         const rows: Buffer[] = [rowDescription(['version'])];
@@ -194,13 +169,13 @@ describe('query pane against a hostile PostgreSQL server', () => {
         return true;
       },
     };
-    const c = await RawClient.connect(w.env.socket);
+    const c = await RawClient.connect(world.w.env.socket);
     try {
       const paneId = await openDialog(c);
       await keys(c, 'enter');
       const v = text(await waitScreen(c, paneId, 'the refusal', (rows) => flat(rows).includes('Connection failed') || /Connected — /.test(rows.join('\n')), 60_000));
       expect(v).toContain("answered a query of kubetile's own (SELECT version() AS version…) with more rows than the 1 it can have");
-      server.script = {};
+      world.server.script = {};
       await keys(c, 'enter');
       await waitScreen(c, paneId, 'connected', (rows) => /Connected — PostgreSQL 16\.4/.test(rows.join('\n')), 60_000);
       await c.request('pane/close', { paneId });
@@ -210,10 +185,10 @@ describe('query pane against a hostile PostgreSQL server', () => {
   }, 180_000);
 
   it('a column name of 20,000,000 characters is kept cut (saying so): the table, the record view and the status line show its start, not the whole name on every redraw', async () => {
-    const c = await RawClient.connect(w.env.socket);
+    const c = await RawClient.connect(world.w.env.socket);
     try {
       const paneId = await openAndConnect(c);
-      server.script = {
+      world.server.script = {
         statement: (s) => {
           s.result(['n'.repeat(20_000_000), 'b'], [['1', '2']]);
           return true;
@@ -234,10 +209,10 @@ describe('query pane against a hostile PostgreSQL server', () => {
   }, 180_000);
 
   it('a COPY response (what COPY … TO STDOUT gets): the pane says COPY to the client is not taken, not "Executing…" forever', async () => {
-    const c = await RawClient.connect(w.env.socket);
+    const c = await RawClient.connect(world.w.env.socket);
     try {
       const paneId = await openAndConnect(c);
-      server.script = {
+      world.server.script = {
         statement: (s) => {
           // What PostgreSQL answers COPY … TO STDOUT with: CopyOutResponse, CopyData, CopyDone, CommandComplete.
           s.socket.write(msg('n'));
