@@ -165,4 +165,42 @@ describe('a kubeconfig changed while the daemon runs', () => {
     expect(tab.context).toBe('here');
     await waitFor('the restored tab lists cluster a', async () => (await rows(again, tab.focusedPaneId)).join() === 'a-1,a-2', 30_000);
   }, 120_000);
+
+  it("a context pointed at another cluster: `:` offers that cluster's kinds at once (the old cluster's, for up to a minute)", async () => {
+    const crd = (plural: string, group: string) => ({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: `${plural}.${group}` },
+      spec: {
+        group,
+        names: { plural, singular: plural.slice(0, -1), kind: plural[0]!.toUpperCase() + plural.slice(1, -1), listKind: 'List' },
+        scope: 'Namespaced',
+        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+      },
+    });
+    if (!a.getObject('apiextensions.k8s.io/v1', 'CustomResourceDefinition', 'gizmos.a.example.com')) a.createObject(crd('gizmos', 'a.example.com'));
+    if (!b.getObject('apiextensions.k8s.io/v1', 'CustomResourceDefinition', 'widgets.b.example.com')) b.createObject(crd('widgets', 'b.example.com'));
+    env = makeTestEnv();
+    env.env.KUBECONFIG = join(env.dir, 'kube', 'config');
+    writeKubeconfig(kubeconfig({ one: a }, 'one'));
+    daemon = await startDaemon(env);
+    const c = await client();
+    await podsTab(c, 'one');
+    /** `:` + `text`: the item the switcher selects for it (esc closes it again). */
+    const offered = async (text: string): Promise<string> => {
+      await c.request('client/key', { key: ':' });
+      await c.waitLayout('the switcher with its kinds', (l) => l.overlay?.type === 'selector' && !l.overlay.items.includes('Loading...'));
+      for (const ch of text) await c.request('client/key', { key: ch });
+      const l = await c.waitLayout(`:${text} typed`, (x) => x.overlay?.type === 'selector' && x.overlay.query === text);
+      const o = l.overlay as { items: string[]; selected: number };
+      await c.request('client/key', { key: 'esc' });
+      await c.waitLayout('the switcher closed', (x) => !x.overlay);
+      return o.items[o.selected] ?? '';
+    };
+    expect(await offered('gizmos')).toBe('gizmos');
+    writeKubeconfig(kubeconfig({ one: b }, 'one'));
+    expect(await toast(c, 'changed one')).toBe('kubeconfig reloaded: contexts changed one');
+    expect(await offered('widgets')).toBe('widgets');
+    expect(await offered('gizmos')).not.toBe('gizmos');
+  }, 120_000);
 });

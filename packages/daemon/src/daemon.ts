@@ -29,7 +29,7 @@ import { FEATURES } from './features/index.js';
 import type { FeatureHost } from './features/feature-host.js';
 import { ClusterManager, kubeconfigFiles } from './kube/cluster.js';
 import { startDemoCluster, type DemoCluster } from './kube/demo.js';
-import { discoverResources, type DiscoveredResource } from './kube/discovery.js';
+import type { DiscoveredResource } from './kube/discovery.js';
 import { ResourceActions } from './session/resource-actions.js';
 import { ResourceEdits } from './edit/resource-edits.js';
 import { builtinKindIds } from './panes/resource/kind-resolution.js';
@@ -47,7 +47,6 @@ import { oneAtATime } from './util/one-shot-worker.js';
 
 /** The `:` item that opens the context selector (`:ctx NAME` switches at once). */
 export const CONTEXT_ITEM = 'ctx (switch context)';
-const DISCOVERY_TTL_MS = 60_000;
 
 /** How long the config file must be quiet before it is read (a write in progress is not). */
 const CONFIG_QUIET_MS = 400;
@@ -94,9 +93,6 @@ export class Daemon implements DaemonContext {
   readonly streams = new OpenStreams();
   readonly persistence: SessionPersistence;
   private readonly clusterObjects: ClusterObjects;
-  /** Resources the API serves, in discovery order, per context (the `:` switcher's kinds). */
-  private readonly discovered = new Map<string, { at: number; list: DiscoveredResource[] }>();
-  /** The view each `:` label opens (`services (svc)` → a services list), from the last items offered. */
   /**
    * The `:` switcher's labels and the views they open, per context (null: ''): one map for the daemon
    * was rebuilt by any terminal opening `:`, and a terminal picking after another opened it on another
@@ -203,34 +199,17 @@ export class Daemon implements DaemonContext {
     return { demo: this.opts.demo ?? false, readonlyFlag: this.opts.readonly === true, config: this.opts.configPath, stateDir: this.opts.stateDir };
   }
 
-  /** The resources `:` knows for a context: discovery's (cached), else the kinds with printers of their own. */
+  /** The resources `:` knows for a context: discovery's (shared with plugins' names), else the last that worked, else the kinds with printers of their own. */
   private async resourcesOf(context: string | null): Promise<DiscoveredResource[]> {
     if (context === null || !this.kube.available) return knownResources();
-    const cached = this.discovered.get(context);
-    // Discovery is read again after a minute: a CRD installed meanwhile shows up.
-    if (cached && Date.now() - cached.at < DISCOVERY_TTL_MS) return cached.list;
-    // One discovery per context at a time: each ':' pressed while a slow one ran started another.
-    const running = this.discovering.get(context);
-    if (running) return running;
-    // Started after it is recorded (a synchronous throw would otherwise leave a settled entry behind for good).
-    const p = Promise.resolve().then(async () => {
-      try {
-        const list = await discoverResources(this.kube.configFor(context));
-        this.discovered.set(context, { at: Date.now(), list });
-        return list;
-      } catch (err) {
-        this.logger.warn({ context, err: String(err) }, 'discovery failed');
-        return cached?.list ?? knownResources();
-      } finally {
-        this.discovering.delete(context);
-      }
-    });
-    this.discovering.set(context, p);
-    return p;
+    try {
+      // A user's `:` asks again after a failure; each `:` pressed during a slow discovery joins it.
+      return await this.kube.discovery.get(context, { retry: true });
+    } catch (err) {
+      this.logger.warn({ context, err: String(err) }, 'discovery failed');
+      return this.kube.discovery.last(context) ?? knownResources();
+    }
   }
-
-  /** Discoveries under way, per context (resourcesOf). */
-  private readonly discovering = new Map<string, Promise<DiscoveredResource[]>>();
 
   /**
    * The `:` switcher: the built-in kinds in KubeTile's order, then every other kind the API serves (labelled with
@@ -267,7 +246,7 @@ export class Daemon implements DaemonContext {
 
   /** The `:` label a typed name means (a short name, plural, singular or config alias), as kubectl resolves it. */
   private resolveView(query: string, context: string | null): string | null {
-    const cached = context !== null ? this.discovered.get(context)?.list : undefined;
+    const cached = context !== null ? this.kube.discovery.last(context) : undefined;
     const resources =
       cached ?? knownResources();
     const hit = resolveName(query, resources, this.config.aliases);

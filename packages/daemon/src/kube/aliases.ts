@@ -58,6 +58,24 @@ export function resolveName(query: string, resources: readonly DiscoveredResourc
   return null;
 }
 
+/**
+ * A resource named by its plural only (`pods`, `gizmos.example.com`: what a plugin names), where several
+ * groups serve it in resolveName's order — the core group, then Kubernetes' own, then the others as
+ * discovery lists them — so a custom resource whose plural is `pods` is reached only as `pods.<group>`.
+ */
+export function resolvePlural(name: string, resources: readonly DiscoveredResource[]): DiscoveredResource | null {
+  const q = lower(name);
+  if (q === '') return null;
+  const index = indexOf(resources);
+  for (const c of candidates(q)) {
+    for (const tier of index) {
+      const hit = tier.plural.get(c.name)?.find((r) => inGroup(r, c.group));
+      if (hit) return hit;
+    }
+  }
+  return null;
+}
+
 /** Within a tier: a plural, then a kind, then a short name. */
 const STEPS = ['plural', 'singular', 'short'] as const;
 type Step = (typeof STEPS)[number];

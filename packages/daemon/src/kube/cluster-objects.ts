@@ -1,6 +1,6 @@
 import { ALL_NAMESPACES_KEY } from './all-namespaces.js';
 import type { ClusterManager } from './cluster.js';
-import { discoverResources, type DiscoveredResource } from './discovery.js';
+import { resolvePlural } from './aliases.js';
 import type { InformerHandle } from './informer-pool.js';
 import { KNOWN_KINDS } from './kinds/builtin.js';
 import { collectionPath, kubeRequest, prepareRequest } from './kube-http.js';
@@ -14,14 +14,6 @@ import type { KubeObject } from './types.js';
 
 /** A reader that comes back (say every 250 ms) keeps its informer; one left unused this long is released. */
 const LINGER_MS = 30_000;
-/** Discovery is read again after this long (a CRD installed meanwhile becomes nameable). */
-const DISCOVERY_TTL_MS = 60_000;
-/**
- * A discovery that failed is the answer for this long: it was dropped at once, so every call while
- * the API server failed (a plugin naming a kind in a loop) sent the whole discovery again.
- */
-const DISCOVERY_RETRY_MS = 5_000;
-
 function waitSynced(r: Reflector, signal: AbortSignal): Promise<void> {
   if (r.state === 'synced') return Promise.resolve();
   return new Promise((resolve, reject) => {
@@ -98,7 +90,6 @@ export interface ClusterObjectSource {
 export class ClusterObjects implements ClusterObjectSource {
   private readonly held = new Map<string, { handle: InformerHandle; lastUsed: number }>();
   private readonly sweeper: NodeJS.Timeout;
-  private readonly discovered = new Map<string, { at: number; ttl: number; list: Promise<DiscoveredResource[]> }>();
 
   constructor(private readonly kube: ClusterManager) {
     this.sweeper = setInterval(() => this.sweep(), LINGER_MS).unref();
@@ -128,20 +119,11 @@ export class ClusterObjects implements ClusterObjectSource {
     const group = dot < 0 ? null : name.slice(dot + 1);
     const known = KNOWN_KINDS.find((k) => k.id === plural && (group === null || k.group === group));
     if (known) return { group: known.group, version: known.version, plural: known.id, kind: known.kind, namespaced: known.namespaced };
-    let cached = this.discovered.get(ctx);
-    if (!cached || Date.now() - cached.at > cached.ttl) {
-      const entry = { at: Date.now(), ttl: DISCOVERY_TTL_MS, list: discoverResources(this.kube.configFor(ctx)) };
-      entry.list.catch(() => {
-        entry.at = Date.now();
-        entry.ttl = DISCOVERY_RETRY_MS;
-      });
-      this.discovered.set(ctx, (cached = entry));
-    }
     const list = await Promise.race([
-      cached.list,
+      this.kube.discovery.get(ctx),
       new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new Error('cancelled')), { once: true })),
     ]);
-    const hit = list.find((r) => r.plural === plural && (group === null || r.group === group));
+    const hit = resolvePlural(name, list);
     if (!hit) throw new Error(`the cluster serves no resource '${name}' (name it by its plural, e.g. pods, or plural.group)`);
     return { group: hit.group, version: hit.version, plural: hit.plural, kind: hit.kind, namespaced: hit.namespaced };
   }

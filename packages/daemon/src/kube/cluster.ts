@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { DiscoveryCache } from './discovery-cache.js';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { KubeConfig } from './kubeconfig.js';
@@ -56,6 +57,8 @@ function contextFingerprints(l: LoadedKubeconfig): Map<string, string> {
  */
 export class ClusterManager {
   readonly pool: InformerPool;
+  /** What each context's API server serves (`:` and plugins' resource names). */
+  readonly discovery: DiscoveryCache;
   /** Pods' usage from metrics-server, polled for the pods lists that show it. */
   readonly usage: UsagePool;
   /** Exec credential plugins, shared by every context (one process per user at a time). */
@@ -72,6 +75,7 @@ export class ClusterManager {
   constructor(private readonly logger: Logger) {
     this.credentials = new ExecCredentialProvider(logger.child({ part: 'credentials' }));
     this.pool = new InformerPool((ctx) => this.configFor(ctx), logger);
+    this.discovery = new DiscoveryCache((ctx) => this.configFor(ctx));
     this.usage = new UsagePool((ctx) => this.configFor(ctx));
   }
 
@@ -142,6 +146,7 @@ export class ClusterManager {
     this.loaded = next;
     this.problem = null;
     for (const [context, kc] of this.perContext) {
+      if (isRemoved.has(context) || isAdded.has(context) || isChanged.has(context)) this.discovery.forget(context);
       if (isRemoved.has(context)) {
         // Its watches stop (to take up again if it comes back), and nothing that still holds its
         // KubeConfig (a port-forward's next connection, a log stream's retry) uses the credentials
