@@ -151,7 +151,13 @@ describe('host functions called by a hostile plugin', () => {
     expect(Number(m![1])).toBeGreaterThanOrEqual(40);
     expect(Number(m![2])).toBeGreaterThan(0);
     expect(m![3]).toBe('{"ok":false,"error":"get_secret: too many requests to the API server: this plugin may make 20 a second (bursts of 50); ask again later"}');
-    expect(await relay('loop 300 k8s_logs {"pod":"web"}')).toMatch(/^loop k8s_logs ok=0 err=300 last=\{"ok":false,"error":"k8s_logs: too many requests to the API server/);
+    // The same bucket: no new burst for another host function. A few may pass as it refills while the
+    // 300 refused calls run (on a loaded machine they take long enough for that): never a burst's worth.
+    const logs = /^loop k8s_logs ok=(\d+) err=(\d+) last=(.*)$/.exec(await relay('loop 300 k8s_logs {"pod":"web"}'));
+    expect(logs).not.toBeNull();
+    expect(Number(logs![1])).toBeLessThan(50);
+    expect(Number(logs![2])).toBeGreaterThan(250);
+    expect(logs![3]).toMatch(/^\{"ok":false,"error":"k8s_logs: too many requests to the API server|^\{"ok":true/);
     // The bucket fills again: a later call is answered.
     await waitFor('get_secret answered again', async () => (await relay('call get_secret {"name":"db"}')).startsWith('get_secret {"ok":true'), 30_000, 200);
   });
