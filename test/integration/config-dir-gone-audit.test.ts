@@ -1,8 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { makeTestEnv, startDaemon, waitFor, type DaemonProcess, type TestEnv } from '../helpers/daemon-process.js';
-import { RawClient } from '../helpers/rpc-client.js';
+import { waitFor } from '../helpers/daemon-process.js';
+import { useConfigDaemon } from '../helpers/config-daemon.js';
+import type { RawClient } from '../helpers/rpc-client.js';
 
 /**
  * The config directory removed and made anew (`rm -rf ~/.config/kubetile` after config.toml was
@@ -12,64 +13,48 @@ import { RawClient } from '../helpers/rpc-client.js';
  * the daemon restarted. The same when a file stood where the directory goes and was replaced by it.
  */
 
-let env: TestEnv;
-let daemon: DaemonProcess | null = null;
-let c: RawClient | null = null;
-
-beforeEach(() => {
-  env = makeTestEnv();
-  mkdirSync(dirname(env.configFile), { recursive: true });
-});
-afterEach(async () => {
-  c?.close();
-  c = null;
-  await daemon?.stop();
-  daemon = null;
-  env.cleanup();
-});
+const t = useConfigDaemon();
 
 const toasts = (cl: RawClient): string[] => cl.notifications.filter((n) => n.method === 'toast').map((n) => (n.params as { text: string }).text);
 const commandOf = async (cl: RawClient, key: string): Promise<string | undefined> => (await cl.request<{ command?: string }>('client/key', { key })).command;
 
 describe('the config directory removed and re-created', () => {
   it('a config written into the re-created directory is applied, and later edits too', async () => {
-    writeFileSync(env.configFile, '[keybindings.tui]\nsplit_vertical = "alt+s"\n');
-    daemon = await startDaemon(env);
-    c = await RawClient.connect(env.socket);
+    writeFileSync(t.env.configFile, '[keybindings.tui]\nsplit_vertical = "alt+s"\n');
+    const c = await t.start();
     await c.attach();
     const cl = c;
     expect(await commandOf(cl, 'alt+s')).toBe('app:split_vertical');
 
     // The file goes first (the daemon says it keeps the config in use), then its directory.
-    rmSync(env.configFile);
+    rmSync(t.env.configFile);
     await waitFor('the removal said', () => toasts(cl).some((t) => /config\.toml was removed; keeping the last good config/.test(t)));
-    rmSync(dirname(env.configFile), { recursive: true });
+    rmSync(dirname(t.env.configFile), { recursive: true });
     // The user's pace, not a wait for the daemon: the directory is made again a moment later.
     await new Promise((r) => setTimeout(r, 1000));
-    mkdirSync(dirname(env.configFile), { recursive: true });
-    writeFileSync(env.configFile, '[keybindings.tui]\nsplit_vertical = "alt+b"\n');
+    mkdirSync(dirname(t.env.configFile), { recursive: true });
+    writeFileSync(t.env.configFile, '[keybindings.tui]\nsplit_vertical = "alt+b"\n');
     await waitFor('the config in the re-created directory applied', async () => (await commandOf(cl, 'alt+b')) === 'app:split_vertical');
     expect(await commandOf(cl, 'alt+s')).not.toBe('app:split_vertical');
 
-    writeFileSync(env.configFile, '[keybindings.tui]\nsplit_vertical = "alt+n"\n');
+    writeFileSync(t.env.configFile, '[keybindings.tui]\nsplit_vertical = "alt+n"\n');
     await waitFor('a later edit applied', async () => (await commandOf(cl, 'alt+n')) === 'app:split_vertical');
   }, 40_000);
 
   it('a file where the config directory should be, replaced by the directory with a config in it, is read', async () => {
-    rmSync(dirname(env.configFile), { recursive: true });
-    writeFileSync(dirname(env.configFile), 'not a directory\n');
-    daemon = await startDaemon(env);
-    c = await RawClient.connect(env.socket);
+    rmSync(dirname(t.env.configFile), { recursive: true });
+    writeFileSync(dirname(t.env.configFile), 'not a directory\n');
+    const c = await t.start();
     await c.attach();
     const cl = c;
     expect(await commandOf(cl, 'alt+b')).not.toBe('app:split_vertical');
     // The user's pace: the mistake is seen and put right a moment later.
     await new Promise((r) => setTimeout(r, 1000));
-    rmSync(dirname(env.configFile));
-    mkdirSync(dirname(env.configFile));
-    writeFileSync(env.configFile, '[keybindings.tui]\nsplit_vertical = "alt+b"\n');
+    rmSync(dirname(t.env.configFile));
+    mkdirSync(dirname(t.env.configFile));
+    writeFileSync(t.env.configFile, '[keybindings.tui]\nsplit_vertical = "alt+b"\n');
     await waitFor('the config in the directory applied', async () => (await commandOf(cl, 'alt+b')) === 'app:split_vertical');
-    writeFileSync(env.configFile, '[keybindings.tui]\nsplit_vertical = "alt+n"\n');
+    writeFileSync(t.env.configFile, '[keybindings.tui]\nsplit_vertical = "alt+n"\n');
     await waitFor('a later edit applied', async () => (await commandOf(cl, 'alt+n')) === 'app:split_vertical');
   }, 40_000);
 });

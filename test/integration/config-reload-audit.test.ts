@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { makeTestEnv, startDaemon, waitFor, type DaemonProcess, type TestEnv } from '../helpers/daemon-process.js';
-import { RawClient } from '../helpers/rpc-client.js';
+import { describe, expect, it } from 'vitest';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { waitFor } from '../helpers/daemon-process.js';
+import { useConfigDaemon } from '../helpers/config-daemon.js';
+import type { RawClient } from '../helpers/rpc-client.js';
 
 /**
  * Reloads apply the file as it was read last: a big config (parsed in a worker for a second or
@@ -11,21 +11,7 @@ import { RawClient } from '../helpers/rpc-client.js';
  * not one of them silently winning. An error under a quoted key (`[views."a.b"]`) names its line.
  */
 
-let env: TestEnv;
-let daemon: DaemonProcess | null = null;
-let c: RawClient | null = null;
-
-beforeEach(() => {
-  env = makeTestEnv();
-  mkdirSync(dirname(env.configFile), { recursive: true });
-});
-afterEach(async () => {
-  c?.close();
-  c = null;
-  await daemon?.stop();
-  daemon = null;
-  env.cleanup();
-});
+const t = useConfigDaemon();
 
 type Reload = { ok: boolean; errors: string[] };
 const readonlyNow = async (cl: RawClient): Promise<boolean> => (await cl.request<{ readonly: boolean }>('daemon/status', {})).readonly;
@@ -45,18 +31,17 @@ function bigConfig(readonly: boolean): string {
 
 describe('config reloads in a row', () => {
   it('a small file written after a big one was read is the one in force', async () => {
-    writeFileSync(env.configFile, 'readonly = false\n');
-    daemon = await startDaemon(env);
-    c = await RawClient.connect(env.socket);
+    writeFileSync(t.env.configFile, 'readonly = false\n');
+    const c = await t.start();
     expect(await readonlyNow(c)).toBe(false);
-    const pid = daemon.child.pid!;
+    const pid = t.daemon.child.pid!;
     const before = threads(pid);
 
-    writeFileSync(env.configFile, bigConfig(true));
+    writeFileSync(t.env.configFile, bigConfig(true));
     const first = c.request<Reload>('config/reload', {});
     // The big file has been read once its parse runs in a worker; then the user fixes it.
     await waitFor('the big config parsing in a worker', () => threads(pid) > before, 20_000, 5).catch(() => undefined);
-    writeFileSync(env.configFile, 'readonly = false\n');
+    writeFileSync(t.env.configFile, 'readonly = false\n');
     const second = await c.request<Reload>('config/reload', {});
     expect(second).toEqual({ ok: true, errors: [] });
     expect((await first).ok).toBe(true);
@@ -65,10 +50,9 @@ describe('config reloads in a row', () => {
   }, 60_000);
 
   it('a setting written under both its spellings is refused with the line, and the last good config stays', async () => {
-    writeFileSync(env.configFile, 'readonly = true\n');
-    daemon = await startDaemon(env);
-    c = await RawClient.connect(env.socket);
-    writeFileSync(env.configFile, '[general]\ntick-rate-ms = 300\ntick_rate_ms = 400\n\n[[plugins]]\nkey = "p"\npath = "/nowhere.wasm"\nmax-instances = 2\nmax_instances = 3\n');
+    writeFileSync(t.env.configFile, 'readonly = true\n');
+    const c = await t.start();
+    writeFileSync(t.env.configFile, '[general]\ntick-rate-ms = 300\ntick_rate_ms = 400\n\n[[plugins]]\nkey = "p"\npath = "/nowhere.wasm"\nmax-instances = 2\nmax_instances = 3\n');
     const r = await c.request<Reload>('config/reload', {});
     expect(r.ok).toBe(false);
     expect(r.errors).toEqual([
@@ -79,10 +63,9 @@ describe('config reloads in a row', () => {
   }, 30_000);
 
   it('an error under a quoted key with dots in it names the line and the key as written', async () => {
-    writeFileSync(env.configFile, 'readonly = true\n');
-    daemon = await startDaemon(env);
-    c = await RawClient.connect(env.socket);
-    writeFileSync(env.configFile, '[views.pods]\nwide = true\n\n[views."certificates.cert-manager.io"]\nwide = true\n\ncolumns = "NAME"\n\n[aliases]\n\'c.m\' = "certificates.cert-manager.io"\n"B.AD" = "pods"\n');
+    writeFileSync(t.env.configFile, 'readonly = true\n');
+    const c = await t.start();
+    writeFileSync(t.env.configFile, '[views.pods]\nwide = true\n\n[views."certificates.cert-manager.io"]\nwide = true\n\ncolumns = "NAME"\n\n[aliases]\n\'c.m\' = "certificates.cert-manager.io"\n"B.AD" = "pods"\n');
     const r = await c.request<Reload>('config/reload', {});
     expect(r.ok).toBe(false);
     expect(r.errors).toEqual([
