@@ -26,6 +26,8 @@ export class XrayPane extends LinesPane {
   private readonly watches: WatchSet;
   private readonly problem: string | null = null as string | null;
   private cache: { key: string; index: Map<string, ChildIndex> } | null = null;
+  /** The lines last drawn, and the stores' state they were drawn from. */
+  private drawn: { key: string; roots: number; lines: Line[] } | null = null;
 
   constructor(private readonly ctx: PaneContext) {
     super('xray', ctx);
@@ -59,6 +61,7 @@ export class XrayPane extends LinesPane {
   onScopeChange(): void {
     if (this.problem || typeof this.args.namespace === 'string') return;
     this.cache = null;
+    this.drawn = null;
     this.watches.start();
     this.changed.emit();
   }
@@ -96,8 +99,13 @@ export class XrayPane extends LinesPane {
       return [{ text: name ? `${this.root.kind} ${name} is not there (deleted, or another namespace)` : `No ${this.root.display} here`, style: 'dim' }];
     }
     const index = this.indexes();
+    // The tree changes only with the stores (no ages in it): drawn once per change, not on every frame
+    // (each key that scrolled a big tree drew all its lines again).
+    const key = `${this.cache?.key ?? ''}#${rootStore.store.seq}.${rootStore.store.generation}.${rootStore.store.size}`;
+    if (this.drawn?.key === key && this.drawn.roots === roots.length) return this.drawn.lines;
     const { lines, cut } = treeLines(this.root.kind, roots, { children: (kind, owner) => index.get(kind)?.get(owner) ?? [] });
     if (cut > 0) lines.push({ text: `… ${cut.toLocaleString('en')} more lines not drawn`, style: 'dim' });
+    this.drawn = { key, roots: roots.length, lines };
     return lines;
   }
 
