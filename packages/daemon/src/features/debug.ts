@@ -96,8 +96,12 @@ export function installDebug(host: FeatureHost): void {
   );
   host.onStop(async () => {
     for (const s of shells) s.shutdown();
-    if (deletions.size === 0) return;
-    await Promise.race([Promise.allSettled([...deletions]), new Promise((r) => setTimeout(r, STOP_WAIT_MS).unref())]);
+    // Until nothing is pending: a creation that answers now (its pane closed) starts a deletion.
+    const deadline = Date.now() + STOP_WAIT_MS;
+    while (deletions.size > 0 && Date.now() < deadline) {
+      host.logger.info({ pending: deletions.size }, 'waiting for node-shell pods being created or deleted');
+      await Promise.race([Promise.allSettled([...deletions]), new Promise((r) => setTimeout(r, deadline - Date.now()).unref())]);
+    }
   });
 
   host.actions.describeDebug = async (target, mode) => {
@@ -160,7 +164,8 @@ function openNodeShell(host: FeatureHost, req: InteractionRequest, t: ResourceTa
   if (!isBuiltinKind(t, 'Node')) throw invalidState(`a node shell opens on a Node, not on ${describedKind(t)}`);
   const ws = host.workspace;
   const session = ws.locate(req.paneId).session.name;
-  const opened = ws.openPane(session, { key: 'node-shell', args: { context: t.context, node: t.name } }, { split: { paneId: req.paneId, direction: 'horizontal', ratio: 0.5 } }, req.client);
+  // The Node's uid: the pane refuses a Node deleted or replaced under its name since it was chosen.
+  const opened = ws.openPane(session, { key: 'node-shell', args: { context: t.context, node: t.name, ...(t.uid ? { nodeUid: t.uid } : {}) } }, { split: { paneId: req.paneId, direction: 'horizontal', ratio: 0.5 } }, req.client);
   return { paneId: opened.paneId, message: `node shell on ${t.name}: creating its pod` };
 }
 
@@ -195,7 +200,7 @@ async function debugContainer(host: FeatureHost, req: InteractionRequest, t: Res
   const name = await addDebugContainer(kc, pod, image, target);
   host.logger.info({ pod: `${t.namespace}/${t.name}`, container: name, image, target }, 'debug container added');
   try {
-    await waitForContainer(kc, t.namespace, t.name, name, { timeoutMs: DEBUG_START_MS, field: 'ephemeralContainerStatuses' });
+    await waitForContainer(kc, t.namespace, t.name, name, { timeoutMs: DEBUG_START_MS, field: 'ephemeralContainerStatuses', uid: pod.metadata.uid });
   } catch (err) {
     throw new Error(`debug container ${name} was added to ${t.namespace}/${t.name} but ${errorMessage(err)}`);
   }

@@ -6,6 +6,7 @@ import { MutationRefused, objectPath } from './mutations.js';
 import { describeObject, type ObjectRef } from './object-ref.js';
 import type { KubeObject } from './types.js';
 import { isRecord } from '../util/is-record.js';
+import { describedKind, isBuiltinKind } from './builtin-target.js';
 
 /** Job names are label values: at most 63 characters. */
 const MAX_JOB_NAME = 63;
@@ -64,6 +65,9 @@ export function jobFromCronJob(cj: KubeObject, name: string): KubeObject {
  */
 export async function triggerCronJob(kc: KubeConfig, t: ObjectRef): Promise<string> {
   if (t.kind !== 'CronJob') throw new Error(`only CronJobs can be triggered (${t.kind} objects cannot)`);
+  // By group too: a custom resource of kind CronJob (another group's, its own meaning) had a batch Job
+  // made from whatever its spec.jobTemplate held, run as if it were the CronJob's.
+  if (!isBuiltinKind(t)) throw new MutationRefused(`only batch CronJobs can be triggered (${describedKind(t)} is another group's kind); no Job was created`);
   let cj: KubeObject;
   try {
     cj = await kubeRequest<KubeObject>(kc, { path: objectPath(t) });

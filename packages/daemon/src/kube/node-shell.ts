@@ -1,6 +1,6 @@
 import type { ApiConfig as KubeConfig } from './api-config.js';
 import { createHash, randomBytes } from 'node:crypto';
-import { KubeApiError } from './api-error.js';
+import { CredentialError, KubeApiError } from './api-error.js';
 import { kubeRequest } from './kube-http.js';
 import type { KubeObject } from './types.js';
 
@@ -87,10 +87,71 @@ export function describeNodeShell(node: string, namespace: string, image: string
   );
 }
 
-export async function createNodeShellPod(kc: KubeConfig, node: string, namespace: string, image: string, owner: string): Promise<KubeObject> {
+/**
+ * Marks one creation: the pod a POST made is told from any other of the same name (a user's, a
+ * later attempt's) by it, when the POST got no answer and the pod may or may not exist.
+ */
+export const NODE_SHELL_ATTEMPT_ANNOTATION = 'kubetile.io/node-shell-attempt';
+
+/** One creation of a node-shell pod: its body (name and attempt mark chosen here), to POST once. */
+export interface NodeShellAttempt {
+  namespace: string;
+  name: string;
+  attempt: string;
+  body: KubeObject;
+}
+
+export function nodeShellAttempt(node: string, namespace: string, image: string, owner: string): NodeShellAttempt {
   const body = nodeShellPod(node, namespace, image, owner);
   delete (body.metadata as { uid?: string }).uid;
-  return kubeRequest<KubeObject>(kc, { method: 'POST', path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`, body });
+  const attempt = randomBytes(8).toString('hex');
+  body.metadata.annotations = { ...body.metadata.annotations, [NODE_SHELL_ATTEMPT_ANNOTATION]: attempt };
+  return { namespace, name: body.metadata.name, attempt, body };
+}
+
+export async function createNodeShellPod(kc: KubeConfig, a: NodeShellAttempt): Promise<KubeObject> {
+  return kubeRequest<KubeObject>(kc, { method: 'POST', path: `/api/v1/namespaces/${encodeURIComponent(a.namespace)}/pods`, body: a.body });
+}
+
+/**
+ * Whether a failed POST may still have made the pod: the server never answered (a timeout, a
+ * dropped connection), answered 5xx (a storage or webhook timeout: the write may land), or sent
+ * something that is not a Status. A 4xx is a refusal: nothing was made.
+ */
+export function createMayHaveLanded(err: unknown): boolean {
+  if (!(err instanceof KubeApiError)) return true;
+  if (err instanceof CredentialError) return false;
+  return err.status === 0 || err.status >= 500;
+}
+
+/** How long a POST that got no answer may still land: the API server's own request timeout (60 s), and some. */
+const LATE_CREATE_MS = 75_000;
+const LATE_POLL_MS = 1_000;
+
+/**
+ * After a POST that may have landed unseen: watches for the pod under its name until it cannot
+ * come any more, and deletes it (by uid) if it is this attempt's; a pod of that name without this
+ * attempt's mark is someone else's and is left. Returns whether it deleted one; never throws.
+ */
+export async function reapUnansweredNodeShell(
+  kc: KubeConfig,
+  a: NodeShellAttempt,
+  opts: { owner: string; windowMs?: number; pollMs?: number },
+): Promise<boolean> {
+  const deadline = Date.now() + (opts.windowMs ?? LATE_CREATE_MS);
+  for (;;) {
+    try {
+      const pod = await kubeRequest<KubeObject>(kc, { path: `/api/v1/namespaces/${encodeURIComponent(a.namespace)}/pods/${encodeURIComponent(a.name)}` });
+      const meta = pod?.metadata;
+      if (meta?.annotations?.[NODE_SHELL_ATTEMPT_ANNOTATION] !== a.attempt || meta.labels?.[NODE_SHELL_OWNER_LABEL] !== opts.owner || !meta.uid) return false;
+      await deleteNodeShellPod(kc, a.namespace, a.name, meta.uid);
+      return true;
+    } catch {
+      // Not there (yet), or not readable now: looked at again until the window closes.
+    }
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, opts.pollMs ?? LATE_POLL_MS));
+  }
 }
 
 /** Deletes the node-shell pod, only that very pod (uid precondition), at once; gone already is fine. */
@@ -165,29 +226,57 @@ export async function waitForContainer(
   namespace: string,
   name: string,
   container: string,
-  opts: { timeoutMs: number; signal?: AbortSignal; field?: string },
+  /** `uid`: the pod's, as created or read; another pod under the name (deleted and re-made meanwhile) is never taken for it. */
+  opts: { timeoutMs: number; signal?: AbortSignal; field?: string; uid?: string },
 ): Promise<KubeObject> {
   const deadline = Date.now() + opts.timeoutMs;
   const field = opts.field ?? 'containerStatuses';
+  let blip: string | null = null;
   for (;;) {
     if (opts.signal?.aborted) throw new KubeApiError('cancelled', 0, 'Cancelled');
-    let pod: KubeObject;
+    let pod: KubeObject | null = null;
     try {
       pod = await kubeRequest<KubeObject>(kc, { path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}` });
+      blip = null;
     } catch (err) {
       if (err instanceof KubeApiError && err.status === 404) throw new KubeApiError(`pod ${namespace}/${name} is gone`, 404, 'NotFound');
-      throw err;
+      // One look that failed (no answer, a 5xx, a 429) is asked again: a blip gave the starting pod up (and the node shell deleted it).
+      if (!transient(err)) throw err;
+      blip = errorText(err);
+    }
+    if (pod === null) {
+      if (Date.now() > deadline) throw new KubeApiError(`container ${container} of pod ${namespace}/${name} could not be looked at within ${Math.round(opts.timeoutMs / 1000)} s: ${blip ?? 'no answer'}`, 0, 'Timeout');
+      await pause(500, opts.signal);
+      continue;
+    }
+    if (opts.uid && pod?.metadata?.uid !== opts.uid) {
+      throw new KubeApiError(`pod ${namespace}/${name} was replaced by another pod of the same name (not the one made or chosen); nothing was opened in it`, 409, 'Replaced');
     }
     if (containerRunning(pod, container, field)) return pod;
     const failure = containerFailure(pod, container, field);
     if (failure) throw new KubeApiError(`container ${container} of pod ${namespace}/${name} cannot start: ${failure}`, 0, 'ContainerFailed');
     if (Date.now() > deadline) throw new KubeApiError(`container ${container} of pod ${namespace}/${name} did not start within ${Math.round(opts.timeoutMs / 1000)} s`, 0, 'Timeout');
-    await new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, 500);
-      opts.signal?.addEventListener('abort', () => {
-        clearTimeout(t);
-        resolve();
-      }, { once: true });
-    });
+    await pause(500, opts.signal);
   }
+}
+
+/** A failure worth asking again: no answer, the server's own trouble (5xx), or too many requests. */
+function transient(err: unknown): boolean {
+  if (!(err instanceof KubeApiError) || err instanceof CredentialError) return false;
+  return err.status === 0 || err.status === 429 || err.status >= 500;
+}
+
+const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+/** Waits `ms`, or less if `signal` fires (its listener removed either way: one per look piled up for minutes). */
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = (): void => {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const t = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }

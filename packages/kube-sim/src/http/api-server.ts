@@ -27,6 +27,7 @@ import { sendError, sendJson, sendStatus } from './respond.js';
 import { queryBool } from './query.js';
 import { notFoundPath, route, type ResourceTarget, type Route } from './router.js';
 import { parseStored } from '../store/stored-object.js';
+import { preloadBody } from './body.js';
 
 export type SubresourceHandler = (req: IncomingMessage, res: ServerResponse, target: ResourceTarget, q: URLSearchParams) => Promise<void>;
 export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer, target: ResourceTarget, q: URLSearchParams) => void;
@@ -194,7 +195,7 @@ export class ApiServer {
   }
 
   /** Auth, RBAC, latency and injected errors for a resource request. */
-  private async gate(req: IncomingMessage, url: URL, target: ResourceTarget, verb: string): Promise<void> {
+  private async gate(req: IncomingMessage, url: URL, target: ResourceTarget, verb: string, hasBody = false): Promise<void> {
     this.authenticate(req);
     const facts: RequestFacts = { verb, resource: target.rt.plural, path: url.pathname };
     if (target.subresource) facts.subresource = target.subresource;
@@ -203,6 +204,8 @@ export class ApiServer {
       throw forbidden(this.ctx.config.userName, verb, res, target.rt.group, target.namespace, target.name);
     }
     // Held while a matching rule is in force, up to its delay: clearing the rule lets held requests go.
+    // A held write has its body read first (kube-apiserver reads it before admission): it lands even if its client goes.
+    if (hasBody && this.ctx.faults.latencyFor(facts) > 0) await preloadBody(req);
     const until = Date.now() + this.ctx.faults.latencyFor(facts);
     for (let left = until - Date.now(); left > 0 && this.ctx.faults.latencyFor(facts) > 0; left = until - Date.now()) await sleep(Math.min(left, 50));
     const inj = this.ctx.faults.takeError(facts);
@@ -265,7 +268,7 @@ export class ApiServer {
     }
     const target = r.target;
     const verb = verbOf(method, target, q);
-    await this.gate(req, url, target, verb);
+    await this.gate(req, url, target, verb, method === 'POST' || method === 'PUT' || method === 'PATCH');
     if (target.rt.group === METRICS_GROUP) {
       // Without metrics-server the group is not there at all.
       if (!this.ctx.config.metricsServer) throw apiError('NotFound', 'the server could not find the requested resource');

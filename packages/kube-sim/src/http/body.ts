@@ -5,7 +5,22 @@ import { isRecord, type KubeObject } from '../types.js';
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
+/** Bodies read ahead of a handler (see preloadBody), by request. */
+const preloaded = new WeakMap<IncomingMessage, Buffer>();
+
+/**
+ * Reads the body now and keeps it for the handler's readBody: a request held by injected latency
+ * has its body in hand (as kube-apiserver, which reads it before admission and storage), so a write
+ * whose client went away meanwhile still lands, answered to no one.
+ */
+export async function preloadBody(req: IncomingMessage): Promise<void> {
+  if (preloaded.has(req)) return;
+  preloaded.set(req, await readBody(req));
+}
+
 export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
+  const pre = preloaded.get(req);
+  if (pre) return pre;
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {

@@ -1,6 +1,18 @@
 import type { PaneCommand, PaneView, Viewport } from '@kubetile/rpc-schema';
 import { badObjectName } from '../../kube/object-ref.js';
-import { createNodeShellPod, deleteNodeShellPod, NODE_SHELL_CONTAINER, waitForContainer } from '../../kube/node-shell.js';
+import type { ApiConfig as KubeConfig } from '../../kube/api-config.js';
+import { KubeApiError } from '../../kube/api-error.js';
+import { kubeRequest } from '../../kube/kube-http.js';
+import {
+  createMayHaveLanded,
+  createNodeShellPod,
+  deleteNodeShellPod,
+  NODE_SHELL_CONTAINER,
+  nodeShellAttempt,
+  reapUnansweredNodeShell,
+  waitForContainer,
+  type NodeShellAttempt,
+} from '../../kube/node-shell.js';
 import type { KubeObject } from '../../kube/types.js';
 import type { PaneGroup } from '../../keys/bindings.js';
 import { errorMessage } from '../../util/errors.js';
@@ -78,28 +90,51 @@ export class NodeShellPane extends BasePane {
       return this.fail(errorMessage(err));
     }
     await this.hooks.clearOrphans(context, cfg.namespace);
-    if (this.state.kind !== 'creating') return; // closed meanwhile
+    if (this.gone || this.state.kind !== 'creating') return; // closed meanwhile: nothing is created
+    const refused = await this.nodeReplaced(kc);
+    if (refused) return this.fail(refused);
+    if (this.gone) return;
+    const attempt = nodeShellAttempt(this.node, cfg.namespace, cfg.image, this.hooks.owner);
+    // The daemon's stop waits for the answer (and the deletion a closed pane then starts): a pod
+    // whose creation answered after the daemon had gone would be left running.
+    let answered!: () => void;
+    this.hooks.deleting(new Promise<void>((resolve) => (answered = resolve)));
     let created: KubeObject;
     try {
-      created = await createNodeShellPod(kc, this.node, cfg.namespace, cfg.image, this.hooks.owner);
+      created = await createNodeShellPod(kc, attempt);
     } catch (err) {
+      // No answer is not "not made": the pod may land later, and is deleted if it does.
+      if (createMayHaveLanded(err)) this.reap(kc, attempt);
+      answered();
       return this.fail(`cannot create the node-shell pod in namespace ${cfg.namespace}: ${errorMessage(err)}`);
     }
-    const ns = created.metadata.namespace ?? cfg.namespace;
+    // Only the pod asked for is ever deleted or opened: an answer naming no pod, or another one (a
+    // proxy's mistake), is not taken on its word; the one asked for is deleted if it is there.
+    const m = (created as Partial<KubeObject> | null)?.metadata;
+    if (!m || m.name !== attempt.name || (m.namespace ?? attempt.namespace) !== attempt.namespace || typeof m.uid !== 'string' || m.uid === '') {
+      this.reap(kc, attempt);
+      answered();
+      return this.fail(`cannot create the node-shell pod in namespace ${cfg.namespace}: the API server's answer is not pod ${attempt.namespace}/${attempt.name}`);
+    }
+    const ns = attempt.namespace;
     this.pod = { namespace: ns, name: created.metadata.name, uid: created.metadata.uid };
     this.ctx.logger.info({ node: this.node, pod: `${ns}/${created.metadata.name}` }, 'node-shell pod created');
     if (this.gone) {
       this.removePod();
+      answered();
       return;
     }
+    answered();
     this.state = { kind: 'waiting', pod: `${ns}/${created.metadata.name}` };
     this.changed.emit();
     try {
-      await waitForContainer(kc, ns, created.metadata.name, NODE_SHELL_CONTAINER, { timeoutMs: START_TIMEOUT_MS, signal: this.abort.signal });
+      await waitForContainer(kc, ns, created.metadata.name, NODE_SHELL_CONTAINER, { timeoutMs: START_TIMEOUT_MS, signal: this.abort.signal, uid: created.metadata.uid });
     } catch (err) {
       if (this.gone) return;
+      // (A pod that replaced ours under its name is left alone: the deletion is pinned to our uid.)
       this.removePod();
-      return this.fail(`${errorMessage(err)} (the pod was deleted)`);
+      const replaced = err instanceof KubeApiError && err.reason === 'Replaced';
+      return this.fail(replaced ? `node shell: ${errorMessage(err)}` : `${errorMessage(err)} (the pod was deleted)`);
     }
     if (this.gone) return;
     const inner = new ExecPane({ ...this.ctx, args: { context, namespace: ns, pod: created.metadata.name, container: NODE_SHELL_CONTAINER } });
@@ -108,6 +143,35 @@ export class NodeShellPane extends BasePane {
     this.state = { kind: 'running' };
     this.disposers.push(inner.changed.subscribe(() => this.changed.emit()));
     this.changed.emit();
+  }
+
+  /**
+   * Why the shell must not start on the node by this name: the Node chosen (args.nodeUid, from the
+   * list or a script's target) was deleted, or replaced by another Node of the same name (a new
+   * machine), since. Null when it is still that Node, or no uid was given.
+   */
+  private async nodeReplaced(kc: KubeConfig): Promise<string | null> {
+    const uid = this.ctx.args.nodeUid;
+    if (typeof uid !== 'string' || uid === '') return null;
+    let node: KubeObject;
+    try {
+      node = await kubeRequest<KubeObject>(kc, { path: `/api/v1/nodes/${encodeURIComponent(this.node)}` });
+    } catch (err) {
+      if (err instanceof KubeApiError && err.status === 404) return `node shell: node ${this.node} no longer exists; no pod was created`;
+      return `node shell: node ${this.node} could not be read to check it is still the one chosen: ${errorMessage(err)}; no pod was created`;
+    }
+    if (node?.metadata?.uid !== uid) return `node shell: node ${this.node} was replaced by another Node of the same name since it was chosen; no pod was created`;
+    return null;
+  }
+
+  /** Deletes the pod of an unanswered creation if it lands after all (the daemon's stop waits a little for it). */
+  private reap(kc: KubeConfig, attempt: NodeShellAttempt): void {
+    const pod = `${attempt.namespace}/${attempt.name}`;
+    this.ctx.logger.warn({ pod }, 'the node-shell pod creation got no answer: deleting the pod if it lands');
+    const done = reapUnansweredNodeShell(kc, attempt, { owner: this.hooks.owner }).then((deleted) => {
+      if (deleted) this.ctx.logger.info({ pod }, 'node-shell pod deleted: its creation had got no answer');
+    });
+    this.hooks.deleting(done);
   }
 
   private fail(message: string): void {
