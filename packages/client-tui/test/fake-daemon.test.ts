@@ -97,8 +97,11 @@ describe('the client against a scripted daemon', () => {
     daemon.notify('toast', { level: 'shout', text: 'nope' });
     daemon.notify('toast', { level: 'success', text: 'copied' });
     await until('the valid toast', () => store.getState().toasts.some((t) => t.text === 'copied'));
-    expect(store.getState().views.size).toBe(0);
-    expect(store.getState().toasts).toHaveLength(1);
+    // Dropped, and said on screen where it was meant to show: in the pane a view was for, else in a toast.
+    const shown = store.getState().views.get(1)?.view;
+    expect(shown).toMatchObject({ type: 'message', level: 'error' });
+    expect(shown?.type === 'message' && shown.text).toContain('cannot read');
+    expect(store.getState().toasts.map((t) => t.text)).toEqual([expect.stringContaining('sent a toast this kubetile'), 'copied']);
     expect(logs.some((l) => l.startsWith('dropped invalid pane/view notification') && l.includes('columns'))).toBe(true);
     expect(logs.some((l) => l.startsWith('dropped invalid toast notification'))).toBe(true);
     client.dispose();

@@ -109,8 +109,9 @@ export async function runAttach(io: Io, flags: DaemonFlags & { session?: string 
 
   clearTimeout(slow);
   const [{ FrameCompositor, inkRegion }, { ScreenPainter }] = await drawing;
+  // A signal or a crash exits at once: the restoring bytes go ahead of any frame still on its way.
   const removeHandlers = installRestoreHandlers(
-    () => screen.restore(),
+    () => screen.restoreNow(),
     undefined,
     () => editing,
   );
@@ -178,6 +179,8 @@ export async function runAttach(io: Io, flags: DaemonFlags & { session?: string 
     screen.restore();
     let run: EditorRun;
     try {
+      // The editor gets the terminal once our last frame and the restoring bytes are out (and writes block again).
+      await screen.flushed();
       // Loaded on the first edit: child_process and the rest stay off the start-up path.
       const { runEditor } = await import('../terminal/external-editor.js');
       run = await runEditor(file, body, io.env, MAX_EDIT_CHARS);

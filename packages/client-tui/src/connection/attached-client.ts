@@ -1,5 +1,5 @@
 import type { Requests, SessionLayout } from '@kubetile/rpc-schema';
-import { ErrorCodes, MAX_PASTE_CHARS } from '@kubetile/rpc-schema/light';
+import { ErrorCodes, MAX_PASTE_CHARS, PRODUCT_VERSION } from '@kubetile/rpc-schema/light';
 import type { Size, Store } from '../tui/store.js';
 import type { Contract } from './contract.js';
 import { ApiMismatchError, ConnectionLostError, DaemonClient, DaemonUnreachableError, RpcError } from './daemon-client.js';
@@ -127,6 +127,9 @@ export class AttachedClient {
       if (this.client === client) store.applyView(v.paneId, v.seq, v.view);
     });
     client.on('toast', (t) => store.pushToast(t.level, t.text));
+    client.onInvalid((method, params, message) => {
+      if (this.client === client) this.unreadable(client, method, params, message);
+    });
     client.on('pluginStatus', (p) => {
       if (p.error) store.pushToast('error', `plugin ${p.key}: ${p.error}`);
     });
@@ -171,6 +174,27 @@ export class AttachedClient {
       client.close();
       throw e;
     }
+  }
+
+  /**
+   * Something the daemon sent that this build cannot read (a daemon of another version: a view type
+   * it does not know, a field missing). It was dropped; the user is told on screen, not only in the
+   * client log: the pane it was for says so (it showed its last view, or "loading", for good), any
+   * other in a toast.
+   */
+  private unreadable(client: DaemonClient, method: string, params: unknown, message: string): void {
+    const daemon = client.hello ? `the daemon (kubetile ${client.hello.server.version})` : 'the daemon';
+    const what = `${daemon} sent ${method === 'pane/view' ? 'a view' : `a ${method}`} this kubetile ${PRODUCT_VERSION} cannot read (${message.slice(0, 300)})`;
+    const fix = `'kubetile daemon restart' runs this version`;
+    const p = typeof params === 'object' && params !== null ? (params as { paneId?: unknown; seq?: unknown }) : {};
+    if (method === 'pane/view' && Number.isSafeInteger(p.paneId)) {
+      const state = this.opts.store.getState();
+      const seq = Number.isSafeInteger(p.seq) ? (p.seq as number) : (state.views.get(p.paneId as number)?.seq ?? 0);
+      const title = state.layout?.paneTitles[String(p.paneId)] ?? 'kubetile';
+      this.opts.store.applyView(p.paneId as number, seq, { type: 'message', title, level: 'error', text: `${what}; ${fix}` });
+      return;
+    }
+    this.opts.store.pushToast('error', `${what}: ${fix}`);
   }
 
   private dropped(client: DaemonClient, reason: string): void {

@@ -195,6 +195,7 @@ export class DaemonClient {
   private readonly handlers = new Map<string, Set<(params: unknown) => void>>();
   private readonly closeHandlers = new Set<(reason: string) => void>();
   private readonly anyHandlers = new Set<(method: string, params: unknown) => void>();
+  private readonly invalidHandlers = new Set<(method: string, params: unknown, message: string) => void>();
   private closedReason: string | null = null;
   hello: HelloResult | null = null;
 
@@ -217,6 +218,7 @@ export class DaemonClient {
       if (v) {
         if (!v.ok) {
           this.log(`dropped invalid ${method} notification: ${v.message}`);
+          for (const h of this.invalidHandlers) h(method, params, v.message);
           return;
         }
         value = v.value;
@@ -343,6 +345,12 @@ export class DaemonClient {
   onAny(handler: (method: string, params: unknown) => void): () => void {
     this.anyHandlers.add(handler);
     return () => this.anyHandlers.delete(handler);
+  }
+
+  /** Notifications this build declares that did not fit their schema (dropped): the method, as sent, and what was wrong. */
+  onInvalid(handler: (method: string, params: unknown, message: string) => void): () => void {
+    this.invalidHandlers.add(handler);
+    return () => this.invalidHandlers.delete(handler);
   }
 
   /** Subscribes to a notification (validated with its schema; invalid ones are logged and dropped). */

@@ -45,18 +45,42 @@ export interface TtyOut {
   fd?: number;
   columns?: number;
   rows?: number;
-  write(s: string): unknown;
+  write(s: string, done?: (err?: Error | null) => void): unknown;
+  /** Node's TTY handle: `setBlocking(false)` makes writes queue instead of stopping the process. */
+  _handle?: { setBlocking?(blocking: boolean): unknown } | null;
 }
+
+/** How long an exit (a signal, a crash) keeps offering the restoring bytes to a terminal that reads none. */
+const EXIT_WRITE_MS = 1000;
+
+/** The largest side of a terminal the daemon lays out (rpc-schema's `Size`: 1..1000 columns and rows). */
+export const MAX_SIDE = 1000;
+const side = (n: number | undefined, unknown: number): number => (n === undefined || !(n >= 1) ? unknown : Math.min(MAX_SIDE, Math.floor(n)));
 
 /** OSC 52: put `text` on the terminal's clipboard. */
 export const osc52 = (text: string): string => `\x1b]52;c;${Buffer.from(text, 'utf8').toString('base64')}\x07`;
 
 /**
- * The terminal while the TUI owns it: raw mode, alternate screen, hidden cursor. `restore()` is
- * idempotent and synchronous, so it is safe from exit handlers and signal handlers.
+ * The terminal while the TUI owns it: raw mode, alternate screen, hidden cursor. `restore()` and
+ * `restoreNow()` are idempotent and synchronous, so they are safe from exit handlers and signal handlers.
+ *
+ * While it owns the terminal, its writes do not block (`flowControl`): Node writes to a TTY with
+ * blocking writes, so a terminal that read nothing (a stalled ssh link, a pty nobody reads) stopped
+ * the whole client in write(2) — deaf to SIGTERM and SIGINT, which only ended it once the terminal
+ * read again. Now at most one frame waits to reach the terminal: the frames painted meanwhile are
+ * not queued; the newest is painted (as a diff of what was sent) once the one on its way is out.
  */
 export class TerminalScreen {
   private active = false;
+  /** Writes queue in the stream instead of blocking (set while active, when the stream can). */
+  private flowControl = false;
+  /** Painted frames the terminal has not taken yet (their write callbacks are due). */
+  private framesOut = 0;
+  /** The newest frame painted while one was on its way: painted when it is out. */
+  private held: readonly string[] | null = null;
+  /** Resolves those waiting for everything written to reach the terminal (`flushed`). */
+  private flushWaiters: Array<() => void> = [];
+  private unflushed = 0;
   private prev: string[] = [];
   /** The cells of `prev`'s lines where they were computed (a changed line's are its next diff's old side). */
   private prevCells: Array<Cells | null | undefined> = [];
@@ -66,13 +90,20 @@ export class TerminalScreen {
     private readonly stdout: TtyOut,
   ) {}
 
+  /**
+   * The size the session is laid out for: the terminal's, at most MAX_SIDE each way (the daemon
+   * refuses a larger one: a 1200-column terminal could not attach at all; the client draws the
+   * top-left 1000×1000 of it). A terminal that reports 0 (a serial console, a container's console
+   * before its first resize) is taken as 80×24, not drawn in one cell.
+   */
   get size(): { cols: number; rows: number } {
-    return { cols: Math.max(1, this.stdout.columns ?? 80), rows: Math.max(1, this.stdout.rows ?? 24) };
+    return { cols: side(this.stdout.columns, 80), rows: side(this.stdout.rows, 24) };
   }
 
   enter(): void {
     if (this.active) return;
     this.active = true;
+    this.flowControl = this.setBlocking(false);
     this.stdin.setRawMode?.(true);
     this.stdin.resume();
     this.write(ALT_SCREEN_ON + FOREIGN_MODES_OFF + KITTY_KEYS_PUSH + PASTE_MODE_ON + CURSOR_HIDE + AUTOWRAP_OFF + CLEAR);
@@ -80,11 +111,49 @@ export class TerminalScreen {
     this.prevCells = [];
   }
 
-  /** Leaves raw mode and the alternate screen and shows the cursor again. Safe to call twice. */
+  /**
+   * Leaves raw mode and the alternate screen and shows the cursor again, after whatever is still on
+   * its way to the terminal (`flushed` says when it is there; writes block again from then on, for
+   * what runs in the terminal next). Safe to call twice.
+   */
   restore(): void {
     if (!this.active) return;
     this.active = false;
-    this.writeSyncSafe(RESET + AUTOWRAP_ON + CURSOR_SHOW + PASTE_MODE_OFF + KITTY_KEYS_POP + ALT_SCREEN_OFF);
+    this.held = null;
+    if (this.flowControl) {
+      this.write(RESTORE, () => {
+        // Still ours unless the screen was entered again meanwhile.
+        if (this.active) return;
+        this.setBlocking(true);
+        this.flowControl = false;
+      });
+    } else this.writeSyncSafe(RESTORE);
+    this.leaveRaw();
+  }
+
+  /**
+   * `restore` for a process about to exit (a signal, a crash): the restoring bytes go at once, ahead
+   * of any frame still queued (dropped at exit; a cut escape sequence is cancelled by the ESC that
+   * follows it), offered for at most EXIT_WRITE_MS to a terminal that reads nothing.
+   */
+  restoreNow(): void {
+    if (!this.active) return;
+    this.active = false;
+    this.held = null;
+    if (this.flowControl && typeof this.stdout.fd === 'number') {
+      writeWithin(this.stdout.fd, RESTORE, EXIT_WRITE_MS);
+      this.setBlocking(true);
+    } else this.writeSyncSafe(RESTORE);
+    this.leaveRaw();
+  }
+
+  /** Resolves once everything written so far has reached the terminal (at once without flow control). */
+  flushed(): Promise<void> {
+    if (this.unflushed === 0) return Promise.resolve();
+    return new Promise((resolve) => this.flushWaiters.push(resolve));
+  }
+
+  private leaveRaw(): void {
     try {
       this.stdin.setRawMode?.(false);
     } catch {
@@ -124,6 +193,10 @@ export class TerminalScreen {
    */
   paintLines(all: readonly string[]): void {
     if (!this.active) return;
+    if (this.framesOut > 0) {
+      this.held = all;
+      return;
+    }
     const { rows } = this.size;
     const lines = all.slice(0, rows);
     let out = '';
@@ -149,7 +222,18 @@ export class TerminalScreen {
     }
     cells.length = lines.length;
     this.prev = lines;
-    if (out) this.write(SYNC_BEGIN + out + SYNC_END);
+    if (!out) return;
+    if (!this.flowControl) {
+      this.write(SYNC_BEGIN + out + SYNC_END);
+      return;
+    }
+    this.framesOut++;
+    this.write(SYNC_BEGIN + out + SYNC_END, () => {
+      this.framesOut--;
+      const next = this.held;
+      this.held = null;
+      if (next && this.active) this.paintLines(next);
+    });
   }
 
   /** Writes raw output (OSC sequences) while active. */
@@ -157,11 +241,38 @@ export class TerminalScreen {
     if (this.active) this.write(s);
   }
 
-  private write(s: string): void {
+  private write(s: string, done?: () => void): void {
+    if (!this.flowControl) {
+      try {
+        this.stdout.write(s);
+      } catch {
+        // EIO after the terminal went away
+      }
+      done?.();
+      return;
+    }
+    this.unflushed++;
+    const out = (): void => {
+      done?.();
+      if (--this.unflushed === 0) for (const w of this.flushWaiters.splice(0)) w();
+    };
     try {
-      this.stdout.write(s);
+      // An error (EIO: the terminal went away) settles the write too; SIGHUP ends the client.
+      this.stdout.write(s, () => out());
     } catch {
-      // EIO after the terminal went away
+      out();
+    }
+  }
+
+  /** Sets the stream's writes blocking or not; false when it cannot (not a TTY handle). */
+  private setBlocking(blocking: boolean): boolean {
+    const set = this.stdout._handle?.setBlocking;
+    if (typeof set !== 'function') return false;
+    try {
+      set.call(this.stdout._handle, blocking);
+      return true;
+    } catch {
+      return false;
     }
   }
 
@@ -175,6 +286,28 @@ export class TerminalScreen {
       }
     }
     this.write(s);
+  }
+}
+
+/**
+ * Everything `enter` turned on, off again. It starts by ending a synchronized update: a frame cut
+ * short at exit (the rest of it was still queued for a slow terminal) left the terminal holding
+ * back what it draws.
+ */
+const RESTORE = SYNC_END + RESET + AUTOWRAP_ON + CURSOR_SHOW + PASTE_MODE_OFF + KITTY_KEYS_POP + ALT_SCREEN_OFF;
+
+/** Writes `s` to a non-blocking `fd`, waiting out a full terminal for at most `ms`; what does not fit by then is dropped. */
+function writeWithin(fd: number, s: string, ms: number): void {
+  let buf = Buffer.from(s, 'utf8');
+  const deadline = Date.now() + ms;
+  const nap = new Int32Array(new SharedArrayBuffer(4));
+  while (buf.length > 0) {
+    try {
+      buf = buf.subarray(writeSync(fd, buf));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN' || Date.now() >= deadline) return;
+      Atomics.wait(nap, 0, 0, 10);
+    }
   }
 }
 

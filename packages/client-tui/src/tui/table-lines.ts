@@ -25,9 +25,13 @@ const headerText = (c: Column, view: TableView): string => {
  * tells the rows apart: five `front…` pods cannot be told apart), then the gap narrows to one cell.
  */
 export function columnWidths(view: TableView, width: number): { widths: number[]; gap: number } {
-  /** Each auto column's widest cell, uncapped. */
+  /**
+   * Each auto column's widest cell, uncapped; a fixed width at most the pane's (one wider is cut to
+   * it anyway: a daemon's `width: 2000000000` made the shrinking below take a cell per step, and the
+   * client hung drawing the frame, deaf to ctrl+q).
+   */
   const natural = view.columns.map((c) => {
-    if (c.width !== undefined && c.width > 0) return c.width;
+    if (c.width !== undefined && c.width > 0) return Math.min(c.width, Math.max(1, width));
     let w = stringWidth(headerText(c, view));
     for (const r of view.rows) w = Math.max(w, stringWidth(sanitize(r.cells[c.id] ?? '')));
     return w;
