@@ -18,12 +18,16 @@ export interface ScaffoldResult {
  * Creates a new plugin project named `name` in `targetDir` (which must not exist or be
  * empty) from the SDK's templates/plugin: package.json with a `build` script,
  * assembly/index.ts (a hello plugin), assembly/tsconfig.json, README.md, .gitignore.
- * Throws ScaffoldError naming the bad name when `name` is not kebab-case.
+ * Throws ScaffoldError naming the bad name when `name` is not kebab-case or is longer
+ * than MAX_NAME_CHARS.
  */
 export declare function scaffoldPlugin(targetDir: string, name: string, options?: ScaffoldOptions): ScaffoldResult;
 
 /** The default build command for a plugin in `dir` (relative inside the kubetile repo). */
 export declare function defaultBuildCommand(dir: string): string;
+
+/** Longest name scaffoldPlugin takes. */
+export declare const MAX_NAME_CHARS: number;
 
 export declare const TEMPLATE_DIR: string;
 export declare const BUILD_HELPER: string;

@@ -1,7 +1,7 @@
 // scaffoldPlugin(targetDir, name): creates a new kubetile plugin project from
 // templates/plugin (what `kubetile plugin new NAME` does). Plain ESM, no deps.
 
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isKebabCase } from './abi.mjs';
@@ -9,6 +9,9 @@ import { isKebabCase } from './abi.mjs';
 const SDK_DIR = path.dirname(fileURLToPath(import.meta.url));
 export const TEMPLATE_DIR = path.join(SDK_DIR, 'templates', 'plugin');
 export const BUILD_HELPER = path.join(SDK_DIR, 'bin', 'kubetile-plugin-build.mjs');
+
+/** Longest plugin name `kubetile plugin new` takes. */
+export const MAX_NAME_CHARS = 64;
 
 // Template files stored under another name (npm drops .gitignore files from packages).
 const RENAMES = { gitignore: '.gitignore' };
@@ -47,6 +50,16 @@ export function defaultBuildCommand(dir) {
   return `node ${JSON.stringify(helper.split(path.sep).join('/'))}`;
 }
 
+/** Where `p` points when it is a symbolic link to nothing (mkdir said only ENOENT), else null. */
+function danglingLink(p) {
+  try {
+    if (!lstatSync(p).isSymbolicLink() || existsSync(p)) return null;
+    return readlinkSync(p);
+  } catch {
+    return null;
+  }
+}
+
 function listTemplate(dir, prefix = '') {
   const out = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -72,10 +85,20 @@ export function scaffoldPlugin(targetDir, name, options = {}) {
         `words separated by single dashes, starting with a letter), e.g. "pod-health"`,
     );
   }
+  // A name of 250 characters scaffolded fine, then every `npm run build` failed with
+  // ENAMETOOLONG (build/NAME.tmp-PID.wasm is over the 255 bytes a file name may have).
+  if (name.length > MAX_NAME_CHARS) {
+    throw new ScaffoldError(
+      `plugin name is ${name.length} characters long; at most ${MAX_NAME_CHARS} (it names the npm package, ` +
+        `build/NAME.wasm and the [[plugins]] key)`,
+    );
+  }
   if (typeof targetDir !== 'string' || targetDir.length === 0) {
     throw new ScaffoldError('scaffoldPlugin: targetDir must be a non-empty path');
   }
   const dir = path.resolve(targetDir);
+  const link = danglingLink(dir);
+  if (link !== null) throw new ScaffoldError(`${dir} is a symbolic link to ${link}, which does not exist; create that directory or choose another`);
   if (existsSync(dir)) {
     if (!statSync(dir).isDirectory()) throw new ScaffoldError(`${dir} exists and is not a directory`);
     if (readdirSync(dir).length > 0) throw new ScaffoldError(`${dir} is not empty; choose a new directory`);
@@ -86,7 +109,10 @@ export function scaffoldPlugin(targetDir, name, options = {}) {
     className: pascalCase(name),
     // package.json holds it inside a JSON string
     buildCommand: JSON.stringify(buildCommand).slice(1, -1),
-    wasmPath: path.join(dir, 'build', `${name}.wasm`).split(path.sep).join('/'),
+    // README.md holds it inside a TOML basic string (JSON's escapes are TOML's, DEL aside)
+    wasmPath: JSON.stringify(path.join(dir, 'build', `${name}.wasm`).split(path.sep).join('/'))
+      .slice(1, -1)
+      .replace(/\x7f/g, '\\u007f'),
   };
   const files = [];
   for (const rel of listTemplate(TEMPLATE_DIR)) {

@@ -2,6 +2,11 @@ import { resolve } from 'node:path';
 import { ScaffoldError, scaffoldPlugin } from '@kubetile/sdk/scaffold';
 import type { Io } from './io.js';
 
+/** `s` as one POSIX shell word: as it is when only safe characters, else single-quoted. */
+const shellWord = (s: string): string => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+/** `s` as a TOML basic string (JSON's escapes are TOML's; DEL must be escaped in TOML too). */
+const tomlString = (s: string): string => JSON.stringify(s).replace(/\x7f/g, '\\u007f');
+
 /** `kubetile plugin new NAME [DIR]`: a plugin project from the SDK's template, ready for `npm run build`. */
 export async function runPluginNew(io: Io, name: string, dir: string, json = false): Promise<number> {
   try {
@@ -12,8 +17,8 @@ export async function runPluginNew(io: Io, name: string, dir: string, json = fal
     }
     io.out(
       `created plugin '${r.name}' in ${r.dir}:\n${r.files.map((f) => `  ${f}`).join('\n')}\n\n` +
-        `next:\n  cd ${dir} && npm install && npm run build      # → build/${r.name}.wasm\n` +
-        `then add to ~/.config/kubetile/config.toml:\n  [[plugins]]\n  key = "${r.name}"\n  path = "${resolve(r.dir, 'build', `${r.name}.wasm`)}"\n  permissions = []\n  keybinding = "alt+g"\n`,
+        `next:\n  cd ${shellWord(dir)} && npm install && npm run build      # → build/${r.name}.wasm\n` +
+        `then add to ~/.config/kubetile/config.toml:\n  [[plugins]]\n  key = "${r.name}"\n  path = ${tomlString(resolve(r.dir, 'build', `${r.name}.wasm`))}\n  permissions = []\n  keybinding = "alt+g"\n`,
     );
     return 0;
   } catch (err) {

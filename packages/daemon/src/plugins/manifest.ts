@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isPermission, PERMISSIONS } from './abi.js';
+import { shownName } from './shown-name.js';
 import { readCustomSection } from './wasm-inspect.js';
 
 /** The custom WebAssembly section a plugin states its permissions (and why) in. */
@@ -41,11 +42,11 @@ export function readManifest(bytes: Uint8Array): PluginManifest | null {
   const parsed = ManifestSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    const where = issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
-    throw new Error(`its ${MANIFEST_SECTION} section is invalid${where}: ${issue.message}`);
+    const where = issue.path.length > 0 ? ` at ${shownName(issue.path.map(String).join('.'))}` : '';
+    throw new Error(`its ${MANIFEST_SECTION} section is invalid${where}: ${shownName(issue.message, 300)}`);
   }
   const unknown = Object.keys(parsed.data.permissions).find((p) => !isPermission(p));
-  if (unknown !== undefined) throw new Error(`its ${MANIFEST_SECTION} section asks for unknown permission '${unknown}' (known: ${PERMISSIONS.join(', ')})`);
+  if (unknown !== undefined) throw new Error(`its ${MANIFEST_SECTION} section asks for unknown permission '${shownName(unknown)}' (known: ${PERMISSIONS.join(', ')})`);
   return { permissions: parsed.data.permissions };
 }
 

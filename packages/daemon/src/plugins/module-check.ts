@@ -2,6 +2,7 @@ import {
   EXTISM_ENV_FUNCTIONS, EXTISM_ENV_MODULE, HOST_FUNCTIONS, HOST_MODULE, hostFunctionGranted, isHostFunctionName, MAX_MEMORY_PAGES, MAX_TABLE_ENTRIES, REQUIRED_EXPORTS,
   WASM_PAGE_BYTES, mib,
 } from './abi.js';
+import { shownName } from './shown-name.js';
 import { inspectModule, WasmFormatError, type ModuleInfo } from './wasm-inspect.js';
 
 export type ProblemCode =
@@ -14,7 +15,9 @@ export type ProblemCode =
   | 'table-too-large'
   | 'import-not-granted'
   | 'import-unknown'
-  | 'missing-export';
+  | 'missing-export'
+  /** What was left out past MAX_PROBLEMS. */
+  | 'more';
 
 export interface ModuleProblem {
   code: ProblemCode;
@@ -26,6 +29,8 @@ export interface CheckedModule {
   problems: ModuleProblem[];
 }
 
+/** Problems listed at most (a 16 MiB module can hold millions of imports, each one a problem). */
+export const MAX_PROBLEMS = 10;
 const limitText = (pages: number): string => `${pages} pages = ${mib(pages * WASM_PAGE_BYTES)}`;
 
 /**
@@ -72,42 +77,53 @@ export function checkModule(
     return { info: { imports: [], exports: [], memories: [], tables: [], hasStart: false }, problems: [{ code: 'malformed', message: `malformed module: ${msg}` }] };
   }
   const problems: ModuleProblem[] = [];
+  // At most MAX_PROBLEMS, each once: a module of a million bad imports made an error of 200 MB.
+  const seen = new Set<string>();
+  let more = 0;
+  const add = (p: ModuleProblem): void => {
+    if (seen.has(p.message)) return;
+    if (problems.length < MAX_PROBLEMS) {
+      seen.add(p.message);
+      problems.push(p);
+    } else more++;
+  };
   for (const mem of info.memories) {
-    if (mem.imported) problems.push({ code: 'memory-imported', message: 'the module imports its memory; a plugin must define its own' });
-    else if (mem.memory64 || mem.shared) problems.push({ code: 'memory-unsupported', message: '64-bit and shared memories are not supported' });
+    if (mem.imported) add({ code: 'memory-imported', message: 'the module imports its memory; a plugin must define its own' });
+    else if (mem.memory64 || mem.shared) add({ code: 'memory-unsupported', message: '64-bit and shared memories are not supported' });
     else if (mem.max === null) {
-      problems.push({
+      add({
         code: 'memory-unbounded',
         message: `its memory declares no maximum; plugins must declare one of at most ${limitText(maxPages)} (AssemblyScript: --maximumMemory)`,
       });
     } else if (Math.max(mem.max, mem.min) > maxPages) {
-      problems.push({ code: 'memory-too-large', message: `its memory maximum of ${limitText(Math.max(mem.max, mem.min))} is over the limit of ${limitText(maxPages)}` });
+      add({ code: 'memory-too-large', message: `its memory maximum of ${limitText(Math.max(mem.max, mem.min))} is over the limit of ${limitText(maxPages)}` });
     }
   }
   const tableProblem = checkTables(info);
-  if (tableProblem) problems.push(tableProblem);
+  if (tableProblem) add(tableProblem);
   for (const imp of info.imports) {
-    const where = `${imp.module}::${imp.name}`;
+    const where = `${shownName(imp.module)}::${shownName(imp.name)}`;
     if (imp.module === HOST_MODULE && imp.kind === 'function' && isHostFunctionName(imp.name)) {
       const perm = HOST_FUNCTIONS[imp.name];
       if (perm !== null && !hostFunctionGranted(imp.name, permissions)) {
-        problems.push({ code: 'import-not-granted', message: `it imports ${where}, which needs the permission '${perm}' (${notGranted})` });
+        add({ code: 'import-not-granted', message: `it imports ${where}, which needs the permission '${perm}' (${notGranted})` });
       }
     } else if (imp.module === HOST_MODULE) {
-      problems.push({ code: 'import-unknown', message: `it imports ${where}, which is not a kubetile host function (known: ${Object.keys(HOST_FUNCTIONS).join(', ')})` });
+      add({ code: 'import-unknown', message: `it imports ${where}, which is not a kubetile host function (known: ${Object.keys(HOST_FUNCTIONS).join(', ')})` });
     } else if (imp.module === EXTISM_ENV_MODULE && imp.kind === 'function' && EXTISM_ENV_FUNCTIONS.has(imp.name)) {
       // provided by the Extism kernel
     } else if (imp.module === EXTISM_ENV_MODULE) {
-      problems.push({ code: 'import-unknown', message: `it imports ${where}, which kubetile does not provide to plugins` });
+      add({ code: 'import-unknown', message: `it imports ${where}, which kubetile does not provide to plugins` });
     } else {
       const hint = imp.module === 'env' && imp.name === 'abort' ? ' (AssemblyScript: build with --use abort=…)' : '';
-      problems.push({ code: 'import-unknown', message: `it imports ${where}; only '${HOST_MODULE}' and '${EXTISM_ENV_MODULE}' functions are provided${hint}` });
+      add({ code: 'import-unknown', message: `it imports ${where}; only '${HOST_MODULE}' and '${EXTISM_ENV_MODULE}' functions are provided${hint}` });
     }
   }
   for (const name of REQUIRED_EXPORTS) {
     if (!info.exports.some((e) => e.name === name && e.kind === 'function')) {
-      problems.push({ code: 'missing-export', message: `it does not export ${name}, which every plugin must` });
+      add({ code: 'missing-export', message: `it does not export ${name}, which every plugin must` });
     }
   }
+  if (more > 0) problems.push({ code: 'more', message: `and ${more} more` });
   return { info, problems };
 }

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { open } from 'node:fs/promises';
 import { errorMessage } from '../util/errors.js';
+import { readRegularFile } from '../util/regular-file.js';
 import { MAX_MODULE_BYTES, mib, type PluginExport } from './abi.js';
 import { readManifest, type PluginManifest } from './manifest.js';
 import { checkModule, type ModuleProblem } from './module-check.js';
+import { shownName } from './shown-name.js';
 import { Wasm, type WasmModule } from './wasm-api.js';
 import { WasmFormatError } from './wasm-inspect.js';
 
@@ -35,7 +36,8 @@ export function exportsOf(m: LoadedModule, name: PluginExport): boolean {
 }
 
 /**
- * Checks and compiles plugin bytes; throws PluginLoadError saying every reason it is refused.
+ * Checks and compiles plugin bytes; throws PluginLoadError saying why it is refused (the first
+ * MAX_PROBLEMS reasons, and how many more).
  * Nothing of the plugin is instantiated or run here (this is the daemon's main thread): every size
  * the module declares is checked from its sections first, and instances start in their own
  * worker, where a failing instantiation is an ordinary start error.
@@ -58,7 +60,8 @@ export async function compilePlugin(path: string, bytes: Uint8Array, permissions
   try {
     module = await Wasm.compile(bytes);
   } catch (err) {
-    throw new PluginLoadError(`does not compile: ${errorMessage(err)}`);
+    // V8's message may quote the module's own names (its name section): shown escaped and cut.
+    throw new PluginLoadError(`does not compile: ${shownName(errorMessage(err), 500)}`);
   }
   return {
     path,
@@ -71,35 +74,18 @@ export async function compilePlugin(path: string, bytes: Uint8Array, permissions
   };
 }
 
-/** Reads at most MAX_MODULE_BYTES (+1, to tell a bigger file) of a file, FIFOs and devices included. */
-async function readBounded(path: string): Promise<Uint8Array> {
-  const fh = await open(path, 'r');
-  try {
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    for (;;) {
-      const buf = new Uint8Array(Math.min(1 << 20, MAX_MODULE_BYTES + 1 - total));
-      const { bytesRead } = await fh.read(buf, 0, buf.byteLength, null);
-      if (bytesRead === 0) break;
-      chunks.push(buf.subarray(0, bytesRead));
-      total += bytesRead;
-      if (total > MAX_MODULE_BYTES) throw new PluginLoadError(`refused: the file is over the ${mib(MAX_MODULE_BYTES)} limit`);
-    }
-    return Buffer.concat(chunks, total);
-  } finally {
-    await fh.close();
-  }
-}
-
-/** Reads, checks and compiles a plugin file. */
+/**
+ * Reads, checks and compiles a plugin file. The file is opened non-blocking and must be a regular
+ * file: a FIFO in its place (opening one blocks until a writer comes) held a libuv thread for good —
+ * the plugin stayed `loading`, `plugin/reload` never answered, four of them stalled every file read
+ * of the daemon and it could not stop.
+ */
 export async function loadPluginFile(path: string, permissions: readonly string[]): Promise<LoadedModule> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readBounded(path);
-  } catch (err) {
-    if (err instanceof PluginLoadError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new PluginLoadError(code === 'ENOENT' ? `file not found: ${path}` : `cannot read ${path}: ${errorMessage(err)}`);
+  const r = await readRegularFile(path, MAX_MODULE_BYTES);
+  if (r.kind === 'missing') throw new PluginLoadError(`file not found: ${path}`);
+  if (r.kind === 'refused') {
+    if (r.tooBig !== undefined) throw new PluginLoadError(`refused: ${path} is ${mib(r.tooBig)}, over the ${mib(MAX_MODULE_BYTES)} limit`);
+    throw new PluginLoadError(`cannot read ${path}: ${r.message}`);
   }
-  return compilePlugin(path, bytes, permissions);
+  return compilePlugin(path, r.bytes, permissions);
 }
