@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import type { Socket } from 'node:net';
 import { paneAlias, type ViewSpec } from '@kubetile/rpc-schema';
 import { basename, join } from 'node:path';
+import { configStartNotices } from './config/start-notices.js';
 import { SessionPersistence } from './state/session-persistence.js';
 import { DEFAULT_KEYMAP, formatProblem, type LoadedConfig } from './config/load.js';
 import { parseConfigSource } from './config/parse-off-thread.js';
@@ -302,6 +303,9 @@ export class Daemon implements DaemonContext {
     const loadedStamp = fileStamp(this.opts.configPath); // before reading: a write after it is looked at again
     const first = await this.reloadConfig({ plugins: 'defer' });
     if (!first.ok) this.logger.warn({ errors: first.errors }, 'config has errors; using defaults');
+    // Said to the first terminal that attaches, as a hot reload's are: they went only to the log, and a
+    // config refused at the start (a typo, a duplicate plugin key) left its keys and plugins silently unapplied.
+    this.workspace.startNotices.push(...configStartNotices(basename(this.opts.configPath), first));
     const early = this.opts.early ?? (await listenEarly(this.opts.socketPath, { privateDir: this.opts.privateSocketDir }));
     // Stopped while loading (a signal): stop() closed the early socket; serve nothing.
     if (this.stopping) return;
