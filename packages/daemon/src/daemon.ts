@@ -247,9 +247,7 @@ export class Daemon implements DaemonContext {
 
   /** The `:` label a typed name means (a short name, plural, singular or config alias), as kubectl resolves it. */
   private resolveView(query: string, context: string | null): string | null {
-    const cached = context !== null ? this.kube.discovery.last(context) : undefined;
-    const resources =
-      cached ?? knownResources();
+    const resources = (context !== null ? this.kube.discovery.last(context) : undefined) ?? knownResources();
     const hit = resolveName(query, resources, this.config.aliases);
     if (!hit) {
       const pane = paneAlias(query);

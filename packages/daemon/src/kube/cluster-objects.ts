@@ -14,6 +14,7 @@ import type { KubeObject } from './types.js';
 
 /** A reader that comes back (say every 250 ms) keeps its informer; one left unused this long is released. */
 const LINGER_MS = 30_000;
+
 function waitSynced(r: Reflector, signal: AbortSignal): Promise<void> {
   if (r.state === 'synced') return Promise.resolve();
   return new Promise((resolve, reject) => {
