@@ -1,4 +1,5 @@
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { closeSync, constants, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -61,6 +62,58 @@ describe('TerminalScreen on a terminal that reads slowly', () => {
   });
 
   it('an exit restores at once, ahead of the queued frame, and ends the synchronized update the frame began', () => {
+    // A terminal that reads nothing: a FIFO whose buffer is full (writes to it fail with EAGAIN, as
+    // to a pty nobody reads); what the screen cannot write at once waits in the stream (the fake's queue).
+    const dir = mkdtempSync(join(tmpdir(), 'kt-screen-'));
+    const file = join(dir, 'tty');
+    execFileSync('mkfifo', [file]);
+    const r = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    const fd = openSync(file, constants.O_WRONLY | constants.O_NONBLOCK);
+    const drain = (): string => {
+      const chunks: Buffer[] = [];
+      const buf = Buffer.alloc(65536);
+      for (;;) {
+        try {
+          const n = readSync(r, buf);
+          if (n === 0) break;
+          chunks.push(Buffer.from(buf.subarray(0, n)));
+        } catch {
+          break; // EAGAIN: read all there is
+        }
+      }
+      return Buffer.concat(chunks).toString('latin1');
+    };
+    try {
+      for (;;) {
+        try {
+          writeSync(fd, Buffer.alloc(65536, 0x2e));
+        } catch {
+          break; // full
+        }
+      }
+      const t = slowTty(fd);
+      const screen = new TerminalScreen(t.stdin, t.stdout);
+      screen.enter();
+      screen.paintLines(['a frame that never reaches the terminal']);
+      // Neither went to the full terminal: both wait in the stream.
+      expect(t.queued.map((w) => String(w.s)).join('')).toContain('a frame that never reaches the terminal');
+      // The terminal reads again (what was in it: filler only), and the process exits meanwhile.
+      expect(drain()).toMatch(/^\.+$/);
+      screen.restoreNow();
+      const direct = drain();
+      expect(direct.startsWith('\x1b[?2026l')).toBe(true);
+      expect(direct).toContain(CURSOR_SHOW);
+      expect(direct.endsWith(ALT_SCREEN_OFF)).toBe(true);
+      expect(direct).not.toContain('a frame that never reaches');
+      expect(t.blocking).toEqual([false, true]);
+    } finally {
+      closeSync(fd);
+      closeSync(r);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a terminal that reads: frames go straight to it, none left waiting in the stream', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kt-screen-'));
     const file = join(dir, 'tty');
     const fd = openSync(file, 'w');
@@ -68,12 +121,12 @@ describe('TerminalScreen on a terminal that reads slowly', () => {
       const t = slowTty(fd);
       const screen = new TerminalScreen(t.stdin, t.stdout);
       screen.enter();
-      screen.paintLines(['a frame that never reaches the terminal']);
-      screen.restoreNow();
-      const direct = readFileSync(file, 'utf8');
-      expect(direct.startsWith('\x1b[?2026l')).toBe(true);
-      expect(direct).toContain(CURSOR_SHOW);
-      expect(direct.endsWith(ALT_SCREEN_OFF)).toBe(true);
+      for (let i = 1; i <= 5; i++) screen.paintLines([`frame ${i}`]);
+      expect(t.queued).toHaveLength(0);
+      // Each frame written whole at once (a synchronized update each), none held.
+      expect(readFileSync(file, 'utf8').split('\x1b[?2026h').length - 1).toBe(5);
+      screen.restore();
+      expect(readFileSync(file, 'utf8').endsWith(ALT_SCREEN_OFF)).toBe(true);
       expect(t.blocking).toEqual([false, true]);
     } finally {
       closeSync(fd);
