@@ -3,6 +3,7 @@ import { waitFor } from '../helpers/daemon-process.js';
 import type { RawClient } from '../helpers/rpc-client.js';
 import { startSimDaemon, type SimDaemonWithClient } from '../helpers/sim-daemon.js';
 import type { TableView } from '@kubetile/rpc-schema';
+import { crd } from '../helpers/crd.js';
 
 /**
  * The CronJob trigger on a hostile cluster: a custom resource of kind `CronJob` (another group's,
@@ -24,17 +25,7 @@ beforeAll(async () => {
     client: { cols: 160, rows: 40 },
     beforeDaemon: (sim) => {
       sim.createObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
-      sim.createObject({
-        apiVersion: 'apiextensions.k8s.io/v1',
-        kind: 'CustomResourceDefinition',
-        metadata: { name: 'cronjobs.evil.example.com' },
-        spec: {
-          group: 'evil.example.com',
-          names: { plural: 'cronjobs', singular: 'cronjob', kind: 'CronJob', listKind: 'CronJobList' },
-          scope: 'Namespaced',
-          versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
-        },
-      });
+      sim.createObject(crd({ plural: 'cronjobs', group: 'evil.example.com', kind: 'CronJob' }));
       sim.createObject({ apiVersion: 'evil.example.com/v1', kind: 'CronJob', metadata: { name: 'report', namespace: ns }, spec: { jobTemplate: template('evil:latest') } });
     },
   });

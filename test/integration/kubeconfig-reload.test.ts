@@ -6,6 +6,7 @@ import type { TableView } from '@kubetile/rpc-schema';
 import { makeTestEnv, startDaemon, waitFor, type DaemonProcess, type TestEnv } from '../helpers/daemon-process.js';
 import { RawClient } from '../helpers/rpc-client.js';
 import { replaceKubeconfig, simKubeconfig } from '../helpers/kubeconfig-file.js';
+import { crd } from '../helpers/crd.js';
 
 /**
  * The daemon runs for days; kubectl reads the kubeconfig on every run. A kubeconfig changed while
@@ -167,19 +168,8 @@ describe('a kubeconfig changed while the daemon runs', () => {
   }, 120_000);
 
   it("a context pointed at another cluster: `:` offers that cluster's kinds at once (the old cluster's, for up to a minute)", async () => {
-    const crd = (plural: string, group: string) => ({
-      apiVersion: 'apiextensions.k8s.io/v1',
-      kind: 'CustomResourceDefinition',
-      metadata: { name: `${plural}.${group}` },
-      spec: {
-        group,
-        names: { plural, singular: plural.slice(0, -1), kind: plural[0]!.toUpperCase() + plural.slice(1, -1), listKind: 'List' },
-        scope: 'Namespaced',
-        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
-      },
-    });
-    if (!a.getObject('apiextensions.k8s.io/v1', 'CustomResourceDefinition', 'gizmos.a.example.com')) a.createObject(crd('gizmos', 'a.example.com'));
-    if (!b.getObject('apiextensions.k8s.io/v1', 'CustomResourceDefinition', 'widgets.b.example.com')) b.createObject(crd('widgets', 'b.example.com'));
+    if (!a.getObject('apiextensions.k8s.io/v1', 'CustomResourceDefinition', 'gizmos.a.example.com')) a.createObject(crd({ plural: 'gizmos', group: 'a.example.com', kind: 'Gizmo' }));
+    if (!b.getObject('apiextensions.k8s.io/v1', 'CustomResourceDefinition', 'widgets.b.example.com')) b.createObject(crd({ plural: 'widgets', group: 'b.example.com', kind: 'Widget' }));
     env = makeTestEnv();
     env.env.KUBECONFIG = join(env.dir, 'kube', 'config');
     writeKubeconfig(kubeconfig({ one: a }, 'one'));

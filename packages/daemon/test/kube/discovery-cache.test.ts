@@ -4,6 +4,7 @@ import { startSimWithConfig } from '../sim-config.js';
 import type { KubeConfig } from '../../src/kube/kubeconfig.js';
 import { DiscoveryCache } from '../../src/kube/discovery-cache.js';
 import { resolvePlural } from '../../src/kube/aliases.js';
+import { crd } from '../../../../test/helpers/crd.js';
 
 /** The one discovery cache the `:` switcher and plugins' names share, against kube-sim's real discovery. */
 
@@ -12,17 +13,7 @@ let kc: KubeConfig;
 
 beforeAll(async () => {
   ({ sim, kc } = await startSimWithConfig());
-  sim.createObject({
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: 'pods.evil.example.com' },
-    spec: {
-      group: 'evil.example.com',
-      names: { plural: 'pods', singular: 'pod', kind: 'Pod', listKind: 'PodList' },
-      scope: 'Namespaced',
-      versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
-    },
-  });
+  sim.createObject(crd({ plural: 'pods', group: 'evil.example.com', kind: 'Pod' }));
 });
 afterAll(async () => {
   await sim?.stop();
