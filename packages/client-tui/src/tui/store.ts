@@ -1,6 +1,9 @@
 import { leafIds, type PaneView, type SessionLayout } from '@kubetile/rpc-schema/light';
 import type { ToastLevel } from './theme.js';
 
+/** Toasts kept at most (the newest; MAX_TOASTS of them are drawn). */
+export const TOASTS_KEPT = 20;
+
 export interface Size {
   cols: number;
   rows: number;
@@ -149,7 +152,9 @@ export class Store {
     // The same message again (a key pressed five times that does nothing) replaces the one shown, as
     // the newest: the stack showed it three times over and pushed the other messages out.
     const others = this.state.toasts.filter((t) => t.level !== level || t.text !== text);
-    this.set({ toasts: [...others, item] });
+    // The newest TOASTS_KEPT only: a daemon sending a toast for every frame this client cannot read
+    // (another version's) grew the list until the first expired.
+    this.set({ toasts: [...others.slice(-(TOASTS_KEPT - 1)), item] });
     this.scheduleToastExpiry();
   }
 
