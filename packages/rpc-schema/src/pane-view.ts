@@ -36,10 +36,18 @@ export const LineSchema = z.object({
 });
 export type Line = z.infer<typeof LineSchema>;
 
+/**
+ * Most columns a table view has: the daemon sends at most ~50 (a CRD's printer columns are cut at 48,
+ * a plugin's at 32). A client fits columns to its width in steps over all of them: thousands (a
+ * broken or hostile peer) stalled it on every frame.
+ */
+export const MAX_TABLE_COLUMNS = 100;
+
 export const ColumnSchema = z.object({
   id: z.string(),
   title: z.string(),
-  width: z.number().int().min(0).optional(),
+  /** At most a terminal's widest (1000 cells): a width of 2^53 hung a client fitting it. */
+  width: z.number().int().min(0).max(1000).optional(),
   align: z.enum(['left', 'right']).optional(),
 });
 export type Column = z.infer<typeof ColumnSchema>;
@@ -67,7 +75,7 @@ const Common = {
 export const TableViewSchema = z.object({
   type: z.literal('table'),
   ...Common,
-  columns: z.array(ColumnSchema),
+  columns: z.array(ColumnSchema).max(MAX_TABLE_COLUMNS),
   /** Only the rows that fit the viewport, starting at `offset`. */
   rows: z.array(RowSchema),
   offset: z.number().int().min(0),
