@@ -26,6 +26,9 @@ export declare function scaffoldPlugin(targetDir: string, name: string, options?
 /** The default build command for a plugin in `dir` (relative inside the kubetile repo). */
 export declare function defaultBuildCommand(dir: string): string;
 
+/** `s` as a TOML basic string, quotes included (what `[[plugins]] path = …` takes). */
+export declare function tomlString(s: string): string;
+
 /** Longest name scaffoldPlugin takes. */
 export declare const MAX_NAME_CHARS: number;
 

@@ -10,6 +10,11 @@ const SDK_DIR = path.dirname(fileURLToPath(import.meta.url));
 export const TEMPLATE_DIR = path.join(SDK_DIR, 'templates', 'plugin');
 export const BUILD_HELPER = path.join(SDK_DIR, 'bin', 'kubetile-plugin-build.mjs');
 
+/** `s` as a TOML basic string, quotes included (JSON's escapes are TOML's; DEL must be escaped in TOML too). */
+export function tomlString(s) {
+  return JSON.stringify(s).replace(/\x7f/g, '\\u007f');
+}
+
 /** Longest plugin name `kubetile plugin new` takes. */
 export const MAX_NAME_CHARS = 64;
 
@@ -109,10 +114,8 @@ export function scaffoldPlugin(targetDir, name, options = {}) {
     className: pascalCase(name),
     // package.json holds it inside a JSON string
     buildCommand: JSON.stringify(buildCommand).slice(1, -1),
-    // README.md holds it inside a TOML basic string (JSON's escapes are TOML's, DEL aside)
-    wasmPath: JSON.stringify(path.join(dir, 'build', `${name}.wasm`).split(path.sep).join('/'))
-      .slice(1, -1)
-      .replace(/\x7f/g, '\\u007f'),
+    // README.md holds it inside a TOML basic string's quotes
+    wasmPath: tomlString(path.join(dir, 'build', `${name}.wasm`).split(path.sep).join('/')).slice(1, -1),
   };
   const files = [];
   for (const rel of listTemplate(TEMPLATE_DIR)) {

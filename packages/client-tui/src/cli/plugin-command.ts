@@ -1,11 +1,9 @@
 import { resolve } from 'node:path';
-import { ScaffoldError, scaffoldPlugin } from '@kubetile/sdk/scaffold';
+import { ScaffoldError, scaffoldPlugin, tomlString } from '@kubetile/sdk/scaffold';
 import type { Io } from './io.js';
 
 /** `s` as one POSIX shell word: as it is when only safe characters, else single-quoted. */
 const shellWord = (s: string): string => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
-/** `s` as a TOML basic string (JSON's escapes are TOML's; DEL must be escaped in TOML too). */
-const tomlString = (s: string): string => JSON.stringify(s).replace(/\x7f/g, '\\u007f');
 
 /** `kubetile plugin new NAME [DIR]`: a plugin project from the SDK's template, ready for `npm run build`. */
 export async function runPluginNew(io: Io, name: string, dir: string, json = false): Promise<number> {
