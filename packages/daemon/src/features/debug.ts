@@ -5,6 +5,7 @@ import { addDebugContainer, badImage, ephemeralContainersServed, UNSUPPORTED } f
 import { podContainers } from '../kube/exec/pod-containers.js';
 import { deleteOrphanNodeShells, describeNodeShell, nodeShellOwner, waitForContainer } from '../kube/node-shell.js';
 import { hostname } from 'node:os';
+import type { KubeObject } from '../kube/types.js';
 import { describeObject } from '../kube/object-ref.js';
 import { getObject } from '../kube/resource-ops.js';
 import type { NodeShellPane } from '../panes/node-shell/node-shell-pane.js';
@@ -51,7 +52,7 @@ export function installDebug(host: FeatureHost): void {
     if (!p) {
       p = (async () => {
         try {
-          const keep = new Set([...shells].map((s) => s.podUid).filter((u): u is string => u !== null));
+          const keep = (pod: KubeObject): boolean => [...shells].some((s) => s.usesPod(pod));
           const n = await deleteOrphanNodeShells(host.kube.configFor(context), namespace, owner, keep);
           if (n > 0) host.logger.info({ context, namespace, deleted: n }, 'deleted node-shell pods left by a daemon that died');
         } catch (err) {

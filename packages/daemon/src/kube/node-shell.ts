@@ -169,11 +169,13 @@ export async function deleteNodeShellPod(kc: KubeConfig, namespace: string, name
 }
 
 /**
- * Deletes the node-shell pods `owner` left in `namespace` (each pinned by its uid), but those in
- * `keep`; returns how many it deleted. Called before a daemon makes its first node shell in a
- * context, and when it restores one: any of its pods then is an orphan of a daemon that died.
+ * Deletes the node-shell pods `owner` left in `namespace` (each pinned by its uid), but those `keep`
+ * says are in use; returns how many it deleted. Called before a daemon makes its first node shell in
+ * a context, and when it restores one: any of its pods then is an orphan of a daemon that died.
+ * `keep` is asked after the list has come, so a creation of this daemon's that is under way (its pod
+ * listed, its POST not answered yet) is known by its attempt mark (`NODE_SHELL_ATTEMPT_ANNOTATION`).
  */
-export async function deleteOrphanNodeShells(kc: KubeConfig, namespace: string, owner: string, keep: ReadonlySet<string>): Promise<number> {
+export async function deleteOrphanNodeShells(kc: KubeConfig, namespace: string, owner: string, keep: (pod: KubeObject) => boolean): Promise<number> {
   const selector = `${NODE_SHELL_LABEL}=true,${NODE_SHELL_OWNER_LABEL}=${owner}`;
   const list = await kubeRequest<{ items?: KubeObject[] }>(kc, {
     path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods?labelSelector=${encodeURIComponent(selector)}`,
@@ -182,7 +184,7 @@ export async function deleteOrphanNodeShells(kc: KubeConfig, namespace: string, 
   for (const p of list.items ?? []) {
     // The server filtered already; checked again so a server that ignores the selector deletes nothing of anyone else's.
     if (p.metadata.labels?.[NODE_SHELL_OWNER_LABEL] !== owner || p.metadata.labels?.[NODE_SHELL_LABEL] !== 'true') continue;
-    if (!p.metadata.uid || keep.has(p.metadata.uid)) continue;
+    if (!p.metadata.uid || keep(p)) continue;
     await deleteNodeShellPod(kc, namespace, p.metadata.name, p.metadata.uid);
     deleted++;
   }

@@ -11,6 +11,7 @@ import {
   nodeShellAttempt,
   reapUnansweredNodeShell,
   waitForContainer,
+  NODE_SHELL_ATTEMPT_ANNOTATION,
   type NodeShellAttempt,
 } from '../../kube/node-shell.js';
 import type { KubeObject } from '../../kube/types.js';
@@ -48,6 +49,8 @@ export class NodeShellPane extends BasePane {
   private state: State;
   private inner: ExecPane | null = null;
   private pod: { namespace: string; name: string; uid: string } | null = null;
+  /** The mark of this pane's creation, from before its POST is sent until its pod is deleted (see usesPod). */
+  private attemptMark: string | null = null;
   private readonly abort = new AbortController();
   private gone = false;
   private readonly node: string;
@@ -100,6 +103,7 @@ export class NodeShellPane extends BasePane {
     let answered!: () => void;
     this.hooks.deleting(new Promise<void>((resolve) => (answered = resolve)));
     let created: KubeObject;
+    this.attemptMark = attempt.attempt;
     try {
       created = await createNodeShellPod(kc, attempt);
     } catch (err) {
@@ -184,6 +188,7 @@ export class NodeShellPane extends BasePane {
     const p = this.pod;
     if (!p || this.context === null) return;
     this.pod = null;
+    this.attemptMark = null;
     let kc;
     try {
       kc = this.ctx.services.kube.configFor(this.context);
@@ -197,9 +202,13 @@ export class NodeShellPane extends BasePane {
     this.hooks.deleting(done);
   }
 
-  /** The uid of the pod this pane made and has not deleted yet. */
-  get podUid(): string | null {
-    return this.pod?.uid ?? null;
+  /**
+   * Whether `pod` is this pane's: the one it made and has not deleted, or the one its creation under
+   * way is making (listed by a sweep for orphans before the POST's answer came).
+   */
+  usesPod(pod: KubeObject): boolean {
+    if (this.pod !== null && pod.metadata.uid === this.pod.uid) return true;
+    return this.attemptMark !== null && pod.metadata.annotations?.[NODE_SHELL_ATTEMPT_ANNOTATION] === this.attemptMark;
   }
 
   title(): string {
