@@ -212,6 +212,39 @@ export function containerFailure(pod: KubeObject, container: string, field = 'co
   return null;
 }
 
+/** The longest piece of a server's reason or message shown in a timeout (it is the API server's text). */
+const REASON_MAX = 300;
+const said = (v: unknown): string | null => {
+  if (typeof v !== 'string' || v.trim() === '') return null;
+  const one = v.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim();
+  return one.length > REASON_MAX ? `${one.slice(0, REASON_MAX)}…` : one;
+};
+
+/**
+ * What the pod last said about a container that is not running yet, for a timeout's message: the
+ * container's waiting reason (ContainerCreating, PodInitializing…), else why the pod is not
+ * scheduled, else its phase and that its kubelet has not reported on it (a node that is down).
+ */
+export function notRunningYet(pod: KubeObject, container: string, field = 'containerStatuses'): string {
+  const statuses = pod.status?.[field];
+  const cs = Array.isArray(statuses) ? (statuses.find((s: unknown) => (s as Record<string, unknown> | null)?.['name'] === container) as Record<string, unknown> | undefined) : undefined;
+  const waiting = (cs?.['state'] as { waiting?: { reason?: unknown; message?: unknown } } | undefined)?.waiting;
+  if (waiting) {
+    const reason = said(waiting.reason) ?? 'waiting';
+    const message = said(waiting.message);
+    return `last seen: ${reason}${message ? `: ${message}` : ''}`;
+  }
+  const conditions = pod.status?.['conditions'];
+  const scheduled = Array.isArray(conditions) ? (conditions.find((c: unknown) => (c as Record<string, unknown> | null)?.['type'] === 'PodScheduled') as Record<string, unknown> | undefined) : undefined;
+  if (scheduled && scheduled['status'] === 'False') {
+    const message = said(scheduled['message']) ?? said(scheduled['reason']);
+    return `not scheduled${message ? `: ${message}` : ''}`;
+  }
+  const phase = said(pod.status?.['phase']) ?? 'no phase';
+  const node = said((pod.spec as { nodeName?: unknown } | undefined)?.nodeName);
+  return cs ? `last seen: phase ${phase}` : `last seen: phase ${phase}, no status of the container from ${node ? `node ${node}'s` : 'the'} kubelet yet`;
+}
+
 export function containerRunning(pod: KubeObject, container: string, field = 'containerStatuses'): boolean {
   const statuses = pod.status?.[field];
   if (!Array.isArray(statuses)) return false;
@@ -257,7 +290,7 @@ export async function waitForContainer(
     if (containerRunning(pod, container, field)) return pod;
     const failure = containerFailure(pod, container, field);
     if (failure) throw new KubeApiError(`container ${container} of pod ${namespace}/${name} cannot start: ${failure}`, 0, 'ContainerFailed');
-    if (Date.now() > deadline) throw new KubeApiError(`container ${container} of pod ${namespace}/${name} did not start within ${Math.round(opts.timeoutMs / 1000)} s`, 0, 'Timeout');
+    if (Date.now() > deadline) throw new KubeApiError(`container ${container} of pod ${namespace}/${name} did not start within ${Math.round(opts.timeoutMs / 1000)} s (${notRunningYet(pod, container, field)})`, 0, 'Timeout');
     await pause(500, opts.signal);
   }
 }
