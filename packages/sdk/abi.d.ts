@@ -16,6 +16,8 @@ export type HostFunctionName = 'host_send_render' | 'list_pods' | 'get_secret' |
 export type Permission = string;
 
 /** Host function → the permission that grants it (null: always available); `<resource>`: any resource of that verb. */
+/** The daemon's own pane types: a plugin's [[plugins]] key cannot be one. */
+export declare const BUILTIN_PANE_TYPES: readonly string[];
 export declare const HOST_FUNCTIONS: Readonly<Record<HostFunctionName, string | null>>;
 /** The forms a permission takes. */
 export declare const PERMISSIONS: readonly string[];

@@ -8,7 +8,7 @@
 import { HOST_FUNCTIONS, PLUGIN_COMMAND_TYPES, hostFunctionGranted, inspectModule } from '@kubetile/rpc-schema/plugin-abi';
 
 // The host functions, the permission that links each and the permission parser: the daemon's own.
-export { HOST_FUNCTIONS, hostFunctionGranted, isPermission, parseKubePermission } from '@kubetile/rpc-schema/plugin-abi';
+export { BUILTIN_PANE_TYPES, HOST_FUNCTIONS, hostFunctionGranted, isPermission, parseKubePermission } from '@kubetile/rpc-schema/plugin-abi';
 
 export const ABI_VERSION = 1;
 

@@ -4,7 +4,7 @@
 import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isKebabCase } from './abi.mjs';
+import { BUILTIN_PANE_TYPES, isKebabCase } from './abi.mjs';
 
 const SDK_DIR = path.dirname(fileURLToPath(import.meta.url));
 export const TEMPLATE_DIR = path.join(SDK_DIR, 'templates', 'plugin');
@@ -89,6 +89,11 @@ export function scaffoldPlugin(targetDir, name, options = {}) {
       `invalid plugin name ${JSON.stringify(name)}: use kebab-case (lowercase letters and digits, ` +
         `words separated by single dashes, starting with a letter), e.g. "pod-health"`,
     );
+  }
+  // The daemon refuses a [[plugins]] key that is one of its own pane types; it was scaffolded and
+  // built, then refused when loaded.
+  if (BUILTIN_PANE_TYPES.includes(name)) {
+    throw new ScaffoldError(`${JSON.stringify(name)} is one of kubetile's own pane types (the [[plugins]] key cannot be); choose another name, e.g. "my-${name}"`);
   }
   // A name of 250 characters scaffolded fine, then every `npm run build` failed with
   // ENAMETOOLONG (build/NAME.tmp-PID.wasm is over the 255 bytes a file name may have).
