@@ -9,7 +9,7 @@ import { LinesPane } from '../lines-pane.js';
 import type { PaneContext } from '../pane.js';
 import { WatchSet } from '../resource/watch-set.js';
 import { XRAY_KINDS_TEXT, XRAY_ROOTS } from './xray-roots.js';
-import { indexByOwner, treeLines, type ChildIndex } from './xray-tree.js';
+import { childrenOf, indexByOwner, treeLines, type ChildIndex } from './xray-tree.js';
 
 const ROOTS = XRAY_ROOTS;
 
@@ -103,7 +103,7 @@ export class XrayPane extends LinesPane {
     // (each key that scrolled a big tree drew all its lines again).
     const key = `${this.cache?.key ?? ''}#${rootStore.store.seq}.${rootStore.store.generation}.${rootStore.store.size}`;
     if (this.drawn?.key === key && this.drawn.roots === roots.length) return this.drawn.lines;
-    const { lines, cut } = treeLines(this.root.kind, roots, { children: (kind, owner) => index.get(kind)?.get(owner) ?? [] });
+    const { lines, cut } = treeLines(this.root.kind, roots, { children: (kind, owner) => childrenOf(index.get(kind), owner) });
     if (cut > 0) lines.push({ text: `… ${cut.toLocaleString('en')} more lines not drawn`, style: 'dim' });
     this.drawn = { key, roots: roots.length, lines };
     return lines;

@@ -4,18 +4,40 @@ import { jobStatus } from '../../kube/kinds/batch.js';
 import { podSummary } from '../../kube/kinds/pod-status.js';
 import { statusStyle } from '../../kube/kinds/styles.js';
 import type { KubeObject } from '../../kube/types.js';
+import { isRecord } from '../../util/is-record.js';
 
-/** Objects by the uid of their controller (ownerReferences with controller: true). */
+/** Objects by their namespace and the uid of their controller (ownerReferences with controller: true): see ownerKey. */
 export type ChildIndex = Map<string, KubeObject[]>;
+
+/**
+ * An owner's key in a ChildIndex: its namespace with its uid. An owner reference names a uid only,
+ * and any pod can write any uid there; an owner is in its dependent's namespace (the garbage
+ * collector ignores any other), so a pod of another namespace carrying a Deployment's ReplicaSet's
+ * uid is not that ReplicaSet's (xray of all namespaces drew it under the ReplicaSet, as its pod).
+ */
+const ownerKey = (namespace: string | undefined, uid: string): string => `${namespace ?? ''}\u0000${uid}`;
+
+/**
+ * The uid of the object's controller, or null. ownerReferences as the server sent it: an API server
+ * (an aggregated one, a proxy) that sends a string, an object or `[null]` there has no owner to give —
+ * read as such, one such pod made the whole xray `view failed: TypeError: … .find is not a function`.
+ */
+function controllerUid(o: KubeObject): string | null {
+  const refs: unknown = o.metadata.ownerReferences;
+  if (!Array.isArray(refs)) return null;
+  const ref: unknown = refs.find((r: unknown) => isRecord(r) && r['controller'] === true);
+  return isRecord(ref) && typeof ref['uid'] === 'string' ? ref['uid'] : null;
+}
 
 export function indexByOwner(objects: Iterable<KubeObject>): ChildIndex {
   const m: ChildIndex = new Map();
   for (const o of objects) {
-    const ref = (o.metadata.ownerReferences ?? []).find((r) => r.controller === true);
-    if (!ref || typeof ref.uid !== 'string') continue;
-    const list = m.get(ref.uid);
+    const uid = controllerUid(o);
+    if (uid === null) continue;
+    const key = ownerKey(o.metadata.namespace, uid);
+    const list = m.get(key);
     if (list) list.push(o);
-    else m.set(ref.uid, [o]);
+    else m.set(key, [o]);
   }
   for (const list of m.values()) list.sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
   return m;
@@ -107,9 +129,12 @@ export function containerLines(pod: KubeObject): Array<{ name: string; text: str
 }
 
 export interface TreeSource {
-  /** Children of `o` of `kind`, by controller uid. */
-  children(kind: string, ownerUid: string): KubeObject[];
+  /** Children of `owner` of `kind`: those in its namespace whose controller is its uid. */
+  children(kind: string, owner: KubeObject): KubeObject[];
 }
+
+/** The children of `owner` in `index` (built by indexByOwner). */
+export const childrenOf = (index: ChildIndex | undefined, owner: KubeObject): KubeObject[] => index?.get(ownerKey(owner.metadata.namespace, owner.metadata.uid)) ?? [];
 
 /** At most this many lines (a namespace of 100k pods is summarised, not drawn). */
 export const MAX_LINES = 5000;
@@ -132,7 +157,7 @@ export function treeLines(rootKind: string, roots: readonly KubeObject[], src: T
     const s = summary(o, kind);
     push(`${prefix}${branch}`, kind, o.metadata.name, s.text, s.style);
     const kids: Array<{ kind: 'obj'; o: KubeObject; k: string } | { kind: 'container'; c: { name: string; text: string; style: Style | undefined } }> = [];
-    for (const k of CHILD_KINDS[kind] ?? []) for (const c of src.children(k, o.metadata.uid)) kids.push({ kind: 'obj', o: c, k });
+    for (const k of CHILD_KINDS[kind] ?? []) for (const c of src.children(k, o)) kids.push({ kind: 'obj', o: c, k });
     if (kind === 'Pod') for (const c of containerLines(o)) kids.push({ kind: 'container', c });
     kids.forEach((kid, i) => {
       const last = i === kids.length - 1;
