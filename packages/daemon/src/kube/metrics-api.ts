@@ -7,7 +7,8 @@ import { isRecord } from '../util/is-record.js';
  * metrics-server's API (metrics.k8s.io/v1beta1, what `kubectl top` reads): each running pod's usage
  * summed over its containers, each node's usage. Quantities are parsed as Kubernetes writes them
  * (`250m`, `123456789n`, `1`, `128Mi`, `131072Ki`, `1e3`); anything else the server sends is
- * dropped, never guessed. A cluster without metrics-server answers 404: said as such.
+ * dropped, never guessed. A cluster without metrics-server answers 404: said as such; a 503 (the API
+ * there, metrics-server not answering) is an error like any other, read again soon.
  */
 
 export interface Usage {
@@ -90,8 +91,16 @@ async function metricsGet(kc: KubeConfig, path: string, maxBytes: number, deadli
   } catch (err) {
     if (signal?.aborted) throw new Error(`GET ${path}: not read (no longer wanted)`);
     if (ac.signal.aborted) throw new KubeApiError(`GET ${path}: the metrics API did not finish answering within ${Math.max(1, Math.round(deadlineMs / 1000))} s`, 0, 'ETIMEDOUT');
-    if (err instanceof KubeApiError && (err.status === 404 || err.status === 503)) {
+    if (err instanceof KubeApiError && err.status === 404) {
       throw new MetricsUnavailable('this cluster does not serve the metrics API (metrics.k8s.io): install metrics-server to see usage');
+    }
+    // 503: the API is registered (metrics-server is installed) but its backend is not answering —
+    // metrics-server restarting, rolled, evicted. Not "install metrics-server", and not asked again
+    // only minutes later: an error like a 500, read again soon.
+    if (err instanceof KubeApiError && err.status === 503) {
+      const e = new KubeApiError(`the metrics API (metrics.k8s.io) is not answering (HTTP 503: metrics-server down or restarting?): ${err.message}`, 503, err.reason);
+      e.retryAfterMs = err.retryAfterMs;
+      throw e;
     }
     throw err;
   } finally {

@@ -11,6 +11,7 @@ import { WatchSet } from '../resource/watch-set.js';
 import { TableCursor } from '../table-cursor.js';
 import { filterAfter } from '../table-filter.js';
 import { NODE_COLUMNS, nodeRow, POD_COLUMNS, podRow, sortRows, type TopRow } from './top-rows.js';
+import { sharedTopRead } from './shared-top-reads.js';
 
 /** How often usage is read again (metrics-server itself scrapes every 15 s). */
 export const TOP_REFRESH_MS = 5_000;
@@ -30,6 +31,8 @@ export class TopPane extends BasePane {
   private usage: Map<string, Usage> | null = null;
   private total = 0;
   private readAt = 0;
+  /** Whether this view (this scope) has had an answer or a failure: its first read takes no shared answer from before it asked. */
+  private answered = false;
   private problem: { text: string; unavailable: boolean } | null = null;
   private reading = false;
   private timer: NodeJS.Timeout | null = null;
@@ -41,7 +44,7 @@ export class TopPane extends BasePane {
   private generation = 0;
   /** Ends the read in flight (on a scope change, on close): it is not left running behind. */
   private inFlight: AbortController | null = null;
-  private cached: { key: { usage: Map<string, Usage>; store: ObjectStore | null; seq: number; filter: string; sortCol: string; desc: boolean }; rows: TopRow[] } | null = null;
+  private cached: { key: { usage: Map<string, Usage>; store: ObjectStore | null; seq: number; known: boolean; filter: string; sortCol: string; desc: boolean }; rows: TopRow[]; all: number } | null = null;
 
   constructor(private readonly ctx: PaneContext) {
     super('top', ctx);
@@ -73,6 +76,7 @@ export class TopPane extends BasePane {
     this.inFlight?.abort();
     this.inFlight = null;
     this.usage = null;
+    this.answered = false;
     this.problem = null;
     this.cursor.reset();
     this.watches.start();
@@ -94,14 +98,20 @@ export class TopPane extends BasePane {
       const kc = kube.configFor(context);
       const ac = new AbortController();
       this.inFlight = ac;
-      const r = this.nodes ? await fetchNodeUsage(kc, undefined, undefined, ac.signal) : await fetchPodUsage(kc, this.watches.namespace(), undefined, undefined, ac.signal);
+      const namespace = this.watches.namespace();
+      // Shared with the other :top panes showing the same (one read every TOP_REFRESH_MS, not one per
+      // pane); the first read of this view asks anew (or joins one asked meanwhile).
+      const key = `${context}\u0000${this.nodes ? 'nodes' : `pods\u0000${namespace ?? '*'}`}`;
+      const r = await sharedTopRead(key, TOP_REFRESH_MS, (signal) => (this.nodes ? fetchNodeUsage(kc, undefined, undefined, signal) : fetchPodUsage(kc, namespace, undefined, undefined, signal)), ac.signal, !this.answered);
       if (gen !== this.generation) return;
+      this.answered = true;
       this.usage = r.usage;
       this.total = r.total;
-      this.readAt = Date.now();
+      this.readAt = r.at;
       this.problem = null;
     } catch (err) {
       if (gen !== this.generation) return;
+      this.answered = true;
       this.problem = { text: errorMessage(err), unavailable: err instanceof MetricsUnavailable };
     } finally {
       if (gen === this.generation) {
@@ -125,26 +135,42 @@ export class TopPane extends BasePane {
    * The rows as shown: usage joined with the watched objects, filtered and sorted. Kept until one
    * of those changes (a new read, a watch event, the filter, the sort), so that moving the
    * selection through up to 50,000 rows does not join and sort them again on every key.
+   *
+   * Once the watch holds every pod (node), the usage of one it does not hold is left out: a pod
+   * deleted since, or one the metrics API made up, was a row like the others — a running pod with
+   * its CPU and memory that `l`, `y`, `d` could not act on. Before that (loading, or the watch
+   * failing), every row is shown.
    */
   private rows(): TopRow[] {
-    if (!this.usage) return [];
-    const store = this.watches.reflector(this.kind.id)?.store ?? null;
-    const key = { usage: this.usage, store, seq: store?.seq ?? -1, filter: this.filter, sortCol: this.sortCol, desc: this.desc };
+    return this.joined().rows;
+  }
+
+  private joined(): { rows: TopRow[]; all: number } {
+    if (!this.usage) return { rows: [], all: 0 };
+    const r = this.watches.reflector(this.kind.id);
+    const store = r?.store ?? null;
+    const known = r?.state === 'synced' && r.loading === null;
+    const key = { usage: this.usage, store, seq: store?.seq ?? -1, known, filter: this.filter, sortCol: this.sortCol, desc: this.desc };
     const c = this.cached;
-    if (c && c.key.usage === key.usage && c.key.store === key.store && c.key.seq === key.seq && c.key.filter === key.filter && c.key.sortCol === key.sortCol && c.key.desc === key.desc) return c.rows;
+    if (c && c.key.usage === key.usage && c.key.store === key.store && c.key.seq === key.seq && c.key.known === key.known && c.key.filter === key.filter && c.key.sortCol === key.sortCol && c.key.desc === key.desc) return c;
     const byKey = new Map<string, KubeObject>();
     for (const e of store?.sorted ?? []) {
       const m = e.obj.metadata;
       byKey.set(this.nodes ? m.name : `${m.namespace ?? ''}/${m.name}`, e.obj);
     }
-    let rows = [...this.usage].map(([id, u]) => (this.nodes ? nodeRow(id, u, byKey.get(id) ?? null) : podRow(id, u, byKey.get(id) ?? null)));
+    let rows: TopRow[] = [];
+    for (const [id, u] of this.usage) {
+      const obj = byKey.get(id) ?? null;
+      if (obj || !known) rows.push(this.nodes ? nodeRow(id, u, obj) : podRow(id, u, obj));
+    }
+    const all = rows.length;
     if (this.filter) {
       const q = this.filter.toLowerCase();
       rows = rows.filter((r) => r.id.toLowerCase().includes(q));
     }
     rows = sortRows(rows, this.sortCol, this.desc);
-    this.cached = { key, rows };
-    return rows;
+    this.cached = { key, rows, all };
+    return this.cached;
   }
 
   cycleSort(): void {
@@ -213,7 +239,7 @@ export class TopPane extends BasePane {
   view(viewport: Viewport): PaneView {
     if (!this.usage && this.problem) return { type: 'message', title: this.title(), level: this.problem.unavailable ? 'info' : 'error', text: this.problem.text };
     if (!this.usage) return { type: 'message', title: this.title(), level: 'loading', text: 'Reading usage from metrics-server…' };
-    const rows = this.rows();
+    const { rows, all } = this.joined();
     const sel = this.cursor.select(rows, (r) => r.id);
     const footerParts: string[] = [];
     if (this.filter) footerParts.push(`/${this.filter}`);
@@ -226,12 +252,12 @@ export class TopPane extends BasePane {
     const view: TableView = {
       type: 'table',
       title: this.title(),
-      badge: this.filter ? `${rows.length}/${this.usage.size}` : `${this.usage.size}`,
+      badge: this.filter ? `${rows.length}/${all}` : `${all}`,
       columns: this.columns(),
       rows: rows.slice(top, top + bodyRows).map((r) => ({ id: r.id, cells: r.cells })),
       offset: top,
       total: rows.length,
-      unfiltered: this.usage.size,
+      unfiltered: all,
       selected: sel >= 0 ? sel : null,
       sort: { column: this.sortCol, order: this.desc ? 'desc' : 'asc' },
       ...(this.filter ? { filter: this.filter } : {}),
