@@ -1,6 +1,7 @@
 import type { KubeConfig } from '../kube/kubeconfig.js';
 import { KubeApiError } from '../kube/api-error.js';
 import type { KubeObject } from '../kube/types.js';
+import { controllerRef } from '../kube/owner-refs.js';
 import type { Backing, PodOwner, ResolvedTarget, Resume } from './forward-types.js';
 import type { Selector } from '../kube/label-selector.js';
 import { podUnusable } from './pod-health.js';
@@ -14,12 +15,12 @@ const FOLLOWED_OWNERS: Record<string, 'replicaset' | 'daemonset' | 'deployment'>
 
 /** A pod's controlling owner whose selector finds its replacement (a ReplicaSet's Deployment when there is one), or null. */
 async function followedOwner(kc: KubeConfig, pod: KubeObject, namespace: string): Promise<{ kind: PodOwner['kind']; obj: KubeObject } | null> {
-  const ref = pod.metadata.ownerReferences?.find((o) => o.controller);
+  const ref = controllerRef(pod);
   const kind = ref ? FOLLOWED_OWNERS[ref.kind] : undefined;
   if (!ref || !kind) return null;
   const owner = checkObject(await getTarget(kc, kind, namespace, ref.name), ref.kind);
   if (kind === 'replicaset') {
-    const up = owner.metadata.ownerReferences?.find((o) => o.controller && o.kind === 'Deployment');
+    const up = controllerRef(owner, 'Deployment');
     if (up) {
       try {
         return { kind: 'deployment', obj: checkObject(await getTarget(kc, 'deployment', namespace, up.name), 'Deployment') };
@@ -50,7 +51,7 @@ async function resolveExisting(kc: KubeConfig, pod: KubeObject, namespace: strin
   const why = podUnusable(pod);
   if (why && !resume) throw new KubeApiError(why, 0);
   const first = why ? null : { pod, port: remotePort };
-  const sts = pod.metadata.ownerReferences?.find((o) => o.controller && o.kind === 'StatefulSet');
+  const sts = controllerRef(pod, 'StatefulSet');
   if (sts) return { backing: { kind: 'pod', name, recreatedBy: `statefulset/${sts.name}` }, podPort: remotePort, first, follows: { kind: 'statefulset', name: sts.name } };
   try {
     const owner = await followedOwner(kc, pod, namespace);

@@ -5,6 +5,7 @@ import { objectPath } from './mutations.js';
 import { describeObject, type ObjectRef } from './object-ref.js';
 import type { KubeObject } from './types.js';
 import { describedKind, isBuiltinKind, isCorePod } from './builtin-target.js';
+import { controllerRef } from './owner-refs.js';
 
 /**
  * Debug mode as KubeTile does it (`ctrl+alt+d`; root debug mode `f5`): the workload's first container runs
@@ -59,8 +60,8 @@ export async function debugWorkload(kc: KubeConfig, t: ObjectRef): Promise<Objec
 }
 
 function controllerOf(o: KubeObject): { kind: string; name: string; uid: string } | null {
-  const ref = (o.metadata.ownerReferences ?? []).find((r) => r.controller === true);
-  return ref && typeof ref.name === 'string' && typeof ref.uid === 'string' ? { kind: ref.kind, name: ref.name, uid: ref.uid } : null;
+  const ref = controllerRef(o);
+  return ref ? { kind: ref.kind, name: ref.name, uid: ref.uid } : null;
 }
 
 async function read(kc: KubeConfig, t: ObjectRef): Promise<KubeObject> {

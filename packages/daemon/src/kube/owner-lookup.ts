@@ -4,6 +4,7 @@ import { collectionPath, kubeRequest } from './kube-http.js';
 import { badGroup, badKind, badVersion, type ResourceRef } from './resource-ref.js';
 import { badObjectName } from './object-ref.js';
 import type { KubeObject } from './types.js';
+import { ownerRefs } from './owner-refs.js';
 import { isRecord } from '../util/is-record.js';
 
 /**
@@ -22,28 +23,7 @@ export interface FoundOwner {
   uid: string;
 }
 
-interface OwnerReference {
-  apiVersion: string;
-  kind: string;
-  name: string;
-  uid: string;
-  controller: boolean;
-}
-
 const MAX_UID = 128;
-
-function ownerRefs(obj: KubeObject): OwnerReference[] {
-  const raw: unknown = obj.metadata.ownerReferences;
-  const out: OwnerReference[] = [];
-  for (const o of Array.isArray(raw) ? (raw as unknown[]) : []) {
-    if (!isRecord(o)) continue;
-    const { apiVersion, kind, name, uid } = o;
-    if (typeof apiVersion !== 'string' || typeof kind !== 'string' || typeof name !== 'string' || typeof uid !== 'string') continue;
-    out.push({ apiVersion, kind, name, uid, controller: o['controller'] === true });
-  }
-  return out;
-}
-
 
 /** The owner's group and version from its apiVersion (`apps/v1`, `v1`), or why it is unusable. */
 function groupVersion(apiVersion: string): { group: string; version: string } | string {

@@ -9,7 +9,8 @@ export interface ObjectMeta {
   deletionTimestamp?: string;
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
-  ownerReferences?: Array<{ apiVersion: string; kind: string; name: string; uid: string; controller?: boolean }>;
+  /** As the API server sent it (any shape): read through kube/owner-refs.ts. */
+  ownerReferences?: unknown;
   managedFields?: unknown[];
   [k: string]: unknown;
 }

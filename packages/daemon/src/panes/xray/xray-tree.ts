@@ -4,7 +4,7 @@ import { jobStatus } from '../../kube/kinds/batch.js';
 import { podSummary } from '../../kube/kinds/pod-status.js';
 import { statusStyle } from '../../kube/kinds/styles.js';
 import type { KubeObject } from '../../kube/types.js';
-import { isRecord } from '../../util/is-record.js';
+import { controllerRef } from '../../kube/owner-refs.js';
 
 /** Objects by their namespace and the uid of their controller (ownerReferences with controller: true): see ownerKey. */
 export type ChildIndex = Map<string, KubeObject[]>;
@@ -17,23 +17,11 @@ export type ChildIndex = Map<string, KubeObject[]>;
  */
 const ownerKey = (namespace: string | undefined, uid: string): string => `${namespace ?? ''}\u0000${uid}`;
 
-/**
- * The uid of the object's controller, or null. ownerReferences as the server sent it: an API server
- * (an aggregated one, a proxy) that sends a string, an object or `[null]` there has no owner to give —
- * read as such, one such pod made the whole xray `view failed: TypeError: … .find is not a function`.
- */
-function controllerUid(o: KubeObject): string | null {
-  const refs: unknown = o.metadata.ownerReferences;
-  if (!Array.isArray(refs)) return null;
-  const ref: unknown = refs.find((r: unknown) => isRecord(r) && r['controller'] === true);
-  return isRecord(ref) && typeof ref['uid'] === 'string' ? ref['uid'] : null;
-}
-
 export function indexByOwner(objects: Iterable<KubeObject>): ChildIndex {
   const m: ChildIndex = new Map();
   for (const o of objects) {
-    const uid = controllerUid(o);
-    if (uid === null) continue;
+    const uid = controllerRef(o)?.uid;
+    if (uid === undefined) continue;
     const key = ownerKey(o.metadata.namespace, uid);
     const list = m.get(key);
     if (list) list.push(o);
