@@ -208,6 +208,11 @@ export class ExecCredentialProvider {
         if (settled) return;
         settled = true;
         clearTimeout(deadline);
+        // Nothing more is read: whatever still holds the pipes (a process that ignores SIGTERM, a
+        // child that left the process group with setsid) could otherwise write on until the
+        // daemon's memory, or the longest string it can hold, runs out.
+        child.stdout?.destroy();
+        child.stderr?.destroy();
         if (err) {
           this.logger.warn({ user, command: exec.command, err: err.message }, 'credential plugin failed');
           reject(err);
@@ -221,13 +226,18 @@ export class ExecCredentialProvider {
           liveGroups.delete(pid);
         }, KILL_GRACE_MS).unref();
       };
+      /** The last lines the plugin wrote to stderr, on one line. */
+      const stderrTail = (): string => stderr.trim().split('\n').slice(-3).join(' ').slice(0, 400);
       const deadline = setTimeout(() => {
         stopGroup();
-        finish(new CredentialError(`${what} did not answer within ${this.timeoutMs % 1000 === 0 ? `${this.timeoutMs / 1000} s` : `${this.timeoutMs} ms`} and was stopped`));
+        // What it said while it waited is often why (a browser or device-code login it waits for).
+        const said = stderrTail();
+        finish(new CredentialError(`${what} did not answer within ${this.timeoutMs % 1000 === 0 ? `${this.timeoutMs / 1000} s` : `${this.timeoutMs} ms`} and was stopped${said ? `; it said: ${said}` : ''}`));
       }, this.timeoutMs);
       child.stdout!.setEncoding('utf8');
       child.stderr!.setEncoding('utf8');
       child.stdout!.on('data', (d: string) => {
+        if (settled) return;
         stdout += d;
         if (stdout.length > MAX_STDOUT && !failure) {
           failure = new CredentialError(`${what} printed more than ${MAX_STDOUT} bytes`);
@@ -236,6 +246,7 @@ export class ExecCredentialProvider {
         }
       });
       child.stderr!.on('data', (d: string) => {
+        if (settled) return;
         stderr = (stderr + d).slice(-STDERR_TAIL);
       });
       child.on('error', (err: NodeJS.ErrnoException) => {
@@ -263,7 +274,7 @@ export class ExecCredentialProvider {
           return;
         }
         if (code !== 0) {
-          const tail = stderr.trim().split('\n').slice(-3).join(' ').slice(0, 400);
+          const tail = stderrTail();
           finish(new CredentialError(`${what} failed (${signal ? `signal ${signal}` : `exit code ${code}`})${tail ? `: ${tail}` : ''}`));
           return;
         }
