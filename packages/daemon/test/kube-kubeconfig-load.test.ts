@@ -70,7 +70,7 @@ describe('loadKubeconfigFiles', () => {
   it('names the kubeconfig, the entry and the file when a named file is a FIFO', () => {
     execFileSync('mkfifo', [join(dir, 'tok')]);
     const f = write('kc', config('x', { users: [{ name: 'x', user: { 'token-file': 'tok' } }] }));
-    expect(() => loadKubeconfigFiles([f])).toThrow(`kubeconfig ${f}: users[0] (x) token-file: ${join(dir, 'tok')} is not a regular file (a FIFO)`);
+    expect(loadKubeconfigFiles([f]).users[0]!.error).toBe(`kubeconfig ${f}: users[0] (x) token-file: ${join(dir, 'tok')} is not a regular file (a FIFO)`);
   });
 
   it('says which file is malformed', () => {

@@ -114,6 +114,8 @@ export class KubeSim implements HandlerContext {
   private stopped = false;
   private readonly controllerOn: boolean;
   private expiryTimer: NodeJS.Timeout;
+  /** The token API requests must present instead of `token` (rotateToken), or null. */
+  private acceptedToken: string | null = null;
 
   private constructor(
     private readonly opts: KubeSimOptions,
@@ -153,7 +155,7 @@ export class KubeSim implements HandlerContext {
     const server = new ApiServer(this, {
       key: this.tls.key,
       cert: this.tls.cert,
-      token: () => this.token,
+      token: () => this.acceptedToken ?? this.token,
       adminToken: () => this.token,
       subresources: this.runtime.subresources,
       upgrades: this.runtime.upgrades,
@@ -404,6 +406,14 @@ export class KubeSim implements HandlerContext {
 
   restoreToken(): void {
     this.faults.tokenExpired = false;
+  }
+
+  /**
+   * From now on requests must present `next` (a rotated token: the one in `token` and the
+   * kubeconfig gets 401); watches already open go on. The admin API keeps taking `token`.
+   */
+  rotateToken(next: string): void {
+    this.acceptedToken = next;
   }
 
   resetFaults(): void {

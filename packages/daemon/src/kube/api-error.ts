@@ -84,6 +84,14 @@ export function statusError(status: number, body: string, what: string, retryAft
   return err;
 }
 
+/**
+ * An https:// server that answered in plain text (an HTTP port, an insecure API port): OpenSSL's
+ * `write EPROTO …:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../deps/…` said
+ * nothing a user could act on.
+ */
+const notTls = (code: string, message: string | undefined): boolean =>
+  (code === 'EPROTO' || code.startsWith('ERR_SSL')) && /wrong version number|packet length too long|http request/i.test(message ?? '');
+
 /** Turns a socket-level failure into a readable message. */
 export function transportError(err: unknown, server: string): KubeApiError {
   const e = err as NodeJS.ErrnoException;
@@ -95,8 +103,10 @@ export function transportError(err: unknown, server: string): KubeApiError {
         ? `cannot resolve the API server host of ${server}`
         : code === 'ETIMEDOUT'
           ? `the API server at ${server} timed out`
-          : code.startsWith('ERR_TLS') || code.includes('CERT') || code === 'DEPTH_ZERO_SELF_SIGNED_CERT'
-            ? `TLS error talking to ${server}: ${e.message}`
-            : `API server ${server}: ${e?.message ?? String(err)}`;
+          : notTls(code, e?.message)
+            ? `TLS error talking to ${server}: it does not answer in TLS (a plain http:// endpoint, or the wrong port?)`
+            : code.startsWith('ERR_TLS') || code.includes('CERT') || code === 'DEPTH_ZERO_SELF_SIGNED_CERT'
+              ? `TLS error talking to ${server}: ${e.message}`
+              : `API server ${server}: ${e?.message ?? String(err)}`;
   return new KubeApiError(msg, 0, code || undefined);
 }

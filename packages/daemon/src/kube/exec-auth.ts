@@ -2,6 +2,7 @@ import type { RequestOptions } from 'node:https';
 import type { Authenticator, KubeConfig, User } from './kubeconfig.js';
 import { CredentialError } from './api-error.js';
 import type { ExecConfig, ExecCredentialProvider } from './exec-credential.js';
+import { tokenFileRefused } from './token-file.js';
 
 type AuthOptions = RequestOptions;
 
@@ -48,8 +49,11 @@ export function useExecAuthenticator(kc: KubeConfig, auth: ExecAuthenticator): v
   byConfig.set(kc, auth);
 }
 
-/** The API server answered 401: a cached exec credential is stale, so the next request asks the plugin again. */
+/** The API server answered 401: a cached exec credential (or a token read from a file) is stale, so the next request asks the plugin (or reads the file) again. */
 export function credentialsRefused(kc: KubeConfig): void {
   const user = kc.getCurrentUser();
-  if (user) byConfig.get(kc)?.invalidate(user.name);
+  if (!user) return;
+  byConfig.get(kc)?.invalidate(user.name);
+  // A token read from a file may have been rotated there since it was read.
+  if (user.tokenFile) tokenFileRefused(user);
 }

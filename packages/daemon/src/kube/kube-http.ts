@@ -53,12 +53,17 @@ export async function prepareRequest(kc: KubeConfig, req: KubeRequest): Promise<
       // A server that accepts the connection and never answers (or a TLS handshake that never
       // ends) must not hold a request for the socket's idle timeout.
       let answered = false;
-      const r = send(opts, (res) => {
-        answered = true;
-        clearTimeout(deadline);
-        if (res.statusCode === 401) credentialsRefused(kc);
-        onResponse(res);
-      });
+      let r: ClientRequest;
+      try {
+        r = send(opts, (res) => {
+          answered = true;
+          clearTimeout(deadline);
+          if (res.statusCode === 401) credentialsRefused(kc);
+          onResponse(res);
+        });
+      } catch (err) {
+        throw tlsMaterialError(kc, opts, err);
+      }
       const deadline = setTimeout(() => {
         if (!answered) r.destroy(noAnswerError(cluster.server, answerMs));
       }, answerMs);
@@ -71,6 +76,24 @@ export async function prepareRequest(kc: KubeConfig, req: KubeRequest): Promise<
 }
 
 /**
+ * The kubeconfig's TLS material refused when the request was made (a client certificate or key that
+ * is not PEM, a key that is not the certificate's): OpenSSL's words alone (`PEM routines::no start
+ * line`) said neither which user nor which of its files, and were shown as the API server's fault.
+ */
+function tlsMaterialError(kc: KubeConfig, opts: RequestOptions, err: unknown): unknown {
+  const e = err as NodeJS.ErrnoException & { library?: unknown };
+  // OpenSSL's errors only (ERR_OSSL_PEM_NO_START_LINE, ERR_OSSL_X509_KEY_VALUES_MISMATCH…): anything else is not the TLS material's fault.
+  const openssl = (typeof e?.code === 'string' && e.code.startsWith('ERR_OSSL')) || typeof e?.library === 'string';
+  if (err instanceof KubeApiError || !openssl) return err;
+  const msg = e.message;
+  const what = opts.cert || opts.key ? `the client certificate or key of user '${kc.getCurrentUser()?.name ?? '?'}'` : `the TLS settings of cluster '${kc.getCurrentCluster()?.name ?? '?'}'`;
+  return new CredentialError(`${what} cannot be used: ${msg}`);
+}
+
+/** What an HTTP header cannot carry (node refuses it): a line break, a control character, one past Latin-1. */
+const BAD_HEADER_CHAR = /[^\t\x20-\x7e\x80-\xff]/;
+
+/**
  * Where and how to reach the API server for one request: the URL, and the request options with
  * the kubeconfig's TLS material and credentials applied (client-node's `applyToHTTPSOptions`;
  * exec plugins go through our ExecAuthenticator). Shared by plain requests and WebSockets.
@@ -80,7 +103,10 @@ const DOT_SEGMENT = /(?:^|\/)\.{1,2}(?:\/|$)/;
 
 export async function connectionOptions(kc: KubeConfig, req: KubeRequest): Promise<{ url: URL; cluster: { server: string }; opts: RequestOptions }> {
   const cluster = kc.getCurrentCluster();
-  if (!cluster) throw new KubeApiError('the kubeconfig has no current cluster', 0);
+  if (!cluster) {
+    const ctx = kc.getContextObject(kc.getCurrentContext());
+    throw new KubeApiError(ctx?.cluster ? `context '${ctx.name}' names cluster '${ctx.cluster}', which the kubeconfig does not define` : ctx ? `context '${ctx.name}' names no cluster` : 'the kubeconfig has no current cluster', 0);
+  }
   let url: URL;
   try {
     url = new URL(cluster.server);
@@ -112,6 +138,15 @@ export async function connectionOptions(kc: KubeConfig, req: KubeRequest): Promi
     if (err instanceof KubeApiError) throw err;
     const user = kc.getCurrentUser()?.name ?? '?';
     throw new CredentialError(`the credentials of user '${user}' could not be applied: ${(err as Error).message}`);
+  }
+  // A token pasted with a zero-width space or a typographic quote, or a plugin's with a line break:
+  // node refused the request with `Invalid character in header content ["Authorization"]`, shown as
+  // the API server's fault.
+  const authorization = (opts.headers as Record<string, unknown>).Authorization;
+  if (typeof authorization === 'string' && BAD_HEADER_CHAR.test(authorization)) {
+    const bad = BAD_HEADER_CHAR.exec(authorization)![0];
+    const code = `U+${bad.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+    throw new CredentialError(`the token of user '${kc.getCurrentUser()?.name ?? '?'}' has a character no HTTP header can carry (${code}${bad === '\n' || bad === '\r' ? ', a line break' : ''}): fix the token in the kubeconfig, or what gives it (its token file, its credential plugin)`);
   }
   return { url, cluster, opts };
 }

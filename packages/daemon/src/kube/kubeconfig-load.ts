@@ -24,9 +24,9 @@ const entries = (doc: Doc, key: string): Doc[] => (Array.isArray(doc[key]) ? (do
  * read once, here, without blocking: client-node would otherwise read it synchronously on every
  * request, and a FIFO there would freeze the daemon.
  */
-function inline(section: Doc, fileKey: string, dataKey: string | null, dir: string, where: string): void {
+function inline(section: Doc, fileKey: string, dataKey: string | null, dir: string, where: string): string | null {
   const ref = section[fileKey];
-  if (ref === undefined || ref === null || ref === '') return;
+  if (ref === undefined || ref === null || ref === '') return null;
   if (typeof ref !== 'string') throw new Error(`${where} ${fileKey} is not a path`);
   const path = isAbsolute(ref) ? ref : join(dir, ref);
   let content: Buffer;
@@ -38,6 +38,31 @@ function inline(section: Doc, fileKey: string, dataKey: string | null, dir: stri
   delete section[fileKey];
   if (dataKey) section[dataKey] = content.toString('base64');
   else section.token = content.toString('utf8').trim();
+  return path;
+}
+
+/**
+ * Inlines the files one cluster or user names; a file that cannot be read makes that entry
+ * unusable (its requests fail saying why), not the whole kubeconfig: kubectl reads them only for
+ * the context in use, and a stale entry (a deleted minikube or kind profile) is common.
+ */
+function inlineAll(section: Doc, files: ReadonlyArray<[string, string | null]>, dir: string, where: string, errors: Map<number, string>, i: number): void {
+  try {
+    for (const [fileKey, dataKey] of files) inline(section, fileKey, dataKey, dir, where);
+  } catch (err) {
+    errors.set(i, (err as Error).message);
+  }
+}
+
+/** A user's token-file inlined: the file is remembered, to be read again as it rotates (token-file.ts). */
+function inlineTokenFile(section: Doc, dir: string, where: string, errors: Map<number, string>, tokenFiles: Map<number, string>, i: number): void {
+  if (errors.has(i)) return;
+  try {
+    const path = inline(section, 'token-file', null, dir, where);
+    if (path) tokenFiles.set(i, path);
+  } catch (err) {
+    errors.set(i, (err as Error).message);
+  }
 }
 
 function readOne(file: string): ReturnType<typeof fromDocument> {
@@ -57,25 +82,37 @@ function readOne(file: string): ReturnType<typeof fromDocument> {
   }
   if (!isMap(doc)) throw new Error(`kubeconfig ${file} is malformed: it is not a mapping`);
   const dir = dirname(file);
+  const clusterErrors = new Map<number, string>();
+  const userErrors = new Map<number, string>();
+  const tokenFiles = new Map<number, string>();
   entries(doc, 'clusters').forEach((c, i) => {
-    if (isMap(c.cluster)) inline(c.cluster, 'certificate-authority', 'certificate-authority-data', dir, `kubeconfig ${file}: clusters[${i}] (${String(c.name)})`);
+    if (isMap(c.cluster)) inlineAll(c.cluster, [['certificate-authority', 'certificate-authority-data']], dir, `kubeconfig ${file}: clusters[${i}] (${String(c.name)})`, clusterErrors, i);
   });
   entries(doc, 'users').forEach((u, i) => {
     if (!isMap(u.user)) return;
     const where = `kubeconfig ${file}: users[${i}] (${String(u.name)})`;
-    inline(u.user, 'client-certificate', 'client-certificate-data', dir, where);
-    inline(u.user, 'client-key', 'client-key-data', dir, where);
     if (u.user.token) delete u.user['token-file'];
-    else inline(u.user, 'token-file', null, dir, where);
+    inlineAll(u.user, [['client-certificate', 'client-certificate-data'], ['client-key', 'client-key-data']], dir, where, userErrors, i);
+    inlineTokenFile(u.user, dir, where, userErrors, tokenFiles, i);
     // kubectl runs a relative command with a slash from the kubeconfig's directory.
     const exec = u.user.exec;
     if (isMap(exec) && typeof exec.command === 'string' && exec.command.includes('/') && !isAbsolute(exec.command)) exec.command = join(dir, exec.command);
   });
+  let kc: ReturnType<typeof fromDocument>;
   try {
-    return fromDocument(doc);
+    kc = fromDocument(doc);
   } catch (err) {
     throw new Error(`kubeconfig ${file} is malformed: ${(err as Error).message}`);
   }
+  // fromDocument keeps the entries in order (any entry that is not a mapping made it throw).
+  return {
+    ...kc,
+    clusters: kc.clusters.map((c, i) => (clusterErrors.has(i) ? { ...c, error: clusterErrors.get(i)! } : c)),
+    users: kc.users.map((u, i) => {
+      const withFile = tokenFiles.has(i) ? { ...u, tokenFile: tokenFiles.get(i)! } : u;
+      return userErrors.has(i) ? { ...withFile, error: userErrors.get(i)! } : withFile;
+    }),
+  };
 }
 
 /** What replaces a legacy auth-provider that client-node runs synchronously (execSync: the whole daemon would wait). */
@@ -112,6 +149,11 @@ export function loadKubeconfigFiles(files: readonly string[]): LoadedKubeconfig 
   const exec = new Map<string, ExecConfig | Error>();
   const plainUsers: User[] = [];
   for (const u of users.values()) {
+    if (u.error) {
+      const { exec: _e, authProvider: _a, ...rest } = u;
+      plainUsers.push(rest as User);
+      continue;
+    }
     const ap = u.authProvider as { name?: unknown; config?: Record<string, unknown> } | null | undefined;
     const legacy = typeof ap?.name === 'string' ? LEGACY_COMMAND_PROVIDERS[ap.name] : undefined;
     if (legacy && ap?.config?.['cmd-path']) {
@@ -129,7 +171,7 @@ export function loadKubeconfigFiles(files: readonly string[]): LoadedKubeconfig 
       try {
         const token = readRegularFile(tokenFile).toString('utf8').trim();
         if (!u.token && token) {
-          plainUsers.push({ ...u, token });
+          plainUsers.push({ ...u, token, tokenFile });
           continue;
         }
       } catch (err) {

@@ -1,6 +1,7 @@
 import type { RequestOptions } from 'node:https';
 import { parse } from 'yaml';
 import { CredentialError, KubeApiError } from './api-error.js';
+import { tokenFromFile } from './token-file.js';
 
 /**
  * The kubeconfig as the daemon uses it: clusters, users and contexts, the current context, and
@@ -16,6 +17,10 @@ export interface Cluster {
   readonly caData?: string;
   readonly skipTLSVerify: boolean;
   readonly tlsServerName?: string;
+  /** Why the cluster cannot be used (a file it names could not be read): its requests fail with this. */
+  readonly error?: string;
+  /** The kubeconfig's `proxy-url`: not supported, so the cluster's requests are refused rather than sent around the proxy. */
+  readonly proxyUrl?: string;
 }
 
 export interface AuthProvider {
@@ -34,6 +39,10 @@ export interface User {
   readonly authProvider?: AuthProvider;
   /** The raw `exec` block; the loader hands it to the exec credential provider. */
   readonly exec?: unknown;
+  /** Where `token` was read from (token-file, an auth-provider's tokenFile): read again as it rotates. */
+  readonly tokenFile?: string;
+  /** Why the user's credentials cannot be used (a file it names could not be read): its requests fail with this. */
+  readonly error?: string;
 }
 
 export interface Context {
@@ -88,6 +97,16 @@ function schemed(clusters: readonly Cluster[], users: readonly User[], contexts:
   return clusters.map((c) => ({ ...c, server: withScheme(c.server, c.caData !== undefined || c.skipTLSVerify || usedWithCert.has(c.name)) }));
 }
 
+/** A proxy URL as shown: its scheme and host, never a user name or password in it. */
+function proxyShown(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}`.slice(0, 200);
+  } catch {
+    return 'not a URL';
+  }
+}
+
 function protocolOf(url: string): string {
   try {
     return new URL(url).protocol;
@@ -105,7 +124,8 @@ export function fromDocument(doc: unknown): { clusters: Cluster[]; users: User[]
     const caData = str(body['certificate-authority-data']);
     const tlsServerName = str(body['tls-server-name']);
     const skipTLSVerify = body['insecure-skip-tls-verify'] === true;
-    return { name, server, skipTLSVerify, ...(caData ? { caData } : {}), ...(tlsServerName ? { tlsServerName } : {}) };
+    const proxyUrl = str(body['proxy-url']);
+    return { name, server, skipTLSVerify, ...(caData ? { caData } : {}), ...(tlsServerName ? { tlsServerName } : {}), ...(proxyUrl ? { proxyUrl } : {}) };
   });
   const users = named(doc.users, 'users', 'user').map(({ name, body }): User => {
     const ap = body['auth-provider'];
@@ -205,6 +225,11 @@ export class KubeConfig {
   async applyToHTTPSOptions(opts: RequestOptions): Promise<void> {
     if (this.withdrawn !== null) throw new CredentialError(this.withdrawn);
     const cluster = this.getCurrentCluster();
+    if (cluster?.error) throw new KubeApiError(cluster.error, 0, 'ConfigUnusable');
+    // kubectl sends every request of such a cluster through the proxy (an SSH tunnel, a bastion's
+    // SOCKS proxy, a corporate proxy): sent straight to the server instead, they reached whatever
+    // answers at that address from here (with insecure-skip-tls-verify, the token too).
+    if (cluster?.proxyUrl) throw new KubeApiError(`cluster '${cluster.name}' sets proxy-url (${proxyShown(cluster.proxyUrl)}), which kubetile does not support: its requests are not sent around the proxy`, 0, 'ConfigUnusable');
     if (cluster) {
       // Another scheme (ftp://, file://) would be sent plain HTTP, credentials included, to whatever it names.
       if (!['https:', 'http:'].includes(protocolOf(cluster.server))) throw new KubeApiError(`the kubeconfig's server ${JSON.stringify(cluster.server)} is not an https:// (or http://) URL`, 0);
@@ -213,7 +238,14 @@ export class KubeConfig {
       if (cluster.tlsServerName) opts.servername = cluster.tlsServerName;
     }
     const user = this.getCurrentUser();
-    if (!user) return;
+    if (!user) {
+      // A context naming a user the kubeconfig lacks (a typo, an entry deleted) sent its requests
+      // anonymously, and the user saw only the API server's 401 or 403.
+      const ctx = this.getContextObject(this.currentContext);
+      if (ctx?.user) throw new CredentialError(`context '${ctx.name}' names user '${ctx.user}', which the kubeconfig does not define`);
+      return;
+    }
+    if (user.error) throw new CredentialError(user.error);
     if (user.certData) opts.cert = Buffer.from(user.certData, 'base64');
     if (user.keyData) opts.key = Buffer.from(user.keyData, 'base64');
     const headers = (opts.headers ?? {}) as Record<string, string | number | string[]>;
@@ -224,7 +256,7 @@ export class KubeConfig {
       return;
     }
     const providerToken = user.authProvider ? str(user.authProvider.config['id-token']) ?? str(user.authProvider.config['access-token']) : undefined;
-    const token = user.token ?? providerToken;
+    const token = (user.tokenFile ? tokenFromFile(user) : user.token) ?? providerToken;
     if (token) headers.Authorization = `Bearer ${token}`;
     else if (user.username !== undefined) opts.auth = `${user.username}:${user.password ?? ''}`;
   }
