@@ -4,6 +4,7 @@ import type { KindDef } from '../../kube/kinds/types.js';
 import { BasePane } from '../base-pane.js';
 import type { PaneContext } from '../pane.js';
 import { capCell } from '../resource/row-cache.js';
+import { PacedValue } from '../../util/paced-value.js';
 import { WatchSet } from '../resource/watch-set.js';
 import { countHealth, type Counts } from './pulse-counts.js';
 
@@ -31,6 +32,8 @@ export class PulsePane extends BasePane {
   private selected = 0;
   /** Counts per kind, kept until its store changes. */
   private readonly cache = new Map<string, { seq: number; gen: number; size: number; counts: Counts }>();
+  /** All kinds' counts, recounted at most as often as their cost allows (see PacedValue). */
+  private readonly paced = new PacedValue<ReadonlyMap<string, Counts | null>>(() => this.changed.emit());
 
   constructor(private readonly ctx: PaneContext) {
     super('pulse', ctx);
@@ -50,6 +53,7 @@ export class PulsePane extends BasePane {
 
   onScopeChange(): void {
     this.cache.clear();
+    this.paced.reset();
     this.watches.start();
     this.changed.emit();
   }
@@ -97,8 +101,15 @@ export class PulsePane extends BasePane {
     if (this.watches.problem && this.kinds.every((k) => !this.watches.reflector(k.id))) {
       return { type: 'message', title: this.title(), level: 'error', text: this.watches.problem };
     }
+    const stores = this.kinds
+      .map((k) => {
+        const r = this.watches.reflector(k.id);
+        return r ? `${r.state}.${r.store.seq}.${r.store.generation}.${r.store.size}` : '-';
+      })
+      .join('|');
+    const counts = this.paced.get(stores, () => new Map(this.kinds.map((k) => [k.id, this.counts(k)])));
     const rows: Row[] = this.kinds.map((k) => {
-      const c = this.counts(k);
+      const c = counts.get(k.id) ?? null;
       const r = this.watches.reflector(k.id);
       if (!c) {
         const text = r?.state === 'error' ? `error: ${r.error ?? ''}` : 'loading…';
@@ -135,6 +146,7 @@ export class PulsePane extends BasePane {
   }
 
   override dispose(): void {
+    this.paced.stop();
     this.watches.stop();
     super.dispose();
   }
