@@ -20,6 +20,8 @@ export interface InstanceOptions {
   logger: Logger;
   /** Called once, as soon as the instance is closed (it takes no calls from then on). */
   onClosed?: () => void;
+  /** Aborted when the instance is no longer wanted while it starts: its worker is ended at once. */
+  signal?: AbortSignal;
 }
 
 export type CallFailureKind = 'timeout' | 'trap' | 'plugin-error' | 'limit' | 'closed';
@@ -90,6 +92,7 @@ export class PluginInstance {
         onHostCall: (req) => answerHostCall(req.fn, req.request, bridge, req.oversize),
         onLog: (level, message) => opts.logger[level]({ plugin: opts.key }, `plugin: ${message}`),
         startTimeoutMs: START_TIMEOUT_MS,
+        ...(opts.signal ? { signal: opts.signal } : {}),
       });
     } catch (err) {
       throw new Error(`could not start: ${err instanceof Error ? err.message : String(err)}`);

@@ -230,6 +230,8 @@ export class WasmSession implements PluginSession, SwappableSession {
         config: def.extismConfig(),
         logger: this.deps.logger,
         onClosed: () => def.instances--,
+        // A pane closed while its plugin starts ends the worker at once (see below).
+        signal: this.closingAbort.signal,
         pane: {
           paneId,
           abi: mod.exports.has(ABI_V2_EXPORT) ? 2 : 1,
@@ -261,6 +263,24 @@ export class WasmSession implements PluginSession, SwappableSession {
       void instance.close();
       return { ok: false, reason };
     };
+    // The pane closed while this instance starts: no init or open for a pane nobody has, and its
+    // worker ends now — not after init and open ran (a script opening and closing plugin panes in
+    // a loop had dozens of workers starting at once, past max_instances).
+    const closing = this.closingAbort.signal;
+    if (closing.aborted) return fail('the pane was closed');
+    const stop = (): void => void instance.close();
+    closing.addEventListener('abort', stop, { once: true });
+    try {
+      return await this.open(instance, mod, snapshot, slot, fail);
+    } finally {
+      closing.removeEventListener('abort', stop);
+    }
+  }
+
+  /** plugin_init (+ plugin_restore), plugin_on_open of a new instance. */
+  private async open(instance: PluginInstance, mod: LoadedModule, snapshot: string | null, slot: Slot, fail: (reason: string) => Spawned): Promise<Spawned> {
+    const def = this.def;
+    const paneId = this.deps.paneId;
     if (mod.exports.has('plugin_init')) {
       const r = await this.call(instance, 'plugin_init', JSON.stringify(def.entry.config));
       if (!r.ok) return fail(describe('plugin_init', r));

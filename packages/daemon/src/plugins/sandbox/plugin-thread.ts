@@ -16,6 +16,8 @@ export interface PluginThreadOptions {
   onLog(level: 'error' | 'warn' | 'info' | 'debug', message: string): void;
   /** Instantiation (start function included) must be over within this time. */
   startTimeoutMs: number;
+  /** Aborted when nobody wants the thread any more (its pane closed): the starting worker is ended at once. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -138,15 +140,19 @@ export class PluginThread {
       };
       const onError = (err: unknown): void => fail(errorMessage(err));
       const onExit = (code: number): void => fail(`the plugin worker exited while starting (code ${code})`);
+      const onAbort = (): void => fail('closed while starting');
       const cleanup = (): void => {
         clearTimeout(timer);
         worker.off('message', onMessage);
         worker.off('error', onError);
         worker.off('exit', onExit);
+        opts.signal?.removeEventListener('abort', onAbort);
       };
       worker.on('message', onMessage);
       worker.on('error', onError);
       worker.on('exit', onExit);
+      if (opts.signal?.aborted) return onAbort();
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
       timer = setTimeout(() => fail(`not started within ${opts.startTimeoutMs} ms (a start function that does not return?)`), opts.startTimeoutMs);
     });
   }
