@@ -65,6 +65,13 @@ export class ClusterManager {
   readonly credentials: ExecCredentialProvider;
   private loaded: LoadedKubeconfig | null = null;
   private readonly perContext = new Map<string, KubeConfig>();
+  /**
+   * Contexts that left the kubeconfig: their (withdrawn) KubeConfig, for as long as something still
+   * holds it (a halted watch, a port-forward), to be set up again in place if the context comes
+   * back. Held weakly: a daemon that saw hundreds of clusters come and go (kind, per-PR clusters)
+   * kept every one's KubeConfig — and the whole kubeconfig of its time — in perContext.
+   */
+  private readonly gone = new Map<string, WeakRef<KubeConfig>>();
   /** Why there is no cluster (no kubeconfig, malformed file), or null. */
   problem: string | null = null;
   /** Shown instead of the context name (e.g. `demo cluster`). */
@@ -85,6 +92,7 @@ export class ClusterManager {
    */
   load(env: NodeJS.ProcessEnv = process.env): void {
     this.perContext.clear();
+    this.gone.clear();
     this.loaded = null;
     const files = kubeconfigFiles(env);
     if (files.length === 0) {
@@ -145,6 +153,11 @@ export class ClusterManager {
     const isChanged = new Set(changed);
     this.loaded = next;
     this.problem = null;
+    for (const [context, ref] of this.gone) {
+      const kc = ref.deref();
+      if (kc && isAdded.has(context)) this.perContext.set(context, kc);
+      if (!kc || isAdded.has(context)) this.gone.delete(context);
+    }
     for (const [context, kc] of this.perContext) {
       if (isRemoved.has(context) || isAdded.has(context) || isChanged.has(context)) this.discovery.forget(context);
       if (isRemoved.has(context)) {
@@ -155,6 +168,8 @@ export class ClusterManager {
         this.forgetCredentials(kc);
         kc.withdraw(reason);
         this.pool.halt(context, reason);
+        this.perContext.delete(context);
+        this.gone.set(context, new WeakRef(kc));
       } else if (isAdded.has(context)) {
         // A context removed earlier is back, maybe pointing elsewhere: its watches list again with it.
         this.configure(kc, next, context);
