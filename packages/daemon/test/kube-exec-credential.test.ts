@@ -128,3 +128,17 @@ describe('parsing', () => {
     expect(() => parseExecConfig({ command: 'x', args: 'nope' }, "user 'a'")).toThrow(/^user 'a'\.exec\.args: /);
   });
 });
+
+// A plugin that waits for a person (a browser or device-code login): stopped for taking too long,
+// the user is told what it was waiting for.
+describe('a credential plugin that waits for a login', () => {
+  it('stopped after the timeout: the error carries what it said on stderr (the URL and code it waited on)', async () => {
+    // As kubelogin (device code) and oidc-login (browser) do: instructions on stderr, then a wait.
+    const cmd = script('login.sh', `echo 'To sign in, open https://login.example/device and enter the code ABCD-1234' >&2\nexec sleep 1000`);
+    provider = new ExecCredentialProvider(logger, 5_000);
+    // Before: only "… did not answer within 5 s and was stopped": nothing said why it hung.
+    await expect(provider.get('alice', exec(cmd), null)).rejects.toThrow(
+      /credential plugin ".*login\.sh" for user 'alice' did not answer within 5 s and was stopped; it said: To sign in, open https:\/\/login\.example\/device and enter the code ABCD-1234$/,
+    );
+  });
+});
