@@ -1210,6 +1210,15 @@ async function createRestrictedRole(server: string, token: string, ca: string, u
     const r = await rawRequest(`${server}${path}`, { method: 'POST', token, ca, body });
     if (r.status !== 201 && r.status !== 409) throw new Error(`POST ${path}: HTTP ${r.status} ${r.body.slice(0, 300)}`);
   };
+  // kube-apiserver's bootstrap controller makes the default namespace a moment after the server
+  // answers (v1.20 under load: after discovery was read): the Role waits for it (a 404 before).
+  const nsDeadline = Date.now() + 60_000;
+  for (;;) {
+    const r = await rawRequest(`${server}/api/v1/namespaces/default`, { token, ca });
+    if (r.status === 200) break;
+    if (Date.now() > nsDeadline) throw new Error(`the default namespace was not there within 60 s (GET: HTTP ${r.status} ${r.body.slice(0, 200)})`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
   await create('/apis/rbac.authorization.k8s.io/v1/namespaces/default/roles', {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'Role',
