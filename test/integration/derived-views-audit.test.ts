@@ -3,30 +3,21 @@
 // given) or served by a raw HTTP server. Each view must show what is true, stay bounded, and leave
 // the daemon answering.
 import { afterEach, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
 import type { LinesView, TableView } from '@kubetile/rpc-schema';
-import { makeTestEnv, startDaemon, waitFor, type DaemonProcess, type TestEnv } from '../helpers/daemon-process.js';
-import { RawClient } from '../helpers/rpc-client.js';
+import { waitFor } from '../helpers/daemon-process.js';
+import type { RawClient } from '../helpers/rpc-client.js';
 import { startSimDaemon, type SimDaemonWithClient } from '../helpers/sim-daemon.js';
-import { json, pod, podList, startHostileApiServer, writeHostileKubeconfig, type HostileApiServer } from '../helpers/hostile-api-server.js';
+import { json, pod, podList, type HostileApiServer } from '../helpers/hostile-api-server.js';
+import { useHostileDaemon, type HostileDaemon } from '../helpers/hostile-daemon.js';
 
 let stack: SimDaemonWithClient | undefined;
-let env: TestEnv | undefined;
-let api: HostileApiServer | undefined;
-let daemon: DaemonProcess | undefined;
-let client: RawClient | undefined;
+const boot = useHostileDaemon();
+let hostile: HostileDaemon | undefined;
 
 afterEach(async () => {
   await stack?.stop();
   stack = undefined;
-  client?.close();
-  client = undefined;
-  await daemon?.stop();
-  daemon = undefined;
-  await api?.close();
-  api = undefined;
-  env?.cleanup();
-  env = undefined;
+  hostile = undefined;
 });
 
 const NS = 'default';
@@ -39,13 +30,7 @@ function hold(res: import('node:http').ServerResponse): void {
 
 /** A daemon on a raw HTTP "API server" set up by `routes`, with an attached client. */
 async function bootHostile(routes: (server: HostileApiServer) => void): Promise<void> {
-  env = makeTestEnv();
-  api = await startHostileApiServer();
-  routes(api);
-  env.env.KUBECONFIG = writeHostileKubeconfig(join(env.dir, 'kubeconfig'), api);
-  daemon = await startDaemon(env);
-  client = await RawClient.connect(env.socket);
-  await client.attach({ cols: 200, rows: 40 });
+  hostile = await boot(routes);
 }
 
 async function openIn(c: RawClient, key: string, args: Record<string, unknown>): Promise<number> {
@@ -125,7 +110,7 @@ describe('pulse with pods whose names are megabytes long', () => {
         json(res, 200, podList(names.map(failed)));
       }),
     );
-    const c = client!;
+    const c = hostile!.client;
     const paneId = await openIn(c, 'pulse', {});
     const row = await waitFor('the pods counted', async () => {
       const t = await snapshot<TableView>(c, paneId);
@@ -148,7 +133,7 @@ describe(':top against a metrics API that names pods no cluster can have', () =>
       });
       server.route(`/apis/metrics.k8s.io/v1beta1/namespaces/${NS}/pods`, (_req, res) => json(res, 200, { kind: 'PodMetricsList', apiVersion: 'metrics.k8s.io/v1beta1', metadata: {}, items: [item('web-1'), item('y'.repeat(1_000_000))] }));
     });
-    const c = client!;
+    const c = hostile!.client;
     const paneId = await openIn(c, 'top', { kind: 'pods' });
     const v = await waitFor('usage read', async () => {
       const t = await snapshot<TableView>(c, paneId);
@@ -191,10 +176,10 @@ describe('a metrics API that never finishes answering, while a script switches n
     return open;
   }
 
-  const metricsReads = (): number => api!.journal.filter((x) => x.path.startsWith('/apis/metrics.k8s.io/')).length;
+  const metricsReads = (): number => hostile!.api.journal.filter((x) => x.path.startsWith('/apis/metrics.k8s.io/')).length;
 
   async function switchAround(key: string, args: Record<string, unknown>, open: Set<unknown>): Promise<void> {
-    const c = client!;
+    const c = hostile!.client;
     const r = await c.request<{ paneId: number; tabId: number }>('pane/open', { view: { key, args }, newTab: true });
     for (let i = 0; i < 12; i++) {
       const before = metricsReads();

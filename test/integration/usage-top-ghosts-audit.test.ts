@@ -1,10 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import type { ServerResponse } from 'node:http';
 import type { TableView } from '@kubetile/rpc-schema';
-import { makeTestEnv, startDaemon, waitFor, type DaemonProcess, type TestEnv } from '../helpers/daemon-process.js';
-import { RawClient } from '../helpers/rpc-client.js';
-import { json, pod, podList, startHostileApiServer, writeHostileKubeconfig, type HostileApiServer } from '../helpers/hostile-api-server.js';
+import { waitFor } from '../helpers/daemon-process.js';
+import { json, pod, podList } from '../helpers/hostile-api-server.js';
+import { useHostileDaemon } from '../helpers/hostile-daemon.js';
 
 /**
  * An audit: `:top` against a metrics API that reports pods the cluster does not have — one deleted
@@ -13,48 +12,29 @@ import { json, pod, podList, startHostileApiServer, writeHostileKubeconfig, type
  * as if it ran, that no key can act on.
  */
 
-let env: TestEnv | undefined;
-let api: HostileApiServer | undefined;
-let daemon: DaemonProcess | undefined;
-let client: RawClient | undefined;
-
-afterEach(async () => {
-  client?.close();
-  client = undefined;
-  await daemon?.stop();
-  daemon = undefined;
-  await api?.close();
-  api = undefined;
-  env?.cleanup();
-  env = undefined;
-});
+const boot = useHostileDaemon();
 
 const usageItem = (name: string, cpu: string) => ({ metadata: { name, namespace: 'default' }, timestamp: '2026-01-01T00:00:00Z', window: '15s', containers: [{ name: 'c', usage: { cpu, memory: '10Mi' } }] });
 
 describe(':top and pods the cluster does not have', () => {
   it("shows a deleted pod's (or a made-up pod's) usage as no row once the watch holds the namespace's pods", async () => {
     const watches = new Set<ServerResponse>();
-    env = makeTestEnv();
-    api = await startHostileApiServer();
-    api.route('/api/v1/namespaces/default/pods', (_req, res, q) => {
-      if (q.get('watch')) {
-        res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
-        res.flushHeaders();
-        watches.add(res);
-        res.on('close', () => watches.delete(res));
-        return;
-      }
-      json(res, 200, podList([pod('web-1'), pod('old-1')]));
+    const { client: c } = await boot((api) => {
+      api.route('/api/v1/namespaces/default/pods', (_req, res, q) => {
+        if (q.get('watch')) {
+          res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
+          res.flushHeaders();
+          watches.add(res);
+          res.on('close', () => watches.delete(res));
+          return;
+        }
+        json(res, 200, podList([pod('web-1'), pod('old-1')]));
+      });
+      // metrics-server still reports old-1 after it is deleted, and reports a pod that never was.
+      api.route('/apis/metrics.k8s.io/v1beta1/namespaces/default/pods', (_req, res) =>
+        json(res, 200, { kind: 'PodMetricsList', apiVersion: 'metrics.k8s.io/v1beta1', metadata: {}, items: [usageItem('web-1', '5m'), usageItem('old-1', '50m'), usageItem('ghost-1', '900m')] }),
+      );
     });
-    // metrics-server still reports old-1 after it is deleted, and reports a pod that never was.
-    api.route('/apis/metrics.k8s.io/v1beta1/namespaces/default/pods', (_req, res) =>
-      json(res, 200, { kind: 'PodMetricsList', apiVersion: 'metrics.k8s.io/v1beta1', metadata: {}, items: [usageItem('web-1', '5m'), usageItem('old-1', '50m'), usageItem('ghost-1', '900m')] }),
-    );
-    env.env.KUBECONFIG = writeHostileKubeconfig(join(env.dir, 'kubeconfig'), api);
-    daemon = await startDaemon(env);
-    client = await RawClient.connect(env.socket);
-    await client.attach({ cols: 200, rows: 40 });
-    const c = client;
     const r = await c.request<{ paneId: number; tabId: number }>('pane/open', { view: { key: 'top', args: { kind: 'pods' } }, newTab: true });
     await c.request('kube/use', { tabId: r.tabId, namespace: 'default' });
     const table = async (): Promise<TableView | null> => {

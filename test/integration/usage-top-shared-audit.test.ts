@@ -1,10 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import type { ServerResponse } from 'node:http';
 import type { TableView } from '@kubetile/rpc-schema';
-import { makeTestEnv, startDaemon, waitFor, type DaemonProcess, type TestEnv } from '../helpers/daemon-process.js';
-import { RawClient } from '../helpers/rpc-client.js';
-import { json, pod, podList, startHostileApiServer, writeHostileKubeconfig, type HostileApiServer } from '../helpers/hostile-api-server.js';
+import { waitFor } from '../helpers/daemon-process.js';
+import { json, pod, podList } from '../helpers/hostile-api-server.js';
+import { useHostileDaemon } from '../helpers/hostile-daemon.js';
 
 /**
  * An audit: a script opens many `:top` panes on the same namespace. Each read the metrics API on
@@ -12,21 +11,7 @@ import { json, pod, podList, startHostileApiServer, writeHostileKubeconfig, type
  * pods lists share one read per namespace. They share theirs now: one read answers them all.
  */
 
-let env: TestEnv | undefined;
-let api: HostileApiServer | undefined;
-let daemon: DaemonProcess | undefined;
-let client: RawClient | undefined;
-
-afterEach(async () => {
-  client?.close();
-  client = undefined;
-  await daemon?.stop();
-  daemon = undefined;
-  await api?.close();
-  api = undefined;
-  env?.cleanup();
-  env = undefined;
-});
+const boot = useHostileDaemon();
 
 const PANES = 10;
 const METRICS = '/apis/metrics.k8s.io/v1beta1/namespaces/default/pods';
@@ -38,26 +23,21 @@ describe('many :top panes on one namespace', () => {
     let answering = false;
     const answer = (res: ServerResponse): void =>
       json(res, 200, { kind: 'PodMetricsList', apiVersion: 'metrics.k8s.io/v1beta1', metadata: {}, items: [{ metadata: { name: 'web-1', namespace: 'default' }, timestamp: '2026-01-01T00:00:00Z', window: '15s', containers: [{ name: 'c', usage: { cpu: '5m', memory: '10Mi' } }] }] });
-    env = makeTestEnv();
-    api = await startHostileApiServer();
-    api.route('/api/v1/namespaces/default/pods', (_req, res, q) => {
-      if (q.get('watch')) {
-        res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
-        res.flushHeaders();
-        return;
-      }
-      json(res, 200, podList([pod('web-1')]));
+    const { api, client: c } = await boot((api) => {
+      api.route('/api/v1/namespaces/default/pods', (_req, res, q) => {
+        if (q.get('watch')) {
+          res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
+          res.flushHeaders();
+          return;
+        }
+        json(res, 200, podList([pod('web-1')]));
+      });
+      api.route(METRICS, (_req, res) => {
+        if (answering) return answer(res);
+        held.add(res);
+        res.on('close', () => held.delete(res));
+      });
     });
-    api.route(METRICS, (_req, res) => {
-      if (answering) return answer(res);
-      held.add(res);
-      res.on('close', () => held.delete(res));
-    });
-    env.env.KUBECONFIG = writeHostileKubeconfig(join(env.dir, 'kubeconfig'), api);
-    daemon = await startDaemon(env);
-    client = await RawClient.connect(env.socket);
-    await client.attach({ cols: 200, rows: 40 });
-    const c = client;
     const panes: number[] = [];
     for (let i = 0; i < PANES; i++) {
       const r = await c.request<{ paneId: number; tabId: number }>('pane/open', { view: { key: 'top', args: { kind: 'pods' } }, newTab: true });
