@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ObjectStore } from '../src/kube/object-store.js';
+import { LOG_FLOOR, ObjectStore } from '../src/kube/object-store.js';
 import type { KubeObject } from '../src/kube/types.js';
 
 const obj = (name: string, uid = `uid-${name}`, rv = '1'): KubeObject => ({ metadata: { name, namespace: 'ns', uid, resourceVersion: rv } });
@@ -48,5 +48,26 @@ describe('ObjectStore', () => {
     expect(s.size).toBe(150_005);
     s.replace(big);
     expect(s.size).toBe(150_000);
+  });
+  it('keeps a change log as long as the store is big (at least LOG_FLOOR): a small list under churn holds no 50,000 deleted objects', () => {
+    const churn = (s: ObjectStore, n: number): void => {
+      for (let i = 0; i < n; i++) {
+        s.upsert(obj(`churn-${i}`));
+        s.remove(obj(`churn-${i}`));
+      }
+    };
+    const small = new ObjectStore();
+    for (let i = 0; i < 10; i++) small.upsert(obj(`p${i}`));
+    churn(small, 15_000);
+    // Before: every one of the last 50,000 changes (25,000 deleted objects) was held.
+    expect(small.changesSince(small.seq - LOG_FLOOR - 1)).toBeNull();
+    expect(small.changesSince(small.seq - LOG_FLOOR / 2)).toHaveLength(LOG_FLOOR / 2);
+
+    const big = new ObjectStore();
+    for (let i = 0; i < 20_000; i++) big.upsert(obj(`p${String(i).padStart(5, '0')}`));
+    churn(big, 15_000);
+    // A big store's readers keep as far back as half its size at least.
+    expect(big.changesSince(big.seq - 10_000)).toHaveLength(10_000);
+    expect(big.changesSince(big.seq - 20_001)).toBeNull();
   });
 });

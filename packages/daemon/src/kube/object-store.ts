@@ -16,6 +16,14 @@ export interface StoreChange {
   removed: boolean;
 }
 
+/**
+ * The change log holds at most as many changes as the store holds objects, at least LOG_FLOOR and at
+ * most LOG_MAX (trimmed to half when it is over). Readers use it only while they are a few frames
+ * behind (a list patches its rows from at most max(2,000, rows/20) changes; further back it starts
+ * over, as every reader does on null), and a removed object is held by its change alone: a small
+ * list under create/delete churn (Events, CI runners' pods) kept 50,000 deleted objects whole.
+ */
+export const LOG_FLOOR = 5_000;
 const LOG_MAX = 50_000;
 
 /**
@@ -37,8 +45,9 @@ export class ObjectStore {
   private record(entry: StoreEntry, removed: boolean): void {
     this.seq++;
     this.log.push({ entry, removed });
-    if (this.log.length > LOG_MAX) {
-      const drop = this.log.length - LOG_MAX / 2;
+    const cap = Math.min(LOG_MAX, Math.max(LOG_FLOOR, this.byUid.size));
+    if (this.log.length > cap) {
+      const drop = this.log.length - Math.floor(cap / 2);
       this.log = this.log.slice(drop);
       this.logBase += drop;
     }
