@@ -44,10 +44,10 @@ const noDevtools = {
  * Here both are kept across frames, so a render pays for the lines that changed. The cached cells are
  * only read (ink copies references into its rows and joins them to text). Bounded: emptied past
  * CACHE_ENTRIES (ink's own measure-text cache, which the renderer now shares, grew without end).
- * Each patch names the exact source it replaces; the build fails if ink's source no longer has it.
+ * Each patch names the exact source it replaces; the build fails if the source no longer has it.
  */
 const CACHE_ENTRIES = 4096;
-const inkPatches = [
+const sourcePatches = [
   {
     file: /[\\/]ink[\\/]build[\\/]output\.js$/,
     find: '    caches = new OutputCaches();',
@@ -71,14 +71,24 @@ const inkPatches = [
     find: '    cache.set(text, dimensions);',
     replace: `    if (cache.size >= ${CACHE_ENTRIES}) cache.clear();\n    cache.set(text, dimensions);`,
   },
+  /**
+   * yoga's WebAssembly (base64 in a data: URL) is read with `fetch` whenever Node has one: the first
+   * use of `fetch` loads undici, ~65 ms of CPU and ~12 MiB of RSS in every client, to decode bytes
+   * already in memory. The loader's own fallback (decode the base64 here) is taken instead.
+   */
+  {
+    file: /[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/,
+    find: 'function ya(){return w||"function"!=typeof fetch?',
+    replace: 'function ya(){return true?',
+  },
 ];
-const inkCaches = {
-  name: 'ink-caches',
+const patched = {
+  name: 'source-patches',
   setup(build) {
-    for (const p of inkPatches) {
+    for (const p of sourcePatches) {
       build.onLoad({ filter: p.file }, (a) => {
         const source = readFileSync(a.path, 'utf8');
-        if (source.split(p.find).length !== 2) throw new Error(`bundle-client: ${a.path} does not have "${p.find.trim()}" exactly once: see inkPatches`);
+        if (source.split(p.find).length !== 2) throw new Error(`bundle-client: ${a.path} does not have "${p.find.trim()}" exactly once: see sourcePatches`);
         const body = source.replace(p.find, p.replace);
         return { contents: [...(p.prepend ?? []), body, ...(p.append ?? [])].join('\n'), loader: 'js' };
       });
@@ -104,7 +114,7 @@ const result = await esbuild.build({
   logOverride: { 'assign-to-define': 'silent' },
   // CommonJS dependencies (vscode-jsonrpc, react) call require() for node built-ins.
   banner: { js: "import { createRequire as __kubetileCreateRequire } from 'node:module';\nconst require = __kubetileCreateRequire(import.meta.url);" },
-  plugins: [noDevtools, inkCaches],
+  plugins: [noDevtools, patched],
   sourcemap: 'linked',
   legalComments: 'eof',
   logLevel: 'warning',
