@@ -3,6 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { CredentialError, KubeApiError } from './api-error.js';
 import { kubeRequest } from './kube-http.js';
 import type { KubeObject } from './types.js';
+import { oneLine } from '../util/safe-text.js';
 
 /**
  * k9s's "node shell": a privileged pod pinned to the node (host PID, network and IPC namespaces, the node's `/` at
@@ -196,29 +197,33 @@ export function nodeShellOwner(host: string, uid: number, stateDir: string): str
   return createHash('sha256').update(`${host}\0${uid}\0${stateDir}`).digest('hex').slice(0, 20);
 }
 
+/** The longest piece of a server's reason or message shown in a message (it is the API server's text). */
+const REASON_MAX = 300;
+const said = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? oneLine(v, REASON_MAX) : null);
+
+/** `container`'s entry in the pod's status list `field` (containerStatuses, ephemeralContainerStatuses…), whatever shape the server sent. */
+function containerStatus(pod: KubeObject, container: string, field: string): Record<string, unknown> | undefined {
+  const statuses = pod.status?.[field];
+  if (!Array.isArray(statuses)) return undefined;
+  const cs: unknown = statuses.find((s: unknown) => typeof s === 'object' && s !== null && (s as Record<string, unknown>)['name'] === container);
+  return cs as Record<string, unknown> | undefined;
+}
+
 /** Why a container will not start (image pull errors, bad config), from its waiting reason; null while it may. */
 export function containerFailure(pod: KubeObject, container: string, field = 'containerStatuses'): string | null {
-  const statuses = (pod.status?.[field] as Array<Record<string, unknown>> | undefined) ?? [];
-  const cs = Array.isArray(statuses) ? statuses.find((s) => s?.['name'] === container) : undefined;
+  const cs = containerStatus(pod, container, field);
   const waiting = (cs?.['state'] as { waiting?: { reason?: unknown; message?: unknown } } | undefined)?.waiting;
   const reason = typeof waiting?.reason === 'string' ? waiting.reason : '';
   if (/^(ErrImagePull|ImagePullBackOff|InvalidImageName|CreateContainerConfigError|CreateContainerError|RunContainerError|ErrImageNeverPull)$/.test(reason)) {
-    return `${reason}${typeof waiting?.message === 'string' ? `: ${waiting.message}` : ''}`;
+    const message = said(waiting?.message);
+    return `${reason}${message ? `: ${message}` : ''}`;
   }
   const terminated = (cs?.['state'] as { terminated?: { reason?: unknown; exitCode?: unknown } } | undefined)?.terminated;
-  if (terminated) return `the container ended (${typeof terminated.reason === 'string' ? terminated.reason : 'exit'} ${String(terminated.exitCode ?? '')})`.trim();
+  if (terminated) return `the container ended (${[said(terminated.reason) ?? 'exit', typeof terminated.exitCode === 'number' ? terminated.exitCode : null].filter((x) => x !== null).join(' ')})`;
   const phase = pod.status?.['phase'];
   if (phase === 'Failed' || phase === 'Succeeded') return `the pod ended (phase ${String(phase)})`;
   return null;
 }
-
-/** The longest piece of a server's reason or message shown in a timeout (it is the API server's text). */
-const REASON_MAX = 300;
-const said = (v: unknown): string | null => {
-  if (typeof v !== 'string' || v.trim() === '') return null;
-  const one = v.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim();
-  return one.length > REASON_MAX ? `${one.slice(0, REASON_MAX)}…` : one;
-};
 
 /**
  * What the pod last said about a container that is not running yet, for a timeout's message: the
@@ -226,8 +231,7 @@ const said = (v: unknown): string | null => {
  * scheduled, else its phase and that its kubelet has not reported on it (a node that is down).
  */
 export function notRunningYet(pod: KubeObject, container: string, field = 'containerStatuses'): string {
-  const statuses = pod.status?.[field];
-  const cs = Array.isArray(statuses) ? (statuses.find((s: unknown) => (s as Record<string, unknown> | null)?.['name'] === container) as Record<string, unknown> | undefined) : undefined;
+  const cs = containerStatus(pod, container, field);
   const waiting = (cs?.['state'] as { waiting?: { reason?: unknown; message?: unknown } } | undefined)?.waiting;
   if (waiting) {
     const reason = said(waiting.reason) ?? 'waiting';
@@ -246,9 +250,7 @@ export function notRunningYet(pod: KubeObject, container: string, field = 'conta
 }
 
 export function containerRunning(pod: KubeObject, container: string, field = 'containerStatuses'): boolean {
-  const statuses = pod.status?.[field];
-  if (!Array.isArray(statuses)) return false;
-  const cs = statuses.find((s: unknown) => (s as Record<string, unknown> | null)?.['name'] === container) as Record<string, unknown> | undefined;
+  const cs = containerStatus(pod, container, field);
   return typeof cs?.['state'] === 'object' && cs['state'] !== null && 'running' in (cs['state'] as object);
 }
 

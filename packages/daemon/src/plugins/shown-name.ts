@@ -1,3 +1,5 @@
+import { escapeUnsafe } from '../util/safe-text.js';
+
 const NAME_MAX_CHARS = 80;
 
 /**
@@ -6,7 +8,6 @@ const NAME_MAX_CHARS = 80;
  * plugins`, panes, logs), cut to `max` characters with its length.
  */
 export function shownName(name: string, max = NAME_MAX_CHARS): string {
-  // eslint-disable-next-line no-control-regex
-  const safe = name.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const safe = escapeUnsafe(name);
   return safe.length > max ? `${safe.slice(0, max)}…(${name.length} characters)` : safe;
 }

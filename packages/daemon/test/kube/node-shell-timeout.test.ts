@@ -44,4 +44,12 @@ describe('a container that does not start in time', () => {
     expect(m.length).toBeLessThan(500);
     expect(m).toMatch(/\(last seen: X: y{300}…\)$/);
   });
+  it('a container that cannot start says the server\'s message without its control characters', async () => {
+    const m = await timeoutOf({ phase: 'Pending', containerStatuses: [{ name: 'shell', state: { waiting: { reason: 'ErrImagePull', message: 'pull\u001b]52;c;ZXZpbA==\u0007 denied\u202e' } } }] });
+    expect(m).toBe('container shell of pod default/p cannot start: ErrImagePull: pull ]52;c;ZXZpbA==  denied');
+  });
+  it('a container that ended says its reason without control characters and no exit code of another type', async () => {
+    const m = await timeoutOf({ phase: 'Running', containerStatuses: [{ name: 'shell', state: { terminated: { reason: 'Error\u001b[2J', exitCode: { evil: 1 } } } }] });
+    expect(m).toBe('container shell of pod default/p cannot start: the container ended (Error [2J)');
+  });
 });

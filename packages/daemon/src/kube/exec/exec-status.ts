@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { oneLine } from '../../util/safe-text.js';
 
 /** How an exec ended: the program's exit code, or the reason it could not run or went on. */
 export type ExecEnd =
@@ -21,12 +22,8 @@ const StatusSchema = z.object({
     .optional(),
 });
 
-/** Server text made safe to show: control characters dropped, cut to `max` characters. */
-export function printable(text: string, max = 500): string {
-  // eslint-disable-next-line no-control-regex
-  const clean = text.replace(/[\x00-\x1f\x7f-\x9f]+/g, ' ').trim();
-  return clean.length > max ? `${clean.slice(0, max)}…` : clean;
-}
+/** Server text made safe to show (see oneLine), at most `max` characters. */
+export const printable = (text: string, max = 500): string => oneLine(text, max);
 
 /**
  * The Status the server sends on channel 3 when the command ends (v4/v5): `Success` is exit code 0;
