@@ -46,23 +46,17 @@ function inline(section: Doc, fileKey: string, dataKey: string | null, dir: stri
  * unusable (its requests fail saying why), not the whole kubeconfig: kubectl reads them only for
  * the context in use, and a stale entry (a deleted minikube or kind profile) is common.
  */
-function inlineAll(section: Doc, files: ReadonlyArray<[string, string | null]>, dir: string, where: string, errors: Map<number, string>, i: number): void {
+function inlineAll(section: Doc, files: ReadonlyArray<[string, string | null]>, dir: string, where: string, errors: Map<number, string>, i: number): Map<string, string> {
+  const paths = new Map<string, string>();
   try {
-    for (const [fileKey, dataKey] of files) inline(section, fileKey, dataKey, dir, where);
+    for (const [fileKey, dataKey] of files) {
+      const path = inline(section, fileKey, dataKey, dir, where);
+      if (path) paths.set(fileKey, path);
+    }
   } catch (err) {
     errors.set(i, (err as Error).message);
   }
-}
-
-/** A user's token-file inlined: the file is remembered, to be read again as it rotates (token-file.ts). */
-function inlineTokenFile(section: Doc, dir: string, where: string, errors: Map<number, string>, tokenFiles: Map<number, string>, i: number): void {
-  if (errors.has(i)) return;
-  try {
-    const path = inline(section, 'token-file', null, dir, where);
-    if (path) tokenFiles.set(i, path);
-  } catch (err) {
-    errors.set(i, (err as Error).message);
-  }
+  return paths;
 }
 
 function readOne(file: string): ReturnType<typeof fromDocument> {
@@ -92,8 +86,10 @@ function readOne(file: string): ReturnType<typeof fromDocument> {
     if (!isMap(u.user)) return;
     const where = `kubeconfig ${file}: users[${i}] (${String(u.name)})`;
     if (u.user.token) delete u.user['token-file'];
-    inlineAll(u.user, [['client-certificate', 'client-certificate-data'], ['client-key', 'client-key-data']], dir, where, userErrors, i);
-    inlineTokenFile(u.user, dir, where, userErrors, tokenFiles, i);
+    const files: Array<[string, string | null]> = [['client-certificate', 'client-certificate-data'], ['client-key', 'client-key-data'], ['token-file', null]];
+    // A token-file is remembered, to be read again as it rotates (token-file.ts).
+    const tokenFile = inlineAll(u.user, files, dir, where, userErrors, i).get('token-file');
+    if (tokenFile) tokenFiles.set(i, tokenFile);
     // kubectl runs a relative command with a slash from the kubeconfig's directory.
     const exec = u.user.exec;
     if (isMap(exec) && typeof exec.command === 'string' && exec.command.includes('/') && !isAbsolute(exec.command)) exec.command = join(dir, exec.command);
