@@ -235,6 +235,9 @@ export class Daemon implements DaemonContext {
     const views = new Map<string, ViewSpec>();
     for (const { r, label } of entries) views.set(label, this.resourceView(r));
     this.switchViews.set(context ?? '', views);
+    // Only the contexts the kubeconfig has now keep theirs (a context renamed or removed over weeks of kubeconfig churn would stay).
+    const known = new Set(this.kube.available ? this.kube.contexts().contexts.map((c) => c.name) : []);
+    for (const key of this.switchViews.keys()) if (key !== '' && !known.has(key)) this.switchViews.delete(key);
     const panes = this.registry.switchable();
     return [...entries.map((e) => e.label), CONTEXT_ITEM, ...panes];
   }

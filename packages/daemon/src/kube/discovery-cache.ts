@@ -17,8 +17,12 @@ export class DiscoveryCache {
   private readonly good = new Map<string, { at: number; list: DiscoveredResource[] }>();
   private readonly failed = new Map<string, { at: number; err: unknown }>();
   private readonly running = new Map<string, Promise<DiscoveredResource[]>>();
-  /** Bumped by forget: a discovery started before it does not store what the old cluster served. */
-  private readonly epochs = new Map<string, number>();
+  /**
+   * A context's discoveries since the last forget (a token compared by identity): a discovery started
+   * before a forget does not store what the old cluster served. Forget removes it (no entry is left
+   * for a context that went away).
+   */
+  private readonly generation = new Map<string, object>();
 
   constructor(
     private readonly kcOf: (context: string) => KubeConfig,
@@ -44,8 +48,9 @@ export class DiscoveryCache {
     if (running) return running;
     const failed = this.failed.get(context);
     if (failed && !opts.retry && now - failed.at < this.retryMs) return Promise.reject(failed.err);
-    const epoch = this.epochs.get(context) ?? 0;
-    const current = (): boolean => (this.epochs.get(context) ?? 0) === epoch;
+    let gen = this.generation.get(context);
+    if (!gen) this.generation.set(context, (gen = {}));
+    const current = (): boolean => this.generation.get(context) === gen;
     // Started after it is recorded (a synchronous throw would otherwise leave a settled entry behind for good).
     const p = Promise.resolve()
       .then(() => discoverResources(this.kcOf(context)))
@@ -71,7 +76,7 @@ export class DiscoveryCache {
 
   /** The context now names another cluster, or none: what was discovered of it is not used again. */
   forget(context: string): void {
-    this.epochs.set(context, (this.epochs.get(context) ?? 0) + 1);
+    this.generation.delete(context);
     this.good.delete(context);
     this.failed.delete(context);
     this.running.delete(context);
