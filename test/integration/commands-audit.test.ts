@@ -22,6 +22,8 @@ let w: ExecWorld;
 let marks: string;
 const node = JSON.stringify(process.execPath);
 const js = (code: string): string => JSON.stringify(code);
+/** The pid a program wrote to `f`, once it has. */
+const pidIn = (f: string): number | null => (existsSync(f) ? Number(readFileSync(f, 'utf8')) || null : null);
 const toasts = (c: RawClient): string[] => c.notifications.filter((n) => n.method === 'toast').map((n) => JSON.stringify(n.params));
 
 /** Writes its pid to argv[1] and runs until stopped. */
@@ -167,7 +169,7 @@ describe('[[commands]] audit', () => {
       const out = Number(Object.entries(l.paneTitles).find(([, t]) => t === title)![0]);
       await waitFor('the program exited', async () => (await c.request<{ view: LinesView }>('pane/snapshot', { paneId: out, rows: 10, cols: 120 })).view.footer?.includes('exited 0'));
       const f = join(marks, 'bg-1');
-      pid = await waitFor('the background child started', () => existsSync(f) && Number(readFileSync(f, 'utf8')));
+      pid = await waitFor('the background child started', () => pidIn(f));
       expect(alive(pid)).toBe(true);
       await c.request('pane/close', { paneId: out });
       await waitFor(`the background child ${pid} gone`, () => !alive(pid), 15_000);
@@ -220,7 +222,7 @@ describe('[[commands]] audit', () => {
       await podsPane(c, ns, ['st-1']);
       await c.request('client/key', { key: 'shift+k' });
       const f = join(dir, 'st-1');
-      pid = await waitFor('the child started', () => existsSync(f) && Number(readFileSync(f, 'utf8')));
+      pid = await waitFor('the child started', () => pidIn(f));
       c.close();
       stopped = true;
       await w2.stop();
@@ -424,6 +426,37 @@ args = ["$NAME"]
       ]);
     } finally {
       await h.stop();
+    }
+  });
+
+  it('the daemon killed (-9) while a command runs: the next daemon on the same state directory stops the program it left', async () => {
+    // Its own world: this one's daemon is killed.
+    const k = await startWorld({}, CONFIG(marks));
+    let next: Awaited<ReturnType<typeof startDaemon>> | null = null;
+    let pid = 0;
+    try {
+      const ns = namespaceWith(k.sim, [(n) => pod('orphan-1', n)]);
+      const c = await RawClient.connect(k.env.socket);
+      try {
+        await c.attach({ cols: 160, rows: 40 });
+        const list = await podsPane(c, ns, ['orphan-1']);
+        await k.script.request('resource/action', { paneId: list, action: 'command', args: { name: 'linger', yes: true } });
+        const f = join(marks, 'orphan-1');
+        pid = await waitFor('the program started', () => pidIn(f));
+      } finally {
+        c.close();
+      }
+      k.daemon.child.kill('SIGKILL');
+      await k.daemon.exited;
+      // It never writes: nothing tells it that nobody reads it any more.
+      expect(alive(pid)).toBe(true);
+      next = await startDaemon(k.env);
+      // Before: it ran on until the machine restarted.
+      await waitFor(`the program ${pid} stopped by the next daemon`, () => !alive(pid), 15_000);
+    } finally {
+      if (pid && alive(pid)) process.kill(pid, 'SIGKILL');
+      await next?.stop();
+      await k.stop();
     }
   });
 });

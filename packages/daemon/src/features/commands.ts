@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { CommandRun } from '../commands/command-run.js';
+import { RunRecord } from '../commands/run-record.js';
 import { expandArgs, injectedOption, needsObject, showArgv, varsEnv, visibleText, type CommandVars } from '../commands/command-vars.js';
 import { commandInScope, scopesText } from '../commands/command-scope.js';
 import { expandHome } from '../config/load.js';
@@ -74,6 +76,9 @@ export function runLimitRefusal(runs: Iterable<{ readonly running: boolean }>, s
 
 export function installCommands(host: FeatureHost): void {
   const runs = new Map<string, CommandRun>();
+  const record = new RunRecord(join(host.stateDir, 'commands-running.json'), (msg) => host.logger.warn({}, msg));
+  const leftOver = record.sweep();
+  if (leftOver) host.logger.warn({ groups: leftOver }, 'stopped programs of [[commands]] that a daemon before this one left running (it was killed)');
   /** Runs stopped whose SIGKILL to their group is still to come (the program may be gone, a child of it not). */
   const stopping = new Set<CommandRun>();
   const full = (): string | null => runLimitRefusal(runs.values(), stopping);
@@ -141,6 +146,11 @@ export function installCommands(host: FeatureHost): void {
       throw invalidState(`${name} was not run on ${describeObject(t)}: ${why}`);
     }
     run.start();
+    const pid = run.state.kind === 'running' ? run.state.pid : null;
+    if (pid !== null) {
+      record.add(pid);
+      void run.ended.then(() => record.delete(pid));
+    }
     host.logger.info({ command: name, argv: argv.map((a) => a.slice(0, 200)), target: describeObject(t) }, 'command started');
     void run.ended.then(() => host.logger.info({ command: name, state: run.state }, 'command ended'));
     return { paneId, message: `${name} started on ${describeObject(t)}` };
