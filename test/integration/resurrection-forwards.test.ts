@@ -151,6 +151,33 @@ describe('port-forwards and sessions survive a kill -9', () => {
     await waitFor('views for the restored tab', () => store.getState().views.size > 0);
   }, 120_000);
 
+  it('forwards keep their ids across the restart, and an id given before it is not given again: a script\'s `pf stop` still stops what it meant', async () => {
+    daemon = await startDaemon(env);
+    const s = await script();
+    const first = await s.request<{ id: string }>('portForward/start', { namespace: 'default', pod: 'web-1', remotePort: 80 });
+    const second = await s.request<{ id: string }>('portForward/start', { namespace: 'default', pod: 'api-1', remotePort: 80 });
+    await s.request('portForward/stop', { id: first.id });
+    await waitFor('one forward saved', () => existsSync(stateFile()) && !readFileSync(stateFile(), 'utf8').includes('"web-1"') && readFileSync(stateFile(), 'utf8').includes('"api-1"'));
+    daemon.child.kill('SIGKILL');
+    await daemon.exited;
+    s.close();
+
+    daemon = await startDaemon(env);
+    const c = await script();
+    const listed = await waitFor('the forward back', async () => {
+      const f = (await c.request<{ forwards: Array<{ id: string; target: string }> }>('portForward/list')).forwards;
+      return f.length === 1 ? f : null;
+    });
+    // Before: it came back as pf-1 — the id of the forward stopped before the restart.
+    expect(listed.map((f) => f.id)).toEqual([second.id]);
+    const third = await c.request<{ id: string }>('portForward/start', { namespace: 'default', pod: 'web-2', remotePort: 80 });
+    expect([first.id, second.id]).not.toContain(third.id);
+    // The old script's `pf stop` of the second forward stops it, not the new one.
+    await c.request('portForward/stop', { id: second.id });
+    const left = (await c.request<{ forwards: Array<{ id: string }> }>('portForward/list')).forwards;
+    expect(left.map((f) => f.id)).toEqual([third.id]);
+  }, 120_000);
+
   it('a local port taken meanwhile: the forward comes back on a new port, said in a toast', async () => {
     daemon = await startDaemon(env);
     const s = await script();

@@ -72,7 +72,7 @@ export class ForwardManager {
    * (its port is let go of just before it is listened on again, and its id is kept); a held
    * forward stopped while this one was being resolved is not started (`StoppedWhileHeld`).
    */
-  async start(req: ForwardRequest, resume: Resume | null = null, heldId?: string): Promise<Forward> {
+  async start(req: ForwardRequest, resume: Resume | null = null, heldId?: string, savedId?: string): Promise<Forward> {
     const bad = badRequest(req);
     if (bad) throw new ForwardError(bad);
     if (this.closed) throw new ForwardError('the daemon is stopping');
@@ -96,7 +96,7 @@ export class ForwardManager {
           await held.close();
         }
         id = heldId;
-      } else id = `pf-${this.nextId++}`;
+      } else id = this.newId(savedId);
       const owner = req.localPort > 0 ? this.usingPort(req.localPort) : null;
       if (owner) throw new ForwardError(`local port ${req.localPort} on 127.0.0.1 is already in use by port-forward ${owner.id} (${owner.describe()}${owner instanceof HeldForward ? ', waiting for the cluster' : ''}); stop it first or choose another port`);
       // A restored forward keeps 127.0.0.1: its port taken by another program moves it to a new one (see ForwardRestore).
@@ -141,7 +141,7 @@ export class ForwardManager {
    * Keeps a saved forward whose cluster did not answer (see HeldForward): listed and stoppable,
    * holding its local port when it is free; null when the daemon is stopping or at the limit.
    */
-  async hold(req: ForwardRequest, follows: PodOwner | undefined, why: string): Promise<HeldForward | null> {
+  async hold(req: ForwardRequest, follows: PodOwner | undefined, why: string, savedId?: string): Promise<HeldForward | null> {
     if (this.closed || this.forwards.size + this.held.size >= MAX_FORWARDS) return null;
     // As the restore will: 127.0.0.1's port taken by another program is not held (it moves to a new one).
     const listening = req.localPort > 0 ? await listenLoopback(req.localPort, { needIPv4: true }).catch(() => null) : null;
@@ -149,10 +149,33 @@ export class ForwardManager {
       for (const l of listening?.listeners ?? []) l.server.close();
       return null;
     }
-    const h = new HeldForward(`pf-${this.nextId++}`, req, follows, why, listening, this.deps.streams);
+    const h = new HeldForward(this.newId(savedId), req, follows, why, listening, this.deps.streams);
     this.held.set(h.id, h);
     this.changed.emit();
     return h;
+  }
+
+  /**
+   * The id for a new forward: `savedId` (the one it had before a restart: a script's `pf stop pf-3`
+   * must still mean it) when it is a forward id no forward has now, else the next never given.
+   */
+  private newId(savedId?: string): string {
+    const n = savedId !== undefined ? forwardIdNumber(savedId) : null;
+    if (n !== null && savedId !== undefined && !this.forwards.has(savedId) && !this.held.has(savedId) && !this.handedOver.has(savedId)) {
+      this.nextId = Math.max(this.nextId, n + 1);
+      return savedId;
+    }
+    return `pf-${this.nextId++}`;
+  }
+
+  /** The next number to give (saved with the forwards: no id is given twice, across restarts too). */
+  get nextIdNumber(): number {
+    return this.nextId;
+  }
+
+  /** Goes on from a previous daemon's numbers (never lower): before a restore starts anything. */
+  continueIdsFrom(next: number): void {
+    if (Number.isSafeInteger(next) && next > this.nextId) this.nextId = next;
   }
 
   /** A held forward tried again found the cluster still not answering: false when it was stopped meanwhile. */
@@ -231,4 +254,10 @@ export class ForwardManager {
     this.closed = true;
     await Promise.all([...this.forwards.keys(), ...this.held.keys()].map((id) => this.stop(id)));
   }
+}
+
+/** The number in a forward id (`pf-12` → 12), or null when it is not one. */
+export function forwardIdNumber(id: string): number | null {
+  const m = /^pf-([1-9][0-9]{0,8})$/.exec(id);
+  return m ? Number(m[1]) : null;
 }

@@ -7,7 +7,7 @@ import { Backoff } from '../kube/backoff.js';
 import { errorMessage } from '../util/error-message.js';
 import type { Signal } from '../util/signal.js';
 import type { ForwardManager } from './forward-manager.js';
-import { ClusterUnavailable, MAX_FORWARDS, StoppedWhileHeld } from './forward-manager.js';
+import { ClusterUnavailable, forwardIdNumber, MAX_FORWARDS, StoppedWhileHeld } from './forward-manager.js';
 import { POD_OWNER_KINDS, TARGET_KINDS, type ForwardRequest, type PodOwner } from './forward-types.js';
 import { publishedForwards } from './service-registry.js';
 import { hostPorts } from './loopback.js';
@@ -24,9 +24,15 @@ const SavedForwardSchema = z.object({
   localPort: z.number().int().min(0).max(65535),
   /** A forward to a pod: the workload it follows its pod through (absent in states saved before it was). */
   follows: z.object({ kind: z.enum(POD_OWNER_KINDS), name: z.string().min(1).max(253), node: z.string().min(1).max(253).optional() }).optional(),
+  /** Its id (absent in states saved before it was): kept across the restart, so scripts still name it. */
+  id: z.string().regex(/^pf-[1-9][0-9]{0,8}$/).optional(),
 });
 /** The list, its entries read one by one (one bad forward, a newer kubetile's kind, does not take the others with it). */
-const SavedForwardsSchema = z.object({ forwards: z.array(z.unknown()) });
+const SavedForwardsSchema = z.object({
+  forwards: z.array(z.unknown()),
+  /** The next id number to give: an id given before the restart (to a forward stopped since) is not given again. */
+  nextId: z.number().int().min(1).max(1_000_000_000).optional(),
+});
 type SavedForward = z.infer<typeof SavedForwardSchema>;
 
 /** A listener error (as listenLoopback words it): the port, not the target, was the problem. */
@@ -99,13 +105,13 @@ export class ForwardRestore implements PersistedFeature {
     });
   }
 
-  save(): { forwards: SavedForward[] } {
+  save(): { forwards: SavedForward[]; nextId: number } {
     const m = this.deps.manager;
-    const running = m.all().map((f) => toSaved(f.request, f.localPort, f.follows));
+    const running = m.all().map((f) => toSaved(f.request, f.localPort, f.follows, f.id));
     // Held forwards (the cluster did not answer) are saved still; one being tried again is listed once.
-    const held = m.heldForwards().map((h) => toSaved(h.request, h.localPort, h.follows));
+    const held = m.heldForwards().map((h) => toSaved(h.request, h.localPort, h.follows, h.id));
     const pending = this.pending.filter((p) => p.heldId === undefined || !m.isHeld(p.heldId)).map((p) => p.saved);
-    return { forwards: [...running, ...pending, ...held] };
+    return { forwards: [...running, ...pending, ...held], nextId: m.nextIdNumber };
   }
 
   /**
@@ -133,6 +139,10 @@ export class ForwardRestore implements PersistedFeature {
         bad.push(`forwards.${i}${issue && issue.path.length > 0 ? `.${issue.path.join('.')}` : ''}: ${issue?.message ?? 'invalid'}`);
       }
     }
+    // No id of before the restart is given to a new forward (one started while these are restored, or later).
+    const m = this.deps.manager;
+    m.continueIdsFrom(parsed.data.nextId ?? 1);
+    for (const g of good) if (g.id !== undefined) m.continueIdsFrom((forwardIdNumber(g.id) ?? 0) + 1);
     this.pending = good.map((saved) => ({ saved }));
     this.restored = this.startAll();
     if (bad.length > 0) {
@@ -167,8 +177,8 @@ export class ForwardRestore implements PersistedFeature {
         m.stillHeld(next.heldId, outcome.why);
       } else if (outcome.kind === 'retry') {
         // Listed and stoppable meanwhile, holding its port.
-        const { follows, ...req } = saved;
-        if (await m.hold(req, follows, outcome.why)) waits++;
+        const { follows, id, ...req } = saved;
+        if (await m.hold(req, follows, outcome.why, id)) waits++;
         else if (!m.stopping) lines.push(`${what} could not be kept waiting for the cluster: ${MAX_FORWARDS} port-forwards are running (the limit)`);
       } else if (retry && outcome.kind !== 'failed') lines.push(`${what} is back: the cluster answered`);
       if (outcome.kind === 'failed') this.deps.logger.warn({ forward: what, why: outcome.why }, 'port-forward not restored after restart');
@@ -211,15 +221,15 @@ export class ForwardRestore implements PersistedFeature {
     // Still held (listed, its port kept) while it is tried: a held forward stopped meanwhile is not started.
     const held = m.heldForwards();
     this.deps.logger.info({ waiting: held.length }, 'port-forwards waiting for the cluster: trying again');
-    this.pending.push(...held.map((h): Pending => ({ saved: toSaved(h.request, h.localPort, h.follows), heldId: h.id })));
+    this.pending.push(...held.map((h): Pending => ({ saved: toSaved(h.request, h.localPort, h.follows, h.id), heldId: h.id })));
     this.restored = this.restored.then(() => this.startAll(true));
   }
 
   private async startOne({ saved, heldId }: Pending): Promise<Outcome> {
-    const { follows, ...req } = saved;
+    const { follows, id, ...req } = saved;
     const resume = follows ? { follows } : {};
     try {
-      const f = await this.deps.manager.start(req, resume, heldId);
+      const f = await this.deps.manager.start(req, resume, heldId, id);
       return { kind: f.state() === 'active' ? 'same' : 'waiting' };
     } catch (err) {
       const why = errorMessage(err);
@@ -231,7 +241,7 @@ export class ForwardRestore implements PersistedFeature {
       if (req.localPort === 0 || !LOCAL_PORT_PROBLEM.test(why)) return { kind: 'failed', why };
     }
     try {
-      const f = await this.deps.manager.start({ ...req, localPort: 0 }, resume, heldId);
+      const f = await this.deps.manager.start({ ...req, localPort: 0 }, resume, heldId, id);
       return { kind: 'moved', from: req.localPort, to: f.localPort, where: hostPorts(f.addresses, f.localPort) };
     } catch (err) {
       return { kind: 'failed', why: errorMessage(err) };
@@ -248,8 +258,8 @@ export class ForwardRestore implements PersistedFeature {
   }
 }
 
-function toSaved(r: ForwardRequest, localPort: number, follows: PodOwner | undefined): SavedForward {
-  return { context: r.context, namespace: r.namespace, kind: r.kind, name: r.name, remotePort: r.remotePort, localPort, ...(follows ? { follows } : {}) };
+function toSaved(r: ForwardRequest, localPort: number, follows: PodOwner | undefined, id: string): SavedForward {
+  return { context: r.context, namespace: r.namespace, kind: r.kind, name: r.name, remotePort: r.remotePort, localPort, ...(follows ? { follows } : {}), id };
 }
 
 /** What `persistForwards` needs of the daemon. */
