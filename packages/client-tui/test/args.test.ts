@@ -94,6 +94,8 @@ describe('parseCli', () => {
     expect(parseCli(['--help']).kind).toBe('help');
     expect(parseCli(['-h']).kind).toBe('help');
     expect(parseCli(['rpc', '--help']).kind).toBe('help');
+    // A command that needs an action, asked for help before one: the usage (it was an error, exit 2).
+    for (const sub of ['pf', 'daemon', 'plugin']) expect(parseCli([sub, '--help']).kind).toBe('help');
     expect(parseCli(['help']).kind).toBe('help');
     expect(parseCli(['-V']).kind).toBe('version');
   });

@@ -252,6 +252,7 @@ export function parseCli(argv: readonly string[]): Command {
     case 'daemon': {
       const action = rest[0];
       const actions = ['run', 'start', 'restart', 'status', 'stop', 'install-units'];
+      if (action === undefined && values.help) return { kind: 'help', text: USAGE };
       if (action === undefined) throw new UsageError(`'kubetile daemon' needs an action: ${actions.join(', ')}`);
       if (!actions.includes(action)) throw new UsageError(`unknown daemon action '${action}' (${actions.join(', ')})`);
       noMoreThan(rest, 1, `daemon ${action}`);
@@ -269,6 +270,7 @@ export function parseCli(argv: readonly string[]): Command {
       break;
     case 'pf': {
       const action = rest[0];
+      if (action === undefined && values.help) return { kind: 'help', text: USAGE };
       if (action === undefined || !['list', 'start', 'stop'].includes(action)) {
         throw new UsageError(action === undefined ? `'kubetile pf' needs an action: list, start or stop` : `unknown pf action '${action}' (list, start, stop)`);
       }
@@ -284,6 +286,7 @@ export function parseCli(argv: readonly string[]): Command {
       } else throw new UsageError(`unknown plugins action '${rest[0]}' (reload KEY; or no action to list them)`);
       break;
     case 'plugin': {
+      if (rest[0] === undefined && values.help) return { kind: 'help', text: USAGE };
       if (rest[0] !== 'new') throw new UsageError(rest[0] === undefined ? `'kubetile plugin' needs an action: new` : `unknown plugin action '${rest[0]}' (new)`);
       if (rest[1] === undefined) throw new UsageError(`'kubetile plugin new' needs a name, e.g. kubetile plugin new pod-counter`);
       if (rest.length > 3) throw new UsageError(`unexpected argument '${rest[3]}' after 'plugin new ${rest[1]} ${rest[2]}'`);
