@@ -76,7 +76,7 @@ export interface PodRuntime {
   attach(world: World, seed: SeedName, controller: boolean, config: SimConfig): void;
   /** True when something finishes graceful pod deletion. */
   gracefulPodDeletion(): boolean;
-  appendLog(namespace: string, pod: string, container: string | undefined, lines: string | readonly string[]): void;
+  appendLog(namespace: string, pod: string, container: string | undefined, lines: string | readonly string[], clockMs?: number): void;
   terminateContainer(namespace: string, pod: string, container: string | undefined, exitCode: number): void;
   restartContainer(namespace: string, pod: string, container: string | undefined): void;
   setLogRate(spec: LogRateSpec): number;
@@ -294,6 +294,14 @@ export class KubeSim implements HandlerContext {
   /** Appends lines to a container's current log (the only container when `container` is omitted). */
   appendLog(namespace: string, pod: string, lines: string | readonly string[], container?: string): void {
     this.runtime.appendLog(namespace, pod, container, lines);
+  }
+
+  /**
+   * Appends lines stamped as a node whose clock reads `clockMs` would (tests): behind the lines
+   * before it, the log's timestamps go back, as when a node's clock is stepped back.
+   */
+  appendLogAt(namespace: string, pod: string, lines: string | readonly string[], clockMs: number, container?: string): void {
+    this.runtime.appendLog(namespace, pod, container, lines, clockMs);
   }
 
   /** Terminates a running container (log followers see the end of the stream). */

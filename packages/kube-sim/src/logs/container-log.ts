@@ -48,6 +48,15 @@ export class ContainerLog {
     if (this.lines.length > this.capacity * 1.25) this.lines = this.lines.slice(this.lines.length - this.capacity);
   }
 
+  /**
+   * Appends as written on a node whose clock reads `t` (tests): unlike `append`, the timestamps may
+   * go back from the lines before (a node's clock stepped back), and go on from `t`.
+   */
+  appendAt(text: string, t: number): void {
+    this.lastNs = BigInt(Math.floor(t)) * 1_000_000n - 1n;
+    this.append(text, t);
+  }
+
   /** Marks the instance as terminated: followers see the end. */
   end(): void {
     if (this.endedFlag) return;

@@ -28,11 +28,14 @@ export class ContainerAdmin {
     return parseStored(rec);
   }
 
-  appendLog(namespace: string, pod: string, container: string | undefined, lines: string | readonly string[]): void {
+  /** `clockMs`: the lines' time as a node's clock reads it (tests: it may be behind the lines before). */
+  appendLog(namespace: string, pod: string, container: string | undefined, lines: string | readonly string[], clockMs?: number): void {
     const p = this.pod(namespace, pod);
     const c = resolveContainer(p, container ?? '');
     const log = this.logs.ensure(p.metadata.uid ?? '', c);
-    for (const l of typeof lines === 'string' ? [lines] : lines) log.append(l);
+    const list = typeof lines === 'string' ? [lines] : lines;
+    if (clockMs !== undefined) return log.appendAt(list.join('\n'), clockMs);
+    for (const l of list) log.append(l);
   }
 
   /** The container exits with `exitCode`: status terminated, log followers see the end. */

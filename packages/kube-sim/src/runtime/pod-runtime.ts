@@ -138,8 +138,8 @@ export class SimPodRuntime implements PodRuntime {
     return new ContainerAdmin(w.store, pods, this.logs);
   }
 
-  appendLog(namespace: string, pod: string, container: string | undefined, lines: string | readonly string[]): void {
-    this.containers().appendLog(namespace, pod, container, lines);
+  appendLog(namespace: string, pod: string, container: string | undefined, lines: string | readonly string[], clockMs?: number): void {
+    this.containers().appendLog(namespace, pod, container, lines, clockMs);
   }
 
   terminateContainer(namespace: string, pod: string, container: string | undefined, exitCode: number): void {

@@ -16,8 +16,14 @@ export class LineRing {
 
   constructor(
     private readonly maxLines: number,
-    private readonly maxBytes: number,
+    private maxBytes: number,
   ) {}
+
+  /** Changes the size bound (the oldest lines go now if the ring is over it). */
+  setMaxBytes(n: number): void {
+    this.maxBytes = n;
+    this.trim();
+  }
 
   get length(): number {
     return this.items.length - this.head;

@@ -4,6 +4,24 @@ export const MAX_LINE_BYTES = 64 * 1024;
 const EMPTY = Buffer.alloc(0);
 /** The first buffer a partial line gets (it doubles from there, up to the longest line). */
 const MIN_PENDING = 256;
+/**
+ * Bytes of a line's start kept when its earlier carriage-return redraws are dropped: its timestamp
+ * (at most 36 bytes) stays, and whatever text there is before the kept redraw's `\r` is not shown.
+ */
+const HEAD = 64;
+const CR = 13;
+
+/** The last `\r` of `buf[from..to)` followed there by something other than `\r` (a redraw starts), or -1. */
+function lastRedraw(buf: Buffer, from: number, to: number): number {
+  let i = to - 2;
+  while (i >= from) {
+    const r = buf.lastIndexOf(CR, i);
+    if (r < from) return -1;
+    if (buf[r + 1] !== CR) return r;
+    i = r - 1;
+  }
+  return -1;
+}
 
 /** A complete line: bytes `buf[start..end)` (no newline), and how many bytes after them were dropped. */
 export type LineSink = (buf: Buffer, start: number, end: number, cut: number) => void;
@@ -22,6 +40,8 @@ export class LineSplitter {
   private pending: Buffer = EMPTY;
   private pendingLen = 0;
   private dropped = 0;
+  /** The line's last byte (kept or dropped) was a `\r`. */
+  private crEnd = false;
 
   constructor(
     private readonly onLine: LineSink,
@@ -36,10 +56,8 @@ export class LineSplitter {
         this.keep(chunk, pos, chunk.length);
         return;
       }
-      if (this.pendingLen === 0 && this.dropped === 0) {
-        if (nl - pos > this.maxLine) this.onLine(chunk, pos, pos + this.maxLine, nl - pos - this.maxLine);
-        else this.onLine(chunk, pos, nl, 0);
-      } else {
+      if (this.pendingLen === 0 && this.dropped === 0 && nl - pos <= this.maxLine) this.onLine(chunk, pos, nl, 0);
+      else {
         this.keep(chunk, pos, nl);
         this.flushPending();
       }
@@ -62,9 +80,66 @@ export class LineSplitter {
     this.pending = EMPTY;
     this.pendingLen = 0;
     this.dropped = 0;
+    this.crEnd = false;
   }
 
+  /**
+   * Adds `chunk[from..to)` to the partial line. A line that would outgrow maxLine and is redrawn
+   * with carriage returns (a progress bar) drops its earlier redraws first: what is shown is the
+   * last redraw, and keeping the first 64 KiB showed a stale one (`3%` of a bar that reached 100%).
+   */
   private keep(chunk: Buffer, from: number, to: number): void {
+    if (to <= from) return;
+    if (this.pendingLen + (to - from) > this.maxLine) from = this.dropRedraws(chunk, from, to);
+    this.crEnd = chunk[to - 1] === CR;
+    this.append(chunk, from, to);
+  }
+
+  /** Drops the line's redraws before the last one that has begun; returns where the new bytes to keep start. */
+  private dropRedraws(chunk: Buffer, from: number, to: number): number {
+    const r = lastRedraw(chunk, from, to);
+    if (r >= 0) {
+      // The head comes from this chunk when the line starts in it.
+      if (this.pendingLen < HEAD) this.append(chunk, from, Math.min(r, from + HEAD - this.pendingLen));
+      else this.pendingLen = HEAD;
+      this.dropped = 0;
+      this.blankHead();
+      return r;
+    }
+    if (this.crEnd && chunk[from] !== CR) {
+      // The redraw began with the previous chunk's last byte.
+      this.pendingLen = Math.min(this.pendingLen, HEAD);
+      this.dropped = 0;
+      this.blankHead();
+      this.append(Buffer.of(CR), 0, 1);
+      return from;
+    }
+    if (this.dropped === 0) {
+      // The last redraw began in what is kept: it moves up to the head, making room for its rest.
+      const p = lastRedraw(this.pending, HEAD + 1, this.pendingLen);
+      if (p > HEAD) {
+        this.pending.copyWithin(HEAD, p, this.pendingLen);
+        this.pendingLen = HEAD + this.pendingLen - p;
+        this.blankHead();
+      }
+    }
+    return from;
+  }
+
+  /**
+   * The head's text is an earlier redraw, never shown; cut where it was, it could end inside an
+   * escape sequence that would then swallow the kept redraw: its control and non-ASCII bytes
+   * become spaces (a timestamp is ASCII).
+   */
+  private blankHead(): void {
+    const end = Math.min(this.pendingLen, HEAD);
+    for (let i = 0; i < end; i++) {
+      const b = this.pending[i]!;
+      if (b < 0x20 || b >= 0x7f) this.pending[i] = 0x20;
+    }
+  }
+
+  private append(chunk: Buffer, from: number, to: number): void {
     const room = this.maxLine - this.pendingLen;
     const take = Math.min(room, to - from);
     if (take > 0) {

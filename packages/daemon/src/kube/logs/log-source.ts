@@ -99,6 +99,11 @@ export class LogSource {
     return this.subs.size;
   }
 
+  /** Bounds the ring of recent lines kept for panes that join later (at most `limits.ringBytes`). */
+  setRingBytes(n: number): void {
+    if (!this.stopped) this.ring.setMaxBytes(Math.min(n, this.o.limits.ringBytes));
+  }
+
   start(): void {
     this.connect();
   }
@@ -183,7 +188,7 @@ export class LogSource {
     const out = got.toArray();
     const tracker = new SeamTracker();
     for (const l of out) tracker.see(l.sec, l.nano);
-    const seam = tracker.mark ? new SeamFilter(tracker.mark) : null;
+    const seam = tracker.mark ? new SeamFilter(tracker.mark, tracker.newest ?? undefined) : null;
     for (const l of entry.pending ?? []) if (!seam || seam.accept(l.sec, l.nano)) out.push(l);
     entry.pending = null;
     entry.pendingBytes = 0;
@@ -205,7 +210,7 @@ export class LogSource {
     this.timer = null;
     if (this.stopped) return;
     const mark = this.seam.mark;
-    const seam = mark ? new SeamFilter({ ...mark }) : null;
+    const seam = mark ? new SeamFilter({ ...mark }, this.seam.newest ?? undefined) : null;
     const follow = !this.o.target.previous;
     // A resume may be answered by a new pod that took the name (the old one deleted meanwhile): its
     // first lines wait (the body paused) until the pod, asked after the answer, is still ours.

@@ -12,6 +12,15 @@ export interface LogSourcesDeps {
   logger: Logger;
 }
 
+/**
+ * What the rings of all streams keep together (each at most `ringBytes`, at least RING_MIN): a
+ * ring each of its own size, a Deployment of 60 chatty pods kept 126 MB the pane had dropped long
+ * ago (its buffer is bounded by max_bytes); 500 pods, a gigabyte. A ring only spares a pane that
+ * joins later a request for the history: one that wants more than a ring has gets it from the API.
+ */
+const RINGS_TOTAL = 16 * 1024 * 1024;
+const RING_MIN = 64 * 1024;
+
 export interface LogSubscription {
   readonly source: LogSource;
   /** Leaves the stream; the last one to leave closes it. Idempotent. */
@@ -52,6 +61,7 @@ export class LogSources {
       });
       this.live.set(key, s);
       this.all.add(s);
+      this.shareRings();
       s.start();
     }
     const source = s;
@@ -67,8 +77,16 @@ export class LogSources {
         source.stop();
         this.all.delete(source);
         if (this.live.get(key) === source) this.live.delete(key);
+        this.shareRings();
       },
     };
+  }
+
+  /** Gives every stream's ring its share of RINGS_TOTAL. */
+  private shareRings(): void {
+    if (this.all.size === 0) return;
+    const share = Math.max(RING_MIN, Math.floor(RINGS_TOTAL / this.all.size));
+    for (const s of this.all) s.setRingBytes(share);
   }
 
   /** Streams open now (live and retired ones still held). */

@@ -6,7 +6,7 @@ import type { LogTarget } from '../../kube/logs/log-request.js';
 import { errorMessage } from '../../util/errors.js';
 import type { ClientPrompts } from '../pane.js';
 import { lineText, type OriginLabels, type RenderOptions } from './line-render.js';
-import { createLogFile, expandDir, logFileHeader, logFileName, type LogFileMeta } from './log-files.js';
+import { createLogFile, expandDir, logFileHeader, logFileName, writeAll, type LogFileMeta } from './log-files.js';
 
 export interface ExportsDeps {
   /** The containers the pane shows now. */
@@ -34,29 +34,35 @@ export class LogExports {
 
   constructor(private readonly deps: ExportsDeps) {}
 
-  private async create(full: boolean): Promise<{ path: string; file: FileHandle }> {
+  private async create(full: boolean): Promise<{ path: string; file: FileHandle; size: number }> {
     const when = new Date();
     const meta = this.deps.meta();
     const dir = expandDir(this.deps.config().download_dir);
     const made = await createLogFile(dir, logFileName(meta, when, full));
-    await made.file.write(logFileHeader(meta, when));
-    return made;
+    try {
+      return { ...made, size: await writeAll(made.file, logFileHeader(meta, when)) };
+    } catch (err) {
+      await made.file.close().catch(() => undefined);
+      throw new Error(`writing ${made.path}: ${errorMessage(err)}`);
+    }
   }
 
   async save(lines: readonly LogLine[], _filter: string, prompts: ClientPrompts): Promise<void> {
     let file: FileHandle | null = null;
+    let path = '';
     try {
       const made = await this.create(false);
       file = made.file;
+      path = made.path;
       const opts = this.deps.render();
       for (let i = 0; i < lines.length; i += CHUNK_LINES) {
         let text = '';
         for (const l of lines.slice(i, i + CHUNK_LINES)) text += `${lineText(l, this.deps.labels, opts)}\n`;
-        await file.write(text);
+        await writeAll(file, text);
       }
       prompts.toast('success', `saved ${lines.length} line${lines.length === 1 ? '' : 's'} to ${made.path}`);
     } catch (err) {
-      prompts.toast('error', `saving the logs failed: ${errorMessage(err)}`);
+      prompts.toast('error', `saving the logs${path ? ` to ${path}` : ''} failed: ${errorMessage(err)}`);
     } finally {
       await file?.close().catch(() => undefined);
     }
@@ -71,49 +77,75 @@ export class LogExports {
     let file: FileHandle | null = null;
     let path = '';
     let count = 0;
+    /** Bytes of whole lines (and headers) in the file. */
+    let size = 0;
+    let writeError: unknown = null;
     const problems: string[] = [];
     try {
       const made = await this.create(true);
       file = made.file;
       path = made.path;
+      size = made.size;
       prompts.toast('info', `downloading the full log to ${path}…`);
       const opts = this.deps.render();
       const kc = this.deps.kc();
       for (const t of targets) {
         if (this.cancelled) break;
-        if (targets.length > 1) await file.write(`# ---- ${t.pod}${t.container ? `/${t.container}` : ''} ----\n`);
+        if (targets.length > 1) size += await writeAll(file, `# ---- ${t.pod}${t.container ? `/${t.container}` : ''} ----\n`);
         const out = file;
-        const read = readLog({
+        // Writes one after another (the stream's last lines come without waiting for the one before),
+        // and the first that fails (a full disk, a file size limit) stops the download: going on
+        // reported a truncated file as "downloaded".
+        let written: Promise<void> = Promise.resolve();
+        const read: LogRead = readLog({
           kc,
           target: t,
           start: { history: { all: true } },
           follow: false,
           origin: { pod: t.pod, container: t.container },
           onLines: (ls) => {
-            count += ls.length;
+            if (writeError !== null) return;
             let text = '';
             for (const l of ls) text += `${lineText(l, this.deps.labels, opts)}\n`;
-            return out.write(text).then(() => undefined);
+            written = written.then(async () => {
+              if (writeError !== null) return;
+              try {
+                size += await writeAll(out, text);
+                count += ls.length;
+              } catch (err) {
+                writeError = err;
+                read.abort();
+                // What part of the batch fitted goes: the file ends with the last whole line counted.
+                await out.truncate(size).catch(() => undefined);
+              }
+            });
+            return written;
           },
           track: this.deps.streams,
         });
         this.reads.add(read);
         const end = await read.done;
         this.reads.delete(read);
+        await written;
+        if (writeError !== null) break;
         if (end.kind === 'failed') {
           const msg = errorMessage(end.error);
           problems.push(msg);
-          await file.write(`# error: ${msg.replace(/[\x00-\x1f]/g, ' ')}\n`);
+          size += await writeAll(file, `# error: ${msg.replace(/[\x00-\x1f]/g, ' ')}\n`);
         } else if (end.kind === 'cut') {
           problems.push(end.message);
-          await file.write(`# error: the download was cut: ${end.message.replace(/[\x00-\x1f]/g, ' ')}\n`);
+          size += await writeAll(file, `# error: the download was cut: ${end.message.replace(/[\x00-\x1f]/g, ' ')}\n`);
         }
       }
       if (this.cancelled) return;
+      if (writeError !== null) {
+        prompts.toast('error', `downloading the log failed: writing ${path}: ${errorMessage(writeError)} (it has the first ${count} line${count === 1 ? '' : 's'})`);
+        return;
+      }
       if (problems.length === targets.length) prompts.toast('error', `downloading the log failed: ${problems[0]} (see ${path})`);
       else prompts.toast(problems.length ? 'warn' : 'success', `downloaded ${count} line${count === 1 ? '' : 's'} to ${path}${problems.length ? ` (${problems.length} failed: ${problems[0]})` : ''}`);
     } catch (err) {
-      prompts.toast('error', `downloading the logs failed: ${errorMessage(err)}`);
+      prompts.toast('error', `downloading the logs${path ? ` to ${path}` : ''} failed: ${errorMessage(err)}`);
     } finally {
       await file?.close().catch(() => undefined);
     }

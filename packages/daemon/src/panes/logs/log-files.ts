@@ -72,3 +72,19 @@ export async function createLogFile(dir: string, name: string): Promise<{ path: 
   }
   throw new Error(`${join(dir, name)} and 99 numbered variants exist already`);
 }
+
+/**
+ * Writes all of `text` and returns its size in bytes (one write may take only part of it: a file
+ * reaching a size limit or a full disk writes what fits and fails on the next write, and that part
+ * was silently lost).
+ */
+export async function writeAll(file: FileHandle, text: string): Promise<number> {
+  const buf = Buffer.from(text, 'utf8');
+  let off = 0;
+  while (off < buf.length) {
+    const { bytesWritten } = await file.write(buf, off, buf.length - off);
+    if (bytesWritten <= 0) throw new Error(`writing ${buf.length - off} bytes wrote none`);
+    off += bytesWritten;
+  }
+  return buf.length;
+}
