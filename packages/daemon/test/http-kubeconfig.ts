@@ -4,7 +4,7 @@ import { afterAll } from 'vitest';
 import { KubeConfig } from '../src/kube/kubeconfig.js';
 
 /** A KubeConfig pointing at a plain-HTTP test server listening on 127.0.0.1 (a bearer token, no TLS). */
-export function kubeconfigFor(srv: Server): KubeConfig {
+export function kubeconfigFor(srv: Pick<Server, 'address'>): KubeConfig {
   const kc = new KubeConfig();
   kc.loadFromOptions({
     clusters: [{ name: 'c', server: `http://127.0.0.1:${(srv.address() as AddressInfo).port}`, skipTLSVerify: true }],

@@ -5,6 +5,8 @@ import { ANSWER_DEADLINE_MS, CredentialError, KubeApiError, noAnswerError, statu
 import { credentialsRefused } from './exec-auth.js';
 import { badNamespace, invalidRef } from './resource-ref.js';
 import { formatBytes } from '../util/bytes.js';
+import { MIN_ANSWER_PACE, watchPace, type MinPace } from './answer-pace.js';
+import { cutShortError, notAnObjectError, notJsonError, withRedirect } from './answer-words.js';
 
 export interface KubeRequest {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -21,6 +23,13 @@ export interface KubeRequest {
   answerMs?: number;
   /** The biggest body taken (kubeRequest): a bigger answer is cut off and is an error, never buffered whole. */
   maxBytes?: number;
+  /** The least the body must keep arriving at (kubeRequest; default MIN_ANSWER_PACE: 1 KiB in any 30 s). */
+  minPace?: MinPace;
+  /**
+   * Called (kubeRequest) with each piece of the body as it arrives and the size so far, before
+   * anything is parsed: what it throws refuses the answer (not read further), e.g. jsonBudgetCheck.
+   */
+  onChunk?: (chunk: Buffer, size: number) => void;
 }
 
 export interface PreparedRequest {
@@ -160,54 +169,102 @@ export const MAX_ANSWER_BYTES = 448 * 1024 * 1024;
 
 /**
  * A JSON request to the API server, parsing the body with plain JSON.parse: lists of 100k objects
- * stay fast. It fails within `answerMs` (10 s) when the server does not start answering, and when
- * the body stalls for `timeoutMs` (30 s).
+ * stay fast. It fails within `answerMs` (10 s) when the server does not start answering, when the
+ * body stalls for `timeoutMs` (30 s), and when it trickles (less than `minPace`: 1 KiB in 30 s).
+ * Watches and log streams, which may rightly be quiet for long, are not made with it.
  */
 export async function kubeRequest<T = unknown>(kc: KubeConfig, req: KubeRequest): Promise<T> {
   const p = await prepareRequest(kc, req);
   const maxBytes = Math.min(req.maxBytes ?? MAX_ANSWER_BYTES, MAX_ANSWER_BYTES);
+  const pace = req.minPace ?? MIN_ANSWER_PACE;
   return new Promise<T>((resolve, reject) => {
-    const r = p.start((res) => {
-      r.setTimeout(req.timeoutMs ?? 30_000, () => r.destroy(Object.assign(new Error('the answer stalled'), { code: 'ETIMEDOUT' })));
-      const chunks: Buffer[] = [];
+    const attempt = (again: boolean): void => {
+      /** The answer once its headers are in, and how much of its body has come. */
+      let answer: IncomingMessage | null = null;
       let size = 0;
       let cut = false;
-      res.on('data', (c: Buffer) => {
-        if (cut) return;
-        size += c.length;
-        if (size > maxBytes) {
+      const lost = (err: unknown): void => {
+        // A kept-alive connection the server closed while it sat free (seen late: the daemon was busy
+        // parsing): a GET written on it fails before any answer, through no fault of the server's.
+        if (!answer && !again && staleConnection(r, err, req)) {
+          try {
+            return attempt(true);
+          } catch (e) {
+            return reject(e);
+          }
+        }
+        // The connection ended mid-body (a reset, a proxy closing): the request and how much came, not only "aborted".
+        if (!answer || cut || req.signal?.aborted || err instanceof KubeApiError) return reject(err instanceof KubeApiError ? err : transportError(err, p.server));
+        reject(cutShortError(p.what, p.server, size, answer.headers, (err as NodeJS.ErrnoException).code));
+      };
+      const r = p.start((res) => {
+        answer = res;
+        const chunks: Buffer[] = [];
+        /** The answer given up (its error said first: destroying the request makes errors of its own). */
+        const fail = (err: KubeApiError): void => {
           cut = true;
           chunks.length = 0;
-          reject(new KubeApiError(`${p.what}: the answer is bigger than ${formatBytes(maxBytes)}; not read`, res.statusCode ?? 0));
+          reject(err);
           r.destroy();
-          return;
-        }
-        chunks.push(c);
+        };
+        const timeoutMs = req.timeoutMs ?? 30_000;
+        r.setTimeout(timeoutMs, () => fail(new KubeApiError(`${p.what}: the API server stopped sending the answer (nothing for ${seconds(timeoutMs)} s, after ${formatBytes(size)})`, 0, 'ETIMEDOUT')));
+        const slow = watchPace(pace, (recent, total) =>
+          fail(new KubeApiError(`${p.what}: the API server sends the answer too slowly (${formatBytes(recent)} in the last ${seconds(pace.windowMs)} s, ${formatBytes(total)} in all; at least ${formatBytes(pace.minBytes)} is wanted): given up`, 0, 'ETIMEDOUT')),
+        );
+        res.once('close', () => slow.stop());
+        res.on('data', (c: Buffer) => {
+          if (cut) return;
+          size += c.length;
+          slow.add(c.length);
+          if (size > maxBytes) return fail(new KubeApiError(`${p.what}: the answer is bigger than ${formatBytes(maxBytes)}; not read`, res.statusCode ?? 0));
+          if (req.onChunk) {
+            try {
+              req.onChunk(c, size);
+            } catch (err) {
+              return fail(err instanceof KubeApiError ? err : new KubeApiError(`${p.what}: the answer is refused: ${(err as Error).message}`, res.statusCode ?? 0));
+            }
+          }
+          chunks.push(c);
+        });
+        res.on('error', lost);
+        res.on('end', () => {
+          slow.stop();
+          if (cut) return;
+          let body: string;
+          try {
+            body = Buffer.concat(chunks).toString('utf8');
+          } catch (err) {
+            reject(new KubeApiError(`${p.what}: the answer could not be read (${(err as Error).message})`, res.statusCode ?? 0));
+            return;
+          }
+          chunks.length = 0;
+          const status = res.statusCode ?? 0;
+          if (status < 200 || status >= 300) return reject(withRedirect(statusError(status, body, p.what, res.headers['retry-after']), status, res.headers));
+          const get = (req.method ?? 'GET') === 'GET';
+          if (!body) return get ? reject(notAnObjectError(p.what, status, undefined)) : resolve(undefined as T);
+          let value: unknown;
+          try {
+            value = JSON.parse(body);
+          } catch {
+            return reject(notJsonError(p.what, status, res.headers, body));
+          }
+          if (get && (typeof value !== 'object' || value === null || Array.isArray(value))) return reject(notAnObjectError(p.what, status, value));
+          resolve(value as T);
+        });
       });
-      res.on('error', (err) => reject(transportError(err, p.server)));
-      res.on('end', () => {
-        if (cut) return;
-        let body: string;
-        try {
-          body = Buffer.concat(chunks).toString('utf8');
-        } catch (err) {
-          reject(new KubeApiError(`${p.what}: the answer could not be read (${(err as Error).message})`, res.statusCode ?? 0));
-          return;
-        }
-        chunks.length = 0;
-        const status = res.statusCode ?? 0;
-        if (status < 200 || status >= 300) return reject(statusError(status, body, p.what, res.headers['retry-after']));
-        if (!body) return resolve(undefined as T);
-        try {
-          resolve(JSON.parse(body) as T);
-        } catch {
-          reject(new KubeApiError(`${p.what}: the API server sent invalid JSON`, status));
-        }
-      });
-    });
-    r.on('error', (err) => reject(err instanceof KubeApiError ? err : transportError(err, p.server)));
+      r.on('error', lost);
+    };
+    attempt(false);
   });
 }
+
+/** A GET that died on a reused keep-alive connection before anything came back (sent again once, on a new one). */
+const staleConnection = (r: ClientRequest, err: unknown, req: KubeRequest): boolean =>
+  r.reusedSocket && (req.method ?? 'GET') === 'GET' && !req.signal?.aborted && ['ECONNRESET', 'EPIPE'].includes((err as NodeJS.ErrnoException)?.code ?? '');
+
+/** Milliseconds as whole seconds for messages (at least 1). */
+const seconds = (ms: number): number => Math.max(1, Math.round(ms / 1000));
 
 /** The REST path of a collection: `/api/v1/namespaces/ns/pods`, `/apis/apps/v1/deployments`. Throws on names that are not plain path segments. */
 export function collectionPath(r: { group: string; version: string; plural: string; namespaced: boolean }, namespace: string | null): string {

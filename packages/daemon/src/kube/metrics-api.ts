@@ -1,6 +1,7 @@
 import type { KubeConfig } from './kubeconfig.js';
 import { KubeApiError } from './api-error.js';
 import { kubeRequest } from './kube-http.js';
+import { jsonBudgetCheck, type JsonBudget } from './json-density.js';
 import { isRecord } from '../util/is-record.js';
 
 /**
@@ -22,6 +23,15 @@ export interface Usage {
 export const MAX_METRICS_ITEMS = 50_000;
 /** The biggest answer read (100k pods' metrics are ~25 MB): a bigger one is refused, not buffered. */
 export const MAX_METRICS_BYTES = 64 * 1024 * 1024;
+/**
+ * What a metrics answer may hold, counted before it is parsed: `{"items":[{},{},…]}` of 64 MB (21
+ * million objects) took ~1.5 GB of heap and ~40 s of JSON.parse, the item cap applying only after.
+ * Real metrics have one object or array per ~45 bytes and one value per ~14 (a pod item: itself, its
+ * metadata, labels, containers, and each container and its usage); 150k pods of three containers
+ * each are ~1.5 million objects and ~4 million values. A refused answer never costs more than the
+ * biggest real one.
+ */
+export const METRICS_JSON_BUDGET: JsonBudget = { maxObjects: 2_000_000, maxValues: 8_000_000, bytesPerObject: 16, bytesPerValue: 6, denseFrom: 256 * 1024 };
 /**
  * The longest one read takes, start to end: kubeRequest's own limits are on silences (a body that
  * trickles a byte now and then never trips them), and a read that never ends would leave the
@@ -87,7 +97,7 @@ async function metricsGet(kc: KubeConfig, path: string, maxBytes: number, deadli
   if (signal?.aborted) ac.abort();
   else signal?.addEventListener('abort', cancel, { once: true });
   try {
-    body = await kubeRequest<unknown>(kc, { path, maxBytes, signal: ac.signal });
+    body = await kubeRequest<unknown>(kc, { path, maxBytes, signal: ac.signal, onChunk: jsonBudgetCheck(`GET ${path}`, METRICS_JSON_BUDGET) });
   } catch (err) {
     if (signal?.aborted) throw new Error(`GET ${path}: not read (no longer wanted)`);
     if (ac.signal.aborted) throw new KubeApiError(`GET ${path}: the metrics API did not finish answering within ${Math.max(1, Math.round(deadlineMs / 1000))} s`, 0, 'ETIMEDOUT');

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { gzipSync } from 'node:zlib';
+import { kubeRequest } from '../../src/kube/kube-http.js';
+import { eventsFor } from '../../src/kube/resource-ops.js';
+import type { KubeObject } from '../../src/kube/types.js';
+import { useTestServers } from '../http-kubeconfig.js';
+
+/**
+ * Answers a proxy or a broken server gives instead of the API's JSON. Each error says what the
+ * request was and what came (before: "API server http://…: aborted", "the API server sent invalid
+ * JSON", "HTTP 302" — nothing a user could act on).
+ */
+
+const serve = useTestServers();
+const PODS = '/api/v1/namespaces/default/pods/web';
+
+describe('kubeRequest: answers that are not the API', () => {
+  it('a connection closed mid-body (content-length not reached): the request and how much came', async () => {
+    const kc = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': 1000 });
+      res.write('{"kind":');
+      setTimeout(() => res.socket?.end(), 50);
+    });
+    await expect(kubeRequest(kc, { path: PODS })).rejects.toThrow(/^GET \/api\/v1\/namespaces\/default\/pods\/web: the connection to the API server at http:\/\/127\.0\.0\.1:\d+ was cut before the whole answer came \(8 B of 1000 B received\)$/);
+  });
+
+  it('a connection reset mid-body (chunked): the request and how much came, still a transport error (status 0) for retries', async () => {
+    const kc = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"kind":"Pod"');
+      setTimeout(() => res.socket?.resetAndDestroy(), 50);
+    });
+    const err = await kubeRequest(kc, { path: PODS }).then(() => null, (e: Error & { status?: number }) => e);
+    expect(err?.message).toMatch(/^GET \/api\/v1\/namespaces\/default\/pods\/web: the connection to the API server at http:\/\/127\.0\.0\.1:\d+ was cut before the whole answer came \(13 B received\)$/);
+    expect(err?.status).toBe(0);
+  });
+
+  it("a proxy's login page with 200: what came is quoted (one line, no terminal escapes), with its type", async () => {
+    const kc = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end('<html>\n<body>\u001b[2JPlease sign in to ACME proxy</body></html>');
+    });
+    await expect(kubeRequest(kc, { path: PODS })).rejects.toThrow('GET /api/v1/namespaces/default/pods/web: the API server sent invalid JSON ("text/html; charset=utf-8", 59 B: "<html> <body> [2JPlease sign in to ACME proxy</body></html>")');
+  });
+
+  it('a compressed body no one asked for is said as such, not as invalid JSON', async () => {
+    const kc = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+      res.end(gzipSync('{"kind":"Pod"}'));
+    });
+    await expect(kubeRequest(kc, { path: PODS })).rejects.toThrow('GET /api/v1/namespaces/default/pods/web: the API server sent a compressed answer (content-encoding: "gzip"), which was not asked for');
+  });
+
+  it('a redirect (not followed) says where it pointed', async () => {
+    const kc = await serve((_req, res) => {
+      res.writeHead(302, { location: 'https://sso.example.com/login?next=/api' });
+      res.end();
+    });
+    await expect(kubeRequest(kc, { path: PODS })).rejects.toThrow('GET /api/v1/namespaces/default/pods/web: HTTP 302 (redirected to "https://sso.example.com/login?next=/api"; redirects are not followed: is the server URL in the kubeconfig right?)');
+  });
+
+  it('a GET answered 200 with no object (empty, null, an array): an error naming the request, not "Cannot read properties of null"', async () => {
+    for (const [body, got] of [['', 'an empty body'], ['null', 'null'], ['[]', 'an array'], ['"ok"', 'a string']] as const) {
+      const kc = await serve((_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(body);
+      });
+      const pod = { metadata: { name: 'web', namespace: 'default', uid: 'u-1' } } as KubeObject;
+      await expect(eventsFor(kc, pod)).rejects.toThrow(`GET /api/v1/namespaces/default/events: the API server answered 200 with ${got} instead of an object`);
+    }
+  });
+});
