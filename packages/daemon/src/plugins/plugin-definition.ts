@@ -1,4 +1,5 @@
 import { CallStats } from './call-stats.js';
+import { InstanceBudget } from './instance-budget.js';
 import { apiRate, clipboardRate } from './rate-limit.js';
 import { CollectionBudget } from './read-budget.js';
 import type { LoadedModule } from './plugin-module.js';
@@ -68,26 +69,46 @@ export class PluginDefinition<S extends SwappableSession = SwappableSession> {
   asking = false;
   private serial: Promise<unknown> = Promise.resolve();
 
-  constructor(public entry: ResolvedPluginEntry) {}
+  /**
+   * `budget`: the daemon's seats, all plugins together (the plugin host's); a seat here takes one
+   * there too. Without it, this plugin's own cap is the only one.
+   */
+  constructor(
+    public entry: ResolvedPluginEntry,
+    readonly budget: InstanceBudget = new InstanceBudget(Number.MAX_SAFE_INTEGER),
+  ) {}
 
   get key(): string {
     return this.entry.key;
   }
 
-  /** Takes a seat for `s` (true), or says the plugin already runs its maximum (false). */
+  /** Takes a seat for `s` (true), or says the plugin, or the daemon, already runs its maximum (false). */
   takeSeat(s: S): boolean {
     if (this.seats.has(s)) return true;
-    if (this.seats.size >= this.entry.maxInstances) return false;
+    if (this.overOwnCap()) return false;
+    if (!this.budget.take(s)) return false;
     this.seats.add(s);
     return true;
   }
 
-  leaveSeat(s: S): void {
-    this.seats.delete(s);
+  /** Whether this plugin runs its own maximum (max_instances); else a refused seat was the daemon's. */
+  overOwnCap(): boolean {
+    return this.seats.size >= this.entry.maxInstances;
   }
 
-  /** The pane text for a session refused a seat. */
+  /**
+   * `s` gives its seat up. `closing`: its pane closed and its instance may still run (plugin_on_close):
+   * the plugin's seat is free at once, the daemon's is held until `budget.leave(s)`.
+   */
+  leaveSeat(s: S, closing = false): void {
+    this.seats.delete(s);
+    if (closing) this.budget.closed(s);
+    else this.budget.leave(s);
+  }
+
+  /** The pane text for a session refused a seat: by this plugin's cap, or by the daemon's. */
   overCapMessage(): string {
+    if (!this.overOwnCap()) return this.budget.overCapMessage();
     const n = this.entry.maxInstances;
     return `plugin '${this.key}' already runs ${n} instance${n === 1 ? '' : 's'}, its limit (max_instances = ${n} in its [[plugins]] entry): close one of its panes, or raise max_instances`;
   }

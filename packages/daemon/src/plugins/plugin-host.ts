@@ -9,6 +9,7 @@ import type { CrashPolicy } from './crash-policy.js';
 import { consentText, refusedText, waitingText } from './consent-text.js';
 import { GrantStore } from './grant-store.js';
 import type { PluginKubeAccess } from './kube-access.js';
+import { InstanceBudget, pluginInstancesCap, TRIALS_AT_ONCE, Turns } from './instance-budget.js';
 import { PluginDefinition, type PluginListStatus, type ResolvedPluginEntry } from './plugin-definition.js';
 import { PluginInstance } from './plugin-instance.js';
 import { loadPluginFile, type LoadedModule } from './plugin-module.js';
@@ -41,6 +42,8 @@ export interface PluginHostDeps {
   writeConfirm?: WriteConfirmUi;
   /** Read-only mode (`--readonly`, `readonly = true`): plugin writes are refused. */
   readonly?: () => boolean;
+  /** Plugin instances (panes) the daemon runs at once, all plugins together (default: KUBETILE_MAX_PLUGIN_INSTANCES, else 64). */
+  maxInstancesTotal?: number;
 }
 
 /** One row of `plugin/list`. */
@@ -91,8 +94,13 @@ export class PluginHost {
 
   private readonly auditLog: AuditLog;
   private readonly writes: PluginWrites;
+  /** The daemon's seats for plugin panes, all plugins together (each plugin has its own cap too). */
+  private readonly budget: InstanceBudget;
+  /** Trial instances (new builds of plugins with no pane open) started at once, all plugins together. */
+  private readonly trials = new Turns(TRIALS_AT_ONCE);
 
   constructor(private readonly deps: PluginHostDeps) {
+    this.budget = new InstanceBudget(deps.maxInstancesTotal ?? pluginInstancesCap());
     this.grants = new GrantStore(deps.stateDir ?? null, deps.logger);
     this.auditLog = new AuditLog(deps.stateDir ?? null, deps.logger);
     const refuseAll: WriteConfirmUi = { attached: () => false, ask: async () => 'gone' };
@@ -145,7 +153,7 @@ export class PluginHost {
   }
 
   private async add(entry: ResolvedPluginEntry): Promise<void> {
-    const def: Def = new PluginDefinition<WasmSession>(entry);
+    const def: Def = new PluginDefinition<WasmSession>(entry, this.budget);
     this.defs.set(entry.key, def);
     if (this.deps.registry.has(entry.key)) {
       def.status = 'error';
@@ -282,8 +290,15 @@ export class PluginHost {
     return { ok: false, error: reason };
   }
 
-  /** With no pane open, a new build is still started and initialised once before it is accepted. */
-  private async trial(def: Def, mod: LoadedModule): Promise<string | null> {
+  /**
+   * With no pane open, a new build is still started and initialised once before it is accepted
+   * (a few at a time, daemon-wide: see TRIALS_AT_ONCE).
+   */
+  private trial(def: Def, mod: LoadedModule): Promise<string | null> {
+    return this.trials.run(() => this.trialNow(def, mod));
+  }
+
+  private async trialNow(def: Def, mod: LoadedModule): Promise<string | null> {
     let inst: PluginInstance;
     try {
       inst = await PluginInstance.create({

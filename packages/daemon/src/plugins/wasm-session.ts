@@ -193,9 +193,14 @@ export class WasmSession implements PluginSession, SwappableSession {
         this.setState({ kind: 'error', message: `plugin '${this.key}' ${def.error ?? 'is not loaded'}` });
         return;
       }
-      if (!def.takeSeat(this)) {
-        this.setState({ kind: 'error', message: def.overCapMessage() });
-        return;
+      // The daemon's cap reached while panes closed just now still end their instances: this one
+      // waits for them (each ends within its plugin's timeout); otherwise it is refused, saying which cap.
+      while (!def.takeSeat(this)) {
+        if (def.overOwnCap() || !(await def.budget.freed())) {
+          this.setState({ kind: 'error', message: def.overCapMessage() });
+          return;
+        }
+        if (this.disposed) return;
       }
       // A restart after a crash is offered the last snapshot; one that fails with it goes without.
       const snapshot = this.lastSnapshot;
@@ -583,17 +588,23 @@ export class WasmSession implements PluginSession, SwappableSession {
       this.closingAbort.abort();
       this.events?.close();
       this.events = null;
-      // The pane is gone: its seat is free for another one at once (plugin_on_close still runs).
-      this.def.leaveSeat(this);
-      this.clearRestart();
-      this.jobs = [];
-      if (this.booting) await this.booting;
-      const slot = this.slot;
-      this.slot = null;
-      if (slot) {
-        slot.current = false;
-        if (this.module?.exports.has('plugin_on_close')) await this.call(slot.instance, 'plugin_on_close', JSON.stringify({ pane_id: this.deps.paneId }));
-        await slot.instance.close();
+      // The pane is gone: its seat is free for another one at once (plugin_on_close still runs);
+      // the daemon's seat is held until its instance has ended (below).
+      const def = this.def;
+      def.leaveSeat(this, true);
+      try {
+        this.clearRestart();
+        this.jobs = [];
+        if (this.booting) await this.booting;
+        const slot = this.slot;
+        this.slot = null;
+        if (slot) {
+          slot.current = false;
+          if (this.module?.exports.has('plugin_on_close')) await this.call(slot.instance, 'plugin_on_close', JSON.stringify({ pane_id: this.deps.paneId }));
+          await slot.instance.close();
+        }
+      } finally {
+        def.budget.leave(this);
       }
       this.def.sessions.delete(this);
       this.wakeIdle();

@@ -16,6 +16,12 @@ const ROOTS = XRAY_ROOTS;
 
 const kindById = (id: string): KindDef => KNOWN_KINDS.find((k) => k.id === id)!;
 
+/** A bad argument as the error shows it: JSON, cut. */
+const shown = (v: unknown): string => {
+  const j = JSON.stringify(v) ?? String(v);
+  return j.length > 60 ? `${j.slice(0, 60)}…` : j;
+};
+
 /**
  * k9s's xray: a workload as a live tree — Deployment → ReplicaSets → Pods → containers (StatefulSets, DaemonSets,
  * Jobs, CronJobs → Jobs, ReplicaSets and Pods too), each node with its status, following the shared informers.
@@ -38,7 +44,11 @@ export class XrayPane extends LinesPane {
     const a = ctx.args;
     const kind = typeof a.kind === 'string' ? findKind(a.kind) : findKind('deployments');
     this.root = kind && ROOTS[kind.kind] ? kind : kindById('deployments');
-    if (typeof a.kind === 'string' && (!kind || !ROOTS[kind.kind])) this.problem = `xray draws ${XRAY_KINDS_TEXT}, not '${a.kind.slice(0, 60)}'`;
+    // A kind or uid that is not a string named nothing and was dropped: `{kind: 42}` drew Deployments,
+    // `{uid: 42}` every namesake — not the object a script pinned.
+    if (a.kind !== undefined && typeof a.kind !== 'string') this.problem = `args.kind ${shown(a.kind)} is not a kind: xray draws ${XRAY_KINDS_TEXT}`;
+    else if (a.uid !== undefined && (typeof a.uid !== 'string' || a.uid === '')) this.problem = `args.uid ${shown(a.uid)} is not an object's uid`;
+    else if (typeof a.kind === 'string' && (!kind || !ROOTS[kind.kind])) this.problem = `xray draws ${XRAY_KINDS_TEXT}, not '${a.kind.slice(0, 60)}'`;
     else if (a.name !== undefined && badObjectName(a.name, 'args.name')) this.problem = badObjectName(a.name, 'args.name');
     else if (a.namespace !== undefined && badNamespace(a.namespace, 'args.namespace')) this.problem = badNamespace(a.namespace, 'args.namespace');
     const kinds = (ROOTS[this.root.kind] ?? []).map(kindById);
@@ -50,6 +60,7 @@ export class XrayPane extends LinesPane {
     // One object is named by its kind (`Xray Deployment web`), all of them by the list's name (`Xray Deployments`);
     // a kind xray does not draw is named as asked (it was titled as a Deployment).
     if (this.problem && typeof this.args.kind === 'string') return `Xray ${this.args.kind.slice(0, 60)}`;
+    if (this.problem && this.args.kind !== undefined) return 'Xray';
     const what = typeof this.args.name === 'string' ? `${this.root.kind} ${this.args.name}` : this.root.display;
     return `Xray ${what} (${this.watches.namespace() ?? 'All Namespaces'})`;
   }
@@ -113,9 +124,18 @@ export class XrayPane extends LinesPane {
       return [{ text: name ? `${this.root.kind} ${name} is not there (deleted, or another namespace)` : `No ${this.root.display} here`, style: 'dim' }];
     }
     const index = this.indexes();
-    const { lines, cut } = treeLines(this.root.kind, roots, { children: (kind, owner) => childrenOf(index.get(kind), owner) });
+    // All namespaces: each root under its namespace (kubectl -A's NAMESPACE column, k9s's namespace nodes).
+    const allNamespaces = this.watches.namespace() === null;
+    const { lines, cut } = treeLines(this.root.kind, roots, { children: (kind, owner) => childrenOf(index.get(kind), owner) }, undefined, allNamespaces);
     if (cut > 0) lines.push({ text: `… ${cut.toLocaleString('en')} more lines not drawn`, style: 'dim' });
-    return lines;
+    // A kind below the root that cannot be listed (RBAC, a failing watch) is said, first: the tree drew
+    // a ReplicaSet `1/1 ready` with no pod under it, as if it had none.
+    const missing: Line[] = [];
+    for (const id of (ROOTS[this.root.kind] ?? []).slice(1)) {
+      const r = this.watches.reflector(id);
+      if (r?.state === 'error') missing.push({ text: `${kindById(id).display} not shown: ${r.error ?? 'cannot be listed'}`, style: 'error' });
+    }
+    return missing.length > 0 ? [...missing, ...lines] : lines;
   }
 
   override dispose(): void {

@@ -127,8 +127,27 @@ export const childrenOf = (index: ChildIndex | undefined, owner: KubeObject): Ku
 /** At most this many lines (a namespace of 100k pods is summarised, not drawn). */
 export const MAX_LINES = 5000;
 
-/** The tree under `roots` as lines with box-drawing guides, each node's status styled. */
-export function treeLines(rootKind: string, roots: readonly KubeObject[], src: TreeSource, max = MAX_LINES): { lines: Line[]; cut: number } {
+/**
+ * The roots by namespace, the namespaces in name order (each keeps its roots' order): xray of all
+ * namespaces draws each under its `Namespace` node, as k9s's xray does (two Deployments `web` of
+ * two namespaces were two lines `Deployment web` alike).
+ */
+function byNamespace(roots: readonly KubeObject[]): Array<[string, KubeObject[]]> {
+  const m = new Map<string, KubeObject[]>();
+  for (const r of roots) {
+    const ns = r.metadata.namespace ?? '';
+    const list = m.get(ns);
+    if (list) list.push(r);
+    else m.set(ns, [r]);
+  }
+  return [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/**
+ * The tree under `roots` as lines with box-drawing guides, each node's status styled; with
+ * `namespaces`, the roots hang under a node of their namespace (xray of all namespaces).
+ */
+export function treeLines(rootKind: string, roots: readonly KubeObject[], src: TreeSource, max = MAX_LINES, namespaces = false): { lines: Line[]; cut: number } {
   const lines: Line[] = [];
   let cut = 0;
   const push = (prefix: string, label: string, name: string, status: string, style: Style | undefined): void => {
@@ -154,6 +173,16 @@ export function treeLines(rootKind: string, roots: readonly KubeObject[], src: T
       else push(`${prefix}${childPrefix}${br}`, 'Container', kid.c.name, kid.c.text, kid.c.style);
     });
   };
-  for (const r of roots) walk(r, rootKind, '', '', '');
+  if (!namespaces) {
+    for (const r of roots) walk(r, rootKind, '', '', '');
+    return { lines, cut };
+  }
+  for (const [ns, list] of byNamespace(roots)) {
+    push('', 'Namespace', ns || '(none)', '', undefined);
+    list.forEach((r, i) => {
+      const last = i === list.length - 1;
+      walk(r, rootKind, '', last ? '└─ ' : '├─ ', last ? '   ' : '│  ');
+    });
+  }
   return { lines, cut };
 }
