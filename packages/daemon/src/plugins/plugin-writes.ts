@@ -6,6 +6,7 @@ import type { PluginKubeAccess, PluginObject, PluginResource, PluginWriteOp } fr
 import { allows, neededPermission } from './permissions.js';
 import type { WriteConfirmUi } from './write-confirm.js';
 import type { WriteRequest } from './write-request.js';
+import { escapeUnsafe } from '../util/safe-text.js';
 
 /** How long a write dialog waits for an answer before it counts as declined. */
 export const CONFIRM_TIMEOUT_MS = 120_000;
@@ -45,7 +46,7 @@ export interface PluginWritesDeps {
 export class WriteRefused extends Error {}
 
 // Shown in a dialog on the user's terminal: control characters and bidirectional overrides escaped.
-const printable = (s: string): string => s.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+const printable = escapeUnsafe;
 
 function within<T>(ms: number, signal: AbortSignal, what: string, work: (s: AbortSignal) => Promise<T>): Promise<T> {
   const ac = new AbortController();
