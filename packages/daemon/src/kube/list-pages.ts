@@ -3,6 +3,7 @@ import type { KubeConfig } from './kubeconfig.js';
 import { KubeApiError, statusError, transportError } from './api-error.js';
 import { MAX_ANSWER_BYTES, prepareRequest } from './kube-http.js';
 import { formatBytes } from '../util/bytes.js';
+import { MIN_ANSWER_PACE, watchPace, type MinPace } from './answer-pace.js';
 
 /** The list's metadata: what the next request needs, and how many items are left. */
 export interface ListMeta {
@@ -87,7 +88,7 @@ function parse(text: string, what: string): ListBody {
 export const PAGE_DEADLINE_MS = 5 * 60_000;
 
 /** Starts one list request; the answer's metadata is available before its items have arrived. */
-async function requestPage(kc: KubeConfig, path: string, query: Record<string, string | number | undefined>, deadlineMs: number | null): Promise<PageRequest> {
+async function requestPage(kc: KubeConfig, path: string, query: Record<string, string | number | undefined>, deadlineMs: number | null, pace: MinPace): Promise<PageRequest> {
   const ac = new AbortController();
   const p = await prepareRequest(kc, { path, query, signal: ac.signal });
   let headDone: (m: ListMeta | null) => void = () => {};
@@ -95,6 +96,12 @@ async function requestPage(kc: KubeConfig, path: string, query: Record<string, s
   const body = new Promise<string>((resolve, reject) => {
     const r = p.start((res) => {
       r.setTimeout(30_000, () => r.destroy(Object.assign(new Error('the answer stalled'), { code: 'ETIMEDOUT' })));
+      // A body that trickles (a byte every few seconds) never trips the silence limit: an unpaged list
+      // (no deadline) loaded for ever, a page for 5 minutes.
+      const slow = watchPace(pace, (recent, total) =>
+        r.destroy(new KubeApiError(`${p.what}: the API server sends the list too slowly (${formatBytes(recent)} in the last ${Math.max(1, Math.round(pace.windowMs / 1000))} s, ${formatBytes(total)} in all; at least ${formatBytes(pace.minBytes)} is wanted): given up`, 0, 'ETIMEDOUT')),
+      );
+      res.once('close', () => slow.stop());
       const status = res.statusCode ?? 0;
       const ok = status >= 200 && status < 300;
       if (!ok) headDone(null);
@@ -105,6 +112,7 @@ async function requestPage(kc: KubeConfig, path: string, query: Record<string, s
       res.on('data', (c: Buffer) => {
         if (cut) return;
         length += c.length;
+        slow.add(c.length);
         // The cap every answer has (kubeRequest's): an answer that never ends is not held until the
         // daemon runs out of memory.
         if (length > MAX_ANSWER_BYTES) {
@@ -125,6 +133,7 @@ async function requestPage(kc: KubeConfig, path: string, query: Record<string, s
       });
       res.on('error', (err) => reject(transportError(err, p.server)));
       res.on('end', () => {
+        slow.stop();
         headDone(null);
         if (cut) return;
         let body: string;
@@ -166,6 +175,8 @@ export interface ListPagesOptions {
   fieldSelector?: string;
   /** How long one page (of a paged list) may take to arrive whole; PAGE_DEADLINE_MS unless told. */
   pageDeadlineMs?: number;
+  /** The least every answer's body must keep arriving at; MIN_ANSWER_PACE (1 KiB in any 30 s) unless told. */
+  minPace?: MinPace;
 }
 
 /** A page of a list with the metadata it came with. */
@@ -186,7 +197,8 @@ export async function* listPages(kc: KubeConfig, path: string, o: ListPagesOptio
   const sel = o.fieldSelector ? { fieldSelector: o.fieldSelector } : {};
   const query = (limit: number, cont?: string): Record<string, string | number | undefined> => (limit > 0 ? { ...sel, limit, continue: cont } : { ...sel });
   const deadline = (limit: number): number | null => (limit > 0 ? (o.pageDeadlineMs ?? PAGE_DEADLINE_MS) : null);
-  let cur: PageRequest | null = await requestPage(kc, path, query(o.first), deadline(o.first));
+  const pace = o.minPace ?? MIN_ANSWER_PACE;
+  let cur: PageRequest | null = await requestPage(kc, path, query(o.first), deadline(o.first), pace);
   let ahead: { token: string; req: Promise<PageRequest> } | null = null;
   // The continue tokens asked with: a server that names one again would be followed round the same
   // pages for ever (requests back to back, the items piling up, the list never shown as loaded).
@@ -194,7 +206,7 @@ export async function* listPages(kc: KubeConfig, path: string, o: ListPagesOptio
   const fetch = (token: string, what: string): { token: string; req: Promise<PageRequest> } => {
     if (asked.has(token)) throw new KubeApiError(`${what}: the API server sent a continue token it had sent before (after ${asked.size + 1} pages): the list would never end`, 200, 'ContinueLoop');
     asked.add(token);
-    const req = requestPage(kc, path, query(o.limit, token), deadline(o.limit));
+    const req = requestPage(kc, path, query(o.limit, token), deadline(o.limit), pace);
     req.catch(() => {});
     return { token, req };
   };

@@ -64,4 +64,20 @@ describe('a page that trickles in and never ends', () => {
     await expect(pages.next()).rejects.toThrow('GET /api/v1/pods: the page did not finish arriving within 2 s');
     timers.forEach(clearInterval);
   });
+
+  it('an unpaged list whose body trickles (a byte at a time: no silence long enough to trip the idle limit) is given up, naming the request', async () => {
+    const kc = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"kind":"PodList","metadata":{"resourceVersion":"1"},"items":[');
+      const t = setInterval(() => res.write(' '), 100);
+      res.on('close', () => clearInterval(t));
+    });
+    const read = async (): Promise<number> => {
+      let items = 0;
+      for await (const page of listPages(kc, '/api/v1/pods', { first: 0, limit: 0, stopped: () => false, minPace: { windowMs: 1_000, minBytes: 1024 } })) items += page.items.length;
+      return items;
+    };
+    // Before: it loaded for ever (an unpaged list has no deadline).
+    await expect(read()).rejects.toThrow(/^GET \/api\/v1\/pods: the API server sends the list too slowly \(\d+ B in the last 1 s, \d+ B in all; at least 1 KiB is wanted\): given up$/);
+  }, 30_000);
 });
