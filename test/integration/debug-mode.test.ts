@@ -175,6 +175,33 @@ describe('debug from a script (resource/action)', () => {
   });
 });
 
+describe('debug container args from a script', () => {
+  it('a bad image or one that is not a string is refused naming the arg, whatever state the pod is in; nothing is added', async () => {
+    // A pod being deleted (a finalizer holds it): the arg is checked before the pod is looked at.
+    sim.createObject({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'argcheck', namespace: NS, finalizers: ['kubetile.test/hold'] }, spec: { nodeName: 'node-1', containers: [{ name: 'main', image: 'nginx:1.27' }] } });
+    const pods = await openList('pods');
+    await selectRow(pods, 'argcheck');
+    sim.deleteObject('v1', 'Pod', 'argcheck', NS);
+    await waitFor('the pod marked deleted', () => sim.getObject('v1', 'Pod', 'argcheck', NS)?.metadata.deletionTimestamp);
+    const script = await RawClient.connect(env.socket);
+    const refusal = (args: Record<string, unknown>): Promise<string> =>
+      script.request('resource/action', { paneId: pods, action: 'debug', args: { mode: 'container', ...args } }).then(
+        () => '(done)',
+        (e: Error) => e.message,
+      );
+    try {
+      expect(await refusal({ image: 'busy box; rm -rf /' })).toMatch(/args\.image: 'busy box; rm -rf \/' is not an image reference/);
+      // Before: a non-string image was replaced by the config's and a container was added with it.
+      expect(await refusal({ image: 42 })).toContain('args.image must be an image reference (a string), not 42');
+      expect(await refusal({ image: 'busybox:1.36', target: ['main'] })).toContain('args.target must be a container name (a string), not ["main"]');
+      expect((sim.getObject('v1', 'Pod', 'argcheck', NS)?.spec as Rec).ephemeralContainers).toBeUndefined();
+    } finally {
+      script.close();
+      sim.patchObject('v1', 'Pod', 'argcheck', NS, { metadata: { finalizers: [] } });
+    }
+  });
+});
+
 describe('ephemeral debug containers', () => {
   it('shift+d asks for the image and the shared container, adds the container and attaches an exec pane to it', async () => {
     sim.createObject({

@@ -172,6 +172,15 @@ function openNodeShell(host: FeatureHost, req: InteractionRequest, t: ResourceTa
 
 async function debugContainer(host: FeatureHost, req: InteractionRequest, t: ResourceTarget): Promise<{ paneId?: number; message: string }> {
   if (!isCorePod(t) || t.namespace === null) throw invalidState(`a debug container is added to a pod; ${describedKind(t)} is not one`);
+  // A script's bad args are refused before the cluster is asked anything: whatever state the pod is
+  // in (being deleted, replaced), the answer names the arg (a non-string image was the config's).
+  const given = req.args.image;
+  if (given !== undefined) {
+    if (typeof given !== 'string') throw invalidParams(`args.image must be an image reference (a string), not ${shownValue(given)}`);
+    const bad = badImage(given);
+    if (bad) throw invalidParams(`args.image: ${bad}`);
+  }
+  if (req.args.target !== undefined && typeof req.args.target !== 'string') throw invalidParams(`args.target must be a container name (a string), not ${shownValue(req.args.target)}`);
   const kc = host.kube.configFor(t.context);
   if (!(await ephemeralContainersServed(kc))) throw new KubeApiError(UNSUPPORTED, 404, 'NotServed');
   const pod = await getObject(kc, t);
