@@ -1,3 +1,5 @@
+import { oneLine } from '../util/safe-text.js';
+
 /** An error from the API server or the way to it, with what a user needs to read. */
 export class KubeApiError extends Error {
   constructor(
@@ -107,6 +109,9 @@ export function transportError(err: unknown, server: string): KubeApiError {
             ? `TLS error talking to ${server}: it does not answer in TLS (a plain http:// endpoint, or the wrong port?)`
             : code.startsWith('ERR_TLS') || code.includes('CERT') || code === 'DEPTH_ZERO_SELF_SIGNED_CERT'
               ? `TLS error talking to ${server}: ${e.message}`
-              : `API server ${server}: ${e?.message ?? String(err)}`;
+              : code.startsWith('HPE_')
+                ? // Node's HTTP parser refused the answer: something else listens there (an SSH server, a database), or a proxy's headers are huge.
+                  `the API server at ${server} did not answer in HTTP (${code === 'HPE_HEADER_OVERFLOW' ? 'its headers are longer than 16 KiB' : oneLine(e.message, 120)}): is the server URL in the kubeconfig (scheme, host and port) an API server's?`
+                : `API server ${server}: ${e?.message ?? String(err)}`;
   return new KubeApiError(msg, 0, code || undefined);
 }

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { kubeRequest } from '../../src/kube/kube-http.js';
 import { eventsFor } from '../../src/kube/resource-ops.js';
 import type { KubeObject } from '../../src/kube/types.js';
-import { useTestServers } from '../http-kubeconfig.js';
+import { kubeconfigFor, useTestServers } from '../http-kubeconfig.js';
 
 /**
  * Answers a proxy or a broken server gives instead of the API's JSON. Each error says what the
@@ -67,6 +68,26 @@ describe('kubeRequest: answers that are not the API', () => {
       });
       const pod = { metadata: { name: 'web', namespace: 'default', uid: 'u-1' } } as KubeObject;
       await expect(eventsFor(kc, pod)).rejects.toThrow(`GET /api/v1/namespaces/default/events: the API server answered 200 with ${got} instead of an object`);
+    }
+  });
+
+  it('something that is not an HTTP server (an SSH port), or headers over 16 KiB: said as that, with the server, not "Parse Error"', async () => {
+    const raw = async (answer: string): Promise<Server> => {
+      const srv = createServer((sock) => {
+        sock.on('error', () => undefined);
+        sock.once('data', () => sock.end(answer));
+      });
+      await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+      return srv;
+    };
+    const ssh = await raw('SSH-2.0-OpenSSH_9.6\r\n');
+    const big = await raw(`HTTP/1.1 200 OK\r\nx-proxy: ${'a'.repeat(20_000)}\r\ncontent-length: 2\r\n\r\n{}`);
+    try {
+      await expect(kubeRequest(kubeconfigFor(ssh), { path: PODS })).rejects.toThrow(/^the API server at http:\/\/127\.0\.0\.1:\d+ did not answer in HTTP \(.+\): is the server URL in the kubeconfig \(scheme, host and port\) an API server's\?$/);
+      await expect(kubeRequest(kubeconfigFor(big), { path: PODS })).rejects.toThrow(/did not answer in HTTP \(its headers are longer than 16 KiB\)/);
+    } finally {
+      ssh.close();
+      big.close();
     }
   });
 });
