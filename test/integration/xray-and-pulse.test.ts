@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeSim } from '@kubetile/kube-sim';
-import type { LinesView, SessionLayout, TableView } from '@kubetile/rpc-schema';
+import type { SessionLayout, TableView } from '@kubetile/rpc-schema';
 import { waitFor } from '../helpers/daemon-process.js';
 import { RawClient } from '../helpers/rpc-client.js';
 import { startSimDaemon, type SimDaemonWithClient } from '../helpers/sim-daemon.js';
+import { paneLines } from '../helpers/pane-lines.js';
 
 /**
  * k9s's overview panes on a real daemon and kube-sim (its controller running the workloads): `x` on a Deployment
@@ -33,10 +34,7 @@ const deployment = (name: string, replicas: number, annotations: Record<string, 
   },
 });
 
-async function lines(paneId: number): Promise<string[]> {
-  const v = (await c.request<{ view: LinesView }>('pane/snapshot', { paneId, rows: 60, cols: 160 })).view;
-  return v.type === 'lines' ? v.lines.map((l) => l.text) : [];
-}
+const lines = (paneId: number): Promise<string[]> => paneLines(c, paneId, 160);
 
 async function table(paneId: number): Promise<TableView | null> {
   const v = (await c.request<{ view: TableView }>('pane/snapshot', { paneId, rows: 30, cols: 160 })).view;

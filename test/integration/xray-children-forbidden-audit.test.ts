@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LinesView } from '@kubetile/rpc-schema';
 import { waitFor } from '../helpers/daemon-process.js';
 import type { RawClient } from '../helpers/rpc-client.js';
 import { startSimDaemon, type SimDaemonWithClient } from '../helpers/sim-daemon.js';
+import { paneLines } from '../helpers/pane-lines.js';
 
 /**
  * An audit: xray of a Deployment for a user who may list Deployments and ReplicaSets but not Pods
@@ -34,10 +34,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => t?.stop());
 
-async function lines(paneId: number): Promise<string[]> {
-  const v = (await c.request<{ view: LinesView }>('pane/snapshot', { paneId, rows: 60, cols: 200 })).view;
-  return v.type === 'lines' ? v.lines.map((l) => l.text) : [];
-}
+const lines = (paneId: number): Promise<string[]> => paneLines(c, paneId);
 
 describe('xray when a kind under the root cannot be listed', () => {
   it('says the pods are not shown and why, above the tree it can draw', async () => {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LinesView } from '@kubetile/rpc-schema';
 import { waitFor } from '../helpers/daemon-process.js';
 import type { RawClient } from '../helpers/rpc-client.js';
 import { startSimDaemon, type SimDaemonWithClient } from '../helpers/sim-daemon.js';
+import { paneLines } from '../helpers/pane-lines.js';
 
 /**
  * An audit: xray of all namespaces (`:xray` on a tab whose namespace is all) drew each root as
@@ -43,10 +43,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => t?.stop());
 
-async function lines(paneId: number): Promise<string[]> {
-  const v = (await c.request<{ view: LinesView }>('pane/snapshot', { paneId, rows: 60, cols: 200 })).view;
-  return v.type === 'lines' ? v.lines.map((l) => l.text) : [];
-}
+const lines = (paneId: number): Promise<string[]> => paneLines(c, paneId);
 
 /** The tree once every pod of it runs (the sim's controller makes them a moment after the Deployments). */
 async function tree(paneId: number, pods: number, label: string): Promise<string[]> {

@@ -5,6 +5,7 @@ import { makeTestEnv, startDaemon, waitFor } from '../helpers/daemon-process.js'
 import { RawClient } from '../helpers/rpc-client.js';
 import { startSimDaemon, type SimDaemonWithClient } from '../helpers/sim-daemon.js';
 import { json, pod as plainPod, podList, startHostileApiServer, writeHostileKubeconfig } from '../helpers/hostile-api-server.js';
+import { paneLines } from '../helpers/pane-lines.js';
 
 /**
  * An audit: xray of all namespaces against a pod that claims another namespace's workload as its
@@ -48,10 +49,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => t?.stop());
 
-async function lines(paneId: number): Promise<string[]> {
-  const v = (await c.request<{ view: LinesView }>('pane/snapshot', { paneId, rows: 60, cols: 200 })).view;
-  return v.type === 'lines' ? v.lines.map((l) => l.text) : [];
-}
+const lines = (paneId: number): Promise<string[]> => paneLines(c, paneId);
 
 describe('xray of all namespaces', () => {
   it("draws under a ReplicaSet only the pods of its namespace, not another namespace's pod naming its uid", async () => {
