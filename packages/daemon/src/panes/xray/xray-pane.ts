@@ -11,16 +11,11 @@ import { WatchSet } from '../resource/watch-set.js';
 import { PacedValue } from '../../util/paced-value.js';
 import { XRAY_KINDS_TEXT, XRAY_ROOTS } from './xray-roots.js';
 import { childrenOf, indexByOwner, treeLines, type ChildIndex } from './xray-tree.js';
+import { shownValue } from '../../util/shown-value.js';
 
 const ROOTS = XRAY_ROOTS;
 
 const kindById = (id: string): KindDef => KNOWN_KINDS.find((k) => k.id === id)!;
-
-/** A bad argument as the error shows it: JSON, cut. */
-const shown = (v: unknown): string => {
-  const j = JSON.stringify(v) ?? String(v);
-  return j.length > 60 ? `${j.slice(0, 60)}…` : j;
-};
 
 /**
  * k9s's xray: a workload as a live tree — Deployment → ReplicaSets → Pods → containers (StatefulSets, DaemonSets,
@@ -46,8 +41,8 @@ export class XrayPane extends LinesPane {
     this.root = kind && ROOTS[kind.kind] ? kind : kindById('deployments');
     // A kind or uid that is not a string named nothing and was dropped: `{kind: 42}` drew Deployments,
     // `{uid: 42}` every namesake — not the object a script pinned.
-    if (a.kind !== undefined && typeof a.kind !== 'string') this.problem = `args.kind ${shown(a.kind)} is not a kind: xray draws ${XRAY_KINDS_TEXT}`;
-    else if (a.uid !== undefined && (typeof a.uid !== 'string' || a.uid === '')) this.problem = `args.uid ${shown(a.uid)} is not an object's uid`;
+    if (a.kind !== undefined && typeof a.kind !== 'string') this.problem = `args.kind ${shownValue(a.kind)} is not a kind: xray draws ${XRAY_KINDS_TEXT}`;
+    else if (a.uid !== undefined && (typeof a.uid !== 'string' || a.uid === '')) this.problem = `args.uid ${shownValue(a.uid)} is not an object's uid`;
     else if (typeof a.kind === 'string' && (!kind || !ROOTS[kind.kind])) this.problem = `xray draws ${XRAY_KINDS_TEXT}, not '${a.kind.slice(0, 60)}'`;
     else if (a.name !== undefined && badObjectName(a.name, 'args.name')) this.problem = badObjectName(a.name, 'args.name');
     else if (a.namespace !== undefined && badNamespace(a.namespace, 'args.namespace')) this.problem = badNamespace(a.namespace, 'args.namespace');
