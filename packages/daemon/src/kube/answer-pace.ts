@@ -1,3 +1,6 @@
+import { KubeApiError } from './api-error.js';
+import { formatBytes } from '../util/bytes.js';
+
 /**
  * The least an answer's body must keep arriving at (curl's --speed-limit / --speed-time): a server
  * that sends its headers, then a byte every few seconds, never trips a silence limit and held a
@@ -12,6 +15,15 @@ export interface MinPace {
 
 /** 1 KiB in any 30 s: a body flowing at all (a big list over a slow link included) never comes near it. */
 export const MIN_ANSWER_PACE: MinPace = { windowMs: 30_000, minBytes: 1024 };
+
+/**
+ * The error of an answer given up for its pace: `what` (`GET /api/v1/pods`) and what was sent (`the
+ * answer`, `the list`), with how little came.
+ */
+export function tooSlowError(what: string, sent: string, pace: MinPace, recent: number, total: number): KubeApiError {
+  const seconds = Math.max(1, Math.round(pace.windowMs / 1000));
+  return new KubeApiError(`${what}: the API server sends ${sent} too slowly (${formatBytes(recent)} in the last ${seconds} s, ${formatBytes(total)} in all; at least ${formatBytes(pace.minBytes)} is wanted): given up`, 0, 'ETIMEDOUT');
+}
 
 /** How many samples a window is cut into (a check every windowMs / SAMPLES). */
 const SAMPLES = 6;

@@ -5,7 +5,7 @@ import { ANSWER_DEADLINE_MS, CredentialError, KubeApiError, noAnswerError, statu
 import { credentialsRefused } from './exec-auth.js';
 import { badNamespace, invalidRef } from './resource-ref.js';
 import { formatBytes } from '../util/bytes.js';
-import { MIN_ANSWER_PACE, watchPace, type MinPace } from './answer-pace.js';
+import { MIN_ANSWER_PACE, tooSlowError, watchPace, type MinPace } from './answer-pace.js';
 import { cutShortError, notAnObjectError, notJsonError, withRedirect } from './answer-words.js';
 
 export interface KubeRequest {
@@ -209,9 +209,7 @@ export async function kubeRequest<T = unknown>(kc: KubeConfig, req: KubeRequest)
         };
         const timeoutMs = req.timeoutMs ?? 30_000;
         r.setTimeout(timeoutMs, () => fail(new KubeApiError(`${p.what}: the API server stopped sending the answer (nothing for ${seconds(timeoutMs)} s, after ${formatBytes(size)})`, 0, 'ETIMEDOUT')));
-        const slow = watchPace(pace, (recent, total) =>
-          fail(new KubeApiError(`${p.what}: the API server sends the answer too slowly (${formatBytes(recent)} in the last ${seconds(pace.windowMs)} s, ${formatBytes(total)} in all; at least ${formatBytes(pace.minBytes)} is wanted): given up`, 0, 'ETIMEDOUT')),
-        );
+        const slow = watchPace(pace, (recent, total) => fail(tooSlowError(p.what, 'the answer', pace, recent, total)));
         res.once('close', () => slow.stop());
         res.on('data', (c: Buffer) => {
           if (cut) return;

@@ -3,7 +3,7 @@ import type { KubeConfig } from './kubeconfig.js';
 import { KubeApiError, statusError, transportError } from './api-error.js';
 import { MAX_ANSWER_BYTES, prepareRequest } from './kube-http.js';
 import { formatBytes } from '../util/bytes.js';
-import { MIN_ANSWER_PACE, watchPace, type MinPace } from './answer-pace.js';
+import { MIN_ANSWER_PACE, tooSlowError, watchPace, type MinPace } from './answer-pace.js';
 
 /** The list's metadata: what the next request needs, and how many items are left. */
 export interface ListMeta {
@@ -98,9 +98,7 @@ async function requestPage(kc: KubeConfig, path: string, query: Record<string, s
       r.setTimeout(30_000, () => r.destroy(Object.assign(new Error('the answer stalled'), { code: 'ETIMEDOUT' })));
       // A body that trickles (a byte every few seconds) never trips the silence limit: an unpaged list
       // (no deadline) loaded for ever, a page for 5 minutes.
-      const slow = watchPace(pace, (recent, total) =>
-        r.destroy(new KubeApiError(`${p.what}: the API server sends the list too slowly (${formatBytes(recent)} in the last ${Math.max(1, Math.round(pace.windowMs / 1000))} s, ${formatBytes(total)} in all; at least ${formatBytes(pace.minBytes)} is wanted): given up`, 0, 'ETIMEDOUT')),
-      );
+      const slow = watchPace(pace, (recent, total) => r.destroy(tooSlowError(p.what, 'the list', pace, recent, total)));
       res.once('close', () => slow.stop());
       const status = res.statusCode ?? 0;
       const ok = status >= 200 && status < 300;
