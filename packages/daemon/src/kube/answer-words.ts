@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { KubeApiError } from './api-error.js';
+import { KubeApiError, statusError } from './api-error.js';
 import { formatBytes } from '../util/bytes.js';
 import { oneLine } from '../util/safe-text.js';
 
@@ -50,4 +50,21 @@ export function cutShortError(what: string, server: string, received: number, he
 export function notAnObjectError(what: string, status: number, value: unknown): KubeApiError {
   const got = value === undefined ? 'an empty body' : value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
   return new KubeApiError(`${what}: the API server answered ${status} with ${got} instead of an object`, status, 'NotAnObject');
+}
+
+/**
+ * A 2xx answer whose body is a meta/v1 Status saying "Failure" (a proxy or a broken server: the API
+ * itself sends a failure with its 4xx/5xx code): the failure it says, with the Status's own code when
+ * that is an error code (a NotFound stays a 404 for callers), else 500. Taken as the answer, a DELETE
+ * said "deleted" and a GET showed the Status as the object. Null for anything else: only `kind: Status`
+ * of `apiVersion: v1` with the string `status: "Failure"` (a custom resource named Status has its own
+ * group's apiVersion, and its `status` is an object).
+ */
+export function failureStatusError(what: string, httpStatus: number, value: unknown, body: string): KubeApiError | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const v = value as { kind?: unknown; apiVersion?: unknown; status?: unknown; code?: unknown };
+  if (v.kind !== 'Status' || v.apiVersion !== 'v1' || v.status !== 'Failure') return null;
+  const code = typeof v.code === 'number' && Number.isInteger(v.code) && v.code >= 400 && v.code <= 599 ? v.code : 500;
+  const err = statusError(code, body, what);
+  return new KubeApiError(`${err.message} (a failure sent with HTTP ${httpStatus})`, code, err.reason, err.causes);
 }

@@ -6,7 +6,7 @@ import { credentialsRefused } from './exec-auth.js';
 import { badNamespace, invalidRef } from './resource-ref.js';
 import { formatBytes } from '../util/bytes.js';
 import { MIN_ANSWER_PACE, tooSlowError, watchPace, type MinPace } from './answer-pace.js';
-import { cutShortError, notAnObjectError, notJsonError, withRedirect } from './answer-words.js';
+import { cutShortError, failureStatusError, notAnObjectError, notJsonError, withRedirect } from './answer-words.js';
 
 export interface KubeRequest {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -248,6 +248,8 @@ export async function kubeRequest<T = unknown>(kc: KubeConfig, req: KubeRequest)
             return reject(notJsonError(p.what, status, res.headers, body));
           }
           if (get && (typeof value !== 'object' || value === null || Array.isArray(value))) return reject(notAnObjectError(p.what, status, value));
+          const failure = failureStatusError(p.what, status, value, body);
+          if (failure) return reject(failure);
           resolve(value as T);
         });
       });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { kubeRequest } from '../../src/kube/kube-http.js';
+import { deleteObject } from '../../src/kube/mutations.js';
 import { eventsFor } from '../../src/kube/resource-ops.js';
 import type { KubeObject } from '../../src/kube/types.js';
 import { kubeconfigFor, useTestServers } from '../http-kubeconfig.js';
@@ -68,6 +69,34 @@ describe('kubeRequest: answers that are not the API', () => {
       });
       const pod = { metadata: { name: 'web', namespace: 'default', uid: 'u-1' } } as KubeObject;
       await expect(eventsFor(kc, pod)).rejects.toThrow(`GET /api/v1/namespaces/default/events: the API server answered 200 with ${got} instead of an object`);
+    }
+  });
+
+  it('a 2xx whose body is a Status "Failure" is that failure (its code kept), not the answer; a custom kind named Status is still an object', async () => {
+    const failure = (code: unknown, reason: string, message: string) => ({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code });
+    let answer: unknown = failure(403, 'Forbidden', 'pods "web" is forbidden: User "dev" cannot delete resource "pods"');
+    const kc = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(answer));
+    });
+    const web = { context: 'test', kind: 'Pod', kindId: 'pods', group: '', version: 'v1', plural: 'pods', namespaced: true, name: 'web', namespace: 'default', uid: 'u-1' };
+    // A delete refused this way said nothing (the pod was still there): it says the refusal.
+    const refused = await deleteObject(kc, web).then(() => null, (e: Error & { status?: number; reason?: string }) => e);
+    expect(refused?.message).toBe('pods "web" is forbidden: User "dev" cannot delete resource "pods" (a failure sent with HTTP 200)');
+    expect(refused?.status).toBe(403);
+    expect(refused?.reason).toBe('Forbidden');
+    // A NotFound keeps its 404, so the delete says the pod is gone as a real 404 would.
+    answer = failure(404, 'NotFound', 'pods "web" not found');
+    await expect(deleteObject(kc, web)).rejects.toThrow('Pod default/web no longer exists; nothing was deleted');
+    // A GET shows the failure, not a Status as the pod; a code that is no error code becomes 500.
+    answer = failure('teapot', 'InternalError', 'etcd is down');
+    const got = await kubeRequest(kc, { path: PODS }).then(() => null, (e: Error & { status?: number }) => e);
+    expect(got?.message).toBe('etcd is down (a failure sent with HTTP 200)');
+    expect(got?.status).toBe(500);
+    // Only a meta/v1 Status: an object of a custom kind called Status, or a Status saying Success, is the answer.
+    for (const ok of [{ kind: 'Status', apiVersion: 'example.com/v1', metadata: { name: 'x' }, status: { phase: 'Failure' } }, { kind: 'Status', apiVersion: 'v1', status: 'Success', code: 200 }]) {
+      answer = ok;
+      await expect(kubeRequest(kc, { path: PODS })).resolves.toEqual(ok);
     }
   });
 
