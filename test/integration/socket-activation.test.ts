@@ -33,9 +33,13 @@ describe('systemd integration', () => {
         return null;
       }
     });
-    await expect(c.request<{ pid: number }>('daemon/status')).resolves.toMatchObject({ pid: child.pid });
+    // It says the socket it serves, not the one its --socket (or environment) would have made.
+    await expect(c.request<{ pid: number; socket: string }>('daemon/status')).resolves.toMatchObject({ pid: child.pid, socket: env.socket });
     await c.request('daemon/shutdown');
     expect(await exited).toBe(0);
+    const log = readFileSync(join(env.dir, 'state', 'kubetile', 'kubetiled.log'), 'utf8');
+    const listening = log.split('\n').find((l) => l.includes('"daemon listening"'));
+    expect(listening && (JSON.parse(listening) as { socket?: string }).socket).toBe(env.socket);
     expect(existsSync(env.socket)).toBe(true); // systemd's socket is systemd's to remove
     c.close();
   });

@@ -33,12 +33,11 @@ export async function runDaemon(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const socketPath = resolveSocketPath(args.socket);
+  const askedPath = resolveSocketPath(args.socket);
   const state = args.stateDir ? resolve(args.stateDir) : stateDir();
   const logOpts: Parameters<typeof CreateLogger>[0] = { file: join(state, 'kubetiled.log'), level: args.logLevel ?? 'info', stderr: args.logStderr };
   // The logger (pino: ~40% of what loads before the socket) is made once the socket listens.
   const makeLog = async (): Promise<ReturnType<typeof CreateLogger>> => (await import('./logging/logger.js')).createLogger(logOpts);
-  const privateSocketDir = socketDirKind(socketPath) === 'private';
   // Signals are ours before the socket listens: one that arrives while the daemon still loads stops it
   // as soon as it exists (without a handler the process died at once: clients not told, socket left).
   let daemonRef: { shutdown(reason: string): void } | null = null;
@@ -53,7 +52,7 @@ export async function runDaemon(argv: readonly string[]): Promise<number> {
   // and a second daemon is refused before it loads anything.
   let early: EarlyListener;
   try {
-    early = await listenEarly(socketPath, { privateDir: privateSocketDir });
+    early = await listenEarly(askedPath, { privateDir: socketDirKind(askedPath) === 'private' });
   } catch (err) {
     const msg = errorMessage(err);
     process.stderr.write(`kubetiled: ${msg}\n`);
@@ -64,6 +63,9 @@ export async function runDaemon(argv: readonly string[]): Promise<number> {
   } finally {
     for (const v of ACTIVATION_VARS) delete process.env[v];
   }
+  // Where clients reach it: systemd's socket when one was passed (the daemon reports and logs it).
+  const socketPath = early.path;
+  const privateSocketDir = socketDirKind(socketPath) === 'private';
   // One daemon per state directory (a second one on another socket would save over this one's sessions).
   let release: () => void;
   try {

@@ -1,11 +1,18 @@
 import type { Socket } from 'node:net';
 import { activationFd, listenOnFd, listenOnSocket, type Listening } from './socket-listener.js';
+import { fdSocketPath } from './fd-socket-path.js';
 
 /** The socket, listening before the daemon is loaded; connections wait until it is. */
 export interface EarlyListener {
   readonly listening: Listening;
   /** The socket came from systemd (LISTEN_FDS). */
   readonly viaSystemd: boolean;
+  /**
+   * The path clients reach it at: `path`, or the one systemd's socket is bound to (the unit's
+   * ListenStream; run under systemd-socket-activate the environment that computed `path` is not the
+   * shell's, and the daemon said and reported a socket nobody listened on).
+   */
+  readonly path: string;
   /** From now on `accept` takes every connection, starting with those that waited. */
   handOff(accept: (s: Socket) => void): void;
 }
@@ -30,6 +37,7 @@ export async function listenEarly(path: string, opts: { privateDir: boolean }): 
   return {
     listening,
     viaSystemd: fd !== null,
+    path: fd !== null ? (fdSocketPath(fd) ?? path) : path,
     handOff(fn) {
       accept = fn;
       for (const s of [...waiting]) {
