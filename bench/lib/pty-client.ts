@@ -1,28 +1,14 @@
-import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { IPty } from 'node-pty';
 import { CLIENT_MAIN, REPO_ROOT } from '../../test/helpers/daemon-process.js';
+import { loadPty, ptyMissingReason } from '../../test/helpers/pty-module.js';
 import { profArgs } from './options.js';
 
 /** The end of a synchronized-output block: the client writes every painted frame between `?2026h` and this. */
 export const SYNC_END = '\x1b[?2026l';
 
-type PtyModule = typeof import('node-pty');
-let ptyModule: PtyModule | null | undefined;
-
-/** node-pty when installed (an optional dependency), else null: the pty figures are then skipped with a message. */
-export function loadPty(): PtyModule | null {
-  if (ptyModule !== undefined) return ptyModule;
-  try {
-    ptyModule = createRequire(import.meta.url)('node-pty') as PtyModule;
-  } catch {
-    ptyModule = null;
-  }
-  return ptyModule;
-}
-
-export const ptyMissing = (): string | false => (loadPty() ? false : 'node-pty is not installed (npm install --include=optional)');
+export const ptyMissing = ptyMissingReason;
 
 /** The screen as the terminal shows it after a frame. */
 export interface Screen {

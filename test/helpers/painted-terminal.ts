@@ -1,10 +1,9 @@
-import { createRequire } from 'node:module';
 import xterm from '@xterm/headless';
 import type { IPty } from 'node-pty';
 import { cellWidths, CELL_WIDTHS_VERSION } from '../../packages/daemon/src/panes/exec/cell-widths.js';
 import { CLIENT_MAIN, REPO_ROOT, waitFor } from './daemon-process.js';
+import { loadPty, ptyMissingReason } from './pty-module.js';
 
-type PtyModule = typeof import('node-pty');
 
 /**
  * Widths as kitty, WezTerm, Ghostty, iTerm2 and Windows Terminal count them: the client's (a code
@@ -44,15 +43,7 @@ const emojiClusters = {
   },
 };
 
-function loadPty(): PtyModule | null {
-  try {
-    return createRequire(import.meta.url)('node-pty') as PtyModule;
-  } catch {
-    return null;
-  }
-}
-
-export const ptyMissing: string | false = loadPty() ? false : 'node-pty is not installed (npm install --include=optional)';
+export const ptyMissing: string | false = ptyMissingReason();
 
 /** Something the client wrote that a terminal acts on beyond drawing cells: an OSC, a DCS/APC/PM/SOS string, a bell. */
 export interface Escaped {
@@ -119,7 +110,7 @@ export class PaintedTerminal {
   /** `widths`: how the terminal counts cells (the client's own by default; EMOJI_PRESENTATION_VERSION, EMOJI_CLUSTERS_VERSION for kitty & co). */
   static spawn(opts: { socket: string; env: NodeJS.ProcessEnv; cols: number; rows: number; args?: string[]; widths?: string }): PaintedTerminal {
     const pty = loadPty();
-    if (!pty) throw new Error('node-pty is not installed');
+    if (!pty) throw new Error(ptyMissingReason() || 'node-pty is not installed');
     const p = pty.spawn(process.execPath, [CLIENT_MAIN, '--socket', opts.socket, ...(opts.args ?? [])], {
       name: 'xterm-256color',
       cols: opts.cols,
