@@ -23,6 +23,7 @@ import { IdleCompaction } from './rpc/idle-compaction.js';
 import { NamespaceFavorites } from './session/namespace-favorites.js';
 import { KeyRouter } from './session/key-router.js';
 import { Workspace } from './session/workspace.js';
+import { oneLine } from './util/safe-text.js';
 import { Signal } from './util/signal.js';
 import type { ObjectRef } from './kube/object-ref.js';
 import { OpenStreams } from './util/open-streams.js';
@@ -139,6 +140,11 @@ export class Daemon implements DaemonContext {
       favorites: (context) => this.favorites.list(context),
     });
     this.workspace.scopeChosen.subscribe(({ context, namespace }) => this.favorites.add(context, namespace));
+    // A credential plugin waiting for a browser or device-code login: its URL to every terminal (the
+    // daemon's own browser, if it can open one at all, may be on no screen the user looks at).
+    this.kube.credentials.loginWaits.subscribe(({ user, command, prompt }) => {
+      for (const c of this.workspace.clients.values()) c.sink.toast('warn', `credential plugin "${oneLine(basename(command), 100)}" for user '${oneLine(user, 100)}' waits for you to log in: ${prompt}`);
+    });
     this.clusterObjects = new ClusterObjects(this.kube);
     this.plugins = new PluginHost({
       registry: this.registry,

@@ -4,6 +4,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
+import { loginPrompt } from '../src/kube/credential-login.js';
 import { ExecCredentialProvider, parseCredential, parseExecConfig, type ExecConfig } from '../src/kube/exec-credential.js';
 
 const logger = pino({ level: 'silent' });
@@ -135,10 +136,38 @@ describe('a credential plugin that waits for a login', () => {
   it('stopped after the timeout: the error carries what it said on stderr (the URL and code it waited on)', async () => {
     // As kubelogin (device code) and oidc-login (browser) do: instructions on stderr, then a wait.
     const cmd = script('login.sh', `echo 'To sign in, open https://login.example/device and enter the code ABCD-1234' >&2\nexec sleep 1000`);
-    provider = new ExecCredentialProvider(logger, 5_000);
+    provider = new ExecCredentialProvider(logger, 300, 1_500);
     // Before: only "… did not answer within 5 s and was stopped": nothing said why it hung.
     await expect(provider.get('alice', exec(cmd), null)).rejects.toThrow(
-      /credential plugin ".*login\.sh" for user 'alice' did not answer within 5 s and was stopped; it said: To sign in, open https:\/\/login\.example\/device and enter the code ABCD-1234$/,
+      /credential plugin ".*login\.sh" for user 'alice' waited 1500 ms for a login that did not come and was stopped; it said: To sign in, open https:\/\/login\.example\/device and enter the code ABCD-1234$/,
     );
+  });
+
+  it('a plugin that asks for a browser login gets the login timeout, not the answer timeout, and its URL is said (safely) until it answers', async () => {
+    const done = join(dir, 'logged-in');
+    // oidc-login's way: the URL on stderr (here with a terminal escape in it), then the answer once the browser came back.
+    const cmd = script(
+      'oidc.sh',
+      `printf 'Please visit the following URL in your browser: http://localhost:8000/?state=x\\033]52;c;aGk=\\007\\n' >&2\nwhile [ ! -e ${done} ]; do sleep 0.05; done\necho '${cred({ token: 'after-login' })}'`,
+    );
+    provider = new ExecCredentialProvider(logger, 300, 60_000);
+    const said: string[] = [];
+    provider.loginWaits.subscribe((w) => said.push(`${w.user}: ${w.prompt}`));
+    const t0 = Date.now();
+    const got = provider.get('alice', exec(cmd), null);
+    await until('the login prompt said', () => said.length > 0);
+    expect(said[0]).toBe('alice: Please visit the following URL in your browser: http://localhost:8000/?state=x ]52;c;aGk=');
+    // Past the answer timeout (300 ms) three times over, the plugin still waits for the person.
+    await until('well past the answer timeout', () => Date.now() - t0 > 1_200);
+    writeFileSync(done, '');
+    await expect(got).resolves.toMatchObject({ token: 'after-login' });
+  });
+
+  it('the login prompt is the newest whole line naming a URL: a URL cut between two writes is not said cut', () => {
+    expect(loginPrompt('open http://localh')).toBeNull();
+    expect(loginPrompt('open http://localhost:8000/cb\nwaiting')).toBe('open http://localhost:8000/cb');
+    expect(loginPrompt('see https://a.example/device\r\nthen enter the code ABCD at https://b.example/\n')).toBe('then enter the code ABCD at https://b.example/');
+    expect(loginPrompt('starting\nno link here\n')).toBeNull();
+    expect(loginPrompt(`go to https://x.example/${'a'.repeat(2000)}\n`)!.length).toBe(601);
   });
 });

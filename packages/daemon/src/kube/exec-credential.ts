@@ -2,6 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { z } from 'zod';
 import type { Logger } from '../logging/logger.js';
 import { CredentialError } from './api-error.js';
+import { LOGIN_TIMEOUT_MS, loginPrompt } from './credential-login.js';
+import { Signal } from '../util/signal.js';
+import { oneLine } from '../util/safe-text.js';
 
 /** A kubeconfig `users[].user.exec` block (client.authentication.k8s.io). */
 export interface ExecConfig {
@@ -37,6 +40,8 @@ export const CREDENTIAL_TIMEOUT_MS = 20_000;
 const FAILURE_HOLD_MS = 5_000;
 /** SIGTERM first; the process group gets SIGKILL if it is still there after this. */
 const KILL_GRACE_MS = 2_000;
+/** How often a plugin waiting for a login is said again (a toast lasts 5 s; a client attaching meanwhile sees it too). */
+const PROMPT_AGAIN_MS = 4_000;
 const MAX_STDOUT = 1024 * 1024;
 const STDERR_TAIL = 2048;
 
@@ -118,10 +123,17 @@ export class ExecCredentialProvider {
   private stopped = false;
   /** Plugin processes started (for status and tests). */
   runs = 0;
+  /**
+   * A plugin waits for the user to log in (it printed a URL to open on stderr): said when it does and
+   * every few seconds until it ends. The daemon runs in the background, where a browser the plugin
+   * opens may not be seen (or cannot open: no display under systemd): the URL must reach a terminal.
+   */
+  readonly loginWaits = new Signal<{ user: string; command: string; prompt: string }>();
 
   constructor(
     private readonly logger: Logger,
     private readonly timeoutMs = CREDENTIAL_TIMEOUT_MS,
+    private readonly loginTimeoutMs = LOGIN_TIMEOUT_MS,
   ) {}
 
   get(user: string, exec: ExecConfig, cluster: ClusterInfo | null): Promise<ExecCredential> {
@@ -208,6 +220,7 @@ export class ExecCredentialProvider {
         if (settled) return;
         settled = true;
         clearTimeout(deadline);
+        if (promptTimer) clearInterval(promptTimer);
         // Nothing more is read: whatever still holds the pipes (a process that ignores SIGTERM, a
         // child that left the process group with setsid) could otherwise write on until the
         // daemon's memory, or the longest string it can hold, runs out.
@@ -227,13 +240,26 @@ export class ExecCredentialProvider {
         }, KILL_GRACE_MS).unref();
       };
       /** The last lines the plugin wrote to stderr, on one line. */
-      const stderrTail = (): string => stderr.trim().split('\n').slice(-3).join(' ').slice(0, 400);
-      const deadline = setTimeout(() => {
+      const stderrTail = (): string => oneLine(stderr.trim().split('\n').slice(-3).join(' '), 400);
+      const timedOut = (ms: number, login: boolean) => (): void => {
         stopGroup();
         // What it said while it waited is often why (a browser or device-code login it waits for).
         const said = stderrTail();
-        finish(new CredentialError(`${what} did not answer within ${this.timeoutMs % 1000 === 0 ? `${this.timeoutMs / 1000} s` : `${this.timeoutMs} ms`} and was stopped${said ? `; it said: ${said}` : ''}`));
-      }, this.timeoutMs);
+        const why = login ? `waited ${duration(ms)} for a login that did not come` : `did not answer within ${duration(ms)}`;
+        finish(new CredentialError(`${what} ${why} and was stopped${said ? `; it said: ${said}` : ''}`));
+      };
+      let deadline = setTimeout(timedOut(this.timeoutMs, false), this.timeoutMs);
+      let promptTimer: NodeJS.Timeout | null = null;
+      /** It asks for a login: it gets the time a person needs, and the prompt is said until it ends. */
+      let prompt = '';
+      const waitForLogin = (): void => {
+        clearTimeout(deadline);
+        deadline = setTimeout(timedOut(this.loginTimeoutMs, true), this.loginTimeoutMs);
+        this.logger.info({ user, command: exec.command, prompt }, 'credential plugin waits for a login');
+        const say = (): void => this.loginWaits.emit({ user, command: exec.command, prompt });
+        say();
+        promptTimer = setInterval(say, PROMPT_AGAIN_MS);
+      };
       child.stdout!.setEncoding('utf8');
       child.stderr!.setEncoding('utf8');
       child.stdout!.on('data', (d: string) => {
@@ -248,6 +274,12 @@ export class ExecCredentialProvider {
       child.stderr!.on('data', (d: string) => {
         if (settled) return;
         stderr = (stderr + d).slice(-STDERR_TAIL);
+        // The newest line naming a URL (a device code said after the page to open replaces it).
+        const asked = loginPrompt(stderr);
+        if (asked === null || asked === prompt) return;
+        prompt = asked;
+        if (promptTimer === null) waitForLogin();
+        else this.loginWaits.emit({ user, command: exec.command, prompt });
       });
       child.on('error', (err: NodeJS.ErrnoException) => {
         this.running.delete(child);
@@ -288,6 +320,9 @@ export class ExecCredentialProvider {
     });
   }
 }
+
+/** A timeout as said in messages: whole seconds, or milliseconds. */
+const duration = (ms: number): string => (ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`);
 
 /** The plugin's stdout as a credential, reusable until shortly before it expires. */
 export function parseCredential(stdout: string, now = Date.now()): ExecCredential {
