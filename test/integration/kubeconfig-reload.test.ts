@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { startKubeSim, type KubeSim } from '@kubetile/kube-sim';
 import type { TableView } from '@kubetile/rpc-schema';
@@ -131,6 +131,33 @@ describe('a kubeconfig changed while the daemon runs', () => {
     // Edited where it lives, not through the link.
     writeFileSync(real, kubeconfig({ one: a, two: b }, 'one'));
     expect(await toast(c, 'kubeconfig reloaded')).toBe('kubeconfig reloaded: contexts added two');
+  }, 120_000);
+
+  it('a certificate file it names made anew in place (minikube delete && start): taken without touching the kubeconfig', async () => {
+    env = makeTestEnv();
+    const ca = join(env.dir, 'profiles', 'mk', 'ca.crt');
+    mkdirSync(dirname(ca), { recursive: true });
+    // The CA of the cluster that was there before (b's), where the kubeconfig points now at a.
+    writeFileSync(ca, b.caPem);
+    env.env.KUBECONFIG = join(env.dir, 'kube', 'config');
+    writeKubeconfig(JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: 'mk', cluster: { server: a.url, 'certificate-authority': ca } }],
+      users: [{ name: 'mk', user: { token: a.token } }],
+      contexts: [{ name: 'mk', context: { cluster: 'mk', user: 'mk', namespace: 'default' } }],
+      'current-context': 'mk',
+    }));
+    daemon = await startDaemon(env);
+    const c = await client();
+    const t = await podsTab(c);
+    await waitFor('the TLS refusal in the pane', async () => /certificate|TLS/i.test(JSON.stringify(await view(c, t.paneId))), 60_000);
+    // The new cluster's CA written where the old one was (a new file renamed over it, as minikube does).
+    writeFileSync(`${ca}.new`, a.caPem);
+    renameSync(`${ca}.new`, ca);
+    // Before: the CA read at start was used until the daemon restarted.
+    expect(await toast(c, 'kubeconfig reloaded')).toBe('kubeconfig reloaded: contexts changed mk');
+    await waitFor('the tab lists cluster a', async () => (await rows(c, t.paneId)).join() === 'a-1,a-2', 60_000);
   }, 120_000);
 
   it('no kubeconfig at the start: when one appears, tabs without a cluster take its context and list it', async () => {

@@ -9,7 +9,7 @@ import { parseConfigSource } from './config/parse-off-thread.js';
 import { readConfigSource } from './config/read-source.js';
 import { DEFAULT_CONFIG, type Config } from './config/schema.js';
 import { fileStamp, watchFile } from './config/watch.js';
-import { kubeconfigStamps, watchKubeconfig } from './runtime/kubeconfig-reload.js';
+import { kubeconfigStamps, watchKubeconfig, withNamedStamps } from './runtime/kubeconfig-reload.js';
 import { Keymap } from './keys/keymap.js';
 import type { Logger } from './logging/logger.js';
 import type { LogRing } from './logging/log-ring.js';
@@ -361,7 +361,7 @@ export class Daemon implements DaemonContext {
     this.kube.load();
     if (!this.kube.available) this.logger.warn({ problem: this.kube.problem }, 'no cluster');
     this.kube.pool.stateChanged.subscribe(() => this.workspace.refreshAll());
-    this.kubeconfigStamps = stamps;
+    this.kubeconfigStamps = withNamedStamps(stamps, this.kube);
   }
 
   /** Connections refused for being over the limit, until they close (a second or two). */

@@ -116,6 +116,11 @@ export class ClusterManager {
     return this.loaded !== null;
   }
 
+  /** The certificate and key files the loaded kubeconfig names (see LoadedKubeconfig.namedFiles). */
+  namedFiles(): readonly string[] {
+    return this.loaded?.namedFiles ?? [];
+  }
+
   /**
    * Reads the kubeconfig again (its files changed: a context added by `kind create cluster`, a
    * certificate or token rotated, a file restored). A context's KubeConfig is updated in place, so

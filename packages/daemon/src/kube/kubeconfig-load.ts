@@ -12,6 +12,13 @@ export interface LoadedKubeconfig {
   currentContext: string;
   /** Users whose credentials come from an exec plugin (or why their exec block is unusable). */
   exec: Map<string, ExecConfig | Error>;
+  /**
+   * The certificate and key files the kubeconfig names (`certificate-authority`, `client-certificate`,
+   * `client-key`), read or not: they are inlined once, so a change to one (minikube made anew, a
+   * rotated client certificate) is taken by reading the kubeconfig again. Token files are read again
+   * on their own (token-file.ts).
+   */
+  namedFiles: string[];
 }
 
 type Doc = Record<string, unknown>;
@@ -24,11 +31,12 @@ const entries = (doc: Doc, key: string): Doc[] => (Array.isArray(doc[key]) ? (do
  * read once, here, without blocking: client-node would otherwise read it synchronously on every
  * request, and a FIFO there would freeze the daemon.
  */
-function inline(section: Doc, fileKey: string, dataKey: string | null, dir: string, where: string): string | null {
+function inline(section: Doc, fileKey: string, dataKey: string | null, dir: string, where: string, named: string[]): string | null {
   const ref = section[fileKey];
   if (ref === undefined || ref === null || ref === '') return null;
   if (typeof ref !== 'string') throw new Error(`${where} ${fileKey} is not a path`);
   const path = isAbsolute(ref) ? ref : join(dir, ref);
+  if (dataKey) named.push(path);
   let content: Buffer;
   try {
     content = readRegularFile(path);
@@ -46,11 +54,11 @@ function inline(section: Doc, fileKey: string, dataKey: string | null, dir: stri
  * unusable (its requests fail saying why), not the whole kubeconfig: kubectl reads them only for
  * the context in use, and a stale entry (a deleted minikube or kind profile) is common.
  */
-function inlineAll(section: Doc, files: ReadonlyArray<[string, string | null]>, dir: string, where: string, errors: Map<number, string>, i: number): Map<string, string> {
+function inlineAll(section: Doc, files: ReadonlyArray<[string, string | null]>, dir: string, where: string, errors: Map<number, string>, i: number, named: string[]): Map<string, string> {
   const paths = new Map<string, string>();
   try {
     for (const [fileKey, dataKey] of files) {
-      const path = inline(section, fileKey, dataKey, dir, where);
+      const path = inline(section, fileKey, dataKey, dir, where, named);
       if (path) paths.set(fileKey, path);
     }
   } catch (err) {
@@ -59,7 +67,7 @@ function inlineAll(section: Doc, files: ReadonlyArray<[string, string | null]>, 
   return paths;
 }
 
-function readOne(file: string): ReturnType<typeof fromDocument> {
+function readOne(file: string, named: string[]): ReturnType<typeof fromDocument> {
   let text: string;
   try {
     text = readRegularFile(file).toString('utf8');
@@ -80,7 +88,7 @@ function readOne(file: string): ReturnType<typeof fromDocument> {
   const userErrors = new Map<number, string>();
   const tokenFiles = new Map<number, string>();
   entries(doc, 'clusters').forEach((c, i) => {
-    if (isMap(c.cluster)) inlineAll(c.cluster, [['certificate-authority', 'certificate-authority-data']], dir, `kubeconfig ${file}: clusters[${i}] (${String(c.name)})`, clusterErrors, i);
+    if (isMap(c.cluster)) inlineAll(c.cluster, [['certificate-authority', 'certificate-authority-data']], dir, `kubeconfig ${file}: clusters[${i}] (${String(c.name)})`, clusterErrors, i, named);
   });
   entries(doc, 'users').forEach((u, i) => {
     if (!isMap(u.user)) return;
@@ -88,7 +96,7 @@ function readOne(file: string): ReturnType<typeof fromDocument> {
     if (u.user.token) delete u.user['token-file'];
     const files: Array<[string, string | null]> = [['client-certificate', 'client-certificate-data'], ['client-key', 'client-key-data'], ['token-file', null]];
     // A token-file is remembered, to be read again as it rotates (token-file.ts).
-    const tokenFile = inlineAll(u.user, files, dir, where, userErrors, i).get('token-file');
+    const tokenFile = inlineAll(u.user, files, dir, where, userErrors, i, named).get('token-file');
     if (tokenFile) tokenFiles.set(i, tokenFile);
     // kubectl runs a relative command with a slash from the kubeconfig's directory.
     const exec = u.user.exec;
@@ -135,8 +143,9 @@ export function loadKubeconfigFiles(files: readonly string[]): LoadedKubeconfig 
   const users = new Map<string, User>();
   const contexts = new Map<string, Context>();
   let current = '';
+  const named: string[] = [];
   for (const file of files) {
-    const kc = readOne(file);
+    const kc = readOne(file, named);
     for (const c of kc.clusters) if (!clusters.has(c.name)) clusters.set(c.name, c);
     for (const u of kc.users) if (!users.has(u.name)) users.set(u.name, u);
     for (const c of kc.contexts) if (!contexts.has(c.name)) contexts.set(c.name, c);
@@ -190,5 +199,5 @@ export function loadKubeconfigFiles(files: readonly string[]): LoadedKubeconfig 
     const { exec: _e, authProvider: _a, ...rest } = u;
     plainUsers.push(rest as User);
   }
-  return { clusters: [...clusters.values()], users: plainUsers, contexts: [...contexts.values()], currentContext: current, exec };
+  return { clusters: [...clusters.values()], users: plainUsers, contexts: [...contexts.values()], currentContext: current, exec, namedFiles: [...new Set(named)] };
 }

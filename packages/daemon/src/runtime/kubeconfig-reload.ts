@@ -7,6 +7,8 @@ import { truncate } from '../kube/render/lines.js';
 
 /** Kubeconfig files watched at most (each is a directory watch). */
 const MAX_WATCHED = 32;
+/** Certificate and key files a kubeconfig names watched at most, besides. */
+const MAX_NAMED_WATCHED = 32;
 
 /** Quiet time after a kubeconfig write before it is read (kubectl and editors write in steps). */
 const KUBECONFIG_QUIET_MS = 400;
@@ -46,6 +48,7 @@ export function watchKubeconfig(kube: ClusterManager, workspace: Workspace, logg
     if (r.ok && r.wasUnavailable) workspace.adoptScope(kube.defaultScope());
     if (r.ok) kube.reloaded.emit();
     else logger.warn({ problem: r.problem }, 'kubeconfig not reloaded');
+    if (r.ok) watchNamed(fileStamp);
     const said = describeReload(r, hadCluster);
     if (said) for (const c of workspace.clients.values()) c.sink.toast(said.level, said.text);
     workspace.refreshAll();
@@ -54,9 +57,23 @@ export function watchKubeconfig(kube: ClusterManager, workspace: Workspace, logg
   // A KUBECONFIG of hundreds of entries is read whole, but not every entry gets a watcher.
   if (paths.length > MAX_WATCHED) logger.warn({ files: paths.length, watched: MAX_WATCHED }, `KUBECONFIG names ${paths.length} files: changes to the first ${MAX_WATCHED} are watched`);
   const watches = paths.slice(0, MAX_WATCHED).map((file) => watchFile(file, onChange, KUBECONFIG_QUIET_MS, stamps.get(file) ?? 'missing'));
+  // The certificate and key files it names are read with it (inlined): a CA or client certificate made
+  // anew in place (`minikube delete && minikube start`, a rotated client certificate) was used stale
+  // until the daemon restarted, every request failing TLS. Watched too, following the kubeconfig's names.
+  const named = new Map<string, { close(): Promise<void> }>();
+  const watchNamed = (since: (file: string) => string | undefined): void => {
+    const want = new Set(kube.namedFiles().filter((f) => !paths.includes(f)).slice(0, MAX_NAMED_WATCHED));
+    for (const [file, w] of named) {
+      if (want.has(file)) continue;
+      void w.close();
+      named.delete(file);
+    }
+    for (const file of want) if (!named.has(file)) named.set(file, watchFile(file, onChange, KUBECONFIG_QUIET_MS, since(file) ?? 'missing'));
+  };
+  watchNamed((file) => stamps.get(file));
   return {
     async close() {
-      await Promise.all(watches.map((w) => w.close()));
+      await Promise.all([...watches, ...named.values()].map((w) => w.close()));
     },
   };
 }
@@ -64,4 +81,11 @@ export function watchKubeconfig(kube: ClusterManager, workspace: Workspace, logg
 /** Each kubeconfig path's stamp now (before it is read), for watchKubeconfig. */
 export function kubeconfigStamps(): Map<string, string> {
   return new Map(kubeconfigPaths().map((f) => [f, fileStamp(f)]));
+}
+
+/** `stamps` with the stamp of each file the loaded kubeconfig names (taken just after it was read), for watchKubeconfig. */
+export function withNamedStamps(stamps: ReadonlyMap<string, string>, kube: ClusterManager): Map<string, string> {
+  const all = new Map(stamps);
+  for (const f of kube.namedFiles()) if (!all.has(f)) all.set(f, fileStamp(f));
+  return all;
 }
