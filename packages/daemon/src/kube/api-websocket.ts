@@ -54,6 +54,8 @@ export async function openApiWebSocket(kc: KubeConfig, req: Pick<KubeRequest, 'p
       ...(opts.passphrase ? { passphrase: opts.passphrase } : {}),
       rejectUnauthorized: opts.rejectUnauthorized !== false,
       ...(opts.servername ? { servername: opts.servername } : {}),
+      // The cluster's proxy (proxy-url): exec, attach and port-forwards go through it as requests do.
+      ...(opts.agent ? { agent: opts.agent } : {}),
       handshakeTimeout: answerMs,
       perMessageDeflate: false,
       maxPayload: req.maxMessage ?? DEFAULT_MAX_MESSAGE,

@@ -2,6 +2,7 @@ import type { RequestOptions } from 'node:https';
 import { parse } from 'yaml';
 import { CredentialError, KubeApiError } from './api-error.js';
 import { tokenFromFile } from './token-file.js';
+import { proxyAgent } from './proxy-agent.js';
 
 /**
  * The kubeconfig as the daemon uses it: clusters, users and contexts, the current context, and
@@ -19,7 +20,7 @@ export interface Cluster {
   readonly tlsServerName?: string;
   /** Why the cluster cannot be used (a file it names could not be read): its requests fail with this. */
   readonly error?: string;
-  /** The kubeconfig's `proxy-url`: not supported, so the cluster's requests are refused rather than sent around the proxy. */
+  /** The kubeconfig's `proxy-url`: every request of the cluster goes through it (proxy-agent.ts). */
   readonly proxyUrl?: string;
 }
 
@@ -95,16 +96,6 @@ function schemed(clusters: readonly Cluster[], users: readonly User[], contexts:
   const withCert = new Set(users.filter((u) => u.certData !== undefined).map((u) => u.name));
   const usedWithCert = new Set(contexts.filter((c) => withCert.has(c.user)).map((c) => c.cluster));
   return clusters.map((c) => ({ ...c, server: withScheme(c.server, c.caData !== undefined || c.skipTLSVerify || usedWithCert.has(c.name)) }));
-}
-
-/** A proxy URL as shown: its scheme and host, never a user name or password in it. */
-function proxyShown(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.protocol}//${u.host}`.slice(0, 200);
-  } catch {
-    return 'not a URL';
-  }
 }
 
 function protocolOf(url: string): string {
@@ -226,13 +217,14 @@ export class KubeConfig {
     if (this.withdrawn !== null) throw new CredentialError(this.withdrawn);
     const cluster = this.getCurrentCluster();
     if (cluster?.error) throw new KubeApiError(cluster.error, 0, 'ConfigUnusable');
-    // kubectl sends every request of such a cluster through the proxy (an SSH tunnel, a bastion's
-    // SOCKS proxy, a corporate proxy): sent straight to the server instead, they reached whatever
-    // answers at that address from here (with insecure-skip-tls-verify, the token too).
-    if (cluster?.proxyUrl) throw new KubeApiError(`cluster '${cluster.name}' sets proxy-url (${proxyShown(cluster.proxyUrl)}), which kubetile does not support: its requests are not sent around the proxy`, 0, 'ConfigUnusable');
     if (cluster) {
       // Another scheme (ftp://, file://) would be sent plain HTTP, credentials included, to whatever it names.
-      if (!['https:', 'http:'].includes(protocolOf(cluster.server))) throw new KubeApiError(`the kubeconfig's server ${JSON.stringify(cluster.server)} is not an https:// (or http://) URL`, 0);
+      const scheme = protocolOf(cluster.server);
+      if (scheme !== 'https:' && scheme !== 'http:') throw new KubeApiError(`the kubeconfig's server ${JSON.stringify(cluster.server)} is not an https:// (or http://) URL`, 0);
+      // kubectl sends every request of such a cluster through the proxy (an SSH tunnel, a bastion's
+      // SOCKS proxy, a corporate proxy); a proxy that cannot be used refuses the cluster's requests,
+      // never sends them around it (they would reach whatever answers at that address from here).
+      if (cluster.proxyUrl) opts.agent = await proxyAgent(cluster.proxyUrl, scheme, cluster.name);
       if (cluster.caData) opts.ca = Buffer.from(cluster.caData, 'base64');
       opts.rejectUnauthorized = !cluster.skipTLSVerify;
       if (cluster.tlsServerName) opts.servername = cluster.tlsServerName;

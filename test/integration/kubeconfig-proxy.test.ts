@@ -1,0 +1,110 @@
+// A cluster reached only through a proxy (`proxy-url`: a bastion's SOCKS proxy, a corporate HTTP
+// proxy): kubectl sends every request through it, and so does kubetile — lists, watches, logs and
+// the exec WebSocket. The server is named `kube-sim`, a name only the proxies can resolve, so a
+// request sent around the proxy cannot reach it.
+import { afterEach, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { KubeSim } from '@kubetile/kube-sim';
+import type { PaneView, TableView } from '@kubetile/rpc-schema';
+import { waitFor } from '../helpers/daemon-process.js';
+import { startConnectProxy, startSocksProxy, type TestProxy } from '../helpers/proxies.js';
+import { startSimDaemon, type SimDaemonWithClient } from '../helpers/sim-daemon.js';
+import { type, waitScreen } from '../../packages/daemon/test/exec/harness.js';
+
+let h: SimDaemonWithClient | null = null;
+const proxies: TestProxy[] = [];
+afterEach(async () => {
+  await h?.stop();
+  h = null;
+  for (const p of proxies.splice(0)) await p.close();
+});
+
+const HOSTS = { 'kube-sim': '127.0.0.1' };
+
+/** A kubeconfig whose one cluster is `https://kube-sim:<port>` behind `proxyUrl`. */
+function proxiedKubeconfig(path: string, sim: KubeSim, proxyUrl: string): void {
+  const port = new URL(sim.url).port;
+  writeFileSync(path, JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    'current-context': 'far',
+    clusters: [{ name: 'far', cluster: { server: `https://kube-sim:${port}`, 'certificate-authority-data': Buffer.from(sim.caPem).toString('base64'), 'proxy-url': proxyUrl } }],
+    users: [{ name: 'far', user: { token: sim.token } }],
+    contexts: [{ name: 'far', context: { cluster: 'far', user: 'far', namespace: 'default' } }],
+  }));
+}
+
+async function startBehind(proxyUrl: (sim: KubeSim) => string): Promise<SimDaemonWithClient> {
+  return startSimDaemon({
+    client: { cols: 160, rows: 40 },
+    beforeDaemon: async (sim, env) => {
+      await sim.addPods(2, 'default', { prefix: 'far' });
+      const kc = join(env.dir, 'kubeconfig');
+      proxiedKubeconfig(kc, sim, proxyUrl(sim));
+      env.env.KUBECONFIG = kc;
+    },
+  });
+}
+
+async function paneView(s: SimDaemonWithClient): Promise<PaneView> {
+  const paneId = s.client.activeTab().focusedPaneId;
+  return (await s.client.request<{ view: PaneView }>('pane/snapshot', { paneId, rows: 30, cols: 160 })).view;
+}
+
+const names = (v: PaneView): string => (v.type === 'table' ? (v as TableView).rows.map((r) => r.cells.name).join() : '');
+const said = (v: PaneView): string => (v.type === 'table' ? `${v.empty ?? ''} ${v.footer ?? ''}` : v.type === 'message' ? v.text : '');
+
+describe('a cluster behind its proxy-url', () => {
+  for (const kind of ['http', 'socks5'] as const) {
+    it(`${kind}: the list, its watch, and an exec shell all go through the proxy`, async () => {
+      const proxy = kind === 'http' ? await startConnectProxy({ hosts: HOSTS }) : await startSocksProxy({ hosts: HOSTS });
+      proxies.push(proxy);
+      h = await startBehind(() => proxy.url);
+      const sim = h.sim;
+      // Before: "cluster 'far' sets proxy-url (…), which kubetile does not support".
+      await waitFor('both pods listed', async () => names(await paneView(h!)) === 'far-000000,far-000001', 60_000, 100);
+      await sim.addPods(1, 'default', { prefix: 'far' });
+      await waitFor('the watch sees a third pod', async () => names(await paneView(h!)) === 'far-000000,far-000001,far-000002', 60_000, 100);
+      expect(proxy.targets.length).toBeGreaterThan(0);
+      expect(new Set(proxy.targets)).toEqual(new Set([`kube-sim:${new URL(sim.url).port}`]));
+      // The exec WebSocket too.
+      const c = h.client;
+      const opened = await c.request<{ paneId: number }>('pane/open', { view: { key: 'exec', args: { namespace: 'default', pod: 'far-000000' } }, newTab: true });
+      await waitScreen(c, opened.paneId, 'a shell through the proxy', (rows) => rows.some((r) => r.includes('@far-000000')), 60_000);
+      await c.request('client/key', { key: 'i' });
+      await c.waitLayout('insert mode', (l) => l.mode === 'insert');
+      await type(c, 'echo through-the-proxy\r');
+      await waitScreen(c, opened.paneId, 'its output', (rows) => rows.includes('through-the-proxy'), 60_000);
+    }, 120_000);
+  }
+
+  it('a proxy that wants credentials: the pane says so (no password shown); with them in the URL the cluster is listed', async () => {
+    const proxy = await startConnectProxy({ hosts: HOSTS, auth: 'alice:s3cret' });
+    proxies.push(proxy);
+    h = await startBehind(() => proxy.url.replace('http://', 'http://alice:wrong@'));
+    const err = await waitFor('the proxy refusal', async () => {
+      const t = said(await paneView(h!));
+      return t.includes('proxy') ? t : null;
+    }, 60_000, 100);
+    expect(err).toContain(`the proxy ${proxy.url} of cluster 'far' asks for credentials (HTTP 407)`);
+    expect(err).not.toContain('wrong');
+    // The right password written into the kubeconfig: taken on its reload.
+    proxiedKubeconfig(h.env.env.KUBECONFIG!, h.sim, proxy.url.replace('http://', 'http://alice:s3cret@'));
+    await waitFor('both pods listed', async () => names(await paneView(h!)) === 'far-000000,far-000001', 60_000, 100);
+  }, 120_000);
+
+  it('a proxy that is not running, and one of a scheme no one supports: said, and nothing is sent around them', async () => {
+    const closed = await startConnectProxy();
+    const deadUrl = closed.url;
+    await closed.close();
+    h = await startBehind(() => deadUrl);
+    const dead = await waitFor('the dead proxy said', async () => {
+      const t = said(await paneView(h!));
+      return t.includes('proxy') ? t : null;
+    }, 60_000, 100);
+    expect(dead).toContain(`the proxy ${deadUrl} of cluster 'far' refused the connection (is it running?)`);
+    proxiedKubeconfig(h.env.env.KUBECONFIG!, h.sim, 'ftp://127.0.0.1:2121');
+    await waitFor('the bad scheme said', async () => said(await paneView(h!)).includes(`cluster 'far' sets proxy-url (ftp://127.0.0.1:2121), which has scheme "ftp" (http, https and socks5 proxies are supported)`), 60_000, 100);
+  }, 120_000);
+});
