@@ -83,11 +83,21 @@ describe('an https:// server that does not speak TLS', () => {
   }, 60_000);
 });
 
+/** A loopback port nothing listens on (bound, then closed). */
+async function closedPort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
+
 describe('a cluster reached through proxy-url (an SSH tunnel, a bastion, a corporate proxy)', () => {
-  it('its requests are refused saying so (the proxy password not shown), never sent straight to the server around the proxy', async () => {
+  it('a proxy that is not there: its requests fail saying so (the proxy password not shown), never sent straight to the server around the proxy', async () => {
     // Before: proxy-url was ignored; the requests (and the token) went straight to the server address.
-    const text = await paneError((token) => ({ token }), /proxy-url/, undefined, { 'proxy-url': 'socks5://jump:s3cret@127.0.0.1:1080' });
-    expect(text).toContain("cluster 'test' sets proxy-url (socks5://127.0.0.1:1080), which kubetile does not support");
+    const port = await closedPort();
+    const text = await paneError((token) => ({ token }), /proxy/, undefined, { 'proxy-url': `socks5://jump:s3cret@127.0.0.1:${port}` });
+    expect(text).toContain(`the proxy socks5://127.0.0.1:${port} of cluster 'test' refused the connection (is it running?)`);
     expect(text).not.toContain('s3cret');
     expect(h!.sim.journalEntries().filter((e) => e.path.startsWith('/api'))).toEqual([]);
   }, 60_000);

@@ -36,17 +36,19 @@ export function badProxyUrl(url: string): string | null {
 /** What a failure to get through the proxy said, as the user's words: which proxy, and what it did. */
 function throughProxyError(err: unknown, proxy: string, cluster: string): KubeApiError {
   const e = err as NodeJS.ErrnoException;
+  // socks' errors carry no code, only node's message (`connect ECONNREFUSED 127.0.0.1:1080`).
+  const code = e?.code ?? /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN)\b/.exec(e?.message ?? '')?.[1];
   const m = /^Bad response: (\d{3})$/.exec(e?.message ?? '');
   const what = m
     ? m[1] === '407'
       ? 'asks for credentials (HTTP 407): put them in the proxy-url (http://user:password@host:port)'
       : `refused the connection to the API server (HTTP ${m[1]})`
-    : e?.code === 'ECONNREFUSED'
+    : code === 'ECONNREFUSED'
       ? 'refused the connection (is it running?)'
-      : e?.code === 'ENOTFOUND' || e?.code === 'EAI_AGAIN'
+      : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
         ? 'cannot be resolved'
         : `failed: ${String(e?.message ?? err).slice(0, 300)}`;
-  return new KubeApiError(`the proxy ${proxy} of cluster '${cluster}' ${what}`, 0, e?.code === 'ECONNREFUSED' ? 'ECONNREFUSED' : 'ProxyFailed');
+  return new KubeApiError(`the proxy ${proxy} of cluster '${cluster}' ${what}`, 0, code === 'ECONNREFUSED' ? 'ECONNREFUSED' : 'ProxyFailed');
 }
 
 /** Agents by proxy and the API server's scheme: their connections are kept alive and shared by every request of those clusters. */
