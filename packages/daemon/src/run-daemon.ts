@@ -7,6 +7,7 @@ import { listenEarly, type EarlyListener } from './rpc/early-listener.js';
 import { errorMessage } from './util/error-message.js';
 import { HeapGrowth } from './runtime/heap-growth.js';
 import { lockStateDir } from './state/state-lock.js';
+import { pluginInstancesCap } from './plugins/instance-budget.js';
 
 /** The variables systemd's socket activation sets; read once, then removed so no child misreads them. */
 const ACTIVATION_VARS = ['LISTEN_PID', 'LISTEN_FDS', 'LISTEN_FDNAMES'] as const;
@@ -47,6 +48,18 @@ export async function runDaemon(argv: readonly string[]): Promise<number> {
       if (daemonRef) daemonRef.shutdown(`signal ${sig}`);
       else pendingStop ??= `signal ${sig}`;
     });
+  }
+  // The environment's settings are checked before anything listens: a bad one stops the start with
+  // its reason (checked later, the socket had accepted clients that were then dropped unanswered).
+  try {
+    pluginInstancesCap();
+  } catch (err) {
+    const msg = errorMessage(err);
+    process.stderr.write(`kubetiled: ${msg}\n`);
+    const log = await makeLog();
+    log.logger.error({ err: msg }, 'daemon failed to start');
+    log.flush();
+    return 1;
   }
   // Listen before loading the rest of the daemon: the socket accepts within a moment of the spawn,
   // and a second daemon is refused before it loads anything.

@@ -4,22 +4,34 @@
  * (or a script opening panes of each) started thousands with nothing else in the way.
  */
 export const DEFAULT_MAX_PLUGIN_INSTANCES = 64;
-/** The environment variable that sets the cap (a positive integer; anything else is ignored). */
+/** The environment variable that sets the cap (a whole number from 1 to MAX_PLUGIN_INSTANCES_CAP). */
 export const MAX_PLUGIN_INSTANCES_ENV = 'KUBETILE_MAX_PLUGIN_INSTANCES';
+/** The largest cap the variable may set: far past any machine's memory (each instance is a thread of tens of MiB). */
+export const MAX_PLUGIN_INSTANCES_CAP = 10_000;
 
-/** The cap in force: KUBETILE_MAX_PLUGIN_INSTANCES when it is a positive integer, else the default. */
+/**
+ * The cap in force: KUBETILE_MAX_PLUGIN_INSTANCES, else the default (an empty value counts as
+ * unset). Any other value throws, naming the variable, the value and what is allowed: a typo
+ * ("abc", " 5", "1e9") was ignored, and the daemon ran on a cap its user had not chosen.
+ */
 export function pluginInstancesCap(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env[MAX_PLUGIN_INSTANCES_ENV];
-  if (raw === undefined || raw.trim() === '') return DEFAULT_MAX_PLUGIN_INSTANCES;
-  const n = Number(raw);
-  return Number.isSafeInteger(n) && n > 0 ? n : DEFAULT_MAX_PLUGIN_INSTANCES;
+  if (raw === undefined || raw === '') return DEFAULT_MAX_PLUGIN_INSTANCES;
+  // Digits only: Number() would take " 5", "0x10", "1e3" and "5.0".
+  const n = /^[0-9]{1,9}$/.test(raw) ? Number(raw) : NaN;
+  if (n >= 1 && n <= MAX_PLUGIN_INSTANCES_CAP) return n;
+  const shown = raw.length > 40 ? `${JSON.stringify(raw.slice(0, 40))}… (${raw.length} characters)` : JSON.stringify(raw);
+  throw new Error(
+    `${MAX_PLUGIN_INSTANCES_ENV}=${shown} in the daemon's environment is not a number of plugin instances: it must be a whole number from 1 to ${MAX_PLUGIN_INSTANCES_CAP} (digits only), or unset for the default of ${DEFAULT_MAX_PLUGIN_INSTANCES}`,
+  );
 }
 
 /**
  * The daemon-wide seats of plugin panes (sessions), all plugins together. A pane holds its seat
  * while it is entitled to run an instance (starting, running, restarting) and, once closed, until
  * its instance has ended (plugin_on_close may run up to its timeout): closing panes in a loop does
- * not let their workers pile up past the cap.
+ * not let their workers pile up past the cap. An instance beside a pane's own (a reload's new
+ * instance, a trial of a new build) holds a seat of its own the same way (PluginDefinition.takeBeside).
  */
 export class InstanceBudget {
   private readonly seated = new Set<object>();

@@ -54,10 +54,18 @@ export class PluginDefinition<S extends SwappableSession = SwappableSession> {
   /** Live Extism instances (panes' and trial ones). */
   instances = 0;
   /**
-   * Sessions (panes) entitled to run an instance: starting, running or restarting. At most
-   * `entry.maxInstances`; a pane stopped for good gives its seat up.
+   * Sessions (panes) entitled to run an instance: starting, running or restarting. With `beside`
+   * and `ending`, at most `entry.maxInstances`; a pane stopped for good gives its seat up.
    */
   readonly seats = new Set<S>();
+  /** Seats of instances beside the panes' own: a reload's new instance of a pane, a trial of a new build. */
+  private readonly beside = new Set<object>();
+  /**
+   * Seats of instances that no longer serve a pane but have not ended yet (a closed pane's, whose
+   * plugin_on_close may run up to its timeout; one replaced by a reload): held until `ended`.
+   */
+  private readonly ending = new Set<object>();
+  private waiters: Array<() => void> = [];
   /** Why the last instance stopped at run time (crashes); cleared when one runs again. */
   lastStop: string | null = null;
   /** Settles when the first load attempt is over (instances wait for it, never for reloads). */
@@ -82,6 +90,16 @@ export class PluginDefinition<S extends SwappableSession = SwappableSession> {
     return this.entry.key;
   }
 
+  /**
+   * What counts against this plugin's max_instances, a number of panes: its panes' seats and the
+   * instances of closed panes still ending. An instance beside a pane's own (a reload's, a trial) is
+   * counted in the daemon's cap only: a plugin with max_instances = 1 and its one pane open must
+   * still be reloadable.
+   */
+  get used(): number {
+    return this.seats.size + this.ending.size;
+  }
+
   /** Takes a seat for `s` (true), or says the plugin, or the daemon, already runs its maximum (false). */
   takeSeat(s: S): boolean {
     if (this.seats.has(s)) return true;
@@ -91,19 +109,55 @@ export class PluginDefinition<S extends SwappableSession = SwappableSession> {
     return true;
   }
 
+  /**
+   * A seat for an instance beside a pane's own (`holder`: a token of its own), in the daemon's cap: a
+   * reload's new instance runs beside the old one until it is swapped in, a trial with no pane.
+   * Given back with `ended(holder)` once that instance has ended; refused, wait on `budget.freed()`.
+   */
+  takeBeside(holder: object): boolean {
+    if (!this.budget.take(holder)) return false;
+    this.beside.add(holder);
+    return true;
+  }
+
   /** Whether this plugin runs its own maximum (max_instances); else a refused seat was the daemon's. */
   overOwnCap(): boolean {
-    return this.seats.size >= this.entry.maxInstances;
+    return this.used >= this.entry.maxInstances;
   }
 
   /**
-   * `s` gives its seat up. `closing`: its pane closed and its instance may still run (plugin_on_close):
-   * the plugin's seat is free at once, the daemon's is held until `budget.leave(s)`.
+   * `s` gives its seat up. `closing`: its instance may still run (a closed pane's plugin_on_close,
+   * an instance replaced by a reload): the seat is held, in this plugin's cap and the daemon's,
+   * until `ended(s)`; a pane over either cap waits for it.
    */
-  leaveSeat(s: S, closing = false): void {
-    this.seats.delete(s);
-    if (closing) this.budget.closed(s);
-    else this.budget.leave(s);
+  leaveSeat(s: object, closing = false): void {
+    const had = this.seats.delete(s as S) || this.beside.delete(s);
+    if (!had) return;
+    if (closing) {
+      this.ending.add(s);
+      this.budget.closed(s);
+    } else this.ended(s);
+  }
+
+  /** The instance of `s` (a pane, or a token of takeBeside) has ended: its seat is free. */
+  ended(s: object): void {
+    this.seats.delete(s as S);
+    this.beside.delete(s);
+    this.ending.delete(s);
+    this.budget.leave(s);
+    for (const w of this.waiters.splice(0)) w();
+  }
+
+  /**
+   * Refused a seat: waits for one held by an ending instance (of this plugin when its own cap is
+   * full, else of any plugin) to come free; false at once when none is ending (the caller is
+   * refused: nothing would free a seat but a pane closed).
+   */
+  async seatFreed(): Promise<boolean> {
+    if (!this.overOwnCap()) return this.budget.freed();
+    if (this.ending.size === 0) return false;
+    await new Promise<void>((resolve) => this.waiters.push(resolve));
+    return true;
   }
 
   /** The pane text for a session refused a seat: by this plugin's cap, or by the daemon's. */

@@ -42,7 +42,10 @@ export interface PluginHostDeps {
   writeConfirm?: WriteConfirmUi;
   /** Read-only mode (`--readonly`, `readonly = true`): plugin writes are refused. */
   readonly?: () => boolean;
-  /** Plugin instances (panes) the daemon runs at once, all plugins together (default: KUBETILE_MAX_PLUGIN_INSTANCES, else 64). */
+  /**
+   * Plugin instances the daemon runs at once, all plugins together (default: KUBETILE_MAX_PLUGIN_INSTANCES,
+   * else 64; the host is not made, and the daemon does not start, when that variable is invalid).
+   */
   maxInstancesTotal?: number;
 }
 
@@ -299,6 +302,12 @@ export class PluginHost {
   }
 
   private async trialNow(def: Def, mod: LoadedModule): Promise<string | null> {
+    // Its instance is one more the daemon runs: it takes a seat in the daemon's cap (waiting only for
+    // instances that end by themselves), and is refused, saying so, when none comes free.
+    const seat = {};
+    while (!def.takeBeside(seat)) {
+      if (!(await def.budget.freed())) return `could not start its new build to try it: ${def.budget.overCapMessage()}`;
+    }
     let inst: PluginInstance;
     try {
       inst = await PluginInstance.create({
@@ -312,6 +321,7 @@ export class PluginHost {
         pane: { paneId: 0, scope: () => ({ context: null, namespace: 'default' }), kube: this.deps.kube, render: () => undefined, clipboard: () => undefined },
       });
     } catch (err) {
+      def.ended(seat);
       return errorMessage(err);
     }
     def.instances++;
@@ -322,6 +332,7 @@ export class PluginHost {
       return r.ok ? null : r.kind === 'plugin-error' ? `plugin_init failed: ${r.message}` : r.message;
     } finally {
       await inst.close();
+      def.ended(seat);
     }
   }
 

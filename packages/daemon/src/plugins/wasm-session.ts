@@ -41,8 +41,21 @@ interface Slot {
   pushed: PluginRender | null;
 }
 
-type Spawned = { ok: true; slot: Slot; render: PluginRender | null; notice: string | null } | { ok: false; reason: string };
-export type PreparedSwap = { ok: true; mod: LoadedModule; spawned: Extract<Spawned, { ok: true }> | null } | { ok: false; reason: string };
+/** A failed start says when its instance (if one was made) has ended: its seat is held until then. */
+type Spawned = { ok: true; slot: Slot; render: PluginRender | null; notice: string | null } | { ok: false; reason: string; ended: Promise<void> };
+/**
+ * `beside`: the seat of the new instance, beside the pane's running `old` one (in the daemon's
+ * cap), held until whichever of the two is let go has ended. `refused`: a pane
+ * stopped for good got no seat for the new build (why, for the pane).
+ */
+export type PreparedSwap =
+  | { ok: true; mod: LoadedModule; spawned: Extract<Spawned, { ok: true }> | null; beside: Beside | null; refused?: string }
+  | { ok: false; reason: string };
+interface Beside {
+  seat: object;
+  old: PluginInstance;
+  def: PluginDefinition<WasmSession>;
+}
 
 /** Commands waiting for a busy or restarting instance; beyond this the oldest are dropped. */
 const MAX_QUEUE = 256;
@@ -193,10 +206,11 @@ export class WasmSession implements PluginSession, SwappableSession {
         this.setState({ kind: 'error', message: `plugin '${this.key}' ${def.error ?? 'is not loaded'}` });
         return;
       }
-      // The daemon's cap reached while panes closed just now still end their instances: this one
-      // waits for them (each ends within its plugin's timeout); otherwise it is refused, saying which cap.
+      // A cap (the plugin's or the daemon's) reached while panes closed just now still end their
+      // instances: this one waits for them (each ends within its plugin's timeout); otherwise it is
+      // refused, saying which cap.
       while (!def.takeSeat(this)) {
-        if (def.overOwnCap() || !(await def.budget.freed())) {
+        if (!(await def.seatFreed())) {
           this.setState({ kind: 'error', message: def.overCapMessage() });
           return;
         }
@@ -259,15 +273,12 @@ export class WasmSession implements PluginSession, SwappableSession {
         },
       });
     } catch (err) {
-      return { ok: false, reason: errorMessage(err) };
+      return { ok: false, reason: errorMessage(err), ended: Promise.resolve() };
     }
     def.instances++;
     const slot: Slot = { instance, current: false, pushed: null };
     holder.slot = slot;
-    const fail = (reason: string): Spawned => {
-      void instance.close();
-      return { ok: false, reason };
-    };
+    const fail = (reason: string): Spawned => ({ ok: false, reason, ended: instance.close() });
     // The pane closed while this instance starts: no init or open for a pane nobody has, and its
     // worker ends now — not after init and open ran (a script opening and closing plugin panes in
     // a loop had dozens of workers starting at once, past max_instances).
@@ -512,7 +523,9 @@ export class WasmSession implements PluginSession, SwappableSession {
   /**
    * Starts an instance of a new build beside the running one (which keeps its state but gets no
    * calls meanwhile): snapshot → init → restore → open. Nothing changes for the pane until
-   * commitSwap; abortSwap resumes the old instance.
+   * commitSwap; abortSwap resumes the old instance. The new instance takes a seat of its own in the
+   * daemon's cap (a reload of every pane ran twice the instances, past it): refused one, the swap
+   * fails saying so.
    */
   async prepareSwap(mod: LoadedModule): Promise<PreparedSwap> {
     this.paused = true;
@@ -521,13 +534,23 @@ export class WasmSession implements PluginSession, SwappableSession {
       this.restartDeferred = true;
     }
     await this.idle();
-    if (this.disposed) return { ok: true, mod, spawned: null };
+    if (this.disposed) return { ok: true, mod, spawned: null, beside: null };
+    const def = this.def;
     // A pane stopped for good comes back on a new build if the plugin has a seat free for it.
-    const seated = this.def.seats.has(this);
-    if (!seated && !this.def.takeSeat(this)) return { ok: true, mod, spawned: null };
+    const seated = def.seats.has(this);
+    if (!seated && !def.takeSeat(this)) return { ok: true, mod, spawned: null, beside: null, refused: def.overCapMessage() };
     this.seatForSwap = !seated;
-    let snapshot: string | null = null;
     const old = this.instance;
+    let beside: Beside | null = null;
+    if (old) {
+      const seat = {};
+      // Waits only for instances that end by themselves (closed panes'): never for another pane's swap.
+      while (!def.takeBeside(seat)) {
+        if (!(await def.budget.freed())) return { ok: false, reason: `could not start its new build beside the running one (a reload runs both until it swaps them): ${def.budget.overCapMessage()}` };
+      }
+      beside = { seat, old, def };
+    }
+    let snapshot: string | null = null;
     if (old && this.module?.exports.has('plugin_snapshot') && mod.exports.has('plugin_restore')) {
       const r = await this.call(old, 'plugin_snapshot', '');
       // An empty snapshot means "nothing to carry": plugin_restore is not called then.
@@ -536,7 +559,9 @@ export class WasmSession implements PluginSession, SwappableSession {
       else if (!r.ok) this.deps.logger.warn({ plugin: this.key, err: r.message }, 'plugin_snapshot failed; reloading without state');
     }
     const spawned = await this.spawn(mod, snapshot);
-    return spawned.ok ? { ok: true, mod, spawned } : { ok: false, reason: spawned.reason };
+    if (spawned.ok) return { ok: true, mod, spawned, beside };
+    if (beside) endBeside(beside, spawned.ended);
+    return { ok: false, reason: spawned.reason };
   }
 
   /** The seat taken by prepareSwap for a pane that had none goes back if the swap does not happen. */
@@ -547,7 +572,9 @@ export class WasmSession implements PluginSession, SwappableSession {
 
   commitSwap(p: PreparedSwap): void {
     if (!p.ok || !p.spawned || this.disposed) {
-      if (p.ok && p.spawned) void p.spawned.slot.instance.close();
+      if (p.ok) this.discard(p);
+      // A pane stopped for good that got no seat for the new build says so (it kept its old reason).
+      if (p.ok && p.refused !== undefined && !this.disposed) this.setState({ kind: 'error', message: `the new build of plugin '${this.key}' was not started in this pane: ${p.refused}` });
       this.releaseSwapSeat();
       return this.resume();
     }
@@ -559,13 +586,21 @@ export class WasmSession implements PluginSession, SwappableSession {
     this.crashes.reset();
     this.adopt(p.mod, p.spawned);
     void old?.instance.close();
+    // The new instance is the pane's now: the seat it took stands for the old one until that has ended.
+    if (p.beside) endBeside(p.beside, p.beside.old.close());
     this.resume();
   }
 
   abortSwap(p: PreparedSwap): void {
-    if (p.ok && p.spawned) void p.spawned.slot.instance.close();
+    if (p.ok) this.discard(p);
     this.releaseSwapSeat();
     this.resume();
+  }
+
+  /** The new instance of a swap that does not happen ends; its seat is held until it has. */
+  private discard(p: Extract<PreparedSwap, { ok: true }>): void {
+    const ended = p.spawned ? p.spawned.slot.instance.close() : Promise.resolve();
+    if (p.beside) endBeside(p.beside, ended);
   }
 
   private resume(): void {
@@ -588,8 +623,8 @@ export class WasmSession implements PluginSession, SwappableSession {
       this.closingAbort.abort();
       this.events?.close();
       this.events = null;
-      // The pane is gone: its seat is free for another one at once (plugin_on_close still runs);
-      // the daemon's seat is held until its instance has ended (below).
+      // The pane is gone, but its instance runs on (plugin_on_close, up to its timeout): its seat, in
+      // the plugin's cap and the daemon's, is held until the instance has ended (below).
       const def = this.def;
       def.leaveSeat(this, true);
       try {
@@ -604,7 +639,7 @@ export class WasmSession implements PluginSession, SwappableSession {
           await slot.instance.close();
         }
       } finally {
-        def.budget.leave(this);
+        def.ended(this);
       }
       this.def.sessions.delete(this);
       this.wakeIdle();
@@ -621,4 +656,11 @@ export class WasmSession implements PluginSession, SwappableSession {
     this.state = s;
     this.sink?.state(s);
   }
+}
+
+/** The instance a swap's seat stands for is let go: the seat is held (ending) until `ended` settles. */
+function endBeside(b: Beside, ended: Promise<unknown>): void {
+  b.def.leaveSeat(b.seat, true);
+  const free = (): void => b.def.ended(b.seat);
+  void ended.then(free, free);
 }

@@ -2,10 +2,22 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_PLUGIN_INSTANCES, InstanceBudget, pluginInstancesCap, Turns } from '../../src/plugins/instance-budget.js';
 
 describe('pluginInstancesCap', () => {
-  it('takes KUBETILE_MAX_PLUGIN_INSTANCES when it is a positive integer, else the default', () => {
+  it('takes KUBETILE_MAX_PLUGIN_INSTANCES when it is a whole number from 1 to 10000; unset or empty, the default', () => {
     expect(pluginInstancesCap({})).toBe(DEFAULT_MAX_PLUGIN_INSTANCES);
+    expect(pluginInstancesCap({ KUBETILE_MAX_PLUGIN_INSTANCES: '' })).toBe(DEFAULT_MAX_PLUGIN_INSTANCES);
     expect(pluginInstancesCap({ KUBETILE_MAX_PLUGIN_INSTANCES: '5' })).toBe(5);
-    for (const bad of ['', ' ', '0', '-3', '2.5', 'many', '1e400']) expect(pluginInstancesCap({ KUBETILE_MAX_PLUGIN_INSTANCES: bad })).toBe(DEFAULT_MAX_PLUGIN_INSTANCES);
+    expect(pluginInstancesCap({ KUBETILE_MAX_PLUGIN_INSTANCES: '10000' })).toBe(10_000);
+  });
+
+  it('refuses any other value, naming the variable, the value and what is allowed', () => {
+    const allowed = 'it must be a whole number from 1 to 10000 (digits only), or unset for the default of 64';
+    for (const bad of [' ', '0', '-3', '2.5', 'many', '1e9', ' 5', '5 ', '0x10', '10001', '1e400', 'a\nb']) {
+      expect(() => pluginInstancesCap({ KUBETILE_MAX_PLUGIN_INSTANCES: bad })).toThrow(
+        `KUBETILE_MAX_PLUGIN_INSTANCES=${JSON.stringify(bad)} in the daemon's environment is not a number of plugin instances: ${allowed}`,
+      );
+    }
+    // A long value is cut, saying how long it was.
+    expect(() => pluginInstancesCap({ KUBETILE_MAX_PLUGIN_INSTANCES: '9'.repeat(100) })).toThrow(`KUBETILE_MAX_PLUGIN_INSTANCES="${'9'.repeat(40)}"… (100 characters) in`);
   });
 });
 

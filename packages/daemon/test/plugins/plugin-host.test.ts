@@ -15,6 +15,7 @@ import type { PluginKubeAccess } from '../../src/plugins/kube-access.js';
 import type { ResolvedPluginEntry } from '../../src/plugins/plugin-definition.js';
 import { withManifest } from '../../src/plugins/manifest.js';
 import { PluginHost } from '../../src/plugins/plugin-host.js';
+import type { PluginPane } from '../../src/plugins/plugin-pane.js';
 import { Signal } from '../../src/util/signal.js';
 import { FAST_POLICY, fixture, sdkPlugin, silent, tempWasm, until } from './helpers.js';
 import { probeWasm } from './probe-plugin.js';
@@ -281,5 +282,40 @@ describe('PluginHost', () => {
     expect(kubeCalls.filter((c) => c === 'listPods bye')).toHaveLength(2);
     await until('no instance', () => host.list()[0]!.instances === 0);
   });
-});
 
+  it('a pane stopped for good that a reload finds no seat for says so, naming the cap (not its old crash)', async () => {
+    await host.stop();
+    host = new PluginHost({
+      registry,
+      logger: silent,
+      kube,
+      clipboard: () => undefined,
+      toast: (level, t) => toasts.push([level, t]),
+      status: (key, status, error) => statuses.push([key, status, error]),
+      tickRateMs: () => 50,
+      watch: false,
+      policy: FAST_POLICY,
+      maxInstancesTotal: 1,
+    });
+    await host.applyConfig([entry('trap', fixture('trap')), entry('echo', fixture('echo'))]);
+    const t = open('trap') as PluginPane;
+    // Three crashes in a row: stopped for good, its seat given up.
+    for (let n = 1; n <= 3; n++) {
+      await until(`ready ${n}`, () => t.status.kind === 'ready');
+      t.handleCommand({ type: 'select' });
+      await until(`crash ${n}`, () => t.status.kind !== 'ready');
+    }
+    await shows(t, (x) => x.startsWith("plugin 'trap' stopped after 3 crashes"));
+    // The daemon's one seat goes to another plugin's pane.
+    const e = open('echo') as PluginPane;
+    await until('echo runs', () => e.status.kind === 'ready');
+    expect(await host.reload('trap')).toEqual({ ok: true });
+    await shows(
+      t,
+      (x) =>
+        x ===
+        "the new build of plugin 'trap' was not started in this pane: the daemon already runs 1 plugin instance, all plugins together, its limit (KUBETILE_MAX_PLUGIN_INSTANCES=1 in the daemon's environment): close a plugin pane, or raise KUBETILE_MAX_PLUGIN_INSTANCES",
+    );
+    expect(host.list().map((r) => [r.key, r.instances])).toEqual([['echo', 1], ['trap', 0]]);
+  });
+});
