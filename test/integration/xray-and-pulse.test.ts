@@ -88,21 +88,29 @@ describe('xray', () => {
     }).catch((err: unknown) => {
       throw new Error(`${String(err)}; tree: ${JSON.stringify(last)}`);
     });
-    // F2 there: the keys a tree of lines takes (not sorting, marks, y or d).
+    // F2 there: the keys the tree takes — wrap and filter, and y and d, which act on the node under its cursor.
     await keys('f2');
     const k = await c.waitLayout('F2 keys', (x) => Object.values(x.paneTitles).some((t) => t.startsWith('Keys of Xray')));
     const keysId = Number(Object.entries(k.paneTitles).find(([, t]) => t.startsWith('Keys of Xray'))![0]);
     const f2 = (await waitFor('F2 lines', async () => ((await lines(keysId)).length > 3 ? lines(keysId) : null))).join('\n');
     expect(f2).toMatch(/Wrap/);
     expect(f2).toMatch(/Filter/);
-    expect(f2).not.toMatch(/Sort by NAME|Mark|YAML/);
+    expect(f2).toMatch(/YAML/);
+    expect(f2).toMatch(/Describe/);
     await keys('f2');
     await c.waitLayout('F2 closed, the xray focused', (x) => !Object.keys(x.paneTitles).includes(String(keysId)) && tabOf(x).focusedPaneId === xray);
     // esc: a filter first, then the pane goes (as the decoded Secret and describe panes do; it stayed).
-    await keys('/', 'R', 'e', 'p', 'enter');
-    await waitFor('filtered', async () => (await lines(xray)).every((x) => /rep/i.test(x)));
+    // The filter keeps each match with its owners: the `log` containers under their pods, ReplicaSet and Deployment.
+    await keys('/', 'L', 'o', 'g', 'enter');
+    const filtered = await waitFor('filtered', async () => {
+      const ls = await lines(xray);
+      return ls.length === 1 + 1 + 3 * 2 ? ls : null;
+    });
+    expect(filtered[0]).toBe('Deployment web  3/3 ready');
+    expect(filtered.filter((x) => /─ Container log  running busybox:1\.36$/.test(x))).toHaveLength(3);
+    expect(filtered.filter((x) => /─ Container web /.test(x))).toHaveLength(0);
     await keys('esc');
-    await waitFor('the filter cleared', async () => (await lines(xray))[0] === 'Deployment web  3/3 ready');
+    await waitFor('the filter cleared', async () => (await lines(xray)).filter((x) => /─ Container web /.test(x)).length === 3);
     await keys('esc');
     await c.waitLayout('xray closed by esc', (x) => !Object.keys(x.paneTitles).includes(String(xray)));
   });

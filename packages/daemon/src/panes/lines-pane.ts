@@ -1,6 +1,7 @@
 import type { Line, LinesView, PaneCommand, PaneView, Viewport } from '@kubetile/rpc-schema';
 import { BasePane } from './base-pane.js';
 import type { PaneContext, PaneRequests } from './pane.js';
+import { TableCursor } from './table-cursor.js';
 
 const H_STEP = 8;
 
@@ -18,6 +19,8 @@ export abstract class LinesPane extends BasePane {
   /** Rows of content shown last time (for page sizes); a sensible default before the first view. */
   private lastRows = 20;
   private readonly requests: PaneRequests;
+  /** The selected line of a pane with a cursor (see hasCursor), kept on its line by lineId. */
+  private readonly cursor = new TableCursor();
 
   constructor(key: string, ctx: PaneContext) {
     super(key, ctx);
@@ -32,25 +35,56 @@ export abstract class LinesPane extends BasePane {
     return true;
   }
 
-  private filtered(): Line[] {
-    const all = this.lines();
-    if (!this.filter) return all;
-    const q = this.filter.toLowerCase();
+  /**
+   * Panes whose lines are objects (xray's nodes): the navigation keys move a cursor over the shown lines
+   * instead of scrolling, and the subclass acts on selectedLine(). The others scroll.
+   */
+  protected hasCursor(): boolean {
+    return false;
+  }
+  /** What keeps the cursor on its line while lines come and go (a pane with a cursor names its lines). */
+  protected lineId(line: Line): string {
+    return line.text;
+  }
+
+  /** The lines `query` keeps (not empty): by default each line holding it, whatever the case. */
+  protected filterLines(all: Line[], query: string): Line[] {
+    const q = query.toLowerCase();
     return all.filter((l) => l.text.toLowerCase().includes(q));
   }
 
-  private displayRows(cols: number): Line[] {
+  private filtered(): Line[] {
+    const all = this.lines();
+    if (!this.filter) return all;
+    return this.filterLines(all, this.filter);
+  }
+
+  /** The line under the cursor, of the lines shown (the filter's); null without a cursor or lines. */
+  protected selectedLine(): Line | null {
+    if (!this.hasCursor()) return null;
     const src = this.filtered();
-    if (!this.wrap) return src;
+    return src[this.cursor.select(src, (l) => this.lineId(l))] ?? null;
+  }
+
+  /** The lines shown, their display rows (a wrapped line is several) and the first row of each line. */
+  private displayRows(cols: number): { src: Line[]; rows: Line[]; firstRow: number[] } {
+    const src = this.filtered();
+    if (!this.wrap) return { src, rows: src, firstRow: src.map((_, i) => i) };
     const out: Line[] = [];
+    const firstRow: number[] = [];
     for (const l of src) {
+      firstRow.push(out.length);
       if (l.text.length <= cols) out.push(l);
       else for (let i = 0; i < l.text.length; i += cols) out.push({ text: l.text.slice(i, i + cols), ...(l.style ? { style: l.style } : {}) });
     }
-    return out;
+    return { src, rows: out, firstRow };
   }
 
   handleCommand(cmd: PaneCommand): void {
+    if (this.hasCursor() && this.cursor.navigate(cmd, this.filtered(), (l) => this.lineId(l))) {
+      this.changed.emit();
+      return;
+    }
     const page = Math.max(1, this.lastRows - 1);
     switch (cmd.type) {
       case 'scroll_up':
@@ -93,6 +127,7 @@ export abstract class LinesPane extends BasePane {
       case 'filter':
         this.filter = cmd.query;
         this.top = 0;
+        this.cursor.reset();
         break;
       case 'clear_filter':
         this.filter = '';
@@ -130,13 +165,20 @@ export abstract class LinesPane extends BasePane {
     const footer = this.footer();
     const rows = Math.max(1, viewport.rows - (footer ? 1 : 0));
     this.lastRows = rows;
-    const display = this.displayRows(viewport.cols);
+    const { src, rows: display, firstRow } = this.displayRows(viewport.cols);
     const total = display.length;
     this.lastTotal = total;
     const maxTop = Math.max(0, total - rows);
     let top = this.follow ? maxTop : Math.min(this.top, maxTop);
     if (top < 0) top = 0;
     if (!this.follow && this.top > maxTop) this.top = maxTop;
+    // A cursor: the window follows it (its line's first row in sight).
+    let cursor: number | null = null;
+    if (this.hasCursor()) {
+      const sel = this.cursor.select(src, (l) => this.lineId(l));
+      cursor = sel >= 0 ? (firstRow[sel] ?? null) : null;
+      top = this.cursor.window(cursor ?? -1, rows, total);
+    }
     const lines = display.slice(top, top + rows).map((l) => this.cut(l, viewport.cols));
     return {
       type: 'lines',
@@ -144,6 +186,7 @@ export abstract class LinesPane extends BasePane {
       lines,
       offset: top,
       total,
+      ...(cursor !== null ? { cursor } : {}),
       follow: this.follow,
       wrap: this.wrap,
       badge: this.filter ? `${total}/${this.lines().length}` : `${total}`,

@@ -1,4 +1,4 @@
-import type { Line } from '@kubetile/rpc-schema';
+import type { Line, PaneCommand } from '@kubetile/rpc-schema';
 import { KNOWN_KINDS } from '../../kube/kinds/builtin.js';
 import { findKind } from '../../kube/kinds/find-kind.js';
 import type { KindDef } from '../../kube/kinds/types.js';
@@ -6,16 +6,19 @@ import type { KubeObject } from '../../kube/types.js';
 import { badObjectName } from '../../kube/object-ref.js';
 import { badNamespace } from '../../kube/resource-ref.js';
 import { LinesPane } from '../lines-pane.js';
-import type { PaneContext } from '../pane.js';
+import type { PaneContext, ResourceTarget } from '../pane.js';
 import { WatchSet } from '../resource/watch-set.js';
 import { PacedValue } from '../../util/paced-value.js';
-import { XRAY_KINDS_TEXT, XRAY_ROOTS } from './xray-roots.js';
-import { childrenOf, indexByOwner, treeLines, type ChildIndex } from './xray-tree.js';
+import { XRAY_KINDS_TEXT, XRAY_ROOTS, xrayDraws } from './xray-roots.js';
+import { childrenOf, indexByOwner, treeLines, type ChildIndex, type TreeNode } from './xray-tree.js';
+import { filterTree } from './xray-filter.js';
 import { shownValue } from '../../util/shown-value.js';
 
 const ROOTS = XRAY_ROOTS;
 
 const kindById = (id: string): KindDef => KNOWN_KINDS.find((k) => k.id === id)!;
+/** The built-in kind of a node's kind name (a custom resource also named `Job` is not it). */
+const kindByName = (kind: string): KindDef | undefined => KNOWN_KINDS.find((k) => k.kind === kind && xrayDraws(k.kind, k.group));
 
 /**
  * k9s's xray: a workload as a live tree — Deployment → ReplicaSets → Pods → containers (StatefulSets, DaemonSets,
@@ -33,6 +36,14 @@ export class XrayPane extends LinesPane {
    * (see PacedValue): a ReplicaSet of 100k pods took 180–320 ms a drawing, on every watch event.
    */
   private readonly drawn = new PacedValue<Line[]>(() => this.changed.emit());
+  /** What each line of the last drawn tree is (lines that are not the tree's have none). */
+  private tree: { lines: Line[]; nodes: TreeNode[]; nodeOf: Map<Line, TreeNode> } | null = null;
+  /**
+   * The filtered tree for `tree` and `query` (asked for on every view and key): each kept line's line as
+   * shown (its guides drawn for the smaller tree), and what each shown line is.
+   */
+  private kept: { tree: object; query: string; shown: Map<Line, Line>; nodeOf: Map<Line, TreeNode> } | null = null;
+  private readonly ids = new WeakMap<TreeNode, string>();
 
   constructor(private readonly ctx: PaneContext) {
     super('xray', ctx);
@@ -66,6 +77,88 @@ export class XrayPane extends LinesPane {
 
   protected override supportsFollow(): boolean {
     return false;
+  }
+
+  /** A cursor on the tree's nodes, as k9s's xray: d, y, l… act on the node under it. */
+  protected override hasCursor(): boolean {
+    return true;
+  }
+
+  /**
+   * A node by what it draws (the cursor stays on it as the tree is redrawn); another line by its text.
+   * Kept per node: the cursor looks its line up on every view (5,000 ids joined anew took ~3 ms a view).
+   */
+  protected override lineId(line: Line): string {
+    const n = this.nodeOf(line);
+    if (!n) return `line\u0000${line.text}`;
+    let id = this.ids.get(n);
+    if (id === undefined) {
+      id = [n.kind, n.namespace, n.obj?.metadata.uid ?? '', n.obj?.metadata.name ?? '', n.container ?? ''].join('\u0000');
+      this.ids.set(n, id);
+    }
+    return id;
+  }
+
+  /**
+   * `/` keeps the tree around each match (its namespace and owners above it, what it owns below it): a
+   * pod matched line by line stood alone, and two namesakes of two namespaces looked alike. Lines that are
+   * not the tree's (why a kind is not shown, the `… more lines` note) stay.
+   */
+  protected override filterLines(all: Line[], query: string): Line[] {
+    const tree = this.tree;
+    if (!tree) return all;
+    if (this.kept?.tree !== tree || this.kept.query !== query) {
+      const shown = filterTree(tree.lines, tree.nodes, query);
+      const nodeOf = new Map<Line, TreeNode>();
+      for (const [l, s] of shown) nodeOf.set(s, tree.nodeOf.get(l)!);
+      this.kept = { tree, query, shown, nodeOf };
+    }
+    const { shown } = this.kept;
+    return all.flatMap((l) => (tree.nodeOf.has(l) ? (shown.get(l) ?? []) : [l]));
+  }
+
+  /** What a shown line is (of the tree or of the filtered tree); undefined for a line that is not a node. */
+  private nodeOf(line: Line): TreeNode | undefined {
+    return this.tree?.nodeOf.get(line) ?? this.kept?.nodeOf.get(line);
+  }
+
+  /**
+   * enter: the list of the node's kind with it selected, beside the tree (k9s's xray goes to the
+   * resource); a Container line's pod. A Namespace line goes nowhere (as in k9s).
+   */
+  override handleCommand(cmd: PaneCommand): void {
+    if (cmd.type !== 'select') return super.handleCommand(cmd);
+    const t = this.selectedResource();
+    if (!t?.uid) return;
+    const here = this.ctx.scope().namespace;
+    // The object's namespace may not be the tab's (xray of all namespaces, or args.namespace): the list shows all.
+    this.ctx.requests.openBeside({ key: 'resource-list', args: { kind: t.kindId, selectUid: t.uid, ...(t.namespace !== here ? { allNamespaces: true } : {}) } });
+  }
+
+  /**
+   * The object under the cursor, pinned by its uid: a Container line's pod. None on a Namespace line (as
+   * in k9s: a filter puts the cursor on the first line, a namespace's, and ctrl+d there would have offered
+   * to delete the namespace) nor on a line that is not a node (an error).
+   */
+  selectedResource(): ResourceTarget | null {
+    const line = this.selectedLine();
+    const n = line ? this.nodeOf(line) : undefined;
+    const context = this.ctx.scope().context;
+    if (!n?.obj || context === null) return null;
+    const k = kindByName(n.kind === 'Container' ? 'Pod' : n.kind);
+    if (!k) return null;
+    return {
+      kindId: k.id,
+      kind: k.kind,
+      group: k.group,
+      version: k.version,
+      plural: k.id,
+      namespaced: k.namespaced,
+      context,
+      name: n.obj.metadata.name,
+      namespace: n.obj.metadata.namespace ?? null,
+      uid: n.obj.metadata.uid,
+    };
   }
 
   onScopeChange(): void {
@@ -121,7 +214,8 @@ export class XrayPane extends LinesPane {
     const index = this.indexes();
     // All namespaces: each root under its namespace (kubectl -A's NAMESPACE column, k9s's namespace nodes).
     const allNamespaces = this.watches.namespace() === null;
-    const { lines, cut } = treeLines(this.root.kind, roots, { children: (kind, owner) => childrenOf(index.get(kind), owner) }, undefined, allNamespaces);
+    const { lines, nodes, cut } = treeLines(this.root.kind, roots, { children: (kind, owner) => childrenOf(index.get(kind), owner) }, undefined, allNamespaces);
+    this.tree = { lines: lines.slice(), nodes, nodeOf: new Map(lines.map((l, i) => [l, nodes[i]!])) };
     if (cut > 0) lines.push({ text: `… ${cut.toLocaleString('en')} more lines not drawn`, style: 'dim' });
     // A kind below the root that cannot be listed (RBAC, a failing watch) is said, first: the tree drew
     // a ReplicaSet `1/1 ready` with no pod under it, as if it had none.

@@ -86,11 +86,11 @@ function byNameOf(list: Array<Record<string, unknown>>): Map<string, Record<stri
 }
 
 /** The containers of a pod with their state: `nginx running nginx:1.27`, `app waiting CrashLoopBackOff`. */
-export function containerLines(pod: KubeObject): Array<{ name: string; text: string; style: Style | undefined }> {
+export function containerLines(pod: KubeObject): Array<{ name: string; text: string; style: Style | undefined; container: string }> {
   const statuses = byNameOf(objs(at(pod, 'status', 'containerStatuses')));
   const init = byNameOf(objs(at(pod, 'status', 'initContainerStatuses')));
   const eph = byNameOf(objs(at(pod, 'status', 'ephemeralContainerStatuses')));
-  const out: Array<{ name: string; text: string; style: Style | undefined }> = [];
+  const out: Array<{ name: string; text: string; style: Style | undefined; container: string }> = [];
   const add = (c: Record<string, unknown>, tag: string, list: Map<string, Record<string, unknown>>): void => {
     const name = str(c['name']);
     const st = list.get(name);
@@ -108,7 +108,7 @@ export function containerLines(pod: KubeObject): Array<{ name: string; text: str
       text = `terminated ${reason}`.trim();
       style = reason === 'Completed' ? 'dim' : 'error';
     }
-    out.push({ name: `${tag}${name}`, text: `${text} ${str(c['image'])}`.trim(), style });
+    out.push({ name: `${tag}${name}`, text: `${text} ${str(c['image'])}`.trim(), style, container: name });
   };
   for (const c of objs(at(pod, 'spec', 'initContainers'))) add(c, 'init:', init);
   for (const c of objs(at(pod, 'spec', 'containers'))) add(c, '', statuses);
@@ -144,45 +144,75 @@ function byNamespace(roots: readonly KubeObject[]): Array<[string, KubeObject[]]
 }
 
 /**
+ * What a line of the tree is: the index of its parent's line (-1 for a top line), where its own
+ * text starts after the guides, and the object it draws — a Namespace node names its namespace, a
+ * Container its pod and container — so a filter can keep a match's ancestors and an action can
+ * act on the object under the cursor.
+ */
+export interface TreeNode {
+  parent: number;
+  guides: number;
+  kind: string;
+  /** The object drawn (a Container line: its pod); null on a Namespace line. */
+  obj: KubeObject | null;
+  /** The namespace of a Namespace line, else the object's. */
+  namespace: string;
+  /** A Container line's container. */
+  container?: string;
+}
+
+/**
  * The tree under `roots` as lines with box-drawing guides, each node's status styled; with
  * `namespaces`, the roots hang under a node of their namespace (xray of all namespaces).
+ * `nodes[i]` says what `lines[i]` is.
  */
-export function treeLines(rootKind: string, roots: readonly KubeObject[], src: TreeSource, max = MAX_LINES, namespaces = false): { lines: Line[]; cut: number } {
+export function treeLines(
+  rootKind: string,
+  roots: readonly KubeObject[],
+  src: TreeSource,
+  max = MAX_LINES,
+  namespaces = false,
+): { lines: Line[]; nodes: TreeNode[]; cut: number } {
   const lines: Line[] = [];
+  const nodes: TreeNode[] = [];
   let cut = 0;
-  const push = (prefix: string, label: string, name: string, status: string, style: Style | undefined): void => {
+  /** Pushes a line; its index, or -1 when it was cut (its children are cut too: lines stop at `max`). */
+  const push = (prefix: string, label: string, name: string, status: string, style: Style | undefined, node: Omit<TreeNode, 'guides'>): number => {
     if (lines.length >= max) {
       cut++;
-      return;
+      return -1;
     }
     const head = `${prefix}${label} `;
     const spans = [{ text: head, style: 'dim' as Style }, { text: name, style: 'accent' as Style }, ...(status ? [{ text: `  ${status}`, ...(style ? { style } : {}) }] : [])];
     lines.push({ text: `${head}${name}${status ? `  ${status}` : ''}`, spans });
+    nodes.push({ ...node, guides: prefix.length });
+    return lines.length - 1;
   };
   // List items carry no `kind`: it is passed down with each object.
-  const walk = (o: KubeObject, kind: string, prefix: string, branch: string, childPrefix: string): void => {
+  const walk = (o: KubeObject, kind: string, prefix: string, branch: string, childPrefix: string, parent: number): void => {
     const s = summary(o, kind);
-    push(`${prefix}${branch}`, kind, o.metadata.name, s.text, s.style);
-    const kids: Array<{ kind: 'obj'; o: KubeObject; k: string } | { kind: 'container'; c: { name: string; text: string; style: Style | undefined } }> = [];
+    const ns = o.metadata.namespace ?? '';
+    const at = push(`${prefix}${branch}`, kind, o.metadata.name, s.text, s.style, { parent, kind, obj: o, namespace: ns });
+    const kids: Array<{ kind: 'obj'; o: KubeObject; k: string } | { kind: 'container'; c: { name: string; text: string; style: Style | undefined; container: string } }> = [];
     for (const k of CHILD_KINDS[kind] ?? []) for (const c of src.children(k, o)) kids.push({ kind: 'obj', o: c, k });
     if (kind === 'Pod') for (const c of containerLines(o)) kids.push({ kind: 'container', c });
     kids.forEach((kid, i) => {
       const last = i === kids.length - 1;
       const br = last ? '└─ ' : '├─ ';
-      if (kid.kind === 'obj') walk(kid.o, kid.k, `${prefix}${childPrefix}`, br, last ? '   ' : '│  ');
-      else push(`${prefix}${childPrefix}${br}`, 'Container', kid.c.name, kid.c.text, kid.c.style);
+      if (kid.kind === 'obj') walk(kid.o, kid.k, `${prefix}${childPrefix}`, br, last ? '   ' : '│  ', at);
+      else push(`${prefix}${childPrefix}${br}`, 'Container', kid.c.name, kid.c.text, kid.c.style, { parent: at, kind: 'Container', obj: o, namespace: ns, container: kid.c.container });
     });
   };
   if (!namespaces) {
-    for (const r of roots) walk(r, rootKind, '', '', '');
-    return { lines, cut };
+    for (const r of roots) walk(r, rootKind, '', '', '', -1);
+    return { lines, nodes, cut };
   }
   for (const [ns, list] of byNamespace(roots)) {
-    push('', 'Namespace', ns || '(none)', '', undefined);
+    const at = push('', 'Namespace', ns || '(none)', '', undefined, { parent: -1, kind: 'Namespace', obj: null, namespace: ns });
     list.forEach((r, i) => {
       const last = i === list.length - 1;
-      walk(r, rootKind, '', last ? '└─ ' : '├─ ', last ? '   ' : '│  ');
+      walk(r, rootKind, '', last ? '└─ ' : '├─ ', last ? '   ' : '│  ', at);
     });
   }
-  return { lines, cut };
+  return { lines, nodes, cut };
 }
