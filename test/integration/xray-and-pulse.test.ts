@@ -97,6 +97,9 @@ describe('xray', () => {
     expect(f2).toMatch(/Filter/);
     expect(f2).toMatch(/YAML/);
     expect(f2).toMatch(/Describe/);
+    // Not the list keys it does not take: sorting and marks.
+    expect(f2).not.toMatch(/Sort/);
+    expect(f2).not.toMatch(/Mark/);
     await keys('f2');
     await c.waitLayout('F2 closed, the xray focused', (x) => !Object.keys(x.paneTitles).includes(String(keysId)) && tabOf(x).focusedPaneId === xray);
     // esc: a filter first, then the pane goes (as the decoded Secret and describe panes do; it stayed).

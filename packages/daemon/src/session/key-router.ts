@@ -1052,10 +1052,11 @@ export class KeyRouter {
     const pane = ws.pane(ws.focusedPane(client));
     const own = pane.bindingGroup?.() ?? null;
     // A pane of text lines (xray, help, logs, YAML, a command's output) takes only some of the browse
-    // keys: / f w, not sorting, marks, y or d (F2 on an xray listed them all, and y there said it had no resources).
-    const lines = !own ? !pane.selectedResource : own === 'logs' || own === 'viewer';
+    // keys: / f w, not sorting or marks. One whose lines are objects (xray's cursor) takes the resource
+    // keys too (y, d, l on the object under it), but still neither sorting nor marks.
+    const lines = !own ? !pane.selectedResource || !pane.cycleSort : own === 'logs' || own === 'viewer';
     const groups: Group[] = own ? [own, 'navigation', ...(lines ? (['browse'] as const) : [])] : pane.selectedResource ? [...LIST_GROUPS] : ['navigation', 'browse'];
-    const only = lines ? { only: LINES_BROWSE_KEYS } : {};
+    const only = lines ? { only: pane.selectedResource ? [...LINES_BROWSE_KEYS, 'browse.view_yaml', 'browse.view_describe'] : LINES_BROWSE_KEYS } : {};
     ws.splitFocused(client, 'vertical', { key: 'help', args: { groups, for: pane.title(), ...only } });
   }
 
