@@ -4,9 +4,11 @@ import { LogBuffer } from '../../src/panes/logs/log-buffer.js';
 import { compileFilter } from '../../src/panes/logs/log-filter.js';
 import { LogScroll } from '../../src/panes/logs/log-scroll.js';
 import { logFileName, safePart } from '../../src/panes/logs/log-files.js';
+import { mergeStreams } from './stream-merge-model.js';
 
 const A: LogOrigin = { pod: 'p', container: 'a' };
 const B: LogOrigin = { pod: 'p', container: 'b' };
+const C: LogOrigin = { pod: 'p', container: 'c' };
 const line = (sec: number, text: string, origin = A, nano = 0): LogLine => ({ sec, nano, seq: arrivalSeq(), text, chars: text.length, origin, cut: 0 });
 const texts = (b: LogBuffer) => b.matching().map((l) => l.text);
 
@@ -80,8 +82,30 @@ describe('the pane buffer', () => {
     const b = new LogBuffer(100, 1e6);
     b.insert([line(1, 'a1'), line(3, 'a3'), line(5, 'a5')]);
     b.insert([line(2, 'b2', B), line(4, 'b4', B), line(6, 'b6', B)]);
-    b.insert([line(3, 'b3 (same second, after a3)', B)]);
-    expect(texts(b)).toEqual(['a1', 'b2', 'a3', 'b3 (same second, after a3)', 'b4', 'a5', 'b6']);
+    b.insert([line(3, 'c3 (same second, after a3)', C)]);
+    expect(texts(b)).toEqual(['a1', 'b2', 'a3', 'c3 (same second, after a3)', 'b4', 'a5', 'b6']);
+  });
+
+  it("keeps one container's lines in the order they came: a line whose node clock stepped back an hour comes after its container's last line, not an hour up", () => {
+    const t = 1_700_000_000;
+    const b = new LogBuffer(6, 1e6);
+    b.insert([line(t + 1, 'a1'), line(t + 3, 'a3')]);
+    b.insert([line(t + 2, 'b2', B), line(t + 4, 'b4', B)]);
+    // a's node clock is stepped back an hour: its next lines are stamped an hour before the ones above.
+    b.insert([line(t - 3600, 'a stepped 1'), line(t - 3599, 'a stepped 2')]);
+    // Another container's lines still interleave by timestamp; b's next line is newer than a's last.
+    b.insert([line(t + 5, 'b5', B)]);
+    // The buffer is full (6 lines): the oldest line goes, not the stepped-back ones (they went at once).
+    expect(texts(b)).toEqual(['b2', 'a3', 'a stepped 1', 'a stepped 2', 'b4', 'b5']);
+    expect(b.dropped).toBe(1);
+    // A line of the pane's own goes after the last line, whatever its timestamp.
+    const last = b.lastKey()!;
+    b.insert([{ sec: last.sec, nano: last.nano, seq: arrivalSeq(), text: '── a: ended ──', chars: 14, origin: { pod: '', container: '' }, cut: 0, marker: 'info' }]);
+    expect(texts(b).at(-1)).toBe('── a: ended ──');
+    // Cleared (the pane restarts): a's lines sort by their own timestamps again.
+    b.clear();
+    b.insert([line(t - 3598, 'a after restart'), line(t + 9, 'b9', B)]);
+    expect(texts(b)).toEqual(['a after restart', 'b9']);
   });
 
   it('drops the oldest lines beyond max_lines and max_bytes and counts them; matches follow', () => {
@@ -105,7 +129,7 @@ describe('the pane buffer', () => {
 });
 
 describe('the pane buffer against a plain model', () => {
-  it('random out-of-order inserts from several sources, filters and bounds: the same lines as sorting and cutting a list', () => {
+  it('random out-of-order inserts from several sources, filters and bounds: the same lines as merging the streams and cutting a list', () => {
     let seed = 7;
     const rnd = (n: number) => {
       seed = (seed * 1103515245 + 12345) % 2147483648;
@@ -114,19 +138,20 @@ describe('the pane buffer against a plain model', () => {
     for (let round = 0; round < 20; round++) {
       const maxLines = 5 + rnd(200);
       const b = new LogBuffer(maxLines, 1e9);
-      const model: LogLine[] = [];
+      // Every line inserted, in order: what the buffer holds is the newest maxLines of their merge.
+      const all: LogLine[] = [];
       const wantFilter = rnd(2) === 0;
       const test = (l: LogLine) => l.text.includes('7');
       if (wantFilter) b.setFilter(test);
       for (let i = 0; i < 400; i++) {
         const batch: LogLine[] = [];
+        // Timestamps that go back now and then within a stream (a clock stepped back), and batches of several streams.
         const sec = Math.floor(i / 3) - rnd(5);
-        for (let k = 0; k < 1 + rnd(3); k++) batch.push(line(sec, `line ${i}.${k}`, rnd(2) ? A : B, rnd(3)));
+        for (let k = 0; k < 1 + rnd(3); k++) batch.push(line(sec, `line ${i}.${k}`, [A, B, C][rnd(3)], rnd(3)));
         b.insert(batch);
-        model.push(...batch);
-        model.sort((x, y) => x.sec - y.sec || x.nano - y.nano || x.seq - y.seq);
-        while (model.length > maxLines) model.shift();
+        all.push(...batch);
         if (i % 50 === 49) {
+          const model = mergeStreams(all).slice(-maxLines);
           const want = model.filter((l) => !wantFilter || test(l)).map((l) => l.text);
           expect(texts(b)).toEqual(want);
           expect(b.size).toBe(model.length);
@@ -143,7 +168,7 @@ describe('scrolling a logs pane', () => {
     for (let i = 0; i < n; i++) b.insert([line(i, `line ${i}`)]);
     return b;
   };
-  const shown = (s: LogScroll, b: LogBuffer, rows = 3, rowsOf = () => 1) => s.window(b, rows, rowsOf).map((r) => `${r.line.text}${r.sub ? `#${r.sub}` : ''}`);
+  const shown = (s: LogScroll, b: LogBuffer, rows = 3, rowsOf: (l: LogLine) => number = () => 1) => s.window(b, rows, rowsOf).map((r) => `${r.line.text}${r.sub ? `#${r.sub}` : ''}`);
 
   it('follows the newest lines; scrolling up pauses where the view is; G resumes', () => {
     const b = fill(10);

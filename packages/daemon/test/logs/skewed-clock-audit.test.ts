@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { arrivalSeq, compareLines, StreamLine, type LogLine, type LogOrigin } from '../../src/kube/logs/log-line.js';
+import { arrivalSeq, StreamLine, type LogLine, type LogOrigin } from '../../src/kube/logs/log-line.js';
 import { LogBuffer } from '../../src/panes/logs/log-buffer.js';
+import { mergeStreams } from './stream-merge-model.js';
 
 /**
  * Lines that sort before the newest ones (a pod on a node whose clock is behind, a lagging stream,
  * a new pod's history joining a workload's pane) are merged a batch at a time: the daemon keeps up
- * with them, and the buffer, its bounds and its filter are as if every line had come in order.
+ * with them, and the buffer, its bounds and its filter are as if the streams had been merged line
+ * by line (each stream in its own order, the earliest head line first).
  */
 
 const A: LogOrigin = { pod: 'a', container: 'main' };
@@ -52,7 +54,7 @@ describe('lines from a clock behind the others', () => {
     expect(b.size).toBe(50_000);
   }, 30_000);
 
-  it('merged batches leave the buffer, its bound and the filtered lines as sorting every line would', () => {
+  it('merged batches leave the buffer, its bound and the filtered lines as merging the streams line by line would', () => {
     const rand = rng(42);
     for (let round = 0; round < 40; round++) {
       const maxLines = 100 + Math.floor(rand() * 400);
@@ -61,22 +63,26 @@ describe('lines from a clock behind the others', () => {
       const test = (l: LogLine): boolean => l.text.endsWith('7') || l.text.endsWith('3');
       if (filterOn && round % 4 === 0) b.setFilter(test);
       const all: LogLine[] = [];
-      const clocks = [0, -3, -0.5, 2].map((skew) => ({ skew, t: 1_700_000_000 }));
+      // One stream per clock (a pod on its node).
+      const clocks = [0, -3, -0.5, 2].map((skew, i) => ({ skew, t: 1_700_000_000, origin: { pod: `p${i}`, container: 'main' } as LogOrigin }));
       for (let step = 0; step < 60; step++) {
-        const c = clocks[Math.floor(rand() * clocks.length)]!;
+        // Now and then one batch holds two streams' lines (handed over together), the later stream's first.
+        const streams = rand() < 0.2 ? [clocks[3]!, clocks[1]!] : [clocks[Math.floor(rand() * clocks.length)]!];
         const batch: LogLine[] = [];
-        const n = 1 + Math.floor(rand() * 30);
-        for (let i = 0; i < n; i++) {
-          c.t += rand() * 0.05;
-          batch.push(at(c.t + c.skew, rand() < 0.5 ? A : B, `line ${all.length + batch.length}`));
+        for (const c of streams) {
+          // Now and then a node's clock steps back.
+          if (rand() < 0.1) c.t -= rand() * 4;
+          const n = 1 + Math.floor(rand() * 30);
+          for (let i = 0; i < n; i++) {
+            c.t += rand() * 0.05;
+            batch.push(at(c.t + c.skew, c.origin, `line ${all.length + batch.length}`));
+          }
         }
-        // Now and then a batch out of order within itself (two streams' lines handed over together).
-        if (rand() < 0.2) batch.reverse();
         b.insert(batch);
         all.push(...batch);
         if (filterOn && round % 4 === 2 && step === 30) b.setFilter(test);
       }
-      const kept = [...all].sort(compareLines).slice(-maxLines);
+      const kept = mergeStreams(all).slice(-maxLines);
       const want = filterOn ? kept.filter(test) : kept;
       expect(b.size).toBe(kept.length);
       expect(b.dropped).toBe(all.length - kept.length);

@@ -42,6 +42,10 @@ export class LineSplitter {
   private dropped = 0;
   /** The line's last byte (kept or dropped) was a `\r`. */
   private crEnd = false;
+  /** Lines handed out so far (a partial line is a new one when this changed). */
+  lines = 0;
+  /** Bumped whenever the partial line changes (a view of it made before is stale). */
+  version = 0;
 
   constructor(
     private readonly onLine: LineSink,
@@ -56,8 +60,10 @@ export class LineSplitter {
         this.keep(chunk, pos, chunk.length);
         return;
       }
-      if (this.pendingLen === 0 && this.dropped === 0 && nl - pos <= this.maxLine) this.onLine(chunk, pos, nl, 0);
-      else {
+      if (this.pendingLen === 0 && this.dropped === 0 && nl - pos <= this.maxLine) {
+        this.lines++;
+        this.onLine(chunk, pos, nl, 0);
+      } else {
         this.keep(chunk, pos, nl);
         this.flushPending();
       }
@@ -70,6 +76,14 @@ export class LineSplitter {
     return this.pendingLen > 0 || this.dropped > 0;
   }
 
+  /**
+   * The partial line as it is now: its kept bytes (a view of the splitter's buffer, valid until the
+   * next push: decode or copy them at once) and how many bytes past them were dropped.
+   */
+  partial(): { bytes: Buffer; cut: number } | null {
+    return this.hasPartial ? { bytes: this.pending.subarray(0, this.pendingLen), cut: this.dropped } : null;
+  }
+
   /** The stream ended for good: a last line without a newline is still a line. */
   finish(): void {
     if (this.hasPartial) this.flushPending();
@@ -77,6 +91,7 @@ export class LineSplitter {
 
   /** The stream broke: a partial line is dropped (it is read again whole after a resume). */
   reset(): void {
+    this.version++;
     this.pending = EMPTY;
     this.pendingLen = 0;
     this.dropped = 0;
@@ -90,6 +105,7 @@ export class LineSplitter {
    */
   private keep(chunk: Buffer, from: number, to: number): void {
     if (to <= from) return;
+    this.version++;
     if (this.pendingLen + (to - from) > this.maxLine) from = this.dropRedraws(chunk, from, to);
     this.crEnd = chunk[to - 1] === CR;
     this.append(chunk, from, to);
@@ -160,6 +176,7 @@ export class LineSplitter {
     const line = this.pending.subarray(0, this.pendingLen);
     const cut = this.dropped;
     this.reset();
+    this.lines++;
     this.onLine(line, 0, line.length, cut);
   }
 }

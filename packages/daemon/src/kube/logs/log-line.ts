@@ -46,7 +46,12 @@ export class StreamLine implements LogLine {
   ) {}
 
   get text(): string {
-    return sanitizeLogText(this.from === 0 && this.to === this.src.length ? this.src : this.src.slice(this.from, this.to));
+    return sanitizeLogText(this.raw);
+  }
+
+  /** The text as the stream sent it (not made safe: for sanitizing, never to show). */
+  get raw(): string {
+    return this.from === 0 && this.to === this.src.length ? this.src : this.src.slice(this.from, this.to);
   }
 
   get chars(): number {

@@ -5,6 +5,7 @@ import { prepareRequest } from '../kube-http.js';
 import { LineSplitter, MAX_LINE_BYTES } from './line-splitter.js';
 import { arrivalSeq, parseTimestamp, StreamLine, type LogLine, type LogOrigin } from './log-line.js';
 import { logPath, logQuery, type LogTarget, type ReadStart } from './log-request.js';
+import { provisionalLine } from './partial-line.js';
 
 /** How a read ended: the server finished the body, the connection broke, the request was refused, or we stopped it. */
 export type ReadEnd = { kind: 'eof' } | { kind: 'cut'; message: string } | { kind: 'failed'; error: unknown } | { kind: 'aborted' };
@@ -15,7 +16,20 @@ export interface LogRead {
   /** True once the server answered 200 and the body is streaming. */
   readonly open: boolean;
   abort(): void;
+  /**
+   * The line still waiting for its newline, to show for now (see PARTIAL_MS), or null. Made once
+   * per change of the line, however many panes ask.
+   */
+  partial(): LogLine | null;
 }
+
+/**
+ * A line waits this long for its newline before it is shown as it is: a progress bar redrawn with
+ * `\r` (no newline for minutes) shows as it is drawn, as `kubectl logs -f` shows it, while the
+ * halves of lines that a busy stream's chunks end with (their rest a moment later) are not shown
+ * at the bottom of a pane of many pods, a jumble of fragments each frame.
+ */
+export const PARTIAL_MS = 100;
 
 export interface ReadOptions {
   kc: KubeConfig;
@@ -30,6 +44,8 @@ export interface ReadOptions {
   onLines(lines: LogLine[]): void | Promise<void>;
   /** The server answered 200: the stream is open. */
   onOpen?(): void;
+  /** The line waiting for its newline changed, or has waited PARTIAL_MS (read it with `partial()`). */
+  onPartial?(): void;
   /** Counts the open request (daemon/status `streams.logs`); returns its closer. */
   track?(): () => void;
   /** Longest Status body read from a refused request. */
@@ -93,7 +109,11 @@ export function readLog(o: ReadOptions): LogRead {
     };
   });
   const untrack = o.track?.() ?? (() => undefined);
-  void done.then(untrack);
+  let partialTimer: NodeJS.Timeout | null = null;
+  void done.then(() => {
+    if (partialTimer) clearTimeout(partialTimer);
+    untrack();
+  });
 
   let prevSec = 0;
   let prevNano = 0;
@@ -111,6 +131,36 @@ export function readLog(o: ReadOptions): LogRead {
     text.line(buf, from, end);
     batch.push(new StreamLine(prevSec, prevNano, arrivalSeq(), text.src, text.from, text.to, o.origin, cut));
   }, o.maxLine ?? MAX_LINE_BYTES);
+  /** The partial line's number (splitter.lines when it began) and when it began. */
+  let partialLine = -1;
+  let partialSince = 0;
+  let shown: { version: number; line: LogLine | null } | null = null;
+  /** Notes a partial line's start; says whether it has waited long enough to be shown (else asks again when it has). */
+  const partialDue = (): boolean => {
+    if (!splitter.hasPartial) return false;
+    if (partialLine !== splitter.lines) {
+      partialLine = splitter.lines;
+      partialSince = Date.now();
+    }
+    if (Date.now() - partialSince >= PARTIAL_MS) return true;
+    if (!partialTimer && o.onPartial) {
+      partialTimer = setTimeout(() => {
+        partialTimer = null;
+        if (!aborted && partialDue()) o.onPartial?.();
+      }, PARTIAL_MS + 1 - (Date.now() - partialSince));
+      partialTimer.unref();
+    }
+    return false;
+  };
+  const partial = (): LogLine | null => {
+    if (aborted || !partialDue()) return null;
+    if (shown?.version !== splitter.version) {
+      const p = splitter.partial();
+      shown = { version: splitter.version, line: p ? provisionalLine(p.bytes, p.cut, prevSec, prevNano, o.origin) : null };
+    }
+    return shown.line;
+  };
+
   const flush = (res?: IncomingMessage): void => {
     if (batch.length === 0) return;
     const out = batch;
@@ -148,12 +198,14 @@ export function readLog(o: ReadOptions): LogRead {
     let scheduled = false;
     const later = (): void => {
       scheduled = false;
-      if (!aborted) flush(res);
+      if (aborted) return;
+      flush(res);
+      if (partialDue()) o.onPartial?.();
     };
     res.on('data', (c: Buffer) => {
       if (aborted) return;
       splitter.push(c);
-      if (!scheduled && batch.length > 0) {
+      if (!scheduled && (batch.length > 0 || splitter.hasPartial)) {
         scheduled = true;
         queueMicrotask(later);
       }
@@ -211,5 +263,6 @@ export function readLog(o: ReadOptions): LogRead {
       req?.destroy();
       if (!req) settle({ kind: 'aborted' });
     },
+    partial,
   };
 }

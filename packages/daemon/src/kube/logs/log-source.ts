@@ -14,6 +14,8 @@ import { isFinal, type SourceState } from './source-state.js';
 export interface LogSubscriber {
   lines(lines: readonly LogLine[]): void;
   state(state: SourceState): void;
+  /** The line waiting for its newline changed (read it with LogSource.partial()). */
+  partial?(): void;
 }
 
 export interface SourceLimits {
@@ -79,6 +81,8 @@ export class LogSource {
   private lastDataAt = 0;
   /** Lines received (after seam dedupe), for status and tests. */
   received = 0;
+  /** The current read's line waiting for its newline, when it is one to show (see `partial`). */
+  private partialOf: (() => LogLine | null) | null = null;
 
   constructor(private readonly o: SourceOptions) {
     this.origin = { pod: o.target.pod, container: o.target.container };
@@ -137,6 +141,14 @@ export class LogSource {
       entry.backfill?.abort();
       this.subs.delete(sub);
     };
+  }
+
+  /**
+   * The line the stream is in the middle of (a progress bar drawn with `\r`, no newline yet), to
+   * show after the stream's lines until it is complete; null when there is none to show.
+   */
+  partial(): LogLine | null {
+    return this.stopped ? null : (this.partialOf?.() ?? null);
   }
 
   // ---- history for subscribers ----------------------------------------------------------------
@@ -237,9 +249,20 @@ export class LogSource {
         this.firstOpenAt ||= this.lastDataAt;
         this.setState({ phase: follow ? 'following' : 'reading' });
       },
+      onPartial: () => {
+        if (this.read !== read || this.stopped) return;
+        this.lastDataAt = Date.now();
+        for (const [sub, e] of this.subs) if (!e.pending) this.safe(() => sub.partial?.());
+      },
       track: this.o.track,
     });
     this.read = read;
+    // Not before the pod is known to be ours, nor a line a resume reads again (the seam drops it when complete).
+    this.partialOf = () => {
+      if (this.read !== read || !verified) return null;
+      const p = read.partial();
+      return p && (!seam || seam.peek(p.sec, p.nano)) ? p : null;
+    };
     void read.done.then((end) => {
       if (this.read === read) this.read = null;
       void this.onEnd(end);

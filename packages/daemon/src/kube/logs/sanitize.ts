@@ -83,12 +83,31 @@ function lastRedraw(s: string): string {
  * runs of zero-width code points cut to MAX_MARKS.
  */
 export function sanitizeLogText(s: string): string {
+  return finishLogText(cleanLogText(s));
+}
+
+/**
+ * The first steps of sanitizeLogText: escape sequences, earlier redraws and overlong runs of marks
+ * removed. Tabs and other control characters are left for finishLogText (or for a view that
+ * expands only the part it shows: a 64 KiB line of tabs is half a million cells).
+ */
+export function cleanLogText(s: string): string {
   // "Zalgo" text (a letter under thousands of accents) is one cell; walking and sending all of them
   // for every row of every frame took the daemon ~7 ms per 64 KiB line shown.
   const t = hasMarkRun(s) ? s.replace(MARK_RUNS, '$1') : s;
   if (!NEEDS_WORK.test(t)) return t;
-  let u = t.replace(ESCAPES, '');
-  if (u.includes('\r')) u = lastRedraw(u);
-  if (u.includes('\t')) u = expandTabs(u);
-  return u.replace(CONTROL, ' ');
+  const u = t.replace(ESCAPES, '');
+  return u.includes('\r') ? lastRedraw(u) : u;
 }
+
+/** True when cleaned text still has a tab or control character (finishLogText has work to do). */
+export const hasControl = (u: string): boolean => NEEDS_WORK.test(u);
+
+/** The last step of sanitizeLogText on cleaned text: tabs expanded to 8-column stops, any other control character a space. */
+export function finishLogText(u: string): string {
+  if (!NEEDS_WORK.test(u)) return u;
+  return (u.includes('\t') ? expandTabs(u) : u).replace(CONTROL, ' ');
+}
+
+/** Tab stops every TAB columns, counted in UTF-16 units of the cleaned text from its start. */
+export const TAB_STOP = TAB;

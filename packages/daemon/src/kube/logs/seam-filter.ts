@@ -39,6 +39,13 @@ export class SeamFilter {
     return !this.open;
   }
 
+  /** Whether `accept` would take a line with this timestamp now (without counting it). */
+  peek(sec: number, nano: number): boolean {
+    if (!this.open || this.remaining === 0) return true;
+    if (compareTime(sec, nano, this.mark.sec, this.mark.nano) === 0) return false;
+    return compareTime(sec, nano, this.newest.sec, this.newest.nano) > 0;
+  }
+
   accept(sec: number, nano: number): boolean {
     if (!this.open) return true;
     if (this.remaining > 0 && compareTime(sec, nano, this.mark.sec, this.mark.nano) === 0) {

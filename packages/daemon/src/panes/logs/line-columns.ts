@@ -4,6 +4,19 @@ const MARKERS = [undefined, 'info', 'warn', 'error'] as const;
 const NO_ORIGIN: LogOrigin = { pod: '', container: '' };
 const markerCode = (m: LogLine['marker']): number => (m === undefined ? 0 : MARKERS.indexOf(m));
 
+/**
+ * Where a line sorts in a pane: a timestamp and an arrival number. A line's own, unless its stream
+ * went back in time (a node clock stepped back): then its stream's previous line's (see LogBuffer).
+ */
+export interface OrderKey {
+  readonly sec: number;
+  readonly nano: number;
+  readonly seq: number;
+}
+
+/** Orders two keys (timestamp, then arrival). */
+export const compareKeys = (a: OrderKey, b: OrderKey): number => a.sec - b.sec || a.nano - b.nano || a.seq - b.seq;
+
 /** A line marked by the pane: its text is safe as it is. */
 interface MarkerLine extends LogLine {
   readonly marker: 'info' | 'warn' | 'error';
@@ -28,6 +41,10 @@ export class LineColumns {
   private seq = new Float64Array(0);
   private cut = new Int32Array(0);
   private marker = new Uint8Array(0);
+  /** Each line's OrderKey (the lines are kept in its order; sec/nano/seq above are the line's own). */
+  private kSec = new Float64Array(0);
+  private kNano = new Int32Array(0);
+  private kSeq = new Float64Array(0);
 
   get length(): number {
     return this.n;
@@ -39,10 +56,16 @@ export class LineColumns {
     return this.to[k]! - this.from[k]!;
   }
 
-  /** Orders stored line `i` against `l` (timestamp, then arrival). */
-  compare(i: number, l: LogLine): number {
+  /** Orders stored line `i`'s key against `key`. */
+  compare(i: number, key: OrderKey): number {
     const k = this.head + i;
-    return this.sec[k]! - l.sec || this.nano[k]! - l.nano || this.seq[k]! - l.seq;
+    return this.kSec[k]! - key.sec || this.kNano[k]! - key.nano || this.kSeq[k]! - key.seq;
+  }
+
+  /** Stored line `i`'s key. */
+  key(i: number): OrderKey {
+    const k = this.head + i;
+    return { sec: this.kSec[k]!, nano: this.kNano[k]!, seq: this.kSeq[k]! };
   }
 
   get(i: number): LogLine {
@@ -56,31 +79,19 @@ export class LineColumns {
     return new StreamLine(this.sec[k]!, this.nano[k]!, this.seq[k]!, src, this.from[k]!, this.to[k]!, this.origin[k]!, this.cut[k]!);
   }
 
-  push(l: LogLine): void {
+  push(l: LogLine, key: OrderKey): void {
     this.room();
-    this.write(this.head + this.n, l);
-    this.n++;
-  }
-
-  /** Inserts `l` before line `i` (the lines after it move by one). */
-  insertAt(i: number, l: LogLine): void {
-    this.room();
-    const at = this.head + i;
-    const end = this.head + this.n;
-    for (const a of [this.from, this.to, this.sec, this.nano, this.seq, this.cut, this.marker] as const) a.copyWithin(at + 1, at, end);
-    this.src.copyWithin(at + 1, at, end);
-    this.origin.copyWithin(at + 1, at, end);
-    this.write(at, l);
+    this.write(this.head + this.n, l, key);
     this.n++;
   }
 
   /**
-   * Merges `lines` (sorted, each sorting after line `from - 1`) into lines `[from, length)`, in one
+   * Merges `lines` (sorted by `keys`, each sorting after line `from - 1`) into lines `[from, length)`, in one
    * pass from the end: the lines after `from` move once per batch, not once per line inserted before
    * them. Returns, for each position from `from` on, whether the line there is one of `lines` (1)
    * or was already stored (0).
    */
-  mergeFrom(from: number, lines: readonly LogLine[]): Uint8Array {
+  mergeFrom(from: number, lines: readonly LogLine[], keys: readonly OrderKey[]): Uint8Array {
     const k = lines.length;
     const kept = this.n - from;
     const added = new Uint8Array(kept + k);
@@ -90,11 +101,11 @@ export class LineColumns {
     let w = this.head + this.n + k - 1;
     const stop = this.head + from;
     while (j >= 0) {
-      if (i >= stop && this.compare(i - this.head, lines[j]!) > 0) {
+      if (i >= stop && this.compare(i - this.head, keys[j]!) > 0) {
         this.copy(i, w);
         i--;
       } else {
-        this.write(w, lines[j]!);
+        this.write(w, lines[j]!, keys[j]!);
         added[w - stop] = 1;
         j--;
       }
@@ -129,9 +140,12 @@ export class LineColumns {
     this.seq[b] = this.seq[a]!;
     this.cut[b] = this.cut[a]!;
     this.marker[b] = this.marker[a]!;
+    this.kSec[b] = this.kSec[a]!;
+    this.kNano[b] = this.kNano[a]!;
+    this.kSeq[b] = this.kSeq[a]!;
   }
 
-  private write(k: number, l: LogLine): void {
+  private write(k: number, l: LogLine, key: OrderKey): void {
     if (l instanceof StreamLine) {
       this.src[k] = l.src;
       this.from[k] = l.from;
@@ -147,6 +161,9 @@ export class LineColumns {
     this.seq[k] = l.seq;
     this.cut[k] = l.cut;
     this.marker[k] = markerCode(l.marker);
+    this.kSec[k] = key.sec;
+    this.kNano[k] = key.nano;
+    this.kSeq[k] = key.seq;
   }
 
   /** Makes room for `k` more lines at the end: moves the lines to the front, or grows. */
@@ -170,6 +187,9 @@ export class LineColumns {
     this.seq = grow(this.seq, (c) => new Float64Array(c));
     this.cut = grow(this.cut, (c) => new Int32Array(c));
     this.marker = grow(this.marker, (c) => new Uint8Array(c));
+    this.kSec = grow(this.kSec, (c) => new Float64Array(c));
+    this.kNano = grow(this.kNano, (c) => new Int32Array(c));
+    this.kSeq = grow(this.kSeq, (c) => new Float64Array(c));
     const src: string[] = new Array<string>(cap).fill('');
     const origin: LogOrigin[] = new Array<LogOrigin>(cap).fill(NO_ORIGIN);
     for (let i = 0; i < this.n; i++) {
@@ -184,7 +204,7 @@ export class LineColumns {
 
   private move(from: number, to: number): void {
     const end = from + this.n;
-    for (const a of [this.from, this.to, this.sec, this.nano, this.seq, this.cut, this.marker] as const) a.copyWithin(to, from, end);
+    for (const a of [this.from, this.to, this.sec, this.nano, this.seq, this.cut, this.marker, this.kSec, this.kNano, this.kSeq] as const) a.copyWithin(to, from, end);
     this.src.copyWithin(to, from, end);
     this.origin.copyWithin(to, from, end);
     this.src.fill('', to + this.n);

@@ -30,8 +30,11 @@ export class OriginLabels {
 
 const cutNote = (cut: number): string => ` …[+${cut} bytes cut]`;
 
-/** A line as spans: prefix, timestamp, text, a note on a cut line. */
-export function lineSpans(l: LogLine, labels: OriginLabels, o: RenderOptions): Span[] {
+/**
+ * A line as spans: prefix, timestamp, text, a note on a cut line. With `text` (the start of the
+ * line's text, see visibleText) the spans are right as far as that text goes.
+ */
+export function lineSpans(l: LogLine, labels: OriginLabels, o: RenderOptions, text?: string): Span[] {
   const spans: Span[] = [];
   // The pane's own lines (a pod went away) come from no container: no `[]` before them.
   if (o.prefix && !l.marker) {
@@ -39,7 +42,7 @@ export function lineSpans(l: LogLine, labels: OriginLabels, o: RenderOptions): S
     spans.push({ text: `[${label}] `, style });
   }
   if (o.timestamps) spans.push({ text: `${formatTimeMs(l.sec, l.nano)} `, style: 'dim' });
-  spans.push(l.marker ? { text: l.text, style: l.marker === 'info' ? 'dim' : l.marker } : { text: l.text });
+  spans.push(l.marker ? { text: l.text, style: l.marker === 'info' ? 'dim' : l.marker } : { text: text ?? l.text });
   if (l.cut > 0) spans.push({ text: cutNote(l.cut), style: 'dim' });
   return spans;
 }

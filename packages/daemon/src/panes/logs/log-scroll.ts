@@ -1,5 +1,12 @@
 import type { LogLine } from '../../kube/logs/log-line.js';
-import type { LogBuffer } from './log-buffer.js';
+
+/** The lines a logs pane can show, by absolute index (a LogBuffer's matching lines, maybe with lines still coming after them). */
+export interface MatchList {
+  readonly matchBase: number;
+  readonly matchEnd: number;
+  readonly matchCount: number;
+  match(abs: number): LogLine | undefined;
+}
 
 /** One screen row: the `sub`-th wrapped row of the matching line at absolute index `abs`. */
 export interface RowRef {
@@ -32,7 +39,7 @@ export class LogScroll {
   private rowsOf: (l: LogLine) => number = () => 1;
 
   /** The rows to show in a viewport of `rows` rows; `rowsOf` is how many rows a line wraps to. */
-  window(buf: LogBuffer, rows: number, rowsOf: (l: LogLine) => number): RowRef[] {
+  window(buf: MatchList, rows: number, rowsOf: (l: LogLine) => number): RowRef[] {
     this.rows = rows;
     this.rowsOf = rowsOf;
     let pos: Pos;
@@ -60,7 +67,7 @@ export class LogScroll {
   }
 
   /** The top of the last page. */
-  private bottomTop(buf: LogBuffer, rows: number): Pos {
+  private bottomTop(buf: MatchList, rows: number): Pos {
     let need = rows;
     let abs = buf.matchEnd - 1;
     while (abs >= buf.matchBase) {
@@ -74,12 +81,12 @@ export class LogScroll {
   }
 
   /** The row offset shown at the top (in matching lines), for the view's `offset`. */
-  topIndex(buf: LogBuffer): number {
+  topIndex(buf: MatchList): number {
     return Math.max(0, this.lastTop.abs - buf.matchBase);
   }
 
   /** Scrolls by `n` rows; scrolling up while following pauses where the view is. */
-  scroll(buf: LogBuffer, n: number): void {
+  scroll(buf: MatchList, n: number): void {
     if (this.follow) {
       if (n >= 0) return;
       this.follow = false;
@@ -114,11 +121,11 @@ export class LogScroll {
     this.top = { abs, sub };
   }
 
-  page(buf: LogBuffer, dir: 1 | -1): void {
+  page(buf: MatchList, dir: 1 | -1): void {
     this.scroll(buf, dir * Math.max(1, this.rows - 1));
   }
 
-  toTop(buf: LogBuffer): void {
+  toTop(buf: MatchList): void {
     this.follow = false;
     this.top = { abs: buf.matchBase, sub: 0 };
   }
@@ -148,7 +155,7 @@ export class LogScroll {
   }
 
   /** The filter changed (absolute indexes start over): keep following, else go to the first match. */
-  filterChanged(buf: LogBuffer): void {
+  filterChanged(buf: MatchList): void {
     this.top = { abs: buf.matchBase, sub: 0 };
     this.lastTop = { ...this.top };
   }

@@ -1,4 +1,4 @@
-import type { Line, LinesView, PaneCommand, PaneView, Viewport } from '@kubetile/rpc-schema';
+import type { LinesView, PaneCommand, PaneView, Viewport } from '@kubetile/rpc-schema';
 import { KubeApiError } from '../../kube/api-error.js';
 import { arrivalSeq, type LogLine, type LogOrigin } from '../../kube/logs/log-line.js';
 import type { LogSources } from '../../kube/logs/log-sources.js';
@@ -10,8 +10,10 @@ import type { ClientPrompts, PaneContext } from '../pane.js';
 import type { PaneGroup } from '../../keys/bindings.js';
 import { LogBuffer } from './log-buffer.js';
 import { compileFilter, type LogFilter } from './log-filter.js';
-import { LogScroll } from './log-scroll.js';
-import { lineSpans, lineText, OriginLabels, sliceCells, spansWidth, wrappedRow, wrapStarts, type RenderOptions } from './line-render.js';
+import { LogScroll, type MatchList } from './log-scroll.js';
+import { WithProvisional } from './provisional.js';
+import { lineText, OriginLabels, type RenderOptions } from './line-render.js';
+import { logFrame } from './log-frame.js';
 import { historyFor, parseLogsArgs, SINCE_CHOICES, sinceLabel, type LogsArgs, type SinceChoice } from './logs-args.js';
 import { PaneFeeds, type Feed } from './pane-feeds.js';
 import { containerLabel, containersOf, containerStarted, fetchPod, type ContainerInfo } from './pod-containers.js';
@@ -49,6 +51,8 @@ export class LogsPane extends BasePane {
   private readonly labels = new OriginLabels();
   private filterQuery = '';
   private filter: LogFilter | null = null;
+  /** The filter's test on a line (null: every line shows). */
+  private lineTest: ((l: LogLine) => boolean) | null = null;
   private showTimestamps: boolean;
   private choice: Choice;
   private feeds: PaneFeeds;
@@ -104,6 +108,7 @@ export class LogsPane extends BasePane {
       previous: this.choice.previous,
       lines: (ls) => this.onLines(ls),
       state: (f, s) => this.onState(f, s),
+      partial: () => this.touch(),
     });
   }
 
@@ -267,7 +272,8 @@ export class LogsPane extends BasePane {
 
   /** A line of the pane's own (a pod went away, a stream ended), placed after the newest line. */
   private marker(kind: 'info' | 'warn' | 'error', text: string): void {
-    const last = this.buffer.last();
+    // Where the last line sorts, not its own timestamp: a line stepped back an hour sorts at the end.
+    const last = this.buffer.lastKey();
     this.buffer.insert([{ sec: last?.sec ?? Math.floor(Date.now() / 1000), nano: last?.nano ?? 0, seq: arrivalSeq(), text, chars: text.length, origin: MARKER_ORIGIN, cut: 0, marker: kind }]);
   }
 
@@ -287,7 +293,7 @@ export class LogsPane extends BasePane {
   }
 
   handleCommand(cmd: PaneCommand): void {
-    const b = this.buffer;
+    const b = this.shownLines();
     switch (cmd.type) {
       case 'scroll_up':
       case 'select_prev':
@@ -348,8 +354,9 @@ export class LogsPane extends BasePane {
     if (f && f.ok) {
       const opts = this.renderOptions();
       const prefixed = opts.prefix;
-      this.buffer.setFilter(prefixed ? (l) => f.test(lineText(l, this.labels, { ...opts, timestamps: false })) : (l) => f.test(l.text));
-    } else this.buffer.setFilter(null);
+      this.lineTest = prefixed ? (l) => f.test(lineText(l, this.labels, { ...opts, timestamps: false })) : (l) => f.test(l.text);
+    } else this.lineTest = null;
+    this.buffer.setFilter(this.lineTest);
     this.scroll.filterChanged(this.buffer);
   }
 
@@ -511,40 +518,30 @@ export class LogsPane extends BasePane {
     return this.linesView(viewport);
   }
 
+  /**
+   * The matching lines, then the lines the streams are in the middle of (a progress bar drawn with
+   * `\r` showed nothing until its newline came), each until it is complete.
+   */
+  private shownLines(): MatchList {
+    const test = this.lineTest;
+    const tail = this.feeds.partials().filter((l) => test === null || test(l));
+    return tail.length ? new WithProvisional(this.buffer, tail) : this.buffer;
+  }
+
   private linesView(viewport: Viewport): LinesView {
     const rows = Math.max(1, viewport.rows - 1);
-    const cols = viewport.cols;
-    const opts = this.renderOptions();
+    const shown = this.shownLines();
+    const frame = logFrame(shown, this.scroll, rows, viewport.cols, this.labels, this.renderOptions());
+    const lines = frame.lines;
     const wrap = this.scroll.wrap;
-    const spansOf = new Map<LogLine, ReturnType<typeof lineSpans>>();
-    const spans = (l: LogLine) => {
-      let s = spansOf.get(l);
-      if (!s) {
-        s = lineSpans(l, this.labels, opts);
-        spansOf.set(l, s);
-      }
-      return s;
-    };
-    const startsOf = new Map<LogLine, number[]>();
-    const starts = (l: LogLine): number[] => {
-      let s = startsOf.get(l);
-      if (!s) {
-        s = wrapStarts(spans(l), cols);
-        startsOf.set(l, s);
-      }
-      return s;
-    };
-    const rowsOf = wrap ? (l: LogLine) => starts(l).length : () => 1;
-    const refs = this.scroll.window(this.buffer, rows, rowsOf);
-    const lines: Line[] = refs.map((r) => (wrap ? wrappedRow(spans(r.line), starts(r.line), r.sub) : sliceCells(spans(r.line), this.scroll.hscroll, cols)));
     // How far right a scroll may go from this view (measured only when one is asked for).
-    this.lastShown = { maxH: () => Math.max(0, ...refs.map((r) => spansWidth(spans(r.line)) - cols)) };
-    const total = this.buffer.matchCount;
+    this.lastShown = frame;
+    const total = shown.matchCount;
     return {
       type: 'lines',
       title: this.title(),
       lines,
-      offset: Math.min(this.scroll.topIndex(this.buffer), Math.max(0, total - 1)),
+      offset: Math.min(this.scroll.topIndex(shown), Math.max(0, total - 1)),
       total,
       follow: this.scroll.follow,
       wrap,

@@ -22,6 +22,8 @@ export interface FeedsDeps {
   previous: boolean;
   lines(lines: readonly LogLine[]): void;
   state(feed: Feed, state: SourceState): void;
+  /** A feed's line waiting for its newline changed (see `partials`). */
+  partial(): void;
 }
 
 export const feedKey = (pod: string, container: string): string => `${pod}/${container}`;
@@ -67,12 +69,25 @@ export class PaneFeeds {
           feed.state = s;
           this.deps.state(feed, s);
         },
+        partial: () => {
+          if (this.feeds.get(key) === feed) this.deps.partial();
+        },
       });
     } catch (err) {
       feed.state = { phase: 'error', message: errorMessage(err) };
       this.deps.state(feed, feed.state);
     }
     return feed;
+  }
+
+  /** The lines the feeds are in the middle of (no newline yet), oldest first: shown after the complete ones until they are complete. */
+  partials(): LogLine[] {
+    const out: LogLine[] = [];
+    for (const f of this.feeds.values()) {
+      const p = f.sub?.source.partial();
+      if (p) out.push(p);
+    }
+    return out.sort((a, b) => a.sec - b.sec || a.nano - b.nano || a.seq - b.seq);
   }
 
   remove(key: string): Feed | undefined {
