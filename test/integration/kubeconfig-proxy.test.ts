@@ -22,14 +22,14 @@ afterEach(async () => {
 
 const HOSTS = { 'kube-sim': '127.0.0.1' };
 
-/** A kubeconfig whose one cluster is `https://kube-sim:<port>` behind `proxyUrl`. */
+/** A kubeconfig whose one cluster is `https://kube-sim:<port>` behind `proxyUrl` (none when empty). */
 function proxiedKubeconfig(path: string, sim: KubeSim, proxyUrl: string): void {
   const port = new URL(sim.url).port;
   writeFileSync(path, JSON.stringify({
     apiVersion: 'v1',
     kind: 'Config',
     'current-context': 'far',
-    clusters: [{ name: 'far', cluster: { server: `https://kube-sim:${port}`, 'certificate-authority-data': Buffer.from(sim.caPem).toString('base64'), 'proxy-url': proxyUrl } }],
+    clusters: [{ name: 'far', cluster: { server: `https://kube-sim:${port}`, 'certificate-authority-data': Buffer.from(sim.caPem).toString('base64'), ...(proxyUrl ? { 'proxy-url': proxyUrl } : {}) } }],
     users: [{ name: 'far', user: { token: sim.token } }],
     contexts: [{ name: 'far', context: { cluster: 'far', user: 'far', namespace: 'default' } }],
   }));
@@ -78,6 +78,32 @@ describe('a cluster behind its proxy-url', () => {
       await waitScreen(c, opened.paneId, 'its output', (rows) => rows.includes('through-the-proxy'), 60_000);
     }, 120_000);
   }
+
+  it('no proxy-url: the daemon takes HTTPS_PROXY from its environment, as kubectl does, and NO_PROXY skips it', async () => {
+    const proxy = await startConnectProxy({ hosts: HOSTS });
+    proxies.push(proxy);
+    const start = (noProxy: string) =>
+      startSimDaemon({
+        client: { cols: 160, rows: 40 },
+        beforeDaemon: async (sim, env) => {
+          await sim.addPods(2, 'default', { prefix: 'far' });
+          const kc = join(env.dir, 'kubeconfig');
+          proxiedKubeconfig(kc, sim, '');
+          env.env.KUBECONFIG = kc;
+          env.env.HTTPS_PROXY = proxy.url.replace('http://', '');
+          env.env.NO_PROXY = noProxy;
+        },
+      });
+    h = await start('example.com');
+    await waitFor('both pods listed', async () => names(await paneView(h!)) === 'far-000000,far-000001', 60_000, 100);
+    expect(proxy.targets[0]).toBe(`kube-sim:${new URL(h.sim.url).port}`);
+    await h.stop();
+    // Named in NO_PROXY: straight to kube-sim, a name only the proxy knows.
+    const before = proxy.targets.length;
+    h = await start('kube-sim');
+    await waitFor('the direct attempt fails to resolve', async () => /cannot resolve/.test(said(await paneView(h!))), 60_000, 100);
+    expect(proxy.targets.length).toBe(before);
+  }, 120_000);
 
   it('a proxy that wants credentials: the pane says so (no password shown); with them in the URL the cluster is listed', async () => {
     const proxy = await startConnectProxy({ hosts: HOSTS, auth: 'alice:s3cret' });

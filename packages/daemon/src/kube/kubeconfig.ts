@@ -2,6 +2,7 @@ import type { RequestOptions } from 'node:https';
 import { parse } from 'yaml';
 import { CredentialError, KubeApiError } from './api-error.js';
 import { tokenFromFile } from './token-file.js';
+import { envProxyFor } from './env-proxy.js';
 import { proxyAgent } from './proxy-agent.js';
 
 /**
@@ -225,6 +226,11 @@ export class KubeConfig {
       // SOCKS proxy, a corporate proxy); a proxy that cannot be used refuses the cluster's requests,
       // never sends them around it (they would reach whatever answers at that address from here).
       if (cluster.proxyUrl) opts.agent = await proxyAgent(cluster.proxyUrl, scheme, cluster.name);
+      else {
+        // Without one, the environment's (HTTPS_PROXY, NO_PROXY), as kubectl: the daemon's own environment.
+        const env = envProxyFor(new URL(cluster.server));
+        if (env) opts.agent = await proxyAgent(env.url, scheme, cluster.name, env.from);
+      }
       if (cluster.caData) opts.ca = Buffer.from(cluster.caData, 'base64');
       opts.rejectUnauthorized = !cluster.skipTLSVerify;
       if (cluster.tlsServerName) opts.servername = cluster.tlsServerName;

@@ -57,16 +57,21 @@ const agents = new Map<string, Agent>();
 const MAX_AGENTS = 64;
 
 /**
- * The agent that sends a request for `cluster` (its server's scheme `target`) through `proxyUrl`.
- * Throws a KubeApiError naming the cluster when the URL cannot be a proxy.
+ * The agent that sends a request for `cluster` (its server's scheme `target`) through `proxyUrl`
+ * (its `proxy-url`, or the environment variable `from` names). Throws a KubeApiError naming the
+ * cluster when the URL cannot be a proxy.
  */
-export async function proxyAgent(proxyUrl: string, target: 'https:' | 'http:', cluster: string): Promise<Agent> {
+export async function proxyAgent(proxyUrl: string, target: 'https:' | 'http:', cluster: string, from?: string): Promise<Agent> {
   const bad = badProxyUrl(proxyUrl);
-  if (bad) throw new KubeApiError(`cluster '${cluster}' sets proxy-url (${proxyShown(proxyUrl)}), which ${bad}`, 0, 'ConfigUnusable');
-  const key = `${target}|${proxyUrl}`;
+  if (bad) {
+    const what = from ? `${from} (${proxyShown(proxyUrl)}), the proxy of cluster '${cluster}',` : `cluster '${cluster}' sets proxy-url (${proxyShown(proxyUrl)}), which`;
+    throw new KubeApiError(`${what} ${bad}`, 0, 'ConfigUnusable');
+  }
+  // Per cluster too: an agent's errors name its cluster.
+  const key = `${target}|${proxyUrl}|${cluster}|${from ?? ''}`;
   const known = agents.get(key);
   if (known) return known;
-  const shown = proxyShown(proxyUrl);
+  const shown = `${proxyShown(proxyUrl)}${from ? ` (${from})` : ''}`;
   const u = new URL(proxyUrl);
   let agent: Agent;
   if (u.protocol === 'socks5:' || u.protocol === 'socks5h:') {

@@ -1,0 +1,77 @@
+import { BlockList, isIP } from 'node:net';
+
+/**
+ * The proxy kubectl would use for a server from the environment, when its cluster sets no `proxy-url`:
+ * client-go takes Go's `ProxyFromEnvironment` — `HTTPS_PROXY` for an https:// server, `HTTP_PROXY` for
+ * http:// (either case), unless `NO_PROXY` names the host — and never proxies `localhost` or a loopback
+ * address. A proxy written without a scheme is an http:// one. Null: connect directly.
+ *
+ * `NO_PROXY` as Go reads it: comma-separated; `*` for every host; an IP address or a CIDR range; a
+ * domain (`example.com` is it and its subdomains, `.example.com` and `*.example.com` its subdomains
+ * only), each with an optional `:port` that must match.
+ */
+export function envProxyFor(server: URL, env: NodeJS.ProcessEnv = process.env): { url: string; from: string } | null {
+  const https = server.protocol === 'https:';
+  const names = https ? ['HTTPS_PROXY', 'https_proxy'] : ['HTTP_PROXY', 'http_proxy'];
+  const from = names.find((n) => (env[n] ?? '').trim() !== '');
+  if (!from) return null;
+  const host = server.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost' || isLoopback(host)) return null;
+  const port = server.port || (https ? '443' : '80');
+  const noProxy = (env.NO_PROXY ?? env.no_proxy ?? '').trim();
+  if (noProxy && bypassed(host, port, noProxy)) return null;
+  const raw = env[from]!.trim();
+  return { url: /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`, from };
+}
+
+function isLoopback(host: string): boolean {
+  const v = isIP(host);
+  if (v === 4) return host.startsWith('127.');
+  if (v === 6) return host === '::1' || /^::ffff:127\./.test(host) || /^0*:0*:0*:0*:0*:0*:0*:0*1$/.test(host);
+  return false;
+}
+
+/** Whether NO_PROXY names `host` (at `port`). */
+function bypassed(host: string, port: string, noProxy: string): boolean {
+  const hostIp = isIP(host);
+  for (let entry of noProxy.split(',')) {
+    entry = entry.trim().toLowerCase();
+    if (!entry) continue;
+    if (entry === '*') return true;
+    // A CIDR range (an address with a prefix length): matches an address in it.
+    const cidr = /^(.+)\/(\d{1,3})$/.exec(entry);
+    if (cidr) {
+      const net = cidr[1]!.replace(/^\[|\]$/g, '');
+      const v = isIP(net);
+      if (v !== 0 && v === hostIp) {
+        const list = new BlockList();
+        try {
+          list.addSubnet(net, Number(cidr[2]), v === 4 ? 'ipv4' : 'ipv6');
+          if (list.check(host, v === 4 ? 'ipv4' : 'ipv6')) return true;
+        } catch {
+          /* a prefix past the address's length: matches nothing */
+        }
+      }
+      continue;
+    }
+    // `host:port` (an IPv6 address only in brackets then).
+    let name = entry;
+    let wantPort: string | null = null;
+    const hp = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(entry);
+    if (hp) {
+      name = hp[1]!;
+      wantPort = hp[2]!;
+    }
+    name = name.replace(/^\[|\]$/g, '');
+    if (wantPort !== null && wantPort !== port) continue;
+    if (isIP(name)) {
+      if (name === host) return true;
+      continue;
+    }
+    if (name.startsWith('*.')) name = name.slice(1);
+    if (name.startsWith('.')) {
+      if (host.endsWith(name)) return true;
+    } else if (host === name || host.endsWith(`.${name}`)) return true;
+  }
+  return false;
+}

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { envProxyFor } from '../../src/kube/env-proxy.js';
+
+/** The proxy for `server` under `env`, as a URL string, or null (direct). */
+const via = (server: string, env: NodeJS.ProcessEnv): string | null => envProxyFor(new URL(server), env)?.url ?? null;
+
+describe('the environment proxy kubectl would use (Go ProxyFromEnvironment)', () => {
+  it('HTTPS_PROXY for https servers, HTTP_PROXY for http ones, either case; a bare host:port is an http:// proxy', () => {
+    expect(via('https://api.example.com:6443', { HTTPS_PROXY: 'http://proxy:3128' })).toBe('http://proxy:3128');
+    expect(via('https://api.example.com', { https_proxy: 'proxy.corp:8080' })).toBe('http://proxy.corp:8080');
+    expect(via('https://api.example.com', { HTTP_PROXY: 'http://proxy:3128' })).toBeNull();
+    expect(via('http://api.example.com', { HTTP_PROXY: 'socks5://bastion:1080' })).toBe('socks5://bastion:1080');
+    expect(envProxyFor(new URL('https://api.example.com'), { HTTPS_PROXY: 'http://p:1' })?.from).toBe('HTTPS_PROXY');
+    expect(via('https://api.example.com', { HTTPS_PROXY: '  ' })).toBeNull();
+  });
+
+  it('never for localhost or a loopback address', () => {
+    for (const s of ['https://localhost:6443', 'https://127.0.0.1:6443', 'https://127.4.5.6', 'https://[::1]:6443']) expect(via(s, { HTTPS_PROXY: 'http://p:1' })).toBeNull();
+  });
+
+  it('NO_PROXY: *, addresses, CIDR ranges, domains with their subdomains, leading dots and *., ports', () => {
+    const p = (noProxy: string, server: string) => via(server, { HTTPS_PROXY: 'http://p:1', NO_PROXY: noProxy });
+    expect(p('*', 'https://api.example.com')).toBeNull();
+    expect(p('10.0.0.5', 'https://10.0.0.5:6443')).toBeNull();
+    expect(p('10.0.0.5', 'https://10.0.0.6:6443')).toBe('http://p:1');
+    expect(p('10.0.0.0/8', 'https://10.20.30.40')).toBeNull();
+    expect(p('10.0.0.0/8', 'https://11.0.0.1')).toBe('http://p:1');
+    expect(p('fd00::/8', 'https://[fd12::1]:6443')).toBeNull();
+    expect(p('example.com', 'https://example.com')).toBeNull();
+    expect(p('example.com', 'https://api.example.com')).toBeNull();
+    expect(p('example.com', 'https://notexample.com')).toBe('http://p:1');
+    expect(p('.example.com', 'https://api.example.com')).toBeNull();
+    expect(p('.example.com', 'https://example.com')).toBe('http://p:1');
+    expect(p('*.example.com', 'https://a.b.example.com')).toBeNull();
+    expect(p('api.example.com:6443', 'https://api.example.com:6443')).toBeNull();
+    expect(p('api.example.com:443', 'https://api.example.com:6443')).toBe('http://p:1');
+    expect(p('api.example.com:443', 'https://api.example.com')).toBeNull();
+    expect(p(' other.org , EXAMPLE.com ', 'https://api.example.com')).toBeNull();
+    // Nonsense entries match nothing (never everything).
+    expect(p('10.0.0.0/99,,:,/', 'https://10.0.0.1')).toBe('http://p:1');
+    expect(via('https://api.example.com', { HTTPS_PROXY: 'http://p:1', no_proxy: 'example.com' })).toBeNull();
+  });
+});
