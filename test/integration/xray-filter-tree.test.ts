@@ -46,6 +46,7 @@ beforeAll(async () => {
       sim.createObject(deployment('web', 'staging', 'nginx:1.28'));
       sim.createObject(pod('cache', 'prod', 'redis:7.0'));
       sim.createObject(pod('cache', 'staging', 'redis:7.2'));
+      sim.createObject({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'duo', namespace: 'staging' }, spec: { containers: [{ name: 'app', image: 'app:1' }, { name: 'sidecar', image: 'envoy:1' }] } });
     },
   });
   c = t.client;
@@ -80,7 +81,7 @@ async function openXray(kind: string, pods: number): Promise<number> {
   const r = await c.request<{ paneId: number; tabId: number }>('pane/open', { view: { key: 'xray', args: { kind } }, newTab: true });
   await c.request('kube/use', { tabId: r.tabId, namespace: '*' });
   await c.request('pane/focus', { paneId: r.paneId });
-  await linesWhen(r.paneId, `${pods} running pods`, (ls) => ls.filter((l) => /─ Pod \S+  Running 1\/1$/.test(l)).length === pods && (kind !== 'deployments' || ls.filter((l) => / {2}1\/1 ready$/.test(l)).length === pods * 2));
+  await linesWhen(r.paneId, `${pods} running pods`, (ls) => ls.filter((l) => /─ Pod \S+  Running (\d)\/\1$/.test(l)).length === pods && (kind !== 'deployments' || ls.filter((l) => / {2}1\/1 ready$/.test(l)).length === pods * 2));
   return r.paneId;
 }
 
@@ -123,7 +124,7 @@ describe("xray's filter keeps the tree", () => {
   }, 120_000);
 
   it('the cursor acts on the object under it after filtering: two pods `cache` of two namespaces, d on the second describes staging’s', async () => {
-    const x = await openXray('pods', 5);
+    const x = await openXray('pods', 6);
     await filter('Pod cache');
     const shown = await linesWhen(x, 'both caches with their namespaces and containers', (ls) => ls.length === 6);
     expect(shown).toEqual([
@@ -174,5 +175,21 @@ describe("xray's filter keeps the tree", () => {
       return row?.cells.name === 'cache' ? row : null;
     });
     expect(selected.cells.namespace).toBe('prod');
+  }, 120_000);
+
+  it('l and e on a Container line act on that container, not on every container of its pod', async () => {
+    const x = await openXray('pods', 6);
+    await filter('sidecar');
+    await linesWhen(x, 'the sidecar with its pod and namespace', (ls) => ls.join('\n') === 'Namespace staging\n└─ Pod duo  Running 2/2\n   └─ Container sidecar  running envoy:1');
+    await keys('j', 'j');
+    await waitFor('the cursor on the container', async () => (await view(x)).cursor === 2);
+    // Before: the pod's logs, asking which container (or all of them).
+    await keys('l');
+    const l = await c.waitLayout('the sidecar’s logs', (y) => Object.values(y.paneTitles).some((title) => title.startsWith('Logs: duo')), 30_000);
+    expect(Object.values(l.paneTitles).find((title) => title.startsWith('Logs: duo'))).toBe('Logs: duo [sidecar] @ staging');
+    await c.request('pane/focus', { paneId: x });
+    await keys('e');
+    const e = await c.waitLayout('a shell in the sidecar', (y) => Object.values(y.paneTitles).some((title) => title.startsWith('exec staging/duo')), 30_000);
+    expect(Object.values(e.paneTitles).find((title) => title.startsWith('exec staging/duo'))).toBe('exec staging/duo (sidecar)');
   }, 120_000);
 });

@@ -53,6 +53,8 @@ export interface Pane {
   onScopeChange?(): void;
   /** Resource lists: the selected object (with its uid), for resource actions. */
   selectedResource?(): ResourceTarget | null;
+  /** The container under the cursor when it is one (xray's Container line): logs and exec act on it, not on every container of its pod. */
+  selectedContainer?(): string | null;
   /** Resource lists: the selected object itself, as the watch has it (its owner references, for jump to owner). */
   selectedObject?(): KubeObject | null;
   /** The one object this pane shows (YAML, describe): what shift+e edits in it. */

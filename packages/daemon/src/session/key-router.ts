@@ -460,10 +460,10 @@ export class KeyRouter {
         this.askImage(client);
         return;
       case 'view_logs':
-        this.act(client, 'logs');
+        this.act(client, 'logs', this.containerArgs(client));
         return;
       case 'exec':
-        this.act(client, 'exec');
+        this.act(client, 'exec', this.containerArgs(client));
         return;
       case 'open_query':
         // Registered by features/query.ts under its own name (not one of the built-in actions).
@@ -507,6 +507,13 @@ export class KeyRouter {
   }
 
   /** Runs a resource action on the focused pane's selection; failures become error toasts. */
+  /** `{ container }` when the focused pane's cursor is on one (xray's Container line), for logs and exec. */
+  private containerArgs(client: ClientState): Record<string, unknown> | undefined {
+    const ws = this.deps.workspace;
+    const container = ws.pane(ws.focusedPane(client)).selectedContainer?.() ?? null;
+    return container ? { container } : undefined;
+  }
+
   private act(client: ClientState, action: ResourceActionName, args?: Record<string, unknown>): void {
     const paneId = this.deps.workspace.focusedPane(client);
     let pending;

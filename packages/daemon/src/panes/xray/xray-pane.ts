@@ -161,6 +161,12 @@ export class XrayPane extends LinesPane {
     };
   }
 
+  selectedContainer(): string | null {
+    const line = this.selectedLine();
+    const n = line ? this.nodeOf(line) : undefined;
+    return n?.kind === 'Container' && n.container ? n.container : null;
+  }
+
   onScopeChange(): void {
     if (this.problem || typeof this.args.namespace === 'string') return;
     this.cache = null;
