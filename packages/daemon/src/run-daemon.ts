@@ -39,6 +39,15 @@ export async function runDaemon(argv: readonly string[]): Promise<number> {
   const logOpts: Parameters<typeof CreateLogger>[0] = { file: join(state, 'kubetiled.log'), level: args.logLevel ?? 'info', stderr: args.logStderr };
   // The logger (pino: ~40% of what loads before the socket) is made once the socket listens.
   const makeLog = async (): Promise<ReturnType<typeof CreateLogger>> => (await import('./logging/logger.js')).createLogger(logOpts);
+  /** A start that cannot go on, before the daemon exists: said on stderr and in the log; the exit code. */
+  const notStarted = async (err: unknown, code: number): Promise<number> => {
+    const msg = errorMessage(err);
+    process.stderr.write(`kubetiled: ${msg}\n`);
+    const log = await makeLog();
+    log.logger.error({ err: msg }, 'daemon failed to start');
+    log.flush();
+    return code;
+  };
   // Signals are ours before the socket listens: one that arrives while the daemon still loads stops it
   // as soon as it exists (without a handler the process died at once: clients not told, socket left).
   let daemonRef: { shutdown(reason: string): void } | null = null;
@@ -54,12 +63,7 @@ export async function runDaemon(argv: readonly string[]): Promise<number> {
   try {
     pluginInstancesCap();
   } catch (err) {
-    const msg = errorMessage(err);
-    process.stderr.write(`kubetiled: ${msg}\n`);
-    const log = await makeLog();
-    log.logger.error({ err: msg }, 'daemon failed to start');
-    log.flush();
-    return 1;
+    return notStarted(err, 1);
   }
   // Listen before loading the rest of the daemon: the socket accepts within a moment of the spawn,
   // and a second daemon is refused before it loads anything.
@@ -67,12 +71,7 @@ export async function runDaemon(argv: readonly string[]): Promise<number> {
   try {
     early = await listenEarly(askedPath, { privateDir: socketDirKind(askedPath) === 'private' });
   } catch (err) {
-    const msg = errorMessage(err);
-    process.stderr.write(`kubetiled: ${msg}\n`);
-    const log = await makeLog();
-    log.logger.error({ err: msg }, 'daemon failed to start');
-    log.flush();
-    return err instanceof SocketInUseError ? 3 : 1;
+    return notStarted(err, err instanceof SocketInUseError ? 3 : 1);
   } finally {
     for (const v of ACTIVATION_VARS) delete process.env[v];
   }
@@ -84,13 +83,8 @@ export async function runDaemon(argv: readonly string[]): Promise<number> {
   try {
     release = await lockStateDir(state, socketPath);
   } catch (err) {
-    const msg = errorMessage(err);
-    process.stderr.write(`kubetiled: ${msg}\n`);
     await early.listening.close().catch(() => undefined);
-    const log = await makeLog();
-    log.logger.error({ err: msg }, 'daemon failed to start');
-    log.flush();
-    return 1;
+    return notStarted(err, 1);
   }
   process.once('exit', release);
   const log = await makeLog();
