@@ -213,7 +213,7 @@ export class ForwardManager {
 
   /** Running and held forwards, oldest first (ids are given in order: `pf-2` before `pf-10`). */
   list(): ForwardInfo[] {
-    const n = (id: string): number => Number(id.slice(3));
+    const n = (id: string): number => forwardIdNumber(id) ?? 0;
     return [...this.all().map((f) => f.info()), ...this.heldForwards().map((h) => h.info())].sort((a, b) => n(a.id) - n(b.id));
   }
 
