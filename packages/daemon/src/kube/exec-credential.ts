@@ -278,8 +278,9 @@ export class ExecCredentialProvider {
         const asked = loginPrompt(stderr);
         if (asked === null || asked === prompt) return;
         prompt = asked;
+        // A new prompt (a device code after the page to open) is said with the next repeat, within 4 s:
+        // said at every change, a plugin printing a new URL each millisecond flooded every terminal.
         if (promptTimer === null) waitForLogin();
-        else this.loginWaits.emit({ user, command: exec.command, prompt });
       });
       child.on('error', (err: NodeJS.ErrnoException) => {
         this.running.delete(child);
