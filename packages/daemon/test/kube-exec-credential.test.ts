@@ -164,15 +164,16 @@ describe('a credential plugin that waits for a login', () => {
   });
 
   it('a plugin that prints a new URL every moment is said once, then at most every 4 s (not once a line to every terminal)', async () => {
-    const cmd = script('flood.sh', `i=0\nwhile [ $i -lt 400 ]; do echo "open http://localhost:8000/?n=$i" >&2; i=$((i+1)); done\nexec sleep 1000`);
+    // A line every 20 ms: each its own write, read as its own chunk.
+    const cmd = script('flood.sh', `i=0\nwhile [ $i -lt 100 ]; do echo "open http://localhost:8000/?n=$i" >&2; i=$((i+1)); sleep 0.02; done\nexec sleep 1000`);
     provider = new ExecCredentialProvider(logger, 300, 60_000);
     const said: string[] = [];
     provider.loginWaits.subscribe((w) => said.push(w.prompt));
     const got = provider.get('alice', exec(cmd), null).catch(() => undefined);
     await until('the first prompt', () => said.length > 0);
     const t0 = Date.now();
-    // Once the plugin has printed all 400 lines (its newest prompt is the 400th)…
-    await until('the repeat with the newest prompt', () => said.at(-1) === 'open http://localhost:8000/?n=399', 15_000);
+    // Once the plugin has printed all 100 lines (its newest prompt is the 100th)…
+    await until('the repeat with the newest prompt', () => said.at(-1) === 'open http://localhost:8000/?n=99', 20_000);
     // …at most the first prompt and one repeat per 4 s since were said.
     expect(said.length).toBeLessThanOrEqual(2 + Math.floor((Date.now() - t0) / 4000));
     provider.stop();
