@@ -2,8 +2,9 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 
 /**
  * Forward proxies for tests, on loopback: an HTTP proxy that only tunnels (CONNECT), and a SOCKS5
- * proxy (no authentication). Each journals the targets it was asked for and resolves names through
- * `hosts` (a name the machine cannot resolve reaches its server only through the proxy).
+ * proxy (either may want a user name and password). Each journals the targets it was asked for and
+ * resolves names through `hosts` (a name the machine cannot resolve reaches its server only through
+ * the proxy). And a proxy that accepts connections and never answers.
  */
 export interface TestProxy {
   url: string;
@@ -28,15 +29,15 @@ function pipeTo(client: Socket, host: string, port: number, hosts: Record<string
   client.on('close', () => upstream.destroy());
 }
 
-async function listen(server: Server, scheme: string, conns: Set<Socket>): Promise<{ url: string; close(): Promise<void> }> {
+async function listen(server: Server, scheme: string, conns: Set<Socket>, host = '127.0.0.1'): Promise<{ url: string; close(): Promise<void> }> {
   server.on('connection', (s) => {
     conns.add(s);
     s.on('close', () => conns.delete(s));
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  await new Promise<void>((r) => server.listen(0, host, () => r()));
   const port = (server.address() as { port: number }).port;
   return {
-    url: `${scheme}://127.0.0.1:${port}`,
+    url: `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`,
     close: () =>
       new Promise<void>((r) => {
         for (const s of conns) s.destroy();
@@ -45,8 +46,8 @@ async function listen(server: Server, scheme: string, conns: Set<Socket>): Promi
   };
 }
 
-/** An HTTP proxy that tunnels CONNECT; with `auth` ("user:password") it answers 407 to a request without it. */
-export async function startConnectProxy(opts: { hosts?: Record<string, string>; auth?: string } = {}): Promise<TestProxy> {
+/** An HTTP proxy that tunnels CONNECT (on `listenOn`, 127.0.0.1 unless told); with `auth` ("user:password") it answers 407 to a request without it. */
+export async function startConnectProxy(opts: { hosts?: Record<string, string>; auth?: string; listenOn?: string } = {}): Promise<TestProxy> {
   const targets: string[] = [];
   const conns = new Set<Socket>();
   const server = createServer((client) => {
@@ -70,23 +71,35 @@ export async function startConnectProxy(opts: { hosts?: Record<string, string>; 
     client.on('data', onData);
     client.on('error', () => undefined);
   });
-  const l = await listen(server, 'http', conns);
+  const l = await listen(server, 'http', conns, opts.listenOn);
   return { url: l.url, targets, close: l.close };
 }
 
-/** A SOCKS5 proxy (RFC 1928, no authentication, CONNECT only): names are resolved here, as `socks5h`. */
-export async function startSocksProxy(opts: { hosts?: Record<string, string> } = {}): Promise<TestProxy> {
+/** A SOCKS5 proxy (RFC 1928, CONNECT only; with `auth` ("user:password") it wants those): names are resolved here, as `socks5h`. */
+export async function startSocksProxy(opts: { hosts?: Record<string, string>; listenOn?: string; auth?: string } = {}): Promise<TestProxy> {
   const targets: string[] = [];
   const conns = new Set<Socket>();
   const server = createServer((client) => {
     let buf = Buffer.alloc(0);
-    let stage: 'greeting' | 'request' = 'greeting';
+    let stage: 'greeting' | 'auth' | 'request' = 'greeting';
     const onData = (d: Buffer): void => {
       buf = Buffer.concat([buf, d]);
       if (stage === 'greeting') {
         if (buf.length < 2 || buf.length < 2 + buf[1]!) return;
+        const methods = [...buf.subarray(2, 2 + buf[1]!)];
         buf = buf.subarray(2 + buf[1]!);
-        client.write(Buffer.from([5, 0]));
+        // With `auth`, only username/password (RFC 1929); 0xff: no method offered is acceptable.
+        if (opts.auth && !methods.includes(2)) return void client.end(Buffer.from([5, 0xff]));
+        client.write(Buffer.from([5, opts.auth ? 2 : 0]));
+        stage = opts.auth ? 'auth' : 'request';
+      }
+      if (stage === 'auth') {
+        const ulen = buf[1];
+        if (ulen === undefined || buf.length < 3 + ulen || buf.length < 3 + ulen + buf[2 + ulen]!) return;
+        const given = `${buf.subarray(2, 2 + ulen).toString()}:${buf.subarray(3 + ulen, 3 + ulen + buf[2 + ulen]!).toString()}`;
+        buf = buf.subarray(3 + ulen + buf[2 + ulen]!);
+        if (given !== opts.auth) return void client.end(Buffer.from([1, 1]));
+        client.write(Buffer.from([1, 0]));
         stage = 'request';
       }
       if (buf.length < 5) return;
@@ -103,6 +116,28 @@ export async function startSocksProxy(opts: { hosts?: Record<string, string> } =
     client.on('data', onData);
     client.on('error', () => undefined);
   });
-  const l = await listen(server, 'socks5', conns);
+  const l = await listen(server, 'socks5', conns, opts.listenOn);
   return { url: l.url, targets, close: l.close };
+}
+
+/** A proxy that accepts connections and never answers (neither CONNECT nor a SOCKS greeting). */
+export interface SilentProxy {
+  url: string;
+  /** Connections accepted so far. */
+  accepted(): number;
+  /** Connections still open (the client has not closed them). */
+  open(): number;
+  close(): Promise<void>;
+}
+
+export async function startSilentProxy(scheme: 'http' | 'socks5'): Promise<SilentProxy> {
+  const conns = new Set<Socket>();
+  let accepted = 0;
+  const server = createServer((s) => {
+    accepted++;
+    s.on('error', () => undefined);
+    s.resume();
+  });
+  const l = await listen(server, scheme, conns);
+  return { url: l.url, accepted: () => accepted, open: () => conns.size, close: l.close };
 }

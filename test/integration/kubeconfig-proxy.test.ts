@@ -113,7 +113,7 @@ describe('a cluster behind its proxy-url', () => {
       const t = said(await paneView(h!));
       return t.includes('proxy') ? t : null;
     }, 60_000, 100);
-    expect(err).toContain(`the proxy ${proxy.url} of cluster 'far' asks for credentials (HTTP 407)`);
+    expect(err).toContain(`the proxy ${proxy.url} of cluster 'far' refused the user name and password in the proxy-url (HTTP 407)`);
     expect(err).not.toContain('wrong');
     // The right password written into the kubeconfig: taken on its reload.
     proxiedKubeconfig(h.env.env.KUBECONFIG!, h.sim, proxy.url.replace('http://', 'http://alice:s3cret@'));

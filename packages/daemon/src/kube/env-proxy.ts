@@ -1,4 +1,5 @@
 import { BlockList, isIP } from 'node:net';
+import { domainToASCII } from 'node:url';
 
 /**
  * The proxy kubectl would use for a server from the environment, when its cluster sets no `proxy-url`:
@@ -18,7 +19,8 @@ export function envProxyFor(server: URL, env: NodeJS.ProcessEnv = process.env): 
   const host = server.hostname.replace(/^\[|\]$/g, '').toLowerCase();
   if (host === 'localhost' || isLoopback(host)) return null;
   const port = server.port || (https ? '443' : '80');
-  const noProxy = (env.NO_PROXY ?? env.no_proxy ?? '').trim();
+  // Go's getEnvAny: an empty NO_PROXY is as unset, and no_proxy is read.
+  const noProxy = (env.NO_PROXY || env.no_proxy || '').trim();
   if (noProxy && bypassed(host, port, noProxy)) return null;
   const raw = env[from]!.trim();
   return { url: /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`, from };
@@ -29,6 +31,15 @@ function isLoopback(host: string): boolean {
   if (v === 4) return host.startsWith('127.');
   if (v === 6) return host === '::1' || /^::ffff:127\./.test(host) || /^0*:0*:0*:0*:0*:0*:0*:0*1$/.test(host);
   return false;
+}
+
+const family = (v: number): 'ipv4' | 'ipv6' => (v === 4 ? 'ipv4' : 'ipv6');
+
+/** Go's IP.Equal: `fd00:0::1` is `fd00::1`, and `::ffff:10.0.0.5` is `10.0.0.5`. */
+function sameAddress(a: string, av: number, b: string, bv: number): boolean {
+  const list = new BlockList();
+  list.addAddress(a, family(av));
+  return list.check(b, family(bv));
 }
 
 /** Whether NO_PROXY names `host` (at `port`). */
@@ -43,11 +54,12 @@ function bypassed(host: string, port: string, noProxy: string): boolean {
     if (cidr) {
       const net = cidr[1]!.replace(/^\[|\]$/g, '');
       const v = isIP(net);
-      if (v !== 0 && v === hostIp) {
+      if (v !== 0 && hostIp !== 0) {
         const list = new BlockList();
         try {
-          list.addSubnet(net, Number(cidr[2]), v === 4 ? 'ipv4' : 'ipv6');
-          if (list.check(host, v === 4 ? 'ipv4' : 'ipv6')) return true;
+          list.addSubnet(net, Number(cidr[2]), family(v));
+          // An IPv4 range holds the IPv4-mapped IPv6 addresses of its own (Go's IPNet.Contains).
+          if (list.check(host, family(hostIp))) return true;
         } catch {
           /* a prefix past the address's length: matches nothing */
         }
@@ -64,11 +76,14 @@ function bypassed(host: string, port: string, noProxy: string): boolean {
     }
     name = name.replace(/^\[|\]$/g, '');
     if (wantPort !== null && wantPort !== port) continue;
-    if (isIP(name)) {
-      if (name === host) return true;
+    const nameIp = isIP(name);
+    if (nameIp) {
+      if (hostIp && sameAddress(name, nameIp, host, hostIp)) return true;
       continue;
     }
     if (name.startsWith('*.')) name = name.slice(1);
+    // An internationalized name as the server's URL holds it (punycode), as Go's idnaASCII.
+    name = domainToASCII(name) || name;
     if (name.startsWith('.')) {
       if (host.endsWith(name)) return true;
     } else if (host === name || host.endsWith(`.${name}`)) return true;

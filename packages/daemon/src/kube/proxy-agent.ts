@@ -1,5 +1,6 @@
 import type { Agent } from 'node:http';
-import { KubeApiError } from './api-error.js';
+import type { Socket } from 'node:net';
+import { ANSWER_DEADLINE_MS, KubeApiError } from './api-error.js';
 
 /**
  * A cluster's `proxy-url`, as kubectl takes it: every request and stream of the cluster goes through
@@ -18,6 +19,8 @@ export function proxyShown(url: string): string {
   }
 }
 
+const unbracket = (host: string): string => host.replace(/^\[(.*)\]$/, '$1');
+
 const SCHEMES = ['http:', 'https:', 'socks5:', 'socks5h:'];
 
 /** Why `url` cannot be a cluster's proxy, or null. */
@@ -33,22 +36,41 @@ export function badProxyUrl(url: string): string | null {
   return null;
 }
 
+/**
+ * How long the proxy may take to open the tunnel (answer CONNECT, or SOCKS5's greeting and request).
+ * Shorter than a request's own deadline, so that a proxy that accepts the connection and says nothing
+ * is named as the one that did not answer, not the API server behind it; and its half-open tunnel is
+ * closed then, not kept until the proxy gives up (a watch retrying would pile them up).
+ */
+export const PROXY_ANSWER_MS = ANSWER_DEADLINE_MS - 2_000;
+
+/** The proxy said nothing for PROXY_ANSWER_MS while opening a SOCKS5 tunnel. */
+class ProxySilent extends Error {}
+
 /** What a failure to get through the proxy said, as the user's words: which proxy, and what it did. */
-function throughProxyError(err: unknown, proxy: string, cluster: string): KubeApiError {
+function throughProxyError(err: unknown, proxy: string, cluster: string, withCredentials: boolean): KubeApiError {
   const e = err as NodeJS.ErrnoException;
   // socks' errors carry no code, only node's message (`connect ECONNREFUSED 127.0.0.1:1080`).
   const code = e?.code ?? /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN)\b/.exec(e?.message ?? '')?.[1];
-  const m = /^Bad response: (\d{3})$/.exec(e?.message ?? '');
-  const what = m
-    ? m[1] === '407'
-      ? 'asks for credentials (HTTP 407): put them in the proxy-url (http://user:password@host:port)'
-      : `refused the connection to the API server (HTTP ${m[1]})`
-    : code === 'ECONNREFUSED'
-      ? 'refused the connection (is it running?)'
-      : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
-        ? 'cannot be resolved'
-        : `failed: ${String(e?.message ?? err).slice(0, 300)}`;
-  return new KubeApiError(`the proxy ${proxy} of cluster '${cluster}' ${what}`, 0, code === 'ECONNREFUSED' ? 'ECONNREFUSED' : 'ProxyFailed');
+  const silent = e instanceof ProxySilent || e?.message === 'Proxy timeout'; // hpagent's words for its CONNECT's timeout
+  const what = silent ? `did not answer within ${PROXY_ANSWER_MS / 1000} s` : whatItDid(e, code, proxy, withCredentials);
+  return new KubeApiError(`the proxy ${proxy} of cluster '${cluster}' ${what}`, 0, silent ? 'ETIMEDOUT' : code === 'ECONNREFUSED' ? 'ECONNREFUSED' : 'ProxyFailed');
+}
+
+function whatItDid(e: NodeJS.ErrnoException, code: string | undefined, proxy: string, withCredentials: boolean): string {
+  const message = e?.message ?? String(e);
+  // "Wants credentials": HTTP 407, or SOCKS5 accepting no method offered (none given) or refusing the ones given.
+  const auth = /^Bad response: 407$/.test(message) ? 'HTTP 407' : /no accepted authentication type|Authentication failed/i.test(message) ? 'SOCKS5' : null;
+  if (auth) {
+    return withCredentials
+      ? `refused the user name and password in the proxy-url (${auth})`
+      : `asks for credentials (${auth}): put them in the proxy-url (${proxy.slice(0, proxy.indexOf(':'))}://user:password@host:port)`;
+  }
+  const status = /^Bad response: (\d{3})$/.exec(message)?.[1];
+  if (status) return `refused the connection to the API server (HTTP ${status})`;
+  if (code === 'ECONNREFUSED') return 'refused the connection (is it running?)';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'cannot be resolved';
+  return `failed: ${message.slice(0, 300)}`;
 }
 
 /** Agents by proxy and the API server's scheme: their connections are kept alive and shared by every request of those clusters. */
@@ -73,29 +95,56 @@ export async function proxyAgent(proxyUrl: string, target: 'https:' | 'http:', c
   if (known) return known;
   const shown = `${proxyShown(proxyUrl)}${from ? ` (${from})` : ''}`;
   const u = new URL(proxyUrl);
+  const withCredentials = u.username !== '' || u.password !== '';
+  // Past MAX_AGENTS an agent serves one request and is dropped: kept alive, its idle connection to the
+  // proxy would stay open with nothing to reuse it.
+  const keepAlive = agents.size < MAX_AGENTS;
   let agent: Agent;
   if (u.protocol === 'socks5:' || u.protocol === 'socks5h:') {
     const { SocksProxyAgent } = await import('socks-proxy-agent');
     u.protocol = 'socks5h:';
-    const base = new SocksProxyAgent(u, { keepAlive: true });
+    const base = new SocksProxyAgent(u, { keepAlive });
+    // The library dials the URL's hostname as written: an IPv6 proxy (`socks5://[::1]:1080`) in brackets, "cannot be resolved".
+    if (base.proxy.host) base.proxy.host = unbracket(base.proxy.host);
     const connect = base.connect.bind(base);
     base.connect = async (req, opts) => {
+      // Not the agent's `timeout` option: it is also the tunnel's idle timeout, and would cut a quiet watch.
+      const opening = connect(req, opts);
+      let timer: NodeJS.Timeout | undefined;
+      const silent = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new ProxySilent()), PROXY_ANSWER_MS);
+      });
       try {
-        return await connect(req, opts);
+        return await Promise.race([opening, silent]);
       } catch (err) {
-        throw throughProxyError(err, shown, cluster);
+        // Given up: a tunnel opened later is closed (socks gives up on its own after 30 s).
+        if (err instanceof ProxySilent) opening.then((s) => s.destroy(), () => undefined);
+        throw throughProxyError(err, shown, cluster, withCredentials);
+      } finally {
+        clearTimeout(timer);
       }
     };
     agent = base;
   } else {
     const { HttpProxyAgent, HttpsProxyAgent } = await import('hpagent');
     const Base = target === 'https:' ? HttpsProxyAgent : HttpProxyAgent;
-    const base = new Base({ proxy: u, keepAlive: true });
+    // hpagent dials `proxy.hostname`: an IPv6 proxy's without its brackets (else "cannot be resolved").
+    const proxy = { protocol: u.protocol, hostname: unbracket(u.hostname), port: u.port, username: u.username, password: u.password };
+    const base = new Base({ proxy: proxy as unknown as URL, keepAlive });
     const tunnel = base as unknown as { createConnection(o: unknown, cb: (err: Error | null, s: unknown) => void): unknown };
     const create = tunnel.createConnection.bind(base);
-    tunnel.createConnection = (o, cb) => create(o, (err, s) => cb(err ? throughProxyError(err, shown, cluster) : null, s));
+    tunnel.createConnection = (o, cb) => {
+      // hpagent's CONNECT takes the request's `timeout` as its idle timeout (none by default: a silent
+      // proxy held the tunnel forever); once open, the tunnel gets the request's own back.
+      const own = (o as { timeout?: number }).timeout ?? 0;
+      create({ ...(o as object), timeout: PROXY_ANSWER_MS }, (err, s) => {
+        if (err) return cb(throughProxyError(err, shown, cluster, withCredentials), null);
+        (s as Socket).setTimeout(own);
+        cb(null, s);
+      });
+    };
     agent = base;
   }
-  if (agents.size < MAX_AGENTS) agents.set(key, agent);
+  if (keepAlive) agents.set(key, agent);
   return agent;
 }

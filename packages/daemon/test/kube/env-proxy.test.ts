@@ -41,3 +41,25 @@ describe('the environment proxy kubectl would use (Go ProxyFromEnvironment)', ()
     expect(via('https://api.example.com', { HTTPS_PROXY: 'http://p:1', no_proxy: 'example.com' })).toBeNull();
   });
 });
+
+describe('NO_PROXY where Go reads it differently from a string match', () => {
+  const p = (noProxy: string, server: string, env: NodeJS.ProcessEnv = {}) => via(server, { HTTPS_PROXY: 'http://p:1', NO_PROXY: noProxy, ...env });
+
+  it('an empty NO_PROXY is as unset: no_proxy is read (Go getEnvAny)', () => {
+    expect(p('', 'https://api.example.com', { no_proxy: 'example.com' })).toBeNull();
+  });
+
+  it('addresses compare as addresses: another spelling of the same IPv6 address, an IPv4-mapped one', () => {
+    expect(p('fd00:0:0::1', 'https://[fd00::1]:6443')).toBeNull();
+    expect(p('[fd00:0:0::1]:6443', 'https://[fd00::1]:6443')).toBeNull();
+    expect(p('10.0.0.5', 'https://[::ffff:10.0.0.5]:6443')).toBeNull();
+    expect(p('10.0.0.0/8', 'https://[::ffff:10.1.2.3]')).toBeNull();
+    expect(p('fd00:0:0::1', 'https://[fd00::2]:6443')).toBe('http://p:1');
+  });
+
+  it('an internationalized domain matches the server written in it (punycode, Go idnaASCII)', () => {
+    expect(p('bücher.example', 'https://api.bücher.example')).toBeNull();
+    expect(p('.bücher.example', 'https://api.xn--bcher-kva.example')).toBeNull();
+    expect(p('bücher.example', 'https://api.other.example')).toBe('http://p:1');
+  });
+});

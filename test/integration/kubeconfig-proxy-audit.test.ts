@@ -1,0 +1,139 @@
+// A cluster's proxy as an unlucky user meets it: a proxy that accepts the connection and then says
+// nothing must be named as the one that did not answer (not the API server behind it), within the
+// request's deadline, and the tunnel given up on must be closed — a watch retrying would otherwise
+// pile up half-open connections at the proxy for as long as the proxy keeps them.
+import { afterEach, describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { KubeSim } from '@kubetile/kube-sim';
+import type { PaneView, TableView } from '@kubetile/rpc-schema';
+import { waitFor } from '../helpers/daemon-process.js';
+import { startConnectProxy, startSilentProxy, startSocksProxy } from '../helpers/proxies.js';
+import { startSimDaemon, type SimDaemonWithClient } from '../helpers/sim-daemon.js';
+
+let h: SimDaemonWithClient | null = null;
+const proxies: { close(): Promise<void> }[] = [];
+afterEach(async () => {
+  await h?.stop();
+  h = null;
+  for (const p of proxies.splice(0)) await p.close();
+});
+
+/** A kubeconfig whose one cluster is `https://kube-sim:<port>` behind `proxyUrl`. */
+function proxiedKubeconfig(path: string, sim: KubeSim, proxyUrl: string): void {
+  const port = new URL(sim.url).port;
+  writeFileSync(path, JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    'current-context': 'far',
+    clusters: [{ name: 'far', cluster: { server: `https://kube-sim:${port}`, 'certificate-authority-data': Buffer.from(sim.caPem).toString('base64'), 'proxy-url': proxyUrl } }],
+    users: [{ name: 'far', user: { token: sim.token } }],
+    contexts: [{ name: 'far', context: { cluster: 'far', user: 'far', namespace: 'default' } }],
+  }));
+}
+
+async function paneView(s: SimDaemonWithClient): Promise<PaneView> {
+  const paneId = s.client.activeTab().focusedPaneId;
+  return (await s.client.request<{ view: PaneView }>('pane/snapshot', { paneId, rows: 30, cols: 160 })).view;
+}
+
+const names = (v: PaneView): string => (v.type === 'table' ? (v as TableView).rows.map((r) => r.cells.name).join() : '');
+const said = (v: PaneView): string => (v.type === 'table' ? `${v.empty ?? ''} ${v.footer ?? ''}` : v.type === 'message' ? v.text : '');
+
+describe('a proxy that accepts the connection and never answers', () => {
+  for (const kind of ['http', 'socks5'] as const) {
+    it(`${kind}: the pane names the proxy as the one that did not answer, and a CONNECT given up on is closed`, async () => {
+      const proxy = await startSilentProxy(kind);
+      proxies.push(proxy);
+      const started = Date.now();
+      h = await startSimDaemon({
+        client: { cols: 160, rows: 40 },
+        beforeDaemon: (sim, env) => {
+          const kc = join(env.dir, 'kubeconfig');
+          proxiedKubeconfig(kc, sim, proxy.url);
+          env.env.KUBECONFIG = kc;
+        },
+      });
+      // Before: "the API server at https://kube-sim:… did not answer within 10 s" (the proxy unnamed),
+      // and for http every CONNECT left open for as long as the proxy kept it.
+      const err = await waitFor('the silent proxy said', async () => {
+        const t = said(await paneView(h!));
+        return /did not answer/.test(t) ? t : null;
+      }, 60_000, 100);
+      expect(err).toContain(`the proxy ${proxy.url} of cluster 'far' did not answer within 8 s`);
+      expect(Date.now() - started).toBeLessThan(45_000);
+      // A SOCKS client gives up on its own after 30 s (the socks library's timeout): only http's CONNECT was held forever.
+      if (kind === 'http') await waitFor('a tunnel given up on closed by the daemon', () => proxy.accepted() > 0 && proxy.open() < proxy.accepted(), 60_000, 100);
+    }, 120_000);
+  }
+});
+
+describe('a proxy at an IPv6 address', () => {
+  for (const kind of ['http', 'socks5'] as const) {
+    it(`${kind}://[::1]:port: the cluster is listed through it`, async () => {
+      const hosts = { 'kube-sim': '127.0.0.1' };
+      const proxy = kind === 'http' ? await startConnectProxy({ hosts, listenOn: '::1' }) : await startSocksProxy({ hosts, listenOn: '::1' });
+      proxies.push(proxy);
+      expect(proxy.url).toMatch(/^\w+:\/\/\[::1\]:\d+$/);
+      h = await startSimDaemon({
+        client: { cols: 160, rows: 40 },
+        beforeDaemon: async (sim, env) => {
+          await sim.addPods(1, 'default', { prefix: 'far' });
+          const kc = join(env.dir, 'kubeconfig');
+          proxiedKubeconfig(kc, sim, proxy.url);
+          env.env.KUBECONFIG = kc;
+        },
+      });
+      // Before: "the proxy http://[::1]:… of cluster 'far' cannot be resolved" (the brackets dialled as a name).
+      await waitFor('the pod listed', async () => names(await paneView(h!)) === 'far-000000', 60_000, 100);
+      expect(proxy.targets).toContain(`kube-sim:${new URL(h.sim.url).port}`);
+    }, 120_000);
+  }
+});
+
+/** Files under `dir` (the daemon's home: its log, state, caches) holding `needle`; the kubeconfig itself aside. */
+function filesHolding(dir: string, needle: string): string[] {
+  return readdirSync(dir, { recursive: true })
+    .map(String)
+    .filter((f) => !f.endsWith('kubeconfig') && statSync(join(dir, f)).isFile() && readFileSync(join(dir, f), 'latin1').includes(needle));
+}
+
+describe('a proxy that wants a user name and password', () => {
+  // A user name and a password with the characters a URL must percent-encode.
+  const AUTH = 'al@ice:p:ss@w0rd';
+  const RIGHT = 'al%40ice:p%3Ass%40w0rd';
+  const WRONG = 'al%40ice:Wr%3Ang%40pw';
+  for (const kind of ['http', 'socks5'] as const) {
+    it(`${kind}: none given and wrong ones are said apart, no password shown or logged; percent-encoded ones are taken`, async () => {
+      const hosts = { 'kube-sim': '127.0.0.1' };
+      const proxy = kind === 'http' ? await startConnectProxy({ hosts, auth: AUTH }) : await startSocksProxy({ hosts, auth: AUTH });
+      proxies.push(proxy);
+      const withAuth = (auth: string): string => proxy.url.replace('://', `://${auth}@`);
+      h = await startSimDaemon({
+        client: { cols: 160, rows: 40 },
+        beforeDaemon: async (sim, env) => {
+          await sim.addPods(1, 'default', { prefix: 'far' });
+          const kc = join(env.dir, 'kubeconfig');
+          proxiedKubeconfig(kc, sim, proxy.url);
+          env.env.KUBECONFIG = kc;
+        },
+      });
+      const how = kind === 'http' ? 'HTTP 407' : 'SOCKS5';
+      // Before, for SOCKS5: "failed: Received invalid Socks5 initial handshake (no accepted authentication type)".
+      await waitFor('no credentials said', async () => said(await paneView(h!)).includes(`the proxy ${proxy.url} of cluster 'far' asks for credentials (${how}): put them in the proxy-url (${kind}://user:password@host:port)`), 60_000, 100);
+      proxiedKubeconfig(h.env.env.KUBECONFIG!, h.sim, withAuth(WRONG));
+      // Before: "asks for credentials (HTTP 407): put them in the proxy-url" when they were there; "failed: Socks5 Authentication failed".
+      const refused = await waitFor('wrong credentials said', async () => {
+        const t = said(await paneView(h!));
+        return t.includes('refused the user name') ? t : null;
+      }, 60_000, 100);
+      expect(refused).toContain(`the proxy ${proxy.url} of cluster 'far' refused the user name and password in the proxy-url (${how})`);
+      proxiedKubeconfig(h.env.env.KUBECONFIG!, h.sim, withAuth(RIGHT));
+      await waitFor('the pod listed', async () => names(await paneView(h!)) === 'far-000000', 60_000, 100);
+      for (const secret of ['Wr:ng@pw', 'Wr%3Ang%40pw', 'p:ss@w0rd', 'p%3Ass%40w0rd']) {
+        expect(filesHolding(h.env.dir, secret)).toEqual([]);
+        expect(h.daemon.stdout() + h.daemon.stderr()).not.toContain(secret);
+      }
+    }, 120_000);
+  }
+});
