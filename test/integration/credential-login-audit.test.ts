@@ -41,7 +41,7 @@ describe('a credential plugin that waits for a browser login', () => {
     // Before: nothing was said; the plugin was stopped after 20 s and the pane said it "did not answer".
     await waitFor('the login toast', () => c.toasts().find((t) => t.includes('http://localhost:8000/')), 60_000, 50);
     expect(c.toasts().find((t) => t.includes('http://localhost:8000/'))).toBe(
-      `credential plugin "kubectl-oidc_login" for user 'oidc' waits for you to log in: Please visit the following URL in your browser: http://localhost:8000/`,
+      `log in: Please visit the following URL in your browser: http://localhost:8000/ (for user 'oidc', credential plugin "kubectl-oidc_login")`,
     );
     writeFileSync(done, '');
     const paneId = c.activeTab().focusedPaneId;

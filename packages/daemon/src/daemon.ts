@@ -143,7 +143,8 @@ export class Daemon implements DaemonContext {
     // A credential plugin waiting for a browser or device-code login: its URL to every terminal (the
     // daemon's own browser, if it can open one at all, may be on no screen the user looks at).
     this.kube.credentials.loginWaits.subscribe(({ user, command, prompt }) => {
-      for (const c of this.workspace.clients.values()) c.sink.toast('warn', `credential plugin "${oneLine(basename(command), 100)}" for user '${oneLine(user, 100)}' waits for you to log in: ${prompt}`);
+      // The prompt first: a toast shows four lines, and a device code at the end of a long prefix was cut off.
+      for (const c of this.workspace.clients.values()) c.sink.toast('warn', `log in: ${prompt} (for user '${oneLine(user, 60)}', credential plugin "${oneLine(basename(command), 60)}")`);
     });
     this.clusterObjects = new ClusterObjects(this.kube);
     this.plugins = new PluginHost({

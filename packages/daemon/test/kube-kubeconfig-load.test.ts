@@ -1,10 +1,17 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadKubeconfigFiles } from '../src/kube/kubeconfig-load.js';
 import { readRegularFile } from '../src/kube/safe-read.js';
+import { generateTls, type TlsMaterial } from '../../kube-sim/src/tls/ca.js';
+
+/** Real PEM material: the files a kubeconfig names must hold whole certificates and keys. */
+let tls: TlsMaterial;
+beforeAll(async () => {
+  tls = await generateTls();
+});
 
 let dir: string;
 beforeEach(() => {
@@ -52,19 +59,38 @@ describe('loadKubeconfigFiles', () => {
 
   it('inlines the files it names (relative to the kubeconfig), so no request ever reads a file', () => {
     mkdirSync(join(dir, 'certs'));
-    writeFileSync(join(dir, 'certs', 'ca.crt'), 'CA');
-    writeFileSync(join(dir, 'certs', 'c.crt'), 'CERT');
-    writeFileSync(join(dir, 'certs', 'c.key'), 'KEY');
+    writeFileSync(join(dir, 'certs', 'ca.crt'), tls.caCert);
+    writeFileSync(join(dir, 'certs', 'c.crt'), tls.cert);
+    writeFileSync(join(dir, 'certs', 'c.key'), tls.key);
     writeFileSync(join(dir, 'token'), 'sekrit\n');
     const f = write('kc', config('x', {
       clusters: [{ name: 'x', cluster: { server: 'https://x', 'certificate-authority': 'certs/ca.crt' } }],
       users: [{ name: 'x', user: { 'client-certificate': 'certs/c.crt', 'client-key': join(dir, 'certs', 'c.key'), 'token-file': 'token' } }],
     }));
     const l = loadKubeconfigFiles([f]);
-    expect(l.clusters[0]).toMatchObject({ caData: Buffer.from('CA').toString('base64') });
-    expect(l.clusters[0]!.caFile).toBeFalsy();
-    expect(l.users[0]).toMatchObject({ certData: Buffer.from('CERT').toString('base64'), keyData: Buffer.from('KEY').toString('base64'), token: 'sekrit' });
-    expect(l.users[0]!.certFile).toBeFalsy();
+    expect(l.clusters[0]).toMatchObject({ caData: Buffer.from(tls.caCert).toString('base64') });
+    expect((l.clusters[0] as unknown as Record<string, unknown>).caFile).toBeFalsy();
+    expect(l.users[0]).toMatchObject({ certData: Buffer.from(tls.cert).toString('base64'), keyData: Buffer.from(tls.key).toString('base64'), token: 'sekrit' });
+    expect((l.users[0] as unknown as Record<string, unknown>).certFile).toBeFalsy();
+    expect(l.namedFiles.sort()).toEqual([join(dir, 'certs', 'ca.crt'), join(dir, 'certs', 'c.crt'), join(dir, 'certs', 'c.key')].sort());
+  });
+
+  it('a certificate or key file read half-written (replaced in place) makes its entry unusable, naming the file', () => {
+    const ca = join(dir, 'ca.crt');
+    const key = join(dir, 'c.key');
+    // The first 40 characters of a CA being written; a key cut in half.
+    writeFileSync(ca, tls.caCert.slice(0, 40));
+    writeFileSync(key, tls.key.slice(0, Math.floor(tls.key.length / 2)));
+    const f = write('kc', config('x', {
+      clusters: [{ name: 'x', cluster: { server: 'https://x', 'certificate-authority': ca } }],
+      users: [{ name: 'x', user: { 'client-key': key, token: 't' } }],
+    }));
+    const l = loadKubeconfigFiles([f]);
+    expect(l.clusters[0]!.error).toBe(`kubeconfig ${f}: clusters[0] (x) certificate-authority: ${ca} holds no whole PEM certificate (cut short, or being written?)`);
+    expect(l.users[0]!.error).toBe(`kubeconfig ${f}: users[0] (x) client-key: ${key} is not a whole PEM private key (cut short, or being written?)`);
+    // A whole header and footer around a cut body: still refused.
+    writeFileSync(ca, tls.caCert.replace(/\n[A-Za-z0-9+/=]+\n-----END/, '\n-----END'));
+    expect(loadKubeconfigFiles([f]).clusters[0]!.error).toMatch(/certificate-authority: .* holds a PEM certificate that cannot be read/);
   });
 
   it('names the kubeconfig, the entry and the file when a named file is a FIFO', () => {

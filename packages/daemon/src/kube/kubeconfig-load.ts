@@ -1,3 +1,4 @@
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { dirname, isAbsolute, join } from 'node:path';
 import { fromDocument, type Cluster, type Context, type User } from './kubeconfig.js';
 import { parse } from 'yaml';
@@ -43,10 +44,41 @@ function inline(section: Doc, fileKey: string, dataKey: string | null, dir: stri
   } catch (err) {
     throw new Error(`${where} ${fileKey}: ${(err as Error).message}`);
   }
+  const bad = dataKey ? pemProblem(content, dataKey === 'client-key-data' ? 'key' : 'certificate') : null;
+  if (bad) throw new Error(`${where} ${fileKey}: ${path} ${bad}`);
   delete section[fileKey];
   if (dataKey) section[dataKey] = content.toString('base64');
   else section.token = content.toString('utf8').trim();
   return path;
+}
+
+const PEM_CERT = /-----BEGIN CERTIFICATE-----[^-]*-----END CERTIFICATE-----/g;
+
+/**
+ * Why a certificate (or key) file's content cannot be used, or null: read while it was being written
+ * (a CA file replaced in place), it was taken, the reload said "kubeconfig reloaded", and every request
+ * failed TLS with "unable to verify the first certificate", naming no file.
+ */
+function pemProblem(content: Buffer, what: 'certificate' | 'key'): string | null {
+  const text = content.toString('latin1');
+  if (what === 'key') {
+    try {
+      createPrivateKey(text);
+      return null;
+    } catch {
+      return 'is not a whole PEM private key (cut short, or being written?)';
+    }
+  }
+  const blocks = text.match(PEM_CERT) ?? [];
+  if (blocks.length === 0) return 'holds no whole PEM certificate (cut short, or being written?)';
+  for (const b of blocks) {
+    try {
+      new X509Certificate(b);
+    } catch {
+      return 'holds a PEM certificate that cannot be read (cut short, or being written?)';
+    }
+  }
+  return null;
 }
 
 /**
