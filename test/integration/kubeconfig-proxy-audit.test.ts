@@ -4,6 +4,7 @@
 // pile up half-open connections at the proxy for as long as the proxy keeps them.
 import { afterEach, describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { KubeSim } from '@kubetile/kube-sim';
 import type { PaneView, TableView } from '@kubetile/rpc-schema';
@@ -66,6 +67,32 @@ describe('a proxy that accepts the connection and never answers', () => {
       if (kind === 'http') await waitFor('a tunnel given up on closed by the daemon', () => proxy.accepted() > 0 && proxy.open() < proxy.accepted(), 60_000, 100);
     }, 120_000);
   }
+});
+
+describe('a proxy that opens the tunnel and then drops it', () => {
+  it('what went wrong behind the proxy is said with the proxy named (the API server alone was named)', async () => {
+    // CONNECT answered 200, then the tunnel closed at once: as a proxy whose upstream refused.
+    const server = createServer((sock) => {
+      sock.on('error', () => undefined);
+      sock.once('data', () => sock.end('HTTP/1.1 200 Connection Established\r\n\r\n'));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    proxies.push({ close: () => new Promise<void>((r) => server.close(() => r())) });
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    h = await startSimDaemon({
+      client: { cols: 160, rows: 40 },
+      beforeDaemon: (sim, env) => {
+        const kc = join(env.dir, 'kubeconfig');
+        proxiedKubeconfig(kc, sim, url);
+        env.env.KUBECONFIG = kc;
+      },
+    });
+    const err = await waitFor('the dropped tunnel said', async () => {
+      const t = said(await paneView(h!));
+      return /through the proxy/.test(t) ? t : null;
+    }, 60_000, 100);
+    expect(err).toMatch(new RegExp(`https://kube-sim:\\d+ \\(through the proxy ${url.replace(/\./g, '\\.')}\\)`));
+  }, 120_000);
 });
 
 describe('a proxy at an IPv6 address', () => {

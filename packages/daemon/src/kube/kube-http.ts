@@ -6,6 +6,7 @@ import { credentialsRefused } from './exec-auth.js';
 import { badNamespace, invalidRef } from './resource-ref.js';
 import { formatBytes } from '../util/bytes.js';
 import { MIN_ANSWER_PACE, tooSlowError, watchPace, type MinPace } from './answer-pace.js';
+import { proxyOfAgent } from './proxy-agent.js';
 import { cutShortError, failureStatusError, notAnObjectError, notJsonError, withRedirect } from './answer-words.js';
 
 export interface KubeRequest {
@@ -157,7 +158,10 @@ export async function connectionOptions(kc: KubeConfig, req: KubeRequest): Promi
     const code = `U+${bad.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
     throw new CredentialError(`the token of user '${kc.getCurrentUser()?.name ?? '?'}' has a character no HTTP header can carry (${code}${bad === '\n' || bad === '\r' ? ', a line break' : ''}): fix the token in the kubeconfig, or what gives it (its token file, its credential plugin)`);
   }
-  return { url, cluster, opts };
+  // Through a proxy, what the server did after the tunnel opened (closed it, went silent) is said with
+  // the proxy's name too: "the API server at https://10.0.0.1:6443 did not answer" hid the proxy in between.
+  const via = proxyOfAgent(opts.agent);
+  return { url, cluster: via ? { server: `${cluster.server} (through the proxy ${via})` } : cluster, opts };
 }
 
 /**

@@ -73,6 +73,12 @@ function whatItDid(e: NodeJS.ErrnoException, code: string | undefined, proxy: st
   return `failed: ${message.slice(0, 300)}`;
 }
 
+/** The proxy each agent goes through, as shown (`http://proxy:3128 (HTTPS_PROXY)`). */
+const shownOf = new WeakMap<Agent, string>();
+
+/** The proxy `agent` goes through, as shown, or undefined for an agent that is not a proxy's. */
+export const proxyOfAgent = (agent: unknown): string | undefined => (typeof agent === 'object' && agent !== null ? shownOf.get(agent as Agent) : undefined);
+
 /** Agents by proxy and the API server's scheme: their connections are kept alive and shared by every request of those clusters. */
 const agents = new Map<string, Agent>();
 /** Proxies distinct in one daemon at most (agents are kept): a kubeconfig naming more has them made per request. */
@@ -145,6 +151,7 @@ export async function proxyAgent(proxyUrl: string, target: 'https:' | 'http:', c
     };
     agent = base;
   }
+  shownOf.set(agent, shown);
   if (keepAlive) agents.set(key, agent);
   return agent;
 }
