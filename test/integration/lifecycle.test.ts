@@ -1,8 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { existsSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { connect } from 'node:net';
 import { dirname } from 'node:path';
 import { makeTestEnv, startDaemon, waitFor, type TestEnv } from '../helpers/daemon-process.js';
 import { RawClient } from '../helpers/rpc-client.js';
+import { API_LEVEL } from '@kubetile/rpc-schema';
 
 let env: TestEnv;
 beforeEach(() => {
@@ -39,6 +41,26 @@ describe('daemon socket lifecycle', () => {
     expect(existsSync(env.socket)).toBe(false);
     c.close();
   });
+  it('a client that never closes its side after the goodbye does not hold the daemon’s exit', async () => {
+    const d = await startDaemon(env);
+    // Half-open allowed, and 'end' ignored: the socket stays open until this test destroys it.
+    const stubborn = connect({ path: env.socket, allowHalfOpen: true });
+    stubborn.on('error', () => undefined);
+    await new Promise<void>((r) => stubborn.once('connect', () => r()));
+    const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'daemon/hello', params: { client: { name: 'stubborn', version: '0' }, apiLevel: API_LEVEL } });
+    stubborn.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    let answered = '';
+    stubborn.on('data', (b) => (answered += b.toString()));
+    await waitFor('the stubborn client served', () => answered.includes('"result"'));
+    const c = await RawClient.connect(env.socket);
+    await c.request('daemon/shutdown');
+    c.close();
+    // Before: the listener's close waited for every connection to end, this one never did.
+    expect(await d.exited).toBe(0);
+    expect(stubborn.destroyed || stubborn.readableEnded).toBe(true);
+    stubborn.destroy();
+  });
+
   it('a second daemon on the same socket refuses to start and leaves the first alone', async () => {
     const first = await startDaemon(env);
     const second = await startDaemon(env, [], { wait: false });

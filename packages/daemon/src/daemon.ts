@@ -478,9 +478,12 @@ export class Daemon implements DaemonContext {
       await this.favorites.flush();
       await this.configWatch?.close();
       await this.kubeconfigWatch?.close();
-      // Before start() took the socket over, the early listener holds it (a signal while loading).
-      await (this.listening ?? this.opts.early?.listening)?.close();
+      // Before start() took the socket over, the early listener holds it (a signal while loading). Its
+      // close ends once every connection has: they are closed now, not waited for (a client slow to
+      // close its side after the goodbye held the daemon's exit, and `daemon restart` gave up on it).
+      const closing = (this.listening ?? this.opts.early?.listening)?.close();
       for (const c of [...this.connections]) c.close();
+      await closing;
       this.workspace.disposeAll();
       for (const hook of this.stopHooks) await Promise.resolve(hook()).catch((err: unknown) => this.logger.error({ err: String(err) }, 'a stop hook failed'));
       await this.plugins.stop();
