@@ -150,7 +150,10 @@ describe('host functions called by a hostile plugin', () => {
     // However slow the machine, 300 calls are not all let through (without the limit: ok=300, ~800 a second).
     expect(Number(m![1])).toBeGreaterThanOrEqual(40);
     expect(Number(m![2])).toBeGreaterThan(0);
-    expect(m![3]).toBe('{"ok":false,"error":"get_secret: too many requests to the API server: this plugin may make 20 a second (bursts of 50); ask again later"}');
+    // The last of the 300 is refused with the limit named — or, on a machine slow enough that a token came
+    // back (one each 50 ms) just before it, answered: the loop's calls are not paced.
+    const refusal = '{"ok":false,"error":"get_secret: too many requests to the API server: this plugin may make 20 a second (bursts of 50); ask again later"}';
+    if (!m![3]!.startsWith('{"ok":true')) expect(m![3]).toBe(refusal);
     // The same bucket: no new burst for another host function. A few may pass as it refills while the
     // 300 refused calls run (on a loaded machine they take long enough for that): never a burst's worth.
     const logs = /^loop k8s_logs ok=(\d+) err=(\d+) last=(.*)$/.exec(await relay('loop 300 k8s_logs {"pod":"web"}'));
