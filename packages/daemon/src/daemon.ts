@@ -145,6 +145,8 @@ export class Daemon implements DaemonContext {
     this.kube.credentials.loginWaits.subscribe(({ user, command, prompt }) => {
       // The prompt first: a toast shows four lines, and a device code at the end of a long prefix was cut off.
       for (const c of this.workspace.clients.values()) c.sink.toast('warn', `log in: ${prompt} (for user '${oneLine(user, 60)}', credential plugin "${oneLine(basename(command), 60)}")`);
+      // Lists still loading show the prompt, the status bar says what they wait for.
+      this.workspace.refreshAll();
     });
     this.clusterObjects = new ClusterObjects(this.kube);
     this.plugins = new PluginHost({

@@ -8,6 +8,7 @@ import { errorMessage } from './util/error-message.js';
 import { HeapGrowth } from './runtime/heap-growth.js';
 import { lockStateDir } from './state/state-lock.js';
 import { pluginInstancesCap } from './plugins/instance-budget.js';
+import { loginTimeoutMs } from './kube/credential-login.js';
 
 /** The variables systemd's socket activation sets; read once, then removed so no child misreads them. */
 const ACTIVATION_VARS = ['LISTEN_PID', 'LISTEN_FDS', 'LISTEN_FDNAMES'] as const;
@@ -62,6 +63,7 @@ export async function runDaemon(argv: readonly string[]): Promise<number> {
   // its reason (checked later, the socket had accepted clients that were then dropped unanswered).
   try {
     pluginInstancesCap();
+    loginTimeoutMs();
   } catch (err) {
     return notStarted(err, 1);
   }

@@ -139,8 +139,46 @@ describe('a credential plugin that waits for a login', () => {
     provider = new ExecCredentialProvider(logger, 300, 1_500);
     // Before: only "… did not answer within 5 s and was stopped": nothing said why it hung.
     await expect(provider.get('alice', exec(cmd), null)).rejects.toThrow(
-      /credential plugin ".*login\.sh" for user 'alice' waited 1500 ms for a login that did not come and was stopped; it said: To sign in, open https:\/\/login\.example\/device and enter the code ABCD-1234$/,
+      /credential plugin ".*login\.sh" for user 'alice' waited 1500 ms for a login that did not come and was stopped \(it said: To sign in, open https:\/\/login\.example\/device and enter the code ABCD-1234\); press any key in kubetile to log in again$/,
     );
+  });
+
+  it('a login that did not come is not started again by retries, only after resumeLogins (someone uses kubetile)', async () => {
+    const runs = join(dir, 'runs');
+    const cmd = script('login.sh', `echo run >> ${runs}\necho 'open https://login.example/device' >&2\nexec sleep 1000`);
+    provider = new ExecCredentialProvider(logger, 300, 1_000);
+    const first = await provider.get('alice', exec(cmd), null).catch((e: Error) => e);
+    expect(first).toBeInstanceOf(Error);
+    // Retries well after the 5 s any other failure is held for (the clock moved on, not waited for):
+    // each got the same error, and the plugin (a browser login each time) was not started again.
+    const realNow = Date.now;
+    try {
+      Date.now = () => realNow() + 60 * 60_000;
+      for (let i = 0; i < 3; i++) await expect(provider.get('alice', exec(cmd), null)).rejects.toBe(first);
+    } finally {
+      Date.now = realNow;
+    }
+    expect(lines(runs)).toHaveLength(1);
+    expect(provider.runs).toBe(1);
+    expect(provider.resumeLogins()).toBe(true);
+    expect(provider.resumeLogins()).toBe(false);
+    const again = provider.get('alice', exec(cmd), null).catch((e: Error) => e);
+    await until('the plugin started again', () => lines(runs).length === 2);
+    expect(await again).toBeInstanceOf(Error);
+  });
+
+  it('the prompt of a login under way is there to show (loginPrompt) until the plugin ends', async () => {
+    const done = join(dir, 'logged-in');
+    const cmd = script('oidc.sh', `echo 'Please visit http://localhost:8000/' >&2\nwhile [ ! -e ${done} ]; do sleep 0.05; done\necho '${cred({ token: 't' })}'`);
+    provider = new ExecCredentialProvider(logger, 300, 60_000);
+    expect(provider.loginPrompt('alice')).toBeNull();
+    const got = provider.get('alice', exec(cmd), null);
+    await until('the prompt', () => provider!.loginPrompt('alice') !== null);
+    expect(provider.loginPrompt('alice')).toBe('Please visit http://localhost:8000/');
+    expect(provider.loginPrompt('bob')).toBeNull();
+    writeFileSync(done, '');
+    await expect(got).resolves.toMatchObject({ token: 't' });
+    expect(provider.loginPrompt('alice')).toBeNull();
   });
 
   it('a plugin that asks for a browser login gets the login timeout, not the answer timeout, and its URL is said (safely) until it answers', async () => {

@@ -7,7 +7,8 @@ import type { Logger } from '../logging/logger.js';
 import { errorMessage } from '../util/errors.js';
 import { Signal } from '../util/signal.js';
 import { ExecAuthenticator, useExecAuthenticator } from './exec-auth.js';
-import { ExecCredentialProvider } from './exec-credential.js';
+import { CREDENTIAL_TIMEOUT_MS, ExecCredentialProvider } from './exec-credential.js';
+import { loginTimeoutMs } from './credential-login.js';
 import { UsagePool } from './usage-pool.js';
 import { InformerPool } from './informer-pool.js';
 import { kubeRequest } from './kube-http.js';
@@ -80,7 +81,7 @@ export class ClusterManager {
   readonly reloaded = new Signal();
 
   constructor(private readonly logger: Logger) {
-    this.credentials = new ExecCredentialProvider(logger.child({ part: 'credentials' }));
+    this.credentials = new ExecCredentialProvider(logger.child({ part: 'credentials' }), CREDENTIAL_TIMEOUT_MS, loginTimeoutMs());
     this.pool = new InformerPool((ctx) => this.configFor(ctx), logger);
     this.discovery = new DiscoveryCache((ctx) => this.configFor(ctx));
     this.usage = new UsagePool((ctx) => this.configFor(ctx));
@@ -246,12 +247,29 @@ export class ClusterManager {
     return (body.items ?? []).map((i) => i.metadata?.name).filter((n): n is string => typeof n === 'string').sort();
   }
 
+  /** The prompt of the login the context's credential plugin waits for now (a URL to open, a device code), or null. */
+  loginPrompt(context: string | null): string | null {
+    if (context === null) return null;
+    const user = this.loaded?.contexts.find((c) => c.name === context)?.user;
+    return user ? this.credentials.loginPrompt(user) : null;
+  }
+
+  /**
+   * Someone uses kubetile (a key, a new view, a context chosen): credential logins given up on start
+   * again, and the watches that failed on them retry now instead of at their backoff's next turn.
+   */
+  userActed(): void {
+    if (this.credentials.resumeLogins()) this.pool.retryFailed();
+  }
+
   /** What the status bar says about a context. */
   status(context: string | null): { context: string; cluster: string } {
     if (!this.loaded || context === null) return { context: 'no cluster', cluster: this.problem ?? 'no cluster' };
     const h = this.pool.health(context);
     const cluster =
-      h.state === 'error'
+      h.state === 'connecting' && this.loginPrompt(context) !== null
+        ? 'waiting for you to log in (the credential plugin\'s prompt is in the pane)'
+        : h.state === 'error'
         ? `error: ${h.error}`
         : h.state === 'reconnecting'
           ? `reconnecting: ${h.error ?? ''}`.trim()

@@ -1,3 +1,4 @@
+import { CredentialError } from './api-error.js';
 import { oneLine } from '../util/safe-text.js';
 
 /**
@@ -8,6 +9,24 @@ import { oneLine } from '../util/safe-text.js';
  * completed.
  */
 export const LOGIN_TIMEOUT_MS = 180_000;
+/** The environment variable that sets it (milliseconds: a slow second factor, or a test's short wait). */
+export const LOGIN_TIMEOUT_ENV = 'KUBETILE_LOGIN_TIMEOUT_MS';
+const LOGIN_TIMEOUT_RANGE = [1_000, 3_600_000] as const;
+
+/**
+ * The login wait in force: KUBETILE_LOGIN_TIMEOUT_MS, else LOGIN_TIMEOUT_MS (empty counts as unset).
+ * Any other value throws naming the variable, the value and what is allowed (checked before the
+ * daemon listens, so a typo stops the start instead of running on a wait nobody chose).
+ */
+export function loginTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env[LOGIN_TIMEOUT_ENV];
+  if (raw === undefined || raw === '') return LOGIN_TIMEOUT_MS;
+  const n = /^[0-9]{1,9}$/.test(raw) ? Number(raw) : NaN;
+  const [min, max] = LOGIN_TIMEOUT_RANGE;
+  if (n >= min && n <= max) return n;
+  const shown = raw.length > 40 ? `${JSON.stringify(raw.slice(0, 40))}… (${raw.length} characters)` : JSON.stringify(raw);
+  throw new Error(`${LOGIN_TIMEOUT_ENV}=${shown} in the daemon's environment is not a login wait: it must be a whole number of milliseconds from ${min} to ${max} (digits only), or unset for ${LOGIN_TIMEOUT_MS / 1000} s`);
+}
 /** The longest prompt passed on (a URL with its state and nonce is a few hundred characters). */
 const MAX_PROMPT = 600;
 const URL = /\bhttps?:\/\/[^\s"'<>]+/;
@@ -27,3 +46,13 @@ export function loginPrompt(stderr: string): string | null {
   }
   return null;
 }
+
+/**
+ * A login the plugin waited LOGIN_TIMEOUT_MS for and did not get. Not tried again by the retries of
+ * watches, log streams and forwards (each try opens the browser login again: a pane left open overnight
+ * opened a login tab every few minutes), only once someone uses kubetile again (resumeLogins).
+ */
+export class LoginNotDone extends CredentialError {}
+
+/** What a login given up on tells the user to do. */
+export const LOGIN_AGAIN = 'press any key in kubetile to log in again';

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { z } from 'zod';
 import type { Logger } from '../logging/logger.js';
 import { CredentialError } from './api-error.js';
-import { LOGIN_TIMEOUT_MS, loginPrompt } from './credential-login.js';
+import { LOGIN_AGAIN, LOGIN_TIMEOUT_MS, LoginNotDone, loginPrompt } from './credential-login.js';
 import { Signal } from '../util/signal.js';
 import { oneLine } from '../util/safe-text.js';
 
@@ -118,7 +118,12 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
 export class ExecCredentialProvider {
   private readonly cache = new Map<string, ExecCredential>();
   private readonly inflight = new Map<string, Promise<ExecCredential>>();
+  /** Failures said again until `until` instead of starting the plugin; a login not done (LoginNotDone) until resumeLogins. */
   private readonly failed = new Map<string, { error: Error; until: number }>();
+  /** The users whose plugin waits for a login now, and the prompt it gave. */
+  private readonly waiting = new Map<string, { prompt: string; run: object }>();
+  /** The `failed` keys that are logins not done (none: resumeLogins costs nothing on every key). */
+  private readonly loginsHeld = new Set<string>();
   private readonly running = new Set<ChildProcess>();
   private stopped = false;
   /** Plugin processes started (for status and tests). */
@@ -145,6 +150,7 @@ export class ExecCredentialProvider {
     if (hit) this.cache.delete(key);
     const f = this.failed.get(key);
     if (f && f.until > now) return Promise.reject(f.error);
+    if (f) this.failed.delete(key);
     let p = this.inflight.get(key);
     if (!p) {
       p = this.run(user, exec, cluster)
@@ -155,7 +161,9 @@ export class ExecCredentialProvider {
             return cred;
           },
           (err: Error) => {
-            this.failed.set(key, { error: err, until: Date.now() + FAILURE_HOLD_MS });
+            const login = err instanceof LoginNotDone;
+            if (login) this.loginsHeld.add(key);
+            this.failed.set(key, { error: err, until: login ? Infinity : Date.now() + FAILURE_HOLD_MS });
             throw err;
           },
         )
@@ -165,9 +173,30 @@ export class ExecCredentialProvider {
     return p;
   }
 
-  /** Forgets a user's credentials (the API server refused them): the next request runs the plugin again. */
+  /** Forgets a user's credentials (the API server refused them, its kubeconfig entry changed): the next request runs the plugin again. */
   invalidate(user: string): void {
     for (const k of [...this.cache.keys()]) if (k.startsWith(`${user}\0`)) this.cache.delete(k);
+    for (const k of [...this.failed.keys()]) {
+      if (!k.startsWith(`${user}\0`)) continue;
+      this.failed.delete(k);
+      this.loginsHeld.delete(k);
+    }
+  }
+
+  /** The prompt of the login `user`'s plugin waits for now, or null. */
+  loginPrompt(user: string): string | null {
+    return this.waiting.get(user)?.prompt ?? null;
+  }
+
+  /**
+   * Someone uses kubetile (a key, a new view): the logins given up on may start again, at the next
+   * request that needs them. Returns whether there were any (their watches may retry now).
+   */
+  resumeLogins(): boolean {
+    if (this.loginsHeld.size === 0) return false;
+    for (const k of this.loginsHeld) this.failed.delete(k);
+    this.loginsHeld.clear();
+    return true;
   }
 
   /** Kills every running plugin's process group; later requests fail. */
@@ -216,11 +245,14 @@ export class ExecCredentialProvider {
       let stderr = '';
       let settled = false;
       let failure: Error | null = null;
+      /** This run, as the one whose login `waiting` shows. */
+      const thisRun = {};
       const finish = (err: Error | null, cred?: ExecCredential): void => {
         if (settled) return;
         settled = true;
         clearTimeout(deadline);
         if (promptTimer) clearInterval(promptTimer);
+        if (this.waiting.get(user)?.run === thisRun) this.waiting.delete(user);
         // Nothing more is read: whatever still holds the pipes (a process that ignores SIGTERM, a
         // child that left the process group with setsid) could otherwise write on until the
         // daemon's memory, or the longest string it can hold, runs out.
@@ -245,8 +277,8 @@ export class ExecCredentialProvider {
         stopGroup();
         // What it said while it waited is often why (a browser or device-code login it waits for).
         const said = stderrTail();
-        const why = login ? `waited ${duration(ms)} for a login that did not come` : `did not answer within ${duration(ms)}`;
-        finish(new CredentialError(`${what} ${why} and was stopped${said ? `; it said: ${said}` : ''}`));
+        if (login) finish(new LoginNotDone(`${what} waited ${duration(ms)} for a login that did not come and was stopped${said ? ` (it said: ${said})` : ''}; ${LOGIN_AGAIN}`));
+        else finish(new CredentialError(`${what} did not answer within ${duration(ms)} and was stopped${said ? `; it said: ${said}` : ''}`));
       };
       let deadline = setTimeout(timedOut(this.timeoutMs, false), this.timeoutMs);
       let promptTimer: NodeJS.Timeout | null = null;
@@ -256,7 +288,10 @@ export class ExecCredentialProvider {
         clearTimeout(deadline);
         deadline = setTimeout(timedOut(this.loginTimeoutMs, true), this.loginTimeoutMs);
         this.logger.info({ user, command: exec.command, prompt }, 'credential plugin waits for a login');
-        const say = (): void => this.loginWaits.emit({ user, command: exec.command, prompt });
+        const say = (): void => {
+          this.waiting.set(user, { prompt, run: thisRun });
+          this.loginWaits.emit({ user, command: exec.command, prompt });
+        };
         say();
         promptTimer = setInterval(say, PROMPT_AGAIN_MS);
       };

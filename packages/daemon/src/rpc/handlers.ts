@@ -137,7 +137,10 @@ const table: Table = {
     daemon.workspace.killSession(p.session, `session ${p.session} was killed`);
     return OK;
   },
-  'tab/new': (call, p) => call.daemon.workspace.newTab(sessionOf(call, p.session), p.view, call.conn.client?.state),
+  'tab/new': (call, p) => {
+    call.daemon.kube.userActed();
+    return call.daemon.workspace.newTab(sessionOf(call, p.session), p.view, call.conn.client?.state);
+  },
   'tab/close': (call, p) => {
     call.daemon.workspace.closeTab(sessionOf(call, p.session), p.tabId);
     return OK;
@@ -146,13 +149,15 @@ const table: Table = {
     call.daemon.workspace.selectTab(attached(call, 'tab/select').state, p.tabId);
     return OK;
   },
-  'pane/open': (call, p) =>
-    call.daemon.workspace.openPane(
+  'pane/open': (call, p) => {
+    call.daemon.kube.userActed();
+    return call.daemon.workspace.openPane(
       sessionOf(call, p.session),
       p.view,
       { ...(p.split ? { split: p.split } : {}), ...(p.newTab ? { newTab: true } : {}) },
       call.conn.client?.state,
-    ),
+    );
+  },
   'pane/close': ({ daemon }, p) => {
     daemon.workspace.closePane(p.paneId);
     return OK;
@@ -188,6 +193,8 @@ const table: Table = {
     const c = attached(call, 'client/key');
     // Clients send keys ahead of the answers: the keys behind a detach go nowhere.
     if (c.state.detaching) return { handled: false, command: 'ignored:detaching' };
+    // Someone is at a terminal: a credential login given up on may start again (its prompt reaches them).
+    call.daemon.kube.userActed();
     // A plugin write asked for while answering this key is confirmed on this client.
     // Panes the key opens (enter's detail, y's YAML, a split) take this client's focus, not only the tab's default.
     const r = withCommandOrigin(c.state.id, () => call.daemon.workspace.withActor(c.state, () => call.daemon.keys.handle(c.state, p.key, p.seen)));
@@ -206,6 +213,7 @@ const table: Table = {
   'client/paste': (call, p) => {
     const c = attached(call, 'client/paste');
     if (c.state.detaching) return { handled: false, command: 'ignored:detaching' };
+    call.daemon.kube.userActed();
     const r = call.daemon.keys.paste(c.state, p.text);
     // As after a key: the paste's frame goes out with its answer.
     const ws = call.daemon.workspace;
@@ -240,6 +248,7 @@ const table: Table = {
     const bad = p.namespace !== undefined && p.namespace !== '*' ? badNamespace(p.namespace) : null;
     if (bad) throw invalidParams(`${bad} (lower-case letters, digits and '-', at most 63; '*' for all namespaces)`);
     const namespace = p.namespace ?? (p.context !== undefined ? kube.namespaceOf(p.context) : undefined);
+    kube.userActed();
     call.daemon.workspace.setTabScope(sessionOf(call, p.session), p.tabId, {
       ...(p.context !== undefined ? { context: p.context } : {}),
       ...(namespace !== undefined ? { namespace } : {}),

@@ -12,6 +12,7 @@ import { badGroup, badKind, badNamespace, badPlural, badVersion } from '../../ku
 import { findKind } from './kind-resolution.js';
 import { isBuiltinKind } from '../../kube/builtin-target.js';
 import { renderDecodedSecret, renderDescribe, renderDetail, renderYaml } from '../../kube/render/index.js';
+import { loadingText } from './loading-text.js';
 
 export type ObjectPaneMode = 'yaml' | 'describe' | 'detail' | 'decoded';
 
@@ -351,7 +352,7 @@ export class ObjectPane extends LinesPane {
   }
 
   override view(viewport: Viewport): PaneView {
-    if (this.state === 'loading') return { type: 'message', title: this.title(), level: 'loading', text: 'Loading...' };
+    if (this.state === 'loading') return { type: 'message', title: this.title(), level: 'loading', text: loadingText(this.ctx.services.kube.loginPrompt(this.target.context)) };
     if (this.state === 'error') return { type: 'message', title: this.title(), level: 'error', text: this.error };
     return this.linesView(viewport);
   }

@@ -16,6 +16,7 @@ import { USAGE_COLUMN_IDS, USAGE_MAX_ROWS, usageColumns, withUsage } from './usa
 import type { UsageHandle } from '../../kube/usage-pool.js';
 import type { KubeObject } from '../../kube/types.js';
 import { viewConfigFor } from './kind-views.js';
+import { loadingText } from './loading-text.js';
 
 /**
  * A live table of one kind (KubeTile's 14 plus discovered ones) from a shared informer: cells keyed
@@ -613,7 +614,7 @@ export class ResourceListPane extends BasePane {
     let empty: string | undefined;
     if (rows.length === 0) {
       empty = !r || (r.state === 'connecting' && total === 0)
-        ? 'Loading...'
+        ? loadingText(this.ctx.services.kube.loginPrompt(this.ctx.scope().context))
         : r.state === 'error' && total === 0
           ? `Error: ${r.error}`
           : r.state === 'reconnecting' && total === 0
