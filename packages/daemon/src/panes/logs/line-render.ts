@@ -81,24 +81,40 @@ function sliceUnits(spans: readonly Span[], from: number, to: number): Line {
  * client counts them (rpc-schema cell-width): CJK text and emoji are two cells, marks none.
  */
 export function wrapStarts(spans: readonly Span[], cols: number): number[] {
-  const text = spans.map((s) => s.text).join('');
   const width = Math.max(1, cols);
-  if (PRINTABLE_ASCII.test(text)) {
-    const starts = [0];
-    for (let i = width; i < text.length; i += width) starts.push(i);
+  const starts = [0];
+  if (allAscii(spans)) {
+    let length = 0;
+    for (const s of spans) length += s.text.length;
+    for (let i = width; i < length; i += width) starts.push(i);
     return starts;
   }
-  const starts = [0];
+  // Span by span, unit by unit, printable ASCII without a lookup: a line is laid out whole once
+  // per width (LineLayouts), and a 64 KiB line of mixed text took ~0.4 ms walked code point by
+  // code point over its joined text, ~0.15 ms so. (No span ends inside a surrogate pair: only
+  // the text span is other than ASCII.)
   let used = 0;
-  let i = 0;
-  for (const ch of text) {
-    const w = charWidth(ch.codePointAt(0)!);
-    if (used + w > width && used > 0) {
-      starts.push(i);
-      used = 0;
+  let at = 0;
+  for (const s of spans) {
+    const t = s.text;
+    for (let k = 0; k < t.length; ) {
+      const c = t.charCodeAt(k);
+      let w: number;
+      let n = 1;
+      if (c >= 0x20 && c < 0x7f) w = 1;
+      else {
+        const cp = t.codePointAt(k)!;
+        if (cp > 0xffff) n = 2;
+        w = charWidth(cp);
+      }
+      if (used + w > width && used > 0) {
+        starts.push(at + k);
+        used = 0;
+      }
+      used += w;
+      k += n;
     }
-    used += w;
-    i += ch.length;
+    at += t.length;
   }
   return starts;
 }

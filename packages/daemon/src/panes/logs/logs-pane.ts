@@ -13,6 +13,7 @@ import { compileFilter, type LogFilter } from './log-filter.js';
 import { LogScroll, type MatchList } from './log-scroll.js';
 import { WithProvisional } from './provisional.js';
 import { lineText, OriginLabels, type RenderOptions } from './line-render.js';
+import { LineLayouts } from './line-layouts.js';
 import { logFrame } from './log-frame.js';
 import { historyFor, parseLogsArgs, SINCE_CHOICES, sinceLabel, type LogsArgs, type SinceChoice } from './logs-args.js';
 import { PaneFeeds, type Feed } from './pane-feeds.js';
@@ -49,6 +50,8 @@ export class LogsPane extends BasePane {
   /** The last view's rows, for how far a sideways scroll may go (not past the widest line shown). */
   private lastShown: { maxH(): number } | null = null;
   private readonly labels = new OriginLabels();
+  /** Long lines as shown, kept from frame to frame (a frame costs the rows it shows). */
+  private readonly layouts = new LineLayouts();
   private filterQuery = '';
   private filter: LogFilter | null = null;
   /** The filter's test on a line (null: every line shows). */
@@ -531,7 +534,7 @@ export class LogsPane extends BasePane {
   private linesView(viewport: Viewport): LinesView {
     const rows = Math.max(1, viewport.rows - 1);
     const shown = this.shownLines();
-    const frame = logFrame(shown, this.scroll, rows, viewport.cols, this.labels, this.renderOptions());
+    const frame = logFrame(shown, this.scroll, rows, viewport.cols, this.labels, this.renderOptions(), this.layouts);
     const lines = frame.lines;
     const wrap = this.scroll.wrap;
     // How far right a scroll may go from this view (measured only when one is asked for).

@@ -8,15 +8,32 @@ import { cleanLogText, hasControl, TAB_STOP } from '../../kube/logs/sanitize.js'
  * `[h, h + cols)` needs no more, and a line's tabs are expanded only that far: a 64 KiB line of
  * tabs is half a million cells, and expanding all of it for each line of every frame took ~5 ms a
  * line (a pane of such lines, 180 ms a frame, with the daemon answering nothing meanwhile).
+ * `clean`: the line's cleanLogText (a pane keeps a long line's, see LineLayouts: cleaning 64 KiB of
+ * CJK text walks all of it).
  */
-export function visibleText(l: LogLine, cells: number): string {
+export function visibleText(l: LogLine, cells: number, clean: (l: StreamLine) => CleanText = cleanText): string {
   if (!(l instanceof StreamLine)) return l.text;
-  return finishUpTo(cleanLogText(l.raw), cells);
+  const c = clean(l);
+  return finishUpTo(c.text, cells, c.control);
 }
 
-/** finishLogText (tabs to 8-column stops, other controls a space) of cleaned text, stopped once `cells` cells are covered. */
-export function finishUpTo(u: string, cells: number): string {
-  if (!hasControl(u)) return u;
+/** A stream line's cleanLogText, and whether it still has tabs or controls (what finishUpTo has to do). */
+export interface CleanText {
+  text: string;
+  control: boolean;
+}
+
+export function cleanText(l: StreamLine): CleanText {
+  const text = cleanLogText(l.raw);
+  return { text, control: hasControl(text) };
+}
+
+/**
+ * finishLogText (tabs to 8-column stops, other controls a space) of cleaned text, stopped once
+ * `cells` cells are covered. `control`: whether `u` has tabs or controls, when known.
+ */
+export function finishUpTo(u: string, cells: number, control = hasControl(u)): string {
+  if (!control) return u;
   let out = '';
   let cell = 0;
   let i = 0;

@@ -57,11 +57,13 @@ function finishedSlice(u: string, a: number, b: number, at: Cursor): string {
  * A line wrapped at `cols` cells, as wrapStarts and wrappedRow wrap lineSpans(l), made row by row:
  * for a line whose text is ASCII once its tabs and controls are spaces (a 64 KiB line of tabs is
  * half a million cells) — its rows are counted without expanding it, and a row shown is made
- * alone. Null for any other line (it is made whole: at most its own length, not eight times it).
+ * alone. Null for any other line (it is made whole: at most its own length, not eight times it;
+ * LineLayouts keeps either for the frames after).
  */
-export function wrapAscii(l: LogLine, labels: OriginLabels, opts: RenderOptions, cols: number): WrappedLine | null {
+export function wrapAscii(l: LogLine, labels: OriginLabels, opts: RenderOptions, cols: number, clean?: string): WrappedLine | null {
   if (!(l instanceof StreamLine)) return null;
-  const u = cleanLogText(l.raw);
+  // `clean`: the line's cleanLogText, when the caller keeps it.
+  const u = clean ?? cleanLogText(l.raw);
   // Without tabs or controls the line is made as it is (no bigger than its text).
   if (!hasControl(u) || !ASCII_AFTER_FINISH.test(u)) return null;
   const spans = lineSpans(l, labels, opts, '');
