@@ -1,4 +1,6 @@
+import { writeFileSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
+import type { KubeSim } from '@kubetile/kube-sim';
 
 /**
  * Forward proxies for tests, on loopback: an HTTP proxy that only tunnels (CONNECT), and a SOCKS5
@@ -10,6 +12,8 @@ export interface TestProxy {
   url: string;
   /** `host:port` of every connection asked for, in order. */
   targets: string[];
+  /** Connections from clients still open (the client has not closed them). */
+  open(): number;
   close(): Promise<void>;
 }
 
@@ -72,7 +76,7 @@ export async function startConnectProxy(opts: { hosts?: Record<string, string>; 
     client.on('error', () => undefined);
   });
   const l = await listen(server, 'http', conns, opts.listenOn);
-  return { url: l.url, targets, close: l.close };
+  return { url: l.url, targets, open: () => conns.size, close: l.close };
 }
 
 /** A SOCKS5 proxy (RFC 1928, CONNECT only; with `auth` ("user:password") it wants those): names are resolved here, as `socks5h`. */
@@ -117,7 +121,7 @@ export async function startSocksProxy(opts: { hosts?: Record<string, string>; li
     client.on('error', () => undefined);
   });
   const l = await listen(server, 'socks5', conns, opts.listenOn);
-  return { url: l.url, targets, close: l.close };
+  return { url: l.url, targets, open: () => conns.size, close: l.close };
 }
 
 /** A proxy that accepts connections and never answers (neither CONNECT nor a SOCKS greeting). */
@@ -140,4 +144,21 @@ export async function startSilentProxy(scheme: 'http' | 'socks5'): Promise<Silen
   });
   const l = await listen(server, scheme, conns);
   return { url: l.url, accepted: () => accepted, open: () => conns.size, close: l.close };
+}
+
+/**
+ * Writes at `path` a kubeconfig whose one cluster and context, `far`, is `https://kube-sim:<port>`
+ * behind `proxyUrl` (none when empty): `kube-sim` is a name only the test proxies resolve (`hosts`),
+ * so a request sent around the proxy cannot reach it.
+ */
+export function proxiedKubeconfig(path: string, sim: KubeSim, proxyUrl: string): void {
+  const port = new URL(sim.url).port;
+  writeFileSync(path, JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    'current-context': 'far',
+    clusters: [{ name: 'far', cluster: { server: `https://kube-sim:${port}`, 'certificate-authority-data': Buffer.from(sim.caPem).toString('base64'), ...(proxyUrl ? { 'proxy-url': proxyUrl } : {}) } }],
+    users: [{ name: 'far', user: { token: sim.token } }],
+    contexts: [{ name: 'far', context: { cluster: 'far', user: 'far', namespace: 'default' } }],
+  }));
 }

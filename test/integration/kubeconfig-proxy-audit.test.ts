@@ -3,13 +3,12 @@
 // request's deadline, and the tunnel given up on must be closed — a watch retrying would otherwise
 // pile up half-open connections at the proxy for as long as the proxy keeps them.
 import { afterEach, describe, expect, it } from 'vitest';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import type { KubeSim } from '@kubetile/kube-sim';
-import type { PaneView, TableView } from '@kubetile/rpc-schema';
 import { waitFor } from '../helpers/daemon-process.js';
-import { startConnectProxy, startSilentProxy, startSocksProxy } from '../helpers/proxies.js';
+import { names, paneView, said } from '../helpers/focused-pane.js';
+import { proxiedKubeconfig, startConnectProxy, startSilentProxy, startSocksProxy } from '../helpers/proxies.js';
 import { startSimDaemon, type SimDaemonWithClient } from '../helpers/sim-daemon.js';
 
 let h: SimDaemonWithClient | null = null;
@@ -19,27 +18,6 @@ afterEach(async () => {
   h = null;
   for (const p of proxies.splice(0)) await p.close();
 });
-
-/** A kubeconfig whose one cluster is `https://kube-sim:<port>` behind `proxyUrl`. */
-function proxiedKubeconfig(path: string, sim: KubeSim, proxyUrl: string): void {
-  const port = new URL(sim.url).port;
-  writeFileSync(path, JSON.stringify({
-    apiVersion: 'v1',
-    kind: 'Config',
-    'current-context': 'far',
-    clusters: [{ name: 'far', cluster: { server: `https://kube-sim:${port}`, 'certificate-authority-data': Buffer.from(sim.caPem).toString('base64'), 'proxy-url': proxyUrl } }],
-    users: [{ name: 'far', user: { token: sim.token } }],
-    contexts: [{ name: 'far', context: { cluster: 'far', user: 'far', namespace: 'default' } }],
-  }));
-}
-
-async function paneView(s: SimDaemonWithClient): Promise<PaneView> {
-  const paneId = s.client.activeTab().focusedPaneId;
-  return (await s.client.request<{ view: PaneView }>('pane/snapshot', { paneId, rows: 30, cols: 160 })).view;
-}
-
-const names = (v: PaneView): string => (v.type === 'table' ? (v as TableView).rows.map((r) => r.cells.name).join() : '');
-const said = (v: PaneView): string => (v.type === 'table' ? `${v.empty ?? ''} ${v.footer ?? ''}` : v.type === 'message' ? v.text : '');
 
 describe('a proxy that accepts the connection and never answers', () => {
   for (const kind of ['http', 'socks5'] as const) {

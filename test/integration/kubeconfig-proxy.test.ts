@@ -3,12 +3,11 @@
 // the exec WebSocket. The server is named `kube-sim`, a name only the proxies can resolve, so a
 // request sent around the proxy cannot reach it.
 import { afterEach, describe, expect, it } from 'vitest';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KubeSim } from '@kubetile/kube-sim';
-import type { PaneView, TableView } from '@kubetile/rpc-schema';
 import { waitFor } from '../helpers/daemon-process.js';
-import { startConnectProxy, startSocksProxy, type TestProxy } from '../helpers/proxies.js';
+import { names, paneView, said } from '../helpers/focused-pane.js';
+import { proxiedKubeconfig, startConnectProxy, startSocksProxy, type TestProxy } from '../helpers/proxies.js';
 import { startSimDaemon, type SimDaemonWithClient } from '../helpers/sim-daemon.js';
 import { type, waitScreen } from '../../packages/daemon/test/exec/harness.js';
 
@@ -22,19 +21,6 @@ afterEach(async () => {
 
 const HOSTS = { 'kube-sim': '127.0.0.1' };
 
-/** A kubeconfig whose one cluster is `https://kube-sim:<port>` behind `proxyUrl` (none when empty). */
-function proxiedKubeconfig(path: string, sim: KubeSim, proxyUrl: string): void {
-  const port = new URL(sim.url).port;
-  writeFileSync(path, JSON.stringify({
-    apiVersion: 'v1',
-    kind: 'Config',
-    'current-context': 'far',
-    clusters: [{ name: 'far', cluster: { server: `https://kube-sim:${port}`, 'certificate-authority-data': Buffer.from(sim.caPem).toString('base64'), ...(proxyUrl ? { 'proxy-url': proxyUrl } : {}) } }],
-    users: [{ name: 'far', user: { token: sim.token } }],
-    contexts: [{ name: 'far', context: { cluster: 'far', user: 'far', namespace: 'default' } }],
-  }));
-}
-
 async function startBehind(proxyUrl: (sim: KubeSim) => string): Promise<SimDaemonWithClient> {
   return startSimDaemon({
     client: { cols: 160, rows: 40 },
@@ -46,14 +32,6 @@ async function startBehind(proxyUrl: (sim: KubeSim) => string): Promise<SimDaemo
     },
   });
 }
-
-async function paneView(s: SimDaemonWithClient): Promise<PaneView> {
-  const paneId = s.client.activeTab().focusedPaneId;
-  return (await s.client.request<{ view: PaneView }>('pane/snapshot', { paneId, rows: 30, cols: 160 })).view;
-}
-
-const names = (v: PaneView): string => (v.type === 'table' ? (v as TableView).rows.map((r) => r.cells.name).join() : '');
-const said = (v: PaneView): string => (v.type === 'table' ? `${v.empty ?? ''} ${v.footer ?? ''}` : v.type === 'message' ? v.text : '');
 
 describe('a cluster behind its proxy-url', () => {
   for (const kind of ['http', 'socks5'] as const) {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { DiscoveryCache } from './discovery-cache.js';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { KubeConfig } from './kubeconfig.js';
+import { KubeConfig, keepProxyAgentsOf } from './kubeconfig.js';
 import type { Logger } from '../logging/logger.js';
 import { errorMessage } from '../util/errors.js';
 import { Signal } from '../util/signal.js';
@@ -159,6 +159,8 @@ export class ClusterManager {
     const isChanged = new Set(changed);
     this.loaded = next;
     this.problem = null;
+    // A proxy no cluster names any more: its agent's idle connections are closed (a changed context's watches restart through the new one below).
+    keepProxyAgentsOf(next.clusters);
     for (const [context, ref] of this.gone) {
       const kc = ref.deref();
       if (kc && isAdded.has(context)) this.perContext.set(context, kc);

@@ -35,58 +35,96 @@ function isLoopback(host: string): boolean {
 
 const family = (v: number): 'ipv4' | 'ipv6' => (v === 4 ? 'ipv4' : 'ipv6');
 
-/** Go's IP.Equal: `fd00:0::1` is `fd00::1`, and `::ffff:10.0.0.5` is `10.0.0.5`. */
-function sameAddress(a: string, av: number, b: string, bv: number): boolean {
-  const list = new BlockList();
-  list.addAddress(a, family(av));
-  return list.check(b, family(bv));
+/**
+ * One NO_PROXY entry, read: every host, a CIDR range, an address (Go's IP.Equal: `fd00:0::1` is
+ * `fd00::1`, and `::ffff:10.0.0.5` is `10.0.0.5`), or a domain — the last two with an optional port.
+ */
+type Rule =
+  | { readonly all: true }
+  | { readonly range: BlockList }
+  | { readonly port: string | null; readonly address: BlockList }
+  | { readonly port: string | null; readonly domain: string; readonly subdomainsOnly: boolean };
+
+/** The NO_PROXY read last, and its rules: each cluster's server is checked against the same list (at load, thousands of them). */
+let parsed: { readonly text: string; readonly rules: readonly Rule[] } | null = null;
+
+function rulesOf(noProxy: string): readonly Rule[] {
+  if (parsed?.text !== noProxy) parsed = { text: noProxy, rules: parseNoProxy(noProxy) };
+  return parsed.rules;
 }
 
-/** Whether NO_PROXY names `host` (at `port`). */
-function bypassed(host: string, port: string, noProxy: string): boolean {
-  const hostIp = isIP(host);
+function parseNoProxy(noProxy: string): Rule[] {
+  const rules: Rule[] = [];
   for (let entry of noProxy.split(',')) {
     entry = entry.trim().toLowerCase();
     if (!entry) continue;
-    if (entry === '*') return true;
+    if (entry === '*') {
+      rules.push({ all: true });
+      continue;
+    }
     // A CIDR range (an address with a prefix length): matches an address in it.
     const cidr = /^(.+)\/(\d{1,3})$/.exec(entry);
     if (cidr) {
       const net = cidr[1]!.replace(/^\[|\]$/g, '');
       const v = isIP(net);
-      if (v !== 0 && hostIp !== 0) {
-        const list = new BlockList();
-        try {
-          list.addSubnet(net, Number(cidr[2]), family(v));
-          // An IPv4 range holds the IPv4-mapped IPv6 addresses of its own (Go's IPNet.Contains).
-          if (list.check(host, family(hostIp))) return true;
-        } catch {
-          /* a prefix past the address's length: matches nothing */
-        }
+      if (v === 0) continue;
+      const range = new BlockList();
+      try {
+        range.addSubnet(net, Number(cidr[2]), family(v));
+        rules.push({ range });
+      } catch {
+        /* a prefix past the address's length: matches nothing */
       }
       continue;
     }
     // `host:port` (an IPv6 address only in brackets then).
     let name = entry;
-    let wantPort: string | null = null;
+    let port: string | null = null;
     const hp = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(entry);
     if (hp) {
       name = hp[1]!;
-      wantPort = hp[2]!;
+      port = hp[2]!;
     }
     name = name.replace(/^\[|\]$/g, '');
-    if (wantPort !== null && wantPort !== port) continue;
     const nameIp = isIP(name);
     if (nameIp) {
-      if (hostIp && sameAddress(name, nameIp, host, hostIp)) return true;
+      const address = new BlockList();
+      address.addAddress(name, family(nameIp));
+      rules.push({ port, address });
       continue;
     }
     if (name.startsWith('*.')) name = name.slice(1);
     // An internationalized name as the server's URL holds it (punycode), as Go's idnaASCII.
     name = domainToASCII(name) || name;
-    if (name.startsWith('.')) {
-      if (host.endsWith(name)) return true;
-    } else if (host === name || host.endsWith(`.${name}`)) return true;
+    rules.push({ port, domain: name, subdomainsOnly: name.startsWith('.') });
+  }
+  return rules;
+}
+
+/** Whether NO_PROXY names `host` (at `port`). */
+function bypassed(host: string, port: string, noProxy: string): boolean {
+  const hostIp = isIP(host);
+  for (const r of rulesOf(noProxy)) {
+    if ('all' in r) return true;
+    if ('range' in r) {
+      // An IPv4 range holds the IPv4-mapped IPv6 addresses of its own (Go's IPNet.Contains).
+      if (hostIp !== 0 && inRange(r.range, host, hostIp)) return true;
+      continue;
+    }
+    if (r.port !== null && r.port !== port) continue;
+    if ('address' in r) {
+      if (hostIp !== 0 && r.address.check(host, family(hostIp))) return true;
+      continue;
+    }
+    if (r.subdomainsOnly ? host.endsWith(r.domain) : host === r.domain || host.endsWith(`.${r.domain}`)) return true;
   }
   return false;
+}
+
+function inRange(range: BlockList, host: string, hostIp: number): boolean {
+  try {
+    return range.check(host, family(hostIp));
+  } catch {
+    return false;
+  }
 }

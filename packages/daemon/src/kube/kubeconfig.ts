@@ -3,7 +3,7 @@ import { parse } from 'yaml';
 import { CredentialError, KubeApiError } from './api-error.js';
 import { tokenFromFile } from './token-file.js';
 import { envProxyFor } from './env-proxy.js';
-import { proxyAgent } from './proxy-agent.js';
+import { clustersWithProxyAgents, keepProxyAgents, proxyAgent, proxyRoute, type ProxyRoute } from './proxy-agent.js';
 
 /**
  * The kubeconfig as the daemon uses it: clusters, users and contexts, the current context, and
@@ -99,12 +99,44 @@ function schemed(clusters: readonly Cluster[], users: readonly User[], contexts:
   return clusters.map((c) => ({ ...c, server: withScheme(c.server, c.caData !== undefined || c.skipTLSVerify || usedWithCert.has(c.name)) }));
 }
 
-function protocolOf(url: string): string {
+/**
+ * How a cluster's requests leave the daemon: the server's scheme, and the proxy they go through —
+ * its `proxy-url`, else the environment's (HTTPS_PROXY, NO_PROXY) as kubectl takes it. Worked out
+ * when the kubeconfig is (re)loaded, not per request: the daemon's environment does not change
+ * while it runs, and NO_PROXY (a long list in some companies) was parsed again for every request.
+ */
+export type ClusterRoute = { readonly unusable: string } | { readonly scheme: 'https:' | 'http:'; readonly proxy: ProxyRoute | null };
+
+export function clusterRoute(cluster: Cluster, env: NodeJS.ProcessEnv = process.env): ClusterRoute {
+  let server: URL | null = null;
   try {
-    return new URL(url).protocol;
+    server = new URL(cluster.server);
   } catch {
-    return '';
+    /* said below */
   }
+  const scheme = server?.protocol;
+  // Another scheme (ftp://, file://) would be sent plain HTTP, credentials included, to whatever it names.
+  if (!server || (scheme !== 'https:' && scheme !== 'http:')) return { unusable: `the kubeconfig's server ${JSON.stringify(cluster.server)} is not an https:// (or http://) URL` };
+  if (cluster.proxyUrl) return { scheme, proxy: proxyRoute(cluster.proxyUrl, scheme, cluster.name) };
+  const fromEnv = envProxyFor(server, env);
+  return { scheme, proxy: fromEnv ? proxyRoute(fromEnv.url, scheme, cluster.name, fromEnv.from) : null };
+}
+
+/**
+ * The kubeconfig was (re)loaded with `clusters`: the proxy agents none of them goes through any more
+ * (a proxy-url changed or removed) are dropped, their idle connections closed (proxy-agent.ts).
+ */
+export function keepProxyAgentsOf(clusters: readonly Cluster[]): void {
+  // The routes of the clusters that have an agent only (most kubeconfigs: none), not of thousands.
+  const proxied = clustersWithProxyAgents();
+  if (proxied.size === 0) return;
+  const routes: ProxyRoute[] = [];
+  for (const c of clusters) {
+    if (!proxied.has(c.name)) continue;
+    const r = clusterRoute(c);
+    if ('proxy' in r && r.proxy) routes.push(r.proxy);
+  }
+  keepProxyAgents(routes);
 }
 
 /** Reads one kubeconfig document (already parsed from YAML/JSON) as kubectl reads its fields. */
@@ -148,6 +180,8 @@ export class KubeConfig {
   private readonly authenticators: Authenticator[] = [];
   /** Why no request may be made with this configuration any more (its context left the kubeconfig), or null. */
   private withdrawn: string | null = null;
+  /** The current cluster and its route, worked out when the kubeconfig is loaded or the context set (see clusterRoute). */
+  private current: { readonly cluster: Cluster; readonly route: ClusterRoute } | null = null;
 
   loadFromOptions(o: { clusters: readonly Cluster[]; users: readonly User[]; contexts: readonly Context[]; currentContext: string }): void {
     this.clusters = [...o.clusters];
@@ -155,6 +189,12 @@ export class KubeConfig {
     this.contexts = [...o.contexts];
     this.currentContext = o.currentContext;
     this.withdrawn = null;
+    this.routeCurrent();
+  }
+
+  private routeCurrent(): void {
+    const cluster = this.getCurrentCluster();
+    this.current = cluster ? { cluster, route: clusterRoute(cluster) } : null;
   }
 
   /**
@@ -187,6 +227,7 @@ export class KubeConfig {
   }
   setCurrentContext(name: string): void {
     this.currentContext = name;
+    this.routeCurrent();
   }
   getContextObject(name: string): Context | null {
     return this.contexts.find((c) => c.name === name) ?? null;
@@ -216,21 +257,14 @@ export class KubeConfig {
    */
   async applyToHTTPSOptions(opts: RequestOptions): Promise<void> {
     if (this.withdrawn !== null) throw new CredentialError(this.withdrawn);
-    const cluster = this.getCurrentCluster();
-    if (cluster?.error) throw new KubeApiError(cluster.error, 0, 'ConfigUnusable');
-    if (cluster) {
-      // Another scheme (ftp://, file://) would be sent plain HTTP, credentials included, to whatever it names.
-      const scheme = protocolOf(cluster.server);
-      if (scheme !== 'https:' && scheme !== 'http:') throw new KubeApiError(`the kubeconfig's server ${JSON.stringify(cluster.server)} is not an https:// (or http://) URL`, 0);
+    if (this.current) {
+      const { cluster, route } = this.current;
+      if (cluster.error) throw new KubeApiError(cluster.error, 0, 'ConfigUnusable');
+      if ('unusable' in route) throw new KubeApiError(route.unusable, 0);
       // kubectl sends every request of such a cluster through the proxy (an SSH tunnel, a bastion's
       // SOCKS proxy, a corporate proxy); a proxy that cannot be used refuses the cluster's requests,
       // never sends them around it (they would reach whatever answers at that address from here).
-      if (cluster.proxyUrl) opts.agent = await proxyAgent(cluster.proxyUrl, scheme, cluster.name);
-      else {
-        // Without one, the environment's (HTTPS_PROXY, NO_PROXY), as kubectl: the daemon's own environment.
-        const env = envProxyFor(new URL(cluster.server));
-        if (env) opts.agent = await proxyAgent(env.url, scheme, cluster.name, env.from);
-      }
+      if (route.proxy) opts.agent = await proxyAgent(route.proxy);
       if (cluster.caData) opts.ca = Buffer.from(cluster.caData, 'base64');
       opts.rejectUnauthorized = !cluster.skipTLSVerify;
       if (cluster.tlsServerName) opts.servername = cluster.tlsServerName;

@@ -79,32 +79,93 @@ const shownOf = new WeakMap<Agent, string>();
 /** The proxy `agent` goes through, as shown, or undefined for an agent that is not a proxy's. */
 export const proxyOfAgent = (agent: unknown): string | undefined => (typeof agent === 'object' && agent !== null ? shownOf.get(agent as Agent) : undefined);
 
-/** Agents by proxy and the API server's scheme: their connections are kept alive and shared by every request of those clusters. */
-const agents = new Map<string, Agent>();
+/**
+ * Which proxy a cluster's requests go through, worked out once when the kubeconfig is (re)loaded
+ * (kubeconfig.ts clusterRoute): a request then looks its agent up by `key`.
+ */
+export interface ProxyRoute {
+  /** The proxy's URL: the cluster's `proxy-url`, or the environment variable's value with its scheme. */
+  readonly url: string;
+  /** The scheme of the cluster's API server. */
+  readonly target: 'https:' | 'http:';
+  readonly cluster: string;
+  /** The environment variable it was taken from (`HTTPS_PROXY`…); undefined for the cluster's `proxy-url`. */
+  readonly from?: string;
+  /** Its agent's key in `agents`: per cluster too, as an agent's errors name its cluster. */
+  readonly key: string;
+}
+
+export function proxyRoute(url: string, target: 'https:' | 'http:', cluster: string, from?: string): ProxyRoute {
+  return { url, target, cluster, ...(from ? { from } : {}), key: `${target}|${url}|${cluster}|${from ?? ''}` };
+}
+
+/**
+ * Agents by route: their connections are kept alive and shared by every request of the cluster.
+ * The agent being made is kept (as a promise): requests starting together (a list, its watch, the
+ * discovery) made one agent each, and all but the last kept their idle connections out of reach.
+ */
+const agents = new Map<string, { readonly cluster: string; readonly agent: Promise<Agent> }>();
 /** Proxies distinct in one daemon at most (agents are kept): a kubeconfig naming more has them made per request. */
 const MAX_AGENTS = 64;
 
+/** The clusters whose agents are kept now: a reload works out the routes of those only. */
+export const clustersWithProxyAgents = (): Set<string> => new Set([...agents.values()].map((a) => a.cluster));
+
 /**
- * The agent that sends a request for `cluster` (its server's scheme `target`) through `proxyUrl`
- * (its `proxy-url`, or the environment variable `from` names). Throws a KubeApiError naming the
- * cluster when the URL cannot be a proxy.
+ * The kubeconfig was (re)loaded: the agents of routes it no longer has (a proxy-url changed or
+ * removed) are dropped, and their idle connections to the proxy closed — kept, each held a socket
+ * open at the old proxy for ever. Not `agent.destroy()`: that also cuts the requests in flight (a
+ * log stream, a watch not restarted yet); those finish on their own, and their sockets are closed
+ * then instead of kept.
  */
-export async function proxyAgent(proxyUrl: string, target: 'https:' | 'http:', cluster: string, from?: string): Promise<Agent> {
-  const bad = badProxyUrl(proxyUrl);
-  if (bad) {
-    const what = from ? `${from} (${proxyShown(proxyUrl)}), the proxy of cluster '${cluster}',` : `cluster '${cluster}' sets proxy-url (${proxyShown(proxyUrl)}), which`;
-    throw new KubeApiError(`${what} ${bad}`, 0, 'ConfigUnusable');
+export function keepProxyAgents(routes: Iterable<ProxyRoute>): void {
+  const named = new Set<string>();
+  for (const r of routes) named.add(r.key);
+  for (const [key, { agent }] of agents) {
+    if (named.has(key)) continue;
+    agents.delete(key);
+    agent.then(retire, () => undefined);
   }
-  // Per cluster too: an agent's errors name its cluster.
-  const key = `${target}|${proxyUrl}|${cluster}|${from ?? ''}`;
-  const known = agents.get(key);
-  if (known) return known;
-  const shown = `${proxyShown(proxyUrl)}${from ? ` (${from})` : ''}`;
-  const u = new URL(proxyUrl);
-  const withCredentials = u.username !== '' || u.password !== '';
+}
+
+function retire(agent: Agent): void {
+  // Node's agent asks keepSocketAlive() whether a socket a request is done with goes back to the pool.
+  agent.keepSocketAlive = () => false;
+  for (const idle of Object.values(agent.freeSockets)) for (const s of idle ?? []) s.destroy();
+}
+
+/**
+ * The agent that sends the requests of `route`'s cluster through its proxy. Throws a KubeApiError
+ * naming the cluster (and the environment variable) when the URL cannot be a proxy.
+ */
+export function proxyAgent(route: ProxyRoute): Promise<Agent> {
+  const known = agents.get(route.key);
+  if (known) return known.agent;
+  const bad = badProxyUrl(route.url);
+  if (bad) {
+    const { url, cluster, from } = route;
+    const what = from ? `${from} (${proxyShown(url)}), the proxy of cluster '${cluster}',` : `cluster '${cluster}' sets proxy-url (${proxyShown(url)}), which`;
+    return Promise.reject(new KubeApiError(`${what} ${bad}`, 0, 'ConfigUnusable'));
+  }
   // Past MAX_AGENTS an agent serves one request and is dropped: kept alive, its idle connection to the
   // proxy would stay open with nothing to reuse it.
   const keepAlive = agents.size < MAX_AGENTS;
+  const made = makeAgent(route, keepAlive);
+  if (keepAlive) {
+    agents.set(route.key, { cluster: route.cluster, agent: made });
+    // One that could not be made (its library failed to load) is not kept: the next request tries again.
+    made.catch(() => {
+      if (agents.get(route.key)?.agent === made) agents.delete(route.key);
+    });
+  }
+  return made;
+}
+
+async function makeAgent(route: ProxyRoute, keepAlive: boolean): Promise<Agent> {
+  const { target, cluster, from } = route;
+  const shown = `${proxyShown(route.url)}${from ? ` (${from})` : ''}`;
+  const u = new URL(route.url);
+  const withCredentials = u.username !== '' || u.password !== '';
   let agent: Agent;
   if (u.protocol === 'socks5:' || u.protocol === 'socks5h:') {
     const { SocksProxyAgent } = await import('socks-proxy-agent');
@@ -152,6 +213,5 @@ export async function proxyAgent(proxyUrl: string, target: 'https:' | 'http:', c
     agent = base;
   }
   shownOf.set(agent, shown);
-  if (keepAlive) agents.set(key, agent);
   return agent;
 }
