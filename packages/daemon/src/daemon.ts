@@ -148,6 +148,8 @@ export class Daemon implements DaemonContext {
       // Lists still loading show the prompt, the status bar says what they wait for.
       this.workspace.refreshAll();
     });
+    // The login ended: panes that showed its prompt show what came of it (a failure may leave their state as it was).
+    this.kube.credentials.loginEnded.subscribe(() => this.workspace.refreshAll());
     this.clusterObjects = new ClusterObjects(this.kube);
     this.plugins = new PluginHost({
       registry: this.registry,

@@ -167,6 +167,77 @@ describe('a credential plugin that waits for a login', () => {
     expect(await again).toBeInstanceOf(Error);
   });
 
+  it('a plugin that gives up on its own login (kubelogin after its 180 s) is held like one stopped, whatever way it ends', async () => {
+    const runs = join(dir, 'runs');
+    // The answer timeout is 300 ms: each waited past it for the person, then gave up: exit 1, a signal, exit 0 with no credential.
+    const endings = { 'exit.sh': 'exit 1', 'signal.sh': 'kill -TERM $$', 'badjson.sh': 'echo not-json; exit 0' };
+    provider = new ExecCredentialProvider(logger, 300, 60_000);
+    for (const [name, ending] of Object.entries(endings)) {
+      const cmd = script(name, `echo ${name} >> ${runs}\necho 'Please visit the following URL in your browser: http://localhost:8000/' >&2\nsleep 0.6\necho 'error: authentication timed out' >&2\n${ending}`);
+      const first = await provider.get(name, exec(cmd), null).then(() => new Error('it answered'), (e: Error) => e);
+      expect(first.message).toMatch(new RegExp(`^credential plugin ".*${name}" for user '${name}' waited \\d+ s for a login that did not come and gave up \\(.+\\); press any key in kubetile to log in again$`));
+      const realNow = Date.now;
+      try {
+        // Before: held 5 s like any failure, then the retry of a watch started it (a browser login) again.
+        Date.now = () => realNow() + 60 * 60_000;
+        await expect(provider.get(name, exec(cmd), null)).rejects.toBe(first);
+      } finally {
+        Date.now = realNow;
+      }
+    }
+    expect(lines(runs)).toEqual(Object.keys(endings));
+    expect(provider.resumeLogins()).toBe(true);
+    await expect(provider.get('exit.sh', exec(join(dir, 'exit.sh')), null)).rejects.toThrow(/gave up/);
+    expect(lines(runs)).toHaveLength(4);
+  });
+
+  it('a 401 does not lift a login held (a request that took its token before, another context of the user), a kubeconfig change does', async () => {
+    const runs = join(dir, 'runs');
+    const cmd = script('login.sh', `echo run >> ${runs}\necho 'open https://login.example/device' >&2\nexec sleep 1000`);
+    provider = new ExecCredentialProvider(logger, 300, 1_000);
+    const first = await provider.get('alice', exec(cmd), null).then(() => new Error('it answered'), (e: Error) => e);
+    expect(first.message).toMatch(/press any key in kubetile to log in again$/);
+    // What a 401 to one of alice's requests does (exec-auth's credentialsRefused). Before: the hold was
+    // gone, and the next retry of any watch started the browser login again, no key pressed.
+    provider.invalidate('alice');
+    await expect(provider.get('alice', exec(cmd), null)).rejects.toBe(first);
+    expect(lines(runs)).toHaveLength(1);
+    // Alice's kubeconfig entry changed: she did that, the login may start again.
+    provider.forget('alice');
+    expect(provider.resumeLogins()).toBe(false);
+    await expect(provider.get('alice', exec(cmd), null)).rejects.toThrow(/did not come/);
+    expect(lines(runs)).toHaveLength(2);
+  });
+
+  it('a user whose name begins with another user\'s and a NUL keeps its own login held when the other\'s kubeconfig entry changes', async () => {
+    const runs = join(dir, 'runs');
+    const cmd = script('login.sh', `echo run >> ${runs}\necho 'open https://login.example/device' >&2\nexec sleep 1000`);
+    provider = new ExecCredentialProvider(logger, 300, 1_000);
+    // A name a kubeconfig may hold ("a\u0000{…" in JSON): its keys began with "a\0", as the keys of user "a" did.
+    const odd = `a\0${JSON.stringify(exec(cmd))}`;
+    const first = await provider.get(odd, exec(cmd), null).then(() => new Error('it answered'), (e: Error) => e);
+    expect(first.message).toMatch(/did not come/);
+    provider.forget('a');
+    await expect(provider.get(odd, exec(cmd), null)).rejects.toBe(first);
+    expect(lines(runs)).toHaveLength(1);
+  });
+
+  it('a plugin that names a URL in a quick error (no person waited on) is retried as any failure is', async () => {
+    const runs = join(dir, 'runs');
+    const cmd = script('neterr.sh', `echo run >> ${runs}\necho 'error: Get "https://login.example/token": dial tcp: no such host' >&2\nexit 1`);
+    provider = new ExecCredentialProvider(logger, 300, 60_000);
+    await expect(provider.get('alice', exec(cmd), null)).rejects.toThrow(/failed \(exit code 1\): error: Get/);
+    const realNow = Date.now;
+    try {
+      Date.now = () => realNow() + 6_000;
+      await expect(provider.get('alice', exec(cmd), null)).rejects.toThrow(/failed \(exit code 1\)/);
+    } finally {
+      Date.now = realNow;
+    }
+    expect(lines(runs)).toHaveLength(2);
+    expect(provider.resumeLogins()).toBe(false);
+  });
+
   it('the prompt of a login under way is there to show (loginPrompt) until the plugin ends', async () => {
     const done = join(dir, 'logged-in');
     const cmd = script('oidc.sh', `echo 'Please visit http://localhost:8000/' >&2\nwhile [ ! -e ${done} ]; do sleep 0.05; done\necho '${cred({ token: 't' })}'`);

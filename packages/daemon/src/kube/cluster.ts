@@ -198,7 +198,7 @@ export class ClusterManager {
   /** A credential cached for the context's user (from an old exec block, or a user now defined otherwise) is not reused. */
   private forgetCredentials(kc: KubeConfig): void {
     const user = kc.getCurrentUser();
-    if (user) this.credentials.invalidate(user.name);
+    if (user) this.credentials.forget(user.name);
   }
 
   contexts(): { current: string | null; contexts: ContextInfo[] } {
@@ -251,7 +251,8 @@ export class ClusterManager {
 
   /** The prompt of the login the context's credential plugin waits for now (a URL to open, a device code), or null. */
   loginPrompt(context: string | null): string | null {
-    if (context === null) return null;
+    // Most frames ask while no login is awaited: no search of the contexts then.
+    if (context === null || !this.credentials.awaitingLogin) return null;
     const user = this.loaded?.contexts.find((c) => c.name === context)?.user;
     return user ? this.credentials.loginPrompt(user) : null;
   }
@@ -268,9 +269,11 @@ export class ClusterManager {
   status(context: string | null): { context: string; cluster: string } {
     if (!this.loaded || context === null) return { context: 'no cluster', cluster: this.problem ?? 'no cluster' };
     const h = this.pool.health(context);
+    // A watch failing or retrying while the context's plugin waits for a login waits on it too (after
+    // a key lifted a login held, its watches are still in error with "press any key" until it comes).
     const cluster =
-      h.state === 'connecting' && this.loginPrompt(context) !== null
-        ? 'waiting for you to log in (the credential plugin\'s prompt is in the pane)'
+      h.state !== 'connected' && h.state !== 'idle' && this.loginPrompt(context) !== null
+        ? 'waiting for you to log in (its prompt: the "log in:" toast)'
         : h.state === 'error'
         ? `error: ${h.error}`
         : h.state === 'reconnecting'

@@ -134,6 +134,8 @@ export class ExecCredentialProvider {
    * opens may not be seen (or cannot open: no display under systemd): the URL must reach a terminal.
    */
   readonly loginWaits = new Signal<{ user: string; command: string; prompt: string }>();
+  /** A plugin that waited for a login ended (logged in or not): what showed its prompt shows what came of it. */
+  readonly loginEnded = new Signal();
 
   constructor(
     private readonly logger: Logger,
@@ -142,7 +144,7 @@ export class ExecCredentialProvider {
   ) {}
 
   get(user: string, exec: ExecConfig, cluster: ClusterInfo | null): Promise<ExecCredential> {
-    const key = `${user}\0${JSON.stringify(exec)}\0${exec.provideClusterInfo && cluster ? cluster.server : ''}`;
+    const key = JSON.stringify([user, exec, exec.provideClusterInfo && cluster ? cluster.server : '']);
     if (this.stopped) return Promise.reject(new CredentialError(`credential plugin "${exec.command}" for user '${user}': the daemon is stopping`));
     const now = Date.now();
     const hit = this.cache.get(key);
@@ -173,11 +175,23 @@ export class ExecCredentialProvider {
     return p;
   }
 
-  /** Forgets a user's credentials (the API server refused them, its kubeconfig entry changed): the next request runs the plugin again. */
+  /**
+   * The API server refused a user's credentials (401): the next request runs the plugin again. Not
+   * a login held: a 401 to a request that took its token before the hold (a port-forward's next
+   * connection, another context of the user's) would start the browser login nobody asked for.
+   */
   invalidate(user: string): void {
-    for (const k of [...this.cache.keys()]) if (k.startsWith(`${user}\0`)) this.cache.delete(k);
-    for (const k of [...this.failed.keys()]) {
-      if (!k.startsWith(`${user}\0`)) continue;
+    const mine = keyPrefix(user);
+    for (const k of [...this.cache.keys()]) if (k.startsWith(mine)) this.cache.delete(k);
+    for (const k of [...this.failed.keys()]) if (k.startsWith(mine) && !this.loginsHeld.has(k)) this.failed.delete(k);
+  }
+
+  /** A user's kubeconfig entry changed (someone edited it: a user's act): its credentials, failures and held logins are forgotten. */
+  forget(user: string): void {
+    this.invalidate(user);
+    const mine = keyPrefix(user);
+    for (const k of [...this.loginsHeld]) {
+      if (!k.startsWith(mine)) continue;
       this.failed.delete(k);
       this.loginsHeld.delete(k);
     }
@@ -186,6 +200,11 @@ export class ExecCredentialProvider {
   /** The prompt of the login `user`'s plugin waits for now, or null. */
   loginPrompt(user: string): string | null {
     return this.waiting.get(user)?.prompt ?? null;
+  }
+
+  /** Whether any plugin waits for a login now (none: nothing to look up for a frame). */
+  get awaitingLogin(): boolean {
+    return this.waiting.size > 0;
   }
 
   /**
@@ -252,7 +271,10 @@ export class ExecCredentialProvider {
         settled = true;
         clearTimeout(deadline);
         if (promptTimer) clearInterval(promptTimer);
-        if (this.waiting.get(user)?.run === thisRun) this.waiting.delete(user);
+        if (this.waiting.get(user)?.run === thisRun) {
+          this.waiting.delete(user);
+          this.loginEnded.emit();
+        }
         // Nothing more is read: whatever still holds the pipes (a process that ignores SIGTERM, a
         // child that left the process group with setsid) could otherwise write on until the
         // daemon's memory, or the longest string it can hold, runs out.
@@ -284,7 +306,23 @@ export class ExecCredentialProvider {
       let promptTimer: NodeJS.Timeout | null = null;
       /** It asks for a login: it gets the time a person needs, and the prompt is said until it ends. */
       let prompt = '';
+      /** When it first asked for a login (null: it did not). */
+      let promptAt: number | null = null;
+      /**
+       * A failure of a plugin that waited for a login longer than any plugin may take to answer
+       * (it lived on only because a person was to log in): a login that did not come, held like
+       * one we stopped. kubelogin gives up on its own after 180 s (--authentication-timeout-sec),
+       * before our own wait ends: retried at once, each retry opened the browser login again.
+       * A plugin that names a URL in a quick error (a network failure) is retried as any failure.
+       */
+      const loginGivenUp = (why: string): Error | null => {
+        if (promptAt === null) return null;
+        const waited = Date.now() - promptAt;
+        if (waited < this.timeoutMs) return null;
+        return new LoginNotDone(`${what} waited ${duration(Math.round(waited / 1000) * 1000)} for a login that did not come and gave up (${why}); ${LOGIN_AGAIN}`);
+      };
       const waitForLogin = (): void => {
+        promptAt = Date.now();
         clearTimeout(deadline);
         deadline = setTimeout(timedOut(this.loginTimeoutMs, true), this.loginTimeoutMs);
         this.logger.info({ user, command: exec.command, prompt }, 'credential plugin waits for a login');
@@ -343,19 +381,28 @@ export class ExecCredentialProvider {
         }
         if (code !== 0) {
           const tail = stderrTail();
-          finish(new CredentialError(`${what} failed (${signal ? `signal ${signal}` : `exit code ${code}`})${tail ? `: ${tail}` : ''}`));
+          const how = signal ? `signal ${signal}` : `exit code ${code}`;
+          finish(loginGivenUp(`${how}${tail ? `: ${tail}` : ''}`) ?? new CredentialError(`${what} failed (${how})${tail ? `: ${tail}` : ''}`));
           return;
         }
         try {
           finish(null, parseCredential(stdout));
         } catch (err) {
-          finish(new CredentialError(`${what} printed no valid ExecCredential: ${(err as Error).message}`));
+          const why = `printed no valid ExecCredential: ${(err as Error).message}`;
+          finish(loginGivenUp(`it ${why}`) ?? new CredentialError(`${what} ${why}`));
         }
       };
       child.on('close', (code, signal) => done(code, signal));
     });
   }
 }
+
+/**
+ * How the keys of a user's credentials begin (`["alice",`): a JSON string ends at its closing quote,
+ * so no other user's keys begin so (with `alice\0` they did for a user named `alice\0{…`, a name a
+ * kubeconfig may hold: a 401 to one dropped the other's token, an edit of one lifted the other's held login).
+ */
+const keyPrefix = (user: string): string => `${JSON.stringify([user]).slice(0, -1)},`;
 
 /** A timeout as said in messages: whole seconds, or milliseconds. */
 const duration = (ms: number): string => (ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`);

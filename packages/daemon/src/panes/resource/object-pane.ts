@@ -352,7 +352,9 @@ export class ObjectPane extends LinesPane {
   }
 
   override view(viewport: Viewport): PaneView {
-    if (this.state === 'loading') return { type: 'message', title: this.title(), level: 'loading', text: loadingText(this.ctx.services.kube.loginPrompt(this.target.context)) };
+    // Not read yet (or the read failed) while the context's plugin waits for a login: its prompt (the read waits on it).
+    const prompt = this.state === 'ready' ? null : this.ctx.services.kube.loginPrompt(this.target.context);
+    if (this.state === 'loading' || prompt !== null) return { type: 'message', title: this.title(), level: 'loading', text: loadingText(prompt) };
     if (this.state === 'error') return { type: 'message', title: this.title(), level: 'error', text: this.error };
     return this.linesView(viewport);
   }

@@ -613,8 +613,11 @@ export class ResourceListPane extends BasePane {
     const total = r?.store.size ?? 0;
     let empty: string | undefined;
     if (rows.length === 0) {
-      empty = !r || (r.state === 'connecting' && total === 0)
-        ? loadingText(this.ctx.services.kube.loginPrompt(this.ctx.scope().context))
+      // Nothing to show while the context's plugin waits for a login: its prompt, not the list's last
+      // error (after a key lifted a login held, that still said to press a key until the login came).
+      const prompt = total === 0 && r?.state !== 'synced' ? this.ctx.services.kube.loginPrompt(this.ctx.scope().context) : null;
+      empty = !r || prompt !== null || (r.state === 'connecting' && total === 0)
+        ? loadingText(prompt)
         : r.state === 'error' && total === 0
           ? `Error: ${r.error}`
           : r.state === 'reconnecting' && total === 0
