@@ -2,11 +2,12 @@
 // runs in the background, so the URL the plugin waits on must reach the terminals.
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TableView } from '@kubetile/rpc-schema';
 import { DAEMON_MAIN, makeTestEnv, waitFor } from '../helpers/daemon-process.js';
 import { startSimDaemon, type SimDaemonWithClient } from '../helpers/sim-daemon.js';
+import { loginPluginKubeconfig } from '../helpers/login-plugin.js';
 
 let h: SimDaemonWithClient | null = null;
 afterEach(async () => {
@@ -22,20 +23,7 @@ describe('a credential plugin that waits for a browser login', () => {
       beforeDaemon: async (sim, env) => {
         await sim.addPods(2, 'default', { prefix: 'behind-login' });
         done = join(env.dir, 'browser-came-back');
-        const plugin = join(env.dir, 'kubectl-oidc_login');
-        const answer = JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: sim.token } });
-        writeFileSync(plugin, `#!/bin/sh\necho 'Please visit the following URL in your browser: http://localhost:8000/' >&2\nwhile [ ! -e ${done} ]; do sleep 0.05; done\necho '${answer}'\n`);
-        chmodSync(plugin, 0o755);
-        const kc = join(env.dir, 'kubeconfig');
-        writeFileSync(kc, JSON.stringify({
-          apiVersion: 'v1',
-          kind: 'Config',
-          'current-context': 'test',
-          clusters: [{ name: 'test', cluster: { server: sim.url, 'certificate-authority-data': Buffer.from(sim.caPem).toString('base64') } }],
-          users: [{ name: 'oidc', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: plugin, args: ['get-token'], interactiveMode: 'IfAvailable' } } }],
-          contexts: [{ name: 'test', context: { cluster: 'test', user: 'oidc', namespace: 'default' } }],
-        }));
-        env.env.KUBECONFIG = kc;
+        loginPluginKubeconfig(sim, env, `echo 'Please visit the following URL in your browser: http://localhost:8000/' >&2\nwhile [ ! -e ${done} ]; do sleep 0.05; done\necho "$ANSWER"`, 'kubectl-oidc_login');
       },
     });
     const c = h.client;
@@ -58,33 +46,18 @@ describe('a credential plugin that waits for a browser login', () => {
 
   it('a login that did not come is not started again by the list\'s retries; the pane says to press a key, and a key starts it again', async () => {
     let done = '';
-    let runs = '';
+    let runCount: () => number = () => 0;
     h = await startSimDaemon({
       client: { cols: 160, rows: 40 },
       beforeDaemon: async (sim, env) => {
         await sim.addPods(1, 'default', { prefix: 'behind-login' });
         done = join(env.dir, 'browser-came-back');
-        runs = join(env.dir, 'runs');
-        const plugin = join(env.dir, 'kubelogin');
-        const answer = JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: sim.token } });
-        writeFileSync(plugin, `#!/bin/sh\necho run >> ${runs}\necho 'To sign in, open https://login.example/device and enter the code ABCD-1234' >&2\nwhile [ ! -e ${done} ]; do sleep 0.05; done\necho '${answer}'\n`);
-        chmodSync(plugin, 0o755);
-        const kc = join(env.dir, 'kubeconfig');
-        writeFileSync(kc, JSON.stringify({
-          apiVersion: 'v1',
-          kind: 'Config',
-          'current-context': 'test',
-          clusters: [{ name: 'test', cluster: { server: sim.url, 'certificate-authority-data': Buffer.from(sim.caPem).toString('base64') } }],
-          users: [{ name: 'oidc', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: plugin, args: ['get-token'], interactiveMode: 'IfAvailable' } } }],
-          contexts: [{ name: 'test', context: { cluster: 'test', user: 'oidc', namespace: 'default' } }],
-        }));
-        env.env.KUBECONFIG = kc;
+        runCount = loginPluginKubeconfig(sim, env, `echo 'To sign in, open https://login.example/device and enter the code ABCD-1234' >&2\nwhile [ ! -e ${done} ]; do sleep 0.05; done\necho "$ANSWER"`).runs;
         env.env.KUBETILE_LOGIN_TIMEOUT_MS = '1500';
       },
     });
     const c = h.client;
     const paneId = c.activeTab().focusedPaneId;
-    const runCount = (): number => (existsSync(runs) ? readFileSync(runs, 'utf8').split('\n').filter(Boolean).length : 0);
     const empty = async (): Promise<string> => {
       const v = (await c.request<{ view: TableView }>('pane/snapshot', { paneId, rows: 30, cols: 160 })).view;
       return v.type === 'table' ? (v.empty ?? '') : '';

@@ -1,11 +1,12 @@
 // A login held (it did not come: see credential-login-audit.test.ts) and lifted by a key: what the
 // user sees while the new login is awaited, and a plugin that gives up on its own login.
 import { afterEach, describe, expect, it } from 'vitest';
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PaneView } from '@kubetile/rpc-schema';
 import { waitFor } from '../helpers/daemon-process.js';
 import { startSimDaemon, type SimDaemonWithClient } from '../helpers/sim-daemon.js';
+import { loginPluginKubeconfig } from '../helpers/login-plugin.js';
 
 let h: SimDaemonWithClient | null = null;
 afterEach(async () => {
@@ -17,31 +18,17 @@ const PROMPT = 'To sign in, open https://login.example/device and enter the code
 
 /** A daemon on kube-sim whose only user logs in through `body` (a shell script; `$RUNS` counts its runs). */
 async function start(body: string, loginTimeoutMs: string): Promise<{ runs: () => number; dir: string }> {
-  let runsFile = '';
+  let runs: () => number = () => 0;
   h = await startSimDaemon({
     client: { cols: 160, rows: 40 },
     beforeDaemon: async (sim, env) => {
       await sim.addPods(1, 'default', { prefix: 'behind-login' });
       sim.createObject({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'behind-login', namespace: 'default' }, data: { a: '1' } });
-      runsFile = join(env.dir, 'runs');
-      const plugin = join(env.dir, 'kubelogin');
-      const answer = JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: sim.token } });
-      writeFileSync(plugin, `#!/bin/sh\nRUNS=${runsFile}\nDIR=${env.dir}\nANSWER='${answer}'\necho run >> $RUNS\n${body}\n`);
-      chmodSync(plugin, 0o755);
-      const kc = join(env.dir, 'kubeconfig');
-      writeFileSync(kc, JSON.stringify({
-        apiVersion: 'v1',
-        kind: 'Config',
-        'current-context': 'test',
-        clusters: [{ name: 'test', cluster: { server: sim.url, 'certificate-authority-data': Buffer.from(sim.caPem).toString('base64') } }],
-        users: [{ name: 'oidc', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: plugin, args: ['get-token'], interactiveMode: 'IfAvailable' } } }],
-        contexts: [{ name: 'test', context: { cluster: 'test', user: 'oidc', namespace: 'default' } }],
-      }));
-      env.env.KUBECONFIG = kc;
+      runs = loginPluginKubeconfig(sim, env, body).runs;
       env.env.KUBETILE_LOGIN_TIMEOUT_MS = loginTimeoutMs;
     },
   });
-  return { runs: () => (existsSync(runsFile) ? readFileSync(runsFile, 'utf8').split('\n').filter(Boolean).length : 0), dir: h.env.dir };
+  return { runs: () => runs(), dir: h.env.dir };
 }
 
 /** What a pane says instead of content: a table's empty text, a message's text. */
