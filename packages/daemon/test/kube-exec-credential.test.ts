@@ -238,6 +238,18 @@ describe('a credential plugin that waits for a login', () => {
     expect(provider.resumeLogins()).toBe(false);
   });
 
+  it('a plugin that names a URL in its error and exits at once is no login: nothing is said, its failure is retried as any', async () => {
+    // A URL in an error Go's request words do not frame, then a quick exit (a network failure).
+    const cmd = script('neterr.sh', `echo 'token request to https://sts.example/ failed: connection reset' >&2\nexit 1`);
+    provider = new ExecCredentialProvider(logger, 5_000, 60_000);
+    const said: string[] = [];
+    provider.loginWaits.subscribe((w) => said.push(w.prompt));
+    await expect(provider.get('alice', exec(cmd), null)).rejects.toThrow(/failed \(exit code 1\): token request to https:\/\/sts\.example\/ failed: connection reset$/);
+    // Its end stopped everything it had started: nothing can be said after (before: said the moment the line came).
+    expect(said).toEqual([]);
+    expect(provider.loginPrompt('alice')).toBeNull();
+  });
+
   it('the prompt of a login under way is there to show (loginPrompt) until the plugin ends', async () => {
     const done = join(dir, 'logged-in');
     const cmd = script('oidc.sh', `echo 'Please visit http://localhost:8000/' >&2\nwhile [ ! -e ${done} ]; do sleep 0.05; done\necho '${cred({ token: 't' })}'`);
@@ -294,6 +306,9 @@ describe('a credential plugin that waits for a login', () => {
     expect(loginPrompt('open http://localhost:8000/cb\nwaiting')).toBe('open http://localhost:8000/cb');
     expect(loginPrompt('see https://a.example/device\r\nthen enter the code ABCD at https://b.example/\n')).toBe('then enter the code ABCD at https://b.example/');
     expect(loginPrompt('starting\nno link here\n')).toBeNull();
+    // Go's words for a failed request name its URL: an error, not a page to open.
+    expect(loginPrompt('error: failed to get token: Post "https://login.example/token": dial tcp: lookup login.example: no such host\n')).toBeNull();
+    expect(loginPrompt('open https://login.example/device\nGet "https://login.example/poll": EOF\n')).toBe('open https://login.example/device');
     expect(loginPrompt(`go to https://x.example/${'a'.repeat(2000)}\n`)!.length).toBe(601);
   });
 });

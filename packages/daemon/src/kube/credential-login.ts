@@ -30,6 +30,8 @@ export function loginTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
 /** The longest prompt passed on (a URL with its state and nonce is a few hundred characters). */
 const MAX_PROMPT = 600;
 const URL = /\bhttps?:\/\/[^\s"'<>]+/;
+/** A URL in Go's error for a failed request (`Post "https://…": dial tcp …`): an error, not a page to open. */
+const REQUEST_ERROR = /\b(?:Get|Post|Put|Patch|Delete|Head|GET|POST|PUT|PATCH|DELETE|HEAD) "https?:\/\//;
 
 /**
  * The line of a plugin's stderr that asks the user to log in — the one naming a URL to open (oidc-login:
@@ -42,7 +44,7 @@ export function loginPrompt(stderr: string): string | null {
   const lines = stderr.slice(0, stderr.lastIndexOf('\n') + 1).split(/\r?\n/);
   for (let i = lines.length - 1; i >= 0; i--) {
     const line = lines[i]!;
-    if (URL.test(line)) return oneLine(line, MAX_PROMPT);
+    if (URL.test(line) && !REQUEST_ERROR.test(line)) return oneLine(line, MAX_PROMPT);
   }
   return null;
 }

@@ -42,6 +42,8 @@ const FAILURE_HOLD_MS = 5_000;
 const KILL_GRACE_MS = 2_000;
 /** How often a plugin waiting for a login is said again (a toast lasts 5 s; a client attaching meanwhile sees it too). */
 const PROMPT_AGAIN_MS = 4_000;
+/** How long a plugin must wait on after printing a URL before it counts as waiting for a login (and is said). */
+const PROMPT_GRACE_MS = 1_000;
 const MAX_STDOUT = 1024 * 1024;
 const STDERR_TAIL = 2048;
 
@@ -330,8 +332,12 @@ export class ExecCredentialProvider {
           this.waiting.set(user, { prompt, run: thisRun });
           this.loginWaits.emit({ user, command: exec.command, prompt });
         };
-        say();
-        promptTimer = setInterval(say, PROMPT_AGAIN_MS);
+        // Said once it has waited a moment: a plugin that names a URL in an error and exits (a network
+        // failure: `Post "https://login…": dial tcp …`) is no login, and was toasted as "log in:" at each retry.
+        promptTimer = setTimeout(() => {
+          say();
+          promptTimer = setInterval(say, PROMPT_AGAIN_MS);
+        }, PROMPT_GRACE_MS);
       };
       child.stdout!.setEncoding('utf8');
       child.stderr!.setEncoding('utf8');
