@@ -56,9 +56,10 @@ export interface ReadOptions {
 const ERROR_BODY = 64 * 1024;
 
 /**
- * Decodes a chunk once: a line is then a range of that string. Only when every byte of the chunk
- * is one character (plain ASCII) are byte offsets string offsets; otherwise a line is decoded on
- * its own. Small chunks are decoded per line (a kept line never holds a big string for a few bytes).
+ * Decodes a chunk (all the body one read() returned) once: a line is then a range of that string.
+ * Only when every byte of the chunk is one character (plain ASCII) are byte offsets string offsets;
+ * otherwise a line is decoded on its own. Small chunks are decoded per line (a kept line never
+ * holds a big string for a few bytes).
  */
 class ChunkText {
   private buf: Buffer | null = null;
@@ -161,18 +162,12 @@ export function readLog(o: ReadOptions): LogRead {
     return shown.line;
   };
 
-  const flush = (res?: IncomingMessage): void => {
+  /** Hands the lines so far out; returns what onLines returned (a promise: read no more until it settles). */
+  const flush = (): void | Promise<void> => {
     if (batch.length === 0) return;
     const out = batch;
     batch = [];
-    const wait = o.onLines(out);
-    if (wait && res) {
-      res.pause();
-      void wait.then(
-        () => res.resume(),
-        () => res.resume(),
-      );
-    }
+    return o.onLines(out);
   };
 
   const onResponse = (res: IncomingMessage, what: string, server: string): void => {
@@ -193,42 +188,53 @@ export function readLog(o: ReadOptions): LogRead {
     open = true;
     o.onOpen?.();
     let ended = false;
-    // One socket read holds many small body chunks (a server may send a chunk per line): lines of
-    // all of them go out together once the read is handled, not one call per chunk.
-    let scheduled = false;
-    const later = (): void => {
-      scheduled = false;
-      if (aborted) return;
-      flush(res);
+    /** onLines returned a promise that has not settled: the body is not read meanwhile. */
+    let waiting = false;
+    const resume = (): void => {
+      waiting = false;
+      drain();
+    };
+    // The body is read with read() on 'readable', not with a 'data' listener: a server may send
+    // each line as its own chunk, and read() hands over all that arrived since the last call as
+    // one buffer (decoded once, its lines ranges of one string: no string of their own to keep),
+    // with no event and call into us per chunk. It is called once the socket's read is handled,
+    // so the lines of all its chunks go out together. Not reading is the backpressure: unread data
+    // stays in the stream, and past its highWaterMark the parser stops reading the socket (TCP
+    // pushes back), as pause() did.
+    const drain = (): void => {
+      if (aborted || waiting) return;
+      let c: Buffer | null;
+      while ((c = res.read() as Buffer | null) !== null) {
+        splitter.push(c);
+        const wait = flush();
+        if (wait) {
+          waiting = true;
+          void wait.then(resume, resume);
+          return;
+        }
+      }
       if (partialDue()) o.onPartial?.();
     };
-    res.on('data', (c: Buffer) => {
-      if (aborted) return;
-      splitter.push(c);
-      if (!scheduled && (batch.length > 0 || splitter.hasPartial)) {
-        scheduled = true;
-        queueMicrotask(later);
-      }
-    });
+    res.on('readable', drain);
     res.on('end', () => {
       ended = true;
       if (aborted) return settle({ kind: 'aborted' });
       // The server finished: a last line without a newline counts (a non-follow read, a terminated container).
       splitter.finish();
-      flush();
+      void flush();
       settle({ kind: 'eof' });
     });
     res.on('error', (err) => {
       if (aborted) return settle({ kind: 'aborted' });
       // Complete lines count; a partial one is read again whole after the resume.
-      flush();
+      void flush();
       splitter.reset();
       settle({ kind: 'cut', message: transportError(err, server).message });
     });
     res.on('close', () => {
       if (ended) return;
       if (aborted) return settle({ kind: 'aborted' });
-      flush();
+      void flush();
       splitter.reset();
       settle({ kind: 'cut', message: 'the API server closed the stream' });
     });
