@@ -11,7 +11,7 @@ import { provisionalLine } from './partial-line.js';
 export type ReadEnd = { kind: 'eof' } | { kind: 'cut'; message: string } | { kind: 'failed'; error: unknown } | { kind: 'aborted' };
 
 export interface LogRead {
-  /** Resolves once the request is over (never rejects). */
+  /** Resolves once the request is over (never rejects); after a body's end, once the last lines are taken (see onLines). */
   readonly done: Promise<ReadEnd>;
   /** True once the server answered 200 and the body is streaming. */
   readonly open: boolean;
@@ -39,7 +39,8 @@ export interface ReadOptions {
   origin: LogOrigin;
   /**
    * Lines of one chunk, in order; called synchronously as data arrives (TCP pushes back while it
-   * runs). A returned promise pauses the body until it settles (a file being written).
+   * runs). A returned promise pauses the body until it settles (a file being written, a resume's
+   * pod being checked); the end of the body waits for it too: no call and no `done` meanwhile.
    */
   onLines(lines: LogLine[]): void | Promise<void>;
   /** The server answered 200: the stream is open. */
@@ -100,6 +101,8 @@ export function readLog(o: ReadOptions): LogRead {
   let aborted = false;
   let req: ClientRequest | null = null;
   let open = false;
+  /** The body ended while onLines' promise was pending: `done` waits for it (abort() does not). */
+  let held = false;
   let settle!: (e: ReadEnd) => void;
   const done = new Promise<ReadEnd>((resolve) => {
     let settled = false;
@@ -188,10 +191,10 @@ export function readLog(o: ReadOptions): LogRead {
     open = true;
     o.onOpen?.();
     let ended = false;
-    /** onLines returned a promise that has not settled: the body is not read meanwhile. */
-    let waiting = false;
+    /** What onLines returned that has not settled: the body is not read meanwhile. */
+    let wait: Promise<void> | null = null;
     const resume = (): void => {
-      waiting = false;
+      wait = null;
       drain();
     };
     // The body is read with read() on 'readable', not with a 'data' listener: a server may send
@@ -202,14 +205,14 @@ export function readLog(o: ReadOptions): LogRead {
     // stays in the stream, and past its highWaterMark the parser stops reading the socket (TCP
     // pushes back), as pause() did.
     const drain = (): void => {
-      if (aborted || waiting) return;
+      if (aborted || wait) return;
       let c: Buffer | null;
       while ((c = res.read() as Buffer | null) !== null) {
         splitter.push(c);
-        const wait = flush();
-        if (wait) {
-          waiting = true;
-          void wait.then(resume, resume);
+        const w = flush();
+        if (w) {
+          wait = w;
+          void w.then(resume, resume);
           return;
         }
       }
@@ -219,10 +222,26 @@ export function readLog(o: ReadOptions): LogRead {
     res.on('end', () => {
       ended = true;
       if (aborted) return settle({ kind: 'aborted' });
-      // The server finished: a last line without a newline counts (a non-follow read, a terminated container).
-      splitter.finish();
-      void flush();
-      settle({ kind: 'eof' });
+      // Lines handed out are still being taken (onLines' promise): the end waits for them. Not
+      // reading does not hold back an end already read, and `done` came first: a resume's lines,
+      // held until its pod was checked, were dropped as those of a stream already over (the last
+      // lines of a container that terminated meanwhile, the ones that say why, never shown).
+      const eof = (): void => {
+        held = false;
+        settle(aborted ? { kind: 'aborted' } : { kind: 'eof' });
+      };
+      const finish = (): void => {
+        if (aborted) return eof();
+        // The server finished: a last line without a newline counts (a non-follow read, a terminated container).
+        splitter.finish();
+        const last = flush();
+        if (!last) return eof();
+        held = true;
+        void last.then(eof, eof);
+      };
+      if (!wait) return finish();
+      held = true;
+      void wait.then(finish, finish);
     });
     res.on('error', (err) => {
       if (aborted) return settle({ kind: 'aborted' });
@@ -267,7 +286,8 @@ export function readLog(o: ReadOptions): LogRead {
       if (aborted) return;
       aborted = true;
       req?.destroy();
-      if (!req) settle({ kind: 'aborted' });
+      // A body that ended (waiting for its last lines to be taken) has no request left to close.
+      if (!req || held) settle({ kind: 'aborted' });
     },
     partial,
   };

@@ -1,8 +1,8 @@
 import type { Span } from '@kubetile/rpc-schema';
 import { StreamLine, type LogLine } from '../../kube/logs/log-line.js';
-import { finishLogText } from '../../kube/logs/sanitize.js';
+import { cleanLogText, finishLogText, hasControl } from '../../kube/logs/sanitize.js';
 import { lineSpans, wrappedRow, wrapStarts, type OriginLabels, type RenderOptions } from './line-render.js';
-import { cleanText, type CleanText } from './visible-text.js';
+import type { CleanText } from './visible-text.js';
 import { wrapAscii, type WrappedLine } from './wrap-layout.js';
 
 /**
@@ -26,10 +26,15 @@ interface Layout {
 }
 
 interface Entry {
-  /** What the line's text is made from (a kept line's never changes): checked, not trusted to its seq alone. */
+  /**
+   * What the line's text is made from (a kept line's never changes): checked, not trusted to its
+   * seq alone. The line's own string, or a copy of its range of a chunk (see ownText).
+   */
   src: string;
   from: number;
   to: number;
+  /** `src` is a copy: the line matches by its text (its chunk string is not kept). */
+  copied: boolean;
   cut: number;
   marker: LogLine['marker'];
   /** cleanLogText of the raw text, and whether it still has tabs or controls. */
@@ -39,6 +44,25 @@ interface Entry {
 }
 
 const sourceOf = (l: LogLine): { src: string; from: number; to: number } => (l instanceof StreamLine ? { src: l.src, from: l.from, to: l.to } : { src: l.text, from: 0, to: l.text.length });
+
+/**
+ * `s[from..to)` as a string of its own. A line of a read() is a range of the string its whole
+ * chunk decoded to (up to ~80 KiB), and V8's slices of a string point into it: a kept line's
+ * slice (or its cleaned text, which is that slice when there was nothing to clean) kept the
+ * chunk alive. Kept for 128 lines a pane long after the buffer dropped them, that was up to
+ * ~10 MB a pane no bound counts (measured: 128 lines of 64 KiB chunks held ~9 MB; copied, ~1 MB). A JSON round
+ * trip copies (lone surrogates too) into a flat string, one byte a character when it can be.
+ */
+function ownText(s: string, from: number, to: number): string {
+  const t = s.slice(from, to);
+  return from === 0 && to === s.length ? t : (JSON.parse(JSON.stringify(t)) as string);
+}
+
+function sameSource(e: Entry, s: { src: string; from: number; to: number }): boolean {
+  if (!e.copied) return e.src === s.src && e.from === s.from && e.to === s.to;
+  // The copy is compared with the line's text (a memcmp of its length: no chunk kept for a pointer check).
+  return s.to - s.from === e.src.length && s.src.slice(s.from, s.to) === e.src;
+}
 
 /**
  * A logs pane's long lines as it shows them, kept from frame to frame: a line's cleaned text (for a
@@ -67,7 +91,9 @@ export class LineLayouts {
   clean(l: StreamLine): CleanText {
     const e = this.entry(l);
     if (e?.clean) return e.clean;
-    const c = cleanText(l);
+    // A kept line is cleaned from the entry's text (its own string, not a slice of its chunk).
+    const text = cleanLogText(e ? e.src.slice(e.from, e.to) : l.raw);
+    const c: CleanText = { text, control: hasControl(text) };
     if (e) {
       e.clean = c;
       this.grow(e, c.text.length);
@@ -119,14 +145,18 @@ export class LineLayouts {
     const e = this.entries.get(l.seq);
     if (e) {
       this.entries.delete(l.seq);
-      if (e.src === s.src && e.from === s.from && e.to === s.to && e.cut === l.cut && e.marker === l.marker) {
+      if (sameSource(e, s) && e.cut === l.cut && e.marker === l.marker) {
         this.entries.set(l.seq, e);
         return e;
       }
       this.units -= e.units;
     }
-    const made: Entry = { ...s, cut: l.cut, marker: l.marker, layouts: [], units: 0 };
+    const copied = s.from !== 0 || s.to !== s.src.length;
+    const src = ownText(s.src, s.from, s.to);
+    // Its text is counted: the entry keeps it after the buffer dropped the line.
+    const made: Entry = { src, from: 0, to: src.length, copied, cut: l.cut, marker: l.marker, layouts: [], units: src.length };
     this.entries.set(l.seq, made);
+    this.units += made.units;
     this.trim(made);
     return made;
   }
