@@ -258,11 +258,23 @@ export class ClusterManager {
   }
 
   /**
-   * Someone uses kubetile (a key, a new view, a context chosen): credential logins given up on start
-   * again, and the watches that failed on them retry now instead of at their backoff's next turn.
+   * Someone uses kubetile (a key, a new view, a context chosen) looking at `contexts`: the credential
+   * logins given up on of those contexts' users start again, and those contexts' watches that failed
+   * retry now instead of at their backoff's next turn. Only those: a key on one context restarted the
+   * browser login of every other context held (a pane in a detached session, another tab).
    */
-  userActed(): void {
-    if (this.credentials.resumeLogins()) this.pool.retryFailed();
+  userActed(contexts: () => Iterable<string | null>): void {
+    // Every key comes here: nothing held, nothing looked up.
+    if (!this.credentials.holdsLogins || !this.loaded) return;
+    const users = new Set<string>();
+    const seen = new Set<string>();
+    for (const c of contexts()) {
+      if (c === null || seen.has(c)) continue;
+      seen.add(c);
+      const user = this.loaded.contexts.find((x) => x.name === c)?.user;
+      if (user !== undefined) users.add(user);
+    }
+    if (users.size > 0 && this.credentials.resumeLogins(users)) this.pool.retryFailed(seen);
   }
 
   /** What the status bar says about a context. */

@@ -209,15 +209,25 @@ export class ExecCredentialProvider {
     return this.waiting.size > 0;
   }
 
+  /** Whether a login given up on is held (none: a key costs nothing here). */
+  get holdsLogins(): boolean {
+    return this.loginsHeld.size > 0;
+  }
+
   /**
-   * Someone uses kubetile (a key, a new view): the logins given up on may start again, at the next
-   * request that needs them. Returns whether there were any (their watches may retry now).
+   * Someone uses kubetile (a key, a new view) where `users`' credentials are used (every user's when
+   * not given): their logins given up on may start again, at the next request that needs them.
+   * Returns whether there were any (their watches may retry now).
    */
-  resumeLogins(): boolean {
-    if (this.loginsHeld.size === 0) return false;
-    for (const k of this.loginsHeld) this.failed.delete(k);
-    this.loginsHeld.clear();
-    return true;
+  resumeLogins(users?: ReadonlySet<string>): boolean {
+    let resumed = false;
+    for (const k of [...this.loginsHeld]) {
+      if (users && ![...users].some((u) => k.startsWith(keyPrefix(u)))) continue;
+      this.failed.delete(k);
+      this.loginsHeld.delete(k);
+      resumed = true;
+    }
+    return resumed;
   }
 
   /** Kills every running plugin's process group; later requests fail. */

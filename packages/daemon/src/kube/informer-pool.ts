@@ -137,9 +137,9 @@ export class InformerPool {
     for (const s of this.slots.values()) if (s.context === context) s.reflector.reconnect(serverChanged);
   }
 
-  /** Watches that failed (in 'error') try again now, not at their backoff's next turn (see ClusterManager.userActed). */
-  retryFailed(): void {
-    for (const s of this.slots.values()) if (s.reflector.state === 'error') s.reflector.reconnect(false);
+  /** The watches of `contexts` that failed (in 'error') try again now, not at their backoff's next turn (see ClusterManager.userActed). */
+  retryFailed(contexts: ReadonlySet<string>): void {
+    for (const s of this.slots.values()) if (contexts.has(s.context) && s.reflector.state === 'error') s.reflector.reconnect(false);
   }
 
   /** The context left the kubeconfig: its watches stop using its credentials and say why (resume() when it is back). */

@@ -44,6 +44,16 @@ function sessionOf(call: Call, named?: string): string {
   return named ?? call.conn.client?.state.sessionName ?? 'main';
 }
 
+/** The contexts a session's tabs look at (a script acted on it: ClusterManager.userActed). Never makes the session. */
+function sessionContexts(daemon: DaemonContext, name: string): Array<string | null> {
+  return daemon.workspace.sessions.get(name)?.tabs.map((t) => t.context) ?? [];
+}
+
+/** The context of the tab a client looks at (a key of its: ClusterManager.userActed). Never makes the session. */
+function clientContexts(daemon: DaemonContext, state: { sessionName: string; activeTabId: number }): Array<string | null> {
+  return [daemon.workspace.sessions.get(state.sessionName)?.tab(state.activeTabId)?.context ?? null];
+}
+
 /** The daemon's port-forwards. */
 function forwardsOf(daemon: DaemonContext): ForwardManager {
   const m = daemon.portForwards ?? publishedForwards(daemon.workspace);
@@ -138,8 +148,9 @@ const table: Table = {
     return OK;
   },
   'tab/new': (call, p) => {
-    call.daemon.kube.userActed();
-    return call.daemon.workspace.newTab(sessionOf(call, p.session), p.view, call.conn.client?.state);
+    const r = call.daemon.workspace.newTab(sessionOf(call, p.session), p.view, call.conn.client?.state);
+    call.daemon.kube.userActed(() => sessionContexts(call.daemon, sessionOf(call, p.session)));
+    return r;
   },
   'tab/close': (call, p) => {
     call.daemon.workspace.closeTab(sessionOf(call, p.session), p.tabId);
@@ -150,13 +161,14 @@ const table: Table = {
     return OK;
   },
   'pane/open': (call, p) => {
-    call.daemon.kube.userActed();
-    return call.daemon.workspace.openPane(
+    const r = call.daemon.workspace.openPane(
       sessionOf(call, p.session),
       p.view,
       { ...(p.split ? { split: p.split } : {}), ...(p.newTab ? { newTab: true } : {}) },
       call.conn.client?.state,
     );
+    call.daemon.kube.userActed(() => sessionContexts(call.daemon, sessionOf(call, p.session)));
+    return r;
   },
   'pane/close': ({ daemon }, p) => {
     daemon.workspace.closePane(p.paneId);
@@ -193,12 +205,13 @@ const table: Table = {
     const c = attached(call, 'client/key');
     // Clients send keys ahead of the answers: the keys behind a detach go nowhere.
     if (c.state.detaching) return { handled: false, command: 'ignored:detaching' };
-    // Someone is at a terminal: a credential login given up on may start again (its prompt reaches them).
-    call.daemon.kube.userActed();
     // A plugin write asked for while answering this key is confirmed on this client.
     // Panes the key opens (enter's detail, y's YAML, a split) take this client's focus, not only the tab's default.
     const r = withCommandOrigin(c.state.id, () => call.daemon.workspace.withActor(c.state, () => call.daemon.keys.handle(c.state, p.key, p.seen)));
     if (r.command === 'detach') c.state.detaching = true;
+    // Someone is at a terminal: a credential login given up on of what they look at (after the key:
+    // a tab switched to) may start again (its prompt reaches them).
+    call.daemon.kube.userActed(() => clientContexts(call.daemon, c.state));
     // The key's frame goes out with this answer, not a turn of the event loop later: to this client
     // in the same write, ahead of the answer (woken once), then to every other client.
     const ws = call.daemon.workspace;
@@ -213,8 +226,8 @@ const table: Table = {
   'client/paste': (call, p) => {
     const c = attached(call, 'client/paste');
     if (c.state.detaching) return { handled: false, command: 'ignored:detaching' };
-    call.daemon.kube.userActed();
     const r = call.daemon.keys.paste(c.state, p.text);
+    call.daemon.kube.userActed(() => clientContexts(call.daemon, c.state));
     // As after a key: the paste's frame goes out with its answer.
     const ws = call.daemon.workspace;
     call.conn.withAnswer(() => ws.flushDueFrames(c.state.id), () => ws.flushDueFrames());
@@ -248,11 +261,11 @@ const table: Table = {
     const bad = p.namespace !== undefined && p.namespace !== '*' ? badNamespace(p.namespace) : null;
     if (bad) throw invalidParams(`${bad} (lower-case letters, digits and '-', at most 63; '*' for all namespaces)`);
     const namespace = p.namespace ?? (p.context !== undefined ? kube.namespaceOf(p.context) : undefined);
-    kube.userActed();
     call.daemon.workspace.setTabScope(sessionOf(call, p.session), p.tabId, {
       ...(p.context !== undefined ? { context: p.context } : {}),
       ...(namespace !== undefined ? { namespace } : {}),
     });
+    kube.userActed(() => sessionContexts(call.daemon, sessionOf(call, p.session)));
     return OK;
   },
   'resource/action': async (call, p) => {
