@@ -7,6 +7,7 @@ import type { PaneView } from '@kubetile/rpc-schema';
 import { waitFor } from '../helpers/daemon-process.js';
 import { startSimDaemon, type SimDaemonWithClient } from '../helpers/sim-daemon.js';
 import { loginPluginKubeconfig } from '../helpers/login-plugin.js';
+import { processAlive } from '../helpers/process-alive.js';
 
 let h: SimDaemonWithClient | null = null;
 afterEach(async () => {
@@ -89,5 +90,24 @@ describe('a credential login held, then lifted by a key', () => {
     await c.request('client/key', { key: 'j' });
     await c.waitView('the list after the login', list, (v) => v.type === 'table' && v.rows.length === 1);
     expect(runs()).toBe(2);
+  }, 120_000);
+});
+
+describe('a kubeconfig edited while a login waits', () => {
+  it("the plugin of the user's old exec block is stopped and the new block's starts (one login asked for, not two)", async () => {
+    // A login wait far longer than the test waits: what stops the old plugin is the edit, not the wait.
+    const { dir } = await start(`echo $$ >> $DIR/pids\necho '${PROMPT}' >&2\nexec sleep 1000`, '600000');
+    const pidsFile = join(dir, 'pids');
+    const pids = (): number[] => (existsSync(pidsFile) ? readFileSync(pidsFile, 'utf8').split('\n').filter(Boolean).map(Number) : []);
+    await waitFor('the login asked for', () => pids().length === 1 && h!.client.toasts().some((t) => t.includes('https://login.example/device')), 60_000, 25);
+    const first = pids()[0]!;
+    // The user fixes the plugin's arguments (an issuer URL, say) while its login waits.
+    const kcFile = h!.env.env.KUBECONFIG!;
+    const kc = JSON.parse(readFileSync(kcFile, 'utf8')) as { users: Array<{ user: { exec: { args: string[] } } }> };
+    kc.users[0]!.user.exec.args = ['get-token', '--oidc-issuer-url=https://new.example'];
+    writeFileSync(kcFile, JSON.stringify(kc));
+    // Before: the old plugin went on waiting (its browser login, kubelogin's callback port) beside the new one.
+    await waitFor('the old plugin stopped', () => !processAlive(first), 30_000, 25);
+    await waitFor("the new block's plugin started", () => pids().length === 2 && processAlive(pids()[1]!), 60_000, 25);
   }, 120_000);
 });

@@ -250,6 +250,29 @@ describe('a credential plugin that waits for a login', () => {
     expect(provider.loginPrompt('alice')).toBeNull();
   });
 
+  it('a login under way with an exec block the kubeconfig no longer gives its user is stopped (supersede); the same block is left alone', async () => {
+    const pids = join(dir, 'pids');
+    const cmd = script('kubelogin.sh', `echo $$ >> ${pids}\necho 'Please visit http://localhost:8000/' >&2\nexec sleep 1000`);
+    provider = new ExecCredentialProvider(logger, 300, 60_000);
+    const old = exec(cmd, { args: ['get-token', '--oidc-issuer-url=https://old.example'] });
+    const got = provider.get('alice', old, null).catch((e: Error) => e);
+    await until('the login asked for', () => lines(pids).length === 1);
+    // A reload that leaves alice's block as it was (another context of hers changed): nothing stopped.
+    provider.supersede('alice', exec(cmd, { args: ['get-token', '--oidc-issuer-url=https://old.example'] }));
+    provider.supersede('bob', null);
+    const pid = Number(lines(pids)[0]);
+    expect(alive(pid)).toBe(true);
+    // The user fixed the issuer URL while the login waited: the old plugin (its browser login, its callback port) goes.
+    provider.supersede('alice', exec(cmd, { args: ['get-token', '--oidc-issuer-url=https://new.example'] }));
+    expect(String(await got)).toMatch(/credential plugin ".*kubelogin\.sh" for user 'alice' was stopped: the kubeconfig changed the exec block of user 'alice'$/);
+    await until('the old plugin gone', () => !alive(pid));
+    // Not held: the old block, asked again (a request already under way), runs at once.
+    const again = provider.get('alice', old, null).catch((e: Error) => e);
+    await until('started again', () => lines(pids).length === 2);
+    provider.stop();
+    await again;
+  });
+
   it('the prompt of a login under way is there to show (loginPrompt) until the plugin ends', async () => {
     const done = join(dir, 'logged-in');
     const cmd = script('oidc.sh', `echo 'Please visit http://localhost:8000/' >&2\nwhile [ ! -e ${done} ]; do sleep 0.05; done\necho '${cred({ token: 't' })}'`);

@@ -198,7 +198,11 @@ export class ClusterManager {
   /** A credential cached for the context's user (from an old exec block, or a user now defined otherwise) is not reused. */
   private forgetCredentials(kc: KubeConfig): void {
     const user = kc.getCurrentUser();
-    if (user) this.credentials.forget(user.name);
+    if (!user) return;
+    this.credentials.forget(user.name);
+    // Its plugins still running with an exec block the kubeconfig no longer gives it (a login waiting) are stopped.
+    const exec = this.loaded?.exec.get(user.name);
+    this.credentials.supersede(user.name, exec === undefined || exec instanceof Error ? null : exec);
   }
 
   contexts(): { current: string | null; contexts: ContextInfo[] } {

@@ -122,6 +122,8 @@ export class ExecCredentialProvider {
   private readonly inflight = new Map<string, Promise<ExecCredential>>();
   /** Failures said again until `until` instead of starting the plugin; a login not done (LoginNotDone) until resumeLogins. */
   private readonly failed = new Map<string, { error: Error; until: number }>();
+  /** Each running plugin's stop, by its credentials key (see supersede). */
+  private readonly runsByKey = new Map<string, (why: string) => void>();
   /** The users whose plugin waits for a login now, and the prompt it gave. */
   private readonly waiting = new Map<string, { prompt: string; run: object }>();
   /** The `failed` keys that are logins not done (none: resumeLogins costs nothing on every key). */
@@ -157,7 +159,7 @@ export class ExecCredentialProvider {
     if (f) this.failed.delete(key);
     let p = this.inflight.get(key);
     if (!p) {
-      p = this.run(user, exec, cluster)
+      p = this.run(user, exec, cluster, key)
         .then(
           (cred) => {
             this.failed.delete(key);
@@ -165,6 +167,8 @@ export class ExecCredentialProvider {
             return cred;
           },
           (err: Error) => {
+            // Stopped for a kubeconfig that changed it: the next request runs the new one at once.
+            if (err instanceof Superseded) throw err;
             const login = err instanceof LoginNotDone;
             if (login) this.loginsHeld.add(key);
             this.failed.set(key, { error: err, until: login ? Infinity : Date.now() + FAILURE_HOLD_MS });
@@ -237,7 +241,20 @@ export class ExecCredentialProvider {
     this.running.clear();
   }
 
-  private run(user: string, exec: ExecConfig, cluster: ClusterInfo | null): Promise<ExecCredential> {
+  /**
+   * The kubeconfig now gives `user` the exec block `exec` (null: none): its plugins still running
+   * with another block are stopped. One waiting for a login kept its browser login (and kubelogin's
+   * callback port) open beside the new block's: two logins asked for, the old one's token of no use.
+   */
+  supersede(user: string, exec: ExecConfig | null): void {
+    const mine = keyPrefix(user);
+    const current = exec === null ? null : `${JSON.stringify([user, exec]).slice(0, -1)},`;
+    for (const [key, stop] of [...this.runsByKey]) {
+      if (key.startsWith(mine) && (current === null || !key.startsWith(current))) stop(`the kubeconfig changed the exec block of user '${user}'`);
+    }
+  }
+
+  private run(user: string, exec: ExecConfig, cluster: ClusterInfo | null, key: string): Promise<ExecCredential> {
     const what = `credential plugin "${exec.command}" for user '${user}'`;
     if (exec.interactiveMode === 'Always') {
       return Promise.reject(
@@ -281,6 +298,7 @@ export class ExecCredentialProvider {
       const finish = (err: Error | null, cred?: ExecCredential): void => {
         if (settled) return;
         settled = true;
+        if (this.runsByKey.get(key) === stopRun) this.runsByKey.delete(key);
         clearTimeout(deadline);
         if (promptTimer) clearInterval(promptTimer);
         if (this.waiting.get(user)?.run === thisRun) {
@@ -305,6 +323,12 @@ export class ExecCredentialProvider {
           liveGroups.delete(pid);
         }, KILL_GRACE_MS).unref();
       };
+      /** Stops it for a kubeconfig that gave its user another exec block (see supersede). */
+      const stopRun = (why: string): void => {
+        stopGroup();
+        finish(new Superseded(`${what} was stopped: ${why}`));
+      };
+      this.runsByKey.set(key, stopRun);
       /** The last lines the plugin wrote to stderr, on one line. */
       const stderrTail = (): string => oneLine(stderr.trim().split('\n').slice(-3).join(' '), 400);
       const timedOut = (ms: number, login: boolean) => (): void => {
@@ -412,6 +436,9 @@ export class ExecCredentialProvider {
     });
   }
 }
+
+/** A plugin stopped because the kubeconfig changed its user's exec block: not held (the new block runs at once). */
+class Superseded extends CredentialError {}
 
 /**
  * How the keys of a user's credentials begin (`["alice",`): a JSON string ends at its closing quote,
