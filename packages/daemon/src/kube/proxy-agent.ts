@@ -1,6 +1,7 @@
 import type { Agent } from 'node:http';
 import type { Socket } from 'node:net';
 import { ANSWER_DEADLINE_MS, KubeApiError } from './api-error.js';
+import { errorMessage } from '../util/error-message.js';
 
 /**
  * A cluster's `proxy-url`, as kubectl takes it: every request and stream of the cluster goes through
@@ -33,7 +34,20 @@ export function badProxyUrl(url: string): string | null {
   }
   if (!SCHEMES.includes(u.protocol)) return `has scheme "${u.protocol.replace(/:$/, '').slice(0, 20)}" (http, https and socks5 proxies are supported)`;
   if (!u.hostname) return 'names no host';
+  // The proxy libraries decode the user name and password (decodeURIComponent): a `%` not followed by
+  // two hex digits threw "URI malformed" at every request, naming neither the cluster nor the proxy
+  // (Go's url.Parse, kubectl's, refuses such a URL too).
+  if (!decodes(u.username) || !decodes(u.password)) return 'has a user name or password with a "%" not followed by two hex digits (write "%" as %25)';
   return null;
+}
+
+function decodes(part: string): boolean {
+  try {
+    decodeURIComponent(part);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -166,9 +180,18 @@ async function makeAgent(route: ProxyRoute, keepAlive: boolean): Promise<Agent> 
   const shown = `${proxyShown(route.url)}${from ? ` (${from})` : ''}`;
   const u = new URL(route.url);
   const withCredentials = u.username !== '' || u.password !== '';
+  // Loaded the first time a proxy is used: a failure (a broken install) is said as this proxy's, not
+  // as the user's credentials (what connectionOptions calls any error that is not a KubeApiError).
+  const socks = u.protocol === 'socks5:' || u.protocol === 'socks5h:';
+  let lib: typeof import('socks-proxy-agent') | typeof import('hpagent');
+  try {
+    lib = socks ? await import('socks-proxy-agent') : await import('hpagent');
+  } catch (err) {
+    throw new KubeApiError(`the proxy ${shown} of cluster '${cluster}' cannot be used: its library (${socks ? 'socks-proxy-agent' : 'hpagent'}) did not load: ${errorMessage(err).slice(0, 300)}`, 0, 'ProxyFailed');
+  }
   let agent: Agent;
-  if (u.protocol === 'socks5:' || u.protocol === 'socks5h:') {
-    const { SocksProxyAgent } = await import('socks-proxy-agent');
+  if ('SocksProxyAgent' in lib) {
+    const { SocksProxyAgent } = lib;
     u.protocol = 'socks5h:';
     const base = new SocksProxyAgent(u, { keepAlive });
     // The library dials the URL's hostname as written: an IPv6 proxy (`socks5://[::1]:1080`) in brackets, "cannot be resolved".
@@ -193,7 +216,7 @@ async function makeAgent(route: ProxyRoute, keepAlive: boolean): Promise<Agent> 
     };
     agent = base;
   } else {
-    const { HttpProxyAgent, HttpsProxyAgent } = await import('hpagent');
+    const { HttpProxyAgent, HttpsProxyAgent } = lib;
     const Base = target === 'https:' ? HttpsProxyAgent : HttpProxyAgent;
     // hpagent dials `proxy.hostname`: an IPv6 proxy's without its brackets (else "cannot be resolved").
     const proxy = { protocol: u.protocol, hostname: unbracket(u.hostname), port: u.port, username: u.username, password: u.password };
