@@ -56,12 +56,17 @@ describe('a kubeconfig reloaded with another proxy-url', () => {
       await waitFor('an idle connection through A besides the watch', () => a.open() >= 2, 60_000, 50);
       const throughA = a.targets.length;
 
+      const seq0 = Math.max(0, ...sim.journalEntries().map((e) => e.seq));
       proxiedKubeconfig(h.env.env.KUBECONFIG!, sim, b.url);
       // The watch restarts through B (the context changed), and sees what happens next.
       await waitFor('the watch through B', () => b.open() >= 1, 60_000, 50);
       await sim.addPods(1, 'default', { prefix: 'far' });
       await waitFor('the third pod listed through B', async () => names(await paneView(h!)) === 'far-000000,far-000001,far-000002', 60_000, 100);
       expect(new Set(b.targets)).toEqual(new Set([`kube-sim:${new URL(sim.url).port}`]));
+      // Through another proxy may be another cluster at the same address: the pods are listed anew, not
+      // watched on from the old cluster's resourceVersion.
+      const lists = sim.journalEntries({ sinceSeq: seq0 }).filter((e) => e.method === 'GET' && e.path.startsWith('/api/v1/') && e.path.endsWith('/pods') && e.query.watch === undefined);
+      expect(lists.length).toBeGreaterThanOrEqual(1);
 
       // Every connection through A ends: before, the idle one stayed open for as long as the daemon ran.
       await waitFor('no connection left through A', () => a.open() === 0, 60_000, 50);

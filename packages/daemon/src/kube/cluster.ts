@@ -184,7 +184,8 @@ export class ClusterManager {
         this.forgetCredentials(kc);
         this.pool.resume(context);
       } else if (isChanged.has(context)) {
-        const server = (c: ReturnType<KubeConfig['getCurrentCluster']>): string => JSON.stringify([c?.server, c?.caData, c?.skipTLSVerify, c?.tlsServerName]);
+        // Another proxy may lead to another cluster at the same address (a new bastion, 10.0.0.1:6443): listed anew too.
+        const server = (c: ReturnType<KubeConfig['getCurrentCluster']>): string => JSON.stringify([c?.server, c?.caData, c?.skipTLSVerify, c?.tlsServerName, c?.proxyUrl]);
         const was = server(kc.getCurrentCluster());
         this.configure(kc, next, context);
         this.forgetCredentials(kc);
