@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { DiscoveryCache } from './discovery-cache.js';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { KubeConfig, keepProxyAgentsOf } from './kubeconfig.js';
+import { KubeConfig, keepProxyAgentsOf, type Context } from './kubeconfig.js';
 import type { Logger } from '../logging/logger.js';
 import { errorMessage } from '../util/errors.js';
 import { Signal } from '../util/signal.js';
@@ -65,6 +65,8 @@ export class ClusterManager {
   /** Exec credential plugins, shared by every context (one process per user at a time). */
   readonly credentials: ExecCredentialProvider;
   private loaded: LoadedKubeconfig | null = null;
+  /** The loaded kubeconfig's contexts by name (a key, a frame and a request each look one up). */
+  private contextByName = new Map<string, Context>();
   private readonly perContext = new Map<string, KubeConfig>();
   /**
    * Contexts that left the kubeconfig: their (withdrawn) KubeConfig, for as long as something still
@@ -94,7 +96,7 @@ export class ClusterManager {
   load(env: NodeJS.ProcessEnv = process.env): void {
     this.perContext.clear();
     this.gone.clear();
-    this.loaded = null;
+    this.use(null);
     const files = kubeconfigFiles(env);
     if (files.length === 0) {
       this.problem = env.KUBECONFIG ? `no kubeconfig file found in KUBECONFIG=${env.KUBECONFIG}` : 'no kubeconfig (~/.kube/config) — try kubetile --demo';
@@ -104,7 +106,7 @@ export class ClusterManager {
       const loaded = loadKubeconfigFiles(files);
       if (loaded.contexts.length === 0) throw new Error(`kubeconfig ${files.join(delimiter)} is malformed: it defines no contexts`);
       if (!loaded.contexts.some((c) => c.name === loaded.currentContext)) loaded.currentContext = loaded.contexts[0]!.name;
-      this.loaded = loaded;
+      this.use(loaded);
       this.problem = null;
       this.logger.info({ files, context: loaded.currentContext, execUsers: [...loaded.exec.keys()] }, 'kubeconfig loaded');
     } catch (err) {
@@ -157,7 +159,7 @@ export class ClusterManager {
     const isAdded = new Set(added);
     const isRemoved = new Set(removed);
     const isChanged = new Set(changed);
-    this.loaded = next;
+    this.use(next);
     this.problem = null;
     // A proxy no cluster names any more: its agent's idle connections are closed (a changed context's watches restart through the new one below).
     keepProxyAgentsOf(next.clusters);
@@ -221,12 +223,17 @@ export class ClusterManager {
     return { context: name, namespace: this.namespaceOf(name) };
   }
 
+  private use(l: LoadedKubeconfig | null): void {
+    this.loaded = l;
+    this.contextByName = new Map(l?.contexts.map((c) => [c.name, c] as const));
+  }
+
   hasContext(name: string): boolean {
-    return !!this.loaded?.contexts.some((c) => c.name === name);
+    return this.contextByName.has(name);
   }
 
   namespaceOf(context: string): string {
-    return this.loaded?.contexts.find((c) => c.name === context)?.namespace || 'default';
+    return this.contextByName.get(context)?.namespace || 'default';
   }
 
   configFor(context: string): KubeConfig {
@@ -258,7 +265,7 @@ export class ClusterManager {
   loginPrompt(context: string | null): string | null {
     // Most frames ask while no login is awaited: no search of the contexts then.
     if (context === null || !this.credentials.awaitingLogin) return null;
-    const user = this.loaded?.contexts.find((c) => c.name === context)?.user;
+    const user = this.contextByName.get(context)?.user;
     return user ? this.credentials.loginPrompt(user) : null;
   }
 
@@ -276,7 +283,7 @@ export class ClusterManager {
     for (const c of contexts()) {
       if (c === null || seen.has(c)) continue;
       seen.add(c);
-      const user = this.loaded.contexts.find((x) => x.name === c)?.user;
+      const user = this.contextByName.get(c)?.user;
       if (user !== undefined) users.add(user);
     }
     if (users.size > 0 && this.credentials.resumeLogins(users)) this.pool.retryFailed(seen);

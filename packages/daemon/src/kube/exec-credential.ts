@@ -148,7 +148,7 @@ export class ExecCredentialProvider {
   ) {}
 
   get(user: string, exec: ExecConfig, cluster: ClusterInfo | null): Promise<ExecCredential> {
-    const key = JSON.stringify([user, exec, exec.provideClusterInfo && cluster ? cluster.server : '']);
+    const key = credentialKey(user, exec, exec.provideClusterInfo && cluster ? cluster.server : '');
     if (this.stopped) return Promise.reject(new CredentialError(`credential plugin "${exec.command}" for user '${user}': the daemon is stopping`));
     const now = Date.now();
     const hit = this.cache.get(key);
@@ -248,7 +248,7 @@ export class ExecCredentialProvider {
    */
   supersede(user: string, exec: ExecConfig | null): void {
     const mine = keyPrefix(user);
-    const current = exec === null ? null : `${JSON.stringify([user, exec]).slice(0, -1)},`;
+    const current = exec === null ? null : keyPrefix(user, exec);
     for (const [key, stop] of [...this.runsByKey]) {
       if (key.startsWith(mine) && (current === null || !key.startsWith(current))) stop(`the kubeconfig changed the exec block of user '${user}'`);
     }
@@ -440,12 +440,16 @@ export class ExecCredentialProvider {
 /** A plugin stopped because the kubeconfig changed its user's exec block: not held (the new block runs at once). */
 class Superseded extends CredentialError {}
 
+/** The key of a user's credentials from one exec block (and the cluster's server when the plugin is given it). */
+const credentialKey = (user: string, exec: ExecConfig, server: string): string => JSON.stringify([user, exec, server]);
+
 /**
- * How the keys of a user's credentials begin (`["alice",`): a JSON string ends at its closing quote,
- * so no other user's keys begin so (with `alice\0` they did for a user named `alice\0{…`, a name a
- * kubeconfig may hold: a 401 to one dropped the other's token, an edit of one lifted the other's held login).
+ * How the keys of a user's credentials begin (`["alice",`), or of those from one exec block
+ * (`["alice",{…},`): a JSON value ends at its closing quote or brace, so no other user's keys begin
+ * so (with `alice\0` they did for a user named `alice\0{…`, a name a kubeconfig may hold: a 401 to
+ * one dropped the other's token, an edit of one lifted the other's held login).
  */
-const keyPrefix = (user: string): string => `${JSON.stringify([user]).slice(0, -1)},`;
+const keyPrefix = (user: string, exec?: ExecConfig): string => `${JSON.stringify(exec === undefined ? [user] : [user, exec]).slice(0, -1)},`;
 
 /** A timeout as said in messages: whole seconds, or milliseconds. */
 const duration = (ms: number): string => (ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`);
