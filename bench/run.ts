@@ -26,7 +26,7 @@ process.stdout.write(`kubetile bench${QUICK ? ' --quick' : ''}: ${opts.pods.toLo
 const sim: { cluster: BenchCluster | null } = { cluster: null };
 const shared = async (): Promise<BenchCluster> => (sim.cluster ??= await BenchCluster.start());
 const stopShared = (): void => {
-  sim.cluster?.stop();
+  sim.cluster?.stop(failed.length > 0);
   sim.cluster = null;
 };
 let clientCpu: number[] = [];

@@ -79,8 +79,16 @@ export class BenchCluster {
     });
   }
 
-  stop(): void {
+  /**
+   * Stops kube-sim and removes the run's files, or keeps them (`keep`: a benchmark failed, and its
+   * daemons' logs under each env's state/kubetile/ say why) and says where.
+   */
+  stop(keep = false): void {
     this.sim.stop();
+    if (keep) {
+      process.stderr.write(`bench: a benchmark failed; its files (daemon logs in */state/kubetile/kubetiled.log) are kept: ${[this.home, ...this.envs].map((e) => e.dir).join(' ')}\n`);
+      return;
+    }
     for (const e of this.envs) e.cleanup();
     this.home.cleanup();
   }
