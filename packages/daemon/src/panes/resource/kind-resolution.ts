@@ -1,7 +1,7 @@
-import { BUILTIN_KINDS, columnsFor, compareCells, findKind, genericKind, type ColumnDef, type KindDef } from '../../kube/kinds/index.js';
+import { BUILTIN_KINDS, columnsFor, findKind, genericKind, type ColumnDef, type KindDef } from '../../kube/kinds/index.js';
 import { badGroup, badKind, badPlural, badVersion, type ResourceRef } from '../../kube/resource-ref.js';
 
-export { compareCells, findKind };
+export { findKind };
 
 /** KubeTile's 14 built-in kinds, by the ids the `:` switcher and ViewSpec args use. */
 export function builtinKindIds(): string[] {
