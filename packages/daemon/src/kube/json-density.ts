@@ -1,5 +1,6 @@
 import { KubeApiError } from './api-error.js';
 import { formatBytes } from '../util/bytes.js';
+import { grouped } from '../util/grouped.js';
 
 /**
  * What an answer's JSON may hold, counted on the raw bytes as they arrive, before any parse.
@@ -40,7 +41,7 @@ export function jsonBudgetCheck(what: string, budget: JsonBudget): (chunk: Buffe
     const dense = size > budget.denseFrom && (objects * budget.bytesPerObject > size || values * budget.bytesPerValue > size);
     if (objects > budget.maxObjects || values > budget.maxValues || dense) {
       throw new KubeApiError(
-        `${what}: the answer holds far more JSON values than it should (${objects.toLocaleString('en-US')} objects and arrays, ${values.toLocaleString('en-US')} values in the first ${formatBytes(size)}; at most ${budget.maxObjects.toLocaleString('en-US')} and ${budget.maxValues.toLocaleString('en-US')}, one per ${budget.bytesPerObject} and ${budget.bytesPerValue} bytes); not read`,
+        `${what}: the answer holds far more JSON values than it should (${grouped(objects)} objects and arrays, ${grouped(values)} values in the first ${formatBytes(size)}; at most ${grouped(budget.maxObjects)} and ${grouped(budget.maxValues)}, one per ${budget.bytesPerObject} and ${budget.bytesPerValue} bytes); not read`,
         200,
         'TooDense',
       );

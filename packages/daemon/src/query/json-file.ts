@@ -3,6 +3,7 @@ import { mkdir, open, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { z } from 'zod';
 import { readRegularFile, readRegularFileSync } from '../util/regular-file.js';
+import { grouped } from '../util/grouped.js';
 
 /** A history or saved-queries file is at most this big; a bigger one is not read (and kept aside). */
 export const MAX_FILE_BYTES = 4 * 1024 * 1024;
@@ -84,7 +85,7 @@ export async function salvage<T>(path: string, raw: unknown, entry: z.ZodType<T>
     else bad++;
   }
   if (bad > 0) {
-    const why = Array.isArray(raw) ? `${bad.toLocaleString('en-US')} of its entries ${bad === 1 ? 'is' : 'are'} not ${what} entries; the other ${kept.length.toLocaleString('en-US')} are kept` : `it does not hold ${what} (not a list)`;
+    const why = Array.isArray(raw) ? `${grouped(bad)} of its entries ${bad === 1 ? 'is' : 'are'} not ${what} entries; the other ${grouped(kept.length)} are kept` : `it does not hold ${what} (not a list)`;
     if (await setAside(path, why, warn)) await writeJsonFile(path, kept).catch((err: unknown) => warn(`${path}: the ${kept.length} readable entries could not be written back: ${String(err)}`));
   }
   return kept;

@@ -1,3 +1,5 @@
+import { grouped } from '../util/grouped.js';
+
 /**
  * Checks, as its bytes stream by, that a backend message is what the pg driver's parser
  * (pg-protocol) can read without running off its end — and says, in words, what is wrong with one
@@ -174,7 +176,7 @@ export class MessageShape {
     this.have = 0;
     if (r.value.kind === 'skip') {
       if (r.value.n > this.left) {
-        this.fail(`says ${r.value.n.toLocaleString('en-US')} bytes follow where ${this.left.toLocaleString('en-US')} do`);
+        this.fail(`says ${grouped(r.value.n)} bytes follow where ${grouped(this.left)} do`);
         return false;
       }
       this.skip = r.value.n;
@@ -185,7 +187,7 @@ export class MessageShape {
 
   private fail(what: string): void {
     this.op = null;
-    this.problem = `${NAMES[this.type] ?? `a ${JSON.stringify(this.type)} message`} that ${what} (a message of ${this.body.toLocaleString('en-US')} bytes)`;
+    this.problem = `${NAMES[this.type] ?? `a ${JSON.stringify(this.type)} message`} that ${what} (a message of ${grouped(this.body)} bytes)`;
   }
 
   /** Bytes `from`…`to` of `chunk`, all of this message's body. */

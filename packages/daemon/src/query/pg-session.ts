@@ -9,6 +9,7 @@ import { PgMessageGuard } from './pg-message-guard.js';
 import { PodSocket, type StreamOpener } from './pod-socket.js';
 import { NoticeLog, ResultSet, type Cell } from './result-set.js';
 import { splitStatements } from './sql-split.js';
+import { grouped } from '../util/grouped.js';
 
 /** Every value as the server's own text: what psql shows, and no JS Date/float surprises. */
 const RAW_TYPES = { getTypeParser: () => (value: string) => value } as unknown as pg.CustomTypesConfig;
@@ -399,7 +400,7 @@ export class PgSession implements QueryBackend {
     const socket = this.socket;
     let got = 0;
     const onRow = (): void => {
-      if (++got === n + 1) socket?.destroy(new Error(`${this.where()} sent more rows than the ${n.toLocaleString('en-US')} asked for, which is not valid PostgreSQL protocol: the connection was closed (the next run reconnects)`));
+      if (++got === n + 1) socket?.destroy(new Error(`${this.where()} sent more rows than the ${grouped(n)} asked for, which is not valid PostgreSQL protocol: the connection was closed (the next run reconnects)`));
     };
     c.on('row', onRow);
     try {
@@ -430,7 +431,7 @@ export class PgSession implements QueryBackend {
       } as never) as pg.Query & NodeJS.EventEmitter;
       let got = 0;
       q.on('row', () => {
-        if (++got === maxRows + 1) socket?.destroy(new Error(`${this.where()} answered a query of kubetile's own (${text.slice(0, 40)}…) with more rows than the ${maxRows.toLocaleString('en-US')} it can have, which no PostgreSQL server does: the connection was closed`));
+        if (++got === maxRows + 1) socket?.destroy(new Error(`${this.where()} answered a query of kubetile's own (${text.slice(0, 40)}…) with more rows than the ${grouped(maxRows)} it can have, which no PostgreSQL server does: the connection was closed`));
       });
       client.query(q as never);
     });

@@ -1,5 +1,6 @@
 import { formatBytes } from '../util/bytes.js';
 import { valueKind, type ValueKind } from './pg-types.js';
+import { grouped } from '../util/grouped.js';
 
 export interface ResultColumn {
   name: string;
@@ -46,7 +47,7 @@ export class ResultSet {
     this.notices.push(...log.kept);
     this.bytes += log.bytes;
     if (log.dropped > 0) {
-      const line = `… ${log.dropped.toLocaleString('en-US')} more notice${log.dropped === 1 ? '' : 's'} not kept (at most ${MAX_NOTICES}, within [query] max_result_bytes)`;
+      const line = `… ${grouped(log.dropped)} more notice${log.dropped === 1 ? '' : 's'} not kept (at most ${MAX_NOTICES}, within [query] max_result_bytes)`;
       this.notices.push(line);
       this.bytes += textSize(line);
     }
@@ -59,7 +60,7 @@ export class ResultSet {
       let size = 16;
       for (const c of r) size += c === null ? 1 : c.length * 2 + 8;
       if (this.bytes + size > maxBytes) {
-        this.truncated = `stopped after ${this.rows.length.toLocaleString('en-US')} rows: the result passed ${formatBytes(maxBytes)} ([query] max_result_bytes)`;
+        this.truncated = `stopped after ${grouped(this.rows.length)} rows: the result passed ${formatBytes(maxBytes)} ([query] max_result_bytes)`;
         this.more = false;
         return kept;
       }
@@ -85,7 +86,7 @@ function cutColumnName(name: string): string {
   if (last >= 0xd800 && last <= 0xdbff) end--;
   // A copy, not a slice: V8's slice of a long string keeps the whole string alive.
   const kept = Buffer.from(name.slice(0, end), 'utf8').toString('utf8');
-  return `${kept}… (a name of ${name.length.toLocaleString('en-US')} characters)`;
+  return `${kept}… (a name of ${grouped(name.length)} characters)`;
 }
 
 export const MAX_NOTICES = 50;
@@ -130,5 +131,5 @@ export function cutNotice(message: string): string {
   if (last >= 0xd800 && last <= 0xdbff) end--;
   // A copy, not a slice: V8's slice of a long string keeps the whole string alive.
   const kept = Buffer.from(message.slice(0, end), 'utf8').toString('utf8');
-  return `${kept}… (cut: the notice had ${message.length.toLocaleString('en-US')} characters; the first ${end.toLocaleString('en-US')} are kept)`;
+  return `${kept}… (cut: the notice had ${grouped(message.length)} characters; the first ${grouped(end)} are kept)`;
 }

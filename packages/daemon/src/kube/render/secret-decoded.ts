@@ -1,6 +1,7 @@
 import type { KubeObject } from '../types.js';
 import { plain, spans, type Line } from './lines.js';
 import { isRecord } from '../../util/is-record.js';
+import { grouped } from '../../util/grouped.js';
 
 /**
  * A Secret's data decoded (k9s's `x` on a Secret): each key with its value as text — a value of
@@ -26,7 +27,7 @@ export function secretText(bytes: Uint8Array): string | null {
   return /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/.test(normal) ? null : normal;
 }
 
-const bytesWord = (n: number): string => `${n.toLocaleString('en')} byte${n === 1 ? '' : 's'}`;
+const bytesWord = (n: number): string => `${grouped(n)} byte${n === 1 ? '' : 's'}`;
 
 export function renderDecodedSecret(obj: KubeObject): Line[] {
   if (obj.kind !== undefined && obj.kind !== 'Secret') return [plain(`${obj.kind} objects have no secret data to decode (Secrets do)`, 'error')];
@@ -59,7 +60,7 @@ export function renderDecodedSecret(obj: KubeObject): Line[] {
       continue;
     }
     const shown = text.length > MAX_VALUE_CHARS ? text.slice(0, MAX_VALUE_CHARS) : text;
-    const more = text.length > MAX_VALUE_CHARS ? [plain(`  … ${(text.length - MAX_VALUE_CHARS).toLocaleString('en')} more characters`, 'dim')] : [];
+    const more = text.length > MAX_VALUE_CHARS ? [plain(`  … ${grouped(text.length - MAX_VALUE_CHARS)} more characters`, 'dim')] : [];
     if (!shown.includes('\n')) {
       out.push(spans([name, { text: ': ' }, { text: shown }]), ...more);
       continue;

@@ -11,6 +11,7 @@ import { podFate } from './pod-fate.js';
 import { keyBytes } from './key-bytes.js';
 import { shellCommand } from './shell-command.js';
 import { TerminalScreen } from './terminal-screen.js';
+import { grouped } from '../../util/grouped.js';
 
 /** The terminal size before any client has typed or opened it with its own. */
 export const DEFAULT_SIZE: Viewport = { cols: 80, rows: 24 };
@@ -309,7 +310,7 @@ export class ExecPane extends BasePane {
       this.earlyBytes += Buffer.byteLength(bytes, 'utf8');
     } else if (!this.droppingEarly) {
       this.droppingEarly = true;
-      const kept = EARLY_INPUT_MAX_BYTES.toLocaleString('en-US');
+      const kept = grouped(EARLY_INPUT_MAX_BYTES);
       this.ctx.requests.toast('warn', `keys are dropped: the shell is still connecting (what was typed before, up to ${kept} bytes, is sent once it is up)`);
     }
   }
@@ -323,7 +324,7 @@ export class ExecPane extends BasePane {
     // Not sent: the connection is going (its end is shown) or the shell is not reading its input.
     if (!session.open || this.refusing) return;
     this.refusing = true;
-    this.ctx.requests.toast('warn', `keys are dropped: the shell has not read the last ${MAX_PENDING_STDIN_BYTES.toLocaleString('en-US')} bytes sent to it`);
+    this.ctx.requests.toast('warn', `keys are dropped: the shell has not read the last ${grouped(MAX_PENDING_STDIN_BYTES)} bytes sent to it`);
   }
 
   /**
@@ -346,7 +347,7 @@ export class ExecPane extends BasePane {
       return null;
     }
     this.screen?.scrollToBottom();
-    if (!this.session?.writeAll(bytes)) return `the shell did not take ${bytes.length.toLocaleString('en-US')} bytes at once (it takes at most ${MAX_PENDING_STDIN_BYTES.toLocaleString('en-US')} not yet read)`;
+    if (!this.session?.writeAll(bytes)) return `the shell did not take ${grouped(bytes.length)} bytes at once (it takes at most ${grouped(MAX_PENDING_STDIN_BYTES)} not yet read)`;
     return null;
   }
 

@@ -21,6 +21,7 @@ import { containerLabel, containersOf, containerStarted, fetchPod, type Containe
 import { WorkloadPods, type PodChanges } from './workload-pods.js';
 import { describeSelector, fetchSelector, type LabelSelector } from './workload-selector.js';
 import { LogExports } from './log-exports.js';
+import { grouped } from '../../util/grouped.js';
 
 const ALL_CONTAINERS = 'all containers';
 const MARKER_ORIGIN: LogOrigin = { pod: '', container: '' };
@@ -499,8 +500,8 @@ export class LogsPane extends BasePane {
     if (f) parts.push(f.ok ? `filter: ${f.describe}` : `filter error: ${f.error}`);
     const st = this.stateText();
     if (st) parts.push(st);
-    parts.push(`${this.received.toLocaleString('en')} received`);
-    if (this.buffer.dropped > 0) parts.push(`${this.buffer.dropped.toLocaleString('en')} old lines dropped (buffer full)`);
+    parts.push(`${grouped(this.received)} received`);
+    if (this.buffer.dropped > 0) parts.push(`${grouped(this.buffer.dropped)} old lines dropped (buffer full)`);
     return parts.join(' | ');
   }
 

@@ -20,6 +20,7 @@ import { parseQueryArgs, type QueryArgs } from './query-args.js';
 import { RecordView, type RecordLine } from './record-view.js';
 import type { QueryServices } from './query-services.js';
 import { columnWidths, keepInView, newCursor, renderTable, type TableCursor } from './results-view.js';
+import { grouped } from '../../util/grouped.js';
 
 /** The most text `Y` puts on the clipboard (OSC 52 is not for megabytes; E exports to a file). */
 export const MAX_CLIPBOARD_BYTES = 1024 * 1024;
@@ -275,7 +276,7 @@ export class QueryPane extends BasePane {
           result.columns.length === 0
             ? `${[...result.earlier, result.command ?? 'done'].join(' · ')} (${result.elapsedMs} ms)`
             : // A cut result says so here: the table fills the body, leaving no row below it for the note.
-              `${n.toLocaleString('en-US')} row${n === 1 ? '' : 's'}${result.more ? ' so far (m fetches more)' : ''} in ${result.elapsedMs} ms${result.truncated ? ` — ${result.truncated}` : ''}${n >= 100 || result.bytes >= 64_000 ? ' · Y copies all · E exports to a file' : ''}`,
+              `${grouped(n)} row${n === 1 ? '' : 's'}${result.more ? ' so far (m fetches more)' : ''} in ${result.elapsedMs} ms${result.truncated ? ` — ${result.truncated}` : ''}${n >= 100 || result.bytes >= 64_000 ? ' · Y copies all · E exports to a file' : ''}`,
         );
         void this.services.history.add(this.historyKey(), sql).catch((err: unknown) => this.setStatus('warn', `history not saved: ${errorMessage(err)}`));
       },
@@ -334,7 +335,7 @@ export class QueryPane extends BasePane {
   /** The shown result's cursor was closed for being idle: the rows stay, the status line says the rest is gone. */
   private released(r: ResultSet): void {
     if (this.gone || this.result !== r || this.running || !r.released) return;
-    this.setStatus('info', `${r.rows.length.toLocaleString('en-US')} rows; ${r.released}`);
+    this.setStatus('info', `${grouped(r.rows.length)} rows; ${r.released}`);
   }
 
   private more(): void {
@@ -353,7 +354,7 @@ export class QueryPane extends BasePane {
       () => {
         this.widths = columnWidths(r, cfg.max_column_width);
         this.finishRun();
-        this.setStatus('ok', `${r.rows.length.toLocaleString('en-US')} rows${r.more ? ' so far (m fetches more)' : ' (all)'}${r.truncated ? ` — ${r.truncated}` : ''}`);
+        this.setStatus('ok', `${grouped(r.rows.length)} rows${r.more ? ' so far (m fetches more)' : ' (all)'}${r.truncated ? ` — ${r.truncated}` : ''}`);
       },
       (err: unknown) => {
         this.finishRun();
@@ -590,12 +591,12 @@ export class QueryPane extends BasePane {
     const inEditor = (this.phase.kind === 'ready' || this.phase.kind === 'connecting') && !this.popup;
     if (inEditor) {
       this.mode = 'edit';
-      if (!this.editor.insert(text)) return `the editor holds at most ${MAX_EDITOR_CHARS.toLocaleString('en-US')} characters: ${text.length.toLocaleString('en-US')} more do not fit`;
+      if (!this.editor.insert(text)) return `the editor holds at most ${grouped(MAX_EDITOR_CHARS)} characters: ${grouped(text.length)} more do not fit`;
       this.changed.emit();
       return null;
     }
     const line = pastedLine(text);
-    if (line.length > MAX_PASTED_FIELD) return `a field takes one line of at most ${MAX_PASTED_FIELD.toLocaleString('en-US')} characters, not ${line.length.toLocaleString('en-US')}`;
+    if (line.length > MAX_PASTED_FIELD) return `a field takes one line of at most ${grouped(MAX_PASTED_FIELD)} characters, not ${grouped(line.length)}`;
     this.typeText(line);
     return null;
   }
@@ -979,7 +980,7 @@ export class QueryPane extends BasePane {
       const room = Math.max(1, height);
       const all = e.lines.length + (e.cut ? 1 : 0);
       const lines = all <= room ? e.lines : e.lines.slice(0, room - 1);
-      const note = all <= room ? e.cut : (e.cut ?? `… ${(e.lines.length - lines.length).toLocaleString('en-US')} more lines`);
+      const note = all <= room ? e.cut : (e.cut ?? `… ${grouped(e.lines.length - lines.length)} more lines`);
       const out: TermRun[][] = lines.map((l) => [{ text: l, fg: 1 }]);
       if (note) out.push([{ text: note, fg: 1, dim: true }]);
       return out;
@@ -1083,5 +1084,5 @@ export function boundedError(text: string): { text: string; cut?: string } {
   let lines = 1;
   for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) lines++;
   const shown = kept.split('\n').length;
-  return { text: kept, cut: `… (the error was cut: it had ${lines.toLocaleString('en-US')} line${lines === 1 ? '' : 's'}, ${formatBytes(Buffer.byteLength(text))}; the first ${shown.toLocaleString('en-US')} are kept)` };
+  return { text: kept, cut: `… (the error was cut: it had ${grouped(lines)} line${lines === 1 ? '' : 's'}, ${formatBytes(Buffer.byteLength(text))}; the first ${grouped(shown)} are kept)` };
 }

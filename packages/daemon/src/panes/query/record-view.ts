@@ -1,5 +1,6 @@
 import type { TermRun } from '@kubetile/rpc-schema';
 import { wrapStarts } from '../logs/line-render.js';
+import { grouped } from '../../util/grouped.js';
 
 /** A line of the record: a label as it is, or a value's line, wrapped to the pane's width. */
 export type RecordLine = { runs: TermRun[] } | { value: string; dim: boolean };
@@ -42,6 +43,6 @@ function wrapValue(text: string, cols: number): string[] {
   const out: string[] = [];
   const n = Math.min(starts.length, MAX_ROWS_PER_LINE);
   for (let i = 0; i < n; i++) out.push(text.slice(starts[i], starts[i + 1]));
-  if (starts.length > n) out.push(`… ${(text.length - starts[n]!).toLocaleString('en-US')} more characters (y copies the row whole)`);
+  if (starts.length > n) out.push(`… ${grouped(text.length - starts[n]!)} more characters (y copies the row whole)`);
   return out;
 }

@@ -17,6 +17,7 @@ import type { UsageHandle } from '../../kube/usage-pool.js';
 import type { KubeObject } from '../../kube/types.js';
 import { viewConfigFor } from './kind-views.js';
 import { loadingText } from './loading-text.js';
+import { grouped } from '../../util/grouped.js';
 
 /**
  * A live table of one kind (KubeTile's 14 plus discovered ones) from a shared informer: cells keyed
@@ -671,12 +672,3 @@ const MAX_MARKS = 1000;
 /** How often a list with time-dependent columns is redrawn (ages and "(3m ago)" tick). */
 const CLOCK_MS = 1000;
 
-/**
- * A count with thousands separators, as `toLocaleString('en')` writes it: the first call of that
- * loads ICU's number formatting (20-40 ms, measured on the 2-core machines), and the first call was
- * on the path of a big list's first rows (the `loading 500 / ~100,000` footer of the first page).
- */
-export function grouped(n: number): string {
-  const s = String(Math.trunc(n));
-  return s.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}

@@ -12,6 +12,7 @@ import { TableCursor } from '../table-cursor.js';
 import { filterAfter } from '../table-filter.js';
 import { NODE_COLUMNS, nodeRow, POD_COLUMNS, podRow, sortRows, type TopRow } from './top-rows.js';
 import { sharedTopRead } from './shared-top-reads.js';
+import { grouped } from '../../util/grouped.js';
 
 /** How often usage is read again (metrics-server itself scrapes every 15 s). */
 export const TOP_REFRESH_MS = 5_000;
@@ -244,7 +245,7 @@ export class TopPane extends BasePane {
     const footerParts: string[] = [];
     if (this.filter) footerParts.push(`/${this.filter}`);
     footerParts.push(`usage at ${new Date(this.readAt).toISOString().slice(11, 19)} UTC, read every ${TOP_REFRESH_MS / 1000} s`);
-    if (this.total > MAX_METRICS_ITEMS) footerParts.push(`the first ${MAX_METRICS_ITEMS.toLocaleString('en')} of ${this.total.toLocaleString('en')}`);
+    if (this.total > MAX_METRICS_ITEMS) footerParts.push(`the first ${grouped(MAX_METRICS_ITEMS)} of ${grouped(this.total)}`);
     if (this.problem) footerParts.push(`not read again: ${this.problem.text}`);
     const footer = footerParts.join(' | ');
     const bodyRows = Math.max(1, viewport.rows - 2);

@@ -13,6 +13,7 @@ import { XRAY_KINDS_TEXT, XRAY_ROOTS, xrayDraws } from './xray-roots.js';
 import { childrenOf, indexByOwner, treeLines, type ChildIndex, type TreeNode } from './xray-tree.js';
 import { filterTree } from './xray-filter.js';
 import { shownValue } from '../../util/shown-value.js';
+import { grouped } from '../../util/grouped.js';
 
 const ROOTS = XRAY_ROOTS;
 
@@ -222,7 +223,7 @@ export class XrayPane extends LinesPane {
     const allNamespaces = this.watches.namespace() === null;
     const { lines, nodes, cut } = treeLines(this.root.kind, roots, { children: (kind, owner) => childrenOf(index.get(kind), owner) }, undefined, allNamespaces);
     this.tree = { lines: lines.slice(), nodes, nodeOf: new Map(lines.map((l, i) => [l, nodes[i]!])) };
-    if (cut > 0) lines.push({ text: `… ${cut.toLocaleString('en')} more lines not drawn`, style: 'dim' });
+    if (cut > 0) lines.push({ text: `… ${grouped(cut)} more lines not drawn`, style: 'dim' });
     // A kind below the root that cannot be listed (RBAC, a failing watch) is said, first: the tree drew
     // a ReplicaSet `1/1 ready` with no pod under it, as if it had none.
     const missing: Line[] = [];
