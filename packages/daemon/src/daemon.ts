@@ -46,6 +46,7 @@ import { resolvePluginEntries } from './plugins/config-entries.js';
 import { routeClipboard } from './plugins/clipboard-route.js';
 import { ClusterObjects } from './kube/cluster-objects.js';
 import { oneAtATime } from './util/one-shot-worker.js';
+import { compareText } from './util/compare-text.js';
 
 /** The `:` item that opens the context selector (`:ctx NAME` switches at once). */
 export const CONTEXT_ITEM = 'ctx (switch context)';
@@ -242,7 +243,7 @@ export class Daemon implements DaemonContext {
       const i = builtin.indexOf(e.r.plural);
       return i >= 0 && owner.get(e.r.plural) === e.r ? i : builtin.length;
     };
-    entries.sort((a, b) => rank(a) - rank(b) || (rank(a) === builtin.length ? labelName(a.label).localeCompare(labelName(b.label)) : 0));
+    entries.sort((a, b) => rank(a) - rank(b) || (rank(a) === builtin.length ? compareText(labelName(a.label), labelName(b.label)) : 0));
     const views = new Map<string, ViewSpec>();
     for (const { r, label } of entries) views.set(label, this.resourceView(r));
     this.switchViews.set(context ?? '', views);

@@ -18,6 +18,7 @@ import { WasmSession } from './wasm-session.js';
 import { AuditLog, AUDIT_LIST_MAX, type AuditEntry } from './audit-log.js';
 import { PluginWrites } from './plugin-writes.js';
 import type { WriteConfirmUi } from './write-confirm.js';
+import { compareText } from '../util/compare-text.js';
 
 export interface PluginHostDeps {
   registry: PaneRegistry;
@@ -518,7 +519,7 @@ export class PluginHost {
 
   list(): PluginInfo[] {
     return [...this.defs.values()]
-      .sort((a, b) => a.key.localeCompare(b.key))
+      .sort((a, b) => compareText(a.key, b.key))
       .map((d) => ({
         key: d.key,
         path: d.entry.path,

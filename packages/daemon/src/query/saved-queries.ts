@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { readJsonFile, salvage, WriteQueue, writeJsonFile } from './json-file.js';
 import { MAX_SQL_CHARS } from './history-store.js';
+import { compareText } from '../util/compare-text.js';
 
 export interface SavedQuery {
   name: string;
@@ -38,7 +39,7 @@ export class SavedQueries {
     const raw = await readJsonFile(this.path, this.warn);
     if (raw === null) return [];
     const list = await salvage(this.path, raw, EntrySchema, 'saved queries', this.warn);
-    return list.slice(0, MAX_SAVED).sort((a, b) => a.name.localeCompare(b.name));
+    return list.slice(0, MAX_SAVED).sort((a, b) => compareText(a.name, b.name));
   }
 
   save(name: string, sql: string, now = Date.now()): Promise<SavedQuery[]> {
@@ -51,7 +52,7 @@ export class SavedQueries {
       const list = (await this.list()).filter((q) => q.name !== name.trim());
       if (list.length >= MAX_SAVED) throw new Error(`at most ${MAX_SAVED} saved queries; delete some first`);
       list.push({ name: name.trim(), sql: text, ts: now });
-      list.sort((a, b) => a.name.localeCompare(b.name));
+      list.sort((a, b) => compareText(a.name, b.name));
       await writeJsonFile(this.path, list);
       return list;
     });
@@ -74,7 +75,7 @@ export class SavedQueries {
       if (!q) throw new Error(`no saved query is named ${JSON.stringify(from)}`);
       if (from !== to.trim() && list.some((x) => x.name === to.trim())) throw new Error(`a saved query is already named ${JSON.stringify(to.trim())}`);
       q.name = to.trim();
-      list.sort((a, b) => a.name.localeCompare(b.name));
+      list.sort((a, b) => compareText(a.name, b.name));
       await writeJsonFile(this.path, list);
       return list;
     });

@@ -2,6 +2,7 @@ import { at, isObj, num, numOrUndef, obj, objs, str, type JsonObject } from '../
 import { statusStyle } from '../kinds/styles.js';
 import { goList, intOrString, rfc1123z } from './describe-meta.js';
 import type { DescribeWriter } from './describe-writer.js';
+import { compareCodeUnits } from '../../util/compare-text.js';
 
 /** `80/TCP, 443/TCP` (kubectl's `describeContainerPorts`). */
 function containerPorts(c: JsonObject, key: 'containerPort' | 'hostPort'): string {
@@ -114,7 +115,7 @@ function writeEnv(w: DescribeWriter, c: JsonObject): void {
 }
 
 function writeMounts(w: DescribeWriter, c: JsonObject): void {
-  const mounts = objs(c['volumeMounts']).sort((a, b) => str(a['mountPath']).localeCompare(str(b['mountPath'])));
+  const mounts = objs(c['volumeMounts']).sort((a, b) => compareCodeUnits(str(a['mountPath']), str(b['mountPath'])));
   if (mounts.length === 0) {
     w.write(2, 'Mounts:', '<none>');
     return;

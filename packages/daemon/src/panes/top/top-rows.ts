@@ -3,6 +3,7 @@ import { parseQuantity, type Usage } from '../../kube/metrics-api.js';
 import type { KubeObject } from '../../kube/types.js';
 import { isRecord } from '../../util/is-record.js';
 import { formatCpu, formatMemory, percent, podResource, shownPercent as shown } from '../usage-cells.js';
+import { compareText } from '../../util/compare-text.js';
 
 /**
  * The rows of the top pane: each pod's (or node's) usage beside what it asked for, as k9s shows
@@ -94,9 +95,9 @@ export function sortRows(rows: TopRow[], column: string, desc: boolean): TopRow[
       if (y === null) return -1;
       if (x !== y) return desc ? y - x : x - y;
     } else {
-      const s = (a.cells[column] ?? '').localeCompare(b.cells[column] ?? '');
+      const s = compareText(a.cells[column] ?? '', b.cells[column] ?? '');
       if (s !== 0) return desc ? -s : s;
     }
-    return a.id.localeCompare(b.id);
+    return compareText(a.id, b.id);
   });
 }
