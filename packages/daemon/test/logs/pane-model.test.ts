@@ -160,6 +160,33 @@ describe('the pane buffer against a plain model', () => {
       }
     }
   });
+
+  it('many lines through a small ring: dropped at the front, merged in across the wrap, grown while wrapped — still the model', () => {
+    let seed = 11;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    for (let round = 0; round < 6; round++) {
+      // Around the ring's first sizes (1,024, 2,048): it fills, wraps, and grows with its lines split in two runs.
+      const maxLines = 300 + rnd(1500);
+      const b = new LogBuffer(maxLines, 1e9);
+      const all: LogLine[] = [];
+      for (let i = 0; i < 2500; i++) {
+        const batch: LogLine[] = [];
+        const sec = Math.floor(i / 2) - rnd(4);
+        // Now and then a burst bigger than the ring's room: it grows with its lines wrapped.
+        const size = i % 300 === 299 ? 200 + rnd(600) : 1 + rnd(4);
+        for (let k = 0; k < size; k++) batch.push(line(sec, `line ${i}.${k}`, [A, B, C][rnd(3)], rnd(3)));
+        b.insert(batch);
+        all.push(...batch);
+        if (i % 300 === 299 || i % 250 === 249) {
+          const model = mergeStreams(all).slice(-maxLines);
+          expect(texts(b)).toEqual(model.map((l) => l.text));
+        }
+      }
+    }
+  });
 });
 
 describe('scrolling a logs pane', () => {
