@@ -2,30 +2,26 @@
 // nothing must be named as the one that did not answer (not the API server behind it), within the
 // request's deadline, and the tunnel given up on must be closed — a watch retrying would otherwise
 // pile up half-open connections at the proxy for as long as the proxy keeps them.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { waitFor } from '../helpers/daemon-process.js';
 import { names, paneView, said } from '../helpers/focused-pane.js';
 import { proxiedKubeconfig, startConnectProxy, startSilentProxy, startSocksProxy } from '../helpers/proxies.js';
-import { startSimDaemon, type SimDaemonWithClient } from '../helpers/sim-daemon.js';
+import { useProxyTestScope } from '../helpers/proxy-scope.js';
+import type { SimDaemonWithClient } from '../helpers/sim-daemon.js';
 
+const scope = useProxyTestScope();
 let h: SimDaemonWithClient | null = null;
-const proxies: { close(): Promise<void> }[] = [];
-afterEach(async () => {
-  await h?.stop();
-  h = null;
-  for (const p of proxies.splice(0)) await p.close();
-});
 
 describe('a proxy that accepts the connection and never answers', () => {
   for (const kind of ['http', 'socks5'] as const) {
     it(`${kind}: the pane names the proxy as the one that did not answer, and a CONNECT given up on is closed`, async () => {
       const proxy = await startSilentProxy(kind);
-      proxies.push(proxy);
+      scope.keep(proxy);
       const started = Date.now();
-      h = await startSimDaemon({
+      h = await scope.start({
         client: { cols: 160, rows: 40 },
         beforeDaemon: (sim, env) => {
           const kc = join(env.dir, 'kubeconfig');
@@ -55,9 +51,9 @@ describe('a proxy that opens the tunnel and then drops it', () => {
       sock.once('data', () => sock.end('HTTP/1.1 200 Connection Established\r\n\r\n'));
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-    proxies.push({ close: () => new Promise<void>((r) => server.close(() => r())) });
+    scope.keep({ close: () => new Promise<void>((r) => server.close(() => r())) });
     const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-    h = await startSimDaemon({
+    h = await scope.start({
       client: { cols: 160, rows: 40 },
       beforeDaemon: (sim, env) => {
         const kc = join(env.dir, 'kubeconfig');
@@ -78,9 +74,9 @@ describe('a proxy at an IPv6 address', () => {
     it(`${kind}://[::1]:port: the cluster is listed through it`, async () => {
       const hosts = { 'kube-sim': '127.0.0.1' };
       const proxy = kind === 'http' ? await startConnectProxy({ hosts, listenOn: '::1' }) : await startSocksProxy({ hosts, listenOn: '::1' });
-      proxies.push(proxy);
+      scope.keep(proxy);
       expect(proxy.url).toMatch(/^\w+:\/\/\[::1\]:\d+$/);
-      h = await startSimDaemon({
+      h = await scope.start({
         client: { cols: 160, rows: 40 },
         beforeDaemon: async (sim, env) => {
           await sim.addPods(1, 'default', { prefix: 'far' });
@@ -112,9 +108,9 @@ describe('a proxy that wants a user name and password', () => {
     it(`${kind}: none given and wrong ones are said apart, no password shown or logged; percent-encoded ones are taken`, async () => {
       const hosts = { 'kube-sim': '127.0.0.1' };
       const proxy = kind === 'http' ? await startConnectProxy({ hosts, auth: AUTH }) : await startSocksProxy({ hosts, auth: AUTH });
-      proxies.push(proxy);
+      scope.keep(proxy);
       const withAuth = (auth: string): string => proxy.url.replace('://', `://${auth}@`);
-      h = await startSimDaemon({
+      h = await scope.start({
         client: { cols: 160, rows: 40 },
         beforeDaemon: async (sim, env) => {
           await sim.addPods(1, 'default', { prefix: 'far' });

@@ -2,28 +2,24 @@
 // decode it, and every request of the cluster failed with "URI malformed" (for a SOCKS proxy, "the
 // credentials of user 'far' could not be applied: URI malformed"): neither the cluster, nor the
 // proxy, nor what to change was said. The pane now says it, never the password.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { waitFor } from '../helpers/daemon-process.js';
 import { names, paneView, said } from '../helpers/focused-pane.js';
-import { proxiedKubeconfig, startConnectProxy, startSocksProxy, type TestProxy } from '../helpers/proxies.js';
-import { startSimDaemon, type SimDaemonWithClient } from '../helpers/sim-daemon.js';
+import { proxiedKubeconfig, startConnectProxy, startSocksProxy } from '../helpers/proxies.js';
+import { useProxyTestScope } from '../helpers/proxy-scope.js';
+import type { SimDaemonWithClient } from '../helpers/sim-daemon.js';
 
+const scope = useProxyTestScope();
 let h: SimDaemonWithClient | null = null;
-const proxies: TestProxy[] = [];
-afterEach(async () => {
-  await h?.stop();
-  h = null;
-  for (const p of proxies.splice(0)) await p.close();
-});
 
 describe('a proxy-url password with a "%" not percent-encoded', () => {
   for (const kind of ['http', 'socks5'] as const) {
     it(`${kind}: the pane names the cluster, the proxy and the fix (no password); written with %25, the cluster is listed`, async () => {
       const hosts = { 'kube-sim': '127.0.0.1' };
       const proxy = kind === 'http' ? await startConnectProxy({ hosts, auth: 'ops:Sale50%off' }) : await startSocksProxy({ hosts, auth: 'ops:Sale50%off' });
-      proxies.push(proxy);
-      h = await startSimDaemon({
+      scope.keep(proxy);
+      h = await scope.start({
         client: { cols: 200, rows: 40 },
         beforeDaemon: async (sim, env) => {
           await sim.addPods(1, 'default', { prefix: 'far' });

@@ -2,24 +2,19 @@
 // moved to another port): the list goes on through the new proxy, and the daemon lets go of the old
 // one. Before, the old proxy's agent was kept for ever, and with it its idle keep-alive connections:
 // the old proxy saw them open until the API server behind it closed them.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Server } from 'node:https';
 import { join } from 'node:path';
 import type { KubeSim } from '@kubetile/kube-sim';
 import { waitFor } from '../helpers/daemon-process.js';
 import { names, paneView } from '../helpers/focused-pane.js';
 import { proxiedKubeconfig, startConnectProxy, startSocksProxy, type TestProxy } from '../helpers/proxies.js';
-import { startSimDaemon, type SimDaemonWithClient } from '../helpers/sim-daemon.js';
+import { PROXY_HOSTS, useProxyTestScope } from '../helpers/proxy-scope.js';
+import type { SimDaemonWithClient } from '../helpers/sim-daemon.js';
 
+const scope = useProxyTestScope();
 let h: SimDaemonWithClient | null = null;
-const proxies: TestProxy[] = [];
-afterEach(async () => {
-  await h?.stop();
-  h = null;
-  for (const p of proxies.splice(0)) await p.close();
-});
 
-const HOSTS = { 'kube-sim': '127.0.0.1' };
 /**
  * kube-sim as a real API server is: no `Keep-Alive: timeout=…` hint. Node's agent closes an idle
  * connection by itself when the hint's time is up (kube-sim's 30 s); kube-apiserver (Go) sends none,
@@ -31,15 +26,16 @@ function withoutKeepAliveHint(sim: KubeSim): void {
   server.keepAliveTimeout = 0;
 }
 
-const start = (kind: 'http' | 'socks5'): Promise<TestProxy> => (kind === 'http' ? startConnectProxy({ hosts: HOSTS }) : startSocksProxy({ hosts: HOSTS }));
+const start = (kind: 'http' | 'socks5'): Promise<TestProxy> => (kind === 'http' ? startConnectProxy({ hosts: PROXY_HOSTS }) : startSocksProxy({ hosts: PROXY_HOSTS }));
 
 describe('a kubeconfig reloaded with another proxy-url', () => {
   for (const [kindA, kindB] of [['http', 'socks5'], ['socks5', 'http']] as const) {
     it(`${kindA} → ${kindB}: the list goes on through the new proxy, and the daemon closes its connections to the old one`, async () => {
       const a = await start(kindA);
       const b = await start(kindB);
-      proxies.push(a, b);
-      h = await startSimDaemon({
+      scope.keep(a);
+      scope.keep(b);
+      h = await scope.start({
         client: { cols: 160, rows: 40 },
         beforeDaemon: async (sim, env) => {
           withoutKeepAliveHint(sim);

@@ -2,27 +2,22 @@
 // proxy): kubectl sends every request through it, and so does kubetile — lists, watches, logs and
 // the exec WebSocket. The server is named `kube-sim`, a name only the proxies can resolve, so a
 // request sent around the proxy cannot reach it.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import type { KubeSim } from '@kubetile/kube-sim';
 import { waitFor } from '../helpers/daemon-process.js';
 import { names, paneView, said } from '../helpers/focused-pane.js';
-import { proxiedKubeconfig, startConnectProxy, startSocksProxy, type TestProxy } from '../helpers/proxies.js';
-import { startSimDaemon, type SimDaemonWithClient } from '../helpers/sim-daemon.js';
+import { proxiedKubeconfig, startConnectProxy, startSocksProxy } from '../helpers/proxies.js';
+import { PROXY_HOSTS, useProxyTestScope } from '../helpers/proxy-scope.js';
+import type { SimDaemonWithClient } from '../helpers/sim-daemon.js';
 import { type, waitScreen } from '../../packages/daemon/test/exec/harness.js';
 
+const scope = useProxyTestScope();
 let h: SimDaemonWithClient | null = null;
-const proxies: TestProxy[] = [];
-afterEach(async () => {
-  await h?.stop();
-  h = null;
-  for (const p of proxies.splice(0)) await p.close();
-});
 
-const HOSTS = { 'kube-sim': '127.0.0.1' };
 
 async function startBehind(proxyUrl: (sim: KubeSim) => string): Promise<SimDaemonWithClient> {
-  return startSimDaemon({
+  return scope.start({
     client: { cols: 160, rows: 40 },
     beforeDaemon: async (sim, env) => {
       await sim.addPods(2, 'default', { prefix: 'far' });
@@ -36,8 +31,8 @@ async function startBehind(proxyUrl: (sim: KubeSim) => string): Promise<SimDaemo
 describe('a cluster behind its proxy-url', () => {
   for (const kind of ['http', 'socks5'] as const) {
     it(`${kind}: the list, its watch, and an exec shell all go through the proxy`, async () => {
-      const proxy = kind === 'http' ? await startConnectProxy({ hosts: HOSTS }) : await startSocksProxy({ hosts: HOSTS });
-      proxies.push(proxy);
+      const proxy = kind === 'http' ? await startConnectProxy({ hosts: PROXY_HOSTS }) : await startSocksProxy({ hosts: PROXY_HOSTS });
+      scope.keep(proxy);
       h = await startBehind(() => proxy.url);
       const sim = h.sim;
       // Before: "cluster 'far' sets proxy-url (…), which kubetile does not support".
@@ -58,10 +53,10 @@ describe('a cluster behind its proxy-url', () => {
   }
 
   it('no proxy-url: the daemon takes HTTPS_PROXY from its environment, as kubectl does, and NO_PROXY skips it', async () => {
-    const proxy = await startConnectProxy({ hosts: HOSTS });
-    proxies.push(proxy);
+    const proxy = await startConnectProxy({ hosts: PROXY_HOSTS });
+    scope.keep(proxy);
     const start = (noProxy: string) =>
-      startSimDaemon({
+      scope.start({
         client: { cols: 160, rows: 40 },
         beforeDaemon: async (sim, env) => {
           await sim.addPods(2, 'default', { prefix: 'far' });
@@ -84,8 +79,8 @@ describe('a cluster behind its proxy-url', () => {
   }, 120_000);
 
   it('a proxy that wants credentials: the pane says so (no password shown); with them in the URL the cluster is listed', async () => {
-    const proxy = await startConnectProxy({ hosts: HOSTS, auth: 'alice:s3cret' });
-    proxies.push(proxy);
+    const proxy = await startConnectProxy({ hosts: PROXY_HOSTS, auth: 'alice:s3cret' });
+    scope.keep(proxy);
     h = await startBehind(() => proxy.url.replace('http://', 'http://alice:wrong@'));
     const err = await waitFor('the proxy refusal', async () => {
       const t = said(await paneView(h!));
