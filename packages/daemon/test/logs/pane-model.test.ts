@@ -128,13 +128,17 @@ describe('the pane buffer', () => {
   });
 });
 
+/** A repeatable random integer below `n` (a linear congruential generator). */
+function seeded(seed: number): (n: number) => number {
+  return (n) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+}
+
 describe('the pane buffer against a plain model', () => {
   it('random out-of-order inserts from several sources, filters and bounds: the same lines as merging the streams and cutting a list', () => {
-    let seed = 7;
-    const rnd = (n: number) => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return seed % n;
-    };
+    const rnd = seeded(7);
     for (let round = 0; round < 20; round++) {
       const maxLines = 5 + rnd(200);
       const b = new LogBuffer(maxLines, 1e9);
@@ -162,11 +166,7 @@ describe('the pane buffer against a plain model', () => {
   });
 
   it('many lines through a small ring: dropped at the front, merged in across the wrap, grown while wrapped — still the model', () => {
-    let seed = 11;
-    const rnd = (n: number) => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return seed % n;
-    };
+    const rnd = seeded(11);
     for (let round = 0; round < 6; round++) {
       // Around the ring's first sizes (1,024, 2,048): it fills, wraps, and grows with its lines split in two runs.
       const maxLines = 300 + rnd(1500);
