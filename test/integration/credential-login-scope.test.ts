@@ -2,10 +2,9 @@
 // looks at: a key on one tab restarted the browser login of every context held (another tab's, a
 // pane's in a detached session), a login nobody was there to do.
 import { afterEach, describe, expect, it } from 'vitest';
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { TableView } from '@kubetile/rpc-schema';
 import { waitFor } from '../helpers/daemon-process.js';
+import { loginPluginsKubeconfig } from '../helpers/login-plugin.js';
 import { startSimDaemon, type SimDaemonWithClient } from '../helpers/sim-daemon.js';
 
 let h: SimDaemonWithClient | null = null;
@@ -18,34 +17,18 @@ const prompt = (who: string): string => `To sign in, open https://${who}.example
 
 describe('a held login is started again for the context the key looks at', () => {
   it('a key on the tab of context a restarts a\'s login, not b\'s; a key on b\'s tab then restarts b\'s', async () => {
-    const runs: Record<string, string> = {};
+    let count: (context: string) => number = () => 0;
     h = await startSimDaemon({
       client: { cols: 160, rows: 40 },
       beforeDaemon: async (sim, env) => {
         await sim.addPods(1, 'default', { prefix: 'behind-login' });
-        const users = ['a', 'b'].map((who) => {
-          runs[who] = join(env.dir, `runs-${who}`);
-          const plugin = join(env.dir, `login-${who}`);
-          // Asks for a login and waits for it for ever (the daemon gives up after KUBETILE_LOGIN_TIMEOUT_MS).
-          writeFileSync(plugin, `#!/bin/sh\necho run >> ${runs[who]}\necho '${prompt(who)}' >&2\nexec sleep 1000\n`);
-          chmodSync(plugin, 0o755);
-          return { name: `user-${who}`, user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: plugin, interactiveMode: 'IfAvailable' } } };
-        });
-        const kc = join(env.dir, 'kubeconfig');
-        writeFileSync(kc, JSON.stringify({
-          apiVersion: 'v1',
-          kind: 'Config',
-          'current-context': 'a',
-          clusters: [{ name: 'sim', cluster: { server: sim.url, 'certificate-authority-data': Buffer.from(sim.caPem).toString('base64') } }],
-          users,
-          contexts: ['a', 'b'].map((who) => ({ name: who, context: { cluster: 'sim', user: `user-${who}`, namespace: 'default' } })),
-        }));
-        env.env.KUBECONFIG = kc;
+        // Each asks for a login and waits for it for ever (the daemon gives up after KUBETILE_LOGIN_TIMEOUT_MS).
+        const body = (who: string): string => `echo '${prompt(who)}' >&2\nexec sleep 1000`;
+        count = loginPluginsKubeconfig(sim, env, ['a', 'b'].map((who) => ({ context: who, user: `user-${who}`, plugin: `login-${who}`, runsFile: `runs-${who}`, body: body(who) }))).runs;
         env.env.KUBETILE_LOGIN_TIMEOUT_MS = '1500';
       },
     });
     const c = h.client;
-    const count = (who: string): number => (existsSync(runs[who]!) ? readFileSync(runs[who]!, 'utf8').split('\n').filter(Boolean).length : 0);
     const tabA = c.activeTab().id;
     const paneA = c.activeTab().focusedPaneId;
     // A second tab on context b (before any login is held: choosing it is an act of its own).
