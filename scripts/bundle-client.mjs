@@ -81,6 +81,21 @@ const sourcePatches = [
     find: 'function ya(){return w||"function"!=typeof fetch?',
     replace: 'function ya(){return true?',
   },
+  /**
+   * vscode-jsonrpc's node entry and its runtime layer load node:crypto when they load (~3 ms of a
+   * client's start, before its first frame) for a random pipe name and a randomUUID that kubetile
+   * never asks for: node:crypto is loaded on such a call instead.
+   */
+  {
+    file: /[\\/]vscode-jsonrpc[\\/]lib[\\/]node[\\/]main\.js$/,
+    find: 'const crypto_1 = require("crypto");',
+    replace: 'const crypto_1 = { randomBytes: (size) => require("crypto").randomBytes(size) };',
+  },
+  {
+    file: /[\\/]vscode-jsonrpc[\\/]lib[\\/]node[\\/]ril\.js$/,
+    find: 'const crypto_1 = require("crypto");',
+    replace: 'const crypto_1 = { randomUUID: () => require("crypto").randomUUID() };',
+  },
 ];
 const patched = {
   name: 'source-patches',

@@ -35,4 +35,19 @@ describe.skipIf(!BUILT)('the bundle on the way to the first frame', () => {
     const heavy = [...files].filter((f) => /\bZodError\b|class ZodType/.test(readFileSync(f, 'utf8')) || /react-reconciler|createFiberRoot/.test(readFileSync(f, 'utf8')));
     expect(heavy).toEqual([]);
   });
+
+  /**
+   * Nor node:crypto or node:child_process (~3 ms each of a client's start): vscode-jsonrpc's node
+   * entry and runtime layer loaded crypto for a pipe name and a UUID kubetile never asks for (the
+   * bundle now loads it on such a call), and the launcher imported child_process for a daemon an
+   * attach to a running one never spawns.
+   */
+  it('main.js and the attach command load neither node:crypto nor node:child_process when they load', () => {
+    const main = readFileSync(CLIENT_MAIN, 'utf8');
+    const attach = /import\("\.\/(chunks\/attach-command-[\w-]+\.js)"\)/.exec(main)?.[1];
+    const files = closure(join(dirname(CLIENT_MAIN), attach!), closure(CLIENT_MAIN));
+    const eager = /(?:from\s*|import\s*)["']node:(?:child_process|crypto)["']|=\s*__require\(["'](?:node:)?(?:child_process|crypto)["']\)/;
+    const loading = [...files].filter((f) => eager.test(readFileSync(f, 'utf8'))).map((f) => `${f}: ${eager.exec(readFileSync(f, 'utf8'))![0]}`);
+    expect(loading).toEqual([]);
+  });
 });

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -99,6 +98,8 @@ export interface StartResult {
  * daemon/hello on the socket. Fails early, with the log's tail, when the process exits first.
  */
 export async function startDetached(o: DaemonOptions, opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<StartResult> {
+  // Loaded here, not with this module: an attach to a running daemon (the first frame's path) never spawns.
+  const { spawn } = await import('node:child_process');
   const env = opts.env ?? process.env;
   const timeoutMs = opts.timeoutMs ?? 15_000;
   const main = daemonMainPath(env);
