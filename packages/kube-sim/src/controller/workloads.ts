@@ -14,6 +14,11 @@ import type { ControllerContext } from './context.js';
 import { cronMatches } from './cron.js';
 import { nodeInfo } from './scheduler.js';
 
+/**
+ * Code-unit order: RFC 3339 timestamps and generated names sort right by it, and it loads none of ICU's
+ * collation data (`localeCompare` does, megabytes of it, in a demo daemon that runs this simulator).
+ */
+const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 function ownerRef(owner: KubeObject): { apiVersion: string; kind: string; name: string; uid: string; controller: boolean; blockOwnerDeletion: boolean } {
   return { apiVersion: owner.apiVersion ?? '', kind: owner.kind ?? '', name: owner.metadata.name ?? '', uid: owner.metadata.uid ?? '', controller: true, blockOwnerDeletion: true };
@@ -226,7 +231,7 @@ export class Workloads {
         this.ctx.events.record(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${name}`, { component: 'replicaset-controller' });
       }
     } else if (pods.length > want) {
-      const victims = [...pods].sort((a, b) => Number(isReady(a)) - Number(isReady(b)) || String(b.metadata.creationTimestamp).localeCompare(String(a.metadata.creationTimestamp)));
+      const victims = [...pods].sort((a, b) => Number(isReady(a)) - Number(isReady(b)) || byCodeUnit(String(b.metadata.creationTimestamp), String(a.metadata.creationTimestamp)));
       for (const p of victims.slice(0, pods.length - want)) {
         this.deletePod(p);
         this.ctx.events.record(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name ?? ''}`, { component: 'replicaset-controller' });
@@ -337,7 +342,7 @@ export class Workloads {
     const keep = asNumber(getPath(cj, ['spec', 'successfulJobsHistoryLimit'])) ?? 3;
     const jobs = this.owned(cj, this.ctx.rt.jobs)
       .filter((j) => asArray(getPath(j, ['status', 'conditions'])).some((c) => getPath(c, ['type']) === 'Complete'))
-      .sort((a, b) => String(a.metadata.creationTimestamp).localeCompare(String(b.metadata.creationTimestamp)) || String(a.metadata.name).localeCompare(String(b.metadata.name)));
+      .sort((a, b) => byCodeUnit(String(a.metadata.creationTimestamp), String(b.metadata.creationTimestamp)) || byCodeUnit(String(a.metadata.name), String(b.metadata.name)));
     for (const j of jobs.slice(0, Math.max(0, jobs.length - keep))) {
       if (this.ctx.store.get(this.ctx.rt.jobs, j.metadata.namespace ?? '', j.metadata.name ?? '')) this.ctx.store.delete(this.ctx.rt.jobs, j.metadata.namespace ?? '', j.metadata.name ?? '');
     }
