@@ -1,5 +1,5 @@
-import { watch, type FSWatcher } from 'chokidar';
-import { statSync } from 'node:fs';
+import { watch } from 'chokidar';
+import { statSync, watch as watchDirectory } from 'node:fs';
 import { basename, dirname } from 'node:path';
 
 /**
@@ -9,6 +9,12 @@ import { basename, dirname } from 'node:path';
  * the directory itself does not exist yet (no ~/.config/kubetile at start), watches the nearest
  * existing ancestor until it appears, then moves closer.
  */
+
+/** A watch this module holds: chokidar's on the file's directory, node's own on an ancestor. */
+interface Watch {
+  on(event: 'raw', listener: () => void): unknown;
+  close(): Promise<void> | void;
+}
 /** What identifies a version of a file (inode, size, mtime), or `missing`. */
 export function fileStamp(file: string): string {
   try {
@@ -33,11 +39,11 @@ function dirId(path: string): string | null {
  * `since`: the file's stamp when the caller last read it; a change between that read and the
  * watcher being ready (which the watcher cannot see) fires once it is.
  */
-export function watchFile(file: string, onChange: () => void, debounceMs = 100, since?: string): { close(): Promise<void> } {
+export function watchFile(file: string, onChange: () => void, debounceMs = 100, since?: string): { close(): Promise<void>; armed(): Promise<void> } {
   const name = basename(file);
   const dir = dirname(file);
   let timer: NodeJS.Timeout | null = null;
-  let watcher: FSWatcher | null = null;
+  let watcher: Watch | null = null;
   let closed = false;
   let arming: Promise<void> = Promise.resolve();
 
@@ -70,19 +76,30 @@ export function watchFile(file: string, onChange: () => void, debounceMs = 100, 
     }
     // Before the watch starts: a directory put in its place meanwhile is one it does not see.
     const rootId = dirId(at);
+    let ready: Promise<void> = Promise.resolve();
     if (next === null) {
-      watcher = watch(dir, { ignoreInitial: true, depth: 0, ignored: (p: string) => p !== dir && basename(p) !== name });
+      const w = watch(dir, { ignoreInitial: true, depth: 0, ignored: (p: string) => p !== dir && basename(p) !== name });
       const onFile = (p: string): void => {
         if (basename(p) === name) fire();
       };
-      watcher.on('add', onFile).on('change', onFile).on('unlink', (p) => {
+      w.on('add', onFile).on('change', onFile).on('unlink', (p) => {
         onFile(p);
         leaveIfGone(); // the directory went away with it: wait for it again
       });
+      w.on('error', () => undefined);
+      // Events before the watcher is ready are not seen: look again once it is.
+      ready = new Promise<void>((resolve) => {
+        w.once('ready', () => resolve());
+        w.once('error', () => resolve());
+      });
+      watcher = w;
     } else {
+      // Node's own watch, not chokidar's, while waiting: chokidar reads the whole directory again
+      // (readdir and an lstat of every entry) on each event in it, and the ancestor is often HOME —
+      // a shell writing its history there cost the daemon a scan of HOME per write. This one only
+      // looks at the name the event carries.
       const awaited = next;
-      watcher = watch(at, { ignoreInitial: true, depth: 0, ignored: (p: string) => p !== at && p !== awaited });
-      // Any event may be the one (a file there replaced by the directory at once comes as no addDir).
+      const want = basename(awaited);
       let moved = false;
       const closer = (): void => {
         if (moved || closed || dirId(awaited) === null) return;
@@ -90,9 +107,25 @@ export function watchFile(file: string, onChange: () => void, debounceMs = 100, 
         rearm();
         fire(); // the file may have been created with its directory, before the closer watch is ready
       };
-      watcher.on('all', closer).on('raw', closer);
+      const raw: Array<() => void> = [];
+      try {
+        const w = watchDirectory(at, (_event, filename) => {
+          // Any event under that name may be the one (a file there replaced by the directory at once).
+          if (filename === null || filename === want) closer();
+          for (const f of raw) f();
+        });
+        w.on('error', () => {
+          for (const f of raw) f();
+        });
+        watcher = {
+          on: (_event, listener) => raw.push(listener),
+          close: () => w.close(),
+        };
+      } catch {
+        // No watch to be had (EACCES, the inotify limit): as chokidar's errors were, nothing is seen.
+        watcher = { on: () => undefined, close: () => undefined };
+      }
     }
-    watcher.on('error', () => undefined);
     // The watched directory itself removed (`rm -rf ~/.config/kubetile` when config.toml was already
     // gone, or before the watcher was ready) comes only as a raw event: no unlink is emitted, and the
     // watch on the deleted directory saw nothing ever again — a directory and file made anew later were
@@ -106,13 +139,9 @@ export function watchFile(file: string, onChange: () => void, debounceMs = 100, 
       rearm();
       if (next === null) fire(); // the file went with it (its unlink may never come from a closed watcher)
     };
-    watcher.on('raw', leaveIfGone);
-    // Events before the watcher is ready are not seen: look again once it is.
     const w = watcher;
-    await new Promise<void>((resolve) => {
-      w.once('ready', () => resolve());
-      w.once('error', () => resolve());
-    });
+    w.on('raw', leaveIfGone);
+    await ready;
     if (closed || watcher !== w) return;
     if (rootId === null || dirId(root) !== rootId) {
       // Gone while the watcher was set up: wait for it again (the file went with it: say so).
@@ -132,6 +161,10 @@ export function watchFile(file: string, onChange: () => void, debounceMs = 100, 
 
   arming = arm(true);
   return {
+    /** Resolves once the watch in place (or being put in place) sees events. */
+    async armed() {
+      await arming.catch(() => undefined);
+    },
     async close() {
       closed = true;
       if (timer) clearTimeout(timer);
