@@ -14,6 +14,16 @@ describe('ObjectStore', () => {
     expect(s.sorted.map((e) => e.obj.metadata.name)).toEqual(['a', 'c']);
     expect(s.get('uid-c')!.obj.metadata.resourceVersion).toBe('2');
   });
+  it('namespaces: each namespace its objects are in, however their names sort against each other; null past the cap', () => {
+    const s = new ObjectStore();
+    const inNs = (ns: string, name: string): KubeObject => ({ metadata: { name, namespace: ns, uid: `${ns}/${name}`, resourceVersion: '1' } });
+    // 'a-b' sorts before 'a' ('-' < '/'), 'a0' after it; several objects in each.
+    for (const [ns, names] of [['a', ['x', 'y', 'z']], ['a-b', ['p', 'q']], ['a0', ['k']], ['zz', ['m', 'n', 'o', 'p']]] as const) for (const n of names) s.upsert(inNs(ns, n));
+    expect([...s.namespaces(16)!].sort()).toEqual(['a', 'a-b', 'a0', 'zz']);
+    expect(s.namespaces(4)).not.toBeNull();
+    expect(s.namespaces(3)).toBeNull();
+    expect(new ObjectStore().namespaces(16)).toEqual(new Set());
+  });
   it('logs changes for incremental readers, including the entry a recreated object replaces', () => {
     const s = new ObjectStore();
     s.upsert(obj('a'));

@@ -75,6 +75,22 @@ export class ObjectStore {
     return this.byUid.size;
   }
 
+  /**
+   * The namespaces the objects are in, or null when there are more than `max`: a binary search per
+   * namespace in the key order (a namespace's keys, `ns/name`, are contiguous and all below `ns/\uffff`).
+   */
+  namespaces(max: number): Set<string> | null {
+    const out = new Set<string>();
+    const rows = this.sorted;
+    for (let i = 0; i < rows.length; ) {
+      const ns = rows[i]!.obj.metadata.namespace ?? '';
+      out.add(ns);
+      if (out.size > max) return null;
+      i = Math.max(i + 1, ObjectStore.indexIn(rows, `${ns}/\uffff`));
+    }
+    return out;
+  }
+
   get(uid: string): StoreEntry | undefined {
     return this.byUid.get(uid);
   }

@@ -13,7 +13,7 @@ import { backView, returningTab, tabNamespaceBack } from './list-jump.js';
 import { drillFrom } from './drill-down.js';
 import { listArgsProblem } from './list-args.js';
 import { USAGE_COLUMN_IDS, USAGE_MAX_ROWS, usageColumns, withUsage } from './usage-columns.js';
-import type { UsageHandle } from '../../kube/usage-pool.js';
+import { UsageSet, USAGE_MAX_NAMESPACES } from '../../kube/usage-set.js';
 import type { KubeObject } from '../../kube/types.js';
 import { viewConfigFor } from './kind-views.js';
 import { loadingText } from './loading-text.js';
@@ -68,7 +68,7 @@ export class ResourceListPane extends BasePane {
   private lastRows = 20;
   private problems: string[] = [];
   /** A pods list's usage from metrics-server (k9s's CPU and MEM columns), while it is small enough to read. */
-  private usage: { handle: UsageHandle; cols: ReturnType<typeof usageColumns>; off: () => void } | null = null;
+  private usage: { set: UsageSet; cols: ReturnType<typeof usageColumns>; seq: number; generation: number } | null = null;
   /** Filter and sort kept incrementally over the informer's store (see ListIndex). */
   private index: ListIndex | null = null;
   private indexStore: ObjectStore | null = null;
@@ -230,8 +230,7 @@ export class ResourceListPane extends BasePane {
 
   /** Usage columns: once a read has come (a cluster without metrics-server shows none). */
   private usageShown(): boolean {
-    const p = this.usage?.handle.poller;
-    return !!p && p.generation > 0 && p.state !== 'unavailable';
+    return this.usage?.set.shown ?? false;
   }
 
   /**
@@ -245,19 +244,30 @@ export class ResourceListPane extends BasePane {
     const pods = this.kindDef.group === '' && this.kindDef.id === 'pods' && this.ctx.services.config().views.pods?.columns === undefined;
     if (this.usage) {
       if (!pods || size > USAGE_MAX_ROWS) this.dropUsage();
+      else if (r) this.followNamespaces(r.store);
       return;
     }
     if (!pods || !r || r.state !== 'synced' || r.loading !== null || size > USAGE_MAX_ROWS) return;
     const { context, namespace } = this.ctx.scope();
     const kube = this.ctx.services.kube;
     if (context === null || !kube.available) return;
-    const handle = kube.usage.acquire(context, this.allNs || namespace === '*' ? null : namespace);
-    this.usage = { handle, cols: usageColumns(handle.poller), off: handle.poller.changed.subscribe(() => this.changed.emit()) };
+    const set = new UsageSet(kube.usage, context, () => this.changed.emit());
+    this.usage = { set, cols: usageColumns(set), seq: -1, generation: -1 };
+    if (this.node !== null) this.followNamespaces(r.store);
+    else set.select(this.allNs || namespace === '*' || namespace === null ? null : new Set([namespace]));
+  }
+
+  /** A node's pods read the usage of their namespaces (a few), not the whole cluster's; looked at again when its pods change. */
+  private followNamespaces(store: ObjectStore): void {
+    const u = this.usage;
+    if (!u || this.node === null || (u.seq === store.seq && u.generation === store.generation)) return;
+    u.seq = store.seq;
+    u.generation = store.generation;
+    u.set.select(store.namespaces(USAGE_MAX_NAMESPACES));
   }
 
   private dropUsage(): void {
-    this.usage?.off();
-    this.usage?.handle.release();
+    this.usage?.set.release();
     this.usage = null;
   }
 
@@ -291,7 +301,7 @@ export class ResourceListPane extends BasePane {
   private columnsKey(cols: ColumnDef[]): string {
     const ids = cols.map((c) => c.id).join(',');
     // Sorted by usage: each read is a new order (the usage changes without the pods changing).
-    const usage = this.sortCol !== null && USAGE_COLUMN_IDS.has(this.sortCol) && this.usage ? `#u${this.usage.handle.poller.generation}` : '';
+    const usage = this.sortCol !== null && USAGE_COLUMN_IDS.has(this.sortCol) && this.usage ? `#u${this.usage.set.version}` : '';
     return this.kinds.serverCells ? `${ids}#${this.kinds.generation}${usage}` : `${ids}${usage}`;
   }
 

@@ -1,13 +1,13 @@
 import type { ColumnDef } from '../../kube/kinds/types.js';
 import type { KubeObject } from '../../kube/types.js';
-import type { UsagePoller } from '../../kube/usage-pool.js';
+import type { UsageSet } from '../../kube/usage-set.js';
 import { formatCpu, formatMemory, percent, podResource, shownPercent } from '../usage-cells.js';
 
 /**
  * k9s's CPU and MEM columns of a pods list (and, wide, their shares of the pods' requests and limits),
- * read from the pods' usage poller. They tick (recomputed each frame from the last read, never cached
- * with the object's version, as the usage changes without the pod changing); a pod metrics-server
- * does not report (not running) is blank and sorts last.
+ * read from the pods' usage (their namespaces' pollers). They tick (recomputed each frame from the
+ * last read, never cached with the object's version, as the usage changes without the pod changing);
+ * a pod metrics-server does not report (not running) is blank and sorts last.
  */
 
 /** Pods lists bigger than this show no usage columns (and read none): `:top` does. */
@@ -15,8 +15,8 @@ export const USAGE_MAX_ROWS = 5_000;
 
 export const USAGE_COLUMN_IDS: ReadonlySet<string> = new Set(['cpu', 'mem', 'cpu-r', 'cpu-l', 'mem-r', 'mem-l']);
 
-export function usageColumns(poller: UsagePoller): { main: ColumnDef[]; wide: ColumnDef[] } {
-  const of = (o: KubeObject) => poller.usage.get(`${o.metadata.namespace ?? ''}/${o.metadata.name}`);
+export function usageColumns(usage: Pick<UsageSet, 'get'>): { main: ColumnDef[]; wide: ColumnDef[] } {
+  const of = (o: KubeObject) => usage.get(o.metadata.namespace ?? '', o.metadata.name ?? '');
   const share = (id: string, title: string, res: 'cpu' | 'memory', which: 'requests' | 'limits'): ColumnDef => ({
     id,
     title,
