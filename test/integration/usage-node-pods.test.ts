@@ -8,8 +8,9 @@ import { startSimDaemon, type SimDaemonWithClient } from '../helpers/sim-daemon.
  * A node's pods (k9s's enter on a node) show CPU and MEM read from their own namespaces' metrics,
  * not the whole cluster's: the list is ~100 pods of a node, the cluster may hold 100k, and a read
  * of every pod's usage every 15 s was tens of megabytes parsed on the daemon's thread to fill them.
- * A pod of another namespace scheduled onto the node later gets its usage too; a node whose pods
- * span more than 16 namespaces reads the cluster's usage at once.
+ * A pod of another namespace scheduled onto the node later gets its usage too, one that comes and
+ * goes does not start a read each time; a node whose pods span more than 16 namespaces reads the
+ * cluster's usage at once.
  */
 
 let t: SimDaemonWithClient;
@@ -30,7 +31,7 @@ beforeAll(async () => {
     client: { cols: 200, rows: 40 },
     beforeDaemon: async (sim) => {
       sim.configure({ metricsServer: true });
-      for (const ns of ['shop', 'pay', 'other', 'late', ...Array.from({ length: 17 }, (_, i) => `many-${i}`)]) sim.createObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+      for (const ns of ['shop', 'pay', 'other', 'late', 'flap', ...Array.from({ length: 17 }, (_, i) => `many-${i}`)]) sim.createObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
       for (const [name, ns, node, cpu] of [
         ['cart-1', 'shop', 'node-1', 120],
         ['web-1', 'shop', 'node-1', 80],
@@ -79,6 +80,22 @@ describe("a node's pods", () => {
     await waitFor('batch-1 with its CPU', async () => (cpuByName(await table(pane))['batch-1'] === '700m' ? true : null), 30_000);
     expect(metricsReads(since)).toEqual([`${METRICS}namespaces/late/pods`, `${METRICS}namespaces/pay/pods`, `${METRICS}namespaces/shop/pods`]);
   }, 90_000);
+
+  it('a pod that comes and goes on the node (a crash-looping Job’s) does not start a read of its namespace each time', async () => {
+    const pane = await nodePods('node-1');
+    await waitFor('CPU on the pods of node-1', async () => (cpuByName(await table(pane))['cart-1'] === '120m' ? true : null), 30_000);
+    const since = lastSeq();
+    for (let i = 0; i < 6; i++) {
+      t.sim.createObject(pod('flap-1', 'flap', 'node-1'));
+      await waitFor(`flap-1 listed (${i})`, async () => ('flap-1' in cpuByName(await table(pane)) ? true : null), 30_000);
+      t.sim.deleteObject('v1', 'Pod', 'flap-1', 'flap');
+      await waitFor(`flap-1 gone (${i})`, async () => (!('flap-1' in cpuByName(await table(pane))) ? true : null), 30_000);
+    }
+    // One read when it first came; one more if the loop outlasted a 15 s refresh (a loaded machine).
+    const reads = t.sim.journalEntries({ sinceSeq: since }).filter((e) => e.path === `${METRICS}namespaces/flap/pods`);
+    expect(reads.length).toBeGreaterThanOrEqual(1);
+    expect(reads.length).toBeLessThanOrEqual(2);
+  }, 120_000);
 
   it('spread over more than 16 namespaces, read the cluster’s usage in one request', async () => {
     const since = lastSeq();

@@ -260,7 +260,11 @@ export class ResourceListPane extends BasePane {
   /** A node's pods read the usage of their namespaces (a few), not the whole cluster's; looked at again when its pods change. */
   private followNamespaces(store: ObjectStore): void {
     const u = this.usage;
-    if (!u || this.node === null || (u.seq === store.seq && u.generation === store.generation)) return;
+    if (!u || this.node === null) return;
+    if (u.seq === store.seq && u.generation === store.generation) {
+      u.set.prune();
+      return;
+    }
     u.seq = store.seq;
     u.generation = store.generation;
     u.set.select(store.namespaces(USAGE_MAX_NAMESPACES));
