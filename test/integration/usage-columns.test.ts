@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TableView } from '@kubetile/rpc-schema';
 import { waitFor } from '../helpers/daemon-process.js';
+import { runningPod } from '../helpers/kube-objects.js';
 import { openListIn, pressKeys } from '../helpers/list-pane.js';
 import type { RawClient } from '../helpers/rpc-client.js';
 import { startSimDaemon, type SimDaemonWithClient } from '../helpers/sim-daemon.js';
@@ -16,13 +17,7 @@ let t: SimDaemonWithClient;
 let c: RawClient;
 const MI = 1024 * 1024;
 
-const pod = (name: string, ns: string, resources?: Record<string, unknown>) => ({
-  apiVersion: 'v1',
-  kind: 'Pod',
-  metadata: { name, namespace: ns },
-  spec: { nodeName: 'node-1', containers: [{ name: 'main', image: 'busybox:1.36', ...(resources ? { resources } : {}) }] },
-  status: { phase: 'Running' },
-});
+const pod = (name: string, ns: string, resources?: Record<string, unknown>) => runningPod(name, ns, { node: 'node-1', ...(resources ? { resources } : {}) });
 
 beforeAll(async () => {
   t = await startSimDaemon({

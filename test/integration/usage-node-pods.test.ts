@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TableView } from '@kubetile/rpc-schema';
 import { waitFor } from '../helpers/daemon-process.js';
+import { runningPod } from '../helpers/kube-objects.js';
 import type { RawClient } from '../helpers/rpc-client.js';
 import { startSimDaemon, type SimDaemonWithClient } from '../helpers/sim-daemon.js';
 
@@ -18,13 +19,7 @@ let c: RawClient;
 const MI = 1024 * 1024;
 const METRICS = '/apis/metrics.k8s.io/v1beta1/';
 
-const pod = (name: string, ns: string, node: string) => ({
-  apiVersion: 'v1',
-  kind: 'Pod',
-  metadata: { name, namespace: ns },
-  spec: { nodeName: node, containers: [{ name: 'main', image: 'busybox:1.36' }] },
-  status: { phase: 'Running' },
-});
+const pod = (name: string, ns: string, node: string) => runningPod(name, ns, { node });
 
 beforeAll(async () => {
   t = await startSimDaemon({
