@@ -1,5 +1,12 @@
-import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { createRequire } from 'node:module';
+
+/**
+ * node:v8 and node:vm, loaded on first use: node:v8 alone is ~1.7 ms of compiling, and a client
+ * first asks after its first frame is painted — not on the way to it.
+ */
+const load = createRequire(import.meta.url);
+let v8: typeof import('node:v8') | undefined;
+const nodeV8 = (): typeof import('node:v8') => (v8 ??= load('node:v8') as typeof import('node:v8'));
 
 /** The young generation: bytes in use, and how many it holds before V8 scavenges on its own. */
 export interface YoungGen {
@@ -19,7 +26,7 @@ export interface IdleScavengeOptions {
 }
 
 const v8YoungGen = (): YoungGen => {
-  for (const s of getHeapSpaceStatistics()) {
+  for (const s of nodeV8().getHeapSpaceStatistics()) {
     if (s.space_name === 'new_space') return { used: s.space_used_size, capacity: s.space_used_size + s.space_available_size };
   }
   return { used: 0, capacity: Infinity };
@@ -34,8 +41,8 @@ let v8Minor: (() => void) | null | undefined;
 function v8MinorGc(): (() => void) | null {
   if (v8Minor !== undefined) return v8Minor;
   try {
-    setFlagsFromString('--expose-gc');
-    const gc = runInNewContext('gc') as unknown;
+    nodeV8().setFlagsFromString('--expose-gc');
+    const gc = (load('node:vm') as typeof import('node:vm')).runInNewContext('gc') as unknown;
     v8Minor = typeof gc === 'function' ? () => (gc as (o: { type: 'minor' }) => void)({ type: 'minor' }) : null;
   } catch {
     v8Minor = null;

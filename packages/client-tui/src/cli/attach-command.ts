@@ -13,6 +13,7 @@ import type { InkChrome } from '../tui/ink-chrome.js';
 import { Store } from '../tui/store.js';
 import { clientLogger } from '../util/client-log.js';
 import { IdleScavenger } from '@kubetile/rpc-schema/idle-scavenge';
+import { raiseJitBudget } from './jit-budget.js';
 import type { DaemonFlags } from './args.js';
 import type { Io } from './io.js';
 
@@ -130,6 +131,7 @@ export async function runAttach(io: Io, flags: DaemonFlags & { session?: string 
     if (inkRequested) return;
     inkRequested = true;
     clearTimeout(inkTimer);
+    raiseJitBudget();
     schemaContract().then(
       (contract) => client.useContract(withLightFrames(contract)),
       (e: unknown) => log(`the schema did not load (the attach path stays checked by hand): ${e instanceof Error ? e.message : String(e)}`),

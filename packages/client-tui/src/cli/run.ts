@@ -1,7 +1,6 @@
 import { parseCli, UsageError } from './args.js';
 import { shortMessage } from './short-message.js';
 import { processIo, type Io } from './io.js';
-import { raiseJitBudget } from './jit-budget.js';
 
 // Each command loads only what it uses (the schema with zod, the SDK, ink): starting is most of
 // what a short command costs, and the TUI's first frame waits for nothing it does not draw.
@@ -87,7 +86,6 @@ export async function run(argv: readonly string[], io: Io = processIo): Promise<
       // per frame); a daemon this command starts gets the environment as it was.
       const env = { ...io.env };
       process.env.NODE_ENV ??= 'production';
-      raiseJitBudget();
       const { runAttach } = await import('./attach-command.js');
       return runAttach({ ...io, env }, cmd);
     }
