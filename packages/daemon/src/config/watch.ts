@@ -2,19 +2,6 @@ import { watch } from 'chokidar';
 import { statSync, watch as watchDirectory } from 'node:fs';
 import { basename, dirname } from 'node:path';
 
-/**
- * Calls `onChange` (debounced: only after `debounceMs` without another event, so a file written in
- * several chunks is read once it is quiet) when the file is written, replaced atomically, created or
- * removed. Watches the directory so an editor's rename-over-save and a first creation are seen; when
- * the directory itself does not exist yet (no ~/.config/kubetile at start), watches the nearest
- * existing ancestor until it appears, then moves closer.
- */
-
-/** A watch this module holds: chokidar's on the file's directory, node's own on an ancestor. */
-interface Watch {
-  on(event: 'raw', listener: () => void): unknown;
-  close(): Promise<void> | void;
-}
 /** What identifies a version of a file (inode, size, mtime), or `missing`. */
 export function fileStamp(file: string): string {
   try {
@@ -35,7 +22,18 @@ function dirId(path: string): string | null {
   }
 }
 
+/** A watch this module holds: chokidar's on the file's directory, node's own on an ancestor. */
+interface Watch {
+  on(event: 'raw', listener: () => void): unknown;
+  close(): Promise<void> | void;
+}
+
 /**
+ * Calls `onChange` (debounced: only after `debounceMs` without another event, so a file written in
+ * several chunks is read once it is quiet) when the file is written, replaced atomically, created or
+ * removed. Watches the directory so an editor's rename-over-save and a first creation are seen; when
+ * the directory itself does not exist yet (no ~/.config/kubetile at start), watches the nearest
+ * existing ancestor until it appears, then moves closer.
  * `since`: the file's stamp when the caller last read it; a change between that read and the
  * watcher being ready (which the watcher cannot see) fires once it is.
  */
