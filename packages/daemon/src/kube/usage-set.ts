@@ -70,13 +70,11 @@ export class UsageSet {
     } else {
       this.current = namespaces;
       for (const ns of namespaces) {
-        const h = this.byNamespace.get(ns);
-        if (h) h.wanted = now;
-        else {
-          this.byNamespace.set(ns, this.hold(ns, now));
-          changed = true;
-        }
+        if (this.byNamespace.has(ns)) continue;
+        this.byNamespace.set(ns, this.hold(ns, now));
+        changed = true;
       }
+      // Marks the ones asked for as wanted now, and lets go of those left behind long enough.
       if (this.prune(now)) changed = true;
       // Lingering ones count: pods passing through many namespaces are not a poller each.
       if (this.byNamespace.size > USAGE_MAX_NAMESPACES) return this.select(null, now);
