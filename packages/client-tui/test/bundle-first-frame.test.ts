@@ -19,6 +19,14 @@ function closure(file: string, seen = new Set<string>()): Set<string> {
   return seen;
 }
 
+/** The files main.js and the attach command load before any dynamic import: the way to the first frame. */
+function firstFrameFiles(): Set<string> {
+  const main = readFileSync(CLIENT_MAIN, 'utf8');
+  const attach = /import\("\.\/(chunks\/attach-command-[\w-]+\.js)"\)/.exec(main)?.[1];
+  expect(attach, 'main.js imports the attach command dynamically').toBeDefined();
+  return closure(join(dirname(CLIENT_MAIN), attach!), closure(CLIENT_MAIN));
+}
+
 /**
  * The TUI's path to its first frame loads neither zod (the RPC schemas: hundreds of milliseconds of
  * compiling on a busy machine) nor ink: both load once the panes show their first content. A static
@@ -27,10 +35,7 @@ function closure(file: string, seen = new Set<string>()): Set<string> {
  */
 describe.skipIf(!BUILT)('the bundle on the way to the first frame', () => {
   it('main.js and the attach command load no zod and no ink before their dynamic imports', () => {
-    const main = readFileSync(CLIENT_MAIN, 'utf8');
-    const attach = /import\("\.\/(chunks\/attach-command-[\w-]+\.js)"\)/.exec(main)?.[1];
-    expect(attach, 'main.js imports the attach command dynamically').toBeDefined();
-    const files = closure(join(dirname(CLIENT_MAIN), attach!), closure(CLIENT_MAIN));
+    const files = firstFrameFiles();
     expect(files.size).toBeGreaterThan(2);
     const heavy = [...files].filter((f) => /\bZodError\b|class ZodType/.test(readFileSync(f, 'utf8')) || /react-reconciler|createFiberRoot/.test(readFileSync(f, 'utf8')));
     expect(heavy).toEqual([]);
@@ -44,9 +49,7 @@ describe.skipIf(!BUILT)('the bundle on the way to the first frame', () => {
    * scavenger, the JIT budget raised once the first views are on screen).
    */
   it('main.js and the attach command load neither node:crypto, node:child_process, node:v8 nor node:vm when they load', () => {
-    const main = readFileSync(CLIENT_MAIN, 'utf8');
-    const attach = /import\("\.\/(chunks\/attach-command-[\w-]+\.js)"\)/.exec(main)?.[1];
-    const files = closure(join(dirname(CLIENT_MAIN), attach!), closure(CLIENT_MAIN));
+    const files = firstFrameFiles();
     const eager = /(?:from\s*|import\s*)["']node:(?:child_process|crypto|v8|vm)["']|=\s*__require\(["'](?:node:)?(?:child_process|crypto|v8|vm)["']\)/;
     const loading = [...files].filter((f) => eager.test(readFileSync(f, 'utf8'))).map((f) => `${f}: ${eager.exec(readFileSync(f, 'utf8'))![0]}`);
     expect(loading).toEqual([]);
