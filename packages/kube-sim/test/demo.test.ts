@@ -69,6 +69,44 @@ describe('demo seed and lifecycle controller', () => {
     await waitFor(() => !sim.getObject('v1', 'Pod', 'web'), 'pod removed');
   });
 
+  it("reports each started container's imageID as containerd does: the image's repository, normalised, and a digest", async () => {
+    const { sim } = await startSim({ controller: true });
+    sim.createObject(NODE);
+    const images: Record<string, string> = {
+      hub: 'nginx:1.27',
+      org: 'bitnami/redis:7.2',
+      ghcr: 'ghcr.io/kubetile/shop-api:1.4.2',
+      local: 'localhost:5000/tools/probe:0.3',
+      port: 'registry.example:5000/app',
+      pinned: `quay.io/org/app@sha256:${'ab'.repeat(32)}`,
+    };
+    for (const [name, image] of Object.entries(images)) sim.createObject({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec: { containers: [{ name: 'main', image }] } });
+    const ids = await waitFor(() => {
+      const got = Object.fromEntries(podsOf(sim, 'default').map((p) => [p.metadata?.name, p.status?.containerStatuses?.[0]?.imageID]));
+      return Object.keys(images).every((n) => got[n]) ? got : null;
+    }, 'every container started');
+    const repo = (id: string | undefined): string | undefined => id?.split('@sha256:')[0];
+    expect(Object.fromEntries(Object.keys(images).map((n) => [n, repo(ids[n])]))).toEqual({
+      hub: 'docker.io/library/nginx',
+      org: 'docker.io/bitnami/redis',
+      ghcr: 'ghcr.io/kubetile/shop-api',
+      local: 'localhost:5000/tools/probe',
+      port: 'registry.example:5000/app',
+      pinned: 'quay.io/org/app',
+    });
+    expect(ids['pinned']).toBe(`quay.io/org/app@sha256:${'ab'.repeat(32)}`);
+    for (const id of Object.values(ids)) expect(id).toMatch(/@sha256:[0-9a-f]{64}$/);
+    // The seeded demo's pods too (its images are on ghcr.io).
+    const { sim: demo } = await startSim({ seed: 'demo' });
+    const seeded = podsOf(demo, 'shop').flatMap((p) => p.status?.containerStatuses ?? []);
+    expect(seeded.length).toBeGreaterThan(0);
+    const ghcr = seeded.filter((cs) => cs.image?.startsWith('ghcr.io/'));
+    expect(ghcr.length).toBeGreaterThan(0);
+    for (const cs of ghcr) expect(repo(cs.imageID)).toBe(cs.image?.replace(/:[^/:]*$/, ''));
+    // Never a registry's name under Docker Hub's library/ (docker.io/library/ghcr.io/…).
+    for (const cs of seeded) expect(cs.imageID).not.toMatch(/^docker\.io\/library\/[^/]*\./);
+  });
+
   it('reconciles deployments through replica sets, scales them, and completes jobs', async () => {
     const { sim, kc } = await startSim({ controller: true, config: { podTerminationMs: 50 } });
     sim.createObject(NODE);

@@ -4,6 +4,7 @@
  */
 import { rfc3339 } from '../store/object-store.js';
 import { asArray, asNumber, asString, getPath, isRecord, type KubeObject } from '../types.js';
+import { imageId } from './image-id.js';
 import { mainContainers } from './pod-info.js';
 
 type Rec = Record<string, unknown>;
@@ -104,7 +105,7 @@ export function startContainer(pod: KubeObject, name: string, nowMs: number, rea
   cs['started'] = true;
   cs['containerID'] = containerId(pod, name, restarts);
   const image = asString(cs['image']) ?? '';
-  cs['imageID'] = `${image.includes('/') ? image.split(':')[0] : `docker.io/library/${image.split(':')[0] ?? image}`}@sha256:${'9f1c'.repeat(16)}`;
+  cs['imageID'] = imageId(image, '9f1c'.repeat(16));
   const s = status(pod);
   if (statuses(pod).every((c) => isRecord(getPath(c, ['state', 'running'])))) s['phase'] = 'Running';
   refreshReadiness(pod, now);

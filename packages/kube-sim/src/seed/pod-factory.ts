@@ -1,4 +1,5 @@
 /** Realistic pod objects (about 2 KiB of JSON each), running on a node, for seeds and scale tests. */
+import { imageId } from '../runtime/image-id.js';
 import type { KubeObject } from '../types.js';
 
 export interface PodSpecInput {
@@ -92,7 +93,7 @@ export function runningPod(p: PodSpecInput): KubeObject {
           ready: true,
           restartCount: 0,
           image: p.image,
-          imageID: `docker.io/library/${p.image.split(':')[0] ?? p.image}@sha256:5f1c5f2c7fd34b0b7e41b4b2f1a8d1f2b6f6a0a0f1f8e6e0f0d5c6b7a8e9f0a1`,
+          imageID: imageId(p.image, '5f1c5f2c7fd34b0b7e41b4b2f1a8d1f2b6f6a0a0f1f8e6e0f0d5c6b7a8e9f0a1'),
           containerID: `containerd://${p.name.replace(/[^a-z0-9]/g, '').padEnd(16, '0').slice(0, 16)}${'a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4'}`,
           started: true,
         },
