@@ -23,7 +23,7 @@ import { handleWatch } from '../handlers/watch.js';
 import { handleCreate, handleDelete, handlePatch, handleUpdate } from '../handlers/write.js';
 import { negotiate, type OutputFormat } from './accept.js';
 import { bearerToken, tokenMatches } from './auth.js';
-import { sendError, sendJson, sendStatus } from './respond.js';
+import { sendError, sendJson } from './respond.js';
 import { queryBool } from './query.js';
 import { notFoundPath, route, type ResourceTarget, type Route } from './router.js';
 import { parseStored } from '../store/stored-object.js';
