@@ -5,7 +5,8 @@ import { execStreams, focusedExecPane, namespaceWith, pod, podsPane, type, waitF
 /**
  * Closing a pane (alt+x) or a tab (ctrl+w) that holds a running shell asks first, as tmux's
  * kill-pane and kill-window do: n keeps the shell, y ends it; a shell that has exited closes at once.
- * A script's pane/close does not ask. Real daemon, real client, kube-sim's exec behind.
+ * Switching such a pane to another view (`:`) asks too. A script's pane/close does not ask. Real
+ * daemon, real client, kube-sim's exec behind.
  */
 
 let w: ExecWorld;
@@ -81,6 +82,53 @@ describe('closing a pane with a running shell', () => {
       await w.script.request('pane/close', { paneId: second });
       await a.waitLayout('closed by the script', (l) => !open(a, second));
       expect(a.layout!.overlay).toBeNull();
+    } finally {
+      a.close();
+    }
+  });
+
+  it("':' on a pane with a running shell asks before the view replaces it; n keeps the shell, and ':KIND NS' moves the tab only once yes is said", async () => {
+    const ns = namespaceWith(w.sim, [(n) => pod('sh-3', n)]);
+    const other = namespaceWith(w.sim, [(n) => pod('elsewhere', n)]);
+    const a = await RawClient.connect(w.env.socket);
+    try {
+      await a.attach(SIZE);
+      await podsPane(a, ns, ['sh-3']);
+      await a.request('client/key', { key: 'e' });
+      const paneId = await focusedExecPane(a);
+      await waitScreen(a, paneId, 'the shell prompt', (rows) => rows.some((r) => r.startsWith('root@sh-3:/#')));
+      await a.request('client/key', { key: 'ctrl+]' });
+      await a.waitLayout('normal mode', (l) => l.mode === 'normal');
+
+      await a.request('client/key', { key: ':' });
+      await a.waitLayout('the switcher', (l) => l.overlay?.type === 'selector');
+      await type(a, 'configmaps\r');
+      await a.waitLayout('the question', (l) => l.overlay?.type === 'confirm');
+      expect(overlayText(a)).toBe(`Switch the pane to configmaps (cm)? The shell in ${ns}/sh-3 (main) is still running: switching ends it.`);
+      await a.request('client/key', { key: 'n' });
+      await a.waitLayout('answered', (l) => l.overlay === null);
+      expect(open(a, paneId)).toBe(true);
+      expect(await execStreams(w.script)).toBe(1);
+
+      // k9s's kind and namespace: no moves neither the view nor the tab.
+      await a.request('client/key', { key: ':' });
+      await a.waitLayout('the switcher', (l) => l.overlay?.type === 'selector');
+      await type(a, `po ${other}\r`);
+      await a.waitLayout('asked again', (l) => l.overlay?.type === 'confirm');
+      await a.request('client/key', { key: 'esc' });
+      await a.waitLayout('answered', (l) => l.overlay === null);
+      expect(open(a, paneId)).toBe(true);
+      expect(a.activeTab().namespace).toBe(ns);
+
+      await a.request('client/key', { key: ':' });
+      await a.waitLayout('the switcher', (l) => l.overlay?.type === 'selector');
+      await type(a, `po ${other}\r`);
+      await a.waitLayout('asked a third time', (l) => l.overlay?.type === 'confirm');
+      await a.request('client/key', { key: 'y' });
+      await a.waitLayout('the pane switched and the tab moved', (l) => !open(a, paneId) && l.tabs.find((t) => t.id === l.activeTabId)?.namespace === other);
+      await waitFor('the exec stream closed', async () => (await execStreams(w.script)) === 0);
+      const focused = a.activeTab().focusedPaneId;
+      await a.waitView('the pods of the other namespace', focused, (v) => JSON.stringify(v).includes('elsewhere'));
     } finally {
       a.close();
     }

@@ -15,7 +15,11 @@ export interface SelectorState {
   pickWhenLoaded?: boolean;
   /** The item in use now (the tab's namespace or context): selected when the list opens, unless something was typed. */
   current?: string;
-  onPick(item: string): void;
+  /**
+   * The pick. `then` runs once it has taken effect: at once, or after a question it asked was
+   * answered yes (the `:` switcher asks before a view replaces a running shell); never when it did nothing.
+   */
+  onPick(item: string, then?: () => void): void;
   /** Called when the overlay goes without a pick (esc, replaced, client gone). */
   onCancel?(): void;
 }

@@ -1106,7 +1106,7 @@ export class KeyRouter {
       loading: !Array.isArray(items),
       query: '',
       selected: 0,
-      onPick: (item) => {
+      onPick: (item, then) => {
         if (item === 'Loading...') return;
         this.remember(item);
         if (item.startsWith(`${CONTEXT_ITEM_PREFIX} (`)) {
@@ -1115,7 +1115,25 @@ export class KeyRouter {
         }
         // Another terminal (or a script) closed the pane or switched its view while this selector was open.
         if (!ws.holds(targetPane)) throw invalidState(`'${targetPane.title().slice(0, 80)}' was closed or became another view while ':' was open (another terminal or a script): nothing was switched`);
-        ws.replaceView(target, this.deps.viewFor(item, client));
+        const view = this.deps.viewFor(item, client);
+        const live = targetPane.liveWork?.() ?? null;
+        if (live === null) {
+          ws.replaceView(target, view);
+          then?.();
+          return;
+        }
+        // The view takes the pane's place, ending what runs in it: asked first, as closing it is (tmux's respawn-pane needs -k).
+        if (!ws.clients.has(client.id)) return;
+        this.confirm(client, `Switch the pane to ${item}? ${live[0]!.toUpperCase()}${live.slice(1)}: switching ends it.`, () => {
+          if (!ws.holds(targetPane)) {
+            this.toast(client, 'info', 'the pane was closed or replaced meanwhile (another terminal or a script): nothing was switched');
+            return;
+          }
+          ws.replaceView(target, view);
+          then?.();
+        });
+        // `:KIND NS` picks once the namespaces are read, after its key was handled: the question is sent now.
+        ws.refreshClient(client);
       },
     };
     this.switchers.add(state);
@@ -1227,14 +1245,13 @@ export class KeyRouter {
     const tab = this.deps.workspace.activeTab(client);
     const pickAndScope = (): void => {
       try {
-        o.onPick(item);
+        // The tab the `:` was typed in (the client may have gone to another one while the namespaces
+        // loaded), once the view has switched (a running shell's pane asks first; no means neither).
+        o.onPick(item, () => this.scopeCommand(client, `ns ${ns}`, tab));
       } catch (err) {
         this.deps.logger.warn({ err: String(err) }, 'selector action failed');
         this.toast(client, 'warn', errorMessage(err));
-        return;
       }
-      // The tab the `:` was typed in (the client may have gone to another one while the namespaces loaded).
-      this.scopeCommand(client, `ns ${ns}`, tab);
     };
     const kube = this.deps.kube;
     // All or nothing: a namespace that does not exist leaves the view as it was (the kind was
