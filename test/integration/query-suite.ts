@@ -178,6 +178,13 @@ export function defineQueryPaneSuite(name: string, setup: QueryBackendSetup): vo
         await run(c, 'SELECT pg_sleep(30)');
         const running = text(await waitScreen(c, paneId, 'the query running', (rows) => rows.some((r) => r.includes('Executing…')), 30_000));
         expect(running).not.toContain('the query failed');
+        // Closing the pane now would end the statement (its connection goes): asked first, as a shell's pane is.
+        await keys(c, 'ctrl+]', 'alt+x');
+        await c.waitLayout('the question', (l) => l.overlay?.type === 'confirm');
+        expect(c.layout!.overlay?.type === 'confirm' ? c.layout!.overlay.text : '').toBe(`Close the pane? A query is still running on ${ns}/db-0: closing ends it.`);
+        await keys(c, 'n');
+        await c.waitLayout('answered', (l) => l.overlay === null && Object.keys(l.paneTitles).includes(String(paneId)));
+        await keys(c, 'i');
         // "Executing…" once the statement is on its way (before, ctrl+c means it never runs). As a user
         // does: ctrl+c again while it still runs (a cancel request that reaches the server before the
         // statement itself does cancels nothing, as in psql).

@@ -1017,6 +1017,14 @@ export class QueryPane extends BasePane {
     this.backend?.close();
   }
 
+  /**
+   * A statement still running on the server: closing the pane (or switching it to another view)
+   * ends its connection, and PostgreSQL rolls the statement back, so close_pane asks first.
+   */
+  liveWork(): string | null {
+    return this.running?.what === 'Executing' && this.a ? `a query is still running on ${this.a.namespace}/${this.a.pod}` : null;
+  }
+
   override dispose(): void {
     if (this.gone) return;
     this.gone = true;
