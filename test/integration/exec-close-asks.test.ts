@@ -21,18 +21,24 @@ const SIZE = { cols: 120, rows: 40 };
 const overlayText = (c: RawClient): string => (c.layout?.overlay?.type === 'confirm' ? c.layout.overlay.text : '');
 const open = (c: RawClient, paneId: number): boolean => Object.keys(c.layout!.paneTitles).includes(String(paneId));
 
+/** Attaches `a`, opens a shell on pod `name` of `ns` (e on its row), and leaves insert mode: the shell's pane. */
+async function shellInNormalMode(a: RawClient, ns: string, name: string): Promise<number> {
+  await a.attach(SIZE);
+  await podsPane(a, ns, [name]);
+  await a.request('client/key', { key: 'e' });
+  const paneId = await focusedExecPane(a);
+  await waitScreen(a, paneId, 'the shell prompt', (rows) => rows.some((r) => r.startsWith(`root@${name}:/#`)));
+  await a.request('client/key', { key: 'ctrl+]' });
+  await a.waitLayout('normal mode', (l) => l.mode === 'normal');
+  return paneId;
+}
+
 describe('closing a pane with a running shell', () => {
   it('alt+x asks; n keeps the shell running, y ends it; ctrl+w on its tab asks too', async () => {
     const ns = namespaceWith(w.sim, [(n) => pod('sh-1', n)]);
     const a = await RawClient.connect(w.env.socket);
     try {
-      await a.attach(SIZE);
-      await podsPane(a, ns, ['sh-1']);
-      await a.request('client/key', { key: 'e' });
-      const paneId = await focusedExecPane(a);
-      await waitScreen(a, paneId, 'the shell prompt', (rows) => rows.some((r) => r.startsWith('root@sh-1:/#')));
-      await a.request('client/key', { key: 'ctrl+]' });
-      await a.waitLayout('normal mode', (l) => l.mode === 'normal');
+      const paneId = await shellInNormalMode(a, ns, 'sh-1');
 
       await a.request('client/key', { key: 'alt+x' });
       await a.waitLayout('the question', (l) => l.overlay?.type === 'confirm');
@@ -92,13 +98,7 @@ describe('closing a pane with a running shell', () => {
     const other = namespaceWith(w.sim, [(n) => pod('elsewhere', n)]);
     const a = await RawClient.connect(w.env.socket);
     try {
-      await a.attach(SIZE);
-      await podsPane(a, ns, ['sh-3']);
-      await a.request('client/key', { key: 'e' });
-      const paneId = await focusedExecPane(a);
-      await waitScreen(a, paneId, 'the shell prompt', (rows) => rows.some((r) => r.startsWith('root@sh-3:/#')));
-      await a.request('client/key', { key: 'ctrl+]' });
-      await a.waitLayout('normal mode', (l) => l.mode === 'normal');
+      const paneId = await shellInNormalMode(a, ns, 'sh-3');
 
       await a.request('client/key', { key: ':' });
       await a.waitLayout('the switcher', (l) => l.overlay?.type === 'selector');
