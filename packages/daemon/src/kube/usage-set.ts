@@ -74,8 +74,9 @@ export class UsageSet {
         this.byNamespace.set(ns, this.hold(ns, now));
         changed = true;
       }
-      // Marks the ones asked for as wanted now, and lets go of those left behind long enough.
-      if (this.prune(now)) changed = true;
+      // Marks the ones asked for as wanted now, and lets go of those left behind long enough (prune
+      // bumps the version itself when it does).
+      this.prune(now);
       // Lingering ones count: pods passing through many namespaces are not a poller each.
       if (this.byNamespace.size > USAGE_MAX_NAMESPACES) return this.select(null, now);
     }
