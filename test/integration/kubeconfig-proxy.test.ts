@@ -11,6 +11,7 @@ import { proxiedKubeconfig, startConnectProxy, startSocksProxy } from '../helper
 import { PROXY_HOSTS, useProxyTestScope } from '../helpers/proxy-scope.js';
 import type { SimDaemonWithClient } from '../helpers/sim-daemon.js';
 import { type, waitScreen } from '../../packages/daemon/test/exec/harness.js';
+import { shown, waitPane } from '../../packages/daemon/test/logs/harness.js';
 
 const scope = useProxyTestScope();
 let h: SimDaemonWithClient | null = null;
@@ -30,7 +31,7 @@ async function startBehind(proxyUrl: (sim: KubeSim) => string): Promise<SimDaemo
 
 describe('a cluster behind its proxy-url', () => {
   for (const kind of ['http', 'socks5'] as const) {
-    it(`${kind}: the list, its watch, and an exec shell all go through the proxy`, async () => {
+    it(`${kind}: the list, its watch, a followed log and an exec shell all go through the proxy`, async () => {
       const proxy = kind === 'http' ? await startConnectProxy({ hosts: PROXY_HOSTS }) : await startSocksProxy({ hosts: PROXY_HOSTS });
       scope.keep(proxy);
       h = await startBehind(() => proxy.url);
@@ -40,9 +41,17 @@ describe('a cluster behind its proxy-url', () => {
       await sim.addPods(1, 'default', { prefix: 'far' });
       await waitFor('the watch sees a third pod', async () => names(await paneView(h!)) === 'far-000000,far-000001,far-000002', 60_000, 100);
       expect(proxy.targets.length).toBeGreaterThan(0);
-      expect(new Set(proxy.targets)).toEqual(new Set([`kube-sim:${new URL(sim.url).port}`]));
-      // The exec WebSocket too.
+      // A followed log too (it goes through Node's HTTP client and the proxy's agent; without a proxy, undici).
       const c = h.client;
+      sim.appendLog('default', 'far-000000', ['before the follow']);
+      const list = c.activeTab().focusedPaneId;
+      const logs = await c.request<{ paneId: number }>('resource/action', { paneId: list, action: 'logs', target: { namespace: 'default', name: 'far-000000' } });
+      await waitPane(c, logs.paneId, 'the log through the proxy', (v) => shown(v).includes('before the follow'), 60_000);
+      sim.appendLog('default', 'far-000000', ['followed through the proxy']);
+      await waitPane(c, logs.paneId, 'a line written after it opened', (v) => shown(v).includes('followed through the proxy'), 60_000);
+      expect(new Set(proxy.targets)).toEqual(new Set([`kube-sim:${new URL(sim.url).port}`]));
+      await c.request('pane/close', { paneId: logs.paneId });
+      // The exec WebSocket too.
       const opened = await c.request<{ paneId: number }>('pane/open', { view: { key: 'exec', args: { namespace: 'default', pod: 'far-000000' } }, newTab: true });
       await waitScreen(c, opened.paneId, 'a shell through the proxy', (rows) => rows.some((r) => r.includes('@far-000000')), 60_000);
       await c.request('client/key', { key: 'i' });

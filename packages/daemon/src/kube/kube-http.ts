@@ -47,7 +47,12 @@ export interface PreparedRequest {
  * through our ExecAuthenticator) applied to one request.
  */
 export async function prepareRequest(kc: KubeConfig, req: KubeRequest): Promise<PreparedRequest> {
-  const { url, cluster, opts } = await connectionOptions(kc, req);
+  return prepareWith(kc, req, await connectionOptions(kc, req));
+}
+
+/** prepareRequest with the connection options already made (connectionOptions: credentials asked for once). */
+export function prepareWith(kc: KubeConfig, req: KubeRequest, conn: ConnectionOptions): PreparedRequest {
+  const { url, cluster, opts } = conn;
   const payload = req.body === undefined ? undefined : Buffer.from(JSON.stringify(req.body));
   if (payload) {
     (opts.headers as Record<string, string | number>)['Content-Type'] = req.contentType ?? 'application/json';
@@ -90,7 +95,7 @@ export async function prepareRequest(kc: KubeConfig, req: KubeRequest): Promise<
  * is not PEM, a key that is not the certificate's): OpenSSL's words alone (`PEM routines::no start
  * line`) said neither which user nor which of its files, and were shown as the API server's fault.
  */
-function tlsMaterialError(kc: KubeConfig, opts: RequestOptions, err: unknown): unknown {
+export function tlsMaterialError(kc: KubeConfig, opts: RequestOptions, err: unknown): unknown {
   const e = err as NodeJS.ErrnoException & { library?: unknown };
   // OpenSSL's errors only (ERR_OSSL_PEM_NO_START_LINE, ERR_OSSL_X509_KEY_VALUES_MISMATCH…): anything else is not the TLS material's fault.
   const openssl = (typeof e?.code === 'string' && e.code.startsWith('ERR_OSSL')) || typeof e?.library === 'string';
@@ -103,15 +108,23 @@ function tlsMaterialError(kc: KubeConfig, opts: RequestOptions, err: unknown): u
 /** What an HTTP header cannot carry (node refuses it): a line break, a control character, one past Latin-1. */
 const BAD_HEADER_CHAR = /[^\t\x20-\x7e\x80-\xff]/;
 
-/**
- * Where and how to reach the API server for one request: the URL, and the request options with
- * the kubeconfig's TLS material and credentials applied (client-node's `applyToHTTPSOptions`;
- * exec plugins go through our ExecAuthenticator). Shared by plain requests and WebSockets.
- */
 /** A `.` or `..` segment in a path. */
 const DOT_SEGMENT = /(?:^|\/)\.{1,2}(?:\/|$)/;
 
-export async function connectionOptions(kc: KubeConfig, req: KubeRequest): Promise<{ url: URL; cluster: { server: string }; opts: RequestOptions }> {
+/** Where a request goes and how (connectionOptions). */
+export interface ConnectionOptions {
+  url: URL;
+  /** The server as messages name it (with the proxy in between, if any). */
+  cluster: { server: string };
+  opts: RequestOptions;
+}
+
+/**
+ * Where and how to reach the API server for one request: the URL, and the request options with
+ * the kubeconfig's TLS material and credentials applied (client-node's `applyToHTTPSOptions`;
+ * exec plugins go through our ExecAuthenticator). Shared by plain requests, body streams and WebSockets.
+ */
+export async function connectionOptions(kc: KubeConfig, req: KubeRequest): Promise<ConnectionOptions> {
   const cluster = kc.getCurrentCluster();
   if (!cluster) {
     const ctx = kc.getContextObject(kc.getCurrentContext());

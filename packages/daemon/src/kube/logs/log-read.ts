@@ -1,7 +1,6 @@
-import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { KubeConfig } from '../kubeconfig.js';
 import { KubeApiError, statusError, transportError } from '../api-error.js';
-import { prepareRequest } from '../kube-http.js';
+import { prepareBodyStream, type BodySink, type BodyStream } from '../body-stream.js';
 import { LineSplitter, MAX_LINE_BYTES } from './line-splitter.js';
 import { arrivalSeq, parseTimestamp, StreamLine, type LogLine, type LogOrigin } from './log-line.js';
 import { logPath, logQuery, type LogTarget, type ReadStart } from './log-request.js';
@@ -89,9 +88,6 @@ class ChunkText {
   }
 }
 
-/** A follow stream can be quiet for hours; the kernel's keepalive notices a dead peer. */
-const KEEPALIVE_MS = 30_000;
-
 /**
  * One GET of a container's log with `timestamps=true`, split into bounded lines (timestamps parsed,
  * text sanitised) as it streams. Memory is bounded: one partial line at most, lines handed out per
@@ -99,10 +95,7 @@ const KEEPALIVE_MS = 30_000;
  */
 export function readLog(o: ReadOptions): LogRead {
   let aborted = false;
-  let req: ClientRequest | null = null;
   let open = false;
-  /** The body ended while onLines' promise was pending: `done` waits for it (abort() does not). */
-  let held = false;
   let settle!: (e: ReadEnd) => void;
   const done = new Promise<ReadEnd>((resolve) => {
     let settled = false;
@@ -173,105 +166,63 @@ export function readLog(o: ReadOptions): LogRead {
     return o.onLines(out);
   };
 
-  const onResponse = (res: IncomingMessage, what: string, server: string): void => {
-    const status = res.statusCode ?? 0;
-    if (status < 200 || status >= 300) {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (c: Buffer) => {
-        if (size >= (o.maxErrorBody ?? ERROR_BODY)) return;
-        chunks.push(c);
-        size += c.length;
-      });
-      res.on('error', () => settle({ kind: 'failed', error: new KubeApiError(`${what}: HTTP ${status}`, status) }));
-      res.on('end', () => settle({ kind: 'failed', error: statusError(status, Buffer.concat(chunks).toString('utf8').slice(0, o.maxErrorBody ?? ERROR_BODY), what) }));
-      res.on('close', () => settle({ kind: 'failed', error: new KubeApiError(`${what}: HTTP ${status}`, status) }));
-      return;
-    }
-    open = true;
-    o.onOpen?.();
-    let ended = false;
-    /** What onLines returned that has not settled: the body is not read meanwhile. */
-    let wait: Promise<void> | null = null;
-    const resume = (): void => {
-      wait = null;
-      drain();
-    };
-    // The body is read with read() on 'readable', not with a 'data' listener: a server may send
-    // each line as its own chunk, and read() hands over all that arrived since the last call as
-    // one buffer (decoded once, its lines ranges of one string: no string of their own to keep),
-    // with no event and call into us per chunk. It is called once the socket's read is handled,
-    // so the lines of all its chunks go out together. Not reading is the backpressure: unread data
-    // stays in the stream, and past its highWaterMark the parser stops reading the socket (TCP
-    // pushes back), as pause() did.
-    const drain = (): void => {
-      if (aborted || wait) return;
-      let c: Buffer | null;
-      while ((c = res.read() as Buffer | null) !== null) {
-        splitter.push(c);
-        const w = flush();
-        if (w) {
-          wait = w;
-          void w.then(resume, resume);
-          return;
-        }
+  /** What the server answered: 0 until then; a refusal's body is collected for its Status. */
+  let status = 0;
+  let errorBody: Buffer[] = [];
+  let errorSize = 0;
+  const maxErrorBody = o.maxErrorBody ?? ERROR_BODY;
+  const sink = (what: string, server: string): BodySink => ({
+    onStatus(s) {
+      status = s;
+      if (s >= 200 && s < 300) {
+        open = true;
+        o.onOpen?.();
       }
+    },
+    onBody(chunk) {
+      if (aborted) return;
+      if (!open) {
+        if (errorSize < maxErrorBody) {
+          errorBody.push(Buffer.from(chunk));
+          errorSize += chunk.length;
+        }
+        return;
+      }
+      splitter.push(chunk);
+      const w = flush();
+      if (w) return w;
       if (partialDue()) o.onPartial?.();
-    };
-    res.on('readable', drain);
-    res.on('end', () => {
-      ended = true;
+    },
+    onEnd() {
       if (aborted) return settle({ kind: 'aborted' });
-      // Lines handed out are still being taken (onLines' promise): the end waits for them. Not
-      // reading does not hold back an end already read, and `done` came first: a resume's lines,
-      // held until its pod was checked, were dropped as those of a stream already over (the last
-      // lines of a container that terminated meanwhile, the ones that say why, never shown).
-      const eof = (): void => {
-        held = false;
-        settle(aborted ? { kind: 'aborted' } : { kind: 'eof' });
-      };
-      const finish = (): void => {
-        if (aborted) return eof();
-        // The server finished: a last line without a newline counts (a non-follow read, a terminated container).
-        splitter.finish();
-        const last = flush();
-        if (!last) return eof();
-        held = true;
-        void last.then(eof, eof);
-      };
-      if (!wait) return finish();
-      held = true;
-      void wait.then(finish, finish);
-    });
-    res.on('error', (err) => {
+      if (!open) return settle({ kind: 'failed', error: statusError(status, Buffer.concat(errorBody).toString('utf8').slice(0, maxErrorBody), what) });
+      // The server finished: a last line without a newline counts (a non-follow read, a terminated
+      // container). `done` waits until the last lines are taken (onLines' promise): a resume's
+      // lines, held until its pod was checked, were dropped as those of a stream already over (the
+      // last lines of a container that terminated meanwhile, the ones that say why, never shown).
+      splitter.finish();
+      const last = flush();
+      const eof = (): void => settle(aborted ? { kind: 'aborted' } : { kind: 'eof' });
+      if (!last) return eof();
+      void last.then(eof, eof);
+    },
+    onFail(err, answered) {
       if (aborted) return settle({ kind: 'aborted' });
+      if (!answered) return settle({ kind: 'failed', error: err instanceof KubeApiError ? err : transportError(err, server) });
+      if (!open) return settle({ kind: 'failed', error: new KubeApiError(`${what}: HTTP ${status}`, status) });
       // Complete lines count; a partial one is read again whole after the resume.
       void flush();
       splitter.reset();
-      settle({ kind: 'cut', message: transportError(err, server).message });
-    });
-    res.on('close', () => {
-      if (ended) return;
-      if (aborted) return settle({ kind: 'aborted' });
-      void flush();
-      splitter.reset();
-      settle({ kind: 'cut', message: 'the API server closed the stream' });
-    });
-  };
+      settle({ kind: 'cut', message: err === null ? 'the API server closed the stream' : transportError(err, server).message });
+    },
+  });
 
+  let stream: BodyStream | null = null;
   void (async () => {
     try {
-      const prepared = await prepareRequest(o.kc, { path: logPath(o.target), query: logQuery(o.target, o.start, o.follow), accept: 'text/plain, application/json' });
+      const prepared = await prepareBodyStream(o.kc, { path: logPath(o.target), query: logQuery(o.target, o.start, o.follow), accept: 'text/plain, application/json' });
       if (aborted) return settle({ kind: 'aborted' });
-      req = prepared.start((res) => onResponse(res, prepared.what, prepared.server));
-      req.on('socket', (s) => s.setKeepAlive(true, KEEPALIVE_MS));
-      req.on('error', (err) => {
-        if (aborted) return settle({ kind: 'aborted' });
-        settle(open ? { kind: 'cut', message: transportError(err, prepared.server).message } : { kind: 'failed', error: err instanceof KubeApiError ? err : transportError(err, prepared.server) });
-      });
-      req.on('close', () => {
-        if (aborted) settle({ kind: 'aborted' });
-      });
+      stream = prepared.start(sink(prepared.what, prepared.server));
     } catch (err) {
       settle(aborted ? { kind: 'aborted' } : { kind: 'failed', error: err });
     }
@@ -285,9 +236,8 @@ export function readLog(o: ReadOptions): LogRead {
     abort() {
       if (aborted) return;
       aborted = true;
-      req?.destroy();
-      // A body that ended (waiting for its last lines to be taken) has no request left to close.
-      if (!req || held) settle({ kind: 'aborted' });
+      stream?.abort();
+      settle({ kind: 'aborted' });
     },
     partial,
   };

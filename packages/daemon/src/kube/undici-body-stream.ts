@@ -1,0 +1,196 @@
+import { isIP, connect as netConnect, type Socket } from 'node:net';
+import { connect as tlsConnect, createSecureContext, type SecureContext } from 'node:tls';
+import type { Client, Dispatcher } from 'undici';
+import type { KubeConfig } from './kubeconfig.js';
+import { ANSWER_DEADLINE_MS, noAnswerError } from './api-error.js';
+import { credentialsRefused } from './exec-auth.js';
+import { tlsMaterialError, type ConnectionOptions, type KubeRequest } from './kube-http.js';
+import { STREAM_KEEPALIVE_MS, type BodySink, type PreparedBodyStream } from './body-stream.js';
+
+/**
+ * The request options this transport knows how to carry; anything else (a proxy's agent first of
+ * all) goes through Node's client, which knows them all.
+ */
+const CARRIED = new Set(['method', 'hostname', 'port', 'path', 'headers', 'ca', 'cert', 'key', 'rejectUnauthorized', 'servername', 'auth']);
+
+export function undiciCanCarry(conn: ConnectionOptions): boolean {
+  const protocol = conn.url.protocol;
+  if (protocol !== 'https:' && protocol !== 'http:') return false;
+  for (const [k, v] of Object.entries(conn.opts)) if (v !== undefined && !CARRIED.has(k)) return false;
+  return true;
+}
+
+type ClientClass = typeof Client;
+let loading: Promise<ClientClass> | null = null;
+/**
+ * undici's HTTP/1.1 client alone, loaded when the first stream opens: the package's entry point
+ * also loads fetch, WebSocket, caches and mocks (~19 MiB of a daemon's RSS against ~11).
+ */
+function loadClient(): Promise<ClientClass> {
+  // A path the package's files have had since undici 5 (pinned in package.json); typed as the entry point's Client.
+  const path: string = 'undici/lib/dispatcher/client.js';
+  loading ??= import(path).then((m: { default: ClientClass }) => m.default);
+  return loading;
+}
+
+/** Undici's word for the server (or something between) closing the connection mid-body: no error of its own to show. */
+const closedByPeer = (err: unknown): boolean => (err as { code?: unknown } | null)?.code === 'UND_ERR_SOCKET';
+
+/** What comes after the body pieces: the server's end, or a failure. */
+type Final = { kind: 'end' } | { kind: 'fail'; err: unknown };
+
+/**
+ * A streamed GET through undici, on a connection of its own (closed when the stream ends): TLS with
+ * the kubeconfig's CA, client certificate and server name, made here, so a certificate or key that
+ * cannot be used is refused before anything is sent, with the user's words for it.
+ */
+export async function undiciBodyStream(kc: KubeConfig, req: KubeRequest, conn: ConnectionOptions): Promise<PreparedBodyStream> {
+  const { url, cluster, opts } = conn;
+  const https = url.protocol === 'https:';
+  let secureContext: SecureContext | undefined;
+  if (https) {
+    try {
+      secureContext = createSecureContext({ ca: opts.ca, cert: opts.cert, key: opts.key });
+    } catch (err) {
+      throw tlsMaterialError(kc, opts, err);
+    }
+  }
+  const host = opts.hostname ?? url.hostname;
+  const port = Number(opts.port);
+  const servername = opts.servername ?? (isIP(host) ? undefined : host);
+  const headers: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(opts.headers ?? {})) if (v !== undefined) headers[k] = Array.isArray(v) ? v.map(String) : String(v);
+  if (opts.auth) headers.Authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
+  const method = opts.method ?? 'GET';
+  const path = opts.path ?? '/';
+  const answerMs = req.answerMs ?? ANSWER_DEADLINE_MS;
+  const ClientCtor = await loadClient();
+
+  const connector = (_o: unknown, cb: (...args: [null, Socket] | [Error, null]) => void): void => {
+    const socket: Socket = https ? tlsConnect({ host, port, servername, secureContext, rejectUnauthorized: opts.rejectUnauthorized !== false, ALPNProtocols: ['http/1.1'] }) : netConnect({ host, port });
+    socket.setKeepAlive(true, STREAM_KEEPALIVE_MS);
+    socket.setNoDelay(true);
+    let settled = false;
+    // Every error until the connection is undici's is taken here (a second one with no listener would be thrown).
+    const failed = (err: Error): void => {
+      socket.destroy();
+      if (settled) return;
+      settled = true;
+      cb(err, null);
+    };
+    socket.once(https ? 'secureConnect' : 'connect', () => {
+      if (settled) return;
+      settled = true;
+      socket.off('error', failed);
+      cb(null, socket);
+    });
+    socket.on('error', failed);
+  };
+
+  return {
+    server: cluster.server,
+    what: `${method} ${req.path}`,
+    start(sink: BodySink) {
+      const client = new ClientCtor(url.origin, { connect: connector, bodyTimeout: 0, headersTimeout: 0, pipelining: 1 });
+      let stopped = false;
+      let answered = false;
+      let controller: Dispatcher.DispatchController | null = null;
+      /** Body pieces not yet handed to the sink, and what comes after them. */
+      let queue: Buffer[] = [];
+      let final: Final | null = null;
+      let scheduled = false;
+      let waiting = false;
+      const close = (): void => {
+        clearTimeout(deadline);
+        client.destroy().catch(() => undefined);
+      };
+      const stop = (): void => {
+        stopped = true;
+        queue = [];
+        close();
+      };
+      /** Hands over what came, in order: the pieces of one socket read together, then the end or the failure. */
+      const deliver = (): void => {
+        scheduled = false;
+        if (stopped || waiting) return;
+        if (queue.length > 0) {
+          const piece = queue.length === 1 ? queue[0]! : Buffer.concat(queue);
+          queue = [];
+          const w = sink.onBody(piece);
+          if (stopped) return;
+          if (w) {
+            waiting = true;
+            controller?.pause();
+            const resume = (): void => {
+              waiting = false;
+              if (stopped) return;
+              controller?.resume();
+              deliver();
+            };
+            void w.then(resume, resume);
+            return;
+          }
+        }
+        if (!final) return;
+        const f = final;
+        stop();
+        if (f.kind === 'end') sink.onEnd();
+        else sink.onFail(closedByPeer(f.err) ? null : f.err, true);
+      };
+      const later = (): void => {
+        if (scheduled) return;
+        scheduled = true;
+        queueMicrotask(deliver);
+      };
+      const handler: Dispatcher.DispatchHandler = {
+        onRequestStart(c) {
+          controller = c;
+        },
+        onResponseStart(_c, status) {
+          // 1xx answers are informational; Node's client skips them too.
+          if (stopped || status < 200) return;
+          answered = true;
+          clearTimeout(deadline);
+          if (status === 401) credentialsRefused(kc);
+          sink.onStatus(status);
+        },
+        onResponseData(_c, chunk) {
+          if (stopped) return;
+          queue.push(chunk);
+          later();
+        },
+        onResponseEnd() {
+          if (stopped) return;
+          final = { kind: 'end' };
+          later();
+        },
+        onResponseError(_c, err) {
+          if (stopped) return;
+          if (!answered) {
+            stop();
+            sink.onFail(err, false);
+            return;
+          }
+          final = { kind: 'fail', err };
+          later();
+        },
+      };
+      const deadline = setTimeout(() => {
+        if (stopped || answered) return;
+        stop();
+        sink.onFail(noAnswerError(cluster.server, answerMs), false);
+      }, answerMs);
+      try {
+        client.dispatch({ origin: url.origin, path, method: method as Dispatcher.HttpMethod, headers }, handler);
+      } catch (err) {
+        // undici refused the request as written (a header it cannot send): said once the caller has its handle.
+        queueMicrotask(() => {
+          if (stopped) return;
+          stop();
+          sink.onFail(err, false);
+        });
+      }
+      return { abort: stop };
+    },
+  };
+}
