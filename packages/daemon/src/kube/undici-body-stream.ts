@@ -36,6 +36,18 @@ function loadClient(): Promise<ClientClass> {
 /** Undici's word for the server (or something between) closing the connection mid-body: no error of its own to show. */
 const closedByPeer = (err: unknown): boolean => (err as { code?: unknown } | null)?.code === 'UND_ERR_SOCKET';
 
+/**
+ * undici's parser errors in the words of Node's (`HPE_…` codes), which transportError turns into
+ * "did not answer in HTTP": undici's own ("Response does not match the HTTP/1.1 protocol", with no
+ * code; "Headers Overflow Error") named neither what was wrong nor what to check.
+ */
+function parserError(err: unknown): unknown {
+  const e = err as { name?: unknown; code?: unknown; message?: unknown } | null;
+  if (e?.code === 'UND_ERR_HEADERS_OVERFLOW') return Object.assign(new Error('Header overflow'), { code: 'HPE_HEADER_OVERFLOW' });
+  if (e?.name === 'HTTPParserError' && typeof e.message === 'string') return Object.assign(new Error(e.message.replace(/^Response does not match the HTTP\/1\.1 protocol \((.*)\)$/, '$1')), { code: typeof e.code === 'string' ? e.code : 'HPE_INVALID_CONSTANT' });
+  return err;
+}
+
 /** What comes after the body pieces: the server's end, or a failure. */
 type Final = { kind: 'end' } | { kind: 'fail'; err: unknown };
 
@@ -164,8 +176,9 @@ export async function undiciBodyStream(kc: KubeConfig, req: KubeRequest, conn: C
           final = { kind: 'end' };
           later();
         },
-        onResponseError(_c, err) {
+        onResponseError(_c, error) {
           if (stopped) return;
+          const err = parserError(error);
           if (!answered) {
             stop();
             sink.onFail(err, false);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { generate } from 'selfsigned';
 import { KubeConfig } from '../../src/kube/kubeconfig.js';
@@ -289,5 +289,34 @@ describe('a followed log over TLS with a client certificate', () => {
     expect(end.kind).toBe('failed');
     expect(((end as Extract<ReadEnd, { kind: 'failed' }>).error as Error).message).toMatch(/^the client certificate or key of user 'dev' cannot be used: /);
     expect(callers).toEqual([]);
+  });
+
+  it('something that is not an API server at the URL (an SSH banner, headers past 16 KiB): said as not answering in HTTP', async () => {
+    const answers: Record<string, (c: Socket) => void> = {
+      'Expected HTTP/, RTSP/ or ICE/': (c) => c.end('SSH-2.0-OpenSSH_9.6\r\n'),
+      'its headers are longer than 16 KiB': (c) => c.end(`HTTP/1.1 200 OK\r\nX-Big: ${'a'.repeat(70_000)}\r\n\r\n`),
+    };
+    for (const [said, answer] of Object.entries(answers)) {
+      const tcp = createTcpServer((c) => {
+        c.on('error', () => undefined);
+        c.once('data', () => answer(c));
+      });
+      await new Promise<void>((r) => tcp.listen(0, '127.0.0.1', () => r()));
+      const server = `http://127.0.0.1:${(tcp.address() as AddressInfo).port}`;
+      const kc = new KubeConfig();
+      kc.loadFromOptions({
+        clusters: [{ name: 'c', server, skipTLSVerify: true }],
+        users: [{ name: 'dev', token: 't' }],
+        contexts: [{ name: 'x', cluster: 'c', user: 'dev' }],
+        currentContext: 'x',
+      });
+      const { read, lines } = follow(kc);
+      const end = await read.done;
+      tcp.close();
+      const message = end.kind === 'failed' ? (end.error as Error).message : end.kind;
+      expect(message).toBe(`the API server at ${server} did not answer in HTTP (${said}): is the server URL in the kubeconfig (scheme, host and port) an API server's?`);
+      expect(end.kind).toBe('failed');
+      expect(lines).toEqual([]);
+    }
   });
 });

@@ -168,7 +168,7 @@ export function readLog(o: ReadOptions): LogRead {
 
   /** What the server answered: 0 until then; a refusal's body is collected for its Status. */
   let status = 0;
-  let errorBody: Buffer[] = [];
+  const errorBody: Buffer[] = [];
   let errorSize = 0;
   const maxErrorBody = o.maxErrorBody ?? ERROR_BODY;
   const sink = (what: string, server: string): BodySink => ({
