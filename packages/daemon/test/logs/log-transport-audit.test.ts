@@ -319,4 +319,36 @@ describe('a followed log over TLS with a client certificate', () => {
       expect(lines).toEqual([]);
     }
   });
+
+  it('opened and aborted at every stage (connecting, mid-TLS, answered, streaming), 60 times: aborted each time, nothing after it, no connection left open', async () => {
+    handler = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain', 'transfer-encoding': 'chunked' });
+      const timer = setInterval(() => res.write(`${stamp(1)} tick\n`), 2);
+      res.on('close', () => clearInterval(timer));
+    };
+    const reads = [];
+    for (let i = 0; i < 60; i++) {
+      let after = 0;
+      let aborted = false;
+      const read = readLog({
+        kc: kubeconfig(),
+        target: TARGET,
+        start: { history: { all: true } },
+        follow: true,
+        origin: ORIGIN,
+        onLines: () => {
+          if (aborted) after++;
+        },
+      });
+      // 0 ms: before the connection; then through the handshake and into the stream.
+      await new Promise((r) => setTimeout(r, i % 12));
+      aborted = true;
+      read.abort();
+      reads.push(read.done.then((end) => ({ end, after: () => after })));
+    }
+    const ends = await Promise.all(reads);
+    expect(ends.map((e) => e.end.kind)).toEqual(ends.map(() => 'aborted'));
+    await waitFor('every connection closed on the server', () => new Promise<boolean>((r) => srv.getConnections((_e, n) => r(n === 0))), 30_000);
+    expect(ends.map((e) => e.after()).filter((n) => n > 0)).toEqual([]);
+  });
 });
