@@ -1,7 +1,7 @@
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { KubeConfig } from './kubeconfig.js';
 import { prepareWith, type ConnectionOptions, type KubeRequest } from './kube-http.js';
-import { STREAM_KEEPALIVE_MS, type BodySink, type PreparedBodyStream } from './body-stream.js';
+import { STREAM_KEEPALIVE_MS, type BodySink, type PreparedBodyStream } from './body-sink.js';
 
 /**
  * A streamed GET through Node's HTTP client (a cluster behind a proxy: its agent opens the tunnel).

@@ -5,7 +5,7 @@ import type { KubeConfig } from './kubeconfig.js';
 import { ANSWER_DEADLINE_MS, noAnswerError } from './api-error.js';
 import { credentialsRefused } from './exec-auth.js';
 import { tlsMaterialError, type ConnectionOptions, type KubeRequest } from './kube-http.js';
-import { STREAM_KEEPALIVE_MS, type BodySink, type PreparedBodyStream } from './body-stream.js';
+import { STREAM_KEEPALIVE_MS, type BodySink, type PreparedBodyStream } from './body-sink.js';
 
 /**
  * The request options this transport knows how to carry; anything else (a proxy's agent first of

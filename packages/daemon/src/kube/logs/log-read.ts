@@ -1,6 +1,7 @@
 import type { KubeConfig } from '../kubeconfig.js';
 import { KubeApiError, statusError, transportError } from '../api-error.js';
-import { prepareBodyStream, type BodySink, type BodyStream } from '../body-stream.js';
+import type { BodySink, BodyStream } from '../body-sink.js';
+import { prepareBodyStream } from '../body-stream.js';
 import { LineSplitter, MAX_LINE_BYTES } from './line-splitter.js';
 import { arrivalSeq, parseTimestamp, StreamLine, type LogLine, type LogOrigin } from './log-line.js';
 import { logPath, logQuery, type LogTarget, type ReadStart } from './log-request.js';
