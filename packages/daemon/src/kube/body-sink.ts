@@ -33,5 +33,5 @@ export interface PreparedBodyStream {
   start(sink: BodySink): BodyStream;
 }
 
-/** TCP keepalive of a stream's connection: a follow can be quiet for hours; the kernel notices a dead peer. */
+/** TCP keepalive of a stream's connection (a followed log, a watch): it can be quiet for hours; the kernel notices a dead peer. */
 export const STREAM_KEEPALIVE_MS = 30_000;

@@ -149,6 +149,12 @@ export async function undiciBodyStream(kc: KubeConfig, req: KubeRequest, conn: C
         if (f.kind === 'end') sink.onEnd();
         else sink.onFail(closedByPeer(f.err) ? null : f.err, true);
       };
+      /** The request failed before its answer came: said once, with the connection closed. */
+      const failUnanswered = (err: unknown): void => {
+        if (stopped) return;
+        stop();
+        sink.onFail(err, false);
+      };
       const later = (): void => {
         if (scheduled) return;
         scheduled = true;
@@ -179,29 +185,19 @@ export async function undiciBodyStream(kc: KubeConfig, req: KubeRequest, conn: C
         onResponseError(_c, error) {
           if (stopped) return;
           const err = parserError(error);
-          if (!answered) {
-            stop();
-            sink.onFail(err, false);
-            return;
-          }
+          if (!answered) return failUnanswered(err);
           final = { kind: 'fail', err };
           later();
         },
       };
       const deadline = setTimeout(() => {
-        if (stopped || answered) return;
-        stop();
-        sink.onFail(noAnswerError(cluster.server, answerMs), false);
+        if (!answered) failUnanswered(noAnswerError(cluster.server, answerMs));
       }, answerMs);
       try {
         client.dispatch({ origin: url.origin, path, method: method as Dispatcher.HttpMethod, headers }, handler);
       } catch (err) {
         // undici refused the request as written (a header it cannot send): said once the caller has its handle.
-        queueMicrotask(() => {
-          if (stopped) return;
-          stop();
-          sink.onFail(err, false);
-        });
+        queueMicrotask(() => failUnanswered(err));
       }
       return { abort: stop };
     },

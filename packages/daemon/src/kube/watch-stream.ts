@@ -1,5 +1,6 @@
 import type { KubeConfig } from './kubeconfig.js';
 import { KubeApiError, statusError, transportError } from './api-error.js';
+import { STREAM_KEEPALIVE_MS } from './body-sink.js';
 import { prepareRequest } from './kube-http.js';
 
 export interface WatchHandlers {
@@ -68,7 +69,7 @@ export async function openWatch(
     }
     if (finished) return;
     on.open();
-    res.socket?.setKeepAlive(true, 30_000);
+    res.socket?.setKeepAlive(true, STREAM_KEEPALIVE_MS);
     r.setTimeout(idleMs, () => finish(new KubeApiError(`the watch of ${path} was silent for ${Math.round(idleMs / 1000)} s`, 0, 'WatchIdle')));
     // The start of the current line, in the pieces it came in: only each new chunk is searched for
     // the newline, and the line is joined once. (Appending each chunk to one string and searching it
