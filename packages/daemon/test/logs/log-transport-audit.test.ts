@@ -8,6 +8,7 @@ import { KubeConfig } from '../../src/kube/kubeconfig.js';
 import { readLog, type ReadEnd } from '../../src/kube/logs/log-read.js';
 import type { LogLine } from '../../src/kube/logs/log-line.js';
 import { waitFor } from '../../../../test/helpers/daemon-process.js';
+import { kubeconfigFor } from '../http-kubeconfig.js';
 
 /**
  * A followed log's transport (undici on a connection of its own, TLS made from the kubeconfig)
@@ -88,11 +89,11 @@ afterAll(() => {
 
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
 
-function kubeconfig(o: { host?: string; ca?: string; cert?: boolean; tlsServerName?: string } = {}): KubeConfig {
+function kubeconfig(o: { host?: string; ca?: string; cert?: boolean; keyPem?: string; tlsServerName?: string } = {}): KubeConfig {
   const kc = new KubeConfig();
   kc.loadFromOptions({
     clusters: [{ name: 'c', server: `https://${o.host ?? 'localhost'}:${port}`, caData: b64(o.ca ?? pki.ca), skipTLSVerify: false, ...(o.tlsServerName ? { tlsServerName: o.tlsServerName } : {}) }],
-    users: [{ name: 'dev', ...(o.cert === false ? { token: 't' } : { certData: b64(pki.clientCert), keyData: b64(pki.clientKey) }) }],
+    users: [{ name: 'dev', ...(o.cert === false ? { token: 't' } : { certData: b64(pki.clientCert), keyData: b64(o.keyPem ?? pki.clientKey) }) }],
     contexts: [{ name: 'x', cluster: 'c', user: 'dev' }],
     currentContext: 'x',
   });
@@ -277,14 +278,7 @@ describe('a followed log over TLS with a client certificate', () => {
 
   it('a client key that is not PEM: refused before anything is sent, naming the user', async () => {
     callers.length = 0;
-    const kc = new KubeConfig();
-    kc.loadFromOptions({
-      clusters: [{ name: 'c', server: `https://localhost:${port}`, caData: b64(pki.ca), skipTLSVerify: false }],
-      users: [{ name: 'dev', certData: b64(pki.clientCert), keyData: b64('-----BEGIN PRIVATE KEY-----\ntruncated') }],
-      contexts: [{ name: 'x', cluster: 'c', user: 'dev' }],
-      currentContext: 'x',
-    });
-    const { read } = follow(kc);
+    const { read } = follow(kubeconfig({ keyPem: '-----BEGIN PRIVATE KEY-----\ntruncated' }));
     const end = await read.done;
     expect(end.kind).toBe('failed');
     expect(((end as Extract<ReadEnd, { kind: 'failed' }>).error as Error).message).toMatch(/^the client certificate or key of user 'dev' cannot be used: /);
@@ -303,14 +297,7 @@ describe('a followed log over TLS with a client certificate', () => {
       });
       await new Promise<void>((r) => tcp.listen(0, '127.0.0.1', () => r()));
       const server = `http://127.0.0.1:${(tcp.address() as AddressInfo).port}`;
-      const kc = new KubeConfig();
-      kc.loadFromOptions({
-        clusters: [{ name: 'c', server, skipTLSVerify: true }],
-        users: [{ name: 'dev', token: 't' }],
-        contexts: [{ name: 'x', cluster: 'c', user: 'dev' }],
-        currentContext: 'x',
-      });
-      const { read, lines } = follow(kc);
+      const { read, lines } = follow(kubeconfigFor(tcp));
       const end = await read.done;
       tcp.close();
       const message = end.kind === 'failed' ? (end.error as Error).message : end.kind;
