@@ -23,6 +23,7 @@ class SlowSink implements ClientSink {
   }
   clipboard(): void {}
   openEditor(): void {}
+  sessionEnded(): void {}
   backlogged(): boolean {
     return this.backlog;
   }
@@ -250,5 +251,89 @@ describe('FrameScheduler', () => {
     s.flushNow();
     expect(sink.order).toEqual(['toast render 0', 'view v0']);
     s.close();
+  });
+});
+
+describe('FrameScheduler to a client that keeps its rows (sameRows)', () => {
+  class KeepingSink extends SlowSink {
+    constructor(readonly sameRows: boolean) {
+      super();
+    }
+    readonly sent: Array<{ paneId: number; seq: number; view: PaneView }> = [];
+    override view(paneId: number, seq: number, view: PaneView): void {
+      super.view(paneId, seq, view);
+      this.sent.push({ paneId, seq, view });
+    }
+  }
+  const table = (names: string[], selected: number): PaneView => ({
+    type: 'table',
+    title: 'pods',
+    columns: [{ id: 'name', title: 'NAME' }],
+    rows: names.map((n) => ({ id: n, cells: { name: n } })),
+    offset: 0,
+    total: names.length,
+    unfiltered: names.length,
+    selected,
+  });
+
+  it('sends a table whose rows it already sent as the rest of the view (rowsOf: the last one sent), anything else whole', () => {
+    let names = ['a', 'b', 'c'];
+    let selected = 0;
+    let shown = 1;
+    const kinds = new Map<number, () => PaneView>([
+      [1, () => table(names, selected)],
+      [2, () => ({ type: 'lines', title: 'help', lines: [{ text: `sel ${selected}` }], offset: 0, total: 1 })],
+    ]);
+    const run = (sameRows: boolean) => {
+      const sink = new KeepingSink(sameRows);
+      const s = new FrameScheduler(sink, {
+        layout: () => ({}) as SessionLayout,
+        activeTab: () => ({ tree: { type: 'leaf', paneId: shown }, fullscreenPaneId: null }),
+        size: () => ({ cols: 80, rows: 24 }),
+        render: (id) => kinds.get(id)!(),
+      });
+      return { sink, s };
+    };
+    const keeping = run(true);
+    const plain = run(false);
+    const both = (f: (s: FrameScheduler) => void) => {
+      for (const x of [keeping, plain]) {
+        f(x.s);
+        x.s.flushNow();
+      }
+    };
+    const last = (x: { sink: KeepingSink }) => x.sink.sent.at(-1)!;
+    both(() => {});
+    expect(last(keeping).view).toEqual(table(names, 0));
+    const first = last(keeping).seq;
+    // The selection moved: the rest only, drawn from view `first`.
+    selected = 2;
+    both((s) => s.markPane(1));
+    expect(last(keeping).view).toEqual({ ...table(names, 2), columns: [], rows: [], rowsOf: first });
+    expect(last(plain).view).toEqual(table(names, 2));
+    const moved = last(keeping).seq;
+    selected = 1;
+    both((s) => s.markPane(1));
+    expect(last(keeping).view).toMatchObject({ rows: [], rowsOf: moved });
+    // Other rows: whole.
+    names = ['a', 'c'];
+    both((s) => s.markPane(1));
+    expect(last(keeping).view).toEqual(table(names, 1));
+    // Another tab shown (a lines pane: never as kept rows), then the list again: whole, as the
+    // scheduler forgot what it sent for a pane out of sight.
+    shown = 2;
+    both((s) => s.markLayout());
+    expect(last(keeping).view.type).toBe('lines');
+    shown = 1;
+    both((s) => s.markLayout());
+    expect(last(keeping).view).toEqual(table(names, 1));
+    // Unchanged: nothing sent at all.
+    const count = keeping.sink.sent.length;
+    both((s) => s.markPane(1));
+    expect(keeping.sink.sent).toHaveLength(count);
+    // The script never gets a rowsOf.
+    expect(plain.sink.sent.every((v) => v.view.type !== 'table' || (v.view.rowsOf === undefined && v.view.rows.length > 0))).toBe(true);
+    keeping.s.close();
+    plain.s.close();
   });
 });

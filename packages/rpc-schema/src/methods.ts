@@ -198,7 +198,18 @@ export const Requests = {
   attach: req(
     'session/attach',
     'Attach this connection to a session (created when missing) as a client with its own focus and mode.',
-    z.object({ ...SessionRef, size: Size }).strict(),
+    z
+      .object({
+        ...SessionRef,
+        size: Size,
+        /**
+         * The client keeps each pane's last view and takes a table view whose rows did not change as
+         * `rowsOf` (see TableView): kubetile's own clients ask for it; a script that does not is sent
+         * whole views, as before.
+         */
+        sameRows: z.boolean().optional(),
+      })
+      .strict(),
     z.object({ clientId: z.string(), layout: SessionLayoutSchema }),
   ),
   detach: req('session/detach', 'Detach from the session; its tabs and panes live on.', Empty, Ok),

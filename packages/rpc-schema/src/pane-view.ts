@@ -91,6 +91,13 @@ export const TableViewSchema = z.object({
   empty: z.string().optional(),
   /** Lines drawn above the column header (a plugin table's summary). */
   caption: z.array(LineSchema).optional(),
+  /**
+   * Sent only to a client that attached with `sameRows`: this view's `columns` and `rows` are those of
+   * the view of this pane numbered `rowsOf` (the last one this connection was sent for it), and are
+   * sent empty. A key that only moves the selection (`j`, `k`) then sends a few hundred bytes, not
+   * every visible row again, and the client draws the rows it already has.
+   */
+  rowsOf: z.number().int().min(0).optional(),
 });
 export type TableView = z.infer<typeof TableViewSchema>;
 

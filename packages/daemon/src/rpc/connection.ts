@@ -65,6 +65,8 @@ export class RpcConnection implements ClientSink {
   helloDone = false;
   clientName = 'unknown';
   client: AttachedClient | null = null;
+  /** Set by session/attach (its `sameRows`), before the client's frame scheduler starts. */
+  sameRows = false;
   private closed = false;
   private closing = false;
   /** More than `pauseReadingAboveBytes` queued: waiting for the client to read (until 'drain'). */

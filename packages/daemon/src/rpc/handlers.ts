@@ -127,6 +127,7 @@ const table: Table = {
   }),
   'session/attach': ({ conn, daemon }, p) => {
     if (conn.client) throw invalidState(`already attached to session '${conn.client.state.sessionName}'; call session/detach first`);
+    conn.sameRows = p.sameRows === true;
     const client = daemon.workspace.attach(p.session ?? 'main', p.size, conn);
     conn.client = client;
     const layout = daemon.workspace.buildLayout(client.state);

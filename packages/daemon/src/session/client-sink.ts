@@ -4,6 +4,11 @@ import type { SharedView } from '../view/shared-views.js';
 /** How the daemon reaches one attached terminal. Implemented by the RPC connection. */
 export interface ClientSink {
   layout(layout: SessionLayout): void;
+  /**
+   * The client keeps each pane's last view: a table view whose columns and rows are those of the last
+   * one sent for the pane goes as `rowsOf` (session/attach's `sameRows`). Read by the frame scheduler.
+   */
+  readonly sameRows?: boolean;
   /** `shared`: the same view already serialised (shared by the clients that show it at this size). */
   view(paneId: number, seq: number, view: PaneView, shared?: SharedView): void;
   toast(level: 'info' | 'success' | 'warn' | 'error', text: string): void;

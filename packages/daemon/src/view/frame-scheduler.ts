@@ -47,7 +47,8 @@ export class FrameScheduler {
   private sending = false;
   /** What this client was last sent, so unchanged layouts and views are not sent again. */
   private lastLayout = '';
-  private readonly lastViews = new Map<number, string>();
+  /** Per pane: the last view's JSON, its number, and its rows' JSON when the client keeps them (`sameRows`). */
+  private readonly lastViews = new Map<number, { json: string; seq: number; rows: string | null }>();
 
   constructor(
     private readonly sink: ClientSink,
@@ -177,9 +178,16 @@ export class FrameScheduler {
       const shared = sharedViews.get(tab.tree, paneId, viewport, () => this.source.render(paneId, viewport));
       if (!shared) continue;
       // A view equal to the last one sent is skipped: keys often change nothing on screen.
-      if (this.lastViews.get(paneId) === shared.json) continue;
-      this.lastViews.set(paneId, shared.json);
-      this.sink.view(paneId, ++seqCounter, shared.view, shared);
+      const last = this.lastViews.get(paneId);
+      if (last?.json === shared.json) continue;
+      const seq = ++seqCounter;
+      // A table whose rows are the ones this client already has (a key that moved the selection):
+      // the rest of the view only, drawn over the rows the client kept (`rowsOf`).
+      const rows = this.sink.sameRows ? shared.rowsJson() : null;
+      if (rows !== null && last?.rows === rows && shared.view.type === 'table') {
+        this.sink.view(paneId, seq, { ...shared.view, columns: [], rows: [], rowsOf: last.seq });
+      } else this.sink.view(paneId, seq, shared.view, shared);
+      this.lastViews.set(paneId, { json: shared.json, seq, rows });
       sent = true;
     }
     // Only a frame that sent something counts toward the 16 ms pacing: an empty one must not

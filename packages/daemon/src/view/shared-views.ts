@@ -6,16 +6,26 @@ export interface SharedView {
   readonly json: string;
   /** The JSON as UTF-8, made once for all clients that send it. */
   bytes(): Buffer;
+  /**
+   * A table view's columns and rows as JSON (null for other views): two views with the same are drawn
+   * from the same rows, so a client that keeps the last one is sent the rest only (`rowsOf`).
+   */
+  rowsJson(): string | null;
 }
 
 class Entry implements SharedView {
   private buf: Buffer | null = null;
+  private rows: string | null | undefined = undefined;
   constructor(
     readonly view: PaneView,
     readonly json: string,
   ) {}
   bytes(): Buffer {
     return (this.buf ??= Buffer.from(this.json, 'utf8'));
+  }
+  rowsJson(): string | null {
+    if (this.rows === undefined) this.rows = this.view.type === 'table' ? JSON.stringify([this.view.columns, this.view.rows]) : null;
+    return this.rows;
   }
 }
 
