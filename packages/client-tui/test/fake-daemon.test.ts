@@ -20,6 +20,10 @@ class FakeDaemon {
   /** The accepted sockets, for bytes written as they are. */
   socks: Socket[] = [];
   keys: string[] = [];
+  /** What each session/attach asked for. */
+  attaches: unknown[] = [];
+  /** As a daemon from before session/attach took `sameRows` (it refuses a field it does not know). */
+  refuseSameRows = false;
   detached = 0;
   apiLevel = API_LEVEL;
   keyDelayMs = 0;
@@ -34,7 +38,11 @@ class FakeDaemon {
         if (p.apiLevel !== this.apiLevel) throw new ResponseError(ErrorCodes.IncompatibleApiLevel, `client API level ${p.apiLevel} is not supported (daemon speaks ${this.apiLevel})`);
         return { server: { name: 'kubetiled', version: '0.0.0', pid: process.pid }, apiLevel: this.apiLevel };
       });
-      conn.onRequest('session/attach', () => ({ clientId: 'c1', layout: splitLayout() }));
+      conn.onRequest('session/attach', (p: { sameRows?: boolean }) => {
+        this.attaches.push(p);
+        if (this.refuseSameRows && 'sameRows' in p) throw new ResponseError(ErrorCodes.InvalidParams, 'sameRows: unknown field');
+        return { clientId: 'c1', layout: splitLayout() };
+      });
       conn.onRequest('client/key', async (p: { key: string }) => {
         // Later keys answer sooner: the client must still send them in order.
         const delay = Math.max(0, this.keyDelayMs - this.keys.length * 5);
@@ -104,6 +112,56 @@ describe('the client against a scripted daemon', () => {
     expect(store.getState().toasts.map((t) => t.text)).toEqual([expect.stringContaining('sent a toast this kubetile'), 'copied']);
     expect(logs.some((l) => l.startsWith('dropped invalid pane/view notification') && l.includes('columns'))).toBe(true);
     expect(logs.some((l) => l.startsWith('dropped invalid toast notification'))).toBe(true);
+    client.dispose();
+  });
+
+  for (const [checks, contract] of contracts) it(`asks for sameRows and puts a rowsOf view together from the rows it kept; one it cannot is said in the pane, never guessed (${checks})`, async () => {
+    const store = new Store({ cols: 80, rows: 24 });
+    const client = new AttachedClient({ socket: daemon.socket, store, ...(contract ? { contract } : {}) });
+    await client.start();
+    expect(daemon.attaches).toEqual([expect.objectContaining({ sameRows: true })]);
+    const row = (name: string) => ({ id: `uid-${name}`, cells: { name } });
+    const whole = { type: 'table', title: 'pods', columns: [{ id: 'name', title: 'NAME' }], rows: [row('a'), row('b'), row('c')], offset: 0, total: 3, unfiltered: 3, selected: 0 };
+    const kept = (paneId: number) => store.getState().views.get(paneId);
+    // Rows of a view this client never had: not drawn from anything; the pane says why.
+    daemon.notify('pane/view', { paneId: 1, seq: 5, view: { ...whole, columns: [], rows: [], selected: 2, rowsOf: 4 } });
+    await until('the pane says it', () => kept(1)?.view.type === 'message');
+    const said = kept(1)!.view;
+    expect(said.type === 'message' && said.text).toMatch(/cannot read .*rows of view number 4, but this client has no view of this pane/);
+    // A whole table, then only its selection moved: drawn from the kept rows.
+    daemon.notify('pane/view', { paneId: 2, seq: 6, view: whole });
+    daemon.notify('pane/view', { paneId: 2, seq: 7, view: { ...whole, columns: [], rows: [], selected: 2, badge: '3/3', rowsOf: 6 } });
+    await until('the selection moved', () => kept(2)?.seq === 7);
+    const { rowsOf: _, ...expected } = { ...whole, selected: 2, badge: '3/3', rowsOf: 0 };
+    expect(kept(2)!.view).toEqual(expected);
+    // A hostile daemon's rows beside a rowsOf are not drawn: the kept ones are.
+    daemon.notify('pane/view', { paneId: 2, seq: 8, view: { ...whole, rows: [row('evil')], selected: 1, rowsOf: 7 } });
+    await until('the next move', () => kept(2)?.seq === 8);
+    expect(kept(2)!.view).toEqual({ ...expected, selected: 1, badge: undefined });
+    // The rows of an older view (not the last one kept), or of another pane's: said, not guessed.
+    daemon.notify('pane/view', { paneId: 2, seq: 9, view: { ...whole, columns: [], rows: [], selected: 0, rowsOf: 6 } });
+    await until('the pane says it', () => kept(2)?.view.type === 'message');
+    expect((kept(2)!.view as { text: string }).text).toContain('rows of view number 6, but this client has table number 8');
+    daemon.notify('pane/view', { paneId: 3, seq: 10, view: { type: 'lines', title: 'help', lines: [], offset: 0, total: 0 } });
+    daemon.notify('pane/view', { paneId: 3, seq: 11, view: { ...whole, columns: [], rows: [], rowsOf: 10 } });
+    await until('the pane says it', () => kept(3)?.view.type === 'message');
+    expect((kept(3)!.view as { text: string }).text).toContain('this client has a lines view (number 10)');
+    // A whole view mends the pane; a rowsOf that is not a view number is refused by the checks.
+    daemon.notify('pane/view', { paneId: 2, seq: 12, view: whole });
+    await until('the pane mended', () => kept(2)?.seq === 12 && kept(2)?.view.type === 'table');
+    daemon.notify('pane/view', { paneId: 2, seq: 13, view: { ...whole, columns: [], rows: [], rowsOf: -1 } });
+    await until('the pane says it', () => kept(2)?.view.type === 'message');
+    expect((kept(2)!.view as { text: string }).text).toContain('rowsOf');
+    client.dispose();
+  });
+
+  it('attaches to a daemon from before sameRows by asking again without it', async () => {
+    daemon.refuseSameRows = true;
+    const store = new Store({ cols: 80, rows: 24 });
+    const client = new AttachedClient({ socket: daemon.socket, store });
+    await client.start();
+    expect(daemon.attaches).toEqual([expect.objectContaining({ sameRows: true }), { size: { cols: 80, rows: 24 } }]);
+    expect(store.getState().conn.state).toBe('connected');
     client.dispose();
   });
 

@@ -4,6 +4,7 @@ import type { Size, Store } from '../tui/store.js';
 import type { Contract } from './contract.js';
 import { ApiMismatchError, ConnectionLostError, DaemonClient, DaemonUnreachableError, RpcError } from './daemon-client.js';
 import { retryUntil } from './reconnect.js';
+import { withKeptRows } from '../tui/kept-rows.js';
 
 /** How an attached session ended. */
 export type SessionEnd =
@@ -124,7 +125,10 @@ export class AttachedClient {
       store.setLayout(l);
     });
     client.on('paneView', (v) => {
-      if (this.client === client) store.applyView(v.paneId, v.seq, v.view);
+      if (this.client !== client) return;
+      const view = withKeptRows(store.getState().views.get(v.paneId), v.view);
+      if (typeof view === 'string') this.unreadable(client, 'pane/view', v, view);
+      else store.applyView(v.paneId, v.seq, view);
     });
     client.on('toast', (t) => store.pushToast(t.level, t.text));
     client.onInvalid((method, params, message) => {
@@ -157,9 +161,15 @@ export class AttachedClient {
     store.resetViews();
     const sentSize = store.getState().size;
     try {
-      const res = await client.request<typeof Requests.attach>('session/attach', {
-        ...(this.sessionName ? { session: this.sessionName } : {}),
-        size: sentSize,
+      const params = { ...(this.sessionName ? { session: this.sessionName } : {}), size: sentSize };
+      // Tables whose rows did not change come as the rest of the view (withKeptRows). A daemon of
+      // this API level from before `sameRows` refuses the field (it refuses any it does not know):
+      // it is asked again without it, and sends whole views.
+      const res = await client.request<typeof Requests.attach>('session/attach', { ...params, sameRows: true }).catch((e: unknown) => {
+        if (e instanceof RpcError && e.code === ErrorCodes.InvalidParams && e.message.includes('sameRows')) {
+          return client.request<typeof Requests.attach>('session/attach', params);
+        }
+        throw e;
       });
       this.sessionName = res.layout.session;
       if (!layoutSeen) store.setLayout(res.layout);

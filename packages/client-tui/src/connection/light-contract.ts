@@ -128,6 +128,7 @@ const paneView = tagged('type', {
     filter: opt(str),
     empty: opt(str),
     caption: opt(arr(line)),
+    rowsOf: opt(int(0)),
   }),
   lines: obj({ ...common, lines: arr(line), offset: int(0), total: int(0), cursor: opt(nullable(int())), follow: opt(bool), wrap: opt(bool) }),
   message: obj({ ...common, level: literal('info', 'loading', 'error'), text: str }),
