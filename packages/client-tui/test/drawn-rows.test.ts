@@ -120,3 +120,29 @@ describe('paneAnsiRows', () => {
     }
   });
 });
+
+describe('a table drawn again from the rows it kept (a rowsOf view)', () => {
+  it('draws the same lines as from fresh rows as the selection, width, sort, columns and colours change', () => {
+    // Column B's cells are narrower than its header with the sort's arrow: the arrow widens it.
+    const base = table([{ a: 'alpha', b: '1' }, { a: 'beta-long-name', b: '2' }, { a: 'gamma', b: '3' }], 0);
+    // Each step a view that keeps `base`'s very rows (and columns, unless it says otherwise).
+    const steps: Array<{ over: Partial<TableView>; cols: number; level?: ColorLevel }> = [
+      { over: { selected: 1 }, cols: 30 },
+      { over: { selected: 2 }, cols: 30 },
+      { over: { selected: 2 }, cols: 12 },
+      { over: { selected: 0 }, cols: 30 },
+      { over: { selected: 0, sort: { column: 'b', order: 'desc' } }, cols: 30 },
+      { over: { selected: 0, columns: [{ id: 'b', title: 'B' }, { id: 'a', title: 'A' }] }, cols: 30 },
+      { over: { selected: 1 }, cols: 30, level: 0 },
+      { over: { selected: null }, cols: 30, level: 3 },
+    ];
+    for (const { over, cols, level } of steps) {
+      if (level !== undefined) setColorLevel(level);
+      const kept: TableView = { ...base, ...over };
+      const fresh: TableView = JSON.parse(JSON.stringify(kept)) as TableView;
+      const draw = (v: TableView) => tableLines(v, cols, 5).map((l) => lineToAnsi(l));
+      expect(draw(kept)).toEqual(draw(fresh));
+      expect(draw(kept)).toEqual(draw(kept));
+    }
+  });
+});

@@ -99,6 +99,24 @@ function rowKey(shape: string, selected: boolean, columns: readonly Column[], r:
 }
 
 /**
+ * What was drawn last from the very same rows (the array, and each row in it): a view put together
+ * from the rows the client kept (`rowsOf`: a key that only moved the selection) draws them again
+ * without measuring every cell for the column widths or spelling out every row's key.
+ */
+const fittedTo = new WeakMap<readonly Row[], { columns: readonly Column[]; width: number; sort: string; fit: { widths: number[]; gap: number } }>();
+const drawnFrom = new WeakMap<Row, { columns: readonly Column[]; shape: string; selected: boolean; line: SegLine }>();
+
+/** `columnWidths`, once for the same rows, columns, width and sort (the header's arrow). */
+function widthsFor(view: TableView, width: number): { widths: number[]; gap: number } {
+  const sort = view.sort ? `${view.sort.column}|${view.sort.order}` : '';
+  const known = fittedTo.get(view.rows);
+  if (known && known.columns === view.columns && known.width === width && known.sort === sort) return known.fit;
+  const fit = columnWidths(view, width);
+  fittedTo.set(view.rows, { columns: view.columns, width, sort, fit });
+  return fit;
+}
+
+/**
  * A table view as exactly `rows` lines of exactly `cols` cells: the header, the rows (absolute
  * index `offset + i`; the `selected` one highlighted), `empty` centred when there are none, and
  * the `footer` on the last line.
@@ -113,7 +131,7 @@ export function tableLines(view: TableView, cols: number, rows: number, captionS
     for (let i = 0; i < n; i++) out.push(fitLine(captionSegs(view.caption[i]!), cols));
     rows -= n;
   }
-  const { widths, gap } = columnWidths(view, cols);
+  const { widths, gap } = widthsFor(view, cols);
   const aligns = view.columns.map((c) => c.align ?? 'left');
   const headerStyle: TextStyle = { ...styleFor('header'), backgroundColor: palette.headerBg };
   const header = rowLine(view.columns.map((c) => ({ text: headerText(c, view), style: headerStyle })), widths, aligns, gap);
@@ -139,9 +157,15 @@ export function tableLines(view: TableView, cols: number, rows: number, captionS
     visible.forEach((r, i) => {
       const abs = view.offset + start + i;
       const selected = view.selected !== null && abs === view.selected;
+      const again = r.looks ? undefined : drawnFrom.get(r);
+      if (again && again.columns === view.columns && again.shape === shape && again.selected === selected) {
+        out.push(again.line);
+        return;
+      }
       const key = r.looks ? null : rowKey(shape, selected, view.columns, r);
       const known = key !== null ? drawnRows.get(key) : undefined;
       if (known) {
+        drawnFrom.set(r, { columns: view.columns, shape, selected, line: known });
         out.push(known);
         return;
       }
@@ -152,7 +176,10 @@ export function tableLines(view: TableView, cols: number, rows: number, captionS
         gap,
       );
       const drawn = selected ? overlayStyle(fitLine(line, cols), selStyle) : fitLine(line, cols);
-      if (key !== null) drawnRows.set(key, drawn);
+      if (key !== null) {
+        drawnRows.set(key, drawn);
+        drawnFrom.set(r, { columns: view.columns, shape, selected, line: drawn });
+      }
       out.push(drawn);
     });
     for (let i = visible.length; i < dataRows; i++) out.push([seg(' '.repeat(cols))]);
