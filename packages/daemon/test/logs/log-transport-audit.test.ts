@@ -3,12 +3,12 @@ import { createServer as createHttpsServer, type Server as HttpsServer } from 'n
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { generate } from 'selfsigned';
 import { KubeConfig } from '../../src/kube/kubeconfig.js';
 import { readLog, type ReadEnd } from '../../src/kube/logs/log-read.js';
 import type { LogLine } from '../../src/kube/logs/log-line.js';
 import { waitFor } from '../../../../test/helpers/daemon-process.js';
 import { kubeconfigFor } from '../http-kubeconfig.js';
+import { makePki, type Pki } from '../test-pki.js';
 
 /**
  * A followed log's transport (undici on a connection of its own, TLS made from the kubeconfig)
@@ -19,46 +19,6 @@ import { kubeconfigFor } from '../http-kubeconfig.js';
 const ORIGIN = { pod: 'web', container: '' };
 const TARGET = { context: 'x', namespace: 'default', pod: 'web', container: '', previous: false };
 const stamp = (i: number): string => `2026-12-07T10:00:00.${String(i).padStart(9, '0')}Z`;
-
-interface Pki {
-  ca: string;
-  serverCert: string;
-  serverKey: string;
-  clientCert: string;
-  clientKey: string;
-  otherCa: string;
-}
-
-async function makePki(): Promise<Pki> {
-  const now = new Date(Date.now() - 3600_000);
-  const later = new Date(Date.now() + 24 * 3600_000);
-  const base = { keyType: 'ec' as const, curve: 'P-256' as const, algorithm: 'sha256' as const, notBeforeDate: now, notAfterDate: later };
-  const asCa = (name: string) =>
-    generate([{ name: 'commonName', value: name }], {
-      ...base,
-      extensions: [
-        { name: 'basicConstraints', cA: true, critical: true },
-        { name: 'keyUsage', keyCertSign: true, digitalSignature: true, critical: true },
-      ],
-    });
-  const ca = await asCa('test-ca');
-  const other = await asCa('other-ca');
-  const server = await generate([{ name: 'commonName', value: 'api' }], {
-    ...base,
-    ca: { key: ca.private, cert: ca.cert },
-    extensions: [
-      { name: 'basicConstraints', cA: false },
-      { name: 'extKeyUsage', serverAuth: true },
-      { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 2, value: 'api.internal' }] },
-    ],
-  });
-  const client = await generate([{ name: 'commonName', value: 'dev' }], {
-    ...base,
-    ca: { key: ca.private, cert: ca.cert },
-    extensions: [{ name: 'basicConstraints', cA: false }, { name: 'extKeyUsage', clientAuth: true }],
-  });
-  return { ca: ca.cert, serverCert: server.cert, serverKey: server.private, clientCert: client.cert, clientKey: client.private, otherCa: other.cert };
-}
 
 let pki: Pki;
 let srv: HttpsServer;
