@@ -33,7 +33,8 @@ function keyOf(m: TlsMaterial): string {
 
 /**
  * A `createConnection` for TLS connections the daemon opens one at a time to an API server (the
- * WebSockets of exec and of every connection a port-forward carries): the secure context is built
+ * WebSockets of exec and of every connection a port-forward carries, the connection of each followed
+ * log): the secure context is built
  * once for the material (parsing the CA and the client key cost ~0.8 ms a connection) and the
  * server's last session ticket is offered again, so a new connection resumes the session instead of
  * a full handshake (~2.4 → ~1.9 ms against kube-sim). Keyed by the server and everything in the

@@ -1,11 +1,12 @@
-import { isIP, connect as netConnect, type Socket } from 'node:net';
-import { connect as tlsConnect, createSecureContext, type SecureContext } from 'node:tls';
+import { connect as netConnect, type Socket } from 'node:net';
+import type { ConnectionOptions as TlsConnectionOptions, TLSSocket } from 'node:tls';
 import type { Client, Dispatcher } from 'undici';
 import type { KubeConfig } from './kubeconfig.js';
 import { ANSWER_DEADLINE_MS, noAnswerError } from './api-error.js';
 import { credentialsRefused } from './exec-auth.js';
 import { tlsMaterialError, type ConnectionOptions, type KubeRequest } from './kube-http.js';
 import { STREAM_KEEPALIVE_MS, type BodySink, type PreparedBodyStream } from './body-sink.js';
+import { reusingTlsConnect } from './tls-reuse.js';
 
 /**
  * The request options this transport knows how to carry; anything else (a proxy's agent first of
@@ -59,17 +60,17 @@ type Final = { kind: 'end' } | { kind: 'fail'; err: unknown };
 export async function undiciBodyStream(kc: KubeConfig, req: KubeRequest, conn: ConnectionOptions): Promise<PreparedBodyStream> {
   const { url, cluster, opts } = conn;
   const https = url.protocol === 'https:';
-  let secureContext: SecureContext | undefined;
+  const host = opts.hostname ?? url.hostname;
+  const port = Number(opts.port);
+  // The context made once per server and material, and the server's session resumed (tls-reuse).
+  let tlsConnect: ((o: TlsConnectionOptions) => TLSSocket) | undefined;
   if (https) {
     try {
-      secureContext = createSecureContext({ ca: opts.ca, cert: opts.cert, key: opts.key });
+      tlsConnect = reusingTlsConnect({ host, port, servername: opts.servername, ca: opts.ca, cert: opts.cert, key: opts.key, rejectUnauthorized: opts.rejectUnauthorized !== false });
     } catch (err) {
       throw tlsMaterialError(kc, opts, err);
     }
   }
-  const host = opts.hostname ?? url.hostname;
-  const port = Number(opts.port);
-  const servername = opts.servername ?? (isIP(host) ? undefined : host);
   const headers: Record<string, string | string[]> = {};
   for (const [k, v] of Object.entries(opts.headers ?? {})) if (v !== undefined) headers[k] = Array.isArray(v) ? v.map(String) : String(v);
   if (opts.auth) headers.Authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
@@ -79,7 +80,7 @@ export async function undiciBodyStream(kc: KubeConfig, req: KubeRequest, conn: C
   const ClientCtor = await loadClient();
 
   const connector = (_o: unknown, cb: (...args: [null, Socket] | [Error, null]) => void): void => {
-    const socket: Socket = https ? tlsConnect({ host, port, servername, secureContext, rejectUnauthorized: opts.rejectUnauthorized !== false, ALPNProtocols: ['http/1.1'] }) : netConnect({ host, port });
+    const socket: Socket = tlsConnect ? tlsConnect({ host, port, rejectUnauthorized: opts.rejectUnauthorized !== false, ALPNProtocols: ['http/1.1'] }) : netConnect({ host, port });
     socket.setKeepAlive(true, STREAM_KEEPALIVE_MS);
     socket.setNoDelay(true);
     let settled = false;
@@ -90,7 +91,7 @@ export async function undiciBodyStream(kc: KubeConfig, req: KubeRequest, conn: C
       settled = true;
       cb(err, null);
     };
-    socket.once(https ? 'secureConnect' : 'connect', () => {
+    socket.once(tlsConnect ? 'secureConnect' : 'connect', () => {
       if (settled) return;
       settled = true;
       socket.off('error', failed);

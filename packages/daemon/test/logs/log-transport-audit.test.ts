@@ -9,6 +9,7 @@ import type { LogLine } from '../../src/kube/logs/log-line.js';
 import { waitFor } from '../../../../test/helpers/daemon-process.js';
 import { kubeconfigFor } from '../http-kubeconfig.js';
 import { makePki, type Pki } from '../test-pki.js';
+import { forgetTlsReuse } from '../../src/kube/tls-reuse.js';
 
 /**
  * A followed log's transport (undici on a connection of its own, TLS made from the kubeconfig)
@@ -26,12 +27,15 @@ let port = 0;
 let handler: (req: IncomingMessage, res: ServerResponse) => void = (_q, r) => r.end();
 /** The client certificate's name each request came with. */
 const callers: string[] = [];
+/** Per request: whether its TLS session was resumed. */
+const resumed: boolean[] = [];
 
 beforeAll(async () => {
   pki = await makePki();
   srv = createHttpsServer({ cert: pki.serverCert, key: pki.serverKey, ca: pki.ca, requestCert: true, rejectUnauthorized: false }, (req, res) => {
     const peer = (req.socket as TLSSocket).getPeerCertificate();
     callers.push(String(peer?.subject?.CN ?? ''));
+    resumed.push((req.socket as TLSSocket).isSessionReused());
     if (!(req.socket as TLSSocket).authorized) {
       res.writeHead(401, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 }));
@@ -97,6 +101,24 @@ describe('a followed log over TLS with a client certificate', () => {
     expect(lines.every((l, i) => i === N || l === `line ${i}`)).toBe(true);
     expect(lines[N]).toBe('price 5 €');
     expect(callers).toEqual(['dev']);
+  });
+
+  it('the next stream to the server resumes the TLS session, with the client certificate presented again', async () => {
+    handler = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end(`${stamp(1)} one\n`);
+    };
+    forgetTlsReuse();
+    callers.length = 0;
+    resumed.length = 0;
+    for (let i = 0; i < 3; i++) {
+      const { read, lines } = follow(kubeconfig());
+      expect(await read.done).toEqual({ kind: 'eof' });
+      expect(lines).toEqual(['one']);
+    }
+    expect(callers).toEqual(['dev', 'dev', 'dev']);
+    expect(resumed[0]).toBe(false);
+    expect(resumed.slice(1).some((r) => r)).toBe(true);
   });
 
   it("the server's name is checked against its certificate; tls-server-name names it when the URL is an address", async () => {
