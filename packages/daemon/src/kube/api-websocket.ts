@@ -6,7 +6,7 @@ import type WebSocket from 'ws';
 import { ANSWER_DEADLINE_MS, KubeApiError, noAnswerError, statusError, transportError } from './api-error.js';
 import { credentialsRefused } from './exec-auth.js';
 import { connectionOptions, type KubeRequest } from './kube-http.js';
-import { reusingTlsConnect, type TlsMaterial } from './tls-reuse.js';
+import { reusingTlsConnect, tlsMaterialOf } from './tls-reuse.js';
 
 export interface ApiWebSocket {
   ws: WebSocket;
@@ -59,7 +59,7 @@ export async function openApiWebSocket(kc: KubeConfig, req: Pick<KubeRequest, 'p
       ...(opts.servername ? { servername: opts.servername } : {}),
       // The cluster's proxy (proxy-url): exec, attach and port-forwards go through it as requests do.
       // Straight to the server over TLS: the context made once and the session resumed (tls-reuse).
-      ...(opts.agent ? { agent: opts.agent } : scheme === 'wss:' ? { createConnection: reusingTlsConnect(tlsMaterial(url, opts)) as unknown as typeof createConnection } : {}),
+      ...(opts.agent ? { agent: opts.agent } : scheme === 'wss:' ? { createConnection: reusingTlsConnect(tlsMaterialOf(opts)) as unknown as typeof createConnection } : {}),
       handshakeTimeout: answerMs,
       perMessageDeflate: false,
       maxPayload: req.maxMessage ?? DEFAULT_MAX_MESSAGE,
@@ -91,19 +91,4 @@ export async function openApiWebSocket(kc: KubeConfig, req: Pick<KubeRequest, 'p
     });
     ws.once('error', (err) => fail(err instanceof KubeApiError ? err : /handshake has timed out/i.test(err.message) ? noAnswerError(cluster.server, answerMs) : transportError(err, cluster.server)));
   });
-}
-
-/** The TLS material of a request's options (kube-http's connectionOptions) to `url`. */
-function tlsMaterial(url: URL, opts: { ca?: unknown; cert?: unknown; key?: unknown; pfx?: unknown; passphrase?: string | undefined; rejectUnauthorized?: boolean | undefined; servername?: string | undefined }): TlsMaterial {
-  return {
-    host: url.hostname.replace(/^\[|\]$/g, ''),
-    port: url.port || 443,
-    servername: opts.servername,
-    ca: opts.ca,
-    cert: opts.cert,
-    key: opts.key,
-    pfx: opts.pfx,
-    passphrase: opts.passphrase,
-    rejectUnauthorized: opts.rejectUnauthorized !== false,
-  };
 }

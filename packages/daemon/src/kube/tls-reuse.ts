@@ -1,3 +1,4 @@
+import type { RequestOptions } from 'node:https';
 import { isIP } from 'node:net';
 import { connect, createSecureContext, type ConnectionOptions, type SecureContext, type TLSSocket } from 'node:tls';
 
@@ -12,6 +13,24 @@ export interface TlsMaterial {
   pfx?: unknown;
   passphrase?: string | undefined;
   rejectUnauthorized: boolean;
+}
+
+/**
+ * The TLS material of a request's options as kube-http's connectionOptions makes them (the host
+ * without brackets, its port, the kubeconfig's server name, CA, client certificate and verify mode).
+ */
+export function tlsMaterialOf(opts: RequestOptions): TlsMaterial {
+  return {
+    host: String(opts.hostname ?? ''),
+    port: opts.port ?? 443,
+    servername: opts.servername,
+    ca: opts.ca,
+    cert: opts.cert,
+    key: opts.key,
+    pfx: opts.pfx,
+    passphrase: opts.passphrase,
+    rejectUnauthorized: opts.rejectUnauthorized !== false,
+  };
 }
 
 /** What is kept per server and material: the secure context, and the last session the server handed out. */
@@ -65,6 +84,8 @@ export function reusingTlsConnect(m: TlsMaterial): (options: ConnectionOptions) 
       path: undefined,
       // As ws's and Node's own: the host's name is the server name unless it is an address.
       servername: m.servername ?? (isIP(m.host) ? '' : m.host),
+      // The verify mode the context and session were kept for, whatever the caller passed.
+      rejectUnauthorized: m.rejectUnauthorized,
       secureContext: r.ctx,
       ...(r.session ? { session: r.session } : {}),
     } as ConnectionOptions);

@@ -6,7 +6,7 @@ import { ANSWER_DEADLINE_MS, noAnswerError } from './api-error.js';
 import { credentialsRefused } from './exec-auth.js';
 import { tlsMaterialError, type ConnectionOptions, type KubeRequest } from './kube-http.js';
 import { STREAM_KEEPALIVE_MS, type BodySink, type PreparedBodyStream } from './body-sink.js';
-import { reusingTlsConnect } from './tls-reuse.js';
+import { reusingTlsConnect, tlsMaterialOf } from './tls-reuse.js';
 
 /**
  * The request options this transport knows how to carry; anything else (a proxy's agent first of
@@ -66,7 +66,7 @@ export async function undiciBodyStream(kc: KubeConfig, req: KubeRequest, conn: C
   let tlsConnect: ((o: TlsConnectionOptions) => TLSSocket) | undefined;
   if (https) {
     try {
-      tlsConnect = reusingTlsConnect({ host, port, servername: opts.servername, ca: opts.ca, cert: opts.cert, key: opts.key, rejectUnauthorized: opts.rejectUnauthorized !== false });
+      tlsConnect = reusingTlsConnect(tlsMaterialOf(opts));
     } catch (err) {
       throw tlsMaterialError(kc, opts, err);
     }
@@ -80,7 +80,7 @@ export async function undiciBodyStream(kc: KubeConfig, req: KubeRequest, conn: C
   const ClientCtor = await loadClient();
 
   const connector = (_o: unknown, cb: (...args: [null, Socket] | [Error, null]) => void): void => {
-    const socket: Socket = tlsConnect ? tlsConnect({ host, port, rejectUnauthorized: opts.rejectUnauthorized !== false, ALPNProtocols: ['http/1.1'] }) : netConnect({ host, port });
+    const socket: Socket = tlsConnect ? tlsConnect({ host, port, ALPNProtocols: ['http/1.1'] }) : netConnect({ host, port });
     socket.setKeepAlive(true, STREAM_KEEPALIVE_MS);
     socket.setNoDelay(true);
     let settled = false;
