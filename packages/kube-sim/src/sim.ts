@@ -217,10 +217,13 @@ export class KubeSim implements HandlerContext {
     return rt;
   }
 
-  /** Creates an object through the same path as POST; returns it as stored. */
-  createObject(obj: KubeObject): KubeObject {
+  /**
+   * Creates an object through the same path as POST; returns it as stored. `createdAt` (ms) backdates
+   * its creationTimestamp (an object days old shows an AGE that does not tick while a test watches).
+   */
+  createObject(obj: KubeObject, opts: { createdAt?: number } = {}): KubeObject {
     const rt = this.typeOf(obj.apiVersion ?? '', obj.kind ?? '');
-    return parseStored(this.store.create(rt, structuredClone(obj)));
+    return parseStored(this.store.create(rt, structuredClone(obj), opts.createdAt !== undefined ? { createdAt: opts.createdAt } : {}));
   }
 
   getObject(apiVersion: string, kind: string, name: string, namespace = 'default'): KubeObject | undefined {
