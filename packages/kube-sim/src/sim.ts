@@ -223,7 +223,7 @@ export class KubeSim implements HandlerContext {
    */
   createObject(obj: KubeObject, opts: { createdAt?: number } = {}): KubeObject {
     const rt = this.typeOf(obj.apiVersion ?? '', obj.kind ?? '');
-    return parseStored(this.store.create(rt, structuredClone(obj), opts.createdAt !== undefined ? { createdAt: opts.createdAt } : {}));
+    return parseStored(this.store.create(rt, structuredClone(obj), opts));
   }
 
   getObject(apiVersion: string, kind: string, name: string, namespace = 'default'): KubeObject | undefined {
